@@ -1,0 +1,272 @@
+"""Typed, immutable records passed between the pipeline stages.
+
+Every number that reaches the output is carried with its Evidence, so a reader can check it
+against the sentence it came from. Records are frozen so a stage can never edit what an earlier
+stage produced; a stage that needs a changed record builds a new one with dataclasses.replace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Document status values, shared by load and render.
+STATUS_OK = "ok"
+STATUS_SKIPPED = "skipped"
+STATUS_ERROR = "error"
+
+# Response categories, in display order. "orr" is objective response (CR + PR).
+RESPONSE_CATEGORIES = ("cr", "pr", "sd", "pd", "ne", "orr")
+
+GIST = "GIST"
+NON_GIST = "non-GIST"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a value was read: offsets into Document.text and the sentence quoted."""
+
+    document: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A named region of Document.text (offsets into it).
+
+    kind tells extract what to do with it: "title", "abstract", "body", "results",
+    "registry" (structured registry fields), "eligibility" (inclusion/exclusion criteria:
+    numbers there are thresholds, never results) or "boilerplate" (ignored).
+    """
+
+    kind: str
+    start: int
+    end: int
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Bibliographic and registry facts the document states about itself."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    nct_id: str | None = None
+    registry_status: str | None = None
+    enrollment: int | None = None
+    phase: str | None = None
+    language: str | None = None
+    publication_types: tuple[str, ...] = ()
+    # Registry-only facts, as written (e.g. "Single Group Assignment", "None (Open Label)").
+    allocation: str | None = None
+    masking: str | None = None
+    results_posted: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One readable record from one input file (a file may yield several)."""
+
+    path: str
+    sha256: str
+    format: str
+    text: str
+    metadata: Metadata = field(default_factory=Metadata)
+    sections: tuple[Section, ...] = ()
+    status: str = STATUS_OK
+    reason: str | None = None
+    # Index of the record inside its file, for files that hold several records.
+    record: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A stated or derived number. derivation says how a derived one was computed."""
+
+    value: float
+    evidence: Evidence | None
+    derived: bool = False
+    derivation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A stated yes/no design property (randomized, open-label, ...)."""
+
+    value: bool
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    phase: str | None = None
+    phase_evidence: Evidence | None = None
+    randomized: Flag | None = None
+    single_arm: Flag | None = None
+    open_label: Flag | None = None
+    multicenter: Flag | None = None
+    n_enrolled: Quantity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TumorMention:
+    """A tumor type named in the text, normalized through the tumor vocabulary."""
+
+    code: str
+    name: str
+    group: str  # GIST or NON_GIST
+    as_written: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """A daily dose. mg_per_day is None for body-surface doses (mg/m2) that cannot be converted."""
+
+    mg_per_day: float | None
+    as_written: str
+    schedule: str | None
+    evidence: Evidence
+    unit: str = "mg"
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseCount:
+    """One response category for one population: a count, a percent, or both."""
+
+    category: str  # one of RESPONSE_CATEGORIES
+    count: Quantity | None
+    percent: Quantity | None
+    as_written: str
+    evidence: Evidence | None
+    derived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    """A group of patients the study reports on separately (a cohort, an arm, a tumor type)."""
+
+    label: str
+    tumor_type: str | None  # vocabulary code
+    tumor_name: str | None
+    tumor_group: str | None  # GIST or NON_GIST
+    n: Quantity | None
+    doses: tuple[Dose, ...] = ()
+    responses: tuple[ResponseCount, ...] = ()
+    # True when several randomized arms are reported together (e.g. 400 or 600 mg/day).
+    pooled_arms: bool = False
+    evidence: Evidence | None = None
+
+    def response(self, category: str) -> ResponseCount | None:
+        for item in self.responses:
+            if item.category == category:
+                return item
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AdverseEvent:
+    term: str | None  # CTCAE v5 term, None when not in the vocabulary
+    as_written: str
+    soc: str | None
+    percent: Quantity | None
+    count: Quantity | None
+    grade: str | None
+    evidence: Evidence
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Another reported result: pfs_rate, median_ttp, median_pfs, median_os, os_rate,
+    early_resistance, mutation, median_duration_of_response."""
+
+    kind: str
+    value: Quantity | None
+    unit: str | None
+    as_written: str
+    evidence: Evidence
+    population: str | None = None  # Population.label it belongs to, if any
+    timepoint: str | None = None
+    gene: str | None = None
+    variant: str | None = None
+    denominator: Quantity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """Everything extract read from one Document."""
+
+    document: Document
+    design: Design
+    populations: tuple[Population, ...]
+    adverse_events: tuple[AdverseEvent, ...]
+    outcomes: tuple[Outcome, ...]
+    tumor_mentions: tuple[TumorMention, ...] = ()
+    warnings: tuple[Warning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Study:
+    """One trial, merged from every document about it."""
+
+    id: str
+    title: str | None
+    metadata: Metadata
+    sources: tuple[str, ...]
+    design: Design
+    populations: tuple[Population, ...]
+    adverse_events: tuple[AdverseEvent, ...]
+    outcomes: tuple[Outcome, ...]
+    warnings: tuple[Warning, ...] = ()
+
+    @property
+    def has_results(self) -> bool:
+        return any(p.responses for p in self.populations)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    tumor_group: str
+    tumor_type: str | None
+    tumor_name: str | None
+    doses_mg_per_day: tuple[float, ...]
+    studies: tuple[str, ...]
+    n: int
+    responders: int
+    kind: str = "row"  # "row", "subtotal" or "total"
+    pooled_arms: bool = False
+
+    @property
+    def orr_percent(self) -> float | None:
+        return round(100.0 * self.responders / self.n, 1) if self.n else None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    by: str
+    rows: tuple[ComparisonRow, ...]
+    # Studies listed but not counted (no results, no usable denominator), with the reason.
+    excluded: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What pipeline.summarize returns: every input accounted for, every study found."""
+
+    documents: tuple[Document, ...]
+    studies: tuple[Study, ...]
