@@ -1,0 +1,27 @@
+"""The library's front door: paths in, a Report (and a Comparison) out. Never prints or exits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from imatinib_cli.models import STATUS_OK, Comparison, Report
+
+
+def summarize(paths: Sequence[str]) -> Report:
+    """Load every path, extract findings from each usable document and merge them into studies."""
+    from imatinib_cli.extract import extract
+    from imatinib_cli.load import load_paths
+    from imatinib_cli.resolve import resolve
+
+    documents = load_paths(paths)
+    findings = [extract(document) for document in documents if document.status == STATUS_OK]
+    studies = resolve(findings)
+    return Report(documents=tuple(documents), studies=tuple(studies))
+
+
+def compare(paths: Sequence[str], *, by: str = "tumor-type") -> tuple[Report, Comparison]:
+    """Summarize, then group the studies' populations for comparison."""
+    from imatinib_cli.analyze import analyze
+
+    report = summarize(paths)
+    return report, analyze(report.studies, by=by)
