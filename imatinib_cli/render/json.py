@@ -1,0 +1,226 @@
+"""JSON documents for `--json`: a public, versioned interface (docs/json-schema.md).
+
+Builders return plain dicts so a caller can post-process them; write_json is the only printer.
+The shapes are fixed by imatinib_cli/schema/*.schema.json; change both together, additively.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from imatinib_cli import __version__
+from imatinib_cli.models import (
+    RESPONSE_CATEGORIES,
+    AdverseEvent,
+    Comparison,
+    ComparisonRow,
+    Design,
+    Document,
+    Dose,
+    Evidence,
+    Flag,
+    Outcome,
+    Population,
+    Quantity,
+    Report,
+    ResponseCount,
+    Study,
+    Warning,
+)
+from imatinib_cli.render import text
+
+SCHEMA_VERSION = "1.0"
+
+JSONDict = dict[str, Any]
+
+
+def write_json(data: JSONDict, file: TextIO) -> None:
+    """Print exactly one JSON document (and a newline) so `| jq` always works."""
+    file.write(json.dumps(data, ensure_ascii=False, indent=2))
+    file.write("\n")
+
+
+def summary_json(report: Report) -> JSONDict:
+    """The `summarize --json` document: every input file and every study, numbers with evidence."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "imx_version": __version__,
+        "documents": [_document(d) for d in report.documents],
+        "studies": [_study(s) for s in report.studies],
+    }
+
+
+def comparison_json(comparison: Comparison) -> JSONDict:
+    """The `compare --json` document: grouped rows, subtotals and the studies left out."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "imx_version": __version__,
+        "by": comparison.by,
+        "rows": [_comparison_row(row) for row in comparison.rows],
+        "excluded": [{"study": study, "reason": reason} for study, reason in comparison.excluded],
+    }
+
+
+def _evidence(evidence: Evidence | None) -> JSONDict | None:
+    if evidence is None:
+        return None
+    return {"document": evidence.document, "start": evidence.start, "end": evidence.end, "quote": evidence.quote}
+
+
+def _quantity(quantity: Quantity | None) -> JSONDict | None:
+    if quantity is None:
+        return None
+    return {
+        "value": text.whole(quantity.value),
+        "derived": quantity.derived,
+        "derivation": quantity.derivation,
+        "evidence": _evidence(quantity.evidence),
+    }
+
+
+def _flag(flag: Flag | None) -> JSONDict | None:
+    return None if flag is None else {"value": flag.value, "evidence": _evidence(flag.evidence)}
+
+
+def _document(document: Document) -> JSONDict:
+    return {
+        "path": document.path,
+        "sha256": document.sha256,
+        "format": document.format,
+        "status": document.status,
+        "reason": document.reason,
+        "record": document.record,
+        "title": document.metadata.title,
+    }
+
+
+def _design(design: Design) -> JSONDict:
+    return {
+        "phase": design.phase,
+        "randomized": _flag(design.randomized),
+        "single_arm": _flag(design.single_arm),
+        "open_label": _flag(design.open_label),
+        "multicenter": _flag(design.multicenter),
+        "evidence": [_evidence(design.phase_evidence)] if design.phase_evidence else [],
+    }
+
+
+def _dose(dose: Dose) -> JSONDict:
+    return {
+        "mg_per_day": None if dose.mg_per_day is None else text.whole(dose.mg_per_day),
+        "unit": dose.unit,
+        "as_written": dose.as_written,
+        "schedule": dose.schedule,
+        "evidence": _evidence(dose.evidence),
+    }
+
+
+def _response(response: ResponseCount | None) -> JSONDict | None:
+    if response is None:
+        return None
+    derived_fields = [
+        name
+        for name, quantity in (("count", response.count), ("percent", response.percent))
+        if quantity is not None and quantity.derived
+    ]
+    return {
+        "count": text.count_or_none(response.count),
+        "percent": text.percent_or_none(response.percent),
+        "derived": text.is_derived(response),
+        "derived_fields": derived_fields,
+        "derivation": text.derivation(response.count, response.percent),
+        "as_written": response.as_written,
+        "evidence": _evidence(response.evidence),
+    }
+
+
+def _population(population: Population) -> JSONDict:
+    return {
+        "label": population.label,
+        "tumor_type": population.tumor_type,
+        "tumor_name": population.tumor_name,
+        "tumor_group": population.tumor_group,
+        "n": _quantity(population.n),
+        "doses_mg_per_day": text.doses_mg_per_day(population),
+        "doses": [_dose(d) for d in population.doses],
+        "pooled_arms": population.pooled_arms,
+        "response": {category: _response(population.response(category)) for category in RESPONSE_CATEGORIES},
+        "evidence": _evidence(population.evidence),
+    }
+
+
+def _toxicity(event: AdverseEvent) -> JSONDict:
+    return {
+        "term": event.term,
+        "as_written": event.as_written,
+        "soc": event.soc,
+        "percent": text.percent_or_none(event.percent),
+        "count": text.count_or_none(event.count),
+        "grade": event.grade,
+        "approximate": event.approximate,
+        "derived": any(q is not None and q.derived for q in (event.percent, event.count)),
+        "evidence": _evidence(event.evidence),
+    }
+
+
+def _outcome(outcome: Outcome) -> JSONDict:
+    return {
+        "kind": outcome.kind,
+        "value": None if outcome.value is None else text.whole(outcome.value.value),
+        "unit": outcome.unit,
+        "as_written": outcome.as_written,
+        "population": outcome.population,
+        "timepoint": outcome.timepoint,
+        "gene": outcome.gene,
+        "variant": outcome.variant,
+        "denominator": text.count_or_none(outcome.denominator),
+        "derived": any(q is not None and q.derived for q in (outcome.value, outcome.denominator)),
+        "evidence": _evidence(outcome.evidence),
+    }
+
+
+def _warning(warning: Warning) -> JSONDict:
+    return {"message": warning.message, "evidence": [_evidence(e) for e in warning.evidence]}
+
+
+def _study(study: Study) -> JSONDict:
+    md = study.metadata
+    return {
+        "id": study.id,
+        "title": study.title,
+        "doi": md.doi,
+        "pmid": md.pmid,
+        "nct": md.nct_id,
+        "year": md.year,
+        "journal": md.journal,
+        "volume": md.volume,
+        "issue": md.issue,
+        "pages": md.pages,
+        "authors": list(md.authors),
+        "citation": text.citation(study),
+        "registry_status": md.registry_status,
+        "results_posted": md.results_posted,
+        "sources": list(study.sources),
+        "design": _design(study.design),
+        "n_enrolled": _quantity(study.design.n_enrolled),
+        "populations": [_population(p) for p in study.populations],
+        "toxicities": [_toxicity(e) for e in study.adverse_events],
+        "outcomes": [_outcome(o) for o in study.outcomes],
+        "warnings": [_warning(w) for w in study.warnings],
+    }
+
+
+def _comparison_row(row: ComparisonRow) -> JSONDict:
+    return {
+        "kind": row.kind,
+        "tumor_group": row.tumor_group,
+        "tumor_type": row.tumor_type,
+        "tumor_name": row.tumor_name,
+        "doses_mg_per_day": [text.whole(v) for v in row.doses_mg_per_day],
+        "pooled_arms": row.pooled_arms,
+        "studies": list(row.studies),
+        "n": row.n,
+        "responders": row.responders,
+        "orr_percent": row.orr_percent,
+    }

@@ -1,0 +1,170 @@
+"""Plain-text formatting shared by the table and the JSON renderers, so both say the same thing.
+
+Nothing here prints; these helpers turn model values into strings and JSON-ready numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from imatinib_cli.models import Evidence, Flag, Population, Quantity, ResponseCount, Study
+
+DASH = "–"  # shown where the document states no number
+DERIVED_MARK = "*"  # appended to a number computed from other stated numbers
+
+# How each design flag reads when it is stated true / false.
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    "randomized": ("randomized", "non-randomized"),
+    "single_arm": ("single-arm", "multi-arm"),
+    "open_label": ("open-label", "blinded"),
+    "multicenter": ("multicenter", "single-center"),
+}
+
+
+def whole(value: float) -> int | float:
+    """Counts are floats in the model; print 27.0 as 27 so JSON consumers get an int."""
+    return int(value) if float(value).is_integer() else value
+
+
+def count_or_none(quantity: Quantity | None) -> int | float | None:
+    return None if quantity is None else whole(quantity.value)
+
+
+def percent_or_none(quantity: Quantity | None) -> float | None:
+    """Percents keep at most one decimal: a derived 4.7619 becomes 4.8, a stated 53.7 stays 53.7."""
+    return None if quantity is None else round(float(quantity.value), 1)
+
+
+def format_number(value: float) -> str:
+    """A number without spurious zeros: 27.0 -> '27', 12.5 -> '12.5'."""
+    value = whole(value)
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def format_percent(value: float) -> str:
+    return f"{round(float(value), 1):.1f}".removesuffix(".0")
+
+
+def format_quantity(quantity: Quantity | None, *, percent: bool = False) -> str:
+    """One number as shown in a table cell, with the derived marker; a dash when missing."""
+    if quantity is None:
+        return DASH
+    text = format_percent(quantity.value) + "%" if percent else format_number(quantity.value)
+    return text + DERIVED_MARK if quantity.derived else text
+
+
+def is_derived(response: ResponseCount) -> bool:
+    return response.derived or any(q is not None and q.derived for q in (response.count, response.percent))
+
+
+def format_response(response: ResponseCount | None) -> str:
+    """'count (percent%)', e.g. '79 (53.7%)' or '1* (4%)'; a dash when nothing is stated."""
+    if response is None or (response.count is None and response.percent is None):
+        return DASH
+    if response.count is None:
+        text = format_quantity(response.percent, percent=True)
+    elif response.percent is None:
+        text = format_quantity(response.count)
+    else:
+        text = f"{format_quantity(response.count)} ({format_quantity(response.percent, percent=True)})"
+    # A response flagged derived as a whole, with neither number flagged, still gets the marker.
+    if response.derived and DERIVED_MARK not in text:
+        text += DERIVED_MARK
+    return text
+
+
+def derivation(*quantities: Quantity | None) -> str | None:
+    """The derivations of the given quantities joined into one sentence, or None."""
+    parts = [q.derivation for q in quantities if q is not None and q.derived and q.derivation]
+    return "; ".join(parts) if parts else None
+
+
+def doses_mg_per_day(population: Population) -> list[int | float]:
+    """Distinct daily doses in mg, ascending; body-surface doses (mg_per_day None) are left out."""
+    return [whole(v) for v in sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None})]
+
+
+def format_doses(values: Sequence[float], pooled_arms: bool, unconverted: Iterable[str] = ()) -> str:
+    """'400', '400/800', '400/600 (pooled arms)'; doses not in mg/day are shown as written."""
+    parts = [format_number(v) for v in values] + list(unconverted)
+    if not parts:
+        return DASH
+    text = "/".join(parts)
+    return f"{text} (pooled arms)" if pooled_arms else text
+
+
+def population_doses(population: Population) -> str:
+    unconverted = [d.as_written for d in population.doses if d.mg_per_day is None]
+    return format_doses(doses_mg_per_day(population), population.pooled_arms, unconverted)
+
+
+def short_authors(authors: Sequence[str]) -> str | None:
+    """'A', 'A, B' or 'A et al.', the way PubMed abbreviates an author list."""
+    if not authors:
+        return None
+    if len(authors) <= 2:
+        return ", ".join(authors)
+    return f"{authors[0]} et al."
+
+
+def citation(study: Study) -> str:
+    """One line a reader can find the paper with: authors, journal, year;volume(issue):pages, ids."""
+    md = study.metadata
+    location = ""
+    if md.volume:
+        location = md.volume + (f"({md.issue})" if md.issue else "")
+    if md.pages:
+        location = f"{location}:{md.pages}" if location else md.pages
+    when = ";".join(str(part) for part in (md.year, location) if part)
+    pieces = [
+        short_authors(md.authors),
+        md.journal,
+        when,
+        f"doi:{md.doi}" if md.doi else None,
+        f"PMID:{md.pmid}" if md.pmid else None,
+        md.nct_id,
+    ]
+    kept = [piece.strip().rstrip(".") for piece in pieces if piece and piece.strip()]
+    if not kept:
+        return study.title or study.id
+    return ". ".join(kept) + "."
+
+
+def phase_label(phase: str | None) -> str:
+    if not phase:
+        return "phase not stated"
+    return phase if phase.lower().startswith("phase") else f"Phase {phase}"
+
+
+def design_line(study: Study) -> str:
+    """'Phase II · randomized · open-label · multicenter · N enrolled 147'."""
+    design = study.design
+    parts = [phase_label(design.phase)]
+    for name, (yes, no) in FLAG_WORDS.items():
+        flag: Flag | None = getattr(design, name)
+        if flag is not None:
+            parts.append(yes if flag.value else no)
+    parts.append(f"N enrolled {format_quantity(design.n_enrolled)}")
+    return " · ".join(parts)
+
+
+def registry_line(study: Study) -> str | None:
+    """'status Completed; no results posted' for registry records, None for papers."""
+    md = study.metadata
+    parts = []
+    if md.registry_status:
+        parts.append(f"status {md.registry_status}")
+    if md.results_posted is not None:
+        parts.append("results posted" if md.results_posted else "no results posted")
+    return "; ".join(parts) if parts else None
+
+
+def one_line(quote: str) -> str:
+    """Collapse the line breaks and runs of spaces a page's layout left inside a sentence."""
+    return " ".join(quote.split())
+
+
+def location(evidence: Evidence) -> str:
+    return f"{evidence.document}:{evidence.start}-{evidence.end}"
