@@ -70,7 +70,9 @@ VocabOpt = Annotated[
         show_default=False,
     ),
 ]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Log progress to stderr and show tracebacks on errors.")]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Log progress to stderr and show tracebacks on errors.")
+]
 
 
 def _version(value: bool) -> None:
@@ -188,7 +190,9 @@ def _nothing_usable(report: Report) -> ExitStatus:
 def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) -> None:
     """Run a command body, turning every failure into one `imx: error:` line and an exit code."""
     if debug:
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="imx: debug: %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="imx: debug: %(name)s: %(message)s"
+        )
     try:
         if vocab is not None:
             from imatinib_cli import vocab as vocabularies

@@ -65,7 +65,12 @@ def comparison_json(comparison: Comparison) -> JSONDict:
 def _evidence(evidence: Evidence | None) -> JSONDict | None:
     if evidence is None:
         return None
-    return {"document": evidence.document, "start": evidence.start, "end": evidence.end, "quote": evidence.quote}
+    return {
+        "document": evidence.document,
+        "start": evidence.start,
+        "end": evidence.end,
+        "quote": evidence.quote,
+    }
 
 
 def _quantity(quantity: Quantity | None) -> JSONDict | None:

@@ -73,10 +73,12 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         title_justify="left",
         caption_justify="left",
     )
-    for header in ("Group", "Tumor type", "Dose mg/day", "Studies"):
-        table.add_column(header)
+    table.add_column("Group", no_wrap=True)
+    table.add_column("Tumor type")
+    table.add_column("Dose mg/day", no_wrap=True)
+    table.add_column("Studies")
     for header in ("N", "Responders", "ORR %"):
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
     rows = comparison.rows
     for index, row in enumerate(rows):
         following = rows[index + 1].kind if index + 1 < len(rows) else None
@@ -93,10 +95,8 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
 
 
 def _comparison_cells(row: ComparisonRow) -> tuple[str, ...]:
-    if row.kind == "row":
-        tumor = _tumor(row.tumor_name, row.tumor_type)
-    else:
-        tumor = row.kind  # "subtotal" or "total"
+    # Subtotal and total rows name their kind where a row names its tumor.
+    tumor = _tumor(row.tumor_name, row.tumor_type) if row.kind == "row" else row.kind
     orr = row.orr_percent
     return (
         row.tumor_group if row.kind != "total" else "all",
@@ -105,7 +105,7 @@ def _comparison_cells(row: ComparisonRow) -> tuple[str, ...]:
         ", ".join(row.studies) or text.DASH,
         str(row.n),
         str(row.responders),
-        text.DASH if orr is None else text.format_percent(orr),
+        text.DASH if orr is None else f"{orr:.1f}",
     )
 
 
@@ -141,7 +141,9 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
         if evidence:
             for event in study.adverse_events:
                 value = _toxicity_value(event.percent, event.count, event.approximate)
-                _evidence_line(console, f"{event.term or event.as_written} {value}", event.evidence)
+                _evidence_line(
+                    console, f"{event.term or text.one_line(event.as_written)} {value}", event.evidence
+                )
     if study.outcomes:
         console.print(_outcome_table(study))
         if evidence:
@@ -159,12 +161,15 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
 
 
 def _population_table(populations: tuple[Population, ...]) -> Table:
-    table = Table(title="Populations and responses", caption=text.LEGEND, title_justify="left",
-                  caption_justify="left")
-    for header in ("Population", "Tumor", "Group", "Dose mg/day"):
-        table.add_column(header)
+    table = Table(
+        title="Populations and responses", caption=LEGEND, title_justify="left", caption_justify="left"
+    )
+    table.add_column("Population", ratio=1)
+    table.add_column("Tumor")
+    table.add_column("Group", no_wrap=True)
+    table.add_column("Dose mg/day", no_wrap=True)
     for header in ("N", *(c.upper() for c in RESPONSE_CATEGORIES)):
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
     for population in populations:
         table.add_row(
             population.label,
@@ -193,7 +198,7 @@ def _toxicity_table(study: Study) -> Table:
     for event in study.adverse_events:
         table.add_row(
             event.term or text.DASH,
-            event.as_written,
+            text.one_line(event.as_written),
             event.grade or text.DASH,
             _toxicity_value(event.percent, event.count, event.approximate),
         )
@@ -217,7 +222,7 @@ def _outcome_table(study: Study) -> Table:
             outcome.population or text.DASH,
             outcome.timepoint or text.DASH,
             detail or text.DASH,
-            outcome.as_written,
+            text.one_line(outcome.as_written),
         )
     return table
 
@@ -238,18 +243,26 @@ def _design_evidence(study: Study, console: Console) -> None:
 def _population_evidence(population: Population, console: Console) -> None:
     _line(console, f"{population.label}:", style="bold")
     if population.n is not None:
-        _evidence_line(console, f"N {text.format_quantity(population.n)}", population.n.evidence,
-                       _derivation_note(population.n))
+        _evidence_line(
+            console,
+            f"N {text.format_quantity(population.n)}",
+            population.n.evidence,
+            _derivation_note(population.n),
+        )
     for dose in population.doses:
         mg = text.DASH if dose.mg_per_day is None else text.format_number(dose.mg_per_day)
-        _evidence_line(console, f"Dose {mg} mg/day ({dose.as_written})", dose.evidence)
+        _evidence_line(console, f"Dose {mg} mg/day ({text.one_line(dose.as_written)})", dose.evidence)
     for category in RESPONSE_CATEGORIES:
         response = population.response(category)
         if response is None:
             continue
         note = text.derivation(response.count, response.percent)
-        _evidence_line(console, f"{category.upper()} {text.format_response(response)}", response.evidence,
-                       f"derived: {note}" if note else None)
+        _evidence_line(
+            console,
+            f"{category.upper()} {text.format_response(response)}",
+            response.evidence,
+            f"derived: {note}" if note else None,
+        )
 
 
 def _derivation_note(quantity: Quantity | None) -> str | None:
@@ -280,4 +293,3 @@ def _field(console: Console, name: str, value: str) -> None:
 
 def _line(console: Console, message: str, style: str | None = None) -> None:
     console.print(Text(message, style=style or ""), soft_wrap=True)
-
