@@ -164,6 +164,9 @@ class Population:
     # True when several randomized arms are reported together (e.g. 400 or 600 mg/day).
     pooled_arms: bool = False
     evidence: Evidence | None = None
+    # The population's stated share of the study total ("78.5% solid tumors"), from which
+    # resolve derives n once the total is known.
+    n_share: Quantity | None = None
 
     def response(self, category: str) -> ResponseCount | None:
         for item in self.responses:

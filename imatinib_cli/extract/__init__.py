@@ -1,0 +1,224 @@
+"""extract: Document -> Findings. Sentences first, then one extractor per kind of fact.
+
+Public entry point: extract(document). Everything returned carries Evidence into Document.text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from imatinib_cli.extract import cues
+from imatinib_cli.extract.context import Context, SentenceInfo, build_context
+from imatinib_cli.extract.design import extract_design
+from imatinib_cli.extract.dose import find_doses
+from imatinib_cli.extract.outcomes import find_outcomes
+from imatinib_cli.extract.populations import (
+    ALL_PATIENTS,
+    PopulationDraft,
+    clauses,
+    find_populations,
+    refers_back,
+)
+from imatinib_cli.extract.response import ResponseHit, carry_over, find_responses
+from imatinib_cli.extract.toxicity import find_adverse_events
+from imatinib_cli.models import (
+    AdverseEvent,
+    Document,
+    Dose,
+    Findings,
+    Outcome,
+    Population,
+    Quantity,
+    ResponseCount,
+    Warning,
+)
+
+__all__ = ["extract"]
+
+
+def extract(document: Document) -> Findings:
+    context = build_context(document)
+    design, enrollment = extract_design(context)
+    drafts = find_populations(context, enrollment, design.n_enrolled)
+    by_key = {draft.key: draft for draft in drafts}
+    warnings: list[Warning] = []
+    study_doses: list[Dose] = []
+    adverse_events: list[AdverseEvent] = []
+    outcomes: list[Outcome] = []
+    previous: str | None = None
+    people = cues.words("cues", "people")
+    for info in context.sentences:
+        target = _sentence_target(context, info, by_key, previous)
+        _read_doses(context, info, by_key, study_doses)
+        if info.reports_results:
+            adverse_events.extend(find_adverse_events(context, info))
+            touched = _read_responses(context, info, by_key, target, drafts, warnings, people)
+            outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
+            previous = touched or target
+    for draft in drafts:
+        if not draft.doses:
+            draft.doses = list(study_doses)
+    randomized = bool(design.randomized and design.randomized.value)
+    populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts))
+    return Findings(
+        document=document,
+        design=design,
+        populations=populations,
+        adverse_events=tuple(_dedupe_events(adverse_events)),
+        outcomes=tuple(outcomes),
+        tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
+        warnings=tuple(warnings),
+    )
+
+
+def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None:
+    return by_key[key].label if key in by_key else None
+
+
+def _sentence_target(
+    context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft], previous: str | None
+) -> str | None:
+    """The population a sentence speaks of when it names none itself."""
+    if refers_back(context, info) and previous:
+        return previous
+    if len(by_key) == 1:
+        return next(iter(by_key))
+    return None
+
+
+def _read_doses(
+    context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft], study_doses: list[Dose]
+) -> None:
+    for hit in find_doses(context, info):
+        after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
+        if hit.respectively and len(hit.doses) > 1 and len(after) >= len(hit.doses):
+            for dose, mention in zip(hit.doses, after):
+                _add_dose(by_key[mention.code].doses, dose)
+            continue
+        named = {m.code for m in info.tumors if m.code in by_key}
+        if named and len(by_key) > 1:
+            for code in named:
+                for dose in hit.doses:
+                    _add_dose(by_key[code].doses, dose)
+        else:
+            for dose in hit.doses:
+                _add_dose(study_doses, dose)
+
+
+def _add_dose(doses: list[Dose], dose: Dose) -> None:
+    if dose.mg_per_day is None and any(d.as_written == dose.as_written for d in doses):
+        return
+    if dose.mg_per_day is not None and any(d.mg_per_day == dose.mg_per_day for d in doses):
+        return
+    doses.append(dose)
+
+
+def _read_responses(
+    context: Context,
+    info: SentenceInfo,
+    by_key: dict[str, PopulationDraft],
+    target: str | None,
+    drafts: list[PopulationDraft],
+    warnings: list[Warning],
+    people: frozenset[str],
+) -> str | None:
+    """Read response hits clause by clause; return the population the sentence spoke of last."""
+    codes = set(by_key) | {m.code for m in info.tumors}
+    leading: ResponseHit | None = None
+    touched: str | None = None
+    for start, end, code in clauses(context, info, codes):
+        hits, items, claimed = find_responses(context, info, start, end)
+        if leading and not any(hit.category == leading.category for hit in hits):
+            carried = carry_over(leading, items, claimed, people)
+            if carried:
+                hits.append(carried)
+        if not hits:
+            if code in by_key:
+                touched = code
+            continue
+        leading = next((hit for hit in hits if hit.leads), leading)
+        key = code or target
+        if key is None:
+            key = ALL_PATIENTS
+        if key not in by_key:
+            mention = next((m for m in info.tumors if m.code == key), None)
+            label = mention.as_written if mention else "all patients"
+            by_key[key] = PopulationDraft(key, label, mention)
+            drafts.append(by_key[key])
+        touched = key
+        for hit in hits:
+            _record(by_key[key], hit, info, warnings)
+    return touched
+
+
+def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnings: list[Warning]) -> None:
+    evidence = info.cite(hit.start, hit.end)
+    if hit.negated:
+        count = Quantity(0.0, evidence)
+        percent = None
+    else:
+        count = Quantity(hit.count.value, evidence) if hit.count else None
+        percent = Quantity(hit.percent.value, evidence) if hit.percent else None
+    if hit.total and draft.n is None:
+        draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
+    new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)
+    old = draft.responses.get(hit.category)
+    if old is None:
+        draft.responses[hit.category] = new
+        return
+    if _same(old.count, new.count) and _same(old.percent, new.percent):
+        return
+    if old.count is None and new.count is not None and old.percent and new.percent is None:
+        draft.responses[hit.category] = replace(old, count=new.count)
+        return
+    warnings.append(
+        Warning(
+            f"{draft.label}: {hit.category.upper()} stated twice with different values; kept the first",
+            tuple(e for e in (old.evidence, new.evidence) if e is not None),
+        )
+    )
+
+
+def _same(left: Quantity | None, right: Quantity | None) -> bool:
+    return (left is None) == (right is None) and (left is None or left.value == right.value)
+
+
+def _worth_keeping(draft: PopulationDraft, drafts: list[PopulationDraft]) -> bool:
+    """An 'all patients' catch-all with nothing in it is noise when named populations exist."""
+    return not (draft.key == ALL_PATIENTS and not draft.responses and len(drafts) > 1)
+
+
+def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
+    mention = draft.mention
+    n = draft.n
+    if n is None and draft.n_percent is not None:
+        n = None  # resolve derives it from the study total
+    doses = tuple(draft.doses)
+    pooled = randomized and len({d.mg_per_day for d in doses if d.mg_per_day is not None}) > 1
+    return Population(
+        label=draft.label,
+        tumor_type=mention.code if mention else None,
+        tumor_name=mention.name if mention else None,
+        tumor_group=mention.group if mention else None,
+        n=n,
+        doses=doses,
+        responses=tuple(draft.responses.values()),
+        pooled_arms=pooled,
+        evidence=draft.evidence,
+        n_share=draft.n_percent,
+    )
+
+
+def _dedupe_events(events: list[AdverseEvent]) -> list[AdverseEvent]:
+    """One entry per term and grade; a stated frequency beats a bare mention."""
+    kept: dict[tuple[str | None, str | None], AdverseEvent] = {}
+    order: list[tuple[str | None, str | None]] = []
+    for event in events:
+        key = (event.term or event.as_written.lower(), event.grade)
+        old = kept.get(key)
+        if old is None:
+            kept[key] = event
+            order.append(key)
+        elif old.percent is None and event.percent is not None:
+            kept[key] = event
+    return [kept[key] for key in order]

@@ -1,0 +1,97 @@
+"""What every extractor needs about a document: its readable sentences, their numbers and tumors.
+
+Built once per document so each extractor scans the text for its own cues only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from imatinib_cli import vocab
+from imatinib_cli.extract.numbers import Fraction, Num, find_fractions, find_numbers
+from imatinib_cli.extract.sentences import Sentence, quote, split_sentences
+from imatinib_cli.models import Document, Evidence, Section, TumorMention
+
+# Sections whose sentences may carry results. Eligibility criteria and site chrome never do.
+READABLE_KINDS = frozenset({"title", "abstract", "body", "results", "registry"})
+# Registry sections that define outcomes rather than report them.
+DEFINITION_LABELS = frozenset({"outcome_measures"})
+
+
+@dataclass(slots=True)
+class SentenceInfo:
+    sentence: Sentence
+    kind: str
+    label: str
+    numbers: list[Num]
+    fractions: list[Fraction]
+    tumors: list[TumorMention]
+    evidence: Evidence
+
+    @property
+    def start(self) -> int:
+        return self.sentence.start
+
+    @property
+    def end(self) -> int:
+        return self.sentence.end
+
+    def cite(self, start: int, end: int) -> Evidence:
+        """Evidence for a value at text[start:end], quoting its sentence."""
+        return Evidence(self.evidence.document, start, end, self.evidence.quote)
+
+    @property
+    def reports_results(self) -> bool:
+        return self.kind != "title" and self.label not in DEFINITION_LABELS
+
+
+@dataclass(slots=True)
+class Context:
+    document: Document
+    sentences: list[SentenceInfo] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def evidence(self, info: SentenceInfo) -> Evidence:
+        return info.evidence
+
+
+def readable_sections(document: Document) -> list[Section]:
+    sections = [s for s in document.sections if s.kind in READABLE_KINDS]
+    if not document.sections:
+        sections = [Section("body", 0, len(document.text))]
+    return sorted(sections, key=lambda s: s.start)
+
+
+def build_context(document: Document) -> Context:
+    context = Context(document)
+    text = document.text
+    tumors = vocab.tumor_matcher()
+    for section in readable_sections(document):
+        for sentence in split_sentences(text, section.start, section.end):
+            numbers = find_numbers(text, sentence.start, sentence.end)
+            evidence = Evidence(document.path, sentence.start, sentence.end, quote(sentence))
+            mentions = [
+                TumorMention(
+                    code=hit.key,
+                    name=str(hit.entry.get("name", hit.key)),
+                    group=str(hit.entry.get("group", "non-GIST")),
+                    as_written=hit.as_written,
+                    evidence=Evidence(document.path, hit.start, hit.end, evidence.quote),
+                )
+                for hit in tumors.find(text, sentence.start, sentence.end)
+            ]
+            context.sentences.append(
+                SentenceInfo(
+                    sentence,
+                    section.kind,
+                    section.label,
+                    numbers,
+                    find_fractions(text, numbers),
+                    mentions,
+                    evidence,
+                )
+            )
+    return context

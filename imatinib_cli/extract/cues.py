@@ -1,0 +1,49 @@
+"""Cue-word matchers built once per process from the YAML vocabularies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from imatinib_cli import vocab
+
+
+def _triples(node: Any, key_field: str | None) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    """Accept either a list of entries ({key_field: k, synonyms: [...]}) or a mapping k -> [...]."""
+    if isinstance(node, dict):
+        for key, synonyms in node.items():
+            for synonym in synonyms or ():
+                yield str(synonym), str(key), {"key": str(key)}
+    elif isinstance(node, list):
+        for entry in node:
+            if isinstance(entry, dict):
+                key = str(entry.get(key_field or "key"))
+                for synonym in entry.get("synonyms") or ():
+                    yield str(synonym), key, entry
+            else:
+                yield str(entry), str(entry), {"key": str(entry)}
+
+
+@cache
+def matcher(file: str, *path: str, key_field: str | None = None) -> vocab.Matcher:
+    """A Matcher over vocab file `file`, descending into `path` (e.g. "cues", "design")."""
+    node: Any = vocab.load(file)
+    for part in path:
+        node = node[part]
+    return vocab.Matcher(list(_triples(node, key_field)))
+
+
+@cache
+def words(file: str, *path: str) -> frozenset[str]:
+    """A plain word list from a vocab file, lowercased, for membership tests."""
+    node: Any = vocab.load(file)
+    for part in path:
+        node = node[part]
+    return frozenset(str(item).lower() for item in node)
+
+
+def clear() -> None:
+    """Forget built matchers (after --vocab changes the vocabularies)."""
+    matcher.cache_clear()
+    words.cache_clear()

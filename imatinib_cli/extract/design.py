@@ -1,0 +1,89 @@
+"""Study design: phase, randomization, arms, blinding, centres, and how many patients were enrolled."""
+
+from __future__ import annotations
+
+import re
+
+from imatinib_cli.extract import cues
+from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.numbers import Num
+from imatinib_cli.models import Design, Evidence, Flag, Quantity
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_PHASE = re.compile(
+    r"\bphase\s*(iv|i{1,3}|[1-4])(?:\s*(?:/|-|–|and|or)\s*(iv|i{1,3}|[1-4]))?\b(?!\s*(?:trials|studies)\s+(?:of|have|showed))",
+    re.IGNORECASE,
+)
+# Between a count and its people noun: "51 evaluable patients", "147 GIST patients".
+_PEOPLE_GAP = re.compile(r"\s*(?:[A-Za-z\-]+\s+){0,3}?$")
+
+
+def normalize_phase(first: str, second: str | None = None) -> str:
+    one = _ROMAN.get(first.lower(), first)
+    if second:
+        return f"{one}/{_ROMAN.get(second.lower(), second)}"
+    return one
+
+
+def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
+    """The design, and the sentence that states enrollment (populations are often broken down there)."""
+    phase: str | None = None
+    phase_evidence: Evidence | None = None
+    flags: dict[str, Flag] = {}
+    design_cues = cues.matcher("cues", "design")
+    for info in context.sentences:
+        text = context.text
+        if phase is None:
+            match = _PHASE.search(text, info.start, info.end)
+            if match:
+                phase = normalize_phase(match.group(1), match.group(2))
+                phase_evidence = info.evidence
+        for hit in design_cues.find(text, info.start, info.end):
+            key = hit.key
+            if key == "not_randomized":
+                flags.setdefault("randomized", Flag(False, info.evidence))
+            else:
+                flags.setdefault(key, Flag(True, info.evidence))
+    if phase is None and context.document.metadata.phase:
+        phase = context.document.metadata.phase
+    n_enrolled, enrollment_sentence = find_enrollment(context)
+    design = Design(
+        phase=phase,
+        phase_evidence=phase_evidence,
+        randomized=flags.get("randomized"),
+        single_arm=flags.get("single_arm"),
+        open_label=flags.get("open_label"),
+        multicenter=flags.get("multicenter"),
+        n_enrolled=n_enrolled,
+    )
+    return design, enrollment_sentence
+
+
+def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
+    """True when the number counts people: '186 patients', '51 evaluable patients', '5 participants'."""
+    if number.percent or not number.is_int or number.value < 1:
+        return False
+    people = cues.words("cues", "people")
+    after = context.text[number.end : min(info.end, number.end + 60)]
+    words = re.findall(r"[A-Za-z]+", after)[:4]
+    for index, word in enumerate(words):
+        if word.lower() in people:
+            return _PEOPLE_GAP.match(after[: after.lower().find(word.lower())]) is not None or index == 0
+    return False
+
+
+def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | None]:
+    verbs = cues.matcher("cues", "enrollment_verbs")
+    fraction_counts = set()
+    for info in context.sentences:
+        if not info.reports_results:
+            continue
+        fraction_counts = {f.count.start for f in info.fractions}
+        if not verbs.find(context.text, info.start, info.end):
+            continue
+        for number in info.numbers:
+            if number.start in fraction_counts:
+                continue
+            if people_count(context, info, number):
+                return Quantity(number.value, info.cite(number.start, number.end)), info
+    return None, None

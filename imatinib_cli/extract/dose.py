@@ -1,0 +1,101 @@
+"""Doses as written ('400 mg twice daily (bid)', '400 or 800 mg/d', '400 mg or 600 mg daily'),
+normalized to mg/day. A dose whose schedule is not stated keeps mg_per_day None: no guessing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from imatinib_cli import vocab
+from imatinib_cli.extract import cues
+from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.numbers import Num
+from imatinib_cli.models import Dose
+
+_SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\.?|-|–|/)\s*", re.I)
+# Words allowed between a dose and its schedule: "400 mg of imatinib daily", "400 mg orally twice a day".
+_BRIDGE = re.compile(
+    r"^(?:\s*(?:of|imatinib|mesylate|glivec|gleevec|sti-?571|orally|oral|po|p\.o\.|given|administered|"
+    r"taken|once|as|a|single|dose|doses|\(|\)|,))*\s*",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class DoseHit:
+    doses: list[Dose]
+    start: int
+    end: int
+    respectively: bool
+
+
+@cache
+def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
+    data = vocab.load("schedules")
+    per_day = frozenset(u.lower().replace(" ", "") for u in data["per_day_units"])
+    surface = frozenset(u.lower().replace(" ", "") for u in data["body_surface_units"])
+    alternatives = sorted({*data["per_day_units"], *data["body_surface_units"], "mg/kg", "mg/dl", "mg"},
+                          key=len, reverse=True)
+    pattern = "|".join(re.escape(a).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*") for a in alternatives)
+    return re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z0-9²])", re.I), per_day, surface
+
+
+def _schedule(context: Context, info: SentenceInfo, position: int) -> tuple[str | None, float | None, int]:
+    """The schedule right after a dose: its key, doses per day, and where it ends."""
+    bridge = _BRIDGE.match(context.text, position, info.end)
+    start = bridge.end() if bridge else position
+    for hit in cues.matcher("schedules", "schedules", key_field="key").find(context.text, start, min(info.end, start + 30)):
+        if hit.start == start:
+            per_day = hit.entry.get("doses_per_day")
+            return hit.key, float(per_day) if per_day is not None else None, hit.end
+        break
+    return None, None, position
+
+
+def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
+    unit_pattern, per_day_units, surface_units = _units()
+    text = context.text
+    hits: list[DoseHit] = []
+    numbers = [n for n in info.numbers if not n.percent]
+    for unit in unit_pattern.finditer(text, info.start, info.end):
+        unit_text = re.sub(r"\s+", "", unit.group(0).lower())
+        if unit_text == "mg/dl":
+            continue  # a laboratory value, not a dose
+        amounts = _amounts_before(text, numbers, unit.start())
+        if not amounts:
+            continue
+        if hits and amounts[0].start <= hits[-1].start:
+            hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
+        schedule, per_day, end = _schedule(context, info, unit.end())
+        if unit_text in per_day_units:
+            schedule, per_day, end = schedule or "daily", 1.0, max(end, unit.end())
+        is_surface = unit_text in surface_units
+        as_written_end = max(end, unit.end())
+        as_written = " ".join(text[amounts[0].start : as_written_end].split())
+        evidence = info.cite(amounts[0].start, as_written_end)
+        doses = []
+        for amount in amounts:
+            if is_surface or unit_text == "mg/kg" or per_day is None:
+                mg_per_day = None
+            else:
+                mg_per_day = amount.value * per_day
+            doses.append(
+                Dose(mg_per_day, as_written, schedule, evidence, unit="mg/m2" if is_surface else unit_text)
+            )
+        respectively = "respectively" in text[unit.end() : info.end].lower()
+        hits.append(DoseHit(doses, amounts[0].start, as_written_end, respectively))
+    return hits
+
+
+def _amounts_before(text: str, numbers: list[Num], position: int) -> list[Num]:
+    """'400', '400 or 800', '400 mg or 600', '400, 600, 800 and 1000' ending right before a unit."""
+    before = [n for n in numbers if n.end <= position]
+    if not before or text[before[-1].end : position].strip():
+        return []
+    amounts = [before[-1]]
+    for number in reversed(before[:-1]):
+        if not _SEPARATOR.fullmatch(text[number.end : amounts[0].start]):
+            break
+        amounts.insert(0, number)
+    return amounts

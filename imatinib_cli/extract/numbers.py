@@ -1,0 +1,116 @@
+"""Numbers as abstracts write them: digits, decimals, percents, spelled-out words, fractions.
+
+Every number keeps its character span so a value can always be traced back to the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from imatinib_cli import vocab
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    value: float
+    start: int
+    end: int
+    percent: bool
+    spelled: bool = False
+    decimals: int = 0
+
+    @property
+    def is_int(self) -> bool:
+        return not self.percent and self.value == int(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Fraction:
+    """"x/n", "x of n", "x of the n": a count over a denominator."""
+
+    count: Num
+    total: Num
+    start: int
+    end: int
+
+
+# Not part of a word, version or identifier ("D816T", "v1.0", "2717-25"); "400mg" still counts.
+_DIGITS = r"(?<![\w.\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)(?![A-LN-Za-ln-z_])"
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
+    data = vocab.load("numbers")
+    words: dict[str, int] = {}
+    for group in ("units", "tens", "scales"):
+        words.update({k: int(v) for k, v in data[group].items()})
+    word_alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    spelled = rf"\b(?:{word_alt})(?:(?:[\s\-]+|\s+and\s+)(?:{word_alt}))*\b"
+    percent_alt = "|".join(
+        re.escape(p) if p == "%" else r"\s*" + re.escape(p) + r"\b" for p in data["percent_words"]
+    )
+    number = re.compile(
+        rf"(?P<digits>{_DIGITS})(?P<pct>\s?%|\s*(?:percent|per cent|pct)\b)?|(?P<words>{spelled})(?P<wpct>{percent_alt})?",
+        re.IGNORECASE,
+    )
+    fraction = re.compile(r"\s*(?:/|of(?:\s+the)?(?:\s+total)?|out of)\s*", re.IGNORECASE)
+    return number, fraction, words
+
+
+def words_to_int(text: str) -> int | None:
+    """'One hundred eighty-six' -> 186; None when the words are not a number."""
+    _, _, words = _patterns()
+    total = current = 0
+    seen = False
+    for token in re.split(r"[\s\-]+", text.lower()):
+        if not token or token == "and":
+            continue
+        value = words.get(token)
+        if value is None:
+            return None
+        seen = True
+        if value == 100:
+            current = max(current, 1) * 100
+        elif value == 1000:
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            current += value
+    return total + current if seen else None
+
+
+def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]:
+    """All numbers in text[start:end], in order."""
+    number, _, _ = _patterns()
+    end = len(text) if end is None else end
+    found: list[Num] = []
+    for match in number.finditer(text, start, end):
+        if match.group("digits"):
+            raw = match.group("digits").replace(",", "")
+            decimals = len(raw.split(".")[1]) if "." in raw else 0
+            found.append(
+                Num(float(raw), match.start(), match.end(), bool(match.group("pct")), decimals=decimals)
+            )
+        else:
+            value = words_to_int(match.group("words"))
+            if value is None:
+                continue
+            found.append(Num(float(value), match.start(), match.end(), bool(match.group("wpct")), True))
+    return found
+
+
+def find_fractions(text: str, numbers: list[Num]) -> list[Fraction]:
+    """Pairs of adjacent whole numbers joined by '/', 'of', 'of the' or 'out of'."""
+    _, joiner, _ = _patterns()
+    fractions: list[Fraction] = []
+    for left, right in zip(numbers, numbers[1:]):
+        if left.percent or right.percent or not left.is_int or not right.is_int:
+            continue
+        if right.value < left.value or right.value == 0:
+            continue
+        gap = text[left.end : right.start]
+        if joiner.fullmatch(gap):
+            fractions.append(Fraction(left, right, left.start, right.end))
+    return fractions

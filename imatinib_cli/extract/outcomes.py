@@ -1,0 +1,186 @@
+"""Other results: medians of time to progression / survival, rates at a time point, early
+resistance, and gene mutations with their counts."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from imatinib_cli import vocab
+from imatinib_cli.extract import cues
+from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.numbers import Num, words_to_int
+from imatinib_cli.models import Outcome, Quantity
+
+_MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor"}
+_RATES = {"pfs_rate", "os_rate"}
+_NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
+_EARLY = re.compile(
+    r"^[^.;]{0,60}?\b(?:in|of)\s+(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
+    r"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*\))?",
+    re.I,
+)
+_VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b")
+_SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
+
+
+@cache
+def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    units = vocab.load("cues")["time_units"]
+    alternatives = {synonym: key for key, synonyms in units.items() for synonym in synonyms}
+    unit_alt = "|".join(sorted(map(re.escape, alternatives), key=len, reverse=True))
+    duration = re.compile(rf"(?P<value>{_NUMBER})\s*(?:-\s*)?(?P<unit>{unit_alt})\b", re.I)
+    timepoint = re.compile(
+        rf"(?:\b(?:at|after|by|within)\s+(?P<value>{_NUMBER})\s*(?P<unit>{unit_alt})\b)"
+        rf"|(?:\b(?P<value2>{_NUMBER})-(?P<unit2>{unit_alt})\b)",
+        re.I,
+    )
+    return duration, timepoint
+
+
+def _unit_key(unit: str) -> str:
+    units = vocab.load("cues")["time_units"]
+    for key, synonyms in units.items():
+        if unit.lower() in synonyms:
+            return key
+    return unit.lower()
+
+
+def _value(raw: str) -> float | None:
+    try:
+        return float(raw)
+    except ValueError:
+        number = words_to_int(raw)
+        return float(number) if number is not None else None
+
+
+def find_outcomes(context: Context, info: SentenceInfo, population: str | None) -> list[Outcome]:
+    if not info.reports_results:
+        return []
+    text = context.text
+    outcomes: list[Outcome] = []
+    duration, timepoint = _time_patterns()
+    not_reached = cues.matcher("cues", "outcomes", "not_reached")
+    for hit in cues.matcher("cues", "outcomes").find(text, info.start, info.end):
+        kind = hit.key
+        if kind in _MEDIANS:
+            stop = info.end
+            reached = not_reached.find(text, hit.end, stop)
+            length = duration.search(text, hit.end, stop)
+            if reached and (length is None or reached[0].start < length.start()):
+                outcomes.append(
+                    Outcome(kind, None, None, "not reached", info.cite(hit.start, reached[0].end), population)
+                )
+            elif length:
+                value = _value(length.group("value"))
+                if value is not None:
+                    evidence = info.cite(hit.start, length.end())
+                    outcomes.append(
+                        Outcome(kind, Quantity(value, evidence), _unit_key(length.group("unit")),
+                                " ".join(text[hit.start : length.end()].split()), evidence, population)
+                    )
+        elif kind in _RATES:
+            percent = _nearest_percent(info, hit.start, hit.end)
+            when = timepoint.search(text, info.start, info.end)
+            if percent is None or when is None:
+                continue
+            raw = when.group("value") or when.group("value2")
+            unit = when.group("unit") or when.group("unit2")
+            start, end = min(percent.start, hit.start, when.start()), max(percent.end, hit.end, when.end())
+            evidence = info.cite(start, end)
+            outcomes.append(
+                Outcome(kind, Quantity(percent.value, evidence), "%", " ".join(text[start:end].split()),
+                        evidence, population, timepoint=f"{raw} {_unit_key(unit)}")
+            )
+        elif kind == "early_resistance":
+            match = _EARLY.match(text, hit.end, info.end)
+            if match:
+                evidence = info.cite(hit.start, match.end())
+                outcomes.append(
+                    Outcome(kind, Quantity(float(match.group("count")), evidence), "patients",
+                            " ".join(text[hit.start : match.end()].split()), evidence, population,
+                            denominator=None)
+                )
+                if match.group("pct"):
+                    outcomes.append(
+                        Outcome(kind, Quantity(float(match.group("pct")), evidence), "%",
+                                " ".join(text[hit.start : match.end()].split()), evidence, population)
+                    )
+    outcomes.extend(_mutations(context, info))
+    return outcomes
+
+
+def _nearest_percent(info: SentenceInfo, start: int, end: int) -> Num | None:
+    candidates = [n for n in info.numbers if n.percent]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda n: min(abs(n.end - start), abs(n.start - end)))
+
+
+def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
+    text = context.text
+    mutation_words = cues.words("cues", "mutation_words")
+    genes = cues.matcher("cues", "genes").find(text, info.start, info.end)
+    if not genes:
+        return []
+    total = _screened_total(context, info)
+    outcomes: list[Outcome] = []
+    negations = cues.words("responses", "negations")
+    for gene in genes:
+        after = re.match(r"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?([A-Za-z]+)", text[gene.end : info.end])
+        before = re.search(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$", text[info.start : gene.start])
+        is_mutation = bool(after and after.group(1).lower() in mutation_words) or bool(
+            before and before.group(1).lower() in mutation_words
+        )
+        if not is_mutation:
+            continue
+        count = _count_before(context, info, gene.start, negations)
+        end = gene.end + (after.end() if after else 0)
+        variant = _VARIANT.search(text, gene.end, info.end)
+        if count is None and variant is None:
+            continue
+        start = count[1] if count else gene.start
+        evidence = info.cite(start, end)
+        outcomes.append(
+            Outcome(
+                "mutation",
+                Quantity(count[0], evidence) if count else None,
+                "count" if count else None,
+                " ".join(text[start:end].split()),
+                evidence,
+                gene=gene.key,
+                variant=variant.group(0) if variant and count is None else None,
+                denominator=Quantity(total.value, info.cite(total.start, total.end)) if total and count else None,
+            )
+        )
+    return outcomes
+
+
+def _count_before(
+    context: Context, info: SentenceInfo, position: int, negations: frozenset[str]
+) -> tuple[float, int] | None:
+    """'five KIT mutations' -> 5, 'no PDGFR mutations' -> 0, with where the count starts."""
+    head = context.text[info.start : position]
+    word = re.search(r"([A-Za-z]+|\d+)\s+(?:activating\s+|novel\s+)?$", head)
+    if not word:
+        return None
+    token = word.group(1)
+    start = info.start + word.start(1)
+    if token.lower() in negations:
+        return 0.0, start
+    for number in info.numbers:
+        if number.start == start and number.is_int:
+            return number.value, start
+    return None
+
+
+def _screened_total(context: Context, info: SentenceInfo) -> Num | None:
+    verbs = cues.words("cues", "screening_verbs")
+    for number in info.numbers:
+        if not number.is_int:
+            continue
+        rest = context.text[number.end : info.end]
+        match = re.match(rf"\s+{_SCREENED_NOUNS}\s+(?:were|was)\s+([a-z]+)", rest, re.I)
+        if match and match.group(1).lower() in verbs:
+            return number
+    return None

@@ -1,0 +1,172 @@
+"""Which groups of patients a document reports on, how many each has, and which clause speaks of which.
+
+Populations come from the enrollment sentence's breakdown ("51 patients (27 GIST, 24 other STS)",
+"78.5% solid tumors, 21.5% hematologic malignancies"), else from the tumor type the document is
+about. Later clauses are attributed to a population by the tumor they name, by a reference back
+("in this subgroup"), or to the only population there is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from imatinib_cli.extract import cues
+from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.models import (
+    AdverseEvent,
+    Dose,
+    Evidence,
+    Quantity,
+    ResponseCount,
+    TumorMention,
+)
+
+ALL_PATIENTS = "all"
+_CLAUSE_BREAK = re.compile(r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,\s+")
+
+
+@dataclass(slots=True)
+class PopulationDraft:
+    """A population while a document is being read; frozen into models.Population at the end."""
+
+    key: str
+    label: str
+    mention: TumorMention | None
+    n: Quantity | None = None
+    n_percent: Quantity | None = None
+    responses: dict[str, ResponseCount] = field(default_factory=dict)
+    doses: list[Dose] = field(default_factory=list)
+    adverse_events: list[AdverseEvent] = field(default_factory=list)
+    evidence: Evidence | None = None
+
+
+def _label(context: Context, mention: TumorMention) -> str:
+    """The mention with the qualifiers written right before it ('advanced', 'other')."""
+    qualifiers = cues.words("cues", "tumor_qualifiers") - {"with", "patients", "patient", "pts", "and", "or"}
+    text = context.text
+    start = mention.evidence.start
+    while True:
+        match = re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", text[max(0, start - 40) : start])
+        if not match or match.group(1).lower() not in qualifiers:
+            break
+        start = start - len(match.group(0))
+    return " ".join(text[start : mention.evidence.end].split())
+
+
+def _count_before(context: Context, info: SentenceInfo, mention: TumorMention):
+    """The number written right before a tumor mention ('27 GIST', '78.5% solid tumors')."""
+    qualifiers = cues.words("cues", "tumor_qualifiers")
+    for number in reversed(info.numbers):
+        if number.end > mention.evidence.start:
+            continue
+        gap = context.text[number.end : mention.evidence.start]
+        words = re.findall(r"[A-Za-z][A-Za-z\-]*|[^\sA-Za-z]", gap)
+        if all(word.lower() in qualifiers for word in words):
+            return number
+        return None
+    return None
+
+
+def _count_after(context: Context, info: SentenceInfo, mention: TumorMention):
+    """'GIST (n = 27)', 'GIST: 27 patients'."""
+    match = re.match(r"\s*(?:\(\s*n\s*=\s*|:\s*|\(\s*)", context.text[mention.evidence.end : info.end])
+    if not match:
+        return None
+    position = mention.evidence.end + match.end()
+    for number in info.numbers:
+        if number.start == position and not number.percent:
+            return number
+    return None
+
+
+def find_populations(
+    context: Context, enrollment: SentenceInfo | None, n_enrolled: Quantity | None
+) -> list[PopulationDraft]:
+    populations: dict[str, PopulationDraft] = {}
+    if enrollment is not None:
+        for mention in enrollment.tumors:
+            number = _count_before(context, enrollment, mention) or _count_after(context, enrollment, mention)
+            if number is None or (n_enrolled and number.start == n_enrolled.evidence.start):
+                continue
+            if mention.code in populations:
+                continue
+            draft = PopulationDraft(mention.code, _label(context, mention), mention, evidence=enrollment.evidence)
+            evidence = enrollment.cite(number.start, mention.evidence.end)
+            if number.percent:
+                draft.n_percent = Quantity(number.value, evidence)
+            else:
+                draft.n = Quantity(number.value, evidence)
+            populations[mention.code] = draft
+    if len(populations) >= 2 or (populations and n_enrolled is None):
+        return list(populations.values())
+    if len(populations) == 1:
+        # One named group with a count is the whole study when the count is the total.
+        only = next(iter(populations.values()))
+        if only.n is None and only.n_percent is not None:
+            return [only]
+    mention = dominant_tumor(context)
+    if mention is None:
+        draft = PopulationDraft(ALL_PATIENTS, "all patients", None, n=n_enrolled)
+    else:
+        draft = PopulationDraft(mention.code, _label(context, mention), mention, n=n_enrolled)
+    draft.evidence = mention.evidence if mention else None
+    return [draft]
+
+
+def dominant_tumor(context: Context) -> TumorMention | None:
+    """The tumor type a document is about: named most often, title mentions counting double."""
+    counts: Counter[str] = Counter()
+    first: dict[str, TumorMention] = {}
+    for info in context.sentences:
+        for mention in info.tumors:
+            counts[mention.code] += 2 if info.kind == "title" else 1
+            first.setdefault(mention.code, mention)
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda item: (item[1], -first[item[0]].evidence.start))[0]
+    # Prefer a mention from the abstract for the label: it carries the qualifiers.
+    for info in context.sentences:
+        if info.kind != "title":
+            for mention in info.tumors:
+                if mention.code == best:
+                    return mention
+    return first[best]
+
+
+def clauses(context: Context, info: SentenceInfo, codes: set[str]) -> list[tuple[int, int, str | None]]:
+    """Split a sentence into clauses, one per population named; each with that population's key."""
+    mentions = [m for m in info.tumors if m.code in codes] if codes else []
+    if len(mentions) <= 1 or len({m.code for m in mentions}) == 1:
+        return [(info.start, info.end, mentions[0].code if mentions else None)]
+    pieces: list[tuple[int, int, str | None]] = []
+    start = info.start
+    for left, right in zip(mentions, mentions[1:]):
+        boundary = _last_break(context.text, left.evidence.end, right.evidence.start)
+        if boundary is None:
+            continue
+        pieces.append((start, boundary[0], left.code))
+        start = boundary[1]
+    pieces.append((start, info.end, mentions[-1].code))
+    return pieces
+
+
+def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The last clause break between two mentions that is not inside brackets."""
+    depth = 0
+    depth_at: list[int] = []
+    for char in text[start:end]:
+        depth += char in "([" and 1 or 0
+        depth -= char in ")]" and 1 or 0
+        depth_at.append(depth)
+    best = None
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        if depth_at[match.start() - start] <= 0:
+            best = (match.start(), match.end())
+    return best
+
+
+def refers_back(context: Context, info: SentenceInfo) -> bool:
+    anaphora = cues.matcher("responses", "anaphora")
+    return bool(anaphora.find(context.text, info.start, info.end))

@@ -1,0 +1,174 @@
+"""Tumor responses (CR, PR, SD, PD, NE, ORR) stated in one clause, as counts and percents.
+
+A number belongs to a response category only when filler words alone stand between them; a
+negation ("no patient had a complete response") gives zero. Which population a clause speaks of is
+decided by extract.populations, not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imatinib_cli.extract import cues
+from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.numbers import Num
+from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, tokenize
+
+_MAX_STEPS = 10
+
+
+@dataclass(slots=True)
+class ResponseHit:
+    category: str
+    count: Num | None
+    percent: Num | None
+    total: Num | None
+    negated: bool
+    as_written: str
+    start: int
+    end: int
+    # True when the category came before its number ("response rate was 12%"), which a
+    # following parallel clause may share ("... and 27.5% of hematologic patients").
+    leads: bool = False
+
+
+def category_items(context: Context, start: int, end: int) -> list[Item]:
+    """Category phrases in text[start:end]; blockers ('time to progression') hide shorter matches."""
+    text = context.text
+    items: list[Item] = []
+    main = cues.matcher("responses", "responses", key_field="category")
+    covered: list[tuple[int, int]] = []
+    for hit in main.find(text, start, end):
+        covered.append((hit.start, hit.end))
+        if hit.key != "none":
+            items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, False)))
+    short = cues.matcher("responses", "needs_number", key_field="category")
+    for hit in short.find(text, start, end):
+        if any(s <= hit.start < e for s, e in covered):
+            continue
+        items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
+    return items
+
+
+def find_responses(
+    context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
+) -> tuple[list[ResponseHit], list[Item], set[int]]:
+    """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
+    fillers = cues.words("responses", "fillers")
+    people = cues.words("cues", "people")
+    negations = cues.words("responses", "negations")
+    spans = category_items(context, start, end) + list(extra or ())
+    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
+    claimed: set[int] = set()
+    hits: list[ResponseHit] = []
+    cue_indexes = [i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)]
+    done: set[int] = set()
+
+    def skippable(item: Item) -> bool:
+        return (item.kind == "word" and item.text in fillers) or item.kind == "tumor" or item.text in "()[]"
+
+    # Pass 1: the number stands before its category.
+    for index in cue_indexes:
+        category, needs_number = items[index].payload
+        found = None
+        if needs_number:
+            if index > 0 and is_number(items[index - 1]) and context.text[items[index - 1].end : items[index].start].strip() == "":
+                found = index - 1
+        else:
+            probe, steps = index - 1, 0
+            while probe >= 0 and steps < _MAX_STEPS:
+                item = items[probe]
+                if is_number(item):
+                    found = probe
+                    break
+                if not skippable(item):
+                    break
+                probe, steps = probe - 1, steps + 1
+        if found is None or found in claimed:
+            continue
+        group = group_at(items, found, people)
+        if _claim(group, claimed):
+            hits.append(_hit(category, group, items[index], False))
+            done.add(index)
+
+    # Pass 2: the category stands before its number.
+    for index in cue_indexes:
+        if index in done:
+            continue
+        category, needs_number = items[index].payload
+        if needs_number:
+            continue
+        probe, steps = index + 1, 0
+        while probe < len(items) and steps < _MAX_STEPS:
+            item = items[probe]
+            if is_number(item):
+                if probe in claimed:
+                    break
+                group = group_at(items, probe, people)
+                if group.first == probe and _claim(group, claimed):
+                    hits.append(_hit(category, group, items[index], True))
+                    done.add(index)
+                break
+            if item.kind == "cue" and isinstance(item.payload, tuple) and item.payload[0] == category:
+                done.add(probe)  # an acronym after its phrase: "partial response (PR)"
+            elif not (skippable(item) or item.text in (":", "=")):
+                break
+            probe, steps = probe + 1, steps + 1
+
+    # Negation: "no patient had a complete response", "there were no objective responses".
+    for index in cue_indexes:
+        if index in done:
+            continue
+        category, needs_number = items[index].payload
+        if needs_number:
+            continue
+        probe, steps = index - 1, 0
+        while probe >= 0 and steps < _MAX_STEPS:
+            item = items[probe]
+            if item.kind == "word" and item.text in negations:
+                hits.append(
+                    ResponseHit(category, None, None, None, True, items[index].text, item.start, items[index].end)
+                )
+                done.add(index)
+                break
+            if not (skippable(item) or item.text == "there"):
+                break
+            probe, steps = probe - 1, steps + 1
+    hits.sort(key=lambda hit: hit.start)
+    return hits, items, claimed
+
+
+def carry_over(
+    leading: ResponseHit, items: list[Item], claimed: set[int], people: frozenset[str]
+) -> ResponseHit | None:
+    """A parallel clause's bare number takes the category of the previous clause's leading cue."""
+    for index, item in enumerate(items):
+        if not is_number(item) or index in claimed:
+            continue
+        group = group_at(items, index, people)
+        if group.first != index:
+            continue
+        if (leading.percent is not None) != (group.percent is not None):
+            continue
+        claimed.update(range(group.first, group.last + 1))
+        return ResponseHit(
+            leading.category, group.count, group.percent, group.total, False, leading.as_written,
+            group.start, group.end,
+        )
+    return None
+
+
+def _claim(group: Group, claimed: set[int]) -> bool:
+    indexes = set(range(group.first, group.last + 1))
+    if indexes & claimed or (group.count is None and group.percent is None):
+        return False
+    claimed.update(indexes)
+    return True
+
+
+def _hit(category: str, group: Group, cue: Item, leads: bool) -> ResponseHit:
+    start = min(group.start, cue.start)
+    end = max(group.end, cue.end)
+    return ResponseHit(
+        category, group.count, group.percent, group.total, False, cue.text, start, end, leads
+    )

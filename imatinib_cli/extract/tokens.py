@@ -1,0 +1,115 @@
+"""A clause as a row of items (numbers, cue phrases, tumors, words, brackets) to walk left and right.
+
+Extractors attach a number to a cue by walking from the cue over filler words only, so
+"79 patients (53.7 percent) had a partial response" links 79 and 53.7% to the partial response
+while "71% of the patients had received prior chemotherapy" links nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from imatinib_cli.extract.numbers import Fraction, Num
+
+_WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
+
+
+@dataclass(slots=True)
+class Item:
+    kind: str  # "num", "frac", "cue", "tumor", "word", "mark"
+    start: int
+    end: int
+    text: str
+    payload: Any = None
+
+
+@dataclass(slots=True)
+class Group:
+    """A number with its companions: '79 patients (53.7 percent)', '12% (3/25)', 'two of 30 (6.7%)'."""
+
+    first: int  # item indexes, inclusive
+    last: int
+    count: Num | None
+    percent: Num | None
+    total: Num | None
+    start: int
+    end: int
+
+
+def tokenize(
+    text: str,
+    start: int,
+    end: int,
+    numbers: list[Num],
+    fractions: list[Fraction],
+    spans: list[Item],
+) -> list[Item]:
+    """Items of text[start:end]: the given cue/tumor spans, numbers and fractions, then plain words."""
+    taken: list[Item] = []
+    in_fraction = set()
+    for fraction in fractions:
+        if start <= fraction.start and fraction.end <= end:
+            taken.append(Item("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction))
+            in_fraction.update((fraction.count.start, fraction.total.start))
+    for number in numbers:
+        if start <= number.start and number.end <= end and number.start not in in_fraction:
+            taken.append(Item("num", number.start, number.end, text[number.start : number.end], number))
+    taken.extend(item for item in spans if start <= item.start and item.end <= end)
+    taken.sort(key=lambda item: (item.start, -item.end))
+    items: list[Item] = []
+    cursor = start
+    for item in taken:
+        if item.start < cursor:
+            continue  # overlaps an earlier, longer item
+        _words(text, cursor, item.start, items)
+        items.append(item)
+        cursor = item.end
+    _words(text, cursor, end, items)
+    return items
+
+
+def _words(text: str, start: int, end: int, items: list[Item]) -> None:
+    for match in _WORD_OR_MARK.finditer(text, start, end):
+        kind = "word" if match.group(0)[0].isalpha() else "mark"
+        items.append(Item(kind, match.start(), match.end(), match.group(0).lower()))
+
+
+def is_number(item: Item) -> bool:
+    return item.kind in ("num", "frac")
+
+
+def group_at(items: list[Item], index: int, people: frozenset[str]) -> Group:
+    """The number group that the number at `index` belongs to, starting from its first number."""
+    # A number inside brackets right after another number belongs to that one's group.
+    if index >= 2 and items[index - 1].text in ("(", "[", ","):
+        back = index - 2
+        while back >= 0 and items[back].kind == "word" and items[back].text in people:
+            back -= 1
+        if back >= 0 and is_number(items[back]) and items[index - 1].text != ",":
+            index = back
+    first = index
+    last = index
+    parts = [items[index]]
+    probe = index + 1
+    while probe < len(items) and items[probe].kind == "word" and items[probe].text in people:
+        probe += 1
+    if probe + 1 < len(items) and items[probe].text in ("(", "[") and is_number(items[probe + 1]):
+        parts.append(items[probe + 1])
+        last = probe + 1
+        if last + 1 < len(items) and items[last + 1].text in (")", "]"):
+            last += 1
+    count = percent = total = None
+    for part in parts:
+        if part.kind == "frac":
+            fraction: Fraction = part.payload
+            count = count or fraction.count
+            total = total or fraction.total
+        else:
+            number: Num = part.payload
+            if number.percent:
+                percent = percent or number
+            elif number.is_int:
+                count = count or number
+    return Group(first, last, count, percent, total, items[first].start, items[last].end)
