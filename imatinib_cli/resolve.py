@@ -1,0 +1,367 @@
+"""resolve: Findings -> Studies. One study per trial, whatever number of documents describe it.
+
+Documents join on DOI, PMID, NCT ID, then normalized title. Numbers the text does not state but
+arithmetic on stated numbers gives (a count from a percent and N, ORR from CR + PR) are added
+and marked derived. Where documents or sentences disagree, both stay visible as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import fields, replace
+
+from imatinib_cli.models import (
+    AdverseEvent,
+    Design,
+    Evidence,
+    Findings,
+    Metadata,
+    Outcome,
+    Population,
+    Quantity,
+    ResponseCount,
+    Study,
+    Warning,
+)
+
+__all__ = ["resolve"]
+
+
+def resolve(findings: Sequence[Findings]) -> list[Study]:
+    groups = _group(findings)
+    return [_merge(group) for group in groups]
+
+
+# -- grouping ---------------------------------------------------------------------------------
+
+
+def normalize_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    words = re.sub(r"[^a-z0-9]+", " ", title.lower()).split()
+    return " ".join(words) if len(words) >= 4 else None
+
+
+def _keys(metadata: Metadata) -> list[str]:
+    keys = []
+    if metadata.doi:
+        keys.append("doi:" + metadata.doi.lower().rstrip("."))
+    if metadata.pmid:
+        keys.append("pmid:" + metadata.pmid)
+    if metadata.nct_id:
+        keys.append("nct:" + metadata.nct_id.upper())
+    title = normalize_title(metadata.title)
+    if title:
+        keys.append("title:" + title)
+    return keys
+
+
+def _group(findings: Sequence[Findings]) -> list[list[Findings]]:
+    """Union-find over shared identifiers; groups keep the input order."""
+    parent = list(range(len(findings)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for index, item in enumerate(findings):
+        for key in _keys(item.document.metadata):
+            if key in owner:
+                parent[root(index)] = root(owner[key])
+            else:
+                owner[key] = index
+    groups: dict[int, list[Findings]] = {}
+    for index, item in enumerate(findings):
+        groups.setdefault(root(index), []).append(item)
+    return sorted(groups.values(), key=lambda group: findings.index(group[0]))
+
+
+# -- merging ----------------------------------------------------------------------------------
+
+
+def _merge(group: list[Findings]) -> Study:
+    warnings: list[Warning] = [w for item in group for w in item.warnings]
+    metadata = _merge_metadata([item.document.metadata for item in group], warnings)
+    design = _merge_design([item.design for item in group], warnings)
+    populations = _merge_populations(group, warnings)
+    populations = [_derive(population, design.n_enrolled, warnings) for population in populations]
+    if metadata.results_posted is False and not any(p.responses for p in populations):
+        warnings.append(Warning("registered study: no results posted"))
+    sources = tuple(dict.fromkeys(item.document.path for item in group))
+    return Study(
+        id=_study_id(metadata, sources),
+        title=metadata.title,
+        metadata=metadata,
+        sources=sources,
+        design=design,
+        populations=tuple(populations),
+        adverse_events=tuple(_unique_events([e for item in group for e in item.adverse_events])),
+        outcomes=tuple(_unique_outcomes([o for item in group for o in item.outcomes])),
+        warnings=tuple(warnings),
+    )
+
+
+def _study_id(metadata: Metadata, sources: tuple[str, ...]) -> str:
+    if metadata.nct_id:
+        return metadata.nct_id.upper()
+    if metadata.pmid:
+        return f"PMID:{metadata.pmid}"
+    if metadata.doi:
+        return f"DOI:{metadata.doi}"
+    title = normalize_title(metadata.title)
+    if title:
+        return "title:" + "-".join(title.split()[:8])
+    return "file:" + sources[0]
+
+
+_IDENTITY_FIELDS = {"doi", "pmid", "nct_id", "year"}
+
+
+def _merge_metadata(items: list[Metadata], warnings: list[Warning]) -> Metadata:
+    merged: dict[str, object] = {}
+    for item in items:
+        for field in fields(Metadata):
+            value = getattr(item, field.name)
+            if value in (None, (), ""):
+                continue
+            if field.name not in merged:
+                merged[field.name] = value
+            elif field.name in _IDENTITY_FIELDS and str(merged[field.name]).lower() != str(value).lower():
+                warnings.append(Warning(f"documents disagree on {field.name}: {merged[field.name]} vs {value}"))
+    return Metadata(**merged)  # type: ignore[arg-type]
+
+
+def _merge_design(items: list[Design], warnings: list[Warning]) -> Design:
+    merged: dict[str, object] = {}
+    for item in items:
+        for field in fields(Design):
+            value = getattr(item, field.name)
+            if value is None:
+                continue
+            if field.name not in merged:
+                merged[field.name] = value
+            elif field.name == "n_enrolled" and merged[field.name].value != value.value:  # type: ignore[attr-defined]
+                first = merged[field.name]
+                warnings.append(
+                    Warning(
+                        f"enrollment stated as {_num(first.value)} and {_num(value.value)}",  # type: ignore[attr-defined]
+                        _evidences(first.evidence, value.evidence),  # type: ignore[attr-defined]
+                    )
+                )
+    return Design(**merged)  # type: ignore[arg-type]
+
+
+def _population_key(population: Population) -> str:
+    return population.tumor_type or population.label.lower()
+
+
+def _merge_populations(group: list[Findings], warnings: list[Warning]) -> list[Population]:
+    merged: dict[str, Population] = {}
+    for item in group:
+        for population in item.populations:
+            key = _population_key(population)
+            old = merged.get(key)
+            merged[key] = population if old is None else _merge_population(old, population, warnings)
+    return list(merged.values())
+
+
+def _merge_population(old: Population, new: Population, warnings: list[Warning]) -> Population:
+    n = old.n or new.n
+    if old.n and new.n and old.n.value != new.n.value:
+        warnings.append(
+            Warning(
+                f"{old.label}: N stated as {_num(old.n.value)} and {_num(new.n.value)}",
+                _evidences(old.n.evidence, new.n.evidence),
+            )
+        )
+    responses = {r.category: r for r in old.responses}
+    for response in new.responses:
+        known = responses.get(response.category)
+        if known is None:
+            responses[response.category] = response
+            continue
+        for part in ("count", "percent"):
+            mine, theirs = getattr(known, part), getattr(response, part)
+            if mine is None and theirs is not None:
+                known = replace(known, **{part: theirs})
+            elif mine is not None and theirs is not None and mine.value != theirs.value:
+                warnings.append(
+                    Warning(
+                        f"{old.label}: {response.category.upper()} {part} stated as "
+                        f"{_num(mine.value)} and {_num(theirs.value)}",
+                        _evidences(mine.evidence, theirs.evidence),
+                    )
+                )
+        responses[response.category] = known
+    doses = list(old.doses)
+    for dose in new.doses:
+        if all(d.mg_per_day != dose.mg_per_day or d.mg_per_day is None for d in doses):
+            doses.append(dose)
+    return replace(
+        old,
+        n=n,
+        n_share=old.n_share or new.n_share,
+        doses=tuple(doses),
+        responses=tuple(responses.values()),
+        pooled_arms=old.pooled_arms or new.pooled_arms,
+    )
+
+
+# -- derivation -------------------------------------------------------------------------------
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _evidences(*items: Evidence | None) -> tuple[Evidence, ...]:
+    return tuple(item for item in items if item is not None)
+
+
+def _round_half_up(value: float) -> int:
+    return int(value + 0.5)
+
+
+def _percent_tolerance(percent: float) -> float:
+    """Slack for a stated percent: one unit in its last written place."""
+    return 1.0 if percent == int(percent) else 0.15
+
+
+def _derive(population: Population, total: Quantity | None, warnings: list[Warning]) -> Population:
+    n = population.n
+    if n is None and population.n_share is not None and total is not None:
+        share = population.n_share
+        n = Quantity(
+            float(_round_half_up(share.value * total.value / 100)),
+            share.evidence,
+            derived=True,
+            derivation=f"{_num(share.value)}% of {_num(total.value)}",
+        )
+    responses = {r.category: r for r in population.responses}
+    orr = responses.get("orr")
+    if orr and orr.count and orr.count.value == 0 and not orr.count.derived:
+        for category in ("cr", "pr"):
+            if category not in responses:
+                responses[category] = ResponseCount(
+                    category,
+                    Quantity(0.0, orr.evidence, True, "no objective responses"),
+                    None,
+                    orr.as_written,
+                    orr.evidence,
+                    derived=True,
+                )
+    for category, response in list(responses.items()):
+        if category != "orr":
+            responses[category] = _fill(response, n, population.label, warnings)
+    responses = _derive_orr(responses, n, population.label, warnings)
+    ordered = tuple(responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses)
+    return replace(population, n=n, responses=ordered)
+
+
+def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: list[Warning]) -> ResponseCount:
+    """Count from percent and N, percent from count and N; warn where stated ones disagree."""
+    count, percent = response.count, response.percent
+    if n is None or n.value <= 0:
+        return response
+    if count is None and percent is not None:
+        count = Quantity(
+            float(_round_half_up(percent.value * n.value / 100)),
+            percent.evidence,
+            True,
+            f"{_num(percent.value)}% of {_num(n.value)}",
+        )
+    elif percent is None and count is not None:
+        percent = Quantity(
+            round(100 * count.value / n.value, 1),
+            count.evidence,
+            True,
+            f"{_num(count.value)}/{_num(n.value)}",
+        )
+    elif count is not None and percent is not None and not (count.derived or percent.derived):
+        actual = 100 * count.value / n.value
+        if abs(actual - percent.value) > _percent_tolerance(percent.value):
+            warnings.append(
+                Warning(
+                    f"{label}: {response.category.upper()} {_num(count.value)}/{_num(n.value)} is "
+                    f"{actual:.1f}%, but {_num(percent.value)}% is stated",
+                    _evidences(count.evidence, percent.evidence, n.evidence),
+                )
+            )
+    derived = bool((count and count.derived) or (percent and percent.derived)) or response.derived
+    return replace(response, count=count, percent=percent, derived=derived)
+
+
+def _derive_orr(
+    responses: dict[str, ResponseCount], n: Quantity | None, label: str, warnings: list[Warning]
+) -> dict[str, ResponseCount]:
+    cr, pr, orr = responses.get("cr"), responses.get("pr"), responses.get("orr")
+    if cr is None or pr is None:
+        if orr is not None:
+            responses["orr"] = _fill(orr, n, label, warnings)
+        return responses
+    count = percent = None
+    if cr.count and pr.count:
+        count = Quantity(
+            cr.count.value + pr.count.value,
+            pr.count.evidence or cr.count.evidence,
+            True,
+            f"CR {_num(cr.count.value)} + PR {_num(pr.count.value)}",
+        )
+    if cr.percent and pr.percent and not cr.percent.derived and not pr.percent.derived:
+        percent = Quantity(
+            round(cr.percent.value + pr.percent.value, 1),
+            pr.percent.evidence or cr.percent.evidence,
+            True,
+            f"CR {_num(cr.percent.value)}% + PR {_num(pr.percent.value)}%",
+        )
+    if orr is None:
+        if count is None and percent is None:
+            return responses
+        orr = ResponseCount("orr", count, percent, "CR + PR", None, derived=True)
+        responses["orr"] = _fill(orr, n, label, warnings)
+        return responses
+    if orr.count is None and count is not None:
+        orr = replace(orr, count=count, derived=True)
+    elif orr.count is not None and count is not None and orr.count.value != count.value:
+        warnings.append(
+            Warning(
+                f"{label}: ORR stated as {_num(orr.count.value)} but CR + PR = {_num(count.value)}",
+                _evidences(orr.evidence, cr.evidence, pr.evidence),
+            )
+        )
+    if orr.percent is None and percent is not None:
+        orr = replace(orr, percent=percent, derived=True)
+    responses["orr"] = _fill(orr, n, label, warnings)
+    return responses
+
+
+# -- events and outcomes ----------------------------------------------------------------------
+
+
+def _unique_events(events: list[AdverseEvent]) -> list[AdverseEvent]:
+    seen: dict[tuple[object, ...], AdverseEvent] = {}
+    for event in events:
+        key = (event.term or event.as_written.lower(), event.grade)
+        old = seen.get(key)
+        if old is None or (old.percent is None and event.percent is not None):
+            seen[key] = event
+    return list(seen.values())
+
+
+def _unique_outcomes(outcomes: list[Outcome]) -> list[Outcome]:
+    seen: dict[tuple[object, ...], Outcome] = {}
+    for outcome in outcomes:
+        key = (
+            outcome.kind,
+            outcome.value.value if outcome.value else None,
+            outcome.unit,
+            outcome.gene,
+            outcome.variant,
+            outcome.population,
+        )
+        seen.setdefault(key, outcome)
+    return list(seen.values())
