@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -198,12 +199,19 @@ def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) 
             from imatinib_cli import vocab as vocabularies
 
             vocabularies.set_extra_dir(vocab)
-        status = run()
+        status: int = run()
+        sys.stdout.flush()  # inside the try, so a closed pipe is caught here and not at exit
     except ImxError as exc:
         if debug:
             traceback.print_exc()
         _error(str(exc))
-        status = ExitStatus(exc.exit_code) if exc.exit_code in set(ExitStatus) else ExitStatus.ERROR
+        status = exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (`imx ... | head`): not an error worth a message. Point stdout at
+        # devnull so the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(int(ExitStatus.ERROR)) from None
     except KeyboardInterrupt:
         _error("interrupted")
         raise typer.Exit(130) from None

@@ -269,6 +269,25 @@ def test_json_stdout_is_pure_in_a_real_process() -> None:
     assert re.findall(r"^imx: warning: ", result.stderr, flags=re.M) == ["imx: warning: "] * 2
 
 
+def test_closed_stdout_is_not_an_error_message() -> None:
+    """`imx summarize --json | head -c 1`: the reader leaves early; no traceback, no noise."""
+    code = (
+        "import sys; sys.path.insert(0, 'tests');"
+        "import conftest; from imatinib_cli import pipeline;"
+        "pipeline.summarize = lambda paths: conftest.make_report();"
+        "from imatinib_cli.cli import main; sys.argv = ['imx', 'summarize', '--json']; main()"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the child, still starting up, writes anything
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+    assert "imx: error" not in stderr
+
+
 def test_help_does_not_import_the_pipeline() -> None:
     """`imx --help` stays fast: the pipeline, render and rich tables load only inside commands."""
     code = (
