@@ -7,8 +7,12 @@ exactly like what the pipeline is meant to produce.
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import json
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -408,6 +412,30 @@ def make_comparison() -> Comparison:
         ),
     )
     return Comparison(by="tumor-type", rows=rows, excluded=(("NCT00764595", "no results posted"),))
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """The schema as installed with the package (package data), not a copy in tests."""
+    source = resources.files("imatinib_cli") / "schema" / f"{name}.schema.json"
+    return json.loads(source.read_text(encoding="utf-8"))
+
+
+def strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """The published schema lets consumers meet newer keys; tests forbid undeclared ones."""
+    schema = copy.deepcopy(schema)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "properties" in node:
+                node["additionalProperties"] = False
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return schema
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, make_comparison, make_report
-from test_schema import load_schema, strict
+from conftest import ROOT, load_schema, make_comparison, make_report, strict
 from typer.testing import CliRunner
 
 import imatinib_cli

@@ -3,15 +3,13 @@ every key it emits must be declared (and documented) there."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
-from importlib import resources
 from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, make_comparison, make_report
+from conftest import ROOT, load_schema, make_comparison, make_report, strict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,30 +31,6 @@ from imatinib_cli.models import (
     ResponseCount,
     Study,
 )
-
-
-def load_schema(name: str) -> dict[str, Any]:
-    """The schema as installed with the package (package data), not a copy in tests."""
-    source = resources.files("imatinib_cli") / "schema" / f"{name}.schema.json"
-    return json.loads(source.read_text(encoding="utf-8"))
-
-
-def strict(schema: dict[str, Any]) -> dict[str, Any]:
-    """The published schema lets consumers meet newer keys; tests forbid undeclared ones."""
-    schema = copy.deepcopy(schema)
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "properties" in node:
-                node["additionalProperties"] = False
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schema)
-    return schema
 
 
 def validate(data: dict[str, Any], name: str) -> None:
