@@ -164,7 +164,7 @@ def _toxicity(event: AdverseEvent) -> JSONDict:
         "count": text.count_or_none(event.count),
         "grade": event.grade,
         "approximate": event.approximate,
-        "derived": any(q is not None and q.derived for q in (event.percent, event.count)),
+        "derived": text.any_derived(event.percent, event.count),
         "evidence": _evidence(event.evidence),
     }
 
@@ -180,7 +180,7 @@ def _outcome(outcome: Outcome) -> JSONDict:
         "gene": outcome.gene,
         "variant": outcome.variant,
         "denominator": text.count_or_none(outcome.denominator),
-        "derived": any(q is not None and q.derived for q in (outcome.value, outcome.denominator)),
+        "derived": text.any_derived(outcome.value, outcome.denominator),
         "evidence": _evidence(outcome.evidence),
     }
 

@@ -55,8 +55,12 @@ def format_quantity(quantity: Quantity | None, *, percent: bool = False) -> str:
     return text + DERIVED_MARK if quantity.derived else text
 
 
+def any_derived(*quantities: Quantity | None) -> bool:
+    return any(q is not None and q.derived for q in quantities)
+
+
 def is_derived(response: ResponseCount) -> bool:
-    return response.derived or any(q is not None and q.derived for q in (response.count, response.percent))
+    return response.derived or any_derived(response.count, response.percent)
 
 
 def format_response(response: ResponseCount | None) -> str:
