@@ -1,0 +1,237 @@
+"""Bibliographic patterns shared by the readers: citation lines, identifiers, phases, authors.
+
+Everything here recognizes how records are written (NLM citation lines, DOI syntax, author
+lists), never what a particular record says.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+from imatinib_cli.load._text import ABSTRACT, Line, collapse, span
+from imatinib_cli.models import Section
+
+# "Eur J Cancer. 2003 Sep;39(14):2006-11." / ". 2008 May 1;14(9):2717-25." (journal link lost) /
+# "1. N Engl J Med. 2002 Aug 15;347(7):472-80. doi: ..." (PubMed text export, numbered).
+CITATION_RE = re.compile(
+    r"^[ \t]*(?:\d{1,4}\.[ \t]+)?(?P<journal>[^\W\d_][^.\n]{0,150}?)?[ \t]*\.[ \t]*"
+    r"(?P<year>(?:1[89]|20)\d{2})"
+    r"(?:[ \t]+(?P<month>[A-Z][a-z]{2,8}(?:[-/][A-Z][a-z]{2,8})?)(?:[ \t]+(?P<day>\d{1,2}(?:-\d{1,2})?))?)?"
+    r"[ \t]*(?P<sep>[;:])[ \t]*"
+    r"(?:(?P<volume>[^\s():;.]+)?(?:[ \t]*\((?P<issue>[^)\n]{1,30})\))?)?"
+    r"(?:[ \t]*:[ \t]*(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:[-\u2013][A-Za-z]{0,2}\d+[A-Za-z]?)?))?"
+    r"[ \t]*\.",
+)
+# The date;volume(issue):pages part alone, as in PubMed HTML's <span class="cit">.
+CIT_TAIL_RE = re.compile(
+    r"(?P<year>(?:1[89]|20)\d{2})(?:\s+[A-Z][a-z]{2,8}(?:[-/][A-Z][a-z]{2,8})?(?:\s+\d{1,2})?)?\s*;\s*"
+    r"(?P<volume>[^\s():;.]+)?(?:\s*\((?P<issue>[^)]{1,30})\))?"
+    r"(?:\s*:\s*(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:[-\u2013][A-Za-z]{0,2}\d+[A-Za-z]?)?))?"
+)
+DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>\]]+")
+DOI_LABEL_RE = re.compile(r"\bdoi:\s*(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
+PMID_LINE_RE = re.compile(r"^[ \t]*PMID:?[ \t]*(\d{1,9})\b", re.M)
+NCT_RE = re.compile(r"\bNCT\d{8}\b")
+YEAR_RE = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+_PHASE_RE = re.compile(
+    r"\b(?P<early>early\s+)?phase\s*(?P<a>[0-4]|IV|III|II|I)[ab]?"
+    r"(?:\s*(?:/|-|and|to)\s*(?:phase\s*)?(?P<b>[0-4]|IV|III|II|I)[ab]?)?\b",
+    re.I,
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+# PubMed publication types a saved page shows as a badge above the title.
+PUBLICATION_TYPES = frozenset(
+    t.lower()
+    for t in (
+        "Clinical Trial",
+        "Clinical Trial, Phase I",
+        "Clinical Trial, Phase II",
+        "Clinical Trial, Phase III",
+        "Clinical Trial, Phase IV",
+        "Controlled Clinical Trial",
+        "Randomized Controlled Trial",
+        "Pragmatic Clinical Trial",
+        "Multicenter Study",
+        "Comparative Study",
+        "Observational Study",
+        "Validation Study",
+        "Evaluation Study",
+        "Case Reports",
+        "Review",
+        "Systematic Review",
+        "Meta-Analysis",
+        "Practice Guideline",
+        "Guideline",
+        "Letter",
+        "Editorial",
+        "Comment",
+        "News",
+        "Journal Article",
+        "Clinical Study",
+        "Equivalence Trial",
+        "Adaptive Clinical Trial",
+        "Published Erratum",
+        "Retracted Publication",
+        "Consensus Development Conference",
+    )
+)
+_NAME_PARTICLES = frozenset(
+    ("von", "van", "de", "den", "der", "da", "di", "du", "le", "la", "dos", "das", "del", "della")
+    + ("y", "ten", "ter", "zu", "al", "el", "bin", "ibn", "mac", "mc")
+)
+_AFFIL_MARK_RE = re.compile(r"\(\d+(?:\s*,\s*\d+)*\)|(?:\s+\d+)+\s*$|[*\u2020\u2021]")
+
+# Structured-abstract labels: "RESULTS:" anywhere at a line start; "Results:" only where a
+# paragraph starts, because wrapped text can begin a line with a capitalized word and a colon.
+_UPPER_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][A-Z0-9/&,()' -]{1,58}[A-Z)])[ \t]*:(?=\s|$)")
+_TITLE_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][a-z]+(?:[ -][A-Za-z]+){0,4})[ \t]*:(?=\s|$)")
+
+
+def clean_doi(value: str) -> str:
+    """Strip sentence punctuation a DOI picks up at the end of a line ("...4575.")."""
+    doi = value.strip().rstrip(".,;")
+    while doi.endswith(")") and doi.count("(") < doi.count(")"):
+        doi = doi[:-1].rstrip(".,;")
+    return doi
+
+
+def find_doi(text: str) -> str | None:
+    """A DOI written as "doi: 10.x/y" (preferred) or bare."""
+    match = DOI_LABEL_RE.search(text) or DOI_RE.search(text)
+    if not match:
+        return None
+    return clean_doi(match.group(1) if match.re is DOI_LABEL_RE else match.group(0))
+
+
+def parse_citation(line: str) -> dict[str, Any] | None:
+    """Journal, year, volume, issue and pages from one NLM-style citation line."""
+    match = CITATION_RE.match(line)
+    if not match or not (match.group("volume") or match.group("pages") or match.group("issue")):
+        return None
+    fields: dict[str, Any] = {"year": int(match.group("year"))}
+    journal = match.group("journal")
+    if journal and journal.strip():
+        fields["journal"] = journal.strip()
+    for key in ("volume", "issue", "pages"):
+        if match.group(key):
+            fields[key] = match.group(key).strip()
+    doi = find_doi(line[match.end() :])
+    if doi:
+        fields["doi"] = doi
+    return fields
+
+
+def parse_cit_tail(value: str) -> dict[str, Any]:
+    """Year, volume, issue, pages from "2008 May 1;14(9):2717-25." (no journal)."""
+    match = CIT_TAIL_RE.search(value)
+    if not match:
+        year = year_of(value)
+        return {"year": year} if year else {}
+    fields: dict[str, Any] = {"year": int(match.group("year"))}
+    for key in ("volume", "issue", "pages"):
+        if match.group(key):
+            fields[key] = match.group(key).strip()
+    return fields
+
+
+def year_of(value: object) -> int | None:
+    """A year from an int, a date or the first plausible 4-digit year in a string."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 1800 <= value <= 2100 else None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.year
+    if isinstance(value, str):
+        match = YEAR_RE.search(value)
+        return int(match.group(1)) if match else None
+    return None
+
+
+def normalize_phase(value: str) -> str | None:
+    """ "Phase II" / "Phase 2" / "phase II" -> "2"; "Phase 1/Phase 2" -> "1/2".
+
+    ClinicalTrials.gov's "Early Phase 1" (formerly "Phase 0") becomes "0"; sub-phases
+    (IIa/IIb) are folded into their phase so studies group together.
+    """
+    match = _PHASE_RE.search(value)
+    if not match:
+        return None
+
+    def number(token: str) -> str:
+        return _ROMAN.get(token.lower(), token)
+
+    if match.group("early"):
+        return "0"
+    first = number(match.group("a"))
+    second = match.group("b")
+    return f"{first}/{number(second)}" if second else first
+
+
+def is_publication_type(line: str) -> bool:
+    value = line.strip().rstrip(".").lower()
+    return value in PUBLICATION_TYPES or value.startswith("research support,")
+
+
+def _name_like(item: str) -> bool:
+    tokens = item.split()
+    if not 1 <= len(tokens) <= 6 or len(item) > 60:
+        return False
+    for token in tokens:
+        if any(ch.isdigit() for ch in token):
+            return False
+        if not (token[0].isupper() or token.lower() in _NAME_PARTICLES):
+            return False
+    return True
+
+
+def author_list(value: str) -> tuple[str, ...] | None:
+    """Authors from "Demetri GD(1), von Mehren M, ..." or "Charles D Blanke 1, ..." if it is one.
+
+    Returns None when the text does not look like a list of personal names, so callers can
+    try it on a candidate line without risking a title or a heading being taken as authors.
+    """
+    text = collapse(value)
+    if not text or len(text) > 5000:
+        return None
+    text = text.rstrip(".").strip()
+    items = [_AFFIL_MARK_RE.sub("", part).strip() for part in text.split(",")]
+    items = [item for item in items if item and not item.isdigit()]
+    if not items or not all(_name_like(item) for item in items):
+        return None
+    if len(items) == 1 and len(items[0].split()) < 2:
+        return None
+    return tuple(items)
+
+
+def abstract_sections(text: str, lines: list[Line], *, lines_are_paragraphs: bool = False) -> list[Section]:
+    """Abstract sections for the given lines, split at structured-abstract labels.
+
+    The part before the first label (or the whole abstract when it has none) is an
+    unlabelled "abstract" section; each "RESULTS:" part gets label "RESULTS".
+    """
+    if not lines:
+        return []
+    out: list[Section] = []
+    start = lines[0].start
+    label = ""
+    previous_blank = True
+    for line in lines:
+        found = None
+        if not line.blank:
+            match = _UPPER_LABEL_RE.match(line.text)
+            if not match and (previous_blank or lines_are_paragraphs):
+                match = _TITLE_LABEL_RE.match(line.text)
+            if match:
+                found = collapse(match.group("label")).upper()
+        if found is not None:
+            label_start = line.start + (len(line.text) - len(line.text.lstrip()))
+            if label_start > start:
+                out.append(span(ABSTRACT, start, label_start, label))
+            start, label = label_start, found
+        previous_blank = line.blank
+    out.append(span(ABSTRACT, start, lines[-1].end, label))
+    return out

@@ -1,0 +1,353 @@
+"""Parse PubMed abstract pages saved as text (current and legacy site) and PubMed text exports.
+
+The shapes share a citation line, a title, authors, affiliations, an abstract and a footer of
+identifiers and index terms; they differ in what surrounds the abstract. The parser finds the
+abstract by structure: after an "Abstract" heading (current site) or after the title/author/
+affiliation block (legacy page, text export), up to the first footer cue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from imatinib_cli.load._biblio import (
+    CITATION_RE,
+    PMID_LINE_RE,
+    abstract_sections,
+    author_list,
+    clean_doi,
+    find_doi,
+    is_publication_type,
+    parse_citation,
+)
+from imatinib_cli.load._text import TITLE, Line, collapse, span
+from imatinib_cli.models import Section
+
+# How far from the top the citation line may sit (site chrome comes first on saved pages).
+PREAMBLE_LINES = 120
+
+ID_LINE_RE = re.compile(
+    r"^\s*(?:doi:|DOI:|Epub\b|PMID:|PMCID:|Free (?:PMC )?article|eCollection\b|Online ahead of print"
+    r"|Published online|10\.\d{4,9}/)",
+    re.I,
+)
+AFFIL_HEAD_RE = re.compile(
+    r"^\s*(?:Author information|Author affiliations?|Affiliations?)\s*:?\s*(?P<rest>.*)$", re.I
+)
+AFFIL_NUM_RE = re.compile(r"^\(?\d{1,3}\)?\s*\S")
+COMMENT_HEAD_RE = re.compile(
+    r"^\s*(?:Comment (?:in|on)|Erratum (?:in|for)|Update (?:in|of)|Retraction (?:in|of)"
+    r"|Republished (?:in|from)|Retracted and republished (?:in|from)|Corrected and republished (?:in|from)"
+    r"|Expression of concern (?:in|for)"
+    r"|Collaborators|Investigators)\s*:?\s*$",
+    re.I,
+)
+ABSTRACT_HEAD_RE = re.compile(r"^\s*Abstract\s*:?\s*$", re.I)
+FOOTER_RE = re.compile(
+    r"^\s*(?:\[Indexed for MEDLINE\]|PMID:|PMCID:|DOI:|Copyright\b|\u00a9|\(c\)\s*(?:19|20)\d\d"
+    r"|Publication types?\b|MeSH terms\b|Substances\b|Grant support\b|Grants and funding\b"
+    r"|Supplemental Content\b|Full text links\b|LinkOut\b|Similar articles\b|Cited by\b"
+    r"|Related information\b|Keywords?:|Conflict of interest|PubMed Disclaimer\b|References\s*$|Figures\s*$"
+    r"|Supplementary info|Associated data\b|Free full text\b|Icon for\b|Loading\b|Support Center\b"
+    r"|Secondary Source ID\b|Show all \d+ references|Full text sources\b|Other Literature Sources\b"
+    r"|Medical\s*$|Molecular Biology Databases\b|Research Materials\b|Miscellaneous\s*$)",
+    re.I,
+)
+PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*:?\s*$", re.I)
+_LIST_END_RE = re.compile(
+    r"^\s*(?:MeSH terms|Substances|Grant support|Grants and funding|Related information|LinkOut"
+    r"|Secondary Source ID|Full text sources|Cited by|Similar articles|Associated data|Supplementary info)\b",
+    re.I,
+)
+ET_AL_RE = re.compile(r"^\s*(?P<author>\S.{1,80}?)\s+et al\.?(?:\s+(?P<journal>[^.\n]{2,120}?)\s*\.)?")
+_SENTENCE_END = (".", "?", "!")
+
+
+@dataclass
+class Parsed:
+    """What the parser found: metadata fields and sections (unclaimed text is boilerplate)."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    title_lines: list[Line] = field(default_factory=list)
+    abstract_lines: list[Line] = field(default_factory=list)
+
+
+def find_citation(lines: list[Line], limit: int = PREAMBLE_LINES) -> tuple[int, dict[str, Any]] | None:
+    """Index and fields of the first NLM citation line near the top."""
+    for index, line in enumerate(lines[:limit]):
+        if "." in line.text and (";" in line.text or ":" in line.text):
+            fields = parse_citation(line.text)
+            if fields:
+                return index, fields
+    return None
+
+
+def _next_nonblank(lines: list[Line], index: int) -> int:
+    while index < len(lines) and lines[index].blank:
+        index += 1
+    return index
+
+
+def _is_heading(text: str) -> bool:
+    return bool(
+        AFFIL_HEAD_RE.match(text)
+        or COMMENT_HEAD_RE.match(text)
+        or ABSTRACT_HEAD_RE.match(text)
+        or FOOTER_RE.match(text)
+        or ID_LINE_RE.match(text)
+    )
+
+
+def _title_end(lines: list[Line], start: int) -> int:
+    """Last line index of a title starting at `start` (titles wrap in text exports)."""
+    end = start
+    while end + 1 < len(lines):
+        current = lines[end].stripped
+        following = lines[end + 1]
+        if current.endswith(_SENTENCE_END) or following.blank:
+            break
+        text = following.stripped
+        if _is_heading(text) or is_publication_type(text) or author_list(text) or ET_AL_RE.match(text):
+            break
+        end += 1
+    return end
+
+
+def _skip_affiliations(lines: list[Line], index: int) -> int:
+    """Index after an "Author information" block: heading, then one paragraph of affiliations."""
+    match = AFFIL_HEAD_RE.match(lines[index].text)
+    previous = match.group("rest").strip() if match else ""
+    index += 1
+    first = not previous
+    if first:
+        index = _next_nonblank(lines, index)
+    while index < len(lines) and not lines[index].blank:
+        text = lines[index].stripped
+        if ABSTRACT_HEAD_RE.match(text) or FOOTER_RE.match(text) or COMMENT_HEAD_RE.match(text):
+            break
+        if not (first or AFFIL_NUM_RE.match(text) or not previous.endswith((".", ";"))):
+            break
+        previous, first = text, False
+        index += 1
+    return index
+
+
+def _skip_comment_block(lines: list[Line], index: int) -> int:
+    """Index after a "Comment in" style block (heading plus its citation lines)."""
+    index += 1
+    if index < len(lines) and lines[index].blank:
+        following = _next_nonblank(lines, index)
+        if following < len(lines) and CITATION_RE.match(lines[following].text):
+            index = following
+    while index < len(lines) and not lines[index].blank:
+        index += 1
+    return index
+
+
+def _publication_types_footer(lines: list[Line], start: int) -> list[str]:
+    out: list[str] = []
+    index = start
+    while index < len(lines):
+        if PUBTYPES_HEAD_RE.match(lines[index].text):
+            index += 1
+            while index < len(lines):
+                text = lines[index].stripped
+                if text:
+                    if _LIST_END_RE.match(text) or PUBTYPES_HEAD_RE.match(text) or len(text) > 80:
+                        break
+                    out.append(text.rstrip("."))
+                index += 1
+        index += 1
+    return out
+
+
+def _add_publication_types(fields: dict[str, Any], found: list[str]) -> None:
+    seen = list(fields.get("publication_types", ()))
+    for item in found:
+        if item not in seen:
+            seen.append(item)
+    if seen:
+        fields["publication_types"] = tuple(seen)
+
+
+def _citation_doi(lines: list[Line], citation: int, title: int) -> str | None:
+    """A "doi:" continuing the citation line, before the title starts."""
+    chunk = " ".join(line.stripped for line in lines[citation:title])
+    return find_doi(chunk)
+
+
+def _doi_pmid_lines(text: str, lines: list[Line], fields: dict[str, Any], start: int) -> None:
+    if not lines or start >= len(lines):
+        return
+    region_start, region_end = lines[start].start, lines[-1].end
+    if "pmid" not in fields:
+        match = PMID_LINE_RE.search(text, region_start, region_end)
+        if match:
+            fields["pmid"] = match.group(1)
+    if "doi" not in fields:
+        for line in lines[start:]:
+            stripped = line.stripped
+            if stripped[:4].lower() == "doi:":
+                doi = find_doi(stripped)
+                if doi:
+                    fields["doi"] = clean_doi(doi)
+                    break
+
+
+def parse_legacy(text: str, lines: list[Line]) -> Parsed:
+    """Legacy PubMed page or PubMed text export: citation, title, authors, affiliations, abstract."""
+    parsed = Parsed()
+    found = find_citation(lines)
+    if found is None:
+        return parsed
+    citation, fields = found
+    parsed.fields.update(fields)
+    index = citation + 1
+    while index < len(lines) and (lines[index].blank or ID_LINE_RE.match(lines[index].text)):
+        index += 1
+    if index >= len(lines):
+        return parsed
+    title_end = _title_end(lines, index)
+    parsed.title_lines = lines[index : title_end + 1]
+    parsed.fields["title"] = collapse(" ".join(line.text for line in parsed.title_lines))
+    if "doi" not in parsed.fields:
+        doi = _citation_doi(lines, citation, index)
+        if doi:
+            parsed.fields["doi"] = doi
+
+    index = _next_nonblank(lines, title_end + 1)
+    paragraph_end = index
+    while paragraph_end < len(lines) and not lines[paragraph_end].blank:
+        if paragraph_end > index and _is_heading(lines[paragraph_end].text):
+            break
+        paragraph_end += 1
+    authors = author_list(" ".join(line.text for line in lines[index:paragraph_end]))
+    if authors and not _is_heading(lines[index].text):
+        parsed.fields["authors"] = authors
+        index = paragraph_end
+
+    in_abstract = False
+    abstract: list[Line] = []
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.stripped
+        if not in_abstract:
+            if not stripped or ID_LINE_RE.match(stripped) or is_publication_type(stripped):
+                index += 1
+            elif AFFIL_HEAD_RE.match(stripped):
+                index = _skip_affiliations(lines, index)
+            elif COMMENT_HEAD_RE.match(stripped):
+                index = _skip_comment_block(lines, index)
+            elif ABSTRACT_HEAD_RE.match(stripped):
+                in_abstract = True
+                index += 1
+            elif FOOTER_RE.match(stripped):
+                break
+            else:
+                in_abstract = True
+            continue
+        if stripped and (FOOTER_RE.match(stripped) or COMMENT_HEAD_RE.match(stripped)):
+            break
+        abstract.append(line)
+        index += 1
+    parsed.abstract_lines = abstract
+    _finish(text, lines, parsed, index)
+    return parsed
+
+
+def parse_current(text: str, lines: list[Line]) -> Parsed:
+    """Current PubMed page saved as text: chrome, citation, title (twice), "Abstract", footer."""
+    parsed = Parsed()
+    head = next((i for i, line in enumerate(lines) if ABSTRACT_HEAD_RE.match(line.text)), len(lines))
+    found = find_citation(lines[:head])
+    title_index: int | None = None
+    if found is not None:
+        citation, fields = found
+        parsed.fields.update(fields)
+        if "journal" not in fields:
+            previous = citation - 1
+            while previous >= 0 and lines[previous].blank:
+                previous -= 1
+            if previous >= 0 and _journal_like(lines[previous].stripped):
+                parsed.fields["journal"] = lines[previous].stripped
+        index = citation + 1
+        while index < head and (lines[index].blank or ID_LINE_RE.match(lines[index].text)):
+            index += 1
+        if index < head:
+            title_index = index
+            if "doi" not in parsed.fields:
+                doi = _citation_doi(lines, citation, index)
+                if doi:
+                    parsed.fields["doi"] = doi
+    else:
+        affiliations = next((i for i in range(head) if AFFIL_HEAD_RE.match(lines[i].text)), None)
+        if affiliations is not None:
+            index = affiliations - 1
+            while index >= 0 and (lines[index].blank or author_list(lines[index].text)):
+                index -= 1
+            if index >= 0:
+                title_index = index
+    if title_index is not None:
+        title_end = _title_end(lines, title_index)
+        parsed.title_lines = lines[title_index : title_end + 1]
+        parsed.fields["title"] = collapse(" ".join(line.text for line in parsed.title_lines))
+
+    _current_preamble(lines[:head], parsed)
+    index = head + 1
+    abstract: list[Line] = []
+    while head < len(lines) and index < len(lines):
+        stripped = lines[index].stripped
+        if stripped and (FOOTER_RE.match(stripped) or COMMENT_HEAD_RE.match(stripped)):
+            break
+        abstract.append(lines[index])
+        index += 1
+    parsed.abstract_lines = abstract
+    _finish(text, lines, parsed, 0)
+    return parsed
+
+
+def _journal_like(value: str) -> bool:
+    """A journal abbreviation standing alone on the line before the citation date."""
+    words = value.split()
+    return (
+        0 < len(words) <= 10
+        and len(value) <= 100
+        and not value.endswith((".", ":"))
+        and not is_publication_type(value)
+        and all(word[0].isupper() or word in {"of", "and", "the", "for", "in", "&"} for word in words)
+    )
+
+
+def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
+    """Publication-type badges, authors and the "Author et al. Journal." card above the abstract."""
+    title = parsed.fields.get("title")
+    badges = [line.stripped.rstrip(".") for line in lines if is_publication_type(line.stripped)]
+    _add_publication_types(parsed.fields, badges)
+    for index, line in enumerate(lines):
+        if title and collapse(line.text) == title and "authors" not in parsed.fields:
+            following = _next_nonblank(lines, index + 1)
+            if following < len(lines) and not _is_heading(lines[following].text):
+                authors = author_list(lines[following].text)
+                if authors:
+                    parsed.fields["authors"] = authors
+        card = ET_AL_RE.match(line.text)
+        if card and "." not in card.group("author") and author_list(card.group("author")):
+            if "authors" not in parsed.fields:
+                parsed.fields["authors"] = (collapse(card.group("author")),)
+            if "journal" not in parsed.fields and card.group("journal"):
+                parsed.fields["journal"] = collapse(card.group("journal"))
+
+
+def _finish(text: str, lines: list[Line], parsed: Parsed, id_start: int) -> None:
+    _doi_pmid_lines(text, lines, parsed.fields, id_start)
+    _add_publication_types(parsed.fields, _publication_types_footer(lines, 0))
+    if "doi" in parsed.fields:
+        parsed.fields["doi"] = clean_doi(parsed.fields["doi"])
+    sections: list[Section] = []
+    if parsed.title_lines:
+        sections.append(span(TITLE, parsed.title_lines[0].start, parsed.title_lines[-1].end))
+    sections.extend(abstract_sections(text, parsed.abstract_lines))
+    parsed.sections = sections

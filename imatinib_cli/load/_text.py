@@ -1,0 +1,118 @@
+"""Line and section helpers shared by the readers.
+
+Readers describe regions loosely (overlaps allowed, later wins); `layout` turns them into the
+clean, non-overlapping, whitespace-trimmed sections the model promises, and marks everything a
+reader did not claim as boilerplate so no chrome can leak into the text extract reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from imatinib_cli.models import Section
+
+TITLE = "title"
+ABSTRACT = "abstract"
+BODY = "body"
+RESULTS = "results"
+REGISTRY = "registry"
+ELIGIBILITY = "eligibility"
+BOILERPLATE = "boilerplate"
+
+_WS = re.compile(r"\s+")
+
+
+class Line(NamedTuple):
+    """One line of Document.text: [start, end) excludes the newline."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """All lines of text[start:end] with their offsets (one C-level split, then a linear pass)."""
+    stop = len(text) if end is None else end
+    out: list[Line] = []
+    pos = start
+    for piece in text[start:stop].split("\n"):
+        out.append(Line(pos, pos + len(piece), piece))
+        pos += len(piece) + 1
+    return out
+
+
+def collapse(value: str) -> str:
+    """Whitespace runs (including wrapped lines) become one space."""
+    return _WS.sub(" ", value).strip()
+
+
+def span(kind: str, start: int, end: int, label: str = "") -> Section:
+    return Section(kind=kind, start=start, end=end, label=label)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    chunk = text[start:end]
+    left = len(chunk) - len(chunk.lstrip())
+    right = len(chunk.rstrip())
+    if right <= left:
+        return start, start
+    return start + left, start + right
+
+
+def layout(text: str, spans: Iterable[Section], *, fill: str | None = BOILERPLATE) -> tuple[Section, ...]:
+    """Paint spans in order (a later span wins where they overlap), trim, fill gaps, merge.
+
+    Gaps that hold any non-space text become `fill` sections, so every visible character
+    belongs to exactly one section and unknown chrome is never read as a result.
+    """
+    size = len(text)
+    painted: list[Section] = []
+    for item in spans:
+        start, end = max(0, item.start), min(size, item.end)
+        if start >= end:
+            continue
+        kept: list[Section] = []
+        for old in painted:
+            if old.end <= start or old.start >= end:
+                kept.append(old)
+                continue
+            if old.start < start:
+                kept.append(Section(old.kind, old.start, start, old.label))
+            if old.end > end:
+                kept.append(Section(old.kind, end, old.end, old.label))
+        kept.append(Section(item.kind, start, end, item.label))
+        painted = kept
+    painted.sort(key=lambda s: s.start)
+
+    full: list[Section] = []
+    pos = 0
+    for item in painted:
+        if fill and item.start > pos:
+            full.append(Section(fill, pos, item.start))
+        full.append(item)
+        pos = item.end
+    if fill and pos < size:
+        full.append(Section(fill, pos, size))
+
+    out: list[Section] = []
+    for item in full:
+        start, end = _trim(text, item.start, item.end)
+        if start >= end:
+            continue
+        if out:
+            prev = out[-1]
+            if prev.kind == item.kind and prev.label == item.label and not text[prev.end : start].strip():
+                out[-1] = Section(prev.kind, prev.start, end, prev.label)
+                continue
+        out.append(Section(item.kind, start, end, item.label))
+    return tuple(out)

@@ -1,0 +1,215 @@
+"""Reader for a library catalog record (VuFind-style, German or English labels) saved as text.
+
+Fields are "Label:value" lines ("Veröffentlicht in:", "Hauptverfasser:", "Zusammenfassung:",
+"ISSN:", "DOI:"); a value runs on until the next label or heading. The teaser above "Ausführliche
+Beschreibung" repeats the abstract truncated, so only the labelled summary is the abstract.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from imatinib_cli.load._biblio import clean_doi, find_doi, year_of
+from imatinib_cli.load._build import document
+from imatinib_cli.load._text import ABSTRACT, TITLE, Line, collapse, span, split_lines
+from imatinib_cli.models import Document, Section
+
+FORMAT = "catalog_record"
+
+# Label as written (lower case) -> the field it fills. English equivalents sit beside the German.
+_LABELS: dict[str, str] = {
+    "veröffentlicht in": "published_in",
+    "erschienen in": "published_in",
+    "published in": "published_in",
+    "in": "published_in",
+    "hauptverfasser": "authors",
+    "verfasser": "authors",
+    "main author(s)": "authors",
+    "main authors": "authors",
+    "main author": "authors",
+    "authors": "authors",
+    "weitere verfasser": "other_authors",
+    "other authors": "other_authors",
+    "zusammenfassung": "abstract",
+    "summary": "abstract",
+    "abstract": "abstract",
+    "issn": "issn",
+    "isbn": "isbn",
+    "doi": "doi",
+    "pmid": "pmid",
+    "sprache": "language",
+    "language": "language",
+    "format": "format",
+    "medientyp": "format",
+    "schlagworte": "subjects",
+    "subjects": "subjects",
+    "online-zugang": "online",
+    "online access": "online",
+    "gespeichert in": "saved_in",
+    "saved in": "saved_in",
+    "tags": "tags",
+    "titel": "title",
+    "title": "title",
+    "umfang": "extent",
+    "physical description": "extent",
+    "anmerkungen": "notes",
+    "notes": "notes",
+    "körperschaft": "corporate",
+    "corporate author": "corporate",
+}
+# Labels only a catalog record has; one of them must be present for the sniff to accept.
+_STRONG = frozenset(("published_in", "saved_in", "online", "subjects"))
+_STRONG_LABELS = frozenset(("hauptverfasser", "main author(s)", "main authors", "sprache", "schlagworte"))
+_LABEL_RE = re.compile(
+    r"^[ \t]*(?P<label>"
+    + "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
+    + r")[ \t]*:[ \t]*",
+    re.I | re.M,
+)
+_HEADING_RE = re.compile(
+    r"^[ \t]*(?:Ausführliche Beschreibung|Full description|Bibliographische Detailangaben"
+    r"|Bibliographic Details|Beschreibung|Description|Keine Tags|No Tags"
+    r"|Be the first to tag|Staff View|Ähnliche Einträge"
+    r"|Similar Items|Exemplare|Holdings|Internformat|Details)\b[^:\n]*$",
+    re.I,
+)
+_HEADING_CUES = (
+    "Ausführliche Beschreibung",
+    "Bibliographische Detailangaben",
+    "Bibliographic Details",
+    "Full description",
+)
+_PUBLISHED_RE = re.compile(
+    r"^(?P<journal>.*?)[\s,.;:]*(?P<year>(?:1[89]|20)\d{2})(?:[-/.]\d{1,2}){0,2}\b(?P<rest>.*)$"
+)
+_VOLUME_RE = re.compile(r"\b(?:Vol(?:ume)?|Jg|Bd|Band)\.?\s*(?P<value>[\w.]+?)\s*(?=[,(;]|\s|$)", re.I)
+_ISSUE_RE = re.compile(r"\(\s*(?P<value>[^)]{1,20}?)\s*\)|\b(?:No|Nr|Heft|Issue)\.?\s*(?P<value2>\w+)", re.I)
+_PAGES_RE = re.compile(r"(?:\bpp?\.|\bS\.|\bpages?)\s*(?P<value>\w+(?:\s*[-\u2013]\s*\w+)?)", re.I)
+_BARE_CITATION_RE = re.compile(
+    r"(?P<volume>\d+)\s*\((?P<issue>[^)]{1,20})\)\s*[:,]\s*(?P<pages>\d+(?:[-\u2013]\d+)?)"
+)
+_ROLE_RE = re.compile(r"\[[^\]]*\]|\((?:VerfasserIn|Verfasser|Hrsg\.?|Editor|Author)\)", re.I)
+
+
+def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
+    """(field, value start, value end) for every labelled value, continuation lines included."""
+    out: list[tuple[str, int, int]] = []
+    key: str | None = None
+    start = end = 0
+    for line in lines:
+        match = _LABEL_RE.match(line.text)
+        if match or _HEADING_RE.match(line.text) or (line.blank and key != "abstract"):
+            if key is not None:
+                out.append((key, start, end))
+            key = None
+            if match:
+                key = _LABELS[match.group("label").lower()]
+                start, end = line.start + match.end(), line.end
+        elif key is not None and not line.blank:
+            end = line.end
+    if key is not None:
+        out.append((key, start, end))
+    return out
+
+
+def sniff(text: str) -> bool:
+    """At least three distinct catalog labels, one of which only a catalog record uses."""
+    labels = {match.group("label").lower() for match in _LABEL_RE.finditer(text)}
+    keys = {_LABELS[label] for label in labels}
+    strong = bool(keys & _STRONG or labels & _STRONG_LABELS or any(cue in text for cue in _HEADING_CUES))
+    return len(keys) >= 3 and strong
+
+
+def split_authors(value: str) -> tuple[str, ...]:
+    """ "Demetri, George D, von Mehren, Margaret" -> ("Demetri, George D", "von Mehren, Margaret")."""
+    text = collapse(_ROLE_RE.sub("", value)).strip(" ;,")
+    if not text:
+        return ()
+    if ";" in text:
+        return tuple(part.strip(" ,") for part in text.split(";") if part.strip(" ,"))
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    return tuple(", ".join(parts[i : i + 2]) for i in range(0, len(parts), 2))
+
+
+def parse_published_in(value: str) -> dict[str, Any]:
+    """Journal, year, volume, issue, pages from "The N Engl J Med 2002-08, Vol.347 (7), p.472-480"."""
+    fields: dict[str, Any] = {}
+    match = _PUBLISHED_RE.match(collapse(value))
+    if not match:
+        if value.strip():
+            fields["journal"] = collapse(value)
+        return fields
+    journal = match.group("journal").strip(" ,.;:")
+    if journal:
+        fields["journal"] = journal
+    fields["year"] = int(match.group("year"))
+    rest = match.group("rest")
+    volume = _VOLUME_RE.search(rest)
+    if volume:
+        fields["volume"] = volume.group("value").rstrip(".")
+        issue = _ISSUE_RE.search(rest, volume.end())
+        if issue:
+            fields["issue"] = (issue.group("value") or issue.group("value2")).strip()
+    pages = _PAGES_RE.search(rest)
+    if pages:
+        fields["pages"] = re.sub(r"\s+", "", pages.group("value"))
+    if "volume" not in fields:
+        bare = _BARE_CITATION_RE.search(rest)
+        if bare:
+            fields.update(
+                volume=bare.group("volume"), issue=bare.group("issue").strip(), pages=bare.group("pages")
+            )
+    return fields
+
+
+def _title_line(lines: list[Line]) -> Line | None:
+    for line in lines:
+        if line.blank:
+            continue
+        if _LABEL_RE.match(line.text) or _HEADING_RE.match(line.text):
+            return None
+        return line
+    return None
+
+
+def read(path: str, sha256: str, text: str) -> Document:
+    lines = split_lines(text)
+    values = _fields(lines)
+    fields: dict[str, Any] = {}
+    sections: list[Section] = []
+    title = _title_line(lines)
+    if title is not None:
+        fields["title"] = collapse(title.text)
+        sections.append(span(TITLE, title.start, title.end))
+    authors: list[str] = []
+    for key, start, end in values:
+        value = text[start:end].strip()
+        if not value:
+            continue
+        if key == "abstract":
+            sections.append(span(ABSTRACT, start, end))
+        elif key == "published_in" and "journal" not in fields:
+            for name, item in parse_published_in(value).items():
+                fields.setdefault(name, item)
+        elif key in ("authors", "other_authors"):
+            authors.extend(name for name in split_authors(value) if name not in authors)
+        elif key == "title":
+            fields.setdefault("title", collapse(value))
+        elif key == "language":
+            fields.setdefault("language", collapse(value))
+        elif key == "doi":
+            doi = find_doi(value)
+            if doi:
+                fields.setdefault("doi", clean_doi(doi))
+        elif key == "pmid" and value.split()[0].isdigit():
+            fields.setdefault("pmid", value.split()[0])
+    if authors:
+        fields["authors"] = tuple(authors)
+    if "year" not in fields:
+        for key, start, end in values:
+            if key == "published_in":
+                year = year_of(text[start:end])
+                if year:
+                    fields["year"] = year
+    return document(path, sha256, FORMAT, text, fields, sections)

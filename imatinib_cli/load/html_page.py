@@ -1,0 +1,497 @@
+"""Reader for HTML pages: journal article pages, PubMed pages (current and legacy), others.
+
+Metadata comes from Highwire `citation_*` and Dublin Core `DC.*` meta tags first, then from the
+page's own markup (PubMed's `h1.heading-title`, `span.cit`, `span.identifier`). Document.text is
+the visible text with navigation and scripts dropped, one line per block element; sections
+mark the title, the abstract element and, on article pages, the article body. A page that is an
+error message (no abstract, no citation record, an error heading) is skipped, not read as a study.
+
+bs4 is imported only when an HTML file is read; lxml is used when it happens to be installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+from typing import TYPE_CHECKING, Any
+
+from imatinib_cli.load._biblio import (
+    abstract_sections,
+    clean_doi,
+    find_doi,
+    parse_cit_tail,
+    parse_citation,
+    year_of,
+)
+from imatinib_cli.load._build import document, skipped
+from imatinib_cli.load._text import (
+    ABSTRACT,
+    BODY,
+    BOILERPLATE,
+    ELIGIBILITY,
+    RESULTS,
+    TITLE,
+    collapse,
+    span,
+    split_lines,
+)
+from imatinib_cli.models import Document, Section
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+FORMAT = "html"
+
+_SNIFF_RE = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>"
+    r"|<(?:p|div|h[1-6]|table|span|article|section|main)[\s>]",
+    re.I,
+)
+_XML_DECL_RE = re.compile(r"<!doctype\s+html|<html[\s>]", re.I)
+_WS_RE = re.compile(r"\s+")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "nav",
+    "button",
+    "select",
+    "textarea",
+    "object",
+    "embed",
+    "canvas",
+    "map",
+)
+_CHROME_ROLES = ("navigation", "banner", "contentinfo", "search")
+_BLOCK_TAGS = frozenset(
+    ("address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt")
+    + ("fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header")
+    + ("hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th")
+    + ("thead", "tr", "ul")
+)
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_TITLE_SELECTORS = (
+    "h1.heading-title",
+    ".rprt h1",
+    "h1.article-title",
+    "h1.c-article-title",
+    "h1.citation__title",
+    "h1.content-title",
+    "article h1",
+    "main h1",
+)
+_ABSTRACT_SELECTORS = (
+    "#eng-abstract",
+    "div.abstract-content",
+    "div.abstr",
+    "[role=doc-abstract]",
+    "section.abstract",
+    "div.abstract",
+    "#abstract",
+    "#Abs1-content",
+    ".article__abstract",
+    ".hlFld-Abstract",
+    "section[id^=abstract]",
+    "div[id^=abstract]",
+    "section[class*=abstract]",
+)
+_BODY_SELECTORS = (
+    "[itemprop=articleBody]",
+    ".article-body",
+    ".article__body",
+    ".c-article-body",
+    ".hlFld-Fulltext",
+    ".fulltext-view",
+    "#article-body",
+    "#body",
+    "div.body",
+    "section.body",
+    "article",
+    "main",
+)
+_PUBMED_SELECTORS = "h1.heading-title, div.abstract-content, #eng-abstract, div.rprt, div.abstr"
+_ABSTRACT_HEADING_RE = re.compile(r"^\s*(?:abstract|summary)\s*:?\s*$", re.I)
+_RESULTS_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:results?|findings)\b", re.I)
+_ELIGIBILITY_HEADING_RE = re.compile(r"eligibility|inclusion criteria|exclusion criteria", re.I)
+_BOILERPLATE_HEADING_RE = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:references?|bibliography|acknowledg|funding|financial support"
+    r"|disclosures?|conflicts? of interest|competing interests?"
+    r"|author information|author contributions|affiliations"
+    r"|supplementary|footnotes|article information|related articles|similar articles|cited by|metrics"
+    r"|copyright|rights and permissions|about this article|additional information|data availability)",
+    re.I,
+)
+_ERROR_RE = re.compile(
+    r"^\s*(?:an?\s+)?(?:error\b|\d{3}\b|page not found|not found\b|invalid\b|access denied|forbidden"
+    r"|service unavailable|unavailable\b|this page (?:is|isn't|cannot)|the page you requested)",
+    re.I,
+)
+# Error pages are nearly all links; an article page has far more running text than this.
+_ERROR_PAGE_MAX_TEXT = 3000
+_MIN_META_ABSTRACT = 200
+
+
+@functools.cache
+def _parser() -> str:
+    """lxml when installed (faster), else the standard library's parser."""
+    return "lxml" if importlib.util.find_spec("lxml") is not None else "html.parser"
+
+
+def sniff(text: str) -> bool:
+    head = text[:4096].lstrip()
+    if not head.startswith("<"):
+        return False
+    if head.startswith("<?xml") and not _XML_DECL_RE.search(head):
+        return False
+    return bool(_SNIFF_RE.search(head))
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("name") or tag.get("property") or tag.get("itemprop")
+        content = tag.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            out.setdefault(key.strip().lower(), []).append(collapse(content))
+    return out
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key][0]
+    return None
+
+
+def _texts(soup: BeautifulSoup, selector: str) -> list[str]:
+    seen: list[str] = []
+    for element in soup.select(selector):
+        value = collapse(element.get_text(" "))
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _metadata(soup: BeautifulSoup, meta: dict[str, list[str]]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    title = _first(meta, "citation_title", "dc.title", "og:title")
+    if not title:
+        for selector in (*_TITLE_SELECTORS, "h1"):
+            element = soup.select_one(selector)
+            if element is not None and collapse(element.get_text(" ")):
+                title = collapse(element.get_text(" "))
+                break
+    if not title and soup.title is not None:
+        title = collapse(soup.title.get_text(" "))
+    if title:
+        fields["title"] = title
+    authors = meta.get("citation_author") or meta.get("dc.creator") or meta.get("dc.contributor")
+    if not authors:
+        authors = (
+            _texts(soup, ".inline-authors .authors-list-item .full-name")
+            or _texts(soup, ".authors-list .full-name")
+            or _texts(soup, "div.auths a")
+        )
+    if authors:
+        fields["authors"] = tuple(dict.fromkeys(authors))
+    journal = _first(meta, "citation_journal_title", "citation_journal_abbrev", "prism.publicationname")
+    if not journal:
+        trigger = soup.select_one("#full-view-journal-trigger, .journal-actions-trigger")
+        if trigger is not None and collapse(trigger.get_text(" ")):
+            journal = collapse(trigger.get_text(" "))
+    if journal:
+        fields["journal"] = journal
+    year = year_of(
+        _first(
+            meta,
+            "citation_publication_date",
+            "citation_date",
+            "citation_year",
+            "citation_online_date",
+            "dc.date",
+            "prism.publicationdate",
+            "article:published_time",
+        )
+        or ""
+    )
+    if year:
+        fields["year"] = year
+    for key, names in (
+        ("volume", ("citation_volume", "prism.volume")),
+        ("issue", ("citation_issue", "prism.number")),
+    ):
+        value = _first(meta, *names)
+        if value:
+            fields[key] = value
+    first_page, last_page = _first(meta, "citation_firstpage"), _first(meta, "citation_lastpage")
+    if first_page:
+        fields["pages"] = f"{first_page}-{last_page}" if last_page and last_page != first_page else first_page
+    doi = _first(meta, "citation_doi", "prism.doi", "dc.identifier")
+    doi = find_doi(doi) if doi else None
+    if not doi:
+        for selector in ("span.identifier.doi", ".citation-doi", "dl.rprtid"):
+            for value in _texts(soup, selector):
+                doi = find_doi(value)
+                if doi:
+                    break
+            if doi:
+                break
+    if doi:
+        fields["doi"] = clean_doi(doi)
+    pmid = _first(meta, "citation_pmid", "dc.identifier.pmid")
+    if not pmid:
+        element = soup.select_one("span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link")
+        if element is not None:
+            pmid = collapse(element.get_text(" "))
+    if not pmid:
+        for term in soup.select("dl.rprtid dt"):
+            if collapse(term.get_text(" ")).rstrip(":").upper() == "PMID":
+                value = term.find_next_sibling("dd")
+                pmid = collapse(value.get_text(" ")) if value is not None else None
+                break
+    if pmid and pmid.isdigit():
+        fields["pmid"] = pmid
+    language = _first(meta, "citation_language", "dc.language")
+    if language:
+        fields["language"] = language
+    types = meta.get("citation_article_type") or _texts(soup, ".publication-type")
+    if types:
+        fields["publication_types"] = tuple(dict.fromkeys(types))
+    for value in _texts(soup, ".cit"):
+        cited = parse_citation(value) or parse_cit_tail(value)
+        for key, item in cited.items():
+            fields.setdefault(key, item)
+    return fields
+
+
+def _select_group(soup: BeautifulSoup, selectors: tuple[str, ...]) -> list[Tag]:
+    """Elements of the first selector that matches, outermost only."""
+    for selector in selectors:
+        found = soup.select(selector)
+        if found:
+            ids = {id(element) for element in found}
+            return [el for el in found if not any(id(parent) in ids for parent in el.parents)]
+    return []
+
+
+def _drop_chrome(soup: BeautifulSoup, keep: list[Tag]) -> None:
+    """Remove scripts, navigation and page-level header/footer (never one holding what we mark)."""
+    protected = {id(parent) for element in keep for parent in element.parents}
+    protected.update(id(element) for element in keep)
+    for element in soup.find_all(_DROP_TAGS):
+        if id(element) not in protected:
+            element.decompose()
+    for element in soup.find_all(["header", "footer"]):
+        if id(element) in protected:
+            continue
+        if (
+            element.get("role") in ("banner", "contentinfo")
+            or element.find_parent(["main", "article"]) is None
+        ):
+            element.decompose()
+    for role in _CHROME_ROLES:
+        for element in soup.find_all(attrs={"role": role}):
+            if id(element) not in protected:
+                element.decompose()
+
+
+class _Writer:
+    """Collects visible text: whitespace runs collapsed, one newline between blocks."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.space = False
+        self.newline = False
+
+    def text(self, value: str) -> None:
+        collapsed = _WS_RE.sub(" ", value)
+        core = collapsed.strip()
+        if not core:
+            if collapsed:
+                self.space = True
+            return
+        if self.length:
+            if self.newline:
+                self._emit("\n")
+            elif self.space or collapsed[0] == " ":
+                self._emit(" ")
+        self.newline = False
+        self.space = collapsed[-1] == " "
+        self._emit(core)
+
+    def block(self) -> None:
+        self.newline = True
+        self.space = False
+
+    def _emit(self, value: str) -> None:
+        self.parts.append(value)
+        self.length += len(value)
+
+
+def _render(
+    root: Tag, marks: dict[int, str]
+) -> tuple[str, list[Section], list[tuple[int, int, int, str]], int]:
+    """Text of root; spans of marked elements; headings (level, start, end, text); link text size."""
+    from bs4 import CData, NavigableString, Tag
+
+    writer = _Writer()
+    spans: list[Section] = []
+    headings: list[tuple[int, int, int, str]] = []
+    starts: dict[int, int] = {}
+    link_chars = 0
+    link_depth = 0
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            name = node.name
+            if name == "a":
+                link_depth -= 1
+            if name in _BLOCK_TAGS:
+                writer.block()
+            key = id(node)
+            if key in starts:
+                start = starts.pop(key)
+                if key in marks:
+                    spans.append(span(marks[key], start, writer.length))
+                if name in _HEADING_TAGS:
+                    headings.append((int(name[1]), start, writer.length, collapse(node.get_text(" "))))
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) in (NavigableString, CData):
+                before = writer.length
+                writer.text(str(node))
+                if link_depth:
+                    link_chars += writer.length - before
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if name == "br":
+            writer.block()
+            continue
+        if name in _BLOCK_TAGS:
+            writer.block()
+        if name == "a":
+            link_depth += 1
+        if id(node) in marks or name in _HEADING_TAGS:
+            starts[id(node)] = writer.length
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.contents))
+    return "".join(writer.parts), spans, headings, link_chars
+
+
+def _heading_regions(
+    headings: list[tuple[int, int, int, str]], body: list[Section], size: int
+) -> list[Section]:
+    """Results / eligibility / back-matter regions inside the body, cut at headings."""
+    out: list[Section] = []
+    ordered = sorted(headings, key=lambda item: item[1])
+    for index, (level, start, _end, text) in enumerate(ordered):
+        if not any(part.start <= start < part.end for part in body):
+            continue
+        if _BOILERPLATE_HEADING_RE.match(text):
+            kind = BOILERPLATE
+        elif _RESULTS_HEADING_RE.match(text):
+            kind = RESULTS
+        elif _ELIGIBILITY_HEADING_RE.search(text):
+            kind = ELIGIBILITY
+        else:
+            continue
+        stop = next((h[1] for h in ordered[index + 1 :] if h[0] <= level), None)
+        limit = max(part.end for part in body if part.start <= start < part.end)
+        out.append(span(kind, start, min(stop if stop is not None else size, limit)))
+    return out
+
+
+def _abstract_from_headings(headings: list[tuple[int, int, int, str]], size: int) -> Section | None:
+    ordered = sorted(headings, key=lambda item: item[1])
+    for index, (level, _start, end, text) in enumerate(ordered):
+        if _ABSTRACT_HEADING_RE.match(text):
+            stop = next((h[1] for h in ordered[index + 1 :] if h[0] <= level), size)
+            return span(ABSTRACT, end, stop)
+    return None
+
+
+def _error_heading(soup: BeautifulSoup, title: str | None) -> str | None:
+    candidates = [collapse(h.get_text(" ")) for h in soup.find_all(["h1", "h2"], limit=4)]
+    if soup.title is not None:
+        candidates.append(collapse(soup.title.get_text(" ")))
+    if title:
+        candidates.append(title)
+    return next((text for text in candidates if text and _ERROR_RE.match(text)), None)
+
+
+def read(path: str, sha256: str, text: str) -> Document:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, _parser())
+    meta = _meta(soup)
+    fields = _metadata(soup, meta)
+    pubmed_like = soup.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
+
+    title_element = next(
+        (el for selector in _TITLE_SELECTORS if (el := soup.select_one(selector)) is not None), None
+    ) or soup.find("h1")
+    abstract_elements = _select_group(soup, _ABSTRACT_SELECTORS)
+    body_elements = [] if pubmed_like else _select_group(soup, _BODY_SELECTORS)
+    keep = [el for el in (title_element, *abstract_elements, *body_elements) if el is not None]
+    _drop_chrome(soup, keep)
+
+    marks: dict[int, str] = {id(el): BODY for el in body_elements}
+    marks.update({id(el): ABSTRACT for el in abstract_elements})
+    if title_element is not None:
+        marks[id(title_element)] = TITLE
+    root = soup.body or soup
+    body_text, spans, headings, link_chars = _render(root, marks)
+
+    has_abstract = any(part.kind == ABSTRACT for part in spans)
+    if not has_abstract:
+        found = _abstract_from_headings(headings, len(body_text))
+        if found is not None:
+            spans.append(found)
+            has_abstract = True
+    record_meta = any(key in fields for key in ("doi", "pmid")) or "citation_title" in meta
+    if not has_abstract and not record_meta and len(body_text) - link_chars <= _ERROR_PAGE_MAX_TEXT:
+        heading = _error_heading(soup, fields.get("title"))
+        if heading:
+            return skipped(
+                path, sha256, FORMAT, f'error page: "{heading[:120]}" (no abstract or study record)'
+            )
+
+    meta_abstract = _first(meta, "citation_abstract", "dc.description")
+    if not has_abstract and meta_abstract and len(meta_abstract) >= _MIN_META_ABSTRACT:
+        start = len(body_text) + 1
+        body_text = f"{body_text}\n{meta_abstract}"
+        spans.append(span(ABSTRACT, start, len(body_text)))
+        has_abstract = True
+
+    body_spans = [part for part in spans if part.kind == BODY]
+    if not body_spans and not has_abstract and not pubmed_like:
+        body_spans = [span(BODY, 0, len(body_text))]
+    sections: list[Section] = list(body_spans)
+    sections.extend(_heading_regions(headings, body_spans, len(body_text)))
+    for part in spans:
+        if part.kind == ABSTRACT:
+            sections.extend(
+                abstract_sections(
+                    body_text, split_lines(body_text, part.start, part.end), lines_are_paragraphs=True
+                )
+            )
+    title_spans = [part for part in spans if part.kind == TITLE]
+    title = fields.get("title")
+    if not title_spans and title:
+        position = body_text.find(title)
+        if position < 0:
+            body_text = f"{title}\n{body_text}"
+            shift = len(title) + 1
+            sections = [span(s.kind, s.start + shift, s.end + shift, s.label) for s in sections]
+            position = 0
+        title_spans = [span(TITLE, position, position + len(title))]
+    sections.extend(title_spans)
+    return document(path, sha256, FORMAT, body_text, fields, sections)

@@ -1,0 +1,43 @@
+"""Reader for a legacy PubMed abstract page saved as text, and for PubMed's text export.
+
+Both start with a citation line ("Eur J Cancer. 2003 Sep;39(14):2006-11."), then the title,
+authors, "Author information", the abstract and a footer ("[Indexed for MEDLINE]", "PMID:").
+"""
+
+from __future__ import annotations
+
+from imatinib_cli.load._build import document
+from imatinib_cli.load._pubmed_text import find_citation, parse_legacy
+from imatinib_cli.load._text import split_lines
+from imatinib_cli.models import Document
+
+FORMAT = "pubmed_legacy_page"
+
+# The citation line must be near the top, so a reference list deep in an article does not count.
+_SNIFF_CHARS = 6000
+_SNIFF_LINES = 40
+_CUES = (
+    "Author information",
+    "Indexed for MEDLINE",
+    "indexed for MEDLINE",
+    "Send to",
+    "Choose Destination",
+    "Display Settings",
+    "Supplemental Content",
+    "Full text links",
+    "PMID:",
+    "Comment in",
+    "Publication Types",
+    "LinkOut",
+)
+
+
+def sniff(text: str) -> bool:
+    if not any(cue in text for cue in _CUES):
+        return False
+    return find_citation(split_lines(text[:_SNIFF_CHARS]), limit=_SNIFF_LINES) is not None
+
+
+def read(path: str, sha256: str, text: str) -> Document:
+    parsed = parse_legacy(text, split_lines(text))
+    return document(path, sha256, FORMAT, text, parsed.fields, parsed.sections)
