@@ -11,6 +11,8 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +169,11 @@ def _hashable(item_id: tuple[str, Any]) -> tuple[str, Any]:
 # A text is read as tokens: runs of letters/digits, and single punctuation characters. Whitespace
 # and hyphens/dashes between tokens are separators, dropped before matching, which makes
 # "soft-tissue" = "soft tissue" = "softtissue" and lets a phrase run across a hard line break.
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s\-\u00ad\u2010-\u2013]|_")
+# Between two digits a separator is kept (as _GAP), so "days 1-14" never equals "days 11-4".
+_SEP = r"\s\-\u00ad\u2010-\u2013"
+_SPLIT = re.compile(rf"([^\W_]+|[^\w{_SEP}]|_)")
+_DIGIT_GAP = re.compile(rf"(?<=\d)[{_SEP}]+(?=\d)")
+_GAP = "\x00"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _END = ""  # trie key under which a node stores the phrases that end there
 
@@ -185,13 +191,15 @@ class TermHit:
 
 @dataclass(frozen=True, slots=True)
 class _Scan:
-    """A text slice in matching form: lowercase tokens joined without separators."""
+    """A text slice in matching form: its tokens joined without separators."""
 
-    low: str  # what the trie walks
+    low: str  # what the trie walks (lowercase)
     orig: str  # same positions, original case (for acronym checks)
-    starts: list[int]  # compact offset of each token that may start a phrase
-    origin: dict[int, int]  # compact offset of a token start -> offset in the text
-    ends: dict[int, int]  # compact offset just past a token -> offset in the text
+    tokens: list[str]
+    starts: list[int]  # compact offset of each token
+    origin: list[int]  # text offset of each token
+    ends: dict[int, int]  # compact offset just past a token -> text offset
+    first: int  # index of the first token that may start a phrase (1 if the slice cuts a word)
 
 
 def _lower(text: str) -> str:
@@ -201,59 +209,104 @@ def _lower(text: str) -> str:
     return low
 
 
+def _mark_gap(match: re.Match[str]) -> str:
+    return _GAP + " " * (len(match.group()) - 1)
+
+
 def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
+    """Tokenize text[start:end] with C-level passes only (split, accumulate, zip): it is the hot path."""
     end = len(text) if end is None else end
-    pieces: list[str] = []
-    starts: list[int] = []
-    origin: dict[int, int] = {}
-    ends: dict[int, int] = {}
-    pos = 0
-    prev_end = -1
-    prev_digit = False
-    for match in _TOKEN.finditer(text, start, end):
-        token = match.group()
-        begin = match.start()
-        first = token[0]
-        if prev_digit and begin > prev_end and first.isdigit():
-            pieces.append(" ")  # "1-14" and "11-4" must stay different: keep a gap between numbers
-            pos += 1
-        if not (begin == start and begin > 0 and first.isalnum() and text[begin - 1].isalnum()):
-            starts.append(pos)
-            origin[pos] = begin
-        pieces.append(token)
-        pos += len(token)
-        prev_end = match.end()
-        prev_digit = token[-1].isdigit()
-        ends[pos] = prev_end
-    if ends and end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
-        ends.pop(pos, None)  # the slice cuts a word in two: its last token may not end a phrase
-    orig = "".join(pieces).translate(_QUOTES)
-    return _Scan(_lower(orig), orig, starts, origin, ends)
+    segment = text[start:end]
+    if _DIGIT_GAP.search(segment):
+        segment = _DIGIT_GAP.sub(_mark_gap, segment)  # same length: offsets stay valid
+    parts = _SPLIT.split(segment)  # separator, token, separator, token, ..., separator
+    tokens = parts[1::2]
+    offsets = list(accumulate(map(len, parts), initial=start))
+    origin = offsets[1:-1:2]
+    ends_at = list(accumulate(map(len, tokens)))
+    starts = [0, *ends_at[:-1]] if tokens else []
+    ends = dict(zip(ends_at, offsets[2:-1:2], strict=True))
+    first = 1 if tokens and start > 0 and text[start - 1].isalnum() and segment[0].isalnum() else 0
+    if tokens and end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        del ends[ends_at[-1]]  # the slice cuts a word in two: its last token may not end a phrase
+    orig = "".join(tokens).translate(_QUOTES)
+    return _Scan(_lower(orig), orig, tokens, starts, origin, ends, first)
+
+
+_scans: tuple[str | None, dict[tuple[int, int | None], _Scan]] = (None, {})
+
+
+def _cached_scan(text: str, start: int, end: int | None) -> _Scan:
+    """Several matchers usually scan the same sentence of the same document: tokenize it once."""
+    global _scans
+    owner, scans = _scans
+    if owner is not text or len(scans) > 4096:
+        scans = {}
+        _scans = (text, scans)
+    scan = scans.get((start, end))
+    if scan is None:
+        scan = scans[(start, end)] = _scan(text, start, end)
+    return scan
 
 
 def normalize(phrase: str) -> tuple[str, tuple[tuple[int, str], ...]]:
     """A phrase as the matcher compares it: (compact lowercase form, case-sensitive parts).
 
     A word with two or more capitals ("GIST", "CML", "BCR-ABL1", "GISTs") is an acronym and must
-    match with the same case; every other word matches in any case. Mirrors `_scan`.
+    match with the same case; every other word matches in any case.
     """
-    pieces: list[str] = []
-    checks: list[tuple[int, str]] = []
-    pos = 0
-    prev_end = -1
-    prev_digit = False
-    for match in _TOKEN.finditer(phrase):
-        token = match.group()
-        if prev_digit and match.start() > prev_end and token[0].isdigit():
-            pieces.append(" ")
-            pos += 1
-        if sum(ch.isupper() for ch in token) >= 2:
-            checks.append((pos, token))
-        pieces.append(token)
-        pos += len(token)
-        prev_end = match.end()
-        prev_digit = token[-1].isdigit()
-    return _lower("".join(pieces).translate(_QUOTES)), tuple(checks)
+    scan = _scan(phrase)
+    checks = tuple(
+        (offset, token)
+        for offset, token in zip(scan.starts, scan.tokens, strict=True)
+        if sum(ch.isupper() for ch in token) >= 2
+    )
+    return scan.low, checks
+
+
+# American -> British, applied to lowercase text; every combination of the rules is generated.
+_BRITISH_RULES: tuple[tuple[str, str], ...] = (
+    (r"tumor(?!al|ig)", "tumour"),
+    (r"(?<![a-z])(met)?hem(?=[ao])", r"\1haem"),  # hemorrhage, hematologic; not hemi-
+    (r"(?<=[b-df-hj-np-tv-z])emia", "aemia"),  # anemia, leukemia, hypokalemia
+    (r"(isch|an|ur|leuk|glyc|hypox|vir|bacter|septic|lipid)emic", r"\1aemic"),
+    (r"(?<!o)edema", "oedema"),  # edema, lymphedema, papilledema
+    (r"(?<!o)esophag", "oesophag"),
+    (r"(?<!o)estrogen", "oestrogen"),
+    (r"rrhea", "rrhoea"),  # diarrhea, rhinorrhea, amenorrhea
+    (r"(?<=[a-z])pnea", "pnoea"),  # dyspnea, apnea
+    (r"(?<![a-z])apnea", "apnoea"),
+    (r"leuko", "leuco"),  # leukopenia, leukocyte
+    (r"(?<![a-z])fetal", "foetal"),
+    (r"pediatric", "paediatric"),
+    (r"orthopedic", "orthopaedic"),
+    (r"gynec", "gynaec"),
+    (r"(?<!a)esthe(?=s)", "aesthe"),  # anesthesia, paresthesia, dysesthesia
+    (r"(?<![a-z])cec(?=a|u)", "caec"),  # cecal, cecum
+    (r"celiac", "coeliac"),
+    (r"(?<![a-z])pheo", "phaeo"),  # pheochromocytoma
+    (r"(?<![a-z])color", "colour"),
+    (r"(?<![a-z])odor", "odour"),
+    (r"(?<=[a-z]{3})iz(?=ed\b|ation\b|ing\b)", "is"),  # generalized, localized
+)
+
+
+@cache
+def _british_rules() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(pattern), replacement) for pattern, replacement in _BRITISH_RULES]
+
+
+def british(phrase: str) -> list[str]:
+    """Every British respelling of `phrase` (tumour, haemorrhage, oedema, leucopenia...), sorted.
+
+    Used by scripts/build_vocab.py for the packaged files and at run time for --vocab synonyms,
+    so extension authors write one spelling.
+    """
+    variants = {phrase}
+    for pattern, replacement in _british_rules():
+        variants |= {pattern.sub(replacement, v) for v in variants}
+    variants.discard(phrase)
+    return sorted(variants)
 
 
 class Matcher:
@@ -318,12 +371,14 @@ class Matcher:
         The characters just outside the slice count for word boundaries, so a slice that starts or
         ends inside a word never yields a partial word.
         """
-        scan = _scan(text, start, end)
+        scan = _cached_scan(text, start, end)
         low, orig, ends, root = scan.low, scan.orig, scan.ends, self._root
         size = len(low)
         hits: list[TermHit] = []
         resume = 0
-        for first in scan.starts:
+        origin = scan.origin
+        for index in range(scan.first, len(scan.starts)):
+            first = scan.starts[index]
             if first < resume:
                 continue
             node = root.get(low[first])
@@ -358,7 +413,7 @@ class Matcher:
             key, entry = best[1], best[2]
             if key is None:
                 continue  # a stop phrase
-            a, b = scan.origin[first], ends[best_end]
+            a, b = origin[index], ends[best_end]
             hits.append(TermHit(a, b, text[a:b], key, entry))
         return hits
 
@@ -421,7 +476,9 @@ def _build(name: str, key: str, fix: Callable[[Mapping[str, Any]], Mapping[str, 
         for entry in _entries(extra, name, key, extra_path, required=False):
             entry_key = _keyed(entry, key, None, extra_path)[0]
             triples.extend(
-                (synonym, entry_key, by_key[entry_key]) for synonym in _synonyms(entry, extra_path)
+                (spelling, entry_key, by_key[entry_key])
+                for synonym in _synonyms(entry, extra_path)
+                for spelling in (synonym, *british(synonym))
             )
     stop = (data.get("stop_phrases") or []) if isinstance(data, dict) else []
     return Matcher(triples, stop=[str(phrase) for phrase in stop])

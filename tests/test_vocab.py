@@ -1,0 +1,299 @@
+"""Vocabulary files and the phrase matcher: normalization of real abstract wording."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from imatinib_cli import vocab
+from imatinib_cli.errors import InputError, UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def tumors(text: str) -> list[tuple[str, str]]:
+    return [(hit.as_written, hit.key) for hit in vocab.tumor_matcher().find(text)]
+
+
+def events(text: str) -> list[tuple[str, str]]:
+    return [(hit.as_written, hit.key) for hit in vocab.adverse_event_matcher().find(text)]
+
+
+@pytest.fixture
+def extra_dir(tmp_path: Path) -> Iterator[Path]:
+    vocab.set_extra_dir(tmp_path)
+    yield tmp_path
+    vocab.set_extra_dir(None)
+
+
+# --------------------------------------------------------------------------- adverse events
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("anaemia", "Anemia"),
+        ("periorbital oedema", "Periorbital edema"),
+        ("skin rash", "Rash maculo-papular"),
+        ("granulocytopenia", "Neutrophil count decreased"),
+        ("diarrhoea", "Diarrhea"),
+        ("fatigue", "Fatigue"),
+        ("nausea", "Nausea"),
+        ("thrombocytopenia", "Platelet count decreased"),
+        ("leucopenia", "White blood cell decreased"),
+        ("muscle cramps", "Muscle cramp"),
+        ("asthenia", "Fatigue"),
+        ("edema", "Generalized edema"),
+        ("fluid retention", "Generalized edema"),
+        ("peripheral oedema", "Edema limbs"),
+        ("GI bleeding", "Upper gastrointestinal hemorrhage"),
+        ("intraabdominal hemorrhage", "Intra-abdominal hemorrhage"),
+        ("intra-abdominal haemorrhage", "Intra-abdominal hemorrhage"),
+        ("elevated transaminases", "Alanine aminotransferase increased"),
+        ("hypophosphataemia", "Hypophosphatemia"),
+        ("maculopapular rash", "Rash maculo-papular"),
+        ("increased creatinine", "Creatinine increased"),
+    ],
+)
+def test_adverse_event_synonyms(text: str, term: str) -> None:
+    assert events(text) == [(text, term)]
+
+
+def test_seed_side_effect_sentence() -> None:
+    text = (
+        "The most frequent side-effects were anaemia (92%), periorbital oedema (84%), skin rash (69%), "
+        "fatigue (76%), nausea (57%), granulocytopenia (47%) and diarrhoea (47%)."
+    )
+    assert [key for _, key in events(text)] == [
+        "Anemia",
+        "Periorbital edema",
+        "Rash maculo-papular",
+        "Fatigue",
+        "Nausea",
+        "Neutrophil count decreased",
+        "Diarrhea",
+    ]
+
+
+def test_adverse_event_entry_fields() -> None:
+    (hit,) = vocab.adverse_event_matcher().find("anaemia")
+    assert hit.entry["term"] == "Anemia"
+    assert hit.entry["soc"] == "Blood and lymphatic system disorders"
+    assert hit.entry["meddra_code"] == 10002272
+
+
+def test_ambiguous_everyday_words_are_not_adverse_events() -> None:
+    assert events("a fall in hemoglobin after bone marrow aspiration; disease progression") == []
+
+
+# --------------------------------------------------------------------------- tumor types
+
+
+def test_gist_with_acronym_in_parentheses() -> None:
+    hits = vocab.tumor_matcher().find("gastrointestinal stroma tumours (GIST)")
+    assert [(h.as_written, h.key, h.entry["group"]) for h in hits] == [
+        ("gastrointestinal stroma tumours", "GIST", "GIST"),
+        ("GIST", "GIST", "GIST"),
+    ]
+
+
+def test_other_soft_tissue_sarcomas() -> None:
+    hits = vocab.tumor_matcher().find("other soft tissue sarcomas (STS)")
+    assert [(h.key, h.entry["group"]) for h in hits] == [("STS", "non-GIST"), ("STS", "non-GIST")]
+    assert hits[0].as_written == "other soft tissue sarcomas"
+    assert tumors("soft-tissue sarcoma") == [("soft-tissue sarcoma", "STS")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("solid tumors", "SOLID"),
+        ("solid tumours", "SOLID"),
+        ("hematologic malignancy", "HEME"),
+        ("haematological malignancies", "HEME"),
+        ("aggressive fibromatosis", "DES"),
+        ("desmoid tumor", "DES"),
+        ("dermatofibrosarcoma protuberans", "DFSP"),
+        ("hypereosinophilic syndrome", "HES"),
+        ("systemic mastocytosis", "SM"),
+        ("myeloproliferative disorders", "MPN"),
+        ("chronic myeloid leukaemia", "CML"),
+        ("Ph+ CML", "CML"),
+        ("Ph+ ALL", "BLLBCRABL1"),
+        ("chronic myelomonocytic leukemia", "CMML"),
+        ("small cell lung cancer", "SCLC"),
+        ("SCLC", "SCLC"),
+        ("glioblastoma multiforme", "GB"),
+        ("acral melanoma", "ACRM"),
+        ("mucosal melanoma", "MEL"),
+        ("adenoid cystic carcinoma", "ACYC"),
+        ("stromal tumors", "GIST"),
+        ("GISTs", "GIST"),
+        ("oesophageal cancer", "STOMACH"),
+    ],
+)
+def test_tumor_synonyms(text: str, code: str) -> None:
+    assert tumors(text) == [(text, code)]
+
+
+def test_only_gist_is_in_the_gist_group() -> None:
+    entries = vocab.load("tumor_types")["tumor_types"]
+    assert {e["code"] for e in entries if e["group"] == "GIST"} == {"GIST"}
+    assert {e["group"] for e in entries} == {"GIST", "non-GIST"}
+
+
+def test_seed_tumor_list() -> None:
+    text = (
+        "Notable activity of imatinib was observed in only five tumor types (aggressive fibromatosis, "
+        "dermatofibrosarcoma protuberans, hypereosinophilic syndrome, myeloproliferative disorders, "
+        "and systemic mastocytosis)."
+    )
+    assert [key for _, key in tumors(text)] == ["DES", "DFSP", "HES", "MPN", "SM"]
+
+
+def test_lowercase_gist_in_prose_is_not_a_tumor() -> None:
+    assert tumors("That is the gist of the matter.") == []
+    assert tumors("the GIST of the matter") == [("GIST", "GIST")]
+
+
+def test_leftmost_longest() -> None:
+    hits = vocab.tumor_matcher().find("advanced gastrointestinal stromal tumor was treated")
+    assert [(h.as_written, h.key) for h in hits] == [("gastrointestinal stromal tumor", "GIST")]
+    assert (hits[0].start, hits[0].end) == (9, 39)
+
+
+def test_hard_wrapped_phrase() -> None:
+    text = "with advanced gastrointestinal stromal\ntumors."
+    ((written, code),) = tumors(text)
+    assert code == "GIST"
+    assert written == "gastrointestinal stromal\ntumors"
+
+
+def test_stop_phrases_swallow_false_mentions() -> None:
+    assert tumors("Response Evaluation Criteria in Solid Tumors (RECIST)") == []
+    assert tumors("the EORTC Soft Tissue and Bone Sarcoma Group") == []
+    assert tumors("non-GIST sarcomas") == [("sarcomas", "SARCNOS")]
+
+
+def test_slice_never_yields_part_of_a_word() -> None:
+    matcher = vocab.tumor_matcher()
+    text = "xGIST and GIST"
+    assert [(h.start, h.end) for h in matcher.find(text, 1)] == [(10, 14)]
+    assert matcher.find("GISTx", 0, 4) == []
+    assert [(h.start, h.end) for h in matcher.find(text, 10, 14)] == [(10, 14)]
+
+
+# --------------------------------------------------------------------------- matcher rules
+
+
+def test_matcher_rules_on_hand_built_vocabulary() -> None:
+    matcher = vocab.Matcher(
+        [
+            ("hematologic malignancy", "HEME", {}),
+            ("intra-abdominal hemorrhage", "IAH", {}),
+            ("days 1-14", "D", {}),
+            ("CR", "cr", {}),
+        ],
+        stop=["complete response rate"],
+    )
+    found = [
+        (h.as_written, h.key) for h in matcher.find("hematologic malignancies, intraabdominal hemorrhage")
+    ]
+    assert found == [("hematologic malignancies", "HEME"), ("intraabdominal hemorrhage", "IAH")]
+    assert [h.key for h in matcher.find("on days 1 - 14")] == ["D"]
+    assert matcher.find("on days 11-4") == []
+    assert matcher.find("cr") == [] and [h.key for h in matcher.find("(CR)")] == ["cr"]
+    assert len(matcher) == 5
+
+
+def test_later_triples_win() -> None:
+    matcher = vocab.Matcher([("rash", "A", {}), ("Rash", "B", {})])
+    assert [h.key for h in matcher.find("rash")] == ["B"]
+
+
+def test_term_hits_are_hashable() -> None:
+    hits = vocab.tumor_matcher().find("GIST and GIST")
+    assert len(set(hits)) == 2
+
+
+# --------------------------------------------------------------------------- extensions
+
+
+def test_extension_dir_adds_synonyms_and_entries(extra_dir: Path) -> None:
+    (extra_dir / "tumor_types.yaml").write_text(
+        "tumor_types:\n"
+        "  - code: GIST\n"
+        "    synonyms: [gastrointestinal mesenchymal tumor]\n"
+        "  - code: XYZ\n"
+        "    name: Made-up Tumor\n"
+        "    synonyms: [made-up tumor]\n",
+        encoding="utf-8",
+    )
+    vocab.set_extra_dir(extra_dir)  # re-read after writing the file
+    hits = vocab.tumor_matcher().find("a gastrointestinal mesenchymal tumour and a made-up tumor")
+    assert [(h.key, h.entry["group"]) for h in hits] == [("GIST", "GIST"), ("XYZ", "non-GIST")]
+    gist = next(e for e in vocab.load("tumor_types")["tumor_types"] if e["code"] == "GIST")
+    assert "gastrointestinal stromal tumor" in gist["synonyms"]
+    assert gist["synonyms"][-1] == "gastrointestinal mesenchymal tumor"
+
+
+def test_extension_synonym_overrides_packaged_one(extra_dir: Path) -> None:
+    (extra_dir / "adverse_events.yaml").write_text(
+        "adverse_events:\n  - term: Edema limbs\n    synonyms: [edema]\n", encoding="utf-8"
+    )
+    vocab.set_extra_dir(extra_dir)
+    assert events("edema") == [("edema", "Edema limbs")]
+
+
+def test_phrase_matcher_on_a_user_vocabulary(extra_dir: Path) -> None:
+    (extra_dir / "colours.yaml").write_text(
+        "colours:\n  - key: red\n    synonyms: [crimson, scarlet]\nstop_phrases: [scarlet fever]\n",
+        encoding="utf-8",
+    )
+    vocab.set_extra_dir(extra_dir)
+    matcher = vocab.phrase_matcher("colours", "key")
+    assert [h.key for h in matcher.find("crimson or scarlet, not scarlet fever")] == ["red", "red"]
+
+
+def test_bad_extension_files_are_reported(extra_dir: Path) -> None:
+    (extra_dir / "tumor_types.yaml").write_text("tumor_types: [\n", encoding="utf-8")
+    vocab.set_extra_dir(extra_dir)
+    with pytest.raises(InputError, match="not valid YAML"):
+        vocab.load("tumor_types")
+    with pytest.raises(UsageError):
+        vocab.set_extra_dir(extra_dir / "missing")
+
+
+# --------------------------------------------------------------------------- packaged files
+
+
+def test_every_ctcae_term_is_present() -> None:
+    entries = vocab.load("adverse_events")["adverse_events"]
+    assert len(entries) == 837
+    other = [e for e in entries if e["term"].endswith("- Other, specify")]
+    assert other and all(e["synonyms"] == [] for e in other)
+
+
+@pytest.mark.parametrize(("name", "field"), [("tumor_types", "code"), ("adverse_events", "term")])
+def test_no_phrase_belongs_to_two_entries(name: str, field: str) -> None:
+    owner: dict[str, str] = {}
+    for entry in vocab.load(name)[name]:
+        for synonym in entry["synonyms"]:
+            key = vocab.normalize(synonym)[0]
+            assert owner.setdefault(key, entry[field]) == entry[field], synonym
+
+
+@pytest.mark.skipif(not (SHARED / "vocab").is_dir(), reason="needs ../shared/vocab")
+def test_generated_files_are_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_vocab.py"), "--shared", str(SHARED), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
