@@ -37,7 +37,7 @@ NCT_RE = re.compile(r"\bNCT\d{8}\b")
 YEAR_RE = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _PHASE_RE = re.compile(
     r"\b(?P<early>early\s+)?phase\s*(?P<a>[0-4]|IV|III|II|I)[ab]?"
-    r"(?:\s*(?:/|-|and|to)\s*(?:phase\s*)?(?P<b>[0-4]|IV|III|II|I)[ab]?)?\b",
+    r"(?:(?:\s*(?:/|-|and|to|or)\s*(?:phase\s*)?|\s+phase\s*)(?P<b>[0-4]|IV|III|II|I)[ab]?)?\b",
     re.I,
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
@@ -87,6 +87,7 @@ _AFFIL_MARK_RE = re.compile(r"\(\d+(?:\s*,\s*\d+)*\)|(?:\s+\d+)+\s*$|[*\u2020\u2
 # Structured-abstract labels: "RESULTS:" anywhere at a line start; "Results:" only where a
 # paragraph starts, because wrapped text can begin a line with a capitalized word and a colon.
 _UPPER_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][A-Z0-9/&,()' -]{1,58}[A-Z)])[ \t]*:(?=\s|$)")
+_WRAP_COLUMNS = 100
 _TITLE_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][a-z]+(?:[ -][A-Za-z]+){0,4})[ \t]*:(?=\s|$)")
 
 
@@ -207,14 +208,23 @@ def author_list(value: str) -> tuple[str, ...] | None:
     return tuple(items)
 
 
-def abstract_sections(text: str, lines: list[Line], *, lines_are_paragraphs: bool = False) -> list[Section]:
+def _hard_wrapped(lines: list[Line]) -> bool:
+    """Text exports wrap at ~80 columns; a saved web page has one line per paragraph."""
+    filled = [len(line.text) for line in lines if not line.blank]
+    return len(filled) >= 3 and max(filled) <= _WRAP_COLUMNS
+
+
+def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = None) -> list[Section]:
     """Abstract sections for the given lines, split at structured-abstract labels.
 
     The part before the first label (or the whole abstract when it has none) is an
-    unlabelled "abstract" section; each "RESULTS:" part gets label "RESULTS".
+    unlabelled "abstract" section; each "RESULTS:" part gets label "RESULTS". Whether each
+    line is a paragraph is guessed from the line lengths unless the caller knows.
     """
     if not lines:
         return []
+    if lines_are_paragraphs is None:
+        lines_are_paragraphs = not _hard_wrapped(lines)
     out: list[Section] = []
     start = lines[0].start
     label = ""

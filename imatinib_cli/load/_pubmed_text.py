@@ -85,6 +85,16 @@ def find_citation(lines: list[Line], limit: int = PREAMBLE_LINES) -> tuple[int, 
     return None
 
 
+def _after_citation(lines: list[Line], citation: int, stop: int) -> int:
+    """First line after the citation, its wrapped tail ("Epub 2006 Oct\n2.") and id lines."""
+    index = citation + 1
+    while index < stop and not lines[index].blank and not lines[index - 1].stripped.endswith("."):
+        index += 1
+    while index < stop and (lines[index].blank or ID_LINE_RE.match(lines[index].text)):
+        index += 1
+    return index
+
+
 def _next_nonblank(lines: list[Line], index: int) -> int:
     while index < len(lines) and lines[index].blank:
         index += 1
@@ -205,9 +215,7 @@ def parse_legacy(text: str, lines: list[Line]) -> Parsed:
         return parsed
     citation, fields = found
     parsed.fields.update(fields)
-    index = citation + 1
-    while index < len(lines) and (lines[index].blank or ID_LINE_RE.match(lines[index].text)):
-        index += 1
+    index = _after_citation(lines, citation, len(lines))
     if index >= len(lines):
         return parsed
     title_end = _title_end(lines, index)
@@ -273,9 +281,7 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
                 previous -= 1
             if previous >= 0 and _journal_like(lines[previous].stripped):
                 parsed.fields["journal"] = lines[previous].stripped
-        index = citation + 1
-        while index < head and (lines[index].blank or ID_LINE_RE.match(lines[index].text)):
-            index += 1
+        index = _after_citation(lines, citation, head)
         if index < head:
             title_index = index
             if "doi" not in parsed.fields:
@@ -349,5 +355,5 @@ def _finish(text: str, lines: list[Line], parsed: Parsed, id_start: int) -> None
     sections: list[Section] = []
     if parsed.title_lines:
         sections.append(span(TITLE, parsed.title_lines[0].start, parsed.title_lines[-1].end))
-    sections.extend(abstract_sections(text, parsed.abstract_lines))
+    sections.extend(abstract_sections(parsed.abstract_lines))
     parsed.sections = sections

@@ -479,9 +479,7 @@ def read(path: str, sha256: str, text: str) -> Document:
     for part in spans:
         if part.kind == ABSTRACT:
             sections.extend(
-                abstract_sections(
-                    body_text, split_lines(body_text, part.start, part.end), lines_are_paragraphs=True
-                )
+                abstract_sections(split_lines(body_text, part.start, part.end), lines_are_paragraphs=True)
             )
     title_spans = [part for part in spans if part.kind == TITLE]
     title = fields.get("title")

@@ -286,7 +286,7 @@ def _body(text: str, lines: list[Line], fields: dict[str, Any]) -> list[Section]
                         sections.append(section)
                 continue
         if kind == ABSTRACT:
-            sections.extend(abstract_sections(text, region))
+            sections.extend(abstract_sections(region))
         elif kind != BOILERPLATE:
             sections.append(span(kind, region[0].start, region[-1].end))
     for key, value in export_fields.items():
