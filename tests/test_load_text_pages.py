@@ -81,7 +81,13 @@ def test_seed_000_pubmed_page() -> None:
         "CONCLUSION",
     }
     body = content(doc)
-    for chrome in ("Skip to main page content", "official website", "Send to", "PubMed Disclaimer", "MeSH terms"):
+    for chrome in (
+        "Skip to main page content",
+        "official website",
+        "Send to",
+        "PubMed Disclaimer",
+        "MeSH terms",
+    ):
         assert chrome not in body
     assert body.count("Phase II, open-label study evaluating") == 1  # the repeated title is chrome
 
@@ -99,8 +105,16 @@ def test_seed_001_pubmed_legacy_page() -> None:
     assert abstract.startswith("The aim of this study")
     assert "4% complete remission (CR), 67% partial remission (PR)" in abstract
     body = content(doc)
-    for chrome in ("Send to", "Choose Destination", "Author information", "Erasmus MC", "Indexed for MEDLINE",
-                   "Supplemental Content", "Full text links", "Support Center"):
+    for chrome in (
+        "Send to",
+        "Choose Destination",
+        "Author information",
+        "Erasmus MC",
+        "Indexed for MEDLINE",
+        "Supplemental Content",
+        "Full text links",
+        "Support Center",
+    ):
         assert chrome not in body
     assert kind_at(doc, "Eur J Cancer. 2003") == "boilerplate"
 
@@ -114,14 +128,23 @@ def test_seed_002_markdown() -> None:
     assert (meta.year, meta.journal) == (2002, "N Engl J Med")
     assert (meta.volume, meta.issue, meta.pages) == ("347", "7", "472-80")
     assert len(meta.authors) == 21 and meta.authors[0] == "Demetri GD" and meta.authors[-1] == "Joensuu H"
-    assert meta.title == "Efficacy and safety of imatinib mesylate in advanced gastrointestinal stromal tumors."
+    assert (
+        meta.title == "Efficacy and safety of imatinib mesylate in advanced gastrointestinal stromal tumors."
+    )
     labels = [s.label for s in doc.sections if s.kind == "abstract"]
     assert labels == ["BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS"]
     (results,) = texts(doc, "abstract", "RESULTS")
     assert "79 patients (53.7 percent) had a partial \nresponse" in results
     body = content(doc)
-    for chrome in ("reference_id", "**Authors:**", "Dana-Farber", "Comment in", "462-3", "Copyright 2002",
-                   "PMID: 12181401"):
+    for chrome in (
+        "reference_id",
+        "**Authors:**",
+        "Dana-Farber",
+        "Comment in",
+        "462-3",
+        "Copyright 2002",
+        "PMID: 12181401",
+    ):
         assert chrome not in body
     assert len(texts(doc, "title")) == 1
 
@@ -135,7 +158,8 @@ def test_seed_003_ctgov_page() -> None:
     assert meta.enrollment == 5
     assert meta.phase == "2"
     assert meta.title == (
-        "Imatinib Mesylate in Treating Patients With Liver Metastasis From a Gastrointestinal Stromal Tumor (GISTs)"
+        "Imatinib Mesylate in Treating Patients With Liver Metastasis "
+        "From a Gastrointestinal Stromal Tumor (GISTs)"
     )
     assert (meta.allocation, meta.masking, meta.results_posted) == ("N/A", "None (Open Label)", False)
     registry = "\n".join(texts(doc, "registry", ""))
@@ -149,8 +173,16 @@ def test_seed_003_ctgov_page() -> None:
     assert eligibility.startswith("Ages Eligible for Study")
     assert "Leukocyte count" in eligibility and "No other concurrent treatment" in eligibility
     body = content(doc)
-    for chrome in ("Leukocyte count", "Platelet count", "ECOG performance status", "Choosing to participate",
-                   "Principal Investigator", "Last Verified", "Read our disclaimer", "No Results Posted"):
+    for chrome in (
+        "Leukocyte count",
+        "Platelet count",
+        "ECOG performance status",
+        "Choosing to participate",
+        "Principal Investigator",
+        "Last Verified",
+        "Read our disclaimer",
+        "No Results Posted",
+    ):
         assert chrome not in body
 
 
@@ -158,7 +190,9 @@ def test_seed_004_catalog_record() -> None:
     doc = seed("004")
     meta = doc.metadata
     assert doc.format == "catalog_record"
-    assert meta.title == "Efficacy and Safety of Imatinib Mesylate in Advanced Gastrointestinal Stromal Tumors"
+    assert (
+        meta.title == "Efficacy and Safety of Imatinib Mesylate in Advanced Gastrointestinal Stromal Tumors"
+    )
     assert meta.journal == "The New England journal of medicine"
     assert (meta.year, meta.volume, meta.issue, meta.pages) == (2002, "347", "7", "472-480")
     assert meta.doi == "10.1056/NEJMoa020461"
@@ -171,7 +205,14 @@ def test_seed_004_catalog_record() -> None:
     assert "studied in 147 patients with advanced gastrointestinal stromal tumors" in abstract
     assert kind_at(doc, "The abnormality prevents the death of the cell an...") == "boilerplate"
     body = content(doc)
-    for chrome in ("ISSN", "0028-4793", "Hauptverfasser", "Veröffentlicht in", "Tag hinzufügen", "cell an..."):
+    for chrome in (
+        "ISSN",
+        "0028-4793",
+        "Hauptverfasser",
+        "Veröffentlicht in",
+        "Tag hinzufügen",
+        "cell an...",
+    ):
         assert chrome not in body
 
 
@@ -217,7 +258,7 @@ DOI: 10.9999/jeo.2009.1234
 Abstract
 Purpose: To compare two imatinib doses in dermatofibrosarcoma protuberans.
 Patients and methods: Patients were randomly assigned to 400 mg or 800 mg daily.
-Results: Sixty patients were randomized. The overall response rate was 46% (n = 28), with 3 complete responses.
+Results: Sixty patients were randomized. The overall response rate was 46% (n = 28), with 3 CRs.
 Conclusion: Both doses were active.
 Trial registration: ClinicalTrials.gov NCT99900001.
 PubMed Disclaimer
@@ -348,9 +389,16 @@ PMID: 99900321 [Indexed for MEDLINE]
     doc = load_text(tmp_path, text)
     meta = doc.metadata
     assert doc.format == "pubmed_legacy_page"
-    assert meta.title == "Imatinib in chronic myelomonocytic leukaemia with PDGFRB fusion: a prospective study."
+    assert (
+        meta.title == "Imatinib in chronic myelomonocytic leukaemia with PDGFRB fusion: a prospective study."
+    )
     assert meta.authors == ("Rossi M", "Dubois C", "Yamamoto K")
-    assert (meta.doi, meta.pmid, meta.volume, meta.pages) == ("10.9999/elr.2006.0456", "99900321", "31", "301-7")
+    assert (meta.doi, meta.pmid, meta.volume, meta.pages) == (
+        "10.9999/elr.2006.0456",
+        "99900321",
+        "31",
+        "301-7",
+    )
     (results,) = texts(doc, "abstract", "RESULTS")
     assert "Eleven of 12 patients (92%)" in results
     assert "Milan" not in content(doc)
@@ -408,17 +456,26 @@ def test_markdown_variant(tmp_path: Path) -> None:
         "2",
         "88-95",
     )
-    assert (meta.doi, meta.pmid, meta.nct_id, meta.phase) == ("10.9999/ejs.2015.0007", "99900888", "NCT99900002", "2")
+    assert (meta.doi, meta.pmid, meta.nct_id, meta.phase) == (
+        "10.9999/ejs.2015.0007",
+        "99900888",
+        "NCT99900002",
+        "2",
+    )
     assert meta.publication_types == ("Clinical Trial", "Multicenter Study")
     assert texts(doc, "abstract") == ["Fifty patients were treated. The clinical benefit rate was 64%."]
     assert texts(doc, "results") == ["Partial response occurred in 2 of 50 patients (4%)."]
-    assert texts(doc, "eligibility") == ["Patients aged 18 years or older with a platelet count of at least 100,000/uL."]
+    assert texts(doc, "eligibility") == [
+        "Patients aged 18 years or older with a platelet count of at least 100,000/uL."
+    ]
     body = content(doc)
     assert "Earlier trial" not in body and "**Journal:**" not in body and "nct_id" not in body
 
 
 def test_markdown_bad_front_matter_is_still_read(tmp_path: Path) -> None:
-    text = "---\ntitle: [unclosed\nyear: 2001\n---\n\n# A title line\n\nSome abstract text with 12 patients.\n"
+    text = (
+        "---\ntitle: [unclosed\nyear: 2001\n---\n\n# A title line\n\nSome abstract text with 12 patients.\n"
+    )
     doc = load_text(tmp_path, text)
     assert doc.format == "markdown"
     assert doc.metadata.title == "A title line"
@@ -484,7 +541,11 @@ def test_ctgov_page_variant(tmp_path: Path) -> None:
     meta = doc.metadata
     assert doc.format == "ctgov_page"
     assert meta.title == "Imatinib and Chemotherapy for Children With Ph+ Acute Leukemia"
-    assert (meta.nct_id, meta.registry_status, meta.enrollment) == ("NCT99900003", "Active, not recruiting", 1042)
+    assert (meta.nct_id, meta.registry_status, meta.enrollment) == (
+        "NCT99900003",
+        "Active, not recruiting",
+        1042,
+    )
     assert meta.phase == "1/2"
     assert (meta.allocation, meta.masking, meta.results_posted) == (
         "Randomized",
@@ -497,11 +558,15 @@ def test_ctgov_page_variant(tmp_path: Path) -> None:
     (eligibility,) = texts(doc, "eligibility")
     assert "Creatinine clearance" in eligibility and "Prior imatinib" in eligibility
     body = content(doc)
-    assert "Hemoglobin" not in body and "Jane Doe" not in body and "safety and scientific validity" not in body
+    assert (
+        "Hemoglobin" not in body and "Jane Doe" not in body and "safety and scientific validity" not in body
+    )
 
 
 def test_ctgov_estimated_enrollment_is_not_taken(tmp_path: Path) -> None:
-    text = CTGOV_VARIANT.replace("Actual Enrollment : | 1,042 participants |", "Estimated Enrollment : | 90 |")
+    text = CTGOV_VARIANT.replace(
+        "Actual Enrollment : | 1,042 participants |", "Estimated Enrollment : | 90 |"
+    )
     assert load_text(tmp_path, text).metadata.enrollment is None
 
 
@@ -561,9 +626,17 @@ def test_catalog_record_german_variant(tmp_path: Path) -> None:
     meta = doc.metadata
     assert doc.format == "catalog_record"
     assert meta.authors == ("Müller, Hans", "Schmidt, Eva Maria")
-    assert (meta.year, meta.volume, meta.issue, meta.pages, meta.language) == (2009, "20", "11", "1886-1894", "ger")
+    assert (meta.year, meta.volume, meta.issue, meta.pages, meta.language) == (
+        2009,
+        "20",
+        "11",
+        "1886-1894",
+        "ger",
+    )
     assert meta.doi == "10.9999/annonc.mdp123"
-    assert texts(doc, "abstract") == ["Bei 56 Patienten wurde ein partielles Ansprechen in 1 Fall beobachtet."]
+    assert texts(doc, "abstract") == [
+        "Bei 56 Patienten wurde ein partielles Ansprechen in 1 Fall beobachtet."
+    ]
 
 
 def test_plain_text_fallback(tmp_path: Path) -> None:
