@@ -87,7 +87,7 @@ _AFFIL_MARK_RE = re.compile(r"\(\d+(?:\s*,\s*\d+)*\)|(?:\s+\d+)+\s*$|[*\u2020\u2
 # Structured-abstract labels: "RESULTS:" anywhere at a line start; "Results:" only where a
 # paragraph starts, because wrapped text can begin a line with a capitalized word and a colon.
 _UPPER_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][A-Z0-9/&,()' -]{1,58}[A-Z)])[ \t]*:(?=\s|$)")
-_WRAP_COLUMNS = 100
+_SENTENCE_ENDS = (".", "?", "!", ":", ";")
 _TITLE_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][a-z]+(?:[ -][A-Za-z]+){0,4})[ \t]*:(?=\s|$)")
 
 
@@ -209,9 +209,12 @@ def author_list(value: str) -> tuple[str, ...] | None:
 
 
 def _hard_wrapped(lines: list[Line]) -> bool:
-    """Text exports wrap at ~80 columns; a saved web page has one line per paragraph."""
-    filled = [len(line.text) for line in lines if not line.blank]
-    return len(filled) >= 3 and max(filled) <= _WRAP_COLUMNS
+    """Text exports break lines mid-sentence; a saved web page has one line per paragraph."""
+    filled = [line.text.rstrip() for line in lines if not line.blank]
+    if len(filled) < 3:
+        return False
+    mid_sentence = sum(not text.endswith(_SENTENCE_ENDS) for text in filled[:-1])
+    return 2 * mid_sentence > len(filled) - 1
 
 
 def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = None) -> list[Section]:
