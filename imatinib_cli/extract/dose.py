@@ -16,7 +16,7 @@ from imatinib_cli.models import Dose
 _SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\.?|-|–|/)\s*", re.I)
 # Words allowed between a dose and its schedule: "400 mg of imatinib daily", "400 mg orally twice a day".
 _BRIDGE = re.compile(
-    r"^(?:\s*(?:of|imatinib|mesylate|glivec|gleevec|sti-?571|orally|oral|po|p\.o\.|given|administered|"
+    r"(?:\s*(?:of|imatinib|mesylate|glivec|gleevec|sti-?571|orally|oral|po|p\.o\.|given|administered|"
     r"taken|once|as|a|single|dose|doses|\(|\)|,))*\s*",
     re.I,
 )

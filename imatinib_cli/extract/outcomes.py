@@ -16,7 +16,7 @@ _MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor"}
 _RATES = {"pfs_rate", "os_rate"}
 _NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
 _EARLY = re.compile(
-    r"^[^.;]{0,60}?\b(?:in|of)\s+(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
+    r"[^.;]{0,60}?\b(?:in|of)\s+(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
     r"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*\))?",
     re.I,
 )

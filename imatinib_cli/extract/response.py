@@ -8,7 +8,9 @@ decided by extract.populations, not here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
@@ -64,8 +66,27 @@ def find_responses(
     cue_indexes = [i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)]
     done: set[int] = set()
 
-    def skippable(item: Item) -> bool:
-        return (item.kind == "word" and item.text in fillers) or item.kind == "tumor" or item.text in "()[]"
+    measures = _measure_words()
+
+    def skippable(item: Item, leftward: bool = False) -> bool:
+        if item.kind == "mark":
+            return item.text in (")]" if leftward else "()[]")
+        return (item.kind == "word" and item.text in fillers) or item.kind == "tumor"
+
+    def a_measure(index: int) -> bool:
+        """'48 weeks', '400 mg': a number with a unit is not a count of patients."""
+        return index + 1 < len(items) and items[index + 1].kind == "word" and items[index + 1].text in measures
+
+    # An acronym in brackets right after its phrase is the same mention: "partial response (PR)".
+    for index in cue_indexes:
+        if (
+            index >= 2
+            and items[index - 1].text == "("
+            and items[index - 2].kind == "cue"
+            and isinstance(items[index - 2].payload, tuple)
+            and items[index - 2].payload[0] == items[index].payload[0]
+        ):
+            done.add(index)
 
     # Pass 1: the number stands before its category.
     for index in cue_indexes:
@@ -81,10 +102,10 @@ def find_responses(
                 if is_number(item):
                     found = probe
                     break
-                if not skippable(item):
+                if not skippable(item, leftward=True):
                     break
                 probe, steps = probe - 1, steps + 1
-        if found is None or found in claimed:
+        if found is None or found in claimed or a_measure(found):
             continue
         group = group_at(items, found, people)
         if _claim(group, claimed):
@@ -102,7 +123,7 @@ def find_responses(
         while probe < len(items) and steps < _MAX_STEPS:
             item = items[probe]
             if is_number(item):
-                if probe in claimed:
+                if probe in claimed or a_measure(probe):
                     break
                 group = group_at(items, probe, people)
                 if group.first == probe and _claim(group, claimed):
@@ -156,6 +177,13 @@ def carry_over(
             group.start, group.end,
         )
     return None
+
+
+@cache
+def _measure_words() -> frozenset[str]:
+    units = vocab.load("cues")["time_units"]
+    words = {str(w).lower() for synonyms in units.values() for w in synonyms}
+    return frozenset(words | {"mg", "g", "ml", "kg", "mm", "cm", "years-old"})
 
 
 def _claim(group: Group, claimed: set[int]) -> bool:

@@ -13,10 +13,10 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.models import AdverseEvent, Quantity
 
-_GRADE = re.compile(r"\bgrades?\s*(?:≥|>=|>|=)?\s*([1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\s*$", re.I)
+_GRADE = re.compile(r"\bgrades?\s*(?:≥|>=|>|=)?\s*([1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b", re.I)
 # After a term: "(92%)", "in approximately 5 percent of patients", ": 12%", "(grade 3/4, 12%)".
 _AFTER = re.compile(
-    r"^\s*(?:\(\s*(?:grades?\s*[1-5][^,;)]*[,;:]\s*)?(?:n\s*=\s*\d+\s*[,;]\s*)?|[:,]?\s*(?:was|were)?\s*"
+    r"\s*(?:\(\s*(?:grades?\s*[1-5][^,;)]*[,;:]\s*)?(?:n\s*=\s*\d+\s*[,;]\s*)?|[:,]?\s*(?:was|were)?\s*"
     r"(?:(?:reported|observed|seen|noted|occurred|developed|found)\s+)?(?:in\s+)?)"
     r"(?P<approx>(?:approximately|about|around|nearly|almost|roughly|some|~)\s*)?"
     r"(?P<value>\d+(?:\.\d+)?)\s*(?:%|\s*percent\b|\s*per cent\b)",
@@ -47,7 +47,10 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
         if not has_cue and not after and not before:
             continue
         start = _extend_left(text, hit.start, hit.end, info.start, matcher)
-        grade_match = _GRADE.search(text[max(info.start, start - 20) : start])
+        # The nearest grade written before the event applies to it ("grade 3/4 toxicities included ...").
+        grade_match = None
+        for grade_match in _GRADE.finditer(text, info.start, start):
+            pass
         grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", grade_match.group(1)) if grade_match else None
         percent = None
         approximate = False

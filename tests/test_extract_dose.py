@@ -1,0 +1,46 @@
+import pytest
+
+from extract_helpers import findings
+
+
+def doses(text: str) -> list[float | None]:
+    populations = findings(text).populations
+    return sorted({d.mg_per_day for p in populations for d in p.doses}, key=lambda v: (v is None, v))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patients received imatinib 400 mg twice daily (bid).", [800]),
+        ("They were treated with imatinib 400 mg b.i.d. until progression.", [800]),
+        ("Imatinib was given at 600 mg once daily.", [600]),
+        ("Imatinib 400 mg/d was given to all patients.", [400]),
+        ("Patients were randomly assigned to receive 400 mg or 600 mg of imatinib daily.", [400, 600]),
+        ("Dose levels were 400, 600, 800 and 1000 mg/day.", [400, 600, 800, 1000]),
+        ("Imatinib 300 mg q12h was given.", [600]),
+        ("Imatinib 260 mg/m2 daily was given to children.", [None]),
+        ("Hemoglobin of at least 8.0 mg/dL was required.", []),
+    ],
+)
+def test_doses_normalized_to_mg_per_day(text: str, expected: list) -> None:
+    assert doses(text) == expected
+
+
+def test_respectively_gives_each_population_its_dose() -> None:
+    text = (
+        "One hundred patients were enrolled (60% solid tumors, 40% hematologic malignancies). "
+        "Patients were treated with 400 or 800 mg/d imatinib for hematologic malignancy and solid "
+        "tumors, respectively."
+    )
+    by_code = {p.tumor_type: [d.mg_per_day for d in p.doses] for p in findings(text).populations}
+    assert by_code == {"SOLID": [800], "HEME": [400]}
+
+
+def test_randomized_arms_reported_together_are_pooled() -> None:
+    text = (
+        "In this randomized trial, 60 patients with GIST were randomly assigned to 400 mg or 800 mg "
+        "imatinib daily. Overall, 30 patients (50%) had a partial response."
+    )
+    population = findings(text).populations[0]
+    assert population.pooled_arms
+    assert [d.mg_per_day for d in population.doses] == [400, 800]

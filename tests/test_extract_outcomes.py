@@ -1,0 +1,44 @@
+from extract_helpers import findings
+
+
+def outcomes(text: str) -> list:
+    return list(findings(text).outcomes)
+
+
+def test_progression_free_rate_at_a_time_point() -> None:
+    (rate,) = [o for o in outcomes("73% of GIST patients are free from progression at 1 year.") if o.kind == "pfs_rate"]
+    assert rate.value.value == 73 and rate.timepoint == "1 year"
+
+
+def test_one_year_pfs_written_before_the_number() -> None:
+    (rate,) = [o for o in outcomes("The 1-year progression-free survival rate was 64%.") if o.kind == "pfs_rate"]
+    assert rate.value.value == 64 and rate.timepoint == "1 year"
+
+
+def test_medians_and_not_reached() -> None:
+    found = outcomes(
+        "Median overall survival was 20.5 months. The median duration of response had not been "
+        "reached after a median follow-up of 24 weeks."
+    )
+    kinds = {o.kind: o for o in found}
+    assert kinds["median_os"].value.value == 20.5 and kinds["median_os"].unit == "month"
+    assert kinds["median_dor"].value is None and kinds["median_dor"].as_written == "not reached"
+
+
+def test_early_resistance() -> None:
+    found = [o for o in outcomes("Early resistance to imatinib was noted in 20 patients (13.6 percent).")
+             if o.kind == "early_resistance"]
+    assert {(o.value.value, o.unit) for o in found} == {(20, "patients"), (13.6, "%")}
+
+
+def test_mutations_with_counts_and_denominator() -> None:
+    found = outcomes(
+        "A total of 106 tumors were screened for activating mutations: five KIT mutations and no "
+        "platelet-derived growth factor receptor mutations were found."
+    )
+    mutations = {o.gene: (o.value.value, o.denominator.value) for o in found if o.kind == "mutation"}
+    assert mutations == {"KIT": (5, 106), "PDGFR": (0, 106)}
+
+
+def test_eligibility_like_numbers_are_not_outcomes() -> None:
+    assert outcomes("Gastrointestinal stromal tumors are usually fatal within 12 to 18 months.") == []

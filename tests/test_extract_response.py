@@ -1,0 +1,78 @@
+import pytest
+
+from extract_helpers import findings, only_population, response
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        ("Two of 30 patients (6.7%) achieved a partial response.", "pr", (2, 6.7)),
+        ("The response rate was 12% (3/25).", "orr", (3, 12)),
+        ("Overall, 79 patients (53.7 percent) had a partial response.", "pr", (79, 53.7)),
+        ("Stable disease was seen in 41 patients (27.9%).", "sd", (41, 27.9)),
+        ("Complete response (CR) was observed in 4 patients.", "cr", (4, None)),
+        ("No patient had a complete response.", "cr", (0, None)),
+        ("No objective responses were observed.", "orr", (0, None)),
+        ("There were no objective responses.", "orr", (0, None)),
+        ("The current response rates are 4% complete remission (CR) and 67% partial remission (PR).",
+         "pr", (None, 67)),
+        ("Response could not be evaluated in 7 patients (4.8 percent).", "ne", (7, 4.8)),
+        ("Five patients responded to imatinib.", "orr", (5, None)),
+        ("The ORR was 50% (CR 2, PR 8).", "orr", (None, 50)),
+        ("The ORR was 50% (CR 2, PR 8).", "pr", (8, None)),
+    ],
+)
+def test_response_phrasings(text: str, category: str, expected: tuple) -> None:
+    assert response(only_population(text), category) == expected
+
+
+def test_counts_in_brackets_after_a_rate() -> None:
+    population = only_population("Confirmed response occurred in 8.9% of patients (4 complete, 9 partial).")
+    assert response(population, "orr") == (None, 8.9)
+    assert response(population, "cr") == (4, None)
+    assert response(population, "pr") == (9, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "71% of the patients had received prior chemotherapy.",
+        "Patients had a median age of 53 years and a WHO performance score of 1.",
+        "The primary end point was tumor response at 48 weeks.",
+        "One patient with systemic mastocytosis and a partial response to therapy had a KIT mutation.",
+        "There were no significant differences in toxic effects or response between the two doses.",
+    ],
+)
+def test_numbers_that_are_not_responses(text: str) -> None:
+    assert all(not p.responses for p in findings(text).populations)
+
+
+def test_responses_attach_to_the_population_named_in_each_clause() -> None:
+    text = (
+        "One hundred eighty-six patients were enrolled (78.5% solid tumors, 21.5% hematologic "
+        "malignancies). Confirmed response occurred in 8.9% of solid tumor patients (4 complete, "
+        "9 partial) and 27.5% of hematologic malignancy patients (8 complete, 3 partial)."
+    )
+    by_code = {p.tumor_type: p for p in findings(text).populations}
+    assert set(by_code) == {"SOLID", "HEME"}
+    assert response(by_code["SOLID"], "cr") == (4, None)
+    assert response(by_code["SOLID"], "orr") == (None, 8.9)
+    assert response(by_code["HEME"], "pr") == (3, None)
+    assert response(by_code["HEME"], "orr") == (None, 27.5)
+    assert by_code["SOLID"].n_share.value == 78.5
+
+
+def test_a_reference_back_uses_the_previous_population() -> None:
+    text = (
+        "A total of 40 patients (20 GIST, 20 other soft tissue sarcomas) were entered. "
+        "In GIST patients, 10 had a partial response. In the soft tissue sarcoma group, there were no "
+        "objective responses. The median time to progression in this subgroup was 58 days."
+    )
+    result = findings(text)
+    by_code = {p.tumor_type: p for p in result.populations}
+    assert response(by_code["GIST"], "pr") == (10, None)
+    sarcoma = next(p for code, p in by_code.items() if code != "GIST")
+    assert response(sarcoma, "orr") == (0, None)
+    ttp = [o for o in result.outcomes if o.kind == "median_ttp"]
+    assert ttp and ttp[0].value.value == 58 and ttp[0].unit == "day"
+    assert ttp[0].population == sarcoma.label
