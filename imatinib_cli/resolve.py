@@ -131,7 +131,9 @@ def _merge_metadata(items: list[Metadata], warnings: list[Warning]) -> Metadata:
             if field.name not in merged:
                 merged[field.name] = value
             elif field.name in _IDENTITY_FIELDS and str(merged[field.name]).lower() != str(value).lower():
-                warnings.append(Warning(f"documents disagree on {field.name}: {merged[field.name]} vs {value}"))
+                warnings.append(
+                    Warning(f"documents disagree on {field.name}: {merged[field.name]} vs {value}")
+                )
     return Metadata(**merged)  # type: ignore[arg-type]
 
 

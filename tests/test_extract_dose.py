@@ -1,5 +1,4 @@
 import pytest
-
 from extract_helpers import findings
 
 

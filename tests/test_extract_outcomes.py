@@ -6,12 +6,18 @@ def outcomes(text: str) -> list:
 
 
 def test_progression_free_rate_at_a_time_point() -> None:
-    (rate,) = [o for o in outcomes("73% of GIST patients are free from progression at 1 year.") if o.kind == "pfs_rate"]
+    (rate,) = [
+        o
+        for o in outcomes("73% of GIST patients are free from progression at 1 year.")
+        if o.kind == "pfs_rate"
+    ]
     assert rate.value.value == 73 and rate.timepoint == "1 year"
 
 
 def test_one_year_pfs_written_before_the_number() -> None:
-    (rate,) = [o for o in outcomes("The 1-year progression-free survival rate was 64%.") if o.kind == "pfs_rate"]
+    (rate,) = [
+        o for o in outcomes("The 1-year progression-free survival rate was 64%.") if o.kind == "pfs_rate"
+    ]
     assert rate.value.value == 64 and rate.timepoint == "1 year"
 
 
@@ -26,8 +32,11 @@ def test_medians_and_not_reached() -> None:
 
 
 def test_early_resistance() -> None:
-    found = [o for o in outcomes("Early resistance to imatinib was noted in 20 patients (13.6 percent).")
-             if o.kind == "early_resistance"]
+    found = [
+        o
+        for o in outcomes("Early resistance to imatinib was noted in 20 patients (13.6 percent).")
+        if o.kind == "early_resistance"
+    ]
     assert {(o.value.value, o.unit) for o in found} == {(20, "patients"), (13.6, "%")}
 
 

@@ -1,5 +1,4 @@
 import pytest
-
 from extract_helpers import findings, only_population, response
 
 
@@ -14,8 +13,11 @@ from extract_helpers import findings, only_population, response
         ("No patient had a complete response.", "cr", (0, None)),
         ("No objective responses were observed.", "orr", (0, None)),
         ("There were no objective responses.", "orr", (0, None)),
-        ("The current response rates are 4% complete remission (CR) and 67% partial remission (PR).",
-         "pr", (None, 67)),
+        (
+            "The current response rates are 4% complete remission (CR) and 67% partial remission (PR).",
+            "pr",
+            (None, 67),
+        ),
         ("Response could not be evaluated in 7 patients (4.8 percent).", "ne", (7, 4.8)),
         ("Five patients responded to imatinib.", "orr", (5, None)),
         ("The ORR was 50% (CR 2, PR 8).", "orr", (None, 50)),

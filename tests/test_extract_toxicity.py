@@ -22,14 +22,18 @@ def test_listed_side_effects_with_frequencies_and_british_spellings() -> None:
 
 
 def test_events_named_without_a_frequency() -> None:
-    found = events("Therapy was well tolerated, although mild-to-moderate edema, diarrhea, and fatigue were common.")
+    found = events(
+        "Therapy was well tolerated, although mild-to-moderate edema, diarrhea, and fatigue were common."
+    )
     assert found["Diarrhea"] == (None, None)
     assert found["Fatigue"] == (None, None)
     assert len(found) == 3
 
 
 def test_frequency_after_occurred_in() -> None:
-    result = findings("Gastrointestinal or intraabdominal hemorrhage occurred in approximately 5 percent of patients.")
+    result = findings(
+        "Gastrointestinal or intraabdominal hemorrhage occurred in approximately 5 percent of patients."
+    )
     (event,) = result.adverse_events
     assert event.percent.value == 5 and event.approximate
     assert event.as_written.lower() == "gastrointestinal or intraabdominal hemorrhage"

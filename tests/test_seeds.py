@@ -78,8 +78,13 @@ def test_eortc_gist_and_other_sarcomas(report) -> None:
     assert cell(other, "orr")[0] == 0 and cell(other, "cr")[0] == 0 and cell(other, "pr")[0] == 0
     toxicities = {e.term: e.percent.value for e in study.adverse_events if e.percent}
     assert toxicities == {
-        "Anemia": 92, "Periorbital edema": 84, "Rash maculo-papular": 69, "Fatigue": 76,
-        "Nausea": 57, "Neutrophil count decreased": 47, "Diarrhea": 47,
+        "Anemia": 92,
+        "Periorbital edema": 84,
+        "Rash maculo-papular": 69,
+        "Fatigue": 76,
+        "Nausea": 57,
+        "Neutrophil count decreased": 47,
+        "Diarrhea": 47,
     }
     pfs = [o for o in study.outcomes if o.kind == "pfs_rate"]
     assert pfs[0].value.value == 73 and pfs[0].population == gist.label
@@ -119,7 +124,9 @@ def test_registry_record_without_results(report) -> None:
 def test_numbers_that_are_not_results(report) -> None:
     values = {
         (r.count.value if r.count else None, r.percent.value if r.percent else None)
-        for s in report.studies for p in s.populations for r in p.responses
+        for s in report.studies
+        for p in s.populations
+        for r in p.responses
     }
     assert not any(v in values for v in [(None, 78.5), (None, 71.0), (53, None)])
     demetri = study_with(report, "004_")

@@ -92,7 +92,7 @@ def _read_doses(
     for hit in find_doses(context, info):
         after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
         if hit.respectively and len(hit.doses) > 1 and len(after) >= len(hit.doses):
-            for dose, mention in zip(hit.doses, after):
+            for dose, mention in zip(hit.doses, after, strict=False):
                 _add_dose(by_key[mention.code].doses, dose)
             continue
         named = {m.code for m in info.tumors if m.code in by_key}

@@ -35,8 +35,9 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     data = vocab.load("schedules")
     per_day = frozenset(u.lower().replace(" ", "") for u in data["per_day_units"])
     surface = frozenset(u.lower().replace(" ", "") for u in data["body_surface_units"])
-    alternatives = sorted({*data["per_day_units"], *data["body_surface_units"], "mg/kg", "mg/dl", "mg"},
-                          key=len, reverse=True)
+    alternatives = sorted(
+        {*data["per_day_units"], *data["body_surface_units"], "mg/kg", "mg/dl", "mg"}, key=len, reverse=True
+    )
     pattern = "|".join(re.escape(a).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*") for a in alternatives)
     return re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z0-9²])", re.I), per_day, surface
 
@@ -45,7 +46,9 @@ def _schedule(context: Context, info: SentenceInfo, position: int) -> tuple[str 
     """The schedule right after a dose: its key, doses per day, and where it ends."""
     bridge = _BRIDGE.match(context.text, position, info.end)
     start = bridge.end() if bridge else position
-    for hit in cues.matcher("schedules", "schedules", key_field="key").find(context.text, start, min(info.end, start + 30)):
+    for hit in cues.matcher("schedules", "schedules", key_field="key").find(
+        context.text, start, min(info.end, start + 30)
+    ):
         if hit.start == start:
             per_day = hit.entry.get("doses_per_day")
             return hit.key, float(per_day) if per_day is not None else None, hit.end

@@ -28,7 +28,7 @@ class Num:
 
 @dataclass(frozen=True, slots=True)
 class Fraction:
-    """"x/n", "x of n", "x of the n": a count over a denominator."""
+    """ "x/n", "x of n", "x of the n": a count over a denominator."""
 
     count: Num
     total: Num
@@ -49,10 +49,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
     word_alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
     spelled = rf"\b(?:{word_alt})(?:(?:[\s\-]+|\s+and\s+)(?:{word_alt}))*\b"
     percent_alt = "|".join(
-        re.escape(p) if p == "%" else r"\s*" + re.escape(p) + r"\b" for p in data["percent_words"]
+        r"\s?%" if p == "%" else r"\s*" + re.escape(p) + r"\b" for p in data["percent_words"]
     )
     number = re.compile(
-        rf"(?P<digits>{_DIGITS})(?P<pct>\s?%|\s*(?:percent|per cent|pct)\b)?|(?P<words>{spelled})(?P<wpct>{percent_alt})?",
+        rf"(?P<digits>{_DIGITS})(?P<pct>{percent_alt})?|(?P<words>{spelled})(?P<wpct>{percent_alt})?",
         re.IGNORECASE,
     )
     fraction = re.compile(r"\s*(?:/|of(?:\s+the)?(?:\s+total)?|out of)\s*", re.IGNORECASE)
@@ -105,7 +105,7 @@ def find_fractions(text: str, numbers: list[Num]) -> list[Fraction]:
     """Pairs of adjacent whole numbers joined by '/', 'of', 'of the' or 'out of'."""
     _, joiner, _ = _patterns()
     fractions: list[Fraction] = []
-    for left, right in zip(numbers, numbers[1:]):
+    for left, right in zip(numbers, numbers[1:], strict=False):
         if left.percent or right.percent or not left.is_int or not right.is_int:
             continue
         if right.value < left.value or right.value == 0:

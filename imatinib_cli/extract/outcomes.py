@@ -76,8 +76,14 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                 if value is not None:
                     evidence = info.cite(hit.start, length.end())
                     outcomes.append(
-                        Outcome(kind, Quantity(value, evidence), _unit_key(length.group("unit")),
-                                " ".join(text[hit.start : length.end()].split()), evidence, population)
+                        Outcome(
+                            kind,
+                            Quantity(value, evidence),
+                            _unit_key(length.group("unit")),
+                            " ".join(text[hit.start : length.end()].split()),
+                            evidence,
+                            population,
+                        )
                     )
         elif kind in _RATES:
             percent = _nearest_percent(info, hit.start, hit.end)
@@ -89,22 +95,41 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
             start, end = min(percent.start, hit.start, when.start()), max(percent.end, hit.end, when.end())
             evidence = info.cite(start, end)
             outcomes.append(
-                Outcome(kind, Quantity(percent.value, evidence), "%", " ".join(text[start:end].split()),
-                        evidence, population, timepoint=f"{raw} {_unit_key(unit)}")
+                Outcome(
+                    kind,
+                    Quantity(percent.value, evidence),
+                    "%",
+                    " ".join(text[start:end].split()),
+                    evidence,
+                    population,
+                    timepoint=f"{raw} {_unit_key(unit)}",
+                )
             )
         elif kind == "early_resistance":
             match = _EARLY.match(text, hit.end, info.end)
             if match:
                 evidence = info.cite(hit.start, match.end())
                 outcomes.append(
-                    Outcome(kind, Quantity(float(match.group("count")), evidence), "patients",
-                            " ".join(text[hit.start : match.end()].split()), evidence, population,
-                            denominator=None)
+                    Outcome(
+                        kind,
+                        Quantity(float(match.group("count")), evidence),
+                        "patients",
+                        " ".join(text[hit.start : match.end()].split()),
+                        evidence,
+                        population,
+                        denominator=None,
+                    )
                 )
                 if match.group("pct"):
                     outcomes.append(
-                        Outcome(kind, Quantity(float(match.group("pct")), evidence), "%",
-                                " ".join(text[hit.start : match.end()].split()), evidence, population)
+                        Outcome(
+                            kind,
+                            Quantity(float(match.group("pct")), evidence),
+                            "%",
+                            " ".join(text[hit.start : match.end()].split()),
+                            evidence,
+                            population,
+                        )
                     )
     outcomes.extend(_mutations(context, info))
     return outcomes
@@ -150,7 +175,9 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
                 evidence,
                 gene=gene.key,
                 variant=variant.group(0) if variant and count is None else None,
-                denominator=Quantity(total.value, info.cite(total.start, total.end)) if total and count else None,
+                denominator=Quantity(total.value, info.cite(total.start, total.end))
+                if total and count
+                else None,
             )
         )
     return outcomes

@@ -92,7 +92,9 @@ def find_populations(
                 continue
             if mention.code in populations:
                 continue
-            draft = PopulationDraft(mention.code, _label(context, mention), mention, evidence=enrollment.evidence)
+            draft = PopulationDraft(
+                mention.code, _label(context, mention), mention, evidence=enrollment.evidence
+            )
             evidence = enrollment.cite(number.start, mention.evidence.end)
             if number.percent:
                 draft.n_percent = Quantity(number.value, evidence)
@@ -142,7 +144,7 @@ def clauses(context: Context, info: SentenceInfo, codes: set[str]) -> list[tuple
         return [(info.start, info.end, mentions[0].code if mentions else None)]
     pieces: list[tuple[int, int, str | None]] = []
     start = info.start
-    for left, right in zip(mentions, mentions[1:]):
+    for left, right in zip(mentions, mentions[1:], strict=False):
         boundary = _last_break(context.text, left.evidence.end, right.evidence.start)
         if boundary is None:
             continue

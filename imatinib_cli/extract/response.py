@@ -63,7 +63,9 @@ def find_responses(
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
     claimed: set[int] = set()
     hits: list[ResponseHit] = []
-    cue_indexes = [i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)]
+    cue_indexes = [
+        i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)
+    ]
     done: set[int] = set()
 
     measures = _measure_words()
@@ -75,7 +77,9 @@ def find_responses(
 
     def a_measure(index: int) -> bool:
         """'48 weeks', '400 mg': a number with a unit is not a count of patients."""
-        return index + 1 < len(items) and items[index + 1].kind == "word" and items[index + 1].text in measures
+        return (
+            index + 1 < len(items) and items[index + 1].kind == "word" and items[index + 1].text in measures
+        )
 
     # An acronym in brackets right after its phrase is the same mention: "partial response (PR)".
     for index in cue_indexes:
@@ -93,7 +97,11 @@ def find_responses(
         category, needs_number = items[index].payload
         found = None
         if needs_number:
-            if index > 0 and is_number(items[index - 1]) and context.text[items[index - 1].end : items[index].start].strip() == "":
+            if (
+                index > 0
+                and is_number(items[index - 1])
+                and context.text[items[index - 1].end : items[index].start].strip() == ""
+            ):
                 found = index - 1
         else:
             probe, steps = index - 1, 0
@@ -148,7 +156,9 @@ def find_responses(
             item = items[probe]
             if item.kind == "word" and item.text in negations:
                 hits.append(
-                    ResponseHit(category, None, None, None, True, items[index].text, item.start, items[index].end)
+                    ResponseHit(
+                        category, None, None, None, True, items[index].text, item.start, items[index].end
+                    )
                 )
                 done.add(index)
                 break
@@ -173,8 +183,14 @@ def carry_over(
             continue
         claimed.update(range(group.first, group.last + 1))
         return ResponseHit(
-            leading.category, group.count, group.percent, group.total, False, leading.as_written,
-            group.start, group.end,
+            leading.category,
+            group.count,
+            group.percent,
+            group.total,
+            False,
+            leading.as_written,
+            group.start,
+            group.end,
         )
     return None
 
@@ -197,6 +213,4 @@ def _claim(group: Group, claimed: set[int]) -> bool:
 def _hit(category: str, group: Group, cue: Item, leads: bool) -> ResponseHit:
     start = min(group.start, cue.start)
     end = max(group.end, cue.end)
-    return ResponseHit(
-        category, group.count, group.percent, group.total, False, cue.text, start, end, leads
-    )
+    return ResponseHit(category, group.count, group.percent, group.total, False, cue.text, start, end, leads)

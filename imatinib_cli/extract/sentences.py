@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from imatinib_cli import vocab
 
 # A boundary: sentence punctuation followed by space and a capital, digit or opening bracket;
 # a blank line; or a line that starts a list item or a labelled abstract section.
@@ -11,13 +14,16 @@ _BOUNDARY = re.compile(
     r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"'])"
     r"|\n\s*\n"
     r"|\n(?=\s*(?:[-*\u2022]\s|\d+\.\s|[A-Z][A-Za-z ]{2,40}:\s))"
-    r"|\|"
+    r"|\|[ \t]*\n"  # the end of a pipe-table row: one row reads as one sentence
 )
-# Words whose trailing period does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    "al e.g i.e vs approx ca cf fig figs no nos dr mr mrs ms st vol pp inc ltd co b.i.d t.i.d q.d "
-    "resp ref refs mg min max etc jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    """Words whose trailing period does not end a sentence ('et al.', 'vs.', 'b.i.d.')."""
+    return frozenset(str(word).lower().rstrip(".") for word in vocab.load("cues")["abbreviations"])
+
+
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.\s*$")
 
 
@@ -36,7 +42,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     for match in _BOUNDARY.finditer(text, start, end):
         head = text[cursor : match.start()]
         last = _LAST_WORD.search(head)
-        if last and last.group(1).lower().rstrip(".") in _ABBREVIATIONS and "\n" not in match.group(0):
+        if last and last.group(1).lower().rstrip(".") in _abbreviations() and "\n" not in match.group(0):
             continue
         _append(sentences, text, cursor, match.start())
         cursor = match.end()

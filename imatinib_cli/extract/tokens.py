@@ -51,7 +51,9 @@ def tokenize(
     in_fraction = set()
     for fraction in fractions:
         if start <= fraction.start and fraction.end <= end:
-            taken.append(Item("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction))
+            taken.append(
+                Item("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
+            )
             in_fraction.update((fraction.count.start, fraction.total.start))
     for number in numbers:
         if start <= number.start and number.end <= end and number.start not in in_fraction:

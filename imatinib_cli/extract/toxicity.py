@@ -48,9 +48,7 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
             continue
         start = _extend_left(text, hit.start, hit.end, info.start, matcher)
         # The nearest grade written before the event applies to it ("grade 3/4 toxicities included ...").
-        grade_match = None
-        for grade_match in _GRADE.finditer(text, info.start, start):
-            pass
+        grade_match = next(reversed(list(_GRADE.finditer(text, info.start, start))), None)
         grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", grade_match.group(1)) if grade_match else None
         percent = None
         approximate = False
