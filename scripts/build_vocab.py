@@ -135,11 +135,16 @@ def phrase_key(phrase: str) -> str:
 # --------------------------------------------------------------------------- claims
 
 
-def resolve(claims: list[Claim], exclude: set[str]) -> tuple[dict[str, list[str]], list[str]]:
-    """Give each phrase to one entry; returns owner -> phrases and notes about dropped ones.
+Ambiguous = list[tuple[str, list[str]]]  # phrase, the entries that claimed it
+
+
+def resolve(claims: list[Claim], exclude: set[str]) -> tuple[dict[str, list[str]], Ambiguous]:
+    """Give each phrase to one entry; returns owner -> phrases and the ambiguous phrases.
 
     Highest priority wins, then the shallower OncoTree level; a tie between different entries
-    drops the phrase (it is ambiguous). A tie between two curated phrases is a curation error.
+    makes the phrase ambiguous (the caller turns it into a stop phrase, so that "sex cord stromal
+    tumor" yields nothing rather than "stromal tumor" -> GIST). A tie between two curated phrases
+    is a curation error.
     """
     by_key: dict[str, list[Claim]] = {}
     for claim in claims:
@@ -148,7 +153,7 @@ def resolve(claims: list[Claim], exclude: set[str]) -> tuple[dict[str, list[str]
             continue
         by_key.setdefault(key, []).append(claim)
     owned: dict[str, list[tuple[int, str]]] = {}
-    notes: list[str] = []
+    notes: Ambiguous = []
     for group in by_key.values():
         best = min((c.priority, c.level) for c in group)
         winners = [c for c in group if (c.priority, c.level) == best]
@@ -156,7 +161,7 @@ def resolve(claims: list[Claim], exclude: set[str]) -> tuple[dict[str, list[str]
         if len(owners) > 1:
             if best[0] == CURATED:
                 raise SystemExit(f"curated phrase {winners[0].phrase!r} given to {owners}")
-            notes.append(f"ambiguous, dropped: {winners[0].phrase!r} ({', '.join(owners)})")
+            notes.append((winners[0].phrase, owners))
             continue
         seen: set[str] = set()
         for claim in sorted(winners, key=lambda c: c.order):
@@ -187,7 +192,7 @@ def oncotree_nodes(path: Path) -> list[dict[str, Any]]:
     return nodes
 
 
-def build_tumors(shared: Path) -> tuple[dict[str, Any], list[str]]:
+def build_tumors(shared: Path) -> tuple[dict[str, Any], Ambiguous]:
     nodes = oncotree_nodes(shared / "vocab" / ONCOTREE)
     curated = yaml.safe_load((SOURCES / "tumor_synonyms.yaml").read_text(encoding="utf-8"))
     entries: dict[str, dict[str, Any]] = {}
@@ -243,12 +248,12 @@ def build_tumors(shared: Path) -> tuple[dict[str, Any], list[str]]:
                 claims += with_british(phrase, code, CURATED, levels[code], order)
 
     exclude = {phrase_key(p) for p in curated.get("exclude") or []}
-    owned, notes = resolve(claims, exclude)
+    owned, ambiguous = resolve(claims, exclude)
     tumor_types = [{**entry, "synonyms": owned.get(code, [])} for code, entry in entries.items()]
     stop = [
         p for pattern in curated.get("stop_phrases") or [] for q in expand(pattern) for p in [q, *british(q)]
     ]
-    return {"tumor_types": tumor_types, "stop_phrases": stop}, notes
+    return {"tumor_types": tumor_types, "stop_phrases": stop + [p for p, _ in ambiguous]}, ambiguous
 
 
 # --------------------------------------------------------------------------- adverse events
@@ -260,7 +265,7 @@ def ctcae_rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def build_adverse_events(shared: Path) -> tuple[dict[str, Any], list[str]]:
+def build_adverse_events(shared: Path) -> tuple[dict[str, Any], Ambiguous]:
     rows = ctcae_rows(shared / "vocab" / CTCAE)
     curated = yaml.safe_load((SOURCES / "ae_synonyms.yaml").read_text(encoding="utf-8"))
     entries: dict[str, dict[str, Any]] = {}
@@ -285,15 +290,15 @@ def build_adverse_events(shared: Path) -> tuple[dict[str, Any], list[str]]:
             for phrase in expand(pattern):
                 claims += with_british(phrase, term, CURATED, 0, order)
     exclude = {phrase_key(p) for p in curated.get("exclude") or []}
-    owned, notes = resolve(claims, exclude)
+    owned, ambiguous = resolve(claims, exclude)
     events = [{**entry, "synonyms": owned.get(term, [])} for term, entry in entries.items()]
     stop = [
         p for pattern in curated.get("stop_phrases") or [] for q in expand(pattern) for p in [q, *british(q)]
     ]
     data: dict[str, Any] = {"adverse_events": events}
-    if stop:
-        data["stop_phrases"] = stop
-    return data, notes
+    if stop or ambiguous:
+        data["stop_phrases"] = stop + [p for p, _ in ambiguous]
+    return data, ambiguous
 
 
 # --------------------------------------------------------------------------- output
@@ -331,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: imatinib_cli/vocab)")
     parser.add_argument("--check", action="store_true", help="only report whether the files are current")
-    parser.add_argument("--verbose", action="store_true", help="list phrases dropped as ambiguous")
+    parser.add_argument("--verbose", action="store_true", help="list the ambiguous phrases")
     args = parser.parse_args(argv)
 
     shared: Path = args.shared
@@ -364,12 +369,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"tumor_types: {len(tumors['tumor_types'])} entries, {n_tumor} phrases; "
         f"adverse_events: {len(events['adverse_events'])} entries, {n_ae} phrases; "
-        f"{len(tumor_notes) + len(ae_notes)} ambiguous phrases dropped",
+        f"{len(tumor_notes) + len(ae_notes)} ambiguous phrases made stop phrases",
         file=sys.stderr,
     )
     if args.verbose:
-        for note in tumor_notes + ae_notes:
-            print(f"  {note}", file=sys.stderr)
+        for phrase, owners in tumor_notes + ae_notes:
+            print(f"  ambiguous: {phrase!r} ({', '.join(owners)})", file=sys.stderr)
     if args.check:
         if stale:
             print(f"out of date: {', '.join(stale)}", file=sys.stderr)

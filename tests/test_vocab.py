@@ -178,6 +178,7 @@ def test_stop_phrases_swallow_false_mentions() -> None:
     assert tumors("Response Evaluation Criteria in Solid Tumors (RECIST)") == []
     assert tumors("the EORTC Soft Tissue and Bone Sarcoma Group") == []
     assert tumors("non-GIST sarcomas") == [("sarcomas", "SARCNOS")]
+    assert tumors("sex cord stromal tumor") == []  # ambiguous (ovary/testis), and not GIST
 
 
 def test_slice_never_yields_part_of_a_word() -> None:
