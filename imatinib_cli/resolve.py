@@ -112,6 +112,10 @@ def _study_id(metadata: Metadata, sources: tuple[str, ...]) -> str:
         return f"PMID:{metadata.pmid}"
     if metadata.doi:
         return f"DOI:{metadata.doi}"
+    if metadata.journal and metadata.year:
+        # A citation names a paper without identifiers: "Eur J Cancer 2003;39:2006".
+        parts = [metadata.journal, str(metadata.year), metadata.volume, (metadata.pages or "").split("-")[0]]
+        return "cite:" + "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts if p)
     title = normalize_title(metadata.title)
     if title:
         return "title:" + "-".join(title.split()[:8])
