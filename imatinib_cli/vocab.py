@@ -343,11 +343,10 @@ class Matcher:
         if not compact:
             return
         plural = compact[-1].isalpha()
-        self._insert(compact, checks, key, entry, plural)
+        self._size += self._insert(compact, checks, key, entry, plural)
         last_checked = bool(checks) and checks[-1][0] + len(checks[-1][1]) == len(compact)
         if compact.endswith("y") and len(compact) > 2 and not last_checked:
             self._insert(compact[:-1] + "ies", checks, key, entry, False)
-        self._size += 1
 
     def _insert(
         self,
@@ -356,14 +355,18 @@ class Matcher:
         key: str | None,
         entry: Mapping[str, Any] | None,
         plural: bool,
-    ) -> None:
+    ) -> bool:
+        """Store a phrase; True if it was new (an equal phrase added earlier is replaced)."""
         node = self._root
         for ch in compact:
             node = node.setdefault(ch, {})
         ends: list[tuple[tuple[tuple[int, str], ...], str | None, Any, bool]] = node.setdefault(_END, [])
+        before = len(ends)
         ends[:] = [item for item in ends if item[0] != checks]
+        new = len(ends) == before
         ends.append((checks, key, entry, plural))
         ends.sort(key=lambda item: -sum(len(s) for _, s in item[0]))  # acronym forms first
+        return new
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
         """Every phrase in text[start:end], left to right; offsets index `text`.

@@ -215,6 +215,7 @@ def test_matcher_rules_on_hand_built_vocabulary() -> None:
 def test_later_triples_win() -> None:
     matcher = vocab.Matcher([("rash", "A", {}), ("Rash", "B", {})])
     assert [h.key for h in matcher.find("rash")] == ["B"]
+    assert len(matcher) == 1
 
 
 def test_term_hits_are_hashable() -> None:
