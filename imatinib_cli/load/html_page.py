@@ -25,6 +25,7 @@ from imatinib_cli.load._biblio import (
     year_of,
 )
 from imatinib_cli.load._build import document, skipped
+from imatinib_cli.load._dom_index import Index
 from imatinib_cli.load._text import (
     ABSTRACT,
     BODY,
@@ -150,9 +151,9 @@ def sniff(text: str) -> bool:
     return bool(_SNIFF_RE.search(head))
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, list[str]]:
+def _meta(index: Index) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
+    for tag in index.by_name.get("meta", []):
         key = tag.get("name") or tag.get("property") or tag.get("itemprop")
         content = tag.get("content")
         if isinstance(key, str) and isinstance(content, str) and content.strip():
@@ -167,21 +168,21 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
-def _texts(soup: BeautifulSoup, selector: str) -> list[str]:
+def _texts(index: Index, selector: str) -> list[str]:
     seen: list[str] = []
-    for element in soup.select(selector):
+    for element in index.select(selector):
         value = collapse(element.get_text(" "))
         if value and value not in seen:
             seen.append(value)
     return seen
 
 
-def _metadata(soup: BeautifulSoup, meta: dict[str, list[str]]) -> dict[str, Any]:
+def _metadata(soup: BeautifulSoup, index: Index, meta: dict[str, list[str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     title = _first(meta, "citation_title", "dc.title", "og:title")
     if not title:
         for selector in (*_TITLE_SELECTORS, "h1"):
-            element = soup.select_one(selector)
+            element = index.select_one(selector)
             if element is not None and collapse(element.get_text(" ")):
                 title = collapse(element.get_text(" "))
                 break
@@ -192,15 +193,15 @@ def _metadata(soup: BeautifulSoup, meta: dict[str, list[str]]) -> dict[str, Any]
     authors = meta.get("citation_author") or meta.get("dc.creator") or meta.get("dc.contributor")
     if not authors:
         authors = (
-            _texts(soup, ".inline-authors .authors-list-item .full-name")
-            or _texts(soup, ".authors-list .full-name")
-            or _texts(soup, "div.auths a")
+            _texts(index, ".inline-authors .authors-list-item .full-name")
+            or _texts(index, ".authors-list .full-name")
+            or _texts(index, "div.auths a")
         )
     if authors:
         fields["authors"] = tuple(dict.fromkeys(authors))
     journal = _first(meta, "citation_journal_title", "citation_journal_abbrev", "prism.publicationname")
     if not journal:
-        trigger = soup.select_one("#full-view-journal-trigger, .journal-actions-trigger")
+        trigger = index.select_one("#full-view-journal-trigger, .journal-actions-trigger")
         if trigger is not None and collapse(trigger.get_text(" ")):
             journal = collapse(trigger.get_text(" "))
     if journal:
@@ -234,7 +235,7 @@ def _metadata(soup: BeautifulSoup, meta: dict[str, list[str]]) -> dict[str, Any]
     doi = find_doi(doi) if doi else None
     if not doi:
         for selector in ("span.identifier.doi", ".citation-doi", "dl.rprtid"):
-            for value in _texts(soup, selector):
+            for value in _texts(index, selector):
                 doi = find_doi(value)
                 if doi:
                     break
@@ -244,11 +245,13 @@ def _metadata(soup: BeautifulSoup, meta: dict[str, list[str]]) -> dict[str, Any]
         fields["doi"] = clean_doi(doi)
     pmid = _first(meta, "citation_pmid", "dc.identifier.pmid")
     if not pmid:
-        element = soup.select_one("span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link")
+        element = index.select_one(
+            "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link"
+        )
         if element is not None:
             pmid = collapse(element.get_text(" "))
     if not pmid:
-        for term in soup.select("dl.rprtid dt"):
+        for term in index.select("dl.rprtid dt"):
             if collapse(term.get_text(" ")).rstrip(":").upper() == "PMID":
                 value = term.find_next_sibling("dd")
                 pmid = collapse(value.get_text(" ")) if value is not None else None
@@ -258,45 +261,50 @@ def _metadata(soup: BeautifulSoup, meta: dict[str, list[str]]) -> dict[str, Any]
     language = _first(meta, "citation_language", "dc.language")
     if language:
         fields["language"] = language
-    types = meta.get("citation_article_type") or _texts(soup, ".publication-type")
+    types = meta.get("citation_article_type") or _texts(index, ".publication-type")
     if types:
         fields["publication_types"] = tuple(dict.fromkeys(types))
-    for value in _texts(soup, ".cit"):
+    for value in _texts(index, ".cit"):
         cited = parse_citation(value) or parse_cit_tail(value)
         for key, item in cited.items():
             fields.setdefault(key, item)
     return fields
 
 
-def _select_group(soup: BeautifulSoup, selectors: tuple[str, ...]) -> list[Tag]:
+def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Tag]:
     """Elements of the first selector that matches, outermost only."""
     for selector in selectors:
-        found = soup.select(selector)
+        found = index.select(selector)
         if found:
             ids = {id(element) for element in found}
             return [el for el in found if not any(id(parent) in ids for parent in el.parents)]
     return []
 
 
-def _drop_chrome(soup: BeautifulSoup, keep: list[Tag]) -> None:
+def _drop_chrome(index: Index, keep: list[Tag]) -> None:
     """Remove scripts, navigation and page-level header/footer (never one holding what we mark)."""
     protected = {id(parent) for element in keep for parent in element.parents}
     protected.update(id(element) for element in keep)
-    for element in soup.find_all(_DROP_TAGS):
-        if id(element) not in protected:
+
+    def drop(element: Tag) -> None:
+        if id(element) not in protected and not element.decomposed:
             element.decompose()
-    for element in soup.find_all(["header", "footer"]):
-        if id(element) in protected:
-            continue
-        if (
-            element.get("role") in ("banner", "contentinfo")
-            or element.find_parent(["main", "article"]) is None
-        ):
-            element.decompose()
-    for role in _CHROME_ROLES:
-        for element in soup.find_all(attrs={"role": role}):
-            if id(element) not in protected:
-                element.decompose()
+
+    for name in _DROP_TAGS:
+        for element in index.by_name.get(name, []):
+            drop(element)
+    for name in ("header", "footer"):
+        for element in index.by_name.get(name, []):
+            if element.decomposed:
+                continue
+            if (
+                element.get("role") in ("banner", "contentinfo")
+                or element.find_parent(["main", "article"]) is None
+            ):
+                drop(element)
+    for element in index.by_attr.get("role", []):
+        if not element.decomposed and element.get("role") in _CHROME_ROLES:
+            drop(element)
 
 
 class _Writer:
@@ -431,17 +439,18 @@ def read(path: str, sha256: str, text: str) -> Document:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, _parser())
-    meta = _meta(soup)
-    fields = _metadata(soup, meta)
-    pubmed_like = soup.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
+    index = Index(soup)
+    meta = _meta(index)
+    fields = _metadata(soup, index, meta)
+    pubmed_like = index.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
 
     title_element = next(
-        (el for selector in _TITLE_SELECTORS if (el := soup.select_one(selector)) is not None), None
-    ) or soup.find("h1")
-    abstract_elements = _select_group(soup, _ABSTRACT_SELECTORS)
-    body_elements = [] if pubmed_like else _select_group(soup, _BODY_SELECTORS)
+        (el for selector in _TITLE_SELECTORS if (el := index.select_one(selector)) is not None), None
+    ) or index.select_one("h1")
+    abstract_elements = _select_group(index, _ABSTRACT_SELECTORS)
+    body_elements = [] if pubmed_like else _select_group(index, _BODY_SELECTORS)
     keep = [el for el in (title_element, *abstract_elements, *body_elements) if el is not None]
-    _drop_chrome(soup, keep)
+    _drop_chrome(index, keep)
 
     marks: dict[int, str] = {id(el): BODY for el in body_elements}
     marks.update({id(el): ABSTRACT for el in abstract_elements})

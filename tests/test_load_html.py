@@ -1,0 +1,190 @@
+"""Load stage: HTML pages (PubMed current and legacy, journal article pages, error pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imatinib_cli.load import load_paths
+from imatinib_cli.models import Document
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "load"
+SHARED_ERROR_PAGE = (
+    Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "html_ctgov_invalid_nct_id_error_page.html"
+)
+CONTENT_KINDS = frozenset(("title", "abstract", "body", "results", "registry"))
+
+
+def load(path: Path) -> Document:
+    (document,) = load_paths([str(path)])
+    return document
+
+
+def load_html(tmp_path: Path, html: str) -> Document:
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    return load(path)
+
+
+def texts(document: Document, kind: str, label: str | None = None) -> list[str]:
+    return [
+        document.text[s.start : s.end]
+        for s in document.sections
+        if s.kind == kind and (label is None or s.label == label)
+    ]
+
+
+def content(document: Document) -> str:
+    return "\n".join(document.text[s.start : s.end] for s in document.sections if s.kind in CONTENT_KINDS)
+
+
+def test_pubmed_abstract_page() -> None:
+    doc = load(FIXTURES / "pubmed_abstract.html")
+    meta = doc.metadata
+    assert (doc.status, doc.format) == ("ok", "html")
+    assert meta.title == "Imatinib for recurrent chordoma: a multicentre phase II study"
+    assert (meta.doi, meta.pmid, meta.year) == ("10.9999/example.2011.0042", "99900042", 2011)
+    assert (meta.volume, meta.issue, meta.pages) == ("29", "8", "1001-9")
+    assert meta.authors == ("Anna B Example", "Carlos D Sample")
+    assert meta.publication_types == ("Clinical Trial",)
+    assert texts(doc, "title") == ["Imatinib for recurrent chordoma: a multicentre phase II study"]
+    labels = [s.label for s in doc.sections if s.kind == "abstract"]
+    assert labels == ["PURPOSE", "METHODS", "RESULTS", "CONCLUSION"]
+    (results,) = texts(doc, "abstract", "RESULTS")
+    assert results == (
+        "Results: Fifty-six patients were enrolled. One patient (1.8%) had a partial response and 35 (62.5%) "
+        "had stable disease."
+    )
+    body = content(doc)
+    for chrome in ("Skip to main page content", "official website", "NCBI Homepage", "Send to", "52% response",
+                   "PubMed Disclaimer", "Keywords", "Support Center", "window.ncbi", "font-size"):
+        assert chrome not in body
+    assert "window.ncbi" not in doc.text and "font-size" not in doc.text  # scripts and styles are dropped
+    assert "NCBI Homepage" not in doc.text  # navigation is dropped
+
+
+def test_journal_article_page_with_citation_meta() -> None:
+    doc = load(FIXTURES / "journal_article.html")
+    meta = doc.metadata
+    assert (doc.status, doc.format) == ("ok", "html")
+    assert meta.title == (
+        "Imatinib rechallenge after failure of later-line therapy in advanced GIST: a randomised phase 3 trial"
+    )
+    assert meta.authors == ("Kim, Jae-Won", "Okafor, Ngozi", "Lindqvist, Erik")
+    assert (meta.journal, meta.year, meta.volume, meta.issue, meta.pages) == (
+        "Example Oncology Reports",
+        2013,
+        "14",
+        "11",
+        "1175-1182",
+    )
+    assert (meta.doi, meta.language) == ("10.9999/eor.2013.0177", "en")
+    (abstract,) = texts(doc, "abstract")
+    assert "Median progression-free survival was 1.8 months" in abstract
+    assert texts(doc, "results") == ["Results\nDisease control at 12 weeks was 32% with imatinib versus 5% with placebo."]
+    body = "\n".join(texts(doc, "body"))
+    assert "Rechallenge is a reasonable option." in body
+    everything = content(doc)
+    assert "Earlier" not in everything and "472-80" not in everything  # references are back matter
+    assert "7% response" not in everything and "Subscribe" not in everything and "rights reserved" not in everything
+
+
+def test_legacy_pubmed_page() -> None:
+    doc = load(FIXTURES / "legacy_pubmed.html")
+    meta = doc.metadata
+    assert (doc.status, doc.format) == ("ok", "html")
+    assert meta.title == "Imatinib in desmoid tumours: results of a phase II trial."
+    assert (meta.journal, meta.year, meta.volume, meta.issue, meta.pages) == (
+        "Example J Surg Oncol",
+        2006,
+        "93",
+        "7",
+        "555-61",
+    )
+    assert (meta.pmid, meta.doi) == ("99900777", "10.9999/jso.20560")
+    assert meta.authors == ("Moreau L", "Tanaka H", "Brown K")
+    (abstract,) = texts(doc, "abstract")
+    assert "Three patients (7.5%) achieved a partial response" in abstract
+    everything = content(doc)
+    assert "Paris" not in everything and "Display Settings" not in everything and "Help Desk" not in everything
+
+
+def test_clinicaltrials_error_page_is_skipped() -> None:
+    if not SHARED_ERROR_PAGE.exists():
+        pytest.skip("shared fixtures not available")
+    doc = load(SHARED_ERROR_PAGE)
+    assert (doc.status, doc.format, doc.text) == ("skipped", "html", "")
+    assert doc.reason is not None and doc.reason.startswith("error page:")
+    assert "An Error Has Occurred" in doc.reason
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["404 Not Found", "Page not found", "Access Denied", "Error"],
+)
+def test_generic_error_pages_are_skipped(tmp_path: Path, heading: str) -> None:
+    html = (
+        f"<html><head><title>{heading}</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<h1>{heading}</h1><p>The requested page could not be found.</p></body></html>"
+    )
+    doc = load_html(tmp_path, html)
+    assert doc.status == "skipped" and heading in (doc.reason or "")
+
+
+def test_article_titled_with_error_word_is_not_an_error_page(tmp_path: Path) -> None:
+    html = (
+        "<html><head><meta name='citation_title' content='Error rates in imatinib dosing'>"
+        "<meta name='citation_doi' content='10.9999/err.1'></head>"
+        "<body><h1>Error rates in imatinib dosing</h1><p>We audited 300 prescriptions.</p></body></html>"
+    )
+    doc = load_html(tmp_path, html)
+    assert doc.status == "ok"
+    assert texts(doc, "title") == ["Error rates in imatinib dosing"]
+    assert texts(doc, "body") == ["We audited 300 prescriptions."]
+
+
+def test_page_without_markup_cues_is_all_body(tmp_path: Path) -> None:
+    html = "<html><body><div><p>Imatinib    was given\n to 12 patients.</p><p>Four responded.</p></div></body></html>"
+    doc = load_html(tmp_path, html)
+    assert doc.text == "Imatinib was given to 12 patients.\nFour responded."
+    assert texts(doc, "body") == [doc.text]
+
+
+def test_abstract_found_by_heading_and_dublin_core_meta(tmp_path: Path) -> None:
+    html = """<html><head>
+      <meta name="DC.title" content="Imatinib in mastocytosis">
+      <meta name="DC.creator" content="Lee, A"><meta name="DC.creator" content="Patel, R">
+      <meta name="DC.date" content="2004-07-01"><meta name="DC.identifier" content="doi:10.9999/dc.77.">
+      </head><body><h2>Abstract</h2><p>Ten patients; 3 responded.</p><h2>Introduction</h2><p>More.</p></body></html>"""
+    doc = load_html(tmp_path, html)
+    meta = doc.metadata
+    assert (meta.title, meta.year, meta.doi) == ("Imatinib in mastocytosis", 2004, "10.9999/dc.77")
+    assert meta.authors == ("Lee, A", "Patel, R")
+    assert texts(doc, "abstract") == ["Ten patients; 3 responded."]
+    assert texts(doc, "title") == ["Imatinib in mastocytosis"]  # not on the page: prepended to the text
+    assert doc.text.startswith("Imatinib in mastocytosis\n")
+
+
+def test_html_parser_without_lxml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from imatinib_cli.load import html_page
+
+    monkeypatch.setattr(html_page, "_parser", lambda: "html.parser")
+    doc = load(FIXTURES / "pubmed_abstract.html")
+    assert doc.metadata.pmid == "99900042"
+    assert "One patient (1.8%) had a partial response" in "\n".join(texts(doc, "abstract", "RESULTS"))
+
+
+def test_deeply_nested_html_does_not_recurse(tmp_path: Path) -> None:
+    html = "<html><body>" + "<div>" * 3000 + "<p>Deep text 5%.</p>" + "</div>" * 3000 + "</body></html>"
+    doc = load_html(tmp_path, html)
+    assert doc.status == "ok"
+    assert "Deep text 5%." in doc.text
+
+
+def test_non_utf8_html_uses_declared_charset(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    html = '<html><head><meta charset="iso-8859-2"></head><body><p>Łódź: 12 chorych</p></body></html>'
+    path.write_bytes(html.encode("iso-8859-2"))
+    doc = load(path)
+    assert "Łódź: 12 chorych" in doc.text
