@@ -7,6 +7,7 @@ reader did not claim as boilerplate so no chrome can leak into the text extract 
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -69,31 +70,53 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start + left, start + right
 
 
+def _paint(spans: Iterable[Section], size: int) -> list[Section]:
+    """Non-overlapping pieces, sorted, where each point shows the last span given that covers it.
+
+    A sweep over the span boundaries with a heap of open spans: O(k log k) for k spans, so a
+    reader may emit one span per line of a long record.
+    """
+    items = [(max(0, s.start), min(size, s.end), s) for s in spans]
+    items = [(start, end, s) for start, end, s in items if start < end]
+    if not items:
+        return []
+    events = sorted({point for start, end, _ in items for point in (start, end)})
+    by_start = sorted(range(len(items)), key=lambda i: items[i][0])
+    open_heap: list[tuple[int, int]] = []  # (-priority, end)
+    out: list[Section] = []
+    cursor = 0
+    for left, right in zip(events, events[1:], strict=False):
+        while cursor < len(by_start) and items[by_start[cursor]][0] <= left:
+            index = by_start[cursor]
+            heapq.heappush(open_heap, (-index, items[index][1]))
+            cursor += 1
+        while open_heap and open_heap[0][1] <= left:
+            heapq.heappop(open_heap)
+        if not open_heap:
+            continue
+        winner = items[-open_heap[0][0]][2]
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.end == left
+            and previous.kind == winner.kind
+            and previous.label == winner.label
+        ):
+            out[-1] = Section(winner.kind, previous.start, right, winner.label)
+        else:
+            out.append(Section(winner.kind, left, right, winner.label))
+    return out
+
+
 def layout(text: str, spans: Iterable[Section], *, fill: str | None = BOILERPLATE) -> tuple[Section, ...]:
     """Paint spans in order (a later span wins where they overlap), trim, fill gaps, merge.
 
     Gaps that hold any non-space text become `fill` sections, so every visible character
     belongs to exactly one section and unknown chrome is never read as a result.
     """
-    size = len(text)
-    painted: list[Section] = []
-    for item in spans:
-        start, end = max(0, item.start), min(size, item.end)
-        if start >= end:
-            continue
-        kept: list[Section] = []
-        for old in painted:
-            if old.end <= start or old.start >= end:
-                kept.append(old)
-                continue
-            if old.start < start:
-                kept.append(Section(old.kind, old.start, start, old.label))
-            if old.end > end:
-                kept.append(Section(old.kind, end, old.end, old.label))
-        kept.append(Section(item.kind, start, end, item.label))
-        painted = kept
-    painted.sort(key=lambda s: s.start)
+    painted = _paint(spans, len(text))
 
+    size = len(text)
     full: list[Section] = []
     pos = 0
     for item in painted:
