@@ -11,7 +11,10 @@ from imatinib_cli.models import Document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "load"
 SHARED_ERROR_PAGE = (
-    Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "html_ctgov_invalid_nct_id_error_page.html"
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "fixtures"
+    / "html_ctgov_invalid_nct_id_error_page.html"
 )
 CONTENT_KINDS = frozenset(("title", "abstract", "body", "results", "registry"))
 
@@ -57,8 +60,18 @@ def test_pubmed_abstract_page() -> None:
         "had stable disease."
     )
     body = content(doc)
-    for chrome in ("Skip to main page content", "official website", "NCBI Homepage", "Send to", "52% response",
-                   "PubMed Disclaimer", "Keywords", "Support Center", "window.ncbi", "font-size"):
+    for chrome in (
+        "Skip to main page content",
+        "official website",
+        "NCBI Homepage",
+        "Send to",
+        "52% response",
+        "PubMed Disclaimer",
+        "Keywords",
+        "Support Center",
+        "window.ncbi",
+        "font-size",
+    ):
         assert chrome not in body
     assert "window.ncbi" not in doc.text and "font-size" not in doc.text  # scripts and styles are dropped
     assert "NCBI Homepage" not in doc.text  # navigation is dropped
@@ -69,7 +82,8 @@ def test_journal_article_page_with_citation_meta() -> None:
     meta = doc.metadata
     assert (doc.status, doc.format) == ("ok", "html")
     assert meta.title == (
-        "Imatinib rechallenge after failure of later-line therapy in advanced GIST: a randomised phase 3 trial"
+        "Imatinib rechallenge after failure of later-line therapy in advanced GIST: "
+        "a randomised phase 3 trial"
     )
     assert meta.authors == ("Kim, Jae-Won", "Okafor, Ngozi", "Lindqvist, Erik")
     assert (meta.journal, meta.year, meta.volume, meta.issue, meta.pages) == (
@@ -82,12 +96,18 @@ def test_journal_article_page_with_citation_meta() -> None:
     assert (meta.doi, meta.language) == ("10.9999/eor.2013.0177", "en")
     (abstract,) = texts(doc, "abstract")
     assert "Median progression-free survival was 1.8 months" in abstract
-    assert texts(doc, "results") == ["Results\nDisease control at 12 weeks was 32% with imatinib versus 5% with placebo."]
+    assert texts(doc, "results") == [
+        "Results\nDisease control at 12 weeks was 32% with imatinib versus 5% with placebo."
+    ]
     body = "\n".join(texts(doc, "body"))
     assert "Rechallenge is a reasonable option." in body
     everything = content(doc)
     assert "Earlier" not in everything and "472-80" not in everything  # references are back matter
-    assert "7% response" not in everything and "Subscribe" not in everything and "rights reserved" not in everything
+    assert (
+        "7% response" not in everything
+        and "Subscribe" not in everything
+        and "rights reserved" not in everything
+    )
 
 
 def test_legacy_pubmed_page() -> None:
@@ -107,7 +127,9 @@ def test_legacy_pubmed_page() -> None:
     (abstract,) = texts(doc, "abstract")
     assert "Three patients (7.5%) achieved a partial response" in abstract
     everything = content(doc)
-    assert "Paris" not in everything and "Display Settings" not in everything and "Help Desk" not in everything
+    assert (
+        "Paris" not in everything and "Display Settings" not in everything and "Help Desk" not in everything
+    )
 
 
 def test_clinicaltrials_error_page_is_skipped() -> None:
@@ -121,7 +143,7 @@ def test_clinicaltrials_error_page_is_skipped() -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["404 Not Found", "Page not found", "Access Denied", "Error"],
+    ["404 Not Found", "Page not found", "Access Denied", "Error", "503", "HTTP 500 - Internal Server Error"],
 )
 def test_generic_error_pages_are_skipped(tmp_path: Path, heading: str) -> None:
     html = (
@@ -145,7 +167,10 @@ def test_article_titled_with_error_word_is_not_an_error_page(tmp_path: Path) -> 
 
 
 def test_page_without_markup_cues_is_all_body(tmp_path: Path) -> None:
-    html = "<html><body><div><p>Imatinib    was given\n to 12 patients.</p><p>Four responded.</p></div></body></html>"
+    html = (
+        "<html><body><div><p>Imatinib    was given\n to 12 patients.</p>"
+        "<p>Four responded.</p></div></body></html>"
+    )
     doc = load_html(tmp_path, html)
     assert doc.text == "Imatinib was given to 12 patients.\nFour responded."
     assert texts(doc, "body") == [doc.text]
@@ -156,7 +181,8 @@ def test_abstract_found_by_heading_and_dublin_core_meta(tmp_path: Path) -> None:
       <meta name="DC.title" content="Imatinib in mastocytosis">
       <meta name="DC.creator" content="Lee, A"><meta name="DC.creator" content="Patel, R">
       <meta name="DC.date" content="2004-07-01"><meta name="DC.identifier" content="doi:10.9999/dc.77.">
-      </head><body><h2>Abstract</h2><p>Ten patients; 3 responded.</p><h2>Introduction</h2><p>More.</p></body></html>"""
+      </head><body><h2>Abstract</h2><p>Ten patients; 3 responded.</p>
+      <h2>Introduction</h2><p>More.</p></body></html>"""
     doc = load_html(tmp_path, html)
     meta = doc.metadata
     assert (meta.title, meta.year, meta.doi) == ("Imatinib in mastocytosis", 2004, "10.9999/dc.77")
@@ -188,3 +214,13 @@ def test_non_utf8_html_uses_declared_charset(tmp_path: Path) -> None:
     path.write_bytes(html.encode("iso-8859-2"))
     doc = load(path)
     assert "Łódź: 12 chorych" in doc.text
+
+
+def test_short_page_starting_with_a_dose_is_not_an_error_page(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>400 mg imatinib in GIST</title></head>"
+        "<body><p>Short note: 5 of 9 responded.</p></body></html>"
+    )
+    doc = load_html(tmp_path, html)
+    assert doc.status == "ok"
+    assert texts(doc, "title") == ["400 mg imatinib in GIST"]

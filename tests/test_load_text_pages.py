@@ -659,3 +659,39 @@ def test_plain_text_fallback(tmp_path: Path) -> None:
 def test_loose_cues_fall_back_to_text(tmp_path: Path, text: str) -> None:
     """A cue word or two is not enough to claim a structured format."""
     assert load_text(tmp_path, text).format == "text"
+
+
+def test_ctgov_sections_are_found_by_cue_not_by_order(tmp_path: Path) -> None:
+    """Contacts and eligibility before the study plan (the current site's order) still work."""
+    text = """\
+Adjuvant Imatinib After Resection of High-Risk GIST
+ClinicalTrials.gov Identifier: NCT99900004 |
+Recruitment Status : Completed
+Last Update Posted : January 5, 2020
+- Study Details
+- No Results Posted
+Brief Summary:
+This study compares imatinib 400 mg daily for 3 years with 1 year.
+Contacts and Locations
+Study Chair: | Alex Roe, MD | Example Hospital |
+Eligibility Criteria
+Inclusion Criteria:
+- Tumor size > 10 cm
+Study Design
+Study Type : | Interventional (Clinical Trial) |
+Actual Enrollment : | 400 participants |
+Allocation: | Randomized |
+- Recurrence-free survival [ Time Frame: 5 years ]
+"""
+    doc = load_text(tmp_path, text)
+    assert doc.format == "ctgov_page"
+    assert (doc.metadata.enrollment, doc.metadata.allocation, doc.metadata.results_posted) == (
+        400,
+        "Randomized",
+        False,
+    )
+    registry = "\n".join(texts(doc, "registry", ""))
+    assert "imatinib 400 mg daily for 3 years" in registry and "400 participants" in registry
+    assert texts(doc, "eligibility") == ["Eligibility Criteria\nInclusion Criteria:\n- Tumor size > 10 cm"]
+    assert "Recurrence-free survival" in "\n".join(texts(doc, "registry", "outcome_measures"))
+    assert "Alex Roe" not in content(doc)

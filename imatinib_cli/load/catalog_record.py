@@ -22,7 +22,6 @@ _LABELS: dict[str, str] = {
     "veröffentlicht in": "published_in",
     "erschienen in": "published_in",
     "published in": "published_in",
-    "in": "published_in",
     "hauptverfasser": "authors",
     "verfasser": "authors",
     "main author(s)": "authors",

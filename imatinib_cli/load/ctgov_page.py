@@ -93,6 +93,15 @@ _CHROME_LINE_RE = re.compile(
     r"|Information provided by|For general information|Learn About Clinical Studies|Skip to)",
     re.I,
 )
+# Headings and fields that start descriptive registry text again (the current site puts contacts and
+# eligibility before the study plan, so a record is not read strictly top to bottom).
+_REGISTRY_RE = re.compile(
+    r"^[ \t]*(?:Study Overview|Brief Summary|Detailed Description|Study Plan|Study Design|Design Details"
+    r"|Arms and Interventions|Arms? Groups?|Participant Group/Arm|Intervention/Treatment|Official Title\s*:"
+    r"|Study Type\s*:|Allocation\s*:|Intervention Model\s*:|Primary Purpose\s*:|Conditions?[ \t]*:?[ \t]*$)",
+    re.I,
+)
+_OUTCOMES = "outcomes"
 _ENROLLMENT_RE = re.compile(r"(\d[\d,]*)")
 _PIPE_ONLY_RE = re.compile(r"^[\s|:-]*$")
 _SNIFF_LABELS = 2
@@ -227,20 +236,22 @@ def _sections(lines: list[Line], title: Line | None) -> list[Section]:
         if line.blank:
             previous_blank = True
             continue
-        if _TRAILER_RE.match(text) and state != RESULTS:
-            state = BOILERPLATE
-        elif _RESULTS_RE.match(text):
+        if _RESULTS_RE.match(text):
             state = RESULTS
-        elif _ELIGIBILITY_RE.match(text) and state in (REGISTRY, "outcomes"):
+        elif _TRAILER_RE.match(text):
+            state = BOILERPLATE
+        elif _ELIGIBILITY_RE.match(text):
             state = ELIGIBILITY
-        elif _OUTCOME_RE.search(text) and state in (REGISTRY, "outcomes"):
-            state = "outcomes"
-        elif state == "outcomes" and previous_blank and not _LIST_ITEM_RE.match(text):
+        elif _OUTCOME_RE.search(text):
+            state = _OUTCOMES
+        elif _REGISTRY_RE.match(text) or (
+            state == _OUTCOMES and previous_blank and not _LIST_ITEM_RE.match(text)
+        ):
             state = REGISTRY
         previous_blank = False
         if _CHROME_LINE_RE.match(text) or state == BOILERPLATE:
             continue
-        if state == "outcomes":
+        if state == _OUTCOMES:
             sections.append(span(REGISTRY, line.start, line.end, "outcome_measures"))
         else:
             sections.append(span(state, line.start, line.end))

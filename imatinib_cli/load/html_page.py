@@ -127,8 +127,10 @@ _BOILERPLATE_HEADING_RE = re.compile(
     re.I,
 )
 _ERROR_RE = re.compile(
-    r"^\s*(?:an?\s+)?(?:error\b|\d{3}\b|page not found|not found\b|invalid\b|access denied|forbidden"
-    r"|service unavailable|unavailable\b|this page (?:is|isn't|cannot)|the page you requested)",
+    r"^\s*(?:an?\s+)?(?:error\b|page not found|not found\b|invalid\b|access denied|forbidden"
+    r"|service unavailable|unavailable\b|this page (?:is|isn't|cannot)|the page you requested"
+    r"|(?:http\s+)?[45]\d\d(?:\s*[-:]?\s*(?:error|not found|forbidden|unauthorized|bad request|gone"
+    r"|internal server error|service unavailable|bad gateway)\b|\s*$))",
     re.I,
 )
 # Error pages are nearly all links; an article page has far more running text than this.
