@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
 from imatinib_cli import vocab
@@ -25,7 +24,7 @@ def _triples(node: Any, key_field: str | None) -> Iterable[tuple[str, str, dict[
                 yield str(entry), str(entry), {"key": str(entry)}
 
 
-@cache
+@vocab.cached
 def matcher(file: str, *path: str, key_field: str | None = None) -> vocab.Matcher:
     """A Matcher over vocab file `file`, descending into `path` (e.g. "cues", "design")."""
     node: Any = vocab.load(file)
@@ -34,16 +33,10 @@ def matcher(file: str, *path: str, key_field: str | None = None) -> vocab.Matche
     return vocab.Matcher(list(_triples(node, key_field)))
 
 
-@cache
+@vocab.cached
 def words(file: str, *path: str) -> frozenset[str]:
     """A plain word list from a vocab file, lowercased, for membership tests."""
     node: Any = vocab.load(file)
     for part in path:
         node = node[part]
     return frozenset(str(item).lower() for item in node)
-
-
-def clear() -> None:
-    """Forget built matchers (after --vocab changes the vocabularies)."""
-    matcher.cache_clear()
-    words.cache_clear()

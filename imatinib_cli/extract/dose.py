@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
@@ -30,7 +29,7 @@ class DoseHit:
     respectively: bool
 
 
-@cache
+@vocab.cached
 def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     data = vocab.load("schedules")
     per_day = frozenset(u.lower().replace(" ", "") for u in data["per_day_units"])

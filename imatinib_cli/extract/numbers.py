@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from imatinib_cli import vocab
 
@@ -40,7 +39,7 @@ class Fraction:
 _DIGITS = r"(?<![\w.\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)(?![A-LN-Za-ln-z_])"
 
 
-@cache
+@vocab.cached
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
     data = vocab.load("numbers")
     words: dict[str, int] = {}

@@ -4,7 +4,6 @@ resistance, and gene mutations with their counts."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
@@ -24,7 +23,7 @@ _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b"
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
 
 
-@cache
+@vocab.cached
 def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     units = vocab.load("cues")["time_units"]
     alternatives = {synonym: key for key, synonyms in units.items() for synonym in synonyms}

@@ -129,7 +129,9 @@ def dominant_tumor(context: Context) -> TumorMention | None:
         return None
     best = max(counts.items(), key=lambda item: (item[1], -first[item[0]].evidence.start))[0]
     # Prefer a mention from the abstract that carries qualifiers ("advanced GIST") for the label.
-    candidates = [m for info in context.sentences if info.kind != "title" for m in info.tumors if m.code == best]
+    candidates = [
+        m for info in context.sentences if info.kind != "title" for m in info.tumors if m.code == best
+    ]
     qualified = [m for m in candidates if _label(context, m) != " ".join(m.as_written.split())]
     return (qualified or candidates or [first[best]])[0]
 

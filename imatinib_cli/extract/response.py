@@ -8,7 +8,6 @@ decided by extract.populations, not here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
@@ -195,7 +194,7 @@ def carry_over(
     return None
 
 
-@cache
+@vocab.cached
 def _measure_words() -> frozenset[str]:
     units = vocab.load("cues")["time_units"]
     words = {str(w).lower() for synonyms in units.values() for w in synonyms}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from imatinib_cli import vocab
 
@@ -18,7 +17,7 @@ _BOUNDARY = re.compile(
 )
 
 
-@cache
+@vocab.cached
 def _abbreviations() -> frozenset[str]:
     """Words whose trailing period does not end a sentence ('et al.', 'vs.', 'b.i.d.')."""
     return frozenset(str(word).lower().rstrip(".") for word in vocab.load("cues")["abbreviations"])
