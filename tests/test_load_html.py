@@ -224,3 +224,14 @@ def test_short_page_starting_with_a_dose_is_not_an_error_page(tmp_path: Path) ->
     doc = load_html(tmp_path, html)
     assert doc.status == "ok"
     assert texts(doc, "title") == ["400 mg imatinib in GIST"]
+
+
+def test_site_name_heading_is_not_taken_as_the_title(tmp_path: Path) -> None:
+    html = """<html><head><meta name="citation_title" content="Imatinib in chordoma.">
+      <meta name="citation_pmid" content="PMID: 99900999"></head>
+      <body><h1>Example Journal Online</h1><article><h2>Imatinib in chordoma</h2>
+      <section class="abstract"><p>Eight of 50 patients responded.</p></section></article></body></html>"""
+    doc = load_html(tmp_path, html)
+    assert doc.metadata.pmid == "99900999"
+    assert texts(doc, "title") == ["Imatinib in chordoma"]
+    assert "Example Journal Online" not in content(doc)

@@ -695,3 +695,25 @@ Allocation: | Randomized |
     assert texts(doc, "eligibility") == ["Eligibility Criteria\nInclusion Criteria:\n- Tumor size > 10 cm"]
     assert "Recurrence-free survival" in "\n".join(texts(doc, "registry", "outcome_measures"))
     assert "Alex Roe" not in content(doc)
+
+
+def test_wrapped_abstract_line_starting_with_a_footer_word_stays_in_the_abstract(tmp_path: Path) -> None:
+    text = """\
+1. Example Leuk Res. 2009 Jan;33(1):10-5.
+
+Imatinib loading doses in leukaemia.
+
+Lee A, Kim B.
+
+METHODS: Thirty patients received a
+loading dose of 800 mg; outcomes were
+cited by investigators as favourable.
+RESULTS: Twenty patients (67%) responded.
+
+PMID: 99900444 [Indexed for MEDLINE]
+"""
+    doc = load_text(tmp_path, text)
+    (results,) = texts(doc, "abstract", "RESULTS")
+    assert results == "RESULTS: Twenty patients (67%) responded."
+    (methods,) = texts(doc, "abstract", "METHODS")
+    assert "loading dose of 800 mg" in methods and "cited by investigators" in methods

@@ -34,7 +34,7 @@ ID_LINE_RE = re.compile(
     re.I,
 )
 AFFIL_HEAD_RE = re.compile(
-    r"^\s*(?:Author information|Author affiliations?|Affiliations?)\s*:?\s*(?P<rest>.*)$", re.I
+    r"^\s*(?:Author information|Author affiliations?|Affiliations?)(?:\s*:\s*(?P<rest>.*?)|\s*)$", re.I
 )
 AFFIL_NUM_RE = re.compile(r"^\(?\d{1,3}\)?\s*\S")
 COMMENT_HEAD_RE = re.compile(
@@ -45,15 +45,18 @@ COMMENT_HEAD_RE = re.compile(
     re.I,
 )
 ABSTRACT_HEAD_RE = re.compile(r"^\s*Abstract\s*:?\s*$", re.I)
+# Case-sensitive and mostly whole-line, because a wrapped abstract line can start with "loading
+# dose" or "cited by"; these cues are the pages' own capitalized headings and links.
 FOOTER_RE = re.compile(
-    r"^\s*(?:\[Indexed for MEDLINE\]|PMID:|PMCID:|DOI:|Copyright\b|\u00a9|\(c\)\s*(?:19|20)\d\d"
-    r"|Publication types?\b|MeSH terms\b|Substances\b|Grant support\b|Grants and funding\b"
-    r"|Supplemental Content\b|Full text links\b|LinkOut\b|Similar articles\b|Cited by\b"
-    r"|Related information\b|Keywords?:|Conflict of interest|PubMed Disclaimer\b|References\s*$|Figures\s*$"
-    r"|Supplementary info|Associated data\b|Free full text\b|Icon for\b|Loading\b|Support Center\b"
-    r"|Secondary Source ID\b|Show all \d+ references|Full text sources\b|Other Literature Sources\b"
-    r"|Medical\s*$|Molecular Biology Databases\b|Research Materials\b|Miscellaneous\s*$)",
-    re.I,
+    r"^\s*(?:\[Indexed for MEDLINE\]|PMID:|PMCID:|DOI:|Copyright\b|\u00a9|\([cC]\)\s*(?:19|20)\d\d"
+    r"|Publication [Tt]ypes?\b|MeSH [Tt]erms\b|Substances\s*$|Grant support\b|Grants and funding\s*$"
+    r"|Supplemental Content\s*$|Full [Tt]ext [Ll]inks\s*$|LinkOut\b|Similar articles\s*$"
+    r"|Cited by(?:\s+\d+\s+articles?)?\s*$|Related information\s*$|(?:Keywords?|KEYWORDS?):"
+    r"|Conflict of interest statement|PubMed Disclaimer\s*$|References\s*$|Figures\s*$"
+    r"|Supplementary info|Associated data\s*$|Free full text\b|Icon for\b|Loading\s*(?:\.\.\.|\u2026)?\s*$"
+    r"|Support Center\s*$|Secondary Source ID\b|Show all \d+ references|Full text sources\s*$"
+    r"|Other Literature Sources\s*$|Medical\s*$|Molecular Biology Databases\s*$|Research Materials\s*$"
+    r"|Miscellaneous\s*$)"
 )
 PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*:?\s*$", re.I)
 _LIST_END_RE = re.compile(
@@ -129,7 +132,7 @@ def _title_end(lines: list[Line], start: int) -> int:
 def _skip_affiliations(lines: list[Line], index: int) -> int:
     """Index after an "Author information" block: heading, then one paragraph of affiliations."""
     match = AFFIL_HEAD_RE.match(lines[index].text)
-    previous = match.group("rest").strip() if match else ""
+    previous = (match.group("rest") or "").strip() if match else ""
     index += 1
     first = not previous
     if first:

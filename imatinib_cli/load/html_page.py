@@ -136,6 +136,7 @@ _ERROR_RE = re.compile(
 # Error pages are nearly all links; an article page has far more running text than this.
 _ERROR_PAGE_MAX_TEXT = 3000
 _MIN_META_ABSTRACT = 200
+_PMID_RE = re.compile(r"\b\d{1,9}\b")
 
 
 @functools.cache
@@ -258,8 +259,9 @@ def _metadata(soup: BeautifulSoup, index: Index, meta: dict[str, list[str]]) -> 
                 value = term.find_next_sibling("dd")
                 pmid = collapse(value.get_text(" ")) if value is not None else None
                 break
-    if pmid and pmid.isdigit():
-        fields["pmid"] = pmid
+    pmid_digits = _PMID_RE.search(pmid) if pmid else None
+    if pmid_digits:
+        fields["pmid"] = pmid_digits.group(0)
     language = _first(meta, "citation_language", "dc.language")
     if language:
         fields["language"] = language
@@ -271,6 +273,26 @@ def _metadata(soup: BeautifulSoup, index: Index, meta: dict[str, list[str]]) -> 
         for key, item in cited.items():
             fields.setdefault(key, item)
     return fields
+
+
+def _same_title(a: str, b: str) -> bool:
+    return collapse(a).rstrip(".").casefold() == collapse(b).rstrip(".").casefold()
+
+
+def _title_element(index: Index, title: str | None) -> Tag | None:
+    """The element showing the article title: a known title element, else a heading saying it.
+
+    A bare first <h1> is used only when no metadata title contradicts it (sites put their own
+    name in an <h1> too).
+    """
+    for selector in _TITLE_SELECTORS:
+        element = index.select_one(selector)
+        if element is not None and (not title or _same_title(element.get_text(" "), title)):
+            return element
+    headings = index.select("h1, h2, h3")
+    if title:
+        return next((el for el in headings if _same_title(el.get_text(" "), title)), None)
+    return next((el for el in headings if el.name == "h1"), None)
 
 
 def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Tag]:
@@ -446,9 +468,7 @@ def read(path: str, sha256: str, text: str) -> Document:
     fields = _metadata(soup, index, meta)
     pubmed_like = index.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
 
-    title_element = next(
-        (el for selector in _TITLE_SELECTORS if (el := index.select_one(selector)) is not None), None
-    ) or index.select_one("h1")
+    title_element = _title_element(index, fields.get("title"))
     abstract_elements = _select_group(index, _ABSTRACT_SELECTORS)
     body_elements = [] if pubmed_like else _select_group(index, _BODY_SELECTORS)
     keep = [el for el in (title_element, *abstract_elements, *body_elements) if el is not None]
