@@ -46,13 +46,12 @@ def extract(document: Document) -> Findings:
     adverse_events: list[AdverseEvent] = []
     outcomes: list[Outcome] = []
     previous: str | None = None
-    people = cues.words("cues", "people")
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
         _read_doses(context, info, by_key, study_doses)
         if info.reports_results:
             adverse_events.extend(find_adverse_events(context, info))
-            touched = _read_responses(context, info, by_key, target, drafts, warnings, people)
+            touched = _read_responses(context, info, by_key, target, drafts, warnings)
             outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
             previous = touched or target
     for draft in drafts:
@@ -120,16 +119,17 @@ def _read_responses(
     target: str | None,
     drafts: list[PopulationDraft],
     warnings: list[Warning],
-    people: frozenset[str],
 ) -> str | None:
     """Read response hits clause by clause; return the population the sentence spoke of last."""
     codes = set(by_key) | {m.code for m in info.tumors}
     leading: ResponseHit | None = None
-    touched: str | None = None
+    touched: str | None = next((m.code for m in info.tumors if m.code in by_key), None)
+    if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
+        return touched  # nothing to count here
     for start, end, code in clauses(context, info, codes):
         hits, items, claimed = find_responses(context, info, start, end)
         if leading and not any(hit.category == leading.category for hit in hits):
-            carried = carry_over(leading, items, claimed, people)
+            carried = carry_over(context, info, (start, end), leading, items, claimed)
             if carried:
                 hits.append(carried)
         if not hits:

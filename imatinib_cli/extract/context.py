@@ -5,6 +5,7 @@ Built once per document so each extractor scans the text for its own cues only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from imatinib_cli import vocab
@@ -35,6 +36,14 @@ class SentenceInfo:
     @property
     def end(self) -> int:
         return self.sentence.end
+
+    @property
+    def lower(self) -> str:
+        """The sentence in lowercase, for cheap 'could this sentence matter' checks."""
+        return self.sentence.text.lower()
+
+    def has_word(self, pattern: re.Pattern[str]) -> bool:
+        return pattern.search(self.lower) is not None
 
     def cite(self, start: int, end: int) -> Evidence:
         """Evidence for a value at text[start:end], quoting its sentence."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,3 +41,13 @@ def words(file: str, *path: str) -> frozenset[str]:
     for part in path:
         node = node[part]
     return frozenset(str(item).lower() for item in node)
+
+
+@vocab.cached
+def any_word(file: str, *path: str) -> re.Pattern[str]:
+    """A quick test for 'does this lowercase text contain any of these words (as word starts)'."""
+    node: Any = vocab.load(file)
+    for part in path:
+        node = node[part]
+    words = sorted({str(item).lower().split()[0] for item in node}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")")

@@ -58,6 +58,10 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         return []
     text = context.text
     outcomes: list[Outcome] = []
+    if info.has_word(cues.any_word("cues", "mutation_words")):
+        outcomes.extend(_mutations(context, info))
+    if not info.numbers and "reach" not in info.lower:
+        return outcomes
     duration, timepoint = _time_patterns()
     not_reached = cues.matcher("cues", "outcomes", "not_reached")
     for hit in cues.matcher("cues", "outcomes").find(text, info.start, info.end):
@@ -130,7 +134,6 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                             population,
                         )
                     )
-    outcomes.extend(_mutations(context, info))
     return outcomes
 
 

@@ -169,5 +169,7 @@ def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def refers_back(context: Context, info: SentenceInfo) -> bool:
+    if not info.has_word(cues.any_word("responses", "anaphora")):
+        return False
     anaphora = cues.matcher("responses", "anaphora")
     return bool(anaphora.find(context.text, info.start, info.end))

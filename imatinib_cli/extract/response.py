@@ -59,6 +59,8 @@ def find_responses(
     people = cues.words("cues", "people")
     negations = cues.words("responses", "negations")
     spans = category_items(context, start, end) + list(extra or ())
+    if not spans:
+        return [], [], set()
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
     claimed: set[int] = set()
     hits: list[ResponseHit] = []
@@ -169,9 +171,17 @@ def find_responses(
 
 
 def carry_over(
-    leading: ResponseHit, items: list[Item], claimed: set[int], people: frozenset[str]
+    context: Context,
+    info: SentenceInfo,
+    span: tuple[int, int],
+    leading: ResponseHit,
+    items: list[Item],
+    claimed: set[int],
 ) -> ResponseHit | None:
     """A parallel clause's bare number takes the category of the previous clause's leading cue."""
+    people = cues.words("cues", "people")
+    if not items:
+        items = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
     for index, item in enumerate(items):
         if not is_number(item) or index in claimed:
             continue

@@ -33,11 +33,13 @@ _COORDINATION = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+(?:or|and/or)\s+$")
 
 def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEvent]:
     text = context.text
+    has_cue = bool(cues.matcher("cues", "toxicity", "cues").find(text, info.start, info.end))
+    if not has_cue and not any(number.percent for number in info.numbers):
+        return []
     matcher = vocab.adverse_event_matcher()
     hits = matcher.find(text, info.start, info.end)
     if not hits:
         return []
-    has_cue = bool(cues.matcher("cues", "toxicity", "cues").find(text, info.start, info.end))
     events: list[AdverseEvent] = []
     for index, hit in enumerate(hits):
         limit = hits[index + 1].start if index + 1 < len(hits) else info.end
