@@ -49,5 +49,6 @@ def any_word(file: str, *path: str) -> re.Pattern[str]:
     node: Any = vocab.load(file)
     for part in path:
         node = node[part]
-    words = sorted({str(item).lower().split()[0] for item in node}, key=len, reverse=True)
+    phrases = [p for group in node.values() for p in group] if isinstance(node, dict) else node
+    words = sorted({str(item).lower().strip("()").split()[0] for item in phrases}, key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")")

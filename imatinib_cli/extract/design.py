@@ -38,6 +38,8 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
             if match:
                 phase = normalize_phase(match.group(1), match.group(2))
                 phase_evidence = info.evidence
+        if not info.has_word(cues.any_word("cues", "design")):
+            continue
         for hit in design_cues.find(text, info.start, info.end):
             key = hit.key
             if key == "not_randomized":
@@ -79,6 +81,8 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
         if not info.reports_results:
             continue
         fraction_counts = {f.count.start for f in info.fractions}
+        if not info.numbers or not info.has_word(cues.any_word("cues", "enrollment_verbs")):
+            continue
         if not verbs.find(context.text, info.start, info.end):
             continue
         for number in info.numbers:

@@ -33,7 +33,9 @@ _COORDINATION = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+(?:or|and/or)\s+$")
 
 def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEvent]:
     text = context.text
-    has_cue = bool(cues.matcher("cues", "toxicity", "cues").find(text, info.start, info.end))
+    has_cue = info.has_word(cues.any_word("cues", "toxicity", "cues")) and bool(
+        cues.matcher("cues", "toxicity", "cues").find(text, info.start, info.end)
+    )
     if not has_cue and not any(number.percent for number in info.numbers):
         return []
     matcher = vocab.adverse_event_matcher()
