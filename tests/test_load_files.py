@@ -237,7 +237,9 @@ def test_reader_crash_becomes_an_error_document(tmp_path: Path, monkeypatch: pyt
 
 def test_format_is_sniffed_from_content_not_extension(tmp_path: Path) -> None:
     html = tmp_path / "looks-like.txt"
-    html.write_text("<!DOCTYPE html><html><head><title>T</title></head><body><h1>T</h1><p>Text.</p></body></html>")
+    html.write_text(
+        "<!DOCTYPE html><html><head><title>T</title></head><body><h1>T</h1><p>Text.</p></body></html>"
+    )
     text = tmp_path / "looks-like.html"
     text.write_text(ABSTRACT)
     assert one(html).format == "html"
