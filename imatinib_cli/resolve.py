@@ -327,7 +327,7 @@ def _derive_orr(
     if orr is None:
         if count is None and percent is None:
             return responses
-        orr = ResponseCount("orr", count, percent, "CR + PR", None, derived=True)
+        orr = ResponseCount("orr", count, percent, "CR + PR", pr.evidence or cr.evidence, derived=True)
         responses["orr"] = _fill(orr, n, label, warnings)
         return responses
     if orr.count is None and count is not None:
