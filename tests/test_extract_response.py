@@ -22,10 +22,23 @@ from extract_helpers import findings, only_population, response
         ("Five patients responded to imatinib.", "orr", (5, None)),
         ("The ORR was 50% (CR 2, PR 8).", "orr", (None, 50)),
         ("The ORR was 50% (CR 2, PR 8).", "pr", (8, None)),
+        ("None of the 15 evaluable patients achieved an objective response.", "orr", (0, None)),
+        ("Twenty (74%) of the 27 evaluable patients had stable disease.", "sd", (20, 74)),
+        ("Objective response (CR + PR) was 12/40 (30%).", "orr", (12, 30)),
+        ("The remaining 14 patients (28%) progressed.", "pd", (14, 28)),
+        ("Two patients had disease progression.", "pd", (2, None)),
+        ("Stable disease was the best response in two patients (10%).", "sd", (2, 10)),
+        ("The overall response rate was 33·3% (5/15).", "orr", (5, 33.3)),
     ],
 )
 def test_response_phrasings(text: str, category: str, expected: tuple) -> None:
     assert response(only_population(text), category) == expected
+
+
+def test_a_definition_in_brackets_is_not_a_result() -> None:
+    population = only_population("Objective response (CR + PR) was 12/40 (30%).")
+    assert population.response("pr") is None and population.response("cr") is None
+    assert population.n.value == 40
 
 
 def test_counts_in_brackets_after_a_rate() -> None:

@@ -13,9 +13,10 @@ from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
-from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, tokenize
+from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
 
 _MAX_STEPS = 10
+_SHORT_BRIDGE = frozenset({"had", "have", "has", "experienced", "showed", "developed", ")", "]"})
 
 
 @dataclass(slots=True)
@@ -43,6 +44,9 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
         covered.append((hit.start, hit.end))
         if hit.key != "none":
             items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, False)))
+        else:
+            # A blocker reads as one word, so "best response" can be a filler but never a category.
+            items.append(Item("word", hit.start, hit.end, " ".join(hit.as_written.lower().split())))
     short = cues.matcher("responses", "needs_number", key_field="category")
     for hit in short.find(text, start, end):
         if any(s <= hit.start < e for s, e in covered):
@@ -82,28 +86,32 @@ def find_responses(
             index + 1 < len(items) and items[index + 1].kind == "word" and items[index + 1].text in measures
         )
 
-    # An acronym in brackets right after its phrase is the same mention: "partial response (PR)".
+    explaining: set[int] = set()
+    # Cues in brackets right after a cue explain it: "partial response (PR)", "ORR (CR + PR)".
     for index in cue_indexes:
-        if (
-            index >= 2
-            and items[index - 1].text == "("
-            and items[index - 2].kind == "cue"
-            and isinstance(items[index - 2].payload, tuple)
-            and items[index - 2].payload[0] == items[index].payload[0]
-        ):
+        opening = index - 1
+        while opening >= 0 and items[opening].kind == "cue":
+            opening -= 1
+        if opening >= 1 and items[opening].text == "(" and items[opening - 1].kind == "cue":
             done.add(index)
+            explaining.add(index)
 
     # Pass 1: the number stands before its category.
     for index in cue_indexes:
         category, needs_number = items[index].payload
         found = None
         if needs_number:
-            if (
-                index > 0
-                and is_number(items[index - 1])
-                and context.text[items[index - 1].end : items[index].start].strip() == ""
-            ):
-                found = index - 1
+            # Only people words, a verb like "had" and a bracket may stand between:
+            # "4 complete", "14 (28%) progressed", "two patients had disease progression".
+            probe, steps = index - 1, 0
+            while probe >= 0 and steps < 4:
+                item = items[probe]
+                if is_number(item):
+                    found = probe
+                    break
+                if not (item.text in people or item.text in _SHORT_BRIDGE):
+                    break
+                probe, steps = probe - 1, steps + 1
         else:
             probe, steps = index - 1, 0
             while probe >= 0 and steps < _MAX_STEPS:
@@ -115,6 +123,17 @@ def find_responses(
                     break
                 probe, steps = probe - 1, steps + 1
         if found is None or found in claimed or a_measure(found):
+            continue
+        if negated_total(items, found, negations):
+            # "None of the 15 evaluable patients achieved an objective response."
+            total = items[found].payload
+            hits.append(
+                ResponseHit(
+                    category, None, None, total, True, items[index].text, items[found].start, items[index].end
+                )
+            )
+            claimed.add(found)
+            done.add(index)
             continue
         group = group_at(items, found, people)
         if _claim(group, claimed):
@@ -141,6 +160,8 @@ def find_responses(
                 break
             if item.kind == "cue" and isinstance(item.payload, tuple) and item.payload[0] == category:
                 done.add(probe)  # an acronym after its phrase: "partial response (PR)"
+            elif probe in explaining:
+                pass
             elif not (skippable(item) or item.text in (":", "=")):
                 break
             probe, steps = probe + 1, steps + 1

@@ -83,26 +83,25 @@ def is_number(item: Item) -> bool:
 
 
 def group_at(items: list[Item], index: int, people: frozenset[str]) -> Group:
-    """The number group that the number at `index` belongs to, starting from its first number."""
-    # A number inside brackets right after another number belongs to that one's group.
-    if index >= 2 and items[index - 1].text in ("(", "[", ","):
-        back = index - 2
-        while back >= 0 and items[back].kind == "word" and items[back].text in people:
-            back -= 1
-        if back >= 0 and is_number(items[back]) and items[index - 1].text != ",":
-            index = back
-    first = index
-    last = index
+    """The number group that the number at `index` belongs to, starting from its first number.
+
+    A group is a first number, then optionally people words, a bracketed second number and
+    "of [the] N": '79 patients (53.7 percent)', '12% (3/25)', 'Twenty (74%) of the 27 patients'.
+    """
+    index = _group_start(items, index, people)
+    first = last = index
     parts = [items[index]]
-    probe = index + 1
-    while probe < len(items) and items[probe].kind == "word" and items[probe].text in people:
-        probe += 1
+    probe = _skip_people(items, index + 1, people)
     if probe + 1 < len(items) and items[probe].text in ("(", "[") and is_number(items[probe + 1]):
         parts.append(items[probe + 1])
         last = probe + 1
         if last + 1 < len(items) and items[last + 1].text in (")", "]"):
             last += 1
+    total_at = _total_after(items, last + 1)
     count = percent = total = None
+    if total_at is not None:
+        total = items[total_at].payload
+        last = total_at
     for part in parts:
         if part.kind == "frac":
             fraction: Fraction = part.payload
@@ -115,3 +114,50 @@ def group_at(items: list[Item], index: int, people: frozenset[str]) -> Group:
             elif number.is_int:
                 count = count or number
     return Group(first, last, count, percent, total, items[first].start, items[last].end)
+
+
+def _skip_people(items: list[Item], probe: int, people: frozenset[str]) -> int:
+    while probe < len(items) and items[probe].kind == "word" and items[probe].text in people:
+        probe += 1
+    return probe
+
+
+def _total_after(items: list[Item], probe: int) -> int | None:
+    """'of the 27' right after a group: the index of the denominator, if any."""
+    if probe < len(items) and items[probe].text == "of":
+        probe += 1
+        if probe < len(items) and items[probe].text == "the":
+            probe += 1
+        if probe < len(items) and items[probe].kind == "num" and items[probe].payload.is_int:
+            return probe
+    return None
+
+
+def _group_start(items: list[Item], index: int, people: frozenset[str]) -> int:
+    """Walk back from a number to the first number of its group."""
+    back = index - 1
+    if back >= 0 and items[back].text == "the":
+        back -= 1
+    if back >= 1 and items[back].text == "of" and index - back <= 2:
+        # "20 (74%) of the 27": the 27 is the denominator of the group before it.
+        before = back - 1
+        if before >= 0 and items[before].text in (")", "]"):
+            before -= 1
+        if before >= 0 and is_number(items[before]):
+            return _group_start(items, before, people)
+        return index
+    if index >= 2 and items[index - 1].text in ("(", "["):
+        back = index - 2
+        while back >= 0 and items[back].kind == "word" and items[back].text in people:
+            back -= 1
+        if back >= 0 and is_number(items[back]):
+            return back
+    return index
+
+
+def negated_total(items: list[Item], index: int, negations: frozenset[str]) -> bool:
+    """'None of the 15 evaluable patients': the number is a denominator behind a negation."""
+    back = index - 1
+    if back >= 0 and items[back].text == "the":
+        back -= 1
+    return back >= 1 and items[back].text == "of" and items[back - 1].text in negations
