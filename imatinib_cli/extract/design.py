@@ -14,8 +14,6 @@ _PHASE = re.compile(
     r"\bphase\s*(iv|i{1,3}|[1-4])(?:\s*(?:/|-|–|and|or)\s*(iv|i{1,3}|[1-4]))?\b(?!\s*(?:trials|studies)\s+(?:of|have|showed))",
     re.IGNORECASE,
 )
-# Between a count and its people noun: "51 evaluable patients", "147 GIST patients".
-_PEOPLE_GAP = re.compile(r"\s*(?:[A-Za-z\-]+\s+){0,3}?$")
 
 
 def normalize_phase(first: str, second: str | None = None) -> str:
@@ -66,15 +64,29 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     if number.percent or not number.is_int or number.value < 1:
         return False
     people = cues.words("cues", "people")
-    after = context.text[number.end : min(info.end, number.end + 60)]
-    words = re.findall(r"[A-Za-z]+", after)[:4]
-    for index, word in enumerate(words):
-        if word.lower() in people:
-            return _PEOPLE_GAP.match(after[: after.lower().find(word.lower())]) is not None or index == 0
+    describing = cues.words("cues", "people_adjectives")
+    tumors = {m.as_written.lower() for m in info.tumors}
+    after = context.text[number.end : min(info.end, number.end + 80)]
+    if after[:1] not in ("", " ", "\n"):
+        return False
+    for word in re.findall(r"[A-Za-z][A-Za-z\-+]*", after)[:5]:
+        lowered = word.lower()
+        if lowered in people:
+            return True
+        # Only words that describe people may stand between: "51 evaluable patients", "147 GIST patients".
+        if lowered not in describing and not any(lowered in tumor for tumor in tumors):
+            return False
     return False
 
 
+_OF_PEOPLE = re.compile(r"(?:of|among|in)\s+(?:the\s+|all\s+)?$", re.I)
+
+
 def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | None]:
+    """The first stated number of people treated, and its sentence.
+
+    "N patients ... were enrolled/treated/..." first; failing that, "Of/Among N patients ...".
+    """
     verbs = cues.matcher("cues", "enrollment_verbs")
     fraction_counts = set()
     for info in context.sentences:
@@ -89,5 +101,12 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
             if number.start in fraction_counts:
                 continue
             if people_count(context, info, number):
+                return Quantity(number.value, info.cite(number.start, number.end)), info
+    for info in context.sentences:
+        if not info.reports_results or not info.numbers:
+            continue
+        for number in info.numbers:
+            before = context.text[max(info.start, number.start - 12) : number.start]
+            if _OF_PEOPLE.search(before) and people_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     return None, None
