@@ -47,3 +47,41 @@ def test_grade_three_four_percent() -> None:
 
 def test_adverse_event_words_outside_toxicity_context_are_ignored() -> None:
     assert events("Patients with anemia were excluded from the analysis of 30 patients.") == {}
+
+
+def test_count_then_percent_and_grade_at_least() -> None:
+    result = findings(
+        "Grade ≥3 skin rash occurred in one patient (4%); grade 3 neutropenia in 2 patients (8%)."
+    )
+    by_term = {e.term: e for e in result.adverse_events}
+    rash = by_term["Rash maculo-papular"]
+    assert (rash.percent.value, rash.count.value, rash.grade) == (4, 1, "≥3")
+    assert (
+        by_term["Neutrophil count decreased"].count.value,
+        by_term["Neutrophil count decreased"].grade,
+    ) == (
+        2,
+        "3",
+    )
+
+
+def test_respectively_pairs_events_with_their_percents() -> None:
+    found = events(
+        "Grade 3/4 neutropenia and thrombocytopenia occurred in 35% and 20% of patients, respectively."
+    )
+    assert found["Neutrophil count decreased"] == (35, "3/4")
+    assert found["Platelet count decreased"] == (20, "3/4")
+
+
+def test_an_event_missing_from_the_vocabulary_is_kept_without_a_term() -> None:
+    result = findings("The most common adverse events were nausea (40%) and frobnitzitis (3%).")
+    unknown = [e for e in result.adverse_events if e.term is None]
+    assert [(e.as_written, e.percent.value) for e in unknown] == [("frobnitzitis", 3)]
+
+
+def test_a_grade_does_not_cross_into_the_next_clause() -> None:
+    found = events(
+        "Grade 3 fatigue occurred in 9% of patients; one patient died of gastrointestinal hemorrhage."
+    )
+    assert found["Fatigue"] == (9, "3")
+    assert [grade for term, (_, grade) in found.items() if "hemorrhage" in term.lower()] == [None]

@@ -2,33 +2,69 @@
 
 An event is read from a sentence that talks about toxicity ('side-effects', 'were common',
 'grade 3/4') or that gives it a frequency ('hemorrhage occurred in approximately 5 percent').
+An event the vocabulary does not know is kept with term None when a toxicity list gives it a
+frequency ('dermatitis (3%)'), so nothing stated is lost.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.numbers import words_to_int
 from imatinib_cli.models import AdverseEvent, Quantity
 
-_GRADE = re.compile(r"\bgrades?\s*(?:≥|>=|>|=)?\s*([1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b", re.I)
-# After a term: "(92%)", "in approximately 5 percent of patients", ": 12%", "(grade 3/4, 12%)".
+_GRADE = re.compile(
+    r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b", re.I
+)
+_PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
+_COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+# After a term: "(92%)", "in approximately 5 percent of patients", ": 12%", "(grade 3/4, 12%)",
+# "occurred in one patient (4%)", "in 2 patients (8%)".
 _AFTER = re.compile(
     r"\s*(?:\(\s*(?:grades?\s*[1-5][^,;)]*[,;:]\s*)?(?:n\s*=\s*\d+\s*[,;]\s*)?|[:,]?\s*(?:was|were)?\s*"
     r"(?:(?:reported|observed|seen|noted|occurred|developed|found)\s+)?(?:in\s+)?)"
     r"(?P<approx>(?:approximately|about|around|nearly|almost|roughly|some|~)\s*)?"
-    r"(?P<value>\d+(?:\.\d+)?)\s*(?:%|\s*percent\b|\s*per cent\b)",
+    rf"(?:{_COUNT}\s+(?:patients?|participants?|cases?|subjects?)\s*\(\s*)?"
+    rf"{_PERCENT}",
     re.I,
 )
 # Before a term: "92% anaemia", "12% of patients had grade 3 neutropenia".
 _BEFORE = re.compile(
-    r"(?P<value>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*(?:of\s+(?:the\s+)?(?:patients|participants)\s+"
+    rf"{_PERCENT}\s*(?:of\s+(?:the\s+)?(?:patients|participants)\s+"
     r"(?:had|experienced|developed|reported)\s+)?(?:grades?\s*[^\s]+\s+)?$",
     re.I,
 )
 _COORDINATION = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+(?:or|and/or)\s+$")
+# An item of a toxicity list whose name the vocabulary may not know: "dermatitis (3%)".
+_LIST_ITEM = re.compile(
+    r"(?:^|[,;:]|\band\b|\bincluded\b|\bwere\b|\bwas\b)\s*(?:grades?\s*[1-5/\-–]+\s+)?"
+    rf"(?P<name>[a-z][a-z\- ]{{2,40}}?)\s*\(\s*{_PERCENT}\s*\)",
+    re.I,
+)
+# Words that show a bracketed percent belongs to something other than an adverse event.
+_NOT_EVENTS = frozenset(
+    "the a an of patient patients response responses rate rates survival dose doses reduction reductions "
+    "interruption interruptions discontinuation mg group arm arms cohort disease year years month months "
+    "benefit control progression".split()
+)
+_PERCENT_RUN = re.compile(rf"{_PERCENT}", re.I)
+_PERCENT_LIST = re.compile(
+    r"\d+(?:[.·]\d+)?\s*(?:%|percent)(?:\s*(?:,\s*(?:and\s+)?|and|or)\s*\d+(?:[.·]\d+)?\s*(?:%|percent))+",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _Frequency:
+    percent: float | None
+    count: float | None
+    start: int
+    end: int
+    approximate: bool
 
 
 def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEvent]:
@@ -40,39 +76,110 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
         return []
     matcher = vocab.adverse_event_matcher()
     hits = matcher.find(text, info.start, info.end)
-    if not hits:
-        return []
+    frequencies = [_frequency_of(text, info, hits, index) for index in range(len(hits))]
+    _respectively(text, info, hits, frequencies)
     events: list[AdverseEvent] = []
-    for index, hit in enumerate(hits):
-        limit = hits[index + 1].start if index + 1 < len(hits) else info.end
-        after = _AFTER.match(text, hit.end, limit)
-        previous_end = hits[index - 1].end if index else info.start
-        before = _BEFORE.search(text[previous_end : hit.start]) if not after else None
-        if not has_cue and not after and not before:
+    for hit, frequency in zip(hits, frequencies, strict=True):
+        if not has_cue and frequency is None:
             continue
         start = _extend_left(text, hit.start, hit.end, info.start, matcher)
-        # The nearest grade written before the event applies to it ("grade 3/4 toxicities included ...").
-        grade_match = next(reversed(list(_GRADE.finditer(text, info.start, start))), None)
-        grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", grade_match.group(1)) if grade_match else None
-        percent = None
-        approximate = False
-        if after:
-            percent = Quantity(float(after.group("value")), info.cite(start, after.end()))
-            approximate = bool(after.group("approx"))
-        elif before:
-            value_start = previous_end + before.start()
-            percent = Quantity(float(before.group("value")), info.cite(value_start, hit.end))
-        as_written = " ".join(text[start : hit.end].split())
+        end = frequency.end if frequency else hit.end
         events.append(
             AdverseEvent(
                 term=hit.key,
-                as_written=as_written,
+                as_written=" ".join(text[start : hit.end].split()),
                 soc=hit.entry.get("soc"),
-                percent=percent,
+                percent=_quantity(frequency.percent if frequency else None, info, start, end),
+                count=_quantity(frequency.count if frequency else None, info, start, end),
+                grade=_grade(text, info, start),
+                evidence=info.cite(start, end),
+                approximate=bool(frequency and frequency.approximate),
+            )
+        )
+    if has_cue:
+        events.extend(_unknown_terms(text, info, hits))
+    return sorted(events, key=lambda event: event.evidence.start)
+
+
+def _quantity(value: float | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
+    return Quantity(value, info.cite(start, end)) if value is not None else None
+
+
+def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int) -> _Frequency | None:
+    hit = hits[index]
+    limit = hits[index + 1].start if index + 1 < len(hits) else info.end
+    after = _AFTER.match(text, hit.end, limit)
+    if after:
+        count = after.group("count")
+        count_value = None
+        if count:
+            count_value = float(count) if count.isdigit() else words_to_int(count)
+        return _Frequency(
+            float(after.group("value").replace("·", ".")),
+            float(count_value) if count_value is not None else None,
+            hit.start,
+            after.end(),
+            bool(after.group("approx")),
+        )
+    previous_end = hits[index - 1].end if index else info.start
+    before = _BEFORE.search(text[previous_end : hit.start])
+    if before:
+        start = previous_end + before.start()
+        return _Frequency(float(before.group("value").replace("·", ".")), None, start, hit.end, False)
+    return None
+
+
+def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:
+    """'neutropenia and thrombocytopenia occurred in 35% and 20% ..., respectively': the last
+    k events named take the k percents listed after them, in order."""
+    if len(hits) < 2 or "respectively" not in info.lower:
+        return
+    run = _PERCENT_LIST.search(text, hits[-1].end, info.end)
+    if run is None:
+        return
+    values = list(_PERCENT_RUN.finditer(text, run.start(), run.end()))
+    if len(values) < 2 or len(values) > len(hits):
+        return
+    first = len(hits) - len(values)
+    for index, match in zip(range(first, len(hits)), values, strict=True):
+        frequencies[index] = _Frequency(
+            float(match.group("value").replace("·", ".")), None, hits[index].start, match.end(), False
+        )
+
+
+def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
+    """The nearest grade written before the event within its clause ('grade 3/4 toxicities included')."""
+    clause_start = max(info.start, text.rfind(";", info.start, start) + 1)
+    matches = list(_GRADE.finditer(text, clause_start, start))
+    if not matches:
+        return None
+    last = matches[-1]
+    grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", last.group("grade"))
+    comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(last.group("cmp") or "", "")
+    return comparator + grade
+
+
+def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEvent]:
+    known = [(hit.start, hit.end) for hit in hits]
+    events = []
+    for match in _LIST_ITEM.finditer(text, info.start, info.end):
+        start, end = match.start("name"), match.end("name")
+        if any(s < match.end() and start < e for s, e in known):
+            continue
+        name = " ".join(match.group("name").split())
+        if set(name.lower().split()) & _NOT_EVENTS:
+            continue
+        events.append(
+            AdverseEvent(
+                term=None,
+                as_written=name,
+                soc=None,
+                percent=Quantity(
+                    float(match.group("value").replace("·", ".")), info.cite(start, match.end())
+                ),
                 count=None,
-                grade=grade,
-                evidence=info.cite(start, after.end() if after else hit.end),
-                approximate=approximate,
+                grade=_grade(text, info, start),
+                evidence=info.cite(start, match.end()),
             )
         )
     return events
