@@ -45,12 +45,6 @@ _LIST_ITEM = re.compile(
     rf"(?P<name>[a-z][a-z\- ]{{2,40}}?)\s*\(\s*{_PERCENT}\s*\)",
     re.I,
 )
-# Words that show a bracketed percent belongs to something other than an adverse event.
-_NOT_EVENTS = frozenset(
-    "the a an of patient patients response responses rate rates survival dose doses reduction reductions "
-    "interruption interruptions discontinuation mg group arm arms cohort disease year years month months "
-    "benefit control progression".split()
-)
 _PERCENT_RUN = re.compile(rf"{_PERCENT}", re.I)
 _PERCENT_LIST = re.compile(
     r"\d+(?:[.·]\d+)?\s*(?:%|percent)(?:\s*(?:,\s*(?:and\s+)?|and|or)\s*\d+(?:[.·]\d+)?\s*(?:%|percent))+",
@@ -163,11 +157,11 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     known = [(hit.start, hit.end) for hit in hits]
     events = []
     for match in _LIST_ITEM.finditer(text, info.start, info.end):
-        start, end = match.start("name"), match.end("name")
+        start = match.start("name")
         if any(s < match.end() and start < e for s, e in known):
             continue
         name = " ".join(match.group("name").split())
-        if set(name.lower().split()) & _NOT_EVENTS:
+        if set(name.lower().split()) & cues.words("cues", "toxicity", "not_events"):
             continue
         events.append(
             AdverseEvent(
