@@ -51,3 +51,24 @@ def test_mutations_with_counts_and_denominator() -> None:
 
 def test_eligibility_like_numbers_are_not_outcomes() -> None:
     assert outcomes("Gastrointestinal stromal tumors are usually fatal within 12 to 18 months.") == []
+
+
+def test_mutation_counted_after_the_gene() -> None:
+    found = [
+        o for o in outcomes("KIT D816V was detected in 14 of 20 patients (70%).") if o.kind == "mutation"
+    ]
+    assert [(o.gene, o.variant, o.value.value, o.denominator.value) for o in found] == [
+        ("KIT", "D816V", 14, 20)
+    ]
+
+
+def test_an_exon_number_is_not_a_count() -> None:
+    found = [
+        o for o in outcomes("KIT exon 11 mutations were found in 20 of 30 patients.") if o.kind == "mutation"
+    ]
+    assert [(o.gene, o.value.value, o.denominator.value) for o in found] == [("KIT", 20, 30)]
+
+
+def test_rate_with_the_time_point_in_its_name() -> None:
+    found = [o for o in outcomes("PFS6 was 16% (95% CI, 7%-28%).") if o.kind == "pfs_rate"]
+    assert [(o.value.value, o.timepoint) for o in found] == [(16, "6 month")]

@@ -8,16 +8,22 @@ import re
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
-from imatinib_cli.extract.numbers import Num, words_to_int
+from imatinib_cli.extract.numbers import Fraction, Num, words_to_int
 from imatinib_cli.models import Outcome, Quantity
 
-_MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor"}
-_RATES = {"pfs_rate", "os_rate"}
+_MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor", "median_rfs"}
+_RATES = {"pfs_rate", "os_rate", "rfs_rate", "efs_rate"}
+# "PFS6": a rate whose time point is written into its name.
+_NAMED_TIMEPOINT = re.compile(r"(?:PFS-?(?P<months>\d+)\b)", re.I)
 _NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
 _EARLY = re.compile(
     r"[^.;]{0,60}?\b(?:in|of)\s+(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
     r"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*\))?",
     re.I,
+)
+_AFTER_GENE = re.compile(
+    r"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?(?P<variant>[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b)?"
+    r"\s*(?P<word>[A-Za-z]+)?"
 )
 _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b")
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
@@ -58,7 +64,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         return []
     text = context.text
     outcomes: list[Outcome] = []
-    if info.has_word(cues.any_word("cues", "mutation_words")):
+    if info.has_word(cues.any_word("cues", "mutation_words")) or _VARIANT.search(info.sentence.text):
         outcomes.extend(_mutations(context, info))
     if not info.numbers and "reach" not in info.lower:
         return outcomes
@@ -91,11 +97,19 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         elif kind in _RATES:
             percent = _nearest_percent(info, hit.start, hit.end)
             when = timepoint.search(text, info.start, info.end)
-            if percent is None or when is None:
+            named = _NAMED_TIMEPOINT.fullmatch(hit.as_written)
+            if percent is None or (when is None and named is None):
                 continue
-            raw = when.group("value") or when.group("value2")
-            unit = when.group("unit") or when.group("unit2")
-            start, end = min(percent.start, hit.start, when.start()), max(percent.end, hit.end, when.end())
+            if when is not None:
+                raw = when.group("value") or when.group("value2")
+                unit = when.group("unit") or when.group("unit2")
+                start, end = (
+                    min(percent.start, hit.start, when.start()),
+                    max(percent.end, hit.end, when.end()),
+                )
+            else:
+                raw, unit = named.group("months"), "month"
+                start, end = min(percent.start, hit.start), max(percent.end, hit.end)
             evidence = info.cite(start, end)
             outcomes.append(
                 Outcome(
@@ -154,16 +168,26 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
     outcomes: list[Outcome] = []
     negations = cues.words("responses", "negations")
     for gene in genes:
-        after = re.match(r"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?([A-Za-z]+)", text[gene.end : info.end])
+        after = _AFTER_GENE.match(text, gene.end, info.end)
         before = re.search(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$", text[info.start : gene.start])
-        is_mutation = bool(after and after.group(1).lower() in mutation_words) or bool(
-            before and before.group(1).lower() in mutation_words
+        variant = _VARIANT.match(text, after.start("variant")) if after and after.group("variant") else None
+        is_mutation = (
+            bool(after and after.group("word") and after.group("word").lower() in mutation_words)
+            or bool(before and before.group(1).lower() in mutation_words)
+            or variant is not None
         )
         if not is_mutation:
             continue
+        end = after.end() if after else gene.end
         count = _count_before(context, info, gene.start, negations)
-        end = gene.end + (after.end() if after else 0)
-        variant = _VARIANT.search(text, gene.end, info.end)
+        denominator = total
+        if count is None:
+            found_in = _found_in(context, info, end)
+            if found_in is not None:
+                count = (found_in.count.value, gene.start)
+                denominator = found_in.total
+                end = found_in.end
+        variant = variant or _VARIANT.search(text, gene.end, info.end)
         if count is None and variant is None:
             continue
         start = count[1] if count else gene.start
@@ -176,13 +200,22 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
                 " ".join(text[start:end].split()),
                 evidence,
                 gene=gene.key,
-                variant=variant.group(0) if variant and count is None else None,
-                denominator=Quantity(total.value, info.cite(total.start, total.end))
-                if total and count
+                variant=variant.group(0) if variant else None,
+                denominator=Quantity(denominator.value, info.cite(denominator.start, denominator.end))
+                if denominator and count
                 else None,
             )
         )
     return outcomes
+
+
+def _found_in(context: Context, info: SentenceInfo, position: int) -> Fraction | None:
+    """'... was detected in 14 of 20 patients': a fraction soon after the mutation is its count."""
+    for fraction in info.fractions:
+        gap = context.text[position : fraction.start]
+        if fraction.start >= position and len(gap) <= 40 and re.search(r"\bin\s+(?:the\s+)?$", gap):
+            return fraction
+    return None
 
 
 def _count_before(
@@ -195,6 +228,8 @@ def _count_before(
         return None
     token = word.group(1)
     start = info.start + word.start(1)
+    if re.search(r"\b(?:exon|exons|codon|codons)\s+$", head[: word.start(1)], re.I):
+        return None  # "exon 11 KIT mutations": a location, not a count
     if token.lower() in negations:
         return 0.0, start
     for number in info.numbers:
