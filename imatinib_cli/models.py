@@ -167,6 +167,10 @@ class Population:
     # The population's stated share of the study total ("78.5% solid tumors"), from which
     # resolve derives n once the total is known.
     n_share: Quantity | None = None
+    # Patients evaluable for response, when stated apart from N ("50 were evaluable").
+    n_evaluable: Quantity | None = None
+    # The randomized arm or named group this population is ("once-daily group", "arm B").
+    arm: str | None = None
 
     def response(self, category: str) -> ResponseCount | None:
         for item in self.responses:

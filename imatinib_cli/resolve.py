@@ -210,6 +210,7 @@ def _merge_population(old: Population, new: Population, warnings: list[Warning])
     return replace(
         old,
         n=n,
+        n_evaluable=old.n_evaluable or new.n_evaluable,
         n_share=old.n_share or new.n_share,
         doses=tuple(doses),
         responses=tuple(responses.values()),
@@ -260,10 +261,11 @@ def _derive(population: Population, total: Quantity | None, warnings: list[Warni
                     orr.evidence,
                     derived=True,
                 )
+    denominator = population.n_evaluable or n
     for category, response in list(responses.items()):
         if category != "orr":
-            responses[category] = _fill(response, n, population.label, warnings)
-    responses = _derive_orr(responses, n, population.label, warnings)
+            responses[category] = _fill(response, denominator, population.label, warnings)
+    responses = _derive_orr(responses, denominator, population.label, warnings)
     ordered = tuple(responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses)
     return replace(population, n=n, responses=ordered)
 

@@ -91,3 +91,17 @@ def test_a_reference_back_uses_the_previous_population() -> None:
     ttp = [o for o in result.outcomes if o.kind == "median_ttp"]
     assert ttp and ttp[0].value.value == 58 and ttp[0].unit == "day"
     assert ttp[0].population == sarcoma.label
+
+
+def test_evaluable_patients_are_the_denominator() -> None:
+    from imatinib_cli.resolve import resolve
+
+    result = findings(
+        "Fifty-six patients with desmoid tumors were enrolled and 50 were evaluable for response. "
+        "A partial response was seen in 8 patients (16%), and stable disease in 35 (70%)."
+    )
+    (study,) = resolve([result])
+    (population,) = study.populations
+    assert population.n.value == 56 and population.n_evaluable.value == 50
+    assert not study.warnings
+    assert response(population, "sd") == (35, 70)

@@ -94,9 +94,10 @@ def _countable(population: Population) -> tuple[int, int] | str:
     """(N, responders) for a population that can be counted, else the reason it cannot."""
     if population.tumor_group is None:
         return "tumor type not identified"
-    if population.n is None:
+    n = population.n_evaluable or population.n
+    if n is None:
         return "population size not stated"
     orr = population.response("orr")
     if orr is None or orr.count is None:
         return "number of responders not stated"
-    return int(population.n.value), int(orr.count.value)
+    return int(n.value), int(orr.count.value)

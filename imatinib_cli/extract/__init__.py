@@ -5,6 +5,7 @@ Public entry point: extract(document). Everything returned carries Evidence into
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from imatinib_cli.extract import cues
@@ -49,6 +50,8 @@ def extract(document: Document) -> Findings:
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
         _read_doses(context, info, by_key, study_doses)
+        if info.reports_results and info.numbers:
+            _read_evaluable(context, info, by_key, target, design.n_enrolled)
         if info.reports_results:
             adverse_events.extend(find_adverse_events(context, info))
             touched = _read_responses(context, info, by_key, target, drafts, warnings)
@@ -102,6 +105,36 @@ def _read_doses(
         else:
             for dose in hit.doses:
                 _add_dose(study_doses, dose)
+
+
+def _read_evaluable(
+    context: Context,
+    info: SentenceInfo,
+    by_key: dict[str, PopulationDraft],
+    target: str | None,
+    n_enrolled: Quantity | None,
+) -> None:
+    """'Fifty-six patients were enrolled and 50 were evaluable': the response denominator."""
+    if not info.has_word(cues.any_word("cues", "evaluable")):
+        return
+    evaluable = cues.words("cues", "evaluable")
+    for number in info.numbers:
+        if not number.is_int or (n_enrolled and n_enrolled.evidence.start == number.start):
+            continue
+        match = _EVALUABLE.match(context.text, number.end, info.end)
+        if not match or match.group("word").lower() not in evaluable:
+            continue
+        named = [m.code for m in info.tumors if m.code in by_key]
+        key = named[0] if len(named) == 1 else target
+        if key in by_key and by_key[key].n_evaluable is None:
+            by_key[key].n_evaluable = Quantity(number.value, info.cite(number.start, match.end()))
+        return
+
+
+_EVALUABLE = re.compile(
+    r"\s+(?:(?:patients|participants|subjects|pts)\s+)?(?:(?:were|was)\s+)?(?:(?:considered|deemed|fully)\s+)?"
+    r"(?P<word>[A-Za-z]+)"
+)
 
 
 def _add_dose(doses: list[Dose], dose: Dose) -> None:
@@ -206,6 +239,7 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         pooled_arms=pooled,
         evidence=draft.evidence,
         n_share=draft.n_percent,
+        n_evaluable=draft.n_evaluable,
     )
 
 

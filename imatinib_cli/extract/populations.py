@@ -36,6 +36,7 @@ class PopulationDraft:
     mention: TumorMention | None
     n: Quantity | None = None
     n_percent: Quantity | None = None
+    n_evaluable: Quantity | None = None
     responses: dict[str, ResponseCount] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
     adverse_events: list[AdverseEvent] = field(default_factory=list)

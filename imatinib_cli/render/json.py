@@ -147,6 +147,8 @@ def _population(population: Population) -> JSONDict:
         "tumor_name": population.tumor_name,
         "tumor_group": population.tumor_group,
         "n": _quantity(population.n),
+        "n_evaluable": _quantity(population.n_evaluable),
+        "arm": population.arm,
         "doses_mg_per_day": text.doses_mg_per_day(population),
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,
