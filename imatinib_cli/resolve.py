@@ -88,6 +88,7 @@ def _merge(group: list[Findings]) -> Study:
     metadata = _merge_metadata([item.document.metadata for item in group], warnings)
     design = _merge_design([item.design for item in group], warnings)
     populations = _merge_populations(group, warnings)
+    populations = _zeros_to_arms(populations)
     populations = [_derive(population, design.n_enrolled, warnings) for population in populations]
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
@@ -162,7 +163,7 @@ def _merge_design(items: list[Design], warnings: list[Warning]) -> Design:
 
 
 def _population_key(population: Population) -> str:
-    return population.tumor_type or population.label.lower()
+    return f"{population.tumor_type or population.label.lower()}|{(population.arm or '').lower()}"
 
 
 def _merge_populations(group: list[Findings], warnings: list[Warning]) -> list[Population]:
@@ -219,6 +220,36 @@ def _merge_population(old: Population, new: Population, warnings: list[Warning])
 
 
 # -- derivation -------------------------------------------------------------------------------
+
+
+def _zeros_to_arms(populations: list[Population]) -> list[Population]:
+    """'No patient had a complete response' said of a whole study holds for each of its arms."""
+    result = []
+    for population in populations:
+        if population.arm is not None:
+            base = next(
+                (p for p in populations if p.arm is None and p.tumor_type == population.tumor_type), None
+            )
+            known = {r.category for r in population.responses}
+            zeros = [
+                ResponseCount(
+                    r.category,
+                    Quantity(0.0, r.count.evidence, True, "none in the whole study"),
+                    None,
+                    r.as_written,
+                    r.evidence,
+                    derived=True,
+                )
+                for r in (base.responses if base else ())
+                if r.category not in known
+                and r.count is not None
+                and r.count.value == 0
+                and not r.count.derived
+            ]
+            if zeros:
+                population = replace(population, responses=population.responses + tuple(zeros))
+        result.append(population)
+    return result
 
 
 def _num(value: float) -> str:

@@ -62,7 +62,15 @@ def analyze(studies: Sequence[Study], *, by: str = "tumor-type") -> Comparison:
             )
             excluded.append((study.id, reason))
             continue
+        split = {
+            p.tumor_type
+            for p in study.populations
+            if p.arm and _countable(p) and not isinstance(_countable(p), str)
+        }
         for population in study.populations:
+            if population.arm is None and population.tumor_type in split and population.responses:
+                excluded.append((f"{study.id} / {population.label}", "pooled result; its arms are counted"))
+                continue
             counted = _countable(population)
             if isinstance(counted, str):
                 excluded.append((f"{study.id} / {population.label}", counted))

@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 
 from imatinib_cli.extract import cues
+from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
@@ -20,7 +21,7 @@ from imatinib_cli.extract.populations import (
     find_populations,
     refers_back,
 )
-from imatinib_cli.extract.response import ResponseHit, carry_over, find_responses
+from imatinib_cli.extract.response import ResponseHit, carry_many, carry_over, find_responses
 from imatinib_cli.extract.toxicity import find_adverse_events
 from imatinib_cli.models import (
     AdverseEvent,
@@ -47,16 +48,24 @@ def extract(document: Document) -> Findings:
     adverse_events: list[AdverseEvent] = []
     outcomes: list[Outcome] = []
     previous: str | None = None
+    arms = arm_design(context, drafts)
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
         _read_doses(context, info, by_key, study_doses)
-        if info.reports_results and info.numbers:
+        if not info.reports_results:
+            continue
+        arm_mentions = find_arms(context, info) if arms else []
+        if arms and info.numbers:
+            arms.read_sizes(context, info, arm_mentions, by_key, drafts)
+        if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
-        if info.reports_results:
-            adverse_events.extend(find_adverse_events(context, info))
-            touched = _read_responses(context, info, by_key, target, drafts, warnings)
-            outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
-            previous = touched or target
+        adverse_events.extend(find_adverse_events(context, info))
+        anchors = _anchors(info, by_key, arms, arm_mentions)
+        touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms)
+        outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
+        previous = touched or target
+    if arms:
+        arms.assign_doses(by_key, study_doses)
     for draft in drafts:
         if not draft.doses:
             draft.doses = list(study_doses)
@@ -73,6 +82,21 @@ def extract(document: Document) -> Findings:
     )
 
 
+def _anchors(
+    info: SentenceInfo, by_key: dict[str, PopulationDraft], arms: ArmDesign | None, mentions: list[ArmMention]
+) -> list[tuple[int, int, str]]:
+    """Where a sentence names a population: a tumor type, or (in a randomized document) an arm."""
+    codes = set(by_key) | {m.code for m in info.tumors}
+    anchors = [
+        (m.evidence.start, m.evidence.end, m.code)
+        for m in info.tumors
+        if m.code in codes and not (arms and m.code == arms.base.key)
+    ]
+    if arms:
+        anchors += [(m.start, m.end, arms.key_of(m.keys[0])) for m in mentions if len(m.keys) == 1]
+    return sorted(anchors)
+
+
 def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None:
     return by_key[key].label if key in by_key else None
 
@@ -83,8 +107,9 @@ def _sentence_target(
     """The population a sentence speaks of when it names none itself."""
     if refers_back(context, info) and previous:
         return previous
-    if len(by_key) == 1:
-        return next(iter(by_key))
+    whole = [key for key, draft in by_key.items() if draft.arm is None]
+    if len(whole) == 1:
+        return whole[0]  # the study population (its arms are named where they are meant)
     return None
 
 
@@ -152,16 +177,21 @@ def _read_responses(
     target: str | None,
     drafts: list[PopulationDraft],
     warnings: list[Warning],
+    anchors: list[tuple[int, int, str]],
+    arms: ArmDesign | None,
 ) -> str | None:
     """Read response hits clause by clause; return the population the sentence spoke of last."""
-    codes = set(by_key) | {m.code for m in info.tumors}
     leading: ResponseHit | None = None
-    touched: str | None = next((m.code for m in info.tumors if m.code in by_key), None)
+    previous_hits: list[ResponseHit] = []
+    touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
-    for start, end, code in clauses(context, info, codes):
+    for start, end, code in clauses(context, anchors, info.start, info.end):
         hits, items, claimed = find_responses(context, info, start, end)
-        if leading and not any(hit.category == leading.category for hit in hits):
+        if not hits and len(previous_hits) >= 2:
+            # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)"
+            hits = carry_many(context, info, (start, end), previous_hits, items, claimed)
+        elif leading and not any(hit.category == leading.category for hit in hits):
             carried = carry_over(context, info, (start, end), leading, items, claimed)
             if carried:
                 hits.append(carried)
@@ -169,10 +199,13 @@ def _read_responses(
             if code in by_key:
                 touched = code
             continue
+        previous_hits = hits
         leading = next((hit for hit in hits if hit.leads), leading)
         key = code or target
         if key is None:
             key = ALL_PATIENTS
+        if arms and key.startswith(arms.base.key + "|"):
+            arms.draft(key.split("|", 1)[1], by_key, drafts)
         if key not in by_key:
             mention = next((m for m in info.tumors if m.code == key), None)
             label = mention.as_written if mention else "all patients"
@@ -217,7 +250,9 @@ def _same(left: Quantity | None, right: Quantity | None) -> bool:
 
 
 def _worth_keeping(draft: PopulationDraft, drafts: list[PopulationDraft]) -> bool:
-    """An 'all patients' catch-all with nothing in it is noise when named populations exist."""
+    """An 'all patients' catch-all, or an arm, with nothing in it is noise."""
+    if draft.arm is not None:
+        return bool(draft.responses or draft.n)
     return not (draft.key == ALL_PATIENTS and not draft.responses and len(drafts) > 1)
 
 
@@ -240,6 +275,7 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         evidence=draft.evidence,
         n_share=draft.n_percent,
         n_evaluable=draft.n_evaluable,
+        arm=draft.arm,
     )
 
 

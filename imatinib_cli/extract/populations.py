@@ -37,6 +37,7 @@ class PopulationDraft:
     n: Quantity | None = None
     n_percent: Quantity | None = None
     n_evaluable: Quantity | None = None
+    arm: str | None = None
     responses: dict[str, ResponseCount] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
     adverse_events: list[AdverseEvent] = field(default_factory=list)
@@ -137,20 +138,20 @@ def dominant_tumor(context: Context) -> TumorMention | None:
     return (qualified or candidates or [first[best]])[0]
 
 
-def clauses(context: Context, info: SentenceInfo, codes: set[str]) -> list[tuple[int, int, str | None]]:
-    """Split a sentence into clauses, one per population named; each with that population's key."""
-    mentions = [m for m in info.tumors if m.code in codes] if codes else []
-    if len(mentions) <= 1 or len({m.code for m in mentions}) == 1:
-        return [(info.start, info.end, mentions[0].code if mentions else None)]
+def clauses(
+    context: Context, anchors: list[tuple[int, int, str]], start: int, end: int
+) -> list[tuple[int, int, str | None]]:
+    """Split text[start:end] into clauses, one per population named (anchors: span and key)."""
+    if len(anchors) <= 1 or len({key for _, _, key in anchors}) == 1:
+        return [(start, end, anchors[0][2] if anchors else None)]
     pieces: list[tuple[int, int, str | None]] = []
-    start = info.start
-    for left, right in zip(mentions, mentions[1:], strict=False):
-        boundary = _last_break(context.text, left.evidence.end, right.evidence.start)
+    for left, right in zip(anchors, anchors[1:], strict=False):
+        boundary = _last_break(context.text, left[1], right[0])
         if boundary is None:
             continue
-        pieces.append((start, boundary[0], left.code))
+        pieces.append((start, boundary[0], left[2]))
         start = boundary[1]
-    pieces.append((start, info.end, mentions[-1].code))
+    pieces.append((start, end, anchors[-1][2]))
     return pieces
 
 

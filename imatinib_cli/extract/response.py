@@ -232,6 +232,50 @@ def _measure_words() -> frozenset[str]:
     return frozenset(words | {"mg", "g", "ml", "kg", "mm", "cm", "years-old"})
 
 
+def carry_many(
+    context: Context,
+    info: SentenceInfo,
+    span: tuple[int, int],
+    previous: list[ResponseHit],
+    items: list[Item],
+    claimed: set[int],
+) -> list[ResponseHit]:
+    """A clause of bare numbers parallel to the clause before takes its categories in order."""
+    people = cues.words("cues", "people")
+    if not items:
+        items = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
+    groups = []
+    index = 0
+    while index < len(items):
+        if is_number(items[index]) and index not in claimed:
+            group = group_at(items, index, people)
+            if group.first == index:
+                groups.append(group)
+                index = group.last + 1
+                continue
+        index += 1
+    if len(groups) != len(previous):
+        return []
+    hits = []
+    for hit, group in zip(previous, groups, strict=True):
+        if (hit.percent is not None) != (group.percent is not None):
+            return []
+        claimed.update(range(group.first, group.last + 1))
+        hits.append(
+            ResponseHit(
+                hit.category,
+                group.count,
+                group.percent,
+                group.total,
+                False,
+                hit.as_written,
+                group.start,
+                group.end,
+            )
+        )
+    return hits
+
+
 def _claim(group: Group, claimed: set[int]) -> bool:
     indexes = set(range(group.first, group.last + 1))
     if indexes & claimed or (group.count is None and group.percent is None):

@@ -1,0 +1,197 @@
+"""Randomized arms and named groups ('the once-daily group', 'arm B', 'groups A and B').
+
+Arms matter because a randomized trial often reports results per arm; each arm then becomes a
+population of its own, with its own N and dose, instead of one pooled population.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from imatinib_cli import vocab
+from imatinib_cli.extract import cues
+from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.numbers import Num
+from imatinib_cli.extract.populations import PopulationDraft
+from imatinib_cli.models import Dose, Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class ArmMention:
+    keys: tuple[str, ...]  # one key, or several for "groups A and B"
+    label: str
+    start: int
+    end: int
+
+
+@vocab.cached
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = vocab.load("cues")["arms"]
+    nouns = "|".join(map(re.escape, data["nouns"]))
+    labels = "|".join(
+        sorted(
+            (
+                re.escape(str(label)).replace(r"\ ", r"[\s-]?").replace(r"\-", r"[\s-]?")
+                for label in data["labels"]
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    letter = r"(?:[A-Z]|[1-9]|I{1,3}V?)"
+    lettered = re.compile(
+        rf"\b(?P<noun>{nouns})s?\s+(?P<first>{letter})\b"
+        rf"(?P<more>(?:\s*,\s*{letter}\b)*\s*,?\s*(?:and|or|vs\.?|versus)\s+{letter}\b)?"
+    )
+    named = re.compile(rf"\b(?P<label>{labels})\s+(?P<noun>{nouns})s?\b", re.I)
+    return lettered, named
+
+
+def _key(label: str) -> str:
+    return re.sub(r"[\s\-]+", " ", label.lower()).strip()
+
+
+def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
+    lettered, named = _patterns()
+    text = context.text
+    found: list[ArmMention] = []
+    for match in lettered.finditer(text, info.start, info.end):
+        noun = match.group("noun").lower()
+        more = match.group("more") or ""
+        letters = [match.group("first"), *re.findall(r"\b(?:[A-Z]|[1-9]|I{1,3}V?)\b", more)]
+        keys = tuple(f"{noun} {letter}" for letter in letters)
+        found.append(ArmMention(keys, " ".join(match.group(0).split()), match.start(), match.end()))
+    for match in named.finditer(text, info.start, info.end):
+        if any(m.start <= match.start() < m.end for m in found):
+            continue
+        key = f"{_key(match.group('label'))} {match.group('noun').lower()}"
+        found.append(ArmMention((key,), " ".join(match.group(0).split()), match.start(), match.end()))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def arm_keys(context: Context) -> list[str]:
+    """Distinct arms a document names in its result-bearing sentences, in order of first mention."""
+    keys: dict[str, None] = {}
+    for info in context.sentences:
+        if info.reports_results:
+            for mention in find_arms(context, info):
+                keys.update(dict.fromkeys(mention.keys))
+    return list(keys)
+
+
+_SIZE_BEFORE = re.compile(
+    r"(?:patients\s+)?(?:were\s+)?(?:(?:randomi[sz]ed|assigned|allocated)\s+)?(?:to|in|into)\s+(?:the\s+)?$",
+    re.I,
+)
+_SIZE_AFTER = re.compile(r"\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\)", re.I)
+
+
+@dataclass(slots=True)
+class ArmDesign:
+    """The arms of a one-population document and the population they split."""
+
+    base: PopulationDraft
+    keys: list[str]
+    labels: dict[str, str]
+
+    def key_of(self, arm: str) -> str:
+        return f"{self.base.key}|{arm}"
+
+    def draft(
+        self, arm: str, by_key: dict[str, PopulationDraft], drafts: list[PopulationDraft]
+    ) -> PopulationDraft:
+        key = self.key_of(arm)
+        if key not in by_key:
+            label = self.labels.get(arm, arm)
+            draft = PopulationDraft(key, f"{self.base.label}, {label}", self.base.mention, arm=label)
+            draft.evidence = self.base.evidence
+            by_key[key] = draft
+            drafts.append(draft)
+        return by_key[key]
+
+    def read_sizes(
+        self,
+        context: Context,
+        info: SentenceInfo,
+        mentions: list[ArmMention],
+        by_key: dict[str, PopulationDraft],
+        drafts: list[PopulationDraft],
+    ) -> None:
+        """'473 to each group', '30 in group A', 'group B (n = 22)'."""
+        text = context.text
+        each = vocab.load("cues")["arms"]["each"]
+        lowered = info.lower
+        for phrase in each:
+            position = lowered.find(str(phrase))
+            if position < 0:
+                continue
+            absolute = info.start + position
+            number = _number_before(context, info, absolute)
+            if number is not None:
+                for arm in self.keys:
+                    draft = self.draft(arm, by_key, drafts)
+                    draft.n = draft.n or Quantity(
+                        number.value, info.cite(number.start, absolute + len(phrase))
+                    )
+        for mention in mentions:
+            if len(mention.keys) != 1:
+                continue
+            number = _number_before(context, info, mention.start)
+            after = _SIZE_AFTER.match(text, mention.end, info.end)
+            draft = self.draft(mention.keys[0], by_key, drafts)
+            if number is not None and draft.n is None:
+                draft.n = Quantity(number.value, info.cite(number.start, mention.end))
+            elif after and draft.n is None:
+                draft.n = Quantity(float(after.group("n")), info.cite(mention.start, after.end()))
+
+    def assign_doses(self, by_key: dict[str, PopulationDraft], study_doses: list[Dose]) -> None:
+        """An arm named after a dose ('800 mg arm') or a schedule ('twice-daily group') gets that
+        dose from the study's doses; with one study dose, every arm has it; otherwise none."""
+        schedules = cues.matcher("schedules", "schedules", key_field="key")
+        distinct = {d.mg_per_day for d in study_doses}
+        for arm in self.keys:
+            draft = by_key.get(self.key_of(arm))
+            if draft is None or draft.doses:
+                continue
+            label = self.labels.get(arm, arm)
+            amount = re.search(r"(\d+)\s*-?\s*mg", label)
+            chosen: list[Dose] = []
+            if amount:
+                chosen = [d for d in study_doses if d.mg_per_day == float(amount.group(1))]
+            else:
+                hits = schedules.find(label)
+                if hits:
+                    chosen = [d for d in study_doses if d.schedule == hits[0].key]
+            if not chosen and len(distinct) == 1:
+                chosen = list(study_doses)
+            draft.doses = chosen
+
+
+def _number_before(context: Context, info: SentenceInfo, position: int) -> Num | None:
+    gap = _SIZE_BEFORE.search(context.text[max(info.start, position - 60) : position])
+    if gap is None:
+        return None
+    gap_start = position - len(gap.group(0))
+    for number in info.numbers:
+        if number.is_int and number.end <= gap_start and context.text[number.end : gap_start].strip() == "":
+            return number
+    return None
+
+
+def arm_design(context: Context, drafts: list[PopulationDraft]) -> ArmDesign | None:
+    """Arms apply when a document about one population names two or more of them."""
+    if len(drafts) != 1:
+        return None
+    labels: dict[str, str] = {}
+    for info in context.sentences:
+        if info.reports_results:
+            for mention in find_arms(context, info):
+                if len(mention.keys) == 1:
+                    labels.setdefault(mention.keys[0], re.sub(r"^the\s+", "", mention.label, flags=re.I))
+                else:
+                    for key in mention.keys:
+                        labels.setdefault(key, key)
+    if len(labels) < 2:
+        return None
+    return ArmDesign(drafts[0], list(labels), labels)

@@ -1,0 +1,44 @@
+from extract_helpers import findings, response
+
+from imatinib_cli.analyze import analyze
+from imatinib_cli.resolve import resolve
+
+RANDOMIZED = (
+    "In this randomised phase III trial, 600 patients with advanced GIST were randomly assigned to "
+    "imatinib 400 mg once daily or 400 mg twice daily, 300 to each group. In the once-daily group, "
+    "partial response was seen in 120 patients (40%) and stable disease in 90 (30%); in the "
+    "twice-daily group the corresponding figures were 135 (45%) and 84 (28%). No patient had a "
+    "complete response."
+)
+
+
+def test_each_arm_is_a_population_with_its_dose_and_size() -> None:
+    result = findings(RANDOMIZED)
+    arms = {p.arm: p for p in result.populations if p.arm}
+    assert set(arms) == {"once-daily group", "twice-daily group"}
+    once, twice = arms["once-daily group"], arms["twice-daily group"]
+    assert [d.mg_per_day for d in once.doses] == [400] and [d.mg_per_day for d in twice.doses] == [800]
+    assert once.n.value == 300 and twice.n.value == 300
+    assert response(once, "pr") == (120, 40) and response(once, "sd") == (90, 30)
+    assert response(twice, "pr") == (135, 45) and response(twice, "sd") == (84, 28)
+    assert all(p.tumor_type == "GIST" for p in result.populations)
+
+
+def test_compare_counts_arms_not_the_pooled_population() -> None:
+    (study,) = resolve([findings(RANDOMIZED)])
+    comparison = analyze([study])
+    rows = {r.doses_mg_per_day: (r.responders, r.n) for r in comparison.rows if r.kind == "row"}
+    assert rows == {(400.0,): (120, 300), (800.0,): (135, 300)}
+
+
+def test_lettered_groups_and_sizes() -> None:
+    text = (
+        "Sixty patients with dermatofibrosarcoma protuberans were treated; 30 in group A and 30 in group B. "
+        "In group A, 12 patients (40%) had a partial response, whereas in group B, 9 patients (30%) had a "
+        "partial response."
+    )
+    arms = {p.arm: p for p in findings(text).populations if p.arm}
+    assert {key: (p.n.value, response(p, "pr")) for key, p in arms.items()} == {
+        "group A": (30, (12, 40)),
+        "group B": (30, (9, 30)),
+    }
