@@ -105,3 +105,47 @@ def test_evaluable_patients_are_the_denominator() -> None:
     assert population.n.value == 56 and population.n_evaluable.value == 50
     assert not study.warnings
     assert response(population, "sd") == (35, 70)
+
+
+BASKET = (
+    "Sixty patients were treated: angiosarcoma (n = 16), leiomyosarcoma (n = 28), liposarcoma (n = 12) "
+    "and synovial sarcoma (n = 4). "
+)
+
+
+def test_respectively_follows_the_order_populations_were_introduced() -> None:
+    result = findings(BASKET + "Stable disease was seen in 5, 9, 4 and 3 patients, respectively.")
+    sd = {p.tumor_type: response(p, "sd")[0] for p in result.populations}
+    assert sd == {"ANGS": 5, "LMS": 9, "LIPO": 4, "SYNS": 3}
+
+
+def test_a_negation_covers_every_population_named_together() -> None:
+    result = findings(
+        BASKET + "Partial responses were observed in one angiosarcoma patient and two leiomyosarcoma "
+        "patients, with no responses in liposarcoma or synovial sarcoma."
+    )
+    by_type = {p.tumor_type: p for p in result.populations}
+    assert response(by_type["ANGS"], "pr")[0] == 1 and response(by_type["LMS"], "pr")[0] == 2
+    assert response(by_type["LIPO"], "orr")[0] == 0 and response(by_type["SYNS"], "orr")[0] == 0
+
+
+def test_any_other_stratum_means_every_population_not_named() -> None:
+    result = findings(
+        BASKET + "One partial response was observed in a patient with angiosarcoma (1 of 16); no objective "
+        "responses were seen in any other stratum."
+    )
+    by_type = {p.tumor_type: p for p in result.populations}
+    assert by_type["ANGS"].response("orr") is None and response(by_type["ANGS"], "pr")[0] == 1
+    assert {code: response(p, "orr")[0] for code, p in by_type.items() if code != "ANGS"} == {
+        "LMS": 0,
+        "LIPO": 0,
+        "SYNS": 0,
+    }
+
+
+def test_a_plan_is_not_a_result() -> None:
+    population = only_population(
+        "METHODS: Patients with melanoma without a response could escalate to 800 mg daily.\n"
+        "RESULTS: Twenty-five patients were treated. The overall response rate was 16% (4 of 25)."
+    )
+    assert response(population, "orr") == (4, 16)

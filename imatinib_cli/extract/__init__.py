@@ -20,8 +20,15 @@ from imatinib_cli.extract.populations import (
     clauses,
     find_populations,
     refers_back,
+    split_semicolons,
 )
-from imatinib_cli.extract.response import ResponseHit, carry_many, carry_over, find_responses
+from imatinib_cli.extract.response import (
+    ResponseHit,
+    carry_many,
+    carry_over,
+    find_responses,
+    respectively_lists,
+)
 from imatinib_cli.extract.toxicity import find_adverse_events
 from imatinib_cli.models import (
     AdverseEvent,
@@ -59,8 +66,11 @@ def extract(document: Document) -> Findings:
             arms.read_sizes(context, info, arm_mentions, by_key, drafts)
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
-        adverse_events.extend(find_adverse_events(context, info))
         anchors = _anchors(info, by_key, arms, arm_mentions)
+        if not info.states_results:
+            previous = next((key for _, _, key in anchors if key in by_key), None) or target
+            continue
+        adverse_events.extend(find_adverse_events(context, info))
         touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
@@ -186,7 +196,19 @@ def _read_responses(
     touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
-    for start, end, code in clauses(context, anchors, info.start, info.end):
+    if "respectively" in info.lower and _read_respectively(
+        context, info, by_key, drafts, anchors, arms, warnings
+    ):
+        return touched
+    pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
+    named_here = {key for _, _, key in anchors}
+    for start, end, keys in pieces:
+        if not keys and _names_the_others(context, start, end):
+            # "no objective responses were seen in any other stratum": every population not named.
+            keys = tuple(
+                d.key for d in drafts if d.arm is None and d.key not in named_here and d.key != ALL_PATIENTS
+            )
+        code = keys[-1] if keys else None
         hits, items, claimed = find_responses(context, info, start, end)
         if not hits and len(previous_hits) >= 2:
             # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)"
@@ -214,7 +236,51 @@ def _read_responses(
         touched = key
         for hit in hits:
             _record(by_key[key], hit, info, warnings)
+            if hit.negated:
+                # "no responses in liposarcoma or undifferentiated pleomorphic sarcoma": every one named.
+                for other in keys[:-1]:
+                    if other in by_key:
+                        _record(by_key[other], hit, info, warnings)
     return touched
+
+
+def _names_the_others(context: Context, start: int, end: int) -> bool:
+    return bool(cues.matcher("responses", "the_others").find(context.text, start, end))
+
+
+def _read_respectively(
+    context: Context,
+    info: SentenceInfo,
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    anchors: list[tuple[int, int, str]],
+    arms: ArmDesign | None,
+    warnings: list[Warning],
+) -> bool:
+    """'... in 7% and 4.5% of patients in groups A and B, respectively': one value per population,
+    in the order the sentence names them, or the order the document introduced them."""
+    targets = list(dict.fromkeys(key for _, _, key in anchors))
+    if arms:
+        for mention in find_arms(context, info):
+            if len(mention.keys) > 1:
+                targets = [arms.key_of(key) for key in mention.keys]
+    if len(targets) < 2:
+        targets = [d.key for d in drafts if d.arm is None and d.key != ALL_PATIENTS]
+    read = False
+    for category, as_written, groups in respectively_lists(context, info):
+        if len(groups) != len(targets):
+            continue
+        for key, group in zip(targets, groups, strict=True):
+            if arms and key.startswith(arms.base.key + "|"):
+                arms.draft(key.split("|", 1)[1], by_key, drafts)
+            if key not in by_key:
+                continue
+            hit = ResponseHit(
+                category, group.count, group.percent, group.total, False, as_written, group.start, group.end
+            )
+            _record(by_key[key], hit, info, warnings)
+            read = True
+    return read
 
 
 def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnings: list[Warning]) -> None:

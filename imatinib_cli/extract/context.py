@@ -53,6 +53,13 @@ class SentenceInfo:
     def reports_results(self) -> bool:
         return self.kind != "title" and self.label not in DEFINITION_LABELS
 
+    @property
+    def states_results(self) -> bool:
+        """False in sections that describe the plan ('METHODS:'): no response or toxicity is read there."""
+        if not self.reports_results:
+            return False
+        return not self.label or self.label.lower().rstrip(":") not in cues_non_result_labels()
+
 
 @dataclass(slots=True)
 class Context:
@@ -65,6 +72,11 @@ class Context:
 
     def evidence(self, info: SentenceInfo) -> Evidence:
         return info.evidence
+
+
+@vocab.cached
+def cues_non_result_labels() -> frozenset[str]:
+    return frozenset(str(label).lower() for label in vocab.load("cues")["non_result_labels"])
 
 
 def readable_sections(document: Document) -> list[Section]:

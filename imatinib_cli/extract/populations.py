@@ -140,19 +140,48 @@ def dominant_tumor(context: Context) -> TumorMention | None:
 
 def clauses(
     context: Context, anchors: list[tuple[int, int, str]], start: int, end: int
-) -> list[tuple[int, int, str | None]]:
-    """Split text[start:end] into clauses, one per population named (anchors: span and key)."""
-    if len(anchors) <= 1 or len({key for _, _, key in anchors}) == 1:
-        return [(start, end, anchors[0][2] if anchors else None)]
-    pieces: list[tuple[int, int, str | None]] = []
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Split text[start:end] into clauses at the breaks between populations named (anchors: span
+    and key). A clause keeps every key it names: 'in liposarcoma or pleomorphic sarcoma'."""
+    if not anchors:
+        return [(start, end, ())]
+    if len({key for _, _, key in anchors}) == 1:
+        return [(start, end, (anchors[0][2],))]
+    pieces: list[tuple[int, int, tuple[str, ...]]] = []
+    keys: list[str] = [anchors[0][2]]
     for left, right in zip(anchors, anchors[1:], strict=False):
         boundary = _last_break(context.text, left[1], right[0])
         if boundary is None:
+            keys.append(right[2])
             continue
-        pieces.append((start, boundary[0], left[2]))
+        pieces.append((start, boundary[0], tuple(dict.fromkeys(keys))))
         start = boundary[1]
-    pieces.append((start, end, anchors[-1][2]))
+        keys = [right[2]]
+    pieces.append((start, end, tuple(dict.fromkeys(keys))))
     return pieces
+
+
+def split_semicolons(
+    context: Context, pieces: list[tuple[int, int, tuple[str, ...]]], anchors: list[tuple[int, int, str]]
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """A ';' outside brackets always ends a clause; each part keeps only the keys named in it."""
+    result: list[tuple[int, int, tuple[str, ...]]] = []
+    for start, end, keys in pieces:
+        cuts = [start]
+        depth = 0
+        for position in range(start, end):
+            char = context.text[position]
+            depth += (char in "([") - (char in ")]")
+            if char == ";" and depth <= 0:
+                cuts.append(position + 1)
+        cuts.append(end)
+        if len(cuts) == 2:
+            result.append((start, end, keys))
+            continue
+        for left, right in zip(cuts, cuts[1:], strict=False):
+            named = tuple(dict.fromkeys(key for a, b, key in anchors if left <= a and b <= right))
+            result.append((left, right, named))
+    return result
 
 
 def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -232,6 +232,51 @@ def _measure_words() -> frozenset[str]:
     return frozenset(words | {"mg", "g", "ml", "kg", "mm", "cm", "years-old"})
 
 
+def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, list[Group]]]:
+    """'partial responses in 7% and 4.5% ... respectively': each category with its list of numbers."""
+    people = cues.words("cues", "people")
+    spans = [item for item in category_items(context, info.start, info.end) if item.kind == "cue"]
+    items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
+    measures = _measure_words()
+    found: list[tuple[str, str, list[Group]]] = []
+    used: set[int] = set()
+    for index, item in enumerate(items):
+        if item.kind != "cue" or not isinstance(item.payload, tuple) or item.payload[1]:
+            continue
+        groups: list[Group] = []
+        probe = index + 1
+        while probe < len(items) and probe - index < 14:
+            current = items[probe]
+            if current.kind == "cue":
+                break
+            if is_number(current) and probe not in used:
+                follows = probe + 1 < len(items) and items[probe + 1].text in measures
+                if follows:
+                    probe += 1
+                    continue
+                group = group_at(items, probe, people)
+                if group.first != probe:
+                    probe += 1
+                    continue
+                groups.append(group)
+                probe = group.last + 1
+                if probe < len(items) and items[probe].text in (",", "and", "or", "vs", "versus"):
+                    probe += 1
+                    if probe < len(items) and items[probe].text in ("and", "or"):
+                        probe += 1
+                    continue
+                if len(groups) >= 2:
+                    break
+                groups = []
+                continue
+            probe += 1
+        if len(groups) >= 2:
+            for group in groups:
+                used.update(range(group.first, group.last + 1))
+            found.append((item.payload[0], item.text, groups))
+    return found
+
+
 def carry_many(
     context: Context,
     info: SentenceInfo,
