@@ -29,8 +29,22 @@ __all__ = ["resolve"]
 
 
 def resolve(findings: Sequence[Findings]) -> list[Study]:
-    groups = _group(findings)
+    groups = _group([item for item in findings if not _empty(item)])
     return [_merge(group) for group in groups]
+
+
+def _empty(item: Findings) -> bool:
+    """A document that names no trial and states no fact makes no study (it is still listed)."""
+    metadata = item.document.metadata
+    if metadata.title or metadata.doi or metadata.pmid or metadata.nct_id:
+        return False
+    facts = (
+        item.adverse_events,
+        item.outcomes,
+        [p for p in item.populations if p.tumor_type or p.n or p.responses],
+        [d for d in (item.design.phase, item.design.n_enrolled) if d],
+    )
+    return not any(facts)
 
 
 # -- grouping ---------------------------------------------------------------------------------

@@ -1,0 +1,72 @@
+from imatinib_cli.extract import extract
+from imatinib_cli.models import Document, Metadata
+from imatinib_cli.resolve import resolve
+
+
+def doc(path: str, text: str, **metadata: object) -> Document:
+    return Document(path=path, sha256="0" * 64, format="text", text=text, metadata=Metadata(**metadata))
+
+
+def test_documents_with_one_doi_are_one_study_and_conflicts_are_kept_as_warnings() -> None:
+    first = doc(
+        "a.txt",
+        "Forty patients with GIST were treated. Ten patients (25%) had a partial response.",
+        doi="10.1/X.1",
+        title="Imatinib in advanced GIST: a phase II study",
+    )
+    second = doc(
+        "b.txt",
+        "Forty patients with GIST were treated. Twelve patients had a partial response.",
+        doi="10.1/x.1",
+    )
+    (study,) = resolve([extract(first), extract(second)])
+    assert study.sources == ("a.txt", "b.txt")
+    (population,) = study.populations
+    assert population.response("pr").count.value == 10
+    assert any("PR count stated as 10 and 12" in w.message for w in study.warnings)
+    assert {e.document for w in study.warnings for e in w.evidence} == {"a.txt", "b.txt"}
+
+
+def test_documents_join_on_normalized_title() -> None:
+    one = doc(
+        "a.txt", "Thirty patients with GIST were enrolled.", title="Imatinib for GIST: A Phase II Trial."
+    )
+    two = doc("b.txt", "Five patients had a partial response.", title="imatinib for gist - a phase ii trial")
+    assert len(resolve([extract(one), extract(two)])) == 1
+
+
+def test_derived_values_are_marked_with_how_they_were_derived() -> None:
+    (study,) = resolve(
+        [
+            extract(
+                doc(
+                    "a.txt",
+                    "A total of 20 patients with GIST were treated. "
+                    "The response rates were 10% complete response and 40% partial response.",
+                )
+            )
+        ]
+    )
+    (population,) = study.populations
+    cr, pr, orr = (population.response(c) for c in ("cr", "pr", "orr"))
+    assert (cr.count.value, cr.count.derived, cr.count.derivation) == (2, True, "10% of 20")
+    assert (pr.count.value, orr.count.value, orr.percent.value) == (8, 10, 50)
+    assert orr.derived and orr.count.derivation == "CR 2 + PR 8"
+
+
+def test_stated_count_and_percent_that_disagree_are_flagged() -> None:
+    (study,) = resolve(
+        [
+            extract(
+                doc(
+                    "a.txt",
+                    "Forty patients with GIST were enrolled. Ten patients (40%) had a partial response.",
+                )
+            )
+        ]
+    )
+    assert any("10/40 is 25.0%, but 40% is stated" in w.message for w in study.warnings)
+
+
+def test_a_document_without_any_fact_makes_no_study() -> None:
+    assert resolve([extract(doc("notes.txt", "Shopping list: milk, eggs."))]) == []
