@@ -257,10 +257,63 @@ class ComparisonRow:
     responders: int
     kind: str = "row"  # "row", "subtotal" or "total"
     pooled_arms: bool = False
+    # What the row is, for the study view ("PMID:12181401 / advanced GIST") and plots.
+    label: str = ""
+    # Confidence interval of responders / n, in percent (method and level on the Comparison).
+    ci_low: float | None = None
+    ci_high: float | None = None
+    # Evidence for the responders and N of a single-population row.
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def orr_percent(self) -> float | None:
         return round(100.0 * self.responders / self.n, 1) if self.n else None
+
+
+@dataclass(frozen=True, slots=True)
+class PooledEstimate:
+    """A random-effects pooled response rate over the study populations of one group."""
+
+    group: str  # e.g. "GIST", "non-GIST", "GIST / 400 mg/day"
+    k: int  # study populations pooled
+    events: int
+    n: int
+    estimate: float | None  # percent
+    ci_low: float | None
+    ci_high: float | None
+    tau2: float | None
+    i2: float | None  # percent
+    q: float | None
+    q_df: int
+    q_p: float | None
+    method: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubgroupTest:
+    """Test of difference between pooled groups (Cochran's Q between subgroups)."""
+
+    groups: tuple[str, ...]
+    q_between: float
+    df: int
+    p: float
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToxicityRow:
+    """A CTCAE term in one tumor group at one dose: the highest frequency reported, and by whom."""
+
+    term: str
+    soc: str | None
+    tumor_group: str
+    doses_mg_per_day: tuple[float, ...]
+    max_percent: float | None
+    studies: tuple[str, ...]
+    reports: int
+    grades: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +322,13 @@ class Comparison:
     rows: tuple[ComparisonRow, ...]
     # Studies listed but not counted (no results, no usable denominator), with the reason.
     excluded: tuple[tuple[str, str], ...] = ()
+    pooled: tuple[PooledEstimate, ...] = ()
+    subgroup_test: SubgroupTest | None = None
+    toxicity_rows: tuple[ToxicityRow, ...] = ()
+    ci_method: str = "exact"  # "exact" (Clopper-Pearson) or "wilson"
+    level: float = 0.95
+    transform: str = "logit"  # pooling transform: "logit" or "freeman-tukey"
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
