@@ -19,6 +19,7 @@ def doses(text: str) -> list[float | None]:
         ("Imatinib 300 mg q12h was given.", [600]),
         ("Imatinib 260 mg/m2 daily was given to children.", [None]),
         ("Hemoglobin of at least 8.0 mg/dL was required.", []),
+        ("Imatinib 800 mg/day was given; dose reduction to 600 mg/day was needed in 10 patients.", [800]),
     ],
 )
 def test_doses_normalized_to_mg_per_day(text: str, expected: list) -> None:
@@ -43,3 +44,12 @@ def test_randomized_arms_reported_together_are_pooled() -> None:
     population = findings(text).populations[0]
     assert population.pooled_arms
     assert [d.mg_per_day for d in population.doses] == [400, 800]
+
+
+def test_a_conclusion_about_dose_is_not_a_population_dose() -> None:
+    text = (
+        "A total of 40 patients (36 GIST, 4 other soft tissue sarcomas) were treated. Imatinib was given at "
+        "400 mg once daily or 400 mg twice daily. In GIST, the recommended dose is 400 mg twice daily."
+    )
+    by_code = {p.tumor_type: sorted(d.mg_per_day for d in p.doses) for p in findings(text).populations}
+    assert by_code == {"GIST": [400, 800], "STS": [400, 800]}

@@ -133,7 +133,12 @@ def _read_doses(
                 _add_dose(by_key[mention.code].doses, dose)
             continue
         named = {m.code for m in info.tumors if m.code in by_key}
-        if named and len(by_key) > 1:
+        general = (
+            info.kind == "title"
+            or named == set(by_key)
+            or bool(cues.matcher("schedules", "conclusion_cues").find(context.text, info.start, info.end))
+        )
+        if named and len(by_key) > 1 and not general:
             for code in named:
                 for dose in hit.doses:
                     _add_dose(by_key[code].doses, dose)

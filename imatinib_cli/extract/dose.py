@@ -67,6 +67,10 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         amounts = _amounts_before(text, numbers, unit.start())
         if not amounts:
             continue
+        if cues.matcher("schedules", "modification_cues").find(
+            text, max(info.start, amounts[0].start - 25), amounts[0].start
+        ):
+            continue  # "dose reduction to 600 mg/day": a change, not an assigned dose
         if hits and amounts[0].start <= hits[-1].start:
             hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
         schedule, per_day, end = _schedule(context, info, unit.end())
