@@ -87,30 +87,45 @@ def readable_sections(document: Document) -> list[Section]:
 
 
 def build_context(document: Document) -> Context:
+    """Sentences with their numbers and tumor mentions; each scan runs once per section."""
     context = Context(document)
     text = document.text
     tumors = vocab.tumor_matcher()
     for section in readable_sections(document):
-        for sentence in split_sentences(text, section.start, section.end):
-            numbers = find_numbers(text, sentence.start, sentence.end)
+        sentences = split_sentences(text, section.start, section.end)
+        numbers = find_numbers(text, section.start, section.end)
+        hits = tumors.find(text, section.start, section.end)
+        number_at = hit_at = 0
+        for sentence in sentences:
             evidence = Evidence(document.path, sentence.start, sentence.end, quote(sentence))
-            mentions = [
-                TumorMention(
-                    code=hit.key,
-                    name=str(hit.entry.get("name", hit.key)),
-                    group=str(hit.entry.get("group", "non-GIST")),
-                    as_written=hit.as_written,
-                    evidence=Evidence(document.path, hit.start, hit.end, evidence.quote),
+            while number_at < len(numbers) and numbers[number_at].start < sentence.start:
+                number_at += 1
+            mine = []
+            while number_at < len(numbers) and numbers[number_at].end <= sentence.end:
+                mine.append(numbers[number_at])
+                number_at += 1
+            while hit_at < len(hits) and hits[hit_at].start < sentence.start:
+                hit_at += 1
+            mentions = []
+            while hit_at < len(hits) and hits[hit_at].end <= sentence.end:
+                hit = hits[hit_at]
+                mentions.append(
+                    TumorMention(
+                        code=hit.key,
+                        name=str(hit.entry.get("name", hit.key)),
+                        group=str(hit.entry.get("group", "non-GIST")),
+                        as_written=hit.as_written,
+                        evidence=Evidence(document.path, hit.start, hit.end, evidence.quote),
+                    )
                 )
-                for hit in tumors.find(text, sentence.start, sentence.end)
-            ]
+                hit_at += 1
             context.sentences.append(
                 SentenceInfo(
                     sentence,
                     section.kind,
                     section.label,
-                    numbers,
-                    find_fractions(text, numbers),
+                    mine,
+                    find_fractions(text, mine),
                     mentions,
                     evidence,
                 )
