@@ -21,16 +21,22 @@ from imatinib_cli.models import (
     Evidence,
     Flag,
     Outcome,
+    PooledEstimate,
     Population,
     Quantity,
     Report,
     ResponseCount,
     Study,
+    SubgroupTest,
+    ToxicityRow,
     Warning,
 )
 from imatinib_cli.render import text
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.0"  # summarize --json
+# compare --json: 1.1 added method, row label/ci_low/ci_high/evidence, pooled, subgroup_test,
+# toxicity_rows and notes (additive; every 1.0 key is kept).
+COMPARE_SCHEMA_VERSION = "1.1"
 
 JSONDict = dict[str, Any]
 
@@ -52,13 +58,24 @@ def summary_json(report: Report) -> JSONDict:
 
 
 def comparison_json(comparison: Comparison) -> JSONDict:
-    """The `compare --json` document: grouped rows, subtotals and the studies left out."""
+    """The `compare --json` document: rows with intervals, pooled estimates, the subgroup test,
+    toxicity rows, the studies left out and the notes."""
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": COMPARE_SCHEMA_VERSION,
         "imx_version": __version__,
         "by": comparison.by,
+        "method": {
+            "ci": comparison.ci_method,
+            "level": comparison.level,
+            "transform": comparison.transform,
+            "pooling": text.pooling_method(comparison),
+        },
         "rows": [_comparison_row(row) for row in comparison.rows],
+        "pooled": [_pooled(p) for p in comparison.pooled],
+        "subgroup_test": _subgroup_test(comparison.subgroup_test),
+        "toxicity_rows": [_toxicity_row(row) for row in comparison.toxicity_rows],
         "excluded": [{"study": study, "reason": reason} for study, reason in comparison.excluded],
+        "notes": list(comparison.notes),
     }
 
 
@@ -230,4 +247,53 @@ def _comparison_row(row: ComparisonRow) -> JSONDict:
         "n": row.n,
         "responders": row.responders,
         "orr_percent": row.orr_percent,
+        "label": row.label,
+        "ci_low": row.ci_low,
+        "ci_high": row.ci_high,
+        "evidence": [_evidence(e) for e in row.evidence],
+    }
+
+
+def _pooled(pooled: PooledEstimate) -> JSONDict:
+    return {
+        "group": pooled.group,
+        "k": pooled.k,
+        "events": pooled.events,
+        "n": pooled.n,
+        "estimate": pooled.estimate,
+        "ci_low": pooled.ci_low,
+        "ci_high": pooled.ci_high,
+        "tau2": pooled.tau2,
+        "i2": pooled.i2,
+        "q": pooled.q,
+        "q_df": pooled.q_df,
+        "q_p": pooled.q_p,
+        "method": pooled.method,
+        "note": pooled.note,
+    }
+
+
+def _subgroup_test(test: SubgroupTest | None) -> JSONDict | None:
+    if test is None:
+        return None
+    return {
+        "groups": list(test.groups),
+        "q_between": test.q_between,
+        "df": test.df,
+        "p": test.p,
+        "method": test.method,
+    }
+
+
+def _toxicity_row(row: ToxicityRow) -> JSONDict:
+    return {
+        "term": row.term,
+        "soc": row.soc,
+        "tumor_group": row.tumor_group,
+        "doses_mg_per_day": [text.whole(v) for v in row.doses_mg_per_day],
+        "max_percent": None if row.max_percent is None else round(float(row.max_percent), 1),
+        "studies": list(row.studies),
+        "reports": row.reports,
+        "grades": list(row.grades),
+        "evidence": [_evidence(e) for e in row.evidence],
     }

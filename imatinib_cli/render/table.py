@@ -19,16 +19,22 @@ from imatinib_cli.models import (
     Comparison,
     ComparisonRow,
     Evidence,
+    PooledEstimate,
     Population,
     Quantity,
     Report,
     Study,
+    SubgroupTest,
 )
 from imatinib_cli.render import text
 
 # Width used when stdout is a pipe or a file and COLUMNS is unset: wide enough for the
 # population table without wrapping cells, so `imx summarize > out.txt` stays readable.
 PIPE_WIDTH = 140
+
+# The comparison table draws its text forest plot (one bar per row) only on a console at least
+# this wide: on a narrower one the bar would squeeze the tumor and study columns into fragments.
+BAR_MIN_WIDTH = 130
 
 LEGEND = f"{text.DERIVED_MARK} derived from other stated numbers · {text.DASH} not stated"
 
@@ -66,47 +72,177 @@ def print_summary(report: Report, console: Console, *, evidence: bool = False) -
 
 
 def print_comparison(comparison: Comparison, console: Console) -> None:
-    """The grouped table, then the studies left out and why."""
-    table = Table(
-        title=f"Objective response by {comparison.by}",
-        caption="Responders = CR + PR · ORR % = responders / N",
-        title_justify="left",
-        caption_justify="left",
-    )
-    table.add_column("Group", no_wrap=True)
-    table.add_column("Tumor type")
-    table.add_column("Dose mg/day", no_wrap=True)
-    table.add_column("Studies")
-    for header in ("N", "Responders", "ORR %"):
-        table.add_column(header, justify="right", no_wrap=True)
-    rows = comparison.rows
-    for index, row in enumerate(rows):
-        following = rows[index + 1].kind if index + 1 < len(rows) else None
-        table.add_row(
-            *_comparison_cells(row),
-            style="bold" if row.kind != "row" else None,
-            end_section=row.kind != "row" or following not in (None, "row"),
-        )
-    console.print(table)
+    """The comparison table (or the toxicity table), then pooled estimates, the subgroup test,
+    the studies left out and why, and the notes."""
+    if comparison.by == "toxicity":
+        _print_toxicity_rows(comparison, console)
+    else:
+        _print_response_rows(comparison, console)
+        if comparison.pooled:
+            console.print(_pooled_table(comparison))
+        if comparison.subgroup_test is not None:
+            _line(console, _subgroup_line(comparison.subgroup_test))
     if comparison.excluded:
         console.print(Text("Excluded studies", style="bold"))
         for study, reason in comparison.excluded:
             _line(console, f"  {study}: {reason}")
+    if comparison.notes:
+        console.print(Text("Notes", style="bold"))
+        for note in comparison.notes:
+            _line(console, f"  {note}")
 
 
-def _comparison_cells(row: ComparisonRow) -> tuple[str, ...]:
+def _print_response_rows(comparison: Comparison, console: Console) -> None:
+    if not comparison.rows:
+        _line(console, "No study population with a stated N and number of responders.")
+        return
+    by_study = comparison.by == "study"
+    bars = console.width >= BAR_MIN_WIDTH
+    caption = f"Responders = CR + PR · ORR % = responders / N · {text.ci_label(comparison)}"
+    if bars:
+        caption += f" · {text.BAR_POINT} rate {text.BAR_LINE} interval, on 0–100%"
+    table = Table(
+        title=f"Objective response by {comparison.by}",
+        caption=caption,
+        title_justify="left",
+        caption_justify="left",
+    )
+    table.add_column("Group", no_wrap=True)
+    # The tumor name is what a reader scans for: keep it readable when the console is narrow.
+    # Study ids fold rather than end in an ellipsis, so a reader can always look one up.
+    table.add_column("Tumor type", min_width=24)
+    table.add_column("Dose mg/day", no_wrap=True)
+    table.add_column("Study population" if by_study else "Studies", overflow="fold")
+    for header in ("N", "Responders", "ORR %"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column(f"{text.level_percent(comparison.level)} CI", justify="right", no_wrap=True)
+    if bars:
+        table.add_column(text.bar_scale(), no_wrap=True, min_width=text.BAR_WIDTH)
+    rows = comparison.rows
+    for index, row in enumerate(rows):
+        following = rows[index + 1].kind if index + 1 < len(rows) else None
+        cells = _comparison_cells(row, by_study)
+        if bars:
+            cells += (text.text_bar(text.row_estimate(row), row.ci_low, row.ci_high),)
+        table.add_row(
+            *cells,
+            style="bold" if row.kind != "row" else None,
+            end_section=row.kind != "row" or following not in (None, "row"),
+        )
+    console.print(table)
+
+
+def _comparison_cells(row: ComparisonRow, by_study: bool = False) -> tuple[str, ...]:
     # Subtotal and total rows name their kind where a row names its tumor.
     tumor = _tumor(row.tumor_name, row.tumor_type) if row.kind == "row" else row.kind
     orr = row.orr_percent
+    who = row.label if by_study and row.label else ", ".join(row.studies)
     return (
         row.tumor_group if row.kind != "total" else "all",
         tumor,
         text.format_doses(row.doses_mg_per_day, row.pooled_arms),
-        ", ".join(row.studies) or text.DASH,
+        who or text.DASH,
         str(row.n),
         str(row.responders),
         text.DASH if orr is None else f"{orr:.1f}",
+        text.format_interval(row.ci_low, row.ci_high),
     )
+
+
+def _pooled_table(comparison: Comparison) -> Table:
+    method = text.pooling_method(comparison) or "random effects"
+    if comparison.transform.lower() not in method.lower():
+        method = f"{method}, {comparison.transform} transform"
+    table = Table(
+        title="Pooled estimates",
+        caption=f"Method: {method} · rows: {text.ci_label(comparison)}",
+        title_justify="left",
+        caption_justify="left",
+    )
+    table.add_column("Group", no_wrap=True)
+    table.add_column("k", justify="right", no_wrap=True)
+    table.add_column("Events / N", justify="right", no_wrap=True)
+    table.add_column(f"Pooled % ({text.level_percent(comparison.level)} CI)", justify="right", no_wrap=True)
+    table.add_column(text.bar_scale(), no_wrap=True, min_width=text.BAR_WIDTH)
+    table.add_column("tau²", justify="right", no_wrap=True)
+    table.add_column("I² %", justify="right", no_wrap=True)
+    table.add_column("Q (df, p)", no_wrap=True)
+    table.add_column("Note")
+    for pooled in comparison.pooled:
+        table.add_row(
+            pooled.group,
+            str(pooled.k),
+            f"{pooled.events} / {pooled.n}",
+            text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high),
+            text.text_bar(pooled.estimate, pooled.ci_low, pooled.ci_high, mark=text.BAR_DIAMOND),
+            text.format_stat(pooled.tau2, 4),
+            text.format_stat(pooled.i2, 1),
+            _q_cell(pooled),
+            _pooled_note(pooled),
+        )
+    return table
+
+
+def _q_cell(pooled: PooledEstimate) -> str:
+    if pooled.q is None:
+        return text.DASH
+    return f"{pooled.q:.2f} ({pooled.q_df}, {_p_text(pooled.q_p)})"
+
+
+def _p_text(p: float | None) -> str:
+    formatted = text.format_p(p)
+    return f"p {formatted}" if formatted.startswith("<") else f"p = {formatted}"
+
+
+def _pooled_note(pooled: PooledEstimate) -> str:
+    if pooled.note:
+        return pooled.note
+    if pooled.k < 3:
+        return f"k = {pooled.k} < 3: tau², I² and Q are unreliable"
+    return ""
+
+
+def _subgroup_line(test: SubgroupTest) -> str:
+    groups = " vs ".join(test.groups)
+    return (
+        f"Test for subgroup differences ({groups}): Q = {test.q_between:.2f}, df = {test.df}, "
+        f"{_p_text(test.p)} ({test.method})"
+    )
+
+
+def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:
+    if not comparison.toxicity_rows:
+        _line(console, "No adverse event with a CTCAE term was reported.")
+        return
+    table = Table(
+        title="Toxicities by tumor group and dose",
+        caption=(
+            "Highest % = the highest frequency any one study reports · frequencies are not pooled "
+            "where the denominator is unknown"
+        ),
+        title_justify="left",
+        caption_justify="left",
+    )
+    table.add_column("CTCAE term")
+    table.add_column("SOC")
+    table.add_column("Tumor group")
+    table.add_column("Dose mg/day", no_wrap=True)
+    table.add_column("Highest %", justify="right", no_wrap=True)
+    table.add_column("Grades")
+    table.add_column("Studies")
+    table.add_column("Reports", justify="right", no_wrap=True)
+    for row in comparison.toxicity_rows:
+        table.add_row(
+            row.term,
+            row.soc or text.DASH,
+            row.tumor_group,
+            text.format_doses(row.doses_mg_per_day, False),
+            text.DASH if row.max_percent is None else text.format_percent(row.max_percent),
+            ", ".join(row.grades) or text.DASH,
+            ", ".join(row.studies) or text.DASH,
+            str(row.reports),
+        )
+    console.print(table)
 
 
 def _tumor(name: str | None, code: str | None) -> str:

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from imatinib_cli.models import Evidence, Flag, Population, Quantity, ResponseCount, Study
+from imatinib_cli.models import (
+    Comparison,
+    ComparisonRow,
+    Evidence,
+    Flag,
+    Population,
+    Quantity,
+    ResponseCount,
+    Study,
+)
 
 DASH = "–"  # shown where the document states no number
 DERIVED_MARK = "*"  # appended to a number computed from other stated numbers
@@ -172,3 +181,96 @@ def one_line(quote: str) -> str:
 
 def location(evidence: Evidence) -> str:
     return f"{evidence.document}:{evidence.start}-{evidence.end}"
+
+
+# --- comparisons: intervals, methods and the text forest plot -------------------------------------
+
+CI_NAMES = {"exact": "exact (Clopper-Pearson)", "wilson": "Wilson score"}
+BAR_WIDTH = 21  # characters for 0-100 %: one every 5 %
+BAR_POINT = "●"
+BAR_DIAMOND = "◆"
+BAR_LINE = "─"
+
+
+def level_percent(level: float) -> str:
+    """0.95 -> '95%', 0.975 -> '97.5%'."""
+    return format_percent(100 * level) + "%"
+
+
+def ci_label(comparison: Comparison) -> str:
+    """'95% CI exact (Clopper-Pearson)': how the row intervals were computed."""
+    return f"{level_percent(comparison.level)} CI {CI_NAMES.get(comparison.ci_method, comparison.ci_method)}"
+
+
+def pooling_method(comparison: Comparison) -> str | None:
+    """The pooling method(s) the pooled estimates name, in order, or None when nothing is pooled."""
+    methods = list(dict.fromkeys(p.method for p in comparison.pooled if p.method))
+    return "; ".join(methods) if methods else None
+
+
+def format_interval(low: float | None, high: float | None) -> str:
+    """'45.3–62.0', or a dash when there is no interval."""
+    if low is None or high is None:
+        return DASH
+    return f"{low:.1f}–{high:.1f}"
+
+
+def format_estimate(estimate: float | None, low: float | None, high: float | None) -> str:
+    """'53.7 (45.3–62.0)', the way a forest plot's right-hand column reads."""
+    if estimate is None:
+        return DASH
+    if low is None or high is None:
+        return f"{estimate:.1f}"
+    return f"{estimate:.1f} ({format_interval(low, high)})"
+
+
+def format_p(p: float | None) -> str:
+    """p-values the way a paper prints them: '0.042', '< 0.001'."""
+    if p is None:
+        return DASH
+    if p < 0.001:
+        return "< 0.001"
+    return f"{p:.3f}"
+
+
+def format_stat(value: float | None, digits: int = 2) -> str:
+    return DASH if value is None else f"{value:.{digits}f}"
+
+
+def row_estimate(row: ComparisonRow) -> float | None:
+    """The row's response rate in percent, unrounded (the bar and the plot place it exactly)."""
+    return 100.0 * row.responders / row.n if row.n else None
+
+
+def text_bar(
+    estimate: float | None,
+    low: float | None,
+    high: float | None,
+    *,
+    width: int = BAR_WIDTH,
+    mark: str = BAR_POINT,
+) -> str:
+    """A one-line forest plot on a 0-100 % scale: '    ───●────         '.
+
+    The interval is drawn with a line, the estimate with a mark; an empty string when there is
+    no estimate. Every result is exactly `width` characters so the bars line up in a column.
+    """
+    if estimate is None:
+        return " " * width
+
+    def at(percent: float) -> int:
+        return min(width - 1, max(0, round(percent / 100 * (width - 1))))
+
+    cells = [" "] * width
+    if low is not None and high is not None:
+        for index in range(at(low), at(high) + 1):
+            cells[index] = BAR_LINE
+    cells[at(estimate)] = mark
+    return "".join(cells)
+
+
+def bar_scale(width: int = BAR_WIDTH) -> str:
+    """The header over text_bar's column: '0' at the left, '50' in the middle, '100' at the right."""
+    middle = (width - 1) // 2
+    left = "0".ljust(middle - 1)
+    return (left + "50").ljust(width - 3) + "100"
