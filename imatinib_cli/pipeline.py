@@ -19,9 +19,16 @@ def summarize(paths: Sequence[str]) -> Report:
     return Report(documents=tuple(documents), studies=tuple(studies))
 
 
-def compare(paths: Sequence[str], *, by: str = "tumor-type") -> tuple[Report, Comparison]:
-    """Summarize, then group the studies' populations for comparison."""
+def compare(
+    paths: Sequence[str],
+    *,
+    by: str = "tumor-type",
+    ci: str = "exact",
+    level: float = 0.95,
+    transform: str = "logit",
+) -> tuple[Report, Comparison]:
+    """Summarize, then group the studies' populations for comparison, with intervals and pooling."""
     from imatinib_cli.analyze import analyze
 
     report = summarize(paths)
-    return report, analyze(report.studies, by=by)
+    return report, analyze(report.studies, by=by, ci=ci, level=level, transform=transform)

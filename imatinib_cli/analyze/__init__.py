@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from imatinib_cli.analyze.group import GROUPINGS, analyze
+from imatinib_cli.analyze.group import CI_METHODS, GROUPINGS, TRANSFORMS, analyze
 
-__all__ = ["GROUPINGS", "analyze"]
+__all__ = ["CI_METHODS", "GROUPINGS", "TRANSFORMS", "analyze"]

@@ -1,19 +1,58 @@
-"""Grouping study populations for comparison: GIST vs non-GIST, tumor type, dose.
+"""Grouping study populations for comparison: by tumor type, dose, study, or toxicity.
 
-A population counts only when it has a tumor group, an N and a number of responders; every
-study or population left out is listed with the reason, so nothing silently disappears.
+The unit is one study population (a cohort, an arm, a tumor type within a study) with an N and a
+number of responders. A population without them, or a study without results, is listed in
+`excluded` with the reason, so nothing silently disappears. Rows get confidence intervals and each
+tumor group a random-effects pooled estimate (analyze.stats).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from imatinib_cli.errors import UsageError
-from imatinib_cli.models import GIST, NON_GIST, Comparison, ComparisonRow, Population, Study
+from imatinib_cli.models import (
+    GIST,
+    NON_GIST,
+    Comparison,
+    ComparisonRow,
+    Evidence,
+    PooledEstimate,
+    Population,
+    Study,
+    SubgroupTest,
+    ToxicityRow,
+)
 
-GROUPINGS = ("tumor-type",)
+GROUPINGS = ("tumor-type", "dose", "study", "toxicity")
+CI_METHODS = ("exact", "wilson")
+TRANSFORMS = ("logit", "freeman-tukey")
 _GROUP_ORDER = {GIST: 0, NON_GIST: 1}
+MIXED = "GIST + non-GIST"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One countable study population."""
+
+    study: str
+    population: Population
+    n: int
+    responders: int
+    doses: tuple[float, ...]
+    group: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.study} / {self.population.label}"
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        orr = self.population.response("orr")
+        size = self.population.n_evaluable or self.population.n
+        found = [q.evidence for q in (orr.count if orr else None, size) if q and q.evidence]
+        return tuple(dict.fromkeys(found))
 
 
 @dataclass(slots=True)
@@ -22,36 +61,82 @@ class _Bucket:
     tumor_type: str | None
     tumor_name: str | None
     doses: tuple[float, ...]
-    pooled_arms: bool
-    studies: list[str] = field(default_factory=list)
-    n: int = 0
-    responders: int = 0
+    pooled_arms: bool = False
+    units: list[Unit] = field(default_factory=list)
 
-    def add(self, study: Study, n: int, responders: int) -> None:
-        if study.id not in self.studies:
-            self.studies.append(study.id)
-        self.n += n
-        self.responders += responders
-
-    def row(self, kind: str = "row") -> ComparisonRow:
+    def row(
+        self, kind: str, label: str, interval: Callable[[int, int], tuple[float, float]]
+    ) -> ComparisonRow:
+        n = sum(u.n for u in self.units)
+        responders = sum(u.responders for u in self.units)
+        low, high = interval(responders, n) if n else (None, None)
         return ComparisonRow(
             tumor_group=self.tumor_group,
             tumor_type=self.tumor_type,
             tumor_name=self.tumor_name,
             doses_mg_per_day=self.doses,
-            studies=tuple(self.studies),
-            n=self.n,
-            responders=self.responders,
+            studies=tuple(dict.fromkeys(u.study for u in self.units)),
+            n=n,
+            responders=responders,
             kind=kind,
             pooled_arms=self.pooled_arms,
+            label=label,
+            ci_low=low,
+            ci_high=high,
+            evidence=tuple(e for u in self.units for e in u.evidence) if len(self.units) == 1 else (),
         )
 
 
-def analyze(studies: Sequence[Study], *, by: str = "tumor-type") -> Comparison:
+def analyze(
+    studies: Sequence[Study],
+    *,
+    by: str = "tumor-type",
+    ci: str = "exact",
+    level: float = 0.95,
+    transform: str = "logit",
+) -> Comparison:
     if by not in GROUPINGS:
         raise UsageError(f"--by {by}: expected one of {', '.join(GROUPINGS)}")
-    buckets: dict[tuple[object, ...], _Bucket] = {}
-    subtotals: dict[str, _Bucket] = {}
+    if ci not in CI_METHODS:
+        raise UsageError(f"--ci {ci}: expected one of {', '.join(CI_METHODS)}")
+    if transform not in TRANSFORMS:
+        raise UsageError(f"--transform {transform}: expected one of {', '.join(TRANSFORMS)}")
+    if not 0 < level < 1:
+        raise UsageError(f"--level {level}: expected a number between 0 and 1")
+    units, excluded = collect_units(studies)
+    settings = {"ci_method": ci, "level": level, "transform": transform}
+    if by == "toxicity":
+        return Comparison(
+            by=by,
+            rows=(),
+            excluded=(),
+            toxicity_rows=tuple(toxicity_rows(studies)),
+            notes=(
+                "Frequencies are the highest each study reports; they are not pooled, because most "
+                "abstracts do not state how many patients each percent is of.",
+            ),
+            **settings,
+        )
+    interval = _interval(ci, level)
+    if by == "study":
+        rows = [_single(unit, interval) for unit in _ordered(units)]
+    else:
+        rows = _grouped_rows(units, by, interval)
+    pooled, test, notes = _pool(units, level, transform)
+    return Comparison(
+        by=by,
+        rows=tuple(rows),
+        excluded=tuple(excluded),
+        pooled=tuple(pooled),
+        subgroup_test=test,
+        notes=tuple(notes),
+        **settings,
+    )
+
+
+def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str, str]]]:
+    """Every countable study population, and every study or population left out with the reason."""
+    units: list[Unit] = []
     excluded: list[tuple[str, str]] = []
     for study in studies:
         if not study.has_results:
@@ -62,11 +147,7 @@ def analyze(studies: Sequence[Study], *, by: str = "tumor-type") -> Comparison:
             )
             excluded.append((study.id, reason))
             continue
-        split = {
-            p.tumor_type
-            for p in study.populations
-            if p.arm and _countable(p) and not isinstance(_countable(p), str)
-        }
+        split = {p.tumor_type for p in study.populations if p.arm and not isinstance(_countable(p), str)}
         for population in study.populations:
             if population.arm is None and population.tumor_type in split and population.responses:
                 excluded.append((f"{study.id} / {population.label}", "pooled result; its arms are counted"))
@@ -77,25 +158,8 @@ def analyze(studies: Sequence[Study], *, by: str = "tumor-type") -> Comparison:
                 continue
             n, responders = counted
             doses = tuple(sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None}))
-            group = population.tumor_group or NON_GIST
-            key = (group, population.tumor_type, doses)
-            bucket = buckets.get(key)
-            if bucket is None:
-                bucket = buckets[key] = _Bucket(
-                    group, population.tumor_type, population.tumor_name, doses, population.pooled_arms
-                )
-            bucket.pooled_arms = bucket.pooled_arms or population.pooled_arms
-            bucket.add(study, n, responders)
-            subtotal = subtotals.setdefault(group, _Bucket(group, None, None, (), False))
-            subtotal.add(study, n, responders)
-            subtotal.doses = tuple(sorted({*subtotal.doses, *doses}))
-    rows: list[ComparisonRow] = []
-    for group in sorted(subtotals, key=lambda g: _GROUP_ORDER.get(g, 9)):
-        members = [b for k, b in buckets.items() if k[0] == group]
-        members.sort(key=lambda b: (b.tumor_type or "", b.doses))
-        rows.extend(member.row() for member in members)
-        rows.append(subtotals[group].row("subtotal"))
-    return Comparison(by=by, rows=tuple(rows), excluded=tuple(excluded))
+            units.append(Unit(study.id, population, n, responders, doses, population.tumor_group or NON_GIST))
+    return units, excluded
 
 
 def _countable(population: Population) -> tuple[int, int] | str:
@@ -108,4 +172,169 @@ def _countable(population: Population) -> tuple[int, int] | str:
     orr = population.response("orr")
     if orr is None or orr.count is None:
         return "number of responders not stated"
+    if n.value <= 0 or orr.count.value > n.value:
+        return "responders exceed the population size"
     return int(n.value), int(orr.count.value)
+
+
+def _interval(method: str, level: float) -> Callable[[int, int], tuple[float, float]]:
+    from imatinib_cli.analyze import stats
+
+    def interval(events: int, n: int) -> tuple[float, float]:
+        low, high = stats.proportion_ci(events, n, method=method, level=level)
+        return round(100 * low, 1), round(100 * high, 1)
+
+    return interval
+
+
+def _ordered(units: list[Unit]) -> list[Unit]:
+    return sorted(units, key=lambda u: (_GROUP_ORDER.get(u.group, 9), u.population.tumor_type or "", u.doses))
+
+
+def _single(unit: Unit, interval: Callable[[int, int], tuple[float, float]]) -> ComparisonRow:
+    bucket = _Bucket(
+        unit.group,
+        unit.population.tumor_type,
+        unit.population.tumor_name,
+        unit.doses,
+        unit.population.pooled_arms,
+        [unit],
+    )
+    return bucket.row("row", unit.label, interval)
+
+
+def _grouped_rows(
+    units: list[Unit], by: str, interval: Callable[[int, int], tuple[float, float]]
+) -> list[ComparisonRow]:
+    buckets: dict[tuple[object, ...], _Bucket] = {}
+    for unit in units:
+        population = unit.population
+        if by == "dose":
+            key: tuple[object, ...] = (unit.doses, unit.group)
+            bucket = buckets.setdefault(key, _Bucket(unit.group, None, None, unit.doses))
+        else:
+            key = (unit.group, population.tumor_type, unit.doses)
+            bucket = buckets.setdefault(
+                key, _Bucket(unit.group, population.tumor_type, population.tumor_name, unit.doses)
+            )
+        bucket.pooled_arms = bucket.pooled_arms or population.pooled_arms
+        bucket.units.append(unit)
+    rows: list[ComparisonRow] = []
+    if by == "dose":
+        for key in sorted(buckets, key=lambda k: (k[0] or (float("inf"),), _GROUP_ORDER.get(k[1], 9))):
+            bucket = buckets[key]
+            rows.append(bucket.row("row", f"{_doses(bucket.doses)} mg/day, {bucket.tumor_group}", interval))
+        return rows
+    for group in sorted({u.group for u in units}, key=lambda g: _GROUP_ORDER.get(g, 9)):
+        members = [b for k, b in buckets.items() if k[0] == group]
+        members.sort(key=lambda b: (b.tumor_type or "", b.doses))
+        for member in members:
+            rows.append(
+                member.row(
+                    "row", f"{member.tumor_name or member.tumor_type}, {_doses(member.doses)}", interval
+                )
+            )
+        subtotal = _Bucket(group, None, None, tuple(sorted({d for m in members for d in m.doses})))
+        subtotal.units = [u for m in members for u in m.units]
+        rows.append(subtotal.row("subtotal", f"{group} subtotal", interval))
+    return rows
+
+
+def _doses(doses: tuple[float, ...]) -> str:
+    return "/".join(f"{d:g}" for d in doses) if doses else "dose not stated"
+
+
+def _pool(
+    units: list[Unit], level: float, transform: str
+) -> tuple[list[PooledEstimate], SubgroupTest | None, list[str]]:
+    """Random-effects pooled rate per tumor group, and the test of difference between groups."""
+    from imatinib_cli.analyze import stats
+
+    pooled: list[PooledEstimate] = []
+    results = []
+    notes: list[str] = []
+    for group in sorted({u.group for u in units}, key=lambda g: _GROUP_ORDER.get(g, 9)):
+        members = [u for u in units if u.group == group]
+        result = stats.pool_random_effects(
+            [u.responders for u in members], [u.n for u in members], transform=transform, level=level
+        )
+        results.append((group, result))
+        pooled.append(
+            PooledEstimate(
+                group=group,
+                k=result.k,
+                events=result.events,
+                n=result.n,
+                estimate=_percent(result.estimate),
+                ci_low=_percent(result.low),
+                ci_high=_percent(result.high),
+                tau2=result.tau2,
+                i2=result.i2,
+                q=result.q,
+                q_df=result.df,
+                q_p=result.q_p,
+                method=result.method,
+                note=result.note,
+            )
+        )
+    test = None
+    if len(results) >= 2:
+        q, df, p = stats.subgroup_difference([r for _, r in results])
+        test = SubgroupTest(tuple(g for g, _ in results), q, df, p, stats.SUBGROUP_TEST_METHOD)
+    if any(p.k < 3 for p in pooled):
+        notes.append(
+            "Groups with fewer than three study populations give unreliable heterogeneity estimates."
+        )
+    return pooled, test, notes
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+@dataclass(slots=True)
+class _ToxicityBucket:
+    soc: str | None
+    max_percent: float | None = None
+    studies: list[str] = field(default_factory=list)
+    reports: int = 0
+    grades: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def toxicity_rows(studies: Sequence[Study]) -> list[ToxicityRow]:
+    """CTCAE terms by tumor group and dose: the highest frequency reported and which studies report it."""
+    buckets: dict[tuple[str, str, tuple[float, ...]], _ToxicityBucket] = {}
+    for study in studies:
+        groups = {p.tumor_group for p in study.populations if p.tumor_group}
+        group = groups.pop() if len(groups) == 1 else MIXED if groups else "tumor group unknown"
+        doses = tuple(sorted({d.mg_per_day for p in study.populations for d in p.doses if d.mg_per_day}))
+        for event in study.adverse_events:
+            if event.term is None:
+                continue
+            bucket = buckets.setdefault((event.term, group, doses), _ToxicityBucket(event.soc))
+            bucket.reports += 1
+            bucket.evidence.append(event.evidence)
+            if study.id not in bucket.studies:
+                bucket.studies.append(study.id)
+            if event.grade and event.grade not in bucket.grades:
+                bucket.grades.append(event.grade)
+            if event.percent is not None and (
+                bucket.max_percent is None or event.percent.value > bucket.max_percent
+            ):
+                bucket.max_percent = event.percent.value
+    rows = [
+        ToxicityRow(
+            term=term,
+            soc=bucket.soc,
+            tumor_group=group,
+            doses_mg_per_day=doses,
+            max_percent=bucket.max_percent,
+            studies=tuple(bucket.studies),
+            reports=bucket.reports,
+            grades=tuple(bucket.grades),
+            evidence=tuple(bucket.evidence),
+        )
+        for (term, group, doses), bucket in buckets.items()
+    ]
+    return sorted(rows, key=lambda r: (_GROUP_ORDER.get(r.tumor_group, 9), -(r.max_percent or -1), r.term))
