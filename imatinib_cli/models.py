@@ -29,6 +29,10 @@ class Evidence:
     start: int
     end: int
     quote: str
+    # For a structured value (registry JSON/XML): where it sits, e.g.
+    # "resultsSection.adverseEventsModule.seriousEvents[3].stats[0].numAffected". start/end then
+    # index the value in Document.text when the reader could place it, else they are 0.
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,57 @@ class Metadata:
     allocation: str | None = None
     masking: str | None = None
     results_posted: bool | None = None
+    # PMIDs a registry record cites, and other identifiers of the same trial (NCT aliases,
+    # sponsor numbers): publications and registry records are linked through them.
+    reference_pmids: tuple[str, ...] = ()
+    other_ids: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryGroup:
+    """An arm or group of a registry record's posted results."""
+
+    id: str
+    title: str
+    description: str | None
+    n: int | None  # participants analyzed or starting
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryMeasure:
+    """One stated number of a registry outcome measure (or participant flow), for one group."""
+
+    outcome: str
+    kind: str  # "primary", "secondary", "other", "flow"
+    param_type: str | None  # e.g. "COUNT_OF_PARTICIPANTS", "NUMBER", "MEDIAN"
+    unit: str | None
+    category: str | None  # class or category title ("Complete Response", "STARTED")
+    group_id: str
+    value: float | None
+    denominator: int | None  # participants analyzed in that group, where stated
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryAdverseEvent:
+    term: str
+    organ_system: str | None
+    group_id: str
+    affected: int | None
+    at_risk: int | None
+    serious: bool
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryResults:
+    """Posted results of a registry record, as the registry states them (never parsed from prose)."""
+
+    groups: tuple[RegistryGroup, ...] = ()
+    measures: tuple[RegistryMeasure, ...] = ()
+    adverse_events: tuple[RegistryAdverseEvent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +140,7 @@ class Document:
     reason: str | None = None
     # Index of the record inside its file, for files that hold several records.
     record: int = 0
+    registry_results: RegistryResults | None = None
 
 
 @dataclass(frozen=True, slots=True)
