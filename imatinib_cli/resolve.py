@@ -65,6 +65,9 @@ def _keys(metadata: Metadata) -> list[str]:
         keys.append("pmid:" + metadata.pmid)
     if metadata.nct_id:
         keys.append("nct:" + metadata.nct_id.upper())
+    # A registry record names the publications about it, and the trial's other numbers.
+    keys.extend("pmid:" + pmid for pmid in metadata.reference_pmids)
+    keys.extend("nct:" + other.upper() for other in metadata.other_ids if other.upper().startswith("NCT"))
     title = normalize_title(metadata.title)
     if title:
         keys.append("title:" + title)

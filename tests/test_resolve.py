@@ -70,3 +70,29 @@ def test_stated_count_and_percent_that_disagree_are_flagged() -> None:
 
 def test_a_document_without_any_fact_makes_no_study() -> None:
     assert resolve([extract(doc("notes.txt", "Shopping list: milk, eggs."))]) == []
+
+
+def test_a_registry_record_and_its_publication_are_one_study() -> None:
+    registry = doc(
+        "reg.txt",
+        "Imatinib in GIST. Actual Enrollment : | 40 participants |",
+        nct_id="NCT01234567",
+        reference_pmids=("99999999",),
+        title="Imatinib in GIST (registry title)",
+    )
+    publication = doc(
+        "pub.txt",
+        "Forty patients with GIST were treated. Ten had a partial response.",
+        pmid="99999999",
+        title="Imatinib for advanced GIST: results of a phase II study",
+    )
+    alias = doc(
+        "alias.txt",
+        "Forty patients with GIST were treated.",
+        other_ids=("NCT01234567",),
+        nct_id="NCT07654321",
+    )
+    (study,) = resolve([extract(registry), extract(publication), extract(alias)])
+    assert study.id == "NCT01234567"
+    assert study.sources == ("reg.txt", "pub.txt", "alias.txt")
+    assert any("nct_id" in w.message for w in study.warnings)
