@@ -401,7 +401,8 @@ def _derive_orr(
 def _unique_events(events: list[AdverseEvent]) -> list[AdverseEvent]:
     seen: dict[tuple[object, ...], AdverseEvent] = {}
     for event in events:
-        key = (event.term or event.as_written.lower(), event.grade)
+        # Registry events are stated per group: keep each group's own.
+        key = (event.term or event.as_written.lower(), event.grade, event.as_written if event.count else None)
         old = seen.get(key)
         if old is None or (old.percent is None and event.percent is not None):
             seen[key] = event

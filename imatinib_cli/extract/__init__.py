@@ -18,10 +18,12 @@ from imatinib_cli.extract.populations import (
     ALL_PATIENTS,
     PopulationDraft,
     clauses,
+    dominant_tumor,
     find_populations,
     refers_back,
     split_semicolons,
 )
+from imatinib_cli.extract.registry import registry_adverse_events, registry_populations
 from imatinib_cli.extract.response import (
     ResponseHit,
     carry_many,
@@ -38,6 +40,7 @@ from imatinib_cli.models import (
     Outcome,
     Population,
     Quantity,
+    RegistryResults,
     ResponseCount,
     Warning,
 )
@@ -76,6 +79,8 @@ def extract(document: Document) -> Findings:
         previous = touched or target
     if arms:
         arms.assign_doses(by_key, study_doses)
+    if document.registry_results is not None:
+        _read_registry(context, document.registry_results, drafts, by_key, adverse_events)
     for draft in drafts:
         if not draft.doses:
             draft.doses = list(study_doses)
@@ -90,6 +95,24 @@ def extract(document: Document) -> Findings:
         tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
         warnings=tuple(warnings),
     )
+
+
+def _read_registry(
+    context: Context,
+    results: RegistryResults,
+    drafts: list[PopulationDraft],
+    by_key: dict[str, PopulationDraft],
+    adverse_events: list[AdverseEvent],
+) -> None:
+    """Posted results become arm populations and toxicities, read from the registry's fields."""
+    whole = [d for d in drafts if d.arm is None]
+    base = whole[0] if len(whole) == 1 else None
+    mention = base.mention if base else dominant_tumor(context)
+    for draft in registry_populations(results, base, mention):
+        if draft.key not in by_key:
+            by_key[draft.key] = draft
+            drafts.append(draft)
+    adverse_events.extend(registry_adverse_events(results, context.document.path))
 
 
 def _anchors(
@@ -352,10 +375,11 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
 
 def _dedupe_events(events: list[AdverseEvent]) -> list[AdverseEvent]:
     """One entry per term and grade; a stated frequency beats a bare mention."""
-    kept: dict[tuple[str | None, str | None], AdverseEvent] = {}
-    order: list[tuple[str | None, str | None]] = []
+    kept: dict[tuple[str | None, str | None, str | None], AdverseEvent] = {}
+    order: list[tuple[str | None, str | None, str | None]] = []
     for event in events:
-        key = (event.term or event.as_written.lower(), event.grade)
+        # Registry events are stated per group: keep each group's own.
+        key = (event.term or event.as_written.lower(), event.grade, event.as_written if event.count else None)
         old = kept.get(key)
         if old is None:
             kept[key] = event
