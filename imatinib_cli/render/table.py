@@ -8,6 +8,7 @@ never as markup, so a quote holding "[...]" prints as written.
 from __future__ import annotations
 
 import os
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -34,7 +35,7 @@ PIPE_WIDTH = 140
 
 # The comparison table draws its text forest plot (one bar per row) only on a console at least
 # this wide: on a narrower one the bar would squeeze the tumor and study columns into fragments.
-BAR_MIN_WIDTH = 130
+BAR_MIN_WIDTH = 132
 
 LEGEND = f"{text.DERIVED_MARK} derived from other stated numbers · {text.DASH} not stated"
 
@@ -45,6 +46,13 @@ def stdout_console() -> Console:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(highlight=False, width=PIPE_WIDTH)
     return console
+
+
+def file_console(file: TextIO) -> Console:
+    """A console writing plain text (no colors, no styles) into a file, as wide as in a pipe."""
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else PIPE_WIDTH
+    return Console(file=file, width=width, highlight=False, color_system=None, force_terminal=False)
 
 
 def stderr_console() -> Console:
@@ -108,11 +116,13 @@ def _print_response_rows(comparison: Comparison, console: Console) -> None:
         caption_justify="left",
     )
     table.add_column("Group", no_wrap=True)
-    # The tumor name is what a reader scans for: keep it readable when the console is narrow.
-    # Study ids fold rather than end in an ellipsis, so a reader can always look one up.
-    table.add_column("Tumor type", min_width=24)
+    # The tumor name is what a reader scans for, so the study column gives way first on a narrow
+    # console; study ids fold rather than end in an ellipsis, so a reader can always look one up.
+    table.add_column("Tumor type")
     table.add_column("Dose mg/day", no_wrap=True)
-    table.add_column("Study population" if by_study else "Studies", overflow="fold")
+    table.add_column(
+        "Study population" if by_study else "Studies", overflow="fold", max_width=30 if by_study else 18
+    )
     for header in ("N", "Responders", "ORR %"):
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column(f"{text.level_percent(comparison.level)} CI", justify="right", no_wrap=True)
@@ -150,9 +160,7 @@ def _comparison_cells(row: ComparisonRow, by_study: bool = False) -> tuple[str, 
 
 
 def _pooled_table(comparison: Comparison) -> Table:
-    method = text.pooling_method(comparison) or "random effects"
-    if comparison.transform.lower() not in method.lower():
-        method = f"{method}, {comparison.transform} transform"
+    method = text.pooling_description(comparison) or "random effects"
     table = Table(
         title="Pooled estimates",
         caption=f"Method: {method} · rows: {text.ci_label(comparison)}",

@@ -186,7 +186,7 @@ def location(evidence: Evidence) -> str:
 # --- comparisons: intervals, methods and the text forest plot -------------------------------------
 
 CI_NAMES = {"exact": "exact (Clopper-Pearson)", "wilson": "Wilson score"}
-BAR_WIDTH = 21  # characters for 0-100 %: one every 5 %
+BAR_WIDTH = 11  # characters for 0-100 %: one every 10 %
 BAR_POINT = "●"
 BAR_DIAMOND = "◆"
 BAR_LINE = "─"
@@ -206,6 +206,14 @@ def pooling_method(comparison: Comparison) -> str | None:
     """The pooling method(s) the pooled estimates name, in order, or None when nothing is pooled."""
     methods = list(dict.fromkeys(p.method for p in comparison.pooled if p.method))
     return "; ".join(methods) if methods else None
+
+
+def pooling_description(comparison: Comparison) -> str | None:
+    """pooling_method, naming the transform too when the method text does not already."""
+    method = pooling_method(comparison)
+    if method and comparison.transform.lower() not in method.lower():
+        method = f"{method}, {comparison.transform} transform"
+    return method
 
 
 def format_interval(low: float | None, high: float | None) -> str:
