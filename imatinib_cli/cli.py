@@ -8,6 +8,7 @@ and `imx --version` stay fast.
 from __future__ import annotations
 
 import enum
+import io
 import logging
 import os
 import sys
@@ -22,7 +23,7 @@ from imatinib_cli import __version__
 from imatinib_cli.errors import ImxError, UsageError
 
 if TYPE_CHECKING:
-    from imatinib_cli.models import Report
+    from imatinib_cli.models import Comparison, Report
 
 DEFAULT_PATHS = ["seeds/"]
 
@@ -39,6 +40,35 @@ class By(str, enum.Enum):
     """What `compare` groups by (an Enum so typer rejects other values with exit 2)."""
 
     tumor_type = "tumor-type"
+    dose = "dose"
+    study = "study"
+    toxicity = "toxicity"
+
+
+class CiMethod(str, enum.Enum):
+    """Confidence interval of each proportion."""
+
+    exact = "exact"
+    wilson = "wilson"
+
+
+class Transform(str, enum.Enum):
+    """Variance-stabilizing transform the random-effects pooling works on."""
+
+    logit = "logit"
+    freeman_tukey = "freeman-tukey"
+
+
+class SchemaName(str, enum.Enum):
+    """The commands whose --json output has a JSON Schema."""
+
+    summarize = "summarize"
+    compare = "compare"
+
+
+# `compare --output FILE` without --json/--csv/--markdown: the format from the extension; any
+# other extension gets the table as plain text.
+OUTPUT_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
 
 
 app = typer.Typer(
@@ -136,37 +166,217 @@ def summarize(
 @app.command()
 def compare(
     paths: PathsArg = None,
-    by: Annotated[By, typer.Option("--by", help="How to group populations.", case_sensitive=False)] = (
-        By.tumor_type
-    ),
+    by: Annotated[
+        By,
+        typer.Option(
+            "--by",
+            help="Group by tumor type (GIST vs non-GIST, then type and dose), dose, study (one row per "
+            "study population) or toxicity (CTCAE terms by tumor group and dose).",
+            case_sensitive=False,
+        ),
+    ] = By.tumor_type,
+    ci: Annotated[
+        CiMethod | None,
+        typer.Option(
+            "--ci",
+            help="Interval of each response rate: exact (Clopper-Pearson) or wilson.",
+            case_sensitive=False,
+            show_default="exact",
+        ),
+    ] = None,
+    level: Annotated[
+        float | None,
+        typer.Option("--level", help="Confidence level, between 0 and 1.", show_default="0.95"),
+    ] = None,
+    alpha: Annotated[
+        float | None,
+        typer.Option(
+            "--alpha", help="The same as --level 1-ALPHA (--alpha 0.05 is --level 0.95).", show_default=False
+        ),
+    ] = None,
+    transform: Annotated[
+        Transform | None,
+        typer.Option(
+            "--transform",
+            help="Scale the random-effects pooling works on: logit or freeman-tukey (double arcsine).",
+            case_sensitive=False,
+            show_default="logit",
+        ),
+    ] = None,
     json_output: JsonOpt = False,
+    csv_output: Annotated[
+        bool,
+        typer.Option("--csv", help="Print CSV: one row per table row (study population with --by study)."),
+    ] = False,
+    markdown_output: Annotated[
+        bool,
+        typer.Option("--markdown", help="Print a Markdown pipe table with the methods and notes under it."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE instead of stdout; without --json/--csv/--markdown the format comes from "
+            "the extension (.json, .csv, .md; anything else: the table as plain text).",
+            show_default=False,
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            metavar="FILE",
+            help="Also draw a forest plot into FILE (.svg or .png); needs the plot extra (matplotlib).",
+            show_default=False,
+        ),
+    ] = None,
     vocab: VocabOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Compare objective response across studies, grouped by tumor type and dose.
+    """Compare objective response across studies, with confidence intervals and pooled estimates.
 
-    One row per tumor type and daily dose, with GIST and non-GIST subtotals and a total; studies
-    that report no usable response data are listed under the table with the reason.
+    One row per tumor type and daily dose (or per dose, or per study population), each with its
+    response rate and confidence interval and a small text forest plot; then a random-effects pooled
+    rate per tumor group with tau², I² and Q, the test of GIST vs non-GIST, and the studies left out
+    with the reason. `--by toxicity` lists CTCAE terms by tumor group and dose instead.
 
     Example:
 
         imx compare seeds/ --by tumor-type
 
-        imx compare seeds/ --json | jq '.rows[] | select(.kind == "row") | [.tumor_type, .orr_percent]'
+        imx compare seeds/ --by study --ci wilson --level 0.9 --plot forest.svg
+
+        imx compare seeds/ --by study --output studies.csv
+
+        imx compare seeds/ --json | jq '.pooled[] | {group, k, estimate, ci_low, ci_high, i2}'
     """
 
     def run() -> ExitStatus:
+        fmt = _output_format(json=json_output, csv=csv_output, markdown=markdown_output, output=output)
+        options: dict[str, object] = {"by": by.value}
+        confidence = _confidence(level, alpha)
+        # Options left out are the pipeline's defaults (documented in docs/cli.md).
+        if ci is not None:
+            options["ci"] = ci.value
+        if confidence is not None:
+            options["level"] = confidence
+        if transform is not None:
+            options["transform"] = transform.value
+        if output is not None:
+            _check_target(output, "--output")
+        if plot is not None:
+            from imatinib_cli.render import plot as forest
+
+            forest.plot_format(plot)
+            if by == By.toxicity:
+                raise UsageError("--plot draws response rates; there are none with --by toxicity")
+            _check_target(plot, "--plot")
+            forest.require()
+
         from imatinib_cli import pipeline, render
 
-        report, comparison = pipeline.compare(_checked_paths(paths), by=by.value)
+        report, comparison = pipeline.compare(_checked_paths(paths), **options)
         render.print_document_warnings(report, render.stderr_console())
-        if json_output:
-            render.write_json(render.comparison_json(comparison), sys.stdout)
-        else:
-            render.print_comparison(comparison, render.stdout_console())
+        _write_comparison(comparison, fmt, output)
+        if plot is not None:
+            try:
+                forest.write_forest_plot(comparison, plot)
+            except OSError as exc:
+                raise ImxError(f"{plot}: cannot write the plot: {exc.strerror or exc}") from None
         return _nothing_usable(report)
 
     _execute(run, vocab=vocab, debug=debug)
+
+
+@app.command()
+def schema(
+    name: Annotated[
+        SchemaName,
+        typer.Argument(help="The command whose --json output to describe.", case_sensitive=False),
+    ],
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of `imx summarize --json` or `imx compare --json`.
+
+    The schemas ship inside the package; docs/json-schema.md explains every key.
+
+    Example:
+
+        imx schema compare > compare.schema.json
+
+        imx schema summarize | jq '.properties | keys'
+    """
+
+    def run() -> ExitStatus:
+        from importlib import resources
+
+        source = resources.files("imatinib_cli") / "schema" / f"{name.value}.schema.json"
+        text = source.read_text(encoding="utf-8")
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return ExitStatus.OK
+
+    _execute(run, vocab=None, debug=False)
+
+
+def _output_format(*, json: bool, csv: bool, markdown: bool, output: Path | None) -> str:
+    """'json', 'csv', 'markdown' or 'table', from the flags or else from --output's extension."""
+    chosen = [name for name, given in (("json", json), ("csv", csv), ("markdown", markdown)) if given]
+    if len(chosen) > 1:
+        raise UsageError(f"--{' and --'.join(chosen)} cannot be combined: choose one output format")
+    if chosen:
+        return chosen[0]
+    if output is not None:
+        return OUTPUT_FORMATS.get(output.suffix.lower(), "table")
+    return "table"
+
+
+def _confidence(level: float | None, alpha: float | None) -> float | None:
+    """The confidence level from --level or --alpha (None: neither given, the pipeline's default)."""
+    if level is not None and alpha is not None:
+        raise UsageError("--level and --alpha say the same thing: give one of them")
+    if alpha is not None:
+        if not 0 < alpha < 1:
+            raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+        return round(1.0 - alpha, 12)
+    if level is not None and not 0 < level < 1:
+        raise UsageError(f"--level {level:g}: expected a number between 0 and 1, e.g. 0.95")
+    return level
+
+
+def _check_target(path: Path, option: str) -> None:
+    """A file to write must not be a folder, and its folder must exist (exit 2 before any work)."""
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a directory")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: no such directory: {parent}")
+
+
+def _write_comparison(comparison: Comparison, fmt: str, output: Path | None) -> None:
+    """Render the comparison in fmt to stdout, or to output (written whole, once rendered)."""
+    from imatinib_cli import render
+
+    if fmt == "table" and output is None:
+        render.print_comparison(comparison, render.stdout_console())
+        return
+    buffer = io.StringIO()
+    if fmt == "json":
+        render.write_json(render.comparison_json(comparison), buffer)
+    elif fmt == "csv":
+        render.write_csv(comparison, buffer)
+    elif fmt == "markdown":
+        render.write_markdown(comparison, buffer)
+    else:
+        render.print_comparison(comparison, render.file_console(buffer))
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as file:
+            file.write(buffer.getvalue())
+    except OSError as exc:
+        raise ImxError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
 def _checked_paths(paths: list[str] | None) -> list[str]:

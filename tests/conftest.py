@@ -8,6 +8,7 @@ exactly like what the pipeline is meant to produce.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from importlib import resources
@@ -32,11 +33,14 @@ from imatinib_cli.models import (
     Flag,
     Metadata,
     Outcome,
+    PooledEstimate,
     Population,
     Quantity,
     Report,
     ResponseCount,
     Study,
+    SubgroupTest,
+    ToxicityRow,
     Warning,
 )
 
@@ -414,6 +418,167 @@ def make_comparison() -> Comparison:
     return Comparison(by="tumor-type", rows=rows, excluded=(("NCT00764595", "no results posted"),))
 
 
+# --- comparisons with intervals and pooling (issue 3) -------------------------------------------
+# Intervals are Clopper-Pearson 95% (79/147 -> 45.3-62.0, 19/27 -> 49.8-86.2, 0/24 -> 0.0-14.2);
+# the pooled values are metaprop-style DerSimonian-Laird on the logit scale (GIST: 2 studies,
+# 98/174 -> 59.9 (43.4-74.5), tau2 0.1532, I2 59.9%, Q 2.49 on 1 df, p 0.114; non-GIST: 0/24 with
+# 0.5 added -> 2.0 (0.1-25.1)), and the test of subgroup difference Q 8.55 on 1 df, p 0.0035.
+
+LOGIT_DL = (
+    "random effects (inverse variance, DerSimonian-Laird tau²) on the logit scale, "
+    "0.5 added to studies with 0 or all events; 95% Wald CI back-transformed"
+)
+INTERVALS = {
+    (79, 147): (45.3, 62.0),
+    (19, 27): (49.8, 86.2),
+    (0, 24): (0.0, 14.2),
+    (98, 174): (48.6, 63.8),
+    (98, 198): (42.3, 56.7),
+}
+
+
+def pooled_estimates() -> tuple[PooledEstimate, ...]:
+    return (
+        PooledEstimate(
+            group=GIST,
+            k=2,
+            events=98,
+            n=174,
+            estimate=59.9,
+            ci_low=43.4,
+            ci_high=74.5,
+            tau2=0.153155619556796,
+            i2=59.9075080313859,
+            q=2.4942325879439906,
+            q_df=1,
+            q_p=0.11426406112125695,
+            method=LOGIT_DL,
+            note="k < 3: heterogeneity estimates are unreliable",
+        ),
+        PooledEstimate(
+            group=NON_GIST,
+            k=1,
+            events=0,
+            n=24,
+            estimate=2.0,
+            ci_low=0.1,
+            ci_high=25.1,
+            tau2=None,
+            i2=None,
+            q=None,
+            q_df=0,
+            q_p=None,
+            method=LOGIT_DL,
+            note="k = 1: no pooling, the study's own estimate",
+        ),
+    )
+
+
+def subgroup_test() -> SubgroupTest:
+    return SubgroupTest(
+        (GIST, NON_GIST), 8.546655367175191, 1, 0.003461576633525673, "Q test for subgroup differences"
+    )
+
+
+FEW_NOTE = "Groups with fewer than three study populations give unreliable heterogeneity estimates."
+
+
+def make_interval_comparison() -> Comparison:
+    """make_comparison() as analyze now fills it: row intervals, pooled estimates, subgroup test."""
+    rows = tuple(
+        dataclasses.replace(
+            row,
+            ci_low=INTERVALS[(row.responders, row.n)][0],
+            ci_high=INTERVALS[(row.responders, row.n)][1],
+        )
+        for row in make_comparison().rows
+    )
+    return dataclasses.replace(
+        make_comparison(),
+        rows=rows,
+        pooled=pooled_estimates(),
+        subgroup_test=subgroup_test(),
+        notes=(FEW_NOTE,),
+    )
+
+
+def make_study_comparison() -> Comparison:
+    """The study view: one row per study population, with its label and the sentences behind it."""
+    nejm, eortc = nejm_study(), eortc_study()
+    rows = []
+    for study in (nejm, eortc):
+        for population in study.populations:
+            orr = population.response("orr")
+            assert orr is not None and orr.count is not None and population.n is not None
+            n, responders = int(population.n.value), int(orr.count.value)
+            low, high = INTERVALS[(responders, n)]
+            rows.append(
+                ComparisonRow(
+                    tumor_group=population.tumor_group or NON_GIST,
+                    tumor_type=population.tumor_type,
+                    tumor_name=population.tumor_name,
+                    doses_mg_per_day=tuple(sorted({d.mg_per_day for d in population.doses if d.mg_per_day})),
+                    studies=(study.id,),
+                    n=n,
+                    responders=responders,
+                    pooled_arms=population.pooled_arms,
+                    label=f"{study.id} / {population.label}",
+                    ci_low=low,
+                    ci_high=high,
+                    evidence=tuple(
+                        dict.fromkeys(e for e in (orr.evidence, population.n.evidence) if e is not None)
+                    ),
+                )
+            )
+    return Comparison(
+        by="study",
+        rows=tuple(rows),
+        excluded=(("NCT00764595", "no results posted"),),
+        pooled=pooled_estimates(),
+        subgroup_test=subgroup_test(),
+        notes=(FEW_NOTE,),
+    )
+
+
+TOXICITY_NOTE = (
+    "Frequencies are the highest each study reports; they are not pooled, because most abstracts do not "
+    "state how many patients each percent is of."
+)
+
+
+def make_toxicity_comparison() -> Comparison:
+    """The toxicity view: CTCAE terms by tumor group and dose, highest frequency and who reports it."""
+    rows = [
+        ToxicityRow(
+            term=event.term or "",
+            soc=event.soc,
+            tumor_group="GIST + non-GIST",
+            doses_mg_per_day=(800.0,),
+            max_percent=event.percent.value if event.percent else None,
+            studies=("eortc-62005",),
+            reports=1,
+            evidence=(event.evidence,),
+        )
+        for event in eortc_study().adverse_events
+    ]
+    bleeding = nejm_study().adverse_events[0]
+    rows.insert(
+        0,
+        ToxicityRow(
+            term="Gastrointestinal hemorrhage",
+            soc=bleeding.soc,
+            tumor_group=GIST,
+            doses_mg_per_day=(400.0, 600.0),
+            max_percent=5.0,
+            studies=("doi:10.1056/NEJMoa020461",),
+            reports=1,
+            grades=("3-4",),
+            evidence=(bleeding.evidence,),
+        ),
+    )
+    return Comparison(by="toxicity", rows=(), toxicity_rows=tuple(rows), notes=(TOXICITY_NOTE,))
+
+
 def load_schema(name: str) -> dict[str, Any]:
     """The schema as installed with the package (package data), not a copy in tests."""
     source = resources.files("imatinib_cli") / "schema" / f"{name}.schema.json"
@@ -446,6 +611,21 @@ def report() -> Report:
 @pytest.fixture
 def comparison() -> Comparison:
     return make_comparison()
+
+
+@pytest.fixture
+def interval_comparison() -> Comparison:
+    return make_interval_comparison()
+
+
+@pytest.fixture
+def study_comparison() -> Comparison:
+    return make_study_comparison()
+
+
+@pytest.fixture
+def toxicity_comparison() -> Comparison:
+    return make_toxicity_comparison()
 
 
 @pytest.fixture
