@@ -87,7 +87,12 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
     else:
         _print_response_rows(comparison, console)
         if comparison.pooled:
-            console.print(_pooled_table(comparison))
+            bars = console.width >= BAR_MIN_WIDTH
+            console.print(_pooled_table(comparison, bars=bars))
+            for pooled in comparison.pooled:
+                note = _pooled_note(pooled)
+                if note:
+                    _line(console, f"  {pooled.group}: {note}")
         if comparison.subgroup_test is not None:
             _line(console, _subgroup_line(comparison.subgroup_test))
     if comparison.excluded:
@@ -159,7 +164,7 @@ def _comparison_cells(row: ComparisonRow, by_study: bool = False) -> tuple[str, 
     )
 
 
-def _pooled_table(comparison: Comparison) -> Table:
+def _pooled_table(comparison: Comparison, *, bars: bool) -> Table:
     method = text.pooling_description(comparison) or "random effects"
     table = Table(
         title="Pooled estimates",
@@ -167,27 +172,26 @@ def _pooled_table(comparison: Comparison) -> Table:
         title_justify="left",
         caption_justify="left",
     )
-    table.add_column("Group", no_wrap=True)
+    table.add_column("Group")
     table.add_column("k", justify="right", no_wrap=True)
     table.add_column("Events / N", justify="right", no_wrap=True)
     table.add_column(f"Pooled % ({text.level_percent(comparison.level)} CI)", justify="right", no_wrap=True)
-    table.add_column(text.bar_scale(), no_wrap=True, min_width=text.BAR_WIDTH)
+    if bars:
+        table.add_column(text.bar_scale(), no_wrap=True, min_width=text.BAR_WIDTH)
     table.add_column("tau²", justify="right", no_wrap=True)
     table.add_column("I² %", justify="right", no_wrap=True)
-    table.add_column("Q (df, p)", no_wrap=True)
-    table.add_column("Note")
+    table.add_column("Q (df, p)")
     for pooled in comparison.pooled:
-        table.add_row(
+        cells = [
             pooled.group,
             str(pooled.k),
             f"{pooled.events} / {pooled.n}",
             text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high),
-            text.text_bar(pooled.estimate, pooled.ci_low, pooled.ci_high, mark=text.BAR_DIAMOND),
-            text.format_stat(pooled.tau2, 4),
-            text.format_stat(pooled.i2, 1),
-            _q_cell(pooled),
-            _pooled_note(pooled),
-        )
+        ]
+        if bars:
+            cells.append(text.text_bar(pooled.estimate, pooled.ci_low, pooled.ci_high, mark=text.BAR_DIAMOND))
+        cells += [text.format_stat(pooled.tau2, 4), text.format_stat(pooled.i2, 1), _q_cell(pooled)]
+        table.add_row(*cells)
     return table
 
 
