@@ -100,7 +100,9 @@ def write_forest_plot(comparison: Comparison, path: str | Path) -> None:
     largest = max((line.row.n for line in lines if line.row is not None), default=1) or 1
     height = 1.9 + 0.32 * max(len(lines), 1)
     with matplotlib.rc_context({"svg.hashsalt": "imx", "svg.fonttype": "none", "font.size": 9}):
-        figure = Figure(figsize=(10.0, height))
+        # Labels on the left, the 0-100 % axis (about 5 in) in the middle, numbers on the right.
+        longest = max((len(line.label) for line in lines), default=10)
+        figure = Figure(figsize=(5.0 + 0.075 * longest + 2.6, height))
         FigureCanvasAgg(figure)
         ax = figure.add_subplot()
         right = blended_transform_factory(ax.transAxes, ax.transData)
@@ -128,8 +130,9 @@ def write_forest_plot(comparison: Comparison, path: str | Path) -> None:
             1.02, 0.6, "ORR % (CI)  events/N", transform=right, va="center", fontsize=8, fontweight="bold"
         )
         ax.set_xlim(-2, 102)  # room for a mark at 0% or 100%
-        ax.set_xticks(range(0, 101, 10))
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_xticks(range(0, 101, 20))
+        ax.set_xticks(range(10, 100, 20), minor=True)
+        ax.grid(axis="x", which="both", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)

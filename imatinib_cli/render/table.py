@@ -94,7 +94,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
                 if note:
                     _line(console, f"  {pooled.group}: {note}")
         if comparison.subgroup_test is not None:
-            _line(console, _subgroup_line(comparison.subgroup_test))
+            console.print(Text(_subgroup_line(comparison.subgroup_test)))
     if comparison.excluded:
         console.print(Text("Excluded studies", style="bold"))
         for study, reason in comparison.excluded:
@@ -241,7 +241,7 @@ def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:
     table.add_column("Dose mg/day", no_wrap=True)
     table.add_column("Highest %", justify="right", no_wrap=True)
     table.add_column("Grades")
-    table.add_column("Studies")
+    table.add_column("Studies", overflow="fold")
     table.add_column("Reports", justify="right", no_wrap=True)
     for row in comparison.toxicity_rows:
         table.add_row(
