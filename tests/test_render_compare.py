@@ -228,6 +228,14 @@ def test_table_pooled_estimates_with_method_and_heterogeneity(interval_compariso
     assert "Notes\n  Groups with fewer than three study populations" in out
 
 
+def test_subgroup_line_does_not_repeat_the_test_name(interval_comparison: Comparison) -> None:
+    test = dataclasses.replace(
+        interval_comparison.subgroup_test, method="test for subgroup differences: Cochran's Q between groups"
+    )
+    out = table_text(dataclasses.replace(interval_comparison, subgroup_test=test))
+    assert "p = 0.003 (Cochran's Q between groups)\n" in out
+
+
 def test_table_names_a_wilson_interval_and_its_level(interval_comparison: Comparison) -> None:
     wilson = dataclasses.replace(interval_comparison, ci_method="wilson", level=0.9)
     out = table_text(wilson)

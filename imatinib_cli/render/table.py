@@ -216,10 +216,10 @@ def _pooled_note(pooled: PooledEstimate) -> str:
 
 def _subgroup_line(test: SubgroupTest) -> str:
     groups = " vs ".join(test.groups)
-    return (
-        f"Test for subgroup differences ({groups}): Q = {test.q_between:.2f}, df = {test.df}, "
-        f"{_p_text(test.p)} ({test.method})"
-    )
+    line = f"Test for subgroup differences ({groups}): Q = {test.q_between:.2f}, df = {test.df}, "
+    line += _p_text(test.p)
+    method = text.subgroup_method(test)
+    return f"{line} ({method})" if method else line
 
 
 def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:

@@ -16,6 +16,7 @@ from imatinib_cli.models import (
     Quantity,
     ResponseCount,
     Study,
+    SubgroupTest,
 )
 
 DASH = "–"  # shown where the document states no number
@@ -213,6 +214,15 @@ def pooling_description(comparison: Comparison) -> str | None:
     method = pooling_method(comparison)
     if method and comparison.transform.lower() not in method.lower():
         method = f"{method}, {comparison.transform} transform"
+    return method
+
+
+def subgroup_method(test: SubgroupTest) -> str:
+    """The test's method without a leading 'test for subgroup differences', which the line names."""
+    method = test.method
+    lead = "test for subgroup differences"
+    if method.lower().startswith(lead):
+        method = method[len(lead) :].lstrip(" :;,")
     return method
 
 
