@@ -1,8 +1,11 @@
-"""Load stage: paths (files, folders, "-" for stdin) in, one Document per file out.
+"""Load stage: paths (files, folders, "-" for stdin) in, Documents out: one per record of a file.
 
 Every file is accounted for: a file that cannot be read as a document still yields a Document
 with status "skipped" or "error" and a one-line reason. Formats are recognized from content,
-never from the file name; see _dispatch.READERS for the readers and their order.
+never from the file name; see _dispatch.READERS for the text readers and their order, and pdf.py
+for PDF files (read from their bytes, with the optional `pdf` extra). A file holding several
+records (a PubMed XML set, a MEDLINE or RIS export, a ClinicalTrials.gov study list) yields one
+Document per record, numbered by Document.record. docs/formats.md lists every format.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import sys
 from collections.abc import Sequence
 
 from imatinib_cli.errors import UsageError
+from imatinib_cli.load import pdf
 from imatinib_cli.load._build import skipped
 from imatinib_cli.load._decode import decode
-from imatinib_cli.load._dispatch import read_text
+from imatinib_cli.load._dispatch import read_records
 from imatinib_cli.models import STATUS_ERROR, STATUS_SKIPPED, Document
 
-__all__ = ["load_paths"]
+__all__ = ["load_bytes", "load_paths", "load_records"]
 
 STDIN = "-"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -40,42 +44,53 @@ def load_paths(paths: Sequence[str]) -> list[Document]:
     documents: list[Document] = []
     for path in paths:
         if path == STDIN:
-            documents.append(_load_stdin())
+            documents.extend(_load_stdin())
         elif os.path.isdir(path):
             documents.extend(_load_folder(path))
         else:
-            documents.append(load_file(path))
+            documents.extend(load_file(path))
     return documents
 
 
-def load_bytes(path: str, data: bytes) -> Document:
-    """One Document from a file's bytes (sha256 is of exactly these bytes)."""
+def load_records(path: str, data: bytes) -> list[Document]:
+    """The Documents of a file's bytes, one per record (sha256 is of exactly these bytes)."""
     sha256 = hashlib.sha256(data).hexdigest()
+    if pdf.sniff(data):
+        return [pdf.read(path, sha256, data)]
     decoded = decode(data)
     if decoded.text is None:
-        return skipped(
-            path, sha256, UNKNOWN_FORMAT, decoded.reason or "unreadable", decoded.status or STATUS_ERROR
-        )
-    return read_text(path, sha256, decoded.text)
+        return [
+            skipped(
+                path, sha256, UNKNOWN_FORMAT, decoded.reason or "unreadable", decoded.status or STATUS_ERROR
+            )
+        ]
+    return read_records(path, sha256, decoded.text)
 
 
-def load_file(path: str) -> Document:
+def load_bytes(path: str, data: bytes) -> Document:
+    """The first Document of a file's bytes (use load_records for files with several records)."""
+    return load_records(path, data)[0]
+
+
+def load_file(path: str) -> list[Document]:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            return skipped(path, "", UNKNOWN_FORMAT, "not a regular file")
+            return [skipped(path, "", UNKNOWN_FORMAT, "not a regular file")]
         if info.st_size > MAX_FILE_BYTES:
-            return skipped(
-                path,
-                _hash_file(path),
-                UNKNOWN_FORMAT,
-                f"file too large ({info.st_size} bytes; limit {MAX_FILE_BYTES})",
-            )
+            return [
+                skipped(
+                    path,
+                    _hash_file(path),
+                    UNKNOWN_FORMAT,
+                    f"file too large ({info.st_size} bytes; limit {MAX_FILE_BYTES})",
+                )
+            ]
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return skipped(path, "", UNKNOWN_FORMAT, f"cannot read file: {exc.strerror or exc}", STATUS_ERROR)
-    return load_bytes(path, data)
+        return [skipped(path, "", UNKNOWN_FORMAT, f"cannot read file: {exc.strerror or exc}", STATUS_ERROR)]
+    return load_records(path, data)
 
 
 def _hash_file(path: str) -> str:
@@ -86,20 +101,22 @@ def _hash_file(path: str) -> str:
     return digest.hexdigest()
 
 
-def _load_stdin() -> Document:
+def _load_stdin() -> list[Document]:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
-        return skipped(STDIN, "", UNKNOWN_FORMAT, "standard input is not available", STATUS_ERROR)
+        return [skipped(STDIN, "", UNKNOWN_FORMAT, "standard input is not available", STATUS_ERROR)]
     data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        return skipped(
-            STDIN,
-            hashlib.sha256(data).hexdigest(),
-            UNKNOWN_FORMAT,
-            f"input too large (more than {MAX_FILE_BYTES} bytes)",
-            STATUS_SKIPPED,
-        )
-    return load_bytes(STDIN, data)
+        return [
+            skipped(
+                STDIN,
+                hashlib.sha256(data).hexdigest(),
+                UNKNOWN_FORMAT,
+                f"input too large (more than {MAX_FILE_BYTES} bytes)",
+                STATUS_SKIPPED,
+            )
+        ]
+    return load_records(STDIN, data)
 
 
 def _load_folder(root: str) -> list[Document]:
@@ -120,4 +137,4 @@ def _load_folder(root: str) -> list[Document]:
             if os.path.isfile(full):
                 found.append((tuple(os.path.relpath(full, root).split(os.sep)), full))
     found.sort()
-    return [load_file(full) for _, full in found] + problems
+    return [document for _, full in found for document in load_file(full)] + problems

@@ -1,31 +1,49 @@
 """Which reader reads a text: the first whose sniff accepts it, in READERS order.
 
-Order matters: structural formats that are unambiguous (HTML, data, front matter) come first,
-then records recognized by their labels, and plain text last because it accepts everything.
+Order matters: structured data recognized by its root element or keys (PubMed XML, registry
+XML and JSON) comes first, then HTML and other data, then tagged-text records (MEDLINE, RIS) and
+front matter, then records recognized by their labels, and plain text last because it accepts
+everything.
+
+A reader's read() returns one Document or a list of them (a file with several records); the
+records of a file are numbered 0, 1, 2, ... in Document.record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from types import ModuleType
 
 from imatinib_cli.load import (
     catalog_record,
+    ctgov_json,
     ctgov_page,
+    ctgov_xml,
     data_file,
     html_page,
     markdown_doc,
+    medline,
     plain_text,
     pubmed_legacy_page,
     pubmed_page,
+    pubmed_xml,
+    ris,
 )
 from imatinib_cli.load._build import skipped
 from imatinib_cli.load._text import collapse
 from imatinib_cli.models import STATUS_ERROR, Document
 
-# Each reader module has FORMAT: str, sniff(text) -> bool and read(path, sha256, text) -> Document.
+# Each reader module has FORMAT: str, sniff(text) -> bool and
+# read(path, sha256, text) -> Document | Sequence[Document].
 READERS: tuple[ModuleType, ...] = (
+    pubmed_xml,
+    ctgov_xml,
+    ctgov_json,
     html_page,
     data_file,
+    medline,
+    ris,
     markdown_doc,
     ctgov_page,
     catalog_record,
@@ -36,11 +54,22 @@ READERS: tuple[ModuleType, ...] = (
 _MAX_REASON = 200
 
 
-def read_text(path: str, sha256: str, text: str) -> Document:
+def read_records(path: str, sha256: str, text: str) -> list[Document]:
     """Dispatch to the first reader that recognizes the text; a reader crash becomes an error."""
     reader = next(reader for reader in READERS if reader.sniff(text))
     try:
-        return reader.read(path, sha256, text)
+        result: Document | Sequence[Document] = reader.read(path, sha256, text)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
         message = collapse(f"{type(exc).__name__}: {exc}")[:_MAX_REASON]
-        return skipped(path, sha256, reader.FORMAT, f"{reader.FORMAT} reader failed: {message}", STATUS_ERROR)
+        return [
+            skipped(path, sha256, reader.FORMAT, f"{reader.FORMAT} reader failed: {message}", STATUS_ERROR)
+        ]
+    documents = [result] if isinstance(result, Document) else list(result)
+    if not documents:
+        return [skipped(path, sha256, reader.FORMAT, "no records in the file")]
+    return [doc if doc.record == index else replace(doc, record=index) for index, doc in enumerate(documents)]
+
+
+def read_text(path: str, sha256: str, text: str) -> Document:
+    """The first record of a text (kept for callers that expect one Document per file)."""
+    return read_records(path, sha256, text)[0]

@@ -1,7 +1,9 @@
-"""Recognizes structured data (JSON, non-HTML XML) that no reader handles yet.
+"""Recognizes structured data (JSON, non-HTML XML) that no reader before it took.
 
-Reading such a file as plain text would feed markup and keys to extraction, so it is skipped
-with a reason instead. A reader for the format goes before this one in the dispatch list.
+Reading such a file as plain text would feed markup and keys to extraction, so it is skipped with
+a reason instead; JSON that does not parse (a download cut short) is an error. The readers for
+PubMed XML, ClinicalTrials.gov JSON and legacy XML go before this one in the dispatch list and
+recognize their files by root element or keys, so what arrives here is data of another shape.
 """
 
 from __future__ import annotations
@@ -9,17 +11,18 @@ from __future__ import annotations
 import re
 
 from imatinib_cli.load._build import skipped
+from imatinib_cli.load._structured import Unreadable, parse_json, root_name
 from imatinib_cli.models import Document
 
 FORMAT = "data"
 
-_XML_ROOT_RE = re.compile(r"<([A-Za-z_][\w.:-]*)")
-_XML_SKIP_RE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S)
+# An object that starts with a key, or an array of objects/arrays: JSON even when cut short.
+_JSON_START_RE = re.compile(r'\A\s*(?:\{\s*"|\[\s*[\[{])')
 
 
 def _kind(text: str) -> str | None:
     head = text.lstrip()
-    if head[:1] in "{[" and text.rstrip()[-1:] in "}]":
+    if (head[:1] in "{[" and text.rstrip()[-1:] in "}]") or _JSON_START_RE.match(text):
         return "JSON"
     if head.startswith("<"):
         return "XML"
@@ -30,21 +33,16 @@ def sniff(text: str) -> bool:
     return _kind(text) is not None
 
 
-def _root(text: str) -> str | None:
-    """The first element name after any XML declaration, comments and DOCTYPE."""
-    head = text.lstrip()[:20000]
-    position = 0
-    while (match := _XML_SKIP_RE.match(head, position)) and match.end() > position:
-        position = match.end()
-    root = _XML_ROOT_RE.match(head[position:].lstrip())
-    return root.group(1) if root else None
-
-
 def read(path: str, sha256: str, text: str) -> Document:
     kind = _kind(text) or "data"
     detail = kind
+    if kind == "JSON":
+        try:
+            parse_json(text)
+        except Unreadable as exc:
+            return exc.document(path, sha256, "json")
     if kind == "XML":
-        root = _root(text)
+        root = root_name(text)
         if root:
             detail = f"XML, root element <{root}>"
     return skipped(path, sha256, kind.lower(), f"unrecognized format ({detail})")

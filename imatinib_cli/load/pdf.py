@@ -1,0 +1,82 @@
+"""Reader for PDF articles, through pypdf (the optional `pdf` extra), imported only for a PDF file.
+
+A PDF is recognized from its bytes: the `%PDF-` header and the `%%EOF` trailer near the end (a
+file cut short before its trailer stays a "binary file"). The text of every page becomes one
+"body" section, pages separated by a blank line. Metadata: the title from the PDF's document
+information, when set; DOI, PMID and NCT ID only where the first page labels them as such
+("doi: 10...", "PMID: ...", "ClinicalTrials.gov Identifier: NCT..."), else a bare DOI on the first
+page. Without pypdf the file is skipped with the command that installs it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from imatinib_cli.load._biblio import DOI_LABEL_RE, DOI_RE, PMID_LINE_RE, clean_doi
+from imatinib_cli.load._build import document, skipped
+from imatinib_cli.load._decode import normalize_newlines
+from imatinib_cli.load._text import BODY, collapse, span
+from imatinib_cli.models import STATUS_ERROR, Document
+
+FORMAT = "pdf"
+MISSING_EXTRA = "PDF needs the pdf extra: pip install 'imatinib-cli[pdf]'"
+
+_HEADER = b"%PDF-"
+_TRAILER = b"%%EOF"
+_TRAILER_WINDOW = 2048
+_REGISTRY_ID_RE = re.compile(
+    r"(?:ClinicalTrials\.gov\s+(?:Identifier|ID|number|registration)|Trial registration|NCT Number)"
+    r"\W{0,40}(NCT\d{8})",
+    re.I,
+)
+_MAX_REASON = 160
+
+
+def sniff(data: bytes) -> bool:
+    return data.startswith(_HEADER) and _TRAILER in data[-_TRAILER_WINDOW:]
+
+
+def _metadata(info: Any, first_page: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    title = getattr(info, "title", None) if info is not None else None
+    if isinstance(title, str) and collapse(title):
+        fields["title"] = collapse(title)
+    doi = DOI_LABEL_RE.search(first_page)
+    if doi:
+        fields["doi"] = clean_doi(doi.group(1))
+    else:
+        bare = DOI_RE.search(first_page)
+        if bare:
+            fields["doi"] = clean_doi(bare.group(0))
+    pmid = PMID_LINE_RE.search(first_page)
+    if pmid:
+        fields["pmid"] = pmid.group(1)
+    nct = _REGISTRY_ID_RE.search(first_page)
+    if nct:
+        fields["nct_id"] = nct.group(1).upper()
+    return fields
+
+
+def read(path: str, sha256: str, data: bytes) -> Document:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return skipped(path, sha256, FORMAT, MISSING_EXTRA)
+    import io
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return skipped(path, sha256, FORMAT, "PDF is encrypted")
+        pages = [normalize_newlines(page.extract_text() or "").strip() for page in reader.pages]
+        info = reader.metadata
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
+        detail = collapse(f"{type(exc).__name__}: {exc}")[:_MAX_REASON]
+        return skipped(path, sha256, FORMAT, f"PDF could not be read: {detail}", STATUS_ERROR)
+    text = "\n\n".join(page for page in pages if page)
+    if not text.strip():
+        return skipped(path, sha256, FORMAT, "PDF has no text layer (scanned pages need OCR first)")
+    text += "\n"
+    first_page = next((page for page in pages if page), "")
+    return document(path, sha256, FORMAT, text, _metadata(info, first_page), [span(BODY, 0, len(text))])
