@@ -27,6 +27,7 @@ from imatinib_cli.extract.registry import registry_adverse_events, registry_popu
 from imatinib_cli.extract.response import (
     ResponseHit,
     carry_many,
+    category_lists,
     carry_over,
     find_responses,
     respectively_lists,
@@ -295,6 +296,16 @@ def _read_respectively(
     if len(targets) < 2:
         targets = [d.key for d in drafts if d.arm is None and d.key != ALL_PATIENTS]
     read = False
+    if len(targets) < 2:
+        whole = [d.key for d in drafts if d.arm is None]
+        key = whole[0] if len(whole) == 1 else None
+        for category, as_written, group in category_lists(context, info) if key in by_key else ():
+            hit = ResponseHit(
+                category, group.count, group.percent, group.total, False, as_written, group.start, group.end
+            )
+            _record(by_key[key], hit, info, warnings)
+            read = True
+        return read
     for category, as_written, groups in respectively_lists(context, info):
         if len(groups) != len(targets):
             continue

@@ -17,6 +17,7 @@ from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negate
 
 _MAX_STEPS = 10
 _SHORT_BRIDGE = frozenset({"had", "have", "has", "experienced", "showed", "developed", ")", "]"})
+_AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
 
 
 @dataclass(slots=True)
@@ -46,7 +47,7 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
             items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, False)))
         else:
             # A blocker reads as one word, so "best response" can be a filler but never a category.
-            items.append(Item("word", hit.start, hit.end, " ".join(hit.as_written.lower().split())))
+            items.append(Item("blocker", hit.start, hit.end, " ".join(hit.as_written.lower().split())))
     short = cues.matcher("responses", "needs_number", key_field="category")
     for hit in short.find(text, start, end):
         if any(s <= hit.start < e for s, e in covered):
@@ -59,136 +60,263 @@ def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    fillers = cues.words("responses", "fillers")
-    people = cues.words("cues", "people")
-    negations = cues.words("responses", "negations")
+    if _states_a_design(info):
+        return [], [], set()
     spans = category_items(context, start, end) + list(extra or ())
     if not spans:
         return [], [], set()
-    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
-    claimed: set[int] = set()
-    hits: list[ResponseHit] = []
-    cue_indexes = [
-        i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)
+    tumors = [
+        Item("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
+        for m in info.tumors
+        if start <= m.evidence.start and m.evidence.end <= end
     ]
-    done: set[int] = set()
+    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
+    return _Reader(items).read()
 
-    measures = _measure_words()
 
-    def skippable(item: Item, leftward: bool = False) -> bool:
+class _Reader:
+    """The passes over one clause's items, sharing which numbers and cues are used up."""
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
+        self.fillers = cues.words("responses", "fillers")
+        self.people = cues.words("cues", "people") | cues.words("cues", "people_adjectives")
+        self.negations = cues.words("responses", "negations")
+        self.measures = _measure_words()
+        self.claimed: set[int] = set()
+        self.done: set[int] = set()
+        self.explaining: set[int] = set()
+        self.hits: list[ResponseHit] = []
+        self.cues = [i for i, item in enumerate(items) if _is_cue(item)]
+
+    def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
+        self._explanations()
+        self._negations()
+        self._numbers_before()
+        self._numbers_after()
+        self.hits.sort(key=lambda hit: hit.start)
+        return self.hits, self.items, self.claimed
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def skippable(self, item: Item, leftward: bool = False) -> bool:
         if item.kind == "mark":
             return item.text in (")]" if leftward else "()[]")
-        return (item.kind == "word" and item.text in fillers) or item.kind == "tumor"
+        return (item.kind in ("word", "blocker") and item.text in self.fillers) or item.kind == "tumor"
 
-    def a_measure(index: int) -> bool:
+    def a_measure(self, index: int) -> bool:
         """'48 weeks', '400 mg': a number with a unit is not a count of patients."""
+        items = self.items
         return (
-            index + 1 < len(items) and items[index + 1].kind == "word" and items[index + 1].text in measures
+            index + 1 < len(items)
+            and items[index + 1].kind == "word"
+            and items[index + 1].text in self.measures
         )
 
-    explaining: set[int] = set()
-    # Cues in brackets right after a cue explain it: "partial response (PR)", "ORR (CR + PR)".
-    for index in cue_indexes:
-        opening = index - 1
-        while opening >= 0 and items[opening].kind == "cue":
-            opening -= 1
-        if opening >= 1 and items[opening].text == "(" and items[opening - 1].kind == "cue":
-            done.add(index)
-            explaining.add(index)
+    def not_a_count(self, index: int) -> bool:
+        """'RECIST 1.1': a decimal that is not a percent counts nobody."""
+        item = self.items[index]
+        return item.kind == "num" and not item.payload.percent and not item.payload.is_int
 
-    # Pass 1: the number stands before its category.
-    for index in cue_indexes:
-        category, needs_number = items[index].payload
-        found = None
-        if needs_number:
-            # Only people words, a verb like "had" and a bracket may stand between:
-            # "4 complete", "14 (28%) progressed", "two patients had disease progression".
-            probe, steps = index - 1, 0
-            while probe >= 0 and steps < 4:
-                item = items[probe]
-                if is_number(item):
-                    found = probe
-                    break
-                if not (item.text in people or item.text in _SHORT_BRIDGE):
-                    break
-                probe, steps = probe - 1, steps + 1
-        else:
+    def claim(self, category: str, index: int, cue: Item, leads: bool) -> bool:
+        group = group_at(self.items, index, self.people)
+        if not _claim(group, self.claimed):
+            return False
+        hit = _hit(category, group, cue, leads)
+        if hit.percent is None and not leads:
+            hit = self._percent_after(hit, self.items.index(cue))
+        self.hits.append(hit)
+        return True
+
+    def _percent_after(self, hit: ResponseHit, cue_index: int) -> ResponseHit:
+        """'2 complete responses (4%)', 'a partial remission (PR; 30%)', 'responded (17%)'."""
+        items = self.items
+        probe = cue_index + 1
+        if probe < len(items) and items[probe].text in ("(", "["):
+            probe += 1
+            while probe < len(items) and (_is_cue(items[probe]) or items[probe].text in (";", ",")):
+                probe += 1
+            if (
+                probe < len(items)
+                and items[probe].kind == "num"
+                and items[probe].payload.percent
+                and probe not in self.claimed
+            ):
+                self.claimed.add(probe)
+                return ResponseHit(
+                    hit.category,
+                    hit.count,
+                    items[probe].payload,
+                    hit.total,
+                    False,
+                    hit.as_written,
+                    hit.start,
+                    items[probe].end,
+                    hit.leads,
+                )
+        return hit
+
+    # -- passes -------------------------------------------------------------------------------
+
+    def _explanations(self) -> None:
+        """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',
+        'clinical benefit rate (CR + PR + SD)', 'objective responses (all partial)'."""
+        items = self.items
+        for index in self.cues:
+            opening = index - 1
+            while opening >= 0 and (_is_cue(items[opening]) or items[opening].text in self.fillers):
+                opening -= 1
+            if (
+                opening >= 1
+                and items[opening].text == "("
+                and (_is_cue(items[opening - 1]) or items[opening - 1].kind == "blocker")
+            ):
+                self.done.add(index)
+                self.explaining.add(index)
+
+    def _negations(self) -> None:
+        """'no patient had a complete response', 'no objective responses among the 21 evaluable',
+        'no complete or partial responses', 'complete responses were not observed': zero."""
+        items = self.items
+        for index in self.cues:
+            if index in self.done or items[index].payload[1]:
+                continue
+            coordinated: list[int] = []
+            negation = None
             probe, steps = index - 1, 0
             while probe >= 0 and steps < _MAX_STEPS:
                 item = items[probe]
-                if is_number(item):
-                    found = probe
+                if item.kind == "word" and item.text in self.negations:
+                    negation = item
                     break
-                if not skippable(item, leftward=True):
+                if _is_cue(item) and item.payload[1]:
+                    coordinated.append(probe)  # "complete or partial responses"
+                elif not (self.skippable(item) or item.text in ("there", "or", "and", "a", "single")):
                     break
                 probe, steps = probe - 1, steps + 1
-        if found is None or found in claimed or a_measure(found):
-            continue
-        if negated_total(items, found, negations):
-            # "None of the 15 evaluable patients achieved an objective response."
-            total = items[found].payload
-            hits.append(
-                ResponseHit(
-                    category, None, None, total, True, items[index].text, items[found].start, items[index].end
-                )
-            )
-            claimed.add(found)
-            done.add(index)
-            continue
-        group = group_at(items, found, people)
-        if _claim(group, claimed):
-            hits.append(_hit(category, group, items[index], False))
-            done.add(index)
-
-    # Pass 2: the category stands before its number.
-    for index in cue_indexes:
-        if index in done:
-            continue
-        category, needs_number = items[index].payload
-        if needs_number:
-            continue
-        probe, steps = index + 1, 0
-        while probe < len(items) and steps < _MAX_STEPS:
-            item = items[probe]
-            if is_number(item):
-                if probe in claimed or a_measure(probe):
-                    break
-                group = group_at(items, probe, people)
-                if group.first == probe and _claim(group, claimed):
-                    hits.append(_hit(category, group, items[index], True))
-                    done.add(index)
-                break
-            if item.kind == "cue" and isinstance(item.payload, tuple) and item.payload[0] == category:
-                done.add(probe)  # an acronym after its phrase: "partial response (PR)"
-            elif probe in explaining:
-                pass
-            elif not (skippable(item) or item.text in (":", "=")):
-                break
-            probe, steps = probe + 1, steps + 1
-
-    # Negation: "no patient had a complete response", "there were no objective responses".
-    for index in cue_indexes:
-        if index in done:
-            continue
-        category, needs_number = items[index].payload
-        if needs_number:
-            continue
-        probe, steps = index - 1, 0
-        while probe >= 0 and steps < _MAX_STEPS:
-            item = items[probe]
-            if item.kind == "word" and item.text in negations:
-                hits.append(
+            if negation is None and not _negated_after(items, index):
+                continue
+            total = self._denominator_after(index)
+            start = negation.start if negation else items[index].start
+            for cue_index in [index, *coordinated]:
+                category = items[cue_index].payload[0]
+                self.hits.append(
                     ResponseHit(
-                        category, None, None, None, True, items[index].text, item.start, items[index].end
+                        category, None, None, total, True, items[cue_index].text, start, items[index].end
                     )
                 )
-                done.add(index)
-                break
-            if not (skippable(item) or item.text == "there"):
-                break
-            probe, steps = probe - 1, steps + 1
-    hits.sort(key=lambda hit: hit.start)
-    return hits, items, claimed
+                self.done.add(cue_index)
+
+    def _denominator_after(self, index: int) -> Num | None:
+        """'... among the 21 evaluable patients': after a negation, a number is the denominator."""
+        items = self.items
+        probe, steps = index + 1, 0
+        while probe < len(items) and steps < 6:
+            item = items[probe]
+            if item.kind == "num" and item.payload.is_int and probe not in self.claimed:
+                self.claimed.add(probe)
+                return item.payload
+            if not self.skippable(item):
+                return None
+            probe, steps = probe + 1, steps + 1
+        return None
+
+    def _numbers_before(self) -> None:
+        items = self.items
+        for index in self.cues:
+            if index in self.done:
+                continue
+            category, needs_number = items[index].payload
+            found = None
+            probe, steps = index - 1, 0
+            limit = 4 if needs_number else _MAX_STEPS
+            while probe >= 0 and steps < limit:
+                item = items[probe]
+                if is_number(item) and not self.not_a_count(probe):
+                    found = probe
+                    break
+                if needs_number:
+                    # Only people words, a verb like "had" and a bracket: "14 (28%) progressed".
+                    if not (item.text in self.people or item.text in _SHORT_BRIDGE):
+                        break
+                elif not self.skippable(item, leftward=True):
+                    break
+                probe, steps = probe - 1, steps + 1
+            if found is None or found in self.claimed or self.a_measure(found):
+                continue
+            if negated_total(items, found, self.negations):
+                # "None of the 15 evaluable patients achieved an objective response."
+                self.hits.append(
+                    ResponseHit(
+                        category,
+                        None,
+                        None,
+                        items[found].payload,
+                        True,
+                        items[index].text,
+                        items[found].start,
+                        items[index].end,
+                    )
+                )
+                self.claimed.add(found)
+                self.done.add(index)
+                continue
+            if self.claim(category, found, items[index], False):
+                self.done.add(index)
+
+    def _numbers_after(self) -> None:
+        items = self.items
+        for index in self.cues:
+            if index in self.done:
+                continue
+            category, needs_number = items[index].payload
+            if needs_number:
+                continue
+            probe, steps = index + 1, 0
+            while probe < len(items) and steps < _MAX_STEPS:
+                item = items[probe]
+                if is_number(item):
+                    if self.a_measure(probe):
+                        probe, steps = probe + 2, steps + 2  # "for at least 6 months"
+                        continue
+                    if self.not_a_count(probe):
+                        probe, steps = probe + 1, steps + 1  # "by RECIST 1.1"
+                        continue
+                    if probe not in self.claimed and group_at(items, probe, self.people).first == probe:
+                        if self.claim(category, probe, items[index], True):
+                            self.done.add(index)
+                    break
+                if _is_cue(item) and item.payload[0] == category:
+                    self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
+                elif probe in self.explaining:
+                    pass
+                elif item.text == "," and probe + 1 < len(items) and items[probe + 1].text in _AFTER_COMMA:
+                    pass  # "stable disease, observed in 10 patients"
+                elif not (self.skippable(item) or item.text in (":", "=")):
+                    break
+                probe, steps = probe + 1, steps + 1
+
+
+def _is_cue(item: Item) -> bool:
+    return item.kind == "cue" and isinstance(item.payload, tuple)
+
+
+def _negated_after(items: list[Item], index: int) -> bool:
+    """'Complete responses were not observed.'"""
+    window = [item.text for item in items[index + 1 : index + 4]]
+    return (
+        len(window) >= 2
+        and window[0] in ("were", "was")
+        and window[1] == "not"
+        and (len(window) < 3 or window[2] in _AFTER_COMMA)
+    )
+
+
+def _states_a_design(info: SentenceInfo) -> bool:
+    """'The study was designed to detect a response rate of 20% versus 5%': a plan, not a result."""
+    return info.has_word(cues.any_word("responses", "design_statements")) and bool(
+        cues.matcher("responses", "design_statements").find(info.sentence.text)
+    )
 
 
 def carry_over(
@@ -275,6 +403,49 @@ def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, 
                 used.update(range(group.first, group.last + 1))
             found.append((item.payload[0], item.text, groups))
     return found
+
+
+def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, Group]]:
+    """'Complete response, partial response and stable disease were observed in 2, 10 and 8
+    patients, respectively': k categories named in a row take the k numbers listed after them."""
+    people = cues.words("cues", "people")
+    fillers = cues.words("responses", "fillers")
+    spans = [item for item in category_items(context, info.start, info.end) if item.kind == "cue"]
+    items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
+    joins = {",", "and", "or"}
+    index = 0
+    while index < len(items):
+        if not _is_cue(items[index]):
+            index += 1
+            continue
+        run = [index]
+        probe = index + 1
+        while probe < len(items) and (items[probe].text in joins or _is_cue(items[probe])):
+            if _is_cue(items[probe]):
+                run.append(probe)
+            probe += 1
+        categories = [items[i].payload[0] for i in run]
+        if len(run) < 2 or len(set(categories)) != len(categories):
+            index = probe
+            continue
+        groups: list[Group] = []
+        while probe < len(items) and len(groups) < len(run):
+            item = items[probe]
+            if is_number(item):
+                group = group_at(items, probe, people)
+                groups.append(group)
+                probe = group.last + 1
+                continue
+            if item.text not in joins and item.text not in fillers and item.kind != "blocker":
+                if groups:
+                    break
+                if item.kind == "word" and item.text not in ("rates", "rate", "occurred", "respectively"):
+                    break
+            probe += 1
+        if len(groups) == len(run):
+            return [(items[i].payload[0], items[i].text, g) for i, g in zip(run, groups, strict=True)]
+        index = probe
+    return []
 
 
 def carry_many(

@@ -18,7 +18,7 @@ _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
 
 @dataclass(slots=True)
 class Item:
-    kind: str  # "num", "frac", "cue", "tumor", "word", "mark"
+    kind: str  # "num", "frac", "cue", "blocker", "tumor", "word", "mark"
     start: int
     end: int
     text: str
