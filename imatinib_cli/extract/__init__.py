@@ -27,8 +27,8 @@ from imatinib_cli.extract.registry import registry_adverse_events, registry_popu
 from imatinib_cli.extract.response import (
     ResponseHit,
     carry_many,
-    category_lists,
     carry_over,
+    category_lists,
     find_responses,
     respectively_lists,
 )

@@ -282,9 +282,13 @@ class _Reader:
                     if self.not_a_count(probe):
                         probe, steps = probe + 1, steps + 1  # "by RECIST 1.1"
                         continue
-                    if probe not in self.claimed and group_at(items, probe, self.people).first == probe:
-                        if self.claim(category, probe, items[index], True):
-                            self.done.add(index)
+                    starts_group = group_at(items, probe, self.people).first == probe
+                    if (
+                        probe not in self.claimed
+                        and starts_group
+                        and self.claim(category, probe, items[index], True)
+                    ):
+                        self.done.add(index)
                     break
                 if _is_cue(item) and item.payload[0] == category:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
