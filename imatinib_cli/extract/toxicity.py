@@ -22,20 +22,30 @@ _GRADE = re.compile(
 )
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_SECOND_PERCENT = r"(?P<value2>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 # After a term: "(92%)", "in approximately 5 percent of patients", ": 12%", "(grade 3/4, 12%)",
-# "occurred in one patient (4%)", "in 2 patients (8%)".
+# "occurred in one patient (4%)", "in 2 of 6 patients", "(grade 1-2) was reported in 62%",
+# "were reported by 38%", "(in 58% of patients)", "(≥ 5 kg) was noted in 11 patients (22%)".
 _AFTER = re.compile(
-    r"\s*(?:\(\s*(?:grades?\s*[1-5][^,;)]*[,;:]\s*)?(?:n\s*=\s*\d+\s*[,;]\s*)?|[:,]?\s*(?:was|were)?\s*"
-    r"(?:(?:reported|observed|seen|noted|occurred|developed|found)\s+)?(?:in\s+)?)"
-    r"(?P<approx>(?:approximately|about|around|nearly|almost|roughly|some|~)\s*)?"
-    rf"(?:{_COUNT}\s+(?:patients?|participants?|cases?|subjects?)\s*\(\s*)?"
-    rf"{_PERCENT}",
+    r"\s*(?:\((?!\s*(?:grades?\s*)?[1-5]?\s*[,;:]?\s*\d+(?:[.·]\d+)?\s*%)\s*(?P<note>[^()]{1,30}?)\s*\)\s*)?"
+    r"(?:\(\s*(?:grades?\s*(?P<grade_in>[1-5][^,;)%]*?)\s*[,;:]\s*)?(?:in\s+)?(?:n\s*=\s*\d+\s*[,;]\s*)?"
+    r"|[:,]?\s*(?:(?:was|were|is|are)\s+)?(?:(?:reported|observed|seen|noted|occurred|occurring|developed|found|"
+    r"documented|recorded|experienced)\s+)?(?:(?:in|by|among)\s+)?)"
+    r"(?P<approx>(?:approximately|about|around|nearly|almost|roughly|some|only|~)\s*)?"
+    rf"(?:{_COUNT}(?:\s+of\s+(?P<total>\d+))?\s+(?:patients?|participants?|cases?|subjects?)"
+    rf"(?:\s*\(\s*{_SECOND_PERCENT}\s*\))?|{_PERCENT})",
+    re.I,
+)
+# "(grade 3/4 in 14%)" right after a frequency: the same event at a higher grade.
+_GRADED_SHARE = re.compile(
+    r"\s*(?:of\s+(?:the\s+)?patients\s*)?\(\s*grades?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\s*"
+    r"(?:in\s+)?(?P<value>\d+(?:[.·]\d+)?)\s*%\s*\)",
     re.I,
 )
 # Before a term: "92% anaemia", "12% of patients had grade 3 neutropenia".
 _BEFORE = re.compile(
     rf"{_PERCENT}\s*(?:of\s+(?:the\s+)?(?:patients|participants)\s+"
-    r"(?:had|experienced|developed|reported)\s+)?(?:grades?\s*[^\s]+\s+)?$",
+    r"(?:had|experienced|developed|reported)\s+)?(?:grades?\s*[1-5](?:\s*(?:or|and|/|-|to)\s*[1-5])?\s+)?$",
     re.I,
 )
 _COORDINATION = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+(?:or|and/or)\s+$")
@@ -59,6 +69,7 @@ class _Frequency:
     start: int
     end: int
     approximate: bool
+    grade: str | None = None  # written with the frequency: "(grade 1-2)", "(grade 1, 63%)"
 
 
 def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEvent]:
@@ -66,7 +77,7 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
     has_cue = info.has_word(cues.any_word("cues", "toxicity", "cues")) and bool(
         cues.matcher("cues", "toxicity", "cues").find(text, info.start, info.end)
     )
-    if not has_cue and not any(number.percent for number in info.numbers):
+    if not has_cue and not info.numbers:
         return []
     matcher = vocab.adverse_event_matcher()
     hits = matcher.find(text, info.start, info.end)
@@ -85,11 +96,27 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
                 soc=hit.entry.get("soc"),
                 percent=_quantity(frequency.percent if frequency else None, info, start, end),
                 count=_quantity(frequency.count if frequency else None, info, start, end),
-                grade=_grade(text, info, start),
+                grade=(frequency.grade if frequency else None) or _grade(text, info, start),
                 evidence=info.cite(start, end),
                 approximate=bool(frequency and frequency.approximate),
             )
         )
+        graded = _GRADED_SHARE.match(text, end, info.end) if frequency else None
+        if graded:
+            # "Neutropenia occurred in 45% of patients (grade 3/4 in 14%)": the same event, graded.
+            events.append(
+                AdverseEvent(
+                    term=hit.key,
+                    as_written=" ".join(text[start : hit.end].split()),
+                    soc=hit.entry.get("soc"),
+                    percent=Quantity(
+                        float(graded.group("value").replace("·", ".")), info.cite(start, graded.end())
+                    ),
+                    count=None,
+                    grade=re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", graded.group("grade")),
+                    evidence=info.cite(start, graded.end()),
+                )
+            )
     if has_cue:
         events.extend(_unknown_terms(text, info, hits))
     return sorted(events, key=lambda event: event.evidence.start)
@@ -108,12 +135,16 @@ def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int) -> _Fre
         count_value = None
         if count:
             count_value = float(count) if count.isdigit() else words_to_int(count)
+        value = after.group("value") or after.group("value2")
+        note = after.group("grade_in") or after.group("note") or ""
+        grade = _GRADE.search("grade " + note if after.group("grade_in") else note)
         return _Frequency(
-            float(after.group("value").replace("·", ".")),
+            float(value.replace("·", ".")) if value else None,
             float(count_value) if count_value is not None else None,
             hit.start,
             after.end(),
             bool(after.group("approx")),
+            _grade_text(grade) if grade else None,
         )
     previous_end = hits[index - 1].end if index else info.start
     before = _BEFORE.search(text[previous_end : hit.start])
@@ -141,16 +172,19 @@ def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) 
         )
 
 
+def _grade_text(match: re.Match[str]) -> str:
+    grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", match.group("grade"))
+    comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(match.group("cmp") or "", "")
+    return comparator + grade
+
+
 def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
     """The nearest grade written before the event within its clause ('grade 3/4 toxicities included')."""
     clause_start = max(info.start, text.rfind(";", info.start, start) + 1)
     matches = list(_GRADE.finditer(text, clause_start, start))
     if not matches:
         return None
-    last = matches[-1]
-    grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", last.group("grade"))
-    comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(last.group("cmp") or "", "")
-    return comparator + grade
+    return _grade_text(matches[-1])
 
 
 def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEvent]:
