@@ -16,7 +16,7 @@ _SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\
 # Words allowed between a dose and its schedule: "400 mg of imatinib daily", "400 mg orally twice a day".
 _BRIDGE = re.compile(
     r"(?:\s*(?:of|imatinib|mesylate|glivec|gleevec|sti-?571|orally|oral|po|p\.o\.|given|administered|"
-    r"taken|once|as|a|single|dose|doses|\(|\)|,))*\s*",
+    r"taken|once|as|a|single|dose|doses|was|were|is|are|\(|\)|,))*\s*",
     re.I,
 )
 
@@ -67,6 +67,8 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         amounts = _amounts_before(text, numbers, unit.start())
         if not amounts:
             continue
+        if _another_drug(context, info, amounts[0].start):
+            continue  # "docetaxel 75 mg/m²": another drug's dose
         if cues.matcher("schedules", "modification_cues").find(
             text, max(info.start, amounts[0].start - 25), amounts[0].start
         ):
@@ -74,6 +76,8 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         if hits and amounts[0].start <= hits[-1].start:
             hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
         schedule, per_day, end = _schedule(context, info, unit.end())
+        if schedule is None and unit_text not in per_day_units:
+            schedule, per_day = _sentence_schedule(context, info)
         if unit_text in per_day_units:
             schedule, per_day, end = schedule or "daily", 1.0, max(end, unit.end())
         is_surface = unit_text in surface_units
@@ -92,6 +96,30 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         respectively = "respectively" in text[unit.end() : info.end].lower()
         hits.append(DoseHit(doses, amounts[0].start, as_written_end, respectively))
     return hits
+
+
+def _another_drug(context: Context, info: SentenceInfo, position: int) -> bool:
+    """The nearest drug named before the amount, within a few words, is not imatinib."""
+    window_start = max(info.start, position - 40)
+    hits = cues.matcher("schedules", "other_drugs").find(context.text, window_start, position)
+    if not hits:
+        return False
+    between = context.text[hits[-1].end : position].lower()
+    return "imatinib" not in between and len(between.split()) <= 4
+
+
+def _sentence_schedule(context: Context, info: SentenceInfo) -> tuple[str | None, float | None]:
+    """'Imatinib was given once daily in cohorts of 400, 600, 800 and 1000 mg': one schedule
+    written elsewhere in the sentence applies when none follows the dose."""
+    matcher = cues.matcher("schedules", "schedules", key_field="key")
+    hits = [
+        hit for hit in matcher.find(context.text, info.start, info.end) if not hit.as_written.startswith("/")
+    ]
+    keys = {hit.key for hit in hits}
+    if len(keys) != 1:
+        return None, None
+    per_day = hits[0].entry.get("doses_per_day")
+    return hits[0].key, float(per_day) if per_day is not None else None
 
 
 def _amounts_before(text: str, numbers: list[Num], position: int) -> list[Num]:
