@@ -13,8 +13,8 @@ from imatinib_cli.load._text import ABSTRACT, TITLE, collapse, span
 from imatinib_cli.models import Section
 
 # An upper-case label at the start of the abstract or right after a sentence ends: "RESULTS:",
-# "CONCLUSIONS AND RELEVANCE:", "PATIENTS AND METHODS:". At least four letters, so "HR:" or
-# "CI:" inside a sentence never split it.
+# "CONCLUSIONS AND RELEVANCE:", "PATIENTS AND METHODS:". At least three letters and only where a
+# sentence ends, so "HR:" or "95% CI:" inside a sentence never split it.
 _INLINE_LABEL_RE = re.compile(
     r"(?:(?<=^)|(?<=[.?!)\]]\s)|(?<=[.?!)\]]\s\s))"
     r"(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z]{2,}){0,6})\s*:\s+"
