@@ -22,6 +22,7 @@ from imatinib_cli.extract.populations import (
     find_populations,
     refers_back,
     split_semicolons,
+    stated_size,
 )
 from imatinib_cli.extract.registry import registry_adverse_events, registry_populations
 from imatinib_cli.extract.response import (
@@ -76,6 +77,8 @@ def extract(document: Document) -> Findings:
             continue
         adverse_events.extend(find_adverse_events(context, info))
         touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms)
+        if info.numbers:
+            _read_sizes(context, info, by_key)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
     if arms:
@@ -169,6 +172,16 @@ def _read_doses(
         else:
             for dose in hit.doses:
                 _add_dose(study_doses, dose)
+
+
+def _read_sizes(context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft]) -> None:
+    for mention in info.tumors:
+        draft = by_key.get(mention.code)
+        if draft is None or draft.n is not None or draft.n_percent is not None:
+            continue
+        number = stated_size(context, info, mention)
+        if number is not None and number.is_int:
+            draft.n = Quantity(number.value, info.cite(number.start, max(number.end, mention.evidence.end)))
 
 
 def _read_evaluable(

@@ -72,14 +72,30 @@ def _count_before(context: Context, info: SentenceInfo, mention: TumorMention):
 
 
 def _count_after(context: Context, info: SentenceInfo, mention: TumorMention):
-    """'GIST (n = 27)', 'GIST: 27 patients'."""
-    match = re.match(r"\s*(?:\(\s*n\s*=\s*|:\s*|\(\s*)", context.text[mention.evidence.end : info.end])
+    """'GIST (n = 27)', 'GIST: 27 patients', 'patients with GIST (n = 40)'."""
+    match = re.match(
+        r"\s*(?:(?:patients?|participants?)\s*)?(?:\(\s*n\s*=\s*|:\s*|\(\s*)",
+        context.text[mention.evidence.end : info.end],
+    )
     if not match:
         return None
     position = mention.evidence.end + match.end()
     for number in info.numbers:
         if number.start == position and not number.percent:
             return number
+    return None
+
+
+def stated_size(context: Context, info: SentenceInfo, mention: TumorMention):
+    """A population's size written anywhere: 'the 19 patients with small cell lung cancer',
+    'of the 5 with systemic mastocytosis', 'GIST (n = 40)'. Bare '10 DFSP patients' is not one:
+    it is as often a count of responders."""
+    after = _count_after(context, info, mention)
+    if after is not None:
+        return after
+    before = _count_before(context, info, mention)
+    if before is not None and re.search(r"\bwith\b", context.text[before.end : mention.evidence.start]):
+        return before
     return None
 
 
