@@ -36,7 +36,7 @@ class Fraction:
 
 
 # Not part of a word, version or identifier ("D816T", "v1.0", "2717-25"); "400mg" still counts.
-_DIGITS = r"(?<![\w.\-])(\d{1,3}(?:,\d{3})+|\d+(?:[.·]\d+)?)(?!\d)(?![A-LN-Za-ln-z_])"
+_DIGITS = r"(?<![\w.\-])(\d+,\d{1,2}(?=\s?%)|\d{1,3}(?:,\d{3})+|\d+(?:[.·]\d+)?)(?!\d)(?![A-LN-Za-ln-z_])"
 
 
 @vocab.cached
@@ -87,7 +87,9 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]
     found: list[Num] = []
     for match in number.finditer(text, start, end):
         if match.group("digits"):
-            raw = match.group("digits").replace(",", "").replace("·", ".")  # "33·3%" (Lancet style)
+            raw = match.group("digits").replace("·", ".")  # "33·3%" (Lancet style)
+            # "53,8%": a decimal comma before a percent sign; "1,500": a thousands separator.
+            raw = raw.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", raw) else raw.replace(",", "")
             decimals = len(raw.split(".")[1]) if "." in raw else 0
             found.append(
                 Num(float(raw), match.start(), match.end(), bool(match.group("pct")), decimals=decimals)

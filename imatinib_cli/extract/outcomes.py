@@ -96,7 +96,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                     )
         elif kind in _RATES:
             percent = _nearest_percent(info, hit.start, hit.end)
-            when = timepoint.search(text, info.start, info.end)
+            when = _nearest(list(timepoint.finditer(text, info.start, info.end)), hit.start, hit.end)
             named = _NAMED_TIMEPOINT.fullmatch(hit.as_written)
             if percent is None or (when is None and named is None):
                 continue
@@ -149,6 +149,13 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                         )
                     )
     return outcomes
+
+
+def _nearest(matches: list[re.Match[str]], start: int, end: int) -> re.Match[str] | None:
+    """The match closest to a cue: 'One-year OS was 78% and 2-year OS was 60%'."""
+    if not matches:
+        return None
+    return min(matches, key=lambda m: min(abs(m.end() - start), abs(m.start() - end)))
 
 
 def _nearest_percent(info: SentenceInfo, start: int, end: int) -> Num | None:
