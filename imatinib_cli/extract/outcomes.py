@@ -8,7 +8,7 @@ import re
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
-from imatinib_cli.extract.numbers import Fraction, Num, words_to_int
+from imatinib_cli.extract.numbers import Num, words_to_int
 from imatinib_cli.models import Outcome, Quantity
 
 _MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor", "median_rfs"}
@@ -24,6 +24,13 @@ _EARLY = re.compile(
 _AFTER_GENE = re.compile(
     r"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?(?P<variant>[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b)?"
     r"\s*(?P<word>[A-Za-z]+)?"
+)
+# "... was detected in 14 of 20 patients", "... in 8 (15%) of 54 patients", "... in the 12 tumors".
+_IN_COUNT = re.compile(
+    r"(?:\s+(?:was|were))?(?:\s+(?:found|detected|present|identified|observed|seen))?\s+in\s+(?:the\s+)?"
+    rf"(?P<count>\d+|{_NUMBER})(?:\s*\([^)]*\))?(?:\s+(?:of|out of)\s+(?:the\s+)?(?P<total>\d+))?"
+    r"\s+(?:evaluable\s+|analy[sz]ed\s+)?(?:patients|tumou?rs|samples|specimens|cases|participants)",
+    re.I,
 )
 _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b")
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
@@ -188,12 +195,18 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
         end = after.end() if after else gene.end
         count = _count_before(context, info, gene.start, negations)
         denominator = total
-        if count is None:
-            found_in = _found_in(context, info, end)
-            if found_in is not None:
-                count = (found_in.count.value, gene.start)
-                denominator = found_in.total
-                end = found_in.end
+        found_in = _IN_COUNT.match(context.text, end, info.end)
+        if found_in is not None:
+            stated = _value(found_in.group("count"))
+            if count is not None and count[0] == 0:
+                denominator = denominator or _num_at(
+                    info, found_in.start("count")
+                )  # "no ... in the 12 tumors"
+            elif count is None and stated is not None:
+                count = (stated, gene.start)
+                if found_in.group("total"):
+                    denominator = _num_at(info, found_in.start("total"))
+            end = found_in.end()
         variant = variant or _VARIANT.search(text, gene.end, info.end)
         if count is None and variant is None:
             continue
@@ -216,13 +229,8 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
     return outcomes
 
 
-def _found_in(context: Context, info: SentenceInfo, position: int) -> Fraction | None:
-    """'... was detected in 14 of 20 patients': a fraction soon after the mutation is its count."""
-    for fraction in info.fractions:
-        gap = context.text[position : fraction.start]
-        if fraction.start >= position and len(gap) <= 40 and re.search(r"\bin\s+(?:the\s+)?$", gap):
-            return fraction
-    return None
+def _num_at(info: SentenceInfo, position: int) -> Num | None:
+    return next((number for number in info.numbers if number.start == position), None)
 
 
 def _count_before(
@@ -230,7 +238,9 @@ def _count_before(
 ) -> tuple[float, int] | None:
     """'five KIT mutations' -> 5, 'no PDGFR mutations' -> 0, with where the count starts."""
     head = context.text[info.start : position]
-    word = re.search(r"([A-Za-z]+|\d+)\s+(?:activating\s+|novel\s+)?$", head)
+    word = re.search(
+        r"([A-Za-z]+|\d+)\s+(?:(?:had|carried|harbou?red|showed)\s+)?(?:activating\s+|novel\s+)?$", head
+    )
     if not word:
         return None
     token = word.group(1)
