@@ -1,6 +1,8 @@
 """Sentence-level development set: tests/cases/sentences/*.yaml, one test per case.
 
-Each file is a list of cases ``{text: ..., expect: {...}}``. Only the keys stated in ``expect`` are
+Each file is a list of cases ``{text: ..., expect: {...}}``; a case the extractors do not handle yet
+carries ``known_miss: <why>`` and runs as a strict xfail, so the list of misses stays accurate.
+Only the keys stated in ``expect`` are
 checked; a key left out is not checked at all. The keys:
 
 Single population (the snippet must yield exactly one population):
@@ -87,7 +89,12 @@ def _load() -> list[Any]:
         cases = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert isinstance(cases, list), f"{path.name}: expected a list of cases"
         for index, case in enumerate(cases):
-            params.append(pytest.param(case, id=f"{path.name}:{index}"))
+            marks = []
+            if isinstance(case, dict) and case.get("known_miss"):
+                # A phrasing the extractors do not handle yet, with the reason. strict: when a change
+                # makes it pass, the test fails until the mark is removed, so the list stays true.
+                marks.append(pytest.mark.xfail(reason=str(case["known_miss"]), strict=True))
+            params.append(pytest.param(case, id=f"{path.name}:{index}", marks=marks))
     return params
 
 
@@ -99,8 +106,8 @@ ALL_CASES = _load()
 
 def _schema_errors(case: Any) -> list[str]:
     errors: list[str] = []
-    if not isinstance(case, dict) or set(case) != {"text", "expect"}:
-        return [f"a case is {{text, expect}}, got {case!r}"]
+    if not isinstance(case, dict) or set(case) - {"known_miss"} != {"text", "expect"}:
+        return [f"a case is {{text, expect[, known_miss]}}, got {case!r}"]
     if not isinstance(case["text"], str) or not case["text"].strip():
         errors.append("text must be a non-empty string")
     expect = case["expect"]
