@@ -73,8 +73,9 @@ class Metadata:
     allocation: str | None = None
     masking: str | None = None
     results_posted: bool | None = None
-    # PMIDs a registry record cites, and other identifiers of the same trial (NCT aliases,
-    # sponsor numbers): publications and registry records are linked through them.
+    # PMIDs of the publications a registry record lists as reporting its results (not background
+    # references), and other identifiers of the same trial (NCT aliases, sponsor numbers):
+    # publications and registry records are linked through them.
     reference_pmids: tuple[str, ...] = ()
     other_ids: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()

@@ -380,7 +380,7 @@ def test_ctgov_json_study_list() -> None:
     md = first.metadata
     assert (md.nct_id, md.phase, md.enrollment, md.results_posted) == ("NCT00000001", "1/2", 40, True)
     assert md.other_ids == ("IMX-DEMO-01", "2004-000001-11", "NCT00000011")
-    assert md.reference_pmids == ("11111111", "22222222")
+    assert md.reference_pmids == ("11111111",)  # the RESULT reference; the BACKGROUND one is not linked
     assert md.conditions == ("Desmoid Tumor", "Aggressive Fibromatosis")
     (arms,) = sections(first, "registry", "arms_interventions")  # adjacent paragraphs form one section
     assert "Arm Imatinib 800 mg (experimental): Imatinib 400 mg orally twice daily." in arms
@@ -444,7 +444,7 @@ def test_ctgov_xml_with_results() -> None:
     doc = one(CTGOV_XML_RESULTS)
     md = doc.metadata
     assert md.nct_id == "NCT01065844" and md.results_posted is True
-    assert md.reference_pmids == ("19729990", "24596143")  # reference and results_reference
+    assert md.reference_pmids == ("24596143",)  # results_reference only; "reference" is background
     assert (md.phase, md.enrollment, md.masking) == ("2", 15, "None (Open Label)")
     (arms,) = sections(doc, "registry", "arms_interventions")
     assert arms.startswith("Arm Nelfinavir (experimental): 1250 mg Nelfinavir twice daily Monday-Sunday\n")

@@ -60,7 +60,17 @@ def registry_populations(
             measure.evidence,
         )
         draft.responses.setdefault(category, response)
-    return [d for d in drafts.values() if d.responses or d.n is not None]
+    # Flow, outcome and adverse-event groups of one arm share its title: one population each.
+    merged: dict[str, PopulationDraft] = {}
+    for draft in drafts.values():
+        known = merged.get(draft.key)
+        if known is None:
+            merged[draft.key] = draft
+            continue
+        known.n = known.n or draft.n
+        for category, response in draft.responses.items():
+            known.responses.setdefault(category, response)
+    return [d for d in merged.values() if d.responses or d.n is not None]
 
 
 def _flow(drafts: dict[str, PopulationDraft], measure: RegistryMeasure) -> None:

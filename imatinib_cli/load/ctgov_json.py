@@ -109,7 +109,10 @@ def _metadata(study: dict[str, Any]) -> dict[str, Any]:
     pmids = [
         _str(ref.get("pmid"))
         for ref in _list(_dict(protocol.get("referencesModule")).get("references"))
-        if isinstance(ref, dict) and _str(ref.get("pmid")).isdigit()
+        if isinstance(ref, dict)
+        and _str(ref.get("pmid")).isdigit()
+        # Background references cite other work; only RESULT (and DERIVED: linked by NLM) report this trial.
+        and _str(ref.get("type")).upper() in ("RESULT", "DERIVED")
     ]
     fields["reference_pmids"] = tuple(dict.fromkeys(pmids))
     others = [_str(_dict(ident.get("orgStudyIdInfo")).get("id"))]

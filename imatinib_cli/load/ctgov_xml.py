@@ -89,7 +89,8 @@ def _metadata(root: Element) -> dict[str, Any]:
     count = to_int(text_of(enrollment)) if enrollment is not None else None
     if count is not None and enrollment is not None and not is_estimated(enrollment.get("type")):
         fields["enrollment"] = count
-    pmids = [findtext(ref, "PMID") for ref in root.findall("reference") + root.findall("results_reference")]
+    # "reference" elements cite background work; "results_reference" ones report this trial.
+    pmids = [findtext(ref, "PMID") for ref in root.findall("results_reference")]
     fields["reference_pmids"] = tuple(dict.fromkeys(p for p in pmids if p.isdigit()))
     others = [text_of(e) for e in root.findall("id_info/org_study_id")]
     others += [text_of(e) for e in root.findall("id_info/secondary_id")]
