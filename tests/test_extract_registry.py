@@ -138,3 +138,24 @@ def test_registry_adverse_events_keep_each_group_and_derive_percents() -> None:
     )
     assert nausea == [(5, 25.0, True), (9, 40.9, True)]
     assert all(e.evidence.path for e in study.adverse_events)
+
+
+def test_total_groups_are_not_populations_and_other_drugs_give_no_imatinib_dose() -> None:
+    results = RegistryResults(
+        groups=(
+            RegistryGroup("OG000", "Nelfinavir", None, 15, None),
+            RegistryGroup("OG001", "All Participants", None, 15, None),
+        )
+    )
+    nelfinavir = Document(
+        path="other.xml",
+        sha256="0" * 64,
+        format="ctgov_xml",
+        text="Nelfinavir 1250 mg twice daily in adenoid cystic carcinoma.",
+        metadata=Metadata(title="Nelfinavir in adenoid cystic carcinoma", nct_id="NCT01065844"),
+        registry_results=results,
+    )
+    result = extract(nelfinavir)
+    assert [p.arm for p in result.populations if p.arm] == ["Nelfinavir"]
+    assert all(not p.doses for p in result.populations)
+    assert any("does not name imatinib" in w.message for w in result.warnings)

@@ -61,9 +61,17 @@ def extract(document: Document) -> Findings:
     outcomes: list[Outcome] = []
     previous: str | None = None
     arms = arm_design(context, drafts)
+    # A titled record (a publication, a registry entry) that never names imatinib is about another
+    # drug; an untitled snippet gets the benefit of the doubt.
+    about_imatinib = not document.metadata.title or bool(
+        cues.matcher("schedules", "imatinib_names").find(document.text + " " + document.metadata.title)
+    )
+    if not about_imatinib:
+        warnings.append(Warning("the document does not name imatinib: its doses are not read"))
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
-        _read_doses(context, info, by_key, study_doses)
+        if about_imatinib:
+            _read_doses(context, info, by_key, study_doses)
         if not info.reports_results:
             continue
         arm_mentions = find_arms(context, info) if arms else []

@@ -29,7 +29,10 @@ def registry_populations(
     """One population per results group that has a response-like measure or a size."""
     drafts: dict[str, PopulationDraft] = {}
     base_label = base.label if base else (mention.as_written if mention else "participants")
+    totals = cues.words("cues", "registry_total_groups")
     for group in results.groups:
+        if group.title.strip().lower() in totals:
+            continue  # the sum of the arms, not a population of its own
         draft = PopulationDraft(
             f"{mention.code if mention else 'all'}|{group.title.lower()}",
             f"{base_label}, {group.title}",
