@@ -149,3 +149,20 @@ def test_a_plan_is_not_a_result() -> None:
         "RESULTS: Twenty-five patients were treated. The overall response rate was 16% (4 of 25)."
     )
     assert response(population, "orr") == (4, 16)
+
+
+def test_evaluable_counts_are_not_responses() -> None:
+    population = only_population(
+        "Twenty-eight patients with melanoma were enrolled and 25 were evaluable for response."
+    )
+    assert population.responses == ()
+
+
+def test_a_shorter_name_refers_to_the_population_already_known() -> None:
+    result = findings(
+        "A total of 40 patients (36 GIST, 4 other soft tissue sarcomas) were treated. "
+        "No responses were seen in the sarcoma patients."
+    )
+    assert {p.tumor_type for p in result.populations} == {"GIST", "STS"}
+    sts = next(p for p in result.populations if p.tumor_type == "STS")
+    assert response(sts, "orr") == (0, None)

@@ -44,6 +44,7 @@ from imatinib_cli.models import (
     Quantity,
     RegistryResults,
     ResponseCount,
+    TumorMention,
     Warning,
 )
 
@@ -280,9 +281,15 @@ def _read_responses(
             arms.draft(key.split("|", 1)[1], by_key, drafts)
         if key not in by_key:
             mention = next((m for m in info.tumors if m.code == key), None)
-            label = mention.as_written if mention else "all patients"
-            by_key[key] = PopulationDraft(key, label, mention)
-            drafts.append(by_key[key])
+            known = _same_population(mention, drafts) if mention else None
+            if known is not None:
+                key = (
+                    known.key
+                )  # "the sarcoma patients" of a study that enrolled "other soft tissue sarcomas"
+            else:
+                label = mention.as_written if mention else "all patients"
+                by_key[key] = PopulationDraft(key, label, mention)
+                drafts.append(by_key[key])
         touched = key
         for hit in hits:
             _record(by_key[key], hit, info, warnings)
@@ -296,6 +303,16 @@ def _read_responses(
 
 def _names_the_others(context: Context, start: int, end: int) -> bool:
     return bool(cues.matcher("responses", "the_others").find(context.text, start, end))
+
+
+def _same_population(mention: TumorMention, drafts: list[PopulationDraft]) -> PopulationDraft | None:
+    """A broader or shorter name for a population the document already has: the one population
+    whose label ends with the same head noun ('sarcoma patients' -> 'other soft tissue sarcomas')."""
+    head = mention.as_written.lower().split()[-1].rstrip("s")
+    matches = [
+        d for d in drafts if d.arm is None and d.mention and d.label.lower().split()[-1].rstrip("s") == head
+    ]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _read_respectively(

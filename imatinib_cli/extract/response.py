@@ -83,6 +83,7 @@ class _Reader:
         self.people = cues.words("cues", "people") | cues.words("cues", "people_adjectives")
         self.negations = cues.words("responses", "negations")
         self.measures = _measure_words()
+        self.evaluable = cues.words("cues", "evaluable")
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -244,6 +245,11 @@ class _Reader:
                 probe, steps = probe - 1, steps + 1
             if found is None or found in self.claimed or self.a_measure(found):
                 continue
+            if any(
+                items[i].text in ("were", "was", "are") and items[i + 1].text in self.evaluable
+                for i in range(found + 1, index - 1)
+            ):
+                continue  # "50 were evaluable for response": a denominator, not a result
             if negated_total(items, found, self.negations):
                 # "None of the 15 evaluable patients achieved an objective response."
                 self.hits.append(
