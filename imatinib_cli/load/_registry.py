@@ -40,7 +40,7 @@ def to_int(value: object) -> int | None:
         return int(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        if text.isdigit():
+        if text.isascii() and text.isdigit():  # "¹" is a digit to isdigit, not to int()
             return int(text)
     return None
 

@@ -150,7 +150,7 @@ def _front_matter_fields(data: dict[str, Any]) -> dict[str, Any]:
                 fields["year"] = year
         elif name == "enrollment":
             text = _scalar(value)
-            if text and text.replace(",", "").isdigit():
+            if text and text.replace(",", "").isascii() and text.replace(",", "").isdigit():
                 fields["enrollment"] = int(text.replace(",", ""))
         else:
             text = _scalar(value)
