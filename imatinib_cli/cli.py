@@ -64,6 +64,7 @@ class SchemaName(str, enum.Enum):
 
     summarize = "summarize"
     compare = "compare"
+    evaluate = "evaluate"
 
 
 # `compare --output FILE` without --json/--csv/--markdown: the format from the extension; any
@@ -291,13 +292,57 @@ def compare(
 
 
 @app.command()
+def evaluate(
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            metavar="GOLD.yaml",
+            help="A gold file: documents (paths relative to it) with hand-annotated values "
+            "(format: docs/evaluation.md).",
+            show_default=False,
+        ),
+    ],
+    json_output: JsonOpt = False,
+    vocab: VocabOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Score imx's extraction against hand-annotated values: precision, recall and F1 per field.
+
+    Runs `summarize` on each document the gold file lists and compares, per population, the size,
+    doses, CR, PR, SD, PD, NE and ORR (counts and percents) and the toxicity terms and percents.
+    Then lists every miss and false value with the sentence imx read its value from. Exit 0
+    whatever the scores; 2 for a malformed gold file; 1 when a listed document cannot be read.
+
+    Example:
+
+        imx evaluate tests/gold/abstracts.gold.yaml
+
+        imx evaluate tests/gold/abstracts.gold.yaml --json | jq '.fields[] | {field, f1}'
+    """
+
+    def run() -> ExitStatus:
+        from imatinib_cli import render
+        from imatinib_cli.evaluate import evaluate as run_evaluation
+        from imatinib_cli.render import evaluation as rendering
+
+        result = run_evaluation(gold)
+        if json_output:
+            render.write_json(rendering.evaluation_json(result), sys.stdout)
+        else:
+            rendering.print_evaluation(result, render.stdout_console())
+        return ExitStatus.OK
+
+    _execute(run, vocab=vocab, debug=debug)
+
+
+@app.command()
 def schema(
     name: Annotated[
         SchemaName,
         typer.Argument(help="The command whose --json output to describe.", case_sensitive=False),
     ],
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of `imx summarize --json` or `imx compare --json`.
+    """Print the JSON Schema (draft 2020-12) of `imx summarize --json`, `compare --json` or `evaluate --json`.
 
     The schemas ship inside the package; docs/json-schema.md explains every key.
 
