@@ -69,10 +69,11 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     after = context.text[number.end : min(info.end, number.end + 80)]
     if after[:1] not in ("", " ", "\n"):
         return False
-    for word in re.findall(r"[A-Za-z][A-Za-z\-+]*", after)[:5]:
-        lowered = word.lower()
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-+]*", after)[:6]]
+    for index, lowered in enumerate(words):
         if lowered in people:
-            return True
+            # "the 25 patients evaluable for response" counts a denominator, not the enrolled
+            return index + 1 >= len(words) or words[index + 1] not in cues.words("cues", "evaluable")
         # Only words that describe people may stand between: "51 evaluable patients", "147 GIST patients".
         if lowered not in describing and not any(lowered in tumor for tumor in tumors):
             return False

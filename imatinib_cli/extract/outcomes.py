@@ -17,8 +17,9 @@ _RATES = {"pfs_rate", "os_rate", "rfs_rate", "efs_rate"}
 _NAMED_TIMEPOINT = re.compile(r"(?:PFS-?(?P<months>\d+)\b)", re.I)
 _NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
 _EARLY = re.compile(
-    r"[^.;]{0,60}?\b(?:in|of)\s+(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
-    r"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*\))?",
+    r"[^.;]{0,60}?\b(?:in|of)\s+(?:(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
+    r"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*\))?"
+    r"|(?P<pct_only>\d+(?:\.\d+)?)\s*(?:%|percent|per cent))",
     re.I,
 )
 _AFTER_GENE = re.compile(
@@ -27,9 +28,9 @@ _AFTER_GENE = re.compile(
 )
 # "... was detected in 14 of 20 patients", "... in 8 (15%) of 54 patients", "... in the 12 tumors".
 _IN_COUNT = re.compile(
-    r"(?:\s+(?:was|were))?(?:\s+(?:found|detected|present|identified|observed|seen))?\s+in\s+(?:the\s+)?"
+    r"(?:\s*\([^()]{1,40}\))?(?:\s+(?:was|were))?(?:\s+(?:found|detected|present|identified|observed|seen))?\s+in\s+(?:the\s+)?"
     rf"(?P<count>\d+|{_NUMBER})(?:\s*\([^)]*\))?(?:\s+(?:of|out of)\s+(?:the\s+)?(?P<total>\d+))?"
-    r"\s+(?:evaluable\s+|analy[sz]ed\s+)?(?:patients|tumou?rs|samples|specimens|cases|participants)",
+    r"\s+(?:evaluable\s+|analy[sz]ed\s+)?[A-Za-z]+",
     re.I,
 )
 _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b")
@@ -131,7 +132,19 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
             )
         elif kind == "early_resistance":
             match = _EARLY.match(text, hit.end, info.end)
-            if match:
+            if match and match.group("pct_only"):
+                evidence = info.cite(hit.start, match.end())
+                outcomes.append(
+                    Outcome(
+                        kind,
+                        Quantity(float(match.group("pct_only")), evidence),
+                        "%",
+                        " ".join(text[hit.start : match.end()].split()),
+                        evidence,
+                        population,
+                    )
+                )
+            elif match:
                 evidence = info.cite(hit.start, match.end())
                 outcomes.append(
                     Outcome(

@@ -24,7 +24,9 @@ from imatinib_cli.models import (
 )
 
 ALL_PATIENTS = "all"
-_CLAUSE_BREAK = re.compile(r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,\s+")
+_CLAUSE_BREAK = re.compile(
+    r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,?\s+compared\s+(?:with|to)\s+|,?\s+versus\s+|,?\s+vs\.?\s+|,\s+"
+)
 
 
 @dataclass(slots=True)

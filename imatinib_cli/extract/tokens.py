@@ -102,6 +102,11 @@ def group_at(items: list[Item], index: int, people: frozenset[str]) -> Group:
     if total_at is not None:
         total = items[total_at].payload
         last = total_at
+    stated_n = _n_equals_after(items, last + 1, people)
+    if stated_n is not None:
+        # "in 20 percent of patients (n = 6)": the bracketed n is the count of that percent.
+        parts.append(items[stated_n])
+        last = stated_n + 1 if stated_n + 1 < len(items) and items[stated_n + 1].text == ")" else stated_n
     for part in parts:
         if part.kind == "frac":
             fraction: Fraction = part.payload
@@ -120,6 +125,22 @@ def _skip_people(items: list[Item], probe: int, people: frozenset[str]) -> int:
     while probe < len(items) and items[probe].kind == "word" and items[probe].text in people:
         probe += 1
     return probe
+
+
+def _n_equals_after(items: list[Item], probe: int, people: frozenset[str]) -> int | None:
+    """'... of patients (n = 6)': the index of the number after 'n ='."""
+    while probe < len(items) and (items[probe].text in ("of", "the") or items[probe].text in people):
+        probe += 1
+    if (
+        probe + 3 < len(items)
+        and items[probe].text == "("
+        and items[probe + 1].text == "n"
+        and items[probe + 2].text == "="
+        and items[probe + 3].kind == "num"
+        and items[probe + 3].payload.is_int
+    ):
+        return probe + 3
+    return None
 
 
 def _total_after(items: list[Item], probe: int) -> int | None:
