@@ -244,6 +244,7 @@ def _read_responses(
     """Read response hits clause by clause; return the population the sentence spoke of last."""
     leading: ResponseHit | None = None
     previous_hits: list[ResponseHit] = []
+    previous_keys: tuple[str, ...] = ()
     touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
@@ -261,8 +262,11 @@ def _read_responses(
             )
         code = keys[-1] if keys else None
         hits, items, claimed = find_responses(context, info, start, end)
-        if not hits and len(previous_hits) >= 2:
-            # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)"
+        if not hits and (
+            len(previous_hits) >= 2 or (len(previous_hits) == 1 and keys and keys != previous_keys)
+        ):
+            # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)";
+            # "54% had a partial response in the 800 mg arm, compared with 45% in the 400 mg arm"
             hits = carry_many(context, info, (start, end), previous_hits, items, claimed)
         elif leading and not any(hit.category == leading.category for hit in hits):
             carried = carry_over(context, info, (start, end), leading, items, claimed)
@@ -273,6 +277,7 @@ def _read_responses(
                 touched = code
             continue
         previous_hits = hits
+        previous_keys = keys
         leading = next((hit for hit in hits if hit.leads), leading)
         key = code or target
         if key is None:

@@ -44,7 +44,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"\b(?P<noun>{nouns})s?\s+(?P<first>{letter})\b"
         rf"(?P<more>(?:\s*,\s*{letter}\b)*\s*,?\s*(?:and|or|vs\.?|versus)\s+{letter}\b)?"
     )
-    named = re.compile(rf"\b(?P<label>{labels})\s+(?P<noun>{nouns})s?\b", re.I)
+    # "the 800 mg daily arm", "the 400-mg group", "the 260 mg/m2 cohort"
+    dose = (
+        r"\d+(?:[.,]\d+)?[\s-]?mg(?:\s*/\s*(?:d|day|m2|m²))?"
+        r"(?:[\s-]+(?:(?:once|twice)[\s-])?(?:daily|a\s+day|per\s+day|bid|b\.i\.d\.))?"
+    )
+    named = re.compile(rf"\b(?P<label>{dose}|{labels})\s+(?P<noun>{nouns})s?\b", re.I)
     return lettered, named
 
 

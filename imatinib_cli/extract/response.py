@@ -240,7 +240,20 @@ class _Reader:
                     # Only people words, a verb like "had" and a bracket: "14 (28%) progressed".
                     if not (item.text in self.people or item.text in _SHORT_BRIDGE):
                         break
-                elif not self.skippable(item, leftward=True):
+                elif not (
+                    self.skippable(item, leftward=True)
+                    or (
+                        _is_cue(item)
+                        and item.payload[1]
+                        and probe + 1 < index
+                        and items[probe + 1].text in ("or", "and")
+                    )
+                    or (
+                        item.text in ("or", "and")
+                        and _is_cue(items[probe - 1])
+                        and items[probe - 1].payload[1]
+                    )
+                ):
                     break
                 probe, steps = probe - 1, steps + 1
             if found is None or found in self.claimed or self.a_measure(found):
@@ -251,21 +264,24 @@ class _Reader:
             ):
                 continue  # "50 were evaluable for response": a denominator, not a result
             if negated_total(items, found, self.negations):
-                # "None of the 15 evaluable patients achieved an objective response."
-                self.hits.append(
-                    ResponseHit(
-                        category,
-                        None,
-                        None,
-                        items[found].payload,
-                        True,
-                        items[index].text,
-                        items[found].start,
-                        items[index].end,
+                # "None of the 15 evaluable patients achieved an objective response"; "In none of the 10
+                # patients was a partial or complete response documented": each category named is zero.
+                named = [index, *(i for i in range(found, index) if _is_cue(items[i]))]
+                for cue_index in named:
+                    self.hits.append(
+                        ResponseHit(
+                            items[cue_index].payload[0],
+                            None,
+                            None,
+                            items[found].payload,
+                            True,
+                            items[cue_index].text,
+                            items[found].start,
+                            items[index].end,
+                        )
                     )
-                )
+                    self.done.add(cue_index)
                 self.claimed.add(found)
-                self.done.add(index)
                 continue
             if self.claim(category, found, items[index], False):
                 self.done.add(index)
@@ -472,8 +488,10 @@ def carry_many(
         items = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
     groups = []
     index = 0
+    measures = _measure_words()
     while index < len(items):
-        if is_number(items[index]) and index not in claimed:
+        follows = index + 1 < len(items) and items[index + 1].text in measures
+        if is_number(items[index]) and index not in claimed and not follows:
             group = group_at(items, index, people)
             if group.first == index:
                 groups.append(group)
