@@ -33,6 +33,8 @@ _IN_COUNT = re.compile(
     r"\s+(?:evaluable\s+|analy[sz]ed\s+)?[A-Za-z]+",
     re.I,
 )
+_JOINED = re.compile(r"\b(?:and|vs\.?|versus)\b|,", re.I)
+_FOLLOW_UP = re.compile(r"follow-?up|interquartile|range|95%|\bCI\b", re.I)
 _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b")
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
 
@@ -78,7 +80,8 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         return outcomes
     duration, timepoint = _time_patterns()
     not_reached = cues.matcher("cues", "outcomes", "not_reached")
-    for hit in cues.matcher("cues", "outcomes").find(text, info.start, info.end):
+    hits = cues.matcher("cues", "outcomes").find(text, info.start, info.end)
+    for hit in hits:
         kind = hit.key
         if kind in _MEDIANS:
             stop = info.end
@@ -89,8 +92,14 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                     Outcome(kind, None, None, "not reached", info.cite(hit.start, reached[0].end), population)
                 )
             elif length:
-                value = _value(length.group("value"))
-                if value is not None:
+                # "the median PFS was 20.4 months with 400 mg daily and 23.2 months with 800 mg daily":
+                # further durations joined by "and"/"vs" before the next cue are more values of it.
+                cues_after = [h.start for h in hits if h.start > hit.end]
+                limit = min(cues_after, default=stop)
+                while length is not None:
+                    value = _value(length.group("value"))
+                    if value is None:
+                        break
                     evidence = info.cite(hit.start, length.end())
                     outcomes.append(
                         Outcome(
@@ -102,6 +111,11 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                             population,
                         )
                     )
+                    following = duration.search(text, length.end(), limit)
+                    between = text[length.end() : following.start()] if following else ""
+                    if following is None or not _JOINED.search(between) or _FOLLOW_UP.search(between):
+                        break
+                    length = following
         elif kind in _RATES:
             percent = _nearest_percent(info, hit.start, hit.end)
             when = _nearest(list(timepoint.finditer(text, info.start, info.end)), hit.start, hit.end)
