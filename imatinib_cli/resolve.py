@@ -106,7 +106,10 @@ def _merge(group: list[Findings]) -> Study:
     design = _merge_design([item.design for item in group], warnings)
     populations = _merge_populations(group, warnings)
     populations = _zeros_to_arms(populations)
-    populations = [_derive(population, design.n_enrolled, warnings) for population in populations]
+    cr_reported = any(p.response("cr") for p in populations)
+    populations = [
+        _derive(population, design.n_enrolled, warnings, cr_reported) for population in populations
+    ]
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
     sources = tuple(dict.fromkeys(item.document.path for item in group))
@@ -286,7 +289,9 @@ def _percent_tolerance(percent: float) -> float:
     return 1.0 if percent == int(percent) else 0.15
 
 
-def _derive(population: Population, total: Quantity | None, warnings: list[Warning]) -> Population:
+def _derive(
+    population: Population, total: Quantity | None, warnings: list[Warning], cr_reported: bool = True
+) -> Population:
     n = population.n
     if n is None and population.n_share is not None and total is not None:
         share = population.n_share
@@ -313,6 +318,8 @@ def _derive(population: Population, total: Quantity | None, warnings: list[Warni
     for category, response in list(responses.items()):
         if category != "orr":
             responses[category] = _fill(response, denominator, population.label, warnings)
+    if not cr_reported and "pr" in responses and "orr" not in responses:
+        responses["orr"] = _orr_from_pr(responses["pr"])
     responses = _derive_orr(responses, denominator, population.label, warnings)
     ordered = tuple(responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses)
     return replace(population, n=n, responses=ordered)
@@ -349,6 +356,15 @@ def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: lis
             )
     derived = bool((count and count.derived) or (percent and percent.derived)) or response.derived
     return replace(response, count=count, percent=percent, derived=derived)
+
+
+def _orr_from_pr(pr: ResponseCount) -> ResponseCount:
+    """ORR = PR when no document about the study reports complete responses at all (abstracts
+    that saw none seldom say so); marked derived, with the reason in its derivation."""
+    how = "PR; no complete response is reported for this study"
+    count = Quantity(pr.count.value, pr.count.evidence, True, how) if pr.count else None
+    percent = Quantity(pr.percent.value, pr.percent.evidence, True, how) if pr.percent else None
+    return ResponseCount("orr", count, percent, pr.as_written, pr.evidence, derived=True)
 
 
 def _derive_orr(
