@@ -41,13 +41,18 @@ def test_paths_keep_the_given_order_and_files_and_folders_mix(tmp_path: Path) ->
     assert [Path(d.path).name for d in documents] == ["single.txt", "x.txt"]
 
 
-def test_only_regular_files_are_loaded_from_folders(tmp_path: Path) -> None:
+def test_only_regular_files_are_read_from_folders_and_the_rest_reported(tmp_path: Path) -> None:
     (tmp_path / "real.txt").write_text(ABSTRACT)
     (tmp_path / "link-to-nowhere").symlink_to(tmp_path / "missing")
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe")
     documents = load_paths([str(tmp_path)])
-    assert [Path(d.path).name for d in documents] == ["real.txt"]
+    read = [Path(d.path).name for d in documents if d.status == "ok"]
+    assert read == ["real.txt"]
+    reported = {Path(d.path).name: d.reason for d in documents if d.status != "ok"}
+    assert reported["link-to-nowhere"].startswith("dangling symbolic link")
+    if hasattr(os, "mkfifo"):
+        assert reported["pipe"] == "not a regular file (FIFO)"
 
 
 def test_missing_path_raises_usage_error(tmp_path: Path) -> None:

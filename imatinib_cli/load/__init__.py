@@ -6,55 +6,70 @@ never from the file name; see _dispatch.READERS for the text readers and their o
 for PDF files (read from their bytes, with the optional `pdf` extra). A file holding several
 records (a PubMed XML set, a MEDLINE or RIS export, a ClinicalTrials.gov study list) yields one
 Document per record, numbered by Document.record. docs/formats.md lists every format.
+
+An "ok" Document may still carry a reason: a warning the reader should see (bytes replaced by
+U+FFFD in decoding, YAML front matter that was refused). docs/robustness.md lists every case.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import stat
-import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from imatinib_cli.errors import UsageError
 from imatinib_cli.load import pdf
 from imatinib_cli.load._build import skipped
 from imatinib_cli.load._decode import decode
 from imatinib_cli.load._dispatch import read_records
-from imatinib_cli.models import STATUS_ERROR, STATUS_SKIPPED, Document
+from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, Walker, printable
+from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document
 
-__all__ = ["load_bytes", "load_paths", "load_records"]
+__all__ = ["MAX_FILE_BYTES", "load_bytes", "load_paths", "load_records"]
 
-STDIN = "-"
 MAX_FILE_BYTES = 50 * 1024 * 1024
-UNKNOWN_FORMAT = "unknown"
-_CHUNK = 1024 * 1024
 
 
-def load_paths(paths: Sequence[str]) -> list[Document]:
+def load_paths(
+    paths: Sequence[str], *, follow_links: bool = False, max_bytes: int = MAX_FILE_BYTES
+) -> list[Document]:
     """Documents for every file under the given paths, in a deterministic order.
 
-    Paths are taken in the order given; a folder contributes its regular files recursively,
-    sorted by relative path. Raises UsageError for a path that does not exist (checked for all
-    paths before any file is read); never raises for a file's content.
+    Paths are taken in the order given; a folder contributes its files recursively, sorted by
+    relative path. Only regular files are read; everything else met (FIFOs, devices, links to
+    folders unless follow_links, dangling links, loops, unreadable folders and files, files over
+    max_bytes, copies of a file already read) becomes a Document with status "skipped" or "error"
+    and a one-line reason (see _walk.py). Raises UsageError for a path that does not exist (checked
+    for all paths before any file is read), for '-' given twice and for a max_bytes below 1; never
+    raises for a file's content.
     """
+    if max_bytes < 1:
+        raise UsageError(f"the size limit must be at least 1 byte, not {max_bytes}")
+    if list(paths).count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given only once")
     for path in paths:
         if path != STDIN and not os.path.exists(path):
-            raise UsageError(f"{path}: no such file or directory")
-    documents: list[Document] = []
-    for path in paths:
-        if path == STDIN:
-            documents.extend(_load_stdin())
-        elif os.path.isdir(path):
-            documents.extend(_load_folder(path))
-        else:
-            documents.extend(load_file(path))
-    return documents
+            if os.path.lexists(path):
+                raise UsageError(
+                    f"{printable(path)}: dangling symbolic link (to {printable(os.readlink(path))})"
+                )
+            raise UsageError(f"{printable(path)}: no such file or directory")
+    walker = Walker(read=_read, follow_links=follow_links, max_bytes=max_bytes)
+    return [document for path in paths for document in walker.path(path)]
 
 
 def load_records(path: str, data: bytes) -> list[Document]:
     """The Documents of a file's bytes, one per record (sha256 is of exactly these bytes)."""
-    sha256 = hashlib.sha256(data).hexdigest()
+    return _read(path, data, hashlib.sha256(data).hexdigest())
+
+
+def load_bytes(path: str, data: bytes) -> Document:
+    """The first Document of a file's bytes (use load_records for files with several records)."""
+    return load_records(path, data)[0]
+
+
+def _read(path: str, data: bytes, sha256: str) -> list[Document]:
     if pdf.sniff(data):
         return [pdf.read(path, sha256, data)]
     decoded = decode(data)
@@ -64,77 +79,15 @@ def load_records(path: str, data: bytes) -> list[Document]:
                 path, sha256, UNKNOWN_FORMAT, decoded.reason or "unreadable", decoded.status or STATUS_ERROR
             )
         ]
-    return read_records(path, sha256, decoded.text)
+    documents = read_records(path, sha256, decoded.text)
+    if decoded.warning is None:
+        return documents
+    return [_warn(document, decoded.warning) for document in documents]
 
 
-def load_bytes(path: str, data: bytes) -> Document:
-    """The first Document of a file's bytes (use load_records for files with several records)."""
-    return load_records(path, data)[0]
-
-
-def load_file(path: str) -> list[Document]:
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return [skipped(path, "", UNKNOWN_FORMAT, "not a regular file")]
-        if info.st_size > MAX_FILE_BYTES:
-            return [
-                skipped(
-                    path,
-                    _hash_file(path),
-                    UNKNOWN_FORMAT,
-                    f"file too large ({info.st_size} bytes; limit {MAX_FILE_BYTES})",
-                )
-            ]
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return [skipped(path, "", UNKNOWN_FORMAT, f"cannot read file: {exc.strerror or exc}", STATUS_ERROR)]
-    return load_records(path, data)
-
-
-def _hash_file(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _load_stdin() -> list[Document]:
-    stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:
-        return [skipped(STDIN, "", UNKNOWN_FORMAT, "standard input is not available", STATUS_ERROR)]
-    data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        return [
-            skipped(
-                STDIN,
-                hashlib.sha256(data).hexdigest(),
-                UNKNOWN_FORMAT,
-                f"input too large (more than {MAX_FILE_BYTES} bytes)",
-                STATUS_SKIPPED,
-            )
-        ]
-    return load_records(STDIN, data)
-
-
-def _load_folder(root: str) -> list[Document]:
-    """Regular files under root sorted by relative path; unlistable folders become error entries."""
-    found: list[tuple[tuple[str, ...], str]] = []
-    problems: list[Document] = []
-
-    def on_error(error: OSError) -> None:
-        where = error.filename or root
-        problems.append(
-            skipped(where, "", UNKNOWN_FORMAT, f"cannot list folder: {error.strerror or error}", STATUS_ERROR)
-        )
-
-    for folder, subfolders, files in os.walk(root, onerror=on_error):
-        subfolders.sort()
-        for name in files:
-            full = os.path.join(folder, name)
-            if os.path.isfile(full):
-                found.append((tuple(os.path.relpath(full, root).split(os.sep)), full))
-    found.sort()
-    return [document for _, full in found for document in load_file(full)] + problems
+def _warn(document: Document, warning: str) -> Document:
+    """An ok Document carries its warnings in reason (a skipped record keeps its own reason)."""
+    if document.status != STATUS_OK:
+        return document
+    reason = f"{document.reason}; {warning}" if document.reason else warning
+    return replace(document, reason=reason)

@@ -1,7 +1,19 @@
-"""Bytes to text: binary signatures, byte-order marks, UTF-8, then a charset guess.
+"""Bytes to text: binary signatures, byte-order marks, UTF-8, then a declared or Western charset.
 
-Returns the text with CRLF/CR normalized to LF, or a one-line reason the bytes are not text.
-bs4's UnicodeDammit is imported only for files that are not UTF-8.
+Returns the text with CRLF/CR normalized to LF, or a one-line reason the bytes are not text. A text
+that could only be decoded by replacing bytes (or that already holds U+FFFD replacement characters)
+comes with a warning saying how many, never silently.
+
+The order (docs/robustness.md):
+1. signatures of binary formats (PDF, ZIP/Office, OLE, PNG, JPEG, gzip, ...);
+2. a byte-order mark (UTF-8, UTF-16, UTF-32), before the NUL check, because UTF-16 text is full of
+   NULs; bytes invalid in that encoding are replaced and counted;
+3. NUL bytes: binary;
+4. UTF-8; a file that is mostly UTF-8 with a few bad bytes stays UTF-8, the bad bytes replaced and
+   counted (read as cp1252 it would turn every accent into mojibake);
+5. otherwise the charset the file declares (an HTML `<meta charset>` or an XML declaration, found by
+   beautifulsoup4's EncodingDetector, imported only here), else cp1252, the Windows superset of
+   Latin-1; the few bytes cp1252 leaves undefined are replaced and counted.
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF"),
     (b"PK\x03\x04", "ZIP/Office"),
     (b"PK\x05\x06", "ZIP"),
+    (b"PK\x07\x08", "ZIP"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office"),
     (b"\x89PNG\r\n\x1a\n", "PNG"),
     (b"GIF87a", "GIF"),
@@ -27,6 +40,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip"),
     (b"BZh", "bzip2"),
     (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
     (b"Rar!\x1a\x07", "RAR"),
     (b"\x7fELF", "ELF"),
@@ -41,39 +55,96 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_CODEC_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+_FALLBACK = "cp1252"
+_REPLACEMENT = "\ufffd"
+_REPLACEMENT_UTF8 = _REPLACEMENT.encode("utf-8")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _HTML_HINT_RE = re.compile(rb"<(?:!doctype\s+html|html|meta|head)[\s>]", re.I)
-# Share of control characters above which decoded "text" is really binary data.
+# Share of control characters (or replaced bytes) above which decoded "text" is really binary data.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROL_SAMPLE = 65536
+_DECLARED_SAMPLE = 8192
 
 
 class Decoded(NamedTuple):
     text: str | None
     status: str | None = None
     reason: str | None = None
+    # For text that was read: what the reader should know (replaced characters), or None.
+    warning: str | None = None
+    encoding: str | None = None
 
 
 def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _guess(data: bytes) -> str | None:
-    """Latin-1 / cp1252 (or a charset an HTML page declares) for text that is not UTF-8."""
-    from bs4.dammit import UnicodeDammit
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
-    dammit = UnicodeDammit(data, is_html=bool(_HTML_HINT_RE.search(data[:4096])))
-    if dammit.unicode_markup is not None and not dammit.contains_replacement_characters:
-        return dammit.unicode_markup
-    try:
-        return data.decode("latin-1")
-    except UnicodeDecodeError:  # pragma: no cover - latin-1 maps every byte
+
+def _declared(data: bytes) -> str | None:
+    """An ASCII-compatible charset the file declares (HTML meta, XML declaration) that Python knows."""
+    from bs4.dammit import EncodingDetector
+
+    sample = data[:_DECLARED_SAMPLE]
+    declared = EncodingDetector.find_declared_encoding(sample, is_html=bool(_HTML_HINT_RE.search(sample)))
+    if not declared:
         return None
+    try:
+        name = codecs.lookup(declared).name
+        # A UTF-16/32 declaration without a BOM is a lie about this ASCII-looking file.
+        if "abc<>".encode(name) != b"abc<>":
+            return None
+    except (LookupError, UnicodeError, ValueError):
+        return None
+    return name
+
+
+def _mostly_utf8(lenient: str, replaced: int) -> bool:
+    """Valid multi-byte UTF-8 sequences outnumber the invalid bytes: UTF-8 with some damage."""
+    valid = sum(1 for char in lenient if char > "\x7f" and char != _REPLACEMENT)
+    return valid > 0 and valid >= replaced
+
+
+def _non_utf8(data: bytes) -> tuple[str, str, int]:
+    """(text, encoding, replaced byte count) for bytes that are not valid UTF-8."""
+    lenient = data.decode("utf-8", errors="replace")
+    replaced = lenient.count(_REPLACEMENT) - data.count(_REPLACEMENT_UTF8)
+    if _mostly_utf8(lenient, replaced):
+        return lenient, "utf-8", replaced
+    declared = _declared(data)
+    for encoding in (declared, _FALLBACK):
+        if encoding is None:
+            continue
+        try:
+            return data.decode(encoding), encoding, 0
+        except UnicodeDecodeError:
+            continue
+    text = data.decode(_FALLBACK, errors="replace")
+    return text, _FALLBACK, text.count(_REPLACEMENT)
 
 
 def _too_many_controls(text: str) -> bool:
     sample = text[:_CONTROL_SAMPLE]
     return len(_CONTROL_RE.findall(sample)) > max(1, len(sample) * _MAX_CONTROL_SHARE)
+
+
+def _warning(text: str, replaced: int, encoding: str) -> str | None:
+    """How many U+FFFD the text holds: bytes replaced in decoding, or already in the file."""
+    total = text.count(_REPLACEMENT)
+    present = total - replaced
+    parts = []
+    if replaced > 0:
+        name = _CODEC_NAMES.get(encoding, encoding)
+        parts.append(
+            f"{_plural(replaced, 'byte sequence')} not valid {name} replaced by U+FFFD"
+            f" (the text around them may be incomplete)"
+        )
+    if present > 0:
+        parts.append(f"{_plural(present, 'replacement character')} (U+FFFD) already in the file")
+    return "; ".join(parts) or None
 
 
 def decode(data: bytes) -> Decoded:
@@ -82,29 +153,31 @@ def decode(data: bytes) -> Decoded:
     for signature, name in _SIGNATURES:
         if data.startswith(signature):
             return Decoded(None, STATUS_SKIPPED, f"binary file ({name} signature)")
-    guessed = False
+    replaced = 0
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                return Decoded(None, STATUS_ERROR, f"not valid {codec.upper()} despite its byte-order mark")
+            encoding = codec
+            text = data.decode(codec, errors="replace")
+            replaced = text.count(_REPLACEMENT) - (
+                data.count(_REPLACEMENT_UTF8) if codec == "utf-8-sig" else 0
+            )
+            if replaced > max(1, len(text) * _MAX_CONTROL_SHARE):
+                name = _CODEC_NAMES[codec]
+                return Decoded(None, STATUS_ERROR, f"not valid {name} despite its byte-order mark")
             break
     else:
         if b"\x00" in data[:_CONTROL_SAMPLE]:
             return Decoded(None, STATUS_SKIPPED, "binary file (NUL bytes)")
         try:
-            text = data.decode("utf-8")
+            text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            decoded = _guess(data)
-            if decoded is None:
-                return Decoded(None, STATUS_ERROR, "not valid UTF-8 and no charset detected")
-            text, guessed = decoded, True
+            text, encoding, replaced = _non_utf8(data)
     text = normalize_newlines(text.lstrip("\ufeff"))
     if not text.strip():
         return Decoded(None, STATUS_SKIPPED, "empty file (whitespace only)")
     if _too_many_controls(text):
-        if guessed:
+        if encoding not in _CODEC_NAMES:
             return Decoded(None, STATUS_ERROR, "not valid UTF-8 and no charset detected")
         return Decoded(None, STATUS_SKIPPED, "binary file (control characters)")
-    return Decoded(text)
+    replaced = max(replaced, 0)
+    return Decoded(text, warning=_warning(text, replaced, encoding), encoding=encoding)

@@ -1,6 +1,8 @@
 """Reader for Markdown whose YAML front matter holds the bibliographic record.
 
-The front matter is parsed with yaml.safe_load only (capped in size, scalars only) and wins over
+The front matter is parsed with yaml.SafeLoader only (as yaml.safe_load does; capped in size and in
+the values its aliases expand to, scalars only; refused front matter is a warning in the
+Document's reason, the body is still read) and wins over
 what the body says. The body's "# Title" line is the title; "**Label:** value" lines under it are
 a citation header (boilerplate); the content below is the abstract. When the content is a PubMed
 text export, that export's own citation, authors and footer are parsed and kept out of it.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from imatinib_cli.load._biblio import (
@@ -39,6 +42,11 @@ from imatinib_cli.models import Document, Section
 FORMAT = "markdown"
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
+# Values (scalars, lists, mappings) front matter may hold once its aliases are expanded.
+MAX_FRONT_MATTER_NODES = 10_000
+_MAX_DETAIL = 160
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+_TAG_RE = re.compile(r"for the tag '([^']+)'")
 _MAX_VALUE_CHARS = 2000
 _MAX_LIST_ITEMS = 2000
 _DELIMITERS = ("---", "...")
@@ -102,14 +110,97 @@ def sniff(text: str) -> bool:
     return bool(_KEY_LINE_RE.search(text, head[1].start, head[close].start))
 
 
-def _load_yaml(source: str) -> dict[str, Any]:
+def _expanded_size(root: Any, limit: int) -> int:
+    """How many nodes the YAML graph holds once every alias is expanded (stops above limit).
+
+    Counted over the composed node graph, memoized per node, so a billion-laughs document of a few
+    hundred bytes is measured in a few steps instead of being expanded.
+    """
     import yaml
 
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if not children_done and id(node) in open_nodes:
+            return limit + 1  # a node that contains itself: endless once expanded
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [item for pair in node.value for item in pair]
+        else:
+            sizes[id(node)] = 1
+            continue
+        if children_done:
+            sizes[id(node)] = min(limit + 1, 1 + sum(sizes[id(child)] for child in children))
+        else:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _refused_tag(problem: str) -> str | None:
+    match = _TAG_RE.search(problem)
+    if not match:
+        return None
+    tag = match.group(1)
+    return "!!" + tag[len(_YAML_TAG_PREFIX) :] if tag.startswith(_YAML_TAG_PREFIX) else tag
+
+
+def _load_yaml(source: str) -> tuple[dict[str, Any], str | None]:
+    """The front matter as a dict, and why it was ignored (None when it was read).
+
+    Only yaml.SafeLoader is used, exactly as yaml.safe_load does (get_single_node, then
+    construct_document), with one step between the two: the composed graph is measured, and a
+    graph whose aliases expand beyond MAX_FRONT_MATTER_NODES values (an alias bomb) is refused
+    before anything is constructed. Tags such as !!python/object/apply are never constructed:
+    SafeLoader has no constructor for them and the front matter is ignored with that reason.
+    """
+    import yaml
+
+    loader = yaml.SafeLoader(source)
     try:
-        data = yaml.safe_load(source)
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        node = loader.get_single_node()
+        if node is None:
+            return {}, None
+        if _expanded_size(node, MAX_FRONT_MATTER_NODES) > MAX_FRONT_MATTER_NODES:
+            return {}, (
+                f"YAML front matter ignored: its aliases expand to more than {MAX_FRONT_MATTER_NODES} "
+                "values (an alias bomb)"
+            )
+        data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        tag = _refused_tag(str(exc.problem or exc))
+        if tag:
+            return {}, (
+                f"YAML front matter ignored: the tag {tag} is not allowed (only plain YAML values are read; "
+                "nothing in a document is executed)"
+            )
+        return {}, f"YAML front matter ignored: {_yaml_detail(exc)}"
+    except yaml.YAMLError as exc:
+        return {}, f"YAML front matter ignored: malformed YAML ({_yaml_detail(exc)})"
+    except RecursionError:
+        return {}, "YAML front matter ignored: nested too deeply"
+    except (ValueError, TypeError, OverflowError) as exc:
+        return {}, f"YAML front matter ignored: {collapse(str(exc))[:_MAX_DETAIL] or type(exc).__name__}"
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        return {}, "YAML front matter ignored: not a mapping of keys to values"
+    return data, None
+
+
+def _yaml_detail(exc: Exception) -> str:
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    detail = collapse(str(problem)) if problem else collapse(str(exc))
+    if mark is not None:
+        detail = f"line {mark.line + 1}: {detail}"
+    return detail[:_MAX_DETAIL]
 
 
 def _scalar(value: object) -> str | None:
@@ -299,10 +390,15 @@ def read(path: str, sha256: str, text: str) -> Document:
     close = _closing_line(lines[: text.count("\n", 0, MAX_FRONT_MATTER_CHARS) + 2])
     fields: dict[str, Any] = {}
     body_start = 0
+    problem: str | None = None
     if close is not None:
         body_start = close + 1
         source = text[lines[1].start : lines[close].start] if close > 1 else ""
         if len(source) <= MAX_FRONT_MATTER_CHARS:
-            fields = _front_matter_fields(_load_yaml(source))
+            data, problem = _load_yaml(source)
+            fields = _front_matter_fields(data)
+        else:
+            problem = f"YAML front matter ignored: longer than {MAX_FRONT_MATTER_CHARS // 1024} KiB"
     sections = _body(text, lines[body_start:], fields)
-    return document(path, sha256, FORMAT, text, fields, sections)
+    result = document(path, sha256, FORMAT, text, fields, sections)
+    return replace(result, reason=problem) if problem else result

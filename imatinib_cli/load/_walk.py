@@ -1,0 +1,277 @@
+"""Walking the given paths: which files are read, which are reported, in a deterministic order.
+
+A folder is walked depth first, entries sorted by name (so the order is that of the relative paths
+compared component by component), with an explicit stack (a folder tree deeper than Python's
+recursion limit is fine). Only regular files are read; everything else met on the way becomes a
+Document with a reason, so nothing is silently left out:
+
+- FIFOs, sockets and devices: skipped ("not a regular file (FIFO)"), never opened, so a FIFO can never
+  block the run; a file that turns into one between the listing and the reading is caught by
+  opening with O_NONBLOCK and checking the opened descriptor;
+- symbolic links to files are followed; links to folders only with follow_links, and then a folder
+  already on the way down (a loop) or already read (two links to one folder) is recognized by its
+  (device, inode) and skipped with the path it leads to; dangling links and ELOOP links are reported;
+- folders and files that cannot be listed or opened: errors with the system's reason;
+- files larger than max_bytes: skipped from their size alone, before they are opened;
+- files with the same bytes (sha256), or the same file reached twice (hard link, link, the same path
+  given twice): read once, the others skipped as "duplicate of PATH".
+
+Paths in Documents and reasons are made printable: bytes of a file name that are not valid UTF-8 and
+control characters (a newline in a file name) are written as backslash escapes, so each warning stays
+one line and the JSON output stays valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import stat
+import sys
+from collections.abc import Callable, Iterator
+
+from imatinib_cli.load._build import skipped
+from imatinib_cli.models import STATUS_ERROR, Document
+
+UNKNOWN_FORMAT = "unknown"
+STDIN = "-"
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+Key = tuple[int, int]
+
+
+def printable(path: str) -> str:
+    """A file name as one printable line of valid UTF-8 (undecodable bytes and controls escaped)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        path = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return _CONTROL_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "special file"
+
+
+def _key(info: os.stat_result) -> Key:
+    return (info.st_dev, info.st_ino)
+
+
+def _strerror(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _size(count: int) -> str:
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= factor:
+            return f"{count / factor:.1f} {unit}"
+    return f"{count} bytes"
+
+
+class Walker:
+    """One run over the given paths; remembers folders, files and contents already seen."""
+
+    def __init__(
+        self,
+        *,
+        read: Callable[[str, bytes, str], list[Document]],
+        follow_links: bool,
+        max_bytes: int,
+    ) -> None:
+        self._read = read
+        self._follow_links = follow_links
+        self._max_bytes = max_bytes
+        self._folders: dict[Key, str] = {}
+        self._files: dict[Key, str] = {}
+        self._contents: dict[str, str] = {}
+
+    # --- entry points ----------------------------------------------------------------------------
+
+    def path(self, path: str) -> Iterator[Document]:
+        """Documents for one path given by the user (a symbolic link given by name is followed)."""
+        if path == STDIN:
+            yield from self._stdin()
+            return
+        shown = printable(path)
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            yield self._problem(shown, exc, "cannot read")
+            return
+        if stat.S_ISDIR(info.st_mode):
+            yield from self._folder(path, info)
+        elif stat.S_ISREG(info.st_mode):
+            yield from self._file(path, info)
+        else:
+            yield skipped(shown, "", UNKNOWN_FORMAT, self._special(info.st_mode))
+
+    # --- folders ---------------------------------------------------------------------------------
+
+    def _folder(self, root: str, info: os.stat_result) -> Iterator[Document]:
+        key = _key(info)
+        if key in self._folders:
+            yield skipped(printable(root), "", UNKNOWN_FORMAT, f"folder already read as {self._folders[key]}")
+            return
+        self._folders[key] = printable(root)
+        stack: list[Iterator[Document | tuple[str, tuple[Key, ...]]]] = [self._children(root, (key,))]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+            elif isinstance(item, Document):
+                yield item
+            else:
+                full, chain = item
+                found = self._entry(full, chain)
+                if isinstance(found, Document):
+                    yield found
+                elif stat.S_ISDIR(found.st_mode):
+                    key = _key(found)
+                    self._folders[key] = printable(full)
+                    stack.append(self._children(full, (*chain, key)))
+                else:
+                    yield from self._file(full, found)
+
+    def _children(
+        self, folder: str, chain: tuple[Key, ...]
+    ) -> Iterator[Document | tuple[str, tuple[Key, ...]]]:
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError as exc:
+            yield skipped(
+                printable(folder), "", UNKNOWN_FORMAT, f"cannot list folder: {_strerror(exc)}", STATUS_ERROR
+            )
+            return
+        for name in names:
+            yield os.path.join(folder, name), chain
+
+    def _entry(self, full: str, chain: tuple[Key, ...]) -> os.stat_result | Document:
+        """The stat of a folder or regular file to go into, or a Document saying why not."""
+        shown = printable(full)
+        try:
+            info = os.lstat(full)
+        except OSError as exc:
+            return self._problem(shown, exc, "cannot read")
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = printable(os.readlink(full))
+            except OSError:
+                target = "?"
+            try:
+                info = os.stat(full)
+            except FileNotFoundError:
+                return skipped(
+                    shown, "", UNKNOWN_FORMAT, f"dangling symbolic link (to {target}, which does not exist)"
+                )
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    return skipped(shown, "", UNKNOWN_FORMAT, f"symbolic link loop (to {target})")
+                return self._problem(shown, exc, "cannot follow symbolic link")
+            if stat.S_ISDIR(info.st_mode):
+                if not self._follow_links:
+                    return skipped(
+                        shown,
+                        "",
+                        UNKNOWN_FORMAT,
+                        f"symbolic link to a folder ({target}), not followed (use --follow-links)",
+                    )
+                key = _key(info)
+                if key in chain:
+                    return skipped(
+                        shown, "", UNKNOWN_FORMAT, f"symbolic link loop: leads back to {self._folders[key]}"
+                    )
+                if key in self._folders:
+                    return skipped(shown, "", UNKNOWN_FORMAT, f"folder already read as {self._folders[key]}")
+                return info
+        if stat.S_ISDIR(info.st_mode):
+            key = _key(info)
+            if key in self._folders:  # a bind mount or a loop made some other way
+                return skipped(shown, "", UNKNOWN_FORMAT, f"folder already read as {self._folders[key]}")
+            return info
+        if stat.S_ISREG(info.st_mode):
+            return info
+        return skipped(shown, "", UNKNOWN_FORMAT, self._special(info.st_mode))
+
+    # --- files -----------------------------------------------------------------------------------
+
+    def _special(self, mode: int) -> str:
+        return f"not a regular file ({_kind(mode)})"
+
+    def _too_large(self, size: int, *, exact: bool = True) -> str:
+        limit = self._max_bytes
+        stated = f"{_size(size)}" if exact else f"more than {_size(limit)}"
+        return f"file too large ({stated}; the limit is {_size(limit)}, --max-bytes raises it)"
+
+    def _file(self, path: str, info: os.stat_result) -> Iterator[Document]:
+        shown = printable(path)
+        key = _key(info)
+        if key in self._files:
+            yield skipped(shown, "", UNKNOWN_FORMAT, f"duplicate of {self._files[key]} (the same file)")
+            return
+        self._files[key] = shown
+        if info.st_size > self._max_bytes:
+            yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(info.st_size))
+            return
+        try:
+            handle = os.open(path, _O_FLAGS)
+        except OSError as exc:
+            yield self._problem(shown, exc, "cannot read file")
+            return
+        try:
+            opened = os.fstat(handle)
+            if not stat.S_ISREG(opened.st_mode):  # replaced by a FIFO or device since it was listed
+                yield skipped(shown, "", UNKNOWN_FORMAT, self._special(opened.st_mode))
+                return
+            if opened.st_size > self._max_bytes:
+                yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(opened.st_size))
+                return
+            with os.fdopen(handle, "rb", closefd=False) as stream:
+                data = stream.read(self._max_bytes + 1)
+        except OSError as exc:
+            yield self._problem(shown, exc, "cannot read file")
+            return
+        finally:
+            os.close(handle)
+        yield from self._bytes(shown, data)
+
+    def _stdin(self) -> Iterator[Document]:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            yield skipped(STDIN, "", UNKNOWN_FORMAT, "standard input is not available", STATUS_ERROR)
+            return
+        try:
+            data = stream.read(self._max_bytes + 1)
+        except (OSError, ValueError) as exc:
+            reason = _strerror(exc) if isinstance(exc, OSError) else str(exc)
+            yield skipped(STDIN, "", UNKNOWN_FORMAT, f"cannot read standard input: {reason}", STATUS_ERROR)
+            return
+        yield from self._bytes(STDIN, data)
+
+    def _bytes(self, shown: str, data: bytes) -> Iterator[Document]:
+        if len(data) > self._max_bytes:  # grew while it was read, or stdin
+            yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(len(data), exact=False))
+            return
+        sha256 = hashlib.sha256(data).hexdigest()
+        if data:
+            first = self._contents.setdefault(sha256, shown)
+            if first != shown:
+                yield skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
+                return
+        yield from self._read(shown, data, sha256)
+
+    def _problem(self, shown: str, exc: OSError, what: str) -> Document:
+        return skipped(shown, "", UNKNOWN_FORMAT, f"{what}: {_strerror(exc)}", STATUS_ERROR)
