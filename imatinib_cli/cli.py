@@ -11,6 +11,7 @@ import enum
 import io
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -105,6 +106,30 @@ VocabOpt = Annotated[
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Log progress to stderr and show tracebacks on errors.")
 ]
+FollowLinksOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help="Walk into symbolic links to folders (by default they are reported, not followed). "
+        "Loops are detected.",
+    ),
+]
+MaxBytesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-bytes",
+        metavar="SIZE",
+        help="Skip files larger than SIZE without reading them: bytes, or with a unit (500k, 50M, 1G; "
+        "1024-based). Default: 50M.",
+        show_default=False,
+    ),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Exit 1 when any input was skipped, failed or read with a warning (for CI)."
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -136,6 +161,9 @@ def summarize(
         bool, typer.Option("--evidence", help="Quote the sentence behind each number, with its offsets.")
     ] = False,
     vocab: VocabOpt = None,
+    follow_links: FollowLinksOpt = False,
+    max_bytes: MaxBytesOpt = None,
+    strict: StrictOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Summarize each study: citation, design, populations, responses, toxicities, outcomes.
@@ -153,13 +181,14 @@ def summarize(
     def run() -> ExitStatus:
         from imatinib_cli import pipeline, render
 
-        report = pipeline.summarize(_checked_paths(paths))
-        render.print_document_warnings(report, render.stderr_console())
+        load_options = _load_options(follow_links=follow_links, max_bytes=max_bytes)
+        report = pipeline.summarize(_checked_paths(paths), **load_options)
+        warnings = render.print_document_warnings(report, render.stderr_console())
         if json_output:
             render.write_json(render.summary_json(report), sys.stdout)
         else:
             render.print_summary(report, render.stdout_console(), evidence=evidence)
-        return _nothing_usable(report)
+        return _exit_status(report, warnings, strict=strict)
 
     _execute(run, vocab=vocab, debug=debug)
 
@@ -234,6 +263,9 @@ def compare(
         ),
     ] = None,
     vocab: VocabOpt = None,
+    follow_links: FollowLinksOpt = False,
+    max_bytes: MaxBytesOpt = None,
+    strict: StrictOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare objective response across studies, with confidence intervals and pooled estimates.
@@ -265,6 +297,7 @@ def compare(
             options["level"] = confidence
         if transform is not None:
             options["transform"] = transform.value
+        options.update(_load_options(follow_links=follow_links, max_bytes=max_bytes))
         if output is not None:
             _check_target(output, "--output")
         if plot is not None:
@@ -279,14 +312,14 @@ def compare(
         from imatinib_cli import pipeline, render
 
         report, comparison = pipeline.compare(_checked_paths(paths), **options)
-        render.print_document_warnings(report, render.stderr_console())
+        warnings = render.print_document_warnings(report, render.stderr_console())
         _write_comparison(comparison, fmt, output)
         if plot is not None:
             try:
                 forest.write_forest_plot(comparison, plot)
             except OSError as exc:
                 raise ImxError(f"{plot}: cannot write the plot: {exc.strerror or exc}") from None
-        return _nothing_usable(report)
+        return _exit_status(report, warnings, strict=strict)
 
     _execute(run, vocab=vocab, debug=debug)
 
@@ -441,6 +474,35 @@ def _nothing_usable(report: Report) -> ExitStatus:
         return ExitStatus.OK
     _error(f"no usable document among {len(report.documents)} input(s)")
     return ExitStatus.ERROR
+
+
+def _exit_status(report: Report, warnings: int, *, strict: bool) -> ExitStatus:
+    """_nothing_usable, and with --strict exit 1 when any `imx: warning:` line was printed."""
+    status = _nothing_usable(report)
+    if status == ExitStatus.OK and strict and warnings:
+        _error(f"--strict: {warnings} warning(s) above")
+        return ExitStatus.ERROR
+    return status
+
+
+_SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+_SIZE_RE = re.compile(r"\s*(\d+)\s*([kmgt]?)(?:i?b)?\s*", re.I)
+
+
+def _load_options(*, follow_links: bool, max_bytes: str | None) -> dict[str, object]:
+    """--follow-links and --max-bytes as pipeline keywords (left out when not given)."""
+    options: dict[str, object] = {}
+    if follow_links:
+        options["follow_links"] = True
+    if max_bytes is not None:
+        match = _SIZE_RE.fullmatch(max_bytes)
+        size = int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()] if match else 0
+        if size < 1:
+            raise UsageError(
+                f"--max-bytes {max_bytes!r}: expected a size of at least 1 byte, e.g. 1000000, 500k, 50M, 1G"
+            )
+        options["max_bytes"] = size
+    return options
 
 
 def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) -> None:

@@ -7,13 +7,19 @@ from collections.abc import Sequence
 from imatinib_cli.models import STATUS_OK, Comparison, Report
 
 
-def summarize(paths: Sequence[str]) -> Report:
-    """Load every path, extract findings from each usable document and merge them into studies."""
+def summarize(paths: Sequence[str], *, follow_links: bool = False, max_bytes: int | None = None) -> Report:
+    """Load every path, extract findings from each usable document and merge them into studies.
+
+    follow_links: walk into symbolic links to folders (loops are detected); max_bytes: skip files
+    larger than this (default load.MAX_FILE_BYTES, 50 MiB).
+    """
     from imatinib_cli.extract import extract
-    from imatinib_cli.load import load_paths
+    from imatinib_cli.load import MAX_FILE_BYTES, load_paths
     from imatinib_cli.resolve import resolve
 
-    documents = load_paths(paths)
+    documents = load_paths(
+        paths, follow_links=follow_links, max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes
+    )
     findings = [extract(document) for document in documents if document.status == STATUS_OK]
     studies = resolve(findings)
     return Report(documents=tuple(documents), studies=tuple(studies))
@@ -26,9 +32,11 @@ def compare(
     ci: str = "exact",
     level: float = 0.95,
     transform: str = "logit",
+    follow_links: bool = False,
+    max_bytes: int | None = None,
 ) -> tuple[Report, Comparison]:
     """Summarize, then group the studies' populations for comparison, with intervals and pooling."""
     from imatinib_cli.analyze import analyze
 
-    report = summarize(paths)
+    report = summarize(paths, follow_links=follow_links, max_bytes=max_bytes)
     return report, analyze(report.studies, by=by, ci=ci, level=level, transform=transform)

@@ -60,12 +60,17 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def print_document_warnings(report: Report, console: Console) -> None:
-    """One `imx: warning: PATH: reason` line per input that was skipped or failed."""
+def print_document_warnings(report: Report, console: Console) -> int:
+    """One `imx: warning: PATH: reason` line per input that was skipped or failed, or that was read
+    with a warning (an "ok" document with a reason: replaced characters, refused front matter).
+    Returns the number of lines printed (what `--strict` counts)."""
+    count = 0
     for document in report.documents:
-        if document.status != STATUS_OK:
+        if document.status != STATUS_OK or document.reason:
             where = document.path if not document.record else f"{document.path}#{document.record}"
             _line(console, f"imx: warning: {where}: {document.reason or document.status}")
+            count += 1
+    return count
 
 
 def print_summary(report: Report, console: Console, *, evidence: bool = False) -> None:
