@@ -166,3 +166,13 @@ def test_a_shorter_name_refers_to_the_population_already_known() -> None:
     assert {p.tumor_type for p in result.populations} == {"GIST", "STS"}
     sts = next(p for p in result.populations if p.tumor_type == "STS")
     assert response(sts, "orr") == (0, None)
+
+
+def test_all_partial_means_pr_is_the_objective_response() -> None:
+    population = only_population(
+        "Forty patients with GIST were treated. The overall response rate was 52.5% (21/40), all partial "
+        "responses, and 17 patients (42.5%) had stable disease."
+    )
+    assert response(population, "pr") == (21, 52.5)
+    assert response(population, "cr") == (0, None)
+    assert response(population, "sd") == (17, 42.5)

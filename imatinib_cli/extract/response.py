@@ -71,7 +71,25 @@ def find_responses(
         if start <= m.evidence.start and m.evidence.end <= end
     ]
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
-    return _Reader(items).read()
+    hits, items, claimed = _Reader(items).read()
+    return _all_partial(context, start, end, hits), items, claimed
+
+
+def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
+    """'the overall response rate was 52.5% (21/40), all partial responses': PR = ORR, CR = 0."""
+    orr = next((hit for hit in hits if hit.category == "orr" and not hit.negated), None)
+    if orr is None or any(hit.category in ("cr", "pr") for hit in hits):
+        return hits
+    said = cues.matcher("responses", "all_partial").find(context.text, start, end)
+    if not said:
+        return hits
+    return [
+        *hits,
+        ResponseHit(
+            "pr", orr.count, orr.percent, orr.total, False, said[0].as_written, orr.start, said[0].end
+        ),
+        ResponseHit("cr", None, None, orr.total, True, said[0].as_written, orr.start, said[0].end),
+    ]
 
 
 class _Reader:
