@@ -383,7 +383,15 @@ def _derive_orr(
             True,
             f"CR {_num(cr.count.value)} + PR {_num(pr.count.value)}",
         )
-    if cr.percent and pr.percent and not cr.percent.derived and not pr.percent.derived:
+    counts_stated = bool(cr.count and pr.count and not cr.count.derived and not pr.count.derived)
+    # With stated counts and N, ORR % is count / N (exact); only percents stated: their sum.
+    if (
+        cr.percent
+        and pr.percent
+        and not cr.percent.derived
+        and not pr.percent.derived
+        and not (counts_stated and n)
+    ):
         percent = Quantity(
             round(cr.percent.value + pr.percent.value, 1),
             pr.percent.evidence or cr.percent.evidence,
