@@ -176,3 +176,19 @@ def test_all_partial_means_pr_is_the_objective_response() -> None:
     assert response(population, "pr") == (21, 52.5)
     assert response(population, "cr") == (0, None)
     assert response(population, "sd") == (17, 42.5)
+
+
+def test_one_category_counted_in_parts_is_summed() -> None:
+    population = only_population(
+        "Twenty-five patients with melanoma were treated. Best responses included 2 durable partial "
+        "responses and 2 transient partial responses."
+    )
+    assert response(population, "pr") == (4, None)
+
+
+def test_courses_are_not_counts() -> None:
+    population = only_population(
+        "Thirty patients with osteosarcoma were treated. Stable disease for at least two courses occurred "
+        "in 3 patients."
+    )
+    assert response(population, "sd") == (3, None)

@@ -218,7 +218,8 @@ def _read_evaluable(
 
 
 _EVALUABLE = re.compile(
-    r"\s+(?:(?:patients|participants|subjects|pts)\s+)?(?:(?:were|was)\s+)?(?:(?:considered|deemed|fully)\s+)?"
+    r"\s+(?:(?:patients|participants|subjects|pts)\s+)?(?:(?:were|was)\s+)?"
+    r"(?:(?:considered|deemed|fully|eligible\s+and|eligible\s+for\s+and)\s+)?"
     r"(?P<word>[A-Za-z]+)"
 )
 

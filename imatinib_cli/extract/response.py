@@ -7,6 +7,7 @@ decided by extract.populations, not here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from imatinib_cli import vocab
@@ -72,7 +73,32 @@ def find_responses(
     ]
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
     hits, items, claimed = _Reader(items).read()
-    return _all_partial(context, start, end, hits), items, claimed
+    return _all_partial(context, start, end, _sum_kinds(context, hits)), items, claimed
+
+
+def _sum_kinds(context: Context, hits: list[ResponseHit]) -> list[ResponseHit]:
+    """'2 durable partial responses and 2 transient partial responses': one category counted in
+    parts joined by 'and' is their sum."""
+    merged: list[ResponseHit] = []
+    for hit in hits:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.category == hit.category
+            and not (last.negated or hit.negated)
+            and last.count is not None
+            and hit.count is not None
+            and last.percent is None
+            and hit.percent is None
+            and re.fullmatch(r"\s*,?\s*and\s+", context.text[last.end : hit.start])
+        ):
+            total = Num(last.count.value + hit.count.value, last.count.start, hit.count.end, False)
+            merged[-1] = ResponseHit(
+                last.category, total, None, last.total, False, last.as_written, last.start, hit.end
+            )
+            continue
+        merged.append(hit)
+    return merged
 
 
 def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
@@ -401,7 +427,10 @@ def carry_over(
 def _measure_words() -> frozenset[str]:
     units = vocab.load("cues")["time_units"]
     words = {str(w).lower() for synonyms in units.values() for w in synonyms}
-    return frozenset(words | {"mg", "g", "ml", "kg", "mm", "cm", "years-old"})
+    return frozenset(
+        words
+        | {"mg", "g", "ml", "kg", "mm", "cm", "years-old", "course", "courses", "cycle", "cycles", "doses"}
+    )
 
 
 def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, list[Group]]]:
