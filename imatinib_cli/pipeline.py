@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
-from imatinib_cli.models import STATUS_OK, Comparison, Report
+from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Comparison, Report
+
+_log = logging.getLogger(__name__)
+_MAX_DETAIL = 200
 
 
 def summarize(paths: Sequence[str], *, follow_links: bool = False, max_bytes: int | None = None) -> Report:
@@ -20,7 +25,20 @@ def summarize(paths: Sequence[str], *, follow_links: bool = False, max_bytes: in
     documents = load_paths(
         paths, follow_links=follow_links, max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes
     )
-    findings = [extract(document) for document in documents if document.status == STATUS_OK]
+    findings = []
+    for index, document in enumerate(documents):
+        if document.status != STATUS_OK:
+            continue
+        try:
+            findings.append(extract(document))
+        except Exception as exc:  # noqa: BLE001 - one document must never stop the run
+            # A bug in an extractor, not a property of the file: the document is listed as an error
+            # with the exception (one line); --debug logs the traceback.
+            _log.debug("extracting %s failed", document.path, exc_info=True)
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:_MAX_DETAIL]
+            documents[index] = replace(
+                document, status=STATUS_ERROR, reason=f"extraction failed (a bug in imx): {detail}"
+            )
     studies = resolve(findings)
     return Report(documents=tuple(documents), studies=tuple(studies))
 
