@@ -37,3 +37,12 @@ def test_non_randomized_is_a_stated_no() -> None:
     design = findings("In this non-randomized phase II trial, 20 patients were treated.").design
     assert design.randomized is not None and design.randomized.value is False
     assert design.phase == "2"
+
+
+def test_responders_in_n_patients_are_not_the_enrolled() -> None:
+    text = "Partial response was observed in 45 patients (45%) and stable disease in 32 (32%)."
+    assert enrolled(text) is None
+
+
+def test_administered_to_n_patients_is_enrollment() -> None:
+    assert enrolled("Imatinib 400 mg/day was administered orally to 54 patients with chronic phase CML.") == 54

@@ -80,7 +80,9 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     return False
 
 
-_OF_PEOPLE = re.compile(r"(?:of|among|in)\s+(?:the\s+|all\s+)?$", re.I)
+# "Of 30 patients with GIST, ...", "Among 60 evaluable patients, ...": at the start of a clause only
+# ("stable disease was observed in 45 patients" counts responders, not the enrolled).
+_OF_PEOPLE = re.compile(r"(?:^|[,;:(]\s*|^[A-Z]+:\s*)(?:of|among|in)\s+(?:the\s+|all\s+)?$", re.I)
 
 
 def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | None]:
@@ -107,7 +109,7 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
         if not info.reports_results or not info.numbers:
             continue
         for number in info.numbers:
-            before = context.text[max(info.start, number.start - 12) : number.start]
+            before = context.text[info.start : number.start]
             if _OF_PEOPLE.search(before) and people_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     return None, None
