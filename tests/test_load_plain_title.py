@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from imatinib_cli.load import load_paths
+
+
+def test_a_first_short_line_set_apart_is_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "abstract.txt"
+    path.write_text(
+        "Imatinib for desmoid tumours: a phase II trial.\n\n"
+        "Background: Desmoid tumours are rare. Results: Forty patients were treated; 4 responded.\n",
+        encoding="utf-8",
+    )
+    (document,) = load_paths([str(path)])
+    assert document.metadata.title == "Imatinib for desmoid tumours: a phase II trial"
+    kinds = {s.kind: document.text[s.start : s.end] for s in document.sections}
+    assert kinds["title"] == "Imatinib for desmoid tumours: a phase II trial."
+    assert kinds["body"].strip().startswith("Background:")
+
+
+def test_text_without_that_layout_has_no_title(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "Results: forty patients were treated and four responded to imatinib.\n", encoding="utf-8"
+    )
+    (document,) = load_paths([str(path)])
+    assert document.metadata.title is None
