@@ -40,7 +40,7 @@ def read(path: str, sha256: str, text: str) -> Document:
     if nct:
         fields["nct_id"] = nct.group(1).upper()
     title = _TITLE_RE.match(text)
-    if title and len(text) > 2 * len(title.group(1)) and ":" not in title.group(1)[:30]:
+    if title and len(text) > 2 * len(title.group(1)) and not _LABEL_RE.match(title.group(1)):
         fields["title"] = " ".join(title.group(1).split()).rstrip(".")
         sections = [span(TITLE, title.start(1), title.end(1)), span(BODY, title.end(), len(text))]
         return document(path, sha256, FORMAT, text, fields, sections)
@@ -48,4 +48,5 @@ def read(path: str, sha256: str, text: str) -> Document:
 
 
 # A first line of at most 300 characters followed by a blank line.
+_LABEL_RE = re.compile(r"\s*\w+(?:\s+\w+)?\s*:")  # "Results:", "Study Type:" open a field, not a title
 _TITLE_RE = re.compile(r"\s*([^\n]{10,300})\n[ \t]*\n")
