@@ -42,3 +42,17 @@ def test_lettered_groups_and_sizes() -> None:
         "group A": (30, (12, 40)),
         "group B": (30, (9, 30)),
     }
+
+
+def test_values_for_both_arms_follow_the_order_arms_were_introduced() -> None:
+    text = (
+        "METHODS: Patients with advanced GIST were randomly assigned to standard-dose imatinib (400 mg daily) "
+        "or high-dose imatinib (400 mg twice a day); standard-dose arm patients could cross over to the "
+        "high-dose arm.\nRESULTS: Response rates were similar in both arms: complete response 5% and 3%; "
+        "partial response 40% and 42%."
+    )
+    arms = {p.arm: p for p in findings(text).populations if p.arm}
+    standard, high = arms["standard-dose arm"], arms["high-dose arm"]
+    assert [d.mg_per_day for d in standard.doses] == [400] and [d.mg_per_day for d in high.doses] == [800]
+    assert (response(standard, "cr"), response(standard, "pr")) == ((None, 5), (None, 40))
+    assert (response(high, "cr"), response(high, "pr")) == ((None, 3), (None, 42))

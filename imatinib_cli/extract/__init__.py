@@ -91,12 +91,12 @@ def extract(document: Document) -> Findings:
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
     if arms:
-        arms.assign_doses(by_key, study_doses)
+        arms.assign_doses(document.text, by_key, study_doses)
     if document.registry_results is not None:
         _read_registry(context, document.registry_results, drafts, by_key, adverse_events)
     for draft in drafts:
-        if not draft.doses:
-            draft.doses = list(study_doses)
+        if not draft.doses and draft.arm is None:
+            draft.doses = list(study_doses)  # an arm whose dose is not known keeps none
     randomized = bool(design.randomized and design.randomized.value)
     populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts))
     return Findings(
@@ -249,9 +249,10 @@ def _read_responses(
     touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
-    if "respectively" in info.lower and _read_respectively(
-        context, info, by_key, drafts, anchors, arms, warnings
-    ):
+    in_order = "respectively" in info.lower or bool(
+        arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end)
+    )
+    if in_order and _read_respectively(context, info, by_key, drafts, anchors, arms, warnings):
         return touched
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
@@ -333,6 +334,8 @@ def _read_respectively(
     """'... in 7% and 4.5% of patients in groups A and B, respectively': one value per population,
     in the order the sentence names them, or the order the document introduced them."""
     targets = list(dict.fromkeys(key for _, _, key in anchors))
+    if arms and not targets:
+        targets = [arms.key_of(key) for key in arms.keys]  # "in both arms": in the order introduced
     if arms:
         for mention in find_arms(context, info):
             if len(mention.keys) > 1:

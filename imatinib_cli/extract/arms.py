@@ -150,9 +150,10 @@ class ArmDesign:
             elif after and draft.n is None:
                 draft.n = Quantity(float(after.group("n")), info.cite(mention.start, after.end()))
 
-    def assign_doses(self, by_key: dict[str, PopulationDraft], study_doses: list[Dose]) -> None:
+    def assign_doses(self, text: str, by_key: dict[str, PopulationDraft], study_doses: list[Dose]) -> None:
         """An arm named after a dose ('800 mg arm') or a schedule ('twice-daily group') gets that
-        dose from the study's doses; with one study dose, every arm has it; otherwise none."""
+        dose; an arm whose name is written just before a dose ('high-dose imatinib (400 mg twice a
+        day)') gets that one; with one study dose, every arm has it; otherwise none."""
         schedules = cues.matcher("schedules", "schedules", key_field="key")
         distinct = {d.mg_per_day for d in study_doses}
         for arm in self.keys:
@@ -168,9 +169,26 @@ class ArmDesign:
                 hits = schedules.find(label)
                 if hits:
                     chosen = [d for d in study_doses if d.schedule == hits[0].key]
+            if not chosen:
+                chosen = _dose_written_after(text, label, study_doses)
             if not chosen and len(distinct) == 1:
                 chosen = list(study_doses)
             draft.doses = chosen
+
+
+def _dose_written_after(text: str, label: str, study_doses: list[Dose]) -> list[Dose]:
+    """The study dose written within a few words after the arm's name ('standard-dose imatinib
+    (400 mg daily)')."""
+    nouns = r"\s+(?:arm|group|cohort|stratum)s?$"
+    name = re.sub(nouns, "", label, flags=re.I).strip()
+    if not name:
+        return []
+    pattern = re.compile(re.escape(name).replace(r"\-", r"[\s-]?").replace(r"\ ", r"[\s-]?"), re.I)
+    for match in pattern.finditer(text):
+        after = [d for d in study_doses if 0 <= d.evidence.start - match.end() <= 30]
+        if after:
+            return after[:1]
+    return []
 
 
 def _number_before(context: Context, info: SentenceInfo, position: int) -> Num | None:
