@@ -56,3 +56,20 @@ def test_values_for_both_arms_follow_the_order_arms_were_introduced() -> None:
     assert [d.mg_per_day for d in standard.doses] == [400] and [d.mg_per_day for d in high.doses] == [800]
     assert (response(standard, "cr"), response(standard, "pr")) == ((None, 5), (None, 40))
     assert (response(high, "cr"), response(high, "pr")) == ((None, 3), (None, 42))
+
+
+def test_a_comparator_arm_is_not_counted_as_imatinib() -> None:
+    text = (
+        "We randomly assigned 200 patients with chronic myeloid leukemia to imatinib (400 mg daily) or "
+        "interferon plus cytarabine. The rates of complete cytogenetic response were 76.2 percent "
+        "(95 percent confidence interval, 72.5 to 79.9) in the imatinib group and 14.5 percent "
+        "(95 percent confidence interval, 10.5 to 18.5) in the combination-therapy group."
+    )
+    result = findings(text)
+    arms = {p.arm: p for p in result.populations if p.arm}
+    assert response(arms["imatinib group"], "cr") == (None, 76.2)
+    assert response(arms["combination-therapy group"], "cr") == (None, 14.5)
+    assert arms["combination-therapy group"].doses == ()
+    (study,) = resolve([result])
+    excluded = dict(analyze([study]).excluded)
+    assert any("comparator" in reason for reason in excluded.values())

@@ -164,6 +164,8 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
 
 def _countable(population: Population) -> tuple[int, int] | str:
     """(N, responders) for a population that can be counted, else the reason it cannot."""
+    if population.arm and _is_comparator(population.arm):
+        return "comparator arm (not imatinib)"
     if population.tumor_group is None:
         return "tumor type not identified"
     n = population.n_evaluable or population.n
@@ -175,6 +177,14 @@ def _countable(population: Population) -> tuple[int, int] | str:
     if n.value <= 0 or orr.count.value > n.value:
         return "responders exceed the population size"
     return int(n.value), int(orr.count.value)
+
+
+def _is_comparator(arm: str) -> bool:
+    """'the placebo group', 'the combination-therapy group': arms that did not get imatinib alone."""
+    from imatinib_cli import vocab
+
+    words = {str(w).lower() for w in vocab.load("cues")["arms"]["comparators"]}
+    return any(word in arm.lower() for word in words)
 
 
 def _interval(method: str, level: float) -> Callable[[int, int], tuple[float, float]]:

@@ -171,7 +171,12 @@ class ArmDesign:
                     chosen = [d for d in study_doses if d.schedule == hits[0].key]
             if not chosen:
                 chosen = _dose_written_after(text, label, study_doses)
-            if not chosen and len(distinct) == 1:
+            comparator = set(re.findall(r"[a-z][a-z\-]*", label.lower())) & cues.words(
+                "cues", "arms", "comparators"
+            )
+            if comparator:
+                chosen = []  # "the placebo group", "the combination-therapy group"
+            elif not chosen and len(distinct) == 1:
                 chosen = list(study_doses)
             draft.doses = chosen
 

@@ -159,9 +159,33 @@ class _Reader:
         )
 
     def not_a_count(self, index: int) -> bool:
-        """'RECIST 1.1': a decimal that is not a percent counts nobody."""
-        item = self.items[index]
-        return item.kind == "num" and not item.payload.percent and not item.payload.is_int
+        """'RECIST 1.1': a decimal that is not a percent counts nobody; '0 to 35 percent of cells':
+        the ends of a range are a definition, not a result."""
+        items = self.items
+        item = items[index]
+        if item.kind == "num" and not item.payload.percent and not item.payload.is_int:
+            return True
+        if index + 2 < len(items) and items[index + 1].text == "to" and is_number(items[index + 2]):
+            return True
+        return index >= 2 and items[index - 1].text == "to" and is_number(items[index - 2])
+
+    def _defines_range(self, opening: int) -> bool:
+        return (
+            opening + 1 < len(self.items)
+            and is_number(self.items[opening + 1])
+            and self.not_a_count(opening + 1)
+        )
+
+    def _closing(self, opening: int) -> int:
+        """The index just after the bracket that opens at `opening`."""
+        depth = 0
+        for index in range(opening, len(self.items)):
+            text = self.items[index].text
+            depth += text in ("(", "[")
+            depth -= text in (")", "]")
+            if depth == 0:
+                return index + 1
+        return len(self.items)
 
     def claim(self, category: str, index: int, cue: Item, leads: bool) -> bool:
         group = group_at(self.items, index, self.people)
@@ -356,6 +380,10 @@ class _Reader:
                     ):
                         self.done.add(index)
                     break
+                if item.text in ("(", "[") and self._defines_range(probe):
+                    probe = self._closing(probe)  # "(0 to 35 percent of cells ...)": a definition
+                    steps += 1
+                    continue
                 if _is_cue(item) and item.payload[0] == category:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
                 elif probe in self.explaining:

@@ -13,6 +13,15 @@ from typing import Any
 
 from imatinib_cli.extract.numbers import Fraction, Num
 
+_STATISTIC_BRACKET = re.compile(
+    # "(95% CI, 2% to 30%)", "(4 of 25; 95% CI 2-30)": from the statistic's name to the bracket's end
+    r"(?<=[\(\[;,])\s*(?:\d+(?:[.·]\d+)?\s*(?:%|percent)\s*)?"
+    r"(?:CI\b|confidence\s+interval|interquartile|IQR\b|range\b|p\s*[<=>≤]|HR\b|hazard\s+ratio|odds\s+ratio)"
+    r"[^()\[\]]*?(?=[\)\]])"
+    # "83% [78-88]", "(84.4-89.8)": a bare bracketed range
+    r"|[\(\[]\s*\d+(?:[.·]\d+)?\s*%?\s*(?:[–-]|to)\s*\d+(?:[.·]\d+)?\s*%?\s*[\)\]]",
+    re.I,
+)
 _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
 
 
@@ -46,8 +55,15 @@ def tokenize(
     fractions: list[Fraction],
     spans: list[Item],
 ) -> list[Item]:
-    """Items of text[start:end]: the given cue/tumor spans, numbers and fractions, then plain words."""
-    taken: list[Item] = []
+    """Items of text[start:end]: the given cue/tumor spans, numbers and fractions, then plain words.
+
+    A bracket that reports a statistic ('(95% CI, 2% to 30%)', '[78-88]' after one, '(P<0.001)',
+    '(range 1-12)') becomes one 'ci' word: its numbers are never counts or rates.
+    """
+    taken: list[Item] = [
+        Item("word", match.start(), match.end(), "ci")
+        for match in _STATISTIC_BRACKET.finditer(text, start, end)
+    ]
     in_fraction = set()
     for fraction in fractions:
         if start <= fraction.start and fraction.end <= end:
@@ -59,7 +75,7 @@ def tokenize(
         if start <= number.start and number.end <= end and number.start not in in_fraction:
             taken.append(Item("num", number.start, number.end, text[number.start : number.end], number))
     taken.extend(item for item in spans if start <= item.start and item.end <= end)
-    taken.sort(key=lambda item: (item.start, -item.end))
+    taken.sort(key=lambda item: (item.start, -item.end, item.text != "ci"))
     items: list[Item] = []
     cursor = start
     for item in taken:
@@ -97,6 +113,8 @@ def group_at(items: list[Item], index: int, people: frozenset[str]) -> Group:
         last = probe + 1
         if last + 1 < len(items) and items[last + 1].text in (")", "]"):
             last += 1
+    if last + 3 < len(items) and items[last + 1].text in ("(", "[") and items[last + 2].text == "ci":
+        last += 3 if items[last + 3].text in (")", "]") else 2  # "76.2 percent (95% CI, 72.5 to 79.9)"
     total_at = _total_after(items, last + 1)
     count = percent = total = None
     if total_at is not None:
