@@ -46,7 +46,8 @@ def test_lettered_groups_and_sizes() -> None:
 
 def test_values_for_both_arms_follow_the_order_arms_were_introduced() -> None:
     text = (
-        "METHODS: Patients with advanced GIST were randomly assigned to standard-dose imatinib (400 mg daily) "
+        "METHODS: Patients with advanced GIST were randomly assigned to standard-dose imatinib "
+        "(400 mg daily) "
         "or high-dose imatinib (400 mg twice a day); standard-dose arm patients could cross over to the "
         "high-dose arm.\nRESULTS: Response rates were similar in both arms: complete response 5% and 3%; "
         "partial response 40% and 42%."

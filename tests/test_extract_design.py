@@ -45,4 +45,5 @@ def test_responders_in_n_patients_are_not_the_enrolled() -> None:
 
 
 def test_administered_to_n_patients_is_enrollment() -> None:
-    assert enrolled("Imatinib 400 mg/day was administered orally to 54 patients with chronic phase CML.") == 54
+    text = "Imatinib 400 mg/day was administered orally to 54 patients with chronic phase CML."
+    assert enrolled(text) == 54
