@@ -24,3 +24,17 @@ def test_text_without_that_layout_has_no_title(tmp_path: Path) -> None:
     )
     (document,) = load_paths([str(path)])
     assert document.metadata.title is None
+
+
+def test_abstract_labels_split_the_body_with_their_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.txt"
+    text = (
+        "Imatinib in CML: a randomized trial.\n\n"
+        "BACKGROUND: Patients who had no response to interferon were eligible.\n"
+        "RESULTS: Twenty of 40 patients (50%) had a complete hematologic response.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    (document,) = load_paths([str(path)])
+    labelled = {s.label: document.text[s.start : s.end] for s in document.sections if s.label}
+    assert set(labelled) == {"BACKGROUND", "RESULTS"}
+    assert labelled["RESULTS"].startswith("RESULTS: Twenty of 40 patients")

@@ -42,9 +42,26 @@ def read(path: str, sha256: str, text: str) -> Document:
     title = _TITLE_RE.match(text)
     if title and len(text) > 2 * len(title.group(1)) and not _LABEL_RE.match(title.group(1)):
         fields["title"] = " ".join(title.group(1).split()).rstrip(".")
-        sections = [span(TITLE, title.start(1), title.end(1)), span(BODY, title.end(), len(text))]
+        sections = [span(TITLE, title.start(1), title.end(1)), *_labelled(text, title.end(), len(text))]
         return document(path, sha256, FORMAT, text, fields, sections)
-    return document(path, sha256, FORMAT, text, fields, [span(BODY, 0, len(text))])
+    return document(path, sha256, FORMAT, text, fields, _labelled(text, 0, len(text)))
+
+
+def _labelled(text: str, start: int, end: int) -> list:
+    """Body sections split at upper-case abstract labels ('BACKGROUND:', 'RESULTS:'), offsets kept,
+    so extraction can tell a plan (METHODS) from results."""
+    cuts = [(m.start(), m.group("label").upper()) for m in _LINE_LABEL_RE.finditer(text, start, end)]
+    if not cuts:
+        return [span(BODY, start, end)]
+    sections = [span(BODY, start, cuts[0][0])] if text[start : cuts[0][0]].strip() else []
+    for index, (position, label) in enumerate(cuts):
+        stop = cuts[index + 1][0] if index + 1 < len(cuts) else end
+        sections.append(span(BODY, position, stop, " ".join(label.split())))
+    return sections
+
+
+# "RESULTS: ..." at the start of a line: an abstract's labelled part.
+_LINE_LABEL_RE = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z]{2,}){0,6})\s*:\s", re.M)
 
 
 # A first line of at most 300 characters followed by a blank line.
