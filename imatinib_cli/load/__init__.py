@@ -23,7 +23,7 @@ from imatinib_cli.load import pdf
 from imatinib_cli.load._build import skipped
 from imatinib_cli.load._decode import decode
 from imatinib_cli.load._dispatch import read_records
-from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, Walker, printable
+from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, Walker, missing, printable
 from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document
 
 __all__ = ["MAX_FILE_BYTES", "load_bytes", "load_paths", "load_records"]
@@ -50,11 +50,7 @@ def load_paths(
         raise UsageError("'-' (standard input) can be given only once")
     for path in paths:
         if path != STDIN and not os.path.exists(path):
-            if os.path.lexists(path):
-                raise UsageError(
-                    f"{printable(path)}: dangling symbolic link (to {printable(os.readlink(path))})"
-                )
-            raise UsageError(f"{printable(path)}: no such file or directory")
+            raise UsageError(f"{printable(path)}: {missing(path)}")
     walker = Walker(read=_read, follow_links=follow_links, max_bytes=max_bytes)
     return [document for path in paths for document in walker.path(path)]
 

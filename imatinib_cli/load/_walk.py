@@ -52,6 +52,22 @@ def printable(path: str) -> str:
     return _CONTROL_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
 
 
+def missing(path: str) -> str:
+    """Why a path given by the user cannot be found: no such file, a dangling link, a link loop."""
+    if not os.path.lexists(path):
+        return "no such file or directory"
+    try:
+        target = printable(os.readlink(path))
+    except OSError:
+        return "no such file or directory"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"symbolic link loop (to {target})"
+    return f"dangling symbolic link (to {target}, which does not exist)"
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
         return "FIFO"
@@ -112,7 +128,12 @@ class Walker:
             yield self._problem(shown, exc, "cannot read")
             return
         if stat.S_ISDIR(info.st_mode):
-            yield from self._folder(path, info)
+            found = False
+            for document in self._folder(path, info):
+                found = True
+                yield document
+            if not found:
+                yield skipped(shown, "", UNKNOWN_FORMAT, "empty folder (no files in it)")
         elif stat.S_ISREG(info.st_mode):
             yield from self._file(path, info)
         else:

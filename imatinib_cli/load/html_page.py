@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.load._biblio import (
@@ -462,7 +463,11 @@ def _error_heading(soup: BeautifulSoup, title: str | None) -> str | None:
 def read(path: str, sha256: str, text: str) -> Document:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(text, _parser())
+    with warnings.catch_warnings():
+        # bs4 warns (XMLParsedAsHTMLWarning, MarkupResemblesLocatorWarning) about pages it reads
+        # anyway; a page is read or reported through the Document, never through stderr.
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(text, _parser())
     index = Index(soup)
     meta = _meta(index)
     fields = _metadata(soup, index, meta)
