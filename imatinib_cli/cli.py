@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -462,7 +463,9 @@ def _checked_paths(paths: list[str] | None) -> list[str]:
     chosen = list(paths) if paths else list(DEFAULT_PATHS)
     for path in chosen:
         if path != "-" and not Path(path).exists():
-            raise UsageError(f"{path}: no such file or directory")
+            from imatinib_cli.load._walk import missing, printable
+
+            raise UsageError(f"{printable(path)}: {missing(path)}")
     return chosen
 
 
@@ -505,12 +508,21 @@ def _load_options(*, follow_links: bool, max_bytes: str | None) -> dict[str, obj
     return options
 
 
+_QUIET = logging.NullHandler()
+
+
 def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) -> None:
     """Run a command body, turning every failure into one `imx: error:` line and an exit code."""
     if debug:
+        logging.getLogger().removeHandler(_QUIET)
         logging.basicConfig(
             level=logging.DEBUG, stream=sys.stderr, format="imx: debug: %(name)s: %(message)s"
         )
+    else:
+        # stderr carries only `imx:` lines: what libraries log (pypdf on a damaged PDF) or warn
+        # about would otherwise reach it through logging's last-resort handler or warnings.
+        logging.getLogger().addHandler(_QUIET)
+        warnings.simplefilter("ignore")
     try:
         if vocab is not None:
             from imatinib_cli import vocab as vocabularies
