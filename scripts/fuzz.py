@@ -10,6 +10,9 @@ alone, so any one can be replayed with --replay INDEX. For each input the script
 - every input is accounted for: at least one Document, each with a known status, and a one-line
   reason for every document that is not ok.
 
+It also counts the Python warnings libraries raise while reading (bs4's are silenced in the HTML
+reader; the CLI silences the rest unless --debug), for information.
+
 Every --batch inputs, the findings of the batch are also resolved together (studies merged across
 documents). The run prints its figures and exits 1 if any check failed; failing inputs are written to
 --save (default fuzz-failures/) as INDEX.bin. docs/robustness.md has the command and the last figures.
@@ -32,6 +35,7 @@ import signal
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +247,10 @@ def run_range(args: tuple[int, int, int, int, float, str | None]) -> dict[str, A
         began = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            found, findings, problems = check(data)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                found, findings, problems = check(data)
+            counts["python warnings"] += len(caught)
         except Timeout:
             failures.append({"index": index, "kind": kind, "error": f"timeout after {timeout:g} s"})
             counts["timeouts"] += 1
@@ -372,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"exceptions   {totals['exceptions']:>9,}")
     print(f"timeouts     {totals['timeouts']:>9,}  (limit {args.timeout:g} s per input)")
     print(f"unaccounted  {totals['accounting']:>9,}")
+    print(f"py warnings  {totals['python warnings']:>9,}  (from libraries; the CLI hides them)")
     print(f"slowest      {slowest[0]:>9.2f} s  (input {slowest[1]}, {slowest[2]})")
     print(f"elapsed      {elapsed:>9.1f} s  ({totals['inputs'] / max(elapsed, 1e-9):,.0f} inputs/s)")
     groups: dict[tuple[str, str], list[dict[str, Any]]] = collections.defaultdict(list)
