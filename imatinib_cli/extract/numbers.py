@@ -91,6 +91,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]
             # "53,8%": a decimal comma before a percent sign; "1,500": a thousands separator.
             raw = raw.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", raw) else raw.replace(",", "")
             decimals = len(raw.split(".")[1]) if "." in raw else 0
+            if len(raw) > 15:
+                continue  # beyond any count or rate, and beyond what a float holds exactly
             found.append(
                 Num(float(raw), match.start(), match.end(), bool(match.group("pct")), decimals=decimals)
             )
