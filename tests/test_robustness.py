@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import pytest
+from conftest import load_schema, strict
 from typer.testing import CliRunner
 
 from imatinib_cli.cli import app
@@ -72,9 +74,14 @@ def _key(document: dict) -> str:
     return document["path"] if not document["record"] else f"{document['path']}#{document['record']}"
 
 
+SCHEMA = jsonschema.Draft202012Validator(strict(load_schema("summarize")))
+
+
 def imx(*args: str, stdin: bytes | None = None) -> Run:
     result = runner.invoke(app, ["summarize", "--json", *args], input=stdin)
     assert "Traceback" not in result.stderr
+    if result.stdout:
+        SCHEMA.validate(json.loads(result.stdout))  # skipped entries, warnings on ok ones: all valid
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
@@ -933,3 +940,20 @@ def test_library_noise_never_reaches_stderr(tmp_path: Path) -> None:
     assert result.stderr.splitlines() and all(line.startswith("imx: ") for line in result.stderr.splitlines())
     debug = subprocess.run([*command, "--debug"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert all(line.startswith("imx: ") for line in debug.stderr.splitlines())
+
+
+def test_compare_takes_the_same_input_options(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_good(folder)
+    _linked_folder(folder)
+    args = ["compare", "--json", str(folder)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"imx: warning: {folder}/elsewhere: symbolic link to a folder")
+    json.loads(result.stdout)
+    assert runner.invoke(app, [*args, "--strict"]).exit_code == 1
+    followed = runner.invoke(app, [*args, "--strict", "--follow-links"])
+    assert (followed.exit_code, followed.stderr) == (0, "")
+    small = runner.invoke(app, [*args, "--max-bytes", "1k"])
+    assert small.exit_code == 1  # every file is over 1 KiB: nothing usable
+    assert "file too large" in small.stderr
