@@ -162,8 +162,9 @@ def _load_yaml(source: str) -> tuple[dict[str, Any], str | None]:
     """
     import yaml
 
-    loader = yaml.SafeLoader(source)
+    loader = None
     try:
+        loader = yaml.SafeLoader(source)  # its reader refuses control characters: a YAMLError
         node = loader.get_single_node()
         if node is None:
             return {}, None
@@ -188,7 +189,8 @@ def _load_yaml(source: str) -> tuple[dict[str, Any], str | None]:
     except (ValueError, TypeError, OverflowError) as exc:
         return {}, f"YAML front matter ignored: {collapse(str(exc))[:_MAX_DETAIL] or type(exc).__name__}"
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         return {}, "YAML front matter ignored: not a mapping of keys to values"
     return data, None
