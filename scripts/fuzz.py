@@ -221,6 +221,9 @@ def check(data: bytes, path: str = "fuzz-input") -> tuple[list[Any], list[Any], 
             problems.append(f"{document.status} document without a reason")
         if document.reason is not None and ("\n" in document.reason or "\r" in document.reason):
             problems.append("reason spans several lines")
+        if document.reason is not None and " reader failed: " in document.reason:
+            # the dispatcher kept the run going, but a reader raised: a bug to fix
+            problems.append(document.reason)
     findings = [extract(document) for document in documents if document.status == "ok"]
     studies = resolve(findings)
     report = Report(documents=tuple(documents), studies=tuple(studies))
