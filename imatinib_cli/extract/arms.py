@@ -54,7 +54,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _key(label: str) -> str:
-    return re.sub(r"[\s\-]+", " ", label.lower()).strip()
+    """One key per arm however it is named: 'the imatinib group', 'imatinib 400 mg' -> 'imatinib';
+    'once-daily group', 'once daily arm' -> 'once daily'."""
+    words = re.sub(r"[\s\-]+", " ", label.lower()).strip()
+    words = re.sub(r"^the\s+|\s+(?:arm|group|cohort|stratum)s?$", "", words)
+    first = words.split()[0] if words else words
+    named_by_treatment = cues.words("cues", "arms", "comparators") | {"imatinib"}
+    return first if first in named_by_treatment else words
 
 
 def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
@@ -70,9 +76,24 @@ def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     for match in named.finditer(text, info.start, info.end):
         if any(m.start <= match.start() < m.end for m in found):
             continue
-        key = f"{_key(match.group('label'))} {match.group('noun').lower()}"
+        key = _key(match.group("label"))
         found.append(ArmMention((key,), " ".join(match.group(0).split()), match.start(), match.end()))
+    for match in _RANDOMIZED_TO.finditer(text, info.start, info.end):
+        # "randomly assigned to imatinib 400 mg (n = 359) or to placebo (n = 354)"
+        for name in ("first", "second"):
+            start, end = match.start(name), match.end(name)
+            if not any(m.start <= start < m.end for m in found):
+                label = " ".join(match.group(name).split())
+                found.append(ArmMention((_key(label),), label, start, end))
     return sorted(found, key=lambda mention: mention.start)
+
+
+_RANDOMIZED_TO = re.compile(
+    r"(?:assigned|randomi[sz]ed|allocated)\s+(?:\w+\s+){0,2}?to\s+(?:receive\s+)?(?:either\s+)?"
+    r"(?P<first>[^();,]{2,50}?)\s*\(\s*n\s*=\s*\d+\s*\)\s*(?:,\s*)?(?:or|versus|vs\.?|and)\s+(?:to\s+)?"
+    r"(?P<second>[^();,]{2,50}?)\s*\(\s*n\s*=\s*\d+\s*\)",
+    re.I,
+)
 
 
 def arm_keys(context: Context) -> list[str]:
