@@ -29,6 +29,7 @@ from extract_helpers import findings, only_population, response
         ("Two patients had disease progression.", "pd", (2, None)),
         ("Stable disease was the best response in two patients (10%).", "sd", (2, 10)),
         ("The overall response rate was 33·3% (5/15).", "orr", (5, 33.3)),
+        ("Two were excluded from the response analysis because of missing imaging.", "ne", (2, None)),
     ],
 )
 def test_response_phrasings(text: str, category: str, expected: tuple) -> None:
