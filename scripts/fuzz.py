@@ -255,7 +255,9 @@ def run_range(args: tuple[int, int, int, int, float, str | None]) -> dict[str, A
                 found, findings, problems = check(data)
             counts["python warnings"] += len(caught)
         except Timeout:
-            failures.append({"index": index, "kind": kind, "error": f"timeout after {timeout:g} s"})
+            failures.append(
+                {"index": index, "kind": kind, "error": f"timeout after {timeout:g} s", "where": "timeout"}
+            )
             counts["timeouts"] += 1
             _save(save, index, data)
             continue
