@@ -28,6 +28,8 @@ class SentenceInfo:
     fractions: list[Fraction]
     tumors: list[TumorMention]
     evidence: Evidence
+    # Facts about the whole sentence that several clauses ask for; computed once.
+    cached: dict[str, object] = field(default_factory=dict)
 
     @property
     def start(self) -> int:

@@ -412,9 +412,11 @@ def _negated_after(items: list[Item], index: int) -> bool:
 
 def _states_a_design(info: SentenceInfo) -> bool:
     """'The study was designed to detect a response rate of 20% versus 5%': a plan, not a result."""
-    return info.has_word(cues.any_word("responses", "design_statements")) and bool(
-        cues.matcher("responses", "design_statements").find(info.sentence.text)
-    )
+    if "design" not in info.cached:
+        info.cached["design"] = info.has_word(cues.any_word("responses", "design_statements")) and bool(
+            cues.matcher("responses", "design_statements").find(info.sentence.text)
+        )
+    return bool(info.cached["design"])
 
 
 def carry_over(
