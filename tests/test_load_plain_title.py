@@ -38,3 +38,18 @@ def test_abstract_labels_split_the_body_with_their_offsets(tmp_path: Path) -> No
     labelled = {s.label: document.text[s.start : s.end] for s in document.sections if s.label}
     assert set(labelled) == {"BACKGROUND", "RESULTS"}
     assert labelled["RESULTS"].startswith("RESULTS: Twenty of 40 patients")
+
+
+def test_a_citation_line_before_the_title_is_not_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "export.txt"
+    path.write_text(
+        "1. Lancet. 2004 Sep 25;364(9440):1127-34.\n\n"
+        "Progression-free survival in GIST with high-dose imatinib: randomised trial.\n\n"
+        "Author A, Author B.\n\nBACKGROUND: Imatinib 400 mg daily is standard.\n",
+        encoding="utf-8",
+    )
+    (document,) = load_paths([str(path)])
+    assert (
+        document.metadata.title
+        == "Progression-free survival in GIST with high-dose imatinib: randomised trial"
+    )

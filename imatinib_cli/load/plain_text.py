@@ -40,6 +40,9 @@ def read(path: str, sha256: str, text: str) -> Document:
     if nct:
         fields["nct_id"] = nct.group(1).upper()
     title = _TITLE_RE.match(text)
+    if title and _CITATION_RE.match(title.group(1)):
+        # PubMed's text export opens with "1. Lancet. 2004 Sep 25;364(9440):1127-34."; the title follows.
+        title = _TITLE_RE.match(text, title.end())
     if title and len(text) > 2 * len(title.group(1)) and not _LABEL_RE.match(title.group(1)):
         fields["title"] = " ".join(title.group(1).split()).rstrip(".")
         sections = [span(TITLE, title.start(1), title.end(1)), *_labelled(text, title.end(), len(text))]
@@ -65,5 +68,6 @@ _LINE_LABEL_RE = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z
 
 
 # A first line of at most 300 characters followed by a blank line.
+_CITATION_RE = re.compile(r"\s*(?:\d+\.\s+)?[^\n]*\b(?:19|20)\d{2}\b[^\n]*;\s*\d+\s*(?:\(|:)")
 _LABEL_RE = re.compile(r"\s*\w+(?:\s+\w+)?\s*:")  # "Results:", "Study Type:" open a field, not a title
 _TITLE_RE = re.compile(r"\s*([^\n]{10,300})\n[ \t]*\n")
