@@ -7,6 +7,7 @@ and marked derived. Where documents or sentences disagree, both stay visible as 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -139,7 +140,9 @@ def _study_id(metadata: Metadata, sources: tuple[str, ...]) -> str:
         return "cite:" + "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts if p)
     title = normalize_title(metadata.title)
     if title:
-        return "title:" + "-".join(title.split()[:8])
+        # Eight words to read, and a short hash of the whole title so two studies never share an id.
+        digest = hashlib.sha256(title.encode()).hexdigest()[:6]
+        return "title:" + "-".join(title.split()[:8]) + "-" + digest
     return "file:" + sources[0]
 
 
