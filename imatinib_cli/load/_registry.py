@@ -9,6 +9,7 @@ Document.text (see ProtocolText) so the text extractors can read doses from arm 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from imatinib_cli.load._biblio import normalize_phase
@@ -121,9 +122,10 @@ class ResultsBuilder:
         description: str | None,
         n: int | None,
         path: str,
-        quote: str,
+        noun: str,
     ) -> str:
-        """Register a group; returns the id its values refer to."""
+        """Register a group; returns the id its values refer to. `noun` says what n counts ("started")."""
+        quote = f"{title or raw_id}: {n} {noun}" if n is not None else (title or raw_id)
         title = collapse(title) or raw_id
         description = collapse(description or "") or None
         candidates = [raw_id] + [gid for gid in self.groups if gid.startswith(f"{raw_id}@")]
@@ -185,6 +187,20 @@ class ResultsBuilder:
             )
         )
 
+    def flow_count(self, *, outcome: str, category: str, group_id: str, value: object, path: str) -> None:
+        """A participant-flow count (a milestone or a reason for not completing) for one group."""
+        self.measure(
+            outcome=outcome,
+            kind=FLOW,
+            param="COUNT_OF_PARTICIPANTS",
+            unit="participants",
+            category=category,
+            group_id=group_id,
+            value=value,
+            denominator=None,
+            path=path,
+        )
+
     def adverse_event(
         self,
         *,
@@ -238,6 +254,41 @@ class ProtocolText(TextBuilder):
             self.heading(heading)
         for line in lines:
             self.add(line, REGISTRY, label)
+
+    def conditions(self, names: Iterable[str]) -> None:
+        names = [name for name in names if name]
+        if names:
+            self.prose("Conditions", "Conditions: " + "; ".join(names) + ".", "conditions")
+
+    def arms_interventions(
+        self, arms: Iterable[tuple[str, str, str]], interventions: Iterable[tuple[str, str, str]]
+    ) -> None:
+        """Arms as (label, type, description), interventions as (type, name, description)."""
+        lines = []
+        for label, kind, body in arms:
+            kind = kind.lower()
+            lines.append(
+                f"Arm {label or 'Arm'}{f' ({kind})' if kind else ''}" + (f": {body}" if body else "")
+            )
+        for kind, name, body in interventions:
+            kind = kind.lower()
+            lines.append(
+                f"Intervention {f'({kind}) ' if kind else ''}{name or 'Intervention'}"
+                + (f": {body}" if body else "")
+            )
+        self.items("Arms and interventions", lines, "arms_interventions")
+
+    def outcome_measures(self, outcomes: Iterable[tuple[str, str, str, str]]) -> None:
+        """Outcomes as (kind, measure, time frame, description); one without a measure is left out."""
+        first = True
+        for kind, measure, frame, body in outcomes:
+            if not measure:
+                continue
+            if first:
+                self.heading("Outcome measures")
+                first = False
+            line = f"{kind} outcome: {measure}{f' [Time Frame: {frame}]' if frame else ''}"
+            self.outcome(f"{line}. {body}" if body else line)
 
     def outcome(self, text: str) -> None:
         self.add(text, REGISTRY, OUTCOME_MEASURES)

@@ -18,7 +18,6 @@ from typing import Any
 
 from imatinib_cli.load._build import document, skipped
 from imatinib_cli.load._registry import (
-    FLOW,
     GRANT_ID_TYPES,
     ProtocolText,
     ResultsBuilder,
@@ -141,43 +140,28 @@ def _protocol_text(protocol: dict[str, Any], title: str) -> ProtocolText:
         markdown_prose(_str_raw(description.get("detailedDescription"))),
         "detailed_description",
     )
-    conditions = [_str(c) for c in _list(_dict(protocol.get("conditionsModule")).get("conditions"))]
-    if any(conditions):
-        out.prose("Conditions", "Conditions: " + "; ".join(c for c in conditions if c) + ".", "conditions")
+    out.conditions(_str(c) for c in _list(_dict(protocol.get("conditionsModule")).get("conditions")))
     arms = _dict(protocol.get("armsInterventionsModule"))
-    lines = []
-    for arm in _list(arms.get("armGroups")):
-        arm = _dict(arm)
-        head = _str(arm.get("label")) or "Arm"
-        kind = _str(arm.get("type")).replace("_", " ").lower()
-        body = markdown_prose(_str_raw(arm.get("description")))
-        lines.append(f"Arm {head}{f' ({kind})' if kind else ''}" + (f": {body}" if body else ""))
-    for item in _list(arms.get("interventions")):
-        item = _dict(item)
-        kind = _str(item.get("type")).replace("_", " ").lower()
-        name = _str(item.get("name")) or "Intervention"
-        body = markdown_prose(_str_raw(item.get("description")))
-        lines.append(f"Intervention {f'({kind}) ' if kind else ''}{name}" + (f": {body}" if body else ""))
-    out.items("Arms and interventions", lines, "arms_interventions")
+    out.arms_interventions(
+        [
+            (_str(a.get("label")), _str(a.get("type")).replace("_", " "), _prose(a))
+            for a in map(_dict, _list(arms.get("armGroups")))
+        ],
+        [
+            (_str(i.get("type")).replace("_", " "), _str(i.get("name")), _prose(i))
+            for i in map(_dict, _list(arms.get("interventions")))
+        ],
+    )
     outcomes = _dict(protocol.get("outcomesModule"))
-    first = True
-    for key, kind in (
-        ("primaryOutcomes", "Primary"),
-        ("secondaryOutcomes", "Secondary"),
-        ("otherOutcomes", "Other"),
-    ):
-        for item in _list(outcomes.get(key)):
-            item = _dict(item)
-            measure = _str(item.get("measure"))
-            if not measure:
-                continue
-            if first:
-                out.heading("Outcome measures")
-                first = False
-            frame = _str(item.get("timeFrame"))
-            body = markdown_prose(_str_raw(item.get("description")))
-            line = f"{kind} outcome: {measure}{f' [Time Frame: {frame}]' if frame else ''}"
-            out.outcome(f"{line}. {body}" if body else line)
+    out.outcome_measures(
+        (kind, _str(item.get("measure")), _str(item.get("timeFrame")), _prose(item))
+        for key, kind in (
+            ("primaryOutcomes", "Primary"),
+            ("secondaryOutcomes", "Secondary"),
+            ("otherOutcomes", "Other"),
+        )
+        for item in map(_dict, _list(outcomes.get(key)))
+    )
     out.eligibility(
         markdown_prose(_str_raw(_dict(protocol.get("eligibilityModule")).get("eligibilityCriteria")))
     )
@@ -186,6 +170,10 @@ def _protocol_text(protocol: dict[str, Any], title: str) -> ProtocolText:
 
 def _str_raw(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _prose(item: dict[str, Any]) -> str:
+    return markdown_prose(_str_raw(item.get("description")))
 
 
 def _study(path: str, sha256: str, study: dict[str, Any], prefix: str) -> Document:
@@ -233,44 +221,36 @@ def _flow(out: ResultsBuilder, module: dict[str, Any], root: str) -> None:
             continue
         title = _str(group.get("title"))
         n, where = started.get(raw, (None, f"{root}.groups[{g}]"))
-        quote = f"{title or raw}: {n} started" if n is not None else (title or raw)
-        ids[raw] = out.group(raw, "flow", title, _str_raw(group.get("description")), n, where, quote)
+        ids[raw] = out.group(raw, "flow", title, _str_raw(group.get("description")), n, where, "started")
     for p, period in enumerate(periods):
         period = _dict(period)
         outcome = _str(period.get("title")) or "Participant flow"
-        for m, milestone in enumerate(_list(period.get("milestones"))):
-            milestone = _dict(milestone)
-            category = _str(milestone.get("type"))
-            for a, achievement in enumerate(_list(milestone.get("achievements"))):
-                achievement = _dict(achievement)
-                raw = _str(achievement.get("groupId"))
-                out.measure(
-                    outcome=outcome,
-                    kind=FLOW,
-                    param="COUNT_OF_PARTICIPANTS",
-                    unit="participants",
-                    category=category,
-                    group_id=ids.get(raw, raw),
-                    value=achievement.get("numSubjects"),
-                    denominator=None,
-                    path=f"{root}.periods[{p}].milestones[{m}].achievements[{a}].numSubjects",
-                )
-        for d, reason in enumerate(_list(period.get("dropWithdraws"))):
-            reason = _dict(reason)
-            category = f"NOT COMPLETED: {_str(reason.get('type')) or 'reason not given'}"
-            for r, count in enumerate(_list(reason.get("reasons"))):
-                count = _dict(count)
+        here = f"{root}.periods[{p}]"
+        # (category, its per-group counts, their path): the milestones, then the reasons for not completing.
+        rows = [
+            (
+                _str(milestone.get("type")),
+                milestone.get("achievements"),
+                f"{here}.milestones[{m}].achievements",
+            )
+            for m, milestone in enumerate(map(_dict, _list(period.get("milestones"))))
+        ] + [
+            (
+                f"NOT COMPLETED: {_str(reason.get('type')) or 'reason not given'}",
+                reason.get("reasons"),
+                f"{here}.dropWithdraws[{d}].reasons",
+            )
+            for d, reason in enumerate(map(_dict, _list(period.get("dropWithdraws"))))
+        ]
+        for category, counts, base in rows:
+            for a, count in enumerate(map(_dict, _list(counts))):
                 raw = _str(count.get("groupId"))
-                out.measure(
+                out.flow_count(
                     outcome=outcome,
-                    kind=FLOW,
-                    param="COUNT_OF_PARTICIPANTS",
-                    unit="participants",
                     category=category,
                     group_id=ids.get(raw, raw),
                     value=count.get("numSubjects"),
-                    denominator=None,
-                    path=f"{root}.periods[{p}].dropWithdraws[{d}].reasons[{r}].numSubjects",
+                    path=f"{base}[{a}].numSubjects",
                 )
 
 
@@ -306,10 +286,9 @@ def _outcomes(out: ResultsBuilder, module: dict[str, Any], root: str) -> None:
                 continue
             name = _str(group.get("title"))
             n = denominators.get(raw)
-            quote = f"{name or raw}: {n} analyzed" if n is not None else (name or raw)
-            ids[raw] = out.group(
-                raw, f"outcome{o}", name, _str_raw(group.get("description")), n, f"{here}.groups[{g}]", quote
-            )
+            description = _str_raw(group.get("description"))
+            where = f"{here}.groups[{g}]"
+            ids[raw] = out.group(raw, f"outcome{o}", name, description, n, where, "analyzed")
         for c, klass in enumerate(_list(measure.get("classes"))):
             klass = _dict(klass)
             class_title = _str(klass.get("title"))
@@ -348,8 +327,7 @@ def _adverse_events(out: ResultsBuilder, module: dict[str, Any], root: str) -> N
             if n is not None:
                 where = f"{root}.eventGroups[{g}].{key}"
                 break
-        quote = f"{title or raw}: {n} at risk" if n is not None else (title or raw)
-        ids[raw] = out.group(raw, "events", title, _str_raw(group.get("description")), n, where, quote)
+        ids[raw] = out.group(raw, "events", title, _str_raw(group.get("description")), n, where, "at risk")
     for key, serious in (("seriousEvents", True), ("otherEvents", False)):
         for e, event in enumerate(_list(module.get(key))):
             event = _dict(event)

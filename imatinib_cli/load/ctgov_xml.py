@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from imatinib_cli.load._biblio import NCT_RE
 from imatinib_cli.load._build import document
 from imatinib_cli.load._registry import (
-    FLOW,
     ProtocolText,
     ResultsBuilder,
     is_estimated,
@@ -105,38 +104,30 @@ def _protocol_text(root: Element, title: str) -> ProtocolText:
         out.title(title)
     out.prose("Brief summary", _block(root, "brief_summary/textblock"), "brief_summary")
     out.prose("Detailed description", _block(root, "detailed_description/textblock"), "detailed_description")
-    conditions = [text_of(e) for e in root.findall("condition") if text_of(e)]
-    if conditions:
-        out.prose("Conditions", "Conditions: " + "; ".join(conditions) + ".", "conditions")
-    lines = []
-    for arm in root.findall("arm_group"):
-        label = findtext(arm, "arm_group_label") or "Arm"
-        kind = findtext(arm, "arm_group_type").lower()
-        body = _block(arm, "description")
-        lines.append(f"Arm {label}{f' ({kind})' if kind else ''}" + (f": {body}" if body else ""))
-    for item in root.findall("intervention"):
-        kind = findtext(item, "intervention_type").lower()
-        name = findtext(item, "intervention_name") or "Intervention"
-        body = _block(item, "description")
-        lines.append(f"Intervention {f'({kind}) ' if kind else ''}{name}" + (f": {body}" if body else ""))
-    out.items("Arms and interventions", lines, "arms_interventions")
-    first = True
-    for tag, kind in (
-        ("primary_outcome", "Primary"),
-        ("secondary_outcome", "Secondary"),
-        ("other_outcome", "Other"),
-    ):
-        for item in root.findall(tag):
-            measure = findtext(item, "measure")
-            if not measure:
-                continue
-            if first:
-                out.heading("Outcome measures")
-                first = False
-            frame = findtext(item, "time_frame")
-            body = _block(item, "description")
-            line = f"{kind} outcome: {measure}{f' [Time Frame: {frame}]' if frame else ''}"
-            out.outcome(f"{line}. {body}" if body else line)
+    out.conditions(text_of(e) for e in root.findall("condition"))
+    out.arms_interventions(
+        [
+            (findtext(arm, "arm_group_label"), findtext(arm, "arm_group_type"), _block(arm, "description"))
+            for arm in root.findall("arm_group")
+        ],
+        [
+            (
+                findtext(item, "intervention_type"),
+                findtext(item, "intervention_name"),
+                _block(item, "description"),
+            )
+            for item in root.findall("intervention")
+        ],
+    )
+    out.outcome_measures(
+        (kind, findtext(item, "measure"), findtext(item, "time_frame"), _block(item, "description"))
+        for tag, kind in (
+            ("primary_outcome", "Primary"),
+            ("secondary_outcome", "Secondary"),
+            ("other_outcome", "Other"),
+        )
+        for item in root.findall(tag)
+    )
     out.eligibility(_block(root, "eligibility/criteria/textblock"))
     return out
 
@@ -169,8 +160,7 @@ def _groups(
             continue
         title = findtext(group, "title")
         n, where = sizes.get(raw, (None, f"{base}/group_list/group[{g}]"))
-        quote = f"{title or raw}: {n} {noun}" if n is not None else (title or raw)
-        ids[raw] = out.group(raw, scope, title, _block(group, "description"), n, where, quote)
+        ids[raw] = out.group(raw, scope, title, _block(group, "description"), n, where, noun)
     return ids
 
 
@@ -195,38 +185,27 @@ def _flow(out: ResultsBuilder, flow: Element | None, base: str) -> None:
     for p, period in _each(flow, "period_list/period"):
         outcome = findtext(period, "title") or "Participant flow"
         here = f"{base}/period_list/period[{p}]"
-        for m, milestone in _each(period, "milestone_list/milestone"):
-            category = findtext(milestone, "title")
-            for a, item in _each(milestone, "participants_list/participants"):
+        # (category, the element holding its per-group counts, its path): milestones, then reasons.
+        rows = [
+            (findtext(milestone, "title"), milestone, f"{here}/milestone_list/milestone[{m}]")
+            for m, milestone in _each(period, "milestone_list/milestone")
+        ] + [
+            (
+                f"NOT COMPLETED: {findtext(reason, 'title') or 'reason not given'}",
+                reason,
+                f"{here}/drop_withdraw_reason_list/drop_withdraw_reason[{d}]",
+            )
+            for d, reason in _each(period, "drop_withdraw_reason_list/drop_withdraw_reason")
+        ]
+        for category, parent, where in rows:
+            for a, item in _each(parent, "participants_list/participants"):
                 raw = item.get("group_id", "")
-                out.measure(
+                out.flow_count(
                     outcome=outcome,
-                    kind=FLOW,
-                    param="COUNT_OF_PARTICIPANTS",
-                    unit="participants",
                     category=category,
                     group_id=ids.get(raw, raw),
                     value=item.get("count"),
-                    denominator=None,
-                    path=f"{here}/milestone_list/milestone[{m}]/participants_list/participants[{a}]@count",
-                )
-        for d, reason in _each(period, "drop_withdraw_reason_list/drop_withdraw_reason"):
-            category = f"NOT COMPLETED: {findtext(reason, 'title') or 'reason not given'}"
-            for a, item in _each(reason, "participants_list/participants"):
-                raw = item.get("group_id", "")
-                out.measure(
-                    outcome=outcome,
-                    kind=FLOW,
-                    param="COUNT_OF_PARTICIPANTS",
-                    unit="participants",
-                    category=category,
-                    group_id=ids.get(raw, raw),
-                    value=item.get("count"),
-                    denominator=None,
-                    path=(
-                        f"{here}/drop_withdraw_reason_list/drop_withdraw_reason[{d}]"
-                        f"/participants_list/participants[{a}]@count"
-                    ),
+                    path=f"{where}/participants_list/participants[{a}]@count",
                 )
 
 

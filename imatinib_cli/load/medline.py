@@ -15,6 +15,7 @@ from typing import Any
 from imatinib_cli.load._biblio import NCT_RE, clean_doi, parse_cit_tail, year_of
 from imatinib_cli.load._build import document, skipped
 from imatinib_cli.load._render import article_text, split_inline_labels
+from imatinib_cli.load._tagged import Record, continue_value, first, values
 from imatinib_cli.load._text import collapse
 from imatinib_cli.load.pubmed_xml import phase_from_types
 from imatinib_cli.models import Document
@@ -31,14 +32,14 @@ _DOI_ID_RE = re.compile(r"^(?P<doi>10\.\d{4,9}/\S+)\s*\[doi\]", re.I)
 
 def sniff(text: str) -> bool:
     head = text[:_SNIFF_CHARS]
-    first = head.lstrip()
-    return first.startswith("PMID-") and bool(_PMID_RE.search(head)) and bool(_OTHER_TAG_RE.search(head))
+    opening = head.lstrip()
+    return opening.startswith("PMID-") and bool(_PMID_RE.search(head)) and bool(_OTHER_TAG_RE.search(head))
 
 
-def records(text: str) -> list[list[tuple[str, str]]]:
+def records(text: str) -> list[Record]:
     """Each record's (tag, value) pairs, continuation lines joined to their value."""
-    out: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
+    out: list[Record] = []
+    current: Record = []
     for line in text.split("\n"):
         if not line.strip():
             if current:
@@ -49,64 +50,51 @@ def records(text: str) -> list[list[tuple[str, str]]]:
         if match and not line.startswith(" "):
             current.append((match.group("tag"), match.group("value").strip()))
         elif current and (line.startswith(_CONTINUATION) or line.startswith("\t") or line[:1] == " "):
-            tag, value = current[-1]
-            current[-1] = (tag, f"{value} {line.strip()}".strip())
+            continue_value(current, line)
     if current:
         out.append(current)
     return out
 
 
-def _values(record: list[tuple[str, str]], *tags: str) -> list[str]:
-    return [value for tag, value in record if tag in tags and value]
-
-
-def _first(record: list[tuple[str, str]], *tags: str) -> str | None:
-    for tag in tags:
-        values = _values(record, tag)
-        if values:
-            return values[0]
-    return None
-
-
-def _doi(record: list[tuple[str, str]]) -> str | None:
-    for value in _values(record, "LID", "AID"):
+def _doi(record: Record) -> str | None:
+    for value in values(record, "LID", "AID"):
         match = _DOI_ID_RE.match(value)
         if match:
             return clean_doi(match.group("doi"))
     return None
 
 
-def _nct_ids(record: list[tuple[str, str]], abstract: str) -> list[str]:
+def _nct_ids(record: Record, abstract: str) -> list[str]:
     found: list[str] = []
-    for value in _values(record, "SI"):
+    for value in values(record, "SI"):
         if value.lower().startswith("clinicaltrials.gov"):
             found.extend(m.group(0) for m in NCT_RE.finditer(value.upper()))
     found.extend(m.group(0) for m in NCT_RE.finditer(abstract))
     return list(dict.fromkeys(found))
 
 
-def parse_record(path: str, sha256: str, record: list[tuple[str, str]]) -> Document:
-    title = collapse(_first(record, "TI") or "")
-    abstract = collapse(" ".join(_values(record, "AB")))
+def parse_record(path: str, sha256: str, record: Record) -> Document:
+    title = collapse(first(record, "TI") or "")
+    abstract = collapse(" ".join(values(record, "AB")))
     text, sections = article_text(title, split_inline_labels(abstract))
     if not text.strip():
         return skipped(path, sha256, FORMAT, "MEDLINE record without title or abstract")
-    authors = _values(record, "AU") or _values(record, "FAU")
-    types = tuple(_values(record, "PT"))
+    authors = values(record, "AU") or values(record, "FAU")
+    types = tuple(values(record, "PT"))
     fields: dict[str, Any] = {
         "title": title,
-        "pmid": _first(record, "PMID"),
-        "authors": tuple(authors) + tuple(_values(record, "CN")),
-        "journal": _first(record, "TA", "JT"),
-        "volume": _first(record, "VI"),
-        "issue": _first(record, "IP"),
-        "pages": _first(record, "PG"),
-        "year": year_of(_first(record, "DP") or ""),
+        "pmid": first(record, "PMID"),
+        "authors": tuple(authors) + tuple(values(record, "CN")),
+        "journal": first(record, "TA", "JT"),
+        "volume": first(record, "VI"),
+        "issue": first(record, "IP"),
+        "pages": first(record, "PG"),
+        "year": year_of(first(record, "DP") or ""),
         "doi": _doi(record),
-        "language": _first(record, "LA"),
+        "language": first(record, "LA"),
         "publication_types": types,
     }
-    source = _first(record, "SO")
+    source = first(record, "SO")
     if source:
         for key, value in parse_cit_tail(source).items():
             if not fields.get(key):

@@ -17,6 +17,7 @@ from typing import Any
 from imatinib_cli.load._biblio import DOI_RE, NCT_RE, clean_doi, year_of
 from imatinib_cli.load._build import document, skipped
 from imatinib_cli.load._render import article_text, split_inline_labels
+from imatinib_cli.load._tagged import Record, continue_value, first, values
 from imatinib_cli.load._text import collapse
 from imatinib_cli.models import Document
 
@@ -35,10 +36,10 @@ def sniff(text: str) -> bool:
     return bool(_TY_RE.search(head)) and bool(_ER_RE.search(text))
 
 
-def records(text: str) -> list[list[tuple[str, str]]]:
+def records(text: str) -> list[Record]:
     """Each TY ... ER record's (tag, value) pairs in order."""
-    out: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] | None = None
+    out: list[Record] = []
+    current: Record | None = None
     for raw in text.split("\n"):
         line = raw.rstrip()
         match = _LINE_RE.match(line)
@@ -55,70 +56,57 @@ def records(text: str) -> list[list[tuple[str, str]]]:
                 else:
                     current.append((tag, value))
         elif current and line.strip():
-            tag, value = current[-1]
-            current[-1] = (tag, f"{value} {line.strip()}".strip())
+            continue_value(current, line)
     if current:
         out.append(current)
     return out
 
 
-def _values(record: list[tuple[str, str]], *tags: str) -> list[str]:
-    return [value for tag, value in record if tag in tags and value]
-
-
-def _first(record: list[tuple[str, str]], *tags: str) -> str | None:
-    for tag in tags:
-        values = _values(record, tag)
-        if values:
-            return values[0]
-    return None
-
-
-def _pmid(record: list[tuple[str, str]]) -> str | None:
-    database = " ".join(_values(record, "DB", "DP")).lower()
-    for value in _values(record, "AN"):
+def _pmid(record: Record) -> str | None:
+    database = " ".join(values(record, "DB", "DP")).lower()
+    for value in values(record, "AN"):
         match = _PMID_VALUE_RE.match(value)
         if match and ("pubmed" in database or "medline" in database or value.lower().startswith("pmid")):
             return match.group(1)
-    for value in _values(record, "UR", "L1", "L2"):
+    for value in values(record, "UR", "L1", "L2"):
         match = _PUBMED_URL_RE.search(value)
         if match:
             return match.group(1)
     return None
 
 
-def _doi(record: list[tuple[str, str]]) -> str | None:
-    for value in _values(record, "DO", "UR", "L1", "L2", "M3"):
+def _doi(record: Record) -> str | None:
+    for value in values(record, "DO", "UR", "L1", "L2", "M3"):
         match = DOI_RE.search(value)
         if match:
             return clean_doi(match.group(0))
     return None
 
 
-def _pages(record: list[tuple[str, str]]) -> str | None:
-    start, end = _first(record, "SP"), _first(record, "EP")
+def _pages(record: Record) -> str | None:
+    start, end = first(record, "SP"), first(record, "EP")
     if start and end and end != start and "-" not in start:
         return f"{start}-{end}"
     return start or end
 
 
-def parse_record(path: str, sha256: str, record: list[tuple[str, str]]) -> Document:
-    title = collapse(_first(record, "TI", "T1", "CT", "BT", "ST") or "")
-    abstract = collapse(" ".join(_values(record, "AB") or _values(record, "N2")))
+def parse_record(path: str, sha256: str, record: Record) -> Document:
+    title = collapse(first(record, "TI", "T1", "CT", "BT", "ST") or "")
+    abstract = collapse(" ".join(values(record, "AB") or values(record, "N2")))
     text, sections = article_text(title, split_inline_labels(abstract))
     if not text.strip():
         return skipped(path, sha256, FORMAT, "RIS record without title or abstract")
     fields: dict[str, Any] = {
         "title": title,
-        "authors": tuple(_values(record, "AU", "A1")),
-        "journal": _first(record, "JO", "JF", "T2", "JA", "J2"),
-        "year": next((y for v in _values(record, "PY", "Y1", "DA") if (y := year_of(v))), None),
-        "volume": _first(record, "VL", "VO"),
-        "issue": _first(record, "IS"),
+        "authors": tuple(values(record, "AU", "A1")),
+        "journal": first(record, "JO", "JF", "T2", "JA", "J2"),
+        "year": next((y for v in values(record, "PY", "Y1", "DA") if (y := year_of(v))), None),
+        "volume": first(record, "VL", "VO"),
+        "issue": first(record, "IS"),
         "pages": _pages(record),
         "doi": _doi(record),
         "pmid": _pmid(record),
-        "language": _first(record, "LA"),
+        "language": first(record, "LA"),
     }
     nct_ids = list(dict.fromkeys(m.group(0) for m in NCT_RE.finditer(f"{title} {abstract}")))
     if nct_ids:
