@@ -1,0 +1,110 @@
+"""Smoke tests for benchmarks/: the corpus generator is deterministic and the runner runs.
+
+Not a timed test: nothing here asserts a speed (docs/performance.md holds the measured figures).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATE = ROOT / "benchmarks" / "generate.py"
+RUN = ROOT / "benchmarks" / "run.py"
+
+
+def _generate(out: Path, count: int, seed: int) -> dict[str, bytes]:
+    subprocess.run(
+        [
+            sys.executable,
+            str(GENERATE),
+            "--out",
+            str(out),
+            "--count",
+            str(count),
+            "--seed",
+            str(seed),
+            "--xml-records",
+            "5",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+
+
+def test_generator_is_deterministic_and_every_file_distinct(tmp_path: Path) -> None:
+    first = _generate(tmp_path / "a", 40, 7)
+    again = _generate(tmp_path / "b", 40, 7)
+    other = _generate(tmp_path / "c", 40, 8)
+    assert first == again
+    assert first != other
+    hashes = {hashlib.sha256(data).hexdigest() for data in first.values()}
+    assert len(hashes) == len(first)
+    # Rerunning into the same folder replaces the earlier corpus.
+    assert _generate(tmp_path / "a", 40, 7) == first
+
+
+def test_generator_covers_the_formats_and_counts_documents(tmp_path: Path) -> None:
+    from imatinib_cli.load import load_paths
+
+    _generate(tmp_path / "corpus", 60, 1)
+    documents = load_paths([str(tmp_path / "corpus")])
+    assert len(documents) == 60
+    assert {d.status for d in documents} == {"ok"}
+    formats = {d.format for d in documents}
+    assert {"text", "pubmed_page", "markdown", "html", "pubmed_xml", "ctgov_json"} <= formats
+
+
+def test_generator_refuses_a_folder_with_other_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(GENERATE), "--out", str(tmp_path), "--count", "3"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "notes.txt" in result.stderr
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
+    _generate(tmp_path / "corpus", 12, 3)
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(RUN),
+            "--corpus",
+            str(tmp_path / "corpus"),
+            "--json",
+            str(out),
+            "--no-cli",
+            "--startup-runs",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "floor" in result.stdout
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["corpus"]["documents"] == 12
+    assert set(results["stages"]) == {
+        "load",
+        "extract",
+        "resolve",
+        "analyze",
+        "render",
+        "end_to_end",
+        "floor",
+    }
+    for row in results["stages"].values():
+        assert row["seconds"] > 0
+        assert row["docs_per_s"] > 0
+        assert row["peak_rss_mb"] > 0
+    assert results["startup"] is None
+    assert results["machine"]["nproc"] >= 1
