@@ -70,7 +70,9 @@ def _keys(metadata: Metadata) -> list[str]:
     keys.extend("pmid:" + pmid for pmid in metadata.reference_pmids)
     keys.extend("nct:" + other.upper() for other in metadata.other_ids if other.upper().startswith("NCT"))
     title = normalize_title(metadata.title)
-    if title:
+    # A title joins documents only in a bibliographic record (one that also names its journal, year
+    # or authors): a first line guessed as the title of a bare text file is too weak to merge on.
+    if title and (metadata.journal or metadata.year or metadata.authors):
         keys.append("title:" + title)
     return keys
 

@@ -29,10 +29,29 @@ def test_documents_with_one_doi_are_one_study_and_conflicts_are_kept_as_warnings
 
 def test_documents_join_on_normalized_title() -> None:
     one = doc(
-        "a.txt", "Thirty patients with GIST were enrolled.", title="Imatinib for GIST: A Phase II Trial."
+        "a.txt",
+        "Thirty patients with GIST were enrolled.",
+        title="Imatinib for GIST: A Phase II Trial.",
+        journal="J Clin Oncol",
+        year=2004,
     )
-    two = doc("b.txt", "Five patients had a partial response.", title="imatinib for gist - a phase ii trial")
+    two = doc(
+        "b.txt",
+        "Five patients had a partial response.",
+        title="imatinib for gist - a phase ii trial",
+        year=2004,
+    )
     assert len(resolve([extract(one), extract(two)])) == 1
+
+
+def test_a_title_guessed_from_a_bare_text_file_does_not_merge() -> None:
+    one = doc(
+        "a.txt", "Thirty patients with GIST were enrolled.", title="Imatinib is a tyrosine kinase inhibitor"
+    )
+    two = doc(
+        "b.txt", "Twelve patients with DFSP were enrolled.", title="Imatinib is a tyrosine kinase inhibitor"
+    )
+    assert len(resolve([extract(one), extract(two)])) == 2
 
 
 def test_derived_values_are_marked_with_how_they_were_derived() -> None:
