@@ -24,8 +24,8 @@ from imatinib_cli.evaluate import (
     Evaluation,
     FieldScore,
 )
-from imatinib_cli.models import Evidence
 from imatinib_cli.render import text
+from imatinib_cli.render.json import evidence_json
 
 EVALUATE_SCHEMA_VERSION = "1.0"
 
@@ -186,18 +186,6 @@ def _number(value: float | str | None) -> int | float | str | None:
     return text.whole(round(float(value), 1))
 
 
-def _evidence(evidence: Evidence | None) -> JSONDict | None:
-    if evidence is None:
-        return None
-    return {
-        "document": evidence.document,
-        "start": evidence.start,
-        "end": evidence.end,
-        "quote": evidence.quote,
-        "path": evidence.path,
-    }
-
-
 def _discrepancy(item: Discrepancy) -> JSONDict:
     return {
         "kind": item.kind,
@@ -209,5 +197,5 @@ def _discrepancy(item: Discrepancy) -> JSONDict:
         "gold": _number(item.gold),
         "imx": _number(item.imx),
         "derived": item.derived,
-        "evidence": _evidence(item.evidence),
+        "evidence": evidence_json(item.evidence),
     }

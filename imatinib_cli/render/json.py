@@ -79,7 +79,8 @@ def comparison_json(comparison: Comparison) -> JSONDict:
     }
 
 
-def _evidence(evidence: Evidence | None) -> JSONDict | None:
+def evidence_json(evidence: Evidence | None) -> JSONDict | None:
+    """The one JSON form of Evidence, shared by every output that cites a source."""
     if evidence is None:
         return None
     return {
@@ -87,7 +88,9 @@ def _evidence(evidence: Evidence | None) -> JSONDict | None:
         "start": evidence.start,
         "end": evidence.end,
         "quote": evidence.quote,
+        "path": evidence.path,
     }
+
 
 
 def _quantity(quantity: Quantity | None) -> JSONDict | None:
@@ -97,12 +100,12 @@ def _quantity(quantity: Quantity | None) -> JSONDict | None:
         "value": text.whole(quantity.value),
         "derived": quantity.derived,
         "derivation": quantity.derivation,
-        "evidence": _evidence(quantity.evidence),
+        "evidence": evidence_json(quantity.evidence),
     }
 
 
 def _flag(flag: Flag | None) -> JSONDict | None:
-    return None if flag is None else {"value": flag.value, "evidence": _evidence(flag.evidence)}
+    return None if flag is None else {"value": flag.value, "evidence": evidence_json(flag.evidence)}
 
 
 def _document(document: Document) -> JSONDict:
@@ -124,7 +127,7 @@ def _design(design: Design) -> JSONDict:
         "single_arm": _flag(design.single_arm),
         "open_label": _flag(design.open_label),
         "multicenter": _flag(design.multicenter),
-        "evidence": [_evidence(design.phase_evidence)] if design.phase_evidence else [],
+        "evidence": [evidence_json(design.phase_evidence)] if design.phase_evidence else [],
     }
 
 
@@ -134,7 +137,7 @@ def _dose(dose: Dose) -> JSONDict:
         "unit": dose.unit,
         "as_written": dose.as_written,
         "schedule": dose.schedule,
-        "evidence": _evidence(dose.evidence),
+        "evidence": evidence_json(dose.evidence),
     }
 
 
@@ -153,7 +156,7 @@ def _response(response: ResponseCount | None) -> JSONDict | None:
         "derived_fields": derived_fields,
         "derivation": text.derivation(response.count, response.percent),
         "as_written": response.as_written,
-        "evidence": _evidence(response.evidence),
+        "evidence": evidence_json(response.evidence),
     }
 
 
@@ -170,7 +173,7 @@ def _population(population: Population) -> JSONDict:
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,
         "response": {category: _response(population.response(category)) for category in RESPONSE_CATEGORIES},
-        "evidence": _evidence(population.evidence),
+        "evidence": evidence_json(population.evidence),
     }
 
 
@@ -184,7 +187,7 @@ def _toxicity(event: AdverseEvent) -> JSONDict:
         "grade": event.grade,
         "approximate": event.approximate,
         "derived": text.any_derived(event.percent, event.count),
-        "evidence": _evidence(event.evidence),
+        "evidence": evidence_json(event.evidence),
     }
 
 
@@ -200,12 +203,12 @@ def _outcome(outcome: Outcome) -> JSONDict:
         "variant": outcome.variant,
         "denominator": text.count_or_none(outcome.denominator),
         "derived": text.any_derived(outcome.value, outcome.denominator),
-        "evidence": _evidence(outcome.evidence),
+        "evidence": evidence_json(outcome.evidence),
     }
 
 
 def _warning(warning: Warning) -> JSONDict:
-    return {"message": warning.message, "evidence": [_evidence(e) for e in warning.evidence]}
+    return {"message": warning.message, "evidence": [evidence_json(e) for e in warning.evidence]}
 
 
 def _study(study: Study) -> JSONDict:
@@ -250,7 +253,7 @@ def _comparison_row(row: ComparisonRow) -> JSONDict:
         "label": row.label,
         "ci_low": row.ci_low,
         "ci_high": row.ci_high,
-        "evidence": [_evidence(e) for e in row.evidence],
+        "evidence": [evidence_json(e) for e in row.evidence],
     }
 
 
@@ -295,5 +298,5 @@ def _toxicity_row(row: ToxicityRow) -> JSONDict:
         "studies": list(row.studies),
         "reports": row.reports,
         "grades": list(row.grades),
-        "evidence": [_evidence(e) for e in row.evidence],
+        "evidence": [evidence_json(e) for e in row.evidence],
     }
