@@ -534,11 +534,17 @@ WRITERS = {
 }
 
 
-def generate(out: Path, count: int, seed: int, xml_records: int = XML_RECORDS) -> dict[str, int]:
-    """Write the corpus into out (created; must be empty or absent). Returns documents per kind."""
+def generate(
+    out: Path, count: int, seed: int, xml_records: int = XML_RECORDS, only: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """Write the corpus into out (created; must be empty or absent). Returns documents per kind.
+
+    only: the kinds to write (default every kind, in the shares of SHARES).
+    """
     rng = random.Random(seed)
-    kinds = [kind for kind, _ in SHARES]
-    weights = [weight for _, weight in SHARES]
+    shares = [(kind, weight) for kind, weight in SHARES if not only or kind in only]
+    kinds = [kind for kind, _ in shares]
+    weights = [weight for _, weight in shares]
     out.mkdir(parents=True, exist_ok=True)
     counts = dict.fromkeys(kinds, 0)
     pending_xml: list[str] = []
@@ -574,7 +580,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=2000, help="number of documents (records)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--xml-records", type=int, default=XML_RECORDS, help="records per PubMed XML file")
+    parser.add_argument(
+        "--kinds",
+        default="",
+        help=f"comma-separated kinds to write (default all: {','.join(kind for kind, _ in SHARES)})",
+    )
     args = parser.parse_args(argv)
+    only = tuple(kind for kind in args.kinds.split(",") if kind)
+    unknown = sorted(set(only) - {kind for kind, _ in SHARES})
+    if unknown:
+        parser.error(f"unknown kinds: {', '.join(unknown)}")
     if args.count < 1 or args.xml_records < 1:
         parser.error("--count and --xml-records must be at least 1")
     if args.out.exists():
@@ -587,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.out} holds files this generator did not write: {', '.join(others[:5])}")
         for old in args.out.iterdir():
             old.unlink()
-    counts = generate(args.out, args.count, args.seed, args.xml_records)
+    counts = generate(args.out, args.count, args.seed, args.xml_records, only)
     files = sum(1 for _ in args.out.iterdir())
     size = sum(p.stat().st_size for p in args.out.iterdir())
     summary = ", ".join(f"{kind} {n}" for kind, n in counts.items())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -247,20 +248,24 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     return _Scan(_lower(orig), orig, tokens, starts, origin, ends, first)
 
 
-_scans: tuple[str | None, dict[tuple[int, int | None], _Scan]] = (None, {})
+_scans: dict[int, tuple[str, _Scan]] = {}
+_SCANS_KEPT = 8
 
 
-def _cached_scan(text: str, start: int, end: int | None) -> _Scan:
-    """Several matchers usually scan the same sentence of the same document: tokenize it once."""
-    global _scans
-    owner, scans = _scans
-    if owner is not text or len(scans) > 4096:
-        scans = {}
-        _scans = (text, scans)
-    scan = scans.get((start, end))
-    if scan is None:
-        scan = scans[(start, end)] = _scan(text, start, end)
-    return scan
+def _text_scan(text: str) -> _Scan:
+    """The whole text tokenized once: every matcher and every slice of the text reuse it.
+
+    Keyed by the text object itself (a document's text, or a short label), so the few texts in
+    use at a time are each tokenized once, however many matchers and sentences read them.
+    """
+    key = id(text)
+    kept = _scans.pop(key, None)
+    if kept is None or kept[0] is not text:
+        kept = (text, _scan(text))
+        if len(_scans) >= _SCANS_KEPT:
+            del _scans[next(iter(_scans))]  # the least recently used
+    _scans[key] = kept  # (re)inserted last: most recently used
+    return kept[1]
 
 
 def normalize(phrase: str) -> tuple[str, tuple[tuple[int, str], ...]]:
@@ -388,14 +393,23 @@ class Matcher:
         The characters just outside the slice count for word boundaries, so a slice that starts or
         ends inside a word never yields a partial word.
         """
-        scan = _cached_scan(text, start, end)
+        scan = _text_scan(text)
+        origin, starts = scan.origin, scan.starts
+        stop = len(text) if end is None else end
+        # The tokens wholly inside text[start:stop]: a token cut by either edge neither starts nor
+        # ends a phrase, as if the slice had been tokenized alone.
+        first_token = bisect_left(origin, start) if start else 0
+        past = bisect_left(origin, stop)
+        if past and origin[past - 1] + len(scan.tokens[past - 1]) > stop:
+            past -= 1
+        if past <= first_token:
+            return []
         low, orig, ends, root = scan.low, scan.orig, scan.ends, self._root
-        size = len(low)
+        size = starts[past] if past < len(starts) else len(low)
         hits: list[TermHit] = []
         resume = 0
-        origin = scan.origin
-        for index in range(scan.first, len(scan.starts)):
-            first = scan.starts[index]
+        for index in range(first_token, past):
+            first = starts[index]
             if first < resume:
                 continue
             node = root.get(low[first])
@@ -414,10 +428,9 @@ class Matcher:
                     elif i < size:
                         found = _accept(terminal, orig, first, True)
                         if found is not None:
-                            if low[i] == "s" and i + 1 in ends and i + 1 > best_end:
-                                best_end, best = i + 1, found
-                            elif low.startswith("es", i) and i + 2 in ends and i + 2 > best_end:
-                                best_end, best = i + 2, found
+                            plural_end = i + 1 if low[i] == "s" else i + 2 if low.startswith("es", i) else 0
+                            if best_end < plural_end <= size and plural_end in ends:
+                                best_end, best = plural_end, found
                 if i >= size:
                     break
                 node = node.get(low[i])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -299,3 +300,39 @@ def test_generated_files_are_current() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def _slice_alone(matcher: vocab.Matcher, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """What the matcher finds in text[start:end] read on its own, with the edge words blanked
+    when the slice cuts them (a cut word neither starts nor ends a phrase), in text offsets."""
+    piece = list(text[start:end])
+    if start > 0 and text[start - 1].isalnum():
+        for i, ch in enumerate(piece):
+            if not ch.isalnum():
+                break
+            piece[i] = " "
+    if end < len(text) and text[end].isalnum():
+        for i in range(len(piece) - 1, -1, -1):
+            if not piece[i].isalnum():
+                break
+            piece[i] = " "
+    return [(h.start + start, h.end + start, h.key) for h in matcher.find("".join(piece))]
+
+
+ABSTRACTS = sorted((ROOT / "tests" / "cases" / "abstracts").glob("*.txt"))
+DIGIT_RUNS = "GIST treated days 1-14 or 1 - 4 of 28-day cycles; grade 3-4 anemia, 12% had GISTs 400 mg.\n" * 3
+
+
+@pytest.mark.parametrize("path", [*ABSTRACTS[:6], None], ids=lambda p: p.stem if p else "digits")
+def test_a_slice_reads_as_if_tokenized_alone(path: Path | None) -> None:
+    """Slices reuse one tokenization of the whole text; they must read exactly like the slice alone,
+    including edges that cut a word or fall between two digits ("days 1-14")."""
+    rng = random.Random(0)
+    text = path.read_text(encoding="utf-8") if path else DIGIT_RUNS
+    matchers = [vocab.tumor_matcher(), vocab.adverse_event_matcher()]
+    for _ in range(300):
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.randrange(1, 400))
+        for matcher in matchers:
+            found = [(h.start, h.end, h.key) for h in matcher.find(text, start, end)]
+            assert found == _slice_alone(matcher, text, start, end), (start, end)
