@@ -336,3 +336,70 @@ def test_a_slice_reads_as_if_tokenized_alone(path: Path | None) -> None:
         for matcher in matchers:
             found = [(h.start, h.end, h.key) for h in matcher.find(text, start, end)]
             assert found == _slice_alone(matcher, text, start, end), (start, end)
+
+
+# --------------------------------------------------------------------------- compiled snapshot
+
+_PROBE_TEXT = "Soft tissue sarcomas and GISTs; grade 3 anaemia."
+_SNAPSHOT_PROBE = (
+    "import json, sys; from imatinib_cli import vocab; "
+    "vocab.set_extra_dir(sys.argv[2] if len(sys.argv) > 2 else None); "
+    "hits = vocab.tumor_matcher().find(sys.argv[1]) + vocab.adverse_event_matcher().find(sys.argv[1]); "
+    "print(json.dumps([[h.start, h.end, h.key] for h in hits]))"
+)
+
+
+def _probe(cache: Path, *extra: str) -> list[list[object]]:
+    import json
+    import os
+
+    env = {**os.environ, "IMX_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-c", _SNAPSHOT_PROBE, _PROBE_TEXT, *extra]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    return json.loads(done.stdout)
+
+
+def _at(phrase: str) -> list[int]:
+    start = _PROBE_TEXT.index(phrase)
+    return [start, start + len(phrase)]
+
+
+def test_snapshot_is_written_once_and_reused(tmp_path: Path) -> None:
+    first = _probe(tmp_path)
+    assert first == [
+        [*_at("Soft tissue sarcomas"), "STS"],
+        [*_at("GISTs"), "GIST"],
+        [*_at("anaemia"), "Anemia"],
+    ]
+    snapshots = sorted(tmp_path.glob("vocab-*.pickle"))
+    assert len(snapshots) == 1
+    written = snapshots[0].stat().st_mtime_ns
+    assert _probe(tmp_path) == first
+    assert [snapshot.stat().st_mtime_ns for snapshot in tmp_path.glob("vocab-*.pickle")] == [written]
+
+
+def test_snapshot_follows_an_extension_folder(tmp_path: Path) -> None:
+    extension, cache = tmp_path / "vocab", tmp_path / "cache"
+    extension.mkdir()
+    (extension / "tumor_types.yaml").write_text(
+        "tumor_types:\n  - code: GIST\n    synonyms: [grade 3 anaemia]\n", encoding="utf-8"
+    )
+    plain = _probe(cache)
+    extended = _probe(cache, str(extension))
+    assert len(list(cache.glob("vocab-*.pickle"))) == 2  # one per vocabulary state
+    assert [*_at("grade 3 anaemia"), "GIST"] in extended
+    assert [*_at("grade 3 anaemia"), "GIST"] not in plain
+    assert _probe(cache) == plain
+
+
+def test_a_damaged_snapshot_is_ignored(tmp_path: Path) -> None:
+    good = _probe(tmp_path)
+    for snapshot in tmp_path.glob("vocab-*.pickle"):
+        snapshot.write_bytes(b"not a pickle")
+    assert _probe(tmp_path) == good
+
+
+def test_an_unwritable_cache_folder_is_only_slower(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder would be", encoding="utf-8")
+    assert _probe(blocker / "imx") == _probe(tmp_path / "cache")

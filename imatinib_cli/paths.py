@@ -1,0 +1,29 @@
+"""Where imx keeps files between runs (the extraction cache, the compiled vocabularies).
+
+One rule for every cache so a user can find, size and delete them in one place: $IMX_CACHE_DIR
+if set, else the platform's per-user cache folder plus "imx".
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+CACHE_DIR_VARIABLE = "IMX_CACHE_DIR"
+
+
+def user_cache_dir() -> Path:
+    """$IMX_CACHE_DIR, else $XDG_CACHE_HOME/imx or ~/.cache/imx (Linux and other Unix),
+    ~/Library/Caches/imx (macOS), %LOCALAPPDATA%\\imx\\Cache (Windows). Not created here."""
+    override = os.environ.get(CACHE_DIR_VARIABLE)
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "imx" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "imx"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "imx"
