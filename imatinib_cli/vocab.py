@@ -82,6 +82,9 @@ def load(name: str) -> Any:
         return _loaded[name]
     except KeyError:
         pass
+    _restore_snapshot()
+    if name in _loaded:
+        return _loaded[name]
     base, extra = _read(name, extra=False), _read(name, extra=True)
     if base is None and extra is None:
         raise InputError(str(VOCAB_DIR / f"{name}.yaml"), "no such vocabulary")
@@ -590,7 +593,10 @@ def _ae_entry(entry: Mapping[str, Any]) -> Mapping[str, Any]:
 # Parsing the two large YAML files and building their tries is most of a small run's start-up
 # (~0.4 s). Their result is kept, pickled, in the user's cache folder and reused while the YAML
 # files, this module and the imx version stay the same (all three are in the file's name).
-_SNAPSHOT_NAMES = {"tumor_types": "code", "adverse_events": "term"}
+_SNAPSHOT_NAMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]]] = {
+    "tumor_types": ("code", _tumor_entry),
+    "adverse_events": ("term", _ae_entry),
+}
 _SNAPSHOT_FORMAT = 1
 _snapshot_state: dict[str, Any] = {}
 
@@ -608,6 +614,13 @@ def _snapshot_path() -> Path:
             digest.update(f"|{folder == VOCAB_DIR}|{path.name}|".encode())
             digest.update(path.read_bytes())
     return user_cache_dir() / f"vocab-{digest.hexdigest()[:40]}.pickle"
+
+
+def _vocabulary_names() -> list[str]:
+    folders = [VOCAB_DIR] if _extra_dir is None else [VOCAB_DIR, _extra_dir]
+    return sorted(
+        {path.stem for folder in folders for path in folder.glob("*.yaml") if _NAME.fullmatch(path.stem)}
+    )
 
 
 def _restore_snapshot() -> None:
@@ -634,19 +647,19 @@ def _restore_snapshot() -> None:
 
 
 def _save_snapshot() -> None:
-    """Write the snapshot once both large matchers are built (never fails a run)."""
+    """Write the snapshot when a large matcher was built: the others are built too (they are
+    needed by every extraction anyway). Never fails a run."""
     if "restored" in _snapshot_state or "saved" in _snapshot_state:
-        return
-    if any((name, key) not in _matchers for name, key in _SNAPSHOT_NAMES.items()):
         return
     _snapshot_state["saved"] = True
     import pickle
     import tempfile
 
-    matchers = {(name, key): _matchers[(name, key)] for name, key in _SNAPSHOT_NAMES.items()}
-    loaded = {name: _loaded[name] for name in _SNAPSHOT_NAMES if name in _loaded}
     try:
+        matchers = {(name, key): _cached(name, key, fix) for name, (key, fix) in _SNAPSHOT_NAMES.items()}
         path = _snapshot_path()
+        # Every vocabulary, so a warm run never imports yaml.
+        loaded = {name: load(name) for name in _vocabulary_names()}
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".vocab-", delete=False) as fh:
             pickle.dump((loaded, matchers), fh, protocol=pickle.HIGHEST_PROTOCOL)

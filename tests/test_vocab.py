@@ -403,3 +403,21 @@ def test_an_unwritable_cache_folder_is_only_slower(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder would be", encoding="utf-8")
     assert _probe(blocker / "imx") == _probe(tmp_path / "cache")
+
+
+def test_a_warm_run_reads_no_yaml(tmp_path: Path) -> None:
+    import os
+
+    probe = (
+        "import sys; from imatinib_cli import vocab; vocab.tumor_matcher(); "
+        "[vocab.load(name) for name in ('cues', 'responses', 'schedules', 'numbers')]; "
+        "print('yaml' in sys.modules)"
+    )
+    env = {**os.environ, "IMX_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+        ).stdout
+        for _ in range(2)
+    ]
+    assert runs == ["True\n", "False\n"]
