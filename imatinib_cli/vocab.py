@@ -54,6 +54,7 @@ def set_extra_dir(path: str | os.PathLike[str] | None) -> None:
 def clear_caches() -> None:
     """Forget parsed files and built matchers (tests, or after editing files in the extra dir)."""
     _snapshot_state.clear()
+    _scans.clear()
     _loaded.clear()
     _raw.clear()
     _matchers.clear()
@@ -212,13 +213,70 @@ class TermHit:
 class _Scan:
     """A text slice in matching form: its tokens joined without separators."""
 
-    low: str  # what the trie walks (lowercase)
+    low: str  # what the matcher reads (lowercase)
     orig: str  # same positions, original case (for acronym checks)
     tokens: list[str]
     starts: list[int]  # compact offset of each token
     origin: list[int]  # text offset of each token
     ends: dict[int, int]  # compact offset just past a token -> text offset
     first: int  # index of the first token that may start a phrase (1 if the slice cuts a word)
+    # Per matcher bit (see _HeadIndex): the indices of the tokens where one of its phrases may
+    # start, for the index version in candidates_version.
+    candidates: dict[int, list[int]] = field(default_factory=dict)
+    candidates_version: list[int] = field(default_factory=lambda: [-1])
+
+    def candidates_for(self, bit: int) -> list[int]:
+        if self.candidates_version[0] != _HEADS.version:
+            self.candidates.clear()
+            self.candidates.update(_HEADS.candidates(self.low, self.starts))
+            self.candidates_version[0] = _HEADS.version
+        return self.candidates.get(bit, _NO_CANDIDATES)
+
+
+_NO_CANDIDATES: list[int] = []
+
+
+class _HeadIndex:
+    """Which matchers have a phrase starting with which characters, for all matchers at once.
+
+    Each Matcher owns one bit; a head (a phrase's first _HEAD compact characters, or the whole
+    phrase when shorter) maps to the bits of the matchers that have it. One pass over a text's
+    tokens then gives every matcher its candidate tokens, instead of one pass per matcher.
+    """
+
+    def __init__(self) -> None:
+        self.bits: dict[str, int] = {}
+        self.short_lengths: tuple[int, ...] = ()
+        self.version = 0
+        self._next_bit = 1
+
+    def new_bit(self) -> int:
+        bit, self._next_bit = self._next_bit, self._next_bit << 1
+        return bit
+
+    def add(self, head: str, bit: int) -> None:
+        self.bits[head] = self.bits.get(head, 0) | bit
+        if len(head) < _HEAD and len(head) not in self.short_lengths:
+            self.short_lengths = tuple(sorted({*self.short_lengths, len(head)}))
+        self.version += 1
+
+    def candidates(self, low: str, starts: list[int]) -> dict[int, list[int]]:
+        bits = self.bits
+        masks = [bits.get(low[start : start + _HEAD], 0) for start in starts]
+        for length in self.short_lengths:
+            shorter = [bits.get(low[start : start + length], 0) for start in starts]
+            masks = [a | b for a, b in zip(masks, shorter, strict=True)]
+        found: dict[int, list[int]] = {}
+        for index, mask in enumerate(masks):
+            while mask:
+                bit = mask & -mask
+                found.setdefault(bit, []).append(index)
+                mask ^= bit
+        return found
+
+
+_HEAD = 4  # how many compact characters index the phrases
+_HEADS = _HeadIndex()
 
 
 def _lower(text: str) -> str:
@@ -346,7 +404,7 @@ class Matcher:
     Criteria in Solid Tumors").
     """
 
-    __slots__ = ("_phrases", "_heads", "_short", "_size")
+    __slots__ = ("_phrases", "_heads", "_short", "_size", "_bit")
 
     def __init__(
         self, triples: Iterable[tuple[str, str, Mapping[str, Any]]], *, stop: Iterable[str] = ()
@@ -357,6 +415,7 @@ class Matcher:
         self._heads: dict[str, int] = {}
         self._short: tuple[int, ...] = ()  # lengths of the phrases shorter than _HEAD
         self._size = 0
+        self._bit = _HEADS.new_bit()
         for phrase in stop:
             self._add(str(phrase), None, None)
         for phrase, key, entry in triples:
@@ -386,6 +445,8 @@ class Matcher:
     ) -> bool:
         """Store a phrase; True if it was new (an equal phrase added earlier is replaced)."""
         head = compact[:_HEAD]
+        if head not in self._heads:
+            _HEADS.add(head, self._bit)
         self._heads[head] = max(self._heads.get(head, 0), len(compact))
         if len(compact) < _HEAD and len(compact) not in self._short:
             self._short = tuple(sorted({*self._short, len(compact)}))
@@ -416,17 +477,16 @@ class Matcher:
             return []
         low, orig, ends = scan.low, scan.orig, scan.ends
         phrases, heads, short = self._phrases, self._heads, self._short
+        candidates = scan.candidates_for(self._bit)
         hits: list[TermHit] = []
         resume = 0
-        for index in range(first_token, past):
+        for index in candidates[bisect_left(candidates, first_token) : bisect_left(candidates, past)]:
             first = starts[index]
             if first < resume:
                 continue
             longest = heads.get(low[first : first + _HEAD], 0)
             for length in short:
                 longest = max(longest, heads.get(low[first : first + length], 0))
-            if not longest:
-                continue
             best_end = -1
             best: tuple[Any, ...] | None = None
             reach = first + longest + 2  # a plural adds "s" or "es"
@@ -461,10 +521,16 @@ class Matcher:
             hits.append(TermHit(a, b, text[a:b], key, entry))
         return hits
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_bit"}
 
-# How many compact characters index the phrases: enough that most token starts are ruled out by
-# one dictionary look-up.
-_HEAD = 4
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A matcher read from the snapshot takes a new bit in this process's head index."""
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._bit = _HEADS.new_bit()
+        for head in self._heads:
+            _HEADS.add(head, self._bit)
 
 
 def _accept(terminal: list[Any], orig: str, first: int, plural: bool) -> tuple[Any, ...] | None:
