@@ -279,7 +279,8 @@ _HEAD = 4  # how many compact characters index the phrases
 _HEADS = _HeadIndex()
 
 
-def _lower(text: str) -> str:
+def lowercase(text: str) -> str:
+    """text.lower() with the same length (offsets into it index the original text)."""
     low = text.lower()
     if len(low) != len(text):  # a few characters (e.g. "İ") grow when lowered; keep offsets aligned
         low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
@@ -307,7 +308,7 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     if tokens and end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         del ends[ends_at[-1]]  # the slice cuts a word in two: its last token may not end a phrase
     orig = "".join(tokens).translate(_QUOTES)
-    return _Scan(_lower(orig), orig, tokens, starts, origin, ends, first)
+    return _Scan(lowercase(orig), orig, tokens, starts, origin, ends, first)
 
 
 _scans: dict[int, tuple[str, _Scan]] = {}
@@ -743,6 +744,7 @@ __all__ = [
     "adverse_event_matcher",
     "clear_caches",
     "load",
+    "lowercase",
     "normalize",
     "phrase_matcher",
     "set_extra_dir",

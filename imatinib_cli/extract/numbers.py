@@ -6,7 +6,9 @@ Every number keeps its character span so a value can always be traced back to th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from imatinib_cli import vocab
 
@@ -36,31 +38,64 @@ class Fraction:
 
 
 # Not part of a word, version or identifier ("D816T", "v1.0", "2717-25"); "400mg" still counts.
-_DIGITS = r"(?<![\w.\-])(\d+,\d{1,2}(?=\s?%)|\d{1,3}(?:,\d{3})+|\d+(?:[.·]\d+)?)(?!\d)(?![A-LN-Za-ln-z_])"
+# Every option starts with the digit it consumes and then looks behind it, so the regex engine can
+# skip in C to the next digit instead of trying the whole pattern at every character.
+_FIRST_DIGIT = r"\d(?<![\w.\-]\d)"
+_DIGITS = (
+    rf"(?:{_FIRST_DIGIT}\d*,\d{{1,2}}(?=\s?%)|{_FIRST_DIGIT}\d{{0,2}}(?:,\d{{3}})+|{_FIRST_DIGIT}\d*(?:[.·]\d+)?)"
+    r"(?!\d)(?![A-LN-Za-ln-z_])"
+)
+
+
+class _Patterns(NamedTuple):
+    digits: re.Pattern[str]  # on the text
+    words: re.Pattern[str]  # on the lowercased text
+    fraction: re.Pattern[str]
+    values: dict[str, int]  # number word -> value
 
 
 @vocab.cached
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
+def _patterns() -> _Patterns:
     data = vocab.load("numbers")
     words: dict[str, int] = {}
     for group in ("units", "tens", "scales"):
-        words.update({k: int(v) for k, v in data[group].items()})
-    word_alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-    spelled = rf"\b(?:{word_alt})(?:(?:[\s\-]+|\s+and\s+)(?:{word_alt}))*\b"
-    percent_alt = "|".join(
-        r"\s?%" if p == "%" else r"\s*" + re.escape(p) + r"\b" for p in data["percent_words"]
+        words.update({str(k).lower(): int(v) for k, v in data[group].items()})
+    word_alt = _trie_regex(words)
+    spelled = rf"\b{word_alt}(?:(?:[\s\-]+|\s+and\s+){word_alt})*\b"
+    percents = [str(p) for p in data["percent_words"]]
+    percent_alt = "|".join(r"\s?%" if p == "%" else r"\s*" + re.escape(p.lower()) + r"\b" for p in percents)
+    percent_any_case = "|".join(r"\s?%" if p == "%" else r"\s*(?i:" + re.escape(p) + r")\b" for p in percents)
+    return _Patterns(
+        re.compile(rf"(?P<digits>{_DIGITS})(?P<pct>{percent_any_case})?"),
+        re.compile(rf"(?P<words>{spelled})(?P<wpct>{percent_alt})?"),
+        re.compile(r"\s*(?:/|of(?:\s+the)?(?:\s+total)?|out of)\s*", re.IGNORECASE),
+        words,
     )
-    number = re.compile(
-        rf"(?P<digits>{_DIGITS})(?P<pct>{percent_alt})?|(?P<words>{spelled})(?P<wpct>{percent_alt})?",
-        re.IGNORECASE,
-    )
-    fraction = re.compile(r"\s*(?:/|of(?:\s+the)?(?:\s+total)?|out of)\s*", re.IGNORECASE)
-    return number, fraction, words
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """An alternation of words sharing their prefixes ("s(?:even(?:teen|ty)?|ix...)"): the engine
+    tries one branch per letter instead of every word at every position."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        options = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not options:
+            return ""
+        body = options[0] if len(options) == 1 and "" not in node else "(?:" + "|".join(options) + ")"
+        return body + ("?" if "" in node else "")
+
+    return emit(trie)
 
 
 def words_to_int(text: str) -> int | None:
     """'One hundred eighty-six' -> 186; None when the words are not a number."""
-    _, _, words = _patterns()
+    words = _patterns().values
     total = current = 0
     seen = False
     for token in re.split(r"[\s\-]+", text.lower()):
@@ -82,31 +117,38 @@ def words_to_int(text: str) -> int | None:
 
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]:
     """All numbers in text[start:end], in order."""
-    number, _, _ = _patterns()
+    patterns = _patterns()
     end = len(text) if end is None else end
     found: list[Num] = []
-    for match in number.finditer(text, start, end):
-        if match.group("digits"):
-            raw = match.group("digits").replace("·", ".")  # "33·3%" (Lancet style)
-            # "53,8%": a decimal comma before a percent sign; "1,500": a thousands separator.
-            raw = raw.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", raw) else raw.replace(",", "")
-            decimals = len(raw.split(".")[1]) if "." in raw else 0
-            if len(raw) > 15:
-                continue  # beyond any count or rate, and beyond what a float holds exactly
-            found.append(
-                Num(float(raw), match.start(), match.end(), bool(match.group("pct")), decimals=decimals)
-            )
-        else:
-            value = words_to_int(match.group("words"))
-            if value is None:
-                continue
-            found.append(Num(float(value), match.start(), match.end(), bool(match.group("wpct")), True))
+    for match in patterns.digits.finditer(text, start, end):
+        raw = match.group("digits").replace("·", ".")  # "33·3%" (Lancet style)
+        # "53,8%": a decimal comma before a percent sign; "1,500": a thousands separator.
+        raw = raw.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", raw) else raw.replace(",", "")
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        if len(raw) > 15:
+            continue  # beyond any count or rate, and beyond what a float holds exactly
+        found.append(Num(float(raw), match.start(), match.end(), bool(match.group("pct")), decimals=decimals))
+    # Spelled-out numbers never overlap digits; they are read from the lowercased text (one
+    # character before the slice is kept for the word boundary).
+    before = 1 if start > 0 else 0
+    lowered = vocab.lowercase(text[start - before : end])
+    spelled = []
+    for match in patterns.words.finditer(lowered, before):
+        value = words_to_int(match.group("words"))
+        if value is None:
+            continue
+        offset = start - before
+        spelled.append(
+            Num(float(value), match.start() + offset, match.end() + offset, bool(match.group("wpct")), True)
+        )
+    if spelled:
+        found = sorted(found + spelled, key=lambda number: number.start)
     return found
 
 
 def find_fractions(text: str, numbers: list[Num]) -> list[Fraction]:
     """Pairs of adjacent whole numbers joined by '/', 'of', 'of the' or 'out of'."""
-    _, joiner, _ = _patterns()
+    joiner = _patterns().fraction
     fractions: list[Fraction] = []
     for left, right in zip(numbers, numbers[1:], strict=False):
         if left.percent or right.percent or not left.is_int or not right.is_int:
