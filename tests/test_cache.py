@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,33 @@ def test_file_sha256_is_the_hex_digest_of_the_bytes(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(b"abc")
     assert file_sha256(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    left: object
+    right: object = None
+    note: str = field(default="", compare=False)
+
+
+def test_dataclasses_come_back_equal_with_shared_parts_shared(cache_dir: Path) -> None:
+    shared = Pair("shared", note="kept")
+    value = Pair(Pair(shared, shared), [shared, {"k": (shared,)}])
+    with ExtractionCache() as cache:
+        cache.put_many([(sha(1), value)])
+        back = cache.get_many([sha(1)])[sha(1)]
+    assert back == value and type(back) is Pair and back is not value
+    assert back.left.left is back.left.right is back.right[0] is back.right[1]["k"][0]
+    assert back.left.left.note == "kept"
+
+
+def test_a_dataclass_whose_fields_changed_is_a_miss(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ExtractionCache() as cache:
+        cache.put_many([(sha(1), Pair(1, 2)), (sha(2), "plain")])
+    monkeypatch.setitem(cache_module._FIELD_NAMES, Pair, ("left", "right", "note", "added"))
+    with ExtractionCache() as cache:
+        assert cache.get_many([sha(1), sha(2)]) == {sha(2): "plain"}
+        assert "Pair has 4 fields, the cached value 3" in cache.warnings[0]
 
 
 def test_put_replaces_an_entry(cache_dir: Path) -> None:
