@@ -6,7 +6,8 @@ the run reads (`vocab.fingerprint()`) and one of imx's own source files (so a de
 whose version does not change with every edit, never reads results of older code). An entry of
 another context is never returned; `imx cache clear --stale` removes such entries.
 
-Values are opaque Python objects, pickled (highest protocol) and zlib-compressed. Unpickling runs
+Values are opaque Python objects, pickled (highest protocol; not compressed: zlib halves the file
+but costs more time than it saves, docs/performance.md "Cache"). Unpickling runs
 code named in the data, so the database must be the user's own: it lives in their cache directory
 (created with mode 0o700), and a file owned by someone else or writable by others is not used.
 
@@ -31,7 +32,6 @@ import pickle
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +50,6 @@ DB_NAME = "extraction-v1.sqlite3"
 ENV_DIR = "IMX_CACHE_DIR"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
 _CHUNK = 500
-_COMPRESS_LEVEL = 1  # level 1 gives ~2.7x on pickled Findings at ~50 us each; higher levels gain ~5 %
 _TIMEOUT = 10.0  # seconds a writer waits for another run's transaction
 
 _SCHEMA = """
@@ -251,7 +250,7 @@ class ExtractionCache:
         return hits
 
     def put_many(self, items: Iterable[tuple[str, object]]) -> None:
-        """Store values (pickled, compressed) in one transaction; a value that fails to pickle is skipped."""
+        """Store values (pickled) in one transaction; a value that fails to pickle is skipped."""
         import sqlite3
 
         if self._disabled or self._read_only:
@@ -515,11 +514,11 @@ class ExtractionCache:
 def _dumps(value: object) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
-    return zlib.compress(buffer.getvalue(), _COMPRESS_LEVEL)
+    return buffer.getvalue()
 
 
 def _loads(blob: bytes) -> object:
-    return pickle.loads(zlib.decompress(blob))  # noqa: S301 - the user's own file (module docstring)
+    return pickle.loads(blob)  # noqa: S301 - the user's own file (module docstring)
 
 
 class _Pickler(pickle.Pickler):
