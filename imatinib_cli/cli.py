@@ -398,6 +398,115 @@ def schema(
     _execute(run, vocab=None, debug=False)
 
 
+cache_app = typer.Typer(
+    name="cache",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="The extraction cache: per-document results kept between runs, so a rerun extracts only "
+    "what changed. It lives in $IMX_CACHE_DIR, else the user's cache directory (~/.cache/imx).",
+)
+app.add_typer(cache_app)
+
+
+@cache_app.command("info")
+def cache_info(json_output: JsonOpt = False, vocab: VocabOpt = None, debug: DebugOpt = False) -> None:
+    """Where the cache is, how many entries it holds and how many this run could use.
+
+    An entry is usable when it was written by this imx (version and code) with the same
+    vocabularies (with --vocab DIR: the packaged ones plus that folder's); the others are stale.
+
+    Example:
+
+        imx cache info
+
+        imx cache info --json | jq .current_entries
+    """
+
+    def run() -> ExitStatus:
+        from imatinib_cli.cache import ExtractionCache
+
+        with ExtractionCache() as cache:
+            info = cache.info()
+        _cache_warnings(cache.warnings)
+        if json_output:
+            import json
+
+            sys.stdout.write(json.dumps({**info.to_json(), "warnings": cache.warnings}, indent=2) + "\n")
+            return ExitStatus.OK
+        entries = f"{info.entries:,}" if info.exists else "0 (no cache file yet)"
+        lines = [
+            ("path", str(info.path)),
+            ("entries", entries),
+            (
+                "usable",
+                f"{info.current_entries:,} (imx {info.imx_version}, vocabulary {info.vocabulary[:12]})",
+            ),
+            ("stale", f"{info.stale_entries:,} (other versions, vocabularies or code)"),
+            ("size on disk", _size(info.bytes_on_disk)),
+        ]
+        sys.stdout.write("".join(f"{label:<13} {value}\n" for label, value in lines))
+        return ExitStatus.OK
+
+    _execute(run, vocab=vocab, debug=debug)
+
+
+@cache_app.command("clear")
+def cache_clear(
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Remove only the entries this imx and vocabulary cannot use (other versions, "
+            "vocabularies or code).",
+        ),
+    ] = False,
+    vocab: VocabOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Remove the cached extraction results (all of them, or with --stale the unusable ones).
+
+    Safe while another imx run uses the cache: that run recomputes what it no longer finds.
+
+    Example:
+
+        imx cache clear
+
+        imx cache clear --stale
+    """
+
+    def run() -> ExitStatus:
+        from imatinib_cli.cache import ExtractionCache
+
+        with ExtractionCache() as cache:
+            removed = cache.clear(stale=stale)
+        _cache_warnings(cache.warnings)
+        kind = "stale entries" if stale else "entries"
+        sys.stdout.write(f"removed {removed:,} {kind} from {cache.path}\n")
+        return ExitStatus.OK
+
+    _execute(run, vocab=vocab, debug=debug)
+
+
+def _cache_warnings(messages: list[str]) -> None:
+    for message in messages:
+        sys.stderr.write(f"imx: warning: {message}\n")
+
+
+def _size(count: int) -> str:
+    """1,536 -> '1.5 KiB' (1024-based, like --max-bytes)."""
+    if count < 1024:
+        return f"{count:,} bytes"
+    size, unit = count / 1024, "KiB"
+    for larger in ("MiB", "GiB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, larger
+    return f"{size:.1f} {unit}"
+
+
 def _output_format(*, json: bool, csv: bool, markdown: bool, output: Path | None) -> str:
     """'json', 'csv', 'markdown' or 'table', from the flags or else from --output's extension."""
     chosen = [name for name, given in (("json", json), ("csv", csv), ("markdown", markdown)) if given]

@@ -47,6 +47,14 @@ from imatinib_cli.models import (
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
+
+@pytest.fixture(autouse=True)
+def _private_extraction_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own empty extraction cache: never the user's ~/.cache, never another
+    test's entries (subprocesses inherit the variable)."""
+    monkeypatch.setenv("IMX_CACHE_DIR", str(tmp_path / "imx-cache"))
+
+
 EORTC = "seeds/001_c0d7af0a8ff736a2.txt"
 NEJM_PUBMED = "seeds/002_ab544946733a2db7.txt"
 REGISTRY = "seeds/003_876e63d0dccf54ca.txt"

@@ -1,0 +1,570 @@
+"""A content-addressed cache of per-document extraction results in one SQLite file.
+
+A rerun over a large folder should only extract what changed. Entries are keyed by the file's
+sha256 and a *context*: the cache format, the imx version, a fingerprint of every vocabulary file
+the run reads (`vocab.fingerprint()`) and one of imx's own source files (so a development checkout,
+whose version does not change with every edit, never reads results of older code). An entry of
+another context is never returned; `imx cache clear --stale` removes such entries.
+
+Values are opaque Python objects, pickled (highest protocol; not compressed: zlib halves the file
+but costs more time than it saves, docs/performance.md "Cache"). Unpickling runs
+code named in the data, so the database must be the user's own: it lives in their cache directory
+(created with mode 0o700), and a file owned by someone else or writable by others is not used.
+
+The cache never breaks a run. An unwritable directory, a damaged or locked database or an entry
+that no longer unpickles makes the cache step aside (the entry is a miss, or the cache is not used
+for the rest of the run) and leaves one message in `ExtractionCache.warnings` for the caller to show;
+nothing here prints or raises for those. Only `clear()` raises (`CacheError`), because clearing is
+what the user asked for.
+
+Safe under concurrent runs: WAL journal (readers never wait for a writer), a busy timeout for two
+writers, one transaction per stored batch, `INSERT OR REPLACE`. `sqlite3` is imported when a cache
+is opened, never at import time of this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import os
+import pickle
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from imatinib_cli.errors import ImxError
+
+if TYPE_CHECKING:
+    import sqlite3
+    from types import TracebackType
+
+# Bump when the pickled types or the way values are stored change: every older entry becomes stale.
+CACHE_FORMAT = 1
+# The database file; its name changes only if the table layout does.
+DB_NAME = "extraction-v1.sqlite3"
+ENV_DIR = "IMX_CACHE_DIR"
+# Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
+_CHUNK = 500
+_TIMEOUT = 10.0  # seconds a writer waits for another run's transaction
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS contexts (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    cache_format INTEGER NOT NULL,
+    imx_version TEXT NOT NULL,
+    vocabulary TEXT NOT NULL,
+    code TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    context INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    stored INTEGER NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (context, sha256)
+);
+"""
+
+
+class CacheError(ImxError):
+    """The cache could not do what the user asked of it (`imx cache clear`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What `imx cache info` reports."""
+
+    path: Path
+    exists: bool
+    entries: int
+    current_entries: int  # usable by this version, vocabulary and code
+    stale_entries: int  # written by another version, vocabulary, code or cache format
+    bytes_on_disk: int  # the database file and its WAL and shared-memory files
+    key: str  # the context key of this run
+    imx_version: str
+    vocabulary: str  # vocab.fingerprint()
+    cache_format: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "exists": self.exists,
+            "entries": self.entries,
+            "current_entries": self.current_entries,
+            "stale_entries": self.stale_entries,
+            "bytes_on_disk": self.bytes_on_disk,
+            "key": self.key,
+            "imx_version": self.imx_version,
+            "vocabulary": self.vocabulary,
+            "cache_format": self.cache_format,
+        }
+
+
+def default_dir() -> Path:
+    """$IMX_CACHE_DIR, else the user's cache directory: $XDG_CACHE_HOME/imx or ~/.cache/imx on Linux,
+    ~/Library/Caches/imx on macOS, %LOCALAPPDATA%\\imx\\Cache on Windows."""
+    chosen = os.environ.get(ENV_DIR)
+    if chosen:
+        return Path(chosen).expanduser()
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return (Path(local) if local else Path.home() / "AppData" / "Local") / "imx" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "imx"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    # The XDG spec: a relative path is invalid and must be ignored.
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "imx"
+
+
+def default_path() -> Path:
+    return default_dir() / DB_NAME
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The hex sha256 of a file's bytes: the cache key of its extraction."""
+    import hashlib
+
+    with open(path, "rb") as file:
+        if hasattr(hashlib, "file_digest"):  # Python 3.11+
+            return hashlib.file_digest(file, "sha256").hexdigest()
+        digest = hashlib.sha256()
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+        return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A sha256 over imx's own source files, read once per process (~1 ms)."""
+    global _code_fingerprint
+    if _code_fingerprint is None:
+        import hashlib
+
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        try:
+            for path in sorted(package.rglob("*.py")):
+                data = path.read_bytes()
+                digest.update(f"{path.relative_to(package).as_posix()}/{len(data)}\n".encode())
+                digest.update(data)
+        except OSError:  # a zip or a bytecode-only install: the version alone keys the code
+            digest.update(b"unreadable")
+        _code_fingerprint = digest.hexdigest()
+    return _code_fingerprint
+
+
+_code_fingerprint: str | None = None
+
+
+def _context_key(fmt: int, version: str, vocabulary: str, code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{fmt}\n{version}\n{vocabulary}\n{code}".encode()).hexdigest()
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ExtractionCache:
+    """Per-document results by file sha256, for this imx version, vocabulary and code.
+
+    path: the database file, or a folder to keep it in (None: `default_path()`). Open it in the
+    process that uses it: a forked child does not reuse its parent's connection. Thread-safe.
+    Problems are never raised by get_many/put_many/info: read `warnings` (each message once).
+    """
+
+    def __init__(self, path: Path | None = None, *, timeout: float = _TIMEOUT) -> None:
+        import imatinib_cli
+        from imatinib_cli import vocab
+
+        self.warnings: list[str] = []
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+        self._disabled = False  # nothing is read or written any more
+        self._read_only = False  # entries are read, no longer written
+        self._unreadable = 0
+        self.imx_version = str(imatinib_cli.__version__)
+        try:
+            resolved = default_path() if path is None else Path(path)
+            if resolved.is_dir():
+                resolved = resolved / DB_NAME
+        except (OSError, RuntimeError) as exc:  # RuntimeError: no home directory
+            resolved = Path(DB_NAME)
+            self._disable(f"extraction cache not used: no cache directory: {exc}")
+        self.path = resolved
+        try:
+            self.vocabulary = vocab.fingerprint()
+        except OSError as exc:
+            self.vocabulary = ""
+            self._disable(f"extraction cache not used: cannot read a vocabulary file: {exc}")
+        self.code = code_fingerprint()
+        self.key = _context_key(CACHE_FORMAT, self.imx_version, self.vocabulary, self.code)
+
+    # ----------------------------------------------------------------------- the protocol
+
+    def get_many(self, sha256s: Sequence[str]) -> dict[str, object]:
+        """The cached values among sha256s (hits only). A value that fails to unpickle is a miss."""
+        import sqlite3
+
+        wanted = list(dict.fromkeys(sha256s))
+        if not wanted:
+            return {}
+        with self._lock:
+            db = self._connection(create=False)
+            if db is None:
+                return {}
+            rows: list[tuple[str, bytes]] = []
+            try:
+                found = db.execute("SELECT id FROM contexts WHERE key = ?", (self.key,)).fetchone()
+                if found is None:
+                    return {}
+                for chunk in _chunks(wanted, _CHUNK):
+                    marks = ",".join("?" * len(chunk))
+                    rows += db.execute(
+                        f"SELECT sha256, value FROM entries WHERE context = ? AND sha256 IN ({marks})",
+                        (found[0], *chunk),
+                    ).fetchall()
+            except sqlite3.Error as exc:
+                self._fail(exc, reading=True)
+                return {}
+        hits: dict[str, object] = {}
+        first_error = ""
+        for sha256, blob in rows:
+            try:
+                hits[sha256] = _loads(blob)
+            except Exception as exc:  # noqa: BLE001 - types changed, a damaged blob: a miss
+                first_error = first_error or f"{type(exc).__name__}: {exc}"
+                self._unreadable += 1
+        if first_error:
+            self._note_unreadable(first_error)
+        return hits
+
+    def put_many(self, items: Iterable[tuple[str, object]]) -> None:
+        """Store values (pickled) in one transaction; a value that fails to pickle is skipped."""
+        import sqlite3
+
+        if self._disabled or self._read_only:
+            return
+        now = int(time.time())
+        rows: list[tuple[str, int, bytes]] = []
+        unpicklable = 0
+        for sha256, value in items:
+            try:
+                blob = _dumps(value)
+            except Exception as exc:  # noqa: BLE001 - a value pickle cannot store is simply not cached
+                if not unpicklable:
+                    self._warn(
+                        f"extraction cache: a result could not be stored ({type(exc).__name__}: {exc})"
+                    )
+                unpicklable += 1
+                continue
+            rows.append((sha256, now, blob))
+        if not rows:
+            return
+        with self._lock:
+            db = self._connection(create=True)
+            if db is None:
+                return
+            try:
+                self._begin(db)
+                try:
+                    context = self._context_id(db)
+                    db.executemany(
+                        "INSERT OR REPLACE INTO entries (context, sha256, stored, value) VALUES (?, ?, ?, ?)",
+                        [(context, sha256, stored, blob) for sha256, stored, blob in rows],
+                    )
+                    db.execute("COMMIT")
+                except BaseException:
+                    self._rollback(db)
+                    raise
+            except sqlite3.Error as exc:
+                self._fail(exc, reading=False)
+
+    def info(self) -> CacheInfo:
+        """Where the cache is and how many of its entries this run can use."""
+        import sqlite3
+
+        entries = current = 0
+        with self._lock:
+            exists = self.path.is_file()
+            db = self._connection(create=False) if exists else None
+            if db is not None:
+                try:
+                    entries = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+                    current = db.execute(
+                        "SELECT COUNT(*) FROM entries JOIN contexts ON contexts.id = entries.context "
+                        "WHERE contexts.key = ?",
+                        (self.key,),
+                    ).fetchone()[0]
+                except sqlite3.Error as exc:
+                    self._fail(exc, reading=True)
+        return CacheInfo(
+            path=self.path,
+            exists=exists,
+            entries=entries,
+            current_entries=current,
+            stale_entries=entries - current,
+            bytes_on_disk=self._bytes_on_disk(),
+            key=self.key,
+            imx_version=self.imx_version,
+            vocabulary=self.vocabulary,
+            cache_format=CACHE_FORMAT,
+        )
+
+    def clear(self, *, stale: bool = False) -> int:
+        """Remove every entry (stale=True: only those of other versions, vocabularies or code).
+
+        Returns how many were removed. A damaged file is deleted (0 removed, with a warning).
+        Raises CacheError when the cache cannot be cleared (locked, unwritable).
+        """
+        import sqlite3
+
+        with self._lock:
+            if not self.path.exists():
+                return 0
+            self._disabled = self._read_only = False  # the user asks explicitly: try again
+            try:
+                db = self._open()
+                self._begin(db)
+                try:
+                    if stale:
+                        where = "WHERE context NOT IN (SELECT id FROM contexts WHERE key = ?)"
+                        removed = db.execute(f"DELETE FROM entries {where}", (self.key,)).rowcount
+                        db.execute("DELETE FROM contexts WHERE key != ?", (self.key,))
+                    else:
+                        removed = db.execute("DELETE FROM entries").rowcount
+                        db.execute("DELETE FROM contexts")
+                    db.execute("COMMIT")
+                except BaseException:
+                    self._rollback(db)
+                    raise
+            except sqlite3.OperationalError as exc:  # locked, read-only, disk full, ...
+                raise CacheError(f"cannot clear the extraction cache {self.path}: {exc}") from None
+            except sqlite3.DatabaseError as exc:  # not a database, malformed: start anew
+                self._close_connection()
+                self._remove_files()
+                self._warn(f"extraction cache {self.path} was damaged ({exc}); removed")
+                return 0
+            except OSError as exc:
+                raise CacheError(f"cannot clear the extraction cache {self.path}: {exc}") from None
+            try:  # give the space back; another run reading the cache may delay this: not an error
+                db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            return removed
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_connection()
+
+    def __enter__(self) -> ExtractionCache:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------------- the database
+
+    def _connection(self, *, create: bool) -> sqlite3.Connection | None:
+        """The open connection, opening it on first use; None when the cache is not used."""
+        import sqlite3
+
+        if self._disabled:
+            return None
+        if self._pid != os.getpid():  # a forked child: never touch the parent's connection
+            self._db, self._pid = None, os.getpid()
+        if self._db is not None:
+            return self._db
+        if not create and not self.path.is_file():
+            return None
+        try:
+            return self._open()
+        except sqlite3.Error as exc:
+            self._fail(exc, reading=True)
+        except OSError as exc:
+            where = exc.filename if exc.filename and exc.strerror else self.path
+            self._disable(f"extraction cache not used: {where}: {exc.strerror or exc}")
+        return None
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect, creating the folder (0o700) and the file (0o600) when missing; raise on failure."""
+        import sqlite3
+
+        if self._db is not None:
+            return self._db
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        _check_private(self.path)
+        db = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a cache may lose its last batch
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone() is None:
+                self._begin(db)
+                try:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("COMMIT")
+                except BaseException:
+                    self._rollback(db)
+                    raise
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+        return db
+
+    def _context_id(self, db: sqlite3.Connection) -> int:
+        db.execute(
+            "INSERT OR IGNORE INTO contexts (key, cache_format, imx_version, vocabulary, code, created) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (self.key, CACHE_FORMAT, self.imx_version, self.vocabulary, self.code, int(time.time())),
+        )
+        return int(db.execute("SELECT id FROM contexts WHERE key = ?", (self.key,)).fetchone()[0])
+
+    @staticmethod
+    def _begin(db: sqlite3.Connection) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers wait (busy timeout) instead of
+        # deadlocking on a read lock each.
+        db.execute("BEGIN IMMEDIATE")
+
+    @staticmethod
+    def _rollback(db: sqlite3.Connection) -> None:
+        import sqlite3
+
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def _close_connection(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    def _bytes_on_disk(self) -> int:
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                total += os.stat(f"{self.path}{suffix}").st_size
+        return total
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise CacheError(f"cannot remove the damaged extraction cache {self.path}: {exc}") from None
+
+    # ----------------------------------------------------------------------- problems as data
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def _disable(self, message: str) -> None:
+        self._disabled = True
+        self._close_connection()
+        self._warn(message)
+
+    def _fail(self, exc: Exception, *, reading: bool) -> None:
+        """A database error: a failed write stops writing; anything else stops using the cache."""
+        import sqlite3
+
+        detail = str(exc) or type(exc).__name__
+        if isinstance(exc, sqlite3.OperationalError) and not reading:
+            self._read_only = True
+            self._warn(f"extraction cache {self.path}: results not stored: {detail}")
+            return
+        hint = ""
+        if type(exc) is sqlite3.DatabaseError:  # not a database, malformed
+            hint = " (`imx cache clear` starts a new one)"
+        self._disable(f"extraction cache not used: {self.path}: {detail}{hint}")
+
+    def _note_unreadable(self, first_error: str) -> None:
+        prefix = "extraction cache: "
+        self.warnings[:] = [w for w in self.warnings if not w.startswith(prefix + "entries that")]
+        self._warn(
+            f"{prefix}entries that could not be read back were recomputed ({self._unreadable}; "
+            f"first: {first_error})"
+        )
+
+
+def _dumps(value: object) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def _loads(blob: bytes) -> object:
+    return pickle.loads(blob)  # noqa: S301 - the user's own file (module docstring)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a dataclass as (class, field values), rebuilt by `_rebuild`.
+
+    The default for a slotted dataclass is a list of values restored by a Python `__setstate__`
+    that calls `dataclasses.fields` for every object; on an extracted `Findings` (~80 objects)
+    this makes storing ~1.5x and reading ~1.6x faster. The field order is that of the
+    code that wrote it: the cache key holds the code fingerprint, so other code never reads it.
+    """
+
+    def reducer_override(self, obj: object) -> object:
+        cls = type(obj)
+        if not hasattr(cls, "__dataclass_fields__"):
+            return NotImplemented
+        return _rebuild, (cls, tuple([getattr(obj, name) for name in _field_names(cls)]))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_set_field = object.__setattr__  # what a frozen dataclass's own __init__ uses
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(item.name for item in dataclasses.fields(cls))
+    return names
+
+
+def _rebuild(cls: type, values: tuple[object, ...]) -> object:
+    """A dataclass instance from its field values, without running __init__ or __post_init__."""
+    names = _field_names(cls)
+    if len(names) != len(values):
+        raise TypeError(f"{cls.__qualname__} has {len(names)} fields, the cached value {len(values)}")
+    obj = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        _set_field(obj, name, value)
+    return obj
+
+
+def _check_private(path: Path) -> None:
+    """Refuse a database someone else could have written: unpickling it would run their code."""
+    if os.name != "posix":
+        return
+    status = os.stat(path)
+    if status.st_uid != os.getuid():
+        raise PermissionError("the file belongs to another user (unpickling it would be unsafe)")
+    if status.st_mode & 0o022:
+        raise PermissionError("the file is writable by other users (unpickling it would be unsafe)")
