@@ -29,7 +29,6 @@ import dataclasses
 import io
 import os
 import pickle
-import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 1
 # The database file; its name changes only if the table layout does.
 DB_NAME = "extraction-v1.sqlite3"
-ENV_DIR = "IMX_CACHE_DIR"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
 _CHUNK = 500
 _TIMEOUT = 10.0  # seconds a writer waits for another run's transaction
@@ -107,20 +105,10 @@ class CacheInfo:
 
 
 def default_dir() -> Path:
-    """$IMX_CACHE_DIR, else the user's cache directory: $XDG_CACHE_HOME/imx or ~/.cache/imx on Linux,
-    ~/Library/Caches/imx on macOS, %LOCALAPPDATA%\\imx\\Cache on Windows."""
-    chosen = os.environ.get(ENV_DIR)
-    if chosen:
-        return Path(chosen).expanduser()
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA")
-        return (Path(local) if local else Path.home() / "AppData" / "Local") / "imx" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "imx"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    # The XDG spec: a relative path is invalid and must be ignored.
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "imx"
+    """$IMX_CACHE_DIR, else the user's cache directory (see imatinib_cli.paths)."""
+    from imatinib_cli.paths import user_cache_dir
+
+    return user_cache_dir()
 
 
 def default_path() -> Path:

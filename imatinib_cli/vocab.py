@@ -674,12 +674,8 @@ def _snapshot_path() -> Path:
     from imatinib_cli import __version__
     from imatinib_cli.paths import user_cache_dir
 
-    digest = hashlib.sha256(f"{_SNAPSHOT_FORMAT}|{__version__}|".encode())
+    digest = hashlib.sha256(f"{_SNAPSHOT_FORMAT}|{__version__}|{fingerprint()}|".encode())
     digest.update(Path(__file__).read_bytes())
-    for folder in (VOCAB_DIR, _extra_dir):
-        for path in sorted(folder.glob("*.yaml")) if folder is not None else ():
-            digest.update(f"|{folder == VOCAB_DIR}|{path.name}|".encode())
-            digest.update(path.read_bytes())
     return user_cache_dir() / f"vocab-{digest.hexdigest()[:40]}.pickle"
 
 

@@ -645,11 +645,3 @@ def unusable_report() -> Report:
         ),
         studies=(),
     )
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Every test (and every imx it starts) keeps its caches in a temporary folder, never ~/.cache."""
-    import os
-
-    os.environ["IMX_CACHE_DIR"] = str(tmp_path_factory.mktemp("imx-cache"))

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import imatinib_cli
 from imatinib_cli import cache as cache_module
+from imatinib_cli import paths as paths_module
 from imatinib_cli import vocab
 from imatinib_cli.cache import DB_NAME, CacheError, ExtractionCache, default_path, file_sha256
 from imatinib_cli.cli import app
@@ -223,7 +224,7 @@ def test_default_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("IMX_CACHE_DIR", str(tmp_path / "chosen"))
     assert default_path() == tmp_path / "chosen" / DB_NAME
     monkeypatch.delenv("IMX_CACHE_DIR")
-    monkeypatch.setattr(cache_module.sys, "platform", "linux")
+    monkeypatch.setattr(paths_module.sys, "platform", "linux")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_path() == tmp_path / "xdg" / "imx" / DB_NAME
@@ -231,7 +232,7 @@ def test_default_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert default_path() == tmp_path / "home" / ".cache" / "imx" / DB_NAME
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert default_path() == tmp_path / "home" / ".cache" / "imx" / DB_NAME
-    monkeypatch.setattr(cache_module.sys, "platform", "darwin")
+    monkeypatch.setattr(paths_module.sys, "platform", "darwin")
     assert default_path() == tmp_path / "home" / "Library" / "Caches" / "imx" / DB_NAME
 
 
