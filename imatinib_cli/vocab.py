@@ -249,6 +249,8 @@ class _HeadIndex:
         self.short_lengths: tuple[int, ...] = ()
         self.version = 0
         self._next_bit = 1
+        # head -> mask, for the version stored under "" (an empty head never occurs in a text)
+        self._masks: dict[str, int] = {}
 
     def new_bit(self) -> int:
         bit, self._next_bit = self._next_bit, self._next_bit << 1
@@ -261,18 +263,30 @@ class _HeadIndex:
         self.version += 1
 
     def candidates(self, low: str, starts: list[int]) -> dict[int, list[int]]:
-        bits = self.bits
-        masks = [bits.get(low[start : start + _HEAD], 0) for start in starts]
-        for length in self.short_lengths:
-            shorter = [bits.get(low[start : start + length], 0) for start in starts]
-            masks = [a | b for a, b in zip(masks, shorter, strict=True)]
+        masks = self._masks
+        if masks.get("") != self.version:  # new phrases since the masks were worked out
+            masks.clear()
+            masks[""] = self.version
+        mask_of = self._mask_of
         found: dict[int, list[int]] = {}
-        for index, mask in enumerate(masks):
+        for index, start in enumerate(starts):
+            head = low[start : start + _HEAD]
+            mask = masks.get(head)
+            if mask is None:
+                mask = masks[head] = mask_of(head)
             while mask:
                 bit = mask & -mask
                 found.setdefault(bit, []).append(index)
                 mask ^= bit
         return found
+
+    def _mask_of(self, head: str) -> int:
+        """The matchers with a phrase that may start with `head` (memoized: texts reuse few heads)."""
+        bits = self.bits
+        mask = bits.get(head, 0)
+        for length in self.short_lengths:
+            mask |= bits.get(head[:length], 0)
+        return mask
 
 
 _HEAD = 4  # how many compact characters index the phrases
