@@ -97,7 +97,8 @@ def _group(findings: Sequence[Findings]) -> list[list[Findings]]:
     groups: dict[int, list[Findings]] = {}
     for index, item in enumerate(findings):
         groups.setdefault(root(index), []).append(item)
-    return sorted(groups.values(), key=lambda group: findings.index(group[0]))
+    # A group enters the dict at its first member, so the dict is already in input order.
+    return list(groups.values())
 
 
 # -- merging ----------------------------------------------------------------------------------
