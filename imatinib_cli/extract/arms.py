@@ -53,6 +53,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lettered, named
 
 
+@vocab.cached
+def _nouns() -> tuple[str, ...]:
+    return tuple(str(noun).lower() for noun in vocab.load("cues")["arms"]["nouns"])
+
+
 def _key(label: str) -> str:
     """One key per arm however it is named: 'the imatinib group', 'imatinib 400 mg' -> 'imatinib';
     'once-daily group', 'once daily arm' -> 'once daily'."""
@@ -67,17 +72,22 @@ def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     lettered, named = _patterns()
     text = context.text
     found: list[ArmMention] = []
-    for match in lettered.finditer(text, info.start, info.end):
-        noun = match.group("noun").lower()
-        more = match.group("more") or ""
-        letters = [match.group("first"), *re.findall(r"\b(?:[A-Z]|[1-9]|I{1,3}V?)\b", more)]
-        keys = tuple(f"{noun} {letter}" for letter in letters)
-        found.append(ArmMention(keys, " ".join(match.group(0).split()), match.start(), match.end()))
-    for match in named.finditer(text, info.start, info.end):
-        if any(m.start <= match.start() < m.end for m in found):
-            continue
-        key = _key(match.group("label"))
-        found.append(ArmMention((key,), " ".join(match.group(0).split()), match.start(), match.end()))
+    lowered = info.lower
+    # Both patterns need an arm noun; the C substring tests spare most sentences the regexes.
+    if any(noun in lowered for noun in _nouns()):
+        for match in lettered.finditer(text, info.start, info.end):
+            noun = match.group("noun").lower()
+            more = match.group("more") or ""
+            letters = [match.group("first"), *re.findall(r"\b(?:[A-Z]|[1-9]|I{1,3}V?)\b", more)]
+            keys = tuple(f"{noun} {letter}" for letter in letters)
+            found.append(ArmMention(keys, " ".join(match.group(0).split()), match.start(), match.end()))
+        for match in named.finditer(text, info.start, info.end):
+            if any(m.start <= match.start() < m.end for m in found):
+                continue
+            key = _key(match.group("label"))
+            found.append(ArmMention((key,), " ".join(match.group(0).split()), match.start(), match.end()))
+    if not any(word in lowered for word in _ASSIGNMENT_WORDS):
+        return sorted(found, key=lambda mention: mention.start)
     for match in _RANDOMIZED_TO.finditer(text, info.start, info.end):
         # "randomly assigned to imatinib 400 mg (n = 359) or to placebo (n = 354)"
         for name in ("first", "second"):
@@ -88,6 +98,7 @@ def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     return sorted(found, key=lambda mention: mention.start)
 
 
+_ASSIGNMENT_WORDS = ("assigned", "randomis", "randomiz", "allocated")  # what _RANDOMIZED_TO needs
 _RANDOMIZED_TO = re.compile(
     r"(?:assigned|randomi[sz]ed|allocated)\s+(?:\w+\s+){0,2}?to\s+(?:receive\s+)?(?:either\s+)?"
     r"(?P<first>[^();,]{2,50}?)\s*\(\s*n\s*=\s*\d+\s*\)\s*(?:,\s*)?(?:or|versus|vs\.?|and)\s+(?:to\s+)?"

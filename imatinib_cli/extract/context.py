@@ -41,8 +41,11 @@ class SentenceInfo:
 
     @property
     def lower(self) -> str:
-        """The sentence in lowercase, for cheap 'could this sentence matter' checks."""
-        return self.sentence.text.lower()
+        """The sentence in lowercase, for cheap 'could this sentence matter' checks (computed once)."""
+        lowered = self.cached.get("lower")
+        if lowered is None:
+            lowered = self.cached["lower"] = self.sentence.text.lower()
+        return lowered  # type: ignore[return-value]
 
     def has_word(self, pattern: re.Pattern[str]) -> bool:
         return pattern.search(self.lower) is not None

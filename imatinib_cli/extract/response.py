@@ -61,7 +61,7 @@ def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    if _states_a_design(info):
+    if _states_a_design(context, info):
         return [], [], set()
     spans = category_items(context, start, end) + list(extra or ())
     if not spans:
@@ -410,11 +410,11 @@ def _negated_after(items: list[Item], index: int) -> bool:
     )
 
 
-def _states_a_design(info: SentenceInfo) -> bool:
+def _states_a_design(context: Context, info: SentenceInfo) -> bool:
     """'The study was designed to detect a response rate of 20% versus 5%': a plan, not a result."""
     if "design" not in info.cached:
         info.cached["design"] = info.has_word(cues.any_word("responses", "design_statements")) and bool(
-            cues.matcher("responses", "design_statements").find(info.sentence.text)
+            cues.matcher("responses", "design_statements").find(context.text, info.start, info.end)
         )
     return bool(info.cached["design"])
 
