@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from imatinib_cli import vocab
+from imatinib_cli.regexes import word_start_alternation
 
 
 def _triples(node: Any, key_field: str | None) -> Iterable[tuple[str, str, dict[str, Any]]]:
@@ -51,4 +52,4 @@ def any_word(file: str, *path: str) -> re.Pattern[str]:
         node = node[part]
     phrases = [p for group in node.values() for p in group] if isinstance(node, dict) else node
     words = sorted({str(item).lower().strip("()").split()[0] for item in phrases}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")")
+    return re.compile(word_start_alternation(words))

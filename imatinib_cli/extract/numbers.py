@@ -6,11 +6,11 @@ Every number keeps its character span so a value can always be traced back to th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from imatinib_cli import vocab
+from imatinib_cli.regexes import prefix_alternation
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ def _patterns() -> _Patterns:
     words: dict[str, int] = {}
     for group in ("units", "tens", "scales"):
         words.update({str(k).lower(): int(v) for k, v in data[group].items()})
-    word_alt = _trie_regex(words)
+    word_alt = prefix_alternation(words)
     spelled = rf"\b{word_alt}(?:(?:[\s\-]+|\s+and\s+){word_alt})*\b"
     percents = [str(p) for p in data["percent_words"]]
     percent_alt = "|".join(r"\s?%" if p == "%" else r"\s*" + re.escape(p.lower()) + r"\b" for p in percents)
@@ -71,26 +71,6 @@ def _patterns() -> _Patterns:
         re.compile(r"\s*(?:/|of(?:\s+the)?(?:\s+total)?|out of)\s*", re.IGNORECASE),
         words,
     )
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    """An alternation of words sharing their prefixes ("s(?:even(?:teen|ty)?|ix...)"): the engine
-    tries one branch per letter instead of every word at every position."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        options = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not options:
-            return ""
-        body = options[0] if len(options) == 1 and "" not in node else "(?:" + "|".join(options) + ")"
-        return body + ("?" if "" in node else "")
-
-    return emit(trie)
 
 
 def words_to_int(text: str) -> int | None:

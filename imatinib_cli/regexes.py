@@ -1,0 +1,51 @@
+"""Regexes built from word lists so Python's engine can skip ahead in C.
+
+`re` tries an alternation of N words one word at a time at every position, and cannot skip to a
+likely start when the pattern opens with an assertion such as \\b. Sharing prefixes
+("s(?:even(?:teen|ty)?|ix...)") and opening every option with the literal character it consumes
+makes the same search several times faster with the same matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_END = ""
+
+
+def prefix_alternation(words: Iterable[str]) -> str:
+    """An alternation of `words` sharing their prefixes; where a word ends and a longer one goes
+    on, the longer is tried first (as in an alternation sorted longest first)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[_END] = {}
+    return _emit(trie)
+
+
+def _emit(node: dict[str, dict]) -> str:
+    options = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch != _END]
+    if not options:
+        return ""
+    body = options[0] if len(options) == 1 and _END not in node else "(?:" + "|".join(options) + ")"
+    return body + ("?" if _END in node else "")
+
+
+def word_start_alternation(words: Iterable[str]) -> str:
+    """`\\b(?:word|word...)` for words that start with a word character, written so that each
+    option consumes its first character before checking the boundary behind it."""
+    words = list(words)
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[_END] = {}
+    if _END in trie or not all(re.fullmatch(r"\w", ch) for ch in trie):
+        return r"\b(?:" + prefix_alternation(words) + ")"
+    # (?<!\w\w) after a word character: the character before it is not a word character.
+    options = [re.escape(ch) + r"(?<!\w\w)" + _emit(child) for ch, child in sorted(trie.items())]
+    return "(?:" + "|".join(options) + ")"
