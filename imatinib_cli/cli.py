@@ -62,9 +62,10 @@ class Transform(str, enum.Enum):
 
 
 class SchemaName(str, enum.Enum):
-    """The commands whose --json output has a JSON Schema."""
+    """The commands whose --json output has a JSON Schema (summarize-jsonl: one --jsonl line)."""
 
     summarize = "summarize"
+    summarize_jsonl = "summarize-jsonl"
     compare = "compare"
     evaluate = "evaluate"
 
@@ -390,7 +391,8 @@ def schema(
         typer.Argument(help="The command whose --json output to describe.", case_sensitive=False),
     ],
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of `imx summarize --json`, `compare --json` or `evaluate --json`.
+    """Print the JSON Schema (draft 2020-12) of `imx summarize --json`, `compare --json` or `evaluate --json`,
+    or (summarize-jsonl) of one line of `imx summarize --jsonl`.
 
     The schemas ship inside the package; docs/json-schema.md explains every key.
 
