@@ -11,7 +11,8 @@ What is measured (each part in a fresh Python process, so peak RSS is that part'
   plus json.dumps as `--json` writes it). Peak RSS is the process's peak after the stage (so it
   only grows from stage to stage).
 - end to end in-process: imatinib_cli.pipeline.summarize + summary_json + json.dumps.
-- end to end CLI: `imx summarize --json CORPUS > /dev/null` as a subprocess (start-up included).
+- end to end CLI: `imx summarize --json CORPUS` and `imx summarize --jsonl CORPUS` as subprocesses
+  (start-up included).
 - per file type: load_records + extract per file, grouped by file extension (html, xml, ...).
 - the floor: read every file, decode it, and run one compiled regex over the text.
 - start-up: `imx --help` and `imx summarize seeds/` beside a minimal Typer app printing a five-row
@@ -296,12 +297,14 @@ def run(corpus: Path, *, jobs: int, cli: bool, startup_runs: int, seeds: Path) -
         "mb_per_s": _rate(size / 1e6, e2e["seconds"]),
         "peak_rss_mb": e2e["peak_rss_mb"],
     }
-    if cli:
-        command = _imx_command() + ["summarize", "--json", str(corpus)]
+    # The CLI end to end, with --json and with --jsonl (streamed; its peak RSS should not grow with
+    # the corpus: docs/performance.md, "Memory with --jsonl").
+    for name, output in (("cli_end_to_end", "--json"), ("cli_jsonl", "--jsonl")) if cli else ():
+        command = _imx_command() + ["summarize", output, str(corpus)]
         if jobs != 1:
             command += ["--jobs", str(jobs)]
         elapsed, rss, code, _ = _timed(command)
-        rows["cli_end_to_end"] = {
+        rows[name] = {
             "seconds": elapsed,
             "docs_per_s": _rate(n_docs, elapsed),
             "mb_per_s": _rate(size / 1e6, elapsed),
@@ -400,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", dest="json_file", type=Path, help="also write the results as JSON here")
     parser.add_argument(
-        "--no-cli", action="store_true", help="skip the `imx summarize --json` subprocess run"
+        "--no-cli", action="store_true", help="skip the `imx summarize --json` and `--jsonl` subprocess runs"
     )
     parser.add_argument("--startup-runs", type=int, default=5, help="runs per start-up command (0 skips)")
     parser.add_argument(

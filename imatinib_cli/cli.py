@@ -62,9 +62,10 @@ class Transform(str, enum.Enum):
 
 
 class SchemaName(str, enum.Enum):
-    """The commands whose --json output has a JSON Schema."""
+    """The commands whose --json output has a JSON Schema (summarize-jsonl: one --jsonl line)."""
 
     summarize = "summarize"
+    summarize_jsonl = "summarize-jsonl"
     compare = "compare"
     evaluate = "evaluate"
 
@@ -161,6 +162,14 @@ def summarize(
     evidence: Annotated[
         bool, typer.Option("--evidence", help="Quote the sentence behind each number, with its offsets.")
     ] = False,
+    jsonl_output: Annotated[
+        bool,
+        typer.Option(
+            "--jsonl",
+            help="Print one JSON object per line as the run goes: each input document, then each study, "
+            "then a summary line. Memory stays flat however many documents are read.",
+        ),
+    ] = False,
     vocab: VocabOpt = None,
     follow_links: FollowLinksOpt = False,
     max_bytes: MaxBytesOpt = None,
@@ -177,12 +186,18 @@ def summarize(
         imx summarize seeds/ --evidence
 
         imx summarize seeds/ --json | jq '.studies[] | {id, n: .n_enrolled.value}'
+
+        imx summarize big-folder/ --jsonl | jq -c 'select(.type == "study") | {id, sources}'
     """
 
     def run() -> ExitStatus:
+        if json_output and jsonl_output:
+            raise UsageError("--json and --jsonl cannot be combined: choose one output format")
         from imatinib_cli import pipeline, render
 
         load_options = _load_options(follow_links=follow_links, max_bytes=max_bytes)
+        if jsonl_output:
+            return _summarize_jsonl(_checked_paths(paths), load_options, strict=strict)
         report = pipeline.summarize(_checked_paths(paths), **load_options)
         warnings = render.print_document_warnings(report, render.stderr_console())
         if json_output:
@@ -376,7 +391,8 @@ def schema(
         typer.Argument(help="The command whose --json output to describe.", case_sensitive=False),
     ],
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of `imx summarize --json`, `compare --json` or `evaluate --json`.
+    """Print the JSON Schema (draft 2020-12) of `imx summarize --json`, `compare --json` or `evaluate --json`,
+    or (summarize-jsonl) of one line of `imx summarize --jsonl`.
 
     The schemas ship inside the package; docs/json-schema.md explains every key.
 
@@ -578,23 +594,46 @@ def _checked_paths(paths: list[str] | None) -> list[str]:
     return chosen
 
 
-def _nothing_usable(report: Report) -> ExitStatus:
-    """Exit 1 when no input could be read: the output is then only a list of failures."""
-    from imatinib_cli.models import STATUS_OK
+def _summarize_jsonl(paths: list[str], load_options: dict[str, object], *, strict: bool) -> ExitStatus:
+    """`summarize --jsonl`: each line written as its document or study comes, warnings likewise."""
+    from contextlib import closing
 
-    if any(document.status == STATUS_OK for document in report.documents):
-        return ExitStatus.OK
-    _error(f"no usable document among {len(report.documents)} input(s)")
-    return ExitStatus.ERROR
+    from imatinib_cli import pipeline, render
+    from imatinib_cli.models import STATUS_OK, Document
+
+    writer = render.JsonlWriter(sys.stdout)
+    console = render.stderr_console()
+    with closing(pipeline.summarize_stream(paths, **load_options)) as stream:  # type: ignore[arg-type]
+        for item in stream:
+            if isinstance(item, Document):
+                writer.document(item)
+                render.print_document_warning(item, console)
+            else:
+                writer.study(item)
+    writer.summary()
+    return _status(
+        usable=writer.by_status[STATUS_OK] > 0, inputs=writer.documents, warnings=writer.warned, strict=strict
+    )
 
 
 def _exit_status(report: Report, warnings: int, *, strict: bool) -> ExitStatus:
-    """_nothing_usable, and with --strict exit 1 when any `imx: warning:` line was printed."""
-    status = _nothing_usable(report)
-    if status == ExitStatus.OK and strict and warnings:
+    """_status for a whole Report (summarize --json and tables, compare)."""
+    from imatinib_cli.models import STATUS_OK
+
+    usable = any(document.status == STATUS_OK for document in report.documents)
+    return _status(usable=usable, inputs=len(report.documents), warnings=warnings, strict=strict)
+
+
+def _status(*, usable: bool, inputs: int, warnings: int, strict: bool) -> ExitStatus:
+    """Exit 1 when no input could be read (the output is then only a list of failures), and with
+    --strict when any `imx: warning:` line was printed."""
+    if not usable:
+        _error(f"no usable document among {inputs} input(s)")
+        return ExitStatus.ERROR
+    if strict and warnings:
         _error(f"--strict: {warnings} warning(s) above")
         return ExitStatus.ERROR
-    return status
+    return ExitStatus.OK
 
 
 _SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}

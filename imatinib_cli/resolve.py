@@ -26,12 +26,53 @@ from imatinib_cli.models import (
     Warning,
 )
 
-__all__ = ["resolve"]
+__all__ = ["group_by_keys", "link_keys", "merge_group", "resolve"]
 
 
 def resolve(findings: Sequence[Findings]) -> list[Study]:
-    groups = _group([item for item in findings if not _empty(item)])
-    return [_merge(group) for group in groups]
+    kept = [item for item in findings if not _empty(item)]
+    groups = group_by_keys([_keys(item.document.metadata) for item in kept])
+    return [merge_group([kept[index] for index in group]) for group in groups]
+
+
+# -- the same steps one at a time, for a caller that does not hold every Findings at once ------
+
+
+def link_keys(findings: Findings) -> list[str] | None:
+    """What joins these findings to others (DOI, PMID, NCT, title keys); None: they make no study.
+
+    A streaming caller keeps only these, spills the findings, and hands the keys to group_by_keys.
+    """
+    return None if _empty(findings) else _keys(findings.document.metadata)
+
+
+def group_by_keys(keys: Sequence[Sequence[str]]) -> list[list[int]]:
+    """Union-find over shared keys: groups of indices into keys, each ascending, groups in the
+    order of their first member (the order resolve() gives its studies)."""
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for index, item_keys in enumerate(keys):
+        for key in item_keys:
+            if key in owner:
+                parent[root(index)] = root(owner[key])
+            else:
+                owner[key] = index
+    groups: dict[int, list[int]] = {}
+    for index in range(len(keys)):
+        groups.setdefault(root(index), []).append(index)
+    return list(groups.values())
+
+
+def merge_group(group: Sequence[Findings]) -> Study:
+    """One study from the findings of one group (in input order), as resolve() builds it."""
+    return _merge(list(group))
 
 
 def _empty(item: Findings) -> bool:
@@ -75,30 +116,6 @@ def _keys(metadata: Metadata) -> list[str]:
     if title and (metadata.journal or metadata.year or metadata.authors):
         keys.append("title:" + title)
     return keys
-
-
-def _group(findings: Sequence[Findings]) -> list[list[Findings]]:
-    """Union-find over shared identifiers; groups keep the input order."""
-    parent = list(range(len(findings)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[str, int] = {}
-    for index, item in enumerate(findings):
-        for key in _keys(item.document.metadata):
-            if key in owner:
-                parent[root(index)] = root(owner[key])
-            else:
-                owner[key] = index
-    groups: dict[int, list[Findings]] = {}
-    for index, item in enumerate(findings):
-        groups.setdefault(root(index), []).append(item)
-    # A group enters the dict at its first member, so the dict is already in input order.
-    return list(groups.values())
 
 
 # -- merging ----------------------------------------------------------------------------------

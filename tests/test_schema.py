@@ -39,7 +39,7 @@ def validate(data: dict[str, Any], name: str) -> None:
     jsonschema.Draft202012Validator(strict(load_schema(name))).validate(data)
 
 
-@pytest.mark.parametrize("name", ["summarize", "compare"])
+@pytest.mark.parametrize("name", ["summarize", "compare", "summarize-jsonl"])
 def test_schemas_are_valid_draft_2020_12(name: str) -> None:
     schema = load_schema(name)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -80,7 +80,7 @@ def _keys(node: Any) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["summarize", "compare"])
+@pytest.mark.parametrize("name", ["summarize", "compare", "summarize-jsonl"])
 def test_every_schema_key_is_documented(name: str) -> None:
     doc = (ROOT / "docs" / "json-schema.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z0-9_]+)`", doc))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from imatinib_cli.errors import UsageError
@@ -26,7 +26,7 @@ from imatinib_cli.load._dispatch import read_records
 from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, Walker, missing, printable
 from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document
 
-__all__ = ["MAX_FILE_BYTES", "load_bytes", "load_paths", "load_records"]
+__all__ = ["MAX_FILE_BYTES", "iter_paths", "load_bytes", "load_paths", "load_records"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -44,6 +44,16 @@ def load_paths(
     for all paths before any file is read), for '-' given twice and for a max_bytes below 1; never
     raises for a file's content.
     """
+    return list(iter_paths(paths, follow_links=follow_links, max_bytes=max_bytes))
+
+
+def iter_paths(
+    paths: Sequence[str], *, follow_links: bool = False, max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Document]:
+    """load_paths one Document at a time: a file is read only when the one before it is done with.
+
+    The paths are checked (and UsageError raised) here, before the first Document is asked for.
+    """
     if max_bytes < 1:
         raise UsageError(f"the size limit must be at least 1 byte, not {max_bytes}")
     if list(paths).count(STDIN) > 1:
@@ -52,7 +62,7 @@ def load_paths(
         if path != STDIN and not os.path.exists(path):
             raise UsageError(f"{printable(path)}: {missing(path)}")
     walker = Walker(read=_read, follow_links=follow_links, max_bytes=max_bytes)
-    return [document for path in paths for document in walker.path(path)]
+    return (document for path in paths for document in walker.path(path))
 
 
 def load_records(path: str, data: bytes) -> list[Document]:

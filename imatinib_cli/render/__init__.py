@@ -11,8 +11,12 @@ from __future__ import annotations
 from imatinib_cli.render.csv import comparison_records, write_csv
 from imatinib_cli.render.json import (
     COMPARE_SCHEMA_VERSION,
+    JSONL_SCHEMA_VERSION,
     SCHEMA_VERSION,
+    JsonlWriter,
     comparison_json,
+    document_line,
+    study_line,
     summary_json,
     write_json,
 )
@@ -20,6 +24,7 @@ from imatinib_cli.render.markdown import write_markdown
 from imatinib_cli.render.table import (
     file_console,
     print_comparison,
+    print_document_warning,
     print_document_warnings,
     print_summary,
     stderr_console,
@@ -28,15 +33,20 @@ from imatinib_cli.render.table import (
 
 __all__ = [
     "COMPARE_SCHEMA_VERSION",
+    "JSONL_SCHEMA_VERSION",
     "SCHEMA_VERSION",
+    "JsonlWriter",
     "comparison_json",
     "comparison_records",
+    "document_line",
     "file_console",
     "print_comparison",
+    "print_document_warning",
     "print_document_warnings",
     "print_summary",
     "stderr_console",
     "stdout_console",
+    "study_line",
     "summary_json",
     "write_csv",
     "write_json",

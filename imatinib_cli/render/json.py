@@ -1,7 +1,9 @@
-"""JSON documents for `--json`: a public, versioned interface (docs/json-schema.md).
+"""JSON documents for `--json` and lines for `--jsonl`: a public, versioned interface (docs/json-schema.md).
 
-Builders return plain dicts so a caller can post-process them; write_json is the only printer.
-The shapes are fixed by imatinib_cli/schema/*.schema.json; change both together, additively.
+Builders return plain dicts so a caller can post-process them; write_json and JsonlWriter are the
+only printers. The shapes are fixed by imatinib_cli/schema/*.schema.json; change both together,
+additively. A `--jsonl` line holds exactly the object `--json` has in its list (plus "type"), built
+by the same function, so the two outputs cannot drift.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from typing import Any, TextIO
 from imatinib_cli import __version__
 from imatinib_cli.models import (
     RESPONSE_CATEGORIES,
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_SKIPPED,
     AdverseEvent,
     Comparison,
     ComparisonRow,
@@ -37,6 +42,10 @@ SCHEMA_VERSION = "1.0"  # summarize --json
 # compare --json: 1.1 added method, row label/ci_low/ci_high/evidence, pooled, subgroup_test,
 # toxicity_rows and notes (additive; every 1.0 key is kept).
 COMPARE_SCHEMA_VERSION = "1.1"
+JSONL_SCHEMA_VERSION = "1.0"  # summarize --jsonl: its summary line carries it
+
+# The discriminator of a --jsonl line; no document or study object has (or will get) a key "type".
+LINE_TYPE = "type"
 
 JSONDict = dict[str, Any]
 
@@ -55,6 +64,59 @@ def summary_json(report: Report) -> JSONDict:
         "documents": [_document(d) for d in report.documents],
         "studies": [_study(s) for s in report.studies],
     }
+
+
+def document_line(document: Document) -> JSONDict:
+    """A `--jsonl` document line: `{"type": "document"}` and the object of `--json`'s documents."""
+    return {LINE_TYPE: "document", **_document(document)}
+
+
+def study_line(study: Study) -> JSONDict:
+    """A `--jsonl` study line: `{"type": "study"}` and the object of `--json`'s studies."""
+    return {LINE_TYPE: "study", **_study(study)}
+
+
+class JsonlWriter:
+    """`summarize --jsonl`: one compact JSON object per line, written (and flushed) as each document
+    and study comes, then a summary line with the counts. The summary line is always last, so a
+    stream without one was cut short."""
+
+    def __init__(self, file: TextIO) -> None:
+        self._file = file
+        self.documents = 0
+        self.by_status: dict[str, int] = {status: 0 for status in (STATUS_OK, STATUS_SKIPPED, STATUS_ERROR)}
+        self.warned = 0
+        self.studies = 0
+
+    def document(self, document: Document) -> None:
+        self._write(document_line(document))
+        self.documents += 1
+        self.by_status[document.status] = self.by_status.get(document.status, 0) + 1
+        if text.document_warning(document) is not None:
+            self.warned += 1
+
+    def study(self, study: Study) -> None:
+        self._write(study_line(study))
+        self.studies += 1
+
+    def summary(self) -> JSONDict:
+        """Write the summary line (and return it)."""
+        line = {
+            LINE_TYPE: "summary",
+            "schema_version": JSONL_SCHEMA_VERSION,
+            "imx_version": __version__,
+            "documents": self.documents,
+            "by_status": dict(self.by_status),
+            "warned": self.warned,
+            "studies": self.studies,
+        }
+        self._write(line)
+        return line
+
+    def _write(self, data: JSONDict) -> None:
+        self._file.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self._file.write("\n")
+        self._file.flush()
 
 
 def comparison_json(comparison: Comparison) -> JSONDict:

@@ -16,9 +16,9 @@ from rich.text import Text
 
 from imatinib_cli.models import (
     RESPONSE_CATEGORIES,
-    STATUS_OK,
     Comparison,
     ComparisonRow,
+    Document,
     Evidence,
     PooledEstimate,
     Population,
@@ -64,13 +64,15 @@ def print_document_warnings(report: Report, console: Console) -> int:
     """One `imx: warning: PATH: reason` line per input that was skipped or failed, or that was read
     with a warning (an "ok" document with a reason: replaced characters, refused front matter).
     Returns the number of lines printed (what `--strict` counts)."""
-    count = 0
-    for document in report.documents:
-        if document.status != STATUS_OK or document.reason:
-            where = document.path if not document.record else f"{document.path}#{document.record}"
-            _line(console, f"imx: warning: {where}: {document.reason or document.status}")
-            count += 1
-    return count
+    return sum(print_document_warning(document, console) for document in report.documents)
+
+
+def print_document_warning(document: Document, console: Console) -> bool:
+    """print_document_warnings for one document, as it comes (`--jsonl`); True if a line was printed."""
+    line = text.document_warning(document)
+    if line is not None:
+        _line(console, line)
+    return line is not None
 
 
 def print_summary(report: Report, console: Console, *, evidence: bool = False) -> None:

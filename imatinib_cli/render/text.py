@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from imatinib_cli.models import (
+    STATUS_OK,
     Comparison,
     ComparisonRow,
+    Document,
     Evidence,
     Flag,
     Population,
@@ -29,6 +31,15 @@ FLAG_WORDS: dict[str, tuple[str, str]] = {
     "open_label": ("open-label", "blinded"),
     "multicenter": ("multicenter", "single-center"),
 }
+
+
+def document_warning(document: Document) -> str | None:
+    """The `imx: warning:` line for an input that was skipped or failed, or was read with a warning
+    (an "ok" document with a reason); None for a document read cleanly."""
+    if document.status == STATUS_OK and not document.reason:
+        return None
+    where = document.path if not document.record else f"{document.path}#{document.record}"
+    return f"imx: warning: {where}: {document.reason or document.status}"
 
 
 def whole(value: float) -> int | float:
