@@ -267,13 +267,12 @@ class _HeadIndex:
         if masks.get("") != self.version:  # new phrases since the masks were worked out
             masks.clear()
             masks[""] = self.version
-        mask_of = self._mask_of
+        heads = [low[start : start + _HEAD] for start in starts]
+        per_token = list(map(masks.get, heads))
         found: dict[int, list[int]] = {}
-        for index, start in enumerate(starts):
-            head = low[start : start + _HEAD]
-            mask = masks.get(head)
+        for index, mask in enumerate(per_token):
             if mask is None:
-                mask = masks[head] = mask_of(head)
+                mask = masks[heads[index]] = self._mask_of(heads[index])
             while mask:
                 bit = mask & -mask
                 found.setdefault(bit, []).append(index)
