@@ -11,7 +11,7 @@ import contextlib
 import functools
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -55,6 +55,7 @@ def clear_caches() -> None:
     """Forget parsed files and built matchers (tests, or after editing files in the extra dir)."""
     _snapshot_state.clear()
     _scans.clear()
+    _regions.clear()
     _loaded.clear()
     _raw.clear()
     _matchers.clear()
@@ -324,20 +325,43 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     return _Scan(lowercase(orig), orig, tokens, starts, origin, ends, first)
 
 
-_scans: dict[int, tuple[str, _Scan]] = {}
-_SCANS_KEPT = 8
+_scans: dict[tuple[int, int, int], tuple[str, _Scan]] = {}
+_SCANS_KEPT = 32
+# Per text (by id, with the text to check identity): the regions that are tokenized apart.
+_regions: dict[int, tuple[str, list[int], list[int]]] = {}
+_REGIONS_KEPT = 8
 
 
-def _text_scan(text: str) -> _Scan:
-    """The whole text tokenized once: every matcher and every slice of the text reuse it.
+def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
+    """Tokenize `text` region by region from now on (say, the sections that extraction reads).
 
-    Keyed by the text object itself (a document's text, or a short label), so the few texts in
-    use at a time are each tokenized once, however many matchers and sentences read them.
+    A long page is mostly navigation and references: reading a sentence should not tokenize
+    them. A slice inside one region reads exactly as before; any other slice still gets the
+    whole text tokenized. Regions must not overlap.
     """
-    key = id(text)
+    spans = sorted((start, end) for start, end in regions if end > start)
+    if len(_regions) >= _REGIONS_KEPT and id(text) not in _regions:
+        del _regions[next(iter(_regions))]
+    _regions[id(text)] = (text, [start for start, _ in spans], [end for _, end in spans])
+
+
+def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
+    """The tokens of the region holding text[start:end] (the whole text when no region does).
+
+    Each text (a document's text, or a short label) is tokenized once per region, however many
+    matchers and sentences read it; keyed by the text object itself.
+    """
+    region_start, region_end = 0, len(text)
+    known = _regions.get(id(text))
+    if known is not None and known[0] is text:
+        _, starts, ends = known
+        index = bisect_right(starts, start) - 1
+        if index >= 0 and (len(text) if end is None else end) <= ends[index]:
+            region_start, region_end = starts[index], ends[index]
+    key = (id(text), region_start, region_end)
     kept = _scans.pop(key, None)
     if kept is None or kept[0] is not text:
-        kept = (text, _scan(text))
+        kept = (text, _scan(text, region_start, region_end))
         if len(_scans) >= _SCANS_KEPT:
             del _scans[next(iter(_scans))]  # the least recently used
     _scans[key] = kept  # (re)inserted last: most recently used
@@ -478,12 +502,13 @@ class Matcher:
         The characters just outside the slice count for word boundaries, so a slice that starts or
         ends inside a word never yields a partial word.
         """
-        scan = _text_scan(text)
+        scan = _text_scan(text, start, end)
         origin, starts = scan.origin, scan.starts
         stop = len(text) if end is None else end
         # The tokens wholly inside text[start:stop]: a token cut by either edge neither starts nor
-        # ends a phrase, as if the slice had been tokenized alone.
-        first_token = bisect_left(origin, start) if start else 0
+        # ends a phrase, as if the slice had been tokenized alone (scan.first skips a word the
+        # region's own start cuts).
+        first_token = max(bisect_left(origin, start) if start else 0, scan.first)
         past = bisect_left(origin, stop)
         if past and origin[past - 1] + len(scan.tokens[past - 1]) > stop:
             past -= 1
@@ -508,6 +533,8 @@ class Matcher:
                 stop_at = starts[following] if following < len(starts) else len(low)  # a token end
                 if stop_at > reach:
                     break
+                if stop_at not in ends:
+                    continue  # the end of a word cut by the region's edge
                 # At one end, a plural of a shorter phrase is preferred to an exact phrase, and
                 # "-es" to "-s" (the order a left-to-right walk meets them).
                 for cut, plural in ((2, True), (1, True), (0, False)):
@@ -755,6 +782,7 @@ __all__ = [
     "load",
     "lowercase",
     "normalize",
+    "scan_regions",
     "phrase_matcher",
     "set_extra_dir",
     "tumor_matcher",

@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -421,3 +422,26 @@ def test_a_warm_run_reads_no_yaml(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert runs == ["True\n", "False\n"]
+
+
+@pytest.mark.parametrize("path", [*ABSTRACTS[:4], None], ids=lambda p: p.stem if p else "digits")
+def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None) -> None:
+    """scan_regions tokenizes a text region by region; slices inside a region (and slices across
+    regions, which fall back to the whole text) must find exactly what they found before."""
+    rng = random.Random(1)
+    whole = path.read_text(encoding="utf-8") if path else DIGIT_RUNS
+    text = "".join(whole)  # a distinct object: regions belong to one text object
+    lines = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] + [len(text)]
+    cuts = sorted(set(rng.sample(lines, min(6, len(lines)))) | {0, len(text)})
+    regions = list(pairwise(cuts))
+    matchers = [vocab.tumor_matcher(), vocab.adverse_event_matcher()]
+    slices = [(start, end) for start, end in regions]
+    for _ in range(200):
+        start = rng.randrange(len(text))
+        slices.append((start, min(len(text), start + rng.randrange(1, 300))))
+    expected = {
+        (m, s): [(h.start, h.end, h.key) for h in m.find(whole, *s)] for m in matchers for s in slices
+    }
+    vocab.scan_regions(text, regions)
+    for (matcher, (start, end)), found in expected.items():
+        assert [(h.start, h.end, h.key) for h in matcher.find(text, start, end)] == found, (start, end)

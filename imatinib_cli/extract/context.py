@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from imatinib_cli import vocab
 from imatinib_cli.extract.numbers import Fraction, Num, find_fractions, find_numbers
@@ -96,7 +97,11 @@ def build_context(document: Document) -> Context:
     context = Context(document)
     text = document.text
     tumors = vocab.tumor_matcher()
-    for section in readable_sections(document):
+    sections = readable_sections(document)
+    if len(sections) > 1 and all(a.end <= b.start for a, b in pairwise(sections)):
+        # Phrases are looked up section by section: never tokenize what no extractor reads.
+        vocab.scan_regions(text, [(section.start, section.end) for section in sections])
+    for section in sections:
         sentences = split_sentences(text, section.start, section.end)
         numbers = find_numbers(text, section.start, section.end)
         hits = tumors.find(text, section.start, section.end)
