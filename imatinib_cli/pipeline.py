@@ -2,43 +2,82 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Comparison, Report
+from imatinib_cli.models import Comparison, Document, Findings, Report
 
-_log = logging.getLogger(__name__)
-_MAX_DETAIL = 200
+if TYPE_CHECKING:
+    from imatinib_cli.execute import ProgressCallback, ResultStore
 
 
-def summarize(paths: Sequence[str], *, follow_links: bool = False, max_bytes: int | None = None) -> Report:
+def iter_extracted(
+    paths: Sequence[str],
+    *,
+    follow_links: bool = False,
+    max_bytes: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
+) -> Iterator[tuple[Document, Findings | None]]:
+    """Every Document under the paths with its Findings (None unless the Document is ok), in input order.
+
+    Streams: files are read as the iterator advances, and only a few chunks of them are held at a
+    time. jobs: worker processes (default: the cores available; 1: none, all in this process; a
+    small input is read here whatever jobs says). executor "dask", or a dask_address, runs the
+    extraction on a Dask cluster (imatinib_cli.execute). store: extraction results kept between
+    runs, by sha256 (imatinib_cli.cache). progress: called with the counts so far after each chunk.
+    The output does not depend on jobs, executor or store. Raises UsageError for a missing path or a
+    bad option before any file is read.
+    """
+    from imatinib_cli.execute import execute
+    from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
+
+    items = walk_paths(
+        paths, follow_links=follow_links, max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes
+    )
+    yield from execute(
+        items, jobs=jobs, executor=executor, dask_address=dask_address, store=store, progress=progress
+    )
+
+
+def summarize(
+    paths: Sequence[str],
+    *,
+    follow_links: bool = False,
+    max_bytes: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report:
     """Load every path, extract findings from each usable document and merge them into studies.
 
     follow_links: walk into symbolic links to folders (loops are detected); max_bytes: skip files
-    larger than this (default load.MAX_FILE_BYTES, 50 MiB).
+    larger than this (default load.MAX_FILE_BYTES, 50 MiB). jobs, executor, dask_address, store and
+    progress: where extraction runs and what is reported while it does (see iter_extracted); they
+    never change the Report.
     """
-    from imatinib_cli.extract import extract
-    from imatinib_cli.load import MAX_FILE_BYTES, load_paths
     from imatinib_cli.resolve import resolve
 
-    documents = load_paths(
-        paths, follow_links=follow_links, max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes
-    )
-    findings = []
-    for index, document in enumerate(documents):
-        if document.status != STATUS_OK:
-            continue
-        try:
-            findings.append(extract(document))
-        except Exception as exc:  # noqa: BLE001 - one document must never stop the run
-            # A bug in an extractor, not a property of the file: the document is listed as an error
-            # with the exception (one line); --debug logs the traceback.
-            _log.debug("extracting %s failed", document.path, exc_info=True)
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:_MAX_DETAIL]
-            documents[index] = replace(
-                document, status=STATUS_ERROR, reason=f"extraction failed (a bug in imx): {detail}"
-            )
+    documents: list[Document] = []
+    findings: list[Findings] = []
+    for document, found in iter_extracted(
+        paths,
+        follow_links=follow_links,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        executor=executor,
+        dask_address=dask_address,
+        store=store,
+        progress=progress,
+    ):
+        documents.append(document)
+        if found is not None:
+            findings.append(found)
     studies = resolve(findings)
     return Report(documents=tuple(documents), studies=tuple(studies))
 
@@ -52,9 +91,23 @@ def compare(
     transform: str = "logit",
     follow_links: bool = False,
     max_bytes: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[Report, Comparison]:
     """Summarize, then group the studies' populations for comparison, with intervals and pooling."""
     from imatinib_cli.analyze import analyze
 
-    report = summarize(paths, follow_links=follow_links, max_bytes=max_bytes)
+    report = summarize(
+        paths,
+        follow_links=follow_links,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        executor=executor,
+        dask_address=dask_address,
+        store=store,
+        progress=progress,
+    )
     return report, analyze(report.studies, by=by, ci=ci, level=level, transform=transform)

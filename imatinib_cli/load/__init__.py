@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from imatinib_cli.errors import UsageError
@@ -23,10 +23,10 @@ from imatinib_cli.load import pdf
 from imatinib_cli.load._build import skipped
 from imatinib_cli.load._decode import decode
 from imatinib_cli.load._dispatch import read_records
-from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, Walker, missing, printable
+from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, RawFile, Walker, missing, printable
 from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document
 
-__all__ = ["MAX_FILE_BYTES", "load_bytes", "load_paths", "load_records"]
+__all__ = ["MAX_FILE_BYTES", "RawFile", "load_bytes", "load_paths", "load_records", "read_file", "walk_paths"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -44,6 +44,24 @@ def load_paths(
     for all paths before any file is read), for '-' given twice and for a max_bytes below 1; never
     raises for a file's content.
     """
+    return [
+        document
+        for item in walk_paths(paths, follow_links=follow_links, max_bytes=max_bytes)
+        for document in (read_file(*item) if isinstance(item, RawFile) else (item,))
+    ]
+
+
+def walk_paths(
+    paths: Sequence[str], *, follow_links: bool = False, max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Document | RawFile]:
+    """load_paths without the reading: in the same order, each file's bytes to give to read_file, or
+    the Document saying why a file is not read.
+
+    The walk (order, duplicates by sha256, size limits, skip and error reasons) is cheap and stays
+    with the caller; read_file is the heavy part, a pure function that may run elsewhere. The paths
+    are checked (raising UsageError as load_paths does) before this returns; files are read only as
+    the iterator advances, so a caller can stream a large tree.
+    """
     if max_bytes < 1:
         raise UsageError(f"the size limit must be at least 1 byte, not {max_bytes}")
     if list(paths).count(STDIN) > 1:
@@ -51,13 +69,13 @@ def load_paths(
     for path in paths:
         if path != STDIN and not os.path.exists(path):
             raise UsageError(f"{printable(path)}: {missing(path)}")
-    walker = Walker(read=_read, follow_links=follow_links, max_bytes=max_bytes)
-    return [document for path in paths for document in walker.path(path)]
+    walker = Walker(follow_links=follow_links, max_bytes=max_bytes)
+    return (item for path in list(paths) for item in walker.path(path))
 
 
 def load_records(path: str, data: bytes) -> list[Document]:
     """The Documents of a file's bytes, one per record (sha256 is of exactly these bytes)."""
-    return _read(path, data, hashlib.sha256(data).hexdigest())
+    return read_file(path, data, hashlib.sha256(data).hexdigest())
 
 
 def load_bytes(path: str, data: bytes) -> Document:
@@ -65,7 +83,8 @@ def load_bytes(path: str, data: bytes) -> Document:
     return load_records(path, data)[0]
 
 
-def _read(path: str, data: bytes, sha256: str) -> list[Document]:
+def read_file(path: str, data: bytes, sha256: str) -> list[Document]:
+    """The Documents of a file's bytes whose sha256 is known (never raises for the content)."""
     if pdf.sniff(data):
         return [pdf.read(path, sha256, data)]
     decoded = decode(data)
