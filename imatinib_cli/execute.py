@@ -15,6 +15,7 @@ POOL_MIN_BYTES bytes); below that the run is serial whatever jobs says. docs/sca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -381,15 +382,19 @@ class _Dask:
         except ImportError:
             raise UsageError(f"the Dask executor needs dask, which is not installed: {DASK_EXTRA}") from None
         self._cluster: Any = None
+        if address is not None:
+            _check_dask_address(address)
         try:
             if address is None:
-                self._cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                with _sigint_ignored():  # the workers inherit it: Ctrl-C is the parent's to handle
+                    self._cluster = LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": ":0"},  # its HTTP server: any free port
+                        silence_logs=logging.ERROR,
+                    )
                 self._client = Client(self._cluster, set_as_default=False)
             else:
                 self._client = Client(address, timeout="15s", set_as_default=False)
@@ -425,6 +430,34 @@ class _Dask:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while child processes start (an ignored signal stays ignored across exec)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _check_dask_address(address: str) -> None:
+    """A malformed address is a usage error, found before a Client is made (a failed Client hangs at exit)."""
+    from distributed.comm import resolve_address
+
+    try:
+        resolve_address(address)
+    except ValueError as exc:
+        raise UsageError(f"--dask {address}: {exc}") from None
+    except OSError as exc:
+        raise ImxError(f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}") from None
 
 
 # --------------------------------------------------------------------------- the run
