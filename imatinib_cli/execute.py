@@ -393,7 +393,7 @@ class _Dask:
                         processes=True,
                         dashboard_address=None,
                         scheduler_kwargs={"dashboard_address": ":0"},  # its HTTP server: any free port
-                        silence_logs=logging.ERROR,
+                        silence_logs=logging.CRITICAL,  # workers losing the scheduler at Ctrl-C
                     )
                 self._client = Client(self._cluster, set_as_default=False)
             else:
