@@ -367,7 +367,10 @@ class _LocalPool:
     def close(self, *, abort: bool) -> None:
         if abort:
             # Running chunks would otherwise be waited for at exit: stop the workers now.
-            for process in list(getattr(self._pool, "_processes", {}).values()):
+            terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14
+            if terminate is not None:
+                terminate()
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
                 if process.is_alive():
                     process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=abort)

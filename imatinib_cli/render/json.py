@@ -92,7 +92,6 @@ def evidence_json(evidence: Evidence | None) -> JSONDict | None:
     }
 
 
-
 def _quantity(quantity: Quantity | None) -> JSONDict | None:
     if quantity is None:
         return None
