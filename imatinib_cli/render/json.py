@@ -92,6 +92,7 @@ def evidence_json(evidence: Evidence | None) -> JSONDict | None:
     }
 
 
+
 def _quantity(quantity: Quantity | None) -> JSONDict | None:
     if quantity is None:
         return None
