@@ -48,13 +48,15 @@ _MAX_DETAIL = 200
 
 EXECUTORS = ("local", "dask")
 
-# A chunk closes at whichever limit it reaches first. Measured on the benchmark corpus (docs/scale.md):
-# below ~8 files per chunk the round trips show, above ~32 the last chunks leave a worker idle.
+# A chunk closes at whichever limit it reaches first. On the benchmark corpus (docs/scale.md) 4, 16 and 64
+# files per chunk cost about the same (pickling each document's results dominates, not round trips);
+# 16 keeps a chunk at ~0.1 s of work, so the last chunks do not leave a worker idle.
 CHUNK_FILES = 16
 CHUNK_BYTES = 2 * 1024 * 1024
 # Chunks in flight per worker: one running, one waiting, so a worker never waits for the parent.
 IN_FLIGHT_PER_WORKER = 2
-# Below this much input a pool costs more to start than it saves (a worker warms up in ~0.3 s).
+# Below this much input a pool costs more than it saves: the vocabularies load (~0.2 s) before workers
+# fork, or in every worker where they cannot fork; 48 small files are ~0.3 s of serial work.
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 4 * 1024 * 1024
 # Dask: larger chunks, since each task also crosses the network and the scheduler.
@@ -300,27 +302,26 @@ class _Serial:
 
     in_flight = 0
 
-    def __init__(self, work: Callable[[list[RawFile]], list[FileResult]] = process_chunk) -> None:
-        self._work = work
-
     def submit(self, chunk: list[RawFile]) -> Any:
         return chunk
 
     def result(self, handle: Any) -> list[FileResult]:
-        return self._work(handle)
+        return process_chunk(handle)
 
     def close(self, *, abort: bool) -> None:
         return None
 
 
-def _start_method() -> str | None:
+def _start_method() -> str:
     """fork where it is safe (Linux, only the main thread running): workers inherit the warmed-up
-    vocabulary and start in milliseconds. Otherwise the platform's safer default (forkserver/spawn)."""
+    vocabulary and start in milliseconds. Otherwise forkserver, or spawn where there is none: forking
+    a process with other threads running can copy a lock another thread holds."""
+    import multiprocessing
     import threading
 
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"
-    return None
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 _WARM_UP = (
@@ -332,7 +333,7 @@ _WARM_UP = (
 class _LocalPool:
     """A ProcessPoolExecutor of `workers` processes, started with the parent's vocabulary."""
 
-    def __init__(self, workers: int, work: Callable[[list[RawFile]], list[FileResult]] = process_chunk):
+    def __init__(self, workers: int) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -342,7 +343,6 @@ class _LocalPool:
             process_file("warm-up", _WARM_UP, "")
         context = multiprocessing.get_context(method)
         self.in_flight = IN_FLIGHT_PER_WORKER * workers
-        self._work = work
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -351,7 +351,7 @@ class _LocalPool:
         )
 
     def submit(self, chunk: list[RawFile]) -> Any:
-        return self._pool.submit(self._work, chunk)
+        return self._pool.submit(process_chunk, chunk)
 
     def result(self, handle: Any) -> list[FileResult]:
         from concurrent.futures.process import BrokenProcessPool

@@ -49,9 +49,9 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     original = execute._LocalPool
 
     class Recorded(original):  # type: ignore[misc, valid-type]
-        def __init__(self, workers: int, *args: object) -> None:
+        def __init__(self, workers: int) -> None:
             started.append(workers)
-            super().__init__(workers, *args)
+            super().__init__(workers)
 
     monkeypatch.setattr(execute, "_LocalPool", Recorded)
     return started
