@@ -180,7 +180,7 @@ def worker_end_to_end(corpus: Path) -> dict:
     from imatinib_cli.render import summary_json
 
     t0 = time.perf_counter()
-    report = pipeline.summarize([str(corpus)])
+    report = pipeline.summarize([str(corpus)], jobs=1)  # one core, like the stages
     rendered = json_module.dumps(summary_json(report), ensure_ascii=False, indent=2)
     return {
         "seconds": time.perf_counter() - t0,
@@ -302,11 +302,10 @@ def run(corpus: Path, *, jobs: int, cli: bool, startup_runs: int, seeds: Path) -
         "peak_rss_mb": e2e["peak_rss_mb"],
     }
     # The CLI end to end, with --json and with --jsonl (streamed; its peak RSS should not grow with
-    # the corpus: docs/performance.md, "Memory with --jsonl").
+    # the corpus: docs/performance.md, "Memory with --jsonl"). --jobs is always given: the CLI's
+    # default is every core.
     for name, output in (("cli_end_to_end", "--json"), ("cli_jsonl", "--jsonl")) if cli else ():
-        command = _imx_command() + ["summarize", output, str(corpus)]
-        if jobs != 1:
-            command += ["--jobs", str(jobs)]
+        command = _imx_command() + ["summarize", output, str(corpus), "--jobs", str(jobs)]
         elapsed, rss, code, _ = _timed(command)
         rows[name] = {
             "seconds": elapsed,
@@ -403,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs",
         type=int,
         default=1,
-        help="passed to the CLI end-to-end run when not 1 (the in-process stages are serial)",
+        help="passed to the CLI end-to-end run as --jobs (the in-process stages are serial)",
     )
     parser.add_argument("--json", dest="json_file", type=Path, help="also write the results as JSON here")
     parser.add_argument(

@@ -7,6 +7,7 @@ and `imx --version` stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import io
 import logging
@@ -15,9 +16,9 @@ import re
 import sys
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,6 +26,7 @@ from imatinib_cli import __version__
 from imatinib_cli.errors import ImxError, UsageError
 
 if TYPE_CHECKING:
+    from imatinib_cli.execute import ProgressCallback, ProgressUpdate
     from imatinib_cli.models import Comparison, Report
 
 DEFAULT_PATHS = ["seeds/"]
@@ -59,6 +61,13 @@ class Transform(str, enum.Enum):
 
     logit = "logit"
     freeman_tukey = "freeman-tukey"
+
+
+class Executor(str, enum.Enum):
+    """Where the per-document extraction runs."""
+
+    local = "local"
+    dask = "dask"
 
 
 class SchemaName(str, enum.Enum):
@@ -126,6 +135,37 @@ MaxBytesOpt = Annotated[
         show_default=False,
     ),
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        help="Worker processes reading and extracting documents (1: none). Default: the cores available. "
+        "A small input is read in this process whatever N is; the output is the same for every N.",
+        show_default=False,
+    ),
+]
+ExecutorOpt = Annotated[
+    Executor,
+    typer.Option(
+        "--executor",
+        help="Where extraction runs: local processes, or a Dask cluster (--dask ADDRESS, else a local "
+        "Dask cluster of --jobs workers). Dask needs the dask extra.",
+        case_sensitive=False,
+    ),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        metavar="ADDRESS",
+        help="Run extraction on the Dask scheduler at ADDRESS (e.g. tcp://host:8786); resolve and analyze "
+        "run here. Implies --executor dask. See docs/scale.md.",
+        show_default=False,
+    ),
+]
 StrictOpt = Annotated[
     bool,
     typer.Option(
@@ -173,6 +213,9 @@ def summarize(
     vocab: VocabOpt = None,
     follow_links: FollowLinksOpt = False,
     max_bytes: MaxBytesOpt = None,
+    jobs: JobsOpt = None,
+    executor: ExecutorOpt = Executor.local,
+    dask: DaskOpt = None,
     strict: StrictOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -196,9 +239,12 @@ def summarize(
         from imatinib_cli import pipeline, render
 
         load_options = _load_options(follow_links=follow_links, max_bytes=max_bytes)
-        if jsonl_output:
-            return _summarize_jsonl(_checked_paths(paths), load_options, strict=strict)
-        report = pipeline.summarize(_checked_paths(paths), **load_options)
+        run_options = _run_options(jobs=jobs, executor=executor, dask=dask)
+        with _progress_display() as progress:
+            options = {**load_options, **run_options, **progress}
+            if jsonl_output:
+                return _summarize_jsonl(_checked_paths(paths), options, strict=strict)
+            report = pipeline.summarize(_checked_paths(paths), **options)  # type: ignore[arg-type]
         warnings = render.print_document_warnings(report, render.stderr_console())
         if json_output:
             render.write_json(render.summary_json(report), sys.stdout)
@@ -281,6 +327,9 @@ def compare(
     vocab: VocabOpt = None,
     follow_links: FollowLinksOpt = False,
     max_bytes: MaxBytesOpt = None,
+    jobs: JobsOpt = None,
+    executor: ExecutorOpt = Executor.local,
+    dask: DaskOpt = None,
     strict: StrictOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -314,6 +363,7 @@ def compare(
         if transform is not None:
             options["transform"] = transform.value
         options.update(_load_options(follow_links=follow_links, max_bytes=max_bytes))
+        options.update(_run_options(jobs=jobs, executor=executor, dask=dask))
         if output is not None:
             _check_target(output, "--output")
         if plot is not None:
@@ -327,7 +377,8 @@ def compare(
 
         from imatinib_cli import pipeline, render
 
-        report, comparison = pipeline.compare(_checked_paths(paths), **options)
+        with _progress_display() as progress:
+            report, comparison = pipeline.compare(_checked_paths(paths), **options, **progress)
         warnings = render.print_document_warnings(report, render.stderr_console())
         _write_comparison(comparison, fmt, output)
         if plot is not None:
@@ -594,7 +645,7 @@ def _checked_paths(paths: list[str] | None) -> list[str]:
     return chosen
 
 
-def _summarize_jsonl(paths: list[str], load_options: dict[str, object], *, strict: bool) -> ExitStatus:
+def _summarize_jsonl(paths: list[str], options: dict[str, object], *, strict: bool) -> ExitStatus:
     """`summarize --jsonl`: each line written as its document or study comes, warnings likewise."""
     from contextlib import closing
 
@@ -603,7 +654,7 @@ def _summarize_jsonl(paths: list[str], load_options: dict[str, object], *, stric
 
     writer = render.JsonlWriter(sys.stdout)
     console = render.stderr_console()
-    with closing(pipeline.summarize_stream(paths, **load_options)) as stream:  # type: ignore[arg-type]
+    with closing(pipeline.summarize_stream(paths, **options)) as stream:  # type: ignore[arg-type]
         for item in stream:
             if isinstance(item, Document):
                 writer.document(item)
@@ -654,6 +705,98 @@ def _load_options(*, follow_links: bool, max_bytes: str | None) -> dict[str, obj
             )
         options["max_bytes"] = size
     return options
+
+
+def _run_options(*, jobs: int | None, executor: Executor, dask: str | None) -> dict[str, object]:
+    """--jobs, --executor and --dask as pipeline keywords (left out when not given)."""
+    options: dict[str, object] = {}
+    if jobs is not None:
+        options["jobs"] = jobs
+    if dask is not None:
+        if not dask.strip():
+            raise UsageError("--dask: expected a scheduler address, e.g. tcp://host:8786")
+        options["dask_address"] = dask.strip()
+        options["executor"] = Executor.dask.value
+    elif executor != Executor.local:
+        options["executor"] = executor.value
+    return options
+
+
+# Progress appears once a run has read this many files or run this long (a short run stays quiet).
+PROGRESS_MIN_FILES = 300
+PROGRESS_MIN_SECONDS = 1.0
+
+
+class _ProgressDisplay:
+    """The pipeline's progress callback: a rich progress line on stderr, started once the run is long.
+
+    Counts files and documents (the total is not known in advance: files are read as they are walked).
+    """
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __call__(self, update: ProgressUpdate) -> None:
+        if self._progress is None:
+            long_run = (
+                update.files >= PROGRESS_MIN_FILES or self._clock() - self._started >= PROGRESS_MIN_SECONDS
+            )
+            if not long_run:
+                return
+            self._start()
+        cached = f", {update.cached:,} from the cache" if update.cached else ""
+        self._progress.update(
+            self._task,
+            completed=update.files,
+            counts=f"{update.files:,} files, {update.documents:,} documents{cached}",
+        )
+
+    def _start(self) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from imatinib_cli import render
+
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("reading: {task.fields[counts]}"),
+            TimeElapsedColumn(),
+            console=render.stderr_console(),
+            transient=True,
+        )
+        self._task = self._progress.add_task("read", total=None, counts="")
+        self._progress.start()
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+@contextlib.contextmanager
+def _progress_display() -> Iterator[dict[str, ProgressCallback]]:
+    """The pipeline keyword `progress` when stderr is a terminal that can show it (not TERM=dumb)."""
+    if not _stderr_shows_progress():
+        yield {}
+        return
+    display = _ProgressDisplay()
+    try:
+        yield {"progress": display}
+    finally:
+        display.close()
+
+
+def _stderr_shows_progress() -> bool:
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 _QUIET = logging.NullHandler()

@@ -2,69 +2,97 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Comparison, Document, Findings, Report, Study
+from imatinib_cli.models import Comparison, Document, Findings, Report, Study
 
-_log = logging.getLogger(__name__)
-_MAX_DETAIL = 200
-
-
-def summarize(paths: Sequence[str], *, follow_links: bool = False, max_bytes: int | None = None) -> Report:
-    """Load every path, extract findings from each usable document and merge them into studies.
-
-    follow_links: walk into symbolic links to folders (loops are detected); max_bytes: skip files
-    larger than this (default load.MAX_FILE_BYTES, 50 MiB).
-    """
-    from imatinib_cli.resolve import resolve
-
-    extracted = list(iter_extracted(paths, follow_links=follow_links, max_bytes=max_bytes))
-    studies = resolve([findings for _, findings in extracted if findings is not None])
-    return Report(documents=tuple(document for document, _ in extracted), studies=tuple(studies))
+if TYPE_CHECKING:
+    from imatinib_cli.execute import ProgressCallback, ResultStore
 
 
 def iter_extracted(
-    paths: Sequence[str], *, follow_links: bool = False, max_bytes: int | None = None
+    paths: Sequence[str],
+    *,
+    follow_links: bool = False,
+    max_bytes: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Iterator[tuple[Document, Findings | None]]:
-    """Every Document in input order with its Findings (None unless the document is ok), one at a
-    time: a file is read when the caller asks for the next item. A document whose extraction
-    raised comes back as an error, with the exception as its reason. The paths are checked (and
-    UsageError raised) on the call, before any file is read.
-    """
-    from imatinib_cli.load import MAX_FILE_BYTES, iter_paths
+    """Every Document under the paths with its Findings (None unless the Document is ok), in input order.
 
-    documents = iter_paths(
+    Streams: files are read as the iterator advances, and only a few chunks of them are held at a
+    time. jobs: worker processes (default: the cores available; 1: none, all in this process; a
+    small input is read here whatever jobs says). executor "dask", or a dask_address, runs the
+    extraction on a Dask cluster (imatinib_cli.execute). store: extraction results kept between
+    runs, by sha256 (imatinib_cli.cache). progress: called with the counts so far after each chunk.
+    The output does not depend on jobs, executor or store. Raises UsageError for a missing path or a
+    bad option on the call, before any file is read.
+    """
+    from imatinib_cli.execute import execute
+    from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
+
+    items = walk_paths(
         paths, follow_links=follow_links, max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes
     )
-    return _extracted(documents)
+    return execute(
+        items, jobs=jobs, executor=executor, dask_address=dask_address, store=store, progress=progress
+    )
 
 
-def _extracted(documents: Iterator[Document]) -> Iterator[tuple[Document, Findings | None]]:
-    from imatinib_cli.extract import extract
+def summarize(
+    paths: Sequence[str],
+    *,
+    follow_links: bool = False,
+    max_bytes: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Load every path, extract findings from each usable document and merge them into studies.
 
-    for document in documents:
-        if document.status != STATUS_OK:
-            yield document, None
-            continue
-        try:
-            findings = extract(document)
-        except Exception as exc:  # noqa: BLE001 - one document must never stop the run
-            # A bug in an extractor, not a property of the file: the document is listed as an error
-            # with the exception (one line); --debug logs the traceback.
-            _log.debug("extracting %s failed", document.path, exc_info=True)
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:_MAX_DETAIL]
-            yield (
-                replace(document, status=STATUS_ERROR, reason=f"extraction failed (a bug in imx): {detail}"),
-                None,
-            )
-            continue
-        yield document, findings
+    follow_links: walk into symbolic links to folders (loops are detected); max_bytes: skip files
+    larger than this (default load.MAX_FILE_BYTES, 50 MiB). jobs, executor, dask_address, store and
+    progress: where extraction runs and what is reported while it does (see iter_extracted); they
+    never change the Report.
+    """
+    from imatinib_cli.resolve import resolve
+
+    documents: list[Document] = []
+    findings: list[Findings] = []
+    for document, found in iter_extracted(
+        paths,
+        follow_links=follow_links,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        executor=executor,
+        dask_address=dask_address,
+        store=store,
+        progress=progress,
+    ):
+        documents.append(document)
+        if found is not None:
+            findings.append(found)
+    studies = resolve(findings)
+    return Report(documents=tuple(documents), studies=tuple(studies))
 
 
 def summarize_stream(
-    paths: Sequence[str], *, follow_links: bool = False, max_bytes: int | None = None
+    paths: Sequence[str],
+    *,
+    follow_links: bool = False,
+    max_bytes: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Iterator[Document | Study]:
     """summarize() as a stream, for `summarize --jsonl`: every Document as soon as it is processed
     (in input order), then every Study (in summarize()'s order, equal to its studies).
@@ -73,7 +101,17 @@ def summarize_stream(
     (imatinib_cli.spill) and only its link keys stay in memory; studies are merged one group at a
     time. Run the iterator to its end or close() it: either removes the store.
     """
-    return _stream(iter_extracted(paths, follow_links=follow_links, max_bytes=max_bytes))
+    extracted = iter_extracted(
+        paths,
+        follow_links=follow_links,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        executor=executor,
+        dask_address=dask_address,
+        store=store,
+        progress=progress,
+    )
+    return _stream(extracted)
 
 
 def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[Document | Study]:
@@ -109,9 +147,23 @@ def compare(
     transform: str = "logit",
     follow_links: bool = False,
     max_bytes: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[Report, Comparison]:
     """Summarize, then group the studies' populations for comparison, with intervals and pooling."""
     from imatinib_cli.analyze import analyze
 
-    report = summarize(paths, follow_links=follow_links, max_bytes=max_bytes)
+    report = summarize(
+        paths,
+        follow_links=follow_links,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        executor=executor,
+        dask_address=dask_address,
+        store=store,
+        progress=progress,
+    )
     return report, analyze(report.studies, by=by, ci=ci, level=level, transform=transform)

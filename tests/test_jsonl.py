@@ -193,12 +193,21 @@ def test_json_with_jsonl_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_a_file_is_read_only_after_the_documents_before_it_are_handed_out(tmp_path: Path) -> None:
     """The first document comes out before the last file is read: a file changed after the first
-    item was taken is read with its new bytes."""
+    item was taken is read with its new bytes. Files are read a chunk at a time (execute.CHUNK_FILES),
+    so the corpus is three chunks long."""
+    from imatinib_cli.execute import CHUNK_FILES
+
     shutil.copy(SEED_FILES[1], tmp_path / "a.txt")
-    shutil.copy(SEED_FILES[2], tmp_path / "z.txt")
+    for index in range(3 * CHUNK_FILES):
+        (tmp_path / f"m{index:03d}.txt").write_text(f"Filler note {index}.\n", encoding="utf-8")
     later = SEED_FILES[3].read_bytes()
-    for stream in (pipeline.summarize_stream([str(tmp_path)]), pipeline.iter_extracted([str(tmp_path)])):
+    streams = (
+        lambda: pipeline.summarize_stream([str(tmp_path)], jobs=1),
+        lambda: pipeline.iter_extracted([str(tmp_path)], jobs=1),
+    )
+    for make in streams:
         shutil.copy(SEED_FILES[2], tmp_path / "z.txt")
+        stream = make()
         first = next(stream)
         first_document = first if isinstance(first, Document) else first[0]
         assert first_document.path.endswith("a.txt")

@@ -19,14 +19,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from imatinib_cli.errors import UsageError
-from imatinib_cli.load import pdf
 from imatinib_cli.load._build import skipped
-from imatinib_cli.load._decode import decode
-from imatinib_cli.load._dispatch import read_records
-from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, Walker, missing, printable
+from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, RawFile, Walker, missing, printable
 from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document
 
-__all__ = ["MAX_FILE_BYTES", "iter_paths", "load_bytes", "load_paths", "load_records"]
+__all__ = ["MAX_FILE_BYTES", "RawFile", "load_bytes", "load_paths", "load_records", "read_file", "walk_paths"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -44,15 +41,23 @@ def load_paths(
     for all paths before any file is read), for '-' given twice and for a max_bytes below 1; never
     raises for a file's content.
     """
-    return list(iter_paths(paths, follow_links=follow_links, max_bytes=max_bytes))
+    return [
+        document
+        for item in walk_paths(paths, follow_links=follow_links, max_bytes=max_bytes)
+        for document in (read_file(*item) if isinstance(item, RawFile) else (item,))
+    ]
 
 
-def iter_paths(
+def walk_paths(
     paths: Sequence[str], *, follow_links: bool = False, max_bytes: int = MAX_FILE_BYTES
-) -> Iterator[Document]:
-    """load_paths one Document at a time: a file is read only when the one before it is done with.
+) -> Iterator[Document | RawFile]:
+    """load_paths without the reading: in the same order, each file's bytes to give to read_file, or
+    the Document saying why a file is not read.
 
-    The paths are checked (and UsageError raised) here, before the first Document is asked for.
+    The walk (order, duplicates by sha256, size limits, skip and error reasons) is cheap and stays
+    with the caller; read_file is the heavy part, a pure function that may run elsewhere. The paths
+    are checked (raising UsageError as load_paths does) before this returns; files are read only as
+    the iterator advances, so a caller can stream a large tree.
     """
     if max_bytes < 1:
         raise UsageError(f"the size limit must be at least 1 byte, not {max_bytes}")
@@ -61,13 +66,13 @@ def iter_paths(
     for path in paths:
         if path != STDIN and not os.path.exists(path):
             raise UsageError(f"{printable(path)}: {missing(path)}")
-    walker = Walker(read=_read, follow_links=follow_links, max_bytes=max_bytes)
-    return (document for path in paths for document in walker.path(path))
+    walker = Walker(follow_links=follow_links, max_bytes=max_bytes)
+    return (item for path in list(paths) for item in walker.path(path))
 
 
 def load_records(path: str, data: bytes) -> list[Document]:
     """The Documents of a file's bytes, one per record (sha256 is of exactly these bytes)."""
-    return _read(path, data, hashlib.sha256(data).hexdigest())
+    return read_file(path, data, hashlib.sha256(data).hexdigest())
 
 
 def load_bytes(path: str, data: bytes) -> Document:
@@ -75,7 +80,14 @@ def load_bytes(path: str, data: bytes) -> Document:
     return load_records(path, data)[0]
 
 
-def _read(path: str, data: bytes, sha256: str) -> list[Document]:
+def read_file(path: str, data: bytes, sha256: str) -> list[Document]:
+    """The Documents of a file's bytes whose sha256 is known (never raises for the content)."""
+    # The readers are imported on the first file read, not with the package: a run whose files all
+    # come from the extraction cache never needs them.
+    from imatinib_cli.load import pdf
+    from imatinib_cli.load._decode import decode
+    from imatinib_cli.load._dispatch import read_records
+
     if pdf.sniff(data):
         return [pdf.read(path, sha256, data)]
     decoded = decode(data)

@@ -16,6 +16,10 @@ Document with a reason, so nothing is silently left out:
 - files with the same bytes (sha256), or the same file reached twice (hard link, link, the same path
   given twice): read once, the others skipped as "duplicate of PATH".
 
+The walker only reads bytes: a file to decode and parse comes out as a RawFile (its printable path,
+its bytes and their sha256), so the caller decides where the heavy work runs (load_paths reads it
+at once; imatinib_cli.execute may send it to another process).
+
 Paths in Documents and reasons are made printable: bytes of a file name that are not valid UTF-8 and
 control characters (a newline in a file name) are written as backslash escapes, so each warning stays
 one line and the JSON output stays valid UTF-8.
@@ -29,7 +33,8 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from imatinib_cli.load._build import skipped
 from imatinib_cli.models import STATUS_ERROR, Document
@@ -41,6 +46,14 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 Key = tuple[int, int]
+
+
+class RawFile(NamedTuple):
+    """A file's bytes, read and checked by the walker, still to be decoded and parsed."""
+
+    path: str  # printable, as it will appear in every Document and Evidence
+    data: bytes
+    sha256: str
 
 
 def printable(path: str) -> str:
@@ -100,14 +113,7 @@ def _size(count: int) -> str:
 class Walker:
     """One run over the given paths; remembers folders, files and contents already seen."""
 
-    def __init__(
-        self,
-        *,
-        read: Callable[[str, bytes, str], list[Document]],
-        follow_links: bool,
-        max_bytes: int,
-    ) -> None:
-        self._read = read
+    def __init__(self, *, follow_links: bool, max_bytes: int) -> None:
         self._follow_links = follow_links
         self._max_bytes = max_bytes
         self._folders: dict[Key, str] = {}
@@ -116,8 +122,11 @@ class Walker:
 
     # --- entry points ----------------------------------------------------------------------------
 
-    def path(self, path: str) -> Iterator[Document]:
-        """Documents for one path given by the user (a symbolic link given by name is followed)."""
+    def path(self, path: str) -> Iterator[Document | RawFile]:
+        """Files to read and Documents saying why not, for one path given by the user.
+
+        A symbolic link given by name is followed. Bytes are read only as the iterator advances.
+        """
         if path == STDIN:
             yield from self._stdin()
             return
@@ -141,7 +150,7 @@ class Walker:
 
     # --- folders ---------------------------------------------------------------------------------
 
-    def _folder(self, root: str, info: os.stat_result) -> Iterator[Document]:
+    def _folder(self, root: str, info: os.stat_result) -> Iterator[Document | RawFile]:
         key = _key(info)
         if key in self._folders:
             yield skipped(printable(root), "", UNKNOWN_FORMAT, f"folder already read as {self._folders[key]}")
@@ -237,7 +246,7 @@ class Walker:
         stated = f"{_size(size)}" if exact else f"more than {_size(limit)}"
         return f"file too large ({stated}; the limit is {_size(limit)}, --max-bytes raises it)"
 
-    def _file(self, path: str, info: os.stat_result) -> Iterator[Document]:
+    def _file(self, path: str, info: os.stat_result) -> Iterator[Document | RawFile]:
         shown = printable(path)
         key = _key(info)
         if key in self._files:
@@ -269,7 +278,7 @@ class Walker:
             os.close(handle)
         yield from self._bytes(shown, data)
 
-    def _stdin(self) -> Iterator[Document]:
+    def _stdin(self) -> Iterator[Document | RawFile]:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
             yield skipped(STDIN, "", UNKNOWN_FORMAT, "standard input is not available", STATUS_ERROR)
@@ -282,7 +291,7 @@ class Walker:
             return
         yield from self._bytes(STDIN, data)
 
-    def _bytes(self, shown: str, data: bytes) -> Iterator[Document]:
+    def _bytes(self, shown: str, data: bytes) -> Iterator[Document | RawFile]:
         if len(data) > self._max_bytes:  # grew while it was read, or stdin
             yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(len(data), exact=False))
             return
@@ -292,7 +301,7 @@ class Walker:
             if first != shown:
                 yield skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
                 return
-        yield from self._read(shown, data, sha256)
+        yield RawFile(shown, data, sha256)
 
     def _problem(self, shown: str, exc: OSError, what: str) -> Document:
         return skipped(shown, "", UNKNOWN_FORMAT, f"{what}: {_strerror(exc)}", STATUS_ERROR)

@@ -1,0 +1,618 @@
+"""execute: the per-file work (decode, parse, extract) run in this process, in local worker processes or
+on a Dask cluster, with the same results in the same order whichever runs it.
+
+Public entry point: execute(items, ...), where items is what load.walk_paths yields (RawFiles to read
+and Documents saying why a file is not read). It yields (Document, Findings | None) in input order.
+
+How the work is cut: the walk stays in the calling process (cheap, and it decides order, duplicates
+and size limits); each RawFile becomes one FileResult through process_file, a pure function of the
+file's path, bytes and sha256, so it can run anywhere. Files go out in chunks (CHUNK_FILES files or
+CHUNK_BYTES bytes, whichever comes first) so that sending them costs little beside the work, and at
+most a few chunks per worker are in flight, so memory stays bounded however large the input is.
+A pool is started only when the input holds enough work to pay for it (POOL_MIN_FILES files or
+POOL_MIN_BYTES bytes); below that the run is serial whatever jobs says. docs/scale.md has the figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import logging
+import os
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, Protocol
+
+from imatinib_cli.errors import ImxError, UsageError
+from imatinib_cli.load._walk import RawFile
+from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document, Evidence, Findings, Warning
+
+__all__ = [
+    "EXECUTORS",
+    "FileResult",
+    "ProgressCallback",
+    "ProgressUpdate",
+    "ResultStore",
+    "available_cores",
+    "execute",
+    "process_file",
+    "relocate",
+]
+
+_log = logging.getLogger(__name__)
+_MAX_DETAIL = 200
+
+EXECUTORS = ("local", "dask")
+
+# A chunk closes at whichever limit it reaches first. On the benchmark corpus (docs/scale.md) 4, 16 and 64
+# files per chunk cost about the same (pickling each document's results dominates, not round trips);
+# 16 keeps a chunk at ~0.1 s of work, so the last chunks do not leave a worker idle.
+CHUNK_FILES = 16
+CHUNK_BYTES = 2 * 1024 * 1024
+# Chunks in flight per worker: one running, one waiting, so a worker never waits for the parent.
+IN_FLIGHT_PER_WORKER = 2
+# Below this much input a pool costs more than it saves: the vocabularies load (~0.2 s) before workers
+# fork, or in every worker where they cannot fork; 48 small files are ~0.3 s of serial work.
+POOL_MIN_FILES = 48
+POOL_MIN_BYTES = 4 * 1024 * 1024
+# Dask: larger chunks, since each task also crosses the network and the scheduler.
+DASK_CHUNK_FILES = 64
+DASK_CHUNK_BYTES = 16 * 1024 * 1024
+
+DASK_EXTRA = "pip install 'imatinib-cli[dask]'"
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What one file gave: its Documents, and for each ok Document its Findings (None for the rest).
+
+    findings[i] belongs to documents[i]. A cache stores these whole, keyed by sha256.
+    """
+
+    path: str
+    sha256: str
+    documents: tuple[Document, ...]
+    findings: tuple[Findings | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressUpdate:
+    """Counts so far, after each chunk: files read (extracted or found in the store) and Documents."""
+
+    files: int
+    documents: int
+    cached: int = 0
+
+
+ProgressCallback = Callable[[ProgressUpdate], None]
+
+
+class ResultStore(Protocol):
+    """Where FileResults are kept between runs (imatinib_cli.cache), keyed by the file's sha256.
+
+    Values are FileResult objects; a store pickles them opaquely and returns them as they were put.
+    """
+
+    def get_many(self, sha256s: Sequence[str]) -> dict[str, object]: ...  # hits only
+
+    def put_many(self, items: Iterable[tuple[str, object]]) -> None: ...
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except OSError:
+            pass
+    return max(1, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------- the unit of work
+
+
+def process_file(path: str, data: bytes, sha256: str) -> FileResult:
+    """Read a file's Documents and extract each ok one. Never raises for the file's content.
+
+    An exception in an extractor is a bug in imx, not a property of the file: the Document is listed
+    as an error with the exception on one line (--debug logs the traceback where the work ran).
+    """
+    from imatinib_cli.extract import extract
+    from imatinib_cli.load import read_file
+
+    documents = read_file(path, data, sha256)
+    findings: list[Findings | None] = []
+    for index, document in enumerate(documents):
+        if document.status != STATUS_OK:
+            findings.append(None)
+            continue
+        try:
+            findings.append(extract(document))
+        except Exception as exc:  # noqa: BLE001 - one document must never stop the run
+            _log.debug("extracting %s failed", document.path, exc_info=True)
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:_MAX_DETAIL]
+            documents[index] = replace(
+                document, status=STATUS_ERROR, reason=f"extraction failed (a bug in imx): {detail}"
+            )
+            findings.append(None)
+    return FileResult(path, sha256, tuple(documents), tuple(findings))
+
+
+def process_chunk(chunk: Sequence[RawFile]) -> list[FileResult]:
+    """process_file for each file of a chunk, in order (what a local worker process runs)."""
+    return [process_file(*item) for item in chunk]
+
+
+# --------------------------------------------------------------------------- relocation
+
+
+def relocate(result: FileResult, path: str) -> FileResult:
+    """The same result for the same bytes found at another path: every mention of the path rewritten.
+
+    The path appears as Document.path, Evidence.document (every Evidence, however deep), and in
+    reasons and warnings that name it (replaced where it stands as a whole path, not inside a word).
+    """
+    old = result.path
+    if old == path:
+        return result
+    rewriter = _Relocator(old, path)
+    return FileResult(
+        path,
+        result.sha256,
+        tuple(rewriter.visit(document) for document in result.documents),
+        tuple(rewriter.visit(item) for item in result.findings),
+    )
+
+
+class _Relocator:
+    """Rebuilds frozen dataclasses (and tuples of them) with a path replaced; shared records stay shared."""
+
+    def __init__(self, old: str, new: str) -> None:
+        self._old = old
+        self._new = new
+        # The path as a whole: not preceded or followed by a character a path could continue with.
+        self._mention = re.compile(rf"(?<![\w./\\-]){re.escape(old)}(?![\w/\\-]|\.\w)")
+        self._seen: dict[int, Any] = {}
+
+    def visit(self, value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(self.visit(item) for item in value)
+        if not is_dataclass(value) or isinstance(value, type):
+            return value
+        key = id(value)
+        if key in self._seen:
+            return self._seen[key]
+        changes: dict[str, Any] = {}
+        for field in fields(value):
+            current = getattr(value, field.name)
+            if isinstance(current, str):
+                updated = self._text(value, field.name, current)
+            else:
+                updated = self.visit(current)
+            if updated is not current:
+                changes[field.name] = updated
+        result = replace(value, **changes) if changes else value
+        self._seen[key] = result
+        return result
+
+    def _text(self, record: object, name: str, text: str) -> str:
+        if (isinstance(record, Document) and name == "path") or (
+            isinstance(record, Evidence) and name == "document"
+        ):
+            return self._new if text == self._old else text
+        names_it = (isinstance(record, Document) and name == "reason") or (
+            isinstance(record, Warning) and name == "message"
+        )
+        if names_it and self._old in text:
+            return self._mention.sub(lambda _: self._new, text)
+        return text
+
+
+# --------------------------------------------------------------------------- vocabulary in workers
+
+
+def _current_vocab_dir() -> str | None:
+    """The --vocab folder this process uses (vocab.set_extra_dir), as a string."""
+    from imatinib_cli import vocab
+
+    extra = getattr(vocab, "_extra_dir", None)
+    return os.fspath(extra) if extra is not None else None
+
+
+def _use_vocab_dir(path: str | None) -> None:
+    """Make this process use the given --vocab folder, keeping caches that are already right."""
+    if path == _current_vocab_dir():
+        return
+    from imatinib_cli import vocab
+
+    vocab.set_extra_dir(path)
+
+
+VocabBundle = tuple[tuple[str, bytes], ...]
+
+
+def _vocab_bundle(path: str | None) -> VocabBundle | None:
+    """The YAML files of a --vocab folder, by name, to send to Dask workers (no shared disk assumed)."""
+    if path is None:
+        return None
+    bundle = []
+    for name in sorted(os.listdir(path)):
+        full = os.path.join(path, name)
+        if name.endswith(".yaml") and os.path.isfile(full):
+            with open(full, "rb") as handle:
+                bundle.append((name, handle.read()))
+    return tuple(bundle)
+
+
+def _unpack_vocab(bundle: VocabBundle | None) -> str | None:
+    """A folder holding the bundle's files on this machine (made once per content, safe to share)."""
+    if bundle is None:
+        return None
+    import tempfile
+
+    digest = hashlib.sha256(repr(bundle).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    folder = os.path.join(tempfile.gettempdir(), f"imx-vocab-{digest}")
+    if not os.path.isdir(folder):
+        staging = tempfile.mkdtemp(prefix="imx-vocab-")
+        for name, data in bundle:
+            with open(os.path.join(staging, os.path.basename(name)), "wb") as handle:
+                handle.write(data)
+        try:
+            os.rename(staging, folder)
+        except OSError:  # another worker on this machine made it first
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def dask_process_chunk(chunk: Sequence[RawFile], vocab: VocabBundle | None) -> list[FileResult]:
+    """process_chunk on a Dask worker, with the client's --vocab files (sent along, not read from disk)."""
+    _use_vocab_dir(_unpack_vocab(vocab))
+    return process_chunk(chunk)
+
+
+def _init_local_worker(vocab_dir: str | None) -> None:
+    """Initializer of a local worker process: the parent's vocabulary; Ctrl-C is the parent's to handle."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _use_vocab_dir(vocab_dir)
+
+
+# --------------------------------------------------------------------------- backends
+
+
+class _Backend(Protocol):
+    in_flight: int
+
+    def submit(self, chunk: list[RawFile]) -> Any: ...
+
+    def result(self, handle: Any) -> list[FileResult]: ...
+
+    def close(self, *, abort: bool) -> None: ...
+
+
+class _Serial:
+    """No pool at all: a chunk is worked on when its results are asked for."""
+
+    in_flight = 0
+
+    def submit(self, chunk: list[RawFile]) -> Any:
+        return chunk
+
+    def result(self, handle: Any) -> list[FileResult]:
+        return process_chunk(handle)
+
+    def close(self, *, abort: bool) -> None:
+        return None
+
+
+def _start_method() -> str:
+    """fork where it is safe (Linux, only the main thread running): workers inherit the warmed-up
+    vocabulary and start in milliseconds. Otherwise forkserver, or spawn where there is none: forking
+    a process with other threads running can copy a lock another thread holds."""
+    import multiprocessing
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+_WARM_UP = (
+    b"Imatinib 400 mg once daily was given to 30 patients with gastrointestinal stromal tumor; "
+    b"10 (33%) had a partial response and 2 had grade 3 neutropenia."
+)
+
+
+class _LocalPool:
+    """A ProcessPoolExecutor of `workers` processes, started with the parent's vocabulary."""
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = _start_method()
+        if method == "fork":
+            # Build the vocabularies' matchers once here; forked workers share them.
+            process_file("warm-up", _WARM_UP, "")
+        context = multiprocessing.get_context(method)
+        self.in_flight = IN_FLIGHT_PER_WORKER * workers
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_local_worker,
+            initargs=(_current_vocab_dir(),),
+        )
+
+    def submit(self, chunk: list[RawFile]) -> Any:
+        return self._pool.submit(process_chunk, chunk)
+
+    def result(self, handle: Any) -> list[FileResult]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return handle.result()
+        except BrokenProcessPool:
+            raise ImxError(
+                "a worker process stopped unexpectedly (out of memory, or killed); "
+                "run again with --jobs 1 to read the files in this process"
+            ) from None
+
+    def close(self, *, abort: bool) -> None:
+        if abort:
+            # Running chunks would otherwise be waited for at exit: stop the workers now.
+            terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14
+            if terminate is not None:
+                terminate()
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                if process.is_alive():
+                    process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=abort)
+
+
+class _Dask:
+    """Chunks as tasks on a Dask distributed cluster: at an address, or a LocalCluster started here."""
+
+    def __init__(self, address: str | None, workers: int) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise UsageError(f"the Dask executor needs dask, which is not installed: {DASK_EXTRA}") from None
+        self._cluster: Any = None
+        if address is not None:
+            _check_dask_address(address)
+        try:
+            if address is None:
+                with _sigint_ignored():  # the workers inherit it: Ctrl-C is the parent's to handle
+                    self._cluster = LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": ":0"},  # its HTTP server: any free port
+                        silence_logs=logging.CRITICAL,  # workers losing the scheduler at Ctrl-C
+                    )
+                self._client = Client(self._cluster, set_as_default=False)
+            else:
+                self._client = Client(address, timeout="15s", set_as_default=False)
+        except (OSError, ValueError, TypeError) as exc:
+            self._close_cluster()
+            where = f"the Dask scheduler at {address}" if address else "a local Dask cluster"
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            raise ImxError(f"cannot reach {where}: {detail}") from None
+        threads = sum(self._client.nthreads().values()) or workers
+        self.in_flight = IN_FLIGHT_PER_WORKER * max(1, threads)
+        self._vocab = _vocab_bundle(_current_vocab_dir())
+
+    def submit(self, chunk: list[RawFile]) -> Any:
+        return self._client.submit(dask_process_chunk, chunk, self._vocab, pure=False)
+
+    def result(self, handle: Any) -> list[FileResult]:
+        from distributed import KilledWorker
+
+        try:
+            return handle.result()
+        except KilledWorker:
+            raise ImxError(
+                "Dask workers kept dying on a chunk of files (out of memory?); see the workers' logs"
+            ) from None
+
+    def close(self, *, abort: bool) -> None:
+        try:
+            self._client.close()
+        finally:
+            self._close_cluster()
+
+    def _close_cluster(self) -> None:
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while child processes start (an ignored signal stays ignored across exec)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _check_dask_address(address: str) -> None:
+    """A malformed address is a usage error, found before a Client is made (a failed Client hangs at exit)."""
+    from distributed.comm import resolve_address
+
+    try:
+        resolve_address(address)
+    except ValueError as exc:
+        raise UsageError(f"--dask {address}: {exc}") from None
+    except OSError as exc:
+        raise ImxError(f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}") from None
+
+
+# --------------------------------------------------------------------------- the run
+
+
+Item = Document | RawFile
+
+
+def _batches(items: Iterable[Item], *, files: int, size: int) -> Iterator[list[Item]]:
+    """Items in order, cut after `files` RawFiles or `size` bytes (Documents ride along)."""
+    batch: list[Item] = []
+    count = total = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, RawFile):
+            count += 1
+            total += len(item.data)
+        if count >= files or total >= size or len(batch) >= 16 * files:
+            yield batch
+            batch, count, total = [], 0, 0
+    if batch:
+        yield batch
+
+
+def _worth_a_pool(batches: Iterator[list[Item]]) -> tuple[bool, list[list[Item]]]:
+    """Read batches ahead until the input is known to be large enough for a pool, or has ended."""
+    ahead: list[list[Item]] = []
+    count = total = 0
+    for batch in batches:
+        ahead.append(batch)
+        for item in batch:
+            if isinstance(item, RawFile):
+                count += 1
+                total += len(item.data)
+        if count >= POOL_MIN_FILES or total >= POOL_MIN_BYTES:
+            return True, ahead
+    return False, ahead
+
+
+@dataclass
+class _Pending:
+    items: list[Item]
+    results: dict[int, FileResult]  # by position in items: the store's hits
+    misses: list[int]  # positions of RawFiles sent to the backend
+    handle: Any
+
+
+def execute(
+    items: Iterable[Item],
+    *,
+    jobs: int | None = None,
+    executor: str = "local",
+    dask_address: str | None = None,
+    store: ResultStore | None = None,
+    progress: ProgressCallback | None = None,
+) -> Iterator[tuple[Document, Findings | None]]:
+    """(Document, Findings or None) for every item, in input order, whichever executor does the work.
+
+    jobs: local worker processes (None: available_cores(); 1: this process, no pool), or the workers
+    of the LocalCluster that executor "dask" starts when no dask_address is given. store: FileResults
+    kept between runs, looked up by sha256 before any work is sent, and given what was computed.
+    progress: called after each chunk with the counts so far. Raises UsageError for a bad executor or
+    jobs, ImxError when the Dask scheduler cannot be reached or a worker dies.
+    """
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
+    if jobs is None:
+        jobs = available_cores()
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {jobs}")
+    if dask_address is not None:
+        executor = "dask"
+    if executor == "dask":
+        batches = _batches(items, files=DASK_CHUNK_FILES, size=DASK_CHUNK_BYTES)
+        backend: _Backend = _Dask(dask_address, jobs)
+        ahead: list[list[Item]] = []
+    else:
+        batches = _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES)
+        pooled, ahead = _worth_a_pool(batches) if jobs > 1 else (False, [])
+        backend = _LocalPool(jobs) if pooled else _Serial()
+    return _run(itertools.chain(ahead, batches), backend, store, progress)
+
+
+@dataclass
+class _Tally:
+    files: int = 0
+    documents: int = 0
+    cached: int = 0
+
+
+def _run(
+    batches: Iterable[list[Item]],
+    backend: _Backend,
+    store: ResultStore | None,
+    progress: ProgressCallback | None,
+) -> Iterator[tuple[Document, Findings | None]]:
+    queue: deque[_Pending] = deque()
+    tally = _Tally()
+    finished = False
+    try:
+        for batch in batches:
+            queue.append(_submit(batch, backend, store))
+            while len(queue) > backend.in_flight:
+                yield from _finish(queue.popleft(), backend, store, tally, progress)
+        while queue:
+            yield from _finish(queue.popleft(), backend, store, tally, progress)
+        finished = True
+    finally:
+        backend.close(abort=not finished)
+
+
+def _submit(batch: list[Item], backend: _Backend, store: ResultStore | None) -> _Pending:
+    positions = [index for index, item in enumerate(batch) if isinstance(item, RawFile)]
+    results: dict[int, FileResult] = {}
+    if store is not None and positions:
+        hits = store.get_many([batch[index].sha256 for index in positions])  # type: ignore[union-attr]
+        if hits:
+            for index in positions:
+                raw = batch[index]
+                hit = hits.get(raw.sha256)  # type: ignore[union-attr]
+                if isinstance(hit, FileResult):
+                    results[index] = relocate(hit, raw.path)  # type: ignore[union-attr]
+    misses = [index for index in positions if index not in results]
+    chunk = [batch[index] for index in misses]
+    handle = backend.submit(chunk) if chunk else None  # type: ignore[arg-type]
+    return _Pending(batch, results, misses, handle)
+
+
+def _finish(
+    pending: _Pending,
+    backend: _Backend,
+    store: ResultStore | None,
+    tally: _Tally,
+    progress: ProgressCallback | None,
+) -> Iterator[tuple[Document, Findings | None]]:
+    """The batch's outputs in order, once its chunk is back (and stored)."""
+    results = pending.results
+    if pending.handle is not None:
+        computed = backend.result(pending.handle)
+        pending.handle = None
+        if store is not None and computed:
+            store.put_many((result.sha256, result) for result in computed)
+        results = {**results, **dict(zip(pending.misses, computed, strict=True))}
+    for index, item in enumerate(pending.items):
+        if isinstance(item, Document):
+            tally.documents += 1
+            yield item, None
+        else:
+            result = results[index]
+            tally.documents += len(result.documents)
+            yield from zip(result.documents, result.findings, strict=True)
+    tally.files += len(results)
+    tally.cached += len(results) - len(pending.misses)
+    if progress is not None:
+        progress(ProgressUpdate(tally.files, tally.documents, tally.cached))

@@ -1,0 +1,47 @@
+"""Shared by test_execute.py and test_dask.py: inputs to run every executor on, and a run's bytes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from imatinib_cli import render
+from imatinib_cli.cli import app
+from imatinib_cli.models import Report
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+GENERATE = ROOT / "benchmarks" / "generate.py"
+
+runner = CliRunner()
+
+
+def generate_corpus(out: Path, count: int = 200, seed: int = 3) -> Path:
+    """benchmarks/generate.py's corpus of `count` documents (five records per PubMed XML file)."""
+    subprocess.run(
+        [sys.executable, str(GENERATE), "--out", str(out), "--count", str(count), "--seed", str(seed)]
+        + ["--xml-records", "5"],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def summary_bytes(report: Report) -> str:
+    """What `imx summarize --json` prints for the report."""
+    import io
+
+    buffer = io.StringIO()
+    render.write_json(render.summary_json(report), buffer)
+    return buffer.getvalue()
+
+
+def cli_json(*args: str) -> str:
+    """stdout of `imx summarize --json ARGS...` (asserting exit 0 and nothing on stderr)."""
+    result = runner.invoke(app, ["summarize", "--json", *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
