@@ -166,6 +166,14 @@ DaskOpt = Annotated[
         show_default=False,
     ),
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Neither read nor store extraction results in the cache (see `imx cache info`). By default a "
+        "document whose bytes, imx version and vocabularies are unchanged is not extracted again.",
+    ),
+]
 StrictOpt = Annotated[
     bool,
     typer.Option(
@@ -216,6 +224,7 @@ def summarize(
     jobs: JobsOpt = None,
     executor: ExecutorOpt = Executor.local,
     dask: DaskOpt = None,
+    no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -240,8 +249,8 @@ def summarize(
 
         load_options = _load_options(follow_links=follow_links, max_bytes=max_bytes)
         run_options = _run_options(jobs=jobs, executor=executor, dask=dask)
-        with _progress_display() as progress:
-            options = {**load_options, **run_options, **progress}
+        with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
+            options = {**load_options, **run_options, **store, **progress}
             if jsonl_output:
                 return _summarize_jsonl(_checked_paths(paths), options, strict=strict)
             report = pipeline.summarize(_checked_paths(paths), **options)  # type: ignore[arg-type]
@@ -330,6 +339,7 @@ def compare(
     jobs: JobsOpt = None,
     executor: ExecutorOpt = Executor.local,
     dask: DaskOpt = None,
+    no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -377,8 +387,8 @@ def compare(
 
         from imatinib_cli import pipeline, render
 
-        with _progress_display() as progress:
-            report, comparison = pipeline.compare(_checked_paths(paths), **options, **progress)
+        with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
+            report, comparison = pipeline.compare(_checked_paths(paths), **options, **store, **progress)
         warnings = render.print_document_warnings(report, render.stderr_console())
         _write_comparison(comparison, fmt, output)
         if plot is not None:
@@ -493,15 +503,24 @@ def cache_info(json_output: JsonOpt = False, vocab: VocabOpt = None, debug: Debu
     """
 
     def run() -> ExitStatus:
+        from imatinib_cli import vocab as vocabularies
         from imatinib_cli.cache import ExtractionCache
 
         with ExtractionCache() as cache:
             info = cache.info()
+        snapshots = vocabularies.snapshot_files()
+        snapshot_bytes = sum(_file_size(path) for path in snapshots)
         _cache_warnings(cache.warnings)
         if json_output:
             import json
 
-            sys.stdout.write(json.dumps({**info.to_json(), "warnings": cache.warnings}, indent=2) + "\n")
+            data = {
+                **info.to_json(),
+                "vocabulary_snapshots": len(snapshots),
+                "vocabulary_snapshot_bytes": snapshot_bytes,
+                "warnings": cache.warnings,
+            }
+            sys.stdout.write(json.dumps(data, indent=2) + "\n")
             return ExitStatus.OK
         entries = f"{info.entries:,}" if info.exists else "0 (no cache file yet)"
         lines = [
@@ -513,6 +532,7 @@ def cache_info(json_output: JsonOpt = False, vocab: VocabOpt = None, debug: Debu
             ),
             ("stale", f"{info.stale_entries:,} (other versions, vocabularies or code)"),
             ("size on disk", _size(info.bytes_on_disk)),
+            ("vocabularies", f"{len(snapshots)} compiled snapshot(s), {_size(snapshot_bytes)}"),
         ]
         sys.stdout.write("".join(f"{label:<13} {value}\n" for label, value in lines))
         return ExitStatus.OK
@@ -545,13 +565,17 @@ def cache_clear(
     """
 
     def run() -> ExitStatus:
+        from imatinib_cli import vocab as vocabularies
         from imatinib_cli.cache import ExtractionCache
 
         with ExtractionCache() as cache:
             removed = cache.clear(stale=stale)
+        snapshots = vocabularies.remove_snapshots(stale_only=stale)
         _cache_warnings(cache.warnings)
         kind = "stale entries" if stale else "entries"
         sys.stdout.write(f"removed {removed:,} {kind} from {cache.path}\n")
+        if snapshots:
+            sys.stdout.write(f"removed {snapshots} compiled vocabulary snapshot(s)\n")
         return ExitStatus.OK
 
     _execute(run, vocab=vocab, debug=debug)
@@ -560,6 +584,13 @@ def cache_clear(
 def _cache_warnings(messages: list[str]) -> None:
     for message in messages:
         sys.stderr.write(f"imx: warning: {message}\n")
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _size(count: int) -> str:
@@ -775,6 +806,24 @@ class _ProgressDisplay:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+@contextlib.contextmanager
+def _extraction_cache(*, enabled: bool) -> Iterator[dict[str, object]]:
+    """The pipeline keyword `store`: the extraction cache, unless --no-cache. Its problems (an
+    unwritable folder, a damaged file) never stop a run: each is one `imx: warning:` line at the end,
+    not counted by --strict, which is about the inputs."""
+    if not enabled:
+        yield {}
+        return
+    from imatinib_cli.cache import ExtractionCache
+
+    cache = ExtractionCache()
+    try:
+        yield {"store": cache}
+    finally:
+        cache.close()
+        _cache_warnings(cache.warnings)
 
 
 @contextlib.contextmanager

@@ -719,6 +719,28 @@ def _snapshot_path() -> Path:
     return user_cache_dir() / f"vocab-{digest.hexdigest()[:40]}.pickle"
 
 
+def snapshot_files() -> list[Path]:
+    """The compiled vocabulary snapshots in the cache folder (`imx cache info`)."""
+    from imatinib_cli.paths import user_cache_dir
+
+    try:
+        return sorted(user_cache_dir().glob("vocab-*.pickle"))
+    except OSError:
+        return []
+
+
+def remove_snapshots(*, stale_only: bool = False) -> int:
+    """Delete the snapshots (with stale_only, all but the one this run would use); how many went."""
+    keep = _snapshot_path() if stale_only else None
+    removed = 0
+    for path in snapshot_files():
+        if path != keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def _vocabulary_names() -> list[str]:
     folders = [VOCAB_DIR] if _extra_dir is None else [VOCAB_DIR, _extra_dir]
     return sorted(
@@ -782,7 +804,9 @@ __all__ = [
     "load",
     "lowercase",
     "normalize",
+    "remove_snapshots",
     "scan_regions",
+    "snapshot_files",
     "phrase_matcher",
     "set_extra_dir",
     "tumor_matcher",

@@ -464,3 +464,67 @@ def test_cli_cache_clear_fails_with_one_line_when_it_cannot(cache_dir: Path) -> 
     assert result.stdout == ""
     assert result.stderr.startswith("imx: error: cannot clear the extraction cache ")
     assert result.stderr.count("\n") == 1
+
+
+# --- summarize and compare use the cache ----------------------------------------------------------
+
+
+def _entries() -> int:
+    return json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)["entries"]
+
+
+def test_summarize_stores_then_reuses_extraction(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from imatinib_cli import execute
+
+    monkeypatch.chdir(ROOT)
+    first = runner.invoke(app, ["summarize", "--json", "seeds/"])
+    assert first.exit_code == 0, first.stderr
+    assert _entries() == 5  # one per seed file
+
+    calls: list[str] = []
+    real = execute.process_file
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(str(args[0]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(execute, "process_file", counted)
+    second = runner.invoke(app, ["summarize", "--json", "seeds/"])
+    assert second.stdout == first.stdout
+    assert calls == []  # every file came from the cache
+    third = runner.invoke(app, ["compare", "--json", "--no-cache", "seeds/"])
+    assert third.exit_code == 0, third.stderr
+    assert len(calls) == 5  # --no-cache extracts everything again
+    assert _entries() == 5
+
+
+def test_no_cache_never_touches_the_cache(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["summarize", "--no-cache", "seeds/"])
+    assert result.exit_code == 0, result.stderr
+    assert not (cache_dir / DB_NAME).exists()  # (the compiled vocabularies may be kept there)
+
+
+def test_an_unusable_cache_is_one_warning_and_the_same_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("IMX_CACHE_DIR", str(blocker / "imx"))
+    result = runner.invoke(app, ["summarize", "--json", "--strict", "seeds/"])
+    plain = runner.invoke(app, ["summarize", "--json", "--no-cache", "seeds/"])
+    assert result.exit_code == 0  # a cache problem is not an input problem: --strict ignores it
+    assert result.stdout == plain.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("imx: warning: extraction cache")
+
+
+def test_cache_info_and_clear_count_the_vocabulary_snapshots(cache_dir: Path) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / "vocab-0000.pickle").write_bytes(b"x" * 10)  # a stale snapshot (no run uses it)
+    data = json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)
+    assert (data["vocabulary_snapshots"], data["vocabulary_snapshot_bytes"]) == (1, 10)
+    result = runner.invoke(app, ["cache", "clear", "--stale"])
+    assert "removed 1 compiled vocabulary snapshot(s)" in result.stdout
+    assert not list(cache_dir.glob("vocab-*.pickle"))
