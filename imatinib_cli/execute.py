@@ -77,6 +77,9 @@ class FileResult:
     sha256: str
     documents: tuple[Document, ...]
     findings: tuple[Findings | None, ...]
+    # An extractor raised on one of the documents: a bug in imx, so not worth keeping in a cache
+    # (a rerun with --debug must be able to show the traceback, a fixed imx must retry).
+    crashed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,7 @@ def process_file(path: str, data: bytes, sha256: str) -> FileResult:
 
     documents = read_file(path, data, sha256)
     findings: list[Findings | None] = []
+    crashed = False
     for index, document in enumerate(documents):
         if document.status != STATUS_OK:
             findings.append(None)
@@ -139,7 +143,8 @@ def process_file(path: str, data: bytes, sha256: str) -> FileResult:
                 document, status=STATUS_ERROR, reason=f"extraction failed (a bug in imx): {detail}"
             )
             findings.append(None)
-    return FileResult(path, sha256, tuple(documents), tuple(findings))
+            crashed = True
+    return FileResult(path, sha256, tuple(documents), tuple(findings), crashed)
 
 
 def process_chunk(chunk: Sequence[RawFile]) -> list[FileResult]:
@@ -165,6 +170,7 @@ def relocate(result: FileResult, path: str) -> FileResult:
         result.sha256,
         tuple(rewriter.visit(document) for document in result.documents),
         tuple(rewriter.visit(item) for item in result.findings),
+        result.crashed,
     )
 
 
@@ -602,7 +608,7 @@ def _finish(
         computed = backend.result(pending.handle)
         pending.handle = None
         if store is not None and computed:
-            store.put_many((result.sha256, result) for result in computed)
+            store.put_many((result.sha256, result) for result in computed if not result.crashed)
         results = {**results, **dict(zip(pending.misses, computed, strict=True))}
     for index, item in enumerate(pending.items):
         if isinstance(item, Document):

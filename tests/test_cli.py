@@ -34,12 +34,15 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str], dict]]:
     """Stub the pipeline with the fixture Report/Comparison and record how it was called."""
     seen: list[tuple[str, list[str], dict]] = []
 
-    def summarize(paths: list[str]) -> Report:
-        seen.append(("summarize", list(paths), {}))
+    # `store` (the extraction cache, on unless --no-cache) is left out of what is recorded.
+    def summarize(paths: list[str], **options: object) -> Report:
+        seen.append(("summarize", list(paths), {k: v for k, v in options.items() if k != "store"}))
         return make_report()
 
-    def compare(paths: list[str], *, by: str = "tumor-type"):
-        seen.append(("compare", list(paths), {"by": by}))
+    def compare(paths: list[str], *, by: str = "tumor-type", **options: object):
+        seen.append(
+            ("compare", list(paths), {"by": by, **{k: v for k, v in options.items() if k != "store"}})
+        )
         return make_report(), make_comparison()
 
     monkeypatch.setattr(pipeline, "summarize", summarize)
@@ -49,7 +52,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str], dict]]:
 
 
 def stub_summarize(monkeypatch: pytest.MonkeyPatch, behaviour: Callable[[list[str]], Report]) -> None:
-    monkeypatch.setattr(pipeline, "summarize", behaviour)
+    monkeypatch.setattr(pipeline, "summarize", lambda paths, **options: behaviour(paths))
     monkeypatch.chdir(ROOT)
 
 
@@ -201,11 +204,11 @@ def test_vocab_dir_is_passed_to_the_vocabularies(
     monkeypatch.setitem(sys.modules, "imatinib_cli.vocab", fake)
     monkeypatch.setattr(imatinib_cli, "vocab", fake, raising=False)
 
-    result = runner.invoke(app, ["summarize", "--vocab", str(tmp_path)])
+    result = runner.invoke(app, ["summarize", "--no-cache", "--vocab", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
     assert seen == [tmp_path]
 
-    result = runner.invoke(app, ["summarize", "--vocab", str(tmp_path / "missing")])
+    result = runner.invoke(app, ["summarize", "--no-cache", "--vocab", str(tmp_path / "missing")])
     assert result.exit_code == 2
 
 
@@ -259,7 +262,7 @@ def test_json_stdout_is_pure_in_a_real_process() -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests');"
         "import conftest; from imatinib_cli import pipeline;"
-        "pipeline.summarize = lambda paths: conftest.make_report();"
+        "pipeline.summarize = lambda paths, **options: conftest.make_report();"
         "from imatinib_cli.cli import main; sys.argv = ['imx', 'summarize', 'seeds/', '--json']; main()"
     )
     result = run([sys.executable, "-c", code])
@@ -273,7 +276,7 @@ def test_closed_stdout_is_not_an_error_message() -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests');"
         "import conftest; from imatinib_cli import pipeline;"
-        "pipeline.summarize = lambda paths: conftest.make_report();"
+        "pipeline.summarize = lambda paths, **options: conftest.make_report();"
         "from imatinib_cli.cli import main; sys.argv = ['imx', 'summarize', '--json']; main()"
     )
     process = subprocess.Popen(

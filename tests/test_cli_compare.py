@@ -45,7 +45,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     seen: list[dict[str, object]] = []
 
     def compare(paths: list[str], **options: object) -> tuple[Report, Comparison]:
-        seen.append({"paths": list(paths), **options})
+        seen.append({"paths": list(paths), **{k: v for k, v in options.items() if k != "store"}})
         by = options.get("by")
         if by == "study":
             return make_report(), make_study_comparison()
