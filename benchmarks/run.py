@@ -32,9 +32,11 @@ import os
 import platform
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -196,10 +198,12 @@ WORKERS = {"floor": worker_floor, "stages": worker_stages, "end_to_end": worker_
 # ---- the parent: runs the workers and subprocesses, prints and saves ------------------------------
 
 
-def _timed(command: list[str], *, cwd: Path = ROOT) -> tuple[float, float, int, bytes]:
+def _timed(
+    command: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> tuple[float, float, int, bytes]:
     """Wall seconds, peak RSS (MB) and exit status of one subprocess; its stdout."""
     t0 = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = process.stdout.read() if process.stdout else b""
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - t0
@@ -303,10 +307,17 @@ def run(corpus: Path, *, jobs: int, cli: bool, startup_runs: int, seeds: Path) -
     }
     # The CLI end to end, with --json and with --jsonl (streamed; its peak RSS should not grow with
     # the corpus: docs/performance.md, "Memory with --jsonl"). --jobs is always given: the CLI's
-    # default is every core.
-    for name, output in (("cli_end_to_end", "--json"), ("cli_jsonl", "--jsonl")) if cli else ():
-        command = _imx_command() + ["summarize", output, str(corpus), "--jobs", str(jobs)]
-        elapsed, rss, code, _ = _timed(command)
+    # default is every core. The extraction cache lives in a fresh folder: the --json run starts
+    # empty and fills it, the rerun reads every document from it, and --jsonl runs with --no-cache.
+    cache_dir = tempfile.mkdtemp(prefix="imx-bench-cache-")
+    runs = (
+        ("cli_end_to_end", ["--json"]),
+        ("cli_rerun_cached", ["--json"]),
+        ("cli_jsonl", ["--jsonl", "--no-cache"]),
+    )
+    for name, output in runs if cli else ():
+        command = _imx_command() + ["summarize", *output, str(corpus), "--jobs", str(jobs)]
+        elapsed, rss, code, _ = _timed(command, env={**os.environ, "IMX_CACHE_DIR": cache_dir})
         rows[name] = {
             "seconds": elapsed,
             "docs_per_s": _rate(n_docs, elapsed),
@@ -315,6 +326,7 @@ def run(corpus: Path, *, jobs: int, cli: bool, startup_runs: int, seeds: Path) -
             "exit_code": code,
             "command": command,
         }
+    shutil.rmtree(cache_dir, ignore_errors=True)
     rows["floor"] = {
         "seconds": floor["seconds"],
         "docs_per_s": _rate(n_docs, floor["seconds"]),
