@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = _pages(args.paths)
     megabytes = sum(len(page.encode("utf-8", errors="surrogatepass")) for page in pages) / 1e6
     print(f"{len(pages)} pages, {megabytes:.2f} MB, best of {args.repeat} runs, one core\n")
-    print(f"| option | ms/page | pages/s | MB/s |\n|---|---:|---:|---:|")
+    print("| option | ms/page | pages/s | MB/s |\n|---|---:|---:|---:|")
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -207,7 +207,10 @@ def test_beautifulsoup_fallback_reads_like_lxml(name: str, monkeypatch: pytest.M
 def test_lone_surrogate_is_read_through_the_fallback() -> None:
     from imatinib_cli.load import html_page
 
-    text = "<html><head><title>Imatinib \ud800 in GIST</title></head><body><p>5 of 9 responded.</p></body></html>"
+    text = (
+        "<html><head><title>Imatinib \ud800 in GIST</title></head>"
+        "<body><p>5 of 9 responded.</p></body></html>"
+    )
     doc = html_page.read("page.html", "0" * 64, text)
     assert doc.status == "ok"
     assert doc.metadata.title == "Imatinib \ufffd in GIST"
