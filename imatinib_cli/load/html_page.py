@@ -526,7 +526,7 @@ class _Writer:
         self.length += len(value)
 
 
-def _render(
+def _render_walk(
     root: Element, marks: dict[int, str]
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]], int]:
     """Text of root; spans of marked elements; headings (level, start, end, text); link text size.
@@ -594,6 +594,118 @@ def _render(
     return "".join(writer.parts), spans, headings, link_chars
 
 
+_BLOCK_MARK = "\ue000"
+_FIRST_MARKER = 0xE100
+_LAST_MARKER = 0xF8FF
+# Any private-use character in the page sends it to _render_walk (the marks below would be ambiguous).
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+# Each run pattern starts only where a run starts (the lookbehind), so a long run is scanned once,
+# not once per character.
+_MARKER_RUN_RE = re.compile("(?<![\\s\ue000-\uf8ff])[\\s\ue000-\uf8ff]*[\ue100-\uf8ff][\\s\ue000-\uf8ff]*")
+_BLOCK_RUN_RE = re.compile("(?<![\\s\ue000])[\\s\ue000]*\ue000[\\s\ue000]*")
+_EDGE_RE = re.compile("^[\ue000\ue100-\uf8ff ]+|(?<![\ue000\ue100-\uf8ff ])[\ue000\ue100-\uf8ff ]+$")
+_MARKER_RE = re.compile("[\ue100-\uf8ff]")
+_NOT_MARKER_RE = re.compile("[^\ue100-\uf8ff]+")
+
+
+def _post_order(elements: list[Element]) -> list[int]:
+    """Indexes of elements (in document order) in the order a walk leaves them: inner first."""
+    out: list[int] = []
+    open_: list[int] = []
+    for number, element in enumerate(elements):
+        ancestors = {id(parent) for parent in element.iterancestors()} if open_ else set()
+        while open_ and id(elements[open_[-1]]) not in ancestors:
+            out.append(open_.pop())
+        open_.append(number)
+    out.extend(reversed(open_))
+    return out
+
+
+def _separator_run(match: re.Match[str]) -> str:
+    """A run of whitespace, block marks and position markers: the markers, then one separator."""
+    run = match.group(0)
+    markers = "".join(_MARKER_RE.findall(run))
+    if _BLOCK_MARK in run:
+        return markers + _BLOCK_MARK
+    return markers + (" " if len(markers) < len(run) else "")
+
+
+def _render(
+    root: Element, marks: dict[int, str], marked: list[Element], text: str
+) -> tuple[str, list[Section], list[tuple[int, int, int, str]], int | None]:
+    """_render_walk's text, spans and headings, with the text gathered by lxml in C.
+
+    Block elements get a private-use mark at their start and end, marked elements and headings a
+    private-use character of their own, and lxml serializes the text; whitespace runs then become
+    one space, or a newline where a block mark is among them, as _Writer does piece by piece. Link
+    text size is not measured (None): the caller asks _render_walk when it needs it. Pages this
+    cannot render exactly (private-use characters, string containers left in the text, text lxml
+    will not take back) go to _render_walk.
+    """
+    from lxml import etree
+
+    if (
+        _PRIVATE_USE_RE.search(text)
+        or _NOT_XML_RE.search(text)  # lxml would not take such text back when it is restored
+        or _container_of(root) is not None
+        or next(root.iter(*_STRING_CONTAINERS), None) is not None
+    ):
+        return _render_walk(root, marks)
+    # headings and marked elements, in document order (root.iter includes root itself)
+    names = set(_HEADING_TAGS).union(element.tag for element in marked)
+    tracked = [el for el in root.iter(*names) if el.tag in _HEADING_TAGS or id(el) in marks]
+    if len(tracked) > _LAST_MARKER - _FIRST_MARKER:
+        return _render_walk(root, marks)
+    heading_texts = {id(el): _text(el) for el in tracked if el.tag in _HEADING_TAGS}
+    saved: list[tuple[Element, str | None, str | None]] = []
+    try:
+        for element in root.iter(*_BLOCK_TAGS, "br"):
+            saved.append((element, element.text, element.tail))
+            if element.tag == "br":
+                element.tail = _BLOCK_MARK + (element.tail or "")
+            else:
+                element.text = _BLOCK_MARK + (element.text or "")
+                if element is not root:
+                    element.tail = _BLOCK_MARK + (element.tail or "")
+        for number, element in enumerate(tracked):
+            if element.tag not in _BLOCK_TAGS:
+                saved.append((element, element.text, element.tail))
+            marker = chr(_FIRST_MARKER + number)
+            element.text = marker + (element.text or "")
+            if element is not root:
+                element.tail = marker + (element.tail or "")
+        raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
+    except ValueError:  # text lxml would not take (checked above; kept as a safety net)
+        raw = None
+    for element, old_text, old_tail in reversed(saved):
+        element.text, element.tail = old_text, old_tail
+    if raw is None:
+        return _render_walk(root, marks)
+    if root in tracked:  # the root's end marker: at the end of its text
+        raw += chr(_FIRST_MARKER + tracked.index(root))
+    out = _MARKER_RUN_RE.sub(_separator_run, raw)
+    out = _BLOCK_RUN_RE.sub(_BLOCK_MARK, out)
+    out = _WS_RE.sub(" ", out)
+    out = _EDGE_RE.sub(lambda match: "".join(_MARKER_RE.findall(match.group(0))), out)
+    out = out.replace(_BLOCK_MARK, "\n")
+    positions: dict[int, list[int]] = {}
+    removed = 0
+    for match in _MARKER_RE.finditer(out):
+        positions.setdefault(ord(match.group(0)) - _FIRST_MARKER, []).append(match.start() - removed)
+        removed += 1
+    body_text = "".join(_NOT_MARKER_RE.findall(out)) if removed else out
+    spans: list[Section] = []
+    headings: list[tuple[int, int, int, str]] = []
+    for number in _post_order(tracked):
+        element = tracked[number]
+        start, end = positions[number]
+        if id(element) in marks:
+            spans.append(span(marks[id(element)], start, end))
+        if element.tag in _HEADING_TAGS:
+            headings.append((int(element.tag[1]), start, end, heading_texts[id(element)]))
+    return body_text, spans, headings, None
+
+
 def _heading_regions(
     headings: list[tuple[int, int, int, str]], body: list[Section], size: int
 ) -> list[Section]:
@@ -657,10 +769,11 @@ def read(path: str, sha256: str, text: str) -> Document:
     render_root = _first_element(root, "body") if root is not None else None
     if render_root is None:
         render_root = root
+    link_chars: int | None = 0
     if render_root is not None:
-        body_text, spans, headings, link_chars = _render(render_root, marks)
+        body_text, spans, headings, link_chars = _render(render_root, marks, keep, text)
     else:
-        body_text, spans, headings, link_chars = "", [], [], 0
+        body_text, spans, headings = "", [], []
 
     has_abstract = any(part.kind == ABSTRACT for part in spans)
     if not has_abstract:
@@ -669,7 +782,9 @@ def read(path: str, sha256: str, text: str) -> Document:
             spans.append(found)
             has_abstract = True
     record_meta = any(key in fields for key in ("doi", "pmid")) or "citation_title" in meta
-    if not has_abstract and not record_meta and len(body_text) - link_chars <= _ERROR_PAGE_MAX_TEXT:
+    if not has_abstract and not record_meta and len(body_text) > _ERROR_PAGE_MAX_TEXT and link_chars is None:
+        link_chars = _render_walk(render_root, marks)[3] if render_root is not None else 0
+    if not has_abstract and not record_meta and len(body_text) - (link_chars or 0) <= _ERROR_PAGE_MAX_TEXT:
         heading = _error_heading(root, fields.get("title"))
         if heading:
             return skipped(
