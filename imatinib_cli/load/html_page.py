@@ -597,15 +597,14 @@ def _render_walk(
 _BLOCK_MARK = "\ue000"
 _FIRST_MARKER = 0xE100
 _LAST_MARKER = 0xF8FF
-# Any private-use character in the page sends it to _render_walk (the marks below would be ambiguous).
+# A private-use character in the page sends it to _render_walk (the marks below would be ambiguous).
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
-# Each run pattern starts only where a run starts (the lookbehind), so a long run is scanned once,
-# not once per character.
-_MARKER_RUN_RE = re.compile("(?<![\\s\ue000-\uf8ff])[\\s\ue000-\uf8ff]*[\ue100-\uf8ff][\\s\ue000-\uf8ff]*")
-_BLOCK_RUN_RE = re.compile("(?<![\\s\ue000])[\\s\ue000]*\ue000[\\s\ue000]*")
-_EDGE_RE = re.compile("^[\ue000\ue100-\uf8ff ]+|(?<![\ue000\ue100-\uf8ff ])[\ue000\ue100-\uf8ff ]+$")
 _MARKER_RE = re.compile("[\ue100-\uf8ff]")
-_NOT_MARKER_RE = re.compile("[^\ue100-\uf8ff]+")
+_SEPARATOR_RUN_RE = re.compile("[\\s\ue000-\uf8ff]*")
+
+
+class _NotExact(Exception):
+    """The page's text cannot be gathered exactly by _render; _render_walk reads it."""
 
 
 def _post_order(elements: list[Element]) -> list[int]:
@@ -621,46 +620,80 @@ def _post_order(elements: list[Element]) -> list[int]:
     return out
 
 
-def _separator_run(match: re.Match[str]) -> str:
-    """A run of whitespace, block marks and position markers: the markers, then one separator."""
-    run = match.group(0)
-    markers = "".join(_MARKER_RE.findall(run))
-    if _BLOCK_MARK in run:
-        return markers + _BLOCK_MARK
-    return markers + (" " if len(markers) < len(run) else "")
+def _is_separator(char: str) -> bool:
+    return char.isspace() or "\ue000" <= char <= "\uf8ff"
+
+
+def _marker_runs(raw: str) -> str:
+    """Each run of whitespace and marks holding a position marker: the markers, then one separator
+    (a block mark if the run has one, else a space if it has whitespace).
+
+    Markers are few (headings and marked elements), so runs are found from them rather than by a
+    pattern tried at every character.
+    """
+    pieces: list[str] = []
+    done = 0
+    for match in _MARKER_RE.finditer(raw):
+        if match.start() < done:
+            continue
+        start = match.start()
+        while start > done and _is_separator(raw[start - 1]):
+            start -= 1
+        end = _SEPARATOR_RUN_RE.match(raw, match.start()).end()  # type: ignore[union-attr]
+        run = raw[start:end]
+        markers = "".join(_MARKER_RE.findall(run))
+        separator = _BLOCK_MARK if _BLOCK_MARK in run else " " if len(markers) < len(run) else ""
+        pieces.append(raw[done:start])
+        pieces.append(markers + separator)
+        done = end
+    pieces.append(raw[done:])
+    return "".join(pieces)
+
+
+def _assemble(raw: str) -> str:
+    """The text _Writer makes of raw (with its marks): between two runs of visible characters a
+    newline if a block mark is between them, else a space if whitespace is, else nothing.
+    Position markers stay, each right after the visible character before it."""
+    lead = _SEPARATOR_RUN_RE.match(raw).end()  # type: ignore[union-attr]
+    tail = len(raw)
+    while tail > lead and _is_separator(raw[tail - 1]):
+        tail -= 1
+    lead_markers = "".join(_MARKER_RE.findall(raw, 0, lead))
+    tail_markers = "".join(_MARKER_RE.findall(raw, tail))
+    middle = _marker_runs(raw[lead:tail])
+    # Block marks become words of their own and whitespace runs one space; each stretch between
+    # block marks is then a line (an empty stretch is two marks in a row: one newline).
+    words = " ".join(middle.replace(_BLOCK_MARK, " " + _BLOCK_MARK + " ").split())
+    lines = [line.strip() for line in words.split(_BLOCK_MARK)]
+    return lead_markers + "\n".join(line for line in lines if line) + tail_markers
 
 
 def _render(
     root: Element, marks: dict[int, str], marked: list[Element], text: str
-) -> tuple[str, list[Section], list[tuple[int, int, int, str]], int | None]:
+) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
     """_render_walk's text, spans and headings, with the text gathered by lxml in C.
 
     Block elements get a private-use mark at their start and end, marked elements and headings a
-    private-use character of their own, and lxml serializes the text; whitespace runs then become
-    one space, or a newline where a block mark is among them, as _Writer does piece by piece. Link
-    text size is not measured (None): the caller asks _render_walk when it needs it. Pages this
-    cannot render exactly (private-use characters, string containers left in the text, text lxml
-    will not take back) go to _render_walk.
+    private-use character of their own, and lxml serializes the text; _assemble then does what
+    _Writer does piece by piece. The marks stay in the tree: the caller reads nothing from it
+    afterwards (read parses the page again when it must). Raises _NotExact for a page this cannot
+    render exactly: private-use characters, string containers left in the text, text lxml parsed
+    but will not take back.
     """
     from lxml import etree
 
-    if (
-        _PRIVATE_USE_RE.search(text)
-        or _NOT_XML_RE.search(text)  # lxml would not take such text back when it is restored
-        or _container_of(root) is not None
-        or next(root.iter(*_STRING_CONTAINERS), None) is not None
-    ):
-        return _render_walk(root, marks)
+    if (not text.isascii() and _PRIVATE_USE_RE.search(text)) or _container_of(root) is not None:
+        raise _NotExact
+    if next(root.iter(*_STRING_CONTAINERS), None) is not None:
+        raise _NotExact
     # headings and marked elements, in document order (root.iter includes root itself)
     names = set(_HEADING_TAGS).union(element.tag for element in marked)
     tracked = [el for el in root.iter(*names) if el.tag in _HEADING_TAGS or id(el) in marks]
     if len(tracked) > _LAST_MARKER - _FIRST_MARKER:
-        return _render_walk(root, marks)
+        raise _NotExact
     heading_texts = {id(el): _text(el) for el in tracked if el.tag in _HEADING_TAGS}
-    saved: list[tuple[Element, str | None, str | None]] = []
     try:
         for element in root.iter(*_BLOCK_TAGS, "br"):
-            saved.append((element, element.text, element.tail))
             if element.tag == "br":
                 element.tail = _BLOCK_MARK + (element.tail or "")
             else:
@@ -668,32 +701,22 @@ def _render(
                 if element is not root:
                     element.tail = _BLOCK_MARK + (element.tail or "")
         for number, element in enumerate(tracked):
-            if element.tag not in _BLOCK_TAGS:
-                saved.append((element, element.text, element.tail))
             marker = chr(_FIRST_MARKER + number)
             element.text = marker + (element.text or "")
             if element is not root:
                 element.tail = marker + (element.tail or "")
-        raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
-    except ValueError:  # text lxml would not take (checked above; kept as a safety net)
-        raw = None
-    for element, old_text, old_tail in reversed(saved):
-        element.text, element.tail = old_text, old_tail
-    if raw is None:
-        return _render_walk(root, marks)
-    if root in tracked:  # the root's end marker: at the end of its text
-        raw += chr(_FIRST_MARKER + tracked.index(root))
-    out = _MARKER_RUN_RE.sub(_separator_run, raw)
-    out = _BLOCK_RUN_RE.sub(_BLOCK_MARK, out)
-    out = _WS_RE.sub(" ", out)
-    out = _EDGE_RE.sub(lambda match: "".join(_MARKER_RE.findall(match.group(0))), out)
-    out = out.replace(_BLOCK_MARK, "\n")
+    except ValueError as error:  # text lxml parsed but will not take back (control characters)
+        raise _NotExact from error
+    raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
+    if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
+        raw += chr(_FIRST_MARKER)
+    out = _assemble(raw)
     positions: dict[int, list[int]] = {}
     removed = 0
     for match in _MARKER_RE.finditer(out):
         positions.setdefault(ord(match.group(0)) - _FIRST_MARKER, []).append(match.start() - removed)
         removed += 1
-    body_text = "".join(_NOT_MARKER_RE.findall(out)) if removed else out
+    body_text = _MARKER_RE.sub("", out) if removed else out
     spans: list[Section] = []
     headings: list[tuple[int, int, int, str]] = []
     for number in _post_order(tracked):
@@ -703,7 +726,7 @@ def _render(
             spans.append(span(marks[id(element)], start, end))
         if element.tag in _HEADING_TAGS:
             headings.append((int(element.tag[1]), start, end, heading_texts[id(element)]))
-    return body_text, spans, headings, None
+    return body_text, spans, headings
 
 
 def _heading_regions(
@@ -750,6 +773,15 @@ def _error_heading(root: Element | None, title: str | None) -> str | None:
 
 
 def read(path: str, sha256: str, text: str) -> Document:
+    try:
+        return _read(path, sha256, text, fast=True)
+    except _NotExact:
+        return _read(path, sha256, text, fast=False)
+
+
+def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
+    """The page's Document; fast renders with _render, which leaves marks in the tree, so a page
+    that needs the tree again (an error page check) raises _NotExact and is read with fast=False."""
     root, synthetic = _parse(text)
     index = Index(root, skip=root if synthetic else None)
     meta = _meta(index)
@@ -769,11 +801,13 @@ def read(path: str, sha256: str, text: str) -> Document:
     render_root = _first_element(root, "body") if root is not None else None
     if render_root is None:
         render_root = root
-    link_chars: int | None = 0
-    if render_root is not None:
-        body_text, spans, headings, link_chars = _render(render_root, marks, keep, text)
-    else:
+    link_chars = 0
+    if render_root is None:
         body_text, spans, headings = "", [], []
+    elif fast:
+        body_text, spans, headings = _render(render_root, marks, keep, text)
+    else:
+        body_text, spans, headings, link_chars = _render_walk(render_root, marks)
 
     has_abstract = any(part.kind == ABSTRACT for part in spans)
     if not has_abstract:
@@ -782,9 +816,9 @@ def read(path: str, sha256: str, text: str) -> Document:
             spans.append(found)
             has_abstract = True
     record_meta = any(key in fields for key in ("doi", "pmid")) or "citation_title" in meta
-    if not has_abstract and not record_meta and len(body_text) > _ERROR_PAGE_MAX_TEXT and link_chars is None:
-        link_chars = _render_walk(render_root, marks)[3] if render_root is not None else 0
-    if not has_abstract and not record_meta and len(body_text) - (link_chars or 0) <= _ERROR_PAGE_MAX_TEXT:
+    if not has_abstract and not record_meta and fast and render_root is not None:
+        raise _NotExact  # the error page check needs link text size and the tree as parsed
+    if not has_abstract and not record_meta and len(body_text) - link_chars <= _ERROR_PAGE_MAX_TEXT:
         heading = _error_heading(root, fields.get("title"))
         if heading:
             return skipped(
