@@ -285,3 +285,14 @@ def test_site_name_heading_is_not_taken_as_the_title(tmp_path: Path) -> None:
     assert doc.metadata.pmid == "99900999"
     assert texts(doc, "title") == ["Imatinib in chordoma"]
     assert "Example Journal Online" not in content(doc)
+
+
+def test_entities_declared_in_html_are_not_expanded(tmp_path: Path) -> None:
+    html = (
+        '<!DOCTYPE x [<!ENTITY lol "lolololol"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        "<html><body><p>Imatinib &lol; &xxe; 5 of 9.</p></body></html>"
+    )
+    doc = load_html(tmp_path, html)
+    assert doc.status == "ok"
+    assert doc.text.endswith("Imatinib &lol; &xxe; 5 of 9.")
+    assert "lolololol" not in doc.text and "root:" not in doc.text
