@@ -192,13 +192,63 @@ def test_abstract_found_by_heading_and_dublin_core_meta(tmp_path: Path) -> None:
     assert doc.text.startswith("Imatinib in mastocytosis\n")
 
 
-def test_html_parser_without_lxml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("name", ["pubmed_abstract.html", "journal_article.html", "legacy_pubmed.html"])
+def test_beautifulsoup_fallback_reads_like_lxml(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tree BeautifulSoup's html.parser gives (for pages lxml refuses) makes the same Document."""
     from imatinib_cli.load import html_page
 
-    monkeypatch.setattr(html_page, "_parser", lambda: "html.parser")
-    doc = load(FIXTURES / "pubmed_abstract.html")
-    assert doc.metadata.pmid == "99900042"
-    assert "One patient (1.8%) had a partial response" in "\n".join(texts(doc, "abstract", "RESULTS"))
+    expected = load(FIXTURES / name)
+    monkeypatch.setattr(html_page, "_parse", lambda text: (html_page._soup_tree(text), True))
+    fallback = load(FIXTURES / name)
+    assert fallback == expected
+    assert fallback.status == "ok" and fallback.metadata.title
+
+
+def test_lone_surrogate_is_read_through_the_fallback() -> None:
+    from imatinib_cli.load import html_page
+
+    text = (
+        "<html><head><title>Imatinib \ud800 in GIST</title></head>"
+        "<body><p>5 of 9 responded.</p></body></html>"
+    )
+    doc = html_page.read("page.html", "0" * 64, text)
+    assert doc.status == "ok"
+    assert doc.metadata.title == "Imatinib \ufffd in GIST"
+    assert "5 of 9 responded." in doc.text
+
+
+def test_markup_after_closing_html_is_kept(tmp_path: Path) -> None:
+    """lxml puts it in further top-level elements; their meta tags count (the text is the <body>'s)."""
+    html = (
+        "<html><head><title>Imatinib in GIST</title></head><body><p>First part.</p></body></html>"
+        '<meta name="citation_doi" content="10.9999/after.1"><p>Appended.</p>'
+    )
+    doc = load_html(tmp_path, html)
+    assert doc.metadata.doi == "10.9999/after.1"
+    assert doc.text == "Imatinib in GIST\nFirst part."
+
+
+def test_xml_declaration_with_encoding_in_decoded_text(tmp_path: Path) -> None:
+    """lxml refuses a str with an encoding declaration; the reader hands it UTF-8 bytes instead."""
+    path = tmp_path / "page.html"
+    html = (
+        '<?xml version="1.0" encoding="koi8-r"?>\n<!DOCTYPE html><html><head><title>Иматиниб</title>'
+        "</head><body><p>Иматиниб 400 мг: 5 из 9.</p></body></html>"
+    )
+    path.write_bytes(html.encode("koi8-r"))
+    doc = load(path)
+    assert doc.metadata.title == "Иматиниб"
+    assert "Иматиниб 400 мг: 5 из 9." in doc.text
+
+
+def test_strings_in_ruby_text_and_scripts_are_not_text(tmp_path: Path) -> None:
+    html = (
+        "<html><body><h1>Imatinib<rt>im</rt> study<script>var x = 1;</script></h1>"
+        "<p>Five <!-- note -->patients<rp>(</rp> responded.</p></body></html>"
+    )
+    doc = load_html(tmp_path, html)
+    assert doc.text == "Imatinib study\nFive patients responded."
+    assert doc.metadata.title == "Imatinib study"
 
 
 def test_deeply_nested_html_does_not_recurse(tmp_path: Path) -> None:
@@ -235,3 +285,14 @@ def test_site_name_heading_is_not_taken_as_the_title(tmp_path: Path) -> None:
     assert doc.metadata.pmid == "99900999"
     assert texts(doc, "title") == ["Imatinib in chordoma"]
     assert "Example Journal Online" not in content(doc)
+
+
+def test_entities_declared_in_html_are_not_expanded(tmp_path: Path) -> None:
+    html = (
+        '<!DOCTYPE x [<!ENTITY lol "lolololol"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        "<html><body><p>Imatinib &lol; &xxe; 5 of 9.</p></body></html>"
+    )
+    doc = load_html(tmp_path, html)
+    assert doc.status == "ok"
+    assert doc.text.endswith("Imatinib &lol; &xxe; 5 of 9.")
+    assert "lolololol" not in doc.text and "root:" not in doc.text

@@ -1,9 +1,10 @@
-"""One-pass index of an HTML tree and a small CSS-like selector over it.
+"""One-pass index of an lxml HTML tree and a small CSS-like selector over it.
 
-soupsieve evaluates every selector against every element; with the few dozen selectors the HTML
-reader tries that costs a large page hundreds of milliseconds. Here the tree is walked once,
-elements are indexed by tag name, class, id and a few attributes, and a selector only looks at
-the candidates its last part names.
+A CSS engine (soupsieve, lxml.cssselect) evaluates every selector against every element; with the
+few dozen selectors the HTML reader tries that costs a large page far more than parsing it. Here
+the tree is walked once, elements are indexed by tag name, class, id and a few attributes, and a
+selector only looks at the candidates its last part names. Attribute values are compared as
+BeautifulSoup gave them (a class list joined by single spaces), so selections are unchanged.
 
 Supported selectors: compounds of `tag`, `.class` (several allowed), `#id`, `[attr=value]`,
 `[attr^=prefix]`, `[attr*=part]`, joined by spaces (descendant) and listed with commas.
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 _INDEXED_ATTRS = ("role", "itemprop")
+# Attributes BeautifulSoup splits into lists (HTMLTreeBuilder.DEFAULT_CDATA_LIST_ATTRIBUTES, the
+# ones any element may carry); a selector compares them joined by single spaces, as it did.
+_LIST_ATTRS = frozenset(("class", "accesskey", "dropzone"))
 _TOKEN_RE = re.compile(
     r"(?P<name>^[a-zA-Z][\w-]*)|\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)(?P<op>[\^*]?=)(?P<value>[^\]]+)\]"
 )
@@ -60,26 +64,24 @@ def parse(selector: str) -> tuple[tuple[_Compound, ...], ...]:
 
 
 def _classes(tag: Any) -> list[str]:
-    value = tag.attrs.get("class")
-    if isinstance(value, str):
-        return value.split()
-    return list(value) if value else []
+    value = tag.get("class")
+    return value.split() if value else []
 
 
 def _matches(tag: Any, compound: _Compound) -> bool:
-    if compound.name is not None and tag.name != compound.name:
+    if compound.name is not None and tag.tag != compound.name:
         return False
-    if compound.ident is not None and tag.attrs.get("id") != compound.ident:
+    if compound.ident is not None and tag.get("id") != compound.ident:
         return False
     if compound.classes:
         present = _classes(tag)
         if not all(cls in present for cls in compound.classes):
             return False
     for attr, op, value in compound.attrs:
-        actual = tag.attrs.get(attr)
-        if isinstance(actual, list):
-            actual = " ".join(actual)
-        if not isinstance(actual, str):
+        actual = tag.get(attr)
+        if actual is not None and attr in _LIST_ATTRS:
+            actual = " ".join(actual.split())
+        if actual is None:
             return False
         if (op == "=" and actual != value) or (op == "^=" and not actual.startswith(value)):
             return False
@@ -91,27 +93,45 @@ def _matches(tag: Any, compound: _Compound) -> bool:
 class Index:
     """Elements of a tree by name, class, id and a few attributes, in document order."""
 
-    def __init__(self, root: Any) -> None:
-        from bs4 import Tag
+    def __init__(self, root: Any, skip: Any = None) -> None:
+        """Index root's elements (root itself included unless it is skip); comments are left out.
 
+        The index holds every element, which also keeps lxml's element proxies (and so their id())
+        stable while the reader works.
+        """
         self.order: dict[int, int] = {}
         self.by_name: dict[str, list[Any]] = defaultdict(list)
         self.by_class: dict[str, list[Any]] = defaultdict(list)
         self.by_id: dict[str, list[Any]] = defaultdict(list)
         self.by_attr: dict[str, list[Any]] = defaultdict(list)
-        for position, node in enumerate(root.descendants):
-            if not isinstance(node, Tag):
+        if root is None:
+            return
+        by_name, by_class, by_id, by_attr, order = (
+            self.by_name,
+            self.by_class,
+            self.by_id,
+            self.by_attr,
+            self.order,
+        )
+        for position, node in enumerate(root.iter()):
+            name = node.tag
+            if not isinstance(name, str) or node is skip:
                 continue
-            self.order[id(node)] = position
-            self.by_name[node.name].append(node)
-            for cls in _classes(node):
-                self.by_class[cls].append(node)
-            ident = node.attrs.get("id")
-            if isinstance(ident, str):
-                self.by_id[ident].append(node)
+            order[id(node)] = position
+            by_name[name].append(node)
+            attrib = node.attrib
+            if not attrib:
+                continue
+            classes = attrib.get("class")
+            if classes:
+                for cls in classes.split():
+                    by_class[cls].append(node)
+            ident = attrib.get("id")
+            if ident is not None:
+                by_id[ident].append(node)
             for attr in _INDEXED_ATTRS:
-                if attr in node.attrs:
-                    self.by_attr[attr].append(node)
+                if attr in attrib:
+                    by_attr[attr].append(node)
 
     def _candidates(self, compound: _Compound) -> list[Any]:
         if compound.ident is not None:
@@ -135,7 +155,7 @@ class Index:
         for chain in parse(selector):
             last = chain[-1]
             for tag in self._candidates(last):
-                if id(tag) in found or getattr(tag, "decomposed", False) or not _matches(tag, last):
+                if id(tag) in found or not _matches(tag, last):
                     continue
                 if _ancestors_match(tag, chain[:-1]):
                     found[id(tag)] = tag
@@ -151,7 +171,7 @@ def _ancestors_match(tag: Any, chain: tuple[_Compound, ...]) -> bool:
     if not chain:
         return True
     remaining = list(chain)
-    for parent in tag.parents:
+    for parent in tag.iterancestors():
         if _matches(parent, remaining[-1]):
             remaining.pop()
             if not remaining:

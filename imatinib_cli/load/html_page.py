@@ -6,13 +6,15 @@ the visible text with navigation and scripts dropped, one line per block element
 mark the title, the abstract element and, on article pages, the article body. A page that is an
 error message (no abstract, no citation record, an error heading) is skipped, not read as a study.
 
-bs4 is imported only when an HTML file is read; lxml is used when it happens to be installed.
+Parsing is lxml's (libxml2's HTML parser, imported only when an HTML file is read); BeautifulSoup's
+html.parser reads the rare page lxml refuses or cuts short. docs/performance.md ("HTML parsing")
+says why, and what each choice costs.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
+import itertools
 import re
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -41,7 +43,7 @@ from imatinib_cli.load._text import (
 from imatinib_cli.models import Document, Section
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup, Tag
+    from lxml.etree import _Element as Element
 
 FORMAT = "html"
 
@@ -140,10 +142,159 @@ _MIN_META_ABSTRACT = 200
 _PMID_RE = re.compile(r"\b\d{1,9}\b")
 
 
+# Elements whose strings BeautifulSoup gives their own string class (HTMLTreeBuilder's
+# DEFAULT_STRING_CONTAINERS): such strings are not part of the text of the page or of any element
+# outside them. Kept as it was, so the text is unchanged.
+_STRING_CONTAINERS = frozenset(("rt", "rp", "style", "script", "template"))
+# Characters an lxml tree cannot hold (XML 1.0 excludes them); the BeautifulSoup fallback puts
+# U+FFFD in their place, as lxml's own parser does.
+_NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SYNTHETIC_ROOT = "imx-document"
+_SOUP_MAX_DEPTH = 512
+_DROPPED = "imx-dropped"
+
+
 @functools.cache
-def _parser() -> str:
-    """lxml when installed (faster), else the standard library's parser."""
-    return "lxml" if importlib.util.find_spec("lxml") is not None else "html.parser"
+def _html_parser() -> Any:
+    """lxml's HTML parser: no network, and (HTML has no DTD entities) nothing to resolve.
+
+    huge_tree lifts libxml2's limits on nesting (256 levels without it) and on a text node's size;
+    a page beyond even those is read through BeautifulSoup instead (see _parse). The input is
+    given as UTF-8 bytes with the encoding fixed, so a declared charset (<meta charset>, an XML
+    declaration) is ignored: the text was decoded already.
+    """
+    from lxml import etree
+
+    return etree.HTMLParser(
+        encoding="utf-8",
+        no_network=True,
+        huge_tree=True,
+        remove_blank_text=False,
+        remove_comments=False,
+        remove_pis=False,
+        default_doctype=False,
+    )
+
+
+def _parse(text: str) -> tuple[Element | None, bool]:
+    """(root element or None for a page without elements, whether the root is synthetic).
+
+    lxml parses; a text lxml refuses (lone surrogates) or cuts short (a resource limit: nesting
+    deeper than 2,048 levels) is parsed by BeautifulSoup's html.parser and copied into an lxml
+    tree, so the rest of the reader sees one kind of tree.
+    """
+    from lxml import etree
+
+    parser = _html_parser()
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except (UnicodeEncodeError, etree.LxmlError, ValueError):
+        return _soup_tree(text), True
+    if any(entry.level == etree.ErrorLevels.FATAL for entry in parser.error_log):
+        return _soup_tree(text), True
+    if root is not None and root.getnext() is not None:
+        # Markup after </html> becomes further top-level elements: keep them, in order, under one
+        # root (BeautifulSoup kept them too).
+        wrapper = etree.Element(_SYNTHETIC_ROOT)
+        for node in [root, *root.itersiblings()]:
+            wrapper.append(node)
+        return wrapper, True
+    return root, False
+
+
+def _soup_tree(text: str) -> Element:
+    """BeautifulSoup's html.parser tree as an lxml tree under a synthetic root.
+
+    Nodes are copied in document order. Each BeautifulSoup string stays a separate lxml string (an
+    empty comment between two that would otherwise merge); comments, doctypes and processing
+    instructions become empty comments. Elements nested deeper than _SOUP_MAX_DEPTH are attached
+    flat, in document order, to their ancestor at that depth (lxml's tree building costs the
+    depth per element, so a 100,000-level page would take minutes); their text keeps its order.
+    """
+    from bs4 import BeautifulSoup, CData, Tag
+    from bs4.element import PreformattedString
+    from lxml import etree
+
+    with warnings.catch_warnings():
+        # bs4 warns (MarkupResemblesLocatorWarning) about pages it reads anyway; a page is read
+        # or reported through the Document, never through stderr.
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(text, "html.parser")
+    root = etree.Element(_SYNTHETIC_ROOT)
+    # id(soup node) -> (lxml element holding its content, depth of that element)
+    where: dict[int, tuple[Element, int]] = {id(soup): (root, 0)}
+
+    def append_string(target: Element, value: str) -> None:
+        last = target[-1] if len(target) else None
+        if (last.tail if last is not None else target.text) is not None:
+            last = etree.Comment("")
+            target.append(last)
+        if last is None:
+            target.text = value
+        else:
+            last.tail = value
+
+    for node in soup.descendants:
+        target, depth = where[id(node.parent)]
+        if isinstance(node, Tag):
+            try:
+                element = etree.SubElement(target, node.name)
+            except ValueError:
+                element = etree.SubElement(target, "imx-unknown")
+            for key, value in node.attrs.items():
+                joined = " ".join(value) if isinstance(value, list) else str(value)
+                try:
+                    element.set(key, _NOT_XML_RE.sub("\ufffd", joined))
+                except ValueError:
+                    continue
+            where[id(node)] = (element, depth + 1) if depth < _SOUP_MAX_DEPTH else (target, depth)
+        elif isinstance(node, PreformattedString) and not isinstance(node, CData):
+            target.append(etree.Comment(""))
+        else:
+            append_string(target, _NOT_XML_RE.sub("\ufffd", str(node)))
+    return root
+
+
+def _first_element(root: Element | None, name: str) -> Element | None:
+    return next(root.iter(name), None) if root is not None else None
+
+
+def _container_of(element: Element | None) -> str | None:
+    """The string container element is or is inside (innermost), or None."""
+    if element is None:
+        return None
+    if element.tag in _STRING_CONTAINERS:
+        return element.tag
+    outer = next(element.iterancestors(*_STRING_CONTAINERS), None)
+    return outer.tag if outer is not None else None
+
+
+def _text(element: Element) -> str:
+    """collapse(BeautifulSoup's get_text(" ")): its strings joined by spaces, whitespace collapsed."""
+    own = _container_of(element)
+    if own is None and next(element.iter(*_STRING_CONTAINERS), None) is None:
+        return collapse(" ".join(element.itertext()))
+    wanted = element.tag if element.tag in _STRING_CONTAINERS else None
+    strings: list[str] = []
+    if element.text and own == wanted:
+        strings.append(element.text)
+    # (node, container kind of its parent); a tail is pushed as (None, text, kind)
+    stack: list[tuple[Any, str | None, str | None]] = [(child, None, own) for child in reversed(element)]
+    while stack:
+        node, tail, outer = stack.pop()
+        if node is None:
+            if tail and outer == wanted:
+                strings.append(tail)
+            continue
+        if node.tail:
+            stack.append((None, node.tail, outer))
+        if not isinstance(node.tag, str):
+            continue
+        inner = node.tag if node.tag in _STRING_CONTAINERS else outer
+        if node.text and inner == wanted:
+            strings.append(node.text)
+        stack.extend((child, None, inner) for child in reversed(node))
+    return collapse(" ".join(strings))
 
 
 def sniff(text: str) -> bool:
@@ -175,23 +326,24 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
 def _texts(index: Index, selector: str) -> list[str]:
     seen: list[str] = []
     for element in index.select(selector):
-        value = collapse(element.get_text(" "))
+        value = _text(element)
         if value and value not in seen:
             seen.append(value)
     return seen
 
 
-def _metadata(soup: BeautifulSoup, index: Index, meta: dict[str, list[str]]) -> dict[str, Any]:
+def _metadata(root: Element | None, index: Index, meta: dict[str, list[str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     title = _first(meta, "citation_title", "dc.title", "og:title")
     if not title:
         for selector in (*_TITLE_SELECTORS, "h1"):
             element = index.select_one(selector)
-            if element is not None and collapse(element.get_text(" ")):
-                title = collapse(element.get_text(" "))
+            if element is not None and _text(element):
+                title = _text(element)
                 break
-    if not title and soup.title is not None:
-        title = collapse(soup.title.get_text(" "))
+    page_title = _first_element(root, "title")
+    if not title and page_title is not None:
+        title = _text(page_title)
     if title:
         fields["title"] = title
     authors = meta.get("citation_author") or meta.get("dc.creator") or meta.get("dc.contributor")
@@ -206,8 +358,8 @@ def _metadata(soup: BeautifulSoup, index: Index, meta: dict[str, list[str]]) -> 
     journal = _first(meta, "citation_journal_title", "citation_journal_abbrev", "prism.publicationname")
     if not journal:
         trigger = index.select_one("#full-view-journal-trigger, .journal-actions-trigger")
-        if trigger is not None and collapse(trigger.get_text(" ")):
-            journal = collapse(trigger.get_text(" "))
+        if trigger is not None and _text(trigger):
+            journal = _text(trigger)
     if journal:
         fields["journal"] = journal
     year = year_of(
@@ -253,12 +405,12 @@ def _metadata(soup: BeautifulSoup, index: Index, meta: dict[str, list[str]]) -> 
             "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link"
         )
         if element is not None:
-            pmid = collapse(element.get_text(" "))
+            pmid = _text(element)
     if not pmid:
         for term in index.select("dl.rprtid dt"):
-            if collapse(term.get_text(" ")).rstrip(":").upper() == "PMID":
-                value = term.find_next_sibling("dd")
-                pmid = collapse(value.get_text(" ")) if value is not None else None
+            if _text(term).rstrip(":").upper() == "PMID":
+                value = next(term.itersiblings("dd"), None)
+                pmid = _text(value) if value is not None else None
                 break
     pmid_digits = _PMID_RE.search(pmid) if pmid else None
     if pmid_digits:
@@ -280,7 +432,7 @@ def _same_title(a: str, b: str) -> bool:
     return collapse(a).rstrip(".").casefold() == collapse(b).rstrip(".").casefold()
 
 
-def _title_element(index: Index, title: str | None) -> Tag | None:
+def _title_element(index: Index, title: str | None) -> Element | None:
     """The element showing the article title: a known title element, else a heading saying it.
 
     A bare first <h1> is used only when no metadata title contradicts it (sites put their own
@@ -288,47 +440,55 @@ def _title_element(index: Index, title: str | None) -> Tag | None:
     """
     for selector in _TITLE_SELECTORS:
         element = index.select_one(selector)
-        if element is not None and (not title or _same_title(element.get_text(" "), title)):
+        if element is not None and (not title or _same_title(_text(element), title)):
             return element
     headings = index.select("h1, h2, h3")
     if title:
-        return next((el for el in headings if _same_title(el.get_text(" "), title)), None)
-    return next((el for el in headings if el.name == "h1"), None)
+        return next((el for el in headings if _same_title(_text(el), title)), None)
+    return next((el for el in headings if el.tag == "h1"), None)
 
 
-def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Tag]:
+def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Element]:
     """Elements of the first selector that matches, outermost only."""
     for selector in selectors:
         found = index.select(selector)
         if found:
             ids = {id(element) for element in found}
-            return [el for el in found if not any(id(parent) in ids for parent in el.parents)]
+            return [el for el in found if not any(id(parent) in ids for parent in el.iterancestors())]
     return []
 
 
-def _drop_chrome(index: Index, keep: list[Tag]) -> None:
+def _drop_chrome(index: Index, keep: list[Element]) -> None:
     """Remove scripts, navigation and page-level header/footer (never one holding what we mark)."""
-    protected = {id(parent) for element in keep for parent in element.parents}
+    protected = {id(parent) for element in keep for parent in element.iterancestors()}
     protected.update(id(element) for element in keep)
+    dropped: set[int] = set()
 
-    def drop(element: Tag) -> None:
-        if id(element) not in protected and not element.decomposed:
-            element.decompose()
+    def gone(element: Element) -> bool:
+        return id(element) in dropped
+
+    def drop(element: Element) -> None:
+        """Empty the element and rename it: its tail stays in the text, and a separate string
+        (as BeautifulSoup's decompose left the strings around it)."""
+        if id(element) not in protected and id(element) not in dropped:
+            dropped.update(id(node) for node in element.iter())
+            element.clear(keep_tail=True)
+            element.tag = _DROPPED
 
     for name in _DROP_TAGS:
         for element in index.by_name.get(name, []):
             drop(element)
     for name in ("header", "footer"):
         for element in index.by_name.get(name, []):
-            if element.decomposed:
+            if gone(element):
                 continue
             if (
                 element.get("role") in ("banner", "contentinfo")
-                or element.find_parent(["main", "article"]) is None
+                or next(element.iterancestors("main", "article"), None) is None
             ):
                 drop(element)
     for element in index.by_attr.get("role", []):
-        if not element.decomposed and element.get("role") in _CHROME_ROLES:
+        if not gone(element) and element.get("role") in _CHROME_ROLES:
             drop(element)
 
 
@@ -366,23 +526,37 @@ class _Writer:
         self.length += len(value)
 
 
-def _render(
-    root: Tag, marks: dict[int, str]
+def _render_walk(
+    root: Element, marks: dict[int, str]
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]], int]:
-    """Text of root; spans of marked elements; headings (level, start, end, text); link text size."""
-    from bs4 import CData, NavigableString, Tag
+    """Text of root; spans of marked elements; headings (level, start, end, text); link text size.
 
+    Walks the tree without recursion (pages nest deeply). A string counts only outside the
+    string-container elements (see _STRING_CONTAINERS), as BeautifulSoup's text did.
+    """
     writer = _Writer()
     spans: list[Section] = []
     headings: list[tuple[int, int, int, str]] = []
     starts: dict[int, int] = {}
     link_chars = 0
     link_depth = 0
-    stack: list[tuple[Any, bool]] = [(root, False)]
+
+    def emit(value: str | None) -> None:
+        nonlocal link_chars
+        if value:
+            if link_depth:
+                before = writer.length
+                writer.text(value)
+                link_chars += writer.length - before
+            else:
+                writer.text(value)
+
+    # (node, leaving, container kind of the node's parent)
+    stack: list[tuple[Any, bool, str | None]] = [(root, False, _container_of(root.getparent()))]
     while stack:
-        node, leaving = stack.pop()
+        node, leaving, outer = stack.pop()
+        name = node.tag
         if leaving:
-            name = node.name
             if name == "a":
                 link_depth -= 1
             if name in _BLOCK_TAGS:
@@ -393,20 +567,18 @@ def _render(
                 if key in marks:
                     spans.append(span(marks[key], start, writer.length))
                 if name in _HEADING_TAGS:
-                    headings.append((int(name[1]), start, writer.length, collapse(node.get_text(" "))))
+                    headings.append((int(name[1]), start, writer.length, _text(node)))
+            if outer is None and node is not root:
+                emit(node.tail)
             continue
-        if isinstance(node, NavigableString):
-            if type(node) in (NavigableString, CData):
-                before = writer.length
-                writer.text(str(node))
-                if link_depth:
-                    link_chars += writer.length - before
+        if not isinstance(name, str):  # a comment: its text is not shown, the text after it is
+            if outer is None:
+                emit(node.tail)
             continue
-        if not isinstance(node, Tag):
-            continue
-        name = node.name
         if name == "br":
             writer.block()
+            if outer is None:
+                emit(node.tail)
             continue
         if name in _BLOCK_TAGS:
             writer.block()
@@ -414,9 +586,147 @@ def _render(
             link_depth += 1
         if id(node) in marks or name in _HEADING_TAGS:
             starts[id(node)] = writer.length
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node.contents))
+        inner = name if name in _STRING_CONTAINERS else outer
+        stack.append((node, True, outer))
+        if inner is None:
+            emit(node.text)
+        stack.extend((child, False, inner) for child in reversed(node))
     return "".join(writer.parts), spans, headings, link_chars
+
+
+_BLOCK_MARK = "\ue000"
+_FIRST_MARKER = 0xE100
+_LAST_MARKER = 0xF8FF
+# A private-use character in the page sends it to _render_walk (the marks below would be ambiguous).
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+_MARKER_RE = re.compile("[\ue100-\uf8ff]")
+_SEPARATOR_RUN_RE = re.compile("[\\s\ue000-\uf8ff]*")
+
+
+class _NotExact(Exception):
+    """The page's text cannot be gathered exactly by _render; _render_walk reads it."""
+
+
+def _post_order(elements: list[Element]) -> list[int]:
+    """Indexes of elements (in document order) in the order a walk leaves them: inner first."""
+    out: list[int] = []
+    open_: list[int] = []
+    for number, element in enumerate(elements):
+        ancestors = {id(parent) for parent in element.iterancestors()} if open_ else set()
+        while open_ and id(elements[open_[-1]]) not in ancestors:
+            out.append(open_.pop())
+        open_.append(number)
+    out.extend(reversed(open_))
+    return out
+
+
+def _is_separator(char: str) -> bool:
+    return char.isspace() or "\ue000" <= char <= "\uf8ff"
+
+
+def _marker_runs(raw: str) -> str:
+    """Each run of whitespace and marks holding a position marker: the markers, then one separator
+    (a block mark if the run has one, else a space if it has whitespace).
+
+    Markers are few (headings and marked elements), so runs are found from them rather than by a
+    pattern tried at every character.
+    """
+    pieces: list[str] = []
+    done = 0
+    for match in _MARKER_RE.finditer(raw):
+        if match.start() < done:
+            continue
+        start = match.start()
+        while start > done and _is_separator(raw[start - 1]):
+            start -= 1
+        end = _SEPARATOR_RUN_RE.match(raw, match.start()).end()  # type: ignore[union-attr]
+        run = raw[start:end]
+        markers = "".join(_MARKER_RE.findall(run))
+        separator = _BLOCK_MARK if _BLOCK_MARK in run else " " if len(markers) < len(run) else ""
+        pieces.append(raw[done:start])
+        pieces.append(markers + separator)
+        done = end
+    pieces.append(raw[done:])
+    return "".join(pieces)
+
+
+def _assemble(raw: str) -> str:
+    """The text _Writer makes of raw (with its marks): between two runs of visible characters a
+    newline if a block mark is between them, else a space if whitespace is, else nothing.
+    Position markers stay, each right after the visible character before it."""
+    lead = _SEPARATOR_RUN_RE.match(raw).end()  # type: ignore[union-attr]
+    tail = len(raw)
+    while tail > lead and _is_separator(raw[tail - 1]):
+        tail -= 1
+    lead_markers = "".join(_MARKER_RE.findall(raw, 0, lead))
+    tail_markers = "".join(_MARKER_RE.findall(raw, tail))
+    middle = _marker_runs(raw[lead:tail])
+    # Block marks become words of their own and whitespace runs one space; each stretch between
+    # block marks is then a line (an empty stretch is two marks in a row: one newline).
+    words = " ".join(middle.replace(_BLOCK_MARK, " " + _BLOCK_MARK + " ").split())
+    lines = [line.strip() for line in words.split(_BLOCK_MARK)]
+    return lead_markers + "\n".join(line for line in lines if line) + tail_markers
+
+
+def _render(
+    root: Element, marks: dict[int, str], marked: list[Element], text: str
+) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
+    """_render_walk's text, spans and headings, with the text gathered by lxml in C.
+
+    Block elements get a private-use mark at their start and end, marked elements and headings a
+    private-use character of their own, and lxml serializes the text; _assemble then does what
+    _Writer does piece by piece. The marks stay in the tree: the caller reads nothing from it
+    afterwards (read parses the page again when it must). Raises _NotExact for a page this cannot
+    render exactly: private-use characters, string containers left in the text, text lxml parsed
+    but will not take back.
+    """
+    from lxml import etree
+
+    if (not text.isascii() and _PRIVATE_USE_RE.search(text)) or _container_of(root) is not None:
+        raise _NotExact
+    if next(root.iter(*_STRING_CONTAINERS), None) is not None:
+        raise _NotExact
+    # headings and marked elements, in document order (root.iter includes root itself)
+    names = set(_HEADING_TAGS).union(element.tag for element in marked)
+    tracked = [el for el in root.iter(*names) if el.tag in _HEADING_TAGS or id(el) in marks]
+    if len(tracked) > _LAST_MARKER - _FIRST_MARKER:
+        raise _NotExact
+    heading_texts = {id(el): _text(el) for el in tracked if el.tag in _HEADING_TAGS}
+    try:
+        for element in root.iter(*_BLOCK_TAGS, "br"):
+            if element.tag == "br":
+                element.tail = _BLOCK_MARK + (element.tail or "")
+            else:
+                element.text = _BLOCK_MARK + (element.text or "")
+                if element is not root:
+                    element.tail = _BLOCK_MARK + (element.tail or "")
+        for number, element in enumerate(tracked):
+            marker = chr(_FIRST_MARKER + number)
+            element.text = marker + (element.text or "")
+            if element is not root:
+                element.tail = marker + (element.tail or "")
+    except ValueError as error:  # text lxml parsed but will not take back (control characters)
+        raise _NotExact from error
+    raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
+    if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
+        raw += chr(_FIRST_MARKER)
+    out = _assemble(raw)
+    positions: dict[int, list[int]] = {}
+    removed = 0
+    for match in _MARKER_RE.finditer(out):
+        positions.setdefault(ord(match.group(0)) - _FIRST_MARKER, []).append(match.start() - removed)
+        removed += 1
+    body_text = _MARKER_RE.sub("", out) if removed else out
+    spans: list[Section] = []
+    headings: list[tuple[int, int, int, str]] = []
+    for number in _post_order(tracked):
+        element = tracked[number]
+        start, end = positions[number]
+        if id(element) in marks:
+            spans.append(span(marks[id(element)], start, end))
+        if element.tag in _HEADING_TAGS:
+            headings.append((int(element.tag[1]), start, end, heading_texts[id(element)]))
+    return body_text, spans, headings
 
 
 def _heading_regions(
@@ -451,26 +761,31 @@ def _abstract_from_headings(headings: list[tuple[int, int, int, str]], size: int
     return None
 
 
-def _error_heading(soup: BeautifulSoup, title: str | None) -> str | None:
-    candidates = [collapse(h.get_text(" ")) for h in soup.find_all(["h1", "h2"], limit=4)]
-    if soup.title is not None:
-        candidates.append(collapse(soup.title.get_text(" ")))
+def _error_heading(root: Element | None, title: str | None) -> str | None:
+    headings = root.iter("h1", "h2") if root is not None else iter(())
+    candidates = [_text(h) for h in itertools.islice(headings, 4)]
+    page_title = _first_element(root, "title")
+    if page_title is not None:
+        candidates.append(_text(page_title))
     if title:
         candidates.append(title)
     return next((text for text in candidates if text and _ERROR_RE.match(text)), None)
 
 
 def read(path: str, sha256: str, text: str) -> Document:
-    from bs4 import BeautifulSoup
+    try:
+        return _read(path, sha256, text, fast=True)
+    except _NotExact:
+        return _read(path, sha256, text, fast=False)
 
-    with warnings.catch_warnings():
-        # bs4 warns (XMLParsedAsHTMLWarning, MarkupResemblesLocatorWarning) about pages it reads
-        # anyway; a page is read or reported through the Document, never through stderr.
-        warnings.simplefilter("ignore")
-        soup = BeautifulSoup(text, _parser())
-    index = Index(soup)
+
+def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
+    """The page's Document; fast renders with _render, which leaves marks in the tree, so a page
+    that needs the tree again (an error page check) raises _NotExact and is read with fast=False."""
+    root, synthetic = _parse(text)
+    index = Index(root, skip=root if synthetic else None)
     meta = _meta(index)
-    fields = _metadata(soup, index, meta)
+    fields = _metadata(root, index, meta)
     pubmed_like = index.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
 
     title_element = _title_element(index, fields.get("title"))
@@ -483,8 +798,16 @@ def read(path: str, sha256: str, text: str) -> Document:
     marks.update({id(el): ABSTRACT for el in abstract_elements})
     if title_element is not None:
         marks[id(title_element)] = TITLE
-    root = soup.body or soup
-    body_text, spans, headings, link_chars = _render(root, marks)
+    render_root = _first_element(root, "body") if root is not None else None
+    if render_root is None:
+        render_root = root
+    link_chars = 0
+    if render_root is None:
+        body_text, spans, headings = "", [], []
+    elif fast:
+        body_text, spans, headings = _render(render_root, marks, keep, text)
+    else:
+        body_text, spans, headings, link_chars = _render_walk(render_root, marks)
 
     has_abstract = any(part.kind == ABSTRACT for part in spans)
     if not has_abstract:
@@ -493,8 +816,10 @@ def read(path: str, sha256: str, text: str) -> Document:
             spans.append(found)
             has_abstract = True
     record_meta = any(key in fields for key in ("doi", "pmid")) or "citation_title" in meta
+    if not has_abstract and not record_meta and fast and render_root is not None:
+        raise _NotExact  # the error page check needs link text size and the tree as parsed
     if not has_abstract and not record_meta and len(body_text) - link_chars <= _ERROR_PAGE_MAX_TEXT:
-        heading = _error_heading(soup, fields.get("title"))
+        heading = _error_heading(root, fields.get("title"))
         if heading:
             return skipped(
                 path, sha256, FORMAT, f'error page: "{heading[:120]}" (no abstract or study record)'
