@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import io
-import logging
 import os
 import re
 import sys
-import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +25,8 @@ from imatinib_cli import __version__
 from imatinib_cli.errors import ImxError, UsageError
 
 if TYPE_CHECKING:
+    import logging
+
     from imatinib_cli.execute import ProgressCallback, ProgressUpdate
     from imatinib_cli.models import Comparison, Report
 
@@ -848,20 +849,30 @@ def _stderr_shows_progress() -> bool:
         return False
 
 
-_QUIET = logging.NullHandler()
+@functools.cache
+def _quiet_handler() -> logging.Handler:
+    """One NullHandler for the process (added once however many commands a test runs)."""
+    import logging
+
+    return logging.NullHandler()
 
 
 def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) -> None:
     """Run a command body, turning every failure into one `imx: error:` line and an exit code."""
+    # Imported here, not with the module: `imx --help` needs neither.
+    import logging
+    import traceback
+
+    quiet = _quiet_handler()
     if debug:
-        logging.getLogger().removeHandler(_QUIET)
+        logging.getLogger().removeHandler(quiet)
         logging.basicConfig(
             level=logging.DEBUG, stream=sys.stderr, format="imx: debug: %(name)s: %(message)s"
         )
     else:
         # stderr carries only `imx:` lines: what libraries log (pypdf on a damaged PDF) or warn
         # about would otherwise reach it through logging's last-resort handler or warnings.
-        logging.getLogger().addHandler(_QUIET)
+        logging.getLogger().addHandler(quiet)
         warnings.simplefilter("ignore")
     try:
         if vocab is not None:
