@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import platform
@@ -96,13 +97,13 @@ def worker_floor(corpus: Path) -> dict:
 
 
 def worker_stages(corpus: Path) -> dict:
-    import json as json_module
 
     from imatinib_cli.analyze import analyze
     from imatinib_cli.extract import extract
     from imatinib_cli.load import load_paths, load_records
     from imatinib_cli.models import STATUS_OK, Report
     from imatinib_cli.render import summary_json
+    from imatinib_cli.render.json import write_json
     from imatinib_cli.resolve import resolve
 
     stages: dict[str, dict] = {}
@@ -133,9 +134,9 @@ def worker_stages(corpus: Path) -> dict:
     stages["analyze"] = {"seconds": time.perf_counter() - t0, "peak_rss_mb": _peak_rss_mb()}
 
     t0 = time.perf_counter()
-    rendered = json_module.dumps(
-        summary_json(Report(documents=tuple(documents), studies=tuple(studies))), ensure_ascii=False, indent=2
-    )
+    buffer = io.StringIO()
+    write_json(summary_json(Report(documents=tuple(documents), studies=tuple(studies))), buffer)
+    rendered = buffer.getvalue()
     stages["render"] = {"seconds": time.perf_counter() - t0, "peak_rss_mb": _peak_rss_mb()}
 
     # Per file type: load_records + extract, file by file (a second read of the same files).
@@ -176,14 +177,16 @@ def worker_stages(corpus: Path) -> dict:
 
 
 def worker_end_to_end(corpus: Path) -> dict:
-    import json as json_module
 
     from imatinib_cli import pipeline
     from imatinib_cli.render import summary_json
+    from imatinib_cli.render.json import write_json
 
     t0 = time.perf_counter()
     report = pipeline.summarize([str(corpus)], jobs=1)  # one core, like the stages
-    rendered = json_module.dumps(summary_json(report), ensure_ascii=False, indent=2)
+    buffer = io.StringIO()
+    write_json(summary_json(report), buffer)  # as --json writes it
+    rendered = buffer.getvalue()
     return {
         "seconds": time.perf_counter() - t0,
         "documents": len(report.documents),
