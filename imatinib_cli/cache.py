@@ -25,8 +25,6 @@ is opened, never at import time of this module.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import io
 import os
 import pickle
 import threading
@@ -500,51 +498,14 @@ class ExtractionCache:
 
 
 def _dumps(value: object) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
+    """Plain pickle: the data model's dataclasses pickle themselves as (class, field values)
+    (imatinib_cli/models.py), which is what makes a hit cheap; a class whose fields changed
+    no longer unpickles (its __init__ refuses the values), so the entry is a miss."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _loads(blob: bytes) -> object:
     return pickle.loads(blob)  # noqa: S301 - the user's own file (module docstring)
-
-
-class _Pickler(pickle.Pickler):
-    """Pickles a dataclass as (class, field values), rebuilt by `_rebuild`.
-
-    The default for a slotted dataclass is a list of values restored by a Python `__setstate__`
-    that calls `dataclasses.fields` for every object; on an extracted `Findings` (~80 objects)
-    this makes storing ~1.5x and reading ~1.6x faster. The field order is that of the
-    code that wrote it: the cache key holds the code fingerprint, so other code never reads it.
-    """
-
-    def reducer_override(self, obj: object) -> object:
-        cls = type(obj)
-        if not hasattr(cls, "__dataclass_fields__"):
-            return NotImplemented
-        return _rebuild, (cls, tuple([getattr(obj, name) for name in _field_names(cls)]))
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_set_field = object.__setattr__  # what a frozen dataclass's own __init__ uses
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(item.name for item in dataclasses.fields(cls))
-    return names
-
-
-def _rebuild(cls: type, values: tuple[object, ...]) -> object:
-    """A dataclass instance from its field values, without running __init__ or __post_init__."""
-    names = _field_names(cls)
-    if len(names) != len(values):
-        raise TypeError(f"{cls.__qualname__} has {len(names)} fields, the cached value {len(values)}")
-    obj = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        _set_field(obj, name, value)
-    return obj
 
 
 def _check_private(path: Path) -> None:
