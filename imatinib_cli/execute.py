@@ -225,7 +225,7 @@ def _current_vocab_dir() -> str | None:
     """The --vocab folder this process uses (vocab.set_extra_dir), as a string."""
     from imatinib_cli import vocab
 
-    extra = getattr(vocab, "_extra_dir", None)
+    extra = vocab.extra_dir()
     return os.fspath(extra) if extra is not None else None
 
 

@@ -51,6 +51,11 @@ def set_extra_dir(path: str | os.PathLike[str] | None) -> None:
     clear_caches()
 
 
+def extra_dir() -> Path | None:
+    """The folder set_extra_dir (the --vocab option) gave, if any."""
+    return _extra_dir
+
+
 def clear_caches() -> None:
     """Forget parsed files and built matchers (tests, or after editing files in the extra dir)."""
     _snapshot_state.clear()
@@ -801,6 +806,7 @@ __all__ = [
     "TermHit",
     "adverse_event_matcher",
     "clear_caches",
+    "extra_dir",
     "load",
     "lowercase",
     "normalize",
