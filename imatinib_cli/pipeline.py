@@ -9,7 +9,20 @@ from typing import TYPE_CHECKING
 from imatinib_cli.models import Comparison, Document, Findings, Report, Study
 
 if TYPE_CHECKING:
+    from typing_extensions import TypedDict, Unpack
+
     from imatinib_cli.execute import ProgressCallback, ResultStore
+
+    class RunOptions(TypedDict, total=False):
+        """The keywords of iter_extracted, which summarize, summarize_stream and compare pass on."""
+
+        follow_links: bool
+        max_bytes: int | None
+        jobs: int | None
+        executor: str
+        dask_address: str | None
+        store: ResultStore | None
+        progress: ProgressCallback | None
 
 
 def iter_extracted(
@@ -44,38 +57,19 @@ def iter_extracted(
     )
 
 
-def summarize(
-    paths: Sequence[str],
-    *,
-    follow_links: bool = False,
-    max_bytes: int | None = None,
-    jobs: int | None = None,
-    executor: str = "local",
-    dask_address: str | None = None,
-    store: ResultStore | None = None,
-    progress: ProgressCallback | None = None,
-) -> Report:
+def summarize(paths: Sequence[str], **options: Unpack[RunOptions]) -> Report:
     """Load every path, extract findings from each usable document and merge them into studies.
 
-    follow_links: walk into symbolic links to folders (loops are detected); max_bytes: skip files
-    larger than this (default load.MAX_FILE_BYTES, 50 MiB). jobs, executor, dask_address, store and
-    progress: where extraction runs and what is reported while it does (see iter_extracted); they
-    never change the Report.
+    options are iter_extracted's: follow_links (walk into symbolic links to folders; loops are
+    detected), max_bytes (skip larger files; default load.MAX_FILE_BYTES, 50 MiB), and jobs,
+    executor, dask_address, store and progress: where extraction runs and what is reported while it
+    does. They never change the Report.
     """
     from imatinib_cli.resolve import resolve
 
     documents: list[Document] = []
     findings: list[Findings] = []
-    for document, found in iter_extracted(
-        paths,
-        follow_links=follow_links,
-        max_bytes=max_bytes,
-        jobs=jobs,
-        executor=executor,
-        dask_address=dask_address,
-        store=store,
-        progress=progress,
-    ):
+    for document, found in iter_extracted(paths, **options):
         documents.append(document)
         if found is not None:
             findings.append(found)
@@ -83,17 +77,7 @@ def summarize(
     return Report(documents=tuple(documents), studies=tuple(studies))
 
 
-def summarize_stream(
-    paths: Sequence[str],
-    *,
-    follow_links: bool = False,
-    max_bytes: int | None = None,
-    jobs: int | None = None,
-    executor: str = "local",
-    dask_address: str | None = None,
-    store: ResultStore | None = None,
-    progress: ProgressCallback | None = None,
-) -> Iterator[Document | Study]:
+def summarize_stream(paths: Sequence[str], **options: Unpack[RunOptions]) -> Iterator[Document | Study]:
     """summarize() as a stream, for `summarize --jsonl`: every Document as soon as it is processed
     (in input order), then every Study (in summarize()'s order, equal to its studies).
 
@@ -101,17 +85,7 @@ def summarize_stream(
     (imatinib_cli.spill) and only its link keys stay in memory; studies are merged one group at a
     time. Run the iterator to its end or close() it: either removes the store.
     """
-    extracted = iter_extracted(
-        paths,
-        follow_links=follow_links,
-        max_bytes=max_bytes,
-        jobs=jobs,
-        executor=executor,
-        dask_address=dask_address,
-        store=store,
-        progress=progress,
-    )
-    return _stream(extracted)
+    return _stream(iter_extracted(paths, **options))
 
 
 def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[Document | Study]:
@@ -145,25 +119,11 @@ def compare(
     ci: str = "exact",
     level: float = 0.95,
     transform: str = "logit",
-    follow_links: bool = False,
-    max_bytes: int | None = None,
-    jobs: int | None = None,
-    executor: str = "local",
-    dask_address: str | None = None,
-    store: ResultStore | None = None,
-    progress: ProgressCallback | None = None,
+    **options: Unpack[RunOptions],
 ) -> tuple[Report, Comparison]:
-    """Summarize, then group the studies' populations for comparison, with intervals and pooling."""
+    """Summarize (options as for summarize), then group the studies' populations for comparison,
+    with intervals and pooling."""
     from imatinib_cli.analyze import analyze
 
-    report = summarize(
-        paths,
-        follow_links=follow_links,
-        max_bytes=max_bytes,
-        jobs=jobs,
-        executor=executor,
-        dask_address=dask_address,
-        store=store,
-        progress=progress,
-    )
+    report = summarize(paths, **options)
     return report, analyze(report.studies, by=by, ci=ci, level=level, transform=transform)
