@@ -45,3 +45,22 @@ def cli_json(*args: str) -> str:
     result = runner.invoke(app, ["summarize", "--json", *args])
     assert result.exit_code == 0, result.stderr
     return result.stdout
+
+
+def extension_corpus(tmp_path: Path, documents: int) -> tuple[Path, Path]:
+    """A --vocab folder that alone names "gut pacemaker tumour" as GIST, and `documents` inputs
+    that use the name: (the folder, the inputs' folder)."""
+    extra = tmp_path / "vocab"
+    extra.mkdir()
+    (extra / "tumor_types.yaml").write_text(
+        "tumor_types:\n  - code: GIST\n    synonyms: [gut pacemaker tumour]\n", encoding="utf-8"
+    )
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for index in range(documents):
+        (inputs / f"{index}.txt").write_text(
+            f"Imatinib 400 mg daily was given to {20 + index} patients with gut pacemaker tumours; "
+            f"{index + 2} had a partial response.\n",
+            encoding="utf-8",
+        )
+    return extra, inputs

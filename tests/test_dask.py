@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from execute_helpers import FIXTURES, SEEDS, cli_json, generate_corpus, runner, summary_bytes
+from execute_helpers import (
+    FIXTURES,
+    SEEDS,
+    cli_json,
+    extension_corpus,
+    generate_corpus,
+    runner,
+    summary_bytes,
+)
 
 from imatinib_cli import execute, pipeline, vocab
 from imatinib_cli.cli import app
@@ -65,18 +73,7 @@ def test_cli_dask_option_gives_the_same_bytes(scheduler: str, corpus: Path, monk
 
 def test_the_vocab_extra_dir_reaches_dask_workers(scheduler: str, tmp_path: Path) -> None:
     """The folder's files are sent along: a worker reads them from its own disk, never the client's path."""
-    extra = tmp_path / "vocab"
-    extra.mkdir()
-    (extra / "tumor_types.yaml").write_text(
-        "tumor_types:\n  - code: GIST\n    synonyms: [gut pacemaker tumour]\n", encoding="utf-8"
-    )
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    (inputs / "a.txt").write_text(
-        "Imatinib 400 mg daily was given to 20 patients with gut pacemaker tumours; 4 had a partial "
-        "response.\n",
-        encoding="utf-8",
-    )
+    extra, inputs = extension_corpus(tmp_path, documents=1)
     vocab.set_extra_dir(extra)
     try:
         with_extra = pipeline.summarize([str(inputs)], dask_address=scheduler)

@@ -13,7 +13,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
-from execute_helpers import FIXTURES, SEEDS, cli_json, generate_corpus, runner, summary_bytes
+from execute_helpers import (
+    FIXTURES,
+    SEEDS,
+    cli_json,
+    extension_corpus,
+    generate_corpus,
+    runner,
+    summary_bytes,
+)
 
 from imatinib_cli import execute, pipeline, vocab
 from imatinib_cli.cli import app
@@ -157,19 +165,7 @@ def test_the_vocab_extra_dir_reaches_the_workers(
 ) -> None:
     """spawn: a fresh interpreter, which knows the folder only from the pool's initializer."""
     monkeypatch.setattr(execute, "_start_method", lambda: method)
-    extra = tmp_path / "vocab"
-    extra.mkdir()
-    (extra / "tumor_types.yaml").write_text(
-        "tumor_types:\n  - code: GIST\n    synonyms: [gut pacemaker tumour]\n", encoding="utf-8"
-    )
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    for index in range(4):
-        (inputs / f"{index}.txt").write_text(
-            f"Imatinib 400 mg daily was given to {20 + index} patients with gut pacemaker tumours; "
-            f"{index + 2} had a partial response.\n",
-            encoding="utf-8",
-        )
+    extra, inputs = extension_corpus(tmp_path, documents=4)
     without = pipeline.summarize([str(inputs)], jobs=1)
     assert {p.tumor_type for study in without.studies for p in study.populations} == {None}
     vocab.set_extra_dir(extra)
