@@ -7,7 +7,7 @@ stage produced; a stage that needs a changed record builds a new one with datacl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from operator import attrgetter
 
@@ -396,6 +396,32 @@ class Report:
 
     documents: tuple[Document, ...]
     studies: tuple[Study, ...]
+
+
+# --------------------------------------------------------------------------- identity rules
+# Shared by extract (within a document) and resolve (across the documents of a study).
+
+
+def add_dose(doses: list[Dose], dose: Dose) -> None:
+    """Append dose unless the list has it: the same mg/day, or for a dose without one (a body-surface
+    dose) the same words."""
+    if dose.mg_per_day is None and any(d.as_written == dose.as_written for d in doses):
+        return
+    if dose.mg_per_day is not None and any(d.mg_per_day == dose.mg_per_day for d in doses):
+        return
+    doses.append(dose)
+
+
+def distinct_events(events: Iterable[AdverseEvent]) -> list[AdverseEvent]:
+    """One entry per term and grade (and, for registry events, per group as written), in first-seen
+    order; a stated frequency beats a bare mention."""
+    kept: dict[tuple[str | None, str | None, str | None], AdverseEvent] = {}
+    for event in events:
+        key = (event.term or event.as_written.lower(), event.grade, event.as_written if event.count else None)
+        old = kept.get(key)
+        if old is None or (old.percent is None and event.percent is not None):
+            kept[key] = event  # a replaced key keeps its place in the dict
+    return list(kept.values())
 
 
 # --------------------------------------------------------------------------- pickling

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 
 from imatinib_cli.models import (
-    AdverseEvent,
     Design,
     Evidence,
     Findings,
@@ -24,6 +23,8 @@ from imatinib_cli.models import (
     ResponseCount,
     Study,
     Warning,
+    add_dose,
+    distinct_events,
 )
 
 __all__ = ["group_by_keys", "link_keys", "merge_group", "resolve"]
@@ -141,7 +142,7 @@ def _merge(group: list[Findings]) -> Study:
         sources=sources,
         design=design,
         populations=tuple(populations),
-        adverse_events=tuple(_unique_events([e for item in group for e in item.adverse_events])),
+        adverse_events=tuple(distinct_events(e for item in group for e in item.adverse_events)),
         outcomes=tuple(_unique_outcomes([o for item in group for o in item.outcomes])),
         warnings=tuple(warnings),
     )
@@ -249,8 +250,7 @@ def _merge_population(old: Population, new: Population, warnings: list[Warning])
         responses[response.category] = known
     doses = list(old.doses)
     for dose in new.doses:
-        if all(d.mg_per_day != dose.mg_per_day or d.mg_per_day is None for d in doses):
-            doses.append(dose)
+        add_dose(doses, dose)
     return replace(
         old,
         n=n,
@@ -443,17 +443,6 @@ def _derive_orr(
 
 
 # -- events and outcomes ----------------------------------------------------------------------
-
-
-def _unique_events(events: list[AdverseEvent]) -> list[AdverseEvent]:
-    seen: dict[tuple[object, ...], AdverseEvent] = {}
-    for event in events:
-        # Registry events are stated per group: keep each group's own.
-        key = (event.term or event.as_written.lower(), event.grade, event.as_written if event.count else None)
-        old = seen.get(key)
-        if old is None or (old.percent is None and event.percent is not None):
-            seen[key] = event
-    return list(seen.values())
 
 
 def _unique_outcomes(outcomes: list[Outcome]) -> list[Outcome]:

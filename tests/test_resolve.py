@@ -115,3 +115,17 @@ def test_a_registry_record_and_its_publication_are_one_study() -> None:
     assert study.id == "NCT01234567"
     assert study.sources == ("reg.txt", "pub.txt", "alias.txt")
     assert any("nct_id" in w.message for w in study.warnings)
+
+
+def test_a_dose_without_mg_per_day_stated_by_two_documents_is_kept_once() -> None:
+    text = (
+        "Forty children with GIST received imatinib 260 mg/m2 daily. "
+        "Ten patients (25%) had a partial response."
+    )
+    first, second = doc("a.txt", text, doi="10.1/y.2"), doc("b.txt", text, doi="10.1/y.2")
+    (study,) = resolve([extract(first), extract(second)])
+    (population,) = study.populations
+    assert [(d.mg_per_day, d.as_written) for d in population.doses] == [
+        (None, population.doses[0].as_written)
+    ]
+    assert "260" in population.doses[0].as_written

@@ -47,6 +47,8 @@ from imatinib_cli.models import (
     ResponseCount,
     TumorMention,
     Warning,
+    add_dose,
+    distinct_events,
 )
 
 __all__ = ["extract"]
@@ -104,7 +106,7 @@ def extract(document: Document) -> Findings:
         document=document,
         design=design,
         populations=populations,
-        adverse_events=tuple(_dedupe_events(adverse_events)),
+        adverse_events=tuple(distinct_events(adverse_events)),
         outcomes=tuple(outcomes),
         tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
         warnings=tuple(warnings),
@@ -175,7 +177,7 @@ def _read_doses(
         after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
         if hit.respectively and len(hit.doses) > 1 and len(after) >= len(hit.doses):
             for dose, mention in zip(hit.doses, after, strict=False):
-                _add_dose(by_key[mention.code].doses, dose)
+                add_dose(by_key[mention.code].doses, dose)
             continue
         named = {m.code for m in info.tumors if m.code in by_key}
         general = (
@@ -186,10 +188,10 @@ def _read_doses(
         if named and len(by_key) > 1 and not general:
             for code in named:
                 for dose in hit.doses:
-                    _add_dose(by_key[code].doses, dose)
+                    add_dose(by_key[code].doses, dose)
         else:
             for dose in hit.doses:
-                _add_dose(study_doses, dose)
+                add_dose(study_doses, dose)
 
 
 def _read_sizes(context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft]) -> None:
@@ -231,14 +233,6 @@ _EVALUABLE = re.compile(
     r"(?:(?:considered|deemed|fully|eligible\s+and|eligible\s+for\s+and)\s+)?"
     r"(?P<word>[A-Za-z]+)"
 )
-
-
-def _add_dose(doses: list[Dose], dose: Dose) -> None:
-    if dose.mg_per_day is None and any(d.as_written == dose.as_written for d in doses):
-        return
-    if dose.mg_per_day is not None and any(d.mg_per_day == dose.mg_per_day for d in doses):
-        return
-    doses.append(dose)
 
 
 def _read_responses(
@@ -438,19 +432,3 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         n_evaluable=draft.n_evaluable,
         arm=draft.arm,
     )
-
-
-def _dedupe_events(events: list[AdverseEvent]) -> list[AdverseEvent]:
-    """One entry per term and grade; a stated frequency beats a bare mention."""
-    kept: dict[tuple[str | None, str | None, str | None], AdverseEvent] = {}
-    order: list[tuple[str | None, str | None, str | None]] = []
-    for event in events:
-        # Registry events are stated per group: keep each group's own.
-        key = (event.term or event.as_written.lower(), event.grade, event.as_written if event.count else None)
-        old = kept.get(key)
-        if old is None:
-            kept[key] = event
-            order.append(key)
-        elif old.percent is None and event.percent is not None:
-            kept[key] = event
-    return [kept[key] for key in order]
