@@ -413,9 +413,7 @@ def _worth_keeping(draft: PopulationDraft, drafts: list[PopulationDraft]) -> boo
 
 def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
     mention = draft.mention
-    n = draft.n
-    if n is None and draft.n_percent is not None:
-        n = None  # resolve derives it from the study total
+    n = draft.n  # when only a share is stated (n_percent), resolve derives n from the study total
     doses = tuple(draft.doses)
     pooled = randomized and len({d.mg_per_day for d in doses if d.mg_per_day is not None}) > 1
     return Population(

@@ -69,6 +69,14 @@ def _key(label: str) -> str:
 
 
 def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
+    """The arms a sentence names, in order (read once per sentence: several readers ask)."""
+    found = info.cached.get("arms")
+    if found is None:
+        found = info.cached["arms"] = _find_arms(context, info)
+    return found  # type: ignore[return-value]
+
+
+def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     lettered, named = _patterns()
     text = context.text
     found: list[ArmMention] = []
@@ -105,16 +113,6 @@ _RANDOMIZED_TO = re.compile(
     r"(?P<second>[^();,]{2,50}?)\s*\(\s*n\s*=\s*\d+\s*\)",
     re.I,
 )
-
-
-def arm_keys(context: Context) -> list[str]:
-    """Distinct arms a document names in its result-bearing sentences, in order of first mention."""
-    keys: dict[str, None] = {}
-    for info in context.sentences:
-        if info.reports_results:
-            for mention in find_arms(context, info):
-                keys.update(dict.fromkeys(mention.keys))
-    return list(keys)
 
 
 _SIZE_BEFORE = re.compile(

@@ -45,7 +45,7 @@ class SentenceInfo:
         """The sentence in lowercase, for cheap 'could this sentence matter' checks (computed once)."""
         lowered = self.cached.get("lower")
         if lowered is None:
-            lowered = self.cached["lower"] = self.sentence.text.lower()
+            lowered = self.cached["lower"] = vocab.lowercase(self.sentence.text)
         return lowered  # type: ignore[return-value]
 
     def has_word(self, pattern: re.Pattern[str]) -> bool:
@@ -75,9 +75,6 @@ class Context:
     @property
     def text(self) -> str:
         return self.document.text
-
-    def evidence(self, info: SentenceInfo) -> Evidence:
-        return info.evidence
 
 
 @vocab.cached

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.models import (
-    AdverseEvent,
     Dose,
     Evidence,
     Quantity,
@@ -42,7 +41,6 @@ class PopulationDraft:
     arm: str | None = None
     responses: dict[str, ResponseCount] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
-    adverse_events: list[AdverseEvent] = field(default_factory=list)
     evidence: Evidence | None = None
 
 
@@ -184,11 +182,15 @@ def split_semicolons(
 ) -> list[tuple[int, int, tuple[str, ...]]]:
     """A ';' outside brackets always ends a clause; each part keeps only the keys named in it."""
     result: list[tuple[int, int, tuple[str, ...]]] = []
+    text = context.text
     for start, end, keys in pieces:
+        if ";" not in text[start:end]:
+            result.append((start, end, keys))
+            continue
         cuts = [start]
         depth = 0
         for position in range(start, end):
-            char = context.text[position]
+            char = text[position]
             depth += (char in "([") - (char in ")]")
             if char == ";" and depth <= 0:
                 cuts.append(position + 1)
