@@ -717,3 +717,11 @@ PMID: 99900444 [Indexed for MEDLINE]
     assert results == "RESULTS: Twenty patients (67%) responded."
     (methods,) = texts(doc, "abstract", "METHODS")
     assert "loading dose of 800 mg" in methods and "cited by investigators" in methods
+
+
+def test_every_publication_types_list_is_read_when_two_follow_each_other() -> None:
+    from imatinib_cli.load._pubmed_text import _publication_types_footer
+    from imatinib_cli.load._text import split_lines
+
+    text = "Publication types\nClinical Trial\nPublication types\nReview\n"
+    assert _publication_types_footer(split_lines(text, 0, len(text)), 0) == ["Clinical Trial", "Review"]

@@ -68,8 +68,3 @@ def read_records(path: str, sha256: str, text: str) -> list[Document]:
     if not documents:
         return [skipped(path, sha256, reader.FORMAT, "no records in the file")]
     return [doc if doc.record == index else replace(doc, record=index) for index, doc in enumerate(documents)]
-
-
-def read_text(path: str, sha256: str, text: str) -> Document:
-    """The first record of a text (kept for callers that expect one Document per file)."""
-    return read_records(path, sha256, text)[0]

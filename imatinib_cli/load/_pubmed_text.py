@@ -173,6 +173,7 @@ def _publication_types_footer(lines: list[Line], start: int) -> list[str]:
                         break
                     out.append(text.rstrip("."))
                 index += 1
+            continue  # the line that ended the list may head another list
         index += 1
     return out
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from imatinib_cli.load._biblio import NCT_RE
 from imatinib_cli.load._build import document, skipped
 from imatinib_cli.load._registry import (
     GRANT_ID_TYPES,
@@ -91,8 +92,9 @@ def _metadata(study: dict[str, Any]) -> dict[str, Any]:
     design = _dict(protocol.get("designModule"))
     info = _dict(design.get("designInfo"))
     enrollment = _dict(design.get("enrollmentInfo"))
+    nct_id = (_str(ident.get("nctId")) or "").upper()
     fields: dict[str, Any] = {
-        "nct_id": _str(ident.get("nctId")),
+        "nct_id": nct_id if NCT_RE.fullmatch(nct_id) else None,  # as the XML reader checks it
         "title": _str(ident.get("officialTitle")) or _str(ident.get("briefTitle")),
         "registry_status": _str(status.get("overallStatus")),
         "phase": phase_of([p for p in _list(design.get("phases")) if isinstance(p, str)]),
