@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.errors import ImxError
+from imatinib_cli.paths import check_private
 
 if TYPE_CHECKING:
     import sqlite3
@@ -397,7 +398,7 @@ class ExtractionCache:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with contextlib.suppress(FileExistsError):
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        _check_private(self.path)
+        check_private(self.path)
         db = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode = WAL")
@@ -506,14 +507,3 @@ def _dumps(value: object) -> bytes:
 
 def _loads(blob: bytes) -> object:
     return pickle.loads(blob)  # noqa: S301 - the user's own file (module docstring)
-
-
-def _check_private(path: Path) -> None:
-    """Refuse a database someone else could have written: unpickling it would run their code."""
-    if os.name != "posix":
-        return
-    status = os.stat(path)
-    if status.st_uid != os.getuid():
-        raise PermissionError("the file belongs to another user (unpickling it would be unsafe)")
-    if status.st_mode & 0o022:
-        raise PermissionError("the file is writable by other users (unpickling it would be unsafe)")

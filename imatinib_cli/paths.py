@@ -27,3 +27,17 @@ def user_cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
     return base / "imx"
+
+
+def check_private(path: Path) -> None:
+    """Refuse a file someone else could have written: unpickling it would run their code.
+
+    Raises PermissionError for a file owned by another user or writable by group or others (POSIX).
+    """
+    if os.name != "posix":
+        return
+    status = os.stat(path)
+    if status.st_uid != os.getuid():
+        raise PermissionError("the file belongs to another user (unpickling it would be unsafe)")
+    if status.st_mode & 0o022:
+        raise PermissionError("the file is writable by other users (unpickling it would be unsafe)")

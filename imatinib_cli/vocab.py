@@ -760,8 +760,11 @@ def _restore_snapshot() -> None:
     _snapshot_state["tried"] = True
     import pickle
 
+    from imatinib_cli.paths import check_private
+
     try:
         path = _snapshot_path()
+        check_private(path)  # a snapshot another user could have written is never unpickled
         with path.open("rb") as fh:
             loaded, matchers = pickle.load(fh)  # noqa: S301 - the user's own cache folder, mode 0o700
     except Exception:  # noqa: BLE001 - a missing, unreadable or stale snapshot is only slower

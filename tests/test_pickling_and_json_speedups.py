@@ -36,3 +36,14 @@ def test_what_orjson_refuses_falls_back_to_the_standard_library() -> None:
     out = io.StringIO()
     write_json(data, out)
     assert out.getvalue() == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_json_and_jsonl_spell_a_small_float_alike() -> None:
+    from imatinib_cli.render.json import JsonlWriter
+
+    data = {"p": 1e-05, "n": 3}
+    indented, line = io.StringIO(), io.StringIO()
+    write_json(data, indented)
+    JsonlWriter(line)._write(data)
+    assert json.loads(indented.getvalue()) == json.loads(line.getvalue()) == data
+    assert '"p": 0.00001' in indented.getvalue() and '"p":0.00001' in line.getvalue()

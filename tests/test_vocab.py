@@ -445,3 +445,15 @@ def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None) -
     vocab.scan_regions(text, regions)
     for (matcher, (start, end)), found in expected.items():
         assert [(h.start, h.end, h.key) for h in matcher.find(text, start, end)] == found, (start, end)
+
+
+def test_a_snapshot_others_could_have_written_is_not_read(tmp_path: Path) -> None:
+    import pickle
+
+    good = _probe(tmp_path)
+    (snapshot,) = tmp_path.glob("vocab-*.pickle")
+    # What another user could plant: a pickle that would change what the matcher finds.
+    snapshot.write_bytes(pickle.dumps(({}, {})))
+    snapshot.chmod(0o666)
+    assert _probe(tmp_path) == good  # not read: rebuilt from the YAML files
+    assert snapshot.stat().st_mode & 0o777 == 0o600  # and replaced by a private one

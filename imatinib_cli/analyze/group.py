@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from imatinib_cli.analyze.stats import CI_METHODS, TRANSFORMS
 from imatinib_cli.errors import UsageError
 from imatinib_cli.models import (
     GIST,
@@ -26,8 +27,6 @@ from imatinib_cli.models import (
 )
 
 GROUPINGS = ("tumor-type", "dose", "study", "toxicity")
-CI_METHODS = ("exact", "wilson")
-TRANSFORMS = ("logit", "freeman-tukey")
 _GROUP_ORDER = {GIST: 0, NON_GIST: 1}
 MIXED = "GIST + non-GIST"
 

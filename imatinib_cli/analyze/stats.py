@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 CI_METHODS = ("exact", "wilson")
-CI_METHOD_NAMES = {"exact": "Clopper-Pearson (exact)", "wilson": "Wilson score"}
 TRANSFORMS = ("logit", "freeman-tukey")
 # Added to events and non-events of a study with 0 or n events before the logit (metaprop's incr).
 CONTINUITY_CORRECTION = 0.5

@@ -47,10 +47,7 @@ LEGEND = (
 def print_evaluation(evaluation: Evaluation, console: Console) -> None:
     """The score table (one row per field, then the micro average), then every miss and false
     value by document, each with imx's value, the gold one and the sentence imx read it from."""
-    documents = len(evaluation.documents)
-    heading = f"imx against {evaluation.gold} ({documents} document{'s' if documents != 1 else ''})"
-    console.print(Text(heading, style="bold"), soft_wrap=True)
-    console.print(_score_table(evaluation))
+    console.print(_score_table(evaluation))  # its title names the gold file and the documents
     for line in LEGEND:
         console.print(Text(line, style="dim"), soft_wrap=True)
     if not evaluation.discrepancies:
