@@ -53,3 +53,17 @@ def test_a_conclusion_about_dose_is_not_a_population_dose() -> None:
     )
     by_code = {p.tumor_type: sorted(d.mg_per_day for d in p.doses) for p in findings(text).populations}
     assert by_code == {"GIST": [400, 800], "STS": [400, 800]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Every name of imatinib in schedules.yaml counts: the dose after another drug is imatinib's.
+        ("Patients previously given hydroxyurea then STI571 400 mg daily.", [400]),
+        ("Patients on hydroxyurea and Glivec 400 mg daily were studied.", [400]),
+        ("Hydroxyurea followed by Gleevec 600 mg daily was given.", [600]),
+        ("Patients received 400 mg of Glivec twice daily.", [800]),
+    ],
+)
+def test_any_name_of_imatinib_marks_its_dose(text: str, expected: list) -> None:
+    assert doses(text) == expected

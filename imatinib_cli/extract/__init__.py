@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
@@ -68,7 +67,7 @@ def extract(document: Document) -> Findings:
     # A titled record (a publication, a registry entry) that never names imatinib is about another
     # drug; an untitled snippet gets the benefit of the doubt.
     about_imatinib = not document.metadata.title or bool(
-        _imatinib_names().search(document.text) or _imatinib_names().search(document.metadata.title)
+        cues.imatinib_names().search(document.text) or cues.imatinib_names().search(document.metadata.title)
     )
     if not about_imatinib:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
@@ -129,14 +128,6 @@ def _read_registry(
             by_key[draft.key] = draft
             drafts.append(draft)
     adverse_events.extend(registry_adverse_events(results, context.document.path))
-
-
-@vocab.cached
-def _imatinib_names() -> re.Pattern[str]:
-    """One C-level search for any of imatinib's names: a whole-text phrase scan is costly."""
-    names = sorted((str(n) for n in vocab.load("schedules")["imatinib_names"]), key=len, reverse=True)
-    flexible = (re.escape(n).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]*") for n in names)
-    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(flexible) + r")", re.I)
 
 
 def _anchors(

@@ -64,8 +64,9 @@ def _key(label: str) -> str:
     words = re.sub(r"[\s\-]+", " ", label.lower()).strip()
     words = re.sub(r"^the\s+|\s+(?:arm|group|cohort|stratum)s?$", "", words)
     first = words.split()[0] if words else words
-    named_by_treatment = cues.words("cues", "arms", "comparators") | {"imatinib"}
-    return first if first in named_by_treatment else words
+    if cues.imatinib_names().fullmatch(first):
+        return "imatinib"  # 'the Glivec arm' and 'the imatinib group' are one arm
+    return first if first in cues.words("cues", "arms", "comparators") else words
 
 
 def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:

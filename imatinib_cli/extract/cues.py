@@ -53,3 +53,12 @@ def any_word(file: str, *path: str) -> re.Pattern[str]:
     phrases = [p for group in node.values() for p in group] if isinstance(node, dict) else node
     words = sorted({str(item).lower().strip("()").split()[0] for item in phrases}, key=len, reverse=True)
     return re.compile(word_start_alternation(words))
+
+
+@vocab.cached
+def imatinib_names() -> re.Pattern[str]:
+    """Any of imatinib's names (schedules.yaml imatinib_names), spaces and hyphens optional: one
+    C-level search, cheaper than a phrase scan of a whole text."""
+    names = sorted((str(n) for n in vocab.load("schedules")["imatinib_names"]), key=len, reverse=True)
+    flexible = (re.escape(n).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]*") for n in names)
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(flexible) + r")", re.I)

@@ -13,12 +13,17 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import Dose
 
 _SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\.?|-|–|/)\s*", re.I)
-# Words allowed between a dose and its schedule: "400 mg of imatinib daily", "400 mg orally twice a day".
-_BRIDGE = re.compile(
-    r"(?:\s*(?:of|imatinib|mesylate|glivec|gleevec|sti-?571|orally|oral|po|p\.o\.|given|administered|"
-    r"taken|once|as|a|single|dose|doses|was|were|is|are|\(|\)|,))*\s*",
-    re.I,
+_BRIDGE_WORDS = (
+    r"of|orally|oral|po|p\.o\.|given|administered|taken|once|as|a|single|dose|doses|was|were|is|are|\(|\)|,"
 )
+
+
+@vocab.cached
+def _bridge() -> re.Pattern[str]:
+    """Words allowed between a dose and its schedule: "400 mg of imatinib daily", "400 mg orally
+    twice a day"; any of imatinib's names (schedules.yaml) among them."""
+    names = cues.imatinib_names().pattern
+    return re.compile(rf"(?:\s*(?:{names}|{_BRIDGE_WORDS}))*\s*", re.I)
 
 
 @dataclass(slots=True)
@@ -43,7 +48,7 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
 
 def _schedule(context: Context, info: SentenceInfo, position: int) -> tuple[str | None, float | None, int]:
     """The schedule right after a dose: its key, doses per day, and where it ends."""
-    bridge = _BRIDGE.match(context.text, position, info.end)
+    bridge = _bridge().match(context.text, position, info.end)
     start = bridge.end() if bridge else position
     for hit in cues.matcher("schedules", "schedules", key_field="key").find(
         context.text, start, min(info.end, start + 30)
@@ -105,7 +110,7 @@ def _another_drug(context: Context, info: SentenceInfo, position: int) -> bool:
     if not hits:
         return False
     between = context.text[hits[-1].end : position].lower()
-    return "imatinib" not in between and len(between.split()) <= 4
+    return not cues.imatinib_names().search(between) and len(between.split()) <= 4
 
 
 def _sentence_schedule(context: Context, info: SentenceInfo) -> tuple[str | None, float | None]:
