@@ -725,3 +725,21 @@ def test_every_publication_types_list_is_read_when_two_follow_each_other() -> No
 
     text = "Publication types\nClinical Trial\nPublication types\nReview\n"
     assert _publication_types_footer(split_lines(text, 0, len(text)), 0) == ["Clinical Trial", "Review"]
+
+
+def test_a_labelled_note_with_subjects_is_not_a_catalog_record() -> None:
+    from imatinib_cli.load import catalog_record, load_bytes
+
+    note = (
+        "Title: Imatinib in advanced GIST\nAuthors: A. Author, B. Author\nSubjects: GIST; imatinib\n"
+        "Abstract: Forty patients received imatinib 400 mg daily; 10 had a partial response.\n"
+    )
+    assert not catalog_record.sniff(note)
+    assert load_bytes("note.txt", note.encode()).format != catalog_record.FORMAT
+
+
+def test_a_line_that_is_one_word_of_a_linkout_category_does_not_end_an_abstract() -> None:
+    from imatinib_cli.load._pubmed_text import FOOTER_RE
+
+    assert FOOTER_RE.match("Medical") is None and FOOTER_RE.match("Miscellaneous") is None
+    assert FOOTER_RE.match("LinkOut - more resources") is not None

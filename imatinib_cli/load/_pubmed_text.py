@@ -55,8 +55,7 @@ FOOTER_RE = re.compile(
     r"|Conflict of interest statement|PubMed Disclaimer\s*$|References\s*$|Figures\s*$"
     r"|Supplementary info|Associated data\s*$|Free full text\b|Icon for\b|Loading\s*(?:\.\.\.|\u2026)?\s*$"
     r"|Support Center\s*$|Secondary Source ID\b|Show all \d+ references|Full text sources\s*$"
-    r"|Other Literature Sources\s*$|Medical\s*$|Molecular Biology Databases\s*$|Research Materials\s*$"
-    r"|Miscellaneous\s*$)"
+    r"|Other Literature Sources\s*$|Molecular Biology Databases\s*$|Research Materials\s*$)"
 )
 PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*:?\s*$", re.I)
 _LIST_END_RE = re.compile(

@@ -58,7 +58,8 @@ _LABELS: dict[str, str] = {
     "corporate author": "corporate",
 }
 # Labels only a catalog record has; one of them must be present for the sniff to accept.
-_STRONG = frozenset(("published_in", "saved_in", "online", "subjects"))
+# ("Subjects:" and "Online:" are not among them: a labelled note can have them too.)
+_STRONG = frozenset(("published_in", "saved_in"))
 _STRONG_LABELS = frozenset(("hauptverfasser", "main author(s)", "main authors", "sprache", "schlagworte"))
 _LABEL_RE = re.compile(
     r"^[ \t]*(?P<label>"
