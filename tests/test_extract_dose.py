@@ -67,3 +67,20 @@ def test_a_conclusion_about_dose_is_not_a_population_dose() -> None:
 )
 def test_any_name_of_imatinib_marks_its_dose(text: str, expected: list) -> None:
     assert doses(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A comparison a few words before the amount: not a dose this study assigned.
+        (
+            "Children received imatinib 260 mg/m2 daily; exposure was similar to that of adults "
+            "treated with 400 mg daily.",
+            [None],
+        ),
+        # A change in one clause does not reach past the ';' to the next one.
+        ("Imatinib was escalated to 800 mg daily; the others received 400 mg daily.", [400]),
+    ],
+)
+def test_a_modification_or_comparison_cue_covers_its_own_clause(text: str, expected: list) -> None:
+    assert doses(text) == expected

@@ -75,7 +75,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         if _another_drug(context, info, amounts[0].start):
             continue  # "docetaxel 75 mg/m²": another drug's dose
         if cues.matcher("schedules", "modification_cues").find(
-            text, max(info.start, amounts[0].start - 25), amounts[0].start
+            text, _clause_window(text, info.start, amounts[0].start), amounts[0].start
         ):
             continue  # "dose reduction to 600 mg/day": a change, not an assigned dose
         if hits and amounts[0].start <= hits[-1].start:
@@ -101,6 +101,13 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         respectively = "respectively" in text[unit.end() : info.end].lower()
         hits.append(DoseHit(doses, amounts[0].start, as_written_end, respectively))
     return hits
+
+
+def _clause_window(text: str, sentence_start: int, position: int, width: int = 45) -> int:
+    """Where to look back from an amount for a cue: a few words, not past a ';' ("similar to those
+    in adults receiving 400 mg", but not "escalated to 800 mg; the others received 400 mg")."""
+    start = max(sentence_start, position - width)
+    return max(start, text.rfind(";", start, position) + 1)
 
 
 def _another_drug(context: Context, info: SentenceInfo, position: int) -> bool:
