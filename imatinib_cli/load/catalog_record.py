@@ -115,10 +115,16 @@ def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
 
 def sniff(text: str) -> bool:
     """At least three distinct catalog labels, one of which only a catalog record uses."""
-    labels = {match.group("label").lower() for match in _LABEL_RE.finditer(text)}
-    keys = {_LABELS[label] for label in labels}
-    strong = bool(keys & _STRONG or labels & _STRONG_LABELS or any(cue in text for cue in _HEADING_CUES))
-    return len(keys) >= 3 and strong
+    heading = any(cue in text for cue in _HEADING_CUES)
+    labels: set[str] = set()
+    keys: set[str] = set()
+    for match in _LABEL_RE.finditer(text):  # every file is sniffed: stop as soon as it is enough
+        label = match.group("label").lower()
+        labels.add(label)
+        keys.add(_LABELS[label])
+        if len(keys) >= 3 and (heading or keys & _STRONG or labels & _STRONG_LABELS):
+            return True
+    return False
 
 
 def split_authors(value: str) -> tuple[str, ...]:

@@ -111,8 +111,12 @@ def sniff(text: str) -> bool:
     """A registry identifier plus at least two of the record's field labels."""
     if not _IDENTIFIER_RE.search(text):
         return False
-    labels = {match.group(0).split(":")[0].strip().lower() for match in _LABEL_RE.finditer(text)}
-    return len(labels) >= _SNIFF_LABELS
+    labels: set[str] = set()
+    for match in _LABEL_RE.finditer(text):  # every file is sniffed: stop as soon as it is enough
+        labels.add(match.group(0).split(":")[0].strip().lower())
+        if len(labels) >= _SNIFF_LABELS:
+            return True
+    return False
 
 
 def _value_after(lines: list[Line], index: int, colon: int) -> str:
