@@ -248,3 +248,27 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
         previous_blank = line.blank
     out.append(span(ABSTRACT, start, lines[-1].end, label))
     return out
+
+
+# "ClinicalTrials.gov Identifier: NCT00123456", "Trial registration: ... NCT00123456".
+REGISTRY_ID_RE = re.compile(
+    r"(?:ClinicalTrials\.gov\s+(?:Identifier|ID|number|registration)|Trial registration|NCT Number)"
+    r"\W{0,40}(NCT\d{8})",
+    re.I,
+)
+
+
+def labelled_ids(text: str) -> dict[str, Any]:
+    """The DOI, PMID and NCT ID a text states with their labels ("doi:", "PMID:", "ClinicalTrials.gov
+    Identifier:"), for readers of unstructured text (plain text, PDF)."""
+    fields: dict[str, Any] = {}
+    doi = DOI_LABEL_RE.search(text)
+    if doi:
+        fields["doi"] = clean_doi(doi.group(1))
+    pmid = PMID_LINE_RE.search(text)
+    if pmid:
+        fields["pmid"] = pmid.group(1)
+    nct = REGISTRY_ID_RE.search(text)
+    if nct:
+        fields["nct_id"] = nct.group(1).upper()
+    return fields

@@ -10,10 +10,9 @@ page. Without pypdf the file is skipped with the command that installs it.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from imatinib_cli.load._biblio import DOI_LABEL_RE, DOI_RE, PMID_LINE_RE, clean_doi
+from imatinib_cli.load._biblio import DOI_RE, clean_doi, labelled_ids
 from imatinib_cli.load._build import document, skipped
 from imatinib_cli.load._decode import normalize_newlines
 from imatinib_cli.load._text import BODY, collapse, span
@@ -25,11 +24,6 @@ MISSING_EXTRA = "PDF needs the pdf extra: pip install 'imatinib-cli[pdf]'"
 _HEADER = b"%PDF-"
 _TRAILER = b"%%EOF"
 _TRAILER_WINDOW = 2048
-_REGISTRY_ID_RE = re.compile(
-    r"(?:ClinicalTrials\.gov\s+(?:Identifier|ID|number|registration)|Trial registration|NCT Number)"
-    r"\W{0,40}(NCT\d{8})",
-    re.I,
-)
 _MAX_REASON = 160
 
 
@@ -38,23 +32,14 @@ def sniff(data: bytes) -> bool:
 
 
 def _metadata(info: Any, first_page: str) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
+    fields = labelled_ids(first_page)
     title = getattr(info, "title", None) if info is not None else None
     if isinstance(title, str) and collapse(title):
         fields["title"] = collapse(title)
-    doi = DOI_LABEL_RE.search(first_page)
-    if doi:
-        fields["doi"] = clean_doi(doi.group(1))
-    else:
-        bare = DOI_RE.search(first_page)
+    if "doi" not in fields:
+        bare = DOI_RE.search(first_page)  # an article's first page prints its DOI, often unlabelled
         if bare:
             fields["doi"] = clean_doi(bare.group(0))
-    pmid = PMID_LINE_RE.search(first_page)
-    if pmid:
-        fields["pmid"] = pmid.group(1)
-    nct = _REGISTRY_ID_RE.search(first_page)
-    if nct:
-        fields["nct_id"] = nct.group(1).upper()
     return fields
 
 

@@ -8,20 +8,13 @@ single short line, set apart by a blank line, before a longer text (an abstract 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from imatinib_cli.load._biblio import DOI_LABEL_RE, PMID_LINE_RE, clean_doi
+from imatinib_cli.load._biblio import labelled_ids
 from imatinib_cli.load._build import document
 from imatinib_cli.load._text import BODY, TITLE, span
 from imatinib_cli.models import Document
 
 FORMAT = "text"
-
-_REGISTRY_ID_RE = re.compile(
-    r"(?:ClinicalTrials\.gov\s+(?:Identifier|ID|number|registration)|Trial registration|NCT Number)"
-    r"\W{0,20}(NCT\d{8})",
-    re.I,
-)
 
 
 def sniff(text: str) -> bool:
@@ -29,16 +22,7 @@ def sniff(text: str) -> bool:
 
 
 def read(path: str, sha256: str, text: str) -> Document:
-    fields: dict[str, Any] = {}
-    doi = DOI_LABEL_RE.search(text)
-    if doi:
-        fields["doi"] = clean_doi(doi.group(1))
-    pmid = PMID_LINE_RE.search(text)
-    if pmid:
-        fields["pmid"] = pmid.group(1)
-    nct = _REGISTRY_ID_RE.search(text)
-    if nct:
-        fields["nct_id"] = nct.group(1).upper()
+    fields = labelled_ids(text)
     title = _TITLE_RE.match(text)
     if title and _CITATION_RE.match(title.group(1)):
         # PubMed's text export opens with "1. Lancet. 2004 Sep 25;364(9440):1127-34."; the title follows.
