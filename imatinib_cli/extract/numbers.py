@@ -47,6 +47,9 @@ _DIGITS = (
 )
 
 
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+
+
 class _Patterns(NamedTuple):
     digits: re.Pattern[str]  # on the text
     words: re.Pattern[str]  # on the lowercased text
@@ -103,7 +106,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]
     for match in patterns.digits.finditer(text, start, end):
         raw = match.group("digits").replace("·", ".")  # "33·3%" (Lancet style)
         # "53,8%": a decimal comma before a percent sign; "1,500": a thousands separator.
-        raw = raw.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", raw) else raw.replace(",", "")
+        if "," in raw:
+            raw = raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw.replace(",", "")
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         if len(raw) > 15:
             continue  # beyond any count or rate, and beyond what a float holds exactly
