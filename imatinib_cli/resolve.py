@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import fields, replace
 
+from imatinib_cli import guard
 from imatinib_cli.models import (
     Design,
     Evidence,
@@ -135,7 +136,7 @@ def _merge(group: list[Findings]) -> Study:
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
     sources = tuple(dict.fromkeys(item.document.path for item in group))
-    return Study(
+    study = Study(
         id=_study_id(metadata, sources),
         title=metadata.title,
         metadata=metadata,
@@ -146,6 +147,7 @@ def _merge(group: list[Findings]) -> Study:
         outcomes=tuple(_unique_outcomes([o for item in group for o in item.outcomes])),
         warnings=tuple(warnings),
     )
+    return guard.enforce(study)
 
 
 def _study_id(metadata: Metadata, sources: tuple[str, ...]) -> str:

@@ -1,0 +1,299 @@
+"""guard: the one place that enforces "never invent a number", on every study before it is emitted.
+
+Extraction and derivation may each be wrong in ways no single rule there can see: a count read from
+the wrong clause ("40 of 40" from a percent of another group), a percent over the wrong denominator, a
+count derived from a percent that no whole number fits ("54% of 235" is 126.9: 127 or 126?). What a
+reviewer must never see is a value that breaks arithmetic on the numbers beside it. So, per population:
+
+- a percent lies in 0..100, a count is a whole number from 0 to the group's size (its N or number
+  evaluable, else the study's enrollment);
+- a count derived from a percent needs exactly one whole number that the percent fits;
+- a count, a percent and a size that disagree beyond rounding keep their stated values (resolve has
+  already warned) and lose every derived one;
+- ORR is at least CR and at least PR; the categories CR + PR + SD + PD + NE add up to at most N;
+- a toxicity's percent lies in 0..100 and its count within the study's enrollment.
+
+A value that breaks a rule is dropped if derived; if stated it is dropped too, with a warning that
+quotes it, since no reader can tell which of the disagreeing numbers is the wrong one. The checks are
+pure arithmetic on the study's own values: nothing here reads text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from imatinib_cli.models import AdverseEvent, Evidence, Population, Quantity, ResponseCount, Study, Warning
+
+__all__ = ["count_from_percent", "enforce", "fits", "violations"]
+
+_CATEGORIES = ("cr", "pr", "sd", "pd", "ne")
+_EPSILON = 1e-9
+
+
+def enforce(study: Study) -> Study:
+    """The study with every value that breaks an invariant removed, and a warning for each stated one."""
+    warnings = list(study.warnings)
+    total = study.design.n_enrolled
+    populations = tuple(_population(p, total, warnings) for p in study.populations)
+    events = tuple(e for e in (_event(e, total, warnings) for e in study.adverse_events) if e is not None)
+    if (
+        populations == study.populations
+        and events == study.adverse_events
+        and len(warnings) == len(study.warnings)
+    ):
+        return study
+    return replace(study, populations=populations, adverse_events=events, warnings=tuple(warnings))
+
+
+def violations(summary: Mapping[str, Any]) -> list[str]:
+    """Every broken invariant in a summary as emitted (the dict `imx summarize --json` prints), one
+    line each; empty when none. It reads the output, not the models, so it checks what a reader sees
+    (tests and scripts/check_invariants.py run it over random documents and the real corpus)."""
+    problems: list[str] = []
+    for study in summary.get("studies", ()):
+        total = study.get("n_enrolled")
+        for population in study.get("populations", ()):
+            problems.extend(_population_violations(study["id"], population, total))
+        for event in study.get("toxicities", ()):
+            where = f"{study['id']} / toxicity {event.get('as_written')}"
+            percent, count = event.get("percent"), event.get("count")
+            if percent is not None and not 0 <= percent <= 100 + _EPSILON:
+                problems.append(f"{where}: percent {percent:g} outside 0..100")
+            if count is not None and total is not None and count > _value(total) + _EPSILON:
+                problems.append(f"{where}: count {count:g} more than the {_value(total):g} enrolled")
+    return problems
+
+
+def _population_violations(study: str, population: Mapping[str, Any], total: Any) -> list[str]:
+    sizes = [_value(population.get(key)) for key in ("n", "n_evaluable") if population.get(key)]
+    bound = max(sizes) if sizes else (_value(total) if total else None)
+    problems: list[str] = []
+    counts: dict[str, float] = {}
+    for category, response in (population.get("response") or {}).items():
+        if not response:
+            continue
+        where = f"{study} / {population.get('label')} / {category.upper()}"
+        percent, count = response.get("percent"), response.get("count")
+        if percent is not None and not 0 <= percent <= 100 + _EPSILON:
+            problems.append(f"{where}: percent {percent:g} outside 0..100")
+        if count is None:
+            continue
+        if count < 0 or count != int(count):
+            problems.append(f"{where}: count {count:g} is not a whole number")
+        elif bound is not None and count > bound + _EPSILON:
+            problems.append(f"{where}: count {count:g} more than the group's {bound:g}")
+        if category in _CATEGORIES:
+            counts[category] = count
+    orr = (population.get("response") or {}).get("orr") or {}
+    for part in ("cr", "pr"):
+        if orr.get("count") is not None and counts.get(part, 0) > orr["count"] + _EPSILON:
+            problems.append(f"{study} / {population.get('label')}: {part.upper()} more than ORR")
+    if bound is not None and sum(counts.values()) > bound + _EPSILON:
+        problems.append(f"{study} / {population.get('label')}: categories add up to more than {bound:g}")
+    return problems
+
+
+def _value(item: Any) -> float:
+    """A size as emitted: {"value": 27, ...} or a bare number."""
+    return float(item["value"] if isinstance(item, Mapping) else item)
+
+
+def count_from_percent(percent: float, denominator: float) -> int | None:
+    """The one whole number of patients a percent of a group can stand for, else None.
+
+    "45%" of 11 is 5 (45.5%). "54%" of 235 could be 126, 127 or 128 (53.6%, 54.0%, 54.5%): no count.
+    Authors also cut instead of rounding ("18%" for 5 of 27, 18.5%), so when no whole number rounds
+    to the percent, one that is within a unit of its last written place still counts, if it is alone.
+    """
+    for slack in (1, 2):
+        candidates = fits(percent, denominator, slack)
+        if candidates:
+            return candidates[0] if len(candidates) == 1 else None
+    return None
+
+
+def fits(percent: float, denominator: float, slack: int = 1) -> list[int]:
+    """The whole numbers k for which k / denominator, written as the percent was, reads as that percent
+    (with slack=2: is within one unit of its last written place)."""
+    if denominator <= 0:
+        return []
+    half_unit = _half_unit(percent) * slack
+    low = (percent - half_unit) * denominator / 100
+    high = (percent + half_unit) * denominator / 100
+    first = max(0, math.ceil(low - _EPSILON))
+    return [k for k in range(first, math.floor(high + _EPSILON) + 1) if k <= denominator]
+
+
+# -- populations ------------------------------------------------------------------------------
+
+
+def _bound(population: Population, total: Quantity | None) -> float | None:
+    sizes = [q.value for q in (population.n, population.n_evaluable) if q is not None]
+    if sizes:
+        return max(sizes)
+    return total.value if total is not None else None
+
+
+def _population(population: Population, total: Quantity | None, warnings: list[Warning]) -> Population:
+    bound = _bound(population, total)
+    denominators = [q.value for q in (population.n_evaluable, population.n) if q is not None and q.value > 0]
+    responses = {
+        r.category: _response(r, population.label, bound, denominators, warnings)
+        for r in population.responses
+    }
+    responses = _orr_at_least_parts(responses, population.label, warnings)
+    responses = _parts_within_size(responses, population.label, bound, warnings)
+    kept = tuple(r for r in responses.values() if r is not None)
+    if kept == population.responses:
+        return population
+    return replace(population, responses=kept)
+
+
+def _response(
+    response: ResponseCount,
+    label: str,
+    bound: float | None,
+    denominators: list[float],
+    warnings: list[Warning],
+) -> ResponseCount | None:
+    name = f"{label}: {response.category.upper()}"
+    count, percent = response.count, response.percent
+    if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
+        percent = _drop(percent, f"{name} {percent.value:g}% is not a share of patients", warnings)
+    if count is not None and (count.value < 0 or count.value != int(count.value)):
+        count = _drop(count, f"{name} count {count.value:g} is not a number of patients", warnings)
+    if count is not None and bound is not None and count.value > bound + _EPSILON:
+        count = _drop(count, f"{name} count {count.value:g} is more than the group's {bound:g}", warnings)
+    if (
+        count is not None
+        and count.derived
+        and "% of " in (count.derivation or "")
+        and percent is not None
+        and not percent.derived
+        and not any(count_from_percent(percent.value, d) == count.value for d in denominators)
+    ):
+        count = None  # a count derived from a percent: exactly one whole number must fit it
+    if (
+        count is not None
+        and percent is not None
+        and denominators
+        and not _agree(count, percent, denominators)
+        and (count.derived or percent.derived)
+    ):
+        count = None if count.derived else count
+        percent = None if percent.derived else percent
+    if count is None and percent is None:
+        return None
+    if count is response.count and percent is response.percent:
+        return response
+    derived = bool((count and count.derived) or (percent and percent.derived))
+    return replace(response, count=count, percent=percent, derived=derived)
+
+
+def _agree(count: Quantity, percent: Quantity, denominators: list[float]) -> bool:
+    return any(
+        abs(100 * count.value / d - percent.value) <= _half_unit(percent.value) * 2 + _EPSILON
+        for d in denominators
+    )
+
+
+def _orr_at_least_parts(
+    responses: dict[str, ResponseCount | None], label: str, warnings: list[Warning]
+) -> dict[str, ResponseCount | None]:
+    orr = responses.get("orr")
+    if orr is None or orr.count is None:
+        return responses
+    for part in ("cr", "pr"):
+        piece = responses.get(part)
+        if piece is None or piece.count is None or piece.count.value <= orr.count.value + _EPSILON:
+            continue
+        if orr.derived or orr.count.derived:
+            responses["orr"] = None
+            return responses
+        if piece.count.derived:
+            responses[part] = replace(piece, count=None) if piece.percent else None
+            continue
+        message = (
+            f"{label}: {part.upper()} {piece.count.value:g} is more than ORR {orr.count.value:g}: "
+            "neither is shown"
+        )
+        warnings.append(Warning(message, _evidences(piece.count.evidence, orr.count.evidence)))
+        responses[part] = None
+        responses["orr"] = None
+        return responses
+    return responses
+
+
+def _parts_within_size(
+    responses: dict[str, ResponseCount | None], label: str, bound: float | None, warnings: list[Warning]
+) -> dict[str, ResponseCount | None]:
+    """CR + PR + SD + PD + NE cannot count more patients than the group has: derived counts go
+    first; if the stated ones still overflow, they cannot all belong to this group."""
+    if bound is None:
+        return responses
+
+    def total() -> float:
+        return sum(r.count.value for c, r in responses.items() if c in _CATEGORIES and r and r.count)
+
+    if total() <= bound + _EPSILON:
+        return responses
+    for category in _CATEGORIES:
+        response = responses.get(category)
+        if response is not None and response.count is not None and response.count.derived:
+            responses[category] = (
+                replace(response, count=None) if response.percent and not response.percent.derived else None
+            )
+    if total() <= bound + _EPSILON:
+        return responses
+    stated = [r for c, r in responses.items() if c in _CATEGORIES and r and r.count]
+    message = f"{label}: the response counts add up to more than {bound:g} patients: none is shown"
+    warnings.append(Warning(message, _evidences(*(r.count.evidence for r in stated if r.count))))
+    for category in _CATEGORIES:
+        response = responses.get(category)
+        if response is not None and response.count is not None:
+            responses[category] = replace(response, count=None) if response.percent else None
+    orr = responses.get("orr")
+    if orr is not None and orr.derived:
+        responses["orr"] = None
+    return responses
+
+
+# -- toxicities -------------------------------------------------------------------------------
+
+
+def _event(event: AdverseEvent, total: Quantity | None, warnings: list[Warning]) -> AdverseEvent | None:
+    percent, count = event.percent, event.count
+    name = f"{event.as_written}"
+    if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
+        percent = _drop(percent, f"{name}: {percent.value:g}% is not a share of patients", warnings)
+    if count is not None and total is not None and count.value > total.value + _EPSILON:
+        count = _drop(
+            count, f"{name}: {count.value:g} patients is more than the {total.value:g} enrolled", warnings
+        )
+    if percent is event.percent and count is event.count:
+        return event
+    return replace(event, percent=percent, count=count)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _drop(value: Quantity, message: str, warnings: list[Warning]) -> None:
+    if not value.derived:
+        warnings.append(Warning(message + ": not shown", _evidences(value.evidence)))
+    return None
+
+
+def _half_unit(percent: float) -> float:
+    """Half a unit in the percent's last written place: 45 -> 0.5, 53.5 -> 0.05, 7.25 -> 0.005."""
+    for decimals in (0, 1, 2):
+        if abs(percent * 10**decimals - round(percent * 10**decimals)) < 1e-6:
+            return 0.5 / 10**decimals
+    return 0.0005
+
+
+def _evidences(*items: Evidence | None) -> tuple[Evidence, ...]:
+    return tuple(item for item in items if item is not None)
