@@ -1,0 +1,69 @@
+"""The gate on real documents (issue 10): `imx evaluate` on ../shared/corpus/real-dev and on the
+project's own abstracts, asserting floors that only ever go up.
+
+Not a timed test: it asserts scores. The corpus is third-party text and stays in ../shared (CI lays it
+beside the checkout); nothing here copies it. Raise a floor when a change lifts the score for good;
+lowering one needs a reason in the changelog.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from imatinib_cli.evaluate import Evaluation, FieldScore, evaluate
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_DEV = ROOT.parent / "shared" / "corpus" / "real-dev" / "gold.yaml"
+ABSTRACTS = ROOT / "tests" / "gold" / "abstracts.gold.yaml"
+
+# (precision, F1) floors: micro over the whole corpus, then per slice (the corpus's text folders).
+REAL_DEV_MICRO = (0.71, 0.46)
+REAL_DEV_SLICES = {
+    "gist": (0.78, 0.54),
+    "heme": (0.53, 0.28),
+    "sarcoma": (0.77, 0.52),
+    "solid": (0.62, 0.42),
+}
+ABSTRACTS_MICRO = (0.975, 0.94)
+
+
+def slice_scores(evaluation: Evaluation) -> dict[str, FieldScore]:
+    """Micro scores per corpus slice: the folder under texts/ each document sits in."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for document in evaluation.documents:
+        name = Path(document.path).parent.name
+        for score in document.scores:
+            sums[name][0] += score.tp
+            sums[name][1] += score.fp
+            sums[name][2] += score.fn
+    return {name: FieldScore("micro", *counts) for name, counts in sums.items()}
+
+
+@pytest.fixture(scope="module")
+def real_dev() -> Evaluation:
+    assert REAL_DEV.is_file(), "the real corpus (../shared/corpus/real-dev) is beside every checkout and CI"
+    return evaluate(REAL_DEV)
+
+
+def test_real_corpus_micro_scores_stay_above_their_floor(real_dev: Evaluation) -> None:
+    precision, f1 = REAL_DEV_MICRO
+    assert real_dev.micro.precision is not None and real_dev.micro.precision >= precision
+    assert real_dev.micro.f1 is not None and real_dev.micro.f1 >= f1
+
+
+@pytest.mark.parametrize("name", sorted(REAL_DEV_SLICES))
+def test_each_corpus_slice_stays_above_its_floor(real_dev: Evaluation, name: str) -> None:
+    score = slice_scores(real_dev)[name]
+    precision, f1 = REAL_DEV_SLICES[name]
+    assert score.precision is not None and score.precision >= precision, score
+    assert score.f1 is not None and score.f1 >= f1, score
+
+
+def test_the_projects_own_abstracts_do_not_fall() -> None:
+    evaluation = evaluate(ABSTRACTS)
+    precision, f1 = ABSTRACTS_MICRO
+    assert evaluation.micro.precision is not None and evaluation.micro.precision >= precision
+    assert evaluation.micro.f1 is not None and evaluation.micro.f1 >= f1
