@@ -414,6 +414,16 @@ def evaluate(
         ),
     ],
     json_output: JsonOpt = False,
+    corrections: Annotated[
+        Path | None,
+        typer.Option(
+            "--corrections",
+            metavar="FILE",
+            help="Gold values to score in place of the gold file's, each with the sentence that "
+            "proves it (format: docs/evaluation.md, Corrections).",
+            show_default=False,
+        ),
+    ] = None,
     vocab: VocabOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -436,7 +446,7 @@ def evaluate(
         from imatinib_cli.evaluate import evaluate as run_evaluation
         from imatinib_cli.render import evaluation as rendering
 
-        result = run_evaluation(gold)
+        result = run_evaluation(gold, corrections=corrections)
         if json_output:
             render.write_json(rendering.evaluation_json(result), sys.stdout)
         else:

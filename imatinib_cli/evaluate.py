@@ -177,12 +177,26 @@ class DocumentEvaluation:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """One gold value replaced by a corrections file: where, what the gold said, what is scored."""
+
+    path: str
+    target: str  # "population: <label>" or "toxicity: <name>"
+    field: str
+    gold: Any
+    corrected: Any
+    proof: str
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     gold: str
     documents: tuple[DocumentEvaluation, ...]
     fields: tuple[FieldScore, ...]
     micro: FieldScore
     discrepancies: tuple[Discrepancy, ...]
+    corrections: tuple[Correction, ...] = ()
+    corrections_file: str | None = None
 
 
 # --------------------------------------------------------------------------- entry point
@@ -192,14 +206,18 @@ def evaluate(
     gold_path: str | os.PathLike[str],
     *,
     summarize: Callable[[Sequence[str]], Report] | None = None,
+    corrections: str | os.PathLike[str] | None = None,
 ) -> Evaluation:
     """Compare imx's extraction of the gold file's documents with the gold values.
 
     Raises GoldError (exit code 2) for a gold file that is missing or malformed and InputError
     (exit code 1) for a listed document that does not exist or yields no usable record.
-    summarize defaults to imatinib_cli.pipeline.summarize.
+    summarize defaults to imatinib_cli.pipeline.summarize. corrections names a file of gold values
+    to score in place of the gold file's (docs/evaluation.md, "Corrections"): a gold file someone
+    else keeps is not edited, and each correction carries the sentence that proves it.
     """
-    gold = read_gold(gold_path)
+    applied: list[Correction] = []
+    gold = read_gold(gold_path, corrections=corrections, applied=applied)
     if summarize is None:
         from imatinib_cli import pipeline
 
@@ -215,6 +233,8 @@ def evaluate(
         fields=tuple(tally.score(field) for field in FIELDS),
         micro=tally.micro(),
         discrepancies=tuple(tally.discrepancies),
+        corrections=tuple(applied),
+        corrections_file=os.fspath(corrections) if corrections is not None else None,
     )
 
 
@@ -234,18 +254,36 @@ def _run(document: GoldDocument, summarize: Callable[[Sequence[str]], Report]) -
 # --------------------------------------------------------------------------- reading the gold file
 
 
-def read_gold(gold_path: str | os.PathLike[str]) -> Gold:
-    """Parse and check a gold file; GoldError names the file and the first problem found."""
+def read_gold(
+    gold_path: str | os.PathLike[str],
+    *,
+    corrections: str | os.PathLike[str] | None = None,
+    applied: list[Correction] | None = None,
+) -> Gold:
+    """Parse and check a gold file (with a corrections file's values in place of the ones it
+    corrects); GoldError names the file and the first problem found."""
     name = os.fspath(gold_path)
+    path = Path(name)
+    data = _read_yaml(name, "gold file")
+    if corrections is not None:
+        fixes = _apply_corrections(
+            data, os.fspath(corrections), _read_yaml(os.fspath(corrections), "corrections file")
+        )
+        if applied is not None:
+            applied.extend(fixes)
+    return _gold(name, data, path.parent)
+
+
+def _read_yaml(name: str, what: str) -> Any:
     path = Path(name)
     if not path.exists():
         raise GoldError(name, "no such file")
     if path.is_dir():
-        raise GoldError(name, "is a directory, not a gold file")
+        raise GoldError(name, f"is a directory, not a {what}")
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldError(name, f"cannot read: {exc}") from None
     except yaml.YAMLError as exc:
@@ -253,7 +291,65 @@ def read_gold(gold_path: str | os.PathLike[str]) -> Gold:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise GoldError(name, f"not valid YAML{where}: {problem}") from None
-    return _gold(name, data, path.parent)
+
+
+_CORRECTION_KEYS = {"path", "population", "toxicity", "field", "value", "proof", "why"}
+
+
+def _apply_corrections(gold: Any, name: str, data: Any) -> list[Correction]:
+    """Replace, in the gold file's parsed data, each value the corrections file corrects.
+
+    "Eleven percent had unconfirmed partial responses" may prove a gold PR wrong; the entry names the
+    document (its path as the gold file writes it), the population by its gold label (or a toxicity
+    by its term or words as written), the key and the value to score, and quotes that sentence.
+    """
+
+    def fail(where: str, problem: str) -> GoldError:
+        return GoldError(name, f"{where}: {problem}" if where else problem)
+
+    if not isinstance(data, Mapping) or not isinstance(data.get("corrections"), list):
+        raise fail("", "expected a mapping with a list of 'corrections' (see docs/evaluation.md)")
+    if not isinstance(gold, Mapping) or not isinstance(gold.get("documents"), list):
+        return []  # the gold file's own check reports it
+    documents = {item.get("path"): item for item in gold["documents"] if isinstance(item, Mapping)}
+    applied = []
+    for index, entry in enumerate(data["corrections"]):
+        where = f"corrections[{index}]"
+        _check_keys(entry, _CORRECTION_KEYS, where, fail)
+        missing = [key for key in ("path", "field", "value", "proof") if key not in entry]
+        if missing:
+            raise fail(where, f"missing {missing[0]!r}")
+        if ("population" in entry) == ("toxicity" in entry):
+            raise fail(where, "expected exactly one of 'population' and 'toxicity'")
+        document = documents.get(entry["path"])
+        if document is None:
+            raise fail(f"{where}.path", f"{entry['path']!r} is not a document of the gold file")
+        kind = "population" if "population" in entry else "toxicity"
+        wanted = str(entry[kind])
+        if kind == "population":
+            items = [p for p in document.get("populations") or () if str(p.get("label")) == wanted]
+        else:
+            items = [
+                t
+                for t in document.get("toxicities") or ()
+                if wanted in (str(t.get("term")), str(t.get("as_written")))
+            ]
+        if len(items) != 1:
+            raise fail(f"{where}.{kind}", f"{wanted!r} names {len(items)} of the document's {kind} entries")
+        (target,) = items
+        field_name = str(entry["field"])
+        applied.append(
+            Correction(
+                entry["path"],
+                f"{kind}: {wanted}",
+                field_name,
+                target.get(field_name),
+                entry["value"],
+                str(entry["proof"]),
+            )
+        )
+        target[field_name] = entry["value"]
+    return applied
 
 
 def _gold(name: str, data: Any, base: Path) -> Gold:

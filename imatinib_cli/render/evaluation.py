@@ -50,6 +50,15 @@ def print_evaluation(evaluation: Evaluation, console: Console) -> None:
     console.print(_score_table(evaluation))  # its title names the gold file and the documents
     for line in LEGEND:
         console.print(Text(line, style="dim"), soft_wrap=True)
+    if evaluation.corrections_file is not None:
+        count = len(evaluation.corrections)
+        console.print(
+            Text(
+                f"Scored with {count} corrected gold value{'s' if count != 1 else ''} "
+                f"from {evaluation.corrections_file}"
+            ),
+            soft_wrap=True,
+        )
     if not evaluation.discrepancies:
         console.print(Text("No misses and no false values."))
         return
@@ -152,6 +161,18 @@ def evaluation_json(evaluation: Evaluation) -> JSONDict:
         "micro": _score(evaluation.micro),
         "documents": [_document(document) for document in evaluation.documents],
         "discrepancies": [_discrepancy(item) for item in evaluation.discrepancies],
+        "corrections_file": evaluation.corrections_file,
+        "corrections": [
+            {
+                "path": item.path,
+                "target": item.target,
+                "field": item.field,
+                "gold": item.gold,
+                "corrected": item.corrected,
+                "proof": item.proof,
+            }
+            for item in evaluation.corrections
+        ],
     }
 
 
