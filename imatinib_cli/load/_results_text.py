@@ -98,6 +98,7 @@ _OUTCOME_LINE = re.compile(
     re.I,
 )
 _FOOTNOTE = re.compile(r"\s*[*†‡]+\s*\d*\s*$")
+_RULE = re.compile(r"^:?-{2,}:?$|^=+$")
 _PERIOD = re.compile(r"^Period \d+\s*:", re.I)
 _TOTALS = re.compile(r"^Total\b", re.I)
 _MAX_TITLE_WORDS = 10
@@ -318,6 +319,8 @@ def read_results_text(document: str, text: str) -> ResultsText:
         if not cells:
             title_line = None
             continue
+        if all(_RULE.match(c.text) for c in cells):
+            continue  # "| --- | --- |": a Markdown table's rule
         first = cells[0].text
         joined = " ".join(c.text for c in cells)
         heading = (
