@@ -134,7 +134,9 @@ def test_pipe_tables_give_groups_flow_outcomes_and_adverse_events_with_spans() -
     groups = {g.title: g for g in results.groups}
     assert {t: g.n for t, g in groups.items()} == {"Low Dose Imatinib": 38, "High Dose Imatinib": 41}
     assert groups["High Dose Imatinib"].description == "Imatinib 300 mg orally twice daily."
-    flow = {(m.category, groups_title(results, m.group_id)): m.value for m in results.measures if m.kind == "flow"}
+    flow = {
+        (m.category, groups_title(results, m.group_id)): m.value for m in results.measures if m.kind == "flow"
+    }
     assert flow[("NOT COMPLETED: Adverse Event", "High Dose Imatinib")] == 7
     assert flow[("NOT COMPLETED: Disease progression", "Low Dose Imatinib")] == 5
     assert flow[("COMPLETED", "High Dose Imatinib")] == 29
@@ -170,7 +172,10 @@ def test_pipe_page_arms_become_populations_with_their_own_size_dose_and_response
     # Dropout reasons ("Disease progression 5") are flow counts, never progressive disease.
     assert all(p.response("pd") is None for p in study.populations)
     events = {(e.as_written, e.count.value) for e in study.adverse_events if e.term == "Anemia"}
-    assert events == {("Anaemia (Low Dose Imatinib, serious)", 2), ("Anaemia (High Dose Imatinib, serious)", 3)}
+    assert events == {
+        ("Anaemia (Low Dose Imatinib, serious)", 2),
+        ("Anaemia (High Dose Imatinib, serious)", 3),
+    }
 
 
 def test_mirror_page_one_cell_per_line_is_recognized_and_read() -> None:
@@ -221,12 +226,7 @@ def test_table_rows_are_left_out_of_the_readable_sections() -> None:
 
 
 def test_a_row_with_fewer_values_than_groups_is_not_read() -> None:
-    text = (
-        "Participant Flow\n"
-        "| Measure | Arm One | Arm Two |\n"
-        "| STARTED | 12 | 14 |\n"
-        "| COMPLETED | 9 |\n"
-    )
+    text = "Participant Flow\n| Measure | Arm One | Arm Two |\n| STARTED | 12 | 14 |\n| COMPLETED | 9 |\n"
     tables = read_results_text("t.txt", text)
     assert tables.results is not None
     assert [m.category for m in tables.results.measures] == ["STARTED", "STARTED"]
