@@ -64,6 +64,14 @@ NCT ID: NCT01234567
 
 Last Updated: 2021-03-04
 
+Recruitment status
+
+COMPLETED
+
+Study phase
+
+PHASE1, PHASE2
+
 Participant Flow
 
 Participant milestones
@@ -182,6 +190,8 @@ def test_mirror_page_one_cell_per_line_is_recognized_and_read() -> None:
     assert ctgov_page.sniff(MIRROR_PAGE)
     document = _page(MIRROR_PAGE)
     assert document.format == "ctgov_page" and document.metadata.nct_id == "NCT01234567"
+    assert (document.metadata.registry_status, document.metadata.phase) == ("COMPLETED", "1/2")
+    assert document.metadata.results_posted is True
     results = document.registry_results
     assert results is not None
     assert [(g.title, g.n) for g in results.groups] == [("Imatinib 600 mg", 25), ("Imatinib 300 mg", 27)]

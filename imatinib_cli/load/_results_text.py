@@ -69,7 +69,8 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:Limitations and Caveats|More Information|Certain Agreements|Results Point of Contact"
             r"|Recruitment Details|Pre-Assignment Details|Time Frame|Additional Description"
-            r"|Source Vocabulary|Assessment Type)\b",
+            r"|Source Vocabulary|Assessment Type|Eligibility Criteria|Inclusion Criteria|Exclusion Criteria"
+            r"|Ages? Eligible for Study|Contacts and Locations)\b",
             re.I,
         ),
     ),
@@ -121,7 +122,8 @@ class _Table:
     kind: str = "other"
     unit: str | None = None
     param: str | None = None
-    category_prefix: str | None = None
+    columns: int = 0  # value columns the table's header (or one-group title line) announced
+    header: tuple[int, int] | None = None  # the header line's span, until a row confirms it
     denominators: list[int | None] = field(default_factory=list)
     after_not_completed: bool = False
     organ_system: str | None = None
@@ -350,20 +352,29 @@ def read_results_text(document: str, text: str) -> ResultsText:
             continue
         values = cells[1:]
         if values and all(_is_value(c) for c in values):
-            reader.spans.append((line.start, line.end))  # a table row is never prose
-            if not table.groups and title_line is not None and len(values) == 1:
-                table.groups = [reader.group(title_line, None)]
+            if not table.columns and title_line is not None and len(values) == 1 and section != BASELINE:
+                table.groups = [reader.group(title_line, None)]  # a one-group table's title line
+                table.columns = 1
+                reader.spans.append((title_line.start, title_line.end))
             title_line = None
-            if section != BASELINE:
-                _row(reader, table, cells[0], values)
+            if table.columns and len(values) <= table.columns:
+                # A row of a table whose header was read is never prose, even a half row.
+                reader.spans.append((line.start, line.end))
+                if table.header is not None:
+                    reader.spans.append(table.header)
+                    table.header = None
+                if section != BASELINE:
+                    _row(reader, table, cells[0], values)
             continue
         if len(cells) == 1 and _is_value(cells[0]):
-            reader.spans.append((line.start, line.end))
+            if table.columns:
+                reader.spans.append((line.start, line.end))
             continue
-        if len(cells) >= 2:
+        if len(cells) >= 2 and not first.endswith(":"):
             titles = [c for c in cells if not _MEASURE_HEADER.match(c.text)]
             if titles and not any(_is_value(c) for c in titles):
-                reader.spans.append((line.start, line.end))
+                table.columns = len(titles)
+                table.header = (line.start, line.end)  # a header only once a row follows it
                 if section != BASELINE:
                     table.groups = [reader.group(c, None) for c in titles]
                 title_line = None

@@ -156,6 +156,23 @@ def _fields_by_label(lines: list[Line]) -> dict[str, str]:
     return out
 
 
+_STACKED_LABELS = {"recruitment status": "recruitment status", "study phase": "phase"}
+
+
+def _stacked_fields(lines: list[Line]) -> dict[str, str]:
+    """A mirror page's fields written as a label line, then the value on the next non-empty line
+    ("Recruitment status" / "COMPLETED"; "Study phase" / "PHASE2")."""
+    out: dict[str, str] = {}
+    for index, line in enumerate(lines[:80]):
+        key = _STACKED_LABELS.get(line.stripped.lower())
+        if key is None or key in out:
+            continue
+        value = next((row.stripped for row in lines[index + 1 : index + 3] if row.stripped), "")
+        if value and len(value.split()) <= 4:
+            out[key] = value
+    return out
+
+
 def _table_phase(lines: list[Line]) -> str | None:
     """The "Phase" column of the conditions/interventions pipe table."""
     for index, line in enumerate(lines):
@@ -198,6 +215,8 @@ def _metadata(text: str, lines: list[Line], title: Line | None) -> dict[str, Any
         if nct:
             fields["nct_id"] = nct.group(0)
     labelled = _fields_by_label(lines)
+    for label, value in _stacked_fields(lines).items():
+        labelled.setdefault(label, value)
     status = (
         labelled.get("recruitment status") or labelled.get("overall status") or labelled.get("study status")
     )
@@ -211,7 +230,11 @@ def _metadata(text: str, lines: list[Line], title: Line | None) -> dict[str, Any
     for key in ("allocation", "masking"):
         if labelled.get(key):
             fields[key] = labelled[key]
-    phase = _table_phase(lines) or normalize_phase(labelled.get("official title", ""))
+    phase = (
+        _table_phase(lines)
+        or normalize_phase(labelled.get("official title", ""))
+        or normalize_phase(labelled.get("phase", "").replace("PHASE", "Phase ").replace(",", "/"))
+    )
     if phase:
         fields["phase"] = phase
     tabs = [line.stripped.lstrip("-* ").rstrip("| ").lower() for line in lines if _TAB_RE.match(line.text)]
