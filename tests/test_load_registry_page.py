@@ -246,3 +246,36 @@ def test_a_page_without_an_identifier_or_flow_is_not_a_registry_page() -> None:
     abstract = "Participant Flow was not reported.\nSTARTED treatment in 2004, 40 patients took imatinib.\n"
     assert not ctgov_page.sniff(abstract)
     assert read_results_text("a.txt", "Patients had stable disease in 12 of 30.\n").results is None
+
+
+def test_arm_group_title_and_description_rows_and_a_period_title() -> None:
+    text = (
+        "Imatinib for Widget Disease\nNCT Number: NCT04444444\n\nParticipant Flow\n"
+        "| Arm/Group Title | Cohort Red | Cohort Blue |\n"
+        "| Arm/Group Description | Imatinib 200 mg once daily. | Imatinib 200 mg twice daily. |\n"
+        "Period Title: Overall Study\n"
+        "| STARTED | 16 | 17 |\n"
+        "| COMPLETED | 10 | 12 |\n"
+        "| NOT COMPLETED | 6 | 5 |\n"
+    )
+    document = _page(text)
+    results = document.registry_results
+    assert results is not None
+    assert [(g.title, g.description, g.n) for g in results.groups] == [
+        ("Cohort Red", "Imatinib 200 mg once daily.", 16),
+        ("Cohort Blue", "Imatinib 200 mg twice daily.", 17),
+    ]
+    arms = {p.arm: p for p in extract(document).populations if p.arm}
+    assert [d.mg_per_day for d in arms["Cohort Blue"].doses] == [400]
+
+
+def test_one_cell_per_line_with_a_title_block_then_a_description_block() -> None:
+    text = (
+        "NCT ID: NCT03333333\n\nParticipant Flow\n\nArm/Group Title\nArm North\nArm South\n"
+        "Arm/Group Description\nImatinib 400 mg daily.\nPlacebo tablets daily.\n"
+        "Period Title: Overall Study\nSTARTED\n21\n20\nCOMPLETED\n18\n15\n"
+    )
+    results = _page(text).registry_results
+    assert results is not None
+    assert [(g.title, g.n) for g in results.groups] == [("Arm North", 21), ("Arm South", 20)]
+    assert [m.value for m in results.measures if m.category == "COMPLETED"] == [18, 15]

@@ -42,7 +42,7 @@ FLOW, REASONS, BASELINE, OUTCOME, ADVERSE, GROUPS, OTHER = (
 # Headings of the results tables, as ClinicalTrials.gov and its mirrors write them.
 _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (REASONS, re.compile(r"^(?:Reasons? for (?:withdrawal|not completing)|Withdrawal reasons?)\b", re.I)),
-    (FLOW, re.compile(r"^(?:Participant Flow|Participant milestones|Period \d+\s*:)", re.I)),
+    (FLOW, re.compile(r"^(?:Participant Flow|Participant milestones|Period(?: \d+| Title)\s*:)", re.I)),
     (
         BASELINE,
         re.compile(r"^(?:Baseline Characteristics|Baseline characteristics by|Baseline Measures)", re.I),
@@ -100,7 +100,8 @@ _OUTCOME_LINE = re.compile(
 )
 _FOOTNOTE = re.compile(r"\s*[*†‡]+\s*\d*\s*$")
 _RULE = re.compile(r"^:?-{2,}:?$|^=+$")
-_PERIOD = re.compile(r"^Period \d+\s*:", re.I)
+_PERIOD = re.compile(r"^Period(?: \d+| Title)\s*:", re.I)
+_DESCRIPTION_HEADER = re.compile(r"^(?:Arm/Group )?Description:?$", re.I)
 _TOTALS = re.compile(r"^Total\b", re.I)
 _MAX_TITLE_WORDS = 10
 
@@ -166,6 +167,12 @@ class _Reader:
         evidence = Evidence(self.document, title.start, title.end, name)
         self.groups[group_id] = RegistryGroup(group_id, name, desc, None, evidence)
         return group_id
+
+    def describe(self, group_id: str, description: Cell) -> None:
+        group = self.groups[group_id]
+        if group.description is None:
+            text = collapse(description.text)
+            self.groups[group_id] = RegistryGroup(group.id, group.title, text, group.n, group.evidence)
 
     def _described(self, title: str) -> Cell | None:
         """A reporting-groups line flattened to "<title> <description>" for this title."""
@@ -329,8 +336,12 @@ def read_results_text(document: str, text: str) -> ResultsText:
             _heading(first) if len(cells) == 1 or (len(cells) == 2 and not _is_value(cells[1])) else None
         )
         if heading is not None:
+            previous = table
             if heading == FLOW and _PERIOD.match(first):
+                # A new period of the same flow: same groups, its own milestones.
                 table = _Table(FLOW, kind=FLOW, outcome=collapse(_PERIOD.sub("", joined)) or first)
+                if section == FLOW and previous is not None:
+                    table.groups, table.columns = previous.groups, previous.columns
             elif heading != section or table is None:
                 table = _Table(heading, kind=FLOW if heading in (FLOW, REASONS) else "other")
                 table.outcome = "Participant Flow" if heading in (FLOW, REASONS) else None
@@ -368,6 +379,12 @@ def read_results_text(document: str, text: str) -> ResultsText:
             continue
         if len(cells) == 1 and _is_value(cells[0]):
             if table.columns:
+                reader.spans.append((line.start, line.end))
+            continue
+        if len(cells) >= 2 and _DESCRIPTION_HEADER.match(first):
+            if len(cells) - 1 == len(table.groups) and section != BASELINE:
+                for group_id, cell in zip(table.groups, cells[1:], strict=True):
+                    reader.describe(group_id, cell)
                 reader.spans.append((line.start, line.end))
             continue
         if len(cells) >= 2 and not first.endswith(":"):
@@ -454,7 +471,8 @@ def _read_group_line(reader: _Reader, cells: list[Cell], line: Line) -> None:
         and not _MEASURE_HEADER.match(cells[0].text)
         and cells[0].text.lower() != "description"
     ):
-        reader.group(cells[0], Cell(cells[-1].text, cells[1].start, cells[-1].end))
+        text = " ".join(c.text for c in cells[1:])
+        reader.group(cells[0], Cell(text, cells[1].start, cells[-1].end))
         return
     # One cell: "<title> <description>", its title known only from the tables that follow.
     reader.spans.append((line.start, line.end))
@@ -568,7 +586,14 @@ def _read_block(reader: _Reader, table: _Table | None, block: list[tuple[Line, l
 def _block_groups(lines: list[Cell], k: int) -> list[tuple[Cell, Cell | None]] | None:
     """k groups from their header lines: (title, description) pairs, titles alone, or one title and
     its description; None when the lines cannot be split into k groups without guessing."""
+    lines = [line for line in lines if not _PERIOD.match(line.text)]
     if not lines:
+        return None
+    split = next((i for i, line in enumerate(lines) if _DESCRIPTION_HEADER.match(line.text)), None)
+    if split is not None:  # "Arm/Group Title" lines, then "Arm/Group Description" and one per group
+        titles, descriptions = lines[:split], lines[split + 1 :]
+        if len(titles) == k and len(descriptions) == k:
+            return list(zip(titles, descriptions, strict=True))
         return None
     if len(lines) == k:
         return [(line, None) for line in lines]
