@@ -156,6 +156,35 @@ def test_total_groups_are_not_populations_and_other_drugs_give_no_imatinib_dose(
         registry_results=results,
     )
     result = extract(nelfinavir)
-    assert [p.arm for p in result.populations if p.arm] == ["Nelfinavir"]
+    # One group besides the total: that group is the study population itself, with its size.
+    assert [p.arm for p in result.populations if p.arm] == []
+    assert [p.n.value for p in result.populations] == [15]
     assert all(not p.doses for p in result.populations)
     assert any("does not name imatinib" in w.message for w in result.warnings)
+
+
+def test_a_single_results_group_is_the_study_and_its_description_gives_the_dose() -> None:
+    results = RegistryResults(
+        groups=(
+            RegistryGroup(
+                "FG000",
+                "Imatinib",
+                "Participants took imatinib 600 mg once daily until progression.",
+                33,
+                at("resultsSection.participantFlowModule.groups[0]", "Imatinib: 33 started"),
+            ),
+        )
+    )
+    record = Document(
+        path="one.json",
+        sha256="0" * 64,
+        format="ctgov_json",
+        text="Imatinib in advanced gastrointestinal stromal tumors. 120 patients were screened.",
+        metadata=Metadata(title="Imatinib in advanced GIST", nct_id="NCT01234567"),
+        registry_results=results,
+    )
+    (population,) = extract(record).populations
+    assert population.n.value == 33 and population.arm is None
+    (dose,) = population.doses
+    assert dose.mg_per_day == 600
+    assert dose.evidence.path == "resultsSection.participantFlowModule.groups[0]"

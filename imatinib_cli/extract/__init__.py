@@ -95,7 +95,7 @@ def extract(document: Document) -> Findings:
     if arms:
         arms.assign_doses(document.text, by_key, study_doses)
     if document.registry_results is not None:
-        _read_registry(context, document.registry_results, drafts, by_key, adverse_events)
+        _read_registry(context, document.registry_results, drafts, by_key, adverse_events, about_imatinib)
     for draft in drafts:
         if not draft.doses and draft.arm is None:
             draft.doses = list(study_doses)  # an arm whose dose is not known keeps none
@@ -118,12 +118,23 @@ def _read_registry(
     drafts: list[PopulationDraft],
     by_key: dict[str, PopulationDraft],
     adverse_events: list[AdverseEvent],
+    about_imatinib: bool,
 ) -> None:
     """Posted results become arm populations and toxicities, read from the registry's fields."""
     whole = [d for d in drafts if d.arm is None]
     base = whole[0] if len(whole) == 1 else None
     mention = base.mention if base else dominant_tumor(context)
-    for draft in registry_populations(results, base, mention):
+    found = registry_populations(results, base, mention, context.document if about_imatinib else None)
+    if base is not None and len(found) == 1:
+        # One results group is the study itself: its registry count is the study's size.
+        group = found[0]
+        base.n = group.n or base.n
+        for dose in group.doses:
+            add_dose(base.doses, dose)
+        for category, response in group.responses.items():
+            base.responses.setdefault(category, response)
+        found = []
+    for draft in found:
         if draft.key not in by_key:
             by_key[draft.key] = draft
             drafts.append(draft)

@@ -9,10 +9,12 @@ Criteria" / "Inclusion Criteria" / "DISEASE CHARACTERISTICS" and ends where cont
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from imatinib_cli.load._biblio import NCT_RE, normalize_phase
 from imatinib_cli.load._build import document
+from imatinib_cli.load._results_text import read_results_text
 from imatinib_cli.load._text import (
     BOILERPLATE,
     ELIGIBILITY,
@@ -28,7 +30,13 @@ from imatinib_cli.models import Document, Section
 
 FORMAT = "ctgov_page"
 
-_IDENTIFIER_RE = re.compile(r"ClinicalTrials\.gov (?:Identifier|ID)\s*:?\s*\|?\s*(NCT\d{8})", re.I)
+_IDENTIFIER_RE = re.compile(
+    r"(?:ClinicalTrials\.gov (?:Identifier|ID)|^[ \t]*NCT (?:ID|Number))\s*:?\s*\|?\s*(NCT\d{8})", re.I | re.M
+)
+# A results page (or a mirror of one) that keeps none of the record's field labels still has its
+# participant flow: a heading of the flow and a STARTED milestone row.
+_FLOW_HEADING_RE = re.compile(r"^[ \t]*(?:Participant Flow|Participant milestones)\b", re.I | re.M)
+_STARTED_ROW_RE = re.compile(r"^[ \t|]*STARTED\b", re.M)
 _FIELD_LABELS = (
     "Recruitment Status",
     "Overall Status",
@@ -88,7 +96,8 @@ _RESULTS_RE = re.compile(
     re.I,
 )
 _CHROME_LINE_RE = re.compile(
-    r"^[ \t]*(?:!\[|The safety and scientific validity|Listing a study does not mean|Read our disclaimer"
+    r"^[ \t]*(?:!\[|ClinicalTrials\.gov(?: Menu)?[ \t]*$|The safety and scientific validity"
+    r"|Listing a study does not mean|Read our disclaimer"
     r"|Choosing to participate in a study|Layout table for|Go to[ \t]*$|Go to Top|Show (?:more|less)"
     r"|Information provided by|For general information|Learn About Clinical Studies|Skip to)",
     re.I,
@@ -108,9 +117,12 @@ _SNIFF_LABELS = 2
 
 
 def sniff(text: str) -> bool:
-    """A registry identifier plus at least two of the record's field labels."""
+    """A registry identifier plus at least two of the record's field labels, or plus a participant
+    flow table (a results page whose labels a mirror site rewrote)."""
     if not _IDENTIFIER_RE.search(text):
         return False
+    if _FLOW_HEADING_RE.search(text) and _STARTED_ROW_RE.search(text):
+        return True
     labels: set[str] = set()
     for match in _LABEL_RE.finditer(text):  # every file is sniffed: stop as soon as it is enough
         labels.add(match.group(0).split(":")[0].strip().lower())
@@ -141,6 +153,23 @@ def _fields_by_label(lines: list[Line]) -> dict[str, str]:
         label = collapse(line.text[: match.end() - 1]).lower()
         if label not in out:
             out[label] = _value_after(lines, index, match.end() - 1)
+    return out
+
+
+_STACKED_LABELS = {"recruitment status": "recruitment status", "study phase": "phase"}
+
+
+def _stacked_fields(lines: list[Line]) -> dict[str, str]:
+    """A mirror page's fields written as a label line, then the value on the next non-empty line
+    ("Recruitment status" / "COMPLETED"; "Study phase" / "PHASE2")."""
+    out: dict[str, str] = {}
+    for index, line in enumerate(lines[:80]):
+        key = _STACKED_LABELS.get(line.stripped.lower())
+        if key is None or key in out:
+            continue
+        value = next((row.stripped for row in lines[index + 1 : index + 3] if row.stripped), "")
+        if value and len(value.split()) <= 4:
+            out[key] = value
     return out
 
 
@@ -186,6 +215,8 @@ def _metadata(text: str, lines: list[Line], title: Line | None) -> dict[str, Any
         if nct:
             fields["nct_id"] = nct.group(0)
     labelled = _fields_by_label(lines)
+    for label, value in _stacked_fields(lines).items():
+        labelled.setdefault(label, value)
     status = (
         labelled.get("recruitment status") or labelled.get("overall status") or labelled.get("study status")
     )
@@ -199,7 +230,11 @@ def _metadata(text: str, lines: list[Line], title: Line | None) -> dict[str, Any
     for key in ("allocation", "masking"):
         if labelled.get(key):
             fields[key] = labelled[key]
-    phase = _table_phase(lines) or normalize_phase(labelled.get("official title", ""))
+    phase = (
+        _table_phase(lines)
+        or normalize_phase(labelled.get("official title", ""))
+        or normalize_phase(labelled.get("phase", "").replace("PHASE", "Phase ").replace(",", "/"))
+    )
     if phase:
         fields["phase"] = phase
     tabs = [line.stripped.lstrip("-* ").rstrip("| ").lower() for line in lines if _TAB_RE.match(line.text)]
@@ -227,7 +262,9 @@ def _header_end(lines: list[Line]) -> int:
     return -1
 
 
-def _sections(lines: list[Line], title: Line | None) -> list[Section]:
+def _sections(lines: list[Line], title: Line | None, tables: set[int]) -> list[Section]:
+    """Regions by their field labels; lines of a results table (`tables`: their starts) are not
+    prose: they are read as data (Document.registry_results) and left out of every section."""
     sections: list[Section] = []
     if title is not None:
         sections.append(span(TITLE, title.start, title.end))
@@ -253,7 +290,7 @@ def _sections(lines: list[Line], title: Line | None) -> list[Section]:
         ):
             state = REGISTRY
         previous_blank = False
-        if _CHROME_LINE_RE.match(text) or state == BOILERPLATE:
+        if _CHROME_LINE_RE.match(text) or state == BOILERPLATE or line.start in tables:
             continue
         if state == _OUTCOMES:
             sections.append(span(REGISTRY, line.start, line.end, "outcome_measures"))
@@ -267,4 +304,8 @@ def read(path: str, sha256: str, text: str) -> Document:
     header_end = _header_end(lines)
     title = _title(lines, max(header_end, 0) + 1)
     fields = _metadata(text, lines, title)
-    return document(path, sha256, FORMAT, text, fields, _sections(lines, title))
+    tables = read_results_text(path, text)
+    if tables.results is not None:
+        fields.setdefault("results_posted", True)
+    sections = _sections(lines, title, {start for start, _ in tables.table_spans})
+    return replace(document(path, sha256, FORMAT, text, fields, sections), registry_results=tables.results)
