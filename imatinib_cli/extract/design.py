@@ -84,8 +84,15 @@ def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     """A number of people screened or genotyped, not treated: 'genotyping in 823 patients identified
     18 ...', '412 patients were screened', 'of 120 screened' (cues.yaml: screening_words)."""
     words = cues.words("cues", "screening_words")
-    before = re.findall(r"[A-Za-z][A-Za-z\-]*", context.text[max(info.start, number.start - 40) : number.start])
-    after = re.findall(r"[A-Za-z][A-Za-z\-]*", context.text[number.end : min(info.end, number.end + 40)])
+    text = context.text
+    start = max(info.start, number.start - 40)
+    start = max(start, text.rfind(",", start, number.start) + 1, text.rfind(";", start, number.start) + 1)
+    end = min(info.end, number.end + 40)
+    end = min(
+        [end] + [i for i in (text.find(",", number.end, end), text.find(";", number.end, end)) if i >= 0]
+    )
+    before = re.findall(r"[A-Za-z][A-Za-z\-]*", text[start : number.start])
+    after = re.findall(r"[A-Za-z][A-Za-z\-]*", text[number.end : end])
     return any(w.lower() in words for w in before[-3:]) or any(w.lower() in words for w in after[:3])
 
 
