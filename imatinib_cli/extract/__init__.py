@@ -17,12 +17,14 @@ from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
     ALL_PATIENTS,
     PopulationDraft,
+    Subgroups,
     clauses,
     dominant_tumor,
     find_populations,
     refers_back,
     split_semicolons,
     stated_size,
+    subgroup_design,
 )
 from imatinib_cli.extract.registry import registry_adverse_events, registry_populations
 from imatinib_cli.extract.response import (
@@ -64,6 +66,7 @@ def extract(document: Document) -> Findings:
     outcomes: list[Outcome] = []
     previous: str | None = None
     arms = arm_design(context, drafts)
+    subgroups = None if arms else subgroup_design(context, drafts)
     # A titled record (a publication, a registry entry) that never names imatinib is about another
     # drug; an untitled snippet gets the benefit of the doubt.
     about_imatinib = not document.metadata.title or bool(
@@ -83,22 +86,28 @@ def extract(document: Document) -> Findings:
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
         anchors = _anchors(info, by_key, arms, arm_mentions)
+        if subgroups is not None and info.states_results:
+            named = subgroups.anchors(context, info)
+            if named:
+                anchors = sorted([a for a in anchors if a[2] != subgroups.base.key] + named)
         if not info.states_results:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
         adverse_events.extend(find_adverse_events(context, info))
-        touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms)
+        touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms, subgroups)
         if info.numbers:
             _read_sizes(context, info, by_key)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
     if arms:
         arms.assign_doses(document.text, by_key, study_doses)
+    if subgroups is not None:
+        subgroups.read_sizes(context, by_key)
     if document.registry_results is not None:
         _read_registry(context, document.registry_results, drafts, by_key, adverse_events)
     for draft in drafts:
-        if not draft.doses and draft.arm is None:
-            draft.doses = list(study_doses)  # an arm whose dose is not known keeps none
+        if not draft.doses and (draft.arm is None or (subgroups is not None and subgroups.owns(draft.key))):
+            draft.doses = list(study_doses)  # an arm whose dose is not known keeps none; a subgroup shares it
     randomized = bool(design.randomized and design.randomized.value)
     populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts))
     return Findings(
@@ -202,16 +211,25 @@ def _read_evaluable(
     target: str | None,
     n_enrolled: Quantity | None,
 ) -> None:
-    """'Fifty-six patients were enrolled and 50 were evaluable': the response denominator."""
-    if not info.has_word(cues.any_word("cues", "evaluable")):
+    """'Fifty-six patients were enrolled and 50 were evaluable', 'the best responses of the 212
+    patients with measurable disease were ...': the response denominator."""
+    measurable = info.has_word(cues.any_word("cues", "evaluable_with"))
+    if not measurable and not info.has_word(cues.any_word("cues", "evaluable")):
         return
     evaluable = cues.words("cues", "evaluable")
+    evaluable_with = cues.words("cues", "evaluable_with")
     for number in info.numbers:
-        if not number.is_int or (n_enrolled and n_enrolled.evidence.start == number.start):
+        if not number.is_int or number.percent or (n_enrolled and n_enrolled.evidence.start == number.start):
             continue
         match = _EVALUABLE.match(context.text, number.end, info.end)
-        if not match or match.group("word").lower() not in evaluable:
+        if not match:
             continue
+        word = match.group("word").lower()
+        if not (word in evaluable_with if match.group("with") else word in evaluable):
+            continue
+        purpose = _FOR_WHAT.match(context.text, match.end(), info.end)
+        if purpose and purpose.group(1).lower() in cues.words("cues", "evaluable_not_for"):
+            continue  # "290 patients assessed for genotype", "61 evaluable for safety"
         named = [m.code for m in info.tumors if m.code in by_key]
         key = named[0] if len(named) == 1 else target
         if key in by_key and by_key[key].n_evaluable is None:
@@ -219,10 +237,11 @@ def _read_evaluable(
         return
 
 
+_FOR_WHAT = re.compile(r"\s+for\s+(?:the\s+)?([A-Za-z]+)")
 _EVALUABLE = re.compile(
     r"\s+(?:(?:patients|participants|subjects|pts)\s+)?(?:(?:were|was)\s+)?"
     r"(?:(?:considered|deemed|fully|eligible\s+and|eligible\s+for\s+and)\s+)?"
-    r"(?P<word>[A-Za-z]+)"
+    r"(?P<with>with\s+)?(?P<word>[A-Za-z]+)"
 )
 
 
@@ -235,6 +254,7 @@ def _read_responses(
     warnings: list[Warning],
     anchors: list[tuple[int, int, str]],
     arms: ArmDesign | None,
+    subgroups: Subgroups | None = None,
 ) -> str | None:
     """Read response hits clause by clause; return the population the sentence spoke of last."""
     leading: ResponseHit | None = None
@@ -243,10 +263,12 @@ def _read_responses(
     touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
-    in_order = "respectively" in info.lower or bool(
-        arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end)
+    in_order = (
+        "respectively" in info.lower
+        or bool(arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end))
+        or _side_by_side(info, anchors, subgroups)
     )
-    if in_order and _read_respectively(context, info, by_key, drafts, anchors, arms, warnings):
+    if in_order and _read_respectively(context, info, by_key, drafts, anchors, arms, warnings, subgroups):
         return touched
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
@@ -278,7 +300,9 @@ def _read_responses(
         key = code or target
         if key is None:
             key = ALL_PATIENTS
-        if arms and key.startswith(arms.base.key + "|"):
+        if subgroups is not None and subgroups.owns(key):
+            subgroups.draft(key, by_key, drafts)
+        elif arms and key.startswith(arms.base.key + "|"):
             arms.draft(key.split("|", 1)[1], by_key, drafts)
         if key not in by_key:
             mention = next((m for m in info.tumors if m.code == key), None)
@@ -300,6 +324,16 @@ def _read_responses(
                     if other in by_key:
                         _record(by_key[other], hit, info, warnings)
     return touched
+
+
+def _side_by_side(
+    info: SentenceInfo, anchors: list[tuple[int, int, str]], subgroups: Subgroups | None
+) -> bool:
+    """'patients with exon 9 mutations, compared with exon 11, had a lower response rate (35% vs.
+    64%)': two or more subgroups named, then their values side by side, in the same order."""
+    if subgroups is None or not re.search(r"\b(?:vs\.?|versus)\s", info.lower):
+        return False
+    return len({key for _, _, key in anchors if subgroups.owns(key)}) >= 2
 
 
 def _names_the_others(context: Context, start: int, end: int) -> bool:
@@ -324,6 +358,7 @@ def _read_respectively(
     anchors: list[tuple[int, int, str]],
     arms: ArmDesign | None,
     warnings: list[Warning],
+    subgroups: Subgroups | None = None,
 ) -> bool:
     """'... in 7% and 4.5% of patients in groups A and B, respectively': one value per population,
     in the order the sentence names them, or the order the document introduced them."""
@@ -347,11 +382,14 @@ def _read_respectively(
             _record(by_key[key], hit, info, warnings)
             read = True
         return read
-    for category, as_written, groups in respectively_lists(context, info):
+    side_by_side = _side_by_side(info, anchors, subgroups)
+    for category, as_written, groups in respectively_lists(context, info, 40 if side_by_side else 14):
         if len(groups) != len(targets):
             continue
         for key, group in zip(targets, groups, strict=True):
-            if arms and key.startswith(arms.base.key + "|"):
+            if subgroups is not None and subgroups.owns(key):
+                subgroups.draft(key, by_key, drafts)
+            elif arms and key.startswith(arms.base.key + "|"):
                 arms.draft(key.split("|", 1)[1], by_key, drafts)
             if key not in by_key:
                 continue
@@ -371,7 +409,7 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
     else:
         count = Quantity(hit.count.value, evidence) if hit.count else None
         percent = Quantity(hit.percent.value, evidence) if hit.percent else None
-    if hit.total and draft.n is None:
+    if hit.total and draft.n is None and not _counts_responses(info, hit.total.end):
         draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
     new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)
     old = draft.responses.get(hit.category)
@@ -389,6 +427,14 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
             tuple(e for e in (old.evidence, new.evidence) if e is not None),
         )
     )
+
+
+def _counts_responses(info: SentenceInfo, position: int) -> bool:
+    """'nine of the 10 PRs were seen in ...': a total of responses, not a group's size."""
+    after = info.sentence.text[position - info.start : position - info.start + 40]
+    skipped = len(after) - len(after.lstrip())
+    hits = cues.matcher("responses", "responses", key_field="category").find(after)
+    return any(hit.start == skipped for hit in hits)
 
 
 def _same(left: Quantity | None, right: Quantity | None) -> bool:
