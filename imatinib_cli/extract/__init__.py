@@ -272,6 +272,7 @@ def _read_responses(
         return touched
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
+    pending_sizes: dict[str, Quantity] = {}
     for start, end, keys in pieces:
         if not keys and _names_the_others(context, start, end):
             # "no objective responses were seen in any other stratum": every population not named.
@@ -280,7 +281,15 @@ def _read_responses(
             )
         code = keys[-1] if keys else None
         hits, items, claimed = find_responses(context, info, start, end)
-        if not hits and (
+        first_hit = leading or (previous_hits[0] if previous_hits else None)
+        inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None
+        if inline is not None:
+            hits, size = [inline[0]], inline[1]
+            if code in by_key and by_key[code].n is None:
+                by_key[code].n = size
+            elif code not in by_key:
+                pending_sizes[code] = size
+        elif not hits and (
             len(previous_hits) >= 2 or (len(previous_hits) == 1 and keys and keys != previous_keys)
         ):
             # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)";
@@ -316,6 +325,8 @@ def _read_responses(
                 by_key[key] = PopulationDraft(key, label, mention)
                 drafts.append(by_key[key])
         touched = key
+        if key in pending_sizes and by_key[key].n is None:
+            by_key[key].n = pending_sizes[key]
         for hit in hits:
             _record(by_key[key], hit, info, warnings)
             if hit.negated:
@@ -324,6 +335,51 @@ def _read_responses(
                     if other in by_key:
                         _record(by_key[other], hit, info, warnings)
     return touched
+
+
+_INLINE_ITEM = re.compile(
+    r"\s*(?:and\s+|or\s+)?(?P<count>no|none|\S+)\s+(?:(?:of|in)\s+(?:the\s+)?)?(?P<name>[^()]{2,60}?)\s*"
+    r"\(\s*n\s*=\s*(?P<n>\d+)\s*\)[\s.,;]*$",
+    re.I,
+)
+# "... v none of 7 with wild-type tumors", "and 2 of 9 with exon 9 mutations"
+_INLINE_OF = re.compile(
+    r"\s*(?:and\s+|or\s+)?(?P<count>none|\S+)\s+of\s+(?:the\s+)?(?P<n>\d+)\s+(?:\([^()]*\)\s*)?"
+    r"(?:patients\s+)?(?:with|in|among)\s+(?P<name>[^()]{2,60}?)[\s.,;]*$",
+    re.I,
+)
+
+
+def _inline_item(
+    context: Context, info: SentenceInfo, start: int, end: int, leading: ResponseHit | None
+) -> tuple[ResponseHit, Quantity] | None:
+    """A list item after a response cue: '... partial responses in one leiomyosarcoma (n = 14), no
+    synovial sarcomas (n = 9) and two liposarcomas (n = 11)', '... v none of 7 with wild-type
+    tumors': the item's count (0 for 'no') of the cue's category, and its group's size. The
+    bracketed n is a size, never a count."""
+    if leading is None:
+        return None
+    match = _INLINE_ITEM.match(context.text, start, end) or _INLINE_OF.match(context.text, start, end)
+    if match is None:
+        return None
+    n = next((x for x in info.numbers if x.start == match.start("n")), None)
+    if n is None or not n.is_int:
+        return None
+    size = Quantity(n.value, info.cite(match.start(), match.end("n")))
+    if match.group("count").lower() in ("no", "none"):
+        hit = ResponseHit(
+            leading.category, None, None, None, True, leading.as_written, match.start(), match.end()
+        )
+        return hit, size
+    count = next(
+        (x for x in info.numbers if x.start == match.start("count") and x.end == match.end("count")), None
+    )
+    if count is None or not count.is_int or count.percent or count.value > n.value:
+        return None
+    hit = ResponseHit(
+        leading.category, count, None, None, False, leading.as_written, match.start(), match.end()
+    )
+    return hit, size
 
 
 def _side_by_side(
@@ -343,6 +399,10 @@ def _names_the_others(context: Context, start: int, end: int) -> bool:
 def _same_population(mention: TumorMention, drafts: list[PopulationDraft]) -> PopulationDraft | None:
     """A broader or shorter name for a population the document already has: the one population
     whose label ends with the same head noun ('sarcoma patients' -> 'other soft tissue sarcomas')."""
+    qualifiers = cues.words("cues", "tumor_qualifiers")
+    words = [w for w in mention.as_written.lower().split() if w not in qualifiers]
+    if len(words) > 1:
+        return None  # "synovial sarcomas" is a tumor type of its own, not "other sarcomas" again
     head = mention.as_written.lower().split()[-1].rstrip("s")
     matches = [
         d for d in drafts if d.arm is None and d.mention and d.label.lower().split()[-1].rstrip("s") == head

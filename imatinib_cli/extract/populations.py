@@ -26,7 +26,7 @@ from imatinib_cli.models import (
 
 ALL_PATIENTS = "all"
 _CLAUSE_BREAK = re.compile(
-    r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,?\s+compared\s+(?:with|to)\s+|,?\s+versus\s+|,?\s+vs\.?\s+|,\s+"
+    r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,?\s+compared\s+(?:with|to)\s+|,?\s+versus\s+|,?\s+vs?\.?\s+|,\s+"
 )
 
 
