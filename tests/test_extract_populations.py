@@ -111,3 +111,16 @@ def test_numbered_arms_capitalized() -> None:
     )
     assert response(pops["GIST, Arm 1"], "pr") == (None, 14)
     assert response(pops["GIST, Arm 2"], "pr") == (None, 8)
+
+
+def test_a_second_criterion_is_kept_apart() -> None:
+    pops = by_label(
+        "Twelve patients with advanced chordoma were treated with imatinib 400 mg daily. Of 11 patients "
+        "evaluable, we had two RECIST partial responses, eight stable disease and one progressive "
+        "disease. By Choi criteria we had six partial responses, four stable disease and one "
+        "progressive disease."
+    )
+    main = pops["advanced chordoma"]
+    choi = pops["advanced chordoma (by Choi)"]
+    assert (main.criterion, response(main, "pr"), response(main, "sd")) == (None, (2, None), (8, None))
+    assert (choi.criterion, response(choi, "pr"), response(choi, "sd")) == ("Choi", (6, None), (4, None))

@@ -324,6 +324,10 @@ def _read_responses(
                 label = mention.as_written if mention else "all patients"
                 by_key[key] = PopulationDraft(key, label, mention)
                 drafts.append(by_key[key])
+        criterion = _criterion(context, info, start, end)
+        if criterion is not None:
+            # "According to Choi criteria, we had seven PR": the same patients measured another way.
+            key = _criterion_draft(by_key[key], criterion, by_key, drafts).key
         touched = key
         if key in pending_sizes and by_key[key].n is None:
             by_key[key].n = pending_sizes[key]
@@ -380,6 +384,33 @@ def _inline_item(
         leading.category, count, None, None, False, leading.as_written, match.start(), match.end()
     )
     return hit, size
+
+
+def _criterion(context: Context, info: SentenceInfo, start: int, end: int) -> str | None:
+    """The second response criterion a clause reports by ('by Choi criteria', 'PET-CT showed ...'),
+    or the one its sentence names when the sentence names no conventional one (cues.yaml
+    criteria). None: the conventional criterion (RECIST, MRI), or none named."""
+    alternative = cues.matcher("cues", "criteria", "alternative", key_field="key")
+    hits = alternative.find(context.text, start, end)
+    if hits:
+        return hits[0].key
+    if cues.matcher("cues", "criteria", "conventional").find(context.text, info.start, info.end):
+        return None
+    keys = {hit.key for hit in alternative.find(context.text, info.start, info.end)}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _criterion_draft(
+    base: PopulationDraft, criterion: str, by_key: dict[str, PopulationDraft], drafts: list[PopulationDraft]
+) -> PopulationDraft:
+    key = f"{base.key}|criterion:{criterion}"
+    if key not in by_key:
+        draft = PopulationDraft(key, f"{base.label} (by {criterion})", base.mention, arm=base.arm)
+        draft.criterion = criterion
+        draft.evidence = base.evidence
+        by_key[key] = draft
+        drafts.append(draft)
+    return by_key[key]
 
 
 def _side_by_side(
@@ -526,4 +557,5 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         n_share=draft.n_percent,
         n_evaluable=draft.n_evaluable,
         arm=draft.arm,
+        criterion=draft.criterion,
     )

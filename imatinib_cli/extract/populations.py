@@ -41,6 +41,7 @@ class PopulationDraft:
     n_percent: Quantity | None = None
     n_evaluable: Quantity | None = None
     arm: str | None = None
+    criterion: str | None = None
     responses: dict[str, ResponseCount] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
     evidence: Evidence | None = None
