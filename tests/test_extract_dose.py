@@ -24,6 +24,7 @@ def doses(text: str) -> list[float | None]:
         ("Patients took imatinib 400 mg/d; those who progressed could escalate the dose to 600 mg/d.", [400]),
         ("No responses were seen after raising imatinib to 800 mg/day in 9 patients.", []),
         ("Patients received HU 1000 mg twice daily plus imatinib 300 mg daily.", [300]),
+        ("Imatinib was given at 340 mg/m(2)/day in 28-day courses.", [None]),
     ],
 )
 def test_doses_normalized_to_mg_per_day(text: str, expected: list) -> None:
