@@ -25,6 +25,7 @@ def doses(text: str) -> list[float | None]:
         ("No responses were seen after raising imatinib to 800 mg/day in 9 patients.", []),
         ("Patients received HU 1000 mg twice daily plus imatinib 300 mg daily.", [300]),
         ("Imatinib was given at 340 mg/m(2)/day in 28-day courses.", [None]),
+        ("Patients took imatinib 300 mg by mouth daily with letrozole.", [300]),
     ],
 )
 def test_doses_normalized_to_mg_per_day(text: str, expected: list) -> None:
