@@ -671,7 +671,8 @@ def _compare(
 
 
 def _evaluate_document(document: GoldDocument, report: Report, tally: _Tally) -> DocumentEvaluation:
-    populations = [p for study in report.studies for p in study.populations]
+    # The gold is annotated on the conventional criterion: values by a second one are not scored.
+    populations = [p for study in report.studies for p in study.populations if p.criterion is None]
     events = [e for study in report.studies for e in study.adverse_events]
     local = _Tally()
     pairs: list[PopulationPair] = []

@@ -230,6 +230,9 @@ class Population:
     n_evaluable: Quantity | None = None
     # The randomized arm or named group this population is ("once-daily group", "arm B").
     arm: str | None = None
+    # A second response criterion measured on the same patients ("Choi", "PET"): these values are
+    # kept apart from the conventional ones (RECIST, MRI), which the population without it holds.
+    criterion: str | None = None
 
     def response(self, category: str) -> ResponseCount | None:
         for item in self.responses:

@@ -209,7 +209,8 @@ def _merge_design(items: list[Design], warnings: list[Warning]) -> Design:
 
 
 def _population_key(population: Population) -> str:
-    return f"{population.tumor_type or population.label.lower()}|{(population.arm or '').lower()}"
+    key = f"{population.tumor_type or population.label.lower()}|{(population.arm or '').lower()}"
+    return f"{key}|{population.criterion.lower()}" if population.criterion else key
 
 
 def _merge_populations(group: list[Findings], warnings: list[Warning]) -> list[Population]:

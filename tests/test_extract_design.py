@@ -47,3 +47,17 @@ def test_responders_in_n_patients_are_not_the_enrolled() -> None:
 def test_administered_to_n_patients_is_enrollment() -> None:
     text = "Imatinib 400 mg/day was administered orally to 54 patients with chronic phase CML."
     assert enrolled(text) == 54
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mutation screening in 640 patients found 21 patients with BRAF mutations who were treated.", 21),
+        ("In all, 310 patients were genotyped, and 27 patients with the fusion were treated.", 27),
+        ("We analyzed the records of 44 Caucasian patients treated with imatinib.", 44),
+        ("Results: Twenty-two fully evaluable patients were enrolled.", 22),
+    ],
+)
+def test_a_screened_total_is_not_the_enrolled(text: str, expected: float) -> None:
+    design = findings(text).design
+    assert design.n_enrolled is not None and design.n_enrolled.value == expected

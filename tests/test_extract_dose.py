@@ -20,6 +20,12 @@ def doses(text: str) -> list[float | None]:
         ("Imatinib 260 mg/m2 daily was given to children.", [None]),
         ("Hemoglobin of at least 8.0 mg/dL was required.", []),
         ("Imatinib 800 mg/day was given; dose reduction to 600 mg/day was needed in 10 patients.", [800]),
+        ("Imatinib 300 mg twice/day was given in 21-day cycles.", [600]),
+        ("Patients took imatinib 400 mg/d; those who progressed could escalate the dose to 600 mg/d.", [400]),
+        ("No responses were seen after raising imatinib to 800 mg/day in 9 patients.", []),
+        ("Patients received HU 1000 mg twice daily plus imatinib 300 mg daily.", [300]),
+        ("Imatinib was given at 340 mg/m(2)/day in 28-day courses.", [None]),
+        ("Patients took imatinib 300 mg by mouth daily with letrozole.", [300]),
     ],
 )
 def test_doses_normalized_to_mg_per_day(text: str, expected: list) -> None:

@@ -151,6 +151,10 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
             if population.arm is None and population.tumor_type in split and population.responses:
                 excluded.append((f"{study.id} / {population.label}", "pooled result; its arms are counted"))
                 continue
+            if population.criterion is not None:
+                reason = f"second response criterion ({population.criterion}) on the same patients"
+                excluded.append((f"{study.id} / {population.label}", reason))
+                continue
             counted = _countable(population)
             if isinstance(counted, str):
                 excluded.append((f"{study.id} / {population.label}", counted))

@@ -17,12 +17,14 @@ from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
     ALL_PATIENTS,
     PopulationDraft,
+    Subgroups,
     clauses,
     dominant_tumor,
     find_populations,
     refers_back,
     split_semicolons,
     stated_size,
+    subgroup_design,
 )
 from imatinib_cli.extract.registry import registry_adverse_events, registry_populations
 from imatinib_cli.extract.response import (
@@ -64,6 +66,7 @@ def extract(document: Document) -> Findings:
     outcomes: list[Outcome] = []
     previous: str | None = None
     arms = arm_design(context, drafts)
+    subgroups = None if arms else subgroup_design(context, drafts)
     # A titled record (a publication, a registry entry) that never names imatinib is about another
     # drug; an untitled snippet gets the benefit of the doubt.
     about_imatinib = not document.metadata.title or bool(
@@ -83,22 +86,28 @@ def extract(document: Document) -> Findings:
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
         anchors = _anchors(info, by_key, arms, arm_mentions)
+        if subgroups is not None and info.states_results:
+            named = subgroups.anchors(context, info)
+            if named:
+                anchors = sorted([a for a in anchors if a[2] != subgroups.base.key] + named)
         if not info.states_results:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
         adverse_events.extend(find_adverse_events(context, info))
-        touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms)
+        touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms, subgroups)
         if info.numbers:
             _read_sizes(context, info, by_key)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
     if arms:
         arms.assign_doses(document.text, by_key, study_doses)
+    if subgroups is not None:
+        subgroups.read_sizes(context, by_key)
     if document.registry_results is not None:
         _read_registry(context, document.registry_results, drafts, by_key, adverse_events, about_imatinib)
     for draft in drafts:
-        if not draft.doses and draft.arm is None:
-            draft.doses = list(study_doses)  # an arm whose dose is not known keeps none
+        if not draft.doses and (draft.arm is None or (subgroups is not None and subgroups.owns(draft.key))):
+            draft.doses = list(study_doses)  # an arm whose dose is not known keeps none; a subgroup shares it
     randomized = bool(design.randomized and design.randomized.value)
     populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts))
     return Findings(
@@ -213,16 +222,25 @@ def _read_evaluable(
     target: str | None,
     n_enrolled: Quantity | None,
 ) -> None:
-    """'Fifty-six patients were enrolled and 50 were evaluable': the response denominator."""
-    if not info.has_word(cues.any_word("cues", "evaluable")):
+    """'Fifty-six patients were enrolled and 50 were evaluable', 'the best responses of the 212
+    patients with measurable disease were ...': the response denominator."""
+    measurable = info.has_word(cues.any_word("cues", "evaluable_with"))
+    if not measurable and not info.has_word(cues.any_word("cues", "evaluable")):
         return
     evaluable = cues.words("cues", "evaluable")
+    evaluable_with = cues.words("cues", "evaluable_with")
     for number in info.numbers:
-        if not number.is_int or (n_enrolled and n_enrolled.evidence.start == number.start):
+        if not number.is_int or number.percent or (n_enrolled and n_enrolled.evidence.start == number.start):
             continue
         match = _EVALUABLE.match(context.text, number.end, info.end)
-        if not match or match.group("word").lower() not in evaluable:
+        if not match:
             continue
+        word = match.group("word").lower()
+        if not (word in evaluable_with if match.group("with") else word in evaluable):
+            continue
+        purpose = _FOR_WHAT.match(context.text, match.end(), info.end)
+        if purpose and purpose.group(1).lower() in cues.words("cues", "evaluable_not_for"):
+            continue  # "290 patients assessed for genotype", "61 evaluable for safety"
         named = [m.code for m in info.tumors if m.code in by_key]
         key = named[0] if len(named) == 1 else target
         if key in by_key and by_key[key].n_evaluable is None:
@@ -230,10 +248,11 @@ def _read_evaluable(
         return
 
 
+_FOR_WHAT = re.compile(r"\s+for\s+(?:the\s+)?([A-Za-z]+)")
 _EVALUABLE = re.compile(
     r"\s+(?:(?:patients|participants|subjects|pts)\s+)?(?:(?:were|was)\s+)?"
     r"(?:(?:considered|deemed|fully|eligible\s+and|eligible\s+for\s+and)\s+)?"
-    r"(?P<word>[A-Za-z]+)"
+    r"(?P<with>with\s+)?(?P<word>[A-Za-z]+)"
 )
 
 
@@ -246,6 +265,7 @@ def _read_responses(
     warnings: list[Warning],
     anchors: list[tuple[int, int, str]],
     arms: ArmDesign | None,
+    subgroups: Subgroups | None = None,
 ) -> str | None:
     """Read response hits clause by clause; return the population the sentence spoke of last."""
     leading: ResponseHit | None = None
@@ -254,13 +274,16 @@ def _read_responses(
     touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
-    in_order = "respectively" in info.lower or bool(
-        arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end)
+    in_order = (
+        "respectively" in info.lower
+        or bool(arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end))
+        or _side_by_side(info, anchors, subgroups)
     )
-    if in_order and _read_respectively(context, info, by_key, drafts, anchors, arms, warnings):
+    if in_order and _read_respectively(context, info, by_key, drafts, anchors, arms, warnings, subgroups):
         return touched
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
+    pending_sizes: dict[str, Quantity] = {}
     for start, end, keys in pieces:
         if not keys and _names_the_others(context, start, end):
             # "no objective responses were seen in any other stratum": every population not named.
@@ -269,7 +292,15 @@ def _read_responses(
             )
         code = keys[-1] if keys else None
         hits, items, claimed = find_responses(context, info, start, end)
-        if not hits and (
+        first_hit = leading or (previous_hits[0] if previous_hits else None)
+        inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None
+        if inline is not None:
+            hits, size = [inline[0]], inline[1]
+            if code in by_key and by_key[code].n is None:
+                by_key[code].n = size
+            elif code not in by_key:
+                pending_sizes[code] = size
+        elif not hits and (
             len(previous_hits) >= 2 or (len(previous_hits) == 1 and keys and keys != previous_keys)
         ):
             # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)";
@@ -289,7 +320,9 @@ def _read_responses(
         key = code or target
         if key is None:
             key = ALL_PATIENTS
-        if arms and key.startswith(arms.base.key + "|"):
+        if subgroups is not None and subgroups.owns(key):
+            subgroups.draft(key, by_key, drafts)
+        elif arms and key.startswith(arms.base.key + "|"):
             arms.draft(key.split("|", 1)[1], by_key, drafts)
         if key not in by_key:
             mention = next((m for m in info.tumors if m.code == key), None)
@@ -302,7 +335,13 @@ def _read_responses(
                 label = mention.as_written if mention else "all patients"
                 by_key[key] = PopulationDraft(key, label, mention)
                 drafts.append(by_key[key])
+        criterion = _criterion(context, info, start, end)
+        if criterion is not None:
+            # "According to Choi criteria, we had seven PR": the same patients measured another way.
+            key = _criterion_draft(by_key[key], criterion, by_key, drafts).key
         touched = key
+        if key in pending_sizes and by_key[key].n is None:
+            by_key[key].n = pending_sizes[key]
         for hit in hits:
             _record(by_key[key], hit, info, warnings)
             if hit.negated:
@@ -313,6 +352,88 @@ def _read_responses(
     return touched
 
 
+_INLINE_ITEM = re.compile(
+    r"\s*(?:and\s+|or\s+)?(?P<count>no|none|\S+)\s+(?:(?:of|in)\s+(?:the\s+)?)?(?P<name>[^()]{2,60}?)\s*"
+    r"\(\s*n\s*=\s*(?P<n>\d+)\s*\)[\s.,;]*$",
+    re.I,
+)
+# "... v none of 7 with wild-type tumors", "and 2 of 9 with exon 9 mutations"
+_INLINE_OF = re.compile(
+    r"\s*(?:and\s+|or\s+)?(?P<count>none|\S+)\s+of\s+(?:the\s+)?(?P<n>\d+)\s+(?:\([^()]*\)\s*)?"
+    r"(?:patients\s+)?(?:with|in|among)\s+(?P<name>[^()]{2,60}?)[\s.,;]*$",
+    re.I,
+)
+
+
+def _inline_item(
+    context: Context, info: SentenceInfo, start: int, end: int, leading: ResponseHit | None
+) -> tuple[ResponseHit, Quantity] | None:
+    """A list item after a response cue: '... partial responses in one leiomyosarcoma (n = 14), no
+    synovial sarcomas (n = 9) and two liposarcomas (n = 11)', '... v none of 7 with wild-type
+    tumors': the item's count (0 for 'no') of the cue's category, and its group's size. The
+    bracketed n is a size, never a count."""
+    if leading is None:
+        return None
+    match = _INLINE_ITEM.match(context.text, start, end) or _INLINE_OF.match(context.text, start, end)
+    if match is None:
+        return None
+    n = next((x for x in info.numbers if x.start == match.start("n")), None)
+    if n is None or not n.is_int:
+        return None
+    size = Quantity(n.value, info.cite(match.start(), match.end("n")))
+    if match.group("count").lower() in ("no", "none"):
+        hit = ResponseHit(
+            leading.category, None, None, None, True, leading.as_written, match.start(), match.end()
+        )
+        return hit, size
+    count = next(
+        (x for x in info.numbers if x.start == match.start("count") and x.end == match.end("count")), None
+    )
+    if count is None or not count.is_int or count.percent or count.value > n.value:
+        return None
+    hit = ResponseHit(
+        leading.category, count, None, None, False, leading.as_written, match.start(), match.end()
+    )
+    return hit, size
+
+
+def _criterion(context: Context, info: SentenceInfo, start: int, end: int) -> str | None:
+    """The second response criterion a clause reports by ('by Choi criteria', 'PET-CT showed ...'),
+    or the one its sentence names when the sentence names no conventional one (cues.yaml
+    criteria). None: the conventional criterion (RECIST, MRI), or none named."""
+    alternative = cues.matcher("cues", "criteria", "alternative", key_field="key")
+    hits = alternative.find(context.text, start, end)
+    if hits:
+        return hits[0].key
+    if cues.matcher("cues", "criteria", "conventional").find(context.text, info.start, info.end):
+        return None
+    keys = {hit.key for hit in alternative.find(context.text, info.start, info.end)}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _criterion_draft(
+    base: PopulationDraft, criterion: str, by_key: dict[str, PopulationDraft], drafts: list[PopulationDraft]
+) -> PopulationDraft:
+    key = f"{base.key}|criterion:{criterion}"
+    if key not in by_key:
+        draft = PopulationDraft(key, f"{base.label} (by {criterion})", base.mention, arm=base.arm)
+        draft.criterion = criterion
+        draft.evidence = base.evidence
+        by_key[key] = draft
+        drafts.append(draft)
+    return by_key[key]
+
+
+def _side_by_side(
+    info: SentenceInfo, anchors: list[tuple[int, int, str]], subgroups: Subgroups | None
+) -> bool:
+    """'patients with exon 9 mutations, compared with exon 11, had a lower response rate (35% vs.
+    64%)': two or more subgroups named, then their values side by side, in the same order."""
+    if subgroups is None or not re.search(r"\b(?:vs\.?|versus)\s", info.lower):
+        return False
+    return len({key for _, _, key in anchors if subgroups.owns(key)}) >= 2
+
+
 def _names_the_others(context: Context, start: int, end: int) -> bool:
     return bool(cues.matcher("responses", "the_others").find(context.text, start, end))
 
@@ -320,6 +441,10 @@ def _names_the_others(context: Context, start: int, end: int) -> bool:
 def _same_population(mention: TumorMention, drafts: list[PopulationDraft]) -> PopulationDraft | None:
     """A broader or shorter name for a population the document already has: the one population
     whose label ends with the same head noun ('sarcoma patients' -> 'other soft tissue sarcomas')."""
+    qualifiers = cues.words("cues", "tumor_qualifiers")
+    words = [w for w in mention.as_written.lower().split() if w not in qualifiers]
+    if len(words) > 1:
+        return None  # "synovial sarcomas" is a tumor type of its own, not "other sarcomas" again
     head = mention.as_written.lower().split()[-1].rstrip("s")
     matches = [
         d for d in drafts if d.arm is None and d.mention and d.label.lower().split()[-1].rstrip("s") == head
@@ -335,6 +460,7 @@ def _read_respectively(
     anchors: list[tuple[int, int, str]],
     arms: ArmDesign | None,
     warnings: list[Warning],
+    subgroups: Subgroups | None = None,
 ) -> bool:
     """'... in 7% and 4.5% of patients in groups A and B, respectively': one value per population,
     in the order the sentence names them, or the order the document introduced them."""
@@ -358,11 +484,14 @@ def _read_respectively(
             _record(by_key[key], hit, info, warnings)
             read = True
         return read
-    for category, as_written, groups in respectively_lists(context, info):
+    side_by_side = _side_by_side(info, anchors, subgroups)
+    for category, as_written, groups in respectively_lists(context, info, 40 if side_by_side else 14):
         if len(groups) != len(targets):
             continue
         for key, group in zip(targets, groups, strict=True):
-            if arms and key.startswith(arms.base.key + "|"):
+            if subgroups is not None and subgroups.owns(key):
+                subgroups.draft(key, by_key, drafts)
+            elif arms and key.startswith(arms.base.key + "|"):
                 arms.draft(key.split("|", 1)[1], by_key, drafts)
             if key not in by_key:
                 continue
@@ -382,7 +511,7 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
     else:
         count = Quantity(hit.count.value, evidence) if hit.count else None
         percent = Quantity(hit.percent.value, evidence) if hit.percent else None
-    if hit.total and draft.n is None:
+    if hit.total and draft.n is None and not _counts_responses(info, hit.total.end):
         draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
     new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)
     old = draft.responses.get(hit.category)
@@ -400,6 +529,14 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
             tuple(e for e in (old.evidence, new.evidence) if e is not None),
         )
     )
+
+
+def _counts_responses(info: SentenceInfo, position: int) -> bool:
+    """'nine of the 10 PRs were seen in ...': a total of responses, not a group's size."""
+    after = info.sentence.text[position - info.start : position - info.start + 40]
+    skipped = len(after) - len(after.lstrip())
+    hits = cues.matcher("responses", "responses", key_field="category").find(after)
+    return any(hit.start == skipped for hit in hits)
 
 
 def _same(left: Quantity | None, right: Quantity | None) -> bool:
@@ -431,4 +568,5 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         n_share=draft.n_percent,
         n_evaluable=draft.n_evaluable,
         arm=draft.arm,
+        criterion=draft.criterion,
     )

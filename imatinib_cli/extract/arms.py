@@ -41,7 +41,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     letter = r"(?:[A-Z]|[1-9]|I{1,3}V?)"
     lettered = re.compile(
-        rf"\b(?P<noun>{nouns})s?\s+(?P<first>{letter})\b"
+        rf"\b(?P<noun>(?i:{nouns}))s?\s+(?P<first>{letter})\b"
         rf"(?P<more>(?:\s*,\s*{letter}\b)*\s*,?\s*(?:and|or|vs\.?|versus)\s+{letter}\b)?"
     )
     # "the 800 mg daily arm", "the 400-mg group", "the 260 mg/m2 cohort"
@@ -85,7 +85,7 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     # Both patterns need an arm noun; the C substring tests spare most sentences the regexes.
     if any(noun in lowered for noun in _nouns()):
         for match in lettered.finditer(text, info.start, info.end):
-            noun = match.group("noun").lower()
+            noun = match.group("noun").lower()  # "Arm 1" and "arm 1" are one arm
             more = match.group("more") or ""
             letters = [match.group("first"), *re.findall(r"\b(?:[A-Z]|[1-9]|I{1,3}V?)\b", more)]
             keys = tuple(f"{noun} {letter}" for letter in letters)

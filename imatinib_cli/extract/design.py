@@ -80,6 +80,22 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     return False
 
 
+def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
+    """A number of people screened or genotyped, not treated: 'genotyping in 823 patients identified
+    18 ...', '412 patients were screened', 'of 120 screened' (cues.yaml: screening_words)."""
+    words = cues.words("cues", "screening_words")
+    text = context.text
+    start = max(info.start, number.start - 40)
+    start = max(start, text.rfind(",", start, number.start) + 1, text.rfind(";", start, number.start) + 1)
+    end = min(info.end, number.end + 40)
+    end = min(
+        [end] + [i for i in (text.find(",", number.end, end), text.find(";", number.end, end)) if i >= 0]
+    )
+    before = re.findall(r"[A-Za-z][A-Za-z\-]*", text[start : number.start])
+    after = re.findall(r"[A-Za-z][A-Za-z\-]*", text[number.end : end])
+    return any(w.lower() in words for w in before[-3:]) or any(w.lower() in words for w in after[:3])
+
+
 # "Of 30 patients with GIST, ...", "Among 60 evaluable patients, ...": at the start of a clause only
 # ("stable disease was observed in 45 patients" counts responders, not the enrolled).
 _OF_PEOPLE = re.compile(r"(?:^|[,;:(]\s*|^[A-Z]+:\s*)(?:of|among|in)\s+(?:the\s+|all\s+)?$", re.I)
@@ -101,7 +117,7 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
         if not verbs.find(context.text, info.start, info.end):
             continue
         for number in info.numbers:
-            if number.start in fraction_counts:
+            if number.start in fraction_counts or screened_count(context, info, number):
                 continue
             if people_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
@@ -110,6 +126,8 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
             continue
         for number in info.numbers:
             before = context.text[info.start : number.start]
+            if screened_count(context, info, number):
+                continue
             if _OF_PEOPLE.search(before) and people_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     return None, None

@@ -14,7 +14,7 @@ from imatinib_cli.models import Dose
 
 _SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\.?|-|–|/)\s*", re.I)
 _BRIDGE_WORDS = (
-    r"of|orally|oral|po|p\.o\.|given|administered|taken|once|as|a|single|dose|doses|was|were|is|are|\(|\)|,"
+    r"of|orally|oral|by\s+mouth|po|p\.o\.|given|administered|taken|once|as|a|single|dose|doses|was|were|is|are|\(|\)|,"
 )
 
 
@@ -78,6 +78,8 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             text, _clause_window(text, info.start, amounts[0].start), amounts[0].start
         ):
             continue  # "dose reduction to 600 mg/day": a change, not an assigned dose
+        if _changed_to(text, _clause_window(text, info.start, amounts[0].start), amounts[0].start):
+            continue  # "allowed to escalate the dose to 800 mg/d": reached by escalation, not assigned
         if hits and amounts[0].start <= hits[-1].start:
             hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
         schedule, per_day, end = _schedule(context, info, unit.end())
@@ -108,6 +110,18 @@ def _clause_window(text: str, sentence_start: int, position: int, width: int = 4
     in adults receiving 400 mg", but not "escalated to 800 mg; the others received 400 mg")."""
     start = max(sentence_start, position - width)
     return max(start, text.rfind(";", start, position) + 1)
+
+
+_TO_BEFORE = re.compile(r"\bto\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$", re.I)
+
+
+def _changed_to(text: str, start: int, position: int) -> bool:
+    """'... increasing imatinib to 800 mg/day', 'escalate the dose to 800 mg': a verb of change
+    (schedules.yaml: modification_stems) earlier in the clause and 'to' right before the amount."""
+    if not _TO_BEFORE.search(text, start, position):
+        return False
+    stems = tuple(str(stem) for stem in vocab.load("schedules")["modification_stems"])
+    return any(word.lower().startswith(stems) for word in re.findall(r"[A-Za-z]+", text[start:position]))
 
 
 def _another_drug(context: Context, info: SentenceInfo, position: int) -> bool:

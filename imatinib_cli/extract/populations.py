@@ -12,8 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import (
     Dose,
     Evidence,
@@ -24,7 +26,7 @@ from imatinib_cli.models import (
 
 ALL_PATIENTS = "all"
 _CLAUSE_BREAK = re.compile(
-    r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,?\s+compared\s+(?:with|to)\s+|,?\s+versus\s+|,?\s+vs\.?\s+|,\s+"
+    r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,?\s+compared\s+(?:with|to)\s+|,?\s+versus\s+|,?\s+vs?\.?\s+|,\s+"
 )
 
 
@@ -39,6 +41,7 @@ class PopulationDraft:
     n_percent: Quantity | None = None
     n_evaluable: Quantity | None = None
     arm: str | None = None
+    criterion: str | None = None
     responses: dict[str, ResponseCount] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
     evidence: Evidence | None = None
@@ -224,3 +227,179 @@ def refers_back(context: Context, info: SentenceInfo) -> bool:
         return False
     anaphora = cues.matcher("responses", "anaphora")
     return bool(anaphora.find(context.text, info.start, info.end))
+
+
+@dataclass(frozen=True, slots=True)
+class SubgroupMention:
+    """A biomarker subgroup named in a sentence: 'KIT exon 11 mutations', 'non-D842V', 'wild-type'."""
+
+    key: str  # one key however it is written: 'exon 11', 'D842V', 'non-D842V', 'wild-type'
+    label: str
+    start: int
+    end: int
+
+
+@vocab.cached
+def _subgroup_pattern() -> re.Pattern[str]:
+    """Built from cues.yaml `subgroups`: a numbered noun ('exon 11'), a protein change ('D842V'),
+    either one negated ('non-D842V'), or a listed name ('wild-type')."""
+    data = vocab.load("cues")["subgroups"]
+    numbered = "|".join(sorted(map(re.escape, data["numbered"]), key=len, reverse=True))
+    negations = "|".join(sorted(map(re.escape, data["negations"]), key=len, reverse=True))
+    names = "|".join(
+        sorted(
+            (re.escape(str(n)).replace(r"\ ", r"[\s-]").replace(r"\-", r"[\s-]?") for n in data["names"]),
+            key=len,
+            reverse=True,
+        )
+    )
+    variant = r"[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup)\b"
+    numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
+    return re.compile(
+        rf"(?P<neg>(?:{negations})\s?)?(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
+        rf"|(?P<num>{numbered_term})(?:\s+(?P<v2>{variant}))?|(?P<name>{names}))",
+        re.I,
+    )
+
+
+_NEGATIVE_AFTER = re.compile(r"[\s-](?:negative|neg)\b", re.I)
+
+
+def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
+    """The biomarker subgroups a sentence names, in order (read once per sentence)."""
+    found = info.cached.get("subgroups")
+    if found is None:
+        found = info.cached["subgroups"] = _find_subgroups(context, info)
+    return found  # type: ignore[return-value]
+
+
+def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
+    found: list[SubgroupMention] = []
+    data = vocab.load("cues")["subgroups"]
+    names = {str(n).lower().replace("-", " "): str(n) for n in data["names"]}
+    for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
+        variant = match.group("v1") or match.group("v2")
+        if variant:
+            key = variant.upper()
+        elif match.group("num"):
+            words = match.group("num").lower().split()
+            key = f"{words[0].rstrip('s')} {words[-1]}"
+        else:
+            written = re.sub(r"[\s-]+", " ", match.group("name").lower())
+            key = names.get(written, written)
+        end = match.end()
+        suffix = _NEGATIVE_AFTER.match(context.text, end, info.end)
+        words_before = re.findall(
+            r"[A-Za-z]+", context.text[max(info.start, match.start() - 30) : match.start()]
+        )
+        negated_before = bool(words_before) and words_before[-1].lower() in data["negative_before"]
+        if match.group("neg") or suffix or negated_before:
+            key = f"non-{key}"  # "non-D842V", "fusion-negative", "patients without D816V"
+        if suffix:
+            end = suffix.end()
+        label = " ".join(context.text[match.start() : end].split())
+        found.append(SubgroupMention(key, label, match.start(), end))
+    return found
+
+
+@dataclass(slots=True)
+class Subgroups:
+    """Biomarker subgroups of the one population a document is about; a subgroup becomes a
+    population of its own (`arm` set to its name) once a result is stated for it."""
+
+    base: PopulationDraft
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def key_of(self, subgroup: str) -> str:
+        return f"{self.base.key}|sub:{subgroup}"
+
+    def owns(self, key: str) -> bool:
+        return key.startswith(f"{self.base.key}|sub:")
+
+    def draft(self, key: str, by_key: dict[str, PopulationDraft], drafts: list[PopulationDraft]) -> None:
+        if key in by_key:
+            return
+        name = self.labels.get(key, key.split("|sub:", 1)[1])
+        draft = PopulationDraft(key, f"{self.base.label}, {name}", self.base.mention, arm=name)
+        draft.evidence = self.base.evidence
+        by_key[key] = draft
+        drafts.append(draft)
+
+    def anchors(self, context: Context, info: SentenceInfo) -> list[tuple[int, int, str]]:
+        """Where a sentence names subgroups, when it gives them results of their own: two or more
+        subgroups side by side ('exon 9 ..., compared with exon 11 ...'), or one in the opening
+        phrase ('In the patients with the D816V mutation, ...'); a subgroup named in passing
+        ('5 of 20 responded, all among the 6 without D816V') is not where the result belongs."""
+        mentions = find_subgroups(context, info)
+        if len({m.key for m in mentions}) < 2:
+            opening = _OPENING.match(context.text, info.start, info.end)
+            mentions = [
+                m
+                for m in mentions
+                if (opening and m.end <= opening.end())
+                or (
+                    not m.key.startswith("non-")
+                    and _IN_PATIENTS_WITH.search(context.text, max(info.start, m.start - 45), m.start)
+                )
+            ]
+        result = []
+        for mention in mentions:
+            key = self.key_of(mention.key)
+            self.labels[key] = mention.label  # the words of the sentence that gives the result
+            result.append((mention.start, mention.end, key))
+        return result
+
+    def read_sizes(self, context: Context, by_key: dict[str, PopulationDraft]) -> None:
+        """After the results are read, the sizes of the subgroups that have results: '222 (76.6%)
+        in exon 11', '14 with wild-type tumors', 'exon 9 (n = 35)'. A sentence that states a
+        response gives none (its numbers count responders)."""
+        responses = cues.matcher("responses", "responses", key_field="category")
+        for info in context.sentences:
+            if not info.numbers or not info.reports_results:
+                continue
+            mentions = find_subgroups(context, info)
+            if not mentions or responses.find(context.text, info.start, info.end):
+                continue
+            for mention in mentions:
+                draft = by_key.get(self.key_of(mention.key))
+                if draft is None or draft.n is not None:
+                    continue
+                number = _subgroup_size(context, info, mention)
+                if number is not None:
+                    draft.n = Quantity(number.value, info.cite(number.start, max(number.end, mention.end)))
+
+
+# "In the patient who expressed the X rearrangement, ...", "Among those with exon 11 mutations, ...".
+_OPENING = re.compile(r"\s*(?:[A-Z][A-Za-z ]{0,20}:\s*)?(?:in|among|for|of)\s[^,;:]{1,120}?,", re.I)
+# "... were observed in patients with mutations in exon 11": the result is the subgroup's.
+_IN_PATIENTS_WITH = re.compile(
+    r"\b(?:in|among)\s+(?:the\s+)?(?:patients|pts|those|cases|tumou?rs)\s+(?:with|harbou?ring|carrying)\s+"
+    r"(?:an?\s+|the\s+)?(?:[A-Za-z][A-Za-z0-9\-]{1,12}\s+){0,3}$",
+    re.I,
+)
+_SIZE_GAP = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:(?:patients?|tumou?rs?|cases)\s+)?"
+    r"(?:in|with|had|having|harbou?ring|carrying)\s+(?:an?\s+|the\s+)?(?P<gene>[A-Za-z][A-Za-z0-9\-]{1,12}\s+)?$"
+)
+
+
+def _subgroup_size(context: Context, info: SentenceInfo, mention: SubgroupMention) -> Num | None:
+    """'222 (76.6%) in exon 11', '14 patients with KIT exon 9', 'exon 9 (n = 35)'."""
+    after = re.match(r"\s*(?:mutations?\s*)?\(\s*n\s*=\s*", context.text[mention.end : info.end])
+    genes = {str(g).lower() for names in vocab.load("cues")["genes"].values() for g in names}
+    for number in info.numbers:
+        if number.percent or not number.is_int:
+            continue
+        if after and number.start == mention.end + after.end():
+            return number
+        if number.end <= mention.start:
+            gap = _SIZE_GAP.fullmatch(context.text, number.end, mention.start)
+            if gap and (not gap.group("gene") or gap.group("gene").strip().lower() in genes):
+                return number
+    return None
+
+
+def subgroup_design(context: Context, drafts: list[PopulationDraft]) -> Subgroups | None:
+    """Subgroups apply to a document about one population."""
+    whole = [d for d in drafts if d.arm is None]
+    return Subgroups(whole[0]) if len(drafts) == 1 and whole else None

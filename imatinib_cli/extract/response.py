@@ -463,8 +463,11 @@ def _measure_words() -> frozenset[str]:
     )
 
 
-def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, list[Group]]]:
-    """'partial responses in 7% and 4.5% ... respectively': each category with its list of numbers."""
+def respectively_lists(
+    context: Context, info: SentenceInfo, reach: int = 14
+) -> list[tuple[str, str, list[Group]]]:
+    """'partial responses in 7% and 4.5% ... respectively': each category with its list of numbers
+    within `reach` items of it (more where the groups are named between cue and numbers)."""
     people = cues.words("cues", "people")
     spans = [item for item in category_items(context, info.start, info.end) if item.kind == "cue"]
     items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
@@ -476,7 +479,7 @@ def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, 
             continue
         groups: list[Group] = []
         probe = index + 1
-        while probe < len(items) and probe - index < 14:
+        while probe < len(items) and probe - index < reach:
             current = items[probe]
             if current.kind == "cue":
                 break

@@ -248,6 +248,7 @@ def _population(population: Population) -> JSONDict:
         "n": _quantity(population.n),
         "n_evaluable": _quantity(population.n_evaluable),
         "arm": population.arm,
+        "criterion": population.criterion,
         "doses_mg_per_day": text.doses_mg_per_day(population),
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,

@@ -1,0 +1,126 @@
+"""Populations: every group with its own size, doses and values (sentences written for these tests)."""
+
+from extract_helpers import findings, response
+
+from imatinib_cli.models import Population
+
+
+def by_label(text: str) -> dict[str, Population]:
+    return {p.label: p for p in findings(text).populations}
+
+
+def test_tumor_subgroups_listed_inline_with_their_sizes() -> None:
+    pops = by_label(
+        "A total of 52 patients with advanced sarcomas received imatinib 400 mg twice daily. Partial "
+        "responses were seen in one leiomyosarcoma (n = 15), no synovial sarcomas (n = 8) and two "
+        "liposarcomas (n = 11)."
+    )
+    assert pops["leiomyosarcoma"].n.value == 15
+    assert response(pops["leiomyosarcoma"], "pr") == (1, None)
+    assert pops["synovial sarcomas"].n.value == 8
+    assert response(pops["synovial sarcomas"], "pr") == (0, None)
+    assert pops["liposarcomas"].n.value == 11
+    assert response(pops["liposarcomas"], "pr") == (2, None)
+    # the bracketed sizes are never counts of the whole study
+    assert pops["advanced sarcomas"].response("pr") is None
+    assert [d.mg_per_day for d in pops["liposarcomas"].doses] == [800]
+
+
+def test_tumor_subgroup_sizes_in_prose() -> None:
+    pops = by_label(
+        "We enrolled 88 patients (38 with melanoma, 29 with renal cell carcinoma and 21 with sarcoma) "
+        "and treated them with imatinib 600 mg daily. One renal cell carcinoma patient had a partial "
+        "response."
+    )
+    assert {label: p.n.value for label, p in pops.items()} == {
+        "melanoma": 38,
+        "renal cell carcinoma": 29,
+        "sarcoma": 21,
+    }
+    assert response(pops["renal cell carcinoma"], "pr") == (1, None)
+
+
+def test_biomarker_subgroups_side_by_side() -> None:
+    pops = by_label(
+        "Clinical data of 300 patients with advanced GIST treated with imatinib 400 mg/day were "
+        "reviewed. Of the 271 genotyped, KIT mutations were 190 (70.1%) in exon 11 and 30 (11.1%) in exon 9. "
+        "Patients with KIT exon 9 mutations, compared with patients with KIT exon 11 mutations, had a "
+        "lower objective response rate (33.3% vs. 61.1%, p = 0.01)."
+    )
+    exon9 = pops["advanced GIST, exon 9"]
+    exon11 = pops["advanced GIST, exon 11"]
+    assert (exon9.arm, exon9.n.value, response(exon9, "orr")) == ("exon 9", 30, (None, 33.3))
+    assert (exon11.arm, exon11.n.value, response(exon11, "orr")) == ("exon 11", 190, (None, 61.1))
+    assert [d.mg_per_day for d in exon9.doses] == [400]
+    assert pops["advanced GIST"].response("orr") is None
+
+
+def test_a_negated_variant_is_the_complement_subgroup() -> None:
+    pops = by_label(
+        "Twenty patients with PDGFRA-mutant GIST received imatinib. The response rate differed between "
+        "patients with the D842V mutation and those with non-D842V mutations (0% [0/4] vs. 75% [6/8])."
+    )
+    assert response(pops["GIST, D842V"], "orr") == (0, 0)
+    assert pops["GIST, D842V"].n.value == 4
+    assert response(pops["GIST, non-D842V"], "orr") == (6, 75)
+    assert pops["GIST, non-D842V"].n.value == 8
+
+
+def test_counts_with_a_v_between_subgroups() -> None:
+    pops = by_label(
+        "Forty patients with GIST received imatinib 400 mg daily. A partial response occurred in 6 of "
+        "12 (50%) with exon 11 mutations v none of 7 with wild-type tumors."
+    )
+    assert response(pops["GIST, exon 11"], "pr") == (6, 50)
+    assert pops["GIST, exon 11"].n.value == 12
+    assert response(pops["GIST, wild-type"], "pr") == (0, None)
+    assert pops["GIST, wild-type"].n.value == 7
+
+
+def test_a_subgroup_named_in_passing_does_not_take_the_result() -> None:
+    pops = by_label(
+        "We treated 30 adults with systemic mastocytosis with imatinib 400 mg once daily. Overall, 6 of "
+        "30 patients (20%) responded, all among the 8 patients without D816V."
+    )
+    assert list(pops) == ["systemic mastocytosis"]
+    assert response(pops["systemic mastocytosis"], "orr") == (6, 20)
+
+
+def test_screened_total_and_measurable_denominator() -> None:
+    population = findings(
+        "Genotyping in 640 patients identified 21 patients with PDGFRA mutations who were treated with "
+        "imatinib. The best responses of the 17 patients with measurable disease were: 1 complete "
+        "response and 9 partial responses."
+    ).populations[0]
+    assert population.n.value == 21
+    assert population.n_evaluable.value == 17
+
+
+def test_assessed_for_genotype_is_not_evaluable_for_response() -> None:
+    population = findings(
+        "In all, 150 patients with GIST were treated with imatinib. Of 120 patients assessed for "
+        "genotype, 90 had KIT exon 11 mutations."
+    ).populations[0]
+    assert population.n_evaluable is None
+
+
+def test_numbered_arms_capitalized() -> None:
+    pops = by_label(
+        "Sixty patients with GIST were randomized between two schedules. Arm 1: 14% partial response; "
+        "Arm 2: 8% partial response."
+    )
+    assert response(pops["GIST, Arm 1"], "pr") == (None, 14)
+    assert response(pops["GIST, Arm 2"], "pr") == (None, 8)
+
+
+def test_a_second_criterion_is_kept_apart() -> None:
+    pops = by_label(
+        "Twelve patients with advanced chordoma were treated with imatinib 400 mg daily. Of 11 patients "
+        "evaluable, we had two RECIST partial responses, eight stable disease and one progressive "
+        "disease. By Choi criteria we had six partial responses, four stable disease and one "
+        "progressive disease."
+    )
+    main = pops["advanced chordoma"]
+    choi = pops["advanced chordoma (by Choi)"]
+    assert (main.criterion, response(main, "pr"), response(main, "sd")) == (None, (2, None), (8, None))
+    assert (choi.criterion, response(choi, "pr"), response(choi, "sd")) == ("Choi", (6, None), (4, None))
