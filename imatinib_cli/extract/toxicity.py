@@ -26,7 +26,9 @@ from imatinib_cli.extract.numbers import words_to_int
 from imatinib_cli.models import AdverseEvent, Quantity
 
 _GRADE = re.compile(
-    r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b", re.I
+    r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
+    r"(?P<worse>\s+or\s+(?:worse|higher|above|greater))?",
+    re.I,
 )
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -136,6 +138,7 @@ class _Frequency:
     grade: str | None = None  # written with the frequency: "(grade 1-2)", "(grade 1, 63%)"
     arm: str | None = None  # one value of a per-arm comparison
     derivation: str | None = None  # the percent is computed: "4/51"
+    grade_given: bool = False  # the grade comes from a column or header, even when it is None (all grades)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +189,9 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
                     soc=hit.entry.get("soc"),
                     percent=percent,
                     count=_quantity(frequency.count if frequency else None, info, start, end),
-                    grade=(frequency.grade if frequency else None) or grade or _grade(text, info, start),
+                    grade=frequency.grade
+                    if frequency and frequency.grade_given
+                    else (frequency.grade if frequency else None) or grade or _grade(text, info, start),
                     evidence=info.cite(start, end),
                     approximate=bool(frequency and frequency.approximate),
                     arm=frequency.arm if frequency else None,
@@ -405,6 +410,7 @@ def _grade_series(text: str, info: SentenceInfo, hit: Any, limit: int) -> list[_
             pair.end(),
             False,
             grade=_label_grade(header.group(g)),
+            grade_given=True,
         )
         for g in ("a", "b")
     ]
@@ -586,6 +592,8 @@ def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) 
 def _grade_text(match: re.Match[str]) -> str:
     grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", match.group("grade"))
     comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(match.group("cmp") or "", "")
+    if match.group("worse") and not comparator:
+        comparator = "≥"  # "grade 3 or worse"
     return comparator + grade
 
 
