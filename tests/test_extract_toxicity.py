@@ -238,3 +238,16 @@ def test_lay_synonyms_map_to_ctcae_terms() -> None:
     assert found["Edema limbs"] == (20, None)
     assert found["Pruritus"] == (11, None)
     assert found["Thromboembolic event"] == (2, None)
+
+
+def test_an_aggregate_per_named_arm_and_a_list_after_a_linking_verb() -> None:
+    found = rows(
+        "Grade 3 or 4 adverse events occurred in 41.5% of patients in the imatinib group and 22.1% in the "
+        "control group; the most frequent were frobnitzitis (4%) and nausea (3%)."
+    )
+    assert found == [
+        ("Grade 3 or 4 adverse events", 41.5, None, "3/4", "imatinib group", False),
+        ("Grade 3 or 4 adverse events", 22.1, None, "3/4", "control group", False),
+        ("frobnitzitis", 4, None, None, None, False),
+        ("Nausea", 3, None, None, None, False),
+    ]

@@ -66,6 +66,7 @@ _LIST_ITEM = re.compile(
     rf"\(\s*(?:{_PERCENT}|(?P<count>\d+)\s*(?:patients?|pts?)\b\.?)\s*\)",
     re.I,
 )
+_LINKING = re.compile(r"\b(?:were|was|are|is|included|including|and|or)\s+", re.I)
 _PERCENT_RUN = re.compile(rf"{_PERCENT}", re.I)
 _PERCENT_LIST = re.compile(
     r"\d+(?:[.·]\d+)?\s*(?:%|percent)(?:\s*(?:,\s*(?:and\s+)?|and|or)\s*\d+(?:[.·]\d+)?\s*(?:%|percent))+",
@@ -78,14 +79,16 @@ _WORD_NUMBER = r"[A-Za-z]+(?:-[A-Za-z]+)?"
 # One arm's value in a comparison: "12 [29%] of 41 patients in the imatinib group", "three [8%]",
 # "none", "29%", "4/51".
 _ARM_PART = re.compile(
-    rf"(?:(?P<count>\d+(?![.·]?\d*\s*%)|{_WORD_NUMBER}|none)\s*)?"
+    rf"(?:(?P<count>\d+(?![\d.·])(?!\s*%)|{_WORD_NUMBER}|none)\s*)?"
     rf"(?:[\[(]\s*(?P<pct>{_NUM})\s*%\s*[\])]|(?P<bare>{_NUM})\s*%)?"
-    r"(?:\s*(?:of|/)\s*(?P<total>\d+)(?:\s+(?:patients|participants|subjects))?)?"
+    r"(?:\s*(?:of|/)\s*(?P<total>\d+)(?:\s+(?:patients|participants|subjects))?"
+    r"|\s+of\s+(?:the\s+)?(?:patients|participants|subjects))?"
     r"(?:\s+(?:in|on|with|for|during)\s+(?:the\s+)?"
     r"(?P<arm>[A-Za-z0-9][\w\- ]{0,30}?\s(?:group|arm|cohort)s?))?",
     re.I,
 )
 _VERSUS = re.compile(r"\s*(?:vs\.?|versus)\s*", re.I)
+_NAMED_ARM_SEPARATOR = re.compile(r"\s*,?\s*(?:and|but|compared\s+with)\s+", re.I)
 # Before a comparison: "(", ": ", " in ", " occurred in ", " were seen in ".
 _SERIES_OPEN = re.compile(
     r"\s*(?:(?P<paren>[(\[])\s*|:\s*|,\s*)?(?:(?:was|were)\s+)?(?:(?:reported|observed|seen|noted|occurred|"
@@ -316,6 +319,7 @@ def _arm_series(text: str, hit: Any, limit: int) -> list[_Frequency]:
         return labeled
     parts: list[re.Match[str]] = []
     position = opened.end()
+    joined_by_and = False
     while True:
         part = _ARM_PART.match(text, position, limit)
         if (
@@ -328,10 +332,16 @@ def _arm_series(text: str, hit: Any, limit: int) -> list[_Frequency]:
             return []
         parts.append(part)
         separator = _VERSUS.match(text, part.end(), limit)
+        if separator is None and part.group("arm"):
+            # "30% of patients in the imatinib group and 18% in the placebo group": named arms only.
+            separator = _NAMED_ARM_SEPARATOR.match(text, part.end(), limit)
+            joined_by_and = True
         if separator is None:
             break
         position = separator.end()
     if len(parts) < 2 or _bounded(text, parts[0].start()):
+        return []
+    if joined_by_and and not all(part.group("arm") for part in parts):
         return []
     if opened.group("paren") and not re.match(r"\s*[)\];]", text[parts[-1].end() : limit]):
         return []
@@ -614,9 +624,15 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     events = []
     for match in _LIST_ITEM.finditer(text, info.start, info.end):
         start = match.start("name")
+        # "the most common were dermatitis (3%)": the name is the words after the last linking word.
+        linked = list(_LINKING.finditer(text, start, match.end("name")))
+        if linked:
+            start = linked[-1].end()
         if any(s < match.end() and start < e for s, e in known):
             continue
-        name = " ".join(match.group("name").split())
+        name = " ".join(text[start : match.end("name")].split())
+        if not name:
+            continue
         words = name.lower().split()
         if set(words) & cues.words("cues", "toxicity", "not_events") or len(words) > 4:
             continue
