@@ -851,7 +851,8 @@ def _record(outcomes: Iterable[tuple[str, _Outcome]], tally: _Tally) -> None:
 
 
 def _key(text: str | None) -> str | None:
-    return " ".join(text.lower().split()) if text else None
+    """Words compared case- and space-blind, any dash as a hyphen ('grade 3–4' is 'grade 3-4')."""
+    return " ".join(re.sub(r"[‐‑‒–—−]", "-", text).lower().split()) if text else None
 
 
 def _score_toxicities(document: GoldDocument, events: Sequence[AdverseEvent], tally: _Tally) -> None:

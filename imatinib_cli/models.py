@@ -251,6 +251,9 @@ class AdverseEvent:
     grade: str | None
     evidence: Evidence
     approximate: bool = False
+    # The arm a per-arm value belongs to: its name as written ("imatinib group", "B"), else its
+    # place in a comparison the sentence does not label ("1", "2" for "(90% vs 39%)").
+    arm: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,11 +419,16 @@ def add_dose(doses: list[Dose], dose: Dose) -> None:
 
 
 def distinct_events(events: Iterable[AdverseEvent]) -> list[AdverseEvent]:
-    """One entry per term and grade (and, for registry events, per group as written), in first-seen
-    order; a stated frequency beats a bare mention."""
-    kept: dict[tuple[str | None, str | None, str | None], AdverseEvent] = {}
+    """One entry per term, grade and arm (and, for registry events, per group as written), in
+    first-seen order; a stated frequency beats a bare mention."""
+    kept: dict[tuple[str | None, str | None, str | None, str | None], AdverseEvent] = {}
     for event in events:
-        key = (event.term or event.as_written.lower(), event.grade, event.as_written if event.count else None)
+        key = (
+            event.term or event.as_written.lower(),
+            event.grade,
+            event.arm,
+            event.as_written if event.count else None,
+        )
         old = kept.get(key)
         if old is None or (old.percent is None and event.percent is not None):
             kept[key] = event  # a replaced key keeps its place in the dict

@@ -85,3 +85,169 @@ def test_a_grade_does_not_cross_into_the_next_clause() -> None:
     )
     assert found["Fatigue"] == (9, "3")
     assert [grade for term, (_, grade) in found.items() if "hemorrhage" in term.lower()] == [None]
+
+
+def rows(text: str) -> list[tuple]:
+    """(term or words, percent, count, grade, arm, derived) per event, in text order."""
+    return [
+        (
+            e.term or e.as_written,
+            e.percent.value if e.percent else None,
+            e.count.value if e.count else None,
+            e.grade,
+            e.arm,
+            bool(e.percent and e.percent.derived),
+        )
+        for e in findings(text).adverse_events
+    ]
+
+
+def test_per_grade_pairs_take_the_grades_of_their_header() -> None:
+    found = rows("Toxicities (all grades; grade 3): fatigue (41%; 6%), oedema (33%; 2%).")
+    assert found == [
+        ("Fatigue", 41, None, None, None, False),
+        ("Fatigue", 6, None, "3", None, False),
+        ("Generalized edema", 33, None, None, None, False),
+        ("Generalized edema", 2, None, "3", None, False),
+    ]
+
+
+def test_per_arm_pairs_keep_one_value_per_arm_and_carry_the_arm_names() -> None:
+    found = rows(
+        "Grade 3 or worse adverse events included neutropenia (9 [22%] of 41 patients in the imatinib "
+        "group vs two [5%] of 39 in the placebo group) and nausea (three [7%] vs none)."
+    )
+    assert found == [
+        ("Neutrophil count decreased", 22, 9, "≥3", "imatinib group", False),
+        ("Neutrophil count decreased", 5, 2, "≥3", "placebo group", False),
+        ("Nausea", 7, 3, "≥3", "imatinib group", False),
+        ("Nausea", 0, 0, "≥3", "placebo group", True),
+    ]
+
+
+def test_per_arm_pairs_without_arm_names_are_numbered() -> None:
+    assert rows("The commonest side effect was anaemia 31% vs 12%.") == [
+        ("Anemia", 31, None, None, "1", False),
+        ("Anemia", 12, None, None, "2", False),
+    ]
+
+
+def test_per_arm_percents_labelled_by_the_arm_letter() -> None:
+    found = rows(
+        "Grade 3/4 hematological toxicities were more common in arm B [neutropenia: 15% (A), 36% (B); "
+        "thrombocytopenia: 9% (A), 28% (B)]."
+    )
+    assert [(term, percent, arm) for term, percent, _, _, arm, _ in found] == [
+        ("Neutrophil count decreased", 15, "A"),
+        ("Neutrophil count decreased", 36, "B"),
+        ("Platelet count decreased", 9, "A"),
+        ("Platelet count decreased", 28, "B"),
+    ]
+
+
+def test_a_count_over_a_stated_n_gets_a_derived_percent() -> None:
+    (event,) = findings("Grade 3 neutropenia occurred in 5 of 48 patients.").adverse_events
+    assert (event.count.value, event.percent.value, event.grade) == (5, 10.4, "3")
+    assert event.percent.derived and event.percent.derivation == "5/48"
+
+
+def test_a_count_larger_than_its_n_is_no_frequency() -> None:
+    assert [
+        e for e in findings("Nausea occurred in 7 of 5 patients.").adverse_events if e.count or e.percent
+    ] == []
+
+
+def test_aggregate_rates_are_kept_with_their_words() -> None:
+    text = (
+        "Nine (18%) patients had grade 3–4 toxicities. Twelve percent of patients experienced grade 4 "
+        "haematological toxicity and 29% experienced grade 3 nonhematologic toxicity. Mild to moderate "
+        "or severe toxic reactions were recorded in 24/60 patients."
+    )
+    events = findings(text).adverse_events
+    assert [(e.term, e.as_written, e.percent.value, e.count and e.count.value, e.grade) for e in events] == [
+        (None, "grade 3–4 toxicities", 18, 9, "3/4"),
+        (None, "grade 4 haematological toxicity", 12, None, "4"),
+        (None, "grade 3 nonhematologic toxicity", 29, None, "3"),
+        (None, "Mild to moderate or severe toxic reactions", 40.0, 24, None),
+    ]
+    assert events[-1].percent.derived
+
+
+def test_an_aggregate_compared_between_arms() -> None:
+    found = rows("Serious adverse events were more frequent with chemotherapy (72% vs 25%; P = .01).")
+    assert found == [
+        ("Serious adverse events", 72, None, None, "1", False),
+        ("Serious adverse events", 25, None, None, "2", False),
+    ]
+
+
+def test_a_count_of_patients_stopping_for_adverse_events_is_not_a_toxicity() -> None:
+    text = (
+        "Ten patients (45%) had progressive disease, and four (18%) stopped treatment early because of "
+        "adverse events."
+    )
+    assert findings(text).adverse_events == ()
+
+
+def test_bounds_are_not_frequencies() -> None:
+    text = "Adverse events occurring in at least 15% of patients were nausea and oedema (more than 20%)."
+    assert all(e.percent is None for e in findings(text).adverse_events)
+
+
+def test_a_toxicity_table_saved_as_text() -> None:
+    text = (
+        "Table 2. Adverse events in the study. Patients N (%) Event All grades Grade 3–4 "
+        "Nausea 18 (40) 2 (4) Periorbital oedema 25 (56) Treatment stopped 6 (13)"
+    )
+    assert rows(text) == [
+        ("Nausea", 40, 18, None, None, False),
+        ("Nausea", 4, 2, "3/4", None, False),
+        ("Periorbital edema", 56, 25, None, None, False),
+    ]
+
+
+def test_respectively_with_an_aggregate_and_a_qualified_event() -> None:
+    events = findings(
+        "In the combination cohort, grades III and IV cytopenias and transient hepatotoxicity led to dose "
+        "delays in 70% and 35% of patients, respectively."
+    ).adverse_events
+    assert [(e.term, e.as_written, e.percent.value, e.grade) for e in events] == [
+        (None, "grades III and IV cytopenias", 70, "3/4"),
+        ("Alanine aminotransferase increased", "transient hepatotoxicity", 35, None),
+    ]
+
+
+def test_counts_in_a_list_and_an_unknown_event_with_a_count() -> None:
+    found = rows(
+        "The main grade 3 events were seizure (present in 9 patients), pneumonia (3 pts), dyspnoea (1pt) "
+        "and memory complaints (4 patients)."
+    )
+    assert [(term, count) for term, _, count, _, _, _ in found] == [
+        ("Seizure", 9),
+        ("Lung infection", 3),
+        ("Dyspnea", 1),
+        ("memory complaints", 4),
+    ]
+
+
+def test_lay_synonyms_map_to_ctcae_terms() -> None:
+    found = events(
+        "Side effects were leg swelling (20%), itchy skin (11%), a rise in creatinine increment (4%) and "
+        "pulmonary emboli (2%)."
+    )
+    assert found["Edema limbs"] == (20, None)
+    assert found["Pruritus"] == (11, None)
+    assert found["Thromboembolic event"] == (2, None)
+
+
+def test_an_aggregate_per_named_arm_and_a_list_after_a_linking_verb() -> None:
+    found = rows(
+        "Grade 3 or 4 adverse events occurred in 41.5% of patients in the imatinib group and 22.1% in the "
+        "control group; the most frequent were frobnitzitis (4%) and nausea (3%)."
+    )
+    assert found == [
+        ("Grade 3 or 4 adverse events", 41.5, None, "3/4", "imatinib group", False),
+        ("Grade 3 or 4 adverse events", 22.1, None, "3/4", "control group", False),
+        ("frobnitzitis", 4, None, None, None, False),
+        ("Nausea", 3, None, None, None, False),
+    ]

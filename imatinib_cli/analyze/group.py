@@ -323,8 +323,8 @@ def toxicity_rows(studies: Sequence[Study]) -> list[ToxicityRow]:
         group = groups.pop() if len(groups) == 1 else MIXED if groups else "tumor group unknown"
         doses = tuple(sorted({d.mg_per_day for p in study.populations for d in p.doses if d.mg_per_day}))
         for event in study.adverse_events:
-            if event.term is None:
-                continue
+            if event.term is None or (event.arm and _is_comparator(event.arm)):
+                continue  # an aggregate rate, or the placebo arm's value of a per-arm pair
             bucket = buckets.setdefault((event.term, group, doses), _ToxicityBucket(event.soc))
             bucket.reports += 1
             bucket.evidence.append(event.evidence)

@@ -3,13 +3,21 @@
 An event is read from a sentence that talks about toxicity ('side-effects', 'were common',
 'grade 3/4') or that gives it a frequency ('hemorrhage occurred in approximately 5 percent').
 An event the vocabulary does not know is kept with term None when a toxicity list gives it a
-frequency ('dermatitis (3%)'), so nothing stated is lost.
+frequency ('dermatitis (3%)'), so nothing stated is lost. So is an aggregate rate ('grade 3/4
+toxicities in 38%', 'serious adverse events 12%'), named by its words as written.
+
+One event may carry several values: one per arm ('anaemia 29% vs 8%', '2% (A), 12% (B)'), one per
+grade ('(all grades; grade 3): edema (48%; 4%)', a table with 'All grades | Grade 3-4' columns).
+A count over a stated n ('in 4 of 51 patients') gets its percent derived, marked as such. A bound
+('in at least 10%') is not a frequency.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
@@ -18,7 +26,9 @@ from imatinib_cli.extract.numbers import words_to_int
 from imatinib_cli.models import AdverseEvent, Quantity
 
 _GRADE = re.compile(
-    r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b", re.I
+    r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
+    r"(?P<worse>\s+or\s+(?:worse|higher|above|greater))?",
+    re.I,
 )
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -28,11 +38,11 @@ _SECOND_PERCENT = r"(?P<value2>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 # "were reported by 38%", "(in 58% of patients)", "(≥ 5 kg) was noted in 11 patients (22%)".
 _AFTER = re.compile(
     r"\s*(?:\((?!\s*(?:grades?\s*)?[1-5]?\s*[,;:]?\s*\d+(?:[.·]\d+)?\s*%)\s*(?P<note>[^()]{1,30}?)\s*\)\s*)?"
-    r"(?:\(\s*(?:grades?\s*(?P<grade_in>[1-5][^,;)%]*?)\s*[,;:]\s*)?(?:in\s+)?(?:n\s*=\s*\d+\s*[,;]\s*)?"
-    r"|[:,]?\s*(?:(?:was|were|is|are)\s+)?(?:(?:reported|observed|seen|noted|occurred|occurring|developed|found|"
-    r"documented|recorded|experienced)\s+)?(?:(?:in|by|among)\s+)?)"
+    r"(?:\(\s*(?:grades?\s*(?P<grade_in>[1-5][^,;)%]*?)\s*[,;:]\s*)?(?:(?:present|seen|observed|reported|occurring)\s+)?(?:in\s+)?"
+    r"(?:n\s*=\s*\d+\s*[,;]\s*)?|[:,]?\s*(?:(?:was|were|is|are)\s+)?(?:(?:reported|observed|seen|noted|occurred|occurring|developed|found|"
+    r"documented|recorded|experienced|present|registered)\s+)?(?:(?:in|by|among)\s+)?)"
     r"(?P<approx>(?:approximately|about|around|nearly|almost|roughly|some|only|~)\s*)?"
-    rf"(?:{_COUNT}(?:\s+of\s+(?P<total>\d+))?\s+(?:patients?|participants?|cases?|subjects?)"
+    rf"(?:{_COUNT}(?:\s*(?:of|/)\s*(?P<total>\d+))?\s*(?:patients?|participants?|cases?|subjects?|pts?)\b\.?"
     rf"(?:\s*\(\s*{_SECOND_PERCENT}\s*\))?|{_PERCENT})",
     re.I,
 )
@@ -52,14 +62,73 @@ _COORDINATION = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+(?:or|and/or)\s+$")
 # An item of a toxicity list whose name the vocabulary may not know: "dermatitis (3%)".
 _LIST_ITEM = re.compile(
     r"(?:^|[,;:]|\band\b|\bincluded\b|\bwere\b|\bwas\b)\s*(?:grades?\s*[1-5/\-–]+\s+)?"
-    rf"(?P<name>[a-z][a-z\- ]{{2,40}}?)\s*\(\s*{_PERCENT}\s*\)",
+    rf"(?P<name>(?!(?:and|or)\b)[a-z][a-z\- ]{{2,40}}?)\s*"
+    rf"\(\s*(?:{_PERCENT}|(?P<count>\d+)\s*(?:patients?|pts?)\b\.?)\s*\)",
     re.I,
 )
+_LINKING = re.compile(r"\b(?:were|was|are|is|included|including|and|or)\s+", re.I)
 _PERCENT_RUN = re.compile(rf"{_PERCENT}", re.I)
 _PERCENT_LIST = re.compile(
     r"\d+(?:[.·]\d+)?\s*(?:%|percent)(?:\s*(?:,\s*(?:and\s+)?|and|or)\s*\d+(?:[.·]\d+)?\s*(?:%|percent))+",
     re.I,
 )
+
+
+_NUM = r"\d+(?:[.·]\d+)?"
+_WORD_NUMBER = r"[A-Za-z]+(?:-[A-Za-z]+)?"
+# One arm's value in a comparison: "12 [29%] of 41 patients in the imatinib group", "three [8%]",
+# "none", "29%", "4/51".
+_ARM_PART = re.compile(
+    rf"(?:(?P<count>\d+(?![\d.·])(?!\s*%)|{_WORD_NUMBER}|none)\s*)?"
+    rf"(?:[\[(]\s*(?P<pct>{_NUM})\s*%\s*[\])]|(?P<bare>{_NUM})\s*%)?"
+    r"(?:\s*(?:of|/)\s*(?P<total>\d+)(?:\s+(?:patients|participants|subjects))?"
+    r"|\s+of\s+(?:the\s+)?(?:patients|participants|subjects))?"
+    r"(?:\s+(?:in|on|with|for|during)\s+(?:the\s+)?"
+    r"(?P<arm>[A-Za-z0-9][\w\- ]{0,30}?\s(?:group|arm|cohort)s?))?",
+    re.I,
+)
+_VERSUS = re.compile(r"\s*(?:vs\.?|versus)\s*", re.I)
+_NAMED_ARM_SEPARATOR = re.compile(r"\s*,?\s*(?:and|but|compared\s+with)\s+", re.I)
+# Before a comparison: "(", ": ", " in ", " occurred in ", " were seen in ".
+_SERIES_OPEN = re.compile(
+    r"\s*(?:(?P<paren>[(\[])\s*|:\s*|,\s*)?(?:(?:was|were)\s+)?(?:(?:reported|observed|seen|noted|occurred|"
+    r"registered|recorded)\s+)?(?:(?:in|among)\s+)?",
+    re.I,
+)
+# "2% (A), 12% (B)": percents each followed by the arm's short name.
+_LABELED = re.compile(rf"\s*(?P<pct>{_NUM})\s*%\s*\(\s*(?P<arm>(?:arm\s+)?[A-Z][\w\-]{{0,12}})\s*\)")
+_LABELED_SEPARATOR = re.compile(r"\s*(?:,|and|vs\.?|versus)\s*", re.I)
+# An aggregate or event compared later in its clause: "were more frequent with chemotherapy (90% vs 39%".
+_LATE_COMPARISON = re.compile(
+    rf"\s+(?:was|were)\s+[^%\d;]{{0,60}}?\(\s*(?P<a>{_NUM})\s*%\s*(?:vs\.?|versus)\s*(?P<b>{_NUM})\s*%", re.I
+)
+# A grade header for per-grade pairs: "(grades 1/2; grade 3)", "(all grades; grade 3-4)".
+_GRADE_LABEL = r"(?:all\s+grades|any\s+grade|grades?\s*(?:≥|>=)?\s*[1-5](?:\s*(?:/|-|–|or|to)\s*[1-5])?)"
+_GRADE_HEADER = re.compile(rf"\(\s*(?P<a>{_GRADE_LABEL})\s*;\s*(?P<b>{_GRADE_LABEL})\s*\)", re.I)
+_GRADE_PAIR = re.compile(rf"\s*\(\s*(?P<a>{_NUM})\s*%?\s*;\s*(?P<b>{_NUM})\s*%\s*\)")
+# A table saved as text: "N (%)" in the header, grade columns, then rows "Fatigue 29 (50) 1 (2)".
+_TABLE_MARK = re.compile(r"\bN\s*\(\s*%\s*\)", re.I)
+_TABLE_COLUMNS = re.compile(rf"{_GRADE_LABEL}(?:\s+{_GRADE_LABEL})*", re.I)
+_ROW_NAME = re.compile(rf"\s*(?P<name>[A-Za-z][^\d()]{{1,50}}?)\s+(?=\d+\s*\(\s*{_NUM}\s*\))")
+_ROW_PAIR = re.compile(rf"\s*(?P<count>\d+)\s*\(\s*(?P<pct>{_NUM})\s*\)")
+# Before an aggregate: "Five (11%) patients had", "Eleven percent of patients experienced",
+# "37% experienced", "Four patients experienced".
+_AGGREGATE_BEFORE = re.compile(
+    rf"(?:(?P<count>\d+|{_WORD_NUMBER})\s*(?:\(\s*(?P<pct1>{_NUM})\s*%\s*\)\s*)?(?:patients?|participants?|subjects?)"
+    rf"|(?P<pct2>{_NUM})\s*(?:%|percent)|(?P<pctw>{_WORD_NUMBER})\s+percent)\s*"
+    r"(?:of\s+(?:the\s+)?(?:patients|participants|subjects)\s*)?"
+    r"(?:had|experienced|reported|developed|suffered|presented(?:\s+with)?)\s+(?:an?\s+)?"
+    r"(?:grades?\s*[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?\s+)?$",
+    re.I,
+)
+# After an aggregate: "from imatinib treatment were registered in 30/75 patients".
+_AGGREGATE_AFTER = re.compile(
+    r"(?:\s+(?:from|with|of|during|on)\s+[^\d%;,()]{1,40}?)?\s+(?:was|were)\s+(?:(?:registered|reported|observed|"
+    rf"seen|noted|recorded|documented)\s+)?(?:in|among)\s+(?:(?P<count>\d+)\s*(?:/|of)\s*(?P<total>\d+)"
+    rf"\s+(?:patients|participants|subjects)|(?P<pct>{_NUM})\s*%)",
+    re.I,
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 
 
 @dataclass(slots=True)
@@ -70,6 +139,20 @@ class _Frequency:
     end: int
     approximate: bool
     grade: str | None = None  # written with the frequency: "(grade 1-2)", "(grade 1, 63%)"
+    arm: str | None = None  # one value of a per-arm comparison
+    derivation: str | None = None  # the percent is computed: "4/51"
+    grade_given: bool = False  # the grade comes from a column or header, even when it is None (all grades)
+
+
+@dataclass(frozen=True, slots=True)
+class _Aggregate:
+    """A group of events named as one ('grade 3/4 toxicities'): a hit without a CTCAE term."""
+
+    start: int
+    end: int
+    grade: str | None
+    key: None = None
+    entry: Mapping[str, Any] = field(default_factory=dict)
 
 
 def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEvent]:
@@ -80,34 +163,50 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
     if not has_cue and not info.numbers:
         return []
     matcher = vocab.adverse_event_matcher()
-    hits = matcher.find(text, info.start, info.end)
-    frequencies = [_frequency_of(text, info, hits, index) for index in range(len(hits))]
+    hits: list[Any] = matcher.find(text, info.start, info.end)
+    events, covered = _table_events(text, info, hits, matcher)
+    hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
+    aggregates = _aggregates(text, info, hits)
+    has_cue = has_cue or bool(aggregates)
+    hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
+    frequencies = [_frequencies(text, info, hits, index) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
-    events: list[AdverseEvent] = []
-    for hit, frequency in zip(hits, frequencies, strict=True):
-        if not has_cue and frequency is None:
+    _carry_arm_names(frequencies)
+    for hit, found in zip(hits, frequencies, strict=True):
+        aggregate = isinstance(hit, _Aggregate)
+        if (not has_cue or aggregate) and not found:
             continue
-        start = _extend_left(text, hit.start, hit.end, info.start, matcher)
-        end = frequency.end if frequency else hit.end
-        events.append(
-            AdverseEvent(
-                term=hit.key,
-                as_written=" ".join(text[start : hit.end].split()),
-                soc=hit.entry.get("soc"),
-                percent=_quantity(frequency.percent if frequency else None, info, start, end),
-                count=_quantity(frequency.count if frequency else None, info, start, end),
-                grade=(frequency.grade if frequency else None) or _grade(text, info, start),
-                evidence=info.cite(start, end),
-                approximate=bool(frequency and frequency.approximate),
+        start = hit.start if aggregate else _extend_left(text, hit.start, hit.end, info.start, matcher)
+        start = _extend_modifiers(text, start, info.start)
+        name = " ".join(text[start : hit.end].split())
+        grade = hit.grade if aggregate else None
+        for frequency in found or [None]:
+            end = frequency.end if frequency else hit.end
+            percent = _quantity(frequency.percent if frequency else None, info, start, end)
+            if percent is not None and frequency and frequency.derivation:
+                percent = Quantity(percent.value, percent.evidence, True, frequency.derivation)
+            events.append(
+                AdverseEvent(
+                    term=hit.key,
+                    as_written=name,
+                    soc=hit.entry.get("soc"),
+                    percent=percent,
+                    count=_quantity(frequency.count if frequency else None, info, start, end),
+                    grade=frequency.grade
+                    if frequency and frequency.grade_given
+                    else (frequency.grade if frequency else None) or grade or _grade(text, info, start),
+                    evidence=info.cite(start, end),
+                    approximate=bool(frequency and frequency.approximate),
+                    arm=frequency.arm if frequency else None,
+                )
             )
-        )
-        graded = _GRADED_SHARE.match(text, end, info.end) if frequency else None
+        graded = _GRADED_SHARE.match(text, found[-1].end, info.end) if len(found) == 1 else None
         if graded:
             # "Neutropenia occurred in 45% of patients (grade 3/4 in 14%)": the same event, graded.
             events.append(
                 AdverseEvent(
                     term=hit.key,
-                    as_written=" ".join(text[start : hit.end].split()),
+                    as_written=name,
                     soc=hit.entry.get("soc"),
                     percent=Quantity(
                         float(graded.group("value").replace("·", ".")), info.cite(start, graded.end())
@@ -119,39 +218,365 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
             )
     if has_cue:
         events.extend(_unknown_terms(text, info, hits))
-    return sorted(events, key=lambda event: event.evidence.start)
+    return [event for event in sorted(events, key=lambda event: event.evidence.start) if _possible(event)]
+
+
+def _possible(event: AdverseEvent) -> bool:
+    """Never a percent over 100, a negative number, or a count over the n it was stated with."""
+    if event.percent is not None and not 0 <= event.percent.value <= 100:
+        return False
+    return event.count is None or event.count.value >= 0
 
 
 def _quantity(value: float | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
     return Quantity(value, info.cite(start, end)) if value is not None else None
 
 
-def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int) -> _Frequency | None:
+def _number(text: str | None) -> float | None:
+    """'12' -> 12, '5·2' -> 5.2, 'three' -> 3, 'none' -> 0; None for a word that is not a number."""
+    if not text:
+        return None
+    if text.lower() == "none":
+        return 0.0
+    if text[0].isdigit():
+        return float(text.replace("·", "."))
+    value = words_to_int(text)
+    return float(value) if value is not None else None
+
+
+def _bounded(text: str, start: int) -> bool:
+    """'in at least 10%', 'more than 20% of patients': the number that starts at `start` is a bound."""
+    before = text[max(0, start - 16) : start].lower().rstrip()
+    return any(before.endswith(word) for word in cues.words("cues", "toxicity", "bounds"))
+
+
+def _frequencies(text: str, info: SentenceInfo, hits: list, index: int) -> list[_Frequency]:
+    """The values stated for hits[index]: several for a per-arm or per-grade series, else one."""
     hit = hits[index]
     limit = hits[index + 1].start if index + 1 < len(hits) else info.end
+    series = _grade_series(text, info, hit, limit) or _arm_series(text, hit, limit)
+    if series:
+        return series
+    single = _frequency_of(text, info, hits, index, limit)
+    if single is None:
+        single = _subject_frequency(text, info, hit, limit)
+    if single is None:
+        late = _LATE_COMPARISON.match(text, hit.end, limit)
+        if late and ";" not in text[hit.end : late.start("a")]:
+            return [
+                _Frequency(
+                    float(late.group(g).replace("·", ".")), None, hit.start, late.end(), False, arm=str(i)
+                )
+                for i, g in enumerate(("a", "b"), start=1)
+            ]
+    return [single] if single else []
+
+
+def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: int) -> _Frequency | None:
+    hit = hits[index]
     after = _AFTER.match(text, hit.end, limit)
     if after:
-        count = after.group("count")
-        count_value = None
-        if count:
-            count_value = float(count) if count.isdigit() else words_to_int(count)
+        value_at = after.start("value") if after.group("value") else after.start("count")
+        if value_at >= 0 and _bounded(text, value_at):
+            return None
+        count_value = _number(after.group("count"))
         value = after.group("value") or after.group("value2")
         note = after.group("grade_in") or after.group("note") or ""
         grade = _GRADE.search("grade " + note if after.group("grade_in") else note)
+        percent = float(value.replace("·", ".")) if value else None
+        total = int(after.group("total")) if after.group("total") else None
+        derivation = None
+        if total is not None and count_value is not None:
+            if not total > 0 or count_value > total:
+                return None  # a count over its own n is not a frequency
+            if percent is None:
+                percent, derivation = round(100 * count_value / total, 1), f"{count_value:g}/{total}"
         return _Frequency(
-            float(value.replace("·", ".")) if value else None,
-            float(count_value) if count_value is not None else None,
+            percent,
+            count_value,
             hit.start,
             after.end(),
             bool(after.group("approx")),
             _grade_text(grade) if grade else None,
+            derivation=derivation,
         )
     previous_end = hits[index - 1].end if index else info.start
     before = _BEFORE.search(text[previous_end : hit.start])
-    if before:
+    if before and not _bounded(text, previous_end + before.start()):
         start = previous_end + before.start()
         return _Frequency(float(before.group("value").replace("·", ".")), None, start, hit.end, False)
     return None
+
+
+def _arm_series(text: str, hit: Any, limit: int) -> list[_Frequency]:
+    """'(12 [29%] of 41 patients in the imatinib group vs three [8%] of 40 in the placebo group)',
+    'anaemia 29% vs 8%', ': 2% (A), 12% (B)': one value per arm, in the order written."""
+    opened = _SERIES_OPEN.match(text, hit.end, limit)
+    if opened is None:
+        return []
+    labeled = _labeled_series(text, hit, opened.end(), limit)
+    if labeled:
+        return labeled
+    parts: list[re.Match[str]] = []
+    position = opened.end()
+    joined_by_and = False
+    while True:
+        part = _ARM_PART.match(text, position, limit)
+        if (
+            part is None
+            or part.end() == position
+            or not (part.group("pct") or part.group("bare") or part.group("count"))
+        ):
+            return []
+        if _number(part.group("count")) is None and not (part.group("pct") or part.group("bare")):
+            return []
+        parts.append(part)
+        separator = _VERSUS.match(text, part.end(), limit)
+        if separator is None and part.group("arm"):
+            # "30% of patients in the imatinib group and 18% in the placebo group": named arms only.
+            separator = _NAMED_ARM_SEPARATOR.match(text, part.end(), limit)
+            joined_by_and = True
+        if separator is None:
+            break
+        position = separator.end()
+    if len(parts) < 2 or _bounded(text, parts[0].start()):
+        return []
+    if joined_by_and and not all(part.group("arm") for part in parts):
+        return []
+    if opened.group("paren") and not re.match(r"\s*[)\];]", text[parts[-1].end() : limit]):
+        return []
+    frequencies = []
+    for place, part in enumerate(parts, start=1):
+        count = _number(part.group("count"))
+        stated = part.group("pct") or part.group("bare")
+        percent = float(stated.replace("·", ".")) if stated else None
+        total = int(part.group("total")) if part.group("total") else None
+        derivation = None
+        if total is not None and count is not None and count > total:
+            return []
+        if percent is None and count == 0:
+            percent, derivation = 0.0, "none"
+        elif percent is None and count is not None and total:
+            percent, derivation = round(100 * count / total, 1), f"{count:g}/{total}"
+        arm = " ".join(part.group("arm").split()) if part.group("arm") else str(place)
+        frequencies.append(
+            _Frequency(percent, count, hit.start, part.end(), False, arm=arm, derivation=derivation)
+        )
+    return frequencies
+
+
+def _carry_arm_names(frequencies: list[list[_Frequency]]) -> None:
+    """'anaemia (12 of 41 in the imatinib group vs 3 of 40 in the placebo group), fatigue (4 vs
+    none)': a later comparison in the sentence, with as many values, is between the same arms."""
+    named: list[str] | None = None
+    for found in frequencies:
+        if len(found) < 2:
+            continue
+        arms = [frequency.arm or "" for frequency in found]
+        if not any(arm.isdigit() for arm in arms):
+            named = arms
+        elif named and len(named) == len(found) and all(arm.isdigit() for arm in arms):
+            for frequency, arm in zip(found, named, strict=True):
+                frequency.arm = arm
+
+
+def _labeled_series(text: str, hit: Any, position: int, limit: int) -> list[_Frequency]:
+    frequencies: list[_Frequency] = []
+    while True:
+        part = _LABELED.match(text, position, limit)
+        if part is None:
+            break
+        frequencies.append(
+            _Frequency(
+                float(part.group("pct").replace("·", ".")),
+                None,
+                hit.start,
+                part.end(),
+                False,
+                arm=part.group("arm"),
+            )
+        )
+        separator = _LABELED_SEPARATOR.match(text, part.end(), limit)
+        if separator is None:
+            break
+        position = separator.end()
+    return frequencies if len(frequencies) >= 2 else []
+
+
+def _grade_series(text: str, info: SentenceInfo, hit: Any, limit: int) -> list[_Frequency]:
+    """'(grades 1/2; grade 3): edema (48%; 4%)': the pair follows the header's grades in order."""
+    pair = _GRADE_PAIR.match(text, hit.end, limit)
+    if pair is None:
+        return []
+    headers = [h for h in _GRADE_HEADER.finditer(text, info.start, hit.start)]
+    if not headers:
+        return []
+    header = headers[-1]
+    return [
+        _Frequency(
+            float(pair.group(g).replace("·", ".")),
+            None,
+            hit.start,
+            pair.end(),
+            False,
+            grade=_label_grade(header.group(g)),
+            grade_given=True,
+        )
+        for g in ("a", "b")
+    ]
+
+
+def _label_grade(label: str) -> str | None:
+    """'grades 1/2' -> '1/2', 'grade 3–4' -> '3/4', 'all grades' -> None (no grade restriction)."""
+    match = _GRADE.search(label)
+    return _grade_text(match) if match else None
+
+
+def _table_events(
+    text: str, info: SentenceInfo, hits: list, matcher: vocab.Matcher
+) -> tuple[list[AdverseEvent], list[tuple[int, int]]]:
+    """A table saved as text ('N (%)', columns 'All grades Grade 3–4', rows 'Fatigue 29 (50) 1 (2)'):
+    each row that starts with an adverse event gives one value per column, the column's grade."""
+    mark = _TABLE_MARK.search(text, info.start, info.end)
+    if mark is None:
+        return [], []
+    columns = _TABLE_COLUMNS.search(text, mark.end(), min(info.end, mark.end() + 80))
+    if columns is None:
+        return [], []
+    grades = [_label_grade(label.group(0)) for label in re.finditer(_GRADE_LABEL, columns.group(0), re.I)]
+    events: list[AdverseEvent] = []
+    covered: list[tuple[int, int]] = []
+    position = columns.end()
+    while True:
+        row = _ROW_NAME.match(text, position, info.end)
+        if row is None:
+            break
+        pairs = []
+        position = row.end()
+        while (pair := _ROW_PAIR.match(text, position, info.end)) is not None:
+            pairs.append(pair)
+            position = pair.end()
+        start, end = row.start("name"), row.end("name")
+        name = " ".join(row.group("name").split())
+        first = next((hit for hit in hits if start <= hit.start < end), None)
+        if first is None or first.start != start or len(name.split()) > 5 or len(pairs) > len(grades):
+            continue
+        covered.append((start, position))
+        for grade, pair in zip(grades, pairs, strict=False):
+            percent = float(pair.group("pct").replace("·", "."))
+            events.append(
+                AdverseEvent(
+                    term=first.key,
+                    as_written=name,
+                    soc=first.entry.get("soc"),
+                    percent=Quantity(percent, info.cite(start, pair.end())),
+                    count=Quantity(float(pair.group("count")), info.cite(start, pair.end())),
+                    grade=grade,
+                    evidence=info.cite(start, pair.end()),
+                )
+            )
+    return events, covered
+
+
+@vocab.cached
+def _aggregate_pattern() -> re.Pattern[str]:
+    """'grade 3/4 adverse events', 'moderate to severe or life-threatening toxic reactions',
+    'grades III and IV cytopenias' (the heads and modifiers come from cues.yaml)."""
+
+    def alternation(key: str) -> str:
+        words = sorted(cues.words("cues", "toxicity", key), key=len, reverse=True)
+        return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in words)
+
+    grade = (
+        r"grades?\s*(?:≥|>=|>)?\s*(?:[1-5]|iv|v|i{1,3})(?:\s*(?:/|-|–|or|and|to)\s*(?:[1-5]|iv|v|i{1,3}))?\b"
+        r"(?:\s+or\s+(?:worse|higher|above|greater))?"
+    )
+    modifier = rf"(?:{grade}|(?:{alternation('aggregate_modifiers')})\b)"
+    modifiers = rf"{modifier}(?:(?:\s*/\s*|\s*,\s*|\s+(?:to|or|and|and/or)\s+|\s+){modifier})*"
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<mods>{modifiers})\s+)?(?P<head>{alternation('aggregate_heads')})(?![\w-])", re.I
+    )
+
+
+def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
+    """Groups of events named as one, where they are not the reason for another count."""
+    found = []
+    causes = cues.words("cues", "toxicity", "causes")
+    for match in _aggregate_pattern().finditer(text, info.start, info.end):
+        start, end = match.span()
+        if any(hit.start < end and start < hit.end for hit in hits):
+            continue
+        before = text[max(info.start, start - 14) : start].lower().split()
+        if before and (before[-1] in causes or " ".join(before[-2:]) in causes):
+            continue
+        grade = None
+        if match.group("mods"):
+            grade = _aggregate_grade(match.group("mods"))
+        found.append(_Aggregate(start, end, grade))
+    return found
+
+
+def _aggregate_grade(modifiers: str) -> str | None:
+    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4'."""
+    match = re.search(
+        r"grades?\s*(?P<cmp>≥|>=|>)?\s*(?P<a>[1-5]|iv|v|i{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>[1-5]|iv|v|i{1,3})\b)?"
+        r"(?P<worse>\s+or\s+(?:worse|higher|above|greater))?",
+        modifiers,
+        re.I,
+    )
+    if match is None:
+        return None
+    first = _ROMAN.get(match.group("a").lower(), match.group("a"))
+    if match.group("worse") or match.group("cmp"):
+        return "≥" + first
+    second = match.group("b")
+    return f"{first}/{_ROMAN.get(second.lower(), second)}" if second else first
+
+
+def _subject_frequency(text: str, info: SentenceInfo, hit: Any, limit: int) -> _Frequency | None:
+    """The patients as the subject: 'Five (11%) patients had grade 3-4 toxicities', '37% experienced
+    grade 3 nonhematologic toxicity', 'one patient suffered a fatal pulmonary embolus', 'toxic
+    reactions from imatinib were registered in 30/75 patients'."""
+    name_start = _extend_modifiers(text, hit.start, info.start)
+    before = _AGGREGATE_BEFORE.search(text, max(info.start, name_start - 80), name_start)
+    if before and before.end() == name_start:
+        count = _number(before.group("count"))
+        stated = before.group("pct1") or before.group("pct2")
+        percent = float(stated.replace("·", ".")) if stated else _number(before.group("pctw"))
+        if (count is not None or before.group("count") is None) and (
+            percent is not None or count is not None
+        ):
+            if percent is not None and _bounded(text, before.start()):
+                return None
+            return _Frequency(percent, count, before.start(), hit.end, False)
+    after = _AGGREGATE_AFTER.match(text, hit.end, limit)
+    if after is None:
+        return None
+    if after.group("pct"):
+        if _bounded(text, after.start("pct")):
+            return None
+        return _Frequency(float(after.group("pct").replace("·", ".")), None, hit.start, after.end(), False)
+    count, total = int(after.group("count")), int(after.group("total"))
+    if total <= 0 or count > total:
+        return None
+    return _Frequency(
+        round(100 * count / total, 1),
+        float(count),
+        hit.start,
+        after.end(),
+        False,
+        derivation=f"{count}/{total}",
+    )
+
+
+def _extend_modifiers(text: str, start: int, floor: int) -> int:
+    """'transient hepatotoxicity', 'hemorrhagic pleural effusions': a qualifier right before an
+    event belongs to its name as written."""
+    words = cues.words("cues", "toxicity", "event_modifiers")
+    match = re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", text[max(floor, start - 30) : start])
+    if match and match.group(1).lower() in words:
+        return start - len(match.group(0))
+    return start
 
 
 def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:
@@ -160,21 +585,25 @@ def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) 
     if len(hits) < 2 or "respectively" not in info.lower:
         return
     run = _PERCENT_LIST.search(text, hits[-1].end, info.end)
-    if run is None:
+    if run is None or _bounded(text, run.start()):
         return
     values = list(_PERCENT_RUN.finditer(text, run.start(), run.end()))
     if len(values) < 2 or len(values) > len(hits):
         return
     first = len(hits) - len(values)
     for index, match in zip(range(first, len(hits)), values, strict=True):
-        frequencies[index] = _Frequency(
-            float(match.group("value").replace("·", ".")), None, hits[index].start, match.end(), False
-        )
+        frequencies[index] = [
+            _Frequency(
+                float(match.group("value").replace("·", ".")), None, hits[index].start, match.end(), False
+            )
+        ]
 
 
 def _grade_text(match: re.Match[str]) -> str:
     grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", match.group("grade"))
     comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(match.group("cmp") or "", "")
+    if match.group("worse") and not comparator:
+        comparator = "≥"  # "grade 3 or worse"
     return comparator + grade
 
 
@@ -188,24 +617,40 @@ def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
 
 
 def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEvent]:
+    """List items the vocabulary does not know ('migraine (20%)', 'vigilance decrease (7 patients)'),
+    kept without a term when their words can name an event: no number word, no group noun
+    ('and six (32%)' is a count of patients, not an event), at most four words."""
     known = [(hit.start, hit.end) for hit in hits]
     events = []
     for match in _LIST_ITEM.finditer(text, info.start, info.end):
         start = match.start("name")
+        # "the most common were dermatitis (3%)": the name is the words after the last linking word.
+        linked = list(_LINKING.finditer(text, start, match.end("name")))
+        if linked:
+            start = linked[-1].end()
         if any(s < match.end() and start < e for s, e in known):
             continue
-        name = " ".join(match.group("name").split())
-        if set(name.lower().split()) & cues.words("cues", "toxicity", "not_events"):
+        name = " ".join(text[start : match.end("name")].split())
+        if not name:
             continue
+        words = name.lower().split()
+        if set(words) & cues.words("cues", "toxicity", "not_events") or len(words) > 4:
+            continue
+        if any(words_to_int(word) is not None for word in words):
+            continue
+        percent = None
+        if match.group("value"):
+            percent = Quantity(float(match.group("value").replace("·", ".")), info.cite(start, match.end()))
+        count = None
+        if match.group("count"):
+            count = Quantity(float(match.group("count")), info.cite(start, match.end()))
         events.append(
             AdverseEvent(
                 term=None,
                 as_written=name,
                 soc=None,
-                percent=Quantity(
-                    float(match.group("value").replace("·", ".")), info.cite(start, match.end())
-                ),
-                count=None,
+                percent=percent,
+                count=count,
                 grade=_grade(text, info, start),
                 evidence=info.cite(start, match.end()),
             )

@@ -268,6 +268,7 @@ def _toxicity(event: AdverseEvent) -> JSONDict:
         "approximate": event.approximate,
         "derived": text.any_derived(event.percent, event.count),
         "evidence": evidence_json(event.evidence),
+        "arm": event.arm,
     }
 
 

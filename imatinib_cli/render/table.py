@@ -355,9 +355,16 @@ def _toxicity_table(study: Study) -> Table:
             event.term or text.DASH,
             text.one_line(event.as_written),
             event.grade or text.DASH,
-            _toxicity_value(event.percent, event.count, event.approximate),
+            _toxicity_value(event.percent, event.count, event.approximate) + _arm_note(event.arm),
         )
     return table
+
+
+def _arm_note(arm: str | None) -> str:
+    """' (placebo group)', or ' (arm 2)' for the second value of an unlabelled comparison."""
+    if arm is None:
+        return ""
+    return f" (arm {arm})" if arm.isdigit() else f" ({arm})"
 
 
 def _outcome_table(study: Study) -> Table:
