@@ -371,6 +371,8 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
     else:
         count = Quantity(hit.count.value, evidence) if hit.count else None
         percent = Quantity(hit.percent.value, evidence) if hit.percent else None
+        if count is None and percent is not None and percent.value == 0:
+            count = Quantity(0.0, evidence)  # "a response rate of 0%": nobody, whatever the N
     if hit.total and draft.n is None:
         draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
     new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)

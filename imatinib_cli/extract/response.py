@@ -17,7 +17,9 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
 
 _MAX_STEPS = 10
-_SHORT_BRIDGE = frozenset({"had", "have", "has", "experienced", "showed", "developed", ")", "]"})
+_SHORT_BRIDGE = frozenset(
+    {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
+)
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
 
 
@@ -128,6 +130,8 @@ class _Reader:
         self.negations = cues.words("responses", "negations")
         self.measures = _measure_words()
         self.evaluable = cues.words("cues", "evaluable")
+        self.negatable_short = cues.words("responses", "negatable_short")
+        self.not_all = cues.words("responses", "not_all")
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -248,12 +252,13 @@ class _Reader:
         'no complete or partial responses', 'complete responses were not observed': zero."""
         items = self.items
         for index in self.cues:
-            if index in self.done or items[index].payload[1]:
+            category, short = items[index].payload
+            if index in self.done or (short and category not in self.negatable_short):
                 continue
             coordinated: list[int] = []
             negation = None
             probe, steps = index - 1, 0
-            while probe >= 0 and steps < _MAX_STEPS:
+            while probe >= 0 and steps < (3 if short else _MAX_STEPS):
                 item = items[probe]
                 if item.kind == "word" and item.text in self.negations:
                     negation = item
@@ -263,6 +268,11 @@ class _Reader:
                 elif not (self.skippable(item) or item.text in ("there", "or", "and", "a", "single")):
                     break
                 probe, steps = probe - 1, steps + 1
+            if short and (negation is None or self._time_point_after(index)):
+                continue  # "no progression at 6 months" is a rate at a time point
+            if negation is not None and items[probe + 1].text in self.not_all:
+                self.done.add(index)  # "no other objective responses": the rest, not everyone
+                continue
             if negation is None and not _negated_after(items, index):
                 continue
             total = self._denominator_after(index)
@@ -275,6 +285,10 @@ class _Reader:
                     )
                 )
                 self.done.add(cue_index)
+
+    def _time_point_after(self, index: int) -> bool:
+        """'no progression at 12 months', 'none progressed within 2 years'."""
+        return any(self.a_measure(i) for i in range(index + 1, min(index + 5, len(self.items))))
 
     def _denominator_after(self, index: int) -> Num | None:
         """'... among the 21 evaluable patients': after a negation, a number is the denominator."""
@@ -351,8 +365,24 @@ class _Reader:
                     self.done.add(cue_index)
                 self.claimed.add(found)
                 continue
+            if found + 1 == index and self._counts_the_category(found, index):
+                continue
             if self.claim(category, found, items[index], False):
                 self.done.add(index)
+
+    def _counts_the_category(self, found: int, index: int) -> bool:
+        """'nine of the 10 PRs were in exon 11': the 10 counts the category, the nine a subset."""
+        items = self.items
+        cue = items[index]
+        if items[found].kind != "frac" or not cue.text.endswith("s") or cue.text.endswith("ss"):
+            return False
+        total: Num = items[found].payload.total
+        self.claimed.add(found)
+        self.done.add(index)
+        self.hits.append(
+            ResponseHit(cue.payload[0], total, None, None, False, cue.text, total.start, cue.end)
+        )
+        return True
 
     def _numbers_after(self) -> None:
         items = self.items
