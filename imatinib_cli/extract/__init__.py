@@ -214,6 +214,8 @@ def _read_evaluable(
             continue
         named = [m.code for m in info.tumors if m.code in by_key]
         key = named[0] if len(named) == 1 else target
+        # "Eight of 11 were evaluable": the evaluable are the eight, not the 11.
+        number = next((f.count for f in info.fractions if f.total.start == number.start), number)
         if key in by_key and by_key[key].n_evaluable is None:
             by_key[key].n_evaluable = Quantity(number.value, info.cite(number.start, match.end()))
         return

@@ -63,7 +63,7 @@ def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    if _states_a_design(context, info):
+    if _not_this_studys_results(context, info):
         return [], [], set()
     spans = category_items(context, start, end) + list(extra or ())
     if not spans:
@@ -132,6 +132,7 @@ class _Reader:
         self.evaluable = cues.words("cues", "evaluable")
         self.negatable_short = cues.words("responses", "negatable_short")
         self.not_all = cues.words("responses", "not_all")
+        self.reasons = cues.words("responses", "reasons")
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -154,13 +155,15 @@ class _Reader:
         return (item.kind in ("word", "blocker") and item.text in self.fillers) or item.kind == "tumor"
 
     def a_measure(self, index: int) -> bool:
-        """'48 weeks', '400 mg': a number with a unit is not a count of patients."""
+        """'48 weeks', '400 mg', 'at 3, 6 and 12 months', 'a two-stage design': a number with a unit,
+        or in a list that ends with one, is not a count of patients."""
         items = self.items
-        return (
-            index + 1 < len(items)
-            and items[index + 1].kind == "word"
-            and items[index + 1].text in self.measures
-        )
+        probe = index + 1
+        while probe + 1 < len(items) and items[probe].text in (",", "and", "or", "to") and is_number(
+            items[probe + 1]
+        ):
+            probe += 2
+        return probe < len(items) and items[probe].kind == "word" and items[probe].text in self.measures
 
     def not_a_count(self, index: int) -> bool:
         """'RECIST 1.1': a decimal that is not a percent counts nobody; '0 to 35 percent of cells':
@@ -169,6 +172,8 @@ class _Reader:
         item = items[index]
         if item.kind == "num" and not item.payload.percent and not item.payload.is_int:
             return True
+        if index >= 1 and items[index - 1].text in _number_labels():
+            return True  # "phase 2", "exon 11"
         if index + 2 < len(items) and items[index + 1].text == "to" and is_number(items[index + 2]):
             return True
         return index >= 2 and items[index - 1].text == "to" and is_number(items[index - 2])
@@ -403,8 +408,10 @@ class _Reader:
                         probe, steps = probe + 1, steps + 1  # "by RECIST 1.1"
                         continue
                     starts_group = group_at(items, probe, self.people).first == probe
+                    gives_reason = probe + 1 < len(items) and items[probe + 1].text in self.reasons
                     if (
-                        probe not in self.claimed
+                        not gives_reason
+                        and probe not in self.claimed
                         and starts_group
                         and self.claim(category, probe, items[index], True)
                     ):
@@ -440,13 +447,17 @@ def _negated_after(items: list[Item], index: int) -> bool:
     )
 
 
-def _states_a_design(context: Context, info: SentenceInfo) -> bool:
-    """'The study was designed to detect a response rate of 20% versus 5%': a plan, not a result."""
-    if "design" not in info.cached:
-        info.cached["design"] = info.has_word(cues.any_word("responses", "design_statements")) and bool(
-            cues.matcher("responses", "design_statements").find(context.text, info.start, info.end)
+def _not_this_studys_results(context: Context, info: SentenceInfo) -> bool:
+    """A plan ('designed to detect a response rate of 20% versus 5%'), other work ('previous
+    studies reported response rates of 50%') or a dropout table ('NOT COMPLETED 45 ... Disease
+    progression 1'): no number in such a sentence is a result of this study."""
+    if "not_results" not in info.cached:
+        info.cached["not_results"] = any(
+            info.has_word(cues.any_word("responses", name))
+            and bool(cues.matcher("responses", name).find(context.text, info.start, info.end))
+            for name in ("design_statements", "cited_work", "dropout_markers")
         )
-    return bool(info.cached["design"])
+    return bool(info.cached["not_results"])
 
 
 def carry_over(
@@ -487,10 +498,17 @@ def carry_over(
 def _measure_words() -> frozenset[str]:
     units = vocab.load("cues")["time_units"]
     words = {str(w).lower() for synonyms in units.values() for w in synonyms}
+    design = {str(w).lower() for w in vocab.load("responses")["design_nouns"] if " " not in str(w)}
     return frozenset(
         words
+        | design
         | {"mg", "g", "ml", "kg", "mm", "cm", "years-old", "course", "courses", "cycle", "cycles", "doses"}
     )
+
+
+@vocab.cached
+def _number_labels() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in vocab.load("responses")["number_labels"])
 
 
 def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, list[Group]]]:
@@ -576,6 +594,50 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
                     break
             probe += 1
         if len(groups) == len(run):
+            return [(items[i].payload[0], items[i].text, g) for i, g in zip(run, groups, strict=True)]
+        index = probe
+    return _values_then_categories(items, people)
+
+
+def _values_then_categories(items: list[Item], people: frozenset[str]) -> list[tuple[str, str, Group]]:
+    """'10 patients (23.3%) and 13 patients (30.2%) achieved partial response (PR) and stable
+    disease (SD), respectively': k values, then k categories in the same order."""
+    index = 0
+    while index < len(items):
+        if not is_number(items[index]):
+            index += 1
+            continue
+        groups: list[Group] = []
+        probe = index
+        while probe < len(items) and is_number(items[probe]):
+            group = group_at(items, probe, people)
+            if group.first != probe:
+                break
+            groups.append(group)
+            probe = group.last + 1
+            while probe < len(items) and items[probe].text in ("ci", ";", ")", "]"):
+                probe += 1  # "(23.3%; 95% CI, 10.2% to 36.4%)"
+            if probe < len(items) and items[probe].text in (",", "and"):
+                probe += 1 + (probe + 1 < len(items) and items[probe + 1].text == "and")
+                continue
+            break
+        if len(groups) < 2:
+            index = max(probe, index + 1)
+            continue
+        steps = 0
+        while probe < len(items) and items[probe].kind == "word" and steps < 4:
+            probe, steps = probe + 1, steps + 1  # "achieved", "had", "showed a"
+        run: list[int] = []
+        depth = 0
+        while probe < len(items) and (_is_cue(items[probe]) or items[probe].text in (",", "and", "(", ")")):
+            text = items[probe].text
+            depth += (text == "(") - (text == ")")
+            if _is_cue(items[probe]) and depth == 0:
+                run.append(probe)  # an acronym in brackets after its phrase is not another category
+            probe += 1
+        categories = [items[i].payload[0] for i in run]
+        after = {item.text for item in items[probe : probe + 3]}
+        if len(run) == len(groups) and len(set(categories)) == len(categories) and "respectively" in after:
             return [(items[i].payload[0], items[i].text, g) for i, g in zip(run, groups, strict=True)]
         index = probe
     return []
