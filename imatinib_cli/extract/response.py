@@ -427,6 +427,8 @@ class _Reader:
                     pass
                 elif item.text == "," and probe + 1 < len(items) and items[probe + 1].text in _AFTER_COMMA:
                     pass  # "stable disease, observed in 10 patients"
+                elif item.text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
+                    pass  # "(ORR, 2%)", "(SD, 70%)"
                 elif not (self.skippable(item) or item.text in (":", "=")):
                     break
                 probe, steps = probe + 1, steps + 1
@@ -558,12 +560,14 @@ def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, 
 
 def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, Group]]:
     """'Complete response, partial response and stable disease were observed in 2, 10 and 8
-    patients, respectively': k categories named in a row take the k numbers listed after them."""
+    patients, respectively': k categories named in a row take the k numbers listed after them.
+    A non-category in the row ('response rate and clinical benefit were 57% and 87%') keeps its
+    place, and its value is dropped."""
     people = cues.words("cues", "people")
     fillers = cues.words("responses", "fillers")
-    spans = [item for item in category_items(context, info.start, info.end) if item.kind == "cue"]
+    spans = category_items(context, info.start, info.end)
     items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
-    joins = {",", "and", "or"}
+    joins = {",", "and", "or", "the", "their", "its", "a", "an"}
     index = 0
     while index < len(items):
         if not _is_cue(items[index]):
@@ -571,15 +575,18 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
             continue
         run = [index]
         probe = index + 1
-        while probe < len(items) and (items[probe].text in joins or _is_cue(items[probe])):
-            if _is_cue(items[probe]):
+        while probe < len(items) and (
+            items[probe].text in joins or _is_cue(items[probe]) or items[probe].kind == "blocker"
+        ):
+            if _is_cue(items[probe]) or items[probe].kind == "blocker":
                 run.append(probe)
             probe += 1
-        categories = [items[i].payload[0] for i in run]
+        categories = [items[i].payload[0] for i in run if _is_cue(items[i])]
         if len(run) < 2 or len(set(categories)) != len(categories):
             index = probe
             continue
         groups: list[Group] = []
+        unknown = 0
         while probe < len(items) and len(groups) < len(run):
             item = items[probe]
             if is_number(item):
@@ -588,13 +595,19 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
                 probe = group.last + 1
                 continue
             if item.text not in joins and item.text not in fillers and item.kind != "blocker":
-                if groups:
+                if groups or item.kind != "word":
                     break
-                if item.kind == "word" and item.text not in ("rates", "rate", "occurred", "respectively"):
-                    break
+                if item.text not in ("rates", "rate", "occurred", "respectively"):
+                    unknown += 1  # "... clinical benefit for IM was 57.3% and 87.1%"
+                    if unknown > 2:
+                        break
             probe += 1
         if len(groups) == len(run):
-            return [(items[i].payload[0], items[i].text, g) for i, g in zip(run, groups, strict=True)]
+            return [
+                (items[i].payload[0], items[i].text, g)
+                for i, g in zip(run, groups, strict=True)
+                if _is_cue(items[i])
+            ]
         index = probe
     return _values_then_categories(items, people)
 
