@@ -250,7 +250,9 @@ def test_a_non_category_keeps_its_place_in_a_row_of_categories() -> None:
 
 
 def test_a_breakdown_in_brackets_after_a_rate() -> None:
-    population = only_population("The response rate at 600 mg was 5% (0 complete response, 1 partial response).")
+    population = only_population(
+        "The response rate at 600 mg was 5% (0 complete response, 1 partial response)."
+    )
     assert response(population, "orr") == (None, 5)
     assert response(population, "cr") == (0, None)
     assert response(population, "pr") == (1, None)

@@ -159,8 +159,10 @@ class _Reader:
         or in a list that ends with one, is not a count of patients."""
         items = self.items
         probe = index + 1
-        while probe + 1 < len(items) and items[probe].text in (",", "and", "or", "to") and is_number(
-            items[probe + 1]
+        while (
+            probe + 1 < len(items)
+            and items[probe].text in (",", "and", "or", "to")
+            and is_number(items[probe + 1])
         ):
             probe += 2
         return probe < len(items) and items[probe].kind == "word" and items[probe].text in self.measures
