@@ -335,3 +335,17 @@ def test_categories_that_add_up_to_n_make_the_others_zero() -> None:
     assert response(population, "ne") == (0, 0)
     assert response(population, "orr") == (4, 20.0)
     assert population.response("cr").count.derivation == "PR 4 + SD 12 + PD 4 = 20: no other category"
+
+
+def test_the_best_response_bounds_the_better_categories() -> None:
+    population = only_population("The best reported response was five partial responses (an ORR of 16%).")
+    assert response(population, "pr") == (5, None)
+    assert response(population, "cr") == (0, None)
+
+
+def test_the_best_response_says_nothing_when_a_better_one_is_named_elsewhere() -> None:
+    population = only_population(
+        "In the first cohort, the best response was one partial response. Two complete responses "
+        "were seen later."
+    )
+    assert response(population, "cr") == (2, None)

@@ -75,7 +75,8 @@ def find_responses(
     ]
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
     hits, items, claimed = _Reader(items).read()
-    return _all_partial(context, start, end, _sum_kinds(context, hits)), items, claimed
+    hits = _best_was(context, start, end, _all_partial(context, start, end, _sum_kinds(context, hits)))
+    return hits, items, claimed
 
 
 def _sum_kinds(context: Context, hits: list[ResponseHit]) -> list[ResponseHit]:
@@ -101,6 +102,27 @@ def _sum_kinds(context: Context, hits: list[ResponseHit]) -> list[ResponseHit]:
             continue
         merged.append(hit)
     return merged
+
+
+_BETTER = {"pr": ("cr",), "sd": ("cr", "pr")}
+
+
+def _best_was(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
+    """'The best reported response was seven partial responses': nobody had a complete response,
+    unless the document names one somewhere (then the phrase may speak of a subgroup)."""
+    said = cues.matcher("responses", "best_response_was").find(context.text, start, end)
+    if not said:
+        return hits
+    first = next((hit for hit in hits if hit.start >= said[0].start and not hit.negated), None)
+    if first is None or first.category not in _BETTER or first.start - said[0].end > 20:
+        return hits
+    named = {hit.category for hit in hits}
+    main = cues.matcher("responses", "responses", key_field="category")
+    elsewhere = {hit.key for hit in main.find(context.text, 0, len(context.text))}
+    zeros = [c for c in _BETTER[first.category] if c not in named and c not in elsewhere]
+    return hits + [
+        ResponseHit(c, None, None, None, True, said[0].as_written, said[0].start, said[0].end) for c in zeros
+    ]
 
 
 def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
