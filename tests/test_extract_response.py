@@ -349,3 +349,11 @@ def test_the_best_response_says_nothing_when_a_better_one_is_named_elsewhere() -
         "were seen later."
     )
     assert response(population, "cr") == (2, None)
+
+
+def test_time_points_in_a_list_are_not_counts_for_each_arm() -> None:
+    result = findings(
+        "Patients were randomized to arm A (400 mg daily) or arm B (800 mg daily). Complete response rates "
+        "were similar in both arms at 3, 6 and 12 months."
+    )
+    assert all(population.response("cr") is None for population in result.populations)

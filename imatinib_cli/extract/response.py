@@ -179,15 +179,7 @@ class _Reader:
     def a_measure(self, index: int) -> bool:
         """'48 weeks', '400 mg', 'at 3, 6 and 12 months', 'a two-stage design': a number with a unit,
         or in a list that ends with one, is not a count of patients."""
-        items = self.items
-        probe = index + 1
-        while (
-            probe + 1 < len(items)
-            and items[probe].text in (",", "and", "or", "to")
-            and is_number(items[probe + 1])
-        ):
-            probe += 2
-        return probe < len(items) and items[probe].kind == "word" and items[probe].text in self.measures
+        return _measured(self.items, index, self.measures)
 
     def not_a_count(self, index: int) -> bool:
         """'RECIST 1.1': a decimal that is not a percent counts nobody; '0 to 35 percent of cells':
@@ -458,6 +450,18 @@ class _Reader:
                 probe, steps = probe + 1, steps + 1
 
 
+def _measured(items: list[Item], index: int, measures: frozenset[str]) -> bool:
+    """'400 mg', 'at 3, 6 and 12 months': the number, or the list it opens, ends with a unit."""
+    probe = index + 1
+    while (
+        probe + 1 < len(items)
+        and items[probe].text in (",", "and", "or", "to")
+        and is_number(items[probe + 1])
+    ):
+        probe += 2
+    return probe < len(items) and items[probe].kind == "word" and items[probe].text in measures
+
+
 def _is_cue(item: Item) -> bool:
     return item.kind == "cue" and isinstance(item.payload, tuple)
 
@@ -555,8 +559,7 @@ def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, 
             if current.kind == "cue":
                 break
             if is_number(current) and probe not in used:
-                follows = probe + 1 < len(items) and items[probe + 1].text in measures
-                if follows:
+                if _measured(items, probe, measures):
                     probe += 1
                     continue
                 group = group_at(items, probe, people)
@@ -696,8 +699,7 @@ def carry_many(
     index = 0
     measures = _measure_words()
     while index < len(items):
-        follows = index + 1 < len(items) and items[index + 1].text in measures
-        if is_number(items[index]) and index not in claimed and not follows:
+        if is_number(items[index]) and index not in claimed and not _measured(items, index, measures):
             group = group_at(items, index, people)
             if group.first == index:
                 groups.append(group)
