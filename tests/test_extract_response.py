@@ -357,3 +357,10 @@ def test_time_points_in_a_list_are_not_counts_for_each_arm() -> None:
         "were similar in both arms at 3, 6 and 12 months."
     )
     assert all(population.response("cr") is None for population in result.populations)
+
+
+def test_progression_at_a_time_point_is_a_rate_not_pd() -> None:
+    for population in findings("Overall, 18% progression by 24 months was estimated.").populations:
+        assert population.response("pd") is None
+    population = only_population("Three patients had progression after 2 cycles.")
+    assert response(population, "pd") == (3, None)

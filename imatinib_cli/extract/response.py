@@ -20,6 +20,7 @@ _MAX_STEPS = 10
 _SHORT_BRIDGE = frozenset(
     {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
 )
+_AT = frozenset({"at", "by", "within"})
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
 
 
@@ -308,8 +309,13 @@ class _Reader:
                 self.done.add(cue_index)
 
     def _time_point_after(self, index: int) -> bool:
-        """'no progression at 12 months', 'none progressed within 2 years'."""
-        return any(self.a_measure(i) for i in range(index + 1, min(index + 5, len(self.items))))
+        """'no progression at 12 months', '15% progression by 2 years': a rate at a time point
+        ('progression after 1 cycle' is not one: it says when the progression was seen)."""
+        items = self.items
+        return any(
+            items[i].text in _AT and is_number(items[i + 1]) and self.a_measure(i + 1)
+            for i in range(index + 1, min(index + 5, len(items) - 1))
+        )
 
     def _denominator_after(self, index: int) -> Num | None:
         """'... among the 21 evaluable patients': after a negation, a number is the denominator."""
@@ -331,6 +337,8 @@ class _Reader:
             if index in self.done:
                 continue
             category, needs_number = items[index].payload
+            if needs_number and category in self.negatable_short and self._time_point_after(index):
+                continue  # "15% progression at 12 months": a rate at a time point, not PD
             found = None
             probe, steps = index - 1, 0
             limit = 4 if needs_number else _MAX_STEPS
