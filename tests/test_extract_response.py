@@ -364,3 +364,25 @@ def test_progression_at_a_time_point_is_a_rate_not_pd() -> None:
         assert population.response("pd") is None
     population = only_population("Three patients had progression after 2 cycles.")
     assert response(population, "pd") == (3, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fourteen patients responded (3 partial responses and 11 stable disease).",
+        "The response rate (CR + PR + SD) was 55%.",
+        "Responses (PR or SD) were seen in 11 of 18 patients.",
+    ],
+)
+def test_a_response_that_counts_stable_disease_is_not_orr(text: str) -> None:
+    for population in findings(text).populations:
+        assert population.response("orr") is None
+
+
+def test_the_categories_that_explain_a_rate_are_not_results() -> None:
+    for population in findings("Responses (PR or SD) were seen in 11 of 18 patients.").populations:
+        assert population.response("sd") is None and population.response("pr") is None
+
+
+def test_an_explained_orr_reads_its_rate() -> None:
+    assert response(only_population("The ORR (CR or PR) was 15%."), "orr") == (None, 15)

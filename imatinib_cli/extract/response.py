@@ -21,6 +21,7 @@ _SHORT_BRIDGE = frozenset(
     {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
 )
 _AT = frozenset({"at", "by", "within"})
+_LISTING = frozenset({"or", "and", ","})
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
 
 
@@ -259,7 +260,11 @@ class _Reader:
         items = self.items
         for index in self.cues:
             opening = index - 1
-            while opening >= 0 and (_is_cue(items[opening]) or items[opening].text in self.fillers):
+            while opening >= 0 and (
+                _is_cue(items[opening])
+                or items[opening].text in self.fillers
+                or items[opening].text in _LISTING
+            ):
                 opening -= 1
             if (
                 opening >= 1
@@ -268,6 +273,18 @@ class _Reader:
             ):
                 self.done.add(index)
                 self.explaining.add(index)
+        for index in self.cues:
+            if items[index].payload[0] == "orr" and self._counts_stable_disease(index):
+                self.done.add(index)
+
+    def _counts_stable_disease(self, index: int) -> bool:
+        """'12 patients responded (2 partial responses and 10 stable disease)', 'response rate (CR +
+        PR + SD)': a "response" that counts stable disease is disease control, not ORR."""
+        items = self.items
+        if index + 1 >= len(items) or items[index + 1].text != "(":
+            return False
+        closing = self._closing(index + 1)
+        return any(_is_cue(item) and item.payload[0] == "sd" for item in items[index + 1 : closing])
 
     def _negations(self) -> None:
         """'no patient had a complete response', 'no objective responses among the 21 evaluable',
@@ -449,6 +466,8 @@ class _Reader:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
                 elif probe in self.explaining:
                     pass
+                elif item.text in _LISTING and probe + 1 in self.explaining:
+                    pass  # "ORR (CR or PR) was 20%"
                 elif item.text == "," and probe + 1 < len(items) and items[probe + 1].text in _AFTER_COMMA:
                     pass  # "stable disease, observed in 10 patients"
                 elif item.text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
