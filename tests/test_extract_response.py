@@ -386,3 +386,10 @@ def test_the_categories_that_explain_a_rate_are_not_results() -> None:
 
 def test_an_explained_orr_reads_its_rate() -> None:
     assert response(only_population("The ORR (CR or PR) was 15%."), "orr") == (None, 15)
+
+
+def test_labels_of_a_page_that_is_not_a_structured_abstract_are_ignored() -> None:
+    population = only_population(
+        "Study Design: one group. Condition: GIST. Partial response in 4 participants."
+    )
+    assert response(population, "pr") == (4, None)

@@ -86,6 +86,15 @@ def cues_non_result_labels() -> frozenset[str]:
     return frozenset(str(label).lower() for label in vocab.load("cues")["non_result_labels"])
 
 
+def _label_name(match: re.Match[str]) -> str:
+    return " ".join(match.group(0).rstrip(":").split()).lower()
+
+
+@vocab.cached
+def _result_labels() -> frozenset[str]:
+    return frozenset(str(label).lower() for label in vocab.load("cues")["result_labels"])
+
+
 @vocab.cached
 def _inline_label() -> re.Pattern[str]:
     """'Background:', 'RESULTS:', 'Patients and methods:' written inside a section's text."""
@@ -97,15 +106,20 @@ def _inline_label() -> re.Pattern[str]:
 
 
 def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
-    """For each sentence, the last inline label at or before it; a label that opens with a capital."""
+    """For each sentence, the last inline label at or before it; a label that opens with a capital.
+    Only in a structured abstract, one whose labels include a results label ('Results:'): a
+    registry page's 'Study Design:' or 'Condition:' does not silence the results tables after it."""
     pattern = _inline_label()
     span = (sentences[0].start, sentences[-1].end)
     found = [m for m in pattern.finditer(text, *span) if m.group(0)[0].isupper()]
+    results = _result_labels()
+    if not any(_label_name(m) in results for m in found):
+        return [""] * len(sentences)
     labels: list[str] = []
     current, at = "", 0
     for sentence in sentences:
         while at < len(found) and found[at].start() < sentence.end:
-            current = " ".join(found[at].group(0).rstrip(":").split()).lower()
+            current = _label_name(found[at])
             at += 1
         labels.append(current)
     return labels
