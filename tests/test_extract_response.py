@@ -393,3 +393,11 @@ def test_labels_of_a_page_that_is_not_a_structured_abstract_are_ignored() -> Non
         "Study Design: one group. Condition: GIST. Partial response in 4 participants."
     )
     assert response(population, "pr") == (4, None)
+
+
+def test_a_participle_clause_between_commas_is_stepped_over() -> None:
+    population = only_population(
+        "Four of 25 patients (16%, 95% CI 5-36), enrolled on an intention-to-treat basis, had an "
+        "objective response."
+    )
+    assert response(population, "orr") == (4, 16)

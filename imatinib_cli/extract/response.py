@@ -364,6 +364,10 @@ class _Reader:
                 if is_number(item) and not self.not_a_count(probe):
                     found = probe
                     break
+                aside = self._before_aside(probe) if item.text == "," and not needs_number else None
+                if aside is not None:
+                    probe, steps = aside, steps + 1
+                    continue
                 if needs_number:
                     # Only people words, a verb like "had" and a bracket: "14 (28%) progressed".
                     if not (item.text in self.people or item.text in _SHORT_BRIDGE):
@@ -415,6 +419,31 @@ class _Reader:
                 continue
             if self.claim(category, found, items[index], False):
                 self.done.add(index)
+
+    def _before_aside(self, comma: int) -> int | None:
+        """'Six of 36 patients (17%), enrolled on an intention-to-treat basis, had an objective
+        response': the index just before a participle clause between commas (and before the bracket
+        that precedes it), else None."""
+        items = self.items
+        for earlier in range(comma - 1, max(comma - 12, 0), -1):
+            if items[earlier].text != ",":
+                continue
+            opener = items[earlier + 1]
+            if not (opener.kind == "word" and opener.text.endswith("ed") and opener.text not in self.fillers):
+                return None
+            before = earlier - 1
+            if items[before].text in (")", "]"):
+                depth = 0
+                while before >= 0:
+                    depth += (items[before].text in (")", "]")) - (items[before].text in ("(", "["))
+                    if depth == 0:
+                        break
+                    before -= 1
+                before -= 1
+            while before >= 0 and items[before].text in self.people:
+                before -= 1
+            return before if before >= 0 and is_number(items[before]) else None
+        return None
 
     def _counts_the_category(self, found: int, index: int) -> bool:
         """'nine of the 10 PRs were in exon 11': the 10 counts the category, the nine a subset."""
