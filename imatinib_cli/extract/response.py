@@ -330,8 +330,9 @@ class _Reader:
         ('progression after 1 cycle' is not one: it says when the progression was seen)."""
         items = self.items
         return any(
-            items[i].text in _AT and is_number(items[i + 1]) and self.a_measure(i + 1)
-            for i in range(index + 1, min(index + 5, len(items) - 1))
+            items[i].text in _AT and is_number(items[j]) and self.a_measure(j)
+            for i in range(index + 1, min(index + 5, len(items)))
+            for j in range(i + 1, min(i + 4, len(items)))  # "within the first 8 weeks"
         )
 
     def _denominator_after(self, index: int) -> Num | None:
