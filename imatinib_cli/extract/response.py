@@ -21,6 +21,7 @@ _SHORT_BRIDGE = frozenset(
     {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
 )
 _AT = frozenset({"at", "by", "within"})
+_AT_RATE = frozenset({"at", "by"})  # "19 patients progressed within 3 months" is still a count
 _LISTING = frozenset({"or", "and", ","})
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
 
@@ -325,12 +326,12 @@ class _Reader:
                 )
                 self.done.add(cue_index)
 
-    def _time_point_after(self, index: int) -> bool:
+    def _time_point_after(self, index: int, words: frozenset[str] = _AT) -> bool:
         """'no progression at 12 months', '15% progression by 2 years': a rate at a time point
         ('progression after 1 cycle' is not one: it says when the progression was seen)."""
         items = self.items
         return any(
-            items[i].text in _AT and is_number(items[j]) and self.a_measure(j)
+            items[i].text in words and is_number(items[j]) and self.a_measure(j)
             for i in range(index + 1, min(index + 5, len(items)))
             for j in range(i + 1, min(i + 4, len(items)))  # "within the first 8 weeks"
         )
@@ -355,7 +356,14 @@ class _Reader:
             if index in self.done:
                 continue
             category, needs_number = items[index].payload
-            if needs_number and category in self.negatable_short and self._time_point_after(index):
+            if (
+                needs_number
+                and category in self.negatable_short
+                and index > 0
+                and items[index - 1].kind == "num"
+                and items[index - 1].payload.percent
+                and self._time_point_after(index, _AT_RATE)
+            ):
                 continue  # "15% progression at 12 months": a rate at a time point, not PD
             found = None
             probe, steps = index - 1, 0
