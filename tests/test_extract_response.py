@@ -401,3 +401,10 @@ def test_a_participle_clause_between_commas_is_stepped_over() -> None:
         "objective response."
     )
     assert response(population, "orr") == (4, 16)
+
+
+def test_two_groups_side_by_side_are_not_one_populations_value() -> None:
+    for population in findings(
+        "Patients with exon 9 mutations had a lower response rate (30.0% vs. 60.5%, p = 0.02) than others."
+    ).populations:
+        assert population.response("orr") is None

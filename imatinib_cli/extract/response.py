@@ -21,6 +21,7 @@ _SHORT_BRIDGE = frozenset(
     {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
 )
 _AT = frozenset({"at", "by", "within"})
+_VERSUS = frozenset({"vs", "versus", "v"})
 _AT_RATE = frozenset({"at", "by"})  # "19 patients progressed within 3 months" is still a count
 _LISTING = frozenset({"or", "and", ","})
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
@@ -217,6 +218,11 @@ class _Reader:
 
     def claim(self, category: str, index: int, cue: Item, leads: bool) -> bool:
         group = group_at(self.items, index, self.people)
+        if self._compared(group):
+            # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
+            # which is whose is for the population splitter, not for one population.
+            self.claimed.update(range(group.first, group.last + 1))
+            return True
         if not _claim(group, self.claimed):
             return False
         hit = _hit(category, group, cue, leads)
@@ -224,6 +230,16 @@ class _Reader:
             hit = self._percent_after(hit, self.items.index(cue))
         self.hits.append(hit)
         return True
+
+    def _compared(self, group: Group) -> bool:
+        items = self.items
+        after = group.last + 1
+        return (
+            after + 1 < len(items)
+            and items[after].text in _VERSUS
+            and is_number(items[after + 1])
+            and not self.a_measure(after + 1)
+        )
 
     def _percent_after(self, hit: ResponseHit, cue_index: int) -> ResponseHit:
         """'2 complete responses (4%)', 'a partial remission (PR; 30%)', 'responded (17%)'."""
