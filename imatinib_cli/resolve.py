@@ -129,10 +129,7 @@ def _merge(group: list[Findings]) -> Study:
     design = _merge_design([item.design for item in group], warnings)
     populations = _merge_populations(group, warnings)
     populations = _zeros_to_arms(populations)
-    cr_reported = any(p.response("cr") for p in populations)
-    populations = [
-        _derive(population, design.n_enrolled, warnings, cr_reported) for population in populations
-    ]
+    populations = [_derive(population, design.n_enrolled, warnings) for population in populations]
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
     sources = tuple(dict.fromkeys(item.document.path for item in group))
@@ -315,9 +312,7 @@ def _percent_tolerance(percent: float) -> float:
     return 1.0 if percent == int(percent) else 0.15
 
 
-def _derive(
-    population: Population, total: Quantity | None, warnings: list[Warning], cr_reported: bool = True
-) -> Population:
+def _derive(population: Population, total: Quantity | None, warnings: list[Warning]) -> Population:
     n = population.n
     if n is None and population.n_share is not None and total is not None:
         share = population.n_share
@@ -341,11 +336,10 @@ def _derive(
                     derived=True,
                 )
     denominator = population.n_evaluable or n
+    _zeros_when_complete(responses, denominator, n)
     for category, response in list(responses.items()):
         if category != "orr":
             responses[category] = _fill(response, denominator, population.label, warnings)
-    if not cr_reported and "pr" in responses and "orr" not in responses:
-        responses["orr"] = _orr_from_pr(responses["pr"])
     responses = _derive_orr(responses, denominator, population.label, warnings)
     ordered = tuple(responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses)
     return replace(population, n=n, responses=ordered)
@@ -384,13 +378,26 @@ def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: lis
     return replace(response, count=count, percent=percent, derived=derived)
 
 
-def _orr_from_pr(pr: ResponseCount) -> ResponseCount:
-    """ORR = PR when no document about the study reports complete responses at all (abstracts
-    that saw none seldom say so); marked derived, with the reason in its derivation."""
-    how = "PR; no complete response is reported for this study"
-    count = Quantity(pr.count.value, pr.count.evidence, True, how) if pr.count else None
-    percent = Quantity(pr.percent.value, pr.percent.evidence, True, how) if pr.percent else None
-    return ResponseCount("orr", count, percent, pr.as_written, pr.evidence, derived=True)
+def _zeros_when_complete(
+    responses: dict[str, ResponseCount], denominator: Quantity | None, n: Quantity | None
+) -> None:
+    """'21 partial responses, 6 stable disease and 4 progressive diseases' in 31 patients: the
+    stated counts cover everyone, so every category not named is 0 (an unstated CR alone is not).
+    NE is filled only when the counts cover all N, not just the evaluable patients."""
+    if denominator is None or denominator.value <= 0:
+        return
+    stated = [r for c, r in responses.items() if c != "orr" and r.count is not None and not r.count.derived]
+    if not stated or sum(r.count.value for r in stated if r.count) != denominator.value:
+        return
+    terms = " + ".join(f"{r.category.upper()} {_num(r.count.value)}" for r in stated if r.count)
+    how = f"{terms} = {_num(denominator.value)}: no other category"
+    missing = ["cr", "pr", "sd", "pd"]
+    if n is not None and n.value == denominator.value:
+        missing.append("ne")
+    for category in missing:
+        if category not in responses:
+            zero = Quantity(0.0, stated[0].evidence, True, how)
+            responses[category] = ResponseCount(category, zero, None, "", stated[0].evidence, derived=True)
 
 
 def _derive_orr(

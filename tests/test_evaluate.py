@@ -64,7 +64,7 @@ documents:
         cr: null                     # imx states none: nothing to count
         pr: [20, 50]                 # TP, TP
         sd: [12, 35]                 # count TP; percent wrong (imx 30): FP + FN
-        orr: [20, 50]                # imx derives ORR = PR (no CR reported anywhere): TP, TP
+        orr: null                    # PR alone, CR never mentioned: ORR unknown, imx states none
     toxicities:
       - {term: Nausea, percent: 40}          # term TP, percent TP
       - {as_written: fatigue, percent: 30}   # term TP (by its words); percent wrong (imx 25): FP + FN
@@ -95,8 +95,8 @@ SMALL_EXPECTED = {
     "pd_percent": (0, 1, 0),
     "ne": (0, 0, 0),
     "ne_percent": (0, 0, 0),
-    "orr": (1, 1, 1),
-    "orr_percent": (2, 0, 0),
+    "orr": (0, 1, 1),
+    "orr_percent": (1, 0, 0),
     "toxicity_term": (2, 1, 1),
     "toxicity_percent": (1, 2, 2),
 }
@@ -144,10 +144,10 @@ def check_consistent(evaluation) -> None:
 def test_small_gold_counts_worked_out_by_hand(small_gold: Path) -> None:
     evaluation = evaluate(small_gold)
     assert counts(evaluation) == SMALL_EXPECTED
-    assert (evaluation.micro.tp, evaluation.micro.fp, evaluation.micro.fn) == (15, 8, 7)
-    assert evaluation.micro.precision == pytest.approx(15 / 23)
-    assert evaluation.micro.recall == pytest.approx(15 / 22)
-    assert evaluation.micro.f1 == pytest.approx(30 / 45)
+    assert (evaluation.micro.tp, evaluation.micro.fp, evaluation.micro.fn) == (13, 8, 7)
+    assert evaluation.micro.precision == pytest.approx(13 / 21)
+    assert evaluation.micro.recall == pytest.approx(13 / 20)
+    assert evaluation.micro.f1 == pytest.approx(26 / 41)
     check_consistent(evaluation)
 
     by_field = {(d.document.rsplit("/", 1)[-1], d.field, d.kind): d for d in evaluation.discrepancies}
@@ -175,7 +175,7 @@ def test_small_gold_table(small_gold: Path) -> None:
     print_evaluation(evaluate(small_gold), Console(file=buffer, width=200, color_system=None))
     out = buffer.getvalue()
     assert "micro average" in out and "population size" in out and "toxicity %" in out
-    assert "0.652" in out  # micro precision 15/23
+    assert "0.619" in out  # micro precision 13/21
     assert "Misses and false values (3 missed, 4 false, 4 wrong)" in out
     assert "wrong   ORR              melanoma (imx: metastatic melanoma): imx 5* · gold 6" in out
     assert "missed  toxicity term    Diarrhea: not stated by imx" in out
@@ -193,7 +193,7 @@ def test_cli_table_and_json(small_gold: Path) -> None:
     data = json.loads(result.stdout)  # exactly one JSON document
     jsonschema.Draft202012Validator(strict(load_schema("evaluate"))).validate(data)
     assert {f["field"]: (f["tp"], f["fp"], f["fn"]) for f in data["fields"]} == SMALL_EXPECTED
-    assert (data["micro"]["tp"], data["micro"]["fp"], data["micro"]["fn"]) == (15, 8, 7)
+    assert (data["micro"]["tp"], data["micro"]["fp"], data["micro"]["fn"]) == (13, 8, 7)
     assert len(data["discrepancies"]) == 11 and len(data["documents"]) == 2
     schema = runner.invoke(app, ["schema", "evaluate"])
     assert json.loads(schema.stdout)["title"] == "imx evaluate --json"

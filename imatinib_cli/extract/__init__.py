@@ -243,6 +243,8 @@ def _read_evaluable(
             continue  # "290 patients assessed for genotype", "61 evaluable for safety"
         named = [m.code for m in info.tumors if m.code in by_key]
         key = named[0] if len(named) == 1 else target
+        # "Eight of 11 were evaluable": the evaluable are the eight, not the 11.
+        number = next((f.count for f in info.fractions if f.total.start == number.start), number)
         if key in by_key and by_key[key].n_evaluable is None:
             by_key[key].n_evaluable = Quantity(number.value, info.cite(number.start, match.end()))
         return
@@ -511,6 +513,8 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
     else:
         count = Quantity(hit.count.value, evidence) if hit.count else None
         percent = Quantity(hit.percent.value, evidence) if hit.percent else None
+        if count is None and percent is not None and percent.value == 0:
+            count = Quantity(0.0, evidence)  # "a response rate of 0%": nobody, whatever the N
     if hit.total and draft.n is None and not _counts_responses(info, hit.total.end):
         draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
     new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)

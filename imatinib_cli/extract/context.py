@@ -31,6 +31,9 @@ class SentenceInfo:
     evidence: Evidence
     # Facts about the whole sentence that several clauses ask for; computed once.
     cached: dict[str, object] = field(default_factory=dict)
+    # The last label written inside the section's text before this sentence's end
+    # ("... Background: ...", "RESULTS: ..."), when the section itself has none that says so.
+    inline_label: str = ""
 
     @property
     def start(self) -> int:
@@ -64,7 +67,8 @@ class SentenceInfo:
         """False in sections that describe the plan ('METHODS:'): no response or toxicity is read there."""
         if not self.reports_results:
             return False
-        return not self.label or self.label.lower().rstrip(":") not in cues_non_result_labels()
+        label = self.inline_label or self.label
+        return not label or label.lower().rstrip(":") not in cues_non_result_labels()
 
 
 @dataclass(slots=True)
@@ -80,6 +84,45 @@ class Context:
 @vocab.cached
 def cues_non_result_labels() -> frozenset[str]:
     return frozenset(str(label).lower() for label in vocab.load("cues")["non_result_labels"])
+
+
+def _label_name(match: re.Match[str]) -> str:
+    return " ".join(match.group(0).rstrip(":").split()).lower()
+
+
+@vocab.cached
+def _result_labels() -> frozenset[str]:
+    return frozenset(str(label).lower() for label in vocab.load("cues")["result_labels"])
+
+
+@vocab.cached
+def _inline_label() -> re.Pattern[str]:
+    """'Background:', 'RESULTS:', 'Patients and methods:' written inside a section's text."""
+    data = vocab.load("cues")
+    labels = [str(x) for x in data["non_result_labels"]] + [str(x) for x in data["result_labels"]]
+    words = sorted((label for label in labels if "_" not in label), key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w-])(?i:{alternation})\s*:", re.M)
+
+
+def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
+    """For each sentence, the last inline label at or before it; a label that opens with a capital.
+    Only in a structured abstract, one whose labels include a results label ('Results:'): a
+    registry page's 'Study Design:' or 'Condition:' does not silence the results tables after it."""
+    pattern = _inline_label()
+    span = (sentences[0].start, sentences[-1].end)
+    found = [m for m in pattern.finditer(text, *span) if m.group(0)[0].isupper()]
+    results = _result_labels()
+    if not any(_label_name(m) in results for m in found):
+        return [""] * len(sentences)
+    labels: list[str] = []
+    current, at = "", 0
+    for sentence in sentences:
+        while at < len(found) and found[at].start() < sentence.end:
+            current = _label_name(found[at])
+            at += 1
+        labels.append(current)
+    return labels
 
 
 def readable_sections(document: Document) -> list[Section]:
@@ -100,10 +143,11 @@ def build_context(document: Document) -> Context:
         vocab.scan_regions(text, [(section.start, section.end) for section in sections])
     for section in sections:
         sentences = split_sentences(text, section.start, section.end)
+        inline = _inline_labels(text, sentences) if sentences else []
         numbers = find_numbers(text, section.start, section.end)
         hits = tumors.find(text, section.start, section.end)
         number_at = hit_at = 0
-        for sentence in sentences:
+        for position, sentence in enumerate(sentences):
             evidence = Evidence(document.path, sentence.start, sentence.end, quote(sentence))
             while number_at < len(numbers) and numbers[number_at].start < sentence.start:
                 number_at += 1
@@ -135,6 +179,7 @@ def build_context(document: Document) -> Context:
                     find_fractions(text, mine),
                     mentions,
                     evidence,
+                    inline_label=inline[position],
                 )
             )
     return context

@@ -17,7 +17,13 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
 
 _MAX_STEPS = 10
-_SHORT_BRIDGE = frozenset({"had", "have", "has", "experienced", "showed", "developed", ")", "]"})
+_SHORT_BRIDGE = frozenset(
+    {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
+)
+_AT = frozenset({"at", "by", "within"})
+_VERSUS = frozenset({"vs", "versus", "v"})
+_AT_RATE = frozenset({"at", "by"})  # "19 patients progressed within 3 months" is still a count
+_LISTING = frozenset({"or", "and", ","})
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
 
 
@@ -61,7 +67,7 @@ def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    if _states_a_design(context, info):
+    if _not_this_studys_results(context, info):
         return [], [], set()
     spans = category_items(context, start, end) + list(extra or ())
     if not spans:
@@ -73,7 +79,8 @@ def find_responses(
     ]
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
     hits, items, claimed = _Reader(items).read()
-    return _all_partial(context, start, end, _sum_kinds(context, hits)), items, claimed
+    hits = _best_was(context, start, end, _all_partial(context, start, end, _sum_kinds(context, hits)))
+    return hits, items, claimed
 
 
 def _sum_kinds(context: Context, hits: list[ResponseHit]) -> list[ResponseHit]:
@@ -99,6 +106,27 @@ def _sum_kinds(context: Context, hits: list[ResponseHit]) -> list[ResponseHit]:
             continue
         merged.append(hit)
     return merged
+
+
+_BETTER = {"pr": ("cr",), "sd": ("cr", "pr")}
+
+
+def _best_was(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
+    """'The best reported response was seven partial responses': nobody had a complete response,
+    unless the document names one somewhere (then the phrase may speak of a subgroup)."""
+    said = cues.matcher("responses", "best_response_was").find(context.text, start, end)
+    if not said:
+        return hits
+    first = next((hit for hit in hits if hit.start >= said[0].start and not hit.negated), None)
+    if first is None or first.category not in _BETTER or first.start - said[0].end > 20:
+        return hits
+    named = {hit.category for hit in hits}
+    main = cues.matcher("responses", "responses", key_field="category")
+    elsewhere = {hit.key for hit in main.find(context.text, 0, len(context.text))}
+    zeros = [c for c in _BETTER[first.category] if c not in named and c not in elsewhere]
+    return hits + [
+        ResponseHit(c, None, None, None, True, said[0].as_written, said[0].start, said[0].end) for c in zeros
+    ]
 
 
 def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
@@ -128,6 +156,9 @@ class _Reader:
         self.negations = cues.words("responses", "negations")
         self.measures = _measure_words()
         self.evaluable = cues.words("cues", "evaluable")
+        self.negatable_short = cues.words("responses", "negatable_short")
+        self.not_all = cues.words("responses", "not_all")
+        self.reasons = cues.words("responses", "reasons")
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -150,13 +181,9 @@ class _Reader:
         return (item.kind in ("word", "blocker") and item.text in self.fillers) or item.kind == "tumor"
 
     def a_measure(self, index: int) -> bool:
-        """'48 weeks', '400 mg': a number with a unit is not a count of patients."""
-        items = self.items
-        return (
-            index + 1 < len(items)
-            and items[index + 1].kind == "word"
-            and items[index + 1].text in self.measures
-        )
+        """'48 weeks', '400 mg', 'at 3, 6 and 12 months', 'a two-stage design': a number with a unit,
+        or in a list that ends with one, is not a count of patients."""
+        return _measured(self.items, index, self.measures)
 
     def not_a_count(self, index: int) -> bool:
         """'RECIST 1.1': a decimal that is not a percent counts nobody; '0 to 35 percent of cells':
@@ -165,6 +192,8 @@ class _Reader:
         item = items[index]
         if item.kind == "num" and not item.payload.percent and not item.payload.is_int:
             return True
+        if index >= 1 and items[index - 1].text in _number_labels():
+            return True  # "phase 2", "exon 11"
         if index + 2 < len(items) and items[index + 1].text == "to" and is_number(items[index + 2]):
             return True
         return index >= 2 and items[index - 1].text == "to" and is_number(items[index - 2])
@@ -189,6 +218,11 @@ class _Reader:
 
     def claim(self, category: str, index: int, cue: Item, leads: bool) -> bool:
         group = group_at(self.items, index, self.people)
+        if self._compared(group):
+            # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
+            # which is whose is for the population splitter, not for one population.
+            self.claimed.update(range(group.first, group.last + 1))
+            return True
         if not _claim(group, self.claimed):
             return False
         hit = _hit(category, group, cue, leads)
@@ -196,6 +230,16 @@ class _Reader:
             hit = self._percent_after(hit, self.items.index(cue))
         self.hits.append(hit)
         return True
+
+    def _compared(self, group: Group) -> bool:
+        items = self.items
+        after = group.last + 1
+        return (
+            after + 1 < len(items)
+            and items[after].text in _VERSUS
+            and is_number(items[after + 1])
+            and not self.a_measure(after + 1)
+        )
 
     def _percent_after(self, hit: ResponseHit, cue_index: int) -> ResponseHit:
         """'2 complete responses (4%)', 'a partial remission (PR; 30%)', 'responded (17%)'."""
@@ -233,7 +277,11 @@ class _Reader:
         items = self.items
         for index in self.cues:
             opening = index - 1
-            while opening >= 0 and (_is_cue(items[opening]) or items[opening].text in self.fillers):
+            while opening >= 0 and (
+                _is_cue(items[opening])
+                or items[opening].text in self.fillers
+                or items[opening].text in _LISTING
+            ):
                 opening -= 1
             if (
                 opening >= 1
@@ -242,18 +290,31 @@ class _Reader:
             ):
                 self.done.add(index)
                 self.explaining.add(index)
+        for index in self.cues:
+            if items[index].payload[0] == "orr" and self._counts_stable_disease(index):
+                self.done.add(index)
+
+    def _counts_stable_disease(self, index: int) -> bool:
+        """'12 patients responded (2 partial responses and 10 stable disease)', 'response rate (CR +
+        PR + SD)': a "response" that counts stable disease is disease control, not ORR."""
+        items = self.items
+        if index + 1 >= len(items) or items[index + 1].text != "(":
+            return False
+        closing = self._closing(index + 1)
+        return any(_is_cue(item) and item.payload[0] == "sd" for item in items[index + 1 : closing])
 
     def _negations(self) -> None:
         """'no patient had a complete response', 'no objective responses among the 21 evaluable',
         'no complete or partial responses', 'complete responses were not observed': zero."""
         items = self.items
         for index in self.cues:
-            if index in self.done or items[index].payload[1]:
+            category, short = items[index].payload
+            if index in self.done or (short and category not in self.negatable_short):
                 continue
             coordinated: list[int] = []
             negation = None
             probe, steps = index - 1, 0
-            while probe >= 0 and steps < _MAX_STEPS:
+            while probe >= 0 and steps < (3 if short else _MAX_STEPS):
                 item = items[probe]
                 if item.kind == "word" and item.text in self.negations:
                     negation = item
@@ -263,6 +324,11 @@ class _Reader:
                 elif not (self.skippable(item) or item.text in ("there", "or", "and", "a", "single")):
                     break
                 probe, steps = probe - 1, steps + 1
+            if short and (negation is None or self._time_point_after(index)):
+                continue  # "no progression at 6 months" is a rate at a time point
+            if negation is not None and items[probe + 1].text in self.not_all:
+                self.done.add(index)  # "no other objective responses": the rest, not everyone
+                continue
             if negation is None and not _negated_after(items, index):
                 continue
             total = self._denominator_after(index)
@@ -275,6 +341,16 @@ class _Reader:
                     )
                 )
                 self.done.add(cue_index)
+
+    def _time_point_after(self, index: int, words: frozenset[str] = _AT) -> bool:
+        """'no progression at 12 months', '15% progression by 2 years': a rate at a time point
+        ('progression after 1 cycle' is not one: it says when the progression was seen)."""
+        items = self.items
+        return any(
+            items[i].text in words and is_number(items[j]) and self.a_measure(j)
+            for i in range(index + 1, min(index + 5, len(items)))
+            for j in range(i + 1, min(i + 4, len(items)))  # "within the first 8 weeks"
+        )
 
     def _denominator_after(self, index: int) -> Num | None:
         """'... among the 21 evaluable patients': after a negation, a number is the denominator."""
@@ -296,6 +372,15 @@ class _Reader:
             if index in self.done:
                 continue
             category, needs_number = items[index].payload
+            if (
+                needs_number
+                and category in self.negatable_short
+                and index > 0
+                and items[index - 1].kind == "num"
+                and items[index - 1].payload.percent
+                and self._time_point_after(index, _AT_RATE)
+            ):
+                continue  # "15% progression at 12 months": a rate at a time point, not PD
             found = None
             probe, steps = index - 1, 0
             limit = 4 if needs_number else _MAX_STEPS
@@ -304,6 +389,10 @@ class _Reader:
                 if is_number(item) and not self.not_a_count(probe):
                     found = probe
                     break
+                aside = self._before_aside(probe) if item.text == "," and not needs_number else None
+                if aside is not None:
+                    probe, steps = aside, steps + 1
+                    continue
                 if needs_number:
                     # Only people words, a verb like "had" and a bracket: "14 (28%) progressed".
                     if not (item.text in self.people or item.text in _SHORT_BRIDGE):
@@ -351,8 +440,49 @@ class _Reader:
                     self.done.add(cue_index)
                 self.claimed.add(found)
                 continue
+            if found + 1 == index and self._counts_the_category(found, index):
+                continue
             if self.claim(category, found, items[index], False):
                 self.done.add(index)
+
+    def _before_aside(self, comma: int) -> int | None:
+        """'Six of 36 patients (17%), enrolled on an intention-to-treat basis, had an objective
+        response': the index just before a participle clause between commas (and before the bracket
+        that precedes it), else None."""
+        items = self.items
+        for earlier in range(comma - 1, max(comma - 12, 0), -1):
+            if items[earlier].text != ",":
+                continue
+            opener = items[earlier + 1]
+            if not (opener.kind == "word" and opener.text.endswith("ed") and opener.text not in self.fillers):
+                return None
+            before = earlier - 1
+            if items[before].text in (")", "]"):
+                depth = 0
+                while before >= 0:
+                    depth += (items[before].text in (")", "]")) - (items[before].text in ("(", "["))
+                    if depth == 0:
+                        break
+                    before -= 1
+                before -= 1
+            while before >= 0 and items[before].text in self.people:
+                before -= 1
+            return before if before >= 0 and is_number(items[before]) else None
+        return None
+
+    def _counts_the_category(self, found: int, index: int) -> bool:
+        """'nine of the 10 PRs were in exon 11': the 10 counts the category, the nine a subset."""
+        items = self.items
+        cue = items[index]
+        if items[found].kind != "frac" or not cue.text.endswith("s") or cue.text.endswith("ss"):
+            return False
+        total: Num = items[found].payload.total
+        self.claimed.add(found)
+        self.done.add(index)
+        self.hits.append(
+            ResponseHit(cue.payload[0], total, None, None, False, cue.text, total.start, cue.end)
+        )
+        return True
 
     def _numbers_after(self) -> None:
         items = self.items
@@ -373,8 +503,10 @@ class _Reader:
                         probe, steps = probe + 1, steps + 1  # "by RECIST 1.1"
                         continue
                     starts_group = group_at(items, probe, self.people).first == probe
+                    gives_reason = probe + 1 < len(items) and items[probe + 1].text in self.reasons
                     if (
-                        probe not in self.claimed
+                        not gives_reason
+                        and probe not in self.claimed
                         and starts_group
                         and self.claim(category, probe, items[index], True)
                     ):
@@ -388,11 +520,27 @@ class _Reader:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
                 elif probe in self.explaining:
                     pass
+                elif item.text in _LISTING and probe + 1 in self.explaining:
+                    pass  # "ORR (CR or PR) was 20%"
                 elif item.text == "," and probe + 1 < len(items) and items[probe + 1].text in _AFTER_COMMA:
                     pass  # "stable disease, observed in 10 patients"
+                elif item.text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
+                    pass  # "(ORR, 2%)", "(SD, 70%)"
                 elif not (self.skippable(item) or item.text in (":", "=")):
                     break
                 probe, steps = probe + 1, steps + 1
+
+
+def _measured(items: list[Item], index: int, measures: frozenset[str]) -> bool:
+    """'400 mg', 'at 3, 6 and 12 months': the number, or the list it opens, ends with a unit."""
+    probe = index + 1
+    while (
+        probe + 1 < len(items)
+        and items[probe].text in (",", "and", "or", "to")
+        and is_number(items[probe + 1])
+    ):
+        probe += 2
+    return probe < len(items) and items[probe].kind == "word" and items[probe].text in measures
 
 
 def _is_cue(item: Item) -> bool:
@@ -410,13 +558,17 @@ def _negated_after(items: list[Item], index: int) -> bool:
     )
 
 
-def _states_a_design(context: Context, info: SentenceInfo) -> bool:
-    """'The study was designed to detect a response rate of 20% versus 5%': a plan, not a result."""
-    if "design" not in info.cached:
-        info.cached["design"] = info.has_word(cues.any_word("responses", "design_statements")) and bool(
-            cues.matcher("responses", "design_statements").find(context.text, info.start, info.end)
+def _not_this_studys_results(context: Context, info: SentenceInfo) -> bool:
+    """A plan ('designed to detect a response rate of 20% versus 5%'), other work ('previous
+    studies reported response rates of 50%') or a dropout table ('NOT COMPLETED 45 ... Disease
+    progression 1'): no number in such a sentence is a result of this study."""
+    if "not_results" not in info.cached:
+        info.cached["not_results"] = any(
+            info.has_word(cues.any_word("responses", name))
+            and bool(cues.matcher("responses", name).find(context.text, info.start, info.end))
+            for name in ("design_statements", "cited_work", "dropout_markers")
         )
-    return bool(info.cached["design"])
+    return bool(info.cached["not_results"])
 
 
 def carry_over(
@@ -457,10 +609,17 @@ def carry_over(
 def _measure_words() -> frozenset[str]:
     units = vocab.load("cues")["time_units"]
     words = {str(w).lower() for synonyms in units.values() for w in synonyms}
+    design = {str(w).lower() for w in vocab.load("responses")["design_nouns"] if " " not in str(w)}
     return frozenset(
         words
+        | design
         | {"mg", "g", "ml", "kg", "mm", "cm", "years-old", "course", "courses", "cycle", "cycles", "doses"}
     )
+
+
+@vocab.cached
+def _number_labels() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in vocab.load("responses")["number_labels"])
 
 
 def respectively_lists(
@@ -484,8 +643,7 @@ def respectively_lists(
             if current.kind == "cue":
                 break
             if is_number(current) and probe not in used:
-                follows = probe + 1 < len(items) and items[probe + 1].text in measures
-                if follows:
+                if _measured(items, probe, measures):
                     probe += 1
                     continue
                 group = group_at(items, probe, people)
@@ -513,12 +671,14 @@ def respectively_lists(
 
 def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, Group]]:
     """'Complete response, partial response and stable disease were observed in 2, 10 and 8
-    patients, respectively': k categories named in a row take the k numbers listed after them."""
+    patients, respectively': k categories named in a row take the k numbers listed after them.
+    A non-category in the row ('response rate and clinical benefit were 57% and 87%') keeps its
+    place, and its value is dropped."""
     people = cues.words("cues", "people")
     fillers = cues.words("responses", "fillers")
-    spans = [item for item in category_items(context, info.start, info.end) if item.kind == "cue"]
+    spans = category_items(context, info.start, info.end)
     items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
-    joins = {",", "and", "or"}
+    joins = {",", "and", "or", "the", "their", "its", "a", "an"}
     index = 0
     while index < len(items):
         if not _is_cue(items[index]):
@@ -526,15 +686,18 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
             continue
         run = [index]
         probe = index + 1
-        while probe < len(items) and (items[probe].text in joins or _is_cue(items[probe])):
-            if _is_cue(items[probe]):
+        while probe < len(items) and (
+            items[probe].text in joins or _is_cue(items[probe]) or items[probe].kind == "blocker"
+        ):
+            if _is_cue(items[probe]) or items[probe].kind == "blocker":
                 run.append(probe)
             probe += 1
-        categories = [items[i].payload[0] for i in run]
+        categories = [items[i].payload[0] for i in run if _is_cue(items[i])]
         if len(run) < 2 or len(set(categories)) != len(categories):
             index = probe
             continue
         groups: list[Group] = []
+        unknown = 0
         while probe < len(items) and len(groups) < len(run):
             item = items[probe]
             if is_number(item):
@@ -543,12 +706,62 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
                 probe = group.last + 1
                 continue
             if item.text not in joins and item.text not in fillers and item.kind != "blocker":
-                if groups:
+                if groups or item.kind != "word":
                     break
-                if item.kind == "word" and item.text not in ("rates", "rate", "occurred", "respectively"):
-                    break
+                if item.text not in ("rates", "rate", "occurred", "respectively"):
+                    unknown += 1  # "... clinical benefit for IM was 57.3% and 87.1%"
+                    if unknown > 2:
+                        break
             probe += 1
         if len(groups) == len(run):
+            return [
+                (items[i].payload[0], items[i].text, g)
+                for i, g in zip(run, groups, strict=True)
+                if _is_cue(items[i])
+            ]
+        index = probe
+    return _values_then_categories(items, people)
+
+
+def _values_then_categories(items: list[Item], people: frozenset[str]) -> list[tuple[str, str, Group]]:
+    """'10 patients (23.3%) and 13 patients (30.2%) achieved partial response (PR) and stable
+    disease (SD), respectively': k values, then k categories in the same order."""
+    index = 0
+    while index < len(items):
+        if not is_number(items[index]):
+            index += 1
+            continue
+        groups: list[Group] = []
+        probe = index
+        while probe < len(items) and is_number(items[probe]):
+            group = group_at(items, probe, people)
+            if group.first != probe:
+                break
+            groups.append(group)
+            probe = group.last + 1
+            while probe < len(items) and items[probe].text in ("ci", ";", ")", "]"):
+                probe += 1  # "(23.3%; 95% CI, 10.2% to 36.4%)"
+            if probe < len(items) and items[probe].text in (",", "and"):
+                probe += 1 + (probe + 1 < len(items) and items[probe + 1].text == "and")
+                continue
+            break
+        if len(groups) < 2:
+            index = max(probe, index + 1)
+            continue
+        steps = 0
+        while probe < len(items) and items[probe].kind == "word" and steps < 4:
+            probe, steps = probe + 1, steps + 1  # "achieved", "had", "showed a"
+        run: list[int] = []
+        depth = 0
+        while probe < len(items) and (_is_cue(items[probe]) or items[probe].text in (",", "and", "(", ")")):
+            text = items[probe].text
+            depth += (text == "(") - (text == ")")
+            if _is_cue(items[probe]) and depth == 0:
+                run.append(probe)  # an acronym in brackets after its phrase is not another category
+            probe += 1
+        categories = [items[i].payload[0] for i in run]
+        after = {item.text for item in items[probe : probe + 3]}
+        if len(run) == len(groups) and len(set(categories)) == len(categories) and "respectively" in after:
             return [(items[i].payload[0], items[i].text, g) for i, g in zip(run, groups, strict=True)]
         index = probe
     return []
@@ -570,8 +783,7 @@ def carry_many(
     index = 0
     measures = _measure_words()
     while index < len(items):
-        follows = index + 1 < len(items) and items[index + 1].text in measures
-        if is_number(items[index]) and index not in claimed and not follows:
+        if is_number(items[index]) and index not in claimed and not _measured(items, index, measures):
             group = group_at(items, index, people)
             if group.first == index:
                 groups.append(group)

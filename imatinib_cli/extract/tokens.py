@@ -108,7 +108,12 @@ def group_at(items: list[Item], index: int, people: frozenset[str]) -> Group:
     first = last = index
     parts = [items[index]]
     probe = _skip_people(items, index + 1, people)
-    if probe + 1 < len(items) and items[probe].text in ("(", "[") and is_number(items[probe + 1]):
+    if (
+        probe + 1 < len(items)
+        and items[probe].text in ("(", "[")
+        and is_number(items[probe + 1])
+        and not _names_its_own(items, probe + 1)
+    ):
         parts.append(items[probe + 1])
         last = probe + 1
         if last + 1 < len(items) and items[last + 1].text in (")", "]"):
@@ -189,9 +194,15 @@ def _group_start(items: list[Item], index: int, people: frozenset[str]) -> int:
         back = index - 2
         while back >= 0 and items[back].kind == "word" and items[back].text in people:
             back -= 1
-        if back >= 0 and is_number(items[back]):
+        if back >= 0 and is_number(items[back]) and not _names_its_own(items, index):
             return back
     return index
+
+
+def _names_its_own(items: list[Item], index: int) -> bool:
+    """'4.5% (0 complete response, 1 partial response)': a bracketed number followed by its own
+    category is a breakdown, not the companion of the number before the bracket."""
+    return index + 1 < len(items) and items[index + 1].kind == "cue"
 
 
 def negated_total(items: list[Item], index: int, negations: frozenset[str]) -> bool:
