@@ -22,6 +22,28 @@ RESPONSE_CATEGORIES = ("cr", "pr", "sd", "pd", "ne", "orr")
 GIST = "GIST"
 NON_GIST = "non-GIST"
 
+# The hematologic axis (blood diseases: CML, Ph+ ALL, HES, mastocytosis, MPN): responses that are
+# not tumor responses, by axis, each axis's categories in display order (vocab/hematologic.yaml).
+HEME_AXES = ("hematologic", "cytogenetic", "molecular")
+HEME_CATEGORIES = {
+    "hematologic": ("chr", "hr"),
+    "cytogenetic": ("mcyr", "ccyr", "pcyr", "cyr"),
+    "molecular": ("mmr", "mr4", "mr45", "cmr", "mr"),
+}
+HEME_LABELS = {
+    "chr": "CHR",
+    "hr": "HR",
+    "mcyr": "MCyR",
+    "ccyr": "CCyR",
+    "pcyr": "PCyR",
+    "cyr": "CyR",
+    "mmr": "MMR",
+    "mr4": "MR4",
+    "mr45": "MR4.5",
+    "cmr": "CMR",
+    "mr": "MolR",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -210,6 +232,20 @@ class ResponseCount:
 
 
 @dataclass(frozen=True, slots=True)
+class HemeResponse:
+    """A hematologic, cytogenetic or molecular response of a blood disease ("CCyR at 12 months in
+    37%"): not a tumor response, so never counted as CR or ORR."""
+
+    axis: str  # one of HEME_AXES
+    category: str  # e.g. "chr", "mcyr", "ccyr", "mmr" (HEME_CATEGORIES)
+    count: Quantity | None
+    percent: Quantity | None
+    timepoint: str | None  # as written: "at 12 months", "by 24 months", "by the end of course 2"
+    as_written: str
+    evidence: Evidence | None
+
+
+@dataclass(frozen=True, slots=True)
 class Population:
     """A group of patients the study reports on separately (a cohort, an arm, a tumor type)."""
 
@@ -230,6 +266,12 @@ class Population:
     n_evaluable: Quantity | None = None
     # The randomized arm or named group this population is ("once-daily group", "arm B").
     arm: str | None = None
+    # Hematologic, cytogenetic and molecular responses (blood diseases only), in reading order.
+    heme_responses: tuple[HemeResponse, ...] = ()
+
+    def heme(self, axis: str) -> tuple[HemeResponse, ...]:
+        """This population's responses on one axis ("cytogenetic": MCyR, CCyR, ...)."""
+        return tuple(item for item in self.heme_responses if item.axis == axis)
 
     def response(self, category: str) -> ResponseCount | None:
         for item in self.responses:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from imatinib_cli.extract import cues
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
@@ -38,7 +38,9 @@ from imatinib_cli.models import (
     AdverseEvent,
     Document,
     Dose,
+    Evidence,
     Findings,
+    HemeResponse,
     Outcome,
     Population,
     Quantity,
@@ -293,12 +295,14 @@ def _read_responses(
                 drafts.append(by_key[key])
         touched = key
         for hit in hits:
-            _record(by_key[key], hit, info, warnings)
+            if heme.is_heme(hit.category) and heme.compared_after(context.text, hit.end):
+                continue  # "(28% compared to 16%)" not split between arms: whose is which is unknown
+            _record(by_key[key], hit, info, warnings, context.text)
             if hit.negated:
                 # "no responses in liposarcoma or undifferentiated pleomorphic sarcoma": every one named.
                 for other in keys[:-1]:
                     if other in by_key:
-                        _record(by_key[other], hit, info, warnings)
+                        _record(by_key[other], hit, info, warnings, context.text)
     return touched
 
 
@@ -344,7 +348,7 @@ def _read_respectively(
             hit = ResponseHit(
                 category, group.count, group.percent, group.total, False, as_written, group.start, group.end
             )
-            _record(by_key[key], hit, info, warnings)
+            _record(by_key[key], hit, info, warnings, context.text)
             read = True
         return read
     for category, as_written, groups in respectively_lists(context, info):
@@ -358,12 +362,14 @@ def _read_respectively(
             hit = ResponseHit(
                 category, group.count, group.percent, group.total, False, as_written, group.start, group.end
             )
-            _record(by_key[key], hit, info, warnings)
+            _record(by_key[key], hit, info, warnings, context.text)
             read = True
     return read
 
 
-def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnings: list[Warning]) -> None:
+def _record(
+    draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnings: list[Warning], text: str = ""
+) -> None:
     evidence = info.cite(hit.start, hit.end)
     if hit.negated:
         count = Quantity(0.0, evidence)
@@ -371,8 +377,16 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
     else:
         count = Quantity(hit.count.value, evidence) if hit.count else None
         percent = Quantity(hit.percent.value, evidence) if hit.percent else None
+    sentence = (info.start, info.end)
+    if text and hit.count and heme.in_timepoint(text, sentence, hit.count.start, hit.count.end):
+        count = None  # "at 3, 6 and 12 months (82% arm A, ...)": a time point counts nobody
+        if percent is None:
+            return
     if hit.total and draft.n is None:
         draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
+    if heme.is_heme(hit.category):
+        _record_heme(draft, hit, info, warnings, text, count, percent, evidence)
+        return
     new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)
     old = draft.responses.get(hit.category)
     if old is None:
@@ -391,6 +405,45 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
     )
 
 
+def _record_heme(
+    draft: PopulationDraft,
+    hit: ResponseHit,
+    info: SentenceInfo,
+    warnings: list[Warning],
+    text: str,
+    count: Quantity | None,
+    percent: Quantity | None,
+    evidence: Evidence,
+) -> None:
+    """A hematologic, cytogenetic or molecular result, by category and time point. A bound
+    (">92%") or a count above its stated total ("95/87" read as a fraction) is not a result."""
+    number = hit.percent or hit.count
+    if number is not None and heme.is_bound(text, number.start):
+        return
+    if hit.count and hit.total and hit.count.value > hit.total.value:
+        return
+    timepoint = heme.timepoint_of(text, (info.start, info.end), (hit.start, hit.end)) if text else None
+    axis = heme.heme_axes()[hit.category]
+    new = HemeResponse(axis, hit.category, count, percent, timepoint, hit.as_written, evidence)
+    key = (hit.category, timepoint)
+    old = draft.heme.get(key)
+    if old is None:
+        draft.heme[key] = new
+        return
+    if _same(old.count, new.count) and _same(old.percent, new.percent):
+        return
+    if old.count is None and new.count is not None and old.percent and new.percent is None:
+        draft.heme[key] = replace(old, count=new.count)
+        return
+    when = f" {timepoint}" if timepoint else ""
+    warnings.append(
+        Warning(
+            f"{draft.label}: {hit.as_written}{when} stated twice with different values; kept the first",
+            tuple(e for e in (old.evidence, new.evidence) if e is not None),
+        )
+    )
+
+
 def _same(left: Quantity | None, right: Quantity | None) -> bool:
     return (left is None) == (right is None) and (left is None or left.value == right.value)
 
@@ -398,8 +451,8 @@ def _same(left: Quantity | None, right: Quantity | None) -> bool:
 def _worth_keeping(draft: PopulationDraft, drafts: list[PopulationDraft]) -> bool:
     """An 'all patients' catch-all, or an arm, with nothing in it is noise."""
     if draft.arm is not None:
-        return bool(draft.responses or draft.n)
-    return not (draft.key == ALL_PATIENTS and not draft.responses and len(drafts) > 1)
+        return bool(draft.responses or draft.heme or draft.n)
+    return not (draft.key == ALL_PATIENTS and not draft.responses and not draft.heme and len(drafts) > 1)
 
 
 def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
@@ -407,6 +460,8 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
     n = draft.n  # when only a share is stated (n_percent), resolve derives n from the study total
     doses = tuple(draft.doses)
     pooled = randomized and len({d.mg_per_day for d in doses if d.mg_per_day is not None}) > 1
+    code = mention.code if mention else None
+    responses, heme_responses = heme.settle(code, draft.responses, draft.heme.values())
     return Population(
         label=draft.label,
         tumor_type=mention.code if mention else None,
@@ -414,10 +469,11 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         tumor_group=mention.group if mention else None,
         n=n,
         doses=doses,
-        responses=tuple(draft.responses.values()),
+        responses=responses,
         pooled_arms=pooled,
         evidence=draft.evidence,
         n_share=draft.n_percent,
         n_evaluable=draft.n_evaluable,
         arm=draft.arm,
+        heme_responses=heme_responses,
     )

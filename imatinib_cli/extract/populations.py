@@ -17,6 +17,7 @@ from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.models import (
     Dose,
     Evidence,
+    HemeResponse,
     Quantity,
     ResponseCount,
     TumorMention,
@@ -40,6 +41,8 @@ class PopulationDraft:
     n_evaluable: Quantity | None = None
     arm: str | None = None
     responses: dict[str, ResponseCount] = field(default_factory=dict)
+    # Hematologic, cytogenetic and molecular responses by (category, time point).
+    heme: dict[tuple[str, str | None], HemeResponse] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
     evidence: Evidence | None = None
 

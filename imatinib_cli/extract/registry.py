@@ -8,11 +8,12 @@ carries the JSON/XML path they were read from.
 from __future__ import annotations
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import cues
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.populations import PopulationDraft
 from imatinib_cli.models import (
     AdverseEvent,
     Evidence,
+    HemeResponse,
     Quantity,
     RegistryMeasure,
     RegistryResults,
@@ -55,6 +56,21 @@ def registry_populations(
             draft.n = Quantity(float(measure.denominator), measure.evidence)
         is_percent = (measure.unit or "").lower().strip() in _PERCENT_UNITS
         quantity = Quantity(measure.value, measure.evidence)
+        if heme.is_heme(category):
+            # "Number of Participants With Major Molecular Response": the hematologic axis.
+            draft.heme.setdefault(
+                (category, None),
+                HemeResponse(
+                    heme.heme_axes()[category],
+                    category,
+                    None if is_percent else quantity,
+                    quantity if is_percent else None,
+                    None,
+                    measure.category or measure.outcome,
+                    measure.evidence,
+                ),
+            )
+            continue
         response = ResponseCount(
             category,
             None if is_percent else quantity,
@@ -73,7 +89,9 @@ def registry_populations(
         known.n = known.n or draft.n
         for category, response in draft.responses.items():
             known.responses.setdefault(category, response)
-    return [d for d in merged.values() if d.responses or d.n is not None]
+        for key, value in draft.heme.items():
+            known.heme.setdefault(key, value)
+    return [d for d in merged.values() if d.responses or d.heme or d.n is not None]
 
 
 def _flow(drafts: dict[str, PopulationDraft], measure: RegistryMeasure) -> None:
@@ -87,7 +105,7 @@ def _flow(drafts: dict[str, PopulationDraft], measure: RegistryMeasure) -> None:
 
 def response_category(measure: RegistryMeasure) -> str | None:
     """The response category a measure counts: from its category title, else its outcome title."""
-    matcher = cues.matcher("responses", "responses", key_field="category")
+    matcher = heme.category_matcher()
     if (measure.param_type or "").upper() not in ("", "COUNT_OF_PARTICIPANTS", "NUMBER"):
         return None
     for text in (measure.category, measure.outcome):

@@ -11,14 +11,20 @@ import re
 from dataclasses import dataclass
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import cues
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
 
 _MAX_STEPS = 10
+TIMEPOINT = "<time point>"  # the text of a time point's item
 _SHORT_BRIDGE = frozenset({"had", "have", "has", "experienced", "showed", "developed", ")", "]"})
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
+
+
+_SLASH_VALUES = re.compile(
+    r"\s*(?:\(\s*%\s*\)|%|\(\s*percent\s*\))\s*(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)(?![\d/])"
+)
 
 
 @dataclass(slots=True)
@@ -37,10 +43,11 @@ class ResponseHit:
 
 
 def category_items(context: Context, start: int, end: int) -> list[Item]:
-    """Category phrases in text[start:end]; blockers ('time to progression') hide shorter matches."""
+    """Category phrases in text[start:end]; blockers ('time to progression') hide shorter matches.
+    Hematologic, cytogenetic and molecular phrases (extract/heme.py) are read the same way."""
     text = context.text
     items: list[Item] = []
-    main = cues.matcher("responses", "responses", key_field="category")
+    main = heme.category_matcher()
     covered: list[tuple[int, int]] = []
     for hit in main.find(text, start, end):
         covered.append((hit.start, hit.end))
@@ -54,6 +61,10 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
         if any(s <= hit.start < e for s, e in covered):
             continue
         items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
+    # "within 3 months", "at the end of course 2": read as one filler, its numbers count nobody.
+    for tp_start, tp_end, _ in heme.timepoints(text, start, end):
+        if not any(s < tp_end and tp_start < e for s, e in covered):
+            items.append(Item("blocker", tp_start, tp_end, TIMEPOINT))
     return items
 
 
@@ -72,7 +83,7 @@ def find_responses(
         if start <= m.evidence.start and m.evidence.end <= end
     ]
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
-    hits, items, claimed = _Reader(items).read()
+    hits, items, claimed = _Reader(items, context.text).read()
     return _all_partial(context, start, end, _sum_kinds(context, hits)), items, claimed
 
 
@@ -121,8 +132,9 @@ def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]
 class _Reader:
     """The passes over one clause's items, sharing which numbers and cues are used up."""
 
-    def __init__(self, items: list[Item]) -> None:
+    def __init__(self, items: list[Item], text: str = "") -> None:
         self.items = items
+        self.text = text
         self.fillers = cues.words("responses", "fillers")
         self.people = cues.words("cues", "people") | cues.words("cues", "people_adjectives")
         self.negations = cues.words("responses", "negations")
@@ -135,6 +147,7 @@ class _Reader:
         self.cues = [i for i, item in enumerate(items) if _is_cue(item)]
 
     def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
+        self._slash_lists()
         self._explanations()
         self._negations()
         self._numbers_before()
@@ -147,7 +160,11 @@ class _Reader:
     def skippable(self, item: Item, leftward: bool = False) -> bool:
         if item.kind == "mark":
             return item.text in (")]" if leftward else "()[]")
-        return (item.kind in ("word", "blocker") and item.text in self.fillers) or item.kind == "tumor"
+        return (
+            (item.kind in ("word", "blocker") and item.text in self.fillers)
+            or item.kind == "tumor"
+            or item.text == TIMEPOINT
+        )
 
     def a_measure(self, index: int) -> bool:
         """'48 weeks', '400 mg': a number with a unit is not a count of patients."""
@@ -227,6 +244,38 @@ class _Reader:
 
     # -- passes -------------------------------------------------------------------------------
 
+    def _slash_lists(self) -> None:
+        """'Best observed CHR/MCyR/CCyR (%) 95/87/79': k categories joined by '/', a percent sign,
+        then k numbers joined by '/', in the same order. Without the percent sign the numbers'
+        role is not stated and they are left alone."""
+        items, text = self.items, self.text
+        index = 0
+        while text and index < len(items):
+            run = [index] if _is_cue(items[index]) and not items[index].payload[1] else []
+            probe = index + 1
+            while run and probe < len(items) and _is_cue(items[probe]):
+                if text[items[probe - 1].end : items[probe].start].strip() != "/":
+                    break
+                run.append(probe)
+                probe += 1
+            if len(run) < 2:
+                index += 1
+                continue
+            match = _SLASH_VALUES.match(text, items[run[-1]].end)
+            values = [float(v) for v in re.split(r"\s*/\s*", match.group("values"))] if match else []
+            numbers = [i for i in range(probe, len(items)) if is_number(items[i])][: len(run)]
+            if len(values) == len(run) and len(numbers) == len(run) and items[numbers[-1]].end <= match.end():
+                for cue_index, number_index, value in zip(run, numbers, values, strict=True):
+                    cue, number = items[cue_index], items[number_index]
+                    percent = Num(value, number.start, number.end, True)
+                    category = cue.payload[0]
+                    self.hits.append(
+                        ResponseHit(category, None, percent, None, False, cue.text, cue.start, number.end)
+                    )
+                    self.done.add(cue_index)
+                    self.claimed.add(number_index)
+            index = probe
+
     def _explanations(self) -> None:
         """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',
         'clinical benefit rate (CR + PR + SD)', 'objective responses (all partial)'."""
@@ -238,7 +287,10 @@ class _Reader:
             if (
                 opening >= 1
                 and items[opening].text == "("
-                and (_is_cue(items[opening - 1]) or items[opening - 1].kind == "blocker")
+                and (
+                    _is_cue(items[opening - 1])
+                    or (items[opening - 1].kind == "blocker" and items[opening - 1].text != TIMEPOINT)
+                )
             ):
                 self.done.add(index)
                 self.explaining.add(index)
