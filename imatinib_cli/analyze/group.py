@@ -138,6 +138,12 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
     units: list[Unit] = []
     excluded: list[tuple[str, str]] = []
     for study in studies:
+        if not study.has_results and any(p.heme_responses for p in study.populations):
+            # A leukemia's CHR, CCyR or MMR is not a tumor response: never pooled with them.
+            for population in study.populations:
+                if population.heme_responses:
+                    excluded.append((f"{study.id} / {population.label}", _heme_reason(population)))
+            continue
         if not study.has_results:
             reason = (
                 "registered study without posted results"
@@ -161,10 +167,23 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
     return units, excluded
 
 
-def _countable(population: Population) -> tuple[int, int] | str:
-    """(N, responders) for a population that can be counted, else the reason it cannot."""
+HEME_REASON = "hematologic disease: see hematologic responses"
+
+
+def _heme_reason(population: Population) -> str:
     if population.arm and _is_comparator(population.arm):
         return "comparator arm (not imatinib)"
+    return HEME_REASON
+
+
+def _countable(population: Population) -> tuple[int, int] | str:
+    """(N, responders) for a population that can be counted, else the reason it cannot."""
+    from imatinib_cli.extract import heme
+
+    if population.arm and _is_comparator(population.arm):
+        return "comparator arm (not imatinib)"
+    if heme.disease_kind(population.tumor_type) == heme.LEUKEMIA:
+        return HEME_REASON
     if population.tumor_group is None:
         return "tumor type not identified"
     n = population.n_evaluable or population.n
