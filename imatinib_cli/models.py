@@ -26,12 +26,13 @@ NON_GIST = "non-GIST"
 # not tumor responses, by axis, each axis's categories in display order (vocab/hematologic.yaml).
 HEME_AXES = ("hematologic", "cytogenetic", "molecular")
 HEME_CATEGORIES = {
-    "hematologic": ("chr", "hr"),
+    "hematologic": ("chr", "phr", "hr"),
     "cytogenetic": ("mcyr", "ccyr", "pcyr", "cyr"),
     "molecular": ("mmr", "mr4", "mr45", "cmr", "mr"),
 }
 HEME_LABELS = {
     "chr": "CHR",
+    "phr": "PHR",
     "hr": "HR",
     "mcyr": "MCyR",
     "ccyr": "CCyR",

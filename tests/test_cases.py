@@ -163,7 +163,7 @@ def _heme_schema(heme: Any) -> list[str]:
     errors = [f"unknown hematologic category {c!r}" for c in heme if c not in known]
     for category, value in heme.items():
         if value is not None and (not isinstance(value, list) or len(value) not in (2, 3)):
-            errors.append(f"{category}: expected [count, percent] or [count, percent, timepoint], got {value!r}")
+            errors.append(f"{category}: expected [count, percent(, timepoint)], got {value!r}")
     return errors
 
 
@@ -247,7 +247,8 @@ def _check_heme(population: Population, expected: dict) -> list[str]:
         items = [h for h in population.heme_responses if h.category == category]
         if spec is None:
             if items:
-                errors.append(f"{category}: expected no entry, got {[(_q(h.count), _q(h.percent)) for h in items]}")
+                got = [(_q(h.count), _q(h.percent)) for h in items]
+                errors.append(f"{category}: expected no entry, got {got}")
             continue
         found = [
             h

@@ -199,10 +199,11 @@ def settle(
         for category, response in responses.items()
         if not (category == "orr" and " ".join(response.as_written.lower().split()) in unspecified)
     }
-    # One complete hematologic remission, at one time point, is the CR; several (at 1 and at 3
-    # months) or one stated for several time points at once leave CR to the reader.
-    complete = [h for h in heme_list if h.category == "chr" and (h.count or h.percent) is not None]
-    if "cr" not in kept and len(complete) == 1 and not _several_times(complete[0].timepoint):
-        chr_ = complete[0]
-        kept["cr"] = ResponseCount("cr", chr_.count, chr_.percent, chr_.as_written, chr_.evidence)
+    # One complete (partial) hematologic remission, at one time point, is the CR (PR); several (at 1
+    # and at 3 months) or one stated for several time points at once leave it to the reader.
+    for category, tumor in (("chr", "cr"), ("phr", "pr")):
+        stated = [h for h in heme_list if h.category == category and (h.count or h.percent) is not None]
+        if tumor not in kept and len(stated) == 1 and not _several_times(stated[0].timepoint):
+            item = stated[0]
+            kept[tumor] = ResponseCount(tumor, item.count, item.percent, item.as_written, item.evidence)
     return tuple(kept.values()), tuple(heme_list)
