@@ -13,6 +13,7 @@ from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_ar
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
+from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
     ALL_PATIENTS,
@@ -245,10 +246,14 @@ def _read_responses(
     touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
-    in_order = "respectively" in info.lower or bool(
-        arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end)
+    in_order = (
+        "respectively" in info.lower
+        or bool(arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end))
     )
-    if in_order and _read_respectively(context, info, by_key, drafts, anchors, arms, warnings):
+    paired = _arms_then_versus(context, info, anchors, arms)
+    if (in_order or paired) and _read_respectively(
+        context, info, by_key, drafts, anchors, arms, warnings, paired
+    ):
         return touched
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
@@ -294,6 +299,7 @@ def _read_responses(
                 by_key[key] = PopulationDraft(key, label, mention)
                 drafts.append(by_key[key])
         touched = key
+        hits += _complete_in(context, start, end, hits)
         for hit in hits:
             if heme.is_heme(hit.category) and heme.compared_after(context.text, hit.end):
                 continue  # "(28% compared to 16%)" not split between arms: whose is which is unknown
@@ -304,6 +310,39 @@ def _read_responses(
                     if other in by_key:
                         _record(by_key[other], hit, info, warnings, context.text)
     return touched
+
+
+def _complete_in(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
+    """'The rate of major cytogenetic response was 24% (complete in 17%)': CCyR 17%, in a clause
+    whose other values were read (so the clause's population is known)."""
+    found = []
+    for category, value, begin, finish, phrase in heme.complete_in(context.text, start, end):
+        if any(hit.category == category for hit in hits):
+            continue
+        percent = Num(value, begin, finish - 1, True)
+        found.append(ResponseHit(category, None, percent, None, False, f"{phrase} (complete)", begin, finish))
+    return found
+
+
+def _arms_then_versus(
+    context: Context, info: SentenceInfo, anchors: list[tuple[int, int, str]], arms: ArmDesign | None
+) -> list[str] | None:
+    """'Rates in the dasatinib and imatinib arms were: CCyR in 86% versus 82%': the arms named
+    before the first 'versus', in that order (their keys), whose values it joins; else None."""
+    if not arms:
+        return None
+    found = cues.matcher("responses", "versus").find(context.text, info.start, info.end)
+    if not found:
+        return None
+    first = found[0].start
+    if any(end > first for _, end, _ in anchors):
+        return None  # an arm named after the values: the clause reader pairs them
+    lead = context.text[info.start : first].lower()
+    places = {key: re.search(rf"\b{re.escape(key.lower())}\b", lead) for key in arms.keys}
+    named = sorted((match.start(), key) for key, match in places.items() if match)
+    if len(named) < 2:
+        return None
+    return [arms.key_of(key) for _, key in named]
 
 
 def _names_the_others(context: Context, start: int, end: int) -> bool:
@@ -328,10 +367,14 @@ def _read_respectively(
     anchors: list[tuple[int, int, str]],
     arms: ArmDesign | None,
     warnings: list[Warning],
+    order: list[str] | None = None,
 ) -> bool:
     """'... in 7% and 4.5% of patients in groups A and B, respectively': one value per population,
-    in the order the sentence names them, or the order the document introduced them."""
+    in the order the sentence names them, or the order the document introduced them. `order`: the
+    arms' keys when a 'versus' list follows the arms named in that order."""
     targets = list(dict.fromkeys(key for _, _, key in anchors))
+    if order:
+        targets = list(order)
     if arms and not targets:
         targets = [arms.key_of(key) for key in arms.keys]  # "in both arms": in the order introduced
     if arms:

@@ -156,6 +156,30 @@ def compared_after(text: str, end: int) -> bool:
     return bool(_comparison_pattern().match(text, end))
 
 
+@vocab.cached
+def _complete_pattern() -> re.Pattern[str]:
+    words = sorted((str(w) for w in vocab.load("hematologic")["complete_in"]), key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"\(\s*(?:{alternation})\s*,?\s*(?P<value>\d+(?:\.\d+)?)\s*(?:%|percent)\s*\)", re.I)
+
+
+def complete_in(text: str, start: int, end: int) -> list[tuple[str, float, int, int, str]]:
+    """'hematologic responses ... in 69% (complete in 34%)': (category, percent, start, end, the
+    phrase it completes) for each such bracket in text[start:end], the category being the
+    complete response of the axis of the nearest response phrase before it."""
+    found = []
+    complete_of = {str(k): str(v) for k, v in vocab.load("hematologic")["complete_of_axis"].items()}
+    for match in _complete_pattern().finditer(text, start, end):
+        phrases = [h for h in category_matcher().find(text, start, match.start()) if h.entry.get("axis")]
+        if not phrases:
+            continue
+        category = complete_of.get(str(phrases[-1].entry["axis"]))
+        if category is not None:
+            value = float(match.group("value"))
+            found.append((category, value, match.start("value"), match.end(), phrases[-1].as_written))
+    return found
+
+
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
     """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
     return any(s <= start and end <= e for s, e, _ in timepoints(text, *sentence))

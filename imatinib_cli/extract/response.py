@@ -533,6 +533,8 @@ def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, 
             if current.kind == "cue":
                 break
             if is_number(current) and probe not in used:
+                if heme.is_bound(context.text, current.start):
+                    break  # "reduction to <= 0.0032%": a bound ends the list, it is not a value
                 follows = probe + 1 < len(items) and items[probe + 1].text in measures
                 if follows:
                     probe += 1
