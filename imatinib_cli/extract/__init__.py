@@ -246,9 +246,8 @@ def _read_responses(
     touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
-    in_order = (
-        "respectively" in info.lower
-        or bool(arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end))
+    in_order = "respectively" in info.lower or bool(
+        arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end)
     )
     paired = _arms_then_versus(context, info, anchors, arms)
     if (in_order or paired) and _read_respectively(

@@ -107,6 +107,7 @@ def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     found = []
     for match in _timepoint_pattern().finditer(text, start, end):
         words = re.sub(r"^(?:and|or)\s+", "", " ".join(match.group(0).split()).rstrip("."), flags=re.I)
+        words = words[:1].lower() + words[1:]  # "At 12 months" and "at 12 months" are one time point
         found.append((match.start(), match.start() + len(match.group(0).rstrip(". ")), words))
     return found
 

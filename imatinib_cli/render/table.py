@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from imatinib_cli.models import (
+    HEME_AXES,
     RESPONSE_CATEGORIES,
     Comparison,
     ComparisonRow,
@@ -288,7 +289,10 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
                 _population_evidence(population, console)
     else:
         _field(console, "Populations", "none reported")
-    if not study.has_results:
+    with_heme = [p for p in study.populations if p.heme_responses]
+    if with_heme:
+        _print_heme(with_heme, console)
+    elif not study.has_results:
         _field(console, "Responses", "no response data reported")
 
     if study.adverse_events:
@@ -313,6 +317,17 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
         if evidence:
             for item in warning.evidence:
                 _evidence_line(console, "", item)
+
+
+def _print_heme(populations: list[Population], console: Console) -> None:
+    """A blood disease's responses, one short line each under its population, so they read at 80
+    columns: '    CCyR 49 (70%) at 12 months'. Not tumor responses: never in the CR/ORR columns."""
+    console.print(Text("Hematologic, cytogenetic and molecular responses", style="bold"))
+    for population in populations:
+        _line(console, f"  {population.label}")
+        for axis in HEME_AXES:
+            for item in population.heme(axis):
+                _line(console, f"    {text.format_heme(item)}")
 
 
 def _population_table(populations: tuple[Population, ...]) -> Table:
@@ -418,6 +433,8 @@ def _population_evidence(population: Population, console: Console) -> None:
             response.evidence,
             f"derived: {note}" if note else None,
         )
+    for item in population.heme_responses:
+        _evidence_line(console, text.format_heme(item), item.evidence)
 
 
 def _derivation_note(quantity: Quantity | None) -> str | None:
