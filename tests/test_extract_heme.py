@@ -58,6 +58,15 @@ def test_time_points_and_slash_lists() -> None:
     assert (None, 66, "18 months") in values(population, "ccyr")
 
 
+def test_respectively_over_listed_time_points() -> None:
+    population = only_population(
+        "In 20 patients with systemic mastocytosis and the FIP1L1-PDGFRA fusion, complete hematologic "
+        "remission (CHR) was reached within 2 or 4 mo in 45% (9/20) and 95% (19/20), respectively."
+    )
+    assert values(population, "chr") == [(9, 45, "within 2 mo"), (19, 95, "within 4 mo")]
+    assert population.response("cr") is None  # two time points: which one is the CR is not said
+
+
 def test_a_bound_a_comparison_and_a_time_point_give_no_value() -> None:
     population = only_population(
         "In 80 patients with chronic myeloid leukemia, those who reached a CCyR stayed in response at "

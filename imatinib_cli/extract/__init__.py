@@ -386,6 +386,18 @@ def _read_respectively(
     if len(targets) < 2:
         whole = [d.key for d in drafts if d.arm is None]
         key = whole[0] if len(whole) == 1 else None
+        for category, as_written, groups in respectively_lists(context, info) if key in by_key else ():
+            # "CHR within 1 or 3 mo in 59% and 100% of patients, respectively": one value per time point.
+            times = heme.listed_timepoints(context.text, (info.start, info.end), len(groups))
+            if not heme.is_heme(category) or times is None:
+                continue
+            for group, when in zip(groups, times, strict=True):
+                count, percent, total = group.count, group.percent, group.total
+                hit = ResponseHit(category, count, percent, total, False, as_written, group.start, group.end)
+                _record(by_key[key], hit, info, warnings, context.text, when)
+                read = True
+        if read:
+            return read
         for category, as_written, group in category_lists(context, info) if key in by_key else ():
             hit = ResponseHit(
                 category, group.count, group.percent, group.total, False, as_written, group.start, group.end
@@ -410,7 +422,12 @@ def _read_respectively(
 
 
 def _record(
-    draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnings: list[Warning], text: str = ""
+    draft: PopulationDraft,
+    hit: ResponseHit,
+    info: SentenceInfo,
+    warnings: list[Warning],
+    text: str = "",
+    timepoint: str | None = None,
 ) -> None:
     evidence = info.cite(hit.start, hit.end)
     if hit.negated:
@@ -427,7 +444,7 @@ def _record(
     if hit.total and draft.n is None:
         draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
     if heme.is_heme(hit.category):
-        _record_heme(draft, hit, info, warnings, text, count, percent, evidence)
+        _record_heme(draft, hit, info, warnings, text, count, percent, evidence, timepoint)
         return
     new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)
     old = draft.responses.get(hit.category)
@@ -456,6 +473,7 @@ def _record_heme(
     count: Quantity | None,
     percent: Quantity | None,
     evidence: Evidence,
+    timepoint: str | None = None,
 ) -> None:
     """A hematologic, cytogenetic or molecular result, by category and time point. A bound
     (">92%") or a count above its stated total ("95/87" read as a fraction) is not a result."""
@@ -464,7 +482,8 @@ def _record_heme(
         return
     if hit.count and hit.total and hit.count.value > hit.total.value:
         return
-    timepoint = heme.timepoint_of(text, (info.start, info.end), (hit.start, hit.end)) if text else None
+    if timepoint is None and text:
+        timepoint = heme.timepoint_of(text, (info.start, info.end), (hit.start, hit.end))
     axis = heme.heme_axes()[hit.category]
     new = HemeResponse(axis, hit.category, count, percent, timepoint, hit.as_written, evidence)
     key = (hit.category, timepoint)
@@ -503,7 +522,8 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
     doses = tuple(draft.doses)
     pooled = randomized and len({d.mg_per_day for d in doses if d.mg_per_day is not None}) > 1
     code = mention.code if mention else None
-    responses, heme_responses = heme.settle(code, draft.responses, draft.heme.values())
+    size = n.value if n is not None else None
+    responses, heme_responses = heme.settle(code, draft.responses, draft.heme.values(), size)
     return Population(
         label=draft.label,
         tumor_type=mention.code if mention else None,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from imatinib_cli import vocab
@@ -181,6 +182,21 @@ def complete_in(text: str, start: int, end: int) -> list[tuple[str, float, int, 
     return found
 
 
+def listed_timepoints(text: str, sentence: tuple[int, int], k: int) -> list[str] | None:
+    """'CHR was reached within 1 or 3 mo in 59% and 100% of patients, respectively': the one time
+    point of the sentence that lists k numbers, split into k ("within 1 mo", "within 3 mo")."""
+    found = [words for _, _, words in timepoints(text, *sentence) if len(_NUMBER.findall(words)) == k]
+    if len(found) != 1 or k < 2:
+        return None
+    words = found[0]
+    numbers = list(_NUMBER.finditer(words))
+    opener, unit = words[: numbers[0].start()].strip(), words[numbers[-1].end() :].strip(" -")
+    return [" ".join(part for part in (opener, number.group(0), unit) if part) for number in numbers]
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
     """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
     return any(s <= start and end <= e for s, e, _ in timepoints(text, *sentence))
@@ -192,11 +208,19 @@ def _several_times(timepoint: str | None) -> bool:
 
 
 def settle(
-    code: str | None, responses: Mapping[str, ResponseCount], heme: Iterable[HemeResponse]
+    code: str | None,
+    responses: Mapping[str, ResponseCount],
+    heme: Iterable[HemeResponse],
+    n: float | None = None,
 ) -> tuple[tuple[ResponseCount, ...], tuple[HemeResponse, ...]]:
-    """What a population of tumor type `code` keeps of its tumor and hematologic responses."""
+    """What a population of tumor type `code` (of size n, if known) keeps of its tumor and
+    hematologic responses. A count above n is not emitted (its percent stays)."""
     kind = disease_kind(code)
-    heme_list = list(heme)
+    heme_list = [
+        replace(item, count=None) if n is not None and item.count and item.count.value > n else item
+        for item in heme
+    ]
+    heme_list = [item for item in heme_list if item.count is not None or item.percent is not None]
     if kind is None:
         return tuple(responses.values()), ()
     if kind == BLOOD:

@@ -516,9 +516,14 @@ def _measure_words() -> frozenset[str]:
 
 
 def respectively_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str, list[Group]]]:
-    """'partial responses in 7% and 4.5% ... respectively': each category with its list of numbers."""
+    """'partial responses in 7% and 4.5% ... respectively': each category with its list of numbers
+    (a time point's numbers are not in it: 'within 1 or 3 mo in 59% and 100%')."""
     people = cues.words("cues", "people")
-    spans = [item for item in category_items(context, info.start, info.end) if item.kind == "cue"]
+    spans = [
+        item
+        for item in category_items(context, info.start, info.end)
+        if item.kind == "cue" or item.text == TIMEPOINT
+    ]
     items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
     measures = _measure_words()
     found: list[tuple[str, str, list[Group]]] = []
