@@ -419,6 +419,18 @@ class ToxicityRow:
 
 
 @dataclass(frozen=True, slots=True)
+class HemeRow:
+    """One hematologic, cytogenetic or molecular response of one study population, listed by
+    `compare` next to (never pooled with) the tumor response rows."""
+
+    study: str
+    population: str  # the population's label
+    tumor_type: str | None
+    doses_mg_per_day: tuple[float, ...]
+    response: HemeResponse
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     by: str
     rows: tuple[ComparisonRow, ...]
@@ -431,6 +443,8 @@ class Comparison:
     level: float = 0.95
     transform: str = "logit"  # pooling transform: "logit" or "freeman-tukey"
     notes: tuple[str, ...] = ()
+    # Blood diseases' hematologic, cytogenetic and molecular responses: a view of their own.
+    heme_rows: tuple[HemeRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,6 +157,11 @@ def test_json_output_validates_and_compare_excludes_leukemias() -> None:
     comparison = analyze(list(report.studies))
     assert comparison.rows == ()
     assert any("hematologic disease" in reason for _, reason in comparison.excluded)
+    compared = json.loads(json.dumps(render.comparison_json(comparison)))
+    jsonschema.Draft202012Validator(strict(load_schema("compare"))).validate(compared)
+    (row,) = compared["hematologic_rows"]
+    assert (row["axis"], row["category"], row["percent"]) == ("cytogenetic", "ccyr", 70)
+    assert row["doses_mg_per_day"] == [400]
 
 
 def test_summary_table_shows_the_axis_within_80_columns() -> None:
@@ -166,11 +171,18 @@ def test_summary_table_shows_the_axis_within_80_columns() -> None:
 
     from imatinib_cli.render.table import print_summary
 
+    from imatinib_cli.render.table import print_comparison
+
     buffer = io.StringIO()
     print_summary(_cml_report(), Console(file=buffer, width=80, no_color=True))
     shown = buffer.getvalue()
     assert "CCyR 49 (70%) at 12 months" in shown
     assert max(len(line) for line in shown.splitlines()) <= 80
+    buffer = io.StringIO()
+    print_comparison(analyze(list(_cml_report().studies)), Console(file=buffer, width=80, no_color=True))
+    table = [line for line in buffer.getvalue().splitlines() if "│" in line]
+    assert any("CCyR 49 (70%) at 12" in line for line in table)
+    assert max(len(line) for line in table) <= 80
 
 
 @pytest.mark.skipif(not HEME_GOLD.exists(), reason="the gold file is part of the project")

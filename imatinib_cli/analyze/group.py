@@ -15,10 +15,12 @@ from imatinib_cli.analyze.stats import CI_METHODS, TRANSFORMS
 from imatinib_cli.errors import UsageError
 from imatinib_cli.models import (
     GIST,
+    HEME_AXES,
     NON_GIST,
     Comparison,
     ComparisonRow,
     Evidence,
+    HemeRow,
     PooledEstimate,
     Population,
     Study,
@@ -128,6 +130,7 @@ def analyze(
         excluded=tuple(excluded),
         pooled=tuple(pooled),
         subgroup_test=test,
+        heme_rows=tuple(heme_rows(studies)),
         notes=tuple(notes),
         **settings,
     )
@@ -168,6 +171,19 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
 
 
 HEME_REASON = "hematologic disease: see hematologic responses"
+
+
+def heme_rows(studies: Sequence[Study]) -> list[HemeRow]:
+    """Every population's hematologic, cytogenetic and molecular responses, study by study, axis by
+    axis: listed as stated, never pooled (their denominators and time points differ)."""
+    rows = []
+    for study in studies:
+        for population in study.populations:
+            doses = tuple(sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None}))
+            for axis in HEME_AXES:
+                for item in population.heme(axis):
+                    rows.append(HemeRow(study.id, population.label, population.tumor_type, doses, item))
+    return rows
 
 
 def _heme_reason(population: Population) -> str:

@@ -28,6 +28,7 @@ from imatinib_cli.models import (
     Evidence,
     Flag,
     HemeResponse,
+    HemeRow,
     Outcome,
     PooledEstimate,
     Population,
@@ -159,6 +160,18 @@ def comparison_json(comparison: Comparison) -> JSONDict:
         "toxicity_rows": [_toxicity_row(row) for row in comparison.toxicity_rows],
         "excluded": [{"study": study, "reason": reason} for study, reason in comparison.excluded],
         "notes": list(comparison.notes),
+        "hematologic_rows": [_heme_row(row) for row in comparison.heme_rows],
+    }
+
+
+def _heme_row(row: HemeRow) -> JSONDict:
+    return {
+        "study": row.study,
+        "population": row.population,
+        "tumor_type": row.tumor_type,
+        "doses_mg_per_day": [text.whole(d) for d in row.doses_mg_per_day],
+        "axis": row.response.axis,
+        **_heme(row.response),
     }
 
 
