@@ -169,9 +169,7 @@ def test_summary_table_shows_the_axis_within_80_columns() -> None:
 
     from rich.console import Console
 
-    from imatinib_cli.render.table import print_summary
-
-    from imatinib_cli.render.table import print_comparison
+    from imatinib_cli.render.table import print_comparison, print_summary
 
     buffer = io.StringIO()
     print_summary(_cml_report(), Console(file=buffer, width=80, no_color=True))
