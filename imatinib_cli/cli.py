@@ -430,9 +430,10 @@ def evaluate(
     """Score imx's extraction against hand-annotated values: precision, recall and F1 per field.
 
     Runs `summarize` on each document the gold file lists and compares, per population, the size,
-    doses, CR, PR, SD, PD, NE and ORR (counts and percents) and the toxicity terms and percents.
-    Then lists every miss and false value with the sentence imx read its value from. Exit 0
-    whatever the scores; 2 for a malformed gold file; 1 when a listed document cannot be read.
+    doses, CR, PR, SD, PD, NE and ORR (counts and percents), the toxicity terms and percents, and
+    where the gold annotates them the hematologic responses (CHR, MCyR, CCyR, MMR, ...). Then
+    lists every miss and false value with the sentence imx read its value from. Exit 0 whatever
+    the scores; 2 for a malformed gold file; 1 when a listed document cannot be read.
 
     Example:
 

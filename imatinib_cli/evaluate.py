@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from imatinib_cli.errors import ImxError, InputError
-from imatinib_cli.models import STATUS_OK, AdverseEvent, Evidence, Population, Quantity, Report
+from imatinib_cli.models import HEME_LABELS, STATUS_OK, AdverseEvent, Evidence, Population, Quantity, Report
 
 GOLD_VERSION = 1
 
@@ -28,19 +28,26 @@ PERCENT_TOLERANCE = 0.1
 _EPSILON = 1e-9
 
 RESPONSES = ("cr", "pr", "sd", "pd", "ne", "orr")
-POPULATION_FIELDS = (
+# The hematologic axis (CML, Ph+ ALL, HES, mastocytosis, MPN): gold keys and fields of their own,
+# scored only where a gold file annotates them.
+HEME_RESPONSES = ("chr", "phr", "hr", "mcyr", "ccyr", "pcyr", "mmr", "mr4", "mr45", "cmr")
+TUMOR_POPULATION_FIELDS = (
     "n",
     "dose",
     *(name for category in RESPONSES for name in (category, f"{category}_percent")),
 )
+HEME_FIELDS = tuple(name for category in HEME_RESPONSES for name in (category, f"{category}_percent"))
+POPULATION_FIELDS = TUMOR_POPULATION_FIELDS + HEME_FIELDS
 TOXICITY_FIELDS = ("toxicity_term", "toxicity_percent")
-FIELDS = POPULATION_FIELDS + TOXICITY_FIELDS
+FIELDS = TUMOR_POPULATION_FIELDS + TOXICITY_FIELDS + HEME_FIELDS
 
 FIELD_LABELS = {
     "n": "population size",
     "dose": "dose (mg/day)",
     **{c: c.upper() for c in RESPONSES},
     **{f"{c}_percent": f"{c.upper()} %" for c in RESPONSES},
+    **{c: HEME_LABELS[c] for c in HEME_RESPONSES},
+    **{f"{c}_percent": f"{HEME_LABELS[c]} %" for c in HEME_RESPONSES},
     "toxicity_term": "toxicity term",
     "toxicity_percent": "toxicity %",
 }
@@ -52,7 +59,17 @@ FALSE = "false"
 WRONG = "wrong"
 
 _DOCUMENT_KEYS = {"path", "n_enrolled", "populations", "toxicities", "note"}
-_POPULATION_KEYS = {"label", "tumor_type", "group", "arm", "n", "doses_mg_per_day", "note", *RESPONSES}
+_POPULATION_KEYS = {
+    "label",
+    "tumor_type",
+    "group",
+    "arm",
+    "n",
+    "doses_mg_per_day",
+    "note",
+    *RESPONSES,
+    *HEME_RESPONSES,
+}
 _TOXICITY_KEYS = {"term", "as_written", "percent", "count", "grade", "note"}
 _GROUPS = ("GIST", "non-GIST")
 
@@ -444,6 +461,9 @@ def _population(item: Any, where: str, fail: Callable[[str, str], GoldError]) ->
     for category in RESPONSES:
         if category in item:
             values.extend(_response(item[category], category, f"{where}.{category}", fail))
+    for category in HEME_RESPONSES:
+        if category in item:
+            values.extend(_heme_response(item[category], category, f"{where}.{category}", fail))
     if not tumor_types and group is None and arm is None and not values:
         raise fail(where, "a population needs a tumor_type, group or arm to be matched, or values to score")
     if label is None:
@@ -477,6 +497,33 @@ def _response(
         number = _number(item, at, fail, nullable=True, whole=key == "count", percent=key == "percent")
         result.append((category if key == "count" else percent_field, () if number is None else (number,)))
     return result
+
+
+def _heme_response(
+    value: Any, category: str, where: str, fail: Callable[[str, str], GoldError]
+) -> list[tuple[str, tuple[float, ...]]]:
+    """Like a tumor response, or a list of them for several time points: [[null, 21], [null, 34]]
+    or [{percent: 21, timepoint: 3 months}, ...] (the time point is shown, not scored)."""
+    several = isinstance(value, list) and bool(value) and all(isinstance(v, (list, Mapping)) for v in value)
+    entries = value if several else [value]
+    counts: list[float] = []
+    percents: list[float] = []
+    annotated = set()
+    for index, entry in enumerate(entries):
+        at = f"{where}[{index}]" if several else where
+        if isinstance(entry, Mapping):
+            extra = sorted(set(entry) - {"count", "percent", "timepoint", "note"})
+            if extra:
+                raise fail(at, f"unknown key {extra[0]!r} (expected count, percent, timepoint, note)")
+            entry = {key: entry[key] for key in ("count", "percent") if key in entry}
+        for field, numbers in _response(entry, category, at, fail):
+            annotated.add(field)
+            (counts if field == category else percents).extend(numbers)
+    return [
+        (field, tuple(counts if field == category else percents))
+        for field in (category, f"{category}_percent")
+        if field in annotated
+    ]
 
 
 def _doses(value: Any, where: str, fail: Callable[[str, str], GoldError]) -> tuple[float, ...]:
@@ -599,6 +646,13 @@ def _population_values(population: Population) -> dict[str, list[_Stated]]:
             stated = _quantity(quantity, response.derived, response.evidence)
             if stated is not None:
                 values[field].append(stated)
+    for item in population.heme_responses:
+        if item.category not in HEME_RESPONSES:
+            continue
+        for field, quantity in ((item.category, item.count), (f"{item.category}_percent", item.percent)):
+            stated = _quantity(quantity, False, item.evidence)
+            if stated is not None:
+                values[field].append(stated)
     return values
 
 
@@ -694,10 +748,11 @@ def _evaluate_document(document: GoldDocument, report: Report, tally: _Tally) ->
 
 
 def _population_fields(document: GoldDocument) -> set[str]:
-    """The population fields the document's annotation covers (all of them for `populations: []`)."""
+    """The population fields the document's annotation covers (for `populations: []`, all but the
+    hematologic ones, which count only where a gold file names them)."""
     assert document.populations is not None
     if not document.populations:
-        return set(POPULATION_FIELDS)
+        return set(TUMOR_POPULATION_FIELDS)
     return {field for p in document.populations for field, _ in p.values}
 
 

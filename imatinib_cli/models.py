@@ -22,6 +22,29 @@ RESPONSE_CATEGORIES = ("cr", "pr", "sd", "pd", "ne", "orr")
 GIST = "GIST"
 NON_GIST = "non-GIST"
 
+# The hematologic axis (blood diseases: CML, Ph+ ALL, HES, mastocytosis, MPN): responses that are
+# not tumor responses, by axis, each axis's categories in display order (vocab/hematologic.yaml).
+HEME_AXES = ("hematologic", "cytogenetic", "molecular")
+HEME_CATEGORIES = {
+    "hematologic": ("chr", "phr", "hr"),
+    "cytogenetic": ("mcyr", "ccyr", "pcyr", "cyr"),
+    "molecular": ("mmr", "mr4", "mr45", "cmr", "mr"),
+}
+HEME_LABELS = {
+    "chr": "CHR",
+    "phr": "PHR",
+    "hr": "HR",
+    "mcyr": "MCyR",
+    "ccyr": "CCyR",
+    "pcyr": "PCyR",
+    "cyr": "CyR",
+    "mmr": "MMR",
+    "mr4": "MR4",
+    "mr45": "MR4.5",
+    "cmr": "CMR",
+    "mr": "MolR",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -210,6 +233,20 @@ class ResponseCount:
 
 
 @dataclass(frozen=True, slots=True)
+class HemeResponse:
+    """A hematologic, cytogenetic or molecular response of a blood disease ("CCyR at 12 months in
+    37%"): not a tumor response, so never counted as CR or ORR."""
+
+    axis: str  # one of HEME_AXES
+    category: str  # e.g. "chr", "mcyr", "ccyr", "mmr" (HEME_CATEGORIES)
+    count: Quantity | None
+    percent: Quantity | None
+    timepoint: str | None  # as written: "at 12 months", "by 24 months", "by the end of course 2"
+    as_written: str
+    evidence: Evidence | None
+
+
+@dataclass(frozen=True, slots=True)
 class Population:
     """A group of patients the study reports on separately (a cohort, an arm, a tumor type)."""
 
@@ -233,6 +270,12 @@ class Population:
     # A second response criterion measured on the same patients ("Choi", "PET"): these values are
     # kept apart from the conventional ones (RECIST, MRI), which the population without it holds.
     criterion: str | None = None
+    # Hematologic, cytogenetic and molecular responses (blood diseases only), in reading order.
+    heme_responses: tuple[HemeResponse, ...] = ()
+
+    def heme(self, axis: str) -> tuple[HemeResponse, ...]:
+        """This population's responses on one axis ("cytogenetic": MCyR, CCyR, ...)."""
+        return tuple(item for item in self.heme_responses if item.axis == axis)
 
     def response(self, category: str) -> ResponseCount | None:
         for item in self.responses:
@@ -382,6 +425,18 @@ class ToxicityRow:
 
 
 @dataclass(frozen=True, slots=True)
+class HemeRow:
+    """One hematologic, cytogenetic or molecular response of one study population, listed by
+    `compare` next to (never pooled with) the tumor response rows."""
+
+    study: str
+    population: str  # the population's label
+    tumor_type: str | None
+    doses_mg_per_day: tuple[float, ...]
+    response: HemeResponse
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     by: str
     rows: tuple[ComparisonRow, ...]
@@ -394,6 +449,8 @@ class Comparison:
     level: float = 0.95
     transform: str = "logit"  # pooling transform: "logit" or "freeman-tukey"
     notes: tuple[str, ...] = ()
+    # Blood diseases' hematologic, cytogenetic and molecular responses: a view of their own.
+    heme_rows: tuple[HemeRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

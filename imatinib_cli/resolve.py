@@ -14,9 +14,11 @@ from dataclasses import fields, replace
 
 from imatinib_cli import guard
 from imatinib_cli.models import (
+    HEME_LABELS,
     Design,
     Evidence,
     Findings,
+    HemeResponse,
     Metadata,
     Outcome,
     Population,
@@ -85,7 +87,7 @@ def _empty(item: Findings) -> bool:
     facts = (
         item.adverse_events,
         item.outcomes,
-        [p for p in item.populations if p.tumor_type or p.n or p.responses],
+        [p for p in item.populations if p.tumor_type or p.n or p.responses or p.heme_responses],
         [d for d in (item.design.phase, item.design.n_enrolled) if d],
     )
     return not any(facts)
@@ -251,8 +253,10 @@ def _merge_population(old: Population, new: Population, warnings: list[Warning])
     doses = list(old.doses)
     for dose in new.doses:
         add_dose(doses, dose)
+    heme = _merge_heme(old, new, warnings)
     return replace(
         old,
+        heme_responses=heme,
         n=n,
         n_evaluable=old.n_evaluable or new.n_evaluable,
         n_share=old.n_share or new.n_share,
@@ -260,6 +264,33 @@ def _merge_population(old: Population, new: Population, warnings: list[Warning])
         responses=tuple(responses.values()),
         pooled_arms=old.pooled_arms or new.pooled_arms,
     )
+
+
+def _merge_heme(old: Population, new: Population, warnings: list[Warning]) -> tuple[HemeResponse, ...]:
+    """Hematologic, cytogenetic and molecular responses of two documents, one per category and time
+    point; where both state one, the first document's stays and a warning quotes both."""
+    merged = {(h.category, h.timepoint): h for h in old.heme_responses}
+    for item in new.heme_responses:
+        known = merged.get((item.category, item.timepoint))
+        if known is None:
+            merged[(item.category, item.timepoint)] = item
+            continue
+        for part in ("count", "percent"):
+            mine, theirs = getattr(known, part), getattr(item, part)
+            if mine is None and theirs is not None:
+                known = replace(known, **{part: theirs})
+            elif mine is not None and theirs is not None and mine.value != theirs.value:
+                when = f" {item.timepoint}" if item.timepoint else ""
+                name = HEME_LABELS.get(item.category, item.category)
+                warnings.append(
+                    Warning(
+                        f"{old.label}: {name}{when} {part} stated as "
+                        f"{_num(mine.value)} and {_num(theirs.value)}",
+                        _evidences(mine.evidence, theirs.evidence),
+                    )
+                )
+        merged[(item.category, item.timepoint)] = known
+    return tuple(merged.values())
 
 
 # -- derivation -------------------------------------------------------------------------------

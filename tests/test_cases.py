@@ -9,6 +9,9 @@ Single population (the snippet must yield exactly one population):
   responses    {category: [count, percent]} for cr/pr/sd/pd/ne/orr. A number must equal the stated
                value; null means "not stated": absent, or present only as a derived value. A category
                mapped to null (``pr: null``) must have no entry at all.
+  heme         {category: [count, percent]} or [count, percent, timepoint] for the hematologic axis
+               (chr, hr, mcyr, ccyr, pcyr, cyr, mmr, mr4, mr45, cmr, mr): some response of that
+               category has these values; null: no response of that category.
   n, n_evaluable, tumor_type (vocabulary code), group (GIST / non-GIST), pooled_arms
 
 Several populations:
@@ -47,13 +50,14 @@ import pytest
 import yaml
 from extract_helpers import findings
 
-from imatinib_cli.models import RESPONSE_CATEGORIES, Population, Quantity
+from imatinib_cli.models import HEME_CATEGORIES, RESPONSE_CATEGORIES, Population, Quantity
 from imatinib_cli.resolve import resolve
 
 CASES = Path(__file__).parent / "cases" / "sentences"
 
 POPULATION_KEYS = {
     "responses",
+    "heme",
     "n",
     "n_evaluable",
     "tumor_type",
@@ -62,7 +66,7 @@ POPULATION_KEYS = {
     "arm",
     "doses_mg_per_day",
 }
-SINGLE_KEYS = {"responses", "n", "n_evaluable", "tumor_type", "group", "pooled_arms"}
+SINGLE_KEYS = {"responses", "heme", "n", "n_evaluable", "tumor_type", "group", "pooled_arms"}
 DOCUMENT_KEYS = {
     "n_enrolled",
     "design",
@@ -115,11 +119,13 @@ def _schema_errors(case: Any) -> list[str]:
         return errors + ["expect must be a non-empty mapping"]
     errors += [f"unknown key {k!r}" for k in set(expect) - DOCUMENT_KEYS - SINGLE_KEYS]
     errors += _responses_schema(expect.get("responses"))
+    errors += _heme_schema(expect.get("heme"))
     for spec in expect.get("populations") or []:
         errors += [f"unknown population key {k!r}" for k in set(spec) - POPULATION_KEYS]
         if not set(spec) & {"tumor_type", "arm", "doses_mg_per_day"}:
             errors.append(f"population spec without identity key: {spec}")
         errors += _responses_schema(spec.get("responses"))
+        errors += _heme_schema(spec.get("heme"))
     errors += [f"unknown design key {k!r}" for k in set(expect.get("design") or {}) - DESIGN_KEYS]
     for spec in (expect.get("toxicities") or []) + (expect.get("absent_toxicities") or []):
         errors += [f"unknown toxicity key {k!r}" for k in set(spec) - TOXICITY_KEYS]
@@ -147,6 +153,17 @@ def _responses_schema(responses: Any, allow_derived: bool = False) -> list[str]:
         ok_length = len(value) == 2 or (allow_derived and len(value) == 3 and value[2] == "derived")
         if not isinstance(value, list) or not ok_length:
             errors.append(f"{category}: expected [count, percent] (or null), got {value!r}")
+    return errors
+
+
+def _heme_schema(heme: Any) -> list[str]:
+    if heme is None:
+        return []
+    known = {c for categories in HEME_CATEGORIES.values() for c in categories}
+    errors = [f"unknown hematologic category {c!r}" for c in heme if c not in known]
+    for category, value in heme.items():
+        if value is not None and (not isinstance(value, list) or len(value) not in (2, 3)):
+            errors.append(f"{category}: expected [count, percent(, timepoint)], got {value!r}")
     return errors
 
 
@@ -186,7 +203,8 @@ def _describe_population(population: Population) -> str:
     return (
         f"<{population.label!r} tumor={population.tumor_type} group={population.tumor_group} "
         f"n={_q(population.n)} n_eval={_q(population.n_evaluable)} arm={population.arm!r} "
-        f"doses={[_num(d) for d in doses]} pooled={population.pooled_arms} responses={{{responses}}}>"
+        f"doses={[_num(d) for d in doses]} pooled={population.pooled_arms} responses={{{responses}}} "
+        f"heme={[(h.category, _q(h.count), _q(h.percent), h.timepoint) for h in population.heme_responses]}>"
     )
 
 
@@ -223,6 +241,28 @@ def _check_responses(population: Population, expected: dict, resolved: bool) -> 
     return errors
 
 
+def _check_heme(population: Population, expected: dict) -> list[str]:
+    errors = []
+    for category, spec in expected.items():
+        items = [h for h in population.heme_responses if h.category == category]
+        if spec is None:
+            if items:
+                got = [(_q(h.count), _q(h.percent)) for h in items]
+                errors.append(f"{category}: expected no entry, got {got}")
+            continue
+        found = [
+            h
+            for h in items
+            if not _check_quantity("", h.count, spec[0], False, percent=False)
+            and not _check_quantity("", h.percent, spec[1], False, percent=True)
+            and (len(spec) == 2 or h.timepoint == spec[2])
+        ]
+        if not found:
+            got = [(_q(h.count), _q(h.percent), h.timepoint) for h in items]
+            errors.append(f"{category}: expected {spec}, got {got or 'no entry'}")
+    return errors
+
+
 def _check_population(population: Population, spec: dict, resolved: bool) -> list[str]:
     errors: list[str] = []
     if "tumor_type" in spec and population.tumor_type != spec["tumor_type"]:
@@ -248,6 +288,8 @@ def _check_population(population: Population, spec: dict, resolved: bool) -> lis
                 errors.append(f"{key}: expected {expected}, got {_q(quantity)}")
     if "responses" in spec:
         errors += _check_responses(population, spec["responses"], resolved)
+    if "heme" in spec:
+        errors += _check_heme(population, spec["heme"])
     return errors
 
 
@@ -438,7 +480,7 @@ def _check_case(text: str, expect: dict) -> list[str]:
     errors += _check_populations(result.populations, expect, resolved=False)
     errors += _check_toxicities(result.adverse_events, expect)
     errors += _check_outcomes(result.outcomes, expect)
-    with_results = [p for p in result.populations if p.responses]
+    with_results = [p for p in result.populations if p.responses or p.heme_responses]
     if (expect.get("not_results") or expect.get("nothing")) and with_results:
         errors.append(f"expected no response values, got {[_describe_population(p) for p in with_results]}")
     if expect.get("nothing"):

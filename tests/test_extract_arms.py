@@ -68,8 +68,12 @@ def test_a_comparator_arm_is_not_counted_as_imatinib() -> None:
     )
     result = findings(text)
     arms = {p.arm: p for p in result.populations if p.arm}
-    assert response(arms["imatinib group"], "cr") == (None, 76.2)
-    assert response(arms["combination-therapy group"], "cr") == (None, 14.5)
+    # A complete cytogenetic response is on the hematologic axis, never a tumor CR.
+    assert arms["imatinib group"].responses == ()
+    assert [(h.category, h.percent and h.percent.value) for h in arms["imatinib group"].heme_responses] == [
+        ("ccyr", 76.2)
+    ]
+    assert [h.percent and h.percent.value for h in arms["combination-therapy group"].heme_responses] == [14.5]
     assert arms["combination-therapy group"].doses == ()
     (study,) = resolve([result])
     excluded = dict(analyze([study]).excluded)

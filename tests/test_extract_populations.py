@@ -79,11 +79,21 @@ def test_counts_with_a_v_between_subgroups() -> None:
 
 def test_a_subgroup_named_in_passing_does_not_take_the_result() -> None:
     pops = by_label(
+        "We treated 30 adults with advanced GIST with imatinib 400 mg once daily. Overall, 6 of "
+        "30 patients (20%) had a partial response, all among the 8 patients without D842V."
+    )
+    assert list(pops) == ["advanced GIST"]
+    assert response(pops["advanced GIST"], "pr") == (6, 20)
+
+
+def test_a_blood_disease_that_responded_gets_no_tumor_orr() -> None:
+    # "responded" says nothing about which kind of response a mastocytosis had (hematologic axis).
+    pops = by_label(
         "We treated 30 adults with systemic mastocytosis with imatinib 400 mg once daily. Overall, 6 of "
         "30 patients (20%) responded, all among the 8 patients without D816V."
     )
     assert list(pops) == ["systemic mastocytosis"]
-    assert response(pops["systemic mastocytosis"], "orr") == (6, 20)
+    assert pops["systemic mastocytosis"].response("orr") is None
 
 
 def test_screened_total_and_measurable_denominator() -> None:

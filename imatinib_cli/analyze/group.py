@@ -15,10 +15,12 @@ from imatinib_cli.analyze.stats import CI_METHODS, TRANSFORMS
 from imatinib_cli.errors import UsageError
 from imatinib_cli.models import (
     GIST,
+    HEME_AXES,
     NON_GIST,
     Comparison,
     ComparisonRow,
     Evidence,
+    HemeRow,
     PooledEstimate,
     Population,
     Study,
@@ -128,6 +130,7 @@ def analyze(
         excluded=tuple(excluded),
         pooled=tuple(pooled),
         subgroup_test=test,
+        heme_rows=tuple(heme_rows(studies)),
         notes=tuple(notes),
         **settings,
     )
@@ -138,6 +141,12 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
     units: list[Unit] = []
     excluded: list[tuple[str, str]] = []
     for study in studies:
+        if not study.has_results and any(p.heme_responses for p in study.populations):
+            # A leukemia's CHR, CCyR or MMR is not a tumor response: never pooled with them.
+            for population in study.populations:
+                if population.heme_responses:
+                    excluded.append((f"{study.id} / {population.label}", _heme_reason(population)))
+            continue
         if not study.has_results:
             reason = (
                 "registered study without posted results"
@@ -165,10 +174,36 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
     return units, excluded
 
 
-def _countable(population: Population) -> tuple[int, int] | str:
-    """(N, responders) for a population that can be counted, else the reason it cannot."""
+HEME_REASON = "hematologic disease: see hematologic responses"
+
+
+def heme_rows(studies: Sequence[Study]) -> list[HemeRow]:
+    """Every population's hematologic, cytogenetic and molecular responses, study by study, axis by
+    axis: listed as stated, never pooled (their denominators and time points differ)."""
+    rows = []
+    for study in studies:
+        for population in study.populations:
+            doses = tuple(sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None}))
+            for axis in HEME_AXES:
+                for item in population.heme(axis):
+                    rows.append(HemeRow(study.id, population.label, population.tumor_type, doses, item))
+    return rows
+
+
+def _heme_reason(population: Population) -> str:
     if population.arm and _is_comparator(population.arm):
         return "comparator arm (not imatinib)"
+    return HEME_REASON
+
+
+def _countable(population: Population) -> tuple[int, int] | str:
+    """(N, responders) for a population that can be counted, else the reason it cannot."""
+    from imatinib_cli.extract import heme
+
+    if population.arm and _is_comparator(population.arm):
+        return "comparator arm (not imatinib)"
+    if heme.disease_kind(population.tumor_type) == heme.LEUKEMIA:
+        return HEME_REASON
     if population.tumor_group is None:
         return "tumor type not identified"
     n = population.n_evaluable or population.n

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from imatinib_cli.extract import cues
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
+from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
     ALL_PATIENTS,
@@ -40,7 +41,9 @@ from imatinib_cli.models import (
     AdverseEvent,
     Document,
     Dose,
+    Evidence,
     Findings,
+    HemeResponse,
     Outcome,
     Population,
     Quantity,
@@ -281,7 +284,10 @@ def _read_responses(
         or bool(arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end))
         or _side_by_side(info, anchors, subgroups)
     )
-    if in_order and _read_respectively(context, info, by_key, drafts, anchors, arms, warnings, subgroups):
+    paired = _arms_then_versus(context, info, anchors, arms)
+    if (in_order or paired) and _read_respectively(
+        context, info, by_key, drafts, anchors, arms, warnings, subgroups, paired
+    ):
         return touched
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
@@ -344,13 +350,16 @@ def _read_responses(
         touched = key
         if key in pending_sizes and by_key[key].n is None:
             by_key[key].n = pending_sizes[key]
+        hits += _complete_in(context, start, end, hits)
         for hit in hits:
-            _record(by_key[key], hit, info, warnings)
+            if heme.is_heme(hit.category) and heme.compared_after(context.text, hit.end):
+                continue  # "(28% compared to 16%)" not split between arms: whose is which is unknown
+            _record(by_key[key], hit, info, warnings, context.text)
             if hit.negated:
                 # "no responses in liposarcoma or undifferentiated pleomorphic sarcoma": every one named.
                 for other in keys[:-1]:
                     if other in by_key:
-                        _record(by_key[other], hit, info, warnings)
+                        _record(by_key[other], hit, info, warnings, context.text)
     return touched
 
 
@@ -436,6 +445,39 @@ def _side_by_side(
     return len({key for _, _, key in anchors if subgroups.owns(key)}) >= 2
 
 
+def _complete_in(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
+    """'The rate of major cytogenetic response was 24% (complete in 17%)': CCyR 17%, in a clause
+    whose other values were read (so the clause's population is known)."""
+    found = []
+    for category, value, begin, finish, phrase in heme.complete_in(context.text, start, end):
+        if any(hit.category == category for hit in hits):
+            continue
+        percent = Num(value, begin, finish - 1, True)
+        found.append(ResponseHit(category, None, percent, None, False, f"{phrase} (complete)", begin, finish))
+    return found
+
+
+def _arms_then_versus(
+    context: Context, info: SentenceInfo, anchors: list[tuple[int, int, str]], arms: ArmDesign | None
+) -> list[str] | None:
+    """'Rates in the dasatinib and imatinib arms were: CCyR in 86% versus 82%': the arms named
+    before the first 'versus', in that order (their keys), whose values it joins; else None."""
+    if not arms:
+        return None
+    found = cues.matcher("responses", "versus").find(context.text, info.start, info.end)
+    if not found:
+        return None
+    first = found[0].start
+    if any(end > first for _, end, _ in anchors):
+        return None  # an arm named after the values: the clause reader pairs them
+    lead = context.text[info.start : first].lower()
+    places = {key: re.search(rf"\b{re.escape(key.lower())}\b", lead) for key in arms.keys}
+    named = sorted((match.start(), key) for key, match in places.items() if match)
+    if len(named) < 2:
+        return None
+    return [arms.key_of(key) for _, key in named]
+
+
 def _names_the_others(context: Context, start: int, end: int) -> bool:
     return bool(cues.matcher("responses", "the_others").find(context.text, start, end))
 
@@ -463,10 +505,14 @@ def _read_respectively(
     arms: ArmDesign | None,
     warnings: list[Warning],
     subgroups: Subgroups | None = None,
+    order: list[str] | None = None,
 ) -> bool:
     """'... in 7% and 4.5% of patients in groups A and B, respectively': one value per population,
-    in the order the sentence names them, or the order the document introduced them."""
+    in the order the sentence names them, or the order the document introduced them. `order`: the
+    arms' keys when a 'versus' list follows the arms named in that order."""
     targets = list(dict.fromkeys(key for _, _, key in anchors))
+    if order:
+        targets = list(order)
     if arms and not targets:
         targets = [arms.key_of(key) for key in arms.keys]  # "in both arms": in the order introduced
     if arms:
@@ -479,11 +525,23 @@ def _read_respectively(
     if len(targets) < 2:
         whole = [d.key for d in drafts if d.arm is None]
         key = whole[0] if len(whole) == 1 else None
+        for category, as_written, groups in respectively_lists(context, info) if key in by_key else ():
+            # "CHR within 1 or 3 mo in 59% and 100% of patients, respectively": one value per time point.
+            times = heme.listed_timepoints(context.text, (info.start, info.end), len(groups))
+            if not heme.is_heme(category) or times is None:
+                continue
+            for group, when in zip(groups, times, strict=True):
+                count, percent, total = group.count, group.percent, group.total
+                hit = ResponseHit(category, count, percent, total, False, as_written, group.start, group.end)
+                _record(by_key[key], hit, info, warnings, context.text, when)
+                read = True
+        if read:
+            return read
         for category, as_written, group in category_lists(context, info) if key in by_key else ():
             hit = ResponseHit(
                 category, group.count, group.percent, group.total, False, as_written, group.start, group.end
             )
-            _record(by_key[key], hit, info, warnings)
+            _record(by_key[key], hit, info, warnings, context.text)
             read = True
         return read
     side_by_side = _side_by_side(info, anchors, subgroups)
@@ -500,12 +558,19 @@ def _read_respectively(
             hit = ResponseHit(
                 category, group.count, group.percent, group.total, False, as_written, group.start, group.end
             )
-            _record(by_key[key], hit, info, warnings)
+            _record(by_key[key], hit, info, warnings, context.text)
             read = True
     return read
 
 
-def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnings: list[Warning]) -> None:
+def _record(
+    draft: PopulationDraft,
+    hit: ResponseHit,
+    info: SentenceInfo,
+    warnings: list[Warning],
+    text: str = "",
+    timepoint: str | None = None,
+) -> None:
     evidence = info.cite(hit.start, hit.end)
     if hit.negated:
         count = Quantity(0.0, evidence)
@@ -515,8 +580,16 @@ def _record(draft: PopulationDraft, hit: ResponseHit, info: SentenceInfo, warnin
         percent = Quantity(hit.percent.value, evidence) if hit.percent else None
         if count is None and percent is not None and percent.value == 0:
             count = Quantity(0.0, evidence)  # "a response rate of 0%": nobody, whatever the N
+    sentence = (info.start, info.end)
+    if text and hit.count and heme.in_timepoint(text, sentence, hit.count.start, hit.count.end):
+        count = None  # "at 3, 6 and 12 months (82% arm A, ...)": a time point counts nobody
+        if percent is None:
+            return
     if hit.total and draft.n is None and not _counts_responses(info, hit.total.end):
         draft.n = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
+    if heme.is_heme(hit.category):
+        _record_heme(draft, hit, info, warnings, text, count, percent, evidence, timepoint)
+        return
     new = ResponseCount(hit.category, count, percent, hit.as_written, evidence)
     old = draft.responses.get(hit.category)
     if old is None:
@@ -543,6 +616,47 @@ def _counts_responses(info: SentenceInfo, position: int) -> bool:
     return any(hit.start == skipped for hit in hits)
 
 
+def _record_heme(
+    draft: PopulationDraft,
+    hit: ResponseHit,
+    info: SentenceInfo,
+    warnings: list[Warning],
+    text: str,
+    count: Quantity | None,
+    percent: Quantity | None,
+    evidence: Evidence,
+    timepoint: str | None = None,
+) -> None:
+    """A hematologic, cytogenetic or molecular result, by category and time point. A bound
+    (">92%") or a count above its stated total ("95/87" read as a fraction) is not a result."""
+    number = hit.percent or hit.count
+    if number is not None and heme.is_bound(text, number.start):
+        return
+    if hit.count and hit.total and hit.count.value > hit.total.value:
+        return
+    if timepoint is None and text:
+        timepoint = heme.timepoint_of(text, (info.start, info.end), (hit.start, hit.end))
+    axis = heme.heme_axes()[hit.category]
+    new = HemeResponse(axis, hit.category, count, percent, timepoint, hit.as_written, evidence)
+    key = (hit.category, timepoint)
+    old = draft.heme.get(key)
+    if old is None:
+        draft.heme[key] = new
+        return
+    if _same(old.count, new.count) and _same(old.percent, new.percent):
+        return
+    if old.count is None and new.count is not None and old.percent and new.percent is None:
+        draft.heme[key] = replace(old, count=new.count)
+        return
+    when = f" {timepoint}" if timepoint else ""
+    warnings.append(
+        Warning(
+            f"{draft.label}: {hit.as_written}{when} stated twice with different values; kept the first",
+            tuple(e for e in (old.evidence, new.evidence) if e is not None),
+        )
+    )
+
+
 def _same(left: Quantity | None, right: Quantity | None) -> bool:
     return (left is None) == (right is None) and (left is None or left.value == right.value)
 
@@ -550,8 +664,8 @@ def _same(left: Quantity | None, right: Quantity | None) -> bool:
 def _worth_keeping(draft: PopulationDraft, drafts: list[PopulationDraft]) -> bool:
     """An 'all patients' catch-all, or an arm, with nothing in it is noise."""
     if draft.arm is not None:
-        return bool(draft.responses or draft.n)
-    return not (draft.key == ALL_PATIENTS and not draft.responses and len(drafts) > 1)
+        return bool(draft.responses or draft.heme or draft.n)
+    return not (draft.key == ALL_PATIENTS and not draft.responses and not draft.heme and len(drafts) > 1)
 
 
 def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
@@ -559,6 +673,9 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
     n = draft.n  # when only a share is stated (n_percent), resolve derives n from the study total
     doses = tuple(draft.doses)
     pooled = randomized and len({d.mg_per_day for d in doses if d.mg_per_day is not None}) > 1
+    code = mention.code if mention else None
+    size = n.value if n is not None else None
+    responses, heme_responses = heme.settle(code, draft.responses, draft.heme.values(), size)
     return Population(
         label=draft.label,
         tumor_type=mention.code if mention else None,
@@ -566,11 +683,12 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         tumor_group=mention.group if mention else None,
         n=n,
         doses=doses,
-        responses=tuple(draft.responses.values()),
+        responses=responses,
         pooled_arms=pooled,
         evidence=draft.evidence,
         n_share=draft.n_percent,
         n_evaluable=draft.n_evaluable,
         arm=draft.arm,
         criterion=draft.criterion,
+        heme_responses=heme_responses,
     )

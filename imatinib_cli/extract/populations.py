@@ -19,6 +19,7 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import (
     Dose,
     Evidence,
+    HemeResponse,
     Quantity,
     ResponseCount,
     TumorMention,
@@ -43,6 +44,8 @@ class PopulationDraft:
     arm: str | None = None
     criterion: str | None = None
     responses: dict[str, ResponseCount] = field(default_factory=dict)
+    # Hematologic, cytogenetic and molecular responses by (category, time point).
+    heme: dict[tuple[str, str | None], HemeResponse] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
     evidence: Evidence | None = None
 

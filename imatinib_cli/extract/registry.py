@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import cues
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.populations import PopulationDraft
@@ -21,6 +21,7 @@ from imatinib_cli.models import (
     Document,
     Dose,
     Evidence,
+    HemeResponse,
     Quantity,
     RegistryGroup,
     RegistryMeasure,
@@ -71,6 +72,21 @@ def registry_populations(
             draft.n = Quantity(float(measure.denominator), measure.evidence)
         is_percent = (measure.unit or "").lower().strip() in _PERCENT_UNITS
         quantity = Quantity(measure.value, measure.evidence)
+        if heme.is_heme(category):
+            # "Number of Participants With Major Molecular Response": the hematologic axis.
+            draft.heme.setdefault(
+                (category, None),
+                HemeResponse(
+                    heme.heme_axes()[category],
+                    category,
+                    None if is_percent else quantity,
+                    quantity if is_percent else None,
+                    None,
+                    measure.category or measure.outcome,
+                    measure.evidence,
+                ),
+            )
+            continue
         response = ResponseCount(
             category,
             None if is_percent else quantity,
@@ -91,7 +107,9 @@ def registry_populations(
             add_dose(known.doses, dose)
         for category, response in draft.responses.items():
             known.responses.setdefault(category, response)
-    return [d for d in merged.values() if d.responses or d.n is not None]
+        for key, value in draft.heme.items():
+            known.heme.setdefault(key, value)
+    return [d for d in merged.values() if d.responses or d.heme or d.n is not None]
 
 
 def _flow(drafts: dict[str, PopulationDraft], measure: RegistryMeasure) -> None:
@@ -105,7 +123,7 @@ def _flow(drafts: dict[str, PopulationDraft], measure: RegistryMeasure) -> None:
 
 def response_category(measure: RegistryMeasure) -> str | None:
     """The response category a measure counts: from its category title, else its outcome title."""
-    matcher = cues.matcher("responses", "responses", key_field="category")
+    matcher = heme.category_matcher()
     if (measure.param_type or "").upper() not in ("", "COUNT_OF_PARTICIPANTS", "NUMBER"):
         return None
     for text in (measure.category, measure.outcome):

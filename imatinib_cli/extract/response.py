@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import cues
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
 
 _MAX_STEPS = 10
+TIMEPOINT = "<time point>"  # the text of a time point's item
 _SHORT_BRIDGE = frozenset(
     {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
 )
@@ -25,6 +26,11 @@ _VERSUS = frozenset({"vs", "versus", "v"})
 _AT_RATE = frozenset({"at", "by"})  # "19 patients progressed within 3 months" is still a count
 _LISTING = frozenset({"or", "and", ","})
 _AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
+
+
+_SLASH_VALUES = re.compile(
+    r"\s*(?:\(\s*%\s*\)|%|\(\s*percent\s*\))\s*(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)(?![\d/])"
+)
 
 
 @dataclass(slots=True)
@@ -43,10 +49,11 @@ class ResponseHit:
 
 
 def category_items(context: Context, start: int, end: int) -> list[Item]:
-    """Category phrases in text[start:end]; blockers ('time to progression') hide shorter matches."""
+    """Category phrases in text[start:end]; blockers ('time to progression') hide shorter matches.
+    Hematologic, cytogenetic and molecular phrases (extract/heme.py) are read the same way."""
     text = context.text
     items: list[Item] = []
-    main = cues.matcher("responses", "responses", key_field="category")
+    main = heme.category_matcher()
     covered: list[tuple[int, int]] = []
     for hit in main.find(text, start, end):
         covered.append((hit.start, hit.end))
@@ -60,6 +67,10 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
         if any(s <= hit.start < e for s, e in covered):
             continue
         items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
+    # "within 3 months", "at the end of course 2": read as one filler, its numbers count nobody.
+    for tp_start, tp_end, _ in heme.timepoints(text, start, end):
+        if not any(s < tp_end and tp_start < e for s, e in covered):
+            items.append(Item("blocker", tp_start, tp_end, TIMEPOINT))
     return items
 
 
@@ -78,7 +89,7 @@ def find_responses(
         if start <= m.evidence.start and m.evidence.end <= end
     ]
     items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
-    hits, items, claimed = _Reader(items).read()
+    hits, items, claimed = _Reader(items, context.text).read()
     hits = _best_was(context, start, end, _all_partial(context, start, end, _sum_kinds(context, hits)))
     return hits, items, claimed
 
@@ -149,8 +160,9 @@ def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]
 class _Reader:
     """The passes over one clause's items, sharing which numbers and cues are used up."""
 
-    def __init__(self, items: list[Item]) -> None:
+    def __init__(self, items: list[Item], text: str = "") -> None:
         self.items = items
+        self.text = text
         self.fillers = cues.words("responses", "fillers")
         self.people = cues.words("cues", "people") | cues.words("cues", "people_adjectives")
         self.negations = cues.words("responses", "negations")
@@ -166,6 +178,7 @@ class _Reader:
         self.cues = [i for i, item in enumerate(items) if _is_cue(item)]
 
     def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
+        self._slash_lists()
         self._explanations()
         self._negations()
         self._numbers_before()
@@ -178,7 +191,11 @@ class _Reader:
     def skippable(self, item: Item, leftward: bool = False) -> bool:
         if item.kind == "mark":
             return item.text in (")]" if leftward else "()[]")
-        return (item.kind in ("word", "blocker") and item.text in self.fillers) or item.kind == "tumor"
+        return (
+            (item.kind in ("word", "blocker") and item.text in self.fillers)
+            or item.kind == "tumor"
+            or item.text == TIMEPOINT
+        )
 
     def a_measure(self, index: int) -> bool:
         """'48 weeks', '400 mg', 'at 3, 6 and 12 months', 'a two-stage design': a number with a unit,
@@ -271,6 +288,38 @@ class _Reader:
 
     # -- passes -------------------------------------------------------------------------------
 
+    def _slash_lists(self) -> None:
+        """'Best observed CHR/MCyR/CCyR (%) 95/87/79': k categories joined by '/', a percent sign,
+        then k numbers joined by '/', in the same order. Without the percent sign the numbers'
+        role is not stated and they are left alone."""
+        items, text = self.items, self.text
+        index = 0
+        while text and index < len(items):
+            run = [index] if _is_cue(items[index]) and not items[index].payload[1] else []
+            probe = index + 1
+            while run and probe < len(items) and _is_cue(items[probe]):
+                if text[items[probe - 1].end : items[probe].start].strip() != "/":
+                    break
+                run.append(probe)
+                probe += 1
+            if len(run) < 2:
+                index += 1
+                continue
+            match = _SLASH_VALUES.match(text, items[run[-1]].end)
+            values = [float(v) for v in re.split(r"\s*/\s*", match.group("values"))] if match else []
+            numbers = [i for i in range(probe, len(items)) if is_number(items[i])][: len(run)]
+            if len(values) == len(run) and len(numbers) == len(run) and items[numbers[-1]].end <= match.end():
+                for cue_index, number_index, value in zip(run, numbers, values, strict=True):
+                    cue, number = items[cue_index], items[number_index]
+                    percent = Num(value, number.start, number.end, True)
+                    category = cue.payload[0]
+                    self.hits.append(
+                        ResponseHit(category, None, percent, None, False, cue.text, cue.start, number.end)
+                    )
+                    self.done.add(cue_index)
+                    self.claimed.add(number_index)
+            index = probe
+
     def _explanations(self) -> None:
         """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',
         'clinical benefit rate (CR + PR + SD)', 'objective responses (all partial)'."""
@@ -286,7 +335,10 @@ class _Reader:
             if (
                 opening >= 1
                 and items[opening].text == "("
-                and (_is_cue(items[opening - 1]) or items[opening - 1].kind == "blocker")
+                and (
+                    _is_cue(items[opening - 1])
+                    or (items[opening - 1].kind == "blocker" and items[opening - 1].text != TIMEPOINT)
+                )
             ):
                 self.done.add(index)
                 self.explaining.add(index)
@@ -346,11 +398,19 @@ class _Reader:
         """'no progression at 12 months', '15% progression by 2 years': a rate at a time point
         ('progression after 1 cycle' is not one: it says when the progression was seen)."""
         items = self.items
+        window = range(index + 1, min(index + 5, len(items)))
+        if any(items[i].text == TIMEPOINT and self._opener(items[i]) in words for i in window):
+            return True  # the time point read as one item ("at 12 months")
         return any(
             items[i].text in words and is_number(items[j]) and self.a_measure(j)
-            for i in range(index + 1, min(index + 5, len(items)))
+            for i in window
             for j in range(i + 1, min(i + 4, len(items)))  # "within the first 8 weeks"
         )
+
+    def _opener(self, item: Item) -> str:
+        """The first word of a time point read as one item: 'at' of 'at 12 months'."""
+        words = self.text[item.start : item.end].split(None, 1)
+        return words[0].lower() if words else ""
 
     def _denominator_after(self, index: int) -> Num | None:
         """'... among the 21 evaluable patients': after a negation, a number is the denominator."""
@@ -626,9 +686,14 @@ def respectively_lists(
     context: Context, info: SentenceInfo, reach: int = 14
 ) -> list[tuple[str, str, list[Group]]]:
     """'partial responses in 7% and 4.5% ... respectively': each category with its list of numbers
-    within `reach` items of it (more where the groups are named between cue and numbers)."""
+    within `reach` items of it (more where the groups are named between cue and numbers; a time
+    point's numbers are not in it: 'within 1 or 3 mo in 59% and 100%')."""
     people = cues.words("cues", "people")
-    spans = [item for item in category_items(context, info.start, info.end) if item.kind == "cue"]
+    spans = [
+        item
+        for item in category_items(context, info.start, info.end)
+        if item.kind == "cue" or item.text == TIMEPOINT
+    ]
     items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
     measures = _measure_words()
     found: list[tuple[str, str, list[Group]]] = []
@@ -643,6 +708,8 @@ def respectively_lists(
             if current.kind == "cue":
                 break
             if is_number(current) and probe not in used:
+                if heme.is_bound(context.text, current.start):
+                    break  # "reduction to <= 0.0032%": a bound ends the list, it is not a value
                 if _measured(items, probe, measures):
                     probe += 1
                     continue

@@ -16,6 +16,7 @@ from imatinib_cli import __version__
 from imatinib_cli.evaluate import (
     FALSE,
     FIELD_LABELS,
+    HEME_FIELDS,
     MISSED,
     PERCENT_TOLERANCE,
     WRONG,
@@ -86,8 +87,10 @@ def _score_table(evaluation: Evaluation) -> Table:
     table.add_column("Field", no_wrap=True)
     for header in ("TP", "FP", "FN", "Precision", "Recall", "F1"):
         table.add_column(header, justify="right", no_wrap=True)
-    for index, score in enumerate(evaluation.fields):
-        last = index == len(evaluation.fields) - 1
+    # The hematologic fields are shown only when the gold file annotates them (or imx is scored there).
+    shown = [s for s in evaluation.fields if s.field not in HEME_FIELDS or s.tp + s.fp + s.fn]
+    for index, score in enumerate(shown):
+        last = index == len(shown) - 1
         table.add_row(*_score_cells(score, score.label), end_section=last)
     table.add_row(*_score_cells(evaluation.micro, "micro average"), style="bold")
     return table

@@ -13,6 +13,8 @@ from typing import Any, TextIO
 
 from imatinib_cli import __version__
 from imatinib_cli.models import (
+    HEME_AXES,
+    HEME_LABELS,
     RESPONSE_CATEGORIES,
     STATUS_ERROR,
     STATUS_OK,
@@ -25,6 +27,8 @@ from imatinib_cli.models import (
     Dose,
     Evidence,
     Flag,
+    HemeResponse,
+    HemeRow,
     Outcome,
     PooledEstimate,
     Population,
@@ -156,6 +160,18 @@ def comparison_json(comparison: Comparison) -> JSONDict:
         "toxicity_rows": [_toxicity_row(row) for row in comparison.toxicity_rows],
         "excluded": [{"study": study, "reason": reason} for study, reason in comparison.excluded],
         "notes": list(comparison.notes),
+        "hematologic_rows": [_heme_row(row) for row in comparison.heme_rows],
+    }
+
+
+def _heme_row(row: HemeRow) -> JSONDict:
+    return {
+        "study": row.study,
+        "population": row.population,
+        "tumor_type": row.tumor_type,
+        "doses_mg_per_day": [text.whole(d) for d in row.doses_mg_per_day],
+        "axis": row.response.axis,
+        **_heme(row.response),
     }
 
 
@@ -253,7 +269,29 @@ def _population(population: Population) -> JSONDict:
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,
         "response": {category: _response(population.response(category)) for category in RESPONSE_CATEGORIES},
+        **{axis: [_heme(item) for item in population.heme(axis)] for axis in HEME_AXES},
         "evidence": evidence_json(population.evidence),
+    }
+
+
+def _heme(item: HemeResponse) -> JSONDict:
+    """One hematologic, cytogenetic or molecular response, in the shape of a tumor response."""
+    derived_fields = [
+        name
+        for name, quantity in (("count", item.count), ("percent", item.percent))
+        if quantity is not None and quantity.derived
+    ]
+    return {
+        "category": item.category,
+        "label": HEME_LABELS.get(item.category, item.category),
+        "count": text.count_or_none(item.count),
+        "percent": text.percent_or_none(item.percent),
+        "timepoint": item.timepoint,
+        "derived": bool(derived_fields),
+        "derived_fields": derived_fields,
+        "derivation": text.derivation(item.count, item.percent),
+        "as_written": item.as_written,
+        "evidence": evidence_json(item.evidence),
     }
 
 

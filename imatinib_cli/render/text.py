@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from imatinib_cli.models import (
+    HEME_LABELS,
     STATUS_OK,
     Comparison,
     ComparisonRow,
     Document,
     Evidence,
     Flag,
+    HemeResponse,
     Population,
     Quantity,
     ResponseCount,
@@ -98,6 +100,18 @@ def format_response(response: ResponseCount | None) -> str:
     if response.derived and DERIVED_MARK not in text:
         text += DERIVED_MARK
     return text
+
+
+def format_heme(item: HemeResponse) -> str:
+    """'CCyR 49 (70%) at 12 months', 'MMR 38%', 'CHR 41 (80%) by the end of course 2'."""
+    if item.count is not None and item.percent is not None:
+        value = f"{format_quantity(item.count)} ({format_quantity(item.percent, percent=True)})"
+    elif item.count is not None:
+        value = format_quantity(item.count)
+    else:
+        value = format_quantity(item.percent, percent=True)
+    label = HEME_LABELS.get(item.category, item.category)
+    return f"{label} {value}{' ' + item.timepoint if item.timepoint else ''}"
 
 
 def derivation(*quantities: Quantity | None) -> str | None:

@@ -28,6 +28,8 @@ from imatinib_cli import vocab  # noqa: E402
 CASES = ROOT / "tests" / "cases" / "abstracts"
 TARGET = ROOT / "tests" / "gold" / "abstracts.gold.yaml"
 RESPONSES = ("cr", "pr", "sd", "pd", "ne", "orr")
+# The hematologic axis (leukemias): annotated only where a document states it.
+HEME = ("chr", "phr", "hr", "mcyr", "ccyr", "pcyr", "mmr", "mr4", "mr45", "cmr")
 _COMMENT = re.compile(r"^\s*-?\s*(\w+):.*?\s#\s?(.*)$")
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 -]*[A-Za-z0-9]$")
 _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf"}
@@ -93,7 +95,7 @@ def population(entry: dict[str, Any], notes: dict[str, str]) -> list[str]:
         lines.append(f"tumor_type: {scalar(codes[0] if len(codes) == 1 else codes)}")
     if entry.get("group"):
         lines.append(f"group: {entry['group']}")
-    for key in ("n", "doses_mg_per_day", *RESPONSES):
+    for key in ("n", "doses_mg_per_day", *RESPONSES, *HEME):
         if key in entry:
             line = f"{key}: {scalar(entry[key])}"
             if key in notes:
@@ -145,7 +147,7 @@ def check(text: str) -> None:
         annotation = yaml.safe_load((CASES / Path(document["path"]).with_suffix(".yaml").name).read_text())
         for got, want in zip(document["populations"], annotation["populations"], strict=True):
             assert got["label"] == want["tumor_type_words"]
-            for key in ("n", "doses_mg_per_day", *RESPONSES):  # the annotator's values, unchanged
+            for key in ("n", "doses_mg_per_day", *RESPONSES, *HEME):  # the annotator's values, unchanged
                 assert got.get(key) == want.get(key), (document["path"], key)
         for got, want in zip(document["toxicities"], annotation["toxicities"], strict=True):
             assert {k: v for k, v in got.items() if k != "term"} == want, document["path"]

@@ -1,0 +1,258 @@
+"""The hematologic axis: hematologic, cytogenetic and molecular responses of blood diseases.
+
+A CML abstract's "complete cytogenetic response in 82%" is not a tumor response: reading it as CR
+or ORR would put leukemia rates next to GIST response rates in `compare`. Response phrases of
+vocab/hematologic.yaml are read by the same walk as tumor responses (extract/response.py) and
+attached to populations the same way; this module says which categories are on the axis, where a
+result's time point is, and (`settle`) what a population keeps once its disease is known:
+
+- a leukemia (CML, Ph+ ALL) keeps no tumor CR/PR/SD/PD/NE/ORR; "complete remission (CR) rate of
+  95%" is its hematologic complete remission (CHR);
+- another myeloid disease (HES, mastocytosis, MPN) keeps a complete or partial response/remission
+  the document states, and a complete hematologic remission is also its CR; "96% responded" (kind
+  not stated) is no tumor ORR;
+- any other population (a solid tumor, no tumor named) keeps no value on the axis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from imatinib_cli import vocab
+from imatinib_cli.extract import cues
+from imatinib_cli.models import HemeResponse, ResponseCount
+
+LEUKEMIA = "leukemia"
+RESTRICTED = "restricted"  # a myeloid disease that is not a leukemia (HES, mastocytosis, MPN)
+BLOOD = "blood"  # another blood disease (lymphoma): tumor responses as usual, the axis kept
+
+
+@vocab.cached
+def heme_axes() -> dict[str, str]:
+    """category -> axis, for the categories of vocab/hematologic.yaml ("ccyr" -> "cytogenetic")."""
+    return {
+        str(entry["category"]): str(entry["axis"])
+        for entry in vocab.load("hematologic")["responses"]
+        if entry.get("category") != "none" and entry.get("axis")
+    }
+
+
+def is_heme(category: str) -> bool:
+    return category in heme_axes()
+
+
+@vocab.cached
+def category_matcher() -> vocab.Matcher:
+    """Tumor and hematologic response phrases in one matcher, so the longer phrase wins
+    ("major cytogenetic response" over "response")."""
+    triples: list[tuple[str, str, Mapping[str, Any]]] = []
+    for name in ("responses", "hematologic"):
+        for entry in vocab.load(name)["responses"]:
+            key = str(entry.get("category"))
+            triples.extend((str(synonym), key, entry) for synonym in entry.get("synonyms") or ())
+    return vocab.Matcher(triples)
+
+
+@vocab.cached
+def _tumor_types() -> dict[str, Mapping[str, Any]]:
+    entries = vocab.load("tumor_types")["tumor_types"]
+    return {str(entry["code"]): entry for entry in entries if "code" in entry}
+
+
+def disease_kind(code: str | None) -> str | None:
+    """LEUKEMIA, RESTRICTED, BLOOD or None (not a blood disease, or no tumor type) for a tumor code."""
+    if code is None:
+        return None
+    entry = _tumor_types().get(code)
+    if entry is None:
+        return None
+    data = vocab.load("hematologic")
+    name = str(entry.get("name") or "").lower()  # not main_type: OncoTree files HES-like neoplasms under it
+    if any(str(word).lower() in name for word in data["leukemia_words"]):
+        return LEUKEMIA
+    tissue = str(entry.get("tissue") or "")
+    if tissue in {str(t) for t in data["restricted_tissues"]}:
+        return RESTRICTED
+    if tissue in {str(t) for t in data["axis_tissues"]}:
+        return BLOOD
+    return None
+
+
+@vocab.cached
+def _timepoint_pattern() -> re.Pattern[str]:
+    data = vocab.load("hematologic")
+    openers = sorted((str(w) for w in data["timepoint_openers"]), key=len, reverse=True)
+    unit_words = {str(w) for synonyms in vocab.load("cues")["time_units"].values() for w in synonyms}
+    units = sorted(unit_words, key=len, reverse=True)
+    periods = sorted((str(w) for w in data["timepoint_periods"]), key=len, reverse=True)
+    opener = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers)
+    unit = "|".join(re.escape(w) for w in units)
+    period = "|".join(re.escape(w) for w in periods)
+    number = r"\d+(?:\.\d+)?"
+    numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number})*"
+    return re.compile(
+        rf"\b(?:(?:{opener})\s+(?:"
+        rf"{numbers}[\s-]*(?:{unit})s?\b"  # "at 3, 6 and 12 months", "by 24 months", "within 1 or 3 mo"
+        rf"|(?:{period})s?\s+{number}\b"  # "at month 6", "by the end of course 2"
+        rf")|{number}-(?:{unit})\b)",  # "12-month"
+        re.I,
+    )
+
+
+def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Time points in text[start:end] with their offsets: "at 12 months", "by the end of course 2",
+    "12-month". Their numbers are never counts of patients."""
+    found = []
+    for match in _timepoint_pattern().finditer(text, start, end):
+        words = re.sub(r"^(?:and|or)\s+", "", " ".join(match.group(0).split()).rstrip("."), flags=re.I)
+        words = words[:1].lower() + words[1:]  # "At 12 months" and "at 12 months" are one time point
+        found.append((match.start(), match.start() + len(match.group(0).rstrip(". ")), words))
+    return found
+
+
+def timepoint_of(text: str, sentence: tuple[int, int], hit: tuple[int, int]) -> str | None:
+    """The time point a result in `sentence` is stated for: one inside the result ("MMR at 12
+    months was 40%"), else the nearest one before it in the sentence ("at 6 months (MCyR: 34% arm
+    A ...)"), else one right after it in its clause ("CCyR in 37% at 12 months")."""
+    found = timepoints(text, *sentence)
+    inside = [t for t in found if hit[0] <= t[0] and t[1] <= hit[1]]
+    if inside:
+        return inside[0][2]
+    before = [t for t in found if t[1] <= hit[0]]
+    if before:
+        return before[-1][2]
+    clause_end = _CLAUSE_END.search(text, hit[1], sentence[1])
+    limit = clause_end.start() if clause_end else sentence[1]
+    after = [t for t in found if hit[1] <= t[0] and t[1] <= limit]
+    return after[0][2] if after else None
+
+
+# A clause ends at a comma, a semicolon, a line break (a table's row) or a bracket with numbers in
+# it; a bracket without numbers explains a phrase: "(CCyR)".
+_CLAUSE_END = re.compile(r"[,;\n]|\((?=[^()]*\d)")
+
+
+@vocab.cached
+def _bound_pattern() -> re.Pattern[str]:
+    words = sorted((str(w) for w in vocab.load("hematologic")["bounds"]), key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\s*$", re.I)
+
+
+def is_bound(text: str, number_start: int) -> bool:
+    """'>92%', 'at least 80%': the number is a bound, not a stated result."""
+    return bool(_bound_pattern().search(text, max(0, number_start - 12), number_start))
+
+
+@vocab.cached
+def _comparison_pattern() -> re.Pattern[str]:
+    words = sorted((str(w) for w in vocab.load("hematologic")["comparisons"]), key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"\s*,?\s*(?:{alternation})(?![A-Za-z])\s*\d", re.I)
+
+
+def compared_after(text: str, end: int) -> bool:
+    """'more cytogenetic responses (28% compared to 16%)': the value is one of two groups'."""
+    return bool(_comparison_pattern().match(text, end))
+
+
+@vocab.cached
+def _complete_pattern() -> re.Pattern[str]:
+    words = sorted((str(w) for w in vocab.load("hematologic")["complete_in"]), key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"\(\s*(?:{alternation})\s*,?\s*(?P<value>\d+(?:\.\d+)?)\s*(?:%|percent)\s*\)", re.I)
+
+
+def complete_in(text: str, start: int, end: int) -> list[tuple[str, float, int, int, str]]:
+    """'hematologic responses ... in 69% (complete in 34%)': (category, percent, start, end, the
+    phrase it completes) for each such bracket in text[start:end], the category being the
+    complete response of the axis of the nearest response phrase before it."""
+    found = []
+    complete_of = {str(k): str(v) for k, v in vocab.load("hematologic")["complete_of_axis"].items()}
+    for match in _complete_pattern().finditer(text, start, end):
+        phrases = [h for h in category_matcher().find(text, start, match.start()) if h.entry.get("axis")]
+        if not phrases:
+            continue
+        category = complete_of.get(str(phrases[-1].entry["axis"]))
+        if category is not None:
+            value = float(match.group("value"))
+            found.append((category, value, match.start("value"), match.end(), phrases[-1].as_written))
+    return found
+
+
+def listed_timepoints(text: str, sentence: tuple[int, int], k: int) -> list[str] | None:
+    """'CHR was reached within 1 or 3 mo in 59% and 100% of patients, respectively': the one time
+    point of the sentence that lists k numbers, split into k ("within 1 mo", "within 3 mo")."""
+    found = [words for _, _, words in timepoints(text, *sentence) if len(_NUMBER.findall(words)) == k]
+    if len(found) != 1 or k < 2:
+        return None
+    words = found[0]
+    numbers = list(_NUMBER.finditer(words))
+    opener, unit = words[: numbers[0].start()].strip(), words[numbers[-1].end() :].strip(" -")
+    return [" ".join(part for part in (opener, number.group(0), unit) if part) for number in numbers]
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
+    """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
+    return any(s <= start and end <= e for s, e, _ in timepoints(text, *sentence))
+
+
+def _several_times(timepoint: str | None) -> bool:
+    """'within 1 or 3 mo', 'at 3, 6 and 12 months': several time points in one phrase."""
+    return timepoint is not None and len(re.findall(r"\d+(?:\.\d+)?", timepoint)) > 1
+
+
+def settle(
+    code: str | None,
+    responses: Mapping[str, ResponseCount],
+    heme: Iterable[HemeResponse],
+    n: float | None = None,
+) -> tuple[tuple[ResponseCount, ...], tuple[HemeResponse, ...]]:
+    """What a population of tumor type `code` (of size n, if known) keeps of its tumor and
+    hematologic responses. A count above n is not emitted (its percent stays)."""
+    kind = disease_kind(code)
+    heme_list = [
+        replace(item, count=None) if n is not None and item.count and item.count.value > n else item
+        for item in heme
+    ]
+    heme_list = [item for item in heme_list if item.count is not None or item.percent is not None]
+    if kind is None:
+        return tuple(responses.values()), ()
+    if kind == BLOOD:
+        return tuple(responses.values()), tuple(heme_list)
+    unspecified = cues.words("hematologic", "unspecified_responses")
+    if kind == LEUKEMIA:
+        # "complete remission (CR) rate of 95%" in Ph+ ALL: the hematologic complete remission.
+        tumor_cr = responses.get("cr")
+        if tumor_cr is not None and not any(h.category == "chr" for h in heme_list):
+            heme_list.append(
+                HemeResponse(
+                    "hematologic",
+                    "chr",
+                    tumor_cr.count,
+                    tumor_cr.percent,
+                    None,
+                    tumor_cr.as_written,
+                    tumor_cr.evidence,
+                )
+            )
+        return (), tuple(heme_list)
+    # RESTRICTED: HES, mastocytosis, MPN.
+    kept = {
+        category: response
+        for category, response in responses.items()
+        if not (category == "orr" and " ".join(response.as_written.lower().split()) in unspecified)
+    }
+    # One complete (partial) hematologic remission, at one time point, is the CR (PR); several (at 1
+    # and at 3 months) or one stated for several time points at once leave it to the reader.
+    for category, tumor in (("chr", "cr"), ("phr", "pr")):
+        stated = [h for h in heme_list if h.category == category and (h.count or h.percent) is not None]
+        if tumor not in kept and len(stated) == 1 and not _several_times(stated[0].timepoint):
+            item = stated[0]
+            kept[tumor] = ResponseCount(tumor, item.count, item.percent, item.as_written, item.evidence)
+    return tuple(kept.values()), tuple(heme_list)
