@@ -267,7 +267,7 @@ def test_json_stdout_is_pure_in_a_real_process() -> None:
     )
     result = run([sys.executable, "-c", code])
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["schema_version"] == "1.0"
+    assert json.loads(result.stdout)["schema_version"] == "1.1"
     assert re.findall(r"^imx: warning: ", result.stderr, flags=re.M) == ["imx: warning: "] * 2
 
 

@@ -95,7 +95,7 @@ def test_lines_validate_and_equal_json(name: str, generated: Path, monkeypatch: 
     assert summary["documents"] == len(documents)
     assert summary["studies"] == len(studies)
     assert sum(summary["by_status"].values()) == len(documents)
-    assert (summary["schema_version"], summary["imx_version"]) == ("1.0", __version__)
+    assert (summary["schema_version"], summary["imx_version"]) == ("1.1", __version__)
     if name == "generated":
         assert any(len(study["sources"]) > 1 for study in studies)
 

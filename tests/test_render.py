@@ -37,7 +37,7 @@ def study_json(report: Report, study_id: str) -> dict:
 
 def test_summary_json_header_and_documents(report: Report) -> None:
     data = render.summary_json(report)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert data["imx_version"] == __version__
     assert [d["path"] for d in data["documents"]][:2] == [EORTC, NEJM_PUBMED]
     statuses = {d["path"]: (d["status"], d["reason"]) for d in data["documents"]}

@@ -85,7 +85,7 @@ def test_json_of_every_view_validates(
 ) -> None:
     for comparison in (make_comparison(), interval_comparison, study_comparison, toxicity_comparison):
         data = validated(comparison)
-        assert data["schema_version"] == "1.1" and data["imx_version"] == __version__
+        assert data["schema_version"] == "1.2" and data["imx_version"] == __version__
         assert data["by"] == comparison.by
 
 

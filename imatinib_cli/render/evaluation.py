@@ -28,7 +28,7 @@ from imatinib_cli.evaluate import (
 from imatinib_cli.render import text
 from imatinib_cli.render.json import evidence_json
 
-EVALUATE_SCHEMA_VERSION = "1.0"
+EVALUATE_SCHEMA_VERSION = "1.1"
 
 JSONDict = dict[str, Any]
 

@@ -42,11 +42,11 @@ from imatinib_cli.models import (
 )
 from imatinib_cli.render import text
 
-SCHEMA_VERSION = "1.0"  # summarize --json
+SCHEMA_VERSION = "1.1"  # summarize --json
 # compare --json: 1.1 added method, row label/ci_low/ci_high/evidence, pooled, subgroup_test,
 # toxicity_rows and notes (additive; every 1.0 key is kept).
-COMPARE_SCHEMA_VERSION = "1.1"
-JSONL_SCHEMA_VERSION = "1.0"  # summarize --jsonl: its summary line carries it
+COMPARE_SCHEMA_VERSION = "1.2"
+JSONL_SCHEMA_VERSION = "1.1"  # summarize --jsonl: its summary line carries it
 
 # The discriminator of a --jsonl line; no document or study object has (or will get) a key "type".
 LINE_TYPE = "type"
