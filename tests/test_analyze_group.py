@@ -85,3 +85,47 @@ def test_unknown_options_are_usage_errors(studies) -> None:
     for options in ({"by": "organ"}, {"ci": "bayes"}, {"transform": "arcsine"}, {"level": 1.5}):
         with pytest.raises(UsageError):
             analyze(studies, **options)
+
+
+def _study_of(text: str):
+    from imatinib_cli.extract import extract
+    from imatinib_cli.models import Document
+    from imatinib_cli.resolve import resolve
+
+    document = Document(path="a.txt", sha256="0" * 64, format="text", text=text)
+    (study,) = resolve([extract(document)])
+    return study
+
+
+def test_subgroups_at_the_whole_studys_dose_leave_the_whole_counted() -> None:
+    # Biomarker subgroups are subsets of the whole: the whole is the unit, counted once.
+    study = _study_of(
+        "Imatinib in advanced gastrointestinal stromal tumors.\n\n"
+        "RESULTS: Two hundred patients with advanced GIST received imatinib 400 mg daily. An objective "
+        "response was seen in 110 patients (55%). Objective responses were seen in 12 of 40 patients "
+        "(30%) with exon 9 mutations v 98 of 160 (61%) with exon 11 mutations."
+    )
+    assert sorted(p.arm or "" for p in study.populations) == ["", "exon 11", "exon 9"]
+    comparison = analyze([study], by="study")
+    assert [(row.n, row.responders) for row in comparison.rows if row.kind == "row"] == [(200, 110)]
+    assert (
+        sorted(reason for _, reason in comparison.excluded)
+        == ["subgroup of a population counted as a whole (same dose)"] * 2
+    )
+
+
+def test_arms_at_different_doses_are_counted_instead_of_the_pooled_whole() -> None:
+    study = _study_of(
+        "Imatinib in advanced gastrointestinal stromal tumors.\n\n"
+        "RESULTS: Eighty patients with advanced GIST were randomized to imatinib 400 mg daily (arm A) or "
+        "600 mg daily (arm B); 40 patients were assigned to each arm. Overall, 20 of 80 patients had an "
+        "objective response. An objective response was seen in 8 patients in arm A and 12 patients in arm B."
+    )
+    assert {p.arm: [d.mg_per_day for d in p.doses] for p in study.populations if p.arm} == {
+        "arm A": [400],
+        "arm B": [600],
+    }
+    comparison = analyze([study], by="study")
+    rows = sorted((row.n, row.responders) for row in comparison.rows if row.kind == "row")
+    assert rows == [(40, 8), (40, 12)]
+    assert [reason for _, reason in comparison.excluded] == ["pooled result; its arms are counted"]

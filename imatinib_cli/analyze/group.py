@@ -136,6 +136,17 @@ def analyze(
     )
 
 
+def _subgroups_only(study: Study, whole: Population) -> bool:
+    """Whether the groups split from a counted whole are subgroups of it rather than arms: they
+    are given at the whole's own dose ('KIT exon 11' and 'exon 9' of a study at 400 mg/day), so
+    the whole, whose N they may not cover, is the unit; arms at different doses are counted apart."""
+    if isinstance(_countable(whole), str):
+        return False
+    doses = {d.mg_per_day for d in whole.doses}
+    parts = [p for p in study.populations if p.arm is not None and p.tumor_type == whole.tumor_type]
+    return bool(parts) and all({d.mg_per_day for d in p.doses} == doses for p in parts)
+
+
 def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str, str]]]:
     """Every countable study population, and every study or population left out with the reason."""
     units: list[Unit] = []
@@ -156,9 +167,22 @@ def collect_units(studies: Sequence[Study]) -> tuple[list[Unit], list[tuple[str,
             excluded.append((study.id, reason))
             continue
         split = {p.tumor_type for p in study.populations if p.arm and not isinstance(_countable(p), str)}
+        whole_counted = {
+            p.tumor_type
+            for p in study.populations
+            if p.arm is None and p.tumor_type in split and _subgroups_only(study, p)
+        }
         for population in study.populations:
-            if population.arm is None and population.tumor_type in split and population.responses:
+            if (
+                population.arm is None
+                and population.tumor_type in split
+                and population.tumor_type not in whole_counted
+            ) and population.responses:
                 excluded.append((f"{study.id} / {population.label}", "pooled result; its arms are counted"))
+                continue
+            if population.arm is not None and population.tumor_type in whole_counted:
+                reason = "subgroup of a population counted as a whole (same dose)"
+                excluded.append((f"{study.id} / {population.label}", reason))
                 continue
             if population.criterion is not None:
                 reason = f"second response criterion ({population.criterion}) on the same patients"

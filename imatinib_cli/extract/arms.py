@@ -221,6 +221,11 @@ def _dose_written_after(text: str, label: str, study_doses: list[Dose]) -> list[
         return []
     pattern = re.compile(re.escape(name).replace(r"\-", r"[\s-]?").replace(r"\ ", r"[\s-]?"), re.I)
     for match in pattern.finditer(text):
+        if text[max(0, match.start() - 1) : match.start()] == "(":
+            # "imatinib 400 mg daily (arm A) or 600 mg daily (arm B)": the name labels the dose before it.
+            before = [d for d in study_doses if 0 <= match.start() - 1 - d.evidence.end <= 2]
+            if before:
+                return before[:1]
         after = [d for d in study_doses if 0 <= d.evidence.start - match.end() <= 30]
         if after:
             return after[:1]

@@ -13,7 +13,12 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import Dose
 
 _SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\.?|-|–|/)\s*", re.I)
-_BRIDGE_WORDS = r"of|orally|oral|by\s+mouth|po|p\.o\.|given|administered|taken|once|as|a|single|dose|doses|was|were|is|are|\(|\)|,"
+_BRIDGE_WORDS = "|".join(
+    (
+        r"of|orally|oral|by\s+mouth|po|p\.o\.|given|administered|taken|once|as|a|single",
+        r"dose|doses|was|were|is|are|\(|\)|,",
+    )
+)
 
 
 @vocab.cached
