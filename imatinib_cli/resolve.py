@@ -133,7 +133,10 @@ def _merge(group: list[Findings]) -> Study:
     populations = _merge_populations(group, warnings)
     populations = _zeros_to_arms(populations)
     mixed = any(_says_ineligible(item.document.text) for item in group)
-    populations = [_derive(population, design.n_enrolled, warnings, mixed) for population in populations]
+    armed = any(population.arm is not None for population in populations)
+    populations = [
+        _derive(population, design.n_enrolled, warnings, mixed, armed) for population in populations
+    ]
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
     sources = tuple(dict.fromkeys(item.document.path for item in group))
@@ -346,11 +349,16 @@ def _percent_tolerance(percent: float) -> float:
 
 
 def _derive(
-    population: Population, total: Quantity | None, warnings: list[Warning], mixed: bool = False
+    population: Population,
+    total: Quantity | None,
+    warnings: list[Warning],
+    mixed: bool = False,
+    armed: bool = False,
 ) -> Population:
     """Counts, percents, ORR and zeros that plain arithmetic on the population's stated numbers
     gives. `mixed`: the documents say some patients were ineligible, so N minus the evaluable is
-    not the number not evaluable."""
+    not the number not evaluable. `armed`: the study reports arms, so a population without any
+    response of its own is the pooled one whose results are the arms'."""
     n = population.n
     if n is None and population.n_share is not None and total is not None:
         share = population.n_share
@@ -382,7 +390,7 @@ def _derive(
         and not mixed
         and heme.disease_kind(population.tumor_type) is None
     ):
-        _not_evaluable(responses, n, population.n_evaluable)
+        _not_evaluable(responses, n, population.n_evaluable, armed)
     for category, response in list(responses.items()):
         if category != "orr" and not _outside_denominator(response):
             responses[category] = _fill(response, denominator, population.label, warnings)
@@ -457,15 +465,18 @@ def _evaluable_by_measure(n_evaluable: Quantity | None) -> bool:
 
 
 def _not_evaluable(
-    responses: dict[str, ResponseCount], n: Quantity | None, n_evaluable: Quantity | None
+    responses: dict[str, ResponseCount],
+    n: Quantity | None,
+    n_evaluable: Quantity | None,
+    armed: bool = False,
 ) -> None:
     """'25 patients were enrolled; 22 were evaluated for response': the other 3 are NE. Only the
     count: a percent of NE over the evaluable patients means nothing, and the corpus's rules leave
     it unstated when the responses are given over the evaluable."""
     if n is None or n_evaluable is None or n.derived or n_evaluable.derived:
         return
-    if not any(r.count is not None or r.percent is not None for r in responses.values()):
-        return  # no response is reported for this group (results given per arm): nothing to complete
+    if armed and not any(r.count is not None or r.percent is not None for r in responses.values()):
+        return  # the arms hold the results ("52 analyzable: 30 in group A and 22 in group B")
     if n_evaluable.value >= n.value:
         return
     count = Quantity(
