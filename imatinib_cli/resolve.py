@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 
 from imatinib_cli import guard
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.models import (
     HEME_LABELS,
     Design,
@@ -131,7 +132,11 @@ def _merge(group: list[Findings]) -> Study:
     design = _merge_design([item.design for item in group], warnings)
     populations = _merge_populations(group, warnings)
     populations = _zeros_to_arms(populations)
-    populations = [_derive(population, design.n_enrolled, warnings) for population in populations]
+    mixed = any(_says_ineligible(item.document.text) for item in group)
+    armed = any(population.arm is not None for population in populations)
+    populations = [
+        _derive(population, design.n_enrolled, warnings, mixed, armed) for population in populations
+    ]
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
     sources = tuple(dict.fromkeys(item.document.path for item in group))
@@ -343,7 +348,17 @@ def _percent_tolerance(percent: float) -> float:
     return 1.0 if percent == int(percent) else 0.15
 
 
-def _derive(population: Population, total: Quantity | None, warnings: list[Warning]) -> Population:
+def _derive(
+    population: Population,
+    total: Quantity | None,
+    warnings: list[Warning],
+    mixed: bool = False,
+    armed: bool = False,
+) -> Population:
+    """Counts, percents, ORR and zeros that plain arithmetic on the population's stated numbers
+    gives. `mixed`: the documents say some patients were ineligible, so N minus the evaluable is
+    not the number not evaluable. `armed`: the study reports arms, so a population without any
+    response of its own is the pooled one whose results are the arms'."""
     n = population.n
     if n is None and population.n_share is not None and total is not None:
         share = population.n_share
@@ -367,11 +382,20 @@ def _derive(population: Population, total: Quantity | None, warnings: list[Warni
                     derived=True,
                 )
     denominator = population.n_evaluable or n
-    _zeros_when_complete(responses, denominator, n)
+    by_measure = _evaluable_by_measure(population.n_evaluable)
+    _zeros_when_complete(responses, denominator, n, by_measure)
+    if (
+        "ne" not in responses
+        and not by_measure
+        and not mixed
+        and heme.disease_kind(population.tumor_type) is None
+    ):
+        _not_evaluable(responses, n, population.n_evaluable, armed)
     for category, response in list(responses.items()):
-        if category != "orr":
+        if category != "orr" and not _outside_denominator(response):
             responses[category] = _fill(response, denominator, population.label, warnings)
     responses = _derive_orr(responses, denominator, population.label, warnings)
+    _parts_from_orr(responses)
     ordered = tuple(responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses)
     return replace(population, n=n, responses=ordered)
 
@@ -380,7 +404,7 @@ def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: lis
     """Count from percent and N, percent from count and N; warn where stated ones disagree."""
     count, percent = response.count, response.percent
     if n is None or n.value <= 0:
-        return response
+        return _zero_both_ways(response)
     if count is None and percent is not None:
         count = Quantity(
             float(_round_half_up(percent.value * n.value / 100)),
@@ -409,12 +433,105 @@ def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: lis
     return replace(response, count=count, percent=percent, derived=derived)
 
 
+def _zero_both_ways(response: ResponseCount) -> ResponseCount:
+    """'No patient had a complete response' in a group of unstated size: a count of 0 is 0% of
+    any group, and 0% of any group is nobody."""
+    count, percent = response.count, response.percent
+    if count is not None and percent is None and count.value == 0:
+        percent = Quantity(0.0, count.evidence, True, "0 patients: 0%")
+    elif percent is not None and count is None and percent.value == 0:
+        count = Quantity(0.0, percent.evidence, True, "0%: no patient")
+    else:
+        return response
+    return replace(response, count=count, percent=percent, derived=True)
+
+
+def _evaluable_by_measure(n_evaluable: Quantity | None) -> bool:
+    """'The best responses of the 235 patients with measurable lesions were ...': the response
+    denominator is the patients a criterion can measure (`cues.yaml: evaluable_with`), not those
+    left over after some could not be evaluated, so the others are not NE: the responses speak of
+    the measurable patients only. Read from the words the size was cited with."""
+    if n_evaluable is None or n_evaluable.evidence is None:
+        return False
+    span = n_evaluable.evidence.end - n_evaluable.evidence.start
+    quote = n_evaluable.evidence.quote
+    for word in cues.words("cues", "evaluable_with"):
+        for match in re.finditer(rf"\b{re.escape(word)}\b", quote, re.IGNORECASE):
+            cited = quote[max(0, match.end() - span) : match.end()]
+            first = cited.split(None, 1)[0] if cited.split() else ""
+            if first == _num(n_evaluable.value) or first.isalpha():
+                return True
+    return False
+
+
+def _not_evaluable(
+    responses: dict[str, ResponseCount],
+    n: Quantity | None,
+    n_evaluable: Quantity | None,
+    armed: bool = False,
+) -> None:
+    """'25 patients were enrolled; 22 were evaluated for response': the other 3 are NE. Only the
+    count: a percent of NE over the evaluable patients means nothing, and the corpus's rules leave
+    it unstated when the responses are given over the evaluable."""
+    if n is None or n_evaluable is None or n.derived or n_evaluable.derived:
+        return
+    if armed and not any(r.count is not None or r.percent is not None for r in responses.values()):
+        return  # the arms hold the results ("52 analyzable: 30 in group A and 22 in group B")
+    if n_evaluable.value >= n.value:
+        return
+    count = Quantity(
+        n.value - n_evaluable.value,
+        n_evaluable.evidence,
+        True,
+        f"{_num(n.value)} - {_num(n_evaluable.value)} evaluable",
+    )
+    responses["ne"] = ResponseCount("ne", count, None, "not evaluable", n_evaluable.evidence, derived=True)
+
+
+def _says_ineligible(text: str) -> bool:
+    """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`)."""
+    return bool(cues.matcher("cues", "ineligible").find(text, 0, len(text)))
+
+
+def _outside_denominator(response: ResponseCount) -> bool:
+    """NE taken as N minus the evaluable: no percent over the evaluable patients."""
+    return bool(
+        response.count and response.count.derived and "evaluable" in (response.count.derivation or "")
+    )
+
+
+def _parts_from_orr(responses: dict[str, ResponseCount]) -> None:
+    """'The best response was seven partial responses ... an overall response rate of 19%': with
+    no complete response, PR is the whole ORR, so PR % is the stated 19 and not 7/38 = 18.4; a
+    stated percent is never replaced by one computed from counts. The same for CR when PR is 0."""
+    orr = responses.get("orr")
+    if orr is None or orr.percent is None or orr.percent.derived:
+        return
+    for zero, other in (("cr", "pr"), ("pr", "cr")):
+        nil, part = responses.get(zero), responses.get(other)
+        if nil is None or nil.count is None or nil.count.value != 0 or part is None:
+            continue
+        if part.percent is not None and not part.percent.derived:
+            continue
+        percent = Quantity(
+            orr.percent.value,
+            orr.percent.evidence,
+            True,
+            f"ORR {_num(orr.percent.value)}% with {zero.upper()} 0",
+        )
+        responses[other] = replace(part, percent=percent, derived=True)
+
+
 def _zeros_when_complete(
-    responses: dict[str, ResponseCount], denominator: Quantity | None, n: Quantity | None
+    responses: dict[str, ResponseCount],
+    denominator: Quantity | None,
+    n: Quantity | None,
+    by_measure: bool = False,
 ) -> None:
     """'21 partial responses, 6 stable disease and 4 progressive diseases' in 31 patients: the
     stated counts cover everyone, so every category not named is 0 (an unstated CR alone is not).
-    NE is filled only when the counts cover all N, not just the evaluable patients."""
+    NE is filled only when the counts cover all N, or all the patients with measurable disease
+    the responses are given for, not just the patients left evaluable."""
     if denominator is None or denominator.value <= 0:
         return
     stated = [r for c, r in responses.items() if c != "orr" and r.count is not None and not r.count.derived]
@@ -423,7 +540,7 @@ def _zeros_when_complete(
     terms = " + ".join(f"{r.category.upper()} {_num(r.count.value)}" for r in stated if r.count)
     how = f"{terms} = {_num(denominator.value)}: no other category"
     missing = ["cr", "pr", "sd", "pd"]
-    if n is not None and n.value == denominator.value:
+    if by_measure or (n is not None and n.value == denominator.value):
         missing.append("ne")
     for category in missing:
         if category not in responses:

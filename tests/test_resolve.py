@@ -129,3 +129,72 @@ def test_a_dose_without_mg_per_day_stated_by_two_documents_is_kept_once() -> Non
         (None, population.doses[0].as_written)
     ]
     assert "260" in population.doses[0].as_written
+
+
+def _only(text: str):  # type: ignore[no-untyped-def]
+    (study,) = resolve([extract(doc("a.txt", text))])
+    return study, study.populations[0]
+
+
+def test_not_evaluable_is_the_enrolled_minus_the_evaluable_without_a_percent() -> None:
+    _, population = _only(
+        "Thirty-two patients with advanced chordoma were enrolled and 29 were evaluable for response. "
+        "Two patients (6.9%) had a partial response and 20 had stable disease."
+    )
+    ne = population.response("ne")
+    assert ne.count.value == 3 and ne.count.derived
+    assert ne.count.derivation == "32 - 29 evaluable"
+    assert ne.percent is None  # a share of the evaluable means nothing for the not evaluable
+
+
+def test_patients_with_measurable_disease_are_the_group_and_complete_categories_give_ne_zero() -> None:
+    _, population = _only(
+        "A total of 150 patients with metastatic GIST received imatinib 400 mg daily. The best responses "
+        "of the 90 patients with measurable lesions were 5 complete responses, 50 partial responses, "
+        "30 stable disease and 5 progressive disease."
+    )
+    ne = population.response("ne")
+    assert ne.count.value == 0 and ne.percent.value == 0  # not 150 - 90: those were never measurable
+
+
+def test_no_not_evaluable_count_when_some_patients_were_ineligible() -> None:
+    _, population = _only(
+        "Forty patients with ovarian cancer were registered; 9 were ineligible or not evaluable. "
+        "Of 31 evaluable patients, 1 had a partial response and 12 had stable disease."
+    )
+    assert population.response("ne") is None
+
+
+def test_a_zero_count_is_zero_percent_even_without_the_group_size() -> None:
+    study, _ = _only(
+        "Imatinib was given to patients with thymic carcinoma. No complete or partial responses "
+        "were observed in the thymoma cohort."
+    )
+    values = [
+        (r.count.value, r.percent.value)
+        for p in study.populations
+        for r in p.responses
+        if r.category in ("cr", "pr")
+    ]
+    assert values and all(value == (0, 0) for value in values)
+
+
+def test_a_stated_response_rate_is_the_partial_rate_when_no_complete_response() -> None:
+    _, population = _only(
+        "Forty-five patients with desmoid tumors were treated with imatinib 600 mg daily. The best "
+        "response was eight partial responses, giving an overall response rate of 18%."
+    )
+    pr = population.response("pr")
+    assert pr.count.value == 8 and not pr.count.derived
+    assert pr.percent.value == 18 and pr.percent.derivation == "ORR 18% with CR 0"  # not 8/45 = 17.8
+    assert population.response("cr").count.value == 0
+
+
+def test_complete_response_named_in_a_clinical_benefit_definition_does_not_block_cr_zero() -> None:
+    _, population = _only(
+        "Among 40 patients with chordoma evaluable by RECIST, the best response was one partial response "
+        "(ORR, 2.5%). Twenty-five patients had stable disease and the clinical benefit rate (complete "
+        "response + PR + SD for 6 months) was 60%."
+    )
+    assert population.response("cr").count.value == 0
+    assert population.response("orr").count.value == 1

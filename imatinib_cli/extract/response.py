@@ -133,11 +133,29 @@ def _best_was(context: Context, start: int, end: int, hits: list[ResponseHit]) -
         return hits
     named = {hit.category for hit in hits}
     main = cues.matcher("responses", "responses", key_field="category")
-    elsewhere = {hit.key for hit in main.find(context.text, 0, len(context.text))}
+    elsewhere = {
+        hit.key
+        for hit in main.find(context.text, 0, len(context.text))
+        if not _in_definition(context.text, hit.start, main)
+    }
     zeros = [c for c in _BETTER[first.category] if c not in named and c not in elsewhere]
     return hits + [
         ResponseHit(c, None, None, None, True, said[0].as_written, said[0].start, said[0].end) for c in zeros
     ]
+
+
+def _in_definition(text: str, at: int, main: vocab.Matcher) -> bool:
+    """'a 64% clinical benefit rate (ie, complete response + PR + SD)': a category named in the
+    brackets that define a measure that is not a response (`responses.yaml: none`, "clinical
+    benefit rate", "disease control rate") names no patient's response."""
+    opening = text.rfind("(", max(0, at - 80), at)
+    if opening < 0 or ")" in text[opening:at]:
+        return False
+    before = text[max(0, opening - 60) : opening].rstrip()
+    offset = opening - len(text[max(0, opening - 60) : opening]) + len(before)
+    return any(
+        hit.key == "none" and hit.end == offset for hit in main.find(text, max(0, opening - 60), offset)
+    )
 
 
 def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
