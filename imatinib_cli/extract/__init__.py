@@ -90,6 +90,8 @@ def extract(document: Document) -> Findings:
         arm_mentions = find_arms(context, info) if arms else []
         if arms and info.numbers:
             arms.read_sizes(context, info, arm_mentions, by_key, drafts)
+        if arms and about_imatinib:
+            arms.read_descriptions(context, info, arm_mentions)
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
         anchors = _anchors(info, by_key, arms, arm_mentions)
@@ -122,7 +124,7 @@ def extract(document: Document) -> Findings:
         elif not draft.doses and cohorts is not None and cohorts.owns(draft.key):
             draft.doses = list(study_doses)  # a cohort not said to change dose has the study's
     randomized = bool(design.randomized and design.randomized.value)
-    populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts))
+    populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts, arms))
     return Findings(
         document=document,
         design=design,
@@ -727,10 +729,18 @@ def _same(left: Quantity | None, right: Quantity | None) -> bool:
     return (left is None) == (right is None) and (left is None or left.value == right.value)
 
 
-def _worth_keeping(draft: PopulationDraft, drafts: list[PopulationDraft]) -> bool:
-    """An 'all patients' catch-all, or an arm, with nothing in it is noise."""
+def _worth_keeping(
+    draft: PopulationDraft, drafts: list[PopulationDraft], arms: ArmDesign | None = None
+) -> bool:
+    """An 'all patients' catch-all, or an arm, with nothing in it is noise; so is the whole
+    randomization next to its arms when the arms carry every value ('41 patients to imatinib and
+    40 to placebo' is two arms, not a third population of 41)."""
     if draft.arm is not None:
         return bool(draft.responses or draft.heme or draft.n)
+    if arms is not None and draft is arms.base and not (draft.responses or draft.heme):
+        kept = [d for d in drafts if d.key.startswith(f"{draft.key}|") and d.key != draft.key]
+        if sum(1 for d in kept if _worth_keeping(d, drafts)) >= 2:
+            return False
     return not (draft.key == ALL_PATIENTS and not draft.responses and not draft.heme and len(drafts) > 1)
 
 
