@@ -134,3 +134,82 @@ def test_a_second_criterion_is_kept_apart() -> None:
     choi = pops["advanced chordoma (by Choi)"]
     assert (main.criterion, response(main, "pr"), response(main, "sd")) == (None, (2, None), (8, None))
     assert (choi.criterion, response(choi, "pr"), response(choi, "sd")) == ("Choi", (6, None), (4, None))
+
+
+def test_a_cohort_defined_inside_an_outcome_sentence() -> None:
+    pops = findings(
+        "We reviewed 37 patients with localized rectal GIST treated at six centres. Of 14 patients who "
+        "received neoadjuvant imatinib for a median of 6 months, 10 had a partial response, 3 had stable "
+        "disease and 1 had a complete response. Nine patients received adjuvant imatinib."
+    ).populations
+    whole = next(p for p in pops if p.arm is None)
+    neoadjuvant = next(p for p in pops if p.arm and "neoadjuvant" in p.arm)
+    adjuvant = next(p for p in pops if p.arm and "adjuvant imatinib" in p.arm and p is not neoadjuvant)
+    assert whole.n.value == 37 and whole.response("pr") is None
+    assert neoadjuvant.n.value == 14
+    assert [response(neoadjuvant, c) for c in ("pr", "sd", "cr")] == [(10, None), (3, None), (1, None)]
+    assert adjuvant.n.value == 9 and not adjuvant.responses
+
+
+def test_an_escalated_cohort_keeps_its_own_dose_and_result() -> None:
+    pops = findings(
+        "Forty patients with metastatic melanoma received imatinib 400 mg/d. Eight patients had a partial "
+        "response. Twelve patients who progressed were allowed to escalate the dose to 800 mg/d; only two "
+        "of the 12 patients who received dose escalation to 800 mg/d achieved stable disease."
+    ).populations
+    whole = next(p for p in pops if p.arm is None)
+    escalated = next(p for p in pops if p.arm is not None)
+    assert [d.mg_per_day for d in whole.doses] == [400]
+    assert response(whole, "pr") == (8, None) and whole.response("sd") is None
+    assert escalated.n.value == 12 and [d.mg_per_day for d in escalated.doses] == [800]
+    assert response(escalated, "sd") == (2, None)
+
+
+def test_a_result_after_a_dose_increase_with_its_fraction() -> None:
+    pops = findings(
+        "Thirty patients with sarcoma received imatinib 600 mg/day. One patient had a partial response. "
+        "There were no further objective responses after raising imatinib to 800 mg/day (0/9)."
+    ).populations
+    escalated = next(p for p in pops if p.arm is not None)
+    assert escalated.n.value == 9 and [d.mg_per_day for d in escalated.doses] == [800]
+    assert response(escalated, "orr") == (0, None)
+    whole = next(p for p in pops if p.arm is None)
+    assert [d.mg_per_day for d in whole.doses] == [600]
+
+
+def test_the_evaluable_patients_are_not_a_cohort() -> None:
+    pops = findings(
+        "Forty-four patients with GIST were enrolled and received imatinib 400 mg daily. Of the 40 "
+        "patients who were evaluable, 12 had a partial response."
+    ).populations
+    assert len(pops) == 1 and response(pops[0], "pr") == (12, None)
+
+
+def test_confirmed_subset_of_the_enrolled_is_the_population() -> None:
+    found = findings(
+        "A total of 210 patients with CML were enrolled, of whom 187 had a confirmed diagnosis of blast "
+        "crisis. Imatinib was given at 600 mg/d."
+    )
+    assert [p.n.value for p in found.populations] == [187]
+    assert found.design.n_enrolled.value == 210
+
+
+def test_an_arm_without_imatinib_takes_no_imatinib_dose() -> None:
+    pops = findings(
+        "Between 2011 and 2014, 17 patients with meningioma were randomized to receive HU plus imatinib "
+        "(N = 9; Arm A) or HU alone (N = 8; Arm B). Imatinib was given at 400 mg daily."
+    ).populations
+    assert {p.arm: (p.n.value, [d.mg_per_day for d in p.doses]) for p in pops} == {
+        "Arm A": (9, [400]),
+        "Arm B": (8, []),
+    }
+
+
+def test_arms_named_after_their_doses_in_brackets() -> None:
+    pops = findings(
+        "180 patients with pretreated CML were randomized, comparing standard dose imatinib (400 mg/d; "
+        "arm A) with high dose imatinib (800 mg/d for 3 months) followed by imatinib 400 mg/d (arm B). "
+        "Major cytogenetic response at 6 months was 30% in arm A and 45% in arm B."
+    ).populations
+    doses = {p.arm: sorted(d.mg_per_day for d in p.doses) for p in pops}
+    assert doses == {"arm A": [400], "arm B": [400, 800]}  # the 180 randomized are not a third group

@@ -17,10 +17,13 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
     ALL_PATIENTS,
+    Cohorts,
     PopulationDraft,
     Subgroups,
     clauses,
+    cohort_design,
     dominant_tumor,
+    find_cohorts,
     find_populations,
     refers_back,
     split_semicolons,
@@ -70,6 +73,7 @@ def extract(document: Document) -> Findings:
     previous: str | None = None
     arms = arm_design(context, drafts)
     subgroups = None if arms else subgroup_design(context, drafts)
+    cohorts = None if arms else cohort_design(drafts)
     # A titled record (a publication, a registry entry) that never names imatinib is about another
     # drug; an untitled snippet gets the benefit of the doubt.
     about_imatinib = not document.metadata.title or bool(
@@ -86,6 +90,8 @@ def extract(document: Document) -> Findings:
         arm_mentions = find_arms(context, info) if arms else []
         if arms and info.numbers:
             arms.read_sizes(context, info, arm_mentions, by_key, drafts)
+        if arms and about_imatinib:
+            arms.read_descriptions(context, info, arm_mentions)
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
         anchors = _anchors(info, by_key, arms, arm_mentions)
@@ -93,11 +99,15 @@ def extract(document: Document) -> Findings:
             named = subgroups.anchors(context, info)
             if named:
                 anchors = sorted([a for a in anchors if a[2] != subgroups.base.key] + named)
+        if cohorts is not None and info.numbers:
+            anchors, target = _cohort_anchors(context, info, cohorts, by_key, drafts, anchors, target)
         if not info.states_results:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
         adverse_events.extend(find_adverse_events(context, info))
         touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms, subgroups)
+        if cohorts is not None:
+            _read_cohort_counts(context, info, cohorts, by_key, warnings)
         if info.numbers:
             _read_sizes(context, info, by_key)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
@@ -111,8 +121,10 @@ def extract(document: Document) -> Findings:
     for draft in drafts:
         if not draft.doses and (draft.arm is None or (subgroups is not None and subgroups.owns(draft.key))):
             draft.doses = list(study_doses)  # an arm whose dose is not known keeps none; a subgroup shares it
+        elif not draft.doses and cohorts is not None and cohorts.owns(draft.key):
+            draft.doses = list(study_doses)  # a cohort not said to change dose has the study's
     randomized = bool(design.randomized and design.randomized.value)
-    populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts))
+    populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts, arms))
     return Findings(
         document=document,
         design=design,
@@ -166,6 +178,62 @@ def _anchors(
     if arms:
         anchors += [(m.start, m.end, arms.key_of(m.keys[0])) for m in mentions if len(m.keys) == 1]
     return sorted(anchors)
+
+
+def _cohort_anchors(
+    context: Context,
+    info: SentenceInfo,
+    cohorts: Cohorts,
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    anchors: list[tuple[int, int, str]],
+    target: str | None,
+) -> tuple[list[tuple[int, int, str]], str | None]:
+    """A sentence that reports on a cohort ('Of 14 patients who had neoadjuvant imatinib, 9 had a
+    partial response') gives its results to the cohort, not to the study it names in passing."""
+    named = cohorts.note(info, find_cohorts(context, info), by_key, drafts)
+    if not named:
+        return anchors, target
+    kept = [a for a in anchors if a[2] != cohorts.base.key]
+    cohort_keys = [key for _, _, key in named if key != cohorts.base.key]
+    return sorted(set(kept + named)), cohort_keys[0]
+
+
+def _read_cohort_counts(
+    context: Context,
+    info: SentenceInfo,
+    cohorts: Cohorts,
+    by_key: dict[str, PopulationDraft],
+    warnings: list[Warning],
+) -> None:
+    """The count a cohort mention carries, with the category said of it: 'only two of the 12
+    patients who were escalated achieved stable disease' (the category right after the verb);
+    'no further responses were seen after raising the dose to 800 mg/day (0/9)' (the one category
+    the sentence names before it)."""
+    responses = cues.matcher("responses", "responses", key_field="category")
+    for mention in find_cohorts(context, info):
+        draft = by_key.get(cohorts.key_of(mention))
+        if mention.count is None or draft is None or not mention.results:
+            continue
+        if mention.whole_sentence:
+            found = {hit.key for hit in responses.find(context.text, info.start, mention.start)}
+        else:
+            after = responses.find(context.text, mention.end, min(info.end, mention.end + 40))
+            gap = context.text[mention.end : after[0].start] if after else ""
+            found = (
+                {after[0].key}
+                if after and re.fullmatch(r"\s*(?:(?:an?|the|a\s+best|best)\s+)?", gap)
+                else set()
+            )
+        if len(found) != 1:
+            continue
+        category = found.pop()
+        if category in draft.responses:
+            continue
+        hit = ResponseHit(
+            category, mention.count, None, mention.n, False, category, mention.start, mention.end
+        )
+        _record(draft, hit, info, warnings, context.text)
 
 
 def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None:
@@ -661,10 +729,18 @@ def _same(left: Quantity | None, right: Quantity | None) -> bool:
     return (left is None) == (right is None) and (left is None or left.value == right.value)
 
 
-def _worth_keeping(draft: PopulationDraft, drafts: list[PopulationDraft]) -> bool:
-    """An 'all patients' catch-all, or an arm, with nothing in it is noise."""
+def _worth_keeping(
+    draft: PopulationDraft, drafts: list[PopulationDraft], arms: ArmDesign | None = None
+) -> bool:
+    """An 'all patients' catch-all, or an arm, with nothing in it is noise; so is the whole
+    randomization next to its arms when the arms carry every value ('41 patients to imatinib and
+    40 to placebo' is two arms, not a third population of 41)."""
     if draft.arm is not None:
         return bool(draft.responses or draft.heme or draft.n)
+    if arms is not None and draft is arms.base and not (draft.responses or draft.heme):
+        kept = [d for d in drafts if d.key.startswith(f"{draft.key}|") and d.key != draft.key]
+        if sum(1 for d in kept if _worth_keeping(d, drafts)) >= 2:
+            return False
     return not (draft.key == ALL_PATIENTS and not draft.responses and not draft.heme and len(drafts) > 1)
 
 

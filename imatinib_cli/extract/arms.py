@@ -7,11 +7,12 @@ population of its own, with its own N and dose, instead of one pooled population
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.populations import PopulationDraft
 from imatinib_cli.models import Dose, Quantity
@@ -121,6 +122,9 @@ _SIZE_BEFORE = re.compile(
     re.I,
 )
 _SIZE_AFTER = re.compile(r"\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\)", re.I)
+# "HU alone (N = 8; Arm B)": the size in the bracket that the arm's name closes.
+_SIZE_IN_BRACKET = re.compile(r"\(\s*n\s*=\s*(?P<n>\d+)\s*[;,]\s*$", re.I)
+_CLOSES_BRACKET = re.compile(r"\s*\)")
 
 
 @dataclass(slots=True)
@@ -130,6 +134,9 @@ class ArmDesign:
     base: PopulationDraft
     keys: list[str]
     labels: dict[str, str]
+    # Arms named in a bracket after what they receive ("standard dose (400 mg/d; arm A)"): the
+    # doses written in that description, or [] when it does not name imatinib ("HU alone (arm B)").
+    described: dict[str, list[Dose]] = field(default_factory=dict)
 
     def key_of(self, arm: str) -> str:
         return f"{self.base.key}|{arm}"
@@ -180,6 +187,39 @@ class ArmDesign:
                 draft.n = Quantity(number.value, info.cite(number.start, mention.end))
             elif after and draft.n is None:
                 draft.n = Quantity(float(after.group("n")), info.cite(mention.start, after.end()))
+            inside = _SIZE_IN_BRACKET.search(text, max(info.start, mention.start - 30), mention.start)
+            if inside and draft.n is None:
+                draft.n = Quantity(float(inside.group("n")), info.cite(inside.start(), mention.end))
+
+    def read_descriptions(self, context: Context, info: SentenceInfo, mentions: list[ArmMention]) -> None:
+        """'... comparing standard dose imatinib (400 mg/d; arm A) with 800 mg/d for 6 months
+        followed by 400 mg/d (arm B)', '... to receive HU + imatinib (N = 7; Arm A) or HU alone
+        (N = 8; Arm B)': an arm's name that closes a bracket labels what was written since the
+        previous arm's name; its doses are the imatinib doses written there, none if it names
+        another treatment only ('alone', a comparator) and not imatinib."""
+        text = context.text
+        previous = info.start
+        hits = None
+        for mention in mentions:
+            if len(mention.keys) != 1 or not _CLOSES_BRACKET.match(text, mention.end, info.end):
+                continue
+            arm = mention.keys[0]
+            start, end = previous, mention.start
+            previous = _CLOSES_BRACKET.match(text, mention.end, info.end).end()
+            if arm in self.described:
+                continue
+            if not cues.imatinib_names().search(text, start, end):
+                words = set(re.findall(r"[a-z][a-z\-]*", text[start:end].lower()))
+                if words & (
+                    cues.words("cues", "arms", "without_imatinib") | cues.words("cues", "arms", "comparators")
+                ):
+                    self.described[arm] = []  # "HU alone (N = 8; Arm B)"; not "primary GIST (group A)"
+                continue
+            if hits is None:
+                hits = find_doses(context, info)
+            doses = [dose for hit in hits if start <= hit.start < end for dose in hit.doses]
+            if doses:
+                self.described[arm] = doses
 
     def assign_doses(self, text: str, by_key: dict[str, PopulationDraft], study_doses: list[Dose]) -> None:
         """An arm named after a dose ('800 mg arm') or a schedule ('twice-daily group') gets that
@@ -190,6 +230,9 @@ class ArmDesign:
         for arm in self.keys:
             draft = by_key.get(self.key_of(arm))
             if draft is None or draft.doses:
+                continue
+            if arm in self.described:
+                draft.doses = list(self.described[arm])
                 continue
             label = self.labels.get(arm, arm)
             amount = re.search(r"(\d+)\s*-?\s*mg", label)

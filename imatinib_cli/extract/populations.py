@@ -138,7 +138,33 @@ def find_populations(
     else:
         draft = PopulationDraft(mention.code, _label(context, mention), mention, n=n_enrolled)
     draft.evidence = mention.evidence if mention else None
+    subset = _enrolled_subset(context, enrollment, n_enrolled)
+    if subset is not None:
+        draft.n = subset
     return [draft]
+
+
+_OF_WHOM = re.compile(
+    r",?\s*(?:of\s+whom|of\s+these|of\s+which)\s+(?P<n>[\w-]+)\s+(?:patients\s+)?(?:had|were|with)\s+"
+    r"(?:an?\s+|the\s+)?(?P<word>[A-Za-z]+)",
+    re.I,
+)
+
+
+def _enrolled_subset(
+    context: Context, enrollment: SentenceInfo | None, n_enrolled: Quantity | None
+) -> Quantity | None:
+    """'A total of 230 patients were enrolled, of whom 190 had a confirmed diagnosis of ...': the
+    confirmed are the population the results are over (cues.yaml enrollment_subset)."""
+    if enrollment is None or n_enrolled is None:
+        return None
+    for match in _OF_WHOM.finditer(context.text, enrollment.start, enrollment.end):
+        if match.group("word").lower() not in cues.words("cues", "enrollment_subset"):
+            continue
+        number = next((x for x in enrollment.numbers if x.start == match.start("n")), None)
+        if number is not None and number.is_int and 0 < number.value < n_enrolled.value:
+            return Quantity(number.value, enrollment.cite(match.start("n"), match.end()))
+    return None
 
 
 def dominant_tumor(context: Context) -> TumorMention | None:
@@ -406,3 +432,208 @@ def subgroup_design(context: Context, drafts: list[PopulationDraft]) -> Subgroup
     """Subgroups apply to a document about one population."""
     whole = [d for d in drafts if d.arm is None]
     return Subgroups(whole[0]) if len(drafts) == 1 and whole else None
+
+
+# Cohorts: patients picked out by what happened to them, inside the sentence that reports on them.
+# "Of 14 patients who had neoadjuvant imatinib, 9 had a partial response ...": a population of 14
+# apart from the study's. The condition must carry a cue of cues.yaml `cohorts` (a treatment
+# setting, a duration, a dose change, progression); "Of the 40 patients treated, ..." is the study.
+_PEOPLE = r"(?:(?:patients?|pts|participants|subjects|cases|individuals)\s+)"
+_COHORT_OPENING = re.compile(
+    r"\s*(?:[A-Z][A-Za-z ]{0,20}:\s*)?(?:of|among|in)\s+(?:the\s+|these\s+|those\s+)?"
+    rf"(?P<n>[\w-]+)\s+{_PEOPLE}?"
+    r"(?P<cond>(?:who|that|treated|receiving|given|undergoing|having)\b[^,;:]{3,160}?)\s*,",
+    re.I,
+)
+_COHORT_INLINE = re.compile(
+    rf"\b(?P<count>[\w-]+)\s+of\s+(?:the\s+)?(?P<n>[\w-]+)\s+{_PEOPLE}(?P<cond>who\s+[^,;()]{{3,120}}?)\s+"
+    r"(?:achieved|had|experienced|showed|attained|developed|obtained|reached|responded)\b",
+    re.I,
+)
+_COHORT_AFTER = re.compile(
+    r"\bafter\s+(?P<cond>(?:[A-Za-z]+\s+){0,3}?[A-Za-z]+\s+to\s+\d+[^()]{0,40}?)\s*"
+    r"\(\s*(?P<count>\d+)\s*/\s*(?P<n>\d+)\s*\)",
+    re.I,
+)
+_COHORT_SUBJECT = re.compile(
+    rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?(?P<n>[\w-]+)\s+{_PEOPLE}(?P<cond>(?:who\s+[^,;]{{3,120}}?\s+)?"
+    r"(?:received|were\s+treated\s+with|were\s+given|underwent|were\s+allowed\s+to)\s+[^,;.]{3,100})",
+    re.I,
+)
+_MEDIAN_CLAUSE = re.compile(r"\s+(?:for|with|after|at)\s+(?:a\s+)?median\b", re.I)
+_DOSE_PER_DAY = re.compile(
+    r"\bto\s+(?P<mg>\d+)\s*-?\s*mg\s*(?:/\s*d(?:ay)?\b|daily\b|per\s+day\b|a\s+day\b)", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CohortMention:
+    """A cohort named in a sentence. `results`: the sentence reports on it (the clause or the
+    whole sentence is the cohort's); otherwise it only gives the cohort's size."""
+
+    n: Num
+    label: str
+    start: int
+    end: int
+    results: bool
+    dose_mg: float | None
+    setting: bool  # named by its treatment setting ("postoperative"): kept with a size alone
+    whole_sentence: bool = False  # it opens the sentence, or its result comes before it ("after ...")
+    # The cohort's count when the mention carries it: "two of the 12 ... achieved", "(0/9)".
+    count: Num | None = None
+
+
+def _cohort_cues() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    data = vocab.load("cues")["cohorts"]
+    return (
+        tuple(str(w).lower() for w in data["condition_cues"]),
+        tuple(str(w).lower() for w in data["not_cohort"]),
+        frozenset(str(w).lower() for w in data["settings"]),
+    )
+
+
+def _condition(text: str) -> tuple[bool, bool]:
+    """(is a cohort condition, is named by a treatment setting)."""
+    cues_, excluded, settings = _cohort_cues()
+    words = re.findall(r"[a-z][a-z\-]*", text.lower())
+    joined = " ".join(words)
+    if any(word.startswith(excluded) for word in words):
+        return False, False
+    setting = any(word in settings for word in words)
+    found = (
+        setting
+        or any(word.startswith(cues_) for word in words)
+        or any(" " in cue and f" {cue} " in f" {joined} " for cue in cues_)
+    )
+    return found, setting
+
+
+def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
+    """The cohorts a sentence names by a condition: 'Of 14 patients who had neoadjuvant imatinib,
+    ...', 'two of the 12 patients who were escalated to 800 mg/day achieved ...', '... after
+    raising the dose to 800 mg/day (0/9)', 'Nine patients received adjuvant imatinib'."""
+    text = context.text
+    found: list[CohortMention] = []
+
+    def number_at(start: int, end: int) -> Num | None:
+        return next(
+            (x for x in info.numbers if x.start == start and x.end == end and x.is_int and x.value > 0), None
+        )
+
+    def add(match: re.Match[str], results: bool, subject: bool = False, whole: bool = False) -> None:
+        n = number_at(match.start("n"), match.end("n"))
+        if n is None:
+            return
+        cond = " ".join(match.group("cond").split())
+        is_cohort, setting = _condition(cond)
+        if not is_cohort or (subject and not setting and not results and not _DOSE_PER_DAY.search(cond)):
+            return
+        dose = _DOSE_PER_DAY.search(cond)
+        label = ("patients after " if match.re is _COHORT_AFTER else "patients ") + _MEDIAN_CLAUSE.split(
+            cond
+        )[0].strip()
+        count = None
+        if "count" in match.groupdict():
+            count = next(
+                (
+                    x
+                    for x in info.numbers
+                    if x.start == match.start("count") and x.is_int and x.value <= n.value
+                ),
+                None,
+            )
+        found.append(
+            CohortMention(
+                n,
+                label,
+                match.start(),
+                match.end(),
+                results,
+                float(dose.group("mg")) if dose else None,
+                setting,
+                whole,
+                count,
+            )
+        )
+
+    opening = _COHORT_OPENING.match(text, info.start, info.end)
+    if opening:
+        add(opening, True, whole=True)
+    else:
+        subject = _COHORT_SUBJECT.match(text, info.start, info.end)
+        if subject:
+            add(subject, False, subject=True)
+    for match in _COHORT_INLINE.finditer(text, info.start, info.end):
+        add(match, True)
+    for match in _COHORT_AFTER.finditer(text, info.start, info.end):
+        add(match, True, whole=True)
+    return found
+
+
+@dataclass(slots=True)
+class Cohorts:
+    """Cohorts of the one population a document is about. A cohort becomes a population of its
+    own (`arm` set to its condition) when a result is stated for it, or when it is named by its
+    treatment setting; mentions of one size are one cohort ('fifteen patients who progressed were
+    escalated ...'; later 'one of the 15 patients who were escalated ...')."""
+
+    base: PopulationDraft
+    pending: dict[str, tuple[CohortMention, Evidence]] = field(default_factory=dict)
+
+    def key_of(self, mention: CohortMention) -> str:
+        return f"{self.base.key}|cohort:{int(mention.n.value)}"
+
+    def owns(self, key: str) -> bool:
+        return key.startswith(f"{self.base.key}|cohort:")
+
+    def is_cohort(self, mention: CohortMention) -> bool:
+        """A cohort is smaller than the study and is not its response denominator."""
+        n, evaluable = self.base.n, self.base.n_evaluable
+        if n is not None and mention.n.value >= n.value:
+            return False
+        return evaluable is None or mention.n.value != evaluable.value
+
+    def note(
+        self,
+        info: SentenceInfo,
+        mentions: list[CohortMention],
+        by_key: dict[str, PopulationDraft],
+        drafts: list[PopulationDraft],
+    ) -> list[tuple[int, int, str]]:
+        """Record the sentence's cohorts; return the anchors of those it reports results for."""
+        anchors = []
+        for mention in mentions:
+            if not self.is_cohort(mention):
+                continue
+            key = self.key_of(mention)
+            evidence = info.cite(mention.start, mention.end)
+            if key not in by_key and not (mention.results or mention.setting):
+                self.pending.setdefault(key, (mention, evidence))
+                continue
+            draft = by_key.get(key)
+            earlier = self.pending.get(key)
+            if draft is None:
+                first, cited = earlier or (mention, evidence)
+                draft = PopulationDraft(
+                    key, f"{self.base.label}, {first.label}", self.base.mention, arm=first.label
+                )
+                draft.evidence = cited
+                draft.n = Quantity(first.n.value, cited)
+                by_key[key] = draft
+                drafts.append(draft)
+            for source, cited in (earlier, (mention, evidence)) if earlier else ((mention, evidence),):
+                if source.dose_mg is not None and not draft.doses:
+                    draft.doses.append(Dose(source.dose_mg, f"{int(source.dose_mg)} mg/day", "daily", cited))
+            if mention.results:
+                if not mention.whole_sentence and mention.start > info.start:
+                    # "PR in 10, and two of the 12 patients who were escalated ...": what comes
+                    # before the cohort is the study's.
+                    anchors.append((info.start, info.start, self.base.key))
+                anchors.append((mention.start, mention.end, key))
+        return sorted(set(anchors))
+
+
+def cohort_design(drafts: list[PopulationDraft]) -> Cohorts | None:
+    """Cohorts apply to a document about one population."""
+    whole = [d for d in drafts if d.arm is None]
+    return Cohorts(whole[0]) if len(drafts) == 1 and whole else None
