@@ -179,7 +179,8 @@ def test_the_denominator_of_an_event_count_is_used_only_where_no_other_group_is_
     # Two subgroups and no total: either could be meant.
     assert event_percents([_event(3)], whole, None)[0].percent is None
     # A second criterion on the same patients is not another group.
-    assert event_percents([_event(3)], [_group(30), _group(19, criterion="PET")], None)[0].percent.value == 10.0
+    by_pet = [_group(30), _group(19, criterion="PET")]
+    assert event_percents([_event(3)], by_pet, None)[0].percent.value == 10.0
     # Arms: an event with its arm takes that arm's N; one without an arm takes none.
     arms = [_group(30), _group(14, arm="Arm A"), _group(16, arm="Arm B")]
     (with_arm,) = event_percents([_event(2, arm="B")], arms, total)
