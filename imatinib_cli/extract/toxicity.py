@@ -829,7 +829,7 @@ def _shared(text: str, info: SentenceInfo, hits: list, frequencies: list) -> Non
 @vocab.cached
 def _one_each_pattern() -> re.Pattern[str]:
     nouns = "|".join(re.escape(word) for word in sorted(cues.words("cues", "toxicity", "event_counts")))
-    return re.compile(rf"(?P<count>\d+|{_WORD_NUMBER})\s+(?:{nouns})\s*:\s*$", re.I)
+    return re.compile(rf"(?P<count>\d+|{_WORD_NUMBER})\s+(?P<noun>{nouns})\s*:\s*$", re.I)
 
 
 def _one_each(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:
@@ -854,7 +854,7 @@ def _one_each(text: str, info: SentenceInfo, hits: list, frequencies: list) -> N
             or not _LIST_END.match(text, hits[last].end, info.end)
         ):
             return
-        how = f"{count:g} {head.group(0).split()[1].lower()}, {len(named)} events named"
+        how = f"{count:g} {head.group('noun').lower()}, {len(named)} events named"
         for index in range(first, last + 1):
             frequencies[index] = [
                 _Frequency(None, 1.0, hits[index].start, hits[last].end, False, count_derivation=how)
