@@ -16,6 +16,7 @@ from imatinib_cli import guard
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.models import (
     HEME_LABELS,
+    AdverseEvent,
     Design,
     Evidence,
     Findings,
@@ -31,7 +32,7 @@ from imatinib_cli.models import (
     distinct_events,
 )
 
-__all__ = ["group_by_keys", "link_keys", "merge_group", "resolve"]
+__all__ = ["event_denominator", "event_percents", "group_by_keys", "link_keys", "merge_group", "resolve"]
 
 
 def resolve(findings: Sequence[Findings]) -> list[Study]:
@@ -140,6 +141,7 @@ def _merge(group: list[Findings]) -> Study:
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
     sources = tuple(dict.fromkeys(item.document.path for item in group))
+    events = distinct_events(e for item in group for e in item.adverse_events)
     study = Study(
         id=_study_id(metadata, sources),
         title=metadata.title,
@@ -147,7 +149,7 @@ def _merge(group: list[Findings]) -> Study:
         sources=sources,
         design=design,
         populations=tuple(populations),
-        adverse_events=tuple(distinct_events(e for item in group for e in item.adverse_events)),
+        adverse_events=tuple(event_percents(events, populations, design.n_enrolled)),
         outcomes=tuple(_unique_outcomes([o for item in group for o in item.outcomes])),
         warnings=tuple(warnings),
     )
@@ -598,6 +600,62 @@ def _derive_orr(
         orr = replace(orr, percent=percent, derived=True)
     responses["orr"] = _fill(orr, n, label, warnings)
     return responses
+
+
+# -- adverse events ---------------------------------------------------------------------------
+
+# Words of an arm's name that do not tell arms apart ("arm A" is the arm "A").
+_ARM_WORDS = {"arm", "arms", "group", "groups", "cohort", "cohorts", "the"}
+
+
+def event_percents(
+    events: Sequence[AdverseEvent], populations: Sequence[Population], total: Quantity | None
+) -> list[AdverseEvent]:
+    """A count stated without a percent gets one over its group's size, marked derived ('2/20'):
+    'grade 3 neutropenia occurred in 2 patients' in a study of 20 patients is 10%. Only where the
+    group is certain (event_denominator); a count over its group's size stays a bare count."""
+    result = []
+    for event in events:
+        count = event.count
+        n = event_denominator(event, populations, total) if event.percent is None and count else None
+        if count is None or n is None or not 0 <= count.value <= n.value:
+            result.append(event)
+            continue
+        percent = Quantity(
+            round(100 * count.value / n.value, 1),
+            count.evidence,
+            True,
+            f"{_num(count.value)}/{_num(n.value)}",
+        )
+        result.append(replace(event, percent=percent))
+    return result
+
+
+def event_denominator(
+    event: AdverseEvent, populations: Sequence[Population], total: Quantity | None
+) -> Quantity | None:
+    """The size of the group an event's count is over, when no other group could be meant: the
+    event's arm where that arm has a stated N ('G3 neutropenia in 1/0' after 'Arm A (n = 7)');
+    else, in a study without arms, the treated total (the population whose N is the enrollment,
+    or the only population with an N). Never the evaluable-for-response subset, and None when a
+    study has arms but the event names none (it could be one arm's count)."""
+    groups = [p for p in populations if p.criterion is None and p.n is not None and p.n.value > 0]
+    if event.arm is not None:
+        wanted = _arm_words(event.arm)
+        matches = [p for p in groups if p.arm is not None and wanted and _arm_words(p.arm) == wanted]
+        return matches[0].n if len(matches) == 1 else None
+    if any(p.arm is not None for p in populations):
+        return None
+    if total is not None and total.value > 0:
+        whole = [p for p in groups if p.n is not None and p.n.value == total.value]
+        if whole:
+            return whole[0].n
+    return groups[0].n if len(groups) == 1 else None
+
+
+def _arm_words(arm: str) -> tuple[str, ...]:
+    words = tuple(w for w in re.findall(r"[a-z0-9]+", arm.lower()) if w not in _ARM_WORDS)
+    return () if len(words) == 1 and words[0].isdigit() and not re.search(r"[a-z]", arm.lower()) else words
 
 
 # -- events and outcomes ----------------------------------------------------------------------

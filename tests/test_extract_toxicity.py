@@ -251,3 +251,83 @@ def test_an_aggregate_per_named_arm_and_a_list_after_a_linking_verb() -> None:
         ("frobnitzitis", 4, None, None, None, False),
         ("Nausea", 3, None, None, None, False),
     ]
+
+
+def test_a_sentence_whose_subject_is_the_patients_left_unsaid() -> None:
+    text = (
+        "Five patients died on study. Three with a treatment-unrelated fatal MI. One patient developed"
+        " bowel perforation not related to therapy."
+    )
+    assert rows(text) == [
+        ("Myocardial infarction", None, 3.0, None, None, False),
+        ("bowel perforation", None, 1.0, None, None, False),
+    ]
+
+
+def test_mi_alone_is_not_read_as_an_event() -> None:
+    # In GIST papers "MI" is also the mitotic index.
+    assert rows("A high MI was seen in 14 patients, and grade 3 toxicities were rare.") == []
+
+
+def test_an_event_without_a_ctcae_term_needs_a_frequency() -> None:
+    assert rows("Side effects included migraine and nausea.") == [("Nausea", None, None, None, None, False)]
+
+
+def test_one_percent_shared_by_coordinated_events() -> None:
+    text = "Nausea and migraine were the most frequent events, occurring both in 30% of patients."
+    assert rows(text) == [
+        ("Nausea", 30.0, None, None, None, False),
+        ("migraine", 30.0, None, None, None, False),
+    ]
+    text = "The most frequent side effects were fatigue, rash and myalgia, each in 12% of patients."
+    assert [row[:2] for row in rows(text)] == [
+        ("Fatigue", 12.0),
+        ("Rash maculo-papular", 12.0),
+        ("Myalgia", 12.0),
+    ]
+    # 'both' with three events names none of them for certain.
+    assert all(
+        row[1] is None for row in rows("Rash, fatigue and nausea were frequent side effects, both in 30%.")
+    )
+
+
+def test_an_elided_count_takes_its_siblings_noun_and_a_with_pair_is_one_event() -> None:
+    text = "The most common adverse events were rash (four patients) and oedema with weight gain (seven)."
+    assert rows(text) == [
+        ("Rash maculo-papular", None, 4.0, None, None, False),
+        ("oedema with weight gain", None, 7.0, None, None, False),
+    ]
+    # Without a sibling that wrote the noun, a bracketed number is no count (it may be a reference).
+    assert rows("Common side effects were fatigue (3) and nausea.")[0][2] is None
+
+
+def test_as_many_cases_as_events_named_is_one_each_but_not_for_patients() -> None:
+    text = "Serious complications occurred in three cases: agranulocytosis, tumour perforation and sepsis."
+    found = findings(text).adverse_events
+    assert [(e.as_written, e.count.value, e.count.derived) for e in found] == [
+        ("agranulocytosis", 1.0, True),
+        ("tumour perforation", 1.0, True),
+        ("sepsis", 1.0, True),
+    ]
+    assert found[0].count.derivation == "3 cases, 3 events named"
+    # Two cases but three events, or patients (one may have had two events): no count.
+    assert all(e.count is None for e in findings(text.replace("three cases", "two cases")).adverse_events)
+    two_patients = "Two patients had grade 3 toxicities: agranulocytosis and sepsis."
+    assert all(e.count is None for e in findings(two_patients).adverse_events if e.term)
+
+
+def test_per_arm_slash_counts_after_a_legend() -> None:
+    text = (
+        "Twenty patients were randomized to arm A (n = 9) or arm B (n = 11). Median PFS (A/B) was 3/5"
+        " months. Grade 3-4 toxicities were: neutropenia in 2/0 and headache in 1/1."
+    )
+    assert rows(text) == [
+        ("Neutrophil count decreased", None, 2.0, "3/4", "A", False),
+        ("Neutrophil count decreased", 0.0, 0.0, "3/4", "B", True),
+        ("Headache", None, 1.0, "3/4", "A", False),
+        ("Headache", None, 1.0, "3/4", "B", False),
+    ]
+    # Without the legend, '1/12' is a count over a total.
+    assert rows("Grade 3 neutropenia occurred in 1/12 patients.") == [
+        ("Neutrophil count decreased", 8.3, 1.0, "3", None, True)
+    ]

@@ -1,6 +1,6 @@
 from imatinib_cli.extract import extract
-from imatinib_cli.models import Document, Metadata
-from imatinib_cli.resolve import resolve
+from imatinib_cli.models import AdverseEvent, Document, Evidence, Metadata, Population, Quantity
+from imatinib_cli.resolve import event_percents, resolve
 
 
 def doc(path: str, text: str, **metadata: object) -> Document:
@@ -198,3 +198,62 @@ def test_complete_response_named_in_a_clinical_benefit_definition_does_not_block
     )
     assert population.response("cr").count.value == 0
     assert population.response("orr").count.value == 1
+# -- adverse events: a count over its group's size ---------------------------------------------
+
+
+def _event(count: float | None, arm: str | None = None, percent: float | None = None) -> AdverseEvent:
+    where = Evidence("x.txt", 0, 1, "")
+    return AdverseEvent(
+        term="Nausea",
+        as_written="nausea",
+        soc=None,
+        percent=Quantity(percent, where) if percent is not None else None,
+        count=Quantity(count, where) if count is not None else None,
+        grade=None,
+        evidence=where,
+        arm=arm,
+    )
+
+
+def _group(n: float, arm: str | None = None, criterion: str | None = None, label: str = "GIST") -> Population:
+    return Population(
+        label=label,
+        tumor_type="GIST",
+        tumor_name="GIST",
+        tumor_group="GIST",
+        n=Quantity(n, Evidence("x.txt", 0, 1, "")),
+        arm=arm,
+        criterion=criterion,
+    )
+
+
+def test_a_count_in_a_single_group_study_gets_its_percent_over_the_treated_n() -> None:
+    text = (
+        "Twenty patients with advanced GIST were treated with imatinib 400 mg daily, and 16 were evaluable"
+        " for response. Grade 3 neutropenia occurred in 2 patients."
+    )
+    (study,) = resolve([extract(doc("a.txt", text))])
+    (event,) = [e for e in study.adverse_events if e.term == "Neutrophil count decreased"]
+    assert (event.count.value, event.percent.value) == (2, 10.0)
+    assert event.percent.derived and event.percent.derivation == "2/20"
+
+
+def test_the_denominator_of_an_event_count_is_used_only_where_no_other_group_is_meant() -> None:
+    total = Quantity(30.0, Evidence("x.txt", 0, 1, ""))
+    # Subgroups of a stated total: the count is over the whole study.
+    whole = [_group(30), _group(12, label="Ewing sarcoma")]
+    assert event_percents([_event(3)], whole, total)[0].percent.value == 10.0
+    # Two subgroups and no total: either could be meant.
+    assert event_percents([_event(3)], whole, None)[0].percent is None
+    # A second criterion on the same patients is not another group.
+    by_pet = [_group(30), _group(19, criterion="PET")]
+    assert event_percents([_event(3)], by_pet, None)[0].percent.value == 10.0
+    # Arms: an event with its arm takes that arm's N; one without an arm takes none.
+    arms = [_group(30), _group(14, arm="Arm A"), _group(16, arm="Arm B")]
+    (with_arm,) = event_percents([_event(2, arm="B")], arms, total)
+    assert (with_arm.percent.value, with_arm.percent.derivation) == (12.5, "2/16")
+    assert event_percents([_event(2)], arms, total)[0].percent is None
+    assert event_percents([_event(2, arm="2")], arms, total)[0].percent is None  # a place, not a name
+    # Never over 100%, and a stated percent is never replaced.
+    assert event_percents([_event(31)], [_group(30)], total)[0].percent is None
+    assert event_percents([_event(3, percent=11.0)], [_group(30)], total)[0].percent.value == 11.0

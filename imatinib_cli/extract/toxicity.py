@@ -111,16 +111,6 @@ _TABLE_MARK = re.compile(r"\bN\s*\(\s*%\s*\)", re.I)
 _TABLE_COLUMNS = re.compile(rf"{_GRADE_LABEL}(?:\s+{_GRADE_LABEL})*", re.I)
 _ROW_NAME = re.compile(rf"\s*(?P<name>[A-Za-z][^\d()]{{1,50}}?)\s+(?=\d+\s*\(\s*{_NUM}\s*\))")
 _ROW_PAIR = re.compile(rf"\s*(?P<count>\d+)\s*\(\s*(?P<pct>{_NUM})\s*\)")
-# Before an aggregate: "Five (11%) patients had", "Eleven percent of patients experienced",
-# "37% experienced", "Four patients experienced".
-_AGGREGATE_BEFORE = re.compile(
-    rf"(?:(?P<count>\d+|{_WORD_NUMBER})\s*(?:\(\s*(?P<pct1>{_NUM})\s*%\s*\)\s*)?(?:patients?|participants?|subjects?)"
-    rf"|(?P<pct2>{_NUM})\s*(?:%|percent)|(?P<pctw>{_WORD_NUMBER})\s+percent)\s*"
-    r"(?:of\s+(?:the\s+)?(?:patients|participants|subjects)\s*)?"
-    r"(?:had|experienced|reported|developed|suffered|presented(?:\s+with)?)\s+(?:an?\s+)?"
-    r"(?:grades?\s*[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?\s+)?$",
-    re.I,
-)
 # After an aggregate: "from imatinib treatment were registered in 30/75 patients".
 _AGGREGATE_AFTER = re.compile(
     r"(?:\s+(?:from|with|of|during|on)\s+[^\d%;,()]{1,40}?)?\s+(?:was|were)\s+(?:(?:registered|reported|observed|"
@@ -129,6 +119,48 @@ _AGGREGATE_AFTER = re.compile(
     re.I,
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
+# A count in brackets with its noun left out, after a sibling that wrote it: "rash (five patients)
+# and oedema (six)".
+_ELIDED = re.compile(rf"\s*\(\s*{_COUNT}\s*\)", re.I)
+_NOUNED = re.compile(rf"\(\s*{_COUNT}\s+(?:patients?|participants?|subjects?|pts?|cases?)\b", re.I)
+# "occurring both in 20% of patients", "each in 12%", "in 8% each": one percent for every event of
+# the coordination before it.
+_SHARED = re.compile(
+    rf"[^;%()\d]{{0,60}}?\b(?:(?P<word>both|each|all)\s+(?:(?:occurring|occurred|seen|reported|observed)\s+)?"
+    rf"(?:in\s+)?(?P<value>{_NUM})\s*(?:%|percent\b)|in\s+(?P<value2>{_NUM})\s*%\s+each\b)",
+    re.I,
+)
+_COORDINATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)", re.I)
+# Per-arm counts written "in 1/0" once the document has set the order with a legend "(A/B)".
+_LEGEND = re.compile(r"\(\s*(?P<a>[A-Z][\w\-]{0,12})\s*/\s*(?P<b>[A-Z][\w\-]{0,12})\s*\)")
+_SLASH_PAIR = re.compile(
+    r"\s*(?:(?:was|were|occurred|seen|reported|observed)\s+)?(?:in\s+)?(?P<a>\d+)\s*/\s*(?P<b>\d+)"
+    r"(?!\s*[%/·]|\d|[.,]\d)(?:\s*(?:patients|pts|cases))?(?=\s*(?:[,;.)]|and\b|$))",
+    re.I,
+)
+# The end of a list of events: only closing punctuation may follow its last item.
+_LIST_END = re.compile(r"\s*[.)\]]?\s*$")
+
+
+@vocab.cached
+def _subject_pattern() -> re.Pattern[str]:
+    """Before an event or aggregate: "Five (11%) patients had", "Eleven percent of patients
+    experienced", "37% experienced", "Four patients experienced", "one patient developed a
+    treatment-related", and at the start of a sentence "Two with a non-study related"."""
+    attributions = "|".join(
+        re.escape(word).replace(r"\ ", r"\s+")
+        for word in sorted(cues.words("cues", "toxicity", "attributions"), key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?:(?:(?P<count>\d+|{_WORD_NUMBER})\s*(?:\(\s*(?P<pct1>{_NUM})\s*%\s*\)\s*)?"
+        r"(?:patients?|participants?|subjects?)"
+        rf"|(?P<pct2>{_NUM})\s*(?:%|percent)|(?P<pctw>{_WORD_NUMBER})\s+percent)\s*"
+        r"(?:of\s+(?:the\s+)?(?:patients|participants|subjects)\s*)?"
+        r"(?:had|experienced|reported|developed|suffered|presented(?:\s+with)?)"
+        rf"|(?P<elided>\d+|{_WORD_NUMBER})\s+with)\s+(?:an?\s+)?(?:(?:{attributions})\s+)?"
+        r"(?:grades?\s*[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?\s+)?$",
+        re.I,
+    )
 
 
 @dataclass(slots=True)
@@ -142,6 +174,7 @@ class _Frequency:
     arm: str | None = None  # one value of a per-arm comparison
     derivation: str | None = None  # the percent is computed: "4/51"
     grade_given: bool = False  # the grade comes from a column or header, even when it is None (all grades)
+    count_derivation: str | None = None  # the count is computed: "2 cases, 2 events named"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +184,17 @@ class _Aggregate:
     start: int
     end: int
     grade: str | None
+    key: None = None
+    entry: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Uncoded:
+    """An event with no certain CTCAE term ('GI perforation', 'oedema with weight gain'): a hit
+    named by its words as written."""
+
+    start: int
+    end: int
     key: None = None
     entry: Mapping[str, Any] = field(default_factory=dict)
 
@@ -166,15 +210,19 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
     hits: list[Any] = matcher.find(text, info.start, info.end)
     events, covered = _table_events(text, info, hits, matcher)
     hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
+    hits = _combined(text, sorted([*hits, *_uncoded(text, info, hits)], key=lambda hit: hit.start))
     aggregates = _aggregates(text, info, hits)
     has_cue = has_cue or bool(aggregates)
     hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
-    frequencies = [_frequencies(text, info, hits, index) for index in range(len(hits))]
+    legend = _legend(text, info)
+    frequencies = [_frequencies(text, info, hits, index, legend) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
+    _shared(text, info, hits, frequencies)
+    _one_each(text, info, hits, frequencies)
     _carry_arm_names(frequencies)
     for hit, found in zip(hits, frequencies, strict=True):
         aggregate = isinstance(hit, _Aggregate)
-        if (not has_cue or aggregate) and not found:
+        if (not has_cue or isinstance(hit, _Aggregate | _Uncoded)) and not found:
             continue
         start = hit.start if aggregate else _extend_left(text, hit.start, hit.end, info.start, matcher)
         start = _extend_modifiers(text, start, info.start)
@@ -191,7 +239,7 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
                     as_written=name,
                     soc=hit.entry.get("soc"),
                     percent=percent,
-                    count=_quantity(frequency.count if frequency else None, info, start, end),
+                    count=_count(frequency, info, start, end),
                     grade=frequency.grade
                     if frequency and frequency.grade_given
                     else (frequency.grade if frequency else None) or grade or _grade(text, info, start),
@@ -228,6 +276,13 @@ def _possible(event: AdverseEvent) -> bool:
     return event.count is None or event.count.value >= 0
 
 
+def _count(frequency: _Frequency | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
+    count = _quantity(frequency.count if frequency else None, info, start, end)
+    if count is not None and frequency is not None and frequency.count_derivation:
+        return Quantity(count.value, count.evidence, True, frequency.count_derivation)
+    return count
+
+
 def _quantity(value: float | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
     return Quantity(value, info.cite(start, end)) if value is not None else None
 
@@ -250,11 +305,17 @@ def _bounded(text: str, start: int) -> bool:
     return any(before.endswith(word) for word in cues.words("cues", "toxicity", "bounds"))
 
 
-def _frequencies(text: str, info: SentenceInfo, hits: list, index: int) -> list[_Frequency]:
+def _frequencies(
+    text: str, info: SentenceInfo, hits: list, index: int, legend: tuple[str, str] | None = None
+) -> list[_Frequency]:
     """The values stated for hits[index]: several for a per-arm or per-grade series, else one."""
     hit = hits[index]
     limit = hits[index + 1].start if index + 1 < len(hits) else info.end
-    series = _grade_series(text, info, hit, limit) or _arm_series(text, hit, limit)
+    series = (
+        _grade_series(text, info, hit, limit)
+        or _slash_series(text, hit, limit, legend)
+        or _arm_series(text, hit, limit)
+    )
     if series:
         return series
     single = _frequency_of(text, info, hits, index, limit)
@@ -300,6 +361,10 @@ def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: 
             _grade_text(grade) if grade else None,
             derivation=derivation,
         )
+    elided = _ELIDED.match(text, hit.end, limit)
+    if elided and _NOUNED.search(text, info.start, hit.start):
+        # "skin rash (five patients) and oedema (six)": the noun is the sibling's.
+        return _Frequency(None, _number(elided.group("count")), hit.start, elided.end(), False)
     previous_end = hits[index - 1].end if index else info.start
     before = _BEFORE.search(text[previous_end : hit.start])
     if before and not _bounded(text, previous_end + before.start()):
@@ -538,7 +603,13 @@ def _subject_frequency(text: str, info: SentenceInfo, hit: Any, limit: int) -> _
     grade 3 nonhematologic toxicity', 'one patient suffered a fatal pulmonary embolus', 'toxic
     reactions from imatinib were registered in 30/75 patients'."""
     name_start = _extend_modifiers(text, hit.start, info.start)
-    before = _AGGREGATE_BEFORE.search(text, max(info.start, name_start - 80), name_start)
+    before = _subject_pattern().search(text, max(info.start, name_start - 80), name_start)
+    if before and before.end() == name_start and before.group("elided"):
+        # "Two with a fatal MI": the patients left unsaid, only as the sentence's subject.
+        count = _number(before.group("elided"))
+        if count is None or text[info.start : before.start()].strip():
+            return None
+        return _Frequency(None, count, before.start(), hit.end, False)
     if before and before.end() == name_start:
         count = _number(before.group("count"))
         stated = before.group("pct1") or before.group("pct2")
@@ -667,3 +738,125 @@ def _extend_left(text: str, start: int, end: int, floor: int, matcher: vocab.Mat
     head = text[start:end].split()[-1]
     candidate = f"{match.group(1)} {head}"
     return start - len(match.group(0)) if matcher.find(candidate) else start
+
+
+def _uncoded(text: str, info: SentenceInfo, hits: list) -> list[_Uncoded]:
+    """Events the CTCAE vocabulary has no certain term for (cues.yaml uncoded_events), where no
+    vocabulary event already covers their words."""
+    found = cues.matcher("cues", "toxicity", "uncoded_events").find(text, info.start, info.end)
+    return [
+        _Uncoded(match.start, match.end)
+        for match in found
+        if not any(hit.start < match.end and match.start < hit.end for hit in hits)
+    ]
+
+
+def _combined(text: str, hits: list) -> list:
+    """'oedema with weight gain (six)': two events joined by 'with' are one event, named as written
+    (no single CTCAE term fits the pair)."""
+    result: list = []
+    for hit in hits:
+        previous = result[-1] if result else None
+        if previous is not None and re.fullmatch(r"\s+with\s+", text[previous.end : hit.start], re.I):
+            result[-1] = _Uncoded(previous.start, hit.end)
+        else:
+            result.append(hit)
+    return result
+
+
+def _legend(text: str, info: SentenceInfo) -> tuple[str, str] | None:
+    """'PFS-9 (A/B) was 0/75%': the order in which this document writes its two arms' values
+    with a slash, when both labels name arms ('Arm A', 'group B'). The last legend before the
+    sentence ends counts."""
+    legends = list(_LEGEND.finditer(text, 0, info.end))
+    for legend in reversed(legends):
+        labels = (legend.group("a"), legend.group("b"))
+        if labels[0] != labels[1] and all(
+            re.search(rf"\b(?:arm|group|cohort)\s+{re.escape(label)}\b", text, re.I) for label in labels
+        ):
+            return labels
+    return None
+
+
+def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | None) -> list[_Frequency]:
+    """'G3 neutropenia in 1/0' after a legend '(A/B)': a count per arm, in the legend's order. A
+    zero count is 0% whatever the arm's size; other percents wait for the arm's N (resolve)."""
+    if legend is None:
+        return []
+    pair = _SLASH_PAIR.match(text, hit.end, limit)
+    if pair is None:
+        return []
+    frequencies = []
+    for arm, group in zip(legend, ("a", "b"), strict=True):
+        count = float(pair.group(group))
+        percent, derivation = (0.0, "none") if count == 0 else (None, None)
+        frequencies.append(
+            _Frequency(percent, count, hit.start, pair.end(), False, arm=arm, derivation=derivation)
+        )
+    return frequencies
+
+
+def _shared(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:
+    """'Diarrhoea and migraine were the most frequent, occurring both in 20% of patients': every
+    event of the coordination takes the percent ('both' only for two, 'each' / 'all' for any)."""
+    for last in range(len(hits) - 1, 0, -1):
+        if frequencies[last]:
+            continue
+        limit = hits[last + 1].start if last + 1 < len(hits) else info.end
+        match = _SHARED.match(text, hits[last].end, limit)
+        if match is None:
+            continue
+        value = match.group("value") or match.group("value2")
+        if _bounded(text, match.start("value") if match.group("value") else match.start("value2")):
+            return
+        first = last
+        while (
+            first > 0
+            and not frequencies[first - 1]
+            and _COORDINATOR.fullmatch(text, hits[first - 1].end, hits[first].start)
+        ):
+            first -= 1
+        size = last - first + 1
+        if size < 2 or (match.group("word") or "").lower() == "both" and size != 2:
+            return
+        for index in range(first, last + 1):
+            frequencies[index] = [
+                _Frequency(float(value.replace("·", ".")), None, hits[index].start, match.end(), False)
+            ]
+        return
+
+
+@vocab.cached
+def _one_each_pattern() -> re.Pattern[str]:
+    nouns = "|".join(re.escape(word) for word in sorted(cues.words("cues", "toxicity", "event_counts")))
+    return re.compile(rf"(?P<count>\d+|{_WORD_NUMBER})\s+(?P<noun>{nouns})\s*:\s*$", re.I)
+
+
+def _one_each(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:
+    """'Life-threatening complications occurred in two cases: agranulocytosis and tumour
+    perforation': as many distinct events named as cases counted, so each occurred once (each
+    named event is at least one case). Not for patients: one patient may have had two events."""
+    for first, hit in enumerate(hits):
+        head = _one_each_pattern().search(text, max(info.start, hit.start - 40), hit.start)
+        if head is None:
+            continue
+        count = _number(head.group("count"))
+        last = first
+        while last + 1 < len(hits) and _COORDINATOR.fullmatch(text, hits[last].end, hits[last + 1].start):
+            last += 1
+        named = hits[first : last + 1]
+        names = {" ".join(text[h.start : h.end].lower().split()) for h in named}
+        if (
+            count is None
+            or count != len(named)
+            or len(names) != len(named)
+            or any(frequencies[index] for index in range(first, last + 1))
+            or not _LIST_END.match(text, hits[last].end, info.end)
+        ):
+            return
+        how = f"{count:g} {head.group('noun').lower()}, {len(named)} events named"
+        for index in range(first, last + 1):
+            frequencies[index] = [
+                _Frequency(None, 1.0, hits[index].start, hits[last].end, False, count_derivation=how)
+            ]
+        return
