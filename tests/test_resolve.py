@@ -198,6 +198,8 @@ def test_complete_response_named_in_a_clinical_benefit_definition_does_not_block
     )
     assert population.response("cr").count.value == 0
     assert population.response("orr").count.value == 1
+
+
 # -- adverse events: a count over its group's size ---------------------------------------------
 
 
