@@ -25,7 +25,16 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from imatinib_cli.models import AdverseEvent, Evidence, Population, Quantity, ResponseCount, Study, Warning
+from imatinib_cli.models import (
+    AdverseEvent,
+    Evidence,
+    HemeResponse,
+    Population,
+    Quantity,
+    ResponseCount,
+    Study,
+    Warning,
+)
 
 __all__ = ["count_from_percent", "enforce", "fits", "violations"]
 
@@ -87,6 +96,14 @@ def _population_violations(study: str, population: Mapping[str, Any], total: Any
             problems.append(f"{where}: count {count:g} more than the group's {bound:g}")
         if category in _CATEGORIES:
             counts[category] = count
+    for axis in ("hematologic", "cytogenetic", "molecular"):
+        for item in population.get(axis) or ():
+            where = f"{study} / {population.get('label')} / {item.get('label') or item.get('category')}"
+            percent, count = item.get("percent"), item.get("count")
+            if percent is not None and not 0 <= percent <= 100 + _EPSILON:
+                problems.append(f"{where}: percent {percent:g} outside 0..100")
+            if count is not None and bound is not None and count > bound + _EPSILON:
+                problems.append(f"{where}: count {count:g} more than the group's {bound:g}")
     orr = (population.get("response") or {}).get("orr") or {}
     for part in ("cr", "pr"):
         if orr.get("count") is not None and counts.get(part, 0) > orr["count"] + _EPSILON:
@@ -147,9 +164,32 @@ def _population(population: Population, total: Quantity | None, warnings: list[W
     responses = _orr_at_least_parts(responses, population.label, warnings)
     responses = _parts_within_size(responses, population.label, bound, warnings)
     kept = tuple(r for r in responses.values() if r is not None)
-    if kept == population.responses:
+    heme = tuple(
+        h for h in (_heme(h, population.label, bound, warnings) for h in population.heme_responses) if h
+    )
+    if kept == population.responses and heme == population.heme_responses:
         return population
-    return replace(population, responses=kept)
+    return replace(population, responses=kept, heme_responses=heme)
+
+
+def _heme(
+    response: HemeResponse, label: str, bound: float | None, warnings: list[Warning]
+) -> HemeResponse | None:
+    """A hematologic, cytogenetic or molecular response keeps the same two bounds: a percent within
+    0..100 and a count within the group (its denominators are often a subset, so no more)."""
+    name = f"{label}: {response.as_written}"
+    count, percent = response.count, response.percent
+    if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
+        percent = _drop(percent, f"{name} {percent.value:g}% is not a share of patients", warnings)
+    if count is not None and (count.value < 0 or count.value != int(count.value)):
+        count = _drop(count, f"{name} count {count.value:g} is not a number of patients", warnings)
+    if count is not None and bound is not None and count.value > bound + _EPSILON:
+        count = _drop(count, f"{name} count {count.value:g} is more than the group's {bound:g}", warnings)
+    if count is None and percent is None:
+        return None
+    if count is response.count and percent is response.percent:
+        return response
+    return replace(response, count=count, percent=percent)
 
 
 def _response(

@@ -21,6 +21,7 @@ from imatinib_cli.models import (
     Design,
     Document,
     Evidence,
+    HemeResponse,
     Metadata,
     Population,
     Quantity,
@@ -172,6 +173,23 @@ def test_an_unchanged_study_is_returned_as_it_is() -> None:
     assert guard.enforce(study) is study
 
 
+def test_hematologic_responses_keep_the_same_bounds() -> None:
+    heme = (
+        HemeResponse("cytogenetic", "ccyr", stated(45), stated(90), None, "CCyR", EVIDENCE),
+        HemeResponse("hematologic", "chr", stated(20), stated(104), "at 3 months", "CHR", EVIDENCE),
+        HemeResponse("molecular", "mmr", None, stated(120), None, "MMR", EVIDENCE),
+    )
+    population = Population("CML", "CML", "CML", "non-GIST", stated(40), heme_responses=heme)
+    study = Study("s", None, Metadata(), ("a.txt",), Design(), (population,), (), ())
+    (kept,) = guard.enforce(study).populations
+    assert [
+        (h.category, h.count and h.count.value, h.percent and h.percent.value) for h in kept.heme_responses
+    ] == [
+        ("ccyr", None, 90),
+        ("chr", 20, None),
+    ]
+
+
 def test_violations_reads_the_emitted_json() -> None:
     summary = {
         "studies": [
@@ -184,6 +202,7 @@ def test_violations_reads_the_emitted_json() -> None:
                         "n": {"value": 10},
                         "n_evaluable": None,
                         "response": {"cr": {"count": 4, "percent": 140.0}, "orr": {"count": 3}},
+                        "cytogenetic": [{"label": "CCyR", "count": 12, "percent": 50.0}],
                     }
                 ],
                 "toxicities": [{"as_written": "rash", "percent": 101.0, "count": 25}],
@@ -192,6 +211,7 @@ def test_violations_reads_the_emitted_json() -> None:
     }
     assert guard.violations(summary) == [
         "s / GIST / CR: percent 140 outside 0..100",
+        "s / GIST / CCyR: count 12 more than the group's 10",
         "s / GIST: CR more than ORR",
         "s / toxicity rash: percent 101 outside 0..100",
         "s / toxicity rash: count 25 more than the 20 enrolled",
