@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 
 from imatinib_cli import guard
 from imatinib_cli.extract import cues, heme
+from imatinib_cli.extract.arms import names_no_arm
 from imatinib_cli.models import (
     HEME_LABELS,
     AdverseEvent,
@@ -654,17 +655,12 @@ def event_denominator(
     return groups[0].n if len(groups) == 1 and not armed else None
 
 
-_GROUP_NOUNS = re.compile(r"\b(?:arms?|groups?|cohorts?|strat(?:a|um)|versus|vs)\b", re.IGNORECASE)
-
-
 def _names_no_group(event: AdverseEvent, populations: Sequence[Population]) -> bool:
     """'The major grade 3 events were seizure (present in 17 patients)' in a study with arms A and
     B: a sentence that names no arm, cohort or comparison speaks of every patient treated, so its
     count is over the whole study (when the study has a population of the enrolled total)."""
-    quote = event.evidence.quote.lower() if event.evidence is not None else ""
-    if not quote or _GROUP_NOUNS.search(quote):
-        return False
-    return not any(p.arm is not None and p.arm.lower() in quote for p in populations)
+    quote = event.evidence.quote if event.evidence is not None else ""
+    return names_no_arm(quote, [p.arm for p in populations if p.arm is not None])
 
 
 def _arm_words(arm: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from imatinib_cli.extract import cues, heme
-from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
+from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms, names_no_arm
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
@@ -126,7 +126,18 @@ def extract(document: Document) -> Findings:
         elif not draft.doses and cohorts is not None and cohorts.owns(draft.key):
             draft.doses = list(study_doses)  # a cohort not said to change dose has the study's
     randomized = bool(design.randomized and design.randomized.value)
-    populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts, arms))
+    # "The major grade 3 events were seizure (present in 17 patients)": results for all patients
+    # together keep the whole study next to its arms.
+    labels = [d.arm for d in drafts if d.arm is not None]
+    whole_results = any(
+        e.arm is None
+        and (e.count is not None or e.percent is not None)
+        and names_no_arm(e.evidence.quote, labels)
+        for e in adverse_events
+    )
+    populations = tuple(
+        _freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts, arms, whole_results)
+    )
     return Findings(
         document=document,
         design=design,
@@ -138,7 +149,9 @@ def extract(document: Document) -> Findings:
     )
 
 
-def _only_named_responses(context: Context, drafts: list[PopulationDraft], n_enrolled: Quantity | None) -> None:
+def _only_named_responses(
+    context: Context, drafts: list[PopulationDraft], n_enrolled: Quantity | None
+) -> None:
     """'Only one partial response was seen among 24 patients with Ewing sarcoma. There were no other
     objective responses.' (`responses.yaml: only_named`, a sentence without numbers): the responses
     named are all there were. A group with a named PR or CR count has 0 of the other; the whole study
@@ -167,7 +180,9 @@ def _only_named_responses(context: Context, drafts: list[PopulationDraft], n_enr
 
     def named(draft: PopulationDraft) -> bool:
         return any(
-            r.count is not None or r.percent is not None for c, r in draft.responses.items() if c in ("cr", "pr", "orr")
+            r.count is not None or r.percent is not None
+            for c, r in draft.responses.items()
+            if c in ("cr", "pr", "orr")
         )
 
     evidence = said.evidence
@@ -191,7 +206,9 @@ def _only_named_responses(context: Context, drafts: list[PopulationDraft], n_enr
                 if not values:
                     continue
                 how = " + ".join(f"{category.upper()} {v:g} ({label})" for label, v in values)
-                total = Quantity(sum(v for _, v in values), evidence, True, f"{how}; no other objective responses")
+                total = Quantity(
+                    sum(v for _, v in values), evidence, True, f"{how}; no other objective responses"
+                )
                 study.responses[category] = ResponseCount(category, total, None, "", evidence, derived=True)
     for draft in groups:
         if not counted(draft) and not (whole and draft is whole[0] and named(draft)):
@@ -823,14 +840,17 @@ def _same(left: Quantity | None, right: Quantity | None) -> bool:
 
 
 def _worth_keeping(
-    draft: PopulationDraft, drafts: list[PopulationDraft], arms: ArmDesign | None = None
+    draft: PopulationDraft,
+    drafts: list[PopulationDraft],
+    arms: ArmDesign | None = None,
+    whole_results: bool = False,
 ) -> bool:
     """An 'all patients' catch-all, or an arm, with nothing in it is noise; so is the whole
     randomization next to its arms when the arms carry every value ('41 patients to imatinib and
     40 to placebo' is two arms, not a third population of 41)."""
     if draft.arm is not None:
         return bool(draft.responses or draft.heme or draft.n)
-    if arms is not None and draft is arms.base and not (draft.responses or draft.heme):
+    if arms is not None and draft is arms.base and not (draft.responses or draft.heme or whole_results):
         kept = [d for d in drafts if d.key.startswith(f"{draft.key}|") and d.key != draft.key]
         if sum(1 for d in kept if _worth_keeping(d, drafts)) >= 2:
             return False
