@@ -45,7 +45,8 @@ def test_a_group_size_before_a_comparison_is_not_a_count() -> None:
 
 def test_no_other_objective_responses_closes_the_named_ones() -> None:
     s = study(
-        "Fifty eligible patients with relapsed solid tumors were enrolled and 44 were evaluable for response. Only one partial "
+        "Fifty eligible patients with relapsed solid tumors were enrolled and 44 were evaluable for "
+        "response. Only one partial "
         "response was seen among 18 patients with osteosarcoma. There were no other objective responses."
     )
     whole = next(p for p in s.populations if p.n is not None and p.n.value == 50)
@@ -60,7 +61,8 @@ def test_no_other_objective_responses_closes_the_named_ones() -> None:
 
 def test_without_that_sentence_an_unstated_cr_stays_unknown() -> None:
     s = study(
-        "Fifty eligible patients were enrolled. Only one partial response was seen among 18 patients with osteosarcoma."
+        "Fifty eligible patients were enrolled. Only one partial response was seen among 18 patients "
+        "with osteosarcoma."
     )
     sub = by_label(s, "osteosarcoma")
     assert sub.response("cr") is None
@@ -86,9 +88,11 @@ def test_a_section_label_glued_to_a_number_word() -> None:
 
 def test_arm_sizes_and_counts_over_all_patients() -> None:
     s = study(
-        "Methods: Patients were either newly diagnosed (arm A) or had progressed after initial therapy (arm B). "
+        "Methods: Patients were either newly diagnosed (arm A) or had progressed after initial therapy "
+        "(arm B). "
         "Patients in arm A received 400 mg/day imatinib in combination with radiotherapy. Patients in "
-        "arm B received 400 mg/day imatinib alone. Results: Forty patients with glioma were enrolled, of which 15 "
+        "arm B received 400 mg/day imatinib alone. Results: Forty patients with glioma were enrolled, "
+        "of which 15 "
         "were included in arm A and 25 in arm B. The main grade 3 events were fatigue (present in 8 "
         "patients) and rash (4 patients)."
     )
@@ -113,7 +117,8 @@ def test_an_arm_sentence_keeps_its_count_without_a_percent() -> None:
 
 def test_event_counts_over_the_enrolled_in_a_study_with_a_cohort() -> None:
     s = study(
-        "Thirty patients with plexiform tumours were enrolled; four of 30 (13%) had a partial response. Of the 20 patients who received imatinib for at least 6 months, "
+        "Thirty patients with plexiform tumours were enrolled; four of 30 (13%) had a partial response. "
+        "Of the 20 patients who received imatinib for at least 6 months, "
         "five (25%) had a partial response. The most common adverse events were skin rash (six patients) "
         "and oedema (three)."
     )
