@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 
 from imatinib_cli import guard
 from imatinib_cli.extract import cues, heme
+from imatinib_cli.extract.arms import names_no_arm
 from imatinib_cli.models import (
     HEME_LABELS,
     AdverseEvent,
@@ -644,13 +645,22 @@ def event_denominator(
         wanted = _arm_words(event.arm)
         matches = [p for p in groups if p.arm is not None and wanted and _arm_words(p.arm) == wanted]
         return matches[0].n if len(matches) == 1 else None
-    if any(p.arm is not None for p in populations):
+    armed = any(p.arm is not None for p in populations)
+    if armed and not _names_no_group(event, populations):
         return None
     if total is not None and total.value > 0:
-        whole = [p for p in groups if p.n is not None and p.n.value == total.value]
+        whole = [p for p in groups if p.arm is None and p.n is not None and p.n.value == total.value]
         if whole:
             return whole[0].n
-    return groups[0].n if len(groups) == 1 else None
+    return groups[0].n if len(groups) == 1 and not armed else None
+
+
+def _names_no_group(event: AdverseEvent, populations: Sequence[Population]) -> bool:
+    """'The major grade 3 events were seizure (present in 17 patients)' in a study with arms A and
+    B: a sentence that names no arm, cohort or comparison speaks of every patient treated, so its
+    count is over the whole study (when the study has a population of the enrolled total)."""
+    quote = event.evidence.quote if event.evidence is not None else ""
+    return names_no_arm(quote, [p.arm for p in populations if p.arm is not None])
 
 
 def _arm_words(arm: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from imatinib_cli.extract import cues, heme
-from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
+from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms, names_no_arm
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
@@ -94,6 +94,7 @@ def extract(document: Document) -> Findings:
             arms.read_descriptions(context, info, arm_mentions)
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
+            _read_analysis_set(context, info, by_key, target, design.n_enrolled)
         anchors = _anchors(info, by_key, arms, arm_mentions)
         if subgroups is not None and info.states_results:
             named = subgroups.anchors(context, info)
@@ -112,6 +113,7 @@ def extract(document: Document) -> Findings:
             _read_sizes(context, info, by_key)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
+    _only_named_responses(context, drafts, design.n_enrolled)
     if arms:
         arms.assign_doses(document.text, by_key, study_doses)
     if subgroups is not None:
@@ -124,7 +126,18 @@ def extract(document: Document) -> Findings:
         elif not draft.doses and cohorts is not None and cohorts.owns(draft.key):
             draft.doses = list(study_doses)  # a cohort not said to change dose has the study's
     randomized = bool(design.randomized and design.randomized.value)
-    populations = tuple(_freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts, arms))
+    # "The major grade 3 events were seizure (present in 17 patients)": results for all patients
+    # together keep the whole study next to its arms.
+    labels = [d.arm for d in drafts if d.arm is not None]
+    whole_results = any(
+        e.arm is None
+        and (e.count is not None or e.percent is not None)
+        and names_no_arm(e.evidence.quote, labels)
+        for e in adverse_events
+    )
+    populations = tuple(
+        _freeze(draft, randomized) for draft in drafts if _worth_keeping(draft, drafts, arms, whole_results)
+    )
     return Findings(
         document=document,
         design=design,
@@ -134,6 +147,76 @@ def extract(document: Document) -> Findings:
         tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
         warnings=tuple(warnings),
     )
+
+
+def _only_named_responses(
+    context: Context, drafts: list[PopulationDraft], n_enrolled: Quantity | None
+) -> None:
+    """'Only one partial response was seen among 24 patients with Ewing sarcoma. There were no other
+    objective responses.' (`responses.yaml: only_named`, a sentence without numbers): the responses
+    named are all there were. A group with a named PR or CR count has 0 of the other; the whole study
+    (the group of the enrolled total), when it has no response of its own, has the sum of its tumor
+    groups' counts. A group whose only value is an ORR is left alone (its split is unknown)."""
+    said = next(
+        (
+            info
+            for info in context.sentences
+            if info.states_results
+            and not info.numbers
+            and cues.matcher("responses", "only_named").find(context.text, info.start, info.end)
+        ),
+        None,
+    )
+    if said is None:
+        return
+    groups = [d for d in drafts if d.criterion is None]
+
+    def counted(draft: PopulationDraft) -> dict[str, float]:
+        return {
+            c: r.count.value
+            for c, r in draft.responses.items()
+            if c in ("cr", "pr") and r.count is not None and not r.count.derived
+        }
+
+    def named(draft: PopulationDraft) -> bool:
+        return any(
+            r.count is not None or r.percent is not None
+            for c, r in draft.responses.items()
+            if c in ("cr", "pr", "orr")
+        )
+
+    evidence = said.evidence
+    whole = [
+        d
+        for d in groups
+        if d.arm is None and d.n is not None and n_enrolled is not None and d.n.value == n_enrolled.value
+    ]
+    if len(whole) == 1 and not named(whole[0]) and whole[0].n is not None:
+        study = whole[0]
+        parts = [
+            d
+            for d in groups
+            if d is not study and d.arm is None and d.mention is not None and d.n is not None and named(d)
+        ]
+        codes = {d.mention.code for d in parts if d.mention is not None}
+        sizes = sum(d.n.value for d in parts if d.n is not None)
+        if parts and len(codes) == len(parts) and sizes <= study.n.value and all(counted(d) for d in parts):
+            for category in ("cr", "pr"):
+                values = [(d.label, counted(d)[category]) for d in parts if category in counted(d)]
+                if not values:
+                    continue
+                how = " + ".join(f"{category.upper()} {v:g} ({label})" for label, v in values)
+                total = Quantity(
+                    sum(v for _, v in values), evidence, True, f"{how}; no other objective responses"
+                )
+                study.responses[category] = ResponseCount(category, total, None, "", evidence, derived=True)
+    for draft in groups:
+        if not counted(draft) and not (whole and draft is whole[0] and named(draft)):
+            continue
+        for category in ("cr", "pr"):
+            if category not in draft.responses:
+                zero = Quantity(0.0, evidence, True, "no other objective responses")
+                draft.responses[category] = ResponseCount(category, zero, None, "", evidence, derived=True)
 
 
 def _read_registry(
@@ -321,6 +404,33 @@ def _read_evaluable(
         return
 
 
+def _read_analysis_set(
+    context: Context,
+    info: SentenceInfo,
+    by_key: dict[str, PopulationDraft],
+    target: str | None,
+    n_enrolled: Quantity | None,
+) -> None:
+    """'In the full analysis set of 53 patients, ...' (`cues.yaml: analysis_sets`): the set the
+    results are given for is the population's size; the enrolled total stays n_enrolled. Only for
+    the whole study, and only a set no larger than the enrolled."""
+    draft = by_key.get(target) if target is not None else None
+    if draft is None or draft.arm is not None or draft.criterion is not None:
+        return
+    if draft.n is not None and (n_enrolled is None or draft.n.value != n_enrolled.value):
+        return
+    for hit in cues.matcher("cues", "analysis_sets").find(context.text, info.start, info.end):
+        match = _SET_SIZE.match(context.text, hit.end, info.end)
+        number = next((n for n in info.numbers if match and n.start == match.end()), None)
+        if number is None or not number.is_int or number.percent:
+            continue
+        if n_enrolled is not None and number.value > n_enrolled.value:
+            return
+        draft.n = Quantity(number.value, info.cite(hit.start, number.end))
+        return
+
+
+_SET_SIZE = re.compile(r"\s*(?:of|comprising|consisting\s+of|\(\s*n\s*=|,\s*n\s*=)\s*", re.I)
 _FOR_WHAT = re.compile(r"\s+for\s+(?:the\s+)?([A-Za-z]+)")
 _EVALUABLE = re.compile(
     r"\s+(?:(?:patients|participants|subjects|pts)\s+)?(?:(?:were|was)\s+)?"
@@ -730,14 +840,17 @@ def _same(left: Quantity | None, right: Quantity | None) -> bool:
 
 
 def _worth_keeping(
-    draft: PopulationDraft, drafts: list[PopulationDraft], arms: ArmDesign | None = None
+    draft: PopulationDraft,
+    drafts: list[PopulationDraft],
+    arms: ArmDesign | None = None,
+    whole_results: bool = False,
 ) -> bool:
     """An 'all patients' catch-all, or an arm, with nothing in it is noise; so is the whole
     randomization next to its arms when the arms carry every value ('41 patients to imatinib and
     40 to placebo' is two arms, not a third population of 41)."""
     if draft.arm is not None:
         return bool(draft.responses or draft.heme or draft.n)
-    if arms is not None and draft is arms.base and not (draft.responses or draft.heme):
+    if arms is not None and draft is arms.base and not (draft.responses or draft.heme or whole_results):
         kept = [d for d in drafts if d.key.startswith(f"{draft.key}|") and d.key != draft.key]
         if sum(1 for d in kept if _worth_keeping(d, drafts)) >= 2:
             return False

@@ -118,7 +118,7 @@ _RANDOMIZED_TO = re.compile(
 
 
 _SIZE_BEFORE = re.compile(
-    r"(?:patients\s+)?(?:were\s+)?(?:(?:randomi[sz]ed|assigned|allocated)\s+)?(?:to|in|into)\s+(?:the\s+)?$",
+    r"(?:patients\s+)?(?:were\s+)?(?:(?:randomi[sz]ed|assigned|allocated|included|enrolled|entered)\s+)?(?:to|in|into)\s+(?:the\s+)?$",
     re.I,
 )
 _SIZE_AFTER = re.compile(r"\s*\(\s*n\s*=\s*(?P<n>\d+)\s*\)", re.I)
@@ -209,7 +209,9 @@ class ArmDesign:
             if arm in self.described:
                 continue
             if not cues.imatinib_names().search(text, start, end):
-                words = set(re.findall(r"[a-z][a-z\-]*", text[start:end].lower()))
+                # Only the words just before the name describe its treatment ("HU alone (N = 8;
+                # Arm B)"); "... in combination with radiotherapy. ... newly diagnosed (arm A)" does not.
+                words = set(re.findall(r"[a-z][a-z\-]*", text[max(start, end - 60) : end].lower()))
                 if words & (
                     cues.words("cues", "arms", "without_imatinib") | cues.words("cues", "arms", "comparators")
                 ):
@@ -273,6 +275,18 @@ def _dose_written_after(text: str, label: str, study_doses: list[Dose]) -> list[
         if after:
             return after[:1]
     return []
+
+
+_GROUP_NOUNS = re.compile(r"\b(?:arms?|groups?|cohorts?|strat(?:a|um)|versus|vs)\b", re.IGNORECASE)
+
+
+def names_no_arm(quote: str, arms: list[str]) -> bool:
+    """True when a sentence names no arm, cohort or comparison: 'The major grade 3 events were
+    seizure (present in 17 patients)' speaks of every patient treated, in a study with arms."""
+    lowered = quote.lower()
+    if not lowered or _GROUP_NOUNS.search(lowered):
+        return False
+    return not any(arm.lower() in lowered for arm in arms)
 
 
 def _number_before(context: Context, info: SentenceInfo, position: int) -> Num | None:

@@ -121,13 +121,34 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]
         value = words_to_int(match.group("words"))
         if value is None:
             continue
+        first = match.start()
+        glued = _glued_tens(lowered, first)
+        if glued is not None and value < 10:
+            # "METHODSTwenty-four cases ...": a label glued to a number word; the whole is 24, not 4.
+            first, value = glued, value + (words_to_int(lowered[glued : match.start() - 1]) or 0)
         offset = start - before
         spelled.append(
-            Num(float(value), match.start() + offset, match.end() + offset, bool(match.group("wpct")), True)
+            Num(float(value), first + offset, match.end() + offset, bool(match.group("wpct")), True)
         )
     if spelled:
         found = sorted(found + spelled, key=lambda number: number.start)
     return found
+
+
+def _glued_tens(lowered: str, at: int) -> int | None:
+    """Where a number word after a hyphen continues a tens word glued to the word before it
+    ("methodstwenty-four", a section label run into the text), the start of that tens word."""
+    if at < 2 or lowered[at - 1] != "-":
+        return None
+    word = re.search(r"[a-z]+$", lowered[max(0, at - 40) : at - 1])
+    if word is None:
+        return None
+    tens = {w for w, v in _patterns().values.items() if 20 <= v <= 90 and v % 10 == 0}
+    for size in range(len(word.group(0)) - 1, 2, -1):
+        tail = word.group(0)[-size:]
+        if tail in tens:
+            return at - 1 - size
+    return None
 
 
 def find_fractions(text: str, numbers: list[Num]) -> list[Fraction]:

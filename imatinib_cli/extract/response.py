@@ -489,6 +489,7 @@ class _Reader:
                         and items[probe - 1].payload[1]
                     )
                 ):
+                    found = self._qualified_subject(probe, index)
                     break
                 probe, steps = probe - 1, steps + 1
             if found is None or found in self.claimed or self.a_measure(found):
@@ -522,6 +523,33 @@ class _Reader:
                 continue
             if self.claim(category, found, items[index], False):
                 self.done.add(index)
+
+    def _qualified_subject(self, last: int, cue: int) -> int | None:
+        """'One patient with 3+/4+ KIT expression had a partial response': the count of a subject
+        described by a 'with' phrase (`responses.yaml: qualified_subjects`), read over that phrase
+        when a result verb (`qualified_verbs`) follows it and only fillers stand before the cue. The
+        phrase names no category and opens no bracket; its numbers ("3+/4+") count nobody."""
+        items = self.items
+        if last + 1 >= cue or items[last + 1].text not in cues.words("responses", "qualified_verbs"):
+            return None
+        if "rate" in items[cue].text.lower():
+            return None  # "had a higher response rate": a comparison, not a count
+        for probe in range(last, max(last - 12, 0), -1):
+            item = items[probe]
+            if _is_cue(item) or item.kind == "mark" or item.text in self.negations:
+                return None
+            if item.text != "with":
+                continue
+            subject, count = probe - 1, probe - 2
+            if count < 0 or items[subject].text not in cues.words("responses", "qualified_subjects"):
+                return None
+            number = items[count]
+            if number.kind != "num" or number.payload.percent or not number.payload.is_int:
+                return None
+            if count > 0 and items[count - 1].text in ("the", "these", "those", "of", "among", "all"):
+                return None  # "the 10 patients with KIT mutations had ...": a group's size
+            return count
+        return None
 
     def _before_aside(self, comma: int) -> int | None:
         """'Six of 36 patients (17%), enrolled on an intention-to-treat basis, had an objective
