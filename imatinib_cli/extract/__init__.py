@@ -25,6 +25,7 @@ from imatinib_cli.extract.populations import (
     dominant_tumor,
     find_cohorts,
     find_populations,
+    group_design,
     refers_back,
     split_semicolons,
     stated_size,
@@ -72,8 +73,14 @@ def extract(document: Document) -> Findings:
     outcomes: list[Outcome] = []
     previous: str | None = None
     arms = arm_design(context, drafts)
-    subgroups = None if arms else subgroup_design(context, drafts)
-    cohorts = None if arms else cohort_design(drafts)
+    groups = None if arms or len(drafts) != 1 else group_design(context)
+    if groups is not None:
+        # "EosMPD (n = 21) with PDGFRA (n = 17) or PDGFRB (n = 4) and HES (n = 14)": the groups are
+        # the populations; the study as a whole has no size or result of its own.
+        drafts = groups.drafts(drafts[0])
+        by_key = {draft.key: draft for draft in drafts}
+    subgroups = None if arms or groups else subgroup_design(context, drafts)
+    cohorts = None if arms or groups else cohort_design(drafts)
     # A titled record (a publication, a registry entry) that never names imatinib is about another
     # drug; an untitled snippet gets the benefit of the doubt.
     about_imatinib = not document.metadata.title or bool(
@@ -83,8 +90,9 @@ def extract(document: Document) -> Findings:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
+        group_anchors = groups.anchors(context, info) if groups is not None else []
         if about_imatinib:
-            _read_doses(context, info, by_key, study_doses)
+            _read_doses(context, info, by_key, study_doses, group_anchors)
         if not info.reports_results:
             continue
         arm_mentions = find_arms(context, info) if arms else []
@@ -95,6 +103,11 @@ def extract(document: Document) -> Findings:
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
         anchors = _anchors(info, by_key, arms, arm_mentions)
+        if group_anchors:
+            spans = [(start, end) for start, end, _ in group_anchors]
+            anchors = sorted(
+                group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)]
+            )
         if subgroups is not None and info.states_results:
             named = subgroups.anchors(context, info)
             if named:
@@ -119,7 +132,9 @@ def extract(document: Document) -> Findings:
     if document.registry_results is not None:
         _read_registry(context, document.registry_results, drafts, by_key, adverse_events, about_imatinib)
     for draft in drafts:
-        if not draft.doses and (draft.arm is None or (subgroups is not None and subgroups.owns(draft.key))):
+        if not draft.doses and (
+            draft.arm is None or groups is not None or (subgroups is not None and subgroups.owns(draft.key))
+        ):
             draft.doses = list(study_doses)  # an arm whose dose is not known keeps none; a subgroup shares it
         elif not draft.doses and cohorts is not None and cohorts.owns(draft.key):
             draft.doses = list(study_doses)  # a cohort not said to change dose has the study's
@@ -253,9 +268,19 @@ def _sentence_target(
 
 
 def _read_doses(
-    context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft], study_doses: list[Dose]
+    context: Context,
+    info: SentenceInfo,
+    by_key: dict[str, PopulationDraft],
+    study_doses: list[Dose],
+    group_anchors: list[tuple[int, int, str]] | None = None,
 ) -> None:
+    named_groups = {key for _, _, key in group_anchors or [] if key in by_key}
     for hit in find_doses(context, info):
+        if len(named_groups) == 1:
+            # "All four pts with PDGFRB fusions were treated with 400 mg/d": that group's dose.
+            for dose in hit.doses:
+                add_dose(by_key[next(iter(named_groups))].doses, dose)
+            continue
         after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
         if hit.respectively and len(hit.doses) > 1 and len(after) >= len(hit.doses):
             for dose, mention in zip(hit.doses, after, strict=False):
@@ -587,12 +612,15 @@ def _read_respectively(
         for mention in find_arms(context, info):
             if len(mention.keys) > 1:
                 targets = [arms.key_of(key) for key in mention.keys]
+    anchored = list(targets)
     if len(targets) < 2:
         targets = [d.key for d in drafts if d.arm is None and d.key != ALL_PATIENTS]
     read = False
     if len(targets) < 2:
         whole = [d.key for d in drafts if d.arm is None]
         key = whole[0] if len(whole) == 1 else None
+        if not whole and len(anchored) == 1:
+            key = anchored[0]  # declared groups only: the one the sentence names
         for category, as_written, groups in respectively_lists(context, info) if key in by_key else ():
             # "CHR within 1 or 3 mo in 59% and 100% of patients, respectively": one value per time point.
             times = heme.listed_timepoints(context.text, (info.start, info.end), len(groups))
@@ -707,6 +735,8 @@ def _record_heme(
     axis = heme.heme_axes()[hit.category]
     new = HemeResponse(axis, hit.category, count, percent, timepoint, hit.as_written, evidence)
     key = (hit.category, timepoint)
+    if hit.total is not None and count is not None and key not in draft.heme_totals:
+        draft.heme_totals[key] = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
     old = draft.heme.get(key)
     if old is None:
         draft.heme[key] = new
@@ -752,6 +782,13 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
     code = mention.code if mention else None
     size = n.value if n is not None else None
     responses, heme_responses = heme.settle(code, draft.responses, draft.heme.values(), size)
+    n_evaluable = draft.n_evaluable
+    best = heme.cumulative_best([h for h in heme_responses if h.category == "chr"])
+    if n_evaluable is None and best is not None and any(
+        r.category == "cr" and r.evidence == best.evidence for r in responses
+    ):
+        # The CR is the latest cumulative CHR ("100% (15/15)" by 3 months): over its evaluable.
+        n_evaluable = draft.heme_totals.get(("chr", best.timepoint))
     return Population(
         label=draft.label,
         tumor_type=mention.code if mention else None,
@@ -763,7 +800,7 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         pooled_arms=pooled,
         evidence=draft.evidence,
         n_share=draft.n_percent,
-        n_evaluable=draft.n_evaluable,
+        n_evaluable=n_evaluable,
         arm=draft.arm,
         criterion=draft.criterion,
         heme_responses=heme_responses,
