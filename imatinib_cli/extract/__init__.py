@@ -105,9 +105,7 @@ def extract(document: Document) -> Findings:
         anchors = _anchors(info, by_key, arms, arm_mentions)
         if group_anchors:
             spans = [(start, end) for start, end, _ in group_anchors]
-            anchors = sorted(
-                group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)]
-            )
+            anchors = sorted(group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)])
         if subgroups is not None and info.states_results:
             named = subgroups.anchors(context, info)
             if named:
@@ -784,8 +782,10 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
     responses, heme_responses = heme.settle(code, draft.responses, draft.heme.values(), size)
     n_evaluable = draft.n_evaluable
     best = heme.cumulative_best([h for h in heme_responses if h.category == "chr"])
-    if n_evaluable is None and best is not None and any(
-        r.category == "cr" and r.evidence == best.evidence for r in responses
+    if (
+        n_evaluable is None
+        and best is not None
+        and any(r.category == "cr" and r.evidence == best.evidence for r in responses)
     ):
         # The CR is the latest cumulative CHR ("100% (15/15)" by 3 months): over its evaluable.
         n_evaluable = draft.heme_totals.get(("chr", best.timepoint))

@@ -270,7 +270,8 @@ def cumulative_best(items: Sequence[HemeResponse]) -> HemeResponse | None:
     openers = "|".join(re.escape(str(w)) for w in vocab.load("hematologic")["cumulative_openers"])
     found = []
     for item in items:
-        match = re.fullmatch(rf"(?:{openers})\s+(\d+(?:\.\d+)?)\s*-?\s*([A-Za-z]+)", item.timepoint or "", re.I)
+        shape = rf"(?:{openers})\s+(\d+(?:\.\d+)?)\s*-?\s*([A-Za-z]+)"
+        match = re.fullmatch(shape, item.timepoint or "", re.I)
         if match is None:
             return None
         found.append((float(match.group(1)), match.group(2).lower()[:2], item))

@@ -767,11 +767,14 @@ class GroupDesign:
             return []
         pattern = "|".join(re.escape(a) for a in sorted(by_alias, key=len, reverse=True))
         result = []
-        for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", context.text[info.start : info.end], re.I):
+        names = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
+        for match in names.finditer(context.text[info.start : info.end]):
             start, end = info.start + match.start(), info.start + match.end()
             owners = by_alias[match.group(0).lower()]
             if len(owners) > 1:
-                owners = [g for g in owners if start <= g.bracket[0] and not context.text[end : g.bracket[0]].strip()]
+                owners = [
+                    g for g in owners if start <= g.bracket[0] and context.text[end : g.bracket[0]].isspace()
+                ]
             if len(owners) == 1:
                 result.append((start, end, owners[0].key))
         return result
