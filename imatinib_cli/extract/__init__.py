@@ -116,6 +116,8 @@ def extract(document: Document) -> Findings:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
         adverse_events.extend(find_adverse_events(context, info))
+        if groups is not None or subgroups is not None:
+            _read_whole_group(context, info, anchors, by_key, drafts, subgroups, warnings)
         touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms, subgroups)
         if cohorts is not None:
             _read_cohort_counts(context, info, cohorts, by_key, warnings)
@@ -247,6 +249,72 @@ def _read_cohort_counts(
             category, mention.count, None, mention.n, False, category, mention.start, mention.end
         )
         _record(draft, hit, info, warnings, context.text)
+
+
+# "All four pts with PDGFRB fusions ... achieved a CHR", "In the patient who carried the X
+# rearrangement, a complete response was attained": the whole group, whose size the subject says.
+_WHOLE_GROUP = re.compile(
+    r"\s*(?:(?:in|among)\s+)?(?:all\s+(?:the\s+)?(?P<n>[\w-]+)\s+(?P<many>patients|pts|participants|subjects|cases)"
+    r"|the\s+(?:only\s+|one\s+)?(?P<one>patient|participant|subject|case))\b",
+    re.I,
+)
+
+
+_UNIT = re.compile(r"\s*-?\s*(?:mg|g\b|mo\b|months?|weeks?|days?|years?)", re.I)
+
+
+def _read_whole_group(
+    context: Context,
+    info: SentenceInfo,
+    anchors: list[tuple[int, int, str]],
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    subgroups: Subgroups | None,
+    warnings: list[Warning],
+) -> None:
+    """A response said of every member of the one group a sentence opens with: its count is the
+    group's size as the subject states it ("all four", "the patient"), never a number read
+    elsewhere. Only for a group (declared or biomarker) named in the subject itself."""
+    keys = {key for _, _, key in anchors}
+    match = _WHOLE_GROUP.match(context.text, info.start, info.end)
+    if match is None or len(keys) != 1:
+        return
+    key = next(iter(keys))
+    anchor = next(a for a in anchors if a[2] == key)
+    if subgroups is not None and subgroups.owns(key):
+        subgroups.draft(key, by_key, drafts)
+    draft = by_key.get(key)
+    if draft is None or draft.arm is None or anchor[0] > match.end() + 60:
+        return
+    if match.group("one"):
+        size = Num(1.0, match.start("one"), match.end("one"), False)
+    else:
+        size = next((x for x in info.numbers if x.start == match.start("n") and x.is_int), None)
+        if size is None or (draft.n is not None and draft.n.value != size.value):
+            return
+    responses = cues.matcher("responses", "responses", key_field="category")
+    hits = [h for h in responses.find(context.text, match.end(), info.end) if h.key != "none"]
+    if not hits:
+        return
+    first = hits[0]
+    between = context.text[anchor[1] : first.start]
+    amounts = [
+        x for x in info.numbers if anchor[1] <= x.start < first.start and not _UNIT.match(context.text, x.end)
+    ]
+    if amounts or ";" in between:
+        return  # "all six pts ... 4 achieved a CHR": a count of its own, read by the walk
+    if not re.search(r"\b(?:achieved|attained|obtained|reached|had)\b", between, re.I) and not re.match(
+        r"\s*(?:was|were)\s+(?:achieved|attained|obtained|reached|seen|observed)\b", context.text[first.end :]
+    ):
+        return
+    if first.key in draft.responses or any(k[0] == first.key for k in draft.heme):
+        return
+    hit = ResponseHit(
+        first.key, size, None, size, False, context.text[first.start : first.end], first.start, first.end
+    )
+    if draft.n is None:
+        draft.n = Quantity(size.value, info.cite(match.start(), match.end()))
+    _record(draft, hit, info, warnings, context.text)
 
 
 def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None:
