@@ -292,8 +292,7 @@ def _read_whole_group(
         size = next((x for x in info.numbers if x.start == match.start("n") and x.is_int), None)
         if size is None or (draft.n is not None and draft.n.value != size.value):
             return
-    responses = cues.matcher("responses", "responses", key_field="category")
-    hits = [h for h in responses.find(context.text, match.end(), info.end) if h.key != "none"]
+    hits = [h for h in heme.category_matcher().find(context.text, match.end(), info.end) if h.key != "none"]
     if not hits:
         return
     first = hits[0]
