@@ -25,6 +25,7 @@ from imatinib_cli.extract.populations import (
     dominant_tumor,
     find_cohorts,
     find_populations,
+    find_subgroups,
     group_design,
     refers_back,
     split_semicolons,
@@ -118,6 +119,8 @@ def extract(document: Document) -> Findings:
         adverse_events.extend(find_adverse_events(context, info))
         if groups is not None or subgroups is not None:
             _read_whole_group(context, info, anchors, by_key, drafts, subgroups, warnings)
+        if subgroups is not None and info.numbers:
+            _read_included(context, info, subgroups, by_key, drafts, warnings)
         touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms, subgroups)
         if cohorts is not None:
             _read_cohort_counts(context, info, cohorts, by_key, warnings)
@@ -314,6 +317,50 @@ def _read_whole_group(
     if draft.n is None:
         draft.n = Quantity(size.value, info.cite(match.start(), match.end()))
     _record(draft, hit, info, warnings, context.text)
+
+
+_INCLUDING = re.compile(r"\b(?:including|of\s+which|of\s+whom)\s+(?P<n>[\w-]+)\s+(?:with\s+|in\s+)?$", re.I)
+
+
+def _read_included(
+    context: Context,
+    info: SentenceInfo,
+    subgroups: Subgroups,
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    warnings: list[Warning],
+) -> None:
+    """A subgroup's share of a response count, in the bracket right after it: "21 partial
+    responses (68%, including 8 FS-DFSP)" gives the FS-DFSP subgroup 8 partial responses (the 21
+    stay the study's). The subgroup's size comes from elsewhere; nothing is subtracted."""
+    for mention in find_subgroups(context, info):
+        if mention.key.startswith("non-"):
+            continue
+        before = _INCLUDING.search(context.text, info.start, mention.start)
+        if before is None:
+            continue
+        count = next((x for x in info.numbers if x.start == before.start("n") and x.is_int), None)
+        opening = context.text.rfind("(", info.start, before.start())
+        if count is None or opening < 0 or ")" in context.text[opening : mention.start]:
+            continue
+        hits = [
+            h
+            for h in heme.category_matcher().find(context.text, info.start, opening)
+            if h.key != "none" and not context.text[h.end : opening].strip()
+        ]
+        if len(hits) != 1:
+            continue
+        key = subgroups.key_of(mention.key)
+        subgroups.draft(key, by_key, drafts)
+        hit = hits[0]
+        written = context.text[hit.start : hit.end]
+        _record(
+            by_key[key],
+            ResponseHit(hit.key, count, None, None, False, written, count.start, mention.end),
+            info,
+            warnings,
+            context.text,
+        )
 
 
 def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None:

@@ -414,9 +414,20 @@ _SIZE_GAP = re.compile(
 )
 
 
+_FOUND_IN = re.compile(
+    r"\s*\)?\s*(?:was|were)\s+(?:confirmed|found|present|detected|identified|diagnosed|seen)\s+in\s+"
+    r"(?:the\s+)?(?P<n>\d+)\s+(?:patients|cases|participants|subjects|tumou?rs)\b",
+    re.I,
+)
+
+
 def _subgroup_size(context: Context, info: SentenceInfo, mention: SubgroupMention) -> Num | None:
     """'222 (76.6%) in exon 11', '14 patients with KIT exon 9', 'exon 9 (n = 35)'."""
     after = re.match(r"\s*(?:mutations?\s*)?\(\s*n\s*=\s*", context.text[mention.end : info.end])
+    found_in = _FOUND_IN.match(context.text, mention.end, info.end)
+    if found_in is not None:
+        # "fibrosarcomatous transformation (FS-DFSP) was confirmed in 16 patients (52%)"
+        return next((x for x in info.numbers if x.start == found_in.start("n") and x.is_int), None)
     genes = {str(g).lower() for names in vocab.load("cues")["genes"].values() for g in names}
     for number in info.numbers:
         if number.percent or not number.is_int:
