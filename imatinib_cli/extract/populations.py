@@ -724,9 +724,12 @@ def declared_groups(context: Context) -> list[DeclaredGroup]:
     another size elsewhere is another group (the prospective FP cohort of 12 is not the FP group of
     16 that adds the retrospective patients)."""
     groups: dict[tuple[str, float], DeclaredGroup] = {}
+    responses = cues.matcher("responses", "responses", key_field="category")
     for info in context.sentences:
-        if info.kind == "title":
+        if info.kind == "title" or not _SIZED_BRACKET.search(context.text, info.start, info.end):
             continue
+        if responses.find(context.text, info.start, info.end):
+            continue  # "responses in one leiomyosarcoma (n = 14), ...": list items of a result
         found = []
         for bracket in _SIZED_BRACKET.finditer(context.text, info.start, info.end):
             named = _group_name(context, info, bracket)
