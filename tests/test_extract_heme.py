@@ -64,7 +64,18 @@ def test_respectively_over_listed_time_points() -> None:
         "remission (CHR) was reached within 2 or 4 mo in 45% (9/20) and 95% (19/20), respectively."
     )
     assert values(population, "chr") == [(9, 45, "within 2 mo"), (19, 95, "within 4 mo")]
-    assert population.response("cr") is None  # two time points: which one is the CR is not said
+    # Counted up to each time point: the latest is the best response so far, the group's CR.
+    cr = population.response("cr")
+    assert cr is not None and cr.count.value == 19 and cr.percent.value == 95
+    assert population.n_evaluable is not None and population.n_evaluable.value == 20
+
+
+def test_remissions_at_points_in_time_give_no_cr() -> None:
+    population = only_population(
+        "In 20 patients with systemic mastocytosis, complete hematologic remission was seen at 2 and 4 "
+        "months in 45% and 60% of patients, respectively."
+    )
+    assert population.response("cr") is None  # "at": a response may be lost; no best is said
 
 
 def test_a_bound_a_comparison_and_a_time_point_give_no_value() -> None:

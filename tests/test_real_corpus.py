@@ -20,15 +20,15 @@ REAL_DEV = ROOT.parent / "shared" / "corpus" / "real-dev" / "gold.yaml"
 ABSTRACTS = ROOT / "tests" / "gold" / "abstracts.gold.yaml"
 
 # (precision, F1) floors: micro over the whole corpus, then per slice (the corpus's text folders).
-REAL_DEV_MICRO = (0.975, 0.88)
+REAL_DEV_MICRO = (0.98, 0.90)
 REAL_DEV_SLICES = {
-    "gist": (0.98, 0.98),
-    "heme": (0.95, 0.47),
+    "gist": (0.98, 0.97),
+    "heme": (0.97, 0.85),
     # sarcoma precision 0.96, not 0.97: the gold of sarcoma/13 leaves out "Twenty patients experienced
     # an adverse event grade 1-2" (20 of 25, 80%), which the corpus README's rule ("every adverse
     # event with a frequency") and its other documents' aggregate entries include; imx keeps it.
-    "sarcoma": (0.96, 0.89),
-    "solid": (0.98, 0.975),
+    "sarcoma": (0.96, 0.82),
+    "solid": (0.98, 0.95),
 }
 ABSTRACTS_MICRO = (0.98, 0.955)
 

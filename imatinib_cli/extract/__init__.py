@@ -25,6 +25,8 @@ from imatinib_cli.extract.populations import (
     dominant_tumor,
     find_cohorts,
     find_populations,
+    find_subgroups,
+    group_design,
     refers_back,
     split_semicolons,
     stated_size,
@@ -72,8 +74,14 @@ def extract(document: Document) -> Findings:
     outcomes: list[Outcome] = []
     previous: str | None = None
     arms = arm_design(context, drafts)
-    subgroups = None if arms else subgroup_design(context, drafts)
-    cohorts = None if arms else cohort_design(drafts)
+    groups = None if arms or len(drafts) != 1 else group_design(context)
+    if groups is not None:
+        # "EosMPD (n = 21) with PDGFRA (n = 17) or PDGFRB (n = 4) and HES (n = 14)": the groups are
+        # the populations; the study as a whole has no size or result of its own.
+        drafts = groups.drafts(drafts[0])
+        by_key = {draft.key: draft for draft in drafts}
+    subgroups = None if arms or groups else subgroup_design(context, drafts)
+    cohorts = None if arms or groups else cohort_design(drafts)
     # A titled record (a publication, a registry entry) that never names imatinib is about another
     # drug; an untitled snippet gets the benefit of the doubt.
     about_imatinib = not document.metadata.title or bool(
@@ -83,8 +91,9 @@ def extract(document: Document) -> Findings:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
+        group_anchors = groups.anchors(context, info) if groups is not None else []
         if about_imatinib:
-            _read_doses(context, info, by_key, study_doses)
+            _read_doses(context, info, by_key, study_doses, group_anchors)
         if not info.reports_results:
             continue
         arm_mentions = find_arms(context, info) if arms else []
@@ -96,6 +105,9 @@ def extract(document: Document) -> Findings:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
             _read_analysis_set(context, info, by_key, target, design.n_enrolled)
         anchors = _anchors(info, by_key, arms, arm_mentions)
+        if group_anchors:
+            spans = [(start, end) for start, end, _ in group_anchors]
+            anchors = sorted(group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)])
         if subgroups is not None and info.states_results:
             named = subgroups.anchors(context, info)
             if named:
@@ -106,6 +118,10 @@ def extract(document: Document) -> Findings:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
         adverse_events.extend(find_adverse_events(context, info))
+        if groups is not None or subgroups is not None:
+            _read_whole_group(context, info, anchors, by_key, drafts, subgroups, warnings)
+        if subgroups is not None and info.numbers:
+            _read_included(context, info, subgroups, by_key, drafts, warnings)
         touched = _read_responses(context, info, by_key, target, drafts, warnings, anchors, arms, subgroups)
         if cohorts is not None:
             _read_cohort_counts(context, info, cohorts, by_key, warnings)
@@ -121,7 +137,9 @@ def extract(document: Document) -> Findings:
     if document.registry_results is not None:
         _read_registry(context, document.registry_results, drafts, by_key, adverse_events, about_imatinib)
     for draft in drafts:
-        if not draft.doses and (draft.arm is None or (subgroups is not None and subgroups.owns(draft.key))):
+        if not draft.doses and (
+            draft.arm is None or groups is not None or (subgroups is not None and subgroups.owns(draft.key))
+        ):
             draft.doses = list(study_doses)  # an arm whose dose is not known keeps none; a subgroup shares it
         elif not draft.doses and cohorts is not None and cohorts.owns(draft.key):
             draft.doses = list(study_doses)  # a cohort not said to change dose has the study's
@@ -319,6 +337,115 @@ def _read_cohort_counts(
         _record(draft, hit, info, warnings, context.text)
 
 
+# "All four pts with PDGFRB fusions ... achieved a CHR", "In the patient who carried the X
+# rearrangement, a complete response was attained": the whole group, whose size the subject says.
+_WHOLE_GROUP = re.compile(
+    r"\s*(?:(?:in|among)\s+)?(?:all\s+(?:the\s+)?(?P<n>[\w-]+)\s+(?P<many>patients|pts|participants|subjects|cases)"
+    r"|the\s+(?:only\s+|one\s+)?(?P<one>patient|participant|subject|case))\b",
+    re.I,
+)
+
+
+_UNIT = re.compile(r"\s*-?\s*(?:mg|g\b|mo\b|months?|weeks?|days?|years?)", re.I)
+
+
+def _read_whole_group(
+    context: Context,
+    info: SentenceInfo,
+    anchors: list[tuple[int, int, str]],
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    subgroups: Subgroups | None,
+    warnings: list[Warning],
+) -> None:
+    """A response said of every member of the one group a sentence opens with: its count is the
+    group's size as the subject states it ("all four", "the patient"), never a number read
+    elsewhere. Only for a group (declared or biomarker) named in the subject itself."""
+    keys = {key for _, _, key in anchors}
+    match = _WHOLE_GROUP.match(context.text, info.start, info.end)
+    if match is None or len(keys) != 1:
+        return
+    key = next(iter(keys))
+    anchor = next(a for a in anchors if a[2] == key)
+    if subgroups is not None and subgroups.owns(key):
+        subgroups.draft(key, by_key, drafts)
+    draft = by_key.get(key)
+    if draft is None or draft.arm is None or anchor[0] > match.end() + 60:
+        return
+    if match.group("one"):
+        size = Num(1.0, match.start("one"), match.end("one"), False)
+    else:
+        size = next((x for x in info.numbers if x.start == match.start("n") and x.is_int), None)
+        if size is None or (draft.n is not None and draft.n.value != size.value):
+            return
+    hits = [h for h in heme.category_matcher().find(context.text, match.end(), info.end) if h.key != "none"]
+    if not hits:
+        return
+    first = hits[0]
+    between = context.text[anchor[1] : first.start]
+    amounts = [
+        x for x in info.numbers if anchor[1] <= x.start < first.start and not _UNIT.match(context.text, x.end)
+    ]
+    if amounts or ";" in between:
+        return  # "all six pts ... 4 achieved a CHR": a count of its own, read by the walk
+    if not re.search(r"\b(?:achieved|attained|obtained|reached|had)\b", between, re.I) and not re.match(
+        r"\s*(?:was|were)\s+(?:achieved|attained|obtained|reached|seen|observed)\b", context.text[first.end :]
+    ):
+        return
+    if first.key in draft.responses or any(k[0] == first.key for k in draft.heme):
+        return
+    hit = ResponseHit(
+        first.key, size, None, size, False, context.text[first.start : first.end], first.start, first.end
+    )
+    if draft.n is None:
+        draft.n = Quantity(size.value, info.cite(match.start(), match.end()))
+    _record(draft, hit, info, warnings, context.text)
+
+
+_INCLUDING = re.compile(r"\b(?:including|of\s+which|of\s+whom)\s+(?P<n>[\w-]+)\s+(?:with\s+|in\s+)?$", re.I)
+
+
+def _read_included(
+    context: Context,
+    info: SentenceInfo,
+    subgroups: Subgroups,
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    warnings: list[Warning],
+) -> None:
+    """A subgroup's share of a response count, in the bracket right after it: "21 partial
+    responses (68%, including 8 FS-DFSP)" gives the FS-DFSP subgroup 8 partial responses (the 21
+    stay the study's). The subgroup's size comes from elsewhere; nothing is subtracted."""
+    for mention in find_subgroups(context, info):
+        if mention.key.startswith("non-"):
+            continue
+        before = _INCLUDING.search(context.text, info.start, mention.start)
+        if before is None:
+            continue
+        count = next((x for x in info.numbers if x.start == before.start("n") and x.is_int), None)
+        opening = context.text.rfind("(", info.start, before.start())
+        if count is None or opening < 0 or ")" in context.text[opening : mention.start]:
+            continue
+        hits = [
+            h
+            for h in heme.category_matcher().find(context.text, info.start, opening)
+            if h.key != "none" and not context.text[h.end : opening].strip()
+        ]
+        if len(hits) != 1:
+            continue
+        key = subgroups.key_of(mention.key)
+        subgroups.draft(key, by_key, drafts)
+        hit = hits[0]
+        written = context.text[hit.start : hit.end]
+        _record(
+            by_key[key],
+            ResponseHit(hit.key, count, None, None, False, written, count.start, mention.end),
+            info,
+            warnings,
+            context.text,
+        )
+
+
 def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None:
     return by_key[key].label if key in by_key else None
 
@@ -336,9 +463,19 @@ def _sentence_target(
 
 
 def _read_doses(
-    context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft], study_doses: list[Dose]
+    context: Context,
+    info: SentenceInfo,
+    by_key: dict[str, PopulationDraft],
+    study_doses: list[Dose],
+    group_anchors: list[tuple[int, int, str]] | None = None,
 ) -> None:
+    named_groups = {key for _, _, key in group_anchors or [] if key in by_key}
     for hit in find_doses(context, info):
+        if len(named_groups) == 1:
+            # "All four pts with PDGFRB fusions were treated with 400 mg/d": that group's dose.
+            for dose in hit.doses:
+                add_dose(by_key[next(iter(named_groups))].doses, dose)
+            continue
         after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
         if hit.respectively and len(hit.doses) > 1 and len(after) >= len(hit.doses):
             for dose, mention in zip(hit.doses, after, strict=False):
@@ -697,12 +834,15 @@ def _read_respectively(
         for mention in find_arms(context, info):
             if len(mention.keys) > 1:
                 targets = [arms.key_of(key) for key in mention.keys]
+    anchored = list(targets)
     if len(targets) < 2:
         targets = [d.key for d in drafts if d.arm is None and d.key != ALL_PATIENTS]
     read = False
     if len(targets) < 2:
         whole = [d.key for d in drafts if d.arm is None]
         key = whole[0] if len(whole) == 1 else None
+        if not whole and len(anchored) == 1:
+            key = anchored[0]  # declared groups only: the one the sentence names
         for category, as_written, groups in respectively_lists(context, info) if key in by_key else ():
             # "CHR within 1 or 3 mo in 59% and 100% of patients, respectively": one value per time point.
             times = heme.listed_timepoints(context.text, (info.start, info.end), len(groups))
@@ -817,6 +957,8 @@ def _record_heme(
     axis = heme.heme_axes()[hit.category]
     new = HemeResponse(axis, hit.category, count, percent, timepoint, hit.as_written, evidence)
     key = (hit.category, timepoint)
+    if hit.total is not None and count is not None and key not in draft.heme_totals:
+        draft.heme_totals[key] = Quantity(hit.total.value, info.cite(hit.total.start, hit.total.end))
     old = draft.heme.get(key)
     if old is None:
         draft.heme[key] = new
@@ -865,6 +1007,15 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
     code = mention.code if mention else None
     size = n.value if n is not None else None
     responses, heme_responses = heme.settle(code, draft.responses, draft.heme.values(), size)
+    n_evaluable = draft.n_evaluable
+    best = heme.cumulative_best([h for h in heme_responses if h.category == "chr"])
+    if (
+        n_evaluable is None
+        and best is not None
+        and any(r.category == "cr" and r.evidence == best.evidence for r in responses)
+    ):
+        # The CR is the latest cumulative CHR ("100% (15/15)" by 3 months): over its evaluable.
+        n_evaluable = draft.heme_totals.get(("chr", best.timepoint))
     return Population(
         label=draft.label,
         tumor_type=mention.code if mention else None,
@@ -876,7 +1027,7 @@ def _freeze(draft: PopulationDraft, randomized: bool) -> Population:
         pooled_arms=pooled,
         evidence=draft.evidence,
         n_share=draft.n_percent,
-        n_evaluable=draft.n_evaluable,
+        n_evaluable=n_evaluable,
         arm=draft.arm,
         criterion=draft.criterion,
         heme_responses=heme_responses,

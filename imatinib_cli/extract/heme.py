@@ -17,7 +17,7 @@ result's time point is, and (`settle`) what a population keeps once its disease 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -248,11 +248,33 @@ def settle(
         for category, response in responses.items()
         if not (category == "orr" and " ".join(response.as_written.lower().split()) in unspecified)
     }
-    # One complete (partial) hematologic remission, at one time point, is the CR (PR); several (at 1
-    # and at 3 months) or one stated for several time points at once leave it to the reader.
+    # One complete (partial) hematologic remission, at one time point, is the CR (PR); so is the
+    # latest of remissions counted cumulatively ("within 1 or 3 mo in 59% and 100%"); several at
+    # points in time (at 1 and at 3 months) or one stated for several time points leave it open.
     for category, tumor in (("chr", "cr"), ("phr", "pr")):
         stated = [h for h in heme_list if h.category == category and (h.count or h.percent) is not None]
-        if tumor not in kept and len(stated) == 1 and not _several_times(stated[0].timepoint):
-            item = stated[0]
+        item = stated[0] if len(stated) == 1 and not _several_times(stated[0].timepoint) else None
+        item = item or cumulative_best(stated)
+        if tumor not in kept and item is not None:
             kept[tumor] = ResponseCount(tumor, item.count, item.percent, item.as_written, item.evidence)
     return tuple(kept.values()), tuple(heme_list)
+
+
+def cumulative_best(items: Sequence[HemeResponse]) -> HemeResponse | None:
+    """The latest of one category's results when every one is counted up to its time point
+    ("CHR was achieved within 1 or 3 mo in 59% (10/17) and 100% (15/15)": by 3 months every
+    evaluable patient had had one, the best response so far). Results "at" a time point are
+    point-in-time rates (a response may be lost): none of them is the best."""
+    if len(items) < 2:
+        return None
+    openers = "|".join(re.escape(str(w)) for w in vocab.load("hematologic")["cumulative_openers"])
+    found = []
+    for item in items:
+        shape = rf"(?:{openers})\s+(\d+(?:\.\d+)?)\s*-?\s*([A-Za-z]+)"
+        match = re.fullmatch(shape, item.timepoint or "", re.I)
+        if match is None:
+            return None
+        found.append((float(match.group(1)), match.group(2).lower()[:2], item))
+    if len({unit for _, unit, _ in found}) != 1 or len({value for value, _, _ in found}) != len(found):
+        return None
+    return max(found, key=lambda entry: entry[0])[2]

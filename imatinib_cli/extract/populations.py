@@ -46,6 +46,8 @@ class PopulationDraft:
     responses: dict[str, ResponseCount] = field(default_factory=dict)
     # Hematologic, cytogenetic and molecular responses by (category, time point).
     heme: dict[tuple[str, str | None], HemeResponse] = field(default_factory=dict)
+    # The stated denominator of a hematologic result ("100% (15/15)"), by (category, time point).
+    heme_totals: dict[tuple[str, str | None], Quantity] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
     evidence: Evidence | None = None
 
@@ -412,9 +414,20 @@ _SIZE_GAP = re.compile(
 )
 
 
+_FOUND_IN = re.compile(
+    r"\s*\)?\s*(?:was|were)\s+(?:confirmed|found|present|detected|identified|diagnosed|seen)\s+in\s+"
+    r"(?:the\s+)?(?P<n>\d+)\s+(?:patients|cases|participants|subjects|tumou?rs)\b",
+    re.I,
+)
+
+
 def _subgroup_size(context: Context, info: SentenceInfo, mention: SubgroupMention) -> Num | None:
     """'222 (76.6%) in exon 11', '14 patients with KIT exon 9', 'exon 9 (n = 35)'."""
     after = re.match(r"\s*(?:mutations?\s*)?\(\s*n\s*=\s*", context.text[mention.end : info.end])
+    found_in = _FOUND_IN.match(context.text, mention.end, info.end)
+    if found_in is not None:
+        # "fibrosarcomatous transformation (FS-DFSP) was confirmed in 16 patients (52%)"
+        return next((x for x in info.numbers if x.start == found_in.start("n") and x.is_int), None)
     genes = {str(g).lower() for names in vocab.load("cues")["genes"].values() for g in names}
     for number in info.numbers:
         if number.percent or not number.is_int:
@@ -637,3 +650,155 @@ def cohort_design(drafts: list[PopulationDraft]) -> Cohorts | None:
     """Cohorts apply to a document about one population."""
     whole = [d for d in drafts if d.arm is None]
     return Cohorts(whole[0]) if len(drafts) == 1 and whole else None
+
+
+# Groups declared with their size in a bracket, two or more in one sentence: "a phase II study of
+# EosMPD (n = 21) with PDGFRA rearrangement (FIP1L1-PDGFRA, n = 17) or PDGFRB (n = 4) and HES (no
+# marker, n = 14)", "subjects with a myeloid neoplasm (FP; n = 12) or ... (SR; n = 5)".
+_SIZED_BRACKET = re.compile(r"\((?P<inner>[^()]{0,80}?)\bn\s*=\s*(?P<n>\d+)\s*\)", re.I)
+_WORD_BEFORE = re.compile(r"(?:(?P<w0>[A-Za-z][\w\-/]*)\s+)?(?P<w1>[A-Za-z][\w\-/]*)\s*$")
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9\-]*")
+
+
+@dataclass(slots=True)
+class DeclaredGroup:
+    """One group of a sized list: its name as written, the names later sentences call it by, its
+    size, and the tumor mention when the name is a tumor type."""
+
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    n: Quantity
+    mention: TumorMention | None
+    bracket: tuple[int, int]
+
+
+def _is_abbreviation(word: str) -> bool:
+    """'EosMPD', 'MHES', 'FP': a name written with two or more capitals."""
+    return bool(_ABBREVIATION.fullmatch(word)) and sum(c.isupper() for c in word) >= 2
+
+
+def _group_name(
+    context: Context, info: SentenceInfo, bracket: re.Match[str]
+) -> tuple[str, tuple[str, ...], TumorMention | None] | None:
+    """The name of the group a sized bracket closes: an abbreviation inside it ('(FP; n = 12)'),
+    else the tumor type, gene, biomarker or abbreviation right before it ('PDGFRB (n = 4)', 'the FP
+    group (n = 16)'). People nouns alone ('patients (n = 30)') name no group."""
+    data = vocab.load("cues")["declared_groups"]
+    group_nouns = {str(w).lower() for w in data["group_nouns"]}
+    inner = bracket.group("inner").strip(" ,;:")
+    if inner and " " not in inner and _is_abbreviation(inner):
+        return inner, (inner,), None
+    before = _WORD_BEFORE.search(context.text, info.start, bracket.start())
+    if before is None:
+        return None
+    word = before.group("w1")
+    name, alias = word, word
+    if word.lower() in group_nouns:
+        if not before.group("w0"):
+            return None
+        alias = before.group("w0")
+        name = f"{alias} {word}"
+    genes = {str(g).lower() for names in data_genes().values() for g in names}
+    mention = next((m for m in info.tumors if m.evidence.end == before.start("w1") + len(alias)), None)
+    known = (
+        mention is not None
+        or alias.lower() in genes
+        or _is_abbreviation(alias)
+        or bool(_subgroup_pattern().fullmatch(alias))
+    )
+    if not known or alias.lower() in {str(w).lower() for w in data["not_names"]}:
+        return None
+    aliases = [name]
+    for found in _subgroup_pattern().finditer(inner):
+        aliases.append(found.group(0))  # "PDGFRA (FIP1L1-PDGFRA fusion gene, n = 17)"
+    return name, tuple(aliases), mention
+
+
+def data_genes() -> dict[str, list[str]]:
+    return vocab.load("cues")["genes"]
+
+
+def declared_groups(context: Context) -> list[DeclaredGroup]:
+    """Every group of a sentence that lists two or more groups with their sizes; one name with
+    another size elsewhere is another group (the prospective FP cohort of 12 is not the FP group of
+    16 that adds the retrospective patients)."""
+    groups: dict[tuple[str, float], DeclaredGroup] = {}
+    responses = cues.matcher("responses", "responses", key_field="category")
+    for info in context.sentences:
+        if info.kind == "title" or not _SIZED_BRACKET.search(context.text, info.start, info.end):
+            continue
+        if responses.find(context.text, info.start, info.end):
+            continue  # "responses in one leiomyosarcoma (n = 14), ...": list items of a result
+        found = []
+        for bracket in _SIZED_BRACKET.finditer(context.text, info.start, info.end):
+            named = _group_name(context, info, bracket)
+            number = next((x for x in info.numbers if x.start == bracket.start("n")), None)
+            if named is None or number is None or not number.is_int or number.value <= 0:
+                continue
+            name, aliases, mention = named
+            n = Quantity(number.value, info.cite(bracket.start(), bracket.end()))
+            found.append(DeclaredGroup("", name, aliases, n, mention, (bracket.start(), bracket.end())))
+        if len(found) < 2:
+            continue
+        for group in found:
+            groups.setdefault((group.name.lower(), group.n.value), group)
+    result = list(groups.values())
+    codes = Counter(g.mention.code for g in result if g.mention is not None)
+    for group in result:
+        if group.mention is not None and codes[group.mention.code] == 1:
+            group.key = group.mention.code  # "HES (n = 14)": the tumor type's own population
+        else:
+            group.key = f"grp:{group.name}:{int(group.n.value)}"
+    return result if len(result) >= 2 else []
+
+
+@dataclass(slots=True)
+class GroupDesign:
+    """The declared groups of a document, each a population (`arm` set to its name)."""
+
+    groups: list[DeclaredGroup]
+
+    def drafts(self, base: PopulationDraft) -> list[PopulationDraft]:
+        result = []
+        for group in self.groups:
+            mention = group.mention or base.mention
+            arm = group.aliases[-1] if len(group.aliases) > 1 else group.name
+            label = f"{base.label}, {arm}" if group.mention is None else _label_or(group)
+            draft = PopulationDraft(group.key, label, mention, n=group.n, arm=arm)
+            draft.evidence = group.n.evidence
+            result.append(draft)
+        return result
+
+    def anchors(self, context: Context, info: SentenceInfo) -> list[tuple[int, int, str]]:
+        """Where a sentence names a group by one of its names ('In FIP1L1-PDGFRA positive pts,
+        ...'). A name two groups share goes to the one whose sized bracket follows it, else to none."""
+        by_alias: dict[str, list[DeclaredGroup]] = {}
+        for group in self.groups:
+            for alias in group.aliases:
+                by_alias.setdefault(alias.lower(), []).append(group)
+        if not by_alias:
+            return []
+        pattern = "|".join(re.escape(a) for a in sorted(by_alias, key=len, reverse=True))
+        result = []
+        names = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
+        for match in names.finditer(context.text[info.start : info.end]):
+            start, end = info.start + match.start(), info.start + match.end()
+            owners = by_alias[match.group(0).lower()]
+            if len(owners) > 1:
+                owners = [
+                    g for g in owners if start <= g.bracket[0] and context.text[end : g.bracket[0]].isspace()
+                ]
+            if len(owners) == 1:
+                result.append((start, end, owners[0].key))
+        return result
+
+
+def _label_or(group: DeclaredGroup) -> str:
+    return " ".join(group.mention.as_written.split()) if group.mention else group.name
+
+
+def group_design(context: Context) -> GroupDesign | None:
+    """Declared groups apply to a document about one population (the caller checks)."""
+    groups = declared_groups(context)
+    return GroupDesign(groups) if groups else None
