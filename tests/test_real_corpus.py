@@ -20,15 +20,15 @@ REAL_DEV = ROOT.parent / "shared" / "corpus" / "real-dev" / "gold.yaml"
 ABSTRACTS = ROOT / "tests" / "gold" / "abstracts.gold.yaml"
 
 # (precision, F1) floors: micro over the whole corpus, then per slice (the corpus's text folders).
-REAL_DEV_MICRO = (0.98, 0.90)
+REAL_DEV_MICRO = (0.98, 0.935)
 REAL_DEV_SLICES = {
-    "gist": (0.98, 0.97),
+    "gist": (0.98, 0.98),
     "heme": (0.97, 0.85),
     # sarcoma precision 0.96, not 0.97: the gold of sarcoma/13 leaves out "Twenty patients experienced
     # an adverse event grade 1-2" (20 of 25, 80%), which the corpus README's rule ("every adverse
     # event with a frequency") and its other documents' aggregate entries include; imx keeps it.
-    "sarcoma": (0.96, 0.82),
-    "solid": (0.98, 0.95),
+    "sarcoma": (0.96, 0.90),
+    "solid": (0.98, 0.975),
 }
 ABSTRACTS_MICRO = (0.98, 0.955)
 
@@ -70,3 +70,10 @@ def test_the_projects_own_abstracts_do_not_fall() -> None:
     precision, f1 = ABSTRACTS_MICRO
     assert evaluation.micro.precision is not None and evaluation.micro.precision >= precision
     assert evaluation.micro.f1 is not None and evaluation.micro.f1 >= f1
+
+
+def test_no_field_falls_below_f1_080(real_dev: Evaluation) -> None:
+    """Issue 10: no field of the real corpus below F1 0.80 (fields imx and the gold both leave empty
+    have no F1)."""
+    low = {s.field: s.f1 for s in real_dev.fields if s.f1 is not None and s.f1 < 0.80}
+    assert low == {}
