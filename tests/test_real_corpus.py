@@ -8,7 +8,7 @@ lowering one needs a reason in the changelog.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,15 +34,11 @@ ABSTRACTS_MICRO = (0.98, 0.955)
 
 
 def slice_scores(evaluation: Evaluation) -> dict[str, FieldScore]:
-    """Micro scores per corpus slice: the folder under texts/ each document sits in."""
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for document in evaluation.documents:
-        name = Path(document.path).parent.name
-        for score in document.scores:
-            sums[name][0] += score.tp
-            sums[name][1] += score.fp
-            sums[name][2] += score.fn
-    return {name: FieldScore("micro", *counts) for name, counts in sums.items()}
+    """Micro scores per corpus slice (scripts/corpus_report.py's, which docs/evaluation.md quotes)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from corpus_report import slices
+
+    return slices(evaluation)
 
 
 @pytest.fixture(scope="module")
