@@ -401,7 +401,7 @@ class ExtractionCache:
         check_private(self.path)
         db = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
         try:
-            db.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(db, deadline=time.monotonic() + self._timeout)
             db.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a cache may lose its last batch
             if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone() is None:
                 self._begin(db)
@@ -507,3 +507,24 @@ def _dumps(value: object) -> bytes:
 
 def _loads(blob: bytes) -> object:
     return pickle.loads(blob)  # noqa: S301 - the user's own file (module docstring)
+
+
+def _switch_to_wal(db: sqlite3.Connection, *, deadline: float) -> None:
+    """PRAGMA journal_mode = WAL, retried while another process holds the lock it needs.
+
+    Two processes opening a new cache file at once race for it, and SQLite answers "database is
+    locked" at once rather than waiting out the busy timeout; the pragma is retried until the
+    deadline, then the error stands.
+    """
+    import sqlite3
+
+    pause = 0.01
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
