@@ -48,6 +48,7 @@ class By(str, enum.Enum):
     dose = "dose"
     study = "study"
     toxicity = "toxicity"
+    hematologic = "hematologic"
 
 
 class CiMethod(str, enum.Enum):
@@ -381,8 +382,8 @@ def compare(
             from imatinib_cli.render import plot as forest
 
             forest.plot_format(plot)
-            if by == By.toxicity:
-                raise UsageError("--plot draws response rates; there are none with --by toxicity")
+            if by in (By.toxicity, By.hematologic):
+                raise UsageError(f"--plot draws response rates; there are none with --by {by.value}")
             _check_target(plot, "--plot")
             forest.require()
 

@@ -28,7 +28,7 @@ from imatinib_cli.models import (
     ToxicityRow,
 )
 
-GROUPINGS = ("tumor-type", "dose", "study", "toxicity")
+GROUPINGS = ("tumor-type", "dose", "study", "toxicity", "hematologic")
 _GROUP_ORDER = {GIST: 0, NON_GIST: 1}
 MIXED = "GIST + non-GIST"
 
@@ -115,6 +115,18 @@ def analyze(
             notes=(
                 "Frequencies are the highest each study reports; they are not pooled, because most "
                 "abstracts do not state how many patients each percent is of.",
+            ),
+            **settings,
+        )
+    if by == "hematologic":
+        return Comparison(
+            by=by,
+            rows=(),
+            excluded=(),
+            heme_rows=tuple(heme_rows(studies)),
+            notes=(
+                "Hematologic, cytogenetic and molecular responses are listed as stated: their "
+                "denominators and time points differ from study to study, so they are not pooled.",
             ),
             **settings,
         )

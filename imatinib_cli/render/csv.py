@@ -12,7 +12,16 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from imatinib_cli.models import GIST, NON_GIST, Comparison, ComparisonRow, Evidence, PooledEstimate
+from imatinib_cli.models import (
+    GIST,
+    HEME_LABELS,
+    NON_GIST,
+    Comparison,
+    ComparisonRow,
+    Evidence,
+    HemeRow,
+    PooledEstimate,
+)
 from imatinib_cli.render import text
 
 RESPONSE_COLUMNS = (
@@ -33,6 +42,19 @@ RESPONSE_COLUMNS = (
     "k",
     "tau2",
     "i2",
+    "evidence",
+    "source",
+)
+HEME_COLUMNS = (
+    "study",
+    "population",
+    "tumor_type",
+    "doses_mg_per_day",
+    "axis",
+    "category",
+    "count",
+    "percent",
+    "timepoint",
     "evidence",
     "source",
 )
@@ -71,6 +93,8 @@ def comparison_records(comparison: Comparison) -> tuple[tuple[str, ...], list[Re
             for row in comparison.toxicity_rows
         ]
         return TOXICITY_COLUMNS, records
+    if comparison.by == "hematologic":
+        return HEME_COLUMNS, [_heme_record(row) for row in comparison.heme_rows]
     records = [_row_record(row, comparison) for row in comparison.rows]
     records += [_pooled_record(pooled, comparison) for pooled in comparison.pooled]
     return RESPONSE_COLUMNS, records
@@ -166,3 +190,22 @@ def _quotes(evidence: tuple[Evidence, ...]) -> str:
 
 def _sources(evidence: tuple[Evidence, ...]) -> str:
     return "; ".join(dict.fromkeys(text.location(e) for e in evidence))
+
+
+def _heme_record(row: HemeRow) -> Record:
+    """One hematologic, cytogenetic or molecular response as stated ('CCyR', 49, 70, 'at 12 months')."""
+    response = row.response
+    evidence = (response.evidence,) if response.evidence else ()
+    return {
+        "study": row.study,
+        "population": row.population,
+        "tumor_type": row.tumor_type or "",
+        "doses_mg_per_day": _doses(row.doses_mg_per_day),
+        "axis": response.axis,
+        "category": HEME_LABELS.get(response.category, response.category),
+        "count": _number(response.count.value if response.count else None),
+        "percent": _number(response.percent.value if response.percent else None),
+        "timepoint": response.timepoint or "",
+        "evidence": _quotes(evidence),
+        "source": _sources(evidence),
+    }

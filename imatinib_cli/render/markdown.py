@@ -12,7 +12,21 @@ from imatinib_cli.render.csv import comparison_records
 
 # Columns holding numbers are right-aligned.
 NUMERIC = frozenset(
-    {"events", "n", "proportion", "ci_low", "ci_high", "level", "k", "tau2", "i2", "max_percent", "reports"}
+    {
+        "events",
+        "n",
+        "proportion",
+        "ci_low",
+        "ci_high",
+        "level",
+        "k",
+        "tau2",
+        "i2",
+        "max_percent",
+        "reports",
+        "count",
+        "percent",
+    }
 )
 
 
@@ -45,7 +59,9 @@ def _line(cells: Sequence[str], *, escape: bool = True) -> str:
 
 def _paragraphs(comparison: Comparison) -> list[str]:
     paragraphs = []
-    if comparison.by == "toxicity":
+    if comparison.by == "hematologic":
+        paragraphs.append("Responses as stated, each with its time point; not pooled.\n")
+    elif comparison.by == "toxicity":
         paragraphs.append(
             "max_percent is the highest frequency any one study reports; frequencies are not pooled "
             "where the denominator is unknown.\n"

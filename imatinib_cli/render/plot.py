@@ -88,8 +88,8 @@ def forest_lines(comparison: Comparison) -> list[_Line]:
 def write_forest_plot(comparison: Comparison, path: str | Path) -> None:
     """Draw the forest plot and save it to path (.svg or .png)."""
     fmt = plot_format(path)
-    if comparison.by == "toxicity":
-        raise UsageError("--plot draws response rates; there are none with --by toxicity")
+    if comparison.by in ("toxicity", "hematologic"):
+        raise UsageError(f"--plot draws response rates; there are none with --by {comparison.by}")
     matplotlib = _matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

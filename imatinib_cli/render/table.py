@@ -93,6 +93,11 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
     the studies left out and why, and the notes."""
     if comparison.by == "toxicity":
         _print_toxicity_rows(comparison, console)
+    elif comparison.by == "hematologic":
+        if comparison.heme_rows:
+            console.print(_heme_table(comparison))
+        else:
+            console.print(Text("No hematologic, cytogenetic or molecular responses stated."))
     else:
         _print_response_rows(comparison, console)
         if comparison.pooled:
