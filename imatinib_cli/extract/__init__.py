@@ -400,6 +400,19 @@ def _read_whole_group(
     if draft.n is None:
         draft.n = Quantity(size.value, info.cite(match.start(), match.end()))
     _record(draft, hit, info, warnings, context.text)
+    for count_start, phrase in heme.counts_of_the_group(context.text, first.end, info.end):
+        # "..., one of them achieved a CMR": a count of the same group, over its size.
+        count = next((x for x in info.numbers if x.start == count_start and x.is_int), None)
+        if count is None or count.percent or count.value > size.value:
+            continue
+        written = context.text[phrase.start : phrase.end]
+        _record(
+            draft,
+            ResponseHit(phrase.key, count, None, size, False, written, count.start, phrase.end),
+            info,
+            warnings,
+            context.text,
+        )
 
 
 _INCLUDING = re.compile(r"\b(?:including|of\s+which|of\s+whom)\s+(?P<n>[\w-]+)\s+(?:with\s+|in\s+)?$", re.I)
@@ -843,9 +856,19 @@ def _read_respectively(
         key = whole[0] if len(whole) == 1 else None
         if not whole and len(anchored) == 1:
             key = anchored[0]  # declared groups only: the one the sentence names
-        for category, as_written, groups in respectively_lists(context, info) if key in by_key else ():
+        sentence = (info.start, info.end)
+        lists = respectively_lists(context, info) if key in by_key else []
+        if key in by_key and not any(heme.is_heme(category) for category, _, _ in lists):
+            # "CMR (defined as ...) was seen within 3 or 6 mo in 27% and 83% of pts, respectively":
+            # a definition stands between phrase and values; the values must follow the time point.
+            lists = [
+                (category, as_written, groups)
+                for category, as_written, groups in respectively_lists(context, info, 40)
+                if heme.is_heme(category) and heme.follows_listed_timepoint(context.text, sentence, groups)
+            ]
+        for category, as_written, groups in lists:
             # "CHR within 1 or 3 mo in 59% and 100% of patients, respectively": one value per time point.
-            times = heme.listed_timepoints(context.text, (info.start, info.end), len(groups))
+            times = heme.listed_timepoints(context.text, sentence, len(groups))
             if not heme.is_heme(category) or times is None:
                 continue
             for group, when in zip(groups, times, strict=True):
@@ -954,6 +977,10 @@ def _record_heme(
         return
     if timepoint is None and text:
         timepoint = heme.timepoint_of(text, (info.start, info.end), (hit.start, hit.end))
+    if percent is None and count is not None and hit.total is not None and hit.total.value > 0:
+        # "10/17", "one of them" (of all four): the share over the denominator stated with it.
+        share = round(100 * count.value / hit.total.value, 1)
+        percent = Quantity(share, count.evidence, True, f"{count.value:g}/{hit.total.value:g}")
     axis = heme.heme_axes()[hit.category]
     new = HemeResponse(axis, hit.category, count, percent, timepoint, hit.as_written, evidence)
     key = (hit.category, timepoint)

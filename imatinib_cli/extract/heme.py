@@ -197,6 +197,21 @@ def listed_timepoints(text: str, sentence: tuple[int, int], k: int) -> list[str]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Sequence[Any]) -> bool:
+    """'... was seen within 3 or 6 mo in 27% (4/15) and 83% (10/12) of pts, respectively': the k
+    values (objects with .start) come right after the one time point that lists k numbers, with at
+    most a preposition between, so a phrase far before them (after a definition) still owns them."""
+    found = [
+        (start, end)
+        for start, end, words in timepoints(text, *sentence)
+        if len(_NUMBER.findall(words)) == len(groups)
+    ]
+    if len(found) != 1 or len(groups) < 2:
+        return False
+    between = text[found[0][1] : groups[0].start]
+    return bool(re.fullmatch(r"\s*(?:(?:in|of|for|among)\s+)?(?:the\s+)?", between, re.I))
+
+
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
     """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
     return any(s <= start and end <= e for s, e, _ in timepoints(text, *sentence))
@@ -278,3 +293,23 @@ def cumulative_best(items: Sequence[HemeResponse]) -> HemeResponse | None:
     if len({unit for _, unit, _ in found}) != 1 or len({value for value, _, _ in found}) != len(found):
         return None
     return max(found, key=lambda entry: entry[0])[2]
+
+
+@vocab.cached
+def _of_the_group_pattern() -> re.Pattern[str]:
+    data = vocab.load("hematologic")
+    pronouns = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in data["of_the_group"])
+    verbs = "|".join(re.escape(str(w)) for w in data["achieve_verbs"])
+    return re.compile(rf"\b(?P<count>[\w-]+)\s+(?:{pronouns})\s+(?:{verbs})\s+(?:an?\s+)?", re.I)
+
+
+def counts_of_the_group(text: str, start: int, end: int) -> list[tuple[int, vocab.TermHit]]:
+    """'All four pts ... achieved a CHR ..., one of them achieved a CMR': (where the count starts,
+    the response phrase) for each "<count> of them <verb> a <phrase>" in text[start:end]. The group
+    is the one the sentence opened with; the caller checks the count against its size."""
+    found = []
+    for match in _of_the_group_pattern().finditer(text, start, end):
+        hits = [h for h in category_matcher().find(text, match.end(), end) if h.start == match.end()]
+        if hits and hits[0].key != "none" and is_heme(hits[0].key):
+            found.append((match.start("count"), hits[0]))
+    return found
