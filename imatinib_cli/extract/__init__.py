@@ -617,6 +617,7 @@ def _read_responses(
         context, info, by_key, drafts, anchors, arms, warnings, subgroups, paired
     ):
         return touched
+    bracketed = _read_group_brackets(context, info, anchors, by_key, drafts, arms, subgroups, warnings)
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
     pending_sizes: dict[str, Quantity] = {}
@@ -628,6 +629,8 @@ def _read_responses(
             )
         code = keys[-1] if keys else None
         hits, items, claimed = find_responses(context, info, start, end)
+        hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
+        hits += _shared_head(context, info, start, end, hits)
         first_hit = leading or (previous_hits[0] if previous_hits else None)
         inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None
         if inline is not None:
@@ -782,6 +785,50 @@ def _complete_in(context: Context, start: int, end: int, hits: list[ResponseHit]
             continue
         percent = Num(value, begin, finish - 1, True)
         found.append(ResponseHit(category, None, percent, None, False, f"{phrase} (complete)", begin, finish))
+    return found
+
+
+def _read_group_brackets(
+    context: Context,
+    info: SentenceInfo,
+    anchors: list[tuple[int, int, str]],
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    arms: ArmDesign | None,
+    subgroups: Subgroups | None,
+    warnings: list[Warning],
+) -> set[int]:
+    """'CHR rates were similar at 3, 6 and 12 months (82% arm A, 90% arm B)', 'MMR in arm B
+    compared to arm A (20% vs 7%)': each group's percent of the hematologic phrase before the
+    bracket (extract/heme.py arm_brackets). Returns where the percents read start."""
+    read: set[int] = set()
+    for phrase, values in heme.arm_brackets(context.text, (info.start, info.end), anchors):
+        for key, begin, finish in values:
+            if subgroups is not None and subgroups.owns(key):
+                subgroups.draft(key, by_key, drafts)
+            elif arms and key.startswith(arms.base.key + "|"):
+                arms.draft(key.split("|", 1)[1], by_key, drafts)
+            if key not in by_key:
+                continue
+            percent = Num(float(context.text[begin:finish]), begin, finish, True)
+            written = context.text[phrase.start : phrase.end]
+            hit = ResponseHit(phrase.key, None, percent, None, False, written, phrase.start, phrase.end)
+            _record(by_key[key], hit, info, warnings, context.text)
+            read.add(begin)
+    return read
+
+
+def _shared_head(
+    context: Context, info: SentenceInfo, start: int, end: int, hits: list[ResponseHit]
+) -> list[ResponseHit]:
+    """'who achieved a complete cytogenetic (n = 13) or molecular (n = 8) remission': CCyR 13 and
+    CMR 8, unless the clause's walk read those categories already."""
+    found = []
+    for category, begin, finish, phrase in heme.shared_head(context.text, start, end):
+        count = next((x for x in info.numbers if x.start == begin and x.end == finish and x.is_int), None)
+        if count is None or any(hit.category == category for hit in hits):
+            continue
+        found.append(ResponseHit(category, count, None, None, False, phrase, begin, finish))
     return found
 
 
