@@ -129,6 +129,7 @@ def extract(document: Document) -> Findings:
             _read_sizes(context, info, by_key)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
+    _read_heme_rows(context, drafts, warnings)
     _only_named_responses(context, drafts, design.n_enrolled)
     if arms:
         arms.assign_doses(document.text, by_key, study_doses)
@@ -816,6 +817,26 @@ def _read_group_brackets(
             _record(by_key[key], hit, info, warnings, context.text)
             read.add(begin)
     return read
+
+
+def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: list[Warning]) -> None:
+    """'Estimated cumulative MCyR % at 30 mos. 90': a results table's row, for the one population
+    of a document that has one (whose row it is is not said otherwise)."""
+    whole = [d for d in drafts if d.arm is None and d.criterion is None]
+    if len(whole) != 1 or len(drafts) != 1:
+        return
+    draft = whole[0]
+    for phrase, timepoint, begin, finish in heme.table_rows(context.text):
+        info = next((i for i in context.sentences if i.start <= begin < i.end), None)
+        if info is None or not info.states_results:
+            continue
+        row_start = context.text.rfind("\n", 0, begin) + 1
+        quote = context.text[row_start:finish].strip()
+        percent = Num(float(context.text[begin:finish]), begin, finish, True)
+        hit = ResponseHit(phrase.key, None, percent, None, False, phrase.as_written, begin, finish)
+        evidence = Evidence(info.evidence.document, row_start, finish, quote)
+        row = replace(info, evidence=evidence)
+        _record(draft, hit, row, warnings, "", timepoint)
 
 
 def _shared_head(

@@ -445,3 +445,45 @@ def _versus_values(text: str, bracket: re.Match[str], joiner: str) -> list[tuple
         return None
     offset = bracket.start(1)
     return [(offset + m.start(), offset + m.end()) for m in re.finditer(r"\d+(?:\.\d+)?(?=\s*%)", inner)]
+
+
+_ROW_VALUE = re.compile(r"(?P<label>[^\n]*?)[ \t]+(?P<value>\d+(?:\.\d+)?)[ \t]*$", re.M)
+_ROW_PERCENT = re.compile(r"\(\s*%\s*\)|%|\bpercent\b|\brate\b", re.I)
+
+
+@vocab.cached
+def _bound_anywhere() -> re.Pattern[str]:
+    words = sorted((str(w) for w in vocab.load("hematologic")["bounds"]), key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.I)
+
+
+def _has_bound(label: str) -> bool:
+    """'>92% remain in response', 'at least': a bound anywhere in a row's label."""
+    return bool(_bound_anywhere().search(label))
+
+
+def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
+    """Rows of a results table saved as text, one value at the end of the line: 'Estimated
+    cumulative MCyR % at 30 mos. 90', 'Estimated major molecular response at 12 mos. (%) 40'.
+    Returns (the response phrase, the row's time point, start and end of the value). Only a row
+    whose label names one response of the axis and nothing else that is counted, says it is a
+    percent, and has no number but its time point's; a bound ('>92%') or a blocker ('loss of
+    MCyR', 'time to CCyR') in it gives nothing."""
+    found = []
+    for match in _ROW_VALUE.finditer(text):
+        start, end = match.start("label"), match.end("label")
+        label = match.group("label")
+        if not _ROW_PERCENT.search(label) or _has_bound(label):
+            continue
+        phrases = category_matcher().find(text, start, end)
+        if len(phrases) != 1 or not is_heme(phrases[0].key):
+            continue
+        points = timepoints(text, start, end)
+        rest = label
+        for point_start, point_end, _ in points:
+            rest = rest.replace(text[point_start:point_end], " ")
+        if re.search(r"\d|[<>≤≥]", rest.replace(phrases[0].as_written, " ")) or len(points) > 1:
+            continue
+        found.append((phrases[0], points[0][2] if points else None, match.start("value"), match.end("value")))
+    return found
