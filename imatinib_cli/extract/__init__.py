@@ -1043,6 +1043,8 @@ def _record_heme(
         return
     if hit.count and hit.total and hit.count.value > hit.total.value:
         return
+    if number is not None and text and _ends_its_line(text, number.end, hit.end):
+        return  # "... at 30 mos. 4" then "Patients in CCyR ...": a row's value, not the next row's
     if timepoint is None and text:
         timepoint = heme.timepoint_of(text, (info.start, info.end), (hit.start, hit.end))
     if percent is None and count is not None and hit.total is not None and hit.total.value > 0:
@@ -1070,6 +1072,12 @@ def _record_heme(
             tuple(e for e in (old.evidence, new.evidence) if e is not None),
         )
     )
+
+
+def _ends_its_line(text: str, number_end: int, hit_end: int) -> bool:
+    """The number closes its line and the response phrase is on a later one (a table saved as text)."""
+    line_break = re.match(r"[ \t]*\n", text[number_end:hit_end])
+    return line_break is not None
 
 
 def _same(left: Quantity | None, right: Quantity | None) -> bool:
