@@ -129,6 +129,7 @@ def extract(document: Document) -> Findings:
             _read_sizes(context, info, by_key)
         outcomes.extend(find_outcomes(context, info, _label_of(by_key, touched or target)))
         previous = touched or target
+    _read_heme_rows(context, drafts, warnings)
     _only_named_responses(context, drafts, design.n_enrolled)
     if arms:
         arms.assign_doses(document.text, by_key, study_doses)
@@ -400,6 +401,19 @@ def _read_whole_group(
     if draft.n is None:
         draft.n = Quantity(size.value, info.cite(match.start(), match.end()))
     _record(draft, hit, info, warnings, context.text)
+    for count_start, phrase in heme.counts_of_the_group(context.text, first.end, info.end):
+        # "..., one of them achieved a CMR": a count of the same group, over its size.
+        count = next((x for x in info.numbers if x.start == count_start and x.is_int), None)
+        if count is None or count.percent or count.value > size.value:
+            continue
+        written = context.text[phrase.start : phrase.end]
+        _record(
+            draft,
+            ResponseHit(phrase.key, count, None, size, False, written, count.start, phrase.end),
+            info,
+            warnings,
+            context.text,
+        )
 
 
 _INCLUDING = re.compile(r"\b(?:including|of\s+which|of\s+whom)\s+(?P<n>[\w-]+)\s+(?:with\s+|in\s+)?$", re.I)
@@ -604,6 +618,7 @@ def _read_responses(
         context, info, by_key, drafts, anchors, arms, warnings, subgroups, paired
     ):
         return touched
+    bracketed = _read_group_brackets(context, info, anchors, by_key, drafts, arms, subgroups, warnings)
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     named_here = {key for _, _, key in anchors}
     pending_sizes: dict[str, Quantity] = {}
@@ -615,6 +630,8 @@ def _read_responses(
             )
         code = keys[-1] if keys else None
         hits, items, claimed = find_responses(context, info, start, end)
+        hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
+        hits += _shared_head(context, info, start, end, hits)
         first_hit = leading or (previous_hits[0] if previous_hits else None)
         inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None
         if inline is not None:
@@ -772,6 +789,70 @@ def _complete_in(context: Context, start: int, end: int, hits: list[ResponseHit]
     return found
 
 
+def _read_group_brackets(
+    context: Context,
+    info: SentenceInfo,
+    anchors: list[tuple[int, int, str]],
+    by_key: dict[str, PopulationDraft],
+    drafts: list[PopulationDraft],
+    arms: ArmDesign | None,
+    subgroups: Subgroups | None,
+    warnings: list[Warning],
+) -> set[int]:
+    """'CHR rates were similar at 3, 6 and 12 months (82% arm A, 90% arm B)', 'MMR in arm B
+    compared to arm A (20% vs 7%)': each group's percent of the hematologic phrase before the
+    bracket (extract/heme.py arm_brackets). Returns where the percents read start."""
+    read: set[int] = set()
+    for phrase, values in heme.arm_brackets(context.text, (info.start, info.end), anchors):
+        for key, begin, finish in values:
+            if subgroups is not None and subgroups.owns(key):
+                subgroups.draft(key, by_key, drafts)
+            elif arms and key.startswith(arms.base.key + "|"):
+                arms.draft(key.split("|", 1)[1], by_key, drafts)
+            if key not in by_key:
+                continue
+            percent = Num(float(context.text[begin:finish]), begin, finish, True)
+            written = context.text[phrase.start : phrase.end]
+            hit = ResponseHit(phrase.key, None, percent, None, False, written, phrase.start, phrase.end)
+            _record(by_key[key], hit, info, warnings, context.text)
+            read.add(begin)
+    return read
+
+
+def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: list[Warning]) -> None:
+    """'Estimated cumulative MCyR % at 30 mos. 90': a results table's row, for the one population
+    of a document that has one (whose row it is is not said otherwise)."""
+    whole = [d for d in drafts if d.arm is None and d.criterion is None]
+    if len(whole) != 1 or len(drafts) != 1:
+        return
+    draft = whole[0]
+    for phrase, timepoint, begin, finish in heme.table_rows(context.text):
+        info = next((i for i in context.sentences if i.start <= begin < i.end), None)
+        if info is None or not info.states_results:
+            continue
+        row_start = context.text.rfind("\n", 0, begin) + 1
+        quote = context.text[row_start:finish].strip()
+        percent = Num(float(context.text[begin:finish]), begin, finish, True)
+        hit = ResponseHit(phrase.key, None, percent, None, False, phrase.as_written, begin, finish)
+        evidence = Evidence(info.evidence.document, row_start, finish, quote)
+        row = replace(info, evidence=evidence)
+        _record(draft, hit, row, warnings, "", timepoint)
+
+
+def _shared_head(
+    context: Context, info: SentenceInfo, start: int, end: int, hits: list[ResponseHit]
+) -> list[ResponseHit]:
+    """'who achieved a complete cytogenetic (n = 13) or molecular (n = 8) remission': CCyR 13 and
+    CMR 8, unless the clause's walk read those categories already."""
+    found = []
+    for category, begin, finish, phrase in heme.shared_head(context.text, start, end):
+        count = next((x for x in info.numbers if x.start == begin and x.end == finish and x.is_int), None)
+        if count is None or any(hit.category == category for hit in hits):
+            continue
+        found.append(ResponseHit(category, count, None, None, False, phrase, begin, finish))
+    return found
+
+
 def _arms_then_versus(
     context: Context, info: SentenceInfo, anchors: list[tuple[int, int, str]], arms: ArmDesign | None
 ) -> list[str] | None:
@@ -843,9 +924,19 @@ def _read_respectively(
         key = whole[0] if len(whole) == 1 else None
         if not whole and len(anchored) == 1:
             key = anchored[0]  # declared groups only: the one the sentence names
-        for category, as_written, groups in respectively_lists(context, info) if key in by_key else ():
+        sentence = (info.start, info.end)
+        lists = respectively_lists(context, info) if key in by_key else []
+        if key in by_key and not any(heme.is_heme(category) for category, _, _ in lists):
+            # "CMR (defined as ...) was seen within 3 or 6 mo in 27% and 83% of pts, respectively":
+            # a definition stands between phrase and values; the values must follow the time point.
+            lists = [
+                (category, as_written, groups)
+                for category, as_written, groups in respectively_lists(context, info, 40)
+                if heme.is_heme(category) and heme.follows_listed_timepoint(context.text, sentence, groups)
+            ]
+        for category, as_written, groups in lists:
             # "CHR within 1 or 3 mo in 59% and 100% of patients, respectively": one value per time point.
-            times = heme.listed_timepoints(context.text, (info.start, info.end), len(groups))
+            times = heme.listed_timepoints(context.text, sentence, len(groups))
             if not heme.is_heme(category) or times is None:
                 continue
             for group, when in zip(groups, times, strict=True):
@@ -952,8 +1043,14 @@ def _record_heme(
         return
     if hit.count and hit.total and hit.count.value > hit.total.value:
         return
+    if number is not None and text and _ends_its_line(text, number.end, hit.end):
+        return  # "... at 30 mos. 4" then "Patients in CCyR ...": a row's value, not the next row's
     if timepoint is None and text:
         timepoint = heme.timepoint_of(text, (info.start, info.end), (hit.start, hit.end))
+    if percent is None and count is not None and hit.total is not None and hit.total.value > 0:
+        # "10/17", "one of them" (of all four): the share over the denominator stated with it.
+        share = round(100 * count.value / hit.total.value, 1)
+        percent = Quantity(share, count.evidence, True, f"{count.value:g}/{hit.total.value:g}")
     axis = heme.heme_axes()[hit.category]
     new = HemeResponse(axis, hit.category, count, percent, timepoint, hit.as_written, evidence)
     key = (hit.category, timepoint)
@@ -975,6 +1072,12 @@ def _record_heme(
             tuple(e for e in (old.evidence, new.evidence) if e is not None),
         )
     )
+
+
+def _ends_its_line(text: str, number_end: int, hit_end: int) -> bool:
+    """The number closes its line and the response phrase is on a later one (a table saved as text)."""
+    line_break = re.match(r"[ \t]*\n", text[number_end:hit_end])
+    return line_break is not None
 
 
 def _same(left: Quantity | None, right: Quantity | None) -> bool:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import cues
+from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num
@@ -296,6 +296,8 @@ def _number_before(context: Context, info: SentenceInfo, position: int) -> Num |
     gap_start = position - len(gap.group(0))
     for number in info.numbers:
         if number.is_int and number.end <= gap_start and context.text[number.end : gap_start].strip() == "":
+            if heme.in_timepoint(context.text, (info.start, info.end), number.start, number.end):
+                return None  # "a dose reduction at month 6 in arm B": a time point sizes nothing
             return number
     return None
 

@@ -122,12 +122,31 @@ def timepoint_of(text: str, sentence: tuple[int, int], hit: tuple[int, int]) -> 
     if inside:
         return inside[0][2]
     before = [t for t in found if t[1] <= hit[0]]
+    if (
+        len(before) > 1
+        and _opens(text, sentence, before[0])
+        and _CLAUSE_END.search(text, before[-1][1], hit[0])
+    ):
+        # "At 12 months, following a dose reduction at month 6, the rates of MCyR were ...": the
+        # sentence's own time point, not one said in passing in another clause.
+        return before[0][2]
     if before:
         return before[-1][2]
-    clause_end = _CLAUSE_END.search(text, hit[1], sentence[1])
-    limit = clause_end.start() if clause_end else sentence[1]
+    limit = next(
+        (
+            end.start()
+            for end in _CLAUSE_END.finditer(text, hit[1], sentence[1])
+            if not any(s <= end.start() < e for s, e, _ in found)  # "at 3, 6 and 12 months"
+        ),
+        sentence[1],
+    )
     after = [t for t in found if hit[1] <= t[0] and t[1] <= limit]
     return after[0][2] if after else None
+
+
+def _opens(text: str, sentence: tuple[int, int], timepoint: tuple[int, int, str]) -> bool:
+    """'At 12 months, ...': the time point opens the sentence and a comma closes it."""
+    return not text[sentence[0] : timepoint[0]].strip() and bool(re.match(r"\s*,", text[timepoint[1] :]))
 
 
 # A clause ends at a comma, a semicolon, a line break (a table's row) or a bracket with numbers in
@@ -195,6 +214,21 @@ def listed_timepoints(text: str, sentence: tuple[int, int], k: int) -> list[str]
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Sequence[Any]) -> bool:
+    """'... was seen within 3 or 6 mo in 27% (4/15) and 83% (10/12) of pts, respectively': the k
+    values (objects with .start) come right after the one time point that lists k numbers, with at
+    most a preposition between, so a phrase far before them (after a definition) still owns them."""
+    found = [
+        (start, end)
+        for start, end, words in timepoints(text, *sentence)
+        if len(_NUMBER.findall(words)) == len(groups)
+    ]
+    if len(found) != 1 or len(groups) < 2:
+        return False
+    between = text[found[0][1] : groups[0].start]
+    return bool(re.fullmatch(r"\s*(?:(?:in|of|for|among)\s+)?(?:the\s+)?", between, re.I))
 
 
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
@@ -278,3 +312,178 @@ def cumulative_best(items: Sequence[HemeResponse]) -> HemeResponse | None:
     if len({unit for _, unit, _ in found}) != 1 or len({value for value, _, _ in found}) != len(found):
         return None
     return max(found, key=lambda entry: entry[0])[2]
+
+
+@vocab.cached
+def _of_the_group_pattern() -> re.Pattern[str]:
+    data = vocab.load("hematologic")
+    pronouns = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in data["of_the_group"])
+    verbs = "|".join(re.escape(str(w)) for w in data["achieve_verbs"])
+    return re.compile(rf"\b(?P<count>[\w-]+)\s+(?:{pronouns})\s+(?:{verbs})\s+(?:an?\s+)?", re.I)
+
+
+def counts_of_the_group(text: str, start: int, end: int) -> list[tuple[int, vocab.TermHit]]:
+    """'All four pts ... achieved a CHR ..., one of them achieved a CMR': (where the count starts,
+    the response phrase) for each "<count> of them <verb> a <phrase>" in text[start:end]. The group
+    is the one the sentence opened with; the caller checks the count against its size."""
+    found = []
+    for match in _of_the_group_pattern().finditer(text, start, end):
+        hits = [h for h in category_matcher().find(text, match.end(), end) if h.start == match.end()]
+        if hits and hits[0].key != "none" and is_heme(hits[0].key):
+            found.append((match.start("count"), hits[0]))
+    return found
+
+
+@vocab.cached
+def _shared_head_pattern() -> re.Pattern[str]:
+    data = vocab.load("hematologic")["shared_head"]
+
+    def alternation(key: str) -> str:
+        words = sorted((str(w) for w in data[key]), key=len, reverse=True)
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+    size = r"\(\s*n\s*=\s*(?P<{0}>\d+)\s*\)"
+    verbs = "|".join(re.escape(str(w)) for w in vocab.load("hematologic")["achieve_verbs"])
+    return re.compile(
+        rf"\b(?:{verbs})\s+(?:an?\s+|the\s+)?(?P<degree>{alternation('degrees')})\s+"
+        rf"(?P<first>{alternation('kinds')})\s*{size.format('x')}\s*(?:,|or|and)\s*"
+        rf"(?P<second>{alternation('kinds')})\s*{size.format('y')}\s*(?P<head>{alternation('heads')})\b",
+        re.I,
+    )
+
+
+def shared_head(text: str, start: int, end: int) -> list[tuple[str, int, int, str]]:
+    """'patients who achieved a complete cytogenetic (n = 13) or molecular (n = 8) remission':
+    (category, start and end of its count, the phrase it abbreviates) for each of the two kinds
+    sharing degree and head noun. Each bracketed n counts those who reached that response; only
+    after a verb of reaching it (vocab achieve_verbs), never after 'lost'."""
+    found = []
+    for match in _shared_head_pattern().finditer(text, start, end):
+        degree, head = " ".join(match.group("degree").split()), " ".join(match.group("head").split())
+        for kind, number in (("first", "x"), ("second", "y")):
+            phrase = f"{degree} {' '.join(match.group(kind).split())} {head}"
+            hits = category_matcher().find(phrase)
+            if len(hits) != 1 or (hits[0].start, hits[0].end) != (0, len(phrase)) or not is_heme(hits[0].key):
+                found = [item for item in found if item[1] < match.start()]  # both kinds or neither
+                break
+            found.append((hits[0].key, match.start(number), match.end(number), phrase))
+    return found
+
+
+_BRACKET = re.compile(r"\(([^()]*)\)")
+_PERCENT = re.compile(r"\s*(?P<value>\d+(?:\.\d+)?)\s*%\s*")
+
+
+def arm_brackets(
+    text: str, sentence: tuple[int, int], anchors: Sequence[tuple[int, int, str]]
+) -> list[tuple[vocab.TermHit, list[tuple[str, int, int]]]]:
+    """Per-group percents in a bracket after a response phrase, each group named:
+    'CHR rates were similar at 3, 6 and 12 months (82% arm A, 90% arm B)' (each value followed by
+    its group), or 'MMR at 6 months in arm B compared to arm A (20% vs 7%)' (as many values as
+    groups named before the bracket, in that order). Returns (the phrase, [(group key, start and
+    end of the percent)]). The phrase is the last response phrase before the bracket, with no
+    number between them but a time point's; a bracket of any other shape gives nothing."""
+    found: list[tuple[vocab.TermHit, list[tuple[str, int, int]]]] = []
+    versus = vocab.load("hematologic")["comparisons"]
+    joiner = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in versus)
+    for match in _BRACKET.finditer(text, sentence[0], sentence[1]):
+        inside = [a for a in anchors if match.start() < a[0] and a[1] < match.end()]
+        if inside:
+            values, phrase_limit = _labelled(text, match, inside), match.start()
+        else:
+            before = [a for a in anchors if sentence[0] <= a[0] and a[1] <= match.start()]
+            keys = [key for _, _, key in before]
+            percents = _versus_values(text, match, joiner)
+            if not percents or not len(keys) == len(set(keys)) == len(percents):
+                continue
+            values = [(key, *span) for key, span in zip(keys, percents, strict=True)]
+            phrase_limit = before[0][0]
+        if not values:
+            continue
+        phrases = [h for h in category_matcher().find(text, sentence[0], phrase_limit) if h.key != "none"]
+        if not phrases or not is_heme(phrases[-1].key):
+            continue
+        gap = text[phrases[-1].end : match.start()]
+        for start, end, _ in timepoints(text, phrases[-1].end, match.start()):
+            gap = gap.replace(text[start:end], " ")
+        if re.search(r"\d", gap):
+            continue
+        found.append((phrases[-1], values))
+    return found
+
+
+def _labelled(
+    text: str, bracket: re.Match[str], inside: Sequence[tuple[int, int, str]]
+) -> list[tuple[str, int, int]] | None:
+    """'(82% arm A, 90% arm B)': every part is a percent then one group's name, each group once."""
+    values = []
+    position = bracket.start() + 1
+    for index, (start, end, key) in enumerate(inside):
+        lead = text[position:start]
+        if index:
+            separator = re.match(r"\s*[,;]\s*", lead)
+            if separator is None:
+                return None
+            lead, offset = lead[separator.end() :], position + separator.end()
+        else:
+            offset = position
+        number = _PERCENT.fullmatch(lead)
+        if number is None:
+            return None
+        values.append((key, offset + number.start("value"), offset + number.end("value")))
+        position = end
+    if text[position : bracket.end() - 1].strip() or len({key for key, _, _ in values}) != len(values):
+        return None
+    return values if len(values) >= 2 else None
+
+
+def _versus_values(text: str, bracket: re.Match[str], joiner: str) -> list[tuple[int, int]] | None:
+    """'(20% vs 7%)': the percents of a bracket that holds nothing else."""
+    inner = bracket.group(1)
+    shape = rf"\s*\d+(?:\.\d+)?\s*%(?:\s*,?\s*(?:{joiner})\s*\d+(?:\.\d+)?\s*%)+\s*"
+    if not re.fullmatch(shape, inner, re.I):
+        return None
+    offset = bracket.start(1)
+    return [(offset + m.start(), offset + m.end()) for m in re.finditer(r"\d+(?:\.\d+)?(?=\s*%)", inner)]
+
+
+_ROW_VALUE = re.compile(r"(?P<label>[^\n]*?)[ \t]+(?P<value>\d+(?:\.\d+)?)[ \t]*$", re.M)
+_ROW_PERCENT = re.compile(r"\(\s*%\s*\)|%|\bpercent\b|\brate\b", re.I)
+
+
+@vocab.cached
+def _bound_anywhere() -> re.Pattern[str]:
+    words = sorted((str(w) for w in vocab.load("hematologic")["bounds"]), key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.I)
+
+
+def _has_bound(label: str) -> bool:
+    """'>92% remain in response', 'at least': a bound anywhere in a row's label."""
+    return bool(_bound_anywhere().search(label))
+
+
+def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
+    """Rows of a results table saved as text, one value at the end of the line: 'Estimated
+    cumulative MCyR % at 30 mos. 90', 'Estimated major molecular response at 12 mos. (%) 40'.
+    Returns (the response phrase, the row's time point, start and end of the value). Only a row
+    whose label names one response of the axis and nothing else that is counted, says it is a
+    percent, and has no number but its time point's; a bound ('>92%') or a blocker ('loss of
+    MCyR', 'time to CCyR') in it gives nothing."""
+    found = []
+    for match in _ROW_VALUE.finditer(text):
+        start, end = match.start("label"), match.end("label")
+        label = match.group("label")
+        if not _ROW_PERCENT.search(label) or _has_bound(label):
+            continue
+        phrases = category_matcher().find(text, start, end)
+        if len(phrases) != 1 or not is_heme(phrases[0].key):
+            continue
+        points = timepoints(text, start, end)
+        rest = label
+        for point_start, point_end, _ in points:
+            rest = rest.replace(text[point_start:point_end], " ")
+        if re.search(r"\d|[<>≤≥]", rest.replace(phrases[0].as_written, " ")) or len(points) > 1:
+            continue
+        found.append((phrases[0], points[0][2] if points else None, match.start("value"), match.end("value")))
+    return found
