@@ -138,6 +138,8 @@ _SLASH_PAIR = re.compile(
     r"(?!\s*[%/·]|\d|[.,]\d)(?:\s*(?:patients|pts|cases))?(?=\s*(?:[,;.)]|and\b|$))",
     re.I,
 )
+# A group's size as a document writes it beside the group: "(n = 20; Arm A)", "(N=7)".
+_GROUP_SIZE = re.compile(r"\b[nN]\s*=\s*(\d+)\b")
 # The end of a list of events: only closing punctuation may follow its last item.
 _LIST_END = re.compile(r"\s*[.)\]]?\s*$")
 
@@ -784,7 +786,7 @@ def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | Non
     if legend is None:
         return []
     pair = _SLASH_PAIR.match(text, hit.end, limit)
-    if pair is None:
+    if pair is None or not _small_per_arm(text, hit.start, int(pair.group("a")), int(pair.group("b"))):
         return []
     frequencies = []
     for arm, group in zip(legend, ("a", "b"), strict=True):
@@ -794,6 +796,17 @@ def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | Non
             _Frequency(percent, count, hit.start, pair.end(), False, arm=arm, derivation=derivation)
         )
     return frequencies
+
+
+def _small_per_arm(text: str, before: int, first: int, second: int) -> bool:
+    """'neutropenia in 1/0' is one count per arm; 'neutropenia in 3/20' is 3 of 20 patients. Read
+    per arm only when the document states its group sizes ('(n = 20; Arm A)') before the pair, and
+    both numbers are at most half the smallest of them: a count over a denominator has its second
+    number near a group's size (or above it)."""
+    sizes = [int(size) for size in _GROUP_SIZE.findall(text, 0, before)]
+    if not sizes:
+        return False
+    return max(first, second) * 2 <= min(sizes) and second not in sizes
 
 
 def _shared(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:

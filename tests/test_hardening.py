@@ -1,0 +1,109 @@
+"""Rules that a review found misfiring on unseen wording, narrowed (each probe in our own words).
+
+Every test runs the whole pipeline (extract and resolve) on a short invented abstract and asserts
+what a careful reader would take from it: the correct values, and no value where the text states
+none. The opening sentence is shared so each probe changes one thing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imatinib_cli.models import AdverseEvent, Population, Study
+from imatinib_cli.pipeline import summarize
+
+OPENING = "A total of 40 patients with GIST were enrolled and received imatinib 400 mg daily."
+
+
+@pytest.fixture()
+def study(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Summarize an invented abstract: a title line, then the sentences given."""
+
+    def run(*sentences: str, opening: str | None = OPENING) -> Study:
+        body = " ".join(s for s in (opening, *sentences) if s)
+        path = tmp_path / "probe.txt"
+        path.write_text(f"Imatinib in advanced soft tissue tumors: a phase II study.\n\n{body}\n", encoding="utf-8")
+        studies = summarize([str(path)]).studies
+        assert len(studies) == 1
+        return studies[0]
+
+    return run
+
+
+def values(population: Population) -> dict[str, tuple[float | None, float | None]]:
+    """Each response category stated for a population: (count, percent)."""
+    found = {}
+    for item in population.responses:
+        found[item.category] = (
+            item.count.value if item.count else None,
+            item.percent.value if item.percent else None,
+        )
+    return found
+
+
+def labels(result: Study) -> list[str]:
+    return [population.label for population in result.populations]
+
+
+def toxicities(result: Study) -> list[tuple[str | None, str, float | None, float | None, str | None]]:
+    def row(event: AdverseEvent) -> tuple[str | None, str, float | None, float | None, str | None]:
+        return (
+            event.term,
+            event.as_written,
+            event.percent.value if event.percent else None,
+            event.count.value if event.count else None,
+            event.arm,
+        )
+
+    return [row(event) for event in result.adverse_events]
+
+
+# Finding 1: a slash pair after an "(A/B)" legend is per-arm counts only when both are small.
+def test_a_fraction_after_an_arm_legend_is_not_read_per_arm(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Median PFS (A/B) was 18/20 months. Main toxicities were grade 3 neutropenia in 3/20 and rash in 2/20.",
+        opening="A total of 40 patients with GIST were randomized to imatinib 400 mg (n = 20; Arm A) or"
+        " imatinib 800 mg (n = 20; Arm B).",
+    )
+    # '3/20' is three of 20 patients, not 3 in arm A and 20 (100%) in arm B.
+    assert all(event.arm is None for event in result.adverse_events)
+    assert all(event.percent is None or event.percent.value < 100 for event in result.adverse_events)
+
+
+def test_small_per_arm_counts_after_a_legend_are_still_read(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Median PFS (A/B) was 4/11 months. Grade 3 toxicities were: neutropenia in 2/0 and headache in 1/1.",
+        opening="Twenty patients with GIST were randomized to imatinib 400 mg (n = 9; arm A) or imatinib"
+        " 800 mg (n = 11; arm B).",
+    )
+    rows = [(term, count, arm) for term, _, _, count, arm in toxicities(result)]
+    assert rows == [
+        ("Neutrophil count decreased", 2.0, "A"),
+        ("Neutrophil count decreased", 0.0, "B"),
+        ("Headache", 1.0, "A"),
+        ("Headache", 1.0, "B"),
+    ]
+
+
+# Finding 2: a second criterion (PET, Choi) only for the values it leads into.
+def test_a_pet_result_in_the_same_sentence_does_not_move_a_ct_response(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("A metabolic response on PET was seen in 28 patients, and partial response by CT in 14 (35%).")
+    assert labels(result) == ["GIST"]
+    assert values(result.populations[0])["pr"] == (14, 35.0)
+
+
+def test_a_response_after_another_criterions_own_result_stays_with_the_study(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("A metabolic response was seen in 28 patients, and partial response in 14 (35%).")
+    main = next(p for p in result.populations if p.label == "GIST")
+    assert values(main)["pr"] == (14, 35.0)
+
+
+def test_values_led_by_the_alternative_criterion_still_get_their_population(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "By RECIST, the response rate was 25% (10/40), whereas by Choi criteria 26 patients (65%) responded."
+    )
+    by_label = {p.label: values(p) for p in result.populations}
+    assert by_label["GIST"]["orr"] == (10, 25.0)
+    assert by_label["GIST (by Choi)"]["orr"] == (26, 65.0)
