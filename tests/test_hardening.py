@@ -107,3 +107,34 @@ def test_values_led_by_the_alternative_criterion_still_get_their_population(stud
     by_label = {p.label: values(p) for p in result.populations}
     assert by_label["GIST"]["orr"] == (10, 25.0)
     assert by_label["GIST (by Choi)"]["orr"] == (26, 65.0)
+
+
+# Finding 3: cohort conditions; an evaluable denominator and prior therapy are no cohorts.
+def test_patients_with_a_tumor_assessment_are_the_denominator_not_a_cohort(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Of the 32 patients who had at least one tumor assessment, 8 had a partial response.")
+    assert labels(result) == ["GIST"]
+    population = result.populations[0]
+    assert population.n_evaluable is not None and population.n_evaluable.value == 32
+    assert values(population)["pr"] == (8, 25.0)
+    assert values(population)["ne"][0] == 8  # 40 enrolled, 32 assessed
+
+
+def test_a_cohort_by_its_treatment_duration_is_still_one(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Of the 24 patients who received imatinib for at least 6 months, 6 had a partial response.")
+    cohort = next(p for p in result.populations if p.label != "GIST")
+    assert cohort.n is not None and cohort.n.value == 24
+    assert values(cohort)["pr"] == (6, 25.0)
+
+
+def test_prior_adjuvant_therapy_is_not_a_population(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Ten patients received adjuvant imatinib before enrollment.",
+        "Partial response was seen in 14 patients (35%).",
+    )
+    assert labels(result) == ["GIST"]
+    assert values(result.populations[0])["pr"] == (14, 35.0)
+
+
+def test_a_setting_the_study_names_only_once_makes_no_size_only_population(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Ten patients received adjuvant imatinib.", "Partial response was seen in 14 patients (35%).")
+    assert labels(result) == ["GIST"]

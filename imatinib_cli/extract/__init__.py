@@ -23,6 +23,7 @@ from imatinib_cli.extract.populations import (
     clauses,
     cohort_design,
     dominant_tumor,
+    evaluated_opening,
     find_cohorts,
     find_populations,
     find_subgroups,
@@ -515,6 +516,13 @@ def _read_evaluable(
 ) -> None:
     """'Fifty-six patients were enrolled and 50 were evaluable', 'the best responses of the 212
     patients with measurable disease were ...': the response denominator."""
+    opening = evaluated_opening(context, info)
+    if opening is not None and (n_enrolled is None or opening.value < n_enrolled.value):
+        named = [m.code for m in info.tumors if m.code in by_key]
+        key = named[0] if len(named) == 1 else target
+        if key in by_key and by_key[key].n_evaluable is None:
+            by_key[key].n_evaluable = Quantity(opening.value, info.cite(opening.start, opening.end))
+        return
     measurable = info.has_word(cues.any_word("cues", "evaluable_with"))
     if not measurable and not info.has_word(cues.any_word("cues", "evaluable")):
         return
