@@ -138,3 +138,58 @@ def test_prior_adjuvant_therapy_is_not_a_population(study) -> None:  # type: ign
 def test_a_setting_the_study_names_only_once_makes_no_size_only_population(study) -> None:  # type: ignore[no-untyped-def]
     result = study("Ten patients received adjuvant imatinib.", "Partial response was seen in 14 patients (35%).")
     assert labels(result) == ["GIST"]
+
+
+# Finding 4: "stable" alone is no stable disease.
+def test_stable_patients_are_not_stable_disease(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Partial response was seen in 10 patients.", "Imatinib was continued in 17 stable patients.")
+    assert "sd" not in values(result.populations[0])
+    assert values(result.populations[0])["pr"] == (10, 25.0)
+
+
+# Finding 5: "no progression" is a zero only when it closes its clause.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Patients with no progression after 3 months could remain on imatinib.",
+        "There was no progression during the first two years of treatment.",
+    ],
+)
+def test_no_progression_with_a_time_or_condition_is_not_pd_zero(study, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    result = study("Partial response was seen in 10 patients.", sentence)
+    assert "pd" not in values(result.populations[0])
+
+
+def test_no_progression_closing_its_clause_is_still_a_zero(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Partial response was seen in 10 patients (25%), and there was no tumour progression.")
+    assert values(result.populations[0])["pd"] == (0, 0.0)
+
+
+# Finding 10: "study 12 patients" is a count; "protocol 20" alone is a label.
+def test_a_count_after_study_is_not_a_label(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("In this study 14 patients achieved a partial response.")
+    assert values(result.populations[0])["pr"] == (14, 35.0)
+
+
+def test_a_number_naming_a_protocol_is_still_a_label(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Partial responses were seen in protocol 20 and stable disease in 15 patients.")
+    assert "pr" not in values(result.populations[0])
+
+
+# Finding 11: a cited work in an opening phrase of its own discards only that phrase.
+def test_an_opening_comparison_with_historical_controls_keeps_the_result(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Compared with historical controls, partial response was seen in 18 patients (45%).")
+    assert values(result.populations[0])["pr"] == (18, 45.0)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Historical controls had a partial response in 18 patients (45%).",
+        "Compared with historical controls (partial response in 30%), partial response was seen in 18 patients.",
+        "Previous studies reported, in GIST, partial responses in 45% of patients.",
+    ],
+)
+def test_numbers_of_cited_work_stay_out(study, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    result = study(sentence)
+    assert "pr" not in values(result.populations[0])
