@@ -428,8 +428,10 @@ class _Reader:
         clause's end. Not 'no progression during the first year' or '... after 6 months could'."""
         ends = cues.words("responses", "negated_short_ends")
         match = _UNTIL_CLAUSE_END.match(self.text, self.items[index].end)
-        words = (match.group(0) if match else "").lower().split()
-        return all(word in ends for word in words)
+        rest = f" {' '.join((match.group(0) if match else '').lower().split())} "
+        for span in sorted(cues.words("responses", "negated_short_spans"), key=len, reverse=True):
+            rest = rest.replace(f" {span} ", " ")  # "during treatment": the whole study
+        return all(word in ends for word in rest.split())
 
     def _time_point_after(self, index: int, words: frozenset[str] = _AT) -> bool:
         """'no progression at 12 months', '15% progression by 2 years': a rate at a time point
