@@ -193,3 +193,28 @@ def test_an_opening_comparison_with_historical_controls_keeps_the_result(study) 
 def test_numbers_of_cited_work_stay_out(study, sentence: str) -> None:  # type: ignore[no-untyped-def]
     result = study(sentence)
     assert "pr" not in values(result.populations[0])
+
+
+# Finding 8: a protein change is written in capitals; "q12h" is a schedule.
+def test_a_dosing_interval_is_not_a_biomarker_subgroup(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Patients given 300 mg q12h had a response rate of 45% versus 25% for 300 mg q24h.")
+    assert labels(result) == ["GIST"]
+
+
+# Finding 9: a dose change needs its verb or noun right before "to <amount>".
+def test_lower_risk_is_no_dose_change(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Patients with lower-risk tumors were assigned to 400 mg/day imatinib.",
+        "Partial response was seen in 10 patients.",
+        opening="A total of 40 patients with GIST were enrolled.",
+    )
+    assert [dose.mg_per_day for dose in result.populations[0].doses] == [400]
+
+
+def test_an_escalated_dose_is_still_a_change(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Patients with lower risk tumors were assigned to 400 mg/day imatinib.",
+        "At progression, the dose of imatinib was increased to 600 mg/day.",
+        opening="A total of 40 patients with GIST were enrolled.",
+    )
+    assert [dose.mg_per_day for dose in result.populations[0].doses] == [400]

@@ -284,7 +284,9 @@ def _subgroup_pattern() -> re.Pattern[str]:
             reverse=True,
         )
     )
-    variant = r"[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup)\b"
+    # A protein change is written in capitals ('D842V', 'V560del'), case-sensitive inside the
+    # case-blind pattern: 'q12h' (every 12 hours) is a schedule, not a variant.
+    variant = r"(?-i:[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
     numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
     return re.compile(
         rf"(?P<neg>(?:{negations})\s?)?(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
