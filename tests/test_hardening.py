@@ -218,3 +218,58 @@ def test_an_escalated_dose_is_still_a_change(study) -> None:  # type: ignore[no-
         opening="A total of 40 patients with GIST were enrolled.",
     )
     assert [dose.mg_per_day for dose in result.populations[0].doses] == [400]
+
+
+# Finding 6: "(N patients)" list items need a word that names an event.
+def test_prior_treatments_with_counts_are_not_adverse_events(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Treatment was well tolerated; prior therapies included surgery (22 patients) and radiotherapy (6 patients)."
+    )
+    assert result.adverse_events == ()
+
+
+def test_an_unknown_event_with_a_count_is_still_kept(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("The main grade 3 events were pneumonia (3 patients) and memory complaints (4 patients).")
+    rows = [(term, written, count) for term, written, _, count, _ in toxicities(result)]
+    assert ("Lung infection", "pneumonia", 3.0) in rows
+    assert (None, "memory complaints", 4.0) in rows
+
+
+# Finding 7: a late "a% vs b%" in a study without arms compares subgroups, not arms.
+def test_a_subgroup_comparison_of_toxicity_in_a_single_arm_study_is_not_read(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Grade 3 toxicities were more frequent in elderly patients (45% vs 15%).")
+    assert result.adverse_events == ()
+
+
+def test_a_late_comparison_naming_a_treatment_is_still_read(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("Serious adverse events were more frequent during chemotherapy induction (70% vs 30%).")
+    assert [(written, percent, arm) for _, written, percent, _, arm in toxicities(result)] == [
+        ("Serious adverse events", 70.0, "1"),
+        ("Serious adverse events", 30.0, "2"),
+    ]
+
+
+# "A with B" stays one event as written: the percent is of both together, neither one's rate.
+def test_nausea_with_vomiting_is_one_event_as_written(study) -> None:  # type: ignore[no-untyped-def]
+    result = study("The most common adverse events were nausea with vomiting (15%) and rash (10%).")
+    rows = [(term, written, percent) for term, written, percent, _, _ in toxicities(result)]
+    assert rows == [(None, "nausea with vomiting", 15.0), ("Rash maculo-papular", "rash", 10.0)]
+
+
+# Finding 12: an eligibility rule does not switch off NE = enrolled - evaluable.
+def test_an_eligibility_rule_keeps_the_not_evaluable_count(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Patients were not eligible if they had received prior imatinib.",
+        "Thirty-two were evaluable for response.",
+        "Partial response was seen in 8 patients and stable disease in 16.",
+    )
+    assert values(result.populations[0])["ne"][0] == 8
+
+
+def test_a_count_of_ineligible_patients_still_switches_it_off(study) -> None:  # type: ignore[no-untyped-def]
+    result = study(
+        "Eight were found to be ineligible or not evaluable.",
+        "Thirty-two were evaluable for response.",
+        "Partial response was seen in 8 patients and stable disease in 16.",
+    )
+    assert "ne" not in values(result.populations[0])

@@ -118,7 +118,7 @@ def extract(document: Document) -> Findings:
         if not info.states_results:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
-        adverse_events.extend(find_adverse_events(context, info))
+        adverse_events.extend(find_adverse_events(context, info, armed=arms is not None))
         if groups is not None or subgroups is not None:
             _read_whole_group(context, info, anchors, by_key, drafts, subgroups, warnings)
         if subgroups is not None and info.numbers:
