@@ -24,7 +24,8 @@ def study(tmp_path: Path):  # type: ignore[no-untyped-def]
     def run(*sentences: str, opening: str | None = OPENING) -> Study:
         body = " ".join(s for s in (opening, *sentences) if s)
         path = tmp_path / "probe.txt"
-        path.write_text(f"Imatinib in advanced soft tissue tumors: a phase II study.\n\n{body}\n", encoding="utf-8")
+        title = "Imatinib in advanced soft tissue tumors: a phase II study."
+        path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
         studies = summarize([str(path)]).studies
         assert len(studies) == 1
         return studies[0]
@@ -63,7 +64,8 @@ def toxicities(result: Study) -> list[tuple[str | None, str, float | None, float
 # Finding 1: a slash pair after an "(A/B)" legend is per-arm counts only when both are small.
 def test_a_fraction_after_an_arm_legend_is_not_read_per_arm(study) -> None:  # type: ignore[no-untyped-def]
     result = study(
-        "Median PFS (A/B) was 18/20 months. Main toxicities were grade 3 neutropenia in 3/20 and rash in 2/20.",
+        "Median PFS (A/B) was 18/20 months. Main toxicities were grade 3 neutropenia in 3/20 and rash"
+        " in 2/20.",
         opening="A total of 40 patients with GIST were randomized to imatinib 400 mg (n = 20; Arm A) or"
         " imatinib 800 mg (n = 20; Arm B).",
     )
@@ -89,7 +91,9 @@ def test_small_per_arm_counts_after_a_legend_are_still_read(study) -> None:  # t
 
 # Finding 2: a second criterion (PET, Choi) only for the values it leads into.
 def test_a_pet_result_in_the_same_sentence_does_not_move_a_ct_response(study) -> None:  # type: ignore[no-untyped-def]
-    result = study("A metabolic response on PET was seen in 28 patients, and partial response by CT in 14 (35%).")
+    result = study(
+        "A metabolic response on PET was seen in 28 patients, and partial response by CT in 14 (35%)."
+    )
     assert labels(result) == ["GIST"]
     assert values(result.populations[0])["pr"] == (14, 35.0)
 
@@ -120,7 +124,9 @@ def test_patients_with_a_tumor_assessment_are_the_denominator_not_a_cohort(study
 
 
 def test_a_cohort_by_its_treatment_duration_is_still_one(study) -> None:  # type: ignore[no-untyped-def]
-    result = study("Of the 24 patients who received imatinib for at least 6 months, 6 had a partial response.")
+    result = study(
+        "Of the 24 patients who received imatinib for at least 6 months, 6 had a partial response."
+    )
     cohort = next(p for p in result.populations if p.label != "GIST")
     assert cohort.n is not None and cohort.n.value == 24
     assert values(cohort)["pr"] == (6, 25.0)
@@ -136,13 +142,17 @@ def test_prior_adjuvant_therapy_is_not_a_population(study) -> None:  # type: ign
 
 
 def test_a_setting_the_study_names_only_once_makes_no_size_only_population(study) -> None:  # type: ignore[no-untyped-def]
-    result = study("Ten patients received adjuvant imatinib.", "Partial response was seen in 14 patients (35%).")
+    result = study(
+        "Ten patients received adjuvant imatinib.", "Partial response was seen in 14 patients (35%)."
+    )
     assert labels(result) == ["GIST"]
 
 
 # Finding 4: "stable" alone is no stable disease.
 def test_stable_patients_are_not_stable_disease(study) -> None:  # type: ignore[no-untyped-def]
-    result = study("Partial response was seen in 10 patients.", "Imatinib was continued in 17 stable patients.")
+    result = study(
+        "Partial response was seen in 10 patients.", "Imatinib was continued in 17 stable patients."
+    )
     assert "sd" not in values(result.populations[0])
     assert values(result.populations[0])["pr"] == (10, 25.0)
 
@@ -186,7 +196,8 @@ def test_an_opening_comparison_with_historical_controls_keeps_the_result(study) 
     "sentence",
     [
         "Historical controls had a partial response in 18 patients (45%).",
-        "Compared with historical controls (partial response in 30%), partial response was seen in 18 patients.",
+        "Compared with historical controls (partial response in 30%), partial response was seen in"
+        " 18 patients.",
         "Previous studies reported, in GIST, partial responses in 45% of patients.",
     ],
 )
@@ -223,7 +234,8 @@ def test_an_escalated_dose_is_still_a_change(study) -> None:  # type: ignore[no-
 # Finding 6: "(N patients)" list items need a word that names an event.
 def test_prior_treatments_with_counts_are_not_adverse_events(study) -> None:  # type: ignore[no-untyped-def]
     result = study(
-        "Treatment was well tolerated; prior therapies included surgery (22 patients) and radiotherapy (6 patients)."
+        "Treatment was well tolerated; prior therapies included surgery (22 patients) and"
+        " radiotherapy (6 patients)."
     )
     assert result.adverse_events == ()
 

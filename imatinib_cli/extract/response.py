@@ -404,7 +404,9 @@ class _Reader:
                 elif not (self.skippable(item) or item.text in ("there", "or", "and", "a", "single")):
                     break
                 probe, steps = probe - 1, steps + 1
-            if short and (negation is None or self._time_point_after(index) or not self._closes_clause(index)):
+            if short and (
+                negation is None or self._time_point_after(index) or not self._closes_clause(index)
+            ):
                 continue  # "no progression at 6 months" is a rate at a time point
             if negation is not None and items[probe + 1].text in self.not_all:
                 self.done.add(index)  # "no other objective responses": the rest, not everyone
