@@ -15,6 +15,7 @@ from dataclasses import fields, replace
 from imatinib_cli import guard
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import names_no_arm
+from imatinib_cli.extract.numbers import words_to_int
 from imatinib_cli.models import (
     HEME_LABELS,
     AdverseEvent,
@@ -492,8 +493,15 @@ def _not_evaluable(
 
 
 def _says_ineligible(text: str) -> bool:
-    """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`)."""
-    return bool(cues.matcher("cues", "ineligible").find(text, 0, len(text)))
+    """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
+    ineligible patients, a number a few words before the cue. Not an eligibility rule ('patients
+    were not eligible if they had received prior imatinib'), which counts nobody."""
+    for hit in cues.matcher("cues", "ineligible").find(text, 0, len(text)):
+        window = text[max(0, hit.start - 60) : hit.start]
+        words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
+        if any(word.isdigit() or words_to_int(word.lower()) is not None for word in words):
+            return True
+    return False
 
 
 def _outside_denominator(response: ResponseCount) -> bool:

@@ -23,6 +23,7 @@ from imatinib_cli.extract.populations import (
     clauses,
     cohort_design,
     dominant_tumor,
+    evaluated_opening,
     find_cohorts,
     find_populations,
     find_subgroups,
@@ -117,7 +118,7 @@ def extract(document: Document) -> Findings:
         if not info.states_results:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
-        adverse_events.extend(find_adverse_events(context, info))
+        adverse_events.extend(find_adverse_events(context, info, armed=arms is not None))
         if groups is not None or subgroups is not None:
             _read_whole_group(context, info, anchors, by_key, drafts, subgroups, warnings)
         if subgroups is not None and info.numbers:
@@ -529,6 +530,13 @@ def _read_evaluable(
 ) -> None:
     """'Fifty-six patients were enrolled and 50 were evaluable', 'the best responses of the 212
     patients with measurable disease were ...': the response denominator."""
+    opening = evaluated_opening(context, info)
+    if opening is not None and (n_enrolled is None or opening.value < n_enrolled.value):
+        named = [m.code for m in info.tumors if m.code in by_key]
+        key = named[0] if len(named) == 1 else target
+        if key in by_key and by_key[key].n_evaluable is None:
+            by_key[key].n_evaluable = Quantity(opening.value, info.cite(opening.start, opening.end))
+        return
     measurable = info.has_word(cues.any_word("cues", "evaluable_with"))
     if not measurable and not info.has_word(cues.any_word("cues", "evaluable")):
         return
@@ -675,18 +683,20 @@ def _read_responses(
                 label = mention.as_written if mention else "all patients"
                 by_key[key] = PopulationDraft(key, label, mention)
                 drafts.append(by_key[key])
-        criterion = _criterion(context, info, start, end)
-        if criterion is not None:
-            # "According to Choi criteria, we had seven PR": the same patients measured another way.
-            key = _criterion_draft(by_key[key], criterion, by_key, drafts).key
-        touched = key
         if key in pending_sizes and by_key[key].n is None:
             by_key[key].n = pending_sizes[key]
         hits += _complete_in(context, start, end, hits)
-        for hit in hits:
+        criteria = _criteria(context, info, start, end, hits)
+        base = touched = key
+        for hit, criterion in zip(hits, criteria, strict=True):
             if heme.is_heme(hit.category) and heme.compared_after(context.text, hit.end):
                 continue  # "(28% compared to 16%)" not split between arms: whose is which is unknown
+            key = base
+            if criterion is not None:
+                # "According to Choi criteria, we had seven PR": the same patients measured another way.
+                key = _criterion_draft(by_key[base], criterion, by_key, drafts).key
             _record(by_key[key], hit, info, warnings, context.text)
+            touched = key
             if hit.negated:
                 # "no responses in liposarcoma or undifferentiated pleomorphic sarcoma": every one named.
                 for other in keys[:-1]:
@@ -740,18 +750,61 @@ def _inline_item(
     return hit, size
 
 
-def _criterion(context: Context, info: SentenceInfo, start: int, end: int) -> str | None:
-    """The second response criterion a clause reports by ('by Choi criteria', 'PET-CT showed ...'),
-    or the one its sentence names when the sentence names no conventional one (cues.yaml
-    criteria). None: the conventional criterion (RECIST, MRI), or none named."""
+def _criteria(
+    context: Context, info: SentenceInfo, start: int, end: int, hits: list[ResponseHit]
+) -> list[str | None]:
+    """For each hit of a clause, the second response criterion it is reported by (cues.yaml
+    criteria), or None for the conventional one (RECIST, MRI, CT) or none named.
+
+    A name leads into the hits that follow it when no number of another result stands between
+    ('According to Choi criteria, we had seven PR (...), one SD and one PD'; 'PET-CT ... showed
+    (58% (11/19) partial response, 37% (7/19) stable disease)'). Not 'a metabolic response on PET
+    was seen in 30 patients, and partial response by CT in 16': the 30 is PET's own result, and the
+    PR is written by CT. A name that is the hit's own wording ('metabolic response in 30') is that
+    hit's only. The sentence's name counts when the clause has none, the sentence names no
+    conventional criterion, and the name comes before the clause."""
+    if not hits:
+        return []
+    text = context.text
     alternative = cues.matcher("cues", "criteria", "alternative", key_field="key")
-    hits = alternative.find(context.text, start, end)
-    if hits:
-        return hits[0].key
-    if cues.matcher("cues", "criteria", "conventional").find(context.text, info.start, info.end):
-        return None
-    keys = {hit.key for hit in alternative.find(context.text, info.start, info.end)}
-    return keys.pop() if len(keys) == 1 else None
+    conventional = cues.matcher("cues", "criteria", "conventional")
+    mentions = alternative.find(text, start, end)
+    if not mentions:
+        found = alternative.find(text, info.start, info.end)
+        if (
+            len({hit.key for hit in found}) != 1
+            or any(hit.end > start for hit in found)
+            or conventional.find(text, info.start, info.end)
+        ):
+            return [None] * len(hits)
+        mentions = found[-1:]
+    ordered = sorted(range(len(hits)), key=lambda index: hits[index].start)
+    result: list[str | None] = [None] * len(hits)
+    current: str | None = None
+    since = start
+    for index in ordered:
+        hit = hits[index]
+        leading = [m for m in mentions if since <= m.start and m.end <= hit.start]
+        inside = [m for m in mentions if m.start < hit.end and hit.start < m.end]
+        if leading:
+            current, since = leading[-1].key, leading[-1].end
+        if current is not None and _DIGIT.search(_BRACKETS.sub("", text[since : hit.start])):
+            current = None  # another result's number stands between the name and this hit
+        limit = min(end, hit.end + 40)
+        if conventional.find(text, hit.end, limit) and not alternative.find(text, hit.end, limit):
+            current = None  # "partial response by CT in 16"
+        if inside:
+            result[index] = inside[0].key
+            current, since = None, hit.end
+            continue
+        result[index] = current
+        if current is not None:
+            since = hit.end
+    return result
+
+
+_DIGIT = re.compile(r"\d")
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)")
 
 
 def _criterion_draft(

@@ -119,12 +119,24 @@ _TO_BEFORE = re.compile(r"\bto\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?
 
 
 def _changed_to(text: str, start: int, position: int) -> bool:
-    """'... increasing imatinib to 800 mg/day', 'escalate the dose to 800 mg': a verb of change
-    (schedules.yaml: modification_stems) earlier in the clause and 'to' right before the amount."""
-    if not _TO_BEFORE.search(text, start, position):
+    """'... increasing imatinib to 800 mg/day', 'escalate the dose to 800 mg', 'dose reduction to
+    300 mg': a verb or noun of change (schedules.yaml: modification_stems), then at most four
+    words naming what changed, then 'to' right before the amount. Not 'patients with lower-risk
+    tumors were assigned to 400 mg/day': 'lower' there names the risk, far from the 'to'."""
+    to = _TO_BEFORE.search(text, start, position)
+    if not to:
         return False
     stems = tuple(str(stem) for stem in vocab.load("schedules")["modification_stems"])
-    return any(word.lower().startswith(stems) for word in re.findall(r"[A-Za-z]+", text[start:position]))
+    objects = {str(word) for word in vocab.load("schedules")["modification_objects"]}
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*", text[start : to.start()])]
+    for place, word in enumerate(words):
+        stem = next((stem for stem in stems if word.startswith(stem)), None)
+        if stem is None or "-" in word[len(stem) :]:
+            continue  # not a change, or a compound adjective ("lower-risk")
+        between = words[place + 1 :]
+        if len(between) <= 5 and all(w in objects or cues.imatinib_names().fullmatch(w) for w in between):
+            return True
+    return False
 
 
 def _another_drug(context: Context, info: SentenceInfo, position: int) -> bool:

@@ -284,7 +284,9 @@ def _subgroup_pattern() -> re.Pattern[str]:
             reverse=True,
         )
     )
-    variant = r"[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup)\b"
+    # A protein change is written in capitals ('D842V', 'V560del'), case-sensitive inside the
+    # case-blind pattern: 'q12h' (every 12 hours) is a schedule, not a variant.
+    variant = r"(?-i:[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
     numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
     return re.compile(
         rf"(?P<neg>(?:{negations})\s?)?(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
@@ -505,6 +507,27 @@ def _cohort_cues() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
     )
 
 
+@vocab.cached
+def _duration() -> re.Pattern[str]:
+    """'for at least 6 months', 'more than two cycles': a duration with its time unit."""
+    data = vocab.load("cues")["cohorts"]
+    return re.compile(
+        rf"\b(?:{alternation_of(data['durations'])})\s+(?:[\w-]+\s+)?(?:{alternation_of(data['duration_units'])})\b",
+        re.I,
+    )
+
+
+@vocab.cached
+def _prior() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{alternation_of(vocab.load('cues')['cohorts']['prior'])})\b", re.I)
+
+
+def alternation_of(words: object) -> str:
+    """A regex alternation of vocabulary words, longest first, any run of spaces between words."""
+    items = sorted((str(word) for word in words or []), key=len, reverse=True)  # type: ignore[attr-defined]
+    return "|".join(re.escape(item).replace(r"\ ", r"\s+") for item in items)
+
+
 def _condition(text: str) -> tuple[bool, bool]:
     """(is a cohort condition, is named by a treatment setting)."""
     cues_, excluded, settings = _cohort_cues()
@@ -517,8 +540,41 @@ def _condition(text: str) -> tuple[bool, bool]:
         setting
         or any(word.startswith(cues_) for word in words)
         or any(" " in cue and f" {cue} " in f" {joined} " for cue in cues_)
+        or _duration().search(text) is not None
     )
     return found, setting
+
+
+def _setting_in_design(context: Context, info: SentenceInfo, condition: str) -> bool:
+    """A size-only cohort named by its setting is one the study is about: the setting is not
+    therapy before the study ('received adjuvant imatinib before enrollment'), and another
+    sentence of the document names a treatment setting too, so the study tells settings apart
+    ('Of 14 patients who received neoadjuvant imatinib, ...'; '... after preoperative and/or
+    postoperative imatinib')."""
+    if _prior().search(condition):
+        return False
+    rest = (context.text[: info.start] + " " + context.text[info.end :]).lower()
+    return any(setting in rest for setting in _cohort_cues()[2])
+
+
+def evaluated_opening(context: Context, info: SentenceInfo) -> Num | None:
+    """'Of the 36 patients who had at least one tumor assessment, 12 had a partial response': the
+    opening names the response denominator (cues.yaml cohorts.evaluated), not a cohort."""
+    opening = _COHORT_OPENING.match(context.text, info.start, info.end)
+    if opening is None:
+        return None
+    words = re.findall(r"[a-z][a-z\-]*", opening.group("cond").lower())
+    evaluated = tuple(str(w).lower() for w in vocab.load("cues")["cohorts"]["evaluated"])
+    if not any(word.startswith(evaluated) for word in words):
+        return None
+    return next(
+        (
+            x
+            for x in info.numbers
+            if x.start == opening.start("n") and x.end == opening.end("n") and x.is_int and x.value > 0
+        ),
+        None,
+    )
 
 
 def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
@@ -539,6 +595,8 @@ def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
             return
         cond = " ".join(match.group("cond").split())
         is_cohort, setting = _condition(cond)
+        if setting and not results:
+            setting = _setting_in_design(context, info, cond)
         if not is_cohort or (subject and not setting and not results and not _DOSE_PER_DAY.search(cond)):
             return
         dose = _DOSE_PER_DAY.search(cond)

@@ -33,6 +33,10 @@ _SLASH_VALUES = re.compile(
 )
 
 
+# The rest of a clause after a word: up to its punctuation.
+_UNTIL_CLAUSE_END = re.compile(r"[^.;,:()\n]{0,200}")
+
+
 @dataclass(slots=True)
 class ResponseHit:
     category: str
@@ -229,6 +233,12 @@ class _Reader:
             return True
         if index >= 1 and items[index - 1].text in _number_labels():
             return True  # "phase 2", "exon 11"
+        if (
+            index >= 1
+            and items[index - 1].text in cues.words("responses", "loose_number_labels")
+            and not (index + 1 < len(items) and items[index + 1].text in self.people)
+        ):
+            return True  # "protocol 20", but not "in this study 12 patients"
         if index + 2 < len(items) and items[index + 1].text == "to" and is_number(items[index + 2]):
             return True
         return index >= 2 and items[index - 1].text == "to" and is_number(items[index - 2])
@@ -394,7 +404,9 @@ class _Reader:
                 elif not (self.skippable(item) or item.text in ("there", "or", "and", "a", "single")):
                     break
                 probe, steps = probe - 1, steps + 1
-            if short and (negation is None or self._time_point_after(index)):
+            if short and (
+                negation is None or self._time_point_after(index) or not self._closes_clause(index)
+            ):
                 continue  # "no progression at 6 months" is a rate at a time point
             if negation is not None and items[probe + 1].text in self.not_all:
                 self.done.add(index)  # "no other objective responses": the rest, not everyone
@@ -411,6 +423,17 @@ class _Reader:
                     )
                 )
                 self.done.add(cue_index)
+
+    def _closes_clause(self, index: int) -> bool:
+        """'there was no tumour progression.', 'no progression was observed;': nothing but a
+        verb of observing (responses.yaml negated_short_ends) between the short category and the
+        clause's end. Not 'no progression during the first year' or '... after 6 months could'."""
+        ends = cues.words("responses", "negated_short_ends")
+        match = _UNTIL_CLAUSE_END.match(self.text, self.items[index].end)
+        rest = f" {' '.join((match.group(0) if match else '').lower().split())} "
+        for span in sorted(cues.words("responses", "negated_short_spans"), key=len, reverse=True):
+            rest = rest.replace(f" {span} ", " ")  # "during treatment": the whole study
+        return all(word in ends for word in rest.split())
 
     def _time_point_after(self, index: int, words: frozenset[str] = _AT) -> bool:
         """'no progression at 12 months', '15% progression by 2 years': a rate at a time point
@@ -672,9 +695,37 @@ def _not_this_studys_results(context: Context, info: SentenceInfo) -> bool:
         info.cached["not_results"] = any(
             info.has_word(cues.any_word("responses", name))
             and bool(cues.matcher("responses", name).find(context.text, info.start, info.end))
-            for name in ("design_statements", "cited_work", "dropout_markers")
-        )
+            for name in ("design_statements", "dropout_markers")
+        ) or _cites_work(context, info)
     return bool(info.cached["not_results"])
+
+
+def _cites_work(context: Context, info: SentenceInfo) -> bool:
+    """'Previous studies reported response rates of 50%': the sentence is other work's. Not when
+    every cited work sits in an opening phrase of its own with no number ('Compared with
+    historical controls, partial response was seen in 16 patients'): the rest is this study's."""
+    if not info.has_word(cues.any_word("responses", "cited_work")):
+        return False
+    found = cues.matcher("responses", "cited_work").find(context.text, info.start, info.end)
+    if not found:
+        return False
+    openers = cues.matcher("responses", "cited_openers")
+    text = context.text
+    for hit in found:
+        before = max(text.rfind(mark, info.start, hit.start) for mark in ",;:")
+        segment_start = before + 1 if before >= 0 else info.start
+        after = [text.find(mark, hit.end, info.end) for mark in ",;:"]
+        segment_end = min((position for position in after if position >= 0), default=info.end)
+        opener = openers.find(text, segment_start, hit.start)
+        if (
+            segment_start != info.start
+            or segment_end == info.end
+            or not opener
+            or text[segment_start : opener[0].start].strip()
+            or any(character.isdigit() for character in text[segment_start:segment_end])
+        ):
+            return True
+    return False
 
 
 def carry_over(

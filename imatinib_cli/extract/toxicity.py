@@ -138,6 +138,8 @@ _SLASH_PAIR = re.compile(
     r"(?!\s*[%/·]|\d|[.,]\d)(?:\s*(?:patients|pts|cases))?(?=\s*(?:[,;.)]|and\b|$))",
     re.I,
 )
+# A group's size as a document writes it beside the group: "(n = 20; Arm A)", "(N=7)".
+_GROUP_SIZE = re.compile(r"\b[nN]\s*=\s*(\d+)\b")
 # The end of a list of events: only closing punctuation may follow its last item.
 _LIST_END = re.compile(r"\s*[.)\]]?\s*$")
 
@@ -199,7 +201,10 @@ class _Uncoded:
     entry: Mapping[str, Any] = field(default_factory=dict)
 
 
-def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEvent]:
+def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True) -> list[AdverseEvent]:
+    """The adverse events of one sentence. `armed`: the study has arms, so a late comparison
+    ('were more frequent with chemotherapy (90% vs 39%)') is one value per arm; in a study
+    without arms it compares subgroups ('in elderly patients (40% vs 20%)') and is not read."""
     text = context.text
     has_cue = info.has_word(cues.any_word("cues", "toxicity", "cues")) and bool(
         cues.matcher("cues", "toxicity", "cues").find(text, info.start, info.end)
@@ -215,7 +220,7 @@ def find_adverse_events(context: Context, info: SentenceInfo) -> list[AdverseEve
     has_cue = has_cue or bool(aggregates)
     hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
     legend = _legend(text, info)
-    frequencies = [_frequencies(text, info, hits, index, legend) for index in range(len(hits))]
+    frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
     _shared(text, info, hits, frequencies)
     _one_each(text, info, hits, frequencies)
@@ -306,7 +311,12 @@ def _bounded(text: str, start: int) -> bool:
 
 
 def _frequencies(
-    text: str, info: SentenceInfo, hits: list, index: int, legend: tuple[str, str] | None = None
+    text: str,
+    info: SentenceInfo,
+    hits: list,
+    index: int,
+    legend: tuple[str, str] | None = None,
+    armed: bool = True,
 ) -> list[_Frequency]:
     """The values stated for hits[index]: several for a per-arm or per-grade series, else one."""
     hit = hits[index]
@@ -323,7 +333,7 @@ def _frequencies(
         single = _subject_frequency(text, info, hit, limit)
     if single is None:
         late = _LATE_COMPARISON.match(text, hit.end, limit)
-        if late and ";" not in text[hit.end : late.start("a")]:
+        if late and ";" not in text[hit.end : late.start("a")] and (armed or _between_treatments(text, late)):
             return [
                 _Frequency(
                     float(late.group(g).replace("·", ".")), None, hit.start, late.end(), False, arm=str(i)
@@ -331,6 +341,18 @@ def _frequencies(
                 for i, g in enumerate(("a", "b"), start=1)
             ]
     return [single] if single else []
+
+
+def _between_treatments(text: str, late: re.Match[str]) -> bool:
+    """'were more frequent during Ind(chemo) (90% vs 39%': the comparison's words name a treatment
+    (cues.yaml comparison_treatments, another drug, imatinib) and no people ('in elderly patients')."""
+    words = text[late.start() : late.start("a")]
+    found = set(re.findall(r"[a-z]+", words.lower()))
+    if found & cues.words("cues", "people"):
+        return False
+    if found & cues.words("cues", "toxicity", "comparison_treatments") or cues.imatinib_names().search(words):
+        return True
+    return bool(cues.matcher("schedules", "other_drugs").find(text, late.start(), late.start("a")))
 
 
 def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: int) -> _Frequency | None:
@@ -688,11 +710,14 @@ def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
 
 
 def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEvent]:
-    """List items the vocabulary does not know ('migraine (20%)', 'vigilance decrease (7 patients)'),
-    kept without a term when their words can name an event: no number word, no group noun
-    ('and six (32%)' is a count of patients, not an event), at most four words."""
+    """List items the vocabulary does not know ('migraine (20%)'), kept without a term when their
+    words can name an event: no number word, no group noun ('and six (32%)' is a count of
+    patients, not an event), no treatment ('surgery (50%)'), at most four words. A count of
+    patients ('memory complaints (4 patients)') only with a word that says the item is an event
+    (cues.yaml event_words): 'prior therapies included surgery (20 patients)' is no event."""
     known = [(hit.start, hit.end) for hit in hits]
     events = []
+    event_words = cues.words("cues", "toxicity", "event_words")
     for match in _LIST_ITEM.finditer(text, info.start, info.end):
         start = match.start("name")
         # "the most common were dermatitis (3%)": the name is the words after the last linking word.
@@ -708,6 +733,8 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
         if set(words) & cues.words("cues", "toxicity", "not_events") or len(words) > 4:
             continue
         if any(words_to_int(word) is not None for word in words):
+            continue
+        if match.group("count") and not set(words) & event_words:
             continue
         percent = None
         if match.group("value"):
@@ -753,7 +780,9 @@ def _uncoded(text: str, info: SentenceInfo, hits: list) -> list[_Uncoded]:
 
 def _combined(text: str, hits: list) -> list:
     """'oedema with weight gain (six)': two events joined by 'with' are one event, named as written
-    (no single CTCAE term fits the pair)."""
+    (no single CTCAE term fits the pair). Kept for two known terms too ('nausea with vomiting
+    (20%)'): the 20% are patients who had both together, which is neither nausea's rate nor
+    vomiting's, so giving each term the 20% would state a rate the text does not."""
     result: list = []
     for hit in hits:
         previous = result[-1] if result else None
@@ -784,7 +813,7 @@ def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | Non
     if legend is None:
         return []
     pair = _SLASH_PAIR.match(text, hit.end, limit)
-    if pair is None:
+    if pair is None or not _small_per_arm(text, hit.start, int(pair.group("a")), int(pair.group("b"))):
         return []
     frequencies = []
     for arm, group in zip(legend, ("a", "b"), strict=True):
@@ -794,6 +823,17 @@ def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | Non
             _Frequency(percent, count, hit.start, pair.end(), False, arm=arm, derivation=derivation)
         )
     return frequencies
+
+
+def _small_per_arm(text: str, before: int, first: int, second: int) -> bool:
+    """'neutropenia in 1/0' is one count per arm; 'neutropenia in 3/20' is 3 of 20 patients. Read
+    per arm only when the document states its group sizes ('(n = 20; Arm A)') before the pair, and
+    both numbers are at most half the smallest of them: a count over a denominator has its second
+    number near a group's size (or above it)."""
+    sizes = [int(size) for size in _GROUP_SIZE.findall(text, 0, before)]
+    if not sizes:
+        return False
+    return max(first, second) * 2 <= min(sizes) and second not in sizes
 
 
 def _shared(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:
