@@ -447,7 +447,9 @@ def _versus_values(text: str, bracket: re.Match[str], joiner: str) -> list[tuple
     return [(offset + m.start(), offset + m.end()) for m in re.finditer(r"\d+(?:\.\d+)?(?=\s*%)", inner)]
 
 
-_ROW_VALUE = re.compile(r"(?P<label>[^\n]*?)[ \t]+(?P<value>\d+(?:\.\d+)?)[ \t]*$", re.M)
+# A line's last value: "... at 30 mos. 90". Searched line by line from the end of each line (a lazy
+# label scanned from every position of a long paragraph was quadratic in its length).
+_ROW_VALUE = re.compile(r"[ \t]+(?P<value>\d+(?:\.\d+)?)[ \t]*$")
 _ROW_PERCENT = re.compile(r"\(\s*%\s*\)|%|\bpercent\b|\brate\b", re.I)
 
 
@@ -471,9 +473,12 @@ def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
     percent, and has no number but its time point's; a bound ('>92%') or a blocker ('loss of
     MCyR', 'time to CCyR') in it gives nothing."""
     found = []
-    for match in _ROW_VALUE.finditer(text):
-        start, end = match.start("label"), match.end("label")
-        label = match.group("label")
+    for start, line in _lines(text):
+        match = _ROW_VALUE.search(line)
+        if match is None:
+            continue
+        end = start + match.start()
+        label = line[: match.start()]
         if not _ROW_PERCENT.search(label) or _has_bound(label):
             continue
         phrases = category_matcher().find(text, start, end)
@@ -485,5 +490,16 @@ def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
             rest = rest.replace(text[point_start:point_end], " ")
         if re.search(r"\d|[<>≤≥]", rest.replace(phrases[0].as_written, " ")) or len(points) > 1:
             continue
-        found.append((phrases[0], points[0][2] if points else None, match.start("value"), match.end("value")))
+        value_start, value_end = start + match.start("value"), start + match.end("value")
+        found.append((phrases[0], points[0][2] if points else None, value_start, value_end))
     return found
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Each line of the text with its offset (a line that cannot end in a value is skipped early)."""
+    lines, offset = [], 0
+    for line in text.split("\n"):
+        if line.rstrip(" \t")[-1:].isdigit():
+            lines.append((offset, line))
+        offset += len(line) + 1
+    return lines
