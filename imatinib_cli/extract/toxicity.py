@@ -24,7 +24,7 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import words_to_int
 from imatinib_cli.models import AdverseEvent, Quantity
-from imatinib_cli.regexes import prefix_alternation
+from imatinib_cli.regexes import phrase_group, prefix_alternation
 
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -35,8 +35,7 @@ _SECOND_PERCENT = r"(?P<value2>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 def _words(key: str) -> str:
     """cues.yaml `toxicity.<key>` as one regex group, a space matching any run of spaces: the cue
     words of the patterns below ('was reported in', 'compared with') live in the vocabulary."""
-    alternation = prefix_alternation(sorted(cues.words("cues", "toxicity", key)))
-    return "(?:" + alternation.replace(r"\ ", r"\s+") + ")"
+    return phrase_group(cues.words("cues", "toxicity", key))
 
 
 @vocab.cached
