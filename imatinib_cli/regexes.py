@@ -26,6 +26,12 @@ def prefix_alternation(words: Iterable[str]) -> str:
     return _emit(trie)
 
 
+def phrase_group(words: Iterable[str]) -> str:
+    """A vocabulary list as one regex group, `(?:...)`, a space in a phrase matching any run of
+    spaces: "were treated with" also reads "were  treated\nwith"."""
+    return "(?:" + prefix_alternation(sorted(words)).replace(r"\ ", r"\s+") + ")"
+
+
 def _emit(node: dict[str, dict]) -> str:
     options = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch != _END]
     if not options:

@@ -24,11 +24,22 @@ from imatinib_cli.models import (
     ResponseCount,
     TumorMention,
 )
+from imatinib_cli.regexes import phrase_group
 
 ALL_PATIENTS = "all"
-_CLAUSE_BREAK = re.compile(
-    r";|,?\s+and\s+|,?\s+whereas\s+|,?\s+while\s+|,?\s+compared\s+(?:with|to)\s+|,?\s+versus\s+|,?\s+vs?\.?\s+|,\s+"
-)
+
+
+@vocab.cached
+def _words(key: str) -> str:
+    """cues.yaml `populations.<key>` as one regex group: the cue words of the patterns here ('of
+    whom', 'were treated with') live in the vocabulary."""
+    return phrase_group(cues.words("cues", "populations", key))
+
+
+@vocab.cached
+def _clause_break_pattern() -> re.Pattern[str]:
+    """Where a clause ends: ';', ', whereas ', ' compared with ', ' vs. '."""
+    return re.compile(rf";|,?\s+{_words('clause_breaks')}\s+|,\s+")
 
 
 @dataclass(slots=True)
@@ -146,11 +157,14 @@ def find_populations(
     return [draft]
 
 
-_OF_WHOM = re.compile(
-    r",?\s*(?:of\s+whom|of\s+these|of\s+which)\s+(?P<n>[\w-]+)\s+(?:patients\s+)?(?:had|were|with)\s+"
-    r"(?:an?\s+|the\s+)?(?P<word>[A-Za-z]+)",
-    re.I,
-)
+@vocab.cached
+def _of_whom_pattern() -> re.Pattern[str]:
+    """ ", of whom 190 had a confirmed diagnosis"."""
+    return re.compile(
+        rf",?\s*{_words('of_whom')}\s+(?P<n>[\w-]+)\s+(?:patients\s+)?{_words('of_whom_verbs')}\s+"
+        r"(?:an?\s+|the\s+)?(?P<word>[A-Za-z]+)",
+        re.I,
+    )
 
 
 def _enrolled_subset(
@@ -160,7 +174,7 @@ def _enrolled_subset(
     confirmed are the population the results are over (cues.yaml enrollment_subset)."""
     if enrollment is None or n_enrolled is None:
         return None
-    for match in _OF_WHOM.finditer(context.text, enrollment.start, enrollment.end):
+    for match in _of_whom_pattern().finditer(context.text, enrollment.start, enrollment.end):
         if match.group("word").lower() not in cues.words("cues", "enrollment_subset"):
             continue
         number = next((x for x in enrollment.numbers if x.start == match.start("n")), None)
@@ -247,7 +261,7 @@ def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:
         depth -= char in ")]" and 1 or 0
         depth_at.append(depth)
     best = None
-    for match in _CLAUSE_BREAK.finditer(text, start, end):
+    for match in _clause_break_pattern().finditer(text, start, end):
         if depth_at[match.start() - start] <= 0:
             best = (match.start(), match.end())
     return best
@@ -295,7 +309,10 @@ def _subgroup_pattern() -> re.Pattern[str]:
     )
 
 
-_NEGATIVE_AFTER = re.compile(r"[\s-](?:negative|neg)\b", re.I)
+@vocab.cached
+def _negative_after_pattern() -> re.Pattern[str]:
+    """A subgroup negated after its name: "KIT-negative", "PDGFRA neg"."""
+    return re.compile(rf"[\s-]{_words('negative_after')}\b", re.I)
 
 
 def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
@@ -321,7 +338,7 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
             written = re.sub(r"[\s-]+", " ", match.group("name").lower())
             key = names.get(written, written)
         end = match.end()
-        suffix = _NEGATIVE_AFTER.match(context.text, end, info.end)
+        suffix = _negative_after_pattern().match(context.text, end, info.end)
         words_before = re.findall(
             r"[A-Za-z]+", context.text[max(info.start, match.start() - 30) : match.start()]
         )
@@ -365,14 +382,14 @@ class Subgroups:
         ('5 of 20 responded, all among the 6 without D816V') is not where the result belongs."""
         mentions = find_subgroups(context, info)
         if len({m.key for m in mentions}) < 2:
-            opening = _OPENING.match(context.text, info.start, info.end)
+            opening = _opening_pattern().match(context.text, info.start, info.end)
             mentions = [
                 m
                 for m in mentions
                 if (opening and m.end <= opening.end())
                 or (
                     not m.key.startswith("non-")
-                    and _IN_PATIENTS_WITH.search(context.text, max(info.start, m.start - 45), m.start)
+                    and _in_patients_with().search(context.text, max(info.start, m.start - 45), m.start)
                 )
             ]
         result = []
@@ -403,17 +420,29 @@ class Subgroups:
 
 
 # "In the patient who expressed the X rearrangement, ...", "Among those with exon 11 mutations, ...".
-_OPENING = re.compile(r"\s*(?:[A-Z][A-Za-z ]{0,20}:\s*)?(?:in|among|for|of)\s[^,;:]{1,120}?,", re.I)
-# "... were observed in patients with mutations in exon 11": the result is the subgroup's.
-_IN_PATIENTS_WITH = re.compile(
-    r"\b(?:in|among)\s+(?:the\s+)?(?:patients|pts|those|cases|tumou?rs)\s+(?:with|harbou?ring|carrying)\s+"
-    r"(?:an?\s+|the\s+)?(?:[A-Za-z][A-Za-z0-9\-]{1,12}\s+){0,3}$",
-    re.I,
-)
-_SIZE_GAP = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:(?:patients?|tumou?rs?|cases)\s+)?"
-    r"(?:in|with|had|having|harbou?ring|carrying)\s+(?:an?\s+|the\s+)?(?P<gene>[A-Za-z][A-Za-z0-9\-]{1,12}\s+)?$"
-)
+@vocab.cached
+def _opening_pattern() -> re.Pattern[str]:
+    """A sentence's opening phrase: "In the patient who expressed the X rearrangement, ..."."""
+    return re.compile(rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?{_words('openings')}\s[^,;:]{{1,120}}?,", re.I)
+
+
+@vocab.cached
+def _in_patients_with() -> re.Pattern[str]:
+    """ "... were observed in patients with mutations in exon 11": the result is the subgroup's."""
+    return re.compile(
+        rf"\b{_words('among')}\s+(?:the\s+)?{_words('carriers')}\s+{_words('carrying')}\s+"
+        r"(?:an?\s+|the\s+)?(?:[A-Za-z][A-Za-z0-9\-]{1,12}\s+){0,3}$",
+        re.I,
+    )
+
+
+@vocab.cached
+def _size_gap_pattern() -> re.Pattern[str]:
+    """Between a number and its subgroup: "14 patients with KIT exon 9", "222 (76.6%) in exon 11"."""
+    return re.compile(
+        rf"\s*(?:\([^()]*\)\s*)?(?:{_words('size_nouns')}\s+)?"
+        rf"{_words('size_links')}\s+(?:an?\s+|the\s+)?(?P<gene>[A-Za-z][A-Za-z0-9\-]{{1,12}}\s+)?$"
+    )
 
 
 _FOUND_IN = re.compile(
@@ -437,7 +466,7 @@ def _subgroup_size(context: Context, info: SentenceInfo, mention: SubgroupMentio
         if after and number.start == mention.end + after.end():
             return number
         if number.end <= mention.start:
-            gap = _SIZE_GAP.fullmatch(context.text, number.end, mention.start)
+            gap = _size_gap_pattern().fullmatch(context.text, number.end, mention.start)
             if gap and (not gap.group("gene") or gap.group("gene").strip().lower() in genes):
                 return number
     return None
@@ -453,32 +482,61 @@ def subgroup_design(context: Context, drafts: list[PopulationDraft]) -> Subgroup
 # "Of 14 patients who had neoadjuvant imatinib, 9 had a partial response ...": a population of 14
 # apart from the study's. The condition must carry a cue of cues.yaml `cohorts` (a treatment
 # setting, a duration, a dose change, progression); "Of the 40 patients treated, ..." is the study.
-_PEOPLE = r"(?:(?:patients?|pts|participants|subjects|cases|individuals)\s+)"
-_COHORT_OPENING = re.compile(
-    r"\s*(?:[A-Z][A-Za-z ]{0,20}:\s*)?(?:of|among|in)\s+(?:the\s+|these\s+|those\s+)?"
-    rf"(?P<n>[\w-]+)\s+{_PEOPLE}?"
-    r"(?P<cond>(?:who|that|treated|receiving|given|undergoing|having)\b[^,;:]{3,160}?)\s*,",
-    re.I,
-)
-_COHORT_INLINE = re.compile(
-    rf"\b(?P<count>[\w-]+)\s+of\s+(?:the\s+)?(?P<n>[\w-]+)\s+{_PEOPLE}(?P<cond>who\s+[^,;()]{{3,120}}?)\s+"
-    r"(?:achieved|had|experienced|showed|attained|developed|obtained|reached|responded)\b",
-    re.I,
-)
+@vocab.cached
+def _people() -> str:
+    """The people of a cohort: "14 patients who had neoadjuvant imatinib"."""
+    return rf"(?:{_words('cohort_people')}\s+)"
+
+
+@vocab.cached
+def _cohort_opening_pattern() -> re.Pattern[str]:
+    """ "Of 14 patients who had neoadjuvant imatinib, ..."."""
+    return re.compile(
+        rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?{_words('cohort_openings')}\s+(?:the\s+|these\s+|those\s+)?"
+        rf"(?P<n>[\w-]+)\s+{_people()}?"
+        rf"(?P<cond>{_words('cohort_conditions')}\b[^,;:]{{3,160}}?)\s*,",
+        re.I,
+    )
+
+
+@vocab.cached
+def _cohort_inline_pattern() -> re.Pattern[str]:
+    """ "9 of the 14 patients who had neoadjuvant imatinib achieved a partial response"."""
+    return re.compile(
+        rf"\b(?P<count>[\w-]+)\s+of\s+(?:the\s+)?(?P<n>[\w-]+)\s+{_people()}(?P<cond>who\s+[^,;()]{{3,120}}?)\s+"
+        rf"{_words('cohort_result_verbs')}\b",
+        re.I,
+    )
+
+
 _COHORT_AFTER = re.compile(
     r"\bafter\s+(?P<cond>(?:[A-Za-z]+\s+){0,3}?[A-Za-z]+\s+to\s+\d+[^()]{0,40}?)\s*"
     r"\(\s*(?P<count>\d+)\s*/\s*(?P<n>\d+)\s*\)",
     re.I,
 )
-_COHORT_SUBJECT = re.compile(
-    rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?(?P<n>[\w-]+)\s+{_PEOPLE}(?P<cond>(?:who\s+[^,;]{{3,120}}?\s+)?"
-    r"(?:received|were\s+treated\s+with|were\s+given|underwent|were\s+allowed\s+to)\s+[^,;.]{3,100})",
-    re.I,
-)
-_MEDIAN_CLAUSE = re.compile(r"\s+(?:for|with|after|at)\s+(?:a\s+)?median\b", re.I)
-_DOSE_PER_DAY = re.compile(
-    r"\bto\s+(?P<mg>\d+)\s*-?\s*mg\s*(?:/\s*d(?:ay)?\b|daily\b|per\s+day\b|a\s+day\b)", re.I
-)
+
+
+@vocab.cached
+def _cohort_subject_pattern() -> re.Pattern[str]:
+    """ "Twelve patients who progressed were treated with 800 mg"."""
+    return re.compile(
+        rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?(?P<n>[\w-]+)\s+{_people()}"
+        rf"(?P<cond>(?:who\s+[^,;]{{3,120}}?\s+)?"
+        rf"{_words('cohort_treatment_verbs')}\s+[^,;.]{{3,100}})",
+        re.I,
+    )
+
+
+@vocab.cached
+def _median_clause() -> re.Pattern[str]:
+    """Where a cohort's condition gives way to its follow-up: " for a median of 14 months"."""
+    return re.compile(rf"\s+{_words('median_links')}\s+(?:a\s+)?median\b", re.I)
+
+
+@vocab.cached
+def _dose_per_day() -> re.Pattern[str]:
+    """A dose changed to: "escalated to 800 mg daily"."""
+    return re.compile(rf"\bto\s+(?P<mg>\d+)\s*-?\s*mg\s*(?:/\s*d(?:ay)?\b|{_words('per_day')}\b)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,7 +618,7 @@ def _setting_in_design(context: Context, info: SentenceInfo, condition: str) -> 
 def evaluated_opening(context: Context, info: SentenceInfo) -> Num | None:
     """'Of the 36 patients who had at least one tumor assessment, 12 had a partial response': the
     opening names the response denominator (cues.yaml cohorts.evaluated), not a cohort."""
-    opening = _COHORT_OPENING.match(context.text, info.start, info.end)
+    opening = _cohort_opening_pattern().match(context.text, info.start, info.end)
     if opening is None:
         return None
     words = re.findall(r"[a-z][a-z\-]*", opening.group("cond").lower())
@@ -597,10 +655,10 @@ def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
         is_cohort, setting = _condition(cond)
         if setting and not results:
             setting = _setting_in_design(context, info, cond)
-        if not is_cohort or (subject and not setting and not results and not _DOSE_PER_DAY.search(cond)):
+        if not is_cohort or (subject and not setting and not results and not _dose_per_day().search(cond)):
             return
-        dose = _DOSE_PER_DAY.search(cond)
-        label = ("patients after " if match.re is _COHORT_AFTER else "patients ") + _MEDIAN_CLAUSE.split(
+        dose = _dose_per_day().search(cond)
+        label = ("patients after " if match.re is _COHORT_AFTER else "patients ") + _median_clause().split(
             cond
         )[0].strip()
         count = None
@@ -627,14 +685,14 @@ def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
             )
         )
 
-    opening = _COHORT_OPENING.match(text, info.start, info.end)
+    opening = _cohort_opening_pattern().match(text, info.start, info.end)
     if opening:
         add(opening, True, whole=True)
     else:
-        subject = _COHORT_SUBJECT.match(text, info.start, info.end)
+        subject = _cohort_subject_pattern().match(text, info.start, info.end)
         if subject:
             add(subject, False, subject=True)
-    for match in _COHORT_INLINE.finditer(text, info.start, info.end):
+    for match in _cohort_inline_pattern().finditer(text, info.start, info.end):
         add(match, True)
     for match in _COHORT_AFTER.finditer(text, info.start, info.end):
         add(match, True, whole=True)

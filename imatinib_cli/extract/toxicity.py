@@ -24,49 +24,85 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import words_to_int
 from imatinib_cli.models import AdverseEvent, Quantity
+from imatinib_cli.regexes import phrase_group, prefix_alternation
 
-_GRADE = re.compile(
-    r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
-    r"(?P<worse>\s+or\s+(?:worse|higher|above|greater))?",
-    re.I,
-)
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 _SECOND_PERCENT = r"(?P<value2>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
-# After a term: "(92%)", "in approximately 5 percent of patients", ": 12%", "(grade 3/4, 12%)",
-# "occurred in one patient (4%)", "in 2 of 6 patients", "(grade 1-2) was reported in 62%",
-# "were reported by 38%", "(in 58% of patients)", "(≥ 5 kg) was noted in 11 patients (22%)".
-_AFTER = re.compile(
-    r"\s*(?:\((?!\s*(?:grades?\s*)?[1-5]?\s*[,;:]?\s*\d+(?:[.·]\d+)?\s*%)\s*(?P<note>[^()]{1,30}?)\s*\)\s*)?"
-    r"(?:\(\s*(?:grades?\s*(?P<grade_in>[1-5][^,;)%]*?)\s*[,;:]\s*)?(?:(?:present|seen|observed|reported|occurring)\s+)?(?:in\s+)?"
-    r"(?:n\s*=\s*\d+\s*[,;]\s*)?|[:,]?\s*(?:(?:was|were|is|are)\s+)?(?:(?:reported|observed|seen|noted|occurred|occurring|developed|found|"
-    r"documented|recorded|experienced|present|registered)\s+)?(?:(?:in|by|among)\s+)?)"
-    r"(?P<approx>(?:approximately|about|around|nearly|almost|roughly|some|only|~)\s*)?"
-    rf"(?:{_COUNT}(?:\s*(?:of|/)\s*(?P<total>\d+))?\s*(?:patients?|participants?|cases?|subjects?|pts?)\b\.?"
-    rf"(?:\s*\(\s*{_SECOND_PERCENT}\s*\))?|{_PERCENT})",
-    re.I,
-)
+
+
+@vocab.cached
+def _words(key: str) -> str:
+    """cues.yaml `toxicity.<key>` as one regex group, a space matching any run of spaces: the cue
+    words of the patterns below ('was reported in', 'compared with') live in the vocabulary."""
+    return phrase_group(cues.words("cues", "toxicity", key))
+
+
+@vocab.cached
+def _grade_pattern() -> re.Pattern[str]:
+    """'grade 3/4', 'grades ≥ 3', 'grade 3 or worse'."""
+    return re.compile(
+        r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
+        rf"(?P<worse>\s+or\s+{_words('or_worse')})?",
+        re.I,
+    )
+
+
+@vocab.cached
+def _after_pattern() -> re.Pattern[str]:
+    """After a term: "(92%)", "in approximately 5 percent of patients", ": 12%", "(grade 3/4, 12%)",
+    "occurred in one patient (4%)", "in 2 of 6 patients", "(grade 1-2) was reported in 62%",
+    "were reported by 38%", "(in 58% of patients)", "(≥ 5 kg) was noted in 11 patients (22%)"."""
+    return re.compile(
+        r"\s*(?:\((?!\s*(?:grades?\s*)?[1-5]?\s*[,;:]?\s*\d+(?:[.·]\d+)?\s*%)\s*(?P<note>[^()]{1,30}?)\s*\)\s*)?"
+        rf"(?:\(\s*(?:grades?\s*(?P<grade_in>[1-5][^,;)%]*?)\s*[,;:]\s*)?(?:{_words('bracket_verbs')}\s+)?(?:in\s+)?"
+        rf"(?:n\s*=\s*\d+\s*[,;]\s*)?|[:,]?\s*(?:{_words('copulas')}\s+)?(?:{_words('frequency_verbs')}\s+)?"
+        rf"(?:{_words('frequency_prepositions')}\s+)?)"
+        rf"(?P<approx>{_words('approximations')}\s*)?"
+        rf"(?:{_COUNT}(?:\s*(?:of|/)\s*(?P<total>\d+))?\s*{_words('counted_people')}\b\.?"
+        rf"(?:\s*\(\s*{_SECOND_PERCENT}\s*\))?|{_PERCENT})",
+        re.I,
+    )
+
+
 # "(grade 3/4 in 14%)" right after a frequency: the same event at a higher grade.
 _GRADED_SHARE = re.compile(
     r"\s*(?:of\s+(?:the\s+)?patients\s*)?\(\s*grades?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\s*"
     r"(?:in\s+)?(?P<value>\d+(?:[.·]\d+)?)\s*%\s*\)",
     re.I,
 )
-# Before a term: "92% anaemia", "12% of patients had grade 3 neutropenia".
-_BEFORE = re.compile(
-    rf"{_PERCENT}\s*(?:of\s+(?:the\s+)?(?:patients|participants)\s+"
-    r"(?:had|experienced|developed|reported)\s+)?(?:grades?\s*[1-5](?:\s*(?:or|and|/|-|to)\s*[1-5])?\s+)?$",
-    re.I,
-)
+
+
+@vocab.cached
+def _before_pattern() -> re.Pattern[str]:
+    """Before a term: "92% anaemia", "12% of patients had grade 3 neutropenia"."""
+    return re.compile(
+        rf"{_PERCENT}\s*(?:of\s+(?:the\s+)?{_words('percent_people')}\s+"
+        rf"{_words('percent_verbs')}\s+)?(?:grades?\s*[1-5](?:\s*(?:or|and|/|-|to)\s*[1-5])?\s+)?$",
+        re.I,
+    )
+
+
 _COORDINATION = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+(?:or|and/or)\s+$")
-# An item of a toxicity list whose name the vocabulary may not know: "dermatitis (3%)".
-_LIST_ITEM = re.compile(
-    r"(?:^|[,;:]|\band\b|\bincluded\b|\bwere\b|\bwas\b)\s*(?:grades?\s*[1-5/\-–]+\s+)?"
-    rf"(?P<name>(?!(?:and|or)\b)[a-z][a-z\- ]{{2,40}}?)\s*"
-    rf"\(\s*(?:{_PERCENT}|(?P<count>\d+)\s*(?:patients?|pts?)\b\.?)\s*\)",
-    re.I,
-)
-_LINKING = re.compile(r"\b(?:were|was|are|is|included|including|and|or)\s+", re.I)
+
+
+@vocab.cached
+def _list_item_pattern() -> re.Pattern[str]:
+    """An item of a toxicity list whose name the vocabulary may not know: "dermatitis (3%)"."""
+    return re.compile(
+        rf"(?:^|[,;:]|\b{_words('list_openers')}\b)\s*(?:grades?\s*[1-5/\-–]+\s+)?"
+        rf"(?P<name>(?!{_words('list_not_names')}\b)[a-z][a-z\- ]{{2,40}}?)\s*"
+        rf"\(\s*(?:{_PERCENT}|(?P<count>\d+)\s*{_words('list_people')}\b\.?)\s*\)",
+        re.I,
+    )
+
+
+@vocab.cached
+def _linking_pattern() -> re.Pattern[str]:
+    """A word that links a list to its subject: 'were', 'included'."""
+    return re.compile(rf"\b{_words('linking')}\s+", re.I)
+
+
 _PERCENT_RUN = re.compile(rf"{_PERCENT}", re.I)
 _PERCENT_LIST = re.compile(
     r"\d+(?:[.·]\d+)?\s*(?:%|percent)(?:\s*(?:,\s*(?:and\s+)?|and|or)\s*\d+(?:[.·]\d+)?\s*(?:%|percent))+",
@@ -76,72 +112,153 @@ _PERCENT_LIST = re.compile(
 
 _NUM = r"\d+(?:[.·]\d+)?"
 _WORD_NUMBER = r"[A-Za-z]+(?:-[A-Za-z]+)?"
-# One arm's value in a comparison: "12 [29%] of 41 patients in the imatinib group", "three [8%]",
-# "none", "29%", "4/51".
-_ARM_PART = re.compile(
-    rf"(?:(?P<count>\d+(?![\d.·])(?!\s*%)|{_WORD_NUMBER}|none)\s*)?"
-    rf"(?:[\[(]\s*(?P<pct>{_NUM})\s*%\s*[\])]|(?P<bare>{_NUM})\s*%)?"
-    r"(?:\s*(?:of|/)\s*(?P<total>\d+)(?:\s+(?:patients|participants|subjects))?"
-    r"|\s+of\s+(?:the\s+)?(?:patients|participants|subjects))?"
-    r"(?:\s+(?:in|on|with|for|during)\s+(?:the\s+)?"
-    r"(?P<arm>[A-Za-z0-9][\w\- ]{0,30}?\s(?:group|arm|cohort)s?))?",
-    re.I,
-)
-_VERSUS = re.compile(r"\s*(?:vs\.?|versus)\s*", re.I)
-_NAMED_ARM_SEPARATOR = re.compile(r"\s*,?\s*(?:and|but|compared\s+with)\s+", re.I)
-# Before a comparison: "(", ": ", " in ", " occurred in ", " were seen in ".
-_SERIES_OPEN = re.compile(
-    r"\s*(?:(?P<paren>[(\[])\s*|:\s*|,\s*)?(?:(?:was|were)\s+)?(?:(?:reported|observed|seen|noted|occurred|"
-    r"registered|recorded)\s+)?(?:(?:in|among)\s+)?",
-    re.I,
-)
+
+
+@vocab.cached
+def _arm_part_pattern() -> re.Pattern[str]:
+    """One arm's value in a comparison: "12 [29%] of 41 patients in the imatinib group", "three [8%]",
+    "none", "29%", "4/51"."""
+    return re.compile(
+        rf"(?:(?P<count>\d+(?![\d.·])(?!\s*%)|{_WORD_NUMBER}|none)\s*)?"
+        rf"(?:[\[(]\s*(?P<pct>{_NUM})\s*%\s*[\])]|(?P<bare>{_NUM})\s*%)?"
+        rf"(?:\s*(?:of|/)\s*(?P<total>\d+)(?:\s+{_words('people')})?"
+        rf"|\s+of\s+(?:the\s+)?{_words('people')})?"
+        rf"(?:\s+{_words('arm_prepositions')}\s+(?:the\s+)?"
+        rf"(?P<arm>[A-Za-z0-9][\w\- ]{{0,30}}?\s{_words('arm_nouns')}s?))?",
+        re.I,
+    )
+
+
+@vocab.cached
+def _versus_pattern() -> re.Pattern[str]:
+    """ "29% vs 8%"."""
+    return re.compile(rf"\s*{_words('versus')}\s*", re.I)
+
+
+@vocab.cached
+def _named_arm_separator_pattern() -> re.Pattern[str]:
+    """ "in 12 patients in the imatinib group and 3 in the placebo group"."""
+    return re.compile(rf"\s*,?\s*{_words('arm_separators')}\s+", re.I)
+
+
+@vocab.cached
+def _series_open_pattern() -> re.Pattern[str]:
+    """Before a comparison: "(", ": ", " in ", " occurred in ", " were seen in "."""
+    return re.compile(
+        rf"\s*(?:(?P<paren>[(\[])\s*|:\s*|,\s*)?(?:{_words('past_copulas')}\s+)?(?:{_words('series_verbs')}\s+)?"
+        rf"(?:{_words('series_prepositions')}\s+)?",
+        re.I,
+    )
+
+
 # "2% (A), 12% (B)": percents each followed by the arm's short name.
 _LABELED = re.compile(rf"\s*(?P<pct>{_NUM})\s*%\s*\(\s*(?P<arm>(?:arm\s+)?[A-Z][\w\-]{{0,12}})\s*\)")
-_LABELED_SEPARATOR = re.compile(r"\s*(?:,|and|vs\.?|versus)\s*", re.I)
-# An aggregate or event compared later in its clause: "were more frequent with chemotherapy (90% vs 39%".
-_LATE_COMPARISON = re.compile(
-    rf"\s+(?:was|were)\s+[^%\d;]{{0,60}}?\(\s*(?P<a>{_NUM})\s*%\s*(?:vs\.?|versus)\s*(?P<b>{_NUM})\s*%", re.I
-)
-# A grade header for per-grade pairs: "(grades 1/2; grade 3)", "(all grades; grade 3-4)".
-_GRADE_LABEL = r"(?:all\s+grades|any\s+grade|grades?\s*(?:≥|>=)?\s*[1-5](?:\s*(?:/|-|–|or|to)\s*[1-5])?)"
-_GRADE_HEADER = re.compile(rf"\(\s*(?P<a>{_GRADE_LABEL})\s*;\s*(?P<b>{_GRADE_LABEL})\s*\)", re.I)
+
+
+@vocab.cached
+def _labeled_separator_pattern() -> re.Pattern[str]:
+    """Between "2% (A)" and "12% (B)": ", ", " and ", " vs "."""
+    words = cues.words("cues", "toxicity", "labeled_separators") | cues.words("cues", "toxicity", "versus")
+    return re.compile(rf"\s*(?:{prefix_alternation(sorted(words))})\s*", re.I)
+
+
+@vocab.cached
+def _late_comparison_pattern() -> re.Pattern[str]:
+    """An aggregate or event compared later in its clause: "were more frequent with chemotherapy
+    (90% vs 39%"."""
+    return re.compile(
+        rf"\s+{_words('past_copulas')}\s+[^%\d;]{{0,60}}?\(\s*(?P<a>{_NUM})\s*%\s*{_words('versus')}\s*"
+        rf"(?P<b>{_NUM})\s*%",
+        re.I,
+    )
+
+
+@vocab.cached
+def _grade_label() -> str:
+    """A grade header for per-grade pairs: "(grades 1/2; grade 3)", "(all grades; grade 3-4)"."""
+    return rf"(?:{_words('all_grades')}|grades?\s*(?:≥|>=)?\s*[1-5](?:\s*(?:/|-|–|or|to)\s*[1-5])?)"
+
+
+@vocab.cached
+def _grade_header_pattern() -> re.Pattern[str]:
+    """ "(all grades; grade 3-4)"."""
+    return re.compile(rf"\(\s*(?P<a>{_grade_label()})\s*;\s*(?P<b>{_grade_label()})\s*\)", re.I)
+
+
 _GRADE_PAIR = re.compile(rf"\s*\(\s*(?P<a>{_NUM})\s*%?\s*;\s*(?P<b>{_NUM})\s*%\s*\)")
 # A table saved as text: "N (%)" in the header, grade columns, then rows "Fatigue 29 (50) 1 (2)".
 _TABLE_MARK = re.compile(r"\bN\s*\(\s*%\s*\)", re.I)
-_TABLE_COLUMNS = re.compile(rf"{_GRADE_LABEL}(?:\s+{_GRADE_LABEL})*", re.I)
+
+
+@vocab.cached
+def _table_columns_pattern() -> re.Pattern[str]:
+    """A table's grade columns: "All grades Grade 3-4"."""
+    return re.compile(rf"{_grade_label()}(?:\s+{_grade_label()})*", re.I)
+
+
 _ROW_NAME = re.compile(rf"\s*(?P<name>[A-Za-z][^\d()]{{1,50}}?)\s+(?=\d+\s*\(\s*{_NUM}\s*\))")
 _ROW_PAIR = re.compile(rf"\s*(?P<count>\d+)\s*\(\s*(?P<pct>{_NUM})\s*\)")
-# After an aggregate: "from imatinib treatment were registered in 30/75 patients".
-_AGGREGATE_AFTER = re.compile(
-    r"(?:\s+(?:from|with|of|during|on)\s+[^\d%;,()]{1,40}?)?\s+(?:was|were)\s+(?:(?:registered|reported|observed|"
-    rf"seen|noted|recorded|documented)\s+)?(?:in|among)\s+(?:(?P<count>\d+)\s*(?:/|of)\s*(?P<total>\d+)"
-    rf"\s+(?:patients|participants|subjects)|(?P<pct>{_NUM})\s*%)",
-    re.I,
-)
+
+
+@vocab.cached
+def _aggregate_after_pattern() -> re.Pattern[str]:
+    """After an aggregate: "from imatinib treatment were registered in 30/75 patients"."""
+    return re.compile(
+        rf"(?:\s+{_words('aggregate_links')}\s+[^\d%;,()]{{1,40}}?)?\s+{_words('past_copulas')}\s+"
+        rf"(?:{_words('aggregate_verbs')}\s+)?{_words('series_prepositions')}\s+(?:(?P<count>\d+)\s*(?:/|of)\s*"
+        rf"(?P<total>\d+)\s+{_words('people')}|(?P<pct>{_NUM})\s*%)",
+        re.I,
+    )
+
+
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 # A count in brackets with its noun left out, after a sibling that wrote it: "rash (five patients)
 # and oedema (six)".
 _ELIDED = re.compile(rf"\s*\(\s*{_COUNT}\s*\)", re.I)
-_NOUNED = re.compile(rf"\(\s*{_COUNT}\s+(?:patients?|participants?|subjects?|pts?|cases?)\b", re.I)
-# "occurring both in 20% of patients", "each in 12%", "in 8% each": one percent for every event of
-# the coordination before it.
-_SHARED = re.compile(
-    rf"[^;%()\d]{{0,60}}?\b(?:(?P<word>both|each|all)\s+(?:(?:occurring|occurred|seen|reported|observed)\s+)?"
-    rf"(?:in\s+)?(?P<value>{_NUM})\s*(?:%|percent\b)|in\s+(?P<value2>{_NUM})\s*%\s+each\b)",
-    re.I,
-)
+
+
+@vocab.cached
+def _nouned_pattern() -> re.Pattern[str]:
+    """A count in brackets with its noun: "(five patients)"."""
+    return re.compile(rf"\(\s*{_COUNT}\s+{_words('counted_people')}\b", re.I)
+
+
+@vocab.cached
+def _shared_pattern() -> re.Pattern[str]:
+    """One percent for every event of the coordination before it: "occurring both in 20% of
+    patients", "each in 12%", "in 8% each"."""
+    return re.compile(
+        rf"[^;%()\d]{{0,60}}?\b(?:(?P<word>{_words('shared_words')})\s+(?:{_words('shared_verbs')}\s+)?"
+        rf"(?:in\s+)?(?P<value>{_NUM})\s*(?:%|percent\b)|in\s+(?P<value2>{_NUM})\s*%\s+each\b)",
+        re.I,
+    )
+
+
 _COORDINATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)", re.I)
 # Per-arm counts written "in 1/0" once the document has set the order with a legend "(A/B)".
 _LEGEND = re.compile(r"\(\s*(?P<a>[A-Z][\w\-]{0,12})\s*/\s*(?P<b>[A-Z][\w\-]{0,12})\s*\)")
-_SLASH_PAIR = re.compile(
-    r"\s*(?:(?:was|were|occurred|seen|reported|observed)\s+)?(?:in\s+)?(?P<a>\d+)\s*/\s*(?P<b>\d+)"
-    r"(?!\s*[%/·]|\d|[.,]\d)(?:\s*(?:patients|pts|cases))?(?=\s*(?:[,;.)]|and\b|$))",
-    re.I,
-)
+
+
+@vocab.cached
+def _slash_pair_pattern() -> re.Pattern[str]:
+    """Per-arm counts after a legend: "occurred in 1/0", "in 2/3 patients"."""
+    return re.compile(
+        rf"\s*(?:{_words('slash_verbs')}\s+)?(?:in\s+)?(?P<a>\d+)\s*/\s*(?P<b>\d+)"
+        rf"(?!\s*[%/·]|\d|[.,]\d)(?:\s*{_words('slash_people')})?(?=\s*(?:[,;.)]|and\b|$))",
+        re.I,
+    )
+
+
 # A group's size as a document writes it beside the group: "(n = 20; Arm A)", "(N=7)".
 _GROUP_SIZE = re.compile(r"\b[nN]\s*=\s*(\d+)\b")
 # The end of a list of events: only closing punctuation may follow its last item.
 _LIST_END = re.compile(r"\s*[.)\]]?\s*$")
+
+
+@vocab.cached
+def _combining_pattern() -> re.Pattern[str]:
+    """Between two events that are one: "oedema with weight gain"."""
+    return re.compile(rf"\s+{_words('combining')}\s+", re.I)
 
 
 @vocab.cached
@@ -155,10 +272,10 @@ def _subject_pattern() -> re.Pattern[str]:
     )
     return re.compile(
         rf"(?:(?:(?P<count>\d+|{_WORD_NUMBER})\s*(?:\(\s*(?P<pct1>{_NUM})\s*%\s*\)\s*)?"
-        r"(?:patients?|participants?|subjects?)"
+        rf"{_words('people_any_number')}"
         rf"|(?P<pct2>{_NUM})\s*(?:%|percent)|(?P<pctw>{_WORD_NUMBER})\s+percent)\s*"
-        r"(?:of\s+(?:the\s+)?(?:patients|participants|subjects)\s*)?"
-        r"(?:had|experienced|reported|developed|suffered|presented(?:\s+with)?)"
+        rf"(?:of\s+(?:the\s+)?{_words('people')}\s*)?"
+        rf"{_words('subject_verbs')}"
         rf"|(?P<elided>\d+|{_WORD_NUMBER})\s+with)\s+(?:an?\s+)?(?:(?:{attributions})\s+)?"
         r"(?:grades?\s*[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?\s+)?$",
         re.I,
@@ -332,7 +449,7 @@ def _frequencies(
     if single is None:
         single = _subject_frequency(text, info, hit, limit)
     if single is None:
-        late = _LATE_COMPARISON.match(text, hit.end, limit)
+        late = _late_comparison_pattern().match(text, hit.end, limit)
         if late and ";" not in text[hit.end : late.start("a")] and (armed or _between_treatments(text, late)):
             return [
                 _Frequency(
@@ -357,7 +474,7 @@ def _between_treatments(text: str, late: re.Match[str]) -> bool:
 
 def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: int) -> _Frequency | None:
     hit = hits[index]
-    after = _AFTER.match(text, hit.end, limit)
+    after = _after_pattern().match(text, hit.end, limit)
     if after:
         value_at = after.start("value") if after.group("value") else after.start("count")
         if value_at >= 0 and _bounded(text, value_at):
@@ -365,7 +482,7 @@ def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: 
         count_value = _number(after.group("count"))
         value = after.group("value") or after.group("value2")
         note = after.group("grade_in") or after.group("note") or ""
-        grade = _GRADE.search("grade " + note if after.group("grade_in") else note)
+        grade = _grade_pattern().search("grade " + note if after.group("grade_in") else note)
         percent = float(value.replace("·", ".")) if value else None
         total = int(after.group("total")) if after.group("total") else None
         derivation = None
@@ -384,11 +501,11 @@ def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: 
             derivation=derivation,
         )
     elided = _ELIDED.match(text, hit.end, limit)
-    if elided and _NOUNED.search(text, info.start, hit.start):
+    if elided and _nouned_pattern().search(text, info.start, hit.start):
         # "skin rash (five patients) and oedema (six)": the noun is the sibling's.
         return _Frequency(None, _number(elided.group("count")), hit.start, elided.end(), False)
     previous_end = hits[index - 1].end if index else info.start
-    before = _BEFORE.search(text[previous_end : hit.start])
+    before = _before_pattern().search(text[previous_end : hit.start])
     if before and not _bounded(text, previous_end + before.start()):
         start = previous_end + before.start()
         return _Frequency(float(before.group("value").replace("·", ".")), None, start, hit.end, False)
@@ -398,7 +515,7 @@ def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: 
 def _arm_series(text: str, hit: Any, limit: int) -> list[_Frequency]:
     """'(12 [29%] of 41 patients in the imatinib group vs three [8%] of 40 in the placebo group)',
     'anaemia 29% vs 8%', ': 2% (A), 12% (B)': one value per arm, in the order written."""
-    opened = _SERIES_OPEN.match(text, hit.end, limit)
+    opened = _series_open_pattern().match(text, hit.end, limit)
     if opened is None:
         return []
     labeled = _labeled_series(text, hit, opened.end(), limit)
@@ -408,7 +525,7 @@ def _arm_series(text: str, hit: Any, limit: int) -> list[_Frequency]:
     position = opened.end()
     joined_by_and = False
     while True:
-        part = _ARM_PART.match(text, position, limit)
+        part = _arm_part_pattern().match(text, position, limit)
         if (
             part is None
             or part.end() == position
@@ -418,10 +535,10 @@ def _arm_series(text: str, hit: Any, limit: int) -> list[_Frequency]:
         if _number(part.group("count")) is None and not (part.group("pct") or part.group("bare")):
             return []
         parts.append(part)
-        separator = _VERSUS.match(text, part.end(), limit)
+        separator = _versus_pattern().match(text, part.end(), limit)
         if separator is None and part.group("arm"):
             # "30% of patients in the imatinib group and 18% in the placebo group": named arms only.
-            separator = _NAMED_ARM_SEPARATOR.match(text, part.end(), limit)
+            separator = _named_arm_separator_pattern().match(text, part.end(), limit)
             joined_by_and = True
         if separator is None:
             break
@@ -483,7 +600,7 @@ def _labeled_series(text: str, hit: Any, position: int, limit: int) -> list[_Fre
                 arm=part.group("arm"),
             )
         )
-        separator = _LABELED_SEPARATOR.match(text, part.end(), limit)
+        separator = _labeled_separator_pattern().match(text, part.end(), limit)
         if separator is None:
             break
         position = separator.end()
@@ -495,7 +612,7 @@ def _grade_series(text: str, info: SentenceInfo, hit: Any, limit: int) -> list[_
     pair = _GRADE_PAIR.match(text, hit.end, limit)
     if pair is None:
         return []
-    headers = [h for h in _GRADE_HEADER.finditer(text, info.start, hit.start)]
+    headers = [h for h in _grade_header_pattern().finditer(text, info.start, hit.start)]
     if not headers:
         return []
     header = headers[-1]
@@ -515,7 +632,7 @@ def _grade_series(text: str, info: SentenceInfo, hit: Any, limit: int) -> list[_
 
 def _label_grade(label: str) -> str | None:
     """'grades 1/2' -> '1/2', 'grade 3–4' -> '3/4', 'all grades' -> None (no grade restriction)."""
-    match = _GRADE.search(label)
+    match = _grade_pattern().search(label)
     return _grade_text(match) if match else None
 
 
@@ -527,10 +644,10 @@ def _table_events(
     mark = _TABLE_MARK.search(text, info.start, info.end)
     if mark is None:
         return [], []
-    columns = _TABLE_COLUMNS.search(text, mark.end(), min(info.end, mark.end() + 80))
+    columns = _table_columns_pattern().search(text, mark.end(), min(info.end, mark.end() + 80))
     if columns is None:
         return [], []
-    grades = [_label_grade(label.group(0)) for label in re.finditer(_GRADE_LABEL, columns.group(0), re.I)]
+    grades = [_label_grade(label.group(0)) for label in re.finditer(_grade_label(), columns.group(0), re.I)]
     events: list[AdverseEvent] = []
     covered: list[tuple[int, int]] = []
     position = columns.end()
@@ -576,7 +693,7 @@ def _aggregate_pattern() -> re.Pattern[str]:
 
     grade = (
         r"grades?\s*(?:≥|>=|>)?\s*(?:[1-5]|iv|v|i{1,3})(?:\s*(?:/|-|–|or|and|to)\s*(?:[1-5]|iv|v|i{1,3}))?\b"
-        r"(?:\s+or\s+(?:worse|higher|above|greater))?"
+        rf"(?:\s+or\s+{_words('or_worse')})?"
     )
     modifier = rf"(?:{grade}|(?:{alternation('aggregate_modifiers')})\b)"
     modifiers = rf"{modifier}(?:(?:\s*/\s*|\s*,\s*|\s+(?:to|or|and|and/or)\s+|\s+){modifier})*"
@@ -603,14 +720,19 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
     return found
 
 
-def _aggregate_grade(modifiers: str) -> str | None:
-    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4'."""
-    match = re.search(
+@vocab.cached
+def _aggregate_grade_pattern() -> re.Pattern[str]:
+    """The grade in an aggregate's modifiers: 'grades III and IV', 'grade 3 or worse'."""
+    return re.compile(
         r"grades?\s*(?P<cmp>≥|>=|>)?\s*(?P<a>[1-5]|iv|v|i{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>[1-5]|iv|v|i{1,3})\b)?"
-        r"(?P<worse>\s+or\s+(?:worse|higher|above|greater))?",
-        modifiers,
+        rf"(?P<worse>\s+or\s+{_words('or_worse')})?",
         re.I,
     )
+
+
+def _aggregate_grade(modifiers: str) -> str | None:
+    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4'."""
+    match = _aggregate_grade_pattern().search(modifiers)
     if match is None:
         return None
     first = _ROMAN.get(match.group("a").lower(), match.group("a"))
@@ -642,7 +764,7 @@ def _subject_frequency(text: str, info: SentenceInfo, hit: Any, limit: int) -> _
             if percent is not None and _bounded(text, before.start()):
                 return None
             return _Frequency(percent, count, before.start(), hit.end, False)
-    after = _AGGREGATE_AFTER.match(text, hit.end, limit)
+    after = _aggregate_after_pattern().match(text, hit.end, limit)
     if after is None:
         return None
     if after.group("pct"):
@@ -703,7 +825,7 @@ def _grade_text(match: re.Match[str]) -> str:
 def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
     """The nearest grade written before the event within its clause ('grade 3/4 toxicities included')."""
     clause_start = max(info.start, text.rfind(";", info.start, start) + 1)
-    matches = list(_GRADE.finditer(text, clause_start, start))
+    matches = list(_grade_pattern().finditer(text, clause_start, start))
     if not matches:
         return None
     return _grade_text(matches[-1])
@@ -718,10 +840,10 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     known = [(hit.start, hit.end) for hit in hits]
     events = []
     event_words = cues.words("cues", "toxicity", "event_words")
-    for match in _LIST_ITEM.finditer(text, info.start, info.end):
+    for match in _list_item_pattern().finditer(text, info.start, info.end):
         start = match.start("name")
         # "the most common were dermatitis (3%)": the name is the words after the last linking word.
-        linked = list(_LINKING.finditer(text, start, match.end("name")))
+        linked = list(_linking_pattern().finditer(text, start, match.end("name")))
         if linked:
             start = linked[-1].end()
         if any(s < match.end() and start < e for s, e in known):
@@ -786,7 +908,7 @@ def _combined(text: str, hits: list) -> list:
     result: list = []
     for hit in hits:
         previous = result[-1] if result else None
-        if previous is not None and re.fullmatch(r"\s+with\s+", text[previous.end : hit.start], re.I):
+        if previous is not None and _combining_pattern().fullmatch(text[previous.end : hit.start]):
             result[-1] = _Uncoded(previous.start, hit.end)
         else:
             result.append(hit)
@@ -801,7 +923,7 @@ def _legend(text: str, info: SentenceInfo) -> tuple[str, str] | None:
     for legend in reversed(legends):
         labels = (legend.group("a"), legend.group("b"))
         if labels[0] != labels[1] and all(
-            re.search(rf"\b(?:arm|group|cohort)\s+{re.escape(label)}\b", text, re.I) for label in labels
+            re.search(rf"\b{_words('arm_nouns')}\s+{re.escape(label)}\b", text, re.I) for label in labels
         ):
             return labels
     return None
@@ -812,7 +934,7 @@ def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | Non
     zero count is 0% whatever the arm's size; other percents wait for the arm's N (resolve)."""
     if legend is None:
         return []
-    pair = _SLASH_PAIR.match(text, hit.end, limit)
+    pair = _slash_pair_pattern().match(text, hit.end, limit)
     if pair is None or not _small_per_arm(text, hit.start, int(pair.group("a")), int(pair.group("b"))):
         return []
     frequencies = []
@@ -843,7 +965,7 @@ def _shared(text: str, info: SentenceInfo, hits: list, frequencies: list) -> Non
         if frequencies[last]:
             continue
         limit = hits[last + 1].start if last + 1 < len(hits) else info.end
-        match = _SHARED.match(text, hits[last].end, limit)
+        match = _shared_pattern().match(text, hits[last].end, limit)
         if match is None:
             continue
         value = match.group("value") or match.group("value2")
