@@ -18,14 +18,24 @@ from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negate
 
 _MAX_STEPS = 10
 TIMEPOINT = "<time point>"  # the text of a time point's item
-_SHORT_BRIDGE = frozenset(
-    {"had", "have", "has", "experienced", "showed", "developed", "were", "was", "remained", ")", "]"}
-)
-_AT = frozenset({"at", "by", "within"})
-_VERSUS = frozenset({"vs", "versus", "v"})
-_AT_RATE = frozenset({"at", "by"})  # "19 patients progressed within 3 months" is still a count
-_LISTING = frozenset({"or", "and", ","})
-_AFTER_COMMA = frozenset({"observed", "seen", "noted", "documented", "achieved", "reported", "recorded"})
+
+
+def _words(key: str) -> frozenset[str]:
+    """responses.yaml `<key>`: the words the token walks here read ("had", "at", "vs") live in the
+    vocabulary."""
+    return cues.words("responses", key)
+
+
+@vocab.cached
+def _short_bridge() -> frozenset[str]:
+    """Between people and their category: "12 patients had a partial response", "(n = 12) were"."""
+    return _words("short_bridge") | {")", "]"}
+
+
+@vocab.cached
+def _listing() -> frozenset[str]:
+    """What joins the categories of a list: "complete or partial responses", "CR, PR"."""
+    return _words("listing_words") | {","}
 
 
 _SLASH_VALUES = re.compile(
@@ -193,6 +203,7 @@ class _Reader:
         self.negatable_short = cues.words("responses", "negatable_short")
         self.not_all = cues.words("responses", "not_all")
         self.reasons = cues.words("responses", "reasons")
+        self.negation_walk = _words("negation_walk")
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -281,7 +292,7 @@ class _Reader:
         after = group.last + 1
         return (
             after + 1 < len(items)
-            and items[after].text in _VERSUS
+            and items[after].text in _words("versus_words")
             and is_number(items[after + 1])
             and not self.a_measure(after + 1)
         )
@@ -357,7 +368,7 @@ class _Reader:
             while opening >= 0 and (
                 _is_cue(items[opening])
                 or items[opening].text in self.fillers
-                or items[opening].text in _LISTING
+                or items[opening].text in _listing()
             ):
                 opening -= 1
             if (
@@ -401,7 +412,7 @@ class _Reader:
                     break
                 if _is_cue(item) and item.payload[1]:
                     coordinated.append(probe)  # "complete or partial responses"
-                elif not (self.skippable(item) or item.text in ("there", "or", "and", "a", "single")):
+                elif not (self.skippable(item) or item.text in self.negation_walk):
                     break
                 probe, steps = probe - 1, steps + 1
             if short and (
@@ -435,9 +446,11 @@ class _Reader:
             rest = rest.replace(f" {span} ", " ")  # "during treatment": the whole study
         return all(word in ends for word in rest.split())
 
-    def _time_point_after(self, index: int, words: frozenset[str] = _AT) -> bool:
+    def _time_point_after(self, index: int, words: frozenset[str] | None = None) -> bool:
         """'no progression at 12 months', '15% progression by 2 years': a rate at a time point
         ('progression after 1 cycle' is not one: it says when the progression was seen)."""
+        if words is None:
+            words = _words("time_point_openers")
         items = self.items
         window = range(index + 1, min(index + 5, len(items)))
         if any(items[i].text == TIMEPOINT and self._opener(items[i]) in words for i in window):
@@ -479,7 +492,7 @@ class _Reader:
                 and index > 0
                 and items[index - 1].kind == "num"
                 and items[index - 1].payload.percent
-                and self._time_point_after(index, _AT_RATE)
+                and self._time_point_after(index, _words("rate_time_point_openers"))
             ):
                 continue  # "15% progression at 12 months": a rate at a time point, not PD
             found = None
@@ -496,7 +509,7 @@ class _Reader:
                     continue
                 if needs_number:
                     # Only people words, a verb like "had" and a bracket: "14 (28%) progressed".
-                    if not (item.text in self.people or item.text in _SHORT_BRIDGE):
+                    if not (item.text in self.people or item.text in _short_bridge()):
                         break
                 elif not (
                     self.skippable(item, leftward=True)
@@ -649,9 +662,13 @@ class _Reader:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
                 elif probe in self.explaining:
                     pass
-                elif item.text in _LISTING and probe + 1 in self.explaining:
+                elif item.text in _listing() and probe + 1 in self.explaining:
                     pass  # "ORR (CR or PR) was 20%"
-                elif item.text == "," and probe + 1 < len(items) and items[probe + 1].text in _AFTER_COMMA:
+                elif (
+                    item.text == ","
+                    and probe + 1 < len(items)
+                    and items[probe + 1].text in _words("after_comma")
+                ):
                     pass  # "stable disease, observed in 10 patients"
                 elif item.text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
                     pass  # "(ORR, 2%)", "(SD, 70%)"
@@ -683,7 +700,7 @@ def _negated_after(items: list[Item], index: int) -> bool:
         len(window) >= 2
         and window[0] in ("were", "was")
         and window[1] == "not"
-        and (len(window) < 3 or window[2] in _AFTER_COMMA)
+        and (len(window) < 3 or window[2] in _words("after_comma"))
     )
 
 
@@ -767,11 +784,7 @@ def _measure_words() -> frozenset[str]:
     units = vocab.load("cues")["time_units"]
     words = {str(w).lower() for synonyms in units.values() for w in synonyms}
     design = {str(w).lower() for w in vocab.load("responses")["design_nouns"] if " " not in str(w)}
-    return frozenset(
-        words
-        | design
-        | {"mg", "g", "ml", "kg", "mm", "cm", "years-old", "course", "courses", "cycle", "cycles", "doses"}
-    )
+    return frozenset(words | design | _words("measure_units"))
 
 
 @vocab.cached
@@ -842,7 +855,8 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
     fillers = cues.words("responses", "fillers")
     spans = category_items(context, info.start, info.end)
     items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
-    joins = {",", "and", "or", "the", "their", "its", "a", "an"}
+    joins = _words("category_joins") | {","}
+    passed = _words("category_list_words")
     index = 0
     while index < len(items):
         if not _is_cue(items[index]):
@@ -872,7 +886,7 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
             if item.text not in joins and item.text not in fillers and item.kind != "blocker":
                 if groups or item.kind != "word":
                     break
-                if item.text not in ("rates", "rate", "occurred", "respectively"):
+                if item.text not in passed:
                     unknown += 1  # "... clinical benefit for IM was 57.3% and 87.1%"
                     if unknown > 2:
                         break
@@ -890,6 +904,7 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
 def _values_then_categories(items: list[Item], people: frozenset[str]) -> list[tuple[str, str, Group]]:
     """'10 patients (23.3%) and 13 patients (30.2%) achieved partial response (PR) and stable
     disease (SD), respectively': k values, then k categories in the same order."""
+    skipped = _words("values_skipped") | {";", ")", "]"}
     index = 0
     while index < len(items):
         if not is_number(items[index]):
@@ -903,7 +918,7 @@ def _values_then_categories(items: list[Item], people: frozenset[str]) -> list[t
                 break
             groups.append(group)
             probe = group.last + 1
-            while probe < len(items) and items[probe].text in ("ci", ";", ")", "]"):
+            while probe < len(items) and items[probe].text in skipped:
                 probe += 1  # "(23.3%; 95% CI, 10.2% to 36.4%)"
             if probe < len(items) and items[probe].text in (",", "and"):
                 probe += 1 + (probe + 1 < len(items) and items[probe + 1].text == "and")
