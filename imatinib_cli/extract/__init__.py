@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms, names_no_arm
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
@@ -60,6 +61,7 @@ from imatinib_cli.models import (
     add_dose,
     distinct_events,
 )
+from imatinib_cli.regexes import phrase_group
 
 __all__ = ["extract"]
 
@@ -545,7 +547,7 @@ def _read_evaluable(
     for number in info.numbers:
         if not number.is_int or number.percent or (n_enrolled and n_enrolled.evidence.start == number.start):
             continue
-        match = _EVALUABLE.match(context.text, number.end, info.end)
+        match = _evaluable_pattern().match(context.text, number.end, info.end)
         if not match:
             continue
         word = match.group("word").lower()
@@ -591,11 +593,20 @@ def _read_analysis_set(
 
 _SET_SIZE = re.compile(r"\s*(?:of|comprising|consisting\s+of|\(\s*n\s*=|,\s*n\s*=)\s*", re.I)
 _FOR_WHAT = re.compile(r"\s+for\s+(?:the\s+)?([A-Za-z]+)")
-_EVALUABLE = re.compile(
-    r"\s+(?:(?:patients|participants|subjects|pts)\s+)?(?:(?:were|was)\s+)?"
-    r"(?:(?:considered|deemed|fully|eligible\s+and|eligible\s+for\s+and)\s+)?"
-    r"(?P<with>with\s+)?(?P<word>[A-Za-z]+)"
-)
+
+
+@vocab.cached
+def _evaluable_pattern() -> re.Pattern[str]:
+    """After a number: "61 patients were considered evaluable", "235 with measurable lesions"
+    (cues.yaml `evaluable_phrase`; the word itself is checked against `evaluable`)."""
+
+    def words(key: str) -> str:
+        return phrase_group(cues.words("cues", "evaluable_phrase", key))
+
+    return re.compile(
+        rf"\s+(?:{words('people')}\s+)?(?:{words('copulas')}\s+)?(?:{words('qualifiers')}\s+)?"
+        r"(?P<with>with\s+)?(?P<word>[A-Za-z]+)"
+    )
 
 
 def _read_responses(
@@ -705,17 +716,33 @@ def _read_responses(
     return touched
 
 
-_INLINE_ITEM = re.compile(
-    r"\s*(?:and\s+|or\s+)?(?P<count>no|none|\S+)\s+(?:(?:of|in)\s+(?:the\s+)?)?(?P<name>[^()]{2,60}?)\s*"
-    r"\(\s*n\s*=\s*(?P<n>\d+)\s*\)[\s.,;]*$",
-    re.I,
-)
-# "... v none of 7 with wild-type tumors", "and 2 of 9 with exon 9 mutations"
-_INLINE_OF = re.compile(
-    r"\s*(?:and\s+|or\s+)?(?P<count>none|\S+)\s+of\s+(?:the\s+)?(?P<n>\d+)\s+(?:\([^()]*\)\s*)?"
-    r"(?:patients\s+)?(?:with|in|among)\s+(?P<name>[^()]{2,60}?)[\s.,;]*$",
-    re.I,
-)
+def _inline_words(key: str) -> str:
+    """responses.yaml `inline_items.<key>` as one regex group."""
+    return phrase_group(cues.words("responses", "inline_items", key))
+
+
+@vocab.cached
+def _inline_item_pattern() -> re.Pattern[str]:
+    """ "..., no synovial sarcomas (n = 9) and two liposarcomas (n = 11)"."""
+    joins = phrase_group(cues.words("responses", "listing_words"))
+    return re.compile(
+        rf"\s*(?:{joins}\s+)?(?P<count>{_inline_words('zero')}|\S+)\s+"
+        rf"(?:{_inline_words('in_group')}\s+(?:the\s+)?)?(?P<name>[^()]{{2,60}}?)\s*"
+        r"\(\s*n\s*=\s*(?P<n>\d+)\s*\)[\s.,;]*$",
+        re.I,
+    )
+
+
+@vocab.cached
+def _inline_of_pattern() -> re.Pattern[str]:
+    """ "... v none of 7 with wild-type tumors", "and 2 of 9 with exon 9 mutations"."""
+    joins = phrase_group(cues.words("responses", "listing_words"))
+    return re.compile(
+        rf"\s*(?:{joins}\s+)?(?P<count>{_inline_words('zero_of')}|\S+)\s+{_inline_words('of_total')}\s+"
+        r"(?:the\s+)?(?P<n>\d+)\s+(?:\([^()]*\)\s*)?"
+        rf"(?:{_inline_words('people')}\s+)?{_inline_words('group_links')}\s+(?P<name>[^()]{{2,60}}?)[\s.,;]*$",
+        re.I,
+    )
 
 
 def _inline_item(
@@ -727,14 +754,16 @@ def _inline_item(
     bracketed n is a size, never a count."""
     if leading is None:
         return None
-    match = _INLINE_ITEM.match(context.text, start, end) or _INLINE_OF.match(context.text, start, end)
+    match = _inline_item_pattern().match(context.text, start, end) or _inline_of_pattern().match(
+        context.text, start, end
+    )
     if match is None:
         return None
     n = next((x for x in info.numbers if x.start == match.start("n")), None)
     if n is None or not n.is_int:
         return None
     size = Quantity(n.value, info.cite(match.start(), match.end("n")))
-    if match.group("count").lower() in ("no", "none"):
+    if match.group("count").lower() in cues.words("responses", "inline_items", "zero"):
         hit = ResponseHit(
             leading.category, None, None, None, True, leading.as_written, match.start(), match.end()
         )
