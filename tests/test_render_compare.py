@@ -435,3 +435,36 @@ def test_missing_matplotlib_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, 
     with pytest.raises(plot.PlotUnavailable):
         plot.write_forest_plot(make_comparison(), tmp_path / "forest.svg")
     assert not (tmp_path / "forest.svg").exists()
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralized() -> None:
+    from imatinib_cli.render.csv import neutralize_formula
+
+    assert neutralize_formula('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert neutralize_formula("+1+1") == "'+1+1"
+    assert neutralize_formula("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralize_formula("-2+3") == "'-2+3"
+    assert neutralize_formula("\tcmd") == "'\tcmd"
+    assert neutralize_formula("-0.25") == "-0.25"  # a number stays a number
+    assert neutralize_formula("GIST") == "GIST"
+    assert neutralize_formula("") == ""
+
+
+def test_a_document_sentence_starting_with_a_formula_is_text_in_the_csv(tmp_path) -> None:
+    import csv
+    import io
+
+    from typer.testing import CliRunner
+
+    from imatinib_cli.cli import app
+
+    (tmp_path / "a.txt").write_text(
+        'Imatinib in advanced GIST.\n\n=HYPERLINK("http://example.invalid","x") Forty patients with '
+        "advanced GIST received imatinib 400 mg daily and 20 of 40 patients had an objective response.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["compare", str(tmp_path), "--by", "study", "--csv", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    cells = [cell for row in csv.reader(io.StringIO(result.stdout)) for cell in row]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)

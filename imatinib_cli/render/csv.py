@@ -10,6 +10,7 @@ the 0-1 scale (what R's meta::metaprop reports); I² is in percent.
 from __future__ import annotations
 
 import csv
+import re
 from typing import TextIO
 
 from imatinib_cli.models import (
@@ -105,7 +106,20 @@ def write_csv(comparison: Comparison, file: TextIO) -> None:
     columns, records = comparison_records(comparison)
     writer = csv.DictWriter(file, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({key: neutralize_formula(value) for key, value in record.items()} for record in records)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def neutralize_formula(value: str) -> str:
+    """A cell a spreadsheet would run as a formula ('=HYPERLINK(...)' quoted from a document, '+1+1',
+    '@SUM(...)') gets a leading apostrophe, which Excel and LibreOffice show as text (the OWASP advice
+    for CSV injection). Plain numbers, negative ones included, are left as they are."""
+    if value.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def _row_record(row: ComparisonRow, comparison: Comparison) -> Record:
