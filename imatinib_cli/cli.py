@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import functools
 import io
 import os
@@ -907,6 +908,14 @@ def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) 
     except KeyboardInterrupt:
         _error("interrupted")
         raise typer.Exit(130) from None
+    except OSError as exc:
+        if exc.errno not in _FULL_DEVICE:
+            if debug:
+                traceback.print_exc()
+            _error(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
+        _output_failed(exc)
+        raise typer.Exit(int(ExitStatus.ERROR)) from None
     except Exception as exc:  # a bug: one line for the user, the traceback with --debug
         if debug:
             traceback.print_exc()
@@ -921,6 +930,30 @@ def _error(message: str) -> None:
     sys.stderr.flush()
 
 
+# Writing the output failed for lack of room ("> /dev/full", a full disk or quota): the user's
+# problem, told in one line, not a bug.
+_FULL_DEVICE = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def _output_failed(exc: OSError) -> None:
+    """One line for an output that could not be written; stdout then points at devnull so the
+    interpreter's last flush does not fail again."""
+    _error(f"cannot write the output: {exc.strerror or exc}")
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main() -> None:
-    """Console-script entry point (`imx`) and `python -m imatinib_cli`."""
-    app(prog_name="imx")
+    """Console-script entry point (`imx`) and `python -m imatinib_cli`. `--version` and `--help`
+    print before any command runs, so their write errors are caught here."""
+    try:
+        app(prog_name="imx")
+    except BrokenPipeError:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(int(ExitStatus.ERROR))
+    except OSError as exc:
+        if exc.errno not in _FULL_DEVICE:
+            raise
+        _output_failed(exc)
+        sys.exit(int(ExitStatus.ERROR))

@@ -957,3 +957,17 @@ def test_compare_takes_the_same_input_options(tmp_path: Path) -> None:
     small = runner.invoke(app, [*args, "--max-bytes", "1k"])
     assert small.exit_code == 1  # every file is over 1 KiB: nothing usable
     assert "file too large" in small.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["summarize", "--help"], ["summarize", "SEEDS", "--json", "--no-cache"]],
+)
+def test_output_to_a_full_device_is_one_error_line(args: list[str]) -> None:
+    """`imx ... > /dev/full`: one `imx: error:` line naming the cause, exit 1, no traceback."""
+    seeds = str(Path(__file__).resolve().parent.parent / "seeds")
+    command = [sys.executable, "-m", "imatinib_cli", *[seeds if a == "SEEDS" else a for a in args]]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == "imx: error: cannot write the output: No space left on device\n"
