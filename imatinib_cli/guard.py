@@ -178,13 +178,7 @@ def _heme(
     """A hematologic, cytogenetic or molecular response keeps the same two bounds: a percent within
     0..100 and a count within the group (its denominators are often a subset, so no more)."""
     name = f"{label}: {response.as_written}"
-    count, percent = response.count, response.percent
-    if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
-        percent = _drop(percent, f"{name} {percent.value:g}% is not a share of patients", warnings)
-    if count is not None and (count.value < 0 or count.value != int(count.value)):
-        count = _drop(count, f"{name} count {count.value:g} is not a number of patients", warnings)
-    if count is not None and bound is not None and count.value > bound + _EPSILON:
-        count = _drop(count, f"{name} count {count.value:g} is more than the group's {bound:g}", warnings)
+    count, percent = _within_bounds(response.count, response.percent, name, bound, warnings)
     if count is None and percent is None:
         return None
     if count is response.count and percent is response.percent:
@@ -200,13 +194,7 @@ def _response(
     warnings: list[Warning],
 ) -> ResponseCount | None:
     name = f"{label}: {response.category.upper()}"
-    count, percent = response.count, response.percent
-    if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
-        percent = _drop(percent, f"{name} {percent.value:g}% is not a share of patients", warnings)
-    if count is not None and (count.value < 0 or count.value != int(count.value)):
-        count = _drop(count, f"{name} count {count.value:g} is not a number of patients", warnings)
-    if count is not None and bound is not None and count.value > bound + _EPSILON:
-        count = _drop(count, f"{name} count {count.value:g} is more than the group's {bound:g}", warnings)
+    count, percent = _within_bounds(response.count, response.percent, name, bound, warnings)
     if (
         count is not None
         and count.derived
@@ -231,6 +219,20 @@ def _response(
         return response
     derived = bool((count and count.derived) or (percent and percent.derived))
     return replace(response, count=count, percent=percent, derived=derived)
+
+
+def _within_bounds(
+    count: Quantity | None, percent: Quantity | None, name: str, bound: float | None, warnings: list[Warning]
+) -> tuple[Quantity | None, Quantity | None]:
+    """The two bounds every count and percent keeps: a percent within 0..100, a count a whole number
+    from 0 to the group's size. Whatever breaks one is dropped (with a warning if it was stated)."""
+    if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
+        percent = _drop(percent, f"{name} {percent.value:g}% is not a share of patients", warnings)
+    if count is not None and (count.value < 0 or count.value != int(count.value)):
+        count = _drop(count, f"{name} count {count.value:g} is not a number of patients", warnings)
+    if count is not None and bound is not None and count.value > bound + _EPSILON:
+        count = _drop(count, f"{name} count {count.value:g} is more than the group's {bound:g}", warnings)
+    return count, percent
 
 
 def _agree(count: Quantity, percent: Quantity, denominators: list[float]) -> bool:
@@ -305,14 +307,8 @@ def _parts_within_size(
 
 
 def _event(event: AdverseEvent, total: Quantity | None, warnings: list[Warning]) -> AdverseEvent | None:
-    percent, count = event.percent, event.count
-    name = f"{event.as_written}"
-    if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
-        percent = _drop(percent, f"{name}: {percent.value:g}% is not a share of patients", warnings)
-    if count is not None and total is not None and count.value > total.value + _EPSILON:
-        count = _drop(
-            count, f"{name}: {count.value:g} patients is more than the {total.value:g} enrolled", warnings
-        )
+    bound = total.value if total is not None else None
+    count, percent = _within_bounds(event.count, event.percent, f"{event.as_written}:", bound, warnings)
     if percent is event.percent and count is event.count:
         return event
     return replace(event, percent=percent, count=count)
