@@ -333,6 +333,9 @@ class Findings:
     outcomes: tuple[Outcome, ...]
     tumor_mentions: tuple[TumorMention, ...] = ()
     warnings: tuple[Warning, ...] = ()
+    # The document counts ineligible patients ("15 were found to be ineligible or not evaluable"):
+    # then N minus the evaluable mixes the two, and resolve derives no NE from it.
+    counts_ineligible: bool = False
 
 
 @dataclass(frozen=True, slots=True)

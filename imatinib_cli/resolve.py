@@ -15,7 +15,6 @@ from dataclasses import fields, replace
 from imatinib_cli import guard
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import names_no_arm
-from imatinib_cli.extract.numbers import words_to_int
 from imatinib_cli.models import (
     HEME_LABELS,
     AdverseEvent,
@@ -135,7 +134,7 @@ def _merge(group: list[Findings]) -> Study:
     design = _merge_design([item.design for item in group], warnings)
     populations = _merge_populations(group, warnings)
     populations = _zeros_to_arms(populations)
-    mixed = any(_says_ineligible(item.document.text) for item in group)
+    mixed = any(item.counts_ineligible for item in group)
     armed = any(population.arm is not None for population in populations)
     populations = [
         _derive(population, design.n_enrolled, warnings, mixed, armed) for population in populations
@@ -490,18 +489,6 @@ def _not_evaluable(
         f"{_num(n.value)} - {_num(n_evaluable.value)} evaluable",
     )
     responses["ne"] = ResponseCount("ne", count, None, "not evaluable", n_evaluable.evidence, derived=True)
-
-
-def _says_ineligible(text: str) -> bool:
-    """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
-    ineligible patients, a number a few words before the cue. Not an eligibility rule ('patients
-    were not eligible if they had received prior imatinib'), which counts nobody."""
-    for hit in cues.matcher("cues", "ineligible").find(text, 0, len(text)):
-        window = text[max(0, hit.start - 60) : hit.start]
-        words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
-        if any(word.isdigit() or words_to_int(word.lower()) is not None for word in words):
-            return True
-    return False
 
 
 def _outside_denominator(response: ResponseCount) -> bool:

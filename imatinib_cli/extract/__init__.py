@@ -14,7 +14,7 @@ from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_ar
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
-from imatinib_cli.extract.numbers import Num
+from imatinib_cli.extract.numbers import Num, words_to_int
 from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
     ALL_PATIENTS,
@@ -168,7 +168,20 @@ def extract(document: Document) -> Findings:
         outcomes=tuple(outcomes),
         tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
         warnings=tuple(warnings),
+        counts_ineligible=_counts_ineligible(document.text),
     )
+
+
+def _counts_ineligible(text: str) -> bool:
+    """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
+    ineligible patients, a number a few words before the cue. Not an eligibility rule ('patients
+    were not eligible if they had received prior imatinib'), which counts nobody."""
+    for hit in cues.matcher("cues", "ineligible").find(text, 0, len(text)):
+        window = text[max(0, hit.start - 60) : hit.start]
+        words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
+        if any(word.isdigit() or words_to_int(word.lower()) is not None for word in words):
+            return True
+    return False
 
 
 def _only_named_responses(
