@@ -6,13 +6,20 @@ the run reads (`vocab.fingerprint()`) and one of imx's own source files (so a de
 whose version does not change with every edit, never reads results of older code). An entry of
 another context is never returned; `imx cache clear --stale` removes such entries.
 
-Values are opaque Python objects, pickled (highest protocol; not compressed: zlib halves the file
-but costs more time than it saves, docs/performance.md "Cache"). Unpickling runs
-code named in the data, so the database must be the user's own: it lives in their cache directory
-(created with mode 0o700), and a file owned by someone else or writable by others is not used.
+Values are records of the data model (a `FileResult` with its Documents and Findings), stored as
+JSON through `imatinib_cli.codec`: a tag per record from an allow-list of the project's own
+classes and their field values, rebuilt by those classes alone. Reading an entry can build wrong
+records at worst, never run code (docs/security.md). Not compressed: zlib halves the file but
+costs more time than it saves (docs/performance.md "Cache").
+
+Before the database is opened, its folder and every file of it that exists (the database, its
+`-wal`, `-shm` and `-journal`) are checked without following symbolic links to belong to this
+user and be unwritable by group and others (`paths.check_private_dir`, `paths.check_private`);
+a folder others can write could hold anything planted there, so then the cache is not used for
+the run (one warning). The folder is created with mode 0o700 and the database with 0o600.
 
 The cache never breaks a run. An unwritable directory, a damaged or locked database or an entry
-that no longer unpickles makes the cache step aside (the entry is a miss, or the cache is not used
+that no longer decodes makes the cache step aside (the entry is a miss, or the cache is not used
 for the rest of the run) and leaves one message in `ExtractionCache.warnings` for the caller to show;
 nothing here prints or raises for those. Only `clear()` raises (`CacheError`), because clearing is
 what the user asked for.
@@ -26,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,19 +41,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.errors import ImxError
-from imatinib_cli.paths import check_private
+from imatinib_cli.paths import check_private, check_private_dir
 
 if TYPE_CHECKING:
     import sqlite3
     from types import TracebackType
 
-# Bump when the pickled types or the way values are stored change: every older entry becomes stale.
-CACHE_FORMAT = 1
+# Bump when the encoding of values changes: every older entry becomes stale (and is never decoded:
+# entries are looked up by a context key that includes this number). 1: pickle; 2: codec JSON.
+CACHE_FORMAT = 2
 # The database file; its name changes only if the table layout does.
 DB_NAME = "extraction-v1.sqlite3"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
 _CHUNK = 500
 _TIMEOUT = 10.0  # seconds a writer waits for another run's transaction
+# The database and the files SQLite keeps beside it.
+_FILES = ("", "-wal", "-shm", "-journal")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS contexts (
@@ -82,7 +92,7 @@ class CacheInfo:
     entries: int
     current_entries: int  # usable by this version, vocabulary and code
     stale_entries: int  # written by another version, vocabulary, code or cache format
-    bytes_on_disk: int  # the database file and its WAL and shared-memory files
+    bytes_on_disk: int  # the database file and its WAL, shared-memory (and journal) files
     key: str  # the context key of this run
     imx_version: str
     vocabulary: str  # vocab.fingerprint()
@@ -200,7 +210,7 @@ class ExtractionCache:
     # ----------------------------------------------------------------------- the protocol
 
     def get_many(self, sha256s: Sequence[str]) -> dict[str, object]:
-        """The cached values among sha256s (hits only). A value that fails to unpickle is a miss."""
+        """The cached values among sha256s (hits only). A value that fails to decode is a miss."""
         import sqlite3
 
         wanted = list(dict.fromkeys(sha256s))
@@ -237,23 +247,23 @@ class ExtractionCache:
         return hits
 
     def put_many(self, items: Iterable[tuple[str, object]]) -> None:
-        """Store values (pickled) in one transaction; a value that fails to pickle is skipped."""
+        """Store values (codec JSON) in one transaction; a value the codec refuses is skipped."""
         import sqlite3
 
         if self._disabled or self._read_only:
             return
         now = int(time.time())
         rows: list[tuple[str, int, bytes]] = []
-        unpicklable = 0
+        unstorable = 0
         for sha256, value in items:
             try:
                 blob = _dumps(value)
-            except Exception as exc:  # noqa: BLE001 - a value pickle cannot store is simply not cached
-                if not unpicklable:
+            except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
+                if not unstorable:
                     self._warn(
                         f"extraction cache: a result could not be stored ({type(exc).__name__}: {exc})"
                     )
-                unpicklable += 1
+                unstorable += 1
                 continue
             rows.append((sha256, now, blob))
         if not rows:
@@ -396,9 +406,11 @@ class ExtractionCache:
         if self._db is not None:
             return self._db
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        check_private(self.path)
+        check_private_dir(self.path.parent)  # first: no one else can then add or swap a file there
+        with contextlib.suppress(FileExistsError):  # O_EXCL: an existing name, even a link, is left alone
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600))
+        for suffix in _FILES:  # what SQLite opens by name (a hot -journal is even replayed)
+            check_private(f"{self.path}{suffix}", missing_ok=bool(suffix))
         db = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
         try:
             _switch_to_wal(db, deadline=time.monotonic() + self._timeout)
@@ -450,13 +462,13 @@ class ExtractionCache:
 
     def _bytes_on_disk(self) -> int:
         total = 0
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in _FILES:
             with contextlib.suppress(OSError):
-                total += os.stat(f"{self.path}{suffix}").st_size
+                total += os.lstat(f"{self.path}{suffix}").st_size
         return total
 
     def _remove_files(self) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in _FILES:
             try:
                 os.unlink(f"{self.path}{suffix}")
             except FileNotFoundError:
@@ -499,14 +511,18 @@ class ExtractionCache:
 
 
 def _dumps(value: object) -> bytes:
-    """Plain pickle: the data model's dataclasses pickle themselves as (class, field values)
-    (imatinib_cli/models.py), which is what makes a hit cheap; a class whose fields changed
-    no longer unpickles (its __init__ refuses the values), so the entry is a miss."""
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    """A record of the data model as JSON (imatinib_cli/codec.py); raises for anything else."""
+    from imatinib_cli import codec
+
+    return codec.encode(value)
 
 
 def _loads(blob: bytes) -> object:
-    return pickle.loads(blob)  # noqa: S301 - the user's own file (module docstring)
+    """The value _dumps wrote; raises codec.DecodeError for anything else. Builds only the data
+    model's classes: nothing in the blob can name code to run."""
+    from imatinib_cli import codec
+
+    return codec.decode(blob)
 
 
 def _switch_to_wal(db: sqlite3.Connection, *, deadline: float) -> None:
