@@ -221,4 +221,3 @@ def decode(blob: bytes | str) -> object:
         raise
     except (TypeError, ValueError, RecursionError) as exc:  # a class refused its values
         raise DecodeError(f"{type(exc).__name__}: {exc}") from None
-

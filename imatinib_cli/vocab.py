@@ -571,12 +571,80 @@ class Matcher:
         return {name: getattr(self, name) for name in self.__slots__ if name != "_bit"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """A matcher read from the snapshot takes a new bit in this process's head index."""
+        """A matcher sent to another process takes a new bit in that process's head index."""
         for name, value in state.items():
             setattr(self, name, value)
         self._bit = _HEADS.new_bit()
         for head in self._heads:
             _HEADS.add(head, self._bit)
+
+    def to_data(self) -> dict[str, Any]:
+        """The matcher's tables as plain data (dicts, lists, str, int, bool, None) for the JSON
+        snapshot; from_data rebuilds the matcher without normalizing a phrase again.
+
+        Many phrases share one entry (a tumor type's synonyms), so entries are listed once and a
+        phrase names its entry by position: {"phrases": {"gist": [[[[0, "GIST"]], "GIST", 0, true]],
+        ...}, "entries": [{"code": "GIST", ...}], "heads": {"gist": 4}, "short": [3], "size": 1}.
+        """
+        entries: list[Any] = []
+        numbers: dict[int, int] = {}  # id(entry) -> position; the entries live in self._phrases
+        phrases: dict[str, list[list[Any]]] = {}
+        for compact, items in self._phrases.items():
+            rows = []
+            for checks, key, entry, plural in items:
+                number = None
+                if entry is not None:
+                    number = numbers.get(id(entry))
+                    if number is None:
+                        number = numbers[id(entry)] = len(entries)
+                        entries.append(entry)
+                rows.append([[[offset, token] for offset, token in checks], key, number, plural])
+            phrases[compact] = rows
+        return {
+            "phrases": phrases,
+            "entries": entries,
+            "heads": dict(self._heads),
+            "short": list(self._short),
+            "size": self._size,
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Matcher:
+        """The matcher to_data described (read back from JSON). Checks the shape and the type of
+        every value it keeps; raises ValueError for anything else."""
+        try:
+            entries, heads, short, size = data["entries"], data["heads"], data["short"], data["size"]
+            if not (
+                type(entries) is list and type(heads) is dict and type(short) is list and type(size) is int
+            ):
+                raise ValueError("wrong types")
+            if not all(type(k) is str and type(v) is int for k, v in heads.items()):
+                raise ValueError("heads: not str -> int")
+            if not all(type(length) is int for length in short):
+                raise ValueError("short: not ints")
+            phrases: dict[str, list[tuple[tuple[tuple[int, str], ...], str | None, Any, bool]]] = {}
+            for compact, rows in data["phrases"].items():
+                items = []
+                for checks, key, number, plural in rows:
+                    parts: tuple[tuple[int, str], ...] = ()
+                    if checks:  # most phrases have no acronym part
+                        parts = tuple((offset, token) for offset, token in checks)
+                        if not all(type(offset) is int and type(token) is str for offset, token in parts):
+                            raise ValueError(f"{compact!r}: bad acronym checks")
+                    if type(plural) is not bool or not (key is None or type(key) is str):
+                        raise ValueError(f"{compact!r}: bad key or plural flag")
+                    if number is not None and not (type(number) is int and 0 <= number < len(entries)):
+                        raise ValueError(f"{compact!r}: no entry {number!r}")
+                    items.append((parts, key, None if number is None else entries[number], plural))
+                phrases[compact] = items
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a matcher's data: {type(exc).__name__}: {exc}") from None
+        matcher = cls.__new__(cls)
+        matcher._phrases, matcher._heads, matcher._short, matcher._size = phrases, heads, tuple(short), size
+        matcher._bit = _HEADS.new_bit()
+        for head in heads:
+            _HEADS.add(head, matcher._bit)
+        return matcher
 
 
 def _accept(terminal: list[Any], orig: str, first: int, plural: bool) -> tuple[Any, ...] | None:
@@ -702,14 +770,20 @@ def _ae_entry(entry: Mapping[str, Any]) -> Mapping[str, Any]:
 
 # --------------------------------------------------------------------------- compiled snapshot
 
-# Parsing the two large YAML files and building their tries is most of a small run's start-up
-# (~0.4 s). Their result is kept, pickled, in the user's cache folder and reused while the YAML
-# files, this module and the imx version stay the same (all three are in the file's name).
+# Parsing the two large YAML files and building their matchers is most of a small run's start-up
+# (~0.4 s). Their result is kept in the user's cache folder and reused while the YAML files, this
+# module and the imx version stay the same (all three are in the file's name). The snapshot is data
+# only: JSON (orjson) of the parsed vocabularies and of each matcher's tables (Matcher.to_data),
+# with a format number, so reading it cannot run code. It is read only from a folder that passes
+# paths.check_private_dir, opened without following a link and checked on the opened file
+# (paths.open_private): docs/security.md. Any failure is silent and only costs the time to rebuild.
 _SNAPSHOT_NAMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]]] = {
     "tumor_types": ("code", _tumor_entry),
     "adverse_events": ("term", _ae_entry),
 }
-_SNAPSHOT_FORMAT = 1
+_SNAPSHOT_FORMAT = 2  # 1: a pickle (vocab-*.pickle: never read, removed by `imx cache clear`); 2: JSON
+_SNAPSHOT_PATTERNS = ("vocab-*.json", "vocab-*.pickle")
+_SNAPSHOT_MAX_BYTES = 64 * 1024 * 1024  # ~0.5 MB for the packaged vocabularies
 _snapshot_state: dict[str, Any] = {}
 
 
@@ -721,15 +795,17 @@ def _snapshot_path() -> Path:
 
     digest = hashlib.sha256(f"{_SNAPSHOT_FORMAT}|{__version__}|{fingerprint()}|".encode())
     digest.update(Path(__file__).read_bytes())
-    return user_cache_dir() / f"vocab-{digest.hexdigest()[:40]}.pickle"
+    return user_cache_dir() / f"vocab-{digest.hexdigest()[:40]}.json"
 
 
 def snapshot_files() -> list[Path]:
-    """The compiled vocabulary snapshots in the cache folder (`imx cache info`)."""
+    """The compiled vocabulary snapshots in the cache folder (`imx cache info`), old pickles included
+    (never read; listed so that `imx cache clear` removes them)."""
     from imatinib_cli.paths import user_cache_dir
 
     try:
-        return sorted(user_cache_dir().glob("vocab-*.pickle"))
+        folder = user_cache_dir()
+        return sorted(path for pattern in _SNAPSHOT_PATTERNS for path in folder.glob(pattern))
     except OSError:
         return []
 
@@ -758,19 +834,9 @@ def _restore_snapshot() -> None:
     if "tried" in _snapshot_state:
         return
     _snapshot_state["tried"] = True
-    import pickle
-
-    from imatinib_cli.paths import check_private
-
     try:
-        path = _snapshot_path()
-        check_private(path)  # a snapshot another user could have written is never unpickled
-        with path.open("rb") as fh:
-            loaded, matchers = pickle.load(fh)  # noqa: S301 - the user's own cache folder, mode 0o700
-    except Exception:  # noqa: BLE001 - a missing, unreadable or stale snapshot is only slower
-        _snapshot_state["path"] = None
-        return
-    if not isinstance(loaded, dict) or not isinstance(matchers, dict):
+        loaded, matchers = _read_snapshot(_snapshot_path())
+    except Exception:  # noqa: BLE001 - a missing, unsafe, damaged or stale snapshot is only slower
         return
     for name, data in loaded.items():
         _loaded.setdefault(name, data)
@@ -779,23 +845,68 @@ def _restore_snapshot() -> None:
     _snapshot_state["restored"] = True
 
 
+def _read_snapshot(path: Path) -> tuple[dict[str, Any], dict[tuple[str, str], Matcher]]:
+    """The snapshot's vocabularies and matchers. Raises OSError (PermissionError: an unsafe folder
+    or file, a symbolic link) or ValueError (not a snapshot of this format)."""
+    import orjson
+
+    from imatinib_cli.paths import check_private_dir, open_private
+
+    check_private_dir(path.parent)
+    with os.fdopen(open_private(path), "rb") as fh:
+        if os.fstat(fh.fileno()).st_size > _SNAPSHOT_MAX_BYTES:
+            raise ValueError("too large for a snapshot")
+        data = orjson.loads(fh.read())
+    if type(data) is not dict or data.get("format") != _SNAPSHOT_FORMAT:
+        raise ValueError("not a snapshot of this format")
+    loaded, matchers = data.get("vocabularies"), data.get("matchers")
+    if type(loaded) is not dict or type(matchers) is not list:
+        raise ValueError("not a snapshot of this format")
+    built: dict[tuple[str, str], Matcher] = {}
+    for name, key, tables in matchers:
+        if type(name) is not str or type(key) is not str or type(tables) is not dict:
+            raise ValueError("not a snapshot of this format")
+        shared = _entries(loaded.get(name), name, key, name, required=False)
+        entries = tables.get("entries")
+        if type(entries) is list:  # a number is the position of the entry in the vocabulary's list
+            tables["entries"] = [shared[entry] if type(entry) is int else entry for entry in entries]
+        built[(name, key)] = Matcher.from_data(tables)
+    return loaded, built
+
+
 def _save_snapshot() -> None:
     """Write the snapshot when a large matcher was built: the others are built too (they are
     needed by every extraction anyway). Never fails a run."""
     if "restored" in _snapshot_state or "saved" in _snapshot_state:
         return
     _snapshot_state["saved"] = True
-    import pickle
     import tempfile
+
+    import orjson
+
+    from imatinib_cli.paths import check_private_dir
 
     try:
         matchers = {(name, key): _cached(name, key, fix) for name, (key, fix) in _SNAPSHOT_NAMES.items()}
         path = _snapshot_path()
         # Every vocabulary, so a warm run never imports yaml.
         loaded = {name: load(name) for name in _vocabulary_names()}
+        tables = []
+        for (name, key), matcher in matchers.items():
+            data = matcher.to_data()
+            # An entry the matcher shares with the parsed vocabulary is written once, there; the
+            # matcher's table names it by position (half the file, and shared again when read).
+            position = {id(entry): n for n, entry in enumerate(_entries(loaded[name], name, key, name))}
+            data["entries"] = [position.get(id(entry), entry) for entry in data["entries"]]
+            tables.append([name, key, data])
+        data = {"format": _SNAPSHOT_FORMAT, "vocabularies": loaded, "matchers": tables}
+        blob = orjson.dumps(data)
+        if orjson.loads(blob) != data:  # a value JSON cannot hold as it is (a YAML date): no snapshot
+            return
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        check_private_dir(path.parent)  # never leave a file in a folder others can write
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".vocab-", delete=False) as fh:
-            pickle.dump((loaded, matchers), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(blob)
         os.replace(fh.name, path)  # atomic: a concurrent run reads the old file or the new one
     except Exception:  # noqa: BLE001 - the snapshot is an optimization; a read-only home is fine
         with contextlib.suppress(Exception):

@@ -541,7 +541,7 @@ def test_an_unusable_cache_is_one_warning_and_the_same_output(
 
 def test_cache_info_and_clear_count_the_vocabulary_snapshots(cache_dir: Path) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
-    (cache_dir / "vocab-0000.pickle").write_bytes(b"x" * 10)  # a stale snapshot (no run uses it)
+    (cache_dir / "vocab-0000.json").write_bytes(b"x" * 10)  # a stale snapshot (no run uses it)
     data = json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)
     assert (data["vocabulary_snapshots"], data["vocabulary_snapshot_bytes"]) == (1, 10)
     result = runner.invoke(app, ["cache", "clear", "--stale"])

@@ -372,11 +372,11 @@ def test_snapshot_is_written_once_and_reused(tmp_path: Path) -> None:
         [*_at("GISTs"), "GIST"],
         [*_at("anaemia"), "Anemia"],
     ]
-    snapshots = sorted(tmp_path.glob("vocab-*.pickle"))
+    snapshots = sorted(tmp_path.glob("vocab-*.json"))
     assert len(snapshots) == 1
     written = snapshots[0].stat().st_mtime_ns
     assert _probe(tmp_path) == first
-    assert [snapshot.stat().st_mtime_ns for snapshot in tmp_path.glob("vocab-*.pickle")] == [written]
+    assert [snapshot.stat().st_mtime_ns for snapshot in tmp_path.glob("vocab-*.json")] == [written]
 
 
 def test_snapshot_follows_an_extension_folder(tmp_path: Path) -> None:
@@ -387,7 +387,7 @@ def test_snapshot_follows_an_extension_folder(tmp_path: Path) -> None:
     )
     plain = _probe(cache)
     extended = _probe(cache, str(extension))
-    assert len(list(cache.glob("vocab-*.pickle"))) == 2  # one per vocabulary state
+    assert len(list(cache.glob("vocab-*.json"))) == 2  # one per vocabulary state
     assert [*_at("grade 3 anaemia"), "GIST"] in extended
     assert [*_at("grade 3 anaemia"), "GIST"] not in plain
     assert _probe(cache) == plain
@@ -395,7 +395,7 @@ def test_snapshot_follows_an_extension_folder(tmp_path: Path) -> None:
 
 def test_a_damaged_snapshot_is_ignored(tmp_path: Path) -> None:
     good = _probe(tmp_path)
-    for snapshot in tmp_path.glob("vocab-*.pickle"):
+    for snapshot in tmp_path.glob("vocab-*.json"):
         snapshot.write_bytes(b"not a pickle")
     assert _probe(tmp_path) == good
 
@@ -448,12 +448,12 @@ def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None) -
 
 
 def test_a_snapshot_others_could_have_written_is_not_read(tmp_path: Path) -> None:
-    import pickle
+    import json
 
     good = _probe(tmp_path)
-    (snapshot,) = tmp_path.glob("vocab-*.pickle")
-    # What another user could plant: a pickle that would change what the matcher finds.
-    snapshot.write_bytes(pickle.dumps(({}, {})))
+    (snapshot,) = tmp_path.glob("vocab-*.json")
+    # What another user could plant: a well-formed snapshot that would change what the matcher finds.
+    snapshot.write_text(json.dumps({"format": 2, "vocabularies": {}, "matchers": []}), encoding="utf-8")
     snapshot.chmod(0o666)
     assert _probe(tmp_path) == good  # not read: rebuilt from the YAML files
     assert snapshot.stat().st_mode & 0o777 == 0o600  # and replaced by a private one
