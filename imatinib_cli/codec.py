@@ -151,7 +151,7 @@ def encode(value: object) -> bytes:
                 values[index] = _finite(values[index])
         return {tags[cls]: values}
 
-    if type(value) is float:
+    if type(value) in (float, tuple):
         value = _finite(value)
     elif type(value) in (list, dict):
         raise EncodeError(f"a {type(value).__name__} is not part of the cached data model")
