@@ -352,8 +352,9 @@ class ExtractionCache:
                 self._remove_files()
                 self._warn(f"extraction cache {self.path} was damaged ({exc}); removed")
                 return 0
-            except OSError as exc:
-                raise CacheError(f"cannot clear the extraction cache {self.path}: {exc}") from None
+            except OSError as exc:  # an unsafe folder or file (paths.check_private), a read-only disk
+                detail = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+                raise CacheError(f"cannot clear the extraction cache {self.path}: {detail}") from None
             try:  # give the space back; another run reading the cache may delay this: not an error
                 db.execute("VACUUM")
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

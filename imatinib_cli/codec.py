@@ -5,7 +5,8 @@ chosen by whoever wrote it (pickle can: a crafted pickle calls any function it n
 entry is JSON (orjson) in which each record of the data model is an object with one key, the
 record's tag, holding its field values in `__init__` order:
 
-    Flag(True, Evidence("d.txt", 0, 4, "open"))  ->  {"Flag":[true,{"Evidence":["d.txt",0,4,"open",null]}]}
+    Flag(True, Evidence("d.txt", 0, 4, "open"))
+    -> {"strings":["d.txt","open"],"value":{"Flag":[true,{"Evidence":[0,0,4,1,null]}]}}
 
 The tags come from an allow-list of the project's own frozen dataclasses (`ALLOWED`, below); the
 decoder looks a tag up in that table and calls the class with the values, so the only code it can
@@ -14,9 +15,11 @@ an object with two keys) raises `DecodeError`, which the cache treats as a miss.
 
 Values round-trip exactly: tuples are JSON arrays, str/int/float/bool/None are themselves (orjson
 keeps int and float apart and writes floats in their shortest exact form), floats JSON cannot
-spell (inf, nan) are `{"float": "inf"}`. A `Document` met again in the same value (a FileResult
-holds each one twice: in `documents` and in its `Findings`) is written once and then referred to
-by number (`{"Document#": 0}`), so its text is stored once and comes back as one shared object.
+spell (inf, nan) are `{"float": "inf"}`. Two things are written once and referred to by number,
+as pickle's memo would: an Evidence's document name and quote (the most common record; a document
+has dozens, quoting the same few sentences) go into `strings`, and a `Document` met again in the
+same value (a FileResult holds each one twice: in `documents` and in its `Findings`) is
+`{"Document#": 0}`, so its text is stored once and comes back as one shared object.
 The data model holds no lists or dicts (a list inside a record would come back as a tuple);
 tests/test_cache_security.py checks the round trip on real documents. A value outside the data
 model at the top (a list, a dict, another class) is refused when encoding.
@@ -61,6 +64,7 @@ ALLOWED: tuple[type, ...] = (
 
 _DOCUMENT = "Document"
 _DOCUMENT_REF = "Document#"
+_EVIDENCE = "Evidence"
 _FLOAT = "float"
 
 
@@ -131,9 +135,23 @@ def encode(value: object) -> bytes:
     getters, tags, float_fields = tables.getters, tables.tags, tables.float_fields
     documents: dict[int, int] = {}
     keep: list[object] = []  # the Documents numbered, alive until the end (their ids stay unique)
+    strings: dict[str, int] = {}
+    evidence_type = models.Evidence
+
+    def text_number(text: object) -> int:
+        if type(text) is not str:
+            raise EncodeError(f"Evidence holds a {type(text).__name__} where text belongs")
+        found = strings.get(text)
+        if found is None:
+            found = strings[text] = len(strings)
+        return found
 
     def record(obj: Any) -> dict[str, Any]:
         cls = type(obj)
+        if cls is evidence_type:  # the most common record; its texts repeat (one sentence, one file)
+            return {
+                _EVIDENCE: [text_number(obj.document), obj.start, obj.end, text_number(obj.quote), obj.path]
+            }
         get = getters.get(cls)
         if get is None:
             raise EncodeError(f"{cls.__module__}.{cls.__qualname__} is not part of the cached data model")
@@ -156,7 +174,8 @@ def encode(value: object) -> bytes:
     elif type(value) in (list, dict):
         raise EncodeError(f"a {type(value).__name__} is not part of the cached data model")
     try:
-        return orjson.dumps(value, default=record, option=orjson.OPT_PASSTHROUGH_DATACLASS)
+        body = orjson.dumps(value, default=record, option=orjson.OPT_PASSTHROUGH_DATACLASS)
+        return b'{"strings":' + orjson.dumps(list(strings)) + b',"value":' + body + b"}"
     except orjson.JSONEncodeError as exc:
         cause = exc.__cause__
         if isinstance(cause, EncodeError):
@@ -175,7 +194,13 @@ def decode(blob: bytes | str) -> object:
     list_type, dict_type = list, dict
     nested = frozenset({list, dict})
     flat = nested.isdisjoint
-    document_type = models.Document
+    document_type, evidence_type = models.Document, models.Evidence
+    strings: list[str] = []
+
+    def text(index: object) -> str:
+        if type(index) is not int or not 0 <= index < len(strings):  # type: ignore[operator]
+            raise DecodeError(f"no text number {index!r}")
+        return strings[index]  # type: ignore[index]
 
     def build(item: Any) -> Any:
         kind = type(item)
@@ -192,6 +217,9 @@ def decode(blob: bytes | str) -> object:
         if cls is not None:
             if type(values) is not list_type or len(values) != arity[cls]:
                 raise DecodeError(f"{tag}: expected {arity[cls]} field values")
+            if cls is evidence_type:
+                document, start, end, quote, path = values
+                return cls(text(document), start, end, text(quote), path)
             if cls is document_type:
                 slot = len(documents)
                 documents.append(None)
@@ -215,8 +243,13 @@ def decode(blob: bytes | str) -> object:
         data = orjson.loads(blob)
     except orjson.JSONDecodeError as exc:
         raise DecodeError(f"not JSON: {exc}") from None
+    if type(data) is not dict or data.keys() != {"strings", "value"} or type(data["strings"]) is not list:
+        raise DecodeError("not an entry: expected {strings, value}")
+    strings = data["strings"]
+    if not {str}.issuperset(map(type, strings)):
+        raise DecodeError("the text table holds something other than text")
     try:
-        return build(data)
+        return build(data["value"])
     except DecodeError:
         raise
     except (TypeError, ValueError, RecursionError) as exc:  # a class refused its values

@@ -392,19 +392,41 @@ def test_a_result_round_trips_exactly_with_its_document_stored_once() -> None:
 
 
 @pytest.mark.parametrize(
-    "blob",
+    "value",
     [
         b'{"os.system":["touch x"]}',
-        b'{"Evidence":["d",0,1,"q",null],"extra":1}',
-        b'{"Evidence":["d",0,1]}',
+        b'{"builtins.eval":["1"]}',
+        b'{"Evidence":[0,0,1,0,null],"extra":1}',
+        b'{"Evidence":[0,0,1]}',
+        b'{"Evidence":[0,0,1,7,null]}',
+        b'{"Evidence":[-1,0,1,0,null]}',
         b'{"Document#":0}',
         b'{"float":"1e999"}',
-        b"\x80\x04K\x01.",  # a pickle
+        b'{"Flag":[true,{"Evidence":[0,0,1,0,null]}],"Pair":[1]}',
     ],
 )
-def test_anything_else_does_not_decode(blob: bytes) -> None:
+def test_no_other_record_decodes(value: bytes) -> None:
+    with pytest.raises(codec.DecodeError):
+        codec.decode(b'{"strings":["d"],"value":' + value + b"}")
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        b"\x80\x04K\x01.",
+        b'{"value":1}',
+        b'{"strings":[1],"value":1}',
+        b'{"strings":[],"value":1,"x":2}',
+        b"[]",
+    ],
+    ids=["pickle", "no-strings", "strings-not-text", "extra-key", "not-an-entry"],
+)
+def test_anything_but_an_entry_does_not_decode(blob: bytes) -> None:
     with pytest.raises(codec.DecodeError):
         codec.decode(blob)
+    assert codec.decode(b'{"strings":["d","q"],"value":{"Evidence":[0,0,1,1,null]}}') == Evidence(
+        "d", 0, 1, "q"
+    )
 
 
 @pytest.mark.parametrize(
