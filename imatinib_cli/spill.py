@@ -4,6 +4,10 @@
 sequence number, in an SQLite file inside a TemporaryDirectory) and reads back one study's worth
 at a time when it merges. Writes are batched into one transaction per BATCH items. Nothing here
 outlives close(): the directory and the database in it are removed.
+
+Pickle is safe here, unlike in the extraction cache (docs/security.md): the folder is a fresh
+`mkdtemp` of this run (mode 0o700, a new random name), and the only process that reads the file
+is the one that wrote it, during the same run; no other user can put a file there.
 """
 
 from __future__ import annotations

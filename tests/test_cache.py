@@ -546,4 +546,4 @@ def test_cache_info_and_clear_count_the_vocabulary_snapshots(cache_dir: Path) ->
     assert (data["vocabulary_snapshots"], data["vocabulary_snapshot_bytes"]) == (1, 10)
     result = runner.invoke(app, ["cache", "clear", "--stale"])
     assert "removed 1 compiled vocabulary snapshot(s)" in result.stdout
-    assert not list(cache_dir.glob("vocab-*.pickle"))
+    assert not list(cache_dir.glob("vocab-*"))
