@@ -4,7 +4,7 @@ Stores N entries whose values are real `Findings` (extracted from the seed docum
 size the executor stores), then reads them back in a new cache instance, then looks up N absent
 keys. Prints entries/s for each (per wall-clock second, and per second of this process's CPU
 time, which a busy machine disturbs less), the database size and the bytes per entry; with --zlib,
-what compressing each pickle would change.
+what compressing each entry (JSON through imatinib_cli/codec.py) would change.
 
     python benchmarks/cache_bench.py --count 10000 --batch 500
 
@@ -57,7 +57,7 @@ def measure(count: int, batch: int, compress: bool) -> dict[str, float]:
     keys = [hashlib.sha256(f"document {n}".encode()).hexdigest() for n in range(count)]
     absent = [hashlib.sha256(f"absent {n}".encode()).hexdigest() for n in range(count)]
     items = [(key, findings[n % len(findings)]) for n, key in enumerate(keys)]
-    # What the cache would cost with zlib (level 1, the fastest) around each pickle.
+    # What the cache would cost with zlib (level 1, the fastest) around each entry.
     cache_module._dumps, cache_module._loads = (_zlib_dumps, _zlib_loads) if compress else _PLAIN
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / cache_module.DB_NAME
@@ -100,7 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--zlib", action="store_true", help="measure with zlib around each pickle")
+    parser.add_argument("--zlib", action="store_true", help="measure with zlib around each entry")
     parser.add_argument("--repeat", type=int, default=3, help="runs; each rate is the best of them")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

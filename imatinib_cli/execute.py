@@ -97,7 +97,8 @@ ProgressCallback = Callable[[ProgressUpdate], None]
 class ResultStore(Protocol):
     """Where FileResults are kept between runs (imatinib_cli.cache), keyed by the file's sha256.
 
-    Values are FileResult objects; a store pickles them opaquely and returns them as they were put.
+    Values are FileResult objects; a store returns them equal to what was put (the extraction cache
+    stores them as JSON data through imatinib_cli/codec.py, never as pickles).
     """
 
     def get_many(self, sha256s: Sequence[str]) -> dict[str, object]: ...  # hits only

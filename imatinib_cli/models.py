@@ -497,7 +497,8 @@ def distinct_events(events: Iterable[AdverseEvent]) -> list[AdverseEvent]:
 
 # --------------------------------------------------------------------------- pickling
 
-# Results cross process boundaries (--jobs workers, Dask) and go into the caches as pickles. A
+# Results cross process boundaries (--jobs workers, Dask) and go into the --jsonl spill store as
+# pickles (the extraction cache stores JSON instead: imatinib_cli/codec.py). A
 # frozen slotted dataclass pickles by default through a Python __setstate__ that calls
 # dataclasses.fields() for every object; pickled as (class, field values) instead, it is rebuilt by
 # its own __init__, about 1.5x faster both ways. Field order is __init__'s positional order.
