@@ -226,7 +226,7 @@ def _shape_problem(base: Any, extra: Any, where: str) -> str | None:
         # takes the same shape; where they differ (a file's top level), a new key is free.
         alike = _alike(base)
         for key, value in extra.items():
-            like = base[key] if key in base else alike
+            like = base.get(key, alike)
             if like is not None:
                 problem = _shape_problem(like, value, f"{where}.{key}" if where else str(key))
                 if problem is not None:
