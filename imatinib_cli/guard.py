@@ -134,13 +134,15 @@ def count_from_percent(percent: float, denominator: float) -> int | None:
 
 def fits(percent: float, denominator: float, slack: int = 1) -> list[int]:
     """The whole numbers k for which k / denominator, written as the percent was, reads as that percent
-    (with slack=2: is within one unit of its last written place)."""
+    (with slack=2: is within one unit of its last written place). Never 0 for a percent above 0:
+    "0.0000000001%" of 40 fits no whole number."""
     if denominator <= 0:
         return []
     half_unit = _half_unit(percent) * slack
     low = (percent - half_unit) * denominator / 100
     high = (percent + half_unit) * denominator / 100
-    first = max(0, math.ceil(low - _EPSILON))
+    # A percent above zero is somebody: 0 patients is 0%, which no author writes as "0.001%".
+    first = max(1 if percent > 0 else 0, math.ceil(low - _EPSILON))
     return [k for k in range(first, math.floor(high + _EPSILON) + 1) if k <= denominator]
 
 

@@ -19,6 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
 
+from imatinib_cli import safe_yaml
 from imatinib_cli.errors import InputError, UsageError
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
@@ -30,7 +31,16 @@ GROUP_NON_GIST = "non-GIST"
 _ID_FIELDS = ("code", "term", "category", "key", "id", "name")
 _NAME = re.compile(r"[A-Za-z0-9_]+")
 
+# Limits on a --vocab folder's files (docs/robustness.md, "Vocabulary folders"). The largest packaged
+# file is 206 KiB; 4 MiB of YAML composes in ~2 s and ~150 MB, so a bigger file is refused unread.
+MAX_VOCAB_FILE_BYTES = 4 * 1024 * 1024
+# Values that aliases may add to one file once expanded (the values written count nothing).
+MAX_VOCAB_ALIAS_EXPANSION = 100_000
+
 _extra_dir: Path | None = None
+# The --vocab folder's *.yaml files as set_extra_dir checked them: name -> (bytes, parsed data). Every
+# later use (load, fingerprint) takes them from here, so each file is read and parsed once per run.
+_extra_files: dict[str, tuple[bytes, Any]] = {}
 _loaded: dict[str, Any] = {}
 _raw: dict[tuple[str, bool], Any] = {}
 _matchers: dict[tuple[str, str], Matcher] = {}
@@ -42,13 +52,265 @@ _matchers: dict[tuple[str, str], Matcher] = {}
 def set_extra_dir(path: str | os.PathLike[str] | None) -> None:
     """Use the YAML files in `path` (the --vocab option) to extend the packaged ones; None stops.
 
-    Clears every cache here, so matchers built afterwards see the extension.
+    Every *.yaml file in the folder is checked here, before any document is read, and kept: a regular
+    file (a FIFO, device, folder or a link to /dev/zero is refused unopened), at most
+    MAX_VOCAB_FILE_BYTES, UTF-8, YAML that safe_yaml reads (no python tags, no alias bomb), a mapping
+    at the top, and the shape of the packaged file it extends (a list where it has a list, entries
+    with its `code`/`term`/... field, text where it has text). A problem is one UsageError naming the
+    file: `--vocab DIR/tumor_types.yaml: at tumor_types[2]: an entry without 'code'`. Clears every
+    cache here, so matchers built afterwards see the extension.
     """
-    global _extra_dir
-    if path is not None and not Path(path).is_dir():
-        raise UsageError(f"--vocab {os.fspath(path)}: not a directory")
-    _extra_dir = Path(path) if path is not None else None
+    global _extra_dir, _extra_files
+    if path is None:
+        _extra_dir, _extra_files = None, {}
+        clear_caches()
+        return
+    _extra_dir, _extra_files = None, {}  # a folder that fails the checks extends nothing
     clear_caches()
+    folder = Path(path)
+    if not folder.is_dir():
+        raise UsageError(f"--vocab {os.fspath(path)}: not a directory")
+    files = _read_extra_dir(folder)
+    for name, (_, data) in files.items():
+        _check_extension(name, data, folder / f"{name}.yaml")  # against the packaged files only
+    _extra_dir, _extra_files = folder, files
+    clear_caches()
+
+
+def _read_extra_dir(folder: Path) -> dict[str, tuple[bytes, Any]]:
+    """Every *.yaml file of a --vocab folder, read and parsed once, by name (UsageError if one is bad)."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(".yaml"))
+    except OSError as exc:
+        raise UsageError(f"--vocab {folder}: cannot list the folder: {exc.strerror or exc}") from exc
+    files: dict[str, tuple[bytes, Any]] = {}
+    for file_name in names:
+        path = folder / file_name
+        raw = _read_regular_file(path)
+        try:
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"--vocab {path}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            ) from None
+        try:
+            data = safe_yaml.load(text, max_expansion=MAX_VOCAB_ALIAS_EXPANSION, fast=True)
+        except safe_yaml.YamlProblem as problem:
+            reason = (
+                f"the tag {problem.tag} is not allowed (only plain YAML values)"
+                if problem.tag
+                else problem.reason
+            )
+            raise UsageError(f"--vocab {path}: {reason}") from None
+        if not isinstance(data, dict):
+            raise UsageError(
+                f"--vocab {path}: expected a mapping at the top level (e.g. `tumor_types:`), "
+                f"not {_kind(data)}"
+            )
+        files[file_name.removesuffix(".yaml")] = (raw, data)
+    return files
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """A file's bytes if it is a regular file of at most MAX_VOCAB_FILE_BYTES, else a UsageError.
+
+    stat first (a link is followed: a link to a file is fine), so a FIFO or device is never opened;
+    then open with O_NONBLOCK (a file swapped for a FIFO in between cannot block) and fstat the
+    descriptor itself; the read stops one byte past the limit, so a file that grows is caught too.
+    """
+    import stat
+
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise UsageError(f"--vocab {path}: cannot read: {exc.strerror or exc}") from exc
+    _check_regular(path, info)
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UsageError(f"--vocab {path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        _check_regular(path, info)
+        chunks: list[bytes] = []
+        left = MAX_VOCAB_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise UsageError(f"--vocab {path}: cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_VOCAB_FILE_BYTES or not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"--vocab {path}: {_too_large(len(data))}")
+    return data
+
+
+def _check_regular(path: Path, info: os.stat_result) -> None:
+    import stat
+
+    mode = info.st_mode
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else "a character device"
+            if stat.S_ISCHR(mode)
+            else "a block device"
+            if stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise UsageError(f"--vocab {path}: not a regular file ({kind}); only regular files are read")
+    if info.st_size > MAX_VOCAB_FILE_BYTES:
+        raise UsageError(f"--vocab {path}: {_too_large(info.st_size)}")
+
+
+def _too_large(size: int) -> str:
+    mib = 1024 * 1024
+    return (
+        f"file too large ({size / mib:.1f} MiB or more; a vocabulary file may hold at most "
+        f"{MAX_VOCAB_FILE_BYTES // mib} MiB)"
+    )
+
+
+def _kind(value: Any) -> str:
+    """How a shape error names what it found: 'a list', 'a mapping', 'text', 'True'..."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool) or value is None:
+        return repr(value) if value is not None else "nothing (null)"
+    if isinstance(value, str):
+        return "text"
+    return f"a number ({value!r})" if isinstance(value, int | float) else type(value).__name__
+
+
+def _check_extension(name: str, extra: Any, path: Path) -> None:
+    """An extension file against the packaged file it extends: the shapes the loaders expect.
+
+    A file with no packaged counterpart (a user's own vocabulary for phrase_matcher) only needs a
+    mapping at the top, checked when it was read.
+    """
+    if not _NAME.fullmatch(name) or not (VOCAB_DIR / f"{name}.yaml").is_file():
+        return
+    base = _read(name, extra=False)
+    problem = _shape_problem(base, extra, "")
+    if problem is not None:
+        raise UsageError(f"--vocab {path}: {problem}")
+    try:
+        _merge(base, extra, path)
+    except InputError as exc:
+        raise UsageError(f"--vocab {path}: {exc.reason}") from None
+
+
+def _shape_problem(base: Any, extra: Any, where: str) -> str | None:
+    """Where and how `extra` is not shaped like `base`, or None. Mappings are compared key by key
+    (new keys are fine), lists item by item against the packaged items, scalars by type."""
+    if isinstance(base, dict):
+        if not isinstance(extra, dict):
+            return f"at {where}: expected a mapping (key: value), found {_kind(extra)}"
+        # A new key in a mapping whose values are all alike (numbers.yaml `units: {one: 1, ...}`)
+        # takes the same shape; where they differ (a file's top level), a new key is free.
+        alike = _alike(base)
+        for key, value in extra.items():
+            like = base.get(key, alike)
+            if like is not None:
+                problem = _shape_problem(like, value, f"{where}.{key}" if where else str(key))
+                if problem is not None:
+                    return problem
+        return None
+    if isinstance(base, list):
+        if not isinstance(extra, list):
+            return f"at {where}: expected a list, found {_kind(extra)}"
+        return _list_problem(base, extra, where)
+    if base is None or extra is None:
+        return None
+    if isinstance(base, bool):
+        return (
+            None if isinstance(extra, bool) else f"at {where}: expected true or false, found {_kind(extra)}"
+        )
+    if isinstance(base, int | float):
+        ok = isinstance(extra, int | float) and not isinstance(extra, bool)
+        if ok and isinstance(base, int) and not isinstance(extra, int):
+            ok = False
+        return (
+            None
+            if ok
+            else f"at {where}: expected a {'whole ' * isinstance(base, int)}number, found {_kind(extra)}"
+        )
+    if isinstance(base, str):
+        return _text_problem(extra, where)
+    return None
+
+
+def _alike(base: dict[Any, Any]) -> Any:
+    """A value that stands for all of a mapping's values when they share one shape, else None."""
+
+    def shape(value: Any) -> tuple[str, ...]:
+        if isinstance(value, list):
+            return ("list", *sorted({type(item).__name__ for item in value}))
+        return (type(value).__name__,)
+
+    values = list(base.values())
+    if not values or len({shape(value) for value in values}) != 1:
+        return None
+    return next((value for value in values if value not in ([], {}, "")), values[0])
+
+
+def _list_problem(base: list[Any], extra: list[Any], where: str) -> str | None:
+    if base and all(isinstance(item, dict) for item in base):
+        id_field = next((f for f in _ID_FIELDS if all(f in item for item in base)), None)
+        prototype: dict[str, Any] = {}
+        for item in base:
+            for key, value in item.items():
+                if value not in (None, [], {}, "") and key not in prototype:
+                    prototype[key] = value
+        for index, item in enumerate(extra):
+            at = f"{where}[{index}]"
+            if not isinstance(item, dict):
+                fields = id_field or "its fields"
+                return f"at {at}: expected an entry (a mapping with {fields}), found {_kind(item)}"
+            if id_field is not None and (
+                item.get(id_field) in (None, "") or isinstance(item[id_field], bool | list | dict)
+            ):
+                return f"at {at}: an entry without {id_field!r} (each entry names its {id_field})"
+            for key, value in item.items():
+                if key in prototype:
+                    problem = _shape_problem(prototype[key], value, f"{at}.{key}")
+                    if problem is not None:
+                        return problem
+        return None
+    if base and all(isinstance(item, str) for item in base):
+        for index, item in enumerate(extra):
+            problem = _text_problem(item, f"{where}[{index}]")
+            if problem is not None:
+                return problem
+    return None
+
+
+def _text_problem(value: Any, where: str) -> str | None:
+    if isinstance(value, bool):
+        return f"at {where}: {value} is not text (quote yes, no, on, off, true, false)"
+    if isinstance(value, int | float):
+        return None  # read as its text: "5" as a phrase
+    if not isinstance(value, str):
+        return f"at {where}: expected text, found {_kind(value)}"
+    if not value.strip():
+        return f"at {where}: empty text"
+    return None
 
 
 def extra_dir() -> Path | None:
@@ -57,7 +319,8 @@ def extra_dir() -> Path | None:
 
 
 def clear_caches() -> None:
-    """Forget parsed files and built matchers (tests, or after editing files in the extra dir)."""
+    """Forget parsed files and built matchers (tests). After editing the --vocab folder's files, call
+    set_extra_dir again: it reads and checks them anew."""
     _snapshot_state.clear()
     _scans.clear()
     _regions.clear()
@@ -111,11 +374,14 @@ def _path(name: str, *, extra: bool) -> Path:
 
 
 def _read(name: str, *, extra: bool) -> Any:
-    """One YAML file, parsed with the C loader when available (several times faster)."""
+    """One packaged YAML file, parsed with the C loader when available (several times faster), or
+    the --vocab folder's file of that name as set_extra_dir read it (None when there is none)."""
     if not _NAME.fullmatch(name):
         raise UsageError(f"bad vocabulary name {name!r}")
-    if extra and _extra_dir is None:
-        return None
+    if extra:
+        # Read, parsed and checked once, by set_extra_dir: never from disk again.
+        kept = _extra_files.get(name) if _extra_dir is not None else None
+        return None if kept is None else kept[1]
     cache_key = (name, extra)
     if cache_key in _raw:
         return _raw[cache_key]
@@ -128,13 +394,11 @@ def _read(name: str, *, extra: bool) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=loader)  # noqa: S506 - a SafeLoader
+            data = yaml.load(fh, Loader=loader)  # noqa: S506 - a SafeLoader, on a packaged file
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), f"cannot read: {exc}") from exc
     except yaml.YAMLError as exc:
         raise InputError(str(path), f"not valid YAML: {exc}") from exc
-    if extra and not isinstance(data, dict):
-        raise InputError(str(path), "expected a mapping at the top level (e.g. `tumor_types:`)")
     _raw[cache_key] = data
     return data
 
@@ -937,15 +1201,20 @@ def fingerprint() -> str:
     """A sha256 over every vocabulary file a run reads: the packaged ones, then the --vocab folder's.
 
     Part of the extraction cache's key, so editing a vocabulary makes cached results misses. Reads
-    bytes only (no YAML parsing): well under a millisecond for the packaged files.
+    bytes only (no YAML parsing): well under a millisecond for the packaged files; the --vocab
+    folder's come from what set_extra_dir read (call it again after editing that folder).
     """
     import hashlib
 
     digest = hashlib.sha256()
-    folders = [VOCAB_DIR] if _extra_dir is None else [VOCAB_DIR, _extra_dir]
-    for tag, folder in enumerate(folders):
-        for path in sorted(folder.glob("*.yaml")):
-            data = path.read_bytes()
-            digest.update(f"{tag}/{path.name}/{len(data)}\n".encode())
+    for path in sorted(VOCAB_DIR.glob("*.yaml")):
+        data = path.read_bytes()
+        digest.update(f"0/{path.name}/{len(data)}\n".encode())
+        digest.update(data)
+    if _extra_dir is not None:
+        # The bytes set_extra_dir read and checked (the folder is never read again: a file swapped
+        # for a FIFO afterwards cannot block, and the key is of what this run uses).
+        for name, (data, _) in sorted(_extra_files.items()):
+            digest.update(f"1/{name}.yaml/{len(data)}\n".encode())
             digest.update(data)
     return digest.hexdigest()

@@ -154,7 +154,7 @@ def test_a_new_version_makes_old_entries_misses(
 def test_a_changed_vocabulary_makes_old_entries_misses(cache_dir: Path, tmp_path: Path) -> None:
     extra = tmp_path / "vocab"
     extra.mkdir()
-    (extra / "cues.yaml").write_text("toxicity:\n  - untoward event\n", encoding="utf-8")
+    (extra / "cues.yaml").write_text("toxicity:\n  cues: [untoward event]\n", encoding="utf-8")
     with ExtractionCache() as cache:
         packaged_only = cache.vocabulary
         cache.put_many([(sha(1), "packaged vocabulary")])
@@ -164,7 +164,8 @@ def test_a_changed_vocabulary_makes_old_entries_misses(cache_dir: Path, tmp_path
         assert extended.get_many([sha(1)]) == {}
         extended.put_many([(sha(1), "extended vocabulary")])
         assert extended.get_many([sha(1)]) == {sha(1): "extended vocabulary"}
-    (extra / "cues.yaml").write_text("toxicity:\n  - untoward events\n", encoding="utf-8")  # one letter
+    (extra / "cues.yaml").write_text("toxicity:\n  cues: [untoward events]\n", encoding="utf-8")  # one letter
+    vocab.set_extra_dir(extra)  # the folder is read (and checked) when it is set
     with ExtractionCache() as edited:
         assert edited.get_many([sha(1)]) == {}
     vocab.set_extra_dir(None)
@@ -179,6 +180,7 @@ def test_vocabulary_fingerprint_reads_only_yaml_files(tmp_path: Path) -> None:
     (tmp_path / "README.txt").write_text("notes", encoding="utf-8")
     assert vocab.fingerprint() == base  # nothing vocab reads
     (tmp_path / "responses.yaml").write_text("{}\n", encoding="utf-8")
+    vocab.set_extra_dir(tmp_path)  # the folder is read (and checked) when it is set
     assert vocab.fingerprint() != base
 
 

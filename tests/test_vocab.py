@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from imatinib_cli import vocab
-from imatinib_cli.errors import InputError, UsageError
+from imatinib_cli.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -266,9 +266,9 @@ def test_phrase_matcher_on_a_user_vocabulary(extra_dir: Path) -> None:
 
 def test_bad_extension_files_are_reported(extra_dir: Path) -> None:
     (extra_dir / "tumor_types.yaml").write_text("tumor_types: [\n", encoding="utf-8")
-    vocab.set_extra_dir(extra_dir)
-    with pytest.raises(InputError, match="not valid YAML"):
-        vocab.load("tumor_types")
+    with pytest.raises(UsageError, match=r"tumor_types.yaml: malformed YAML \(line 2: "):
+        vocab.set_extra_dir(extra_dir)  # checked up front, not when a document needs it
+    assert vocab.extra_dir() is None
     with pytest.raises(UsageError):
         vocab.set_extra_dir(extra_dir / "missing")
 

@@ -6,6 +6,7 @@ Public entry point: extract(document). Everything returned carries Evidence into
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from imatinib_cli import vocab
@@ -92,6 +93,7 @@ def extract(document: Document) -> Findings:
     )
     if not about_imatinib:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
+    warnings.extend(_unread_numerals(context))
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
         group_anchors = groups.anchors(context, info) if groups is not None else []
@@ -170,6 +172,25 @@ def extract(document: Document) -> Findings:
         warnings=tuple(warnings),
         counts_ineligible=_counts_ineligible(document.text),
     )
+
+
+_UNREAD_REPORTED = 3  # numerals not read that get a warning of their own; the rest are counted
+
+
+def _unread_numerals(context: Context) -> list[Warning]:
+    """One warning per numeral that is not read ('number not read: "1.5e+99" (a power of ten beyond
+    10^±15)'), at most three, then one that counts the rest: a page of digits stays a few lines."""
+    reported = [item for item in context.dropped if item.warn]
+    starts = [info.start for info in context.sentences]
+    warnings = []
+    for item in reported[:_UNREAD_REPORTED]:
+        at = bisect_right(starts, item.start) - 1
+        quote = context.sentences[at].evidence.quote if at >= 0 else item.text
+        evidence = Evidence(context.document.path, item.start, item.end, quote)
+        warnings.append(Warning(f'number not read: "{item.text[:40]}" ({item.reason})', (evidence,)))
+    if len(reported) > _UNREAD_REPORTED:
+        warnings.append(Warning(f"{len(reported) - _UNREAD_REPORTED:,} more numbers not read (see above)"))
+    return warnings
 
 
 def _counts_ineligible(text: str) -> bool:

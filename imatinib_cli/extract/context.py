@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from imatinib_cli import vocab
-from imatinib_cli.extract.numbers import Fraction, Num, find_fractions, find_numbers
+from imatinib_cli.extract.numbers import Dropped, Fraction, Num, find_fractions, find_numbers
 from imatinib_cli.extract.sentences import Sentence, quote, split_sentences
 from imatinib_cli.models import Document, Evidence, Section, TumorMention
 
@@ -75,6 +75,8 @@ class SentenceInfo:
 class Context:
     document: Document
     sentences: list[SentenceInfo] = field(default_factory=list)
+    # Numerals that are not read (numbers.Dropped: too long, a power beyond 10^15, unsure separators)
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -144,7 +146,7 @@ def build_context(document: Document) -> Context:
     for section in sections:
         sentences = split_sentences(text, section.start, section.end)
         inline = _inline_labels(text, sentences) if sentences else []
-        numbers = find_numbers(text, section.start, section.end)
+        numbers = find_numbers(text, section.start, section.end, context.dropped)
         hits = tumors.find(text, section.start, section.end)
         number_at = hit_at = 0
         for position, sentence in enumerate(sentences):

@@ -37,14 +37,53 @@ class Fraction:
     end: int
 
 
-# Not part of a word, version or identifier ("D816T", "v1.0", "2717-25"); "400mg" still counts.
+# Not part of a word, version or identifier ("D816T", "v1.0", "2717-25", "−5"); "400mg" still counts.
 # Every option starts with the digit it consumes and then looks behind it, so the regex engine can
 # skip in C to the next digit instead of trying the whole pattern at every character.
-_FIRST_DIGIT = r"\d(?<![\w.\-]\d)"
+_FIRST_DIGIT = r"\d(?<![\w.\-\u2212]\d)"
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_MANTISSA = r"\d*(?:[.·]\d+)?"
+# After the first digit (so the engine skips in C to a digit, and an ordinary number tries these few
+# short alternatives and falls through to the last one). The forms that need more than float() are
+# in the group "special", each ending in an empty group that names it.
 _DIGITS = (
-    rf"(?:{_FIRST_DIGIT}\d*,\d{{1,2}}(?=\s?%)|{_FIRST_DIGIT}\d{{0,2}}(?:,\d{{3}})+|{_FIRST_DIGIT}\d*(?:[.·]\d+)?)"
-    r"(?!\d)(?![A-LN-Za-ln-z_])"
+    rf"{_FIRST_DIGIT}(?:(?P<special>"
+    r"\d*(?:[.·]\d+)?[eE](?P<e>[+\-−]?\d+)(?P<sci>)"  # 1.5e+3, 2E-4
+    # a power of ten: 10^4, 10⁴, 1.5 × 10^3, 2 x 10⁻³
+    rf"|(?:{_MANTISSA}\s?[×xX*]\s?10|(?<=1)0)"
+    rf"(?:\s?\^\s?(?P<exp>[+\-−]?\d+)|(?P<sup>[⁺⁻]?[{_SUPERSCRIPTS}]+))(?P<power>)"
+    # 1.234.567, 1.234,5: dots between groups of three (European thousands): which is meant is unsure
+    r"|\d{0,2}(?:(?:\.\d{3}){2,}(?:,\d+)?|\.\d{3},\d+)(?P<euro>)"
+    # 1 234 with a plain space: one number or two? Unsure, so neither is read.
+    r"|\d{0,2}(?: \d{3})+(?![\d.,·])(?P<spaced>)"
+    r"|(?<=0)\d+(?P<lead>)"  # 07, 007: part of a date or a code, not a count
+    r")"
+    r"|\d*,\d{1,2}(?=\s?%)"  # 53,8%: a decimal comma before a percent sign
+    r"|\d{0,2}(?:,\d{3})+(?:[.·]\d+)?"  # 1,234 and 1,234.5
+    r"|\d{0,2}(?:[\u2009\u202f\u00a0]\d{3})+(?:[.·]\d+)?"  # 1 234 (thin or no-break space)
+    rf"|{_MANTISSA}"
+    r")(?!\d)(?![.·]\d)(?![A-LN-Za-ln-z_])"
 )
+# The longest numeral read (15 characters: what a float holds exactly, beyond any count or rate).
+MAX_NUMERAL = 15
+# Powers of ten beyond 10^15 (or below 10^-15) say nothing a count or rate could.
+_MAX_EXPONENT = 15
+_SUPERSCRIPT_DIGITS = str.maketrans({**{c: str(i) for i, c in enumerate(_SUPERSCRIPTS)}, "⁻": "-", "⁺": "+"})
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A numeral that is not read, with why: its place still counts, so no other number takes its role.
+
+    "A partial response was seen in 0.00000000000001% of the 40 patients": the percent is too long to
+    read, and the 40 must not become the count of responders.
+    """
+
+    start: int
+    end: int
+    text: str
+    reason: str
+    warn: bool = True  # False for numerals that are plainly not quantities (07 in "07/2014")
 
 
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
@@ -98,20 +137,26 @@ def words_to_int(text: str) -> int | None:
     return total + current if seen else None
 
 
-def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]:
-    """All numbers in text[start:end], in order."""
+def find_numbers(
+    text: str, start: int = 0, end: int | None = None, dropped: list[Dropped] | None = None
+) -> list[Num]:
+    """All numbers in text[start:end], in order; the numerals not read go to `dropped` if given.
+
+    "1.5e+3" and "1.5 × 10^3" are 1500, "10⁴" is 10000; "1,234" and "1 234" (thin space) are 1234.
+    Dropped (never read as another number): numerals over 15 characters, powers beyond 10^±15,
+    "1.234.567" and "1.234,5" (European separators), "1 234" with a plain space, "07".
+    """
     patterns = _patterns()
     end = len(text) if end is None else end
     found: list[Num] = []
     for match in patterns.digits.finditer(text, start, end):
-        raw = match.group("digits").replace("·", ".")  # "33·3%" (Lancet style)
-        # "53,8%": a decimal comma before a percent sign; "1,500": a thousands separator.
-        if "," in raw:
-            raw = raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw.replace(",", "")
-        decimals = len(raw.split(".")[1]) if "." in raw else 0
-        if len(raw) > 15:
-            continue  # beyond any count or rate, and beyond what a float holds exactly
-        found.append(Num(float(raw), match.start(), match.end(), bool(match.group("pct")), decimals=decimals))
+        read = _read_numeral(match)
+        if isinstance(read, Dropped):
+            if dropped is not None:
+                dropped.append(read)
+            continue
+        value, decimals = read
+        found.append(Num(value, match.start(), match.end(), bool(match.group("pct")), decimals=decimals))
     # Spelled-out numbers never overlap digits; they are read from the lowercased text (one
     # character before the slice is kept for the word boundary).
     before = 1 if start > 0 else 0
@@ -133,6 +178,72 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Num]
     if spelled:
         found = sorted(found + spelled, key=lambda number: number.start)
     return found
+
+
+def find_dropped(text: str, start: int = 0, end: int | None = None) -> list[Dropped]:
+    """The numerals in text[start:end] that find_numbers does not read (tokens.py makes each a stop)."""
+    dropped: list[Dropped] = []
+    if _MAYBE_DROPPED.search(text, start, len(text) if end is None else end):
+        find_numbers(text, start, end, dropped)
+    return dropped
+
+
+# Cheap test before the full scan: what every dropped numeral has (a long run of digits and
+# separators, an exponent, a plain-space group, a leading zero).
+_MAYBE_DROPPED = re.compile(
+    rf"[\d.,·\u2009\u202f\u00a0]{{{MAX_NUMERAL + 1}}}|\d[eE][+\-−]?\d|10\s?\^|10[⁺⁻{_SUPERSCRIPTS}]"
+    r"|\d \d{3}|\d\.\d{3}[.,]\d"
+    r"|(?<![\w.\-\u2212])0\d"
+)
+
+
+def _read_numeral(match: re.Match[str]) -> tuple[float, int] | Dropped:
+    """(value, decimals written) of one numeral, or why it is not read."""
+    raw = match.group("digits")
+    if len(raw) > MAX_NUMERAL:
+        return Dropped(match.start(), match.end(), match.group(0), f"longer than {MAX_NUMERAL} characters")
+    if match.group("special") is not None:
+        return _read_special(match)
+    if not raw.isdigit():
+        raw = raw.replace("·", ".").translate(_SPACES)  # "33·3%" (Lancet style), "1 234"
+        # "53,8%": a decimal comma before a percent sign; "1,500": a thousands separator.
+        if "," in raw:
+            raw = raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw.replace(",", "")
+        return float(raw), len(raw.split(".")[1]) if "." in raw else 0
+    return float(raw), 0
+
+
+_SPACES = str.maketrans("", "", "\u2009\u202f\u00a0")
+
+
+def _read_special(match: re.Match[str]) -> tuple[float, int] | Dropped:
+    """1.5e+3, 1.5 × 10^3, 10⁴: the value as written, computed in decimal (1.1 × 10^3 is 1100); the
+    forms that are not read, with why."""
+    from decimal import Decimal
+
+    span = (match.start(), match.end(), match.group(0))
+    if match.group("euro") is not None:
+        return Dropped(*span, "thousands separator or decimal point? (European style: not read)")
+    if match.group("spaced") is not None:
+        return Dropped(*span, "one number or two? (digits grouped by a plain space: not read)")
+    if match.group("lead") is not None:
+        return Dropped(*span, "a leading zero (a date or a code, not a quantity)", warn=False)
+    raw = match.group("digits")
+    if match.group("sci") is not None:
+        exponent = match.group("e")
+        mantissa = raw[: match.start("e") - match.start("digits") - 1]
+    else:
+        cut = max(raw.rfind(sign) for sign in "×xX*")
+        mantissa = raw[:cut].strip() if cut > 0 else "1"
+        exponent = match.group("exp") or match.group("sup").translate(_SUPERSCRIPT_DIGITS)
+    exponent = exponent.replace("−", "-")
+    if abs(int(exponent)) > _MAX_EXPONENT:
+        return Dropped(*span, f"a power of ten beyond 10^±{_MAX_EXPONENT}")
+    value = Decimal(mantissa.replace("·", ".")).scaleb(int(exponent))
+    if value >= Decimal(10) ** _MAX_EXPONENT:
+        return Dropped(*span, f"a value of 10^{_MAX_EXPONENT} or more")
+    exponent_left = value.normalize().as_tuple().exponent
+    return float(value), max(0, -exponent_left) if isinstance(exponent_left, int) else 0
 
 
 def _glued_tens(lowered: str, at: int) -> int | None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from imatinib_cli.extract.numbers import Fraction, Num
+from imatinib_cli.extract.numbers import Fraction, Num, find_dropped
 
 _STATISTIC_BRACKET = re.compile(
     # "(95% CI, 2% to 30%)", "(4 of 25; 95% CI 2-30)": from the statistic's name to the bracket's end
@@ -75,6 +75,9 @@ def tokenize(
         if start <= number.start and number.end <= end and number.start not in in_fraction:
             taken.append(Item("num", number.start, number.end, text[number.start : number.end], number))
     taken.extend(item for item in spans if start <= item.start and item.end <= end)
+    # A numeral that is not read ("0.00000000000001%", "1.234.567") stays in the row as a word that
+    # is no filler, so the number beside it never takes its role.
+    taken.extend(Item("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end))
     taken.sort(key=lambda item: (item.start, -item.end, item.text != "ci"))
     items: list[Item] = []
     cursor = start

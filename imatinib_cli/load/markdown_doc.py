@@ -18,7 +18,6 @@ from typing import Any
 from imatinib_cli.load._biblio import (
     NCT_RE,
     abstract_sections,
-    clean_doi,
     find_doi,
     normalize_phase,
     year_of,
@@ -42,11 +41,9 @@ from imatinib_cli.models import Document, Section
 FORMAT = "markdown"
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
-# Values (scalars, lists, mappings) front matter may hold once its aliases are expanded.
+# Values (scalars, lists, mappings) that aliases may add to front matter once expanded (the values
+# written count nothing: the size cap above bounds them).
 MAX_FRONT_MATTER_NODES = 10_000
-_MAX_DETAIL = 160
-_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
-_TAG_RE = re.compile(r"for the tag '([^']+)'")
 _MAX_VALUE_CHARS = 2000
 _MAX_LIST_ITEMS = 2000
 _DELIMITERS = ("---", "...")
@@ -57,7 +54,7 @@ _FIELD_LINE_RE = re.compile(
     r"^[ \t]*(?:[-*][ \t]+)?\*\*(?P<label>[^*\n]{1,40}?)[ \t]*:?[ \t]*\*\*[ \t]*:?[ \t]*(?P<value>.*)$"
 )
 _TRAILING_YEAR_RE = re.compile(r"\s*\((?P<year>(?:1[89]|20)\d{2})\)\s*$")
-_PMID_VALUE_RE = re.compile(r"^\s*(?:PMID\s*:?\s*)?(\d{1,9})\s*$", re.I)
+_PMID_VALUE_RE = re.compile(r"^\s*(?:PMID\s*:?\s*)?([0-9]{1,9})\s*$", re.I)
 _REFERENCE_PREFIX_RE = re.compile(r"^\s*(?P<scheme>PMID|DOI|NCT|PMC|PMCID)\s*:\s*(?P<value>\S.*)$", re.I)
 
 _ABSTRACT_HEADINGS_RE = re.compile(r"^(?:abstract|summary|content|contents|text|synopsis)\b", re.I)
@@ -110,99 +107,30 @@ def sniff(text: str) -> bool:
     return bool(_KEY_LINE_RE.search(text, head[1].start, head[close].start))
 
 
-def _expanded_size(root: Any, limit: int) -> int:
-    """How many nodes the YAML graph holds once every alias is expanded (stops above limit).
-
-    Counted over the composed node graph, memoized per node, so a billion-laughs document of a few
-    hundred bytes is measured in a few steps instead of being expanded.
-    """
-    import yaml
-
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        if not children_done and id(node) in open_nodes:
-            return limit + 1  # a node that contains itself: endless once expanded
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [item for pair in node.value for item in pair]
-        else:
-            sizes[id(node)] = 1
-            continue
-        if children_done:
-            sizes[id(node)] = min(limit + 1, 1 + sum(sizes[id(child)] for child in children))
-        else:
-            open_nodes.add(id(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes[id(root)]
-
-
-def _refused_tag(problem: str) -> str | None:
-    match = _TAG_RE.search(problem)
-    if not match:
-        return None
-    tag = match.group(1)
-    return "!!" + tag[len(_YAML_TAG_PREFIX) :] if tag.startswith(_YAML_TAG_PREFIX) else tag
-
-
 def _load_yaml(source: str) -> tuple[dict[str, Any], str | None]:
     """The front matter as a dict, and why it was ignored (None when it was read).
 
-    Only yaml.SafeLoader is used, exactly as yaml.safe_load does (get_single_node, then
-    construct_document), with one step between the two: the composed graph is measured, and a
-    graph whose aliases expand beyond MAX_FRONT_MATTER_NODES values (an alias bomb) is refused
-    before anything is constructed. Tags such as !!python/object/apply are never constructed:
-    SafeLoader has no constructor for them and the front matter is ignored with that reason.
+    Read by imatinib_cli.safe_yaml: SafeLoader only, as yaml.safe_load does, with the composed graph
+    measured first, so front matter whose aliases add more than MAX_FRONT_MATTER_NODES values (an
+    alias bomb) is refused before anything is constructed. A plain mapping with 10,000 keys has no
+    alias and is read. Tags such as !!python/object/apply are never constructed.
     """
-    import yaml
+    from imatinib_cli.safe_yaml import YamlProblem, load
 
-    loader = None
     try:
-        loader = yaml.SafeLoader(source)  # its reader refuses control characters: a YAMLError
-        node = loader.get_single_node()
-        if node is None:
-            return {}, None
-        if _expanded_size(node, MAX_FRONT_MATTER_NODES) > MAX_FRONT_MATTER_NODES:
+        data = load(source, max_expansion=MAX_FRONT_MATTER_NODES)
+    except YamlProblem as problem:
+        if problem.tag:
             return {}, (
-                f"YAML front matter ignored: its aliases expand to more than {MAX_FRONT_MATTER_NODES} "
-                "values (an alias bomb)"
+                f"YAML front matter ignored: the tag {problem.tag} is not allowed (only plain YAML values "
+                "are read; nothing in a document is executed)"
             )
-        data = loader.construct_document(node)
-    except yaml.constructor.ConstructorError as exc:
-        tag = _refused_tag(str(exc.problem or exc))
-        if tag:
-            return {}, (
-                f"YAML front matter ignored: the tag {tag} is not allowed (only plain YAML values are read; "
-                "nothing in a document is executed)"
-            )
-        return {}, f"YAML front matter ignored: {_yaml_detail(exc)}"
-    except yaml.YAMLError as exc:
-        return {}, f"YAML front matter ignored: malformed YAML ({_yaml_detail(exc)})"
-    except RecursionError:
-        return {}, "YAML front matter ignored: nested too deeply"
-    except (ValueError, TypeError, OverflowError) as exc:
-        return {}, f"YAML front matter ignored: {collapse(str(exc))[:_MAX_DETAIL] or type(exc).__name__}"
-    finally:
-        if loader is not None:
-            loader.dispose()
+        return {}, f"YAML front matter ignored: {problem.reason}"
+    if data is None:
+        return {}, None
     if not isinstance(data, dict):
         return {}, "YAML front matter ignored: not a mapping of keys to values"
     return data, None
-
-
-def _yaml_detail(exc: Exception) -> str:
-    problem = getattr(exc, "problem", None)
-    mark = getattr(exc, "problem_mark", None)
-    detail = collapse(str(problem)) if problem else collapse(str(exc))
-    if mark is not None:
-        detail = f"line {mark.line + 1}: {detail}"
-    return detail[:_MAX_DETAIL]
 
 
 def _scalar(value: object) -> str | None:
@@ -226,9 +154,13 @@ def _scalars(value: object) -> list[str]:
     return [part.strip() for part in single.split(separator) if part.strip()]
 
 
-def _front_matter_fields(data: dict[str, Any]) -> dict[str, Any]:
+def _front_matter_fields(data: dict[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
+    """Metadata fields from the front matter's keys (only the keys imx knows are looked at). An
+    identifier that is not one ("pmid: .inf", "pmid: -5", "doi: n/a") is left out, with a note in
+    `notes`, so it never becomes a study id such as PMID:inf."""
     keyed = {str(key).strip().lower().replace("-", "_"): value for key, value in data.items()}
     fields: dict[str, Any] = {}
+    notes = [] if notes is None else notes
     for name, keys in _KEYS.items():
         value = next((keyed[key] for key in keys if key in keyed and keyed[key] is not None), None)
         if value is None:
@@ -254,10 +186,20 @@ def _front_matter_fields(data: dict[str, Any]) -> dict[str, Any]:
             _reference(reference, fields)
     if "doi" in fields:
         doi = find_doi(fields["doi"])
-        fields["doi"] = doi if doi else clean_doi(fields["doi"])
-    if "pmid" in fields:
-        match = _PMID_VALUE_RE.match(fields["pmid"])
-        fields["pmid"] = match.group(1) if match else fields["pmid"]
+        if doi is None:
+            notes.append(f"front matter doi {_shown(fields.pop('doi'))} is not a DOI (10.x/y): not used")
+        else:
+            fields["doi"] = doi
+    pmid_given = next((keyed[key] for key in _KEYS["pmid"] if keyed.get(key) is not None), None)
+    if pmid_given is not None:
+        match = _PMID_VALUE_RE.match(fields.get("pmid", "")) if isinstance(pmid_given, str | int) else None
+        if match and not isinstance(pmid_given, bool) and int(match.group(1)) > 0:
+            fields["pmid"] = match.group(1)
+        else:
+            fields.pop("pmid", None)
+            notes.append(
+                f"front matter pmid {_shown(pmid_given)} is not a PubMed ID (1 to 9 digits): not used"
+            )
     if "phase" in fields:
         phase = normalize_phase(fields["phase"]) or normalize_phase("phase " + fields["phase"])
         fields["phase"] = phase
@@ -267,11 +209,17 @@ def _front_matter_fields(data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _shown(value: object) -> str:
+    """A front-matter value as a warning quotes it: short, one line, quoted."""
+    text = collapse(str(value)) if isinstance(value, str | int | float) else type(value).__name__
+    return repr(text[:40] + ("..." if len(text) > 40 else ""))
+
+
 def _reference(value: str, fields: dict[str, Any]) -> None:
     """ "PMID:12181401", "DOI:10.x/y" or "NCT01234567" in a reference_id style key."""
     match = _REFERENCE_PREFIX_RE.match(value)
     scheme, rest = (match.group("scheme").upper(), match.group("value").strip()) if match else ("", value)
-    if scheme == "PMID" and rest.isdigit():
+    if scheme == "PMID" and _PMID_VALUE_RE.match(rest) and int(rest) > 0:
         fields.setdefault("pmid", rest)
     elif scheme == "DOI" or (not scheme and rest.startswith("10.")):
         doi = find_doi(rest)
@@ -398,7 +346,9 @@ def read(path: str, sha256: str, text: str) -> Document:
         source = text[lines[1].start : lines[close].start] if close > 1 else ""
         if len(source) <= MAX_FRONT_MATTER_CHARS:
             data, problem = _load_yaml(source)
-            fields = _front_matter_fields(data)
+            notes: list[str] = []
+            fields = _front_matter_fields(data, notes)
+            problem = "; ".join(filter(None, [problem, *notes])) or None
         else:
             problem = f"YAML front matter ignored: longer than {MAX_FRONT_MATTER_CHARS // 1024} KiB"
     sections = _body(text, lines[body_start:], fields)

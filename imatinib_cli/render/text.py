@@ -54,8 +54,14 @@ def count_or_none(quantity: Quantity | None) -> int | float | None:
 
 
 def percent_or_none(quantity: Quantity | None) -> float | None:
-    """Percents keep at most one decimal: a derived 4.7619 becomes 4.8, a stated 53.7 stays 53.7."""
-    return None if quantity is None else round(float(quantity.value), 1)
+    """Percents keep at most one decimal: a derived 4.7619 becomes 4.8, a stated 53.7 stays 53.7.
+
+    A percent above zero that one decimal would show as 0.0 (a stated "0.001%") keeps its value:
+    it is not 0%."""
+    if quantity is None:
+        return None
+    value = round(float(quantity.value), 1)
+    return float(quantity.value) if value == 0 and quantity.value != 0 else value
 
 
 def format_number(value: float) -> str:
@@ -67,6 +73,9 @@ def format_number(value: float) -> str:
 
 
 def format_percent(value: float) -> str:
+    """'53.7', '4' for 4.0; a percent above zero too small for one decimal keeps its digits: '0.001'."""
+    if value and round(float(value), 1) == 0:
+        return f"{float(value):.2g}" if abs(value) < 1e-4 else f"{float(value):.4f}".rstrip("0")
     return f"{round(float(value), 1):.1f}".removesuffix(".0")
 
 
