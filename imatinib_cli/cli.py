@@ -887,6 +887,7 @@ def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) 
         # about would otherwise reach it through logging's last-resort handler or warnings.
         logging.getLogger().addHandler(quiet)
         warnings.simplefilter("ignore")
+    previous_sigterm = _exit_on_sigterm()
     try:
         if vocab is not None:
             from imatinib_cli import vocab as vocabularies
@@ -908,6 +909,8 @@ def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) 
     except KeyboardInterrupt:
         _error("interrupted")
         raise typer.Exit(130) from None
+    except _Terminated:
+        raise typer.Exit(_SIGTERM_STATUS) from None
     except OSError as exc:
         if exc.errno not in _FULL_DEVICE:
             if debug:
@@ -921,8 +924,44 @@ def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) 
             traceback.print_exc()
         _error(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
         status = ExitStatus.ERROR
+    finally:
+        _restore_sigterm(previous_sigterm)
     if status != ExitStatus.OK:
         raise typer.Exit(int(status))
+
+
+# `kill PID` (SIGTERM): stop as a Unix tool does, quietly, with 128 + 15.
+_SIGTERM_STATUS = 143
+
+
+class _Terminated(BaseException):
+    """Raised by the SIGTERM handler: unwinding runs the pipeline's cleanup (the worker pool is
+    stopped, the spill store removed) before the exit. Not an Exception, so nothing catches it."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise _Terminated
+
+
+def _exit_on_sigterm() -> tuple[object] | None:
+    """Install the SIGTERM handler for a command's run (main thread only): (previous handler,)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return (signal.signal(signal.SIGTERM, _on_sigterm),)
+
+
+def _restore_sigterm(previous: tuple[object] | None) -> None:
+    import signal
+
+    if previous is not None:
+        # None: the handler was not set from Python; the default is what it did.
+        signal.signal(signal.SIGTERM, previous[0] if previous[0] is not None else signal.SIG_DFL)  # type: ignore[arg-type]
 
 
 def _error(message: str) -> None:

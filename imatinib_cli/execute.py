@@ -284,11 +284,75 @@ def dask_process_chunk(chunk: Sequence[RawFile], vocab: VocabBundle | None) -> l
 
 
 def _init_local_worker(vocab_dir: str | None) -> None:
-    """Initializer of a local worker process: the parent's vocabulary; Ctrl-C is the parent's to handle."""
+    """Initializer of a local worker process: the parent's vocabulary; Ctrl-C is the parent's to
+    handle; the worker dies with its parent and never holds the user's stdout open (`imx ... | wc -c`
+    ends when the main process does, however it ends)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the CLI's SIGTERM handler; terminate() must stop it, not raise in it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    _release_stdout()
     _use_vocab_dir(vocab_dir)
+
+
+# prctl(2) option: the signal the kernel sends this process when the thread that created it exits.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Make this worker end when its parent ends, SIGKILL included (no handler runs then).
+
+    Linux: prctl(PR_SET_PDEATHSIG, SIGKILL), then a check that the parent did not end before that
+    call (the signal would never come). Everywhere, and as the only means elsewhere: a daemon thread
+    blocked on multiprocessing's parent sentinel (a pipe or handle that the parent's death closes),
+    which ends the process at once. A worker under forkserver has the fork server as its parent,
+    and the fork server exits when the main process does (its pipe from the main process closes)."""
+    import multiprocessing
+    import threading
+
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        _set_parent_death_signal()
+        if os.getppid() != parent:  # the parent was gone before the signal was asked for
+            os._exit(1)
+    sentinel = getattr(multiprocessing.parent_process(), "sentinel", None)
+    if sentinel is not None:
+        threading.Thread(
+            target=_exit_when_ready, args=(sentinel,), name="imx-parent-watch", daemon=True
+        ).start()
+
+
+def _set_parent_death_signal() -> bool:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) through libc; False where it cannot be called."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_ready(sentinel: Any) -> None:
+    """Wait until the parent's sentinel is ready (the parent has ended), then end this process."""
+    from multiprocessing.connection import wait
+
+    with contextlib.suppress(OSError):
+        wait([sentinel])
+    os._exit(1)
+
+
+def _release_stdout() -> None:
+    """Point this worker's file descriptor 1 at the null device: workers never print (their results
+    go back through the pool), and a worker must not keep the user's pipe open, nor flush at exit
+    output the parent had buffered when it forked."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
 
 
 # --------------------------------------------------------------------------- backends

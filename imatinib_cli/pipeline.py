@@ -65,7 +65,7 @@ def summarize(paths: Sequence[str], **options: Unpack[RunOptions]) -> Report:
     executor, dask_address, store and progress: where extraction runs and what is reported while it
     does. They never change the Report.
     """
-    from imatinib_cli.resolve import resolve
+    from imatinib_cli.resolve import document_order, resolve
 
     documents: list[Document] = []
     findings: list[Findings] = []
@@ -74,12 +74,16 @@ def summarize(paths: Sequence[str], **options: Unpack[RunOptions]) -> Report:
         if found is not None:
             findings.append(found)
     studies = resolve(findings)
+    # Listed in a canonical order (by path, as a folder walk gives it), so the Report is the same
+    # whatever order the paths were given in.
+    documents.sort(key=document_order)
     return Report(documents=tuple(documents), studies=tuple(studies))
 
 
 def summarize_stream(paths: Sequence[str], **options: Unpack[RunOptions]) -> Iterator[Document | Study]:
     """summarize() as a stream, for `summarize --jsonl`: every Document as soon as it is processed
-    (in input order), then every Study (in summarize()'s order, equal to its studies).
+    (in input order: a stream cannot wait to sort them), then every Study (in summarize()'s order,
+    equal to its studies, whatever the input order).
 
     Memory does not grow with the corpus's text: each Findings goes to a temporary on-disk store
     (imatinib_cli.spill) and only its link keys stay in memory; studies are merged one group at a
@@ -89,19 +93,23 @@ def summarize_stream(paths: Sequence[str], **options: Unpack[RunOptions]) -> Ite
 
 
 def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[Document | Study]:
-    from imatinib_cli.resolve import group_by_keys, link_keys, merge_group
+    from imatinib_cli.resolve import document_order, group_by_keys, link_keys, merge_group
     from imatinib_cli.spill import SpillStore
 
     with SpillStore() as store:
         keys: list[list[str]] = []
+        order: list[tuple[tuple[str, ...], int]] = []
         for document, findings in extracted:
             yield document
             item_keys = None if findings is None else link_keys(findings)
             if findings is not None and item_keys is not None:
                 store.put(len(keys), _without_text(findings))
                 keys.append(item_keys)
+                order.append(document_order(document))
             del document, findings  # not kept while the next file is read, nor while merging
-        for group in group_by_keys(keys):
+        # resolve()'s order: by each study's first document in document_order.
+        groups = sorted(group_by_keys(keys), key=lambda group: min(order[index] for index in group))
+        for group in groups:
             yield merge_group(store.get(group))
 
 

@@ -3,11 +3,16 @@
 Documents join on DOI, PMID, NCT ID, then normalized title. Numbers the text does not state but
 arithmetic on stated numbers gives (a count from a percent and N, ORR from CR + PR) are added
 and marked derived. Where documents or sentences disagree, both stay visible as a warning.
+
+Nothing depends on the order the documents come in: studies are listed in document_order (by
+path, component by component, as a folder walk gives them) and a study's documents are merged in
+precedence order (the most complete record first, ties broken by content, never by path or order).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -19,6 +24,7 @@ from imatinib_cli.models import (
     HEME_LABELS,
     AdverseEvent,
     Design,
+    Document,
     Evidence,
     Findings,
     HemeResponse,
@@ -33,13 +39,34 @@ from imatinib_cli.models import (
     distinct_events,
 )
 
-__all__ = ["event_denominator", "event_percents", "group_by_keys", "link_keys", "merge_group", "resolve"]
+__all__ = [
+    "document_order",
+    "event_denominator",
+    "event_percents",
+    "group_by_keys",
+    "link_keys",
+    "merge_group",
+    "precedence",
+    "resolve",
+]
 
 
 def resolve(findings: Sequence[Findings]) -> list[Study]:
-    kept = [item for item in findings if not _empty(item)]
+    """One Study per trial, in document_order of each study's first document, whatever order the
+    findings come in."""
+    kept = sorted(
+        (item for item in findings if not _empty(item)), key=lambda item: document_order(item.document)
+    )
     groups = group_by_keys([_keys(item.document.metadata) for item in kept])
     return [merge_group([kept[index] for index in group]) for group in groups]
+
+
+def document_order(document: Document) -> tuple[tuple[str, ...], int]:
+    """The canonical order of documents in a report: by path compared component by component (the
+    order a folder walk gives: "a/b.txt" before "a-b.txt"), then by record in the file. Sorting by it
+    makes a listing independent of the order the paths were given in."""
+    path = document.path.replace(os.sep, "/") if os.sep != "/" else document.path
+    return tuple(path.split("/")), document.record
 
 
 # -- the same steps one at a time, for a caller that does not hold every Findings at once ------
@@ -78,8 +105,9 @@ def group_by_keys(keys: Sequence[Sequence[str]]) -> list[list[int]]:
 
 
 def merge_group(group: Sequence[Findings]) -> Study:
-    """One study from the findings of one group (in input order), as resolve() builds it."""
-    return _merge(list(group))
+    """One study from the findings of one group (in any order: they are merged in precedence
+    order), as resolve() builds it."""
+    return _merge(sorted(group, key=precedence))
 
 
 def _empty(item: Findings) -> bool:
@@ -125,13 +153,77 @@ def _keys(metadata: Metadata) -> list[str]:
     return keys
 
 
+# -- precedence -------------------------------------------------------------------------------
+
+# Registry records: their results are data (counts as posted), not numbers read from sentences.
+_REGISTRY_FORMATS = frozenset({"ctgov_json", "ctgov_xml", "ctgov_page"})
+
+
+def precedence(findings: Findings) -> tuple[int, int, int, str, int, str]:
+    """Sort key of a study's documents: the first one's values lead, the others fill what it leaves
+    unstated, and every value of theirs that differs is a warning.
+
+    The most complete record first: more stated result values (design facts, N, response and
+    hematologic counts and percents, doses, toxicity frequencies, outcome values; derived ones do
+    not count), then more bibliographic and registry fields. Ties: a registry record before prose
+    (its counts are posted data), then the file's sha256 and the record's index in it, so the rule
+    reads only content. A journal abstract with N, CR and PR (5 values) leads a bibliographic
+    record of the same paper with a title and authors only. The path comes last and only separates
+    records with the same bytes (the same file read twice), whose values are equal anyway.
+    """
+    document = findings.document
+    return (
+        -_stated_results(findings),
+        -_stated_metadata(document.metadata),
+        0 if document.format in _REGISTRY_FORMATS else 1,
+        document.sha256,
+        document.record,
+        document.path,
+    )
+
+
+def _stated(quantity: Quantity | None) -> int:
+    return int(quantity is not None and not quantity.derived)
+
+
+def _stated_results(findings: Findings) -> int:
+    """How many result values a document states (what `precedence` ranks first)."""
+    design = findings.design
+    total = sum(
+        value is not None
+        for value in (
+            design.phase,
+            design.randomized,
+            design.single_arm,
+            design.open_label,
+            design.multicenter,
+        )
+    )
+    total += _stated(design.n_enrolled)
+    for population in findings.populations:
+        total += _stated(population.n) + _stated(population.n_evaluable) + _stated(population.n_share)
+        total += len(population.doses)
+        total += sum(_stated(r.count) + _stated(r.percent) for r in population.responses)
+        total += sum(_stated(h.count) + _stated(h.percent) for h in population.heme_responses)
+    total += sum(_stated(e.count) + _stated(e.percent) for e in findings.adverse_events)
+    total += sum(_stated(o.value) for o in findings.outcomes)
+    return total
+
+
+def _stated_metadata(metadata: Metadata) -> int:
+    return sum(getattr(metadata, field.name) not in (None, (), "") for field in fields(Metadata))
+
+
 # -- merging ----------------------------------------------------------------------------------
 
 
 def _merge(group: list[Findings]) -> Study:
+    """The study of a group already in precedence order: each field from the first document that
+    states it; every other document's differing value is a warning naming both values and both
+    documents. Each value keeps the Evidence of the document it was read from."""
     warnings: list[Warning] = [w for item in group for w in item.warnings]
-    metadata = _merge_metadata([item.document.metadata for item in group], warnings)
-    design = _merge_design([item.design for item in group], warnings)
+    metadata = _merge_metadata(group, warnings)
+    design = _merge_design(group, warnings)
     populations = _merge_populations(group, warnings)
     populations = _zeros_to_arms(populations)
     mixed = any(item.counts_ineligible for item in group)
@@ -142,7 +234,7 @@ def _merge(group: list[Findings]) -> Study:
     if metadata.results_posted is False and not any(p.responses for p in populations):
         warnings.append(Warning("registered study: no results posted"))
     sources = tuple(dict.fromkeys(item.document.path for item in group))
-    events = distinct_events(e for item in group for e in item.adverse_events)
+    events = _merge_events(group, warnings)
     study = Study(
         id=_study_id(metadata, sources),
         title=metadata.title,
@@ -151,7 +243,7 @@ def _merge(group: list[Findings]) -> Study:
         design=design,
         populations=tuple(populations),
         adverse_events=tuple(event_percents(events, populations, design.n_enrolled)),
-        outcomes=tuple(_unique_outcomes([o for item in group for o in item.outcomes])),
+        outcomes=tuple(_merge_outcomes(group, warnings)),
         warnings=tuple(warnings),
     )
     return guard.enforce(study)
@@ -176,43 +268,100 @@ def _study_id(metadata: Metadata, sources: tuple[str, ...]) -> str:
     return "file:" + sources[0]
 
 
-_IDENTITY_FIELDS = {"doi", "pmid", "nct_id", "year"}
+# -- disagreements: both values, each with the document that states it ------------------------
 
 
-def _merge_metadata(items: list[Metadata], warnings: list[Warning]) -> Metadata:
+def _from(value: str, document: str | None) -> str:
+    return f"{value} ({document})" if document else value
+
+
+def _both(first: str, first_doc: str | None, second: str, second_doc: str | None) -> str:
+    """'147 (a.txt) and 150 (b.txt)': what a disagreement warning says of its two values."""
+    return f"{_from(first, first_doc)} and {_from(second, second_doc)}"
+
+
+def _source(evidence: Evidence | None, fallback: str | None = None) -> str | None:
+    return evidence.document if evidence is not None else fallback
+
+
+def _quantities_differ(a: Quantity, b: Quantity) -> bool:
+    """Two values of one thing disagree; a derived percent ('6/19' = 31.6) agrees with a stated one
+    it rounds to ('32%') within one unit of the stated one's last written place."""
+    if a.derived != b.derived:
+        stated = b if a.derived else a
+        return abs(a.value - b.value) > _percent_tolerance(stated.value)
+    return a.value != b.value
+
+
+# Metadata fields whose difference is a disagreement worth a warning. Titles, authors, journals and
+# registry wording differ between a registry record and its paper by nature: the precedence rule
+# picks one, silently.
+_IDENTITY_FIELDS = {"doi", "pmid", "nct_id", "year", "enrollment"}
+
+
+def _merge_metadata(group: list[Findings], warnings: list[Warning]) -> Metadata:
     merged: dict[str, object] = {}
-    for item in items:
+    stated_in: dict[str, str] = {}
+    for item in group:
         for field in fields(Metadata):
-            value = getattr(item, field.name)
+            value = getattr(item.document.metadata, field.name)
             if value in (None, (), ""):
                 continue
             if field.name not in merged:
                 merged[field.name] = value
+                stated_in[field.name] = item.document.path
             elif field.name in _IDENTITY_FIELDS and str(merged[field.name]).lower() != str(value).lower():
-                warnings.append(
-                    Warning(f"documents disagree on {field.name}: {merged[field.name]} vs {value}")
-                )
+                first = _from(str(merged[field.name]), stated_in[field.name])
+                second = _from(str(value), item.document.path)
+                warnings.append(Warning(f"documents disagree on {field.name}: {first} vs {second}"))
     return Metadata(**merged)  # type: ignore[arg-type]
 
 
-def _merge_design(items: list[Design], warnings: list[Warning]) -> Design:
+def _design_value(value: object) -> object:
+    """What is compared of a Design field: a Flag's or Quantity's value, a phase as written."""
+    return getattr(value, "value", value)
+
+
+def _merge_design(group: list[Findings], warnings: list[Warning]) -> Design:
     merged: dict[str, object] = {}
-    for item in items:
+    stated_in: dict[str, str | None] = {}
+    for item in group:
+        design = item.design
         for field in fields(Design):
-            value = getattr(item, field.name)
+            value = getattr(design, field.name)
             if value is None:
                 continue
+            where = _source(
+                design.phase_evidence if field.name == "phase" else getattr(value, "evidence", None)
+            )
+            where = where or item.document.path
             if field.name not in merged:
                 merged[field.name] = value
-            elif field.name == "n_enrolled" and merged[field.name].value != value.value:  # type: ignore[attr-defined]
-                first = merged[field.name]
-                warnings.append(
-                    Warning(
-                        f"enrollment stated as {_num(first.value)} and {_num(value.value)}",  # type: ignore[attr-defined]
-                        _evidences(first.evidence, value.evidence),  # type: ignore[attr-defined]
-                    )
+                stated_in[field.name] = where
+                continue
+            if field.name == "phase_evidence":
+                continue
+            first, second = _design_value(merged[field.name]), _design_value(value)
+            if first == second:
+                continue
+            if field.name == "n_enrolled":
+                both = _both(_num(first), stated_in[field.name], _num(second), where)  # type: ignore[arg-type]
+                evidence = _evidences(merged[field.name].evidence, value.evidence)  # type: ignore[attr-defined]
+                warnings.append(Warning(f"enrollment stated as {both}", evidence))
+            else:
+                name = field.name.replace("_", " ")
+                both = _both(_design_text(first), stated_in[field.name], _design_text(second), where)
+                evidence = _evidences(
+                    getattr(merged[field.name], "evidence", None), getattr(value, "evidence", None)
                 )
+                warnings.append(Warning(f"{name} stated as {both}", evidence))
     return Design(**merged)  # type: ignore[arg-type]
+
+
+def _design_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _population_key(population: Population) -> str:
@@ -230,15 +379,25 @@ def _merge_populations(group: list[Findings], warnings: list[Warning]) -> list[P
     return list(merged.values())
 
 
-def _merge_population(old: Population, new: Population, warnings: list[Warning]) -> Population:
-    n = old.n or new.n
-    if old.n and new.n and old.n.value != new.n.value:
-        warnings.append(
-            Warning(
-                f"{old.label}: N stated as {_num(old.n.value)} and {_num(new.n.value)}",
-                _evidences(old.n.evidence, new.n.evidence),
+def _sizes(old: Population, new: Population, warnings: list[Warning]) -> dict[str, Quantity | None]:
+    """N, N evaluable and the share of the total: the first stated; a differing one is a warning."""
+    names = {"n": "N", "n_evaluable": "N evaluable", "n_share": "share of the total (%)"}
+    sizes: dict[str, Quantity | None] = {}
+    for part, name in names.items():
+        mine, theirs = getattr(old, part), getattr(new, part)
+        if mine is not None and theirs is not None and mine.value != theirs.value:
+            both = _both(
+                _num(mine.value), _source(mine.evidence), _num(theirs.value), _source(theirs.evidence)
             )
-        )
+            warnings.append(
+                Warning(f"{old.label}: {name} stated as {both}", _evidences(mine.evidence, theirs.evidence))
+            )
+        sizes[part] = mine or theirs
+    return sizes
+
+
+def _merge_population(old: Population, new: Population, warnings: list[Warning]) -> Population:
+    sizes = _sizes(old, new, warnings)
     responses = {r.category: r for r in old.responses}
     for response in new.responses:
         known = responses.get(response.category)
@@ -250,10 +409,12 @@ def _merge_population(old: Population, new: Population, warnings: list[Warning])
             if mine is None and theirs is not None:
                 known = replace(known, **{part: theirs})
             elif mine is not None and theirs is not None and mine.value != theirs.value:
+                both = _both(
+                    _num(mine.value), _source(mine.evidence), _num(theirs.value), _source(theirs.evidence)
+                )
                 warnings.append(
                     Warning(
-                        f"{old.label}: {response.category.upper()} {part} stated as "
-                        f"{_num(mine.value)} and {_num(theirs.value)}",
+                        f"{old.label}: {response.category.upper()} {part} stated as {both}",
                         _evidences(mine.evidence, theirs.evidence),
                     )
                 )
@@ -265,18 +426,16 @@ def _merge_population(old: Population, new: Population, warnings: list[Warning])
     return replace(
         old,
         heme_responses=heme,
-        n=n,
-        n_evaluable=old.n_evaluable or new.n_evaluable,
-        n_share=old.n_share or new.n_share,
         doses=tuple(doses),
         responses=tuple(responses.values()),
         pooled_arms=old.pooled_arms or new.pooled_arms,
+        **sizes,  # type: ignore[arg-type]
     )
 
 
 def _merge_heme(old: Population, new: Population, warnings: list[Warning]) -> tuple[HemeResponse, ...]:
     """Hematologic, cytogenetic and molecular responses of two documents, one per category and time
-    point; where both state one, the first document's stays and a warning quotes both."""
+    point; where both state one, the leading document's stays and a warning quotes both."""
     merged = {(h.category, h.timepoint): h for h in old.heme_responses}
     for item in new.heme_responses:
         known = merged.get((item.category, item.timepoint))
@@ -290,15 +449,101 @@ def _merge_heme(old: Population, new: Population, warnings: list[Warning]) -> tu
             elif mine is not None and theirs is not None and mine.value != theirs.value:
                 when = f" {item.timepoint}" if item.timepoint else ""
                 name = HEME_LABELS.get(item.category, item.category)
+                both = _both(
+                    _num(mine.value), _source(mine.evidence), _num(theirs.value), _source(theirs.evidence)
+                )
                 warnings.append(
                     Warning(
-                        f"{old.label}: {name}{when} {part} stated as "
-                        f"{_num(mine.value)} and {_num(theirs.value)}",
+                        f"{old.label}: {name}{when} {part} stated as {both}",
                         _evidences(mine.evidence, theirs.evidence),
                     )
                 )
         merged[(item.category, item.timepoint)] = known
     return tuple(merged.values())
+
+
+def _merge_events(group: list[Findings], warnings: list[Warning]) -> list[AdverseEvent]:
+    """The toxicities of every document, one per term, grade and arm (models.distinct_events, the
+    leading document's first). Where two documents each give one frequency for the same term, grade
+    and arm and they differ ('grade 3 neutropenia in 30%' and 'in 35%'), a warning names both."""
+    per_document = [distinct_events(item.adverse_events) for item in group]
+    first: dict[tuple[str, str | None, str | None], AdverseEvent] = {}
+    for events in per_document:
+        mine: dict[tuple[str, str | None, str | None], list[AdverseEvent]] = {}
+        for event in events:
+            if event.count is not None or event.percent is not None:
+                mine.setdefault((event.term or event.as_written.lower(), event.grade, event.arm), []).append(
+                    event
+                )
+        for key, found in mine.items():
+            if len(found) != 1:
+                continue  # several frequencies in one document (a registry's groups): not comparable
+            known = first.setdefault(key, found[0])
+            if known is not found[0]:
+                _event_disagreement(known, found[0], warnings)
+    return distinct_events(event for events in per_document for event in events)
+
+
+def _event_disagreement(known: AdverseEvent, other: AdverseEvent, warnings: list[Warning]) -> None:
+    name = known.term or known.as_written
+    grade = f" grade {known.grade}" if known.grade else ""
+    arm = f" ({known.arm})" if known.arm else ""
+    for part, unit in (("percent", "%"), ("count", "")):
+        mine, theirs = getattr(known, part), getattr(other, part)
+        if mine is None or theirs is None or not _quantities_differ(mine, theirs):
+            continue
+        both = _both(
+            _num(mine.value) + unit,
+            _source(mine.evidence, known.evidence.document),
+            _num(theirs.value) + unit,
+            _source(theirs.evidence, other.evidence.document),
+        )
+        warnings.append(
+            Warning(
+                f"{name}{grade}{arm}: {part} stated as {both}", _evidences(known.evidence, other.evidence)
+            )
+        )
+
+
+def _merge_outcomes(group: list[Findings], warnings: list[Warning]) -> list[Outcome]:
+    """Every distinct outcome (a differing value is kept beside the other, as before); where two
+    documents each give one value for the same measure and they differ, a warning names both."""
+    first: dict[tuple[object, ...], Outcome] = {}
+    for item in group:
+        mine: dict[tuple[object, ...], list[Outcome]] = {}
+        for outcome in item.outcomes:
+            if outcome.value is not None:
+                mine.setdefault(_outcome_measure(outcome), []).append(outcome)
+        for key, found in mine.items():
+            if len(found) != 1:
+                continue
+            known = first.setdefault(key, found[0])
+            if known is found[0] or known.value is None or found[0].value is None:
+                continue
+            if known.value.value != found[0].value.value or known.unit != found[0].unit:
+                both = _both(
+                    _with_unit(known.value.value, known.unit),
+                    known.evidence.document,
+                    _with_unit(found[0].value.value, found[0].unit),
+                    found[0].evidence.document,
+                )
+                what = " ".join(str(part) for part in key if part)
+                warnings.append(
+                    Warning(
+                        f"{what.replace('_', ' ')} stated as {both}",
+                        _evidences(known.evidence, found[0].evidence),
+                    )
+                )
+    return _unique_outcomes([o for item in group for o in item.outcomes])
+
+
+def _with_unit(value: float, unit: str | None) -> str:
+    return f"{_num(value)} {unit}" if unit else _num(value)
+
+
+def _outcome_measure(outcome: Outcome) -> tuple[object, ...]:
+    """What an outcome measures (without its value): two documents' values of it can be compared."""
+    return (outcome.kind, outcome.population, outcome.timepoint, outcome.gene, outcome.variant)
 
 
 # -- derivation -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def test_documents_with_one_doi_are_one_study_and_conflicts_are_kept_as_warnings
     assert study.sources == ("a.txt", "b.txt")
     (population,) = study.populations
     assert population.response("pr").count.value == 10
-    assert any("PR count stated as 10 and 12" in w.message for w in study.warnings)
+    assert any("PR count stated as 10 (a.txt) and 12 (b.txt)" in w.message for w in study.warnings)
     assert {e.document for w in study.warnings for e in w.evidence} == {"a.txt", "b.txt"}
 
 
@@ -113,7 +113,9 @@ def test_a_registry_record_and_its_publication_are_one_study() -> None:
     )
     (study,) = resolve([extract(registry), extract(publication), extract(alias)])
     assert study.id == "NCT01234567"
-    assert study.sources == ("reg.txt", "pub.txt", "alias.txt")
+    # Sources in precedence order: the publication states the most results (N, PR), then the
+    # registry record (more metadata than the alias), whatever order they came in.
+    assert study.sources == ("pub.txt", "reg.txt", "alias.txt")
     assert any("nct_id" in w.message for w in study.warnings)
 
 

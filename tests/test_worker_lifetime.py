@@ -1,0 +1,175 @@
+"""Worker processes end with the main process, so `imx ... | wc -c` always returns.
+
+`imx summarize DIR --jobs 2` runs over generated abstracts with its stdout on a pipe; once both
+workers are running, the main process gets SIGTERM (it stops the pool and exits 143, quietly) or
+SIGKILL (no handler runs: the workers' parent-death signal ends them). Either way the pipe reaches
+end of file within seconds, which it cannot while a worker holds it, and no worker survives.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+
+# Enough small files for a local pool (execute.POOL_MIN_FILES is 48) and a run of several seconds.
+FILES = 400
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # the command name may hold spaces and brackets
+    return fields[0], int(fields[1])
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process under pid (a worker, or under forkserver the server and its workers)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            found = _stat(int(entry))
+            if found is not None and found[0] != "Z":
+                parents[int(entry)] = found[1]
+    below: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - below
+        below |= frontier
+    return below
+
+
+def _alive(pid: int) -> bool:
+    found = _stat(pid)
+    return found is not None and found[0] not in ("Z", "X")  # a zombie has ended; only its entry is left
+
+
+# Runs imx with the pool's start method forced (Linux picks fork; forkserver and spawn are what
+# other platforms, or a process with threads running, get).
+FORCED_METHOD = """
+import sys
+
+if __name__ == "__main__":
+    from imatinib_cli import execute
+
+    method = sys.argv.pop(1)
+    execute._start_method = lambda: method
+    from imatinib_cli.cli import main
+
+    main()
+"""
+
+
+def _start(
+    folder: Path, method: str | None = None, expected: int = 2
+) -> tuple[subprocess.Popen[bytes], set[int]]:
+    docs = folder / "docs"
+    docs.mkdir()
+    for index in range(FILES):
+        sentences = (
+            f"PMID: {20000000 + index}\n\nA total of {20 + index % 40} patients with GIST received imatinib "
+            f"400 mg daily. A partial response was seen in {index % 15} patients. Grade 3 neutropenia "
+            f"occurred in {index % 30}% of patients.\n"
+        )
+        (docs / f"d{index:04d}.txt").write_text(sentences * 4, encoding="utf-8")
+    env = {**os.environ, "IMX_CACHE_DIR": str(folder / "cache")}
+    command = [sys.executable, "-m", "imatinib_cli"]
+    if method is not None:
+        (folder / "forced.py").write_text(FORCED_METHOD, encoding="utf-8")
+        command = [sys.executable, str(folder / "forced.py"), method]
+    command += ["summarize", str(docs), "--jobs", "2", "--no-cache", "--json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    try:
+        while len(workers) < expected:
+            assert process.poll() is None, "imx ended before its workers started"
+            assert time.monotonic() < deadline, "no worker processes appeared"
+            time.sleep(0.05)
+            workers = _descendants(process.pid)
+    except BaseException:
+        _cleanup(process, _descendants(process.pid))
+        raise
+    return process, workers
+
+
+def _reaches_eof(stream: object, seconds: float) -> bool:
+    """Read the pipe until end of file; False if it is still open after `seconds`."""
+    fd = stream.fileno()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready and not os.read(fd, 1 << 16):
+            return True
+    return False
+
+
+def _gone(pids: set[int], seconds: float) -> set[int]:
+    """The pids still alive after waiting up to `seconds` for them to end."""
+    deadline = time.monotonic() + seconds
+    while (alive := {pid for pid in pids if _alive(pid)}) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
+
+
+def _ours(pid: int) -> bool:
+    """The pid still runs imx or one of its multiprocessing helpers (not a reused pid)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"imatinib_cli" in command or b"multiprocessing" in command
+
+
+def _cleanup(process: subprocess.Popen[bytes], workers: set[int]) -> None:
+    """Whatever the test found, leave no process behind (the pids were ours, read before the kill)."""
+    for pid in [process.pid, *workers]:
+        if _alive(pid) and _ours(pid):
+            os.kill(pid, signal.SIGKILL)
+    process.wait(5)
+
+
+def test_sigterm_stops_the_workers_and_exits_143_quietly(tmp_path: Path) -> None:
+    process, workers = _start(tmp_path)
+    try:
+        process.send_signal(signal.SIGTERM)
+        assert _reaches_eof(process.stdout, 15), "stdout still open: a worker holds it"
+        assert process.wait(15) == 143
+        assert process.stderr is not None and process.stderr.read() == b""
+        assert _gone(workers, 10) == set()
+    finally:
+        _cleanup(process, workers)
+
+
+def test_sigkill_of_the_main_process_ends_the_workers(tmp_path: Path) -> None:
+    process, workers = _start(tmp_path)
+    try:
+        process.kill()
+        assert process.wait(15) == -signal.SIGKILL
+        assert _reaches_eof(process.stdout, 15), "stdout still open: a worker holds it"
+        assert _gone(workers, 10) == set()
+    finally:
+        _cleanup(process, workers)
+
+
+def test_workers_under_a_fork_server_end_with_the_main_process(tmp_path: Path) -> None:
+    """The fork server ends when the main process does; its workers then get their parent-death
+    signal. Waits for the resource tracker, the server and both workers."""
+    process, workers = _start(tmp_path, "forkserver", expected=4)
+    try:
+        process.kill()
+        assert _reaches_eof(process.stdout, 15), "stdout still open: a worker holds it"
+        assert _gone(workers, 10) == set()
+    finally:
+        _cleanup(process, workers)
