@@ -987,6 +987,18 @@ def _reader_left() -> bool:
     return any(event & (select.POLLERR | select.POLLHUP) for _, event in events)
 
 
+def _after_broken_pipe(exc: BaseException) -> bool:
+    """Whether exc was raised while handling a closed pipe (EPIPE) somewhere down its context chain."""
+    seen: BaseException | None = exc.__context__
+    for _ in range(8):  # a short chain; guards against a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno == errno.EPIPE:
+            return True
+        seen = seen.__context__
+    return False
+
+
 # The shell's status for a process ended by SIGPIPE: 128 + 13.
 SIGPIPE_STATUS = 141
 
@@ -1028,6 +1040,12 @@ def main() -> None:
         app(prog_name="imx")
     except BrokenPipeError:
         _reader_gone()
+    except SystemExit as exc:
+        # click (--version) and rich (--help) turn a closed pipe into exit 1 themselves, from inside
+        # their `except` for it: the same quiet stop as any command's, then.
+        if _after_broken_pipe(exc):
+            _reader_gone()
+        raise
     except OSError as exc:
         if exc.errno not in _FULL_DEVICE:
             raise

@@ -388,7 +388,7 @@ def test_jsonl_stops_at_once_when_the_reader_goes_away(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert json.loads(info.stdout)["entries"] < 150
+    assert json.loads(info.stdout)["entries"] < 100  # 32 measured: two chunks of 16
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="no SIGPIPE")
@@ -396,10 +396,8 @@ def test_jsonl_stops_at_once_when_the_reader_goes_away(tmp_path: Path) -> None:
     ("command", "reader"),
     [
         ("summarize {docs} --json --jobs 1 --no-cache", "head -c 100"),
-        ("summarize {docs} --jsonl --jobs 1 --no-cache", "head -c 100"),
         ("summarize {docs} --jobs 1 --no-cache", "head -c 100"),
         ("compare {docs} --by study --json --jobs 1 --no-cache", "head -c 100"),
-        ("compare {docs} --by study --csv --jobs 1 --no-cache", "head -c 100"),
     ],
 )
 def test_closed_pipe_is_a_quiet_sigpipe(command: str, reader: str, tmp_path: Path) -> None:
