@@ -824,6 +824,10 @@ class _ProgressDisplay:
         self._task: Any = None
 
     def __call__(self, update: ProgressUpdate) -> None:
+        # A reader that left before any output came (a pager quit early, `| true`) stops the run
+        # now, not at the end: one poll() per chunk of files.
+        if _reader_left():
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
         if self._progress is None:
             long_run = (
                 update.files >= PROGRESS_MIN_FILES or self._clock() - self._started >= PROGRESS_MIN_SECONDS

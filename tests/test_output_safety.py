@@ -406,3 +406,25 @@ def test_closed_pipe_is_a_quiet_sigpipe(command: str, reader: str, tmp_path: Pat
     folder = corpus(tmp_path / "docs", 100)
     status, stderr, _ = closed_pipe(command.format(docs=folder), reader, tmp_path)
     assert (status, stderr) == (SIGPIPE_STATUS, "")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="no SIGPIPE")
+@pytest.mark.parametrize("command", ["--version", "--help", "compare --help"])
+def test_help_and_version_into_a_closed_pipe(command: str, tmp_path: Path) -> None:
+    """click and rich handle these writes themselves (exit 1); imx makes them the same quiet 141."""
+    status, stderr, _ = closed_pipe(command, "true", tmp_path)
+    assert (status, stderr) == (SIGPIPE_STATUS, "")
+
+
+def test_progress_stops_the_run_when_the_reader_has_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the progress display on (stderr a terminal), each update asks whether stdout's reader is
+    still there, so a long --json run stops at the next chunk rather than at its end."""
+    from imatinib_cli import cli
+    from imatinib_cli.execute import ProgressUpdate
+
+    display = cli._ProgressDisplay()
+    display(ProgressUpdate(16, 16, 0))  # a short run so far: nothing shown, nothing raised
+    monkeypatch.setattr(cli, "_reader_left", lambda: True)
+    with pytest.raises(BrokenPipeError):
+        display(ProgressUpdate(32, 32, 0))
+    display.close()
