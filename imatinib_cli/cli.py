@@ -14,11 +14,12 @@ import functools
 import io
 import os
 import re
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -312,6 +313,14 @@ def compare(
         bool,
         typer.Option("--csv", help="Print CSV: one row per table row (study population with --by study)."),
     ] = False,
+    csv_raw: Annotated[
+        bool,
+        typer.Option(
+            "--csv-raw",
+            help="CSV with every cell exactly as extracted: no apostrophe before a cell a spreadsheet would "
+            "run as a formula (=, +, -, @, tab, CR), no escaping of control characters. Implies --csv.",
+        ),
+    ] = False,
     markdown_output: Annotated[
         bool,
         typer.Option("--markdown", help="Print a Markdown pipe table with the methods and notes under it."),
@@ -365,7 +374,9 @@ def compare(
     """
 
     def run() -> ExitStatus:
-        fmt = _output_format(json=json_output, csv=csv_output, markdown=markdown_output, output=output)
+        fmt = _output_format(
+            json=json_output, csv=csv_output, markdown=markdown_output, output=output, csv_raw=csv_raw
+        )
         options: dict[str, object] = {"by": by.value}
         confidence = _confidence(level, alpha)
         # Options left out are the pipeline's defaults (documented in docs/cli.md).
@@ -386,6 +397,10 @@ def compare(
             if by in (By.toxicity, By.hematologic):
                 raise UsageError(f"--plot draws response rates; there are none with --by {by.value}")
             _check_target(plot, "--plot")
+            if output is not None and _same_file(plot, output):
+                raise UsageError(
+                    f"--plot and --output name the same file ({plot}): the plot would overwrite the output"
+                )
             forest.require()
 
         from imatinib_cli import pipeline, render
@@ -393,7 +408,7 @@ def compare(
         with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
             report, comparison = pipeline.compare(_checked_paths(paths), **options, **store, **progress)
         warnings = render.print_document_warnings(report, render.stderr_console())
-        _write_comparison(comparison, fmt, output)
+        _write_comparison(comparison, fmt, output, raw=csv_raw)
         if plot is not None:
             try:
                 forest.write_forest_plot(comparison, plot)
@@ -548,7 +563,9 @@ def cache_info(json_output: JsonOpt = False, vocab: VocabOpt = None, debug: Debu
             ("size on disk", _size(info.bytes_on_disk)),
             ("vocabularies", f"{len(snapshots)} compiled snapshot(s), {_size(snapshot_bytes)}"),
         ]
-        sys.stdout.write("".join(f"{label:<13} {value}\n" for label, value in lines))
+        from imatinib_cli.render.safe_text import safe_text
+
+        sys.stdout.write("".join(f"{label:<13} {safe_text(value)}\n" for label, value in lines))
         return ExitStatus.OK
 
     _execute(run, vocab=vocab, debug=debug)
@@ -587,7 +604,9 @@ def cache_clear(
         snapshots = vocabularies.remove_snapshots(stale_only=stale)
         _cache_warnings(cache.warnings)
         kind = "stale entries" if stale else "entries"
-        sys.stdout.write(f"removed {removed:,} {kind} from {cache.path}\n")
+        from imatinib_cli.render.safe_text import safe_text
+
+        sys.stdout.write(f"removed {removed:,} {kind} from {safe_text(str(cache.path))}\n")
         if snapshots:
             sys.stdout.write(f"removed {snapshots} compiled vocabulary snapshot(s)\n")
         return ExitStatus.OK
@@ -596,8 +615,10 @@ def cache_clear(
 
 
 def _cache_warnings(messages: list[str]) -> None:
+    from imatinib_cli.render.safe_text import safe_text
+
     for message in messages:
-        sys.stderr.write(f"imx: warning: {message}\n")
+        sys.stderr.write(f"imx: warning: {safe_text(message)}\n")
 
 
 def _file_size(path: Path) -> int:
@@ -619,13 +640,17 @@ def _size(count: int) -> str:
     return f"{size:.1f} {unit}"
 
 
-def _output_format(*, json: bool, csv: bool, markdown: bool, output: Path | None) -> str:
+def _output_format(
+    *, json: bool, csv: bool, markdown: bool, output: Path | None, csv_raw: bool = False
+) -> str:
     """'json', 'csv', 'markdown' or 'table', from the flags or else from --output's extension."""
-    chosen = [name for name, given in (("json", json), ("csv", csv), ("markdown", markdown)) if given]
+    csv_name = "csv-raw" if csv_raw and not csv else "csv"
+    flags = (("json", json), (csv_name, csv or csv_raw), ("markdown", markdown))
+    chosen = [name for name, given in flags if given]
     if len(chosen) > 1:
         raise UsageError(f"--{' and --'.join(chosen)} cannot be combined: choose one output format")
     if chosen:
-        return chosen[0]
+        return "csv" if chosen[0] == "csv-raw" else chosen[0]
     if output is not None:
         return OUTPUT_FORMATS.get(output.suffix.lower(), "table")
     return "table"
@@ -653,8 +678,20 @@ def _check_target(path: Path, option: str) -> None:
         raise UsageError(f"{option} {path}: no such directory: {parent}")
 
 
-def _write_comparison(comparison: Comparison, fmt: str, output: Path | None) -> None:
-    """Render the comparison in fmt to stdout, or to output (written whole, once rendered)."""
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same once resolved (./f.svg, d/../f.svg, a link to it),
+    or, when both exist, the same file on disk (a hard link)."""
+    if os.path.realpath(first) == os.path.realpath(second):
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def _write_comparison(comparison: Comparison, fmt: str, output: Path | None, *, raw: bool = False) -> None:
+    """Render the comparison in fmt to stdout, or to output (written whole, once rendered); raw: CSV
+    cells as extracted (--csv-raw)."""
     from imatinib_cli import render
 
     if fmt == "table" and output is None:
@@ -664,7 +701,7 @@ def _write_comparison(comparison: Comparison, fmt: str, output: Path | None) -> 
     if fmt == "json":
         render.write_json(render.comparison_json(comparison), buffer)
     elif fmt == "csv":
-        render.write_csv(comparison, buffer)
+        render.write_csv(comparison, buffer, raw=raw)
     elif fmt == "markdown":
         render.write_markdown(comparison, buffer)
     else:
@@ -787,6 +824,10 @@ class _ProgressDisplay:
         self._task: Any = None
 
     def __call__(self, update: ProgressUpdate) -> None:
+        # A reader that left before any output came (a pager quit early, `| true`) stops the run
+        # now, not at the end: one poll() per chunk of files.
+        if _reader_left():
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
         if self._progress is None:
             long_run = (
                 update.files >= PROGRESS_MIN_FILES or self._clock() - self._started >= PROGRESS_MIN_SECONDS
@@ -895,17 +936,17 @@ def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) 
             vocabularies.set_extra_dir(vocab)
         status: int = run()
         sys.stdout.flush()  # inside the try, so a closed pipe is caught here and not at exit
+        if _reader_left():
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
     except ImxError as exc:
         if debug:
             traceback.print_exc()
         _error(str(exc))
         status = exc.exit_code
     except BrokenPipeError:
-        # The reader went away (`imx ... | head`): not an error worth a message. Point stdout at
-        # devnull so the interpreter's final flush does not raise again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(int(ExitStatus.ERROR)) from None
+        # The reader went away (`imx ... | head`). By now the run has unwound: workers stopped,
+        # cache and temporary files closed.
+        _reader_gone()
     except KeyboardInterrupt:
         _error("interrupted")
         raise typer.Exit(130) from None
@@ -965,8 +1006,61 @@ def _restore_sigterm(previous: tuple[object] | None) -> None:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"imx: error: {message}\n")
+    from imatinib_cli.render.safe_text import safe_text
+
+    sys.stderr.write(f"imx: error: {safe_text(message)}\n")
     sys.stderr.flush()
+
+
+def _reader_left() -> bool:
+    """Whether stdout is a pipe whose reader has gone (poll() reports POLLERR on its write end).
+
+    Asked once the output is written, because the last write may not have failed: when the reader
+    leaves during a large write, the system takes part of it, and Python's text stream drops the
+    rest without an error (seen with `imx compare --json | head -c 100`: exit 0, one short write).
+    """
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        events = poller.poll(0)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False  # no poll() (Windows), or stdout is not a file descriptor (a test's buffer)
+    return any(event & (select.POLLERR | select.POLLHUP) for _, event in events)
+
+
+def _after_broken_pipe(exc: BaseException) -> bool:
+    """Whether exc was raised while handling a closed pipe (EPIPE) somewhere down its context chain."""
+    seen: BaseException | None = exc.__context__
+    for _ in range(8):  # a short chain; guards against a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno == errno.EPIPE:
+            return True
+        seen = seen.__context__
+    return False
+
+
+# The shell's status for a process ended by SIGPIPE: 128 + 13.
+SIGPIPE_STATUS = 141
+
+
+def _reader_gone() -> NoReturn:
+    """Stop quietly because the reader of stdout went away (`imx ... | head -1`), as Unix tools do:
+    by SIGPIPE's default action, so the shell sees status 141 and a parent sees "killed by SIGPIPE"
+    (Python's subprocess: returncode -13). No message: the user chose to read no further.
+    stdout points at devnull first, so nothing can fail again on the way out (the Python docs'
+    advice for BrokenPipeError)."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sigpipe = getattr(signal, "SIGPIPE", None)
+    if sigpipe is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+            signal.signal(sigpipe, signal.SIG_DFL)
+            os.kill(os.getpid(), sigpipe)
+    os._exit(SIGPIPE_STATUS)  # no SIGPIPE (Windows), or it did not end the process
 
 
 # Writing the output failed for lack of room ("> /dev/full", a full disk or quota): the user's
@@ -988,9 +1082,13 @@ def main() -> None:
     try:
         app(prog_name="imx")
     except BrokenPipeError:
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(int(ExitStatus.ERROR))
+        _reader_gone()
+    except SystemExit as exc:
+        # click (--version) and rich (--help) turn a closed pipe into exit 1 themselves, from inside
+        # their `except` for it: the same quiet stop as any command's, then.
+        if _after_broken_pipe(exc):
+            _reader_gone()
+        raise
     except OSError as exc:
         if exc.errno not in _FULL_DEVICE:
             raise

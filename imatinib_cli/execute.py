@@ -441,9 +441,19 @@ class _LocalPool:
             terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14
             if terminate is not None:
                 terminate()
-            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            processes = list((getattr(self._pool, "_processes", None) or {}).values())
+            for process in processes:
                 if process.is_alive():
                     process.terminate()
+            for process in processes:
+                process.join()
+            # A worker stopped while sending its chunk's result leaves half a message in the result
+            # pipe, and the pool's manager thread would wait for the rest forever (so would
+            # shutdown). With the workers gone, closing this process's copy of the pipe's write end
+            # turns that wait into end-of-file, which the pool handles as a broken worker.
+            writer = getattr(getattr(self._pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                writer.close()
         self._pool.shutdown(wait=True, cancel_futures=abort)
 
 

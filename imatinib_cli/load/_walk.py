@@ -22,7 +22,9 @@ at once; imatinib_cli.execute may send it to another process).
 
 Paths in Documents and reasons are made printable: bytes of a file name that are not valid UTF-8 and
 control characters (a newline in a file name) are written as backslash escapes, so each warning stays
-one line and the JSON output stays valid UTF-8.
+one line and the JSON output stays valid UTF-8. A backslash in the name that could be read as the
+start of such an escape is doubled, so two different names never print alike: the Latin-1 name
+`caf<0xE9>.txt` prints `caf\\xe9.txt`, a file really named `caf\\xe9.txt` prints `caf\\\\xe9.txt`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ UNKNOWN_FORMAT = "unknown"
 STDIN = "-"
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A backslash followed by what could make it read as an escape: another backslash, x, u, U, or a
+# character printable() escapes (a control, an undecodable byte kept as a surrogate).
+_AMBIGUOUS_BACKSLASH = re.compile("\\\\(?=[\\\\xuU\x00-\x1f\x7f-\x9f\ud800-\udfff])")
 _O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 Key = tuple[int, int]
@@ -57,7 +62,10 @@ class RawFile(NamedTuple):
 
 
 def printable(path: str) -> str:
-    """A file name as one printable line of valid UTF-8 (undecodable bytes and controls escaped)."""
+    """A file name as one printable line of valid UTF-8: undecodable bytes and controls escaped (the
+    Latin-1 name caf<0xE9>.txt gives caf\\xe9.txt), a backslash that could read as an escape doubled
+    (a name typed as caf\\xe9.txt gives caf\\\\xe9.txt)."""
+    path = _AMBIGUOUS_BACKSLASH.sub(r"\\\\", path)
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:

@@ -3,7 +3,8 @@
 One entry point per output. JSON builders return dicts (render/json.py); table printers write to a
 rich Console the caller owns (render/table.py), so tests can render into a StringIO; the comparison
 exports write CSV (render/csv.py) and Markdown (render/markdown.py) to a file the caller owns. The
-forest plot (render/plot.py) is imported on its own, only when a plot is asked for.
+forest plot (render/plot.py) is imported on its own, only when a plot is asked for. safe_text
+(render/safe_text.py) shows a document's control characters as escapes; every printer uses it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from imatinib_cli.render.json import (
     write_json,
 )
 from imatinib_cli.render.markdown import write_markdown
+from imatinib_cli.render.safe_text import safe_text
 from imatinib_cli.render.table import (
     file_console,
     print_comparison,
@@ -44,6 +46,7 @@ __all__ = [
     "print_document_warning",
     "print_document_warnings",
     "print_summary",
+    "safe_text",
     "stderr_console",
     "stdout_console",
     "study_line",

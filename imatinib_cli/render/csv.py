@@ -24,6 +24,7 @@ from imatinib_cli.models import (
     PooledEstimate,
 )
 from imatinib_cli.render import text
+from imatinib_cli.render.safe_text import safe_text
 
 RESPONSE_COLUMNS = (
     "kind",
@@ -101,12 +102,26 @@ def comparison_records(comparison: Comparison) -> tuple[tuple[str, ...], list[Re
     return RESPONSE_COLUMNS, records
 
 
-def write_csv(comparison: Comparison, file: TextIO) -> None:
-    """RFC 4180 quoting, '\\n' line ends, a header row; reads back with csv.DictReader or read.csv."""
+def write_csv(comparison: Comparison, file: TextIO, *, raw: bool = False) -> None:
+    """RFC 4180 quoting, '\\n' line ends, a header row; reads back with csv.DictReader or read.csv.
+
+    Each cell is made safe to open and to show (safe_cell: no formula a spreadsheet would run, no
+    control character a terminal would obey) unless raw (--csv-raw), which writes the strings as
+    extracted, for a program that reads the file and wants them exactly.
+    """
     columns, records = comparison_records(comparison)
     writer = csv.DictWriter(file, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({key: neutralize_formula(value) for key, value in record.items()} for record in records)
+    if raw:
+        writer.writerows(records)
+    else:
+        writer.writerows({key: safe_cell(value) for key, value in record.items()} for record in records)
+
+
+def safe_cell(value: str) -> str:
+    """A CSV cell as written by default: controls escaped (safe_text: 'A\\x1b[2J' -> 'A\\\\x1b[2J'),
+    then a formula start neutralized ('=HYPERLINK(...)' -> "'=HYPERLINK(...)")."""
+    return neutralize_formula(safe_text(value))
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

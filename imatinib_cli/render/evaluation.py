@@ -27,6 +27,7 @@ from imatinib_cli.evaluate import (
 )
 from imatinib_cli.render import text
 from imatinib_cli.render.json import evidence_json
+from imatinib_cli.render.safe_text import safe_text
 
 EVALUATE_SCHEMA_VERSION = "1.1"
 
@@ -56,7 +57,7 @@ def print_evaluation(evaluation: Evaluation, console: Console) -> None:
         console.print(
             Text(
                 f"Scored with {count} corrected gold value{'s' if count != 1 else ''} "
-                f"from {evaluation.corrections_file}"
+                f"from {safe_text(str(evaluation.corrections_file))}"
             ),
             soft_wrap=True,
         )
@@ -74,15 +75,19 @@ def print_evaluation(evaluation: Evaluation, console: Console) -> None:
     for item in evaluation.discrepancies:
         by_document.setdefault(item.document, []).append(item)
     for document, items in by_document.items():
-        console.print(Text(document, style="bold"), soft_wrap=True)
+        console.print(Text(safe_text(document), style="bold"), soft_wrap=True)
         for item in items:
             _print_discrepancy(item, console)
 
 
 def _score_table(evaluation: Evaluation) -> Table:
     documents = len(evaluation.documents)
+    # Text, not a str: a str title is read as rich markup, and a file name may hold "[...]".
     table = Table(
-        title=f"imx against {evaluation.gold} ({documents} document{'s' if documents != 1 else ''})",
+        title=Text(
+            f"imx against {safe_text(str(evaluation.gold))} "
+            f"({documents} document{'s' if documents != 1 else ''})"
+        ),
     )
     table.add_column("Field", no_wrap=True)
     for header in ("TP", "FP", "FN", "Precision", "Recall", "F1"):
@@ -91,8 +96,8 @@ def _score_table(evaluation: Evaluation) -> Table:
     shown = [s for s in evaluation.fields if s.field not in HEME_FIELDS or s.tp + s.fp + s.fn]
     for index, score in enumerate(shown):
         last = index == len(shown) - 1
-        table.add_row(*_score_cells(score, score.label), end_section=last)
-    table.add_row(*_score_cells(evaluation.micro, "micro average"), style="bold")
+        table.add_row(*map(Text, _score_cells(score, score.label)), end_section=last)
+    table.add_row(*map(Text, _score_cells(evaluation.micro, "micro average")), style="bold")
     return table
 
 
@@ -140,12 +145,12 @@ def discrepancy_line(item: Discrepancy) -> str:
 
 def _print_discrepancy(item: Discrepancy, console: Console) -> None:
     line = Text("  ")
-    line.append(discrepancy_line(item), style=KIND_STYLES.get(item.kind, ""))
+    line.append(safe_text(discrepancy_line(item)), style=KIND_STYLES.get(item.kind, ""))
     console.print(line, soft_wrap=True)
     if item.evidence is not None:
         evidence = Text("          ")
-        evidence.append(f'"{text.one_line(item.evidence.quote)}"', style="italic")
-        evidence.append(f" [{text.location(item.evidence)}]", style="dim")
+        evidence.append(f'"{safe_text(text.one_line(item.evidence.quote))}"', style="italic")
+        evidence.append(f" [{safe_text(text.location(item.evidence))}]", style="dim")
         console.print(evidence, soft_wrap=True)
 
 

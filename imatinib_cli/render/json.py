@@ -9,6 +9,7 @@ by the same function, so the two outputs cannot drift.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TextIO
 
 from imatinib_cli import __version__
@@ -71,11 +72,28 @@ def _dumps(data: JSONDict, *, indent: bool) -> str:
     try:
         import orjson
 
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 if indent else 0).decode()
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2 if indent else 0).decode()
     except (ImportError, TypeError):
         if indent:
-            return json.dumps(data, ensure_ascii=False, indent=2)
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(data, ensure_ascii=False, indent=2)
+        else:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _escape_for_terminals(text)
+
+
+# Characters JSON may carry raw but a terminal would obey (C1 controls such as the 8-bit CSI U+009B,
+# DEL, bidirectional overrides, line separators) or a UTF-8 stream cannot write (lone surrogates).
+# Both encoders already escape C0 (ESC is written \u001b).
+_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape_for_terminals(text: str) -> str:
+    """The JSON text with those characters as \\uXXXX escapes: the decoded strings are the same (the
+    JSON keeps the real strings), but `imx ... --json` on a terminal shows them instead of obeying
+    them. Outside strings JSON holds only ASCII, so every match is inside a string."""
+    if _RAW_UNSAFE.search(text) is None:
+        return text
+    return _RAW_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def summary_json(report: Report) -> JSONDict:

@@ -1,5 +1,11 @@
 """A Comparison as Markdown for a report: one pipe table (the records of render/csv.py), then the
-methods, the subgroup test, the studies left out and the notes as short paragraphs and lists."""
+methods, the subgroup test, the studies left out and the notes as short paragraphs and lists.
+
+Every string from a document goes through escape_cell, so a viewer (GitHub, a static-site
+generator, an editor's preview) shows it as the text it is: `|` cannot end a cell, `<script>` and
+`<img src=...>` are shown, not run or fetched (`&lt;script&gt;`), `![x](http://...)` is not an
+image to load nor `[x](javascript:...)` a link (`\\[`), and control characters are escaped.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import TextIO
 from imatinib_cli.models import Comparison
 from imatinib_cli.render import text
 from imatinib_cli.render.csv import comparison_records
+from imatinib_cli.render.safe_text import safe_text
 
 # Columns holding numbers are right-aligned.
 NUMERIC = frozenset(
@@ -48,9 +55,19 @@ def pipe_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What a Markdown viewer would read as syntax: the backslash (escape), the pipe (a cell's end),
+# brackets (links and images), and the HTML specials as character references (tags, entities).
+_MARKDOWN_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+)
+
+
 def escape_cell(value: str) -> str:
-    """One line, pipes and backslashes escaped, so a quote never breaks the table."""
-    return text.one_line(value).replace("\\", "\\\\").replace("|", "\\|")
+    """One line, shown as written by any Markdown viewer.
+
+    'a | b <img src=x>' -> 'a \\| b &lt;img src=x&gt;'
+    """
+    return safe_text(text.one_line(value)).translate(_MARKDOWN_ESCAPES)
 
 
 def _line(cells: Sequence[str], *, escape: bool = True) -> str:

@@ -2,15 +2,21 @@
 
 Everything is printed through a rich Console the caller passes in, so tests can render into a
 StringIO and the CLI decides which stream is stdout. Text from documents is printed as Text,
-never as markup, so a quote holding "[...]" prints as written.
+never as markup, so a quote holding "[...]" prints as written, and through safe_text, so a control
+sequence in it shows as `\\x1b[2J` instead of acting on the terminal. Every console made here also
+escapes whatever reaches it (a render hook applying safe_text to each text segment), so a string a
+printer forgot is still shown, not obeyed (SafeConsole).
 """
 
 from __future__ import annotations
 
+import errno
 import os
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +36,7 @@ from imatinib_cli.models import (
     SubgroupTest,
 )
 from imatinib_cli.render import text
+from imatinib_cli.render.safe_text import safe_text
 
 # Width used when stdout is a pipe or a file and COLUMNS is unset: wide enough for the
 # population table without wrapping cells, so `imx summarize > out.txt` stays readable.
@@ -44,9 +51,9 @@ LEGEND = f"{text.DERIVED_MARK} derived from other stated numbers · {text.DASH} 
 
 def stdout_console() -> Console:
     """The result stream. Colors only on a terminal; rich itself honors NO_COLOR and TERM=dumb."""
-    console = Console(highlight=False)
+    console = SafeConsole(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(highlight=False, width=PIPE_WIDTH)
+        console = SafeConsole(highlight=False, width=PIPE_WIDTH)
     return console
 
 
@@ -54,12 +61,55 @@ def file_console(file: TextIO) -> Console:
     """A console writing plain text (no colors, no styles) into a file, as wide as in a pipe."""
     columns = os.environ.get("COLUMNS", "")
     width = int(columns) if columns.isdigit() and int(columns) > 0 else PIPE_WIDTH
-    return Console(file=file, width=width, highlight=False, color_system=None, force_terminal=False)
+    return SafeConsole(file=file, width=width, highlight=False, color_system=None, force_terminal=False)
 
 
 def stderr_console() -> Console:
     """The diagnostics stream (warnings, errors, progress)."""
-    return Console(stderr=True, highlight=False)
+    return SafeConsole(stderr=True, highlight=False)
+
+
+class SafeConsole(Console):
+    """A rich Console that shows every control character it is given as an escape (safe_text), and
+    lets a closed pipe reach the caller as BrokenPipeError.
+
+    The printers below already pass document strings through safe_text, before the layout, so the
+    columns stay aligned; the render hook is the net under them. rich's own control segments
+    (cursor moves of the progress display) and the style codes it adds when writing are left alone.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.push_render_hook(_EscapeHook())
+
+    def on_broken_pipe(self) -> None:
+        """rich's default exits with status 1; the CLI stops the run as Unix tools do instead."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+class _EscapeHook(RenderHook):
+    def process_renderables(self, renderables: list[RenderableType]) -> list[RenderableType]:  # type: ignore[override]
+        return [_Escaped(renderable) for renderable in renderables]
+
+
+class _Escaped:
+    """A renderable whose text segments go through safe_text once rendered."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control is None and segment.text:
+                escaped = safe_text(segment.text)
+                if escaped is not segment.text:
+                    segment = Segment(escaped, segment.style)
+            yield segment
+
+
+def _cells(values: Iterable[str]) -> list[Text]:
+    """Table cells from strings: escaped (safe_text), and Text so that "[bold]" is not markup."""
+    return [Text(safe_text(value)) for value in values]
 
 
 def print_document_warnings(report: Report, console: Console) -> int:
@@ -133,9 +183,13 @@ def _heme_table(comparison: Comparison) -> Table:
         grouped.setdefault((row.study, row.population), []).append(row)
     for (study, population), rows in grouped.items():
         table.add_row(
-            f"{study} / {population}",
-            text.format_doses(rows[0].doses_mg_per_day, False),
-            " · ".join(text.format_heme(row.response) for row in rows),
+            *_cells(
+                (
+                    f"{study} / {population}",
+                    text.format_doses(rows[0].doses_mg_per_day, False),
+                    " · ".join(text.format_heme(row.response) for row in rows),
+                )
+            )
         )
     return table
 
@@ -175,7 +229,7 @@ def _print_response_rows(comparison: Comparison, console: Console) -> None:
         if bars:
             cells += (text.text_bar(text.row_estimate(row), row.ci_low, row.ci_high),)
         table.add_row(
-            *cells,
+            *_cells(cells),
             style="bold" if row.kind != "row" else None,
             end_section=row.kind != "row" or following not in (None, "row"),
         )
@@ -226,7 +280,7 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> Table:
         if bars:
             cells.append(text.text_bar(pooled.estimate, pooled.ci_low, pooled.ci_high, mark=text.BAR_DIAMOND))
         cells += [text.format_stat(pooled.tau2, 4), text.format_stat(pooled.i2, 1), _q_cell(pooled)]
-        table.add_row(*cells)
+        table.add_row(*_cells(cells))
     return table
 
 
@@ -280,14 +334,18 @@ def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:
     table.add_column("Reports", justify="right", no_wrap=True)
     for row in comparison.toxicity_rows:
         table.add_row(
-            row.term,
-            row.soc or text.DASH,
-            row.tumor_group,
-            text.format_doses(row.doses_mg_per_day, False),
-            text.DASH if row.max_percent is None else text.format_percent(row.max_percent),
-            ", ".join(row.grades) or text.DASH,
-            ", ".join(row.studies) or text.DASH,
-            str(row.reports),
+            *_cells(
+                (
+                    row.term,
+                    row.soc or text.DASH,
+                    row.tumor_group,
+                    text.format_doses(row.doses_mg_per_day, False),
+                    text.DASH if row.max_percent is None else text.format_percent(row.max_percent),
+                    ", ".join(row.grades) or text.DASH,
+                    ", ".join(row.studies) or text.DASH,
+                    str(row.reports),
+                )
+            )
         )
     console.print(table)
 
@@ -299,7 +357,7 @@ def _tumor(name: str | None, code: str | None) -> str:
 
 
 def _print_study(study: Study, console: Console, evidence: bool) -> None:
-    console.print(Text(study.title or study.id, style="bold"))
+    console.print(Text(safe_text(study.title or study.id), style="bold"))
     _field(console, "Study", study.id)
     _field(console, "Citation", text.citation(study))
     _field(console, "Design", text.design_line(study))
@@ -369,12 +427,16 @@ def _population_table(populations: tuple[Population, ...]) -> Table:
         table.add_column(header, justify="right", no_wrap=True)
     for population in populations:
         table.add_row(
-            population.label,
-            population.tumor_type or text.DASH,
-            population.tumor_group or text.DASH,
-            text.population_doses(population),
-            text.format_quantity(population.n),
-            *(text.format_response(population.response(c)) for c in RESPONSE_CATEGORIES),
+            *_cells(
+                (
+                    population.label,
+                    population.tumor_type or text.DASH,
+                    population.tumor_group or text.DASH,
+                    text.population_doses(population),
+                    text.format_quantity(population.n),
+                    *(text.format_response(population.response(c)) for c in RESPONSE_CATEGORIES),
+                )
+            )
         )
     return table
 
@@ -394,10 +456,14 @@ def _toxicity_table(study: Study) -> Table:
         table.add_column(header)
     for event in study.adverse_events:
         table.add_row(
-            event.term or text.DASH,
-            text.one_line(event.as_written),
-            event.grade or text.DASH,
-            _toxicity_value(event.percent, event.count, event.approximate) + _arm_note(event.arm),
+            *_cells(
+                (
+                    event.term or text.DASH,
+                    text.one_line(event.as_written),
+                    event.grade or text.DASH,
+                    _toxicity_value(event.percent, event.count, event.approximate) + _arm_note(event.arm),
+                )
+            )
         )
     return table
 
@@ -421,12 +487,16 @@ def _outcome_table(study: Study) -> Table:
             value = f"{value} of {text.format_quantity(outcome.denominator)}"
         detail = " ".join(part for part in (outcome.gene, outcome.variant) if part)
         table.add_row(
-            outcome.kind,
-            value,
-            outcome.population or text.DASH,
-            outcome.timepoint or text.DASH,
-            detail or text.DASH,
-            text.one_line(outcome.as_written),
+            *_cells(
+                (
+                    outcome.kind,
+                    value,
+                    outcome.population or text.DASH,
+                    outcome.timepoint or text.DASH,
+                    detail or text.DASH,
+                    text.one_line(outcome.as_written),
+                )
+            )
         )
     return table
 
@@ -481,21 +551,21 @@ def _evidence_line(console: Console, label: str, evidence: Evidence | None, note
     """`  PR 79 (53.7%): "quote" [path:start-end]`, one line so it can be grepped."""
     line = Text("  ")
     if label:
-        line.append(f"{label}: ")
+        line.append(f"{safe_text(label)}: ")
     if evidence is None:
         line.append("(no sentence)", style="dim")
     else:
-        line.append(f'"{text.one_line(evidence.quote)}"', style="italic")
-        line.append(f" [{text.location(evidence)}]", style="dim")
+        line.append(f'"{safe_text(text.one_line(evidence.quote))}"', style="italic")
+        line.append(f" [{safe_text(text.location(evidence))}]", style="dim")
     if note:
-        line.append(f" ({note})", style="dim")
+        line.append(f" ({safe_text(note)})", style="dim")
     console.print(line, soft_wrap=True)
 
 
 def _field(console: Console, name: str, value: str) -> None:
-    line = Text.assemble((f"{name}: ", "bold"), value)
+    line = Text.assemble((f"{name}: ", "bold"), safe_text(value))
     console.print(line)
 
 
 def _line(console: Console, message: str, style: str | None = None) -> None:
-    console.print(Text(message, style=style or ""), soft_wrap=True)
+    console.print(Text(safe_text(message), style=style or ""), soft_wrap=True)
