@@ -458,14 +458,15 @@ def corpus() -> list[Seed]:
     return seeds
 
 
-# The format each reader module gives its documents ("none": the bytes did not decode as text, so no
-# reader saw them; data_file's skipped documents say "json" or "xml").
-READER_FORMATS = {
+# The formats each reader module gives its documents ("none": the bytes did not decode as text, so no
+# reader saw them). The structured readers' unreadable files say "json" or "xml" too; they are
+# counted under data_file, which gives those formats to the data it recognizes but does not read.
+READER_FORMATS: dict[str, str | tuple[str, ...]] = {
     "catalog_record": "catalog_record",
     "ctgov_json": "ctgov_json",
     "ctgov_page": "ctgov_page",
     "ctgov_xml": "ctgov_xml",
-    "data_file": "data",
+    "data_file": ("data", "json", "xml"),
     "html_page": "html",
     "markdown_doc": "markdown",
     "medline": "medline",
@@ -1588,14 +1589,20 @@ def report(total: dict[str, Any], *, jobs: int, timeout: float, title: str) -> i
     heading = "documents of its format: ok, skipped, error"
     print(f"  {'reader (load/)':<20} {'seeded':>9} {'read by it':>11}   {heading}")
     names = sorted(set(total["readers"]) | set(total["read_by"]), key=lambda name: (name == "none", name))
+    known: set[str] = set()
     for name in names:
-        fmt = READER_FORMATS.get(name, "unknown")
-        statuses = formats.get(fmt, {})
+        fmts = READER_FORMATS.get(name, "unknown")
+        fmts = (fmts,) if isinstance(fmts, str) else fmts
+        known.update(fmts)
+        statuses: collections.Counter[str] = collections.Counter()
+        for fmt in fmts:
+            statuses.update(formats.get(fmt, {}))
+        seeded, read = total["readers"].get(name, 0), total["read_by"].get(name, 0)
         print(
-            f"  {name:<20} {total['readers'].get(name, 0):>9,} {total['read_by'].get(name, 0):>11,}   {fmt}:"
-            f" {statuses.get('ok', 0):,}, {statuses.get('skipped', 0):,}, {statuses.get('error', 0):,}"
+            f"  {name:<20} {seeded:>9,} {read:>11,}   {'/'.join(fmts)}:"
+            f" {statuses['ok']:,}, {statuses['skipped']:,}, {statuses['error']:,}"
         )
-    others = {name: statuses for name, statuses in formats.items() if name not in READER_FORMATS.values()}
+    others = {name: statuses for name, statuses in formats.items() if name not in known}
     if others:
         print(
             "  other formats        "
