@@ -55,6 +55,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -1428,6 +1429,7 @@ def run_chunks(args: argparse.Namespace) -> dict[str, Any]:
                 _save(args.save or None, died["index"], data)
             queue[:0] = lost
     total["wall"] = time.perf_counter() - began
+    shutil.rmtree(state, ignore_errors=True)
     return total
 
 
