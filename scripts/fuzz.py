@@ -74,7 +74,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # Bump when generation changes, so results files of different generators are never mixed.
-GENERATOR = 3
+GENERATOR = 4
 STATUSES = ("ok", "skipped", "error")
 RANDOM_KINDS = ("random-bytes", "random-text")
 
@@ -794,7 +794,7 @@ def _xml(rng: random.Random, data: bytes) -> bytes | None:
             element.tag = rng.choice(elements).tag
         elif choice == 7 and parent is not None:  # moved under another element
             target = rng.choice(elements)
-            if target is not element and element not in list(target.iter()):
+            if target not in list(element.iter()):  # never under itself: a cycle never ends
                 parent.remove(element)
                 target.append(element)
         else:  # emptied
@@ -1166,7 +1166,19 @@ def run_range(task: tuple[int, int, int, int, float, str | None, str, frozenset[
     for index in range(start, stop):
         if index in skip:
             continue
-        reader, kind, data = generate(seed, index, seeds)
+        try:
+            reader, kind, data = generate(seed, index, seeds)
+        except Exception as exc:  # noqa: BLE001 - a bug of this script: counted, the run goes on
+            failures.append(
+                {
+                    "index": index,
+                    "kind": "?",
+                    "error": f"{type(exc).__name__}: {exc}"[:300],
+                    "where": "generator",
+                }
+            )
+            counts["generator errors"] += 1
+            continue
         path = input_path(seed, index)
         result["readers"][reader] += 1
         result["kinds"][kind.split(":")[0]] += 1
@@ -1408,6 +1420,12 @@ def run_chunks(args: argparse.Namespace) -> dict[str, Any]:
                 except BrokenProcessPool:
                     lost.append(chunk)
                     continue
+                except Exception as exc:  # noqa: BLE001 - a bug of this script: the chunk is lost, said so
+                    error = f"chunk {chunk.start}-{chunk.stop} failed: {type(exc).__name__}: {exc}"[:300]
+                    part = {
+                        "counts": {},
+                        "failures": [{"index": chunk.start, "kind": "?", "error": error, "where": "chunk"}],
+                    }
                 for died in chunk.died:
                     key = "hangs" if died["where"] == "hang" else "hard crashes"
                     part["failures"].append(died)
@@ -1618,6 +1636,8 @@ def report(total: dict[str, Any], *, jobs: int, timeout: float, title: str) -> i
     print(f"timeouts     {counts['timeouts']:>10,}  (limit {timeout:g} s per input)")
     print(f"hangs        {counts['hangs']:>10,}  (stuck past SIGALRM, killed)")
     print(f"unaccounted  {counts['unaccounted']:>10,}")
+    if counts["generator errors"]:
+        print(f"generator    {counts['generator errors']:>10,}  (errors of this script, not of imx)")
     print(
         f"batches      {counts['batches']:>10,}  (resolved together, rendered as JSON, CSV and Markdown;"
         " one in ten as tables too)"
