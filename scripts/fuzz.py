@@ -1695,9 +1695,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.summarize_results:
         total = summarize_results(args.summarize_results)
-        return report(
-            total, jobs=0, timeout=args.timeout, title=f"seed {total['seed']}, generator {GENERATOR}"
-        )
+        return report(total, jobs=0, timeout=args.timeout, title=f"seed {total['seed']}")
     if args.count < 1 or args.chunk_size < 1 or args.start < 0:
         parser.error("--count and --chunk-size must be at least 1, --start at least 0")
     total = run_chunks(args)
