@@ -8,6 +8,7 @@ Document.text (see ProtocolText) so the text extractors can read doses from arm 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,33 +30,48 @@ FLOW = "flow"
 GRANT_ID_TYPES = frozenset(("NIH", "OTHER_GRANT", "AHRQ"))
 _NUMBER_RE = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 _ESTIMATED = ("estimate", "anticipated")
+# Registry numbers are counts and measured values: a float holds every integer of up to 15 digits
+# exactly, and no results table states more, so a larger number is read as missing, never as inf or
+# as a rounded count.
+MAX_DIGITS = 15
+MAX_MAGNITUDE = 10**MAX_DIGITS
 
 
 def to_int(value: object) -> int | None:
-    """An integer count from 8, "8" or "1,024"; None for "NA", blanks and anything else."""
+    """An integer count from 8, "8" or "1,024"; None for "NA", blanks and anything else, and for a
+    count of MAX_MAGNITUDE or more ("9" * 400: a damaged file, not a number of participants)."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return value if abs(value) < MAX_MAGNITUDE else None
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        if text.isascii() and text.isdigit():  # "¹" is a digit to isdigit, not to int()
+        # "¹" is a digit to isdigit, not to int(); the length check comes first because int() refuses
+        # strings of more than 4,300 digits with a ValueError
+        if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
             return int(text)
     return None
 
 
 def to_float(value: object) -> float | None:
+    """A value from 2.5, "2.5" or "1,024"; None for anything else, and for infinities, NaN and values
+    of MAX_MAGNITUDE or more ("1e999", 10 ** 400), which no results table states."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
+    number: float | None = None
+    if isinstance(value, int):
+        number = float(value) if abs(value) < MAX_MAGNITUDE else None
+    elif isinstance(value, float):
+        number = value
+    elif isinstance(value, str):
         text = value.strip().replace(",", "")
         if _NUMBER_RE.match(text):
-            return float(text)
-    return None
+            number = float(text)
+    if number is None or not math.isfinite(number) or abs(number) >= MAX_MAGNITUDE:
+        return None
+    return number
 
 
 def as_written(value: object) -> str:

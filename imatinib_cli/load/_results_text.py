@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from imatinib_cli.load._registry import MAX_DIGITS
 from imatinib_cli.load._text import Line, collapse, split_lines
 from imatinib_cli.models import (
     Evidence,
@@ -282,9 +283,15 @@ def _value(cell: Cell) -> tuple[float, int | None, bool] | None:
     match = _VALUE.match(cell.text)
     if not match:
         return None
-    number = float(match.group("num").replace(",", ""))
-    den = match.group("den")
-    return number, int(den.replace(",", "")) if den else None, bool(match.group("pct"))
+    digits, den = match.group("num").replace(",", ""), (match.group("den") or "").replace(",", "")
+    if _too_long(digits) or _too_long(den):
+        return None  # "9" * 400 is no count (nor inf); int() even refuses over 4,300 digits
+    return float(digits), int(den) if den else None, bool(match.group("pct"))
+
+
+def _too_long(numeral: str) -> bool:
+    """More digits than a registry count or value has (MAX_DIGITS: a float holds them exactly)."""
+    return sum(char.isdigit() for char in numeral) > MAX_DIGITS
 
 
 def _is_value(cell: Cell) -> bool:
