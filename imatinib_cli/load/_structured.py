@@ -10,10 +10,12 @@ one-line reason; nothing here raises anything else for a file's content.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.load._build import skipped
 from imatinib_cli.load._text import collapse
+from imatinib_cli.load.limits import MAX_SIBLINGS, XML_CHUNK_CHARS, over_limit
 from imatinib_cli.models import STATUS_ERROR, STATUS_SKIPPED, Document
 
 if TYPE_CHECKING:
@@ -51,32 +53,171 @@ def _detail(exc: BaseException) -> str:
     return collapse(str(exc))[:_MAX_DETAIL] or type(exc).__name__
 
 
-def parse_xml(text: str) -> Element:
-    """The root element, parsed safely; raises Unreadable."""
-    from xml.etree.ElementTree import ParseError
+class _RootReached(Exception):
+    """The safety check has seen the root element's start tag: the prolog is over."""
 
-    from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-    from defusedxml.ElementTree import fromstring
 
-    # The text is already decoded: an encoding declaration would only mislead the parser.
-    body = _XML_DECL_RE.sub("", text, count=1)
+class _PrologTarget:
+    """A parser target that stops the parse at the first start tag (nothing else is built)."""
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        raise _RootReached
+
+    def end(self, tag: str) -> None:  # pragma: no cover - never reached before start
+        pass
+
+    def data(self, data: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _check_prolog(text: str, start: int) -> None:
+    """defusedxml's checks over the prolog: raises its exceptions for any entity declaration.
+
+    Entities can be declared only in the DOCTYPE, which comes before the root element, so once
+    the root's start tag is reached the rest of the file can hold no declaration, and the fast C
+    parser that reads it can expand nothing but XML's five predefined entities.
+    """
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    parser = DefusedXMLParser(
+        target=_PrologTarget(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
     try:
-        return fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except EntitiesForbidden as exc:
+        for offset in range(start, len(text), XML_CHUNK_CHARS):
+            parser.feed(text[offset : offset + XML_CHUNK_CHARS])
+        parser.close()
+    except _RootReached:
+        return
+
+
+def _unreadable_xml(exc: BaseException) -> Unreadable:
+    from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+
+    if isinstance(exc, EntitiesForbidden):
         where = f" ({exc.sysid})" if getattr(exc, "sysid", None) else ""
-        raise Unreadable(
+        return Unreadable(
             STATUS_SKIPPED,
             f"XML refused for safety: it declares the entity '{exc.name}'{where} (entities are not expanded)",
-        ) from None
-    except ExternalReferenceForbidden as exc:
-        raise Unreadable(
+        )
+    if isinstance(exc, ExternalReferenceForbidden):
+        return Unreadable(
             STATUS_SKIPPED,
             f"XML refused for safety: it refers to an external resource ({exc.sysid}); nothing is fetched",
-        ) from None
-    except DefusedXmlException as exc:
-        raise Unreadable(STATUS_SKIPPED, f"XML refused for safety: {_detail(exc)}") from None
-    except (ParseError, ValueError, RecursionError) as exc:
-        raise Unreadable(STATUS_ERROR, f"truncated or malformed XML: {_detail(exc)}") from None
+        )
+    if isinstance(exc, DefusedXmlException):
+        return Unreadable(STATUS_SKIPPED, f"XML refused for safety: {_detail(exc)}")
+    return Unreadable(STATUS_ERROR, f"truncated or malformed XML: {_detail(exc)}")
+
+
+class XmlStream:
+    """XML parsed safely and in pieces, with a cap on the elements of one name under one parent.
+
+    The prolog goes through defusedxml (entity declarations refused, nothing fetched; a DOCTYPE
+    that only names an external DTD, as PubMed's efetch output does, is fine), the rest through
+    the standard library's C parser, fed XML_CHUNK_CHARS at a time. An element past its cap
+    (`caps` by name, else MAX_SIBLINGS) is dropped when its end tag is read and counted in
+    `dropped`, so 1,000,000 <condition> elements never sit in memory at once. Errors raise
+    Unreadable, with the same reasons as a whole-file parse.
+
+        stream = XmlStream(text, caps={"condition": 1_000})
+        root = stream.tree()        # the whole tree, capped; stream.dropped == {"condition": 999_000}
+    """
+
+    def __init__(self, text: str, *, caps: Mapping[str, int] | None = None) -> None:
+        self._text = text
+        self._caps = dict(caps or {})
+        self.dropped: dict[str, int] = {}
+        self.root: Element | None = None
+
+    def take_dropped(self) -> dict[str, int]:
+        """The elements dropped since the last call, by name (and the count starts again)."""
+        dropped, self.dropped = self.dropped, {}
+        return dropped
+
+    def tree(self) -> Element:
+        """The root element with everything under it (past the caps dropped)."""
+        for _ in self._walk(release=False):
+            pass
+        assert self.root is not None  # a parse that ends without a root raises Unreadable
+        return self.root
+
+    def children(self) -> Iterator[Element]:
+        """Each child of the root, complete, when its end tag is read; taken out of the tree when
+        the caller asks for the next one, so a file of 100,000 records is never held whole. The
+        root's own children are never capped (the caller counts them). Afterwards `root` is the
+        root without them."""
+        return self._walk(release=True)
+
+    def _events(self) -> Iterator[tuple[str, Element]]:
+        from xml.etree.ElementTree import ParseError, XMLPullParser
+
+        from defusedxml import DefusedXmlException
+
+        text = self._text
+        declaration = _XML_DECL_RE.match(text)
+        # The text is already decoded: an encoding declaration would only mislead the parser.
+        start = declaration.end() if declaration else 0
+        try:
+            _check_prolog(text, start)
+            parser = XMLPullParser(events=("start", "end"))
+            for offset in range(start, len(text), XML_CHUNK_CHARS):
+                parser.feed(text[offset : offset + XML_CHUNK_CHARS])
+                yield from parser.read_events()
+            parser.close()
+            yield from parser.read_events()
+        except (DefusedXmlException, ParseError, ValueError, RecursionError) as exc:
+            raise _unreadable_xml(exc) from None
+
+    def _walk(self, *, release: bool) -> Iterator[Element]:
+        caps = self._caps
+        # The open elements, each with the number of children of each name it has so far (or None).
+        stack: list[list[Any]] = []
+        for event, element in self._events():
+            if event == "start":
+                if not stack:
+                    self.root = element
+                stack.append([element, None])
+                continue
+            stack.pop()
+            if not stack:
+                continue
+            frame = stack[-1]
+            parent, counts = frame
+            if release and len(stack) == 1:
+                yield element
+                if len(parent) and parent[-1] is element:
+                    del parent[-1]
+                continue
+            if counts is None:
+                counts = frame[1] = {}
+            seen = counts[element.tag] = counts.get(element.tag, 0) + 1
+            if seen > caps.get(element.tag, MAX_SIBLINGS):
+                del parent[-1]  # the element just ended is its parent's last child
+                self.dropped[element.tag] = self.dropped.get(element.tag, 0) + 1
+
+
+def dropped_reasons(
+    dropped: Mapping[str, int], caps: Mapping[str, int], nouns: Mapping[str, str]
+) -> list[str]:
+    """One warning per element name an XmlStream dropped: how many there were, and the limit.
+
+    >>> dropped_reasons({"condition": 999_000}, {"condition": 1_000}, {"condition": "conditions"})
+    ['1,000,000 conditions; only the first 1,000 are read (the limit per record)']
+    """
+    out = []
+    for tag, extra in dropped.items():
+        limit = caps.get(tag, MAX_SIBLINGS)
+        noun = nouns.get(tag, f"<{tag}> elements under one parent")
+        out.append(over_limit(limit + extra, noun, limit, "the limit per record"))
+    return out
+
+
+def parse_xml(text: str) -> Element:
+    """The root element, parsed safely (see XmlStream); raises Unreadable."""
+    return XmlStream(text).tree()
 
 
 def parse_json(text: str) -> Any:
