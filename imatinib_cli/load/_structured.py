@@ -10,7 +10,7 @@ one-line reason; nothing here raises anything else for a file's content.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.load._build import skipped
@@ -230,6 +230,116 @@ def parse_json(text: str) -> Any:
         raise Unreadable(STATUS_ERROR, "truncated or malformed JSON: nested too deeply") from None
     except ValueError as exc:
         raise Unreadable(STATUS_ERROR, f"truncated or malformed JSON: {_detail(exc)}") from None
+
+
+class NotStreamable(Exception):
+    """The JSON is not an object read member by member (or is malformed): parse it whole instead,
+    which gives the exact reason json.loads gives."""
+
+
+_JSON_WS_RE = re.compile(r"[ \t\n\r]*")
+
+
+def json_members(text: str, list_key: str, top: dict[str, Any]) -> Iterator[Any]:
+    """The items of the top-level object's `list_key` list, one at a time; its other members go
+    into `top` as they are met.
+
+    Each value is parsed by the standard library's C scanner (JSONDecoder.raw_decode at an
+    offset, so the text is never copied), so a {"studies": [...]} list of 300,000 studies is held
+    one study at a time rather than as one tree. Raises NotStreamable for anything else: a top
+    level that is not an object, a list_key that is not a list, or malformed JSON (the caller then
+    parses the whole text, which raises the exact error).
+
+        top = {}
+        studies = list(json_members('{"studies": [{"a": 1}], "totalCount": 1}', "studies", top))
+        # studies == [{"a": 1}], top == {"studies": [], "totalCount": 1}
+    """
+    import json
+
+    decode = json.JSONDecoder().raw_decode
+    space = _JSON_WS_RE.match
+    length = len(text)
+
+    def expect(position: int, char: str) -> int:
+        position = space(text, position).end()
+        if position >= length or text[position] != char:
+            raise NotStreamable
+        return space(text, position + 1).end()
+
+    try:
+        position = expect(0, "{")
+        if text.startswith("}", position):
+            position += 1
+        else:
+            while True:
+                key, position = decode(text, position)
+                if not isinstance(key, str):
+                    raise NotStreamable
+                position = expect(position, ":")
+                if key == list_key and text.startswith("[", position) and list_key not in top:
+                    top[list_key] = None  # seen (a second list under the same key is not streamed)
+                    position = space(text, position + 1).end()
+                    if text.startswith("]", position):
+                        position += 1
+                    else:
+                        while True:
+                            item, position = decode(text, position)
+                            yield item
+                            position = space(text, position).end()
+                            if text.startswith("]", position):
+                                position += 1
+                                break
+                            position = expect(position, ",")
+                    top[list_key] = []  # a list was here, its items given out
+                else:
+                    if key == list_key:
+                        raise NotStreamable
+                    top[key], position = decode(text, position)
+                position = space(text, position).end()
+                if text.startswith("}", position):
+                    position += 1
+                    break
+                position = expect(position, ",")
+        if space(text, position).end() != length:
+            raise NotStreamable
+    except (ValueError, RecursionError):
+        raise NotStreamable from None
+
+
+def cap_lists(value: Any, limit: int, root: str = "") -> list[tuple[str, int]]:
+    """Cut every list under value to `limit` items, in place; (its path, its length) for each cut.
+
+    Iterative, so a deeply nested value cannot exhaust the stack; scalars are not visited, and a
+    path is written out only for a list that is cut.
+
+    >>> data = {"a": [1, 2, 3], "b": {"c": [[4, 5, 6]]}}
+    >>> cap_lists(data, 2), data
+    ([('a', 3), ('b.c[0]', 3)], {'a': [1, 2], 'b': {'c': [[4, 5]]}})
+    """
+    cut: list[tuple[str, int]] = []
+    # (container, where it sits: None for the root, else (where its parent sits, key or index))
+    pending: list[tuple[Any, Any]] = [(value, None)]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, dict):
+            children: Iterable[tuple[Any, Any]] = item.items()
+        else:
+            if len(item) > limit:
+                cut.append((_json_path(root, where), len(item)))
+                del item[limit:]
+            children = enumerate(item)
+        found = [(child, (where, key)) for key, child in children if isinstance(child, (dict, list))]
+        pending.extend(reversed(found))
+    return cut
+
+
+def _json_path(root: str, where: Any) -> str:
+    parts: list[str] = []
+    while where is not None:
+        where, key = where
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    path = root + "".join(reversed(parts))
+    return path[1:] if path.startswith(".") else path
 
 
 def text_of(element: Element | None) -> str:
