@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from typing import Any
@@ -83,3 +83,19 @@ def rest_of_file(path: str, sha256: str, fmt: str, records: int) -> Document:
     return skipped(
         path, sha256, fmt, over_limit(records, "records", MAX_RECORDS_PER_FILE, "the limit per file")
     )
+
+
+def read_capped(
+    path: str, sha256: str, fmt: str, records: Iterable[Any], parse: Callable[[str, str, Any], Document]
+) -> list[Document]:
+    """parse(path, sha256, record) for each record up to MAX_RECORDS_PER_FILE; the rest are counted
+    (not parsed) and stand as one skipped Document (see rest_of_file)."""
+    out: list[Document] = []
+    total = 0
+    for record in records:
+        total += 1
+        if total <= MAX_RECORDS_PER_FILE:
+            out.append(parse(path, sha256, record))
+    if total > MAX_RECORDS_PER_FILE:
+        out.append(rest_of_file(path, sha256, fmt, total))
+    return out
