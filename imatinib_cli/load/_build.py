@@ -7,8 +7,8 @@ from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from typing import Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._text import layout
-from imatinib_cli.load.limits import MAX_RECORDS_PER_FILE, over_limit
 from imatinib_cli.models import STATUS_OK, STATUS_SKIPPED, Document, Metadata, Section
 
 _TEXT_FIELDS = frozenset(
@@ -81,7 +81,10 @@ def rest_of_file(path: str, sha256: str, fmt: str, records: int) -> Document:
     '300,000 records; only the first 100,000 are read (the limit per file)'
     """
     return skipped(
-        path, sha256, fmt, over_limit(records, "records", MAX_RECORDS_PER_FILE, "the limit per file")
+        path,
+        sha256,
+        fmt,
+        limits.over_limit(records, "records", limits.MAX_RECORDS_PER_FILE, "the limit per file"),
     )
 
 
@@ -94,8 +97,8 @@ def read_capped(
     total = 0
     for record in records:
         total += 1
-        if total <= MAX_RECORDS_PER_FILE:
+        if total <= limits.MAX_RECORDS_PER_FILE:
             out.append(parse(path, sha256, record))
-    if total > MAX_RECORDS_PER_FILE:
+    if total > limits.MAX_RECORDS_PER_FILE:
         out.append(rest_of_file(path, sha256, fmt, total))
     return out

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._build import skipped
 from imatinib_cli.load._text import collapse
-from imatinib_cli.load.limits import MAX_SIBLINGS, XML_CHUNK_CHARS, over_limit
 from imatinib_cli.models import STATUS_ERROR, STATUS_SKIPPED, Document
 
 if TYPE_CHECKING:
@@ -86,8 +86,9 @@ def _check_prolog(text: str, start: int) -> None:
         target=_PrologTarget(), forbid_dtd=False, forbid_entities=True, forbid_external=True
     )
     try:
-        for offset in range(start, len(text), XML_CHUNK_CHARS):
-            parser.feed(text[offset : offset + XML_CHUNK_CHARS])
+        chunk = limits.XML_CHUNK_CHARS
+        for offset in range(start, len(text), chunk):
+            parser.feed(text[offset : offset + chunk])
         parser.close()
     except _RootReached:
         return
@@ -163,8 +164,9 @@ class XmlStream:
         try:
             _check_prolog(text, start)
             parser = XMLPullParser(events=("start", "end"))
-            for offset in range(start, len(text), XML_CHUNK_CHARS):
-                parser.feed(text[offset : offset + XML_CHUNK_CHARS])
+            chunk = limits.XML_CHUNK_CHARS
+            for offset in range(start, len(text), chunk):
+                parser.feed(text[offset : offset + chunk])
                 yield from parser.read_events()
             parser.close()
             yield from parser.read_events()
@@ -173,6 +175,7 @@ class XmlStream:
 
     def _walk(self, *, release: bool) -> Iterator[Element]:
         caps = self._caps
+        default = limits.MAX_SIBLINGS
         # The open elements, each with the number of children of each name it has so far (or None).
         stack: list[list[Any]] = []
         for event, element in self._events():
@@ -194,7 +197,7 @@ class XmlStream:
             if counts is None:
                 counts = frame[1] = {}
             seen = counts[element.tag] = counts.get(element.tag, 0) + 1
-            if seen > caps.get(element.tag, MAX_SIBLINGS):
+            if seen > caps.get(element.tag, default):
                 del parent[-1]  # the element just ended is its parent's last child
                 self.dropped[element.tag] = self.dropped.get(element.tag, 0) + 1
 
@@ -209,9 +212,9 @@ def dropped_reasons(
     """
     out = []
     for tag, extra in dropped.items():
-        limit = caps.get(tag, MAX_SIBLINGS)
+        limit = caps.get(tag, limits.MAX_SIBLINGS)
         noun = nouns.get(tag, f"<{tag}> elements under one parent")
-        out.append(over_limit(limit + extra, noun, limit, "the limit per record"))
+        out.append(limits.over_limit(limit + extra, noun, limit, "the limit per record"))
     return out
 
 

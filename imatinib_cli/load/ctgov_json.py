@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import NCT_RE
 from imatinib_cli.load._build import document, rest_of_file, skipped, with_warnings
 from imatinib_cli.load._registry import (
@@ -32,7 +33,6 @@ from imatinib_cli.load._registry import (
 )
 from imatinib_cli.load._structured import NotStreamable, Unreadable, cap_lists, json_members, parse_json
 from imatinib_cli.load._text import collapse
-from imatinib_cli.load.limits import MAX_CONDITIONS, MAX_RECORDS_PER_FILE, MAX_SIBLINGS, over_limit
 from imatinib_cli.models import Document, RegistryResults
 
 FORMAT = "ctgov_json"
@@ -87,13 +87,13 @@ def _study_list(path: str, sha256: str, studies: Iterable[Any], top: dict[str, A
     out = []
     index = -1
     for index, study in enumerate(studies):
-        if index >= MAX_RECORDS_PER_FILE or isinstance(top.get("protocolSection"), dict):
+        if index >= limits.MAX_RECORDS_PER_FILE or isinstance(top.get("protocolSection"), dict):
             continue
         if isinstance(study, dict) and isinstance(study.get("protocolSection"), dict):
             out.append(_study(path, sha256, study, f"studies[{index}]."))
         else:
             out.append(skipped(path, sha256, FORMAT, f"studies[{index}] is not a study (no protocolSection)"))
-    if index >= MAX_RECORDS_PER_FILE:
+    if index >= limits.MAX_RECORDS_PER_FILE:
         out.append(rest_of_file(path, sha256, FORMAT, index + 1))
     if out:
         return out
@@ -118,11 +118,13 @@ def _caps(study: dict[str, Any], prefix: str) -> list[str]:
     """Cut the study's lists to their limits, in place; the warnings that say so."""
     warnings = []
     conditions = _dict(_dict(study.get("protocolSection")).get("conditionsModule")).get("conditions")
-    if isinstance(conditions, list) and len(conditions) > MAX_CONDITIONS:
-        warnings.append(over_limit(len(conditions), "conditions", MAX_CONDITIONS, "the limit per record"))
-        del conditions[MAX_CONDITIONS:]
-    for where, length in cap_lists(study, MAX_SIBLINGS, prefix.rstrip(".")):
-        warnings.append(over_limit(length, f"items in {where}", MAX_SIBLINGS, "the limit per list"))
+    cap = limits.MAX_CONDITIONS
+    if isinstance(conditions, list) and len(conditions) > cap:
+        warnings.append(limits.over_limit(len(conditions), "conditions", cap, "the limit per record"))
+        del conditions[cap:]
+    cap = limits.MAX_SIBLINGS
+    for where, length in cap_lists(study, cap, prefix.rstrip(".")):
+        warnings.append(limits.over_limit(length, f"items in {where}", cap, "the limit per list"))
     return warnings
 
 

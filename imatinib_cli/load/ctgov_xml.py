@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import NCT_RE
 from imatinib_cli.load._build import document, with_warnings
 from imatinib_cli.load._registry import (
@@ -28,7 +29,6 @@ from imatinib_cli.load._registry import (
     to_int,
 )
 from imatinib_cli.load._structured import Unreadable, XmlStream, dropped_reasons, findtext, root_name, text_of
-from imatinib_cli.load.limits import MAX_CONDITIONS
 from imatinib_cli.models import Document, RegistryResults
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 FORMAT = "ctgov_xml"
 _ROOT = "clinical_study"
-_CAPS = {"condition": MAX_CONDITIONS}
 _NOUNS = {"condition": "conditions"}
 
 
@@ -62,7 +61,8 @@ def _block(element: Element | None, path: str) -> str:
 
 
 def read(path: str, sha256: str, text: str) -> Document:
-    stream = XmlStream(text, caps=_CAPS)
+    caps = {"condition": limits.MAX_CONDITIONS}
+    stream = XmlStream(text, caps=caps)
     try:
         root = stream.tree()
     except Unreadable as exc:
@@ -73,7 +73,7 @@ def read(path: str, sha256: str, text: str) -> Document:
     results = root.find("clinical_results")
     if results is not None:
         doc = replace(doc, registry_results=_results(path, results))
-    return with_warnings(doc, dropped_reasons(stream.dropped, _CAPS, _NOUNS))
+    return with_warnings(doc, dropped_reasons(stream.dropped, caps, _NOUNS))
 
 
 def _metadata(root: Element) -> dict[str, Any]:

@@ -14,12 +14,12 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import NCT_RE, clean_doi, normalize_phase, year_of
 from imatinib_cli.load._build import document, rest_of_file, skipped, with_warnings
 from imatinib_cli.load._render import article_text
 from imatinib_cli.load._structured import Unreadable, XmlStream, dropped_reasons, findtext, root_name, text_of
 from imatinib_cli.load._text import collapse
-from imatinib_cli.load.limits import MAX_ABSTRACT_PARTS, MAX_RECORDS_PER_FILE
 from imatinib_cli.models import Document
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ FORMAT = "pubmed_xml"
 _ROOTS = ("PubmedArticleSet", "PubmedArticle")
 _RECORD_RE = re.compile(r"<Pubmed(?:Book)?Article[\s>]")
 _RECORD_TAGS = frozenset(("PubmedArticle", "PubmedBookArticle"))
-_CAPS = {"AbstractText": MAX_ABSTRACT_PARTS}
 _NOUNS = {"AbstractText": "AbstractText parts in one abstract"}
 _CLINICAL_TRIALS_GOV = "clinicaltrials.gov"
 _PHASE_TYPE_RE = re.compile(r"^Clinical Trial, Phase (?P<phase>I{1,3}|IV)$")
@@ -42,7 +41,8 @@ def sniff(text: str) -> bool:
 
 def read(path: str, sha256: str, text: str) -> list[Document]:
     """One Document per record, read as the parser reaches each record's end (see XmlStream)."""
-    stream = XmlStream(text, caps=_CAPS)
+    caps = {"AbstractText": limits.MAX_ABSTRACT_PARTS}
+    stream = XmlStream(text, caps=caps)
     documents: list[Document] = []
     records = 0
     try:
@@ -56,12 +56,14 @@ def read(path: str, sha256: str, text: str) -> list[Document]:
                 continue
             records += 1
             dropped = stream.take_dropped()
-            if records > MAX_RECORDS_PER_FILE:
+            if records > limits.MAX_RECORDS_PER_FILE:
                 continue
-            documents.append(with_warnings(_record(path, sha256, record), _dropped(dropped)))
+            documents.append(
+                with_warnings(_record(path, sha256, record), dropped_reasons(dropped, caps, _NOUNS))
+            )
     except Unreadable as exc:
         return [exc.document(path, sha256, FORMAT)]
-    if records > MAX_RECORDS_PER_FILE:
+    if records > limits.MAX_RECORDS_PER_FILE:
         documents.append(rest_of_file(path, sha256, FORMAT, records))
     if not documents:
         tag = stream.root.tag if stream.root is not None else "?"
@@ -74,10 +76,6 @@ def _record(path: str, sha256: str, record: Element) -> Document:
         return _article(path, sha256, record)
     pmid = findtext(record, "BookDocument/PMID")
     return skipped(path, sha256, FORMAT, f"PubMed book record{f' (PMID {pmid})' if pmid else ''} not read")
-
-
-def _dropped(dropped: dict[str, int]) -> list[str]:
-    return dropped_reasons(dropped, _CAPS, _NOUNS)
 
 
 def _authors(article: Element) -> tuple[str, ...]:
