@@ -176,30 +176,35 @@ class XmlStream:
     def _walk(self, *, release: bool) -> Iterator[Element]:
         caps = self._caps
         default = limits.MAX_SIBLINGS
-        # The open elements, each with the number of children of each name it has so far (or None).
+        # The open elements: [element, its children so far by name (or None), its children kept].
+        # The parser runs up to a piece ahead of the events read here, so a parent may already hold
+        # later siblings of the element whose end is being read; that element sits right after the
+        # children kept so far, at index `kept`.
         stack: list[list[Any]] = []
         for event, element in self._events():
             if event == "start":
                 if not stack:
                     self.root = element
-                stack.append([element, None])
+                stack.append([element, None, 0])
                 continue
             stack.pop()
             if not stack:
                 continue
             frame = stack[-1]
-            parent, counts = frame
+            parent, counts, kept = frame
             if release and len(stack) == 1:
                 yield element
-                if len(parent) and parent[-1] is element:
-                    del parent[-1]
+                if kept < len(parent) and parent[kept] is element:
+                    del parent[kept]
                 continue
             if counts is None:
                 counts = frame[1] = {}
             seen = counts[element.tag] = counts.get(element.tag, 0) + 1
-            if seen > caps.get(element.tag, default):
-                del parent[-1]  # the element just ended is its parent's last child
+            if seen > caps.get(element.tag, default) and kept < len(parent) and parent[kept] is element:
+                del parent[kept]
                 self.dropped[element.tag] = self.dropped.get(element.tag, 0) + 1
+            else:
+                frame[2] = kept + 1
 
 
 def dropped_reasons(
