@@ -8,6 +8,7 @@ conditions, ...) with wall time and peak memory.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -25,12 +26,19 @@ ABSTRACT = "Twenty patients received imatinib 400 mg daily. Three patients had a
 
 
 def _cpu(work: Callable[[], object]) -> float:
-    """The smaller of two runs' CPU time (process_time: other processes on the machine do not count)."""
+    """The smallest of three runs' CPU time (process_time: other processes on the machine do not
+    count), with the garbage collector paused, so a full collection over whatever else the test
+    session holds is not charged to one size and not the other."""
     best = float("inf")
-    for _ in range(2):
-        started = time.process_time()
-        work()
-        best = min(best, time.process_time() - started)
+    for _ in range(3):
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.process_time()
+            work()
+            best = min(best, time.process_time() - started)
+        finally:
+            gc.enable()
     return best
 
 
