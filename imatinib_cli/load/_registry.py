@@ -129,6 +129,9 @@ class ResultsBuilder:
     groups: dict[str, RegistryGroup] = field(default_factory=dict)
     measures: list[RegistryMeasure] = field(default_factory=list)
     adverse_events: list[RegistryAdverseEvent] = field(default_factory=list)
+    # (raw id, title, description) -> the first group registered under them, so finding a group
+    # already seen costs one lookup however many groups a record has.
+    _seen: dict[tuple[str, str, str | None], str] = field(default_factory=dict)
 
     def group(
         self,
@@ -144,19 +147,20 @@ class ResultsBuilder:
         quote = f"{title or raw_id}: {n} {noun}" if n is not None else (title or raw_id)
         title = collapse(title) or raw_id
         description = collapse(description or "") or None
-        candidates = [raw_id] + [gid for gid in self.groups if gid.startswith(f"{raw_id}@")]
-        for group_id in candidates:
-            existing = self.groups.get(group_id)
-            if existing is not None and (existing.title, existing.description) == (title, description):
-                if existing.n is None and n is not None:
-                    self.groups[group_id] = RegistryGroup(
-                        group_id, title, description, n, evidence(self.document, path, quote)
-                    )
-                return group_id
+        group_id = self._seen.get((raw_id, title, description))
+        if group_id is not None:
+            existing = self.groups[group_id]
+            if existing.n is None and n is not None:
+                self.groups[group_id] = RegistryGroup(
+                    group_id, title, description, n, evidence(self.document, path, quote)
+                )
+            return group_id
         group_id = raw_id if raw_id not in self.groups else f"{raw_id}@{scope}"
-        self.groups.setdefault(
-            group_id, RegistryGroup(group_id, title, description, n, evidence(self.document, path, quote))
-        )
+        if group_id not in self.groups:
+            self.groups[group_id] = RegistryGroup(
+                group_id, title, description, n, evidence(self.document, path, quote)
+            )
+            self._seen.setdefault((raw_id, title, description), group_id)
         return group_id
 
     def title(self, group_id: str) -> str:

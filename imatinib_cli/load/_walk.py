@@ -13,6 +13,7 @@ Document with a reason, so nothing is silently left out:
   (device, inode) and skipped with the path it leads to; dangling links and ELOOP links are reported;
 - folders and files that cannot be listed or opened: errors with the system's reason;
 - files larger than max_bytes: skipped from their size alone, before they are opened;
+- a file that grows while it is read: read up to its size when it was opened (a snapshot);
 - files with the same bytes (sha256), or the same file reached twice (hard link, link, the same path
   given twice): read once, the others skipped as "duplicate of PATH".
 
@@ -277,8 +278,12 @@ class Walker:
             if opened.st_size > self._max_bytes:
                 yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(opened.st_size))
                 return
+            # The file as it was when opened: a file that grows while it is read (a log, a download
+            # in progress) is read up to its size then, never chased. A size of 0 is not believed
+            # (/proc files have content), and then the limit bounds the read.
+            size = opened.st_size if opened.st_size > 0 else self._max_bytes + 1
             with os.fdopen(handle, "rb", closefd=False) as stream:
-                data = stream.read(self._max_bytes + 1)
+                data = stream.read(size)
         except OSError as exc:
             yield self._problem(shown, exc, "cannot read file")
             return

@@ -13,11 +13,13 @@ starts with "studies[i].".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import NCT_RE
-from imatinib_cli.load._build import document, skipped
+from imatinib_cli.load._build import document, rest_of_file, skipped, with_warnings
 from imatinib_cli.load._registry import (
     GRANT_ID_TYPES,
     ProtocolText,
@@ -29,7 +31,7 @@ from imatinib_cli.load._registry import (
     phase_of,
     to_int,
 )
-from imatinib_cli.load._structured import Unreadable, parse_json
+from imatinib_cli.load._structured import NotStreamable, Unreadable, cap_lists, json_members, parse_json
 from imatinib_cli.load._text import collapse
 from imatinib_cli.models import Document, RegistryResults
 
@@ -56,24 +58,51 @@ def _str(value: Any) -> str:
 
 
 def read(path: str, sha256: str, text: str) -> list[Document]:
+    """A study, or each study of a list as the parser reaches it (see _structured.json_members)."""
+    try:
+        return _read_streamed(path, sha256, text)
+    except NotStreamable:
+        pass
     try:
         data = parse_json(text)
     except Unreadable as exc:
         return [exc.document(path, sha256, FORMAT)]
+    if isinstance(data, dict) and not isinstance(data.get("protocolSection"), dict):
+        studies = data.get("studies")
+        if isinstance(studies, list):
+            return _study_list(path, sha256, studies, {})
+    return _read_value(path, sha256, data)
+
+
+def _read_streamed(path: str, sha256: str, text: str) -> list[Document]:
+    top: dict[str, Any] = {}
+    documents = _study_list(path, sha256, json_members(text, "studies", top), top)
+    if isinstance(top.get("protocolSection"), dict) or not isinstance(top.get("studies"), list):
+        return _read_value(path, sha256, top)  # a single study (it wins over a list), or another shape
+    return documents
+
+
+def _study_list(path: str, sha256: str, studies: Iterable[Any], top: dict[str, Any]) -> list[Document]:
+    """One Document per study, up to MAX_RECORDS_PER_FILE (the rest are counted, not read)."""
+    out = []
+    index = -1
+    for index, study in enumerate(studies):
+        if index >= limits.MAX_RECORDS_PER_FILE or isinstance(top.get("protocolSection"), dict):
+            continue
+        if isinstance(study, dict) and isinstance(study.get("protocolSection"), dict):
+            out.append(_study(path, sha256, study, f"studies[{index}]."))
+        else:
+            out.append(skipped(path, sha256, FORMAT, f"studies[{index}] is not a study (no protocolSection)"))
+    if index >= limits.MAX_RECORDS_PER_FILE:
+        out.append(rest_of_file(path, sha256, FORMAT, index + 1))
+    if out:
+        return out
+    return [skipped(path, sha256, FORMAT, "study list with no studies")]
+
+
+def _read_value(path: str, sha256: str, data: Any) -> list[Document]:
     if isinstance(data, dict) and isinstance(data.get("protocolSection"), dict):
         return [_study(path, sha256, data, "")]
-    if isinstance(data, dict) and isinstance(data.get("studies"), list):
-        out = []
-        for index, study in enumerate(data["studies"]):
-            if isinstance(study, dict) and isinstance(study.get("protocolSection"), dict):
-                out.append(_study(path, sha256, study, f"studies[{index}]."))
-            else:
-                out.append(
-                    skipped(path, sha256, FORMAT, f"studies[{index}] is not a study (no protocolSection)")
-                )
-        if out:
-            return out
-        return [skipped(path, sha256, FORMAT, "study list with no studies")]
     keys = ", ".join(sorted(data)[:8]) if isinstance(data, dict) else type(data).__name__
     return [
         skipped(
@@ -83,6 +112,20 @@ def read(path: str, sha256: str, text: str) -> list[Document]:
             f"JSON is not a ClinicalTrials.gov API v2 study or study list (top level: {keys})",
         )
     ]
+
+
+def _caps(study: dict[str, Any], prefix: str) -> list[str]:
+    """Cut the study's lists to their limits, in place; the warnings that say so."""
+    warnings = []
+    conditions = _dict(_dict(study.get("protocolSection")).get("conditionsModule")).get("conditions")
+    cap = limits.MAX_CONDITIONS
+    if isinstance(conditions, list) and len(conditions) > cap:
+        warnings.append(limits.over_limit(len(conditions), "conditions", cap, "the limit per record"))
+        del conditions[cap:]
+    cap = limits.MAX_SIBLINGS
+    for where, length in cap_lists(study, cap, prefix.rstrip(".")):
+        warnings.append(limits.over_limit(length, f"items in {where}", cap, "the limit per list"))
+    return warnings
 
 
 def _metadata(study: dict[str, Any]) -> dict[str, Any]:
@@ -179,6 +222,7 @@ def _prose(item: dict[str, Any]) -> str:
 
 
 def _study(path: str, sha256: str, study: dict[str, Any], prefix: str) -> Document:
+    warnings = _caps(study, prefix)
     fields = _metadata(study)
     protocol = _dict(study.get("protocolSection"))
     text = _protocol_text(protocol, fields["title"])
@@ -186,7 +230,7 @@ def _study(path: str, sha256: str, study: dict[str, Any], prefix: str) -> Docume
     results = study.get("resultsSection")
     if isinstance(results, dict):
         doc = replace(doc, registry_results=_results(path, results, prefix + "resultsSection"))
-    return doc
+    return with_warnings(doc, warnings)
 
 
 # --- posted results -------------------------------------------------------------------------

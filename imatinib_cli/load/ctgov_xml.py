@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import NCT_RE
-from imatinib_cli.load._build import document
+from imatinib_cli.load._build import document, with_warnings
 from imatinib_cli.load._registry import (
     ProtocolText,
     ResultsBuilder,
@@ -27,7 +28,7 @@ from imatinib_cli.load._registry import (
     phase_of,
     to_int,
 )
-from imatinib_cli.load._structured import Unreadable, findtext, parse_xml, root_name, text_of
+from imatinib_cli.load._structured import Unreadable, XmlStream, dropped_reasons, findtext, root_name, text_of
 from imatinib_cli.models import Document, RegistryResults
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 FORMAT = "ctgov_xml"
 _ROOT = "clinical_study"
+_NOUNS = {"condition": "conditions"}
 
 
 def sniff(text: str) -> bool:
@@ -59,8 +61,10 @@ def _block(element: Element | None, path: str) -> str:
 
 
 def read(path: str, sha256: str, text: str) -> Document:
+    caps = {"condition": limits.MAX_CONDITIONS}
+    stream = XmlStream(text, caps=caps)
     try:
-        root = parse_xml(text)
+        root = stream.tree()
     except Unreadable as exc:
         return exc.document(path, sha256, FORMAT)
     fields = _metadata(root)
@@ -69,7 +73,7 @@ def read(path: str, sha256: str, text: str) -> Document:
     results = root.find("clinical_results")
     if results is not None:
         doc = replace(doc, registry_results=_results(path, results))
-    return doc
+    return with_warnings(doc, dropped_reasons(stream.dropped, caps, _NOUNS))
 
 
 def _metadata(root: Element) -> dict[str, Any]:

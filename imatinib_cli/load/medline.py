@@ -10,12 +10,13 @@ DP, VI, IP, PG, LID / AID "[doi]", PT, LA, SI "ClinicalTrials.gov/NCT...", SO (c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from imatinib_cli.load._biblio import NCT_RE, clean_doi, parse_cit_tail, year_of
-from imatinib_cli.load._build import document, skipped
+from imatinib_cli.load._build import document, read_capped, skipped
 from imatinib_cli.load._render import article_text, split_inline_labels
-from imatinib_cli.load._tagged import Record, continue_value, first, values
+from imatinib_cli.load._tagged import Record, RecordBuilder, first, values
 from imatinib_cli.load._text import collapse
 from imatinib_cli.load.pubmed_xml import phase_from_types
 from imatinib_cli.models import Document
@@ -36,24 +37,22 @@ def sniff(text: str) -> bool:
     return opening.startswith("PMID-") and bool(_PMID_RE.search(head)) and bool(_OTHER_TAG_RE.search(head))
 
 
-def records(text: str) -> list[Record]:
+def records(text: str) -> Iterator[Record]:
     """Each record's (tag, value) pairs, continuation lines joined to their value."""
-    out: list[Record] = []
-    current: Record = []
+    current = RecordBuilder()
     for line in text.split("\n"):
         if not line.strip():
             if current:
-                out.append(current)
-                current = []
+                yield current.record()
+                current = RecordBuilder()
             continue
         match = _TAG_RE.match(line)
         if match and not line.startswith(" "):
-            current.append((match.group("tag"), match.group("value").strip()))
+            current.add(match.group("tag"), match.group("value").strip())
         elif current and (line.startswith(_CONTINUATION) or line.startswith("\t") or line[:1] == " "):
-            continue_value(current, line)
+            current.continue_value(line)
     if current:
-        out.append(current)
-    return out
+        yield current.record()
 
 
 def _doi(record: Record) -> str | None:
@@ -108,5 +107,5 @@ def parse_record(path: str, sha256: str, record: Record) -> Document:
 
 
 def read(path: str, sha256: str, text: str) -> list[Document]:
-    found = [record for record in records(text) if any(tag == "PMID" for tag, _ in record)]
-    return [parse_record(path, sha256, record) for record in found]
+    found = (record for record in records(text) if any(tag == "PMID" for tag, _ in record))
+    return read_capped(path, sha256, FORMAT, found, parse_record)

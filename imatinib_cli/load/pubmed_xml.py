@@ -11,12 +11,14 @@ The DTD a file names is never fetched (see _structured.parse_xml).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import NCT_RE, clean_doi, normalize_phase, year_of
-from imatinib_cli.load._build import document, skipped
+from imatinib_cli.load._build import document, rest_of_file, skipped, with_warnings
 from imatinib_cli.load._render import article_text
-from imatinib_cli.load._structured import Unreadable, findtext, parse_xml, root_name, text_of
+from imatinib_cli.load._structured import Unreadable, XmlStream, dropped_reasons, findtext, root_name, text_of
 from imatinib_cli.load._text import collapse
 from imatinib_cli.models import Document
 
@@ -27,6 +29,8 @@ FORMAT = "pubmed_xml"
 
 _ROOTS = ("PubmedArticleSet", "PubmedArticle")
 _RECORD_RE = re.compile(r"<Pubmed(?:Book)?Article[\s>]")
+_RECORD_TAGS = frozenset(("PubmedArticle", "PubmedBookArticle"))
+_NOUNS = {"AbstractText": "AbstractText parts in one abstract"}
 _CLINICAL_TRIALS_GOV = "clinicaltrials.gov"
 _PHASE_TYPE_RE = re.compile(r"^Clinical Trial, Phase (?P<phase>I{1,3}|IV)$")
 
@@ -36,25 +40,42 @@ def sniff(text: str) -> bool:
 
 
 def read(path: str, sha256: str, text: str) -> list[Document]:
+    """One Document per record, read as the parser reaches each record's end (see XmlStream)."""
+    caps = {"AbstractText": limits.MAX_ABSTRACT_PARTS}
+    stream = XmlStream(text, caps=caps)
+    documents: list[Document] = []
+    records = 0
     try:
-        root = parse_xml(text)
+        if root_name(text) == "PubmedArticle":
+            root = stream.tree()
+            found: Iterator[Element] = iter((root,))
+        else:
+            found = stream.children()
+        for record in found:
+            if record.tag not in _RECORD_TAGS:
+                continue
+            records += 1
+            dropped = stream.take_dropped()
+            if records > limits.MAX_RECORDS_PER_FILE:
+                continue
+            documents.append(
+                with_warnings(_record(path, sha256, record), dropped_reasons(dropped, caps, _NOUNS))
+            )
     except Unreadable as exc:
         return [exc.document(path, sha256, FORMAT)]
-    records = [root] if root.tag == "PubmedArticle" else list(root)
-    documents: list[Document] = []
-    for record in records:
-        if record.tag == "PubmedArticle":
-            documents.append(_article(path, sha256, record))
-        elif record.tag == "PubmedBookArticle":
-            pmid = findtext(record, "BookDocument/PMID")
-            documents.append(
-                skipped(
-                    path, sha256, FORMAT, f"PubMed book record{f' (PMID {pmid})' if pmid else ''} not read"
-                )
-            )
+    if records > limits.MAX_RECORDS_PER_FILE:
+        documents.append(rest_of_file(path, sha256, FORMAT, records))
     if not documents:
-        return [skipped(path, sha256, FORMAT, f"<{root.tag}> holds no PubmedArticle record")]
+        tag = stream.root.tag if stream.root is not None else "?"
+        return [skipped(path, sha256, FORMAT, f"<{tag}> holds no PubmedArticle record")]
     return documents
+
+
+def _record(path: str, sha256: str, record: Element) -> Document:
+    if record.tag == "PubmedArticle":
+        return _article(path, sha256, record)
+    pmid = findtext(record, "BookDocument/PMID")
+    return skipped(path, sha256, FORMAT, f"PubMed book record{f' (PMID {pmid})' if pmid else ''} not read")
 
 
 def _authors(article: Element) -> tuple[str, ...]:

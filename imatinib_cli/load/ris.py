@@ -12,12 +12,13 @@ a tag continues the previous value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from imatinib_cli.load._biblio import DOI_RE, NCT_RE, clean_doi, year_of
-from imatinib_cli.load._build import document, skipped
+from imatinib_cli.load._build import document, read_capped, skipped
 from imatinib_cli.load._render import article_text, split_inline_labels
-from imatinib_cli.load._tagged import Record, continue_value, first, values
+from imatinib_cli.load._tagged import Record, RecordBuilder, first, values
 from imatinib_cli.load._text import collapse
 from imatinib_cli.models import Document
 
@@ -36,10 +37,9 @@ def sniff(text: str) -> bool:
     return bool(_TY_RE.search(head)) and bool(_ER_RE.search(text))
 
 
-def records(text: str) -> list[Record]:
+def records(text: str) -> Iterator[Record]:
     """Each TY ... ER record's (tag, value) pairs in order."""
-    out: list[Record] = []
-    current: Record | None = None
+    current: RecordBuilder | None = None
     for raw in text.split("\n"):
         line = raw.rstrip()
         match = _LINE_RE.match(line)
@@ -47,19 +47,19 @@ def records(text: str) -> list[Record]:
             tag, value = match.group("tag"), (match.group("value") or "").strip()
             if tag == "TY":
                 if current:
-                    out.append(current)
-                current = [(tag, value)]
+                    yield current.record()
+                current = RecordBuilder()
+                current.add(tag, value)
             elif current is not None:
                 if tag == "ER":
-                    out.append(current)
+                    yield current.record()
                     current = None
                 else:
-                    current.append((tag, value))
+                    current.add(tag, value)
         elif current and line.strip():
-            continue_value(current, line)
+            current.continue_value(line)
     if current:
-        out.append(current)
-    return out
+        yield current.record()
 
 
 def _pmid(record: Record) -> str | None:
@@ -116,4 +116,4 @@ def parse_record(path: str, sha256: str, record: Record) -> Document:
 
 
 def read(path: str, sha256: str, text: str) -> list[Document]:
-    return [parse_record(path, sha256, record) for record in records(text)]
+    return read_capped(path, sha256, FORMAT, records(text), parse_record)
