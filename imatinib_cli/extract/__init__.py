@@ -6,6 +6,7 @@ Public entry point: extract(document). Everything returned carries Evidence into
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from imatinib_cli import vocab
@@ -43,6 +44,7 @@ from imatinib_cli.extract.response import (
     find_responses,
     respectively_lists,
 )
+from imatinib_cli.extract.sentences import ELLIPSIS, MAX_QUOTE_CHARS, MAX_SENTENCE_CHARS
 from imatinib_cli.extract.toxicity import find_adverse_events
 from imatinib_cli.models import (
     AdverseEvent,
@@ -92,6 +94,8 @@ def extract(document: Document) -> Findings:
     )
     if not about_imatinib:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
+    if context.long_sentences:
+        warnings.append(Warning(_long_sentences_message(context.long_sentences)))
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
         group_anchors = groups.anchors(context, info) if groups is not None else []
@@ -169,6 +173,17 @@ def extract(document: Document) -> Findings:
         tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
         warnings=tuple(warnings),
         counts_ineligible=_counts_ineligible(document.text),
+    )
+
+
+def _long_sentences_message(count: int) -> str:
+    """'1 sentence longer than 4,000 characters was read in pieces of at most 4,000 ...'."""
+    cap = f"{MAX_SENTENCE_CHARS:,}"
+    what = "1 sentence" if count == 1 else f"{count:,} sentences"
+    verb = "was" if count == 1 else "were"
+    return (
+        f"{what} longer than {cap} characters {verb} read in pieces of at most {cap} "
+        "(cut at line breaks, clause ends or spaces; a value split across a cut is not read)"
     )
 
 
@@ -921,12 +936,18 @@ def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: l
     if len(whole) != 1 or len(drafts) != 1:
         return
     draft = whole[0]
+    starts = [i.start for i in context.sentences]
     for phrase, timepoint, begin, finish in heme.table_rows(context.text):
-        info = next((i for i in context.sentences if i.start <= begin < i.end), None)
+        at = bisect_right(starts, begin) - 1
+        info = context.sentences[at] if at >= 0 and begin < context.sentences[at].end else None
         if info is None or not info.states_results:
             continue
-        row_start = context.text.rfind("\n", 0, begin) + 1
+        # The row from its line's start, or its last MAX_QUOTE_CHARS characters on a longer line.
+        earliest = max(0, finish - MAX_QUOTE_CHARS + 2)
+        row_start = context.text.rfind("\n", earliest, begin) + 1 or earliest
         quote = context.text[row_start:finish].strip()
+        if row_start == earliest and earliest > 0 and context.text[earliest - 1] != "\n":
+            quote = ELLIPSIS + " " + quote
         percent = Num(float(context.text[begin:finish]), begin, finish, True)
         hit = ResponseHit(phrase.key, None, percent, None, False, phrase.as_written, begin, finish)
         evidence = Evidence(info.evidence.document, row_start, finish, quote)

@@ -75,6 +75,8 @@ class SentenceInfo:
 class Context:
     document: Document
     sentences: list[SentenceInfo] = field(default_factory=list)
+    # Sentences longer than sentences.MAX_SENTENCE_CHARS, read in pieces (each piece a SentenceInfo).
+    long_sentences: int = 0
 
     @property
     def text(self) -> str:
@@ -148,6 +150,8 @@ def build_context(document: Document) -> Context:
         hits = tumors.find(text, section.start, section.end)
         number_at = hit_at = 0
         for position, sentence in enumerate(sentences):
+            if sentence.cut_after and not sentence.cut_before:
+                context.long_sentences += 1
             evidence = Evidence(document.path, sentence.start, sentence.end, quote(sentence))
             while number_at < len(numbers) and numbers[number_at].start < sentence.start:
                 number_at += 1

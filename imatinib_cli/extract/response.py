@@ -272,7 +272,10 @@ class _Reader:
                 return index + 1
         return len(self.items)
 
-    def claim(self, category: str, index: int, cue: Item, leads: bool) -> bool:
+    def claim(self, category: str, index: int, cue_index: int, leads: bool) -> bool:
+        """Claim the number group at index for the cue at cue_index (an index, not the item: a
+        list.index() here made a clause of n cues cost n^2)."""
+        cue = self.items[cue_index]
         group = group_at(self.items, index, self.people)
         if self._compared(group):
             # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
@@ -283,7 +286,7 @@ class _Reader:
             return False
         hit = _hit(category, group, cue, leads)
         if hit.percent is None and not leads:
-            hit = self._percent_after(hit, self.items.index(cue))
+            hit = self._percent_after(hit, cue_index)
         self.hits.append(hit)
         return True
 
@@ -557,7 +560,7 @@ class _Reader:
                 continue
             if found + 1 == index and self._counts_the_category(found, index):
                 continue
-            if self.claim(category, found, items[index], False):
+            if self.claim(category, found, index, False):
                 self.done.add(index)
 
     def _qualified_subject(self, last: int, cue: int) -> int | None:
@@ -650,7 +653,7 @@ class _Reader:
                         not gives_reason
                         and probe not in self.claimed
                         and starts_group
-                        and self.claim(category, probe, items[index], True)
+                        and self.claim(category, probe, index, True)
                     ):
                         self.done.add(index)
                     break
