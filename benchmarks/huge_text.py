@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 FULL = {"numbers": [20_000_000], "lines": [1_000_000], "sentence": [10_000]}
@@ -41,30 +41,31 @@ QUICK = {"numbers": [200_000, 800_000], "lines": [2_000, 8_000], "sentence": [2_
 _CATEGORIES = ("a partial response", "a complete response", "stable disease", "progressive disease")
 
 
-def numbers_text(size: int, seed: int = 1) -> str:
-    """One line of SIZE characters of numbers: integers, decimals, percents and fractions."""
+def numbers_text(size: int, seed: int = 1) -> Iterator[str]:
+    """One line of SIZE characters of numbers: integers, decimals, percents and fractions (in chunks)."""
     rng = random.Random(seed)
-    parts: list[str] = []
     total = 0
     while total < size:
-        kind = rng.randrange(4)
-        if kind == 0:
-            item = str(rng.randrange(1, 1000))
-        elif kind == 1:
-            item = f"{rng.randrange(100)}.{rng.randrange(10)}"
-        elif kind == 2:
-            item = f"{rng.randrange(100)}%"
-        else:
-            item = f"{rng.randrange(1, 20)}/{rng.randrange(20, 60)}"
-        parts.append(item)
-        total += len(item) + 1
-    return " ".join(parts)[:size] + "\n"
+        parts: list[str] = []
+        for _ in range(10_000):
+            kind = rng.randrange(4)
+            if kind == 0:
+                parts.append(str(rng.randrange(1, 1000)))
+            elif kind == 1:
+                parts.append(f"{rng.randrange(100)}.{rng.randrange(10)}")
+            elif kind == 2:
+                parts.append(f"{rng.randrange(100)}%")
+            else:
+                parts.append(f"{rng.randrange(1, 20)}/{rng.randrange(20, 60)}")
+        chunk = (" ".join(parts) + " ")[: size - total]
+        total += len(chunk)
+        yield chunk
+    yield "\n"
 
 
-def lines_text(count: int, seed: int = 1) -> str:
+def lines_text(count: int, seed: int = 1) -> Iterator[str]:
     """COUNT short clinical lines, some with a full stop and some without, numbers and categories varied."""
     rng = random.Random(seed)
-    out: list[str] = []
     for index in range(count):
         n = rng.randrange(1, 60)
         category = _CATEGORIES[index % len(_CATEGORIES)]
@@ -75,20 +76,33 @@ def lines_text(count: int, seed: int = 1) -> str:
             line = f"{n} of {total} patients ({100 * n / total:.0f}%) had {category}"
         else:
             line = f"Grade 3 neutropenia occurred in {n}% of patients"
-        out.append(line + ("." if index % 2 else ""))
-    return "\n".join(out) + "\n"
+        yield line + ("." if index % 2 else "") + "\n"
 
 
-def sentence_text(count: int, seed: int = 1) -> str:
+def sentence_text(count: int, seed: int = 1) -> Iterator[str]:
     """COUNT lines of 'N patients had a partial response' and no full stop: one sentence."""
-    return "".join(f"{n % 50 + 1} patients had a partial response\n" for n in range(count))
+    for n in range(count):
+        yield f"{n % 50 + 1} patients had a partial response\n"
 
 
-GENERATORS: dict[str, Callable[[int], str]] = {
+GENERATORS: dict[str, Callable[[int], Iterator[str]]] = {
     "numbers": numbers_text,
     "lines": lines_text,
     "sentence": sentence_text,
 }
+
+
+def write_case(path: Path, case: str, size: int) -> None:
+    """Write a case in pieces, so this process stays small (a child's peak RSS starts from its
+    parent's at fork)."""
+    with path.open("w", encoding="utf-8") as out:
+        buffer: list[str] = []
+        for piece in GENERATORS[case](size):
+            buffer.append(piece)
+            if len(buffer) >= 10_000:
+                out.write("".join(buffer))
+                buffer.clear()
+        out.write("".join(buffer))
 
 
 def _imx() -> list[str]:
@@ -156,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         for case in cases:
             for size in args.size or sizes[case]:
                 path = folder / f"{case}-{size}.txt"
-                path.write_text(GENERATORS[case](size), encoding="utf-8")
+                write_case(path, case, size)
                 megabytes = path.stat().st_size / 1e6
                 if args.profile:
                     print(f"== {case} {size} ({megabytes:.1f} MB)")

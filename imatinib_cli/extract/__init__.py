@@ -12,7 +12,7 @@ from dataclasses import replace
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms, names_no_arm
-from imatinib_cli.extract.context import Context, SentenceInfo, build_context
+from imatinib_cli.extract.context import MAX_DOCUMENT_CHARS, Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num, words_to_int
@@ -46,6 +46,7 @@ from imatinib_cli.extract.response import (
 )
 from imatinib_cli.extract.sentences import ELLIPSIS, MAX_QUOTE_CHARS, MAX_SENTENCE_CHARS
 from imatinib_cli.extract.toxicity import find_adverse_events
+from imatinib_cli.guard import bound_warnings
 from imatinib_cli.models import (
     AdverseEvent,
     Document,
@@ -94,6 +95,13 @@ def extract(document: Document) -> Findings:
     )
     if not about_imatinib:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
+    if context.readable_chars:
+        warnings.append(
+            Warning(
+                f"the document's text is {context.readable_chars:,} characters: only the first "
+                f"{MAX_DOCUMENT_CHARS:,} were read (the limit per document)"
+            )
+        )
     if context.long_sentences:
         warnings.append(Warning(_long_sentences_message(context.long_sentences)))
     for info in context.sentences:
@@ -171,8 +179,11 @@ def extract(document: Document) -> Findings:
         adverse_events=tuple(distinct_events(adverse_events)),
         outcomes=tuple(outcomes),
         tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
-        warnings=tuple(warnings),
-        counts_ineligible=_counts_ineligible(document.text),
+        warnings=tuple(bound_warnings(warnings)),
+        counts_ineligible=any(
+            _counts_ineligible(document.text, start, end)
+            for start, end in [(s.start, s.end) for s in context.read_sections] or [(0, len(document.text))]
+        ),
     )
 
 
@@ -187,11 +198,11 @@ def _long_sentences_message(count: int) -> str:
     )
 
 
-def _counts_ineligible(text: str) -> bool:
+def _counts_ineligible(text: str, start: int, end: int) -> bool:
     """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
     ineligible patients, a number a few words before the cue. Not an eligibility rule ('patients
     were not eligible if they had received prior imatinib'), which counts nobody."""
-    for hit in cues.matcher("cues", "ineligible").find(text, 0, len(text)):
+    for hit in cues.matcher("cues", "ineligible").find(text, start, end):
         window = text[max(0, hit.start - 60) : hit.start]
         words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
         if any(word.isdigit() or words_to_int(word.lower()) is not None for word in words):
@@ -420,9 +431,9 @@ def _read_whole_group(
     ]
     if amounts or ";" in between:
         return  # "all six pts ... 4 achieved a CHR": a count of its own, read by the walk
-    if not re.search(r"\b(?:achieved|attained|obtained|reached|had)\b", between, re.I) and not re.match(
-        r"\s*(?:was|were)\s+(?:achieved|attained|obtained|reached|seen|observed)\b", context.text[first.end :]
-    ):
+    if not re.search(
+        r"\b(?:achieved|attained|obtained|reached|had)\b", between, re.I
+    ) and not _WAS_ACHIEVED.match(context.text, first.end):
         return
     if first.key in draft.responses or any(k[0] == first.key for k in draft.heme):
         return
@@ -448,6 +459,10 @@ def _read_whole_group(
 
 
 _INCLUDING = re.compile(r"\b(?:including|of\s+which|of\s+whom)\s+(?P<n>[\w-]+)\s+(?:with\s+|in\s+)?$", re.I)
+
+
+# "... a CHR was achieved": matched at a position, never on a copy of the rest of the text.
+_WAS_ACHIEVED = re.compile(r"\s*(?:was|were)\s+(?:achieved|attained|obtained|reached|seen|observed)\b")
 
 
 def _read_included(
@@ -937,7 +952,10 @@ def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: l
         return
     draft = whole[0]
     starts = [i.start for i in context.sentences]
-    for phrase, timepoint, begin, finish in heme.table_rows(context.text):
+    # A document cut to its first MAX_DOCUMENT_CHARS: the rows of the sections read, one by one.
+    spans = [(s.start, s.end) for s in context.read_sections] or [(0, len(context.text))]
+    rows = [row for start, end in spans for row in heme.table_rows(context.text, start, end)]
+    for phrase, timepoint, begin, finish in rows:
         at = bisect_right(starts, begin) - 1
         info = context.sentences[at] if at >= 0 and begin < context.sentences[at].end else None
         if info is None or not info.states_results:

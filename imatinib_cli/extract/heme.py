@@ -483,7 +483,9 @@ def _has_bound(label: str) -> bool:
     return bool(_bound_anywhere().search(label))
 
 
-def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
+def table_rows(
+    text: str, first: int = 0, last: int | None = None
+) -> list[tuple[vocab.TermHit, str | None, int, int]]:
     """Rows of a results table saved as text, one value at the end of the line: 'Estimated
     cumulative MCyR % at 30 mos. 90', 'Estimated major molecular response at 12 mos. (%) 40'.
     Returns (the response phrase, the row's time point, start and end of the value). Only a row
@@ -491,7 +493,7 @@ def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
     percent, and has no number but its time point's; a bound ('>92%') or a blocker ('loss of
     MCyR', 'time to CCyR') in it gives nothing."""
     found = []
-    for start, line in _lines(text):
+    for start, line in _lines(text, first, last):
         match = _ROW_VALUE.search(line)
         if match is None:
             continue
@@ -513,10 +515,10 @@ def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
     return found
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """Each line of the text with its offset (a line that cannot end in a value is skipped early)."""
-    lines, offset = [], 0
-    for line in text.split("\n"):
+def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """Each line of text[start:end] with its offset (a line that cannot end in a value is skipped early)."""
+    lines, offset = [], start
+    for line in (text if start == 0 and end is None else text[start:end]).split("\n"):
         if line.rstrip(" \t")[-1:].isdigit():
             lines.append((offset, line))
         offset += len(line) + 1

@@ -8,6 +8,7 @@ decided by extract.populations, not here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from imatinib_cli import vocab
@@ -77,8 +78,12 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
             # A blocker reads as one word, so "best response" can be a filler but never a category.
             items.append(Item("blocker", hit.start, hit.end, " ".join(hit.as_written.lower().split())))
     short = cues.matcher("responses", "needs_number", key_field="category")
+    # The main hits come left to right without overlapping: the one that may cover a short hit is
+    # the last that starts at or before it (a bisect, not a scan of them all per hit).
+    covered_starts = [s for s, _ in covered]
     for hit in short.find(text, start, end):
-        if any(s <= hit.start < e for s, e in covered):
+        at = bisect_right(covered_starts, hit.start) - 1
+        if at >= 0 and hit.start < covered[at][1]:
             continue
         items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
     # "within 3 months", "at the end of course 2": read as one filler, its numbers count nobody.

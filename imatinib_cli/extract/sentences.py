@@ -122,14 +122,3 @@ def quote(sentence: Sentence) -> str:
     if sentence.cut_after:
         joined = joined + " " + ELLIPSIS
     return joined
-
-
-def cap_quote(value: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    """A quote no longer than limit characters: cut at a space near the end, with an ellipsis
-    ("Grade 3 neutropenia in 12 ... 40 patients …"). Its start is kept, so the offsets of a value
-    quoted from its start still point into what is shown."""
-    if len(value) <= limit:
-        return value
-    head = value[: limit - 1]
-    space = head.rfind(" ", limit // 2)
-    return (head[:space] if space > 0 else head).rstrip() + ELLIPSIS
