@@ -92,7 +92,9 @@ def _timepoint_pattern() -> re.Pattern[str]:
     unit = "|".join(re.escape(w) for w in units)
     period = "|".join(re.escape(w) for w in periods)
     number = r"\d+(?:\.\d+)?"
-    numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number})*"
+    # At most 16 numbers in a list ("at 3, 6 and 12 months" has 3): "and" and "or" open a time point
+    # too, so in a long list with no unit after it every "and" walked to the list's end.
+    numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number}){{0,15}}"
     return re.compile(
         rf"\b(?:(?:{opener})\s+(?:"
         rf"{numbers}[\s-]*(?:{unit})s?\b"  # "at 3, 6 and 12 months", "by 24 months", "within 1 or 3 mo"

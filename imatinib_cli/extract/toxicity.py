@@ -43,7 +43,7 @@ def _words(key: str) -> str:
 def _grade_pattern() -> re.Pattern[str]:
     """'grade 3/4', 'grades ≥ 3', 'grade 3 or worse'."""
     return re.compile(
-        r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
+        r"\bgrades?\s*(?:(?P<cmp>≥|>=|>|=)\s*)?(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
         rf"(?P<worse>\s+or\s+{_words('or_worse')})?",
         re.I,
     )
@@ -177,7 +177,7 @@ def _late_comparison_pattern() -> re.Pattern[str]:
 @vocab.cached
 def _grade_label() -> str:
     """A grade header for per-grade pairs: "(grades 1/2; grade 3)", "(all grades; grade 3-4)"."""
-    return rf"(?:{_words('all_grades')}|grades?\s*(?:≥|>=)?\s*[1-5](?:\s*(?:/|-|–|or|to)\s*[1-5])?)"
+    return rf"(?:{_words('all_grades')}|grades?\s*(?:(?:≥|>=)\s*)?[1-5](?:\s*(?:/|-|–|or|to)\s*[1-5])?)"
 
 
 @vocab.cached
@@ -692,12 +692,16 @@ def _aggregate_pattern() -> re.Pattern[str]:
         words = sorted(cues.words("cues", "toxicity", key), key=len, reverse=True)
         return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in words)
 
+    # One way to read each space: "\\s*(?:>)?\\s*" could split a space two ways, and the modifiers'
+    # repetition made "grade 3/4 grade 3/4 ..." cost 2^n (25 of them took two minutes).
     grade = (
-        r"grades?\s*(?:≥|>=|>)?\s*(?:[1-5]|iv|v|i{1,3})(?:\s*(?:/|-|–|or|and|to)\s*(?:[1-5]|iv|v|i{1,3}))?\b"
+        r"grades?\s*(?:(?:≥|>=|>)\s*)?(?:[1-5]|iv|v|i{1,3})(?:\s*(?:/|-|–|or|and|to)\s*(?:[1-5]|iv|v|i{1,3}))?\b"
         rf"(?:\s+or\s+{_words('or_worse')})?"
     )
     modifier = rf"(?:{grade}|(?:{alternation('aggregate_modifiers')})\b)"
-    modifiers = rf"{modifier}(?:(?:\s*/\s*|\s*,\s*|\s+(?:to|or|and|and/or)\s+|\s+){modifier})*"
+    # At most 12 modifiers ("moderate to severe or life-threatening" is 3): each place a match may
+    # start then costs a bounded walk, not one to the end of a long run that names no event.
+    modifiers = rf"{modifier}(?:(?:\s*/\s*|\s*,\s*|\s+(?:to|or|and|and/or)\s+|\s+){modifier}){{0,11}}"
     return re.compile(
         rf"(?<![\w-])(?:(?P<mods>{modifiers})\s+)?(?P<head>{alternation('aggregate_heads')})(?![\w-])", re.I
     )
@@ -725,7 +729,7 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
 def _aggregate_grade_pattern() -> re.Pattern[str]:
     """The grade in an aggregate's modifiers: 'grades III and IV', 'grade 3 or worse'."""
     return re.compile(
-        r"grades?\s*(?P<cmp>≥|>=|>)?\s*(?P<a>[1-5]|iv|v|i{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>[1-5]|iv|v|i{1,3})\b)?"
+        r"grades?\s*(?:(?P<cmp>≥|>=|>)\s*)?(?P<a>[1-5]|iv|v|i{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>[1-5]|iv|v|i{1,3})\b)?"
         rf"(?P<worse>\s+or\s+{_words('or_worse')})?",
         re.I,
     )
