@@ -12,7 +12,7 @@ from dataclasses import replace
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms, names_no_arm
-from imatinib_cli.extract.context import MAX_DOCUMENT_CHARS, Context, SentenceInfo, build_context
+from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num, words_to_int
@@ -99,7 +99,7 @@ def extract(document: Document) -> Findings:
         warnings.append(
             Warning(
                 f"the document's text is {context.readable_chars:,} characters: only the first "
-                f"{MAX_DOCUMENT_CHARS:,} were read (the limit per document)"
+                f"{context.read_limit:,} were read (the limit per document)"
             )
         )
     if context.long_sentences:

@@ -81,8 +81,10 @@ class Context:
     sentences: list[SentenceInfo] = field(default_factory=list)
     # Sentences longer than sentences.MAX_SENTENCE_CHARS, read in pieces (each piece a SentenceInfo).
     long_sentences: int = 0
-    # The readable characters a document has, when more than MAX_DOCUMENT_CHARS (0: all were read).
+    # The readable characters a document has, when more than MAX_DOCUMENT_CHARS (0: all were read),
+    # and the limit it was read up to.
     readable_chars: int = 0
+    read_limit: int = 0
     # The sections read, when the document was cut to MAX_DOCUMENT_CHARS (each tokenized on its own).
     read_sections: list[Section] = field(default_factory=list)
 
@@ -170,7 +172,7 @@ def build_context(document: Document) -> Context:
     sections = readable_sections(document)
     total = sum(section.end - section.start for section in sections)
     if total > MAX_DOCUMENT_CHARS:
-        context.readable_chars = total
+        context.readable_chars, context.read_limit = total, MAX_DOCUMENT_CHARS
         sections = context.read_sections = _first_chars(text, sections, MAX_DOCUMENT_CHARS)
     if (len(sections) > 1 or context.readable_chars) and all(a.end <= b.start for a, b in pairwise(sections)):
         # Phrases are looked up section by section: never tokenize what no extractor reads.
