@@ -107,20 +107,23 @@ def _timepoint_pattern() -> re.Pattern[str]:
 # The time points of the last few spans of one text: every result in a sentence asks for its
 # sentence's time points (in_timepoint, timepoint_of), and scanning the sentence again for each made a
 # sentence of n results cost n times its length.
-_TIMEPOINTS_SEEN: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
-_TIMEPOINTS_TEXT: list[str] = [""]
+_TIMEPOINTS_SEEN: list[tuple[str, object, dict[tuple[int, int], list[tuple[int, int, str]]]]] = [
+    ("", None, {})
+]
 _TIMEPOINTS_KEPT = 64
 
 
 def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Time points in text[start:end] with their offsets: "at 12 months", "by the end of course 2",
     "12-month". Their numbers are never counts of patients."""
-    if _TIMEPOINTS_TEXT[0] is not text or len(_TIMEPOINTS_SEEN) >= _TIMEPOINTS_KEPT:
-        _TIMEPOINTS_SEEN.clear()
-        _TIMEPOINTS_TEXT[0] = text
-    known = _TIMEPOINTS_SEEN.get((start, end))
+    # (text, pattern, its spans): one object, so a thread never reads another's; a new pattern (the
+    # vocabularies changed) starts afresh.
+    seen = _TIMEPOINTS_SEEN[0]
+    if seen[0] is not text or seen[1] is not _timepoint_pattern() or len(seen[2]) >= _TIMEPOINTS_KEPT:
+        seen = _TIMEPOINTS_SEEN[0] = (text, _timepoint_pattern(), {})
+    known = seen[2].get((start, end))
     if known is None:
-        known = _TIMEPOINTS_SEEN[(start, end)] = _find_timepoints(text, start, end)
+        known = seen[2][(start, end)] = _find_timepoints(text, start, end)
     return list(known)
 
 

@@ -934,6 +934,7 @@ class _Legends:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.nouns = cues.words("cues", "toxicity", "arm_nouns")  # a new object when the vocabularies change
         self.ends: list[int] = []
         self.valid: list[tuple[str, str] | None] = []
         self._arm_words: dict[str, list[int]] | None = None
@@ -999,7 +1000,11 @@ class _Legends:
 def _legends_of(text: str) -> _Legends:
     """The _Legends of this text: the one _legend made for the document being read."""
     current = _CURRENT_LEGENDS[0]
-    if current is None or current.text is not text:
+    if (
+        current is None
+        or current.text is not text
+        or current.nouns is not cues.words("cues", "toxicity", "arm_nouns")
+    ):
         current = _CURRENT_LEGENDS[0] = _Legends(text)
     return current
 
