@@ -21,7 +21,8 @@ pure arithmetic on the study's own values: nothing here reads text.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -36,25 +37,82 @@ from imatinib_cli.models import (
     Warning,
 )
 
-__all__ = ["count_from_percent", "enforce", "fits", "violations"]
+__all__ = ["bound_warnings", "cap_text", "count_from_percent", "enforce", "fits", "violations"]
 
 _CATEGORIES = ("cr", "pr", "sd", "pd", "ne")
 _EPSILON = 1e-9
 
+# Bounds on what warnings carry, whatever the input: a warning that repeats (the same message, say
+# "PR stated twice with different values" on each of 2,000 lines) is listed this many times, then
+# once as "(and 1,997 more like this, not listed)"; a study lists at most MAX_WARNINGS; a message or
+# a quote in one is cut at its cap with an ellipsis. Real documents stay far below each.
+MAX_SAME_WARNINGS = 3
+MAX_WARNINGS = 100
+MAX_WARNING_CHARS = 500
+MAX_WARNING_QUOTE_CHARS = 4004  # extract/sentences.py: MAX_QUOTE_CHARS
+ELLIPSIS = "\u2026"
+
 
 def enforce(study: Study) -> Study:
-    """The study with every value that breaks an invariant removed, and a warning for each stated one."""
+    """The study with every value that breaks an invariant removed, and a warning for each stated one;
+    its warnings bounded (bound_warnings)."""
     warnings = list(study.warnings)
     total = study.design.n_enrolled
     populations = tuple(_population(p, total, warnings) for p in study.populations)
     events = tuple(e for e in (_event(e, total, warnings) for e in study.adverse_events) if e is not None)
-    if (
-        populations == study.populations
-        and events == study.adverse_events
-        and len(warnings) == len(study.warnings)
-    ):
+    bounded = tuple(bound_warnings(warnings))
+    if populations == study.populations and events == study.adverse_events and bounded == study.warnings:
         return study
-    return replace(study, populations=populations, adverse_events=events, warnings=tuple(warnings))
+    return replace(study, populations=populations, adverse_events=events, warnings=bounded)
+
+
+def cap_text(value: str, limit: int) -> str:
+    """value, or its first part cut at a space with an ellipsis when it is longer than limit: the start
+    is kept, so offsets that index the start of a quote still index what is shown.
+
+    >>> cap_text("12 patients had a partial response", 20)
+    '12 patients had a…'
+    """
+    if len(value) <= limit:
+        return value
+    head = value[: limit - 1]
+    space = head.rfind(" ", limit // 2)
+    return (head[:space] if space > 0 else head).rstrip() + ELLIPSIS
+
+
+def bound_warnings(warnings: Sequence[Warning]) -> list[Warning]:
+    """At most MAX_SAME_WARNINGS of one message (then one "(and N more like this, not listed)"), at
+    most MAX_WARNINGS in all, each message and quote capped: 2,000 lines that each restate a PR give
+    four warnings, not 2,000 that each quote the text. Unchanged (the same objects) when within."""
+    totals = Counter(w.message for w in warnings)
+    if (
+        len(warnings) <= MAX_WARNINGS
+        and all(count <= MAX_SAME_WARNINGS for count in totals.values())
+        and all(len(w.message) <= MAX_WARNING_CHARS for w in warnings)
+        and all(len(e.quote) <= MAX_WARNING_QUOTE_CHARS for w in warnings for e in w.evidence)
+    ):
+        return list(warnings)
+    seen: Counter[str] = Counter()
+    kept: list[Warning] = []
+    for warning in warnings:
+        seen[warning.message] += 1
+        if seen[warning.message] > MAX_SAME_WARNINGS:
+            continue
+        message = cap_text(warning.message, MAX_WARNING_CHARS)
+        evidence = tuple(
+            replace(e, quote=cap_text(e.quote, MAX_WARNING_QUOTE_CHARS))
+            if len(e.quote) > MAX_WARNING_QUOTE_CHARS
+            else e
+            for e in warning.evidence
+        )
+        kept.append(Warning(message, evidence))
+        more = totals[warning.message] - MAX_SAME_WARNINGS
+        if seen[warning.message] == MAX_SAME_WARNINGS and more > 0:
+            kept.append(Warning(f"{message} (and {more:,} more like this, not listed)"))
+    if len(kept) > MAX_WARNINGS:
+        rest = len(kept) - (MAX_WARNINGS - 1)
+        kept = [*kept[: MAX_WARNINGS - 1], Warning(f"and {rest:,} more warnings, not listed")]
+    return kept
 
 
 def violations(summary: Mapping[str, Any]) -> list[str]:

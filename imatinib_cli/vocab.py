@@ -541,8 +541,10 @@ class _HeadIndex:
         per_token = list(map(masks.get, heads))
         found: dict[int, list[int]] = {}
         for index, mask in enumerate(per_token):
-            if mask is None:
-                mask = masks[heads[index]] = self._mask_of(heads[index])
+            if mask is None:  # looked up again: a head repeated in this text is worked out once
+                mask = masks.get(heads[index])
+                if mask is None:
+                    mask = masks[heads[index]] = self._mask_of(heads[index])
             while mask:
                 bit = mask & -mask
                 found.setdefault(bit, []).append(index)

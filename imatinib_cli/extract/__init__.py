@@ -44,7 +44,9 @@ from imatinib_cli.extract.response import (
     find_responses,
     respectively_lists,
 )
+from imatinib_cli.extract.sentences import ELLIPSIS, MAX_QUOTE_CHARS, MAX_SENTENCE_CHARS
 from imatinib_cli.extract.toxicity import find_adverse_events
+from imatinib_cli.guard import bound_warnings
 from imatinib_cli.models import (
     AdverseEvent,
     Document,
@@ -94,6 +96,15 @@ def extract(document: Document) -> Findings:
     if not about_imatinib:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
     warnings.extend(_unread_numerals(context))
+    if context.readable_chars:
+        warnings.append(
+            Warning(
+                f"the document's text is {context.readable_chars:,} characters: only the first "
+                f"{context.read_limit:,} were read (the limit per document)"
+            )
+        )
+    if context.long_sentences:
+        warnings.append(Warning(_long_sentences_message(context.long_sentences)))
     for info in context.sentences:
         target = _sentence_target(context, info, by_key, previous)
         group_anchors = groups.anchors(context, info) if groups is not None else []
@@ -169,8 +180,11 @@ def extract(document: Document) -> Findings:
         adverse_events=tuple(distinct_events(adverse_events)),
         outcomes=tuple(outcomes),
         tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
-        warnings=tuple(warnings),
-        counts_ineligible=_counts_ineligible(document.text),
+        warnings=tuple(bound_warnings(warnings)),
+        counts_ineligible=any(
+            _counts_ineligible(document.text, start, end)
+            for start, end in [(s.start, s.end) for s in context.read_sections] or [(0, len(document.text))]
+        ),
     )
 
 
@@ -193,11 +207,22 @@ def _unread_numerals(context: Context) -> list[Warning]:
     return warnings
 
 
-def _counts_ineligible(text: str) -> bool:
+def _long_sentences_message(count: int) -> str:
+    """'1 sentence longer than 4,000 characters was read in pieces of at most 4,000 ...'."""
+    cap = f"{MAX_SENTENCE_CHARS:,}"
+    what = "1 sentence" if count == 1 else f"{count:,} sentences"
+    verb = "was" if count == 1 else "were"
+    return (
+        f"{what} longer than {cap} characters {verb} read in pieces of at most {cap} "
+        "(cut at line breaks, clause ends or spaces; a value split across a cut is not read)"
+    )
+
+
+def _counts_ineligible(text: str, start: int, end: int) -> bool:
     """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
     ineligible patients, a number a few words before the cue. Not an eligibility rule ('patients
     were not eligible if they had received prior imatinib'), which counts nobody."""
-    for hit in cues.matcher("cues", "ineligible").find(text, 0, len(text)):
+    for hit in cues.matcher("cues", "ineligible").find(text, start, end):
         window = text[max(0, hit.start - 60) : hit.start]
         words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
         if any(word.isdigit() or words_to_int(word.lower()) is not None for word in words):
@@ -426,9 +451,9 @@ def _read_whole_group(
     ]
     if amounts or ";" in between:
         return  # "all six pts ... 4 achieved a CHR": a count of its own, read by the walk
-    if not re.search(r"\b(?:achieved|attained|obtained|reached|had)\b", between, re.I) and not re.match(
-        r"\s*(?:was|were)\s+(?:achieved|attained|obtained|reached|seen|observed)\b", context.text[first.end :]
-    ):
+    if not re.search(
+        r"\b(?:achieved|attained|obtained|reached|had)\b", between, re.I
+    ) and not _WAS_ACHIEVED.match(context.text, first.end):
         return
     if first.key in draft.responses or any(k[0] == first.key for k in draft.heme):
         return
@@ -454,6 +479,10 @@ def _read_whole_group(
 
 
 _INCLUDING = re.compile(r"\b(?:including|of\s+which|of\s+whom)\s+(?P<n>[\w-]+)\s+(?:with\s+|in\s+)?$", re.I)
+
+
+# "... a CHR was achieved": matched at a position, never on a copy of the rest of the text.
+_WAS_ACHIEVED = re.compile(r"\s*(?:was|were)\s+(?:achieved|attained|obtained|reached|seen|observed)\b")
 
 
 def _read_included(
@@ -942,12 +971,21 @@ def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: l
     if len(whole) != 1 or len(drafts) != 1:
         return
     draft = whole[0]
-    for phrase, timepoint, begin, finish in heme.table_rows(context.text):
-        info = next((i for i in context.sentences if i.start <= begin < i.end), None)
+    starts = [i.start for i in context.sentences]
+    # A document cut to its first MAX_DOCUMENT_CHARS: the rows of the sections read, one by one.
+    spans = [(s.start, s.end) for s in context.read_sections] or [(0, len(context.text))]
+    rows = [row for start, end in spans for row in heme.table_rows(context.text, start, end)]
+    for phrase, timepoint, begin, finish in rows:
+        at = bisect_right(starts, begin) - 1
+        info = context.sentences[at] if at >= 0 and begin < context.sentences[at].end else None
         if info is None or not info.states_results:
             continue
-        row_start = context.text.rfind("\n", 0, begin) + 1
+        # The row from its line's start, or its last MAX_QUOTE_CHARS characters on a longer line.
+        earliest = max(0, finish - MAX_QUOTE_CHARS + 2)
+        row_start = context.text.rfind("\n", earliest, begin) + 1 or earliest
         quote = context.text[row_start:finish].strip()
+        if row_start == earliest and earliest > 0 and context.text[earliest - 1] != "\n":
+            quote = ELLIPSIS + " " + quote
         percent = Num(float(context.text[begin:finish]), begin, finish, True)
         hit = ResponseHit(phrase.key, None, percent, None, False, phrase.as_written, begin, finish)
         evidence = Evidence(info.evidence.document, row_start, finish, quote)

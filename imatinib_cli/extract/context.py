@@ -18,6 +18,10 @@ from imatinib_cli.models import Document, Evidence, Section, TumorMention
 READABLE_KINDS = frozenset({"title", "abstract", "body", "results", "registry"})
 # Registry sections that define outcomes rather than report them.
 DEFINITION_LABELS = frozenset({"outcome_measures"})
+# At most this many characters of a document's readable sections are read for results; the rest is
+# left with a warning (extract: the limit named). A full-text trial report is some 100,000 characters;
+# reading costs about 10 to 20 seconds a million characters on a text made only of numbers.
+MAX_DOCUMENT_CHARS = 1_000_000
 
 
 @dataclass(slots=True)
@@ -77,6 +81,14 @@ class Context:
     sentences: list[SentenceInfo] = field(default_factory=list)
     # Numerals that are not read (numbers.Dropped: too long, a power beyond 10^15, unsure separators)
     dropped: list[Dropped] = field(default_factory=list)
+    # Sentences longer than sentences.MAX_SENTENCE_CHARS, read in pieces (each piece a SentenceInfo).
+    long_sentences: int = 0
+    # The readable characters a document has, when more than MAX_DOCUMENT_CHARS (0: all were read),
+    # and the limit it was read up to.
+    readable_chars: int = 0
+    read_limit: int = 0
+    # The sections read, when the document was cut to MAX_DOCUMENT_CHARS (each tokenized on its own).
+    read_sections: list[Section] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -134,13 +146,37 @@ def readable_sections(document: Document) -> list[Section]:
     return sorted(sections, key=lambda s: s.start)
 
 
+def _first_chars(text: str, sections: list[Section], budget: int) -> list[Section]:
+    """The sections cut to their first `budget` characters in all (a section past it is left out);
+    the cut at the last line break before it when there is one in the last tenth, so no line is
+    read in part."""
+    kept: list[Section] = []
+    for section in sections:
+        if budget <= 0:
+            break
+        end = section.end
+        if section.start + budget < end:
+            end = section.start + budget
+            line_end = text.rfind("\n", max(section.start, end - budget // 10), end)
+            end = line_end if line_end > section.start else end
+        kept.append(Section(section.kind, section.start, end, section.label))
+        budget -= end - section.start
+        if end < section.end:
+            break
+    return kept
+
+
 def build_context(document: Document) -> Context:
     """Sentences with their numbers and tumor mentions; each scan runs once per section."""
     context = Context(document)
     text = document.text
     tumors = vocab.tumor_matcher()
     sections = readable_sections(document)
-    if len(sections) > 1 and all(a.end <= b.start for a, b in pairwise(sections)):
+    total = sum(section.end - section.start for section in sections)
+    if total > MAX_DOCUMENT_CHARS:
+        context.readable_chars, context.read_limit = total, MAX_DOCUMENT_CHARS
+        sections = context.read_sections = _first_chars(text, sections, MAX_DOCUMENT_CHARS)
+    if (len(sections) > 1 or context.readable_chars) and all(a.end <= b.start for a, b in pairwise(sections)):
         # Phrases are looked up section by section: never tokenize what no extractor reads.
         vocab.scan_regions(text, [(section.start, section.end) for section in sections])
     for section in sections:
@@ -150,6 +186,8 @@ def build_context(document: Document) -> Context:
         hits = tumors.find(text, section.start, section.end)
         number_at = hit_at = 0
         for position, sentence in enumerate(sentences):
+            if sentence.cut_after and not sentence.cut_before:
+                context.long_sentences += 1
             evidence = Evidence(document.path, sentence.start, sentence.end, quote(sentence))
             while number_at < len(numbers) and numbers[number_at].start < sentence.start:
                 number_at += 1

@@ -99,6 +99,29 @@ def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
 # "Of 30 patients with GIST, ...", "Among 60 evaluable patients, ...": at the start of a clause only
 # ("stable disease was observed in 45 patients" counts responders, not the enrolled).
 _OF_PEOPLE = re.compile(r"(?:^|[,;:(]\s*|^[A-Z]+:\s*)(?:of|among|in)\s+(?:the\s+|all\s+)?$", re.I)
+# The same without its "^" options, for the last _OF_PEOPLE_WINDOW characters before a number; the
+# whole text before it is searched only when those characters could hide an "^" match or a longer
+# one (only letters, spaces and colons; a run of _LONG_SPACE spaces): see _opens_with_people.
+_OF_PEOPLE_INSIDE = re.compile(r"[,;:(]\s*(?:of|among|in)\s+(?:the\s+|all\s+)?$", re.I)
+_OF_PEOPLE_WINDOW = 200
+_LONG_SPACE = re.compile(r"\s{60}")
+_NOT_LABEL = re.compile(r"[^\w\s:]|[\d_]")
+
+
+def _opens_with_people(text: str, start: int, end: int) -> bool:
+    """_OF_PEOPLE.search(text[start:end]), in time bounded by a window rather than by the sentence:
+    a sentence of n numbers asked it n times over its whole length."""
+    if end <= start or not text[end - 1].isspace():
+        return False  # the pattern ends with a space
+    window = max(start, end - _OF_PEOPLE_WINDOW)
+    if window == start:
+        return _OF_PEOPLE.search(text[start:end]) is not None
+    tail = text[window:end]
+    if _OF_PEOPLE_INSIDE.search(tail):
+        return True
+    if _NOT_LABEL.search(tail) is None or _LONG_SPACE.search(tail):
+        return _OF_PEOPLE.search(text[start:end]) is not None
+    return False
 
 
 def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | None]:
@@ -125,9 +148,10 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
         if not info.reports_results or not info.numbers:
             continue
         for number in info.numbers:
-            before = context.text[info.start : number.start]
             if screened_count(context, info, number):
                 continue
-            if _OF_PEOPLE.search(before) and people_count(context, info, number):
+            if _opens_with_people(context.text, info.start, number.start) and people_count(
+                context, info, number
+            ):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     return None, None

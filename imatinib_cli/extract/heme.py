@@ -92,7 +92,9 @@ def _timepoint_pattern() -> re.Pattern[str]:
     unit = "|".join(re.escape(w) for w in units)
     period = "|".join(re.escape(w) for w in periods)
     number = r"\d+(?:\.\d+)?"
-    numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number})*"
+    # At most 16 numbers in a list ("at 3, 6 and 12 months" has 3): "and" and "or" open a time point
+    # too, so in a long list with no unit after it every "and" walked to the list's end.
+    numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number}){{0,15}}"
     return re.compile(
         rf"\b(?:(?:{opener})\s+(?:"
         rf"{numbers}[\s-]*(?:{unit})s?\b"  # "at 3, 6 and 12 months", "by 24 months", "within 1 or 3 mo"
@@ -102,9 +104,30 @@ def _timepoint_pattern() -> re.Pattern[str]:
     )
 
 
+# The time points of the last few spans of one text: every result in a sentence asks for its
+# sentence's time points (in_timepoint, timepoint_of), and scanning the sentence again for each made a
+# sentence of n results cost n times its length.
+_TIMEPOINTS_SEEN: list[tuple[str, object, dict[tuple[int, int], list[tuple[int, int, str]]]]] = [
+    ("", None, {})
+]
+_TIMEPOINTS_KEPT = 64
+
+
 def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Time points in text[start:end] with their offsets: "at 12 months", "by the end of course 2",
     "12-month". Their numbers are never counts of patients."""
+    # (text, pattern, its spans): one object, so a thread never reads another's; a new pattern (the
+    # vocabularies changed) starts afresh.
+    seen = _TIMEPOINTS_SEEN[0]
+    if seen[0] is not text or seen[1] is not _timepoint_pattern() or len(seen[2]) >= _TIMEPOINTS_KEPT:
+        seen = _TIMEPOINTS_SEEN[0] = (text, _timepoint_pattern(), {})
+    known = seen[2].get((start, end))
+    if known is None:
+        known = seen[2][(start, end)] = _find_timepoints(text, start, end)
+    return list(known)
+
+
+def _find_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     found = []
     for match in _timepoint_pattern().finditer(text, start, end):
         words = re.sub(r"^(?:and|or)\s+", "", " ".join(match.group(0).split()).rstrip("."), flags=re.I)
@@ -465,7 +488,9 @@ def _has_bound(label: str) -> bool:
     return bool(_bound_anywhere().search(label))
 
 
-def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
+def table_rows(
+    text: str, first: int = 0, last: int | None = None
+) -> list[tuple[vocab.TermHit, str | None, int, int]]:
     """Rows of a results table saved as text, one value at the end of the line: 'Estimated
     cumulative MCyR % at 30 mos. 90', 'Estimated major molecular response at 12 mos. (%) 40'.
     Returns (the response phrase, the row's time point, start and end of the value). Only a row
@@ -473,7 +498,7 @@ def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
     percent, and has no number but its time point's; a bound ('>92%') or a blocker ('loss of
     MCyR', 'time to CCyR') in it gives nothing."""
     found = []
-    for start, line in _lines(text):
+    for start, line in _lines(text, first, last):
         match = _ROW_VALUE.search(line)
         if match is None:
             continue
@@ -495,10 +520,10 @@ def table_rows(text: str) -> list[tuple[vocab.TermHit, str | None, int, int]]:
     return found
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """Each line of the text with its offset (a line that cannot end in a value is skipped early)."""
-    lines, offset = [], 0
-    for line in text.split("\n"):
+def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """Each line of text[start:end] with its offset (a line that cannot end in a value is skipped early)."""
+    lines, offset = [], start
+    for line in (text if start == 0 and end is None else text[start:end]).split("\n"):
         if line.rstrip(" \t")[-1:].isdigit():
             lines.append((offset, line))
         offset += len(line) + 1

@@ -611,8 +611,41 @@ def _setting_in_design(context: Context, info: SentenceInfo, condition: str) -> 
     postoperative imatinib')."""
     if _prior().search(condition):
         return False
-    rest = (context.text[: info.start] + " " + context.text[info.end :]).lower()
-    return any(setting in rest for setting in _cohort_cues()[2])
+    return any(_named_outside(context.text, setting, info.start, info.end) for setting in _cohort_cues()[2])
+
+
+class _SettingIndex:
+    """Where each setting word occurs in one text, lowercased once: a document of n cohort
+    sentences asked, for each, whether another sentence names a setting; once over the text now."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lowered = vocab.lowercase(text)
+        self.positions: dict[str, list[int]] = {}
+
+    def named_outside(self, setting: str, start: int, end: int) -> bool:
+        """setting in (text[:start] + " " + text[end:]).lower(), without building that string."""
+        positions = self.positions.get(setting)
+        if positions is None:
+            positions = self.positions[setting] = []
+            at = self.lowered.find(setting)
+            while at >= 0:
+                positions.append(at)
+                at = self.lowered.find(setting, at + 1)
+        size = len(setting)
+        if positions and (positions[0] + size <= start or positions[-1] >= end):
+            return True
+        return setting in self.lowered[max(0, start - size) : start] + " " + self.lowered[end : end + size]
+
+
+_SETTING_INDEX: list[_SettingIndex | None] = [None]
+
+
+def _named_outside(text: str, setting: str, start: int, end: int) -> bool:
+    index = _SETTING_INDEX[0]
+    if index is None or index.text is not text:
+        index = _SETTING_INDEX[0] = _SettingIndex(text)
+    return index.named_outside(setting, start, end)
 
 
 def evaluated_opening(context: Context, info: SentenceInfo) -> Num | None:

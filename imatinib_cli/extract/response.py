@@ -8,6 +8,7 @@ decided by extract.populations, not here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from imatinib_cli import vocab
@@ -77,8 +78,12 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
             # A blocker reads as one word, so "best response" can be a filler but never a category.
             items.append(Item("blocker", hit.start, hit.end, " ".join(hit.as_written.lower().split())))
     short = cues.matcher("responses", "needs_number", key_field="category")
+    # The main hits come left to right without overlapping: the one that may cover a short hit is
+    # the last that starts at or before it (a bisect, not a scan of them all per hit).
+    covered_starts = [s for s, _ in covered]
     for hit in short.find(text, start, end):
-        if any(s <= hit.start < e for s, e in covered):
+        at = bisect_right(covered_starts, hit.start) - 1
+        if at >= 0 and hit.start < covered[at][1]:
             continue
         items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
     # "within 3 months", "at the end of course 2": read as one filler, its numbers count nobody.
@@ -272,7 +277,10 @@ class _Reader:
                 return index + 1
         return len(self.items)
 
-    def claim(self, category: str, index: int, cue: Item, leads: bool) -> bool:
+    def claim(self, category: str, index: int, cue_index: int, leads: bool) -> bool:
+        """Claim the number group at index for the cue at cue_index (an index, not the item: a
+        list.index() here made a clause of n cues cost n^2)."""
+        cue = self.items[cue_index]
         group = group_at(self.items, index, self.people)
         if self._compared(group):
             # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
@@ -283,7 +291,7 @@ class _Reader:
             return False
         hit = _hit(category, group, cue, leads)
         if hit.percent is None and not leads:
-            hit = self._percent_after(hit, self.items.index(cue))
+            hit = self._percent_after(hit, cue_index)
         self.hits.append(hit)
         return True
 
@@ -557,7 +565,7 @@ class _Reader:
                 continue
             if found + 1 == index and self._counts_the_category(found, index):
                 continue
-            if self.claim(category, found, items[index], False):
+            if self.claim(category, found, index, False):
                 self.done.add(index)
 
     def _qualified_subject(self, last: int, cue: int) -> int | None:
@@ -650,7 +658,7 @@ class _Reader:
                         not gives_reason
                         and probe not in self.claimed
                         and starts_group
-                        and self.claim(category, probe, items[index], True)
+                        and self.claim(category, probe, index, True)
                     ):
                         self.done.add(index)
                     break

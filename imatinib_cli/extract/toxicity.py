@@ -15,6 +15,7 @@ A count over a stated n ('in 4 of 51 patients') gets its percent derived, marked
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ def _words(key: str) -> str:
 def _grade_pattern() -> re.Pattern[str]:
     """'grade 3/4', 'grades ≥ 3', 'grade 3 or worse'."""
     return re.compile(
-        r"\bgrades?\s*(?P<cmp>≥|>=|>|=)?\s*(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
+        r"\bgrades?\s*(?:(?P<cmp>≥|>=|>|=)\s*)?(?P<grade>[1-5](?:\s*(?:/|-|–|or|and|to)\s*[1-5])?)\b"
         rf"(?P<worse>\s+or\s+{_words('or_worse')})?",
         re.I,
     )
@@ -176,7 +177,7 @@ def _late_comparison_pattern() -> re.Pattern[str]:
 @vocab.cached
 def _grade_label() -> str:
     """A grade header for per-grade pairs: "(grades 1/2; grade 3)", "(all grades; grade 3-4)"."""
-    return rf"(?:{_words('all_grades')}|grades?\s*(?:≥|>=)?\s*[1-5](?:\s*(?:/|-|–|or|to)\s*[1-5])?)"
+    return rf"(?:{_words('all_grades')}|grades?\s*(?:(?:≥|>=)\s*)?[1-5](?:\s*(?:/|-|–|or|to)\s*[1-5])?)"
 
 
 @vocab.cached
@@ -336,7 +337,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     aggregates = _aggregates(text, info, hits)
     has_cue = has_cue or bool(aggregates)
     hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
-    legend = _legend(text, info)
+    legend = _legend(context, info)
     frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
     _shared(text, info, hits, frequencies)
@@ -691,12 +692,16 @@ def _aggregate_pattern() -> re.Pattern[str]:
         words = sorted(cues.words("cues", "toxicity", key), key=len, reverse=True)
         return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in words)
 
+    # One way to read each space: "\\s*(?:>)?\\s*" could split a space two ways, and the modifiers'
+    # repetition made "grade 3/4 grade 3/4 ..." cost 2^n (25 of them took two minutes).
     grade = (
-        r"grades?\s*(?:≥|>=|>)?\s*(?:[1-5]|iv|v|i{1,3})(?:\s*(?:/|-|–|or|and|to)\s*(?:[1-5]|iv|v|i{1,3}))?\b"
+        r"grades?\s*(?:(?:≥|>=|>)\s*)?(?:[1-5]|iv|v|i{1,3})(?:\s*(?:/|-|–|or|and|to)\s*(?:[1-5]|iv|v|i{1,3}))?\b"
         rf"(?:\s+or\s+{_words('or_worse')})?"
     )
     modifier = rf"(?:{grade}|(?:{alternation('aggregate_modifiers')})\b)"
-    modifiers = rf"{modifier}(?:(?:\s*/\s*|\s*,\s*|\s+(?:to|or|and|and/or)\s+|\s+){modifier})*"
+    # At most 12 modifiers ("moderate to severe or life-threatening" is 3): each place a match may
+    # start then costs a bounded walk, not one to the end of a long run that names no event.
+    modifiers = rf"{modifier}(?:(?:\s*/\s*|\s*,\s*|\s+(?:to|or|and|and/or)\s+|\s+){modifier}){{0,11}}"
     return re.compile(
         rf"(?<![\w-])(?:(?P<mods>{modifiers})\s+)?(?P<head>{alternation('aggregate_heads')})(?![\w-])", re.I
     )
@@ -724,7 +729,7 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
 def _aggregate_grade_pattern() -> re.Pattern[str]:
     """The grade in an aggregate's modifiers: 'grades III and IV', 'grade 3 or worse'."""
     return re.compile(
-        r"grades?\s*(?P<cmp>≥|>=|>)?\s*(?P<a>[1-5]|iv|v|i{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>[1-5]|iv|v|i{1,3})\b)?"
+        r"grades?\s*(?:(?P<cmp>≥|>=|>)\s*)?(?P<a>[1-5]|iv|v|i{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>[1-5]|iv|v|i{1,3})\b)?"
         rf"(?P<worse>\s+or\s+{_words('or_worse')})?",
         re.I,
     )
@@ -915,18 +920,96 @@ def _combined(text: str, hits: list) -> list:
     return result
 
 
-def _legend(text: str, info: SentenceInfo) -> tuple[str, str] | None:
+def _legend(context: Context, info: SentenceInfo) -> tuple[str, str] | None:
     """'PFS-9 (A/B) was 0/75%': the order in which this document writes its two arms' values
     with a slash, when both labels name arms ('Arm A', 'group B'). The last legend before the
-    sentence ends counts."""
-    legends = list(_LEGEND.finditer(text, 0, info.end))
-    for legend in reversed(legends):
-        labels = (legend.group("a"), legend.group("b"))
-        if labels[0] != labels[1] and all(
-            re.search(rf"\b{_words('arm_nouns')}\s+{re.escape(label)}\b", text, re.I) for label in labels
-        ):
-            return labels
-    return None
+    sentence ends counts. The legends are found once per document (_Legends)."""
+    return _legends_of(context.text).before(info.end)
+
+
+class _Legends:
+    """Every legend of a document and, for each, the last one up to it whose labels name arms;
+    and the group sizes ('n = 20') with where they end. One pass each over the text, so a sentence
+    asks in O(log n) what it used to scan the text before it for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.nouns = cues.words("cues", "toxicity", "arm_nouns")  # a new object when the vocabularies change
+        self.ends: list[int] = []
+        self.valid: list[tuple[str, str] | None] = []
+        self._arm_words: dict[str, list[int]] | None = None
+        self._names_arm: dict[str, bool] = {}
+        last: tuple[str, str] | None = None
+        for legend in _LEGEND.finditer(text):
+            labels = (legend.group("a"), legend.group("b"))
+            if labels[0] != labels[1] and all(self.names_arm(label) for label in labels):
+                last = labels
+            self.ends.append(legend.end())
+            self.valid.append(last)
+        self._size_ends: list[int] | None = None
+
+    def before(self, end: int) -> tuple[str, str] | None:
+        at = bisect_right(self.ends, end)
+        return self.valid[at - 1] if at else None
+
+    def names_arm(self, label: str) -> bool:
+        """'Arm A', 'group B' somewhere in the text (any case): the words after each arm noun are
+        indexed once by their lowercased first 1 to 13 characters, and a candidate is confirmed
+        with the one regex at its position."""
+        known = self._names_arm.get(label)
+        if known is not None:
+            return known
+        if self._arm_words is None:
+            self._arm_words = {}
+            for noun in re.finditer(rf"\b{_words('arm_nouns')}\s+", self.text, re.I):
+                following = self.text[noun.end() : noun.end() + 13].lower()
+                for size in range(1, len(following) + 1):
+                    self._arm_words.setdefault(following[:size], []).append(noun.start())
+        pattern = re.compile(rf"\b{_words('arm_nouns')}\s+{re.escape(label)}\b", re.I)
+        found = any(pattern.match(self.text, at) for at in self._arm_words.get(label.lower(), ()))
+        self._names_arm[label] = found
+        return found
+
+    def small_per_arm(self, before: int, first: int, second: int) -> bool:
+        """_small_per_arm over the group sizes ('n = 20') stated before `before`: the sizes are found
+        once, with where each ends, the running smallest and where each value is first stated."""
+        if self._size_ends is None:
+            self._size_ends, self._size_min, self._size_first = [], [], {}
+            smallest: int | None = None
+            for match in _GROUP_SIZE.finditer(self.text):
+                size = int(match.group(1))
+                smallest = size if smallest is None else min(smallest, size)
+                self._size_ends.append(match.end())
+                self._size_min.append(smallest)
+                self._size_first.setdefault(size, match.end())
+        at = bisect_right(self._size_ends, before)
+        sizes = [self._size_min[at - 1]] if at else []
+        stated = self._size_first.get(second, before + 1) <= before
+        # A size the whole text's scan reads longer ("n = 123") but `before` cuts ("n = 12").
+        edge = _GROUP_SIZE.search(self.text, max(0, before - 40), before)
+        while edge is not None:
+            if edge.end() == before and (at == 0 or self._size_ends[at - 1] != before):
+                sizes.append(int(edge.group(1)))
+                stated = stated or int(edge.group(1)) == second
+            edge = _GROUP_SIZE.search(self.text, edge.end(), before) if edge.end() < before else None
+        if not sizes:
+            return False
+        return max(first, second) * 2 <= min(sizes) and not stated
+
+
+def _legends_of(text: str) -> _Legends:
+    """The _Legends of this text: the one _legend made for the document being read."""
+    current = _CURRENT_LEGENDS[0]
+    if (
+        current is None
+        or current.text is not text
+        or current.nouns is not cues.words("cues", "toxicity", "arm_nouns")
+    ):
+        current = _CURRENT_LEGENDS[0] = _Legends(text)
+    return current
+
+
+_CURRENT_LEGENDS: list[_Legends | None] = [None]
 
 
 def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | None) -> list[_Frequency]:
@@ -952,10 +1035,7 @@ def _small_per_arm(text: str, before: int, first: int, second: int) -> bool:
     per arm only when the document states its group sizes ('(n = 20; Arm A)') before the pair, and
     both numbers are at most half the smallest of them: a count over a denominator has its second
     number near a group's size (or above it)."""
-    sizes = [int(size) for size in _GROUP_SIZE.findall(text, 0, before)]
-    if not sizes:
-        return False
-    return max(first, second) * 2 <= min(sizes) and second not in sizes
+    return _legends_of(text).small_per_arm(before, first, second)
 
 
 def _shared(text: str, info: SentenceInfo, hits: list, frequencies: list) -> None:

@@ -8,6 +8,7 @@ single short line, set apart by a blank line, before a longer text (an abstract 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from imatinib_cli.load._biblio import labelled_ids
 from imatinib_cli.load._build import document
@@ -15,6 +16,11 @@ from imatinib_cli.load._text import BODY, TITLE, span
 from imatinib_cli.models import Document
 
 FORMAT = "text"
+# A text longer than this is read up to it (at its last line break in the last tenth), with a warning
+# naming the limit: reading costs 5 to 20 seconds a million characters on texts made only of
+# results or numbers, and a full-text trial report is some 100,000. The same figure bounds every
+# format in extract (extract/context.py: MAX_DOCUMENT_CHARS).
+MAX_TEXT_CHARS = 1_000_000
 
 
 def sniff(text: str) -> bool:
@@ -22,6 +28,19 @@ def sniff(text: str) -> bool:
 
 
 def read(path: str, sha256: str, text: str) -> Document:
+    """The text as one document; past MAX_TEXT_CHARS, its first part, with a warning that says so."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return _read(path, sha256, text)
+    cut = text.rfind("\n", MAX_TEXT_CHARS - MAX_TEXT_CHARS // 10, MAX_TEXT_CHARS)
+    cut = cut if cut > 0 else MAX_TEXT_CHARS
+    warning = (
+        f"only the first {cut:,} of {len(text):,} characters read "
+        f"(the limit is {MAX_TEXT_CHARS:,} characters a text)"
+    )
+    return replace(_read(path, sha256, text[:cut]), reason=warning)
+
+
+def _read(path: str, sha256: str, text: str) -> Document:
     fields = labelled_ids(text)
     title = _TITLE_RE.match(text)
     if title and _CITATION_RE.match(title.group(1)):
