@@ -129,3 +129,22 @@ def test_arms_at_different_doses_are_counted_instead_of_the_pooled_whole() -> No
     rows = sorted((row.n, row.responders) for row in comparison.rows if row.kind == "row")
     assert rows == [(40, 8), (40, 12)]
     assert [reason for _, reason in comparison.excluded] == ["pooled result; its arms are counted"]
+
+
+def test_a_population_size_that_is_not_a_whole_number_is_excluded_not_pooled() -> None:
+    # Found by the fuzzer: a registry size of 0.4 passed "n > 0" and became 0 patients in the pool.
+    import dataclasses
+
+    study = _study_of(
+        "Imatinib in advanced gastrointestinal stromal tumors.\n\n"
+        "RESULTS: Thirty patients with advanced GIST received imatinib 400 mg daily. An objective "
+        "response was seen in 12 patients (40%)."
+    )
+    (population,) = study.populations
+    broken = dataclasses.replace(population, n=dataclasses.replace(population.n, value=0.4))
+    study = dataclasses.replace(study, populations=(broken,))
+    comparison = analyze([study], by="tumor-type")
+    assert [row for row in comparison.rows if row.kind == "row"] == []
+    assert [reason for _, reason in comparison.excluded] == [
+        "population size or responders not a whole number"
+    ]

@@ -181,3 +181,18 @@ def test_a_run_in_chunks_resumes_and_adds_up(fuzz: ModuleType, tmp_path: Path, c
     assert total["counts"]["inputs"] == 30
     assert sum(total["readers"].values()) == 30 and sum(total["read_by"].values()) == 30
     assert "no gaps" in total["note"]
+
+
+def test_an_html_tag_name_with_a_control_character_is_read_not_a_reader_failure() -> None:
+    # Found by the fuzzer: lxml refuses to look up a tag name such as 'div\x04' it parsed itself.
+    from imatinib_cli.load import html_page
+
+    page = (
+        "<!DOCTYPE html><html><head><title>Imatinib for chordoma</title></head><body>"
+        "<h1>Imatinib for chordoma</h1><div\x04x class='c-article-body'><section><h2>Methods</h2>"
+        "<p>Eighteen patients received imatinib 800 mg daily.</p></section></div><p>Two patients had a partial response.</p></body></html>"
+    )
+    result = html_page.read("page.html", "0" * 64, page)
+    document = result if not isinstance(result, list) else result[0]
+    assert document.status == "ok"
+    assert "Two patients had a partial response." in document.text

@@ -248,7 +248,9 @@ def _countable(population: Population) -> tuple[int, int] | str:
     orr = population.response("orr")
     if orr is None or orr.count is None:
         return "number of responders not stated"
-    if n.value <= 0 or orr.count.value > n.value:
+    if n.value != int(n.value) or orr.count.value != int(orr.count.value):
+        return "population size or responders not a whole number"
+    if n.value < 1 or orr.count.value < 0 or orr.count.value > n.value:
         return "responders exceed the population size"
     return int(n.value), int(orr.count.value)
 

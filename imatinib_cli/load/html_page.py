@@ -688,7 +688,10 @@ def _render(
         raise _NotExact
     # headings and marked elements, in document order (root.iter includes root itself)
     names = set(_HEADING_TAGS).union(element.tag for element in marked)
-    tracked = [el for el in root.iter(*names) if el.tag in _HEADING_TAGS or id(el) in marks]
+    try:
+        tracked = [el for el in root.iter(*names) if el.tag in _HEADING_TAGS or id(el) in marks]
+    except ValueError:  # a tag name lxml will not take back ('p\x01'): the careful path reads it
+        raise _NotExact from None
     if len(tracked) > _LAST_MARKER - _FIRST_MARKER:
         raise _NotExact
     heading_texts = {id(el): _text(el) for el in tracked if el.tag in _HEADING_TAGS}
