@@ -190,7 +190,8 @@ def test_an_html_tag_name_with_a_control_character_is_read_not_a_reader_failure(
     page = (
         "<!DOCTYPE html><html><head><title>Imatinib for chordoma</title></head><body>"
         "<h1>Imatinib for chordoma</h1><div\x04x class='c-article-body'><section><h2>Methods</h2>"
-        "<p>Eighteen patients received imatinib 800 mg daily.</p></section></div><p>Two patients had a partial response.</p></body></html>"
+        "<p>Eighteen patients received imatinib 800 mg daily.</p></section></div>"
+        "<p>Two patients had a partial response.</p></body></html>"
     )
     result = html_page.read("page.html", "0" * 64, page)
     document = result if not isinstance(result, list) else result[0]

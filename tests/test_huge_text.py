@@ -160,8 +160,9 @@ def test_a_line_of_numbers_is_read_in_pieces(tmp_path: Path) -> None:
     assert data["documents"][0]["status"] == "ok"
     assert size < 16_000
     findings = extract(_document(text))
-    assert findings.warnings[0].message.startswith(
-        "1 sentence longer than 4,000 characters was read in pieces of at most 4,000"
+    assert any(
+        w.message.startswith("1 sentence longer than 4,000 characters was read in pieces of at most 4,000")
+        for w in findings.warnings
     )
 
 
