@@ -197,3 +197,20 @@ def test_an_html_tag_name_with_a_control_character_is_read_not_a_reader_failure(
     document = result if not isinstance(result, list) else result[0]
     assert document.status == "ok"
     assert "Two patients had a partial response." in document.text
+
+
+def test_a_long_run_of_spaces_after_a_registry_label_is_sniffed_in_linear_time() -> None:
+    # Found by the fuzzer: "ClinicalTrials.gov Id" then thousands of spaces and no NCT number took
+    # ~40 s (three optional space runs side by side backtrack cubically). Run apart, so a regression
+    # fails on the ceiling instead of hanging the suite.
+    import subprocess
+    import sys
+
+    code = (
+        "from imatinib_cli.load import ctgov_page\n"
+        "spaces = ' ' * 20000\n"
+        "text = 'A study\\nClinicalTrials.gov Identifier' + spaces + 'x\\nAbstract' + spaces + 'x'\n"
+        "print(ctgov_page.sniff(text))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False"

@@ -41,10 +41,10 @@ COMMENT_HEAD_RE = re.compile(
     r"^\s*(?:Comment (?:in|on)|Erratum (?:in|for)|Update (?:in|of)|Retraction (?:in|of)"
     r"|Republished (?:in|from)|Retracted and republished (?:in|from)|Corrected and republished (?:in|from)"
     r"|Expression of concern (?:in|for)"
-    r"|Collaborators|Investigators)\s*:?\s*$",
+    r"|Collaborators|Investigators)\s*(?::\s*)?$",
     re.I,
 )
-ABSTRACT_HEAD_RE = re.compile(r"^\s*Abstract\s*:?\s*$", re.I)
+ABSTRACT_HEAD_RE = re.compile(r"^\s*Abstract\s*(?::\s*)?$", re.I)
 # Case-sensitive and mostly whole-line, because a wrapped abstract line can start with "loading
 # dose" or "cited by"; these cues are the pages' own capitalized headings and links.
 FOOTER_RE = re.compile(
@@ -57,7 +57,7 @@ FOOTER_RE = re.compile(
     r"|Support Center\s*$|Secondary Source ID\b|Show all \d+ references|Full text sources\s*$"
     r"|Other Literature Sources\s*$|Molecular Biology Databases\s*$|Research Materials\s*$)"
 )
-PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*:?\s*$", re.I)
+PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*(?::\s*)?$", re.I)
 _LIST_END_RE = re.compile(
     r"^\s*(?:MeSH terms|Substances|Grant support|Grants and funding|Related information|LinkOut"
     r"|Secondary Source ID|Full text sources|Cited by|Similar articles|Associated data|Supplementary info)\b",

@@ -90,7 +90,7 @@ _NA = re.compile(r"^(?:NA|N/A|--)$", re.I)
 _ANALYZED = re.compile(r"^(?:Overall )?Number of (?:Participants|Patients|Subjects) Analyzed\b", re.I)
 _AT_RISK = re.compile(r"^(?:Total,|# participants affected|Total participants)", re.I)
 _UNITS = re.compile(
-    r"(?:\[\s*units?\s*:\s*(?P<a>[^\]]+)\]|^(?:Unit of Measure|Units?)\s*:?\s*(?P<b>.+)$)", re.I
+    r"(?:\[\s*units?\s*:\s*(?P<a>[^\]]+)\]|^(?:Unit of Measure|Units?)\s*(?::\s*)?(?P<b>.+)$)", re.I
 )
 _TITLE_FIELD = re.compile(r"^(?:Measure Title|Title)\s*[:|]?\s*(?P<t>.+)$", re.I)
 _TYPE_FIELD = re.compile(r"^(?:Measure Type|Measure Kind)\s*[:|]?\s*(?P<t>.+)$", re.I)

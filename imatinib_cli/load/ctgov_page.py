@@ -31,8 +31,10 @@ from imatinib_cli.models import Document, Section
 FORMAT = "ctgov_page"
 
 _IDENTIFIER_RE = re.compile(
-    r"(?:ClinicalTrials\.gov (?:Identifier|ID)|^[ \t]*NCT (?:ID|Number))\s*:?\s*\|?\s*(NCT\d{8})", re.I | re.M
-)
+    r"(?:ClinicalTrials\.gov (?:Identifier|ID)|^[ \t]*NCT (?:ID|Number))\s*(?::\s*)?(?:\|\s*)?(NCT\d{8})",
+    re.I | re.M,
+)  # each run of spaces follows a separator of its own: three optional runs side by side backtrack
+# cubically on a long run of spaces with no identifier after it (found by the fuzzer)
 # A results page (or a mirror of one) that keeps none of the record's field labels still has its
 # participant flow: a heading of the flow and a STARTED milestone row.
 _FLOW_HEADING_RE = re.compile(r"^[ \t]*(?:Participant Flow|Participant milestones)\b", re.I | re.M)
@@ -82,7 +84,7 @@ _TRAILER_RE = re.compile(
     r"^[ \t]*(?:To learn more about this study|Contacts and Locations|Please refer to this study by"
     r"|Locations[ \t]*$|Sponsors and Collaborators|Investigators[ \t]*$|Principal Investigator\s*:"
     r"|Study Director\s*:|Study Chair\s*:|More Information[ \t]*$|Responsible Party\s*:|Publications"
-    r"|Other Study ID Numbers|ClinicalTrials\.gov Identifier\s*:?\s*\||First Posted\s*:"
+    r"|Other Study ID Numbers|ClinicalTrials\.gov Identifier\s*(?::\s*)?\||First Posted\s*:"
     r"|Last Update Posted\s*:"
     r"|Last Verified\s*:|Keywords provided by|Additional relevant MeSH terms|Study Record Dates"
     r"|Information from the National Library of Medicine|Layout table for additonal information"

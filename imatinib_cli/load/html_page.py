@@ -118,7 +118,7 @@ _BODY_SELECTORS = (
     "main",
 )
 _PUBMED_SELECTORS = "h1.heading-title, div.abstract-content, #eng-abstract, div.rprt, div.abstr"
-_ABSTRACT_HEADING_RE = re.compile(r"^\s*(?:abstract|summary)\s*:?\s*$", re.I)
+_ABSTRACT_HEADING_RE = re.compile(r"^\s*(?:abstract|summary)\s*(?::\s*)?$", re.I)
 _RESULTS_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:results?|findings)\b", re.I)
 _ELIGIBILITY_HEADING_RE = re.compile(r"eligibility|inclusion criteria|exclusion criteria", re.I)
 _BOILERPLATE_HEADING_RE = re.compile(

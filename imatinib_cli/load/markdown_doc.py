@@ -54,7 +54,7 @@ _FIELD_LINE_RE = re.compile(
     r"^[ \t]*(?:[-*][ \t]+)?\*\*(?P<label>[^*\n]{1,40}?)[ \t]*:?[ \t]*\*\*[ \t]*:?[ \t]*(?P<value>.*)$"
 )
 _TRAILING_YEAR_RE = re.compile(r"\s*\((?P<year>(?:1[89]|20)\d{2})\)\s*$")
-_PMID_VALUE_RE = re.compile(r"^\s*(?:PMID\s*:?\s*)?([0-9]{1,9})\s*$", re.I)
+_PMID_VALUE_RE = re.compile(r"^\s*(?:PMID\s*(?::\s*)?)?([0-9]{1,9})\s*$", re.I)
 _REFERENCE_PREFIX_RE = re.compile(r"^\s*(?P<scheme>PMID|DOI|NCT|PMC|PMCID)\s*:\s*(?P<value>\S.*)$", re.I)
 
 _ABSTRACT_HEADINGS_RE = re.compile(r"^(?:abstract|summary|content|contents|text|synopsis)\b", re.I)
