@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from imatinib_cli import render
@@ -64,3 +65,19 @@ def extension_corpus(tmp_path: Path, documents: int) -> tuple[Path, Path]:
             encoding="utf-8",
         )
     return extra, inputs
+
+
+def count_extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths execute.process_file is called with from now on: a warm cache run leaves it empty
+    (the pool's "warm-up" call aside)."""
+    from imatinib_cli import execute
+
+    calls: list[str] = []
+    real = execute.process_file
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(str(args[0]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(execute, "process_file", counted)
+    return calls

@@ -495,21 +495,14 @@ def _entries() -> int:
 
 
 def test_summarize_stores_then_reuses_extraction(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from imatinib_cli import execute
+    from execute_helpers import count_extractions
 
     monkeypatch.chdir(ROOT)
     first = runner.invoke(app, ["summarize", "--json", "seeds/"])
     assert first.exit_code == 0, first.stderr
     assert _entries() == 5  # one per seed file
 
-    calls: list[str] = []
-    real = execute.process_file
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(str(args[0]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(execute, "process_file", counted)
+    calls = count_extractions(monkeypatch)
     second = runner.invoke(app, ["summarize", "--json", "seeds/"])
     assert second.stdout == first.stdout
     assert calls == []  # every file came from the cache

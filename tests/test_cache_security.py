@@ -437,21 +437,14 @@ def test_anything_but_an_entry_does_not_decode(blob: bytes) -> None:
 def test_a_warm_run_prints_exactly_what_a_cold_run_does(
     folder: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from imatinib_cli import execute
+    from execute_helpers import count_extractions
 
     assert folder.is_dir(), folder
     cold = runner.invoke(app, ["summarize", "--json", str(folder)])  # extracts, stores every result
     assert cold.exit_code == 0, cold.stderr
     assert "could not be stored" not in cold.stderr
 
-    calls: list[str] = []
-    real = execute.process_file
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(str(args[0]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(execute, "process_file", counted)
+    calls = count_extractions(monkeypatch)
     warm = runner.invoke(app, ["summarize", "--json", str(folder)])
     assert warm.exit_code == 0, warm.stderr
     assert [call for call in calls if call != "warm-up"] == []  # every file came from the cache
