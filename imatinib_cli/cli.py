@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from imatinib_cli.execute import ProgressCallback, ProgressUpdate
     from imatinib_cli.models import Comparison, Report
+    from imatinib_cli.pipeline import StreamedReport
 
 DEFAULT_PATHS = ["seeds/"]
 
@@ -257,12 +258,11 @@ def summarize(
             options = {**load_options, **run_options, **store, **progress}
             if jsonl_output:
                 return _summarize_jsonl(_checked_paths(paths), options, strict=strict)
+            if json_output:
+                return _summarize_json(_checked_paths(paths), options, strict=strict)
             report = pipeline.summarize(_checked_paths(paths), **options)  # type: ignore[arg-type]
         warnings = render.print_document_warnings(report, render.stderr_console())
-        if json_output:
-            render.write_json(render.summary_json(report), sys.stdout)
-        else:
-            render.print_summary(report, render.stdout_console(), evidence=evidence)
+        render.print_summary(report, render.stdout_console(), evidence=evidence)
         return _exit_status(report, warnings, strict=strict)
 
     _execute(run, vocab=vocab, debug=debug)
@@ -727,6 +727,19 @@ def _checked_paths(paths: list[str] | None) -> list[str]:
     return chosen
 
 
+def _summarize_json(paths: list[str], options: dict[str, object], *, strict: bool) -> ExitStatus:
+    """`summarize --json`: the warnings, then one JSON document whose studies are merged as they are
+    written (a file of 100,000 records is never held whole)."""
+    from contextlib import closing
+
+    from imatinib_cli import pipeline, render
+
+    with closing(pipeline.summarize_streamed(paths, **options)) as report:  # type: ignore[arg-type]
+        warnings = render.print_document_warnings(report, render.stderr_console())
+        render.write_summary_json(report, sys.stdout)
+    return _exit_status(report, warnings, strict=strict)
+
+
 def _summarize_jsonl(paths: list[str], options: dict[str, object], *, strict: bool) -> ExitStatus:
     """`summarize --jsonl`: each line written as its document or study comes, warnings likewise."""
     from contextlib import closing
@@ -749,7 +762,7 @@ def _summarize_jsonl(paths: list[str], options: dict[str, object], *, strict: bo
     )
 
 
-def _exit_status(report: Report, warnings: int, *, strict: bool) -> ExitStatus:
+def _exit_status(report: Report | StreamedReport, warnings: int, *, strict: bool) -> ExitStatus:
     """_status for a whole Report (summarize --json and tables, compare)."""
     from imatinib_cli.models import STATUS_OK
 

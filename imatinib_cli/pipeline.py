@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from imatinib_cli.models import Comparison, Document, Findings, Report, Study
@@ -92,6 +92,59 @@ def summarize_stream(paths: Sequence[str], **options: Unpack[RunOptions]) -> Ite
     return _stream(iter_extracted(paths, **options))
 
 
+@dataclass
+class StreamedReport:
+    """A Report whose studies are merged as they are read, for `summarize --json`: what a writer
+    needs, without holding every Findings (or any document text) in memory.
+
+    documents: every Document in the Report's order, without its text, sections and registry tables
+    (only extraction reads them; every quote is in its Evidence). studies: the Report's studies in
+    its order, merged one group at a time from an on-disk store, readable once. close() removes the
+    store (also done when studies is read to its end).
+    """
+
+    documents: tuple[Document, ...]
+    studies: Iterator[Study]
+
+    def close(self) -> None:
+        close = getattr(self.studies, "close", None)
+        if close is not None:
+            close()
+
+
+def summarize_streamed(paths: Sequence[str], **options: Unpack[RunOptions]) -> StreamedReport:
+    """summarize() with the studies left to merge as they are written: its documents and studies
+    are summarize()'s, in the same order; a file of 100,000 records is never held whole."""
+    from imatinib_cli.resolve import document_order
+
+    stream = _stream(iter_extracted(paths, **options))
+    documents: list[Document] = []
+    first: list[Study] = []
+    try:
+        for item in stream:
+            if isinstance(item, Study):
+                first.append(item)
+                break
+            documents.append(_text_dropped(item))
+    except BaseException:
+        stream.close()
+        raise
+    documents.sort(key=document_order)
+    return StreamedReport(tuple(documents), _chained(first, stream))
+
+
+def _chained(first: list[Study], rest: Iterator[Document | Study]) -> Iterator[Study]:
+    try:
+        yield from first
+        for item in rest:
+            if isinstance(item, Study):
+                yield item
+    finally:
+        close = getattr(rest, "close", None)
+        if close is not None:
+            close()
+
+
 def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[Document | Study]:
     from imatinib_cli.resolve import document_order, group_by_keys, link_keys, merge_group
     from imatinib_cli.spill import SpillStore
@@ -116,8 +169,13 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
 def _without_text(findings: Findings) -> Findings:
     """What merging reads of a document is its metadata and path: the text, sections and registry
     tables were for extraction (every quote is already copied into its Evidence)."""
-    document = replace(findings.document, text="", sections=(), registry_results=None)
-    return replace(findings, document=document)
+    return replace(findings, document=_text_dropped(findings.document))
+
+
+def _text_dropped(document: Document) -> Document:
+    if not document.text and not document.sections and document.registry_results is None:
+        return document
+    return replace(document, text="", sections=(), registry_results=None)
 
 
 def compare(

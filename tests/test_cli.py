@@ -47,13 +47,25 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str], dict]]:
         return make_report(), make_comparison()
 
     monkeypatch.setattr(pipeline, "summarize", summarize)
+    monkeypatch.setattr(pipeline, "summarize_streamed", streamed(summarize))
     monkeypatch.setattr(pipeline, "compare", compare)
     monkeypatch.chdir(ROOT)
     return seen
 
 
+def streamed(summarize: Callable[..., Report]) -> Callable[..., pipeline.StreamedReport]:
+    """The stub for `summarize --json` (pipeline.summarize_streamed): the same Report, streamed."""
+
+    def run(paths: list[str], **options: object) -> pipeline.StreamedReport:
+        report = summarize(paths, **options)
+        return pipeline.StreamedReport(report.documents, iter(report.studies))
+
+    return run
+
+
 def stub_summarize(monkeypatch: pytest.MonkeyPatch, behaviour: Callable[[list[str]], Report]) -> None:
     monkeypatch.setattr(pipeline, "summarize", lambda paths, **options: behaviour(paths))
+    monkeypatch.setattr(pipeline, "summarize_streamed", streamed(lambda paths, **options: behaviour(paths)))
     monkeypatch.chdir(ROOT)
 
 
@@ -263,7 +275,9 @@ def test_json_stdout_is_pure_in_a_real_process() -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests');"
         "import conftest; from imatinib_cli import pipeline;"
-        "pipeline.summarize = lambda paths, **options: conftest.make_report();"
+        "report = conftest.make_report();"
+        "pipeline.summarize_streamed = lambda paths, **options: pipeline.StreamedReport("
+        "report.documents, iter(report.studies));"
         "from imatinib_cli.cli import main; sys.argv = ['imx', 'summarize', 'seeds/', '--json']; main()"
     )
     result = run([sys.executable, "-c", code])
@@ -277,7 +291,9 @@ def test_closed_stdout_is_not_an_error_message() -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests');"
         "import conftest; from imatinib_cli import pipeline;"
-        "pipeline.summarize = lambda paths, **options: conftest.make_report();"
+        "report = conftest.make_report();"
+        "pipeline.summarize_streamed = lambda paths, **options: pipeline.StreamedReport("
+        "report.documents, iter(report.studies));"
         "from imatinib_cli.cli import main; sys.argv = ['imx', 'summarize', '--json']; main()"
     )
     process = subprocess.Popen(

@@ -256,13 +256,13 @@ def test_compare_takes_jobs(corpus: Path) -> None:
 
 def test_no_progress_when_stderr_is_not_a_terminal(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[dict] = []
-    original = pipeline.summarize
+    original = pipeline.summarize_streamed  # what `summarize --json` runs
 
     def recording(paths: Sequence[str], **options: object):
         seen.append({k: v for k, v in options.items() if k != "store"})  # the extraction cache
         return original(paths, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "summarize", recording)
+    monkeypatch.setattr(pipeline, "summarize_streamed", recording)
     result = runner.invoke(app, ["summarize", "--json", "--jobs", "1", str(corpus)])
     assert result.exit_code == 0
     assert seen == [{"jobs": 1}]

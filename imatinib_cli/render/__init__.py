@@ -20,6 +20,8 @@ from imatinib_cli.render.json import (
     study_line,
     summary_json,
     write_json,
+    write_json_streamed,
+    write_summary_json,
 )
 from imatinib_cli.render.markdown import write_markdown
 from imatinib_cli.render.safe_text import safe_text
@@ -53,5 +55,7 @@ __all__ = [
     "summary_json",
     "write_csv",
     "write_json",
+    "write_json_streamed",
+    "write_summary_json",
     "write_markdown",
 ]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, TextIO
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TextIO
 
 from imatinib_cli import __version__
 from imatinib_cli.models import (
@@ -57,8 +58,70 @@ JSONDict = dict[str, Any]
 
 def write_json(data: JSONDict, file: TextIO) -> None:
     """Print exactly one JSON document (and a newline) so `| jq` always works."""
-    file.write(_dumps(data, indent=True))
-    file.write("\n")
+    write_json_streamed(data.items(), file)
+
+
+class SummaryParts(Protocol):
+    """What write_summary_json reads: a Report, or pipeline.StreamedReport (studies read once)."""
+
+    @property
+    def documents(self) -> Sequence[Document]: ...
+
+    @property
+    def studies(self) -> Iterable[Study]: ...
+
+
+def write_summary_json(report: SummaryParts, file: TextIO) -> None:
+    """`summarize --json`, written one document and one study at a time: the same text as
+    write_json(summary_json(report)), without ever holding the whole tree or text of a file of
+    100,000 records (some 5 KB of JSON each)."""
+    write_json_streamed(
+        (
+            ("schema_version", SCHEMA_VERSION),
+            ("imx_version", __version__),
+            ("documents", _Items(_document(d) for d in report.documents)),
+            ("studies", _Items(_study(s) for s in report.studies)),
+        ),
+        file,
+    )
+
+
+class _Items:
+    """A top-level list of write_json_streamed, built item by item as it is written."""
+
+    def __init__(self, items: Iterable[JSONDict]) -> None:
+        self.items = items
+
+
+def write_json_streamed(members: Iterable[tuple[str, Any]], file: TextIO) -> None:
+    """The indented JSON object of these members, each top-level list written item by item.
+
+    The text is exactly `_dumps(dict(members), indent=True)`: every piece is dumped with the same
+    encoder and moved right by its depth (JSON strings hold no raw newline, so every newline in a
+    piece is indentation). Memory is one item's, not the document's.
+    """
+    file.write("{")
+    first = True
+    for key, value in members:
+        file.write("\n  " if first else ",\n  ")
+        first = False
+        file.write(_dumps_key(key))
+        file.write(": ")
+        items = value.items if isinstance(value, _Items) else value if isinstance(value, list) else None
+        if items is None:
+            file.write(_dumps(value, indent=True).replace("\n", "\n  "))
+            continue
+        opened = False
+        for item in items:
+            file.write(",\n    " if opened else "[\n    ")
+            opened = True
+            file.write(_dumps(item, indent=True).replace("\n", "\n    "))
+        file.write("\n  ]" if opened else "[]")
+    file.write("\n}\n" if not first else "}\n")
+
+
+def _dumps_key(key: str) -> str:
+    return _escape_for_terminals(json.dumps(key, ensure_ascii=False))
 
 
 def _dumps(data: JSONDict, *, indent: bool) -> str:

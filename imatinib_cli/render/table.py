@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
 from rich.segment import Segment
@@ -37,6 +37,9 @@ from imatinib_cli.models import (
 )
 from imatinib_cli.render import text
 from imatinib_cli.render.safe_text import safe_text
+
+if TYPE_CHECKING:
+    from imatinib_cli.render.json import SummaryParts
 
 # Width used when stdout is a pipe or a file and COLUMNS is unset: wide enough for the
 # population table without wrapping cells, so `imx summarize > out.txt` stays readable.
@@ -112,7 +115,7 @@ def _cells(values: Iterable[str]) -> list[Text]:
     return [Text(safe_text(value)) for value in values]
 
 
-def print_document_warnings(report: Report, console: Console) -> int:
+def print_document_warnings(report: Report | SummaryParts, console: Console) -> int:
     """One `imx: warning: PATH: reason` line per input that was skipped or failed, or that was read
     with a warning (an "ok" document with a reason: replaced characters, refused front matter).
     Returns the number of lines printed (what `--strict` counts)."""
