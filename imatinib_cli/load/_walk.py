@@ -42,14 +42,14 @@ from typing import NamedTuple
 from imatinib_cli.load._build import skipped
 from imatinib_cli.models import STATUS_ERROR, Document
 from imatinib_cli.paths import FileTooLarge, NotRegularFile, file_kind, read_regular
+from imatinib_cli.safe_text import CONTROL_CHARACTERS, escape_controls
 
 UNKNOWN_FORMAT = "unknown"
 STDIN = "-"
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # A backslash followed by what could make it read as an escape: another backslash, x, u, U, or a
 # character printable() escapes (a control, an undecodable byte kept as a surrogate).
-_AMBIGUOUS_BACKSLASH = re.compile("\\\\(?=[\\\\xuU\x00-\x1f\x7f-\x9f\ud800-\udfff])")
+_AMBIGUOUS_BACKSLASH = re.compile(f"\\\\(?=[\\\\xuU{CONTROL_CHARACTERS}\ud800-\udfff])")
 
 Key = tuple[int, int]
 
@@ -71,7 +71,7 @@ def printable(path: str) -> str:
         path.encode("utf-8")
     except UnicodeEncodeError:
         path = os.fsencode(path).decode("utf-8", errors="backslashreplace")
-    return _CONTROL_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
+    return escape_controls(path)  # the escaping every terminal printer shares (imatinib_cli.safe_text)
 
 
 def missing(path: str) -> str:
