@@ -58,9 +58,7 @@ def safe_text(text: str) -> str:
     >>> safe_text("Imatinib\\x1b[2J in GIST\\u202e, N=\\u200b40")
     'Imatinib\\\\x1b[2J in GIST\\\\u202e, N=\\\\u200b40'
     """
-    if _UNSAFE.search(text) is None:
-        return text
-    return _UNSAFE.sub(_escape, text)
+    return _escape_all(_UNSAFE, text)
 
 
 def escape_controls(text: str) -> str:
@@ -70,9 +68,15 @@ def escape_controls(text: str) -> str:
     >>> escape_controls("scan\\n2024.txt")
     'scan\\\\x0a2024.txt'
     """
-    if _CONTROLS.search(text) is None:
+    return _escape_all(_CONTROLS, text)
+
+
+def _escape_all(characters: re.Pattern[str], text: str) -> str:
+    """Each match of `characters` escaped; clean text, the common case, returned as it is after one
+    search (the same object: no copy)."""
+    if characters.search(text) is None:
         return text
-    return _CONTROLS.sub(_escape, text)
+    return characters.sub(_escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:
