@@ -115,66 +115,23 @@ def _read_extra_dir(folder: Path) -> dict[str, tuple[bytes, Any]]:
 def _read_regular_file(path: Path) -> bytes:
     """A file's bytes if it is a regular file of at most MAX_VOCAB_FILE_BYTES, else a UsageError.
 
-    stat first (a link is followed: a link to a file is fine), so a FIFO or device is never opened;
-    then open with O_NONBLOCK (a file swapped for a FIFO in between cannot block) and fstat the
-    descriptor itself; the read stops one byte past the limit, so a file that grows is caught too.
+    paths.read_regular, the reader of documents too: a link is followed (a link to a file is fine),
+    a FIFO or device is refused from its stat, never opened, and the opened descriptor is checked
+    again; a file that grows while it is read is read as it was when opened.
     """
-    import stat
+    from imatinib_cli.paths import FileTooLarge, NotRegularFile, read_regular
 
     try:
-        info = os.stat(path)
+        return read_regular(path, MAX_VOCAB_FILE_BYTES)
+    except NotRegularFile as refused:
+        kind = "not a regular file" if refused.kind == "special file" else f"a {refused.kind}"
+        raise UsageError(
+            f"--vocab {path}: not a regular file ({kind}); only regular files are read"
+        ) from None
+    except FileTooLarge as refused:
+        raise UsageError(f"--vocab {path}: {_too_large(refused.size)}") from None
     except OSError as exc:
         raise UsageError(f"--vocab {path}: cannot read: {exc.strerror or exc}") from exc
-    _check_regular(path, info)
-    flags = (
-        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    )
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise UsageError(f"--vocab {path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        info = os.fstat(fd)
-        _check_regular(path, info)
-        chunks: list[bytes] = []
-        left = MAX_VOCAB_FILE_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as exc:
-        raise UsageError(f"--vocab {path}: cannot read: {exc.strerror or exc}") from exc
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > MAX_VOCAB_FILE_BYTES or not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"--vocab {path}: {_too_large(len(data))}")
-    return data
-
-
-def _check_regular(path: Path, info: os.stat_result) -> None:
-    import stat
-
-    mode = info.st_mode
-    if not stat.S_ISREG(mode):
-        kind = (
-            "a folder"
-            if stat.S_ISDIR(mode)
-            else "a FIFO"
-            if stat.S_ISFIFO(mode)
-            else "a character device"
-            if stat.S_ISCHR(mode)
-            else "a block device"
-            if stat.S_ISBLK(mode)
-            else "a socket"
-            if stat.S_ISSOCK(mode)
-            else "not a regular file"
-        )
-        raise UsageError(f"--vocab {path}: not a regular file ({kind}); only regular files are read")
-    if info.st_size > MAX_VOCAB_FILE_BYTES:
-        raise UsageError(f"--vocab {path}: {_too_large(info.st_size)}")
 
 
 def _too_large(size: int) -> str:
@@ -1042,7 +999,8 @@ def _ae_entry(entry: Mapping[str, Any]) -> Mapping[str, Any]:
 # only: JSON (orjson) of the parsed vocabularies and of each matcher's tables (Matcher.to_data),
 # with a format number, so reading it cannot run code. It is read only from a folder that passes
 # paths.check_private_dir, opened without following a link and checked on the opened file
-# (paths.open_private): docs/security.md. Any failure is silent and only costs the time to rebuild.
+# (paths.read_regular with private, which opens as paths.open_private does): docs/security.md. Any
+# failure is silent and only costs the time to rebuild.
 _SNAPSHOT_NAMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]]] = {
     "tumor_types": ("code", _tumor_entry),
     "adverse_events": ("term", _ae_entry),
@@ -1116,13 +1074,10 @@ def _read_snapshot(path: Path) -> tuple[dict[str, Any], dict[tuple[str, str], Ma
     or file, a symbolic link) or ValueError (not a snapshot of this format)."""
     import orjson
 
-    from imatinib_cli.paths import check_private_dir, open_private
+    from imatinib_cli.paths import check_private_dir, read_regular
 
     check_private_dir(path.parent)
-    with os.fdopen(open_private(path), "rb") as fh:
-        if os.fstat(fh.fileno()).st_size > _SNAPSHOT_MAX_BYTES:
-            raise ValueError("too large for a snapshot")
-        data = orjson.loads(fh.read())
+    data = orjson.loads(read_regular(path, _SNAPSHOT_MAX_BYTES, private=True))  # FileTooLarge: a ValueError
     if type(data) is not dict or data.get("format") != _SNAPSHOT_FORMAT:
         raise ValueError("not a snapshot of this format")
     loaded, matchers = data.get("vocabularies"), data.get("matchers")

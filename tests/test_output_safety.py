@@ -38,9 +38,16 @@ LINK = "\x1b]8;;http://x\x07link\x1b]8;;\x07"
 RLO = "\u202e"
 LINE_SEPARATOR = "\u2028"
 HOSTILE = f"{CLEAR} {LINK} {RLO}{LINE_SEPARATOR}"
+ZWSP, ZWNJ, ZWJ, LRM, RLM, ALM, BOM = "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"
+# Characters that draw nothing, escaped on the terminal (ZWNJ and ZWJ included: docs/robustness.md).
+INVISIBLE = f"{ZWSP}{ZWNJ}{ZWJ}{LRM}{RLM}{ALM}\u2060\u2061\u2062\u2063\u2064\u206a\u206f{BOM}"
 
-# Anything a terminal would obey: C0 but tab and newline, DEL, C1, bidi controls, line separators.
-RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Anything a terminal would obey or that shows as nothing: C0 but tab and newline, DEL, C1, bidi
+# controls, line separators, zero-width characters and direction marks.
+RAW_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\u061c\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff]"
+)
 
 FILLER = "The drug was taken by mouth once a day and most people in this study tolerated it well. " * 40
 
@@ -86,9 +93,17 @@ def hostile_document(folder: Path, name: str = "hostile.txt") -> Path:
         ("caf\udce9.txt", "caf\\xe9.txt"),  # an undecodable byte kept by surrogateescape
         ("lone \ud800", "lone \\ud800"),
         ("tab\tand newline\n", "tab\tand newline\n"),
+        (f"report{ZWSP}.txt", "report\\u200b.txt"),  # looks like report.txt
+        (f"N{ZWNJ}={ZWJ}40", "N\\u200c=\\u200d40"),
+        (f"{LRM}40{RLM} patients{ALM}", "\\u200e40\\u200f patients\\u061c"),
+        ("\u2060\u2061\u2062\u2063\u2064", "\\u2060\\u2061\\u2062\\u2063\\u2064"),
+        ("\u206a\u206f", "\\u206a\\u206f"),  # deprecated format controls, invisible too
+        (f"GIST{BOM} trial", "GIST\\ufeff trial"),
+        ("soft\u00adhyphen, no-break\u00a0space, narrow\u202fspace", None),  # visible or harmless: kept
     ],
 )
-def test_safe_text_escapes_what_a_terminal_would_obey(raw: str, shown: str) -> None:
+def test_safe_text_escapes_what_a_terminal_would_obey(raw: str, shown: str | None) -> None:
+    shown = raw if shown is None else shown
     assert safe_text(raw) == shown
     assert safe_text(shown) == shown  # idempotent: applied by a printer and again by the console
     assert_safe(safe_text(raw))
@@ -97,6 +112,44 @@ def test_safe_text_escapes_what_a_terminal_would_obey(raw: str, shown: str) -> N
 def test_safe_text_leaves_clean_text_alone() -> None:
     clean = "Imatinib 400 mg/day – 53.7% (95% CI 41–66) · Ménétrier [bold]x[/bold] \\x1b"
     assert safe_text(clean) is clean
+
+
+def test_zero_width_joiners_are_escaped_in_quotes_too() -> None:
+    """The choice made for ZWNJ and ZWJ (docs/robustness.md): escaped everywhere on the terminal, a
+    Persian word or an emoji sequence in a quote included; JSON keeps the real characters."""
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # mi-khaham: ZWNJ inside a word
+    assert safe_text(persian) == "\u0645\u06cc\\u200c\u062e\u0648\u0627\u0647\u0645"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert safe_text(family) == "\U0001f468\\u200d\U0001f469\\u200d\U0001f467"
+
+
+def test_one_escaping_for_terminals_and_for_file_names() -> None:
+    """render.safe_text is the module outside render/ (load/ uses it); the walker's printable takes its
+    control part from there and keeps invisible characters, like U+202E, as real characters of the
+    name (the JSON path); the terminal shows them escaped."""
+    from imatinib_cli import safe_text as shared
+    from imatinib_cli.load._walk import printable
+
+    assert safe_text is shared.safe_text
+    assert shared.escape_controls("a\tb\nc\x1b\x9b") == "a\\x09b\\x0ac\\x1b\\x9b"
+    assert printable(f"scan\n{ZWSP}{RLO}.txt") == f"scan\\x0a{ZWSP}{RLO}.txt"
+    assert printable("caf\udce9\t.txt") == "caf\\xe9\\x09.txt"
+    assert safe_text(printable(f"report{ZWSP}.txt")) == "report\\u200b.txt"
+    assert safe_text(printable("report\\u200b.txt")) == "report\\\\u200b.txt"  # the look-alike differs
+
+
+def test_json_escapes_what_safe_text_escapes() -> None:
+    """render/json.py's _RAW_UNSAFE and safe_text agree on every character of the Basic Multilingual
+    Plane above C0 (which JSON escapes itself): one is escaped as \\uXXXX in JSON text exactly when the
+    other escapes it on the terminal."""
+    from imatinib_cli.render.json import _escape_for_terminals
+
+    for code in range(0x7F, 0x10000):
+        character = chr(code)
+        encoded = json.dumps(character, ensure_ascii=False)
+        in_json = _escape_for_terminals(encoded)
+        assert (in_json != encoded) == (safe_text(character) != character), hex(code)
+        assert json.loads(in_json) == character
 
 
 # --- tables, --evidence, warnings and errors -----------------------------------------------------
@@ -171,12 +224,14 @@ def test_the_console_escapes_what_a_printer_forgot() -> None:
 def test_warning_and_error_lines_show_escapes(tmp_path: Path) -> None:
     (tmp_path / f"report{RLO}fdp.exe").write_bytes(b"\x00binary")
     (tmp_path / f"two{LINE_SEPARATOR}lines.txt").write_bytes(b"\x00other binary")
+    (tmp_path / f"hidden{ZWSP}{ZWJ}.txt").write_bytes(b"\x00third binary")
     hostile_document(tmp_path)
     result = runner.invoke(app, ["summarize", str(tmp_path), "--jobs", "1"])
     assert result.exit_code == 0
     assert_safe(result.stderr)
     assert f"imx: warning: {tmp_path}/report\\u202efdp.exe: binary file (NUL bytes)" in result.stderr
     assert f"imx: warning: {tmp_path}/two\\u2028lines.txt: binary file (NUL bytes)" in result.stderr
+    assert f"imx: warning: {tmp_path}/hidden\\u200b\\u200d.txt: binary file (NUL bytes)" in result.stderr
 
     missing = str(tmp_path / f"gone{CLEAR}{RLO}.txt")
     result = runner.invoke(app, ["summarize", missing])
@@ -212,6 +267,27 @@ def test_json_keeps_the_real_strings_escaped_by_json(tmp_path: Path) -> None:
     assert "\\u001b[2J" in result.stdout and "\\u202e" in result.stdout
     title = json.loads(result.stdout)["studies"][0]["title"]
     assert title.startswith(f"Imatinib [bold]trial[/bold] {CLEAR} {LINK} {RLO}")  # ... and reads back real
+
+
+def test_invisible_characters_are_shown_on_the_terminal_and_kept_in_json(tmp_path: Path) -> None:
+    (tmp_path / "invisible.txt").write_text(
+        f"Imatinib{INVISIBLE} in stromal tumors\n\nWe enrolled 40 patients with gastrointestinal stromal "
+        f"tumor who received imatinib 400 mg daily. Twelve{ZWJ} patients had a partial response.\n",
+        encoding="utf-8",
+    )
+    shown = (
+        "\\u200b\\u200c\\u200d\\u200e\\u200f\\u061c\\u2060\\u2061\\u2062\\u2063\\u2064\\u206a\\u206f\\ufeff"
+    )
+    table = runner.invoke(app, ["summarize", str(tmp_path), "--evidence", "--jobs", "1"])
+    assert table.exit_code == 0, table.output
+    assert_safe(table.stdout)
+    assert f"Imatinib{shown} in stromal tumors" in table.stdout
+    assert '"Twelve\\u200d patients had a partial response."' in table.stdout
+    result = runner.invoke(app, ["summarize", str(tmp_path), "--json", "--jobs", "1"])
+    assert result.exit_code == 0
+    assert_safe(result.stdout)
+    assert f"Imatinib{shown} in stromal tumors" in result.stdout  # the same escapes, as JSON's own
+    assert json.loads(result.stdout)["studies"][0]["title"] == f"Imatinib{INVISIBLE} in stromal tumors"
 
 
 # --- CSV: formulas and --csv-raw ------------------------------------------------------------------

@@ -41,15 +41,15 @@ from typing import NamedTuple
 
 from imatinib_cli.load._build import skipped
 from imatinib_cli.models import STATUS_ERROR, Document
+from imatinib_cli.paths import FileTooLarge, NotRegularFile, file_kind, read_regular
+from imatinib_cli.safe_text import CONTROL_CHARACTERS, escape_controls
 
 UNKNOWN_FORMAT = "unknown"
 STDIN = "-"
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # A backslash followed by what could make it read as an escape: another backslash, x, u, U, or a
 # character printable() escapes (a control, an undecodable byte kept as a surrogate).
-_AMBIGUOUS_BACKSLASH = re.compile("\\\\(?=[\\\\xuU\x00-\x1f\x7f-\x9f\ud800-\udfff])")
-_O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_AMBIGUOUS_BACKSLASH = re.compile(f"\\\\(?=[\\\\xuU{CONTROL_CHARACTERS}\ud800-\udfff])")
 
 Key = tuple[int, int]
 
@@ -71,7 +71,7 @@ def printable(path: str) -> str:
         path.encode("utf-8")
     except UnicodeEncodeError:
         path = os.fsencode(path).decode("utf-8", errors="backslashreplace")
-    return _CONTROL_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
+    return escape_controls(path)  # the escaping every terminal printer shares (imatinib_cli.safe_text)
 
 
 def missing(path: str) -> str:
@@ -88,20 +88,6 @@ def missing(path: str) -> str:
         if exc.errno == errno.ELOOP:
             return f"symbolic link loop (to {target})"
     return f"dangling symbolic link (to {target}, which does not exist)"
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "FIFO"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode):
-        return "character device"
-    if stat.S_ISBLK(mode):
-        return "block device"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    return "special file"
 
 
 def _key(info: os.stat_result) -> Key:
@@ -155,7 +141,7 @@ class Walker:
         elif stat.S_ISREG(info.st_mode):
             yield from self._file(path, info)
         else:
-            yield skipped(shown, "", UNKNOWN_FORMAT, self._special(info.st_mode))
+            yield skipped(shown, "", UNKNOWN_FORMAT, self._special(file_kind(info.st_mode)))
 
     # --- folders ---------------------------------------------------------------------------------
 
@@ -243,12 +229,12 @@ class Walker:
             return info
         if stat.S_ISREG(info.st_mode):
             return info
-        return skipped(shown, "", UNKNOWN_FORMAT, self._special(info.st_mode))
+        return skipped(shown, "", UNKNOWN_FORMAT, self._special(file_kind(info.st_mode)))
 
     # --- files -----------------------------------------------------------------------------------
 
-    def _special(self, mode: int) -> str:
-        return f"not a regular file ({_kind(mode)})"
+    def _special(self, kind: str) -> str:
+        return f"not a regular file ({kind})"
 
     def _too_large(self, size: int, *, exact: bool = True) -> str:
         limit = self._max_bytes
@@ -262,33 +248,20 @@ class Walker:
             yield skipped(shown, "", UNKNOWN_FORMAT, f"duplicate of {self._files[key]} (the same file)")
             return
         self._files[key] = shown
-        if info.st_size > self._max_bytes:
-            yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(info.st_size))
-            return
         try:
-            handle = os.open(path, _O_FLAGS)
+            # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
+            # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
+            # listing); a file that grows while it is read is read up to its size when opened.
+            data = read_regular(path, self._max_bytes)
+        except NotRegularFile as refused:
+            yield skipped(shown, "", UNKNOWN_FORMAT, self._special(refused.kind))
+            return
+        except FileTooLarge as refused:
+            yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(refused.size, exact=refused.exact))
+            return
         except OSError as exc:
             yield self._problem(shown, exc, "cannot read file")
             return
-        try:
-            opened = os.fstat(handle)
-            if not stat.S_ISREG(opened.st_mode):  # replaced by a FIFO or device since it was listed
-                yield skipped(shown, "", UNKNOWN_FORMAT, self._special(opened.st_mode))
-                return
-            if opened.st_size > self._max_bytes:
-                yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(opened.st_size))
-                return
-            # The file as it was when opened: a file that grows while it is read (a log, a download
-            # in progress) is read up to its size then, never chased. A size of 0 is not believed
-            # (/proc files have content), and then the limit bounds the read.
-            size = opened.st_size if opened.st_size > 0 else self._max_bytes + 1
-            with os.fdopen(handle, "rb", closefd=False) as stream:
-                data = stream.read(size)
-        except OSError as exc:
-            yield self._problem(shown, exc, "cannot read file")
-            return
-        finally:
-            os.close(handle)
         yield from self._bytes(shown, data)
 
     def _stdin(self) -> Iterator[Document | RawFile]:

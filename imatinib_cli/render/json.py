@@ -145,9 +145,13 @@ def _dumps(data: JSONDict, *, indent: bool) -> str:
 
 
 # Characters JSON may carry raw but a terminal would obey (C1 controls such as the 8-bit CSI U+009B,
-# DEL, bidirectional overrides, line separators) or a UTF-8 stream cannot write (lone surrogates).
-# Both encoders already escape C0 (ESC is written \u001b).
-_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# DEL, bidirectional overrides, line separators), would show as nothing (zero-width characters,
+# direction marks: the invisible ones imatinib_cli.safe_text escapes) or a UTF-8 stream cannot write
+# (lone surrogates). Both encoders already escape C0 (ESC is written \u001b).
+_RAW_UNSAFE = re.compile(
+    "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\u061c\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff]"  # the invisible ones
+)
 
 
 def _escape_for_terminals(text: str) -> str:
