@@ -25,6 +25,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import field as dataclass_field
 from typing import Any, Protocol
 
 from imatinib_cli.errors import ImxError, UsageError
@@ -59,6 +60,13 @@ IN_FLIGHT_PER_WORKER = 2
 # fork, or in every worker where they cannot fork; 48 small files are ~0.3 s of serial work.
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 4 * 1024 * 1024
+# A file this large may hold thousands of records (a PubMed export, a registry study list): with a
+# pool, its records are shared among the workers in parts of about SPLIT_PART_BYTES of the file
+# each, so one file no longer keeps one core busy while the others wait. Every worker parses the
+# file once (from a private copy) and extracts only the records of its parts.
+SPLIT_MIN_BYTES = 1024 * 1024
+SPLIT_PART_BYTES = 256 * 1024
+SPLIT_MAX_PARTS = 1024
 # Dask: larger chunks, since each task also crosses the network and the scheduler.
 DASK_CHUNK_FILES = 64
 DASK_CHUNK_BYTES = 16 * 1024 * 1024
@@ -125,10 +133,15 @@ def process_file(path: str, data: bytes, sha256: str) -> FileResult:
     An exception in an extractor is a bug in imx, not a property of the file: the Document is listed
     as an error with the exception on one line (--debug logs the traceback where the work ran).
     """
-    from imatinib_cli.extract import extract
     from imatinib_cli.load import read_file
 
-    documents = read_file(path, data, sha256)
+    return _extracted(path, sha256, read_file(path, data, sha256))
+
+
+def _extracted(path: str, sha256: str, documents: list[Document]) -> FileResult:
+    """The FileResult of these Documents: each ok one extracted, a crash listed as an error."""
+    from imatinib_cli.extract import extract
+
     findings: list[Findings | None] = []
     crashed = False
     for index, document in enumerate(documents):
@@ -148,9 +161,54 @@ def process_file(path: str, data: bytes, sha256: str) -> FileResult:
     return FileResult(path, sha256, tuple(documents), tuple(findings), crashed)
 
 
-def process_chunk(chunk: Sequence[RawFile]) -> list[FileResult]:
-    """process_file for each file of a chunk, in order (what a local worker process runs)."""
-    return [process_file(*item) for item in chunk]
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """Part `part` of `parts` of a large file's records, its bytes in a private copy (`copy`).
+
+    The part holds the records [part * R // parts, (part + 1) * R // parts) of the file's R records,
+    so the parts, in order, are the file's Documents in order whatever R turns out to be.
+    """
+
+    path: str
+    sha256: str
+    copy: str
+    part: int
+    parts: int
+
+    @property
+    def key(self) -> str:
+        """The part's own key in a ResultStore: `SHA256:part:K:N` (never a file's sha256)."""
+        return part_key(self.sha256, self.part, self.parts)
+
+
+def part_key(sha256: str, part: int, parts: int) -> str:
+    return f"{sha256}:part:{part}:{parts}"
+
+
+# The Documents of the last large file this process parsed: its other parts are extracted from them
+# without parsing the file again. (sha256, copy path) -> Documents.
+_parsed: tuple[tuple[str, str], list[Document]] | None = None
+
+
+def process_part(item: FilePart) -> FileResult:
+    """The FileResult of one part of a large file: its records only, read like process_file."""
+    global _parsed
+    from imatinib_cli.load import read_file
+
+    if _parsed is None or _parsed[0] != (item.sha256, item.copy):
+        _parsed = None  # the previous file's Documents go before this one's are made
+        with open(item.copy, "rb") as file:
+            data = file.read()
+        _parsed = ((item.sha256, item.copy), read_file(item.path, data, item.sha256))
+    documents = _parsed[1]
+    total = len(documents)
+    first, last = item.part * total // item.parts, (item.part + 1) * total // item.parts
+    return _extracted(item.path, item.sha256, documents[first:last])
+
+
+def process_chunk(chunk: Sequence[RawFile | FilePart]) -> list[FileResult]:
+    """process_file (process_part) for each file (part) of a chunk, in order (what a worker runs)."""
+    return [process_part(item) if isinstance(item, FilePart) else process_file(*item) for item in chunk]
 
 
 # --------------------------------------------------------------------------- relocation
@@ -360,6 +418,9 @@ def _release_stdout() -> None:
 
 class _Backend(Protocol):
     in_flight: int
+    # Whether a large file's records are sent out in parts (FilePart): only where the workers can
+    # read this machine's private copy of the file.
+    splits: bool
 
     def submit(self, chunk: list[RawFile]) -> Any: ...
 
@@ -372,6 +433,7 @@ class _Serial:
     """No pool at all: a chunk is worked on when its results are asked for."""
 
     in_flight = 0
+    splits = False
 
     def submit(self, chunk: list[RawFile]) -> Any:
         return chunk
@@ -414,6 +476,7 @@ class _LocalPool:
             process_file("warm-up", _WARM_UP, "")
         context = multiprocessing.get_context(method)
         self.in_flight = IN_FLIGHT_PER_WORKER * workers
+        self.splits = True
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -489,6 +552,7 @@ class _Dask:
             raise ImxError(f"cannot reach {where}: {detail}") from None
         threads = sum(self._client.nthreads().values()) or workers
         self.in_flight = IN_FLIGHT_PER_WORKER * max(1, threads)
+        self.splits = False  # a worker may be on another machine, without the private copy
         self._vocab = _vocab_bundle(_current_vocab_dir())
 
     def submit(self, chunk: list[RawFile]) -> Any:
@@ -582,11 +646,59 @@ def _worth_a_pool(batches: Iterator[list[Item]]) -> tuple[bool, list[list[Item]]
 
 
 @dataclass
+class _Split:
+    """A large file sent out in parts: each part's result from the store, or its handle."""
+
+    parts: list[FilePart]
+    results: dict[int, FileResult]
+    handles: dict[int, Any]
+
+
+@dataclass
 class _Pending:
     items: list[Item]
     results: dict[int, FileResult]  # by position in items: the store's hits
     misses: list[int]  # positions of RawFiles sent to the backend
     handle: Any
+    splits: dict[int, _Split] = dataclass_field(default_factory=dict)  # positions of the files sent in parts
+
+
+class _Copies:
+    """Private copies of the large files sent in parts, in a folder only this user can read,
+    removed when the run ends (however it ends)."""
+
+    def __init__(self) -> None:
+        self._folder: str | None = None
+        self._count = 0
+
+    def write(self, data: bytes) -> str:
+        import tempfile
+
+        if self._folder is None:
+            self._folder = tempfile.mkdtemp(prefix="imx-parts-")
+        self._count += 1
+        path = os.path.join(self._folder, f"{self._count}.bin")
+        with open(path, "wb") as file:
+            file.write(data)
+        return path
+
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+    def close(self) -> None:
+        if self._folder is not None:
+            import shutil
+
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+def parts_of(size: int) -> int:
+    """How many parts a file of `size` bytes is sent in (1: whole)."""
+    if size < SPLIT_MIN_BYTES:
+        return 1
+    return min(SPLIT_MAX_PARTS, max(2, size // SPLIT_PART_BYTES))
 
 
 def execute(
@@ -640,21 +752,32 @@ def _run(
 ) -> Iterator[tuple[Document, Findings | None]]:
     queue: deque[_Pending] = deque()
     tally = _Tally()
+    copies = _Copies()
     finished = False
     try:
         for batch in batches:
-            queue.append(_submit(batch, backend, store))
+            queue.append(_submit(batch, backend, store, copies))
             while len(queue) > backend.in_flight:
-                yield from _finish(queue.popleft(), backend, store, tally, progress)
+                yield from _finish(queue.popleft(), backend, store, tally, progress, copies)
         while queue:
-            yield from _finish(queue.popleft(), backend, store, tally, progress)
+            yield from _finish(queue.popleft(), backend, store, tally, progress, copies)
         finished = True
     finally:
-        backend.close(abort=not finished)
+        try:
+            backend.close(abort=not finished)
+        finally:
+            copies.close()
 
 
-def _submit(batch: list[Item], backend: _Backend, store: ResultStore | None) -> _Pending:
+def _submit(batch: list[Item], backend: _Backend, store: ResultStore | None, copies: _Copies) -> _Pending:
     positions = [index for index, item in enumerate(batch) if isinstance(item, RawFile)]
+    splits: dict[int, _Split] = {}
+    if backend.splits:
+        for index in positions:
+            raw: RawFile = batch[index]  # type: ignore[assignment]
+            if parts_of(len(raw.data)) > 1:
+                splits[index] = _submit_parts(raw, backend, store, copies)
+        positions = [index for index in positions if index not in splits]
     results: dict[int, FileResult] = {}
     if store is not None and positions:
         hits = store.get_many([batch[index].sha256 for index in positions])  # type: ignore[union-attr]
@@ -667,7 +790,29 @@ def _submit(batch: list[Item], backend: _Backend, store: ResultStore | None) -> 
     misses = [index for index in positions if index not in results]
     chunk = [batch[index] for index in misses]
     handle = backend.submit(chunk) if chunk else None  # type: ignore[arg-type]
-    return _Pending(batch, results, misses, handle)
+    return _Pending(batch, results, misses, handle, splits)
+
+
+def _submit_parts(raw: RawFile, backend: _Backend, store: ResultStore | None, copies: _Copies) -> _Split:
+    """A large file as parts, one chunk each so the workers share them; parts in the store are
+    not sent, and the private copy is written only when some part is."""
+    count = parts_of(len(raw.data))
+    parts = [FilePart(raw.path, raw.sha256, "", part, count) for part in range(count)]
+    results: dict[int, FileResult] = {}
+    if store is not None:
+        hits = store.get_many([part.key for part in parts])
+        for part in parts:
+            hit = hits.get(part.key)
+            if isinstance(hit, FileResult):
+                results[part.part] = relocate(hit, raw.path)
+    handles: dict[int, Any] = {}
+    if len(results) < count:
+        copy = copies.write(raw.data)
+        parts = [replace(part, copy=copy) for part in parts]
+        for part in parts:
+            if part.part not in results:
+                handles[part.part] = backend.submit([part])  # type: ignore[list-item]
+    return _Split(parts, results, handles)
 
 
 def _finish(
@@ -676,6 +821,7 @@ def _finish(
     store: ResultStore | None,
     tally: _Tally,
     progress: ProgressCallback | None,
+    copies: _Copies,
 ) -> Iterator[tuple[Document, Findings | None]]:
     """The batch's outputs in order, once its chunk is back (and stored)."""
     results = pending.results
@@ -689,6 +835,8 @@ def _finish(
         if isinstance(item, Document):
             tally.documents += 1
             yield item, None
+        elif index in pending.splits:
+            yield from _finish_parts(pending.splits[index], backend, store, tally, progress, copies)
         else:
             result = results[index]
             tally.documents += len(result.documents)
@@ -697,3 +845,28 @@ def _finish(
     tally.cached += len(results) - len(pending.misses)
     if progress is not None:
         progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
+
+
+def _finish_parts(
+    split: _Split,
+    backend: _Backend,
+    store: ResultStore | None,
+    tally: _Tally,
+    progress: ProgressCallback | None,
+    copies: _Copies,
+) -> Iterator[tuple[Document, Findings | None]]:
+    """A large file's outputs part by part, as each is back: only one part's results held here."""
+    for part in split.parts:
+        result = split.results.pop(part.part, None)
+        if result is None:
+            (result,) = backend.result(split.handles.pop(part.part))
+            if store is not None and not result.crashed:
+                store.put_many([(part.key, result)])
+        tally.documents += len(result.documents)
+        yield from zip(result.documents, result.findings, strict=True)
+        if progress is not None:
+            progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
+    if split.parts[0].copy:
+        copies.remove(split.parts[0].copy)
+    tally.files += 1
+    tally.cached += not split.handles and not split.parts[0].copy
