@@ -8,6 +8,7 @@ conditions, ...) with wall time and peak memory.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from imatinib_cli.guard import ELLIPSIS, MAX_WARNING_QUOTE_CHARS
 from imatinib_cli.load import limits, load_paths, load_records
 from imatinib_cli.load._registry import ResultsBuilder
 from imatinib_cli.load._structured import XmlStream
-from imatinib_cli.models import Document
+from imatinib_cli.models import Document, Evidence
 
 ABSTRACT = "Twenty patients received imatinib 400 mg daily. Three patients had a partial response."
 
@@ -315,3 +317,129 @@ def test_a_growing_file_is_read_as_it_was_when_opened(
     assert [doc.status for doc in docs] == ["ok"] * 3
     assert [doc.metadata.title for doc in docs] == [f"Imatinib report {i}" for i in (1, 2, 3)]
     assert path.stat().st_size > 1_000_000
+
+
+def _quotes(value: object) -> list[str]:
+    """Every Evidence quote inside a Report, Document or Study (dataclasses, tuples, lists)."""
+    if isinstance(value, Evidence):
+        return [value.quote]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [q for f in dataclasses.fields(value) for q in _quotes(getattr(value, f.name))]
+    if isinstance(value, (list, tuple)):
+        return [q for item in value for q in _quotes(item)]
+    if isinstance(value, dict):
+        return [q for item in value.values() for q in _quotes(item)]
+    return []
+
+
+def study_with_results(group_title: str) -> bytes:
+    """An API v2 study whose posted results name one arm group_title in every module."""
+    group = {"id": "G0", "title": group_title, "description": "Imatinib 400 mg daily."}
+    results = {
+        "participantFlowModule": {
+            "groups": [{**group, "id": "FG000"}],
+            "periods": [
+                {
+                    "title": "Overall Study",
+                    "milestones": [
+                        {"type": "STARTED", "achievements": [{"groupId": "FG000", "numSubjects": "20"}]}
+                    ],
+                }
+            ],
+        },
+        "outcomeMeasuresModule": {
+            "outcomeMeasures": [
+                {
+                    "type": "PRIMARY",
+                    "title": "Overall response",
+                    "paramType": "COUNT_OF_PARTICIPANTS",
+                    "unitOfMeasure": "Participants",
+                    "groups": [{**group, "id": "OG000"}],
+                    "denoms": [{"units": "Participants", "counts": [{"groupId": "OG000", "value": "20"}]}],
+                    "classes": [{"categories": [{"measurements": [{"groupId": "OG000", "value": "3"}]}]}],
+                }
+            ]
+        },
+        "adverseEventsModule": {
+            "eventGroups": [{**group, "id": "EG000", "seriousNumAtRisk": 20, "otherNumAtRisk": 20}],
+            "otherEvents": [
+                {
+                    "term": "Nausea",
+                    "organSystem": "Gastrointestinal disorders",
+                    "stats": [{"groupId": "EG000", "numAffected": 5, "numAtRisk": 20}],
+                }
+            ],
+        },
+    }
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000001", "briefTitle": "Imatinib in sarcoma"},
+            "statusModule": {"overallStatus": "COMPLETED"},
+            "descriptionModule": {"briefSummary": ABSTRACT},
+        },
+        "resultsSection": results,
+        "hasResults": True,
+    }
+    return json.dumps(study).encode()
+
+
+def test_registry_quotes_are_capped(tmp_path: Path) -> None:
+    """A 100,000-character group title is quoted capped, in the Document and in the Study."""
+    from imatinib_cli.pipeline import summarize
+
+    title = " ".join(f"Imatinib arm {i}" for i in range(8_000))[:100_000]
+    path = tmp_path / "study.json"
+    path.write_bytes(study_with_results(title))
+    report = summarize([str(path)], jobs=1)
+    (document,) = report.documents
+    assert document.status == "ok"
+    registry = _quotes(document.registry_results)
+    assert len(registry) >= 4  # the group, its size, the response count, the adverse event
+    assert any(quote.startswith("Imatinib arm 0 Imatinib arm 1") for quote in registry)
+    quotes = _quotes(report)
+    assert max(len(quote) for quote in quotes) <= MAX_WARNING_QUOTE_CHARS
+    assert any(quote.endswith(ELLIPSIS) for quote in quotes)
+
+
+def html_table(cells: int) -> str:
+    return (
+        "<!DOCTYPE html><html><head><title>Imatinib in sarcoma</title>"
+        '<meta name="citation_title" content="Imatinib in sarcoma"></head><body>'
+        f'<h1>Imatinib in sarcoma</h1><div class="abstract"><p>{ABSTRACT}</p></div><table>'
+        + "".join(("<tr>" if i % 10 == 0 else "") + f"<td>{i}</td>" for i in range(cells))
+        + "</table></body></html>\n"
+    )
+
+
+def test_html_elements_past_the_limit_are_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_PAGE_ELEMENTS", 1_000)
+    (document,) = load_records("page.html", html_table(5_000).encode())
+    assert document.status == "ok"
+    # 5,000 cells, 500 rows and the page's 9 other elements
+    assert document.reason == "5,509 elements; only the first 1,000 are read (the limit per page)"
+    assert "Three patients had a partial response" in document.text
+    # the 9 elements before the table, then 90 rows of 11 (<tr> and 10 cells) and one more <tr>: the
+    # page is cut right before the cell of 900
+    lines = document.text.splitlines()
+    assert "899" in lines and "900" not in lines
+    assert document.metadata.title == "Imatinib in sarcoma"
+
+
+def test_html_index_holds_only_what_selectors_start_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of 5,000 plain cells: the index holds its few named or classed elements, not a proxy
+    per cell, and never falls back to a full index; under the limit there is no warning."""
+    from imatinib_cli.load import _dom_index, html_page
+
+    built: list[_dom_index.Index] = []
+    original = _dom_index.Index.__init__
+
+    def record(self: _dom_index.Index, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        built.append(self)
+
+    monkeypatch.setattr(_dom_index.Index, "__init__", record)
+    document = html_page.read("page.html", "", html_table(5_000))
+    assert document.status == "ok" and document.reason is None
+    assert len(built) == 1  # no full index was needed
+    assert built[0].held == 3  # <meta>, <h1> and div.abstract, of 5,511 elements
+    assert "4999" in document.text.splitlines()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,15 +91,34 @@ def _matches(tag: Any, compound: _Compound) -> bool:
     return True
 
 
-class Index:
-    """Elements of a tree by name, class, id and a few attributes, in document order."""
+class _NeedsAll(Exception):
+    """A selector names elements the index left out (a tag name not indexed, or no indexed key)."""
 
-    def __init__(self, root: Any, skip: Any = None) -> None:
+
+class Index:
+    """Elements of a tree by class, id, a few attributes and some names, in document order.
+
+    Only elements a selector can start from are indexed: every element with a class, an id or an
+    indexed attribute, and the elements of the tag names given (`names`; None indexes every
+    element by name). Each indexed element is held, which keeps its lxml proxy, and so its id(),
+    stable while the reader works; the others (the plain cells and paragraphs of a large page) get
+    no proxy that outlives the walk. A selector that needs an element left out (a tag name not
+    indexed, alone) is answered by a full index, built once when first needed.
+    """
+
+    def __init__(self, root: Any, skip: Any = None, names: Iterable[str] | None = None) -> None:
         """Index root's elements (root itself included unless it is skip); comments are left out.
 
-        The index holds every element, which also keeps lxml's element proxies (and so their id())
-        stable while the reader works.
+        >>> from lxml import etree
+        >>> page = etree.fromstring("<body><p class='a'>x</p><p>y</p><h1>z</h1></body>")
+        >>> index = Index(page, names=("h1",))
+        >>> [el.tag for el in index.select("h1, .a")], index.held
+        (['p', 'h1'], 2)
         """
+        self._root = root
+        self._skip = skip
+        self.names: frozenset[str] | None = None if names is None else frozenset(names)
+        self._all: Index | None = None
         self.order: dict[int, int] = {}
         self.by_name: dict[str, list[Any]] = defaultdict(list)
         self.by_class: dict[str, list[Any]] = defaultdict(list)
@@ -106,6 +126,7 @@ class Index:
         self.by_attr: dict[str, list[Any]] = defaultdict(list)
         if root is None:
             return
+        wanted = self.names
         by_name, by_class, by_id, by_attr, order = (
             self.by_name,
             self.by_class,
@@ -117,21 +138,43 @@ class Index:
             name = node.tag
             if not isinstance(name, str) or node is skip:
                 continue
-            order[id(node)] = position
-            by_name[name].append(node)
             attrib = node.attrib
-            if not attrib:
-                continue
-            classes = attrib.get("class")
-            if classes:
-                for cls in classes.split():
-                    by_class[cls].append(node)
-            ident = attrib.get("id")
-            if ident is not None:
-                by_id[ident].append(node)
-            for attr in _INDEXED_ATTRS:
-                if attr in attrib:
-                    by_attr[attr].append(node)
+            held = False
+            if wanted is None or name in wanted:
+                by_name[name].append(node)
+                held = True
+            if attrib:
+                classes = attrib.get("class")
+                if classes:
+                    for cls in classes.split():
+                        by_class[cls].append(node)
+                        held = True
+                ident = attrib.get("id")
+                if ident is not None:
+                    by_id[ident].append(node)
+                    held = True
+                for attr in _INDEXED_ATTRS:
+                    if attr in attrib:
+                        by_attr[attr].append(node)
+                        held = True
+            if held:
+                order[id(node)] = position
+
+    @property
+    def held(self) -> int:
+        """How many elements the index holds (a proxy each)."""
+        return len(self.order)
+
+    def named(self, name: str) -> list[Any]:
+        """The elements of one tag name, in document order (from the full index if not indexed)."""
+        if self.names is None or name in self.names:
+            return self.by_name.get(name, [])
+        return self._full().named(name)
+
+    def _full(self) -> Index:
+        if self._all is None:
+            self._all = Index(self._root, self._skip)
+        return self._all
 
     def _candidates(self, compound: _Compound) -> list[Any]:
         if compound.ident is not None:
@@ -145,6 +188,8 @@ class Index:
                 return [tag for key, tags in self.by_id.items() if key.startswith(value) for tag in tags]
             if attr == "class" and op == "*=":
                 return [tag for key, tags in self.by_class.items() if value in key for tag in tags]
+        if self.names is not None and (compound.name is None or compound.name not in self.names):
+            raise _NeedsAll
         if compound.name is not None:
             return self.by_name.get(compound.name, [])
         return [tag for tags in self.by_name.values() for tag in tags]
@@ -152,18 +197,45 @@ class Index:
     def select(self, selector: str) -> list[Any]:
         """Matching elements in document order, each once (like soupsieve's select)."""
         found: dict[int, Any] = {}
-        for chain in parse(selector):
-            last = chain[-1]
-            for tag in self._candidates(last):
-                if id(tag) in found or not _matches(tag, last):
-                    continue
-                if _ancestors_match(tag, chain[:-1]):
-                    found[id(tag)] = tag
+        try:
+            for chain in parse(selector):
+                last = chain[-1]
+                for tag in self._candidates(last):
+                    if id(tag) in found or not _matches(tag, last):
+                        continue
+                    if _ancestors_match(tag, chain[:-1]):
+                        found[id(tag)] = tag
+        except _NeedsAll:
+            return self._full().select(selector)
         return sorted(found.values(), key=lambda tag: self.order.get(id(tag), 0))
 
     def select_one(self, selector: str) -> Any | None:
         found = self.select(selector)
         return found[0] if found else None
+
+
+def _attr_candidates(attr: str, op: str) -> bool:
+    """Whether Index._candidates finds candidates for this attribute test (not by name)."""
+    return attr in _INDEXED_ATTRS or (attr, op) in (("id", "^="), ("class", "*="))
+
+
+def lookup_names(selectors: Iterable[str]) -> frozenset[str]:
+    """The tag names these selectors look elements up by (a last compound with no class, id or
+    indexed attribute), so an Index of just those names answers them.
+
+    >>> sorted(lookup_names(["div.auths a", "h1.title", "article h1, main", "[role=main]"]))
+    ['a', 'h1', 'main']
+    """
+    out: set[str] = set()
+    for selector in selectors:
+        for chain in parse(selector):
+            last = chain[-1]
+            if last.name is None or last.ident is not None or last.classes:
+                continue
+            if any(_attr_candidates(attr, op) for attr, op, _ in last.attrs):
+                continue
+            out.add(last.name)
+    return frozenset(out)
 
 
 def _ancestors_match(tag: Any, chain: tuple[_Compound, ...]) -> bool:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from imatinib_cli.guard import MAX_WARNING_QUOTE_CHARS, cap_text
 from imatinib_cli.load._biblio import normalize_phase
 from imatinib_cli.load._render import TextBuilder
 from imatinib_cli.load._text import ELIGIBILITY, REGISTRY, TITLE, collapse
@@ -109,7 +110,19 @@ def is_estimated(kind: str | None) -> bool:
 
 
 def evidence(document: str, path: str, quote: str) -> Evidence:
-    return Evidence(document=document, start=0, end=0, quote=collapse(quote), path=path)
+    """Evidence quoting a registry field, collapsed and capped like any quote (a 1 MB group title
+    would otherwise be a 1 MB quote in every value of that group):
+
+    >>> quote = evidence("NCT1", "resultsSection.x", "Arm " * 2_000).quote
+    >>> len(quote), quote[-5:]
+    (4000, ' Arm…')
+    """
+    return Evidence(document=document, start=0, end=0, quote=cap_quote(collapse(quote)), path=path)
+
+
+def cap_quote(quote: str) -> str:
+    """A quote built from registry fields, capped at MAX_WARNING_QUOTE_CHARS (cut at a space, with …)."""
+    return cap_text(quote, MAX_WARNING_QUOTE_CHARS)
 
 
 def count_quote(value: str, unit: str | None) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from imatinib_cli.load._registry import MAX_DIGITS
+from imatinib_cli.load._registry import MAX_DIGITS, cap_quote
 from imatinib_cli.load._text import Line, collapse, split_lines
 from imatinib_cli.models import (
     Evidence,
@@ -165,7 +165,7 @@ class _Reader:
                 self.groups[known.id] = RegistryGroup(known.id, known.title, desc, known.n, known.evidence)
             return known.id
         group_id = f"G{len(self.groups)}"
-        evidence = Evidence(self.document, title.start, title.end, name)
+        evidence = Evidence(self.document, title.start, title.end, cap_quote(name))
         self.groups[group_id] = RegistryGroup(group_id, name, desc, None, evidence)
         return group_id
 
@@ -192,7 +192,7 @@ class _Reader:
             return
         self.sized.add(group_id)
         quote = f"{group.title}: {value} started"
-        evidence = Evidence(self.document, cell.start, cell.end, quote)
+        evidence = Evidence(self.document, cell.start, cell.end, cap_quote(quote))
         self.groups[group_id] = RegistryGroup(group.id, group.title, group.description, value, evidence)
 
     # -- values ---------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class _Reader:
                 group_id=group_id,
                 value=value,
                 denominator=denominator,
-                evidence=Evidence(self.document, cell.start, cell.end, quote),
+                evidence=Evidence(self.document, cell.start, cell.end, cap_quote(quote)),
             )
         )
 
@@ -235,7 +235,7 @@ class _Reader:
                 affected=affected,
                 at_risk=at_risk,
                 serious=table.serious,
-                evidence=Evidence(self.document, cell.start, cell.end, quote),
+                evidence=Evidence(self.document, cell.start, cell.end, cap_quote(quote)),
             )
         )
 

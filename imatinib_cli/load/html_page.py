@@ -19,6 +19,7 @@ import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import (
     abstract_sections,
     clean_doi,
@@ -27,8 +28,8 @@ from imatinib_cli.load._biblio import (
     parse_citation,
     year_of,
 )
-from imatinib_cli.load._build import document, skipped
-from imatinib_cli.load._dom_index import Index
+from imatinib_cli.load._build import document, skipped, with_warnings
+from imatinib_cli.load._dom_index import Index, lookup_names
 from imatinib_cli.load._text import (
     ABSTRACT,
     BODY,
@@ -140,6 +141,27 @@ _ERROR_RE = re.compile(
 _ERROR_PAGE_MAX_TEXT = 3000
 _MIN_META_ABSTRACT = 200
 _PMID_RE = re.compile(r"\b\d{1,9}\b")
+# The tag names the reader looks elements up by; the index holds only those (and every element with
+# a class, id, role or itemprop), not the plain cells and paragraphs that make up most of a page.
+_INDEXED_NAMES = (
+    lookup_names(
+        (
+            *_TITLE_SELECTORS,
+            "h1, h2, h3",
+            *_ABSTRACT_SELECTORS,
+            *_BODY_SELECTORS,
+            _PUBMED_SELECTORS,
+            "#full-view-journal-trigger, .journal-actions-trigger",
+            ".inline-authors .authors-list-item .full-name, .authors-list .full-name, div.auths a",
+            "span.identifier.doi, .citation-doi, dl.rprtid, dl.rprtid dt, .publication-type, .cit",
+            "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link",
+        )
+    )
+    | {"meta", "header", "footer"}
+    | set(_DROP_TAGS)
+)
+# A start tag in the markup: what the element limit counts (see _within_limit).
+_START_TAG_RE = re.compile("<[A-Za-z]")
 
 
 # Elements whose strings BeautifulSoup gives their own string class (HTMLTreeBuilder's
@@ -308,7 +330,7 @@ def sniff(text: str) -> bool:
 
 def _meta(index: Index) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for tag in index.by_name.get("meta", []):
+    for tag in index.named("meta"):
         key = tag.get("name") or tag.get("property") or tag.get("itemprop")
         content = tag.get("content")
         if isinstance(key, str) and isinstance(content, str) and content.strip():
@@ -476,10 +498,10 @@ def _drop_chrome(index: Index, keep: list[Element]) -> None:
             element.tag = _DROPPED
 
     for name in _DROP_TAGS:
-        for element in index.by_name.get(name, []):
+        for element in index.named(name):
             drop(element)
     for name in ("header", "footer"):
-        for element in index.by_name.get(name, []):
+        for element in index.named(name):
             if gone(element):
                 continue
             if (
@@ -601,6 +623,12 @@ _LAST_MARKER = 0xF8FF
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 _MARKER_RE = re.compile("[\ue100-\uf8ff]")
 _SEPARATOR_RUN_RE = re.compile("[\\s\ue000-\uf8ff]*")
+# After whitespace runs are one space each: a run of spaces and block marks that holds a block mark.
+# Linear: a failed try at a space costs one step, and a match takes the whole run.
+_BLOCK_RUN_RE = re.compile(" ?\ue000[ \ue000]*")
+# Whitespace and block marks (not the position markers, which are visible here).
+_BLANK_RUN_RE = re.compile("[\\s\ue000]*")
+_ASSEMBLE_PIECE = 1 << 16
 
 
 class _NotExact(Exception):
@@ -661,11 +689,17 @@ def _assemble(raw: str) -> str:
     lead_markers = "".join(_MARKER_RE.findall(raw, 0, lead))
     tail_markers = "".join(_MARKER_RE.findall(raw, tail))
     middle = _marker_runs(raw[lead:tail])
-    # Block marks become words of their own and whitespace runs one space; each stretch between
-    # block marks is then a line (an empty stretch is two marks in a row: one newline).
-    words = " ".join(middle.replace(_BLOCK_MARK, " " + _BLOCK_MARK + " ").split())
-    lines = [line.strip() for line in words.split(_BLOCK_MARK)]
-    return lead_markers + "\n".join(line for line in lines if line) + tail_markers
+    # Each whitespace run becomes one space, then each run of spaces and block marks holding a
+    # block mark one newline (a run of marks is one line break: no empty lines). Done a piece at
+    # a time, each piece ending before a visible character (so no run is cut): a substitution
+    # keeps every piece of its result until it joins them, some 100 bytes a run.
+    pieces: list[str] = []
+    start = 0
+    while start < len(middle):
+        stop = _BLANK_RUN_RE.match(middle, min(start + _ASSEMBLE_PIECE, len(middle))).end()  # type: ignore[union-attr]
+        pieces.append(_BLOCK_RUN_RE.sub("\n", _WS_RE.sub(" ", middle[start:stop])))
+        start = stop
+    return lead_markers + "".join(pieces) + tail_markers
 
 
 def _render(
@@ -775,18 +809,43 @@ def _error_heading(root: Element | None, title: str | None) -> str | None:
     return next((text for text in candidates if text and _ERROR_RE.match(text)), None)
 
 
+def _within_limit(text: str) -> tuple[str, str | None]:
+    """The page up to its MAX_PAGE_ELEMENTS-th element, and the warning if that cut it.
+
+    Elements are counted as start tags in the markup (`<` and a letter), before parsing, so a page
+    of a million cells is never a tree of a million elements. The cut falls right before the
+    first start tag past the limit; the parser closes what is still open there.
+
+    >>> _within_limit("<p>a</p>" * 3)
+    ('<p>a</p><p>a</p><p>a</p>', None)
+    """
+    limit = limits.MAX_PAGE_ELEMENTS
+    if text.count("<") <= limit:
+        return text, None
+    cut = None
+    found = 0
+    for found, match in enumerate(_START_TAG_RE.finditer(text), 1):
+        if found == limit + 1:
+            cut = match.start()
+    if cut is None:
+        return text, None
+    return text[:cut], limits.over_limit(found, "elements", limit, "the limit per page")
+
+
 def read(path: str, sha256: str, text: str) -> Document:
+    text, warning = _within_limit(text)
     try:
-        return _read(path, sha256, text, fast=True)
+        page = _read(path, sha256, text, fast=True)
     except _NotExact:
-        return _read(path, sha256, text, fast=False)
+        page = _read(path, sha256, text, fast=False)
+    return with_warnings(page, [warning]) if warning else page
 
 
 def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
     """The page's Document; fast renders with _render, which leaves marks in the tree, so a page
     that needs the tree again (an error page check) raises _NotExact and is read with fast=False."""
     root, synthetic = _parse(text)
-    index = Index(root, skip=root if synthetic else None)
+    index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES)
     meta = _meta(index)
     fields = _metadata(root, index, meta)
     pubmed_like = index.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"

@@ -19,6 +19,10 @@ MAX_ABSTRACT_PARTS = 100
 # Elements of one name under one XML parent, and items of one JSON list: outcome measures,
 # adverse events, authors, locations, ...
 MAX_SIBLINGS = 100_000
+# Elements of one HTML page, counted as start tags in its markup; the page is read up to the first
+# start tag past it. The largest page in the fixtures has 232 elements, a long full-text article
+# page some thousands (estimated); each element costs about 1 KB through the reader and extraction.
+MAX_PAGE_ELEMENTS = 100_000
 # XML is parsed in pieces of this many characters, so the parser's event lists stay short.
 XML_CHUNK_CHARS = 1 << 16
 
