@@ -8,6 +8,8 @@ Each case writes one file into a temporary folder, then runs
 
     imx summarize FILE --json --no-cache --max-bytes 1G --jobs 1
 
+(--jobs N passes another --jobs: with 2, a large file's records are shared among two workers.)
+
 as a subprocess, with stdout to a file, and reports the wall time, the peak RSS of that process
 (from /usr/bin/time -f %M; null where it is not installed), the file's size, and the documents by status
 with the distinct reasons (the limit warnings). --max-bytes 1G lets files over the default 50 MiB
@@ -360,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds before a run is killed")
     parser.add_argument("--keep", type=Path, help="write the files here and keep them")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="imx's --jobs (default 1; 2 shares a large file's records)"
+    )
     args = parser.parse_args(argv)
     chosen = args.case or [*CASES, "growing"]
     results: dict[str, dict[str, object]] = {}
@@ -377,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 make(path, n)
                 made = time.perf_counter() - started
-                command = ["summarize", str(path), "--json", "--no-cache", "--max-bytes", "1G", "--jobs", "1"]
+                command = ["summarize", str(path), "--json", "--no-cache", "--max-bytes", "1G"]
+                command += ["--jobs", str(args.jobs)]
                 result = {"n": n, "unit": unit, "file_mib": round(path.stat().st_size / 2**20, 1)}
                 result["generate_seconds"] = round(made, 1)
                 result.update(run_imx(command, folder / "out.json", args.timeout))
