@@ -282,6 +282,7 @@ def clear_caches() -> None:
     _snapshot_state.clear()
     _scans.clear()
     _regions.clear()
+    _last_scan[:] = (None, 0, 0, None)
     _loaded.clear()
     _raw.clear()
     _matchers.clear()
@@ -455,7 +456,8 @@ class _Scan:
 # form are a plural ending ("gistes" -> 2: "gist" + "es"; "gists" -> 1; "gist" -> 0), largest first.
 _Item = tuple[tuple[tuple[int, str], ...], "str | None", Any, bool]  # checks, key, entry, plural
 _Readings = tuple[tuple[int, list[_Item]], ...]
-# A matcher's phrases found in a region: parallel lists sorted by (token index, compact end).
+# A matcher's phrases found in a region: parallel lists (compact start, compact end, the phrase
+# item the rules accept there) sorted by start, then end.
 _Found = tuple[list[int], list[int], list[_Item]]
 
 
@@ -466,7 +468,7 @@ class _RegionHits:
 
     def __init__(self) -> None:
         self.version = -1
-        self.raw: dict[int, list[tuple[int, int, _Readings]]] = {}  # slot -> (token, end, readings)
+        self.raw: dict[int, list[tuple[int, int, _Readings]]] = {}  # slot -> (start, end, readings)
         self.found: dict[int, _Found] = {}  # slot -> what Matcher.find reads, worked out on first use
 
 
@@ -552,7 +554,8 @@ class _PhraseIndex:
         return automaton
 
     def find(self, scan: _Scan) -> None:
-        """Fill scan.hits: every form at a token start and ending at a token end, per owner."""
+        """Fill scan.hits: every form starting at a token start and ending at a token end, per
+        owner (a token starts at 0 or where another ends: the compact string has no gaps)."""
         hits = scan.hits
         hits.version, hits.found = self.version, {}
         raw: dict[int, list[tuple[int, int, _Readings]]] = {}
@@ -560,7 +563,6 @@ class _PhraseIndex:
         low, ends = scan.low, scan.ends
         if not low:
             return
-        token_at = dict(zip(scan.starts, range(len(scan.starts)), strict=True))
         forms, owners = self.forms, self.owners
         passes = 0
         for group in self.groups:
@@ -572,14 +574,14 @@ class _PhraseIndex:
                 end = last + 1
                 if end in ends:
                     form = forms[number]
-                    index = token_at.get(end - len(form)) if form is not None else None
-                    if index is not None:
+                    first = end - len(form) if form is not None else -1
+                    if first in ends or first == 0:
                         for slot, readings in owners[number]:
                             bucket = raw.get(slot)
                             if bucket is None:
-                                raw[slot] = [(index, end, readings)]
+                                raw[slot] = [(first, end, readings)]
                             else:
-                                bucket.append((index, end, readings))
+                                bucket.append((first, end, readings))
         if passes > 1:
             self.extra_chars += (passes - 1) * len(low)
             if self.extra_chars > _MERGE_CHARS_PER_FORM * len(self.numbers):
@@ -600,25 +602,24 @@ def _found(scan: _Scan, slot: int) -> _Found:
     found = hits.found.get(slot)
     if found is not None:
         return found
-    tokens: list[int] = []
+    firsts: list[int] = []
     ends_at: list[int] = []
     items: list[_Item] = []
     raw = hits.raw.get(slot)
     if raw:
         raw.sort(key=_by_position)
-        starts, ends, orig = scan.starts, scan.ends, scan.orig
-        for index, end, readings in raw:
-            first = starts[index]
+        ends, orig = scan.ends, scan.orig
+        for first, end, readings in raw:
             for cut, terminal in readings:
                 if cut and end - cut in ends:
                     continue  # the "s" is a token of its own, not a plural ending
                 item = _accept(terminal, orig, first, cut > 0)
                 if item is not None:
-                    tokens.append(index)
+                    firsts.append(first)
                     ends_at.append(end)
                     items.append(item)
                     break
-    found = hits.found[slot] = (tokens, ends_at, items)
+    found = hits.found[slot] = (firsts, ends_at, items)
     return found
 
 
@@ -663,6 +664,8 @@ _SCANS_KEPT = 32
 # Per text (by id, with the text to check identity): the regions that are tokenized apart.
 _regions: dict[int, tuple[str, list[int], list[int]]] = {}
 _REGIONS_KEPT = 8
+# The last _text_scan answer: (text, start, end, scan) for every slice inside text[start:end].
+_last_scan: list[Any] = [None, 0, 0, None]
 
 
 def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
@@ -676,6 +679,7 @@ def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
     if len(_regions) >= _REGIONS_KEPT and id(text) not in _regions:
         del _regions[next(iter(_regions))]
     _regions[id(text)] = (text, [start for start, _ in spans], [end for _, end in spans])
+    _last_scan[:] = (None, 0, 0, None)
 
 
 def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
@@ -684,13 +688,20 @@ def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     Each text (a document's text, or a short label) is tokenized once per region, however many
     matchers and sentences read it; keyed by the text object itself.
     """
+    stop = len(text) if end is None else end
+    last = _last_scan
+    if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
+        return last[3]  # the region the last call read (most calls read the sentence after it)
     region_start, region_end = 0, len(text)
     known = _regions.get(id(text))
+    same_for = (0, len(text))  # the slices that get this answer: any, for a text without regions
     if known is not None and known[0] is text:
         _, starts, ends = known
         index = bisect_right(starts, start) - 1
-        if index >= 0 and (len(text) if end is None else end) <= ends[index]:
+        same_for = (0, 0)  # a slice outside every region: the whole text, never the fast way
+        if index >= 0 and stop <= ends[index]:
             region_start, region_end = starts[index], ends[index]
+            same_for = (region_start, region_end)
     key = (id(text), region_start, region_end)
     kept = _scans.pop(key, None)
     if kept is None or kept[0] is not text:
@@ -698,6 +709,7 @@ def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
         if len(_scans) >= _SCANS_KEPT:
             del _scans[next(iter(_scans))]  # the least recently used
     _scans[key] = kept  # (re)inserted last: most recently used
+    _last_scan[:] = (text, *same_for, kept[1])
     return kept[1]
 
 
@@ -855,29 +867,29 @@ class Matcher:
             past -= 1
         if past <= first_token:
             return []
-        tokens, ends_at, items = _found(scan, self._slot)
-        at = bisect_left(tokens, first_token)
-        last = bisect_left(tokens, past, at)
+        firsts, ends_at, items = _found(scan, self._slot)
+        limit = starts[past] if past < len(starts) else len(scan.low)  # the end of token past - 1
+        at = bisect_left(firsts, starts[first_token])
+        last = bisect_left(firsts, limit, at)
         if at == last:
             return []
-        limit = starts[past] if past < len(starts) else len(scan.low)  # the end of token past - 1
         ends = scan.ends
         hits: list[TermHit] = []
         resume = 0
         while at < last:
-            index = tokens[at]
+            first = firsts[at]
             best = -1  # the longest phrase from this token that ends inside the slice
-            while at < last and tokens[at] == index:
+            while at < last and firsts[at] == first:
                 if ends_at[at] <= limit:
                     best = at
                 at += 1
-            if best < 0 or starts[index] < resume:
+            if best < 0 or first < resume:
                 continue
             resume = ends_at[best]
             _, key, entry, _ = items[best]
             if key is None:
                 continue  # a stop phrase
-            a, b = origin[index], ends[resume]
+            a, b = origin[bisect_left(starts, first)], ends[resume]
             hits.append(TermHit(a, b, text[a:b], key, entry))
         return hits
 
