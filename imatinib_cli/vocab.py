@@ -553,7 +553,7 @@ class _PhraseIndex:
         group.automaton = automaton
         return automaton
 
-    def find(self, scan: _Scan) -> None:
+    def read(self, scan: _Scan) -> None:
         """Fill scan.hits: every form starting at a token start and ending at a token end, per
         owner (a token starts at 0 or where another ends: the compact string has no gaps)."""
         hits = scan.hits
@@ -598,7 +598,7 @@ def _found(scan: _Scan, slot: int) -> _Found:
     (plural "-es" before "-s" before the exact phrase; acronyms in their case), sorted."""
     hits = scan.hits
     if hits.version != _INDEX.version:
-        _INDEX.find(scan)
+        _INDEX.read(scan)
     found = hits.found.get(slot)
     if found is not None:
         return found

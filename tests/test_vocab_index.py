@@ -108,22 +108,22 @@ def test_one_pass_serves_every_matcher() -> None:
     text = "Gastrointestinal stromal tumors and grade 3 anemia."
     for _ in range(2):  # a new matcher's forms may sit in a group of their own: merge them now
         vocab._INDEX.extra_chars = 10**12
-        vocab._INDEX.find(vocab._scan("x"))
+        vocab._INDEX.read(vocab._scan("x"))
     passes = 0
-    real = vocab._INDEX.find
+    real = vocab._INDEX.read
 
     def counted(scan: vocab._Scan) -> None:
         nonlocal passes
         passes += 1
         real(scan)
 
-    vocab._INDEX.find = counted  # type: ignore[method-assign]
+    vocab._INDEX.read = counted  # type: ignore[method-assign]
     try:
         assert _found(tumors, text, 0, len(text)) == [(0, 31, "GIST")]
         assert _found(events, text, 0, len(text)) == [(25, 31, "T"), (44, 50, "Anemia")]
         assert _found(events, text, 0, 30) == []  # the slice cuts "tumors": no part of a word
     finally:
-        del vocab._INDEX.find
+        del vocab._INDEX.read
     assert passes == 1 and len(vocab._INDEX.groups) == 1
 
 
@@ -150,10 +150,10 @@ def test_passes_merge_into_one_once_they_cost_more_than_a_rebuild() -> None:
     scan = vocab._scan("big1 small " * 50)
     reads = 0
     while len(index.groups) > 1:
-        index.find(scan)
+        index.read(scan)
         reads += 1
     assert reads == 101 * vocab._MERGE_CHARS_PER_FORM // len(scan.low) + 1
-    index.find(scan)
+    index.read(scan)
     assert len(scan.hits.raw[1]) == 50 and len(scan.hits.raw[0]) == 50
 
 
