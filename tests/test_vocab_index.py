@@ -1,0 +1,176 @@
+"""The phrase index behind Matcher.find: one Aho-Corasick pass per region for every matcher.
+
+Matcher.find answers from the hits of that pass; here it is checked against a brute-force reader of
+the same rules (every token start, every token end, longest first) on random phrases and texts,
+and the index's own work (how often forms are compiled, how many passes a region takes) is bounded.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli import vocab
+
+
+def _reference(matcher: vocab.Matcher, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The matching rules read the slow way: the slice tokenized on its own, each token start
+    (left to right, after the last hit) tried against every token end (longest first), at each
+    end "-es" before "-s" before the exact phrase, acronyms in their case, stop phrases silent."""
+    scan = vocab._scan(text, start, end)
+    phrases = matcher._phrases
+    found: list[tuple[int, int, str]] = []
+    resume = 0
+    for index in range(scan.first, len(scan.tokens)):
+        first = scan.starts[index]
+        if first < resume:
+            continue
+        pick = None
+        for following in range(len(scan.tokens), index, -1):
+            stop = scan.starts[following] if following < len(scan.starts) else len(scan.low)
+            if stop not in scan.ends:
+                continue
+            for cut in (2, 1, 0):
+                if cut and (stop - cut <= first or stop - cut in scan.ends):
+                    continue
+                if scan.low[stop - cut : stop] != ("es", "s", "")[2 - cut]:
+                    continue
+                terminal = phrases.get(scan.low[first : stop - cut])
+                item = terminal and vocab._accept(terminal, scan.orig, first, cut > 0)
+                if item:
+                    pick = (stop, item)
+                    break
+            if pick:
+                break
+        if pick is None:
+            continue
+        resume, item = pick
+        if item[1] is not None:
+            found.append((scan.origin[index], scan.ends[resume], item[1]))
+    return found
+
+
+def _found(matcher: vocab.Matcher, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(hit.start, hit.end, hit.key) for hit in matcher.find(text, start, end)]
+
+
+# Words that share beginnings and endings, acronyms, digits, plural-looking endings and hyphens, so
+# that phrases overlap, nest and run into each other.
+_WORDS = ["gist", "GIST", "gists", "es", "s", "soft", "tissue", "sarcoma", "CML", "cml", "1", "14", "day",
+          "days", "ies", "body", "bodies", "a", "an", "anemia", "-", "(", ")", "’s", "x"]  # fmt: skip
+_SEPARATORS = [" ", "", "-", "\n", " - ", "  ", ",", "."]
+_phrase = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
+
+
+def _text(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(_WORDS) + rng.choice(_SEPARATORS) for _ in range(length))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_phrase, st.sampled_from(["A", "B", "C"])), min_size=1, max_size=8),
+    st.lists(_phrase, max_size=2),
+    st.integers(0, 2**32),
+)
+def test_find_gives_the_brute_force_hits(pairs: list[tuple[str, str]], stop: list[str], seed: int) -> None:
+    matcher = vocab.Matcher([(phrase, key, {"key": key}) for phrase, key in pairs], stop=stop)
+    rng = random.Random(seed)
+    text = _text(rng, rng.randrange(1, 40))
+    assert _found(matcher, text, 0, len(text)) == _reference(matcher, text, 0, len(text))
+    for _ in range(8):
+        start = rng.randrange(len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        assert _found(matcher, text, start, end) == _reference(matcher, text, start, end), (start, end)
+
+
+def test_packaged_matchers_give_the_brute_force_hits() -> None:
+    """The tumor and adverse-event vocabularies (~11,500 forms) on sentences of their own phrases."""
+    rng = random.Random(7)
+    matchers = [vocab.tumor_matcher(), vocab.adverse_event_matcher()]
+    phrases = [phrase for matcher in matchers for phrase in list(matcher._phrases)[::40]]
+    for _ in range(20):
+        text = " ".join(rng.choice(phrases + ["and", "of", "grade 3", "GISTs", "-"]) for _ in range(30))
+        for matcher in matchers:
+            assert _found(matcher, text, 0, len(text)) == _reference(matcher, text, 0, len(text))
+            start = rng.randrange(len(text))
+            end = rng.randrange(start, len(text) + 1)
+            assert _found(matcher, text, start, end) == _reference(matcher, text, start, end)
+
+
+def test_one_pass_serves_every_matcher() -> None:
+    """Two matchers, one text: the automaton reads the region once, and each answer is its own."""
+    tumors = vocab.Matcher([("gastrointestinal stromal tumor", "GIST", {})])
+    events = vocab.Matcher([("anemia", "Anemia", {}), ("tumor", "T", {})])
+    text = "Gastrointestinal stromal tumors and grade 3 anemia."
+    for _ in range(2):  # a new matcher's forms may sit in a group of their own: merge them now
+        vocab._INDEX.extra_chars = 10**12
+        vocab._INDEX.read(vocab._scan("x"))
+    passes = 0
+    real = vocab._INDEX.read
+
+    def counted(scan: vocab._Scan) -> None:
+        nonlocal passes
+        passes += 1
+        real(scan)
+
+    vocab._INDEX.read = counted  # type: ignore[method-assign]
+    try:
+        assert _found(tumors, text, 0, len(text)) == [(0, 31, "GIST")]
+        assert _found(events, text, 0, len(text)) == [(25, 31, "T"), (44, 50, "Anemia")]
+        assert _found(events, text, 0, 30) == []  # the slice cuts "tumors": no part of a word
+    finally:
+        del vocab._INDEX.read
+    assert passes == 1 and len(vocab._INDEX.groups) == 1
+
+
+def test_forms_are_compiled_a_logarithmic_number_of_times() -> None:
+    """Matchers come one by one while documents are read; each new one must not recompile all."""
+    index = vocab._PhraseIndex()
+    readings = ((0, [((), "k", None, True)]),)
+    for matcher in range(200):
+        index.register({f"w{matcher}x{n}": readings for n in range(10)})
+        for group in index.groups:
+            if group.automaton is None:
+                index._compile(group)
+    assert len(index.numbers) == 2_000
+    assert len(index.groups) <= 9  # log2(200) + 1
+    assert index.builds <= 2_000 * 9
+
+
+def test_passes_merge_into_one_once_they_cost_more_than_a_rebuild() -> None:
+    index = vocab._PhraseIndex()
+    readings = ((0, [((), "k", None, True)]),)
+    index.register({f"big{n}": readings for n in range(100)})
+    index.register({"small": readings})
+    assert len(index.groups) == 2
+    scan = vocab._scan("big1 small " * 50)
+    reads = 0
+    while len(index.groups) > 1:
+        index.read(scan)
+        reads += 1
+    assert reads == 101 * vocab._MERGE_CHARS_PER_FORM // len(scan.low) + 1
+    index.read(scan)
+    assert len(scan.hits.raw[1]) == 50 and len(scan.hits.raw[0]) == 50
+
+
+def test_a_collected_matcher_leaves_the_index() -> None:
+    matcher = vocab.Matcher([("zyxwv phrase", "Z", {})])
+    assert "zyxwvphrase" in vocab._INDEX.numbers
+    del matcher
+    gc.collect()
+    assert "zyxwvphrase" not in vocab._INDEX.numbers
+
+
+def test_a_matcher_sent_to_another_process_finds_the_same() -> None:
+    """Pickled (what a worker receives): the phrase tables travel, the automaton is rebuilt."""
+    matcher = vocab.Matcher([("soft tissue sarcoma", "STS", {"key": "STS"}), ("GIST", "GIST", {})])
+    blob = pickle.dumps(matcher)
+    assert b"ahocorasick" not in blob
+    back = pickle.loads(blob)
+    text = "GISTs, gists and soft-tissue sarcomas."
+    assert _found(back, text, 0, len(text)) == _found(matcher, text, 0, len(text))
+    assert _found(back, text, 0, len(text)) == [(0, 5, "GIST"), (17, 37, "STS")]
