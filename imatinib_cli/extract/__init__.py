@@ -12,7 +12,7 @@ from dataclasses import replace
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms, names_no_arm
-from imatinib_cli.extract.context import Context, SentenceInfo, build_context
+from imatinib_cli.extract.context import Context, SentenceInfo, build_context, readable_sections
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num, words_to_int
@@ -183,7 +183,7 @@ def extract(document: Document) -> Findings:
         warnings=tuple(bound_warnings(warnings)),
         counts_ineligible=any(
             _counts_ineligible(document.text, start, end)
-            for start, end in [(s.start, s.end) for s in context.read_sections] or [(0, len(document.text))]
+            for start, end in [(s.start, s.end) for s in context.read_sections or readable_sections(document)]
         ),
     )
 
@@ -221,7 +221,9 @@ def _long_sentences_message(count: int) -> str:
 def _counts_ineligible(text: str, start: int, end: int) -> bool:
     """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
     ineligible patients, a number a few words before the cue. Not an eligibility rule ('patients
-    were not eligible if they had received prior imatinib'), which counts nobody."""
+    were not eligible if they had received prior imatinib'), which counts nobody. Looked for in the
+    sections extraction reads, like every other cue: a page's navigation and references are never
+    tokenized for it."""
     for hit in cues.matcher("cues", "ineligible").find(text, start, end):
         window = text[max(0, hit.start - 60) : hit.start]
         words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
