@@ -52,7 +52,8 @@ def generate(out: Path, count: int, shape: str) -> None:
 
 
 def peak_rss_kib(corpus: Path) -> tuple[int, float]:
-    """The peak RSS (KiB) and wall seconds of one --jsonl run over corpus."""
+    """The peak RSS (KiB) and wall seconds of one --jsonl run over corpus (run from the corpus's
+    parent folder: `python -m` puts the working folder first on sys.path, before PYTHONPATH)."""
     command = [sys.executable, "-m", "imatinib_cli", "summarize", str(corpus), "--jsonl", "--no-cache"]
     started = time.perf_counter()
     with tempfile.NamedTemporaryFile("r") as report:
@@ -60,6 +61,7 @@ def peak_rss_kib(corpus: Path) -> tuple[int, float]:
             ["/usr/bin/time", "-o", report.name, "-f", "%M", *command, "--jobs", "1"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            cwd=corpus.parent,
             check=False,
         )
         return int(report.read().split()[-1]), time.perf_counter() - started

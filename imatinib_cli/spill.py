@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 BATCH = 256
 # SQLite's page cache per connection (and for its temporary sort tables), in KiB: enough for the
 # pages a batch touches; the rest of the file is read back through the system's file cache.
-CACHE_KIB = 1024
-MAP_CACHE_KIB = 256
-MEMORY_ENTRIES = 4096
+CACHE_KIB = 256
+MAP_CACHE_KIB = 128
+MEMORY_ENTRIES = 2048
 
 Order = tuple[tuple[str, ...], int]
 
@@ -137,33 +137,34 @@ class SpillStore:
         SQLite (in temporary files for a large run)."""
         self.flush()
         self._unite()
-        rows = self._db.execute(
-            """
-            WITH member AS (
-                SELECT items.seq AS seq, COALESCE(parent.up, items.seq) AS root, items.ord AS ord
-                FROM items LEFT JOIN parent ON parent.seq = items.seq
-            ), first AS (
-                SELECT root, MIN(ord) AS ord FROM member GROUP BY root
-            )
-            SELECT member.root, member.seq FROM member JOIN first ON first.root = member.root
-            ORDER BY first.ord, member.root, member.seq
-            """
+        db = self._db
+        # Sorting is done by building tables and indexes, each statement's sort memory freed when it
+        # ends; the groups are then read through an index, with no sort running while they are merged.
+        db.execute("BEGIN")
+        db.execute("CREATE INDEX parent_up ON parent (up, seq)")
+        db.execute(
+            "CREATE TABLE firsts AS SELECT COALESCE(parent.up, items.seq) AS root, MIN(items.ord) AS ord,"
+            " COUNT(*) AS size FROM items LEFT JOIN parent ON parent.seq = items.seq GROUP BY root"
         )
-        group: list[int] = []
-        current = -1
-        for root, seq in rows:
-            if root != current and group:
-                yield group
-                group = []
-            current = root
-            group.append(seq)
-        if group:
-            yield group
+        db.execute("CREATE INDEX firsts_order ON firsts (ord, root, size)")
+        db.execute("COMMIT")
+        for root, size in db.execute("SELECT root, size FROM firsts ORDER BY ord, root"):
+            if size == 1:
+                yield [root]
+            else:  # the root is the group's lowest seq
+                yield [
+                    root,
+                    *(
+                        seq
+                        for (seq,) in db.execute("SELECT seq FROM parent WHERE up = ? ORDER BY seq", (root,))
+                    ),
+                ]
 
     def _unite(self) -> None:
         """Unite the items of each key (in key order, so each key's items come together), then
         point every item straight at its root."""
         self._db.execute("BEGIN")
+        self._db.execute("CREATE INDEX keys_by_key ON keys (key, seq)")
         first_key: str | None = None
         first_seq = -1
         for key, seq in self._db.execute("SELECT key, seq FROM keys ORDER BY key, seq"):
@@ -303,6 +304,9 @@ def sorted_names(names: Iterable[str], memory_entries: int | None = None) -> Ite
                     [(name.encode("utf-8", "surrogatepass"),) for name in batch],
                 )
             del head
+            # Sorted by building an index (its sort memory freed at once), then read through it.
+            db.execute("CREATE INDEX names_order ON names (name)")
+            db.execute("COMMIT")
             for (name,) in db.execute("SELECT name FROM names ORDER BY name"):
                 yield name.decode("utf-8", "surrogatepass")
         finally:

@@ -107,13 +107,13 @@ def _size(count: int) -> str:
 
 
 def _file_key(key: Key) -> str:
-    return f"{key[0]}:{key[1]}"
+    return f"file:{key[0]}:{key[1]}"
 
 
 class Walker:
     """One run over the given paths; remembers folders, files and contents already seen.
 
-    The files and contents seen (one entry per file read) are SpillMaps: past a few thousand files
+    The files and contents seen (two entries per file read) are a SpillMap: past a thousand files
     they move to a temporary SQLite file, so a walk over 100,000 files holds no entry per file in
     memory. Folders stay in a dict (one entry per folder). close() removes the maps' files.
     """
@@ -122,8 +122,9 @@ class Walker:
         self._follow_links = follow_links
         self._max_bytes = max_bytes
         self._folders: dict[Key, str] = {}
-        self._files = SpillMap()  # "device:inode" -> the path it was first read as
-        self._contents = SpillMap()  # sha256 -> the path of the first file with those bytes
+        # "file:DEVICE:INODE" -> the path that file was first read as; "sha256:HEX" -> the path of the
+        # first file with those bytes. One map: one SQLite connection once it is on disk.
+        self._seen = SpillMap()
 
     def paths(self, paths: Sequence[str]) -> Iterator[Document | RawFile]:
         """path() for each of paths in turn; closes the walker when done (or closed early)."""
@@ -134,8 +135,7 @@ class Walker:
             self.close()
 
     def close(self) -> None:
-        self._files.close()
-        self._contents.close()
+        self._seen.close()
 
     # --- entry points ----------------------------------------------------------------------------
 
@@ -271,11 +271,11 @@ class Walker:
     def _file(self, path: str, info: os.stat_result) -> Iterator[Document | RawFile]:
         shown = printable(path)
         key = _file_key(_key(info))
-        first = self._files.get(key)
+        first = self._seen.get(key)
         if first is not None:  # a hard link, a link, or the same path given twice
             yield skipped(shown, "", UNKNOWN_FORMAT, f"duplicate of {first} (the same file)")
             return
-        self._files.setdefault(key, shown)
+        self._seen.setdefault(key, shown)
         try:
             # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
             # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
@@ -311,7 +311,7 @@ class Walker:
             return
         sha256 = hashlib.sha256(data).hexdigest()
         if data:
-            first = self._contents.setdefault(sha256, shown)
+            first = self._seen.setdefault("sha256:" + sha256, shown)
             if first != shown:
                 yield skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
                 return
