@@ -146,23 +146,22 @@ def _chained(first: list[Study], rest: Iterator[Document | Study]) -> Iterator[S
 
 
 def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[Document | Study]:
-    from imatinib_cli.resolve import document_order, group_by_keys, link_keys, merge_group
+    """Each Document as it comes, then each Study; nothing per document is kept in memory: the
+    Findings, their link keys and their document_order go to the store, which groups them."""
+    from imatinib_cli.resolve import document_order, link_keys, merge_group
     from imatinib_cli.spill import SpillStore
 
     with SpillStore() as store:
-        keys: list[list[str]] = []
-        order: list[tuple[tuple[str, ...], int]] = []
+        stored = 0
         for document, findings in extracted:
             yield document
             item_keys = None if findings is None else link_keys(findings)
             if findings is not None and item_keys is not None:
-                store.put(len(keys), _without_text(findings))
-                keys.append(item_keys)
-                order.append(document_order(document))
+                store.put(stored, _without_text(findings), item_keys, document_order(document))
+                stored += 1
             del document, findings  # not kept while the next file is read, nor while merging
         # resolve()'s order: by each study's first document in document_order.
-        groups = sorted(group_by_keys(keys), key=lambda group: min(order[index] for index in group))
-        for group in groups:
+        for group in store.groups():
             yield merge_group(store.get(group))
 
 

@@ -1,9 +1,17 @@
-"""A temporary on-disk store of Findings, so a streamed run holds none of them in memory.
+"""Temporary on-disk stores, so a streamed run holds nothing per document in memory.
 
-`summarize --jsonl` writes each Findings here as soon as it is extracted (pickled, keyed by its
-sequence number, in an SQLite file inside a TemporaryDirectory) and reads back one study's worth
-at a time when it merges. Writes are batched into one transaction per BATCH items. Nothing here
-outlives close(): the directory and the database in it are removed.
+`SpillStore`: `summarize --jsonl` (and `--json`) writes each Findings here as soon as it is
+extracted (pickled, keyed by its sequence number, in an SQLite file inside a TemporaryDirectory),
+with what grouping needs: its link keys and its document_order. After the last document, `groups()`
+unites the items that share a key (a union-find kept in a table of the same file) and gives the
+groups in the order resolve() gives its studies; the Findings are read back one group at a time.
+Writes are batched into one transaction per BATCH items.
+
+`SpillMap`: a str -> str map (the walker's files and contents already seen) held in a dict for its
+first MEMORY_ENTRIES entries, then moved to an SQLite file: a small run never opens SQLite.
+
+Nothing here outlives close(): the directory and the database in it are removed. Each connection's
+page cache is bounded (CACHE_KIB), so memory does not grow with the file.
 
 Pickle is safe here, unlike in the extraction cache (docs/security.md): the folder is a fresh
 `mkdtemp` of this run (mode 0o700, a new random name), and the only process that reads the file
@@ -12,34 +20,85 @@ is the one that wrote it, during the same run; no other user can put a file ther
 
 from __future__ import annotations
 
-import pickle
-import sqlite3
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from imatinib_cli.models import Findings
+if TYPE_CHECKING:
+    import sqlite3
+    import tempfile
+
+    from imatinib_cli.models import Findings
 
 BATCH = 256
+# SQLite's page cache per connection (and for its temporary sort tables), in KiB: enough for the
+# pages a batch touches; the rest of the file is read back through the system's file cache.
+CACHE_KIB = 256
+MAP_CACHE_KIB = 128
+MEMORY_ENTRIES = 2048
+
+Order = tuple[tuple[str, ...], int]
+
+
+def order_key(order: Order) -> bytes:
+    """document_order as bytes that sort (memcmp, as SQLite compares BLOBs) as the tuples do.
+
+    Each path part is 0x01, its UTF-8 (NUL escaped as 00 FF) and 00 00; the parts end with 00, then
+    the record as 8 bytes: (("a", "b.txt"), 0) < (("a-b.txt",), 0), as "a" < "a-b.txt".
+    """
+    parts, record = order
+    encoded = b"".join(
+        b"\x01" + part.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff") + b"\x00\x00"
+        for part in parts
+    )
+    return encoded + b"\x00" + (record + (1 << 63)).to_bytes(8, "big")
+
+
+def _connect(path: Path, cache_kib: int) -> sqlite3.Connection:
+    import sqlite3
+
+    # isolation_level=None: transactions are begun and committed here.
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute(f"PRAGMA cache_size = {-cache_kib}")
+    db.execute(f"PRAGMA temp.cache_size = {-cache_kib}")
+    db.execute("PRAGMA temp_store = FILE")  # sorts of a large run go to disk, not to memory
+    return db
 
 
 class SpillStore:
-    """Findings by sequence number, on disk. Use as a context manager."""
+    """Findings by sequence number, on disk, with their link keys and order. Use as a context manager."""
 
     def __init__(self, batch: int = BATCH) -> None:
+        import tempfile
+
         self._folder = tempfile.TemporaryDirectory(prefix="imx-spill-")
         self.path = Path(self._folder.name) / "findings.sqlite3"
-        # isolation_level=None: transactions are begun and committed here, one per batch.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("PRAGMA synchronous = OFF")
+        self._db = _connect(self.path, CACHE_KIB)
         self._db.execute("CREATE TABLE findings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+        # The items to group: their order (order_key) and, in `keys`, what links them.
+        self._db.execute("CREATE TABLE items (seq INTEGER PRIMARY KEY, ord BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, seq INTEGER NOT NULL)")
+        # The union-find: a row per item that is not the root of its group (absent: a root).
+        self._db.execute("CREATE TABLE parent (seq INTEGER PRIMARY KEY, up INTEGER NOT NULL)")
         self._batch = batch
         self._pending: list[tuple[int, bytes]] = []
+        self._pending_items: list[tuple[int, bytes]] = []
+        self._pending_keys: list[tuple[str, int]] = []
 
-    def put(self, seq: int, findings: Findings) -> None:
+    def put(
+        self, seq: int, findings: Findings, keys: Iterable[str] | None = None, order: Order | None = None
+    ) -> None:
+        """Store findings under seq; with an order (resolve.document_order of its document), also
+        its link keys (resolve.link_keys), so groups() places it."""
+        import pickle
+
         self._pending.append((seq, pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)))
+        if order is not None:
+            self._pending_items.append((seq, order_key(order)))
+            self._pending_keys.extend((key, seq) for key in keys or ())
         if len(self._pending) >= self._batch:
             self.flush()
 
@@ -48,11 +107,17 @@ class SpillStore:
             return
         self._db.execute("BEGIN")
         self._db.executemany("INSERT INTO findings (seq, data) VALUES (?, ?)", self._pending)
+        self._db.executemany("INSERT INTO items (seq, ord) VALUES (?, ?)", self._pending_items)
+        self._db.executemany("INSERT INTO keys (key, seq) VALUES (?, ?)", self._pending_keys)
         self._db.execute("COMMIT")
         self._pending.clear()
+        self._pending_items.clear()
+        self._pending_keys.clear()
 
     def get(self, seqs: Sequence[int]) -> list[Findings]:
         """The Findings stored under seqs, in the order of seqs."""
+        import pickle
+
         self.flush()
         found: dict[int, bytes] = {}
         for start in range(0, len(seqs), 500):  # stay under SQLite's limit on bound parameters
@@ -63,8 +128,80 @@ class SpillStore:
             )
         return [pickle.loads(found[seq]) for seq in seqs]  # noqa: S301 - written by this process
 
+    def groups(self) -> Iterator[list[int]]:
+        """The items put with an order, grouped as resolve.group_by_keys groups their keys (items
+        that share a key, directly or through others, are one group), each group ascending, groups
+        by their first item in document order (ties: the group with the lower first seq), as
+        resolve() lists its studies. Nothing per item is held in memory: the grouping is a
+        union-find in the `parent` table (each group's root its lowest seq), the order a sort by
+        SQLite (in temporary files for a large run)."""
+        self.flush()
+        self._unite()
+        db = self._db
+        # Sorting is done by building tables and indexes, each statement's sort memory freed when it
+        # ends; the groups are then read through an index, with no sort running while they are merged.
+        db.execute("BEGIN")
+        db.execute("CREATE INDEX parent_up ON parent (up, seq)")
+        db.execute(
+            "CREATE TABLE firsts AS SELECT COALESCE(parent.up, items.seq) AS root, MIN(items.ord) AS ord,"
+            " COUNT(*) AS size FROM items LEFT JOIN parent ON parent.seq = items.seq GROUP BY root"
+        )
+        db.execute("CREATE INDEX firsts_order ON firsts (ord, root, size)")
+        db.execute("COMMIT")
+        for root, size in db.execute("SELECT root, size FROM firsts ORDER BY ord, root"):
+            if size == 1:
+                yield [root]
+            else:  # the root is the group's lowest seq
+                yield [
+                    root,
+                    *(
+                        seq
+                        for (seq,) in db.execute("SELECT seq FROM parent WHERE up = ? ORDER BY seq", (root,))
+                    ),
+                ]
+
+    def _unite(self) -> None:
+        """Unite the items of each key (in key order, so each key's items come together), then
+        point every item straight at its root."""
+        self._db.execute("BEGIN")
+        self._db.execute("CREATE INDEX keys_by_key ON keys (key, seq)")
+        first_key: str | None = None
+        first_seq = -1
+        for key, seq in self._db.execute("SELECT key, seq FROM keys ORDER BY key, seq"):
+            if key != first_key:
+                first_key, first_seq = key, seq
+            elif seq != first_seq:
+                self._union(first_seq, seq)
+        # Each pass moves every item one step up (to its parent's parent); path compression keeps
+        # the trees shallow, so a few passes reach the roots.
+        while self._db.execute(
+            "UPDATE parent SET up = (SELECT above.up FROM parent AS above WHERE above.seq = parent.up)"
+            " WHERE up IN (SELECT seq FROM parent)"
+        ).rowcount:
+            pass
+        self._db.execute("COMMIT")
+
+    def _union(self, a: int, b: int) -> None:
+        root_a, root_b = self._root(a), self._root(b)
+        if root_a != root_b:  # the lower root stays a root: a group's root is its lowest seq
+            low, high = sorted((root_a, root_b))
+            self._db.execute("INSERT INTO parent (seq, up) VALUES (?, ?)", (high, low))
+
+    def _root(self, seq: int) -> int:
+        path: list[int] = []
+        while (row := self._db.execute("SELECT up FROM parent WHERE seq = ?", (seq,)).fetchone()) is not None:
+            path.append(seq)
+            seq = row[0]
+        if len(path) > 1:  # path compression: each item on the way now points at the root
+            self._db.executemany(
+                "UPDATE parent SET up = ? WHERE seq = ?", [(seq, item) for item in path[:-1]]
+            )
+        return seq
+
     def close(self) -> None:
         self._pending.clear()
+        self._pending_items.clear()
+        self._pending_keys.clear()
         self._db.close()
         self._folder.cleanup()
 
@@ -75,3 +212,102 @@ class SpillStore:
         self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+class SpillMap:
+    """A str -> str map for bookkeeping that grows with the input (the walker's files and contents
+    seen): a dict for the first `memory_entries` keys, then an SQLite table in a temporary folder.
+
+    Only setdefault and get, what a "seen before?" check needs. close() removes the folder (a
+    map left open is removed when it is garbage-collected, by TemporaryDirectory's finalizer).
+    """
+
+    def __init__(self, memory_entries: int | None = None) -> None:
+        self._memory: dict[str, str] | None = {}
+        self._limit = MEMORY_ENTRIES if memory_entries is None else memory_entries
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._db: sqlite3.Connection | None = None
+
+    def get(self, key: str) -> str | None:
+        if self._memory is not None:
+            return self._memory.get(key)
+        assert self._db is not None
+        row = self._db.execute("SELECT value FROM map WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def setdefault(self, key: str, value: str) -> str:
+        """The value stored under key; value, stored, when there is none."""
+        if self._memory is not None:
+            found = self._memory.setdefault(key, value)
+            if len(self._memory) > self._limit:
+                self._spill()
+            return found
+        assert self._db is not None
+        if self._db.execute("INSERT OR IGNORE INTO map (key, value) VALUES (?, ?)", (key, value)).rowcount:
+            return value
+        found = self.get(key)
+        assert found is not None
+        return found
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def _spill(self) -> None:
+        import tempfile
+
+        assert self._memory is not None
+        self._folder = tempfile.TemporaryDirectory(prefix="imx-seen-")
+        self._db = _connect(Path(self._folder.name) / "seen.sqlite3", MAP_CACHE_KIB)
+        self._db.execute("CREATE TABLE map (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        # One transaction for the map's life: nothing is written to the file until the cache is full,
+        # and nothing needs to survive the run (the journal is off; the file is removed at close).
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT INTO map (key, value) VALUES (?, ?)", self._memory.items())
+        self._memory = None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+        self._memory = {}  # closed: empty
+
+
+def sorted_names(names: Iterable[str], memory_entries: int | None = None) -> Iterator[str]:
+    """sorted(names), held in memory only up to `memory_entries` names; a longer list (a folder of
+    100,000 files) is sorted by SQLite in a temporary file and read back in order.
+
+    Names compare by code point, as Python's sort does (UTF-8 bytes compare the same way; the
+    surrogates of undecodable bytes are kept by "surrogatepass"). Every name is read before the
+    first is given, so a folder's listing is closed before its files are opened.
+    """
+    import itertools
+    import tempfile
+
+    limit = MEMORY_ENTRIES if memory_entries is None else memory_entries
+    names = iter(names)
+    head = list(itertools.islice(names, limit + 1))
+    if len(head) <= limit:
+        yield from sorted(head)
+        return
+    with tempfile.TemporaryDirectory(prefix="imx-names-") as folder:
+        db = _connect(Path(folder) / "names.sqlite3", MAP_CACHE_KIB)
+        try:
+            db.execute("CREATE TABLE names (name BLOB NOT NULL)")
+            db.execute("BEGIN")
+            rest = iter(lambda: list(itertools.islice(names, BATCH)), [])
+            for batch in itertools.chain((head,), rest):
+                db.executemany(
+                    "INSERT INTO names (name) VALUES (?)",
+                    [(name.encode("utf-8", "surrogatepass"),) for name in batch],
+                )
+            del head
+            # Sorted by building an index (its sort memory freed at once), then read through it.
+            db.execute("CREATE INDEX names_order ON names (name)")
+            db.execute("COMMIT")
+            for (name,) in db.execute("SELECT name FROM names ORDER BY name"):
+                yield name.decode("utf-8", "surrogatepass")
+        finally:
+            db.close()

@@ -67,7 +67,7 @@ def walk_paths(
         if path != STDIN and not os.path.exists(path):
             raise UsageError(f"{printable(path)}: {missing(path)}")
     walker = Walker(follow_links=follow_links, max_bytes=max_bytes)
-    return (item for path in list(paths) for item in walker.path(path))
+    return walker.paths(list(paths))
 
 
 def load_records(path: str, data: bytes) -> list[Document]:

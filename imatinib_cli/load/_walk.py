@@ -36,13 +36,14 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from imatinib_cli.load._build import skipped
 from imatinib_cli.models import STATUS_ERROR, Document
 from imatinib_cli.paths import FileTooLarge, NotRegularFile, file_kind, read_regular
 from imatinib_cli.safe_text import CONTROL_CHARACTERS, escape_controls
+from imatinib_cli.spill import SpillMap, sorted_names
 
 UNKNOWN_FORMAT = "unknown"
 STDIN = "-"
@@ -105,15 +106,36 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
+def _file_key(key: Key) -> str:
+    return f"file:{key[0]}:{key[1]}"
+
+
 class Walker:
-    """One run over the given paths; remembers folders, files and contents already seen."""
+    """One run over the given paths; remembers folders, files and contents already seen.
+
+    The files and contents seen (two entries per file read) are a SpillMap: past a thousand files
+    they move to a temporary SQLite file, so a walk over 100,000 files holds no entry per file in
+    memory. Folders stay in a dict (one entry per folder). close() removes the maps' files.
+    """
 
     def __init__(self, *, follow_links: bool, max_bytes: int) -> None:
         self._follow_links = follow_links
         self._max_bytes = max_bytes
         self._folders: dict[Key, str] = {}
-        self._files: dict[Key, str] = {}
-        self._contents: dict[str, str] = {}
+        # "file:DEVICE:INODE" -> the path that file was first read as; "sha256:HEX" -> the path of the
+        # first file with those bytes. One map: one SQLite connection once it is on disk.
+        self._seen = SpillMap()
+
+    def paths(self, paths: Sequence[str]) -> Iterator[Document | RawFile]:
+        """path() for each of paths in turn; closes the walker when done (or closed early)."""
+        try:
+            for path in paths:
+                yield from self.path(path)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._seen.close()
 
     # --- entry points ----------------------------------------------------------------------------
 
@@ -175,12 +197,17 @@ class Walker:
     ) -> Iterator[Document | tuple[str, tuple[Key, ...]]]:
         try:
             with os.scandir(folder) as entries:
-                names = sorted(entry.name for entry in entries)
+                # Sorted on disk when the folder is large: no list of 100,000 names in memory.
+                names = sorted_names(entry.name for entry in entries)
+                first = next(names, None)  # every name read, the listing closed
         except OSError as exc:
             yield skipped(
                 printable(folder), "", UNKNOWN_FORMAT, f"cannot list folder: {_strerror(exc)}", STATUS_ERROR
             )
             return
+        if first is None:
+            return
+        yield os.path.join(folder, first), chain
         for name in names:
             yield os.path.join(folder, name), chain
 
@@ -243,11 +270,12 @@ class Walker:
 
     def _file(self, path: str, info: os.stat_result) -> Iterator[Document | RawFile]:
         shown = printable(path)
-        key = _key(info)
-        if key in self._files:
-            yield skipped(shown, "", UNKNOWN_FORMAT, f"duplicate of {self._files[key]} (the same file)")
+        key = _file_key(_key(info))
+        first = self._seen.get(key)
+        if first is not None:  # a hard link, a link, or the same path given twice
+            yield skipped(shown, "", UNKNOWN_FORMAT, f"duplicate of {first} (the same file)")
             return
-        self._files[key] = shown
+        self._seen.setdefault(key, shown)
         try:
             # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
             # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
@@ -283,7 +311,7 @@ class Walker:
             return
         sha256 = hashlib.sha256(data).hexdigest()
         if data:
-            first = self._contents.setdefault(sha256, shown)
+            first = self._seen.setdefault("sha256:" + sha256, shown)
             if first != shown:
                 yield skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
                 return
