@@ -83,7 +83,9 @@ def _start(
             f"occurred in {index % 30}% of patients.\n"
         )
         (docs / f"d{index:04d}.txt").write_text(sentences * 4, encoding="utf-8")
-    env = {**os.environ, "IMX_CACHE_DIR": str(folder / "cache")}
+    # A process killed outright cannot remove its temporary folders: they go in the test's own.
+    (folder / "tmp").mkdir()
+    env = {**os.environ, "IMX_CACHE_DIR": str(folder / "cache"), "TMPDIR": str(folder / "tmp")}
     command = [sys.executable, "-m", "imatinib_cli"]
     if method is not None:
         (folder / "forced.py").write_text(FORCED_METHOD, encoding="utf-8")
