@@ -485,7 +485,12 @@ class _LocalPool:
         )
 
     def submit(self, chunk: list[RawFile]) -> Any:
-        return self._pool.submit(process_chunk, chunk)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._pool.submit(process_chunk, chunk)
+        except BrokenProcessPool:  # a worker died before this chunk was sent
+            raise _worker_died() from None
 
     def result(self, handle: Any) -> list[FileResult]:
         from concurrent.futures.process import BrokenProcessPool
@@ -493,10 +498,7 @@ class _LocalPool:
         try:
             return handle.result()
         except BrokenProcessPool:
-            raise ImxError(
-                "a worker process stopped unexpectedly (out of memory, or killed); "
-                "run again with --jobs 1 to read the files in this process"
-            ) from None
+            raise _worker_died() from None
 
     def close(self, *, abort: bool) -> None:
         if abort:
@@ -518,6 +520,13 @@ class _LocalPool:
             if writer is not None:
                 writer.close()
         self._pool.shutdown(wait=True, cancel_futures=abort)
+
+
+def _worker_died() -> ImxError:
+    return ImxError(
+        "a worker process stopped unexpectedly (out of memory, or killed); "
+        "run again with --jobs 1 to read the files in this process"
+    )
 
 
 class _Dask:

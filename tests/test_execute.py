@@ -409,3 +409,21 @@ def test_relocate_rewrites_every_mention_of_the_path() -> None:
     assert moved.design.phase_evidence == Evidence(new, 0, 4, "quote in/a.txt")  # the quote is text
     assert moved.warnings[0].message == f"{new} and xin/a.txt and in/a.txt2"
     assert moved.warnings[0].evidence == (Evidence(new, 0, 4, "quote in/a.txt"),)
+
+
+def test_a_chunk_sent_after_a_worker_died_is_the_same_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool can break between two chunks: sending the next one is the same error as waiting for
+    one (it was a BrokenProcessPool traceback when the race went that way)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = execute._LocalPool(1)
+    try:
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise BrokenProcessPool("A child process terminated abruptly")
+
+        monkeypatch.setattr(pool._pool, "submit", broken)
+        with pytest.raises(ImxError, match=r"^a worker process stopped unexpectedly .* --jobs 1"):
+            pool.submit([])
+    finally:
+        pool.close(abort=True)
