@@ -522,6 +522,48 @@ class _LocalPool:
         self._pool.shutdown(wait=True, cancel_futures=abort)
 
 
+class _UntilWorthAPool:
+    """Serial until the files that missed the store are enough work to pay for a pool
+    (POOL_MIN_FILES files or POOL_MIN_BYTES bytes), then a pool of `workers` for the rest.
+
+    Without it, a rerun whose every file is in the extraction cache started a pool (and built
+    the vocabularies for it) that was never sent a file: ~0.12 s of 1.1 s on 2,000 documents.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool: _LocalPool | None = None
+        self._files = 0
+        self._bytes = 0
+        self.in_flight = 0
+        # A file large enough to be sent in parts is worth a pool by itself: its first part
+        # starts one.
+        self.splits = True
+
+    def submit(self, chunk: list[RawFile]) -> Any:
+        if self._pool is None:
+            large = any(isinstance(item, FilePart) for item in chunk)
+            self._files += len(chunk)
+            self._bytes += sum(len(item.data) for item in chunk if isinstance(item, RawFile))
+            if large or self._files >= POOL_MIN_FILES or self._bytes >= POOL_MIN_BYTES:
+                self._pool = _LocalPool(self._workers)
+                self.in_flight = self._pool.in_flight
+        if self._pool is None:
+            return (False, chunk)
+        return (True, self._pool.submit(chunk))
+
+    def result(self, handle: Any) -> list[FileResult]:
+        pooled, inner = handle
+        if not pooled:
+            return process_chunk(inner)
+        assert self._pool is not None
+        return self._pool.result(inner)
+
+    def close(self, *, abort: bool) -> None:
+        if self._pool is not None:
+            self._pool.close(abort=abort)
+
+
 def _worker_died() -> ImxError:
     return ImxError(
         "a worker process stopped unexpectedly (out of memory, or killed); "
@@ -741,8 +783,13 @@ def execute(
         ahead: list[list[Item]] = []
     else:
         batches = _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES)
-        pooled, ahead = _worth_a_pool(batches) if jobs > 1 else (False, [])
-        backend = _LocalPool(jobs) if pooled else _Serial()
+        if jobs > 1 and store is not None:
+            # What the store holds needs no worker: count only what misses it (a warm rerun then
+            # starts no pool at all).
+            backend, ahead = _UntilWorthAPool(jobs), []
+        else:
+            pooled, ahead = _worth_a_pool(batches) if jobs > 1 else (False, [])
+            backend = _LocalPool(jobs) if pooled else _Serial()
     return _run(itertools.chain(ahead, batches), backend, store, progress)
 
 

@@ -83,10 +83,20 @@ def test_two_jobs_give_the_serial_report_and_json(where: Path, pool_for_any_inpu
 def test_generated_corpus_same_bytes_through_the_cli(corpus: Path, pools: list) -> None:
     serial = cli_json("--jobs", "1", str(corpus))
     assert pools == []
-    parallel = cli_json("--jobs", "2", str(corpus))
+    parallel = cli_json("--jobs", "2", "--no-cache", str(corpus))  # the cache would serve it all
     assert pools == [2]
     assert parallel == serial
     assert '"status": "ok"' in serial and "duplicate of" in serial and "dangling symbolic link" in serial
+
+
+def test_a_rerun_served_by_the_cache_starts_no_pool(corpus: Path, pools: list) -> None:
+    """Only files the cache misses are work for a pool: a warm rerun starts none (it built the
+    vocabularies for workers that were never sent a file)."""
+    cold = cli_json("--jobs", "2", str(corpus))
+    assert pools == [2]
+    warm = cli_json("--jobs", "2", str(corpus))
+    assert pools == [2]  # no second pool
+    assert warm == cold
 
 
 def test_generated_corpus_order_and_findings_match_serial(
