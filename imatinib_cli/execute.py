@@ -9,15 +9,16 @@ and size limits); each RawFile becomes one FileResult through process_file, a pu
 file's path, bytes and sha256, so it can run anywhere. Files go out in chunks (CHUNK_FILES files or
 CHUNK_BYTES bytes, whichever comes first) so that sending them costs little beside the work, and at
 most a few chunks per worker are in flight, so memory stays bounded however large the input is.
-A pool is started only when the input holds enough work to pay for it (POOL_MIN_FILES files or
-POOL_MIN_BYTES bytes); below that the run is serial whatever jobs says. docs/scale.md has the figures.
+A pool is started only once the files that miss the store are enough work to pay for it
+(POOL_MIN_FILES files or POOL_MIN_BYTES bytes, or one file large enough to be shared in parts);
+until then, and for a small input throughout, the run is serial whatever jobs says.
+docs/scale.md has the figures.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import logging
 import os
 import re
@@ -175,13 +176,9 @@ class FilePart:
     part: int
     parts: int
 
-    @property
-    def key(self) -> str:
-        """The part's own key in a ResultStore: `SHA256:part:K:N` (never a file's sha256)."""
-        return part_key(self.sha256, self.part, self.parts)
-
 
 def part_key(sha256: str, part: int, parts: int) -> str:
+    """A part's own key in a ResultStore: `SHA256:part:K:N` (never a file's sha256)."""
     return f"{sha256}:part:{part}:{parts}"
 
 
@@ -522,12 +519,16 @@ class _LocalPool:
         self._pool.shutdown(wait=True, cancel_futures=abort)
 
 
+_SERIAL = _Serial()
+
+
 class _UntilWorthAPool:
     """Serial until the files that missed the store are enough work to pay for a pool
     (POOL_MIN_FILES files or POOL_MIN_BYTES bytes), then a pool of `workers` for the rest.
 
-    Without it, a rerun whose every file is in the extraction cache started a pool (and built
-    the vocabularies for it) that was never sent a file: ~0.12 s of 1.1 s on 2,000 documents.
+    Only what misses the store is counted: a rerun whose every file is in the extraction cache
+    starts no pool (it started one, and built the vocabularies for it, that was never sent a file:
+    ~0.12 s of 1.1 s on 2,000 documents).
     """
 
     def __init__(self, workers: int) -> None:
@@ -549,15 +550,12 @@ class _UntilWorthAPool:
                 self._pool = _LocalPool(self._workers)
                 self.in_flight = self._pool.in_flight
         if self._pool is None:
-            return (False, chunk)
-        return (True, self._pool.submit(chunk))
+            return (_SERIAL, _SERIAL.submit(chunk))
+        return (self._pool, self._pool.submit(chunk))
 
     def result(self, handle: Any) -> list[FileResult]:
-        pooled, inner = handle
-        if not pooled:
-            return process_chunk(inner)
-        assert self._pool is not None
-        return self._pool.result(inner)
+        backend, inner = handle
+        return backend.result(inner)
 
     def close(self, *, abort: bool) -> None:
         if self._pool is not None:
@@ -681,26 +679,12 @@ def _batches(items: Iterable[Item], *, files: int, size: int) -> Iterator[list[I
         yield batch
 
 
-def _worth_a_pool(batches: Iterator[list[Item]]) -> tuple[bool, list[list[Item]]]:
-    """Read batches ahead until the input is known to be large enough for a pool, or has ended."""
-    ahead: list[list[Item]] = []
-    count = total = 0
-    for batch in batches:
-        ahead.append(batch)
-        for item in batch:
-            if isinstance(item, RawFile):
-                count += 1
-                total += len(item.data)
-        if count >= POOL_MIN_FILES or total >= POOL_MIN_BYTES:
-            return True, ahead
-    return False, ahead
-
-
 @dataclass
 class _Split:
     """A large file sent out in parts: each part's result from the store, or its handle."""
 
-    parts: list[FilePart]
+    keys: list[str]  # each part's key in the store, in order
+    copy: str | None  # the private copy the workers read; None when the store had every part
     results: dict[int, FileResult]
     handles: dict[int, Any]
 
@@ -780,17 +764,10 @@ def execute(
     if executor == "dask":
         batches = _batches(items, files=DASK_CHUNK_FILES, size=DASK_CHUNK_BYTES)
         backend: _Backend = _Dask(dask_address, jobs)
-        ahead: list[list[Item]] = []
     else:
         batches = _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES)
-        if jobs > 1 and store is not None:
-            # What the store holds needs no worker: count only what misses it (a warm rerun then
-            # starts no pool at all).
-            backend, ahead = _UntilWorthAPool(jobs), []
-        else:
-            pooled, ahead = _worth_a_pool(batches) if jobs > 1 else (False, [])
-            backend = _LocalPool(jobs) if pooled else _Serial()
-    return _run(itertools.chain(ahead, batches), backend, store, progress)
+        backend = _UntilWorthAPool(jobs) if jobs > 1 else _Serial()
+    return _run(batches, backend, store, progress)
 
 
 @dataclass
@@ -834,15 +811,9 @@ def _submit(batch: list[Item], backend: _Backend, store: ResultStore | None, cop
             if parts_of(len(raw.data)) > 1:
                 splits[index] = _submit_parts(raw, backend, store, copies)
         positions = [index for index in positions if index not in splits]
-    results: dict[int, FileResult] = {}
-    if store is not None and positions:
-        hits = store.get_many([batch[index].sha256 for index in positions])  # type: ignore[union-attr]
-        if hits:
-            for index in positions:
-                raw = batch[index]
-                hit = hits.get(raw.sha256)  # type: ignore[union-attr]
-                if isinstance(hit, FileResult):
-                    results[index] = relocate(hit, raw.path)  # type: ignore[union-attr]
+    files: list[RawFile] = [batch[index] for index in positions]  # type: ignore[misc]
+    found = _stored(store, [(raw.sha256, raw.path) for raw in files])
+    results = {index: found[at] for at, index in enumerate(positions) if at in found}
     misses = [index for index in positions if index not in results]
     chunk = [batch[index] for index in misses]
     handle = backend.submit(chunk) if chunk else None  # type: ignore[arg-type]
@@ -853,22 +824,28 @@ def _submit_parts(raw: RawFile, backend: _Backend, store: ResultStore | None, co
     """A large file as parts, one chunk each so the workers share them; parts in the store are
     not sent, and the private copy is written only when some part is."""
     count = parts_of(len(raw.data))
-    parts = [FilePart(raw.path, raw.sha256, "", part, count) for part in range(count)]
-    results: dict[int, FileResult] = {}
-    if store is not None:
-        hits = store.get_many([part.key for part in parts])
-        for part in parts:
-            hit = hits.get(part.key)
-            if isinstance(hit, FileResult):
-                results[part.part] = relocate(hit, raw.path)
+    keys = [part_key(raw.sha256, part, count) for part in range(count)]
+    results = _stored(store, [(key, raw.path) for key in keys])
     handles: dict[int, Any] = {}
-    if len(results) < count:
-        copy = copies.write(raw.data)
-        parts = [replace(part, copy=copy) for part in parts]
-        for part in parts:
-            if part.part not in results:
-                handles[part.part] = backend.submit([part])  # type: ignore[list-item]
-    return _Split(parts, results, handles)
+    copy = copies.write(raw.data) if len(results) < count else None
+    for part in range(count):
+        if copy is not None and part not in results:
+            item = FilePart(raw.path, raw.sha256, copy, part, count)
+            handles[part] = backend.submit([item])  # type: ignore[list-item]
+    return _Split(keys, copy, results, handles)
+
+
+def _stored(store: ResultStore | None, wanted: list[tuple[str, str]]) -> dict[int, FileResult]:
+    """The store's FileResults for these (key, path) pairs, by position, each moved to its path."""
+    if store is None or not wanted:
+        return {}
+    hits = store.get_many([key for key, _ in wanted])
+    found: dict[int, FileResult] = {}
+    for at, (key, path) in enumerate(wanted):
+        hit = hits.get(key)
+        if isinstance(hit, FileResult):
+            found[at] = relocate(hit, path)
+    return found
 
 
 def _finish(
@@ -912,17 +889,17 @@ def _finish_parts(
     copies: _Copies,
 ) -> Iterator[tuple[Document, Findings | None]]:
     """A large file's outputs part by part, as each is back: only one part's results held here."""
-    for part in split.parts:
-        result = split.results.pop(part.part, None)
+    for part, key in enumerate(split.keys):
+        result = split.results.pop(part, None)
         if result is None:
-            (result,) = backend.result(split.handles.pop(part.part))
+            (result,) = backend.result(split.handles.pop(part))
             if store is not None and not result.crashed:
-                store.put_many([(part.key, result)])
+                store.put_many([(key, result)])
         tally.documents += len(result.documents)
         yield from zip(result.documents, result.findings, strict=True)
         if progress is not None:
             progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
-    if split.parts[0].copy:
-        copies.remove(split.parts[0].copy)
+    if split.copy is not None:
+        copies.remove(split.copy)
     tally.files += 1
-    tally.cached += not split.handles and not split.parts[0].copy
+    tally.cached += split.copy is None

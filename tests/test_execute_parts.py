@@ -53,7 +53,6 @@ def test_the_parts_in_order_are_the_file(
     copy.write_bytes(data)
     whole = process_file("export.xml", data, "ab" * 32)
     reads: list[str] = []
-    real = execute._parsed
 
     import imatinib_cli.load as load
 
@@ -64,7 +63,7 @@ def test_the_parts_in_order_are_the_file(
         return original(path, data, sha256)
 
     monkeypatch.setattr(load, "read_file", counted)
-    monkeypatch.setattr(execute, "_parsed", real)
+    monkeypatch.setattr(execute, "_parsed", None)  # no file parsed in this process yet
     pieces = [process_part(FilePart("export.xml", "ab" * 32, str(copy), k, parts)) for k in range(parts)]
     assert reads == ["export.xml"]  # parsed once for all its parts
     assert [d for p in pieces for d in p.documents] == list(whole.documents)
