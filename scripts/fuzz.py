@@ -822,6 +822,32 @@ def _xml(rng: random.Random, data: bytes) -> bytes | None:
 _HTML_TOKEN_RE = re.compile(r"<[^<>]*>|[^<]+|<")
 
 
+def _cut_repeat_or_swap(
+    rng: random.Random,
+    items: list[str],
+    position: int,
+    choice: int,
+    *,
+    cut: tuple[int, ...],
+    repeat: tuple[int, ...],
+    newline: int = 0,
+) -> bool:
+    """The edits every token or line mutator makes (choice 0, 1 and 2): a run of items cut at
+    position, a run repeated in place, or two items swapped. True if choice was one of them.
+    newline: characters each item adds once joined (1 for lines), so repeats stay under the cap."""
+    if choice == 0:
+        del items[position : position + rng.choice(cut)]
+    elif choice == 1:
+        span = items[position : position + rng.choice(repeat)]
+        items[position:position] = span * _times(rng, sum(map(len, span)) + newline * len(span))
+    elif choice == 2:
+        other = rng.randrange(len(items))
+        items[position], items[other] = items[other], items[position]
+    else:
+        return False
+    return True
+
+
 def _html(rng: random.Random, data: bytes) -> bytes:
     """Tags and text deleted, duplicated, swapped, nested, unclosed; meta fields added or odd."""
     tokens = _HTML_TOKEN_RE.findall(data.decode("utf-8", errors="replace"))
@@ -830,14 +856,8 @@ def _html(rng: random.Random, data: bytes) -> bytes:
             tokens = [""]
         position = rng.randrange(len(tokens))
         choice = rng.randrange(8)
-        if choice == 0:
-            del tokens[position : position + rng.choice((1, 1, 5, 50))]
-        elif choice == 1:
-            span = tokens[position : position + rng.choice((1, 3, 20))]
-            tokens[position:position] = span * _times(rng, sum(map(len, span)))
-        elif choice == 2:
-            other = rng.randrange(len(tokens))
-            tokens[position], tokens[other] = tokens[other], tokens[position]
+        if _cut_repeat_or_swap(rng, tokens, position, choice, cut=(1, 1, 5, 50), repeat=(1, 3, 20)):
+            pass
         elif choice == 3:
             tag = rng.choice(("div", "p", "span", "b", "table", "li"))
             depth = rng.choice((10, 100, 1000, 5000))
@@ -874,14 +894,8 @@ def _lines(rng: random.Random, data: bytes) -> bytes:
             lines = [""]
         position = rng.randrange(len(lines))
         choice = rng.randrange(10)
-        if choice == 0:
-            del lines[position : position + rng.choice((1, 1, 3, 20))]
-        elif choice == 1:
-            span = lines[position : position + rng.choice((1, 1, 5))]
-            lines[position:position] = span * _times(rng, sum(map(len, span)) + len(span))
-        elif choice == 2:
-            other = rng.randrange(len(lines))
-            lines[position], lines[other] = lines[other], lines[position]
+        if _cut_repeat_or_swap(rng, lines, position, choice, cut=(1, 1, 3, 20), repeat=(1, 1, 5), newline=1):
+            pass
         elif choice == 3 and position + 1 < len(lines):  # joined
             lines[position : position + 2] = [
                 lines[position] + rng.choice(("", " ", "\r")) + lines[position + 1]
