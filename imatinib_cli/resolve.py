@@ -75,7 +75,8 @@ def document_order(document: Document) -> tuple[tuple[str, ...], int]:
 def link_keys(findings: Findings) -> list[str] | None:
     """What joins these findings to others (DOI, PMID, NCT, title keys); None: they make no study.
 
-    A streaming caller keeps only these, spills the findings, and hands the keys to group_by_keys.
+    A streaming caller spills the findings with these keys (spill.SpillStore.put), and the store
+    groups them as group_by_keys would.
     """
     return None if _empty(findings) else _keys(findings.document.metadata)
 

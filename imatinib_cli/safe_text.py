@@ -38,15 +38,17 @@ import re
 # with load/_walk.py (a file name is shown on one line, so its tab and newline are escaped too).
 CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f"
 
-# The characters safe_text escapes; a character class, so the scan is one pass in C.
-_UNSAFE = re.compile(
-    "["
-    "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 but tab and newline, DEL, C1
+# Beyond C0: what a terminal obeys or hides even inside a JSON string, which escapes C0 itself
+# (render/json.py escapes exactly these as \uXXXX). A character class's inside.
+UNSAFE_BEYOND_C0 = (
+    "\x7f-\x9f"  # DEL, C1
     "\u2028\u2029\u202a-\u202e\u2066-\u2069"  # line separators, bidi embeddings/overrides/isolates
     "\u061c\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff"  # invisible: zero-width, marks, joiners
     "\ud800-\udfff"  # lone surrogates
-    "]"
 )
+
+# The characters safe_text escapes; a character class, so the scan is one pass in C.
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{UNSAFE_BEYOND_C0}]")  # C0 but tab and newline
 _CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
 _BYTE_SURROGATES = range(0xDC80, 0xDD00)  # surrogateescape's range: bytes 0x80-0xFF
 

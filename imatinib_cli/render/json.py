@@ -43,6 +43,7 @@ from imatinib_cli.models import (
     Warning,
 )
 from imatinib_cli.render import text
+from imatinib_cli.safe_text import UNSAFE_BEYOND_C0
 
 SCHEMA_VERSION = "1.1"  # summarize --json
 # compare --json: 1.1 added method, row label/ci_low/ci_high/evidence, pooled, subgroup_test,
@@ -148,10 +149,7 @@ def _dumps(data: JSONDict, *, indent: bool) -> str:
 # DEL, bidirectional overrides, line separators), would show as nothing (zero-width characters,
 # direction marks: the invisible ones imatinib_cli.safe_text escapes) or a UTF-8 stream cannot write
 # (lone surrogates). Both encoders already escape C0 (ESC is written \u001b).
-_RAW_UNSAFE = re.compile(
-    "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-    "\u061c\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff]"  # the invisible ones
-)
+_RAW_UNSAFE = re.compile(f"[{UNSAFE_BEYOND_C0}]")
 
 
 def _escape_for_terminals(text: str) -> str:
