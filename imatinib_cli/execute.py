@@ -699,20 +699,20 @@ class _Pending:
 
 
 class _Copies:
-    """Private copies of the large files sent in parts, in a folder only this user can read,
-    removed when the run ends (however it ends)."""
+    """Private copies of the large files sent in parts, in a folder only this user can read
+    (tempfile's, as spill.SpillStore's), removed when the run ends (however it ends)."""
 
     def __init__(self) -> None:
-        self._folder: str | None = None
+        self._folder: Any = None  # a tempfile.TemporaryDirectory, made at the first copy
         self._count = 0
 
     def write(self, data: bytes) -> str:
-        import tempfile
-
         if self._folder is None:
-            self._folder = tempfile.mkdtemp(prefix="imx-parts-")
+            import tempfile
+
+            self._folder = tempfile.TemporaryDirectory(prefix="imx-parts-")
         self._count += 1
-        path = os.path.join(self._folder, f"{self._count}.bin")
+        path = os.path.join(self._folder.name, f"{self._count}.bin")
         with open(path, "wb") as file:
             file.write(data)
         return path
@@ -723,9 +723,7 @@ class _Copies:
 
     def close(self) -> None:
         if self._folder is not None:
-            import shutil
-
-            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder.cleanup()
             self._folder = None
 
 
