@@ -375,10 +375,21 @@ class ComparisonRow:
     ci_high: float | None = None
     # Evidence for the responders and N of a single-population row.
     evidence: tuple[Evidence, ...] = ()
+    # Which of "responders" and "n" rest on a number computed from stated ones (a count from a
+    # percent and N, ORR from CR + PR) in at least one population counted: 19 from "4%" and "67%"
+    # of 27 gives ("responders",), shown 19* as summarize shows it.
+    derived: tuple[str, ...] = ()
 
     @property
     def orr_percent(self) -> float | None:
         return round(100.0 * self.responders / self.n, 1) if self.n else None
+
+
+# What compare calls its two summaries of a group, everywhere they are shown: a subtotal row adds
+# up the counts (98/174 = 56.3% for GIST on the seeds); a pooled estimate is the random-effects
+# model of analyze.stats (59.9%).
+CRUDE_LABEL = "crude (sum of counts)"
+RANDOM_EFFECTS_LABEL = "random effects"
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +410,8 @@ class PooledEstimate:
     q_p: float | None
     method: str
     note: str | None = None
+    # As ComparisonRow.derived, for the summed events ("responders") and n of the pooled populations.
+    derived: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

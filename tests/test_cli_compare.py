@@ -155,7 +155,7 @@ def test_json_validates_against_the_schema(calls: list) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     jsonschema.Draft202012Validator(strict(load_schema("compare"))).validate(data)
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert (data["rows"][0]["ci_low"], data["rows"][0]["ci_high"]) == (45.3, 62.0)
     assert data["pooled"][0]["k"] == 2 and data["subgroup_test"]["df"] == 1
 
@@ -171,8 +171,8 @@ def test_csv_one_row_per_study_population(calls: list) -> None:
         ("eortc-62005 / other STS", 0, 24),
     ]
     assert [r["label"] for r in records if r["kind"] == "pooled"] == [
-        "GIST pooled (k=2)",
-        "non-GIST pooled (k=1)",
+        "GIST random effects (k=2)",
+        "non-GIST random effects (k=1)",
     ]
 
 

@@ -85,7 +85,7 @@ def test_json_of_every_view_validates(
 ) -> None:
     for comparison in (make_comparison(), interval_comparison, study_comparison, toxicity_comparison):
         data = validated(comparison)
-        assert data["schema_version"] == "1.2" and data["imx_version"] == __version__
+        assert data["schema_version"] == "1.3" and data["imx_version"] == __version__
         assert data["by"] == comparison.by
 
 
@@ -239,7 +239,7 @@ def test_subgroup_line_does_not_repeat_the_test_name(interval_comparison: Compar
 def test_table_names_a_wilson_interval_and_its_level(interval_comparison: Comparison) -> None:
     wilson = dataclasses.replace(interval_comparison, ci_method="wilson", level=0.9)
     out = table_text(wilson)
-    assert "90% CI Wilson score" in out and "Pooled % (90% CI)" in out
+    assert "90% CI Wilson score" in out and "Random effects % (90% CI)" in out
 
 
 def test_table_pooled_note_when_analyze_gives_none(interval_comparison: Comparison) -> None:
@@ -293,8 +293,8 @@ def test_csv_study_view_one_record_per_study_population(study_comparison: Compar
 def test_csv_marks_pooled_records(study_comparison: Comparison) -> None:
     pooled = [r for r in csv_records(study_comparison) if r["kind"] == "pooled"]
     assert [(r["label"], r["tumor_group"], r["events"], r["n"], r["k"]) for r in pooled] == [
-        ("GIST pooled (k=2)", "GIST", "98", "174", "2"),
-        ("non-GIST pooled (k=1)", "non-GIST", "0", "24", "1"),
+        ("GIST random effects (k=2)", "GIST", "98", "174", "2"),
+        ("non-GIST random effects (k=1)", "non-GIST", "0", "24", "1"),
     ]
     assert (pooled[0]["proportion"], pooled[0]["ci_low"], pooled[0]["ci_high"]) == ("0.599", "0.434", "0.745")
     assert pooled[0]["i2"] == "59.9" and pooled[0]["tau2"] == "0.153156"
@@ -315,7 +315,7 @@ def test_csv_tumor_type_view_exports_the_rows_as_shown(interval_comparison: Comp
         "pooled",
     ]
     subtotal = records[2]
-    assert (subtotal["label"], subtotal["events"], subtotal["n"]) == ("GIST subtotal", "98", "174")
+    assert (subtotal["label"], subtotal["events"], subtotal["n"]) == ("GIST crude (sum of counts)", "98", "174")
     assert subtotal["study"] == "doi:10.1056/NEJMoa020461; eortc-62005"
     assert records[0]["label"] == "Gastrointestinal Stromal Tumor, 400/600 (pooled arms) mg/day"
 

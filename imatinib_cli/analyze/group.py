@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from imatinib_cli.analyze.stats import CI_METHODS, TRANSFORMS
 from imatinib_cli.errors import UsageError
 from imatinib_cli.models import (
+    CRUDE_LABEL,
     GIST,
     HEME_AXES,
     NON_GIST,
@@ -55,6 +56,29 @@ class Unit:
         found = [q.evidence for q in (orr.count if orr else None, size) if q and q.evidence]
         return tuple(dict.fromkeys(found))
 
+    @property
+    def derived(self) -> tuple[str, ...]:
+        """Which of responders and n were computed from stated numbers, as summarize marks them:
+        ORR 19 from CR 1 + PR 18 (themselves 4% and 67% of 27) gives ("responders",)."""
+        orr = self.population.response("orr")
+        size = self.population.n_evaluable or self.population.n
+        responders = orr is not None and (
+            (orr.count is not None and orr.count.derived)
+            # A response derived as a whole, neither number flagged: summarize marks it too.
+            or (orr.derived and not any(q is not None and q.derived for q in (orr.count, orr.percent)))
+        )
+        flags = (("responders", responders), ("n", size is not None and size.derived))
+        return tuple(name for name, flagged in flags if flagged)
+
+
+DERIVED_FIELDS = ("responders", "n")
+
+
+def derived_fields(units: Sequence[Unit]) -> tuple[str, ...]:
+    """The fields derived in at least one of the units, in DERIVED_FIELDS order."""
+    found = {name for unit in units for name in unit.derived}
+    return tuple(name for name in DERIVED_FIELDS if name in found)
+
 
 @dataclass(slots=True)
 class _Bucket:
@@ -85,6 +109,7 @@ class _Bucket:
             ci_low=low,
             ci_high=high,
             evidence=tuple(e for u in self.units for e in u.evidence) if len(self.units) == 1 else (),
+            derived=derived_fields(self.units),
         )
 
 
@@ -322,7 +347,7 @@ def _grouped_rows(
             )
         subtotal = _Bucket(group, None, None, tuple(sorted({d for m in members for d in m.doses})))
         subtotal.units = [u for m in members for u in m.units]
-        rows.append(subtotal.row("subtotal", f"{group} subtotal", interval))
+        rows.append(subtotal.row("subtotal", f"{group} {CRUDE_LABEL}", interval))
     return rows
 
 
@@ -361,6 +386,7 @@ def _pool(
                 q_p=result.q_p,
                 method=result.method,
                 note=result.note,
+                derived=derived_fields(members),
             )
         )
     test = None

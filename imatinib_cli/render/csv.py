@@ -14,9 +14,11 @@ import re
 from typing import TextIO
 
 from imatinib_cli.models import (
+    CRUDE_LABEL,
     GIST,
     HEME_LABELS,
     NON_GIST,
+    RANDOM_EFFECTS_LABEL,
     Comparison,
     ComparisonRow,
     Evidence,
@@ -36,6 +38,7 @@ RESPONSE_COLUMNS = (
     "pooled_arms",
     "events",
     "n",
+    "derived",
     "proportion",
     "ci_low",
     "ci_high",
@@ -148,6 +151,7 @@ def _row_record(row: ComparisonRow, comparison: Comparison) -> Record:
         "pooled_arms": "true" if row.pooled_arms else "false",
         "events": str(row.responders),
         "n": str(row.n),
+        "derived": derived_cell(row.derived),
         "proportion": _number(round(row.responders / row.n, 4) if row.n else None),
         "ci_low": _proportion(row.ci_low),
         "ci_high": _proportion(row.ci_high),
@@ -165,13 +169,14 @@ def _pooled_record(pooled: PooledEstimate, comparison: Comparison) -> Record:
     return {
         "kind": "pooled",
         "study": "",
-        "label": f"{pooled.group} pooled (k={pooled.k})",
+        "label": f"{pooled.group} {RANDOM_EFFECTS_LABEL} (k={pooled.k})",
         "tumor_group": pooled_tumor_group(pooled.group),
         "tumor_type": "",
         "doses_mg_per_day": "",
         "pooled_arms": "false",
         "events": str(pooled.events),
         "n": str(pooled.n),
+        "derived": derived_cell(pooled.derived),
         "proportion": _proportion(pooled.estimate),
         "ci_low": _proportion(pooled.ci_low),
         "ci_high": _proportion(pooled.ci_high),
@@ -185,6 +190,12 @@ def _pooled_record(pooled: PooledEstimate, comparison: Comparison) -> Record:
     }
 
 
+def derived_cell(derived: tuple[str, ...]) -> str:
+    """The `derived` cell: which of this record's columns rest on a number computed from stated
+    ones, `;`-separated in the CSV's own names: ('responders', 'n') -> 'events;n'; '' for none."""
+    return ";".join("events" if name == "responders" else name for name in derived)
+
+
 def pooled_tumor_group(group: str) -> str:
     """'GIST / 400 mg/day' -> 'GIST'; '' when the pooled group is not a tumor group."""
     head = group.split(" / ", 1)[0].strip()
@@ -196,7 +207,7 @@ def _row_label(row: ComparisonRow) -> str:
     if row.kind == "total":
         return "total"
     if row.kind == "subtotal":
-        return f"{row.tumor_group} subtotal"
+        return f"{row.tumor_group} {CRUDE_LABEL}"
     return f"{row.tumor_name or row.tumor_type or row.tumor_group}, {doses} mg/day"
 
 

@@ -47,8 +47,9 @@ from imatinib_cli.safe_text import UNSAFE_BEYOND_C0
 
 SCHEMA_VERSION = "1.1"  # summarize --json
 # compare --json: 1.1 added method, row label/ci_low/ci_high/evidence, pooled, subgroup_test,
-# toxicity_rows and notes (additive; every 1.0 key is kept).
-COMPARE_SCHEMA_VERSION = "1.2"
+# toxicity_rows and notes (additive; every 1.0 key is kept); 1.2 hematologic_rows; 1.3 the rows'
+# and pooled estimates' derived and derived_fields.
+COMPARE_SCHEMA_VERSION = "1.3"
 JSONL_SCHEMA_VERSION = "1.1"  # summarize --jsonl: its summary line carries it
 
 # The discriminator of a --jsonl line; no document or study object has (or will get) a key "type".
@@ -456,6 +457,8 @@ def _comparison_row(row: ComparisonRow) -> JSONDict:
         "ci_low": row.ci_low,
         "ci_high": row.ci_high,
         "evidence": [evidence_json(e) for e in row.evidence],
+        "derived": bool(row.derived),
+        "derived_fields": list(row.derived),
     }
 
 
@@ -475,6 +478,8 @@ def _pooled(pooled: PooledEstimate) -> JSONDict:
         "q_p": pooled.q_p,
         "method": pooled.method,
         "note": pooled.note,
+        "derived": bool(pooled.derived),
+        "derived_fields": ["events" if name == "responders" else name for name in pooled.derived],
     }
 
 

@@ -88,6 +88,7 @@ def _paragraphs(comparison: Comparison) -> list[str]:
         pooling = text.pooling_description(comparison)
         if pooling:
             method += f" Pooled rows (kind = pooled): {pooling}."
+            method += f" {text.crude_versus_random(comparison)}."
         paragraphs.append(method + "\n")
     test = comparison.subgroup_test
     if test is not None:

@@ -21,7 +21,9 @@ from rich.table import Table
 from rich.text import Text
 
 from imatinib_cli.models import (
+    CRUDE_LABEL,
     HEME_AXES,
+    RANDOM_EFFECTS_LABEL,
     RESPONSE_CATEGORIES,
     Comparison,
     ComparisonRow,
@@ -156,6 +158,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         if comparison.pooled:
             bars = console.width >= BAR_MIN_WIDTH
             console.print(_pooled_table(comparison, bars=bars))
+            _line(console, text.crude_versus_random(comparison))
             for pooled in comparison.pooled:
                 note = _pooled_note(pooled)
                 if note:
@@ -204,6 +207,8 @@ def _print_response_rows(comparison: Comparison, console: Console) -> None:
     by_study = comparison.by == "study"
     bars = console.width >= BAR_MIN_WIDTH
     caption = f"Responders = CR + PR · ORR % = responders / N · {text.ci_label(comparison)}"
+    if any(row.derived for row in comparison.rows):
+        caption += f" · {text.DERIVED_MARK} derived from other stated numbers"
     if bars:
         caption += f" · {text.BAR_POINT} rate {text.BAR_LINE} interval, on 0–100%"
     table = Table(
@@ -240,8 +245,11 @@ def _print_response_rows(comparison: Comparison, console: Console) -> None:
 
 
 def _comparison_cells(row: ComparisonRow, by_study: bool = False) -> tuple[str, ...]:
-    # Subtotal and total rows name their kind where a row names its tumor.
-    tumor = _tumor(row.tumor_name, row.tumor_type) if row.kind == "row" else row.kind
+    # Subtotal and total rows name their kind where a row names its tumor: a subtotal is the crude
+    # sum of counts, told apart from the random-effects estimate of the pooled table.
+    tumor = (
+        _tumor(row.tumor_name, row.tumor_type) if row.kind == "row" else _KIND_LABELS.get(row.kind, row.kind)
+    )
     orr = row.orr_percent
     who = row.label if by_study and row.label else ", ".join(row.studies)
     return (
@@ -249,11 +257,14 @@ def _comparison_cells(row: ComparisonRow, by_study: bool = False) -> tuple[str, 
         tumor,
         text.format_doses(row.doses_mg_per_day, row.pooled_arms),
         who or text.DASH,
-        str(row.n),
-        str(row.responders),
+        text.marked(row.n, "n", row.derived),
+        text.marked(row.responders, "responders", row.derived),
         text.DASH if orr is None else f"{orr:.1f}",
         text.format_interval(row.ci_low, row.ci_high),
     )
+
+
+_KIND_LABELS = {"subtotal": CRUDE_LABEL}
 
 
 def _pooled_table(comparison: Comparison, *, bars: bool) -> Table:
@@ -267,7 +278,11 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> Table:
     table.add_column("Group")
     table.add_column("k", justify="right", no_wrap=True)
     table.add_column("Events / N", justify="right", no_wrap=True)
-    table.add_column(f"Pooled % ({text.level_percent(comparison.level)} CI)", justify="right", no_wrap=True)
+    table.add_column(
+        f"{RANDOM_EFFECTS_LABEL.capitalize()} % ({text.level_percent(comparison.level)} CI)",
+        justify="right",
+        no_wrap=True,
+    )
     if bars:
         table.add_column(text.bar_scale(), no_wrap=True, min_width=text.BAR_WIDTH)
     table.add_column("tau²", justify="right", no_wrap=True)
@@ -277,7 +292,8 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> Table:
         cells = [
             pooled.group,
             str(pooled.k),
-            f"{pooled.events} / {pooled.n}",
+            f"{text.marked(pooled.events, 'responders', pooled.derived)} / "
+            + text.marked(pooled.n, "n", pooled.derived),
             text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high),
         ]
         if bars:
