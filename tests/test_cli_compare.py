@@ -36,7 +36,10 @@ from imatinib_cli.models import Comparison, Report
 
 runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
-MISSING_MATPLOTLIB = "imx: error: --plot needs matplotlib: pip install 'imatinib-cli[plot]'\n"
+MISSING_MATPLOTLIB = (
+    "imx: error: --plot needs matplotlib: "
+    "pip install '.[plot]' in the imx checkout (or pip install matplotlib)\n"
+)
 
 
 @pytest.fixture

@@ -315,7 +315,11 @@ def test_csv_tumor_type_view_exports_the_rows_as_shown(interval_comparison: Comp
         "pooled",
     ]
     subtotal = records[2]
-    assert (subtotal["label"], subtotal["events"], subtotal["n"]) == ("GIST crude (sum of counts)", "98", "174")
+    assert (subtotal["label"], subtotal["events"], subtotal["n"]) == (
+        "GIST crude (sum of counts)",
+        "98",
+        "174",
+    )
     assert subtotal["study"] == "doi:10.1056/NEJMoa020461; eortc-62005"
     assert records[0]["label"] == "Gastrointestinal Stromal Tumor, 400/600 (pooled arms) mg/day"
 
@@ -430,7 +434,10 @@ def test_missing_matplotlib_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now raises ImportError
     with pytest.raises(plot.PlotUnavailable) as raised:
         plot.require()
-    assert str(raised.value) == "--plot needs matplotlib: pip install 'imatinib-cli[plot]'"
+    assert (
+        str(raised.value)
+        == "--plot needs matplotlib: pip install '.[plot]' in the imx checkout (or pip install matplotlib)"
+    )
     assert raised.value.exit_code == 1
     with pytest.raises(plot.PlotUnavailable):
         plot.write_forest_plot(make_comparison(), tmp_path / "forest.svg")

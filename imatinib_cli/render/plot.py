@@ -1,6 +1,6 @@
 """A forest plot of a Comparison, saved as SVG or PNG (`imx compare --plot FILE`).
 
-matplotlib is an optional extra (`pip install 'imatinib-cli[plot]'`), imported only here and only when
+matplotlib is an optional extra (`pip install '.[plot]'` in the checkout), imported only here and only when
 a plot is drawn; require() checks for it up front so a missing install fails before the documents are
 read. The figure is drawn on matplotlib's object API with the Agg canvas (no pyplot, no global state,
 no display needed).
@@ -23,7 +23,7 @@ from imatinib_cli.render import text
 from imatinib_cli.render.csv import pooled_tumor_group
 
 FORMATS = {".svg": "svg", ".png": "png"}
-MISSING = "--plot needs matplotlib: pip install 'imatinib-cli[plot]'"
+MISSING = "--plot needs matplotlib: pip install '.[plot]' in the imx checkout (or pip install matplotlib)"
 ROW_COLOR = "#1f4e79"
 POOLED_COLOR = "#b03a2e"
 LABEL_WIDTH = 80  # characters of a row label before it is shortened with an ellipsis
