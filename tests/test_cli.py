@@ -131,7 +131,7 @@ def test_summarize_json_is_one_valid_document(calls: list) -> None:
 def test_compare_table_and_json(calls: list) -> None:
     result = runner.invoke(app, ["compare", "seeds/", "--by", "tumor-type"])
     assert result.exit_code == 0
-    assert "subtotal" in result.stdout and "NCT00764595: no results posted" in result.stdout
+    assert "crude (sum of counts)" in result.stdout and "NCT00764595: no results posted" in result.stdout
     assert calls[-1] == ("compare", ["seeds/"], {"by": "tumor-type"})
 
     result = runner.invoke(app, ["compare", "--json"])
