@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from imatinib_cli import __version__
-from imatinib_cli.cli_help import ImxCommand, ImxGroup, PathItem
+from imatinib_cli.cli_help import ImxCommand, ImxGroup, PathItem, WordChoice
 from imatinib_cli.errors import ImxError, UsageError
 
 if TYPE_CHECKING:
@@ -478,6 +478,7 @@ def evaluate(
         Path,
         typer.Argument(
             metavar="GOLD.yaml",
+            click_type=PathItem(),
             help="A gold file: documents (paths relative to it) with hand-annotated values "
             "(format: docs/evaluation.md).",
             show_default=False,
@@ -530,12 +531,12 @@ def evaluate(
 @app.command(cls=ImxCommand)
 def schema(
     name: Annotated[
-        SchemaName,
+        str,
         typer.Argument(
             metavar="NAME",
+            click_type=WordChoice(*(name.value for name in SchemaName)),
             help="The command whose --json output to describe: summarize, summarize-jsonl, compare or "
             "evaluate.",
-            case_sensitive=False,
             show_default=False,
         ),
     ],
@@ -555,7 +556,7 @@ def schema(
     def run() -> ExitStatus:
         from importlib import resources
 
-        source = resources.files("imatinib_cli") / "schema" / f"{name.value}.schema.json"
+        source = resources.files("imatinib_cli") / "schema" / f"{name}.schema.json"
         text = source.read_text(encoding="utf-8")
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return ExitStatus.OK
@@ -574,8 +575,13 @@ class Shell(str, enum.Enum):
 @app.command(cls=ImxCommand)
 def completion(
     shell: Annotated[
-        Shell,
-        typer.Argument(metavar="SHELL", help="bash, zsh or fish.", case_sensitive=False, show_default=False),
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            click_type=WordChoice(*(shell.value for shell in Shell)),
+            help="bash, zsh or fish.",
+            show_default=False,
+        ),
     ],
 ) -> None:
     """Print the shell completion script for SHELL (commands, options, their values, file names).
@@ -595,7 +601,7 @@ def completion(
     def run() -> ExitStatus:
         from imatinib_cli.cli_help import completion_script
 
-        sys.stdout.write(completion_script(shell.value) + "\n")
+        sys.stdout.write(completion_script(shell) + "\n")
         return ExitStatus.OK
 
     _execute(run, vocab=None, debug=False)

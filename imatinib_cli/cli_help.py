@@ -34,7 +34,7 @@ def close_options(typed: str, options: list[str]) -> list[str]:
     beginning of a name, suggests; a different word does not.
 
     >>> close_options("--jsno", ["--json", "--jsonl", "--jobs"])
-    ['--json', '--jsonl']
+    ['--json']
     >>> close_options("--bogus", ["--json", "--jobs", "--debug"])
     []
     """
@@ -112,3 +112,28 @@ def completion_script(shell: str, prog_name: str = "imx") -> str:
 
     complete_var = f"_{prog_name.replace('-', '_').upper()}_COMPLETE"
     return get_completion_script(prog_name=prog_name, complete_var=complete_var, shell=shell)
+
+
+class WordChoice(ParamType):
+    """An argument that is one of a few words (`imx completion SHELL`): the words are listed in its
+    help sentence, so help shows SHELL alone, never a `<bash|zsh|fish>` that wraps mid-word; the
+    shell completes them; anything else is a usage error (exit 2) naming them."""
+
+    name = "choice"
+
+    def __init__(self, *words: str) -> None:
+        self.words = words
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        return ""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        word = str(value).lower()
+        if word not in self.words:
+            self.fail(f"{value!r} is not one of {', '.join(self.words)}", param, ctx)
+        return word
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from typer._click.shell_completion import CompletionItem  # type: ignore[import-not-found]
+
+        return [CompletionItem(word) for word in self.words if word.startswith(incomplete.lower())]
