@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from imatinib_cli import __version__
+from imatinib_cli.cli_help import ImxCommand, ImxGroup, PathItem, WordChoice
 from imatinib_cli.errors import ImxError, UsageError
 
 if TYPE_CHECKING:
@@ -91,9 +92,11 @@ OUTPUT_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown"
 
 app = typer.Typer(
     name="imx",
+    cls=ImxGroup,
     no_args_is_help=True,
     rich_markup_mode="markdown",
-    add_completion=False,
+    # Typer's own --install-completion / --show-completion SHELL (bash, zsh, fish); docs/cli.md.
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -102,8 +105,27 @@ PathsArg = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="PATH",
-        help="Files or folders to read ('-' reads stdin). Default: seeds/",
+        click_type=PathItem(),
+        help="Files or folders to read ('-' reads stdin). Default: seeds/ in this folder.",
         show_default=False,
+    ),
+]
+FilesFromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--files-from",
+        metavar="FILE",
+        help="Also read the paths listed in FILE, one per line ('-': from stdin), as tar -T and "
+        "rsync do: no shell glob needed.",
+        show_default=False,
+    ),
+]
+NullOpt = Annotated[
+    bool,
+    typer.Option(
+        "--null",
+        "-0",
+        help="The --files-from list is NUL-separated (find -print0), as with xargs -0.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of tables.")]
@@ -156,9 +178,11 @@ ExecutorOpt = Annotated[
     Executor,
     typer.Option(
         "--executor",
-        help="Where extraction runs: local processes, or a Dask cluster (--dask ADDRESS, else a local "
-        "Dask cluster of --jobs workers). Dask needs the dask extra.",
+        metavar="WHERE",
+        help="Where extraction runs: local (processes here) or dask (a Dask cluster: --dask ADDRESS, "
+        "else a local one of --jobs workers; needs the dask extra). Default: local.",
         case_sensitive=False,
+        show_default=False,
     ),
 ]
 DaskOpt = Annotated[
@@ -208,7 +232,7 @@ def _root(
     """
 
 
-@app.command()
+@app.command(cls=ImxCommand)
 def summarize(
     paths: PathsArg = None,
     json_output: JsonOpt = False,
@@ -223,6 +247,8 @@ def summarize(
             "then a summary line. Memory stays flat however many documents are read.",
         ),
     ] = False,
+    files_from: FilesFromOpt = None,
+    null: NullOpt = False,
     vocab: VocabOpt = None,
     follow_links: FollowLinksOpt = False,
     max_bytes: MaxBytesOpt = None,
@@ -257,10 +283,16 @@ def summarize(
         with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
             options = {**load_options, **run_options, **store, **progress}
             if jsonl_output:
-                return _summarize_jsonl(_checked_paths(paths), options, strict=strict)
+                return _summarize_jsonl(
+                    _checked_paths(paths, files_from, null=null, command="summarize"), options, strict=strict
+                )
             if json_output:
-                return _summarize_json(_checked_paths(paths), options, strict=strict)
-            report = pipeline.summarize(_checked_paths(paths), **options)  # type: ignore[arg-type]
+                return _summarize_json(
+                    _checked_paths(paths, files_from, null=null, command="summarize"), options, strict=strict
+                )
+            report = pipeline.summarize(
+                _checked_paths(paths, files_from, null=null, command="summarize"), **options
+            )  # type: ignore[arg-type]
         warnings = render.print_document_warnings(report, render.stderr_console())
         render.print_summary(report, render.stdout_console(), evidence=evidence)
         return _exit_status(report, warnings, strict=strict)
@@ -268,44 +300,58 @@ def summarize(
     _execute(run, vocab=vocab, debug=debug)
 
 
-@app.command()
+@app.command(cls=ImxCommand)
 def compare(
     paths: PathsArg = None,
     by: Annotated[
         By,
         typer.Option(
             "--by",
-            help="Group by tumor type (GIST vs non-GIST, then type and dose), dose, study (one row per "
-            "study population) or toxicity (CTCAE terms by tumor group and dose).",
+            metavar="KIND",
+            help="Group by tumor-type (GIST vs non-GIST, then type and dose), dose, study (one row per "
+            "study population), toxicity (CTCAE terms by tumor group and dose) or hematologic. "
+            "Default: tumor-type.",
             case_sensitive=False,
+            show_default=False,
         ),
     ] = By.tumor_type,
     ci: Annotated[
         CiMethod | None,
         typer.Option(
             "--ci",
-            help="Interval of each response rate: exact (Clopper-Pearson) or wilson.",
+            metavar="METHOD",
+            help="Interval of each response rate: exact (Clopper-Pearson) or wilson. Default: exact.",
             case_sensitive=False,
-            show_default="exact",
+            show_default=False,
         ),
     ] = None,
     level: Annotated[
         float | None,
-        typer.Option("--level", help="Confidence level, between 0 and 1.", show_default="0.95"),
+        typer.Option(
+            "--level",
+            metavar="LEVEL",
+            help="Confidence level, between 0 and 1. Default: 0.95.",
+            show_default=False,
+        ),
     ] = None,
     alpha: Annotated[
         float | None,
         typer.Option(
-            "--alpha", help="The same as --level 1-ALPHA (--alpha 0.05 is --level 0.95).", show_default=False
+            "--alpha",
+            metavar="ALPHA",
+            help="The same as --level 1-ALPHA (--alpha 0.05 is --level 0.95).",
+            show_default=False,
         ),
     ] = None,
     transform: Annotated[
         Transform | None,
         typer.Option(
             "--transform",
-            help="Scale the random-effects pooling works on: logit or freeman-tukey (double arcsine).",
+            metavar="SCALE",
+            help="Scale the random-effects pooling works on: logit or freeman-tukey (double arcsine). "
+            "Default: logit.",
             case_sensitive=False,
-            show_default="logit",
+            show_default=False,
         ),
     ] = None,
     json_output: JsonOpt = False,
@@ -345,6 +391,8 @@ def compare(
             show_default=False,
         ),
     ] = None,
+    files_from: FilesFromOpt = None,
+    null: NullOpt = False,
     vocab: VocabOpt = None,
     follow_links: FollowLinksOpt = False,
     max_bytes: MaxBytesOpt = None,
@@ -406,7 +454,12 @@ def compare(
         from imatinib_cli import pipeline, render
 
         with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
-            report, comparison = pipeline.compare(_checked_paths(paths), **options, **store, **progress)
+            report, comparison = pipeline.compare(
+                _checked_paths(paths, files_from, null=null, command="compare"),
+                **options,
+                **store,
+                **progress,
+            )
         warnings = render.print_document_warnings(report, render.stderr_console())
         _write_comparison(comparison, fmt, output, raw=csv_raw)
         if plot is not None:
@@ -419,12 +472,13 @@ def compare(
     _execute(run, vocab=vocab, debug=debug)
 
 
-@app.command()
+@app.command(cls=ImxCommand)
 def evaluate(
     gold: Annotated[
         Path,
         typer.Argument(
             metavar="GOLD.yaml",
+            click_type=PathItem(),
             help="A gold file: documents (paths relative to it) with hand-annotated values "
             "(format: docs/evaluation.md).",
             show_default=False,
@@ -474,11 +528,17 @@ def evaluate(
     _execute(run, vocab=vocab, debug=debug)
 
 
-@app.command()
+@app.command(cls=ImxCommand)
 def schema(
     name: Annotated[
-        SchemaName,
-        typer.Argument(help="The command whose --json output to describe.", case_sensitive=False),
+        str,
+        typer.Argument(
+            metavar="NAME",
+            click_type=WordChoice(*(name.value for name in SchemaName)),
+            help="The command whose --json output to describe: summarize, summarize-jsonl, compare or "
+            "evaluate.",
+            show_default=False,
+        ),
     ],
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of `imx summarize --json`, `compare --json` or `evaluate --json`,
@@ -496,7 +556,7 @@ def schema(
     def run() -> ExitStatus:
         from importlib import resources
 
-        source = resources.files("imatinib_cli") / "schema" / f"{name.value}.schema.json"
+        source = resources.files("imatinib_cli") / "schema" / f"{name}.schema.json"
         text = source.read_text(encoding="utf-8")
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return ExitStatus.OK
@@ -504,8 +564,52 @@ def schema(
     _execute(run, vocab=None, debug=False)
 
 
+class Shell(str, enum.Enum):
+    """The shells `imx completion` writes a script for."""
+
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@app.command(cls=ImxCommand)
+def completion(
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            click_type=WordChoice(*(shell.value for shell in Shell)),
+            help="bash, zsh or fish.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Print the shell completion script for SHELL (commands, options, their values, file names).
+
+    The same script as `imx --show-completion`, for a shell named rather than detected; or let
+    `imx --install-completion` add it to your shell's start-up file.
+
+    Example:
+
+        imx completion bash > ~/.local/share/bash-completion/completions/imx
+
+        imx completion zsh > ~/.zfunc/_imx
+
+        imx completion fish > ~/.config/fish/completions/imx.fish
+    """
+
+    def run() -> ExitStatus:
+        from imatinib_cli.cli_help import completion_script
+
+        sys.stdout.write(completion_script(shell) + "\n")
+        return ExitStatus.OK
+
+    _execute(run, vocab=None, debug=False)
+
+
 cache_app = typer.Typer(
     name="cache",
+    cls=ImxGroup,
     no_args_is_help=True,
     rich_markup_mode="markdown",
     add_completion=False,
@@ -517,7 +621,7 @@ cache_app = typer.Typer(
 app.add_typer(cache_app)
 
 
-@cache_app.command("info")
+@cache_app.command("info", cls=ImxCommand)
 def cache_info(json_output: JsonOpt = False, vocab: VocabOpt = None, debug: DebugOpt = False) -> None:
     """Where the cache is, how many entries it holds and how many this run could use.
 
@@ -571,7 +675,7 @@ def cache_info(json_output: JsonOpt = False, vocab: VocabOpt = None, debug: Debu
     _execute(run, vocab=vocab, debug=debug)
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", cls=ImxCommand)
 def cache_clear(
     stale: Annotated[
         bool,
@@ -716,9 +820,29 @@ def _write_comparison(comparison: Comparison, fmt: str, output: Path | None, *, 
         raise ImxError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
-def _checked_paths(paths: list[str] | None) -> list[str]:
-    """Fail early, with exit 2, on a path that does not exist: a typo should not read as 'no data'."""
-    chosen = list(paths) if paths else list(DEFAULT_PATHS)
+def _checked_paths(
+    paths: list[str] | None, files_from: str | None = None, *, null: bool = False, command: str = "summarize"
+) -> list[str]:
+    """The paths to read: PATHs, then those --files-from lists, else seeds/ when it is here. Fails
+    early, with exit 2, on a path that does not exist: a typo should not read as 'no data'."""
+    chosen = list(paths or ())
+    if files_from is not None:
+        from imatinib_cli.load._walk import STDIN, read_path_list
+
+        if files_from == STDIN and STDIN in chosen:
+            raise UsageError("--files-from - reads the list from stdin, so '-' cannot also be a document")
+        chosen += read_path_list(files_from, null=null)
+        if files_from == STDIN and STDIN in chosen:
+            raise UsageError("--files-from - reads the list from stdin, so it cannot list '-'")
+    elif null:
+        raise UsageError("--null says how --files-from FILE is separated: give --files-from too")
+    if not chosen:
+        if not Path(DEFAULT_PATHS[0]).is_dir():
+            raise UsageError(
+                f"no PATH given, and no {DEFAULT_PATHS[0]} folder here to read by default: name the files "
+                f"or folders to read (imx {command} papers/), '-' for stdin, or --files-from FILE"
+            )
+        chosen = list(DEFAULT_PATHS)
     for path in chosen:
         if path != "-" and not Path(path).exists():
             from imatinib_cli.load._walk import missing, printable

@@ -20,10 +20,19 @@ from dataclasses import replace
 
 from imatinib_cli.errors import UsageError
 from imatinib_cli.load._build import skipped
-from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, RawFile, Walker, missing, printable
+from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, RawFile, Walker, missing, printable, read_path_list
 from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document
 
-__all__ = ["MAX_FILE_BYTES", "RawFile", "load_bytes", "load_paths", "load_records", "read_file", "walk_paths"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "RawFile",
+    "load_bytes",
+    "load_paths",
+    "load_records",
+    "read_file",
+    "read_path_list",
+    "walk_paths",
+]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -98,9 +107,22 @@ def read_file(path: str, data: bytes, sha256: str) -> list[Document]:
             )
         ]
     documents = read_records(path, sha256, decoded.text)
+    if path == STDIN and len(documents) == 1 and documents[0].status == STATUS_OK:
+        documents = _one_document(documents, decoded.text)
     if decoded.warning is None:
         return documents
     return [_warn(document, decoded.warning) for document in documents]
+
+
+def _one_document(documents: list[Document], text: str) -> list[Document]:
+    """Standard input read as one document, or refused when it holds several joined (_stdin.py)."""
+    from imatinib_cli.load._stdin import refusal, several_documents
+
+    reason = several_documents(text)
+    if reason is None:
+        return documents
+    first = documents[0]
+    return [skipped(first.path, first.sha256, first.format, refusal(reason))]
 
 
 def _warn(document: Document, warning: str) -> Document:

@@ -319,3 +319,46 @@ class Walker:
 
     def _problem(self, shown: str, exc: OSError, what: str) -> Document:
         return skipped(shown, "", UNKNOWN_FORMAT, f"{what}: {_strerror(exc)}", STATUS_ERROR)
+
+
+# A list of paths (--files-from) larger than this is refused: 64 MiB is some 600,000 paths of 100
+# characters, and a list is held whole (the walk then reads its paths one at a time).
+MAX_PATH_LIST_BYTES = 64 << 20
+
+
+def read_path_list(source: str, *, null: bool = False, max_bytes: int = MAX_PATH_LIST_BYTES) -> list[str]:
+    """The paths listed in a file (or on stdin for '-'), one per line, or NUL-separated when null.
+
+    As tar's -T and rsync's --files-from read them: a path per line, relative to the current folder;
+    empty lines are left out and a line's CR before its LF is dropped (a list written on Windows);
+    nothing else is trimmed, so a name may hold spaces. With null (find -print0, xargs -0) only NUL
+    separates, so a name may hold a newline. Bytes that are not UTF-8 are kept as the system gives
+    them (os.fsdecode). The list file is opened as it is (a FIFO such as `<(find ...)` works).
+    Raises UsageError for a list that cannot be read, is over max_bytes, or lists no path:
+    read_path_list("papers.txt") -> ["papers/a.txt", "papers/b.xml"].
+    """
+    from imatinib_cli.errors import UsageError
+
+    shown = "standard input" if source == STDIN else printable(source)
+    try:
+        if source == STDIN:
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:
+                raise UsageError("the list of paths: standard input is not available")
+            data = stream.read(max_bytes + 1)
+        else:
+            with open(source, "rb") as file:
+                data = file.read(max_bytes + 1)
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read the list of paths: {_strerror(exc)}") from None
+    if len(data) > max_bytes:
+        raise UsageError(f"{shown}: the list of paths is over {_size(max_bytes)}; split it")
+    if null:
+        entries = data.split(b"\0")
+    else:
+        entries = [line[:-1] if line.endswith(b"\r") else line for line in data.split(b"\n")]
+    paths = [os.fsdecode(entry) for entry in entries if entry]
+    if not paths:
+        separated = "NUL-separated " if null else ""
+        raise UsageError(f"{shown}: the list of paths is empty (expected {separated}paths, one per entry)")
+    return paths
