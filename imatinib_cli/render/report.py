@@ -51,7 +51,7 @@ WHY_THEY_DIFFER = (
     "random-effects rate weighs each study population and lets the true rate differ between them, so "
     "the two are not the same number."
 )
-TITLE_LIMIT = 600  # characters of a quote in a hover title; the footnote has it whole
+TITLE_LIMIT = 600  # characters of each quote in a hover title; the footnote has it whole
 QUOTE_LIMIT = 4000  # characters of a quote in a footnote (a sentence is far shorter)
 
 _NCT = re.compile(r"NCT\d{8}")
@@ -147,8 +147,8 @@ class _Notes:
         if shown == text.DASH and not found:
             return f'<span class="dash">{text.DASH}</span>'
         titles = [note] if note else []
-        titles += [f"“{text.one_line(e.quote)}” ({text.location(e)})" for e in found]
-        title = _shorten("\n".join(titles), TITLE_LIMIT) if titles else "no sentence recorded"
+        titles += [f"“{_shorten(text.one_line(e.quote), TITLE_LIMIT)}” ({text.location(e)})" for e in found]
+        title = "\n".join(titles) if titles else "no sentence recorded"
         marks = ",".join(f'<a href="#fn-{n}">{n}</a>' for n in (self.number(e) for e in found))
         sup = f'<sup class="fn">{marks}</sup>' if marks else ""
         return f'<span class="{cls}" title="{esc(title)}">{esc(shown)}</span>{sup}'
@@ -580,7 +580,8 @@ def forest_svg(comparison: Comparison, notes: _Notes | None = None) -> str:
                 f"{text.format_estimate(row.orr_percent, row.ci_low, row.ci_high)}  {row.responders}/{row.n}"
             )
             title = numbers + "".join(
-                f"\n“{text.one_line(e.quote)}” ({text.location(e)})" for e in row.evidence
+                f"\n“{_shorten(text.one_line(e.quote), TITLE_LIMIT)}” ({text.location(e)})"
+                for e in row.evidence
             )
             estimate = text.row_estimate(row)
             if estimate is not None:
@@ -593,7 +594,7 @@ def forest_svg(comparison: Comparison, notes: _Notes | None = None) -> str:
                 out.append(
                     f'<rect id="imx-row-{row_index}" x="{round(x(estimate) - side / 2, 2)}" '
                     f'y="{round(y - side / 2, 2)}" width="{side}" height="{side}" fill="#1f4e79">'
-                    f"<title>{esc(_shorten(title, TITLE_LIMIT))}</title></rect>"
+                    f"<title>{esc(title)}</title></rect>"
                 )
             out.append(f'<text x="{_LABEL_W + _AXIS_W + 6}" y="{y + 4}" class="nums">{esc(numbers)}</text>')
             row_index += 1
