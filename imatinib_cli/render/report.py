@@ -456,7 +456,9 @@ class _Page:
         ]
         method = text.pooling_description(comparison) or POOLED_LABEL
         caption = f"Method: {method} · rows: {text.ci_label(comparison)}"
-        return _table("Pooled estimates (random effects)", head, rows, numeric_from=1, caption=caption)
+        return _table(
+            "Pooled estimates (random effects)", head, rows, numeric_from=1, numeric_to=7, caption=caption
+        )
 
 
 def _num(content: str) -> str:
@@ -516,7 +518,7 @@ def _in_pool(unit: Unit, pooled: PooledEstimate) -> bool:
 
 
 # Geometry of the plot, in SVG user units (px at 100% zoom).
-_LABEL_W = 380
+_LABEL_W = 470
 _AXIS_W = 320
 _NUM_W = 250
 _ROW_H = 22
@@ -571,7 +573,7 @@ def forest_svg(comparison: Comparison, notes: _Notes | None = None) -> str:
             label = label.replace(", pooled (", f", {POOLED_LABEL} (")
         cls = {"heading": "heading", "pooled": "pooled"}.get(line.kind, "label")
         out.append(
-            f'<text x="4" y="{y + 4}" class="{cls}">{esc(_shorten(label, 64))}'
+            f'<text x="4" y="{y + 4}" class="{cls}">{esc(_shorten(label, 78))}'
             f"<title>{esc(label)}</title></text>"
         )
         if line.row is not None:
@@ -636,11 +638,13 @@ def _table(
     rows: Sequence[str],
     *,
     numeric_from: int | None = None,
+    numeric_to: int | None = None,
     caption: str | None = None,
 ) -> str:
     cells = []
+    last = len(head) if numeric_to is None else numeric_to
     for index, name in enumerate(head):
-        cls = ' class="num"' if numeric_from is not None and index >= numeric_from else ""
+        cls = ' class="num"' if numeric_from is not None and numeric_from <= index < last else ""
         cells.append(f'<th scope="col"{cls}>{esc(name)}</th>')
     parts = []
     if title:
