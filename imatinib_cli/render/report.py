@@ -121,17 +121,21 @@ def _study_links(study: Study) -> list[tuple[str, str]]:
 
 @dataclass(slots=True)
 class _Notes:
-    """Numbered footnotes, one per distinct quoted place (document, span); numbers reuse them."""
+    """Numbered footnotes, one per quoted sentence of a document; each lists the character spans of
+    the numbers read from it ("characters 1859–1894, 1920–1930")."""
 
     link_base: Path | None
-    index: dict[tuple[str, int, int, str | None], int] = field(default_factory=dict)
-    items: list[Evidence] = field(default_factory=list)
+    index: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+    items: list[tuple[Evidence, list[tuple[int, int]]]] = field(default_factory=list)
 
     def number(self, evidence: Evidence) -> int:
-        key = (evidence.document, evidence.start, evidence.end, evidence.path)
+        key = (evidence.document, evidence.quote, evidence.path)
         if key not in self.index:
-            self.items.append(evidence)
+            self.items.append((evidence, []))
             self.index[key] = len(self.items)
+        spans = self.items[self.index[key] - 1][1]
+        if (evidence.start, evidence.end) not in spans:
+            spans.append((evidence.start, evidence.end))
         return self.index[key]
 
     def value(
@@ -157,11 +161,11 @@ class _Notes:
         if not self.items:
             return "<p>No number was quoted.</p>"
         rows = []
-        for number, evidence in enumerate(self.items, 1):
+        for number, (evidence, spans) in enumerate(self.items, 1):
             href = _file_href(evidence.document, self.link_base)
             where = esc(evidence.document)
             source = f'<a href="{esc(href)}">{where}</a>' if href else where
-            span = f"characters {evidence.start}–{evidence.end}"
+            span = "characters " + ", ".join(f"{start}–{end}" for start, end in sorted(spans))
             if evidence.path:
                 span += f", {esc(evidence.path)}"
             quote_text = esc(_shorten(text.one_line(evidence.quote), QUOTE_LIMIT))
@@ -208,7 +212,7 @@ class _Page:
             plot,
             "</section>",
             '<section id="sources"><h2>Sources</h2>',
-            "<p>Each number's sentence as quoted, with the document and the characters it spans.</p>",
+            "<p>Each sentence a number was read from, as quoted, with its document and the characters of each number in it.</p>",
             self.notes.render(),
             "</section>",
         ]
