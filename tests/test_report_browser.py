@@ -69,6 +69,11 @@ PROBE = """(() => {
 })()"""
 
 
+PRINT_PROBE = """Array.from(document.querySelectorAll('table, svg, figure, dl, p, li'))
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map(e => e.tagName + ': ' + e.textContent.slice(0, 60))"""
+
+
 @dataclass
 class Seen:
     report: Report
@@ -77,6 +82,7 @@ class Seen:
     proxied: list[str]
     page: dict[str, Any]
     png: bytes
+    cut_in_print: list[str]
 
 
 def _hosts(connections: list[bytes]) -> list[str]:
@@ -96,7 +102,13 @@ def _visit(folder: Path, report: Report, page_html: str) -> Seen:
     with open_offline(file) as visit:
         probe = visit.page.evaluate(PROBE)
         png = visit.page.screenshot(1280)
-        return Seen(report, file, visit.page.requested(), _hosts(visit.proxy_connections), probe, png)
+        # Printed (A4 or Letter, portrait: about 700 CSS px between the margins), nothing sticks out.
+        visit.page.call("Emulation.setEmulatedMedia", media="print")
+        visit.page.call(
+            "Emulation.setDeviceMetricsOverride", width=700, height=900, deviceScaleFactor=1, mobile=False
+        )
+        cut = visit.page.evaluate(PRINT_PROBE)
+        return Seen(report, file, visit.page.requested(), _hosts(visit.proxy_connections), probe, png, cut)
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +164,10 @@ def test_forest_plot_is_drawn_with_readable_labels(seen: Seen) -> None:
     assert "GIST" in labels and "non-GIST" in labels
     assert "53.7 (45.3–62.0)  79/147" in labels and "70.4 (49.8–86.2)  19/27" in labels
     assert "59.9 (43.4–74.5)  98/174  I² 60%" in labels
+
+
+def test_nothing_is_cut_off_when_printed(seen: Seen) -> None:
+    assert seen.cut_in_print == []
 
 
 def test_screenshot_is_1280_px_wide(seen: Seen) -> None:

@@ -212,7 +212,8 @@ class _Page:
             plot,
             "</section>",
             '<section id="sources"><h2>Sources</h2>',
-            "<p>Each sentence a number was read from, as quoted, with its document and the characters of each number in it.</p>",
+            "<p>Each sentence a number was read from, as quoted, with its document and the characters "
+            "of each number in it.</p>",
             self.notes.render(),
             "</section>",
         ]
@@ -740,7 +741,9 @@ ol.footnotes li:target { background: #fff3c4; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav { display: none; }
   .scroll { overflow: visible; }
-  table { font-size: 9pt; }
+  table { font-size: 8.5pt; width: 100%; }
+  th, td { padding: 2px 4px; overflow-wrap: anywhere; }
+  .num { white-space: normal; }  /* paper is narrower than a screen: a cell may wrap at a space */
   tr, li, figure { break-inside: avoid; }
   h2, h3, h4 { break-after: avoid; }
   #comparison, #forest, #sources { break-before: page; }
