@@ -232,6 +232,47 @@ def _root(
     """
 
 
+CiOpt = Annotated[
+    CiMethod | None,
+    typer.Option(
+        "--ci",
+        metavar="METHOD",
+        help="Interval of each response rate: exact (Clopper-Pearson) or wilson. Default: exact.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+LevelOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--level",
+        metavar="LEVEL",
+        help="Confidence level, between 0 and 1. Default: 0.95.",
+        show_default=False,
+    ),
+]
+AlphaOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--alpha",
+        metavar="ALPHA",
+        help="The same as --level 1-ALPHA (--alpha 0.05 is --level 0.95).",
+        show_default=False,
+    ),
+]
+TransformOpt = Annotated[
+    Transform | None,
+    typer.Option(
+        "--transform",
+        metavar="SCALE",
+        help="Scale the random-effects pooling works on: logit or freeman-tukey (double arcsine). "
+        "Default: logit.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+
+
 @app.command(cls=ImxCommand)
 def summarize(
     paths: PathsArg = None,
@@ -315,45 +356,10 @@ def compare(
             show_default=False,
         ),
     ] = By.tumor_type,
-    ci: Annotated[
-        CiMethod | None,
-        typer.Option(
-            "--ci",
-            metavar="METHOD",
-            help="Interval of each response rate: exact (Clopper-Pearson) or wilson. Default: exact.",
-            case_sensitive=False,
-            show_default=False,
-        ),
-    ] = None,
-    level: Annotated[
-        float | None,
-        typer.Option(
-            "--level",
-            metavar="LEVEL",
-            help="Confidence level, between 0 and 1. Default: 0.95.",
-            show_default=False,
-        ),
-    ] = None,
-    alpha: Annotated[
-        float | None,
-        typer.Option(
-            "--alpha",
-            metavar="ALPHA",
-            help="The same as --level 1-ALPHA (--alpha 0.05 is --level 0.95).",
-            show_default=False,
-        ),
-    ] = None,
-    transform: Annotated[
-        Transform | None,
-        typer.Option(
-            "--transform",
-            metavar="SCALE",
-            help="Scale the random-effects pooling works on: logit or freeman-tukey (double arcsine). "
-            "Default: logit.",
-            case_sensitive=False,
-            show_default=False,
-        ),
-    ] = None,
+    ci: CiOpt = None,
+    level: LevelOpt = None,
+    alpha: AlphaOpt = None,
+    transform: TransformOpt = None,
     json_output: JsonOpt = False,
     csv_output: Annotated[
         bool,
@@ -468,6 +474,83 @@ def compare(
             except OSError as exc:
                 raise ImxError(f"{plot}: cannot write the plot: {exc.strerror or exc}") from None
         return _exit_status(report, warnings, strict=strict)
+
+    _execute(run, vocab=vocab, debug=debug)
+
+
+@app.command(cls=ImxCommand)
+def report(
+    paths: PathsArg = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the HTML report to FILE (links to the documents are relative to its folder); "
+            "without it the page goes to stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    ci: CiOpt = None,
+    level: LevelOpt = None,
+    alpha: AlphaOpt = None,
+    transform: TransformOpt = None,
+    files_from: FilesFromOpt = None,
+    null: NullOpt = False,
+    vocab: VocabOpt = None,
+    follow_links: FollowLinksOpt = False,
+    max_bytes: MaxBytesOpt = None,
+    jobs: JobsOpt = None,
+    executor: ExecutorOpt = Executor.local,
+    dask: DaskOpt = None,
+    no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Write one self-contained HTML page: every study's summary, the comparison by tumor type and
+    dose with pooled rates, a forest plot, and each number's quoted sentence (on hover and as a
+    footnote linked to its document). Nothing in it is fetched from the network; it prints cleanly.
+
+    Example:
+
+        imx report seeds/ -o report.html
+    """
+
+    def run() -> ExitStatus:
+        options: dict[str, object] = {}
+        confidence = _confidence(level, alpha)
+        if ci is not None:
+            options["ci"] = ci.value
+        if confidence is not None:
+            options["level"] = confidence
+        if transform is not None:
+            options["transform"] = transform.value
+        options.update(_load_options(follow_links=follow_links, max_bytes=max_bytes))
+        options.update(_run_options(jobs=jobs, executor=executor, dask=dask))
+        if output is not None:
+            _check_target(output, "--output")
+
+        from imatinib_cli import pipeline, render
+        from imatinib_cli.render.report import report_html
+
+        with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
+            summary, by_tumor, by_study = pipeline.report(
+                _checked_paths(paths, files_from, null=null, command="report"), **options, **store, **progress
+            )
+        warnings = render.print_document_warnings(summary, render.stderr_console())
+        page = report_html(
+            summary, by_tumor, by_study, link_base=Path.cwd() if output is None else output.parent
+        )
+        if output is None:
+            sys.stdout.write(page)
+        else:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as file:
+                    file.write(page)
+            except OSError as exc:
+                raise ImxError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        return _exit_status(summary, warnings, strict=strict)
 
     _execute(run, vocab=vocab, debug=debug)
 

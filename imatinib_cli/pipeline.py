@@ -192,3 +192,21 @@ def compare(
 
     report = summarize(paths, **options)
     return report, analyze(report.studies, by=by, ci=ci, level=level, transform=transform)
+
+
+def report(
+    paths: Sequence[str],
+    *,
+    ci: str = "exact",
+    level: float = 0.95,
+    transform: str = "logit",
+    **options: Unpack[RunOptions],
+) -> tuple[Report, Comparison, Comparison]:
+    """What `imx report` shows: the Report, its comparison by tumor type (the tables) and by study
+    (the forest plot), both with the same intervals and pooling; one extraction for all three."""
+    from imatinib_cli.analyze import analyze
+
+    summary = summarize(paths, **options)
+    by_tumor = analyze(summary.studies, by="tumor-type", ci=ci, level=level, transform=transform)
+    by_study = analyze(summary.studies, by="study", ci=ci, level=level, transform=transform)
+    return summary, by_tumor, by_study
