@@ -185,8 +185,9 @@ class FitTable:
 def fit_widths(columns: Sequence[Col], cells: Sequence[Sequence[str]], width: int) -> list[int] | None:
     """Each column's content width so that the table fits in width with no word broken, or None.
 
-    A column gets at least its longest word (its longest cell if keep or whole; the header may wrap
-    at spaces), then the room left goes to the columns that want more, the nearest to whole first.
+    A column gets at least its longest word (its longest cell if keep or whole; the header of a
+    column that is not keep may wrap at spaces), then the room left makes whole as many columns as it can, and the rest goes to
+    the columns from the left (those a reader scans first: the population, the tumor type).
     """
     least: list[int] = []
     most: list[int] = []
@@ -195,6 +196,8 @@ def fit_widths(columns: Sequence[Col], cells: Sequence[Sequence[str]], width: in
         header_words = max((cell_len(word) for word in column.header.split()), default=1)
         if column.keep or column.whole:
             low = max((cell_len(value) for value in values), default=1)
+            if column.keep:  # a number's header ("ORR %", "95% CI") is not split either
+                header_words = cell_len(column.header)
         else:
             low = max((_longest_word(value) for value in values), default=1)
         high = max([cell_len(column.header), *(cell_len(value) for value in values)])
@@ -206,7 +209,13 @@ def fit_widths(columns: Sequence[Col], cells: Sequence[Sequence[str]], width: in
     if room < 0:
         return None
     widths = list(least)
+    # First every column that can be made whole (on one line), the smallest first, so that as few
+    # cells as possible wrap; then what is left to the columns from the left.
     for index in sorted(range(len(columns)), key=lambda i: most[i] - least[i]):
+        if most[index] - widths[index] <= room:
+            room -= most[index] - widths[index]
+            widths[index] = most[index]
+    for index in range(len(columns)):
         grant = min(most[index] - widths[index], room)
         widths[index] += grant
         room -= grant
