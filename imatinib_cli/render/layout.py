@@ -186,8 +186,9 @@ def fit_widths(columns: Sequence[Col], cells: Sequence[Sequence[str]], width: in
     """Each column's content width so that the table fits in width with no word broken, or None.
 
     A column gets at least its longest word (its longest cell if keep or whole; the header of a
-    column that is not keep may wrap at spaces), then the room left makes whole as many columns as it can, and the rest goes to
-    the columns from the left (those a reader scans first: the population, the tumor type).
+    column that is not keep may wrap at spaces), then the room left makes whole as many columns as
+    it can, and the rest goes to the columns from the left (those a reader scans first: the
+    population, the tumor type).
     """
     least: list[int] = []
     most: list[int] = []
