@@ -34,7 +34,7 @@ from imatinib_cli.models import (
     SubgroupTest,
 )
 from imatinib_cli.render import text
-from imatinib_cli.render.layout import Col, FitTable
+from imatinib_cli.render.layout import Col, FitTable, hang
 from imatinib_cli.render.safe_text import safe_text
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
             for pooled in comparison.pooled:
                 note = _pooled_note(pooled)
                 if note:
-                    _line(console, f"  {pooled.group}: {note}")
+                    _note(console, f"{pooled.group}: {note}")
         if comparison.subgroup_test is not None:
             console.print(Text(_subgroup_line(comparison.subgroup_test)))
         if comparison.heme_rows:
@@ -161,11 +161,11 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
     if comparison.excluded:
         console.print(Text("Excluded studies", style="bold"))
         for study, reason in comparison.excluded:
-            _line(console, f"  {study}: {reason}")
+            _note(console, f"{study}: {reason}")
     if comparison.notes:
         console.print(Text("Notes", style="bold"))
         for note in comparison.notes:
-            _line(console, f"  {note}")
+            _note(console, note)
 
 
 def _heme_table(comparison: Comparison) -> FitTable:
@@ -561,3 +561,10 @@ def _field(console: Console, name: str, value: str) -> None:
 
 def _line(console: Console, message: str, style: str | None = None) -> None:
     console.print(Text(safe_text(message), style=style or ""), soft_wrap=True)
+
+
+def _note(console: Console, message: str) -> None:
+    """`  message`, wrapped at spaces to the console's width with the lines after the first
+    indented as far (notes and excluded studies under a comparison read at 80 columns)."""
+    for line in hang("  ", safe_text(message), console.width):
+        console.print(Text(line), soft_wrap=True)
