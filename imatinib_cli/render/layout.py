@@ -85,15 +85,22 @@ class FitTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
+        # The title and the caption are lines of their own, as wide as the console (a table's own
+        # would wrap at the table's width).
+        if self.title:
+            yield Text(self.title, style="table.title")
         core = [i for i, column in enumerate(self.columns) if not column.optional]
         if len(core) < len(self.columns):
-            table = self._table(range(len(self.columns)), width, caption=self.caption + self.bar_caption)
+            table = self._table(range(len(self.columns)), width)
             if table is not None:
                 yield table
+                yield Text(self.caption + self.bar_caption, style="table.caption")
                 return
-        table = self._table(core, width, caption=self.caption)
+        table = self._table(core, width)
         if table is not None:
             yield table
+            if self.caption:
+                yield Text(self.caption, style="table.caption")
             return
         if self.keyed:
             yield from self._keyed(width)
@@ -107,7 +114,6 @@ class FitTable:
         shown: Iterable[int],
         width: int,
         *,
-        caption: str = "",
         key: bool = False,
     ) -> Table | None:
         """The table of the columns shown (with a leading row number if key), or None if it cannot
@@ -121,12 +127,7 @@ class FitTable:
         widths = fit_widths(columns, cells, width)
         if widths is None:
             return None
-        table = Table(
-            title=Text(self.title) if self.title else None,
-            caption=Text(caption) if caption else None,
-            title_justify="left",
-            caption_justify="left",
-        )
+        table = Table()
         for column, column_width in zip(columns, widths, strict=True):
             table.add_column(
                 Text(column.header),
@@ -165,8 +166,6 @@ class FitTable:
     # --- step 3: records -------------------------------------------------------------------------
 
     def _records(self, width: int) -> RenderResult:
-        if self.title:
-            yield Text(self.title, style="table.title")
         others = [i for i, c in enumerate(self.columns) if i not in self.title_cols and not c.optional]
         for index, row in enumerate(self.rows):
             heading = PAIR_SEPARATOR.join(row.cells[i] for i in self.title_cols)
