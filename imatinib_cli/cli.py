@@ -17,9 +17,9 @@ import re
 import signal
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -321,19 +321,15 @@ def summarize(
 
         load_options = _load_options(follow_links=follow_links, max_bytes=max_bytes)
         run_options = _run_options(jobs=jobs, executor=executor, dask=dask)
-        with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
+        chosen = _checked_paths(paths, files_from, null=null, command="summarize")
+        counted = _progress_display(chosen, follow_links=follow_links)
+        with _extraction_cache(enabled=not no_cache) as store, counted as progress:
             options = {**load_options, **run_options, **store, **progress}
             if jsonl_output:
-                return _summarize_jsonl(
-                    _checked_paths(paths, files_from, null=null, command="summarize"), options, strict=strict
-                )
+                return _summarize_jsonl(chosen, options, strict=strict)
             if json_output:
-                return _summarize_json(
-                    _checked_paths(paths, files_from, null=null, command="summarize"), options, strict=strict
-                )
-            report = pipeline.summarize(
-                _checked_paths(paths, files_from, null=null, command="summarize"), **options
-            )  # type: ignore[arg-type]
+                return _summarize_json(chosen, options, strict=strict)
+            report = pipeline.summarize(chosen, **options)  # type: ignore[arg-type]
         warnings = render.print_document_warnings(report, render.stderr_console())
         render.print_summary(report, render.stdout_console(), evidence=evidence)
         return _exit_status(report, warnings, strict=strict)
@@ -459,13 +455,10 @@ def compare(
 
         from imatinib_cli import pipeline, render
 
-        with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
-            report, comparison = pipeline.compare(
-                _checked_paths(paths, files_from, null=null, command="compare"),
-                **options,
-                **store,
-                **progress,
-            )
+        chosen = _checked_paths(paths, files_from, null=null, command="compare")
+        counted = _progress_display(chosen, follow_links=follow_links)
+        with _extraction_cache(enabled=not no_cache) as store, counted as progress:
+            report, comparison = pipeline.compare(chosen, **options, **store, **progress)
         warnings = render.print_document_warnings(report, render.stderr_console())
         _write_comparison(comparison, fmt, output, raw=csv_raw)
         if plot is not None:
@@ -534,10 +527,10 @@ def report(
         from imatinib_cli import pipeline, render
         from imatinib_cli.render.report import report_html
 
-        with _extraction_cache(enabled=not no_cache) as store, _progress_display() as progress:
-            summary, by_tumor, by_study = pipeline.report(
-                _checked_paths(paths, files_from, null=null, command="report"), **options, **store, **progress
-            )
+        chosen = _checked_paths(paths, files_from, null=null, command="report")
+        counted = _progress_display(chosen, follow_links=follow_links)
+        with _extraction_cache(enabled=not no_cache) as store, counted as progress:
+            summary, by_tumor, by_study = pipeline.report(chosen, **options, **store, **progress)
         warnings = render.print_document_warnings(summary, render.stderr_console())
         page = report_html(
             summary, by_tumor, by_study, link_base=Path.cwd() if output is None else output.parent
@@ -1024,63 +1017,25 @@ def _run_options(*, jobs: int | None, executor: Executor, dask: str | None) -> d
     return options
 
 
-# Progress appears once a run has read this many files or run this long (a short run stays quiet).
-PROGRESS_MIN_FILES = 300
-PROGRESS_MIN_SECONDS = 1.0
-
-
 class _ProgressDisplay:
-    """The pipeline's progress callback: a rich progress line on stderr, started once the run is long.
+    """The pipeline's progress callback: the progress bar on stderr (render/progress.py), and a
+    check, at each update, that stdout's reader is still there."""
 
-    Counts files and documents (the total is not known in advance: files are read as they are walked).
-    """
+    def __init__(self, paths: Sequence[str] = (), *, follow_links: bool = False) -> None:
+        from imatinib_cli.render import stderr_console
+        from imatinib_cli.render.progress import ProgressDisplay
 
-    def __init__(self) -> None:
-        import time
-
-        self._clock = time.monotonic
-        self._started = self._clock()
-        self._progress: Any = None
-        self._task: Any = None
+        self._display = ProgressDisplay(stderr_console(), paths, follow_links=follow_links)
 
     def __call__(self, update: ProgressUpdate) -> None:
         # A reader that left before any output came (a pager quit early, `| true`) stops the run
         # now, not at the end: one poll() per chunk of files.
         if _reader_left():
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
-        if self._progress is None:
-            long_run = (
-                update.files >= PROGRESS_MIN_FILES or self._clock() - self._started >= PROGRESS_MIN_SECONDS
-            )
-            if not long_run:
-                return
-            self._start()
-        cached = f", {update.cached:,} from the cache" if update.cached else ""
-        self._progress.update(
-            self._task,
-            completed=update.files,
-            counts=f"{update.files:,} files, {update.documents:,} documents{cached}",
-        )
-
-    def _start(self) -> None:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        from imatinib_cli import render
-
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("reading: {task.fields[counts]}"),
-            TimeElapsedColumn(),
-            console=render.stderr_console(),
-            transient=True,
-        )
-        self._task = self._progress.add_task("read", total=None, counts="")
-        self._progress.start()
+        self._display(update)
 
     def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
+        self._display.close()
 
 
 @contextlib.contextmanager
@@ -1102,12 +1057,15 @@ def _extraction_cache(*, enabled: bool) -> Iterator[dict[str, object]]:
 
 
 @contextlib.contextmanager
-def _progress_display() -> Iterator[dict[str, ProgressCallback]]:
-    """The pipeline keyword `progress` when stderr is a terminal that can show it (not TERM=dumb)."""
+def _progress_display(
+    paths: Sequence[str] = (), *, follow_links: bool = False
+) -> Iterator[dict[str, ProgressCallback]]:
+    """The pipeline keyword `progress` when stderr is a terminal that can show it (not TERM=dumb);
+    paths: what the run reads, counted for the bar's total."""
     if not _stderr_shows_progress():
         yield {}
         return
-    display = _ProgressDisplay()
+    display = _ProgressDisplay(paths, follow_links=follow_links)
     try:
         yield {"progress": display}
     finally:

@@ -278,7 +278,9 @@ def test_invisible_characters_are_shown_on_the_terminal_and_kept_in_json(tmp_pat
     shown = (
         "\\u200b\\u200c\\u200d\\u200e\\u200f\\u061c\\u2060\\u2061\\u2062\\u2063\\u2064\\u206a\\u206f\\ufeff"
     )
-    table = runner.invoke(app, ["summarize", str(tmp_path), "--evidence", "--jobs", "1"])
+    table = runner.invoke(
+        app, ["summarize", str(tmp_path), "--evidence", "--jobs", "1"], env={"COLUMNS": "200"}
+    )
     assert table.exit_code == 0, table.output
     assert_safe(table.stdout)
     assert f"Imatinib{shown} in stromal tumors" in table.stdout

@@ -240,7 +240,7 @@ def test_comparison_table(comparison: Comparison) -> None:
     render.print_comparison(comparison, console)
     out = console.file.getvalue()
     assert "Objective response by tumor-type" in out
-    assert re.search(r"GIST\s+│ Gastrointestinal Stromal\s+│ 400/600 \(pooled arms\)", out)
+    assert re.search(r"GIST\s+│ Gastrointestinal\s+│ 400/600 \(pooled arms\) │", out)
     assert re.search(r"│ GIST\s+│ crude \(sum of counts\)\s+│ 400/600/800\s+│.*│ 174 │\s+98 │\s+56\.3 │", out)
     assert re.search(r"│ non-GIST │ crude \(sum of counts\) .*│\s+24 │\s+0 │\s+0\.0 │", out)
     assert re.search(r"│ all\s+│ total .*│ 198 │\s+98 │\s+49\.5 │", out)
@@ -277,12 +277,14 @@ def test_colors_on_a_terminal_but_not_with_no_color(report: Report, monkeypatch:
     assert not COLOR.search(no_color.file.getvalue())
 
 
-def test_stdout_console_is_wide_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stdout_console_in_a_pipe_reads_on_an_80_column_pager(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.setattr("sys.stdout", io.StringIO())
-    assert render.stdout_console().width == 140
+    assert render.stdout_console().width == 80
+    assert render.file_console(io.StringIO()).width == 80
     monkeypatch.setenv("COLUMNS", "90")
     assert render.stdout_console().width == 90
+    assert render.file_console(io.StringIO()).width == 90
 
 
 def test_render_never_prints_to_real_stdout(report: Report, capsys: pytest.CaptureFixture[str]) -> None:

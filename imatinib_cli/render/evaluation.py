@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from imatinib_cli import __version__
@@ -27,6 +26,7 @@ from imatinib_cli.evaluate import (
 )
 from imatinib_cli.render import text
 from imatinib_cli.render.json import evidence_json
+from imatinib_cli.render.layout import Col, FitTable
 from imatinib_cli.render.safe_text import safe_text
 
 EVALUATE_SCHEMA_VERSION = "1.1"
@@ -80,24 +80,26 @@ def print_evaluation(evaluation: Evaluation, console: Console) -> None:
             _print_discrepancy(item, console)
 
 
-def _score_table(evaluation: Evaluation) -> Table:
+def _score_table(evaluation: Evaluation) -> FitTable:
     documents = len(evaluation.documents)
-    # Text, not a str: a str title is read as rich markup, and a file name may hold "[...]".
-    table = Table(
-        title=Text(
-            f"imx against {safe_text(str(evaluation.gold))} "
-            f"({documents} document{'s' if documents != 1 else ''})"
-        ),
+    # The title is printed as Text, not markup: a file name may hold "[...]".
+    table = FitTable(
+        [
+            Col("Field"),
+            *(
+                Col(header, justify="right", keep=True)
+                for header in ("TP", "FP", "FN", "Precision", "Recall", "F1")
+            ),
+        ],
+        title=f"imx against {safe_text(str(evaluation.gold))} "
+        f"({documents} document{'s' if documents != 1 else ''})",
     )
-    table.add_column("Field", no_wrap=True)
-    for header in ("TP", "FP", "FN", "Precision", "Recall", "F1"):
-        table.add_column(header, justify="right", no_wrap=True)
     # The hematologic fields are shown only when the gold file annotates them (or imx is scored there).
     shown = [s for s in evaluation.fields if s.field not in HEME_FIELDS or s.tp + s.fp + s.fn]
     for index, score in enumerate(shown):
         last = index == len(shown) - 1
-        table.add_row(*map(Text, _score_cells(score, score.label)), end_section=last)
-    table.add_row(*map(Text, _score_cells(evaluation.micro, "micro average")), style="bold")
+        table.add_row(*_score_cells(score, score.label), end_section=last)
+    table.add_row(*_score_cells(evaluation.micro, "micro average"), style="bold")
     return table
 
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 
 from imatinib_cli.models import (
@@ -38,14 +36,15 @@ from imatinib_cli.models import (
     SubgroupTest,
 )
 from imatinib_cli.render import text
+from imatinib_cli.render.layout import Col, FitTable, hang
 from imatinib_cli.render.safe_text import safe_text
 
 if TYPE_CHECKING:
     from imatinib_cli.render.json import SummaryParts
 
-# Width used when stdout is a pipe or a file and COLUMNS is unset: wide enough for the
-# population table without wrapping cells, so `imx summarize > out.txt` stays readable.
-PIPE_WIDTH = 140
+# Width used when stdout is a pipe or a file and COLUMNS is unset: what an 80-column pager shows
+# without wrapping a line (`imx summarize --evidence | less -R`). Every table fits it (render/layout).
+PIPE_WIDTH = 80
 
 # The comparison table draws its text forest plot (one bar per row) only on a console at least
 # this wide: on a narrower one the bar would squeeze the tumor and study columns into fragments.
@@ -112,11 +111,6 @@ class _Escaped:
             yield segment
 
 
-def _cells(values: Iterable[str]) -> list[Text]:
-    """Table cells from strings: escaped (safe_text), and Text so that "[bold]" is not markup."""
-    return [Text(safe_text(value)) for value in values]
-
-
 def print_document_warnings(report: Report | SummaryParts, console: Console) -> int:
     """One `imx: warning: PATH: reason` line per input that was skipped or failed, or that was read
     with a warning (an "ok" document with a reason: replaced characters, refused front matter).
@@ -158,11 +152,11 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         if comparison.pooled:
             bars = console.width >= BAR_MIN_WIDTH
             console.print(_pooled_table(comparison, bars=bars))
-            _line(console, text.crude_versus_random(comparison))
+            _note(console, text.crude_versus_random(comparison), prefix="")
             for pooled in comparison.pooled:
                 note = _pooled_note(pooled)
                 if note:
-                    _line(console, f"  {pooled.group}: {note}")
+                    _note(console, f"{pooled.group}: {note}")
         if comparison.subgroup_test is not None:
             console.print(Text(_subgroup_line(comparison.subgroup_test)))
         if comparison.heme_rows:
@@ -170,32 +164,29 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
     if comparison.excluded:
         console.print(Text("Excluded studies", style="bold"))
         for study, reason in comparison.excluded:
-            _line(console, f"  {study}: {reason}")
+            _note(console, f"{study}: {reason}")
     if comparison.notes:
         console.print(Text("Notes", style="bold"))
         for note in comparison.notes:
-            _line(console, f"  {note}")
+            _note(console, note)
 
 
-def _heme_table(comparison: Comparison) -> Table:
+def _heme_table(comparison: Comparison) -> FitTable:
     """Blood diseases' responses as stated, one row per study population ('CCyR 70% at 12 months ·
     MMR 38%'): not rates to pool with tumor responses."""
-    table = Table(title="Hematologic, cytogenetic and molecular responses (not pooled)", title_justify="left")
-    table.add_column("Study population", overflow="fold", ratio=1)
-    table.add_column("Dose mg/day", no_wrap=True)
-    table.add_column("Responses", ratio=1)
+    table = FitTable(
+        [Col("Study population", whole=True), Col("Dose mg/day"), Col("Responses")],
+        title="Hematologic, cytogenetic and molecular responses (not pooled)",
+        keyed=(0,),
+    )
     grouped: dict[tuple[str, str], list[HemeRow]] = {}
     for row in comparison.heme_rows:
         grouped.setdefault((row.study, row.population), []).append(row)
     for (study, population), rows in grouped.items():
         table.add_row(
-            *_cells(
-                (
-                    f"{study} / {population}",
-                    text.format_doses(rows[0].doses_mg_per_day, False),
-                    " · ".join(text.format_heme(row.response) for row in rows),
-                )
-            )
+            f"{study} / {population}",
+            text.format_doses(rows[0].doses_mg_per_day, False),
+            " · ".join(text.format_heme(row.response) for row in rows),
         )
     return table
 
@@ -209,27 +200,28 @@ def _print_response_rows(comparison: Comparison, console: Console) -> None:
     caption = f"Responders = CR + PR · ORR % = responders / N · {text.ci_label(comparison)}"
     if any(row.derived for row in comparison.rows):
         caption += f" · {text.DERIVED_MARK} derived from other stated numbers"
+    columns = [
+        Col("Group", keep=True),
+        Col("Tumor type"),
+        Col("Dose mg/day"),
+        # A study population is a label read whole; a list of study ids wraps between ids. On a
+        # narrow console either moves to a numbered line of its own under the table.
+        Col("Study population", whole=True) if by_study else Col("Studies"),
+        Col("N", justify="right", keep=True),
+        Col("Responders", justify="right", keep=True),
+        Col("ORR %", justify="right", keep=True),
+        Col(f"{text.level_percent(comparison.level)} CI", justify="right", keep=True),
+    ]
     if bars:
-        caption += f" · {text.BAR_POINT} rate {text.BAR_LINE} interval, on 0–100%"
-    table = Table(
+        columns.append(Col(text.bar_scale(), keep=True, optional=True, min_width=text.BAR_WIDTH))
+    table = FitTable(
+        columns,
         title=f"Objective response by {comparison.by}",
         caption=caption,
-        title_justify="left",
-        caption_justify="left",
+        bar_caption=f" · {text.BAR_POINT} rate {text.BAR_LINE} interval, on 0–100%",
+        title_cols=(3,) if by_study else (0, 1),
+        keyed=(3, 1),
     )
-    table.add_column("Group", no_wrap=True)
-    # The tumor name is what a reader scans for, so the study column gives way first on a narrow
-    # console; study ids fold rather than end in an ellipsis, so a reader can always look one up.
-    table.add_column("Tumor type")
-    table.add_column("Dose mg/day", no_wrap=True)
-    table.add_column(
-        "Study population" if by_study else "Studies", overflow="fold", max_width=30 if by_study else 18
-    )
-    for header in ("N", "Responders", "ORR %"):
-        table.add_column(header, justify="right", no_wrap=True)
-    table.add_column(f"{text.level_percent(comparison.level)} CI", justify="right", no_wrap=True)
-    if bars:
-        table.add_column(text.bar_scale(), no_wrap=True, min_width=text.BAR_WIDTH)
     rows = comparison.rows
     for index, row in enumerate(rows):
         following = rows[index + 1].kind if index + 1 < len(rows) else None
@@ -237,7 +229,7 @@ def _print_response_rows(comparison: Comparison, console: Console) -> None:
         if bars:
             cells += (text.text_bar(text.row_estimate(row), row.ci_low, row.ci_high),)
         table.add_row(
-            *_cells(cells),
+            *cells,
             style="bold" if row.kind != "row" else None,
             end_section=row.kind != "row" or following not in (None, "row"),
         )
@@ -267,27 +259,28 @@ def _comparison_cells(row: ComparisonRow, by_study: bool = False) -> tuple[str, 
 _KIND_LABELS = {"subtotal": CRUDE_LABEL}
 
 
-def _pooled_table(comparison: Comparison, *, bars: bool) -> Table:
+def _pooled_table(comparison: Comparison, *, bars: bool) -> FitTable:
     method = text.pooling_description(comparison) or "random effects"
-    table = Table(
-        title="Pooled estimates",
-        caption=f"Method: {method} · rows: {text.ci_label(comparison)}",
-        title_justify="left",
-        caption_justify="left",
-    )
-    table.add_column("Group")
-    table.add_column("k", justify="right", no_wrap=True)
-    table.add_column("Events / N", justify="right", no_wrap=True)
-    table.add_column(
-        f"{RANDOM_EFFECTS_LABEL.capitalize()} % ({text.level_percent(comparison.level)} CI)",
-        justify="right",
-        no_wrap=True,
-    )
+    columns = [
+        Col("Group"),
+        Col("k", justify="right", keep=True),
+        Col("Events / N", justify="right", keep=True),
+        Col(
+            f"{RANDOM_EFFECTS_LABEL.capitalize()} % ({text.level_percent(comparison.level)} CI)",
+            justify="right",
+            keep=True,
+        ),
+    ]
     if bars:
-        table.add_column(text.bar_scale(), no_wrap=True, min_width=text.BAR_WIDTH)
-    table.add_column("tau²", justify="right", no_wrap=True)
-    table.add_column("I² %", justify="right", no_wrap=True)
-    table.add_column("Q (df, p)")
+        columns.append(Col(text.bar_scale(), keep=True, optional=True, min_width=text.BAR_WIDTH))
+    columns += [
+        Col("tau²", justify="right", keep=True),
+        Col("I² %", justify="right", keep=True),
+        Col("Q (df, p)"),
+    ]
+    table = FitTable(
+        columns, title="Pooled estimates", caption=f"Method: {method} · rows: {text.ci_label(comparison)}"
+    )
     for pooled in comparison.pooled:
         cells = [
             pooled.group,
@@ -299,7 +292,7 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> Table:
         if bars:
             cells.append(text.text_bar(pooled.estimate, pooled.ci_low, pooled.ci_high, mark=text.BAR_DIAMOND))
         cells += [text.format_stat(pooled.tau2, 4), text.format_stat(pooled.i2, 1), _q_cell(pooled)]
-        table.add_row(*_cells(cells))
+        table.add_row(*cells)
     return table
 
 
@@ -334,37 +327,34 @@ def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:
     if not comparison.toxicity_rows:
         _line(console, "No adverse event with a CTCAE term was reported.")
         return
-    table = Table(
+    table = FitTable(
+        [
+            Col("CTCAE term"),
+            Col("SOC"),
+            Col("Tumor group"),
+            Col("Dose mg/day"),
+            Col("Highest %", justify="right", keep=True),
+            Col("Grades"),
+            Col("Studies"),
+            Col("Reports", justify="right", keep=True),
+        ],
         title="Toxicities by tumor group and dose",
         caption=(
             "Highest % = the highest frequency any one study reports · frequencies are not pooled "
             "where the denominator is unknown"
         ),
-        title_justify="left",
-        caption_justify="left",
+        keyed=(6,),
     )
-    table.add_column("CTCAE term")
-    table.add_column("SOC")
-    table.add_column("Tumor group")
-    table.add_column("Dose mg/day", no_wrap=True)
-    table.add_column("Highest %", justify="right", no_wrap=True)
-    table.add_column("Grades")
-    table.add_column("Studies", overflow="fold")
-    table.add_column("Reports", justify="right", no_wrap=True)
     for row in comparison.toxicity_rows:
         table.add_row(
-            *_cells(
-                (
-                    row.term,
-                    row.soc or text.DASH,
-                    row.tumor_group,
-                    text.format_doses(row.doses_mg_per_day, False),
-                    text.DASH if row.max_percent is None else text.format_percent(row.max_percent),
-                    ", ".join(row.grades) or text.DASH,
-                    ", ".join(row.studies) or text.DASH,
-                    str(row.reports),
-                )
-            )
+            row.term,
+            row.soc or text.DASH,
+            row.tumor_group,
+            text.format_doses(row.doses_mg_per_day, False),
+            text.DASH if row.max_percent is None else text.format_percent(row.max_percent),
+            ", ".join(row.grades) or text.DASH,
+            ", ".join(row.studies) or text.DASH,
+            str(row.reports),
         )
     console.print(table)
 
@@ -434,28 +424,27 @@ def _print_heme(populations: list[Population], console: Console) -> None:
                 _line(console, f"    {text.format_heme(item)}")
 
 
-def _population_table(populations: tuple[Population, ...]) -> Table:
-    table = Table(
-        title="Populations and responses", caption=LEGEND, title_justify="left", caption_justify="left"
+def _population_table(populations: tuple[Population, ...]) -> FitTable:
+    table = FitTable(
+        [
+            Col("Population", whole=True),
+            Col("Tumor"),
+            Col("Group", keep=True),
+            Col("Dose mg/day"),
+            *(Col(h, justify="right", keep=True) for h in ("N", *(c.upper() for c in RESPONSE_CATEGORIES))),
+        ],
+        title="Populations and responses",
+        caption=LEGEND,
+        keyed=(0,),
     )
-    table.add_column("Population", ratio=1)
-    table.add_column("Tumor")
-    table.add_column("Group", no_wrap=True)
-    table.add_column("Dose mg/day", no_wrap=True)
-    for header in ("N", *(c.upper() for c in RESPONSE_CATEGORIES)):
-        table.add_column(header, justify="right", no_wrap=True)
     for population in populations:
         table.add_row(
-            *_cells(
-                (
-                    population.label,
-                    population.tumor_type or text.DASH,
-                    population.tumor_group or text.DASH,
-                    text.population_doses(population),
-                    text.format_quantity(population.n),
-                    *(text.format_response(population.response(c)) for c in RESPONSE_CATEGORIES),
-                )
-            )
+            population.label,
+            population.tumor_type or text.DASH,
+            population.tumor_group or text.DASH,
+            text.population_doses(population),
+            text.format_quantity(population.n),
+            *(text.format_response(population.response(c)) for c in RESPONSE_CATEGORIES),
         )
     return table
 
@@ -469,20 +458,16 @@ def _toxicity_value(percent: Quantity | None, count: Quantity | None, approximat
     return " ".join(parts) or text.DASH
 
 
-def _toxicity_table(study: Study) -> Table:
-    table = Table(title="Toxicities", title_justify="left")
-    for header in ("CTCAE term", "As written", "Grade", "Frequency"):
-        table.add_column(header)
+def _toxicity_table(study: Study) -> FitTable:
+    table = FitTable(
+        [Col("CTCAE term"), Col("As written"), Col("Grade"), Col("Frequency")], title="Toxicities", keyed=(1,)
+    )
     for event in study.adverse_events:
         table.add_row(
-            *_cells(
-                (
-                    event.term or text.DASH,
-                    text.one_line(event.as_written),
-                    event.grade or text.DASH,
-                    _toxicity_value(event.percent, event.count, event.approximate) + _arm_note(event.arm),
-                )
-            )
+            event.term or text.DASH,
+            text.one_line(event.as_written),
+            event.grade or text.DASH,
+            _toxicity_value(event.percent, event.count, event.approximate) + _arm_note(event.arm),
         )
     return table
 
@@ -494,10 +479,19 @@ def _arm_note(arm: str | None) -> str:
     return f" (arm {arm})" if arm.isdigit() else f" ({arm})"
 
 
-def _outcome_table(study: Study) -> Table:
-    table = Table(title="Other outcomes", title_justify="left")
-    for header in ("Outcome", "Value", "Population", "Timepoint", "Detail", "As written"):
-        table.add_column(header)
+def _outcome_table(study: Study) -> FitTable:
+    table = FitTable(
+        [
+            Col("Outcome"),
+            Col("Value", keep=True),
+            Col("Population"),
+            Col("Timepoint"),
+            Col("Detail"),
+            Col("As written"),
+        ],
+        title="Other outcomes",
+        keyed=(5,),
+    )
     for outcome in study.outcomes:
         value = text.format_quantity(outcome.value)
         if outcome.value is not None and outcome.unit:
@@ -506,16 +500,12 @@ def _outcome_table(study: Study) -> Table:
             value = f"{value} of {text.format_quantity(outcome.denominator)}"
         detail = " ".join(part for part in (outcome.gene, outcome.variant) if part)
         table.add_row(
-            *_cells(
-                (
-                    outcome.kind,
-                    value,
-                    outcome.population or text.DASH,
-                    outcome.timepoint or text.DASH,
-                    detail or text.DASH,
-                    text.one_line(outcome.as_written),
-                )
-            )
+            outcome.kind,
+            value,
+            outcome.population or text.DASH,
+            outcome.timepoint or text.DASH,
+            detail or text.DASH,
+            text.one_line(outcome.as_written),
         )
     return table
 
@@ -588,3 +578,11 @@ def _field(console: Console, name: str, value: str) -> None:
 
 def _line(console: Console, message: str, style: str | None = None) -> None:
     console.print(Text(safe_text(message), style=style or ""), soft_wrap=True)
+
+
+def _note(console: Console, message: str, prefix: str = "  ") -> None:
+    """`  message`, wrapped at spaces to the console's width with the lines after the first
+    indented as far as the prefix (notes and excluded studies under a comparison read at 80
+    columns)."""
+    for line in hang(prefix, safe_text(message), console.width):
+        console.print(Text(line), soft_wrap=True)
