@@ -115,8 +115,8 @@ def test_compare_reads_at_every_width(comparisons: dict[str, Comparison], by: st
     out = printed(lambda console: render.print_comparison(comparison, console), width)
     assert_fits(out, width)
     for row in comparison.rows:
-        assert_number(str(row.n), out)
-        assert_number(str(row.responders), out)
+        assert_number(text.marked(row.n, "n", row.derived), out)
+        assert_number(text.marked(row.responders, "responders", row.derived), out)
         assert text.format_interval(row.ci_low, row.ci_high) in out
         if by == "study":
             assert row.label in out  # "PMID:12181401 / advanced gastrointestinal stromal tumor"
@@ -127,7 +127,8 @@ def test_compare_reads_at_every_width(comparisons: dict[str, Comparison], by: st
         if row.max_percent is not None:
             assert_number(text.format_percent(row.max_percent), out)
     for pooled in comparison.pooled:
-        assert f"{pooled.events} / {pooled.n}" in out
+        events = text.marked(pooled.events, "responders", pooled.derived)
+        assert f"{events} / {text.marked(pooled.n, 'n', pooled.derived)}" in out
         assert text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high) in out
     if by in ("tumor-type", "study"):
         assert comparison.rows
