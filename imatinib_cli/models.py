@@ -8,8 +8,9 @@ stage produced; a stage that needs a changed record builds a new one with datacl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields, is_dataclass
 from operator import attrgetter
+from typing import Any, TypeVar
 
 # Document status values, shared by load and render.
 STATUS_OK = "ok"
@@ -46,7 +47,108 @@ HEME_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+# --------------------------------------------------------------------------- the record decorator
+
+# Defining 28 classes with @dataclass(frozen=True, slots=True) took ~12 ms of every run's start-up
+# (a quarter of what `imx summarize` spends beyond a bare Typer app): dataclasses writes and execs
+# six methods per class. `record` gives the same classes (dataclasses.fields, replace and
+# is_dataclass work; instances are frozen, slotted, compare, hash and print as before) for ~5 ms:
+# only __init__ is generated, the other methods are shared ones that read the fields through one
+# attrgetter (as fast as the generated ones: tests/test_models.py checks they behave the same).
+_C = TypeVar("_C", bound=type)
+
+
+def _frozen_setattr(self: object, name: str, value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: object, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def record(cls: _C) -> _C:
+    """@dataclass(frozen=True, slots=True), cheaper to define. Supports what the records use:
+    fields with a default or a default_factory, in positional order; a docstring is required (a
+    class without one would have dataclasses build it from inspect.signature).
+
+    >>> Flag(True, None) == Flag(True, None), hash(Flag(True, None)) == hash((True, None))
+    (True, True)
+    >>> Flag(True, None)
+    Flag(value=True, evidence=None)
+    """
+    if not cls.__doc__ or "__post_init__" in cls.__dict__:
+        raise TypeError(f"{cls.__name__}: a record needs a docstring and no __post_init__")
+    cls = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
+    own = fields(cls)  # type: ignore[arg-type]
+    if any(item.kw_only or not item.init for item in own):
+        raise TypeError(f"{cls.__name__}: keyword-only and init=False fields are not supported")
+    names = tuple(item.name for item in own)
+    values: Callable[[Any], tuple[Any, ...]]
+    if len(names) > 1:
+        values = attrgetter(*names)
+    elif names:
+        one = attrgetter(names[0])
+        values = lambda obj: (one(obj),)  # noqa: E731
+    else:
+        values = lambda obj: ()  # noqa: E731
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return values(self) == values(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(values(self))
+
+    def __repr__(self: Any) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(names, values(self), strict=True))
+        return f"{self.__class__.__qualname__}({shown})"
+
+    for method in (__eq__, __hash__, __repr__):
+        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
+        setattr(cls, method.__name__, method)
+    cls.__init__ = _init(cls, own)  # type: ignore[misc]
+    cls.__setattr__ = _frozen_setattr  # type: ignore[assignment, method-assign]
+    cls.__delattr__ = _frozen_delattr  # type: ignore[assignment, method-assign]
+    return cls
+
+
+class _Factory:
+    """The default of a parameter whose field has a default_factory (dataclasses does the same)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _init(cls: type, own: tuple[Any, ...]) -> Callable[..., None]:
+    """An __init__ that sets each slot through its descriptor (a frozen record has no __setattr__)."""
+    namespace: dict[str, Any] = {"_FACTORY": _FACTORY}
+    params, body = ["self"], []
+    for item in own:
+        name = item.name
+        namespace[f"_set_{name}"] = cls.__dict__[name].__set__
+        if item.default is not MISSING:
+            namespace[f"_default_{name}"] = item.default
+            params.append(f"{name}=_default_{name}")
+        elif item.default_factory is not MISSING:
+            namespace[f"_factory_{name}"] = item.default_factory
+            params.append(f"{name}=_FACTORY")
+            body.append(f" if {name} is _FACTORY: {name} = _factory_{name}()")
+        else:
+            params.append(name)
+        body.append(f" _set_{name}(self, {name})")
+    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body or [" pass"])
+    exec(source, namespace)  # noqa: S102 - our own field names, as dataclasses does
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {**{item.name: item.type for item in own}, "return": None}
+    return init
+
+
+@record
 class Evidence:
     """Where a value was read: offsets into Document.text and the sentence quoted."""
 
@@ -60,7 +162,7 @@ class Evidence:
     path: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Section:
     """A named region of Document.text (offsets into it).
 
@@ -75,7 +177,7 @@ class Section:
     label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Metadata:
     """Bibliographic and registry facts the document states about itself."""
 
@@ -106,7 +208,7 @@ class Metadata:
     conditions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RegistryGroup:
     """An arm or group of a registry record's posted results."""
 
@@ -117,7 +219,7 @@ class RegistryGroup:
     evidence: Evidence | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RegistryMeasure:
     """One stated number of a registry outcome measure (or participant flow), for one group."""
 
@@ -132,8 +234,10 @@ class RegistryMeasure:
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RegistryAdverseEvent:
+    """One adverse event row of a registry record's results: its term, group and counts."""
+
     term: str
     organ_system: str | None
     group_id: str
@@ -143,7 +247,7 @@ class RegistryAdverseEvent:
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RegistryResults:
     """Posted results of a registry record, as the registry states them (never parsed from prose)."""
 
@@ -152,7 +256,7 @@ class RegistryResults:
     adverse_events: tuple[RegistryAdverseEvent, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Document:
     """One readable record from one input file (a file may yield several)."""
 
@@ -169,7 +273,7 @@ class Document:
     registry_results: RegistryResults | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Quantity:
     """A stated or derived number. derivation says how a derived one was computed."""
 
@@ -179,7 +283,7 @@ class Quantity:
     derivation: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Flag:
     """A stated yes/no design property (randomized, open-label, ...)."""
 
@@ -187,8 +291,10 @@ class Flag:
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Design:
+    """What a document says of the trial's design: phase, randomization, arms, enrollment."""
+
     phase: str | None = None
     phase_evidence: Evidence | None = None
     randomized: Flag | None = None
@@ -198,7 +304,7 @@ class Design:
     n_enrolled: Quantity | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TumorMention:
     """A tumor type named in the text, normalized through the tumor vocabulary."""
 
@@ -209,7 +315,7 @@ class TumorMention:
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Dose:
     """A daily dose. mg_per_day is None for body-surface doses (mg/m2) that cannot be converted."""
 
@@ -220,7 +326,7 @@ class Dose:
     unit: str = "mg"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResponseCount:
     """One response category for one population: a count, a percent, or both."""
 
@@ -232,7 +338,7 @@ class ResponseCount:
     derived: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HemeResponse:
     """A hematologic, cytogenetic or molecular response of a blood disease ("CCyR at 12 months in
     37%"): not a tumor response, so never counted as CR or ORR."""
@@ -246,7 +352,7 @@ class HemeResponse:
     evidence: Evidence | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Population:
     """A group of patients the study reports on separately (a cohort, an arm, a tumor type)."""
 
@@ -284,8 +390,10 @@ class Population:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AdverseEvent:
+    """One adverse event a document reports: its CTCAE term, grade, and percent or count."""
+
     term: str | None  # CTCAE v5 term, None when not in the vocabulary
     as_written: str
     soc: str | None
@@ -299,7 +407,7 @@ class AdverseEvent:
     arm: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outcome:
     """Another reported result: pfs_rate, median_ttp, median_pfs, median_os, os_rate,
     early_resistance, mutation, median_duration_of_response."""
@@ -316,13 +424,15 @@ class Outcome:
     denominator: Quantity | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Warning:
+    """What extract did not read, or did not trust, in a document, with the sentences concerned."""
+
     message: str
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Findings:
     """Everything extract read from one Document."""
 
@@ -338,7 +448,7 @@ class Findings:
     counts_ineligible: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Study:
     """One trial, merged from every document about it."""
 
@@ -357,8 +467,10 @@ class Study:
         return any(p.responses for p in self.populations)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ComparisonRow:
+    """One line of a comparison: a tumor group's (or a subtotal's) patients and responders."""
+
     tumor_group: str
     tumor_type: str | None
     tumor_name: str | None
@@ -392,7 +504,7 @@ CRUDE_LABEL = "crude (sum of counts)"
 RANDOM_EFFECTS_LABEL = "random effects"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PooledEstimate:
     """A random-effects pooled response rate over the study populations of one group."""
 
@@ -414,7 +526,7 @@ class PooledEstimate:
     derived: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SubgroupTest:
     """Test of difference between pooled groups (Cochran's Q between subgroups)."""
 
@@ -425,7 +537,7 @@ class SubgroupTest:
     method: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ToxicityRow:
     """A CTCAE term in one tumor group at one dose: the highest frequency reported, and by whom."""
 
@@ -440,7 +552,7 @@ class ToxicityRow:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HemeRow:
     """One hematologic, cytogenetic or molecular response of one study population, listed by
     `compare` next to (never pooled with) the tumor response rows."""
@@ -452,8 +564,10 @@ class HemeRow:
     response: HemeResponse
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comparison:
+    """What `imx compare` prints: its rows, the pooled estimates and what it left out and why."""
+
     by: str
     rows: tuple[ComparisonRow, ...]
     # Studies listed but not counted (no results, no usable denominator), with the reason.
@@ -469,7 +583,7 @@ class Comparison:
     heme_rows: tuple[HemeRow, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Report:
     """What pipeline.summarize returns: every input accounted for, every study found."""
 

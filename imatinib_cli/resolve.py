@@ -17,9 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import fields, replace
 
-from imatinib_cli import guard
-from imatinib_cli.extract import cues, heme
-from imatinib_cli.extract.arms import names_no_arm
+from imatinib_cli import guard, resolve_rules
 from imatinib_cli.models import (
     HEME_LABELS,
     AdverseEvent,
@@ -637,7 +635,7 @@ def _derive(
         "ne" not in responses
         and not by_measure
         and not mixed
-        and heme.disease_kind(population.tumor_type) is None
+        and resolve_rules.disease_kind(population.tumor_type) is None
     ):
         _not_evaluable(responses, n, population.n_evaluable, armed)
     for category, response in list(responses.items()):
@@ -704,7 +702,7 @@ def _evaluable_by_measure(n_evaluable: Quantity | None) -> bool:
         return False
     span = n_evaluable.evidence.end - n_evaluable.evidence.start
     quote = n_evaluable.evidence.quote
-    for word in cues.words("cues", "evaluable_with"):
+    for word in resolve_rules.words("cues", "evaluable_with"):
         for match in re.finditer(rf"\b{re.escape(word)}\b", quote, re.IGNORECASE):
             cited = quote[max(0, match.end() - span) : match.end()]
             first = cited.split(None, 1)[0] if cited.split() else ""
@@ -901,7 +899,7 @@ def _names_no_group(event: AdverseEvent, populations: Sequence[Population]) -> b
     B: a sentence that names no arm, cohort or comparison speaks of every patient treated, so its
     count is over the whole study (when the study has a population of the enrolled total)."""
     quote = event.evidence.quote if event.evidence is not None else ""
-    return names_no_arm(quote, [p.arm for p in populations if p.arm is not None])
+    return resolve_rules.names_no_arm(quote, [p.arm for p in populations if p.arm is not None])
 
 
 def _arm_words(arm: str) -> tuple[str, ...]:

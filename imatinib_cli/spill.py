@@ -284,7 +284,6 @@ def sorted_names(names: Iterable[str], memory_entries: int | None = None) -> Ite
     first is given, so a folder's listing is closed before its files are opened.
     """
     import itertools
-    import tempfile
 
     limit = MEMORY_ENTRIES if memory_entries is None else memory_entries
     names = iter(names)
@@ -292,6 +291,8 @@ def sorted_names(names: Iterable[str], memory_entries: int | None = None) -> Ite
     if len(head) <= limit:
         yield from sorted(head)
         return
+    import tempfile  # only here: a small folder's walk (every start-up) does not import it
+
     with tempfile.TemporaryDirectory(prefix="imx-names-") as folder:
         db = _connect(Path(folder) / "names.sqlite3", MAP_CACHE_KIB)
         try:

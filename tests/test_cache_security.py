@@ -14,6 +14,7 @@ chown to another uid (root can; elsewhere they are skipped).
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -269,22 +270,44 @@ def test_a_pickle_where_the_snapshot_goes_runs_nothing(cache_dir: Path, tmp_path
     assert _matches() == EXPECTED
     assert not marker.exists()
     assert vocab._snapshot_state.get("restored") is None  # rebuilt from the YAML files ...
-    assert snapshot.read_bytes().startswith(b'{"format":2,')  # ... and written again as data
+    assert snapshot.read_bytes().startswith(b'{"format":3,')  # ... and written again as data
     result = runner.invoke(app, ["cache", "clear"])
     assert "removed 2 compiled vocabulary snapshot(s)" in result.stdout  # old pickles go too
     assert not list(cache_dir.glob("vocab-*")) and not marker.exists()
 
 
+def _snapshot_of(vocabularies: dict[str, str], matchers: list[list[str]]) -> bytes:
+    """A format-3 snapshot: each vocabulary and matcher table is a JSON text inside the JSON."""
+    return json.dumps({"format": 3, "vocabularies": vocabularies, "matchers": matchers}).encode()
+
+
 @pytest.mark.parametrize(
     "bad",
     [
-        b'{"format":1,"vocabularies":{},"matchers":[]}',
-        b'{"format":2,"vocabularies":{},"matchers":[["tumor_types","code",{"entries":[],"phrases":{}}]]}',
-        b'{"format":2,"vocabularies":{},"matchers":[["tumor_types","code",{"entries":[],"phrases":'
-        b'{"gist":[[[],"GIST",7,true]]},"heads":{"gist":4},"short":[],"size":1}]]}',
-        b'{"format":2,"vocabularies":{"tumor_types":',
+        b'{"format":2,"vocabularies":{},"matchers":[]}',
+        _snapshot_of({}, [["tumor_types", "code", '{"entries":[],"phrases":{}}']]),
+        _snapshot_of(
+            {},
+            [
+                [
+                    "tumor_types",
+                    "code",
+                    '{"entries":[],"phrases":{"gist":[[[],"GIST",7,true]]},"heads":{"gist":4},"short":[],"size":1}',
+                ]
+            ],
+        ),
+        _snapshot_of({"tumor_types": '{"tumor_types": [{"code": '}, []),
+        _snapshot_of({}, [["tumor_types", "code", {"entries": []}]]),  # type: ignore[list-item]
+        b'{"format":3,"vocabularies":{"tumor_types":',
     ],
-    ids=["old-format", "missing-tables", "no-such-entry", "cut-short"],
+    ids=[
+        "old-format",
+        "missing-tables",
+        "no-such-entry",
+        "damaged-vocabulary",
+        "tables-not-text",
+        "cut-short",
+    ],
 )
 def test_a_snapshot_of_the_wrong_shape_is_rebuilt(cache_dir: Path, good_snapshot: bytes, bad: bytes) -> None:
     snapshot = _install(cache_dir, good_snapshot)

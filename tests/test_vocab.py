@@ -453,7 +453,7 @@ def test_a_snapshot_others_could_have_written_is_not_read(tmp_path: Path) -> Non
     good = _probe(tmp_path)
     (snapshot,) = tmp_path.glob("vocab-*.json")
     # What another user could plant: a well-formed snapshot that would change what the matcher finds.
-    snapshot.write_text(json.dumps({"format": 2, "vocabularies": {}, "matchers": []}), encoding="utf-8")
+    snapshot.write_text(json.dumps({"format": 3, "vocabularies": {}, "matchers": []}), encoding="utf-8")
     snapshot.chmod(0o666)
     assert _probe(tmp_path) == good  # not read: rebuilt from the YAML files
     assert snapshot.stat().st_mode & 0o777 == 0o600  # and replaced by a private one

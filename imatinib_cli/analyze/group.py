@@ -259,11 +259,11 @@ def _heme_reason(population: Population) -> str:
 
 def _countable(population: Population) -> tuple[int, int] | str:
     """(N, responders) for a population that can be counted, else the reason it cannot."""
-    from imatinib_cli.extract import heme
+    from imatinib_cli import resolve_rules
 
     if population.arm and _is_comparator(population.arm):
         return "comparator arm (not imatinib)"
-    if heme.disease_kind(population.tumor_type) == heme.LEUKEMIA:
+    if resolve_rules.disease_kind(population.tumor_type) == resolve_rules.LEUKEMIA:
         return HEME_REASON
     if population.tumor_group is None:
         return "tumor type not identified"

@@ -16,6 +16,7 @@ from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.populations import PopulationDraft
 from imatinib_cli.models import Dose, Quantity
+from imatinib_cli.resolve_rules import names_no_arm  # noqa: F401 - re-exported (resolve imports it from there)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,18 +276,6 @@ def _dose_written_after(text: str, label: str, study_doses: list[Dose]) -> list[
         if after:
             return after[:1]
     return []
-
-
-_GROUP_NOUNS = re.compile(r"\b(?:arms?|groups?|cohorts?|strat(?:a|um)|versus|vs)\b", re.IGNORECASE)
-
-
-def names_no_arm(quote: str, arms: list[str]) -> bool:
-    """True when a sentence names no arm, cohort or comparison: 'The major grade 3 events were
-    seizure (present in 17 patients)' speaks of every patient treated, in a study with arms."""
-    lowered = quote.lower()
-    if not lowered or _GROUP_NOUNS.search(lowered):
-        return False
-    return not any(arm.lower() in lowered for arm in arms)
 
 
 def _number_before(context: Context, info: SentenceInfo, position: int) -> Num | None:

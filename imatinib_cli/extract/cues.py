@@ -6,8 +6,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from imatinib_cli import vocab
+from imatinib_cli import resolve_rules, vocab
 from imatinib_cli.regexes import word_start_alternation
+
+# Defined in resolve_rules (resolve needs it without importing the extractors); kept here by name.
+words = resolve_rules.words
 
 
 def _triples(node: Any, key_field: str | None) -> Iterable[tuple[str, str, dict[str, Any]]]:
@@ -33,15 +36,6 @@ def matcher(file: str, *path: str, key_field: str | None = None) -> vocab.Matche
     for part in path:
         node = node[part]
     return vocab.Matcher(list(_triples(node, key_field)))
-
-
-@vocab.cached
-def words(file: str, *path: str) -> frozenset[str]:
-    """A plain word list from a vocab file, lowercased, for membership tests."""
-    node: Any = vocab.load(file)
-    for part in path:
-        node = node[part]
-    return frozenset(str(item).lower() for item in node)
 
 
 @vocab.cached

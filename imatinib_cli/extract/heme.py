@@ -25,9 +25,8 @@ from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.models import HemeResponse, ResponseCount
 
-LEUKEMIA = "leukemia"
-RESTRICTED = "restricted"  # a myeloid disease that is not a leukemia (HES, mastocytosis, MPN)
-BLOOD = "blood"  # another blood disease (lymphoma): tumor responses as usual, the axis kept
+# Re-exported: resolve and analyze import them from resolve_rules, which imports no extractor.
+from imatinib_cli.resolve_rules import BLOOD, LEUKEMIA, RESTRICTED, disease_kind  # noqa: F401
 
 
 @vocab.cached
@@ -54,31 +53,6 @@ def category_matcher() -> vocab.Matcher:
             key = str(entry.get("category"))
             triples.extend((str(synonym), key, entry) for synonym in entry.get("synonyms") or ())
     return vocab.Matcher(triples)
-
-
-@vocab.cached
-def _tumor_types() -> dict[str, Mapping[str, Any]]:
-    entries = vocab.load("tumor_types")["tumor_types"]
-    return {str(entry["code"]): entry for entry in entries if "code" in entry}
-
-
-def disease_kind(code: str | None) -> str | None:
-    """LEUKEMIA, RESTRICTED, BLOOD or None (not a blood disease, or no tumor type) for a tumor code."""
-    if code is None:
-        return None
-    entry = _tumor_types().get(code)
-    if entry is None:
-        return None
-    data = vocab.load("hematologic")
-    name = str(entry.get("name") or "").lower()  # not main_type: OncoTree files HES-like neoplasms under it
-    if any(str(word).lower() in name for word in data["leukemia_words"]):
-        return LEUKEMIA
-    tissue = str(entry.get("tissue") or "")
-    if tissue in {str(t) for t in data["restricted_tissues"]}:
-        return RESTRICTED
-    if tissue in {str(t) for t in data["axis_tissues"]}:
-        return BLOOD
-    return None
 
 
 @vocab.cached
