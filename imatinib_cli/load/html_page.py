@@ -623,11 +623,9 @@ _LAST_MARKER = 0xF8FF
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 _MARKER_RE = re.compile("[\ue100-\uf8ff]")
 _SEPARATOR_RUN_RE = re.compile("[\\s\ue000-\uf8ff]*")
-# After whitespace runs are one space each: a run of spaces and block marks that holds a block mark.
-# Linear: a failed try at a space costs one step, and a match takes the whole run.
-_BLOCK_RUN_RE = re.compile(" ?\ue000[ \ue000]*")
-# Whitespace and block marks (not the position markers, which are visible here).
-_BLANK_RUN_RE = re.compile("[\\s\ue000]*")
+# Where _assemble cuts its text into pieces: a visible character (or position marker) and the whole
+# run of whitespace and block marks after it.
+_CUT_RE = re.compile("[^\\s\ue000][\\s\ue000]+")
 _ASSEMBLE_PIECE = 1 << 16
 
 
@@ -689,17 +687,34 @@ def _assemble(raw: str) -> str:
     lead_markers = "".join(_MARKER_RE.findall(raw, 0, lead))
     tail_markers = "".join(_MARKER_RE.findall(raw, tail))
     middle = _marker_runs(raw[lead:tail])
-    # Each whitespace run becomes one space, then each run of spaces and block marks holding a
-    # block mark one newline (a run of marks is one line break: no empty lines). Done a piece at
-    # a time, each piece ending before a visible character (so no run is cut): a substitution
-    # keeps every piece of its result until it joins them, some 100 bytes a run.
+    # Markers now sit right after a visible character, so they count as visible here. Each run of
+    # whitespace and block marks becomes one newline if it holds a block mark, else one space: done
+    # with str.split/join and replace in C, a piece of about _ASSEMBLE_PIECE characters at a time
+    # (each piece ends with a whole run, so no run is cut and the words of a piece stay few).
     pieces: list[str] = []
     start = 0
     while start < len(middle):
-        stop = _BLANK_RUN_RE.match(middle, min(start + _ASSEMBLE_PIECE, len(middle))).end()  # type: ignore[union-attr]
-        pieces.append(_BLOCK_RUN_RE.sub("\n", _WS_RE.sub(" ", middle[start:stop])))
+        cut = _CUT_RE.search(middle, start + _ASSEMBLE_PIECE)
+        stop = cut.end() if cut is not None else len(middle)
+        pieces.append(_collapse_runs(middle[start:stop]))
+        if cut is not None and stop < len(middle):
+            pieces.append("\n" if _BLOCK_MARK in cut.group(0) else " ")
         start = stop
     return lead_markers + "".join(pieces) + tail_markers
+
+
+def _collapse_runs(piece: str) -> str:
+    """piece with each whitespace run one space, each run of spaces and block marks holding a
+    block mark one newline, and the runs at its ends dropped.
+
+    >>> _collapse_runs("a \ue000  \ue000b c\t d")
+    'a\nb c d'
+    """
+    spaced = " ".join(piece.split())
+    if _BLOCK_MARK not in spaced:
+        return spaced
+    marked = spaced.replace(" " + _BLOCK_MARK, _BLOCK_MARK).replace(_BLOCK_MARK + " ", _BLOCK_MARK)
+    return "\n".join(filter(None, marked.split(_BLOCK_MARK)))
 
 
 def _render(
