@@ -92,33 +92,90 @@ def _matches(tag: Any, compound: _Compound) -> bool:
 
 
 class _NeedsAll(Exception):
-    """A selector names elements the index left out (a tag name not indexed, or no indexed key)."""
+    """A selector names elements the index left out (a class or id it was not built for)."""
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What an Index holds beside its tag names: the ids, id prefixes, class names and class-name
+    parts its selectors start from (elements with role or itemprop are always held)."""
+
+    ids: frozenset[str] = frozenset()
+    id_prefixes: tuple[str, ...] = ()
+    classes: frozenset[str] = frozenset()
+    class_parts: tuple[str, ...] = ()
+
+
+@functools.cache
+def lookup_keys(selectors: tuple[str, ...]) -> Keys:
+    """The keys an Index needs to answer these selectors (the last compound of each chain).
+
+    >>> keys = lookup_keys(("div.auths a", "#abstract, section[id^=abs]", "h1.title.big"))
+    >>> sorted(keys.ids), keys.id_prefixes, sorted(keys.classes)
+    (['abstract'], ('abs',), ['title'])
+    """
+    ids: set[str] = set()
+    id_prefixes: list[str] = []
+    classes: set[str] = set()
+    class_parts: list[str] = []
+    for selector in selectors:
+        for chain in parse(selector):
+            last = chain[-1]
+            if last.ident is not None:
+                ids.add(last.ident)
+            elif last.classes:
+                classes.add(last.classes[0])
+            else:
+                for attr, op, value in last.attrs:
+                    if attr in _INDEXED_ATTRS:
+                        break
+                    if (attr, op) == ("id", "^="):
+                        id_prefixes.append(value)
+                        break
+                    if (attr, op) == ("class", "*="):
+                        class_parts.append(value)
+                        break
+    return Keys(
+        frozenset(ids),
+        tuple(dict.fromkeys(id_prefixes)),
+        frozenset(classes),
+        tuple(dict.fromkeys(class_parts)),
+    )
 
 
 class Index:
     """Elements of a tree by class, id, a few attributes and some names, in document order.
 
-    Only elements a selector can start from are indexed: every element with a class, an id or an
-    indexed attribute, and the elements of the tag names given (`names`; None indexes every
-    element by name). Each indexed element is held, which keeps its lxml proxy, and so its id(),
-    stable while the reader works; the others (the plain cells and paragraphs of a large page) get
-    no proxy that outlives the walk. A selector that needs an element left out (a tag name not
-    indexed, alone) is answered by a full index, built once when first needed.
+    Only elements a selector can start from are indexed: elements of the tag names given
+    (`names`), every element with an indexed attribute (role, itemprop), and, when `keys` are given,
+    only the elements whose id or class a selector looks up (without keys, every element with a
+    class or an id). Each indexed element is held, which keeps its lxml proxy, and so its id(),
+    stable while the reader works; the others (the plain cells, links and numbered references of a
+    large page) get no proxy that outlives the walk. Elements of a tag name not indexed are listed
+    when a selector first asks (one walk in C); a selector that needs a class or id the keys leave
+    out is answered by a full index, built once when first needed.
     """
 
-    def __init__(self, root: Any, skip: Any = None, names: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, root: Any, skip: Any = None, names: Iterable[str] | None = None, keys: Keys | None = None
+    ) -> None:
         """Index root's elements (root itself included unless it is skip); comments are left out.
 
         >>> from lxml import etree
-        >>> page = etree.fromstring("<body><p class='a'>x</p><p>y</p><h1>z</h1></body>")
-        >>> index = Index(page, names=("h1",))
-        >>> [el.tag for el in index.select("h1, .a")], index.held
-        (['p', 'h1'], 2)
+        >>> page = etree.fromstring("<body><p class='a'>x</p><p class='b'>y</p><h1>z</h1><i>w</i></body>")
+        >>> index = Index(page, names=("h1",), keys=lookup_keys((".a",)))
+        >>> [el.tag for el in index.select("h1, .a, i")], index.held
+        (['p', 'h1', 'i'], 2)
         """
+        from lxml.etree import Element
+
         self._root = root
         self._skip = skip
         self.names: frozenset[str] | None = None if names is None else frozenset(names)
+        self.keys = keys
         self._all: Index | None = None
+        self._lazy: dict[str, list[Any]] = {}
+        self._positions: dict[int, int] = {}
         self.order: dict[int, int] = {}
         self.by_name: dict[str, list[Any]] = defaultdict(list)
         self.by_class: dict[str, list[Any]] = defaultdict(list)
@@ -127,6 +184,11 @@ class Index:
         if root is None:
             return
         wanted = self.names
+        every = keys is None
+        ids = keys.ids if keys is not None else frozenset()
+        id_prefixes = keys.id_prefixes if keys is not None else ()
+        classes = keys.classes if keys is not None else frozenset()
+        class_parts = keys.class_parts if keys is not None else ()
         by_name, by_class, by_id, by_attr, order = (
             self.by_name,
             self.by_class,
@@ -134,29 +196,27 @@ class Index:
             self.by_attr,
             self.order,
         )
-        for position, node in enumerate(root.iter()):
-            name = node.tag
-            if not isinstance(name, str) or node is skip:
+        for position, node in enumerate(root.iter(Element)):
+            if node is skip:
                 continue
-            attrib = node.attrib
             held = False
-            if wanted is None or name in wanted:
-                by_name[name].append(node)
+            if wanted is None or node.tag in wanted:
+                by_name[node.tag].append(node)
                 held = True
-            if attrib:
-                classes = attrib.get("class")
-                if classes:
-                    for cls in classes.split():
-                        by_class[cls].append(node)
+            for attr, value in node.items():
+                if attr == "class":
+                    if value:
+                        for cls in value.split():
+                            if every or cls in classes or any(part in cls for part in class_parts):
+                                by_class[cls].append(node)
+                                held = True
+                elif attr == "id":
+                    if every or value in ids or value.startswith(id_prefixes):
+                        by_id[value].append(node)
                         held = True
-                ident = attrib.get("id")
-                if ident is not None:
-                    by_id[ident].append(node)
+                elif attr in _INDEXED_ATTRS:
+                    by_attr[attr].append(node)
                     held = True
-                for attr in _INDEXED_ATTRS:
-                    if attr in attrib:
-                        by_attr[attr].append(node)
-                        held = True
             if held:
                 order[id(node)] = position
 
@@ -166,10 +226,15 @@ class Index:
         return len(self.order)
 
     def named(self, name: str) -> list[Any]:
-        """The elements of one tag name, in document order (from the full index if not indexed)."""
+        """The elements of one tag name, in document order (listed when first asked if not indexed)."""
         if self.names is None or name in self.names:
             return self.by_name.get(name, [])
-        return self._full().named(name)
+        if name not in self._lazy:
+            skip = self._skip
+            self._lazy[name] = (
+                [el for el in self._root.iter(name) if el is not skip] if self._root is not None else []
+            )
+        return self._lazy[name]
 
     def _full(self) -> Index:
         if self._all is None:
@@ -177,22 +242,48 @@ class Index:
         return self._all
 
     def _candidates(self, compound: _Compound) -> list[Any]:
+        keys = self.keys
         if compound.ident is not None:
+            if keys is not None and compound.ident not in keys.ids:
+                raise _NeedsAll
             return self.by_id.get(compound.ident, [])
         if compound.classes:
+            if keys is not None and compound.classes[0] not in keys.classes:
+                raise _NeedsAll
             return self.by_class.get(compound.classes[0], [])
         for attr, op, value in compound.attrs:
             if attr in _INDEXED_ATTRS:
                 return self.by_attr.get(attr, [])
             if attr == "id" and op == "^=":
+                if keys is not None and value not in keys.id_prefixes:
+                    raise _NeedsAll
                 return [tag for key, tags in self.by_id.items() if key.startswith(value) for tag in tags]
             if attr == "class" and op == "*=":
+                if keys is not None and value not in keys.class_parts:
+                    raise _NeedsAll
                 return [tag for key, tags in self.by_class.items() if value in key for tag in tags]
-        if self.names is not None and (compound.name is None or compound.name not in self.names):
-            raise _NeedsAll
         if compound.name is not None:
-            return self.by_name.get(compound.name, [])
+            return self.named(compound.name)
+        if self.names is not None:
+            raise _NeedsAll
         return [tag for tags in self.by_name.values() for tag in tags]
+
+    def _position(self, tag: Any) -> int:
+        """tag's place in document order (elements listed by name when asked get theirs from one
+        more walk, made only when such an element is sorted against another)."""
+        key = id(tag)
+        if key in self.order:
+            return self.order[key]
+        if key not in self._positions:
+            from lxml.etree import Element
+
+            held = {id(el) for tags in self._lazy.values() for el in tags}
+            self._positions = {
+                id(node): position
+                for position, node in enumerate(self._root.iter(Element))
+                if id(node) in held
+            }
+        return self._positions[key]
 
     def select(self, selector: str) -> list[Any]:
         """Matching elements in document order, each once (like soupsieve's select)."""
@@ -207,7 +298,9 @@ class Index:
                         found[id(tag)] = tag
         except _NeedsAll:
             return self._full().select(selector)
-        return sorted(found.values(), key=lambda tag: self.order.get(id(tag), 0))
+        if len(found) < 2:
+            return list(found.values())
+        return sorted(found.values(), key=self._position)
 
     def select_one(self, selector: str) -> Any | None:
         found = self.select(selector)

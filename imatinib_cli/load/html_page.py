@@ -29,7 +29,7 @@ from imatinib_cli.load._biblio import (
     year_of,
 )
 from imatinib_cli.load._build import document, skipped, with_warnings
-from imatinib_cli.load._dom_index import Index, lookup_names
+from imatinib_cli.load._dom_index import Index, lookup_keys, lookup_names
 from imatinib_cli.load._text import (
     ABSTRACT,
     BODY,
@@ -141,25 +141,23 @@ _ERROR_RE = re.compile(
 _ERROR_PAGE_MAX_TEXT = 3000
 _MIN_META_ABSTRACT = 200
 _PMID_RE = re.compile(r"\b\d{1,9}\b")
-# The tag names the reader looks elements up by; the index holds only those (and every element with
-# a class, id, role or itemprop), not the plain cells and paragraphs that make up most of a page.
-_INDEXED_NAMES = (
-    lookup_names(
-        (
-            *_TITLE_SELECTORS,
-            "h1, h2, h3",
-            *_ABSTRACT_SELECTORS,
-            *_BODY_SELECTORS,
-            _PUBMED_SELECTORS,
-            "#full-view-journal-trigger, .journal-actions-trigger",
-            ".inline-authors .authors-list-item .full-name, .authors-list .full-name, div.auths a",
-            "span.identifier.doi, .citation-doi, dl.rprtid, dl.rprtid dt, .publication-type, .cit",
-            "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link",
-        )
-    )
-    | {"meta", "header", "footer"}
-    | set(_DROP_TAGS)
+# The selectors the reader looks elements up with. The index holds the elements of their tag names
+# (but links: "div.auths a" lists them only on a page that needs it) and of the drop tags, and the
+# elements whose class or id one of them starts from; not the plain cells, links and numbered
+# references that make up most of a page.
+_SELECTORS = (
+    *_TITLE_SELECTORS,
+    "h1, h2, h3",
+    *_ABSTRACT_SELECTORS,
+    *_BODY_SELECTORS,
+    _PUBMED_SELECTORS,
+    "#full-view-journal-trigger, .journal-actions-trigger",
+    ".inline-authors .authors-list-item .full-name, .authors-list .full-name, div.auths a",
+    "span.identifier.doi, .citation-doi, dl.rprtid, dl.rprtid dt, .publication-type, .cit",
+    "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link",
 )
+_INDEXED_NAMES = (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS)
+_INDEXED_KEYS = lookup_keys(_SELECTORS)
 # A start tag in the markup: what the element limit counts (see _within_limit).
 _START_TAG_RE = re.compile("<[A-Za-z]")
 
@@ -183,7 +181,8 @@ def _html_parser() -> Any:
     huge_tree lifts libxml2's limits on nesting (256 levels without it) and on a text node's size;
     a page beyond even those is read through BeautifulSoup instead (see _parse). The input is
     given as UTF-8 bytes with the encoding fixed, so a declared charset (<meta charset>, an XML
-    declaration) is ignored: the text was decoded already.
+    declaration) is ignored: the text was decoded already. collect_ids=False: libxml2 keeps no
+    table of the page's id attributes (nothing looks elements up by it; ~0.07 ms a page).
     """
     from lxml import etree
 
@@ -195,6 +194,7 @@ def _html_parser() -> Any:
         remove_comments=False,
         remove_pis=False,
         default_doctype=False,
+        collect_ids=False,
     )
 
 
@@ -623,11 +623,9 @@ _LAST_MARKER = 0xF8FF
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 _MARKER_RE = re.compile("[\ue100-\uf8ff]")
 _SEPARATOR_RUN_RE = re.compile("[\\s\ue000-\uf8ff]*")
-# After whitespace runs are one space each: a run of spaces and block marks that holds a block mark.
-# Linear: a failed try at a space costs one step, and a match takes the whole run.
-_BLOCK_RUN_RE = re.compile(" ?\ue000[ \ue000]*")
-# Whitespace and block marks (not the position markers, which are visible here).
-_BLANK_RUN_RE = re.compile("[\\s\ue000]*")
+# Where _assemble cuts its text into pieces: a visible character and the whole
+# run of whitespace and block marks after it.
+_CUT_RE = re.compile("[^\\s\ue000][\\s\ue000]+")
 _ASSEMBLE_PIECE = 1 << 16
 
 
@@ -652,16 +650,33 @@ def _is_separator(char: str) -> bool:
     return char.isspace() or "\ue000" <= char <= "\uf8ff"
 
 
-def _marker_runs(raw: str) -> str:
-    """Each run of whitespace and marks holding a position marker: the markers, then one separator
-    (a block mark if the run has one, else a space if it has whitespace).
+def _assemble(raw: str) -> tuple[str, dict[int, list[int]]]:
+    r"""The text _Writer makes of raw (with its marks), and where each position marker was in it.
 
-    Markers are few (headings and marked elements), so runs are found from them rather than by a
-    pattern tried at every character.
+    Between two runs of visible characters: a newline if a block mark is between them, else a
+    space if whitespace is, else nothing. Position markers are taken out; each is placed right
+    after the visible character before it (marker number -> its places, in order). Markers are few
+    (headings and marked elements), so the runs holding them are found from them rather than by a
+    pattern tried at every character; the text between two such runs is collapsed in C.
+
+    >>> _assemble("\ue000 a\ue100 \ue000 b  c\ue100\ue000")
+    ('a\nb c', {0: [1, 5]})
     """
+    lead = _SEPARATOR_RUN_RE.match(raw).end()  # type: ignore[union-attr]
+    tail = len(raw)
+    while tail > lead and _is_separator(raw[tail - 1]):
+        tail -= 1
+    positions: dict[int, list[int]] = {}
+
+    def place(markers: list[str], at: int) -> None:
+        for marker in markers:
+            positions.setdefault(ord(marker) - _FIRST_MARKER, []).append(at)
+
+    place(_MARKER_RE.findall(raw, 0, lead), 0)
     pieces: list[str] = []
-    done = 0
-    for match in _MARKER_RE.finditer(raw):
+    length = 0
+    done = lead
+    for match in _MARKER_RE.finditer(raw, lead, tail):
         if match.start() < done:
             continue
         start = match.start()
@@ -669,37 +684,52 @@ def _marker_runs(raw: str) -> str:
             start -= 1
         end = _SEPARATOR_RUN_RE.match(raw, match.start()).end()  # type: ignore[union-attr]
         run = raw[start:end]
-        markers = "".join(_MARKER_RE.findall(run))
-        separator = _BLOCK_MARK if _BLOCK_MARK in run else " " if len(markers) < len(run) else ""
-        pieces.append(raw[done:start])
-        pieces.append(markers + separator)
+        markers = _MARKER_RE.findall(run)
+        piece = _collapse(raw[done:start])
+        pieces.append(piece)
+        length += len(piece)
+        place(markers, length)
+        separator = "\n" if _BLOCK_MARK in run else " " if len(markers) < len(run) else ""
+        pieces.append(separator)
+        length += len(separator)
         done = end
-    pieces.append(raw[done:])
-    return "".join(pieces)
+    piece = _collapse(raw[done:tail])
+    pieces.append(piece)
+    place(_MARKER_RE.findall(raw, tail), length + len(piece))
+    return "".join(pieces), positions
 
 
-def _assemble(raw: str) -> str:
-    """The text _Writer makes of raw (with its marks): between two runs of visible characters a
-    newline if a block mark is between them, else a space if whitespace is, else nothing.
-    Position markers stay, each right after the visible character before it."""
-    lead = _SEPARATOR_RUN_RE.match(raw).end()  # type: ignore[union-attr]
-    tail = len(raw)
-    while tail > lead and _is_separator(raw[tail - 1]):
-        tail -= 1
-    lead_markers = "".join(_MARKER_RE.findall(raw, 0, lead))
-    tail_markers = "".join(_MARKER_RE.findall(raw, tail))
-    middle = _marker_runs(raw[lead:tail])
-    # Each whitespace run becomes one space, then each run of spaces and block marks holding a
-    # block mark one newline (a run of marks is one line break: no empty lines). Done a piece at
-    # a time, each piece ending before a visible character (so no run is cut): a substitution
-    # keeps every piece of its result until it joins them, some 100 bytes a run.
+def _collapse(middle: str) -> str:
+    """middle (visible characters at both ends, no position markers) with each run of whitespace
+    and block marks one newline if it holds a block mark, else one space: str.split/join and
+    replace in C, a piece of about _ASSEMBLE_PIECE characters at a time (each piece ends with a
+    whole run, so no run is cut and the words of a piece stay few)."""
+    if len(middle) <= _ASSEMBLE_PIECE:
+        return _collapse_runs(middle)
     pieces: list[str] = []
     start = 0
     while start < len(middle):
-        stop = _BLANK_RUN_RE.match(middle, min(start + _ASSEMBLE_PIECE, len(middle))).end()  # type: ignore[union-attr]
-        pieces.append(_BLOCK_RUN_RE.sub("\n", _WS_RE.sub(" ", middle[start:stop])))
+        cut = _CUT_RE.search(middle, start + _ASSEMBLE_PIECE)
+        stop = cut.end() if cut is not None else len(middle)
+        pieces.append(_collapse_runs(middle[start:stop]))
+        if cut is not None and stop < len(middle):
+            pieces.append("\n" if _BLOCK_MARK in cut.group(0) else " ")
         start = stop
-    return lead_markers + "".join(pieces) + tail_markers
+    return "".join(pieces)
+
+
+def _collapse_runs(piece: str) -> str:
+    r"""piece with each whitespace run one space, each run of spaces and block marks holding a
+    block mark one newline, and the runs at its ends dropped.
+
+    >>> _collapse_runs("a \ue000  \ue000b c\t d")
+    'a\nb c d'
+    """
+    spaced = " ".join(piece.split())
+    if _BLOCK_MARK not in spaced:
+        return spaced
+    marked = spaced.replace(" " + _BLOCK_MARK, _BLOCK_MARK).replace(_BLOCK_MARK + " ", _BLOCK_MARK)
+    return "\n".join(filter(None, marked.split(_BLOCK_MARK)))
 
 
 def _render(
@@ -718,42 +748,49 @@ def _render(
 
     if (not text.isascii() and _PRIVATE_USE_RE.search(text)) or _container_of(root) is not None:
         raise _NotExact
-    if next(root.iter(*_STRING_CONTAINERS), None) is not None:
-        raise _NotExact
-    # headings and marked elements, in document order (root.iter includes root itself)
-    names = set(_HEADING_TAGS).union(element.tag for element in marked)
+    # One walk (in document order, root included) over the block elements, <br>, the string
+    # containers, the headings and the marked elements: a container left in the text sends the page
+    # to the careful path; a heading's text is taken before its own marks and its descendants' are
+    # set (they come after it in the walk); each tracked element gets the next position marker.
+    names = {*_BLOCK_TAGS, "br", *_STRING_CONTAINERS}.union(element.tag for element in marked)
+    tracked: list[Element] = []
+    heading_texts: dict[int, str] = {}
     try:
-        tracked = [el for el in root.iter(*names) if el.tag in _HEADING_TAGS or id(el) in marks]
-    except ValueError:  # a tag name lxml will not take back ('p\x01'): the careful path reads it
-        raise _NotExact from None
-    if len(tracked) > _LAST_MARKER - _FIRST_MARKER:
-        raise _NotExact
-    heading_texts = {id(el): _text(el) for el in tracked if el.tag in _HEADING_TAGS}
-    try:
-        for element in root.iter(*_BLOCK_TAGS, "br"):
-            if element.tag == "br":
+        for element in root.iter(*names):
+            tag = element.tag
+            if tag in _STRING_CONTAINERS:
+                raise _NotExact
+            if tag == "br":
                 element.tail = _BLOCK_MARK + (element.tail or "")
+                continue
+            heading = tag in _HEADING_TAGS
+            if heading or id(element) in marks:
+                if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
+                    raise _NotExact
+                if heading:
+                    heading_texts[id(element)] = _text(element)
+                marker = chr(_FIRST_MARKER + len(tracked))
+                tracked.append(element)
+            elif tag in _BLOCK_TAGS:
+                marker = ""
             else:
-                element.text = _BLOCK_MARK + (element.text or "")
+                continue  # an element of a marked element's tag name that is not marked
+            if tag in _BLOCK_TAGS:
+                element.text = marker + _BLOCK_MARK + (element.text or "")
                 if element is not root:
-                    element.tail = _BLOCK_MARK + (element.tail or "")
-        for number, element in enumerate(tracked):
-            marker = chr(_FIRST_MARKER + number)
-            element.text = marker + (element.text or "")
-            if element is not root:
-                element.tail = marker + (element.tail or "")
-    except ValueError as error:  # text lxml parsed but will not take back (control characters)
+                    element.tail = marker + _BLOCK_MARK + (element.tail or "")
+            else:
+                element.text = marker + (element.text or "")
+                if element is not root:
+                    element.tail = marker + (element.tail or "")
+    except ValueError as error:
+        # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
+        # (control characters): the careful path reads the page
         raise _NotExact from error
     raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
-    out = _assemble(raw)
-    positions: dict[int, list[int]] = {}
-    removed = 0
-    for match in _MARKER_RE.finditer(out):
-        positions.setdefault(ord(match.group(0)) - _FIRST_MARKER, []).append(match.start() - removed)
-        removed += 1
-    body_text = _MARKER_RE.sub("", out) if removed else out
+    body_text, positions = _assemble(raw)
     spans: list[Section] = []
     headings: list[tuple[int, int, int, str]] = []
     for number in _post_order(tracked):
@@ -845,7 +882,7 @@ def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
     """The page's Document; fast renders with _render, which leaves marks in the tree, so a page
     that needs the tree again (an error page check) raises _NotExact and is read with fast=False."""
     root, synthetic = _parse(text)
-    index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES)
+    index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES, keys=_INDEXED_KEYS)
     meta = _meta(index)
     fields = _metadata(root, index, meta)
     pubmed_like = index.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
