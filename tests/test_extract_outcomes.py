@@ -72,3 +72,21 @@ def test_an_exon_number_is_not_a_count() -> None:
 def test_rate_with_the_time_point_in_its_name() -> None:
     found = [o for o in outcomes("PFS6 was 16% (95% CI, 7%-28%).") if o.kind == "pfs_rate"]
     assert [(o.value.value, o.timepoint) for o in found] == [(16, "6 month")]
+
+
+def test_a_mid_dot_decimal_is_one_number() -> None:
+    """Lancet style: "18·2 months" is 18.2 months, never 2 months."""
+    (median,) = [
+        o for o in outcomes("Median progression-free survival was 18·2 months.") if o.kind == "median_pfs"
+    ]
+    assert median.value.value == 18.2 and median.as_written.endswith("18·2 months")
+    (early,) = [o for o in outcomes("Early resistance was seen in 4·5% of patients.") if o.value is not None]
+    assert early.value.value == 4.5
+
+
+def test_a_decimal_comma_gives_no_duration() -> None:
+    """ "18,2 months" (a decimal comma) is no duration imx can read: no 2 months, no 18."""
+    found = [
+        o for o in outcomes("Median progression-free survival was 18,2 months.") if o.kind == "median_pfs"
+    ]
+    assert all(o.value is None or o.value.value not in (2, 18) for o in found)

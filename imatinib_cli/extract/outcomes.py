@@ -15,11 +15,16 @@ _MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor", "median_rfs"}
 _RATES = {"pfs_rate", "os_rate", "rfs_rate", "efs_rate"}
 # "PFS6": a rate whose time point is written into its name.
 _NAMED_TIMEPOINT = re.compile(r"(?:PFS-?(?P<months>\d+)\b)", re.I)
-_NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
+# A numeral starts at a number's start ("18·2 months" is 18.2, never 2 months; "18,2 months",
+# a decimal comma, is no duration at all) and may have a Lancet-style mid-dot decimal.
+_NUMBER = (
+    r"(?:(?<![\d.,·])\d+(?:[.·]\d+)?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
+)
 _EARLY = re.compile(
     r"[^.;]{0,60}?\b(?:in|of)\s+(?:(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
-    r"(?:\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*\))?"
-    r"|(?P<pct_only>\d+(?:\.\d+)?)\s*(?:%|percent|per cent))",
+    r"(?:\s*\(\s*(?P<pct>\d+(?:[.·]\d+)?)\s*(?:%|percent|per cent)\s*\))?"
+    r"|(?P<pct_only>\d+(?:[.·]\d+)?)\s*(?:%|percent|per cent))",
     re.I,
 )
 _AFTER_GENE = re.compile(
@@ -63,7 +68,7 @@ def _unit_key(unit: str) -> str:
 
 def _value(raw: str) -> float | None:
     try:
-        return float(raw)
+        return float(raw.replace("·", "."))
     except ValueError:
         number = words_to_int(raw)
         return float(number) if number is not None else None
@@ -151,7 +156,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                 outcomes.append(
                     Outcome(
                         kind,
-                        Quantity(float(match.group("pct_only")), evidence),
+                        Quantity(float(match.group("pct_only").replace("·", ".")), evidence),
                         "%",
                         " ".join(text[hit.start : match.end()].split()),
                         evidence,
@@ -175,7 +180,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                     outcomes.append(
                         Outcome(
                             kind,
-                            Quantity(float(match.group("pct")), evidence),
+                            Quantity(float(match.group("pct").replace("·", ".")), evidence),
                             "%",
                             " ".join(text[hit.start : match.end()].split()),
                             evidence,
