@@ -671,7 +671,17 @@ def evaluated_opening(context: Context, info: SentenceInfo) -> Num | None:
 def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
     """The cohorts a sentence names by a condition: 'Of 14 patients who had neoadjuvant imatinib,
     ...', 'two of the 12 patients who were escalated to 800 mg/day achieved ...', '... after
-    raising the dose to 800 mg/day (0/9)', 'Nine patients received adjuvant imatinib'."""
+    raising the dose to 800 mg/day (0/9)', 'Nine patients received adjuvant imatinib'. Read once
+    per sentence (extract asks twice: for the anchors, then for the counts)."""
+    found = info.cached.get("cohorts")
+    if found is None:
+        found = info.cached["cohorts"] = _find_cohorts(context, info)
+    return list(found)  # type: ignore[call-overload]
+
+
+def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
+    if not any(x.is_int and x.value > 0 for x in info.numbers):
+        return []  # every cohort is sized by one of the sentence's whole numbers (number_at)
     text = context.text
     found: list[CohortMention] = []
 
