@@ -76,6 +76,9 @@ def _label(context: Context, mention: TumorMention) -> str:
     return " ".join(text[start : mention.evidence.end].split())
 
 
+_GAP_WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*|[^\sA-Za-z]")
+
+
 def _count_before(context: Context, info: SentenceInfo, mention: TumorMention):
     """The number written right before a tumor mention ('27 GIST', '78.5% solid tumors')."""
     qualifiers = cues.words("cues", "tumor_qualifiers")
@@ -83,7 +86,7 @@ def _count_before(context: Context, info: SentenceInfo, mention: TumorMention):
         if number.end > mention.evidence.start:
             continue
         gap = context.text[number.end : mention.evidence.start]
-        words = re.findall(r"[A-Za-z][A-Za-z\-]*|[^\sA-Za-z]", gap)
+        words = _GAP_WORDS.findall(gap)
         if all(word.lower() in qualifiers for word in words):
             return number
         return None
@@ -315,6 +318,12 @@ def _negative_after_pattern() -> re.Pattern[str]:
     return re.compile(rf"[\s-]{_words('negative_after')}\b", re.I)
 
 
+@vocab.cached
+def _subgroup_names() -> dict[str, str]:
+    """Each subgroup name as matched (lowercase, hyphens as spaces) -> as listed in cues.yaml."""
+    return {str(n).lower().replace("-", " "): str(n) for n in vocab.load("cues")["subgroups"]["names"]}
+
+
 def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
     """The biomarker subgroups a sentence names, in order (read once per sentence)."""
     found = info.cached.get("subgroups")
@@ -326,7 +335,7 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
 def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
     found: list[SubgroupMention] = []
     data = vocab.load("cues")["subgroups"]
-    names = {str(n).lower().replace("-", " "): str(n) for n in data["names"]}
+    names = _subgroup_names()
     for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
         variant = match.group("v1") or match.group("v2")
         if variant:
