@@ -332,8 +332,32 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
     return found  # type: ignore[return-value]
 
 
+_DIGIT = re.compile(r"\d")
+
+
+@vocab.cached
+def _subgroup_name_starts() -> tuple[str, ...] | None:
+    """What every match of _subgroup_pattern without a digit holds: the first part of a listed
+    name, lowercase ('wild', 'fs'); a numbered noun and a protein change both need a digit. None
+    when the vocabulary is not all ASCII (case-blind matching is then more than lowercasing)."""
+    data = vocab.load("cues")["subgroups"]
+    listed = [str(x) for key in ("numbered", "negations", "names") for x in data[key]]
+    if not all(word.isascii() for word in listed):
+        return None
+    return tuple(sorted({re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}))
+
+
 def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
     found: list[SubgroupMention] = []
+    starts = _subgroup_name_starts()
+    sentence = info.sentence.text
+    if (
+        starts is not None
+        and sentence.isascii()
+        and _DIGIT.search(sentence) is None
+        and not any(word in info.lower for word in starts)
+    ):
+        return found  # no digit and no listed name: the pattern cannot match (not run)
     data = vocab.load("cues")["subgroups"]
     names = _subgroup_names()
     for match in _subgroup_pattern().finditer(context.text, info.start, info.end):

@@ -1101,7 +1101,10 @@ def _one_each(text: str, info: SentenceInfo, hits: list, frequencies: list) -> N
     perforation': as many distinct events named as cases counted, so each occurred once (each
     named event is at least one case). Not for patients: one patient may have had two events."""
     for first, hit in enumerate(hits):
-        head = _one_each_pattern().search(text, max(info.start, hit.start - 40), hit.start)
+        window = max(info.start, hit.start - 40)
+        if text.find(":", window, hit.start) < 0:
+            continue  # the head ends with a colon ("in two cases:"): no regex pass without one
+        head = _one_each_pattern().search(text, window, hit.start)
         if head is None:
             continue
         count = _number(head.group("count"))
