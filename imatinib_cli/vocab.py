@@ -659,7 +659,7 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     if tokens and end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         del ends[ends_at[-1]]  # the slice cuts a word in two: its last token may not end a phrase
     orig = "".join(tokens).translate(_QUOTES)
-    return _Scan(lowercase(orig), orig, tokens, starts, origin, ends, first)
+    return _Scan(lowercase(orig), orig, tokens, starts, origin, ends, first, _RegionHits())
 
 
 _scans: dict[tuple[int, int, int], tuple[str, _Scan]] = {}
@@ -859,6 +859,15 @@ class Matcher:
         ends inside a word never yields a partial word.
         """
         scan = _text_scan(text, start, end)
+        # Most calls ask a matcher with no phrase anywhere in the region: answer them before the
+        # slice's token bounds are worked out (the same empty list either way).
+        region = scan.hits
+        found = region.found.get(self._slot) if region.version == _INDEX.version else None
+        if found is None:
+            found = _found(scan, self._slot)
+        firsts, ends_at, items = found
+        if not firsts:
+            return []
         origin, starts = scan.origin, scan.starts
         stop = len(text) if end is None else end
         # The tokens wholly inside text[start:stop]: a token cut by either edge neither starts nor
@@ -870,7 +879,6 @@ class Matcher:
             past -= 1
         if past <= first_token:
             return []
-        firsts, ends_at, items = _found(scan, self._slot)
         limit = starts[past] if past < len(starts) else len(scan.low)  # the end of token past - 1
         at = bisect_left(firsts, starts[first_token])
         last = bisect_left(firsts, limit, at)

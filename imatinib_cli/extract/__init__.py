@@ -914,12 +914,15 @@ def _criterion_draft(
     return by_key[key]
 
 
+_VERSUS = re.compile(r"\b(?:vs\.?|versus)\s")
+
+
 def _side_by_side(
     info: SentenceInfo, anchors: list[tuple[int, int, str]], subgroups: Subgroups | None
 ) -> bool:
     """'patients with exon 9 mutations, compared with exon 11, had a lower response rate (35% vs.
     64%)': two or more subgroups named, then their values side by side, in the same order."""
-    if subgroups is None or not re.search(r"\b(?:vs\.?|versus)\s", info.lower):
+    if subgroups is None or not _VERSUS.search(info.lower):
         return False
     return len({key for _, _, key in anchors if subgroups.owns(key)}) >= 2
 

@@ -123,8 +123,10 @@ def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     """For each sentence, the last inline label at or before it; a label that opens with a capital.
     Only in a structured abstract, one whose labels include a results label ('Results:'): a
     registry page's 'Study Design:' or 'Condition:' does not silence the results tables after it."""
-    pattern = _inline_label()
     span = (sentences[0].start, sentences[-1].end)
+    if text.find(":", *span) < 0:
+        return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
+    pattern = _inline_label()
     found = [m for m in pattern.finditer(text, *span) if m.group(0)[0].isupper()]
     results = _result_labels()
     if not any(_label_name(m) in results for m in found):

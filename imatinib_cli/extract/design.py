@@ -59,6 +59,10 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
     return design, enrollment_sentence
 
 
+_WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*")
+_PEOPLE_WORDS = re.compile(r"[A-Za-z][A-Za-z\-+]*")
+
+
 def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     """True when the number counts people: '186 patients', '51 evaluable patients', '5 participants'."""
     if number.percent or not number.is_int or number.value < 1:
@@ -69,7 +73,7 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     after = context.text[number.end : min(info.end, number.end + 80)]
     if after[:1] not in ("", " ", "\n"):
         return False
-    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-+]*", after)[:6]]
+    words = [w.lower() for w in _PEOPLE_WORDS.findall(after)[:6]]
     for index, lowered in enumerate(words):
         if lowered in people:
             # "the 25 patients evaluable for response" counts a denominator, not the enrolled
@@ -91,8 +95,8 @@ def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     end = min(
         [end] + [i for i in (text.find(",", number.end, end), text.find(";", number.end, end)) if i >= 0]
     )
-    before = re.findall(r"[A-Za-z][A-Za-z\-]*", text[start : number.start])
-    after = re.findall(r"[A-Za-z][A-Za-z\-]*", text[number.end : end])
+    before = _WORDS.findall(text[start : number.start])
+    after = _WORDS.findall(text[number.end : end])
     return any(w.lower() in words for w in before[-3:]) or any(w.lower() in words for w in after[:3])
 
 

@@ -69,7 +69,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     hits: list[DoseHit] = []
     numbers = [n for n in info.numbers if not n.percent]
     for unit in unit_pattern.finditer(text, info.start, info.end):
-        unit_text = re.sub(r"\s+", "", unit.group(0).lower())
+        unit_text = "".join(unit.group(0).lower().split())
         if unit_text == "mg/dl":
             continue  # a laboratory value, not a dose
         amounts = _amounts_before(text, numbers, unit.start())

@@ -76,6 +76,9 @@ def _label(context: Context, mention: TumorMention) -> str:
     return " ".join(text[start : mention.evidence.end].split())
 
 
+_GAP_WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*|[^\sA-Za-z]")
+
+
 def _count_before(context: Context, info: SentenceInfo, mention: TumorMention):
     """The number written right before a tumor mention ('27 GIST', '78.5% solid tumors')."""
     qualifiers = cues.words("cues", "tumor_qualifiers")
@@ -83,7 +86,7 @@ def _count_before(context: Context, info: SentenceInfo, mention: TumorMention):
         if number.end > mention.evidence.start:
             continue
         gap = context.text[number.end : mention.evidence.start]
-        words = re.findall(r"[A-Za-z][A-Za-z\-]*|[^\sA-Za-z]", gap)
+        words = _GAP_WORDS.findall(gap)
         if all(word.lower() in qualifiers for word in words):
             return number
         return None
@@ -315,6 +318,12 @@ def _negative_after_pattern() -> re.Pattern[str]:
     return re.compile(rf"[\s-]{_words('negative_after')}\b", re.I)
 
 
+@vocab.cached
+def _subgroup_names() -> dict[str, str]:
+    """Each subgroup name as matched (lowercase, hyphens as spaces) -> as listed in cues.yaml."""
+    return {str(n).lower().replace("-", " "): str(n) for n in vocab.load("cues")["subgroups"]["names"]}
+
+
 def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
     """The biomarker subgroups a sentence names, in order (read once per sentence)."""
     found = info.cached.get("subgroups")
@@ -323,10 +332,34 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
     return found  # type: ignore[return-value]
 
 
+_DIGIT = re.compile(r"\d")
+
+
+@vocab.cached
+def _subgroup_name_starts() -> tuple[str, ...] | None:
+    """What every match of _subgroup_pattern without a digit holds: the first part of a listed
+    name, lowercase ('wild', 'fs'); a numbered noun and a protein change both need a digit. None
+    when the vocabulary is not all ASCII (case-blind matching is then more than lowercasing)."""
+    data = vocab.load("cues")["subgroups"]
+    listed = [str(x) for key in ("numbered", "negations", "names") for x in data[key]]
+    if not all(word.isascii() for word in listed):
+        return None
+    return tuple(sorted({re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}))
+
+
 def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
     found: list[SubgroupMention] = []
+    starts = _subgroup_name_starts()
+    sentence = info.sentence.text
+    if (
+        starts is not None
+        and sentence.isascii()
+        and _DIGIT.search(sentence) is None
+        and not any(word in info.lower for word in starts)
+    ):
+        return found  # no digit and no listed name: the pattern cannot match (not run)
     data = vocab.load("cues")["subgroups"]
-    names = {str(n).lower().replace("-", " "): str(n) for n in data["names"]}
+    names = _subgroup_names()
     for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
         variant = match.group("v1") or match.group("v2")
         if variant:
@@ -671,7 +704,17 @@ def evaluated_opening(context: Context, info: SentenceInfo) -> Num | None:
 def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
     """The cohorts a sentence names by a condition: 'Of 14 patients who had neoadjuvant imatinib,
     ...', 'two of the 12 patients who were escalated to 800 mg/day achieved ...', '... after
-    raising the dose to 800 mg/day (0/9)', 'Nine patients received adjuvant imatinib'."""
+    raising the dose to 800 mg/day (0/9)', 'Nine patients received adjuvant imatinib'. Read once
+    per sentence (extract asks twice: for the anchors, then for the counts)."""
+    found = info.cached.get("cohorts")
+    if found is None:
+        found = info.cached["cohorts"] = _find_cohorts(context, info)
+    return list(found)  # type: ignore[call-overload]
+
+
+def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
+    if not any(x.is_int and x.value > 0 for x in info.numbers):
+        return []  # every cohort is sized by one of the sentence's whole numbers (number_at)
     text = context.text
     found: list[CohortMention] = []
 

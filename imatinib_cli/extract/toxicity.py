@@ -707,8 +707,24 @@ def _aggregate_pattern() -> re.Pattern[str]:
     )
 
 
+@vocab.cached
+def _aggregate_head_starts() -> tuple[str, ...] | None:
+    """The first word of each aggregate head, lowercase ('adverse', 'side', 'toxicity'): every
+    match of _aggregate_pattern holds one of them as written. None when a head is not ASCII
+    (then case-blind matching is more than lowercasing, and the pattern is always run)."""
+    heads = cues.words("cues", "toxicity", "aggregate_heads")
+    if not all(head.isascii() for head in heads):
+        return None
+    return tuple(sorted({head.split()[0] for head in heads}))
+
+
 def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
     """Groups of events named as one, where they are not the reason for another count."""
+    starts = _aggregate_head_starts()
+    if starts is not None and info.sentence.text.isascii() and not any(word in info.lower for word in starts):
+        # No head word in an ASCII sentence: the case-blind pattern (for ASCII, lowercasing)
+        # cannot match, so it is not run (most sentences name no aggregate).
+        return []
     found = []
     causes = cues.words("cues", "toxicity", "causes")
     for match in _aggregate_pattern().finditer(text, info.start, info.end):
@@ -789,11 +805,14 @@ def _subject_frequency(text: str, info: SentenceInfo, hit: Any, limit: int) -> _
     )
 
 
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+$")
+
+
 def _extend_modifiers(text: str, start: int, floor: int) -> int:
     """'transient hepatotoxicity', 'hemorrhagic pleural effusions': a qualifier right before an
     event belongs to its name as written."""
     words = cues.words("cues", "toxicity", "event_modifiers")
-    match = re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", text[max(floor, start - 30) : start])
+    match = _LAST_WORD.search(text[max(floor, start - 30) : start])
     if match and match.group(1).lower() in words:
         return start - len(match.group(0))
     return start
@@ -819,8 +838,11 @@ def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) 
         ]
 
 
+_GRADE_JOINER = re.compile(r"\s*(?:or|and|to|-|–)\s*")
+
+
 def _grade_text(match: re.Match[str]) -> str:
-    grade = re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", match.group("grade"))
+    grade = _GRADE_JOINER.sub("/", match.group("grade"))
     comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(match.group("cmp") or "", "")
     if match.group("worse") and not comparator:
         comparator = "≥"  # "grade 3 or worse"
@@ -1079,7 +1101,10 @@ def _one_each(text: str, info: SentenceInfo, hits: list, frequencies: list) -> N
     perforation': as many distinct events named as cases counted, so each occurred once (each
     named event is at least one case). Not for patients: one patient may have had two events."""
     for first, hit in enumerate(hits):
-        head = _one_each_pattern().search(text, max(info.start, hit.start - 40), hit.start)
+        window = max(info.start, hit.start - 40)
+        if text.find(":", window, hit.start) < 0:
+            continue  # the head ends with a colon ("in two cases:"): no regex pass without one
+        head = _one_each_pattern().search(text, window, hit.start)
         if head is None:
             continue
         count = _number(head.group("count"))

@@ -1,0 +1,107 @@
+"""The cheap tests that let extraction skip a regex pass (issue 12, fewer passes in extraction).
+
+Each skip says "this pattern cannot match here" from something every match must hold (a head word,
+a digit or a listed name, a colon, a whole number); each is checked against the same extractor run
+without the skip on random sentences built from the vocabulary's own words, and on a few written
+by hand. A skip that ever changed an answer would change the output bytes.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli.extract import context as context_module
+from imatinib_cli.extract import populations, toxicity
+from imatinib_cli.extract.context import build_context
+from imatinib_cli.models import Document
+
+_WORDS = [
+    "grade", "grades", "3", "3/4", "III", "IV", "severe", "or", "and", "to", "adverse", "Adverse",
+    "events", "event", "toxicities", "TOXICITY", "side-effects", "side", "effects", "cytopenias",
+    "patients", "with", "exon", "11", "9", "D842V", "V560del", "non-D842V", "wild-type", "Wild",
+    "type", "wildtype", "FS-DFSP", "fs", "KIT", "PDGFRA", "Twelve", "of", "the", "24", "who",
+    "received", "adjuvant", "imatinib", "had", "a", "partial", "response", "cases:", "two",
+    "neutropenia", "rash", ":", ",", "(", ")", "12%", "were", "escalated", "800", "mg/day", "Ïl",
+    "ſide", "Kelvin\u212a",
+]  # fmt: skip
+
+
+def _infos(text: str) -> list[context_module.SentenceInfo]:
+    document = Document(path="inline.txt", sha256="0" * 64, format="text", text=text)
+    return build_context(document).sentences
+
+
+def _context(text: str) -> context_module.Context:
+    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
+
+
+_sentences = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=18).map(lambda ws: " ".join(ws) + ".")
+
+
+@settings(max_examples=150, deadline=None)
+@given(_sentences)
+def test_aggregate_skip_changes_nothing(sentence: str) -> None:
+    context = _context(sentence)
+    for info in context.sentences:
+        fast = toxicity._aggregates(context.text, info, [])
+        real = toxicity._aggregate_head_starts
+        toxicity._aggregate_head_starts = lambda: None  # type: ignore[assignment]
+        try:
+            slow = toxicity._aggregates(context.text, info, [])
+        finally:
+            toxicity._aggregate_head_starts = real
+        assert fast == slow
+
+
+@settings(max_examples=150, deadline=None)
+@given(_sentences)
+def test_subgroup_skip_changes_nothing(sentence: str) -> None:
+    context = _context(sentence)
+    for info in context.sentences:
+        fast = populations._find_subgroups(context, info)
+        real = populations._subgroup_name_starts
+        populations._subgroup_name_starts = lambda: None  # type: ignore[assignment]
+        try:
+            slow = populations._find_subgroups(context, info)
+        finally:
+            populations._subgroup_name_starts = real
+        assert fast == slow
+
+
+def test_skips_on_written_sentences() -> None:
+    context = _context(
+        "Grade 3/4 adverse events occurred in 12 patients. Severe toxicities were rare. "
+        "Patients with wild-type GIST did worse. No exon mutation was found in them."
+    )
+    first, second, third, fourth = context.sentences
+    assert [
+        (a.grade, context.text[a.start : a.end]) for a in toxicity._aggregates(context.text, first, [])
+    ] == [("3/4", "Grade 3/4 adverse events")]
+    assert [context.text[a.start : a.end] for a in toxicity._aggregates(context.text, second, [])] == [
+        "Severe toxicities"
+    ]
+    assert toxicity._aggregates(context.text, third, []) == []  # no head word: not run
+    assert [m.key for m in populations._find_subgroups(context, third)] == ["wild type"]
+    assert populations._find_subgroups(context, fourth) == []  # no digit, no name: not run
+
+
+def test_cohorts_are_read_once_per_sentence() -> None:
+    context = _context(
+        "Of 14 patients who received neoadjuvant imatinib, 9 had a partial response. "
+        "Patients who received neoadjuvant imatinib did well."
+    )
+    sized, unsized = context.sentences
+    first = populations.find_cohorts(context, sized)
+    again = populations.find_cohorts(context, sized)
+    assert [(m.n.value, m.label) for m in first] == [(14.0, "patients who received neoadjuvant imatinib")]
+    assert again == first and again is not first  # a fresh list each time: callers may change it
+    assert "cohorts" in sized.cached
+    assert populations.find_cohorts(context, unsized) == []  # no whole number: nothing sizes a cohort
+
+
+def test_inline_labels_without_a_colon() -> None:
+    infos = _infos("Background text here. Results were good. Methods: none.")
+    assert [info.inline_label for info in infos] == ["", "", ""]  # no results label: none kept
+    infos = _infos("Methods: we treated 12 patients. Results: 3 responded. No colon here")
+    assert [info.inline_label for info in infos] == ["methods", "results", "results"]
