@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     import sqlite3
     import tempfile
 
+    from imatinib_cli.execute import StoredFindings
     from imatinib_cli.models import Findings
+    from imatinib_cli.render.json import RenderedStudy
 
 BATCH = 256
 # SQLite's page cache per connection (and for its temporary sort tables), in KiB: enough for the
@@ -77,25 +79,49 @@ class SpillStore:
         self._folder = tempfile.TemporaryDirectory(prefix="imx-spill-")
         self.path = Path(self._folder.name) / "findings.sqlite3"
         self._db = _connect(self.path, CACHE_KIB)
-        self._db.execute("CREATE TABLE findings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+        # data: a pickle (b"\x80...") or a reference b"B" + body id + index into `bodies`; study:
+        # the text of the item's study as a study of its own (render.json.RenderedStudy), if made.
+        self._db.execute(
+            "CREATE TABLE findings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL, study TEXT, form TEXT)"
+        )
+        # Cache entries' codec JSON (execute.StoredFindings.body), each stored once however many
+        # of its records are items.
+        self._db.execute("CREATE TABLE bodies (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+        self._last_body: tuple[bytes, int] | None = None
         # The items to group: their order (order_key) and, in `keys`, what links them.
         self._db.execute("CREATE TABLE items (seq INTEGER PRIMARY KEY, ord BLOB NOT NULL)")
         self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, seq INTEGER NOT NULL)")
         # The union-find: a row per item that is not the root of its group (absent: a root).
         self._db.execute("CREATE TABLE parent (seq INTEGER PRIMARY KEY, up INTEGER NOT NULL)")
         self._batch = batch
-        self._pending: list[tuple[int, bytes]] = []
+        self._pending: list[tuple[int, bytes, str | None, str | None]] = []
         self._pending_items: list[tuple[int, bytes]] = []
         self._pending_keys: list[tuple[str, int]] = []
 
     def put(
-        self, seq: int, findings: Findings, keys: Iterable[str] | None = None, order: Order | None = None
+        self,
+        seq: int,
+        findings: Findings | bytes | StoredFindings,
+        keys: Iterable[str] | None = None,
+        order: Order | None = None,
+        study: RenderedStudy | None = None,
     ) -> None:
         """Store findings under seq; with an order (resolve.document_order of its document), also
-        its link keys (resolve.link_keys), so groups() places it."""
+        its link keys (resolve.link_keys), so groups() places it. findings may come already pickled
+        (bytes, from a worker: stored as they are) or as a cache entry's (execute.StoredFindings:
+        its body stored once). study: the item's study text, for study() when it stays alone."""
         import pickle
 
-        self._pending.append((seq, pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)))
+        if isinstance(findings, bytes):
+            data = findings
+        elif type(findings).__name__ == "StoredFindings":
+            data = b"B" + self._body(findings.body).to_bytes(8, "big") + findings.index.to_bytes(4, "big")  # type: ignore[union-attr]
+        else:
+            data = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)
+        if study is None:
+            self._pending.append((seq, data, None, None))
+        else:
+            self._pending.append((seq, data, study.text, study.form))
         if order is not None:
             self._pending_items.append((seq, order_key(order)))
             self._pending_keys.extend((key, seq) for key in keys or ())
@@ -106,7 +132,9 @@ class SpillStore:
         if not self._pending:
             return
         self._db.execute("BEGIN")
-        self._db.executemany("INSERT INTO findings (seq, data) VALUES (?, ?)", self._pending)
+        self._db.executemany(
+            "INSERT INTO findings (seq, data, study, form) VALUES (?, ?, ?, ?)", self._pending
+        )
         self._db.executemany("INSERT INTO items (seq, ord) VALUES (?, ?)", self._pending_items)
         self._db.executemany("INSERT INTO keys (key, seq) VALUES (?, ?)", self._pending_keys)
         self._db.execute("COMMIT")
@@ -114,9 +142,21 @@ class SpillStore:
         self._pending_items.clear()
         self._pending_keys.clear()
 
+    def _body(self, body: bytes) -> int:
+        """The id of a cache entry's body in `bodies`, stored at its first item (the items of one
+        file come one after another, so the last body is the only one to remember)."""
+        if self._last_body is not None and self._last_body[0] is body:
+            return self._last_body[1]
+        cursor = self._db.execute("INSERT INTO bodies (data) VALUES (?)", (body,))
+        number = int(cursor.lastrowid or 0)
+        self._last_body = (body, number)
+        return number
+
     def get(self, seqs: Sequence[int]) -> list[Findings]:
         """The Findings stored under seqs, in the order of seqs."""
         import pickle
+
+        from imatinib_cli.execute import StoredFindings
 
         self.flush()
         found: dict[int, bytes] = {}
@@ -126,7 +166,25 @@ class SpillStore:
             found.update(
                 self._db.execute(f"SELECT seq, data FROM findings WHERE seq IN ({marks})", chunk).fetchall()
             )
-        return [pickle.loads(found[seq]) for seq in seqs]  # noqa: S301 - written by this process
+        out: list[Findings] = []
+        for seq in seqs:
+            data = found[seq]
+            if data[:1] == b"B":
+                (body,) = self._db.execute(
+                    "SELECT data FROM bodies WHERE id = ?", (int.from_bytes(data[1:9], "big"),)
+                ).fetchone()
+                out.append(StoredFindings(body, int.from_bytes(data[9:13], "big")).get())
+            else:
+                out.append(pickle.loads(data))  # noqa: S301 - written by this process
+        return out
+
+    def study(self, seq: int) -> RenderedStudy | None:
+        """The study text stored with seq (put's study), or None."""
+        from imatinib_cli.render.json import RenderedStudy
+
+        self.flush()
+        row = self._db.execute("SELECT study, form FROM findings WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None or row[0] is None else RenderedStudy(row[0], row[1])
 
     def groups(self) -> Iterator[list[int]]:
         """The items put with an order, grouped as resolve.group_by_keys groups their keys (items
