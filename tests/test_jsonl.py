@@ -223,7 +223,7 @@ def test_each_line_is_written_before_the_next_document_is_processed(monkeypatch:
     stdout = io.StringIO()
     seen_before: list[int] = []
 
-    def stream(paths: list[str]) -> Iterator[Document | Study]:
+    def stream(paths: list[str], **options: object) -> Iterator[Document | Study]:
         for index in range(3):
             seen_before.append(len(stdout.getvalue().splitlines()))
             yield Document(path=f"d{index}.txt", sha256="", format="text", text="", metadata=Metadata())
