@@ -237,13 +237,8 @@ def _stream_lean(
                 store.put(stored, lean.findings, lean.keys, document_order(document), lean.study)  # type: ignore[arg-type]
                 stored += 1
             del document, lean
-        for group in store.groups():
-            if len(group) == 1:
-                study = store.study(group[0])
-                if study is not None:
-                    yield study
-                    continue
-            yield merge_group(store.get(group))
+        for group, study in store.groups_with_studies():
+            yield study if study is not None else merge_group(store.get(group))
 
 
 def _without_text(findings: Findings) -> Findings:
