@@ -595,7 +595,9 @@ class Entry:
 
     def result(self) -> object:
         """The FileResult (codec.decode); raises codec.DecodeError for a damaged body."""
-        return _loads(self.body)
+        from imatinib_cli import codec
+
+        return codec.decode(self.body)
 
 
 def _dumps(value: object) -> bytes:
