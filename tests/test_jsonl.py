@@ -251,7 +251,10 @@ def test_the_spill_store_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     stream = pipeline.summarize_stream([seeds])
     items = [next(stream), next(stream)]
-    assert [path.name for path in _spill_folders(spill_root)[0].iterdir()] == ["findings.sqlite3"]
+    assert sorted(path.name for path in _spill_folders(spill_root)[0].iterdir()) == [
+        "findings.sqlite3",
+        "heap",
+    ]
     items.extend(stream)
     assert sum(isinstance(item, Study) for item in items) == 4
     assert _spill_folders(spill_root) == []
