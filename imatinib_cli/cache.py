@@ -7,7 +7,13 @@ whose version does not change with every edit, never reads results of older code
 another context is never returned; `imx cache clear --stale` removes such entries.
 
 Values are records of the data model (a `FileResult` with its Documents and Findings), stored as
-JSON through `imatinib_cli.codec`: a tag per record from an allow-list of the project's own
+JSON through `imatinib_cli.codec`, after a head (`encode_entry`, `Entry`): the length of the head
+on one line, then the head (JSON: the file's path, and per document the codec JSON of the
+Document without its text, its link keys and, when it makes a study, the study's `summarize
+--json` text as if the study had no other document), then the FileResult's codec JSON. A rerun
+that writes JSON reads the head alone (`Entry.head`), and decodes the FileResult (`Entry.result`)
+only for a study of several documents or an entry found under another path. Codec JSON: a tag
+per record from an allow-list of the project's own
 classes and their field values, rebuilt by those classes alone. Reading an entry can build wrong
 records at worst, never run code (docs/security.md). Not compressed: zlib halves the file but
 costs more time than it saves (docs/performance.md "Cache").
@@ -48,8 +54,10 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 # Bump when the encoding of values changes: every older entry becomes stale (and is never decoded:
-# entries are looked up by a context key that includes this number). 1: pickle; 2: codec JSON.
-CACHE_FORMAT = 2
+# entries are looked up by a context key that includes this number). 1: pickle; 2: codec JSON;
+# 3: a head (each document without its text, its link keys and its study's `--json` text) before
+# the codec JSON, so a rerun writing JSON decodes neither the Findings nor the text (Entry).
+CACHE_FORMAT = 3
 # The database file; its name changes only if the table layout does.
 DB_NAME = "extraction-v1.sqlite3"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
@@ -209,8 +217,11 @@ class ExtractionCache:
 
     # ----------------------------------------------------------------------- the protocol
 
-    def get_many(self, sha256s: Sequence[str]) -> dict[str, object]:
-        """The cached values among sha256s (hits only). A value that fails to decode is a miss."""
+    def get_many(self, sha256s: Sequence[str], *, eager: bool = True) -> dict[str, object]:
+        """The cached values among sha256s (hits only). A value that fails to decode is a miss.
+
+        eager=False: each value is an Entry whose head is read and whose FileResult is decoded
+        only when asked for (Entry.result, which may then raise codec.DecodeError)."""
         import sqlite3
 
         wanted = list(dict.fromkeys(sha256s))
@@ -238,13 +249,17 @@ class ExtractionCache:
         first_error = ""
         for sha256, blob in rows:
             try:
-                hits[sha256] = _loads(blob)
+                hits[sha256] = _loads(blob) if eager else Entry.parse(blob)
             except Exception as exc:  # noqa: BLE001 - types changed, a damaged blob: a miss
                 first_error = first_error or f"{type(exc).__name__}: {exc}"
                 self._unreadable += 1
         if first_error:
             self._note_unreadable(first_error)
         return hits
+
+    def get_entries(self, sha256s: Sequence[str]) -> dict[str, object]:
+        """get_many(sha256s, eager=False): Entry values, heads read, FileResults not decoded."""
+        return self.get_many(sha256s, eager=False)
 
     def put_many(self, items: Iterable[tuple[str, object]]) -> None:
         """Store values (codec JSON) in one transaction; a value the codec refuses is skipped."""
@@ -257,12 +272,16 @@ class ExtractionCache:
         unstorable = 0
         for sha256, value in items:
             try:
-                blob = _dumps(value)
+                if isinstance(value, Encoded):
+                    if value.data is None:
+                        raise EncodeRefused(value.error or "refused")
+                    blob = value.data
+                else:
+                    blob = encode_entry(value, None)
             except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
                 if not unstorable:
-                    self._warn(
-                        f"extraction cache: a result could not be stored ({type(exc).__name__}: {exc})"
-                    )
+                    detail = str(exc) if isinstance(exc, EncodeRefused) else f"{type(exc).__name__}: {exc}"
+                    self._warn(f"extraction cache: a result could not be stored ({detail})")
                 unstorable += 1
                 continue
             rows.append((sha256, now, blob))
@@ -511,6 +530,76 @@ class ExtractionCache:
         )
 
 
+class EncodeRefused(Exception):
+    """Where an entry was encoded, the codec refused a value (the message says why)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """An entry already encoded (encode_entry), e.g. by the worker that extracted the file:
+    put_many stores its bytes as they are."""
+
+    data: bytes | None
+    error: str | None = None  # why there are no bytes (the codec refused a value)
+
+
+# What a head says of one document: its codec JSON without text, its link keys (None: it makes no
+# study) and its study's `--json` text (None: not made). None for a document that is not ok.
+HeadItem = tuple[str, "list[str] | None", "str | None"]
+
+
+def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> bytes:
+    """The stored form of a FileResult: `LENGTH\n`, the head (None: none made), the codec JSON.
+
+    head[i] belongs to result.documents[i]: (codec.encode(the Document without its text), link
+    keys, study text). Raises what codec.encode raises for a value outside the data model.
+    """
+    import orjson
+
+    body = _dumps(result)
+    top = b"null" if head is None else orjson.dumps({"path": result.path, "items": head})  # type: ignore[attr-defined]
+    return b"%d\n" % len(top) + top + body
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A stored entry read lazily: the head parsed (None when the entry has none), the FileResult
+    decoded on demand."""
+
+    path: str | None
+    head: list[HeadItem | None] | None
+    body: bytes
+
+    @classmethod
+    def parse(cls, blob: bytes) -> Entry:
+        """Split a stored value; raises codec.DecodeError (a ValueError) when it is not
+        encode_entry's form."""
+        import orjson
+
+        from imatinib_cli.codec import DecodeError
+
+        try:
+            end = blob.index(b"\n", 0, 24)
+            size = int(blob[:end])
+            top = orjson.loads(blob[end + 1 : end + 1 + size])
+        except ValueError as exc:  # orjson.JSONDecodeError is one
+            raise DecodeError(f"not JSON: {exc}") from None
+        if top is None:
+            return cls(None, None, blob[end + 1 + size :])
+        if type(top) is not dict or type(top.get("path")) is not str or type(top.get("items")) is not list:
+            raise DecodeError("not an entry head")
+        return cls(top["path"], top["items"], blob[end + 1 + size :])
+
+    def result(self) -> object:
+        """The FileResult (codec.decode); raises codec.DecodeError for a damaged body."""
+        from imatinib_cli import codec
+
+        return codec.decode(self.body)
+
+
 def _dumps(value: object) -> bytes:
     """A record of the data model as JSON (imatinib_cli/codec.py); raises for anything else."""
     from imatinib_cli import codec
@@ -519,11 +608,12 @@ def _dumps(value: object) -> bytes:
 
 
 def _loads(blob: bytes) -> object:
-    """The value _dumps wrote; raises codec.DecodeError for anything else. Builds only the data
-    model's classes: nothing in the blob can name code to run."""
+    """The value _dumps (encode_entry) wrote; raises codec.DecodeError for anything else. Builds
+    only the data model's classes: nothing in the blob can name code to run."""
     from imatinib_cli import codec
 
-    return codec.decode(blob)
+    entry = Entry.parse(blob)
+    return codec.decode(entry.body)
 
 
 def _switch_to_wal(db: sqlite3.Connection, *, deadline: float) -> None:

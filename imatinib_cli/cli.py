@@ -934,7 +934,7 @@ def _summarize_json(paths: list[str], options: dict[str, object], *, strict: boo
 
     from imatinib_cli import pipeline, render
 
-    with closing(pipeline.summarize_streamed(paths, **options)) as report:  # type: ignore[arg-type]
+    with closing(pipeline.summarize_streamed(paths, rendered="json", **options)) as report:  # type: ignore[arg-type]
         warnings = render.print_document_warnings(report, render.stderr_console())
         render.write_summary_json(report, sys.stdout)
     return _exit_status(report, warnings, strict=strict)
@@ -949,7 +949,7 @@ def _summarize_jsonl(paths: list[str], options: dict[str, object], *, strict: bo
 
     writer = render.JsonlWriter(sys.stdout)
     console = render.stderr_console()
-    with closing(pipeline.summarize_stream(paths, **options)) as stream:  # type: ignore[arg-type]
+    with closing(pipeline.summarize_stream(paths, rendered="jsonl", **options)) as stream:  # type: ignore[arg-type]
         for item in stream:
             if isinstance(item, Document):
                 writer.document(item)

@@ -92,6 +92,67 @@ class FileResult:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredFindings:
+    """Findings `index` of a cached FileResult (the entry's codec JSON), decoded only when a study
+    of several documents needs them."""
+
+    body: bytes
+    index: int
+
+    def get(self) -> Findings:
+        """The Findings without their document's text; raises ImxError when the entry does not
+        decode (found damaged after its head was read)."""
+        from imatinib_cli import codec
+
+        try:
+            result = codec.decode(self.body)
+            found = result.findings[self.index]  # type: ignore[attr-defined]
+        except (codec.DecodeError, AttributeError, IndexError, TypeError) as exc:
+            raise ImxError(
+                f"an extraction cache entry could not be read back ({exc}); run again with --no-cache, "
+                "or `imx cache clear`"
+            ) from None
+        if not isinstance(found, Findings):
+            raise ImxError("an extraction cache entry could not be read back; run again with --no-cache")
+        return without_text(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Lean:
+    """What the process writing the output needs of one ok document, ready to use.
+
+    keys: resolve.link_keys (None: the document makes no study). findings: the Findings without
+    their document's text, as a worker's pickle (bytes), as objects, or as StoredFindings; read
+    only when the document's study has other documents too. study: the study's output text if it
+    has no other document (render.json.RenderedStudy), or None (then it is merged where it is
+    written).
+    """
+
+    keys: tuple[str, ...] | None
+    findings: object
+    study: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeanResult:
+    """A FileResult as the writing process needs it (execute(render=...)): each Document without
+    its text, a Lean for each ok one (None for the rest), and the cache entry's bytes (encoded
+    where the work ran, so the writing process does not encode it), or None."""
+
+    path: str
+    sha256: str
+    documents: tuple[Document, ...]
+    items: tuple[Lean | None, ...]
+    entry: Any = None  # cache.Encoded
+    crashed: bool = False
+
+
+# What a worker is asked for besides process_file: the output form whose study texts it makes
+# ("json": render.json.study_piece, "jsonl": study_line_text) and whether it encodes the cache entry.
+Work = tuple[str, bool]
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressUpdate:
     """Counts so far, after each chunk: files read (extracted or found in the store) and Documents."""
 
@@ -203,9 +264,125 @@ def process_part(item: FilePart) -> FileResult:
     return _extracted(item.path, item.sha256, documents[first:last])
 
 
-def process_chunk(chunk: Sequence[RawFile | FilePart]) -> list[FileResult]:
-    """process_file (process_part) for each file (part) of a chunk, in order (what a worker runs)."""
-    return [process_part(item) if isinstance(item, FilePart) else process_file(*item) for item in chunk]
+def process_chunk(chunk: Sequence[RawFile | FilePart], work: Work | None = None) -> list[Any]:
+    """process_file (process_part) for each file (part) of a chunk, in order (what a worker runs);
+    with work, each result made lean (made_lean) where it was computed."""
+    results = [process_part(item) if isinstance(item, FilePart) else process_file(*item) for item in chunk]
+    if work is None:
+        return results
+    return [made_lean(result, form=work[0], entry=work[1]) for result in results]
+
+
+def without_text(findings: Findings) -> Findings:
+    """What merging reads of a document is its metadata and path: the text, sections and registry
+    tables were for extraction (every quote is already copied into its Evidence)."""
+    return replace(findings, document=text_dropped(findings.document))
+
+
+def text_dropped(document: Document) -> Document:
+    """The Document without its text, sections and registry tables (what output and merging read)."""
+    if not document.text and not document.sections and document.registry_results is None:
+        return document
+    return replace(document, text="", sections=(), registry_results=None)
+
+
+def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
+    """The LeanResult of a FileResult, made where it was computed: per ok document its link keys,
+    its Findings pickled without text, and the text of its study as a study of its own in the
+    output's form (resolve.merge_group of that document alone, rendered); with entry, the cache
+    entry encoded (its head holds each study's `--json` text, whatever the form)."""
+    import pickle
+
+    from imatinib_cli.render.json import RenderedStudy, study_line_text, study_piece
+    from imatinib_cli.resolve import link_keys, merge_group
+
+    documents = tuple(text_dropped(document) for document in result.documents)
+    items: list[Lean | None] = []
+    pieces: list[tuple[list[str] | None, str | None] | None] = []
+    for findings in result.findings:
+        if findings is None:
+            items.append(None)
+            pieces.append(None)
+            continue
+        lean = without_text(findings)
+        keys = link_keys(lean)
+        rendered = piece = None
+        if keys is not None:
+            study = merge_group([lean])
+            if entry or form == "json":
+                piece = study_piece(study)
+            rendered = (
+                RenderedStudy(study_line_text(study), "jsonl")
+                if form == "jsonl"
+                else RenderedStudy(piece, "json")
+            )
+        items.append(
+            Lean(None if keys is None else tuple(keys), pickle.dumps(lean, pickle.HIGHEST_PROTOCOL), rendered)
+        )
+        pieces.append((keys, piece))
+    encoded = _entry(result, documents, pieces) if entry and not result.crashed else None
+    return LeanResult(result.path, result.sha256, documents, tuple(items), encoded, result.crashed)
+
+
+def _entry(
+    result: FileResult,
+    documents: tuple[Document, ...],
+    pieces: list[tuple[list[str] | None, str | None] | None],
+) -> Any:
+    """The cache entry of a result (cache.encode_entry), or an Encoded saying why there is none."""
+    from imatinib_cli import codec
+    from imatinib_cli.cache import Encoded, encode_entry
+
+    try:
+        head = [
+            [codec.encode(document).decode(), piece is not None, *(piece or (None, None))]
+            for document, piece in zip(documents, pieces, strict=True)
+        ]
+        return Encoded(encode_entry(result, head))  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
+        return Encoded(None, f"{type(exc).__name__}: {exc}")
+
+
+def lean_in_parent(result: FileResult) -> LeanResult:
+    """A LeanResult made from a FileResult where the output is written (a store's hit that cannot
+    be used as stored): keys and Findings without text, no study text (the study is merged there)."""
+    from imatinib_cli.resolve import link_keys
+
+    items: list[Lean | None] = []
+    for findings in result.findings:
+        if findings is None:
+            items.append(None)
+            continue
+        lean = without_text(findings)
+        keys = link_keys(lean)
+        items.append(Lean(None if keys is None else tuple(keys), lean))
+    documents = tuple(text_dropped(document) for document in result.documents)
+    return LeanResult(result.path, result.sha256, documents, tuple(items), None, result.crashed)
+
+
+def lean_from_entry(entry: Any, path: str, sha256: str) -> LeanResult | None:
+    """The LeanResult of a cache entry (cache.Entry) read at `path`, from its head alone (None when
+    the head cannot serve: none stored, another path). Raises codec.DecodeError, ValueError or
+    TypeError for a damaged head."""
+    from imatinib_cli import codec
+    from imatinib_cli.render.json import RenderedStudy
+
+    head = entry.head
+    if head is None or entry.path != path:
+        return None
+    documents: list[Document] = []
+    items: list[Lean | None] = []
+    for index, (document, ok, keys, piece) in enumerate(head):
+        built = codec.decode(document)
+        if not isinstance(built, Document):
+            raise TypeError("an entry head without a Document")
+        documents.append(built)
+        if not ok:
+            items.append(None)
+            continue
+        rendered = None if piece is None else RenderedStudy(piece, "json")
+        items.append(Lean(None if keys is None else tuple(keys), StoredFindings(entry.body, index), rendered))
+    return LeanResult(path, sha256, tuple(documents), tuple(items))
 
 
 # --------------------------------------------------------------------------- relocation
@@ -332,10 +509,12 @@ def _unpack_vocab(bundle: VocabBundle | None) -> str | None:
     return folder
 
 
-def dask_process_chunk(chunk: Sequence[RawFile], vocab: VocabBundle | None) -> list[FileResult]:
+def dask_process_chunk(
+    chunk: Sequence[RawFile], vocab: VocabBundle | None, work: Work | None = None
+) -> list[Any]:
     """process_chunk on a Dask worker, with the client's --vocab files (sent along, not read from disk)."""
     _use_vocab_dir(_unpack_vocab(vocab))
-    return process_chunk(chunk)
+    return process_chunk(chunk, work)
 
 
 def _init_local_worker(vocab_dir: str | None) -> None:
@@ -419,9 +598,9 @@ class _Backend(Protocol):
     # read this machine's private copy of the file.
     splits: bool
 
-    def submit(self, chunk: list[RawFile]) -> Any: ...
+    def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any: ...
 
-    def result(self, handle: Any) -> list[FileResult]: ...
+    def result(self, handle: Any) -> list[Any]: ...
 
     def close(self, *, abort: bool) -> None: ...
 
@@ -432,11 +611,11 @@ class _Serial:
     in_flight = 0
     splits = False
 
-    def submit(self, chunk: list[RawFile]) -> Any:
-        return chunk
+    def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:
+        return chunk, work
 
-    def result(self, handle: Any) -> list[FileResult]:
-        return process_chunk(handle)
+    def result(self, handle: Any) -> list[Any]:
+        return process_chunk(*handle)
 
     def close(self, *, abort: bool) -> None:
         return None
@@ -481,11 +660,11 @@ class _LocalPool:
             initargs=(_current_vocab_dir(),),
         )
 
-    def submit(self, chunk: list[RawFile]) -> Any:
+    def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return self._pool.submit(process_chunk, chunk)
+            return self._pool.submit(process_chunk, chunk, work)
         except BrokenProcessPool:  # a worker died before this chunk was sent
             raise _worker_died() from None
 
@@ -541,7 +720,7 @@ class _UntilWorthAPool:
         # starts one.
         self.splits = True
 
-    def submit(self, chunk: list[RawFile]) -> Any:
+    def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:
         if self._pool is None:
             large = any(isinstance(item, FilePart) for item in chunk)
             self._files += len(chunk)
@@ -550,8 +729,8 @@ class _UntilWorthAPool:
                 self._pool = _LocalPool(self._workers)
                 self.in_flight = self._pool.in_flight
         if self._pool is None:
-            return (_SERIAL, _SERIAL.submit(chunk))
-        return (self._pool, self._pool.submit(chunk))
+            return (_SERIAL, _SERIAL.submit(chunk, work))
+        return (self._pool, self._pool.submit(chunk, work))
 
     def result(self, handle: Any) -> list[FileResult]:
         backend, inner = handle
@@ -604,8 +783,8 @@ class _Dask:
         self.splits = False  # a worker may be on another machine, without the private copy
         self._vocab = _vocab_bundle(_current_vocab_dir())
 
-    def submit(self, chunk: list[RawFile]) -> Any:
-        return self._client.submit(dask_process_chunk, chunk, self._vocab, pure=False)
+    def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:
+        return self._client.submit(dask_process_chunk, chunk, self._vocab, work, pure=False)
 
     def result(self, handle: Any) -> list[FileResult]:
         from distributed import KilledWorker
@@ -685,14 +864,14 @@ class _Split:
 
     keys: list[str]  # each part's key in the store, in order
     copy: str | None  # the private copy the workers read; None when the store had every part
-    results: dict[int, FileResult]
+    results: dict[int, Any]  # FileResults or LeanResults
     handles: dict[int, Any]
 
 
 @dataclass
 class _Pending:
     items: list[Item]
-    results: dict[int, FileResult]  # by position in items: the store's hits
+    results: dict[int, Any]  # by position in items: the store's hits (FileResults or LeanResults)
     misses: list[int]  # positions of RawFiles sent to the backend
     handle: Any
     splits: dict[int, _Split] = dataclass_field(default_factory=dict)  # positions of the files sent in parts
@@ -742,13 +921,17 @@ def execute(
     dask_address: str | None = None,
     store: ResultStore | None = None,
     progress: ProgressCallback | None = None,
-) -> Iterator[tuple[Document, Findings | None]]:
+    render: str | None = None,
+) -> Iterator[tuple[Document, Any]]:
     """(Document, Findings or None) for every item, in input order, whichever executor does the work.
 
     jobs: local worker processes (None: available_cores(); 1: this process, no pool), or the workers
     of the LocalCluster that executor "dask" starts when no dask_address is given. store: FileResults
     kept between runs, looked up by sha256 before any work is sent, and given what was computed.
-    progress: called after each chunk with the counts so far. Raises UsageError for a bad executor or
+    progress: called after each chunk with the counts so far. render "json" or "jsonl": yield
+    (Document without its text, Lean or None) instead, made lean where the work runs (made_lean)
+    and, with an extraction cache (a store with get_entries), read lean from it (lean_from_entry),
+    so the calling process only writes what it is given. Raises UsageError for a bad executor or
     jobs, ImxError when the Dask scheduler cannot be reached or a worker dies.
     """
     if executor not in EXECUTORS:
@@ -765,7 +948,12 @@ def execute(
     else:
         batches = _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES)
         backend = _UntilWorthAPool(jobs) if jobs > 1 else _Serial()
-    return _run(batches, backend, store, progress)
+    work: Work | None = None
+    if render is not None:
+        if render not in ("json", "jsonl"):
+            raise UsageError(f"unknown output form {render!r}: expected json or jsonl")
+        work = (render, store is not None and hasattr(store, "get_entries"))
+    return _run(batches, backend, store, progress, work)
 
 
 @dataclass
@@ -780,18 +968,19 @@ def _run(
     backend: _Backend,
     store: ResultStore | None,
     progress: ProgressCallback | None,
-) -> Iterator[tuple[Document, Findings | None]]:
+    work: Work | None = None,
+) -> Iterator[tuple[Document, Any]]:
     queue: deque[_Pending] = deque()
     tally = _Tally()
     copies = _Copies()
     finished = False
     try:
         for batch in batches:
-            queue.append(_submit(batch, backend, store, copies))
+            queue.append(_submit(batch, backend, store, copies, work))
             while len(queue) > backend.in_flight:
-                yield from _finish(queue.popleft(), backend, store, tally, progress, copies)
+                yield from _finish(queue.popleft(), backend, store, tally, progress, copies, work)
         while queue:
-            yield from _finish(queue.popleft(), backend, store, tally, progress, copies)
+            yield from _finish(queue.popleft(), backend, store, tally, progress, copies, work)
         finished = True
     finally:
         try:
@@ -800,50 +989,90 @@ def _run(
             copies.close()
 
 
-def _submit(batch: list[Item], backend: _Backend, store: ResultStore | None, copies: _Copies) -> _Pending:
+def _submit(
+    batch: list[Item], backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
+) -> _Pending:
     positions = [index for index, item in enumerate(batch) if isinstance(item, RawFile)]
     splits: dict[int, _Split] = {}
     if backend.splits:
         for index in positions:
             raw: RawFile = batch[index]  # type: ignore[assignment]
             if parts_of(len(raw.data)) > 1:
-                splits[index] = _submit_parts(raw, backend, store, copies)
+                splits[index] = _submit_parts(raw, backend, store, copies, work)
         positions = [index for index in positions if index not in splits]
     files: list[RawFile] = [batch[index] for index in positions]  # type: ignore[misc]
-    found = _stored(store, [(raw.sha256, raw.path) for raw in files])
+    found = _stored(store, [(raw.sha256, raw.path, raw.sha256) for raw in files], work)
     results = {index: found[at] for at, index in enumerate(positions) if at in found}
     misses = [index for index in positions if index not in results]
     chunk = [batch[index] for index in misses]
-    handle = backend.submit(chunk) if chunk else None  # type: ignore[arg-type]
+    handle = backend.submit(chunk, work) if chunk else None  # type: ignore[arg-type]
     return _Pending(batch, results, misses, handle, splits)
 
 
-def _submit_parts(raw: RawFile, backend: _Backend, store: ResultStore | None, copies: _Copies) -> _Split:
+def _submit_parts(
+    raw: RawFile, backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
+) -> _Split:
     """A large file as parts, one chunk each so the workers share them; parts in the store are
     not sent, and the private copy is written only when some part is."""
     count = parts_of(len(raw.data))
     keys = [part_key(raw.sha256, part, count) for part in range(count)]
-    results = _stored(store, [(key, raw.path) for key in keys])
+    results = _stored(store, [(key, raw.path, raw.sha256) for key in keys], work)
     handles: dict[int, Any] = {}
     copy = copies.write(raw.data) if len(results) < count else None
     for part in range(count):
         if copy is not None and part not in results:
             item = FilePart(raw.path, raw.sha256, copy, part, count)
-            handles[part] = backend.submit([item])  # type: ignore[list-item]
+            handles[part] = backend.submit([item], work)  # type: ignore[list-item]
     return _Split(keys, copy, results, handles)
 
 
-def _stored(store: ResultStore | None, wanted: list[tuple[str, str]]) -> dict[int, FileResult]:
-    """The store's FileResults for these (key, path) pairs, by position, each moved to its path."""
+def _stored(
+    store: ResultStore | None, wanted: list[tuple[str, str, str]], work: Work | None
+) -> dict[int, Any]:
+    """The store's results for these (key, path, sha256), by position, each moved to its path:
+    FileResults, or with work LeanResults (from an entry's head where it serves, else made here)."""
     if store is None or not wanted:
         return {}
-    hits = store.get_many([key for key, _ in wanted])
-    found: dict[int, FileResult] = {}
-    for at, (key, path) in enumerate(wanted):
+    keys = [key for key, _, _ in wanted]
+    get_entries = getattr(store, "get_entries", None) if work is not None else None
+    hits = get_entries(keys) if get_entries is not None else store.get_many(keys)
+    found: dict[int, Any] = {}
+    for at, (key, path, sha256) in enumerate(wanted):
         hit = hits.get(key)
+        if hit is None:
+            continue
+        if get_entries is not None:
+            try:
+                lean = lean_from_entry(hit, path, sha256)
+                if lean is None:
+                    hit = hit.result()  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - a damaged entry is a miss, as ExtractionCache.get_many's
+                _log.debug("cache entry %s not usable", key, exc_info=True)
+                continue
+            if lean is not None:
+                found[at] = lean
+                continue
         if isinstance(hit, FileResult):
-            found[at] = relocate(hit, path)
+            moved = relocate(hit, path)
+            found[at] = moved if work is None else lean_in_parent(moved)
     return found
+
+
+def _stored_away(
+    store: ResultStore | None, key: str, result: Any, work: Work | None
+) -> list[tuple[str, Any]]:
+    """What to give the store for a computed result: the FileResult, or a LeanResult's entry."""
+    if store is None or result.crashed:
+        return []
+    if work is None:
+        return [(key, result)]
+    return [] if result.entry is None else [(key, result.entry)]
+
+
+def _outputs(result: Any) -> Iterator[tuple[Document, Any]]:
+    if isinstance(result, LeanResult):
+        return zip(result.documents, result.items, strict=True)
+    return zip(result.documents, result.findings, strict=True)
 
 
 def _finish(
@@ -853,25 +1082,28 @@ def _finish(
     tally: _Tally,
     progress: ProgressCallback | None,
     copies: _Copies,
-) -> Iterator[tuple[Document, Findings | None]]:
+    work: Work | None,
+) -> Iterator[tuple[Document, Any]]:
     """The batch's outputs in order, once its chunk is back (and stored)."""
     results = pending.results
     if pending.handle is not None:
         computed = backend.result(pending.handle)
         pending.handle = None
         if store is not None and computed:
-            store.put_many((result.sha256, result) for result in computed if not result.crashed)
+            store.put_many(
+                [item for result in computed for item in _stored_away(store, result.sha256, result, work)]
+            )
         results = {**results, **dict(zip(pending.misses, computed, strict=True))}
     for index, item in enumerate(pending.items):
         if isinstance(item, Document):
             tally.documents += 1
             yield item, None
         elif index in pending.splits:
-            yield from _finish_parts(pending.splits[index], backend, store, tally, progress, copies)
+            yield from _finish_parts(pending.splits[index], backend, store, tally, progress, copies, work)
         else:
             result = results[index]
             tally.documents += len(result.documents)
-            yield from zip(result.documents, result.findings, strict=True)
+            yield from _outputs(result)
     tally.files += len(results)
     tally.cached += len(results) - len(pending.misses)
     if progress is not None:
@@ -885,16 +1117,18 @@ def _finish_parts(
     tally: _Tally,
     progress: ProgressCallback | None,
     copies: _Copies,
-) -> Iterator[tuple[Document, Findings | None]]:
+    work: Work | None,
+) -> Iterator[tuple[Document, Any]]:
     """A large file's outputs part by part, as each is back: only one part's results held here."""
     for part, key in enumerate(split.keys):
         result = split.results.pop(part, None)
         if result is None:
             (result,) = backend.result(split.handles.pop(part))
-            if store is not None and not result.crashed:
-                store.put_many([(key, result)])
+            stored = _stored_away(store, key, result, work)
+            if store is not None and stored:
+                store.put_many(stored)
         tally.documents += len(result.documents)
-        yield from zip(result.documents, result.findings, strict=True)
+        yield from _outputs(result)
         if progress is not None:
             progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
     if split.copy is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from imatinib_cli.models import Comparison, Document, Findings, Report, Study
@@ -11,7 +11,8 @@ from imatinib_cli.models import Comparison, Document, Findings, Report, Study
 if TYPE_CHECKING:
     from typing_extensions import TypedDict, Unpack
 
-    from imatinib_cli.execute import ProgressCallback, ResultStore
+    from imatinib_cli.execute import Lean, ProgressCallback, ResultStore
+    from imatinib_cli.render.json import RenderedStudy
 
     class RunOptions(TypedDict, total=False):
         """The keywords of iter_extracted, which summarize, summarize_stream and compare pass on."""
@@ -80,7 +81,9 @@ def summarize(paths: Sequence[str], **options: Unpack[RunOptions]) -> Report:
     return Report(documents=tuple(documents), studies=tuple(studies))
 
 
-def summarize_stream(paths: Sequence[str], **options: Unpack[RunOptions]) -> Iterator[Document | Study]:
+def summarize_stream(
+    paths: Sequence[str], *, rendered: str | None = None, **options: Unpack[RunOptions]
+) -> Iterator[Document | Study | RenderedStudy]:
     """summarize() as a stream, for `summarize --jsonl`: every Document as soon as it is processed
     (in input order: a stream cannot wait to sort them), then every Study (in summarize()'s order,
     equal to its studies, whatever the input order).
@@ -88,8 +91,15 @@ def summarize_stream(paths: Sequence[str], **options: Unpack[RunOptions]) -> Ite
     Memory does not grow with the corpus's text: each Findings goes to a temporary on-disk store
     (imatinib_cli.spill) and only its link keys stay in memory; studies are merged one group at a
     time. Run the iterator to its end or close() it: either removes the store.
+
+    rendered "jsonl" (or "json"): a study made of one document comes as a render.json.RenderedStudy
+    (the text `--jsonl` (`--json`) writes for it, made where the document was extracted or read
+    from the extraction cache) instead of a Study, and every Document comes without its text; the
+    writers (JsonlWriter, write_summary_json) write the same bytes either way.
     """
-    return _stream(iter_extracted(paths, **options))
+    if rendered is None:
+        return _stream(iter_extracted(paths, **options))
+    return _stream_lean(_lean_extracted(paths, rendered, options))
 
 
 @dataclass
@@ -105,39 +115,61 @@ class StreamedReport:
 
     documents: tuple[Document, ...]
     studies: Iterator[Study]
+    # summarize_streamed(rendered="json"): the studies with those of one document already rendered
+    # (render.json.RenderedStudy), read instead of `studies` by write_summary_json.
+    rendered: Iterator[Study | RenderedStudy] | None = None
+
+    def rendered_studies(self) -> Iterator[Study | RenderedStudy]:
+        """The studies as write_summary_json reads them: RenderedStudy items where they were made
+        (summarize_streamed(rendered="json")), else the Study objects of `studies`."""
+        return self.studies if self.rendered is None else self.rendered
 
     def close(self) -> None:
-        close = getattr(self.studies, "close", None)
-        if close is not None:
-            close()
+        for items in (self.studies, self.rendered):
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
 
 
-def summarize_streamed(paths: Sequence[str], **options: Unpack[RunOptions]) -> StreamedReport:
+def summarize_streamed(
+    paths: Sequence[str], *, rendered: str | None = None, **options: Unpack[RunOptions]
+) -> StreamedReport:
     """summarize() with the studies left to merge as they are written: its documents and studies
-    are summarize()'s, in the same order; a file of 100,000 records is never held whole."""
+    are summarize()'s, in the same order; a file of 100,000 records is never held whole.
+
+    rendered "json": the studies of one document come already rendered (their `--json` text, made
+    by the worker that extracted them or read from the extraction cache) through
+    StreamedReport.rendered_studies, which write_summary_json reads; `studies` is then left empty."""
     from imatinib_cli.resolve import document_order
 
-    stream = _stream(iter_extracted(paths, **options))
+    if rendered is None:
+        stream: Iterator[Document | Study | RenderedStudy] = _stream(iter_extracted(paths, **options))
+    else:
+        stream = _stream_lean(_lean_extracted(paths, rendered, options))
     documents: list[Document] = []
-    first: list[Study] = []
+    first: list[Study | RenderedStudy] = []
     try:
         for item in stream:
-            if isinstance(item, Study):
+            if not isinstance(item, Document):
                 first.append(item)
                 break
-            documents.append(_text_dropped(item))
+            documents.append(item if rendered is not None else _text_dropped(item))
     except BaseException:
-        stream.close()
+        stream.close()  # type: ignore[attr-defined]
         raise
     documents.sort(key=document_order)
-    return StreamedReport(tuple(documents), _chained(first, stream))
+    if rendered is None:
+        return StreamedReport(tuple(documents), _chained(first, stream))  # type: ignore[arg-type]
+    return StreamedReport(tuple(documents), iter(()), _chained(first, stream))
 
 
-def _chained(first: list[Study], rest: Iterator[Document | Study]) -> Iterator[Study]:
+def _chained(
+    first: list[Study | RenderedStudy], rest: Iterator[Document | Study | RenderedStudy]
+) -> Iterator[Study | RenderedStudy]:
     try:
         yield from first
         for item in rest:
-            if isinstance(item, Study):
+            if not isinstance(item, Document):
                 yield item
     finally:
         close = getattr(rest, "close", None)
@@ -165,16 +197,60 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
             yield merge_group(store.get(group))
 
 
+def _lean_extracted(
+    paths: Sequence[str], rendered: str, options: RunOptions
+) -> Iterator[tuple[Document, Lean | None]]:
+    """iter_extracted's walk and execute with render=rendered: (Document without text, Lean)."""
+    from imatinib_cli.execute import execute
+    from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
+
+    max_bytes = options.get("max_bytes")
+    items = walk_paths(
+        paths,
+        follow_links=options.get("follow_links", False),
+        max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
+    )
+    return execute(
+        items,
+        jobs=options.get("jobs"),
+        executor=options.get("executor", "local"),
+        dask_address=options.get("dask_address"),
+        store=options.get("store"),
+        progress=options.get("progress"),
+        render=rendered,
+    )
+
+
+def _stream_lean(
+    extracted: Iterator[tuple[Document, Lean | None]],
+) -> Iterator[Document | Study | RenderedStudy]:
+    """_stream of execute(render=...)'s output: the link keys, the pickled Findings and the study
+    text come made; a group of one document gives its study text, only larger groups are merged."""
+    from imatinib_cli.resolve import document_order, merge_group
+    from imatinib_cli.spill import SpillStore
+
+    with SpillStore() as store:
+        stored = 0
+        for document, lean in extracted:
+            yield document
+            if lean is not None and lean.keys is not None:
+                store.put(stored, lean.findings, lean.keys, document_order(document), lean.study)  # type: ignore[arg-type]
+                stored += 1
+            del document, lean
+        for group, study in store.groups_with_studies():
+            yield study if study is not None else merge_group(store.get(group))
+
+
 def _without_text(findings: Findings) -> Findings:
-    """What merging reads of a document is its metadata and path: the text, sections and registry
-    tables were for extraction (every quote is already copied into its Evidence)."""
-    return replace(findings, document=_text_dropped(findings.document))
+    from imatinib_cli.execute import without_text
+
+    return without_text(findings)
 
 
 def _text_dropped(document: Document) -> Document:
-    if not document.text and not document.sections and document.registry_results is None:
-        return document
-    return replace(document, text="", sections=(), registry_results=None)
+    from imatinib_cli.execute import text_dropped
+
+    return text_dropped(document)
 
 
 def compare(

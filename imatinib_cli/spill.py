@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     import sqlite3
     import tempfile
 
+    from imatinib_cli.execute import StoredFindings
     from imatinib_cli.models import Findings
+    from imatinib_cli.render.json import RenderedStudy
 
 BATCH = 256
 # SQLite's page cache per connection (and for its temporary sort tables), in KiB: enough for the
@@ -77,25 +79,56 @@ class SpillStore:
         self._folder = tempfile.TemporaryDirectory(prefix="imx-spill-")
         self.path = Path(self._folder.name) / "findings.sqlite3"
         self._db = _connect(self.path, CACHE_KIB)
-        self._db.execute("CREATE TABLE findings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+        # Each item's Findings (a pickle, or a cache entry's codec JSON and the record's index in it)
+        # and the text of its study as a study of its own (render.json.RenderedStudy), if made, are
+        # kept in `heap`, an append-only file (writing there costs a copy; SQLite's overflow pages
+        # cost ~10x more): each as an offset and a length. A cache entry's body is written once
+        # however many of its records are items.
+        self._db.execute(
+            "CREATE TABLE findings (seq INTEGER PRIMARY KEY, off INTEGER NOT NULL, length INTEGER NOT NULL,"
+            " record INTEGER, study_off INTEGER, study_length INTEGER, form TEXT)"
+        )
+        self._heap = open(Path(self._folder.name) / "heap", "w+b")  # noqa: SIM115 - closed by close()
+        self._heap_size = 0
+        self._last_body: tuple[bytes, int] | None = None
         # The items to group: their order (order_key) and, in `keys`, what links them.
         self._db.execute("CREATE TABLE items (seq INTEGER PRIMARY KEY, ord BLOB NOT NULL)")
         self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, seq INTEGER NOT NULL)")
         # The union-find: a row per item that is not the root of its group (absent: a root).
         self._db.execute("CREATE TABLE parent (seq INTEGER PRIMARY KEY, up INTEGER NOT NULL)")
         self._batch = batch
-        self._pending: list[tuple[int, bytes]] = []
+        self._pending: list[tuple[int, int, int, int | None, int | None, int | None, str | None]] = []
         self._pending_items: list[tuple[int, bytes]] = []
         self._pending_keys: list[tuple[str, int]] = []
 
     def put(
-        self, seq: int, findings: Findings, keys: Iterable[str] | None = None, order: Order | None = None
+        self,
+        seq: int,
+        findings: Findings | bytes | StoredFindings,
+        keys: Iterable[str] | None = None,
+        order: Order | None = None,
+        study: RenderedStudy | None = None,
     ) -> None:
         """Store findings under seq; with an order (resolve.document_order of its document), also
-        its link keys (resolve.link_keys), so groups() places it."""
+        its link keys (resolve.link_keys), so groups() places it. findings may come already pickled
+        (bytes, from a worker: stored as they are) or as a cache entry's (execute.StoredFindings:
+        its body stored once). study: the item's study text, for study() when it stays alone."""
         import pickle
 
-        self._pending.append((seq, pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)))
+        record = None
+        if isinstance(findings, bytes):
+            off, size = self._add(findings)
+        elif type(findings).__name__ == "StoredFindings":
+            off, size = self._body(findings.body)  # type: ignore[union-attr]
+            record = findings.index  # type: ignore[union-attr]
+        else:
+            off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
+        if study is None:
+            self._pending.append((seq, off, size, record, None, None, None))
+        else:
+            text = study.text.encode("utf-8", "surrogatepass")
+            study_off, study_size = self._add(text)
+            self._pending.append((seq, off, size, record, study_off, study_size, study.form))
         if order is not None:
             self._pending_items.append((seq, order_key(order)))
             self._pending_keys.extend((key, seq) for key in keys or ())
@@ -106,7 +139,11 @@ class SpillStore:
         if not self._pending:
             return
         self._db.execute("BEGIN")
-        self._db.executemany("INSERT INTO findings (seq, data) VALUES (?, ?)", self._pending)
+        self._db.executemany(
+            "INSERT INTO findings (seq, off, length, record, study_off, study_length, form)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._pending,
+        )
         self._db.executemany("INSERT INTO items (seq, ord) VALUES (?, ?)", self._pending_items)
         self._db.executemany("INSERT INTO keys (key, seq) VALUES (?, ?)", self._pending_keys)
         self._db.execute("COMMIT")
@@ -114,19 +151,51 @@ class SpillStore:
         self._pending_items.clear()
         self._pending_keys.clear()
 
+    def _add(self, data: bytes) -> tuple[int, int]:
+        """Append data to the heap: its offset and length."""
+        off = self._heap_size
+        self._heap.write(data)
+        self._heap_size += len(data)
+        return off, len(data)
+
+    def _read(self, off: int, size: int) -> bytes:
+        import os
+
+        self._heap.flush()
+        return os.pread(self._heap.fileno(), size, off)
+
+    def _body(self, body: bytes) -> tuple[int, int]:
+        """Where a cache entry's body is in the heap, written at its first item (the items of one
+        file come one after another, so the last body is the only one to remember)."""
+        if self._last_body is not None and self._last_body[0] is body:
+            return self._last_body[1], len(body)
+        off, size = self._add(body)
+        self._last_body = (body, off)
+        return off, size
+
     def get(self, seqs: Sequence[int]) -> list[Findings]:
         """The Findings stored under seqs, in the order of seqs."""
         import pickle
 
+        from imatinib_cli.execute import StoredFindings
+
         self.flush()
-        found: dict[int, bytes] = {}
+        found: dict[int, tuple[int, int, int, int | None]] = {}
         for start in range(0, len(seqs), 500):  # stay under SQLite's limit on bound parameters
             chunk = seqs[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(
-                self._db.execute(f"SELECT seq, data FROM findings WHERE seq IN ({marks})", chunk).fetchall()
-            )
-        return [pickle.loads(found[seq]) for seq in seqs]  # noqa: S301 - written by this process
+            query = f"SELECT seq, off, length, record FROM findings WHERE seq IN ({marks})"
+            for row in self._db.execute(query, chunk):
+                found[row[0]] = row
+        out: list[Findings] = []
+        for seq in seqs:
+            _, off, size, record = found[seq]
+            data = self._read(off, size)
+            if record is not None:
+                out.append(StoredFindings(data, record).get())
+            else:
+                out.append(pickle.loads(data))  # noqa: S301 - written by this process
+        return out
 
     def groups(self) -> Iterator[list[int]]:
         """The items put with an order, grouped as resolve.group_by_keys groups their keys (items
@@ -135,6 +204,10 @@ class SpillStore:
         resolve() lists its studies. Nothing per item is held in memory: the grouping is a
         union-find in the `parent` table (each group's root its lowest seq), the order a sort by
         SQLite (in temporary files for a large run)."""
+        for group, _study, _form in self._groups():
+            yield group
+
+    def _groups(self) -> Iterator[tuple[list[int], tuple[int, int] | None, str | None]]:
         self.flush()
         self._unite()
         db = self._db
@@ -148,17 +221,30 @@ class SpillStore:
         )
         db.execute("CREATE INDEX firsts_order ON firsts (ord, root, size)")
         db.execute("COMMIT")
-        for root, size in db.execute("SELECT root, size FROM firsts ORDER BY ord, root"):
+        for root, size, study_off, study_size, form in db.execute(self._FIRSTS):
             if size == 1:
-                yield [root]
+                yield [root], (None if study_off is None else (study_off, study_size)), form
             else:  # the root is the group's lowest seq
-                yield [
-                    root,
-                    *(
-                        seq
-                        for (seq,) in db.execute("SELECT seq FROM parent WHERE up = ? ORDER BY seq", (root,))
-                    ),
-                ]
+                rest = db.execute("SELECT seq FROM parent WHERE up = ? ORDER BY seq", (root,))
+                yield [root, *(seq for (seq,) in rest)], None, None
+
+    _FIRSTS = (
+        "SELECT root, size, CASE WHEN size = 1 THEN findings.study_off END, findings.study_length,"
+        " findings.form FROM firsts"
+        " JOIN findings ON findings.seq = firsts.root ORDER BY ord, root"
+    )
+
+    def groups_with_studies(self) -> Iterator[tuple[list[int], RenderedStudy | None]]:
+        """groups(), each with the study text stored with its item when it has one item (put's
+        study), read in the same query; None for a larger group or an item stored without one."""
+        from imatinib_cli.render.json import RenderedStudy
+
+        for group, study, form in self._groups():
+            if study is None:
+                yield group, None
+            else:
+                text = self._read(*study).decode("utf-8", "surrogatepass")
+                yield group, RenderedStudy(text, form or "json")
 
     def _unite(self) -> None:
         """Unite the items of each key (in key order, so each key's items come together), then
@@ -202,6 +288,8 @@ class SpillStore:
         self._pending.clear()
         self._pending_items.clear()
         self._pending_keys.clear()
+        self._last_body = None
+        self._heap.close()
         self._db.close()
         self._folder.cleanup()
 

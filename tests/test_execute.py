@@ -275,7 +275,7 @@ def test_no_progress_when_stderr_is_not_a_terminal(corpus: Path, monkeypatch: py
     monkeypatch.setattr(pipeline, "summarize_streamed", recording)
     result = runner.invoke(app, ["summarize", "--json", "--jobs", "1", str(corpus)])
     assert result.exit_code == 0
-    assert seen == [{"jobs": 1}]
+    assert seen == [{"rendered": "json", "jobs": 1}]  # no progress callback
     assert result.stderr == "imx: warning: " + result.stderr.split("imx: warning: ", 1)[1]  # warnings only
 
 
