@@ -72,7 +72,7 @@ SPLIT_MAX_PARTS = 1024
 DASK_CHUNK_FILES = 64
 DASK_CHUNK_BYTES = 16 * 1024 * 1024
 
-DASK_EXTRA = "pip install 'imatinib-cli[dask]'"
+DASK_EXTRA = "pip install '.[dask]' in the imx checkout (or pip install 'dask[distributed]')"
 
 
 @dataclass(frozen=True, slots=True)

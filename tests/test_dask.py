@@ -108,7 +108,8 @@ def test_without_dask_installed_the_error_names_the_extra(monkeypatch, options: 
     result = runner.invoke(app, ["summarize", *options, str(SEEDS)])
     assert result.exit_code == 2
     assert result.stderr == (
-        "imx: error: the Dask executor needs dask, which is not installed: pip install 'imatinib-cli[dask]'\n"
+        "imx: error: the Dask executor needs dask, which is not installed: "
+        "pip install '.[dask]' in the imx checkout (or pip install 'dask[distributed]')\n"
     )
-    with pytest.raises(UsageError, match=r"pip install 'imatinib-cli\[dask\]'"):
+    with pytest.raises(UsageError, match=r"pip install '\.\[dask\]' in the imx checkout"):
         pipeline.summarize([str(SEEDS)], executor="dask")
