@@ -276,7 +276,8 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> FitTable:
     columns += [
         Col("tau²", justify="right", keep=True),
         Col("I² %", justify="right", keep=True),
-        Col("Q (df, p)"),
+        # A statistic is read whole: '2.49 (1, p = 0.114)', never '2.49 (1, p =' over '0.114)'.
+        Col("Q (df, p)", keep=True),
     ]
     table = FitTable(
         columns, title="Pooled estimates", caption=f"Method: {method} · rows: {text.ci_label(comparison)}"
