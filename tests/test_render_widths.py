@@ -215,3 +215,14 @@ def test_a_pipe_is_80_columns_unless_columns_says(monkeypatch: pytest.MonkeyPatc
     assert "advanced gastrointestinal stromal tumor" in result.stdout
     wide = CliRunner().invoke(app, ["summarize", SEEDS, "--jobs", "1", "--no-cache"], env={"COLUMNS": "200"})
     assert "│ advanced gastrointestinal stromal tumor │ GIST  │" in wide.stdout
+
+
+def test_summary_lines_keep_a_label_with_its_number(seeds_report: Report) -> None:
+    """At 80 columns the design line wraps between its items ('N enrolled' stays with 147), and an
+    outcome's value reads as a reader writes it ('73%', '58 days', '5 of 106', not '5 count of 106')."""
+    out = printed(lambda console: render.print_summary(seeds_report, console), 80)
+    assert "Design: phase not stated · randomized · open-label · multicenter\n        N enrolled 147\n" in out
+    assert "Design: Phase 2 · single-arm · open-label · N enrolled 186\n" in out
+    for value in ("│ 73%", "│ 58 days", "│ 5 of 106", "│ 0 of 106", "│ 13.6%"):
+        assert value in out, value
+    assert " count of " not in out and " %" not in out
