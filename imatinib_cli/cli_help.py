@@ -62,8 +62,33 @@ def _suggest_close(command: Any, ctx: Any, error: Any) -> None:
     error.possibilities = close_options(error.option_name, _long_options(command, ctx))
 
 
+def usage_piece(metavar: str, *, required: bool, repeated: bool) -> str:
+    """An argument as the usage line shows it, in the usual notation (POSIX utility syntax, git,
+    ripgrep): brackets when optional, `...` when it may be given several times, bare when required.
+    Typer 0.2x writes a metavar as `[PATH]` even when several are taken, and a required one in
+    braces (`{GOLD.yaml}`).
+
+    >>> usage_piece("PATH", required=False, repeated=True)
+    '[PATH]...'
+    >>> usage_piece("GOLD.yaml", required=True, repeated=False)
+    'GOLD.yaml'
+    """
+    piece = metavar if required else f"[{metavar}]"
+    return f"{piece}..." if repeated else piece
+
+
 class ImxCommand(TyperCommand):
-    """A command whose unknown-option message suggests only a close match."""
+    """A command whose unknown-option message suggests only a close match, and whose usage line
+    says which arguments repeat (`imx summarize [OPTIONS] [PATH]...`)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument" and param.metavar:
+                pieces.append(usage_piece(param.metavar, required=param.required, repeated=param.nargs != 1))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:

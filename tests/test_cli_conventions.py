@@ -274,6 +274,32 @@ def test_help_at_80_columns_is_clean(command: list[str]) -> None:
     assert not re.search(r"<[a-z-]+\|", text)
 
 
+USAGE = {
+    "summarize": "imx summarize [OPTIONS] [PATH]...",
+    "compare": "imx compare [OPTIONS] [PATH]...",
+    "report": "imx report [OPTIONS] [PATH]...",
+    "evaluate": "imx evaluate [OPTIONS] GOLD.yaml",
+    "schema": "imx schema [OPTIONS] NAME",
+    "completion": "imx completion [OPTIONS] SHELL",
+}
+
+
+@pytest.mark.parametrize(("command", "usage"), USAGE.items())
+def test_usage_line_says_which_arguments_repeat(command: str, usage: str) -> None:
+    """Commands that take several paths say so (`[PATH]...`, as git and ripgrep write it; Typer wrote
+    `[PATH]`); a required argument is bare (Typer wrote `{GOLD.yaml}`)."""
+    text = invoke(command, "--help", env={"COLUMNS": "80"}).stdout
+    assert f"Usage: {usage}" in text
+    assert "{" not in text.splitlines()[1]
+
+
+def test_a_missing_argument_shows_the_same_usage() -> None:
+    result = invoke("evaluate", env={"COLUMNS": "80"})
+    assert result.exit_code == 2
+    assert "Usage: imx evaluate [OPTIONS] GOLD.yaml" in result.output
+    assert "Missing argument 'GOLD.yaml'" in result.output
+
+
 def test_compare_help_names_every_choice_and_default_once_in_one_style() -> None:
     text = invoke("compare", "--help", env={"COLUMNS": "80"}).stdout
     flat = " ".join(line.strip("│ ") for line in text.splitlines())

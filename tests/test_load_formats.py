@@ -705,7 +705,10 @@ def test_pdf_without_the_extra_is_skipped_with_the_install_command(
     monkeypatch.setitem(sys.modules, "pypdf", None)  # `import pypdf` now raises ImportError
     doc = load_bytes("article.pdf", make_pdf(ARTICLE_PDF))
     assert (doc.format, doc.status) == ("pdf", "skipped")
-    assert doc.reason == "PDF needs the pdf extra: pip install 'imatinib-cli[pdf]'"
+    assert (
+        doc.reason
+        == "PDF needs the pdf extra: pip install '.[pdf]' in the imx checkout (or pip install pypdf)"
+    )
 
 
 def test_pdf_without_text_damaged_or_cut_short(tmp_path: Path) -> None:

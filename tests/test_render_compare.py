@@ -400,6 +400,25 @@ def test_svg_forest_plot_one_mark_per_row_and_a_diamond_per_group(
     svg = path.read_text(encoding="utf-8")
     assert "53.7 (45.3–62.0)" in svg and "0.0 (0.0–14.2)" in svg  # text kept as text
     assert "800 mg/day" in svg
+    # the diamonds are named as the compare table names its pooled rows (models.RANDOM_EFFECTS_LABEL)
+    assert all(f"{p.group}, random effects (k = {p.k})" in svg for p in comparison.pooled)
+    assert "pooled (k" not in svg
+
+
+def test_plot_numbers_keep_the_derived_mark(tmp_path: Path) -> None:
+    """A count computed from stated numbers is '19*' beside the plot, as in the table and CSV (the
+    real pipeline on seeds/, whose EORTC study states 4% and 67% of 27)."""
+    from imatinib_cli import pipeline
+    from imatinib_cli.analyze import analyze
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    comparison = analyze(pipeline.summarize([str(seeds)], jobs=1).studies, by="study")
+    path = tmp_path / "forest.svg"
+    plot.write_forest_plot(comparison, path)
+    svg = path.read_text(encoding="utf-8")
+    assert "70.4 (49.8–86.2)  19*/27" in svg and "27.5 (14.6–43.9)  11*/40*" in svg
+    assert "0.0 (0.0–14.2)  0/24" in svg and "59.9 (43.4–74.5)  98*/174  I² 60%" in svg
+    assert "* a count derived from other stated numbers" in svg
 
 
 def test_svg_is_reproducible(study_comparison: Comparison, tmp_path: Path) -> None:

@@ -130,6 +130,8 @@ def test_compare_reads_at_every_width(comparisons: dict[str, Comparison], by: st
         events = text.marked(pooled.events, "responders", pooled.derived)
         assert f"{events} / {text.marked(pooled.n, 'n', pooled.derived)}" in out
         assert text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high) in out
+        if pooled.q is not None:
+            assert f"{pooled.q:.2f} ({pooled.q_df}, p = " in out  # a statistic cell is never split
     if by in ("tumor-type", "study"):
         assert comparison.rows
 
@@ -148,6 +150,15 @@ def test_evaluation_reads_at_every_width(evaluation: Evaluation, width: int) -> 
             assert re.search(rf"│ {score.tp:>3} │ {score.fp:>2} │ {score.fn:>2} │", out) or (
                 f"TP: {score.tp} · FP: {score.fp} · FN: {score.fn}" in out
             )
+
+
+@pytest.mark.parametrize("width", range(80, 100, 2))
+def test_a_pooled_statistic_is_never_split(comparisons: dict[str, Comparison], width: int) -> None:
+    """Between 80 and 100 columns the pooled table once wrapped its Q cell inside itself
+    ('2.49 (1, p =' over '0.114)'); now the cell is whole or the table becomes blocks."""
+    out = printed(lambda console: render.print_comparison(comparisons["tumor-type"], console), width)
+    assert_fits(out, width)
+    assert "2.49 (1, p = 0.114)" in out and "10.90 (2, p = 0.004)" in out
 
 
 # --- the layout steps, one by one -------------------------------------------------------------------
@@ -204,3 +215,14 @@ def test_a_pipe_is_80_columns_unless_columns_says(monkeypatch: pytest.MonkeyPatc
     assert "advanced gastrointestinal stromal tumor" in result.stdout
     wide = CliRunner().invoke(app, ["summarize", SEEDS, "--jobs", "1", "--no-cache"], env={"COLUMNS": "200"})
     assert "│ advanced gastrointestinal stromal tumor │ GIST  │" in wide.stdout
+
+
+def test_summary_lines_keep_a_label_with_its_number(seeds_report: Report) -> None:
+    """At 80 columns the design line wraps between its items ('N enrolled' stays with 147), and an
+    outcome's value reads as a reader writes it ('73%', '58 days', '5 of 106', not '5 count of 106')."""
+    out = printed(lambda console: render.print_summary(seeds_report, console), 80)
+    assert "Design: phase not stated · randomized · open-label · multicenter\n        N enrolled 147\n" in out
+    assert "Design: Phase 2 · single-arm · open-label · N enrolled 186\n" in out
+    for value in ("│ 73%", "│ 58 days", "│ 5 of 106", "│ 0 of 106", "│ 13.6%"):
+        assert value in out, value
+    assert " count of " not in out and " %" not in out

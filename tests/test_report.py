@@ -178,7 +178,11 @@ def test_forest_plot_is_inline_svg_with_a_mark_per_population(seeds_page: tuple[
     assert len(re.findall(r'<rect id="imx-row-\d+"', svg)) == 5  # five countable study populations
     assert len(re.findall(r'<line id="imx-ci-\d+"', svg)) == 5
     assert len(re.findall(r'<polygon id="imx-pooled-\d+"', svg)) == 2  # GIST and non-GIST
-    assert "53.7 (45.3–62.0)  79/147" in svg and "GIST, random effects (k = 2)" in svg
+    assert "53.7 (45.3–62.0)  79*/147" in svg and "GIST, random effects (k = 2)" in svg
+    # derived counts keep their mark beside the plot, as in the tables; the diamonds are named
+    # as the compare table names them
+    assert "0.0 (0.0–14.2)  0/24" in svg and "12.1 (3.7–32.8)  24*/210*  I² 82%" in svg
+    assert "non-GIST, random effects (k = 3)" in svg and "pooled (k" not in svg
 
 
 def test_document_markup_is_shown_as_text_never_run(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ from imatinib_cli.load._text import BODY, collapse, span
 from imatinib_cli.models import STATUS_ERROR, Document
 
 FORMAT = "pdf"
-MISSING_EXTRA = "PDF needs the pdf extra: pip install 'imatinib-cli[pdf]'"
+# imx is not on a package index: the extra is installed from the checkout (as render/plot.py says).
+MISSING_EXTRA = "PDF needs the pdf extra: pip install '.[pdf]' in the imx checkout (or pip install pypdf)"
 
 _HEADER = b"%PDF-"
 _TRAILER = b"%%EOF"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from imatinib_cli.errors import ImxError, UsageError
-from imatinib_cli.models import Comparison, ComparisonRow, PooledEstimate
+from imatinib_cli.models import RANDOM_EFFECTS_LABEL, Comparison, ComparisonRow, PooledEstimate
 from imatinib_cli.render import text
 from imatinib_cli.render.csv import pooled_tumor_group
 
@@ -78,11 +78,16 @@ def forest_lines(comparison: Comparison) -> list[_Line]:
         ]
         for pooled in [p for p in pooled_left if pooled_tumor_group(p.group) == group or p.group == group]:
             pooled_left.remove(pooled)
-            lines.append(_Line("pooled", f"{pooled.group}, pooled (k = {pooled.k})", pooled=pooled))
+            lines.append(_Line("pooled", _pooled_label(pooled), pooled=pooled))
     if pooled_left:
         lines.append(_Line("heading", "Pooled"))
-        lines += [_Line("pooled", f"{p.group} (k = {p.k})", pooled=p) for p in pooled_left]
+        lines += [_Line("pooled", _pooled_label(p), pooled=p) for p in pooled_left]
     return lines
+
+
+def _pooled_label(pooled: PooledEstimate) -> str:
+    """A diamond's label, named as the compare table names it: 'GIST, random effects (k = 2)'."""
+    return f"{pooled.group}, {RANDOM_EFFECTS_LABEL} (k = {pooled.k})"
 
 
 def write_forest_plot(comparison: Comparison, path: str | Path) -> None:
@@ -111,12 +116,12 @@ def write_forest_plot(comparison: Comparison, path: str | Path) -> None:
         for y, line in zip(ys, lines, strict=True):
             if line.row is not None:
                 _draw_row(ax, line.row, y, row_index, largest)
-                ax.text(1.02, y, _row_numbers(line.row), transform=right, va="center", fontsize=8)
+                ax.text(1.02, y, row_numbers(line.row), transform=right, va="center", fontsize=8)
                 row_index += 1
             elif line.pooled is not None:
                 if _draw_diamond(ax, Polygon, line.pooled, y, pooled_index):
                     pooled_index += 1
-                ax.text(1.02, y, _pooled_numbers(line.pooled), transform=right, va="center", fontsize=8)
+                ax.text(1.02, y, pooled_numbers(line.pooled), transform=right, va="center", fontsize=8)
         ax.set_yticks(ys)
         ax.set_yticklabels([line.label for line in lines])
         for label, line in zip(ax.get_yticklabels(), lines, strict=True):
@@ -143,6 +148,8 @@ def write_forest_plot(comparison: Comparison, path: str | Path) -> None:
         pooling = text.pooling_description(comparison)
         if pooling:
             footer = "Pooled (diamonds): " + pooling
+            if any(line.row is not None and line.row.derived for line in lines):
+                footer += f" · {text.DERIVED_MARK} a count derived from other stated numbers"
             figure.text(0.01, 0.005, "\n".join(textwrap.wrap(footer, 150)), fontsize=7, va="bottom")
         figure.tight_layout(rect=(0, 0.05 if pooling else 0, 1, 1))
         metadata = {"Date": None} if fmt == "svg" else None
@@ -194,14 +201,19 @@ def _row_label(row: ComparisonRow, by: str) -> str:
     return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
 
 
-def _row_numbers(row: ComparisonRow) -> str:
-    return f"{text.format_estimate(row.orr_percent, row.ci_low, row.ci_high)}  {row.responders}/{row.n}"
-
-
-def _pooled_numbers(pooled: PooledEstimate) -> str:
-    numbers = (
-        f"{text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high)}  {pooled.events}/{pooled.n}"
+def row_numbers(row: ComparisonRow) -> str:
+    """A row's numbers beside the plot, counts marked as the table marks them: '70.4 (49.8–86.2)  19*/27'."""
+    counts = (
+        f"{text.marked(row.responders, 'responders', row.derived)}/{text.marked(row.n, 'n', row.derived)}"
     )
+    return f"{text.format_estimate(row.orr_percent, row.ci_low, row.ci_high)}  {counts}"
+
+
+def pooled_numbers(pooled: PooledEstimate) -> str:
+    """A diamond's numbers: '59.9 (43.4–74.5)  98*/174  I² 60%'."""
+    events = text.marked(pooled.events, "responders", pooled.derived)
+    counts = f"{events}/{text.marked(pooled.n, 'n', pooled.derived)}"
+    numbers = f"{text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high)}  {counts}"
     if pooled.i2 is not None:
         numbers += f"  I² {pooled.i2:.0f}%"
     return numbers

@@ -26,7 +26,9 @@ from urllib.parse import quote
 
 from imatinib_cli import __version__
 from imatinib_cli.models import (
+    CRUDE_LABEL,
     HEME_AXES,
+    RANDOM_EFFECTS_LABEL,
     RESPONSE_CATEGORIES,
     STATUS_OK,
     Comparison,
@@ -44,8 +46,7 @@ from imatinib_cli.render.safe_text import safe_text
 if TYPE_CHECKING:
     from imatinib_cli.analyze.group import Unit
 
-CRUDE_LABEL = "crude (sum of counts)"
-POOLED_LABEL = "random effects"
+POOLED_LABEL = RANDOM_EFFECTS_LABEL  # the compare table's, the CSV's and the forest plot's name
 WHY_THEY_DIFFER = (
     "The crude rate adds every population's responders and patients as if they were one study; the "
     "random-effects rate weighs each study population and lets the true rate differ between them, so "
@@ -438,10 +439,13 @@ class _Page:
             note = pooled.note or (
                 f"k = {pooled.k} < 3: tau², I² and Q are unreliable" if pooled.k < 3 else ""
             )
+            counts = f"{text.marked(pooled.events, 'responders', pooled.derived)} / " + text.marked(
+                pooled.n, "n", pooled.derived
+            )
             cells = [
                 f'<th scope="row" class="label">{esc(pooled.group)}, {POOLED_LABEL}</th>',
                 f'<td class="num">{pooled.k}</td>',
-                f'<td class="num">{self.notes.value(f"{pooled.events} / {pooled.n}", evidence)}</td>',
+                f'<td class="num">{self.notes.value(counts, evidence)}</td>',
                 _num(esc(text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high))),
                 f'<td class="num">{esc(text.format_stat(pooled.tau2, 4))}</td>',
                 f'<td class="num">{esc(text.format_stat(pooled.i2, 1))}</td>',
@@ -537,7 +541,7 @@ def forest_svg(comparison: Comparison, notes: _Notes | None = None) -> str:
 
     Marks carry the ids the matplotlib plot gives (imx-row-N, imx-ci-N, imx-pooled-N) and a <title>
     with the row's numbers, so hovering a square says what it is."""
-    from imatinib_cli.render.plot import forest_lines
+    from imatinib_cli.render.plot import forest_lines, pooled_numbers, row_numbers
 
     lines = forest_lines(comparison)
     if not lines:
@@ -573,9 +577,7 @@ def forest_svg(comparison: Comparison, notes: _Notes | None = None) -> str:
     row_index = pooled_index = 0
     for i, line in enumerate(lines):
         y = _TOP + _ROW_H * i + _ROW_H / 2
-        label = line.label
-        if line.pooled is not None:
-            label = label.replace(", pooled (", f", {POOLED_LABEL} (")
+        label = line.label  # a diamond's: 'GIST, random effects (k = 2)', as in the --plot figure
         cls = {"heading": "heading", "pooled": "pooled"}.get(line.kind, "label")
         out.append(
             f'<text x="4" y="{y + 4}" class="{cls}">{esc(_shorten(label, 78))}'
@@ -583,9 +585,7 @@ def forest_svg(comparison: Comparison, notes: _Notes | None = None) -> str:
         )
         if line.row is not None:
             row = line.row
-            numbers = (
-                f"{text.format_estimate(row.orr_percent, row.ci_low, row.ci_high)}  {row.responders}/{row.n}"
-            )
+            numbers = row_numbers(row)  # the --plot figure's text: '70.4 (49.8–86.2)  19*/27'
             title = numbers + "".join(
                 f"\n“{_shorten(text.one_line(e.quote), TITLE_LIMIT)}” ({text.location(e)})"
                 for e in row.evidence
@@ -607,10 +607,7 @@ def forest_svg(comparison: Comparison, notes: _Notes | None = None) -> str:
             row_index += 1
         elif line.pooled is not None:
             pooled = line.pooled
-            numbers = text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high)
-            numbers += f"  {pooled.events}/{pooled.n}"
-            if pooled.i2 is not None:
-                numbers += f"  I² {pooled.i2:.0f}%"
+            numbers = pooled_numbers(pooled)
             if pooled.estimate is not None:
                 low = pooled.ci_low if pooled.ci_low is not None else pooled.estimate
                 high = pooled.ci_high if pooled.ci_high is not None else pooled.estimate

@@ -36,7 +36,7 @@ from imatinib_cli.models import (
     SubgroupTest,
 )
 from imatinib_cli.render import text
-from imatinib_cli.render.layout import Col, FitTable, hang
+from imatinib_cli.render.layout import PAIR_SEPARATOR, Col, FitTable, hang, pack
 from imatinib_cli.render.safe_text import safe_text
 
 if TYPE_CHECKING:
@@ -276,7 +276,8 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> FitTable:
     columns += [
         Col("tau²", justify="right", keep=True),
         Col("I² %", justify="right", keep=True),
-        Col("Q (df, p)"),
+        # A statistic is read whole: '2.49 (1, p = 0.114)', never '2.49 (1, p =' over '0.114)'.
+        Col("Q (df, p)", keep=True),
     ]
     table = FitTable(
         columns, title="Pooled estimates", caption=f"Method: {method} · rows: {text.ci_label(comparison)}"
@@ -369,7 +370,7 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
     console.print(Text(safe_text(study.title or study.id), style="bold"))
     _field(console, "Study", study.id)
     _field(console, "Citation", text.citation(study))
-    _field(console, "Design", text.design_line(study))
+    _items_field(console, "Design", text.design_line(study).split(PAIR_SEPARATOR))
     if evidence:
         _design_evidence(study, console)
     registry = text.registry_line(study)
@@ -493,9 +494,7 @@ def _outcome_table(study: Study) -> FitTable:
         keyed=(5,),
     )
     for outcome in study.outcomes:
-        value = text.format_quantity(outcome.value)
-        if outcome.value is not None and outcome.unit:
-            value = f"{value} {outcome.unit}"
+        value = _with_unit(text.format_quantity(outcome.value), outcome.value, outcome.unit)
         if outcome.denominator is not None:
             value = f"{value} of {text.format_quantity(outcome.denominator)}"
         detail = " ".join(part for part in (outcome.gene, outcome.variant) if part)
@@ -508,6 +507,20 @@ def _outcome_table(study: Study) -> FitTable:
             text.one_line(outcome.as_written),
         )
     return table
+
+
+# Units an outcome's value reads better with: '73%' (not '73 %'), '58 days', '5 of 106' (not
+# '5 count of 106'). Only the printed table; the JSON keeps the unit as read.
+_PLURAL_UNITS = frozenset({"day", "week", "month", "year"})
+
+
+def _with_unit(shown: str, value: object, unit: str | None) -> str:
+    """'73%', '58 days', '1 month', '5' (a count); the value alone when it or its unit is unknown."""
+    if value is None or not unit or unit == "count":
+        return shown
+    if unit == "%":
+        return f"{shown}%"
+    return f"{shown} {unit}s" if unit in _PLURAL_UNITS and shown != "1" else f"{shown} {unit}"
 
 
 def _design_evidence(study: Study, console: Console) -> None:
@@ -574,6 +587,16 @@ def _evidence_line(console: Console, label: str, evidence: Evidence | None, note
 def _field(console: Console, name: str, value: str) -> None:
     line = Text.assemble((f"{name}: ", "bold"), safe_text(value))
     console.print(line)
+
+
+def _items_field(console: Console, name: str, items: list[str]) -> None:
+    """`Design: Phase 2 · single-arm · N enrolled 186`, wrapped between items, never inside one: at 80
+    columns 'N enrolled' and its 147 stay on one line, the lines after the first under the first item."""
+    prefix = f"{name}: "
+    lines = pack([safe_text(item) for item in items], max(console.width - len(prefix), 1))
+    for index, line in enumerate(lines):
+        head = (prefix, "bold") if index == 0 else " " * len(prefix)
+        console.print(Text.assemble(head, line))
 
 
 def _line(console: Console, message: str, style: str | None = None) -> None:
