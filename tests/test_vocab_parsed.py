@@ -166,3 +166,24 @@ def test_runs_without_a_snapshot_never_import_yaml(tmp_path: Path) -> None:
     output, warm = _modules_at_exit(folder, cache)
     assert output == cold_output
     assert "yaml" not in warm and "imatinib_cli.extract" not in warm
+
+
+def test_no_snapshot_when_a_value_json_cannot_hold_exactly(tmp_path: Path) -> None:
+    # A --vocab entry with a YAML date (JSON would give text back): the run matches as usual but
+    # writes no snapshot, so a later run never reads the date back as text.
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "tumor_types.yaml").write_text(
+        "tumor_types:\n  - code: ZEBRA\n    synonyms: [zebra cell tumor]\n    seen: 2020-01-02\n",
+        encoding="utf-8",
+    )
+    vocab.set_extra_dir(extra)
+    try:
+        hits = vocab.tumor_matcher().find("A zebra cell tumor was seen.")
+        assert [(hit.key, hit.entry["seen"].isoformat()) for hit in hits] == [("ZEBRA", "2020-01-02")]
+        assert vocab.adverse_event_matcher().find("grade 3 nausea")
+        assert vocab.snapshot_files() == []
+    finally:
+        vocab.set_extra_dir(None)
+    vocab.tumor_matcher()  # the packaged vocabularies alone: written
+    assert len(vocab.snapshot_files()) == 1
