@@ -381,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     print(f"wrote {', '.join(stale) or 'nothing (already current)'}", file=sys.stderr)
+    if args.out == OUT:
+        from parse_vocab import write_parsed  # the pre-parsed forms of the files just written
+
+        write_parsed()
     return 0
 
 
