@@ -427,15 +427,7 @@ def compare(
         fmt = _output_format(
             json=json_output, csv=csv_output, markdown=markdown_output, output=output, csv_raw=csv_raw
         )
-        options: dict[str, object] = {"by": by.value}
-        confidence = _confidence(level, alpha)
-        # Options left out are the pipeline's defaults (documented in docs/cli.md).
-        if ci is not None:
-            options["ci"] = ci.value
-        if confidence is not None:
-            options["level"] = confidence
-        if transform is not None:
-            options["transform"] = transform.value
+        options: dict[str, object] = {"by": by.value, **_statistics_options(ci, level, alpha, transform)}
         options.update(_load_options(follow_links=follow_links, max_bytes=max_bytes))
         options.update(_run_options(jobs=jobs, executor=executor, dask=dask))
         if output is not None:
@@ -511,14 +503,7 @@ def report(
     """
 
     def run() -> ExitStatus:
-        options: dict[str, object] = {}
-        confidence = _confidence(level, alpha)
-        if ci is not None:
-            options["ci"] = ci.value
-        if confidence is not None:
-            options["level"] = confidence
-        if transform is not None:
-            options["transform"] = transform.value
+        options = _statistics_options(ci, level, alpha, transform)
         options.update(_load_options(follow_links=follow_links, max_bytes=max_bytes))
         options.update(_run_options(jobs=jobs, executor=executor, dask=dask))
         if output is not None:
@@ -834,6 +819,22 @@ def _output_format(
     if output is not None:
         return OUTPUT_FORMATS.get(output.suffix.lower(), "table")
     return "table"
+
+
+def _statistics_options(
+    ci: CiMethod | None, level: float | None, alpha: float | None, transform: Transform | None
+) -> dict[str, object]:
+    """compare's and report's interval and pooling options for the pipeline; an option left out is
+    the pipeline's default (documented in docs/cli.md)."""
+    options: dict[str, object] = {}
+    confidence = _confidence(level, alpha)
+    if ci is not None:
+        options["ci"] = ci.value
+    if confidence is not None:
+        options["level"] = confidence
+    if transform is not None:
+        options["transform"] = transform.value
+    return options
 
 
 def _confidence(level: float | None, alpha: float | None) -> float | None:

@@ -77,7 +77,18 @@ def usage_piece(metavar: str, *, required: bool, repeated: bool) -> str:
     return f"{piece}..." if repeated else piece
 
 
-class ImxCommand(TyperCommand):
+class _SuggestsClose:
+    """Parses as click does, but an unknown option's message suggests only a close match."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+        except NoSuchOption as error:
+            _suggest_close(self, ctx, error)  # type: ignore[arg-type]
+            raise
+
+
+class ImxCommand(_SuggestsClose, TyperCommand):
     """A command whose unknown-option message suggests only a close match, and whose usage line
     says which arguments repeat (`imx summarize [OPTIONS] [PATH]...`)."""
 
@@ -90,23 +101,9 @@ class ImxCommand(TyperCommand):
                 pieces.extend(param.get_usage_pieces(ctx))
         return pieces
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except NoSuchOption as error:
-            _suggest_close(self, ctx, error)
-            raise
 
-
-class ImxGroup(TyperGroup):
+class ImxGroup(_SuggestsClose, TyperGroup):
     """The `imx` and `imx cache` groups, with the same suggestion rule as ImxCommand."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except NoSuchOption as error:
-            _suggest_close(self, ctx, error)
-            raise
 
 
 class PathItem(ParamType):
