@@ -84,6 +84,17 @@ CREATE TABLE IF NOT EXISTS entries (
     value BLOB NOT NULL,
     PRIMARY KEY (context, sha256)
 );
+CREATE TABLE IF NOT EXISTS stats (
+    folder BLOB NOT NULL,
+    name BLOB NOT NULL,
+    device INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (folder, name)
+) WITHOUT ROWID;
 """
 
 
@@ -105,6 +116,7 @@ class CacheInfo:
     imx_version: str
     vocabulary: str  # vocab.fingerprint()
     cache_format: int
+    file_stats: int = 0  # files whose sha256 a rerun may take from their stat (StatIndex)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +130,7 @@ class CacheInfo:
             "imx_version": self.imx_version,
             "vocabulary": self.vocabulary,
             "cache_format": self.cache_format,
+            "file_stats": self.file_stats,
         }
 
 
@@ -257,6 +270,13 @@ class ExtractionCache:
             self._note_unreadable(first_error)
         return hits
 
+    def stat_index(self) -> StatIndex | None:
+        """The index of file stats to sha256s kept in this cache's database, for the walk
+        (load.walk_paths(index=...)); None when the cache is not used or $IMX_REHASH is set."""
+        if self._disabled or os.environ.get(REHASH_VARIABLE, "") not in ("", "0"):
+            return None
+        return StatIndex(self)
+
     def get_entries(self, sha256s: Sequence[str]) -> dict[str, object]:
         """get_many(sha256s, eager=False): Entry values, heads read, FileResults not decoded."""
         return self.get_many(sha256s, eager=False)
@@ -310,7 +330,7 @@ class ExtractionCache:
         """Where the cache is and how many of its entries this run can use."""
         import sqlite3
 
-        entries = current = 0
+        entries = current = stats = 0
         with self._lock:
             exists = self.path.is_file()
             db = self._connection(create=False) if exists else None
@@ -322,6 +342,7 @@ class ExtractionCache:
                         "WHERE contexts.key = ?",
                         (self.key,),
                     ).fetchone()[0]
+                    stats = db.execute("SELECT COUNT(*) FROM stats").fetchone()[0]
                 except sqlite3.Error as exc:
                     self._fail(exc, reading=True)
         return CacheInfo(
@@ -335,6 +356,7 @@ class ExtractionCache:
             imx_version=self.imx_version,
             vocabulary=self.vocabulary,
             cache_format=CACHE_FORMAT,
+            file_stats=stats,
         )
 
     def clear(self, *, stale: bool = False) -> int:
@@ -357,9 +379,12 @@ class ExtractionCache:
                         where = "WHERE context NOT IN (SELECT id FROM contexts WHERE key = ?)"
                         removed = db.execute(f"DELETE FROM entries {where}", (self.key,)).rowcount
                         db.execute("DELETE FROM contexts WHERE key != ?", (self.key,))
+                        # A file whose bytes have no entry left is read again anyway: its row goes.
+                        db.execute("DELETE FROM stats WHERE sha256 NOT IN (SELECT sha256 FROM entries)")
                     else:
                         removed = db.execute("DELETE FROM entries").rowcount
                         db.execute("DELETE FROM contexts")
+                        db.execute("DELETE FROM stats")
                     db.execute("COMMIT")
                 except BaseException:
                     self._rollback(db)
@@ -435,7 +460,8 @@ class ExtractionCache:
         try:
             _switch_to_wal(db, deadline=time.monotonic() + self._timeout)
             db.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a cache may lose its last batch
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone() is None:
+            present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"entries", "stats"} <= present:  # a new file, or one from before the stat index
                 self._begin(db)
                 try:
                     for statement in _SCHEMA.split(";"):
@@ -528,6 +554,121 @@ class ExtractionCache:
             f"{prefix}entries that could not be read back were recomputed ({self._unreadable}; "
             f"first: {first_error})"
         )
+
+
+# Set (to anything but 0) to read and hash every file, trusting no stored stat (StatIndex).
+REHASH_VARIABLE = "IMX_REHASH"
+# A folder with more rows than this is looked up a file at a time instead of read whole.
+_FOLDER_ROWS = 65536
+_STAT_BATCH = 4096  # rows recorded per transaction
+
+
+class StatIndex:
+    """What a rerun may know of a file without reading it, as git's index does: per path (its
+    absolute folder and name) the (device, inode, size, mtime_ns, ctime_ns) it had when its bytes
+    were hashed, and that sha256. The walk trusts the stored sha256 when all five match the file's
+    stat now, and reads the file when one differs.
+
+    A stat match trusts that the file's content cannot change without its mtime or ctime changing;
+    ctime cannot be set back by anyone but the system clock (os.utime sets it to now), so a file
+    changed and its mtime restored (tar, rsync -t, touch -d) is read again. The racy case (a change
+    within the timestamps' granularity of the moment the file was hashed, which leaves the stat
+    as it was) is avoided by recording only files whose mtime and ctime are older than the start
+    of the walk by RACY_NS: a newer file is read again on every run until it is that old. So the
+    index trusts the system clock and the file system's clock to agree within RACY_NS (2 s, FAT's
+    granularity; a network file system with a clock behind by more can fool it: $IMX_REHASH=1 or
+    --no-cache then). A folder's rows are read with one query when the walk first meets it.
+    Problems with the database make it step aside like the cache (every file is read).
+    """
+
+    def __init__(self, cache: ExtractionCache) -> None:
+        self._cache = cache
+        self._folders: dict[bytes, dict[bytes, tuple[int, int, int, int, int, str]] | None] = {}
+        self._pending: list[tuple[bytes, bytes, int, int, int, int, int, str]] = []
+        self.trusted = 0  # lookups that gave a sha256 (a file not read)
+
+    def known(self, folder: bytes, name: bytes, info: os.stat_result) -> str | None:
+        """The stored sha256 of the file `name` in `folder` (absolute, as bytes) when its stat
+        `info` is the one recorded with it, else None."""
+        rows = self._folders.get(folder, False)
+        if rows is False:
+            rows = self._read_folder(folder)
+        row = rows.get(name) if rows is not None else self._read_one(folder, name)
+        if row is None or row[:5] != (
+            info.st_dev,
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+        ):
+            return None
+        self.trusted += 1
+        return row[5]
+
+    def record(self, folder: bytes, name: bytes, info: os.stat_result, sha256: str) -> None:
+        """Remember that the file with this stat has these bytes (the caller has checked that its
+        mtime and ctime are old enough)."""
+        self._pending.append(
+            (folder, name, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, sha256)
+        )
+        if len(self._pending) >= _STAT_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the recorded rows (one transaction)."""
+        import sqlite3
+
+        rows, self._pending = self._pending, []
+        cache = self._cache
+        if not rows or cache._disabled or cache._read_only:
+            return
+        with cache._lock:
+            db = cache._connection(create=True)
+            if db is None:
+                return
+            try:
+                cache._begin(db)
+                try:
+                    db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    db.execute("COMMIT")
+                except BaseException:
+                    cache._rollback(db)
+                    raise
+            except sqlite3.Error as exc:
+                cache._fail(exc, reading=False)
+
+    def _read_folder(self, folder: bytes) -> dict[bytes, tuple[int, int, int, int, int, str]] | None:
+        """A folder's rows by name (None: more than _FOLDER_ROWS, looked up one at a time); the
+        last few folders are kept (a walk comes back to a folder after each subfolder)."""
+        rows = {row[0]: row[1:] for row in self._query(folder, None)}
+        if len(self._folders) >= 64:
+            del self._folders[next(iter(self._folders))]
+        self._folders[folder] = found = None if len(rows) > _FOLDER_ROWS else rows
+        return found
+
+    def _read_one(self, folder: bytes, name: bytes) -> tuple[int, int, int, int, int, str] | None:
+        for row in self._query(folder, name):
+            return row[1:]  # type: ignore[no-any-return]
+        return None
+
+    def _query(self, folder: bytes, name: bytes | None) -> list[Any]:
+        import sqlite3
+
+        cache = self._cache
+        columns = "name, device, inode, size, mtime_ns, ctime_ns, sha256"
+        with cache._lock:
+            db = cache._connection(create=False)
+            if db is None:
+                return []
+            try:
+                if name is None:
+                    query = f"SELECT {columns} FROM stats WHERE folder = ? LIMIT {_FOLDER_ROWS + 1}"
+                    return db.execute(query, (folder,)).fetchall()
+                query = f"SELECT {columns} FROM stats WHERE folder = ? AND name = ?"
+                return db.execute(query, (folder, name)).fetchall()
+            except sqlite3.Error as exc:
+                cache._fail(exc, reading=True)
+                return []
 
 
 class EncodeRefused(Exception):
