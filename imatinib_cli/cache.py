@@ -9,8 +9,9 @@ another context is never returned; `imx cache clear --stale` removes such entrie
 Values are records of the data model (a `FileResult` with its Documents and Findings), stored as
 JSON through `imatinib_cli.codec`, after a head (`encode_entry`, `Entry`): the length of the head
 on one line, then the head (JSON: the file's path, and per document the codec JSON of the
-Document without its text, its link keys and, when it makes a study, the study's `summarize
---json` text as if the study had no other document), then the FileResult's codec JSON. A rerun
+Document without its text and its link keys), then, as raw UTF-8 after it, the `summarize --json`
+text of each document's study as if the study had no other document, then the FileResult's codec
+JSON. A rerun
 that writes JSON reads the head alone (`Entry.head`), and decodes the FileResult (`Entry.result`)
 only for a study of several documents or an entry found under another path. Codec JSON: a tag
 per record from an allow-list of the project's own
@@ -56,8 +57,10 @@ if TYPE_CHECKING:
 # Bump when the encoding of values changes: every older entry becomes stale (and is never decoded:
 # entries are looked up by a context key that includes this number). 1: pickle; 2: codec JSON;
 # 3: a head (each document without its text, its link keys and its study's `--json` text) before
-# the codec JSON, so a rerun writing JSON decodes neither the Findings nor the text (Entry).
-CACHE_FORMAT = 3
+# the codec JSON, so a rerun writing JSON decodes neither the Findings nor the text (Entry);
+# 4: the head's Documents embedded as JSON (not as strings) and the study texts after the head as
+# raw UTF-8 (sliced out, never unescaped).
+CACHE_FORMAT = 4
 # The database file; its name changes only if the table layout does.
 DB_NAME = "extraction-v1.sqlite3"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
@@ -687,31 +690,45 @@ class Encoded:
     error: str | None = None  # why there are no bytes (the codec refused a value)
 
 
-# What a head says of one document: its codec JSON without text, its link keys (None: it makes no
-# study) and its study's `--json` text (None: not made). None for a document that is not ok.
-HeadItem = tuple[str, "list[str] | None", "str | None"]
+# What a head says of one document: the codec JSON of the Document without its text, whether it
+# has Findings (it is ok), its link keys (None: it makes no study) and its study's `--json` text
+# as UTF-8 (None: not made).
+HeadItem = tuple[bytes, bool, "list[str] | None", "bytes | None"]
 
 
 def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> bytes:
-    """The stored form of a FileResult: `LENGTH\n`, the head (None: none made), the codec JSON.
+    """The stored form of a FileResult: `LENGTH\n`, the head's JSON (LENGTH bytes), the study
+    texts one after another, the FileResult's codec JSON.
 
-    head[i] belongs to result.documents[i]: (codec.encode(the Document without its text), link
-    keys, study text). Raises what codec.encode raises for a value outside the data model.
+    The head's JSON is {"path", "items"}: per document [its codec JSON embedded as JSON, not as a
+    string; whether it has Findings; its link keys; the byte length of its study text or None]; the texts
+    are kept out of the JSON so a rerun slices them out as they are (no escaping either way).
+    head[i] belongs to result.documents[i]. Raises what codec.encode raises for a value outside
+    the data model.
     """
     import orjson
 
     body = _dumps(result)
-    top = b"null" if head is None else orjson.dumps({"path": result.path, "items": head})  # type: ignore[attr-defined]
-    return b"%d\n" % len(top) + top + body
+    if head is None:
+        return b"4\nnull" + body
+    items: list[object] = []
+    texts: list[bytes] = []
+    for document, ok, keys, text in head:  # type: ignore[misc]
+        items.append([orjson.Fragment(document), ok, keys, None if text is None else len(text)])
+        if text is not None:
+            texts.append(text)
+    top = orjson.dumps({"path": result.path, "items": items})  # type: ignore[attr-defined]
+    return b"%d\n" % len(top) + top + b"".join(texts) + body
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A stored entry read lazily: the head parsed (None when the entry has none), the FileResult
-    decoded on demand."""
+    """A stored entry read lazily: the head parsed (None when the entry has none; per document
+    [the Document's codec JSON as parsed JSON, ok, link keys, study text as bytes or None]), the
+    FileResult decoded on demand."""
 
     path: str | None
-    head: list[HeadItem | None] | None
+    head: list[list[Any]] | None
     body: bytes
 
     @classmethod
@@ -724,15 +741,25 @@ class Entry:
 
         try:
             end = blob.index(b"\n", 0, 24)
-            size = int(blob[:end])
-            top = orjson.loads(blob[end + 1 : end + 1 + size])
+            at = end + 1 + int(blob[:end])
+            top = orjson.loads(blob[end + 1 : at])
         except ValueError as exc:  # orjson.JSONDecodeError is one
             raise DecodeError(f"not JSON: {exc}") from None
         if top is None:
-            return cls(None, None, blob[end + 1 + size :])
+            return cls(None, None, blob[at:])
         if type(top) is not dict or type(top.get("path")) is not str or type(top.get("items")) is not list:
             raise DecodeError("not an entry head")
-        return cls(top["path"], top["items"], blob[end + 1 + size :])
+        items = top["items"]
+        for item in items:
+            if type(item) is not list or len(item) != 4:
+                raise DecodeError("not an entry head")
+            size = item[3]
+            if size is not None:
+                if type(size) is not int or not 0 <= size <= len(blob) - at:
+                    raise DecodeError("a study text beyond the entry")
+                item[3] = blob[at : at + size]
+                at += size
+        return cls(top["path"], items, blob[at:])
 
     def result(self) -> object:
         """The FileResult (codec.decode); raises codec.DecodeError for a damaged body."""

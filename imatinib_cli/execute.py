@@ -289,8 +289,8 @@ def text_dropped(document: Document) -> Document:
 def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
     """The LeanResult of a FileResult, made where it was computed: per ok document its link keys,
     its Findings pickled without text, and the text of its study as a study of its own in the
-    output's form (resolve.merge_group of that document alone, rendered); with entry, the cache
-    entry encoded (its head holds each study's `--json` text, whatever the form)."""
+    output's form, as UTF-8 (resolve.merge_group of that document alone, rendered); with entry, the
+    cache entry encoded (it holds each study's `--json` text, whatever the form)."""
     import pickle
 
     from imatinib_cli.render.json import RenderedStudy, study_line_text, study_piece
@@ -298,7 +298,7 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
 
     documents = tuple(text_dropped(document) for document in result.documents)
     items: list[Lean | None] = []
-    pieces: list[tuple[list[str] | None, str | None] | None] = []
+    pieces: list[tuple[list[str] | None, bytes | None] | None] = []
     for findings in result.findings:
         if findings is None:
             items.append(None)
@@ -310,9 +310,9 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
         if keys is not None:
             study = merge_group([lean])
             if entry or form == "json":
-                piece = study_piece(study)
+                piece = study_piece(study).encode("utf-8", "surrogatepass")
             rendered = (
-                RenderedStudy(study_line_text(study), "jsonl")
+                RenderedStudy(study_line_text(study).encode("utf-8", "surrogatepass"), "jsonl")
                 if form == "jsonl"
                 else RenderedStudy(piece, "json")
             )
@@ -327,7 +327,7 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
 def _entry(
     result: FileResult,
     documents: tuple[Document, ...],
-    pieces: list[tuple[list[str] | None, str | None] | None],
+    pieces: list[tuple[list[str] | None, bytes | None] | None],
 ) -> Any:
     """The cache entry of a result (cache.encode_entry), or an Encoded saying why there is none."""
     from imatinib_cli import codec
@@ -335,7 +335,7 @@ def _entry(
 
     try:
         head = [
-            [codec.encode(document).decode(), piece is not None, *(piece or (None, None))]
+            (codec.encode(document), piece is not None, *(piece or (None, None)))
             for document, piece in zip(documents, pieces, strict=True)
         ]
         return Encoded(encode_entry(result, head))  # type: ignore[arg-type]
@@ -373,8 +373,8 @@ def lean_from_entry(entry: Any, path: str, sha256: str) -> LeanResult | None:
     documents: list[Document] = []
     items: list[Lean | None] = []
     for index, (document, ok, keys, piece) in enumerate(head):
-        built = codec.decode(document)
-        if not isinstance(built, Document):
+        built = codec.decode_parsed(document)
+        if type(built) is not Document:
             raise TypeError("an entry head without a Document")
         documents.append(built)
         if not ok:

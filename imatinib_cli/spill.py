@@ -126,7 +126,7 @@ class SpillStore:
         if study is None:
             self._pending.append((seq, off, size, record, None, None, None))
         else:
-            text = study.text.encode("utf-8", "surrogatepass")
+            text = study.text if type(study.text) is bytes else study.text.encode("utf-8", "surrogatepass")
             study_off, study_size = self._add(text)
             self._pending.append((seq, off, size, record, study_off, study_size, study.form))
         if order is not None:
@@ -236,15 +236,15 @@ class SpillStore:
 
     def groups_with_studies(self) -> Iterator[tuple[list[int], RenderedStudy | None]]:
         """groups(), each with the study text stored with its item when it has one item (put's
-        study), read in the same query; None for a larger group or an item stored without one."""
+        study, given back as UTF-8 bytes), read in the same query; None for a larger group or an
+        item stored without one."""
         from imatinib_cli.render.json import RenderedStudy
 
         for group, study, form in self._groups():
             if study is None:
                 yield group, None
             else:
-                text = self._read(*study).decode("utf-8", "surrogatepass")
-                yield group, RenderedStudy(text, form or "json")
+                yield group, RenderedStudy(self._read(*study), form or "json")
 
     def _unite(self) -> None:
         """Unite the items of each key (in key order, so each key's items come together), then
