@@ -116,19 +116,15 @@ def study_line_text(study: Study) -> str:
     return _dumps(study_line(study), indent=False)
 
 
-# Indentation in study_piece()'s text: JSON strings hold no raw newline, so every newline and the
-# spaces after it are layout.
-_LAYOUT = re.compile(rb"\n *")
-
-
 def line_from_piece(piece: str | bytes) -> str | bytes:
     """study_line_text() of the study whose study_piece() this is, without the Study (bytes for
-    bytes). The indentation is cut and each key's `": ` made `":` (a quote inside a string is
-    always escaped, so `": ` outside an escape ends a key): ~4 µs for a 9 KB piece; a piece with an
-    escaped quote before `: ` is parsed and written compactly instead (~45 µs)."""
+    bytes). The indentation is cut (JSON strings hold no raw newline, so every newline and the
+    spaces after it are layout) and each key's `": ` made `":` (a quote inside a string is always
+    escaped, so `": ` outside an escape ends a key); a piece with an escaped quote before `: ` is
+    parsed and written compactly instead."""
     data = piece if type(piece) is bytes else piece.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
     if b'\\": ' not in data and data[:1] == b"{":
-        compact = _LAYOUT.sub(b"", data).replace(b'": ', b'":')
+        compact = b"".join(map(bytes.lstrip, data.split(b"\n"))).replace(b'": ', b'":')
         if compact != b"{}":
             line = b'{"' + LINE_TYPE.encode() + b'":"study",' + compact[1:]
             return line if type(piece) is bytes else line.decode("utf-8", "surrogatepass")
