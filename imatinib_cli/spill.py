@@ -352,7 +352,7 @@ class SpillMap:
             return found
         self._pending[key] = value
         self._mark(key)
-        if len(self._pending) >= MAP_PENDING:
+        if len(self._pending) >= min(MAP_PENDING, self._limit):  # never more in memory than the dict held
             self._write_pending()
         return value
 
