@@ -9,8 +9,9 @@ another context is never returned; `imx cache clear --stale` removes such entrie
 Values are records of the data model (a `FileResult` with its Documents and Findings), stored as
 JSON through `imatinib_cli.codec`, after a head (`encode_entry`, `Entry`): the length of the head
 on one line, then the head (JSON: the file's path, and per document the codec JSON of the
-Document without its text, its link keys and, when it makes a study, the study's `summarize
---json` text as if the study had no other document), then the FileResult's codec JSON. A rerun
+Document without its text and its link keys), then, as raw UTF-8 after it, the `summarize --json`
+text of each document's study as if the study had no other document, then the FileResult's codec
+JSON. A rerun
 that writes JSON reads the head alone (`Entry.head`), and decodes the FileResult (`Entry.result`)
 only for a study of several documents or an entry found under another path. Codec JSON: a tag
 per record from an allow-list of the project's own
@@ -56,8 +57,10 @@ if TYPE_CHECKING:
 # Bump when the encoding of values changes: every older entry becomes stale (and is never decoded:
 # entries are looked up by a context key that includes this number). 1: pickle; 2: codec JSON;
 # 3: a head (each document without its text, its link keys and its study's `--json` text) before
-# the codec JSON, so a rerun writing JSON decodes neither the Findings nor the text (Entry).
-CACHE_FORMAT = 3
+# the codec JSON, so a rerun writing JSON decodes neither the Findings nor the text (Entry);
+# 4: the head's Documents embedded as JSON (not as strings) and the study texts after the head as
+# raw UTF-8 (sliced out, never unescaped).
+CACHE_FORMAT = 4
 # The database file; its name changes only if the table layout does.
 DB_NAME = "extraction-v1.sqlite3"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
@@ -84,6 +87,17 @@ CREATE TABLE IF NOT EXISTS entries (
     value BLOB NOT NULL,
     PRIMARY KEY (context, sha256)
 );
+CREATE TABLE IF NOT EXISTS stats (
+    folder BLOB NOT NULL,
+    name BLOB NOT NULL,
+    device INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (folder, name)
+) WITHOUT ROWID;
 """
 
 
@@ -105,6 +119,7 @@ class CacheInfo:
     imx_version: str
     vocabulary: str  # vocab.fingerprint()
     cache_format: int
+    file_stats: int = 0  # files whose sha256 a rerun may take from their stat (StatIndex)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +133,7 @@ class CacheInfo:
             "imx_version": self.imx_version,
             "vocabulary": self.vocabulary,
             "cache_format": self.cache_format,
+            "file_stats": self.file_stats,
         }
 
 
@@ -257,6 +273,13 @@ class ExtractionCache:
             self._note_unreadable(first_error)
         return hits
 
+    def stat_index(self) -> StatIndex | None:
+        """The index of file stats to sha256s kept in this cache's database, for the walk
+        (load.walk_paths(index=...)); None when the cache is not used or $IMX_REHASH is set."""
+        if self._disabled or os.environ.get(REHASH_VARIABLE, "") not in ("", "0"):
+            return None
+        return StatIndex(self)
+
     def get_entries(self, sha256s: Sequence[str]) -> dict[str, object]:
         """get_many(sha256s, eager=False): Entry values, heads read, FileResults not decoded."""
         return self.get_many(sha256s, eager=False)
@@ -310,7 +333,7 @@ class ExtractionCache:
         """Where the cache is and how many of its entries this run can use."""
         import sqlite3
 
-        entries = current = 0
+        entries = current = stats = 0
         with self._lock:
             exists = self.path.is_file()
             db = self._connection(create=False) if exists else None
@@ -322,6 +345,7 @@ class ExtractionCache:
                         "WHERE contexts.key = ?",
                         (self.key,),
                     ).fetchone()[0]
+                    stats = db.execute("SELECT COUNT(*) FROM stats").fetchone()[0]
                 except sqlite3.Error as exc:
                     self._fail(exc, reading=True)
         return CacheInfo(
@@ -335,6 +359,7 @@ class ExtractionCache:
             imx_version=self.imx_version,
             vocabulary=self.vocabulary,
             cache_format=CACHE_FORMAT,
+            file_stats=stats,
         )
 
     def clear(self, *, stale: bool = False) -> int:
@@ -357,9 +382,12 @@ class ExtractionCache:
                         where = "WHERE context NOT IN (SELECT id FROM contexts WHERE key = ?)"
                         removed = db.execute(f"DELETE FROM entries {where}", (self.key,)).rowcount
                         db.execute("DELETE FROM contexts WHERE key != ?", (self.key,))
+                        # A file whose bytes have no entry left is read again anyway: its row goes.
+                        db.execute("DELETE FROM stats WHERE sha256 NOT IN (SELECT sha256 FROM entries)")
                     else:
                         removed = db.execute("DELETE FROM entries").rowcount
                         db.execute("DELETE FROM contexts")
+                        db.execute("DELETE FROM stats")
                     db.execute("COMMIT")
                 except BaseException:
                     self._rollback(db)
@@ -435,7 +463,8 @@ class ExtractionCache:
         try:
             _switch_to_wal(db, deadline=time.monotonic() + self._timeout)
             db.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a cache may lose its last batch
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone() is None:
+            present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"entries", "stats"} <= present:  # a new file, or one from before the stat index
                 self._begin(db)
                 try:
                     for statement in _SCHEMA.split(";"):
@@ -530,6 +559,121 @@ class ExtractionCache:
         )
 
 
+# Set (to anything but 0) to read and hash every file, trusting no stored stat (StatIndex).
+REHASH_VARIABLE = "IMX_REHASH"
+# A folder with more rows than this is looked up a file at a time instead of read whole.
+_FOLDER_ROWS = 65536
+_STAT_BATCH = 4096  # rows recorded per transaction
+
+
+class StatIndex:
+    """What a rerun may know of a file without reading it, as git's index does: per path (its
+    absolute folder and name) the (device, inode, size, mtime_ns, ctime_ns) it had when its bytes
+    were hashed, and that sha256. The walk trusts the stored sha256 when all five match the file's
+    stat now, and reads the file when one differs.
+
+    A stat match trusts that the file's content cannot change without its mtime or ctime changing;
+    ctime cannot be set back by anyone but the system clock (os.utime sets it to now), so a file
+    changed and its mtime restored (tar, rsync -t, touch -d) is read again. The racy case (a change
+    within the timestamps' granularity of the moment the file was hashed, which leaves the stat
+    as it was) is avoided by recording only files whose mtime and ctime are older than the start
+    of the walk by RACY_NS: a newer file is read again on every run until it is that old. So the
+    index trusts the system clock and the file system's clock to agree within RACY_NS (2 s, FAT's
+    granularity; a network file system with a clock behind by more can fool it: $IMX_REHASH=1 or
+    --no-cache then). A folder's rows are read with one query when the walk first meets it.
+    Problems with the database make it step aside like the cache (every file is read).
+    """
+
+    def __init__(self, cache: ExtractionCache) -> None:
+        self._cache = cache
+        self._folders: dict[bytes, dict[bytes, tuple[int, int, int, int, int, str]] | None] = {}
+        self._pending: list[tuple[bytes, bytes, int, int, int, int, int, str]] = []
+        self.trusted = 0  # lookups that gave a sha256 (a file not read)
+
+    def known(self, folder: bytes, name: bytes, info: os.stat_result) -> str | None:
+        """The stored sha256 of the file `name` in `folder` (absolute, as bytes) when its stat
+        `info` is the one recorded with it, else None."""
+        rows = self._folders.get(folder, False)
+        if rows is False:
+            rows = self._read_folder(folder)
+        row = rows.get(name) if rows is not None else self._read_one(folder, name)
+        if row is None or row[:5] != (
+            info.st_dev,
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+        ):
+            return None
+        self.trusted += 1
+        return row[5]
+
+    def record(self, folder: bytes, name: bytes, info: os.stat_result, sha256: str) -> None:
+        """Remember that the file with this stat has these bytes (the caller has checked that its
+        mtime and ctime are old enough)."""
+        self._pending.append(
+            (folder, name, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, sha256)
+        )
+        if len(self._pending) >= _STAT_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the recorded rows (one transaction)."""
+        import sqlite3
+
+        rows, self._pending = self._pending, []
+        cache = self._cache
+        if not rows or cache._disabled or cache._read_only:
+            return
+        with cache._lock:
+            db = cache._connection(create=True)
+            if db is None:
+                return
+            try:
+                cache._begin(db)
+                try:
+                    db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    db.execute("COMMIT")
+                except BaseException:
+                    cache._rollback(db)
+                    raise
+            except sqlite3.Error as exc:
+                cache._fail(exc, reading=False)
+
+    def _read_folder(self, folder: bytes) -> dict[bytes, tuple[int, int, int, int, int, str]] | None:
+        """A folder's rows by name (None: more than _FOLDER_ROWS, looked up one at a time); the
+        last few folders are kept (a walk comes back to a folder after each subfolder)."""
+        rows = {row[0]: row[1:] for row in self._query(folder, None)}
+        if len(self._folders) >= 64:
+            del self._folders[next(iter(self._folders))]
+        self._folders[folder] = found = None if len(rows) > _FOLDER_ROWS else rows
+        return found
+
+    def _read_one(self, folder: bytes, name: bytes) -> tuple[int, int, int, int, int, str] | None:
+        for row in self._query(folder, name):
+            return row[1:]  # type: ignore[no-any-return]
+        return None
+
+    def _query(self, folder: bytes, name: bytes | None) -> list[Any]:
+        import sqlite3
+
+        cache = self._cache
+        columns = "name, device, inode, size, mtime_ns, ctime_ns, sha256"
+        with cache._lock:
+            db = cache._connection(create=False)
+            if db is None:
+                return []
+            try:
+                if name is None:
+                    query = f"SELECT {columns} FROM stats WHERE folder = ? LIMIT {_FOLDER_ROWS + 1}"
+                    return db.execute(query, (folder,)).fetchall()
+                query = f"SELECT {columns} FROM stats WHERE folder = ? AND name = ?"
+                return db.execute(query, (folder, name)).fetchall()
+            except sqlite3.Error as exc:
+                cache._fail(exc, reading=True)
+                return []
+
+
 class EncodeRefused(Exception):
     """Where an entry was encoded, the codec refused a value (the message says why)."""
 
@@ -546,31 +690,45 @@ class Encoded:
     error: str | None = None  # why there are no bytes (the codec refused a value)
 
 
-# What a head says of one document: its codec JSON without text, its link keys (None: it makes no
-# study) and its study's `--json` text (None: not made). None for a document that is not ok.
-HeadItem = tuple[str, "list[str] | None", "str | None"]
+# What a head says of one document: the codec JSON of the Document without its text, whether it
+# has Findings (it is ok), its link keys (None: it makes no study) and its study's `--json` text
+# as UTF-8 (None: not made).
+HeadItem = tuple[bytes, bool, "list[str] | None", "bytes | None"]
 
 
 def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> bytes:
-    """The stored form of a FileResult: `LENGTH\n`, the head (None: none made), the codec JSON.
+    """The stored form of a FileResult: `LENGTH\n`, the head's JSON (LENGTH bytes), the study
+    texts one after another, the FileResult's codec JSON.
 
-    head[i] belongs to result.documents[i]: (codec.encode(the Document without its text), link
-    keys, study text). Raises what codec.encode raises for a value outside the data model.
+    The head's JSON is {"path", "items"}: per document [its codec JSON embedded as JSON, not as a
+    string; whether it has Findings; its link keys; the byte length of its study text or None]; the texts
+    are kept out of the JSON so a rerun slices them out as they are (no escaping either way).
+    head[i] belongs to result.documents[i]. Raises what codec.encode raises for a value outside
+    the data model.
     """
     import orjson
 
     body = _dumps(result)
-    top = b"null" if head is None else orjson.dumps({"path": result.path, "items": head})  # type: ignore[attr-defined]
-    return b"%d\n" % len(top) + top + body
+    if head is None:
+        return b"4\nnull" + body
+    items: list[object] = []
+    texts: list[bytes] = []
+    for document, ok, keys, text in head:  # type: ignore[misc]
+        items.append([orjson.Fragment(document), ok, keys, None if text is None else len(text)])
+        if text is not None:
+            texts.append(text)
+    top = orjson.dumps({"path": result.path, "items": items})  # type: ignore[attr-defined]
+    return b"%d\n" % len(top) + top + b"".join(texts) + body
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A stored entry read lazily: the head parsed (None when the entry has none), the FileResult
-    decoded on demand."""
+    """A stored entry read lazily: the head parsed (None when the entry has none; per document
+    [the Document's codec JSON as parsed JSON, ok, link keys, study text as bytes or None]), the
+    FileResult decoded on demand."""
 
     path: str | None
-    head: list[HeadItem | None] | None
+    head: list[list[Any]] | None
     body: bytes
 
     @classmethod
@@ -583,15 +741,25 @@ class Entry:
 
         try:
             end = blob.index(b"\n", 0, 24)
-            size = int(blob[:end])
-            top = orjson.loads(blob[end + 1 : end + 1 + size])
+            at = end + 1 + int(blob[:end])
+            top = orjson.loads(blob[end + 1 : at])
         except ValueError as exc:  # orjson.JSONDecodeError is one
             raise DecodeError(f"not JSON: {exc}") from None
         if top is None:
-            return cls(None, None, blob[end + 1 + size :])
+            return cls(None, None, blob[at:])
         if type(top) is not dict or type(top.get("path")) is not str or type(top.get("items")) is not list:
             raise DecodeError("not an entry head")
-        return cls(top["path"], top["items"], blob[end + 1 + size :])
+        items = top["items"]
+        for item in items:
+            if type(item) is not list or len(item) != 4:
+                raise DecodeError("not an entry head")
+            size = item[3]
+            if size is not None:
+                if type(size) is not int or not 0 <= size <= len(blob) - at:
+                    raise DecodeError("a study text beyond the entry")
+                item[3] = blob[at : at + size]
+                at += size
+        return cls(top["path"], items, blob[at:])
 
     def result(self) -> object:
         """The FileResult (codec.decode); raises codec.DecodeError for a damaged body."""

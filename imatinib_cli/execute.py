@@ -30,7 +30,7 @@ from dataclasses import field as dataclass_field
 from typing import Any, Protocol
 
 from imatinib_cli.errors import ImxError, UsageError
-from imatinib_cli.load._walk import RawFile
+from imatinib_cli.load._walk import KnownFile, RawFile, read_known
 from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document, Evidence, Findings, Warning
 
 __all__ = [
@@ -289,8 +289,8 @@ def text_dropped(document: Document) -> Document:
 def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
     """The LeanResult of a FileResult, made where it was computed: per ok document its link keys,
     its Findings pickled without text, and the text of its study as a study of its own in the
-    output's form (resolve.merge_group of that document alone, rendered); with entry, the cache
-    entry encoded (its head holds each study's `--json` text, whatever the form)."""
+    output's form, as UTF-8 (resolve.merge_group of that document alone, rendered); with entry, the
+    cache entry encoded (it holds each study's `--json` text, whatever the form)."""
     import pickle
 
     from imatinib_cli.render.json import RenderedStudy, study_line_text, study_piece
@@ -298,7 +298,7 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
 
     documents = tuple(text_dropped(document) for document in result.documents)
     items: list[Lean | None] = []
-    pieces: list[tuple[list[str] | None, str | None] | None] = []
+    pieces: list[tuple[list[str] | None, bytes | None] | None] = []
     for findings in result.findings:
         if findings is None:
             items.append(None)
@@ -310,9 +310,9 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
         if keys is not None:
             study = merge_group([lean])
             if entry or form == "json":
-                piece = study_piece(study)
+                piece = study_piece(study).encode("utf-8", "surrogatepass")
             rendered = (
-                RenderedStudy(study_line_text(study), "jsonl")
+                RenderedStudy(study_line_text(study).encode("utf-8", "surrogatepass"), "jsonl")
                 if form == "jsonl"
                 else RenderedStudy(piece, "json")
             )
@@ -327,7 +327,7 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
 def _entry(
     result: FileResult,
     documents: tuple[Document, ...],
-    pieces: list[tuple[list[str] | None, str | None] | None],
+    pieces: list[tuple[list[str] | None, bytes | None] | None],
 ) -> Any:
     """The cache entry of a result (cache.encode_entry), or an Encoded saying why there is none."""
     from imatinib_cli import codec
@@ -335,7 +335,7 @@ def _entry(
 
     try:
         head = [
-            [codec.encode(document).decode(), piece is not None, *(piece or (None, None))]
+            (codec.encode(document), piece is not None, *(piece or (None, None)))
             for document, piece in zip(documents, pieces, strict=True)
         ]
         return Encoded(encode_entry(result, head))  # type: ignore[arg-type]
@@ -373,8 +373,8 @@ def lean_from_entry(entry: Any, path: str, sha256: str) -> LeanResult | None:
     documents: list[Document] = []
     items: list[Lean | None] = []
     for index, (document, ok, keys, piece) in enumerate(head):
-        built = codec.decode(document)
-        if not isinstance(built, Document):
+        built = codec.decode_parsed(document)
+        if type(built) is not Document:
             raise TypeError("an entry head without a Document")
         documents.append(built)
         if not ok:
@@ -839,18 +839,22 @@ def _check_dask_address(address: str) -> None:
 # --------------------------------------------------------------------------- the run
 
 
-Item = Document | RawFile
+Item = Document | RawFile | KnownFile
+
+
+def _size(item: RawFile | KnownFile) -> int:
+    return len(item.data) if type(item) is RawFile else item.size  # type: ignore[union-attr]
 
 
 def _batches(items: Iterable[Item], *, files: int, size: int) -> Iterator[list[Item]]:
-    """Items in order, cut after `files` RawFiles or `size` bytes (Documents ride along)."""
+    """Items in order, cut after `files` files or `size` bytes (Documents ride along)."""
     batch: list[Item] = []
     count = total = 0
     for item in items:
         batch.append(item)
-        if isinstance(item, RawFile):
+        if not isinstance(item, Document):
             count += 1
-            total += len(item.data)
+            total += _size(item)
         if count >= files or total >= size or len(batch) >= 16 * files:
             yield batch
             batch, count, total = [], 0, 0
@@ -992,33 +996,57 @@ def _run(
 def _submit(
     batch: list[Item], backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
 ) -> _Pending:
-    positions = [index for index, item in enumerate(batch) if isinstance(item, RawFile)]
+    """Look the batch's files up in the store and send the rest to the backend. A KnownFile (its
+    sha256 from the stat index, unread) is read here only when the store does not hold it; one that
+    cannot be read now takes its place in the batch as the Document saying why."""
+    positions = [index for index, item in enumerate(batch) if not isinstance(item, Document)]
     splits: dict[int, _Split] = {}
     if backend.splits:
         for index in positions:
-            raw: RawFile = batch[index]  # type: ignore[assignment]
-            if parts_of(len(raw.data)) > 1:
-                splits[index] = _submit_parts(raw, backend, store, copies, work)
-        positions = [index for index in positions if index not in splits]
-    files: list[RawFile] = [batch[index] for index in positions]  # type: ignore[misc]
+            raw: RawFile | KnownFile = batch[index]  # type: ignore[assignment]
+            if parts_of(_size(raw)) > 1:
+                split = _submit_parts(raw, backend, store, copies, work)
+                if isinstance(split, Document):
+                    batch[index] = split
+                else:
+                    splits[index] = split
+        positions = [
+            index for index in positions if index not in splits and not isinstance(batch[index], Document)
+        ]
+    files: list[RawFile | KnownFile] = [batch[index] for index in positions]  # type: ignore[misc]
     found = _stored(store, [(raw.sha256, raw.path, raw.sha256) for raw in files], work)
     results = {index: found[at] for at, index in enumerate(positions) if at in found}
-    misses = [index for index in positions if index not in results]
+    misses = []
+    for index in positions:
+        if index in results:
+            continue
+        item = batch[index]
+        if type(item) is KnownFile:
+            batch[index] = item = read_known(item)
+        if type(item) is RawFile:
+            misses.append(index)
     chunk = [batch[index] for index in misses]
     handle = backend.submit(chunk, work) if chunk else None  # type: ignore[arg-type]
     return _Pending(batch, results, misses, handle, splits)
 
 
 def _submit_parts(
-    raw: RawFile, backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
-) -> _Split:
+    raw: RawFile | KnownFile, backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
+) -> _Split | Document:
     """A large file as parts, one chunk each so the workers share them; parts in the store are
-    not sent, and the private copy is written only when some part is."""
-    count = parts_of(len(raw.data))
+    not sent, and the private copy is written only when some part is (a KnownFile is read then)."""
+    count = parts_of(_size(raw))
     keys = [part_key(raw.sha256, part, count) for part in range(count)]
     results = _stored(store, [(key, raw.path, raw.sha256) for key in keys], work)
+    if len(results) < count and type(raw) is KnownFile:
+        loaded = read_known(raw)
+        if type(loaded) is not RawFile:
+            return loaded  # type: ignore[return-value]
+        if loaded.sha256 != raw.sha256 or parts_of(len(loaded.data)) != count:  # changed since its stat
+            return _submit_parts(loaded, backend, store, copies, work)  # type: ignore[arg-type]
+        raw = loaded  # type: ignore[assignment]
     handles: dict[int, Any] = {}
-    copy = copies.write(raw.data) if len(results) < count else None
+    copy = copies.write(raw.data) if len(results) < count else None  # type: ignore[union-attr]
     for part in range(count):
         if copy is not None and part not in results:
             item = FilePart(raw.path, raw.sha256, copy, part, count)

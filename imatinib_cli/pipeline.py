@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.models import Comparison, Document, Findings, Report, Study
 
@@ -51,7 +51,10 @@ def iter_extracted(
     from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
 
     items = walk_paths(
-        paths, follow_links=follow_links, max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes
+        paths,
+        follow_links=follow_links,
+        max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
+        index=_stat_index(store),
     )
     return execute(
         items, jobs=jobs, executor=executor, dask_address=dask_address, store=store, progress=progress
@@ -209,6 +212,7 @@ def _lean_extracted(
         paths,
         follow_links=options.get("follow_links", False),
         max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
+        index=_stat_index(options.get("store")),
     )
     return execute(
         items,
@@ -251,6 +255,13 @@ def _text_dropped(document: Document) -> Document:
     from imatinib_cli.execute import text_dropped
 
     return text_dropped(document)
+
+
+def _stat_index(store: object) -> Any:
+    """The store's stat index (cache.ExtractionCache.stat_index), so the walk reads no file whose
+    stat is as recorded; None without one."""
+    stat_index = getattr(store, "stat_index", None)
+    return None if stat_index is None else stat_index()
 
 
 def compare(

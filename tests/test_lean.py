@@ -103,8 +103,9 @@ def test_what_a_worker_returns_round_trips_to_the_same_output(tmp_path: Path) ->
     # The pickled Findings are the Findings without text; the study text is what --json writes.
     assert pickle.loads(item.findings) == execute.without_text(findings)  # noqa: S301 - made here
     study = merge_group([execute.without_text(findings)])
-    assert item.study == RenderedStudy(study_piece(study), "json")
-    assert line_from_piece(item.study.text) == study_line_text(study)
+    assert item.study == RenderedStudy(study_piece(study).encode(), "json")  # UTF-8, as it is written
+    assert line_from_piece(item.study.text) == study_line_text(study).encode()
+    assert line_from_piece(study_piece(study)) == study_line_text(study)
     assert lean.documents == (execute.text_dropped(result.documents[0]),)
     # The cache entry made by the worker: its head gives the same LeanResult, its body the FileResult.
     assert lean.entry is not None and lean.entry.data is not None
@@ -130,7 +131,7 @@ def test_jsonl_form_is_made_by_the_worker(tmp_path: Path) -> None:
     findings = result.findings[0]
     assert findings is not None
     assert item.study == RenderedStudy(
-        study_line_text(merge_group([execute.without_text(findings)])), "jsonl"
+        study_line_text(merge_group([execute.without_text(findings)])).encode(), "jsonl"
     )
 
 
@@ -153,3 +154,23 @@ def test_an_entry_found_under_another_path_is_relocated(
     monkeypatch.setattr(execute, "process_file", counting)
     assert _run("--json", str(moved)) == _run("--json", "--no-cache", str(moved))
     assert len(extracted) == 4  # the --no-cache run only
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"id": "a", "quote": 'she said "yes": then left', "n": [1, 2.5, None], "empty": [], "map": {}},
+        {"id": "b\\", "t": "x: y", "nested": {"k\\": ['\\": ', "\u009b", "\u2028"]}},
+        {"id": "c", "t": "ends with a backslash \\", "u": 'quote then colon \\": space'},
+        {},
+    ],
+)
+def test_a_line_from_a_piece_is_the_study_line(value: dict[str, object]) -> None:
+    """line_from_piece cuts the layout of the indented text (fast) unless an escaped quote stands
+    before `: ` (then it parses); either way the line is what the study's --jsonl line would be."""
+    from imatinib_cli.render import json as render_json
+
+    piece = render_json._dumps(value, indent=True).replace("\n", render_json._ITEM_NEWLINE)
+    line = render_json._dumps({"type": "study", **value}, indent=False)
+    assert line_from_piece(piece) == line
+    assert line_from_piece(piece.encode()) == line.encode()

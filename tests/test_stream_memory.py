@@ -187,3 +187,22 @@ def test_a_walk_holds_nothing_per_file(tmp_path: Path, monkeypatch: pytest.Monke
     large = _peak_growth(walk_paths([str(tmp_path / "800")]))
     growth = (large - small) / (800 - 200)
     assert growth < 40, growth
+
+
+def test_a_spilled_map_asks_sqlite_only_for_keys_it_may_hold() -> None:
+    """Past its memory, SpillMap keeps a fixed-size filter of its keys: new keys (the walk's common
+    case) are answered without a query, keys it holds are found, pending or written."""
+    from imatinib_cli.spill import MAP_PENDING, SpillMap
+
+    seen = SpillMap(memory_entries=100)
+    try:
+        count = 3 * MAP_PENDING
+        for index in range(count):
+            assert seen.setdefault(f"sha256:{index:064x}", f"file{index}") == f"file{index}"
+        assert seen.queries <= count // 100  # false positives only (~0 at this size)
+        assert seen.get("sha256:" + "f" * 64) is None
+        for index in (0, 99, 100, 101, count - 1):  # in the first dict, written, still pending
+            assert seen.setdefault(f"sha256:{index:064x}", "other") == f"file{index}"
+            assert f"sha256:{index:064x}" in seen
+    finally:
+        seen.close()

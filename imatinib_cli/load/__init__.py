@@ -17,14 +17,28 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from imatinib_cli.errors import UsageError
 from imatinib_cli.load._build import skipped
-from imatinib_cli.load._walk import STDIN, UNKNOWN_FORMAT, RawFile, Walker, missing, printable, read_path_list
+from imatinib_cli.load._walk import (
+    STDIN,
+    UNKNOWN_FORMAT,
+    KnownFile,
+    RawFile,
+    Walker,
+    missing,
+    printable,
+    read_path_list,
+)
 from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document
+
+if TYPE_CHECKING:
+    from imatinib_cli.cache import StatIndex
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "KnownFile",
     "RawFile",
     "load_bytes",
     "load_paths",
@@ -58,15 +72,20 @@ def load_paths(
 
 
 def walk_paths(
-    paths: Sequence[str], *, follow_links: bool = False, max_bytes: int = MAX_FILE_BYTES
-) -> Iterator[Document | RawFile]:
+    paths: Sequence[str],
+    *,
+    follow_links: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+    index: StatIndex | None = None,
+) -> Iterator[Document | RawFile | KnownFile]:
     """load_paths without the reading: in the same order, each file's bytes to give to read_file, or
     the Document saying why a file is not read.
 
     The walk (order, duplicates by sha256, size limits, skip and error reasons) is cheap and stays
     with the caller; read_file is the heavy part, a pure function that may run elsewhere. The paths
     are checked (raising UsageError as load_paths does) before this returns; files are read only as
-    the iterator advances, so a caller can stream a large tree.
+    the iterator advances, so a caller can stream a large tree. index (cache.StatIndex): a file
+    whose stat is as recorded there comes unread, as a KnownFile (read_known reads it).
     """
     if max_bytes < 1:
         raise UsageError(f"the size limit must be at least 1 byte, not {max_bytes}")
@@ -75,7 +94,7 @@ def walk_paths(
     for path in paths:
         if path != STDIN and not os.path.exists(path):
             raise UsageError(f"{printable(path)}: {missing(path)}")
-    walker = Walker(follow_links=follow_links, max_bytes=max_bytes)
+    walker = Walker(follow_links=follow_links, max_bytes=max_bytes, index=index)
     return walker.paths(list(paths))
 
 

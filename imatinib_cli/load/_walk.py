@@ -36,14 +36,18 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from imatinib_cli.load._build import skipped
 from imatinib_cli.models import STATUS_ERROR, Document
 from imatinib_cli.paths import FileTooLarge, NotRegularFile, file_kind, read_regular
 from imatinib_cli.safe_text import CONTROL_CHARACTERS, escape_controls
 from imatinib_cli.spill import SpillMap, sorted_names
+
+if TYPE_CHECKING:
+    from imatinib_cli.cache import StatIndex
 
 UNKNOWN_FORMAT = "unknown"
 STDIN = "-"
@@ -61,6 +65,59 @@ class RawFile(NamedTuple):
     path: str  # printable, as it will appear in every Document and Evidence
     data: bytes
     sha256: str
+
+
+class KnownFile(NamedTuple):
+    """A file whose sha256 the stat index gave (cache.StatIndex): not read by the walk. Whoever
+    needs its bytes (a file the extraction cache does not hold) reads it with read_known."""
+
+    path: str  # printable, as RawFile.path
+    sha256: str  # as recorded with the file's stat
+    source: str  # the path to open
+    size: int  # by stat, at most the walk's max_bytes
+    limit: int  # the walk's max_bytes
+
+
+# A file is recorded in the stat index only when its mtime and ctime are older than the start of
+# the walk by this much: a change within the file system's timestamp granularity (1 s on some, 2 s
+# on FAT) of the moment it was hashed would leave its stat as recorded (git's "racy" entries).
+RACY_NS = 2_000_000_000
+
+
+def _now_ns() -> int:
+    """The clock the racy rule reads (a test moves it)."""
+    return time.time_ns()
+
+
+def read_known(known: KnownFile) -> RawFile | Document:
+    """The bytes of a KnownFile, read and checked as the walk reads a file (the Document saying
+    why not when it cannot be read now); sha256 is of the bytes read."""
+    data = _read_checked(known.path, known.source, known.limit)
+    if isinstance(data, Document):
+        return data
+    if len(data) > known.limit:
+        return skipped(known.path, "", UNKNOWN_FORMAT, _too_large(known.limit, len(data), exact=False))
+    return RawFile(known.path, data, hashlib.sha256(data).hexdigest())
+
+
+def _read_checked(shown: str, path: str, max_bytes: int) -> bytes | Document:
+    """read_regular's bytes, or the Document of its refusal."""
+    try:
+        # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
+        # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
+        # listing); a file that grows while it is read is read up to its size when opened.
+        return read_regular(path, max_bytes)
+    except NotRegularFile as refused:
+        return skipped(shown, "", UNKNOWN_FORMAT, f"not a regular file ({refused.kind})")
+    except FileTooLarge as refused:
+        return skipped(shown, "", UNKNOWN_FORMAT, _too_large(max_bytes, refused.size, exact=refused.exact))
+    except OSError as exc:
+        return skipped(shown, "", UNKNOWN_FORMAT, f"cannot read file: {_strerror(exc)}", STATUS_ERROR)
+
+
+def _too_large(limit: int, size: int, *, exact: bool = True) -> str:
+    stated = f"{_size(size)}" if exact else f"more than {_size(limit)}"
+    return f"file too large ({stated}; the limit is {_size(limit)}, --max-bytes raises it)"
 
 
 def printable(path: str) -> str:
@@ -118,15 +175,20 @@ class Walker:
     memory. Folders stay in a dict (one entry per folder). close() removes the maps' files.
     """
 
-    def __init__(self, *, follow_links: bool, max_bytes: int) -> None:
+    def __init__(self, *, follow_links: bool, max_bytes: int, index: StatIndex | None = None) -> None:
         self._follow_links = follow_links
         self._max_bytes = max_bytes
+        # With an index: files whose stat is as recorded are not read (KnownFile); files read and
+        # older than the racy window are recorded.
+        self._index = index
+        self._recordable_before = _now_ns() - RACY_NS
+        self._absolute: dict[str, bytes] = {}  # a folder as given -> its absolute path, as bytes
         self._folders: dict[Key, str] = {}
         # "file:DEVICE:INODE" -> the path that file was first read as; "sha256:HEX" -> the path of the
         # first file with those bytes. One map: one SQLite connection once it is on disk.
         self._seen = SpillMap()
 
-    def paths(self, paths: Sequence[str]) -> Iterator[Document | RawFile]:
+    def paths(self, paths: Sequence[str]) -> Iterator[Document | RawFile | KnownFile]:
         """path() for each of paths in turn; closes the walker when done (or closed early)."""
         try:
             for path in paths:
@@ -136,10 +198,12 @@ class Walker:
 
     def close(self) -> None:
         self._seen.close()
+        if self._index is not None:
+            self._index.flush()
 
     # --- entry points ----------------------------------------------------------------------------
 
-    def path(self, path: str) -> Iterator[Document | RawFile]:
+    def path(self, path: str) -> Iterator[Document | RawFile | KnownFile]:
         """Files to read and Documents saying why not, for one path given by the user.
 
         A symbolic link given by name is followed. Bytes are read only as the iterator advances.
@@ -167,7 +231,7 @@ class Walker:
 
     # --- folders ---------------------------------------------------------------------------------
 
-    def _folder(self, root: str, info: os.stat_result) -> Iterator[Document | RawFile]:
+    def _folder(self, root: str, info: os.stat_result) -> Iterator[Document | RawFile | KnownFile]:
         key = _key(info)
         if key in self._folders:
             yield skipped(printable(root), "", UNKNOWN_FORMAT, f"folder already read as {self._folders[key]}")
@@ -264,11 +328,9 @@ class Walker:
         return f"not a regular file ({kind})"
 
     def _too_large(self, size: int, *, exact: bool = True) -> str:
-        limit = self._max_bytes
-        stated = f"{_size(size)}" if exact else f"more than {_size(limit)}"
-        return f"file too large ({stated}; the limit is {_size(limit)}, --max-bytes raises it)"
+        return _too_large(self._max_bytes, size, exact=exact)
 
-    def _file(self, path: str, info: os.stat_result) -> Iterator[Document | RawFile]:
+    def _file(self, path: str, info: os.stat_result) -> Iterator[Document | RawFile | KnownFile]:
         shown = printable(path)
         key = _file_key(_key(info))
         first = self._seen.get(key)
@@ -276,21 +338,39 @@ class Walker:
             yield skipped(shown, "", UNKNOWN_FORMAT, f"duplicate of {first} (the same file)")
             return
         self._seen.setdefault(key, shown)
-        try:
-            # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
-            # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
-            # listing); a file that grows while it is read is read up to its size when opened.
-            data = read_regular(path, self._max_bytes)
-        except NotRegularFile as refused:
-            yield skipped(shown, "", UNKNOWN_FORMAT, self._special(refused.kind))
+        index = self._index
+        where = self._where(path) if index is not None else (b"", b"")
+        if index is not None and info.st_size <= self._max_bytes:
+            sha256 = index.known(*where, info)
+            if sha256 is not None:
+                if info.st_size and (first := self._seen.setdefault("sha256:" + sha256, shown)) != shown:
+                    yield skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
+                    return
+                yield KnownFile(shown, sha256, path, info.st_size, self._max_bytes)
+                return
+        data = _read_checked(shown, path, self._max_bytes)
+        if isinstance(data, Document):
+            yield data
             return
-        except FileTooLarge as refused:
-            yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(refused.size, exact=refused.exact))
-            return
-        except OSError as exc:
-            yield self._problem(shown, exc, "cannot read file")
-            return
-        yield from self._bytes(shown, data)
+        for item in self._bytes(shown, data):
+            if (
+                index is not None
+                and item.sha256
+                and len(data) == info.st_size
+                and max(info.st_mtime_ns, info.st_ctime_ns) < self._recordable_before
+            ):
+                index.record(*where, info, item.sha256)
+            yield item
+
+    def _where(self, path: str) -> tuple[bytes, bytes]:
+        """A file's absolute folder and name, as bytes (the stat index's key)."""
+        folder, name = os.path.split(path)
+        absolute = self._absolute.get(folder)
+        if absolute is None:
+            if len(self._absolute) >= 256:
+                self._absolute.clear()
+            absolute = self._absolute[folder] = os.fsencode(os.path.abspath(folder or os.curdir))
+        return absolute, os.fsencode(name)
 
     def _stdin(self) -> Iterator[Document | RawFile]:
         stream = getattr(sys.stdin, "buffer", None)

@@ -9,8 +9,9 @@ by the same function, so the two outputs cannot drift.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
@@ -97,9 +98,10 @@ def write_summary_json(report: SummaryParts, file: TextIO) -> None:
 class RenderedStudy:
     """A study's output text, made where its document was extracted (a worker, or the run that
     filled the extraction cache) so the writing process only copies it: `text` is study_piece()'s
-    (form "json") or study_line_text()'s (form "jsonl")."""
+    (form "json") or study_line_text()'s (form "jsonl"), as str or as its UTF-8 bytes (as the
+    workers and the extraction cache give it: written to a UTF-8 stream's bytes as they are)."""
 
-    text: str
+    text: str | bytes
     form: str
 
 
@@ -114,16 +116,26 @@ def study_line_text(study: Study) -> str:
     return _dumps(study_line(study), indent=False)
 
 
-def line_from_piece(piece: str) -> str:
-    """study_line_text() of the study whose study_piece() this is, without the Study: the piece
-    parsed and written compactly with "type" first (~45 µs for a 9 KB piece)."""
+def line_from_piece(piece: str | bytes) -> str | bytes:
+    """study_line_text() of the study whose study_piece() this is, without the Study (bytes for
+    bytes). The indentation is cut (JSON strings hold no raw newline, so every newline and the
+    spaces after it are layout) and each key's `": ` made `":` (a quote inside a string is always
+    escaped, so `": ` outside an escape ends a key); a piece with an escaped quote before `: ` is
+    parsed and written compactly instead."""
+    data = piece if type(piece) is bytes else piece.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
+    if b'\\": ' not in data and data[:1] == b"{":
+        compact = b"".join(map(bytes.lstrip, data.split(b"\n"))).replace(b'": ', b'":')
+        if compact != b"{}":
+            line = b'{"' + LINE_TYPE.encode() + b'":"study",' + compact[1:]
+            return line if type(piece) is bytes else line.decode("utf-8", "surrogatepass")
     try:
         import orjson
 
-        data = orjson.loads(piece)
+        parsed = orjson.loads(data)
     except (ImportError, ValueError):
-        data = json.loads(piece)
-    return _dumps({LINE_TYPE: "study", **data}, indent=False)
+        parsed = json.loads(data)
+    text = _dumps({LINE_TYPE: "study", **parsed}, indent=False)
+    return text.encode("utf-8", "surrogatepass") if type(piece) is bytes else text
 
 
 class _Items:
@@ -144,27 +156,65 @@ def write_json_streamed(members: Iterable[tuple[str, Any]], file: TextIO) -> Non
     encoder and moved right by its depth (JSON strings hold no raw newline, so every newline in a
     piece is indentation). Memory is one item's, not the document's.
     """
-    file.write("{")
+    write = _writer(file)
+    write("{")
     first = True
     for key, value in members:
-        file.write("\n  " if first else ",\n  ")
+        write("\n  " if first else ",\n  ")
         first = False
-        file.write(_dumps_key(key))
-        file.write(": ")
+        write(_dumps_key(key))
+        write(": ")
         items = value.items if isinstance(value, _Items) else value if isinstance(value, list) else None
         if items is None:
-            file.write(_dumps(value, indent=True).replace("\n", "\n  "))
+            write(_dumps(value, indent=True).replace("\n", "\n  "))
             continue
         opened = False
         for item in items:
-            file.write(",\n    " if opened else "[\n    ")
+            write(",\n    " if opened else "[\n    ")
             opened = True
             if type(item) is RenderedStudy:
-                file.write(item.text)
+                write(item.text)
             else:
-                file.write(_dumps(item, indent=True).replace("\n", _ITEM_NEWLINE))
-        file.write("\n  ]" if opened else "[]")
-    file.write("\n}\n" if not first else "}\n")
+                write(_dumps(item, indent=True).replace("\n", _ITEM_NEWLINE))
+        write("\n  ]" if opened else "[]")
+    write("\n}\n" if not first else "}\n")
+
+
+def _writer(file: TextIO) -> Callable[[str | bytes], object]:
+    """A function writing text or UTF-8 bytes to file. Where file is an io.TextIOWrapper writing
+    UTF-8 with no newline translation, both go to its binary stream (the text layer flushed first,
+    so the order holds): a study text from a worker or the cache is written without being decoded
+    and encoded again."""
+    buffer = getattr(file, "buffer", None)
+    encoding = getattr(file, "encoding", None)
+    if buffer is not None and isinstance(encoding, str) and os.linesep == "\n" and _is_text_wrapper(file):
+        import codecs
+
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if utf8:
+            errors = getattr(file, "errors", None) or "strict"
+            file.flush()
+            raw_write = buffer.write
+
+            def to_bytes(text: str | bytes) -> object:
+                return raw_write(text if type(text) is bytes else text.encode("utf-8", errors))  # type: ignore[union-attr]
+
+            return to_bytes
+    text_write = file.write
+
+    def to_text(text: str | bytes) -> object:
+        return text_write(text if type(text) is str else text.decode("utf-8", "surrogatepass"))  # type: ignore[union-attr]
+
+    return to_text
+
+
+def _is_text_wrapper(file: object) -> bool:
+    import io
+
+    return isinstance(file, io.TextIOWrapper)
 
 
 def _dumps_key(key: str) -> str:
@@ -238,6 +288,7 @@ class JsonlWriter:
         self.by_status: dict[str, int] = {status: 0 for status in (STATUS_OK, STATUS_SKIPPED, STATUS_ERROR)}
         self.warned = 0
         self.studies = 0
+        self._raw: Callable[[str | bytes], object] | None = None
 
     def document(self, document: Document) -> None:
         self._write(document_line(document))
@@ -251,8 +302,10 @@ class JsonlWriter:
         its "json" form."""
         if type(study) is RenderedStudy:
             text = study.text if study.form == "jsonl" else line_from_piece(study.text)
-            self._file.write(text)
-            self._file.write("\n")
+            if self._raw is None:  # made once: every line before this one was flushed
+                self._raw = _writer(self._file)
+            self._raw(text)
+            self._raw("\n")
             self._file.flush()
         else:
             self._write(study_line(study))  # type: ignore[arg-type]
