@@ -1,7 +1,7 @@
 """How many objects each document costs, stage by stage, and what each `--json` key costs.
 
     python benchmarks/generate.py --out /tmp/imx-bench --count 2000 --seed 1
-    pip install memray            # optional: adds the total allocations (tracemalloc counts only what is kept)
+    pip install memray      # optional: the total allocations (tracemalloc sees only what is kept)
     python benchmarks/objects_per_doc.py /tmp/imx-bench
     python benchmarks/objects_per_doc.py /tmp/imx-bench --keys        # also the --json key-cost tables
 
@@ -90,7 +90,9 @@ def _stages() -> dict[str, Callable[[Any], Any]]:
     return {"load": load, "extract": extract, "resolve": resolve, "render": render}
 
 
-def _run_all(stages: dict[str, Callable[[Any], Any]], inputs: list[tuple[str, bytes]]) -> dict[str, list[Any]]:
+def _run_all(
+    stages: dict[str, Callable[[Any], Any]], inputs: list[tuple[str, bytes]]
+) -> dict[str, list[Any]]:
     loaded = [stages["load"](item) for item in inputs]
     documents = [d for ds in loaded for d in ds]
     findings = [stages["extract"](d) for d in documents]
@@ -155,7 +157,12 @@ def _walk(root: object) -> list[object]:
     stack = [root]
     while stack:
         item = stack.pop()
-        if id(item) in seen or isinstance(item, type) or callable(item) and not hasattr(item, "__dataclass_fields__"):
+        if (
+            id(item) in seen
+            or isinstance(item, type)
+            or callable(item)
+            and not hasattr(item, "__dataclass_fields__")
+        ):
             continue
         seen[id(item)] = item
         stack.extend(gc.get_referents(item))
@@ -191,7 +198,8 @@ def _key_costs(pieces: list[str | None], count: int) -> None:
     as written (indented at a list item's depth inside "studies"); then the quotes' share."""
     top: Counter[str] = Counter()
     named: Counter[str] = Counter()
-    quotes = unique_quotes = total = 0
+    quotes = unique_quotes = total = documents = unique_documents = 0
+    seen_documents: set[str] = set()
     for piece in pieces:
         if piece is None:
             continue
@@ -201,25 +209,39 @@ def _key_costs(pieces: list[str | None], count: int) -> None:
             raise SystemExit(f"sizes disagree: {size} counted, {len(piece.encode())} written")
         total += size
         seen: set[str] = set()
-        for quote in _quotes(data):
+        for quote, document in _quotes(data):
             length = len(_scalar(quote))
             quotes += length
             if quote not in seen:
                 seen.add(quote)
                 unique_quotes += length
+            if document is not None:
+                documents += len(_scalar(document))
+                if document not in seen_documents:
+                    seen_documents.add(document)
+                    unique_documents += len(_scalar(document))
+        seen_documents.clear()
     print(f"\n--json study object: {total / count:.0f} bytes a document; by top-level key")
-    print(f"| key | bytes a document | share |\n| --- | ---: | ---: |")
+    print("| key | bytes a document | share |\n| --- | ---: | ---: |")
     for key, size in top.most_common():
         print(f"| `{key}` | {size / count:.0f} | {size / total:.1%} |")
     print("\nby member name at any depth (nested members counted in their parents too)")
-    print(f"| member | bytes a document | share |\n| --- | ---: | ---: |")
-    for key, size in named.most_common(15):
+    print("| member | bytes a document | share |\n| --- | ---: | ---: |")
+    for key, size in named.most_common(16):
         print(f"| `{key}` | {size / count:.0f} | {size / total:.1%} |")
     print(
         f"\nquotes: {quotes / count:.0f} bytes a document, of which {unique_quotes / count:.0f} "
         f"distinct within their study; repeats {(quotes - unique_quotes) / count:.0f} bytes "
         f"({(quotes - unique_quotes) / total:.1%} of the study text)"
     )
+    print(
+        f"evidence document names: {documents / count:.0f} bytes a document, of which "
+        f"{unique_documents / count:.0f} distinct within their study; repeats "
+        f"{(documents - unique_documents) / count:.0f} bytes ({(documents - unique_documents) / total:.1%})"
+    )
+
+
+_NULL = "(every member whose value is null)"
 
 
 def _size(value: Any, depth: int, path: str, top: Counter[str], named: Counter[str]) -> int:
@@ -235,6 +257,8 @@ def _size(value: Any, depth: int, path: str, top: Counter[str], named: Counter[s
             if depth == 2:
                 top[key] += member
             named[key] += member
+            if item is None:
+                named[_NULL] += member
             size += member
         return size - 1  # no comma after the last member
     if isinstance(value, list):
@@ -255,14 +279,15 @@ def _scalar(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False).encode()
 
 
-def _quotes(value: Any) -> list[str]:
+def _quotes(value: Any) -> list[tuple[str, str | None]]:
+    """Each Evidence's quote with its document name, as written."""
     out = []
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             if isinstance(item.get("quote"), str):
-                out.append(item["quote"])
+                out.append((item["quote"], item.get("document")))
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
