@@ -36,8 +36,15 @@ def _emit(node: dict[str, dict]) -> str:
     options = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch != _END]
     if not options:
         return ""
-    body = options[0] if len(options) == 1 and _END not in node else "(?:" + "|".join(options) + ")"
-    return body + ("?" if _END in node else "")
+    if _END not in node:
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+    last = next(ch for ch in node if ch != _END)
+    if len(options) == 1 and last != " " and options[0] == re.escape(last):
+        # "s?": one character, repeated in C at no cost (not a space: phrase_group makes it "\s+").
+        return options[0] + "?"
+    # "(?:ed|ing|)" rather than "(?:ed|ing)?": the same matches, but the re engine allocates a
+    # repeat context each time it enters "(...)?" (every search of every cue gate) and none here.
+    return "(?:" + "|".join(options) + "|)"
 
 
 def word_start_alternation(words: Iterable[str]) -> str:

@@ -42,25 +42,28 @@ class Fraction:
 # skip in C to the next digit instead of trying the whole pattern at every character.
 _FIRST_DIGIT = r"\d(?<![\w.\-\u2212]\d)"
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_MANTISSA = r"\d*(?:[.·]\d+)?"
+_MANTISSA = r"\d*(?:[.·]\d+|)"
+# "(?:X|)" for an optional X and "X(?:X)*" for a repeated one: the same matches, but the re engine
+# allocates a repeat context each time it enters "(...)?" or "(...)+", for every number it reads.
 # After the first digit (so the engine skips in C to a digit, and an ordinary number tries these few
 # short alternatives and falls through to the last one). The forms that need more than float() are
 # in the group "special", each ending in an empty group that names it.
 _DIGITS = (
     rf"{_FIRST_DIGIT}(?:(?P<special>"
-    r"\d*(?:[.·]\d+)?[eE](?P<e>[+\-−]?\d+)(?P<sci>)"  # 1.5e+3, 2E-4
+    r"\d*(?:[.·]\d+|)[eE](?P<e>[+\-−]?\d+)(?P<sci>)"  # 1.5e+3, 2E-4
     # a power of ten: 10^4, 10⁴, 1.5 × 10^3, 2 x 10⁻³
     rf"|(?:{_MANTISSA}\s?[×xX*]\s?10|(?<=1)0)"
     rf"(?:\s?\^\s?(?P<exp>[+\-−]?\d+)|(?P<sup>[⁺⁻]?[{_SUPERSCRIPTS}]+))(?P<power>)"
     # 1.234.567, 1.234,5: dots between groups of three (European thousands): which is meant is unsure
-    r"|\d{0,2}(?:(?:\.\d{3}){2,}(?:,\d+)?|\.\d{3},\d+)(?P<euro>)"
+    r"|\d{0,2}(?:\.\d{3}\.\d{3}(?:\.\d{3})*(?:,\d+|)|\.\d{3},\d+)(?P<euro>)"
     # 1 234 with a plain space: one number or two? Unsure, so neither is read.
-    r"|\d{0,2}(?: \d{3})+(?![\d.,·])(?P<spaced>)"
+    r"|\d{0,2} \d{3}(?: \d{3})*(?![\d.,·])(?P<spaced>)"
     r"|(?<=0)\d+(?P<lead>)"  # 07, 007: part of a date or a code, not a count
     r")"
     r"|\d*,\d{1,2}(?=\s?%)"  # 53,8%: a decimal comma before a percent sign
-    r"|\d{0,2}(?:,\d{3})+(?:[.·]\d+)?"  # 1,234 and 1,234.5
-    r"|\d{0,2}(?:[\u2009\u202f\u00a0]\d{3})+(?:[.·]\d+)?"  # 1 234 (thin or no-break space)
+    r"|\d{0,2},\d{3}(?:,\d{3})*(?:[.·]\d+|)"  # 1,234 and 1,234.5
+    # 1 234 (thin or no-break space)
+    r"|\d{0,2}[\u2009\u202f\u00a0]\d{3}(?:[\u2009\u202f\u00a0]\d{3})*(?:[.·]\d+|)"
     rf"|{_MANTISSA}"
     r")(?!\d)(?![.·]\d)(?![A-LN-Za-ln-z_])"
 )
@@ -108,8 +111,8 @@ def _patterns() -> _Patterns:
     percent_alt = "|".join(r"\s?%" if p == "%" else r"\s*" + re.escape(p.lower()) + r"\b" for p in percents)
     percent_any_case = "|".join(r"\s?%" if p == "%" else r"\s*(?i:" + re.escape(p) + r")\b" for p in percents)
     return _Patterns(
-        re.compile(rf"(?P<digits>{_DIGITS})(?P<pct>{percent_any_case})?"),
-        re.compile(rf"(?P<words>{spelled})(?P<wpct>{percent_alt})?"),
+        re.compile(rf"(?P<digits>{_DIGITS})(?:(?P<pct>{percent_any_case})|)"),
+        re.compile(rf"(?P<words>{spelled})(?:(?P<wpct>{percent_alt})|)"),
         re.compile(r"\s*(?:/|of(?:\s+the)?(?:\s+total)?|out of)\s*", re.IGNORECASE),
         words,
     )

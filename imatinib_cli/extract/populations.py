@@ -235,7 +235,7 @@ def split_semicolons(
     result: list[tuple[int, int, tuple[str, ...]]] = []
     text = context.text
     for start, end, keys in pieces:
-        if ";" not in text[start:end]:
+        if text.find(";", start, end) < 0:  # no slice copied
             result.append((start, end, keys))
             continue
         cuts = [start]
@@ -306,7 +306,9 @@ def _subgroup_pattern() -> re.Pattern[str]:
     variant = r"(?-i:[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
     numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
     return re.compile(
-        rf"(?P<neg>(?:{negations})\s?)?(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
+        # "(?:(?P<neg>...)|)", not "(?P<neg>...)?": the same matches, without the repeat context the
+        # re engine allocates for "(...)?" at every position finditer tries.
+        rf"(?:(?P<neg>(?:{negations})\s?)|)(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
         rf"|(?P<num>{numbered_term})(?:\s+(?P<v2>{variant}))?|(?P<name>{names}))",
         re.I,
     )

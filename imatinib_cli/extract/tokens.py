@@ -93,8 +93,11 @@ def tokenize(
 
 def _words(text: str, start: int, end: int, items: list[Item]) -> None:
     for match in _WORD_OR_MARK.finditer(text, start, end):
-        kind = "word" if match.group(0)[0].isalpha() else "mark"
-        items.append(Item(kind, match.start(), match.end(), match.group(0).lower()))
+        written = match.group(0)
+        kind = "word" if written[0].isalpha() else "mark"
+        # Most words are lowercase already: kept as they are, not copied by lower().
+        lowered = written if written.isascii() and written.islower() else written.lower()
+        items.append(Item(kind, match.start(), match.end(), lowered))
 
 
 def is_number(item: Item) -> bool:

@@ -111,8 +111,10 @@ _PERCENT_LIST = re.compile(
 )
 
 
-_NUM = r"\d+(?:[.·]\d+)?"
-_WORD_NUMBER = r"[A-Za-z]+(?:-[A-Za-z]+)?"
+# "(?:X|)" rather than "(?:X)?": the same matches, but the re engine allocates a repeat context
+# each time it enters "(...)?" (at every position a search tries), and nothing for a branch.
+_NUM = r"\d+(?:[.·]\d+|)"
+_WORD_NUMBER = r"[A-Za-z]+(?:-[A-Za-z]+|)"
 
 
 @vocab.cached
