@@ -1154,7 +1154,7 @@ def _finish(
     if store is not None and misses:
         store.put_many(stored)
     tally.files += len(results) + len(misses)
-    tally.cached += len(results) - len(pending.misses)
+    tally.cached += len(results)  # the store's hits: what was computed is not in results
     if progress is not None:
         progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
 
