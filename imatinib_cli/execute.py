@@ -267,10 +267,24 @@ def process_part(item: FilePart) -> FileResult:
 def process_chunk(chunk: Sequence[RawFile | FilePart], work: Work | None = None) -> list[Any]:
     """process_file (process_part) for each file (part) of a chunk, in order (what a worker runs);
     with work, each result made lean (made_lean) where it was computed."""
-    results = [process_part(item) if isinstance(item, FilePart) else process_file(*item) for item in chunk]
-    if work is None:
-        return results
-    return [made_lean(result, form=work[0], entry=work[1]) for result in results]
+    return list(_chunk_results(chunk, work))
+
+
+def _chunk_results(chunk: Sequence[RawFile | FilePart], work: Work | None) -> Iterator[Any]:
+    """process_chunk's results one at a time, each made lean before the next file is read.
+
+    So one file's full FileResult (its Documents' text, sentences and Findings: ~0.5 MiB for a
+    PubMed XML file of 50 records) is alive at a time, not a whole chunk's; the serial run takes
+    them one by one too (_computed), so it does not hold a chunk's LeanResults either.
+    """
+    for item in chunk:
+        result = _processed(item)
+        yield result if work is None else made_lean(result, form=work[0], entry=work[1])
+
+
+def _processed(item: RawFile | FilePart) -> FileResult:
+    """The FileResult of one chunk item: a file's (process_file) or a large file's part's."""
+    return process_part(item) if isinstance(item, FilePart) else process_file(*item)
 
 
 def without_text(findings: Findings) -> Findings:
@@ -1112,16 +1126,15 @@ def _finish(
     copies: _Copies,
     work: Work | None,
 ) -> Iterator[tuple[Document, Any]]:
-    """The batch's outputs in order, once its chunk is back (and stored)."""
+    """The batch's outputs in order, each computed file's as it is taken from its chunk (_computed),
+    and what was computed given to the store once the whole chunk has been taken."""
     results = pending.results
+    computed: Iterator[Any] = iter(())
     if pending.handle is not None:
-        computed = backend.result(pending.handle)
+        computed = _computed(backend, pending.handle)
         pending.handle = None
-        if store is not None and computed:
-            store.put_many(
-                [item for result in computed for item in _stored_away(store, result.sha256, result, work)]
-            )
-        results = {**results, **dict(zip(pending.misses, computed, strict=True))}
+    misses = set(pending.misses)
+    stored: list[tuple[str, Any]] = []
     for index, item in enumerate(pending.items):
         if isinstance(item, Document):
             tally.documents += 1
@@ -1129,13 +1142,31 @@ def _finish(
         elif index in pending.splits:
             yield from _finish_parts(pending.splits[index], backend, store, tally, progress, copies, work)
         else:
-            result = results[index]
+            if index in misses:
+                result = next(computed)
+                if store is not None:
+                    stored.extend(_stored_away(store, result.sha256, result, work))
+            else:
+                result = results[index]
             tally.documents += len(result.documents)
             yield from _outputs(result)
-    tally.files += len(results)
-    tally.cached += len(results) - len(pending.misses)
+            del result  # not held while the next file of a serial chunk is worked on
+    if store is not None and misses:
+        store.put_many(stored)
+    tally.files += len(results) + len(misses)
+    tally.cached += len(results)  # the store's hits: what was computed is not in results
     if progress is not None:
         progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
+
+
+def _computed(backend: _Backend, handle: Any) -> Iterator[Any]:
+    """A chunk's results in order: a serial chunk's each computed when it is taken (one file's held
+    at a time), a pool's or a cluster's as they came back (all at once)."""
+    if isinstance(backend, _UntilWorthAPool):
+        backend, handle = handle
+    if isinstance(backend, _Serial):
+        return _chunk_results(*handle)
+    return iter(backend.result(handle))
 
 
 def _finish_parts(
