@@ -315,17 +315,12 @@ class ExtractionCache:
             if db is None:
                 return
             try:
-                self._begin(db)
-                try:
+                with self._transaction(db):
                     context = self._context_id(db)
                     db.executemany(
                         "INSERT OR REPLACE INTO entries (context, sha256, stored, value) VALUES (?, ?, ?, ?)",
                         [(context, sha256, stored, blob) for sha256, stored, blob in rows],
                     )
-                    db.execute("COMMIT")
-                except BaseException:
-                    self._rollback(db)
-                    raise
             except sqlite3.Error as exc:
                 self._fail(exc, reading=False)
 
@@ -376,8 +371,7 @@ class ExtractionCache:
             self._disabled = self._read_only = False  # the user asks explicitly: try again
             try:
                 db = self._open()
-                self._begin(db)
-                try:
+                with self._transaction(db):
                     if stale:
                         where = "WHERE context NOT IN (SELECT id FROM contexts WHERE key = ?)"
                         removed = db.execute(f"DELETE FROM entries {where}", (self.key,)).rowcount
@@ -388,10 +382,6 @@ class ExtractionCache:
                         removed = db.execute("DELETE FROM entries").rowcount
                         db.execute("DELETE FROM contexts")
                         db.execute("DELETE FROM stats")
-                    db.execute("COMMIT")
-                except BaseException:
-                    self._rollback(db)
-                    raise
             except sqlite3.OperationalError as exc:  # locked, read-only, disk full, ...
                 raise CacheError(f"cannot clear the extraction cache {self.path}: {exc}") from None
             except sqlite3.DatabaseError as exc:  # not a database, malformed: start anew
@@ -465,15 +455,10 @@ class ExtractionCache:
             db.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a cache may lose its last batch
             present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not {"entries", "stats"} <= present:  # a new file, or one from before the stat index
-                self._begin(db)
-                try:
+                with self._transaction(db):
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
                             db.execute(statement)
-                    db.execute("COMMIT")
-                except BaseException:
-                    self._rollback(db)
-                    raise
         except BaseException:
             db.close()
             raise
@@ -493,6 +478,18 @@ class ExtractionCache:
         # IMMEDIATE takes the write lock up front, so two writers wait (busy timeout) instead of
         # deadlocking on a read lock each.
         db.execute("BEGIN IMMEDIATE")
+
+    @classmethod
+    @contextlib.contextmanager
+    def _transaction(cls, db: sqlite3.Connection) -> Iterator[None]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        cls._begin(db)
+        try:
+            yield
+            db.execute("COMMIT")
+        except BaseException:
+            cls._rollback(db)
+            raise
 
     @staticmethod
     def _rollback(db: sqlite3.Connection) -> None:
@@ -630,13 +627,8 @@ class StatIndex:
             if db is None:
                 return
             try:
-                cache._begin(db)
-                try:
+                with cache._transaction(db):
                     db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                    db.execute("COMMIT")
-                except BaseException:
-                    cache._rollback(db)
-                    raise
             except sqlite3.Error as exc:
                 cache._fail(exc, reading=False)
 
