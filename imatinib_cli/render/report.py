@@ -337,9 +337,7 @@ class _Page:
     def _outcomes(self, study: Study) -> str:
         rows = []
         for outcome in study.outcomes:
-            value = text.format_quantity(outcome.value)
-            if outcome.value is not None and outcome.unit:
-                value = f"{value} {outcome.unit}"
+            value = text.with_unit(text.format_quantity(outcome.value), outcome.value, outcome.unit)
             if outcome.denominator is not None:
                 value = f"{value} of {text.format_quantity(outcome.denominator)}"
             detail = " ".join(part for part in (outcome.gene, outcome.variant) if part)
@@ -367,8 +365,6 @@ class _Page:
             rows = []
             for row in comparison.rows:
                 members = _row_units(row, units, comparison.by)
-                n_derived = any(_size(u.population).derived for u in members if _size(u.population))
-                r_derived = any(_responders_derived(u.population) for u in members)
                 n_evidence = [q.evidence for u in members if (q := _size(u.population)) is not None]
                 r_evidence = [_orr_evidence(u.population) for u in members]
                 kind = _row_kind(row)
@@ -383,8 +379,8 @@ class _Page:
                     f'<th scope="row" class="label">{esc(tumor if row.kind == "row" else kind)}</th>',
                     f"<td>{esc(text.format_doses(row.doses_mg_per_day, row.pooled_arms))}</td>",
                     f"<td>{esc(', '.join(row.studies) or text.DASH)}</td>",
-                    _num(v(str(row.n) + (text.DERIVED_MARK if n_derived else ""), n_evidence)),
-                    _num(v(str(row.responders) + (text.DERIVED_MARK if r_derived else ""), r_evidence)),
+                    _num(v(text.marked(row.n, "n", row.derived), n_evidence)),
+                    _num(v(text.marked(row.responders, "responders", row.derived), r_evidence)),
                     _num(esc(text.DASH if row.orr_percent is None else f"{row.orr_percent:.1f}")),
                     _num(esc(text.format_interval(row.ci_low, row.ci_high))),
                 ]
@@ -490,11 +486,6 @@ def _orr_evidence(population: Population) -> Evidence | None:
     if orr is None:
         return None
     return (orr.count.evidence if orr.count is not None else None) or orr.evidence
-
-
-def _responders_derived(population: Population) -> bool:
-    orr = population.response("orr")
-    return orr is not None and (orr.derived or text.any_derived(orr.count))
 
 
 def _row_kind(row: ComparisonRow) -> str:

@@ -494,7 +494,7 @@ def _outcome_table(study: Study) -> FitTable:
         keyed=(5,),
     )
     for outcome in study.outcomes:
-        value = _with_unit(text.format_quantity(outcome.value), outcome.value, outcome.unit)
+        value = text.with_unit(text.format_quantity(outcome.value), outcome.value, outcome.unit)
         if outcome.denominator is not None:
             value = f"{value} of {text.format_quantity(outcome.denominator)}"
         detail = " ".join(part for part in (outcome.gene, outcome.variant) if part)
@@ -511,18 +511,6 @@ def _outcome_table(study: Study) -> FitTable:
 
 # Units an outcome's value reads better with: '73%' (not '73 %'), '58 days', '5 of 106' (not
 # '5 count of 106'). Only the printed table; the JSON keeps the unit as read.
-_PLURAL_UNITS = frozenset({"day", "week", "month", "year"})
-
-
-def _with_unit(shown: str, value: object, unit: str | None) -> str:
-    """'73%', '58 days', '1 month', '5' (a count); the value alone when it or its unit is unknown."""
-    if value is None or not unit or unit == "count":
-        return shown
-    if unit == "%":
-        return f"{shown}%"
-    return f"{shown} {unit}s" if unit in _PLURAL_UNITS and shown != "1" else f"{shown} {unit}"
-
-
 def _design_evidence(study: Study, console: Console) -> None:
     design = study.design
     if design.phase_evidence is not None:

@@ -344,3 +344,15 @@ def bar_scale(width: int = BAR_WIDTH) -> str:
     middle = (width - 1) // 2
     left = "0".ljust(middle - 1)
     return (left + "50").ljust(width - 3) + "100"
+
+
+PLURAL_UNITS = frozenset({"day", "week", "month", "year"})
+
+
+def with_unit(shown: str, value: object, unit: str | None) -> str:
+    """'73%', '58 days', '1 month', '5' (a count); the value alone when it or its unit is unknown."""
+    if value is None or not unit or unit == "count":
+        return shown
+    if unit == "%":
+        return f"{shown}%"
+    return f"{shown} {unit}s" if unit in PLURAL_UNITS and shown != "1" else f"{shown} {unit}"
