@@ -102,19 +102,33 @@ class StoredFindings:
     def get(self) -> Findings:
         """The Findings without their document's text; raises ImxError when the entry does not
         decode (found damaged after its head was read)."""
+        return self.pick(self.decoded())
+
+    def decoded(self) -> Any:
+        """The whole entry decoded: the items of one file share it (SpillStore.get decodes it once)."""
         from imatinib_cli import codec
 
         try:
-            result = codec.decode(self.body)
-            found = result.findings[self.index]  # type: ignore[attr-defined]
-        except (codec.DecodeError, AttributeError, IndexError, TypeError) as exc:
-            raise ImxError(
-                f"an extraction cache entry could not be read back ({exc}); run again with --no-cache, "
-                "or `imx cache clear`"
-            ) from None
+            return codec.decode(self.body)
+        except codec.DecodeError as exc:
+            raise _unreadable_entry(exc) from None
+
+    def pick(self, result: Any) -> Findings:
+        """This item's Findings from the decoded entry, without their document's text."""
+        try:
+            found = result.findings[self.index]
+        except (AttributeError, IndexError, TypeError) as exc:
+            raise _unreadable_entry(exc) from None
         if not isinstance(found, Findings):
             raise ImxError("an extraction cache entry could not be read back; run again with --no-cache")
         return without_text(found)
+
+
+def _unreadable_entry(exc: Exception) -> ImxError:
+    return ImxError(
+        f"an extraction cache entry could not be read back ({exc}); run again with --no-cache, "
+        "or `imx cache clear`"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite3
@@ -91,6 +91,7 @@ class SpillStore:
         self._heap = open(Path(self._folder.name) / "heap", "w+b")  # noqa: SIM115 - closed by close()
         self._heap_size = 0
         self._last_body: tuple[bytes, int] | None = None
+        self._decoded: tuple[int, Any] | None = None  # the last cache body decoded, by offset
         # The items to group: their order (order_key) and, in `keys`, what links them.
         self._db.execute("CREATE TABLE items (seq INTEGER PRIMARY KEY, ord BLOB NOT NULL)")
         self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, seq INTEGER NOT NULL)")
@@ -190,11 +191,14 @@ class SpillStore:
         out: list[Findings] = []
         for seq in seqs:
             _, off, size, record = found[seq]
-            data = self._read(off, size)
-            if record is not None:
-                out.append(StoredFindings(data, record).get())
-            else:
-                out.append(pickle.loads(data))  # noqa: S301 - written by this process
+            if record is None:
+                out.append(pickle.loads(self._read(off, size)))  # noqa: S301 - written by this process
+                continue
+            # The items of one cached file share its body: decoded once while they come in a row
+            # (a group's members, or consecutive groups of one records file).
+            if self._decoded is None or self._decoded[0] != off:
+                self._decoded = (off, StoredFindings(self._read(off, size), record).decoded())
+            out.append(StoredFindings(b"", record).pick(self._decoded[1]))
         return out
 
     def groups(self) -> Iterator[list[int]]:

@@ -51,15 +51,15 @@ def _run(*args: str) -> str:
 
 
 def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How often a stored Findings is decoded (StoredFindings.get) during a run."""
+    """How often a stored Findings is taken from its decoded entry (StoredFindings.pick) in a run."""
     calls: list[int] = []
-    original = execute.StoredFindings.get
+    original = execute.StoredFindings.pick
 
-    def counting(self: execute.StoredFindings) -> object:
+    def counting(self: execute.StoredFindings, result: object) -> object:
         calls.append(self.index)
-        return original(self)
+        return original(self, result)
 
-    monkeypatch.setattr(execute.StoredFindings, "get", counting)
+    monkeypatch.setattr(execute.StoredFindings, "pick", counting)
     return calls
 
 
