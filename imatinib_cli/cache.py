@@ -585,7 +585,6 @@ class StatIndex:
         self._cache = cache
         self._folders: dict[bytes, dict[bytes, tuple[int, int, int, int, int, str]] | None] = {}
         self._pending: list[tuple[bytes, bytes, int, int, int, int, int, str]] = []
-        self.trusted = 0  # lookups that gave a sha256 (a file not read)
 
     def known(self, folder: bytes, name: bytes, info: os.stat_result) -> str | None:
         """The stored sha256 of the file `name` in `folder` (absolute, as bytes) when its stat
@@ -602,7 +601,6 @@ class StatIndex:
             info.st_ctime_ns,
         ):
             return None
-        self.trusted += 1
         return row[5]
 
     def record(self, folder: bytes, name: bytes, info: os.stat_result, sha256: str) -> None:
@@ -668,9 +666,6 @@ class StatIndex:
 
 class EncodeRefused(Exception):
     """Where an entry was encoded, the codec refused a value (the message says why)."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
-from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms, names_no_arm
+from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context, readable_sections
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
@@ -65,6 +65,7 @@ from imatinib_cli.models import (
     distinct_events,
 )
 from imatinib_cli.regexes import phrase_group
+from imatinib_cli.resolve_rules import names_no_arm
 
 __all__ = ["extract"]
 

@@ -16,7 +16,6 @@ from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.populations import PopulationDraft
 from imatinib_cli.models import Dose, Quantity
-from imatinib_cli.resolve_rules import names_no_arm  # noqa: F401 - re-exported (resolve imports it from there)
 
 
 @dataclass(frozen=True, slots=True)
