@@ -466,6 +466,7 @@ def _hashable(item_id: tuple[str, Any]) -> tuple[str, Any]:
 _SEP = r"\s\-\u00ad\u2010-\u2013"
 _SPLIT = re.compile(rf"([^\W_]+|[^\w{_SEP}]|_)")
 _DIGIT_GAP = re.compile(rf"(?<=\d)[{_SEP}]+(?=\d)")
+_HAS_DIGIT_GAP = re.compile(rf"\d[{_SEP}]+\d")  # the same test, ~2x faster without the lookbehind
 _GAP = "\x00"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -686,7 +687,7 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     """Tokenize text[start:end] with C-level passes only (split, accumulate, zip): it is the hot path."""
     end = len(text) if end is None else end
     segment = text[start:end]
-    if _DIGIT_GAP.search(segment):
+    if _HAS_DIGIT_GAP.search(segment):
         segment = _DIGIT_GAP.sub(_mark_gap, segment)  # same length: offsets stay valid
     parts = _SPLIT.split(segment)  # separator, token, separator, token, ..., separator
     tokens = parts[1::2]
@@ -698,7 +699,9 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     first = 1 if tokens and start > 0 and text[start - 1].isalnum() and segment[0].isalnum() else 0
     if tokens and end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         del ends[ends_at[-1]]  # the slice cuts a word in two: its last token may not end a phrase
-    orig = "".join(tokens).translate(_QUOTES)
+    orig = "".join(tokens)
+    if not orig.isascii():  # (an O(1) flag) curly quotes are never ASCII
+        orig = orig.translate(_QUOTES)
     return _Scan(lowercase(orig), orig, tokens, starts, origin, ends, first, _RegionHits())
 
 
@@ -716,9 +719,16 @@ def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
 
     A long page is mostly navigation and references: reading a sentence should not tokenize
     them. A slice inside one region reads exactly as before; any other slice still gets the
-    whole text tokenized. Regions must not overlap.
+    whole text tokenized. Regions must not overlap. Regions with only whitespace between them
+    (an abstract's "Methods:" and "Results:" parts) are tokenized as one: no token crosses
+    whitespace, so every slice inside either reads the same, in one pass instead of two.
     """
-    spans = sorted((start, end) for start, end in regions if end > start)
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted((start, end) for start, end in regions if end > start):
+        if spans and (spans[-1][1] == start or text[spans[-1][1] : start].isspace()):
+            spans[-1] = (spans[-1][0], end)  # only whitespace between: the same tokens, one pass
+        else:
+            spans.append((start, end))
     if len(_regions) >= _REGIONS_KEPT and id(text) not in _regions:
         del _regions[next(iter(_regions))]
     _regions[id(text)] = (text, [start for start, _ in spans], [end for _, end in spans])

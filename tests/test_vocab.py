@@ -427,16 +427,21 @@ def test_a_warm_run_reads_no_yaml(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("vocab-*.json"))) == 1
 
 
+@pytest.mark.parametrize("gapped", [False, True], ids=["touching", "gapped"])
 @pytest.mark.parametrize("path", [*ABSTRACTS[:4], None], ids=lambda p: p.stem if p else "digits")
-def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None) -> None:
+def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None, gapped: bool) -> None:
     """scan_regions tokenizes a text region by region; slices inside a region (and slices across
-    regions, which fall back to the whole text) must find exactly what they found before."""
+    regions, which fall back to the whole text) must find exactly what they found before. Regions
+    that touch (or have only whitespace between them) are read as one; "gapped" regions leave a
+    line's first and last characters out, so each is tokenized apart."""
     rng = random.Random(1)
     whole = path.read_text(encoding="utf-8") if path else DIGIT_RUNS
     text = "".join(whole)  # a distinct object: regions belong to one text object
     lines = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] + [len(text)]
     cuts = sorted(set(rng.sample(lines, min(6, len(lines)))) | {0, len(text)})
     regions = list(pairwise(cuts))
+    if gapped:
+        regions = [(start + 1, end - 2) for start, end in regions if end - start > 4]
     matchers = [vocab.tumor_matcher(), vocab.adverse_event_matcher()]
     slices = [(start, end) for start, end in regions]
     for _ in range(200):
@@ -448,6 +453,23 @@ def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None) -
     vocab.scan_regions(text, regions)
     for (matcher, (start, end)), found in expected.items():
         assert [(h.start, h.end, h.key) for h in matcher.find(text, start, end)] == found, (start, end)
+    # Touching regions are one: a slice in the first and one in the last read the same scan.
+    first, last = regions[0], regions[-1]
+    assert (vocab._text_scan(text, *first) is vocab._text_scan(text, *last)) is not gapped
+
+
+def test_regions_with_only_whitespace_between_them_are_tokenized_once() -> None:
+    """An abstract's labelled parts ("Methods: ...", blank line, "Results: ...") are sections of
+    their own; with nothing but whitespace between them they are one pass of the tokenizer."""
+    text = "".join(["Title line\nNavigation\nMethods: GIST patients.\n\nResults: 5 had edema.\n"])
+    methods = text.index("Methods")
+    results = text.index("Results")
+    vocab.scan_regions(text, [(0, 10), (methods, results - 2), (results, len(text) - 1)])
+    scan = vocab._text_scan(text, methods, methods + 5)
+    assert vocab._text_scan(text, results, results + 5) is scan
+    assert vocab._text_scan(text, 0, 5) is not scan  # "Navigation" lies between: apart
+    hits = vocab.adverse_event_matcher().find(text, results, len(text) - 1)
+    assert [h.as_written for h in hits] == ["edema"]
 
 
 def test_a_snapshot_others_could_have_written_is_not_read(tmp_path: Path) -> None:
