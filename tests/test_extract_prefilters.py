@@ -8,9 +8,12 @@ by hand. A skip that ever changed an answer would change the output bytes.
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imatinib_cli import vocab
 from imatinib_cli.extract import context as context_module
 from imatinib_cli.extract import populations, toxicity
 from imatinib_cli.extract.context import build_context
@@ -105,3 +108,34 @@ def test_inline_labels_without_a_colon() -> None:
     assert [info.inline_label for info in infos] == ["", "", ""]  # no results label: none kept
     infos = _infos("Methods: we treated 12 patients. Results: 3 responded. No colon here")
     assert [info.inline_label for info in infos] == ["methods", "results", "results"]
+
+
+def _plain_inline_label() -> re.Pattern[str]:
+    """The inline-label pattern as first written: one plain alternation, longest label first."""
+    data = vocab.load("cues")
+    labels = [str(x) for x in data["non_result_labels"]] + [str(x) for x in data["result_labels"]]
+    words = sorted((label for label in labels if "_" not in label), key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w-])(?i:{alternation})\s*:", re.M)
+
+
+_LABEL_PIECES = [
+    "Results", "RESULTS", "results", "Patients and methods", "PATIENTS  AND\nMETHODS", "Study design",
+    "Background", "sults", "Con", "clusions", "ſtudy design", "\u212aey", "İ", "x", "-", "_", "é", "1",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_LABEL_PIECES), st.sampled_from(["", " ", ":", " :", "-", "a"]))))
+def test_inline_label_pattern_matches_as_the_plain_alternation(parts: list[tuple[str, str]]) -> None:
+    """The label pattern opens with a case-blind lookahead of first letters and shares prefixes
+    (half the time); it must find exactly what the plain alternation finds, "ſtudy design:" too."""
+    text = "".join(a + b for a, b in parts)
+    fast = [(m.start(), m.end()) for m in context_module._inline_label().finditer(text)]
+    assert fast == [(m.start(), m.end()) for m in _plain_inline_label().finditer(text)]
+
+
+def test_inline_label_pattern_reads_case_folded_letters() -> None:
+    assert context_module._inline_label().search("ſtudy design: x").group(0) == "ſtudy design:"
+    assert context_module._inline_label().search("in Results : 5") is not None
+    assert context_module._inline_label().search("nonresults: 5") is None
