@@ -287,3 +287,43 @@ def test_results_table_rows() -> None:
     assert values(population, "mmr") == [(None, 44, "at 18 mos")]
     assert values(population, "ccyr") == [(None, 81, "at 36 mos")]  # no count, no bound
     assert values(population, "mcyr") == []
+
+
+def test_table_rows_are_searched_in_the_sections_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A results-table row ('Estimated cumulative MCyR % at 30 mos. 90') is read from the sections
+    extraction reads; a page's navigation and references are not searched for rows at all."""
+    from imatinib_cli.extract import extract
+    from imatinib_cli.models import Section
+
+    text = (
+        "Menu\nEstimated cumulative MCyR % at 12 mos. 50\n\n"
+        "Imatinib in chronic myeloid leukemia: 40 patients were treated with 400 mg daily.\n"
+        "Estimated cumulative MCyR % at 30 mos. 90\n\n"
+        "References\nEstimated cumulative MCyR % at 24 mos. 70\n"
+    )
+    body_start = text.index("Imatinib")
+    body_end = text.index("References") - 2
+    document = Document(
+        path="page.txt",
+        sha256="0" * 64,
+        format="text",
+        text=text,
+        sections=(
+            Section("boilerplate", 0, body_start - 2),
+            Section("body", body_start, body_end),
+            Section("boilerplate", body_end + 2, len(text)),
+        ),
+    )
+    searched: list[tuple[int, int]] = []
+    real = heme.table_rows
+
+    def recorded(text: str, start: int, end: int) -> list:
+        searched.append((start, end))
+        return real(text, start, end)
+
+    monkeypatch.setattr(heme, "table_rows", recorded)
+    found = extract(document)
+    assert searched == [(body_start, body_end)]
+    (population,) = found.populations
+    responses = [(r.category, r.percent.value, r.timepoint) for r in population.heme_responses]
+    assert responses == [("mcyr", 90.0, "at 30 mos")]

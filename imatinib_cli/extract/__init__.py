@@ -12,7 +12,7 @@ from dataclasses import replace
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
-from imatinib_cli.extract.context import Context, SentenceInfo, build_context, readable_sections
+from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num, words_to_int
@@ -184,7 +184,7 @@ def extract(document: Document) -> Findings:
         warnings=tuple(bound_warnings(warnings)),
         counts_ineligible=any(
             _counts_ineligible(document.text, start, end)
-            for start, end in [(s.start, s.end) for s in context.read_sections or readable_sections(document)]
+            for start, end in [(s.start, s.end) for s in context.sections]
         ),
     )
 
@@ -978,9 +978,9 @@ def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: l
         return
     draft = whole[0]
     starts = [i.start for i in context.sentences]
-    # A document cut to its first MAX_DOCUMENT_CHARS: the rows of the sections read, one by one.
-    spans = [(s.start, s.end) for s in context.read_sections] or [(0, len(context.text))]
-    rows = [row for start, end in spans for row in heme.table_rows(context.text, start, end)]
+    # The rows of the sections read, one by one: a page's navigation and references are not
+    # searched (a row there has no sentence that states results, so it was never kept).
+    rows = [row for s in context.sections for row in heme.table_rows(context.text, s.start, s.end)]
     for phrase, timepoint, begin, finish in rows:
         at = bisect_right(starts, begin) - 1
         info = context.sentences[at] if at >= 0 and begin < context.sentences[at].end else None
