@@ -20,8 +20,11 @@ import pytest
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
-# Enough small files for a local pool (execute.POOL_MIN_FILES is 48) and a run of several seconds.
-FILES = 400
+# Enough files for a local pool (execute.POOL_MIN_FILES is 48) and a run of several seconds even as
+# extraction gets faster: each test signals the run as soon as its workers are seen, so the run
+# must not end first on a busy machine (400 files of 4 paragraphs once took ~0.3 s of work).
+FILES = 800
+PARAGRAPHS = 12
 
 
 def _stat(pid: int) -> tuple[str, int] | None:
@@ -82,7 +85,7 @@ def _start(
             f"400 mg daily. A partial response was seen in {index % 15} patients. Grade 3 neutropenia "
             f"occurred in {index % 30}% of patients.\n"
         )
-        (docs / f"d{index:04d}.txt").write_text(sentences * 4, encoding="utf-8")
+        (docs / f"d{index:04d}.txt").write_text(sentences * PARAGRAPHS, encoding="utf-8")
     # A process killed outright cannot remove its temporary folders: they go in the test's own.
     (folder / "tmp").mkdir()
     env = {**os.environ, "IMX_CACHE_DIR": str(folder / "cache"), "TMPDIR": str(folder / "tmp")}

@@ -15,11 +15,13 @@ from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.populations import PopulationDraft
-from imatinib_cli.models import Dose, Quantity
+from imatinib_cli.models import Dose, Quantity, record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArmMention:
+    """An arm named in a sentence: "in arm A", "groups A and B" (two keys)."""
+
     keys: tuple[str, ...]  # one key, or several for "groups A and B"
     label: str
     start: int

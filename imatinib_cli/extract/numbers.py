@@ -6,15 +6,17 @@ Every number keeps its character span so a value can always be traced back to th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from imatinib_cli import vocab
+from imatinib_cli.models import record
 from imatinib_cli.regexes import prefix_alternation
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Num:
+    """A number as written: "45%" is Num(45.0, start, end, percent=True); "twelve" is spelled."""
+
     value: float
     start: int
     end: int
@@ -27,7 +29,7 @@ class Num:
         return not self.percent and self.value == int(self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fraction:
     """ "x/n", "x of n", "x of the n": a count over a denominator."""
 
@@ -74,7 +76,7 @@ _MAX_EXPONENT = 15
 _SUPERSCRIPT_DIGITS = str.maketrans({**{c: str(i) for i, c in enumerate(_SUPERSCRIPTS)}, "⁻": "-", "⁺": "+"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Dropped:
     """A numeral that is not read, with why: its place still counts, so no other number takes its role.
 

@@ -23,6 +23,7 @@ from imatinib_cli.models import (
     Quantity,
     ResponseCount,
     TumorMention,
+    record,
 )
 from imatinib_cli.regexes import phrase_group
 
@@ -277,7 +278,7 @@ def refers_back(context: Context, info: SentenceInfo) -> bool:
     return bool(anaphora.find(context.text, info.start, info.end))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SubgroupMention:
     """A biomarker subgroup named in a sentence: 'KIT exon 11 mutations', 'non-D842V', 'wild-type'."""
 
@@ -574,7 +575,7 @@ def _dose_per_day() -> re.Pattern[str]:
     return re.compile(rf"\bto\s+(?P<mg>\d+)\s*-?\s*mg\s*(?:/\s*d(?:ay)?\b|{_words('per_day')}\b)", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CohortMention:
     """A cohort named in a sentence. `results`: the sentence reports on it (the clause or the
     whole sentence is the cohort's); otherwise it only gives the cohort's size."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from imatinib_cli import vocab
+from imatinib_cli.models import record
 
 # A boundary: sentence punctuation followed by space and a capital, digit or opening bracket;
 # a blank line; or a line that starts a list item or a labelled abstract section.
@@ -42,8 +42,10 @@ MAX_QUOTE_CHARS = MAX_SENTENCE_CHARS + 4
 ELLIPSIS = "\u2026"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sentence:
+    """A sentence (or a piece of a long one) with its offsets into the document's text."""
+
     start: int
     end: int
     text: str
