@@ -191,3 +191,15 @@ def test_compare_markdown_and_report_print_the_same_statistics(seeds: tuple[Stud
     statistic = text.subgroup_statistic(comparison.subgroup_test)
     assert statistic.startswith("Test for subgroup differences (GIST vs non-GIST): Q = ")
     assert statistic in table and statistic in markdown.getvalue() and esc(statistic) in page
+
+
+def test_pack_and_hang_wrap_by_one_rule() -> None:
+    from imatinib_cli.render.layout import hang, pack
+
+    design = ["Phase 2", "single-arm", "N enrolled 186"]
+    assert pack(design, 20) == ["Phase 2 · single-arm", "N enrolled 186"]
+    assert pack(design, 80) == ["Phase 2 · single-arm · N enrolled 186"]
+    assert pack([], 20) == []
+    note = "NCT00764595: registered study without posted results"
+    assert hang("  ", note, 30) == ["  NCT00764595: registered", "  study without posted results"]
+    assert hang("1. ", "", 30) == ["1. "]
