@@ -4,7 +4,6 @@ analyze's row membership that the report's footnotes rest on."""
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
 from conftest import ROOT
@@ -145,13 +144,7 @@ def test_derivation_notes() -> None:
 
 @pytest.fixture(scope="module")
 def seeds() -> tuple[Study, ...]:
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        report, _by_tumor, _by_study = pipeline.report(["seeds/"], jobs=1, store=None)
-    finally:
-        os.chdir(cwd)
-    return report.studies
+    return pipeline.report([str(ROOT / "seeds")], jobs=1, store=None)[0].studies
 
 
 @pytest.mark.parametrize("by", ["tumor-type", "dose", "study"])
@@ -203,3 +196,11 @@ def test_pack_and_hang_wrap_by_one_rule() -> None:
     note = "NCT00764595: registered study without posted results"
     assert hang("  ", note, 30) == ["  NCT00764595: registered", "  study without posted results"]
     assert hang("1. ", "", 30) == ["1. "]
+
+
+def test_stated_flags_read_as_words() -> None:
+    from imatinib_cli.models import Design, Flag
+
+    design = Design(phase="II", randomized=Flag(True, SENTENCE), open_label=Flag(False, SENTENCE))
+    assert [word for word, _flag in text.stated_flags(design)] == ["randomized", "blinded"]
+    assert text.stated_flags(Design()) == []

@@ -228,10 +228,7 @@ class _Page:
         flag_html = (
             [v(flags[0], [design.phase_evidence], cls="w")] if design.phase_evidence else [esc(flags[0])]
         )
-        for name, (yes, no) in text.FLAG_WORDS.items():
-            flag = getattr(design, name)
-            if flag is not None:
-                flag_html.append(v(yes if flag.value else no, [flag.evidence], cls="w"))
+        flag_html += [v(word, [flag.evidence], cls="w") for word, flag in text.stated_flags(design)]
         enrolled = design.n_enrolled
         flag_html.append(
             "N enrolled "

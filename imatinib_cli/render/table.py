@@ -459,10 +459,8 @@ def _design_evidence(study: Study, console: Console) -> None:
     design = study.design
     if design.phase_evidence is not None:
         _evidence_line(console, text.phase_label(design.phase), design.phase_evidence)
-    for name, (yes, no) in text.FLAG_WORDS.items():
-        flag = getattr(design, name)
-        if flag is not None:
-            _evidence_line(console, yes if flag.value else no, flag.evidence)
+    for word, flag in text.stated_flags(design):
+        _evidence_line(console, word, flag.evidence)
     n = design.n_enrolled
     if n is not None:
         _evidence_line(console, f"N enrolled {text.format_quantity(n)}", n.evidence, text.derivation_note(n))

@@ -15,6 +15,7 @@ from imatinib_cli.models import (
     AdverseEvent,
     Comparison,
     ComparisonRow,
+    Design,
     Document,
     Evidence,
     Flag,
@@ -211,13 +212,20 @@ def phase_label(phase: str | None) -> str:
 def design_line(study: Study) -> str:
     """'Phase II · randomized · open-label · multicenter · N enrolled 147'."""
     design = study.design
-    parts = [phase_label(design.phase)]
+    parts = [phase_label(design.phase), *(word for word, _flag in stated_flags(design))]
+    parts.append(f"N enrolled {format_quantity(design.n_enrolled)}")
+    return " · ".join(parts)
+
+
+def stated_flags(design: Design) -> list[tuple[str, Flag]]:
+    """The design flags the document states, in FLAG_WORDS order, each with the word it reads as:
+    [('randomized', Flag(True, ...)), ('blinded', Flag(False, ...))]."""
+    stated = []
     for name, (yes, no) in FLAG_WORDS.items():
         flag: Flag | None = getattr(design, name)
         if flag is not None:
-            parts.append(yes if flag.value else no)
-    parts.append(f"N enrolled {format_quantity(design.n_enrolled)}")
-    return " · ".join(parts)
+            stated.append((yes if flag.value else no, flag))
+    return stated
 
 
 def registry_line(study: Study) -> str | None:
