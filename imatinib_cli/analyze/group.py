@@ -24,6 +24,7 @@ from imatinib_cli.models import (
     HemeRow,
     PooledEstimate,
     Population,
+    Quantity,
     Study,
     SubgroupTest,
     ToxicityRow,
@@ -50,9 +51,14 @@ class Unit:
         return f"{self.study} / {self.population.label}"
 
     @property
+    def size(self) -> Quantity | None:
+        """The N counted: the evaluable patients when stated, else all the population's."""
+        return self.population.n_evaluable or self.population.n
+
+    @property
     def evidence(self) -> tuple[Evidence, ...]:
         orr = self.population.response("orr")
-        size = self.population.n_evaluable or self.population.n
+        size = self.size
         found = [q.evidence for q in (orr.count if orr else None, size) if q and q.evidence]
         return tuple(dict.fromkeys(found))
 
@@ -61,7 +67,7 @@ class Unit:
         """Which of responders and n were computed from stated numbers, as summarize marks them:
         ORR 19 from CR 1 + PR 18 (themselves 4% and 67% of 27) gives ("responders",)."""
         orr = self.population.response("orr")
-        size = self.population.n_evaluable or self.population.n
+        size = self.size
         responders = orr is not None and (
             (orr.count is not None and orr.count.derived)
             # A response derived as a whole, neither number flagged: summarize marks it too.
@@ -156,10 +162,7 @@ def analyze(
             **settings,
         )
     interval = _interval(ci, level)
-    if by == "study":
-        rows = [_single(unit, interval) for unit in _ordered(units)]
-    else:
-        rows = _grouped_rows(units, by, interval)
+    rows = [bucket.row(kind, label, interval) for kind, label, bucket in _buckets(units, by)]
     pooled, test, notes = _pool(units, level, transform)
     return Comparison(
         by=by,
@@ -298,25 +301,55 @@ def _interval(method: str, level: float) -> Callable[[int, int], tuple[float, fl
     return interval
 
 
-def _ordered(units: list[Unit]) -> list[Unit]:
+def _ordered(units: Sequence[Unit]) -> list[Unit]:
     return sorted(units, key=lambda u: (_GROUP_ORDER.get(u.group, 9), u.population.tumor_type or "", u.doses))
 
 
-def _single(unit: Unit, interval: Callable[[int, int], tuple[float, float]]) -> ComparisonRow:
-    bucket = _Bucket(
-        unit.group,
-        unit.population.tumor_type,
-        unit.population.tumor_name,
-        unit.doses,
-        unit.population.pooled_arms,
-        [unit],
-    )
-    return bucket.row("row", unit.label, interval)
+def row_units(units: Sequence[Unit], by: str) -> list[tuple[Unit, ...]]:
+    """The study populations each row of `analyze(studies, by=by)` counts, in the rows' order, each
+    row's in the order of `units` (collect_units(studies)[0]); for the seeds by tumor type the GIST
+    subtotal row counts both GIST studies' populations. The same grouping that makes the rows, so
+    nothing re-matches their keys: `imx report` quotes these populations' sentences under each
+    row's N and responders, in the order the documents were read."""
+    if by in ("toxicity", "hematologic"):
+        return []  # those views list terms and responses as stated: no counted rows
+    position = {id(unit): index for index, unit in enumerate(units)}
+    return [
+        tuple(sorted(bucket.units, key=lambda unit: position[id(unit)]))
+        for _kind, _label, bucket in _buckets(units, by)
+    ]
 
 
-def _grouped_rows(
-    units: list[Unit], by: str, interval: Callable[[int, int], tuple[float, float]]
-) -> list[ComparisonRow]:
+def pooled_units(units: Sequence[Unit]) -> dict[str, list[Unit]]:
+    """The study populations pooled into each group's random-effects estimate, by group, GIST first:
+    {'GIST': [...], 'non-GIST': [...]} (the PooledEstimate.group of each)."""
+    return {group: [u for u in units if u.group == group] for group in _groups(units)}
+
+
+def _groups(units: Sequence[Unit]) -> list[str]:
+    """The tumor groups of the units, GIST first, then non-GIST."""
+    return sorted({u.group for u in units}, key=lambda g: _GROUP_ORDER.get(g, 9))
+
+
+def _buckets(units: Sequence[Unit], by: str) -> list[tuple[str, str, _Bucket]]:
+    """(kind, label, bucket) of each comparison row, in order: a row per study population with
+    --by study, else a row per key (tumor type and doses, or doses) and a subtotal per tumor group."""
+    if by == "study":
+        return [
+            (
+                "row",
+                unit.label,
+                _Bucket(
+                    unit.group,
+                    unit.population.tumor_type,
+                    unit.population.tumor_name,
+                    unit.doses,
+                    unit.population.pooled_arms,
+                    [unit],
+                ),
+            )
+            for unit in _ordered(units)
+        ]
     buckets: dict[tuple[object, ...], _Bucket] = {}
     for unit in units:
         population = unit.population
@@ -330,24 +363,20 @@ def _grouped_rows(
             )
         bucket.pooled_arms = bucket.pooled_arms or population.pooled_arms
         bucket.units.append(unit)
-    rows: list[ComparisonRow] = []
+    rows: list[tuple[str, str, _Bucket]] = []
     if by == "dose":
         for key in sorted(buckets, key=lambda k: (k[0] or (float("inf"),), _GROUP_ORDER.get(k[1], 9))):
             bucket = buckets[key]
-            rows.append(bucket.row("row", f"{_doses(bucket.doses)} mg/day, {bucket.tumor_group}", interval))
+            rows.append(("row", f"{_doses(bucket.doses)} mg/day, {bucket.tumor_group}", bucket))
         return rows
-    for group in sorted({u.group for u in units}, key=lambda g: _GROUP_ORDER.get(g, 9)):
+    for group in _groups(units):
         members = [b for k, b in buckets.items() if k[0] == group]
         members.sort(key=lambda b: (b.tumor_type or "", b.doses))
         for member in members:
-            rows.append(
-                member.row(
-                    "row", f"{member.tumor_name or member.tumor_type}, {_doses(member.doses)}", interval
-                )
-            )
+            rows.append(("row", f"{member.tumor_name or member.tumor_type}, {_doses(member.doses)}", member))
         subtotal = _Bucket(group, None, None, tuple(sorted({d for m in members for d in m.doses})))
         subtotal.units = [u for m in members for u in m.units]
-        rows.append(subtotal.row("subtotal", f"{group} {CRUDE_LABEL}", interval))
+        rows.append(("subtotal", f"{group} {CRUDE_LABEL}", subtotal))
     return rows
 
 
@@ -364,8 +393,7 @@ def _pool(
     pooled: list[PooledEstimate] = []
     results = []
     notes: list[str] = []
-    for group in sorted({u.group for u in units}, key=lambda g: _GROUP_ORDER.get(g, 9)):
-        members = [u for u in units if u.group == group]
+    for group, members in pooled_units(units).items():
         result = stats.pool_random_effects(
             [u.responders for u in members], [u.n for u in members], transform=transform, level=level
         )

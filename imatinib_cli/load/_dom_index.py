@@ -16,7 +16,7 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 _INDEXED_ATTRS = ("role", "itemprop")
@@ -28,12 +28,53 @@ _TOKEN_RE = re.compile(
 )
 
 
+# Where an Index finds a compound's candidates (see _start): by its id, its first class, an
+# indexed attribute (role, itemprop), an id prefix, a class-name part, its tag name, or everywhere.
+BY_ID, BY_CLASS, BY_ATTR, BY_ID_PREFIX, BY_CLASS_PART, BY_NAME, BY_ALL = (
+    "id",
+    "class",
+    "attr",
+    "id^=",
+    "class*=",
+    "name",
+    "all",
+)
+
+
 @dataclass(frozen=True)
 class _Compound:
     name: str | None = None
     classes: tuple[str, ...] = ()
     ident: str | None = None
     attrs: tuple[tuple[str, str, str], ...] = ()  # (attribute, operator, value)
+    start: tuple[str, str] = (BY_ALL, "")  # _start's answer (how, key), kept from the parse
+
+
+def _start(compound: _Compound) -> tuple[str, str]:
+    """The one rule for where a compound's candidates come from, shared by lookup_keys (what to
+    index), lookup_names (which tag names to index) and Index._candidates (what to look at): its id;
+    else its first class; else its first attribute test the index answers (role or itemprop, an id
+    prefix, a class-name part); else its tag name; else every element.
+
+    >>> _start(_Compound("section", attrs=(("lang", "=", "en"), ("id", "^=", "abs"))))
+    ('id^=', 'abs')
+    >>> _start(_Compound("h1", ("title", "big"))), _start(_Compound("a", attrs=(("href", "^=", "#"),)))
+    (('class', 'title'), ('name', 'a'))
+    """
+    if compound.ident is not None:
+        return BY_ID, compound.ident
+    if compound.classes:
+        return BY_CLASS, compound.classes[0]
+    for attr, op, value in compound.attrs:
+        if attr in _INDEXED_ATTRS:
+            return BY_ATTR, attr
+        if (attr, op) == ("id", "^="):
+            return BY_ID_PREFIX, value
+        if (attr, op) == ("class", "*="):
+            return BY_CLASS_PART, value
+    if compound.name is not None:
+        return BY_NAME, compound.name
+    return BY_ALL, ""
 
 
 def _parse_compound(text: str) -> _Compound:
@@ -55,7 +96,8 @@ def _parse_compound(text: str) -> _Compound:
         else:
             attrs.append((match.group("attr").lower(), match.group("op"), match.group("value").strip("'\"")))
         position = match.end()
-    return _Compound(name, tuple(classes), ident, tuple(attrs))
+    compound = _Compound(name, tuple(classes), ident, tuple(attrs))
+    return replace(compound, start=_start(compound))
 
 
 @functools.cache
@@ -120,21 +162,15 @@ def lookup_keys(selectors: tuple[str, ...]) -> Keys:
     class_parts: list[str] = []
     for selector in selectors:
         for chain in parse(selector):
-            last = chain[-1]
-            if last.ident is not None:
-                ids.add(last.ident)
-            elif last.classes:
-                classes.add(last.classes[0])
-            else:
-                for attr, op, value in last.attrs:
-                    if attr in _INDEXED_ATTRS:
-                        break
-                    if (attr, op) == ("id", "^="):
-                        id_prefixes.append(value)
-                        break
-                    if (attr, op) == ("class", "*="):
-                        class_parts.append(value)
-                        break
+            by, key = chain[-1].start
+            if by == BY_ID:
+                ids.add(key)
+            elif by == BY_CLASS:
+                classes.add(key)
+            elif by == BY_ID_PREFIX:
+                id_prefixes.append(key)
+            elif by == BY_CLASS_PART:
+                class_parts.append(key)
     return Keys(
         frozenset(ids),
         tuple(dict.fromkeys(id_prefixes)),
@@ -243,30 +279,30 @@ class Index:
 
     def _candidates(self, compound: _Compound) -> list[Any]:
         keys = self.keys
-        if compound.ident is not None:
-            if keys is not None and compound.ident not in keys.ids:
+        by, value = compound.start
+        if by == BY_ALL:
+            if self.names is not None:
                 raise _NeedsAll
-            return self.by_id.get(compound.ident, [])
-        if compound.classes:
-            if keys is not None and compound.classes[0] not in keys.classes:
+            return [tag for tags in self.by_name.values() for tag in tags]
+        if by == BY_NAME:
+            return self.named(value)
+        if by == BY_ATTR:
+            return self.by_attr.get(value, [])
+        if by == BY_ID:
+            if keys is not None and value not in keys.ids:
                 raise _NeedsAll
-            return self.by_class.get(compound.classes[0], [])
-        for attr, op, value in compound.attrs:
-            if attr in _INDEXED_ATTRS:
-                return self.by_attr.get(attr, [])
-            if attr == "id" and op == "^=":
-                if keys is not None and value not in keys.id_prefixes:
-                    raise _NeedsAll
-                return [tag for key, tags in self.by_id.items() if key.startswith(value) for tag in tags]
-            if attr == "class" and op == "*=":
-                if keys is not None and value not in keys.class_parts:
-                    raise _NeedsAll
-                return [tag for key, tags in self.by_class.items() if value in key for tag in tags]
-        if compound.name is not None:
-            return self.named(compound.name)
-        if self.names is not None:
+            return self.by_id.get(value, [])
+        if by == BY_CLASS:
+            if keys is not None and value not in keys.classes:
+                raise _NeedsAll
+            return self.by_class.get(value, [])
+        if by == BY_ID_PREFIX:
+            if keys is not None and value not in keys.id_prefixes:
+                raise _NeedsAll
+            return [tag for key, tags in self.by_id.items() if key.startswith(value) for tag in tags]
+        if keys is not None and value not in keys.class_parts:  # BY_CLASS_PART
             raise _NeedsAll
-        return [tag for tags in self.by_name.values() for tag in tags]
+        return [tag for key, tags in self.by_class.items() if value in key for tag in tags]
 
     def _position(self, tag: Any) -> int:
         """tag's place in document order (elements listed by name when asked get theirs from one
@@ -307,11 +343,6 @@ class Index:
         return found[0] if found else None
 
 
-def _attr_candidates(attr: str, op: str) -> bool:
-    """Whether Index._candidates finds candidates for this attribute test (not by name)."""
-    return attr in _INDEXED_ATTRS or (attr, op) in (("id", "^="), ("class", "*="))
-
-
 def lookup_names(selectors: Iterable[str]) -> frozenset[str]:
     """The tag names these selectors look elements up by (a last compound with no class, id or
     indexed attribute), so an Index of just those names answers them.
@@ -319,16 +350,8 @@ def lookup_names(selectors: Iterable[str]) -> frozenset[str]:
     >>> sorted(lookup_names(["div.auths a", "h1.title", "article h1, main", "[role=main]"]))
     ['a', 'h1', 'main']
     """
-    out: set[str] = set()
-    for selector in selectors:
-        for chain in parse(selector):
-            last = chain[-1]
-            if last.name is None or last.ident is not None or last.classes:
-                continue
-            if any(_attr_candidates(attr, op) for attr, op, _ in last.attrs):
-                continue
-            out.add(last.name)
-    return frozenset(out)
+    starts = (chain[-1].start for selector in selectors for chain in parse(selector))
+    return frozenset(key for by, key in starts if by == BY_NAME)
 
 
 def _ancestors_match(tag: Any, chain: tuple[_Compound, ...]) -> bool:

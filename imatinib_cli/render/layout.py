@@ -225,17 +225,25 @@ def fit_widths(columns: Sequence[Col], cells: Sequence[Sequence[str]], width: in
 def pack(pairs: Sequence[str], width: int) -> list[str]:
     """Pairs joined by ' · ' into lines no wider than width, a pair never split between lines
     (a pair wider than width gets a line of its own, which the console then wraps at spaces)."""
+    lines = _fill(pairs, PAIR_SEPARATOR, width)
+    return lines if lines[-1] else lines[:-1]
+
+
+def _fill(items: Sequence[str], separator: str, width: int) -> list[str]:
+    """items joined by separator, greedily, into lines no wider than width; an item wider than
+    width gets a line of its own. The last line is kept even when empty (no items, or only empty
+    ones): (['Phase 2', 'single-arm', 'N enrolled 186'], ' · ', 20) ->
+    ['Phase 2 · single-arm', 'N enrolled 186']."""
     lines: list[str] = []
     current = ""
-    for pair in pairs:
-        candidate = f"{current}{PAIR_SEPARATOR}{pair}" if current else pair
+    for item in items:
+        candidate = f"{current}{separator}{item}" if current else item
         if current and cell_len(candidate) > width:
             lines.append(current)
-            current = pair
+            current = item
         else:
             current = candidate
-    if current:
-        lines.append(current)
+    lines.append(current)
     return lines
 
 
@@ -243,17 +251,7 @@ def hang(prefix: str, value: str, width: int) -> list[str]:
     """value after prefix, wrapped at spaces into lines no wider than width, the lines after the
     first indented as far as the prefix: a label under its row number stays in its own column.
     A word wider than the room left is put on a line of its own (and the console wraps it)."""
-    room = max(width - cell_len(prefix), 1)
-    lines: list[str] = []
-    current = ""
-    for word in value.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and cell_len(candidate) > room:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    lines.append(current)
+    lines = _fill(value.split(" "), " ", max(width - cell_len(prefix), 1))
     pad = " " * cell_len(prefix)
     return [(prefix if index == 0 else pad) + line for index, line in enumerate(lines)]
 

@@ -92,12 +92,9 @@ def _paragraphs(comparison: Comparison) -> list[str]:
         paragraphs.append(method + "\n")
     test = comparison.subgroup_test
     if test is not None:
-        p = text.format_p(test.p)
         method = text.subgroup_method(test)
         paragraphs.append(
-            f"Test for subgroup differences ({' vs '.join(test.groups)}): Q = {test.q_between:.2f}, "
-            f"df = {test.df}, p {'' if p.startswith('<') else '= '}{p}"
-            + (f" ({escape_cell(method)}).\n" if method else ".\n")
+            text.subgroup_statistic(test) + (f" ({escape_cell(method)}).\n" if method else ".\n")
         )
     if comparison.excluded:
         items = "".join(f"- {escape_cell(s)}: {escape_cell(r)}\n" for s, r in comparison.excluded)

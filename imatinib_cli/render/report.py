@@ -18,7 +18,7 @@ import html
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,9 +34,7 @@ from imatinib_cli.models import (
     Comparison,
     ComparisonRow,
     Evidence,
-    PooledEstimate,
     Population,
-    Quantity,
     Report,
     Study,
 )
@@ -230,17 +228,14 @@ class _Page:
         flag_html = (
             [v(flags[0], [design.phase_evidence], cls="w")] if design.phase_evidence else [esc(flags[0])]
         )
-        for name, (yes, no) in text.FLAG_WORDS.items():
-            flag = getattr(design, name)
-            if flag is not None:
-                flag_html.append(v(yes if flag.value else no, [flag.evidence], cls="w"))
+        flag_html += [v(word, [flag.evidence], cls="w") for word, flag in text.stated_flags(design)]
         enrolled = design.n_enrolled
         flag_html.append(
             "N enrolled "
             + v(
                 text.format_quantity(enrolled),
                 [enrolled.evidence if enrolled else None],
-                note=_note(enrolled),
+                note=text.derivation_note(enrolled),
             )
         )
         links = " · ".join(f'<a href="{esc(url)}">{esc(label)}</a>' for label, url in _study_links(study))
@@ -289,14 +284,19 @@ class _Page:
                 f"<td>{esc(population.tumor_name or population.tumor_type or text.DASH)}</td>",
                 f"<td>{esc(population.tumor_group or text.DASH)}</td>",
                 f"<td>{v(doses, dose_evidence, note=dose_note)}</td>",
-                _num(v(text.format_quantity(size), [size.evidence if size else None], note=_note(size))),
+                _num(
+                    v(
+                        text.format_quantity(size),
+                        [size.evidence if size else None],
+                        note=text.derivation_note(size),
+                    )
+                ),
             ]
             for category in RESPONSE_CATEGORIES:
                 response = population.response(category)
                 shown = text.format_response(response)
                 evidence = [response.evidence] if response is not None else []
-                derivation = text.derivation(response.count, response.percent) if response else None
-                note = f"derived: {derivation}" if derivation else None
+                note = text.response_note(response)
                 cells.append(f'<td class="num">{v(shown, evidence, note=note)}</td>')
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return _table("Populations and responses", head, rows, numeric_from=4)
@@ -315,16 +315,7 @@ class _Page:
     def _toxicities(self, study: Study) -> str:
         rows = []
         for event in study.adverse_events:
-            parts = []
-            if event.percent is not None:
-                parts.append(
-                    ("~" if event.approximate else "") + text.format_quantity(event.percent, percent=True)
-                )
-            if event.count is not None:
-                parts.append(f"n={text.format_quantity(event.count)}")
-            frequency = " ".join(parts) or text.DASH
-            if event.arm:
-                frequency += f" (arm {event.arm})" if event.arm.isdigit() else f" ({event.arm})"
+            frequency = text.toxicity_value(event) + text.arm_note(event.arm)
             cells = [
                 f"<td>{esc(event.term or text.DASH)}</td>",
                 f"<td>{esc(text.one_line(event.as_written))}</td>",
@@ -337,16 +328,13 @@ class _Page:
     def _outcomes(self, study: Study) -> str:
         rows = []
         for outcome in study.outcomes:
-            value = text.with_unit(text.format_quantity(outcome.value), outcome.value, outcome.unit)
-            if outcome.denominator is not None:
-                value = f"{value} of {text.format_quantity(outcome.denominator)}"
-            detail = " ".join(part for part in (outcome.gene, outcome.variant) if part)
+            value = text.outcome_value(outcome)
             cells = [
                 f"<td>{esc(outcome.kind)}</td>",
-                _num(self.notes.value(value, [outcome.evidence], note=_note(outcome.value))),
+                _num(self.notes.value(value, [outcome.evidence], note=text.derivation_note(outcome.value))),
                 f"<td>{esc(outcome.population or text.DASH)}</td>",
                 f"<td>{esc(outcome.timepoint or text.DASH)}</td>",
-                f"<td>{esc(detail or text.DASH)}</td>",
+                f"<td>{esc(text.outcome_detail(outcome))}</td>",
                 f"<td>{esc(text.one_line(outcome.as_written))}</td>",
             ]
             rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -356,23 +344,19 @@ class _Page:
     # -- the comparison
 
     def _comparison(self, comparison: Comparison, studies: Sequence[Study]) -> str:
-        from imatinib_cli.analyze.group import collect_units
+        from imatinib_cli.analyze.group import collect_units, pooled_units, row_units
 
         units = collect_units(studies)[0]
         v = self.notes.value
         parts = []
         if comparison.rows:
             rows = []
-            for row in comparison.rows:
-                members = _row_units(row, units, comparison.by)
-                n_evidence = [q.evidence for u in members if (q := _size(u.population)) is not None]
+            # analyze's own grouping: each row with the study populations it counts.
+            for row, members in zip(comparison.rows, row_units(units, comparison.by), strict=True):
+                n_evidence = [q.evidence for u in members if (q := u.size) is not None]
                 r_evidence = [_orr_evidence(u.population) for u in members]
                 kind = _row_kind(row)
-                tumor = text.DASH
-                if row.kind == "row":
-                    tumor = row.tumor_name or row.tumor_type or text.DASH
-                    if row.tumor_name and row.tumor_type and row.tumor_type != row.tumor_name:
-                        tumor = f"{row.tumor_name} ({row.tumor_type})"
+                tumor = text.tumor_label(row.tumor_name, row.tumor_type) if row.kind == "row" else text.DASH
                 cls = ' class="sub"' if row.kind != "row" else ""
                 cells = [
                     f"<td>{esc(row.tumor_group if row.kind != 'total' else 'all')}</td>",
@@ -403,17 +387,10 @@ class _Page:
         else:
             parts.append("<p>No study population with a stated N and number of responders.</p>")
         if comparison.pooled:
-            parts.append(self._pooled(comparison, units))
+            parts.append(self._pooled(comparison, pooled_units(units)))
             parts.append(f'<p class="why">{esc(WHY_THEY_DIFFER)}</p>')
-        test = comparison.subgroup_test
-        if test is not None:
-            method = text.subgroup_method(test)
-            line = (
-                f"Test for subgroup differences ({' vs '.join(test.groups)}): Q = {test.q_between:.2f}, "
-                f"df = {test.df}, p {'' if text.format_p(test.p).startswith('<') else '= '}"
-                f"{text.format_p(test.p)}"
-            )
-            parts.append(f"<p>{esc(line)}{' (' + esc(method) + ')' if method else ''}</p>")
+        if comparison.subgroup_test is not None:
+            parts.append(f"<p>{esc(text.subgroup_line(comparison.subgroup_test))}</p>")
         if comparison.excluded:
             items = "".join(f"<li>{esc(study)}: {esc(reason)}</li>" for study, reason in comparison.excluded)
             parts.append(f"<h3>Excluded</h3><ul>{items}</ul>")
@@ -422,19 +399,12 @@ class _Page:
             parts.append(f"<h3>Notes</h3><ul>{items}</ul>")
         return "\n".join(parts)
 
-    def _pooled(self, comparison: Comparison, units: Sequence[Unit]) -> str:
+    def _pooled(self, comparison: Comparison, pools: Mapping[str, Sequence[Unit]]) -> str:
         rows = []
         for pooled in comparison.pooled:
-            members = [u for u in units if _in_pool(u, pooled)]
-            evidence = [q.evidence for u in members if (q := _size(u.population)) is not None]
+            members = pools.get(pooled.group, ())
+            evidence = [q.evidence for u in members if (q := u.size) is not None]
             evidence += [_orr_evidence(u.population) for u in members]
-            q_cell = text.DASH
-            if pooled.q is not None:
-                p = text.format_p(pooled.q_p)
-                q_cell = f"{pooled.q:.2f} ({pooled.q_df}, p {'' if p.startswith('<') else '= '}{p})"
-            note = pooled.note or (
-                f"k = {pooled.k} < 3: tau², I² and Q are unreliable" if pooled.k < 3 else ""
-            )
             counts = f"{text.marked(pooled.events, 'responders', pooled.derived)} / " + text.marked(
                 pooled.n, "n", pooled.derived
             )
@@ -445,8 +415,8 @@ class _Page:
                 _num(esc(text.format_estimate(pooled.estimate, pooled.ci_low, pooled.ci_high))),
                 f'<td class="num">{esc(text.format_stat(pooled.tau2, 4))}</td>',
                 f'<td class="num">{esc(text.format_stat(pooled.i2, 1))}</td>',
-                f'<td class="num">{esc(q_cell)}</td>',
-                f"<td>{esc(note)}</td>",
+                f'<td class="num">{esc(text.q_cell(pooled))}</td>',
+                f"<td>{esc(text.pooled_note(pooled))}</td>",
             ]
             rows.append("<tr>" + "".join(cells) + "</tr>")
         head = [
@@ -471,16 +441,6 @@ def _num(content: str) -> str:
     return f'<td class="num">{content}</td>'
 
 
-def _note(quantity: Quantity | None) -> str | None:
-    if quantity is None or not quantity.derived:
-        return None
-    return f"derived: {quantity.derivation}" if quantity.derivation else "derived"
-
-
-def _size(population: Population) -> Quantity | None:
-    return population.n_evaluable or population.n
-
-
 def _orr_evidence(population: Population) -> Evidence | None:
     orr = population.response("orr")
     if orr is None:
@@ -492,26 +452,6 @@ def _row_kind(row: ComparisonRow) -> str:
     return (
         CRUDE_LABEL if row.kind == "subtotal" else ("all, " + CRUDE_LABEL if row.kind == "total" else "row")
     )
-
-
-def _row_units(row: ComparisonRow, units: Sequence[Unit], by: str) -> list[Unit]:
-    """The study populations a row counts, found again by the keys analyze grouped them by."""
-    if row.kind == "total":
-        return list(units)
-    chosen = [u for u in units if u.group == row.tumor_group]
-    if row.kind == "subtotal":
-        return chosen
-    if by == "study":
-        return [u for u in chosen if u.label == row.label]
-    if by == "dose":
-        return [u for u in chosen if u.doses == row.doses_mg_per_day]
-    return [
-        u for u in chosen if u.population.tumor_type == row.tumor_type and u.doses == row.doses_mg_per_day
-    ]
-
-
-def _in_pool(unit: Unit, pooled: PooledEstimate) -> bool:
-    return unit.group == pooled.group
 
 
 # --------------------------------------------------------------------------- the forest plot

@@ -28,12 +28,9 @@ from imatinib_cli.models import (
     Document,
     Evidence,
     HemeRow,
-    PooledEstimate,
     Population,
-    Quantity,
     Report,
     Study,
-    SubgroupTest,
 )
 from imatinib_cli.render import text
 from imatinib_cli.render.layout import PAIR_SEPARATOR, Col, FitTable, hang, pack
@@ -154,11 +151,11 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
             console.print(_pooled_table(comparison, bars=bars))
             _note(console, text.crude_versus_random(comparison), prefix="")
             for pooled in comparison.pooled:
-                note = _pooled_note(pooled)
+                note = text.pooled_note(pooled)
                 if note:
                     _note(console, f"{pooled.group}: {note}")
         if comparison.subgroup_test is not None:
-            console.print(Text(_subgroup_line(comparison.subgroup_test)))
+            console.print(Text(text.subgroup_line(comparison.subgroup_test)))
         if comparison.heme_rows:
             console.print(_heme_table(comparison))
     if comparison.excluded:
@@ -240,7 +237,9 @@ def _comparison_cells(row: ComparisonRow, by_study: bool = False) -> tuple[str, 
     # Subtotal and total rows name their kind where a row names its tumor: a subtotal is the crude
     # sum of counts, told apart from the random-effects estimate of the pooled table.
     tumor = (
-        _tumor(row.tumor_name, row.tumor_type) if row.kind == "row" else _KIND_LABELS.get(row.kind, row.kind)
+        text.tumor_label(row.tumor_name, row.tumor_type)
+        if row.kind == "row"
+        else _KIND_LABELS.get(row.kind, row.kind)
     )
     orr = row.orr_percent
     who = row.label if by_study and row.label else ", ".join(row.studies)
@@ -292,36 +291,9 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> FitTable:
         ]
         if bars:
             cells.append(text.text_bar(pooled.estimate, pooled.ci_low, pooled.ci_high, mark=text.BAR_DIAMOND))
-        cells += [text.format_stat(pooled.tau2, 4), text.format_stat(pooled.i2, 1), _q_cell(pooled)]
+        cells += [text.format_stat(pooled.tau2, 4), text.format_stat(pooled.i2, 1), text.q_cell(pooled)]
         table.add_row(*cells)
     return table
-
-
-def _q_cell(pooled: PooledEstimate) -> str:
-    if pooled.q is None:
-        return text.DASH
-    return f"{pooled.q:.2f} ({pooled.q_df}, {_p_text(pooled.q_p)})"
-
-
-def _p_text(p: float | None) -> str:
-    formatted = text.format_p(p)
-    return f"p {formatted}" if formatted.startswith("<") else f"p = {formatted}"
-
-
-def _pooled_note(pooled: PooledEstimate) -> str:
-    if pooled.note:
-        return pooled.note
-    if pooled.k < 3:
-        return f"k = {pooled.k} < 3: tau², I² and Q are unreliable"
-    return ""
-
-
-def _subgroup_line(test: SubgroupTest) -> str:
-    groups = " vs ".join(test.groups)
-    line = f"Test for subgroup differences ({groups}): Q = {test.q_between:.2f}, df = {test.df}, "
-    line += _p_text(test.p)
-    method = text.subgroup_method(test)
-    return f"{line} ({method})" if method else line
 
 
 def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:
@@ -360,12 +332,6 @@ def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:
     console.print(table)
 
 
-def _tumor(name: str | None, code: str | None) -> str:
-    if name and code and code != name:
-        return f"{name} ({code})"
-    return name or code or text.DASH
-
-
 def _print_study(study: Study, console: Console, evidence: bool) -> None:
     console.print(Text(safe_text(study.title or study.id), style="bold"))
     _field(console, "Study", study.id)
@@ -394,7 +360,7 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
         console.print(_toxicity_table(study))
         if evidence:
             for event in study.adverse_events:
-                value = _toxicity_value(event.percent, event.count, event.approximate)
+                value = text.toxicity_value(event)
                 _evidence_line(
                     console, f"{event.term or text.one_line(event.as_written)} {value}", event.evidence
                 )
@@ -404,7 +370,7 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
             for outcome in study.outcomes:
                 value = text.format_quantity(outcome.value)
                 label = f"{outcome.kind} {value}{' ' + outcome.unit if outcome.unit else ''}"
-                _evidence_line(console, label, outcome.evidence, _derivation_note(outcome.value))
+                _evidence_line(console, label, outcome.evidence, text.derivation_note(outcome.value))
 
     _field(console, "Sources", ", ".join(study.sources) or text.DASH)
     for warning in study.warnings:
@@ -450,15 +416,6 @@ def _population_table(populations: tuple[Population, ...]) -> FitTable:
     return table
 
 
-def _toxicity_value(percent: Quantity | None, count: Quantity | None, approximate: bool) -> str:
-    parts = []
-    if percent is not None:
-        parts.append(("~" if approximate else "") + text.format_quantity(percent, percent=True))
-    if count is not None:
-        parts.append(f"n={text.format_quantity(count)}")
-    return " ".join(parts) or text.DASH
-
-
 def _toxicity_table(study: Study) -> FitTable:
     table = FitTable(
         [Col("CTCAE term"), Col("As written"), Col("Grade"), Col("Frequency")], title="Toxicities", keyed=(1,)
@@ -468,16 +425,9 @@ def _toxicity_table(study: Study) -> FitTable:
             event.term or text.DASH,
             text.one_line(event.as_written),
             event.grade or text.DASH,
-            _toxicity_value(event.percent, event.count, event.approximate) + _arm_note(event.arm),
+            text.toxicity_value(event) + text.arm_note(event.arm),
         )
     return table
-
-
-def _arm_note(arm: str | None) -> str:
-    """' (placebo group)', or ' (arm 2)' for the second value of an unlabelled comparison."""
-    if arm is None:
-        return ""
-    return f" (arm {arm})" if arm.isdigit() else f" ({arm})"
 
 
 def _outcome_table(study: Study) -> FitTable:
@@ -494,34 +444,26 @@ def _outcome_table(study: Study) -> FitTable:
         keyed=(5,),
     )
     for outcome in study.outcomes:
-        value = text.with_unit(text.format_quantity(outcome.value), outcome.value, outcome.unit)
-        if outcome.denominator is not None:
-            value = f"{value} of {text.format_quantity(outcome.denominator)}"
-        detail = " ".join(part for part in (outcome.gene, outcome.variant) if part)
         table.add_row(
             outcome.kind,
-            value,
+            text.outcome_value(outcome),
             outcome.population or text.DASH,
             outcome.timepoint or text.DASH,
-            detail or text.DASH,
+            text.outcome_detail(outcome),
             text.one_line(outcome.as_written),
         )
     return table
 
 
-# Units an outcome's value reads better with: '73%' (not '73 %'), '58 days', '5 of 106' (not
-# '5 count of 106'). Only the printed table; the JSON keeps the unit as read.
 def _design_evidence(study: Study, console: Console) -> None:
     design = study.design
     if design.phase_evidence is not None:
         _evidence_line(console, text.phase_label(design.phase), design.phase_evidence)
-    for name, (yes, no) in text.FLAG_WORDS.items():
-        flag = getattr(design, name)
-        if flag is not None:
-            _evidence_line(console, yes if flag.value else no, flag.evidence)
+    for word, flag in text.stated_flags(design):
+        _evidence_line(console, word, flag.evidence)
     n = design.n_enrolled
     if n is not None:
-        _evidence_line(console, f"N enrolled {text.format_quantity(n)}", n.evidence, _derivation_note(n))
+        _evidence_line(console, f"N enrolled {text.format_quantity(n)}", n.evidence, text.derivation_note(n))
 
 
 def _population_evidence(population: Population, console: Console) -> None:
@@ -531,7 +473,7 @@ def _population_evidence(population: Population, console: Console) -> None:
             console,
             f"N {text.format_quantity(population.n)}",
             population.n.evidence,
-            _derivation_note(population.n),
+            text.derivation_note(population.n),
         )
     for dose in population.doses:
         mg = text.DASH if dose.mg_per_day is None else text.format_number(dose.mg_per_day)
@@ -540,21 +482,14 @@ def _population_evidence(population: Population, console: Console) -> None:
         response = population.response(category)
         if response is None:
             continue
-        note = text.derivation(response.count, response.percent)
         _evidence_line(
             console,
             f"{category.upper()} {text.format_response(response)}",
             response.evidence,
-            f"derived: {note}" if note else None,
+            text.response_note(response),
         )
     for item in population.heme_responses:
         _evidence_line(console, text.format_heme(item), item.evidence)
-
-
-def _derivation_note(quantity: Quantity | None) -> str | None:
-    if quantity is None or not quantity.derived:
-        return None
-    return f"derived: {quantity.derivation}" if quantity.derivation else "derived"
 
 
 def _evidence_line(console: Console, label: str, evidence: Evidence | None, note: str | None = None) -> None:

@@ -12,12 +12,16 @@ from imatinib_cli.models import (
     HEME_LABELS,
     RANDOM_EFFECTS_LABEL,
     STATUS_OK,
+    AdverseEvent,
     Comparison,
     ComparisonRow,
+    Design,
     Document,
     Evidence,
     Flag,
     HemeResponse,
+    Outcome,
+    PooledEstimate,
     Population,
     Quantity,
     ResponseCount,
@@ -131,6 +135,23 @@ def derivation(*quantities: Quantity | None) -> str | None:
     return "; ".join(parts) if parts else None
 
 
+def derivation_note(quantity: Quantity | None) -> str | None:
+    """What a derived number's quote is annotated with: 'derived: 19 = 4% of 27 + 67% of 27', or
+    'derived' when no derivation was recorded; None for a stated number (or none)."""
+    if quantity is None or not quantity.derived:
+        return None
+    return f"derived: {quantity.derivation}" if quantity.derivation else "derived"
+
+
+def response_note(response: ResponseCount | None) -> str | None:
+    """derivation_note for a response's count and percent together: 'derived: 1 = 4% of 27'; None
+    when neither carries a derivation (a response derived as a whole shows only its marker)."""
+    if response is None:
+        return None
+    note = derivation(response.count, response.percent)
+    return f"derived: {note}" if note else None
+
+
 def doses_mg_per_day(population: Population) -> list[int | float]:
     """Distinct daily doses in mg, ascending; body-surface doses (mg_per_day None) are left out."""
     return [whole(v) for v in sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None})]
@@ -191,13 +212,20 @@ def phase_label(phase: str | None) -> str:
 def design_line(study: Study) -> str:
     """'Phase II · randomized · open-label · multicenter · N enrolled 147'."""
     design = study.design
-    parts = [phase_label(design.phase)]
+    parts = [phase_label(design.phase), *(word for word, _flag in stated_flags(design))]
+    parts.append(f"N enrolled {format_quantity(design.n_enrolled)}")
+    return " · ".join(parts)
+
+
+def stated_flags(design: Design) -> list[tuple[str, Flag]]:
+    """The design flags the document states, in FLAG_WORDS order, each with the word it reads as:
+    [('randomized', Flag(True, ...)), ('blinded', Flag(False, ...))]."""
+    stated = []
     for name, (yes, no) in FLAG_WORDS.items():
         flag: Flag | None = getattr(design, name)
         if flag is not None:
-            parts.append(yes if flag.value else no)
-    parts.append(f"N enrolled {format_quantity(design.n_enrolled)}")
-    return " · ".join(parts)
+            stated.append((yes if flag.value else no, flag))
+    return stated
 
 
 def registry_line(study: Study) -> str | None:
@@ -209,6 +237,46 @@ def registry_line(study: Study) -> str | None:
     if md.results_posted is not None:
         parts.append("results posted" if md.results_posted else "no results posted")
     return "; ".join(parts) if parts else None
+
+
+def tumor_label(name: str | None, code: str | None) -> str:
+    """A tumor as the tables name it: 'gastrointestinal stromal tumor (GIST)' when the name and its
+    code differ, else whichever is known ('GIST'), else a dash."""
+    if name and code and code != name:
+        return f"{name} ({code})"
+    return name or code or DASH
+
+
+def toxicity_value(event: AdverseEvent) -> str:
+    """An adverse event's frequency as read: '~12%', '35% n=7', 'n=3'; a dash when neither is stated."""
+    parts = []
+    if event.percent is not None:
+        parts.append(("~" if event.approximate else "") + format_quantity(event.percent, percent=True))
+    if event.count is not None:
+        parts.append(f"n={format_quantity(event.count)}")
+    return " ".join(parts) or DASH
+
+
+def arm_note(arm: str | None) -> str:
+    """' (placebo group)', or ' (arm 2)' for the second value of an unlabelled comparison; '' for
+    a value that belongs to no arm."""
+    if not arm:
+        return ""
+    return f" (arm {arm})" if arm.isdigit() else f" ({arm})"
+
+
+def outcome_value(outcome: Outcome) -> str:
+    """An outcome's value with its unit and denominator as summarize prints it: '73%', '58 days',
+    '5 of 106' (not '5 count of 106')."""
+    value = with_unit(format_quantity(outcome.value), outcome.value, outcome.unit)
+    if outcome.denominator is not None:
+        value = f"{value} of {format_quantity(outcome.denominator)}"
+    return value
+
+
+def outcome_detail(outcome: Outcome) -> str:
+    """The gene and variant an outcome is about ('KIT exon 11'), or a dash."""
+    return " ".join(part for part in (outcome.gene, outcome.variant) if part) or DASH
 
 
 def one_line(quote: str) -> str:
@@ -260,6 +328,46 @@ def subgroup_method(test: SubgroupTest) -> str:
     if method.lower().startswith(lead):
         method = method[len(lead) :].lstrip(" :;,")
     return method
+
+
+def p_text(p: float | None) -> str:
+    """A p-value with its relation, as a statistic reads: 'p = 0.114', 'p < 0.001'."""
+    formatted = format_p(p)
+    return f"p {formatted}" if formatted.startswith("<") else f"p = {formatted}"
+
+
+def q_cell(pooled: PooledEstimate) -> str:
+    """Cochran's Q of a pooled estimate with its degrees of freedom and p, read whole:
+    '2.49 (1, p = 0.114)'; a dash when Q was not computed."""
+    if pooled.q is None:
+        return DASH
+    return f"{pooled.q:.2f} ({pooled.q_df}, {p_text(pooled.q_p)})"
+
+
+def pooled_note(pooled: PooledEstimate) -> str:
+    """The pooled estimate's own note, else for fewer than three populations 'k = 2 < 3: tau², I²
+    and Q are unreliable'; '' when there is nothing to say."""
+    if pooled.note:
+        return pooled.note
+    if pooled.k < 3:
+        return f"k = {pooled.k} < 3: tau², I² and Q are unreliable"
+    return ""
+
+
+def subgroup_statistic(test: SubgroupTest) -> str:
+    """'Test for subgroup differences (GIST vs non-GIST): Q = 2.49, df = 1, p = 0.114', without the
+    method (each format escapes and closes it its own way)."""
+    groups = " vs ".join(test.groups)
+    statistic = f"Q = {test.q_between:.2f}, df = {test.df}, {p_text(test.p)}"
+    return f"Test for subgroup differences ({groups}): {statistic}"
+
+
+def subgroup_line(test: SubgroupTest) -> str:
+    """subgroup_statistic with the method in parentheses when there is one: '... p = 0.114
+    (Cochran's Q between the random-effects subgroup estimates ...)'."""
+    method = subgroup_method(test)
+    line = subgroup_statistic(test)
+    return f"{line} ({method})" if method else line
 
 
 def marked(value: int, field: str, derived: tuple[str, ...]) -> str:
