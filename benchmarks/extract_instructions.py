@@ -1,0 +1,87 @@
+"""Instructions per document of extraction, counted by valgrind: a figure a busy machine does not move.
+
+    python benchmarks/generate.py --out /tmp/imx-bench --count 2000 --seed 1
+    mkdir -p /tmp/t200 && ls /tmp/imx-bench/*.txt | head -200 | xargs cp -t /tmp/t200
+    python benchmarks/extract_instructions.py /tmp/t200
+    python benchmarks/extract_instructions.py /tmp/t200 --python /tmp/main-venv/bin/python
+
+Time per document swings by 2x on a shared 2-core machine; the count of instructions executed
+does not (it moves by well under 1 % between runs). This runs `valgrind --tool=cachegrind
+--cache-sim=no` twice on one child process that loads every file and extracts every document
+once (which builds every matcher), the second time extracting them all again; the difference,
+divided by the documents, is what one more extraction of each costs. --python runs the child
+with another interpreter (a venv with another version of imatinib_cli installed, not editable)
+to compare before and after. Instructions are not time: C regex scans and Python bytecode cost
+different times per instruction. Not a test; docs/performance.md ("Fewer passes in
+extraction") holds the figures. Needs valgrind (Debian: `apt-get install valgrind`); ~1 minute
+for 200 documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+_CHILD = """
+import sys
+from pathlib import Path
+from imatinib_cli.extract import extract
+from imatinib_cli.load import load_records
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file())
+documents = [d for f in files for d in load_records(str(f), f.read_bytes()) if d.status == "ok"]
+for _ in range(1 + int(sys.argv[2])):
+    for document in documents:
+        extract(document)
+print(len(documents))
+"""
+
+
+def _instructions(python: str, child: Path, corpus: Path, again: int) -> tuple[int, int]:
+    """(instructions executed, documents) of one child run under cachegrind."""
+    run = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            python,
+            str(child),
+            str(corpus),
+            str(again),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counted = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
+    if counted is None:
+        raise SystemExit(f"no instruction count in valgrind's report:\n{run.stderr[-2000:]}")
+    return int(counted.group(1).replace(",", "")), int(run.stdout.split()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter whose imatinib_cli to count"
+    )
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as folder:
+        child = Path(folder) / "extract_all.py"
+        child.write_text(_CHILD, encoding="utf-8")
+        once, documents = _instructions(args.python, child, args.corpus, 0)
+        twice, _ = _instructions(args.python, child, args.corpus, 1)
+    print(
+        f"{documents} documents: extraction {(twice - once) / documents / 1e6:.3f} M instructions a document"
+    )
+
+
+if __name__ == "__main__":
+    main()
