@@ -104,6 +104,10 @@ class RenderedStudy:
     text: str | bytes
     form: str
 
+    def __reduce__(self) -> tuple[type, tuple[str | bytes, str]]:
+        # (class, fields): faster to load than the dataclass default, one per study a worker sends.
+        return (RenderedStudy, (self.text, self.form))
+
 
 def study_piece(study: Study) -> str:
     """The study's object exactly as `summarize --json` writes it in its "studies" list (indented
