@@ -39,6 +39,7 @@ BATCH = 256
 CACHE_KIB = 256
 MAP_CACHE_KIB = 128
 MEMORY_ENTRIES = 2048
+HEAP_BUFFER = 256 * 1024
 
 Order = tuple[tuple[str, ...], int]
 
@@ -90,8 +91,11 @@ class SpillStore:
             "CREATE TABLE findings (seq INTEGER PRIMARY KEY, off INTEGER NOT NULL, length INTEGER NOT NULL,"
             " record INTEGER, study_off INTEGER, study_length INTEGER, form TEXT, entry TEXT, path TEXT)"
         )
-        self._heap = open(Path(self._folder.name) / "heap", "w+b")  # noqa: SIM115 - closed by close()
+        # A buffer of HEAP_BUFFER: a study text (~10 KB) is larger than the default 8 KiB, so each
+        # would be a system call of its own.
+        self._heap = open(Path(self._folder.name) / "heap", "w+b", buffering=HEAP_BUFFER)  # noqa: SIM115 - closed by close()
         self._heap_size = 0
+        self._unflushed = False
         self._last_body: tuple[bytes, int] | None = None
         self._decoded: tuple[object, Any] | None = None  # the last cache body decoded, by offset or key
         self._source: Any = None  # where the entries stored by key are read (execute.StoredFindings.source)
@@ -164,6 +168,7 @@ class SpillStore:
     def _add(self, data: bytes) -> tuple[int, int]:
         """Append data to the heap: its offset and length."""
         off = self._heap_size
+        self._unflushed = True
         self._heap.write(data)
         self._heap_size += len(data)
         return off, len(data)
@@ -171,7 +176,9 @@ class SpillStore:
     def _read(self, off: int, size: int) -> bytes:
         import os
 
-        self._heap.flush()
+        if self._unflushed:
+            self._heap.flush()
+            self._unflushed = False
         return os.pread(self._heap.fileno(), size, off)
 
     def _body(self, body: bytes) -> tuple[int, int]:
