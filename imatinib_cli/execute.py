@@ -1106,6 +1106,19 @@ class _Tally:
     cached: int = 0
 
 
+@dataclass
+class _Run:
+    """What every step of one execute() run reads: where the work goes, the store, the counts
+    and their callback, the large files' private copies, and the output form (Work)."""
+
+    backend: _Backend
+    store: ResultStore | None
+    progress: ProgressCallback | None
+    work: Work | None
+    tally: _Tally = dataclass_field(default_factory=_Tally)
+    copies: _Copies = dataclass_field(default_factory=lambda: _Copies())
+
+
 def _run(
     batches: Iterable[list[Item]],
     backend: _Backend,
@@ -1114,37 +1127,35 @@ def _run(
     work: Work | None = None,
 ) -> Iterator[tuple[Document, Any]]:
     queue: deque[_Pending] = deque()
-    tally = _Tally()
-    copies = _Copies()
+    run = _Run(backend, store, progress, work)
     finished = False
     try:
         for batch in batches:
-            queue.append(_submit(batch, backend, store, copies, work))
+            queue.append(_submit(batch, run))
             while len(queue) > backend.in_flight:
-                yield from _finish(queue.popleft(), backend, store, tally, progress, copies, work)
+                yield from _finish(queue.popleft(), run)
         while queue:
-            yield from _finish(queue.popleft(), backend, store, tally, progress, copies, work)
+            yield from _finish(queue.popleft(), run)
         finished = True
     finally:
         try:
             backend.close(abort=not finished)
         finally:
-            copies.close()
+            run.copies.close()
 
 
-def _submit(
-    batch: list[Item], backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
-) -> _Pending:
+def _submit(batch: list[Item], run: _Run) -> _Pending:
     """Look the batch's files up in the store and send the rest to the backend. A KnownFile (its
     sha256 from the stat index, unread) is read here only when the store does not hold it; one that
     cannot be read now takes its place in the batch as the Document saying why."""
+    backend, store, work = run.backend, run.store, run.work
     positions = [index for index, item in enumerate(batch) if not isinstance(item, Document)]
     splits: dict[int, _Split] = {}
     if backend.splits:
         for index in positions:
             raw: RawFile | KnownFile = batch[index]  # type: ignore[assignment]
             if parts_of(_size(raw)) > 1:
-                split = _submit_parts(raw, backend, store, copies, work)
+                split = _submit_parts(raw, run)
                 if isinstance(split, Document):
                     batch[index] = split
                 else:
@@ -1169,11 +1180,10 @@ def _submit(
     return _Pending(batch, results, misses, handle, splits)
 
 
-def _submit_parts(
-    raw: RawFile | KnownFile, backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
-) -> _Split | Document:
+def _submit_parts(raw: RawFile | KnownFile, run: _Run) -> _Split | Document:
     """A large file as parts, one chunk each so the workers share them; parts in the store are
     not sent, and the private copy is written only when some part is (a KnownFile is read then)."""
+    backend, store, work = run.backend, run.store, run.work
     count = parts_of(_size(raw))
     keys = [part_key(raw.sha256, part, count) for part in range(count)]
     results = _stored(store, [(key, raw.path, raw.sha256) for key in keys], work)
@@ -1182,10 +1192,10 @@ def _submit_parts(
         if type(loaded) is not RawFile:
             return loaded  # type: ignore[return-value]
         if loaded.sha256 != raw.sha256 or parts_of(len(loaded.data)) != count:  # changed since its stat
-            return _submit_parts(loaded, backend, store, copies, work)  # type: ignore[arg-type]
+            return _submit_parts(loaded, run)  # type: ignore[arg-type]
         raw = loaded  # type: ignore[assignment]
     handles: dict[int, Any] = {}
-    copy = copies.write(raw.data) if len(results) < count else None  # type: ignore[union-attr]
+    copy = run.copies.write(raw.data) if len(results) < count else None  # type: ignore[union-attr]
     for part in range(count):
         if copy is not None and part not in results:
             item = FilePart(raw.path, raw.sha256, copy, part, count)
@@ -1250,17 +1260,10 @@ def _outputs(result: Any) -> Iterator[tuple[Document, Any]]:
     return zip(result.documents, result.findings, strict=True)
 
 
-def _finish(
-    pending: _Pending,
-    backend: _Backend,
-    store: ResultStore | None,
-    tally: _Tally,
-    progress: ProgressCallback | None,
-    copies: _Copies,
-    work: Work | None,
-) -> Iterator[tuple[Document, Any]]:
+def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
     """The batch's outputs in order, each computed file's as it is taken from its chunk (_computed),
     and what was computed given to the store once the whole chunk has been taken."""
+    backend, store, tally, progress, work = run.backend, run.store, run.tally, run.progress, run.work
     results = pending.results
     computed: Iterator[Any] = iter(())
     if pending.handle is not None:
@@ -1273,7 +1276,7 @@ def _finish(
             tally.documents += 1
             yield item, None
         elif index in pending.splits:
-            yield from _finish_parts(pending.splits[index], backend, store, tally, progress, copies, work)
+            yield from _finish_parts(pending.splits[index], run)
         else:
             if index in misses:
                 result = next(computed)
@@ -1302,16 +1305,9 @@ def _computed(backend: _Backend, handle: Any) -> Iterator[Any]:
     return iter(backend.result(handle))
 
 
-def _finish_parts(
-    split: _Split,
-    backend: _Backend,
-    store: ResultStore | None,
-    tally: _Tally,
-    progress: ProgressCallback | None,
-    copies: _Copies,
-    work: Work | None,
-) -> Iterator[tuple[Document, Any]]:
+def _finish_parts(split: _Split, run: _Run) -> Iterator[tuple[Document, Any]]:
     """A large file's outputs part by part, as each is back: only one part's results held here."""
+    backend, store, tally, progress, work = run.backend, run.store, run.tally, run.progress, run.work
     for part, key in enumerate(split.keys):
         result = split.results.pop(part, None)
         if result is None:
@@ -1324,6 +1320,6 @@ def _finish_parts(
         if progress is not None:
             progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
     if split.copy is not None:
-        copies.remove(split.copy)
+        run.copies.remove(split.copy)
     tally.files += 1
     tally.cached += split.copy is None
