@@ -7,13 +7,13 @@ whose version does not change with every edit, never reads results of older code
 another context is never returned; `imx cache clear --stale` removes such entries.
 
 Values are records of the data model (a `FileResult` with its Documents and Findings), stored as
-JSON through `imatinib_cli.codec`, after a head (`encode_entry`, `Entry`): the length of the head
-on one line, then the head (JSON: the file's path, and per document the codec JSON of the
-Document without its text and its link keys), then, as raw UTF-8 after it, the `summarize --json`
-text of each document's study as if the study had no other document, then the FileResult's codec
-JSON. A rerun
-that writes JSON reads the head alone (`Entry.head`), and decodes the FileResult (`Entry.result`)
-only for a study of several documents or an entry found under another path. Codec JSON: a tag
+JSON through `imatinib_cli.codec`, after a head (`encode_entry`, `Entry`): the lengths of the head
+and of the study texts on one line, then the head (JSON: the file's path, and per document the
+codec JSON of the Document without its text and its link keys), then, as raw UTF-8 after it, the
+`summarize --json` text of each document's study as if the study had no other document; the
+FileResult's codec JSON (the body) is in a column of its own. A rerun that writes JSON reads the
+head and texts alone (`get_entries`), and reads and decodes the body (`get_body`) only for a study
+of several documents or an entry found under another path. Codec JSON: a tag
 per record from an allow-list of the project's own
 classes and their field values, rebuilt by those classes alone. Reading an entry can build wrong
 records at worst, never run code (docs/security.md). Not compressed: zlib halves the file but
@@ -59,8 +59,10 @@ if TYPE_CHECKING:
 # 3: a head (each document without its text, its link keys and its study's `--json` text) before
 # the codec JSON, so a rerun writing JSON decodes neither the Findings nor the text (Entry);
 # 4: the head's Documents embedded as JSON (not as strings) and the study texts after the head as
-# raw UTF-8 (sliced out, never unescaped).
-CACHE_FORMAT = 4
+# raw UTF-8 (sliced out, never unescaped); 5: the FileResult's codec JSON in a column of its own
+# (`body`), so a rerun writing JSON reads the head and the texts only, and the first line gives
+# both lengths (where the body starts, without parsing the head).
+CACHE_FORMAT = 5
 # The database file; its name changes only if the table layout does.
 DB_NAME = "extraction-v1.sqlite3"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
@@ -85,6 +87,7 @@ CREATE TABLE IF NOT EXISTS entries (
     sha256 TEXT NOT NULL,
     stored INTEGER NOT NULL,
     value BLOB NOT NULL,
+    body BLOB,
     PRIMARY KEY (context, sha256)
 );
 CREATE TABLE IF NOT EXISTS stats (
@@ -236,42 +239,71 @@ class ExtractionCache:
     def get_many(self, sha256s: Sequence[str], *, eager: bool = True) -> dict[str, object]:
         """The cached values among sha256s (hits only). A value that fails to decode is a miss.
 
-        eager=False: each value is an Entry whose head is read and whose FileResult is decoded
-        only when asked for (Entry.result, which may then raise codec.DecodeError)."""
+        eager=False: each value is an Entry whose head is read and whose FileResult is not read
+        (its `body` column stays on disk: Entry.body is empty; get_body reads it when a study of
+        several documents needs it)."""
         import sqlite3
 
         wanted = list(dict.fromkeys(sha256s))
         if not wanted:
             return {}
+        columns = "sha256, value, body" if eager else "sha256, value, NULL"
         with self._lock:
             db = self._connection(create=False)
             if db is None:
                 return {}
-            rows: list[tuple[str, bytes]] = []
+            rows: list[tuple[str, bytes, bytes | None]] = []
             try:
-                found = db.execute("SELECT id FROM contexts WHERE key = ?", (self.key,)).fetchone()
-                if found is None:
+                context = self._context_read(db)
+                if context is None:
                     return {}
                 for chunk in _chunks(wanted, _CHUNK):
                     marks = ",".join("?" * len(chunk))
                     rows += db.execute(
-                        f"SELECT sha256, value FROM entries WHERE context = ? AND sha256 IN ({marks})",
-                        (found[0], *chunk),
+                        f"SELECT {columns} FROM entries WHERE context = ? AND sha256 IN ({marks})",
+                        (context, *chunk),
                     ).fetchall()
             except sqlite3.Error as exc:
                 self._fail(exc, reading=True)
                 return {}
         hits: dict[str, object] = {}
         first_error = ""
-        for sha256, blob in rows:
+        for sha256, blob, body in rows:
             try:
-                hits[sha256] = _loads(blob) if eager else Entry.parse(blob)
+                hits[sha256] = _loads(blob, body) if eager else Entry.parse(blob)
             except Exception as exc:  # noqa: BLE001 - types changed, a damaged blob: a miss
                 first_error = first_error or f"{type(exc).__name__}: {exc}"
                 self._unreadable += 1
         if first_error:
             self._note_unreadable(first_error)
         return hits
+
+    def get_body(self, key: str) -> bytes | None:
+        """The FileResult's codec JSON of the entry under key (what get_entries leaves on disk),
+        or None when there is none now (removed since, or the cache stepped aside)."""
+        import sqlite3
+
+        with self._lock:
+            db = self._connection(create=False)
+            if db is None:
+                return None
+            try:
+                context = self._context_read(db)
+                if context is None:
+                    return None
+                row = db.execute(
+                    "SELECT body FROM entries WHERE context = ? AND sha256 = ?", (context, key)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._fail(exc, reading=True)
+                return None
+        return None if row is None or type(row[0]) is not bytes else row[0]
+
+    def _context_read(self, db: sqlite3.Connection) -> int | None:
+        """This run's context id, None while it has none. Read at each lookup, never kept: another
+        run's `imx cache clear` may remove it, and SQLite may give its id to another context."""
+        found = db.execute("SELECT id FROM contexts WHERE key = ?", (self.key,)).fetchone()
+        return None if found is None else int(found[0])
 
     def stat_index(self) -> StatIndex | None:
         """The index of file stats to sha256s kept in this cache's database, for the walk
@@ -291,7 +323,7 @@ class ExtractionCache:
         if self._disabled or self._read_only:
             return
         now = int(time.time())
-        rows: list[tuple[str, int, bytes]] = []
+        rows: list[tuple[str, int, bytes, bytes]] = []
         unstorable = 0
         for sha256, value in items:
             try:
@@ -307,7 +339,7 @@ class ExtractionCache:
                     self._warn(f"extraction cache: a result could not be stored ({detail})")
                 unstorable += 1
                 continue
-            rows.append((sha256, now, blob))
+            rows.append((sha256, now, *split_entry(blob)))
         if not rows:
             return
         with self._lock:
@@ -318,8 +350,9 @@ class ExtractionCache:
                 with self._transaction(db):
                     context = self._context_id(db)
                     db.executemany(
-                        "INSERT OR REPLACE INTO entries (context, sha256, stored, value) VALUES (?, ?, ?, ?)",
-                        [(context, sha256, stored, blob) for sha256, stored, blob in rows],
+                        "INSERT OR REPLACE INTO entries (context, sha256, stored, value, body)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        [(context, *row) for row in rows],
                     )
             except sqlite3.Error as exc:
                 self._fail(exc, reading=False)
@@ -376,8 +409,13 @@ class ExtractionCache:
                         where = "WHERE context NOT IN (SELECT id FROM contexts WHERE key = ?)"
                         removed = db.execute(f"DELETE FROM entries {where}", (self.key,)).rowcount
                         db.execute("DELETE FROM contexts WHERE key != ?", (self.key,))
-                        # A file whose bytes have no entry left is read again anyway: its row goes.
-                        db.execute("DELETE FROM stats WHERE sha256 NOT IN (SELECT sha256 FROM entries)")
+                        # A file whose bytes have no entry left is read again anyway: its row goes. A
+                        # large file's entries are its parts' ("SHA256:part:K:N"): their first 64
+                        # characters are its sha256.
+                        db.execute(
+                            "DELETE FROM stats WHERE sha256 NOT IN"
+                            " (SELECT substr(sha256, 1, 64) FROM entries)"
+                        )
                     else:
                         removed = db.execute("DELETE FROM entries").rowcount
                         db.execute("DELETE FROM contexts")
@@ -459,6 +497,10 @@ class ExtractionCache:
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
                             db.execute(statement)
+            if not _has_body(db):  # a file of cache format 4 or older: its entries are all stale
+                with self._transaction(db):
+                    if not _has_body(db):  # another run may have added it meanwhile
+                        db.execute("ALTER TABLE entries ADD COLUMN body BLOB")
         except BaseException:
             db.close()
             raise
@@ -684,20 +726,21 @@ HeadItem = tuple[bytes, bool, "list[str] | None", "bytes | None"]
 
 
 def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> bytes:
-    """The stored form of a FileResult: `LENGTH\n`, the head's JSON (LENGTH bytes), the study
-    texts one after another, the FileResult's codec JSON.
+    """The stored form of a FileResult: `HEAD TEXTS\n` (two byte lengths), the head's JSON (HEAD
+    bytes), the study texts one after another (TEXTS bytes), then the FileResult's codec JSON (the
+    `body`, kept in a column of its own: split_entry).
 
     The head's JSON is {"path", "items"}: per document [its codec JSON embedded as JSON, not as a
-    string; whether it has Findings; its link keys; the byte length of its study text or None]; the texts
-    are kept out of the JSON so a rerun slices them out as they are (no escaping either way).
+    string; whether it has Findings; its link keys; the byte length of its study text or None]; the
+    texts are kept out of the JSON so a rerun slices them out as they are (no escaping either way).
     head[i] belongs to result.documents[i]. Raises what codec.encode raises for a value outside
-    the data model.
+    the data model. E.g. b'812 9274\n{"path": ...}{\n      "id": ...}{"strings": ...}'.
     """
     import orjson
 
     body = _dumps(result)
     if head is None:
-        return b"4\nnull" + body
+        return b"4 0\nnull" + body
     items: list[object] = []
     texts: list[bytes] = []
     for document, ok, keys, text in head:  # type: ignore[misc]
@@ -705,14 +748,36 @@ def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> byte
         if text is not None:
             texts.append(text)
     top = orjson.dumps({"path": result.path, "items": items})  # type: ignore[attr-defined]
-    return b"%d\n" % len(top) + top + b"".join(texts) + body
+    joined = b"".join(texts)
+    return b"%d %d\n" % (len(top), len(joined)) + top + joined + body
+
+
+def _lengths(blob: bytes) -> tuple[int, int, int]:
+    """Where an entry's head starts, and its head's and texts' byte lengths (its first line)."""
+    end = blob.index(b"\n", 0, 48)
+    head, texts = blob[:end].split(b" ")
+    sizes = int(head), int(texts)
+    if min(sizes) < 0:
+        raise ValueError("a negative length")
+    return end + 1, *sizes
+
+
+def split_entry(blob: bytes) -> tuple[bytes, bytes]:
+    """encode_entry's bytes as the two columns they are stored in: the head with the study texts
+    (`value`, what a rerun writing JSON reads) and the FileResult's codec JSON (`body`). Raises
+    ValueError when the blob is not encode_entry's."""
+    start, head, texts = _lengths(blob)
+    at = start + head + texts
+    if at > len(blob):
+        raise ValueError("an entry shorter than its lengths")
+    return blob[:at], blob[at:]
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A stored entry read lazily: the head parsed (None when the entry has none; per document
-    [the Document's codec JSON as parsed JSON, ok, link keys, study text as bytes or None]), the
-    FileResult decoded on demand."""
+    [the Document's codec JSON as parsed JSON, ok, link keys, study text as bytes or None]), and
+    the FileResult's codec JSON when it was read (empty when not: ExtractionCache.get_body)."""
 
     path: str | None
     head: list[list[Any]] | None
@@ -720,33 +785,38 @@ class Entry:
 
     @classmethod
     def parse(cls, blob: bytes) -> Entry:
-        """Split a stored value; raises codec.DecodeError (a ValueError) when it is not
-        encode_entry's form."""
+        """Split a stored value (encode_entry's bytes, or the `value` column alone); raises
+        codec.DecodeError (a ValueError) when it is not encode_entry's form."""
         import orjson
 
         from imatinib_cli.codec import DecodeError
 
         try:
-            end = blob.index(b"\n", 0, 24)
-            at = end + 1 + int(blob[:end])
-            top = orjson.loads(blob[end + 1 : at])
+            at, size, texts = _lengths(blob)
+            end = at + size
+            top = orjson.loads(blob[at:end])
         except ValueError as exc:  # orjson.JSONDecodeError is one
             raise DecodeError(f"not JSON: {exc}") from None
+        body_at = end + texts
+        if body_at > len(blob):
+            raise DecodeError("study texts beyond the entry")
         if top is None:
-            return cls(None, None, blob[at:])
+            return cls(None, None, blob[body_at:])
         if type(top) is not dict or type(top.get("path")) is not str or type(top.get("items")) is not list:
             raise DecodeError("not an entry head")
         items = top["items"]
         for item in items:
             if type(item) is not list or len(item) != 4:
                 raise DecodeError("not an entry head")
-            size = item[3]
-            if size is not None:
-                if type(size) is not int or not 0 <= size <= len(blob) - at:
+            length = item[3]
+            if length is not None:
+                if type(length) is not int or not 0 <= length <= body_at - end:
                     raise DecodeError("a study text beyond the entry")
-                item[3] = blob[at : at + size]
-                at += size
-        return cls(top["path"], items, blob[at:])
+                item[3] = blob[end : end + length]
+                end += length
+        if end != body_at:
+            raise DecodeError("study texts that do not add up")
+        return cls(top["path"], items, blob[body_at:])
 
     def result(self) -> object:
         """The FileResult (codec.decode); raises codec.DecodeError for a damaged body."""
@@ -762,13 +832,20 @@ def _dumps(value: object) -> bytes:
     return codec.encode(value)
 
 
-def _loads(blob: bytes) -> object:
-    """The value _dumps (encode_entry) wrote; raises codec.DecodeError for anything else. Builds
-    only the data model's classes: nothing in the blob can name code to run."""
+def _loads(value: bytes, body: bytes | None) -> object:
+    """The FileResult encode_entry wrote, from its two columns; raises codec.DecodeError for
+    anything else. Builds only the data model's classes: nothing in the blob can name code to run."""
     from imatinib_cli import codec
 
-    entry = Entry.parse(blob)
-    return codec.decode(entry.body)
+    Entry.parse(value)  # the value must be well formed too
+    if type(body) is not bytes:
+        raise codec.DecodeError("no body")
+    return codec.decode(body)
+
+
+def _has_body(db: sqlite3.Connection) -> bool:
+    """Whether the entries table has its `body` column (cache format 5 and later)."""
+    return any(row[1] == "body" for row in db.execute("PRAGMA table_info(entries)"))
 
 
 def _switch_to_wal(db: sqlite3.Connection, *, deadline: float) -> None:

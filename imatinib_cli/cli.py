@@ -934,9 +934,13 @@ def _summarize_json(paths: list[str], options: dict[str, object], *, strict: boo
     from contextlib import closing
 
     from imatinib_cli import pipeline, render
+    from imatinib_cli.render.text import document_warning
 
     with closing(pipeline.summarize_streamed(paths, rendered="json", **options)) as report:  # type: ignore[arg-type]
-        warnings = render.print_document_warnings(report, render.stderr_console())
+        warnings = 0
+        if any(document_warning(document) is not None for document in report.documents):
+            # Only then: the console imports rich (~40 ms a run with nothing to warn about).
+            warnings = render.print_document_warnings(report, render.stderr_console())
         render.write_summary_json(report, sys.stdout)
     return _exit_status(report, warnings, strict=strict)
 
@@ -947,14 +951,17 @@ def _summarize_jsonl(paths: list[str], options: dict[str, object], *, strict: bo
 
     from imatinib_cli import pipeline, render
     from imatinib_cli.models import STATUS_OK, Document
+    from imatinib_cli.render.text import document_warning
 
     writer = render.JsonlWriter(sys.stdout)
-    console = render.stderr_console()
+    console = None  # made at the first warning: it imports rich
     with closing(pipeline.summarize_stream(paths, rendered="jsonl", **options)) as stream:  # type: ignore[arg-type]
         for item in stream:
             if isinstance(item, Document):
                 writer.document(item)
-                render.print_document_warning(item, console)
+                if document_warning(item) is not None:
+                    console = console or render.stderr_console()
+                    render.print_document_warning(item, console)
             else:
                 writer.study(item)
     writer.summary()

@@ -61,6 +61,8 @@ IN_FLIGHT_PER_WORKER = 2
 # fork, or in every worker where they cannot fork; 48 small files are ~0.3 s of serial work.
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 4 * 1024 * 1024
+# Chunks held back unworked while the pool is undecided: enough for POOL_MIN_FILES files.
+HELD_CHUNKS = -(-POOL_MIN_FILES // CHUNK_FILES)
 # A file this large may hold thousands of records (a PubMed export, a registry study list): with a
 # pool, its records are shared among the workers in parts of about SPLIT_PART_BYTES of the file
 # each, so one file no longer keeps one core busy while the others wait. Every worker parses the
@@ -93,25 +95,40 @@ class FileResult:
 
 @dataclass(frozen=True, slots=True)
 class StoredFindings:
-    """Findings `index` of a cached FileResult (the entry's codec JSON), decoded only when a study
-    of several documents needs them."""
+    """Findings `index` of a cached FileResult, decoded only when a study of several documents
+    needs them: from `body` (the entry's codec JSON) when it was read, else read then from the
+    cache (`source.get_body(key)`; relocated to `path` when the entry was stored under another)."""
 
-    body: bytes
+    body: bytes | None
     index: int
+    key: str = ""
+    path: str = ""
+    source: Any = None  # cache.ExtractionCache
 
     def get(self) -> Findings:
         """The Findings without their document's text; raises ImxError when the entry does not
-        decode (found damaged after its head was read)."""
+        decode (found damaged after its head was read) or is gone."""
         return self.pick(self.decoded())
 
     def decoded(self) -> Any:
         """The whole entry decoded: the items of one file share it (SpillStore.get decodes it once)."""
         from imatinib_cli import codec
 
+        body = self.body
+        if body is None:
+            body = None if self.source is None else self.source.get_body(self.key)
+            if body is None:
+                raise ImxError(
+                    "an extraction cache entry was removed while this run read it (another run's "
+                    "`imx cache clear`?); run again"
+                )
         try:
-            return codec.decode(self.body)
+            result = codec.decode(body)
         except codec.DecodeError as exc:
             raise _unreadable_entry(exc) from None
+        if self.path and type(result) is FileResult and result.path != self.path:
+            result = relocate(result, self.path)  # stored again since, by a run that read it elsewhere
+        return result
 
     def pick(self, result: Any) -> Findings:
         """This item's Findings from the decoded entry, without their document's text."""
@@ -145,6 +162,14 @@ class Lean:
     keys: tuple[str, ...] | None
     findings: object
     study: Any = None
+    # The document's place in the Report (spill.order_key(resolve.document_order(document))),
+    # made where the document was; None: made by the process writing the output.
+    order: bytes | None = None
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # As the data model's records: (class, field values), ~3x faster to load than the
+        # dataclass default's __setstate__, in the process that receives every worker's results.
+        return (Lean, (self.keys, self.findings, self.study, self.order))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +184,12 @@ class LeanResult:
     items: tuple[Lean | None, ...]
     entry: Any = None  # cache.Encoded
     crashed: bool = False
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (
+            LeanResult,
+            (self.path, self.sha256, self.documents, self.items, self.entry, self.crashed),
+        )
 
 
 # What a worker is asked for besides process_file: the output form whose study texts it makes
@@ -321,13 +352,14 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
     cache entry encoded (it holds each study's `--json` text, whatever the form)."""
     import pickle
 
-    from imatinib_cli.render.json import RenderedStudy, study_line_text, study_piece
-    from imatinib_cli.resolve import link_keys, merge_group
+    from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece
+    from imatinib_cli.resolve import document_order, link_keys, merge_group
+    from imatinib_cli.spill import order_key
 
     documents = tuple(text_dropped(document) for document in result.documents)
     items: list[Lean | None] = []
     pieces: list[tuple[list[str] | None, bytes | None] | None] = []
-    for findings in result.findings:
+    for document, findings in zip(documents, result.findings, strict=True):
         if findings is None:
             items.append(None)
             pieces.append(None)
@@ -339,13 +371,18 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
             study = merge_group([lean])
             if entry or form == "json":
                 piece = study_piece(study).encode("utf-8", "surrogatepass")
-            rendered = (
-                RenderedStudy(study_line_text(study).encode("utf-8", "surrogatepass"), "jsonl")
-                if form == "jsonl"
-                else RenderedStudy(piece, "json")
-            )
+            if form == "json":
+                rendered = RenderedStudy(piece, "json")
+            else:  # the line from the piece when there is one (~30 µs), not rendered again (~0.4 ms)
+                line = study_line_text(study).encode("utf-8", "surrogatepass") if piece is None else None
+                rendered = RenderedStudy(line_from_piece(piece) if line is None else line, "jsonl")  # type: ignore[arg-type]
         items.append(
-            Lean(None if keys is None else tuple(keys), pickle.dumps(lean, pickle.HIGHEST_PROTOCOL), rendered)
+            Lean(
+                None if keys is None else tuple(keys),
+                pickle.dumps(lean, pickle.HIGHEST_PROTOCOL),
+                rendered,
+                order_key(document_order(document)),
+            )
         )
         pieces.append((keys, piece))
     encoded = _entry(result, documents, pieces) if entry and not result.crashed else None
@@ -388,29 +425,77 @@ def lean_in_parent(result: FileResult) -> LeanResult:
     return LeanResult(result.path, result.sha256, documents, tuple(items), None, result.crashed)
 
 
-def lean_from_entry(entry: Any, path: str, sha256: str) -> LeanResult | None:
+def lean_from_entry(
+    entry: Any, path: str, sha256: str, key: str = "", source: Any = None
+) -> LeanResult | None:
     """The LeanResult of a cache entry (cache.Entry) read at `path`, from its head alone (None when
-    the head cannot serve: none stored, another path). Raises codec.DecodeError, ValueError or
-    TypeError for a damaged head."""
-    from imatinib_cli import codec
+    the head cannot serve: none stored, another path). Its Findings are read from `source` (the
+    cache) under `key` when needed, where the entry came without its body. Raises
+    codec.DecodeError, ValueError or TypeError for a damaged head."""
     from imatinib_cli.render.json import RenderedStudy
 
     head = entry.head
     if head is None or entry.path != path:
         return None
+    body = entry.body or None
     documents: list[Document] = []
     items: list[Lean | None] = []
     for index, (document, ok, keys, piece) in enumerate(head):
-        built = codec.decode_parsed(document)
-        if type(built) is not Document:
-            raise TypeError("an entry head without a Document")
-        documents.append(built)
+        documents.append(_head_document(document))
         if not ok:
             items.append(None)
             continue
         rendered = None if piece is None else RenderedStudy(piece, "json")
-        items.append(Lean(None if keys is None else tuple(keys), StoredFindings(entry.body, index), rendered))
+        findings = StoredFindings(body, index, key, path, source)
+        items.append(Lean(None if keys is None else tuple(keys), findings, rendered))
     return LeanResult(path, sha256, tuple(documents), tuple(items))
+
+
+def _head_document(data: Any) -> Document:
+    """The Document of an entry head's codec JSON. The common shape (no sections, no registry
+    results, metadata of plain values and lists of them) is built here directly, ~3x faster
+    than codec's walk; anything else goes through codec.decode_parsed. Either way only
+    Document and Metadata are built, from JSON values: as safe as the codec's allow-list."""
+    from imatinib_cli.models import Metadata
+
+    value = data.get("value") if type(data) is dict and len(data) == 2 else None
+    values = value.get("Document") if type(value) is dict and len(value) == 1 else None
+    if type(values) is list and len(values) == _DOCUMENT_ARITY and data.get("strings") == []:
+        path, sha256, form, text, metadata, sections, status, reason, record, registry = values
+        meta = metadata.get("Metadata") if type(metadata) is dict and len(metadata) == 1 else None
+        if sections == [] and registry is None and type(meta) is list and len(meta) == _METADATA_ARITY:
+            plain = True
+            for at, item in enumerate(meta):
+                kind = type(item)
+                if kind is list:
+                    if not _PLAIN.issuperset(map(type, item)):
+                        plain = False
+                        break
+                    meta[at] = tuple(item)
+                elif kind not in _PLAIN:
+                    plain = False
+                    break
+            if plain and _PLAIN.issuperset(map(type, (path, sha256, form, text, status, reason, record))):
+                return Document(path, sha256, form, text, Metadata(*meta), (), status, reason, record, None)
+    from imatinib_cli import codec
+
+    built = codec.decode_parsed(data)
+    if type(built) is not Document:
+        raise TypeError("an entry head without a Document")
+    return built
+
+
+_DOCUMENT_ARITY = len(fields(Document))
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _metadata_arity() -> int:
+    from imatinib_cli.models import Metadata
+
+    return len(fields(Metadata))
+
+
+_METADATA_ARITY = _metadata_arity()
 
 
 # --------------------------------------------------------------------------- relocation
@@ -661,12 +746,6 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-_WARM_UP = (
-    b"Imatinib 400 mg once daily was given to 30 patients with gastrointestinal stromal tumor; "
-    b"10 (33%) had a partial response and 2 had grade 3 neutropenia."
-)
-
-
 class _LocalPool:
     """A ProcessPoolExecutor of `workers` processes, started with the parent's vocabulary."""
 
@@ -674,11 +753,10 @@ class _LocalPool:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        method = _start_method()
-        if method == "fork":
-            # Build the vocabularies' matchers once here; forked workers share them.
-            process_file("warm-up", _WARM_UP, "")
-        context = multiprocessing.get_context(method)
+        # The vocabularies are not built here for the workers to inherit (~0.13 s of this process's
+        # time): each worker builds its own, at the same time (a serial start in this process has
+        # built them already, and then they are inherited).
+        context = multiprocessing.get_context(_start_method())
         self.in_flight = IN_FLIGHT_PER_WORKER * workers
         self.splits = True
         self._pool = ProcessPoolExecutor(
@@ -729,13 +807,27 @@ class _LocalPool:
 _SERIAL = _Serial()
 
 
+class _Held:
+    """A chunk submitted before the pool was decided: not worked on until its results are asked
+    for (then here, serially) or a pool starts (then sent to it, in order)."""
+
+    __slots__ = ("chunk", "sent", "work")
+
+    def __init__(self, chunk: list[RawFile], work: Work | None) -> None:
+        self.chunk: list[RawFile] | None = chunk
+        self.work = work
+        self.sent: tuple[_Backend, Any] | None = None
+
+
 class _UntilWorthAPool:
     """Serial until the files that missed the store are enough work to pay for a pool
     (POOL_MIN_FILES files or POOL_MIN_BYTES bytes), then a pool of `workers` for the rest.
 
     Only what misses the store is counted: a rerun whose every file is in the extraction cache
     starts no pool (it started one, and built the vocabularies for it, that was never sent a file:
-    ~0.12 s of 1.1 s on 2,000 documents).
+    ~0.12 s of 1.1 s on 2,000 documents). Until the pool is decided, up to HELD_CHUNKS chunks are
+    held back unworked, so the chunks that decide it go to the pool too: a large run extracts
+    nothing in this process (which then never builds the vocabularies either: the workers do).
     """
 
     def __init__(self, workers: int) -> None:
@@ -743,7 +835,8 @@ class _UntilWorthAPool:
         self._pool: _LocalPool | None = None
         self._files = 0
         self._bytes = 0
-        self.in_flight = 0
+        self._held: deque[_Held] = deque()
+        self.in_flight = HELD_CHUNKS
         # A file large enough to be sent in parts is worth a pool by itself: its first part
         # starts one.
         self.splits = True
@@ -754,17 +847,35 @@ class _UntilWorthAPool:
             self._files += len(chunk)
             self._bytes += sum(len(item.data) for item in chunk if isinstance(item, RawFile))
             if large or self._files >= POOL_MIN_FILES or self._bytes >= POOL_MIN_BYTES:
-                self._pool = _LocalPool(self._workers)
-                self.in_flight = self._pool.in_flight
+                self._pool = pool = _LocalPool(self._workers)
+                self.in_flight = max(pool.in_flight, HELD_CHUNKS)
+                while self._held:  # in order: the pool's first chunks are those held back
+                    held = self._held.popleft()
+                    held.sent = (pool, pool.submit(held.chunk, held.work))  # type: ignore[arg-type]
+                    held.chunk = None
         if self._pool is None:
-            return (_SERIAL, _SERIAL.submit(chunk, work))
+            held = _Held(chunk, work)
+            self._held.append(held)
+            return held
         return (self._pool, self._pool.submit(chunk, work))
 
+    def resolve(self, handle: Any) -> tuple[_Backend, Any]:
+        """(backend, its handle) of a handle submit gave: a held chunk not sent to a pool is
+        worked on serially, here, from now on."""
+        if type(handle) is not _Held:
+            return handle  # type: ignore[no-any-return]
+        if handle.sent is None:
+            self._held.remove(handle)
+            handle.sent = (_SERIAL, _SERIAL.submit(handle.chunk, handle.work))  # type: ignore[arg-type]
+            handle.chunk = None
+        return handle.sent
+
     def result(self, handle: Any) -> list[FileResult]:
-        backend, inner = handle
+        backend, inner = self.resolve(handle)
         return backend.result(inner)
 
     def close(self, *, abort: bool) -> None:
+        self._held.clear()
         if self._pool is not None:
             self._pool.close(abort=abort)
 
@@ -995,6 +1106,19 @@ class _Tally:
     cached: int = 0
 
 
+@dataclass
+class _Run:
+    """What every step of one execute() run reads: where the work goes, the store, the counts
+    and their callback, the large files' private copies, and the output form (Work)."""
+
+    backend: _Backend
+    store: ResultStore | None
+    progress: ProgressCallback | None
+    work: Work | None
+    tally: _Tally = dataclass_field(default_factory=_Tally)
+    copies: _Copies = dataclass_field(default_factory=lambda: _Copies())
+
+
 def _run(
     batches: Iterable[list[Item]],
     backend: _Backend,
@@ -1003,37 +1127,35 @@ def _run(
     work: Work | None = None,
 ) -> Iterator[tuple[Document, Any]]:
     queue: deque[_Pending] = deque()
-    tally = _Tally()
-    copies = _Copies()
+    run = _Run(backend, store, progress, work)
     finished = False
     try:
         for batch in batches:
-            queue.append(_submit(batch, backend, store, copies, work))
+            queue.append(_submit(batch, run))
             while len(queue) > backend.in_flight:
-                yield from _finish(queue.popleft(), backend, store, tally, progress, copies, work)
+                yield from _finish(queue.popleft(), run)
         while queue:
-            yield from _finish(queue.popleft(), backend, store, tally, progress, copies, work)
+            yield from _finish(queue.popleft(), run)
         finished = True
     finally:
         try:
             backend.close(abort=not finished)
         finally:
-            copies.close()
+            run.copies.close()
 
 
-def _submit(
-    batch: list[Item], backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
-) -> _Pending:
+def _submit(batch: list[Item], run: _Run) -> _Pending:
     """Look the batch's files up in the store and send the rest to the backend. A KnownFile (its
     sha256 from the stat index, unread) is read here only when the store does not hold it; one that
     cannot be read now takes its place in the batch as the Document saying why."""
+    backend, store, work = run.backend, run.store, run.work
     positions = [index for index, item in enumerate(batch) if not isinstance(item, Document)]
     splits: dict[int, _Split] = {}
     if backend.splits:
         for index in positions:
             raw: RawFile | KnownFile = batch[index]  # type: ignore[assignment]
             if parts_of(_size(raw)) > 1:
-                split = _submit_parts(raw, backend, store, copies, work)
+                split = _submit_parts(raw, run)
                 if isinstance(split, Document):
                     batch[index] = split
                 else:
@@ -1058,11 +1180,10 @@ def _submit(
     return _Pending(batch, results, misses, handle, splits)
 
 
-def _submit_parts(
-    raw: RawFile | KnownFile, backend: _Backend, store: ResultStore | None, copies: _Copies, work: Work | None
-) -> _Split | Document:
+def _submit_parts(raw: RawFile | KnownFile, run: _Run) -> _Split | Document:
     """A large file as parts, one chunk each so the workers share them; parts in the store are
     not sent, and the private copy is written only when some part is (a KnownFile is read then)."""
+    backend, store, work = run.backend, run.store, run.work
     count = parts_of(_size(raw))
     keys = [part_key(raw.sha256, part, count) for part in range(count)]
     results = _stored(store, [(key, raw.path, raw.sha256) for key in keys], work)
@@ -1071,10 +1192,10 @@ def _submit_parts(
         if type(loaded) is not RawFile:
             return loaded  # type: ignore[return-value]
         if loaded.sha256 != raw.sha256 or parts_of(len(loaded.data)) != count:  # changed since its stat
-            return _submit_parts(loaded, backend, store, copies, work)  # type: ignore[arg-type]
+            return _submit_parts(loaded, run)  # type: ignore[arg-type]
         raw = loaded  # type: ignore[assignment]
     handles: dict[int, Any] = {}
-    copy = copies.write(raw.data) if len(results) < count else None  # type: ignore[union-attr]
+    copy = run.copies.write(raw.data) if len(results) < count else None  # type: ignore[union-attr]
     for part in range(count):
         if copy is not None and part not in results:
             item = FilePart(raw.path, raw.sha256, copy, part, count)
@@ -1086,31 +1207,39 @@ def _stored(
     store: ResultStore | None, wanted: list[tuple[str, str, str]], work: Work | None
 ) -> dict[int, Any]:
     """The store's results for these (key, path, sha256), by position, each moved to its path:
-    FileResults, or with work LeanResults (from an entry's head where it serves, else made here)."""
+    FileResults, or with work LeanResults (from an entry's head where it serves, else made here
+    from the whole entry, read again with its body)."""
     if store is None or not wanted:
         return {}
     keys = [key for key, _, _ in wanted]
     get_entries = getattr(store, "get_entries", None) if work is not None else None
     hits = get_entries(keys) if get_entries is not None else store.get_many(keys)
     found: dict[int, Any] = {}
+    whole: list[int] = []  # entries whose head does not serve (found under another path)
     for at, (key, path, sha256) in enumerate(wanted):
         hit = hits.get(key)
         if hit is None:
             continue
         if get_entries is not None:
             try:
-                lean = lean_from_entry(hit, path, sha256)
-                if lean is None:
-                    hit = hit.result()  # type: ignore[attr-defined]
+                lean = lean_from_entry(hit, path, sha256, key, store)
             except Exception:  # noqa: BLE001 - a damaged entry is a miss, as ExtractionCache.get_many's
                 _log.debug("cache entry %s not usable", key, exc_info=True)
                 continue
-            if lean is not None:
+            if lean is None:
+                whole.append(at)
+            else:
                 found[at] = lean
-                continue
+            continue
         if isinstance(hit, FileResult):
             moved = relocate(hit, path)
             found[at] = moved if work is None else lean_in_parent(moved)
+    if whole:
+        results = store.get_many([wanted[at][0] for at in whole])
+        for at in whole:
+            hit = results.get(wanted[at][0])
+            if isinstance(hit, FileResult):
+                found[at] = lean_in_parent(relocate(hit, wanted[at][1]))
     return found
 
 
@@ -1131,17 +1260,10 @@ def _outputs(result: Any) -> Iterator[tuple[Document, Any]]:
     return zip(result.documents, result.findings, strict=True)
 
 
-def _finish(
-    pending: _Pending,
-    backend: _Backend,
-    store: ResultStore | None,
-    tally: _Tally,
-    progress: ProgressCallback | None,
-    copies: _Copies,
-    work: Work | None,
-) -> Iterator[tuple[Document, Any]]:
+def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
     """The batch's outputs in order, each computed file's as it is taken from its chunk (_computed),
     and what was computed given to the store once the whole chunk has been taken."""
+    backend, store, tally, progress, work = run.backend, run.store, run.tally, run.progress, run.work
     results = pending.results
     computed: Iterator[Any] = iter(())
     if pending.handle is not None:
@@ -1154,7 +1276,7 @@ def _finish(
             tally.documents += 1
             yield item, None
         elif index in pending.splits:
-            yield from _finish_parts(pending.splits[index], backend, store, tally, progress, copies, work)
+            yield from _finish_parts(pending.splits[index], run)
         else:
             if index in misses:
                 result = next(computed)
@@ -1177,22 +1299,15 @@ def _computed(backend: _Backend, handle: Any) -> Iterator[Any]:
     """A chunk's results in order: a serial chunk's each computed when it is taken (one file's held
     at a time), a pool's or a cluster's as they came back (all at once)."""
     if isinstance(backend, _UntilWorthAPool):
-        backend, handle = handle
+        backend, handle = backend.resolve(handle)
     if isinstance(backend, _Serial):
         return _chunk_results(*handle)
     return iter(backend.result(handle))
 
 
-def _finish_parts(
-    split: _Split,
-    backend: _Backend,
-    store: ResultStore | None,
-    tally: _Tally,
-    progress: ProgressCallback | None,
-    copies: _Copies,
-    work: Work | None,
-) -> Iterator[tuple[Document, Any]]:
+def _finish_parts(split: _Split, run: _Run) -> Iterator[tuple[Document, Any]]:
     """A large file's outputs part by part, as each is back: only one part's results held here."""
+    backend, store, tally, progress, work = run.backend, run.store, run.tally, run.progress, run.work
     for part, key in enumerate(split.keys):
         result = split.results.pop(part, None)
         if result is None:
@@ -1205,6 +1320,6 @@ def _finish_parts(
         if progress is not None:
             progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
     if split.copy is not None:
-        copies.remove(split.copy)
+        run.copies.remove(split.copy)
     tally.files += 1
     tally.cached += split.copy is None

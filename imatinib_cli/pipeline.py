@@ -47,17 +47,42 @@ def iter_extracted(
     The output does not depend on jobs, executor or store. Raises UsageError for a missing path or a
     bad option on the call, before any file is read.
     """
+    options: RunOptions = {
+        "follow_links": follow_links,
+        "max_bytes": max_bytes,
+        "jobs": jobs,
+        "executor": executor,
+        "dask_address": dask_address,
+        "store": store,
+        "progress": progress,
+    }
+    return _executed(paths, options, None)
+
+
+def _executed(
+    paths: Sequence[str], options: RunOptions, render: str | None
+) -> Iterator[tuple[Document, Any]]:
+    """The walk over paths and execute on what it yields (iter_extracted; with render, execute's
+    lean output for that form: (Document without text, Lean or None))."""
     from imatinib_cli.execute import execute
     from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
 
+    max_bytes = options.get("max_bytes")
+    store = options.get("store")
     items = walk_paths(
         paths,
-        follow_links=follow_links,
+        follow_links=options.get("follow_links", False),
         max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
         index=_stat_index(store),
     )
     return execute(
-        items, jobs=jobs, executor=executor, dask_address=dask_address, store=store, progress=progress
+        items,
+        jobs=options.get("jobs"),
+        executor=options.get("executor", "local"),
+        dask_address=options.get("dask_address"),
+        store=store,
+        progress=options.get("progress"),
+        render=render,
     )
 
 
@@ -102,7 +127,7 @@ def summarize_stream(
     """
     if rendered is None:
         return _stream(iter_extracted(paths, **options))
-    return _stream_lean(_lean_extracted(paths, rendered, options))
+    return _stream_lean(_executed(paths, options, rendered))
 
 
 @dataclass
@@ -145,10 +170,12 @@ def summarize_streamed(
     StreamedReport.rendered_studies, which write_summary_json reads; `studies` is then left empty."""
     from imatinib_cli.resolve import document_order
 
+    ordered = [True]  # _stream_lean's: whether the Documents came in document_order
     if rendered is None:
+        ordered[0] = False
         stream: Iterator[Document | Study | RenderedStudy] = _stream(iter_extracted(paths, **options))
     else:
-        stream = _stream_lean(_lean_extracted(paths, rendered, options))
+        stream = _stream_lean(_executed(paths, options, rendered), ordered)
     documents: list[Document] = []
     first: list[Study | RenderedStudy] = []
     try:
@@ -160,7 +187,8 @@ def summarize_streamed(
     except BaseException:
         stream.close()  # type: ignore[attr-defined]
         raise
-    documents.sort(key=document_order)
+    if not ordered[0]:  # a folder's walk comes in that order: its 10,000 keys are not made again
+        documents.sort(key=document_order)
     if rendered is None:
         return StreamedReport(tuple(documents), _chained(first, stream))  # type: ignore[arg-type]
     return StreamedReport(tuple(documents), iter(()), _chained(first, stream))
@@ -200,47 +228,34 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
             yield merge_group(store.get(group))
 
 
-def _lean_extracted(
-    paths: Sequence[str], rendered: str, options: RunOptions
-) -> Iterator[tuple[Document, Lean | None]]:
-    """iter_extracted's walk and execute with render=rendered: (Document without text, Lean)."""
-    from imatinib_cli.execute import execute
-    from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
-
-    max_bytes = options.get("max_bytes")
-    items = walk_paths(
-        paths,
-        follow_links=options.get("follow_links", False),
-        max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
-        index=_stat_index(options.get("store")),
-    )
-    return execute(
-        items,
-        jobs=options.get("jobs"),
-        executor=options.get("executor", "local"),
-        dask_address=options.get("dask_address"),
-        store=options.get("store"),
-        progress=options.get("progress"),
-        render=rendered,
-    )
-
-
 def _stream_lean(
-    extracted: Iterator[tuple[Document, Lean | None]],
+    extracted: Iterator[tuple[Document, Lean | None]], ordered: list[bool] | None = None
 ) -> Iterator[Document | Study | RenderedStudy]:
-    """_stream of execute(render=...)'s output: the link keys, the pickled Findings and the study
-    text come made; a group of one document gives its study text, only larger groups are merged."""
+    """_stream of execute(render=...)'s output: the link keys, the pickled Findings, the study
+    text and the document's order key come made; a group of one document gives its study text,
+    only larger groups are merged. ordered: set to [False] if the Documents did not come in the
+    Report's order (document_order), so a caller that lists them need not sort them."""
     from imatinib_cli.resolve import document_order, merge_group
-    from imatinib_cli.spill import SpillStore
+    from imatinib_cli.spill import SpillStore, order_key
 
     with SpillStore() as store:
         stored = 0
+        last = b""
+        in_order = True
         for document, lean in extracted:
             yield document
+            order = None if lean is None else lean.order
+            if order is None:
+                order = order_key(document_order(document))
+            if order < last:
+                in_order = False
+            last = order
             if lean is not None and lean.keys is not None:
-                store.put(stored, lean.findings, lean.keys, document_order(document), lean.study)  # type: ignore[arg-type]
+                store.put(stored, lean.findings, lean.keys, order, lean.study)  # type: ignore[arg-type]
                 stored += 1
             del document, lean
+        if ordered is not None and not in_order:
+            ordered[0] = False
         for group, study in store.groups_with_studies():
             yield study if study is not None else merge_group(store.get(group))
 

@@ -39,6 +39,7 @@ BATCH = 256
 CACHE_KIB = 256
 MAP_CACHE_KIB = 128
 MEMORY_ENTRIES = 2048
+HEAP_BUFFER = 256 * 1024
 
 Order = tuple[tuple[str, ...], int]
 
@@ -83,22 +84,28 @@ class SpillStore:
         # and the text of its study as a study of its own (render.json.RenderedStudy), if made, are
         # kept in `heap`, an append-only file (writing there costs a copy; SQLite's overflow pages
         # cost ~10x more): each as an offset and a length. A cache entry's body is written once
-        # however many of its records are items.
+        # however many of its records are items; one read without its body is not copied at all:
+        # `entry` holds its key in the cache (and `path` where it was read), read again from there
+        # (execute.StoredFindings) only if the item's study has other documents.
         self._db.execute(
             "CREATE TABLE findings (seq INTEGER PRIMARY KEY, off INTEGER NOT NULL, length INTEGER NOT NULL,"
-            " record INTEGER, study_off INTEGER, study_length INTEGER, form TEXT)"
+            " record INTEGER, study_off INTEGER, study_length INTEGER, form TEXT, entry TEXT, path TEXT)"
         )
-        self._heap = open(Path(self._folder.name) / "heap", "w+b")  # noqa: SIM115 - closed by close()
+        # A buffer of HEAP_BUFFER: a study text (~10 KB) is larger than the default 8 KiB, so each
+        # would be a system call of its own.
+        self._heap = open(Path(self._folder.name) / "heap", "w+b", buffering=HEAP_BUFFER)  # noqa: SIM115 - closed by close()
         self._heap_size = 0
+        self._unflushed = False
         self._last_body: tuple[bytes, int] | None = None
-        self._decoded: tuple[int, Any] | None = None  # the last cache body decoded, by offset
+        self._decoded: tuple[object, Any] | None = None  # the last cache body decoded, by offset or key
+        self._source: Any = None  # where the entries stored by key are read (execute.StoredFindings.source)
         # The items to group: their order (order_key) and, in `keys`, what links them.
         self._db.execute("CREATE TABLE items (seq INTEGER PRIMARY KEY, ord BLOB NOT NULL)")
         self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, seq INTEGER NOT NULL)")
         # The union-find: a row per item that is not the root of its group (absent: a root).
         self._db.execute("CREATE TABLE parent (seq INTEGER PRIMARY KEY, up INTEGER NOT NULL)")
         self._batch = batch
-        self._pending: list[tuple[int, int, int, int | None, int | None, int | None, str | None]] = []
+        self._pending: list[tuple[Any, ...]] = []
         self._pending_items: list[tuple[int, bytes]] = []
         self._pending_keys: list[tuple[str, int]] = []
 
@@ -107,31 +114,37 @@ class SpillStore:
         seq: int,
         findings: Findings | bytes | StoredFindings,
         keys: Iterable[str] | None = None,
-        order: Order | None = None,
+        order: Order | bytes | None = None,
         study: RenderedStudy | None = None,
     ) -> None:
         """Store findings under seq; with an order (resolve.document_order of its document), also
-        its link keys (resolve.link_keys), so groups() places it. findings may come already pickled
+        its link keys (resolve.link_keys), so groups() places it (order may come as its
+        order_key bytes, made where the document was). findings may come already pickled
         (bytes, from a worker: stored as they are) or as a cache entry's (execute.StoredFindings:
         its body stored once). study: the item's study text, for study() when it stays alone."""
         import pickle
 
-        record = None
-        if isinstance(findings, bytes):
+        record = entry = path = None
+        if type(findings) is bytes:
             off, size = self._add(findings)
         elif type(findings).__name__ == "StoredFindings":
-            off, size = self._body(findings.body)  # type: ignore[union-attr]
             record = findings.index  # type: ignore[union-attr]
+            if findings.body is None:  # type: ignore[union-attr]
+                off = size = 0
+                entry, path = findings.key, findings.path  # type: ignore[union-attr]
+                self._source = findings.source  # type: ignore[union-attr]
+            else:
+                off, size = self._body(findings.body)  # type: ignore[union-attr]
         else:
             off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         if study is None:
-            self._pending.append((seq, off, size, record, None, None, None))
+            self._pending.append((seq, off, size, record, None, None, None, entry, path))
         else:
             text = study.text if type(study.text) is bytes else study.text.encode("utf-8", "surrogatepass")
             study_off, study_size = self._add(text)
-            self._pending.append((seq, off, size, record, study_off, study_size, study.form))
+            self._pending.append((seq, off, size, record, study_off, study_size, study.form, entry, path))
         if order is not None:
-            self._pending_items.append((seq, order_key(order)))
+            self._pending_items.append((seq, order if type(order) is bytes else order_key(order)))  # type: ignore[arg-type]
             self._pending_keys.extend((key, seq) for key in keys or ())
         if len(self._pending) >= self._batch:
             self.flush()
@@ -141,8 +154,8 @@ class SpillStore:
             return
         self._db.execute("BEGIN")
         self._db.executemany(
-            "INSERT INTO findings (seq, off, length, record, study_off, study_length, form)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO findings (seq, off, length, record, study_off, study_length, form, entry, path)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._pending,
         )
         self._db.executemany("INSERT INTO items (seq, ord) VALUES (?, ?)", self._pending_items)
@@ -155,6 +168,7 @@ class SpillStore:
     def _add(self, data: bytes) -> tuple[int, int]:
         """Append data to the heap: its offset and length."""
         off = self._heap_size
+        self._unflushed = True
         self._heap.write(data)
         self._heap_size += len(data)
         return off, len(data)
@@ -162,7 +176,9 @@ class SpillStore:
     def _read(self, off: int, size: int) -> bytes:
         import os
 
-        self._heap.flush()
+        if self._unflushed:
+            self._heap.flush()
+            self._unflushed = False
         return os.pread(self._heap.fileno(), size, off)
 
     def _body(self, body: bytes) -> tuple[int, int]:
@@ -181,23 +197,29 @@ class SpillStore:
         from imatinib_cli.execute import StoredFindings
 
         self.flush()
-        found: dict[int, tuple[int, int, int, int | None]] = {}
+        found: dict[int, tuple[int, int, int, int | None, str | None, str | None]] = {}
         for start in range(0, len(seqs), 500):  # stay under SQLite's limit on bound parameters
             chunk = seqs[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT seq, off, length, record FROM findings WHERE seq IN ({marks})"
+            query = f"SELECT seq, off, length, record, entry, path FROM findings WHERE seq IN ({marks})"
             for row in self._db.execute(query, chunk):
                 found[row[0]] = row
         out: list[Findings] = []
         for seq in seqs:
-            _, off, size, record = found[seq]
+            _, off, size, record, entry, path = found[seq]
             if record is None:
                 out.append(pickle.loads(self._read(off, size)))  # noqa: S301 - written by this process
                 continue
             # The items of one cached file share its body: decoded once while they come in a row
             # (a group's members, or consecutive groups of one records file).
-            if self._decoded is None or self._decoded[0] != off:
-                self._decoded = (off, StoredFindings(self._read(off, size), record).decoded())
+            mark = off if entry is None else entry
+            if self._decoded is None or self._decoded[0] != mark:
+                stored = (
+                    StoredFindings(self._read(off, size), record)
+                    if entry is None
+                    else StoredFindings(None, record, entry, path or "", self._source)
+                )
+                self._decoded = (mark, stored.decoded())
             out.append(StoredFindings(b"", record).pick(self._decoded[1]))
         return out
 
@@ -293,6 +315,7 @@ class SpillStore:
         self._pending_items.clear()
         self._pending_keys.clear()
         self._last_body = None
+        self._decoded = self._source = None
         self._heap.close()
         self._db.close()
         self._folder.cleanup()
@@ -343,6 +366,27 @@ class SpillMap:
         self.queries += 1
         row = self._db.execute("SELECT value FROM map WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
+
+    def add(self, key: str, value: str) -> str | None:
+        """Store value under key unless the key is there: None when it was stored, else the value
+        already stored (one lookup where get then setdefault take two)."""
+        memory = self._memory
+        if memory is not None:
+            found = memory.get(key)
+            if found is not None:
+                return found
+            memory[key] = value
+            if len(memory) > self._limit:
+                self._spill()
+            return None
+        found = self.get(key)
+        if found is not None:
+            return found
+        self._pending[key] = value
+        self._mark(key)
+        if len(self._pending) >= min(MAP_PENDING, self._limit):
+            self._write_pending()
+        return None
 
     def setdefault(self, key: str, value: str) -> str:
         """The value stored under key; value, stored, when there is none."""

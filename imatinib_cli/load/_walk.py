@@ -124,6 +124,8 @@ def printable(path: str) -> str:
     """A file name as one printable line of valid UTF-8: undecodable bytes and controls escaped (the
     Latin-1 name caf<0xE9>.txt gives caf\\xe9.txt), a backslash that could read as an escape doubled
     (a name typed as caf\\xe9.txt gives caf\\\\xe9.txt)."""
+    if path.isascii() and path.isprintable() and "\\" not in path:
+        return path  # the common name: nothing to escape (one pass in C, ~10x faster)
     path = _AMBIGUOUS_BACKSLASH.sub(r"\\\\", path)
     try:
         path.encode("utf-8")
@@ -161,10 +163,6 @@ def _size(count: int) -> str:
         if count >= factor:
             return f"{count / factor:.1f} {unit}"
     return f"{count} bytes"
-
-
-def _file_key(key: Key) -> str:
-    return f"file:{key[0]}:{key[1]}"
 
 
 class Walker:
@@ -246,15 +244,16 @@ class Walker:
                 yield item
             else:
                 full, chain = item
-                found = self._entry(full, chain)
+                shown = printable(full)
+                found = self._entry(full, chain, shown)
                 if isinstance(found, Document):
                     yield found
                 elif stat.S_ISDIR(found.st_mode):
                     key = _key(found)
-                    self._folders[key] = printable(full)
+                    self._folders[key] = shown
                     stack.append(self._children(full, (*chain, key)))
                 else:
-                    yield from self._file(full, found)
+                    yield from self._file(full, found, shown)
 
     def _children(
         self, folder: str, chain: tuple[Key, ...]
@@ -275,9 +274,9 @@ class Walker:
         for name in names:
             yield os.path.join(folder, name), chain
 
-    def _entry(self, full: str, chain: tuple[Key, ...]) -> os.stat_result | Document:
-        """The stat of a folder or regular file to go into, or a Document saying why not."""
-        shown = printable(full)
+    def _entry(self, full: str, chain: tuple[Key, ...], shown: str) -> os.stat_result | Document:
+        """The stat of a folder or regular file to go into, or a Document saying why not (shown:
+        printable(full))."""
         try:
             info = os.lstat(full)
         except OSError as exc:
@@ -330,14 +329,15 @@ class Walker:
     def _too_large(self, size: int, *, exact: bool = True) -> str:
         return _too_large(self._max_bytes, size, exact=exact)
 
-    def _file(self, path: str, info: os.stat_result) -> Iterator[Document | RawFile | KnownFile]:
-        shown = printable(path)
-        key = _file_key(_key(info))
-        first = self._seen.get(key)
+    def _file(
+        self, path: str, info: os.stat_result, shown: str | None = None
+    ) -> Iterator[Document | RawFile | KnownFile]:
+        if shown is None:
+            shown = printable(path)
+        first = self._seen.add(f"file:{info.st_dev}:{info.st_ino}", shown)
         if first is not None:  # a hard link, a link, or the same path given twice
             yield skipped(shown, "", UNKNOWN_FORMAT, f"duplicate of {first} (the same file)")
             return
-        self._seen.setdefault(key, shown)
         index = self._index
         where = self._where(path) if index is not None else (b"", b"")
         if index is not None and info.st_size <= self._max_bytes:

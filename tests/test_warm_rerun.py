@@ -1,0 +1,133 @@
+"""The warm rerun's third pass (issue 12): a cache entry's body stays in its own column and out of
+the spill store, read back only for a study of several documents; a pool's deciding chunks are not
+extracted in the calling process; `imx cache clear --stale` keeps a large file's stat row.
+Counted, not timed (the times are in docs/performance.md)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from imatinib_cli import cache, execute
+from imatinib_cli.cli import app
+from imatinib_cli.models import Document, Metadata
+
+runner = CliRunner()
+
+ABSTRACT = (
+    "Imatinib in {tumor}: a phase II study\n\n"
+    "We treated {n} patients with {tumor} with imatinib 400 mg daily. "
+    "{pr} patients had a partial response. doi: 10.1000/imx.{doi}\n"
+)
+
+
+def _corpus(folder: Path, count: int, *, shared: int = 0) -> Path:
+    """count abstracts; the first `shared` of them name one DOI (one study of several documents)."""
+    folder.mkdir()
+    for index in range(count):
+        doi = "shared" if index < shared else f"own{index}"
+        text = ABSTRACT.format(tumor="chordoma", n=20 + index, pr=3 + index % 5, doi=doi)
+        (folder / f"abstract_{index:03}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _run(*args: str) -> str:
+    result = runner.invoke(app, ["summarize", *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("IMX_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_bodies_are_read_only_for_a_study_of_several_documents(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _corpus(tmp_path / "docs", 5, shared=2)
+    plain = _run("--json", "--no-cache", str(corpus))
+    assert _run("--json", str(corpus)) == plain  # fills the cache
+    read: list[str] = []
+    original = cache.ExtractionCache.get_body
+    monkeypatch.setattr(
+        cache.ExtractionCache, "get_body", lambda self, key: read.append(key) or original(self, key)
+    )
+    for form in ("--json", "--jsonl"):
+        read.clear()
+        assert _run(form, str(corpus)) == _run(form, "--no-cache", str(corpus))
+        assert len(read) == 2  # the two files of the shared study; none of the three alone
+
+
+def test_the_body_is_a_column_of_its_own(tmp_path: Path, cache_dir: Path) -> None:
+    corpus = _corpus(tmp_path / "docs", 2)
+    _run("--json", str(corpus))
+    with sqlite3.connect(cache_dir / cache.DB_NAME) as db:
+        rows = db.execute("SELECT value, body FROM entries").fetchall()
+    assert len(rows) == 2
+    for value, body in rows:
+        assert body.startswith(b'{"strings":') and cache.split_entry(value + body) == (value, body)
+        entry = cache.Entry.parse(value)
+        assert entry.body == b"" and entry.head is not None and len(entry.head) == 1
+        assert cache.Entry.parse(value + body).body == body  # the whole form, as a worker encodes it
+
+
+def test_a_body_gone_since_its_head_was_read_is_an_error_not_other_output(tmp_path: Path) -> None:
+    class Gone:
+        def get_body(self, key: str) -> None:
+            return None
+
+    stored = execute.StoredFindings(None, 0, "0" * 64, "a.txt", Gone())
+    with pytest.raises(execute.ImxError, match="removed while this run read it"):
+        stored.get()
+
+
+def test_a_head_document_is_built_as_the_codec_builds_it() -> None:
+    from imatinib_cli import codec
+
+    plain = Document("a.txt", "0" * 64, "text", "", Metadata(title="T", authors=("A B",), year=2004))
+    odd = Document("b.txt", "1" * 64, "text", "", Metadata(title="T"), status="skipped", reason="why")
+    for document in (plain, odd):
+        data = orjson.loads(codec.encode(document))
+        assert execute._head_document(data) == document == codec.decode(codec.encode(document))
+
+
+def test_a_pool_run_extracts_nothing_in_the_calling_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _corpus(tmp_path / "docs", execute.POOL_MIN_FILES + 4)
+    pid = os.getpid()
+    here: list[str] = []
+    real = execute.process_file
+
+    def counted(*args: object) -> object:
+        if os.getpid() == pid:
+            here.append(str(args[0]))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execute, "process_file", counted)
+    pooled = _run("--json", "--no-cache", "--jobs", "2", str(corpus))
+    assert here == []  # the chunks that decided the pool went to it too
+    assert pooled == _run("--json", "--no-cache", "--jobs", "1", str(corpus))
+    assert len(here) == execute.POOL_MIN_FILES + 4  # serial: every file here
+
+
+def test_clear_stale_keeps_the_stat_row_of_a_file_sent_in_parts(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    with cache.ExtractionCache(path) as store:
+        store.put_many([(execute.part_key("a" * 64, 0, 2), cache.Encoded(b"4 0\nnull{}"))])
+        index = store.stat_index()
+        assert index is not None
+        info = tmp_path.stat()
+        index.record(b"/x", b"big.xml", info, "a" * 64)
+        index.record(b"/x", b"gone.xml", info, "b" * 64)
+        index.flush()
+        store.clear(stale=True)
+        assert store.info().file_stats == 1  # big.xml's parts still have entries; gone.xml's none
