@@ -200,20 +200,24 @@ class _Reader:
     def __init__(self, items: list[Item], text: str = "") -> None:
         self.items = items
         self.text = text
-        self.fillers = cues.words("responses", "fillers")
-        self.people = cues.words("cues", "people") | cues.words("cues", "people_adjectives")
-        self.negations = cues.words("responses", "negations")
-        self.measures = _measure_words()
-        self.evaluable = cues.words("cues", "evaluable")
-        self.negatable_short = cues.words("responses", "negatable_short")
-        self.not_all = cues.words("responses", "not_all")
-        self.reasons = cues.words("responses", "reasons")
-        self.negation_walk = _words("negation_walk")
+        (
+            self.fillers,
+            self.people,
+            self.negations,
+            self.measures,
+            self.evaluable,
+            self.negatable_short,
+            self.not_all,
+            self.reasons,
+            self.negation_walk,
+        ) = _reader_words()
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
         self.hits: list[ResponseHit] = []
-        self.cues = [i for i, item in enumerate(items) if _is_cue(item)]
+        self.cues = [
+            i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)
+        ]  # _is_cue, inlined: every item of every clause is asked
 
     def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
         self._slash_lists()
@@ -340,6 +344,8 @@ class _Reader:
         then k numbers joined by '/', in the same order. Without the percent sign the numbers'
         role is not stated and they are left alone."""
         items, text = self.items, self.text
+        if len(self.cues) < 2 or text.find("/", items[self.cues[0]].end, items[self.cues[-1]].start) < 0:
+            return  # a run is two cues or more with "/" between them: none here
         index = 0
         while text and index < len(items):
             run = [index] if _is_cue(items[index]) and not items[index].payload[1] else []
@@ -683,6 +689,24 @@ class _Reader:
                 elif not (self.skippable(item) or item.text in (":", "=")):
                     break
                 probe, steps = probe + 1, steps + 1
+
+
+@vocab.cached
+def _reader_words() -> tuple[frozenset[str], ...]:
+    """The word lists a _Reader walks with, looked up once (a reader is made per clause):
+    fillers, people, negations, measures, evaluable, negatable_short, not_all, reasons,
+    negation_walk."""
+    return (
+        cues.words("responses", "fillers"),
+        cues.words("cues", "people") | cues.words("cues", "people_adjectives"),
+        cues.words("responses", "negations"),
+        _measure_words(),
+        cues.words("cues", "evaluable"),
+        cues.words("responses", "negatable_short"),
+        cues.words("responses", "not_all"),
+        cues.words("responses", "reasons"),
+        _words("negation_walk"),
+    )
 
 
 def _measured(items: list[Item], index: int, measures: frozenset[str]) -> bool:
