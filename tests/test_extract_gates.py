@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import cues, toxicity
+from imatinib_cli.extract import cues, response, toxicity
 from imatinib_cli.extract.context import Context, build_context
 from imatinib_cli.models import Document
 
@@ -209,3 +209,119 @@ def test_toxicity_gates_on_written_sentences() -> None:
     folded = _context("Anaemia occurred in 3 vſ 1 patients.")
     found = toxicity.find_adverse_events(folded, folded.sentences[0])
     assert [(e.arm, e.count and e.count.value) for e in found] == [("1", 3.0), ("2", 1.0)]
+
+
+_clauses = st.lists(
+    st.sampled_from(
+        [
+            "(95% CI, 2% to 30%)",
+            "(95%",
+            "CI",
+            "ci",
+            "ranges",
+            "range",
+            "(range",
+            "1-12)",
+            "[78-88]",
+            "(84.4-89.8)",
+            "(P<0.001)",
+            "p",
+            "<",
+            "HR",
+            "hazard",
+            "ratio",
+            "odds",
+            "oddſ",
+            "(",
+            ")",
+            "[",
+            "]",
+            ";",
+            ",",
+            "12",
+            "12%",
+            "percent",
+            "to",
+            "TO",
+            "-",
+            "–",
+            "3.5",
+            "of",
+            "25",
+            "partial",
+            "responses",
+            "CR/PR/SD",
+            "(%)",
+            "95/87/79",
+            "/",
+            "CHR",
+            "MCyR",
+            "complete",
+            "response",
+            "was",
+            "in",
+        ]
+    ),
+    min_size=1,
+    max_size=16,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_clauses, st.integers(min_value=0, max_value=6))
+def test_statistic_gate_changes_nothing(clause: str, cut: int) -> None:
+    """tokenize with and without the search for a statistic's opening, on slices that may start
+    just after a bracket (the pattern's lookbehind reads the character before the slice)."""
+    from imatinib_cli.extract.numbers import find_fractions, find_numbers
+    from imatinib_cli.extract.tokens import tokenize
+
+    text = "Rate (" + clause + ")."
+    start = min(cut, len(text))
+    numbers = find_numbers(text)
+    fractions = find_fractions(text, numbers)
+    fast = tokenize(text, start, len(text), numbers, fractions, [])
+    from imatinib_cli.extract import tokens
+
+    with _patched(tokens, _STATISTIC_OPENING=_ALWAYS):
+        slow = tokenize(text, start, len(text), numbers, fractions, [])
+    assert fast == slow
+
+
+def _find_responses_as_before(context: Context, info: Any, start: int, end: int) -> Any:
+    """find_responses with its sentence test first and the slash-list pass always run."""
+    if response._not_this_studys_results(context, info):
+        return [], [], set()
+    with _patched(response._Reader, _may_hold_slash_list=lambda self: True):
+        return response.find_responses(context, info, start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_clauses | _sentences)
+def test_response_gates_change_nothing(sentence: str) -> None:
+    context = _context(sentence)
+    for info in context.sentences:
+        fast = response.find_responses(context, info, info.start, info.end)
+        info.cached.clear()
+        assert fast == _find_responses_as_before(context, info, info.start, info.end)
+
+
+def test_response_gates_on_written_sentences() -> None:
+    context = _context(
+        "Best observed CR/PR/SD (%) 95/87/79. "
+        "The response rate was 20% (95% CI, 10% to 30%) and 4 patients had a partial response (range 1-12)."
+    )
+    slash, statistic = context.sentences
+    hits, _, _ = response.find_responses(context, slash, slash.start, slash.end)
+    assert [(hit.category, hit.percent and hit.percent.value) for hit in hits] == [
+        ("cr", 95.0),
+        ("pr", 87.0),
+        ("sd", 79.0),
+    ]
+    hits, items, _ = response.find_responses(context, statistic, statistic.start, statistic.end)
+    assert [
+        (hit.category, hit.percent and hit.percent.value, hit.count and hit.count.value) for hit in hits
+    ] == [
+        ("orr", 20.0, None),
+        ("pr", None, 4.0),
+    ]
+    assert [item.text for item in items].count("ci") == 2  # "95% CI, 10% to 30%" and "range 1-12"

@@ -349,8 +349,8 @@ class _Reader:
         then k numbers joined by '/', in the same order. Without the percent sign the numbers'
         role is not stated and they are left alone."""
         items, text = self.items, self.text
-        if len(self.cues) < 2 or text.find("/", items[self.cues[0]].end, items[self.cues[-1]].start) < 0:
-            return  # a run is two cues or more with "/" between them: none here
+        if not self._may_hold_slash_list():
+            return
         index = 0
         while text and index < len(items):
             run = [index] if _is_cue(items[index]) and not items[index].payload[1] else []
@@ -377,6 +377,12 @@ class _Reader:
                     self.done.add(cue_index)
                     self.claimed.add(number_index)
             index = probe
+
+    def _may_hold_slash_list(self) -> bool:
+        """A run is two cues or more with "/" between them ('CHR/MCyR'): False when the clause has
+        no "/" between its first cue's end and its last cue's start."""
+        cues_at, items = self.cues, self.items
+        return len(cues_at) >= 2 and self.text.find("/", items[cues_at[0]].end, items[cues_at[-1]].start) >= 0
 
     def _explanations(self) -> None:
         """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',
