@@ -97,10 +97,9 @@ def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    if _not_this_studys_results(context, info):
-        return [], [], set()
     spans = category_items(context, start, end) + list(extra or ())
-    if not spans:
+    if not spans or _not_this_studys_results(context, info):
+        # (a clause with no category asks nothing of its sentence: the same empty answer)
         return [], [], set()
     tumors = [
         Item("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
@@ -200,20 +199,30 @@ class _Reader:
     def __init__(self, items: list[Item], text: str = "") -> None:
         self.items = items
         self.text = text
-        self.fillers = cues.words("responses", "fillers")
-        self.people = cues.words("cues", "people") | cues.words("cues", "people_adjectives")
-        self.negations = cues.words("responses", "negations")
-        self.measures = _measure_words()
-        self.evaluable = cues.words("cues", "evaluable")
-        self.negatable_short = cues.words("responses", "negatable_short")
-        self.not_all = cues.words("responses", "not_all")
-        self.reasons = cues.words("responses", "reasons")
-        self.negation_walk = _words("negation_walk")
+        (
+            self.fillers,
+            self.people,
+            self.negations,
+            self.measures,
+            self.evaluable,
+            self.negatable_short,
+            self.not_all,
+            self.reasons,
+            self.negation_walk,
+            self.listing,
+            self.after_comma,
+            self.short_bridge,
+            self.number_labels,
+            self.loose_number_labels,
+            self.versus_words,
+        ) = _reader_words()
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
         self.hits: list[ResponseHit] = []
-        self.cues = [i for i, item in enumerate(items) if _is_cue(item)]
+        self.cues = [
+            i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)
+        ]  # _is_cue, inlined: every item of every clause is asked
 
     def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
         self._slash_lists()
@@ -247,11 +256,11 @@ class _Reader:
         item = items[index]
         if item.kind == "num" and not item.payload.percent and not item.payload.is_int:
             return True
-        if index >= 1 and items[index - 1].text in _number_labels():
+        if index >= 1 and items[index - 1].text in self.number_labels:
             return True  # "phase 2", "exon 11"
         if (
             index >= 1
-            and items[index - 1].text in cues.words("responses", "loose_number_labels")
+            and items[index - 1].text in self.loose_number_labels
             and not (index + 1 < len(items) and items[index + 1].text in self.people)
         ):
             return True  # "protocol 20", but not "in this study 12 patients"
@@ -300,7 +309,7 @@ class _Reader:
         after = group.last + 1
         return (
             after + 1 < len(items)
-            and items[after].text in _words("versus_words")
+            and items[after].text in self.versus_words
             and is_number(items[after + 1])
             and not self.a_measure(after + 1)
         )
@@ -340,6 +349,8 @@ class _Reader:
         then k numbers joined by '/', in the same order. Without the percent sign the numbers'
         role is not stated and they are left alone."""
         items, text = self.items, self.text
+        if not self._may_hold_slash_list():
+            return
         index = 0
         while text and index < len(items):
             run = [index] if _is_cue(items[index]) and not items[index].payload[1] else []
@@ -367,6 +378,12 @@ class _Reader:
                     self.claimed.add(number_index)
             index = probe
 
+    def _may_hold_slash_list(self) -> bool:
+        """A run is two cues or more with "/" between them ('CHR/MCyR'): False when the clause has
+        no "/" between its first cue's end and its last cue's start."""
+        cues_at, items = self.cues, self.items
+        return len(cues_at) >= 2 and self.text.find("/", items[cues_at[0]].end, items[cues_at[-1]].start) >= 0
+
     def _explanations(self) -> None:
         """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',
         'clinical benefit rate (CR + PR + SD)', 'objective responses (all partial)'."""
@@ -376,7 +393,7 @@ class _Reader:
             while opening >= 0 and (
                 _is_cue(items[opening])
                 or items[opening].text in self.fillers
-                or items[opening].text in _listing()
+                or items[opening].text in self.listing
             ):
                 opening -= 1
             if (
@@ -517,7 +534,7 @@ class _Reader:
                     continue
                 if needs_number:
                     # Only people words, a verb like "had" and a bracket: "14 (28%) progressed".
-                    if not (item.text in self.people or item.text in _short_bridge()):
+                    if not (item.text in self.people or item.text in self.short_bridge):
                         break
                 elif not (
                     self.skippable(item, leftward=True)
@@ -670,12 +687,10 @@ class _Reader:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
                 elif probe in self.explaining:
                     pass
-                elif item.text in _listing() and probe + 1 in self.explaining:
+                elif item.text in self.listing and probe + 1 in self.explaining:
                     pass  # "ORR (CR or PR) was 20%"
                 elif (
-                    item.text == ","
-                    and probe + 1 < len(items)
-                    and items[probe + 1].text in _words("after_comma")
+                    item.text == "," and probe + 1 < len(items) and items[probe + 1].text in self.after_comma
                 ):
                     pass  # "stable disease, observed in 10 patients"
                 elif item.text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
@@ -683,6 +698,31 @@ class _Reader:
                 elif not (self.skippable(item) or item.text in (":", "=")):
                     break
                 probe, steps = probe + 1, steps + 1
+
+
+@vocab.cached
+def _reader_words() -> tuple[frozenset[str], ...]:
+    """The word lists a _Reader walks with, looked up once (a reader is made per clause):
+    fillers, people, negations, measures, evaluable, negatable_short, not_all, reasons,
+    negation_walk, listing, after_comma, short_bridge, number_labels, loose_number_labels,
+    versus_words."""
+    return (
+        cues.words("responses", "fillers"),
+        cues.words("cues", "people") | cues.words("cues", "people_adjectives"),
+        cues.words("responses", "negations"),
+        _measure_words(),
+        cues.words("cues", "evaluable"),
+        cues.words("responses", "negatable_short"),
+        cues.words("responses", "not_all"),
+        cues.words("responses", "reasons"),
+        _words("negation_walk"),
+        _listing(),
+        _words("after_comma"),
+        _short_bridge(),
+        _number_labels(),
+        cues.words("responses", "loose_number_labels"),
+        _words("versus_words"),
+    )
 
 
 def _measured(items: list[Item], index: int, measures: frozenset[str]) -> bool:

@@ -13,13 +13,24 @@ from typing import Any
 
 from imatinib_cli.extract.numbers import Fraction, Num, find_dropped
 
+_STATISTIC_NAME = (
+    r"(?:CI\b|confidence\s+interval|interquartile|IQR\b|range\b|p\s*[<=>≤]|HR\b|hazard\s+ratio|odds\s+ratio)"
+)
 _STATISTIC_BRACKET = re.compile(
     # "(95% CI, 2% to 30%)", "(4 of 25; 95% CI 2-30)": from the statistic's name to the bracket's end
-    r"(?<=[\(\[;,])\s*(?:\d+(?:[.·]\d+)?\s*(?:%|percent)\s*)?"
-    r"(?:CI\b|confidence\s+interval|interquartile|IQR\b|range\b|p\s*[<=>≤]|HR\b|hazard\s+ratio|odds\s+ratio)"
+    rf"(?<=[\(\[;,])\s*(?:\d+(?:[.·]\d+)?\s*(?:%|percent)\s*)?{_STATISTIC_NAME}"
     r"[^()\[\]]*?(?=[\)\]])"
     # "83% [78-88]", "(84.4-89.8)": a bare bracketed range
     r"|[\(\[]\s*\d+(?:[.·]\d+)?\s*%?\s*(?:[–-]|to)\s*\d+(?:[.·]\d+)?\s*%?\s*[\)\]]",
+    re.I,
+)
+# What every _STATISTIC_BRACKET match opens with, the character before it included: a bracket,
+# semicolon or comma, then a statistic's name, a percent and a name, or a number and a range's dash.
+# Opening with a character set (the engine skips to one in C; the pattern itself opens with a
+# lookbehind and is tried at every character) and with no optional group (each costs a repeat
+# context), it is searched ~3x faster; most clauses hold none and are not scanned.
+_STATISTIC_OPENING = re.compile(
+    rf"[(\[;,]\s*(?:\d+(?:[.·]\d+|)\s*(?:(?:%|percent)\s*{_STATISTIC_NAME}|%?\s*(?:[–-]|to))|{_STATISTIC_NAME})",
     re.I,
 )
 _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
@@ -60,10 +71,12 @@ def tokenize(
     A bracket that reports a statistic ('(95% CI, 2% to 30%)', '[78-88]' after one, '(P<0.001)',
     '(range 1-12)') becomes one 'ci' word: its numbers are never counts or rates.
     """
-    taken: list[Item] = [
-        Item("word", match.start(), match.end(), "ci")
-        for match in _STATISTIC_BRACKET.finditer(text, start, end)
-    ]
+    taken: list[Item] = []
+    if _STATISTIC_OPENING.search(text, max(0, start - 1), end) is not None:
+        # (from one character earlier: a match's lookbehind may read the character before start)
+        taken = [
+            Item("word", m.start(), m.end(), "ci") for m in _STATISTIC_BRACKET.finditer(text, start, end)
+        ]
     in_fraction = set()
     for fraction in fractions:
         if start <= fraction.start and fraction.end <= end:
