@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import context as context_module
-from imatinib_cli.extract import populations, toxicity
+from imatinib_cli.extract import numbers, populations, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document
 
@@ -139,3 +139,39 @@ def test_inline_label_pattern_reads_case_folded_letters() -> None:
     assert context_module._inline_label().search("ſtudy design: x").group(0) == "ſtudy design:"
     assert context_module._inline_label().search("in Results : 5") is not None
     assert context_module._inline_label().search("nonresults: 5") is None
+
+
+def _plain_maybe_dropped() -> re.Pattern[str]:
+    """numbers._MAYBE_DROPPED as first written: seven options, the last behind a lookbehind."""
+    chars = r"[\d.,·\u2009\u202f\u00a0]"
+    return re.compile(
+        rf"{chars}{{{numbers.MAX_NUMERAL + 1}}}|\d[eE][+\-−]?\d|10\s?\^|10[⁺⁻{numbers._SUPERSCRIPTS}]"
+        r"|\d \d{3}|\d\.\d{3}[.,]\d"
+        r"|(?<![\w.\-\u2212])0\d"
+    )
+
+
+_NUMERAL_PIECES = [
+    "0", "1", "10", "5", "e", "E", "+", "-", "\u2212", " ", "^", "⁴", "¹", ".", ",", "·", "\u2009",
+    "a", "_", "\u0663", "12", "000", "1.234", "07", "x07", ".07", "1e5", "10 ^", "2 500",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_NUMERAL_PIECES), max_size=14), st.integers(0, 40), st.integers(0, 40))
+def test_the_dropped_numeral_test_finds_what_the_plain_pattern_finds(
+    parts: list[str], a: int, b: int
+) -> None:
+    """The first-character form of the cheap dropped-numeral test answers as the plain one does,
+    for any slice (its lookbehinds see the characters before the slice, as the plain one's do)."""
+    text = "".join(parts)
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    fast = numbers._MAYBE_DROPPED.search(text, start, end) is not None
+    assert fast == (_plain_maybe_dropped().search(text, start, end) is not None)
+
+
+def test_the_dropped_numeral_test_on_written_numerals() -> None:
+    found = [
+        bool(numbers._MAYBE_DROPPED.search(t)) for t in ("1.5e+99", "07", "10^4", "2 500", "12.5", "x07")
+    ]
+    assert found == [True, True, True, True, False, False]
