@@ -18,6 +18,7 @@ from imatinib_cli.extract import context as context_module
 from imatinib_cli.extract import numbers, populations, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document
+from imatinib_cli.regexes import prefix_alternation, word_start_alternation
 
 _WORDS = [
     "grade", "grades", "3", "3/4", "III", "IV", "severe", "or", "and", "to", "adverse", "Adverse",
@@ -175,3 +176,28 @@ def test_the_dropped_numeral_test_on_written_numerals() -> None:
         bool(numbers._MAYBE_DROPPED.search(t)) for t in ("1.5e+99", "07", "10^4", "2 500", "12.5", "x07")
     ]
     assert found == [True, True, True, True, False, False]
+
+
+_NUMBER_WORD_PIECES = [
+    "one", "two", "ten", "tens", "twenty", "twenty-one", "hundred", "thousand", "eleven", "and", " ",
+    "-", "x", "_", "é", "1", "%", " percent", "onehundred", "Seventy", "ſix",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_WORD_PIECES), max_size=10), st.integers(0, 30))
+def test_spelled_numbers_are_found_as_with_a_plain_word_boundary(parts: list[str], start: int) -> None:
+    """The number-word pattern checks its word boundary after the first letter; it must find what
+    "\\b(?:one|two|...)" found, from any start (both look behind the start for the boundary)."""
+    text = " ".join(parts).lower()
+    start = min(start, len(text))
+    plain = re.compile(
+        numbers._patterns().words.pattern.replace(
+            word_start_alternation(numbers._patterns().values),
+            r"\b" + prefix_alternation(numbers._patterns().values),
+            1,
+        )
+    )
+    assert plain.pattern != numbers._patterns().words.pattern
+    found = [(m.span(), m.group("wpct")) for m in numbers._patterns().words.finditer(text, start)]
+    assert found == [(m.span(), m.group("wpct")) for m in plain.finditer(text, start)]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from imatinib_cli import vocab
 from imatinib_cli.models import record
-from imatinib_cli.regexes import prefix_alternation
+from imatinib_cli.regexes import prefix_alternation, word_start_alternation
 
 
 @record
@@ -108,7 +108,9 @@ def _patterns() -> _Patterns:
     for group in ("units", "tens", "scales"):
         words.update({str(k).lower(): int(v) for k, v in data[group].items()})
     word_alt = prefix_alternation(words)
-    spelled = rf"\b{word_alt}(?:(?:[\s\-]+|\s+and\s+){word_alt})*\b"
+    # The first word as word_start_alternation writes it ("\b" checked after its first letter, so
+    # `re` skips in C to a letter a number word starts with); the same matches as "\b{word_alt}".
+    spelled = rf"{word_start_alternation(words)}(?:(?:[\s\-]+|\s+and\s+){word_alt})*\b"
     percents = [str(p) for p in data["percent_words"]]
     percent_alt = "|".join(r"\s?%" if p == "%" else r"\s*" + re.escape(p.lower()) + r"\b" for p in percents)
     percent_any_case = "|".join(r"\s?%" if p == "%" else r"\s*(?i:" + re.escape(p) + r")\b" for p in percents)
