@@ -1,5 +1,6 @@
-from imatinib_cli.extract.numbers import find_fractions, find_numbers, words_to_int
+from imatinib_cli.extract.numbers import find_fractions, find_numbers, words_to_int, written_number
 from imatinib_cli.extract.sentences import split_sentences
+from imatinib_cli.extract.toxicity import _number as _toxicity_number
 
 
 def test_spelled_out_numbers() -> None:
@@ -37,3 +38,11 @@ def test_sentences_keep_offsets_and_skip_abbreviations() -> None:
         "Done",
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_written_numbers_read_as_one_helper() -> None:
+    """outcomes and toxicity read a matched numeral or number words through written_number."""
+    values = [written_number(t) for t in ("12", "5·2", "18.5", "three", "Twenty-one", "several")]
+    assert values == [12.0, 5.2, 18.5, 3.0, 21.0, None]
+    assert _toxicity_number("none") == 0.0 and _toxicity_number("None") == 0.0
+    assert _toxicity_number("") is None and _toxicity_number("7") == 7.0

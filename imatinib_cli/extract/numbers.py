@@ -144,6 +144,16 @@ def words_to_int(text: str) -> int | None:
     return total + current if seen else None
 
 
+def written_number(text: str) -> float | None:
+    """A numeral or number words as the value they write: '12' -> 12.0, '5·2' -> 5.2 (Lancet's
+    mid-dot), 'three' -> 3.0, 'twenty-one' -> 21.0; None for words that are no number. For a
+    group a pattern has already matched as one number (digits first, or words)."""
+    if text[:1].isdigit():
+        return float(text.replace("·", "."))
+    value = words_to_int(text)
+    return float(value) if value is not None else None
+
+
 def find_numbers(
     text: str, start: int = 0, end: int | None = None, dropped: list[Dropped] | None = None
 ) -> list[Num]:

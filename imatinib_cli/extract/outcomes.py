@@ -8,7 +8,7 @@ import re
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
-from imatinib_cli.extract.numbers import Num, words_to_int
+from imatinib_cli.extract.numbers import Num, written_number
 from imatinib_cli.models import Outcome, Quantity
 
 _MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor", "median_rfs"}
@@ -66,14 +66,6 @@ def _unit_key(unit: str) -> str:
     return unit.lower()
 
 
-def _value(raw: str) -> float | None:
-    try:
-        return float(raw.replace("·", "."))
-    except ValueError:
-        number = words_to_int(raw)
-        return float(number) if number is not None else None
-
-
 def find_outcomes(context: Context, info: SentenceInfo, population: str | None) -> list[Outcome]:
     if not info.reports_results:
         return []
@@ -102,7 +94,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                 cues_after = [h.start for h in hits if h.start > hit.end]
                 limit = min(cues_after, default=stop)
                 while length is not None:
-                    value = _value(length.group("value"))
+                    value = written_number(length.group("value"))
                     if value is None:
                         break
                     evidence = info.cite(hit.start, length.end())
@@ -229,7 +221,7 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
         denominator = total
         found_in = _IN_COUNT.match(context.text, end, info.end)
         if found_in is not None:
-            stated = _value(found_in.group("count"))
+            stated = written_number(found_in.group("count"))
             if count is not None and count[0] == 0:
                 denominator = denominator or _num_at(
                     info, found_in.start("count")

@@ -23,7 +23,7 @@ from typing import Any
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
-from imatinib_cli.extract.numbers import words_to_int
+from imatinib_cli.extract.numbers import words_to_int, written_number
 from imatinib_cli.models import AdverseEvent, Quantity
 from imatinib_cli.regexes import phrase_group, prefix_alternation
 
@@ -424,10 +424,7 @@ def _number(text: str | None) -> float | None:
         return None
     if text.lower() == "none":
         return 0.0
-    if text[0].isdigit():
-        return float(text.replace("·", "."))
-    value = words_to_int(text)
-    return float(value) if value is not None else None
+    return written_number(text)
 
 
 @vocab.cached
