@@ -1,7 +1,7 @@
 """Instructions per document of extraction, counted by valgrind: a figure a busy machine does not move.
 
-    python benchmarks/generate.py --out /tmp/imx-bench --count 2000 --seed 1
-    mkdir -p /tmp/t200 && ls /tmp/imx-bench/*.txt | head -200 | xargs cp -t /tmp/t200
+    python benchmarks/generate.py --out /tmp/imx-text10k --count 10000 --seed 1 --kinds text,page
+    mkdir -p /tmp/t200 && (cd /tmp/imx-text10k && ls | head -200 | xargs cp -t /tmp/t200)
     python benchmarks/extract_instructions.py /tmp/t200
     python benchmarks/extract_instructions.py /tmp/t200 --python /tmp/main-venv/bin/python
 
