@@ -390,19 +390,8 @@ class SpillMap:
 
     def setdefault(self, key: str, value: str) -> str:
         """The value stored under key; value, stored, when there is none."""
-        if self._memory is not None:
-            found = self._memory.setdefault(key, value)
-            if len(self._memory) > self._limit:
-                self._spill()
-            return found
-        found = self.get(key)
-        if found is not None:
-            return found
-        self._pending[key] = value
-        self._mark(key)
-        if len(self._pending) >= min(MAP_PENDING, self._limit):  # never more in memory than the dict held
-            self._write_pending()
-        return value
+        found = self.add(key, value)
+        return value if found is None else found
 
     def __contains__(self, key: str) -> bool:
         return self.get(key) is not None
