@@ -9,7 +9,9 @@ For each count and shape it generates a corpus with benchmarks/generate.py (seed
     imx summarize CORPUS --jsonl --no-cache --jobs 1 > /dev/null
 
 under /usr/bin/time -f %M (the peak RSS of the process, KiB), then prints a table with the growth
-per document over the first count and the ratio to it. Two shapes, because many files and many
+per document over the first count and the ratio to it. A first row, "start-up", is the same run
+over a copy of seeds/ (5 documents): what any run costs before the corpus matters, so a reader can
+tell how much of the first count's peak is the corpus's. Two shapes, because many files and many
 records are different work:
 
     files    the generator's mix (text, PubMed pages, Markdown, HTML, PubMed XML of 50 records,
@@ -67,6 +69,15 @@ def peak_rss_kib(corpus: Path) -> tuple[int, float]:
         return int(report.read().split()[-1]), time.perf_counter() - started
 
 
+def startup_rss_kib() -> tuple[int, float]:
+    """peak_rss_kib of a copy of seeds/ (a copy: run from the checkout, `python -m` would import the
+    checkout's code whatever PYTHONPATH says)."""
+    with tempfile.TemporaryDirectory(prefix="imx-jsonl-startup-") as folder:
+        seeds = Path(folder) / "seeds"
+        shutil.copytree(HERE.parent / "seeds", seeds)
+        return peak_rss_kib(seeds)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="1000,10000,100000", help="comma-separated document counts")
@@ -83,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print("| shape | documents | files | MB | peak RSS (MiB) | over the first | per document | wall s |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        kib, wall = startup_rss_kib()
+        rows.append({"shape": "start-up", "documents": 5, "peak_rss_kib": kib, "wall_s": round(wall, 1)})
+        print(f"| start-up (seeds/) | 5 | 5 | 0.0 | {kib / 1024:.1f} | | | {wall:.0f} |", flush=True)
         for shape in shapes:
             first = None
             for count in counts:

@@ -55,6 +55,10 @@ EXECUTORS = ("local", "dask")
 # 16 keeps a chunk at ~0.1 s of work, so the last chunks do not leave a worker idle.
 CHUNK_FILES = 16
 CHUNK_BYTES = 2 * 1024 * 1024
+# A serial run (jobs 1) sends nothing, so its chunks need not be large: past this many bytes a chunk
+# closes, so a 128 KB PubMed XML file is not read while fifteen more are held (2 MiB), which raised
+# the peak RSS of a --jsonl run by ~2 MiB. Small files still go sixteen to a chunk (one store lookup).
+SERIAL_CHUNK_BYTES = 64 * 1024
 # Chunks in flight per worker: one running, one waiting, so a worker never waits for the parent.
 IN_FLIGHT_PER_WORKER = 2
 # Below this much input a pool costs more than it saves: the vocabularies load (~0.2 s) before workers
@@ -1089,7 +1093,7 @@ def execute(
         batches = _batches(items, files=DASK_CHUNK_FILES, size=DASK_CHUNK_BYTES)
         backend: _Backend = _Dask(dask_address, jobs)
     else:
-        batches = _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES)
+        batches = _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES if jobs > 1 else SERIAL_CHUNK_BYTES)
         backend = _UntilWorthAPool(jobs) if jobs > 1 else _Serial()
     work: Work | None = None
     if render is not None:
@@ -1132,6 +1136,7 @@ def _run(
     try:
         for batch in batches:
             queue.append(_submit(batch, run))
+            del batch  # the pending holds it; not kept while the walk reads the next batch's files
             while len(queue) > backend.in_flight:
                 yield from _finish(queue.popleft(), run)
         while queue:
@@ -1267,7 +1272,7 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
     results = pending.results
     computed: Iterator[Any] = iter(())
     if pending.handle is not None:
-        computed = _computed(backend, pending.handle)
+        computed = _computed(backend, pending.handle, store)
         pending.handle = None
     misses = set(pending.misses)
     stored: list[tuple[str, Any]] = []
@@ -1280,6 +1285,11 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
         else:
             if index in misses:
                 result = next(computed)
+                if type(result) is _Outputs:
+                    for output in result.outputs:
+                        tally.documents += 1
+                        yield output
+                    continue
                 if store is not None:
                     stored.extend(_stored_away(store, result.sha256, result, work))
             else:
@@ -1295,14 +1305,51 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
         progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
 
 
-def _computed(backend: _Backend, handle: Any) -> Iterator[Any]:
+def _computed(backend: _Backend, handle: Any, store: ResultStore | None = None) -> Iterator[Any]:
     """A chunk's results in order: a serial chunk's each computed when it is taken (one file's held
-    at a time), a pool's or a cluster's as they came back (all at once)."""
+    at a time; with nothing to store and a render form, one document's: _one_by_one), a pool's or
+    a cluster's as they came back (all at once)."""
     if isinstance(backend, _UntilWorthAPool):
         backend, handle = backend.resolve(handle)
     if isinstance(backend, _Serial):
-        return _chunk_results(*handle)
+        chunk, work = handle
+        if store is None and work is not None:
+            return _one_by_one(chunk, work)
+        return _chunk_results(chunk, work)
     return iter(backend.result(handle))
+
+
+@dataclass(frozen=True, slots=True)
+class _Outputs:
+    """One file's outputs, each made when it is taken (_one_by_one)."""
+
+    outputs: Iterator[tuple[Document, Lean | None]]
+
+
+def _one_by_one(chunk: Sequence[RawFile | FilePart], work: Work) -> Iterator[Any]:
+    """A serial chunk's results when nothing is stored: each file's Documents extracted and made
+    lean one at a time, each handed on before the next is extracted.
+
+    So a records file's Findings and Lean items are never all alive together (~11 KB a document:
+    ~0.55 MiB for 50 PubMed records, ~11 MiB for 1,000). made_lean of a one-document result gives
+    what made_lean of the whole file gives for that document (each is made from its own Findings).
+    """
+    for item in chunk:
+        if type(item) is RawFile:
+            yield _Outputs(_lean_outputs(item, work[0]))
+        else:
+            yield made_lean(_processed(item), form=work[0], entry=False)
+
+
+def _lean_outputs(item: RawFile, form: str) -> Iterator[tuple[Document, Lean | None]]:
+    from imatinib_cli.load import read_file
+
+    documents: list[Any] = read_file(*item)
+    for index, document in enumerate(documents):
+        documents[index] = None  # its text goes once it is extracted
+        lean = made_lean(_extracted(item.path, item.sha256, [document]), form=form, entry=False)
+        del document
+        yield lean.documents[0], lean.items[0]
 
 
 def _finish_parts(split: _Split, run: _Run) -> Iterator[tuple[Document, Any]]:

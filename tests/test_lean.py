@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from imatinib_cli import cache, execute
 from imatinib_cli.cli import app
+from imatinib_cli.models import Document
 from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece
 from imatinib_cli.resolve import merge_group
 
@@ -145,13 +146,13 @@ def test_an_entry_found_under_another_path_is_relocated(
     moved = tmp_path / "moved"
     first.rename(moved)
     extracted: list[str] = []
-    original = execute.process_file
+    original = execute._extracted  # what process_file and a serial --no-cache run's documents go through
 
-    def counting(path: str, data: bytes, sha256: str) -> execute.FileResult:
-        extracted.append(path)
-        return original(path, data, sha256)
+    def counting(path: str, sha256: str, documents: list[Document]) -> execute.FileResult:
+        extracted.extend(document.path for document in documents)
+        return original(path, sha256, documents)
 
-    monkeypatch.setattr(execute, "process_file", counting)
+    monkeypatch.setattr(execute, "_extracted", counting)
     assert _run("--json", str(moved)) == _run("--json", "--no-cache", str(moved))
     assert len(extracted) == 4  # the --no-cache run only
 

@@ -105,14 +105,14 @@ def test_a_pool_run_extracts_nothing_in_the_calling_process(
     corpus = _corpus(tmp_path / "docs", execute.POOL_MIN_FILES + 4)
     pid = os.getpid()
     here: list[str] = []
-    real = execute.process_file
+    real = execute._extracted  # what every path extracts through (a file, or one document of it)
 
     def counted(*args: object) -> object:
         if os.getpid() == pid:
             here.append(str(args[0]))
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(execute, "process_file", counted)
+    monkeypatch.setattr(execute, "_extracted", counted)
     pooled = _run("--json", "--no-cache", "--jobs", "2", str(corpus))
     assert here == []  # the chunks that decided the pool went to it too
     assert pooled == _run("--json", "--no-cache", "--jobs", "1", str(corpus))
