@@ -26,7 +26,8 @@ _WORDS = [
     "type", "wildtype", "FS-DFSP", "fs", "KIT", "PDGFRA", "Twelve", "of", "the", "24", "who",
     "received", "adjuvant", "imatinib", "had", "a", "partial", "response", "cases:", "two",
     "neutropenia", "rash", ":", ",", "(", ")", "12%", "were", "escalated", "800", "mg/day", "Ïl",
-    "ſide", "Kelvin\u212a",
+    "ſide", "Kelvin\u212a", "exons", "EXON", "A12", "q12h", "T670I", "FIP1L1", "Fip1l1-PDGFRA",
+    "FIP1L1/PDGFRA", "nonexon", "non-exon", "non", "ſ", "İn",
 ]  # fmt: skip
 
 
@@ -139,3 +140,15 @@ def test_inline_label_pattern_reads_case_folded_letters() -> None:
     assert context_module._inline_label().search("ſtudy design: x").group(0) == "ſtudy design:"
     assert context_module._inline_label().search("in Results : 5") is not None
     assert context_module._inline_label().search("nonresults: 5") is None
+
+
+def test_subgroup_skip_reads_protein_changes_and_numbered_nouns() -> None:
+    context = _context(
+        "Twelve of 24 patients (50%) responded at 400 mg daily. The D842V mutation was rare. "
+        "Tumors with EXON 9 mutations grew. Wild type tumors did too."
+    )
+    counts, variant, numbered, named = context.sentences
+    assert populations._find_subgroups(context, counts) == []  # digits, but no protein change: not run
+    assert [m.key for m in populations._find_subgroups(context, variant)] == ["D842V"]
+    assert [m.key for m in populations._find_subgroups(context, numbered)] == ["exon 9"]
+    assert [m.key for m in populations._find_subgroups(context, named)] == ["wild type"]

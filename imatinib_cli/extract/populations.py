@@ -304,7 +304,7 @@ def _subgroup_pattern() -> re.Pattern[str]:
     )
     # A protein change is written in capitals ('D842V', 'V560del'), case-sensitive inside the
     # case-blind pattern: 'q12h' (every 12 hours) is a schedule, not a variant.
-    variant = r"(?-i:[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
+    variant = rf"(?-i:[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
     numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
     return re.compile(
         # "(?:(?P<neg>...)|)", not "(?P<neg>...)?": the same matches, without the repeat context the
@@ -335,19 +335,25 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
     return found  # type: ignore[return-value]
 
 
-_DIGIT = re.compile(r"\d")
+# The first letter of a protein change ("D842V"), then its first two digits: what every protein change
+# holds, case-sensitive as the pattern reads it.
+_AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
+_VARIANT_OPENING = re.compile(rf"[{_AMINO_ACIDS}]\d\d")
 
 
 @vocab.cached
 def _subgroup_name_starts() -> tuple[str, ...] | None:
-    """What every match of _subgroup_pattern without a digit holds: the first part of a listed
-    name, lowercase ('wild', 'fs'); a numbered noun and a protein change both need a digit. None
-    when the vocabulary is not all ASCII (case-blind matching is then more than lowercasing)."""
+    """What every match of _subgroup_pattern without a protein change holds, lowercase: a numbered
+    noun ('exon') or the first part of a listed name ('wild', 'fs'); a negation ('non-') only
+    opens one of these. None when the vocabulary is not all ASCII (case-blind matching is then
+    more than lowercasing)."""
     data = vocab.load("cues")["subgroups"]
     listed = [str(x) for key in ("numbered", "negations", "names") for x in data[key]]
     if not all(word.isascii() for word in listed):
         return None
-    return tuple(sorted({re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}))
+    numbered = {str(noun).lower() for noun in data["numbered"]}
+    names = {re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}
+    return tuple(sorted(numbered | names))
 
 
 def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
@@ -357,10 +363,10 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
     if (
         starts is not None
         and sentence.isascii()
-        and _DIGIT.search(sentence) is None
+        and _VARIANT_OPENING.search(sentence) is None
         and not any(word in info.lower for word in starts)
     ):
-        return found  # no digit and no listed name: the pattern cannot match (not run)
+        return found  # no protein change, numbered noun or listed name: the pattern cannot match (not run)
     data = vocab.load("cues")["subgroups"]
     names = _subgroup_names()
     for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
