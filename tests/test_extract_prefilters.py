@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import context as context_module
-from imatinib_cli.extract import populations, toxicity
+from imatinib_cli.extract import dose, populations, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document
 
@@ -152,3 +152,60 @@ def test_subgroup_skip_reads_protein_changes_and_numbered_nouns() -> None:
     assert [m.key for m in populations._find_subgroups(context, variant)] == ["D842V"]
     assert [m.key for m in populations._find_subgroups(context, numbered)] == ["exon 9"]
     assert [m.key for m in populations._find_subgroups(context, named)] == ["wild type"]
+
+
+def _plain_units() -> re.Pattern[str]:
+    """The unit pattern as first written: a lookbehind, then every unit in full, longest first."""
+    data = vocab.load("schedules")
+    units = sorted(
+        {*data["per_day_units"], *data["body_surface_units"], "mg/kg", "mg/dl", "mg"}, key=len, reverse=True
+    )
+    alternation = "|".join(re.escape(u).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*") for u in units)
+    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z0-9²])", re.I)
+
+
+_UNIT_PIECES = [
+    "mg", "MG", "Mg", "mG", "m", "M", "g", "/", " / ", "day", "DAY", "d", "kg", "m2", "m²", "²", "dl", "per",
+    " ", "daily", "x", "a", "ſ", "\u212a", "İ", "ı", "1", "400", "-", "(2)", "^2", "24 h", "sqm",
+    "square meter", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_UNIT_PIECES), max_size=14), st.integers(0, 3))
+def test_unit_pattern_matches_as_the_plain_one(parts: list[str], pos: int) -> None:
+    """The unit pattern opens with "m" or "M", then looks behind it; it must find what the plain
+    pattern finds, from any start (its lookbehind reads the character before the start too)."""
+    text = "".join(parts)
+    fast = [(m.start(), m.end()) for m in dose._units()[0].finditer(text, pos)]
+    assert fast == [(m.start(), m.end()) for m in _plain_units().finditer(text, pos)]
+
+
+_DOSE_WORDS = [
+    "400", "mg", "MG", "daily", "twice", "a", "day", "mg/day", "mg/m²", "Mg/kg", "imatinib", "of", "or",
+    "600", "and", "escalated", "to", "patients", "received", "milligrams", "m", "g", "12", "ſ", "İ", "(", ")",
+    "docetaxel", "75", "mg/dl", "respectively", ",",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_DOSE_WORDS), min_size=1, max_size=14).map(lambda ws: " ".join(ws) + "."))
+def test_dose_skip_changes_nothing(sentence: str) -> None:
+    context = _context(sentence)
+    for info in context.sentences:
+        fast = dose.find_doses(context, info)
+        real = dose._unit_opening
+        dose._unit_opening = lambda: ""  # type: ignore[assignment]
+        try:
+            slow = dose.find_doses(context, info)
+        finally:
+            dose._unit_opening = real
+        assert fast == slow
+
+
+def test_dose_skip_on_written_sentences() -> None:
+    context = _context("Patients received 400 MG daily. Twelve of 24 patients responded.")
+    named, unnamed = context.sentences
+    assert [d.mg_per_day for hit in dose.find_doses(context, named) for d in hit.doses] == [400.0]
+    assert dose._unit_opening() == "mg"
+    assert dose.find_doses(context, unnamed) == []  # no "mg": not run
