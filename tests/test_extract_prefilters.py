@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import context as context_module
-from imatinib_cli.extract import dose, populations, toxicity
+from imatinib_cli.extract import dose, heme, populations, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document
 
@@ -209,3 +209,60 @@ def test_dose_skip_on_written_sentences() -> None:
     assert [d.mg_per_day for hit in dose.find_doses(context, named) for d in hit.doses] == [400.0]
     assert dose._unit_opening() == "mg"
     assert dose.find_doses(context, unnamed) == []  # no "mg": not run
+
+
+def _plain_timepoint() -> re.Pattern[str]:
+    """The time point pattern as first written: a boundary, then every opener, longest first."""
+    data = vocab.load("hematologic")
+    openers = sorted((str(w) for w in data["timepoint_openers"]), key=len, reverse=True)
+    units = sorted(
+        {str(w) for ws in vocab.load("cues")["time_units"].values() for w in ws}, key=len, reverse=True
+    )
+    periods = sorted((str(w) for w in data["timepoint_periods"]), key=len, reverse=True)
+    opener = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers)
+    unit = "|".join(re.escape(w) for w in units)
+    period = "|".join(re.escape(w) for w in periods)
+    number = r"\d+(?:\.\d+)?"
+    numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number}){{0,15}}"
+    return re.compile(
+        rf"\b(?:(?:{opener})\s+(?:{numbers}[\s-]*(?:{unit})s?\b|(?:{period})s?\s+{number}\b)"
+        rf"|{number}-(?:{unit})\b)",
+        re.I,
+    )
+
+
+_TIME_PIECES = [
+    "at", "At", "AT", "a", "t", "the", "end", "of", "in", "İn", "ın", "In", "first", "within", "WITHIN",
+    "after", "and", "or", "OR", "by", "By", "3", ",", "6", "12", "1.5", "٣", "months", "mo", "MOS",
+    "d", "day", "-", "–", "to", "course", "cycle", "year", "s", "ſ", " ", "  ", "\n", "x", "_", "(", "that",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TIME_PIECES), max_size=16), st.integers(0, 3))
+def test_timepoint_pattern_matches_as_the_plain_one(parts: list[str], pos: int) -> None:
+    """The time point pattern opens with a case-sensitive class of the openers' first letters (and
+    digits), then checks the boundary and the rest of each opener behind it; it must find what
+    the plain pattern finds ("İn the first 3 months" too)."""
+    text = "".join(parts)
+    fast = [(m.start(), m.end()) for m in heme._timepoint_pattern().finditer(text, pos)]
+    assert fast == [(m.start(), m.end()) for m in _plain_timepoint().finditer(text, pos)]
+
+
+def test_timepoint_pattern_on_written_text() -> None:
+    text = "CCyR at 3, 6 and 12 months; by the end of course 2 and a 12-month rate; İn the first 2 wks."
+    assert [words for _, _, words in heme._find_timepoints(text, 0, len(text))] == [
+        "at 3, 6 and 12 months",
+        "by the end of course 2",
+        "12-month",
+        "i\u0307n the first 2 wks",  # "İ" lowercased
+    ]
+
+
+def test_other_cases_are_all_there_are() -> None:
+    """Case-blind matching reads an ASCII letter as its two cases and as heme.OTHER_CASES only."""
+    letters = re.compile("[a-z]", re.I)
+    others = [chr(c) for c in range(128, 0x110000) if letters.fullmatch(chr(c))]
+    assert sorted(others) == sorted("".join(heme.OTHER_CASES.values()))
+    for letter, cases in heme.OTHER_CASES.items():
+        assert all(re.fullmatch(letter, case, re.I) for case in cases)

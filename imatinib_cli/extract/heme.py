@@ -55,6 +55,12 @@ def category_matcher() -> vocab.Matcher:
     return vocab.Matcher(triples)
 
 
+# The characters besides its two cases that case-blind matching reads as an ASCII letter: "İ" and
+# "ı" as "i", the Kelvin sign as "k", "ſ" as "s" (tests/test_extract_prefilters.py checks every
+# code point).
+OTHER_CASES = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
 @vocab.cached
 def _timepoint_pattern() -> re.Pattern[str]:
     data = vocab.load("hematologic")
@@ -62,19 +68,37 @@ def _timepoint_pattern() -> re.Pattern[str]:
     unit_words = {str(w) for synonyms in vocab.load("cues")["time_units"].values() for w in synonyms}
     units = sorted(unit_words, key=len, reverse=True)
     periods = sorted((str(w) for w in data["timepoint_periods"]), key=len, reverse=True)
-    opener = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers)
     unit = "|".join(re.escape(w) for w in units)
     period = "|".join(re.escape(w) for w in periods)
     number = r"\d+(?:\.\d+)?"
     # At most 16 numbers in a list ("at 3, 6 and 12 months" has 3): "and" and "or" open a time point
     # too, so in a long list with no unit after it every "and" walked to the list's end.
     numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number}){{0,15}}"
-    return re.compile(
-        rf"\b(?:(?:{opener})\s+(?:"
+    after_opener = (
+        rf"\s+(?:"
         rf"{numbers}[\s-]*(?:{unit})s?\b"  # "at 3, 6 and 12 months", "by 24 months", "within 1 or 3 mo"
         rf"|(?:{period})s?\s+{number}\b"  # "at month 6", "by the end of course 2"
-        rf")|{number}-(?:{unit})\b)",  # "12-month"
-        re.I,
+        rf")"
+    )
+    by_letter: dict[str, list[str]] = {}
+    for word in openers:  # longest first, kept so within each first letter
+        by_letter.setdefault(word[:1].lower(), []).append(word)
+    if not all(letter.isascii() and letter.isalpha() for letter in by_letter):
+        opener = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers)
+        return re.compile(rf"\b(?:(?:{opener}){after_opener}|{number}-(?:{unit})\b)", re.I)
+    # "\b(?:(?:at|by|...)\s+...|\d+...-month\b)" written so that it opens with the character it
+    # consumes, case-sensitive: re then skips in C to the next opener's first letter or digit
+    # instead of trying the boundary and every opener at each character. The boundary is checked
+    # behind that character, and each opener's rest behind its first letter (openers of two first
+    # letters never both match at one place, so the order of the options within a letter is
+    # all that is kept). The same matches as the plain pattern (tests/test_extract_prefilters.py).
+    cases = "".join(letter + letter.upper() + OTHER_CASES.get(letter, "") for letter in by_letter)
+    rests = "|".join(
+        f"(?<={letter})(?:" + "|".join(re.escape(w)[1:].replace(r"\ ", r"\s+") for w in words) + ")"
+        for letter, words in by_letter.items()
+    )
+    return re.compile(
+        rf"(?-i:[{cases}\d])(?<=\b.)(?:(?:{rests}){after_opener}|(?<=\d)\d*(?:\.\d+)?-(?:{unit})\b)", re.I
     )
 
 
