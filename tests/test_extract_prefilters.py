@@ -266,3 +266,61 @@ def test_other_cases_are_all_there_are() -> None:
     assert sorted(others) == sorted("".join(heme.OTHER_CASES.values()))
     for letter, cases in heme.OTHER_CASES.items():
         assert all(re.fullmatch(letter, case, re.I) for case in cases)
+
+
+_COHORT_WORDS = [
+    "Of", "of", "OF", "the", "14", "12", "two", "9", "patients", "pts", "who", "WHO", "had", "were",
+    "escalated", "to", "800", "mg/day", "achieved", "a", "partial", "response", "after", "AFTER", "raising",
+    "dose", "(0/9)", "(", "0", "/", "9", ")", ",", "neoadjuvant", "imatinib", "received", "adjuvant",
+    "ſ", "İ", "Nine",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_COHORT_WORDS), min_size=1, max_size=18).map(lambda ws: " ".join(ws) + "."))
+def test_cohort_skips_change_nothing(sentence: str) -> None:
+    fast_context, slow_context = _context(sentence), _context(sentence)
+    fast = [populations._find_cohorts(fast_context, info) for info in fast_context.sentences]
+    saved = populations._INLINE_WORDS, populations._AFTER_WORDS
+    populations._INLINE_WORDS = populations._AFTER_WORDS = ()
+    try:
+        slow = [populations._find_cohorts(slow_context, info) for info in slow_context.sentences]
+    finally:
+        populations._INLINE_WORDS, populations._AFTER_WORDS = saved
+    assert fast == slow
+    for info in fast_context.sentences:  # the opening, read once, is the one read afresh
+        plain = populations._cohort_opening_pattern().match(fast_context.text, info.start, info.end)
+        assert populations.evaluated_opening(fast_context, info) == _plain_evaluated(
+            fast_context, info, plain
+        )
+
+
+def _plain_evaluated(context, info, opening):  # type: ignore[no-untyped-def]
+    """evaluated_opening as first written: the opening matched afresh, with no whole-number test."""
+    if opening is None:
+        return None
+    words = re.findall(r"[a-z][a-z\-]*", opening.group("cond").lower())
+    evaluated = tuple(str(w).lower() for w in vocab.load("cues")["cohorts"]["evaluated"])
+    if not any(word.startswith(evaluated) for word in words):
+        return None
+    return next(
+        (
+            x
+            for x in info.numbers
+            if x.start == opening.start("n") and x.end == opening.end("n") and x.is_int and x.value > 0
+        ),
+        None,
+    )
+
+
+def test_cohort_skips_on_written_sentences() -> None:
+    context = _context(
+        "Two of the 12 patients who were escalated to 800 mg/day achieved a partial response. "
+        "One responded after raising the dose to 800 mg/day (1/9). "
+        "Of the 36 patients who had at least one tumor assessment, 12 had a partial response."
+    )
+    inline, after, evaluated = context.sentences
+    assert [(m.n.value, m.count.value) for m in populations._find_cohorts(context, inline)] == [(12.0, 2.0)]
+    assert [(m.n.value, m.count.value) for m in populations._find_cohorts(context, after)] == [(9.0, 1.0)]
+    assert populations.evaluated_opening(context, evaluated).value == 36.0
+    assert populations._cohort_opening(context, evaluated) is evaluated.cached["cohort_opening"]

@@ -693,7 +693,9 @@ def _named_outside(text: str, setting: str, start: int, end: int) -> bool:
 def evaluated_opening(context: Context, info: SentenceInfo) -> Num | None:
     """'Of the 36 patients who had at least one tumor assessment, 12 had a partial response': the
     opening names the response denominator (cues.yaml cohorts.evaluated), not a cohort."""
-    opening = _cohort_opening_pattern().match(context.text, info.start, info.end)
+    if not _sized_by_a_whole_number(info):
+        return None  # the opening's number must be a whole number above 0 (below)
+    opening = _cohort_opening(context, info)
     if opening is None:
         return None
     words = re.findall(r"[a-z][a-z\-]*", opening.group("cond").lower())
@@ -721,8 +723,35 @@ def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
     return list(found)  # type: ignore[call-overload]
 
 
+def _sized_by_a_whole_number(info: SentenceInfo) -> bool:
+    """A sentence with a whole number above 0: what sizes every cohort (read once per sentence)."""
+    sized = info.cached.get("whole_number")
+    if sized is None:
+        sized = info.cached["whole_number"] = any(x.is_int and x.value > 0 for x in info.numbers)
+    return sized  # type: ignore[return-value]
+
+
+def _cohort_opening(context: Context, info: SentenceInfo) -> re.Match[str] | None:
+    """ "Of 14 patients who had neoadjuvant imatinib, ...": the sentence's cohort opening, matched
+    once per sentence (the evaluable reader and the cohort reader both ask)."""
+    if "cohort_opening" not in info.cached:
+        info.cached["cohort_opening"] = _cohort_opening_pattern().match(context.text, info.start, info.end)
+    return info.cached["cohort_opening"]  # type: ignore[return-value]
+
+
+# Words every match of the inline pattern ("9 of the 14 patients who ...") and of _COHORT_AFTER
+# ("after ... (0/9)") holds. Without "i", "k" or "s" (which case-blind matching also reads as "İ",
+# the Kelvin sign, "ſ"), a case-blind match of them is in the lowercased sentence as written.
+_INLINE_WORDS = ("who", "of")
+_AFTER_WORDS = ("after", "/")
+
+
+def _holds_all(lowered: str, words: tuple[str, ...]) -> bool:
+    return all(word in lowered for word in words)
+
+
 def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
-    if not any(x.is_int and x.value > 0 for x in info.numbers):
+    if not _sized_by_a_whole_number(info):
         return []  # every cohort is sized by one of the sentence's whole numbers (number_at)
     text = context.text
     found: list[CohortMention] = []
@@ -770,17 +799,20 @@ def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
             )
         )
 
-    opening = _cohort_opening_pattern().match(text, info.start, info.end)
+    opening = _cohort_opening(context, info)
     if opening:
         add(opening, True, whole=True)
     else:
         subject = _cohort_subject_pattern().match(text, info.start, info.end)
         if subject:
             add(subject, False, subject=True)
-    for match in _cohort_inline_pattern().finditer(text, info.start, info.end):
-        add(match, True)
-    for match in _COHORT_AFTER.finditer(text, info.start, info.end):
-        add(match, True, whole=True)
+    # Each pattern is run only where its words are written (all of them, lowercase).
+    if _holds_all(info.lower, _INLINE_WORDS):
+        for match in _cohort_inline_pattern().finditer(text, info.start, info.end):
+            add(match, True)
+    if _holds_all(info.lower, _AFTER_WORDS):
+        for match in _COHORT_AFTER.finditer(text, info.start, info.end):
+            add(match, True, whole=True)
     return found
 
 
