@@ -17,7 +17,7 @@ from imatinib_cli import vocab
 from imatinib_cli.extract import context as context_module
 from imatinib_cli.extract import dose, heme, populations, toxicity
 from imatinib_cli.extract.context import build_context
-from imatinib_cli.models import Document
+from imatinib_cli.models import Document, Quantity
 
 _WORDS = [
     "grade", "grades", "3", "3/4", "III", "IV", "severe", "or", "and", "to", "adverse", "Adverse",
@@ -324,3 +324,37 @@ def test_cohort_skips_on_written_sentences() -> None:
     assert [(m.n.value, m.count.value) for m in populations._find_cohorts(context, after)] == [(9.0, 1.0)]
     assert populations.evaluated_opening(context, evaluated).value == 36.0
     assert populations._cohort_opening(context, evaluated) is evaluated.cached["cohort_opening"]
+
+
+_OF_WHOM_WORDS = [
+    "A", "total", "of", "OF", "Of", "230", "patients", "were", "enrolled", ",", "whom", "WHOM", "190", "had",
+    "a", "confirmed", "diagnosis", "these", "THESE", "theſe", "which", "whİch", "with", "the", "12",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_OF_WHOM_WORDS), min_size=1, max_size=16).map(lambda ws: " ".join(ws) + "."))
+def test_of_whom_skip_changes_nothing(sentence: str) -> None:
+    context = _context(sentence)
+    for info in context.sentences:
+        enrolled = Quantity(1000.0, info.cite(info.start, info.start + 1))
+        fast = populations._enrolled_subset(context, info, enrolled)
+        real = populations._may_say_of_whom
+        populations._may_say_of_whom = lambda info: True  # type: ignore[assignment]
+        try:
+            slow = populations._enrolled_subset(context, info, enrolled)
+        finally:
+            populations._may_say_of_whom = real
+        assert fast == slow
+
+
+def test_of_whom_skip_on_written_sentences() -> None:
+    context = _context(
+        "A total of 230 patients were enrolled, of whom 190 had a confirmed diagnosis. "
+        "A total of 230 patients were enrolled and 190 had a confirmed diagnosis."
+    )
+    said, unsaid = context.sentences
+    enrolled = Quantity(230.0, said.cite(said.start, said.start + 1))
+    assert populations._enrolled_subset(context, said, enrolled).value == 190.0
+    assert not populations._may_say_of_whom(unsaid)  # "of", but no "whom", "these" or "which"
+    assert populations._may_say_of_whom(_context("Of thoſe, which one.").sentences[0])  # "ſ": run

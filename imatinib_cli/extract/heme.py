@@ -405,8 +405,6 @@ def arm_brackets(
     end of the percent)]). The phrase is the last response phrase before the bracket, with no
     number between them but a time point's; a bracket of any other shape gives nothing."""
     found: list[tuple[vocab.TermHit, list[tuple[str, int, int]]]] = []
-    versus = vocab.load("hematologic")["comparisons"]
-    joiner = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in versus)
     for match in _BRACKET.finditer(text, sentence[0], sentence[1]):
         inside = [a for a in anchors if match.start() < a[0] and a[1] < match.end()]
         if inside:
@@ -414,7 +412,7 @@ def arm_brackets(
         else:
             before = [a for a in anchors if sentence[0] <= a[0] and a[1] <= match.start()]
             keys = [key for _, _, key in before]
-            percents = _versus_values(text, match, joiner)
+            percents = _versus_values(text, match)
             if not percents or not len(keys) == len(set(keys)) == len(percents):
                 continue
             values = [(key, *span) for key, span in zip(keys, percents, strict=True)]
@@ -458,14 +456,24 @@ def _labelled(
     return values if len(values) >= 2 else None
 
 
-def _versus_values(text: str, bracket: re.Match[str], joiner: str) -> list[tuple[int, int]] | None:
+@vocab.cached
+def _versus_shape() -> re.Pattern[str]:
+    """'20% vs 7%': percents joined by a comparison (hematologic.yaml comparisons), nothing else."""
+    versus = vocab.load("hematologic")["comparisons"]
+    joiner = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in versus)
+    return re.compile(rf"\s*\d+(?:\.\d+)?\s*%(?:\s*,?\s*(?:{joiner})\s*\d+(?:\.\d+)?\s*%)+\s*", re.I)
+
+
+_PERCENT_VALUE = re.compile(r"\d+(?:\.\d+)?(?=\s*%)")
+
+
+def _versus_values(text: str, bracket: re.Match[str]) -> list[tuple[int, int]] | None:
     """'(20% vs 7%)': the percents of a bracket that holds nothing else."""
     inner = bracket.group(1)
-    shape = rf"\s*\d+(?:\.\d+)?\s*%(?:\s*,?\s*(?:{joiner})\s*\d+(?:\.\d+)?\s*%)+\s*"
-    if not re.fullmatch(shape, inner, re.I):
+    if not _versus_shape().fullmatch(inner):
         return None
     offset = bracket.start(1)
-    return [(offset + m.start(), offset + m.end()) for m in re.finditer(r"\d+(?:\.\d+)?(?=\s*%)", inner)]
+    return [(offset + m.start(), offset + m.end()) for m in _PERCENT_VALUE.finditer(inner)]
 
 
 # A line's last value: "... at 30 mos. 90". Searched line by line from the end of each line (a lazy

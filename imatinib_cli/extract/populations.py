@@ -64,13 +64,24 @@ class PopulationDraft:
     evidence: Evidence | None = None
 
 
+@vocab.cached
+def _label_qualifiers() -> frozenset[str]:
+    """The qualifiers a label keeps before its tumor type ('advanced'; not 'with', 'patients')."""
+    return frozenset(
+        cues.words("cues", "tumor_qualifiers") - {"with", "patients", "patient", "pts", "and", "or"}
+    )
+
+
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+$")
+
+
 def _label(context: Context, mention: TumorMention) -> str:
     """The mention with the qualifiers written right before it ('advanced', 'other')."""
-    qualifiers = cues.words("cues", "tumor_qualifiers") - {"with", "patients", "patient", "pts", "and", "or"}
+    qualifiers = _label_qualifiers()
     text = context.text
     start = mention.evidence.start
     while True:
-        match = re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", text[max(0, start - 40) : start])
+        match = _LAST_WORD.search(text[max(0, start - 40) : start])
         if not match or match.group(1).lower() not in qualifiers:
             break
         start = start - len(match.group(0))
@@ -171,12 +182,40 @@ def _of_whom_pattern() -> re.Pattern[str]:
     )
 
 
+@vocab.cached
+def _of_whom_words() -> tuple[tuple[str, ...], ...]:
+    """The words of each cues.yaml `populations.of_whom` phrase, lowercase: ("of", "whom"), ..."""
+    return tuple(
+        tuple(str(phrase).lower().split()) for phrase in cues.words("cues", "populations", "of_whom")
+    )
+
+
+def _may_say_of_whom(info: SentenceInfo) -> bool:
+    """False when no of_whom phrase has all its words in the lowercased sentence, so
+    _of_whom_pattern cannot match it; a word with "i", "k" or "s" (which case-blind matching also
+    reads as "İ", the Kelvin sign, "ſ") is only tested this way in an ASCII sentence."""
+    lowered = info.lower
+    ascii_text = None
+    for words in _of_whom_words():
+        if any(set(word) & _OTHER_CASED for word in words):
+            if ascii_text is None:
+                ascii_text = info.sentence.text.isascii()
+            if not ascii_text:
+                return True
+        if all(word in lowered for word in words):
+            return True
+    return False
+
+
+_OTHER_CASED = frozenset("iks")
+
+
 def _enrolled_subset(
     context: Context, enrollment: SentenceInfo | None, n_enrolled: Quantity | None
 ) -> Quantity | None:
     """'A total of 230 patients were enrolled, of whom 190 had a confirmed diagnosis of ...': the
     confirmed are the population the results are over (cues.yaml enrollment_subset)."""
-    if enrollment is None or n_enrolled is None:
+    if enrollment is None or n_enrolled is None or not _may_say_of_whom(enrollment):
         return None
     for match in _of_whom_pattern().finditer(context.text, enrollment.start, enrollment.end):
         if match.group("word").lower() not in cues.words("cues", "enrollment_subset"):
@@ -202,8 +241,10 @@ def dominant_tumor(context: Context) -> TumorMention | None:
     candidates = [
         m for info in context.sentences if info.kind != "title" for m in info.tumors if m.code == best
     ]
-    qualified = [m for m in candidates if _label(context, m) != " ".join(m.as_written.split())]
-    return (qualified or candidates or [first[best]])[0]
+    for mention in candidates:  # the first qualified one (each label is read only until it is found)
+        if _label(context, mention) != " ".join(mention.as_written.split()):
+            return mention
+    return (candidates or [first[best]])[0]
 
 
 def clauses(
@@ -272,10 +313,14 @@ def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def refers_back(context: Context, info: SentenceInfo) -> bool:
-    if not info.has_word(cues.any_word("responses", "anaphora")):
-        return False
-    anaphora = cues.matcher("responses", "anaphora")
-    return bool(anaphora.find(context.text, info.start, info.end))
+    """'in this subgroup': the sentence speaks of the population before it (read once per sentence:
+    each of its clauses asks)."""
+    found = info.cached.get("refers_back")
+    if found is None:
+        found = info.cached["refers_back"] = info.has_word(cues.any_word("responses", "anaphora")) and bool(
+            cues.matcher("responses", "anaphora").find(context.text, info.start, info.end)
+        )
+    return found  # type: ignore[return-value]
 
 
 @record
@@ -360,13 +405,15 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
     found: list[SubgroupMention] = []
     starts = _subgroup_name_starts()
     sentence = info.sentence.text
-    if (
-        starts is not None
-        and sentence.isascii()
-        and _VARIANT_OPENING.search(sentence) is None
-        and not any(word in info.lower for word in starts)
-    ):
-        return found  # no protein change, numbered noun or listed name: the pattern cannot match (not run)
+    if starts is not None and sentence.isascii() and _VARIANT_OPENING.search(sentence) is None:
+        lowered = info.lower
+        for word in starts:
+            if word in lowered:
+                break
+        else:
+            return (
+                found  # no protein change, numbered noun or listed name: the pattern cannot match (not run)
+            )
     data = vocab.load("cues")["subgroups"]
     names = _subgroup_names()
     for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
@@ -423,6 +470,8 @@ class Subgroups:
         phrase ('In the patients with the D816V mutation, ...'); a subgroup named in passing
         ('5 of 20 responded, all among the 6 without D816V') is not where the result belongs."""
         mentions = find_subgroups(context, info)
+        if not mentions:
+            return []
         if len({m.key for m in mentions}) < 2:
             opening = _opening_pattern().match(context.text, info.start, info.end)
             mentions = [
@@ -747,7 +796,10 @@ _AFTER_WORDS = ("after", "/")
 
 
 def _holds_all(lowered: str, words: tuple[str, ...]) -> bool:
-    return all(word in lowered for word in words)
+    for word in words:  # noqa: SIM110 (all() with a generator costs more for two words)
+        if word not in lowered:
+            return False
+    return True
 
 
 def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
