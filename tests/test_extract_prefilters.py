@@ -9,13 +9,14 @@ by hand. A skip that ever changed an answer would change the output bytes.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import context as context_module
-from imatinib_cli.extract import dose, heme, populations, toxicity
+from imatinib_cli.extract import design, dose, heme, populations, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document, Quantity
 
@@ -358,3 +359,71 @@ def test_of_whom_skip_on_written_sentences() -> None:
     assert populations._enrolled_subset(context, said, enrolled).value == 190.0
     assert not populations._may_say_of_whom(unsaid)  # "of", but no "whom", "these" or "which"
     assert populations._may_say_of_whom(_context("Of thoſe, which one.").sentences[0])  # "ſ": run
+
+
+_WINDOW_PIECES = [
+    "advanced", "Other", "-", "--", "a", "Z", " ", "  ", "\n", "\t", "\x1c", "\u0085", "\u00a0", "\u2028",
+    "\u200b", "1", "é", "ſ", "\u212a", "(", ",", "metastatic-",
+]  # fmt: skip
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+$")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_WINDOW_PIECES), max_size=10))
+def test_last_word_reads_as_the_pattern(parts: list[str]) -> None:
+    window = "".join(parts)
+    match = _LAST_WORD.search(window)
+    expected = None if match is None else (match.group(1), len(match.group(0)))
+    assert populations.last_word(window) == expected
+
+
+def test_last_word_on_written_windows() -> None:
+    assert populations.last_word("in the advanced ") == ("advanced", 9)
+    assert populations.last_word("patients with -metastatic \n") == ("metastatic", 12)
+    assert populations.last_word("advanced") is None  # no whitespace after it
+    assert populations.last_word("12 ") is None and populations.last_word("-- ") is None
+
+
+def _plain_phase() -> re.Pattern[str]:
+    return re.compile(
+        r"\bphase\s*(iv|i{1,3}|[1-4])(?:\s*(?:/|-|–|and|or)\s*(iv|i{1,3}|[1-4]))?\b"
+        r"(?!\s*(?:trials|studies)\s+(?:of|have|showed))",
+        re.I,
+    )
+
+
+_PHASE_PIECES = [
+    "phase", "Phase", "PHASE", "phaſe", "pHase", "p", "hase", "xphase", "_phase", "-", " ", "II", "ii", "İI",
+    "iv", "1", "2", "/", "and", "trials", "of", "studies", "showed", "\n", "4", "3b",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PHASE_PIECES), max_size=10), st.integers(0, 2))
+def test_phase_pattern_matches_as_the_plain_one(parts: list[str], pos: int) -> None:
+    text = " ".join(parts)
+    fast = [m.span() + m.groups() for m in design._PHASE.finditer(text, pos)]
+    assert fast == [m.span() + m.groups() for m in _plain_phase().finditer(text, pos)]
+
+
+def _plain_split(text: str, start: int, end: int) -> list[int]:
+    """split_semicolons' cuts as first written: a walk over every character."""
+    cuts, depth = [start], 0
+    for position in range(start, end):
+        char = text[position]
+        depth += (char in "([") - (char in ")]")
+        if char == ";" and depth <= 0:
+            cuts.append(position + 1)
+    return [*cuts, end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab ;()[]", max_size=30))
+def test_semicolon_cuts_as_the_walk(text: str) -> None:
+    stand_in = SimpleNamespace(text=text)  # split_semicolons reads only the context's text
+    pieces = populations.split_semicolons(stand_in, [(0, len(text), ("k",))], [])  # type: ignore[arg-type]
+    cuts = _plain_split(text, 0, len(text))
+    if len(cuts) == 2:
+        assert pieces == [(0, len(text), ("k",))]
+    else:
+        assert pieces == [(left, right, ()) for left, right in zip(cuts, cuts[1:], strict=False)]

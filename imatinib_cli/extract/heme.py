@@ -205,12 +205,18 @@ def _complete_pattern() -> re.Pattern[str]:
     return re.compile(rf"\(\s*(?:{alternation})\s*,?\s*(?P<value>\d+(?:\.\d+)?)\s*(?:%|percent)\s*\)", re.I)
 
 
+@vocab.cached
+def _complete_of_axis() -> dict[str, str]:
+    """axis -> its complete response's category (hematologic.yaml complete_of_axis)."""
+    return {str(k): str(v) for k, v in vocab.load("hematologic")["complete_of_axis"].items()}
+
+
 def complete_in(text: str, start: int, end: int) -> list[tuple[str, float, int, int, str]]:
     """'hematologic responses ... in 69% (complete in 34%)': (category, percent, start, end, the
     phrase it completes) for each such bracket in text[start:end], the category being the
     complete response of the axis of the nearest response phrase before it."""
     found = []
-    complete_of = {str(k): str(v) for k, v in vocab.load("hematologic")["complete_of_axis"].items()}
+    complete_of = _complete_of_axis()
     for match in _complete_pattern().finditer(text, start, end):
         phrases = [h for h in category_matcher().find(text, start, match.start()) if h.entry.get("axis")]
         if not phrases:
