@@ -427,3 +427,41 @@ def test_semicolon_cuts_as_the_walk(text: str) -> None:
         assert pieces == [(0, len(text), ("k",))]
     else:
         assert pieces == [(left, right, ()) for left, right in zip(cuts, cuts[1:], strict=False)]
+
+
+def _plain_subgroup() -> re.Pattern[str]:
+    """The subgroup pattern as first written: no lookahead of first letters."""
+    data = vocab.load("cues")["subgroups"]
+    numbered = "|".join(sorted(map(re.escape, data["numbered"]), key=len, reverse=True))
+    negations = "|".join(sorted(map(re.escape, data["negations"]), key=len, reverse=True))
+    names = "|".join(
+        sorted(
+            (re.escape(str(n)).replace(r"\ ", r"[\s-]").replace(r"\-", r"[\s-]?") for n in data["names"]),
+            key=len,
+            reverse=True,
+        )
+    )
+    variant = r"(?-i:[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
+    term = rf"(?:{numbered})\s+\d{{1,2}}\b"
+    return re.compile(
+        rf"(?:(?P<neg>(?:{negations})\s?)|)(?:(?P<v1>{variant})(?:\s+{term})?"
+        rf"|(?P<num>{term})(?:\s+(?P<v2>{variant}))?|(?P<name>{names}))",
+        re.I,
+    )
+
+
+_SUBGROUP_PIECES = [
+    "non", "NON", "Non-", "non ", "exon", "EXONS", "Exon", "9", "11", "D842V", "d842v", "V560del", "A12",
+    "T670I", "wild", "Wild-type", "WILDTYPE", "type", "FIP1L1", "fip1l1-PDGFRA", "FIP1L1/PDGFRA", "FS-DFSP",
+    "fs dfsp", "-", " ", "\n", "x", "ſ", "İ", "\u212a", "q12h", "(", "12",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SUBGROUP_PIECES), max_size=12), st.integers(0, 2))
+def test_subgroup_pattern_matches_as_the_plain_one(parts: list[str], pos: int) -> None:
+    """The subgroup pattern opens with a case-sensitive lookahead of every option's first letters;
+    it must find what the plain pattern finds, groups and all."""
+    text = "".join(parts)
+    fast = [m.span() + m.groups() for m in populations._subgroup_pattern().finditer(text, pos)]
+    assert fast == [m.span() + m.groups() for m in _plain_subgroup().finditer(text, pos)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.heme import OTHER_CASES
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import (
     Dose,
@@ -372,10 +373,18 @@ def _subgroup_pattern() -> re.Pattern[str]:
     # case-blind pattern: 'q12h' (every 12 hours) is a schedule, not a variant.
     variant = rf"(?-i:[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
     numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
+    # Every match opens with a negation's, a numbered noun's or a name's first letter (in either
+    # case, or another character case-blind matching reads as it), or a protein change's capital:
+    # a lookahead of those, case-sensitive, turns most positions away before the groups are entered.
+    firsts = {str(word)[:1].lower() for key in ("negations", "numbered", "names") for word in data[key]}
+    opening = ""
+    if all(first.isascii() and first.isalpha() for first in firsts):
+        cased = {case for first in firsts for case in (first, first.upper(), *OTHER_CASES.get(first, ""))}
+        opening = f"(?=(?-i:[{''.join(sorted(cased | set(_AMINO_ACIDS)))}]))"
     return re.compile(
         # "(?:(?P<neg>...)|)", not "(?P<neg>...)?": the same matches, without the repeat context the
         # re engine allocates for "(...)?" at every position finditer tries.
-        rf"(?:(?P<neg>(?:{negations})\s?)|)(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
+        rf"{opening}(?:(?P<neg>(?:{negations})\s?)|)(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
         rf"|(?P<num>{numbered_term})(?:\s+(?P<v2>{variant}))?|(?P<name>{names}))",
         re.I,
     )
