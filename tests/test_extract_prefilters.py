@@ -465,3 +465,27 @@ def test_subgroup_pattern_matches_as_the_plain_one(parts: list[str], pos: int) -
     text = "".join(parts)
     fast = [m.span() + m.groups() for m in populations._subgroup_pattern().finditer(text, pos)]
     assert fast == [m.span() + m.groups() for m in _plain_subgroup().finditer(text, pos)]
+
+
+_TO_PIECES = [
+    "to", "TO", "To", "t", "o", "into", "_to", "-to", "a", "total", "daily", "dose", "of", "DOSE", "ſ", " ",
+    "\n", "x", "1",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TO_PIECES), max_size=10), st.integers(0, 2))
+def test_to_before_matches_as_the_plain_one(parts: list[str], pos: int) -> None:
+    text = " ".join(parts) + " "
+    plain = re.compile(r"\bto\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$", re.I)
+    for end in range(pos, len(text) + 1):
+        fast = dose._TO_BEFORE.search(text, pos, end)
+        slow = plain.search(text, pos, end)
+        assert (fast and fast.span()) == (slow and slow.span())
+
+
+def test_respectively_after_a_capital_dotted_i() -> None:
+    context = _context("İmatinib 400 mg or 600 mg daily in GIST and DFSP, respectively. 400 mg daily İ.")
+    first, second = context.sentences
+    assert [hit.respectively for hit in dose.find_doses(context, first)] == [True]
+    assert [hit.respectively for hit in dose.find_doses(context, second)] == [False]

@@ -144,7 +144,9 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             doses.append(
                 Dose(mg_per_day, as_written, schedule, evidence, unit="mg/m2" if is_surface else unit_text)
             )
-        respectively = "respectively" in text[unit.end() : info.end].lower()
+        # The sentence lowercased once (its offsets are the text's; "respectively" has no "i", the
+        # one letter whose capital "İ" lowers to two characters).
+        respectively = info.lower.find("respectively", unit.end() - info.start) >= 0
         hits.append(DoseHit(doses, amounts[0].start, as_written_end, respectively))
     return hits
 
@@ -156,7 +158,9 @@ def _clause_window(text: str, sentence_start: int, position: int, width: int = 4
     return max(start, text.rfind(";", start, position) + 1)
 
 
-_TO_BEFORE = re.compile(r"\bto\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$", re.I)
+# "\bto\s+...$" written to open with the "t" it consumes, case-sensitive, the boundary checked behind
+# it: re skips to the next "t" in C instead of trying the boundary at every character.
+_TO_BEFORE = re.compile(r"(?-i:[tT])(?<=\b.)o\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$", re.I)
 
 
 def _changed_to(text: str, start: int, position: int) -> bool:

@@ -125,10 +125,13 @@ def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return list(known)
 
 
+_LEADING_JOIN = re.compile(r"^(?:and|or)\s+", re.I)
+
+
 def _find_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     found = []
     for match in _timepoint_pattern().finditer(text, start, end):
-        words = re.sub(r"^(?:and|or)\s+", "", " ".join(match.group(0).split()).rstrip("."), flags=re.I)
+        words = _LEADING_JOIN.sub("", " ".join(match.group(0).split()).rstrip("."))
         words = words[:1].lower() + words[1:]  # "At 12 months" and "at 12 months" are one time point
         found.append((match.start(), match.start() + len(match.group(0).rstrip(". ")), words))
     return found
@@ -260,7 +263,10 @@ def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Seque
 
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
     """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
-    return any(s <= start and end <= e for s, e, _ in timepoints(text, *sentence))
+    for s, e, _ in timepoints(text, *sentence):  # noqa: SIM110 (a loop: no generator per number)
+        if s <= start and end <= e:
+            return True
+    return False
 
 
 def _several_times(timepoint: str | None) -> bool:
