@@ -489,3 +489,38 @@ def test_respectively_after_a_capital_dotted_i() -> None:
     first, second = context.sentences
     assert [hit.respectively for hit in dose.find_doses(context, first)] == [True]
     assert [hit.respectively for hit in dose.find_doses(context, second)] == [False]
+
+
+_HEME_WORDS = [
+    "achieved", "a", "complete", "cytogenetic", "(n", "=", "13)", "or", "molecular", "8)", "remission", "CHR",
+    "rates", "(82%", "arm", "A,", "90%", "B)", "MMR", "in", "compared", "to", "(20%", "vs", "7%)", "at", "6",
+    "months", "(", ")", "n", "12",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HEME_WORDS), min_size=1, max_size=20).map(" ".join), st.integers(0, 40))
+def test_heme_skips_change_nothing(text: str, at: int) -> None:
+    """arm_brackets reads nothing with fewer than two anchors: a bracket's percents come two or
+    more (_versus_values) and a labelled bracket needs two groups (_labelled); every match of the
+    shared head pattern holds "=", so a span without one is not searched."""
+    for bracket in heme._BRACKET.finditer(text):
+        percents = heme._versus_values(text, bracket)
+        assert percents is None or len(percents) >= 2
+        inside = [(bracket.start() + 1, bracket.start() + 2, "arm A")]
+        assert heme._labelled(text, bracket, inside) is None
+    for match in heme._shared_head_pattern().finditer(text):
+        assert "=" in match.group(0)
+    anchor = [(at, at + 3, "arm A")]
+    assert heme.arm_brackets(text, (0, len(text)), anchor) == []
+
+
+def test_heme_skips_on_written_text() -> None:
+    text = "MMR in arm B compared to arm A (20% vs 7%). A complete cytogenetic (n = 13) or molecular (n = 8)"
+    anchors = [(7, 12, "arm B"), (25, 30, "arm A")]
+    assert [[key for key, _, _ in values] for _, values in heme.arm_brackets(text, (0, 43), anchors)] == [
+        ["arm B", "arm A"]
+    ]
+    said = "who achieved a complete cytogenetic (n = 13) or molecular (n = 8) remission"
+    assert [category for category, _, _, _ in heme.shared_head(said, 0, len(said))] == ["ccyr", "cmr"]
+    assert heme.shared_head(said.replace("=", ":"), 0, len(said)) == []

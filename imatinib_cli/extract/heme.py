@@ -390,7 +390,9 @@ def shared_head(text: str, start: int, end: int) -> list[tuple[str, int, int, st
     (category, start and end of its count, the phrase it abbreviates) for each of the two kinds
     sharing degree and head noun. Each bracketed n counts those who reached that response; only
     after a verb of reaching it (vocab achieve_verbs), never after 'lost'."""
-    found = []
+    found: list[tuple[str, int, int, str]] = []
+    if text.find("=", start, end) < 0:
+        return found  # every match holds "(n = ...)": not run
     for match in _shared_head_pattern().finditer(text, start, end):
         degree, head = " ".join(match.group("degree").split()), " ".join(match.group("head").split())
         for kind, number in (("first", "x"), ("second", "y")):
@@ -417,6 +419,8 @@ def arm_brackets(
     end of the percent)]). The phrase is the last response phrase before the bracket, with no
     number between them but a time point's; a bracket of any other shape gives nothing."""
     found: list[tuple[vocab.TermHit, list[tuple[str, int, int]]]] = []
+    if len(anchors) < 2:
+        return found  # both shapes name two groups or more (_labelled, _versus_values): not read
     for match in _BRACKET.finditer(text, sentence[0], sentence[1]):
         inside = [a for a in anchors if match.start() < a[0] and a[1] < match.end()]
         if inside:
