@@ -10,8 +10,11 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import Design, Evidence, Flag, Quantity
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+# "\bphase..." written to open with the "p" it consumes, case-sensitive, and check the boundary
+# behind it: re skips to the next "p" in C instead of testing the boundary at every character.
 _PHASE = re.compile(
-    r"\bphase\s*(iv|i{1,3}|[1-4])(?:\s*(?:/|-|–|and|or)\s*(iv|i{1,3}|[1-4]))?\b(?!\s*(?:trials|studies)\s+(?:of|have|showed))",
+    r"(?-i:[pP])(?<=\b.)hase\s*(iv|i{1,3}|[1-4])(?:\s*(?:/|-|–|and|or)\s*(iv|i{1,3}|[1-4]))?\b"
+    r"(?!\s*(?:trials|studies)\s+(?:of|have|showed))",
     re.IGNORECASE,
 )
 
@@ -134,15 +137,14 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
     "N patients ... were enrolled/treated/..." first; failing that, "Of/Among N patients ...".
     """
     verbs = cues.matcher("cues", "enrollment_verbs")
-    fraction_counts = set()
     for info in context.sentences:
         if not info.reports_results:
             continue
-        fraction_counts = {f.count.start for f in info.fractions}
         if not info.numbers or not info.has_word(cues.any_word("cues", "enrollment_verbs")):
             continue
         if not verbs.find(context.text, info.start, info.end):
             continue
+        fraction_counts = {f.count.start for f in info.fractions}
         for number in info.numbers:
             if number.start in fraction_counts or screened_count(context, info, number):
                 continue
@@ -152,10 +154,11 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
         if not info.reports_results or not info.numbers:
             continue
         for number in info.numbers:
+            # Three pure tests, the cheapest first: "Of 30 patients", not screened, counts people.
+            if not _opens_with_people(context.text, info.start, number.start):
+                continue
             if screened_count(context, info, number):
                 continue
-            if _opens_with_people(context.text, info.start, number.start) and people_count(
-                context, info, number
-            ):
+            if people_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     return None, None

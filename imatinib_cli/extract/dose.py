@@ -45,8 +45,46 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     alternatives = sorted(
         {*data["per_day_units"], *data["body_surface_units"], "mg/kg", "mg/dl", "mg"}, key=len, reverse=True
     )
-    pattern = "|".join(re.escape(a).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*") for a in alternatives)
-    return re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z0-9²])", re.I), per_day, surface
+    written = [re.escape(a).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*") for a in alternatives]
+    first = _shared_letter(alternatives)
+    if first is None:
+        pattern = "|".join(written)
+        return re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z0-9²])", re.I), per_day, surface
+    # Every unit opens with one letter ("mg"): matched first, case-sensitive in both cases, so re
+    # skips to it in C instead of trying the lookbehind and each unit at every character; the
+    # lookbehind then looks at the character before it. The same matches as
+    # "(?<![A-Za-z])(?:mg...|mg)(?![A-Za-z0-9²])" (tests/test_extract_prefilters.py).
+    rest = "|".join(unit[1:] for unit in written)
+    return (
+        re.compile(rf"(?-i:[{first}{first.upper()}])(?<![A-Za-z].)(?:{rest})(?![A-Za-z0-9²])", re.I),
+        per_day,
+        surface,
+    )
+
+
+def _shared_letter(words: list[str]) -> str | None:
+    """The lowercase letter every word opens with, when case-blind matching reads it as only its
+    two cases (not "i", "k", "s": "İ", the Kelvin sign, "ſ")."""
+    first = {word[:1].lower() for word in words}
+    if len(first) != 1:
+        return None
+    letter = first.pop()
+    return letter if letter.isascii() and letter.isalpha() and letter not in "iks" else None
+
+
+@vocab.cached
+def _unit_opening() -> str:
+    """What every unit holds, lowercase ("mg"; "" when the units share no such opening): a sentence
+    whose lowercase text lacks it names no dose."""
+    data = vocab.load("schedules")
+    words = [str(u).lower() for u in (*data["per_day_units"], *data["body_surface_units"])] + ["mg"]
+    opening = ""
+    for letters in zip(*words, strict=False):
+        letter = letters[0]
+        if len(set(letters)) != 1 or not (letter.isascii() and letter.isalnum()) or letter in "iks":
+            break
+        opening += letter
+    return opening
 
 
 def _schedule(context: Context, info: SentenceInfo, position: int) -> tuple[str | None, float | None, int]:
@@ -67,6 +105,9 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     unit_pattern, per_day_units, surface_units = _units()
     text = context.text
     hits: list[DoseHit] = []
+    opening = _unit_opening()
+    if opening and opening not in info.lower:
+        return hits  # no "mg": no unit, so no dose (the unit pattern is not run)
     numbers = [n for n in info.numbers if not n.percent]
     for unit in unit_pattern.finditer(text, info.start, info.end):
         unit_text = "".join(unit.group(0).lower().split())
@@ -103,7 +144,9 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             doses.append(
                 Dose(mg_per_day, as_written, schedule, evidence, unit="mg/m2" if is_surface else unit_text)
             )
-        respectively = "respectively" in text[unit.end() : info.end].lower()
+        # The sentence lowercased once (its offsets are the text's; "respectively" has no "i", the
+        # one letter whose capital "İ" lowers to two characters).
+        respectively = info.lower.find("respectively", unit.end() - info.start) >= 0
         hits.append(DoseHit(doses, amounts[0].start, as_written_end, respectively))
     return hits
 
@@ -115,7 +158,9 @@ def _clause_window(text: str, sentence_start: int, position: int, width: int = 4
     return max(start, text.rfind(";", start, position) + 1)
 
 
-_TO_BEFORE = re.compile(r"\bto\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$", re.I)
+# "\bto\s+...$" written to open with the "t" it consumes, case-sensitive, the boundary checked behind
+# it: re skips to the next "t" in C instead of trying the boundary at every character.
+_TO_BEFORE = re.compile(r"(?-i:[tT])(?<=\b.)o\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$", re.I)
 
 
 def _changed_to(text: str, start: int, position: int) -> bool:

@@ -55,6 +55,12 @@ def category_matcher() -> vocab.Matcher:
     return vocab.Matcher(triples)
 
 
+# The characters besides its two cases that case-blind matching reads as an ASCII letter: "İ" and
+# "ı" as "i", the Kelvin sign as "k", "ſ" as "s" (tests/test_extract_prefilters.py checks every
+# code point).
+OTHER_CASES = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
 @vocab.cached
 def _timepoint_pattern() -> re.Pattern[str]:
     data = vocab.load("hematologic")
@@ -62,19 +68,37 @@ def _timepoint_pattern() -> re.Pattern[str]:
     unit_words = {str(w) for synonyms in vocab.load("cues")["time_units"].values() for w in synonyms}
     units = sorted(unit_words, key=len, reverse=True)
     periods = sorted((str(w) for w in data["timepoint_periods"]), key=len, reverse=True)
-    opener = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers)
     unit = "|".join(re.escape(w) for w in units)
     period = "|".join(re.escape(w) for w in periods)
     number = r"\d+(?:\.\d+)?"
     # At most 16 numbers in a list ("at 3, 6 and 12 months" has 3): "and" and "or" open a time point
     # too, so in a long list with no unit after it every "and" walked to the list's end.
     numbers = rf"{number}(?:\s*(?:,|and|or|-|–|to)\s*{number}){{0,15}}"
-    return re.compile(
-        rf"\b(?:(?:{opener})\s+(?:"
+    after_opener = (
+        rf"\s+(?:"
         rf"{numbers}[\s-]*(?:{unit})s?\b"  # "at 3, 6 and 12 months", "by 24 months", "within 1 or 3 mo"
         rf"|(?:{period})s?\s+{number}\b"  # "at month 6", "by the end of course 2"
-        rf")|{number}-(?:{unit})\b)",  # "12-month"
-        re.I,
+        rf")"
+    )
+    by_letter: dict[str, list[str]] = {}
+    for word in openers:  # longest first, kept so within each first letter
+        by_letter.setdefault(word[:1].lower(), []).append(word)
+    if not all(letter.isascii() and letter.isalpha() for letter in by_letter):
+        opener = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers)
+        return re.compile(rf"\b(?:(?:{opener}){after_opener}|{number}-(?:{unit})\b)", re.I)
+    # "\b(?:(?:at|by|...)\s+...|\d+...-month\b)" written so that it opens with the character it
+    # consumes, case-sensitive: re then skips in C to the next opener's first letter or digit
+    # instead of trying the boundary and every opener at each character. The boundary is checked
+    # behind that character, and each opener's rest behind its first letter (openers of two first
+    # letters never both match at one place, so the order of the options within a letter is
+    # all that is kept). The same matches as the plain pattern (tests/test_extract_prefilters.py).
+    cases = "".join(letter + letter.upper() + OTHER_CASES.get(letter, "") for letter in by_letter)
+    rests = "|".join(
+        f"(?<={letter})(?:" + "|".join(re.escape(w)[1:].replace(r"\ ", r"\s+") for w in words) + ")"
+        for letter, words in by_letter.items()
+    )
+    return re.compile(
+        rf"(?-i:[{cases}\d])(?<=\b.)(?:(?:{rests}){after_opener}|(?<=\d)\d*(?:\.\d+)?-(?:{unit})\b)", re.I
     )
 
 
@@ -101,10 +125,13 @@ def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return list(known)
 
 
+_LEADING_JOIN = re.compile(r"^(?:and|or)\s+", re.I)
+
+
 def _find_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     found = []
     for match in _timepoint_pattern().finditer(text, start, end):
-        words = re.sub(r"^(?:and|or)\s+", "", " ".join(match.group(0).split()).rstrip("."), flags=re.I)
+        words = _LEADING_JOIN.sub("", " ".join(match.group(0).split()).rstrip("."))
         words = words[:1].lower() + words[1:]  # "At 12 months" and "at 12 months" are one time point
         found.append((match.start(), match.start() + len(match.group(0).rstrip(". ")), words))
     return found
@@ -181,12 +208,18 @@ def _complete_pattern() -> re.Pattern[str]:
     return re.compile(rf"\(\s*(?:{alternation})\s*,?\s*(?P<value>\d+(?:\.\d+)?)\s*(?:%|percent)\s*\)", re.I)
 
 
+@vocab.cached
+def _complete_of_axis() -> dict[str, str]:
+    """axis -> its complete response's category (hematologic.yaml complete_of_axis)."""
+    return {str(k): str(v) for k, v in vocab.load("hematologic")["complete_of_axis"].items()}
+
+
 def complete_in(text: str, start: int, end: int) -> list[tuple[str, float, int, int, str]]:
     """'hematologic responses ... in 69% (complete in 34%)': (category, percent, start, end, the
     phrase it completes) for each such bracket in text[start:end], the category being the
     complete response of the axis of the nearest response phrase before it."""
     found = []
-    complete_of = {str(k): str(v) for k, v in vocab.load("hematologic")["complete_of_axis"].items()}
+    complete_of = _complete_of_axis()
     for match in _complete_pattern().finditer(text, start, end):
         phrases = [h for h in category_matcher().find(text, start, match.start()) if h.entry.get("axis")]
         if not phrases:
@@ -230,7 +263,10 @@ def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Seque
 
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
     """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
-    return any(s <= start and end <= e for s, e, _ in timepoints(text, *sentence))
+    for s, e, _ in timepoints(text, *sentence):  # noqa: SIM110 (a loop: no generator per number)
+        if s <= start and end <= e:
+            return True
+    return False
 
 
 def _several_times(timepoint: str | None) -> bool:
@@ -354,7 +390,9 @@ def shared_head(text: str, start: int, end: int) -> list[tuple[str, int, int, st
     (category, start and end of its count, the phrase it abbreviates) for each of the two kinds
     sharing degree and head noun. Each bracketed n counts those who reached that response; only
     after a verb of reaching it (vocab achieve_verbs), never after 'lost'."""
-    found = []
+    found: list[tuple[str, int, int, str]] = []
+    if text.find("=", start, end) < 0:
+        return found  # every match holds "(n = ...)": not run
     for match in _shared_head_pattern().finditer(text, start, end):
         degree, head = " ".join(match.group("degree").split()), " ".join(match.group("head").split())
         for kind, number in (("first", "x"), ("second", "y")):
@@ -381,8 +419,8 @@ def arm_brackets(
     end of the percent)]). The phrase is the last response phrase before the bracket, with no
     number between them but a time point's; a bracket of any other shape gives nothing."""
     found: list[tuple[vocab.TermHit, list[tuple[str, int, int]]]] = []
-    versus = vocab.load("hematologic")["comparisons"]
-    joiner = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in versus)
+    if len(anchors) < 2:
+        return found  # both shapes name two groups or more (_labelled, _versus_values): not read
     for match in _BRACKET.finditer(text, sentence[0], sentence[1]):
         inside = [a for a in anchors if match.start() < a[0] and a[1] < match.end()]
         if inside:
@@ -390,7 +428,7 @@ def arm_brackets(
         else:
             before = [a for a in anchors if sentence[0] <= a[0] and a[1] <= match.start()]
             keys = [key for _, _, key in before]
-            percents = _versus_values(text, match, joiner)
+            percents = _versus_values(text, match)
             if not percents or not len(keys) == len(set(keys)) == len(percents):
                 continue
             values = [(key, *span) for key, span in zip(keys, percents, strict=True)]
@@ -434,14 +472,24 @@ def _labelled(
     return values if len(values) >= 2 else None
 
 
-def _versus_values(text: str, bracket: re.Match[str], joiner: str) -> list[tuple[int, int]] | None:
+@vocab.cached
+def _versus_shape() -> re.Pattern[str]:
+    """'20% vs 7%': percents joined by a comparison (hematologic.yaml comparisons), nothing else."""
+    versus = vocab.load("hematologic")["comparisons"]
+    joiner = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in versus)
+    return re.compile(rf"\s*\d+(?:\.\d+)?\s*%(?:\s*,?\s*(?:{joiner})\s*\d+(?:\.\d+)?\s*%)+\s*", re.I)
+
+
+_PERCENT_VALUE = re.compile(r"\d+(?:\.\d+)?(?=\s*%)")
+
+
+def _versus_values(text: str, bracket: re.Match[str]) -> list[tuple[int, int]] | None:
     """'(20% vs 7%)': the percents of a bracket that holds nothing else."""
     inner = bracket.group(1)
-    shape = rf"\s*\d+(?:\.\d+)?\s*%(?:\s*,?\s*(?:{joiner})\s*\d+(?:\.\d+)?\s*%)+\s*"
-    if not re.fullmatch(shape, inner, re.I):
+    if not _versus_shape().fullmatch(inner):
         return None
     offset = bracket.start(1)
-    return [(offset + m.start(), offset + m.end()) for m in re.finditer(r"\d+(?:\.\d+)?(?=\s*%)", inner)]
+    return [(offset + m.start(), offset + m.end()) for m in _PERCENT_VALUE.finditer(inner)]
 
 
 # A line's last value: "... at 30 mos. 90". Searched line by line from the end of each line (a lazy

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.heme import OTHER_CASES
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import (
     Dose,
@@ -64,16 +65,43 @@ class PopulationDraft:
     evidence: Evidence | None = None
 
 
+@vocab.cached
+def _label_qualifiers() -> frozenset[str]:
+    """The qualifiers a label keeps before its tumor type ('advanced'; not 'with', 'patients')."""
+    return frozenset(
+        cues.words("cues", "tumor_qualifiers") - {"with", "patients", "patient", "pts", "and", "or"}
+    )
+
+
+_WORD_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
+
+
+def last_word(window: str) -> tuple[str, int] | None:
+    r"""The word that ends `window` before whitespace, and how many characters it and that
+    whitespace take: what `re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", window)` finds (group 1, and
+    the length of group 0), by string methods in C instead of a search from every character:
+    'the advanced ' -> ('advanced', 9). None when the window does not end with whitespace, or
+    the run of letters and hyphens before it holds no letter."""
+    stripped = window.rstrip()  # str.isspace() is what "\s" reads
+    if len(stripped) == len(window):
+        return None
+    run = stripped[len(stripped.rstrip(_WORD_CHARACTERS)) :]
+    word = run.lstrip("-")  # group 1 opens with a letter
+    if not word:
+        return None
+    return word, len(window) - len(stripped) + len(word)
+
+
 def _label(context: Context, mention: TumorMention) -> str:
     """The mention with the qualifiers written right before it ('advanced', 'other')."""
-    qualifiers = cues.words("cues", "tumor_qualifiers") - {"with", "patients", "patient", "pts", "and", "or"}
+    qualifiers = _label_qualifiers()
     text = context.text
     start = mention.evidence.start
     while True:
-        match = re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", text[max(0, start - 40) : start])
-        if not match or match.group(1).lower() not in qualifiers:
+        found = last_word(text[max(0, start - 40) : start])
+        if found is None or found[0].lower() not in qualifiers:
             break
-        start = start - len(match.group(0))
+        start = start - found[1]
     return " ".join(text[start : mention.evidence.end].split())
 
 
@@ -171,12 +199,40 @@ def _of_whom_pattern() -> re.Pattern[str]:
     )
 
 
+@vocab.cached
+def _of_whom_words() -> tuple[tuple[str, ...], ...]:
+    """The words of each cues.yaml `populations.of_whom` phrase, lowercase: ("of", "whom"), ..."""
+    return tuple(
+        tuple(str(phrase).lower().split()) for phrase in cues.words("cues", "populations", "of_whom")
+    )
+
+
+def _may_say_of_whom(info: SentenceInfo) -> bool:
+    """False when no of_whom phrase has all its words in the lowercased sentence, so
+    _of_whom_pattern cannot match it; a word with "i", "k" or "s" (which case-blind matching also
+    reads as "İ", the Kelvin sign, "ſ") is only tested this way in an ASCII sentence."""
+    lowered = info.lower
+    ascii_text = None
+    for words in _of_whom_words():
+        if any(set(word) & _OTHER_CASED for word in words):
+            if ascii_text is None:
+                ascii_text = info.sentence.text.isascii()
+            if not ascii_text:
+                return True
+        if all(word in lowered for word in words):
+            return True
+    return False
+
+
+_OTHER_CASED = frozenset("iks")
+
+
 def _enrolled_subset(
     context: Context, enrollment: SentenceInfo | None, n_enrolled: Quantity | None
 ) -> Quantity | None:
     """'A total of 230 patients were enrolled, of whom 190 had a confirmed diagnosis of ...': the
     confirmed are the population the results are over (cues.yaml enrollment_subset)."""
-    if enrollment is None or n_enrolled is None:
+    if enrollment is None or n_enrolled is None or not _may_say_of_whom(enrollment):
         return None
     for match in _of_whom_pattern().finditer(context.text, enrollment.start, enrollment.end):
         if match.group("word").lower() not in cues.words("cues", "enrollment_subset"):
@@ -202,8 +258,10 @@ def dominant_tumor(context: Context) -> TumorMention | None:
     candidates = [
         m for info in context.sentences if info.kind != "title" for m in info.tumors if m.code == best
     ]
-    qualified = [m for m in candidates if _label(context, m) != " ".join(m.as_written.split())]
-    return (qualified or candidates or [first[best]])[0]
+    for mention in candidates:  # the first qualified one (each label is read only until it is found)
+        if _label(context, mention) != " ".join(mention.as_written.split()):
+            return mention
+    return (candidates or [first[best]])[0]
 
 
 def clauses(
@@ -236,16 +294,21 @@ def split_semicolons(
     result: list[tuple[int, int, tuple[str, ...]]] = []
     text = context.text
     for start, end, keys in pieces:
-        if text.find(";", start, end) < 0:  # no slice copied
+        semicolon = text.find(";", start, end)  # no slice copied
+        if semicolon < 0:
             result.append((start, end, keys))
             continue
         cuts = [start]
         depth = 0
-        for position in range(start, end):
-            char = text[position]
-            depth += (char in "([") - (char in ")]")
-            if char == ";" and depth <= 0:
-                cuts.append(position + 1)
+        counted = start
+        while semicolon >= 0:
+            # The bracket depth at each ";": brackets opened minus closed since the clause began.
+            between = text[counted:semicolon]
+            depth += between.count("(") + between.count("[") - between.count(")") - between.count("]")
+            if depth <= 0:
+                cuts.append(semicolon + 1)
+            counted = semicolon
+            semicolon = text.find(";", semicolon + 1, end)
         cuts.append(end)
         if len(cuts) == 2:
             result.append((start, end, keys))
@@ -272,10 +335,14 @@ def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def refers_back(context: Context, info: SentenceInfo) -> bool:
-    if not info.has_word(cues.any_word("responses", "anaphora")):
-        return False
-    anaphora = cues.matcher("responses", "anaphora")
-    return bool(anaphora.find(context.text, info.start, info.end))
+    """'in this subgroup': the sentence speaks of the population before it (read once per sentence:
+    each of its clauses asks)."""
+    found = info.cached.get("refers_back")
+    if found is None:
+        found = info.cached["refers_back"] = info.has_word(cues.any_word("responses", "anaphora")) and bool(
+            cues.matcher("responses", "anaphora").find(context.text, info.start, info.end)
+        )
+    return found  # type: ignore[return-value]
 
 
 @record
@@ -304,12 +371,20 @@ def _subgroup_pattern() -> re.Pattern[str]:
     )
     # A protein change is written in capitals ('D842V', 'V560del'), case-sensitive inside the
     # case-blind pattern: 'q12h' (every 12 hours) is a schedule, not a variant.
-    variant = r"(?-i:[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
+    variant = rf"(?-i:[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
     numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
+    # Every match opens with a negation's, a numbered noun's or a name's first letter (in either
+    # case, or another character case-blind matching reads as it), or a protein change's capital:
+    # a lookahead of those, case-sensitive, turns most positions away before the groups are entered.
+    firsts = {str(word)[:1].lower() for key in ("negations", "numbered", "names") for word in data[key]}
+    opening = ""
+    if all(first.isascii() and first.isalpha() for first in firsts):
+        cased = {case for first in firsts for case in (first, first.upper(), *OTHER_CASES.get(first, ""))}
+        opening = f"(?=(?-i:[{''.join(sorted(cased | set(_AMINO_ACIDS)))}]))"
     return re.compile(
         # "(?:(?P<neg>...)|)", not "(?P<neg>...)?": the same matches, without the repeat context the
         # re engine allocates for "(...)?" at every position finditer tries.
-        rf"(?:(?P<neg>(?:{negations})\s?)|)(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
+        rf"{opening}(?:(?P<neg>(?:{negations})\s?)|)(?:(?P<v1>{variant})(?:\s+{numbered_term})?"
         rf"|(?P<num>{numbered_term})(?:\s+(?P<v2>{variant}))?|(?P<name>{names}))",
         re.I,
     )
@@ -335,32 +410,40 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
     return found  # type: ignore[return-value]
 
 
-_DIGIT = re.compile(r"\d")
+# The first letter of a protein change ("D842V"), then its first two digits: what every protein change
+# holds, case-sensitive as the pattern reads it.
+_AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
+_VARIANT_OPENING = re.compile(rf"[{_AMINO_ACIDS}]\d\d")
 
 
 @vocab.cached
 def _subgroup_name_starts() -> tuple[str, ...] | None:
-    """What every match of _subgroup_pattern without a digit holds: the first part of a listed
-    name, lowercase ('wild', 'fs'); a numbered noun and a protein change both need a digit. None
-    when the vocabulary is not all ASCII (case-blind matching is then more than lowercasing)."""
+    """What every match of _subgroup_pattern without a protein change holds, lowercase: a numbered
+    noun ('exon') or the first part of a listed name ('wild', 'fs'); a negation ('non-') only
+    opens one of these. None when the vocabulary is not all ASCII (case-blind matching is then
+    more than lowercasing)."""
     data = vocab.load("cues")["subgroups"]
     listed = [str(x) for key in ("numbered", "negations", "names") for x in data[key]]
     if not all(word.isascii() for word in listed):
         return None
-    return tuple(sorted({re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}))
+    numbered = {str(noun).lower() for noun in data["numbered"]}
+    names = {re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}
+    return tuple(sorted(numbered | names))
 
 
 def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
     found: list[SubgroupMention] = []
     starts = _subgroup_name_starts()
     sentence = info.sentence.text
-    if (
-        starts is not None
-        and sentence.isascii()
-        and _DIGIT.search(sentence) is None
-        and not any(word in info.lower for word in starts)
-    ):
-        return found  # no digit and no listed name: the pattern cannot match (not run)
+    if starts is not None and sentence.isascii() and _VARIANT_OPENING.search(sentence) is None:
+        lowered = info.lower
+        for word in starts:
+            if word in lowered:
+                break
+        else:
+            return (
+                found  # no protein change, numbered noun or listed name: the pattern cannot match (not run)
+            )
     data = vocab.load("cues")["subgroups"]
     names = _subgroup_names()
     for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
@@ -417,6 +500,8 @@ class Subgroups:
         phrase ('In the patients with the D816V mutation, ...'); a subgroup named in passing
         ('5 of 20 responded, all among the 6 without D816V') is not where the result belongs."""
         mentions = find_subgroups(context, info)
+        if not mentions:
+            return []
         if len({m.key for m in mentions}) < 2:
             opening = _opening_pattern().match(context.text, info.start, info.end)
             mentions = [
@@ -687,7 +772,9 @@ def _named_outside(text: str, setting: str, start: int, end: int) -> bool:
 def evaluated_opening(context: Context, info: SentenceInfo) -> Num | None:
     """'Of the 36 patients who had at least one tumor assessment, 12 had a partial response': the
     opening names the response denominator (cues.yaml cohorts.evaluated), not a cohort."""
-    opening = _cohort_opening_pattern().match(context.text, info.start, info.end)
+    if not _sized_by_a_whole_number(info):
+        return None  # the opening's number must be a whole number above 0 (below)
+    opening = _cohort_opening(context, info)
     if opening is None:
         return None
     words = re.findall(r"[a-z][a-z\-]*", opening.group("cond").lower())
@@ -715,8 +802,38 @@ def find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
     return list(found)  # type: ignore[call-overload]
 
 
+def _sized_by_a_whole_number(info: SentenceInfo) -> bool:
+    """A sentence with a whole number above 0: what sizes every cohort (read once per sentence)."""
+    sized = info.cached.get("whole_number")
+    if sized is None:
+        sized = info.cached["whole_number"] = any(x.is_int and x.value > 0 for x in info.numbers)
+    return sized  # type: ignore[return-value]
+
+
+def _cohort_opening(context: Context, info: SentenceInfo) -> re.Match[str] | None:
+    """ "Of 14 patients who had neoadjuvant imatinib, ...": the sentence's cohort opening, matched
+    once per sentence (the evaluable reader and the cohort reader both ask)."""
+    if "cohort_opening" not in info.cached:
+        info.cached["cohort_opening"] = _cohort_opening_pattern().match(context.text, info.start, info.end)
+    return info.cached["cohort_opening"]  # type: ignore[return-value]
+
+
+# Words every match of the inline pattern ("9 of the 14 patients who ...") and of _COHORT_AFTER
+# ("after ... (0/9)") holds. Without "i", "k" or "s" (which case-blind matching also reads as "İ",
+# the Kelvin sign, "ſ"), a case-blind match of them is in the lowercased sentence as written.
+_INLINE_WORDS = ("who", "of")
+_AFTER_WORDS = ("after", "/")
+
+
+def _holds_all(lowered: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # noqa: SIM110 (all() with a generator costs more for two words)
+        if word not in lowered:
+            return False
+    return True
+
+
 def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
-    if not any(x.is_int and x.value > 0 for x in info.numbers):
+    if not _sized_by_a_whole_number(info):
         return []  # every cohort is sized by one of the sentence's whole numbers (number_at)
     text = context.text
     found: list[CohortMention] = []
@@ -764,17 +881,20 @@ def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
             )
         )
 
-    opening = _cohort_opening_pattern().match(text, info.start, info.end)
+    opening = _cohort_opening(context, info)
     if opening:
         add(opening, True, whole=True)
     else:
         subject = _cohort_subject_pattern().match(text, info.start, info.end)
         if subject:
             add(subject, False, subject=True)
-    for match in _cohort_inline_pattern().finditer(text, info.start, info.end):
-        add(match, True)
-    for match in _COHORT_AFTER.finditer(text, info.start, info.end):
-        add(match, True, whole=True)
+    # Each pattern is run only where its words are written (all of them, lowercase).
+    if _holds_all(info.lower, _INLINE_WORDS):
+        for match in _cohort_inline_pattern().finditer(text, info.start, info.end):
+            add(match, True)
+    if _holds_all(info.lower, _AFTER_WORDS):
+        for match in _COHORT_AFTER.finditer(text, info.start, info.end):
+            add(match, True, whole=True)
     return found
 
 
