@@ -537,7 +537,7 @@ def _sentence_target(
     context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft], previous: str | None
 ) -> str | None:
     """The population a sentence speaks of when it names none itself."""
-    if refers_back(context, info) and previous:
+    if previous and refers_back(context, info):  # the cheap test first
         return previous
     whole = [key for key, draft in by_key.items() if draft.arm is None]
     if len(whole) == 1:
