@@ -43,11 +43,11 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.errors import ImxError
+from imatinib_cli.models import record
 from imatinib_cli.paths import check_private, check_private_dir
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class CacheError(ImxError):
     """The cache could not do what the user asked of it (`imx cache clear`)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CacheInfo:
     """What `imx cache info` reports."""
 
@@ -710,7 +710,7 @@ class EncodeRefused(Exception):
     """Where an entry was encoded, the codec refused a value (the message says why)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Encoded:
     """An entry already encoded (encode_entry), e.g. by the worker that extracted the file:
     put_many stores its bytes as they are."""
@@ -773,7 +773,7 @@ def split_entry(blob: bytes) -> tuple[bytes, bytes]:
     return blob[:at], blob[at:]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """A stored entry read lazily: the head parsed (None when the entry has none; per document
     [the Document's codec JSON as parsed JSON, ok, link keys, study text as bytes or None]), and

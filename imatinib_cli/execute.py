@@ -19,19 +19,27 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import os
 import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
 from dataclasses import field as dataclass_field
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, Protocol
 
 from imatinib_cli.errors import ImxError, UsageError
 from imatinib_cli.load._walk import KnownFile, RawFile, read_known
-from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document, Evidence, Findings, Warning
+from imatinib_cli.models import (
+    STATUS_ERROR,
+    STATUS_OK,
+    Document,
+    Evidence,
+    Findings,
+    Warning,
+    mutable_record,
+    record,
+)
 
 __all__ = [
     "EXECUTORS",
@@ -45,7 +53,18 @@ __all__ = [
     "relocate",
 ]
 
-_log = logging.getLogger(__name__)
+
+class _Log:
+    """This module's logger, imported when first written to: logging costs ~2 ms of every start-up
+    and only --debug (cli.py configures it) shows what is logged here."""
+
+    def debug(self, message: str, *args: object, **kwargs: Any) -> None:
+        import logging
+
+        logging.getLogger(__name__).debug(message, *args, **kwargs)
+
+
+_log = _Log()
 _MAX_DETAIL = 200
 
 EXECUTORS = ("local", "dask")
@@ -77,7 +96,7 @@ DASK_CHUNK_BYTES = 16 * 1024 * 1024
 DASK_EXTRA = "pip install '.[dask]' in the imx checkout (or pip install 'dask[distributed]')"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileResult:
     """What one file gave: its Documents, and for each ok Document its Findings (None for the rest).
 
@@ -93,7 +112,7 @@ class FileResult:
     crashed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StoredFindings:
     """Findings `index` of a cached FileResult, decoded only when a study of several documents
     needs them: from `body` (the entry's codec JSON) when it was read, else read then from the
@@ -148,7 +167,7 @@ def _unreadable_entry(exc: Exception) -> ImxError:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Lean:
     """What the process writing the output needs of one ok document, ready to use.
 
@@ -172,7 +191,7 @@ class Lean:
         return (Lean, (self.keys, self.findings, self.study, self.order))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LeanResult:
     """A FileResult as the writing process needs it (execute(render=...)): each Document without
     its text, a Lean for each ok one (None for the rest), and the cache entry's bytes (encoded
@@ -197,7 +216,7 @@ class LeanResult:
 Work = tuple[str, bool]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProgressUpdate:
     """Counts so far, after each chunk: files read (extracted or found in the store) and Documents."""
 
@@ -268,7 +287,7 @@ def _extracted(path: str, sha256: str, documents: list[Document]) -> FileResult:
     return FileResult(path, sha256, tuple(documents), tuple(findings), crashed)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FilePart:
     """Part `part` of `parts` of a large file's records, its bytes in a private copy (`copy`).
 
@@ -891,6 +910,8 @@ class _Dask:
     """Chunks as tasks on a Dask distributed cluster: at an address, or a LocalCluster started here."""
 
     def __init__(self, address: str | None, workers: int) -> None:
+        import logging
+
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError:
@@ -1001,7 +1022,7 @@ def _batches(items: Iterable[Item], *, files: int, size: int) -> Iterator[list[I
         yield batch
 
 
-@dataclass
+@mutable_record
 class _Split:
     """A large file sent out in parts: each part's result from the store, or its handle."""
 
@@ -1011,8 +1032,10 @@ class _Split:
     handles: dict[int, Any]
 
 
-@dataclass
+@mutable_record
 class _Pending:
+    """Items sent to the backend together: the store's hits, what went out, and its handle."""
+
     items: list[Item]
     results: dict[int, Any]  # by position in items: the store's hits (FileResults or LeanResults)
     misses: list[int]  # positions of RawFiles sent to the backend
@@ -1099,14 +1122,16 @@ def execute(
     return _run(batches, backend, store, progress, work)
 
 
-@dataclass
+@mutable_record
 class _Tally:
+    """The counts a progress callback is given."""
+
     files: int = 0
     documents: int = 0
     cached: int = 0
 
 
-@dataclass
+@mutable_record
 class _Run:
     """What every step of one execute() run reads: where the work goes, the store, the counts
     and their callback, the large files' private copies, and the output form (Work)."""
