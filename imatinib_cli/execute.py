@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -53,18 +54,7 @@ __all__ = [
     "relocate",
 ]
 
-
-class _Log:
-    """This module's logger, imported when first written to: logging costs ~2 ms of every start-up
-    and only --debug (cli.py configures it) shows what is logged here."""
-
-    def debug(self, message: str, *args: object, **kwargs: Any) -> None:
-        import logging
-
-        logging.getLogger(__name__).debug(message, *args, **kwargs)
-
-
-_log = _Log()
+_log = logging.getLogger(__name__)
 _MAX_DETAIL = 200
 
 EXECUTORS = ("local", "dask")
@@ -910,8 +900,6 @@ class _Dask:
     """Chunks as tasks on a Dask distributed cluster: at an address, or a LocalCluster started here."""
 
     def __init__(self, address: str | None, workers: int) -> None:
-        import logging
-
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError:

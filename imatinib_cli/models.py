@@ -100,8 +100,9 @@ _MUTABLE_PARAMS = _params(frozen=False, slots=False)
 
 def record(cls: _C) -> _C:
     """@dataclass(frozen=True, slots=True), cheaper to define. Supports what the records use:
-    fields with a default or a default_factory, in positional order; a docstring is required (a
-    class without one would have dataclasses build it from inspect.signature).
+    fields with a default or a default_factory, field(compare=False) and field(repr=False), in
+    positional order; a docstring is required (a class without one would have dataclasses build it
+    from inspect.signature); no base class.
 
     >>> Flag(True, None) == Flag(True, None), hash(Flag(True, None)) == hash((True, None))
     (True, True)
@@ -119,8 +120,8 @@ def record(cls: _C) -> _C:
     namespace["__setattr__"] = _frozen_setattr
     namespace["__delattr__"] = _frozen_delattr
     values = _getter(names)
-    _shared_methods(cls, namespace, names, values)
-    namespace["__hash__"] = _hasher(cls, values)
+    compared = _shared_methods(cls, namespace, own)
+    namespace["__hash__"] = _hasher(cls, compared)
     namespace["__dataclass_params__"] = _RECORD_PARAMS
     init = namespace["__init__"] = _LazyInit(own)
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
@@ -138,7 +139,6 @@ def mutable_record(cls: _C) -> _C:
     gives Tally(2) == Tally(2), repr "Tally(files=2)" and Tally.__hash__ None, as @dataclass does.
     """
     own = _fields(cls, cls.__dict__)
-    names = tuple(item.name for item in own)
     for item in own:
         if item.default is MISSING:
             if isinstance(cls.__dict__.get(item.name), Field):
@@ -146,7 +146,7 @@ def mutable_record(cls: _C) -> _C:
         else:
             setattr(cls, item.name, item.default)
     methods: dict[str, Any] = {}
-    _shared_methods(cls, methods, names, _getter(names))
+    _shared_methods(cls, methods, own)
     methods["__hash__"] = None
     methods["__dataclass_params__"] = _MUTABLE_PARAMS
     methods["__init__"] = init = _LazyInit(own)
@@ -170,14 +170,8 @@ def _fields(cls: type, namespace: Any) -> tuple[Field[Any], ...]:
             raise TypeError(f"{cls.__name__}.{name}: ClassVar, InitVar and KW_ONLY are not supported")
         given = namespace.get(name, MISSING)
         item = given if isinstance(given, Field) else field(default=given)
-        if (
-            item.kw_only is True
-            or not item.init
-            or not item.repr
-            or not item.compare
-            or item.hash is not None
-        ):
-            raise TypeError(f"{cls.__name__}.{name}: a record's fields are plain (no field() options)")
+        if item.kw_only is True or not item.init or item.hash is not None:
+            raise TypeError(f"{cls.__name__}.{name}: kw_only, init=False and hash are not supported")
         if item.default is not MISSING and item.default.__class__.__hash__ is None:
             raise ValueError(
                 f"mutable default {type(item.default)} for field {name} is not allowed: use default_factory"
@@ -209,13 +203,17 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _shared_methods(
-    cls: type, namespace: dict[str, Any], names: tuple[str, ...], values: Callable[[Any], tuple[Any, ...]]
-) -> None:
-    """__eq__ and __repr__ over the fields, as dataclasses generates them."""
+    cls: type, namespace: dict[str, Any], own: tuple[Field[Any], ...]
+) -> Callable[[Any], tuple[Any, ...]]:
+    """__eq__ and __repr__ as dataclasses generates them: over the fields with compare and with repr
+    (every field unless field() says otherwise). Returns the compared values' getter (for __hash__)."""
+    compared = _getter(tuple(item.name for item in own if item.compare))
+    names = tuple(item.name for item in own if item.repr)
+    values = _getter(names)
 
     def __eq__(self: Any, other: object) -> bool:
         if other.__class__ is self.__class__:
-            return values(self) == values(other)
+            return compared(self) == compared(other)
         return NotImplemented
 
     def __repr__(self: Any) -> str:
@@ -225,6 +223,7 @@ def _shared_methods(
     for method in (__eq__, __repr__):
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         namespace[method.__name__] = method
+    return compared
 
 
 def _hasher(cls: type, values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], int]:
