@@ -43,11 +43,11 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imatinib_cli.errors import ImxError
+from imatinib_cli.models import record
 from imatinib_cli.paths import check_private, check_private_dir
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class CacheError(ImxError):
     """The cache could not do what the user asked of it (`imx cache clear`)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CacheInfo:
     """What `imx cache info` reports."""
 
@@ -165,22 +165,36 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
 
 
 def code_fingerprint() -> str:
-    """A sha256 over imx's own source files, read once per process (~1 ms)."""
+    """A sha256 over imx's own source files (every `*.py` under the package, as `Path.rglob` finds
+    them, in sorted order, each with its relative path and length), read once per process (~1 ms:
+    os.scandir and plain reads, half of what pathlib's walk and reads cost)."""
     global _code_fingerprint
     if _code_fingerprint is None:
         import hashlib
 
         digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
+        package = os.path.dirname(os.path.realpath(__file__))
         try:
-            for path in sorted(package.rglob("*.py")):
-                data = path.read_bytes()
-                digest.update(f"{path.relative_to(package).as_posix()}/{len(data)}\n".encode())
+            for parts, path in sorted(_sources(package, ())):
+                with open(path, "rb", buffering=0) as file:
+                    data = file.readall()
+                digest.update(f"{'/'.join(parts)}/{len(data)}\n".encode())
                 digest.update(data)
         except OSError:  # a zip or a bytecode-only install: the version alone keys the code
             digest.update(b"unreadable")
         _code_fingerprint = digest.hexdigest()
     return _code_fingerprint
+
+
+def _sources(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(relative parts, path) of each `*.py` under folder: what `Path(folder).rglob("*.py")` gives
+    (symbolic links to folders not followed), with the parts to sort by as it sorts its paths."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py") and not entry.is_dir():
+                yield (*parts, entry.name), entry.path
+            elif entry.is_dir() and not entry.is_symlink():
+                yield from _sources(entry.path, (*parts, entry.name))
 
 
 _code_fingerprint: str | None = None
@@ -710,7 +724,7 @@ class EncodeRefused(Exception):
     """Where an entry was encoded, the codec refused a value (the message says why)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Encoded:
     """An entry already encoded (encode_entry), e.g. by the worker that extracted the file:
     put_many stores its bytes as they are."""
@@ -773,7 +787,7 @@ def split_entry(blob: bytes) -> tuple[bytes, bytes]:
     return blob[:at], blob[at:]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """A stored entry read lazily: the head parsed (None when the entry has none; per document
     [the Document's codec JSON as parsed JSON, ok, link keys, study text as bytes or None]), and

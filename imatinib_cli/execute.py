@@ -25,13 +25,22 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
 from dataclasses import field as dataclass_field
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, Protocol
 
 from imatinib_cli.errors import ImxError, UsageError
 from imatinib_cli.load._walk import KnownFile, RawFile, read_known
-from imatinib_cli.models import STATUS_ERROR, STATUS_OK, Document, Evidence, Findings, Warning
+from imatinib_cli.models import (
+    STATUS_ERROR,
+    STATUS_OK,
+    Document,
+    Evidence,
+    Findings,
+    Warning,
+    mutable_record,
+    record,
+)
 
 __all__ = [
     "EXECUTORS",
@@ -81,7 +90,7 @@ DASK_CHUNK_BYTES = 16 * 1024 * 1024
 DASK_EXTRA = "pip install '.[dask]' in the imx checkout (or pip install 'dask[distributed]')"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileResult:
     """What one file gave: its Documents, and for each ok Document its Findings (None for the rest).
 
@@ -97,7 +106,7 @@ class FileResult:
     crashed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StoredFindings:
     """Findings `index` of a cached FileResult, decoded only when a study of several documents
     needs them: from `body` (the entry's codec JSON) when it was read, else read then from the
@@ -152,7 +161,7 @@ def _unreadable_entry(exc: Exception) -> ImxError:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Lean:
     """What the process writing the output needs of one ok document, ready to use.
 
@@ -176,7 +185,7 @@ class Lean:
         return (Lean, (self.keys, self.findings, self.study, self.order))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LeanResult:
     """A FileResult as the writing process needs it (execute(render=...)): each Document without
     its text, a Lean for each ok one (None for the rest), and the cache entry's bytes (encoded
@@ -201,7 +210,7 @@ class LeanResult:
 Work = tuple[str, bool]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProgressUpdate:
     """Counts so far, after each chunk: files read (extracted or found in the store) and Documents."""
 
@@ -272,7 +281,7 @@ def _extracted(path: str, sha256: str, documents: list[Document]) -> FileResult:
     return FileResult(path, sha256, tuple(documents), tuple(findings), crashed)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FilePart:
     """Part `part` of `parts` of a large file's records, its bytes in a private copy (`copy`).
 
@@ -1005,7 +1014,7 @@ def _batches(items: Iterable[Item], *, files: int, size: int) -> Iterator[list[I
         yield batch
 
 
-@dataclass
+@mutable_record
 class _Split:
     """A large file sent out in parts: each part's result from the store, or its handle."""
 
@@ -1015,8 +1024,10 @@ class _Split:
     handles: dict[int, Any]
 
 
-@dataclass
+@mutable_record
 class _Pending:
+    """Items sent to the backend together: the store's hits, what went out, and its handle."""
+
     items: list[Item]
     results: dict[int, Any]  # by position in items: the store's hits (FileResults or LeanResults)
     misses: list[int]  # positions of RawFiles sent to the backend
@@ -1103,14 +1114,16 @@ def execute(
     return _run(batches, backend, store, progress, work)
 
 
-@dataclass
+@mutable_record
 class _Tally:
+    """The counts a progress callback is given."""
+
     files: int = 0
     documents: int = 0
     cached: int = 0
 
 
-@dataclass
+@mutable_record
 class _Run:
     """What every step of one execute() run reads: where the work goes, the store, the counts
     and their callback, the large files' private copies, and the output form (Work)."""

@@ -8,7 +8,7 @@ stage produced; a stage that needs a changed record builds a new one with datacl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -49,12 +49,15 @@ HEME_LABELS = {
 
 # --------------------------------------------------------------------------- the record decorator
 
-# Defining 28 classes with @dataclass(frozen=True, slots=True) took ~12 ms of every run's start-up
-# (a quarter of what `imx summarize` spends beyond a bare Typer app): dataclasses writes and execs
-# six methods per class. `record` gives the same classes (dataclasses.fields, replace and
-# is_dataclass work; instances are frozen, slotted, compare, hash and print as before) for ~5 ms:
-# only __init__ is generated, the other methods are shared ones that read the fields through one
-# attrgetter (as fast as the generated ones: tests/test_models.py checks they behave the same).
+# Defining the 28 records with @dataclass(frozen=True, slots=True) took ~12 ms of every run's
+# start-up (dataclasses writes and execs six methods per class, reads each field's annotation with
+# regexes and builds each class twice). `record` builds the same classes directly, for ~1 ms:
+# dataclasses.fields, replace and is_dataclass work (the fields are dataclasses' own Field
+# objects); instances are frozen and slotted and compare, hash, print and pickle as before.
+# __eq__, __hash__ and __repr__ are shared functions over one attrgetter of the fields (as fast as
+# generated ones), and __init__, the one method generated, is compiled the first time the class is
+# used or inspected: a warm `imx summarize` makes 17 of the 28. tests/test_startup.py checks each
+# against a real dataclass.
 _C = TypeVar("_C", bound=type)
 
 
@@ -66,51 +69,188 @@ def _frozen_delattr(self: object, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
+class _Marker:
+    """Holds what dataclasses gives a class and a field; read once from a class it made (cheaply:
+    nothing generated), so that `record` builds the same objects without dataclasses' private names."""
+
+    x: int = 0
+
+
+_Marker = dataclass(init=False, repr=False, eq=False)(_Marker)  # type: ignore[misc]
+_FIELD_KIND = _Marker.__dataclass_fields__["x"]._field_type  # type: ignore[attr-defined]
+_PARAMS_CLASS = type(_Marker.__dataclass_params__)  # type: ignore[attr-defined]
+
+
+def _params(frozen: bool, slots: bool) -> object:
+    """dataclasses' params object of @dataclass(frozen=frozen, slots=slots), for __dataclass_params__
+    (what dataclasses reads when a dataclass inherits from one). Its fields differ between Python
+    versions, so they are filled by name; an unknown one leaves the class's own marker values."""
+    values = {"init": True, "repr": True, "eq": True, "order": False, "unsafe_hash": False}
+    values.update(frozen=frozen, match_args=True, kw_only=False, slots=slots, weakref_slot=False)
+    code = _PARAMS_CLASS.__init__.__code__
+    names = code.co_varnames[1 : code.co_argcount]
+    if not set(names) <= values.keys():
+        return _Marker.__dataclass_params__  # type: ignore[attr-defined]
+    return _PARAMS_CLASS(**{name: values[name] for name in names})
+
+
+_RECORD_PARAMS = _params(frozen=True, slots=True)
+_MUTABLE_PARAMS = _params(frozen=False, slots=False)
+
+
 def record(cls: _C) -> _C:
     """@dataclass(frozen=True, slots=True), cheaper to define. Supports what the records use:
-    fields with a default or a default_factory, in positional order; a docstring is required (a
-    class without one would have dataclasses build it from inspect.signature).
+    fields with a default or a default_factory, field(compare=False) and field(repr=False), in
+    positional order; a docstring is required (a class without one would have dataclasses build it
+    from inspect.signature); no base class.
 
     >>> Flag(True, None) == Flag(True, None), hash(Flag(True, None)) == hash((True, None))
     (True, True)
     >>> Flag(True, None)
     Flag(value=True, evidence=None)
     """
-    if not cls.__doc__ or "__post_init__" in cls.__dict__:
-        raise TypeError(f"{cls.__name__}: a record needs a docstring and no __post_init__")
-    cls = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
-    own = fields(cls)  # type: ignore[arg-type]
-    if any(item.kw_only or not item.init for item in own):
-        raise TypeError(f"{cls.__name__}: keyword-only and init=False fields are not supported")
+    namespace = dict(cls.__dict__)
+    own = _fields(cls, namespace)
     names = tuple(item.name for item in own)
-    values: Callable[[Any], tuple[Any, ...]]
-    if len(names) > 1:
-        values = attrgetter(*names)
-    elif names:
-        one = attrgetter(names[0])
-        values = lambda obj: (one(obj),)  # noqa: E731
+    for name in names:
+        namespace.pop(name, None)  # a default lives in its Field: the name is the slot's
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    namespace["__slots__"] = names
+    namespace["__setattr__"] = _frozen_setattr
+    namespace["__delattr__"] = _frozen_delattr
+    values = _getter(names)
+    compared = _shared_methods(cls, namespace, own)
+    namespace["__hash__"] = _hasher(cls, compared)
+    namespace["__dataclass_params__"] = _RECORD_PARAMS
+    init = namespace["__init__"] = _LazyInit(own)
+    made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    made.__qualname__ = cls.__qualname__
+    init.owner = made
+    if "__reduce__" not in namespace:
+        made.__reduce__ = _reducer(made, values)  # type: ignore[method-assign, assignment]
+    return made  # type: ignore[return-value]
+
+
+def mutable_record(cls: _C) -> _C:
+    """@dataclass (mutable, not slotted, unhashable, compared and printed by its fields), cheaper
+    to define in the same way as `record`: for helper classes on the start-up path (execute's
+    bookkeeping of one run): `@mutable_record class Tally: files: int = 0` (with a docstring)
+    gives Tally(2) == Tally(2), repr "Tally(files=2)" and Tally.__hash__ None, as @dataclass does.
+    """
+    own = _fields(cls, cls.__dict__)
+    for item in own:
+        if item.default is MISSING:
+            if isinstance(cls.__dict__.get(item.name), Field):
+                delattr(cls, item.name)  # a default_factory's Field: dataclasses removes it too
+        else:
+            setattr(cls, item.name, item.default)
+    methods: dict[str, Any] = {}
+    _shared_methods(cls, methods, own)
+    methods["__hash__"] = None
+    methods["__dataclass_params__"] = _MUTABLE_PARAMS
+    methods["__init__"] = init = _LazyInit(own)
+    init.owner = cls
+    for name, value in methods.items():
+        setattr(cls, name, value)
+    return cls
+
+
+def _fields(cls: type, namespace: Any) -> tuple[Field[Any], ...]:
+    """The class's fields as dataclasses makes them (Field objects, in annotation order), stored in
+    __dataclass_fields__ of namespace; refuses what `record` does not support."""
+    if not cls.__doc__ or "__post_init__" in namespace:
+        raise TypeError(f"{cls.__name__}: a record needs a docstring and no __post_init__")
+    if cls.__bases__ != (object,) or "__slots__" in namespace:
+        raise TypeError(f"{cls.__name__}: a record has no base class and no __slots__ of its own")
+    own: dict[str, Field[Any]] = {}
+    defaults = False
+    for name, kind in namespace.get("__annotations__", {}).items():
+        if any(word in str(kind) for word in ("ClassVar", "InitVar", "KW_ONLY")):
+            raise TypeError(f"{cls.__name__}.{name}: ClassVar, InitVar and KW_ONLY are not supported")
+        given = namespace.get(name, MISSING)
+        item = given if isinstance(given, Field) else field(default=given)
+        if item.kw_only is True or not item.init or item.hash is not None:
+            raise TypeError(f"{cls.__name__}.{name}: kw_only, init=False and hash are not supported")
+        if item.default is not MISSING and item.default.__class__.__hash__ is None:
+            raise ValueError(
+                f"mutable default {type(item.default)} for field {name} is not allowed: use default_factory"
+            )
+        if item.default is MISSING and item.default_factory is MISSING:
+            if defaults:
+                raise TypeError(f"non-default argument {name!r} follows default argument")
+        else:
+            defaults = True
+        item.name, item.type, item._field_type, item.kw_only = name, kind, _FIELD_KIND, False  # type: ignore[attr-defined]
+        own[name] = item
+    if isinstance(namespace, dict):
+        namespace["__dataclass_fields__"] = own
+        namespace["__match_args__"] = tuple(own)
     else:
-        values = lambda obj: ()  # noqa: E731
+        cls.__dataclass_fields__ = own  # type: ignore[attr-defined]
+        cls.__match_args__ = tuple(own)  # type: ignore[attr-defined]
+    return tuple(own.values())
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving an object's field values as a tuple (one attrgetter)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
+
+
+def _shared_methods(
+    cls: type, namespace: dict[str, Any], own: tuple[Field[Any], ...]
+) -> Callable[[Any], tuple[Any, ...]]:
+    """__eq__ and __repr__ as dataclasses generates them: over the fields with compare and with repr
+    (every field unless field() says otherwise). Returns the compared values' getter (for __hash__)."""
+    compared = _getter(tuple(item.name for item in own if item.compare))
+    names = tuple(item.name for item in own if item.repr)
+    values = _getter(names)
 
     def __eq__(self: Any, other: object) -> bool:
         if other.__class__ is self.__class__:
-            return values(self) == values(other)
+            return compared(self) == compared(other)
         return NotImplemented
-
-    def __hash__(self: Any) -> int:
-        return hash(values(self))
 
     def __repr__(self: Any) -> str:
         shown = ", ".join(f"{name}={value!r}" for name, value in zip(names, values(self), strict=True))
         return f"{self.__class__.__qualname__}({shown})"
 
-    for method in (__eq__, __hash__, __repr__):
+    for method in (__eq__, __repr__):
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
-        setattr(cls, method.__name__, method)
-    cls.__init__ = _init(cls, own)  # type: ignore[misc]
-    cls.__setattr__ = _frozen_setattr  # type: ignore[assignment, method-assign]
-    cls.__delattr__ = _frozen_delattr  # type: ignore[assignment, method-assign]
-    return cls
+        namespace[method.__name__] = method
+    return compared
+
+
+def _hasher(cls: type, values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], int]:
+    def __hash__(self: Any) -> int:
+        return hash(values(self))
+
+    __hash__.__qualname__ = f"{cls.__qualname__}.__hash__"
+    return __hash__
+
+
+class _LazyInit:
+    """A record's __init__ until it is first asked for (an instance made, or the class inspected):
+    then the real one is compiled (`_init`) and takes its place on the class."""
+
+    __slots__ = ("owner", "own")
+
+    def __init__(self, own: tuple[Field[Any], ...]) -> None:
+        self.owner: type = object
+        self.own = own
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+        owner = self.owner
+        init = owner.__dict__["__init__"]
+        if init is self:
+            init = _init(owner, self.own, slotted="__slots__" in owner.__dict__)
+            owner.__init__ = init  # type: ignore[misc]
+        return init if obj is None else init.__get__(obj, objtype)
 
 
 class _Factory:
@@ -123,13 +263,13 @@ class _Factory:
 _FACTORY = _Factory()
 
 
-def _init(cls: type, own: tuple[Any, ...]) -> Callable[..., None]:
-    """An __init__ that sets each slot through its descriptor (a frozen record has no __setattr__)."""
+def _init(cls: type, own: tuple[Any, ...], *, slotted: bool) -> Callable[..., None]:
+    """An __init__ that sets each field: a slot through its descriptor (a frozen record has no
+    __setattr__), else in the instance's __dict__."""
     namespace: dict[str, Any] = {"_FACTORY": _FACTORY}
     params, body = ["self"], []
     for item in own:
         name = item.name
-        namespace[f"_set_{name}"] = cls.__dict__[name].__set__
         if item.default is not MISSING:
             namespace[f"_default_{name}"] = item.default
             params.append(f"{name}=_default_{name}")
@@ -139,13 +279,33 @@ def _init(cls: type, own: tuple[Any, ...]) -> Callable[..., None]:
             body.append(f" if {name} is _FACTORY: {name} = _factory_{name}()")
         else:
             params.append(name)
-        body.append(f" _set_{name}(self, {name})")
+        if slotted:
+            namespace[f"_set_{name}"] = cls.__dict__[name].__set__
+            body.append(f" _set_{name}(self, {name})")
+        else:
+            body.append(f" self.{name} = {name}")
     source = f"def __init__({', '.join(params)}):\n" + "\n".join(body or [" pass"])
     exec(source, namespace)  # noqa: S102 - our own field names, as dataclasses does
     init: Callable[..., None] = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{item.name: item.type for item in own}, "return": None}
     return init
+
+
+def _reducer(
+    cls: type, values: Callable[[Any], tuple[Any, ...]]
+) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    """A record pickles as (class, field values) and is rebuilt by its own __init__: ~1.5x faster
+    both ways than the default (a frozen slotted dataclass's __setstate__ calls
+    dataclasses.fields() for every object). Results cross process boundaries (--jobs workers, Dask)
+    and go into the --jsonl spill store as pickles (the extraction cache stores JSON instead:
+    imatinib_cli/codec.py)."""
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return (cls, values(self))
+
+    __reduce__.__qualname__ = f"{cls.__qualname__}.__reduce__"
+    return __reduce__
 
 
 @record
@@ -620,28 +780,3 @@ def distinct_events(events: Iterable[AdverseEvent]) -> list[AdverseEvent]:
         if old is None or (old.percent is None and event.percent is not None):
             kept[key] = event  # a replaced key keeps its place in the dict
     return list(kept.values())
-
-
-# --------------------------------------------------------------------------- pickling
-
-# Results cross process boundaries (--jobs workers, Dask) and go into the --jsonl spill store as
-# pickles (the extraction cache stores JSON instead: imatinib_cli/codec.py). A
-# frozen slotted dataclass pickles by default through a Python __setstate__ that calls
-# dataclasses.fields() for every object; pickled as (class, field values) instead, it is rebuilt by
-# its own __init__, about 1.5x faster both ways. Field order is __init__'s positional order.
-
-
-def _reducer(cls: type) -> Callable[[object], tuple[type, tuple[object, ...]]]:
-    names = tuple(item.name for item in fields(cls))
-    if not names:
-        return lambda obj: (cls, ())
-    get = attrgetter(*names)
-    if len(names) == 1:
-        return lambda obj: (cls, (get(obj),))
-    return lambda obj: (cls, get(obj))
-
-
-for _cls in [value for value in list(globals().values()) if isinstance(value, type) and is_dataclass(value)]:
-    if _cls.__module__ == __name__:
-        _cls.__reduce__ = _reducer(_cls)  # type: ignore[method-assign, assignment]
-del _cls

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from imatinib_cli.models import Comparison, Document, Findings, Report, Study
+from imatinib_cli.models import Comparison, Document, Findings, Report, Study, mutable_record
 
 if TYPE_CHECKING:
     from typing_extensions import TypedDict, Unpack
@@ -130,7 +129,7 @@ def summarize_stream(
     return _stream_lean(_executed(paths, options, rendered))
 
 
-@dataclass
+@mutable_record
 class StreamedReport:
     """A Report whose studies are merged as they are read, for `summarize --json`: what a writer
     needs, without holding every Findings (or any document text) in memory.

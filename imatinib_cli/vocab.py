@@ -14,7 +14,7 @@ import re
 import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from imatinib_cli import safe_yaml
 from imatinib_cli.errors import InputError, UsageError
+from imatinib_cli.models import record
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
 
@@ -471,7 +472,7 @@ _GAP = "\x00"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TermHit:
     """One vocabulary phrase found in a text; start/end index the original text."""
 
@@ -482,7 +483,7 @@ class TermHit:
     entry: Mapping[str, Any] = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Scan:
     """A text slice in matching form: its tokens joined without separators."""
 

@@ -20,7 +20,7 @@ columns prints as blocks, at 200 columns as one table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from rich.cells import cell_len
@@ -28,6 +28,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from imatinib_cli.models import mutable_record, record
 from imatinib_cli.render.safe_text import safe_text
 
 Justify = Literal["left", "right"]
@@ -41,7 +42,7 @@ INDENT = "  "
 PAIR_SEPARATOR = " · "
 
 
-@dataclass(frozen=True)
+@record
 class Col:
     """One column. keep: a number or a short code, printed whole on one line (never wrapped);
     whole: text wrapped at spaces in no layout (a label); optional: left out unless the table
@@ -55,14 +56,16 @@ class Col:
     min_width: int = 0
 
 
-@dataclass
+@mutable_record
 class _Row:
+    """One row's cells (escaped), its style and whether a section ends after it."""
+
     cells: tuple[str, ...]
     style: str | None
     end_section: bool
 
 
-@dataclass
+@mutable_record
 class FitTable:
     """A table whose layout follows the console's width (see the module docstring).
 
