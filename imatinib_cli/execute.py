@@ -1332,7 +1332,7 @@ def _computed(backend: _Backend, handle: Any, store: ResultStore | None = None) 
     return iter(backend.result(handle))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Outputs:
     """One file's outputs, each made when it is taken (_one_by_one)."""
 
