@@ -20,7 +20,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -1037,6 +1037,7 @@ class _ProgressDisplay:
         self._display = ProgressDisplay(stderr_console(), paths, follow_links=follow_links)
 
     def __call__(self, update: ProgressUpdate) -> None:
+        _stop_if_terminated()
         # A reader that left before any output came (a pager quit early, `| true`) stops the run
         # now, not at the end: one poll() per chunk of files.
         if _reader_left():
@@ -1072,7 +1073,7 @@ def _progress_display(
     """The pipeline keyword `progress` when stderr is a terminal that can show it (not TERM=dumb);
     paths: what the run reads, counted for the bar's total."""
     if not _stderr_shows_progress():
-        yield {}
+        yield {"progress": _stop_if_terminated}
         return
     display = _ProgressDisplay(paths, follow_links=follow_links)
     try:
@@ -1122,6 +1123,7 @@ def _execute(run: Callable[[], ExitStatus], *, vocab: Path | None, debug: bool) 
 
             vocabularies.set_extra_dir(vocab)
         status: int = run()
+        _stop_if_terminated()  # a SIGTERM swallowed after the last progress check
         sys.stdout.flush()  # inside the try, so a closed pipe is caught here and not at exit
         if _reader_left():
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
@@ -1167,11 +1169,35 @@ class _Terminated(BaseException):
     stopped, the spill store removed) before the exit. Not an Exception, so nothing catches it."""
 
 
+# Set by the SIGTERM handler. Python runs a signal handler wherever the main thread is, and where
+# that is a fork hook (logging's lock release after a worker is forked) or a finalizer, the raised
+# _Terminated is "ignored" and the run would go on to the end: the progress check stops it then.
+_SIGTERM_SEEN = [False]
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    _SIGTERM_SEEN[0] = True
     raise _Terminated
+
+
+def _stop_if_terminated(update: object = None) -> None:
+    """The pipeline's progress callback with no bar to draw: a SIGTERM whose exception was
+    swallowed stops the run at the next chunk of files."""
+    if _SIGTERM_SEEN[0]:
+        raise _Terminated
+
+
+def _quiet_if_terminated(unraisable: Any) -> None:
+    """sys.unraisablehook while a command runs: a swallowed _Terminated prints nothing (the run
+    stops at the next progress check); anything else goes to the hook there was."""
+    if unraisable.exc_type is not _Terminated:
+        _UNRAISABLE_BEFORE[0](unraisable)
+
+
+_UNRAISABLE_BEFORE: list[Any] = [sys.__unraisablehook__]
 
 
 def _exit_on_sigterm() -> tuple[object] | None:
@@ -1181,6 +1207,9 @@ def _exit_on_sigterm() -> tuple[object] | None:
 
     if threading.current_thread() is not threading.main_thread():
         return None
+    _SIGTERM_SEEN[0] = False
+    _UNRAISABLE_BEFORE[0] = sys.unraisablehook
+    sys.unraisablehook = _quiet_if_terminated
     return (signal.signal(signal.SIGTERM, _on_sigterm),)
 
 
@@ -1190,6 +1219,7 @@ def _restore_sigterm(previous: tuple[object] | None) -> None:
     if previous is not None:
         # None: the handler was not set from Python; the default is what it did.
         signal.signal(signal.SIGTERM, previous[0] if previous[0] is not None else signal.SIG_DFL)  # type: ignore[arg-type]
+        sys.unraisablehook = _UNRAISABLE_BEFORE[0]
 
 
 def _error(message: str) -> None:

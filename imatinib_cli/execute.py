@@ -814,7 +814,13 @@ class _LocalPool:
             writer = getattr(getattr(self._pool, "_result_queue", None), "_writer", None)
             if writer is not None:
                 writer.close()
-        self._pool.shutdown(wait=True, cancel_futures=abort)
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=abort)
+        except RuntimeError:
+            # "cannot join thread before it is started": a SIGTERM came between the pool starting
+            # its processes (stopped above) and its manager thread; there is nothing to wait for.
+            if not abort:
+                raise
 
 
 _SERIAL = _Serial()

@@ -178,3 +178,70 @@ def test_workers_under_a_fork_server_end_with_the_main_process(tmp_path: Path) -
         assert _gone(workers, 10) == set()
     finally:
         _cleanup(process, workers)
+
+
+SIGTERM_IN_A_FORK_HOOK = """
+import os
+import signal
+import time
+
+if __name__ == "__main__":
+    sent = []
+
+    def terminate_here():
+        # As if `kill` came while the parent ran its after-fork hooks (logging releases its lock
+        # there): the handler runs inside the hook, where Python ignores what it raises. Once:
+        # a second SIGTERM ends the process at once, by design.
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)
+
+    os.register_at_fork(after_in_parent=terminate_here)
+    from imatinib_cli.cli import main
+
+    main()
+"""
+
+
+def test_a_sigterm_lost_in_a_fork_hook_still_exits_143_quietly(tmp_path: Path) -> None:
+    """Python runs the SIGTERM handler wherever the main thread is; raised inside an after-fork
+    hook, its exception is only printed as "ignored". The run must still stop with 143 and say
+    nothing, not go on to the end."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for index in range(FILES):
+        text = f"PMID: {30000000 + index}\n\n{20 + index % 40} patients with GIST received imatinib.\n"
+        (docs / f"d{index:04d}.txt").write_text(text * PARAGRAPHS, encoding="utf-8")
+    (tmp_path / "forked.py").write_text(SIGTERM_IN_A_FORK_HOOK, encoding="utf-8")
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "IMX_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp_path / "tmp")}
+    command = [sys.executable, str(tmp_path / "forked.py"), "summarize", str(docs), "--jobs", "2"]
+    done = subprocess.run(command + ["--no-cache", "--json"], capture_output=True, env=env, timeout=120)
+    assert done.stderr == b""
+    assert done.returncode == 143
+    assert b'"studies"' not in done.stdout or done.stdout.count(b'"document"') < FILES
+
+
+def test_a_pool_stopped_before_its_manager_thread_started_closes_quietly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A SIGTERM between the pool starting its worker processes and starting the thread that
+    manages them: closing the pool on the way out must not fail on joining that thread."""
+    from concurrent.futures import process as futures_process
+
+    from imatinib_cli import execute
+    from imatinib_cli.load._walk import RawFile
+
+    class Stopped(BaseException):
+        pass
+
+    def stopped(self: object) -> None:
+        raise Stopped
+
+    monkeypatch.setattr(futures_process._ExecutorManagerThread, "start", stopped)
+    pool = execute._LocalPool(1)
+    with pytest.raises(Stopped):
+        pool.submit([RawFile("a.txt", b"text", "0" * 64)])
+    pool.close(abort=True)  # no RuntimeError: the workers are stopped, nothing is waited for
+    assert all(not p.is_alive() for p in (pool._pool._processes or {}).values())
