@@ -22,7 +22,7 @@ from conftest import ROOT, load_schema, make_comparison, make_report, strict
 from typer.testing import CliRunner
 
 import imatinib_cli
-from imatinib_cli import __version__, pipeline
+from imatinib_cli import __version__, cli, pipeline
 from imatinib_cli.cli import app
 from imatinib_cli.errors import InputError, UsageError
 from imatinib_cli.models import Report
@@ -90,7 +90,8 @@ def test_command_help_has_an_example() -> None:
 def test_summarize_defaults_to_seeds(calls: list) -> None:
     result = runner.invoke(app, ["summarize"])
     assert result.exit_code == 0, result.stderr
-    assert calls == [("summarize", ["seeds/"], {})]
+    # Not a terminal: no bar, only the check that stops a run a swallowed SIGTERM did not.
+    assert calls == [("summarize", ["seeds/"], {"progress": cli._stop_if_terminated})]
 
 
 def test_summarize_table_goes_to_stdout_and_warnings_to_stderr(calls: list) -> None:
@@ -132,7 +133,7 @@ def test_compare_table_and_json(calls: list) -> None:
     result = runner.invoke(app, ["compare", "seeds/", "--by", "tumor-type"])
     assert result.exit_code == 0
     assert "crude (sum of counts)" in result.stdout and "NCT00764595: no results posted" in result.stdout
-    assert calls[-1] == ("compare", ["seeds/"], {"by": "tumor-type"})
+    assert calls[-1] == ("compare", ["seeds/"], {"by": "tumor-type", "progress": cli._stop_if_terminated})
 
     result = runner.invoke(app, ["compare", "--json"])
     assert result.exit_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -77,11 +78,14 @@ def test_nothing_is_written_when_stderr_is_not_a_terminal(monkeypatch: pytest.Mo
     from imatinib_cli import cli
 
     monkeypatch.setattr("sys.stderr", io.StringIO())
+    # No bar: the callback only stops a run that a swallowed SIGTERM did not, and writes nothing.
     with cli._progress_display(["seeds/"]) as progress:
-        assert progress == {}  # no callback: the pipeline reports nothing
+        assert progress == {"progress": cli._stop_if_terminated}
+        progress["progress"](ProgressUpdate(3, 3, 0))
     monkeypatch.setenv("TERM", "dumb")
     with cli._progress_display(["seeds/"]) as progress:
-        assert progress == {}
+        assert progress == {"progress": cli._stop_if_terminated}
+    assert sys.stderr.getvalue() == ""
 
 
 def test_a_bar_on_a_console_that_is_not_a_terminal_writes_nothing(tmp_path: Path) -> None:
