@@ -44,11 +44,14 @@ MISSING_MATPLOTLIB = (
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
-    """Stub pipeline.compare; record the options each call received."""
+    """Stub pipeline.compare; record the options each call received (not the store and the
+    progress callback, which every run gets)."""
     seen: list[dict[str, object]] = []
 
     def compare(paths: list[str], **options: object) -> tuple[Report, Comparison]:
-        seen.append({"paths": list(paths), **{k: v for k, v in options.items() if k != "store"}})
+        seen.append(
+            {"paths": list(paths), **{k: v for k, v in options.items() if k not in ("store", "progress")}}
+        )
         by = options.get("by")
         if by == "study":
             return make_report(), make_study_comparison()

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 
 # Enough files for a local pool (execute.POOL_MIN_FILES is 48) and a run of several seconds even as
 # extraction gets faster: each test signals the run as soon as its workers are seen, so the run
-# must not end first on a busy machine (400 files of 4 paragraphs once took ~0.3 s of work).
+# must not end first on a busy machine.
 FILES = 800
 PARAGRAPHS = 12
 
