@@ -1359,6 +1359,7 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
         computed = _computed(backend, pending.handle, store)
         pending.handle = None
     misses = set(pending.misses)
+    twins = 0  # misses that were duplicates by content (dedupe): Documents, as the walk's, not files
     stored: list[tuple[str, Any]] = []
     for index, item in enumerate(pending.items):
         if isinstance(item, Document):
@@ -1374,6 +1375,7 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
                 result = next(computed)
                 if run.contents is not None and (first := _claim(run, result.path, result.sha256)):
                     tally.documents += 1
+                    twins += 1
                     yield duplicate(result.path, result.sha256, first), None
                     continue
                 if type(result) is _Outputs:
@@ -1390,7 +1392,7 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
             del result  # not held while the next file of a serial chunk is worked on
     if store is not None and misses:
         store.put_many(stored)
-    tally.files += len(results) + len(misses)
+    tally.files += len(results) + len(misses) - twins
     tally.cached += len(results)  # the store's hits: what was computed is not in results
     if progress is not None:
         progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
