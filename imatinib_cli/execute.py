@@ -64,6 +64,13 @@ EXECUTORS = ("local", "dask")
 # 16 keeps a chunk at ~0.1 s of work, so the last chunks do not leave a worker idle.
 CHUNK_FILES = 16
 CHUNK_BYTES = 2 * 1024 * 1024
+# Past GROW_AFTER chunks a pool's chunks hold up to GROWN_CHUNK_FILES files: once the workers send
+# references (spill.HeapRef), not ~15 KB a document, the round trip is what a chunk costs the
+# calling process (~0.3 ms of its CPU each: three threads of concurrent.futures hand the GIL
+# around); 10,000 abstracts: 0.96 s of its CPU at 16 files a chunk, 0.66 at 64. A small input
+# keeps its small chunks (so both workers get some), a large one ends on a chunk of ~0.15 s.
+GROW_AFTER = 16
+GROWN_CHUNK_FILES = 64
 # A serial run (jobs 1) sends nothing, so its chunks need not be large: past this many bytes a chunk
 # closes, so a 128 KB PubMed XML file is not read while fifteen more are held (2 MiB), which raised
 # the peak RSS of a --jsonl run by ~2 MiB. Small files still go sixteen to a chunk (one store lookup).
@@ -322,13 +329,24 @@ def process_part(item: FilePart) -> FileResult:
     return _extracted(item.path, item.sha256, documents[first:last])
 
 
-def process_chunk(chunk: Sequence[RawFile | FilePart], work: Work | None = None) -> list[Any]:
+def process_chunk(
+    chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work | None = None, heap: str | None = None
+) -> list[Any]:
     """process_file (process_part) for each file (part) of a chunk, in order (what a worker runs);
-    with work, each result made lean (made_lean) where it was computed."""
-    return list(_chunk_results(chunk, work))
+    an UnreadFile is read and hashed here first. With work, each result made lean (made_lean)
+    where it was computed; with heap too (a SpillStore's folder), the Findings and study texts
+    are appended to this process's file there (spill.HeapWriter) and only their references sent."""
+    if heap is None or work is None:
+        return list(_chunk_results(chunk, work))
+    from imatinib_cli.spill import heap_writer
+
+    writer = heap_writer(heap)
+    results = [made_lean(_processed(item), form=work[0], entry=work[1], heap=writer) for item in chunk]
+    writer.flush()  # before the references go back
+    return results
 
 
-def _chunk_results(chunk: Sequence[RawFile | FilePart], work: Work | None) -> Iterator[Any]:
+def _chunk_results(chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work | None) -> Iterator[Any]:
     """process_chunk's results one at a time, each made lean before the next file is read.
 
     So one file's full FileResult (its Documents' text, sentences and Findings: ~0.5 MiB for a
@@ -340,9 +358,18 @@ def _chunk_results(chunk: Sequence[RawFile | FilePart], work: Work | None) -> It
         yield result if work is None else made_lean(result, form=work[0], entry=work[1])
 
 
-def _processed(item: RawFile | FilePart) -> FileResult:
-    """The FileResult of one chunk item: a file's (process_file) or a large file's part's."""
-    return process_part(item) if isinstance(item, FilePart) else process_file(*item)
+def _processed(item: RawFile | FilePart | UnreadFile) -> FileResult:
+    """The FileResult of one chunk item: a file's (process_file; an UnreadFile read first, its
+    Document alone when it cannot be read) or a large file's part's."""
+    kind = type(item)
+    if kind is FilePart:
+        return process_part(item)  # type: ignore[arg-type]
+    if kind is UnreadFile:
+        read = read_unread(item)  # type: ignore[arg-type]
+        if type(read) is not RawFile:
+            return FileResult(item.path, "", (read,), (None,))  # type: ignore[arg-type]
+        item = read
+    return process_file(*item)  # type: ignore[misc]
 
 
 def without_text(findings: Findings) -> Findings:
@@ -358,11 +385,12 @@ def text_dropped(document: Document) -> Document:
     return replace(document, text="", sections=(), registry_results=None)
 
 
-def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
+def made_lean(result: FileResult, *, form: str, entry: bool, heap: Any = None) -> LeanResult:
     """The LeanResult of a FileResult, made where it was computed: per ok document its link keys,
     its Findings pickled without text, and the text of its study as a study of its own in the
     output's form, as UTF-8 (resolve.merge_group of that document alone, rendered); with entry, the
-    cache entry encoded (it holds each study's `--json` text, whatever the form)."""
+    cache entry encoded (it holds each study's `--json` text, whatever the form). heap (a
+    spill.HeapWriter): the pickle and the study text written there, given as spill.HeapRefs."""
     import pickle
 
     from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece
@@ -389,12 +417,14 @@ def made_lean(result: FileResult, *, form: str, entry: bool) -> LeanResult:
             else:  # the line from the piece when there is one (~30 µs), not rendered again (~0.4 ms)
                 line = study_line_text(study).encode("utf-8", "surrogatepass") if piece is None else None
                 rendered = RenderedStudy(line_from_piece(piece) if line is None else line, "jsonl")  # type: ignore[arg-type]
+        pickled: Any = pickle.dumps(lean, pickle.HIGHEST_PROTOCOL)
+        if heap is not None and keys is not None:  # only what goes to the spill store is written
+            pickled = heap.write(pickled)
+            if rendered is not None:
+                rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
         items.append(
             Lean(
-                None if keys is None else tuple(keys),
-                pickle.dumps(lean, pickle.HIGHEST_PROTOCOL),
-                rendered,
-                order_key(document_order(document)),
+                None if keys is None else tuple(keys), pickled, rendered, order_key(document_order(document))
             )
         )
         pieces.append((keys, piece))
@@ -762,10 +792,12 @@ def _start_method() -> str:
 class _LocalPool:
     """A ProcessPoolExecutor of `workers` processes, started with the parent's vocabulary."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, heap: str | None = None) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # A SpillStore's folder: the workers write the lean results' bytes there (process_chunk).
+        self._heap = heap
         # The vocabularies are not built here for the workers to inherit (~0.13 s of this process's
         # time): each worker builds its own, at the same time (a serial start in this process has
         # built them already, and then they are inherited).
@@ -783,6 +815,8 @@ class _LocalPool:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
+            if self._heap is not None and work is not None:
+                return self._pool.submit(process_chunk, chunk, work, self._heap)
             return self._pool.submit(process_chunk, chunk, work)
         except BrokenProcessPool:  # a worker died before this chunk was sent
             raise _worker_died() from None
@@ -849,8 +883,9 @@ class _UntilWorthAPool:
     nothing in this process (which then never builds the vocabularies either: the workers do).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, heap: Callable[[], str | None] | None = None) -> None:
         self._workers = workers
+        self._heap = heap
         self._pool: _LocalPool | None = None
         self._files = 0
         self._bytes = 0
@@ -864,9 +899,9 @@ class _UntilWorthAPool:
         if self._pool is None:
             large = any(isinstance(item, FilePart) for item in chunk)
             self._files += len(chunk)
-            self._bytes += sum(len(item.data) for item in chunk if isinstance(item, RawFile))
+            self._bytes += sum(_size(item) for item in chunk if type(item) is not FilePart)  # type: ignore[arg-type]
             if large or self._files >= POOL_MIN_FILES or self._bytes >= POOL_MIN_BYTES:
-                self._pool = pool = _LocalPool(self._workers)
+                self._pool = pool = _LocalPool(self._workers, None if self._heap is None else self._heap())
                 self.in_flight = max(pool.in_flight, HELD_CHUNKS)
                 while self._held:  # in order: the pool's first chunks are those held back
                     held = self._held.popleft()
@@ -996,18 +1031,23 @@ def _check_dask_address(address: str) -> None:
 
 # --------------------------------------------------------------------------- the run
 
+# Here, beside the run that reads them (the walk's items and the claims of files' contents).
+from imatinib_cli.load._walk import EMPTY_SHA256, UnreadFile, duplicate, read_unread  # noqa: E402
 
-Item = Document | RawFile | KnownFile
+Item = Document | RawFile | KnownFile | UnreadFile
 
 
-def _size(item: RawFile | KnownFile) -> int:
+def _size(item: RawFile | KnownFile | UnreadFile) -> int:
     return len(item.data) if type(item) is RawFile else item.size  # type: ignore[union-attr]
 
 
-def _batches(items: Iterable[Item], *, files: int, size: int) -> Iterator[list[Item]]:
-    """Items in order, cut after `files` files or `size` bytes (Documents ride along)."""
+def _batches(
+    items: Iterable[Item], *, files: int, size: int, grown: int | None = None
+) -> Iterator[list[Item]]:
+    """Items in order, cut after `files` files or `size` bytes (Documents ride along); with
+    grown, after GROW_AFTER batches cut after `grown` files instead."""
     batch: list[Item] = []
-    count = total = 0
+    count = total = made = 0
     for item in items:
         batch.append(item)
         if not isinstance(item, Document):
@@ -1016,6 +1056,9 @@ def _batches(items: Iterable[Item], *, files: int, size: int) -> Iterator[list[I
         if count >= files or total >= size or len(batch) >= 16 * files:
             yield batch
             batch, count, total = [], 0, 0
+            made += 1
+            if grown is not None and made == GROW_AFTER:
+                files = grown
     if batch:
         yield batch
 
@@ -1028,6 +1071,8 @@ class _Split:
     copy: str | None  # the private copy the workers read; None when the store had every part
     results: dict[int, Any]  # FileResults or LeanResults
     handles: dict[int, Any]
+    path: str = ""
+    sha256: str = ""
 
 
 @mutable_record
@@ -1039,6 +1084,9 @@ class _Pending:
     misses: list[int]  # positions of RawFiles sent to the backend
     handle: Any
     splits: dict[int, _Split] = dataclass_field(default_factory=dict)  # positions of the files sent in parts
+    # Positions of files whose bytes an earlier file of the run has (dedupe): not sent, and
+    # listed as duplicates when their turn comes.
+    dupes: set[int] = dataclass_field(default_factory=set)
 
 
 class _Copies:
@@ -1086,6 +1134,8 @@ def execute(
     store: ResultStore | None = None,
     progress: ProgressCallback | None = None,
     render: str | None = None,
+    dedupe: bool = False,
+    heap: Callable[[], str | None] | None = None,
 ) -> Iterator[tuple[Document, Any]]:
     """(Document, Findings or None) for every item, in input order, whichever executor does the work.
 
@@ -1095,8 +1145,14 @@ def execute(
     progress: called after each chunk with the counts so far. render "json" or "jsonl": yield
     (Document without its text, Lean or None) instead, made lean where the work runs (made_lean)
     and, with an extraction cache (a store with get_entries), read lean from it (lean_from_entry),
-    so the calling process only writes what it is given. Raises UsageError for a bad executor or
-    jobs, ImxError when the Dask scheduler cannot be reached or a worker dies.
+    so the calling process only writes what it is given. dedupe: the items come from
+    walk_paths(unread_below=...) (UnreadFiles, read and hashed where the work runs), which leaves
+    files with the same bytes to this run: each file's sha256 is claimed as its result is taken,
+    in input order, and a later file with the same bytes is the walk's "duplicate of FIRST"
+    Document. heap: asked when a local pool starts, a SpillStore's folder (SpillStore.folder) where
+    the workers write a render form's Findings and study texts, sent back as spill.HeapRefs.
+    Raises UsageError for a bad executor or jobs, ImxError when the Dask scheduler cannot be
+    reached or a worker dies.
     """
     if executor not in EXECUTORS:
         raise UsageError(f"unknown executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
@@ -1110,14 +1166,18 @@ def execute(
         batches = _batches(items, files=DASK_CHUNK_FILES, size=DASK_CHUNK_BYTES)
         backend: _Backend = _Dask(dask_address, jobs)
     else:
-        batches = _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES if jobs > 1 else SERIAL_CHUNK_BYTES)
-        backend = _UntilWorthAPool(jobs) if jobs > 1 else _Serial()
+        batches = (
+            _batches(items, files=CHUNK_FILES, size=CHUNK_BYTES, grown=GROWN_CHUNK_FILES)
+            if jobs > 1
+            else _batches(items, files=CHUNK_FILES, size=SERIAL_CHUNK_BYTES)
+        )
+        backend = _UntilWorthAPool(jobs, heap) if jobs > 1 else _Serial()
     work: Work | None = None
     if render is not None:
         if render not in ("json", "jsonl"):
             raise UsageError(f"unknown output form {render!r}: expected json or jsonl")
         work = (render, store is not None and hasattr(store, "get_entries"))
-    return _run(batches, backend, store, progress, work)
+    return _run(batches, backend, store, progress, work, dedupe)
 
 
 @mutable_record
@@ -1140,6 +1200,10 @@ class _Run:
     work: Work | None
     tally: _Tally = dataclass_field(default_factory=_Tally)
     copies: _Copies = dataclass_field(default_factory=lambda: _Copies())
+    # dedupe: each file's sha256 -> the first path with those bytes (spill.SpillMap, flat past
+    # 2,048 files), and the sha256s of the RawFiles sent (known before their work is).
+    contents: Any = None
+    sent: set[str] = dataclass_field(default_factory=set)
 
 
 def _run(
@@ -1148,9 +1212,14 @@ def _run(
     store: ResultStore | None,
     progress: ProgressCallback | None,
     work: Work | None = None,
+    dedupe: bool = False,
 ) -> Iterator[tuple[Document, Any]]:
     queue: deque[_Pending] = deque()
     run = _Run(backend, store, progress, work)
+    if dedupe:
+        from imatinib_cli.spill import SpillMap
+
+        run.contents = SpillMap()
     finished = False
     try:
         for batch in batches:
@@ -1166,6 +1235,8 @@ def _run(
             backend.close(abort=not finished)
         finally:
             run.copies.close()
+            if run.contents is not None:
+                run.contents.close()
 
 
 def _submit(batch: list[Item], run: _Run) -> _Pending:
@@ -1175,6 +1246,17 @@ def _submit(batch: list[Item], run: _Run) -> _Pending:
     backend, store, work = run.backend, run.store, run.work
     positions = [index for index, item in enumerate(batch) if not isinstance(item, Document)]
     splits: dict[int, _Split] = {}
+    dupes: set[int] = set()
+    if run.contents is not None:  # a RawFile's bytes were read: a twin of one sent is not sent
+        for index in positions:
+            raw = batch[index]
+            if type(raw) is RawFile and raw.data:
+                if raw.sha256 in run.sent:
+                    dupes.add(index)
+                else:
+                    run.sent.add(raw.sha256)
+        if dupes:
+            positions = [index for index in positions if index not in dupes]
     if backend.splits:
         for index in positions:
             raw: RawFile | KnownFile = batch[index]  # type: ignore[assignment]
@@ -1188,7 +1270,9 @@ def _submit(batch: list[Item], run: _Run) -> _Pending:
             index for index in positions if index not in splits and not isinstance(batch[index], Document)
         ]
     files: list[RawFile | KnownFile] = [batch[index] for index in positions]  # type: ignore[misc]
-    found = _stored(store, [(raw.sha256, raw.path, raw.sha256) for raw in files], work)
+    found = (
+        {} if store is None else _stored(store, [(raw.sha256, raw.path, raw.sha256) for raw in files], work)
+    )  # type: ignore[union-attr]
     results = {index: found[at] for at, index in enumerate(positions) if at in found}
     misses = []
     for index in positions:
@@ -1197,11 +1281,11 @@ def _submit(batch: list[Item], run: _Run) -> _Pending:
         item = batch[index]
         if type(item) is KnownFile:
             batch[index] = item = read_known(item)
-        if type(item) is RawFile:
+        if type(item) is RawFile or type(item) is UnreadFile:
             misses.append(index)
     chunk = [batch[index] for index in misses]
     handle = backend.submit(chunk, work) if chunk else None  # type: ignore[arg-type]
-    return _Pending(batch, results, misses, handle, splits)
+    return _Pending(batch, results, misses, handle, splits, dupes)
 
 
 def _submit_parts(raw: RawFile | KnownFile, run: _Run) -> _Split | Document:
@@ -1224,7 +1308,7 @@ def _submit_parts(raw: RawFile | KnownFile, run: _Run) -> _Split | Document:
         if copy is not None and part not in results:
             item = FilePart(raw.path, raw.sha256, copy, part, count)
             handles[part] = backend.submit([item], work)  # type: ignore[list-item]
-    return _Split(keys, copy, results, handles)
+    return _Split(keys, copy, results, handles, raw.path, raw.sha256)
 
 
 def _stored(
@@ -1294,6 +1378,7 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
         computed = _computed(backend, pending.handle, store)
         pending.handle = None
     misses = set(pending.misses)
+    twins = 0  # misses that were duplicates by content (dedupe): Documents, as the walk's, not files
     stored: list[tuple[str, Any]] = []
     for index, item in enumerate(pending.items):
         if isinstance(item, Document):
@@ -1301,9 +1386,17 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
             yield item, None
         elif index in pending.splits:
             yield from _finish_parts(pending.splits[index], run)
+        elif index in pending.dupes:
+            tally.documents += 1
+            yield _duplicate(run, item.path, item.sha256), None  # type: ignore[union-attr]
         else:
             if index in misses:
                 result = next(computed)
+                if run.contents is not None and (first := _claim(run, result.path, result.sha256)):
+                    tally.documents += 1
+                    twins += 1
+                    yield duplicate(result.path, result.sha256, first), None
+                    continue
                 if type(result) is _Outputs:
                     for output in result.outputs:
                         tally.documents += 1
@@ -1318,7 +1411,7 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
             del result  # not held while the next file of a serial chunk is worked on
     if store is not None and misses:
         store.put_many(stored)
-    tally.files += len(results) + len(misses)
+    tally.files += len(results) + len(misses) - twins
     tally.cached += len(results)  # the store's hits: what was computed is not in results
     if progress is not None:
         progress(ProgressUpdate(tally.files, tally.documents, tally.cached))
@@ -1338,11 +1431,30 @@ def _computed(backend: _Backend, handle: Any, store: ResultStore | None = None) 
     return iter(backend.result(handle))
 
 
+def _claim(run: _Run, path: str, sha256: str) -> str | None:
+    """dedupe: the first path read with these bytes, or None when this path is that first one
+    (then recorded). Taken in input order, as the walk would (an empty file is never a twin)."""
+    if not sha256 or sha256 == EMPTY_SHA256:
+        return None
+    return run.contents.add(sha256, path)  # type: ignore[no-any-return]
+
+
+def _duplicate(run: _Run, path: str, sha256: str) -> Document:
+    """The Document of a file not sent because a file before it has its bytes (_Pending.dupes)."""
+    first = _claim(run, path, sha256)
+    if first is None:  # cannot be: the earlier file's bytes were claimed first
+        raise RuntimeError(f"{path}: no earlier file with its bytes")
+    return duplicate(path, sha256, first)
+
+
 @record
 class _Outputs:
-    """One file's outputs, each made when it is taken (_one_by_one)."""
+    """One file's outputs, each made when it is taken (_one_by_one); not one is made for a file
+    that turns out to be a duplicate (dedupe)."""
 
     outputs: Iterator[tuple[Document, Lean | None]]
+    path: str = ""
+    sha256: str = ""
 
 
 def _one_by_one(chunk: Sequence[RawFile | FilePart], work: Work) -> Iterator[Any]:
@@ -1354,8 +1466,14 @@ def _one_by_one(chunk: Sequence[RawFile | FilePart], work: Work) -> Iterator[Any
     what made_lean of the whole file gives for that document (each is made from its own Findings).
     """
     for item in chunk:
+        if type(item) is UnreadFile:
+            read = read_unread(item)
+            if type(read) is not RawFile:
+                yield made_lean(FileResult(item.path, "", (read,), (None,)), form=work[0], entry=False)
+                continue
+            item = read
         if type(item) is RawFile:
-            yield _Outputs(_lean_outputs(item, work[0]))
+            yield _Outputs(_lean_outputs(item, work[0]), item.path, item.sha256)
         else:
             yield made_lean(_processed(item), form=work[0], entry=False)
 
@@ -1374,6 +1492,15 @@ def _lean_outputs(item: RawFile, form: str) -> Iterator[tuple[Document, Lean | N
 def _finish_parts(split: _Split, run: _Run) -> Iterator[tuple[Document, Any]]:
     """A large file's outputs part by part, as each is back: only one part's results held here."""
     backend, store, tally, progress, work = run.backend, run.store, run.tally, run.progress, run.work
+    if run.contents is not None and (first := _claim(run, split.path, split.sha256)):
+        # Another file with these bytes came first (changed between its stat and its read).
+        for handle in split.handles.values():
+            backend.result(handle)
+        if split.copy is not None:
+            run.copies.remove(split.copy)
+        tally.documents += 1
+        yield duplicate(split.path, split.sha256, first), None
+        return
     for part, key in enumerate(split.keys):
         result = split.results.pop(part, None)
         if result is None:

@@ -59,29 +59,47 @@ def iter_extracted(
 
 
 def _executed(
-    paths: Sequence[str], options: RunOptions, render: str | None
+    paths: Sequence[str], options: RunOptions, render: str | None, heap: list[str] | None = None
 ) -> Iterator[tuple[Document, Any]]:
     """The walk over paths and execute on what it yields (iter_extracted; with render, execute's
-    lean output for that form: (Document without text, Lean or None))."""
-    from imatinib_cli.execute import execute
+    lean output for that form: (Document without text, Lean or None)).
+
+    A run of local workers with no store to look files up in (--no-cache --jobs N) leaves the
+    files unread by the walk: each worker reads and hashes its own (load.UnreadFile), and execute
+    finds the files with the same bytes in the walk's order (dedupe). heap: where _stream_lean
+    puts its SpillStore's folder once open, for the pool's workers to write their results to."""
+    from imatinib_cli.execute import SPLIT_MIN_BYTES, available_cores, execute
     from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
 
     max_bytes = options.get("max_bytes")
     store = options.get("store")
+    jobs = options.get("jobs")
+    executor = options.get("executor", "local")
+    dask_address = options.get("dask_address")
+    # Files of a large file's size (sent in parts) are still read here: their parts need the bytes.
+    unread = (
+        store is None
+        and executor == "local"
+        and dask_address is None
+        and (available_cores() if jobs is None else jobs) > 1
+    )
     items = walk_paths(
         paths,
         follow_links=options.get("follow_links", False),
         max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
         index=_stat_index(store),
+        unread_below=SPLIT_MIN_BYTES if unread else 0,
     )
     return execute(
         items,
-        jobs=options.get("jobs"),
-        executor=options.get("executor", "local"),
-        dask_address=options.get("dask_address"),
+        jobs=jobs,
+        executor=executor,
+        dask_address=dask_address,
         store=store,
         progress=options.get("progress"),
         render=render,
+        dedupe=unread,
+        heap=None if heap is None else (lambda: heap[0] if heap else None),
     )
 
 
@@ -126,7 +144,8 @@ def summarize_stream(
     """
     if rendered is None:
         return _stream(iter_extracted(paths, **options))
-    return _stream_lean(_executed(paths, options, rendered))
+    heap: list[str] = []
+    return _stream_lean(_executed(paths, options, rendered, heap), heap=heap)
 
 
 @mutable_record
@@ -174,7 +193,8 @@ def summarize_streamed(
         ordered[0] = False
         stream: Iterator[Document | Study | RenderedStudy] = _stream(iter_extracted(paths, **options))
     else:
-        stream = _stream_lean(_executed(paths, options, rendered), ordered)
+        heap: list[str] = []
+        stream = _stream_lean(_executed(paths, options, rendered, heap), ordered, heap)
     documents: list[Document] = []
     first: list[Study | RenderedStudy] = []
     try:
@@ -228,16 +248,22 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
 
 
 def _stream_lean(
-    extracted: Iterator[tuple[Document, Lean | None]], ordered: list[bool] | None = None
+    extracted: Iterator[tuple[Document, Lean | None]],
+    ordered: list[bool] | None = None,
+    heap: list[str] | None = None,
 ) -> Iterator[Document | Study | RenderedStudy]:
     """_stream of execute(render=...)'s output: the link keys, the pickled Findings, the study
     text and the document's order key come made; a group of one document gives its study text,
     only larger groups are merged. ordered: set to [False] if the Documents did not come in the
-    Report's order (document_order), so a caller that lists them need not sort them."""
+    Report's order (document_order), so a caller that lists them need not sort them. heap: given
+    the store's folder when it opens (before the first item is asked for), where a pool's
+    workers write what they would send (spill.HeapWriter)."""
     from imatinib_cli.resolve import document_order, merge_group
     from imatinib_cli.spill import SpillStore, order_key
 
     with SpillStore() as store:
+        if heap is not None:
+            heap.append(store.folder)
         stored = 0
         last = b""
         in_order = True

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,6 +42,58 @@ MEMORY_ENTRIES = 2048
 HEAP_BUFFER = 256 * 1024
 
 Order = tuple[tuple[str, ...], int]
+
+
+class HeapRef(NamedTuple):
+    """Bytes a pool worker appended to its own file in a SpillStore's folder (HeapWriter): the
+    file's name there, the offset and the length. What crosses the pipe instead of the bytes."""
+
+    file: str
+    off: int
+    size: int
+
+
+# A worker's file in the store's folder: this prefix and the worker's process id.
+HEAP_PREFIX = "worker-"
+
+
+class HeapWriter:
+    """The file a pool worker appends its documents' pickled Findings and study texts to, in the
+    folder of the SpillStore that will read them (SpillStore.folder), so the process writing the
+    output is sent only their HeapRefs: it neither receives nor copies ~15 KB a document. One file
+    per worker process (`worker-PID`), appended to by that process only; flush() before the
+    references are sent back. The folder is the store's private mkdtemp: removed with it."""
+
+    def __init__(self, folder: str) -> None:
+        import os
+
+        self.folder = folder
+        self.pid = os.getpid()
+        self.name = f"{HEAP_PREFIX}{self.pid}"
+        self._file = open(os.path.join(folder, self.name), "ab", buffering=HEAP_BUFFER)  # noqa: SIM115 - lives as long as the worker
+        self._size = self._file.tell()
+
+    def write(self, data: bytes) -> HeapRef:
+        off = self._size
+        self._file.write(data)
+        self._size += len(data)
+        return HeapRef(self.name, off, len(data))
+
+    def flush(self) -> None:
+        self._file.flush()
+
+
+_writer: HeapWriter | None = None
+
+
+def heap_writer(folder: str) -> HeapWriter:
+    """This process's HeapWriter for folder (made at the first call; a forked child makes its own)."""
+    global _writer
+    import os
+
+    if _writer is None or _writer.folder != folder or _writer.pid != os.getpid():
+        _writer = HeapWriter(folder)
+    return _writer
 
 
 def order_key(order: Order) -> bytes:
@@ -78,6 +130,8 @@ class SpillStore:
         import tempfile
 
         self._folder = tempfile.TemporaryDirectory(prefix="imx-spill-")
+        # Where pool workers may append what they send (HeapWriter), read back by `heap` name.
+        self.folder = self._folder.name
         self.path = Path(self._folder.name) / "findings.sqlite3"
         self._db = _connect(self.path, CACHE_KIB)
         # Each item's Findings (a pickle, or a cache entry's codec JSON and the record's index in it)
@@ -86,11 +140,14 @@ class SpillStore:
         # cost ~10x more): each as an offset and a length. A cache entry's body is written once
         # however many of its records are items; one read without its body is not copied at all:
         # `entry` holds its key in the cache (and `path` where it was read), read again from there
-        # (execute.StoredFindings) only if the item's study has other documents.
+        # (execute.StoredFindings) only if the item's study has other documents. `heap`: the file of
+        # the folder a worker wrote both to (HeapRef), instead of `heap`; NULL for this process's.
         self._db.execute(
             "CREATE TABLE findings (seq INTEGER PRIMARY KEY, off INTEGER NOT NULL, length INTEGER NOT NULL,"
-            " record INTEGER, study_off INTEGER, study_length INTEGER, form TEXT, entry TEXT, path TEXT)"
+            " record INTEGER, study_off INTEGER, study_length INTEGER, form TEXT, entry TEXT, path TEXT,"
+            " heap TEXT)"
         )
+        self._heaps: dict[str, int] = {}  # a worker's file -> its descriptor, opened at the first read
         # A buffer of HEAP_BUFFER: a study text (~10 KB) is larger than the default 8 KiB, so each
         # would be a system call of its own.
         self._heap = open(Path(self._folder.name) / "heap", "w+b", buffering=HEAP_BUFFER)  # noqa: SIM115 - closed by close()
@@ -112,7 +169,7 @@ class SpillStore:
     def put(
         self,
         seq: int,
-        findings: Findings | bytes | StoredFindings,
+        findings: Findings | bytes | StoredFindings | HeapRef,
         keys: Iterable[str] | None = None,
         order: Order | bytes | None = None,
         study: RenderedStudy | None = None,
@@ -121,11 +178,15 @@ class SpillStore:
         its link keys (resolve.link_keys), so groups() places it (order may come as its
         order_key bytes, made where the document was). findings may come already pickled
         (bytes, from a worker: stored as they are) or as a cache entry's (execute.StoredFindings:
-        its body stored once). study: the item's study text, for study() when it stays alone."""
+        its body stored once; or a HeapRef: already in a worker's file here, not copied). study:
+        the item's study text, for study() when it stays alone (its text a HeapRef in the same
+        worker's file when the findings are one)."""
         import pickle
 
-        record = entry = path = None
-        if type(findings) is bytes:
+        record = entry = path = heap = None
+        if type(findings) is HeapRef:
+            heap, off, size = findings
+        elif type(findings) is bytes:
             off, size = self._add(findings)
         elif type(findings).__name__ == "StoredFindings":
             record = findings.index  # type: ignore[union-attr]
@@ -138,11 +199,22 @@ class SpillStore:
         else:
             off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         if study is None:
-            self._pending.append((seq, off, size, record, None, None, None, entry, path))
+            self._pending.append((seq, off, size, record, None, None, None, entry, path, heap))
         else:
-            text = study.text if type(study.text) is bytes else study.text.encode("utf-8", "surrogatepass")
-            study_off, study_size = self._add(text)
-            self._pending.append((seq, off, size, record, study_off, study_size, study.form, entry, path))
+            text = study.text
+            if type(text) is HeapRef:
+                if text.file != heap:
+                    raise ValueError("a study text in another file than its Findings")
+                _, study_off, study_size = text
+            else:
+                if heap is not None:
+                    raise ValueError("a study text in another file than its Findings")
+                if type(text) is not bytes:
+                    text = text.encode("utf-8", "surrogatepass")
+                study_off, study_size = self._add(text)
+            self._pending.append(
+                (seq, off, size, record, study_off, study_size, study.form, entry, path, heap)
+            )
         if order is not None:
             self._pending_items.append((seq, order if type(order) is bytes else order_key(order)))  # type: ignore[arg-type]
             self._pending_keys.extend((key, seq) for key in keys or ())
@@ -154,8 +226,8 @@ class SpillStore:
             return
         self._db.execute("BEGIN")
         self._db.executemany(
-            "INSERT INTO findings (seq, off, length, record, study_off, study_length, form, entry, path)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO findings (seq, off, length, record, study_off, study_length, form, entry, path,"
+            " heap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._pending,
         )
         self._db.executemany("INSERT INTO items (seq, ord) VALUES (?, ?)", self._pending_items)
@@ -173,13 +245,27 @@ class SpillStore:
         self._heap_size += len(data)
         return off, len(data)
 
-    def _read(self, off: int, size: int) -> bytes:
+    def _read(self, off: int, size: int, heap: str | None = None) -> bytes:
         import os
 
+        if heap is not None:
+            return os.pread(self._heap_file(heap), size, off)
         if self._unflushed:
             self._heap.flush()
             self._unflushed = False
         return os.pread(self._heap.fileno(), size, off)
+
+    def _heap_file(self, name: str) -> int:
+        """The descriptor of a worker's file in this store's folder (a plain `worker-PID` name)."""
+        import os
+
+        descriptor = self._heaps.get(name)
+        if descriptor is None:
+            if not (name.startswith(HEAP_PREFIX) and name[len(HEAP_PREFIX) :].isdigit()):
+                raise ValueError(f"not a worker's file: {name!r}")
+            flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+            descriptor = self._heaps[name] = os.open(os.path.join(self.folder, name), flags)
+        return descriptor
 
     def _body(self, body: bytes) -> tuple[int, int]:
         """Where a cache entry's body is in the heap, written at its first item (the items of one
@@ -197,18 +283,19 @@ class SpillStore:
         from imatinib_cli.execute import StoredFindings
 
         self.flush()
-        found: dict[int, tuple[int, int, int, int | None, str | None, str | None]] = {}
+        found: dict[int, tuple[int, int, int, int | None, str | None, str | None, str | None]] = {}
         for start in range(0, len(seqs), 500):  # stay under SQLite's limit on bound parameters
             chunk = seqs[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT seq, off, length, record, entry, path FROM findings WHERE seq IN ({marks})"
+            query = f"SELECT seq, off, length, record, entry, path, heap FROM findings WHERE seq IN ({marks})"
             for row in self._db.execute(query, chunk):
                 found[row[0]] = row
         out: list[Findings] = []
         for seq in seqs:
-            _, off, size, record, entry, path = found[seq]
+            _, off, size, record, entry, path, heap = found[seq]
             if record is None:
-                out.append(pickle.loads(self._read(off, size)))  # noqa: S301 - written by this process
+                # Written by this process, or by its own pool's workers into this private folder.
+                out.append(pickle.loads(self._read(off, size, heap)))  # noqa: S301
                 continue
             # The items of one cached file share its body: decoded once while they come in a row
             # (a group's members, or consecutive groups of one records file).
@@ -233,7 +320,7 @@ class SpillStore:
         for group, _study, _form in self._groups():
             yield group
 
-    def _groups(self) -> Iterator[tuple[list[int], tuple[int, int] | None, str | None]]:
+    def _groups(self) -> Iterator[tuple[list[int], tuple[int, int, str | None] | None, str | None]]:
         self.flush()
         self._unite()
         db = self._db
@@ -247,16 +334,16 @@ class SpillStore:
         )
         db.execute("CREATE INDEX firsts_order ON firsts (ord, root, size)")
         db.execute("COMMIT")
-        for root, size, study_off, study_size, form in db.execute(self._FIRSTS):
+        for root, size, study_off, study_size, form, heap in db.execute(self._FIRSTS):
             if size == 1:
-                yield [root], (None if study_off is None else (study_off, study_size)), form
+                yield [root], (None if study_off is None else (study_off, study_size, heap)), form
             else:  # the root is the group's lowest seq
                 rest = db.execute("SELECT seq FROM parent WHERE up = ? ORDER BY seq", (root,))
                 yield [root, *(seq for (seq,) in rest)], None, None
 
     _FIRSTS = (
         "SELECT root, size, CASE WHEN size = 1 THEN findings.study_off END, findings.study_length,"
-        " findings.form FROM firsts"
+        " findings.form, findings.heap FROM firsts"
         " JOIN findings ON findings.seq = firsts.root ORDER BY ord, root"
     )
 
@@ -316,6 +403,11 @@ class SpillStore:
         self._pending_keys.clear()
         self._last_body = None
         self._decoded = self._source = None
+        import os
+
+        for descriptor in self._heaps.values():
+            os.close(descriptor)
+        self._heaps.clear()
         self._heap.close()
         self._db.close()
         self._folder.cleanup()

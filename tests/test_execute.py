@@ -57,9 +57,9 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     original = execute._LocalPool
 
     class Recorded(original):  # type: ignore[misc, valid-type]
-        def __init__(self, workers: int) -> None:
+        def __init__(self, workers: int, *rest: object) -> None:
             started.append(workers)
-            super().__init__(workers)
+            super().__init__(workers, *rest)
 
     monkeypatch.setattr(execute, "_LocalPool", Recorded)
     return started

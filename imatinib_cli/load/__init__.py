@@ -26,6 +26,7 @@ from imatinib_cli.load._walk import (
     UNKNOWN_FORMAT,
     KnownFile,
     RawFile,
+    UnreadFile,
     Walker,
     missing,
     printable,
@@ -40,6 +41,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "KnownFile",
     "RawFile",
+    "UnreadFile",
     "load_bytes",
     "load_paths",
     "load_records",
@@ -77,7 +79,8 @@ def walk_paths(
     follow_links: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
     index: StatIndex | None = None,
-) -> Iterator[Document | RawFile | KnownFile]:
+    unread_below: int = 0,
+) -> Iterator[Document | RawFile | KnownFile | UnreadFile]:
     """load_paths without the reading: in the same order, each file's bytes to give to read_file, or
     the Document saying why a file is not read.
 
@@ -86,6 +89,9 @@ def walk_paths(
     are checked (raising UsageError as load_paths does) before this returns; files are read only as
     the iterator advances, so a caller can stream a large tree. index (cache.StatIndex): a file
     whose stat is as recorded there comes unread, as a KnownFile (read_known reads it).
+    unread_below (without an index): a file smaller than this comes unread, as an UnreadFile
+    (read_unread reads it where the work runs), and files with the same bytes are left for the
+    caller to find, in this order (execute(dedupe=True) does).
     """
     if max_bytes < 1:
         raise UsageError(f"the size limit must be at least 1 byte, not {max_bytes}")
@@ -94,7 +100,7 @@ def walk_paths(
     for path in paths:
         if path != STDIN and not os.path.exists(path):
             raise UsageError(f"{printable(path)}: {missing(path)}")
-    walker = Walker(follow_links=follow_links, max_bytes=max_bytes, index=index)
+    walker = Walker(follow_links=follow_links, max_bytes=max_bytes, index=index, unread_below=unread_below)
     return walker.paths(list(paths))
 
 

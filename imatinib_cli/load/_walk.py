@@ -67,6 +67,25 @@ class RawFile(NamedTuple):
     sha256: str
 
 
+class UnreadFile(NamedTuple):
+    """A regular file the walk leaves unread (Walker(unread_below=...)): whoever does the work reads
+    and hashes it with read_unread, and finds its duplicates by content (the walk does not)."""
+
+    path: str  # printable, as RawFile.path
+    source: str  # the path to open
+    size: int  # by stat (the read checks the limit again)
+    limit: int  # the walk's max_bytes
+
+
+# The sha256 of no bytes: an empty file is never a "duplicate" of another.
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def duplicate(shown: str, sha256: str, first: str) -> Document:
+    """The Document of a file whose bytes were already read as `first`."""
+    return skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
+
+
 class KnownFile(NamedTuple):
     """A file whose sha256 the stat index gave (cache.StatIndex): not read by the walk. Whoever
     needs its bytes (a file the extraction cache does not hold) reads it with read_known."""
@@ -92,12 +111,23 @@ def _now_ns() -> int:
 def read_known(known: KnownFile) -> RawFile | Document:
     """The bytes of a KnownFile, read and checked as the walk reads a file (the Document saying
     why not when it cannot be read now); sha256 is of the bytes read."""
-    data = _read_checked(known.path, known.source, known.limit)
+    return _read_raw(known.path, known.source, known.limit)
+
+
+def read_unread(unread: UnreadFile) -> RawFile | Document:
+    """The bytes of an UnreadFile and their sha256, read and checked as the walk reads a file (the
+    same Document as the walk's when it cannot be read); where the work runs, so the process
+    walking the paths neither reads nor hashes it."""
+    return _read_raw(unread.path, unread.source, unread.limit)
+
+
+def _read_raw(shown: str, source: str, limit: int) -> RawFile | Document:
+    data = _read_checked(shown, source, limit)
     if isinstance(data, Document):
         return data
-    if len(data) > known.limit:
-        return skipped(known.path, "", UNKNOWN_FORMAT, _too_large(known.limit, len(data), exact=False))
-    return RawFile(known.path, data, hashlib.sha256(data).hexdigest())
+    if len(data) > limit:
+        return skipped(shown, "", UNKNOWN_FORMAT, _too_large(limit, len(data), exact=False))
+    return RawFile(shown, data, hashlib.sha256(data).hexdigest())
 
 
 def _read_checked(shown: str, path: str, max_bytes: int) -> bytes | Document:
@@ -173,9 +203,20 @@ class Walker:
     memory. Folders stay in a dict (one entry per folder). close() removes the maps' files.
     """
 
-    def __init__(self, *, follow_links: bool, max_bytes: int, index: StatIndex | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        follow_links: bool,
+        max_bytes: int,
+        index: StatIndex | None = None,
+        unread_below: int = 0,
+    ) -> None:
         self._follow_links = follow_links
         self._max_bytes = max_bytes
+        # Without an index: a regular file smaller than this (by stat) is yielded unread
+        # (UnreadFile), and no file's duplicates by content are looked for here: the caller claims
+        # each file's sha256 in walk order (execute's dedupe) as the walk would have.
+        self._unread_below = unread_below if index is None else 0
         # With an index: files whose stat is as recorded are not read (KnownFile); files read and
         # older than the racy window are recorded.
         self._index = index
@@ -186,7 +227,7 @@ class Walker:
         # first file with those bytes. One map: one SQLite connection once it is on disk.
         self._seen = SpillMap()
 
-    def paths(self, paths: Sequence[str]) -> Iterator[Document | RawFile | KnownFile]:
+    def paths(self, paths: Sequence[str]) -> Iterator[Document | RawFile | KnownFile | UnreadFile]:
         """path() for each of paths in turn; closes the walker when done (or closed early)."""
         try:
             for path in paths:
@@ -201,7 +242,7 @@ class Walker:
 
     # --- entry points ----------------------------------------------------------------------------
 
-    def path(self, path: str) -> Iterator[Document | RawFile | KnownFile]:
+    def path(self, path: str) -> Iterator[Document | RawFile | KnownFile | UnreadFile]:
         """Files to read and Documents saying why not, for one path given by the user.
 
         A symbolic link given by name is followed. Bytes are read only as the iterator advances.
@@ -229,7 +270,9 @@ class Walker:
 
     # --- folders ---------------------------------------------------------------------------------
 
-    def _folder(self, root: str, info: os.stat_result) -> Iterator[Document | RawFile | KnownFile]:
+    def _folder(
+        self, root: str, info: os.stat_result
+    ) -> Iterator[Document | RawFile | KnownFile | UnreadFile]:
         key = _key(info)
         if key in self._folders:
             yield skipped(printable(root), "", UNKNOWN_FORMAT, f"folder already read as {self._folders[key]}")
@@ -331,7 +374,7 @@ class Walker:
 
     def _file(
         self, path: str, info: os.stat_result, shown: str | None = None
-    ) -> Iterator[Document | RawFile | KnownFile]:
+    ) -> Iterator[Document | RawFile | KnownFile | UnreadFile]:
         if shown is None:
             shown = printable(path)
         first = self._seen.add(f"file:{info.st_dev}:{info.st_ino}", shown)
@@ -344,10 +387,13 @@ class Walker:
             sha256 = index.known(*where, info)
             if sha256 is not None:
                 if info.st_size and (first := self._seen.setdefault("sha256:" + sha256, shown)) != shown:
-                    yield skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
+                    yield duplicate(shown, sha256, first)
                     return
                 yield KnownFile(shown, sha256, path, info.st_size, self._max_bytes)
                 return
+        if info.st_size < self._unread_below:
+            yield UnreadFile(shown, path, info.st_size, self._max_bytes)
+            return
         data = _read_checked(shown, path, self._max_bytes)
         if isinstance(data, Document):
             yield data
@@ -390,10 +436,10 @@ class Walker:
             yield skipped(shown, "", UNKNOWN_FORMAT, self._too_large(len(data), exact=False))
             return
         sha256 = hashlib.sha256(data).hexdigest()
-        if data:
+        if data and not self._unread_below:
             first = self._seen.setdefault("sha256:" + sha256, shown)
             if first != shown:
-                yield skipped(shown, sha256, UNKNOWN_FORMAT, f"duplicate of {first}")
+                yield duplicate(shown, sha256, first)
                 return
         yield RawFile(shown, data, sha256)
 
