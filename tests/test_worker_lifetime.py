@@ -245,3 +245,21 @@ def test_a_pool_stopped_before_its_manager_thread_started_closes_quietly(
         pool.submit([RawFile("a.txt", b"text", "0" * 64)])
     pool.close(abort=True)  # no RuntimeError: the workers are stopped, nothing is waited for
     assert all(not p.is_alive() for p in (pool._pool._processes or {}).values())
+
+
+def test_sigterm_removes_the_workers_files(tmp_path: Path) -> None:
+    """The pool's workers write into the spill store's private folder (spill.HeapWriter): a SIGTERM
+    once they have leaves nothing of it in the temporary folder."""
+    process, workers = _start(tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while not list((tmp_path / "tmp").glob("imx-spill-*/worker-*")):
+            assert process.poll() is None and time.monotonic() < deadline, "no worker wrote a file"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(15) == 143
+        assert process.stderr is not None and process.stderr.read() == b""
+        assert _gone(workers, 10) == set()
+        assert list((tmp_path / "tmp").iterdir()) == []
+    finally:
+        _cleanup(process, workers)
