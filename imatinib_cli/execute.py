@@ -1378,7 +1378,9 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
         computed = _computed(backend, pending.handle, store)
         pending.handle = None
     misses = set(pending.misses)
-    twins = 0  # misses that were duplicates by content (dedupe): Documents, as the walk's, not files
+    # Misses that were duplicates by content or could not be read (dedupe): Documents, as the
+    # walk's, not files read (render/progress.py counts only those).
+    twins = 0
     stored: list[tuple[str, Any]] = []
     for index, item in enumerate(pending.items):
         if isinstance(item, Document):
@@ -1397,6 +1399,8 @@ def _finish(pending: _Pending, run: _Run) -> Iterator[tuple[Document, Any]]:
                     twins += 1
                     yield duplicate(result.path, result.sha256, first), None
                     continue
+                if run.contents is not None and not result.sha256:
+                    twins += 1  # an UnreadFile a worker could not read: the walk's Document, no file read
                 if type(result) is _Outputs:
                     for output in result.outputs:
                         tally.documents += 1

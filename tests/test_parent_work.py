@@ -418,3 +418,21 @@ def test_the_parent_opens_no_link_in_place_of_a_workers_file(tmp_path: Path) -> 
         for name in ("worker-", "worker-1/..", "/etc/passwd", "worker-1\x00", "heap", "findings.sqlite3"):
             with pytest.raises(ValueError, match="not a worker's file"):
                 store._read(0, 4, name)
+
+
+def test_progress_counts_a_file_refused_at_its_read_as_jobs_1_does(tmp_path: Path, pooled: list[int]) -> None:
+    """A file over --max-bytes (or gone) is not counted as read (render/progress.py), whether the
+    walk refused it (--jobs 1) or a worker did (--jobs 2, the file below SPLIT_MIN_BYTES)."""
+    from imatinib_cli import pipeline
+
+    docs = _plain(tmp_path / "docs")
+    (docs / "m_011.txt").write_bytes(b"x" * 3000)
+    (docs / "m_012.txt").write_bytes((docs / "m_001.txt").read_bytes())
+    last = {}
+    for jobs in (1, 2):
+        updates: list[execute.ProgressUpdate] = []
+        found = list(pipeline.iter_extracted([str(docs)], jobs=jobs, max_bytes=2000, progress=updates.append))
+        assert len(found) == execute.POOL_MIN_FILES + 2
+        last[jobs] = updates[-1]
+    assert pooled and last[2] == last[1]
+    assert last[1].files == execute.POOL_MIN_FILES  # neither the twin nor the file too large
