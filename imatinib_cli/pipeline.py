@@ -258,10 +258,14 @@ def _stream_lean(
     Report's order (document_order), so a caller that lists them need not sort them. heap: given
     the store's folder when it opens (before the first item is asked for), where a pool's
     workers write what they would send (spill.HeapWriter)."""
+    from contextlib import closing
+
     from imatinib_cli.resolve import document_order, merge_group
     from imatinib_cli.spill import SpillStore, order_key
 
-    with SpillStore() as store:
+    # closing: a stream closed early (a reader gone) stops the pool (execute's generator closed)
+    # before the store removes the folder its workers write in, not after.
+    with SpillStore() as store, closing(extracted):  # type: ignore[type-var]
         if heap is not None:
             heap.append(store.folder)
         stored = 0

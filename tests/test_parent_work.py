@@ -436,3 +436,33 @@ def test_progress_counts_a_file_refused_at_its_read_as_jobs_1_does(tmp_path: Pat
         last[jobs] = updates[-1]
     assert pooled and last[2] == last[1]
     assert last[1].files == execute.POOL_MIN_FILES  # neither the twin nor the file too large
+
+
+def test_a_run_stopped_early_stops_its_workers_before_it_removes_their_folder(
+    tmp_path: Path, pooled: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that leaves (`imx summarize --jsonl | head -1`) closes the stream: the pool is
+    stopped first, so no worker is still writing (or creating its file) in the spill folder while
+    it is removed (rmtree would then fail with ENOTEMPTY and leave the file behind)."""
+    from contextlib import closing
+
+    from imatinib_cli import pipeline
+
+    docs = _plain(tmp_path / "docs", execute.POOL_MIN_FILES * 3)
+    events: list[str] = []
+    close_pool, close_store = execute._LocalPool.close, spill.SpillStore.close
+
+    def pool_closed(self: object, **kwargs: bool) -> None:
+        events.append("pool")
+        close_pool(self, **kwargs)  # type: ignore[arg-type]
+
+    def store_closed(self: spill.SpillStore) -> None:
+        events.append("store")
+        close_store(self)
+
+    monkeypatch.setattr(execute._LocalPool, "close", pool_closed)
+    monkeypatch.setattr(spill.SpillStore, "close", store_closed)
+    with closing(pipeline.summarize_stream([str(docs)], rendered="jsonl", jobs=2)) as stream:
+        next(stream)  # type: ignore[call-overload]
+    assert pooled and events[:2] == ["pool", "store"]
+    assert _leftovers(tmp_path) == []
