@@ -159,6 +159,13 @@ def pooled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
     return started
 
 
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked (so they run this test's patches), even where an earlier test left a thread
+    running and execute._start_method would choose a fork server."""
+    monkeypatch.setattr(execute, "_start_method", lambda: "fork")
+
+
 def _invoked(args: list[str], stdin: bytes | None, command: str = "summarize") -> tuple[int, str, str]:
     result = runner.invoke(app, [command, *args], input=stdin)
     assert "Traceback" not in result.stderr
@@ -305,7 +312,7 @@ def _swapped(how: str, target: Path, earlier: Path, later: Path) -> None:
     "how", ["deleted", "fifo", "folder", "link", "grown", "as earlier", "as later", "unreadable"]
 )
 def test_a_file_changed_between_the_walk_and_its_read(
-    tmp_path: Path, pooled: list[int], monkeypatch: pytest.MonkeyPatch, how: str
+    tmp_path: Path, pooled: list[int], forked: None, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     if how == "unreadable" and os.geteuid() == 0:
         pytest.skip("root reads a file without read permission")
@@ -343,7 +350,9 @@ def _leftovers(tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("form", ["--json", "--jsonl"])
-def test_the_workers_files_go_with_the_run(tmp_path: Path, pooled: list[int], form: str) -> None:
+def test_the_workers_files_go_with_the_run(
+    tmp_path: Path, pooled: list[int], forked: None, form: str
+) -> None:
     """Written in the run's private folder only, and removed with it."""
     docs = _plain(tmp_path / "docs")
     real = spill.HeapWriter.__init__
@@ -365,7 +374,7 @@ def test_the_workers_files_go_with_the_run(tmp_path: Path, pooled: list[int], fo
 
 
 def test_a_worker_that_dies_leaves_one_error_line_and_no_files(
-    tmp_path: Path, pooled: list[int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, pooled: list[int], forked: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     docs = _plain(tmp_path / "docs")
     parent = os.getpid()
@@ -387,7 +396,7 @@ def test_a_worker_that_dies_leaves_one_error_line_and_no_files(
 
 @pytest.mark.parametrize("where", ["open", "write"])
 def test_a_full_disk_under_the_workers_is_one_error_line(
-    tmp_path: Path, pooled: list[int], monkeypatch: pytest.MonkeyPatch, where: str
+    tmp_path: Path, pooled: list[int], forked: None, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     import errno
 
