@@ -30,7 +30,15 @@ from dataclasses import fields, is_dataclass, replace
 from typing import Any, Protocol
 
 from imatinib_cli.errors import ImxError, UsageError
-from imatinib_cli.load._walk import KnownFile, RawFile, read_known
+from imatinib_cli.load._walk import (
+    EMPTY_SHA256,
+    KnownFile,
+    RawFile,
+    UnreadFile,
+    duplicate,
+    read_known,
+    read_unread,
+)
 from imatinib_cli.models import (
     STATUS_ERROR,
     STATUS_OK,
@@ -1030,9 +1038,6 @@ def _check_dask_address(address: str) -> None:
 
 
 # --------------------------------------------------------------------------- the run
-
-# Here, beside the run that reads them (the walk's items and the claims of files' contents).
-from imatinib_cli.load._walk import EMPTY_SHA256, UnreadFile, duplicate, read_unread  # noqa: E402
 
 Item = Document | RawFile | KnownFile | UnreadFile
 
