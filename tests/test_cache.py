@@ -542,3 +542,30 @@ def test_cache_info_and_clear_count_the_vocabulary_snapshots(cache_dir: Path) ->
     result = runner.invoke(app, ["cache", "clear", "--stale"])
     assert "removed 1 compiled vocabulary snapshot(s)" in result.stdout
     assert not list(cache_dir.glob("vocab-*"))
+
+
+def test_packaged_vocabulary_is_hashed_once_unless_a_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run asks for the fingerprint twice (the snapshot's name, the cache's key): the packaged
+    files are read and hashed once, and again only when one's size or time changes."""
+    import shutil
+
+    for name in ("cues.yaml", "numbers.yaml"):
+        shutil.copy(vocab.VOCAB_DIR / name, tmp_path / name)
+    monkeypatch.setattr(vocab, "VOCAB_DIR", tmp_path)
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    first = vocab.fingerprint()
+    assert vocab.fingerprint() == first
+    assert sorted(reads) == ["cues.yaml", "numbers.yaml"]  # once each, for both calls
+    with (tmp_path / "numbers.yaml").open("a", encoding="utf-8") as file:
+        file.write("# edited\n")
+    assert vocab.fingerprint() != first
+    assert reads.count("numbers.yaml") == 2
