@@ -194,11 +194,6 @@ class Lean:
     # made where the document was; None: made by the process writing the output.
     order: bytes | None = None
 
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        # As the data model's records: (class, field values), ~3x faster to load than the
-        # dataclass default's __setstate__, in the process that receives every worker's results.
-        return (Lean, (self.keys, self.findings, self.study, self.order))
-
 
 @record
 class LeanResult:
@@ -212,12 +207,6 @@ class LeanResult:
     items: tuple[Lean | None, ...]
     entry: Any = None  # cache.Encoded
     crashed: bool = False
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return (
-            LeanResult,
-            (self.path, self.sha256, self.documents, self.items, self.entry, self.crashed),
-        )
 
 
 # What a worker is asked for besides process_file: the output form whose study texts it makes
