@@ -36,8 +36,7 @@ from imatinib_cli.load._walk import (
     RawFile,
     UnreadFile,
     duplicate,
-    read_known,
-    read_unread,
+    read_later,
 )
 from imatinib_cli.models import (
     STATUS_ERROR,
@@ -362,7 +361,7 @@ def _processed(item: RawFile | FilePart | UnreadFile) -> FileResult:
     if kind is FilePart:
         return process_part(item)  # type: ignore[arg-type]
     if kind is UnreadFile:
-        read = read_unread(item)  # type: ignore[arg-type]
+        read = read_later(item)  # type: ignore[arg-type]
         if type(read) is not RawFile:
             return FileResult(item.path, "", (read,), (None,))  # type: ignore[arg-type]
         item = read
@@ -1274,7 +1273,7 @@ def _submit(batch: list[Item], run: _Run) -> _Pending:
             continue
         item = batch[index]
         if type(item) is KnownFile:
-            batch[index] = item = read_known(item)
+            batch[index] = item = read_later(item)
         if type(item) is RawFile or type(item) is UnreadFile:
             misses.append(index)
     chunk = [batch[index] for index in misses]
@@ -1290,7 +1289,7 @@ def _submit_parts(raw: RawFile | KnownFile, run: _Run) -> _Split | Document:
     keys = [part_key(raw.sha256, part, count) for part in range(count)]
     results = _stored(store, [(key, raw.path, raw.sha256) for key in keys], work)
     if len(results) < count and type(raw) is KnownFile:
-        loaded = read_known(raw)
+        loaded = read_later(raw)
         if type(loaded) is not RawFile:
             return loaded  # type: ignore[return-value]
         if loaded.sha256 != raw.sha256 or parts_of(len(loaded.data)) != count:  # changed since its stat
@@ -1465,7 +1464,7 @@ def _one_by_one(chunk: Sequence[RawFile | FilePart], work: Work) -> Iterator[Any
     """
     for item in chunk:
         if type(item) is UnreadFile:
-            read = read_unread(item)
+            read = read_later(item)
             if type(read) is not RawFile:
                 yield made_lean(FileResult(item.path, "", (read,), (None,)), form=work[0], entry=False)
                 continue

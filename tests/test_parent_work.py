@@ -61,7 +61,7 @@ def test_the_walk_leaves_small_files_unread_and_their_twins_to_the_caller(tmp_pa
     reasons = [item.reason for item in items if type(item).__name__ == "Document"]
     assert reasons == [f"duplicate of {corpus}/b_001.txt (the same file)"]  # no twin by content here
     unread = next(item for item in items if type(item) is UnreadFile)
-    read = walk.read_unread(unread)
+    read = walk.read_later(unread)
     assert type(read) is RawFile and read.data == Path(unread.source).read_bytes()
 
 
@@ -71,7 +71,7 @@ def test_a_pool_run_reads_no_small_file_in_the_parent_and_lists_twins_as_the_wal
     corpus = _corpus(tmp_path / "docs", execute.POOL_MIN_FILES + 4)
     pid = os.getpid()
     here: list[str] = []
-    real = walk._read_checked  # what the walk and read_unread read through
+    real = walk._read_checked  # what the walk and read_later read through
 
     def counted(shown: str, path: str, limit: int) -> object:
         if os.getpid() == pid:

@@ -43,7 +43,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files whose bytes are read (paths.read_regular, as the walk and read_known call it)."""
+    """The files whose bytes are read (paths.read_regular, as the walk and read_later call it)."""
     seen: list[str] = []
     original = _walk.read_regular
 
@@ -166,9 +166,9 @@ def test_a_known_file_missing_from_the_cache_is_read_then(
 def test_a_known_file_that_cannot_be_read_now_is_an_error(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "corpus")
     known = _walk.KnownFile("gone.txt", "0" * 64, str(corpus / "gone.txt"), 10, 1000)
-    document = _walk.read_known(known)
+    document = _walk.read_later(known)
     assert document.status == "error"  # type: ignore[union-attr]
     assert document.reason.startswith("cannot read file: ")  # type: ignore[union-attr]
     present = _walk.KnownFile("a.txt", "0" * 64, str(corpus / "abstract_0.txt"), 10, 1000)
-    raw = _walk.read_known(present)
+    raw = _walk.read_later(present)
     assert isinstance(raw, _walk.RawFile) and raw.sha256 != "0" * 64  # the hash of what was read

@@ -88,9 +88,9 @@ def walk_paths(
     with the caller; read_file is the heavy part, a pure function that may run elsewhere. The paths
     are checked (raising UsageError as load_paths does) before this returns; files are read only as
     the iterator advances, so a caller can stream a large tree. index (cache.StatIndex): a file
-    whose stat is as recorded there comes unread, as a KnownFile (read_known reads it).
+    whose stat is as recorded there comes unread, as a KnownFile (read_later reads it).
     unread_below (without an index): a file smaller than this comes unread, as an UnreadFile
-    (read_unread reads it where the work runs), and files with the same bytes are left for the
+    (read_later reads it where the work runs), and files with the same bytes are left for the
     caller to find, in this order (execute(dedupe=True) does).
     """
     if max_bytes < 1:

@@ -69,7 +69,7 @@ class RawFile(NamedTuple):
 
 class UnreadFile(NamedTuple):
     """A regular file the walk leaves unread (Walker(unread_below=...)): whoever does the work reads
-    and hashes it with read_unread, and finds its duplicates by content (the walk does not)."""
+    and hashes it with read_later, and finds its duplicates by content (the walk does not)."""
 
     path: str  # printable, as RawFile.path
     source: str  # the path to open
@@ -88,7 +88,7 @@ def duplicate(shown: str, sha256: str, first: str) -> Document:
 
 class KnownFile(NamedTuple):
     """A file whose sha256 the stat index gave (cache.StatIndex): not read by the walk. Whoever
-    needs its bytes (a file the extraction cache does not hold) reads it with read_known."""
+    needs its bytes (a file the extraction cache does not hold) reads it with read_later."""
 
     path: str  # printable, as RawFile.path
     sha256: str  # as recorded with the file's stat
@@ -108,26 +108,15 @@ def _now_ns() -> int:
     return time.time_ns()
 
 
-def read_known(known: KnownFile) -> RawFile | Document:
-    """The bytes of a KnownFile, read and checked as the walk reads a file (the Document saying
-    why not when it cannot be read now); sha256 is of the bytes read."""
-    return _read_raw(known.path, known.source, known.limit)
-
-
-def read_unread(unread: UnreadFile) -> RawFile | Document:
-    """The bytes of an UnreadFile and their sha256, read and checked as the walk reads a file (the
-    same Document as the walk's when it cannot be read); where the work runs, so the process
-    walking the paths neither reads nor hashes it."""
-    return _read_raw(unread.path, unread.source, unread.limit)
-
-
-def _read_raw(shown: str, source: str, limit: int) -> RawFile | Document:
-    data = _read_checked(shown, source, limit)
+def read_later(item: KnownFile | UnreadFile) -> RawFile | Document:
+    """The bytes of a file the walk listed but did not read, and their sha256, read and checked as
+    the walk reads a file (the walk's Document saying why not when it cannot be read now). A
+    KnownFile is read by the process walking the paths when the extraction cache lacks it; an
+    UnreadFile where the work runs, so the walking process neither reads nor hashes it."""
+    data = _read_checked(item.path, item.source, item.limit)
     if isinstance(data, Document):
         return data
-    if len(data) > limit:
-        return skipped(shown, "", UNKNOWN_FORMAT, _too_large(limit, len(data), exact=False))
-    return RawFile(shown, data, hashlib.sha256(data).hexdigest())
+    return RawFile(item.path, data, hashlib.sha256(data).hexdigest())
 
 
 def _read_checked(shown: str, path: str, max_bytes: int) -> bytes | Document:
