@@ -44,6 +44,7 @@ from imatinib_cli.models import (
     Document,
     Evidence,
     Findings,
+    Metadata,
     Warning,
     mutable_record,
     record,
@@ -495,8 +496,6 @@ def _head_document(data: Any) -> Document:
     results, metadata of plain values and lists of them) is built here directly, ~3x faster
     than codec's walk; anything else goes through codec.decode_parsed. Either way only
     Document and Metadata are built, from JSON values: as safe as the codec's allow-list."""
-    from imatinib_cli.models import Metadata
-
     value = data.get("value") if type(data) is dict and len(data) == 2 else None
     values = value.get("Document") if type(value) is dict and len(value) == 1 else None
     if type(values) is list and len(values) == _DOCUMENT_ARITY and data.get("strings") == []:
@@ -528,13 +527,7 @@ _DOCUMENT_ARITY = len(fields(Document))
 _PLAIN = frozenset({str, int, bool, type(None)})
 
 
-def _metadata_arity() -> int:
-    from imatinib_cli.models import Metadata
-
-    return len(fields(Metadata))
-
-
-_METADATA_ARITY = _metadata_arity()
+_METADATA_ARITY = len(fields(Metadata))
 
 
 # --------------------------------------------------------------------------- relocation

@@ -186,6 +186,7 @@ def summarize_streamed(
     rendered "json": the studies of one document come already rendered (their `--json` text, made
     by the worker that extracted them or read from the extraction cache) through
     StreamedReport.rendered_studies, which write_summary_json reads; `studies` is then left empty."""
+    from imatinib_cli.execute import text_dropped
     from imatinib_cli.resolve import document_order
 
     ordered = [True]  # _stream_lean's: whether the Documents came in document_order
@@ -202,7 +203,7 @@ def summarize_streamed(
             if not isinstance(item, Document):
                 first.append(item)
                 break
-            documents.append(item if rendered is not None else _text_dropped(item))
+            documents.append(item if rendered is not None else text_dropped(item))
     except BaseException:
         stream.close()  # type: ignore[attr-defined]
         raise
@@ -230,6 +231,7 @@ def _chained(
 def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[Document | Study]:
     """Each Document as it comes, then each Study; nothing per document is kept in memory: the
     Findings, their link keys and their document_order go to the store, which groups them."""
+    from imatinib_cli.execute import without_text
     from imatinib_cli.resolve import document_order, link_keys, merge_group
     from imatinib_cli.spill import SpillStore
 
@@ -239,7 +241,7 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
             yield document
             item_keys = None if findings is None else link_keys(findings)
             if findings is not None and item_keys is not None:
-                store.put(stored, _without_text(findings), item_keys, document_order(document))
+                store.put(stored, without_text(findings), item_keys, document_order(document))
                 stored += 1
             del document, findings  # not kept while the next file is read, nor while merging
         # resolve()'s order: by each study's first document in document_order.
@@ -287,18 +289,6 @@ def _stream_lean(
             ordered[0] = False
         for group, study in store.groups_with_studies():
             yield study if study is not None else merge_group(store.get(group))
-
-
-def _without_text(findings: Findings) -> Findings:
-    from imatinib_cli.execute import without_text
-
-    return without_text(findings)
-
-
-def _text_dropped(document: Document) -> Document:
-    from imatinib_cli.execute import text_dropped
-
-    return text_dropped(document)
 
 
 def _stat_index(store: object) -> Any:
