@@ -88,8 +88,6 @@ class Context:
     # and the limit it was read up to.
     readable_chars: int = 0
     read_limit: int = 0
-    # The sections read, when the document was cut to MAX_DOCUMENT_CHARS (each tokenized on its own).
-    read_sections: list[Section] = field(default_factory=list)
     # The sections read, cut or not: every extractor that looks beyond one sentence looks here only.
     sections: list[Section] = field(default_factory=list)
 
@@ -184,7 +182,7 @@ def build_context(document: Document) -> Context:
     total = sum(section.end - section.start for section in sections)
     if total > MAX_DOCUMENT_CHARS:
         context.readable_chars, context.read_limit = total, MAX_DOCUMENT_CHARS
-        sections = context.read_sections = _first_chars(text, sections, MAX_DOCUMENT_CHARS)
+        sections = _first_chars(text, sections, MAX_DOCUMENT_CHARS)
     context.sections = sections
     if (len(sections) > 1 or context.readable_chars) and all(a.end <= b.start for a, b in pairwise(sections)):
         # Phrases are looked up section by section: never tokenize what no extractor reads.

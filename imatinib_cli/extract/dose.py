@@ -46,8 +46,8 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
         {*data["per_day_units"], *data["body_surface_units"], "mg/kg", "mg/dl", "mg"}, key=len, reverse=True
     )
     written = [re.escape(a).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*") for a in alternatives]
-    first = _shared_letter(alternatives)
-    if first is None:
+    first = _unit_opening()[:1]  # "m": every unit opens with it ("" when they share no letter)
+    if not first.isalpha():
         pattern = "|".join(written)
         return re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z0-9²])", re.I), per_day, surface
     # Every unit opens with one letter ("mg"): matched first, case-sensitive in both cases, so re
@@ -60,16 +60,6 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
         per_day,
         surface,
     )
-
-
-def _shared_letter(words: list[str]) -> str | None:
-    """The lowercase letter every word opens with, when case-blind matching reads it as only its
-    two cases (not "i", "k", "s": "İ", the Kelvin sign, "ſ")."""
-    first = {word[:1].lower() for word in words}
-    if len(first) != 1:
-        return None
-    letter = first.pop()
-    return letter if letter.isascii() and letter.isalpha() and letter not in "iks" else None
 
 
 @vocab.cached
@@ -144,8 +134,8 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             doses.append(
                 Dose(mg_per_day, as_written, schedule, evidence, unit="mg/m2" if is_surface else unit_text)
             )
-        # The sentence lowercased once (its offsets are the text's; "respectively" has no "i", the
-        # one letter whose capital "İ" lowers to two characters).
+        # The sentence lowercased once (vocab.lowercase keeps the text's length, so its offsets
+        # are the sentence's).
         respectively = info.lower.find("respectively", unit.end() - info.start) >= 0
         hits.append(DoseHit(doses, amounts[0].start, as_written_end, respectively))
     return hits
