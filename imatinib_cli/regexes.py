@@ -13,6 +13,11 @@ from collections.abc import Iterable
 
 _END = ""
 
+# The characters besides its two cases that case-blind matching reads as an ASCII letter: "İ" and
+# "ı" as "i", the Kelvin sign as "k", "ſ" as "s" (tests/test_extract_prefilters.py checks every
+# code point). A lowercase `in` test stands for a case-blind match only for words without these.
+OTHER_CASES = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
 
 def prefix_alternation(words: Iterable[str]) -> str:
     """An alternation of `words` sharing their prefixes; where a word ends and a longer one goes

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli import vocab
+from imatinib_cli import regexes, vocab
 from imatinib_cli.extract import context as context_module
 from imatinib_cli.extract import design, dose, heme, numbers, populations, toxicity
 from imatinib_cli.extract.context import build_context
@@ -262,11 +262,11 @@ def test_timepoint_pattern_on_written_text() -> None:
 
 
 def test_other_cases_are_all_there_are() -> None:
-    """Case-blind matching reads an ASCII letter as its two cases and as heme.OTHER_CASES only."""
+    """Case-blind matching reads an ASCII letter as its two cases and as regexes.OTHER_CASES only."""
     letters = re.compile("[a-z]", re.I)
     others = [chr(c) for c in range(128, 0x110000) if letters.fullmatch(chr(c))]
-    assert sorted(others) == sorted("".join(heme.OTHER_CASES.values()))
-    for letter, cases in heme.OTHER_CASES.items():
+    assert sorted(others) == sorted("".join(regexes.OTHER_CASES.values()))
+    for letter, cases in regexes.OTHER_CASES.items():
         assert all(re.fullmatch(letter, case, re.I) for case in cases)
 
 

@@ -11,6 +11,7 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import Dose
+from imatinib_cli.regexes import OTHER_CASES
 
 _SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\.?|-|–|/)\s*", re.I)
 _BRIDGE_WORDS = "|".join(
@@ -71,7 +72,7 @@ def _unit_opening() -> str:
     opening = ""
     for letters in zip(*words, strict=False):
         letter = letters[0]
-        if len(set(letters)) != 1 or not (letter.isascii() and letter.isalnum()) or letter in "iks":
+        if len(set(letters)) != 1 or not (letter.isascii() and letter.isalnum()) or letter in OTHER_CASES:
             break
         opening += letter
     return opening

@@ -24,6 +24,7 @@ from typing import Any
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.models import HemeResponse, ResponseCount
+from imatinib_cli.regexes import OTHER_CASES
 
 # Re-exported: resolve and analyze import them from resolve_rules, which imports no extractor.
 from imatinib_cli.resolve_rules import BLOOD, LEUKEMIA, RESTRICTED, disease_kind  # noqa: F401
@@ -53,12 +54,6 @@ def category_matcher() -> vocab.Matcher:
             key = str(entry.get("category"))
             triples.extend((str(synonym), key, entry) for synonym in entry.get("synonyms") or ())
     return vocab.Matcher(triples)
-
-
-# The characters besides its two cases that case-blind matching reads as an ASCII letter: "İ" and
-# "ı" as "i", the Kelvin sign as "k", "ſ" as "s" (tests/test_extract_prefilters.py checks every
-# code point).
-OTHER_CASES = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 
 
 @vocab.cached

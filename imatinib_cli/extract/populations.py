@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
-from imatinib_cli.extract.heme import OTHER_CASES
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import (
     Dose,
@@ -26,7 +25,7 @@ from imatinib_cli.models import (
     TumorMention,
     record,
 )
-from imatinib_cli.regexes import phrase_group
+from imatinib_cli.regexes import OTHER_CASES, phrase_group
 
 ALL_PATIENTS = "all"
 
@@ -214,7 +213,7 @@ def _may_say_of_whom(info: SentenceInfo) -> bool:
     lowered = info.lower
     ascii_text = None
     for words in _of_whom_words():
-        if any(set(word) & _OTHER_CASED for word in words):
+        if any(set(word) & OTHER_CASES.keys() for word in words):
             if ascii_text is None:
                 ascii_text = info.sentence.text.isascii()
             if not ascii_text:
@@ -222,9 +221,6 @@ def _may_say_of_whom(info: SentenceInfo) -> bool:
         if all(word in lowered for word in words):
             return True
     return False
-
-
-_OTHER_CASED = frozenset("iks")
 
 
 def _enrolled_subset(
