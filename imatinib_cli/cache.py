@@ -342,18 +342,18 @@ class ExtractionCache:
         for sha256, value in items:
             try:
                 if isinstance(value, Encoded):
-                    if value.data is None:
+                    if value.value is None:
                         raise EncodeRefused(value.error or "refused")
-                    blob = value.data
+                    columns = value.value, value.body
                 else:
-                    blob = encode_entry(value, None)
+                    columns = encode_entry(value, None)
             except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
                 if not unstorable:
                     detail = str(exc) if isinstance(exc, EncodeRefused) else f"{type(exc).__name__}: {exc}"
                     self._warn(f"extraction cache: a result could not be stored ({detail})")
                 unstorable += 1
                 continue
-            rows.append((sha256, now, *split_entry(blob)))
+            rows.append((sha256, now, *columns))
         if not rows:
             return
         with self._lock:
@@ -727,10 +727,11 @@ class EncodeRefused(Exception):
 @record
 class Encoded:
     """An entry already encoded (encode_entry), e.g. by the worker that extracted the file:
-    put_many stores its bytes as they are."""
+    put_many stores its two columns as they are."""
 
-    data: bytes | None
-    error: str | None = None  # why there are no bytes (the codec refused a value)
+    value: bytes | None  # the head with the study texts; None: the codec refused a value
+    body: bytes = b""  # the FileResult's codec JSON
+    error: str | None = None  # why there is no value
 
 
 # What a head says of one document: the codec JSON of the Document without its text, whether it
@@ -739,22 +740,22 @@ class Encoded:
 HeadItem = tuple[bytes, bool, "list[str] | None", "bytes | None"]
 
 
-def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> bytes:
-    """The stored form of a FileResult: `HEAD TEXTS\n` (two byte lengths), the head's JSON (HEAD
-    bytes), the study texts one after another (TEXTS bytes), then the FileResult's codec JSON (the
-    `body`, kept in a column of its own: split_entry).
+def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> tuple[bytes, bytes]:
+    """The stored form of a FileResult, as its two columns. `value` is `HEAD TEXTS\n` (two byte
+    lengths), the head's JSON (HEAD bytes), then the study texts one after another (TEXTS bytes):
+    what a rerun writing JSON reads. `body` is the FileResult's codec JSON, read only when needed.
 
     The head's JSON is {"path", "items"}: per document [its codec JSON embedded as JSON, not as a
     string; whether it has Findings; its link keys; the byte length of its study text or None]; the
     texts are kept out of the JSON so a rerun slices them out as they are (no escaping either way).
     head[i] belongs to result.documents[i]. Raises what codec.encode raises for a value outside
-    the data model. E.g. b'812 9274\n{"path": ...}{\n      "id": ...}{"strings": ...}'.
+    the data model. E.g. (b'812 9274\n{"path": ...}{\n      "id": ...}', b'{"strings": ...}').
     """
     import orjson
 
     body = _dumps(result)
     if head is None:
-        return b"4 0\nnull" + body
+        return b"4 0\nnull", body
     items: list[object] = []
     texts: list[bytes] = []
     for document, ok, keys, text in head:  # type: ignore[misc]
@@ -763,7 +764,7 @@ def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> byte
             texts.append(text)
     top = orjson.dumps({"path": result.path, "items": items})  # type: ignore[attr-defined]
     joined = b"".join(texts)
-    return b"%d %d\n" % (len(top), len(joined)) + top + joined + body
+    return b"%d %d\n" % (len(top), len(joined)) + top + joined, body
 
 
 def _lengths(blob: bytes) -> tuple[int, int, int]:
@@ -774,17 +775,6 @@ def _lengths(blob: bytes) -> tuple[int, int, int]:
     if min(sizes) < 0:
         raise ValueError("a negative length")
     return end + 1, *sizes
-
-
-def split_entry(blob: bytes) -> tuple[bytes, bytes]:
-    """encode_entry's bytes as the two columns they are stored in: the head with the study texts
-    (`value`, what a rerun writing JSON reads) and the FileResult's codec JSON (`body`). Raises
-    ValueError when the blob is not encode_entry's."""
-    start, head, texts = _lengths(blob)
-    at = start + head + texts
-    if at > len(blob):
-        raise ValueError("an entry shorter than its lengths")
-    return blob[:at], blob[at:]
 
 
 @record
@@ -799,8 +789,8 @@ class Entry:
 
     @classmethod
     def parse(cls, blob: bytes) -> Entry:
-        """Split a stored value (encode_entry's bytes, or the `value` column alone); raises
-        codec.DecodeError (a ValueError) when it is not encode_entry's form."""
+        """Read a stored `value` column (encode_entry's first half; any bytes after it are taken
+        as the body); raises codec.DecodeError (a ValueError) when it is not encode_entry's form."""
         import orjson
 
         from imatinib_cli.codec import DecodeError
@@ -831,12 +821,6 @@ class Entry:
         if end != body_at:
             raise DecodeError("study texts that do not add up")
         return cls(top["path"], items, blob[body_at:])
-
-    def result(self) -> object:
-        """The FileResult (codec.decode); raises codec.DecodeError for a damaged body."""
-        from imatinib_cli import codec
-
-        return codec.decode(self.body)
 
 
 def _dumps(value: object) -> bytes:

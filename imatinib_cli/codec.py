@@ -183,15 +183,11 @@ def encode(value: object) -> bytes:
         raise
 
 
-def decode_parsed(data: dict[str, Any]) -> object:
-    """decode() of what orjson.loads made of encode()'s text, e.g. an encoded value embedded in a
-    larger JSON text (cache.encode_entry's head): decode_parsed(orjson.loads(encode(x))) == x."""
-    return decode(data)  # type: ignore[arg-type]
-
-
-def decode(blob: bytes | str) -> object:
+def decode(blob: bytes | str | dict[str, Any]) -> object:
     """The value `encode` wrote. Builds only ALLOWED classes (and FileResult); raises DecodeError
-    for anything else, including bytes that are not JSON."""
+    for anything else, including bytes that are not JSON. A dict is encode()'s text already
+    parsed, e.g. a value embedded in a larger JSON text (cache.encode_entry's head):
+    decode(orjson.loads(encode(x))) == x."""
     import orjson
 
     tables = _get_tables()
@@ -245,7 +241,7 @@ def decode(blob: bytes | str) -> object:
             return float(values)
         raise DecodeError(f"unknown record type {tag!r}")
 
-    if type(blob) is dict:  # decode_parsed: the JSON already parsed
+    if type(blob) is dict:  # the JSON already parsed
         data: Any = blob
     else:
         try:

@@ -133,13 +133,10 @@ class StoredFindings:
     path: str = ""
     source: Any = None  # cache.ExtractionCache
 
-    def get(self) -> Findings:
-        """The Findings without their document's text; raises ImxError when the entry does not
-        decode (found damaged after its head was read) or is gone."""
-        return self.pick(self.decoded())
-
     def decoded(self) -> Any:
-        """The whole entry decoded: the items of one file share it (SpillStore.get decodes it once)."""
+        """The whole entry decoded: the items of one file share it (SpillStore.get decodes it once).
+        Raises ImxError when the entry does not decode (found damaged after its head was read) or
+        is gone."""
         from imatinib_cli import codec
 
         body = self.body
@@ -443,9 +440,9 @@ def _entry(
             (codec.encode(document), piece is not None, *(piece or (None, None)))
             for document, piece in zip(documents, pieces, strict=True)
         ]
-        return Encoded(encode_entry(result, head))  # type: ignore[arg-type]
+        return Encoded(*encode_entry(result, head))  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
-        return Encoded(None, f"{type(exc).__name__}: {exc}")
+        return Encoded(None, error=f"{type(exc).__name__}: {exc}")
 
 
 def lean_in_parent(result: FileResult) -> LeanResult:
@@ -494,7 +491,7 @@ def lean_from_entry(
 def _head_document(data: Any) -> Document:
     """The Document of an entry head's codec JSON. The common shape (no sections, no registry
     results, metadata of plain values and lists of them) is built here directly, ~3x faster
-    than codec's walk; anything else goes through codec.decode_parsed. Either way only
+    than codec's walk; anything else goes through codec.decode. Either way only
     Document and Metadata are built, from JSON values: as safe as the codec's allow-list."""
     value = data.get("value") if type(data) is dict and len(data) == 2 else None
     values = value.get("Document") if type(value) is dict and len(value) == 1 else None
@@ -517,7 +514,7 @@ def _head_document(data: Any) -> Document:
                 return Document(path, sha256, form, text, Metadata(*meta), (), status, reason, record, None)
     from imatinib_cli import codec
 
-    built = codec.decode_parsed(data)
+    built = codec.decode(data)
     if type(built) is not Document:
         raise TypeError("an entry head without a Document")
     return built

@@ -188,16 +188,19 @@ class SpillStore:
             heap, off, size = findings
         elif type(findings) is bytes:
             off, size = self._add(findings)
-        elif type(findings).__name__ == "StoredFindings":
-            record = findings.index  # type: ignore[union-attr]
-            if findings.body is None:  # type: ignore[union-attr]
-                off = size = 0
-                entry, path = findings.key, findings.path  # type: ignore[union-attr]
-                self._source = findings.source  # type: ignore[union-attr]
-            else:
-                off, size = self._body(findings.body)  # type: ignore[union-attr]
         else:
-            off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
+            from imatinib_cli.execute import StoredFindings  # (execute imports this module)
+
+            if type(findings) is StoredFindings:
+                record = findings.index
+                if findings.body is None:
+                    off = size = 0
+                    entry, path = findings.key, findings.path
+                    self._source = findings.source
+                else:
+                    off, size = self._body(findings.body)
+            else:
+                off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         if study is None:
             self._pending.append((seq, off, size, record, None, None, None, entry, path, heap))
         else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from imatinib_cli import cache, execute
+from imatinib_cli import cache, codec, execute
 from imatinib_cli.cli import app
 from imatinib_cli.models import Document
 from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece
@@ -109,15 +109,15 @@ def test_what_a_worker_returns_round_trips_to_the_same_output(tmp_path: Path) ->
     assert line_from_piece(study_piece(study)) == study_line_text(study)
     assert lean.documents == (execute.text_dropped(result.documents[0]),)
     # The cache entry made by the worker: its head gives the same LeanResult, its body the FileResult.
-    assert lean.entry is not None and lean.entry.data is not None
-    entry = cache.Entry.parse(lean.entry.data)
-    assert entry.result() == result
+    assert lean.entry is not None and lean.entry.value is not None
+    assert cache.Entry.parse(lean.entry.value).body == b"" and codec.decode(lean.entry.body) == result
+    entry = cache.Entry.parse(lean.entry.value + lean.entry.body)  # both columns, as get_body reads them
     again = execute.lean_from_entry(entry, str(path), "0" * 64)
     assert again is not None
     assert again.documents == lean.documents
     stored = again.items[0]
     assert stored is not None and stored.keys == item.keys and stored.study == item.study
-    assert stored.findings.get() == execute.without_text(findings)  # type: ignore[attr-defined]
+    assert stored.findings.pick(stored.findings.decoded()) == execute.without_text(findings)  # type: ignore[attr-defined]
     # Found under another path, the head does not serve: the FileResult is relocated instead.
     assert execute.lean_from_entry(entry, str(tmp_path / "elsewhere.txt"), "0" * 64) is None
 

@@ -73,10 +73,11 @@ def test_the_body_is_a_column_of_its_own(tmp_path: Path, cache_dir: Path) -> Non
         rows = db.execute("SELECT value, body FROM entries").fetchall()
     assert len(rows) == 2
     for value, body in rows:
-        assert body.startswith(b'{"strings":') and cache.split_entry(value + body) == (value, body)
+        start, head, texts = cache._lengths(value)
+        assert body.startswith(b'{"strings":') and start + head + texts == len(value)
         entry = cache.Entry.parse(value)
         assert entry.body == b"" and entry.head is not None and len(entry.head) == 1
-        assert cache.Entry.parse(value + body).body == body  # the whole form, as a worker encodes it
+        assert cache.Entry.parse(value + body).body == body  # a body after the value is read as one
 
 
 def test_a_body_gone_since_its_head_was_read_is_an_error_not_other_output(tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_a_body_gone_since_its_head_was_read_is_an_error_not_other_output(tmp_pa
 
     stored = execute.StoredFindings(None, 0, "0" * 64, "a.txt", Gone())
     with pytest.raises(execute.ImxError, match="removed while this run read it"):
-        stored.get()
+        stored.decoded()
 
 
 def test_a_head_document_is_built_as_the_codec_builds_it() -> None:
@@ -122,7 +123,7 @@ def test_a_pool_run_extracts_nothing_in_the_calling_process(
 def test_clear_stale_keeps_the_stat_row_of_a_file_sent_in_parts(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     with cache.ExtractionCache(path) as store:
-        store.put_many([(execute.part_key("a" * 64, 0, 2), cache.Encoded(b"4 0\nnull{}"))])
+        store.put_many([(execute.part_key("a" * 64, 0, 2), cache.Encoded(b"4 0\nnull", b"{}"))])
         index = store.stat_index()
         assert index is not None
         info = tmp_path.stat()
