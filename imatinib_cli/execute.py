@@ -1108,6 +1108,20 @@ def parts_of(size: int) -> int:
     return min(SPLIT_MAX_PARTS, max(2, size // SPLIT_PART_BYTES))
 
 
+def workers_read(
+    *, jobs: int | None, executor: str, dask_address: str | None, store: ResultStore | None
+) -> bool:
+    """Whether the workers read and hash the files themselves (the walk leaves files below
+    SPLIT_MIN_BYTES unread, execute(dedupe=True)): a local pool with no store to look files up in
+    first (--no-cache --jobs N). A Dask cluster's workers may not see this machine's files."""
+    return (
+        store is None
+        and executor == "local"
+        and dask_address is None
+        and (available_cores() if jobs is None else jobs) > 1
+    )
+
+
 def execute(
     items: Iterable[Item],
     *,

@@ -59,16 +59,15 @@ def iter_extracted(
 
 
 def _executed(
-    paths: Sequence[str], options: RunOptions, render: str | None, heap: list[str] | None = None
+    paths: Sequence[str], options: RunOptions, render: str | None, lean: _LeanRun | None = None
 ) -> Iterator[tuple[Document, Any]]:
     """The walk over paths and execute on what it yields (iter_extracted; with render, execute's
     lean output for that form: (Document without text, Lean or None)).
 
-    A run of local workers with no store to look files up in (--no-cache --jobs N) leaves the
-    files unread by the walk: each worker reads and hashes its own (load.UnreadFile), and execute
-    finds the files with the same bytes in the walk's order (dedupe). heap: where _stream_lean
-    puts its SpillStore's folder once open, for the pool's workers to write their results to."""
-    from imatinib_cli.execute import SPLIT_MIN_BYTES, available_cores, execute
+    Where the workers read the files themselves (execute.workers_read), the walk leaves files
+    unread and execute finds the files with the same bytes in the walk's order (dedupe). lean:
+    the run whose spill folder the pool's workers write their results to, once it is open."""
+    from imatinib_cli.execute import SPLIT_MIN_BYTES, execute, workers_read
     from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
 
     max_bytes = options.get("max_bytes")
@@ -76,18 +75,13 @@ def _executed(
     jobs = options.get("jobs")
     executor = options.get("executor", "local")
     dask_address = options.get("dask_address")
-    # Files of a large file's size (sent in parts) are still read here: their parts need the bytes.
-    unread = (
-        store is None
-        and executor == "local"
-        and dask_address is None
-        and (available_cores() if jobs is None else jobs) > 1
-    )
+    unread = workers_read(jobs=jobs, executor=executor, dask_address=dask_address, store=store)
     items = walk_paths(
         paths,
         follow_links=options.get("follow_links", False),
         max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
         index=_stat_index(store),
+        # Files of a large file's size (sent in parts) are still read here: their parts need the bytes.
         unread_below=SPLIT_MIN_BYTES if unread else 0,
     )
     return execute(
@@ -99,7 +93,7 @@ def _executed(
         progress=options.get("progress"),
         render=render,
         dedupe=unread,
-        heap=None if heap is None else (lambda: heap[0] if heap else None),
+        heap=None if lean is None else (lambda: lean.folder),
     )
 
 
@@ -144,8 +138,19 @@ def summarize_stream(
     """
     if rendered is None:
         return _stream(iter_extracted(paths, **options))
-    heap: list[str] = []
-    return _stream_lean(_executed(paths, options, rendered, heap), heap=heap)
+    lean = _LeanRun()
+    return _stream_lean(_executed(paths, options, rendered, lean), lean)
+
+
+@mutable_record
+class _LeanRun:
+    """What _stream_lean tells the rest of its run: the folder of its spill store once open (where
+    a local pool's workers write what they would send: spill.HeapWriter), and whether the
+    Documents came in the Report's order (document_order), so a caller listing them need not
+    sort them again."""
+
+    folder: str | None = None
+    in_order: bool = True
 
 
 @mutable_record
@@ -155,26 +160,19 @@ class StreamedReport:
 
     documents: every Document in the Report's order, without its text, sections and registry tables
     (only extraction reads them; every quote is in its Evidence). studies: the Report's studies in
-    its order, merged one group at a time from an on-disk store, readable once. close() removes the
+    its order, merged one group at a time from an on-disk store, readable once; from
+    summarize_streamed(rendered="json"), a study of one document comes already rendered (a
+    render.json.RenderedStudy, which write_summary_json writes as it is). close() removes the
     store (also done when studies is read to its end).
     """
 
     documents: tuple[Document, ...]
-    studies: Iterator[Study]
-    # summarize_streamed(rendered="json"): the studies with those of one document already rendered
-    # (render.json.RenderedStudy), read instead of `studies` by write_summary_json.
-    rendered: Iterator[Study | RenderedStudy] | None = None
-
-    def rendered_studies(self) -> Iterator[Study | RenderedStudy]:
-        """The studies as write_summary_json reads them: RenderedStudy items where they were made
-        (summarize_streamed(rendered="json")), else the Study objects of `studies`."""
-        return self.studies if self.rendered is None else self.rendered
+    studies: Iterator[Study | RenderedStudy]
 
     def close(self) -> None:
-        for items in (self.studies, self.rendered):
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
+        close = getattr(self.studies, "close", None)
+        if close is not None:
+            close()
 
 
 def summarize_streamed(
@@ -184,18 +182,17 @@ def summarize_streamed(
     are summarize()'s, in the same order; a file of 100,000 records is never held whole.
 
     rendered "json": the studies of one document come already rendered (their `--json` text, made
-    by the worker that extracted them or read from the extraction cache) through
-    StreamedReport.rendered_studies, which write_summary_json reads; `studies` is then left empty."""
+    by the worker that extracted them or read from the extraction cache), as write_summary_json
+    writes them."""
     from imatinib_cli.execute import text_dropped
     from imatinib_cli.resolve import document_order
 
-    ordered = [True]  # _stream_lean's: whether the Documents came in document_order
+    lean = _LeanRun()
     if rendered is None:
-        ordered[0] = False
+        lean.in_order = False
         stream: Iterator[Document | Study | RenderedStudy] = _stream(iter_extracted(paths, **options))
     else:
-        heap: list[str] = []
-        stream = _stream_lean(_executed(paths, options, rendered, heap), ordered, heap)
+        stream = _stream_lean(_executed(paths, options, rendered, lean), lean)
     documents: list[Document] = []
     first: list[Study | RenderedStudy] = []
     try:
@@ -207,11 +204,9 @@ def summarize_streamed(
     except BaseException:
         stream.close()  # type: ignore[attr-defined]
         raise
-    if not ordered[0]:  # a folder's walk comes in that order: its 10,000 keys are not made again
+    if not lean.in_order:  # a folder's walk comes in that order: its 10,000 keys are not made again
         documents.sort(key=document_order)
-    if rendered is None:
-        return StreamedReport(tuple(documents), _chained(first, stream))  # type: ignore[arg-type]
-    return StreamedReport(tuple(documents), iter(()), _chained(first, stream))
+    return StreamedReport(tuple(documents), _chained(first, stream))
 
 
 def _chained(
@@ -250,16 +245,12 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
 
 
 def _stream_lean(
-    extracted: Iterator[tuple[Document, Lean | None]],
-    ordered: list[bool] | None = None,
-    heap: list[str] | None = None,
+    extracted: Iterator[tuple[Document, Lean | None]], lean: _LeanRun
 ) -> Iterator[Document | Study | RenderedStudy]:
     """_stream of execute(render=...)'s output: the link keys, the pickled Findings, the study
     text and the document's order key come made; a group of one document gives its study text,
-    only larger groups are merged. ordered: set to [False] if the Documents did not come in the
-    Report's order (document_order), so a caller that lists them need not sort them. heap: given
-    the store's folder when it opens (before the first item is asked for), where a pool's
-    workers write what they would send (spill.HeapWriter)."""
+    only larger groups are merged. lean is told the store's folder when it opens (before the first
+    item is asked for) and, at the end of the Documents, whether they came in the Report's order."""
     from contextlib import closing
 
     from imatinib_cli.resolve import document_order, merge_group
@@ -268,25 +259,23 @@ def _stream_lean(
     # closing: a stream closed early (a reader gone) stops the pool (execute's generator closed)
     # before the store removes the folder its workers write in, not after.
     with SpillStore() as store, closing(extracted):  # type: ignore[type-var]
-        if heap is not None:
-            heap.append(store.folder)
+        lean.folder = store.folder
         stored = 0
         last = b""
         in_order = True
-        for document, lean in extracted:
+        for document, item in extracted:
             yield document
-            order = None if lean is None else lean.order
+            order = None if item is None else item.order
             if order is None:
                 order = order_key(document_order(document))
             if order < last:
                 in_order = False
             last = order
-            if lean is not None and lean.keys is not None:
-                store.put(stored, lean.findings, lean.keys, order, lean.study)  # type: ignore[arg-type]
+            if item is not None and item.keys is not None:
+                store.put(stored, item.findings, item.keys, order, item.study)  # type: ignore[arg-type]
                 stored += 1
-            del document, lean
-        if ordered is not None and not in_order:
-            ordered[0] = False
+            del document, item
+        lean.in_order = in_order
         for group, study in store.groups_with_studies():
             yield study if study is not None else merge_group(store.get(group))
 

@@ -72,17 +72,16 @@ class SummaryParts(Protocol):
     def documents(self) -> Sequence[Document]: ...
 
     @property
-    def studies(self) -> Iterable[Study]: ...
+    def studies(self) -> Iterable[Study | RenderedStudy]: ...
 
 
 def write_summary_json(report: SummaryParts, file: TextIO) -> None:
     """`summarize --json`, written one document and one study at a time: the same text as
     write_json(summary_json(report)), without ever holding the whole tree or text of a file of
-    100,000 records (some 5 KB of JSON each). A report whose studies come already rendered
-    (pipeline.StreamedReport of a `rendered="json"` run: RenderedStudy items) has their text
-    written as it is."""
-    rendered = getattr(report, "rendered_studies", None)
-    studies: Iterable[Study | RenderedStudy] = rendered() if rendered is not None else report.studies
+    100,000 records (some 5 KB of JSON each). A study that comes already rendered
+    (pipeline.StreamedReport of a `rendered="json"` run: RenderedStudy items) has its text written
+    as it is."""
+    studies = report.studies
     write_json_streamed(
         (
             ("schema_version", SCHEMA_VERSION),
