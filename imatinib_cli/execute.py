@@ -355,15 +355,22 @@ def _chunk_results(chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work 
 def _processed(item: RawFile | FilePart | UnreadFile) -> FileResult:
     """The FileResult of one chunk item: a file's (process_file; an UnreadFile read first, its
     Document alone when it cannot be read) or a large file's part's."""
+    item = _read_if_unread(item)
     kind = type(item)
+    if kind is FileResult:
+        return item  # type: ignore[return-value]
     if kind is FilePart:
         return process_part(item)  # type: ignore[arg-type]
-    if kind is UnreadFile:
-        read = read_later(item)  # type: ignore[arg-type]
-        if type(read) is not RawFile:
-            return FileResult(item.path, "", (read,), (None,))  # type: ignore[arg-type]
-        item = read
     return process_file(*item)  # type: ignore[misc]
+
+
+def _read_if_unread(item: RawFile | FilePart | UnreadFile) -> RawFile | FilePart | FileResult:
+    """An UnreadFile read and hashed here (load.read_later), or the FileResult of its Document
+    alone when it cannot be read (gone, too large, not a regular file); any other item as it is."""
+    if type(item) is not UnreadFile:
+        return item
+    read = read_later(item)
+    return read if type(read) is RawFile else FileResult(item.path, "", (read,), (None,))
 
 
 def without_text(findings: Findings) -> Findings:
@@ -379,12 +386,14 @@ def text_dropped(document: Document) -> Document:
     return replace(document, text="", sections=(), registry_results=None)
 
 
-def made_lean(result: FileResult, *, form: str, entry: bool, heap: Any = None) -> LeanResult:
+def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap: Any = None) -> LeanResult:
     """The LeanResult of a FileResult, made where it was computed: per ok document its link keys,
     its Findings pickled without text, and the text of its study as a study of its own in the
     output's form, as UTF-8 (resolve.merge_group of that document alone, rendered); with entry, the
     cache entry encoded (it holds each study's `--json` text, whatever the form). heap (a
-    spill.HeapWriter): the pickle and the study text written there, given as spill.HeapRefs."""
+    spill.HeapWriter): the pickle and the study text written there, given as spill.HeapRefs.
+    form None: made where the output is written (a store's hit that cannot be used as stored):
+    the keys and the Findings without text, as objects; the study is merged there."""
     import pickle
 
     from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece
@@ -401,6 +410,10 @@ def made_lean(result: FileResult, *, form: str, entry: bool, heap: Any = None) -
             continue
         lean = without_text(findings)
         keys = link_keys(lean)
+        if form is None:
+            items.append(Lean(None if keys is None else tuple(keys), lean))
+            pieces.append((keys, None))
+            continue
         rendered = piece = None
         if keys is not None:
             study = merge_group([lean])
@@ -443,23 +456,6 @@ def _entry(
         return Encoded(*encode_entry(result, head))  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
         return Encoded(None, error=f"{type(exc).__name__}: {exc}")
-
-
-def lean_in_parent(result: FileResult) -> LeanResult:
-    """A LeanResult made from a FileResult where the output is written (a store's hit that cannot
-    be used as stored): keys and Findings without text, no study text (the study is merged there)."""
-    from imatinib_cli.resolve import link_keys
-
-    items: list[Lean | None] = []
-    for findings in result.findings:
-        if findings is None:
-            items.append(None)
-            continue
-        lean = without_text(findings)
-        keys = link_keys(lean)
-        items.append(Lean(None if keys is None else tuple(keys), lean))
-    documents = tuple(text_dropped(document) for document in result.documents)
-    return LeanResult(result.path, result.sha256, documents, tuple(items), None, result.crashed)
 
 
 def lean_from_entry(
@@ -1338,13 +1334,13 @@ def _stored(
             continue
         if isinstance(hit, FileResult):
             moved = relocate(hit, path)
-            found[at] = moved if work is None else lean_in_parent(moved)
+            found[at] = moved if work is None else made_lean(moved, form=None)
     if whole:
         results = store.get_many([wanted[at][0] for at in whole])
         for at in whole:
             hit = results.get(wanted[at][0])
             if isinstance(hit, FileResult):
-                found[at] = lean_in_parent(relocate(hit, wanted[at][1]))
+                found[at] = made_lean(relocate(hit, wanted[at][1]), form=None)
     return found
 
 
@@ -1458,7 +1454,7 @@ class _Outputs:
     sha256: str = ""
 
 
-def _one_by_one(chunk: Sequence[RawFile | FilePart], work: Work) -> Iterator[Any]:
+def _one_by_one(chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work) -> Iterator[Any]:
     """A serial chunk's results when nothing is stored: each file's Documents extracted and made
     lean one at a time, each handed on before the next is extracted.
 
@@ -1467,16 +1463,11 @@ def _one_by_one(chunk: Sequence[RawFile | FilePart], work: Work) -> Iterator[Any
     what made_lean of the whole file gives for that document (each is made from its own Findings).
     """
     for item in chunk:
-        if type(item) is UnreadFile:
-            read = read_later(item)
-            if type(read) is not RawFile:
-                yield made_lean(FileResult(item.path, "", (read,), (None,)), form=work[0], entry=False)
-                continue
-            item = read
-        if type(item) is RawFile:
-            yield _Outputs(_lean_outputs(item, work[0]), item.path, item.sha256)
+        read = _read_if_unread(item)
+        if type(read) is RawFile:
+            yield _Outputs(_lean_outputs(read, work[0]), read.path, read.sha256)
         else:
-            yield made_lean(_processed(item), form=work[0], entry=False)
+            yield made_lean(_processed(read), form=work[0])
 
 
 def _lean_outputs(item: RawFile, form: str) -> Iterator[tuple[Document, Lean | None]]:
