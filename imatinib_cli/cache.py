@@ -330,6 +330,38 @@ class ExtractionCache:
         """get_many(sha256s, eager=False): Entry values, heads read, FileResults not decoded."""
         return self.get_many(sha256s, eager=False)
 
+    def read_stats(self, query: str, parameters: tuple[bytes, ...]) -> list[Any]:
+        """The rows a query of the stats table gives (StatIndex); [] when there is no database or
+        it cannot be read (then the cache steps aside, as for entries)."""
+        import sqlite3
+
+        with self._lock:
+            db = self._connection(create=False)
+            if db is None:
+                return []
+            try:
+                return db.execute(query, parameters).fetchall()
+            except sqlite3.Error as exc:
+                self._fail(exc, reading=True)
+                return []
+
+    def store_stats(self, rows: list[tuple[bytes, bytes, int, int, int, int, int, str]]) -> None:
+        """Stat rows (folder, name, device, inode, size, mtime_ns, ctime_ns, sha256) written in one
+        transaction (StatIndex.flush); nothing when the cache is not used or is read-only."""
+        import sqlite3
+
+        if self._disabled or self._read_only:
+            return
+        with self._lock:
+            db = self._connection(create=True)
+            if db is None:
+                return
+            try:
+                with self._transaction(db):
+                    db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            except sqlite3.Error as exc:
+                self._fail(exc, reading=False)
+
     def put_many(self, items: Iterable[tuple[str, object]]) -> None:
         """Store values (codec JSON) in one transaction; a value the codec refuses is skipped."""
         import sqlite3
@@ -670,21 +702,9 @@ class StatIndex:
 
     def flush(self) -> None:
         """Write the recorded rows (one transaction)."""
-        import sqlite3
-
         rows, self._pending = self._pending, []
-        cache = self._cache
-        if not rows or cache._disabled or cache._read_only:
-            return
-        with cache._lock:
-            db = cache._connection(create=True)
-            if db is None:
-                return
-            try:
-                with cache._transaction(db):
-                    db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            except sqlite3.Error as exc:
-                cache._fail(exc, reading=False)
+        if rows:
+            self._cache.store_stats(rows)
 
     def _read_folder(self, folder: bytes) -> dict[bytes, tuple[int, int, int, int, int, str]] | None:
         """A folder's rows by name (None: more than _FOLDER_ROWS, looked up one at a time); the
@@ -701,23 +721,13 @@ class StatIndex:
         return None
 
     def _query(self, folder: bytes, name: bytes | None) -> list[Any]:
-        import sqlite3
-
-        cache = self._cache
         columns = "name, device, inode, size, mtime_ns, ctime_ns, sha256"
-        with cache._lock:
-            db = cache._connection(create=False)
-            if db is None:
-                return []
-            try:
-                if name is None:
-                    query = f"SELECT {columns} FROM stats WHERE folder = ? LIMIT {_FOLDER_ROWS + 1}"
-                    return db.execute(query, (folder,)).fetchall()
-                query = f"SELECT {columns} FROM stats WHERE folder = ? AND name = ?"
-                return db.execute(query, (folder, name)).fetchall()
-            except sqlite3.Error as exc:
-                cache._fail(exc, reading=True)
-                return []
+        if name is None:
+            query = f"SELECT {columns} FROM stats WHERE folder = ? LIMIT {_FOLDER_ROWS + 1}"
+            return self._cache.read_stats(query, (folder,))
+        return self._cache.read_stats(
+            f"SELECT {columns} FROM stats WHERE folder = ? AND name = ?", (folder, name)
+        )
 
 
 class EncodeRefused(Exception):
