@@ -331,7 +331,7 @@ def summarize(
             if json_output:
                 return _summarize_json(chosen, options, strict=strict)
             report = pipeline.summarize(chosen, **options)  # type: ignore[arg-type]
-        warnings = render.print_document_warnings(report, render.stderr_console())
+        warnings = render.print_document_warnings(report.documents)
         render.print_summary(report, render.stdout_console(), evidence=evidence)
         return _exit_status(report, warnings, strict=strict)
 
@@ -452,7 +452,7 @@ def compare(
         counted = _progress_display(chosen, follow_links=follow_links)
         with _extraction_cache(enabled=not no_cache) as store, counted as progress:
             report, comparison = pipeline.compare(chosen, **options, **store, **progress)
-        warnings = render.print_document_warnings(report, render.stderr_console())
+        warnings = render.print_document_warnings(report.documents)
         _write_comparison(comparison, fmt, output, raw=csv_raw)
         if plot is not None:
             try:
@@ -517,7 +517,7 @@ def report(
         counted = _progress_display(chosen, follow_links=follow_links)
         with _extraction_cache(enabled=not no_cache) as store, counted as progress:
             summary, by_tumor, by_study = pipeline.report(chosen, **options, **store, **progress)
-        warnings = render.print_document_warnings(summary, render.stderr_console())
+        warnings = render.print_document_warnings(summary.documents)
         page = report_html(
             summary, by_tumor, by_study, link_base=Path.cwd() if output is None else output.parent
         )
@@ -935,13 +935,9 @@ def _summarize_json(paths: list[str], options: dict[str, object], *, strict: boo
     from contextlib import closing
 
     from imatinib_cli import pipeline, render
-    from imatinib_cli.render.text import document_warning
 
     with closing(pipeline.summarize_streamed(paths, rendered="json", **options)) as report:  # type: ignore[arg-type]
-        warnings = 0
-        if any(document_warning(document) is not None for document in report.documents):
-            # Only then: the console imports rich (~40 ms a run with nothing to warn about).
-            warnings = render.print_document_warnings(report, render.stderr_console())
+        warnings = render.print_document_warnings(report.documents)
         render.write_summary_json(report, sys.stdout)
     return _exit_status(report, warnings, strict=strict)
 
@@ -952,17 +948,14 @@ def _summarize_jsonl(paths: list[str], options: dict[str, object], *, strict: bo
 
     from imatinib_cli import pipeline, render
     from imatinib_cli.models import STATUS_OK, Document
-    from imatinib_cli.render.text import document_warning
 
     writer = render.JsonlWriter(sys.stdout)
-    console = None  # made at the first warning: it imports rich
+    warnings = render.DocumentWarnings()
     with closing(pipeline.summarize_stream(paths, rendered="jsonl", **options)) as stream:  # type: ignore[arg-type]
         for item in stream:
             if isinstance(item, Document):
                 writer.document(item)
-                if document_warning(item) is not None:
-                    console = console or render.stderr_console()
-                    render.print_document_warning(item, console)
+                warnings.print(item)
             else:
                 writer.study(item)
     writer.summary()

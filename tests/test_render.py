@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 from conftest import EORTC, NEJM_CATALOG, NEJM_PUBMED, ROOT, make_report
@@ -249,7 +251,7 @@ def test_comparison_table(comparison: Comparison) -> None:
 
 def test_document_warnings(report: Report) -> None:
     console = plain_console()
-    render.print_document_warnings(report, console)
+    assert render.print_document_warnings(report.documents, console) == 2
     assert console.file.getvalue().splitlines() == [
         "imx: warning: inputs/scan.pdf: PDF is not a supported format",
         "imx: warning: inputs/broken.html: not valid UTF-8 at byte 12",
@@ -302,3 +304,22 @@ def test_make_report_is_consistent() -> None:
                     source = (ROOT / response.evidence.document).read_text(encoding="utf-8")
                     ev = response.evidence
                     assert source[ev.start : ev.end] == ev.quote
+
+
+def test_document_warnings_make_a_console_only_for_a_line() -> None:
+    """A run with nothing to warn about never imports rich (~40 ms); the first line makes the console."""
+    script = (
+        "import sys\n"
+        "from imatinib_cli.models import Document, Metadata\n"
+        "from imatinib_cli.render import DocumentWarnings\n"
+        "warnings = DocumentWarnings()\n"
+        "ok = Document('a.txt', '0' * 64, 'text', 'body', Metadata())\n"
+        "skipped = Document('b.pdf', '', 'pdf', '', Metadata(), status='skipped',\n"
+        "                   reason='PDF is not a supported format')\n"
+        "print(warnings.print(ok), any(m == 'rich' for m in sys.modules))\n"
+        "print(warnings.print(skipped), any(m == 'rich' for m in sys.modules), warnings.printed)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["False False", "True True 1"]
+    assert done.stderr == "imx: warning: b.pdf: PDF is not a supported format\n"

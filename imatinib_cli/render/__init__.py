@@ -31,12 +31,11 @@ if TYPE_CHECKING:
     from imatinib_cli.render.table import (
         file_console,
         print_comparison,
-        print_document_warning,
-        print_document_warnings,
         print_summary,
         stderr_console,
         stdout_console,
     )
+    from imatinib_cli.render.warnings import DocumentWarnings, print_document_warnings
 
 # Imported now, not on first use: importing the submodule of the same name would otherwise bind the
 # package's `safe_text` to that module.
@@ -61,8 +60,8 @@ _WHERE = {
     "write_markdown": "markdown",
     "file_console": "table",
     "print_comparison": "table",
-    "print_document_warning": "table",
-    "print_document_warnings": "table",
+    "DocumentWarnings": "warnings",
+    "print_document_warnings": "warnings",
     "print_summary": "table",
     "stderr_console": "table",
     "stdout_console": "table",
@@ -80,6 +79,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "COMPARE_SCHEMA_VERSION",
+    "DocumentWarnings",
     "JSONL_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "JsonlWriter",
@@ -88,7 +88,6 @@ __all__ = [
     "document_line",
     "file_console",
     "print_comparison",
-    "print_document_warning",
     "print_document_warnings",
     "print_summary",
     "safe_text",

@@ -25,7 +25,6 @@ from imatinib_cli.models import (
     RESPONSE_CATEGORIES,
     Comparison,
     ComparisonRow,
-    Document,
     Evidence,
     HemeRow,
     Population,
@@ -37,7 +36,7 @@ from imatinib_cli.render.layout import PAIR_SEPARATOR, Col, FitTable, hang, pack
 from imatinib_cli.render.safe_text import safe_text
 
 if TYPE_CHECKING:
-    from imatinib_cli.render.json import SummaryParts
+    pass
 
 # Width used when stdout is a pipe or a file and COLUMNS is unset: what an 80-column pager shows
 # without wrapping a line (`imx summarize --evidence | less -R`). Every table fits it (render/layout).
@@ -108,25 +107,10 @@ class _Escaped:
             yield segment
 
 
-def print_document_warnings(report: Report | SummaryParts, console: Console) -> int:
-    """One `imx: warning: PATH: reason` line per input that was skipped or failed, or that was read
-    with a warning (an "ok" document with a reason: replaced characters, refused front matter).
-    Returns the number of lines printed (what `--strict` counts)."""
-    return sum(print_document_warning(document, console) for document in report.documents)
-
-
-def print_document_warning(document: Document, console: Console) -> bool:
-    """print_document_warnings for one document, as it comes (`--jsonl`); True if a line was printed."""
-    line = text.document_warning(document)
-    if line is not None:
-        _line(console, line)
-    return line is not None
-
-
 def print_summary(report: Report, console: Console, *, evidence: bool = False) -> None:
     """One block per study: citation, design, populations and responses, toxicities, outcomes."""
     if not report.studies:
-        _line(console, "No studies found.")
+        print_line(console, "No studies found.")
         return
     for index, study in enumerate(report.studies):
         if index:
@@ -190,7 +174,7 @@ def _heme_table(comparison: Comparison) -> FitTable:
 
 def _print_response_rows(comparison: Comparison, console: Console) -> None:
     if not comparison.rows:
-        _line(console, "No study population with a stated N and number of responders.")
+        print_line(console, "No study population with a stated N and number of responders.")
         return
     by_study = comparison.by == "study"
     bars = console.width >= BAR_MIN_WIDTH
@@ -298,7 +282,7 @@ def _pooled_table(comparison: Comparison, *, bars: bool) -> FitTable:
 
 def _print_toxicity_rows(comparison: Comparison, console: Console) -> None:
     if not comparison.toxicity_rows:
-        _line(console, "No adverse event with a CTCAE term was reported.")
+        print_line(console, "No adverse event with a CTCAE term was reported.")
         return
     table = FitTable(
         [
@@ -374,7 +358,7 @@ def _print_study(study: Study, console: Console, evidence: bool) -> None:
 
     _field(console, "Sources", ", ".join(study.sources) or text.DASH)
     for warning in study.warnings:
-        _line(console, f"Warning: {warning.message}", style="yellow")
+        print_line(console, f"Warning: {warning.message}", style="yellow")
         if evidence:
             for item in warning.evidence:
                 _evidence_line(console, "", item)
@@ -385,10 +369,10 @@ def _print_heme(populations: list[Population], console: Console) -> None:
     columns: '    CCyR 49 (70%) at 12 months'. Not tumor responses: never in the CR/ORR columns."""
     console.print(Text("Hematologic, cytogenetic and molecular responses", style="bold"))
     for population in populations:
-        _line(console, f"  {population.label}")
+        print_line(console, f"  {population.label}")
         for axis in HEME_AXES:
             for item in population.heme(axis):
-                _line(console, f"    {text.format_heme(item)}")
+                print_line(console, f"    {text.format_heme(item)}")
 
 
 def _population_table(populations: tuple[Population, ...]) -> FitTable:
@@ -467,7 +451,7 @@ def _design_evidence(study: Study, console: Console) -> None:
 
 
 def _population_evidence(population: Population, console: Console) -> None:
-    _line(console, f"{population.label}:", style="bold")
+    print_line(console, f"{population.label}:", style="bold")
     if population.n is not None:
         _evidence_line(
             console,
@@ -522,7 +506,8 @@ def _items_field(console: Console, name: str, items: list[str]) -> None:
         console.print(Text.assemble(head, line))
 
 
-def _line(console: Console, message: str, style: str | None = None) -> None:
+def print_line(console: Console, message: str, style: str | None = None) -> None:
+    """One line of a message, its control characters escaped, never wrapped."""
     console.print(Text(safe_text(message), style=style or ""), soft_wrap=True)
 
 
