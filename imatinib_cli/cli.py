@@ -331,7 +331,7 @@ def summarize(
             if json_output:
                 return _summarize_json(chosen, options, strict=strict)
             report = pipeline.summarize(chosen, **options)  # type: ignore[arg-type]
-        warnings = render.print_document_warnings(report.documents)
+        warnings = render.print_document_warnings(report)
         render.print_summary(report, render.stdout_console(), evidence=evidence)
         return _exit_status(report, warnings, strict=strict)
 
@@ -452,7 +452,7 @@ def compare(
         counted = _progress_display(chosen, follow_links=follow_links)
         with _extraction_cache(enabled=not no_cache) as store, counted as progress:
             report, comparison = pipeline.compare(chosen, **options, **store, **progress)
-        warnings = render.print_document_warnings(report.documents)
+        warnings = render.print_document_warnings(report)
         _write_comparison(comparison, fmt, output, raw=csv_raw)
         if plot is not None:
             try:
@@ -517,7 +517,7 @@ def report(
         counted = _progress_display(chosen, follow_links=follow_links)
         with _extraction_cache(enabled=not no_cache) as store, counted as progress:
             summary, by_tumor, by_study = pipeline.report(chosen, **options, **store, **progress)
-        warnings = render.print_document_warnings(summary.documents)
+        warnings = render.print_document_warnings(summary)
         page = report_html(
             summary, by_tumor, by_study, link_base=Path.cwd() if output is None else output.parent
         )
@@ -937,7 +937,7 @@ def _summarize_json(paths: list[str], options: dict[str, object], *, strict: boo
     from imatinib_cli import pipeline, render
 
     with closing(pipeline.summarize_streamed(paths, rendered="json", **options)) as report:  # type: ignore[arg-type]
-        warnings = render.print_document_warnings(report.documents)
+        warnings = render.print_document_warnings(report)
         render.write_summary_json(report, sys.stdout)
     return _exit_status(report, warnings, strict=strict)
 

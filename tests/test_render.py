@@ -251,7 +251,7 @@ def test_comparison_table(comparison: Comparison) -> None:
 
 def test_document_warnings(report: Report) -> None:
     console = plain_console()
-    assert render.print_document_warnings(report.documents, console) == 2
+    assert render.print_document_warnings(report, console) == 2
     assert console.file.getvalue().splitlines() == [
         "imx: warning: inputs/scan.pdf: PDF is not a supported format",
         "imx: warning: inputs/broken.html: not valid UTF-8 at byte 12",

@@ -6,8 +6,8 @@ Kept apart from render/table.py because most runs warn about nothing: the consol
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from imatinib_cli.render.text import document_warning
 
@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from imatinib_cli.models import Document
+
+
+class HasDocuments(Protocol):
+    @property
+    def documents(self) -> Sequence[Document]: ...
 
 
 class DocumentWarnings:
@@ -40,11 +45,12 @@ class DocumentWarnings:
         return True
 
 
-def print_document_warnings(documents: Iterable[Document], console: Console | None = None) -> int:
-    """One warning line per input that was skipped or failed, or that was read with a warning (an
-    "ok" document with a reason: replaced characters, refused front matter), on `console` (default:
-    stderr, made at the first line). Returns the number of lines printed."""
+def print_document_warnings(report: HasDocuments, console: Console | None = None) -> int:
+    """One warning line per input of the report (a Report, or pipeline.StreamedReport) that was
+    skipped or failed, or that was read with a warning (an "ok" document with a reason: replaced
+    characters, refused front matter), on `console` (default: stderr, made at the first line).
+    Returns the number of lines printed (what `--strict` counts)."""
     warnings = DocumentWarnings(console)
-    for document in documents:
+    for document in report.documents:
         warnings.print(document)
     return warnings.printed
