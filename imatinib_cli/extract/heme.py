@@ -25,9 +25,7 @@ from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.models import HemeResponse, ResponseCount
 from imatinib_cli.regexes import OTHER_CASES
-
-# Re-exported: resolve and analyze import them from resolve_rules, which imports no extractor.
-from imatinib_cli.resolve_rules import BLOOD, LEUKEMIA, RESTRICTED, disease_kind  # noqa: F401
+from imatinib_cli.resolve_rules import BLOOD, LEUKEMIA, disease_kind
 
 
 @vocab.cached
