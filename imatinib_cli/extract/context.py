@@ -13,7 +13,7 @@ from imatinib_cli import vocab
 from imatinib_cli.extract.numbers import Dropped, Fraction, Num, find_fractions, find_numbers
 from imatinib_cli.extract.sentences import Sentence, quote, split_sentences
 from imatinib_cli.models import Document, Evidence, Section, TumorMention
-from imatinib_cli.regexes import prefix_alternation
+from imatinib_cli.regexes import case_blind_alternation, prefix_options
 
 # Sections whose sentences may carry results. Eligibility criteria and site chrome never do.
 READABLE_KINDS = frozenset({"title", "abstract", "body", "results", "registry"})
@@ -116,12 +116,11 @@ def _inline_label() -> re.Pattern[str]:
     data = vocab.load("cues")
     labels = [str(x) for x in data["non_result_labels"]] + [str(x) for x in data["result_labels"]]
     words = sorted({label.lower() for label in labels if "_" not in label})
-    # The lookahead names every label's first letter (case-blind, as the match: "ſ" reads "s"), so
-    # the engine skips in C to where a label may start; the labels share their prefixes. The same
-    # matches as "(?<![\w-])(?i:label|label...)\s*:", in half the time.
-    firsts = "".join(sorted({re.escape(word[0]) for word in words}))
-    alternation = prefix_alternation(words).replace(r"\ ", r"\s+")
-    return re.compile(rf"(?=(?i:[{firsts}]))(?<![\w-])(?i:{alternation})\s*:", re.M)
+    # Opening with a label's first letter in every case ("ſ" reads "s"), so the engine skips in C
+    # to where a label may start; the labels share their prefixes. The same matches as
+    # "(?<![\w-])(?i:label|label...)\s*:", in a quarter of the time.
+    options = [(first, rest.replace(r"\ ", r"\s+")) for first, rest in prefix_options(words)]
+    return re.compile(case_blind_alternation(options, r"[\w-]") + r"\s*:", re.I)
 
 
 def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
