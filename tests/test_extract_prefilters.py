@@ -129,19 +129,34 @@ _LABEL_PIECES = [
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_LABEL_PIECES), st.sampled_from(["", " ", ":", " :", "-", "a"]))))
-def test_inline_label_pattern_matches_as_the_plain_alternation(parts: list[tuple[str, str]]) -> None:
-    """The label pattern opens with a case-blind lookahead of first letters and shares prefixes
-    (half the time); it must find exactly what the plain alternation finds, "ſtudy design:" too."""
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_LABEL_PIECES), st.sampled_from(["", " ", ":", " :", "-", "a", "::"]))
+    ),
+    st.integers(0, 3),
+    st.integers(0, 3),
+)
+def test_inline_label_pattern_matches_as_the_plain_alternation(
+    parts: list[tuple[str, str]], start: int, cut: int
+) -> None:
+    """The label pattern opens with its first letters in every case and shares prefixes; the
+    spans are found backwards from each colon. Both must find exactly what the plain alternation
+    finds in the same slice, "ſtudy design:" too."""
     text = "".join(a + b for a, b in parts)
-    fast = [(m.start(), m.end()) for m in context_module._inline_label().finditer(text)]
-    assert fast == [(m.start(), m.end()) for m in _plain_inline_label().finditer(text)]
+    end = max(start, len(text) - cut)
+    plain = [(m.start(), m.end()) for m in _plain_inline_label().finditer(text, start, end)]
+    assert [(m.start(), m.end()) for m in context_module._inline_label().finditer(text, start, end)] == plain
+    assert context_module._label_spans(text, start, end) == plain
 
 
 def test_inline_label_pattern_reads_case_folded_letters() -> None:
     assert context_module._inline_label().search("ſtudy design: x").group(0) == "ſtudy design:"
     assert context_module._inline_label().search("in Results : 5") is not None
     assert context_module._inline_label().search("nonresults: 5") is None
+    assert context_module._label_spans("ſtudy design: x", 0, 15) == [(0, 13)]
+    assert context_module._label_spans("Patients and\nmethods : Results:", 0, 31) == [(0, 22), (23, 31)]
+    assert context_module._label_spans("nonresults: 5. results:", 3, 23) == [(15, 23)]
+    assert context_module._label_spans("-results: 5", 1, 11) == []  # "-" before the slice still counts
 
 
 def test_subgroup_skip_reads_protein_changes_and_numbered_nouns() -> None:
