@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import regexes, vocab
 from imatinib_cli.extract import context as context_module
-from imatinib_cli.extract import design, dose, heme, numbers, populations, toxicity
+from imatinib_cli.extract import design, dose, heme, numbers, populations, sentences, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document, Quantity
 from imatinib_cli.regexes import prefix_alternation, word_start_alternation
@@ -601,3 +601,47 @@ def test_spelled_numbers_are_found_as_with_a_plain_word_boundary(parts: list[str
     assert plain.pattern != numbers._patterns().words.pattern
     found = [(m.span(), m.group("wpct")) for m in numbers._patterns().words.finditer(text, start)]
     assert found == [(m.span(), m.group("wpct")) for m in plain.finditer(text, start)]
+
+
+_PLAIN_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"'])"
+    r"|\n\s*\n"
+    r"|\n(?=\s*(?:[-*\u2022]\s|\d+\.\s|[A-Z][A-Za-z ]{2,40}:\s))"
+    r"|\|[ \t]*\n"
+)
+
+
+def _plain_sentences(text: str, start: int, end: int) -> list[sentences.Sentence]:
+    """split_sentences as first written: the boundary found by a lookbehind on the stop."""
+    found: list[sentences.Sentence] = []
+    cursor = start
+    for match in _PLAIN_BOUNDARY.finditer(text, start, end):
+        head = text[max(cursor, match.start() - sentences._LAST_WORD_WINDOW) : match.start()]
+        last = sentences._LAST_WORD.search(head)
+        if (
+            last
+            and last.group(1).lower().rstrip(".") in sentences._abbreviations()
+            and "\n" not in match.group(0)
+        ):
+            continue
+        sentences._append(found, text, cursor, match.start())
+        cursor = match.end()
+    sentences._append(found, text, cursor, end)
+    return found
+
+
+_SENTENCE_PIECES = [
+    "Twelve", "patients", "responded", ".", "!", "?", '"', "'", ")", "]", "(", "[", " ", "  ", "\n", "\n\n",
+    "\n- item", "\n2. item", "\nResults: x", "|", "| \n", "et al.", "vs.", "e.g.", "A", "5", "b.i.d.", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=25), st.integers(0, 4), st.integers(0, 4))
+def test_sentence_boundaries_as_with_a_lookbehind(parts: list[str], start: int, cut: int) -> None:
+    """The boundary pattern consumes the stop it opens with (so re skips to it in C); the sentences
+    are those the lookbehind form gives, a slice starting right after a stop too."""
+    text = "".join(parts)
+    start = min(start, len(text))
+    end = max(start, len(text) - cut)
+    assert sentences.split_sentences(text, start, end) == _plain_sentences(text, start, end)
