@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import regexes, vocab
 from imatinib_cli.extract import context as context_module
-from imatinib_cli.extract import design, dose, heme, numbers, populations, sentences, toxicity
+from imatinib_cli.extract import cues, design, dose, heme, numbers, populations, sentences, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document, Quantity
 from imatinib_cli.regexes import prefix_alternation, word_start_alternation
@@ -645,3 +645,24 @@ def test_sentence_boundaries_as_with_a_lookbehind(parts: list[str], start: int, 
     start = min(start, len(text))
     end = max(start, len(text) - cut)
     assert sentences.split_sentences(text, start, end) == _plain_sentences(text, start, end)
+
+
+_NAME_PIECES = [
+    "imatinib", "IMATINIB", "İmatinib", "ımatinib", "mesylate", "Gleevec", "GLIVEC", "glivec", "STI", "ſTI",
+    "571", "STI571", "CGP", "57148", "CGP57148B", "xImatinib", "1imatinib", "-", " ", "\n", "_", "i", "g",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NAME_PIECES), max_size=10), st.sampled_from(["", " ", "-"]), st.integers(0, 3)
+)
+def test_imatinib_names_match_as_the_plain_alternation(parts: list[str], glue: str, pos: int) -> None:
+    names = sorted((str(n) for n in vocab.load("schedules")["imatinib_names"]), key=len, reverse=True)
+    flexible = (re.escape(n).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]*") for n in names)
+    plain = re.compile(r"(?<![A-Za-z])(?:" + "|".join(flexible) + r")", re.I)
+    text = glue.join(parts)
+    fast = cues.imatinib_names()
+    assert fast.pattern.startswith("(?-i:[")
+    assert [m.span() for m in fast.finditer(text, pos)] == [m.span() for m in plain.finditer(text, pos)]
+    assert [bool(fast.fullmatch(p)) for p in parts] == [bool(plain.fullmatch(p)) for p in parts]
