@@ -4,8 +4,7 @@ Importing anything under imatinib_cli.extract runs the package's __init__, which
 extractor and compiles their patterns (~20 ms). A warm `imx summarize` (every document from the
 extraction cache) extracts nothing, yet resolve asks which blood disease a tumor code is
 (`disease_kind("CML")` -> "leukemia"), which cue words cite an evaluable size, and whether a quote
-names an arm; so those live here (extract.heme and extract.cues re-export theirs; extract imports
-names_no_arm from here)
+names an arm; so those live here (extract.heme, extract.cues and extract import theirs from here)
 (tests/test_startup.py checks that a warm run imports no extract module).
 """
 

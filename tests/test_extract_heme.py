@@ -18,6 +18,7 @@ from imatinib_cli.evaluate import HEME_FIELDS, evaluate
 from imatinib_cli.extract import heme
 from imatinib_cli.models import Document, Report
 from imatinib_cli.resolve import resolve
+from imatinib_cli.resolve_rules import LEUKEMIA, RESTRICTED, disease_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 HEME_GOLD = ROOT / "tests" / "gold" / "real-dev-heme.yaml"
@@ -130,12 +131,12 @@ def test_no_axis_for_a_solid_tumor() -> None:
 
 
 def test_disease_kinds_come_from_the_vocabulary() -> None:
-    assert heme.disease_kind("CML") == heme.LEUKEMIA
-    assert heme.disease_kind("BLLBCRABL1") == heme.LEUKEMIA
-    assert heme.disease_kind("HES") == heme.RESTRICTED
-    assert heme.disease_kind("SM") == heme.RESTRICTED
-    assert heme.disease_kind("GIST") is None
-    assert heme.disease_kind(None) is None
+    assert disease_kind("CML") == LEUKEMIA
+    assert disease_kind("BLLBCRABL1") == LEUKEMIA
+    assert disease_kind("HES") == RESTRICTED
+    assert disease_kind("SM") == RESTRICTED
+    assert disease_kind("GIST") is None
+    assert disease_kind(None) is None
 
 
 def _cml_report() -> Report:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import regexes, vocab
 from imatinib_cli.extract import context as context_module
-from imatinib_cli.extract import design, dose, heme, numbers, populations, toxicity
+from imatinib_cli.extract import cues, design, dose, heme, numbers, populations, sentences, toxicity
 from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document, Quantity
 from imatinib_cli.regexes import prefix_alternation, word_start_alternation
@@ -129,19 +129,34 @@ _LABEL_PIECES = [
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_LABEL_PIECES), st.sampled_from(["", " ", ":", " :", "-", "a"]))))
-def test_inline_label_pattern_matches_as_the_plain_alternation(parts: list[tuple[str, str]]) -> None:
-    """The label pattern opens with a case-blind lookahead of first letters and shares prefixes
-    (half the time); it must find exactly what the plain alternation finds, "ſtudy design:" too."""
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_LABEL_PIECES), st.sampled_from(["", " ", ":", " :", "-", "a", "::"]))
+    ),
+    st.integers(0, 3),
+    st.integers(0, 3),
+)
+def test_inline_label_pattern_matches_as_the_plain_alternation(
+    parts: list[tuple[str, str]], start: int, cut: int
+) -> None:
+    """The label pattern opens with its first letters in every case and shares prefixes; the
+    spans are found backwards from each colon. Both must find exactly what the plain alternation
+    finds in the same slice, "ſtudy design:" too."""
     text = "".join(a + b for a, b in parts)
-    fast = [(m.start(), m.end()) for m in context_module._inline_label().finditer(text)]
-    assert fast == [(m.start(), m.end()) for m in _plain_inline_label().finditer(text)]
+    end = max(start, len(text) - cut)
+    plain = [(m.start(), m.end()) for m in _plain_inline_label().finditer(text, start, end)]
+    assert [(m.start(), m.end()) for m in context_module._inline_label().finditer(text, start, end)] == plain
+    assert context_module._label_spans(text, start, end) == plain
 
 
 def test_inline_label_pattern_reads_case_folded_letters() -> None:
     assert context_module._inline_label().search("ſtudy design: x").group(0) == "ſtudy design:"
     assert context_module._inline_label().search("in Results : 5") is not None
     assert context_module._inline_label().search("nonresults: 5") is None
+    assert context_module._label_spans("ſtudy design: x", 0, 15) == [(0, 13)]
+    assert context_module._label_spans("Patients and\nmethods : Results:", 0, 31) == [(0, 22), (23, 31)]
+    assert context_module._label_spans("nonresults: 5. results:", 3, 23) == [(15, 23)]
+    assert context_module._label_spans("-results: 5", 1, 11) == []  # "-" before the slice still counts
 
 
 def test_subgroup_skip_reads_protein_changes_and_numbered_nouns() -> None:
@@ -586,3 +601,68 @@ def test_spelled_numbers_are_found_as_with_a_plain_word_boundary(parts: list[str
     assert plain.pattern != numbers._patterns().words.pattern
     found = [(m.span(), m.group("wpct")) for m in numbers._patterns().words.finditer(text, start)]
     assert found == [(m.span(), m.group("wpct")) for m in plain.finditer(text, start)]
+
+
+_PLAIN_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"'])"
+    r"|\n\s*\n"
+    r"|\n(?=\s*(?:[-*\u2022]\s|\d+\.\s|[A-Z][A-Za-z ]{2,40}:\s))"
+    r"|\|[ \t]*\n"
+)
+
+
+def _plain_sentences(text: str, start: int, end: int) -> list[sentences.Sentence]:
+    """split_sentences as first written: the boundary found by a lookbehind on the stop."""
+    found: list[sentences.Sentence] = []
+    cursor = start
+    for match in _PLAIN_BOUNDARY.finditer(text, start, end):
+        head = text[max(cursor, match.start() - sentences._LAST_WORD_WINDOW) : match.start()]
+        last = sentences._LAST_WORD.search(head)
+        if (
+            last
+            and last.group(1).lower().rstrip(".") in sentences._abbreviations()
+            and "\n" not in match.group(0)
+        ):
+            continue
+        sentences._append(found, text, cursor, match.start())
+        cursor = match.end()
+    sentences._append(found, text, cursor, end)
+    return found
+
+
+_SENTENCE_PIECES = [
+    "Twelve", "patients", "responded", ".", "!", "?", '"', "'", ")", "]", "(", "[", " ", "  ", "\n", "\n\n",
+    "\n- item", "\n2. item", "\nResults: x", "|", "| \n", "et al.", "vs.", "e.g.", "A", "5", "b.i.d.", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=25), st.integers(0, 4), st.integers(0, 4))
+def test_sentence_boundaries_as_with_a_lookbehind(parts: list[str], start: int, cut: int) -> None:
+    """The boundary pattern consumes the stop it opens with (so re skips to it in C); the sentences
+    are those the lookbehind form gives, a slice starting right after a stop too."""
+    text = "".join(parts)
+    start = min(start, len(text))
+    end = max(start, len(text) - cut)
+    assert sentences.split_sentences(text, start, end) == _plain_sentences(text, start, end)
+
+
+_NAME_PIECES = [
+    "imatinib", "IMATINIB", "İmatinib", "ımatinib", "mesylate", "Gleevec", "GLIVEC", "glivec", "STI", "ſTI",
+    "571", "STI571", "CGP", "57148", "CGP57148B", "xImatinib", "1imatinib", "-", " ", "\n", "_", "i", "g",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NAME_PIECES), max_size=10), st.sampled_from(["", " ", "-"]), st.integers(0, 3)
+)
+def test_imatinib_names_match_as_the_plain_alternation(parts: list[str], glue: str, pos: int) -> None:
+    names = sorted((str(n) for n in vocab.load("schedules")["imatinib_names"]), key=len, reverse=True)
+    flexible = (re.escape(n).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]*") for n in names)
+    plain = re.compile(r"(?<![A-Za-z])(?:" + "|".join(flexible) + r")", re.I)
+    text = glue.join(parts)
+    fast = cues.imatinib_names()
+    assert fast.pattern.startswith("(?-i:[")
+    assert [m.span() for m in fast.finditer(text, pos)] == [m.span() for m in plain.finditer(text, pos)]
+    assert [bool(fast.fullmatch(p)) for p in parts] == [bool(plain.fullmatch(p)) for p in parts]

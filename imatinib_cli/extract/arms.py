@@ -86,12 +86,7 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     found: list[ArmMention] = []
     lowered = info.lower
     # Both patterns need an arm noun; the C substring tests spare most sentences the regexes.
-    for arm_noun in _nouns():
-        if arm_noun in lowered:
-            break
-    else:
-        arm_noun = ""
-    if arm_noun:
+    if any(noun in lowered for noun in _nouns()):
         for match in lettered.finditer(text, info.start, info.end):
             noun = match.group("noun").lower()  # "Arm 1" and "arm 1" are one arm
             more = match.group("more") or ""
@@ -103,10 +98,7 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
                 continue
             key = _key(match.group("label"))
             found.append(ArmMention((key,), " ".join(match.group(0).split()), match.start(), match.end()))
-    for word in _ASSIGNMENT_WORDS:
-        if word in lowered:
-            break
-    else:
+    if not any(word in lowered for word in _ASSIGNMENT_WORDS):
         return sorted(found, key=lambda mention: mention.start)
     for match in _RANDOMIZED_TO.finditer(text, info.start, info.end):
         # "randomly assigned to imatinib 400 mg (n = 359) or to placebo (n = 354)"

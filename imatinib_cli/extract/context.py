@@ -13,7 +13,7 @@ from imatinib_cli import vocab
 from imatinib_cli.extract.numbers import Dropped, Fraction, Num, find_fractions, find_numbers
 from imatinib_cli.extract.sentences import Sentence, quote, split_sentences
 from imatinib_cli.models import Document, Evidence, Section, TumorMention
-from imatinib_cli.regexes import prefix_alternation
+from imatinib_cli.regexes import case_blind_alternation, prefix_alternation, prefix_options
 
 # Sections whose sentences may carry results. Eligibility criteria and site chrome never do.
 READABLE_KINDS = frozenset({"title", "abstract", "body", "results", "registry"})
@@ -101,8 +101,9 @@ def cues_non_result_labels() -> frozenset[str]:
     return frozenset(str(label).lower() for label in vocab.load("cues")["non_result_labels"])
 
 
-def _label_name(match: re.Match[str]) -> str:
-    return " ".join(match.group(0).rstrip(":").split()).lower()
+def _label_name(label: str) -> str:
+    """'Patients  and\nMETHODS :' -> 'patients and methods'."""
+    return " ".join(label.rstrip(":").split()).lower()
 
 
 @vocab.cached
@@ -110,37 +111,78 @@ def _result_labels() -> frozenset[str]:
     return frozenset(str(label).lower() for label in vocab.load("cues")["result_labels"])
 
 
+def _label_words() -> list[str]:
+    data = vocab.load("cues")
+    labels = [str(x) for x in data["non_result_labels"]] + [str(x) for x in data["result_labels"]]
+    return sorted({label.lower() for label in labels if "_" not in label})
+
+
 @vocab.cached
 def _inline_label() -> re.Pattern[str]:
     """'Background:', 'RESULTS:', 'Patients and methods:' written inside a section's text."""
-    data = vocab.load("cues")
-    labels = [str(x) for x in data["non_result_labels"]] + [str(x) for x in data["result_labels"]]
-    words = sorted({label.lower() for label in labels if "_" not in label})
-    # The lookahead names every label's first letter (case-blind, as the match: "ſ" reads "s"), so
-    # the engine skips in C to where a label may start; the labels share their prefixes. The same
-    # matches as "(?<![\w-])(?i:label|label...)\s*:", in half the time.
-    firsts = "".join(sorted({re.escape(word[0]) for word in words}))
-    alternation = prefix_alternation(words).replace(r"\ ", r"\s+")
-    return re.compile(rf"(?=(?i:[{firsts}]))(?<![\w-])(?i:{alternation})\s*:", re.M)
+    # Opening with a label's first letter in every case ("ſ" reads "s"), so the engine skips in C
+    # to where a label may start; the labels share their prefixes. The same matches as
+    # "(?<![\w-])(?i:label|label...)\s*:".
+    options = [(first, rest.replace(r"\ ", r"\s+")) for first, rest in prefix_options(_label_words())]
+    return re.compile(case_blind_alternation(options, r"[\w-]") + r"\s*:", re.I)
+
+
+@vocab.cached
+def _inline_label_backwards() -> re.Pattern[str] | None:
+    """_inline_label spelled backwards, to match from a colon in the reversed text: ':\\s*' and a
+    label reversed, longest first, not after a word character or hyphen. None when a label has a
+    colon or an edge of spaces (then a match might not end at the first colon after its start)."""
+    words = _label_words()
+    if any(":" in word or word != word.strip() for word in words):
+        return None
+    alternation = prefix_alternation(word[::-1] for word in words).replace(r"\ ", r"\s+")
+    return re.compile(rf":\s*(?:{alternation})(?![\w-])", re.I)
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _label_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans _inline_label().finditer(text, start, end) finds, found from each colon
+    backwards: "Methods: ... Results: ..." has two colons and hundreds of places a label could
+    start, so one match per colon costs a sixth of the forward scan. A match ends at the first
+    colon after its start (no label holds one), so the label before a colon is the longest that
+    ends there; before the section, one character stands for what the lookbehind sees (a label
+    never holds "_" nor a NUL)."""
+    backwards = _inline_label_backwards()
+    if backwards is None:
+        return [m.span() for m in _inline_label().finditer(text, start, end)]
+    end = min(end, len(text))
+    colon = text.find(":", start, end)
+    if colon < 0:
+        return []
+    before = "_" if start > 0 and _WORD_OR_HYPHEN.match(text, start - 1) else "\0"
+    reversed_text = text[start:end][::-1] + before
+    spans = []
+    while colon >= 0:
+        match = backwards.match(reversed_text, end - 1 - colon)
+        if match is not None and end - match.end() >= start:
+            spans.append((end - match.end(), colon + 1))
+        colon = text.find(":", colon + 1, end)
+    return spans
 
 
 def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     """For each sentence, the last inline label at or before it; a label that opens with a capital.
     Only in a structured abstract, one whose labels include a results label ('Results:'): a
     registry page's 'Study Design:' or 'Condition:' does not silence the results tables after it."""
-    span = (sentences[0].start, sentences[-1].end)
-    if text.find(":", *span) < 0:
+    spans = _label_spans(text, sentences[0].start, sentences[-1].end)
+    if not spans:
         return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
-    pattern = _inline_label()
-    found = [m for m in pattern.finditer(text, *span) if m.group(0)[0].isupper()]
+    found = [(at, _label_name(text[at:stop])) for at, stop in spans if text[at].isupper()]
     results = _result_labels()
-    if not any(_label_name(m) in results for m in found):
+    if not any(name in results for _, name in found):
         return [""] * len(sentences)
     labels: list[str] = []
     current, at = "", 0
     for sentence in sentences:
-        while at < len(found) and found[at].start() < sentence.end:
-            current = _label_name(found[at])
+        while at < len(found) and found[at][0] < sentence.end:
+            current = found[at][1]
             at += 1
         labels.append(current)
     return labels

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from imatinib_cli import resolve_rules, vocab
-from imatinib_cli.regexes import word_start_alternation
+from imatinib_cli.regexes import case_blind_alternation, word_start_alternation
 
 # Defined in resolve_rules (resolve needs it without importing the extractors); kept here by name.
 words = resolve_rules.words
@@ -54,5 +54,14 @@ def imatinib_names() -> re.Pattern[str]:
     """Any of imatinib's names (schedules.yaml imatinib_names), spaces and hyphens optional: one
     C-level search, cheaper than a phrase scan of a whole text."""
     names = sorted((str(n) for n in vocab.load("schedules")["imatinib_names"]), key=len, reverse=True)
-    flexible = (re.escape(n).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]*") for n in names)
-    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(flexible) + r")", re.I)
+
+    def flexible(name: str) -> str:
+        return re.escape(name).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]*")
+
+    if not all(name[:1].isalnum() for name in names):
+        return re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(flexible, names)) + r")", re.I)
+    # Opening with the first letter it consumes, in every case: re skips in C to an "i", "g", "s"
+    # or "c" instead of trying every name at every character of a whole document (extract asks
+    # whether a text names imatinib at all). The same matches as "(?<![A-Za-z])(?:name|...)".
+    options = [(name[0], flexible(name[1:])) for name in names]
+    return re.compile(case_blind_alternation(options, "[A-Za-z]"), re.I)

@@ -8,13 +8,21 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import Design, Evidence, Flag, Quantity
+from imatinib_cli.regexes import case_blind_alternation
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 # "\bphase..." written to open with the "p" it consumes, case-sensitive, and check the boundary
 # behind it: re skips to the next "p" in C instead of testing the boundary at every character.
 _PHASE = re.compile(
-    r"(?-i:[pP])(?<=\b.)hase\s*(iv|i{1,3}|[1-4])(?:\s*(?:/|-|–|and|or)\s*(iv|i{1,3}|[1-4]))?\b"
-    r"(?!\s*(?:trials|studies)\s+(?:of|have|showed))",
+    case_blind_alternation(
+        [
+            (
+                "p",
+                r"hase\s*(iv|i{1,3}|[1-4])(?:\s*(?:/|-|–|and|or)\s*(iv|i{1,3}|[1-4]))?\b"
+                r"(?!\s*(?:trials|studies)\s+(?:of|have|showed))",
+            )
+        ]
+    ),
     re.IGNORECASE,
 )
 

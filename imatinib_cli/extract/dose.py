@@ -11,7 +11,7 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
 from imatinib_cli.models import Dose
-from imatinib_cli.regexes import OTHER_CASES
+from imatinib_cli.regexes import OTHER_CASES, case_blind_alternation
 
 _SEPARATOR = re.compile(r"\s*(?:mg\b\s*)?(?:,\s*(?:and|or)?|or|and|to|versus|vs\.?|-|–|/)\s*", re.I)
 _BRIDGE_WORDS = "|".join(
@@ -46,21 +46,19 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     alternatives = sorted(
         {*data["per_day_units"], *data["body_surface_units"], "mg/kg", "mg/dl", "mg"}, key=len, reverse=True
     )
-    written = [re.escape(a).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*") for a in alternatives]
-    first = _unit_opening()[:1]  # "m": every unit opens with it ("" when they share no letter)
-    if not first.isalpha():
-        pattern = "|".join(written)
+
+    def written(unit: str) -> str:
+        return re.escape(unit).replace(r"\ ", r"\s*").replace("/", r"\s*/\s*")
+
+    if not all(unit[:1].isalnum() for unit in alternatives):
+        pattern = "|".join(written(unit) for unit in alternatives)
         return re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z0-9²])", re.I), per_day, surface
-    # Every unit opens with one letter ("mg"): matched first, case-sensitive in both cases, so re
+    # Every unit opens with a letter ("mg"): matched first, case-sensitive in every case, so re
     # skips to it in C instead of trying the lookbehind and each unit at every character; the
     # lookbehind then looks at the character before it. The same matches as
     # "(?<![A-Za-z])(?:mg...|mg)(?![A-Za-z0-9²])" (tests/test_extract_prefilters.py).
-    rest = "|".join(unit[1:] for unit in written)
-    return (
-        re.compile(rf"(?-i:[{first}{first.upper()}])(?<![A-Za-z].)(?:{rest})(?![A-Za-z0-9²])", re.I),
-        per_day,
-        surface,
-    )
+    opening = case_blind_alternation([(unit[0], written(unit[1:])) for unit in alternatives], "[A-Za-z]")
+    return re.compile(rf"{opening}(?![A-Za-z0-9²])", re.I), per_day, surface
 
 
 @vocab.cached
@@ -151,7 +149,9 @@ def _clause_window(text: str, sentence_start: int, position: int, width: int = 4
 
 # "\bto\s+...$" written to open with the "t" it consumes, case-sensitive, the boundary checked behind
 # it: re skips to the next "t" in C instead of trying the boundary at every character.
-_TO_BEFORE = re.compile(r"(?-i:[tT])(?<=\b.)o\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$", re.I)
+_TO_BEFORE = re.compile(
+    case_blind_alternation([("t", r"o\s+(?:a\s+(?:total\s+)?(?:daily\s+)?dose\s+of\s+)?$")]), re.I
+)
 
 
 def _changed_to(text: str, start: int, position: int) -> bool:

@@ -24,10 +24,8 @@ from typing import Any
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.models import HemeResponse, ResponseCount
-from imatinib_cli.regexes import OTHER_CASES
-
-# Re-exported: resolve and analyze import them from resolve_rules, which imports no extractor.
-from imatinib_cli.resolve_rules import BLOOD, LEUKEMIA, RESTRICTED, disease_kind  # noqa: F401
+from imatinib_cli.regexes import case_blind_alternation
+from imatinib_cli.resolve_rules import BLOOD, LEUKEMIA, disease_kind
 
 
 @vocab.cached
@@ -75,26 +73,19 @@ def _timepoint_pattern() -> re.Pattern[str]:
         rf"|(?:{period})s?\s+{number}\b"  # "at month 6", "by the end of course 2"
         rf")"
     )
-    by_letter: dict[str, list[str]] = {}
-    for word in openers:  # longest first, kept so within each first letter
-        by_letter.setdefault(word[:1].lower(), []).append(word)
-    if not all(letter.isascii() and letter.isalpha() for letter in by_letter):
+    if not all(word[:1].isascii() and word[:1].isalpha() for word in openers):
         opener = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers)
         return re.compile(rf"\b(?:(?:{opener}){after_opener}|{number}-(?:{unit})\b)", re.I)
+    by_letter: dict[str, list[str]] = {}
+    for word in openers:  # longest first, kept so within each first letter
+        by_letter.setdefault(word[0].lower(), []).append(re.escape(word[1:]).replace(r"\ ", r"\s+"))
     # "\b(?:(?:at|by|...)\s+...|\d+...-month\b)" written so that it opens with the character it
     # consumes, case-sensitive: re then skips in C to the next opener's first letter or digit
-    # instead of trying the boundary and every opener at each character. The boundary is checked
-    # behind that character, and each opener's rest behind its first letter (openers of two first
-    # letters never both match at one place, so the order of the options within a letter is
-    # all that is kept). The same matches as the plain pattern (tests/test_extract_prefilters.py).
-    cases = "".join(letter + letter.upper() + OTHER_CASES.get(letter, "") for letter in by_letter)
-    rests = "|".join(
-        f"(?<={letter})(?:" + "|".join(re.escape(w)[1:].replace(r"\ ", r"\s+") for w in words) + ")"
-        for letter, words in by_letter.items()
-    )
-    return re.compile(
-        rf"(?-i:[{cases}\d])(?<=\b.)(?:(?:{rests}){after_opener}|(?<=\d)\d*(?:\.\d+)?-(?:{unit})\b)", re.I
-    )
+    # instead of trying the boundary and every opener at each character (regexes.
+    # case_blind_alternation). The same matches as the plain pattern (tests/test_extract_prefilters.py).
+    options = [(letter, "(?:" + "|".join(rests) + ")" + after_opener) for letter, rests in by_letter.items()]
+    options.append((r"\d", rf"\d*(?:\.\d+)?-(?:{unit})\b"))
+    return re.compile(case_blind_alternation(options), re.I)
 
 
 # The time points of the last few spans of one text: every result in a sentence asks for its

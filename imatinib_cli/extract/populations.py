@@ -25,7 +25,7 @@ from imatinib_cli.models import (
     TumorMention,
     record,
 )
-from imatinib_cli.regexes import OTHER_CASES, phrase_group
+from imatinib_cli.regexes import OTHER_CASES, case_blind_class, phrase_group
 
 ALL_PATIENTS = "all"
 
@@ -372,11 +372,9 @@ def _subgroup_pattern() -> re.Pattern[str]:
     # Every match opens with a negation's, a numbered noun's or a name's first letter (in either
     # case, or another character case-blind matching reads as it), or a protein change's capital:
     # a lookahead of those, case-sensitive, turns most positions away before the groups are entered.
-    firsts = {str(word)[:1].lower() for key in ("negations", "numbered", "names") for word in data[key]}
-    opening = ""
-    if all(first.isascii() and first.isalpha() for first in firsts):
-        cased = {case for first in firsts for case in (first, first.upper(), *OTHER_CASES.get(first, ""))}
-        opening = f"(?=(?-i:[{''.join(sorted(cased | set(_AMINO_ACIDS)))}]))"
+    firsts = {str(word)[:1] for key in ("negations", "numbered", "names") for word in data[key]}
+    letters = case_blind_class(firsts, _AMINO_ACIDS)
+    opening = f"(?={letters})" if letters else ""
     return re.compile(
         # "(?:(?P<neg>...)|)", not "(?P<neg>...)?": the same matches, without the repeat context the
         # re engine allocates for "(...)?" at every position finditer tries.

