@@ -90,7 +90,7 @@ def _extend_left_by_regex(text: str, start: int, end: int, floor: int, matcher: 
 
 def _extend_modifiers_by_regex(text: str, start: int, floor: int) -> int:
     """toxicity._extend_modifiers before its gate."""
-    match = toxicity._LAST_WORD.search(text[max(floor, start - 30) : start])
+    match = re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", text[max(floor, start - 30) : start])
     words = cues.words("cues", "toxicity", "event_modifiers")
     return start - len(match.group(0)) if match and match.group(1).lower() in words else start
 
