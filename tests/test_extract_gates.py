@@ -181,6 +181,68 @@ def test_aggregate_pattern_matches_as_sorted_alternation(text: str) -> None:
     assert new == old
 
 
+_aggregate_pieces = st.lists(
+    st.tuples(
+        st.sampled_from(
+            sorted(
+                cues.words("cues", "toxicity", "aggregate_modifiers")
+                | cues.words("cues", "toxicity", "aggregate_heads")
+            )
+            + ["grade 3", "Grade", "GRADE 4", "grades III and IV", "or worse", "to", "and", "at", "many"]
+            + [
+                "patients",
+                "inside",
+                "Side  effects",
+                "TOXIC",
+                "ſide",
+                "ſerious",
+                "\u212a",
+                "İ",
+                "x",
+                "3",
+                "(12%)",
+            ]
+        ),
+        st.sampled_from([" ", " ", "", "-", ", ", "/", "\n", "_"]),
+    ),
+    min_size=1,
+    max_size=14,
+).map(lambda pieces: "".join(word + gap for word, gap in pieces))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_aggregate_pieces)
+def test_aggregates_tried_at_openings_only(text: str) -> None:
+    """The aggregate pattern tried only where an opening word starts finds what a scan of every
+    character finds (same spans and groups), in ASCII sentences and in others (a plain scan)."""
+    context = _context("Results. " + text + ".")
+    pattern = toxicity._aggregate_pattern()
+    for info in context.sentences:
+        scanned = [
+            (m.span(), m.group("mods"), m.group("head"))
+            for m in pattern.finditer(context.text, info.start, info.end)
+        ]
+        found = toxicity._found_from(pattern, toxicity._aggregate_openings(), context.text, info)
+        assert [(m.span(), m.group("mods"), m.group("head")) for m in found] == scanned
+
+
+def test_side_by_side_gate() -> None:
+    """_side_by_side's substring test before its search: "vs" or "versus" in the lowercase text."""
+    from imatinib_cli.extract import _side_by_side
+    from imatinib_cli.extract.populations import PopulationDraft, Subgroups
+
+    subgroups = Subgroups(PopulationDraft("GIST", "GIST", None))
+    anchors = [(0, 1, subgroups.key_of("exon 9")), (5, 6, subgroups.key_of("exon 11"))]
+    for sentence, expected in [
+        ("Exon 9 compared with exon 11 (36.7% vs. 63.6%).", True),
+        ("Exon 9 compared with exon 11 (36.7% VERSUS 63.6%).", True),
+        ("Exon 9 compared with exon 11 (36.7% and 63.6%).", False),
+        ("Exon 9 vsx exon 11 (canvs 63.6%).", False),
+    ]:
+        info = _context(sentence).sentences[0]
+        assert _side_by_side(info, anchors, subgroups) is expected
+
+
 def test_toxicity_gates_on_written_sentences() -> None:
     context = _context(
         "Grade 3 adverse events were fatigue (21%), rash (12%) and grade 4 neutropenia (5%). "

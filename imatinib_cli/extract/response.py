@@ -286,11 +286,15 @@ class _Reader:
                 return index + 1
         return len(self.items)
 
-    def claim(self, category: str, index: int, cue_index: int, leads: bool) -> bool:
+    def claim(
+        self, category: str, index: int, cue_index: int, leads: bool, group: Group | None = None
+    ) -> bool:
         """Claim the number group at index for the cue at cue_index (an index, not the item: a
-        list.index() here made a clause of n cues cost n^2)."""
+        list.index() here made a clause of n cues cost n^2). `group`: group_at(items, index),
+        when the caller has it already (a pure function of the items: not read twice)."""
         cue = self.items[cue_index]
-        group = group_at(self.items, index, self.people)
+        if group is None:
+            group = group_at(self.items, index, self.people)
         if self._compared(group):
             # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
             # which is whose is for the population splitter, not for one population.
@@ -669,13 +673,13 @@ class _Reader:
                     if self.not_a_count(probe):
                         probe, steps = probe + 1, steps + 1  # "by RECIST 1.1"
                         continue
-                    starts_group = group_at(items, probe, self.people).first == probe
+                    group = group_at(items, probe, self.people)
                     gives_reason = probe + 1 < len(items) and items[probe + 1].text in self.reasons
                     if (
                         not gives_reason
                         and probe not in self.claimed
-                        and starts_group
-                        and self.claim(category, probe, index, True)
+                        and group.first == probe
+                        and self.claim(category, probe, index, True, group)
                     ):
                         self.done.add(index)
                     break

@@ -949,9 +949,15 @@ def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) 
 _GRADE_JOINER = re.compile(r"\s*(?:or|and|to|-|–)\s*")
 
 
+_COMPARATORS = {">=": "≥", "≥": "≥", ">": ">"}
+
+
 def _grade_text(match: re.Match[str]) -> str:
-    grade = _GRADE_JOINER.sub("/", match.group("grade"))
-    comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(match.group("cmp") or "", "")
+    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3'."""
+    grade = match.group("grade")
+    if len(grade) > 1:  # one digit has no joiner to replace
+        grade = _GRADE_JOINER.sub("/", grade)
+    comparator = _COMPARATORS.get(match.group("cmp") or "", "")
     if match.group("worse") and not comparator:
         comparator = "≥"  # "grade 3 or worse"
     return comparator + grade
