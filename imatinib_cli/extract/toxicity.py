@@ -386,7 +386,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     aggregates = _aggregates(text, info, hits)
     has_cue = has_cue or bool(aggregates)
     hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
-    legend = _legend(context, info)
+    legend = _legend(context, info) if hits else None  # read only for a hit's values
     frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
     _shared(text, info, hits, frequencies)
