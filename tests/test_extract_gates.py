@@ -90,7 +90,7 @@ def _extend_left_by_regex(text: str, start: int, end: int, floor: int, matcher: 
 
 def _extend_modifiers_by_regex(text: str, start: int, floor: int) -> int:
     """toxicity._extend_modifiers before its gate."""
-    match = toxicity._LAST_WORD.search(text[max(floor, start - 30) : start])
+    match = re.search(r"([A-Za-z][A-Za-z\-]*)\s+$", text[max(floor, start - 30) : start])
     words = cues.words("cues", "toxicity", "event_modifiers")
     return start - len(match.group(0)) if match and match.group(1).lower() in words else start
 
@@ -179,6 +179,68 @@ def test_aggregate_pattern_matches_as_sorted_alternation(text: str) -> None:
     old = [(m.span(), m.group("mods"), m.group("head")) for m in _old_aggregate_pattern().finditer(text)]
     new = [(m.span(), m.group("mods"), m.group("head")) for m in toxicity._aggregate_pattern().finditer(text)]
     assert new == old
+
+
+_aggregate_pieces = st.lists(
+    st.tuples(
+        st.sampled_from(
+            sorted(
+                cues.words("cues", "toxicity", "aggregate_modifiers")
+                | cues.words("cues", "toxicity", "aggregate_heads")
+            )
+            + ["grade 3", "Grade", "GRADE 4", "grades III and IV", "or worse", "to", "and", "at", "many"]
+            + [
+                "patients",
+                "inside",
+                "Side  effects",
+                "TOXIC",
+                "ſide",
+                "ſerious",
+                "\u212a",
+                "İ",
+                "x",
+                "3",
+                "(12%)",
+            ]
+        ),
+        st.sampled_from([" ", " ", "", "-", ", ", "/", "\n", "_"]),
+    ),
+    min_size=1,
+    max_size=14,
+).map(lambda pieces: "".join(word + gap for word, gap in pieces))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_aggregate_pieces)
+def test_aggregates_tried_at_openings_only(text: str) -> None:
+    """The aggregate pattern tried only where an opening word starts finds what a scan of every
+    character finds (same spans and groups), in ASCII sentences and in others (a plain scan)."""
+    context = _context("Results. " + text + ".")
+    pattern = toxicity._aggregate_pattern()
+    for info in context.sentences:
+        scanned = [
+            (m.span(), m.group("mods"), m.group("head"))
+            for m in pattern.finditer(context.text, info.start, info.end)
+        ]
+        found = toxicity._found_from(pattern, toxicity._aggregate_openings(), context.text, info)
+        assert [(m.span(), m.group("mods"), m.group("head")) for m in found] == scanned
+
+
+def test_side_by_side_gate() -> None:
+    """_side_by_side's substring test before its search: "vs" or "versus" in the lowercase text."""
+    from imatinib_cli.extract import _side_by_side
+    from imatinib_cli.extract.populations import PopulationDraft, Subgroups
+
+    subgroups = Subgroups(PopulationDraft("GIST", "GIST", None))
+    anchors = [(0, 1, subgroups.key_of("exon 9")), (5, 6, subgroups.key_of("exon 11"))]
+    for sentence, expected in [
+        ("Exon 9 compared with exon 11 (36.7% vs. 63.6%).", True),
+        ("Exon 9 compared with exon 11 (36.7% VERSUS 63.6%).", True),
+        ("Exon 9 compared with exon 11 (36.7% and 63.6%).", False),
+        ("Exon 9 vsx exon 11 (canvs 63.6%).", False),
+    ]:
+        info = _context(sentence).sentences[0]
+        assert _side_by_side(info, anchors, subgroups) is expected
 
 
 def test_toxicity_gates_on_written_sentences() -> None:

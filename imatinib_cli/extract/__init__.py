@@ -923,7 +923,12 @@ def _side_by_side(
 ) -> bool:
     """'patients with exon 9 mutations, compared with exon 11, had a lower response rate (35% vs.
     64%)': two or more subgroups named, then their values side by side, in the same order."""
-    if subgroups is None or not _VERSUS.search(info.lower):
+    if subgroups is None:
+        return False
+    lowered = info.lower
+    if "vs" not in lowered and "versus" not in lowered:
+        return False  # what every _VERSUS match holds (on the lowercase text it searches): no search
+    if not _VERSUS.search(lowered):
         return False
     return len({key for _, _, key in anchors if subgroups.owns(key)}) >= 2
 

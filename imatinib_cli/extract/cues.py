@@ -49,6 +49,18 @@ def any_word(file: str, *path: str) -> re.Pattern[str]:
     return re.compile(word_start_alternation(words))
 
 
+def first_words_gate(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """The first word of each phrase (lowercase, as `words` gives them) as one plain alternation,
+    to search a lowercase ASCII text with before a case-blind pattern that needs one of them:
+    `first_words_gate({"vs", "versus", "arm"})` -> re.compile("arm|versus|vs"). None when a phrase
+    is not ASCII: case-blind matching then reads more than lowercasing does ("ſ" as "s", the Kelvin
+    sign as "k"), so the pattern always runs. (A gate on a sentence is likewise only for ASCII text.)"""
+    phrases = list(phrases)
+    if not all(phrase.isascii() for phrase in phrases):
+        return None
+    return re.compile("|".join(re.escape(word) for word in sorted({phrase.split()[0] for phrase in phrases})))
+
+
 @vocab.cached
 def imatinib_names() -> re.Pattern[str]:
     """Any of imatinib's names (schedules.yaml imatinib_names), spaces and hyphens optional: one

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
@@ -199,23 +200,22 @@ class _Reader:
     def __init__(self, items: list[Item], text: str = "") -> None:
         self.items = items
         self.text = text
-        (
-            self.fillers,
-            self.people,
-            self.negations,
-            self.measures,
-            self.evaluable,
-            self.negatable_short,
-            self.not_all,
-            self.reasons,
-            self.negation_walk,
-            self.listing,
-            self.after_comma,
-            self.short_bridge,
-            self.number_labels,
-            self.loose_number_labels,
-            self.versus_words,
-        ) = _reader_words()
+        words = _reader_words()  # by name: a list added or moved cannot shift the others
+        self.fillers = words.fillers
+        self.people = words.people
+        self.negations = words.negations
+        self.measures = words.measures
+        self.evaluable = words.evaluable
+        self.negatable_short = words.negatable_short
+        self.not_all = words.not_all
+        self.reasons = words.reasons
+        self.negation_walk = words.negation_walk
+        self.listing = words.listing
+        self.after_comma = words.after_comma
+        self.short_bridge = words.short_bridge
+        self.number_labels = words.number_labels
+        self.loose_number_labels = words.loose_number_labels
+        self.versus_words = words.versus_words
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -286,11 +286,15 @@ class _Reader:
                 return index + 1
         return len(self.items)
 
-    def claim(self, category: str, index: int, cue_index: int, leads: bool) -> bool:
+    def claim(
+        self, category: str, index: int, cue_index: int, leads: bool, group: Group | None = None
+    ) -> bool:
         """Claim the number group at index for the cue at cue_index (an index, not the item: a
-        list.index() here made a clause of n cues cost n^2)."""
+        list.index() here made a clause of n cues cost n^2). `group`: group_at(items, index),
+        when the caller has it already (a pure function of the items: not read twice)."""
         cue = self.items[cue_index]
-        group = group_at(self.items, index, self.people)
+        if group is None:
+            group = group_at(self.items, index, self.people)
         if self._compared(group):
             # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
             # which is whose is for the population splitter, not for one population.
@@ -669,13 +673,13 @@ class _Reader:
                     if self.not_a_count(probe):
                         probe, steps = probe + 1, steps + 1  # "by RECIST 1.1"
                         continue
-                    starts_group = group_at(items, probe, self.people).first == probe
+                    group = group_at(items, probe, self.people)
                     gives_reason = probe + 1 < len(items) and items[probe + 1].text in self.reasons
                     if (
                         not gives_reason
                         and probe not in self.claimed
-                        and starts_group
-                        and self.claim(category, probe, index, True)
+                        and group.first == probe
+                        and self.claim(category, probe, index, True, group)
                     ):
                         self.done.add(index)
                     break
@@ -700,28 +704,49 @@ class _Reader:
                 probe, steps = probe + 1, steps + 1
 
 
+class _ReaderWords(NamedTuple):
+    """The word lists a _Reader walks with (responses.yaml unless named): `fillers`, `people`
+    (cues.yaml people and people_adjectives), `negations`, `measures` (_measure_words),
+    `evaluable` (cues.yaml), `negatable_short`, `not_all`, `reasons`, `negation_walk`, `listing`
+    (_listing), `after_comma`, `short_bridge` (_short_bridge), `number_labels`,
+    `loose_number_labels`, `versus_words`."""
+
+    fillers: frozenset[str]
+    people: frozenset[str]
+    negations: frozenset[str]
+    measures: frozenset[str]
+    evaluable: frozenset[str]
+    negatable_short: frozenset[str]
+    not_all: frozenset[str]
+    reasons: frozenset[str]
+    negation_walk: frozenset[str]
+    listing: frozenset[str]
+    after_comma: frozenset[str]
+    short_bridge: frozenset[str]
+    number_labels: frozenset[str]
+    loose_number_labels: frozenset[str]
+    versus_words: frozenset[str]
+
+
 @vocab.cached
-def _reader_words() -> tuple[frozenset[str], ...]:
-    """The word lists a _Reader walks with, looked up once (a reader is made per clause):
-    fillers, people, negations, measures, evaluable, negatable_short, not_all, reasons,
-    negation_walk, listing, after_comma, short_bridge, number_labels, loose_number_labels,
-    versus_words."""
-    return (
-        cues.words("responses", "fillers"),
-        cues.words("cues", "people") | cues.words("cues", "people_adjectives"),
-        cues.words("responses", "negations"),
-        _measure_words(),
-        cues.words("cues", "evaluable"),
-        cues.words("responses", "negatable_short"),
-        cues.words("responses", "not_all"),
-        cues.words("responses", "reasons"),
-        _words("negation_walk"),
-        _listing(),
-        _words("after_comma"),
-        _short_bridge(),
-        _number_labels(),
-        cues.words("responses", "loose_number_labels"),
-        _words("versus_words"),
+def _reader_words() -> _ReaderWords:
+    """The word lists a _Reader walks with, looked up once (a reader is made per clause)."""
+    return _ReaderWords(
+        fillers=cues.words("responses", "fillers"),
+        people=cues.words("cues", "people") | cues.words("cues", "people_adjectives"),
+        negations=cues.words("responses", "negations"),
+        measures=_measure_words(),
+        evaluable=cues.words("cues", "evaluable"),
+        negatable_short=cues.words("responses", "negatable_short"),
+        not_all=cues.words("responses", "not_all"),
+        reasons=cues.words("responses", "reasons"),
+        negation_walk=_words("negation_walk"),
+        listing=_listing(),
+        after_comma=_words("after_comma"),
+        short_bridge=_short_bridge(),
+        number_labels=_number_labels(),
+        loose_number_labels=cues.words("responses", "loose_number_labels"),
+        versus_words=_words("versus_words"),
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import words_to_int, written_number
+from imatinib_cli.extract.populations import last_word
 from imatinib_cli.models import AdverseEvent, Quantity
 from imatinib_cli.regexes import phrase_group, prefix_alternation
 
@@ -98,6 +99,46 @@ def _list_item_pattern() -> re.Pattern[str]:
         rf"\(\s*(?:{_PERCENT}|(?P<count>\d+)\s*{_words('list_people')}\b\.?)\s*\)",
         re.I,
     )
+
+
+def _word_starts(words: Iterable[str], before: str) -> re.Pattern[str]:
+    r"""Where one of `words` (lowercase ASCII, each opening with a letter) starts with no character
+    of the class `before` (r"\w", r"[\w-]") ahead of it, for a search of a lowercase ASCII text:
+    each option consumes its first letter before it checks behind it, so the engine skips to a
+    possible first letter in C. `_word_starts(["and", "was"], r"\w")` finds "was" in "it was" but
+    not in "swash"."""
+    by_letter: dict[str, list[str]] = {}
+    for word in words:
+        by_letter.setdefault(word[0], []).append(word[1:])
+    return re.compile(
+        "|".join(
+            rf"{re.escape(letter)}(?<!{before}\w){prefix_alternation(sorted(rests))}"
+            for letter, rests in sorted(by_letter.items())
+        )
+    )
+
+
+def _found_from(
+    pattern: re.Pattern[str], openings: re.Pattern[str] | None, text: str, info: SentenceInfo
+) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text, info.start, info.end), tried only where `openings` finds a possible
+    start of a match in the lowercase sentence: the same matches, when every match starts at such
+    a place (for an ASCII sentence, where case-blind matching is lowercasing) and none is empty.
+    Else (no openings pattern, a sentence with other characters) the plain scan. Worth it for a
+    pattern whose every try at a word start costs (the aggregate pattern's modifiers), not for
+    one that fails at most characters at once."""
+    if openings is None or not info.sentence.text.isascii():
+        yield from pattern.finditer(text, info.start, info.end)
+        return
+    lower, offset, end = info.lower, info.start, info.end
+    at = 0
+    while (opening := openings.search(lower, at)) is not None:
+        match = pattern.match(text, offset + opening.start(), end)
+        if match is None:
+            at = opening.start() + 1
+            continue
+        yield match
+        at = match.end() - offset
 
 
 @vocab.cached
@@ -345,7 +386,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     aggregates = _aggregates(text, info, hits)
     has_cue = has_cue or bool(aggregates)
     hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
-    legend = _legend(context, info)
+    legend = _legend(context, info) if hits else None  # read only for a hit's values
     frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
     _shared(text, info, hits, frequencies)
@@ -586,10 +627,9 @@ def _arm_series(text: str, hit: Any, limit: int) -> list[_Frequency]:
 def _comparison_words() -> re.Pattern[str] | None:
     """The first word of each versus word and arm noun (cues.yaml `toxicity.versus`,
     `toxicity.arm_nouns`), lowercase, as one plain alternation; None when one is not ASCII."""
-    words = cues.words("cues", "toxicity", "versus") | cues.words("cues", "toxicity", "arm_nouns")
-    if not all(word.isascii() for word in words):
-        return None
-    return re.compile("|".join(re.escape(word.split()[0]) for word in sorted(words)))
+    return cues.first_words_gate(
+        cues.words("cues", "toxicity", "versus") | cues.words("cues", "toxicity", "arm_nouns")
+    )
 
 
 def _may_compare(text: str, start: int, limit: int) -> bool:
@@ -750,10 +790,21 @@ def _aggregate_head_starts() -> re.Pattern[str] | None:
     plain alternation that a lowercase sentence is searched with once: every match of
     _aggregate_pattern holds one of them as written. None when a head is not ASCII (then
     case-blind matching is more than lowercasing, and the pattern is always run)."""
-    heads = cues.words("cues", "toxicity", "aggregate_heads")
-    if not all(head.isascii() for head in heads):
+    return cues.first_words_gate(cues.words("cues", "toxicity", "aggregate_heads"))
+
+
+@vocab.cached
+def _aggregate_openings() -> re.Pattern[str] | None:
+    """Where an _aggregate_pattern match may start in a lowercase ASCII sentence: a grade
+    ("grade"), the first word of a modifier ('serious', 'at') or of a head ('adverse', 'side',
+    'toxicities'), with no letter, digit, "_" or "-" before it. None when one of them is not
+    ASCII (case-blind matching then reads more than lowercasing does)."""
+    words = cues.words("cues", "toxicity", "aggregate_modifiers") | cues.words(
+        "cues", "toxicity", "aggregate_heads"
+    )
+    if not all(word.isascii() and word[:1].isalpha() for word in words):
         return None
-    return re.compile("|".join(re.escape(word) for word in sorted({head.split()[0] for head in heads})))
+    return _word_starts({"grade"} | {word.split()[0] for word in words}, r"[\w-]")
 
 
 def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
@@ -765,7 +816,7 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
         return []
     found = []
     causes = cues.words("cues", "toxicity", "causes")
-    for match in _aggregate_pattern().finditer(text, info.start, info.end):
+    for match in _found_from(_aggregate_pattern(), _aggregate_openings(), text, info):
         start, end = match.span()
         if any(hit.start < end and start < hit.end for hit in hits):
             continue
@@ -852,10 +903,7 @@ def _subject_frequency(text: str, info: SentenceInfo, hit: Any, limit: int) -> _
 def _subject_words() -> re.Pattern[str] | None:
     """The first word of each subject verb (cues.yaml `toxicity.subject_verbs`) and "with",
     lowercase, as one plain alternation; None when a verb is not ASCII."""
-    verbs = cues.words("cues", "toxicity", "subject_verbs")
-    if not all(verb.isascii() for verb in verbs):
-        return None
-    return re.compile("|".join(re.escape(word) for word in sorted({v.split()[0] for v in verbs} | {"with"})))
+    return cues.first_words_gate(cues.words("cues", "toxicity", "subject_verbs") | {"with"})
 
 
 def _may_name_subject(text: str, start: int, end: int) -> bool:
@@ -868,21 +916,13 @@ def _may_name_subject(text: str, start: int, end: int) -> bool:
     return not window.isascii() or words.search(window.lower()) is not None
 
 
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z\-]*)\s+$")
-_WORD_ENDS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-")
-
-
 def _extend_modifiers(text: str, start: int, floor: int) -> int:
     """'transient hepatotoxicity', 'hemorrhagic pleural effusions': a qualifier right before an
-    event belongs to its name as written."""
-    words = cues.words("cues", "toxicity", "event_modifiers")
-    before = text[max(floor, start - 30) : start]
-    stripped = before.rstrip()
-    if len(stripped) == len(before) or not stripped or stripped[-1] not in _WORD_ENDS:
-        return start  # a match is letters and hyphens, then whitespace to the end ("\s" is isspace)
-    match = _LAST_WORD.search(before)
-    if match and match.group(1).lower() in words:
-        return start - len(match.group(0))
+    event belongs to its name as written (the last word of the 30 characters before it,
+    populations.last_word: string methods, no search from every character)."""
+    found = last_word(text[max(floor, start - 30) : start])
+    if found is not None and found[0].lower() in cues.words("cues", "toxicity", "event_modifiers"):
+        return start - found[1]
     return start
 
 
@@ -909,9 +949,15 @@ def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) 
 _GRADE_JOINER = re.compile(r"\s*(?:or|and|to|-|–)\s*")
 
 
+_COMPARATORS = {">=": "≥", "≥": "≥", ">": ">"}
+
+
 def _grade_text(match: re.Match[str]) -> str:
-    grade = _GRADE_JOINER.sub("/", match.group("grade"))
-    comparator = {">=": "≥", "≥": "≥", ">": ">"}.get(match.group("cmp") or "", "")
+    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3'."""
+    grade = match.group("grade")
+    if len(grade) > 1:  # one digit has no joiner to replace
+        grade = _GRADE_JOINER.sub("/", grade)
+    comparator = _COMPARATORS.get(match.group("cmp") or "", "")
     if match.group("worse") and not comparator:
         comparator = "≥"  # "grade 3 or worse"
     return comparator + grade
