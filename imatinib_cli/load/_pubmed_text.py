@@ -336,13 +336,14 @@ def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
     badges = [line.stripped.rstrip(".") for line in lines if is_publication_type(line.stripped)]
     _add_publication_types(parsed.fields, badges)
     for index, line in enumerate(lines):
-        if title and collapse(line.text) == title and "authors" not in parsed.fields:
+        if title and "authors" not in parsed.fields and collapse(line.text) == title:
             following = _next_nonblank(lines, index + 1)
             if following < len(lines) and not _is_heading(lines[following].text):
                 authors = author_list(lines[following].text)
                 if authors:
                     parsed.fields["authors"] = authors
-        card = ET_AL_RE.match(line.text)
+        # ET_AL_RE holds the literal "et al" (case-sensitive): a line without it cannot match.
+        card = ET_AL_RE.match(line.text) if "et al" in line.text else None
         if card and "." not in card.group("author") and author_list(card.group("author")):
             if "authors" not in parsed.fields:
                 parsed.fields["authors"] = (collapse(card.group("author")),)

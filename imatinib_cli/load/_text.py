@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, repeat
+from operator import add
 from typing import NamedTuple
 
 from imatinib_cli.models import Section
@@ -21,8 +23,6 @@ RESULTS = "results"
 REGISTRY = "registry"
 ELIGIBILITY = "eligibility"
 BOILERPLATE = "boilerplate"
-
-_WS = re.compile(r"\s+")
 
 
 class Line(NamedTuple):
@@ -42,19 +42,57 @@ class Line(NamedTuple):
 
 
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
-    """All lines of text[start:end] with their offsets (one C-level split, then a linear pass)."""
+    r"""All lines of text[start:end] with their offsets: "a\nbc" -> Line(0, 1, "a"), Line(2, 4, "bc").
+
+    Built in C (one split, running sums of the lengths, tuple.__new__ mapped over them), not by a
+    Python loop that calls Line's generated __new__ once a line (~5x the cost on a 55-line page).
+    """
     stop = len(text) if end is None else end
-    out: list[Line] = []
-    pos = start
-    for piece in text[start:stop].split("\n"):
-        out.append(Line(pos, pos + len(piece), piece))
-        pos += len(piece) + 1
-    return out
+    pieces = text[start:stop].split("\n")
+    lengths = list(map(len, pieces))
+    starts = list(accumulate(map(add, lengths, repeat(1)), initial=start))  # one more than pieces
+    rows = zip(starts, map(add, starts, lengths), pieces, strict=False)
+    return list(map(tuple.__new__, repeat(Line), rows))  # type: ignore[arg-type]
 
 
 def collapse(value: str) -> str:
-    """Whitespace runs (including wrapped lines) become one space."""
-    return _WS.sub(" ", value).strip()
+    r"""Whitespace runs (including wrapped lines) become one space: " a \n b " -> "a b".
+
+    str.split() splits on exactly the characters `\s` matches in a str pattern (str.isspace, every
+    code point checked in tests/test_load_speed.py), so this equals `re.sub(r"\s+", " ", v).strip()`
+    at ~1/3 of its cost.
+    """
+    return " ".join(value.split())
+
+
+class LineStartPattern:
+    r"""A pattern that matches only at a line start (`^` under re.M), searched ~2x faster.
+
+    Python's re tries a pattern that opens with `^` at every position of the text (the anchor is
+    checked after the call); written as "\n" + body it has a literal first character, which re
+    finds with a tight scan, and is tried only where a line starts. The first line is matched apart.
+    finditer yields the same matches as `re.compile("^" + body, flags | re.M).finditer(text)` for a
+    body that matches no newline (every line-start pattern here), except that group(0) of all but
+    a match at 0 starts with the "\n": read named groups, or strip it.
+
+    >>> [m.group("w") for m in LineStartPattern(r"(?P<w>[a-z]+):").finditer("a: x\nb: y c:")]
+    ['a', 'b']
+    """
+
+    __slots__ = ("first", "later")
+
+    def __init__(self, body: str, flags: int = 0) -> None:
+        self.first = re.compile(body, flags)
+        self.later = re.compile("\n(?:" + body + ")", flags)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        first = self.first.match(text)
+        if first is not None:
+            yield first
+        yield from self.later.finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.first.match(text) or self.later.search(text)
 
 
 def span(kind: str, start: int, end: int, label: str = "") -> Section:

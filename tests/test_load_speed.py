@@ -1,0 +1,158 @@
+"""The loader's faster forms give what the plain ones gave (issue 12, load and the lean path).
+
+Each rewrite is checked against the form it replaced, kept here as the reference, on random texts
+built from the pieces the patterns look for (labels, identifiers, line breaks, tabs, colons, pipes)
+in every case, with the characters a case-blind match also reads as i, k and s ("İ", "ı", the
+Kelvin sign, "ſ"). A rewrite that ever differed would change which reader reads a file.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli.load import catalog_record, ctgov_page, pubmed_page, ris
+from imatinib_cli.load._text import Line, LineStartPattern, collapse, split_lines
+from imatinib_cli.regexes import OTHER_CASES
+
+_PIECES = [
+    "\n", "\n", "\n", " ", "\t", ":", " : ", "|", " | ", ".", "a", "x", "Study", "STARTED",
+    "NCT01234567", "nct12345678", "NCT 12345678", "NCT ID", "NCT Number", "nct number",
+    "ClinicalTrials.gov Identifier", "clinicaltrials.gov id", "ClinicalTrials.gov İD",
+    "ClinicalTrials.gov ıdentifier", "Participant Flow", "participant milestones", "Recruitment Status",
+    "Study Type", "ENROLLMENT", "Allocation", "Masking", "Last Verified", "Published in",
+    "Veröffentlicht in", "saved in", "ſaved in", "Hauptverfasser", "main author(s)", "Main Authors",
+    "Sprache", "Schlagworte", "Title", "Abstract", "Summary", "DOI", "PMID", "ISSN", "Language",
+    "Ausführliche Beschreibung", "Bibliographic Details", "TY  - JOUR", "TY - ", "ER  -", "TY",
+    "Abstract", "PubMed Disclaimer", "Skip to main page content", "Cited by", "MeSH terms",
+    "Affiliations", "\u212aeywords", "İ", "ı", "ſ", "\u212a", "\u00a0", "\u2028", "\x1c",
+]  # fmt: skip
+_texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+_OLD_WS = re.compile(r"\s+")
+
+
+def _old_split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    stop = len(text) if end is None else end
+    out: list[Line] = []
+    pos = start
+    for piece in text[start:stop].split("\n"):
+        out.append(Line(pos, pos + len(piece), piece))
+        pos += len(piece) + 1
+    return out
+
+
+def test_collapse_splits_on_what_backslash_s_matches() -> None:
+    space = re.compile(r"\s")
+    assert [c for c in range(sys.maxunicode + 1) if bool(space.match(chr(c))) != chr(c).isspace()] == []
+    assert collapse(" a \u2028\t b\u00a0c \x1c") == "a b c"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_collapse_and_split_lines_as_before(text: str) -> None:
+    assert collapse(text) == _OLD_WS.sub(" ", text).strip()
+    assert split_lines(text) == _old_split_lines(text)
+    middle = len(text) // 2
+    assert split_lines(text, middle) == _old_split_lines(text, middle)
+    assert split_lines(text, 1, middle) == _old_split_lines(text, 1, middle)
+    assert all(type(line) is Line for line in split_lines(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_line_start_patterns_find_what_caret_found(text: str) -> None:
+    for old, new in (
+        (catalog_record._LABEL_RE, catalog_record._LABEL_LINES),
+        (ctgov_page._LABEL_RE, ctgov_page._LABEL_LINES),
+    ):
+        found = [(m.end(), m.group(0).lstrip("\n"), m.groups()) for m in new.finditer(text)]
+        assert found == [(m.end(), m.group(0), m.groups()) for m in old.finditer(text)]
+        assert (new.search(text) is None) == (old.search(text) is None)
+
+
+def _old_catalog_sniff(text: str) -> bool:
+    heading = any(cue in text for cue in catalog_record._HEADING_CUES)
+    labels: set[str] = set()
+    keys: set[str] = set()
+    for match in catalog_record._LABEL_RE.finditer(text):
+        label = match.group("label").lower()
+        labels.add(label)
+        keys.add(catalog_record._LABELS[label])
+        if len(keys) >= 3 and (
+            heading or keys & catalog_record._STRONG or labels & catalog_record._STRONG_LABELS
+        ):
+            return True
+    return False
+
+
+def _old_ctgov_sniff(text: str) -> bool:
+    if not ctgov_page._IDENTIFIER_RE.search(text):
+        return False
+    if ctgov_page._FLOW_HEADING_RE.search(text) and ctgov_page._STARTED_ROW_RE.search(text):
+        return True
+    labels: set[str] = set()
+    for match in ctgov_page._LABEL_RE.finditer(text):
+        labels.add(match.group(0).split(":")[0].strip().lower())
+        if len(labels) >= 2:
+            return True
+    return False
+
+
+def _old_ris_sniff(text: str) -> bool:
+    return bool(ris._TY_RE.search(text[:4000])) and bool(ris._ER_RE.search(text))
+
+
+def _old_pubmed_page_sniff(text: str) -> bool:
+    if "PubMed Disclaimer" in text:
+        return True
+    if not pubmed_page._ABSTRACT_LINE_RE.search(text):
+        return False
+    hits = sum(cue in text for cue in pubmed_page._CHROME_CUES)
+    return hits + bool(pubmed_page._AFFILIATIONS_LINE_RE.search(text)) >= 2
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts)
+def test_sniffs_as_before(text: str) -> None:
+    assert catalog_record.sniff(text) == _old_catalog_sniff(text)
+    assert ctgov_page.sniff(text) == _old_ctgov_sniff(text)
+    assert ris.sniff(text) == _old_ris_sniff(text)
+    assert pubmed_page.sniff(text) == _old_pubmed_page_sniff(text)
+
+
+def test_sniffs_on_written_records() -> None:
+    catalog = (
+        "Bibliographic Details\nTitle: A\nMain Authors: Doe, J\nPublished in: J Clin 2002\nDOI: 10.1/x\n"
+    )
+    assert catalog_record.sniff(catalog) and _old_catalog_sniff(catalog)
+    weak = (
+        catalog.replace("Main Authors", "Authors")
+        .replace("Published in", "Notes")
+        .replace("Bibliographic", "B")
+    )
+    assert not catalog_record.sniff(weak) and not _old_catalog_sniff(weak)
+    registry = (
+        "ClinicalTrials.gov Identifier: NCT01234567\nStudy Type : Interventional\nAllocation: Randomized\n"
+    )
+    assert ctgov_page.sniff(registry) and _old_ctgov_sniff(registry)
+    dotless = registry.replace("Identifier", "\u0130dentifier")  # "İ" is "i" to a case-blind match
+    assert ctgov_page.sniff(dotless) and _old_ctgov_sniff(dotless)
+    assert not ctgov_page.sniff(registry.replace("Identifier", "Number"))
+    assert ris.sniff("TY  - JOUR\nTI  - A\nER  - \n") and not ris.sniff("A TY  - JOUR\nER  - \n")
+
+
+def test_ctgov_prefilter_covers_every_case_blind_letter() -> None:
+    """The letters of ".gov" and "nct" have no case-blind match outside ASCII; "i" has two."""
+    for letter in "govnct":
+        assert letter not in OTHER_CASES
+    assert set(OTHER_CASES["i"]) == {"\u0130", "\u0131"}
+    assert "\u0130".lower().startswith("i") and "\u0131".lower() == "\u0131"
+
+
+def test_line_start_pattern_matches_at_zero_and_after_newlines() -> None:
+    pattern = LineStartPattern(r"[ \t]*(?P<w>ab):")
+    assert [m.group("w") for m in pattern.finditer(" ab: ab:\nab:\n\tAB:")] == ["ab", "ab"]
+    assert pattern.search("x\n ab:") is not None and pattern.search("x ab:") is None
