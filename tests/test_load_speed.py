@@ -14,8 +14,8 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.load import catalog_record, ctgov_page, pubmed_page, ris
-from imatinib_cli.load._text import Line, LineStartPattern, collapse, split_lines
+from imatinib_cli.load import _biblio, _pubmed_text, catalog_record, ctgov_page, pubmed_page, ris
+from imatinib_cli.load._text import Line, LineStartPattern, collapse, first_line_at, split_lines
 from imatinib_cli.regexes import OTHER_CASES
 
 _PIECES = [
@@ -29,6 +29,9 @@ _PIECES = [
     "Ausführliche Beschreibung", "Bibliographic Details", "TY  - JOUR", "TY - ", "ER  -", "TY",
     "Abstract", "PubMed Disclaimer", "Skip to main page content", "Cited by", "MeSH terms",
     "Affiliations", "\u212aeywords", "İ", "ı", "ſ", "\u212a", "\u00a0", "\u2028", "\x1c",
+    "Publication types", "PUBLICATION TYPE:", "publication  types", "PMID:", "PMID: 123", "PMID 4567",
+    "\u0662\u0663", "12", ",", ", ", "Demetri GD(1)", "von Mehren M", "Blanke 1", "O'Brien", "†", "*",
+    "\u00b2", "J.-P. Doe", "Abstract:", " abstract ", "\r",
 ]  # fmt: skip
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _OLD_WS = re.compile(r"\s+")
@@ -156,3 +159,76 @@ def test_line_start_pattern_matches_at_zero_and_after_newlines() -> None:
     pattern = LineStartPattern(r"[ \t]*(?P<w>ab):")
     assert [m.group("w") for m in pattern.finditer(" ab: ab:\nab:\n\tAB:")] == ["ab", "ab"]
     assert pattern.search("x\n ab:") is not None and pattern.search("x ab:") is None
+
+
+def _old_author_list(value: str) -> tuple[str, ...] | None:
+    text = _OLD_WS.sub(" ", value).strip()
+    if not text or len(text) > 5000:
+        return None
+    text = text.rstrip(".").strip()
+    items = [_biblio._AFFIL_MARK_RE.sub("", part).strip() for part in text.split(",")]
+    items = [item for item in items if item and not item.isdigit()]
+
+    def name_like(item: str) -> bool:
+        tokens = item.split()
+        if not 1 <= len(tokens) <= 6 or len(item) > 60:
+            return False
+        return all(
+            not any(ch.isdigit() for ch in token)
+            and (token[0].isupper() or token.lower() in _biblio._NAME_PARTICLES)
+            for token in tokens
+        )
+
+    if not items or not all(name_like(item) for item in items):
+        return None
+    if len(items) == 1 and len(items[0].split()) < 2:
+        return None
+    return tuple(items)
+
+
+def test_no_letter_is_a_digit() -> None:
+    """_name_like skips its digit test on a token of letters only."""
+    assert [c for c in range(sys.maxunicode + 1) if chr(c).isalpha() and chr(c).isdigit()] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts, st.integers(0, 60), st.integers(0, 60))
+def test_line_finders_as_before(text: str, first: int, last: int) -> None:
+    assert _biblio.author_list(text) == _old_author_list(text)
+    lines = split_lines(text)
+    for start in {0, min(first, len(lines))}:
+        for pattern, lines_pattern in (
+            (_pubmed_text.ABSTRACT_HEAD_RE, _pubmed_text._ABSTRACT_HEAD_LINES),
+            (_pubmed_text.PUBTYPES_HEAD_RE, _pubmed_text._PUBTYPES_HEAD_LINES),
+        ):
+            expected = next((i for i in range(start, len(lines)) if pattern.match(lines[i].text)), len(lines))
+            assert first_line_at(text, lines, start, lines_pattern) == expected
+            run = lines[first // 2 : first // 2 + last]  # a run of lines, as markdown_doc's regions
+            expected = next((i for i in range(len(run)) if pattern.match(run[i].text)), len(run))
+            assert first_line_at(text, run, 0, lines_pattern) == expected
+    pos, end = sorted((min(first, len(text)), min(last, len(text))))
+    new = _biblio.PMID_LINES.search(text, pos, end)
+    old = _biblio.PMID_LINE_RE.search(text, pos, end)
+    assert (new and (new.group(1), new.end())) == (old and (old.group(1), old.end()))
+    assert _biblio.labelled_ids(text) == _old_labelled_ids(text)
+
+
+def _old_labelled_ids(text: str) -> dict[str, str]:
+    fields = {}
+    doi = _biblio.DOI_LABEL_RE.search(text)
+    if doi:
+        fields["doi"] = _biblio.clean_doi(doi.group(1))
+    pmid = _biblio.PMID_LINE_RE.search(text)
+    if pmid:
+        fields["pmid"] = pmid.group(1)
+    nct = _biblio.REGISTRY_ID_RE.search(text)
+    if nct:
+        fields["nct_id"] = nct.group(1).upper()
+    return fields
+
+
+def test_line_finders_on_a_region_that_starts_mid_line() -> None:
+    text = "x Abstract\nAbstract\n"
+    lines = split_lines(text, 2)  # "Abstract" (mid-line in the text), then "Abstract", then ""
+    assert first_line_at(text, lines, 0, _pubmed_text._ABSTRACT_HEAD_LINES) == 0
+    assert first_line_at(text, split_lines(text), 0, _pubmed_text._ABSTRACT_HEAD_LINES) == 1

@@ -10,7 +10,7 @@ import datetime as _dt
 import re
 from typing import Any
 
-from imatinib_cli.load._text import ABSTRACT, Line, collapse, span
+from imatinib_cli.load._text import ABSTRACT, Line, LineStartPattern, collapse, span
 from imatinib_cli.models import Section
 
 # "Eur J Cancer. 2003 Sep;39(14):2006-11." / ". 2008 May 1;14(9):2717-25." (journal link lost) /
@@ -33,6 +33,7 @@ CIT_TAIL_RE = re.compile(
 DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>\]]+")
 DOI_LABEL_RE = re.compile(r"\bdoi:\s*(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 PMID_LINE_RE = re.compile(r"^[ \t]*PMID:?[ \t]*(\d{1,9})\b", re.M)
+PMID_LINES = LineStartPattern(PMID_LINE_RE.pattern[1:])  # the same matches, found ~2x faster
 NCT_RE = re.compile(r"\bNCT\d{8}\b")
 YEAR_RE = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _PHASE_RE = re.compile(
@@ -83,6 +84,7 @@ _NAME_PARTICLES = frozenset(
     + ("y", "ten", "ter", "zu", "al", "el", "bin", "ibn", "mac", "mc")
 )
 _AFFIL_MARK_RE = re.compile(r"\(\d+(?:\s*,\s*\d+)*\)|(?:\s+\d+)+\s*$|[*\u2020\u2021]")
+_AFFIL_MARK_HINT_RE = re.compile(r"[\d*\u2020\u2021]")  # in every mark: where none is, nothing to take out
 
 # Structured-abstract labels: "RESULTS:" anywhere at a line start; "Results:" only where a
 # paragraph starts, because wrapped text can begin a line with a capitalized word and a colon.
@@ -182,7 +184,7 @@ def _name_like(item: str) -> bool:
     if not 1 <= len(tokens) <= 6 or len(item) > 60:
         return False
     for token in tokens:
-        if any(ch.isdigit() for ch in token):
+        if not token.isalpha() and any(ch.isdigit() for ch in token):  # no letter is a digit
             return False
         if not (token[0].isupper() or token.lower() in _NAME_PARTICLES):
             return False
@@ -199,7 +201,10 @@ def author_list(value: str) -> tuple[str, ...] | None:
     if not text or len(text) > 5000:
         return None
     text = text.rstrip(".").strip()
-    items = [_AFFIL_MARK_RE.sub("", part).strip() for part in text.split(",")]
+    if _AFFIL_MARK_HINT_RE.search(text):
+        items = [_AFFIL_MARK_RE.sub("", part).strip() for part in text.split(",")]
+    else:
+        items = [part.strip() for part in text.split(",")]
     items = [item for item in items if item and not item.isdigit()]
     if not items or not all(_name_like(item) for item in items):
         return None
@@ -262,10 +267,10 @@ def labelled_ids(text: str) -> dict[str, Any]:
     """The DOI, PMID and NCT ID a text states with their labels ("doi:", "PMID:", "ClinicalTrials.gov
     Identifier:"), for readers of unstructured text (plain text, PDF)."""
     fields: dict[str, Any] = {}
-    doi = DOI_LABEL_RE.search(text)
+    doi = DOI_LABEL_RE.search(text) if "10." in text else None  # a DOI holds "10.": `in` first
     if doi:
         fields["doi"] = clean_doi(doi.group(1))
-    pmid = PMID_LINE_RE.search(text)
+    pmid = PMID_LINES.search(text)
     if pmid:
         fields["pmid"] = pmid.group(1)
     nct = REGISTRY_ID_RE.search(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 from operator import add
@@ -91,8 +92,39 @@ class LineStartPattern:
             yield first
         yield from self.later.finditer(text)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.first.match(text) or self.later.search(text)
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """The first match at a line start in text[pos:endpos] (pos counts as one when a newline
+        or the text's start is before it, as `^` under re.M has it)."""
+        end = len(text) if endpos is None else endpos
+        if pos <= 0:
+            return self.first.match(text, 0, end) or self.later.search(text, 0, end)
+        return self.later.search(text, pos - 1 if text[pos - 1] == "\n" else pos, end)
+
+
+def first_line_at(text: str, lines: list[Line], start: int, pattern: LineStartPattern) -> int:
+    """Index of the first of lines[start:] where pattern matches at the line's start, else len(lines).
+
+    lines are a run of consecutive lines of text as split_lines gives them; the pattern, searched
+    over the text in C, finds the line (a bisect of the starts) instead of a regex call for every
+    line before it. Where a line is not where the text has it, every line is tried in turn.
+    """
+    if start >= len(lines):
+        return len(lines)
+    begin = lines[start].start
+    if begin > 0 and text[begin - 1] != "\n":
+        return next((i for i in range(start, len(lines)) if pattern.first.match(lines[i].text)), len(lines))
+    found = pattern.search(text, lines[start].start, lines[-1].end)
+    if found is None:
+        return len(lines)
+    at = found.start() if found.re is pattern.first else found.start() + 1
+    index = bisect_left(lines, at, lo=start, key=_start_of)
+    if index < len(lines) and lines[index].start == at:
+        return index
+    return next((i for i in range(start, len(lines)) if pattern.first.match(lines[i].text)), len(lines))
+
+
+def _start_of(line: Line) -> int:
+    return line.start
 
 
 def span(kind: str, start: int, end: int, label: str = "") -> Section:
