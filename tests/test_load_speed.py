@@ -14,8 +14,18 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.load import _biblio, _pubmed_text, catalog_record, ctgov_page, pubmed_page, ris
+from imatinib_cli.load import (
+    _biblio,
+    _decode,
+    _pubmed_text,
+    _text,
+    catalog_record,
+    ctgov_page,
+    pubmed_page,
+    ris,
+)
 from imatinib_cli.load._text import Line, LineStartPattern, collapse, first_line_at, split_lines
+from imatinib_cli.models import Section
 from imatinib_cli.regexes import OTHER_CASES
 
 _PIECES = [
@@ -232,3 +242,41 @@ def test_line_finders_on_a_region_that_starts_mid_line() -> None:
     lines = split_lines(text, 2)  # "Abstract" (mid-line in the text), then "Abstract", then ""
     assert first_line_at(text, lines, 0, _pubmed_text._ABSTRACT_HEAD_LINES) == 0
     assert first_line_at(text, split_lines(text), 0, _pubmed_text._ABSTRACT_HEAD_LINES) == 1
+
+
+_controls = st.text(
+    alphabet=st.sampled_from(
+        ["a", " ", "\n", "\t", "\x00", "\x07", "\x0e", "\x1f", "\x7f", "\x85", "\x9f", "é"]
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_controls)
+def test_control_count_as_before(text: str) -> None:
+    sample = text[: _decode._CONTROL_SAMPLE]
+    old = len(_decode._CONTROL_RE.findall(sample)) > max(1, len(sample) * _decode._MAX_CONTROL_SHARE)
+    assert _decode._too_many_controls(text) == old
+
+
+_spans = st.lists(
+    st.builds(
+        Section,
+        st.sampled_from(["title", "abstract", "body"]),
+        st.integers(-2, 30),
+        st.integers(-2, 30),
+        st.sampled_from(["", "RESULTS"]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_spans, st.integers(0, 28))
+def test_paint_in_order_as_the_sweep(spans: list[Section], size: int) -> None:
+    items = [(max(0, s.start), min(size, s.end), s) for s in spans]
+    items = [(start, end, s) for start, end, s in items if start < end]
+    assert _text._paint(spans, size) == (_text._sweep(items) if items else [])
+    ordered = sorted(items, key=lambda item: item[0])
+    disjoint = [item for i, item in enumerate(ordered) if all(item[0] >= o[1] for o in ordered[:i])]
+    assert _text._paint([s for _, _, s in disjoint], size) == (_text._sweep(disjoint) if disjoint else [])

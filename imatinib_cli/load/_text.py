@@ -144,12 +144,28 @@ def _paint(spans: Iterable[Section], size: int) -> list[Section]:
     """Non-overlapping pieces, sorted, where each point shows the last span given that covers it.
 
     A sweep over the span boundaries with a heap of open spans: O(k log k) for k spans, so a
-    reader may emit one span per line of a long record.
+    reader may emit one span per line of a long record. Spans given in order without overlaps (a
+    title, then the abstract's parts) are each their own piece, joined to the one before where they
+    touch with the same kind and label, which is what the sweep gives them: that is done directly.
     """
     items = [(max(0, s.start), min(size, s.end), s) for s in spans]
     items = [(start, end, s) for start, end, s in items if start < end]
     if not items:
         return []
+    if all(before[1] <= after[0] for before, after in zip(items, items[1:], strict=False)):
+        pieces: list[Section] = []
+        for start, end, s in items:
+            last = pieces[-1] if pieces else None
+            if last is not None and last.end == start and last.kind == s.kind and last.label == s.label:
+                pieces[-1] = Section(s.kind, last.start, end, s.label)
+            else:
+                pieces.append(Section(s.kind, start, end, s.label))
+        return pieces
+    return _sweep(items)
+
+
+def _sweep(items: list[tuple[int, int, Section]]) -> list[Section]:
+    """_paint's pieces of (start, end, span) items, clipped and not empty, by a sweep."""
     events = sorted({point for start, end, _ in items for point in (start, end)})
     by_start = sorted(range(len(items)), key=lambda i: items[i][0])
     open_heap: list[tuple[int, int]] = []  # (-priority, end)
