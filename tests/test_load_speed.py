@@ -91,7 +91,7 @@ def _old_catalog_sniff(text: str) -> bool:
     labels: set[str] = set()
     keys: set[str] = set()
     for match in catalog_record._LABEL_RE.finditer(text):
-        label = match.group("label").lower()
+        label = catalog_record._label_of(match.group("label"))  # .lower() raised KeyError on "ſaved in"
         labels.add(label)
         keys.add(catalog_record._LABELS[label])
         if len(keys) >= 3 and (
@@ -280,3 +280,15 @@ def test_paint_in_order_as_the_sweep(spans: list[Section], size: int) -> None:
     ordered = sorted(items, key=lambda item: item[0])
     disjoint = [item for i, item in enumerate(ordered) if all(item[0] >= o[1] for o in ordered[:i])]
     assert _text._paint([s for _, _, s in disjoint], size) == (_text._sweep(disjoint) if disjoint else [])
+
+
+def test_a_catalog_label_written_with_long_s_or_dotless_i_is_read() -> None:
+    """ "ſ" and "ı" are "s" and "i" to the case-blind label pattern but not to str.lower: the
+    label's lookup raised KeyError (in the sniff of every file, which stopped the whole run)."""
+    assert catalog_record._label_of("\u017faved in") == "saved in"
+    assert catalog_record._label_of("T\u0131tle") == "title"
+    assert catalog_record._label_of("Main Author(s)") == "main author(s)"
+    text = "Bibliographic Details\nT\u0131tle: A trial\n\u017faved in: Library\nDOI: 10.1000/x\n"
+    assert catalog_record.sniff(text)
+    document = catalog_record.read("a.txt", "0" * 64, text)
+    assert document.metadata.title == "A trial" and document.metadata.doi == "10.1000/x"

@@ -163,9 +163,11 @@ def _skip_comment_block(lines: list[Line], index: int) -> int:
     return index
 
 
-def _publication_types_footer(text: str, lines: list[Line], start: int) -> list[str]:
+def _publication_types_footer(lines: list[Line], start: int, text: str | None = None) -> list[str]:
+    """The items of every "Publication types" list in lines[start:]; given the text the lines are
+    of, the first heading is found by one search over it (the lines before it hold no heading)."""
     out: list[str] = []
-    index = first_line_at(text, lines, start, _PUBTYPES_HEAD_LINES)  # the lines before hold no heading
+    index = start if text is None else first_line_at(text, lines, start, _PUBTYPES_HEAD_LINES)
     while index < len(lines):
         if PUBTYPES_HEAD_RE.match(lines[index].text):
             index += 1
@@ -357,7 +359,7 @@ def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
 
 def _finish(text: str, lines: list[Line], parsed: Parsed, id_start: int) -> None:
     _doi_pmid_lines(text, lines, parsed.fields, id_start)
-    _add_publication_types(parsed.fields, _publication_types_footer(text, lines, 0))
+    _add_publication_types(parsed.fields, _publication_types_footer(lines, 0, text))
     if "doi" in parsed.fields:
         parsed.fields["doi"] = clean_doi(parsed.fields["doi"])
     sections: list[Section] = []

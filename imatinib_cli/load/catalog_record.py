@@ -62,11 +62,8 @@ _LABELS: dict[str, str] = {
 # ("Subjects:" and "Online:" are not among them: a labelled note can have them too.)
 _STRONG = frozenset(("published_in", "saved_in"))
 _STRONG_LABELS = frozenset(("hauptverfasser", "main author(s)", "main authors", "sprache", "schlagworte"))
-_LABEL_BODY = (
-    r"[ \t]*(?P<label>"
-    + "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
-    + r")[ \t]*:[ \t]*"
-)
+_LABEL_ORDER = sorted(_LABELS, key=len, reverse=True)  # longest first, as the alternation tries them
+_LABEL_BODY = r"[ \t]*(?P<label>" + "|".join(re.escape(label) for label in _LABEL_ORDER) + r")[ \t]*:[ \t]*"
 _LABEL_RE = re.compile("^" + _LABEL_BODY, re.I | re.M)
 _LABEL_LINES = LineStartPattern(_LABEL_BODY, re.I)  # the same matches, for the sniff of every file
 # A sniff accepts only with a heading cue or a strong label matched at a line start, where this
@@ -102,6 +99,16 @@ _BARE_CITATION_RE = re.compile(
 _ROLE_RE = re.compile(r"\[[^\]]*\]|\((?:VerfasserIn|Verfasser|Hrsg\.?|Editor|Author)\)", re.I)
 
 
+def _label_of(written: str) -> str:
+    """The table's label for a label as a case-blind match found it: "Sprache" -> "sprache", and
+    "ſprache" -> "sprache" ("ſ" is "s" to the match, not to str.lower; looking that up raised
+    KeyError, which stopped the whole run)."""
+    lowered = written.lower()
+    if lowered in _LABELS:
+        return lowered
+    return next(label for label in _LABEL_ORDER if re.fullmatch(re.escape(label), written, re.I))
+
+
 def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
     """(field, value start, value end) for every labelled value, continuation lines included."""
     out: list[tuple[str, int, int]] = []
@@ -114,7 +121,7 @@ def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
                 out.append((key, start, end))
             key = None
             if match:
-                key = _LABELS[match.group("label").lower()]
+                key = _LABELS[_label_of(match.group("label"))]
                 start, end = line.start + match.end(), line.end
         elif key is not None and not line.blank:
             end = line.end
@@ -131,7 +138,7 @@ def sniff(text: str) -> bool:
     labels: set[str] = set()
     keys: set[str] = set()
     for match in _LABEL_LINES.finditer(text):  # every file is sniffed: stop as soon as it is enough
-        label = match.group("label").lower()
+        label = _label_of(match.group("label"))
         labels.add(label)
         keys.add(_LABELS[label])
         if len(keys) >= 3 and (heading or keys & _STRONG or labels & _STRONG_LABELS):
