@@ -221,6 +221,7 @@ def test_line_finders_as_before(text: str, first: int, last: int) -> None:
     old = _biblio.PMID_LINE_RE.search(text, pos, end)
     assert (new and (new.group(1), new.end())) == (old and (old.group(1), old.end()))
     assert _biblio.labelled_ids(text) == _old_labelled_ids(text)
+    assert _biblio.find_doi(text) == _old_find_doi(text)
 
 
 def _old_labelled_ids(text: str) -> dict[str, str]:
@@ -292,3 +293,20 @@ def test_a_catalog_label_written_with_long_s_or_dotless_i_is_read() -> None:
     assert catalog_record.sniff(text)
     document = catalog_record.read("a.txt", "0" * 64, text)
     assert document.metadata.title == "A trial" and document.metadata.doi == "10.1000/x"
+
+
+def _old_find_doi(text: str) -> str | None:
+    match = _biblio.DOI_LABEL_RE.search(text) or _biblio.DOI_RE.search(text)
+    if not match:
+        return None
+    return _biblio.clean_doi(match.group(1) if match.re is _biblio.DOI_LABEL_RE else match.group(0))
+
+
+def test_labelled_ids_on_written_lines() -> None:
+    text = "A trial.\nDOİ: 10.1000/xyz.\nTrial registration: NCT01234567\n"
+    assert (
+        _biblio.labelled_ids(text)
+        == _old_labelled_ids(text)
+        == {"doi": "10.1000/xyz", "nct_id": "NCT01234567"}
+    )
+    assert _biblio.find_doi("see xdoi: 10.1000/a") == "10.1000/a"  # bare, as before: no word boundary

@@ -32,6 +32,10 @@ CIT_TAIL_RE = re.compile(
 )
 DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>\]]+")
 DOI_LABEL_RE = re.compile(r"\bdoi:\s*(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
+# The same matches (group 1 the same DOI), each starting at its colon: a pattern that opens with a
+# case-blind letter or `\b` is tried at every position (~9 µs an abstract), one that opens with ":"
+# only where re's scan finds a colon, the "doi" before it read by the lookbehind (~0.5 µs).
+_DOI_LABEL_AT_COLON_RE = re.compile(r":(?<=\bdoi:)\s*(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 PMID_LINE_RE = re.compile(r"^[ \t]*PMID:?[ \t]*(\d{1,9})\b", re.M)
 PMID_LINES = LineStartPattern(PMID_LINE_RE.pattern[1:])  # the same matches, found ~2x faster
 NCT_RE = re.compile(r"\bNCT\d{8}\b")
@@ -103,10 +107,10 @@ def clean_doi(value: str) -> str:
 
 def find_doi(text: str) -> str | None:
     """A DOI written as "doi: 10.x/y" (preferred) or bare."""
-    match = DOI_LABEL_RE.search(text) or DOI_RE.search(text)
+    match = _DOI_LABEL_AT_COLON_RE.search(text) or DOI_RE.search(text)
     if not match:
         return None
-    return clean_doi(match.group(1) if match.re is DOI_LABEL_RE else match.group(0))
+    return clean_doi(match.group(1) if match.re is _DOI_LABEL_AT_COLON_RE else match.group(0))
 
 
 def parse_citation(line: str) -> dict[str, Any] | None:
@@ -263,17 +267,26 @@ REGISTRY_ID_RE = re.compile(
 )
 
 
+def _may_name_registry(text: str) -> bool:
+    """False where REGISTRY_ID_RE cannot match: each of its labels, case-blind, holds ".gov",
+    "al reg" or "nct number", letters whose only case-blind matches are their two ASCII cases
+    (regexes.OTHER_CASES), so a lowercased copy holds them too; the pattern opens with an
+    alternation and is tried at every position (~19 µs an abstract, ~0.5 for these tests)."""
+    lowered = text.lower()
+    return ".gov" in lowered or "al reg" in lowered or "nct number" in lowered
+
+
 def labelled_ids(text: str) -> dict[str, Any]:
     """The DOI, PMID and NCT ID a text states with their labels ("doi:", "PMID:", "ClinicalTrials.gov
     Identifier:"), for readers of unstructured text (plain text, PDF)."""
     fields: dict[str, Any] = {}
-    doi = DOI_LABEL_RE.search(text) if "10." in text else None  # a DOI holds "10.": `in` first
+    doi = _DOI_LABEL_AT_COLON_RE.search(text)
     if doi:
         fields["doi"] = clean_doi(doi.group(1))
     pmid = PMID_LINES.search(text)
     if pmid:
         fields["pmid"] = pmid.group(1)
-    nct = REGISTRY_ID_RE.search(text)
+    nct = REGISTRY_ID_RE.search(text) if _may_name_registry(text) else None
     if nct:
         fields["nct_id"] = nct.group(1).upper()
     return fields
