@@ -105,7 +105,10 @@ def group_by_keys(keys: Sequence[Sequence[str]]) -> list[list[int]]:
 
 def merge_group(group: Sequence[Findings]) -> Study:
     """One study from the findings of one group (in any order: they are merged in precedence
-    order), as resolve() builds it."""
+    order), as resolve() builds it. A group of one (each document of a worker's lean path) has
+    its order already: its precedence key, ~10 % of the study's cost, is not computed."""
+    if len(group) == 1:
+        return _merge([group[0]])
     return _merge(sorted(group, key=precedence))
 
 

@@ -55,11 +55,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_SIGNATURE_PREFIXES = tuple(signature for signature, _ in _SIGNATURES)  # one startswith call for all
+_BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)
 _CODEC_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
 _FALLBACK = "cp1252"
 _REPLACEMENT = "\ufffd"
 _REPLACEMENT_UTF8 = _REPLACEMENT.encode("utf-8")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # _CONTROL_RE's ASCII part
 _HTML_HINT_RE = re.compile(rb"<(?:!doctype\s+html|html|meta|head)[\s>]", re.I)
 # Share of control characters (or replaced bytes) above which decoded "text" is really binary data.
 _MAX_CONTROL_SHARE = 0.01
@@ -130,8 +133,18 @@ def _non_utf8(data: bytes) -> tuple[str, str, int]:
 
 
 def _too_many_controls(text: str) -> bool:
+    """More than 1 % of the first 65,536 characters are control characters (not tab or newline).
+
+    An ASCII sample (str.isascii reads a flag) is counted as bytes, those bytes deleted in C
+    (~5x faster than the regex, which stays for other text).
+    """
     sample = text[:_CONTROL_SAMPLE]
-    return len(_CONTROL_RE.findall(sample)) > max(1, len(sample) * _MAX_CONTROL_SHARE)
+    if sample.isascii():
+        raw = sample.encode("ascii")
+        count = len(raw) - len(raw.translate(None, _ASCII_CONTROLS))
+    else:
+        count = len(_CONTROL_RE.findall(sample))
+    return count > max(1, len(sample) * _MAX_CONTROL_SHARE)
 
 
 def _warning(text: str, replaced: int, encoding: str) -> str | None:
@@ -153,11 +166,12 @@ def _warning(text: str, replaced: int, encoding: str) -> str | None:
 def decode(data: bytes) -> Decoded:
     if not data:
         return Decoded(None, STATUS_SKIPPED, "empty file")
-    for signature, name in _SIGNATURES:
-        if data.startswith(signature):
-            return Decoded(None, STATUS_SKIPPED, f"binary file ({name} signature)")
+    if data.startswith(_SIGNATURE_PREFIXES):
+        for signature, name in _SIGNATURES:
+            if data.startswith(signature):
+                return Decoded(None, STATUS_SKIPPED, f"binary file ({name} signature)")
     replaced = 0
-    for bom, codec in _BOMS:
+    for bom, codec in _BOMS if data.startswith(_BOM_PREFIXES) else ():
         if data.startswith(bom):
             encoding = codec
             text = data.decode(codec, errors="replace")
@@ -169,14 +183,14 @@ def decode(data: bytes) -> Decoded:
                 return Decoded(None, STATUS_ERROR, f"not valid {name} despite its byte-order mark")
             break
     else:
-        if b"\x00" in data[:_CONTROL_SAMPLE]:
+        if data.find(b"\x00", 0, _CONTROL_SAMPLE) >= 0:  # no copy of the first 64 KiB
             return Decoded(None, STATUS_SKIPPED, "binary file (NUL bytes)")
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding, replaced = _non_utf8(data)
     text = normalize_newlines(text.lstrip("\ufeff"))
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without the copy
         return Decoded(None, STATUS_SKIPPED, "empty file (whitespace only)")
     if _too_many_controls(text):
         if encoding not in _CODEC_NAMES:

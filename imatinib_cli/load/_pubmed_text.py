@@ -14,7 +14,7 @@ from typing import Any
 
 from imatinib_cli.load._biblio import (
     CITATION_RE,
-    PMID_LINE_RE,
+    PMID_LINES,
     abstract_sections,
     author_list,
     clean_doi,
@@ -22,7 +22,7 @@ from imatinib_cli.load._biblio import (
     is_publication_type,
     parse_citation,
 )
-from imatinib_cli.load._text import TITLE, Line, collapse, span
+from imatinib_cli.load._text import TITLE, Line, LineStartPattern, collapse, first_line_at, span
 from imatinib_cli.models import Section
 
 # How far from the top the citation line may sit (site chrome comes first on saved pages).
@@ -45,6 +45,9 @@ COMMENT_HEAD_RE = re.compile(
     re.I,
 )
 ABSTRACT_HEAD_RE = re.compile(r"^\s*Abstract\s*(?::\s*)?$", re.I)
+# The same line patterns over a whole text (a line's `\s` is a space other than a newline), to find
+# the first line they match with first_line_at.
+_ABSTRACT_HEAD_LINES = LineStartPattern(r"[^\S\n]*Abstract[^\S\n]*(?::[^\S\n]*)?$", re.I | re.M)
 # Case-sensitive and mostly whole-line, because a wrapped abstract line can start with "loading
 # dose" or "cited by"; these cues are the pages' own capitalized headings and links.
 FOOTER_RE = re.compile(
@@ -58,6 +61,7 @@ FOOTER_RE = re.compile(
     r"|Other Literature Sources\s*$|Molecular Biology Databases\s*$|Research Materials\s*$)"
 )
 PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*(?::\s*)?$", re.I)
+_PUBTYPES_HEAD_LINES = LineStartPattern(r"[^\S\n]*Publication types?[^\S\n]*(?::[^\S\n]*)?$", re.I | re.M)
 _LIST_END_RE = re.compile(
     r"^\s*(?:MeSH terms|Substances|Grant support|Grants and funding|Related information|LinkOut"
     r"|Secondary Source ID|Full text sources|Cited by|Similar articles|Associated data|Supplementary info)\b",
@@ -159,9 +163,11 @@ def _skip_comment_block(lines: list[Line], index: int) -> int:
     return index
 
 
-def _publication_types_footer(lines: list[Line], start: int) -> list[str]:
+def _publication_types_footer(lines: list[Line], start: int, text: str | None = None) -> list[str]:
+    """The items of every "Publication types" list in lines[start:]; given the text the lines are
+    of, the first heading is found by one search over it (the lines before it hold no heading)."""
     out: list[str] = []
-    index = start
+    index = start if text is None else first_line_at(text, lines, start, _PUBTYPES_HEAD_LINES)
     while index < len(lines):
         if PUBTYPES_HEAD_RE.match(lines[index].text):
             index += 1
@@ -197,7 +203,7 @@ def _doi_pmid_lines(text: str, lines: list[Line], fields: dict[str, Any], start:
         return
     region_start, region_end = lines[start].start, lines[-1].end
     if "pmid" not in fields:
-        match = PMID_LINE_RE.search(text, region_start, region_end)
+        match = PMID_LINES.search(text, region_start, region_end)
         if match:
             fields["pmid"] = match.group(1)
     if "doi" not in fields:
@@ -272,7 +278,7 @@ def parse_legacy(text: str, lines: list[Line]) -> Parsed:
 def parse_current(text: str, lines: list[Line]) -> Parsed:
     """Current PubMed page saved as text: chrome, citation, title (twice), "Abstract", footer."""
     parsed = Parsed()
-    head = next((i for i, line in enumerate(lines) if ABSTRACT_HEAD_RE.match(line.text)), len(lines))
+    head = first_line_at(text, lines, 0, _ABSTRACT_HEAD_LINES)
     found = find_citation(lines[:head])
     title_index: int | None = None
     if found is not None:
@@ -336,13 +342,14 @@ def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
     badges = [line.stripped.rstrip(".") for line in lines if is_publication_type(line.stripped)]
     _add_publication_types(parsed.fields, badges)
     for index, line in enumerate(lines):
-        if title and collapse(line.text) == title and "authors" not in parsed.fields:
+        if title and "authors" not in parsed.fields and collapse(line.text) == title:
             following = _next_nonblank(lines, index + 1)
             if following < len(lines) and not _is_heading(lines[following].text):
                 authors = author_list(lines[following].text)
                 if authors:
                     parsed.fields["authors"] = authors
-        card = ET_AL_RE.match(line.text)
+        # ET_AL_RE holds the literal "et al" (case-sensitive): a line without it cannot match.
+        card = ET_AL_RE.match(line.text) if "et al" in line.text else None
         if card and "." not in card.group("author") and author_list(card.group("author")):
             if "authors" not in parsed.fields:
                 parsed.fields["authors"] = (collapse(card.group("author")),)
@@ -352,7 +359,7 @@ def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
 
 def _finish(text: str, lines: list[Line], parsed: Parsed, id_start: int) -> None:
     _doi_pmid_lines(text, lines, parsed.fields, id_start)
-    _add_publication_types(parsed.fields, _publication_types_footer(lines, 0))
+    _add_publication_types(parsed.fields, _publication_types_footer(lines, 0, text))
     if "doi" in parsed.fields:
         parsed.fields["doi"] = clean_doi(parsed.fields["doi"])
     sections: list[Section] = []

@@ -12,8 +12,9 @@ from typing import Any
 
 from imatinib_cli.load._biblio import clean_doi, find_doi, year_of
 from imatinib_cli.load._build import document
-from imatinib_cli.load._text import ABSTRACT, TITLE, Line, collapse, span, split_lines
+from imatinib_cli.load._text import ABSTRACT, TITLE, Line, LineStartPattern, collapse, span, split_lines
 from imatinib_cli.models import Document, Section
+from imatinib_cli.regexes import prefix_alternation
 
 FORMAT = "catalog_record"
 
@@ -61,11 +62,17 @@ _LABELS: dict[str, str] = {
 # ("Subjects:" and "Online:" are not among them: a labelled note can have them too.)
 _STRONG = frozenset(("published_in", "saved_in"))
 _STRONG_LABELS = frozenset(("hauptverfasser", "main author(s)", "main authors", "sprache", "schlagworte"))
-_LABEL_RE = re.compile(
-    r"^[ \t]*(?P<label>"
-    + "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
-    + r")[ \t]*:[ \t]*",
-    re.I | re.M,
+_LABEL_ORDER = sorted(_LABELS, key=len, reverse=True)  # longest first, as the alternation tries them
+_LABEL_BODY = r"[ \t]*(?P<label>" + "|".join(re.escape(label) for label in _LABEL_ORDER) + r")[ \t]*:[ \t]*"
+_LABEL_RE = re.compile("^" + _LABEL_BODY, re.I | re.M)
+_LABEL_LINES = LineStartPattern(_LABEL_BODY, re.I)  # the same matches, for the sniff of every file
+# A sniff accepts only with a heading cue or a strong label matched at a line start, where this
+# pattern of the strong labels alone matches too: without either, no label needs to be read.
+_STRONG_LINES = LineStartPattern(
+    r"[ \t]*(?:"
+    + prefix_alternation(sorted({label for label, key in _LABELS.items() if key in _STRONG} | _STRONG_LABELS))
+    + r")[ \t]*:",
+    re.I,
 )
 _HEADING_RE = re.compile(
     r"^[ \t]*(?:Ausführliche Beschreibung|Full description|Bibliographische Detailangaben"
@@ -92,6 +99,16 @@ _BARE_CITATION_RE = re.compile(
 _ROLE_RE = re.compile(r"\[[^\]]*\]|\((?:VerfasserIn|Verfasser|Hrsg\.?|Editor|Author)\)", re.I)
 
 
+def _label_of(written: str) -> str:
+    """The table's label for a label as a case-blind match found it: "Sprache" -> "sprache", and
+    "ſprache" -> "sprache" ("ſ" is "s" to the match, not to str.lower; looking that up raised
+    KeyError, which stopped the whole run)."""
+    lowered = written.lower()
+    if lowered in _LABELS:
+        return lowered
+    return next(label for label in _LABEL_ORDER if re.fullmatch(re.escape(label), written, re.I))
+
+
 def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
     """(field, value start, value end) for every labelled value, continuation lines included."""
     out: list[tuple[str, int, int]] = []
@@ -104,7 +121,7 @@ def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
                 out.append((key, start, end))
             key = None
             if match:
-                key = _LABELS[match.group("label").lower()]
+                key = _LABELS[_label_of(match.group("label"))]
                 start, end = line.start + match.end(), line.end
         elif key is not None and not line.blank:
             end = line.end
@@ -116,10 +133,12 @@ def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
 def sniff(text: str) -> bool:
     """At least three distinct catalog labels, one of which only a catalog record uses."""
     heading = any(cue in text for cue in _HEADING_CUES)
+    if not heading and _STRONG_LINES.search(text) is None:
+        return False
     labels: set[str] = set()
     keys: set[str] = set()
-    for match in _LABEL_RE.finditer(text):  # every file is sniffed: stop as soon as it is enough
-        label = match.group("label").lower()
+    for match in _LABEL_LINES.finditer(text):  # every file is sniffed: stop as soon as it is enough
+        label = _label_of(match.group("label"))
         labels.add(label)
         keys.add(_LABELS[label])
         if len(keys) >= 3 and (heading or keys & _STRONG or labels & _STRONG_LABELS):

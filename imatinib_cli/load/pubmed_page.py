@@ -30,7 +30,7 @@ def sniff(text: str) -> bool:
     """PubMed's own disclaimer, or an "Abstract" heading amid the site's chrome."""
     if _STRONG_CUE in text:
         return True
-    if not _ABSTRACT_LINE_RE.search(text):
+    if "Abstract" not in text or not _ABSTRACT_LINE_RE.search(text):  # `in` first: one C scan
         return False
     hits = sum(cue in text for cue in _CHROME_CUES) + bool(_AFFILIATIONS_LINE_RE.search(text))
     return hits >= 2

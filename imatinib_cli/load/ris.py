@@ -33,7 +33,11 @@ _PMID_VALUE_RE = re.compile(r"^(?:PMID:?\s*)?(\d{1,9})$", re.I)
 
 
 def sniff(text: str) -> bool:
+    """A "TY  - " line near the top and an "ER  -" line. _TY_RE needs "TY" at a line start: tested
+    with `in` first, since re tries a pattern that opens with `^` at every position."""
     head = text[:_SNIFF_CHARS]
+    if not (head.startswith("TY") or "\nTY" in head):
+        return False
     return bool(_TY_RE.search(head)) and bool(_ER_RE.search(text))
 
 

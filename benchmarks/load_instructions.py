@@ -1,0 +1,95 @@
+"""Instructions per file of loading and of the lean path, counted by valgrind (a figure noise does not move).
+
+    python benchmarks/load_instructions.py /tmp/t200
+    python benchmarks/load_instructions.py /tmp/t200 --python /tmp/main-venv/bin/python
+    python benchmarks/load_instructions.py /tmp/t200 --stage lean
+
+`--stage load` (the default) counts `load_records` (decode, format sniffing, the reader, the
+Document's layout) of every file; `--stage lean` what `execute.made_lean` does for each document
+besides pickling: `resolve.merge_group` of the document alone and `render.json.study_piece` of the
+study. As in benchmarks/extract_instructions.py, `valgrind --tool=cachegrind --cache-sim=no` runs
+one child twice, once doing the stage once and once twice (after loading and extracting every
+file, which warms every import and pattern); the difference over the files (or documents) is what
+one more pass costs. --python runs the child with another interpreter (a venv with another
+version of imatinib_cli installed, not editable). Instructions are not time. Not a test;
+docs/performance.md ("Load and the lean path, third pass") holds the figures. Needs valgrind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+_CHILD = """
+import sys
+from pathlib import Path
+from imatinib_cli.execute import without_text
+from imatinib_cli.extract import extract
+from imatinib_cli.load import load_records
+from imatinib_cli.render.json import study_piece
+from imatinib_cli.resolve import link_keys, merge_group
+files = [(str(p), p.read_bytes()) for p in sorted(Path(sys.argv[1]).rglob("*")) if p.is_file()]
+documents = [d for path, data in files for d in load_records(path, data) if d.status == "ok"]
+leans = [without_text(extract(document)) for document in documents]
+leans = [lean for lean in leans if link_keys(lean) is not None]
+for _ in range(1 + int(sys.argv[3])):
+    if sys.argv[2] == "load":
+        for path, data in files:
+            load_records(path, data)
+    else:
+        for lean in leans:
+            study_piece(merge_group([lean]))
+print(len(files) if sys.argv[2] == "load" else len(leans))
+"""
+
+
+def _instructions(python: str, child: Path, corpus: Path, stage: str, again: int) -> tuple[int, int]:
+    """(instructions executed, files or documents) of one child run under cachegrind."""
+    run = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            python,
+            str(child),
+            str(corpus),
+            stage,
+            str(again),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counted = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
+    if counted is None:
+        raise SystemExit(f"no instruction count in valgrind's report:\n{run.stderr[-2000:]}")
+    return int(counted.group(1).replace(",", "")), int(run.stdout.split()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--stage", choices=("load", "lean"), default="load")
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter whose imatinib_cli to count"
+    )
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as folder:
+        child = Path(folder) / "stage.py"
+        child.write_text(_CHILD, encoding="utf-8")
+        once, count = _instructions(args.python, child, args.corpus, args.stage, 0)
+        twice, _ = _instructions(args.python, child, args.corpus, args.stage, 1)
+    unit = "files" if args.stage == "load" else "documents"
+    print(f"{count} {unit}: {args.stage} {(twice - once) / count / 1e6:.4f} M instructions a {unit[:-1]}")
+
+
+if __name__ == "__main__":
+    main()
