@@ -92,3 +92,36 @@ def test_numerals_on_written_text() -> None:
         (12.0, True),
         (1234.0, False),
     ]
+
+
+def _fractions_as_first_written(text: str, found: list[numbers.Num]) -> list[numbers.Fraction]:
+    joiner = numbers._patterns().fraction
+    fractions = []
+    for left, right in zip(found, found[1:], strict=False):
+        if left.percent or right.percent or not left.is_int or not right.is_int:
+            continue
+        if right.value < left.value or right.value == 0:
+            continue
+        if joiner.fullmatch(text[left.end : right.start]):
+            fractions.append(numbers.Fraction(left, right, left.start, right.end))
+    return fractions
+
+
+_FRACTION_PIECES = [
+    "3", "12", "0", "2.5", "40%", "/", " / ", " of ", " OF the ", " of the total ", " out of ", "of",
+    " ", "\n", "five", "Twenty", " and ", "x", "(", ")", "ſ", *_FOLDS,
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_FRACTION_PIECES), max_size=12))
+def test_fractions_read_as_first_written(parts: list[str]) -> None:
+    text = "".join(parts)
+    found = numbers.find_numbers(text)
+    assert numbers.find_fractions(text, found) == _fractions_as_first_written(text, found)
+
+
+def test_fractions_on_written_text() -> None:
+    text = "12 of 40 patients, 3/3, 5 out of the 2, 0/0, 7 OF the total 9, 40% of 50"
+    pairs = [(f.count.value, f.total.value) for f in numbers.find_fractions(text, numbers.find_numbers(text))]
+    assert pairs == [(12.0, 40.0), (3.0, 3.0), (7.0, 9.0)]
