@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import numbers
+from imatinib_cli.extract import numbers, outcomes
 
 _FOLDS = ["\u017f", "\u0130", "\u0131", "\u212a"]
 
@@ -125,3 +125,28 @@ def test_fractions_on_written_text() -> None:
     text = "12 of 40 patients, 3/3, 5 out of the 2, 0/0, 7 OF the total 9, 40% of 50"
     pairs = [(f.count.value, f.total.value) for f in numbers.find_fractions(text, numbers.find_numbers(text))]
     assert pairs == [(12.0, 40.0), (3.0, 3.0), (7.0, 9.0)]
+
+
+_VARIANT_PIECES = [
+    "D842V", "V560del", "Y823D", "W557_K558del", "exon", "EXON", "Exon", " ", "  ", "\n", "11", "9",
+    "1234", "ins", "dup", "fs", "A", "a", "non", "-", "_", "(", ")", "KIT", "nonexon", "exons", "ſ",
+    *_FOLDS,
+]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_VARIANT_PIECES), max_size=12), st.integers(0, 6), st.integers(0, 6))
+def test_variant_search_finds_what_the_boundary_pattern_finds(parts: list[str], pos: int, cut: int) -> None:
+    text = "".join(parts)
+    end = max(pos, len(text) - cut)
+    fast = outcomes._find_variant(text, pos, end)
+    slow = outcomes._VARIANT.search(text, pos, end)
+    assert (fast and (fast.span(), fast.group(0))) == (slow and (slow.span(), slow.group(0)))
+
+
+def test_variant_search_on_written_text() -> None:
+    found = outcomes._find_variant("KIT exon 11 V560D and nonexon 9, D842V")
+    assert found is not None and found.group(0) == "exon 11"
+    found = outcomes._find_variant("KIT exon 11 V560D and nonexon 9, D842V", 9)
+    assert found is not None and found.group(0) == "V560D"
+    assert outcomes._find_variant("aD842V, exon9, nonexon 9") is None
