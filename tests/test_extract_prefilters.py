@@ -554,21 +554,27 @@ def _plain_maybe_dropped() -> re.Pattern[str]:
 
 _NUMERAL_PIECES = [
     "0", "1", "10", "5", "e", "E", "+", "-", "\u2212", " ", "^", "⁴", "¹", ".", ",", "·", "\u2009",
-    "a", "_", "\u0663", "12", "000", "1.234", "07", "x07", ".07", "1e5", "10 ^", "2 500",
+    "a", "_", "\u0663", "12", "000", "1.234", "07", "x07", ".07", "1e5", "10 ^", "2 500", "×", "x",
+    "*", "\u202f", "\u00a0", "1,234", "9999999", "·5", "%", "−",
 ]  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(_NUMERAL_PIECES), max_size=14), st.integers(0, 40), st.integers(0, 40))
 def test_the_dropped_numeral_test_finds_what_the_plain_pattern_finds(
     parts: list[str], a: int, b: int
 ) -> None:
-    """The first-character form of the cheap dropped-numeral test answers as the plain one does,
-    for any slice (its lookbehinds see the characters before the slice, as the plain one's do)."""
+    """The cheap dropped-numeral test (opening with a digit) fires only where the plain one does,
+    and wherever find_numbers drops a numeral, for any slice (its lookbehinds see the characters
+    before the slice, as the plain one's and find_numbers' do)."""
     text = "".join(parts)
     start, end = sorted((min(a, len(text)), min(b, len(text))))
     fast = numbers._MAYBE_DROPPED.search(text, start, end) is not None
-    assert fast == (_plain_maybe_dropped().search(text, start, end) is not None)
+    assert not fast or _plain_maybe_dropped().search(text, start, end) is not None
+    dropped: list[numbers.Dropped] = []
+    numbers.find_numbers(text, start, end, dropped)
+    assert numbers.find_dropped(text, start, end) == dropped
+    assert fast or not dropped
 
 
 def test_the_dropped_numeral_test_on_written_numerals() -> None:

@@ -41,6 +41,10 @@ _IN_COUNT = re.compile(
 _JOINED = re.compile(r"\b(?:and|vs\.?|versus)\b|,", re.I)
 _FOLLOW_UP = re.compile(r"follow-?up|interquartile|range|95%|\bCI\b", re.I)
 _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b")
+# _VARIANT's two options as searches `re` can skip through in C (_VARIANT opens with \b, tried at
+# every character): a protein change from its capital, "exon 11" from the literal "exon".
+_PROTEIN_CHANGE = re.compile(r"[A-Z](?<!\w.)\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b")
+_EXON = re.compile(r"exon(?<!\wexon)\s+\d+\b")
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
 
 
@@ -71,7 +75,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         return []
     text = context.text
     outcomes: list[Outcome] = []
-    if info.has_word(cues.any_word("cues", "mutation_words")) or _VARIANT.search(info.sentence.text):
+    if info.has_word(cues.any_word("cues", "mutation_words")) or _find_variant(info.sentence.text):
         outcomes.extend(_mutations(context, info))
     if not info.numbers and "reach" not in info.lower:
         return outcomes
@@ -182,6 +186,17 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
     return outcomes
 
 
+def _find_variant(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """_VARIANT.search(text, start, end): the earlier of its options' matches (no place holds
+    both: one opens with a capital, the other with "e"): "KIT exon 11 V560D" -> "exon 11"."""
+    end = len(text) if end is None else end
+    change = _PROTEIN_CHANGE.search(text, start, end)
+    exon = _EXON.search(text, start, end)
+    if exon is not None and (change is None or exon.start() < change.start()):
+        return exon
+    return change
+
+
 def _nearest(matches: list[re.Match[str]], start: int, end: int) -> re.Match[str] | None:
     """The match closest to a cue: 'One-year OS was 78% and 2-year OS was 60%'."""
     if not matches:
@@ -231,7 +246,7 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
                 if found_in.group("total"):
                     denominator = _num_at(info, found_in.start("total"))
             end = found_in.end()
-        variant = variant or _VARIANT.search(text, gene.end, info.end)
+        variant = variant or _find_variant(text, gene.end, info.end)
         if count is None and variant is None:
             continue
         start = count[1] if count else gene.start
