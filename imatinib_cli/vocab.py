@@ -738,12 +738,19 @@ def _found(scan: _Scan, slot: int) -> _Found:
             for cut, terminal in readings:
                 if cut and bounds[end - cut]:
                     continue  # the "s" is a token of its own, not a plural ending
-                item = _accept(terminal, orig, first, cut > 0)
-                if item is not None:
-                    firsts.append(start + first + bisect_right(word_starts, first) - 1)
-                    ends_at.append(start + end + bisect_right(word_starts, end - 1) - 1)
-                    items.append(item)
-                    break
+                item = terminal[0]
+                if item[0] or len(terminal) > 1 or (cut and not item[3]):  # else: what _accept gives
+                    item = _accept(terminal, orig, first, cut > 0)
+                    if item is None:
+                        continue
+                # text offsets: compact p lies in word bisect_right(word_starts, p) - 1
+                word = bisect_right(word_starts, first)
+                firsts.append(start + first + word - 1)
+                if end > word_starts[word]:  # the phrase runs on past its first word
+                    word = bisect_right(word_starts, end - 1, word)
+                ends_at.append(start + end + word - 1)
+                items.append(item)
+                break
     found = hits.found[slot] = (firsts, ends_at, items)
     return found
 
@@ -1025,7 +1032,12 @@ class Matcher:
         The characters just outside the slice count for word boundaries, so a slice that starts or
         ends inside a word never yields a partial word.
         """
-        scan = _text_scan(text, start, end)
+        stop = len(text) if end is None else end
+        last = _last_scan  # _text_scan's first answer, without the call (most calls take it)
+        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
+            scan = last[3]
+        else:
+            scan = _text_scan(text, start, end)
         # Most calls ask a matcher with no phrase anywhere in the region: answer them first.
         region = scan.hits
         found = region.found.get(self._slot) if region.version == _INDEX.version else None
@@ -1036,7 +1048,6 @@ class Matcher:
             return []
         # A phrase is in the slice when its first token starts at or after `start` and its last
         # ends at or before `stop` (a token cut by either edge neither starts nor ends one).
-        stop = len(text) if end is None else end
         at = bisect_left(firsts, start) if start else 0
         count = len(firsts)
         hits: list[TermHit] = []
@@ -1133,7 +1144,10 @@ def _accept(terminal: list[Any], orig: str, first: int, plural: bool) -> tuple[A
     for item in terminal:
         if plural and not item[3]:
             continue
-        if all(orig.startswith(token, first + offset) for offset, token in item[0]):
+        for offset, token in item[0]:
+            if not orig.startswith(token, first + offset):
+                break
+        else:
             return item
     return None
 
