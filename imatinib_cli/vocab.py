@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import operator
 import os
 import re
 import weakref
@@ -470,6 +471,39 @@ _DIGIT_GAP = re.compile(rf"(?<=\d)[{_SEP}]+(?=\d)")
 _HAS_DIGIT_GAP = re.compile(rf"\d[{_SEP}]+\d")  # the same test, ~2x faster without the lookbehind
 _GAP = "\x00"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+# The characters of [{_SEP}], listed: what str.isspace() calls whitespace (as re's \s does), the
+# hyphen, the soft hyphen and the dashes U+2010-U+2013. tests/test_vocab_index.py checks the list
+# against the class over every code point.
+_SEP_CHARS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000-\u00ad\u2010\u2011\u2012\u2013"
+)
+_TO_SPACE = str.maketrans(dict.fromkeys(_SEP_CHARS, " "))  # every separator -> " " (same length)
+# A region's characters as classes, two bits each in a byte: 0 a letter, 3 a digit, 1 any other
+# token character (punctuation, one token each), 2 a separator. For ASCII text straight from its
+# bytes; else from str.isalnum() and the spaces of the marked text.
+_ASCII_TO_SPACE = bytes(32 if chr(i) in _SEP_CHARS else i for i in range(256))  # _TO_SPACE, bytes
+_ASCII_SEPS = bytes(i for i in range(128) if chr(i) in _SEP_CHARS)
+_ASCII_CLASS = (
+    bytes(
+        2 if chr(i) in _SEP_CHARS else 3 if chr(i).isdigit() else 0 if chr(i).isalnum() else 1
+        for i in range(128)
+    )
+    + bytes([1]) * 128
+)
+_NOT_ALNUM = bytes([1, 0]) + bytes(254)  # str.isalnum() as a byte -> class 1 or 0
+_SPACE_CLASS = bytes(2 if i == 32 else 0 for i in range(256))
+_NO_THREE = bytes([0, 1, 2, 2]) + bytes(252)  # a space (not alnum | space) is class 2
+_DIGIT_GAPS = (b"\x03\x02\x03", b"\x03\x02\x02")  # a digit, separators, a digit (or maybe one)
+# A character's class with the class before it (class | previous << 2) -> whether a token starts
+# there (it is no letter or digit, or the one before it is none); separators (class 2) are dropped.
+_STARTS = bytes(int(code & 3 == 1 or code >> 2 in (1, 2)) for code in range(16)) + bytes(240)
+_SEPARATOR_CODES = bytes(code for code in range(16) if code & 3 == 2)
+# _DIGIT_GAP once every separator is a space, in two passes that open with a literal space (which
+# `re` skips to in C; a pattern that opens with a lookbehind is tried at every character): a gap of
+# one space, replaced by the mark, then a longer one, replaced by the mark and spaces.
+_ONE_SPACE_GAP = re.compile(r" (?<=\d )(?=\d)")
+_SPACES_GAP = re.compile(r"  (?<=\d  ) *(?=\d)")
 
 
 @record
@@ -484,8 +518,9 @@ class TermHit:
 
 
 @record
-class _Scan:
-    """A text slice in matching form: its tokens joined without separators."""
+class _Tokens:
+    """A text slice tokenized: its tokens joined without separators (what a phrase normalizes to,
+    and the rules' reference reading in tests/test_vocab_index.py)."""
 
     low: str  # what the matcher reads (lowercase)
     orig: str  # same positions, original case (for acronym checks)
@@ -494,15 +529,52 @@ class _Scan:
     origin: list[int]  # text offset of each token
     ends: dict[int, int]  # compact offset just past a token -> text offset
     first: int  # index of the first token that may start a phrase (1 if the slice cuts a word)
-    hits: _RegionHits = field(default_factory=lambda: _RegionHits())
+
+
+class _Scan:
+    """A region of text in matching form: its compact string (separators dropped) and, one byte
+    per compact position, whether a token starts or ends there; no Python object per token.
+
+    `bounds[p]` is 1 where a token boundary lies before compact character p: a separator was
+    dropped there, or the character before or at p is no letter or digit. bounds[0] and
+    bounds[len(low)] are the region's edges: 1, or 0 where the region cuts a word in two (that
+    word may not start or end a phrase). Text offsets come from the words between separators.
+    """
+
+    __slots__ = ("low", "orig", "bounds", "start", "classes", "_word_starts", "hits")
+
+    def __init__(self, low: str, orig: str, bounds: bytes, start: int, classes: bytes) -> None:
+        self.low = low  # what the automaton reads (lowercase)
+        self.orig = orig  # same positions, original case (for acronym checks)
+        self.bounds = bounds
+        self.start = start  # text offset of the region
+        self.classes = classes  # the region's characters' classes (2: a separator)
+        self._word_starts: list[int] | None = None
+        self.hits = _RegionHits()
+
+    def boundary(self, position: int) -> bool:
+        """Whether a token starts or ends at compact `position`."""
+        return bool(self.bounds[position])
+
+    def word_starts(self) -> list[int]:
+        """The compact start of each word (what lies between two separators; "" between two in a
+        row), then len(low): compact p lies in word bisect_right(word_starts, p) - 1, and every
+        word before it was followed by one separator character."""
+        if self._word_starts is None:
+            self._word_starts = list(accumulate(map(len, self.classes.split(b"\x02")), initial=0))
+        return self._word_starts
+
+    def text_offset(self, position: int) -> int:
+        """The text offset of compact character `position`."""
+        return self.start + position + bisect_right(self.word_starts(), position) - 1
 
 
 # One phrase form's readings for one matcher: (cut, phrase items), cut = how many characters of the
 # form are a plural ending ("gistes" -> 2: "gist" + "es"; "gists" -> 1; "gist" -> 0), largest first.
 _Item = tuple[tuple[tuple[int, str], ...], "str | None", Any, bool]  # checks, key, entry, plural
 _Readings = tuple[tuple[int, list[_Item]], ...]
-# A matcher's phrases found in a region: parallel lists (compact start, compact end, the phrase
-# item the rules accept there) sorted by start, then end.
+# A matcher's phrases found in a region: parallel lists (text start, text end, the phrase item the
+# rules accept there) sorted by start, then end.
 _Found = tuple[list[int], list[int], list[_Item]]
 
 
@@ -513,7 +585,8 @@ class _RegionHits:
 
     def __init__(self) -> None:
         self.version = -1
-        self.raw: dict[int, list[tuple[int, int, _Readings]]] = {}  # slot -> (start, end, readings)
+        # slot -> (compact start, compact end, readings) of each form found at token bounds
+        self.raw: dict[int, list[tuple[int, int, _Readings]]] = {}
         self.found: dict[int, _Found] = {}  # slot -> what Matcher.find reads, worked out on first use
 
 
@@ -543,6 +616,7 @@ class _PhraseIndex:
 
     def __init__(self) -> None:
         self.forms: list[str | None] = []  # number -> form (None once no matcher owns it)
+        self.lengths: list[int] = []  # number -> the form's length
         self.numbers: dict[str, int] = {}  # form -> number (numbers are never reused)
         self.owners: list[list[tuple[int, _Readings]]] = []  # number -> (slot, readings) per matcher
         self.groups: list[_Group] = []
@@ -560,6 +634,7 @@ class _PhraseIndex:
             if number is None:
                 number = self.numbers[form] = len(self.forms)
                 self.forms.append(form)
+                self.lengths.append(len(form))
                 self.owners.append([])
                 new.append(number)
             self.owners[number].append((slot, readings))
@@ -599,16 +674,18 @@ class _PhraseIndex:
         return automaton
 
     def read(self, scan: _Scan) -> None:
-        """Fill scan.hits: every form starting at a token start and ending at a token end, per
-        owner (a token starts at 0 or where another ends: the compact string has no gaps)."""
+        """Fill scan.hits: every form starting and ending at a token boundary, per owner.
+
+        Most forms found end inside a word ("an" in "anemia"); the test on each end is inline.
+        """
         hits = scan.hits
         hits.version, hits.found = self.version, {}
         raw: dict[int, list[tuple[int, int, _Readings]]] = {}
         hits.raw = raw
-        low, ends = scan.low, scan.ends
+        low, bounds = scan.low, scan.bounds
         if not low:
             return
-        forms, owners = self.forms, self.owners
+        lengths, owners = self.lengths, self.owners
         passes = 0
         for group in self.groups:
             automaton = group.automaton or self._compile(group)
@@ -617,16 +694,17 @@ class _PhraseIndex:
             passes += 1
             for last, number in automaton.iter(low):
                 end = last + 1
-                if end in ends:
-                    form = forms[number]
-                    first = end - len(form) if form is not None else -1
-                    if first in ends or first == 0:
-                        for slot, readings in owners[number]:
-                            bucket = raw.get(slot)
-                            if bucket is None:
-                                raw[slot] = [(first, end, readings)]
-                            else:
-                                bucket.append((first, end, readings))
+                if not bounds[end]:
+                    continue  # ends inside a word
+                first = end - lengths[number]
+                if not bounds[first]:
+                    continue  # starts inside a word
+                for slot, readings in owners[number]:
+                    bucket = raw.get(slot)
+                    if bucket is None:
+                        raw[slot] = [(first, end, readings)]
+                    else:
+                        bucket.append((first, end, readings))
         if passes > 1:
             self.extra_chars += (passes - 1) * len(low)
             if self.extra_chars > _MERGE_CHARS_PER_FORM * len(self.numbers):
@@ -640,7 +718,8 @@ _INDEX = _PhraseIndex()
 
 def _found(scan: _Scan, slot: int) -> _Found:
     """One matcher's phrases in a region: at each (token, end) the reading that the rules accept
-    (plural "-es" before "-s" before the exact phrase; acronyms in their case), sorted."""
+    (plural "-es" before "-s" before the exact phrase; acronyms in their case), sorted, in text
+    offsets."""
     hits = scan.hits
     if hits.version != _INDEX.version:
         _INDEX.read(scan)
@@ -652,24 +731,28 @@ def _found(scan: _Scan, slot: int) -> _Found:
     items: list[_Item] = []
     raw = hits.raw.get(slot)
     if raw:
-        raw.sort(key=_by_position)
-        ends, orig = scan.ends, scan.orig
+        raw.sort()  # by (start, end): a matcher finds one form at most at each
+        orig, bounds, start = scan.orig, scan.bounds, scan.start
+        word_starts = scan.word_starts()
         for first, end, readings in raw:
             for cut, terminal in readings:
-                if cut and end - cut in ends:
+                if cut and bounds[end - cut]:
                     continue  # the "s" is a token of its own, not a plural ending
-                item = _accept(terminal, orig, first, cut > 0)
-                if item is not None:
-                    firsts.append(first)
-                    ends_at.append(end)
-                    items.append(item)
-                    break
+                item = terminal[0]
+                if item[0] or len(terminal) > 1 or (cut and not item[3]):  # else: what _accept gives
+                    item = _accept(terminal, orig, first, cut > 0)
+                    if item is None:
+                        continue
+                # text offsets: compact p lies in word bisect_right(word_starts, p) - 1
+                word = bisect_right(word_starts, first)
+                firsts.append(start + first + word - 1)
+                if end > word_starts[word]:  # the phrase runs on past its first word
+                    word = bisect_right(word_starts, end - 1, word)
+                ends_at.append(start + end + word - 1)
+                items.append(item)
+                break
     found = hits.found[slot] = (firsts, ends_at, items)
     return found
-
-
-def _by_position(hit: tuple[int, int, _Readings]) -> tuple[int, int]:
-    return hit[0], hit[1]
 
 
 def lowercase(text: str) -> str:
@@ -684,8 +767,8 @@ def _mark_gap(match: re.Match[str]) -> str:
     return _GAP + " " * (len(match.group()) - 1)
 
 
-def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
-    """Tokenize text[start:end] with C-level passes only (split, accumulate, zip): it is the hot path."""
+def _tokens(text: str, start: int = 0, end: int | None = None) -> _Tokens:
+    """Tokenize text[start:end] token by token (a phrase, in normalize; the index reads _scan)."""
     end = len(text) if end is None else end
     segment = text[start:end]
     if _HAS_DIGIT_GAP.search(segment):
@@ -703,7 +786,47 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     orig = "".join(tokens)
     if not orig.isascii():  # (an O(1) flag) curly quotes are never ASCII
         orig = orig.translate(_QUOTES)
-    return _Scan(lowercase(orig), orig, tokens, starts, origin, ends, first, _RegionHits())
+    return _Tokens(lowercase(orig), orig, tokens, starts, origin, ends, first)
+
+
+def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
+    """text[start:end] in matching form, with C-level passes only (translate, replace, join): no
+    Python object per token. Reads as _tokens does (tests/test_vocab_index.py).
+
+    >>> scan = _scan("Soft-tissue (GIST)s")
+    >>> scan.low, [p for p in range(len(scan.low) + 1) if scan.boundary(p)]
+    ('softtissue(gist)s', [0, 4, 10, 11, 15, 16, 17])
+    """
+    end = len(text) if end is None else end
+    segment = text[start:end]
+    if segment.isascii():
+        raw = segment.encode("ascii")
+        classes = raw.translate(_ASCII_CLASS)
+        if _DIGIT_GAPS[0] in classes or _DIGIT_GAPS[1] in classes:
+            marked = _marked(raw.translate(_ASCII_TO_SPACE).decode("ascii"))
+            raw = marked.encode("ascii")
+            classes = raw.translate(_ASCII_CLASS)  # a gap mark (NUL) is class 1
+            orig = raw.translate(None, b" ").decode("ascii")
+        else:
+            orig = raw.translate(None, _ASCII_SEPS).decode("ascii")
+    else:
+        marked = _marked(segment.translate(_TO_SPACE))
+        spaces = marked.encode("ascii", "replace").translate(_SPACE_CLASS)
+        classes = bytes(map(operator.or_, bytes(map(str.isalnum, marked)).translate(_NOT_ALNUM), spaces))
+        classes = classes.translate(_NO_THREE)
+        orig = marked.replace(" ", "").translate(_QUOTES)
+    # Each character's class with the one before it, in one big-integer shift; separators dropped.
+    bits = int.from_bytes(classes, "little")
+    starts = (bits | bits << 10).to_bytes(len(classes) + 1, "little").translate(_STARTS, _SEPARATOR_CODES)
+    cut_first = start > 0 and text[start - 1].isalnum() and segment[:1].isalnum()
+    cut_last = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    bounds = (b"\x00" if cut_first else b"\x01") + starts[1:-1] + (b"\x00" if cut_last else b"\x01")
+    return _Scan(lowercase(orig), orig, bounds, start, classes)
+
+
+def _marked(spaced: str) -> str:
+    """The digit gaps of a text whose separators are spaces, marked as _tokens marks them."""
+    return _SPACES_GAP.sub(_mark_gap, _ONE_SPACE_GAP.sub(_GAP, spaced))
 
 
 _scans: dict[tuple[int, int, int], tuple[str, _Scan]] = {}
@@ -773,7 +896,7 @@ def normalize(phrase: str) -> tuple[str, tuple[tuple[int, str], ...]]:
     A word with two or more capitals ("GIST", "CML", "BCR-ABL1", "GISTs") is an acronym and must
     match with the same case; every other word matches in any case.
     """
-    scan = _scan(phrase)
+    scan = _tokens(phrase)
     checks = tuple(
         (offset, token)
         for offset, token in zip(scan.starts, scan.tokens, strict=True)
@@ -909,9 +1032,13 @@ class Matcher:
         The characters just outside the slice count for word boundaries, so a slice that starts or
         ends inside a word never yields a partial word.
         """
-        scan = _text_scan(text, start, end)
-        # Most calls ask a matcher with no phrase anywhere in the region: answer them before the
-        # slice's token bounds are worked out (the same empty list either way).
+        stop = len(text) if end is None else end
+        last = _last_scan  # _text_scan's first answer, without the call (most calls take it)
+        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
+            scan = last[3]
+        else:
+            scan = _text_scan(text, start, end)
+        # Most calls ask a matcher with no phrase anywhere in the region: answer them first.
         region = scan.hits
         found = region.found.get(self._slot) if region.version == _INDEX.version else None
         if found is None:
@@ -919,30 +1046,19 @@ class Matcher:
         firsts, ends_at, items = found
         if not firsts:
             return []
-        origin, starts = scan.origin, scan.starts
-        stop = len(text) if end is None else end
-        # The tokens wholly inside text[start:stop]: a token cut by either edge neither starts nor
-        # ends a phrase, as if the slice had been tokenized alone (scan.first skips a word the
-        # region's own start cuts).
-        first_token = max(bisect_left(origin, start) if start else 0, scan.first)
-        past = bisect_left(origin, stop)
-        if past and origin[past - 1] + len(scan.tokens[past - 1]) > stop:
-            past -= 1
-        if past <= first_token:
-            return []
-        limit = starts[past] if past < len(starts) else len(scan.low)  # the end of token past - 1
-        at = bisect_left(firsts, starts[first_token])
-        last = bisect_left(firsts, limit, at)
-        if at == last:
-            return []
-        ends = scan.ends
+        # A phrase is in the slice when its first token starts at or after `start` and its last
+        # ends at or before `stop` (a token cut by either edge neither starts nor ends one).
+        at = bisect_left(firsts, start) if start else 0
+        count = len(firsts)
         hits: list[TermHit] = []
         resume = 0
-        while at < last:
+        while at < count:
             first = firsts[at]
+            if first >= stop:
+                break
             best = -1  # the longest phrase from this token that ends inside the slice
-            while at < last and firsts[at] == first:
-                if ends_at[at] <= limit:
+            while at < count and firsts[at] == first:
+                if ends_at[at] <= stop:
                     best = at
                 at += 1
             if best < 0 or first < resume:
@@ -951,8 +1067,7 @@ class Matcher:
             _, key, entry, _ = items[best]
             if key is None:
                 continue  # a stop phrase
-            a, b = origin[bisect_left(starts, first)], ends[resume]
-            hits.append(TermHit(a, b, text[a:b], key, entry))
+            hits.append(TermHit(first, resume, text[first:resume], key, entry))
         return hits
 
     def __getstate__(self) -> dict[str, Any]:
@@ -1029,7 +1144,10 @@ def _accept(terminal: list[Any], orig: str, first: int, plural: bool) -> tuple[A
     for item in terminal:
         if plural and not item[3]:
             continue
-        if all(orig.startswith(token, first + offset) for offset, token in item[0]):
+        for offset, token in item[0]:
+            if not orig.startswith(token, first + offset):
+                break
+        else:
             return item
     return None
 

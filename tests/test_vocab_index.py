@@ -21,7 +21,7 @@ def _reference(matcher: vocab.Matcher, text: str, start: int, end: int) -> list[
     """The matching rules read the slow way: the slice tokenized on its own, each token start
     (left to right, after the last hit) tried against every token end (longest first), at each
     end "-es" before "-s" before the exact phrase, acronyms in their case, stop phrases silent."""
-    scan = vocab._scan(text, start, end)
+    scan = vocab._tokens(text, start, end)
     phrases = matcher._phrases
     found: list[tuple[int, int, str]] = []
     resume = 0
@@ -174,3 +174,54 @@ def test_a_matcher_sent_to_another_process_finds_the_same() -> None:
     text = "GISTs, gists and soft-tissue sarcomas."
     assert _found(back, text, 0, len(text)) == _found(matcher, text, 0, len(text))
     assert _found(back, text, 0, len(text)) == [(0, 5, "GIST"), (17, 37, "STS")]
+
+
+# -- the region scan: _scan (no object per token) reads as _tokens (token by token) -------------
+
+# Letters and digits of several kinds, every kind of separator (spaces, no-break and ideographic
+# spaces, line breaks, hyphen, soft hyphen, dashes), punctuation, "_", NUL (the digit-gap mark),
+# curly quotes, a letter that grows when lowered ("İ"), "ſ" and the Kelvin sign.
+_PIECES = ["gist", "GIST", "s", "es", "1", "14", "٣", "x²", "İ", "ſ", "\u212a", "’", "“", "(", ")", ".",
+           "_", "\x00", "é", "β", " ", "  ", "\n", "\t", "-", "\u00ad", "\u2010", "\u2013", "\xa0",
+           "\u3000", "\u2028", "\x1c", "%", "/"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.integers(0, 60), st.integers(0, 60))
+def test_the_region_scan_reads_as_the_tokenizer(pieces: list[str], a: int, b: int) -> None:
+    """Same compact strings; a token boundary exactly where a token starts or ends (a word the
+    slice cuts neither starts nor ends a phrase); every token's text offsets."""
+    text = "".join(pieces)
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    tokens = vocab._tokens(text, start, end)
+    scan = vocab._scan(text, start, end)
+    assert (scan.low, scan.orig) == (tokens.low, tokens.orig)
+    if not tokens.tokens:
+        return
+    bounds = set(tokens.ends) | ({0} if tokens.first == 0 else set())
+    assert {p for p in range(len(scan.low) + 1) if scan.boundary(p)} == bounds
+    assert [scan.text_offset(p) for p in tokens.starts] == tokens.origin
+    ends_at = [p + len(token) for p, token in zip(tokens.starts, tokens.tokens, strict=True)]
+    ends = [tokens.origin[i] + len(token) for i, token in enumerate(tokens.tokens)]
+    assert [scan.text_offset(p - 1) + 1 for p in ends_at] == ends
+
+
+def test_the_separators_listed_are_the_pattern_s() -> None:
+    """_SEP_CHARS is the class [{_SEP}] over every code point; and a "letter or digit" of the
+    tokenizer ([^\\W_]) is what str.isalnum() says."""
+    import re
+    import sys
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert sorted(re.findall(rf"[{vocab._SEP}]", every)) == sorted(vocab._SEP_CHARS)
+    assert re.findall(r"[^\W_]", every) == [ch for ch in every if ch.isalnum()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["1", "٣", "x", " ", "  ", "-", "\n", "\u2013", "\x00", "é"]), max_size=30))
+def test_digit_gaps_are_marked_as_by_the_tokenizer(pieces: list[str]) -> None:
+    """The two literal-first passes mark what _DIGIT_GAP marks (every separator a space first)."""
+    text = "".join(pieces)
+    spaced = text.translate(vocab._TO_SPACE)
+    expected = vocab._DIGIT_GAP.sub(vocab._mark_gap, text).translate(vocab._TO_SPACE)
+    assert vocab._SPACES_GAP.sub(vocab._mark_gap, vocab._ONE_SPACE_GAP.sub(vocab._GAP, spaced)) == expected
