@@ -650,16 +650,42 @@ def _is_separator(char: str) -> bool:
     return char.isspace() or "\ue000" <= char <= "\uf8ff"
 
 
-def _assemble(raw: str) -> tuple[str, dict[int, list[int]]]:
+def _marker_places(raw: str, count: int, leave_order: list[int]) -> list[tuple[int, int]]:
+    r"""(place in raw, marker number) of the `count` position markers, in raw's order.
+
+    Each marker is in raw twice: where its element starts (markers start in number order, the
+    document order of their elements) and where it ends (in leave_order, see _post_order). Each
+    occurrence is found with `str.find` from the previous one of its kind, so raw is scanned
+    about twice in C, not matched character by character against a class.
+
+    >>> _marker_places("\ue000 a\ue100 \ue101b\ue101 c\ue100", 2, [1, 0])
+    [(3, 0), (5, 1), (7, 1), (10, 0)]
+    """
+    places: list[tuple[int, int]] = []
+    at = -1
+    for number in range(count):
+        at = raw.find(chr(_FIRST_MARKER + number), at + 1)
+        places.append((at, number))
+    starts = [place for place, _number in places]
+    at = -1
+    for number in leave_order:
+        at = raw.find(chr(_FIRST_MARKER + number), max(at, starts[number]) + 1)
+        places.append((at, number))
+    places.sort()
+    return places
+
+
+def _assemble(raw: str, places: list[tuple[int, int]]) -> tuple[str, dict[int, list[int]]]:
     r"""The text _Writer makes of raw (with its marks), and where each position marker was in it.
 
     Between two runs of visible characters: a newline if a block mark is between them, else a
-    space if whitespace is, else nothing. Position markers are taken out; each is placed right
-    after the visible character before it (marker number -> its places, in order). Markers are few
-    (headings and marked elements), so the runs holding them are found from them rather than by a
-    pattern tried at every character; the text between two such runs is collapsed in C.
+    space if whitespace is, else nothing. Position markers (at `places`, see _marker_places) are
+    taken out; each is placed right after the visible character before it (marker number -> its
+    places, in order). Markers are few (headings and marked elements), so the runs holding them
+    are found from them rather than by a pattern tried at every character; the text between two
+    such runs is collapsed in C.
 
-    >>> _assemble("\ue000 a\ue100 \ue000 b  c\ue100\ue000")
+    >>> _assemble("\ue000 a\ue100 \ue000 b  c\ue100\ue000", [(3, 0), (11, 0)])
     ('a\nb c', {0: [1, 5]})
     """
     lead = _SEPARATOR_RUN_RE.match(raw).end()  # type: ignore[union-attr]
@@ -667,35 +693,35 @@ def _assemble(raw: str) -> tuple[str, dict[int, list[int]]]:
     while tail > lead and _is_separator(raw[tail - 1]):
         tail -= 1
     positions: dict[int, list[int]] = {}
-
-    def place(markers: list[str], at: int) -> None:
-        for marker in markers:
-            positions.setdefault(ord(marker) - _FIRST_MARKER, []).append(at)
-
-    place(_MARKER_RE.findall(raw, 0, lead), 0)
     pieces: list[str] = []
     length = 0
     done = lead
-    for match in _MARKER_RE.finditer(raw, lead, tail):
-        if match.start() < done:
-            continue
-        start = match.start()
+    index = 0
+    while index < len(places) and places[index][0] < lead:
+        positions.setdefault(places[index][1], []).append(0)
+        index += 1
+    while index < len(places) and places[index][0] < tail:
+        at = places[index][0]
+        start = at
         while start > done and _is_separator(raw[start - 1]):
             start -= 1
-        end = _SEPARATOR_RUN_RE.match(raw, match.start()).end()  # type: ignore[union-attr]
-        run = raw[start:end]
-        markers = _MARKER_RE.findall(run)
+        end = _SEPARATOR_RUN_RE.match(raw, at).end()  # type: ignore[union-attr]
         piece = _collapse(raw[done:start])
         pieces.append(piece)
         length += len(piece)
-        place(markers, length)
-        separator = "\n" if _BLOCK_MARK in run else " " if len(markers) < len(run) else ""
+        markers = 0
+        while index < len(places) and places[index][0] < end:
+            positions.setdefault(places[index][1], []).append(length)
+            index += 1
+            markers += 1
+        separator = "\n" if _BLOCK_MARK in raw[start:end] else " " if markers < end - start else ""
         pieces.append(separator)
         length += len(separator)
         done = end
     piece = _collapse(raw[done:tail])
     pieces.append(piece)
-    place(_MARKER_RE.findall(raw, tail), length + len(piece))
+    for _at, number in places[index:]:
+        positions.setdefault(number, []).append(length + len(piece))
     return "".join(pieces), positions
 
 
@@ -722,14 +748,17 @@ def _collapse_runs(piece: str) -> str:
     r"""piece with each whitespace run one space, each run of spaces and block marks holding a
     block mark one newline, and the runs at its ends dropped.
 
+    Each stretch between two block marks is collapsed on its own (`map` in C, no Python loop): its
+    words joined by single spaces, the empty ones dropped, the rest joined by newlines. That is the
+    same as collapsing whitespace across the piece and then cutting at the block marks, without
+    the two passes of `str.replace` the spaces beside a mark took.
+
     >>> _collapse_runs("a \ue000  \ue000b c\t d")
     'a\nb c d'
     """
-    spaced = " ".join(piece.split())
-    if _BLOCK_MARK not in spaced:
-        return spaced
-    marked = spaced.replace(" " + _BLOCK_MARK, _BLOCK_MARK).replace(_BLOCK_MARK + " ", _BLOCK_MARK)
-    return "\n".join(filter(None, marked.split(_BLOCK_MARK)))
+    if _BLOCK_MARK not in piece:
+        return " ".join(piece.split())
+    return "\n".join(filter(None, map(" ".join, map(str.split, piece.split(_BLOCK_MARK)))))
 
 
 def _render(
@@ -790,10 +819,11 @@ def _render(
     raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
-    body_text, positions = _assemble(raw)
+    leave_order = _post_order(tracked)
+    body_text, positions = _assemble(raw, _marker_places(raw, len(tracked), leave_order))
     spans: list[Section] = []
     headings: list[tuple[int, int, int, str]] = []
-    for number in _post_order(tracked):
+    for number in leave_order:
         element = tracked[number]
         start, end = positions[number]
         if id(element) in marks:
