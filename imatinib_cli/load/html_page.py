@@ -777,41 +777,41 @@ def _render(
 
     if (not text.isascii() and _PRIVATE_USE_RE.search(text)) or _container_of(root) is not None:
         raise _NotExact
-    # One walk (in document order, root included) over the block elements, <br>, the string
-    # containers, the headings and the marked elements: a container left in the text sends the page
-    # to the careful path; a heading's text is taken before its own marks and its descendants' are
-    # set (they come after it in the walk); each tracked element gets the next position marker.
-    names = {*_BLOCK_TAGS, "br", *_STRING_CONTAINERS}.union(element.tag for element in marked)
+    # Any string container left in the text sends the page to the careful path. The headings and
+    # marked elements (few) are listed first, in document order, each heading's text read while the
+    # tree is unmarked; each gets the next position marker. Then every block element below root
+    # gets a block mark at its start and end, and every <br> one after it (one walk in C over those
+    # tag names, no test per element); root keeps its tail; the markers go outside the block marks.
+    if next(root.iter(*_STRING_CONTAINERS), None) is not None:
+        raise _NotExact
     tracked: list[Element] = []
     heading_texts: dict[int, str] = {}
+    mark = _BLOCK_MARK
     try:
-        for element in root.iter(*names):
+        for element in root.iter(*_HEADING_TAGS, *{element.tag for element in marked}):
             tag = element.tag
-            if tag in _STRING_CONTAINERS:
-                raise _NotExact
-            if tag == "br":
-                element.tail = _BLOCK_MARK + (element.tail or "")
-                continue
             heading = tag in _HEADING_TAGS
-            if heading or id(element) in marks:
-                if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
-                    raise _NotExact
-                if heading:
-                    heading_texts[id(element)] = _text(element)
-                marker = chr(_FIRST_MARKER + len(tracked))
-                tracked.append(element)
-            elif tag in _BLOCK_TAGS:
-                marker = ""
-            else:
+            if tag == "br" or not (heading or id(element) in marks):
                 continue  # an element of a marked element's tag name that is not marked
-            if tag in _BLOCK_TAGS:
-                element.text = marker + _BLOCK_MARK + (element.text or "")
-                if element is not root:
-                    element.tail = marker + _BLOCK_MARK + (element.tail or "")
-            else:
-                element.text = marker + (element.text or "")
-                if element is not root:
-                    element.tail = marker + (element.tail or "")
+            if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
+                raise _NotExact
+            if heading:
+                heading_texts[id(element)] = _text(element)
+            tracked.append(element)
+        for element in root.iterdescendants(*_BLOCK_TAGS):
+            element.text = mark + (element.text or "")
+            element.tail = mark + (element.tail or "")
+        for element in root.iterdescendants("br"):
+            element.tail = mark + (element.tail or "")
+        if root.tag in _BLOCK_TAGS:
+            root.text = mark + (root.text or "")
+        elif root.tag == "br":
+            root.tail = mark + (root.tail or "")
+        for number, element in enumerate(tracked):
+            marker = chr(_FIRST_MARKER + number)
+            element.text = marker + (element.text or "")
+            if element is not root:
+                element.tail = marker + (element.tail or "")
     except ValueError as error:
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
         # (control characters): the careful path reads the page
