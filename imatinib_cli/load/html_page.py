@@ -17,7 +17,7 @@ import functools
 import itertools
 import re
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import (
@@ -616,21 +616,42 @@ def _render_walk(
     return "".join(writer.parts), spans, headings, link_chars
 
 
-_BLOCK_MARK = "\ue000"
 _FIRST_MARKER = 0xE100
 _LAST_MARKER = 0xF8FF
 # A private-use character in the page sends it to _render_walk (the marks below would be ambiguous).
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
-_MARKER_RE = re.compile("[\ue100-\uf8ff]")
-_SEPARATOR_RUN_RE = re.compile("[\\s\ue000-\uf8ff]*")
-# Where _assemble cuts its text into pieces: a visible character and the whole
-# run of whitespace and block marks after it.
-_CUT_RE = re.compile("[^\\s\ue000][\\s\ue000]+")
+# A character reference the parser turns into a private-use character (U+E000 to U+F8FF, as an
+# icon font's glyphs are often written): the candidates, checked by value in _private_use_in.
+_PRIVATE_USE_REF_RE = re.compile(
+    r"&#(?:[xX]0*([eEfF][0-9a-fA-F]{3})|0*(5[7-9][0-9]{3}|6[0-3][0-9]{3}))(?![0-9a-fA-F])"
+)
 _ASSEMBLE_PIECE = 1 << 16
+
+
+class _Marking(NamedTuple):
+    """The block mark _render puts in the text, and the patterns that read it back: a run of
+    whitespace, block marks and position markers, and where _collapse may cut a long text (a
+    visible character and the whole run of whitespace and block marks after it)."""
+
+    block: str
+    run: re.Pattern[str]
+    cut: re.Pattern[str]
+
+
+# DEL keeps an ASCII page's text ASCII while it is marked, serialized and collapsed (Python's
+# string work is fastest on ASCII); a page with DEL in its text is marked with U+E000 instead.
+_ASCII_MARKING = _Marking("\x7f", re.compile("[\\s\x7f\ue100-\uf8ff]*"), re.compile("[^\\s\x7f][\\s\x7f]+"))
+_PRIVATE_MARKING = _Marking(
+    "\ue000", re.compile("[\\s\ue000-\uf8ff]*"), re.compile("[^\\s\ue000][\\s\ue000]+")
+)
 
 
 class _NotExact(Exception):
     """The page's text cannot be gathered exactly by _render; _render_walk reads it."""
+
+
+class _MarkInText(Exception):
+    """The page's text holds the block mark (from a character reference): mark it with another."""
 
 
 def _post_order(elements: list[Element]) -> list[int]:
@@ -646,8 +667,27 @@ def _post_order(elements: list[Element]) -> list[int]:
     return out
 
 
-def _is_separator(char: str) -> bool:
-    return char.isspace() or "\ue000" <= char <= "\uf8ff"
+def _private_use_in(text: str) -> bool:
+    """Whether the page's text can hold a private-use character, literally or from a character
+    reference (the marks _render puts in the text would be ambiguous).
+
+    >>> _private_use_in("<i>&#xE900;</i>"), _private_use_in("<i>&#59648;</i>"), _private_use_in("&#xF900;")
+    (True, True, False)
+    """
+    if not text.isascii() and _PRIVATE_USE_RE.search(text):
+        return True
+    if "&#" not in text:
+        return False
+    for found in _PRIVATE_USE_REF_RE.finditer(text):
+        hexadecimal, decimal = found.groups()
+        value = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        if 0xE000 <= value <= 0xF8FF:
+            return True
+    return False
+
+
+def _is_separator(char: str, block: str) -> bool:
+    return char.isspace() or char == block or "\ue100" <= char <= "\uf8ff"
 
 
 def _marker_places(raw: str, count: int, leave_order: list[int]) -> list[tuple[int, int]]:
@@ -675,7 +715,7 @@ def _marker_places(raw: str, count: int, leave_order: list[int]) -> list[tuple[i
     return places
 
 
-def _assemble(raw: str, places: list[tuple[int, int]]) -> tuple[str, dict[int, list[int]]]:
+def _assemble(raw: str, places: list[tuple[int, int]], marking: _Marking) -> tuple[str, dict[int, list[int]]]:
     r"""The text _Writer makes of raw (with its marks), and where each position marker was in it.
 
     Between two runs of visible characters: a newline if a block mark is between them, else a
@@ -685,12 +725,13 @@ def _assemble(raw: str, places: list[tuple[int, int]]) -> tuple[str, dict[int, l
     are found from them rather than by a pattern tried at every character; the text between two
     such runs is collapsed in C.
 
-    >>> _assemble("\ue000 a\ue100 \ue000 b  c\ue100\ue000", [(3, 0), (11, 0)])
+    >>> _assemble("\ue000 a\ue100 \ue000 b  c\ue100\ue000", [(3, 0), (11, 0)], _PRIVATE_MARKING)
     ('a\nb c', {0: [1, 5]})
     """
-    lead = _SEPARATOR_RUN_RE.match(raw).end()  # type: ignore[union-attr]
+    block = marking.block
+    lead = marking.run.match(raw).end()  # type: ignore[union-attr]
     tail = len(raw)
-    while tail > lead and _is_separator(raw[tail - 1]):
+    while tail > lead and _is_separator(raw[tail - 1], block):
         tail -= 1
     positions: dict[int, list[int]] = {}
     pieces: list[str] = []
@@ -703,10 +744,10 @@ def _assemble(raw: str, places: list[tuple[int, int]]) -> tuple[str, dict[int, l
     while index < len(places) and places[index][0] < tail:
         at = places[index][0]
         start = at
-        while start > done and _is_separator(raw[start - 1]):
+        while start > done and _is_separator(raw[start - 1], block):
             start -= 1
-        end = _SEPARATOR_RUN_RE.match(raw, at).end()  # type: ignore[union-attr]
-        piece = _collapse(raw[done:start])
+        end = marking.run.match(raw, at).end()  # type: ignore[union-attr]
+        piece = _collapse(raw[done:start], marking)
         pieces.append(piece)
         length += len(piece)
         markers = 0
@@ -714,37 +755,37 @@ def _assemble(raw: str, places: list[tuple[int, int]]) -> tuple[str, dict[int, l
             positions.setdefault(places[index][1], []).append(length)
             index += 1
             markers += 1
-        separator = "\n" if _BLOCK_MARK in raw[start:end] else " " if markers < end - start else ""
+        separator = "\n" if block in raw[start:end] else " " if markers < end - start else ""
         pieces.append(separator)
         length += len(separator)
         done = end
-    piece = _collapse(raw[done:tail])
+    piece = _collapse(raw[done:tail], marking)
     pieces.append(piece)
     for _at, number in places[index:]:
         positions.setdefault(number, []).append(length + len(piece))
     return "".join(pieces), positions
 
 
-def _collapse(middle: str) -> str:
+def _collapse(middle: str, marking: _Marking) -> str:
     """middle (visible characters at both ends, no position markers) with each run of whitespace
     and block marks one newline if it holds a block mark, else one space: str.split/join and
     replace in C, a piece of about _ASSEMBLE_PIECE characters at a time (each piece ends with a
     whole run, so no run is cut and the words of a piece stay few)."""
     if len(middle) <= _ASSEMBLE_PIECE:
-        return _collapse_runs(middle)
+        return _collapse_runs(middle, marking.block)
     pieces: list[str] = []
     start = 0
     while start < len(middle):
-        cut = _CUT_RE.search(middle, start + _ASSEMBLE_PIECE)
+        cut = marking.cut.search(middle, start + _ASSEMBLE_PIECE)
         stop = cut.end() if cut is not None else len(middle)
-        pieces.append(_collapse_runs(middle[start:stop]))
+        pieces.append(_collapse_runs(middle[start:stop], marking.block))
         if cut is not None and stop < len(middle):
-            pieces.append("\n" if _BLOCK_MARK in cut.group(0) else " ")
+            pieces.append("\n" if marking.block in cut.group(0) else " ")
         start = stop
     return "".join(pieces)
 
 
-def _collapse_runs(piece: str) -> str:
+def _collapse_runs(piece: str, block: str) -> str:
     r"""piece with each whitespace run one space, each run of spaces and block marks holding a
     block mark one newline, and the runs at its ends dropped.
 
@@ -753,29 +794,29 @@ def _collapse_runs(piece: str) -> str:
     same as collapsing whitespace across the piece and then cutting at the block marks, without
     the two passes of `str.replace` the spaces beside a mark took.
 
-    >>> _collapse_runs("a \ue000  \ue000b c\t d")
+    >>> _collapse_runs("a \x7f  \x7fb c\t d", "\x7f")
     'a\nb c d'
     """
-    if _BLOCK_MARK not in piece:
+    if block not in piece:
         return " ".join(piece.split())
-    return "\n".join(filter(None, map(" ".join, map(str.split, piece.split(_BLOCK_MARK)))))
+    return "\n".join(filter(None, map(" ".join, map(str.split, piece.split(block)))))
 
 
 def _render(
-    root: Element, marks: dict[int, str], marked: list[Element], text: str
+    root: Element, marks: dict[int, str], marked: list[Element], text: str, marking: _Marking
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
     """_render_walk's text, spans and headings, with the text gathered by lxml in C.
 
-    Block elements get a private-use mark at their start and end, marked elements and headings a
-    private-use character of their own, and lxml serializes the text; _assemble then does what
+    Block elements get a block mark (marking.block) at their start and end, marked elements and
+    headings a private-use character of their own, and lxml serializes the text; _assemble then does what
     _Writer does piece by piece. The marks stay in the tree: the caller reads nothing from it
     afterwards (read parses the page again when it must). Raises _NotExact for a page this cannot
     render exactly: private-use characters, string containers left in the text, text lxml parsed
-    but will not take back.
+    but will not take back; raises _MarkInText if the page's text holds the block mark.
     """
     from lxml import etree
 
-    if (not text.isascii() and _PRIVATE_USE_RE.search(text)) or _container_of(root) is not None:
+    if _private_use_in(text) or _container_of(root) is not None:
         raise _NotExact
     # Any string container left in the text sends the page to the careful path. The headings and
     # marked elements (few) are listed first, in document order, each heading's text read while the
@@ -786,7 +827,8 @@ def _render(
         raise _NotExact
     tracked: list[Element] = []
     heading_texts: dict[int, str] = {}
-    mark = _BLOCK_MARK
+    mark = marking.block
+    placed = 0  # block marks put in the text (root's tail is not in it)
     try:
         for element in root.iter(*_HEADING_TAGS, *{element.tag for element in marked}):
             tag = element.tag
@@ -801,10 +843,13 @@ def _render(
         for element in root.iterdescendants(*_BLOCK_TAGS):
             element.text = mark + (element.text or "")
             element.tail = mark + (element.tail or "")
+            placed += 2
         for element in root.iterdescendants("br"):
             element.tail = mark + (element.tail or "")
+            placed += 1
         if root.tag in _BLOCK_TAGS:
             root.text = mark + (root.text or "")
+            placed += 1
         elif root.tag == "br":
             root.tail = mark + (root.tail or "")
         for number, element in enumerate(tracked):
@@ -817,10 +862,14 @@ def _render(
         # (control characters): the careful path reads the page
         raise _NotExact from error
     raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
+    # read marks a page with the mark in its markup otherwise; a character reference can put it in
+    # the text too (none without "&#")
+    if "&#" in text and raw.count(mark) != placed:
+        raise _MarkInText
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
     leave_order = _post_order(tracked)
-    body_text, positions = _assemble(raw, _marker_places(raw, len(tracked), leave_order))
+    body_text, positions = _assemble(raw, _marker_places(raw, len(tracked), leave_order), marking)
     spans: list[Section] = []
     headings: list[tuple[int, int, int, str]] = []
     for number in leave_order:
@@ -887,7 +936,7 @@ def _within_limit(text: str) -> tuple[str, str | None]:
     ('<p>a</p><p>a</p><p>a</p>', None)
     """
     limit = limits.MAX_PAGE_ELEMENTS
-    if text.count("<") <= limit:
+    if len(text) <= limit or text.count("<") <= limit:  # (a page shorter than the limit: no count)
         return text, None
     cut = None
     found = 0
@@ -901,16 +950,21 @@ def _within_limit(text: str) -> tuple[str, str | None]:
 
 def read(path: str, sha256: str, text: str) -> Document:
     text, warning = _within_limit(text)
+    marking = _PRIVATE_MARKING if _ASCII_MARKING.block in text else _ASCII_MARKING
     try:
-        page = _read(path, sha256, text, fast=True)
+        try:
+            page = _read(path, sha256, text, marking)
+        except _MarkInText:  # a character reference put the ASCII mark in the text
+            page = _read(path, sha256, text, _PRIVATE_MARKING)
     except _NotExact:
-        page = _read(path, sha256, text, fast=False)
+        page = _read(path, sha256, text, None)
     return with_warnings(page, [warning]) if warning else page
 
 
-def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
-    """The page's Document; fast renders with _render, which leaves marks in the tree, so a page
-    that needs the tree again (an error page check) raises _NotExact and is read with fast=False."""
+def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Document:
+    """The page's Document; with a marking, rendered by _render, which leaves marks in the tree, so
+    a page that needs the tree again (an error page check) raises _NotExact and is read again
+    without one (by _render_walk)."""
     root, synthetic = _parse(text)
     index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES, keys=_INDEXED_KEYS)
     meta = _meta(index)
@@ -933,8 +987,8 @@ def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
     link_chars = 0
     if render_root is None:
         body_text, spans, headings = "", [], []
-    elif fast:
-        body_text, spans, headings = _render(render_root, marks, keep, text)
+    elif marking is not None:
+        body_text, spans, headings = _render(render_root, marks, keep, text, marking)
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)
 
@@ -945,7 +999,7 @@ def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
             spans.append(found)
             has_abstract = True
     record_meta = any(key in fields for key in ("doi", "pmid")) or "citation_title" in meta
-    if not has_abstract and not record_meta and fast and render_root is not None:
+    if not has_abstract and not record_meta and marking is not None and render_root is not None:
         raise _NotExact  # the error page check needs link text size and the tree as parsed
     if not has_abstract and not record_meta and len(body_text) - link_chars <= _ERROR_PAGE_MAX_TEXT:
         heading = _error_heading(root, fields.get("title"))
