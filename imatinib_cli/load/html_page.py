@@ -363,8 +363,8 @@ def _metadata(root: Element | None, index: Index, meta: dict[str, list[str]]) ->
             if element is not None and _text(element):
                 title = _text(element)
                 break
-    page_title = _first_element(root, "title")
-    if not title and page_title is not None:
+    page_title = _first_element(root, "title") if not title else None
+    if page_title is not None:
         title = _text(page_title)
     if title:
         fields["title"] = title
@@ -667,16 +667,17 @@ def _post_order(elements: list[Element]) -> list[int]:
     return out
 
 
-def _private_use_in(text: str) -> bool:
+def _private_use_in(text: str, references: bool | None = None) -> bool:
     """Whether the page's text can hold a private-use character, literally or from a character
-    reference (the marks _render puts in the text would be ambiguous).
+    reference (the marks _render puts in the text would be ambiguous); references says whether
+    the text has any ("&#"), if known.
 
     >>> _private_use_in("<i>&#xE900;</i>"), _private_use_in("<i>&#59648;</i>"), _private_use_in("&#xF900;")
     (True, True, False)
     """
     if not text.isascii() and _PRIVATE_USE_RE.search(text):
         return True
-    if "&#" not in text:
+    if not ("&#" in text if references is None else references):
         return False
     for found in _PRIVATE_USE_REF_RE.finditer(text):
         hexadecimal, decimal = found.groups()
@@ -816,7 +817,8 @@ def _render(
     """
     from lxml import etree
 
-    if _private_use_in(text) or _container_of(root) is not None:
+    references = "&#" in text
+    if _private_use_in(text, references) or _container_of(root) is not None:
         raise _NotExact
     # Any string container left in the text sends the page to the careful path. The headings and
     # marked elements (few) are listed first, in document order, each heading's text read while the
@@ -864,7 +866,7 @@ def _render(
     raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
     # read marks a page with the mark in its markup otherwise; a character reference can put it in
     # the text too (none without "&#")
-    if "&#" in text and raw.count(mark) != placed:
+    if references and raw.count(mark) != placed:
         raise _MarkInText
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
