@@ -15,11 +15,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 _INDEXED_ATTRS = ("role", "itemprop")
+# The attributes a lean index looks at (see Index._lean): any other attribute (href, src, data-*)
+# is only named, never read.
+_KEY_ATTRS = frozenset(("class", "id", *_INDEXED_ATTRS))
 # Attributes BeautifulSoup splits into lists (HTMLTreeBuilder.DEFAULT_CDATA_LIST_ATTRIBUTES, the
 # ones any element may carry); a selector compares them joined by single spaces, as it did.
 _LIST_ATTRS = frozenset(("class", "accesskey", "dropzone"))
@@ -39,6 +42,8 @@ BY_ID, BY_CLASS, BY_ATTR, BY_ID_PREFIX, BY_CLASS_PART, BY_NAME, BY_ALL = (
     "name",
     "all",
 )
+# Starts whose candidates are one list, in document order (the others join several lists).
+_ONE_LIST = frozenset((BY_ID, BY_CLASS, BY_ATTR, BY_NAME))
 
 
 @dataclass(frozen=True)
@@ -203,8 +208,6 @@ class Index:
         >>> [el.tag for el in index.select("h1, .a, i")], index.held
         (['p', 'h1', 'i'], 2)
         """
-        from lxml.etree import Element
-
         self._root = root
         self._skip = skip
         self.names: frozenset[str] | None = None if names is None else frozenset(names)
@@ -212,54 +215,85 @@ class Index:
         self._all: Index | None = None
         self._lazy: dict[str, list[Any]] = {}
         self._positions: dict[int, int] = {}
-        self.order: dict[int, int] = {}
         self.by_name: dict[str, list[Any]] = defaultdict(list)
         self.by_class: dict[str, list[Any]] = defaultdict(list)
         self.by_id: dict[str, list[Any]] = defaultdict(list)
         self.by_attr: dict[str, list[Any]] = defaultdict(list)
         if root is None:
             return
-        wanted = self.names
+        if self.names is not None and keys is not None:
+            self._lean(root, skip, self.names, keys)
+        else:
+            self._every(root, skip, self.names, keys)
+
+    def _lean(self, root: Any, skip: Any, names: frozenset[str], keys: Keys) -> None:
+        """The elements of the names, found in C; then one walk that asks each element only for
+        its attribute names, and reads the value of a class, id, role or itemprop (most elements
+        of a page have none, or an href). Document order is not noted: each list is in it."""
+        from lxml.etree import Element
+
+        by_name, by_class, by_id, by_attr = self.by_name, self.by_class, self.by_id, self.by_attr
+        if names:
+            for node in root.iter(*names):
+                if node is not skip:
+                    by_name[node.tag].append(node)
+        ids, id_prefixes, classes, class_parts = keys.ids, keys.id_prefixes, keys.classes, keys.class_parts
+        key_attrs = _KEY_ATTRS
+        for node in root.iter(Element):
+            attrs = node.keys()
+            if key_attrs.isdisjoint(attrs) or node is skip:
+                continue
+            for attr in attrs:
+                if attr == "class":
+                    value = node.get(attr)
+                    if value:
+                        for cls in value.split():
+                            if cls in classes or any(part in cls for part in class_parts):
+                                by_class[cls].append(node)
+                elif attr == "id":
+                    value = node.get(attr)
+                    if value in ids or value.startswith(id_prefixes):
+                        by_id[value].append(node)
+                elif attr in _INDEXED_ATTRS:
+                    by_attr[attr].append(node)
+
+    def _every(self, root: Any, skip: Any, names: frozenset[str] | None, keys: Keys | None) -> None:
+        """One walk in Python over every element (a full index, or one without names or keys)."""
+        from lxml.etree import Element
+
+        wanted = names
         every = keys is None
         ids = keys.ids if keys is not None else frozenset()
         id_prefixes = keys.id_prefixes if keys is not None else ()
         classes = keys.classes if keys is not None else frozenset()
         class_parts = keys.class_parts if keys is not None else ()
-        by_name, by_class, by_id, by_attr, order = (
-            self.by_name,
-            self.by_class,
-            self.by_id,
-            self.by_attr,
-            self.order,
-        )
-        for position, node in enumerate(root.iter(Element)):
+        by_name, by_class, by_id, by_attr = self.by_name, self.by_class, self.by_id, self.by_attr
+        for node in root.iter(Element):
             if node is skip:
                 continue
-            held = False
             if wanted is None or node.tag in wanted:
                 by_name[node.tag].append(node)
-                held = True
             for attr, value in node.items():
                 if attr == "class":
                     if value:
                         for cls in value.split():
                             if every or cls in classes or any(part in cls for part in class_parts):
                                 by_class[cls].append(node)
-                                held = True
                 elif attr == "id":
                     if every or value in ids or value.startswith(id_prefixes):
                         by_id[value].append(node)
-                        held = True
                 elif attr in _INDEXED_ATTRS:
                     by_attr[attr].append(node)
-                    held = True
-            if held:
-                order[id(node)] = position
+
+    def _lists(self, lazy: bool = True) -> Iterator[list[Any]]:
+        """The index's lists of elements (with those listed by name when asked, if lazy)."""
+        for table in (self.by_name, self.by_class, self.by_id, self.by_attr, self._lazy if lazy else {}):
+            yield from table.values()
 
     @property
     def held(self) -> int:
         """How many elements the index holds (a proxy each)."""
-        return len(self.order)
+        return len({id(tag) for tags in self._lists(lazy=False) for tag in tags})
 
     def named(self, name: str) -> list[Any]:
         """The elements of one tag name, in document order (listed when first asked if not indexed)."""
@@ -305,15 +339,13 @@ class Index:
         return [tag for key, tags in self.by_class.items() if value in key for tag in tags]
 
     def _position(self, tag: Any) -> int:
-        """tag's place in document order (elements listed by name when asked get theirs from one
-        more walk, made only when such an element is sorted against another)."""
+        """tag's place in document order, from one more walk over the tree, made only when
+        elements from more than one list are sorted (and again if a list was added since)."""
         key = id(tag)
-        if key in self.order:
-            return self.order[key]
         if key not in self._positions:
             from lxml.etree import Element
 
-            held = {id(el) for tags in self._lazy.values() for el in tags}
+            held = {id(el) for tags in self._lists() for el in tags}
             self._positions = {
                 id(node): position
                 for position, node in enumerate(self._root.iter(Element))
@@ -324,8 +356,9 @@ class Index:
     def select(self, selector: str) -> list[Any]:
         """Matching elements in document order, each once (like soupsieve's select)."""
         found: dict[int, Any] = {}
+        chains = parse(selector)
         try:
-            for chain in parse(selector):
+            for chain in chains:
                 last = chain[-1]
                 for tag in self._candidates(last):
                     if id(tag) in found or not _matches(tag, last):
@@ -334,8 +367,8 @@ class Index:
                         found[id(tag)] = tag
         except _NeedsAll:
             return self._full().select(selector)
-        if len(found) < 2:
-            return list(found.values())
+        if len(found) < 2 or (len(chains) == 1 and chains[0][-1].start[0] in _ONE_LIST):
+            return list(found.values())  # in the order of one list: document order
         return sorted(found.values(), key=self._position)
 
     def select_one(self, selector: str) -> Any | None:

@@ -17,7 +17,7 @@ import functools
 import itertools
 import re
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from imatinib_cli.load import limits
 from imatinib_cli.load._biblio import (
@@ -363,8 +363,8 @@ def _metadata(root: Element | None, index: Index, meta: dict[str, list[str]]) ->
             if element is not None and _text(element):
                 title = _text(element)
                 break
-    page_title = _first_element(root, "title")
-    if not title and page_title is not None:
+    page_title = _first_element(root, "title") if not title else None
+    if page_title is not None:
         title = _text(page_title)
     if title:
         fields["title"] = title
@@ -616,21 +616,42 @@ def _render_walk(
     return "".join(writer.parts), spans, headings, link_chars
 
 
-_BLOCK_MARK = "\ue000"
 _FIRST_MARKER = 0xE100
 _LAST_MARKER = 0xF8FF
 # A private-use character in the page sends it to _render_walk (the marks below would be ambiguous).
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
-_MARKER_RE = re.compile("[\ue100-\uf8ff]")
-_SEPARATOR_RUN_RE = re.compile("[\\s\ue000-\uf8ff]*")
-# Where _assemble cuts its text into pieces: a visible character and the whole
-# run of whitespace and block marks after it.
-_CUT_RE = re.compile("[^\\s\ue000][\\s\ue000]+")
+# A character reference the parser turns into a private-use character (U+E000 to U+F8FF, as an
+# icon font's glyphs are often written): the candidates, checked by value in _private_use_in.
+_PRIVATE_USE_REF_RE = re.compile(
+    r"&#(?:[xX]0*([eEfF][0-9a-fA-F]{3})|0*(5[7-9][0-9]{3}|6[0-3][0-9]{3}))(?![0-9a-fA-F])"
+)
 _ASSEMBLE_PIECE = 1 << 16
+
+
+class _Marking(NamedTuple):
+    """The block mark _render puts in the text, and the patterns that read it back: a run of
+    whitespace, block marks and position markers, and where _collapse may cut a long text (a
+    visible character and the whole run of whitespace and block marks after it)."""
+
+    block: str
+    run: re.Pattern[str]
+    cut: re.Pattern[str]
+
+
+# DEL keeps an ASCII page's text ASCII while it is marked, serialized and collapsed (Python's
+# string work is fastest on ASCII); a page with DEL in its text is marked with U+E000 instead.
+_ASCII_MARKING = _Marking("\x7f", re.compile("[\\s\x7f\ue100-\uf8ff]*"), re.compile("[^\\s\x7f][\\s\x7f]+"))
+_PRIVATE_MARKING = _Marking(
+    "\ue000", re.compile("[\\s\ue000-\uf8ff]*"), re.compile("[^\\s\ue000][\\s\ue000]+")
+)
 
 
 class _NotExact(Exception):
     """The page's text cannot be gathered exactly by _render; _render_walk reads it."""
+
+
+class _MarkInText(Exception):
+    """The page's text holds the block mark (from a character reference): mark it with another."""
 
 
 def _post_order(elements: list[Element]) -> list[int]:
@@ -646,154 +667,214 @@ def _post_order(elements: list[Element]) -> list[int]:
     return out
 
 
-def _is_separator(char: str) -> bool:
-    return char.isspace() or "\ue000" <= char <= "\uf8ff"
+def _private_use_in(text: str, references: bool | None = None) -> bool:
+    """Whether the page's text can hold a private-use character, literally or from a character
+    reference (the marks _render puts in the text would be ambiguous); references says whether
+    the text has any ("&#"), if known.
+
+    >>> _private_use_in("<i>&#xE900;</i>"), _private_use_in("<i>&#59648;</i>"), _private_use_in("&#xF900;")
+    (True, True, False)
+    """
+    if not text.isascii() and _PRIVATE_USE_RE.search(text):
+        return True
+    if not ("&#" in text if references is None else references):
+        return False
+    for found in _PRIVATE_USE_REF_RE.finditer(text):
+        hexadecimal, decimal = found.groups()
+        value = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        if 0xE000 <= value <= 0xF8FF:
+            return True
+    return False
 
 
-def _assemble(raw: str) -> tuple[str, dict[int, list[int]]]:
+def _is_separator(char: str, block: str) -> bool:
+    return char.isspace() or char == block or "\ue100" <= char <= "\uf8ff"
+
+
+def _marker_places(raw: str, count: int, leave_order: list[int]) -> list[tuple[int, int]]:
+    r"""(place in raw, marker number) of the `count` position markers, in raw's order.
+
+    Each marker is in raw twice: where its element starts (markers start in number order, the
+    document order of their elements) and where it ends (in leave_order, see _post_order). Each
+    occurrence is found with `str.find` from the previous one of its kind, so raw is scanned
+    about twice in C, not matched character by character against a class.
+
+    >>> _marker_places("\ue000 a\ue100 \ue101b\ue101 c\ue100", 2, [1, 0])
+    [(3, 0), (5, 1), (7, 1), (10, 0)]
+    """
+    places: list[tuple[int, int]] = []
+    at = -1
+    for number in range(count):
+        at = raw.find(chr(_FIRST_MARKER + number), at + 1)
+        places.append((at, number))
+    starts = [place for place, _number in places]
+    at = -1
+    for number in leave_order:
+        at = raw.find(chr(_FIRST_MARKER + number), max(at, starts[number]) + 1)
+        places.append((at, number))
+    places.sort()
+    return places
+
+
+def _assemble(raw: str, places: list[tuple[int, int]], marking: _Marking) -> tuple[str, dict[int, list[int]]]:
     r"""The text _Writer makes of raw (with its marks), and where each position marker was in it.
 
     Between two runs of visible characters: a newline if a block mark is between them, else a
-    space if whitespace is, else nothing. Position markers are taken out; each is placed right
-    after the visible character before it (marker number -> its places, in order). Markers are few
-    (headings and marked elements), so the runs holding them are found from them rather than by a
-    pattern tried at every character; the text between two such runs is collapsed in C.
+    space if whitespace is, else nothing. Position markers (at `places`, see _marker_places) are
+    taken out; each is placed right after the visible character before it (marker number -> its
+    places, in order). Markers are few (headings and marked elements), so the runs holding them
+    are found from them rather than by a pattern tried at every character; the text between two
+    such runs is collapsed in C.
 
-    >>> _assemble("\ue000 a\ue100 \ue000 b  c\ue100\ue000")
+    >>> _assemble("\ue000 a\ue100 \ue000 b  c\ue100\ue000", [(3, 0), (11, 0)], _PRIVATE_MARKING)
     ('a\nb c', {0: [1, 5]})
     """
-    lead = _SEPARATOR_RUN_RE.match(raw).end()  # type: ignore[union-attr]
+    block = marking.block
+    lead = marking.run.match(raw).end()  # type: ignore[union-attr]
     tail = len(raw)
-    while tail > lead and _is_separator(raw[tail - 1]):
+    while tail > lead and _is_separator(raw[tail - 1], block):
         tail -= 1
     positions: dict[int, list[int]] = {}
-
-    def place(markers: list[str], at: int) -> None:
-        for marker in markers:
-            positions.setdefault(ord(marker) - _FIRST_MARKER, []).append(at)
-
-    place(_MARKER_RE.findall(raw, 0, lead), 0)
     pieces: list[str] = []
     length = 0
     done = lead
-    for match in _MARKER_RE.finditer(raw, lead, tail):
-        if match.start() < done:
-            continue
-        start = match.start()
-        while start > done and _is_separator(raw[start - 1]):
+    index = 0
+    while index < len(places) and places[index][0] < lead:
+        positions.setdefault(places[index][1], []).append(0)
+        index += 1
+    while index < len(places) and places[index][0] < tail:
+        at = places[index][0]
+        start = at
+        while start > done and _is_separator(raw[start - 1], block):
             start -= 1
-        end = _SEPARATOR_RUN_RE.match(raw, match.start()).end()  # type: ignore[union-attr]
-        run = raw[start:end]
-        markers = _MARKER_RE.findall(run)
-        piece = _collapse(raw[done:start])
+        end = marking.run.match(raw, at).end()  # type: ignore[union-attr]
+        piece = _collapse(raw[done:start], marking)
         pieces.append(piece)
         length += len(piece)
-        place(markers, length)
-        separator = "\n" if _BLOCK_MARK in run else " " if len(markers) < len(run) else ""
+        markers = 0
+        while index < len(places) and places[index][0] < end:
+            positions.setdefault(places[index][1], []).append(length)
+            index += 1
+            markers += 1
+        separator = "\n" if block in raw[start:end] else " " if markers < end - start else ""
         pieces.append(separator)
         length += len(separator)
         done = end
-    piece = _collapse(raw[done:tail])
+    piece = _collapse(raw[done:tail], marking)
     pieces.append(piece)
-    place(_MARKER_RE.findall(raw, tail), length + len(piece))
+    for _at, number in places[index:]:
+        positions.setdefault(number, []).append(length + len(piece))
     return "".join(pieces), positions
 
 
-def _collapse(middle: str) -> str:
+def _collapse(middle: str, marking: _Marking) -> str:
     """middle (visible characters at both ends, no position markers) with each run of whitespace
     and block marks one newline if it holds a block mark, else one space: str.split/join and
     replace in C, a piece of about _ASSEMBLE_PIECE characters at a time (each piece ends with a
     whole run, so no run is cut and the words of a piece stay few)."""
     if len(middle) <= _ASSEMBLE_PIECE:
-        return _collapse_runs(middle)
+        return _collapse_runs(middle, marking.block)
     pieces: list[str] = []
     start = 0
     while start < len(middle):
-        cut = _CUT_RE.search(middle, start + _ASSEMBLE_PIECE)
+        cut = marking.cut.search(middle, start + _ASSEMBLE_PIECE)
         stop = cut.end() if cut is not None else len(middle)
-        pieces.append(_collapse_runs(middle[start:stop]))
+        pieces.append(_collapse_runs(middle[start:stop], marking.block))
         if cut is not None and stop < len(middle):
-            pieces.append("\n" if _BLOCK_MARK in cut.group(0) else " ")
+            pieces.append("\n" if marking.block in cut.group(0) else " ")
         start = stop
     return "".join(pieces)
 
 
-def _collapse_runs(piece: str) -> str:
+def _collapse_runs(piece: str, block: str) -> str:
     r"""piece with each whitespace run one space, each run of spaces and block marks holding a
     block mark one newline, and the runs at its ends dropped.
 
-    >>> _collapse_runs("a \ue000  \ue000b c\t d")
+    Each stretch between two block marks is collapsed on its own (`map` in C, no Python loop): its
+    words joined by single spaces, the empty ones dropped, the rest joined by newlines. That is the
+    same as collapsing whitespace across the piece and then cutting at the block marks, without
+    the two passes of `str.replace` the spaces beside a mark took.
+
+    >>> _collapse_runs("a \x7f  \x7fb c\t d", "\x7f")
     'a\nb c d'
     """
-    spaced = " ".join(piece.split())
-    if _BLOCK_MARK not in spaced:
-        return spaced
-    marked = spaced.replace(" " + _BLOCK_MARK, _BLOCK_MARK).replace(_BLOCK_MARK + " ", _BLOCK_MARK)
-    return "\n".join(filter(None, marked.split(_BLOCK_MARK)))
+    if block not in piece:
+        return " ".join(piece.split())
+    return "\n".join(filter(None, map(" ".join, map(str.split, piece.split(block)))))
 
 
 def _render(
-    root: Element, marks: dict[int, str], marked: list[Element], text: str
+    root: Element, marks: dict[int, str], marked: list[Element], text: str, marking: _Marking
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
     """_render_walk's text, spans and headings, with the text gathered by lxml in C.
 
-    Block elements get a private-use mark at their start and end, marked elements and headings a
-    private-use character of their own, and lxml serializes the text; _assemble then does what
+    Block elements get a block mark (marking.block) at their start and end, marked elements and
+    headings a private-use character of their own, and lxml serializes the text; _assemble then does what
     _Writer does piece by piece. The marks stay in the tree: the caller reads nothing from it
     afterwards (read parses the page again when it must). Raises _NotExact for a page this cannot
     render exactly: private-use characters, string containers left in the text, text lxml parsed
-    but will not take back.
+    but will not take back; raises _MarkInText if the page's text holds the block mark.
     """
     from lxml import etree
 
-    if (not text.isascii() and _PRIVATE_USE_RE.search(text)) or _container_of(root) is not None:
+    references = "&#" in text
+    if _private_use_in(text, references) or _container_of(root) is not None:
         raise _NotExact
-    # One walk (in document order, root included) over the block elements, <br>, the string
-    # containers, the headings and the marked elements: a container left in the text sends the page
-    # to the careful path; a heading's text is taken before its own marks and its descendants' are
-    # set (they come after it in the walk); each tracked element gets the next position marker.
-    names = {*_BLOCK_TAGS, "br", *_STRING_CONTAINERS}.union(element.tag for element in marked)
+    # Any string container left in the text sends the page to the careful path. The headings and
+    # marked elements (few) are listed first, in document order, each heading's text read while the
+    # tree is unmarked; each gets the next position marker. Then every block element below root
+    # gets a block mark at its start and end, and every <br> one after it (one walk in C over those
+    # tag names, no test per element); root keeps its tail; the markers go outside the block marks.
+    if next(root.iter(*_STRING_CONTAINERS), None) is not None:
+        raise _NotExact
     tracked: list[Element] = []
     heading_texts: dict[int, str] = {}
+    mark = marking.block
+    placed = 0  # block marks put in the text (root's tail is not in it)
     try:
-        for element in root.iter(*names):
+        for element in root.iter(*_HEADING_TAGS, *{element.tag for element in marked}):
             tag = element.tag
-            if tag in _STRING_CONTAINERS:
-                raise _NotExact
-            if tag == "br":
-                element.tail = _BLOCK_MARK + (element.tail or "")
-                continue
             heading = tag in _HEADING_TAGS
-            if heading or id(element) in marks:
-                if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
-                    raise _NotExact
-                if heading:
-                    heading_texts[id(element)] = _text(element)
-                marker = chr(_FIRST_MARKER + len(tracked))
-                tracked.append(element)
-            elif tag in _BLOCK_TAGS:
-                marker = ""
-            else:
+            if tag == "br" or not (heading or id(element) in marks):
                 continue  # an element of a marked element's tag name that is not marked
-            if tag in _BLOCK_TAGS:
-                element.text = marker + _BLOCK_MARK + (element.text or "")
-                if element is not root:
-                    element.tail = marker + _BLOCK_MARK + (element.tail or "")
-            else:
-                element.text = marker + (element.text or "")
-                if element is not root:
-                    element.tail = marker + (element.tail or "")
+            if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
+                raise _NotExact
+            if heading:
+                heading_texts[id(element)] = _text(element)
+            tracked.append(element)
+        for element in root.iterdescendants(*_BLOCK_TAGS):
+            element.text = mark + (element.text or "")
+            element.tail = mark + (element.tail or "")
+            placed += 2
+        for element in root.iterdescendants("br"):
+            element.tail = mark + (element.tail or "")
+            placed += 1
+        if root.tag in _BLOCK_TAGS:
+            root.text = mark + (root.text or "")
+            placed += 1
+        elif root.tag == "br":
+            root.tail = mark + (root.tail or "")
+        for number, element in enumerate(tracked):
+            marker = chr(_FIRST_MARKER + number)
+            element.text = marker + (element.text or "")
+            if element is not root:
+                element.tail = marker + (element.tail or "")
     except ValueError as error:
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
         # (control characters): the careful path reads the page
         raise _NotExact from error
     raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
+    # read marks a page with the mark in its markup otherwise; a character reference can put it in
+    # the text too (none without "&#")
+    if references and raw.count(mark) != placed:
+        raise _MarkInText
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
-    body_text, positions = _assemble(raw)
+    leave_order = _post_order(tracked)
+    body_text, positions = _assemble(raw, _marker_places(raw, len(tracked), leave_order), marking)
     spans: list[Section] = []
     headings: list[tuple[int, int, int, str]] = []
-    for number in _post_order(tracked):
+    for number in leave_order:
         element = tracked[number]
         start, end = positions[number]
         if id(element) in marks:
@@ -857,7 +938,7 @@ def _within_limit(text: str) -> tuple[str, str | None]:
     ('<p>a</p><p>a</p><p>a</p>', None)
     """
     limit = limits.MAX_PAGE_ELEMENTS
-    if text.count("<") <= limit:
+    if len(text) <= limit or text.count("<") <= limit:  # (a page shorter than the limit: no count)
         return text, None
     cut = None
     found = 0
@@ -871,16 +952,21 @@ def _within_limit(text: str) -> tuple[str, str | None]:
 
 def read(path: str, sha256: str, text: str) -> Document:
     text, warning = _within_limit(text)
+    marking = _PRIVATE_MARKING if _ASCII_MARKING.block in text else _ASCII_MARKING
     try:
-        page = _read(path, sha256, text, fast=True)
+        try:
+            page = _read(path, sha256, text, marking)
+        except _MarkInText:  # a character reference put the ASCII mark in the text
+            page = _read(path, sha256, text, _PRIVATE_MARKING)
     except _NotExact:
-        page = _read(path, sha256, text, fast=False)
+        page = _read(path, sha256, text, None)
     return with_warnings(page, [warning]) if warning else page
 
 
-def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
-    """The page's Document; fast renders with _render, which leaves marks in the tree, so a page
-    that needs the tree again (an error page check) raises _NotExact and is read with fast=False."""
+def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Document:
+    """The page's Document; with a marking, rendered by _render, which leaves marks in the tree, so
+    a page that needs the tree again (an error page check) raises _NotExact and is read again
+    without one (by _render_walk)."""
     root, synthetic = _parse(text)
     index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES, keys=_INDEXED_KEYS)
     meta = _meta(index)
@@ -903,8 +989,8 @@ def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
     link_chars = 0
     if render_root is None:
         body_text, spans, headings = "", [], []
-    elif fast:
-        body_text, spans, headings = _render(render_root, marks, keep, text)
+    elif marking is not None:
+        body_text, spans, headings = _render(render_root, marks, keep, text, marking)
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)
 
@@ -915,7 +1001,7 @@ def _read(path: str, sha256: str, text: str, fast: bool) -> Document:
             spans.append(found)
             has_abstract = True
     record_meta = any(key in fields for key in ("doi", "pmid")) or "citation_title" in meta
-    if not has_abstract and not record_meta and fast and render_root is not None:
+    if not has_abstract and not record_meta and marking is not None and render_root is not None:
         raise _NotExact  # the error page check needs link text size and the tree as parsed
     if not has_abstract and not record_meta and len(body_text) - link_chars <= _ERROR_PAGE_MAX_TEXT:
         heading = _error_heading(root, fields.get("title"))
