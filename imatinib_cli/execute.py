@@ -393,7 +393,9 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     cache entry encoded (it holds each study's `--json` text, whatever the form). heap (a
     spill.HeapWriter): the pickle and the study text written there, given as spill.HeapRefs.
     form None: made where the output is written (a store's hit that cannot be used as stored):
-    the keys and the Findings without text, as objects; the study is merged there."""
+    the keys and the Findings without text, as objects; the study is merged there (no entry)."""
+    if form is None and entry:
+        raise ValueError("made_lean: a cache entry needs the study text (form)")
     import pickle
 
     from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece
@@ -1466,8 +1468,8 @@ def _one_by_one(chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work) ->
         read = _read_if_unread(item)
         if type(read) is RawFile:
             yield _Outputs(_lean_outputs(read, work[0]), read.path, read.sha256)
-        else:
-            yield made_lean(_processed(read), form=work[0])
+        else:  # a file that could not be read, or a part of a large file
+            yield made_lean(read if type(read) is FileResult else process_part(read), form=work[0])  # type: ignore[arg-type]
 
 
 def _lean_outputs(item: RawFile, form: str) -> Iterator[tuple[Document, Lean | None]]:

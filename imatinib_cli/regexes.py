@@ -106,7 +106,8 @@ def case_blind_alternation(options: Iterable[tuple[str, str]], not_after: str = 
 
     `options` pairs a first character (one character, or r"\\d") with the pattern of the rest (no
     "|" outside a group). Options of one first character keep their order; options of different
-    ones never match at one place, so a lookbehind on that character ("(?<=a)") tells them apart.
+    ones never match at one place, so a lookbehind on that character ("(?<=a)") tells them apart
+    (a digit beside r"\\d" would: then the plain form).
     `not_after` is one character's pattern (r"\\w": a word boundary before a word character).
     With a first character outside ASCII, the plain form (as slow as it reads)."""
     options = list(options)
@@ -115,6 +116,8 @@ def case_blind_alternation(options: Iterable[tuple[str, str]], not_after: str = 
         by_first.setdefault(first if first == _DIGIT else first.lower(), []).append(rest)
     letters = [first for first in by_first if first != _DIGIT]
     opening = case_blind_class(letters, _DIGIT if _DIGIT in by_first else "")
+    if _DIGIT in by_first and any(first.isdigit() for first in letters):
+        opening = None  # "1" and r"\d" both match at a "1": their options' order would change
     if opening is None:
         plain = ((first if first == _DIGIT else re.escape(first)) + rest for first, rest in options)
         return rf"(?<!{not_after})(?:" + "|".join(plain) + ")"

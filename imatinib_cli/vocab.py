@@ -552,10 +552,6 @@ class _Scan:
         self._word_starts: list[int] | None = None
         self.hits = _RegionHits()
 
-    def boundary(self, position: int) -> bool:
-        """Whether a token starts or ends at compact `position`."""
-        return bool(self.bounds[position])
-
     def word_starts(self) -> list[int]:
         """The compact start of each word (what lies between two separators; "" between two in a
         row), then len(low): compact p lies in word bisect_right(word_starts, p) - 1, and every
@@ -563,10 +559,6 @@ class _Scan:
         if self._word_starts is None:
             self._word_starts = list(accumulate(map(len, self.classes.split(b"\x02")), initial=0))
         return self._word_starts
-
-    def text_offset(self, position: int) -> int:
-        """The text offset of compact character `position`."""
-        return self.start + position + bisect_right(self.word_starts(), position) - 1
 
 
 # One phrase form's readings for one matcher: (cut, phrase items), cut = how many characters of the
@@ -794,7 +786,7 @@ def _scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
     Python object per token. Reads as _tokens does (tests/test_vocab_index.py).
 
     >>> scan = _scan("Soft-tissue (GIST)s")
-    >>> scan.low, [p for p in range(len(scan.low) + 1) if scan.boundary(p)]
+    >>> scan.low, [p for p in range(len(scan.low) + 1) if scan.bounds[p]]
     ('softtissue(gist)s', [0, 4, 10, 11, 15, 16, 17])
     """
     end = len(text) if end is None else end
@@ -860,9 +852,9 @@ def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
 
 
 def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
-    """The tokens of the region holding text[start:end] (the whole text when no region does).
+    """The scan (_Scan) of the region holding text[start:end] (the whole text when no region does).
 
-    Each text (a document's text, or a short label) is tokenized once per region, however many
+    Each text (a document's text, or a short label) is scanned once per region, however many
     matchers and sentences read it; keyed by the text object itself.
     """
     stop = len(text) if end is None else end

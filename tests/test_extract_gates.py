@@ -243,6 +243,27 @@ def test_side_by_side_gate() -> None:
         assert _side_by_side(info, anchors, subgroups) is expected
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["vs", "VS", "Vs", "vs.", "versus", "VERSUS", "ver", "sus", "ſ", "\u212a", "v", "s"])
+        | st.sampled_from([" ", " ", ",", "%", "0", "-", "x"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_side_by_side_gate_never_turns_away_a_match(middle: str) -> None:
+    """_side_by_side with its substring test gives what the search alone gives: the gate only
+    skips sentences the search would turn away."""
+    from imatinib_cli.extract import _VERSUS, _side_by_side
+    from imatinib_cli.extract.populations import PopulationDraft, Subgroups
+
+    subgroups = Subgroups(PopulationDraft("GIST", "GIST", None))
+    anchors = [(0, 1, subgroups.key_of("exon 9")), (5, 6, subgroups.key_of("exon 11"))]
+    for info in _context(f"Exon 9 compared with exon 11 (36% {middle} 64%).").sentences:
+        ungated = _VERSUS.search(info.lower) is not None  # two subgroups own the anchors
+        assert _side_by_side(info, anchors, subgroups) is ungated
+
+
 def test_toxicity_gates_on_written_sentences() -> None:
     context = _context(
         "Grade 3 adverse events were fatigue (21%), rash (12%) and grade 4 neutropenia (5%). "

@@ -85,6 +85,11 @@ def test_case_blind_alternation_on_written_text() -> None:
     ]
     # A first letter whose other cases are not listed: the plain (slower) form, the same matches.
     assert case_blind_alternation([("é", "tude")]) == r"(?<!\w)(?:étude)"
+    # A digit beside r"\d" matches at the same place: grouping by first character would change
+    # which option is tried first, so the plain form keeps the order ("12", not "1234").
+    mixed = [(r"\d", "3"), ("1", "2"), (r"\d", "234")]
+    assert case_blind_alternation(mixed) == r"(?<!\w)(?:\d3|12|\d234)"
+    assert re.search(case_blind_alternation(mixed), "1234").group() == "12"  # type: ignore[union-attr]
 
 
 def test_case_blind_class_lists_every_case() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import pickle
 import random
+from bisect import bisect_right
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -199,11 +200,15 @@ def test_the_region_scan_reads_as_the_tokenizer(pieces: list[str], a: int, b: in
     if not tokens.tokens:
         return
     bounds = set(tokens.ends) | ({0} if tokens.first == 0 else set())
-    assert {p for p in range(len(scan.low) + 1) if scan.boundary(p)} == bounds
-    assert [scan.text_offset(p) for p in tokens.starts] == tokens.origin
+    assert {p for p in range(len(scan.low) + 1) if scan.bounds[p]} == bounds
+
+    def text_offset(position: int) -> int:  # the rule _found applies inline
+        return scan.start + position + bisect_right(scan.word_starts(), position) - 1
+
+    assert [text_offset(p) for p in tokens.starts] == tokens.origin
     ends_at = [p + len(token) for p, token in zip(tokens.starts, tokens.tokens, strict=True)]
     ends = [tokens.origin[i] + len(token) for i, token in enumerate(tokens.tokens)]
-    assert [scan.text_offset(p - 1) + 1 for p in ends_at] == ends
+    assert [text_offset(p - 1) + 1 for p in ends_at] == ends
 
 
 def test_the_separators_listed_are_the_pattern_s() -> None:

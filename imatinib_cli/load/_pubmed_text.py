@@ -172,11 +172,11 @@ def _publication_types_footer(lines: list[Line], start: int, text: str | None = 
         if PUBTYPES_HEAD_RE.match(lines[index].text):
             index += 1
             while index < len(lines):
-                text = lines[index].stripped
-                if text:
-                    if _LIST_END_RE.match(text) or PUBTYPES_HEAD_RE.match(text) or len(text) > 80:
+                item = lines[index].stripped
+                if item:
+                    if _LIST_END_RE.match(item) or PUBTYPES_HEAD_RE.match(item) or len(item) > 80:
                         break
-                    out.append(text.rstrip("."))
+                    out.append(item.rstrip("."))
                 index += 1
             continue  # the line that ended the list may head another list
         index += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
 from rich.segment import Segment
@@ -34,9 +34,6 @@ from imatinib_cli.models import (
 from imatinib_cli.render import text
 from imatinib_cli.render.layout import PAIR_SEPARATOR, Col, FitTable, hang, pack
 from imatinib_cli.render.safe_text import safe_text
-
-if TYPE_CHECKING:
-    pass
 
 # Width used when stdout is a pipe or a file and COLUMNS is unset: what an 80-column pager shows
 # without wrapping a line (`imx summarize --evidence | less -R`). Every table fits it (render/layout).
