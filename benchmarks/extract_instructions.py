@@ -41,19 +41,11 @@ print(len(documents))
 """
 
 
-def _instructions(python: str, child: Path, corpus: Path, again: int) -> tuple[int, int]:
-    """(instructions executed, documents) of one child run under cachegrind."""
+def _instructions(python: str, child: Path, arguments: list[str]) -> tuple[int, int]:
+    """(instructions executed, items it printed last) of one child run under cachegrind."""
     run = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            python,
-            str(child),
-            str(corpus),
-            str(again),
-        ],
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+        + [python, str(child), *arguments],
         capture_output=True,
         text=True,
         check=True,
@@ -64,6 +56,20 @@ def _instructions(python: str, child: Path, corpus: Path, again: int) -> tuple[i
     return int(counted.group(1).replace(",", "")), int(run.stdout.split()[-1])
 
 
+def one_more_round(python: str, source: str, arguments: list[str]) -> tuple[float, int]:
+    """(instructions a round costs per item, items): the child `source` run twice under
+    cachegrind, with arguments and "0", then "1" (one more round of its work); its last output is
+    the number of items. Exits with a message when valgrind is missing."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as folder:
+        child = Path(folder) / "child.py"
+        child.write_text(source, encoding="utf-8")
+        once, items = _instructions(python, child, [*arguments, "0"])
+        twice, _ = _instructions(python, child, [*arguments, "1"])
+    return (twice - once) / items, items
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path)
@@ -71,16 +77,8 @@ def main() -> None:
         "--python", default=sys.executable, help="the interpreter whose imatinib_cli to count"
     )
     args = parser.parse_args()
-    if shutil.which("valgrind") is None:
-        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
-    with tempfile.TemporaryDirectory() as folder:
-        child = Path(folder) / "extract_all.py"
-        child.write_text(_CHILD, encoding="utf-8")
-        once, documents = _instructions(args.python, child, args.corpus, 0)
-        twice, _ = _instructions(args.python, child, args.corpus, 1)
-    print(
-        f"{documents} documents: extraction {(twice - once) / documents / 1e6:.3f} M instructions a document"
-    )
+    per_document, documents = one_more_round(args.python, _CHILD, [str(args.corpus)])
+    print(f"{documents} documents: extraction {per_document / 1e6:.3f} M instructions a document")
 
 
 if __name__ == "__main__":

@@ -18,12 +18,10 @@ docs/performance.md ("Load and the lean path, third pass") holds the figures. Ne
 from __future__ import annotations
 
 import argparse
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from extract_instructions import one_more_round  # benchmarks/ is the script's folder
 
 _CHILD = """
 import sys
@@ -48,30 +46,6 @@ print(len(files) if sys.argv[2] == "load" else len(leans))
 """
 
 
-def _instructions(python: str, child: Path, corpus: Path, stage: str, again: int) -> tuple[int, int]:
-    """(instructions executed, files or documents) of one child run under cachegrind."""
-    run = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            python,
-            str(child),
-            str(corpus),
-            stage,
-            str(again),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    counted = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
-    if counted is None:
-        raise SystemExit(f"no instruction count in valgrind's report:\n{run.stderr[-2000:]}")
-    return int(counted.group(1).replace(",", "")), int(run.stdout.split()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path)
@@ -80,15 +54,9 @@ def main() -> None:
         "--python", default=sys.executable, help="the interpreter whose imatinib_cli to count"
     )
     args = parser.parse_args()
-    if shutil.which("valgrind") is None:
-        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
-    with tempfile.TemporaryDirectory() as folder:
-        child = Path(folder) / "stage.py"
-        child.write_text(_CHILD, encoding="utf-8")
-        once, count = _instructions(args.python, child, args.corpus, args.stage, 0)
-        twice, _ = _instructions(args.python, child, args.corpus, args.stage, 1)
+    per_item, count = one_more_round(args.python, _CHILD, [str(args.corpus), args.stage])
     unit = "files" if args.stage == "load" else "documents"
-    print(f"{count} {unit}: {args.stage} {(twice - once) / count / 1e6:.4f} M instructions a {unit[:-1]}")
+    print(f"{count} {unit}: {args.stage} {per_item / 1e6:.4f} M instructions a {unit[:-1]}")
 
 
 if __name__ == "__main__":
