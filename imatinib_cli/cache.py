@@ -42,7 +42,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -348,23 +348,30 @@ class ExtractionCache:
     def store_stats(self, rows: list[tuple[bytes, bytes, int, int, int, int, int, str]]) -> None:
         """Stat rows (folder, name, device, inode, size, mtime_ns, ctime_ns, sha256) written in one
         transaction (StatIndex.flush); nothing when the cache is not used or is read-only."""
+        if not (self._disabled or self._read_only):
+            self._write(
+                lambda db: db.executemany(
+                    "INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+                )
+            )
+
+    def _write(self, write: Callable[[sqlite3.Connection], object]) -> None:
+        """write(db) in one transaction, the database created if need be; an error makes the cache
+        step aside (one warning), as every write does."""
         import sqlite3
 
-        if self._disabled or self._read_only:
-            return
         with self._lock:
             db = self._connection(create=True)
             if db is None:
                 return
             try:
                 with self._transaction(db):
-                    db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    write(db)
             except sqlite3.Error as exc:
                 self._fail(exc, reading=False)
 
     def put_many(self, items: Iterable[tuple[str, object]]) -> None:
         """Store values (codec JSON) in one transaction; a value the codec refuses is skipped."""
-        import sqlite3
 
         if self._disabled or self._read_only:
             return
@@ -388,20 +395,16 @@ class ExtractionCache:
             rows.append((sha256, now, *columns))
         if not rows:
             return
-        with self._lock:
-            db = self._connection(create=True)
-            if db is None:
-                return
-            try:
-                with self._transaction(db):
-                    context = self._context_id(db)
-                    db.executemany(
-                        "INSERT OR REPLACE INTO entries (context, sha256, stored, value, body)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        [(context, *row) for row in rows],
-                    )
-            except sqlite3.Error as exc:
-                self._fail(exc, reading=False)
+
+        def insert(db: sqlite3.Connection) -> None:
+            context = self._context_id(db)
+            db.executemany(
+                "INSERT OR REPLACE INTO entries (context, sha256, stored, value, body)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(context, *row) for row in rows],
+            )
+
+        self._write(insert)
 
     def info(self) -> CacheInfo:
         """Where the cache is and how many of its entries this run can use."""
