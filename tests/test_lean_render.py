@@ -69,3 +69,18 @@ def test_dumps_escapes_del_in_ascii_and_a_line_separator() -> None:
     assert render_json._dumps({"q": "a\x7fb"}, indent=False) == '{"q":"a\\u007fb"}'
     assert render_json._dumps({"q": "é\u2028"}, indent=False) == '{"q":"é\\u2028"}'
     assert render_json._dumps({"q": "é\u2065"}, indent=False) == '{"q":"é\u2065"}'
+
+
+@settings(max_examples=100, deadline=None)
+@given(_strings)
+def test_a_workers_study_bytes_are_the_study_piece(title: str) -> None:
+    """study_piece_utf8 (orjson's bytes as they are when nothing needs escaping) gives the UTF-8
+    of study_piece, escaped characters included."""
+    from dataclasses import replace
+
+    from conftest import make_report
+
+    for study in make_report().studies:
+        changed = replace(study, title=title)
+        expected = render_json.study_piece(changed).encode("utf-8", "surrogatepass")
+        assert render_json.study_piece_utf8(changed) == expected

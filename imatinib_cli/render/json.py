@@ -114,6 +114,16 @@ def study_piece(study: Study) -> str:
     return _dumps(_study(study), indent=True).replace("\n", _ITEM_NEWLINE)
 
 
+def study_piece_utf8(study: Study) -> bytes:
+    """study_piece(study) as UTF-8 (what workers send and the extraction cache keeps), taken from
+    orjson's bytes as they are when nothing needs escaping: not decoded to be encoded again."""
+    data = _study(study)
+    raw = _orjson_text(data, indent=True)
+    if raw is not None and _safe_for_terminals(raw):
+        return raw.replace(b"\n", _ITEM_NEWLINE_UTF8)
+    return _dumps(data, indent=True).replace("\n", _ITEM_NEWLINE).encode("utf-8", "surrogatepass")
+
+
 def study_line_text(study: Study) -> str:
     """The study's `--jsonl` line without its newline: _dumps(study_line(study))."""
     return _dumps(study_line(study), indent=False)
@@ -150,6 +160,7 @@ class _Items:
 
 
 _ITEM_NEWLINE = "\n    "  # a list item's depth in write_json_streamed
+_ITEM_NEWLINE_UTF8 = _ITEM_NEWLINE.encode()
 
 
 def write_json_streamed(members: Iterable[tuple[str, Any]], file: TextIO) -> None:
@@ -272,20 +283,33 @@ def _dumps(data: JSONDict, *, indent: bool) -> str:
     below 1e-4 read differently (0.00001 for 1e-05, the same number). What orjson refuses (an
     integer beyond 64 bits) falls back to the standard library.
     """
-    try:
-        import orjson
-
-        raw = orjson.dumps(data, option=orjson.OPT_INDENT_2 if indent else 0)
-    except (ImportError, TypeError):
+    raw = _orjson_text(data, indent=indent)
+    if raw is None:
         if indent:
             text = json.dumps(data, ensure_ascii=False, indent=2)
         else:
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return _escape_for_terminals(text)
     text = raw.decode()
-    if not text.isascii() and _RAW_UNSAFE_UTF8.search(raw) is None:
-        return text
-    return _escape_for_terminals(text)  # an ASCII text is looked at for DEL alone
+    return text if _safe_for_terminals(raw) else _escape_for_terminals(text)
+
+
+def _orjson_text(data: JSONDict, *, indent: bool) -> bytes | None:
+    """orjson's UTF-8 JSON of data, or None when orjson is missing or refuses a value."""
+    try:
+        import orjson
+
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 if indent else 0)
+    except (ImportError, TypeError):
+        return None
+
+
+def _safe_for_terminals(raw: bytes) -> bool:
+    """Whether orjson's UTF-8 text holds none of the characters _escape_for_terminals escapes (an
+    ASCII text can hold DEL alone)."""
+    if raw.isascii():
+        return b"\x7f" not in raw
+    return _RAW_UNSAFE_UTF8.search(raw) is None
 
 
 # Characters JSON may carry raw but a terminal would obey (C1 controls such as the 8-bit CSI U+009B,
