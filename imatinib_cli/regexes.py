@@ -66,16 +66,20 @@ def _emit(node: dict[str, dict]) -> str:
     return "(?:" + "|".join(options) + "|)"
 
 
-def word_start_alternation(words: Iterable[str]) -> str:
+def word_start_alternation(words: Iterable[str], not_after: str = r"\w") -> str:
     """`\\b(?:word|word...)` for words that start with a word character, written so that each
     option consumes its first character before checking the boundary behind it. For a
-    case-sensitive pattern (on lowercased text); under re.I use case_blind_alternation."""
+    case-sensitive pattern (on lowercased text); under re.I use case_blind_alternation.
+
+    `not_after` is one character's pattern that may not stand before a word: r"\\w" (a word
+    boundary), r"[\\w-]" ("grade" but not "low-grade"): `(?<!NOT_AFTER)(?:word|...)`."""
     words = list(words)
     trie = _trie(words)
     if _END in trie or not all(re.fullmatch(r"\w", ch) for ch in trie):
-        return r"\b(?:" + prefix_alternation(words) + ")"
+        opening = r"\b" if not_after == r"\w" else rf"(?<!{not_after})"
+        return opening + "(?:" + prefix_alternation(words) + ")"
     # (?<!\w\w) after a word character: the character before it is not a word character.
-    options = [re.escape(ch) + r"(?<!\w\w)" + _emit(child) for ch, child in sorted(trie.items())]
+    options = [re.escape(ch) + rf"(?<!{not_after}\w)" + _emit(child) for ch, child in sorted(trie.items())]
     return "(?:" + "|".join(options) + ")"
 
 
@@ -131,3 +135,40 @@ def case_blind_alternation(options: Iterable[tuple[str, str]], not_after: str = 
         f"(?<={first if first == _DIGIT else re.escape(first)})" + rest for first, rest in rests.items()
     ]
     return opening + "(?:" + "|".join(branches) + ")"
+
+
+def case_blind_union(parts: Iterable[tuple[Iterable[tuple[str, str]], str]], not_after: str = r"\w") -> str:
+    """For a case-blind pattern (re.I): the same matches as
+    `(?<!NOT_AFTER)(?:(?:OPTIONS1)TAIL1|(?:OPTIONS2)TAIL2...)`, opening with one case_blind_class
+    as case_blind_alternation does, each part's options followed by its tail (named groups in a
+    tail appear once): [([("a", "t"), ("b", "y")], r"\\s+(?P<n>\\d+)"), ([(r"\\d", "")], "-month")]
+    reads "at 6", "by 12", "6-month". No first character may be in two parts (one place would
+    then match two parts, and which comes first would change): ValueError. With a first
+    character outside ASCII, or a digit beside r"\\d", the plain form."""
+    groups = []
+    seen: set[str] = set()
+    for options, tail in parts:
+        by_first: dict[str, list[str]] = {}
+        for first, rest in options:
+            by_first.setdefault(first if first == _DIGIT else first.lower(), []).append(rest)
+        if seen & by_first.keys():
+            raise ValueError(f"a first character in two parts: {sorted(seen & by_first.keys())}")
+        seen |= by_first.keys()
+        groups.append((list(options), by_first, tail))
+    letters = [first for first in seen if first != _DIGIT]
+    opening = case_blind_class(sorted(letters), _DIGIT if _DIGIT in seen else "")
+    if opening is None or (_DIGIT in seen and any(first.isdigit() for first in letters)):
+        plain = (
+            "(?:" + "|".join((f if f == _DIGIT else re.escape(f)) + rest for f, rest in options) + ")" + tail
+            for options, _, tail in groups
+        )
+        return rf"(?<!{not_after})(?:" + "|".join(plain) + ")"
+    branches = []
+    for _, by_first, tail in groups:
+        rests = [
+            f"(?<={first if first == _DIGIT else re.escape(first)})"
+            + (rest[0] if len(rest) == 1 else "(?:" + "|".join(rest) + ")")
+            for first, rest in by_first.items()
+        ]
+        branches.append("(?:" + "|".join(rests) + ")" + tail)
+    return opening + rf"(?<!{not_after}.)(?:" + "|".join(branches) + ")"

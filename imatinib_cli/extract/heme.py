@@ -341,10 +341,24 @@ def _of_the_group_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?P<count>[\w-]+)\s+(?:{pronouns})\s+(?:{verbs})\s+(?:an?\s+)?", re.I)
 
 
+@vocab.cached
+def _of_the_group_gate() -> re.Pattern[str]:
+    """'of them achieved ': what every _of_the_group_pattern match holds after the space behind its
+    count, as a search that opens with the character it consumes. That pattern opens with \\b and
+    a word of any letters, so `re` tries it at every character; this one is skipped to in C, and
+    most sentences have no match of it (then neither has the pattern)."""
+    data = vocab.load("hematologic")
+    pronouns = [(str(w)[0], re.escape(str(w)[1:]).replace(r"\ ", r"\s+")) for w in data["of_the_group"]]
+    verbs = "|".join(re.escape(str(w)) for w in data["achieve_verbs"])
+    return re.compile(case_blind_alternation(pronouns, r"\S") + rf"\s+(?:{verbs})\s", re.I)
+
+
 def counts_of_the_group(text: str, start: int, end: int) -> list[tuple[int, vocab.TermHit]]:
     """'All four pts ... achieved a CHR ..., one of them achieved a CMR': (where the count starts,
     the response phrase) for each "<count> of them <verb> a <phrase>" in text[start:end]. The group
     is the one the sentence opened with; the caller checks the count against its size."""
+    if not _of_the_group_gate().search(text, start, end):
+        return []
     found = []
     for match in _of_the_group_pattern().finditer(text, start, end):
         hits = [h for h in category_matcher().find(text, match.end(), end) if h.start == match.end()]

@@ -10,6 +10,7 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num, written_number
 from imatinib_cli.models import Outcome, Quantity
+from imatinib_cli.regexes import case_blind_union, prefix_options
 
 _MEDIANS = {"median_ttp", "median_pfs", "median_os", "median_dor", "median_rfs"}
 _RATES = {"pfs_rate", "os_rate", "rfs_rate", "efs_rate"}
@@ -17,10 +18,28 @@ _RATES = {"pfs_rate", "os_rate", "rfs_rate", "efs_rate"}
 _NAMED_TIMEPOINT = re.compile(r"(?:PFS-?(?P<months>\d+)\b)", re.I)
 # A numeral starts at a number's start ("18·2 months" is 18.2, never 2 months; "18,2 months",
 # a decimal comma, is no duration at all) and may have a Lancet-style mid-dot decimal.
-_NUMBER = (
-    r"(?:(?<![\d.,·])\d+(?:[.·]\d+)?"
-    r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
+_SPELLED = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "twelve",
+    "eighteen",
 )
+_NUMBER = r"(?:(?<![\d.,·])\d+(?:[.·]\d+)?|" + "|".join(_SPELLED) + "|twenty-four)"
+# _NUMBER as (first character, rest) options for case_blind_union, in its order: the numeral's
+# first digit consumed, its "(?<![\d.,·])" then checks the character before that digit.
+_NUMBER_OPTIONS = [
+    (r"\d", r"(?<![\d.,·].)\d*(?:[.·]\d+)?"),
+    *((word[0], word[1:]) for word in _SPELLED),
+    ("t", r"wenty\-four"),
+]
 _EARLY = re.compile(
     r"[^.;]{0,60}?\b(?:in|of)\s+(?:(?P<count>\d+)\s+(?:patients|participants|pts|cases)"
     r"(?:\s*\(\s*(?P<pct>\d+(?:[.·]\d+)?)\s*(?:%|percent|per cent)\s*\))?"
@@ -54,12 +73,31 @@ def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     alternatives = {synonym: key for key, synonyms in units.items() for synonym in synonyms}
     unit_alt = "|".join(sorted(map(re.escape, alternatives), key=len, reverse=True))
     duration = re.compile(rf"(?P<value>{_NUMBER})\s*(?:-\s*)?(?P<unit>{unit_alt})\b", re.I)
+    # "at 12 months" or "12-month": what `\b(?:at|after|by|within)\s+(?P<value>NUMBER)\s*(?P<unit>UNIT)\b
+    # |\b(?P<value2>NUMBER)-(?P<unit2>UNIT)\b` reads, written to open with the character it consumes
+    # (re skips to it in C instead of trying \b at every character). The numeral of "12-month"
+    # starts at the match: _time_value reads it.
     timepoint = re.compile(
-        rf"(?:\b(?:at|after|by|within)\s+(?P<value>{_NUMBER})\s*(?P<unit>{unit_alt})\b)"
-        rf"|(?:\b(?P<value2>{_NUMBER})-(?P<unit2>{unit_alt})\b)",
+        case_blind_union(
+            [
+                (
+                    prefix_options(["at", "after", "by", "within"]),
+                    rf"\s+(?P<value>{_NUMBER})\s*(?P<unit>{unit_alt})\b",
+                ),
+                (_NUMBER_OPTIONS, rf"-(?P<unit2>{unit_alt})\b"),
+            ]
+        ),
         re.I,
     )
     return duration, timepoint
+
+
+def _time_value(match: re.Match[str]) -> tuple[str, str]:
+    """A time point match's number and unit as written: ("12", "months") for "at 12 months",
+    ("12", "month") for "12-month" (the numeral runs from the match's start to the hyphen)."""
+    if match.group("value") is not None:
+        return match.group("value"), match.group("unit")
+    return match.string[match.start() : match.start("unit2") - 1], match.group("unit2")
 
 
 def _unit_key(unit: str) -> str:
@@ -124,8 +162,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
             if percent is None or (when is None and named is None):
                 continue
             if when is not None:
-                raw = when.group("value") or when.group("value2")
-                unit = when.group("unit") or when.group("unit2")
+                raw, unit = _time_value(when)
                 start, end = (
                     min(percent.start, hit.start, when.start()),
                     max(percent.end, hit.end, when.end()),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import words_to_int, written_number
 from imatinib_cli.extract.populations import last_word
 from imatinib_cli.models import AdverseEvent, Quantity
-from imatinib_cli.regexes import phrase_group, prefix_alternation
+from imatinib_cli.regexes import phrase_group, prefix_alternation, word_start_alternation
 
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -98,23 +98,6 @@ def _list_item_pattern() -> re.Pattern[str]:
         rf"(?P<name>(?!{_words('list_not_names')}\b)[a-z][a-z\- ]{{2,40}}?)\s*"
         rf"\(\s*(?:{_PERCENT}|(?P<count>\d+)\s*{_words('list_people')}\b\.?)\s*\)",
         re.I,
-    )
-
-
-def _word_starts(words: Iterable[str], before: str) -> re.Pattern[str]:
-    r"""Where one of `words` (lowercase ASCII, each opening with a letter) starts with no character
-    of the class `before` (r"\w", r"[\w-]") ahead of it, for a search of a lowercase ASCII text:
-    each option consumes its first letter before it checks behind it, so the engine skips to a
-    possible first letter in C. `_word_starts(["and", "was"], r"\w")` finds "was" in "it was" but
-    not in "swash"."""
-    by_letter: dict[str, list[str]] = {}
-    for word in words:
-        by_letter.setdefault(word[0], []).append(word[1:])
-    return re.compile(
-        "|".join(
-            rf"{re.escape(letter)}(?<!{before}\w){prefix_alternation(sorted(rests))}"
-            for letter, rests in sorted(by_letter.items())
-        )
     )
 
 
@@ -804,7 +787,9 @@ def _aggregate_openings() -> re.Pattern[str] | None:
     )
     if not all(word.isascii() and word[:1].isalpha() for word in words):
         return None
-    return _word_starts({"grade"} | {word.split()[0] for word in words}, r"[\w-]")
+    # Each option consumes its first letter, then checks behind it: the engine skips to a possible
+    # first letter in C. "grade" in "no grade 3", not in "low-grade".
+    return re.compile(word_start_alternation({"grade"} | {word.split()[0] for word in words}, r"[\w-]"))
 
 
 def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
