@@ -156,6 +156,9 @@ class SpillStore:
         self._last_body: tuple[bytes, int] | None = None
         self._decoded: tuple[object, Any] | None = None  # the last cache body decoded, by offset or key
         self._source: Any = None  # where the entries stored by key are read (execute.StoredFindings.source)
+        from imatinib_cli.execute import StoredFindings  # here, once: execute imports this module
+
+        self._stored_findings = StoredFindings
         # The items to group: their order (order_key) and, in `keys`, what links them.
         self._db.execute("CREATE TABLE items (seq INTEGER PRIMARY KEY, ord BLOB NOT NULL)")
         self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, seq INTEGER NOT NULL)")
@@ -188,19 +191,16 @@ class SpillStore:
             heap, off, size = findings
         elif type(findings) is bytes:
             off, size = self._add(findings)
-        else:
-            from imatinib_cli.execute import StoredFindings  # (execute imports this module)
-
-            if type(findings) is StoredFindings:
-                record = findings.index
-                if findings.body is None:
-                    off = size = 0
-                    entry, path = findings.key, findings.path
-                    self._source = findings.source
-                else:
-                    off, size = self._body(findings.body)
+        elif type(findings) is self._stored_findings:
+            record = findings.index  # type: ignore[union-attr]
+            if findings.body is None:  # type: ignore[union-attr]
+                off = size = 0
+                entry, path = findings.key, findings.path  # type: ignore[union-attr]
+                self._source = findings.source  # type: ignore[union-attr]
             else:
-                off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
+                off, size = self._body(findings.body)  # type: ignore[union-attr]
+        else:
+            off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         if study is None:
             self._pending.append((seq, off, size, record, None, None, None, entry, path, heap))
         else:
