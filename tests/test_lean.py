@@ -163,12 +163,14 @@ def test_an_entry_found_under_another_path_is_relocated(
         {"id": "a", "quote": 'she said "yes": then left', "n": [1, 2.5, None], "empty": [], "map": {}},
         {"id": "b\\", "t": "x: y", "nested": {"k\\": ['\\": ', "\u009b", "\u2028"]}},
         {"id": "c", "t": "ends with a backslash \\", "u": 'quote then colon \\": space'},
+        {"id": "d", ": opens": ": a string that opens with a colon", "big": 2**70, "n": 1e19},
         {},
     ],
 )
 def test_a_line_from_a_piece_is_the_study_line(value: dict[str, object]) -> None:
-    """line_from_piece cuts the layout of the indented text (fast) unless an escaped quote stands
-    before `: ` (then it parses); either way the line is what the study's --jsonl line would be."""
+    """line_from_piece writes the indented text compactly (orjson's round trip, or the standard
+    library's exact parse for escapes for terminals and integers beyond 64 bits); either way the
+    line is what the study's --jsonl line would be (a string opening with `: ` included)."""
     from imatinib_cli.render import json as render_json
 
     piece = render_json._dumps(value, indent=True).replace("\n", render_json._ITEM_NEWLINE)

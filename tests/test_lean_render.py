@@ -84,3 +84,40 @@ def test_a_workers_study_bytes_are_the_study_piece(title: str) -> None:
         changed = replace(study, title=title)
         expected = render_json.study_piece(changed).encode("utf-8", "surrogatepass")
         assert render_json.study_piece_utf8(changed) == expected
+
+
+# Characters that matter to line_from_piece: JSON's own, the `e+` of a big float, those escaped for
+# terminals (DEL, a C1 control, a line separator), a lone surrogate, a letter outside ASCII.
+_TRICKY = st.text(alphabet=st.sampled_from('a "\\:,{}[]\n+e0\x7f\x9b\u2028\ud800é'), max_size=12)
+_NUMBERS = st.one_of(
+    st.integers(min_value=-(2**63), max_value=2**64 - 1),
+    st.integers(min_value=2**64, max_value=2**80),  # beyond 64 bits: orjson refuses them
+    st.integers(min_value=-(2**80), max_value=-(2**63) - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | _NUMBERS | _TRICKY,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TRICKY, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.dictionaries(_TRICKY.filter(lambda key: key != "type"), _VALUES, max_size=6))
+def test_a_line_from_a_piece_is_the_line_whatever_the_values(study: dict) -> None:
+    """line_from_piece (orjson's round trip, the cut or the exact parse, whichever it takes) gives
+    the --jsonl line the study's values would: big integers, NaN, escapes and raw text included."""
+    piece = render_json._dumps(study, indent=True).replace("\n", render_json._ITEM_NEWLINE)
+    line = render_json._dumps({"type": "study", **study}, indent=False)
+    assert render_json.line_from_piece(piece) == line
+    assert render_json.line_from_piece(piece.encode("utf-8", "surrogatepass")) == line.encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def test_orjson_writes_big_floats_with_an_exponent() -> None:
+    """What line_from_piece's fast way relies on, with the orjson installed."""
+    assert render_json._orjson_marks_big_floats()
+    assert render_json.line_from_piece('{\n      "n": 18446744073709551616\n    }') == (
+        '{"type":"study","n":18446744073709551616}'
+    )
