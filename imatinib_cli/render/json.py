@@ -417,11 +417,7 @@ class JsonlWriter:
         its "json" form."""
         if type(study) is RenderedStudy:
             text = study.text if study.form == "jsonl" else line_from_piece(study.text)
-            if self._raw is None:  # made once: every line before this one was flushed
-                self._raw = _writer(self._file)
-            self._raw(text)
-            self._raw("\n")
-            self._file.flush()
+            self._line(text + (b"\n" if type(text) is bytes else "\n"))  # type: ignore[operator]
         else:
             self._write(study_line(study))  # type: ignore[arg-type]
         self.studies += 1
@@ -441,8 +437,19 @@ class JsonlWriter:
         return line
 
     def _write(self, data: JSONDict) -> None:
-        self._file.write(_dumps(data, indent=False))
-        self._file.write("\n")
+        """data's line: orjson's bytes as they are when nothing in them needs escaping."""
+        raw = _orjson_text(data, indent=False)
+        if raw is not None and _safe_for_terminals(raw):
+            self._line(raw + b"\n")
+        else:
+            self._line(_dumps(data, indent=False) + "\n")
+
+    def _line(self, line: str | bytes) -> None:
+        """Write a whole line (UTF-8 bytes to a UTF-8 stream's binary layer, _writer) and flush."""
+        raw = self._raw
+        if raw is None:  # made once, at the first line: _writer flushes what the text layer holds
+            raw = self._raw = _writer(self._file)
+        raw(line)
         self._file.flush()
 
 
