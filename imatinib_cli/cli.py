@@ -196,6 +196,14 @@ DaskOpt = Annotated[
         show_default=False,
     ),
 ]
+SharedFilesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--shared-files",
+        help="With --dask or --executor dask: the workers see the same files at the same paths (a shared "
+        "filesystem), so they are sent paths, not bytes, and read the files themselves. See docs/scale.md.",
+    ),
+]
 NoCacheOpt = Annotated[
     bool,
     typer.Option(
@@ -297,6 +305,7 @@ def summarize(
     jobs: JobsOpt = None,
     executor: ExecutorOpt = Executor.local,
     dask: DaskOpt = None,
+    shared_files: SharedFilesOpt = False,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
     debug: DebugOpt = False,
@@ -321,7 +330,7 @@ def summarize(
         from imatinib_cli import pipeline, render
 
         load_options = _load_options(follow_links=follow_links, max_bytes=max_bytes)
-        run_options = _run_options(jobs=jobs, executor=executor, dask=dask)
+        run_options = _run_options(jobs=jobs, executor=executor, dask=dask, shared_files=shared_files)
         chosen = _checked_paths(paths, files_from, null=null, command="summarize")
         counted = _progress_display(chosen, follow_links=follow_links)
         with _extraction_cache(enabled=not no_cache) as store, counted as progress:
@@ -402,6 +411,7 @@ def compare(
     jobs: JobsOpt = None,
     executor: ExecutorOpt = Executor.local,
     dask: DaskOpt = None,
+    shared_files: SharedFilesOpt = False,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
     debug: DebugOpt = False,
@@ -430,7 +440,7 @@ def compare(
         )
         options: dict[str, object] = {"by": by.value, **_statistics_options(ci, level, alpha, transform)}
         options.update(_load_options(follow_links=follow_links, max_bytes=max_bytes))
-        options.update(_run_options(jobs=jobs, executor=executor, dask=dask))
+        options.update(_run_options(jobs=jobs, executor=executor, dask=dask, shared_files=shared_files))
         if output is not None:
             _check_target(output, "--output")
         if plot is not None:
@@ -490,6 +500,7 @@ def report(
     jobs: JobsOpt = None,
     executor: ExecutorOpt = Executor.local,
     dask: DaskOpt = None,
+    shared_files: SharedFilesOpt = False,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
     debug: DebugOpt = False,
@@ -506,7 +517,7 @@ def report(
     def run() -> ExitStatus:
         options = _statistics_options(ci, level, alpha, transform)
         options.update(_load_options(follow_links=follow_links, max_bytes=max_bytes))
-        options.update(_run_options(jobs=jobs, executor=executor, dask=dask))
+        options.update(_run_options(jobs=jobs, executor=executor, dask=dask, shared_files=shared_files))
         if output is not None:
             _check_target(output, "--output")
 
@@ -1004,9 +1015,15 @@ def _load_options(*, follow_links: bool, max_bytes: str | None) -> dict[str, obj
     return options
 
 
-def _run_options(*, jobs: int | None, executor: Executor, dask: str | None) -> dict[str, object]:
-    """--jobs, --executor and --dask as pipeline keywords (left out when not given)."""
-    options: dict[str, object] = {}
+def _run_options(
+    *, jobs: int | None, executor: Executor, dask: str | None, shared_files: bool = False
+) -> dict[str, object]:
+    """--jobs, --executor, --dask and --shared-files as pipeline keywords (left out when not given)."""
+    if shared_files and dask is None and executor != Executor.dask:
+        raise UsageError(
+            "--shared-files needs --dask ADDRESS or --executor dask (local workers read the files already)"
+        )
+    options: dict[str, object] = {"shared_files": True} if shared_files else {}
     if jobs is not None:
         options["jobs"] = jobs
     if dask is not None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         jobs: int | None
         executor: str
         dask_address: str | None
+        shared_files: bool
         store: ResultStore | None
         progress: ProgressCallback | None
 
@@ -35,13 +36,15 @@ def iter_extracted(
     dask_address: str | None = None,
     store: ResultStore | None = None,
     progress: ProgressCallback | None = None,
+    shared_files: bool = False,
 ) -> Iterator[tuple[Document, Findings | None]]:
     """Every Document under the paths with its Findings (None unless the Document is ok), in input order.
 
     Streams: files are read as the iterator advances, and only a few chunks of them are held at a
     time. jobs: worker processes (default: the cores available; 1: none, all in this process; a
     small input is read here whatever jobs says). executor "dask", or a dask_address, runs the
-    extraction on a Dask cluster (imatinib_cli.execute). store: extraction results kept between
+    extraction on a Dask cluster (imatinib_cli.execute); shared_files: its workers see the same
+    files at the same paths and read them (only paths are sent). store: extraction results kept between
     runs, by sha256 (imatinib_cli.cache). progress: called with the counts so far after each chunk.
     The output does not depend on jobs, executor or store. Raises UsageError for a missing path or a
     bad option on the call, before any file is read.
@@ -52,6 +55,7 @@ def iter_extracted(
         "jobs": jobs,
         "executor": executor,
         "dask_address": dask_address,
+        "shared_files": shared_files,
         "store": store,
         "progress": progress,
     }
@@ -67,7 +71,7 @@ def _executed(
     Where the workers read the files themselves (execute.workers_read), the walk leaves files
     unread and execute finds the files with the same bytes in the walk's order (dedupe). lean:
     the run whose spill folder the pool's workers write their results to, once it is open."""
-    from imatinib_cli.execute import SPLIT_MIN_BYTES, execute, workers_read
+    from imatinib_cli.execute import execute, unread_below, workers_read
     from imatinib_cli.load import MAX_FILE_BYTES, walk_paths
 
     max_bytes = options.get("max_bytes")
@@ -75,14 +79,18 @@ def _executed(
     jobs = options.get("jobs")
     executor = options.get("executor", "local")
     dask_address = options.get("dask_address")
-    unread = workers_read(jobs=jobs, executor=executor, dask_address=dask_address, store=store)
+    shared_files = options.get("shared_files", False)
+    unread = workers_read(
+        jobs=jobs, executor=executor, dask_address=dask_address, store=store, shared_files=shared_files
+    )
+    dask = executor == "dask" or dask_address is not None
     items = walk_paths(
         paths,
         follow_links=options.get("follow_links", False),
         max_bytes=MAX_FILE_BYTES if max_bytes is None else max_bytes,
         index=_stat_index(store),
         # Files of a large file's size (sent in parts) are still read here: their parts need the bytes.
-        unread_below=SPLIT_MIN_BYTES if unread else 0,
+        unread_below=unread_below(dask=dask) if unread else 0,
     )
     return execute(
         items,
@@ -94,6 +102,7 @@ def _executed(
         render=render,
         dedupe=unread,
         heap=None if lean is None else (lambda: lean.folder),
+        shared_files=shared_files,
     )
 
 

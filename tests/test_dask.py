@@ -113,3 +113,100 @@ def test_without_dask_installed_the_error_names_the_extra(monkeypatch, options: 
     )
     with pytest.raises(UsageError, match=r"pip install '\.\[dask\]' in the imx checkout"):
         pipeline.summarize([str(SEEDS)], executor="dask")
+
+
+# --------------------------------------------------------------------------- --shared-files
+
+
+def test_shared_files_sends_paths_and_gives_the_serial_bytes(
+    scheduler: str, corpus: Path, monkeypatch
+) -> None:
+    """The workers open the files (the client's relative paths from its working folder): only
+    UnreadFiles (path, size, limit) go out, no bytes, and stdout is the serial run's."""
+    sent: list[list[object]] = []
+    real = execute._Dask.submit
+
+    def submit(self, chunk, work=None):  # type: ignore[no-untyped-def]
+        sent.append(list(chunk))
+        return real(self, chunk, work)
+
+    monkeypatch.setattr(execute._Dask, "submit", submit)
+    monkeypatch.setattr(execute, "DASK_CHUNK_FILES", 9)
+    monkeypatch.chdir(corpus.parent)
+    serial = cli_json("--jobs", "1", "--no-cache", corpus.name, str(SEEDS))
+    shared = cli_json("--dask", scheduler, "--shared-files", "--no-cache", corpus.name, str(SEEDS))
+    assert shared == serial
+    items = [item for chunk in sent for item in chunk]
+    assert len(sent) > 3
+    assert {type(item) for item in items} == {execute.UnreadFile}
+    assert not any(Path(item.source).is_absolute() for item in items if item.path.startswith(corpus.name))
+    assert len(items) == len(list(corpus.rglob("*.*"))) + len([p for p in SEEDS.rglob("*") if p.is_file()])
+
+
+def test_shared_files_with_the_cache_and_limits_gives_the_serial_bytes(
+    scheduler: str, corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """With the extraction cache (cold, then warm: the stat index's KnownFiles go as paths) and
+    with files over --max-bytes (refused by the worker's read, as by the walk's)."""
+    monkeypatch.setenv("IMX_CACHE_DIR", str(tmp_path / "cache"))
+    serial = cli_json("--jobs", "1", "--no-cache", "--max-bytes", "3k", str(corpus))
+    assert '"file too large' in serial
+    for _ in range(2):
+        result = runner.invoke(
+            app,
+            ["summarize", "--json", "--dask", scheduler, "--shared-files", "--max-bytes", "3k", str(corpus)],
+        )
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == serial
+
+
+def test_shared_files_a_path_the_worker_cannot_read_is_an_error_document(
+    scheduler: str, tmp_path: Path
+) -> None:
+    """A file gone (or unreadable) where the worker runs: that file's error Document, nothing lost,
+    no traceback; the other files' results as usual, and nothing stored for it."""
+    kept = tmp_path / "kept.txt"
+    kept.write_text("Imatinib 400 mg daily was given to 20 patients with GIST.\n", encoding="utf-8")
+    limit = 1 << 20
+    gone = execute.UnreadFile("gone.txt", str(tmp_path / "gone.txt"), 120, limit)
+    known = execute.KnownFile("known.txt", "ab" * 32, str(tmp_path / "known.txt"), 120, limit)
+    here = execute.UnreadFile("kept.txt", str(kept), kept.stat().st_size, limit)
+    stored: dict[str, object] = {}
+
+    class Store:
+        def get_many(self, keys):  # type: ignore[no-untyped-def]
+            return {}
+
+        def put_many(self, items):  # type: ignore[no-untyped-def]
+            stored.update(items)
+
+    outputs = list(
+        execute.execute([gone, here], dask_address=scheduler, shared_files=True, dedupe=True)
+    ) + list(execute.execute([known], dask_address=scheduler, shared_files=True, store=Store()))
+    assert [(d.path, d.status, d.reason) for d, _ in outputs] == [
+        ("gone.txt", "error", "cannot read file: No such file or directory"),
+        ("kept.txt", "ok", None),
+        ("known.txt", "error", "cannot read file: No such file or directory"),
+    ]
+    assert outputs[1][1] is not None
+    assert stored == {}
+
+
+def test_shared_files_needs_dask() -> None:
+    result = runner.invoke(app, ["summarize", "--shared-files", str(SEEDS)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "imx: error: --shared-files needs --dask ADDRESS or --executor dask "
+        "(local workers read the files already)\n"
+    )
+
+
+def test_which_runs_leave_files_for_the_workers_to_read() -> None:
+    read = execute.workers_read
+    assert read(jobs=2, executor="dask", dask_address=None, store=None, shared_files=True)
+    assert read(jobs=1, executor="local", dask_address="tcp://h:1", store=None, shared_files=True)
+    assert not read(jobs=2, executor="dask", dask_address=None, store=None)
+    assert not read(jobs=2, executor="dask", dask_address=None, store={}, shared_files=True)  # type: ignore[arg-type]
+    assert read(jobs=2, executor="local", dask_address=None, store=None)
+    assert execute.unread_below(dask=True) == sys.maxsize
+    assert execute.unread_below(dask=False) == execute.SPLIT_MIN_BYTES
