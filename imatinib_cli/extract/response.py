@@ -98,7 +98,28 @@ def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    spans = category_items(context, start, end) + list(extra or ())
+    return read_clause(context, info, start, end, category_items(context, start, end) + list(extra or ()))
+
+
+def clause_responses(
+    context: Context, info: SentenceInfo, start: int, end: int
+) -> tuple[list[ResponseHit], list[Item] | None, list[Item], set[int]]:
+    """find_responses(context, info, start, end) as (hits, items, spans, claimed), the items None
+    (not built) when the clause has no category cue: every pass of the reader starts from a cue,
+    so such a clause has no hit and claims nothing ('Median duration of response was 15 months':
+    "duration of response" is a blocker). Its items, which only a carried-over reading of the
+    clause asks for, are then `read_clause(context, info, start, end, spans)[1]`."""
+    spans = category_items(context, start, end)
+    if not any(item.kind == "cue" for item in spans):
+        return [], None, spans, set()
+    hits, items, claimed = read_clause(context, info, start, end, spans)
+    return hits, items, spans, claimed
+
+
+def read_clause(
+    context: Context, info: SentenceInfo, start: int, end: int, spans: list[Item]
+) -> tuple[list[ResponseHit], list[Item], set[int]]:
+    """find_responses with the clause's category items (and any extra spans) given."""
     if not spans or _not_this_studys_results(context, info):
         # (a clause with no category asks nothing of its sentence: the same empty answer)
         return [], [], set()
