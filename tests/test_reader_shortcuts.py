@@ -39,8 +39,8 @@ def _context(text: str) -> Context:
 @settings(max_examples=300, deadline=None)
 @given(_sentences, st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=200))
 def test_clause_responses_is_find_responses(sentence: str, cut: int, length: int) -> None:
-    """The same hits and claimed numbers as find_responses, and, where the items were left unbuilt
-    (no category cue in the clause), the same items once read_clause builds them."""
+    """The same hits and claimed numbers as find_responses, and, where the items were left unbuilt,
+    no category cue in the clause and no hit from find_responses."""
     context = _context(sentence)
     for info in context.sentences:
         start = min(info.start + cut, info.end)
@@ -48,25 +48,27 @@ def test_clause_responses_is_find_responses(sentence: str, cut: int, length: int
         for bounds in ((info.start, info.end), (start, end)):
             expected = response.find_responses(context, info, *bounds)
             info.cached.clear()
-            hits, items, spans, claimed = response.clause_responses(context, info, *bounds)
+            hits, items, claimed = response.clause_responses(context, info, *bounds)
             if items is None:
-                assert not any(item.kind == "cue" for item in spans)
-                items = response.read_clause(context, info, *bounds, spans)[1]
+                assert not any(item.kind == "cue" for item in response.category_items(context, *bounds))
+                items = expected[1]
             assert (hits, items, claimed) == expected
 
 
 def test_clause_without_a_cue_is_not_tokenized() -> None:
     context = _context(
         "Median duration of response was 15.1 months (95% CI, 10.6 to 21.1). "
-        "The objective response rate was 48% (140/289)."
+        "The objective response rate was 48% (140/289) at 12 months."
     )
     blocker_only, with_cue = context.sentences
-    hits, items, spans, claimed = response.clause_responses(
-        context, blocker_only, blocker_only.start, blocker_only.end
+    assert response.clause_responses(context, blocker_only, blocker_only.start, blocker_only.end) == (
+        [],
+        None,
+        set(),
     )
-    assert (hits, items, claimed) == ([], None, set())
-    assert [item.text for item in spans] == ["duration of response"]
-    assert response.read_clause(context, blocker_only, blocker_only.start, blocker_only.end, spans)[1]
-    hits, items, _, _ = response.clause_responses(context, with_cue, with_cue.start, with_cue.end)
+    assert [item.text for item in response.category_items(context, blocker_only.start, blocker_only.end)] == [
+        "duration of response"
+    ]
+    hits, items, _ = response.clause_responses(context, with_cue, with_cue.start, with_cue.end)
     assert [(hit.category, hit.percent and hit.percent.value) for hit in hits] == [("orr", 48.0)]
-    assert items is not None
+    assert items is not None and response.TIMEPOINT in [item.text for item in items]
