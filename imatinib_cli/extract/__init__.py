@@ -41,6 +41,7 @@ from imatinib_cli.extract.response import (
     carry_many,
     carry_over,
     category_lists,
+    clause_responses,
     find_responses,
     respectively_lists,
 )
@@ -714,7 +715,9 @@ def _read_responses(
                 d.key for d in drafts if d.arm is None and d.key not in named_here and d.key != ALL_PATIENTS
             )
         code = keys[-1] if keys else None
-        hits, items, claimed = find_responses(context, info, start, end)
+        hits, unread, claimed = clause_responses(context, info, start, end)
+        # A clause with no category cue is not tokenized unless a carried reading asks for its items.
+        items = unread if unread is not None else []
         hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
         hits += _shared_head(context, info, start, end, hits)
         first_hit = leading or (previous_hits[0] if previous_hits else None)
@@ -730,8 +733,12 @@ def _read_responses(
         ):
             # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)";
             # "54% had a partial response in the 800 mg arm, compared with 45% in the 400 mg arm"
+            if unread is None:
+                items = find_responses(context, info, start, end)[1]
             hits = carry_many(context, info, (start, end), previous_hits, items, claimed)
         elif leading and not any(hit.category == leading.category for hit in hits):
+            if unread is None:
+                items = find_responses(context, info, start, end)[1]
             carried = carry_over(context, info, (start, end), leading, items, claimed)
             if carried:
                 hits.append(carried)

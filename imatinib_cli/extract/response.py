@@ -67,6 +67,14 @@ class ResponseHit:
 def category_items(context: Context, start: int, end: int) -> list[Item]:
     """Category phrases in text[start:end]; blockers ('time to progression') hide shorter matches.
     Hematologic, cytogenetic and molecular phrases (extract/heme.py) are read the same way."""
+    items, covered = _phrase_items(context, start, end)
+    _add_timepoints(context.text, start, end, items, covered)
+    return items
+
+
+def _phrase_items(context: Context, start: int, end: int) -> tuple[list[Item], list[tuple[int, int]]]:
+    """category_items without the time points: the category and blocker phrases, and the spans
+    of the main matcher's hits (which hide a time point inside them)."""
     text = context.text
     items: list[Item] = []
     main = heme.category_matcher()
@@ -87,18 +95,44 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
         if at >= 0 and hit.start < covered[at][1]:
             continue
         items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
-    # "within 3 months", "at the end of course 2": read as one filler, its numbers count nobody.
+    return items, covered
+
+
+def _add_timepoints(
+    text: str, start: int, end: int, items: list[Item], covered: list[tuple[int, int]]
+) -> None:
+    """'within 3 months', 'at the end of course 2': read as one filler, its numbers count nobody."""
     for tp_start, tp_end, _ in heme.timepoints(text, start, end):
         if not any(s < tp_end and tp_start < e for s, e in covered):
             items.append(Item("blocker", tp_start, tp_end, TIMEPOINT))
-    return items
 
 
 def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    spans = category_items(context, start, end) + list(extra or ())
+    return read_clause(context, info, start, end, category_items(context, start, end) + list(extra or ()))
+
+
+def clause_responses(
+    context: Context, info: SentenceInfo, start: int, end: int
+) -> tuple[list[ResponseHit], list[Item] | None, set[int]]:
+    """find_responses(context, info, start, end), the items None (not built) when the clause has
+    no category cue: every pass of the reader starts from a cue, so such a clause has no hit and
+    claims nothing ('Median duration of response was 15 months': "duration of response" is a
+    blocker), and its time points and words are not read. Its items, which only a carried-over
+    reading of the clause asks for, are then find_responses(context, info, start, end)[1]."""
+    items, covered = _phrase_items(context, start, end)
+    if not any(item.kind == "cue" for item in items):
+        return [], None, set()
+    _add_timepoints(context.text, start, end, items, covered)
+    return read_clause(context, info, start, end, items)
+
+
+def read_clause(
+    context: Context, info: SentenceInfo, start: int, end: int, spans: list[Item]
+) -> tuple[list[ResponseHit], list[Item], set[int]]:
+    """find_responses with the clause's category items (and any extra spans) given."""
     if not spans or _not_this_studys_results(context, info):
         # (a clause with no category asks nothing of its sentence: the same empty answer)
         return [], [], set()
