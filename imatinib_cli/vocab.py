@@ -594,7 +594,7 @@ class _Group:
 
 
 class _PhraseIndex:
-    """Every live Matcher's phrase forms in Aho-Corasick automata (pyahocorasick, in C): one pass
+    """Every live Matcher's phrase forms in Aho-Corasick automata (ahocorasick-rs, in Rust): one pass
     over a region's compact lowercase string finds every form of every matcher in it.
 
     A form is a compact phrase or one of its plurals ("gist", "gists", "gistes"); each has a
@@ -661,14 +661,13 @@ class _PhraseIndex:
                 self.forms[number] = None
 
     def _compile(self, group: _Group) -> Any:
-        import ahocorasick
+        import ahocorasick_rs
 
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         forms = self.forms
         group.numbers = [number for number in group.numbers if forms[number] is not None]
-        for number in group.numbers:
-            automaton.add_word(forms[number], number)
-        automaton.make_automaton()
+        automaton = ahocorasick_rs.AhoCorasick(
+            [forms[number] for number in group.numbers], matchkind=ahocorasick_rs.MatchKind.Standard
+        )
         self.builds += len(group.numbers)
         group.automaton = automaton
         return automaton
@@ -685,20 +684,21 @@ class _PhraseIndex:
         low, bounds = scan.low, scan.bounds
         if not low:
             return
-        lengths, owners = self.lengths, self.owners
+        owners = self.owners
         passes = 0
         for group in self.groups:
             automaton = group.automaton or self._compile(group)
-            if not group.numbers:
+            numbers = group.numbers
+            if not numbers:
                 continue
             passes += 1
-            for last, number in automaton.iter(low):
-                end = last + 1
+            for index, first, end in automaton.find_matches_as_indexes(low, overlapping=True):
                 if not bounds[end]:
                     continue  # ends inside a word
-                first = end - lengths[number]
                 if not bounds[first]:
                     continue  # starts inside a word
+                number = numbers[index]
+                last = end - 1
                 for slot, readings, plain in owners[number]:
                     bucket = raw.get(slot)
                     if bucket is None:
