@@ -577,8 +577,9 @@ class _RegionHits:
 
     def __init__(self) -> None:
         self.version = -1
-        # slot -> (compact start, compact end, readings) of each form found at token bounds
-        self.raw: dict[int, list[tuple[int, int, _Readings]]] = {}
+        # slot -> (compact start, compact last character, readings, the item when the rules
+        # accept it wherever the form is found, else None) of each form found at token bounds
+        self.raw: dict[int, list[tuple[int, int, _Readings, _Item | None]]] = {}
         self.found: dict[int, _Found] = {}  # slot -> what Matcher.find reads, worked out on first use
 
 
@@ -593,7 +594,7 @@ class _Group:
 
 
 class _PhraseIndex:
-    """Every live Matcher's phrase forms in Aho-Corasick automata (pyahocorasick, in C): one pass
+    """Every live Matcher's phrase forms in Aho-Corasick automata (ahocorasick-rs, in Rust): one pass
     over a region's compact lowercase string finds every form of every matcher in it.
 
     A form is a compact phrase or one of its plurals ("gist", "gists", "gistes"); each has a
@@ -610,7 +611,9 @@ class _PhraseIndex:
         self.forms: list[str | None] = []  # number -> form (None once no matcher owns it)
         self.lengths: list[int] = []  # number -> the form's length
         self.numbers: dict[str, int] = {}  # form -> number (numbers are never reused)
-        self.owners: list[list[tuple[int, _Readings]]] = []  # number -> (slot, readings) per matcher
+        # number -> (slot, readings, plain) per matcher; plain: the one item the rules accept
+        # wherever the form is found (one exact reading, one item, no acronym part), else None
+        self.owners: list[list[tuple[int, _Readings, _Item | None]]] = []
         self.groups: list[_Group] = []
         self.version = 0  # changes when a matcher comes: every region's hits are found again
         self.extra_chars = 0  # characters read by passes beyond the first since the groups merged
@@ -629,7 +632,12 @@ class _PhraseIndex:
                 self.lengths.append(len(form))
                 self.owners.append([])
                 new.append(number)
-            self.owners[number].append((slot, readings))
+            plain = None
+            if len(readings) == 1 and not readings[0][0] and len(readings[0][1]) == 1:
+                item = readings[0][1][0]
+                if not item[0]:
+                    plain = item  # what _found's rules give for it anywhere
+            self.owners[number].append((slot, readings, plain))
         if new:
             groups = self.groups
             groups.append(_Group(new))
@@ -653,14 +661,13 @@ class _PhraseIndex:
                 self.forms[number] = None
 
     def _compile(self, group: _Group) -> Any:
-        import ahocorasick
+        import ahocorasick_rs
 
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         forms = self.forms
         group.numbers = [number for number in group.numbers if forms[number] is not None]
-        for number in group.numbers:
-            automaton.add_word(forms[number], number)
-        automaton.make_automaton()
+        automaton = ahocorasick_rs.AhoCorasick(
+            [forms[number] for number in group.numbers], matchkind=ahocorasick_rs.MatchKind.Standard
+        )
         self.builds += len(group.numbers)
         group.automaton = automaton
         return automaton
@@ -672,31 +679,32 @@ class _PhraseIndex:
         """
         hits = scan.hits
         hits.version, hits.found = self.version, {}
-        raw: dict[int, list[tuple[int, int, _Readings]]] = {}
+        raw: dict[int, list[tuple[int, int, _Readings, _Item | None]]] = {}
         hits.raw = raw
         low, bounds = scan.low, scan.bounds
         if not low:
             return
-        lengths, owners = self.lengths, self.owners
+        owners = self.owners
         passes = 0
         for group in self.groups:
             automaton = group.automaton or self._compile(group)
-            if not group.numbers:
+            numbers = group.numbers
+            if not numbers:
                 continue
             passes += 1
-            for last, number in automaton.iter(low):
-                end = last + 1
+            for index, first, end in automaton.find_matches_as_indexes(low, overlapping=True):
                 if not bounds[end]:
                     continue  # ends inside a word
-                first = end - lengths[number]
                 if not bounds[first]:
                     continue  # starts inside a word
-                for slot, readings in owners[number]:
+                number = numbers[index]
+                last = end - 1
+                for slot, readings, plain in owners[number]:
                     bucket = raw.get(slot)
                     if bucket is None:
-                        raw[slot] = [(first, end, readings)]
+                        raw[slot] = [(first, last, readings, plain)]
                     else:
-                        bucket.append((first, end, readings))
+                        bucket.append((first, last, readings, plain))
         if passes > 1:
             self.extra_chars += (passes - 1) * len(low)
             if self.extra_chars > _MERGE_CHARS_PER_FORM * len(self.numbers):
@@ -726,23 +734,27 @@ def _found(scan: _Scan, slot: int) -> _Found:
         raw.sort()  # by (start, end): a matcher finds one form at most at each
         orig, bounds, start = scan.orig, scan.bounds, scan.start
         word_starts = scan.word_starts()
-        for first, end, readings in raw:
-            for cut, terminal in readings:
-                if cut and bounds[end - cut]:
-                    continue  # the "s" is a token of its own, not a plural ending
-                item = terminal[0]
-                if item[0] or len(terminal) > 1 or (cut and not item[3]):  # else: what _accept gives
-                    item = _accept(terminal, orig, first, cut > 0)
-                    if item is None:
-                        continue
-                # text offsets: compact p lies in word bisect_right(word_starts, p) - 1
-                word = bisect_right(word_starts, first)
-                firsts.append(start + first + word - 1)
-                if end > word_starts[word]:  # the phrase runs on past its first word
-                    word = bisect_right(word_starts, end - 1, word)
-                ends_at.append(start + end + word - 1)
-                items.append(item)
-                break
+        for first, last, readings, item in raw:
+            end = last + 1
+            if item is None:  # not a plain phrase: the rules, reading by reading
+                for cut, terminal in readings:
+                    if cut and bounds[end - cut]:
+                        continue  # the "s" is a token of its own, not a plural ending
+                    item = terminal[0]
+                    if item[0] or len(terminal) > 1 or (cut and not item[3]):  # else: _accept's
+                        item = _accept(terminal, orig, first, cut > 0)
+                        if item is None:
+                            continue
+                    break
+                else:
+                    continue  # no reading accepted here
+            # text offsets: compact p lies in word bisect_right(word_starts, p) - 1
+            word = bisect_right(word_starts, first)
+            firsts.append(start + first + word - 1)
+            if end > word_starts[word]:  # the phrase runs on past its first word
+                word = bisect_right(word_starts, last, word)
+            ends_at.append(start + end + word - 1)
+            items.append(item)
     found = hits.found[slot] = (firsts, ends_at, items)
     return found
 
@@ -956,7 +968,7 @@ class Matcher:
     Criteria in Solid Tumors").
     """
 
-    __slots__ = ("_phrases", "_size", "_slot", "__weakref__")
+    __slots__ = ("_phrases", "_size", "_slot", "_stops", "__weakref__")
 
     def __init__(
         self, triples: Iterable[tuple[str, str, Mapping[str, Any]]], *, stop: Iterable[str] = ()
@@ -1015,6 +1027,7 @@ class Matcher:
     def _register(self) -> None:
         """Join the phrase index (in this process); leave it when the matcher is collected."""
         forms = self._forms()
+        self._stops = any(item[1] is None for items in self._phrases.values() for item in items)
         self._slot = _INDEX.register(forms)
         weakref.finalize(self, _INDEX.release, self._slot, list(forms))
 
@@ -1032,8 +1045,13 @@ class Matcher:
             scan = _text_scan(text, start, end)
         # Most calls ask a matcher with no phrase anywhere in the region: answer them first.
         region = scan.hits
-        found = region.found.get(self._slot) if region.version == _INDEX.version else None
-        if found is None:
+        if region.version == _INDEX.version:
+            found = region.found.get(self._slot)
+            if found is None:
+                if self._slot not in region.raw:
+                    return []
+                found = _found(scan, self._slot)
+        else:
             found = _found(scan, self._slot)
         firsts, ends_at, items = found
         if not firsts:
@@ -1061,6 +1079,35 @@ class Matcher:
                 continue  # a stop phrase
             hits.append(TermHit(first, resume, text[first:resume], key, entry))
         return hits
+
+    def any(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """bool(self.find(text, start, end)), without building the hits: for callers that only
+        ask whether a phrase is there ("does this sentence say 'versus'?").
+
+        A matcher with no stop phrase finds something exactly when a phrase starts in the slice
+        and ends by its end (the leftmost such phrase is a hit); one with stop phrases asks find.
+        """
+        if self._stops:
+            return bool(self.find(text, start, end))
+        stop = len(text) if end is None else end
+        last = _last_scan
+        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
+            scan = last[3]
+        else:
+            scan = _text_scan(text, start, end)
+        region = scan.hits
+        if region.version == _INDEX.version:
+            found = region.found.get(self._slot)
+            if found is None:
+                if self._slot not in region.raw:
+                    return False
+                found = _found(scan, self._slot)
+        else:
+            found = _found(scan, self._slot)
+        firsts, ends_at, _ = found
+        at = bisect_left(firsts, start) if start else 0
+        upto = bisect_left(firsts, stop, at)  # the phrases that start in the slice
+        return at < upto and min(ends_at[at:upto]) <= stop
 
     def __getstate__(self) -> dict[str, Any]:
         return {"_phrases": self._phrases, "_size": self._size}

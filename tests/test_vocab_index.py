@@ -102,6 +102,54 @@ def test_packaged_matchers_give_the_brute_force_hits() -> None:
             assert _found(matcher, text, start, end) == _reference(matcher, text, start, end)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_phrase, st.sampled_from(["A", "B", "C"])), min_size=1, max_size=8),
+    st.lists(_phrase, max_size=2),
+    st.integers(0, 2**32),
+)
+def test_any_is_whether_find_finds(pairs: list[tuple[str, str]], stop: list[str], seed: int) -> None:
+    """Matcher.any answers bool(find) on every slice, with and without stop phrases."""
+    matcher = vocab.Matcher([(phrase, key, {"key": key}) for phrase, key in pairs], stop=stop)
+    rng = random.Random(seed)
+    text = _text(rng, rng.randrange(1, 40))
+    assert matcher.any(text) is bool(matcher.find(text))
+    for _ in range(12):
+        start = rng.randrange(len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        assert matcher.any(text, start, end) is bool(matcher.find(text, start, end)), (start, end)
+
+
+def test_any_on_the_packaged_matchers() -> None:
+    """The packaged vocabularies (tumors with their stop phrases, adverse events, response and
+    schedule cues) on sentences of their own phrases: any(slice) is bool(find(slice))."""
+    from imatinib_cli.extract import cues
+
+    rng = random.Random(11)
+    matchers = [
+        vocab.tumor_matcher(),
+        vocab.adverse_event_matcher(),
+        cues.matcher("responses", "versus"),
+        cues.matcher("schedules", "other_drugs"),
+        cues.matcher("responses", "responses", key_field="category"),
+    ]
+    assert matchers[0]._stops and not matchers[2]._stops  # both ways of answering
+    phrases = [phrase for matcher in matchers for phrase in list(matcher._phrases)[::25]]
+    answers = set()
+    for _ in range(30):
+        text = " ".join(
+            rng.choice(phrases + ["and", "of", "grade 3", "GISTs", "-", "vs."]) for _ in range(20)
+        )
+        for matcher in matchers:
+            for _ in range(6):
+                start = rng.randrange(len(text) + 1)
+                end = rng.randrange(start, len(text) + 1)
+                answer = matcher.any(text, start, end)
+                assert answer is bool(matcher.find(text, start, end)), (text, start, end)
+                answers.add(answer)
+    assert answers == {True, False}
+
+
 def test_one_pass_serves_every_matcher() -> None:
     """Two matchers, one text: the automaton reads the region once, and each answer is its own."""
     tumors = vocab.Matcher([("gastrointestinal stromal tumor", "GIST", {})])

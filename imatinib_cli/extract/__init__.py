@@ -248,7 +248,7 @@ def _only_named_responses(
             for info in context.sentences
             if info.states_results
             and not info.numbers
-            and cues.matcher("responses", "only_named").find(context.text, info.start, info.end)
+            and cues.matcher("responses", "only_named").any(context.text, info.start, info.end)
         ),
         None,
     )
@@ -569,7 +569,7 @@ def _read_doses(
         general = (
             info.kind == "title"
             or named == set(by_key)
-            or bool(cues.matcher("schedules", "conclusion_cues").find(context.text, info.start, info.end))
+            or cues.matcher("schedules", "conclusion_cues").any(context.text, info.start, info.end)
         )
         if named and len(by_key) > 1 and not general:
             for code in named:
@@ -696,7 +696,7 @@ def _read_responses(
         return touched  # nothing to count here
     in_order = (
         "respectively" in info.lower
-        or bool(arms and cues.matcher("responses", "both_arms").find(context.text, info.start, info.end))
+        or bool(arms and cues.matcher("responses", "both_arms").any(context.text, info.start, info.end))
         or _side_by_side(info, anchors, subgroups)
     )
     paired = _arms_then_versus(context, info, anchors, arms)
@@ -876,7 +876,7 @@ def _criteria(
         if (
             len({hit.key for hit in found}) != 1
             or any(hit.end > start for hit in found)
-            or conventional.find(text, info.start, info.end)
+            or conventional.any(text, info.start, info.end)
         ):
             return [None] * len(hits)
         mentions = found[-1:]
@@ -893,7 +893,7 @@ def _criteria(
         if current is not None and _DIGIT.search(_BRACKETS.sub("", text[since : hit.start])):
             current = None  # another result's number stands between the name and this hit
         limit = min(end, hit.end + 40)
-        if conventional.find(text, hit.end, limit) and not alternative.find(text, hit.end, limit):
+        if conventional.any(text, hit.end, limit) and not alternative.any(text, hit.end, limit):
             current = None  # "partial response by CT in 16"
         if inside:
             result[index] = inside[0].key
@@ -1047,7 +1047,7 @@ def _arms_then_versus(
 
 
 def _names_the_others(context: Context, start: int, end: int) -> bool:
-    return bool(cues.matcher("responses", "the_others").find(context.text, start, end))
+    return cues.matcher("responses", "the_others").any(context.text, start, end)
 
 
 def _same_population(mention: TumorMention, drafts: list[PopulationDraft]) -> PopulationDraft | None:

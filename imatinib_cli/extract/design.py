@@ -150,7 +150,7 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
             continue
         if not info.numbers or not info.has_word(cues.any_word("cues", "enrollment_verbs")):
             continue
-        if not verbs.find(context.text, info.start, info.end):
+        if not verbs.any(context.text, info.start, info.end):
             continue
         fraction_counts = {f.count.start for f in info.fractions}
         for number in info.numbers:

@@ -107,7 +107,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             continue
         if _another_drug(context, info, amounts[0].start):
             continue  # "docetaxel 75 mg/m²": another drug's dose
-        if cues.matcher("schedules", "modification_cues").find(
+        if cues.matcher("schedules", "modification_cues").any(
             text, _clause_window(text, info.start, amounts[0].start), amounts[0].start
         ):
             continue  # "dose reduction to 600 mg/day": a change, not an assigned dose

@@ -336,7 +336,7 @@ def refers_back(context: Context, info: SentenceInfo) -> bool:
     found = info.cached.get("refers_back")
     if found is None:
         found = info.cached["refers_back"] = info.has_word(cues.any_word("responses", "anaphora")) and bool(
-            cues.matcher("responses", "anaphora").find(context.text, info.start, info.end)
+            cues.matcher("responses", "anaphora").any(context.text, info.start, info.end)
         )
     return found  # type: ignore[return-value]
 
@@ -523,7 +523,7 @@ class Subgroups:
             if not info.numbers or not info.reports_results:
                 continue
             mentions = find_subgroups(context, info)
-            if not mentions or responses.find(context.text, info.start, info.end):
+            if not mentions or responses.any(context.text, info.start, info.end):
                 continue
             for mention in mentions:
                 draft = by_key.get(self.key_of(mention.key))
@@ -1037,7 +1037,7 @@ def declared_groups(context: Context) -> list[DeclaredGroup]:
     for info in context.sentences:
         if info.kind == "title" or not _SIZED_BRACKET.search(context.text, info.start, info.end):
             continue
-        if responses.find(context.text, info.start, info.end):
+        if responses.any(context.text, info.start, info.end):
             continue  # "responses in one leiomyosarcoma (n = 14), ...": list items of a result
         found = []
         for bracket in _SIZED_BRACKET.finditer(context.text, info.start, info.end):

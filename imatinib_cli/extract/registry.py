@@ -181,7 +181,7 @@ def group_doses(group: RegistryGroup, document: Document) -> list[Dose]:
     title, description = group.title, group.description or ""
     words = f"{title}. {description}" if description else title
     names_imatinib = bool(cues.imatinib_names().search(words))
-    if not names_imatinib and cues.matcher("schedules", "other_drugs").find(words):
+    if not names_imatinib and cues.matcher("schedules", "other_drugs").any(words):
         return []
     mini = Document(path=document.path, sha256=document.sha256, format=document.format, text=words)
     context = build_context(mini)

@@ -818,7 +818,7 @@ def _not_this_studys_results(context: Context, info: SentenceInfo) -> bool:
     if "not_results" not in info.cached:
         info.cached["not_results"] = any(
             info.has_word(cues.any_word("responses", name))
-            and bool(cues.matcher("responses", name).find(context.text, info.start, info.end))
+            and cues.matcher("responses", name).any(context.text, info.start, info.end)
             for name in ("design_statements", "dropout_markers")
         ) or _cites_work(context, info)
     return bool(info.cached["not_results"])

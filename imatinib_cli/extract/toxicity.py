@@ -356,7 +356,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     without arms it compares subgroups ('in elderly patients (40% vs 20%)') and is not read."""
     text = context.text
     has_cue = info.has_word(cues.any_word("cues", "toxicity", "cues")) and bool(
-        cues.matcher("cues", "toxicity", "cues").find(text, info.start, info.end)
+        cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end)
     )
     if not has_cue and not info.numbers:
         return []
@@ -504,7 +504,7 @@ def _between_treatments(text: str, late: re.Match[str]) -> bool:
         return False
     if found & cues.words("cues", "toxicity", "comparison_treatments") or cues.imatinib_names().search(words):
         return True
-    return bool(cues.matcher("schedules", "other_drugs").find(text, late.start(), late.start("a")))
+    return cues.matcher("schedules", "other_drugs").any(text, late.start(), late.start("a"))
 
 
 def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: int) -> _Frequency | None:
@@ -1037,7 +1037,7 @@ def _extend_left(text: str, start: int, end: int, floor: int, matcher: vocab.Mat
         return start
     head = text[start:end].split()[-1]
     candidate = f"{match.group(1)} {head}"
-    return start - len(match.group(0)) if matcher.find(candidate) else start
+    return start - len(match.group(0)) if matcher.any(candidate) else start
 
 
 def _uncoded(text: str, info: SentenceInfo, hits: list) -> list[_Uncoded]:
