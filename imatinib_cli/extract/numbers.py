@@ -109,6 +109,9 @@ class _Patterns(NamedTuple):
     # `words` found from the non-word character before each (a lookahead: it consumes that one
     # character only); None when a number word opens with anything but a word character.
     after_gap: re.Pattern[str] | None
+    # after_gap for ASCII text: "\W" as the set of ASCII characters it reads there, which `re`
+    # tests from a bitmap instead of a Unicode look-up at every character (~half the cost).
+    after_gap_ascii: re.Pattern[str] | None
 
 
 @vocab.cached
@@ -125,15 +128,18 @@ def _patterns() -> _Patterns:
     percents = [str(p) for p in data["percent_words"]]
     percent_alt = "|".join(r"\s?%" if p == "%" else r"\s*" + re.escape(p.lower()) + r"\b" for p in percents)
     percent_any_case = "|".join(r"\s?%" if p == "%" else r"\s*(?i:" + re.escape(p) + r")\b" for p in percents)
-    after_gap = None
+    after_gap = after_gap_ascii = None
     if all(word[:1].isalnum() or word[:1] == "_" for word in words):
-        after_gap = re.compile(rf"\W(?=(?P<words>(?:{word_alt}){more})(?:(?P<wpct>{percent_alt})|))")
+        ahead = rf"(?=(?P<words>(?:{word_alt}){more})(?:(?P<wpct>{percent_alt})|))"
+        after_gap = re.compile(rf"\W{ahead}")
+        after_gap_ascii = re.compile(rf"[^0-9A-Za-z_]{ahead}")
     return _Patterns(
         re.compile(rf"(?P<digits>{_DIGITS})(?:(?P<pct>{percent_any_case})|)"),
         re.compile(rf"(?P<words>{spelled})(?:(?P<wpct>{percent_alt})|)"),
         re.compile(r"\s*(?:/|of(?:\s+the)?(?:\s+total)?|out of)\s*", re.IGNORECASE),
         words,
         after_gap,
+        after_gap_ascii,
     )
 
 
@@ -224,7 +230,7 @@ def _spelled(patterns: _Patterns, lowered: str, at: int) -> Iterator[tuple[int, 
     every "e", "t", "o"...; the one before `at` included) or at the text's start (one anchored
     match); a match that starts inside the one before ("four" in "twenty-four") is none finditer
     finds."""
-    after_gap = patterns.after_gap
+    after_gap = patterns.after_gap_ascii if lowered.isascii() else patterns.after_gap
     if after_gap is None:
         for match in patterns.words.finditer(lowered, at):
             yield match.start(), match.end(), match.group("words"), bool(match.group("wpct"))
