@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import context, cues, numbers, sentences
+from imatinib_cli.extract import context, cues, heme, numbers, sentences
 from imatinib_cli.models import Evidence
 
 _ODD = [
@@ -127,3 +127,65 @@ def test_cue_word_search_for_ascii_text_answers_as_the_unicode_one(
         sentences.Sentence(0, len(text), text), "abstract", "", [], [], [], Evidence("x", 0, 0, "")
     )
     assert info.has_word(pattern) is bool(expected)
+
+
+_TIME_PIECES = [
+    "at", "At", "by", "within", "after", "in the first", "at the end of", "and", "or", "12", "3", "6.5", "٣",
+    "month", "Months", "mo", "MOS", "mg", "d", "D", "days", "week", "wee\u212a", "wk", "wks", "year", "yr",
+    "course", "cour\u017fe", "Cycle", "cycles", "-", "–", " ", "  ", "\n", ",", ".", "to", "x", "İ", "ı", "ſ",
+]  # fmt: skip
+
+
+# A time point's parts in order (an opener, a gap, a number, a gap, a unit or period, an end), so
+# that most examples hold one or nearly one, among the loose pieces.
+_TIME_POINT = st.tuples(
+    st.sampled_from(["at", "By", "within", "after", "at the end of", "and", "", "x"]),
+    st.sampled_from([" ", "  ", "\n", "", "-", "\x1c"]),
+    st.sampled_from(["12", "3.5", "6 and 12", "3, 6", "٣", "", "month", "Cycle", "wee\u212a"]),
+    st.sampled_from(["", " ", "-", " - ", "\t", "–"]),
+    st.sampled_from(
+        ["months", "MO", "mos", "d", "days", "wk", "Yr", "year", "mg", "cour\u017fe", "cycle", "2"]
+    ),
+    st.sampled_from(["", "s", " 2", ".", "x", " 4 weeks"]),
+).map("".join)
+
+
+_PERIOD_POINT = st.tuples(
+    st.sampled_from(["at", "By", "in the first", "", "x"]),
+    st.sampled_from([" ", "\n ", ""]),
+    st.sampled_from(["month", "Cycle", "COURSE", "wee\u212a", "cour\u017fe", "year", "mo"]),
+    st.sampled_from(["", "s"]),
+    st.sampled_from([" ", "  ", "", "-"]),
+    st.sampled_from(["2", "12", "٣", "x"]),
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_TIME_POINT | _PERIOD_POINT | st.sampled_from(_TIME_PIECES), max_size=8),
+    st.integers(0, 6),
+    st.integers(0, 6),
+)
+def test_time_points_behind_their_gate_are_those_the_pattern_finds(
+    parts: list[str], start: int, cut: int
+) -> None:
+    """heme._find_timepoints skips the time-point pattern in an ASCII span without a digit and a
+    unit's first letters or a period word: wherever the pattern matches, the gate does."""
+    text = "".join(parts)
+    start = min(start, len(text))
+    end = max(start, len(text) - cut)
+    gate = heme._timepoint_gate()
+    assert gate is not None
+    matches = list(heme._timepoint_pattern().finditer(text, start, end))
+    if matches and text[start:end].isascii():
+        assert gate.search(text, start, end) is not None
+    spans = [(m.start(), m.start() + len(m.group(0).rstrip(". "))) for m in matches]
+    assert [(a, b) for a, b, _ in heme._find_timepoints(text, start, end)] == spans
+
+
+def test_time_point_gate_written_cases() -> None:
+    gate = heme._timepoint_gate()
+    assert gate is not None
+    for text in ("at 12 months", "by 3-mo", "after 7 d", "at the end of cycle 2", "MMR at 18 MOS"):
+        assert gate.search(text) is not None and heme._find_timepoints(text, 0, len(text))
+    assert gate.search("12 patients received 400 mg daily") is None
