@@ -189,3 +189,66 @@ def test_time_point_gate_written_cases() -> None:
     for text in ("at 12 months", "by 3-mo", "after 7 d", "at the end of cycle 2", "MMR at 18 MOS"):
         assert gate.search(text) is not None and heme._find_timepoints(text, 0, len(text))
     assert gate.search("12 patients received 400 mg daily") is None
+
+
+_ASCII_NUMERAL = st.lists(
+    st.sampled_from(["0", "1", "10", "07", "45", "123", "1234", ".", ",", "5", "e", "E", "+", "-", "x", "X"])
+    | st.sampled_from(["*", "^", " ", "  ", "\n", "\x1c", "\x1f", "\t", "%", " %", " percent", " PerCent"])
+    | st.sampled_from(["mg", "T", "v", "_", "(", ")", "a", " 234", "1.234.567", "2E-4", "1.5 x 10^3"])
+    | st.characters(max_codepoint=127),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ASCII_NUMERAL, st.integers(0, 4), st.integers(0, 4))
+def test_numeral_scan_for_ascii_text_finds_what_the_unicode_one_does(text: str, start: int, cut: int) -> None:
+    """numbers' digits_ascii (re.ASCII, "\\s" written out) finds the same numerals, every group
+    included, in ASCII text with random slice bounds: find_numbers uses it for ASCII sections."""
+    patterns = numbers._patterns()
+    assert patterns.digits_ascii is not None
+    start = min(start, len(text))
+    end = max(start, len(text) - cut)
+    found = [(m.span(), m.groupdict()) for m in patterns.digits_ascii.finditer(text, start, end)]
+    assert found == [(m.span(), m.groupdict()) for m in patterns.digits.finditer(text, start, end)]
+
+
+def test_ascii_twin_writes_out_spaces_in_and_out_of_sets() -> None:
+    twin = numbers._ascii_twin(re.compile(r"a\s+b|[\s\-]+c|[]\s]d|\bE\d"))
+    assert twin is not None and twin.flags & re.ASCII
+    for text in ("a\x1cb", "\x1f-c", "]d", " d", "x E5", "\u00a0c"):
+        assert [m.span() for m in twin.finditer(text)] == [
+            m.span() for m in re.finditer(r"a\s+b|[\s\-]+c|[]\s]d|\bE\d", text)
+        ] or not text.isascii()
+    assert numbers._ascii_twin(re.compile(r"\S")) is None
+
+
+_NUMERALS = st.lists(
+    st.sampled_from(["0", "1", "10", "07", "45", "1234", ".", "·", ",", "5", "e", "+", "-", "x", "^", "²"])
+    | st.sampled_from(
+        [" ", "\u2009", "%", " percent", "mg", "٣", "(", "12.5", "3.14159265358979", "1,234.5"]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NUMERALS, st.integers(0, 3), st.integers(0, 3))
+def test_numerals_read_without_read_numeral_as_with_it(text: str, start: int, cut: int) -> None:
+    """find_numbers reads a numeral of digits, or digits, a point and digits, itself; every
+    numeral read (value, span, percent, decimals) and dropped is what _read_numeral gives."""
+    start = min(start, len(text))
+    end = max(start, len(text) - cut)
+    dropped: list[numbers.Dropped] = []
+    found = [n for n in numbers.find_numbers(text, start, end, dropped) if not n.spelled]
+    expected, expected_dropped = [], []
+    patterns = numbers._patterns()
+    for match in patterns.digits.finditer(text, start, end):
+        read = numbers._read_numeral(match)
+        if isinstance(read, numbers.Dropped):
+            expected_dropped.append(read)
+        else:
+            value, decimals = read
+            expected.append(numbers.Num(value, *match.span(), bool(match.group("pct")), decimals=decimals))
+    assert found == expected
+    assert dropped == expected_dropped
