@@ -609,6 +609,7 @@ def test_spelled_numbers_are_found_as_with_a_plain_word_boundary(parts: list[str
     assert found == [(m.span(), m.group("wpct")) for m in plain.finditer(text, start)]
 
 
+_PLAIN_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.\s*$")
 _PLAIN_BOUNDARY = re.compile(
     r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"'])"
     r"|\n\s*\n"
@@ -623,7 +624,7 @@ def _plain_sentences(text: str, start: int, end: int) -> list[sentences.Sentence
     cursor = start
     for match in _PLAIN_BOUNDARY.finditer(text, start, end):
         head = text[max(cursor, match.start() - sentences._LAST_WORD_WINDOW) : match.start()]
-        last = sentences._LAST_WORD.search(head)
+        last = _PLAIN_LAST_WORD.search(head)
         if (
             last
             and last.group(1).lower().rstrip(".") in sentences._abbreviations()
