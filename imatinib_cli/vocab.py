@@ -684,6 +684,10 @@ class _PhraseIndex:
         low, bounds = scan.low, scan.bounds
         if not low:
             return
+        if not low.isascii() and _SURROGATE.search(low):
+            # The automaton reads UTF-8, which has no lone surrogate (a registry record's unpaired
+            # "\ud800" escape); U+FFFD is one character too, so offsets stay, and no form holds either.
+            low = _SURROGATE.sub("\ufffd", low)
         owners = self.owners
         passes = 0
         for group in self.groups:
@@ -713,6 +717,7 @@ class _PhraseIndex:
 
 
 _MERGE_CHARS_PER_FORM = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _INDEX = _PhraseIndex()
 
 

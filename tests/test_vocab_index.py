@@ -278,3 +278,17 @@ def test_digit_gaps_are_marked_as_by_the_tokenizer(pieces: list[str]) -> None:
     spaced = text.translate(vocab._TO_SPACE)
     expected = vocab._DIGIT_GAP.sub(vocab._mark_gap, text).translate(vocab._TO_SPACE)
     assert vocab._SPACES_GAP.sub(vocab._mark_gap, vocab._ONE_SPACE_GAP.sub(vocab._GAP, spaced)) == expected
+
+
+def test_a_lone_surrogate_in_a_region_reads_as_any_other_character() -> None:
+    """A registry record may keep an unpaired "\\ud800" escape; the automaton reads UTF-8, so the
+    region is searched with U+FFFD in its place: the same phrases at the same offsets."""
+    matcher = vocab.Matcher([("gastrointestinal stromal tumor", "GIST", {}), ("CML", "CML", {})])
+    text = "Imatinib in CML \ud800 and gastrointestinal stromal tumor\udc00s."
+    found = [(hit.start, hit.end, hit.key) for hit in matcher.find(text)]
+    assert found == [(12, 15, "CML"), (22, 52, "GIST")]
+    assert matcher.any(text, 16, 20) is False
+    assert [(h.start, h.key) for h in matcher.find(text.replace("\ud800", "\ufffd"))] == [
+        (12, "CML"),
+        (22, "GIST"),
+    ]
