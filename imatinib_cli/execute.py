@@ -984,6 +984,10 @@ class _Dask:
         except ImportError:
             raise UsageError(f"the Dask executor needs dask, which is not installed: {DASK_EXTRA}") from None
         self._cluster: Any = None
+        # --shared-files: the workers open the files (UnreadFiles, KnownFiles the store lacks)
+        # themselves, a relative path from the client's working folder.
+        self.reads = shared_files
+        self._folder = _working_folder() if shared_files else None
         if address is not None:
             _check_dask_address(address)
         try:
@@ -1009,10 +1013,6 @@ class _Dask:
         self.in_flight = IN_FLIGHT_PER_WORKER * max(1, threads)
         self.splits = False  # a worker may be on another machine, without the private copy
         self._vocab = _vocab_bundle(_current_vocab_dir())
-        # --shared-files: the workers open the files (UnreadFiles, KnownFiles the store lacks)
-        # themselves, a relative path from the client's working folder.
-        self.reads = shared_files
-        self._folder = os.getcwd() if shared_files else None
 
     def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:
         sealed = Sealed(chunk)
@@ -1058,6 +1058,15 @@ def _sigint_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _working_folder() -> str:
+    """The folder relative paths are opened from, for workers that open them (--shared-files).
+    Raises ImxError when it is gone (deleted while the shell stood in it)."""
+    try:
+        return os.getcwd()
+    except OSError as exc:
+        raise ImxError(f"--shared-files: cannot read the working folder: {exc.strerror or exc}") from None
 
 
 def _check_dask_address(address: str) -> None:

@@ -210,3 +210,15 @@ def test_which_runs_leave_files_for_the_workers_to_read() -> None:
     assert read(jobs=2, executor="local", dask_address=None, store=None)
     assert execute.unread_below(dask=True) == sys.maxsize
     assert execute.unread_below(dask=False) == execute.SPLIT_MIN_BYTES
+
+
+def test_a_working_folder_that_is_gone_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--shared-files sends relative paths with the client's working folder; a folder deleted
+    under the shell is said in one line, not a traceback."""
+
+    def gone() -> str:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(execute.os, "getcwd", gone)
+    with pytest.raises(ImxError, match="cannot read the working folder: No such file or directory"):
+        execute._working_folder()

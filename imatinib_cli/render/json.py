@@ -139,10 +139,14 @@ def line_from_piece(piece: str | bytes) -> str | bytes:
     a number: orjson reads an integer beyond 64 bits as a float, which it writes with an exponent
     `e+` (checked once, _orjson_marks_big_floats), so a line with more `+` than its piece is made
     the slow way. The slow way (a `\\u` escape, NaN, such an integer) parses the piece exactly with
-    the standard library and writes it as _dumps does. (The layout is not cut: `": ` also opens a
-    string that starts with `: `, so replacing it is not exact.)"""
+    the standard library and writes it as _dumps does. A piece with a `\\ud` escape may hold two
+    lone surrogates side by side ("\\ud800\\udc00"), which any parse would pair into one character:
+    its layout is cut instead (_cut_layout)."""
     data = piece if type(piece) is bytes else piece.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
-    if (b"\\" not in data or b"\\u" not in data) and data[:1] == b"{" and _orjson_marks_big_floats():
+    if b"\\ud" in data and data[:1] == b"{":
+        line = _STUDY_LINE_OPEN + _cut_layout(data)[1:]
+        return line if type(piece) is bytes else line.decode("utf-8", "surrogatepass")
+    if b"\\u" not in data and data[:1] == b"{" and _orjson_marks_big_floats():
         import orjson
 
         try:
@@ -157,6 +161,28 @@ def line_from_piece(piece: str | bytes) -> str | bytes:
 
 
 _STUDY_LINE_OPEN = b'{"' + LINE_TYPE.encode() + b'":"study",'
+
+
+def _cut_layout(data: bytes) -> bytes:
+    """An indented JSON text written compactly, escapes untouched: each line's indentation dropped
+    (a JSON string holds no raw newline) and a key's `": ` made `":`. A key opens its line, so only
+    the `": ` right after a line's first string is a key's (a value may open with `: ` too), e.g.
+    b'{\n  "a": ": b"\n}' -> b'{"a":": b"}'."""
+    lines = []
+    for line in data.split(b"\n"):
+        line = line.lstrip(b" ")
+        if line[:1] == b'"':
+            end = 1
+            while True:  # the string's closing quote: the first one after an even run of backslashes
+                end = line.find(b'"', end)
+                slashes = len(line[:end]) - len(line[:end].rstrip(b"\\"))
+                if end < 0 or not slashes % 2:
+                    break
+                end += 1
+            if end > 0 and line[end + 1 : end + 3] == b": ":
+                line = line[: end + 2] + line[end + 3 :]
+        lines.append(line)
+    return b"".join(lines)
 
 
 def _has_exponent(compact: bytes) -> bool:
