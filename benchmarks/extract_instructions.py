@@ -12,7 +12,9 @@ once (which builds every matcher), the second time extracting them all again; th
 divided by the documents, is what one more extraction of each costs. --python runs the child
 with another interpreter (a venv with another version of imatinib_cli installed, not editable)
 to compare before and after. Instructions are not time: C regex scans and Python bytecode cost
-different times per instruction. Not a test; docs/performance.md ("Fewer passes in
+different times per instruction. The child runs with PYTHONHASHSEED=0: the order of sets and
+dicts keyed by strings moves the count by up to ~2 % between seeds, so every count is taken with
+the same one. Not a test; docs/performance.md ("Fewer passes in
 extraction") holds the figures. Needs valgrind (Debian: `apt-get install valgrind`); ~1 minute
 for 200 documents.
 """
@@ -20,6 +22,7 @@ for 200 documents.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -49,6 +52,7 @@ def _instructions(python: str, child: Path, arguments: list[str]) -> tuple[int, 
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},  # string hashes move the count by ~2 % otherwise
     )
     counted = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
     if counted is None:
