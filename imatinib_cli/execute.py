@@ -787,6 +787,9 @@ class _Backend(Protocol):
     # Whether a large file's records are sent out in parts (FilePart): only where the workers can
     # read this machine's private copy of the file.
     splits: bool
+    # Whether a KnownFile the store lacks is sent unread, as its path, for the worker to read and
+    # hash (a Dask cluster told its workers see the same files, --shared-files); else it is read here.
+    reads: bool
 
     def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any: ...
 
@@ -800,6 +803,7 @@ class _Serial:
 
     in_flight = 0
     splits = False
+    reads = False
 
     def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:
         return chunk, work
@@ -838,6 +842,7 @@ class _LocalPool:
         context = multiprocessing.get_context(_start_method())
         self.in_flight = IN_FLIGHT_PER_WORKER * workers
         self.splits = True
+        self.reads = False
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -928,6 +933,7 @@ class _UntilWorthAPool:
         # A file large enough to be sent in parts is worth a pool by itself: its first part
         # starts one.
         self.splits = True
+        self.reads = False
 
     def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:
         if self._pool is None:
@@ -1356,9 +1362,7 @@ def _submit(batch: list[Item], run: _Run) -> _Pending:
     )  # type: ignore[union-attr]
     results = {index: found[at] for at, index in enumerate(positions) if at in found}
     misses = []
-    # A backend whose workers open the files (_Dask with --shared-files) is sent a KnownFile the
-    # store lacks unread, as its path: the worker reads and hashes it.
-    reads = getattr(backend, "reads", False)
+    reads = backend.reads
     for index in positions:
         if index in results:
             continue

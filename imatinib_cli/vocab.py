@@ -1036,6 +1036,24 @@ class Matcher:
         self._slot = _INDEX.register(forms)
         weakref.finalize(self, _INDEX.release, self._slot, list(forms))
 
+    def _found_around(self, text: str, start: int, stop: int) -> _Found | None:
+        """This matcher's phrases in the region holding text[start:stop] (_found), or None when
+        the region holds none of its forms: most calls ask a matcher with no phrase anywhere in
+        the region, and are answered before _found."""
+        last = _last_scan  # _text_scan's first answer, without the call (most calls take it)
+        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
+            scan = last[3]
+        else:
+            scan = _text_scan(text, start, stop)
+        region = scan.hits
+        if region.version == _INDEX.version:
+            found = region.found.get(self._slot)
+            if found is not None:
+                return found
+            if self._slot not in region.raw:
+                return None
+        return _found(scan, self._slot)
+
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
         """Every phrase in text[start:end], left to right; offsets index `text`.
 
@@ -1043,21 +1061,9 @@ class Matcher:
         ends inside a word never yields a partial word.
         """
         stop = len(text) if end is None else end
-        last = _last_scan  # _text_scan's first answer, without the call (most calls take it)
-        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
-            scan = last[3]
-        else:
-            scan = _text_scan(text, start, end)
-        # Most calls ask a matcher with no phrase anywhere in the region: answer them first.
-        region = scan.hits
-        if region.version == _INDEX.version:
-            found = region.found.get(self._slot)
-            if found is None:
-                if self._slot not in region.raw:
-                    return []
-                found = _found(scan, self._slot)
-        else:
-            found = _found(scan, self._slot)
+        found = self._found_around(text, start, stop)
+        if found is None:
+            return []
         firsts, ends_at, items = found
         if not firsts:
             return []
@@ -1095,20 +1101,9 @@ class Matcher:
         if self._stops:
             return bool(self.find(text, start, end))
         stop = len(text) if end is None else end
-        last = _last_scan
-        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
-            scan = last[3]
-        else:
-            scan = _text_scan(text, start, end)
-        region = scan.hits
-        if region.version == _INDEX.version:
-            found = region.found.get(self._slot)
-            if found is None:
-                if self._slot not in region.raw:
-                    return False
-                found = _found(scan, self._slot)
-        else:
-            found = _found(scan, self._slot)
+        found = self._found_around(text, start, stop)
+        if found is None:
+            return False
         firsts, ends_at, _ = found
         at = bisect_left(firsts, start) if start else 0
         upto = bisect_left(firsts, stop, at)  # the phrases that start in the slice
