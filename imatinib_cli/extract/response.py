@@ -111,7 +111,7 @@ def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
-    return read_clause(context, info, start, end, category_items(context, start, end) + list(extra or ()))
+    return _read_clause(context, info, start, end, category_items(context, start, end) + list(extra or ()))
 
 
 def clause_responses(
@@ -126,10 +126,10 @@ def clause_responses(
     if not any(item.kind == "cue" for item in items):
         return [], None, set()
     _add_timepoints(context.text, start, end, items, covered)
-    return read_clause(context, info, start, end, items)
+    return _read_clause(context, info, start, end, items)
 
 
-def read_clause(
+def _read_clause(
     context: Context, info: SentenceInfo, start: int, end: int, spans: list[Item]
 ) -> tuple[list[ResponseHit], list[Item], set[int]]:
     """find_responses with the clause's category items (and any extra spans) given."""
