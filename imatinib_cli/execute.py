@@ -49,6 +49,7 @@ from imatinib_cli.models import (
     mutable_record,
     record,
 )
+from imatinib_cli.models import replace as replace_record
 
 __all__ = [
     "EXECUTORS",
@@ -380,14 +381,14 @@ def _read_if_unread(item: RawFile | FilePart | UnreadFile) -> RawFile | FilePart
 def without_text(findings: Findings) -> Findings:
     """What merging reads of a document is its metadata and path: the text, sections and registry
     tables were for extraction (every quote is already copied into its Evidence)."""
-    return replace(findings, document=text_dropped(findings.document))
+    return replace_record(findings, document=text_dropped(findings.document))
 
 
 def text_dropped(document: Document) -> Document:
     """The Document without its text, sections and registry tables (what output and merging read)."""
     if not document.text and not document.sections and document.registry_results is None:
         return document
-    return replace(document, text="", sections=(), registry_results=None)
+    return replace_record(document, text="", sections=(), registry_results=None)
 
 
 def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap: Any = None) -> LeanResult:
@@ -409,12 +410,17 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     documents = tuple(text_dropped(document) for document in result.documents)
     items: list[Lean | None] = []
     pieces: list[tuple[list[str] | None, bytes | None] | None] = []
-    for document, findings in zip(documents, result.findings, strict=True):
+    for document, findings, given in zip(documents, result.findings, result.documents, strict=True):
         if findings is None:
             items.append(None)
             pieces.append(None)
             continue
-        lean = without_text(findings)
+        # Its document without text is the one just made (one text_dropped, not two).
+        lean = (
+            replace_record(findings, document=document)
+            if findings.document is given
+            else without_text(findings)
+        )
         keys = link_keys(lean)
         if form is None:
             items.append(Lean(None if keys is None else tuple(keys), lean))

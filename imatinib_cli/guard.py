@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from imatinib_cli.models import (
@@ -35,6 +34,7 @@ from imatinib_cli.models import (
     ResponseCount,
     Study,
     Warning,
+    replace,
 )
 
 __all__ = ["bound_warnings", "cap_text", "count_from_percent", "enforce", "fits", "violations"]

@@ -8,6 +8,7 @@ stage produced; a stage that needs a changed record builds a new one with datacl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import dataclasses
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -59,6 +60,7 @@ HEME_LABELS = {
 # used or inspected: a warm `imx summarize` makes 17 of the 28. tests/test_startup.py checks each
 # against a real dataclass.
 _C = TypeVar("_C", bound=type)
+_R = TypeVar("_R")
 
 
 def _frozen_setattr(self: object, name: str, value: object) -> None:
@@ -129,7 +131,30 @@ def record(cls: _C) -> _C:
     init.owner = made
     if "__reduce__" not in namespace:
         made.__reduce__ = _reducer(made, values)  # type: ignore[method-assign, assignment]
+    made._record_values = staticmethod(values)  # type: ignore[attr-defined]
+    made._record_index = {name: index for index, name in enumerate(names)}  # type: ignore[attr-defined]
     return made  # type: ignore[return-value]
+
+
+def replace(obj: _R, /, **changes: Any) -> _R:
+    """dataclasses.replace for a record, ~2x cheaper (no walk over its Fields in Python: one
+    attrgetter, the changes set by position, the record's own __init__ called positionally); the
+    same result, and the same error for a name that is not a field (dataclasses' own).
+
+    >>> replace(Flag(True, None), value=False)
+    Flag(value=False, evidence=None)
+    """
+    cls = obj.__class__
+    index = cls.__dict__.get("_record_index")
+    if index is None:
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    values = list(cls._record_values(obj))  # type: ignore[attr-defined]
+    try:
+        for name, value in changes.items():
+            values[index[name]] = value
+    except KeyError:
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    return cls(*values)  # type: ignore[no-any-return]
 
 
 def mutable_record(cls: _C) -> _C:

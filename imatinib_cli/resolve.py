@@ -15,9 +15,10 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import fields, replace
+from operator import attrgetter
+from dataclasses import fields
 
-from imatinib_cli import guard, resolve_rules
+from imatinib_cli import guard, resolve_rules, vocab
 from imatinib_cli.models import (
     HEME_LABELS,
     AdverseEvent,
@@ -35,6 +36,7 @@ from imatinib_cli.models import (
     Warning,
     add_dose,
     distinct_events,
+    replace,
 )
 
 __all__ = [
@@ -129,10 +131,13 @@ def _empty(item: Findings) -> bool:
 # -- grouping ---------------------------------------------------------------------------------
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def normalize_title(title: str | None) -> str | None:
     if not title:
         return None
-    words = re.sub(r"[^a-z0-9]+", " ", title.lower()).split()
+    words = _NOT_WORD.sub(" ", title.lower()).split()
     return " ".join(words) if len(words) >= 4 else None
 
 
@@ -261,7 +266,7 @@ def _study_id(metadata: Metadata, sources: tuple[str, ...]) -> str:
     if metadata.journal and metadata.year:
         # A citation names a paper without identifiers: "Eur J Cancer 2003;39:2006".
         parts = [metadata.journal, str(metadata.year), metadata.volume, (metadata.pages or "").split("-")[0]]
-        return "cite:" + "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts if p)
+        return "cite:" + "-".join(_NOT_WORD.sub("-", p.lower()).strip("-") for p in parts if p)
     title = normalize_title(metadata.title)
     if title:
         # Eight words to read, and a short hash of the whole title so two studies never share an id.
@@ -301,21 +306,33 @@ def _quantities_differ(a: Quantity, b: Quantity) -> bool:
 _IDENTITY_FIELDS = {"doi", "pmid", "nct_id", "year", "enrollment"}
 
 
+_METADATA_NAMES = tuple(field.name for field in fields(Metadata))
+_METADATA_DEFAULTS = tuple(field.default for field in fields(Metadata))
+_metadata_values = attrgetter(*_METADATA_NAMES)
+_UNSTATED = (None, (), "")
+
+
 def _merge_metadata(group: list[Findings], warnings: list[Warning]) -> Metadata:
+    if len(group) == 1:
+        # One document: its own Metadata, unless an unstated value ("" for a title) differs from
+        # the field's default (None), which the merge would put in its place.
+        metadata = group[0].document.metadata
+        values = _metadata_values(metadata)
+        if all(v == d or v not in _UNSTATED for v, d in zip(values, _METADATA_DEFAULTS, strict=True)):
+            return metadata
     merged: dict[str, object] = {}
     stated_in: dict[str, str] = {}
     for item in group:
-        for field in fields(Metadata):
-            value = getattr(item.document.metadata, field.name)
-            if value in (None, (), ""):
+        for name, value in zip(_METADATA_NAMES, _metadata_values(item.document.metadata), strict=True):
+            if value in _UNSTATED:
                 continue
-            if field.name not in merged:
-                merged[field.name] = value
-                stated_in[field.name] = item.document.path
-            elif field.name in _IDENTITY_FIELDS and str(merged[field.name]).lower() != str(value).lower():
-                first = _from(str(merged[field.name]), stated_in[field.name])
+            if name not in merged:
+                merged[name] = value
+                stated_in[name] = item.document.path
+            elif name in _IDENTITY_FIELDS and str(merged[name]).lower() != str(value).lower():
+                first = _from(str(merged[name]), stated_in[name])
                 second = _from(str(value), item.document.path)
-                warnings.append(Warning(f"documents disagree on {field.name}: {first} vs {second}"))
+                warnings.append(Warning(f"documents disagree on {name}: {first} vs {second}"))
     return Metadata(**merged)  # type: ignore[arg-type]
 
 
@@ -325,6 +342,8 @@ def _design_value(value: object) -> object:
 
 
 def _merge_design(group: list[Findings], warnings: list[Warning]) -> Design:
+    if len(group) == 1:
+        return group[0].design  # every field's default is None: the merge would rebuild it as it is
     merged: dict[str, object] = {}
     stated_in: dict[str, str | None] = {}
     for item in group:
@@ -468,6 +487,8 @@ def _merge_events(group: list[Findings], warnings: list[Warning]) -> list[Advers
     """The toxicities of every document, one per term, grade and arm (models.distinct_events, the
     leading document's first). Where two documents each give one frequency for the same term, grade
     and arm and they differ ('grade 3 neutropenia in 30%' and 'in 35%'), a warning names both."""
+    if len(group) == 1:
+        return distinct_events(group[0].adverse_events)  # no other document to disagree with
     per_document = [distinct_events(item.adverse_events) for item in group]
     first: dict[tuple[str, str | None, str | None], AdverseEvent] = {}
     for events in per_document:
@@ -510,6 +531,8 @@ def _event_disagreement(known: AdverseEvent, other: AdverseEvent, warnings: list
 def _merge_outcomes(group: list[Findings], warnings: list[Warning]) -> list[Outcome]:
     """Every distinct outcome (a differing value is kept beside the other, as before); where two
     documents each give one value for the same measure and they differ, a warning names both."""
+    if len(group) == 1:
+        return _unique_outcomes(list(group[0].outcomes))  # no other document to disagree with
     first: dict[tuple[object, ...], Outcome] = {}
     for item in group:
         mine: dict[tuple[object, ...], list[Outcome]] = {}
@@ -638,7 +661,7 @@ def _derive(
         "ne" not in responses
         and not by_measure
         and not mixed
-        and resolve_rules.disease_kind(population.tumor_type) is None
+        and _disease_kind(population.tumor_type) is None
     ):
         _not_evaluable(responses, n, population.n_evaluable, armed)
     for category, response in list(responses.items()):
@@ -705,13 +728,28 @@ def _evaluable_by_measure(n_evaluable: Quantity | None) -> bool:
         return False
     span = n_evaluable.evidence.end - n_evaluable.evidence.start
     quote = n_evaluable.evidence.quote
-    for word in resolve_rules.words("cues", "evaluable_with"):
-        for match in re.finditer(rf"\b{re.escape(word)}\b", quote, re.IGNORECASE):
+    for pattern in _evaluable_with():
+        for match in pattern.finditer(quote):
             cited = quote[max(0, match.end() - span) : match.end()]
             first = cited.split(None, 1)[0] if cited.split() else ""
             if first == _num(n_evaluable.value) or first.isalpha():
                 return True
     return False
+
+
+@vocab.cached
+def _evaluable_with() -> tuple[re.Pattern[str], ...]:
+    """Each `cues.yaml: evaluable_with` word as a whole-word, case-blind pattern, compiled once."""
+    return tuple(
+        re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        for word in resolve_rules.words("cues", "evaluable_with")
+    )
+
+
+@vocab.cached
+def _disease_kind(code: str | None) -> str | None:
+    """resolve_rules.disease_kind of a tumor code, read from the vocabularies once per code."""
+    return resolve_rules.disease_kind(code)
 
 
 def _not_evaluable(
