@@ -7,13 +7,14 @@
 `--stage load` (the default) counts `load_records` (decode, format sniffing, the reader, the
 Document's layout) of every file; `--stage lean` what `execute.made_lean` does for each document
 besides pickling: `resolve.merge_group` of the document alone and `render.json.study_piece` of the
-study; `--stage made` all of `execute.made_lean` for `--json` (the document and its Findings
-without text, link keys, the merge, the study's text, the pickle) per file. As in benchmarks/extract_instructions.py, `valgrind --tool=cachegrind --cache-sim=no` runs
-one child twice, once doing the stage once and once twice (after loading and extracting every
-file, which warms every import and pattern); the difference over the files (or documents) is what
-one more pass costs. --python runs the child with another interpreter (a venv with another
-version of imatinib_cli installed, not editable). Instructions are not time. Not a test;
-docs/performance.md ("Load and the lean path, third pass") holds the figures. Needs valgrind.
+study; `--stage made` all of `execute.made_lean` for `--json` (the document and its Findings without
+text, link keys, the merge, the study's text, the pickle) per file. As in
+benchmarks/extract_instructions.py, `valgrind --tool=cachegrind --cache-sim=no` runs one child
+twice, once doing the stage once and once twice (after loading and extracting every file, which
+warms every import and pattern); the difference over the files (or documents) is what one more pass
+costs. --python runs the child with another interpreter (a venv with another version of imatinib_cli
+installed, not editable). Instructions are not time. Not a test; docs/performance.md ("Load and the
+lean path, third pass") holds the figures. Needs valgrind.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
-from operator import attrgetter
 from dataclasses import fields
+from operator import attrgetter
 
 from imatinib_cli import guard, resolve_rules, vocab
 from imatinib_cli.models import (
