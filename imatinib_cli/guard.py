@@ -41,6 +41,7 @@ __all__ = ["bound_warnings", "cap_text", "count_from_percent", "enforce", "fits"
 
 _CATEGORIES = ("cr", "pr", "sd", "pd", "ne")
 _EPSILON = 1e-9
+_INFINITY = math.inf
 
 # Bounds on what warnings carry, whatever the input: a warning that repeats (the same message, say
 # "PR stated twice with different values" on each of 2,000 lines) is listed this many times, then
@@ -237,8 +238,9 @@ def _heme(
 ) -> HemeResponse | None:
     """A hematologic, cytogenetic or molecular response keeps the same two bounds: a percent within
     0..100 and a count within the group (its denominators are often a subset, so no more)."""
-    name = f"{label}: {response.as_written}"
-    count, percent = _within_bounds(response.count, response.percent, name, bound, warnings)
+    count, percent = response.count, response.percent
+    if not _bounds_hold(count, percent, bound):
+        count, percent = _within_bounds(count, percent, f"{label}: {response.as_written}", bound, warnings)
     if count is None and percent is None:
         return None
     if count is response.count and percent is response.percent:
@@ -253,8 +255,10 @@ def _response(
     denominators: list[float],
     warnings: list[Warning],
 ) -> ResponseCount | None:
-    name = f"{label}: {response.category.upper()}"
-    count, percent = _within_bounds(response.count, response.percent, name, bound, warnings)
+    count, percent = response.count, response.percent
+    if not _bounds_hold(count, percent, bound):
+        name = f"{label}: {response.category.upper()}"
+        count, percent = _within_bounds(count, percent, name, bound, warnings)
     if (
         count is not None
         and count.derived
@@ -293,6 +297,20 @@ def _within_bounds(
     if count is not None and bound is not None and count.value > bound + _EPSILON:
         count = _drop(count, f"{name} count {count.value:g} is more than the group's {bound:g}", warnings)
     return count, percent
+
+
+def _bounds_hold(count: Quantity | None, percent: Quantity | None, bound: float | None) -> bool:
+    """Whether _within_bounds keeps both as they are (checked first: its messages are built only
+    for a value it drops). A NaN or infinite value is left to _within_bounds, as before."""
+    return (percent is None or 0 <= percent.value <= 100 + _EPSILON) and (
+        count is None
+        or (
+            count.value >= 0
+            and count.value != _INFINITY
+            and count.value == int(count.value)
+            and (bound is None or count.value <= bound + _EPSILON)
+        )
+    )
 
 
 def _agree(count: Quantity, percent: Quantity, denominators: list[float]) -> bool:
@@ -368,6 +386,8 @@ def _parts_within_size(
 
 def _event(event: AdverseEvent, total: Quantity | None, warnings: list[Warning]) -> AdverseEvent | None:
     bound = total.value if total is not None else None
+    if _bounds_hold(event.count, event.percent, bound):
+        return event
     count, percent = _within_bounds(event.count, event.percent, f"{event.as_written}:", bound, warnings)
     if percent is event.percent and count is event.count:
         return event
@@ -385,10 +405,14 @@ def _drop(value: Quantity, message: str, warnings: list[Warning]) -> None:
 
 def _half_unit(percent: float) -> float:
     """Half a unit in the percent's last written place: 45 -> 0.5, 53.5 -> 0.05, 7.25 -> 0.005."""
-    for decimals in (0, 1, 2):
-        if abs(percent * 10**decimals - round(percent * 10**decimals)) < 1e-6:
-            return 0.5 / 10**decimals
+    for scale, half in _PLACES:
+        if abs(percent * scale - round(percent * scale)) < 1e-6:
+            return half
     return 0.0005
+
+
+# (10**decimals, 0.5 / 10**decimals) for 0, 1 and 2 decimals: the same floats, not computed per call.
+_PLACES = tuple((10**decimals, 0.5 / 10**decimals) for decimals in (0, 1, 2))
 
 
 def _evidences(*items: Evidence | None) -> tuple[Evidence, ...]:

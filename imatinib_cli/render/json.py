@@ -594,6 +594,15 @@ def _response(response: ResponseCount | None) -> JSONDict | None:
 
 
 def _population(population: Population) -> JSONDict:
+    # One pass over its responses, not one per category and axis (Population.response, .heme): the
+    # first response of a category, the heme responses of each axis in reading order.
+    responses: dict[str, ResponseCount] = {}
+    for item in reversed(population.responses):
+        responses[item.category] = item
+    axes: dict[str, list[JSONDict]] = {axis: [] for axis in HEME_AXES}
+    for heme in population.heme_responses:
+        if heme.axis in axes:
+            axes[heme.axis].append(_heme(heme))
     return {
         "label": population.label,
         "tumor_type": population.tumor_type,
@@ -606,8 +615,8 @@ def _population(population: Population) -> JSONDict:
         "doses_mg_per_day": text.doses_mg_per_day(population),
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,
-        "response": {category: _response(population.response(category)) for category in RESPONSE_CATEGORIES},
-        **{axis: [_heme(item) for item in population.heme(axis)] for axis in HEME_AXES},
+        "response": {category: _response(responses.get(category)) for category in RESPONSE_CATEGORIES},
+        **axes,
         "evidence": evidence_json(population.evidence),
     }
 
