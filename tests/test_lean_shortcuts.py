@@ -1,0 +1,133 @@
+"""The lean path's shortcuts (issue 12, fifth session) give what the long ways gave.
+
+models.replace against dataclasses.replace, a one-document merge against the merge of several
+documents' code, guard's bounds check against _within_bounds, render's one-pass population against
+Population.response and Population.heme. Own sentences and values only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli import guard, resolve
+from imatinib_cli.models import (
+    Design,
+    Document,
+    Evidence,
+    Findings,
+    Flag,
+    HemeResponse,
+    Metadata,
+    Population,
+    Quantity,
+    ResponseCount,
+    replace,
+)
+from imatinib_cli.render import json as render_json
+
+_EVIDENCE = Evidence("a.txt", 0, 30, "Twelve of 40 patients responded.")
+
+
+def test_replace_equals_dataclasses_replace() -> None:
+    document = Document("a.txt", "0" * 64, "plain_text", "some text", Metadata(title="A title"))
+    mine = replace(document, text="", sections=(), registry_results=None)
+    assert mine == dataclasses.replace(document, text="", sections=(), registry_results=None)
+    assert mine.text == "" and mine.metadata.title == "A title" and mine.path == "a.txt"
+    assert replace(Flag(True, _EVIDENCE), value=False) == Flag(False, _EVIDENCE)
+    with pytest.raises(TypeError, match="nope"):
+        replace(document, nope=1)
+
+
+def _findings(metadata: Metadata, design: Design) -> Findings:
+    document = Document("a.txt", "0" * 64, "plain_text", "", metadata)
+    return Findings(document, design, (), (), ())
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        Metadata(title="Imatinib in a trial of forty patients", year=2004, authors=("Doe J",)),
+        Metadata(title="", journal="J Test", pmid="123"),  # "" is not the default: merged to None
+        Metadata(authors=None, doi="10.1/x"),  # type: ignore[arg-type]  # None where () is the default
+        Metadata(),
+    ],
+)
+def test_one_document_merge_equals_the_long_way(metadata: Metadata) -> None:
+    design = Design(phase="II", randomized=Flag(False, _EVIDENCE), n_enrolled=Quantity(40.0, _EVIDENCE))
+    findings = _findings(metadata, design)
+    long_way = Metadata(
+        **{
+            f.name: getattr(metadata, f.name)
+            for f in dataclasses.fields(Metadata)
+            if getattr(metadata, f.name) not in (None, (), "")
+        }
+    )
+    merged = resolve._merge_metadata([findings], [])
+    assert merged == long_way
+    assert [type(getattr(merged, f.name)) for f in dataclasses.fields(Metadata)] == [
+        type(getattr(long_way, f.name)) for f in dataclasses.fields(Metadata)
+    ]
+    assert resolve._merge_design([findings], []) == design
+
+
+_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, 1.0, 12.0, 40.0, 100.0, 100.0000000001, -1.0, 12.5, math.inf, -math.inf, math.nan]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    count=st.one_of(st.none(), _VALUES),
+    percent=st.one_of(st.none(), _VALUES),
+    bound=st.one_of(st.none(), st.sampled_from([0.0, 12.0, 40.0, 12.5])),
+)
+def test_bounds_hold_is_within_bounds_keeping_both(
+    count: float | None, percent: float | None, bound: float | None
+) -> None:
+    count_q = None if count is None else Quantity(count, _EVIDENCE)
+    percent_q = None if percent is None else Quantity(percent, _EVIDENCE)
+    warnings: list = []
+    try:
+        kept = guard._within_bounds(count_q, percent_q, "X: CR", bound, warnings)
+    except (ValueError, OverflowError):
+        assert not guard._bounds_hold(count_q, percent_q, bound)  # left to _within_bounds, which raises
+        return
+    unchanged = kept[0] is count_q and kept[1] is percent_q and not warnings
+    assert guard._bounds_hold(count_q, percent_q, bound) == unchanged
+
+
+def test_half_unit_places() -> None:
+    assert [guard._half_unit(p) for p in (45.0, 53.5, 7.25, 7.125)] == [0.5, 0.05, 0.005, 0.0005]
+
+
+def test_population_in_one_pass_equals_the_lookups() -> None:
+    cr = ResponseCount("cr", Quantity(2.0, _EVIDENCE), None, "two complete responses", _EVIDENCE)
+    cr_again = ResponseCount("cr", Quantity(3.0, _EVIDENCE), None, "three complete responses", _EVIDENCE)
+    pr = ResponseCount("pr", Quantity(10.0, _EVIDENCE), Quantity(25.0, _EVIDENCE), "PR", _EVIDENCE)
+    heme = (
+        HemeResponse("cytogenetic", "ccyr", Quantity(5.0, _EVIDENCE), None, "12 months", "CCyR", _EVIDENCE),
+        HemeResponse("hematologic", "chr", Quantity(9.0, _EVIDENCE), None, None, "CHR", _EVIDENCE),
+        HemeResponse("cytogenetic", "mcyr", None, Quantity(50.0, _EVIDENCE), None, "MCyR", _EVIDENCE),
+    )
+    population = Population(
+        "all patients",
+        "CML",
+        "Chronic myeloid leukemia",
+        "non-GIST",
+        Quantity(40.0, _EVIDENCE),
+        responses=(cr, pr, cr_again),
+        heme_responses=heme,
+    )
+    shown = render_json._population(population)
+    assert shown["response"]["cr"]["count"] == 2  # the first CR, as Population.response gives it
+    assert shown["response"]["pr"]["percent"] == 25.0 and shown["response"]["orr"] is None
+    assert [item["category"] for item in shown["cytogenetic"]] == ["ccyr", "mcyr"]
+    assert [item["category"] for item in shown["hematologic"]] == ["chr"]
+    assert shown["molecular"] == []
+    assert list(shown)[list(shown).index("response") + 1 :][:3] == ["hematologic", "cytogenetic", "molecular"]
