@@ -335,9 +335,10 @@ def refers_back(context: Context, info: SentenceInfo) -> bool:
     each of its clauses asks)."""
     found = info.cached.get("refers_back")
     if found is None:
-        found = info.cached["refers_back"] = info.has_word(cues.any_word("responses", "anaphora")) and bool(
-            cues.matcher("responses", "anaphora").any(context.text, info.start, info.end)
-        )
+        # The phrase index before the word gate's regex search: both must hold, either order.
+        found = info.cached["refers_back"] = cues.matcher("responses", "anaphora").any(
+            context.text, info.start, info.end
+        ) and info.has_word(cues.any_word("responses", "anaphora"))
     return found  # type: ignore[return-value]
 
 

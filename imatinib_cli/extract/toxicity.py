@@ -355,8 +355,10 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     ('were more frequent with chemotherapy (90% vs 39%)') is one value per arm; in a study
     without arms it compares subgroups ('in elderly patients (40% vs 20%)') and is not read."""
     text = context.text
-    has_cue = info.has_word(cues.any_word("cues", "toxicity", "cues")) and bool(
-        cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end)
+    # The phrase index first (it answers at once where the sentence's region holds no cue), the
+    # word gate's regex search only after a hit: both must hold, so the order changes nothing.
+    has_cue = cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end) and info.has_word(
+        cues.any_word("cues", "toxicity", "cues")
     )
     if not has_cue and not info.numbers:
         return []
