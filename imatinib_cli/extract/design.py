@@ -158,19 +158,19 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
             continue
         fraction_counts = {f.count.start for f in info.fractions}
         for number in info.numbers:
-            if number.start in fraction_counts or screened_count(context, info, number):
+            # Three pure tests, the cheapest first (people_count turns a percent or a decimal away
+            # before any search): a number that counts people, not a fraction's count, not screened.
+            if not people_count(context, info, number) or number.start in fraction_counts:
                 continue
-            if people_count(context, info, number):
+            if not screened_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     for info in context.sentences:
         if not info.reports_results or not info.numbers:
             continue
         for number in info.numbers:
-            # Three pure tests, the cheapest first: "Of 30 patients", not screened, counts people.
+            # Three pure tests, the cheapest first: "Of 30 patients", counts people, not screened.
             if not _opens_with_people(context.text, info.start, number.start):
                 continue
-            if screened_count(context, info, number):
-                continue
-            if people_count(context, info, number):
+            if people_count(context, info, number) and not screened_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     return None, None
