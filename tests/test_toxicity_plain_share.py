@@ -20,7 +20,15 @@ _PIECES = [
     "in", "approximately", "about", "~", "seen", "reported", "were", "ſeen", "\u212a", "İ", "ı", "e",
 ]  # fmt: skip
 
-_texts = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14).map("".join)
+_pieces = st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+_spaces = st.sampled_from(["", " ", "  ", "\u00a0", "\x1c", "\n"])
+_numbers = st.sampled_from(["21", "1", "5", "0", "٣", "12.5", "5·2", "3.", "21.1.4", "4/51"])
+# A bracketed share, each part sometimes swapped for a random piece, between random pieces.
+_shares = st.tuples(
+    _pieces, _spaces, st.sampled_from(["(", "(", "[", "((", "( ("]), _spaces, _numbers, _spaces,
+    st.sampled_from(["%", "%", "percent", " patients", "%)", ""]), _pieces,
+).map("".join)  # fmt: skip
+_texts = st.one_of(_shares, st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14).map("".join))
 _GROUPS = ("note", "grade_in", "approx", "count", "total", "value2")
 
 
