@@ -47,9 +47,13 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
             if match:
                 phase = normalize_phase(match.group(1), match.group(2))
                 phase_evidence = info.evidence
-        if not info.has_word(cues.any_word("cues", "design")):
+        # The phrase index first: it answers at once for a sentence whose region holds no design
+        # phrase; the word gate (a regex search) then only for a sentence with a hit. The same
+        # answer in either order (both are pure tests, and a sentence needs both).
+        hits = design_cues.find(text, info.start, info.end)
+        if not hits or not info.has_word(cues.any_word("cues", "design")):
             continue
-        for hit in design_cues.find(text, info.start, info.end):
+        for hit in hits:
             key = hit.key
             if key == "not_randomized":
                 flags.setdefault("randomized", Flag(False, info.evidence))
@@ -148,25 +152,25 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
     for info in context.sentences:
         if not info.reports_results:
             continue
-        if not info.numbers or not info.has_word(cues.any_word("cues", "enrollment_verbs")):
-            continue
-        if not verbs.any(context.text, info.start, info.end):
+        if not info.numbers or not verbs.any(context.text, info.start, info.end):
+            continue  # the phrase index before the word gate: the same answer, cheaper first
+        if not info.has_word(cues.any_word("cues", "enrollment_verbs")):
             continue
         fraction_counts = {f.count.start for f in info.fractions}
         for number in info.numbers:
-            if number.start in fraction_counts or screened_count(context, info, number):
+            # Three pure tests, the cheapest first (people_count turns a percent or a decimal away
+            # before any search): a number that counts people, not a fraction's count, not screened.
+            if not people_count(context, info, number) or number.start in fraction_counts:
                 continue
-            if people_count(context, info, number):
+            if not screened_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     for info in context.sentences:
         if not info.reports_results or not info.numbers:
             continue
         for number in info.numbers:
-            # Three pure tests, the cheapest first: "Of 30 patients", not screened, counts people.
+            # Three pure tests, the cheapest first: "Of 30 patients", counts people, not screened.
             if not _opens_with_people(context.text, info.start, number.start):
                 continue
-            if screened_count(context, info, number):
-                continue
-            if people_count(context, info, number):
+            if people_count(context, info, number) and not screened_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     return None, None

@@ -199,11 +199,11 @@ def _of_whom_pattern() -> re.Pattern[str]:
 
 
 @vocab.cached
-def _of_whom_words() -> tuple[tuple[str, ...], ...]:
-    """The words of each cues.yaml `populations.of_whom` phrase, lowercase: ("of", "whom"), ..."""
-    return tuple(
-        tuple(str(phrase).lower().split()) for phrase in cues.words("cues", "populations", "of_whom")
-    )
+def _of_whom_words() -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """The words of each cues.yaml `populations.of_whom` phrase, lowercase, and whether one holds
+    a letter that case-blind matching also reads as another character: (("of", "whom"), False)."""
+    phrases = [tuple(str(phrase).lower().split()) for phrase in cues.words("cues", "populations", "of_whom")]
+    return tuple((words, any(set(word) & OTHER_CASES.keys() for word in words)) for words in phrases)
 
 
 def _may_say_of_whom(info: SentenceInfo) -> bool:
@@ -212,8 +212,8 @@ def _may_say_of_whom(info: SentenceInfo) -> bool:
     reads as "İ", the Kelvin sign, "ſ") is only tested this way in an ASCII sentence."""
     lowered = info.lower
     ascii_text = None
-    for words in _of_whom_words():
-        if any(set(word) & OTHER_CASES.keys() for word in words):
+    for words, folds in _of_whom_words():
+        if folds:
             if ascii_text is None:
                 ascii_text = info.sentence.text.isascii()
             if not ascii_text:
@@ -335,9 +335,10 @@ def refers_back(context: Context, info: SentenceInfo) -> bool:
     each of its clauses asks)."""
     found = info.cached.get("refers_back")
     if found is None:
-        found = info.cached["refers_back"] = info.has_word(cues.any_word("responses", "anaphora")) and bool(
-            cues.matcher("responses", "anaphora").any(context.text, info.start, info.end)
-        )
+        # The phrase index before the word gate's regex search: both must hold, either order.
+        found = info.cached["refers_back"] = cues.matcher("responses", "anaphora").any(
+            context.text, info.start, info.end
+        ) and info.has_word(cues.any_word("responses", "anaphora"))
     return found  # type: ignore[return-value]
 
 

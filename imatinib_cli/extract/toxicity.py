@@ -355,8 +355,10 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     ('were more frequent with chemotherapy (90% vs 39%)') is one value per arm; in a study
     without arms it compares subgroups ('in elderly patients (40% vs 20%)') and is not read."""
     text = context.text
-    has_cue = info.has_word(cues.any_word("cues", "toxicity", "cues")) and bool(
-        cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end)
+    # The phrase index first (it answers at once where the sentence's region holds no cue), the
+    # word gate's regex search only after a hit: both must hold, so the order changes nothing.
+    has_cue = cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end) and info.has_word(
+        cues.any_word("cues", "toxicity", "cues")
     )
     if not has_cue and not info.numbers:
         return []
@@ -507,8 +509,36 @@ def _between_treatments(text: str, late: re.Match[str]) -> bool:
     return cues.matcher("schedules", "other_drugs").any(text, late.start(), late.start("a"))
 
 
+# The commonest frequency after an event, "fatigue (21.1%)": where this matches, _after_pattern
+# matches the same way (see _plain_share_exact), so the long pattern is not tried.
+_PLAIN_SHARE = re.compile(r"\s*\(\s*(\d+(?:[.·]\d+)?)\s*%")
+
+
+@vocab.cached
+def _plain_share_exact() -> bool:
+    """True when a _PLAIN_SHARE match is _after_pattern's match too, with the same value and end
+    and every other group empty: the bracket's note is refused ("(" then a percent), and no
+    bracket verb, approximation or counted noun (cues.yaml toxicity) can start at a digit, a
+    space, ".", "·" or "%", so the count reading fails and the percent is read ("21.1" then "%")."""
+    words = (
+        cues.words("cues", "toxicity", "bracket_verbs")
+        | cues.words("cues", "toxicity", "approximations")
+        | cues.words("cues", "toxicity", "counted_people")
+    )
+    return all(
+        word[:1] and not word[:1].isdigit() and not word[:1].isspace() and word[:1] not in ".·%"
+        for word in words
+    )
+
+
 def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: int) -> _Frequency | None:
     hit = hits[index]
+    plain = _PLAIN_SHARE.match(text, hit.end, limit) if _plain_share_exact() else None
+    if plain is not None:
+        # What the branch below makes of _after_pattern's match here: no count, note or grade.
+        if _bounded(text, plain.start(1)):
+            return None
+        return _Frequency(float(plain.group(1).replace("·", ".")), None, hit.start, plain.end(), False, None)
     after = _after_pattern().match(text, hit.end, limit)
     if after:
         value_at = after.start("value") if after.group("value") else after.start("count")
