@@ -311,47 +311,57 @@ def build_context(document: Document) -> Context:
     if (len(sections) > 1 or context.readable_chars) and all(a.end <= b.start for a, b in pairwise(sections)):
         # Phrases are looked up section by section: never tokenize what no extractor reads.
         vocab.scan_regions(text, [(section.start, section.end) for section in sections])
+    path = document.path
+    infos = context.sentences
     for section in sections:
         sentences = split_sentences(text, section.start, section.end)
-        inline = _inline_labels(text, sentences) if sentences else []
+        if not sentences:  # only whitespace (no numeral to drop either, but it costs nothing to ask)
+            find_numbers(text, section.start, section.end, context.dropped)
+            continue
+        inline = _inline_labels(text, sentences)
         numbers = find_numbers(text, section.start, section.end, context.dropped)
         hits = tumors.find(text, section.start, section.end)
+        kind, label = section.kind, section.label
         number_at = hit_at = 0
-        for position, sentence in enumerate(sentences):
+        count, hit_count = len(numbers), len(hits)
+        for sentence, inline_label in zip(sentences, inline, strict=True):
             if sentence.cut_after and not sentence.cut_before:
                 context.long_sentences += 1
-            evidence = Evidence(document.path, sentence.start, sentence.end, quote(sentence))
-            while number_at < len(numbers) and numbers[number_at].start < sentence.start:
+            sentence_start, sentence_end = sentence.start, sentence.end
+            evidence = Evidence(path, sentence_start, sentence_end, quote(sentence))
+            # The sentence's numbers: a run of the section's (sorted by start, none across a sentence end).
+            while number_at < count and numbers[number_at].start < sentence_start:
                 number_at += 1
-            mine = []
-            while number_at < len(numbers) and numbers[number_at].end <= sentence.end:
-                mine.append(numbers[number_at])
+            first = number_at
+            while number_at < count and numbers[number_at].end <= sentence_end:
                 number_at += 1
-            while hit_at < len(hits) and hits[hit_at].start < sentence.start:
+            mine = numbers[first:number_at]
+            while hit_at < hit_count and hits[hit_at].start < sentence_start:
                 hit_at += 1
             mentions = []
-            while hit_at < len(hits) and hits[hit_at].end <= sentence.end:
+            while hit_at < hit_count and hits[hit_at].end <= sentence_end:
                 hit = hits[hit_at]
+                entry = hit.entry
                 mentions.append(
                     TumorMention(
-                        code=hit.key,
-                        name=str(hit.entry.get("name", hit.key)),
-                        group=str(hit.entry.get("group", "non-GIST")),
-                        as_written=hit.as_written,
-                        evidence=Evidence(document.path, hit.start, hit.end, evidence.quote),
+                        hit.key,
+                        str(entry.get("name", hit.key)),
+                        str(entry.get("group", "non-GIST")),
+                        hit.as_written,
+                        Evidence(path, hit.start, hit.end, evidence.quote),
                     )
                 )
                 hit_at += 1
-            context.sentences.append(
+            infos.append(
                 SentenceInfo(
                     sentence,
-                    section.kind,
-                    section.label,
+                    kind,
+                    label,
                     mine,
-                    find_fractions(text, mine),
+                    find_fractions(text, mine) if len(mine) > 1 else [],
                     mentions,
                     evidence,
-                    inline_label=inline[position],
+                    inline_label=inline_label,
                 )
             )
     return context
