@@ -294,3 +294,15 @@ def test_cue_word_gate_turns_away_a_sentence_without_the_words() -> None:
     assert (
         context._gate(re.compile(regexes.word_start_alternation(["no", "not"]))) is None
     )  # "no" opens "nod"
+
+
+def test_word_or_hyphen_test_reads_what_the_regex_reads() -> None:
+    """_label_spans tests the character before a section with str.isalnum, "_" and "-" instead of
+    a match of "[\\w-]": the same answer for every code point (surrogates included)."""
+    word_or_hyphen = re.compile(r"[\w-]")
+    differ = [
+        code
+        for code in range(0x110000)
+        if (chr(code).isalnum() or chr(code) in "_-") != bool(word_or_hyphen.match(chr(code)))
+    ]
+    assert differ == []

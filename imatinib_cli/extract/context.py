@@ -221,9 +221,6 @@ def _inline_label_backwards() -> re.Pattern[str] | None:
     return re.compile(rf":\s*(?:{alternation})(?![\w-])", re.I)
 
 
-_WORD_OR_HYPHEN = re.compile(r"[\w-]")
-
-
 def _label_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans _inline_label().finditer(text, start, end) finds, found from each colon
     backwards: "Methods: ... Results: ..." has two colons and hundreds of places a label could
@@ -238,7 +235,8 @@ def _label_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     colon = text.find(":", start, end)
     if colon < 0:
         return []
-    before = "_" if start > 0 and _WORD_OR_HYPHEN.match(text, start - 1) else "\0"
+    # ("[\w-]" reads what str.isalnum reads, "_" and "-": sre's \w is Py_UNICODE_ISALNUM or "_")
+    before = "_" if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-") else "\0"
     reversed_text = text[start:end][::-1] + before
     spans = []
     while colon >= 0:
@@ -257,8 +255,7 @@ def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     if not spans:
         return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
     found = [(at, _label_name(text[at:stop])) for at, stop in spans if text[at].isupper()]
-    results = _result_labels()
-    if not any(name in results for _, name in found):
+    if _result_labels().isdisjoint([name for _, name in found]):
         return [""] * len(sentences)
     labels: list[str] = []
     current, at = "", 0
