@@ -80,22 +80,7 @@ def word_start_alternation(words: Iterable[str], not_after: str = r"\w") -> str:
         return opening + "(?:" + prefix_alternation(words) + ")"
     # (?<!\w\w) after a word character: the character before it is not a word character.
     options = [re.escape(ch) + rf"(?<!{not_after}\w)" + _emit(child) for ch, child in sorted(trie.items())]
-    source = "(?:" + "|".join(options) + ")"
-    if not_after == r"\w" and len(_WORD_STARTS) < 4096:
-        _WORD_STARTS[source] = tuple(words)
-    return source
-
-
-# The words of each word-start alternation built (by its pattern's source), for gates that stand
-# for a search of it (context.SentenceInfo.has_word).
-_WORD_STARTS: dict[str, tuple[str, ...]] = {}
-
-
-def word_start_words(source: str) -> tuple[str, ...] | None:
-    """The words `word_start_alternation(words)` was given for the pattern `source` it returned
-    (with the default `not_after`, each word opening with a word character), else None:
-    word_start_words(word_start_alternation(["this", "these"])) -> ("this", "these")."""
-    return _WORD_STARTS.get(source)
+    return "(?:" + "|".join(options) + ")"
 
 
 def case_blind_class(firsts: Iterable[str], also: str = "") -> str | None:

@@ -11,7 +11,6 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli import regexes
 from imatinib_cli.extract import context, cues, heme, numbers, sentences
 from imatinib_cli.models import Evidence
 
@@ -253,47 +252,6 @@ def test_numerals_read_without_read_numeral_as_with_it(text: str, start: int, cu
             expected.append(numbers.Num(value, *match.span(), bool(match.group("pct")), decimals=decimals))
     assert found == expected
     assert dropped == expected_dropped
-
-
-_GATE_WORDS = st.lists(
-    st.text(st.sampled_from(list("abe-._'1é")), min_size=1, max_size=5).filter(lambda w: re.match(r"\w", w)),
-    min_size=1,
-    max_size=6,
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(_GATE_WORDS, st.lists(st.text(st.sampled_from(list("abe-._'1 é()ſ\u212a")), max_size=6), max_size=8))
-def test_cue_word_gate_never_turns_a_match_away(words: list[str], pieces: list[str]) -> None:
-    """has_word's gate (the first characters of the sentence's words, for a word-start
-    alternation) answers "no" only where the search finds nothing: on random word lists (words
-    of one letter, words with a hyphen, dot or apostrophe after one to three letters, a word
-    character that is not ASCII) and texts made of their pieces."""
-    pattern = re.compile(regexes.word_start_alternation(words))
-    text = " ".join(pieces + words[:1]) if pieces and pieces[0] == "" else " ".join(pieces)
-    info = context.SentenceInfo(
-        sentences.Sentence(0, len(text), text), "abstract", "", [], [], [], Evidence("x", 0, 0, "")
-    )
-    assert info.has_word(pattern) is (pattern.search(text.lower()) is not None)
-
-
-def test_cue_word_gate_turns_away_a_sentence_without_the_words() -> None:
-    """The gate holds each word's first word characters (at most three): "th" for "this",
-    "these"; it answers without a search where no word of the sentence opens with one."""
-    pattern = re.compile(regexes.word_start_alternation(["this", "these", "i.e.", "drug-related"]))
-    assert context._gate(pattern) == frozenset({b"thi", b"the", b"i", b"dru"})
-    assert context._word_starts("a drug-related (grade 3) i.e.") == {
-        b"a",
-        b"dru",
-        b"rel",
-        b"gra",
-        b"3",
-        b"i",
-        b"e",
-    }
-    assert (
-        context._gate(re.compile(regexes.word_start_alternation(["no", "not"]))) is None
-    )  # "no" opens "nod"
 
 
 def test_word_or_hyphen_test_reads_what_the_regex_reads() -> None:

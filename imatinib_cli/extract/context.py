@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
-from operator import itemgetter
 
-from imatinib_cli import regexes, vocab
+from imatinib_cli import vocab
 from imatinib_cli.extract.numbers import Dropped, Fraction, Num, find_fractions, find_numbers
 from imatinib_cli.extract.sentences import Sentence, quote, split_sentences
 from imatinib_cli.models import Document, Evidence, Section, TumorMention
@@ -60,15 +59,6 @@ class SentenceInfo:
     def has_word(self, pattern: re.Pattern[str]) -> bool:
         lowered = self.lower
         if lowered.isascii():
-            gate = _gates.get(pattern, _NO_GATE_YET)
-            if gate is _NO_GATE_YET:
-                gate = _gate(pattern)
-            if gate is not None:
-                starts = self.cached.get("word_starts")
-                if starts is None:
-                    starts = self.cached["word_starts"] = _word_starts(lowered)
-                if starts.isdisjoint(gate):  # type: ignore[attr-defined]
-                    return False
             pattern = _ascii_twins.get(pattern) or _ascii_twin(pattern)
         return pattern.search(lowered) is not None
 
@@ -106,56 +96,6 @@ def _ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if len(_ascii_twins) < 256:
         _ascii_twins[pattern] = twin
     return twin
-
-
-# has_word's gate. A word-start alternation of words that open with a word character
-# (regexes.word_start_alternation) matches an ASCII text only where a word of it (a run of
-# [0-9A-Za-z_], what "\w" reads there) opens with one of its words, so with that word's first
-# word characters, up to three; a cue word whose run is shorter ("i.e.", "et-al") needs a word of
-# the text that is that run. So the first three characters of the sentence's words, worked out
-# once (a translate and a split in C), answer "no" for most cue patterns without the search (~4.3
-# asked of a sentence, three in four finding nothing); where the gate passes, the search decides.
-# A pattern with a word of one or two word characters and nothing after ("no", "et") gets no gate
-# (any word opening with it could match).
-_NOT_WORD_TO_SPACE = bytes(
-    code if chr(code).isalnum() or code == ord("_") else 32 for code in range(128)
-) + bytes(range(128, 256))
-_first_three = itemgetter(slice(3))
-_NO_GATE_YET = object()
-_gates: dict[re.Pattern[str], frozenset[bytes] | None] = {}
-
-
-def _word_starts(lowered: str) -> set[bytes]:
-    """The first three characters of each word of an ASCII text (as bytes): "a drug-related
-    (grade 3)" -> {b"a", b"dru", b"rel", b"gra", b"3"}."""
-    return set(map(_first_three, lowered.encode("ascii").translate(_NOT_WORD_TO_SPACE).split()))
-
-
-def _gate(pattern: re.Pattern[str]) -> frozenset[bytes] | None:
-    """What a word of an ASCII text must open with for `pattern` to match there (_word_starts),
-    or None when that is not known (no gate: the search runs)."""
-    words = None
-    if not pattern.flags & (re.I | re.A | re.X | re.M | re.S):
-        words = regexes.word_start_words(pattern.pattern)
-    gate = None
-    runs = [_word_run(word) for word in words or ()]
-    if words and all(run >= 3 or run < len(word) for run, word in zip(runs, words, strict=True)):
-        keys = (word[:run] for run, word in zip(runs, words, strict=True))
-        # (a key that is not ASCII is in no ASCII text's words: its word never matches there)
-        gate = frozenset(key.encode("ascii") for key in keys if key.isascii())
-    if len(_gates) < 256:
-        _gates[pattern] = gate
-    return gate
-
-
-_WORD_RUN = re.compile(r"\w{1,3}")
-
-
-def _word_run(word: str) -> int:
-    """How many of the word's first three characters are word characters, up to the first that is
-    not: "drug-related" -> 3, "i.e." -> 1."""
-    match = _WORD_RUN.match(word)
-    return match.end() if match else 0
 
 
 @dataclass(slots=True)
