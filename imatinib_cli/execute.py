@@ -724,6 +724,7 @@ def _init_local_worker(vocab_dir: str | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     _release_stdout()
+    _quiet_stderr()
     _use_vocab_dir(vocab_dir)
 
 
@@ -783,6 +784,17 @@ def _release_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)
+
+
+def _quiet_stderr() -> None:
+    """Send what this worker would print to sys.stderr to the null device: a worker's only channel
+    to the user is its results, and the parent turns a worker that fails into one line. Without
+    this, a worker the pool had started but not yet recorded when a SIGTERM unwound the parent (so
+    it was not stopped with the others) found its task queue closed when the parent exited and
+    printed "Process ForkServerProcess-1: Traceback (most recent call last): ... EOFError" on the
+    user's terminal before its parent-death signal ended it."""
+    with contextlib.suppress(OSError):
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (the worker's until it ends)
 
 
 # --------------------------------------------------------------------------- backends

@@ -263,3 +263,40 @@ def test_sigterm_removes_the_workers_files(tmp_path: Path) -> None:
         assert list((tmp_path / "tmp").iterdir()) == []
     finally:
         _cleanup(process, workers)
+
+
+ORPHANED_WORKER = """
+import multiprocessing
+import sys
+
+from imatinib_cli import execute
+
+
+def orphaned() -> None:
+    if sys.argv[1] == "initialized":
+        execute._init_local_worker(None)
+    raise EOFError  # what a pool worker's read of its closed task queue raises
+
+
+if __name__ == "__main__":
+    worker = multiprocessing.get_context("fork").Process(target=orphaned)
+    worker.start()
+    worker.join()
+    print(worker.exitcode)
+"""
+
+
+@pytest.mark.parametrize("state", ["initialized", "bare"])
+def test_a_worker_left_behind_prints_no_traceback(tmp_path: Path, state: str) -> None:
+    """A worker the pool started but had not recorded when a SIGTERM unwound the parent is not
+    stopped with the others; when the parent exits, its read of the task queue raises EOFError.
+    multiprocessing prints that as "Process ...: Traceback ..." on stderr, the user's terminal:
+    a worker set up by _init_local_worker prints nothing (a bare process, for contrast, does)."""
+    script = tmp_path / "orphaned.py"
+    script.write_text(ORPHANED_WORKER, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), state], capture_output=True, timeout=60)
+    assert done.stdout == b"1\n"  # the worker failed, as it does when its queue closes
+    if state == "initialized":
+        assert done.stderr == b""
+    else:
+        assert b"Traceback (most recent call last)" in done.stderr and b"EOFError" in done.stderr
