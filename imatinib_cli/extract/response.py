@@ -817,8 +817,9 @@ def _not_this_studys_results(context: Context, info: SentenceInfo) -> bool:
     progression 1'): no number in such a sentence is a result of this study."""
     if "not_results" not in info.cached:
         info.cached["not_results"] = any(
-            info.has_word(cues.any_word("responses", name))
-            and cues.matcher("responses", name).any(context.text, info.start, info.end)
+            # (the phrase index first: it answers at once where the sentence holds no phrase)
+            cues.matcher("responses", name).any(context.text, info.start, info.end)
+            and info.has_word(cues.any_word("responses", name))
             for name in ("design_statements", "dropout_markers")
         ) or _cites_work(context, info)
     return bool(info.cached["not_results"])
@@ -828,10 +829,9 @@ def _cites_work(context: Context, info: SentenceInfo) -> bool:
     """'Previous studies reported response rates of 50%': the sentence is other work's. Not when
     every cited work sits in an opening phrase of its own with no number ('Compared with
     historical controls, partial response was seen in 16 patients'): the rest is this study's."""
-    if not info.has_word(cues.any_word("responses", "cited_work")):
-        return False
+    # Both tests must hold; the phrase index first, as it answers at once where there is no phrase.
     found = cues.matcher("responses", "cited_work").find(context.text, info.start, info.end)
-    if not found:
+    if not found or not info.has_word(cues.any_word("responses", "cited_work")):
         return False
     openers = cues.matcher("responses", "cited_openers")
     text = context.text
