@@ -606,6 +606,8 @@ def _read_evaluable(
         if key in by_key and by_key[key].n_evaluable is None:
             by_key[key].n_evaluable = Quantity(opening.value, info.cite(opening.start, opening.end))
         return
+    if not info.numbers:
+        return  # what follows reads a number only: nothing to find, so no cue-word search
     measurable = info.has_word(cues.any_word("cues", "evaluable_with"))
     if not measurable and not info.has_word(cues.any_word("cues", "evaluable")):
         return
