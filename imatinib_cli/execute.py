@@ -713,7 +713,7 @@ def _opened_from(item: RawFile | UnreadFile, folder: str) -> RawFile | UnreadFil
     return item._replace(source=os.path.join(folder, item.source))  # type: ignore[union-attr]
 
 
-def _init_local_worker(vocab_dir: str | None) -> None:
+def _init_local_worker(vocab_dir: str | None, quiet: bool = True) -> None:
     """Initializer of a local worker process: the parent's vocabulary; Ctrl-C is the parent's to
     handle; the worker dies with its parent and never holds the user's stdout open (`imx ... | wc -c`
     ends when the main process does, however it ends)."""
@@ -724,7 +724,8 @@ def _init_local_worker(vocab_dir: str | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     _release_stdout()
-    _quiet_stderr()
+    if quiet:  # under --debug a worker's traceback is what the user asked to see
+        _quiet_stderr()
     _use_vocab_dir(vocab_dir)
 
 
@@ -792,7 +793,8 @@ def _quiet_stderr() -> None:
     this, a worker the pool had started but not yet recorded when a SIGTERM unwound the parent (so
     it was not stopped with the others) found its task queue closed when the parent exited and
     printed "Process ForkServerProcess-1: Traceback (most recent call last): ... EOFError" on the
-    user's terminal before its parent-death signal ended it."""
+    user's terminal before its parent-death signal ended it. Not under --debug (the worker's
+    traceback is then what the user asked for)."""
     with contextlib.suppress(OSError):
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (the worker's until it ends)
 
@@ -865,7 +867,7 @@ class _LocalPool:
             max_workers=workers,
             mp_context=context,
             initializer=_init_local_worker,
-            initargs=(_current_vocab_dir(),),
+            initargs=(_current_vocab_dir(), not _log.isEnabledFor(logging.DEBUG)),
         )
 
     def submit(self, chunk: list[RawFile], work: Work | None = None) -> Any:

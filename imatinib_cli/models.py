@@ -2,7 +2,8 @@
 
 Every number that reaches the output is carried with its Evidence, so a reader can check it
 against the sentence it came from. Records are frozen so a stage can never edit what an earlier
-stage produced; a stage that needs a changed record builds a new one with dataclasses.replace.
+stage produced; a stage that needs a changed record builds a new one with `replace` below
+(dataclasses.replace by position).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def record(cls: _C) -> _C:
 
 
 def replace(obj: _R, /, **changes: Any) -> _R:
-    """dataclasses.replace for a record, ~2x cheaper (no walk over its Fields in Python: one
+    """dataclasses.replace for a record, ~1.2-1.3x cheaper (no walk over its Fields in Python: one
     attrgetter, the changes set by position, the record's own __init__ called positionally); the
     same result, and the same error for a name that is not a field (dataclasses' own).
 

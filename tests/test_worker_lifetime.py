@@ -273,8 +273,8 @@ from imatinib_cli import execute
 
 
 def orphaned() -> None:
-    if sys.argv[1] == "initialized":
-        execute._init_local_worker(None)
+    if sys.argv[1] != "bare":
+        execute._init_local_worker(None, sys.argv[1] == "initialized")
     raise EOFError  # what a pool worker's read of its closed task queue raises
 
 
@@ -286,12 +286,13 @@ if __name__ == "__main__":
 """
 
 
-@pytest.mark.parametrize("state", ["initialized", "bare"])
+@pytest.mark.parametrize("state", ["initialized", "bare", "debug"])
 def test_a_worker_left_behind_prints_no_traceback(tmp_path: Path, state: str) -> None:
     """A worker the pool started but had not recorded when a SIGTERM unwound the parent is not
     stopped with the others; when the parent exits, its read of the task queue raises EOFError.
     multiprocessing prints that as "Process ...: Traceback ..." on stderr, the user's terminal:
-    a worker set up by _init_local_worker prints nothing (a bare process, for contrast, does)."""
+    a worker set up by _init_local_worker prints nothing (a bare process, for contrast, does, and
+    so does a worker set up for a --debug run, where the traceback is what the user asked for)."""
     script = tmp_path / "orphaned.py"
     script.write_text(ORPHANED_WORKER, encoding="utf-8")
     done = subprocess.run([sys.executable, str(script), state], capture_output=True, timeout=60)
