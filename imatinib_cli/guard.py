@@ -41,7 +41,6 @@ __all__ = ["bound_warnings", "cap_text", "count_from_percent", "enforce", "fits"
 
 _CATEGORIES = ("cr", "pr", "sd", "pd", "ne")
 _EPSILON = 1e-9
-_INFINITY = math.inf
 
 # Bounds on what warnings carry, whatever the input: a warning that repeats (the same message, say
 # "PR stated twice with different values" on each of 2,000 lines) is listed this many times, then
@@ -306,7 +305,7 @@ def _bounds_hold(count: Quantity | None, percent: Quantity | None, bound: float 
         count is None
         or (
             count.value >= 0
-            and count.value != _INFINITY
+            and count.value != math.inf
             and count.value == int(count.value)
             and (bound is None or count.value <= bound + _EPSILON)
         )

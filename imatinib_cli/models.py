@@ -569,6 +569,14 @@ class Population:
         """This population's responses on one axis ("cytogenetic": MCyR, CCyR, ...)."""
         return tuple(item for item in self.heme_responses if item.axis == axis)
 
+    def first_responses(self) -> dict[str, ResponseCount]:
+        """The response of each category stated, the first where one is stated twice (what
+        `response` gives, for every category in one pass)."""
+        first: dict[str, ResponseCount] = {}
+        for item in self.responses:
+            first.setdefault(item.category, item)
+        return first
+
     def response(self, category: str) -> ResponseCount | None:
         for item in self.responses:
             if item.category == category:

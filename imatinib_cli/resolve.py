@@ -661,7 +661,7 @@ def _derive(
         "ne" not in responses
         and not by_measure
         and not mixed
-        and _disease_kind(population.tumor_type) is None
+        and resolve_rules.disease_kind(population.tumor_type) is None
     ):
         _not_evaluable(responses, n, population.n_evaluable, armed)
     for category, response in list(responses.items()):
@@ -744,12 +744,6 @@ def _evaluable_with() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
         for word in resolve_rules.words("cues", "evaluable_with")
     )
-
-
-@vocab.cached
-def _disease_kind(code: str | None) -> str | None:
-    """resolve_rules.disease_kind of a tumor code, read from the vocabularies once per code."""
-    return resolve_rules.disease_kind(code)
 
 
 def _not_evaluable(

@@ -37,9 +37,11 @@ def _tumor_types() -> dict[str, Mapping[str, Any]]:
     return {str(entry["code"]): entry for entry in entries if "code" in entry}
 
 
+@vocab.cached
 def disease_kind(code: str | None) -> str | None:
     """LEUKEMIA, RESTRICTED, BLOOD or None (not a blood disease, or no tumor type) for a tumor code:
-    `disease_kind("CML")` -> "leukemia", `disease_kind("GIST")` -> None."""
+    `disease_kind("CML")` -> "leukemia", `disease_kind("GIST")` -> None. Read from the
+    vocabularies once per code (extraction, resolve and grouping ask it per population)."""
     if code is None:
         return None
     entry = _tumor_types().get(code)

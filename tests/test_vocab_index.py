@@ -71,20 +71,37 @@ def _text(rng: random.Random, length: int) -> str:
     return "".join(rng.choice(_WORDS) + rng.choice(_SEPARATORS) for _ in range(length))
 
 
-@settings(max_examples=60, deadline=None)
-@given(
+# A matcher of random phrases (keys A, B, C, some stop phrases) and a seed for its text and slices.
+_matcher_cases = given(
     st.lists(st.tuples(_phrase, st.sampled_from(["A", "B", "C"])), min_size=1, max_size=8),
     st.lists(_phrase, max_size=2),
     st.integers(0, 2**32),
 )
-def test_find_gives_the_brute_force_hits(pairs: list[tuple[str, str]], stop: list[str], seed: int) -> None:
+
+
+def _matcher_and_text(
+    pairs: list[tuple[str, str]], stop: list[str], rng: random.Random
+) -> tuple[vocab.Matcher, str]:
     matcher = vocab.Matcher([(phrase, key, {"key": key}) for phrase, key in pairs], stop=stop)
-    rng = random.Random(seed)
-    text = _text(rng, rng.randrange(1, 40))
-    assert _found(matcher, text, 0, len(text)) == _reference(matcher, text, 0, len(text))
-    for _ in range(8):
+    return matcher, _text(rng, rng.randrange(1, 40))
+
+
+def _slices(rng: random.Random, text: str, count: int) -> list[tuple[int, int]]:
+    """`count` random (start, end) slices of text, empty ones and the ends included."""
+    slices = []
+    for _ in range(count):
         start = rng.randrange(len(text) + 1)
-        end = rng.randrange(start, len(text) + 1)
+        slices.append((start, rng.randrange(start, len(text) + 1)))
+    return slices
+
+
+@settings(max_examples=60, deadline=None)
+@_matcher_cases
+def test_find_gives_the_brute_force_hits(pairs: list[tuple[str, str]], stop: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    matcher, text = _matcher_and_text(pairs, stop, rng)
+    assert _found(matcher, text, 0, len(text)) == _reference(matcher, text, 0, len(text))
+    for start, end in _slices(rng, text, 8):
         assert _found(matcher, text, start, end) == _reference(matcher, text, start, end), (start, end)
 
 
@@ -103,20 +120,13 @@ def test_packaged_matchers_give_the_brute_force_hits() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.tuples(_phrase, st.sampled_from(["A", "B", "C"])), min_size=1, max_size=8),
-    st.lists(_phrase, max_size=2),
-    st.integers(0, 2**32),
-)
+@_matcher_cases
 def test_any_is_whether_find_finds(pairs: list[tuple[str, str]], stop: list[str], seed: int) -> None:
     """Matcher.any answers bool(find) on every slice, with and without stop phrases."""
-    matcher = vocab.Matcher([(phrase, key, {"key": key}) for phrase, key in pairs], stop=stop)
     rng = random.Random(seed)
-    text = _text(rng, rng.randrange(1, 40))
+    matcher, text = _matcher_and_text(pairs, stop, rng)
     assert matcher.any(text) is bool(matcher.find(text))
-    for _ in range(12):
-        start = rng.randrange(len(text) + 1)
-        end = rng.randrange(start, len(text) + 1)
+    for start, end in _slices(rng, text, 12):
         assert matcher.any(text, start, end) is bool(matcher.find(text, start, end)), (start, end)
 
 

@@ -596,9 +596,7 @@ def _response(response: ResponseCount | None) -> JSONDict | None:
 def _population(population: Population) -> JSONDict:
     # One pass over its responses, not one per category and axis (Population.response, .heme): the
     # first response of a category, the heme responses of each axis in reading order.
-    responses: dict[str, ResponseCount] = {}
-    for item in reversed(population.responses):
-        responses[item.category] = item
+    responses = population.first_responses()
     axes: dict[str, list[JSONDict]] = {axis: [] for axis in HEME_AXES}
     for heme in population.heme_responses:
         if heme.axis in axes:
