@@ -1,7 +1,7 @@
 """The lean path's shortcuts (issue 12, fifth session) give what the long ways gave.
 
 models.replace against dataclasses.replace, a one-document merge against the merge of several
-documents' code, guard's bounds check against _within_bounds, render's one-pass population against
+documents' code (metadata, design, adverse events, outcomes), guard's bounds check against _within_bounds, render's one-pass population against
 Population.response and Population.heme. Own sentences and values only.
 """
 
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import guard, resolve
 from imatinib_cli.models import (
+    AdverseEvent,
     Design,
     Document,
     Evidence,
@@ -23,6 +24,7 @@ from imatinib_cli.models import (
     Flag,
     HemeResponse,
     Metadata,
+    Outcome,
     Population,
     Quantity,
     ResponseCount,
@@ -131,3 +133,60 @@ def test_population_in_one_pass_equals_the_lookups() -> None:
     assert [item["category"] for item in shown["hematologic"]] == ["chr"]
     assert shown["molecular"] == []
     assert list(shown)[list(shown).index("response") + 1 :][:3] == ["hematologic", "cytogenetic", "molecular"]
+
+
+def _with_results(events: list[AdverseEvent], outcomes: list[Outcome]) -> Findings:
+    document = Document("a.txt", "0" * 64, "plain_text", "", Metadata(title="A trial"))
+    return Findings(document, Design(), (), tuple(events), tuple(outcomes))
+
+
+def _nothing_reported() -> Findings:
+    document = Document("b.txt", "1" * 64, "plain_text", "", Metadata(title="A trial"))
+    return Findings(document, Design(), (), (), ())
+
+
+_QUANTITIES = st.one_of(st.none(), st.sampled_from([12.0, 30.0, 35.0]).map(lambda v: Quantity(v, _EVIDENCE)))
+_EVENTS = st.builds(
+    AdverseEvent,
+    term=st.sampled_from([None, "Neutrophil count decreased", "Nausea"]),
+    as_written=st.sampled_from(["neutropenia", "Neutropenia", "nausea"]),
+    soc=st.none(),
+    percent=_QUANTITIES,
+    count=_QUANTITIES,
+    grade=st.sampled_from([None, "3", "3-4"]),
+    evidence=st.just(_EVIDENCE),
+    arm=st.sampled_from([None, "A", "B"]),
+)
+_OUTCOMES = st.builds(
+    Outcome,
+    kind=st.sampled_from(["median_pfs", "median_os", "pfs_rate"]),
+    value=_QUANTITIES,
+    unit=st.sampled_from([None, "months", "%"]),
+    as_written=st.sampled_from(["median PFS", "median progression-free survival"]),
+    evidence=st.just(_EVIDENCE),
+    population=st.sampled_from([None, "GIST"]),
+    timepoint=st.sampled_from([None, "2 years"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(events=st.lists(_EVENTS, max_size=8), outcomes=st.lists(_OUTCOMES, max_size=8))
+def test_one_document_event_and_outcome_merges_equal_the_long_way(
+    events: list[AdverseEvent], outcomes: list[Outcome]
+) -> None:
+    """A study of one document takes _merge_events' and _merge_outcomes' shortcut; the long way (the
+    same document beside one that reports nothing) gives the same list, in the same order, with no
+    warning: one document has no other to disagree with, even where it repeats a term or measure."""
+    findings = _with_results(events, outcomes)
+    short_warnings: list = []
+    long_warnings: list = []
+    long_way = [findings, _nothing_reported()]
+    assert resolve._merge_events([findings], short_warnings) == resolve._merge_events(long_way, long_warnings)
+    assert resolve._merge_outcomes([findings], short_warnings) == resolve._merge_outcomes(
+        long_way, long_warnings
+    )
+    assert short_warnings == [] and long_warnings == []
+    kept = resolve._merge_events([findings], [])
+    assert len(
+        {(e.term or e.as_written.lower(), e.grade, e.arm, e.as_written if e.count else None) for e in kept}
+    ) == len(kept)
