@@ -1,8 +1,9 @@
 """The lean path's shortcuts (issue 12, fifth session) give what the long ways gave.
 
-models.replace against dataclasses.replace, a one-document merge against the merge of several
-documents' code (metadata, design, adverse events, outcomes), guard's bounds check against _within_bounds, render's one-pass population against
-Population.response and Population.heme. Own sentences and values only.
+models.replace against dataclasses.replace, a one-document merge (metadata, design, adverse
+events, outcomes) against the merge of several documents' code, guard's bounds check against
+_within_bounds, render's one-pass population against Population.response and Population.heme.
+Own sentences and values only.
 """
 
 from __future__ import annotations
