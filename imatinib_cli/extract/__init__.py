@@ -108,12 +108,13 @@ def extract(document: Document) -> Findings:
     if context.long_sentences:
         warnings.append(Warning(_long_sentences_message(context.long_sentences)))
     for info in context.sentences:
-        target = _sentence_target(context, info, by_key, previous)
         group_anchors = groups.anchors(context, info) if groups is not None else []
         if about_imatinib:
             _read_doses(context, info, by_key, study_doses, group_anchors)
         if not info.reports_results:
             continue
+        target = _sentence_target(context, info, by_key, previous)
+        states = info.states_results  # asked three times below; the same answer for the sentence
         arm_mentions = find_arms(context, info) if arms else []
         if arms and info.numbers:
             arms.read_sizes(context, info, arm_mentions, by_key, drafts)
@@ -126,13 +127,13 @@ def extract(document: Document) -> Findings:
         if group_anchors:
             spans = [(start, end) for start, end, _ in group_anchors]
             anchors = sorted(group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)])
-        if subgroups is not None and info.states_results:
+        if subgroups is not None and states:
             named = subgroups.anchors(context, info)
             if named:
                 anchors = sorted([a for a in anchors if a[2] != subgroups.base.key] + named)
         if cohorts is not None and info.numbers:
             anchors, target = _cohort_anchors(context, info, cohorts, by_key, drafts, anchors, target)
-        if not info.states_results:
+        if not states:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
         adverse_events.extend(find_adverse_events(context, info, armed=arms is not None))
@@ -537,13 +538,20 @@ def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None
 def _sentence_target(
     context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft], previous: str | None
 ) -> str | None:
-    """The population a sentence speaks of when it names none itself."""
-    if previous and refers_back(context, info):  # the cheap test first
+    """The population a sentence speaks of when it names none itself: the one before it when the
+    sentence refers back ('in this subgroup'), else the study population (its arms are named where
+    they are meant). When the one before is the study population, both answers are one, so the
+    reference back is not looked for."""
+    sole = None
+    for key, draft in by_key.items():
+        if draft.arm is None:
+            if sole is not None:
+                sole = None
+                break
+            sole = key
+    if previous and previous != sole and refers_back(context, info):
         return previous
-    whole = [key for key, draft in by_key.items() if draft.arm is None]
-    if len(whole) == 1:
-        return whole[0]  # the study population (its arms are named where they are meant)
-    return None
+    return sole
 
 
 def _read_doses(

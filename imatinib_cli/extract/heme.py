@@ -579,10 +579,20 @@ def table_rows(
 
 
 def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
-    """Each line of text[start:end] with its offset (a line that cannot end in a value is skipped early)."""
-    lines, offset = [], start
-    for line in (text if start == 0 and end is None else text[start:end]).split("\n"):
-        if line.rstrip(" \t")[-1:].isdigit():
-            lines.append((offset, line))
-        offset += len(line) + 1
-    return lines
+    """Each line of text[start:end] with its offset (a line that cannot end in a value is skipped
+    early): 'MCyR % at 30 mos. 90' is kept, 'Patients in CCyR' is not. Only a kept line is copied
+    out of the text (a section of prose is one line that ends with a full stop)."""
+    end = len(text) if end is None else min(end, len(text))
+    lines = []
+    offset = min(start, end)
+    while True:
+        stop = text.find("\n", offset, end)
+        line_end = end if stop < 0 else stop
+        last = line_end - 1
+        while last >= offset and text[last] in " \t":
+            last -= 1
+        if last >= offset and text[last].isdigit():
+            lines.append((offset, text[offset:line_end]))
+        if stop < 0:
+            return lines
+        offset = stop + 1

@@ -801,7 +801,12 @@ def _sized_by_a_whole_number(info: SentenceInfo) -> bool:
     """A sentence with a whole number above 0: what sizes every cohort (read once per sentence)."""
     sized = info.cached.get("whole_number")
     if sized is None:
-        sized = info.cached["whole_number"] = any(x.is_int and x.value > 0 for x in info.numbers)
+        sized = False
+        for x in info.numbers:  # a loop, not any() over a generator: most sentences have a few numbers
+            if x.is_int and x.value > 0:
+                sized = True
+                break
+        info.cached["whole_number"] = sized
     return sized  # type: ignore[return-value]
 
 
