@@ -182,13 +182,22 @@ def extract(document: Document) -> Findings:
         populations=populations,
         adverse_events=tuple(distinct_events(adverse_events)),
         outcomes=tuple(outcomes),
-        tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
+        tumor_mentions=_tumor_mentions(context),
         warnings=tuple(bound_warnings(warnings)),
         counts_ineligible=any(
             _counts_ineligible(document.text, start, end)
             for start, end in [(s.start, s.end) for s in context.sections]
         ),
     )
+
+
+def _tumor_mentions(context: Context) -> tuple[TumorMention, ...]:
+    """Every sentence's tumor mentions, in order (a loop: most sentences have none)."""
+    mentions: list[TumorMention] = []
+    for info in context.sentences:
+        if info.tumors:
+            mentions.extend(info.tumors)
+    return tuple(mentions)
 
 
 _UNREAD_REPORTED = 3  # numerals not read that get a warning of their own; the rest are counted
@@ -338,12 +347,11 @@ def _anchors(
     info: SentenceInfo, by_key: dict[str, PopulationDraft], arms: ArmDesign | None, mentions: list[ArmMention]
 ) -> list[tuple[int, int, str]]:
     """Where a sentence names a population: a tumor type, or (in a randomized document) an arm."""
-    codes = set(by_key) | {m.code for m in info.tumors}
-    anchors = [
-        (m.evidence.start, m.evidence.end, m.code)
-        for m in info.tumors
-        if m.code in codes and not (arms and m.code == arms.base.key)
-    ]
+    if not arms:
+        if not info.tumors:
+            return []  # most sentences name no tumor
+        return sorted([(m.evidence.start, m.evidence.end, m.code) for m in info.tumors])
+    anchors = [(m.evidence.start, m.evidence.end, m.code) for m in info.tumors if m.code != arms.base.key]
     if arms:
         anchors += [(m.start, m.end, arms.key_of(m.keys[0])) for m in mentions if len(m.keys) == 1]
     return sorted(anchors)
@@ -360,7 +368,10 @@ def _cohort_anchors(
 ) -> tuple[list[tuple[int, int, str]], str | None]:
     """A sentence that reports on a cohort ('Of 14 patients who had neoadjuvant imatinib, 9 had a
     partial response') gives its results to the cohort, not to the study it names in passing."""
-    named = cohorts.note(info, find_cohorts(context, info), by_key, drafts)
+    mentions = find_cohorts(context, info)
+    if not mentions:
+        return anchors, target  # most sentences name no cohort
+    named = cohorts.note(info, mentions, by_key, drafts)
     if not named:
         return anchors, target
     kept = [a for a in anchors if a[2] != cohorts.base.key]
@@ -379,8 +390,11 @@ def _read_cohort_counts(
     patients who were escalated achieved stable disease' (the category right after the verb);
     'no further responses were seen after raising the dose to 800 mg/day (0/9)' (the one category
     the sentence names before it)."""
+    mentions = find_cohorts(context, info)
+    if not mentions:
+        return  # most sentences name no cohort
     responses = cues.matcher("responses", "responses", key_field="category")
-    for mention in find_cohorts(context, info):
+    for mention in mentions:
         draft = by_key.get(cohorts.key_of(mention))
         if mention.count is None or draft is None or not mention.results:
             continue
@@ -561,8 +575,11 @@ def _read_doses(
     study_doses: list[Dose],
     group_anchors: list[tuple[int, int, str]] | None = None,
 ) -> None:
+    hits = find_doses(context, info)
+    if not hits:
+        return  # most sentences name no dose: nothing below is built for them
     named_groups = {key for _, _, key in group_anchors or [] if key in by_key}
-    for hit in find_doses(context, info):
+    for hit in hits:
         if len(named_groups) == 1:
             # "All four pts with PDGFRB fusions were treated with 400 mg/d": that group's dose.
             for dose in hit.doses:
@@ -701,7 +718,11 @@ def _read_responses(
     leading: ResponseHit | None = None
     previous_hits: list[ResponseHit] = []
     previous_keys: tuple[str, ...] = ()
-    touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
+    touched: str | None = None
+    for _, _, key in anchors:  # the first population named (a loop: no generator per sentence)
+        if key in by_key:
+            touched = key
+            break
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
     in_order = (
@@ -716,11 +737,11 @@ def _read_responses(
         return touched
     bracketed = _read_group_brackets(context, info, anchors, by_key, drafts, arms, subgroups, warnings)
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
-    named_here = {key for _, _, key in anchors}
     pending_sizes: dict[str, Quantity] = {}
     for start, end, keys in pieces:
         if not keys and _names_the_others(context, start, end):
             # "no objective responses were seen in any other stratum": every population not named.
+            named_here = {key for _, _, key in anchors}
             keys = tuple(
                 d.key for d in drafts if d.arm is None and d.key not in named_here and d.key != ALL_PATIENTS
             )
@@ -728,7 +749,8 @@ def _read_responses(
         hits, unread, claimed = clause_responses(context, info, start, end)
         # A clause with no category cue is not tokenized unless a carried reading asks for its items.
         items = unread if unread is not None else []
-        hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
+        if bracketed:
+            hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
         hits += _shared_head(context, info, start, end, hits)
         first_hit = leading or (previous_hits[0] if previous_hits else None)
         inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None
