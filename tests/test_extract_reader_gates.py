@@ -7,10 +7,19 @@ answer would change the output bytes.
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import heme
+from imatinib_cli.extract import heme, populations
+from imatinib_cli.extract.context import Context, build_context
+from imatinib_cli.models import Document, Section
+
+
+def _context(text: str) -> Context:
+    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
 
 
 def _lines_by_split(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
@@ -41,3 +50,53 @@ def test_lines_keep_rows_that_end_with_a_value() -> None:
         (60, "MMR at 12 mos. (%)\t40"),
     ]
     assert heme._lines(text, 43, 59) == []
+
+
+_TUMOR_WORDS = [
+    "GIST", "gastrointestinal", "stromal", "tumors", "advanced", "metastatic", "other", "Advanced",
+    "soft", "tissue", "sarcoma", "sarcomas", "DFSP", "dermatofibrosarcoma", "protuberans", "CML",
+    "patients", "with", "the", "in", "and", "of", "30", "(n", "=", "12)", ",", ".", "-", "unresectable",
+]  # fmt: skip
+
+_DOCUMENTS = st.lists(
+    st.lists(st.sampled_from(_TUMOR_WORDS), min_size=1, max_size=12).map(" ".join), min_size=1, max_size=4
+).map(lambda sentences: ". ".join(sentences) + ".")
+
+
+def _dominant_by_labels(context: Any) -> Any:
+    """populations.dominant_tumor as it was: a Counter, a list of candidates, a label built for each."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Any] = {}
+    for info in context.sentences:
+        for mention in info.tumors:
+            counts[mention.code] += 2 if info.kind == "title" else 1
+            first.setdefault(mention.code, mention)
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda item: (item[1], -first[item[0]].evidence.start))[0]
+    candidates = [
+        m for info in context.sentences if info.kind != "title" for m in info.tumors if m.code == best
+    ]
+    for mention in candidates:
+        if populations._label(context, mention) != " ".join(mention.as_written.split()):
+            return mention
+    return (candidates or [first[best]])[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DOCUMENTS, st.sampled_from(["", "Imatinib in advanced GIST", "Imatinib in CML and GIST"]))
+def test_dominant_tumor_without_labels_matches_labels(text: str, title: str) -> None:
+    whole = f"{title}\n{text}" if title else text
+    sections = (
+        (Section("title", 0, len(title)), Section("abstract", len(title) + 1, len(whole))) if title else ()
+    )
+    document = Document(path="inline.txt", sha256="0" * 64, format="text", text=whole, sections=sections)
+    context = build_context(document)
+    assert populations.dominant_tumor(context) == _dominant_by_labels(context)
+
+
+def test_dominant_tumor_prefers_a_qualified_mention() -> None:
+    text = "Imatinib in GIST. We treated 30 patients with GIST. Of those with advanced GIST, 12 responded."
+    mention = populations.dominant_tumor(_context(text))
+    assert mention is not None and mention.code == "GIST" and mention.evidence.start == 75
+    assert populations._label(_context(text), mention) == "advanced GIST"

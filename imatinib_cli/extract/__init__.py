@@ -166,8 +166,9 @@ def extract(document: Document) -> Findings:
     randomized = bool(design.randomized and design.randomized.value)
     # "The major grade 3 events were seizure (present in 17 patients)": results for all patients
     # together keep the whole study next to its arms.
-    labels = [d.arm for d in drafts if d.arm is not None]
-    whole_results = any(
+    # (Asked only of a document with arms: _worth_keeping reads it for the arms' base alone.)
+    labels = [d.arm for d in drafts if d.arm is not None] if arms is not None else []
+    whole_results = arms is not None and any(
         e.arm is None
         and (e.count is not None or e.percent is not None)
         and names_no_arm(e.evidence.quote, labels)
@@ -184,11 +185,18 @@ def extract(document: Document) -> Findings:
         outcomes=tuple(outcomes),
         tumor_mentions=_tumor_mentions(context),
         warnings=tuple(bound_warnings(warnings)),
-        counts_ineligible=any(
-            _counts_ineligible(document.text, start, end)
-            for start, end in [(s.start, s.end) for s in context.sections]
-        ),
+        counts_ineligible=_any_counts_ineligible(context),
     )
+
+
+def _any_counts_ineligible(context: Context) -> bool:
+    """_counts_ineligible in any section read, the first that says so ending the search (a loop:
+    no generator nor list of spans per document)."""
+    text = context.document.text
+    for section in context.sections:  # noqa: SIM110 (a loop: no generator per document)
+        if _counts_ineligible(text, section.start, section.end):
+            return True
+    return False
 
 
 def _tumor_mentions(context: Context) -> tuple[TumorMention, ...]:

@@ -241,23 +241,46 @@ def _enrolled_subset(
 
 def dominant_tumor(context: Context) -> TumorMention | None:
     """The tumor type a document is about: named most often, title mentions counting double."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     first: dict[str, TumorMention] = {}
     for info in context.sentences:
+        if not info.tumors:
+            continue
+        weight = 2 if info.kind == "title" else 1
         for mention in info.tumors:
-            counts[mention.code] += 2 if info.kind == "title" else 1
-            first.setdefault(mention.code, mention)
+            code = mention.code
+            if code in counts:
+                counts[code] += weight
+            else:
+                counts[code] = weight
+                first[code] = mention
     if not counts:
         return None
     best = max(counts.items(), key=lambda item: (item[1], -first[item[0]].evidence.start))[0]
-    # Prefer a mention from the abstract that carries qualifiers ("advanced GIST") for the label.
-    candidates = [
-        m for info in context.sentences if info.kind != "title" for m in info.tumors if m.code == best
-    ]
-    for mention in candidates:  # the first qualified one (each label is read only until it is found)
-        if _label(context, mention) != " ".join(mention.as_written.split()):
-            return mention
-    return (candidates or [first[best]])[0]
+    # Prefer a mention from the abstract that carries qualifiers ("advanced GIST") for the label:
+    # the first qualified one, else the abstract's first mention, else the title's.
+    earliest = None
+    for info in context.sentences:
+        if info.kind == "title" or not info.tumors:
+            continue
+        for mention in info.tumors:
+            if mention.code != best:
+                continue
+            if _qualified(context.text, mention):
+                return mention
+            if earliest is None:
+                earliest = mention
+    return earliest or first[best]
+
+
+def _qualified(text: str, mention: TumorMention) -> bool:
+    """Whether a label qualifier is written right before the mention ('advanced GIST'): whether
+    _label(context, mention) says more than the mention's own words, without building the label
+    (the mention's words are text[start:end], so its label differs exactly when a qualifier
+    moved its start)."""
+    start = mention.evidence.start
+    found = last_word(text[max(0, start - 40) : start])
+    return found is not None and found[0].lower() in _label_qualifiers()
 
 
 def clauses(
