@@ -215,6 +215,8 @@ def _unread_numerals(context: Context) -> list[Warning]:
     """One warning per numeral that is not read ('number not read: "1.5e+99" (a power of ten beyond
     10^±15)'), at most three, then one that counts the rest: a page of digits stays a few lines."""
     reported = [item for item in context.dropped if item.warn]
+    if not reported:
+        return []  # most documents read every numeral
     starts = [info.start for info in context.sentences]
     warnings = []
     for item in reported[:_UNREAD_REPORTED]:
@@ -264,8 +266,8 @@ def _only_named_responses(
         (
             info
             for info in context.sentences
-            if info.states_results
-            and not info.numbers
+            if not info.numbers  # the cheapest test first (all three are pure)
+            and info.states_results
             and cues.matcher("responses", "only_named").any(context.text, info.start, info.end)
         ),
         None,
@@ -451,6 +453,8 @@ def _read_whole_group(
     """A response said of every member of the one group a sentence opens with: its count is the
     group's size as the subject states it ("all four", "the patient"), never a number read
     elsewhere. Only for a group (declared or biomarker) named in the subject itself."""
+    if not anchors:
+        return  # no group named: nothing is said of a whole group
     keys = {key for _, _, key in anchors}
     match = _WHOLE_GROUP.match(context.text, info.start, info.end)
     if match is None or len(keys) != 1:

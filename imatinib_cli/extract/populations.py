@@ -1063,8 +1063,11 @@ def declared_groups(context: Context) -> list[DeclaredGroup]:
     16 that adds the retrospective patients)."""
     groups: dict[tuple[str, float], DeclaredGroup] = {}
     responses = cues.matcher("responses", "responses", key_field="category")
+    text = context.text
     for info in context.sentences:
-        if info.kind == "title" or not _SIZED_BRACKET.search(context.text, info.start, info.end):
+        if info.kind == "title" or text.find("=", info.start, info.end) < 0:
+            continue  # every sized bracket holds "n = ...": most sentences have no "=" (a C search)
+        if not _SIZED_BRACKET.search(text, info.start, info.end):
             continue
         if responses.any(context.text, info.start, info.end):
             continue  # "responses in one leiomyosarcoma (n = 14), ...": list items of a result
@@ -1082,13 +1085,15 @@ def declared_groups(context: Context) -> list[DeclaredGroup]:
         for group in found:
             groups.setdefault((group.name.lower(), group.n.value), group)
     result = list(groups.values())
+    if len(result) < 2:
+        return []  # most documents declare no groups: no keys to work out
     codes = Counter(g.mention.code for g in result if g.mention is not None)
     for group in result:
         if group.mention is not None and codes[group.mention.code] == 1:
             group.key = group.mention.code  # "HES (n = 14)": the tumor type's own population
         else:
             group.key = f"grp:{group.name}:{int(group.n.value)}"
-    return result if len(result) >= 2 else []
+    return result
 
 
 @dataclass(slots=True)
