@@ -100,3 +100,35 @@ def test_dominant_tumor_prefers_a_qualified_mention() -> None:
     mention = populations.dominant_tumor(_context(text))
     assert mention is not None and mention.code == "GIST" and mention.evidence.start == 75
     assert populations._label(_context(text), mention) == "advanced GIST"
+
+
+_SUBGROUP_WORDS = [
+    "NCT01234567", "NCT00", "D842V", "D842V.", "D842Vx", "D842", "d842v", "V560del", "V560dels",
+    "V560dup", "T670I", "T6701", "A1234B", "Y12345C", "K642E,", "E12ins", "q12h", "A12", "patients",
+    "with", "the", "exon", "11", "mutation", "non-D842V", "wild-type", "in", "12", "(", ")", "Kelvin\u212a",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SUBGROUP_WORDS), min_size=1, max_size=12).map(" ".join))
+def test_protein_change_gate_changes_nothing(sentence: str) -> None:
+    """The subgroup pattern runs on a sentence with a whole protein change only ('D842V', not the
+    'T01' of 'NCT01234567'), or a numbered noun or listed name; the same subgroups as always running it."""
+    context = _context(sentence + ".")
+    for info in context.sentences:
+        fast = populations._find_subgroups(context, info)
+        real = populations._subgroup_name_starts
+        populations._subgroup_name_starts = lambda: None  # type: ignore[assignment]
+        try:
+            slow = populations._find_subgroups(context, info)
+        finally:
+            populations._subgroup_name_starts = real
+        assert fast == slow
+
+
+def test_protein_change_gate_on_written_sentences() -> None:
+    context = _context("The trial (NCT01234567) enrolled 40 patients. Nine carried D842V.")
+    registry, variant = context.sentences
+    assert populations._VARIANT_OPENING.search(registry.sentence.text) is None
+    assert populations._find_subgroups(context, registry) == []
+    assert [m.key for m in populations._find_subgroups(context, variant)] == ["D842V"]

@@ -428,10 +428,11 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
     return found  # type: ignore[return-value]
 
 
-# The first letter of a protein change ("D842V"), then its first two digits: what every protein change
-# holds, case-sensitive as the pattern reads it.
+# A protein change ("D842V", "V560del") as _subgroup_pattern reads it (case-sensitive, a word
+# boundary after it), alone: what a match without a numbered noun or listed name holds. Not "T01"
+# of a registry number ("NCT01234567"), which the first letter and two digits alone let through.
 _AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
-_VARIANT_OPENING = re.compile(rf"[{_AMINO_ACIDS}]\d\d")
+_VARIANT_OPENING = re.compile(rf"[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup)\b")
 
 
 @vocab.cached
