@@ -262,16 +262,13 @@ def _only_named_responses(
     named are all there were. A group with a named PR or CR count has 0 of the other; the whole study
     (the group of the enrolled total), when it has no response of its own, has the sum of its tumor
     groups' counts. A group whose only value is an ORR is left alone (its split is unknown)."""
-    said = next(
-        (
-            info
-            for info in context.sentences
-            if not info.numbers  # the cheapest test first (all three are pure)
-            and info.states_results
-            and cues.matcher("responses", "only_named").any(context.text, info.start, info.end)
-        ),
-        None,
-    )
+    said = None
+    for info in context.sentences:  # a loop, not next() over a generator (asked of every document)
+        if info.numbers or not info.states_results:
+            continue  # the cheapest test first (all three are pure)
+        if cues.matcher("responses", "only_named").any(context.text, info.start, info.end):
+            said = info
+            break
     if said is None:
         return
     groups = [d for d in drafts if d.criterion is None]

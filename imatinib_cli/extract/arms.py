@@ -92,10 +92,11 @@ def _holds_any(lowered: str, words: tuple[str, ...]) -> bool:
 def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     lowered = info.lower
     # Both patterns need an arm noun, _RANDOMIZED_TO an assignment word; the C substring tests
-    # spare most sentences the regexes (and a sentence with neither names no arm at all).
-    has_noun = _holds_any(lowered, _nouns())
-    if not has_noun and not _holds_any(lowered, _ASSIGNMENT_WORDS):
+    # spare most sentences the regexes (and a sentence with neither names no arm at all: one
+    # loop over both lists answers that for most sentences).
+    if not _holds_any(lowered, _arm_words()):
         return []
+    has_noun = _holds_any(lowered, _nouns())
     lettered, named = _patterns()
     text = context.text
     found: list[ArmMention] = []
@@ -124,6 +125,14 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
 
 
 _ASSIGNMENT_WORDS = ("assigned", "randomis", "randomiz", "allocated")  # what _RANDOMIZED_TO needs
+
+
+@vocab.cached
+def _arm_words() -> tuple[str, ...]:
+    """The arm nouns and the assignment words: a sentence with none of them names no arm."""
+    return _nouns() + _ASSIGNMENT_WORDS
+
+
 _RANDOMIZED_TO = re.compile(
     r"(?:assigned|randomi[sz]ed|allocated)\s+(?:\w+\s+){0,2}?to\s+(?:receive\s+)?(?:either\s+)?"
     r"(?P<first>[^();,]{2,50}?)\s*\(\s*n\s*=\s*\d+\s*\)\s*(?:,\s*)?(?:or|versus|vs\.?|and)\s+(?:to\s+)?"
