@@ -108,12 +108,13 @@ def extract(document: Document) -> Findings:
     if context.long_sentences:
         warnings.append(Warning(_long_sentences_message(context.long_sentences)))
     for info in context.sentences:
-        target = _sentence_target(context, info, by_key, previous)
         group_anchors = groups.anchors(context, info) if groups is not None else []
         if about_imatinib:
             _read_doses(context, info, by_key, study_doses, group_anchors)
         if not info.reports_results:
             continue
+        target = _sentence_target(context, info, by_key, previous)
+        states = info.states_results  # asked three times below; the same answer for the sentence
         arm_mentions = find_arms(context, info) if arms else []
         if arms and info.numbers:
             arms.read_sizes(context, info, arm_mentions, by_key, drafts)
@@ -126,13 +127,13 @@ def extract(document: Document) -> Findings:
         if group_anchors:
             spans = [(start, end) for start, end, _ in group_anchors]
             anchors = sorted(group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)])
-        if subgroups is not None and info.states_results:
+        if subgroups is not None and states:
             named = subgroups.anchors(context, info)
             if named:
                 anchors = sorted([a for a in anchors if a[2] != subgroups.base.key] + named)
         if cohorts is not None and info.numbers:
             anchors, target = _cohort_anchors(context, info, cohorts, by_key, drafts, anchors, target)
-        if not info.states_results:
+        if not states:
             previous = next((key for _, _, key in anchors if key in by_key), None) or target
             continue
         adverse_events.extend(find_adverse_events(context, info, armed=arms is not None))
@@ -165,8 +166,9 @@ def extract(document: Document) -> Findings:
     randomized = bool(design.randomized and design.randomized.value)
     # "The major grade 3 events were seizure (present in 17 patients)": results for all patients
     # together keep the whole study next to its arms.
-    labels = [d.arm for d in drafts if d.arm is not None]
-    whole_results = any(
+    # (Asked only of a document with arms: _worth_keeping reads it for the arms' base alone.)
+    labels = [d.arm for d in drafts if d.arm is not None] if arms is not None else []
+    whole_results = arms is not None and any(
         e.arm is None
         and (e.count is not None or e.percent is not None)
         and names_no_arm(e.evidence.quote, labels)
@@ -181,13 +183,29 @@ def extract(document: Document) -> Findings:
         populations=populations,
         adverse_events=tuple(distinct_events(adverse_events)),
         outcomes=tuple(outcomes),
-        tumor_mentions=tuple(m for info in context.sentences for m in info.tumors),
+        tumor_mentions=_tumor_mentions(context),
         warnings=tuple(bound_warnings(warnings)),
-        counts_ineligible=any(
-            _counts_ineligible(document.text, start, end)
-            for start, end in [(s.start, s.end) for s in context.sections]
-        ),
+        counts_ineligible=_any_counts_ineligible(context),
     )
+
+
+def _any_counts_ineligible(context: Context) -> bool:
+    """_counts_ineligible in any section read, the first that says so ending the search (a loop:
+    no generator nor list of spans per document)."""
+    text = context.document.text
+    for section in context.sections:  # noqa: SIM110 (a loop: no generator per document)
+        if _counts_ineligible(text, section.start, section.end):
+            return True
+    return False
+
+
+def _tumor_mentions(context: Context) -> tuple[TumorMention, ...]:
+    """Every sentence's tumor mentions, in order (a loop: most sentences have none)."""
+    mentions: list[TumorMention] = []
+    for info in context.sentences:
+        if info.tumors:
+            mentions.extend(info.tumors)
+    return tuple(mentions)
 
 
 _UNREAD_REPORTED = 3  # numerals not read that get a warning of their own; the rest are counted
@@ -197,6 +215,8 @@ def _unread_numerals(context: Context) -> list[Warning]:
     """One warning per numeral that is not read ('number not read: "1.5e+99" (a power of ten beyond
     10^±15)'), at most three, then one that counts the rest: a page of digits stays a few lines."""
     reported = [item for item in context.dropped if item.warn]
+    if not reported:
+        return []  # most documents read every numeral
     starts = [info.start for info in context.sentences]
     warnings = []
     for item in reported[:_UNREAD_REPORTED]:
@@ -242,16 +262,13 @@ def _only_named_responses(
     named are all there were. A group with a named PR or CR count has 0 of the other; the whole study
     (the group of the enrolled total), when it has no response of its own, has the sum of its tumor
     groups' counts. A group whose only value is an ORR is left alone (its split is unknown)."""
-    said = next(
-        (
-            info
-            for info in context.sentences
-            if info.states_results
-            and not info.numbers
-            and cues.matcher("responses", "only_named").any(context.text, info.start, info.end)
-        ),
-        None,
-    )
+    said = None
+    for info in context.sentences:  # a loop, not next() over a generator (asked of every document)
+        if info.numbers or not info.states_results:
+            continue  # the cheapest test first (all three are pure)
+        if cues.matcher("responses", "only_named").any(context.text, info.start, info.end):
+            said = info
+            break
     if said is None:
         return
     groups = [d for d in drafts if d.criterion is None]
@@ -337,12 +354,11 @@ def _anchors(
     info: SentenceInfo, by_key: dict[str, PopulationDraft], arms: ArmDesign | None, mentions: list[ArmMention]
 ) -> list[tuple[int, int, str]]:
     """Where a sentence names a population: a tumor type, or (in a randomized document) an arm."""
-    codes = set(by_key) | {m.code for m in info.tumors}
-    anchors = [
-        (m.evidence.start, m.evidence.end, m.code)
-        for m in info.tumors
-        if m.code in codes and not (arms and m.code == arms.base.key)
-    ]
+    if not arms:
+        if not info.tumors:
+            return []  # most sentences name no tumor
+        return sorted([(m.evidence.start, m.evidence.end, m.code) for m in info.tumors])
+    anchors = [(m.evidence.start, m.evidence.end, m.code) for m in info.tumors if m.code != arms.base.key]
     if arms:
         anchors += [(m.start, m.end, arms.key_of(m.keys[0])) for m in mentions if len(m.keys) == 1]
     return sorted(anchors)
@@ -359,7 +375,10 @@ def _cohort_anchors(
 ) -> tuple[list[tuple[int, int, str]], str | None]:
     """A sentence that reports on a cohort ('Of 14 patients who had neoadjuvant imatinib, 9 had a
     partial response') gives its results to the cohort, not to the study it names in passing."""
-    named = cohorts.note(info, find_cohorts(context, info), by_key, drafts)
+    mentions = find_cohorts(context, info)
+    if not mentions:
+        return anchors, target  # most sentences name no cohort
+    named = cohorts.note(info, mentions, by_key, drafts)
     if not named:
         return anchors, target
     kept = [a for a in anchors if a[2] != cohorts.base.key]
@@ -378,8 +397,11 @@ def _read_cohort_counts(
     patients who were escalated achieved stable disease' (the category right after the verb);
     'no further responses were seen after raising the dose to 800 mg/day (0/9)' (the one category
     the sentence names before it)."""
+    mentions = find_cohorts(context, info)
+    if not mentions:
+        return  # most sentences name no cohort
     responses = cues.matcher("responses", "responses", key_field="category")
-    for mention in find_cohorts(context, info):
+    for mention in mentions:
         draft = by_key.get(cohorts.key_of(mention))
         if mention.count is None or draft is None or not mention.results:
             continue
@@ -428,6 +450,8 @@ def _read_whole_group(
     """A response said of every member of the one group a sentence opens with: its count is the
     group's size as the subject states it ("all four", "the patient"), never a number read
     elsewhere. Only for a group (declared or biomarker) named in the subject itself."""
+    if not anchors:
+        return  # no group named: nothing is said of a whole group
     keys = {key for _, _, key in anchors}
     match = _WHOLE_GROUP.match(context.text, info.start, info.end)
     if match is None or len(keys) != 1:
@@ -537,13 +561,20 @@ def _label_of(by_key: dict[str, PopulationDraft], key: str | None) -> str | None
 def _sentence_target(
     context: Context, info: SentenceInfo, by_key: dict[str, PopulationDraft], previous: str | None
 ) -> str | None:
-    """The population a sentence speaks of when it names none itself."""
-    if previous and refers_back(context, info):  # the cheap test first
+    """The population a sentence speaks of when it names none itself: the one before it when the
+    sentence refers back ('in this subgroup'), else the study population (its arms are named where
+    they are meant). When the one before is the study population, both answers are one, so the
+    reference back is not looked for."""
+    sole = None
+    for key, draft in by_key.items():
+        if draft.arm is None:
+            if sole is not None:
+                sole = None
+                break
+            sole = key
+    if previous and previous != sole and refers_back(context, info):
         return previous
-    whole = [key for key, draft in by_key.items() if draft.arm is None]
-    if len(whole) == 1:
-        return whole[0]  # the study population (its arms are named where they are meant)
-    return None
+    return sole
 
 
 def _read_doses(
@@ -553,8 +584,11 @@ def _read_doses(
     study_doses: list[Dose],
     group_anchors: list[tuple[int, int, str]] | None = None,
 ) -> None:
+    hits = find_doses(context, info)
+    if not hits:
+        return  # most sentences name no dose: nothing below is built for them
     named_groups = {key for _, _, key in group_anchors or [] if key in by_key}
-    for hit in find_doses(context, info):
+    for hit in hits:
         if len(named_groups) == 1:
             # "All four pts with PDGFRB fusions were treated with 400 mg/d": that group's dose.
             for dose in hit.doses:
@@ -693,7 +727,11 @@ def _read_responses(
     leading: ResponseHit | None = None
     previous_hits: list[ResponseHit] = []
     previous_keys: tuple[str, ...] = ()
-    touched: str | None = next((key for _, _, key in anchors if key in by_key), None)
+    touched: str | None = None
+    for _, _, key in anchors:  # the first population named (a loop: no generator per sentence)
+        if key in by_key:
+            touched = key
+            break
     if not info.numbers and not info.has_word(cues.any_word("responses", "negations")):
         return touched  # nothing to count here
     in_order = (
@@ -708,11 +746,11 @@ def _read_responses(
         return touched
     bracketed = _read_group_brackets(context, info, anchors, by_key, drafts, arms, subgroups, warnings)
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
-    named_here = {key for _, _, key in anchors}
     pending_sizes: dict[str, Quantity] = {}
     for start, end, keys in pieces:
         if not keys and _names_the_others(context, start, end):
             # "no objective responses were seen in any other stratum": every population not named.
+            named_here = {key for _, _, key in anchors}
             keys = tuple(
                 d.key for d in drafts if d.arm is None and d.key not in named_here and d.key != ALL_PATIENTS
             )
@@ -720,7 +758,8 @@ def _read_responses(
         hits, unread, claimed = clause_responses(context, info, start, end)
         # A clause with no category cue is not tokenized unless a carried reading asks for its items.
         items = unread if unread is not None else []
-        hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
+        if bracketed:
+            hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
         hits += _shared_head(context, info, start, end, hits)
         first_hit = leading or (previous_hits[0] if previous_hits else None)
         inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None

@@ -80,13 +80,27 @@ def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     return found  # type: ignore[return-value]
 
 
+def _holds_any(lowered: str, words: tuple[str, ...]) -> bool:
+    """Whether any of the words is in the lowercased sentence: a loop, not any() over a
+    generator (this runs for every sentence of every document)."""
+    for word in words:  # noqa: SIM110
+        if word in lowered:
+            return True
+    return False
+
+
 def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
+    lowered = info.lower
+    # Both patterns need an arm noun, _RANDOMIZED_TO an assignment word; the C substring tests
+    # spare most sentences the regexes (and a sentence with neither names no arm at all: one
+    # loop over both lists answers that for most sentences).
+    if not _holds_any(lowered, _arm_words()):
+        return []
+    has_noun = _holds_any(lowered, _nouns())
     lettered, named = _patterns()
     text = context.text
     found: list[ArmMention] = []
-    lowered = info.lower
-    # Both patterns need an arm noun; the C substring tests spare most sentences the regexes.
-    if any(noun in lowered for noun in _nouns()):
+    if has_noun:
         for match in lettered.finditer(text, info.start, info.end):
             noun = match.group("noun").lower()  # "Arm 1" and "arm 1" are one arm
             more = match.group("more") or ""
@@ -98,7 +112,7 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
                 continue
             key = _key(match.group("label"))
             found.append(ArmMention((key,), " ".join(match.group(0).split()), match.start(), match.end()))
-    if not any(word in lowered for word in _ASSIGNMENT_WORDS):
+    if not _holds_any(lowered, _ASSIGNMENT_WORDS):
         return sorted(found, key=lambda mention: mention.start)
     for match in _RANDOMIZED_TO.finditer(text, info.start, info.end):
         # "randomly assigned to imatinib 400 mg (n = 359) or to placebo (n = 354)"
@@ -111,6 +125,14 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
 
 
 _ASSIGNMENT_WORDS = ("assigned", "randomis", "randomiz", "allocated")  # what _RANDOMIZED_TO needs
+
+
+@vocab.cached
+def _arm_words() -> tuple[str, ...]:
+    """The arm nouns and the assignment words: a sentence with none of them names no arm."""
+    return _nouns() + _ASSIGNMENT_WORDS
+
+
 _RANDOMIZED_TO = re.compile(
     r"(?:assigned|randomi[sz]ed|allocated)\s+(?:\w+\s+){0,2}?to\s+(?:receive\s+)?(?:either\s+)?"
     r"(?P<first>[^();,]{2,50}?)\s*\(\s*n\s*=\s*\d+\s*\)\s*(?:,\s*)?(?:or|versus|vs\.?|and)\s+(?:to\s+)?"

@@ -91,12 +91,12 @@ def _schedule(context: Context, info: SentenceInfo, position: int) -> tuple[str 
 
 
 def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
-    unit_pattern, per_day_units, surface_units = _units()
-    text = context.text
     hits: list[DoseHit] = []
     opening = _unit_opening()
     if opening and opening not in info.lower:
         return hits  # no "mg": no unit, so no dose (the unit pattern is not run)
+    unit_pattern, per_day_units, surface_units = _units()
+    text = context.text
     numbers = [n for n in info.numbers if not n.percent]
     for unit in unit_pattern.finditer(text, info.start, info.end):
         unit_text = "".join(unit.group(0).lower().split())

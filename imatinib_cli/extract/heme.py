@@ -100,6 +100,12 @@ _TIMEPOINTS_KEPT = 64
 def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Time points in text[start:end] with their offsets: "at 12 months", "by the end of course 2",
     "12-month". Their numbers are never counts of patients."""
+    return list(_known_timepoints(text, start, end))
+
+
+def _known_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """timepoints(text, start, end) as kept, not copied: for the readers here, which never change
+    it (in_timepoint asks once per result read)."""
     # (text, pattern, its spans): one object, so a thread never reads another's; a new pattern (the
     # vocabularies changed) starts afresh.
     seen = _TIMEPOINTS_SEEN[0]
@@ -108,7 +114,7 @@ def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     known = seen[2].get((start, end))
     if known is None:
         known = seen[2][(start, end)] = _find_timepoints(text, start, end)
-    return list(known)
+    return known
 
 
 _LEADING_JOIN = re.compile(r"^(?:and|or)\s+", re.I)
@@ -163,7 +169,7 @@ def timepoint_of(text: str, sentence: tuple[int, int], hit: tuple[int, int]) -> 
     """The time point a result in `sentence` is stated for: one inside the result ("MMR at 12
     months was 40%"), else the nearest one before it in the sentence ("at 6 months (MCyR: 34% arm
     A ...)"), else one right after it in its clause ("CCyR in 37% at 12 months")."""
-    found = timepoints(text, *sentence)
+    found = _known_timepoints(text, *sentence)
     inside = [t for t in found if hit[0] <= t[0] and t[1] <= hit[1]]
     if inside:
         return inside[0][2]
@@ -256,7 +262,7 @@ def complete_in(text: str, start: int, end: int) -> list[tuple[str, float, int, 
 def listed_timepoints(text: str, sentence: tuple[int, int], k: int) -> list[str] | None:
     """'CHR was reached within 1 or 3 mo in 59% and 100% of patients, respectively': the one time
     point of the sentence that lists k numbers, split into k ("within 1 mo", "within 3 mo")."""
-    found = [words for _, _, words in timepoints(text, *sentence) if len(_NUMBER.findall(words)) == k]
+    found = [words for _, _, words in _known_timepoints(text, *sentence) if len(_NUMBER.findall(words)) == k]
     if len(found) != 1 or k < 2:
         return None
     words = found[0]
@@ -274,7 +280,7 @@ def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Seque
     most a preposition between, so a phrase far before them (after a definition) still owns them."""
     found = [
         (start, end)
-        for start, end, words in timepoints(text, *sentence)
+        for start, end, words in _known_timepoints(text, *sentence)
         if len(_NUMBER.findall(words)) == len(groups)
     ]
     if len(found) != 1 or len(groups) < 2:
@@ -285,7 +291,7 @@ def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Seque
 
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
     """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
-    for s, e, _ in timepoints(text, *sentence):  # noqa: SIM110 (a loop: no generator per number)
+    for s, e, _ in _known_timepoints(text, *sentence):  # noqa: SIM110 (a loop: no generator per number)
         if s <= start and end <= e:
             return True
     return False
@@ -475,7 +481,7 @@ def arm_brackets(
         if not phrases or not is_heme(phrases[-1].key):
             continue
         gap = text[phrases[-1].end : match.start()]
-        for start, end, _ in timepoints(text, phrases[-1].end, match.start()):
+        for start, end, _ in _known_timepoints(text, phrases[-1].end, match.start()):
             gap = gap.replace(text[start:end], " ")
         if re.search(r"\d", gap):
             continue
@@ -567,7 +573,7 @@ def table_rows(
         phrases = category_matcher().find(text, start, end)
         if len(phrases) != 1 or not is_heme(phrases[0].key):
             continue
-        points = timepoints(text, start, end)
+        points = _known_timepoints(text, start, end)
         rest = label
         for point_start, point_end, _ in points:
             rest = rest.replace(text[point_start:point_end], " ")
@@ -579,10 +585,20 @@ def table_rows(
 
 
 def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
-    """Each line of text[start:end] with its offset (a line that cannot end in a value is skipped early)."""
-    lines, offset = [], start
-    for line in (text if start == 0 and end is None else text[start:end]).split("\n"):
-        if line.rstrip(" \t")[-1:].isdigit():
-            lines.append((offset, line))
-        offset += len(line) + 1
-    return lines
+    """Each line of text[start:end] with its offset (a line that cannot end in a value is skipped
+    early): 'MCyR % at 30 mos. 90' is kept, 'Patients in CCyR' is not. Only a kept line is copied
+    out of the text (a section of prose is one line that ends with a full stop)."""
+    end = len(text) if end is None else min(end, len(text))
+    lines = []
+    offset = min(start, end)
+    while True:
+        stop = text.find("\n", offset, end)
+        line_end = end if stop < 0 else stop
+        last = line_end - 1
+        while last >= offset and text[last] in " \t":
+            last -= 1
+        if last >= offset and text[last].isdigit():
+            lines.append((offset, text[offset:line_end]))
+        if stop < 0:
+            return lines
+        offset = stop + 1

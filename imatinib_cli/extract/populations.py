@@ -241,23 +241,46 @@ def _enrolled_subset(
 
 def dominant_tumor(context: Context) -> TumorMention | None:
     """The tumor type a document is about: named most often, title mentions counting double."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     first: dict[str, TumorMention] = {}
     for info in context.sentences:
+        if not info.tumors:
+            continue
+        weight = 2 if info.kind == "title" else 1
         for mention in info.tumors:
-            counts[mention.code] += 2 if info.kind == "title" else 1
-            first.setdefault(mention.code, mention)
+            code = mention.code
+            if code in counts:
+                counts[code] += weight
+            else:
+                counts[code] = weight
+                first[code] = mention
     if not counts:
         return None
     best = max(counts.items(), key=lambda item: (item[1], -first[item[0]].evidence.start))[0]
-    # Prefer a mention from the abstract that carries qualifiers ("advanced GIST") for the label.
-    candidates = [
-        m for info in context.sentences if info.kind != "title" for m in info.tumors if m.code == best
-    ]
-    for mention in candidates:  # the first qualified one (each label is read only until it is found)
-        if _label(context, mention) != " ".join(mention.as_written.split()):
-            return mention
-    return (candidates or [first[best]])[0]
+    # Prefer a mention from the abstract that carries qualifiers ("advanced GIST") for the label:
+    # the first qualified one, else the abstract's first mention, else the title's.
+    earliest = None
+    for info in context.sentences:
+        if info.kind == "title" or not info.tumors:
+            continue
+        for mention in info.tumors:
+            if mention.code != best:
+                continue
+            if _qualified(context.text, mention):
+                return mention
+            if earliest is None:
+                earliest = mention
+    return earliest or first[best]
+
+
+def _qualified(text: str, mention: TumorMention) -> bool:
+    """Whether a label qualifier is written right before the mention ('advanced GIST'): whether
+    _label(context, mention) says more than the mention's own words, without building the label
+    (the mention's words are text[start:end], so its label differs exactly when a qualifier
+    moved its start)."""
+    start = mention.evidence.start
+    found = last_word(text[max(0, start - 40) : start])
+    return found is not None and found[0].lower() in _label_qualifiers()
 
 
 def clauses(
@@ -405,10 +428,11 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
     return found  # type: ignore[return-value]
 
 
-# The first letter of a protein change ("D842V"), then its first two digits: what every protein change
-# holds, case-sensitive as the pattern reads it.
+# A protein change ("D842V", "V560del") as _subgroup_pattern reads it (case-sensitive, a word
+# boundary after it), alone: what a match without a numbered noun or listed name holds. Not "T01"
+# of a registry number ("NCT01234567"), which the first letter and two digits alone let through.
 _AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
-_VARIANT_OPENING = re.compile(rf"[{_AMINO_ACIDS}]\d\d")
+_VARIANT_OPENING = re.compile(rf"[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup)\b")
 
 
 @vocab.cached
@@ -801,7 +825,12 @@ def _sized_by_a_whole_number(info: SentenceInfo) -> bool:
     """A sentence with a whole number above 0: what sizes every cohort (read once per sentence)."""
     sized = info.cached.get("whole_number")
     if sized is None:
-        sized = info.cached["whole_number"] = any(x.is_int and x.value > 0 for x in info.numbers)
+        sized = False
+        for x in info.numbers:  # a loop, not any() over a generator: most sentences have a few numbers
+            if x.is_int and x.value > 0:
+                sized = True
+                break
+        info.cached["whole_number"] = sized
     return sized  # type: ignore[return-value]
 
 
@@ -1035,8 +1064,11 @@ def declared_groups(context: Context) -> list[DeclaredGroup]:
     16 that adds the retrospective patients)."""
     groups: dict[tuple[str, float], DeclaredGroup] = {}
     responses = cues.matcher("responses", "responses", key_field="category")
+    text = context.text
     for info in context.sentences:
-        if info.kind == "title" or not _SIZED_BRACKET.search(context.text, info.start, info.end):
+        if info.kind == "title" or text.find("=", info.start, info.end) < 0:
+            continue  # every sized bracket holds "n = ...": most sentences have no "=" (a C search)
+        if not _SIZED_BRACKET.search(text, info.start, info.end):
             continue
         if responses.any(context.text, info.start, info.end):
             continue  # "responses in one leiomyosarcoma (n = 14), ...": list items of a result
@@ -1054,13 +1086,15 @@ def declared_groups(context: Context) -> list[DeclaredGroup]:
         for group in found:
             groups.setdefault((group.name.lower(), group.n.value), group)
     result = list(groups.values())
+    if len(result) < 2:
+        return []  # most documents declare no groups: no keys to work out
     codes = Counter(g.mention.code for g in result if g.mention is not None)
     for group in result:
         if group.mention is not None and codes[group.mention.code] == 1:
             group.key = group.mention.code  # "HES (n = 14)": the tumor type's own population
         else:
             group.key = f"grp:{group.name}:{int(group.n.value)}"
-    return result if len(result) >= 2 else []
+    return result
 
 
 @dataclass(slots=True)
