@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from imatinib_cli import vocab
@@ -19,6 +20,8 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
 
 _MAX_STEPS = 10
+_KIND = attrgetter("kind")  # (read in C over a row of items: no generator step per item)
+_TEXT = attrgetter("text")
 TIMEPOINT = "<time point>"  # the text of a time point's item
 
 
@@ -123,7 +126,7 @@ def clause_responses(
     blocker), and its time points and words are not read. Its items, which only a carried-over
     reading of the clause asks for, are then find_responses(context, info, start, end)[1]."""
     items, covered = _phrase_items(context, start, end)
-    if not any(item.kind == "cue" for item in items):
+    if "cue" not in map(_KIND, items):
         return [], None, set()
     _add_timepoints(context.text, start, end, items, covered)
     return _read_clause(context, info, start, end, items)
@@ -234,22 +237,26 @@ class _Reader:
     def __init__(self, items: list[Item], text: str = "") -> None:
         self.items = items
         self.text = text
-        words = _reader_words()  # by name: a list added or moved cannot shift the others
-        self.fillers = words.fillers
-        self.people = words.people
-        self.negations = words.negations
-        self.measures = words.measures
-        self.evaluable = words.evaluable
-        self.negatable_short = words.negatable_short
-        self.not_all = words.not_all
-        self.reasons = words.reasons
-        self.negation_walk = words.negation_walk
-        self.listing = words.listing
-        self.after_comma = words.after_comma
-        self.short_bridge = words.short_bridge
-        self.number_labels = words.number_labels
-        self.loose_number_labels = words.loose_number_labels
-        self.versus_words = words.versus_words
+        # One unpacking, not fifteen reads of a named tuple's fields (a reader is made per clause);
+        # tests/test_reader_shortcuts.py checks each attribute against its field by name.
+        (
+            self.fillers,
+            self.people,
+            self.negations,
+            self.measures,
+            self.evaluable,
+            self.negatable_short,
+            self.not_all,
+            self.reasons,
+            self.negation_walk,
+            self.listing,
+            self.after_comma,
+            self.short_bridge,
+            self.number_labels,
+            self.loose_number_labels,
+            self.versus_words,
+            self.negation_cues,
+        ) = _reader_words()
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -261,7 +268,8 @@ class _Reader:
     def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
         self._slash_lists()
         self._explanations()
-        self._negations()
+        if not self.negation_cues.isdisjoint(map(_TEXT, self.items)):
+            self._negations()  # (no negation word and no "not": it finds nothing)
         self._numbers_before()
         self._numbers_after()
         self.hits.sort(key=lambda hit: hit.start)
@@ -743,7 +751,8 @@ class _ReaderWords(NamedTuple):
     (cues.yaml people and people_adjectives), `negations`, `measures` (_measure_words),
     `evaluable` (cues.yaml), `negatable_short`, `not_all`, `reasons`, `negation_walk`, `listing`
     (_listing), `after_comma`, `short_bridge` (_short_bridge), `number_labels`,
-    `loose_number_labels`, `versus_words`."""
+    `loose_number_labels`, `versus_words`, `negation_cues` (`negations` and "not": a clause
+    with none of them holds no negated category)."""
 
     fillers: frozenset[str]
     people: frozenset[str]
@@ -760,6 +769,7 @@ class _ReaderWords(NamedTuple):
     number_labels: frozenset[str]
     loose_number_labels: frozenset[str]
     versus_words: frozenset[str]
+    negation_cues: frozenset[str]
 
 
 @vocab.cached
@@ -781,6 +791,7 @@ def _reader_words() -> _ReaderWords:
         number_labels=_number_labels(),
         loose_number_labels=cues.words("responses", "loose_number_labels"),
         versus_words=_words("versus_words"),
+        negation_cues=cues.words("responses", "negations") | {"not"},
     )
 
 
@@ -1099,8 +1110,8 @@ def carry_many(
 
 
 def _claim(group: Group, claimed: set[int]) -> bool:
-    indexes = set(range(group.first, group.last + 1))
-    if indexes & claimed or (group.count is None and group.percent is None):
+    indexes = range(group.first, group.last + 1)
+    if (group.count is None and group.percent is None) or not claimed.isdisjoint(indexes):
         return False
     claimed.update(indexes)
     return True
