@@ -34,7 +34,7 @@ _STATISTIC_OPENING = re.compile(
     re.I,
 )
 _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
-_MARK_KINDS = dict.fromkeys("()[],;:=", "mark")
+_MARKS = frozenset("()[],;:=")
 
 
 @dataclass(slots=True)
@@ -128,7 +128,7 @@ def _words(text: str, start: int, end: int, items: list[Item]) -> None:
         after = at + len(written)
         items.append(
             Item(
-                _MARK_KINDS.get(written, "word"),
+                "mark" if written in _MARKS else "word",
                 start + at,
                 start + after,
                 written if ascii_only else written.lower(),
