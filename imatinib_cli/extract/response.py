@@ -240,7 +240,7 @@ class _Reader:
         self.items = items
         self.text = text
         # One unpacking, not fifteen reads of a named tuple's fields (a reader is made per clause);
-        # tests/test_reader_shortcuts.py checks each attribute against its field by name.
+        # tests/test_reader_rows.py checks each attribute against its field by name.
         (
             self.fillers,
             self.people,
