@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from imatinib_cli import vocab
@@ -19,6 +20,10 @@ from imatinib_cli.extract.numbers import Num
 from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
 
 _MAX_STEPS = 10
+_KIND = attrgetter("kind")  # (read in C over a row of items: no generator step per item)
+_TEXT = attrgetter("text")
+_START = attrgetter("start")
+_FILLER_KINDS = ("word", "blocker")  # the kinds of item a filler word may be
 TIMEPOINT = "<time point>"  # the text of a time point's item
 
 
@@ -123,7 +128,7 @@ def clause_responses(
     blocker), and its time points and words are not read. Its items, which only a carried-over
     reading of the clause asks for, are then find_responses(context, info, start, end)[1]."""
     items, covered = _phrase_items(context, start, end)
-    if not any(item.kind == "cue" for item in items):
+    if "cue" not in map(_KIND, items):
         return [], None, set()
     _add_timepoints(context.text, start, end, items, covered)
     return _read_clause(context, info, start, end, items)
@@ -234,22 +239,26 @@ class _Reader:
     def __init__(self, items: list[Item], text: str = "") -> None:
         self.items = items
         self.text = text
-        words = _reader_words()  # by name: a list added or moved cannot shift the others
-        self.fillers = words.fillers
-        self.people = words.people
-        self.negations = words.negations
-        self.measures = words.measures
-        self.evaluable = words.evaluable
-        self.negatable_short = words.negatable_short
-        self.not_all = words.not_all
-        self.reasons = words.reasons
-        self.negation_walk = words.negation_walk
-        self.listing = words.listing
-        self.after_comma = words.after_comma
-        self.short_bridge = words.short_bridge
-        self.number_labels = words.number_labels
-        self.loose_number_labels = words.loose_number_labels
-        self.versus_words = words.versus_words
+        # One unpacking, not fifteen reads of a named tuple's fields (a reader is made per clause);
+        # tests/test_reader_rows.py checks each attribute against its field by name.
+        (
+            self.fillers,
+            self.people,
+            self.negations,
+            self.measures,
+            self.evaluable,
+            self.negatable_short,
+            self.not_all,
+            self.reasons,
+            self.negation_walk,
+            self.listing,
+            self.after_comma,
+            self.short_bridge,
+            self.number_labels,
+            self.loose_number_labels,
+            self.versus_words,
+            self.negation_cues,
+        ) = _reader_words()
         self.claimed: set[int] = set()
         self.done: set[int] = set()
         self.explaining: set[int] = set()
@@ -261,19 +270,21 @@ class _Reader:
     def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
         self._slash_lists()
         self._explanations()
-        self._negations()
+        if not self.negation_cues.isdisjoint(map(_TEXT, self.items)):
+            self._negations()  # (no negation word and no "not": it finds nothing)
         self._numbers_before()
         self._numbers_after()
-        self.hits.sort(key=lambda hit: hit.start)
+        self.hits.sort(key=_START)
         return self.hits, self.items, self.claimed
 
     # -- helpers ------------------------------------------------------------------------------
 
     def skippable(self, item: Item, leftward: bool = False) -> bool:
+        # (inlined in _numbers_before's and _numbers_after's walks: a change here goes there too)
         if item.kind == "mark":
             return item.text in (")]" if leftward else "()[]")
         return (
-            (item.kind in ("word", "blocker") and item.text in self.fillers)
+            (item.kind in _FILLER_KINDS and item.text in self.fillers)
             or item.kind == "tumor"
             or item.text == TIMEPOINT
         )
@@ -417,10 +428,14 @@ class _Reader:
             index = probe
 
     def _may_hold_slash_list(self) -> bool:
-        """A run is two cues or more with "/" between them ('CHR/MCyR'): False when the clause has
-        no "/" between its first cue's end and its last cue's start."""
-        cues_at, items = self.cues, self.items
-        return len(cues_at) >= 2 and self.text.find("/", items[cues_at[0]].end, items[cues_at[-1]].start) >= 0
+        """A run is two cues or more at neighbouring items with only "/" between them ('CHR/MCyR'):
+        False when no two cues of the clause are neighbours so joined (a fraction's "/", '4/25',
+        joins none)."""
+        cues_at, items, text = self.cues, self.items, self.text
+        return any(
+            later == earlier + 1 and text[items[earlier].end : items[later].start].strip() == "/"
+            for earlier, later in zip(cues_at, cues_at[1:], strict=False)
+        )
 
     def _explanations(self) -> None:
         """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',
@@ -545,6 +560,7 @@ class _Reader:
 
     def _numbers_before(self) -> None:
         items = self.items
+        people, short_bridge, fillers = self.people, self.short_bridge, self.fillers
         for index in self.cues:
             if index in self.done:
                 continue
@@ -563,19 +579,27 @@ class _Reader:
             limit = 4 if needs_number else _MAX_STEPS
             while probe >= 0 and steps < limit:
                 item = items[probe]
-                if is_number(item) and not self.not_a_count(probe):
+                kind, text = item.kind, item.text
+                if (kind == "num" or kind == "frac") and not self.not_a_count(probe):  # is_number
                     found = probe
                     break
-                aside = self._before_aside(probe) if item.text == "," and not needs_number else None
+                aside = self._before_aside(probe) if text == "," and not needs_number else None
                 if aside is not None:
                     probe, steps = aside, steps + 1
                     continue
                 if needs_number:
                     # Only people words, a verb like "had" and a bracket: "14 (28%) progressed".
-                    if not (item.text in self.people or item.text in self.short_bridge):
+                    if not (text in people or text in short_bridge):
                         break
                 elif not (
-                    self.skippable(item, leftward=True)
+                    # self.skippable(item, leftward=True), inlined (the walk's most frequent test)
+                    (
+                        text in ")]"
+                        if kind == "mark"
+                        else (kind in _FILLER_KINDS and text in fillers)
+                        or kind == "tumor"
+                        or text == TIMEPOINT
+                    )
                     or (
                         _is_cue(item)
                         and item.payload[1]
@@ -691,6 +715,7 @@ class _Reader:
 
     def _numbers_after(self) -> None:
         items = self.items
+        fillers, listing, explaining = self.fillers, self.listing, self.explaining
         for index in self.cues:
             if index in self.done:
                 continue
@@ -700,7 +725,8 @@ class _Reader:
             probe, steps = index + 1, 0
             while probe < len(items) and steps < _MAX_STEPS:
                 item = items[probe]
-                if is_number(item):
+                kind, text = item.kind, item.text
+                if kind == "num" or kind == "frac":  # is_number
                     if self.a_measure(probe):
                         probe, steps = probe + 2, steps + 2  # "for at least 6 months"
                         continue
@@ -717,23 +743,31 @@ class _Reader:
                     ):
                         self.done.add(index)
                     break
-                if item.text in ("(", "[") and self._defines_range(probe):
+                if text in ("(", "[") and self._defines_range(probe):
                     probe = self._closing(probe)  # "(0 to 35 percent of cells ...)": a definition
                     steps += 1
                     continue
-                if _is_cue(item) and item.payload[0] == category:
+                if kind == "cue" and isinstance(item.payload, tuple) and item.payload[0] == category:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
-                elif probe in self.explaining:
+                elif probe in explaining:
                     pass
-                elif item.text in self.listing and probe + 1 in self.explaining:
+                elif text in listing and probe + 1 in explaining:
                     pass  # "ORR (CR or PR) was 20%"
-                elif (
-                    item.text == "," and probe + 1 < len(items) and items[probe + 1].text in self.after_comma
-                ):
+                elif text == "," and probe + 1 < len(items) and items[probe + 1].text in self.after_comma:
                     pass  # "stable disease, observed in 10 patients"
-                elif item.text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
+                elif text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
                     pass  # "(ORR, 2%)", "(SD, 70%)"
-                elif not (self.skippable(item) or item.text in (":", "=")):
+                elif not (
+                    # self.skippable(item), inlined (the walk's most frequent test)
+                    (
+                        text in "()[]"
+                        if kind == "mark"
+                        else (kind in _FILLER_KINDS and text in fillers)
+                        or kind == "tumor"
+                        or text == TIMEPOINT
+                    )
+                    or text in (":", "=")
+                ):
                     break
                 probe, steps = probe + 1, steps + 1
 
@@ -743,7 +777,8 @@ class _ReaderWords(NamedTuple):
     (cues.yaml people and people_adjectives), `negations`, `measures` (_measure_words),
     `evaluable` (cues.yaml), `negatable_short`, `not_all`, `reasons`, `negation_walk`, `listing`
     (_listing), `after_comma`, `short_bridge` (_short_bridge), `number_labels`,
-    `loose_number_labels`, `versus_words`."""
+    `loose_number_labels`, `versus_words`, `negation_cues` (`negations` and "not": a clause
+    with none of them holds no negated category)."""
 
     fillers: frozenset[str]
     people: frozenset[str]
@@ -760,6 +795,7 @@ class _ReaderWords(NamedTuple):
     number_labels: frozenset[str]
     loose_number_labels: frozenset[str]
     versus_words: frozenset[str]
+    negation_cues: frozenset[str]
 
 
 @vocab.cached
@@ -781,6 +817,7 @@ def _reader_words() -> _ReaderWords:
         number_labels=_number_labels(),
         loose_number_labels=cues.words("responses", "loose_number_labels"),
         versus_words=_words("versus_words"),
+        negation_cues=cues.words("responses", "negations") | {"not"},
     )
 
 
@@ -1099,8 +1136,8 @@ def carry_many(
 
 
 def _claim(group: Group, claimed: set[int]) -> bool:
-    indexes = set(range(group.first, group.last + 1))
-    if indexes & claimed or (group.count is None and group.percent is None):
+    indexes = range(group.first, group.last + 1)
+    if (group.count is None and group.percent is None) or not claimed.isdisjoint(indexes):
         return False
     claimed.update(indexes)
     return True

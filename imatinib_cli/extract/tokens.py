@@ -34,6 +34,7 @@ _STATISTIC_OPENING = re.compile(
     re.I,
 )
 _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
+_MARKS = frozenset("()[],;:=")
 
 
 @dataclass(slots=True)
@@ -105,12 +106,35 @@ def tokenize(
 
 
 def _words(text: str, start: int, end: int, items: list[Item]) -> None:
-    for match in _WORD_OR_MARK.finditer(text, start, end):
-        written = match.group(0)
-        kind = "word" if written[0].isalpha() else "mark"
-        # Most words are lowercase already: kept as they are, not copied by lower().
-        lowered = written if written.isascii() and written.islower() else written.lower()
-        items.append(Item(kind, match.start(), match.end(), lowered))
+    """The words and marks of text[start:end], lowercased: 'Partial (PR)' gives "partial", "(", "pr", ")".
+
+    The pattern reads ASCII letters only, so an ASCII stretch is lowered as a whole first (the
+    same length: offsets hold), and each match is found again with str.find from the end of the
+    one before (the first place at or after it where the match's text starts is where the scan
+    matched: a match could start at any earlier such place), which is cheaper than a match
+    object's start(), end() and group() for every word. A stretch that is not ASCII ("ſ", the
+    Kelvin sign, "İ" lower to other lengths or to ASCII letters) is scanned as written.
+    """
+    if start >= end:
+        return
+    chunk = text[start:end]
+    ascii_only = chunk.isascii()
+    if ascii_only:
+        chunk = chunk.lower()
+    at = 0
+    find = chunk.find
+    for written in _WORD_OR_MARK.findall(chunk):
+        at = find(written, at)
+        after = at + len(written)
+        items.append(
+            Item(
+                "mark" if written in _MARKS else "word",
+                start + at,
+                start + after,
+                written if ascii_only else written.lower(),
+            )
+        )
+        at = after
 
 
 def is_number(item: Item) -> bool:
