@@ -154,7 +154,7 @@ def test_pages_holding_the_marks_read_as_the_careful_walk_reads_them() -> None:
     ):
         text = _ARTICLE.format(inner)
         fast = html_page.read("page.html", "0" * 64, text)
-        careful = html_page._read("page.html", "0" * 64, text, None)
+        careful = html_page._read("page.html", "0" * 64, text, None, html_page._utf8(text))
         assert fast == careful
         assert fast.text.startswith("A trial of imatinib")
         assert "Of 40 patients, 20 responded" in fast.text
@@ -213,3 +213,25 @@ def test_has_reference_is_in(text: str) -> None:
     """_has_reference answers `"&#" in text`, past its scan of the first "&" characters too."""
     assert html_page._has_reference(text) == ("&#" in text)
     assert html_page._has_reference("&a" * 70 + text) == ("&#" in text)
+
+
+_NEAR_PRIVATE_USE = ["a", "\xe9", "\u2013", "\ud7ff", "\ue000", "\ue900", "\uefff", "\uf000", "\uf8ff"]
+_NEAR_PRIVATE_USE += [
+    "\uf900",
+    "\ufb01",
+    "\ufeff",
+    "\uff0c",
+    "\ufffd",
+    "\U00010000",
+    "\U000e0001",
+    "\U000f0000",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NEAR_PRIVATE_USE), max_size=12).map("".join))
+def test_private_use_found_in_utf8_as_in_text(text: str) -> None:
+    """The UTF-8 bytes' one-byte searches find a character of U+E000 to U+F8FF where `re` did."""
+    expected = re.search("[\ue000-\uf8ff]", text) is not None
+    assert html_page._private_use_in(text, False, text.encode("utf-8")) == expected
+    assert html_page._private_use_in(text, False) == expected
