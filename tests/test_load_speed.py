@@ -332,3 +332,10 @@ def test_control_count_in_utf8_bytes_as_before(text: str, sample_size: int) -> N
         old = len(_decode._CONTROL_RE.findall(sample)) > max(1, len(sample) * _decode._MAX_CONTROL_SHARE)
         assert _decode._too_many_controls(text, text.encode("utf-8")) == old
         assert _decode._too_many_controls(text) == old
+
+
+@settings(max_examples=200, deadline=None)
+@given(_c1_and_latin)
+def test_replacement_warning_from_utf8_bytes_as_before(text: str) -> None:
+    """A text whose UTF-8 holds no EF byte holds no U+FFFD; the warning is the count's."""
+    assert _decode._warning(text, 0, "utf-8", text.encode("utf-8")) == _decode._warning(text, 0, "utf-8")

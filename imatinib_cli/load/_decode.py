@@ -157,9 +157,17 @@ def _too_many_controls(text: str, utf8: bytes | None = None) -> bool:
     return count > max(1, len(sample) * _MAX_CONTROL_SHARE)
 
 
-def _warning(text: str, replaced: int, encoding: str) -> str | None:
-    """How many U+FFFD the text holds: bytes replaced in decoding, or already in the file."""
-    total = text.count(_REPLACEMENT)
+def _warning(text: str, replaced: int, encoding: str, utf8: bytes | None = None) -> str | None:
+    r"""How many U+FFFD the text holds: bytes replaced in decoding, or already in the file.
+
+    utf8 is the text's own UTF-8, if at hand: U+FFFD is EF BF BD there, so a text whose bytes hold
+    no EF (one memchr) holds none, and the count over a non-ASCII text is skipped.
+
+    >>> _warning("caf\u00e9", 0, "utf-8", b"caf\xc3\xa9")
+    >>> _warning("a\ufffd", 0, "utf-8", b"a\xef\xbf\xbd")
+    '1 replacement character (U+FFFD) already in the file'
+    """
+    total = 0 if utf8 is not None and b"\xef" not in utf8 else text.count(_REPLACEMENT)
     present = total - replaced
     parts = []
     if replaced > 0:
@@ -205,9 +213,10 @@ def decode(data: bytes) -> Decoded:
     if not text or text.isspace():  # as `not text.strip()`, without the copy
         return Decoded(None, STATUS_SKIPPED, "empty file (whitespace only)")
     # text is still utf8_text when nothing was stripped or normalized: data is its UTF-8 then
-    if _too_many_controls(text, data if text is utf8_text else None):
+    utf8 = data if text is utf8_text else None
+    if _too_many_controls(text, utf8):
         if encoding not in _CODEC_NAMES:
             return Decoded(None, STATUS_ERROR, "not valid UTF-8 and no charset detected")
         return Decoded(None, STATUS_SKIPPED, "binary file (control characters)")
     replaced = max(replaced, 0)
-    return Decoded(text, warning=_warning(text, replaced, encoding), encoding=encoding)
+    return Decoded(text, warning=_warning(text, replaced, encoding, utf8), encoding=encoding)
