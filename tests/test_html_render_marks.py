@@ -154,7 +154,7 @@ def test_pages_holding_the_marks_read_as_the_careful_walk_reads_them() -> None:
     ):
         text = _ARTICLE.format(inner)
         fast = html_page.read("page.html", "0" * 64, text)
-        careful = html_page._read("page.html", "0" * 64, text, None, html_page._utf8(text))
+        careful = html_page._read("page.html", "0" * 64, text, None)
         assert fast == careful
         assert fast.text.startswith("A trial of imatinib")
         assert "Of 40 patients, 20 responded" in fast.text
@@ -233,5 +233,6 @@ _NEAR_PRIVATE_USE += [
 def test_private_use_found_in_utf8_as_in_text(text: str) -> None:
     """The UTF-8 bytes' one-byte searches find a character of U+E000 to U+F8FF where `re` did."""
     expected = re.search("[\ue000-\uf8ff]", text) is not None
-    assert html_page._private_use_in(text, False, text.encode("utf-8")) == expected
+    assert html_page._private_use_literal(text, text.encode("utf-8")) == expected
+    assert html_page._private_use_literal(text, None) == expected
     assert html_page._private_use_in(text, False) == expected

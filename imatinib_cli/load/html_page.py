@@ -677,23 +677,33 @@ def _post_order(elements: list[Element]) -> list[int]:
     return out
 
 
-def _private_use_in(text: str, references: bool | None = None, data: bytes | None = None) -> bool:
-    """Whether the page's text can hold a private-use character, literally or from a character
-    reference (the marks _render puts in the text would be ambiguous); references says whether
-    the text has any ("&#"), if known; data is text in UTF-8, if known.
+def _private_use_literal(text: str, data: bytes | None) -> bool:
+    r"""Whether text holds a private-use character (U+E000 to U+F8FF); data is text in UTF-8, if known.
 
     In UTF-8, U+E000 to U+EFFF are the only characters led by the byte EE and U+F000 to U+F8FF
     those led by EF and a byte up to A3: one-byte searches in C, where `re` reads a page's
     non-ASCII text at ~5 ns a character (~0.2 ms for a 50 KB page).
 
+    >>> _private_use_literal("\ue900", b"\xee\xa4\x80"), _private_use_literal("\uf900", b"\xef\xa4\x80")
+    (True, False)
+    """
+    if text.isascii():
+        return False
+    if data is None:
+        return _PRIVATE_USE_RE.search(text) is not None
+    return b"\xee" in data or (b"\xef" in data and _PRIVATE_USE_UTF8_RE.search(data) is not None)
+
+
+def _private_use_in(text: str, references: bool | None = None, literal: bool | None = None) -> bool:
+    """Whether the page's text can hold a private-use character, literally or from a character
+    reference (the marks _render puts in the text would be ambiguous); references says whether
+    the text has any ("&#"), literal whether it holds one as a character (_private_use_literal),
+    if known.
+
     >>> _private_use_in("<i>&#xE900;</i>"), _private_use_in("<i>&#59648;</i>"), _private_use_in("&#xF900;")
     (True, True, False)
     """
-    if not text.isascii() and (
-        _PRIVATE_USE_RE.search(text)
-        if data is None
-        else b"\xee" in data or (b"\xef" in data and _PRIVATE_USE_UTF8_RE.search(data))
-    ):
+    if _private_use_literal(text, None) if literal is None else literal:
         return True
     if not (_has_reference(text) if references is None else references):
         return False
@@ -871,7 +881,7 @@ def _render(
     marked: list[Element],
     text: str,
     marking: _Marking,
-    data: bytes | None,
+    private_literal: bool,
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
     """_render_walk's text, spans and headings, with the text gathered by lxml in C.
 
@@ -885,7 +895,7 @@ def _render(
     from lxml import etree
 
     references = _has_reference(text)
-    if _private_use_in(text, references, data) or _container_of(root) is not None:
+    if _private_use_in(text, references, private_literal) or _container_of(root) is not None:
         raise _NotExact
     # Any string container left in the text sends the page to the careful path. The headings and
     # marked elements (few) are listed first, in document order, each heading's text read while the
@@ -1027,23 +1037,27 @@ def _utf8(text: str) -> bytes | None:
 
 def read(path: str, sha256: str, text: str) -> Document:
     text, warning = _within_limit(text)
-    data = _utf8(text)  # encoded once, for each parse and the private-use check
     marking = _PRIVATE_MARKING if _ASCII_MARKING.block in text else _ASCII_MARKING
     try:
         try:
-            page = _read(path, sha256, text, marking, data)
+            page = _read(path, sha256, text, marking)
         except _MarkInText:  # a character reference put the ASCII mark in the text
-            page = _read(path, sha256, text, _PRIVATE_MARKING, data)
+            page = _read(path, sha256, text, _PRIVATE_MARKING)
     except _NotExact:
-        page = _read(path, sha256, text, None, data)
+        page = _read(path, sha256, text, None)
     return with_warnings(page, [warning]) if warning else page
 
 
-def _read(path: str, sha256: str, text: str, marking: _Marking | None, data: bytes | None) -> Document:
+def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Document:
     """The page's Document; with a marking, rendered by _render, which leaves marks in the tree, so
     a page that needs the tree again (an error page check) raises _NotExact and is read again
     without one (by _render_walk)."""
+    data = _utf8(text)
+    # the UTF-8 the parse reads also answers _render's private-use question, asked here so that the
+    # bytes are not held while the page is rendered
+    private_literal = marking is not None and _private_use_literal(text, data)
     root, synthetic = _parse(text, data)
+    del data
     index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES, keys=_INDEXED_KEYS)
     meta = _meta(index)
     fields = _metadata(root, index, meta)
@@ -1066,7 +1080,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None, data: byt
     if render_root is None:
         body_text, spans, headings = "", [], []
     elif marking is not None:
-        body_text, spans, headings = _render(render_root, marks, keep, text, marking, data)
+        body_text, spans, headings = _render(render_root, marks, keep, text, marking, private_literal)
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)
 
