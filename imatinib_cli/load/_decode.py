@@ -167,7 +167,8 @@ def _warning(text: str, replaced: int, encoding: str, utf8: bytes | None = None)
     >>> _warning("a\ufffd", 0, "utf-8", b"a\xef\xbf\xbd")
     '1 replacement character (U+FFFD) already in the file'
     """
-    total = 0 if utf8 is not None and b"\xef" not in utf8 else text.count(_REPLACEMENT)
+    # (an ASCII text's count is answered at once: the character is wider than any it holds)
+    total = 0 if utf8 is not None and not text.isascii() and b"\xef" not in utf8 else text.count(_REPLACEMENT)
     present = total - replaced
     parts = []
     if replaced > 0:
