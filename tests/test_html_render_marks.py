@@ -167,3 +167,72 @@ def test_a_private_use_character_reference_is_read_not_an_error() -> None:
     assert "Of 40 patients, 20 responded \ue900." in page.text
     abstract = next(part for part in page.sections if part.kind == "abstract")
     assert page.text[abstract.start : abstract.end].startswith("Abstract\nOf 40 patients")
+
+
+# Text as pages have it: words joined by single spaces mostly (the fast path of _collapse_runs),
+# now and then another whitespace character, a run, or a visible character str.isprintable
+# rejects (a zero-width space, a control character), between block marks and runs around them.
+_WORDS = st.lists(st.sampled_from(["a", "bc", "7.", "é", "\u2013", "\u200b", "\x01", "\x7e"]), min_size=1)
+_GAPS = st.sampled_from([" "] * 12 + _SPACES + ["  ", " \n ", "\t"])
+
+
+@st.composite
+def _page_pieces(draw: st.DrawFn) -> str:
+    parts: list[str] = []
+    for _ in range(draw(st.integers(0, 6))):
+        words = draw(_WORDS)
+        parts.append(draw(_GAPS) if draw(st.booleans()) else "")
+        parts.append(words[0])
+        for word in words[1:]:
+            parts += [draw(_GAPS), word]
+        parts.append(draw(st.sampled_from(["", " ", "\n  ", "\x0c"])))
+        parts.append(_OLD_BLOCK * draw(st.integers(0, 2)))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_page_pieces())
+def test_collapse_runs_fast_path_is_the_previous_collapse(piece: str) -> None:
+    """Stretches with single spaces only are taken as they are; any other whitespace is split."""
+    assert _collapse_runs(piece, "\ue000") == _old_collapse_runs(piece)
+    ascii_marked = piece.replace(_OLD_BLOCK, "\x7f")
+    assert _collapse_runs(ascii_marked, "\x7f") == _old_collapse_runs(piece)
+
+
+def test_collapse_runs_on_written_stretches() -> None:
+    assert _collapse_runs("\x7f  Ivanova JW, et al. doi\x7f\n    \x7fPatel A.\x7f", "\x7f") == (
+        "Ivanova JW, et al. doi\nPatel A."
+    )
+    assert _collapse_runs("\x7fa\u2009b\x7fc  d\x7f\xa0e\x7f", "\x7f") == "a b\nc d\ne"
+    assert _collapse_runs("\ue000a\u2013b \x1fc\ue000", "\ue000") == "a\u2013b c"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["&", "#", "&#", "a", "amp;", "\u00e9"]), max_size=200).map("".join))
+def test_has_reference_is_in(text: str) -> None:
+    """_has_reference answers `"&#" in text`, past its scan of the first "&" characters too."""
+    assert html_page._has_reference(text) == ("&#" in text)
+    assert html_page._has_reference("&a" * 70 + text) == ("&#" in text)
+
+
+_NEAR_PRIVATE_USE = ["a", "\xe9", "\u2013", "\ud7ff", "\ue000", "\ue900", "\uefff", "\uf000", "\uf8ff"]
+_NEAR_PRIVATE_USE += [
+    "\uf900",
+    "\ufb01",
+    "\ufeff",
+    "\uff0c",
+    "\ufffd",
+    "\U00010000",
+    "\U000e0001",
+    "\U000f0000",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NEAR_PRIVATE_USE), max_size=12).map("".join))
+def test_private_use_found_in_utf8_as_in_text(text: str) -> None:
+    """The UTF-8 bytes' one-byte searches find a character of U+E000 to U+F8FF where `re` did."""
+    expected = re.search("[\ue000-\uf8ff]", text) is not None
+    assert html_page._private_use_literal(text, text.encode("utf-8")) == expected
+    assert html_page._private_use_literal(text, None) == expected
+    assert html_page._private_use_in(text, False) == expected

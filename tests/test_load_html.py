@@ -198,7 +198,7 @@ def test_beautifulsoup_fallback_reads_like_lxml(name: str, monkeypatch: pytest.M
     from imatinib_cli.load import html_page
 
     expected = load(FIXTURES / name)
-    monkeypatch.setattr(html_page, "_parse", lambda text: (html_page._soup_tree(text), True))
+    monkeypatch.setattr(html_page, "_parse", lambda text, data: (html_page._soup_tree(text), True))
     fallback = load(FIXTURES / name)
     assert fallback == expected
     assert fallback.status == "ok" and fallback.metadata.title

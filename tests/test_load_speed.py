@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -310,3 +311,31 @@ def test_labelled_ids_on_written_lines() -> None:
         == {"doi": "10.1000/xyz", "nct_id": "NCT01234567"}
     )
     assert _biblio.find_doi("see xdoi: 10.1000/a") == "10.1000/a"  # bare, as before: no word boundary
+
+
+_c1_and_latin = st.lists(
+    st.sampled_from(
+        ["a", "\n", "\x01", "\x1f", "\x7f", "\x80", "\x85", "\x9f", "\xa0", "\xbf", "é", "\u0100"]
+    )
+    | st.sampled_from(["\u2013", "\ufffd", "\U0001f600"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_c1_and_latin, st.sampled_from([8, 65536]))
+def test_control_count_in_utf8_bytes_as_before(text: str, sample_size: int) -> None:
+    """A text counted in its UTF-8 bytes (C1 controls as C2 80 to C2 9F) gives the regex's answer,
+    whether it is shorter than the sample or not (then the sample is counted by the regex)."""
+    with patch.object(_decode, "_CONTROL_SAMPLE", sample_size):
+        sample = text[:sample_size]
+        old = len(_decode._CONTROL_RE.findall(sample)) > max(1, len(sample) * _decode._MAX_CONTROL_SHARE)
+        assert _decode._too_many_controls(text, text.encode("utf-8")) == old
+        assert _decode._too_many_controls(text) == old
+
+
+@settings(max_examples=200, deadline=None)
+@given(_c1_and_latin)
+def test_replacement_warning_from_utf8_bytes_as_before(text: str) -> None:
+    """A text whose UTF-8 holds no EF byte holds no U+FFFD; the warning is the count's."""
+    assert _decode._warning(text, 0, "utf-8", text.encode("utf-8")) == _decode._warning(text, 0, "utf-8")
