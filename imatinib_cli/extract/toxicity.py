@@ -364,13 +364,22 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
         return []
     matcher = vocab.adverse_event_matcher()
     hits: list[Any] = matcher.find(text, info.start, info.end)
-    events, covered = _table_events(text, info, hits, matcher)
-    if covered:
-        hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
-    hits = _combined(text, sorted([*hits, *_uncoded(text, info, hits)], key=lambda hit: hit.start))
+    events: list[AdverseEvent] = []
+    if hits:  # a table's row is read only where it starts with a hit
+        events, covered = _table_events(text, info, hits, matcher)
+        if covered:
+            hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
+    uncoded = _uncoded(text, info, hits)
+    if uncoded:
+        hits = sorted([*hits, *uncoded], key=lambda hit: hit.start)
+    if len(hits) > 1:  # the phrase index's hits come sorted; one hit combines with nothing
+        hits = _combined(text, hits)
     aggregates = _aggregates(text, info, hits)
-    has_cue = has_cue or bool(aggregates)
-    hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
+    if aggregates:
+        has_cue = True
+        hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
+    if not hits and not has_cue:
+        return []  # no event named, and no cue for an unknown list item: nothing to read
     legend = _legend(context, info) if hits else None  # read only for a hit's values
     frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
