@@ -378,8 +378,8 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if aggregates:
         has_cue = True
         hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
-    if not hits and not has_cue:
-        return []  # no event named, and no cue for an unknown list item: nothing to read
+    if not hits and not has_cue and not events:
+        return []  # no event named, no table row read, no cue for an unknown list item
     legend = _legend(context, info) if hits else None  # read only for a hit's values
     frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
