@@ -1027,12 +1027,19 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     events = []
     event_words = cues.words("cues", "toxicity", "event_words")
     for match in _list_item_pattern().finditer(text, info.start, info.end):
+        end, name_end = match.end(), match.end("name")
+        if any(s < end and e >= name_end for s, e in known):
+            # A hit that reaches the name's end overlaps the item wherever the linking word below
+            # puts the name's start (at most name_end - 1: a linking word ends with whitespace and
+            # a name of more than three characters with a letter or "-"; at name_end, the name is
+            # empty and skipped anyway): the usual known list item, read without that search.
+            continue
         start = match.start("name")
         # "the most common were dermatitis (3%)": the name is the words after the last linking word.
-        linked = list(_linking_pattern().finditer(text, start, match.end("name")))
+        linked = list(_linking_pattern().finditer(text, start, name_end))
         if linked:
             start = linked[-1].end()
-        if any(s < match.end() and start < e for s, e in known):
+        if any(s < end and start < e for s, e in known):
             continue
         name = " ".join(text[start : match.end("name")].split())
         if not name:
