@@ -355,12 +355,11 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     ('were more frequent with chemotherapy (90% vs 39%)') is one value per arm; in a study
     without arms it compares subgroups ('in elderly patients (40% vs 20%)') and is not read."""
     text = context.text
-    # The phrase index first (it answers at once where the sentence's region holds no cue), the
-    # word gate's regex search only after a hit: both must hold, so the order changes nothing.
-    has_cue = cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end) and info.has_word(
-        cues.any_word("cues", "toxicity", "cues")
-    )
-    if not has_cue and not info.numbers:
+    # Whether the sentence talks about toxicity: needed at once without a number (nothing else can
+    # give an event there), else only once a hit, a table row or a bracket that opens with a number
+    # ('migraine (20%)', an unknown list item) is found; None until asked.
+    has_cue = None if info.numbers else _has_cue(text, info)
+    if has_cue is False:
         return []
     matcher = vocab.adverse_event_matcher()
     hits: list[Any] = matcher.find(text, info.start, info.end)
@@ -378,8 +377,12 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if aggregates:
         has_cue = True
         hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
+    if not hits and not events and _OPENS_NUMBER.search(text, info.start, info.end) is None:
+        return []  # no event named, no table row read, no bracket for an unknown list item
+    if has_cue is None:
+        has_cue = _has_cue(text, info)
     if not hits and not has_cue and not events:
-        return []  # no event named, no table row read, no cue for an unknown list item
+        return []  # no cue for an unknown list item
     legend = _legend(context, info) if hits else None  # read only for a hit's values
     frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
@@ -433,6 +436,15 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if has_cue:
         events.extend(_unknown_terms(text, info, hits))
     return [event for event in sorted(events, key=lambda event: event.evidence.start) if _possible(event)]
+
+
+def _has_cue(text: str, info: SentenceInfo) -> bool:
+    """The sentence talks about toxicity ('side-effects', 'were common'): the phrase index first
+    (it answers at once where the sentence's region holds no cue), the word gate's regex search
+    only after a hit; both must hold, so the order changes nothing."""
+    return cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end) and info.has_word(
+        cues.any_word("cues", "toxicity", "cues")
+    )
 
 
 def _possible(event: AdverseEvent) -> bool:
