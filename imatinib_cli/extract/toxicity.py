@@ -25,7 +25,7 @@ from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import words_to_int, written_number
 from imatinib_cli.extract.populations import last_word
-from imatinib_cli.models import AdverseEvent, Quantity
+from imatinib_cli.models import AdverseEvent, Evidence, Quantity
 from imatinib_cli.regexes import phrase_group, prefix_alternation, word_start_alternation
 
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
@@ -397,24 +397,36 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
         start = _extend_modifiers(text, start, info.start)
         name = " ".join(text[start : hit.end].split())
         grade = hit.grade if aggregate else None
-        for frequency in found or [None]:
-            end = frequency.end if frequency else hit.end
-            percent = _quantity(frequency.percent if frequency else None, info, start, end)
-            if percent is not None and frequency and frequency.derivation:
-                percent = Quantity(percent.value, percent.evidence, True, frequency.derivation)
+        if not found:
+            # Named with no value: no percent, count, arm or grade of its own.
             events.append(
                 AdverseEvent(
                     term=hit.key,
                     as_written=name,
                     soc=hit.entry.get("soc"),
-                    percent=percent,
-                    count=_count(frequency, info, start, end),
+                    percent=None,
+                    count=None,
+                    grade=grade or _grade(text, info, start),
+                    evidence=info.cite(start, hit.end),
+                )
+            )
+        for frequency in found:
+            # One Evidence for the event and its values: the records are frozen, so sharing it
+            # reads (and writes out) the same as three equal ones.
+            evidence = info.cite(start, frequency.end)
+            events.append(
+                AdverseEvent(
+                    term=hit.key,
+                    as_written=name,
+                    soc=hit.entry.get("soc"),
+                    percent=_value(frequency.percent, evidence, frequency.derivation),
+                    count=_value(frequency.count, evidence, frequency.count_derivation),
                     grade=frequency.grade
-                    if frequency and frequency.grade_given
-                    else (frequency.grade if frequency else None) or grade or _grade(text, info, start),
-                    evidence=info.cite(start, end),
-                    approximate=bool(frequency and frequency.approximate),
-                    arm=frequency.arm if frequency else None,
+                    if frequency.grade_given
+                    else frequency.grade or grade or _grade(text, info, start),
+                    evidence=evidence,
+                    approximate=bool(frequency.approximate),
+                    arm=frequency.arm,
                 )
             )
         graded = _GRADED_SHARE.match(text, found[-1].end, info.end) if len(found) == 1 else None
@@ -454,15 +466,11 @@ def _possible(event: AdverseEvent) -> bool:
     return event.count is None or event.count.value >= 0
 
 
-def _count(frequency: _Frequency | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
-    count = _quantity(frequency.count if frequency else None, info, start, end)
-    if count is not None and frequency is not None and frequency.count_derivation:
-        return Quantity(count.value, count.evidence, True, frequency.count_derivation)
-    return count
-
-
-def _quantity(value: float | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
-    return Quantity(value, info.cite(start, end)) if value is not None else None
+def _value(value: float | None, evidence: Evidence, derivation: str | None) -> Quantity | None:
+    """A frequency's percent or count as a Quantity: derived when the frequency says how ('4/51')."""
+    if value is None:
+        return None
+    return Quantity(value, evidence, True, derivation) if derivation else Quantity(value, evidence)
 
 
 def _number(text: str | None) -> float | None:
@@ -779,15 +787,16 @@ def _table_events(
         covered.append((start, position))
         for grade, pair in zip(grades, pairs, strict=False):
             percent = float(pair.group("pct").replace("·", "."))
+            evidence = info.cite(start, pair.end())  # one for the row's values (frozen records)
             events.append(
                 AdverseEvent(
                     term=first.key,
                     as_written=name,
                     soc=first.entry.get("soc"),
-                    percent=Quantity(percent, info.cite(start, pair.end())),
-                    count=Quantity(float(pair.group("count")), info.cite(start, pair.end())),
+                    percent=Quantity(percent, evidence),
+                    count=Quantity(float(pair.group("count")), evidence),
                     grade=grade,
-                    evidence=info.cite(start, pair.end()),
+                    evidence=evidence,
                 )
             )
     return events, covered
@@ -1063,12 +1072,13 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
             continue
         if match.group("count") and not set(words) & event_words:
             continue
+        evidence = info.cite(start, end)  # one for the event and its value (frozen records)
         percent = None
         if match.group("value"):
-            percent = Quantity(float(match.group("value").replace("·", ".")), info.cite(start, match.end()))
+            percent = Quantity(float(match.group("value").replace("·", ".")), evidence)
         count = None
         if match.group("count"):
-            count = Quantity(float(match.group("count")), info.cite(start, match.end()))
+            count = Quantity(float(match.group("count")), evidence)
         events.append(
             AdverseEvent(
                 term=None,
@@ -1077,7 +1087,7 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
                 percent=percent,
                 count=count,
                 grade=_grade(text, info, start),
-                evidence=info.cite(start, match.end()),
+                evidence=evidence,
             )
         )
     return events
