@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from imatinib_cli import vocab
@@ -328,26 +329,34 @@ class _Frequency:
     count_derivation: str | None = None  # the count is computed: "2 cases, 2 events named"
 
 
-@dataclass(frozen=True, slots=True)
+# What an aggregate or uncoded hit has for a vocabulary entry: nothing (no "soc"), one read-only
+# mapping shared by all (no dict made per hit).
+_NO_ENTRY: Mapping[str, Any] = MappingProxyType({})
+
+
 class _Aggregate:
-    """A group of events named as one ('grade 3/4 toxicities'): a hit without a CTCAE term."""
+    """A group of events named as one ('grade 3/4 toxicities'): a hit without a CTCAE term.
+    A plain class: made once per hit, never changed, compared or hashed (a frozen dataclass set
+    each field through object.__setattr__, and made a dict per hit for its entry)."""
 
-    start: int
-    end: int
-    grade: str | None
+    __slots__ = ("start", "end", "grade")
     key: None = None
-    entry: Mapping[str, Any] = field(default_factory=dict)
+    entry: Mapping[str, Any] = _NO_ENTRY
+
+    def __init__(self, start: int, end: int, grade: str | None) -> None:
+        self.start, self.end, self.grade = start, end, grade
 
 
-@dataclass(frozen=True, slots=True)
 class _Uncoded:
     """An event with no certain CTCAE term ('GI perforation', 'oedema with weight gain'): a hit
     named by its words as written."""
 
-    start: int
-    end: int
+    __slots__ = ("start", "end")
     key: None = None
-    entry: Mapping[str, Any] = field(default_factory=dict)
+    entry: Mapping[str, Any] = _NO_ENTRY
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
 
 
 def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True) -> list[AdverseEvent]:
@@ -361,7 +370,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     has_cue = None if info.numbers else _has_cue(text, info)
     if has_cue is False:
         return []
-    matcher = vocab.adverse_event_matcher()
+    matcher = _event_matcher()
     hits: list[Any] = matcher.find(text, info.start, info.end)
     events: list[AdverseEvent] = []
     if hits:  # a table's row is read only where it starts with a hit
@@ -448,6 +457,13 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if has_cue:
         events.extend(_unknown_terms(text, info, hits))
     return [event for event in sorted(events, key=lambda event: event.evidence.start) if _possible(event)]
+
+
+@vocab.cached
+def _event_matcher() -> vocab.Matcher:
+    """vocab.adverse_event_matcher(), asked once per vocabulary (both are forgotten together
+    when the vocabularies change) instead of once a sentence."""
+    return vocab.adverse_event_matcher()
 
 
 def _has_cue(text: str, info: SentenceInfo) -> bool:
