@@ -127,3 +127,63 @@ def test_unknown_terms_on_written_sentences() -> None:
         ("migraine", 12.0),
         ("memory complaints", None),
     ]
+
+
+_SERIES_WORDS = [
+    "neutropenia", "nausea", "fatigue", "rash", "edema", "anaemia", "(12%)", "(21.1%)", "( 5 % )", "(4·5%)",
+    "(12%", "%)", ")", "(", "12%", "8%", "vs", "vſ", "versus", "(A)", "(B)", "2%", ";", "(48%;", "4%)",
+    "in", "1/0", "2/3", "occurred", "the", "imatinib", "group", "arm", "\u212aarm", "and", ",", "were",
+    "(grades 1/2; grade 3):", "(A/B)", "Arm A", "Arm B", "(n = 20)", "patients", "of", "41", "[29%]",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SERIES_WORDS), min_size=1, max_size=20))
+def test_a_closed_share_is_read_as_no_series(words: list[str]) -> None:
+    # "fatigue (21.1%)" skips the grade, slash and arm series readers: the same events as with them.
+    text = (
+        "Arm A (n = 20) and Arm B (n = 20) (A/B). The most common adverse events were "
+        + " ".join(words)
+        + "."
+    )
+    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
+    for info in context.sentences:
+        fast = toxicity.find_adverse_events(context, info)
+        saved = toxicity._closed_share_exact
+        toxicity._closed_share_exact = lambda: False
+        try:
+            slow = toxicity.find_adverse_events(context, info)
+        finally:
+            toxicity._closed_share_exact = saved
+        assert fast == slow
+
+
+def test_closed_share_on_written_sentences() -> None:
+    # An open bracket is still read as a series: per arm, then per grade after a grade header.
+    series = (
+        "Adverse events were anaemia (29% vs 8%). Adverse events (all grades; grade 3-4): edema (48%; 4%)."
+    )
+    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=series))
+    found = [
+        (event.term, event.percent.value if event.percent else None, event.arm, event.grade)
+        for info in context.sentences
+        for event in toxicity.find_adverse_events(context, info)
+    ]
+    assert found == [
+        ("Anemia", 29.0, "1", None),
+        ("Anemia", 8.0, "2", None),
+        ("Generalized edema", 48.0, None, None),
+        ("Generalized edema", 4.0, None, "3/4"),
+    ]
+    text = "Adverse events were fatigue (21.1%), rash (12%) vs (8%), and edema (48%; 4%)."
+    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
+    found = [
+        (event.term, event.percent.value if event.percent else None, event.arm)
+        for info in context.sentences
+        for event in toxicity.find_adverse_events(context, info)
+    ]
+    assert found == [
+        ("Fatigue", 21.1, None),
+        ("Rash maculo-papular", 12.0, None),
+        ("Generalized edema", 48.0, None),
+    ]

@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
@@ -334,29 +334,28 @@ class _Frequency:
 _NO_ENTRY: Mapping[str, Any] = MappingProxyType({})
 
 
+@dataclass(slots=True)
 class _Aggregate:
     """A group of events named as one ('grade 3/4 toxicities'): a hit without a CTCAE term.
-    A plain class: made once per hit, never changed, compared or hashed (a frozen dataclass set
-    each field through object.__setattr__, and made a dict per hit for its entry)."""
+    Not frozen (a frozen dataclass sets each field through object.__setattr__; nothing changes
+    one after it is made), and no dict made per hit for its entry."""
 
-    __slots__ = ("start", "end", "grade")
-    key: None = None
-    entry: Mapping[str, Any] = _NO_ENTRY
+    start: int
+    end: int
+    grade: str | None
+    key: ClassVar[None] = None
+    entry: ClassVar[Mapping[str, Any]] = _NO_ENTRY
 
-    def __init__(self, start: int, end: int, grade: str | None) -> None:
-        self.start, self.end, self.grade = start, end, grade
 
-
+@dataclass(slots=True)
 class _Uncoded:
     """An event with no certain CTCAE term ('GI perforation', 'oedema with weight gain'): a hit
     named by its words as written."""
 
-    __slots__ = ("start", "end")
-    key: None = None
-    entry: Mapping[str, Any] = _NO_ENTRY
-
-    def __init__(self, start: int, end: int) -> None:
-        self.start, self.end = start, end
+    start: int
+    end: int
+    key: ClassVar[None] = None
+    entry: ClassVar[Mapping[str, Any]] = _NO_ENTRY
 
 
 def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True) -> list[AdverseEvent]:
@@ -526,13 +525,15 @@ def _frequencies(
     """The values stated for hits[index]: several for a per-arm or per-grade series, else one."""
     hit = hits[index]
     limit = hits[index + 1].start if index + 1 < len(hits) else info.end
-    series = (
-        _grade_series(text, info, hit, limit)
-        or _slash_series(text, hit, limit, legend)
-        or _arm_series(text, hit, limit)
-    )
-    if series:
-        return series
+    closed = _CLOSED_SHARE.match(text, hit.end, limit) if _closed_share_exact() else None
+    if closed is None:  # "fatigue (21.1%)" is no series (see _closed_share_exact)
+        series = (
+            _grade_series(text, info, hit, limit)
+            or _slash_series(text, hit, limit, legend)
+            or _arm_series(text, hit, limit)
+        )
+        if series:
+            return series
     single = _frequency_of(text, info, hits, index, limit)
     if single is None:
         single = _subject_frequency(text, info, hit, limit)
@@ -558,6 +559,30 @@ def _between_treatments(text: str, late: re.Match[str]) -> bool:
     if found & cues.words("cues", "toxicity", "comparison_treatments") or cues.imatinib_names().search(words):
         return True
     return cues.matcher("schedules", "other_drugs").any(text, late.start(), late.start("a"))
+
+
+# One percent in brackets right after an event, the bracket closed: "fatigue (21.1%)".
+_CLOSED_SHARE = re.compile(r"\s*\(\s*\d+(?:[.·]\d+)?\s*%\s*\)")
+
+
+@vocab.cached
+def _closed_share_exact() -> bool:
+    """True when no series reader can read a value list where _CLOSED_SHARE matches: the grade
+    pair needs ";" after its first value, the slash pair digits then "/" (after words), the
+    labeled series "(" after its "%", and an arm series a versus word, or an arm named after a
+    preposition, where ")" stands. Holds when every cue word those readers try there (cues.yaml
+    toxicity: versus, slash_verbs, past_copulas, series_verbs, series_prepositions,
+    arm_prepositions) opens with a letter, which no digit, space, "(", ")", "%", "." or "·"
+    matches, case-blind or not."""
+    keys = (
+        "versus",
+        "slash_verbs",
+        "past_copulas",
+        "series_verbs",
+        "series_prepositions",
+        "arm_prepositions",
+    )
+    return all(word[:1].isalpha() for key in keys for word in cues.words("cues", "toxicity", key))
 
 
 # The commonest frequency after an event, "fatigue (21.1%)": where this matches, _after_pattern
