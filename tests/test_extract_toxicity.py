@@ -331,3 +331,15 @@ def test_per_arm_slash_counts_after_a_legend() -> None:
     assert rows("Grade 3 neutropenia occurred in 1/12 patients.") == [
         ("Neutrophil count decreased", 8.3, 1.0, "3", None, True)
     ]
+
+
+def test_a_table_whose_rows_hold_every_event_in_a_sentence_with_no_cue() -> None:
+    # Every hit is a table row (none is left for the per-hit passes) and nothing says "adverse":
+    # the rows are read all the same.
+    text = "Table 3. Patients N (%) All grades Grade 1–2 Nausea 18 (40) 16 (36) Fatigue 9 (20) 8 (18)"
+    assert rows(text) == [
+        ("Nausea", 40, 18, None, None, False),
+        ("Nausea", 36, 16, "1/2", None, False),
+        ("Fatigue", 20, 9, None, None, False),
+        ("Fatigue", 18, 8, "1/2", None, False),
+    ]

@@ -17,15 +17,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import words_to_int, written_number
 from imatinib_cli.extract.populations import last_word
-from imatinib_cli.models import AdverseEvent, Quantity
+from imatinib_cli.models import AdverseEvent, Evidence, Quantity
 from imatinib_cli.regexes import phrase_group, prefix_alternation, word_start_alternation
 
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
@@ -328,26 +329,33 @@ class _Frequency:
     count_derivation: str | None = None  # the count is computed: "2 cases, 2 events named"
 
 
-@dataclass(frozen=True, slots=True)
+# What an aggregate or uncoded hit has for a vocabulary entry: nothing (no "soc"), one read-only
+# mapping shared by all (no dict made per hit).
+_NO_ENTRY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(slots=True)
 class _Aggregate:
-    """A group of events named as one ('grade 3/4 toxicities'): a hit without a CTCAE term."""
+    """A group of events named as one ('grade 3/4 toxicities'): a hit without a CTCAE term.
+    Not frozen (a frozen dataclass sets each field through object.__setattr__; nothing changes
+    one after it is made), and no dict made per hit for its entry."""
 
     start: int
     end: int
     grade: str | None
-    key: None = None
-    entry: Mapping[str, Any] = field(default_factory=dict)
+    key: ClassVar[None] = None
+    entry: ClassVar[Mapping[str, Any]] = _NO_ENTRY
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Uncoded:
     """An event with no certain CTCAE term ('GI perforation', 'oedema with weight gain'): a hit
     named by its words as written."""
 
     start: int
     end: int
-    key: None = None
-    entry: Mapping[str, Any] = field(default_factory=dict)
+    key: ClassVar[None] = None
+    entry: ClassVar[Mapping[str, Any]] = _NO_ENTRY
 
 
 def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True) -> list[AdverseEvent]:
@@ -355,22 +363,37 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     ('were more frequent with chemotherapy (90% vs 39%)') is one value per arm; in a study
     without arms it compares subgroups ('in elderly patients (40% vs 20%)') and is not read."""
     text = context.text
-    # The phrase index first (it answers at once where the sentence's region holds no cue), the
-    # word gate's regex search only after a hit: both must hold, so the order changes nothing.
-    has_cue = cues.matcher("cues", "toxicity", "cues").any(text, info.start, info.end) and info.has_word(
-        cues.any_word("cues", "toxicity", "cues")
-    )
-    if not has_cue and not info.numbers:
+    # Whether the sentence talks about toxicity: needed at once without a number (nothing else can
+    # give an event there), else only once a hit, a table row or a bracket that opens with a number
+    # ('migraine (20%)', an unknown list item) is found; None until asked.
+    # The cue matcher is fetched (so built, joining the phrase index) on the first call either way:
+    # when a matcher joins moves when the index's groups merge, a one-time cost (see _has_cue).
+    cue_matcher = cues.matcher("cues", "toxicity", "cues")
+    has_cue = None if info.numbers else _has_cue(text, info, cue_matcher)
+    if has_cue is False:
         return []
-    matcher = vocab.adverse_event_matcher()
+    matcher = _event_matcher()
     hits: list[Any] = matcher.find(text, info.start, info.end)
-    events, covered = _table_events(text, info, hits, matcher)
-    if covered:
-        hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
-    hits = _combined(text, sorted([*hits, *_uncoded(text, info, hits)], key=lambda hit: hit.start))
+    events: list[AdverseEvent] = []
+    if hits:  # a table's row is read only where it starts with a hit
+        events, covered = _table_events(text, info, hits, matcher)
+        if covered:
+            hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
+    uncoded = _uncoded(text, info, hits)
+    if uncoded:
+        hits = sorted([*hits, *uncoded], key=lambda hit: hit.start)
+    if len(hits) > 1:  # the phrase index's hits come sorted; one hit combines with nothing
+        hits = _combined(text, hits)
     aggregates = _aggregates(text, info, hits)
-    has_cue = has_cue or bool(aggregates)
-    hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
+    if aggregates:
+        has_cue = True
+        hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
+    if not hits and not events and _OPENS_NUMBER.search(text, info.start, info.end) is None:
+        return []  # no event named, no table row read, no bracket for an unknown list item
+    if has_cue is None:
+        has_cue = _has_cue(text, info, cue_matcher)
+    if not hits and not has_cue and not events:
+        return []  # no cue for an unknown list item
     legend = _legend(context, info) if hits else None  # read only for a hit's values
     frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
@@ -385,24 +408,36 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
         start = _extend_modifiers(text, start, info.start)
         name = " ".join(text[start : hit.end].split())
         grade = hit.grade if aggregate else None
-        for frequency in found or [None]:
-            end = frequency.end if frequency else hit.end
-            percent = _quantity(frequency.percent if frequency else None, info, start, end)
-            if percent is not None and frequency and frequency.derivation:
-                percent = Quantity(percent.value, percent.evidence, True, frequency.derivation)
+        if not found:
+            # Named with no value: no percent, count, arm or grade of its own.
             events.append(
                 AdverseEvent(
                     term=hit.key,
                     as_written=name,
                     soc=hit.entry.get("soc"),
-                    percent=percent,
-                    count=_count(frequency, info, start, end),
+                    percent=None,
+                    count=None,
+                    grade=grade or _grade(text, info, start),
+                    evidence=info.cite(start, hit.end),
+                )
+            )
+        for frequency in found:
+            # One Evidence for the event and its values: the records are frozen, so sharing it
+            # reads (and writes out) the same as three equal ones.
+            evidence = info.cite(start, frequency.end)
+            events.append(
+                AdverseEvent(
+                    term=hit.key,
+                    as_written=name,
+                    soc=hit.entry.get("soc"),
+                    percent=_value(frequency.percent, evidence, frequency.derivation),
+                    count=_value(frequency.count, evidence, frequency.count_derivation),
                     grade=frequency.grade
-                    if frequency and frequency.grade_given
-                    else (frequency.grade if frequency else None) or grade or _grade(text, info, start),
-                    evidence=info.cite(start, end),
-                    approximate=bool(frequency and frequency.approximate),
-                    arm=frequency.arm if frequency else None,
+                    if frequency.grade_given
+                    else frequency.grade or grade or _grade(text, info, start),
+                    evidence=evidence,
+                    approximate=bool(frequency.approximate),
+                    arm=frequency.arm,
                 )
             )
         graded = _GRADED_SHARE.match(text, found[-1].end, info.end) if len(found) == 1 else None
@@ -426,6 +461,25 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     return [event for event in sorted(events, key=lambda event: event.evidence.start) if _possible(event)]
 
 
+@vocab.cached
+def _event_matcher() -> vocab.Matcher:
+    """vocab.adverse_event_matcher(), asked once per vocabulary (both are forgotten together
+    when the vocabularies change) instead of once a sentence."""
+    return vocab.adverse_event_matcher()
+
+
+def _has_cue(text: str, info: SentenceInfo, cue_matcher: vocab.Matcher) -> bool:
+    """The sentence talks about toxicity ('side-effects', 'were common'): the phrase index first
+    (it answers at once where the sentence's region holds no cue), the word gate's regex search
+    only after a hit; both must hold, so the order changes nothing. `cue_matcher` is cues.yaml
+    `toxicity.cues`, built by the caller on its first call: a matcher built later joins the
+    phrase index later, which can move the index's one-time merge of its groups into another
+    document (measured: +0.5 M instructions a document on 200 documents, all in that merge)."""
+    return cue_matcher.any(text, info.start, info.end) and info.has_word(
+        cues.any_word("cues", "toxicity", "cues")
+    )
+
+
 def _possible(event: AdverseEvent) -> bool:
     """Never a percent over 100, a negative number, or a count over the n it was stated with."""
     if event.percent is not None and not 0 <= event.percent.value <= 100:
@@ -433,15 +487,11 @@ def _possible(event: AdverseEvent) -> bool:
     return event.count is None or event.count.value >= 0
 
 
-def _count(frequency: _Frequency | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
-    count = _quantity(frequency.count if frequency else None, info, start, end)
-    if count is not None and frequency is not None and frequency.count_derivation:
-        return Quantity(count.value, count.evidence, True, frequency.count_derivation)
-    return count
-
-
-def _quantity(value: float | None, info: SentenceInfo, start: int, end: int) -> Quantity | None:
-    return Quantity(value, info.cite(start, end)) if value is not None else None
+def _value(value: float | None, evidence: Evidence, derivation: str | None) -> Quantity | None:
+    """A frequency's percent or count as a Quantity: derived when the frequency says how ('4/51')."""
+    if value is None:
+        return None
+    return Quantity(value, evidence, True, derivation) if derivation else Quantity(value, evidence)
 
 
 def _number(text: str | None) -> float | None:
@@ -475,13 +525,15 @@ def _frequencies(
     """The values stated for hits[index]: several for a per-arm or per-grade series, else one."""
     hit = hits[index]
     limit = hits[index + 1].start if index + 1 < len(hits) else info.end
-    series = (
-        _grade_series(text, info, hit, limit)
-        or _slash_series(text, hit, limit, legend)
-        or _arm_series(text, hit, limit)
-    )
-    if series:
-        return series
+    closed = _CLOSED_SHARE.match(text, hit.end, limit) if _closed_share_exact() else None
+    if closed is None:  # "fatigue (21.1%)" is no series (see _closed_share_exact)
+        series = (
+            _grade_series(text, info, hit, limit)
+            or _slash_series(text, hit, limit, legend)
+            or _arm_series(text, hit, limit)
+        )
+        if series:
+            return series
     single = _frequency_of(text, info, hits, index, limit)
     if single is None:
         single = _subject_frequency(text, info, hit, limit)
@@ -507,6 +559,30 @@ def _between_treatments(text: str, late: re.Match[str]) -> bool:
     if found & cues.words("cues", "toxicity", "comparison_treatments") or cues.imatinib_names().search(words):
         return True
     return cues.matcher("schedules", "other_drugs").any(text, late.start(), late.start("a"))
+
+
+# One percent in brackets right after an event, the bracket closed: "fatigue (21.1%)".
+_CLOSED_SHARE = re.compile(r"\s*\(\s*\d+(?:[.·]\d+)?\s*%\s*\)")
+
+
+@vocab.cached
+def _closed_share_exact() -> bool:
+    """True when no series reader can read a value list where _CLOSED_SHARE matches: the grade
+    pair needs ";" after its first value, the slash pair digits then "/" (after words), the
+    labeled series "(" after its "%", and an arm series a versus word, or an arm named after a
+    preposition, where ")" stands. Holds when every cue word those readers try there (cues.yaml
+    toxicity: versus, slash_verbs, past_copulas, series_verbs, series_prepositions,
+    arm_prepositions) opens with a letter, which no digit, space, "(", ")", "%", "." or "·"
+    matches, case-blind or not."""
+    keys = (
+        "versus",
+        "slash_verbs",
+        "past_copulas",
+        "series_verbs",
+        "series_prepositions",
+        "arm_prepositions",
+    )
+    return all(word[:1].isalpha() for key in keys for word in cues.words("cues", "toxicity", key))
 
 
 # The commonest frequency after an event, "fatigue (21.1%)": where this matches, _after_pattern
@@ -758,15 +834,16 @@ def _table_events(
         covered.append((start, position))
         for grade, pair in zip(grades, pairs, strict=False):
             percent = float(pair.group("pct").replace("·", "."))
+            evidence = info.cite(start, pair.end())  # one for the row's values (frozen records)
             events.append(
                 AdverseEvent(
                     term=first.key,
                     as_written=name,
                     soc=first.entry.get("soc"),
-                    percent=Quantity(percent, info.cite(start, pair.end())),
-                    count=Quantity(float(pair.group("count")), info.cite(start, pair.end())),
+                    percent=Quantity(percent, evidence),
+                    count=Quantity(float(pair.group("count")), evidence),
                     grade=grade,
-                    evidence=info.cite(start, pair.end()),
+                    evidence=evidence,
                 )
             )
     return events, covered
@@ -1018,12 +1095,19 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     events = []
     event_words = cues.words("cues", "toxicity", "event_words")
     for match in _list_item_pattern().finditer(text, info.start, info.end):
+        end, name_end = match.end(), match.end("name")
+        if any(s < end and e >= name_end for s, e in known):
+            # A hit that reaches the name's end overlaps the item wherever the linking word below
+            # puts the name's start (at most name_end - 1: a linking word ends with whitespace and
+            # a name of more than three characters with a letter or "-"; at name_end, the name is
+            # empty and skipped anyway): the usual known list item, read without that search.
+            continue
         start = match.start("name")
         # "the most common were dermatitis (3%)": the name is the words after the last linking word.
-        linked = list(_linking_pattern().finditer(text, start, match.end("name")))
+        linked = list(_linking_pattern().finditer(text, start, name_end))
         if linked:
             start = linked[-1].end()
-        if any(s < match.end() and start < e for s, e in known):
+        if any(s < end and start < e for s, e in known):
             continue
         name = " ".join(text[start : match.end("name")].split())
         if not name:
@@ -1035,12 +1119,13 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
             continue
         if match.group("count") and not set(words) & event_words:
             continue
+        evidence = info.cite(start, end)  # one for the event and its value (frozen records)
         percent = None
         if match.group("value"):
-            percent = Quantity(float(match.group("value").replace("·", ".")), info.cite(start, match.end()))
+            percent = Quantity(float(match.group("value").replace("·", ".")), evidence)
         count = None
         if match.group("count"):
-            count = Quantity(float(match.group("count")), info.cite(start, match.end()))
+            count = Quantity(float(match.group("count")), evidence)
         events.append(
             AdverseEvent(
                 term=None,
@@ -1049,7 +1134,7 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
                 percent=percent,
                 count=count,
                 grade=_grade(text, info, start),
-                evidence=info.cite(start, match.end()),
+                evidence=evidence,
             )
         )
     return events
