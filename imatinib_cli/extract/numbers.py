@@ -57,7 +57,10 @@ _MANTISSA = r"\d*(?:[.·]\d+|)"
 # leading zero; then the options below can only read what the last one (_MANTISSA) reads, so the
 # match is the same, without trying each of them (~8,000 fewer instructions a number). Possessive:
 # where it does not lead to a match (the digits run into a letter), the options are tried as before.
-_COMMON = r"(?:(?<!0)\d*+|(?<=0))(?![\d.·eE×xX*^,⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]|\s[\d×xX*^])|"
+# A decimal part ("48.4", "0.5") is read the same way: the options below read no more than the
+# last one would there either (~3,000 fewer instructions a decimal).
+_DECIMAL_PART = r"(?:[.·]\d++|)"
+_COMMON = rf"(?:(?<!0)\d*+|(?<=0)){_DECIMAL_PART}(?![\d.·eE×xX*^,⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]|\s[\d×xX*^])|"
 _DIGITS = (
     rf"{_FIRST_DIGIT}(?:{_COMMON}(?P<special>"
     r"\d*(?:[.·]\d+|)[eE](?P<e>[+\-−]?\d+)(?P<sci>)"  # 1.5e+3, 2E-4
