@@ -57,7 +57,8 @@ class SentenceInfo:
         return lowered  # type: ignore[return-value]
 
     def has_word(self, pattern: re.Pattern[str]) -> bool:
-        lowered = self.lower
+        # (the cached lowercase read directly: every reader asks, most after the first has computed it)
+        lowered: str = self.cached.get("lower") or self.lower  # type: ignore[assignment]
         if lowered.isascii():
             pattern = _ascii_twins.get(pattern) or _ascii_twin(pattern)
         return pattern.search(lowered) is not None
