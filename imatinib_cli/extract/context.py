@@ -74,7 +74,8 @@ class SentenceInfo:
     @property
     def states_results(self) -> bool:
         """False in sections that describe the plan ('METHODS:'): no response or toxicity is read there."""
-        if not self.reports_results:
+        # not reports_results, written out: no second property call (each reader asks, per sentence)
+        if self.kind == "title" or self.label in DEFINITION_LABELS:
             return False
         label = self.inline_label or self.label
         return not label or label.lower().rstrip(":") not in cues_non_result_labels()
