@@ -264,3 +264,63 @@ def test_word_or_hyphen_test_reads_what_the_regex_reads() -> None:
         if (chr(code).isalnum() or chr(code) in "_-") != bool(word_or_hyphen.match(chr(code)))
     ]
     assert differ == []
+
+
+_NUMBER_WORDS = st.lists(
+    st.sampled_from(["one", "ten", "often", "twenty", "-", "four", " and ", "hundred", "six", "teen", " "])
+    | st.sampled_from(
+        ["Five", "SIXTY", "percent", " per cent", "%", "ſix", "\u212aa", "İ", "\ud800", "é", "1"]
+    )
+    | _CHARS,
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_NUMBER_WORDS, st.integers(0, 3))
+def test_spelled_numbers_from_word_starts_are_those_of_every_gap(text: str, at: int) -> None:
+    """_spelled tried only before where word_finder (Aho-Corasick) finds a number word yields what
+    trying after_gap at every character does; no number word found: nothing at all."""
+    patterns = numbers._patterns()
+    lowered = text.lower()
+    at = min(at, len(lowered))
+    starts = numbers._word_starts(patterns, lowered)
+    everywhere = list(numbers._spelled(patterns, lowered, at))
+    assert list(numbers._spelled(patterns, lowered, at, starts)) == everywhere
+    if starts == []:
+        assert everywhere == []
+
+
+def test_word_starts_written_cases() -> None:
+    patterns = numbers._patterns()
+    assert numbers._word_starts(patterns, "often two") == [2, 6]
+    assert numbers._word_starts(patterns, "no numbers") == []
+    assert numbers._word_starts(patterns, "\ud800 one") is None  # a lone surrogate: no UTF-8
+    assert numbers.find_numbers("x Twenty-one and 3", 1) == [
+        numbers.Num(21.0, 2, 12, False, True),
+        numbers.Num(3.0, 17, 18, False),
+    ]
+
+
+_DECIMALS = st.lists(
+    st.sampled_from(["0", "1", "10", "07", "45", "1234", ".", "·", ",", "5", "e", "E", "+", "-", "x", "^"])
+    | st.sampled_from([" ", "\u2009", "%", " %", " percent", "mg", "a", "٣", "²", "⁻", "×", "*", "\n", "_"])
+    | st.sampled_from(["12.5", "0.5", "3.14159265358979", "1,234.5", "1.234.567", "1.5 x 10^3", " 234", "·4"])
+    | _CHARS,
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_DECIMALS, st.integers(0, 3), st.integers(0, 3))
+def test_numeral_scan_reads_decimals_first_as_the_last_option_would(text: str, start: int, cut: int) -> None:
+    """numbers' digits pattern reads a decimal part in its first option (_DECIMAL_PART): the same
+    numerals, every group included, as the pattern without it (where the decimal was read by the
+    last option, after the others had been tried)."""
+    pattern = numbers._patterns().digits
+    assert pattern.pattern.count(numbers._DECIMAL_PART) == 1
+    without = re.compile(pattern.pattern.replace(numbers._DECIMAL_PART, ""), pattern.flags)
+    start = min(start, len(text))
+    end = max(start, len(text) - cut)
+    found = [(m.span(), m.groupdict()) for m in pattern.finditer(text, start, end)]
+    assert found == [(m.span(), m.groupdict()) for m in without.finditer(text, start, end)]

@@ -57,7 +57,8 @@ class SentenceInfo:
         return lowered  # type: ignore[return-value]
 
     def has_word(self, pattern: re.Pattern[str]) -> bool:
-        lowered = self.lower
+        # (the cached lowercase read directly: every reader asks, most after the first has computed it)
+        lowered: str = self.cached.get("lower") or self.lower  # type: ignore[assignment]
         if lowered.isascii():
             pattern = _ascii_twins.get(pattern) or _ascii_twin(pattern)
         return pattern.search(lowered) is not None
@@ -73,7 +74,8 @@ class SentenceInfo:
     @property
     def states_results(self) -> bool:
         """False in sections that describe the plan ('METHODS:'): no response or toxicity is read there."""
-        if not self.reports_results:
+        # not reports_results, written out: no second property call (each reader asks, per sentence)
+        if self.kind == "title" or self.label in DEFINITION_LABELS:
             return False
         label = self.inline_label or self.label
         return not label or label.lower().rstrip(":") not in cues_non_result_labels()
@@ -177,12 +179,15 @@ def _label_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []
     # ("[\w-]" reads what str.isalnum reads, "_" and "-": sre's \w is Py_UNICODE_ISALNUM or "_")
     before = "_" if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-") else "\0"
-    reversed_text = text[start:end][::-1] + before
+    # A match reads from its colon back: only the text up to the last colon is reversed (a
+    # section's label opens it, so mostly a few characters instead of the whole section).
+    last = text.rfind(":", colon, end)
+    reversed_text = text[start : last + 1][::-1] + before
     spans = []
     while colon >= 0:
-        match = backwards.match(reversed_text, end - 1 - colon)
-        if match is not None and end - match.end() >= start:
-            spans.append((end - match.end(), colon + 1))
+        match = backwards.match(reversed_text, last - colon)
+        if match is not None and last + 1 - match.end() >= start:
+            spans.append((last + 1 - match.end(), colon + 1))
         colon = text.find(":", colon + 1, end)
     return spans
 
