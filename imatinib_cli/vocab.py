@@ -285,7 +285,7 @@ def clear_caches() -> None:
     _snapshot_state.clear()
     _scans.clear()
     _regions.clear()
-    _last_scan[:] = (None, 0, 0, None)
+    _last_scan[:] = _NO_SCAN
     _loaded.clear()
     _raw.clear()
     _matchers.clear()
@@ -647,6 +647,7 @@ class _PhraseIndex:
                 last = groups.pop()
                 groups[-1] = _Group(groups[-1].numbers + last.numbers)
         self.version += 1
+        _last_scan[:] = _NO_SCAN  # its answers are for the version before
         return slot
 
     def release(self, slot: int, forms: Iterable[str]) -> None:
@@ -835,8 +836,10 @@ _SCANS_KEPT = 32
 # Per text (by id, with the text to check identity): the regions that are tokenized apart.
 _regions: dict[int, tuple[str, list[int], list[int]]] = {}
 _REGIONS_KEPT = 8
-# The last _text_scan answer: (text, start, end, scan) for every slice inside text[start:end].
-_last_scan: list[Any] = [None, 0, 0, None]
+# The last _text_scan answer: (text, start, end, scan, the scan's per-slot answers, read for the
+# index's version) for every slice inside text[start:end]; reset when a matcher joins the index.
+_NO_SCAN = (None, 0, 0, None, {})
+_last_scan: list[Any] = list(_NO_SCAN)
 
 
 def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
@@ -857,7 +860,7 @@ def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
     if len(_regions) >= _REGIONS_KEPT and id(text) not in _regions:
         del _regions[next(iter(_regions))]
     _regions[id(text)] = (text, [start for start, _ in spans], [end for _, end in spans])
-    _last_scan[:] = (None, 0, 0, None)
+    _last_scan[:] = _NO_SCAN
 
 
 def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
@@ -887,8 +890,11 @@ def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
         if len(_scans) >= _SCANS_KEPT:
             del _scans[next(iter(_scans))]  # the least recently used
     _scans[key] = kept  # (re)inserted last: most recently used
-    _last_scan[:] = (text, *same_for, kept[1])
-    return kept[1]
+    scan = kept[1]
+    if scan.hits.version != _INDEX.version:
+        _INDEX.read(scan)  # every caller asks the index next
+    _last_scan[:] = (text, *same_for, scan, scan.hits.found)
+    return scan
 
 
 def normalize(phrase: str) -> tuple[str, tuple[tuple[int, str], ...]]:
@@ -1037,16 +1043,14 @@ class Matcher:
         stop = len(text) if end is None else end
         last = _last_scan  # _text_scan's first answer, without the call (most calls take it)
         if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
-            scan = last[3]
+            found = last[4].get(self._slot)
         else:
-            scan = _text_scan(text, start, stop)
+            found = _text_scan(text, start, stop).hits.found.get(self._slot)
         # Most calls ask a matcher with no phrase anywhere in the region: one lookup answers them.
-        hits = scan.hits
-        found = hits.found.get(self._slot) if hits.version == _INDEX.version else []
         if found is None:
             return []
         if type(found) is not tuple:
-            found = _found(scan, self._slot)
+            found = _found(_text_scan(text, start, stop), self._slot)
             if found is None:
                 return []
         firsts, ends_at, items = found
@@ -1088,15 +1092,13 @@ class Matcher:
         stop = len(text) if end is None else end
         last = _last_scan
         if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
-            scan = last[3]
+            found = last[4].get(self._slot)
         else:
-            scan = _text_scan(text, start, stop)
-        hits = scan.hits
-        found = hits.found.get(self._slot) if hits.version == _INDEX.version else []
+            found = _text_scan(text, start, stop).hits.found.get(self._slot)
         if found is None:
             return False
         if type(found) is not tuple:
-            found = _found(scan, self._slot)
+            found = _found(_text_scan(text, start, stop), self._slot)
             if found is None:
                 return False
         firsts, ends_at, _ = found
