@@ -14,6 +14,7 @@ import os
 import re
 import weakref
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field
 from functools import cache
@@ -284,7 +285,7 @@ def clear_caches() -> None:
     _snapshot_state.clear()
     _scans.clear()
     _regions.clear()
-    _last_scan[:] = (None, 0, 0, None)
+    _last_scan[:] = _NO_SCAN
     _loaded.clear()
     _raw.clear()
     _matchers.clear()
@@ -573,14 +574,15 @@ _Found = tuple[list[int], list[int], list[_Item]]
 class _RegionHits:
     """The phrase forms found in one region, per matcher (by slot), for one index version."""
 
-    __slots__ = ("version", "raw", "found")
+    __slots__ = ("version", "found")
 
     def __init__(self) -> None:
         self.version = -1
-        # slot -> (compact start, compact last character, readings, the item when the rules
-        # accept it wherever the form is found, else None) of each form found at token bounds
-        self.raw: dict[int, list[tuple[int, int, _Readings, _Item | None]]] = {}
-        self.found: dict[int, _Found] = {}  # slot -> what Matcher.find reads, worked out on first use
+        # slot -> what Matcher.find reads (_Found), or None when the rules accept no form found;
+        # until first asked, the raw finds: (compact start, compact last character, readings, the
+        # item when the rules accept it wherever the form is found, else None) of each form found
+        # at token bounds. A slot with no form in the region has no key: one lookup answers it.
+        self.found: dict[int, _Found | list[tuple[int, int, _Readings, _Item | None]] | None] = {}
 
 
 class _Group:
@@ -645,6 +647,7 @@ class _PhraseIndex:
                 last = groups.pop()
                 groups[-1] = _Group(groups[-1].numbers + last.numbers)
         self.version += 1
+        _last_scan[:] = _NO_SCAN  # its answers are for the version before
         return slot
 
     def release(self, slot: int, forms: Iterable[str]) -> None:
@@ -678,9 +681,9 @@ class _PhraseIndex:
         Most forms found end inside a word ("an" in "anemia"); the test on each end is inline.
         """
         hits = scan.hits
-        hits.version, hits.found = self.version, {}
-        raw: dict[int, list[tuple[int, int, _Readings, _Item | None]]] = {}
-        hits.raw = raw
+        hits.version = self.version
+        raw: defaultdict[int, list[tuple[int, int, _Readings, _Item | None]]] = defaultdict(list)
+        hits.found = raw  # type: ignore[assignment]
         low, bounds = scan.low, scan.bounds
         if not low:
             return
@@ -697,18 +700,10 @@ class _PhraseIndex:
                 continue
             passes += 1
             for index, first, end in automaton.find_matches_as_indexes(low, overlapping=True):
-                if not bounds[end]:
-                    continue  # ends inside a word
-                if not bounds[first]:
-                    continue  # starts inside a word
-                number = numbers[index]
-                last = end - 1
-                for slot, readings, plain in owners[number]:
-                    bucket = raw.get(slot)
-                    if bucket is None:
-                        raw[slot] = [(first, last, readings, plain)]
-                    else:
-                        bucket.append((first, last, readings, plain))
+                if bounds[end] and bounds[first]:  # else it starts or ends inside a word
+                    last = end - 1
+                    for slot, readings, plain in owners[numbers[index]]:
+                        raw[slot].append((first, last, readings, plain))
         if passes > 1:
             self.extra_chars += (passes - 1) * len(low)
             if self.extra_chars > _MERGE_CHARS_PER_FORM * len(self.numbers):
@@ -721,46 +716,44 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _INDEX = _PhraseIndex()
 
 
-def _found(scan: _Scan, slot: int) -> _Found:
+def _found(scan: _Scan, slot: int) -> _Found | None:
     """One matcher's phrases in a region: at each (token, end) the reading that the rules accept
     (plural "-es" before "-s" before the exact phrase; acronyms in their case), sorted, in text
-    offsets."""
+    offsets; None when the region holds none."""
     hits = scan.hits
     if hits.version != _INDEX.version:
         _INDEX.read(scan)
-    found = hits.found.get(slot)
-    if found is not None:
-        return found
+    raw = hits.found.get(slot)
+    if type(raw) is not list:
+        return raw  # worked out before, or no form of this matcher in the region
     firsts: list[int] = []
     ends_at: list[int] = []
     items: list[_Item] = []
-    raw = hits.raw.get(slot)
-    if raw:
-        raw.sort()  # by (start, end): a matcher finds one form at most at each
-        orig, bounds, start = scan.orig, scan.bounds, scan.start
-        word_starts = scan.word_starts()
-        for first, last, readings, item in raw:
-            end = last + 1
-            if item is None:  # not a plain phrase: the rules, reading by reading
-                for cut, terminal in readings:
-                    if cut and bounds[end - cut]:
-                        continue  # the "s" is a token of its own, not a plural ending
-                    item = terminal[0]
-                    if item[0] or len(terminal) > 1 or (cut and not item[3]):  # else: _accept's
-                        item = _accept(terminal, orig, first, cut > 0)
-                        if item is None:
-                            continue
-                    break
-                else:
-                    continue  # no reading accepted here
-            # text offsets: compact p lies in word bisect_right(word_starts, p) - 1
-            word = bisect_right(word_starts, first)
-            firsts.append(start + first + word - 1)
-            if end > word_starts[word]:  # the phrase runs on past its first word
-                word = bisect_right(word_starts, last, word)
-            ends_at.append(start + end + word - 1)
-            items.append(item)
-    found = hits.found[slot] = (firsts, ends_at, items)
+    raw.sort()  # by (start, end): a matcher finds one form at most at each
+    orig, bounds, base = scan.orig, scan.bounds, scan.start - 1
+    word_starts = scan.word_starts()
+    for first, last, readings, item in raw:
+        end = last + 1
+        if item is None:  # not a plain phrase: the rules, reading by reading
+            for cut, terminal in readings:
+                if cut and bounds[end - cut]:
+                    continue  # the "s" is a token of its own, not a plural ending
+                item = terminal[0]
+                if item[0] or len(terminal) > 1 or (cut and not item[3]):  # else: _accept's
+                    item = _accept(terminal, orig, first, cut > 0)
+                    if item is None:
+                        continue
+                break
+            else:
+                continue  # no reading accepted here
+        # text offsets: compact p lies in word bisect_right(word_starts, p) - 1
+        word = bisect_right(word_starts, first)
+        firsts.append(base + first + word)
+        if end > word_starts[word]:  # the phrase runs on past its first word
+            word = bisect_right(word_starts, last, word)
+        ends_at.append(base + end + word)
+        items.append(item)
+    found = hits.found[slot] = (firsts, ends_at, items) if firsts else None
     return found
 
 
@@ -843,8 +836,10 @@ _SCANS_KEPT = 32
 # Per text (by id, with the text to check identity): the regions that are tokenized apart.
 _regions: dict[int, tuple[str, list[int], list[int]]] = {}
 _REGIONS_KEPT = 8
-# The last _text_scan answer: (text, start, end, scan) for every slice inside text[start:end].
-_last_scan: list[Any] = [None, 0, 0, None]
+# The last _text_scan answer: (text, start, end, scan, the scan's per-slot answers, read for the
+# index's version) for every slice inside text[start:end]; reset when a matcher joins the index.
+_NO_SCAN = (None, 0, 0, None, {})
+_last_scan: list[Any] = list(_NO_SCAN)
 
 
 def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
@@ -865,7 +860,7 @@ def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
     if len(_regions) >= _REGIONS_KEPT and id(text) not in _regions:
         del _regions[next(iter(_regions))]
     _regions[id(text)] = (text, [start for start, _ in spans], [end for _, end in spans])
-    _last_scan[:] = (None, 0, 0, None)
+    _last_scan[:] = _NO_SCAN
 
 
 def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
@@ -895,8 +890,11 @@ def _text_scan(text: str, start: int = 0, end: int | None = None) -> _Scan:
         if len(_scans) >= _SCANS_KEPT:
             del _scans[next(iter(_scans))]  # the least recently used
     _scans[key] = kept  # (re)inserted last: most recently used
-    _last_scan[:] = (text, *same_for, kept[1])
-    return kept[1]
+    scan = kept[1]
+    if scan.hits.version != _INDEX.version:
+        _INDEX.read(scan)  # every caller asks the index next
+    _last_scan[:] = (text, *same_for, scan, scan.hits.found)
+    return scan
 
 
 def normalize(phrase: str) -> tuple[str, tuple[tuple[int, str], ...]]:
@@ -1036,24 +1034,6 @@ class Matcher:
         self._slot = _INDEX.register(forms)
         weakref.finalize(self, _INDEX.release, self._slot, list(forms))
 
-    def _found_around(self, text: str, start: int, stop: int) -> _Found | None:
-        """This matcher's phrases in the region holding text[start:stop] (_found), or None when
-        the region holds none of its forms: most calls ask a matcher with no phrase anywhere in
-        the region, and are answered before _found."""
-        last = _last_scan  # _text_scan's first answer, without the call (most calls take it)
-        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
-            scan = last[3]
-        else:
-            scan = _text_scan(text, start, stop)
-        region = scan.hits
-        if region.version == _INDEX.version:
-            found = region.found.get(self._slot)
-            if found is not None:
-                return found
-            if self._slot not in region.raw:
-                return None
-        return _found(scan, self._slot)
-
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
         """Every phrase in text[start:end], left to right; offsets index `text`.
 
@@ -1061,17 +1041,26 @@ class Matcher:
         ends inside a word never yields a partial word.
         """
         stop = len(text) if end is None else end
-        found = self._found_around(text, start, stop)
+        last = _last_scan  # _text_scan's first answer, without the call (most calls take it)
+        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
+            found = last[4].get(self._slot)
+        else:
+            found = _text_scan(text, start, stop).hits.found.get(self._slot)
+        # Most calls ask a matcher with no phrase anywhere in the region: one lookup answers them.
         if found is None:
             return []
+        if type(found) is not tuple:
+            found = _found(_text_scan(text, start, stop), self._slot)
+            if found is None:
+                return []
         firsts, ends_at, items = found
-        if not firsts:
-            return []
         # A phrase is in the slice when its first token starts at or after `start` and its last
         # ends at or before `stop` (a token cut by either edge neither starts nor ends one).
         at = bisect_left(firsts, start) if start else 0
         count = len(firsts)
-        hits: list[TermHit] = []
+        if at == count or firsts[at] >= stop:
+            return []  # no phrase starts in the slice
+        hits_found: list[TermHit] = []
         resume = 0
         while at < count:
             first = firsts[at]
@@ -1088,8 +1077,8 @@ class Matcher:
             _, key, entry, _ = items[best]
             if key is None:
                 continue  # a stop phrase
-            hits.append(TermHit(first, resume, text[first:resume], key, entry))
-        return hits
+            hits_found.append(TermHit(first, resume, text[first:resume], key, entry))
+        return hits_found
 
     def any(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """bool(self.find(text, start, end)), without building the hits: for callers that only
@@ -1101,9 +1090,17 @@ class Matcher:
         if self._stops:
             return bool(self.find(text, start, end))
         stop = len(text) if end is None else end
-        found = self._found_around(text, start, stop)
+        last = _last_scan
+        if last[0] is text and last[1] <= start < last[2] and stop <= last[2]:
+            found = last[4].get(self._slot)
+        else:
+            found = _text_scan(text, start, stop).hits.found.get(self._slot)
         if found is None:
             return False
+        if type(found) is not tuple:
+            found = _found(_text_scan(text, start, stop), self._slot)
+            if found is None:
+                return False
         firsts, ends_at, _ = found
         at = bisect_left(firsts, start) if start else 0
         upto = bisect_left(firsts, stop, at)  # the phrases that start in the slice

@@ -213,7 +213,7 @@ def test_passes_merge_into_one_once_they_cost_more_than_a_rebuild() -> None:
         reads += 1
     assert reads == 101 * vocab._MERGE_CHARS_PER_FORM // len(scan.low) + 1
     index.read(scan)
-    assert len(scan.hits.raw[1]) == 50 and len(scan.hits.raw[0]) == 50
+    assert len(scan.hits.found[1]) == 50 and len(scan.hits.found[0]) == 50
 
 
 def test_a_collected_matcher_leaves_the_index() -> None:
@@ -302,3 +302,17 @@ def test_a_lone_surrogate_in_a_region_reads_as_any_other_character() -> None:
         (12, "CML"),
         (22, "GIST"),
     ]
+
+
+def test_a_region_whose_forms_the_rules_turn_away_answers_nothing() -> None:
+    """ "gist" in lowercase is a form of the acronym GIST that the rules reject: find gives [],
+    any False, and the region keeps that answer (None) for the next call, as for a matcher with
+    no form there at all (no key)."""
+    acronym = vocab.Matcher([("GIST", "GIST", {})])
+    other = vocab.Matcher([("imatinib", "I", {})])
+    text = "a gist, not the acronym; gist again."
+    assert acronym.find(text) == [] and acronym.any(text) is False
+    assert other.find(text) == [] and other.any(text, 2, 20) is False
+    found = vocab._text_scan(text).hits.found
+    assert found[acronym._slot] is None and other._slot not in found
+    assert [(h.start, h.end) for h in acronym.find("GISTs and gist")] == [(0, 5)]
