@@ -3,6 +3,7 @@ resistance, and gene mutations with their counts."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from imatinib_cli import vocab
@@ -101,11 +102,35 @@ def _time_value(match: re.Match[str]) -> tuple[str, str]:
 
 
 def _unit_key(unit: str) -> str:
-    units = vocab.load("cues")["time_units"]
-    for key, synonyms in units.items():
-        if unit.lower() in synonyms:
-            return key
-    return unit.lower()
+    """The time unit's key in cues.yaml time_units ("Months" -> "month"), else the unit lowercased."""
+    lowered = unit.lower()
+    return _unit_keys().get(lowered, lowered)
+
+
+@vocab.cached
+def _unit_keys() -> dict[str, str]:
+    """time_units as synonym -> key, the first key listing a synonym winning (as a scan in order
+    would): one dictionary look-up per unit instead of a scan of every list."""
+    keys: dict[str, str] = {}
+    for key, synonyms in vocab.load("cues")["time_units"].items():
+        for synonym in synonyms:
+            keys.setdefault(synonym, key)
+    return keys
+
+
+@vocab.cached
+def _mutation_parts() -> tuple[str, ...]:
+    """Substrings one of which every mutation word (cues.yaml mutation_words, as cues.any_word
+    reads them) contains: the longest prefix shared by the words of one first letter, or (under
+    three letters) the words themselves: ("alteration", "muta"). A lowercase sentence holding
+    none of them holds no mutation word, so the word search is not run."""
+    words = {str(item).lower().strip("()").split()[0] for item in vocab.load("cues")["mutation_words"]}
+    parts: set[str] = set()
+    for letter in {word[0] for word in words}:
+        group = sorted(word for word in words if word[0] == letter)
+        shared = os.path.commonprefix(group)
+        parts.update([shared] if len(shared) >= 3 else group)
+    return tuple(sorted(parts))
 
 
 def find_outcomes(context: Context, info: SentenceInfo, population: str | None) -> list[Outcome]:
@@ -113,9 +138,22 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         return []
     text = context.text
     outcomes: list[Outcome] = []
-    if info.has_word(cues.any_word("cues", "mutation_words")) or _find_variant(info.sentence.text):
+    lower = info.lower
+    sentence = info.sentence.text
+    # Substring tests first (C, no regex): a mutation word needs one of its prefixes in the
+    # lowercase sentence, "exon 11" the literal "exon"; only then the regex that decides.
+    mutations = False
+    for part in _mutation_parts():
+        if part in lower:
+            mutations = info.has_word(cues.any_word("cues", "mutation_words"))
+            break
+    if (
+        mutations
+        or ("exon" in sentence and _EXON.search(sentence) is not None)
+        or _PROTEIN_CHANGE.search(sentence) is not None
+    ):
         outcomes.extend(_mutations(context, info))
-    if not info.numbers and "reach" not in info.lower:
+    if not info.numbers and "reach" not in lower:
         return outcomes
     duration, timepoint = _time_patterns()
     not_reached = cues.matcher("cues", "outcomes", "not_reached")
