@@ -155,9 +155,12 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         outcomes.extend(_mutations(context, info))
     if not info.numbers and "reach" not in lower:
         return outcomes
+    hits = cues.matcher("cues", "outcomes").find(text, info.start, info.end)
+    if not hits:
+        return outcomes  # most sentences with numbers name no outcome: nothing below is fetched
     duration, timepoint = _time_patterns()
     not_reached = cues.matcher("cues", "outcomes", "not_reached")
-    hits = cues.matcher("cues", "outcomes").find(text, info.start, info.end)
+    timepoints: list[re.Match[str]] | None = None  # the sentence's time points, found once
     for hit in hits:
         kind = hit.key
         if kind in _MEDIANS:
@@ -195,7 +198,9 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                     length = following
         elif kind in _RATES:
             percent = _nearest_percent(info, hit.start, hit.end)
-            when = _nearest(list(timepoint.finditer(text, info.start, info.end)), hit.start, hit.end)
+            if timepoints is None:
+                timepoints = list(timepoint.finditer(text, info.start, info.end))
+            when = _nearest(timepoints, hit.start, hit.end)
             named = _NAMED_TIMEPOINT.fullmatch(hit.as_written)
             if percent is None or (when is None and named is None):
                 continue
