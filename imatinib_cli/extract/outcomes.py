@@ -73,7 +73,16 @@ def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     units = vocab.load("cues")["time_units"]
     alternatives = {synonym: key for key, synonyms in units.items() for synonym in synonyms}
     unit_alt = "|".join(sorted(map(re.escape, alternatives), key=len, reverse=True))
-    duration = re.compile(rf"(?P<value>{_NUMBER})\s*(?:-\s*)?(?P<unit>{unit_alt})\b", re.I)
+    # "18.2 months": what `(?P<value>NUMBER)\s*(?:-\s*)?(?P<unit>UNIT)\b` reads, written to open
+    # with the character it consumes (re skips to it in C instead of trying every option at every
+    # character); no boundary before the numeral, as there (the never-matching "(?!)"). The
+    # numeral runs from the match's start to the empty group "numeral_end": _duration_value.
+    duration = re.compile(
+        case_blind_union(
+            [(_NUMBER_OPTIONS, rf"(?P<numeral_end>)\s*(?:-\s*)?(?P<unit>{unit_alt})\b")], not_after="(?!)"
+        ),
+        re.I,
+    )
     # "at 12 months" or "12-month": what `\b(?:at|after|by|within)\s+(?P<value>NUMBER)\s*(?P<unit>UNIT)\b
     # |\b(?P<value2>NUMBER)-(?P<unit2>UNIT)\b` reads, written to open with the character it consumes
     # (re skips to it in C instead of trying \b at every character). The numeral of "12-month"
@@ -91,6 +100,11 @@ def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         re.I,
     )
     return duration, timepoint
+
+
+def _duration_value(match: re.Match[str]) -> str:
+    """A duration match's numeral as written: "18.2" for "18.2 months", "six" for "six-month"."""
+    return match.string[match.start() : match.start("numeral_end")]
 
 
 def _time_value(match: re.Match[str]) -> tuple[str, str]:
@@ -177,7 +191,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                 cues_after = [h.start for h in hits if h.start > hit.end]
                 limit = min(cues_after, default=stop)
                 while length is not None:
-                    value = written_number(length.group("value"))
+                    value = written_number(_duration_value(length))
                     if value is None:
                         break
                     evidence = info.cite(hit.start, length.end())
