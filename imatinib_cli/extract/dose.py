@@ -128,7 +128,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             schedule, per_day, end = schedule or "daily", 1.0, max(end, unit.end())
         is_surface = unit_text in surface_units
         as_written_end = max(end, unit.end())
-        as_written = " ".join(text[first : as_written_end].split())
+        as_written = " ".join(text[first:as_written_end].split())
         evidence = info.cite(first, as_written_end)
         doses = []
         for amount in amounts:
