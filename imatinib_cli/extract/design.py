@@ -40,8 +40,8 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
     phase_evidence: Evidence | None = None
     flags: dict[str, Flag] = {}
     design_cues = cues.matcher("cues", "design")
+    text = context.text
     for info in context.sentences:
-        text = context.text
         if phase is None:
             match = _PHASE.search(text, info.start, info.end)
             if match:
@@ -82,19 +82,23 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     """True when the number counts people: '186 patients', '51 evaluable patients', '5 participants'."""
     if number.percent or not number.is_int or number.value < 1:
         return False
-    people = cues.words("cues", "people")
-    describing = cues.words("cues", "people_adjectives")
-    tumors = {m.as_written.lower() for m in info.tumors}
     after = context.text[number.end : min(info.end, number.end + 80)]
     if after[:1] not in ("", " ", "\n"):
-        return False
+        return False  # the cheap tests first; the word lists and the tumor names only after them
+    people = cues.words("cues", "people")
+    describing = cues.words("cues", "people_adjectives")
+    tumors: set[str] | None = None
     words = [w.lower() for w in _PEOPLE_WORDS.findall(after)[:6]]
     for index, lowered in enumerate(words):
         if lowered in people:
             # "the 25 patients evaluable for response" counts a denominator, not the enrolled
             return index + 1 >= len(words) or words[index + 1] not in cues.words("cues", "evaluable")
         # Only words that describe people may stand between: "51 evaluable patients", "147 GIST patients".
-        if lowered not in describing and not any(lowered in tumor for tumor in tumors):
+        if lowered in describing:
+            continue
+        if tumors is None:
+            tumors = {m.as_written.lower() for m in info.tumors}
+        if not any(lowered in tumor for tumor in tumors):
             return False
     return False
 
@@ -149,27 +153,32 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
     "N patients ... were enrolled/treated/..." first; failing that, "Of/Among N patients ...".
     """
     verbs = cues.matcher("cues", "enrollment_verbs")
+    text = context.text
     for info in context.sentences:
-        if not info.reports_results:
-            continue
-        if not info.numbers or not verbs.any(context.text, info.start, info.end):
+        if not info.numbers or not info.reports_results:
+            continue  # two pure tests: the same answer in either order
+        if not verbs.any(text, info.start, info.end):
             continue  # the phrase index before the word gate: the same answer, cheaper first
         if not info.has_word(cues.any_word("cues", "enrollment_verbs")):
             continue
-        fraction_counts = {f.count.start for f in info.fractions}
+        fraction_counts: set[int] | None = None  # built for the first number that counts people
         for number in info.numbers:
             # Three pure tests, the cheapest first (people_count turns a percent or a decimal away
             # before any search): a number that counts people, not a fraction's count, not screened.
-            if not people_count(context, info, number) or number.start in fraction_counts:
+            if not people_count(context, info, number):
+                continue
+            if fraction_counts is None:
+                fraction_counts = {f.count.start for f in info.fractions}
+            if number.start in fraction_counts:
                 continue
             if not screened_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info
     for info in context.sentences:
-        if not info.reports_results or not info.numbers:
+        if not info.numbers or not info.reports_results:
             continue
         for number in info.numbers:
             # Three pure tests, the cheapest first: "Of 30 patients", counts people, not screened.
-            if not _opens_with_people(context.text, info.start, number.start):
+            if not _opens_with_people(text, info.start, number.start):
                 continue
             if people_count(context, info, number) and not screened_count(context, info, number):
                 return Quantity(number.value, info.cite(number.start, number.end)), info

@@ -76,13 +76,18 @@ def _unit_opening() -> str:
     return opening
 
 
-def _schedule(context: Context, info: SentenceInfo, position: int) -> tuple[str | None, float | None, int]:
+@vocab.cached
+def _schedules() -> vocab.Matcher:
+    """schedules.yaml's schedules, keyed by "key" (asked once per dose: a look-up without keywords)."""
+    return cues.matcher("schedules", "schedules", key_field="key")
+
+
+def _schedule(text: str, info: SentenceInfo, position: int) -> tuple[str | None, float | None, int]:
     """The schedule right after a dose: its key, doses per day, and where it ends."""
-    bridge = _bridge().match(context.text, position, info.end)
+    end = info.end
+    bridge = _bridge().match(text, position, end)
     start = bridge.end() if bridge else position
-    for hit in cues.matcher("schedules", "schedules", key_field="key").find(
-        context.text, start, min(info.end, start + 30)
-    ):
+    for hit in _schedules().find(text, start, min(end, start + 30)):
         if hit.start == start:
             per_day = hit.entry.get("doses_per_day")
             return hit.key, float(per_day) if per_day is not None else None, hit.end
@@ -91,11 +96,12 @@ def _schedule(context: Context, info: SentenceInfo, position: int) -> tuple[str 
 
 
 def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
-    hits: list[DoseHit] = []
     opening = _unit_opening()
     if opening and opening not in info.lower:
-        return hits  # no "mg": no unit, so no dose (the unit pattern is not run)
+        return []  # no "mg": no unit, so no dose (the unit pattern is not run)
+    hits: list[DoseHit] = []
     unit_pattern, per_day_units, surface_units = _units()
+    modifications = cues.matcher("schedules", "modification_cues")
     text = context.text
     numbers = [n for n in info.numbers if not n.percent]
     for unit in unit_pattern.finditer(text, info.start, info.end):
@@ -105,25 +111,25 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         amounts = _amounts_before(text, numbers, unit.start())
         if not amounts:
             continue
-        if _another_drug(context, info, amounts[0].start):
+        first = amounts[0].start
+        if _another_drug(text, info, first):
             continue  # "docetaxel 75 mg/m²": another drug's dose
-        if cues.matcher("schedules", "modification_cues").any(
-            text, _clause_window(text, info.start, amounts[0].start), amounts[0].start
-        ):
+        window = _clause_window(text, info.start, first)
+        if modifications.any(text, window, first):
             continue  # "dose reduction to 600 mg/day": a change, not an assigned dose
-        if _changed_to(text, _clause_window(text, info.start, amounts[0].start), amounts[0].start):
+        if _changed_to(text, window, first):
             continue  # "allowed to escalate the dose to 800 mg/d": reached by escalation, not assigned
-        if hits and amounts[0].start <= hits[-1].start:
+        if hits and first <= hits[-1].start:
             hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
-        schedule, per_day, end = _schedule(context, info, unit.end())
+        schedule, per_day, end = _schedule(text, info, unit.end())
         if schedule is None and unit_text not in per_day_units:
-            schedule, per_day = _sentence_schedule(context, info)
+            schedule, per_day = _sentence_schedule(text, info)
         if unit_text in per_day_units:
             schedule, per_day, end = schedule or "daily", 1.0, max(end, unit.end())
         is_surface = unit_text in surface_units
         as_written_end = max(end, unit.end())
-        as_written = " ".join(text[amounts[0].start : as_written_end].split())
-        evidence = info.cite(amounts[0].start, as_written_end)
+        as_written = " ".join(text[first:as_written_end].split())
+        evidence = info.cite(first, as_written_end)
         doses = []
         for amount in amounts:
             if is_surface or unit_text == "mg/kg" or per_day is None:
@@ -136,7 +142,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         # The sentence lowercased once (vocab.lowercase keeps the text's length, so its offsets
         # are the sentence's).
         respectively = info.lower.find("respectively", unit.end() - info.start) >= 0
-        hits.append(DoseHit(doses, amounts[0].start, as_written_end, respectively))
+        hits.append(DoseHit(doses, first, as_written_end, respectively))
     return hits
 
 
@@ -175,22 +181,21 @@ def _changed_to(text: str, start: int, position: int) -> bool:
     return False
 
 
-def _another_drug(context: Context, info: SentenceInfo, position: int) -> bool:
+def _another_drug(text: str, info: SentenceInfo, position: int) -> bool:
     """The nearest drug named before the amount, within a few words, is not imatinib."""
     window_start = max(info.start, position - 40)
-    hits = cues.matcher("schedules", "other_drugs").find(context.text, window_start, position)
+    hits = cues.matcher("schedules", "other_drugs").find(text, window_start, position)
     if not hits:
         return False
-    between = context.text[hits[-1].end : position].lower()
+    between = text[hits[-1].end : position].lower()
     return not cues.imatinib_names().search(between) and len(between.split()) <= 4
 
 
-def _sentence_schedule(context: Context, info: SentenceInfo) -> tuple[str | None, float | None]:
+def _sentence_schedule(text: str, info: SentenceInfo) -> tuple[str | None, float | None]:
     """'Imatinib was given once daily in cohorts of 400, 600, 800 and 1000 mg': one schedule
     written elsewhere in the sentence applies when none follows the dose."""
-    matcher = cues.matcher("schedules", "schedules", key_field="key")
     hits = [
-        hit for hit in matcher.find(context.text, info.start, info.end) if not hit.as_written.startswith("/")
+        hit for hit in _schedules().find(text, info.start, info.end) if not hit.as_written.startswith("/")
     ]
     keys = {hit.key for hit in hits}
     if len(keys) != 1:

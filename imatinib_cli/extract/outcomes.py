@@ -3,6 +3,7 @@ resistance, and gene mutations with their counts."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from imatinib_cli import vocab
@@ -72,7 +73,16 @@ def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     units = vocab.load("cues")["time_units"]
     alternatives = {synonym: key for key, synonyms in units.items() for synonym in synonyms}
     unit_alt = "|".join(sorted(map(re.escape, alternatives), key=len, reverse=True))
-    duration = re.compile(rf"(?P<value>{_NUMBER})\s*(?:-\s*)?(?P<unit>{unit_alt})\b", re.I)
+    # "18.2 months": what `(?P<value>NUMBER)\s*(?:-\s*)?(?P<unit>UNIT)\b` reads, written to open
+    # with the character it consumes (re skips to it in C instead of trying every option at every
+    # character); no boundary before the numeral, as there (the never-matching "(?!)"). The
+    # numeral runs from the match's start to the empty group "numeral_end": _duration_value.
+    duration = re.compile(
+        case_blind_union(
+            [(_NUMBER_OPTIONS, rf"(?P<numeral_end>)\s*(?:-\s*)?(?P<unit>{unit_alt})\b")], not_after="(?!)"
+        ),
+        re.I,
+    )
     # "at 12 months" or "12-month": what `\b(?:at|after|by|within)\s+(?P<value>NUMBER)\s*(?P<unit>UNIT)\b
     # |\b(?P<value2>NUMBER)-(?P<unit2>UNIT)\b` reads, written to open with the character it consumes
     # (re skips to it in C instead of trying \b at every character). The numeral of "12-month"
@@ -92,6 +102,11 @@ def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return duration, timepoint
 
 
+def _duration_value(match: re.Match[str]) -> str:
+    """A duration match's numeral as written: "18.2" for "18.2 months", "six" for "six-month"."""
+    return match.string[match.start() : match.start("numeral_end")]
+
+
 def _time_value(match: re.Match[str]) -> tuple[str, str]:
     """A time point match's number and unit as written: ("12", "months") for "at 12 months",
     ("12", "month") for "12-month" (the numeral runs from the match's start to the hyphen)."""
@@ -101,11 +116,35 @@ def _time_value(match: re.Match[str]) -> tuple[str, str]:
 
 
 def _unit_key(unit: str) -> str:
-    units = vocab.load("cues")["time_units"]
-    for key, synonyms in units.items():
-        if unit.lower() in synonyms:
-            return key
-    return unit.lower()
+    """The time unit's key in cues.yaml time_units ("Months" -> "month"), else the unit lowercased."""
+    lowered = unit.lower()
+    return _unit_keys().get(lowered, lowered)
+
+
+@vocab.cached
+def _unit_keys() -> dict[str, str]:
+    """time_units as synonym -> key, the first key listing a synonym winning (as a scan in order
+    would): one dictionary look-up per unit instead of a scan of every list."""
+    keys: dict[str, str] = {}
+    for key, synonyms in vocab.load("cues")["time_units"].items():
+        for synonym in synonyms:
+            keys.setdefault(synonym, key)
+    return keys
+
+
+@vocab.cached
+def _mutation_parts() -> tuple[str, ...]:
+    """Substrings one of which every mutation word (cues.yaml mutation_words, as cues.any_word
+    reads them) contains: the longest prefix shared by the words of one first letter, or (under
+    three letters) the words themselves: ("alteration", "muta"). A lowercase sentence holding
+    none of them holds no mutation word, so the word search is not run."""
+    words = {str(item).lower().strip("()").split()[0] for item in vocab.load("cues")["mutation_words"]}
+    parts: set[str] = set()
+    for letter in {word[0] for word in words}:
+        group = sorted(word for word in words if word[0] == letter)
+        shared = os.path.commonprefix(group)
+        parts.update([shared] if len(shared) >= 3 else group)
+    return tuple(sorted(parts))
 
 
 def find_outcomes(context: Context, info: SentenceInfo, population: str | None) -> list[Outcome]:
@@ -113,13 +152,29 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
         return []
     text = context.text
     outcomes: list[Outcome] = []
-    if info.has_word(cues.any_word("cues", "mutation_words")) or _find_variant(info.sentence.text):
+    lower = info.lower
+    sentence = info.sentence.text
+    # Substring tests first (C, no regex): a mutation word needs one of its prefixes in the
+    # lowercase sentence, "exon 11" the literal "exon"; only then the regex that decides.
+    mutations = False
+    for part in _mutation_parts():
+        if part in lower:
+            mutations = info.has_word(cues.any_word("cues", "mutation_words"))
+            break
+    if (
+        mutations
+        or ("exon" in sentence and _EXON.search(sentence) is not None)
+        or _PROTEIN_CHANGE.search(sentence) is not None
+    ):
         outcomes.extend(_mutations(context, info))
-    if not info.numbers and "reach" not in info.lower:
+    if not info.numbers and "reach" not in lower:
         return outcomes
+    hits = cues.matcher("cues", "outcomes").find(text, info.start, info.end)
+    if not hits:
+        return outcomes  # most sentences with numbers name no outcome: nothing below is fetched
     duration, timepoint = _time_patterns()
     not_reached = cues.matcher("cues", "outcomes", "not_reached")
-    hits = cues.matcher("cues", "outcomes").find(text, info.start, info.end)
+    timepoints: list[re.Match[str]] | None = None  # the sentence's time points, found once
     for hit in hits:
         kind = hit.key
         if kind in _MEDIANS:
@@ -136,7 +191,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                 cues_after = [h.start for h in hits if h.start > hit.end]
                 limit = min(cues_after, default=stop)
                 while length is not None:
-                    value = written_number(length.group("value"))
+                    value = written_number(_duration_value(length))
                     if value is None:
                         break
                     evidence = info.cite(hit.start, length.end())
@@ -157,7 +212,9 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                     length = following
         elif kind in _RATES:
             percent = _nearest_percent(info, hit.start, hit.end)
-            when = _nearest(list(timepoint.finditer(text, info.start, info.end)), hit.start, hit.end)
+            if timepoints is None:
+                timepoints = list(timepoint.finditer(text, info.start, info.end))
+            when = _nearest(timepoints, hit.start, hit.end)
             named = _NAMED_TIMEPOINT.fullmatch(hit.as_written)
             if percent is None or (when is None and named is None):
                 continue
