@@ -42,7 +42,10 @@ _PIECES = [
     "Affiliations", "\u212aeywords", "İ", "ı", "ſ", "\u212a", "\u00a0", "\u2028", "\x1c",
     "Publication types", "PUBLICATION TYPE:", "publication  types", "PMID:", "PMID: 123", "PMID 4567",
     "\u0662\u0663", "12", ",", ", ", "Demetri GD(1)", "von Mehren M", "Blanke 1", "O'Brien", "†", "*",
-    "\u00b2", "J.-P. Doe", "Abstract:", " abstract ", "\r",
+    "\u00b2", "J.-P. Doe", "Abstract:", " abstract ", "\r", "Author information", "AFFILIATION: 1 Lab",
+    "author affiliations", "Phase 2 study of imatinib 400 mg daily in chronic myeloid leukemia (X-1)",
+    "Abcdefghij Klmnopqrst Uvwxyzabcd Efghijklmn Opqrstuvwx Yzabcdefgh(1)",
+    "\u00dcnl\u00fc-\u00d6zt\u00fcrk " * 4,
 ]  # fmt: skip
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _OLD_WS = re.compile(r"\s+")
@@ -211,6 +214,7 @@ def test_line_finders_as_before(text: str, first: int, last: int) -> None:
         for pattern, lines_pattern in (
             (_pubmed_text.ABSTRACT_HEAD_RE, _pubmed_text._ABSTRACT_HEAD_LINES),
             (_pubmed_text.PUBTYPES_HEAD_RE, _pubmed_text._PUBTYPES_HEAD_LINES),
+            (_pubmed_text.AFFIL_HEAD_RE, _pubmed_text._AFFIL_HEAD_LINES),
         ):
             expected = next((i for i in range(start, len(lines)) if pattern.match(lines[i].text)), len(lines))
             assert first_line_at(text, lines, start, lines_pattern) == expected

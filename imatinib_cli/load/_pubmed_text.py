@@ -36,6 +36,12 @@ ID_LINE_RE = re.compile(
 AFFIL_HEAD_RE = re.compile(
     r"^\s*(?:Author information|Author affiliations?|Affiliations?)(?:\s*:\s*(?P<rest>.*?)|\s*)$", re.I
 )
+# The same line pattern over a whole text, as _ABSTRACT_HEAD_LINES below.
+_AFFIL_HEAD_LINES = LineStartPattern(
+    r"[^\S\n]*(?:Author information|Author affiliations?|Affiliations?)"
+    r"(?:[^\S\n]*:[^\S\n]*(?P<rest>.*?)|[^\S\n]*)$",
+    re.I | re.M,
+)
 AFFIL_NUM_RE = re.compile(r"^\(?\d{1,3}\)?\s*\S")
 COMMENT_HEAD_RE = re.compile(
     r"^\s*(?:Comment (?:in|on)|Erratum (?:in|for)|Update (?:in|of)|Retraction (?:in|of)"
@@ -298,8 +304,8 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
                 if doi:
                     parsed.fields["doi"] = doi
     else:
-        affiliations = next((i for i in range(head) if AFFIL_HEAD_RE.match(lines[i].text)), None)
-        if affiliations is not None:
+        affiliations = first_line_at(text, lines, 0, _AFFIL_HEAD_LINES)  # one search, not a match a line
+        if affiliations < head:
             index = affiliations - 1
             while index >= 0 and (lines[index].blank or author_list(lines[index].text)):
                 index -= 1
@@ -342,7 +348,13 @@ def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
     badges = [line.stripped.rstrip(".") for line in lines if is_publication_type(line.stripped)]
     _add_publication_types(parsed.fields, badges)
     for index, line in enumerate(lines):
-        if title and "authors" not in parsed.fields and collapse(line.text) == title:
+        # collapse never lengthens a line: a shorter line cannot be the title (most are shorter).
+        if (
+            title
+            and "authors" not in parsed.fields
+            and len(line.text) >= len(title)
+            and collapse(line.text) == title
+        ):
             following = _next_nonblank(lines, index + 1)
             if following < len(lines) and not _is_heading(lines[following].text):
                 authors = author_list(lines[following].text)
