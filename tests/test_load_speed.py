@@ -45,7 +45,12 @@ _PIECES = [
     "\u00b2", "J.-P. Doe", "Abstract:", " abstract ", "\r", "Author information", "AFFILIATION: 1 Lab",
     "author affiliations", "Phase 2 study of imatinib 400 mg daily in chronic myeloid leukemia (X-1)",
     "Abcdefghij Klmnopqrst Uvwxyzabcd Efghijklmn Opqrstuvwx Yzabcdefgh(1)",
-    "\u00dcnl\u00fc-\u00d6zt\u00fcrk " * 4,
+    "\u00dcnl\u00fc-\u00d6zt\u00fcrk " * 4, "doi:", "DOI: 10.1000/x1", "dOİ:", " Doi:10.1/2",
+    "Cited by", "Cited by 3 articles", "Substances", "Copyright", "\u00a9", "(c) 2001", "(C)  19",
+    "Keywords:", "Loading", "Loading...", "Loading\u2026", "Show all 12 references", "Comment in",
+    "erratum FOR", "Collaborators", "Similar articles", "References", "[Indexed for MEDLINE]",
+    "Grants and funding", "Free full text", "Icon for",
+    " \t", "\x0b", "\x85",
 ]  # fmt: skip
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _OLD_WS = re.compile(r"\s+")
@@ -221,6 +226,11 @@ def test_line_finders_as_before(text: str, first: int, last: int) -> None:
             run = lines[first // 2 : first // 2 + last]  # a run of lines, as markdown_doc's regions
             expected = next((i for i in range(len(run)) if pattern.match(run[i].text)), len(run))
             assert first_line_at(text, run, 0, lines_pattern) == expected
+    for start in {0, min(first, len(lines))}:
+        expected = next(
+            (i for i in range(start, len(lines)) if lines[i].stripped[:4].lower() == "doi:"), len(lines)
+        )
+        assert first_line_at(text, lines, start, _pubmed_text._DOI_LINES) == expected
     pos, end = sorted((min(first, len(text)), min(last, len(text))))
     new = _biblio.PMID_LINES.search(text, pos, end)
     old = _biblio.PMID_LINE_RE.search(text, pos, end)

@@ -66,6 +66,9 @@ FOOTER_RE = re.compile(
     r"|Support Center\s*$|Secondary Source ID\b|Show all \d+ references|Full text sources\s*$"
     r"|Other Literature Sources\s*$|Molecular Biology Databases\s*$|Research Materials\s*$)"
 )
+# A line whose stripped text starts "doi:" in any case (`stripped[:4].lower() == "doi:"`: no
+# letter but "D"/"d", "O"/"o", "I"/"i" lowers to "d", "o", "i"; "İ" lowers to two characters).
+_DOI_LINES = LineStartPattern(r"[^\S\n]*[dD][oO][iI]:", re.M)
 PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*(?::\s*)?$", re.I)
 _PUBTYPES_HEAD_LINES = LineStartPattern(r"[^\S\n]*Publication types?[^\S\n]*(?::[^\S\n]*)?$", re.I | re.M)
 _LIST_END_RE = re.compile(
@@ -213,13 +216,13 @@ def _doi_pmid_lines(text: str, lines: list[Line], fields: dict[str, Any], start:
         if match:
             fields["pmid"] = match.group(1)
     if "doi" not in fields:
-        for line in lines[start:]:
-            stripped = line.stripped
-            if stripped[:4].lower() == "doi:":
-                doi = find_doi(stripped)
-                if doi:
-                    fields["doi"] = clean_doi(doi)
-                    break
+        index = first_line_at(text, lines, start, _DOI_LINES)
+        while index < len(lines):
+            doi = find_doi(lines[index].stripped)
+            if doi:
+                fields["doi"] = clean_doi(doi)
+                break
+            index = first_line_at(text, lines, index + 1, _DOI_LINES)
 
 
 def parse_legacy(text: str, lines: list[Line]) -> Parsed:
