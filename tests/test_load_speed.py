@@ -22,6 +22,7 @@ from imatinib_cli.load import (
     _text,
     catalog_record,
     ctgov_page,
+    plain_text,
     pubmed_page,
     ris,
 )
@@ -49,7 +50,8 @@ _PIECES = [
     "Cited by", "Cited by 3 articles", "Substances", "Copyright", "\u00a9", "(c) 2001", "(C)  19",
     "Keywords:", "Loading", "Loading...", "Loading\u2026", "Show all 12 references", "Comment in",
     "erratum FOR", "Collaborators", "Similar articles", "References", "[Indexed for MEDLINE]",
-    "Grants and funding", "Free full text", "Icon for",
+    "Grants and funding", "Free full text", "Icon for", "RESULTS", "RESULTS: ", "PATIENTS AND METHODS",
+    "CONCLUSIONS:", "CR/PR", " - ",
     " \t", "\x0b", "\x85",
 ]  # fmt: skip
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
@@ -232,6 +234,11 @@ def test_line_finders_as_before(text: str, first: int, last: int) -> None:
         )
         assert first_line_at(text, lines, start, _pubmed_text._DOI_LINES) == expected
     pos, end = sorted((min(first, len(text)), min(last, len(text))))
+    for begin, stop in ((0, len(text)), (pos, end), (pos, len(text))):
+        found = plain_text._LINE_LABEL_RE.finditer(text, begin, stop)
+        assert plain_text._label_cuts(text, begin, stop) == [
+            (m.start(), m.group("label").upper()) for m in found
+        ]
     new = _biblio.PMID_LINES.search(text, pos, end)
     old = _biblio.PMID_LINE_RE.search(text, pos, end)
     assert (new and (new.group(1), new.end())) == (old and (old.group(1), old.end()))
