@@ -51,7 +51,8 @@ _PIECES = [
     "Keywords:", "Loading", "Loading...", "Loading\u2026", "Show all 12 references", "Comment in",
     "erratum FOR", "Collaborators", "Similar articles", "References", "[Indexed for MEDLINE]",
     "Grants and funding", "Free full text", "Icon for", "RESULTS", "RESULTS: ", "PATIENTS AND METHODS",
-    "CONCLUSIONS:", "CR/PR", " - ",
+    "CONCLUSIONS:", "CR/PR", " - ", "Review", "Review . .", "Clinical Trial, Phase II.",
+    "research support, n.i.h.", "Multicenter Study",
     " \t", "\x0b", "\x85",
 ]  # fmt: skip
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
@@ -233,6 +234,8 @@ def test_line_finders_as_before(text: str, first: int, last: int) -> None:
             (i for i in range(start, len(lines)) if lines[i].stripped[:4].lower() == "doi:"), len(lines)
         )
         assert first_line_at(text, lines, start, _pubmed_text._DOI_LINES) == expected
+    badges = [line.stripped.rstrip(".") for line in lines if _biblio.is_publication_type(line.stripped)]
+    assert _biblio.publication_type_lines(lines) == badges
     pos, end = sorted((min(first, len(text)), min(last, len(text))))
     for begin, stop in ((0, len(text)), (pos, end), (pos, len(text))):
         found = plain_text._LINE_LABEL_RE.finditer(text, begin, stop)

@@ -185,6 +185,17 @@ def is_publication_type(line: str) -> bool:
     return value in PUBLICATION_TYPES or value.startswith("research support,")
 
 
+def publication_type_lines(lines: list[Line]) -> list[str]:
+    """`[l.stripped.rstrip(".") for l in lines if is_publication_type(l.stripped)]` with no call a
+    line (a page's preamble has ~40): ["Review.", "Abstract"] -> ["Review"]."""
+    badges = [line.text.strip().rstrip(".") for line in lines]
+    return [
+        badge
+        for badge, value in zip(badges, map(str.lower, badges), strict=True)
+        if value in PUBLICATION_TYPES or value.startswith("research support,")
+    ]
+
+
 def _more_letters(value: str, limit: int) -> bool:
     """Whether value holds more than limit letters (str.isalpha): "Phase 2 study of imatinib in
     chronic myeloid leukemia and in gastrointestinal stromal tumors" has 72, more than a name's 60.

@@ -21,6 +21,7 @@ from imatinib_cli.load._biblio import (
     find_doi,
     is_publication_type,
     parse_citation,
+    publication_type_lines,
 )
 from imatinib_cli.load._text import TITLE, Line, LineStartPattern, collapse, first_line_at, span
 from imatinib_cli.models import Section
@@ -348,8 +349,7 @@ def _journal_like(value: str) -> bool:
 def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
     """Publication-type badges, authors and the "Author et al. Journal." card above the abstract."""
     title = parsed.fields.get("title")
-    badges = [line.stripped.rstrip(".") for line in lines if is_publication_type(line.stripped)]
-    _add_publication_types(parsed.fields, badges)
+    _add_publication_types(parsed.fields, publication_type_lines(lines))
     for index, line in enumerate(lines):
         # collapse never lengthens a line: a shorter line cannot be the title (most are shorter).
         if (
