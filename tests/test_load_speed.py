@@ -143,6 +143,10 @@ def _old_pubmed_page_sniff(text: str) -> bool:
 @given(_texts)
 def test_sniffs_as_before(text: str) -> None:
     assert catalog_record.sniff(text) == _old_catalog_sniff(text)
+    strong = re.compile(
+        r"^[ \t]*(?:" + "|".join(map(re.escape, catalog_record._STRONG_WORDS)) + r")[ \t]*:", re.I | re.M
+    )
+    assert (catalog_record._STRONG_LINES.search(text) is None) == (strong.search(text) is None)
     assert ctgov_page.sniff(text) == _old_ctgov_sniff(text)
     assert ris.sniff(text) == _old_ris_sniff(text)
     assert pubmed_page.sniff(text) == _old_pubmed_page_sniff(text)
