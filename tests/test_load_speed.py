@@ -22,6 +22,7 @@ from imatinib_cli.load import (
     _text,
     catalog_record,
     ctgov_page,
+    plain_text,
     pubmed_page,
     ris,
 )
@@ -42,7 +43,17 @@ _PIECES = [
     "Affiliations", "\u212aeywords", "İ", "ı", "ſ", "\u212a", "\u00a0", "\u2028", "\x1c",
     "Publication types", "PUBLICATION TYPE:", "publication  types", "PMID:", "PMID: 123", "PMID 4567",
     "\u0662\u0663", "12", ",", ", ", "Demetri GD(1)", "von Mehren M", "Blanke 1", "O'Brien", "†", "*",
-    "\u00b2", "J.-P. Doe", "Abstract:", " abstract ", "\r",
+    "\u00b2", "J.-P. Doe", "Abstract:", " abstract ", "\r", "Author information", "AFFILIATION: 1 Lab",
+    "author affiliations", "Phase 2 study of imatinib 400 mg daily in chronic myeloid leukemia (X-1)",
+    "Abcdefghij Klmnopqrst Uvwxyzabcd Efghijklmn Opqrstuvwx Yzabcdefgh(1)",
+    "\u00dcnl\u00fc-\u00d6zt\u00fcrk " * 4, "doi:", "DOI: 10.1000/x1", "dOİ:", " Doi:10.1/2",
+    "Cited by", "Cited by 3 articles", "Substances", "Copyright", "\u00a9", "(c) 2001", "(C)  19",
+    "Keywords:", "Loading", "Loading...", "Loading\u2026", "Show all 12 references", "Comment in",
+    "erratum FOR", "Collaborators", "Similar articles", "References", "[Indexed for MEDLINE]",
+    "Grants and funding", "Free full text", "Icon for", "RESULTS", "RESULTS: ", "PATIENTS AND METHODS",
+    "CONCLUSIONS:", "CR/PR", " - ", "Review", "Review . .", "Clinical Trial, Phase II.",
+    "research support, n.i.h.", "Multicenter Study",
+    " \t", "\x0b", "\x85",
 ]  # fmt: skip
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _OLD_WS = re.compile(r"\s+")
@@ -132,6 +143,10 @@ def _old_pubmed_page_sniff(text: str) -> bool:
 @given(_texts)
 def test_sniffs_as_before(text: str) -> None:
     assert catalog_record.sniff(text) == _old_catalog_sniff(text)
+    strong = re.compile(
+        r"^[ \t]*(?:" + "|".join(map(re.escape, catalog_record._STRONG_WORDS)) + r")[ \t]*:", re.I | re.M
+    )
+    assert (catalog_record._STRONG_LINES.search(text) is None) == (strong.search(text) is None)
     assert ctgov_page.sniff(text) == _old_ctgov_sniff(text)
     assert ris.sniff(text) == _old_ris_sniff(text)
     assert pubmed_page.sniff(text) == _old_pubmed_page_sniff(text)
@@ -211,13 +226,26 @@ def test_line_finders_as_before(text: str, first: int, last: int) -> None:
         for pattern, lines_pattern in (
             (_pubmed_text.ABSTRACT_HEAD_RE, _pubmed_text._ABSTRACT_HEAD_LINES),
             (_pubmed_text.PUBTYPES_HEAD_RE, _pubmed_text._PUBTYPES_HEAD_LINES),
+            (_pubmed_text.AFFIL_HEAD_RE, _pubmed_text._AFFIL_HEAD_LINES),
         ):
             expected = next((i for i in range(start, len(lines)) if pattern.match(lines[i].text)), len(lines))
             assert first_line_at(text, lines, start, lines_pattern) == expected
             run = lines[first // 2 : first // 2 + last]  # a run of lines, as markdown_doc's regions
             expected = next((i for i in range(len(run)) if pattern.match(run[i].text)), len(run))
             assert first_line_at(text, run, 0, lines_pattern) == expected
+    for start in {0, min(first, len(lines))}:
+        expected = next(
+            (i for i in range(start, len(lines)) if lines[i].stripped[:4].lower() == "doi:"), len(lines)
+        )
+        assert first_line_at(text, lines, start, _pubmed_text._DOI_LINES) == expected
+    badges = [line.stripped.rstrip(".") for line in lines if _biblio.is_publication_type(line.stripped)]
+    assert _biblio.publication_type_lines(lines) == badges
     pos, end = sorted((min(first, len(text)), min(last, len(text))))
+    for begin, stop in ((0, len(text)), (pos, end), (pos, len(text))):
+        found = plain_text._LINE_LABEL_RE.finditer(text, begin, stop)
+        assert plain_text._label_cuts(text, begin, stop) == [
+            (m.start(), m.group("label").upper()) for m in found
+        ]
     new = _biblio.PMID_LINES.search(text, pos, end)
     old = _biblio.PMID_LINE_RE.search(text, pos, end)
     assert (new and (new.group(1), new.end())) == (old and (old.group(1), old.end()))

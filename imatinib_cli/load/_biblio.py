@@ -88,6 +88,8 @@ _NAME_PARTICLES = frozenset(
     + ("y", "ten", "ter", "zu", "al", "el", "bin", "ibn", "mac", "mc")
 )
 _AFFIL_MARK_RE = re.compile(r"\(\d+(?:\s*,\s*\d+)*\)|(?:\s+\d+)+\s*$|[*\u2020\u2021]")
+_NAME_MAX = 60  # characters in one author's name, marks removed
+_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 _AFFIL_MARK_HINT_RE = re.compile(r"[\d*\u2020\u2021]")  # in every mark: where none is, nothing to take out
 
 # Structured-abstract labels: "RESULTS:" anywhere at a line start; "Results:" only where a
@@ -183,9 +185,35 @@ def is_publication_type(line: str) -> bool:
     return value in PUBLICATION_TYPES or value.startswith("research support,")
 
 
+def publication_type_lines(lines: list[Line]) -> list[str]:
+    """`[l.stripped.rstrip(".") for l in lines if is_publication_type(l.stripped)]` with no call a
+    line (a page's preamble has ~40): ["Review.", "Abstract"] -> ["Review"]."""
+    badges = [line.text.strip().rstrip(".") for line in lines]
+    return [
+        badge
+        for badge, value in zip(badges, map(str.lower, badges), strict=True)
+        if value in PUBLICATION_TYPES or value.startswith("research support,")
+    ]
+
+
+def _more_letters(value: str, limit: int) -> bool:
+    """Whether value holds more than limit letters (str.isalpha): "Phase 2 study of imatinib in
+    chronic myeloid leukemia and in gastrointestinal stromal tumors" has 72, more than a name's 60.
+
+    An ASCII value is counted in C (its bytes without the non-letters); _AFFIL_MARK_RE removes no
+    letter (its matches are digits, spaces, brackets, commas and marks), so a part with more than
+    _NAME_MAX letters stays too long for _name_like whatever the removal takes out.
+    """
+    if len(value) <= limit:
+        return False
+    if value.isascii():
+        return len(value.encode("ascii").translate(None, _ASCII_NON_LETTERS)) > limit
+    return sum(map(str.isalpha, value)) > limit
+
+
 def _name_like(item: str) -> bool:
     tokens = item.split()
-    if not 1 <= len(tokens) <= 6 or len(item) > 60:
+    if not 1 <= len(tokens) <= 6 or len(item) > _NAME_MAX:
         return False
     for token in tokens:
         if not token.isalpha() and any(ch.isdigit() for ch in token):  # no letter is a digit
@@ -206,7 +234,10 @@ def author_list(value: str) -> tuple[str, ...] | None:
         return None
     text = text.rstrip(".").strip()
     if _AFFIL_MARK_HINT_RE.search(text):
-        items = [_AFFIL_MARK_RE.sub("", part).strip() for part in text.split(",")]
+        parts = text.split(",")
+        if any(_more_letters(part, _NAME_MAX) for part in parts):
+            return None  # the marks' removal keeps every letter: that item is no name (~6 µs a title)
+        items = [_AFFIL_MARK_RE.sub("", part).strip() for part in parts]
     else:
         items = [part.strip() for part in text.split(",")]
     items = [item for item in items if item and not item.isdigit()]

@@ -21,6 +21,7 @@ from imatinib_cli.load._biblio import (
     find_doi,
     is_publication_type,
     parse_citation,
+    publication_type_lines,
 )
 from imatinib_cli.load._text import TITLE, Line, LineStartPattern, collapse, first_line_at, span
 from imatinib_cli.models import Section
@@ -35,6 +36,12 @@ ID_LINE_RE = re.compile(
 )
 AFFIL_HEAD_RE = re.compile(
     r"^\s*(?:Author information|Author affiliations?|Affiliations?)(?:\s*:\s*(?P<rest>.*?)|\s*)$", re.I
+)
+# The same line pattern over a whole text, as _ABSTRACT_HEAD_LINES below.
+_AFFIL_HEAD_LINES = LineStartPattern(
+    r"[^\S\n]*(?:Author information|Author affiliations?|Affiliations?)"
+    r"(?:[^\S\n]*:[^\S\n]*(?P<rest>.*?)|[^\S\n]*)$",
+    re.I | re.M,
 )
 AFFIL_NUM_RE = re.compile(r"^\(?\d{1,3}\)?\s*\S")
 COMMENT_HEAD_RE = re.compile(
@@ -60,6 +67,9 @@ FOOTER_RE = re.compile(
     r"|Support Center\s*$|Secondary Source ID\b|Show all \d+ references|Full text sources\s*$"
     r"|Other Literature Sources\s*$|Molecular Biology Databases\s*$|Research Materials\s*$)"
 )
+# A line whose stripped text starts "doi:" in any case (`stripped[:4].lower() == "doi:"`: no
+# letter but "D"/"d", "O"/"o", "I"/"i" lowers to "d", "o", "i"; "İ" lowers to two characters).
+_DOI_LINES = LineStartPattern(r"[^\S\n]*[dD][oO][iI]:", re.M)
 PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*(?::\s*)?$", re.I)
 _PUBTYPES_HEAD_LINES = LineStartPattern(r"[^\S\n]*Publication types?[^\S\n]*(?::[^\S\n]*)?$", re.I | re.M)
 _LIST_END_RE = re.compile(
@@ -207,13 +217,13 @@ def _doi_pmid_lines(text: str, lines: list[Line], fields: dict[str, Any], start:
         if match:
             fields["pmid"] = match.group(1)
     if "doi" not in fields:
-        for line in lines[start:]:
-            stripped = line.stripped
-            if stripped[:4].lower() == "doi:":
-                doi = find_doi(stripped)
-                if doi:
-                    fields["doi"] = clean_doi(doi)
-                    break
+        index = first_line_at(text, lines, start, _DOI_LINES)
+        while index < len(lines):
+            doi = find_doi(lines[index].stripped)
+            if doi:
+                fields["doi"] = clean_doi(doi)
+                break
+            index = first_line_at(text, lines, index + 1, _DOI_LINES)
 
 
 def parse_legacy(text: str, lines: list[Line]) -> Parsed:
@@ -298,8 +308,8 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
                 if doi:
                     parsed.fields["doi"] = doi
     else:
-        affiliations = next((i for i in range(head) if AFFIL_HEAD_RE.match(lines[i].text)), None)
-        if affiliations is not None:
+        affiliations = first_line_at(text, lines, 0, _AFFIL_HEAD_LINES)  # one search, not a match a line
+        if affiliations < head:
             index = affiliations - 1
             while index >= 0 and (lines[index].blank or author_list(lines[index].text)):
                 index -= 1
@@ -339,10 +349,15 @@ def _journal_like(value: str) -> bool:
 def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
     """Publication-type badges, authors and the "Author et al. Journal." card above the abstract."""
     title = parsed.fields.get("title")
-    badges = [line.stripped.rstrip(".") for line in lines if is_publication_type(line.stripped)]
-    _add_publication_types(parsed.fields, badges)
+    _add_publication_types(parsed.fields, publication_type_lines(lines))
     for index, line in enumerate(lines):
-        if title and "authors" not in parsed.fields and collapse(line.text) == title:
+        # collapse never lengthens a line: a shorter line cannot be the title (most are shorter).
+        if (
+            title
+            and "authors" not in parsed.fields
+            and len(line.text) >= len(title)
+            and collapse(line.text) == title
+        ):
             following = _next_nonblank(lines, index + 1)
             if following < len(lines) and not _is_heading(lines[following].text):
                 authors = author_list(lines[following].text)

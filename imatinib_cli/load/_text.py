@@ -158,6 +158,8 @@ def _paint(spans: Iterable[Section], size: int) -> list[Section]:
             last = pieces[-1] if pieces else None
             if last is not None and last.end == start and last.kind == s.kind and last.label == s.label:
                 pieces[-1] = Section(s.kind, last.start, end, s.label)
+            elif start == s.start and end == s.end:
+                pieces.append(s)  # a Section is immutable: the span itself is the piece (no new record)
             else:
                 pieces.append(Section(s.kind, start, end, s.label))
         return pieces
@@ -223,5 +225,7 @@ def layout(text: str, spans: Iterable[Section], *, fill: str | None = BOILERPLAT
             if prev.kind == item.kind and prev.label == item.label and not text[prev.end : start].strip():
                 out[-1] = Section(prev.kind, prev.start, end, prev.label)
                 continue
-        out.append(Section(item.kind, start, end, item.label))
+        out.append(
+            item if start == item.start and end == item.end else Section(item.kind, start, end, item.label)
+        )
     return tuple(out)

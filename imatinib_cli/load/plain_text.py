@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from imatinib_cli.load._biblio import labelled_ids
 from imatinib_cli.load._build import document
-from imatinib_cli.load._text import BODY, TITLE, span
+from imatinib_cli.load._text import BODY, TITLE, LineStartPattern, span
 from imatinib_cli.models import Document
 
 FORMAT = "text"
@@ -56,7 +56,7 @@ def _read(path: str, sha256: str, text: str) -> Document:
 def _labelled(text: str, start: int, end: int) -> list:
     """Body sections split at upper-case abstract labels ('BACKGROUND:', 'RESULTS:'), offsets kept,
     so extraction can tell a plan (METHODS) from results."""
-    cuts = [(m.start(), m.group("label").upper()) for m in _LINE_LABEL_RE.finditer(text, start, end)]
+    cuts = _label_cuts(text, start, end)
     if not cuts:
         return [span(BODY, start, end)]
     sections = [span(BODY, start, cuts[0][0])] if text[start : cuts[0][0]].strip() else []
@@ -68,6 +68,26 @@ def _labelled(text: str, start: int, end: int) -> list:
 
 # "RESULTS: ..." at the start of a line: an abstract's labelled part.
 _LINE_LABEL_RE = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z]{2,}){0,6})\s*:\s", re.M)
+
+
+# The same pattern, searched where lines start (_LINE_LABEL_RE, which opens with `^`, is tried at
+# every position). Its `\s*:\s` can take a newline, so a match can end where the next line starts.
+_LINE_LABELS = LineStartPattern(_LINE_LABEL_RE.pattern[1:])
+
+
+def _label_cuts(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(line start, label in upper case) of each match of _LINE_LABEL_RE.finditer(text, start, end):
+    "x\nRESULTS: y" -> [(2, "RESULTS")]. A search from where the last match ended, which counts as a
+    line start when a newline is before it (as `^` has it; finditer would go on from there too)."""
+    cuts: list[tuple[int, str]] = []
+    pos = start
+    while True:
+        match = _LINE_LABELS.search(text, pos, end)
+        if match is None:
+            return cuts
+        at = match.start() if match.re is _LINE_LABELS.first else match.start() + 1
+        cuts.append((at, match.group("label").upper()))
+        pos = match.end()
 
 
 # A first line of at most 300 characters followed by a blank line.
