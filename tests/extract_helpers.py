@@ -1,8 +1,13 @@
-"""Shared helpers for extractor tests: a one-document extraction from an inline string."""
+"""Shared helpers for extractor tests: a one-document extraction from an inline string, and the
+references that gate and rewrite tests compare against (D1, D3 of the sixth session's duplicates)."""
 
 from __future__ import annotations
 
-from imatinib_cli.extract import extract
+import re
+
+from imatinib_cli import vocab
+from imatinib_cli.extract import extract, populations
+from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.models import Document, Findings, Population
 
 
@@ -23,3 +28,29 @@ def response(population: Population, category: str) -> tuple[float | None, float
         item.count.value if item.count else None,
         item.percent.value if item.percent else None,
     )
+
+
+def subgroups_with_and_without_skip(context: Context, info: SentenceInfo) -> tuple[object, object]:
+    """_find_subgroups as it runs, and with its name-start skip turned off (the pattern always
+    run): a gate test asserts both are equal."""
+    fast = populations._find_subgroups(context, info)
+    real = populations._subgroup_name_starts
+    populations._subgroup_name_starts = lambda: None  # type: ignore[assignment]
+    try:
+        slow = populations._find_subgroups(context, info)
+    finally:
+        populations._subgroup_name_starts = real
+    return fast, slow
+
+
+def old_time_parts() -> tuple[str, str]:
+    """(number, unit alternation) as the time patterns wrote them before issue 12, for the tests
+    that prove their rewrites equal: every unit synonym, longest first."""
+    units = vocab.load("cues")["time_units"]
+    alternatives = {synonym for synonyms in units.values() for synonym in synonyms}
+    unit_alt = "|".join(sorted(map(re.escape, alternatives), key=len, reverse=True))
+    number = (
+        r"(?:(?<![\d.,·])\d+(?:[.·]\d+)?"
+        r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
+    )
+    return number, unit_alt

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from extract_helpers import old_time_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,13 +25,7 @@ _texts = st.lists(st.sampled_from(_PIECES), max_size=25).map("".join)
 
 def _old_duration() -> re.Pattern[str]:
     """The pattern before issue 12: every option tried at every character."""
-    units = vocab.load("cues")["time_units"]
-    alternatives = {synonym for synonyms in units.values() for synonym in synonyms}
-    unit_alt = "|".join(sorted(map(re.escape, alternatives), key=len, reverse=True))
-    number = (
-        r"(?:(?<![\d.,·])\d+(?:[.·]\d+)?"
-        r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
-    )
+    number, unit_alt = old_time_parts()
     return re.compile(rf"(?P<value>{number})\s*(?:-\s*)?(?P<unit>{unit_alt})\b", re.I)
 
 

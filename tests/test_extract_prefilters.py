@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+from extract_helpers import subgroups_with_and_without_skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,13 +66,7 @@ def test_aggregate_skip_changes_nothing(sentence: str) -> None:
 def test_subgroup_skip_changes_nothing(sentence: str) -> None:
     context = _context(sentence)
     for info in context.sentences:
-        fast = populations._find_subgroups(context, info)
-        real = populations._subgroup_name_starts
-        populations._subgroup_name_starts = lambda: None  # type: ignore[assignment]
-        try:
-            slow = populations._find_subgroups(context, info)
-        finally:
-            populations._subgroup_name_starts = real
+        fast, slow = subgroups_with_and_without_skip(context, info)
         assert fast == slow
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from extract_helpers import subgroups_with_and_without_skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -116,13 +117,7 @@ def test_protein_change_gate_changes_nothing(sentence: str) -> None:
     'T01' of 'NCT01234567'), or a numbered noun or listed name; the same subgroups as always running it."""
     context = _context(sentence + ".")
     for info in context.sentences:
-        fast = populations._find_subgroups(context, info)
-        real = populations._subgroup_name_starts
-        populations._subgroup_name_starts = lambda: None  # type: ignore[assignment]
-        try:
-            slow = populations._find_subgroups(context, info)
-        finally:
-            populations._subgroup_name_starts = real
+        fast, slow = subgroups_with_and_without_skip(context, info)
         assert fast == slow
 
 

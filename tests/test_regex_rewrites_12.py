@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
+from extract_helpers import old_time_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli import vocab
 from imatinib_cli.extract import heme, outcomes, toxicity
 from imatinib_cli.regexes import case_blind_union, prefix_alternation, word_start_alternation
 
@@ -24,13 +24,7 @@ _texts = st.lists(st.sampled_from(_PIECES), max_size=25).map("".join)
 
 
 def _old_timepoint() -> re.Pattern[str]:
-    units = vocab.load("cues")["time_units"]
-    alternatives = {synonym for synonyms in units.values() for synonym in synonyms}
-    unit_alt = "|".join(sorted(map(re.escape, alternatives), key=len, reverse=True))
-    number = (
-        r"(?:(?<![\d.,·])\d+(?:[.·]\d+)?"
-        r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
-    )
+    number, unit_alt = old_time_parts()
     return re.compile(
         rf"(?:\b(?:at|after|by|within)\s+(?P<value>{number})\s*(?P<unit>{unit_alt})\b)"
         rf"|(?:\b(?P<value2>{number})-(?P<unit2>{unit_alt})\b)",
