@@ -1,5 +1,5 @@
 """Shared helpers for extractor tests: a one-document extraction from an inline string, and the
-references that gate and rewrite tests compare against (D1, D3 of the sixth session's duplicates)."""
+reference runs and old patterns that the gate and rewrite tests compare against."""
 
 from __future__ import annotations
 
