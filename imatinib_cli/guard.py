@@ -84,14 +84,20 @@ def bound_warnings(warnings: Sequence[Warning]) -> list[Warning]:
     """At most MAX_SAME_WARNINGS of one message (then one "(and N more like this, not listed)"), at
     most MAX_WARNINGS in all, each message and quote capped: 2,000 lines that each restate a PR give
     four warnings, not 2,000 that each quote the text. Unchanged (the same objects) when within."""
-    totals = Counter(w.message for w in warnings)
+    if not warnings:
+        return []
+    # No message can repeat more than MAX_SAME_WARNINGS times in that many warnings: no Counter
+    # (~1.5 % of a one-document study's lean path).
+    totals = Counter(w.message for w in warnings) if len(warnings) > MAX_SAME_WARNINGS else None
     if (
         len(warnings) <= MAX_WARNINGS
-        and all(count <= MAX_SAME_WARNINGS for count in totals.values())
+        and (totals is None or all(count <= MAX_SAME_WARNINGS for count in totals.values()))
         and all(len(w.message) <= MAX_WARNING_CHARS for w in warnings)
         and all(len(e.quote) <= MAX_WARNING_QUOTE_CHARS for w in warnings for e in w.evidence)
     ):
         return list(warnings)
+    if totals is None:  # a message or a quote over its cap
+        totals = Counter(w.message for w in warnings)
     seen: Counter[str] = Counter()
     kept: list[Warning] = []
     for warning in warnings:

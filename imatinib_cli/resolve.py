@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import attrgetter
+from typing import Any
 
 from imatinib_cli import guard, resolve_rules, vocab
 from imatinib_cli.models import (
@@ -152,11 +153,13 @@ def _keys(metadata: Metadata) -> list[str]:
     # A registry record names the publications about it, and the trial's other numbers.
     keys.extend("pmid:" + pmid for pmid in metadata.reference_pmids)
     keys.extend("nct:" + other.upper() for other in metadata.other_ids if other.upper().startswith("NCT"))
-    title = normalize_title(metadata.title)
     # A title joins documents only in a bibliographic record (one that also names its journal, year
-    # or authors): a first line guessed as the title of a bare text file is too weak to merge on.
-    if title and (metadata.journal or metadata.year or metadata.authors):
-        keys.append("title:" + title)
+    # or authors): a first line guessed as the title of a bare text file is too weak to merge on
+    # (and is not normalized at all: ~3 % of a one-document study's lean path).
+    if metadata.journal or metadata.year or metadata.authors:
+        title = normalize_title(metadata.title)
+        if title:
+            keys.append("title:" + title)
     return keys
 
 
@@ -312,13 +315,40 @@ _metadata_values = attrgetter(*_METADATA_NAMES)
 _UNSTATED = (None, (), "")
 
 
+def _unstated_checks() -> tuple[tuple[Callable[[Metadata], tuple[Any, ...]], tuple[Any, ...]], ...]:
+    """Per distinct default of Metadata's fields: the getter of those fields' values (a tuple: the
+    first name is asked twice, so one field gives a tuple too) and the unstated values other than
+    that default (for None: () and "")."""
+    groups: dict[tuple[type, object], list[str]] = {}
+    for name, default in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True):
+        groups.setdefault((type(default), default), []).append(name)
+    return tuple(
+        (attrgetter(*names, names[0]), tuple(u for u in _UNSTATED if u != default))
+        for (_, default), names in groups.items()
+    )
+
+
+_UNSTATED_CHECKS = _unstated_checks()
+
+
+def _kept_as_is(metadata: Metadata) -> bool:
+    """Whether merging one document keeps its Metadata: no field holds an unstated value ("" for a
+    title, None, ()) other than its default, which the merge would replace by the default. The
+    same as `all(v == d or v not in _UNSTATED ...)` over the fields, one `in` per group."""
+    for values, others in _UNSTATED_CHECKS:
+        found = values(metadata)
+        for unstated in others:
+            if unstated in found:
+                return False
+    return True
+
+
 def _merge_metadata(group: list[Findings], warnings: list[Warning]) -> Metadata:
     if len(group) == 1:
         # One document: its own Metadata, unless an unstated value ("" for a title) differs from
         # the field's default (None), which the merge would put in its place.
         metadata = group[0].document.metadata
-        values = _metadata_values(metadata)
-        if all(v == d or v not in _UNSTATED for v, d in zip(values, _METADATA_DEFAULTS, strict=True)):
+        if _kept_as_is(metadata):
             return metadata
     merged: dict[str, object] = {}
     stated_in: dict[str, str] = {}
@@ -703,6 +733,8 @@ def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: lis
                 )
             )
     derived = bool((count and count.derived) or (percent and percent.derived)) or response.derived
+    if count is response.count and percent is response.percent and derived is response.derived:
+        return response  # nothing filled (both stated, or neither): an equal copy would be made
     return replace(response, count=count, percent=percent, derived=derived)
 
 

@@ -191,3 +191,72 @@ def test_one_document_event_and_outcome_merges_equal_the_long_way(
     assert len(
         {(e.term or e.as_written.lower(), e.grade, e.arm, e.as_written if e.count else None) for e in kept}
     ) == len(kept)
+
+
+# -- sixth session: a one-document metadata check by group, warnings bounded without a Counter,
+# a response _fill leaves as it is -------------------------------------------------------------
+
+_FIELD_VALUES = st.sampled_from([None, (), "", "x", ("Doe J",), 0, False, 2004])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        _FIELD_VALUES, min_size=len(resolve._METADATA_NAMES), max_size=len(resolve._METADATA_NAMES)
+    )
+)
+def test_kept_as_is_equals_the_field_by_field_check(values: list) -> None:
+    metadata = Metadata(**dict(zip(resolve._METADATA_NAMES, values, strict=True)))
+    long_way = all(
+        v == d or v not in (None, (), "") for v, d in zip(values, resolve._METADATA_DEFAULTS, strict=True)
+    )
+    assert resolve._kept_as_is(metadata) == long_way
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [],
+        ["CR stated twice with different values"],
+        ["CR stated twice", "CR stated twice", "CR stated twice"],
+        ["PR stated twice"] * 5,
+        ["x" * (guard.MAX_WARNING_CHARS + 10), "short"],
+    ],
+)
+def test_bound_warnings_short_lists(messages: list[str]) -> None:
+    from imatinib_cli.models import Warning
+
+    warnings = [Warning(m, (_EVIDENCE,)) for m in messages]
+    bounded = guard.bound_warnings(warnings)
+    if len(messages) == 5:
+        assert [w.message for w in bounded] == [
+            "PR stated twice",
+            "PR stated twice",
+            "PR stated twice",
+            "PR stated twice (and 2 more like this, not listed)",
+        ]
+    elif messages and len(messages[0]) > guard.MAX_WARNING_CHARS:
+        assert len(bounded) == 2 and bounded[0].message.endswith(guard.ELLIPSIS)
+        assert len(bounded[0].message) <= guard.MAX_WARNING_CHARS and bounded[1] == warnings[1]
+    else:
+        assert bounded == warnings and all(a is b for a, b in zip(bounded, warnings, strict=True))
+
+
+def test_fill_keeps_a_response_it_does_not_change() -> None:
+    n = Quantity(40.0, _EVIDENCE)
+    both = ResponseCount("pr", Quantity(12.0, _EVIDENCE), Quantity(30.0, _EVIDENCE), "12 (30%)", _EVIDENCE)
+    assert resolve._fill(both, n, "All", []) is both
+    flagged = replace(both, derived=True)
+    assert resolve._fill(flagged, n, "All", []) is flagged
+    count_only = ResponseCount("cr", Quantity(4.0, _EVIDENCE), None, "4", _EVIDENCE)
+    filled = resolve._fill(count_only, n, "All", [])
+    assert filled.percent == Quantity(10.0, _EVIDENCE, True, "4/40") and filled.derived is True
+
+
+def test_keys_name_a_title_only_with_a_bibliographic_field() -> None:
+    title = "Imatinib in a Phase II trial of forty patients"
+    assert resolve._keys(Metadata(title=title)) == []
+    assert resolve._keys(Metadata(title=title, year=2004)) == [
+        "title:imatinib in a phase ii trial of forty patients"
+    ]
+    assert resolve._keys(Metadata(title="Too short", year=2004, pmid="1")) == ["pmid:1"]
