@@ -260,3 +260,10 @@ def test_keys_name_a_title_only_with_a_bibliographic_field() -> None:
         "title:imatinib in a phase ii trial of forty patients"
     ]
     assert resolve._keys(Metadata(title="Too short", year=2004, pmid="1")) == ["pmid:1"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(title=st.one_of(st.text(), st.text(alphabet="aZ9 -:_\u017f\u212a\u0130\u00e9\t\n.")))
+def test_normalize_title_finds_the_words_the_cut_gave(title: str) -> None:
+    words = resolve._NOT_WORD.sub(" ", title.lower()).split()  # the way before: cut, then split
+    assert resolve.normalize_title(title) == (" ".join(words) if len(words) >= 4 and title else None)
