@@ -267,3 +267,38 @@ def test_keys_name_a_title_only_with_a_bibliographic_field() -> None:
 def test_normalize_title_finds_the_words_the_cut_gave(title: str) -> None:
     words = resolve._NOT_WORD.sub(" ", title.lower()).split()  # the way before: cut, then split
     assert resolve.normalize_title(title) == (" ".join(words) if len(words) >= 4 and title else None)
+
+
+_QUANTITIES = st.one_of(
+    st.none(),
+    st.builds(
+        Quantity,
+        st.sampled_from([0.0, 4.0, 12.5]),
+        st.just(_EVIDENCE),
+        st.booleans(),
+        st.sampled_from([None, "", "4/40", "10% of 40"]),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(count=_QUANTITIES, percent=_QUANTITIES, derived=st.booleans())
+def test_render_derived_parts_equal_the_text_helpers(
+    count: Quantity | None, percent: Quantity | None, derived: bool
+) -> None:
+    from imatinib_cli.render import text
+
+    response = ResponseCount("pr", count, percent, "as written", _EVIDENCE, derived=derived)
+    rendered = render_json._response(response)
+    assert rendered is not None
+    assert rendered["derived"] is text.is_derived(response)
+    assert rendered["derivation"] == text.derivation(count, percent)
+    assert rendered["derived_fields"] == [
+        name for name, q in (("count", count), ("percent", percent)) if q is not None and q.derived
+    ]
+    heme = render_json._heme(
+        HemeResponse("hematologic", "chr", count, percent, None, "as written", _EVIDENCE)
+    )
+    assert heme["derivation"] == text.derivation(count, percent)
+    assert heme["derived"] is bool(rendered["derived_fields"])
+    assert render_json._either_derived(count, percent) is text.any_derived(count, percent)

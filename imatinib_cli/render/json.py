@@ -577,20 +577,24 @@ def _dose(dose: Dose) -> JSONDict:
 def _response(response: ResponseCount | None) -> JSONDict | None:
     if response is None:
         return None
-    derived_fields = [
-        name
-        for name, quantity in (("count", response.count), ("percent", response.percent))
-        if quantity is not None and quantity.derived
-    ]
+    count, percent = response.count, response.percent
+    derived_fields = _derived_fields(count, percent)
     return {
-        "count": text.count_or_none(response.count),
-        "percent": text.percent_or_none(response.percent),
-        "derived": text.is_derived(response),
+        "count": text.count_or_none(count),
+        "percent": text.percent_or_none(percent),
+        "derived": response.derived or bool(derived_fields),  # text.is_derived(response)
         "derived_fields": derived_fields,
-        "derivation": text.derivation(response.count, response.percent),
+        "derivation": text.derivation(count, percent) if derived_fields else None,
         "as_written": response.as_written,
         "evidence": evidence_json(response.evidence),
     }
+
+
+def _derived_fields(count: Quantity | None, percent: Quantity | None) -> list[str]:
+    """Which of a response's count and percent are derived: [], ["count"], ["percent"] or both."""
+    if count is not None and count.derived:
+        return ["count", "percent"] if percent is not None and percent.derived else ["count"]
+    return ["percent"] if percent is not None and percent.derived else []
 
 
 def _population(population: Population) -> JSONDict:
@@ -613,7 +617,11 @@ def _population(population: Population) -> JSONDict:
         "doses_mg_per_day": text.doses_mg_per_day(population),
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,
-        "response": {category: _response(responses.get(category)) for category in RESPONSE_CATEGORIES},
+        # _response(None) is None: called only for a category stated (1-2 of the 6, typically)
+        "response": {
+            category: None if (response := responses.get(category)) is None else _response(response)
+            for category in RESPONSE_CATEGORIES
+        },
         **axes,
         "evidence": evidence_json(population.evidence),
     }
@@ -621,11 +629,7 @@ def _population(population: Population) -> JSONDict:
 
 def _heme(item: HemeResponse) -> JSONDict:
     """One hematologic, cytogenetic or molecular response, in the shape of a tumor response."""
-    derived_fields = [
-        name
-        for name, quantity in (("count", item.count), ("percent", item.percent))
-        if quantity is not None and quantity.derived
-    ]
+    derived_fields = _derived_fields(item.count, item.percent)
     return {
         "category": item.category,
         "label": HEME_LABELS.get(item.category, item.category),
@@ -634,7 +638,7 @@ def _heme(item: HemeResponse) -> JSONDict:
         "timepoint": item.timepoint,
         "derived": bool(derived_fields),
         "derived_fields": derived_fields,
-        "derivation": text.derivation(item.count, item.percent),
+        "derivation": text.derivation(item.count, item.percent) if derived_fields else None,
         "as_written": item.as_written,
         "evidence": evidence_json(item.evidence),
     }
@@ -649,10 +653,15 @@ def _toxicity(event: AdverseEvent) -> JSONDict:
         "count": text.count_or_none(event.count),
         "grade": event.grade,
         "approximate": event.approximate,
-        "derived": text.any_derived(event.percent, event.count),
+        "derived": _either_derived(event.percent, event.count),
         "evidence": evidence_json(event.evidence),
         "arm": event.arm,
     }
+
+
+def _either_derived(first: Quantity | None, second: Quantity | None) -> bool:
+    """text.any_derived(first, second) without its generator (one per toxicity and outcome)."""
+    return bool((first is not None and first.derived) or (second is not None and second.derived))
 
 
 def _outcome(outcome: Outcome) -> JSONDict:
@@ -666,7 +675,7 @@ def _outcome(outcome: Outcome) -> JSONDict:
         "gene": outcome.gene,
         "variant": outcome.variant,
         "denominator": text.count_or_none(outcome.denominator),
-        "derived": text.any_derived(outcome.value, outcome.denominator),
+        "derived": _either_derived(outcome.value, outcome.denominator),
         "evidence": evidence_json(outcome.evidence),
     }
 
