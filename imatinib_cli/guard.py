@@ -277,8 +277,8 @@ def _response(
         count is not None
         and percent is not None
         and denominators
+        and (count.derived or percent.derived)  # asked first: both stated is the common case
         and not _agree(count, percent, denominators)
-        and (count.derived or percent.derived)
     ):
         count = None if count.derived else count
         percent = None if percent.derived else percent
