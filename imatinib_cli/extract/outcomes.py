@@ -66,6 +66,7 @@ _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b"
 _PROTEIN_CHANGE = re.compile(r"[A-Z](?<!\w.)\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b")
 _EXON = re.compile(r"exon(?<!\wexon)\s+\d+\b")
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
+_SCREENED = re.compile(rf"\s+{_SCREENED_NOUNS}\s+(?:were|was)\s+([a-z]+)", re.I)
 
 
 @vocab.cached
@@ -305,26 +306,40 @@ def _nearest_percent(info: SentenceInfo, start: int, end: int) -> Num | None:
     return min(candidates, key=lambda n: min(abs(n.end - start), abs(n.start - end)))
 
 
+# The word just before a gene, across "in"/"of"/"the": "mutations in the KIT" -> "mutations".
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$")
+
+
+def _word_before_is(before: re.Match[str] | None, words: frozenset[str]) -> bool:
+    return bool(before and before.group(1).lower() in words)
+
+
 def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
     text = context.text
     mutation_words = cues.words("cues", "mutation_words")
     genes = cues.matcher("cues", "genes").find(text, info.start, info.end)
     if not genes:
         return []
-    total = _screened_total(context, info)
+    # The screened total is read once, for the first gene named as a mutation: most genes an
+    # article names are not ("KIT-positive", "PDGFRA expression"), and then it is never needed.
+    total: Num | None = None
+    total_read = False
     outcomes: list[Outcome] = []
     negations = cues.words("responses", "negations")
     for gene in genes:
         after = _AFTER_GENE.match(text, gene.end, info.end)
-        before = re.search(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$", text[info.start : gene.start])
         variant = _VARIANT.match(text, after.start("variant")) if after and after.group("variant") else None
+        # the word before the gene ("mutated KIT", "mutations in the KIT") only when nothing after it
+        # already says mutation: a search back over the sentence up to the gene.
         is_mutation = (
             bool(after and after.group("word") and after.group("word").lower() in mutation_words)
-            or bool(before and before.group(1).lower() in mutation_words)
             or variant is not None
+            or _word_before_is(_WORD_BEFORE.search(text[info.start : gene.start]), mutation_words)
         )
         if not is_mutation:
             continue
+        if not total_read:
+            total, total_read = _screened_total(context, info), True
         end = after.end() if after else gene.end
         count = _count_before(context, info, gene.start, negations)
         denominator = total
@@ -394,7 +409,7 @@ def _screened_total(context: Context, info: SentenceInfo) -> Num | None:
         if not number.is_int:
             continue
         rest = context.text[number.end : info.end]
-        match = re.match(rf"\s+{_SCREENED_NOUNS}\s+(?:were|was)\s+([a-z]+)", rest, re.I)
+        match = _SCREENED.match(rest)
         if match and match.group(1).lower() in verbs:
             return number
     return None
