@@ -308,10 +308,22 @@ def _nearest_percent(info: SentenceInfo, start: int, end: int) -> Num | None:
 
 # The word just before a gene, across "in"/"of"/"the": "mutations in the KIT" -> "mutations".
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$")
+# _WORD_BEFORE read backwards from the gene, on the reversed head: anchored where the gene starts, it
+# tries a few words, where the search tried every letter of the head up to the gene (its leftmost
+# match is the longest tail: "the" and "in"/"of" taken when they can be, then the whole letter run).
+# Checked against _WORD_BEFORE in tests/test_extract_outcomes.py.
+_WORD_BEFORE_REVERSED = re.compile(r"\s+(?:eht\s+)?(?:(?:ni|fo)\s+)?([A-Za-z]+)")
 
 
-def _word_before_is(before: re.Match[str] | None, words: frozenset[str]) -> bool:
-    return bool(before and before.group(1).lower() in words)
+def _word_before(head: str) -> str | None:
+    """The word _WORD_BEFORE finds at the end of `head`, or None: 'mutations in the ' -> 'mutations'."""
+    found = _WORD_BEFORE_REVERSED.match(head[::-1])
+    return found.group(1)[::-1] if found else None
+
+
+def _word_before_is(head: str, words: frozenset[str]) -> bool:
+    word = _word_before(head)
+    return word is not None and word.lower() in words
 
 
 def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
@@ -334,7 +346,7 @@ def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
         is_mutation = (
             bool(after and after.group("word") and after.group("word").lower() in mutation_words)
             or variant is not None
-            or _word_before_is(_WORD_BEFORE.search(text[info.start : gene.start]), mutation_words)
+            or _word_before_is(text[info.start : gene.start], mutation_words)
         )
         if not is_mutation:
             continue
