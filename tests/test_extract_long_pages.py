@@ -43,3 +43,21 @@ def test_subgroup_gate_words_hold_no_other() -> None:
     assert starts is not None
     assert "exon" in starts and "exons" not in starts
     assert not any(a != b and a in b for a in starts for b in starts)
+
+
+_CHANGE_PIECES = [
+    "D842V", "V560del", "N822K", "A", "D", "T", "X", "B", "K", "V", "8", "42", "842", "5601", "\u0663",
+    "del", "ins", "dup", "fs", "q", "x", "_", " ", "-", "é", "ſ", "\u212a", "(", "NCT0123",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_CHANGE_PIECES), max_size=12).map("".join))
+def test_loose_protein_change_holds_both_patterns(text: str) -> None:
+    # each pattern finds something only where the loose one does: the shared gate never hides one
+    loose = outcomes._PROTEIN_CHANGE_LOOSE.search(text) is not None
+    for pattern in (outcomes._PROTEIN_CHANGE, populations._VARIANT_OPENING):
+        if pattern.search(text) is not None:
+            assert loose
+        for match in pattern.finditer(text):
+            assert outcomes._PROTEIN_CHANGE_LOOSE.match(text, match.start()) is not None

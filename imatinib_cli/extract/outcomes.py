@@ -65,6 +65,21 @@ _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b"
 # every character): a protein change from its capital, "exon 11" from the literal "exon".
 _PROTEIN_CHANGE = re.compile(r"[A-Z](?<!\w.)\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b")
 _EXON = re.compile(r"exon(?<!\wexon)\s+\d+\b")
+# What every match of _PROTEIN_CHANGE, and of populations._VARIANT_OPENING, holds where it starts:
+# a capital, 2-4 digits and a residue or del/ins/dup/fs (no lookbehind, no word boundary).
+_PROTEIN_CHANGE_LOOSE = re.compile(r"[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)")
+
+
+def may_name_protein_change(info: SentenceInfo) -> bool:
+    """Whether the sentence could name a protein change ('D842V'), by one search shared by the
+    subgroup gate and the mutation reader: False for most sentences, and then neither runs its
+    own pattern. Checked against both patterns in tests/test_extract_long_pages.py."""
+    found = info.cached.get("protein_change")
+    if found is None:
+        found = info.cached["protein_change"] = _PROTEIN_CHANGE_LOOSE.search(info.sentence.text) is not None
+    return found  # type: ignore[return-value]
+
+
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
 _SCREENED = re.compile(rf"\s+{_SCREENED_NOUNS}\s+(?:were|was)\s+([a-z]+)", re.I)
 
@@ -165,7 +180,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
     if (
         mutations
         or ("exon" in sentence and _EXON.search(sentence) is not None)
-        or _PROTEIN_CHANGE.search(sentence) is not None
+        or (may_name_protein_change(info) and _PROTEIN_CHANGE.search(sentence) is not None)
     ):
         outcomes.extend(_mutations(context, info))
     if not info.numbers and "reach" not in lower:

@@ -16,6 +16,7 @@ from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
+from imatinib_cli.extract.outcomes import may_name_protein_change
 from imatinib_cli.models import (
     Dose,
     Evidence,
@@ -463,7 +464,7 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
             if word in lowered:
                 break
         else:
-            if _VARIANT_OPENING.search(sentence) is None:
+            if not may_name_protein_change(info) or _VARIANT_OPENING.search(sentence) is None:
                 return found  # no protein change, numbered noun or listed name: the pattern cannot match
     data = vocab.load("cues")["subgroups"]
     names = _subgroup_names()
