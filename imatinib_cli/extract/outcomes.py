@@ -65,7 +65,23 @@ _VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b"
 # every character): a protein change from its capital, "exon 11" from the literal "exon".
 _PROTEIN_CHANGE = re.compile(r"[A-Z](?<!\w.)\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b")
 _EXON = re.compile(r"exon(?<!\wexon)\s+\d+\b")
+# What every match of _PROTEIN_CHANGE, and of populations._VARIANT_OPENING, holds where it starts:
+# a capital, 2-4 digits and a residue or del/ins/dup/fs (no lookbehind, no word boundary).
+_PROTEIN_CHANGE_LOOSE = re.compile(r"[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)")
+
+
+def may_name_protein_change(info: SentenceInfo) -> bool:
+    """Whether the sentence could name a protein change ('D842V'), by one search shared by the
+    subgroup gate and the mutation reader: False for most sentences, and then neither runs its
+    own pattern. Checked against both patterns in tests/test_extract_long_pages.py."""
+    found = info.cached.get("protein_change")
+    if found is None:
+        found = info.cached["protein_change"] = _PROTEIN_CHANGE_LOOSE.search(info.sentence.text) is not None
+    return found  # type: ignore[return-value]
+
+
 _SCREENED_NOUNS = r"(?:tumors|tumours|patients|samples|specimens|cases|biopsies)"
+_SCREENED = re.compile(rf"\s+{_SCREENED_NOUNS}\s+(?:were|was)\s+([a-z]+)", re.I)
 
 
 @vocab.cached
@@ -164,7 +180,7 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
     if (
         mutations
         or ("exon" in sentence and _EXON.search(sentence) is not None)
-        or _PROTEIN_CHANGE.search(sentence) is not None
+        or (may_name_protein_change(info) and _PROTEIN_CHANGE.search(sentence) is not None)
     ):
         outcomes.extend(_mutations(context, info))
     if not info.numbers and "reach" not in lower:
@@ -305,26 +321,52 @@ def _nearest_percent(info: SentenceInfo, start: int, end: int) -> Num | None:
     return min(candidates, key=lambda n: min(abs(n.end - start), abs(n.start - end)))
 
 
+# The word just before a gene, across "in"/"of"/"the": "mutations in the KIT" -> "mutations".
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$")
+# _WORD_BEFORE read backwards from the gene, on the reversed head: anchored where the gene starts, it
+# tries a few words, where the search tried every letter of the head up to the gene (its leftmost
+# match is the longest tail: "the" and "in"/"of" taken when they can be, then the whole letter run).
+# Checked against _WORD_BEFORE in tests/test_extract_outcomes.py.
+_WORD_BEFORE_REVERSED = re.compile(r"\s+(?:eht\s+)?(?:(?:ni|fo)\s+)?([A-Za-z]+)")
+
+
+def _word_before(head: str) -> str | None:
+    """The word _WORD_BEFORE finds at the end of `head`, or None: 'mutations in the ' -> 'mutations'."""
+    found = _WORD_BEFORE_REVERSED.match(head[::-1])
+    return found.group(1)[::-1] if found else None
+
+
+def _word_before_is(head: str, words: frozenset[str]) -> bool:
+    word = _word_before(head)
+    return word is not None and word.lower() in words
+
+
 def _mutations(context: Context, info: SentenceInfo) -> list[Outcome]:
     text = context.text
     mutation_words = cues.words("cues", "mutation_words")
     genes = cues.matcher("cues", "genes").find(text, info.start, info.end)
     if not genes:
         return []
-    total = _screened_total(context, info)
+    # The screened total is read once, for the first gene named as a mutation: most genes an
+    # article names are not ("KIT-positive", "PDGFRA expression"), and then it is never needed.
+    total: Num | None = None
+    total_read = False
     outcomes: list[Outcome] = []
     negations = cues.words("responses", "negations")
     for gene in genes:
         after = _AFTER_GENE.match(text, gene.end, info.end)
-        before = re.search(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$", text[info.start : gene.start])
         variant = _VARIANT.match(text, after.start("variant")) if after and after.group("variant") else None
+        # the word before the gene ("mutated KIT", "mutations in the KIT") only when nothing after it
+        # already says mutation: a search back over the sentence up to the gene.
         is_mutation = (
             bool(after and after.group("word") and after.group("word").lower() in mutation_words)
-            or bool(before and before.group(1).lower() in mutation_words)
             or variant is not None
+            or _word_before_is(text[info.start : gene.start], mutation_words)
         )
         if not is_mutation:
             continue
+        if not total_read:
+            total, total_read = _screened_total(context, info), True
         end = after.end() if after else gene.end
         count = _count_before(context, info, gene.start, negations)
         denominator = total
@@ -394,7 +436,7 @@ def _screened_total(context: Context, info: SentenceInfo) -> Num | None:
         if not number.is_int:
             continue
         rest = context.text[number.end : info.end]
-        match = re.match(rf"\s+{_SCREENED_NOUNS}\s+(?:were|was)\s+([a-z]+)", rest, re.I)
+        match = _SCREENED.match(rest)
         if match and match.group(1).lower() in verbs:
             return number
     return None
