@@ -687,10 +687,7 @@ class _PhraseIndex:
         low, bounds = scan.low, scan.bounds
         if not low:
             return
-        if not low.isascii() and _SURROGATE.search(low):
-            # The automaton reads UTF-8, which has no lone surrogate (a registry record's unpaired
-            # "\ud800" escape); U+FFFD is one character too, so offsets stay, and no form holds either.
-            low = _SURROGATE.sub("\ufffd", low)
+        low = automaton_text(low)
         owners = self.owners
         passes = 0
         for group in self.groups:
@@ -713,6 +710,17 @@ class _PhraseIndex:
 
 _MERGE_CHARS_PER_FORM = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def automaton_text(text: str) -> str:
+    """`text` as an Aho-Corasick automaton (ahocorasick-rs reads UTF-8) can take it: each lone
+    surrogate (a registry record's unpaired "\ud800" escape, which UTF-8 cannot hold) as U+FFFD,
+    one character for one, so offsets stay; no phrase or number word holds either."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 _INDEX = _PhraseIndex()
 
 

@@ -332,17 +332,14 @@ def _spelled(
             yield first, done, match.group("words"), bool(match.group("wpct"))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _word_starts(patterns: _Patterns, lowered: str) -> list[int] | None:
     """Where a number word is written in `lowered`, in order (inside other words too: "often"
-    holds "ten"), found in one pass of word_finder; None when it cannot tell (then every
+    holds "ten"), found in one pass of word_finder; None when there is no finder (then every
     place is tried). Empty: no number word, so patterns.words matches nowhere in `lowered`."""
     finder = patterns.word_finder
-    if finder is None or (not lowered.isascii() and _SURROGATE.search(lowered)):
-        return None  # (the automaton reads UTF-8, which has no lone surrogate)
-    hits = finder.find_matches_as_indexes(lowered, overlapping=True)
+    if finder is None:
+        return None
+    hits = finder.find_matches_as_indexes(vocab.automaton_text(lowered), overlapping=True)
     return sorted({first for _, first, _ in hits}) if hits else []
 
 
