@@ -123,7 +123,7 @@ def extract(document: Document) -> Findings:
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
             _read_analysis_set(context, info, by_key, target, design.n_enrolled)
-        anchors = _anchors(info, by_key, arms, arm_mentions)
+        anchors = _anchors(info, arms, arm_mentions)
         if group_anchors:
             spans = [(start, end) for start, end, _ in group_anchors]
             anchors = sorted(group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)])
@@ -351,7 +351,7 @@ def _read_registry(
 
 
 def _anchors(
-    info: SentenceInfo, by_key: dict[str, PopulationDraft], arms: ArmDesign | None, mentions: list[ArmMention]
+    info: SentenceInfo, arms: ArmDesign | None, mentions: list[ArmMention]
 ) -> list[tuple[int, int, str]]:
     """Where a sentence names a population: a tumor type, or (in a randomized document) an arm."""
     if not arms:
@@ -359,8 +359,7 @@ def _anchors(
             return []  # most sentences name no tumor
         return sorted([(m.evidence.start, m.evidence.end, m.code) for m in info.tumors])
     anchors = [(m.evidence.start, m.evidence.end, m.code) for m in info.tumors if m.code != arms.base.key]
-    if arms:
-        anchors += [(m.start, m.end, arms.key_of(m.keys[0])) for m in mentions if len(m.keys) == 1]
+    anchors += [(m.start, m.end, arms.key_of(m.keys[0])) for m in mentions if len(m.keys) == 1]
     return sorted(anchors)
 
 
@@ -582,12 +581,12 @@ def _read_doses(
     info: SentenceInfo,
     by_key: dict[str, PopulationDraft],
     study_doses: list[Dose],
-    group_anchors: list[tuple[int, int, str]] | None = None,
+    group_anchors: list[tuple[int, int, str]],
 ) -> None:
     hits = find_doses(context, info)
     if not hits:
         return  # most sentences name no dose: nothing below is built for them
-    named_groups = {key for _, _, key in group_anchors or [] if key in by_key}
+    named_groups = {key for _, _, key in group_anchors if key in by_key}
     for hit in hits:
         if len(named_groups) == 1:
             # "All four pts with PDGFRB fusions were treated with 400 mg/d": that group's dose.

@@ -92,11 +92,11 @@ def _holds_any(lowered: str, words: tuple[str, ...]) -> bool:
 def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     lowered = info.lower
     # Both patterns need an arm noun, _RANDOMIZED_TO an assignment word; the C substring tests
-    # spare most sentences the regexes (and a sentence with neither names no arm at all: one
-    # loop over both lists answers that for most sentences).
-    if not _holds_any(lowered, _arm_words()):
-        return []
+    # spare most sentences the regexes (a sentence with neither names no arm at all).
     has_noun = _holds_any(lowered, _nouns())
+    assigns = _holds_any(lowered, _ASSIGNMENT_WORDS)
+    if not (has_noun or assigns):
+        return []
     lettered, named = _patterns()
     text = context.text
     found: list[ArmMention] = []
@@ -112,7 +112,7 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
                 continue
             key = _key(match.group("label"))
             found.append(ArmMention((key,), " ".join(match.group(0).split()), match.start(), match.end()))
-    if not _holds_any(lowered, _ASSIGNMENT_WORDS):
+    if not assigns:
         return sorted(found, key=lambda mention: mention.start)
     for match in _RANDOMIZED_TO.finditer(text, info.start, info.end):
         # "randomly assigned to imatinib 400 mg (n = 359) or to placebo (n = 354)"
@@ -125,12 +125,6 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
 
 
 _ASSIGNMENT_WORDS = ("assigned", "randomis", "randomiz", "allocated")  # what _RANDOMIZED_TO needs
-
-
-@vocab.cached
-def _arm_words() -> tuple[str, ...]:
-    """The arm nouns and the assignment words: a sentence with none of them names no arm."""
-    return _nouns() + _ASSIGNMENT_WORDS
 
 
 _RANDOMIZED_TO = re.compile(

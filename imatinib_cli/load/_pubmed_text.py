@@ -308,7 +308,8 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
                 if doi:
                     parsed.fields["doi"] = doi
     else:
-        affiliations = first_line_at(text, lines, 0, _AFFIL_HEAD_LINES)  # one search, not a match a line
+        # one search over the lines before the abstract, not a match a line
+        affiliations = first_line_at(text, lines[:head], 0, _AFFIL_HEAD_LINES)
         if affiliations < head:
             index = affiliations - 1
             while index >= 0 and (lines[index].blank or author_list(lines[index].text)):

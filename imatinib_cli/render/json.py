@@ -653,15 +653,10 @@ def _toxicity(event: AdverseEvent) -> JSONDict:
         "count": text.count_or_none(event.count),
         "grade": event.grade,
         "approximate": event.approximate,
-        "derived": _either_derived(event.percent, event.count),
+        "derived": text.any_derived(event.percent, event.count),
         "evidence": evidence_json(event.evidence),
         "arm": event.arm,
     }
-
-
-def _either_derived(first: Quantity | None, second: Quantity | None) -> bool:
-    """text.any_derived(first, second) without its generator (one per toxicity and outcome)."""
-    return bool((first is not None and first.derived) or (second is not None and second.derived))
 
 
 def _outcome(outcome: Outcome) -> JSONDict:
@@ -675,7 +670,7 @@ def _outcome(outcome: Outcome) -> JSONDict:
         "gene": outcome.gene,
         "variant": outcome.variant,
         "denominator": text.count_or_none(outcome.denominator),
-        "derived": _either_derived(outcome.value, outcome.denominator),
+        "derived": text.any_derived(outcome.value, outcome.denominator),
         "evidence": evidence_json(outcome.evidence),
     }
 

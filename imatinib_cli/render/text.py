@@ -93,8 +93,10 @@ def format_quantity(quantity: Quantity | None, *, percent: bool = False) -> str:
     return text + DERIVED_MARK if quantity.derived else text
 
 
-def any_derived(*quantities: Quantity | None) -> bool:
-    return any(q is not None and q.derived for q in quantities)
+def any_derived(first: Quantity | None, second: Quantity | None) -> bool:
+    """Whether either quantity is derived (a response's count and percent, an event's percent and
+    count, an outcome's value and denominator); no generator: render/json asks it per item."""
+    return bool((first is not None and first.derived) or (second is not None and second.derived))
 
 
 def is_derived(response: ResponseCount) -> bool:
