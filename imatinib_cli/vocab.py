@@ -727,10 +727,9 @@ _INDEX = _PhraseIndex()
 def _found(scan: _Scan, slot: int) -> _Found | None:
     """One matcher's phrases in a region: at each (token, end) the reading that the rules accept
     (plural "-es" before "-s" before the exact phrase; acronyms in their case), sorted, in text
-    offsets; None when the region holds none."""
+    offsets; None when the region holds none. The scan is one _text_scan gave, so the index
+    has read it."""
     hits = scan.hits
-    if hits.version != _INDEX.version:
-        _INDEX.read(scan)
     raw = hits.found.get(slot)
     if type(raw) is not list:
         return raw  # worked out before, or no form of this matcher in the region
