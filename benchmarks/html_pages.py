@@ -45,7 +45,10 @@ def _side_by_side(args: argparse.Namespace) -> None:
                 "--root",
                 root,
             ]
-            output = subprocess.run(command, capture_output=True, text=True, check=True, cwd="/").stdout
+            run = subprocess.run(command, capture_output=True, text=True, cwd="/")
+            if run.returncode != 0:
+                raise SystemExit(f"{root}: the child run failed:\n{run.stderr[-2000:]}")
+            output = run.stdout
             found = _FIGURES_RE.search(output)
             if found is None:
                 raise SystemExit(f"no figures in: {output!r}")
@@ -70,6 +73,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="pairs of runs for --against")
     args = parser.parse_args()
     if args.against is not None:
+        # the children run from "/" (so neither checkout's folder shadows the other's code)
+        args.corpus, args.against = args.corpus.resolve(), args.against.resolve()
         _side_by_side(args)
         return
     if args.root is not None:

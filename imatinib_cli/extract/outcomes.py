@@ -326,7 +326,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$")
 # _WORD_BEFORE read backwards from the gene, on the reversed head: anchored where the gene starts, it
 # tries a few words, where the search tried every letter of the head up to the gene (its leftmost
 # match is the longest tail: "the" and "in"/"of" taken when they can be, then the whole letter run).
-# Checked against _WORD_BEFORE in tests/test_extract_outcomes.py.
+# Checked against _WORD_BEFORE in tests/test_extract_long_pages.py.
 _WORD_BEFORE_REVERSED = re.compile(r"\s+(?:eht\s+)?(?:(?:ni|fo)\s+)?([A-Za-z]+)")
 
 
