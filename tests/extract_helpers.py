@@ -7,8 +7,13 @@ import re
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import extract, populations
-from imatinib_cli.extract.context import Context, SentenceInfo
+from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.models import Document, Findings, Population
+
+
+def context_of(text: str) -> Context:
+    """The extraction context (sentences, numbers, tumors) of one inline plain-text document."""
+    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
 
 
 def findings(text: str) -> Findings:

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli.extract import cues, response, toxicity
-from imatinib_cli.extract.context import Context, build_context
-from imatinib_cli.models import Document
+from imatinib_cli.extract.context import Context
 
 _WORDS = [
     "grade", "Grade", "GRADE", "grades", "3", "3/4", "4", "≥", "or", "worse", "higher", "and/or", "and",
@@ -35,10 +35,6 @@ _WORDS = [
 ]  # fmt: skip
 
 _sentences = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=20).map(lambda ws: " ".join(ws) + ".")
-
-
-def _context(text: str) -> Context:
-    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
 
 
 @contextmanager
@@ -71,7 +67,7 @@ def _toxicity_without_gates() -> Any:
 @settings(max_examples=200, deadline=None)
 @given(_sentences)
 def test_toxicity_gates_change_nothing(sentence: str) -> None:
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         fast = toxicity.find_adverse_events(context, info)
         with _toxicity_without_gates():
@@ -215,7 +211,7 @@ _aggregate_pieces = st.lists(
 def test_aggregates_tried_at_openings_only(text: str) -> None:
     """The aggregate pattern tried only where an opening word starts finds what a scan of every
     character finds (same spans and groups), in ASCII sentences and in others (a plain scan)."""
-    context = _context("Results. " + text + ".")
+    context = context_of("Results. " + text + ".")
     pattern = toxicity._aggregate_pattern()
     for info in context.sentences:
         scanned = [
@@ -239,7 +235,7 @@ def test_side_by_side_gate() -> None:
         ("Exon 9 compared with exon 11 (36.7% and 63.6%).", False),
         ("Exon 9 vsx exon 11 (canvs 63.6%).", False),
     ]:
-        info = _context(sentence).sentences[0]
+        info = context_of(sentence).sentences[0]
         assert _side_by_side(info, anchors, subgroups) is expected
 
 
@@ -259,13 +255,13 @@ def test_side_by_side_gate_never_turns_away_a_match(middle: str) -> None:
 
     subgroups = Subgroups(PopulationDraft("GIST", "GIST", None))
     anchors = [(0, 1, subgroups.key_of("exon 9")), (5, 6, subgroups.key_of("exon 11"))]
-    for info in _context(f"Exon 9 compared with exon 11 (36% {middle} 64%).").sentences:
+    for info in context_of(f"Exon 9 compared with exon 11 (36% {middle} 64%).").sentences:
         ungated = _VERSUS.search(info.lower) is not None  # two subgroups own the anchors
         assert _side_by_side(info, anchors, subgroups) is ungated
 
 
 def test_toxicity_gates_on_written_sentences() -> None:
-    context = _context(
+    context = context_of(
         "Grade 3 adverse events were fatigue (21%), rash (12%) and grade 4 neutropenia (5%). "
         "Anaemia occurred in 29% vs 8% of patients. "
         "Five (11%) patients had grade 3-4 toxicities. "
@@ -289,7 +285,7 @@ def test_toxicity_gates_on_written_sentences() -> None:
     ]
     # A fold that re.I makes and lowercasing does not: "vſ" reads as "vs", so the series is read
     # (no second "%" to pass the gate by).
-    folded = _context("Anaemia occurred in 3 vſ 1 patients.")
+    folded = context_of("Anaemia occurred in 3 vſ 1 patients.")
     found = toxicity.find_adverse_events(folded, folded.sentences[0])
     assert [(e.arm, e.count and e.count.value) for e in found] == [("1", 3.0), ("2", 1.0)]
 
@@ -381,7 +377,7 @@ def _find_responses_as_before(context: Context, info: Any, start: int, end: int)
 @settings(max_examples=200, deadline=None)
 @given(_clauses | _sentences)
 def test_response_gates_change_nothing(sentence: str) -> None:
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         fast = response.find_responses(context, info, info.start, info.end)
         info.cached.clear()
@@ -389,7 +385,7 @@ def test_response_gates_change_nothing(sentence: str) -> None:
 
 
 def test_response_gates_on_written_sentences() -> None:
-    context = _context(
+    context = context_of(
         "Best observed CR/PR/SD (%) 95/87/79. "
         "The response rate was 20% (95% CI, 10% to 30%) and 4 patients had a partial response (range 1-12)."
     )

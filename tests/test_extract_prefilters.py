@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from extract_helpers import subgroups_with_and_without_skip
+from extract_helpers import context_of, subgroups_with_and_without_skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,17 +39,13 @@ def _infos(text: str) -> list[context_module.SentenceInfo]:
     return build_context(document).sentences
 
 
-def _context(text: str) -> context_module.Context:
-    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
-
-
 _sentences = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=18).map(lambda ws: " ".join(ws) + ".")
 
 
 @settings(max_examples=150, deadline=None)
 @given(_sentences)
 def test_aggregate_skip_changes_nothing(sentence: str) -> None:
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         fast = toxicity._aggregates(context.text, info, [])
         real = toxicity._aggregate_head_starts
@@ -64,14 +60,14 @@ def test_aggregate_skip_changes_nothing(sentence: str) -> None:
 @settings(max_examples=150, deadline=None)
 @given(_sentences)
 def test_subgroup_skip_changes_nothing(sentence: str) -> None:
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         fast, slow = subgroups_with_and_without_skip(context, info)
         assert fast == slow
 
 
 def test_skips_on_written_sentences() -> None:
-    context = _context(
+    context = context_of(
         "Grade 3/4 adverse events occurred in 12 patients. Severe toxicities were rare. "
         "Patients with wild-type GIST did worse. No exon mutation was found in them."
     )
@@ -88,7 +84,7 @@ def test_skips_on_written_sentences() -> None:
 
 
 def test_cohorts_are_read_once_per_sentence() -> None:
-    context = _context(
+    context = context_of(
         "Of 14 patients who received neoadjuvant imatinib, 9 had a partial response. "
         "Patients who received neoadjuvant imatinib did well."
     )
@@ -155,7 +151,7 @@ def test_inline_label_pattern_reads_case_folded_letters() -> None:
 
 
 def test_subgroup_skip_reads_protein_changes_and_numbered_nouns() -> None:
-    context = _context(
+    context = context_of(
         "Twelve of 24 patients (50%) responded at 400 mg daily. The D842V mutation was rare. "
         "Tumors with EXON 9 mutations grew. Wild type tumors did too."
     )
@@ -203,7 +199,7 @@ _DOSE_WORDS = [
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(_DOSE_WORDS), min_size=1, max_size=14).map(lambda ws: " ".join(ws) + "."))
 def test_dose_skip_changes_nothing(sentence: str) -> None:
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         fast = dose.find_doses(context, info)
         real = dose._unit_opening
@@ -216,7 +212,7 @@ def test_dose_skip_changes_nothing(sentence: str) -> None:
 
 
 def test_dose_skip_on_written_sentences() -> None:
-    context = _context("Patients received 400 MG daily. Twelve of 24 patients responded.")
+    context = context_of("Patients received 400 MG daily. Twelve of 24 patients responded.")
     named, unnamed = context.sentences
     assert [d.mg_per_day for hit in dose.find_doses(context, named) for d in hit.doses] == [400.0]
     assert dose._unit_opening() == "mg"
@@ -291,7 +287,7 @@ _COHORT_WORDS = [
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(_COHORT_WORDS), min_size=1, max_size=18).map(lambda ws: " ".join(ws) + "."))
 def test_cohort_skips_change_nothing(sentence: str) -> None:
-    fast_context, slow_context = _context(sentence), _context(sentence)
+    fast_context, slow_context = context_of(sentence), context_of(sentence)
     fast = [populations._find_cohorts(fast_context, info) for info in fast_context.sentences]
     saved = populations._INLINE_WORDS, populations._AFTER_WORDS
     populations._INLINE_WORDS = populations._AFTER_WORDS = ()
@@ -326,7 +322,7 @@ def _plain_evaluated(context, info, opening):  # type: ignore[no-untyped-def]
 
 
 def test_cohort_skips_on_written_sentences() -> None:
-    context = _context(
+    context = context_of(
         "Two of the 12 patients who were escalated to 800 mg/day achieved a partial response. "
         "One responded after raising the dose to 800 mg/day (1/9). "
         "Of the 36 patients who had at least one tumor assessment, 12 had a partial response."
@@ -347,7 +343,7 @@ _OF_WHOM_WORDS = [
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(_OF_WHOM_WORDS), min_size=1, max_size=16).map(lambda ws: " ".join(ws) + "."))
 def test_of_whom_skip_changes_nothing(sentence: str) -> None:
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         enrolled = Quantity(1000.0, info.cite(info.start, info.start + 1))
         fast = populations._enrolled_subset(context, info, enrolled)
@@ -361,7 +357,7 @@ def test_of_whom_skip_changes_nothing(sentence: str) -> None:
 
 
 def test_of_whom_skip_on_written_sentences() -> None:
-    context = _context(
+    context = context_of(
         "A total of 230 patients were enrolled, of whom 190 had a confirmed diagnosis. "
         "A total of 230 patients were enrolled and 190 had a confirmed diagnosis."
     )
@@ -369,7 +365,7 @@ def test_of_whom_skip_on_written_sentences() -> None:
     enrolled = Quantity(230.0, said.cite(said.start, said.start + 1))
     assert populations._enrolled_subset(context, said, enrolled).value == 190.0
     assert not populations._may_say_of_whom(unsaid)  # "of", but no "whom", "these" or "which"
-    assert populations._may_say_of_whom(_context("Of thoſe, which one.").sentences[0])  # "ſ": run
+    assert populations._may_say_of_whom(context_of("Of thoſe, which one.").sentences[0])  # "ſ": run
 
 
 _WINDOW_PIECES = [
@@ -496,7 +492,7 @@ def test_to_before_matches_as_the_plain_one(parts: list[str], pos: int) -> None:
 
 
 def test_respectively_after_a_capital_dotted_i() -> None:
-    context = _context("İmatinib 400 mg or 600 mg daily in GIST and DFSP, respectively. 400 mg daily İ.")
+    context = context_of("İmatinib 400 mg or 600 mg daily in GIST and DFSP, respectively. 400 mg daily İ.")
     first, second = context.sentences
     assert [hit.respectively for hit in dose.find_doses(context, first)] == [True]
     assert [hit.respectively for hit in dose.find_doses(context, second)] == [False]

@@ -10,17 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from extract_helpers import subgroups_with_and_without_skip
+from extract_helpers import context_of, subgroups_with_and_without_skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli.extract import heme, populations
-from imatinib_cli.extract.context import Context, build_context
+from imatinib_cli.extract.context import build_context
 from imatinib_cli.models import Document, Section
-
-
-def _context(text: str) -> Context:
-    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
 
 
 def _lines_by_split(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
@@ -98,9 +94,9 @@ def test_dominant_tumor_without_labels_matches_labels(text: str, title: str) -> 
 
 def test_dominant_tumor_prefers_a_qualified_mention() -> None:
     text = "Imatinib in GIST. We treated 30 patients with GIST. Of those with advanced GIST, 12 responded."
-    mention = populations.dominant_tumor(_context(text))
+    mention = populations.dominant_tumor(context_of(text))
     assert mention is not None and mention.code == "GIST" and mention.evidence.start == 75
-    assert populations._label(_context(text), mention) == "advanced GIST"
+    assert populations._label(context_of(text), mention) == "advanced GIST"
 
 
 _SUBGROUP_WORDS = [
@@ -115,14 +111,14 @@ _SUBGROUP_WORDS = [
 def test_protein_change_gate_changes_nothing(sentence: str) -> None:
     """The subgroup pattern runs on a sentence with a whole protein change only ('D842V', not the
     'T01' of 'NCT01234567'), or a numbered noun or listed name; the same subgroups as always running it."""
-    context = _context(sentence + ".")
+    context = context_of(sentence + ".")
     for info in context.sentences:
         fast, slow = subgroups_with_and_without_skip(context, info)
         assert fast == slow
 
 
 def test_protein_change_gate_on_written_sentences() -> None:
-    context = _context("The trial (NCT01234567) enrolled 40 patients. Nine carried D842V.")
+    context = context_of("The trial (NCT01234567) enrolled 40 patients. Nine carried D842V.")
     registry, variant = context.sentences
     assert populations._VARIANT_OPENING.search(registry.sentence.text) is None
     assert populations._find_subgroups(context, registry) == []

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli.extract import response, tokens
-from imatinib_cli.extract.context import Context, build_context
 from imatinib_cli.extract.tokens import Item
-from imatinib_cli.models import Document
 
 _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
 
@@ -89,14 +88,10 @@ _PHRASES = [
 ]  # fmt: skip
 
 
-def _context(text: str) -> Context:
-    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
-
-
 @settings(max_examples=250, deadline=None)
 @given(st.lists(st.sampled_from(_PHRASES), min_size=1, max_size=20).map(lambda ws: " ".join(ws) + "."))
 def test_negation_gate_changes_nothing(sentence: str) -> None:
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         spans = response.category_items(context, info.start, info.end)
         items = tokens.tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
@@ -107,7 +102,7 @@ def test_negation_gate_changes_nothing(sentence: str) -> None:
 
 
 def test_negation_gate_on_written_clauses() -> None:
-    context = _context(
+    context = context_of(
         "Complete responses were not observed. No patient had a partial response. "
         "Two patients had a partial response."
     )

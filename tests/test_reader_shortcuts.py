@@ -10,12 +10,11 @@ output bytes.
 
 from __future__ import annotations
 
+from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli.extract import response
-from imatinib_cli.extract.context import Context, build_context
-from imatinib_cli.models import Document
 
 _WORDS = [
     "complete", "partial", "response", "responses", "Response", "RESPONSE", "reſponse", "CR", "PR",
@@ -32,16 +31,12 @@ _WORDS = [
 _sentences = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=24).map(lambda ws: " ".join(ws) + ".")
 
 
-def _context(text: str) -> Context:
-    return build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
-
-
 @settings(max_examples=300, deadline=None)
 @given(_sentences, st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=200))
 def test_clause_responses_is_find_responses(sentence: str, cut: int, length: int) -> None:
     """The same hits and claimed numbers as find_responses, and, where the items were left unbuilt,
     no category cue in the clause and no hit from find_responses."""
-    context = _context(sentence)
+    context = context_of(sentence)
     for info in context.sentences:
         start = min(info.start + cut, info.end)
         end = min(start + length, info.end)
@@ -56,7 +51,7 @@ def test_clause_responses_is_find_responses(sentence: str, cut: int, length: int
 
 
 def test_clause_without_a_cue_is_not_tokenized() -> None:
-    context = _context(
+    context = context_of(
         "Median duration of response was 15.1 months (95% CI, 10.6 to 21.1). "
         "The objective response rate was 48% (140/289) at 12 months."
     )

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, toxicity
-from imatinib_cli.extract.context import build_context
 from imatinib_cli.extract.numbers import words_to_int
-from imatinib_cli.models import AdverseEvent, Document, Quantity
+from imatinib_cli.models import AdverseEvent, Quantity
 
 _WORDS = [
     "were", "was", "is", "are", "included", "including", "and", "or", "the", "most", "common",
@@ -81,7 +81,7 @@ def _unknown_terms_as_before(text: str, info: Any, hits: list) -> list[AdverseEv
 def test_unknown_terms_skip_the_linking_search_for_a_hit_at_the_names_end(
     sentence: str, spans: list[tuple[int, int]]
 ) -> None:
-    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=sentence))
+    context = context_of(sentence)
     for info in context.sentences:
         found = vocab.adverse_event_matcher().find(context.text, info.start, info.end)
         arbitrary = [_Span(start, start + size) for start, size in spans]
@@ -103,7 +103,7 @@ def test_unknown_terms_with_a_one_letter_name_after_a_linking_word(item: str) ->
     # The name is what follows the linking word; a hit that ends where that name starts does not
     # overlap it, one that ends a character later does.
     text = f"The side effects {item}."
-    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
+    context = context_of(text)
     info = context.sentences[0]
     name_end = text.index(" (")
     for start in range(name_end - 4, name_end):
@@ -117,7 +117,7 @@ def test_unknown_terms_on_written_sentences() -> None:
         "The most common were dermatitis (3%), migraine (12%) and nausea (20%); and "
         "memory complaints (4 patients)."
     )
-    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
+    context = context_of(text)
     info = context.sentences[0]
     hits = vocab.adverse_event_matcher().find(context.text, info.start, info.end)
     fast = toxicity._unknown_terms(context.text, info, hits)
@@ -146,7 +146,7 @@ def test_a_closed_share_is_read_as_no_series(words: list[str]) -> None:
         + " ".join(words)
         + "."
     )
-    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
+    context = context_of(text)
     for info in context.sentences:
         fast = toxicity.find_adverse_events(context, info)
         saved = toxicity._closed_share_exact
@@ -163,7 +163,7 @@ def test_closed_share_on_written_sentences() -> None:
     series = (
         "Adverse events were anaemia (29% vs 8%). Adverse events (all grades; grade 3-4): edema (48%; 4%)."
     )
-    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=series))
+    context = context_of(series)
     found = [
         (event.term, event.percent.value if event.percent else None, event.arm, event.grade)
         for info in context.sentences
@@ -176,7 +176,7 @@ def test_closed_share_on_written_sentences() -> None:
         ("Generalized edema", 4.0, None, "3/4"),
     ]
     text = "Adverse events were fatigue (21.1%), rash (12%) vs (8%), and edema (48%; 4%)."
-    context = build_context(Document(path="inline.txt", sha256="0" * 64, format="text", text=text))
+    context = context_of(text)
     found = [
         (event.term, event.percent.value if event.percent else None, event.arm)
         for info in context.sentences
