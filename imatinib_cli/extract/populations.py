@@ -392,7 +392,7 @@ def _subgroup_pattern() -> re.Pattern[str]:
     )
     # A protein change is written in capitals ('D842V', 'V560del'), case-sensitive inside the
     # case-blind pattern: 'q12h' (every 12 hours) is a schedule, not a variant.
-    variant = rf"(?-i:[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup))\b"
+    variant = rf"(?-i:{_VARIANT_BODY})\b"
     numbered_term = rf"(?:{numbered})\s+\d{{1,2}}\b"
     # Every match opens with a negation's, a numbered noun's or a name's first letter (in either
     # case, or another character case-blind matching reads as it), or a protein change's capital:
@@ -433,7 +433,8 @@ def find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention
 # boundary after it), alone: what a match without a numbered noun or listed name holds. Not "T01"
 # of a registry number ("NCT01234567"), which the first letter and two digits alone let through.
 _AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
-_VARIANT_OPENING = re.compile(rf"[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup)\b")
+_VARIANT_BODY = rf"[{_AMINO_ACIDS}]\d{{2,4}}(?:[ACDEFGHIKLMNPQRSTVWXY]|del|ins|dup)"
+_VARIANT_OPENING = re.compile(rf"{_VARIANT_BODY}\b")
 
 
 @vocab.cached
