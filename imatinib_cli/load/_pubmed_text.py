@@ -34,14 +34,11 @@ ID_LINE_RE = re.compile(
     r"|Published online|10\.\d{4,9}/)",
     re.I,
 )
-AFFIL_HEAD_RE = re.compile(
-    r"^\s*(?:Author information|Author affiliations?|Affiliations?)(?:\s*:\s*(?P<rest>.*?)|\s*)$", re.I
-)
+_AFFIL_HEADINGS = r"(?:Author information|Author affiliations?|Affiliations?)"
+AFFIL_HEAD_RE = re.compile(rf"^\s*{_AFFIL_HEADINGS}(?:\s*:\s*(?P<rest>.*?)|\s*)$", re.I)
 # The same line pattern over a whole text, as _ABSTRACT_HEAD_LINES below.
 _AFFIL_HEAD_LINES = LineStartPattern(
-    r"[^\S\n]*(?:Author information|Author affiliations?|Affiliations?)"
-    r"(?:[^\S\n]*:[^\S\n]*(?P<rest>.*?)|[^\S\n]*)$",
-    re.I | re.M,
+    rf"[^\S\n]*{_AFFIL_HEADINGS}(?:[^\S\n]*:[^\S\n]*(?P<rest>.*?)|[^\S\n]*)$", re.I | re.M
 )
 AFFIL_NUM_RE = re.compile(r"^\(?\d{1,3}\)?\s*\S")
 COMMENT_HEAD_RE = re.compile(
