@@ -65,7 +65,7 @@ from imatinib_cli.models import (
     add_dose,
     distinct_events,
 )
-from imatinib_cli.regexes import phrase_group
+from imatinib_cli.regexes import phrase_group, word_start_alternation
 from imatinib_cli.resolve_rules import names_no_arm
 
 __all__ = ["extract"]
@@ -641,8 +641,7 @@ def _read_evaluable(
         return
     if not info.numbers:
         return  # what follows reads a number only: nothing to find, so no cue-word search
-    measurable = info.has_word(cues.any_word("cues", "evaluable_with"))
-    if not measurable and not info.has_word(cues.any_word("cues", "evaluable")):
+    if not info.has_word(_evaluable_words()):
         return
     evaluable = cues.words("cues", "evaluable")
     evaluable_with = cues.words("cues", "evaluable_with")
@@ -698,6 +697,15 @@ _FOR_WHAT = re.compile(r"\s+for\s+(?:the\s+)?([A-Za-z]+)")
 
 
 @vocab.cached
+def _evaluable_words() -> re.Pattern[str]:
+    """cues.any_word("cues", "evaluable") or cues.any_word("cues", "evaluable_with") as one search
+    ("50 were evaluable", "235 with measurable lesions"): a sentence is read once, not twice."""
+    phrases = [*cues.words("cues", "evaluable"), *cues.words("cues", "evaluable_with")]
+    words = sorted({phrase.lower().strip("()").split()[0] for phrase in phrases}, key=len, reverse=True)
+    return re.compile(word_start_alternation(words))
+
+
+@vocab.cached
 def _evaluable_pattern() -> re.Pattern[str]:
     """After a number: "61 patients were considered evaluable", "235 with measurable lesions"
     (cues.yaml `evaluable_phrase`; the word itself is checked against `evaluable`)."""
@@ -743,7 +751,12 @@ def _read_responses(
         context, info, by_key, drafts, anchors, arms, warnings, subgroups, paired
     ):
         return touched
-    bracketed = _read_group_brackets(context, info, anchors, by_key, drafts, arms, subgroups, warnings)
+    # (heme.arm_brackets reads a bracket only with two groups named or more: no call for fewer)
+    bracketed = (
+        _read_group_brackets(context, info, anchors, by_key, drafts, arms, subgroups, warnings)
+        if len(anchors) >= 2
+        else set()
+    )
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     pending_sizes: dict[str, Quantity] = {}
     for start, end, keys in pieces:
@@ -914,7 +927,8 @@ def _criteria(
     if not mentions:
         found = alternative.find(text, info.start, info.end)
         if (
-            len({hit.key for hit in found}) != 1
+            not found  # (most sentences: no set built)
+            or len({hit.key for hit in found}) != 1
             or any(hit.end > start for hit in found)
             or conventional.any(text, info.start, info.end)
         ):
@@ -983,7 +997,9 @@ def _side_by_side(
 def _complete_in(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
     """'The rate of major cytogenetic response was 24% (complete in 17%)': CCyR 17%, in a clause
     whose other values were read (so the clause's population is known)."""
-    found = []
+    found: list[ResponseHit] = []
+    if context.text.find("(", start, end) < 0:
+        return found  # every heme.complete_in bracket opens with "(": no call
     for category, value, begin, finish, phrase in heme.complete_in(context.text, start, end):
         if any(hit.category == category for hit in hits):
             continue
