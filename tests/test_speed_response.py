@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import imatinib_cli.extract as extract_module
-from imatinib_cli.extract import cues, heme
+from imatinib_cli.extract import cues, heme, response
+from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, tokenize
 
 _WORDS = [
     "50", "were", "was", "evaluable", "Evaluable", "EVALUABLE", "evaluated", "aſſessed", "assessable",
@@ -91,3 +92,83 @@ def test_complete_bracket_read() -> None:
     assert [found[:2] for found in heme.complete_in(text, 0, len(text))] == [("ccyr", 17.0)]
     context = context_of(text)
     assert [hit.category for hit in extract_module._complete_in(context, 0, len(text), [])] == ["ccyr"]
+
+
+class _ReaderBeforeSession7(response._Reader):
+    """The reader with its claim as it was before this session: three calls (the comparison test,
+    the claim, the hit) and the unit test through a_measure."""
+
+    def claim(
+        self, category: str, index: int, cue_index: int, leads: bool, group: Group | None = None
+    ) -> bool:
+        cue = self.items[cue_index]
+        if group is None:
+            group = group_at(self.items, index, self.people)
+        if self._compared_before(group):
+            self.claimed.update(range(group.first, group.last + 1))
+            return True
+        indexes = range(group.first, group.last + 1)
+        if (group.count is None and group.percent is None) or not self.claimed.isdisjoint(indexes):
+            return False
+        self.claimed.update(indexes)
+        start, end = min(group.start, cue.start), max(group.end, cue.end)
+        hit = response.ResponseHit(
+            category, group.count, group.percent, group.total, False, cue.text, start, end, leads
+        )
+        if hit.percent is None and not leads:
+            hit = self._percent_after(hit, cue_index)
+        self.hits.append(hit)
+        return True
+
+    def _compared_before(self, group: Group) -> bool:
+        items = self.items
+        after = group.last + 1
+        return (
+            after + 1 < len(items)
+            and items[after].text in self.versus_words
+            and is_number(items[after + 1])
+            and not self.a_measure(after + 1)
+        )
+
+
+_CLAUSE_WORDS = [
+    "12", "twelve", "patients", "pts", "(24%)", "24%", "(", ")", "%", "4/25", "(4/25)", "of", "the", "27",
+    "had", "a", "partial", "response", "responses", "complete", "CR", "PR", "SD", "ORR", "objective",
+    "stable", "disease", "progression", "progressed", "was", "were", "vs", "vs.", "versus", "36.7%",
+    "63.6%", "weeks", "months", "mg", "400", "for", "at", "least", "6", "rate", "and", "or", ",", ";",
+    "no", "not", "none", "evaluable", "(n", "=", "6)", "ſ", "\u212a", "İ", "ı", "respectively", "with",
+]  # fmt: skip
+
+_clauses = st.lists(st.sampled_from(_CLAUSE_WORDS), min_size=1, max_size=24).map(
+    lambda ws: " ".join(ws) + "."
+)
+
+
+def _reader_items(text: str) -> list[list[Item]]:
+    """Each sentence's items as _read_clause builds them (the category items and the tumors)."""
+    context = context_of(text)
+    found = []
+    for info in context.sentences:
+        spans = response.category_items(context, info.start, info.end)
+        found.append(tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans))
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(_clauses)
+def test_reader_claim_is_the_claim_before(text: str) -> None:
+    for items in _reader_items(text):
+        assert response._Reader(list(items), text).read() == _ReaderBeforeSession7(list(items), text).read()
+
+
+def test_reader_claim_on_written_clauses() -> None:
+    for text, categories in [
+        ("12 patients (24%) had a partial response.", ["pr"]),
+        ("The objective response rate was 24% vs. 63.6% in the other arm.", []),  # two groups' values
+        ("Stable disease for at least 6 months was seen in 10 patients.", ["sd"]),
+        ("A complete response was seen in 2 (4%) and a partial response in 10 (20%).", ["cr", "pr"]),
+    ]:
+        for items in _reader_items(text):
+            hits, _, _ = response._Reader(list(items), text).read()
+            assert [hit.category for hit in hits] == categories
+            assert (hits, items) == _ReaderBeforeSession7(list(items), text).read()[:2]

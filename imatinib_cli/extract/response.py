@@ -337,31 +337,36 @@ class _Reader:
         """Claim the number group at index for the cue at cue_index (an index, not the item: a
         list.index() here made a clause of n cues cost n^2). `group`: group_at(items, index),
         when the caller has it already (a pure function of the items: not read twice)."""
-        cue = self.items[cue_index]
+        items = self.items
         if group is None:
-            group = group_at(self.items, index, self.people)
-        if self._compared(group):
+            group = group_at(items, index, self.people)
+        first, last = group.first, group.last
+        indexes = range(first, last + 1)
+        after = last + 1
+        if (
+            after + 1 < len(items)
+            and items[after].text in self.versus_words
+            and items[after + 1].kind in ("num", "frac")  # is_number
+            and not _measured(items, after + 1, self.measures)
+        ):
             # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
             # which is whose is for the population splitter, not for one population.
-            self.claimed.update(range(group.first, group.last + 1))
+            self.claimed.update(indexes)
             return True
-        if not _claim(group, self.claimed):
+        # (one method: the comparison test, the claim and the hit were three calls per claim)
+        if (group.count is None and group.percent is None) or not self.claimed.isdisjoint(indexes):
             return False
-        hit = _hit(category, group, cue, leads)
+        self.claimed.update(indexes)
+        cue = items[cue_index]
+        start = group.start if group.start < cue.start else cue.start  # min(), max(): no calls
+        end = group.end if group.end > cue.end else cue.end
+        hit = ResponseHit(
+            category, group.count, group.percent, group.total, False, cue.text, start, end, leads
+        )
         if hit.percent is None and not leads:
             hit = self._percent_after(hit, cue_index)
         self.hits.append(hit)
         return True
-
-    def _compared(self, group: Group) -> bool:
-        items = self.items
-        after = group.last + 1
-        return (
-            after + 1 < len(items)
-            and items[after].text in self.versus_words
-            and is_number(items[after + 1])
-            and not self.a_measure(after + 1)
-        )
 
     def _percent_after(self, hit: ResponseHit, cue_index: int) -> ResponseHit:
         """'2 complete responses (4%)', 'a partial remission (PR; 30%)', 'responded (17%)'."""
@@ -615,7 +620,7 @@ class _Reader:
                     found = self._qualified_subject(probe, index)
                     break
                 probe, steps = probe - 1, steps + 1
-            if found is None or found in self.claimed or self.a_measure(found):
+            if found is None or found in self.claimed or _measured(items, found, self.measures):
                 continue
             if any(
                 items[i].text in ("were", "was", "are") and items[i + 1].text in self.evaluable
@@ -727,7 +732,7 @@ class _Reader:
                 item = items[probe]
                 kind, text = item.kind, item.text
                 if kind == "num" or kind == "frac":  # is_number
-                    if self.a_measure(probe):
+                    if _measured(items, probe, self.measures):  # self.a_measure(probe)
                         probe, steps = probe + 2, steps + 2  # "for at least 6 months"
                         continue
                     if self.not_a_count(probe):
@@ -1133,17 +1138,3 @@ def carry_many(
             )
         )
     return hits
-
-
-def _claim(group: Group, claimed: set[int]) -> bool:
-    indexes = range(group.first, group.last + 1)
-    if (group.count is None and group.percent is None) or not claimed.isdisjoint(indexes):
-        return False
-    claimed.update(indexes)
-    return True
-
-
-def _hit(category: str, group: Group, cue: Item, leads: bool) -> ResponseHit:
-    start = min(group.start, cue.start)
-    end = max(group.end, cue.end)
-    return ResponseHit(category, group.count, group.percent, group.total, False, cue.text, start, end, leads)
