@@ -184,6 +184,18 @@ def lookup_keys(selectors: tuple[str, ...]) -> Keys:
     )
 
 
+@functools.cache
+def _attribute_values() -> dict[str, Any]:
+    """Compiled XPaths, one per attribute the lean index reads, for its values under (and on) an element.
+
+    One XPath each: a union ("@class | @id") costs libxml2 a merge in document order (~2x the four
+    alone), and a predicate on the name (`@*[name()='id']`) ~10x.
+    """
+    from lxml import etree
+
+    return {attr: etree.XPath(f"descendant-or-self::*/@{attr}") for attr in _KEY_ATTRS}
+
+
 class Index:
     """Elements of a tree by class, id, a few attributes and some names, in document order.
 
@@ -227,34 +239,44 @@ class Index:
             self._every(root, skip, self.names, keys)
 
     def _lean(self, root: Any, skip: Any, names: frozenset[str], keys: Keys) -> None:
-        """The elements of the names, found in C; then one walk that asks each element only for
-        its attribute names, and reads the value of a class, id, role or itemprop (most elements
-        of a page have none, or an href). Document order is not noted: each list is in it."""
-        from lxml.etree import Element
+        """The elements of the names, found in C; then the class, id, role and itemprop
+        attributes, each found by an XPath in C (`descendant-or-self::*/@id`: the values, each
+        knowing its element), so only the elements that hold one get a proxy, where a walk made
+        one for every element and asked each for its attribute names. Each list is in document
+        order (XPath's); an element is in a list once per class token or attribute, as a walk
+        over its attributes put it.
 
+        >>> from lxml import etree
+        >>> page = etree.fromstring("<div id='abstract-2'><p class='cit x cit'>a</p><i role='note'/></div>")
+        >>> index = Index(page, names=(), keys=Keys(id_prefixes=("abstract",), classes=frozenset({"cit"})))
+        >>> [el.tag for el in index.by_id["abstract-2"]], [el.tag for el in index.by_class["cit"]]
+        (['div'], ['p', 'p'])
+        >>> [el.tag for el in index.by_attr["role"]], sorted(index.by_class)
+        (['i'], ['cit'])
+        """
         by_name, by_class, by_id, by_attr = self.by_name, self.by_class, self.by_id, self.by_attr
         if names:
             for node in root.iter(*names):
                 if node is not skip:
                     by_name[node.tag].append(node)
         ids, id_prefixes, classes, class_parts = keys.ids, keys.id_prefixes, keys.classes, keys.class_parts
-        key_attrs = _KEY_ATTRS
-        for node in root.iter(Element):
-            attrs = node.keys()
-            if key_attrs.isdisjoint(attrs) or node is skip:
-                continue
-            for attr in attrs:
-                if attr == "class":
-                    value = node.get(attr)
-                    if value:
-                        for cls in value.split():
-                            if cls in classes or any(part in cls for part in class_parts):
-                                by_class[cls].append(node)
-                elif attr == "id":
-                    value = node.get(attr)
-                    if value in ids or value.startswith(id_prefixes):
-                        by_id[value].append(node)
-                elif attr in _INDEXED_ATTRS:
+        values = _attribute_values()
+        for value in values["class"](root):
+            if value:
+                for cls in value.split():
+                    if cls in classes or any(part in cls for part in class_parts):
+                        node = value.getparent()
+                        if node is not skip:
+                            by_class[cls].append(node)
+        for value in values["id"](root):
+            if value in ids or value.startswith(id_prefixes):
+                node = value.getparent()
+                if node is not skip:
+                    by_id[value].append(node)
+        for attr in _INDEXED_ATTRS:
+            for value in values[attr](root):
+                node = value.getparent()
+                if node is not skip:
                     by_attr[attr].append(node)
 
     def _every(self, root: Any, skip: Any, names: frozenset[str] | None, keys: Keys | None) -> None:
