@@ -29,7 +29,7 @@ from imatinib_cli.load._biblio import (
     year_of,
 )
 from imatinib_cli.load._build import document, skipped, with_warnings
-from imatinib_cli.load._dom_index import Index, lookup_keys, lookup_names
+from imatinib_cli.load._dom_index import XPATH_MAX_CHARS, Index, lookup_keys, lookup_names
 from imatinib_cli.load._text import (
     ABSTRACT,
     BODY,
@@ -1058,7 +1058,13 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     private_literal = marking is not None and _private_use_literal(text, data)
     root, synthetic = _parse(text, data)
     del data
-    index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES, keys=_INDEXED_KEYS)
+    index = Index(
+        root,
+        skip=root if synthetic else None,
+        names=_INDEXED_NAMES,
+        keys=_INDEXED_KEYS,
+        small=len(text) <= XPATH_MAX_CHARS,
+    )
     meta = _meta(index)
     fields = _metadata(root, index, meta)
     pubmed_like = index.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
