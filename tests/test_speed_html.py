@@ -1,8 +1,12 @@
 """The HTML load's seventh-session rewrites, each checked against the code it replaced on generated
 pages: the lean element index read from XPath attribute values (the walk it replaced still reads
-pages over XPATH_MAX_CHARS, so it is the reference)."""
+pages over XPATH_MAX_CHARS, so it is the reference); the block marks that leave out a start mark
+a blank run holds already, against marking every block element (through the whole reader, so a
+page whose text lxml would not take back, now read by the marks, reads as the walk read it)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,7 +56,7 @@ def _markup(elements: list[tuple[str, list[tuple[str, str]], int]]) -> str:
     return "".join(out)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_element, max_size=25), st.booleans(), st.booleans())
 def test_the_xpath_lean_index_lists_what_the_walk_listed(
     elements: list[tuple[str, list[tuple[str, str]], int]], trailing: bool, soup: bool
@@ -84,3 +88,70 @@ def test_the_xpath_lean_index_skips_the_synthetic_root_and_keeps_token_repeats()
         "x": ["p"],
     }
     assert [node.tag for node in index.by_attr["role"]] == ["p"]
+
+
+def _mark_every_block(root: Any, mark: str) -> int:
+    """The block marks as the sixth session put them: at the start and end of every block element
+    (the reference _mark_blocks, which leaves out the start marks a blank run holds already, must
+    read the same)."""
+    placed = 0
+    for element in root.iterdescendants(*html_page._BLOCK_TAGS):
+        element.text = mark + (element.text or "")
+        element.tail = mark + (element.tail or "")
+        placed += 2
+    return placed
+
+
+_TAG_PIECES = st.sampled_from(
+    (
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<li>",
+        "</li>",
+        "<ol>",
+        "</ol>",
+        "<section class='abstract'>",
+        "<section>",
+        "</section>",
+        "<h2>",
+        "</h2>",
+        "<h2>Results</h2>",
+        "<h1 class='article-title'>A title</h1>",
+        "<article>",
+        "</article>",
+        "<a href='x'>",
+        "</a>",
+        "<b>",
+        "</b>",
+        "<br>",
+        "<hr>",
+        "<!-- note -->",
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "<nav>menu</nav>",
+    )
+)
+_TEXT_PIECES = st.sampled_from(
+    (" ", "\n  ", "\t", "\xa0", "\u2003", "Of 40 patients, 20 responded.", "word", "x")
+)
+# text lxml parses but will not take back, whitespace only Python calls so, the ASCII mark
+_ODD_PIECES = st.sampled_from(("\x0c", "\x1f", "\x01", "&#1;", "&#127;"))
+_PIECE = st.one_of(_TAG_PIECES, _TAG_PIECES, _TEXT_PIECES, _TEXT_PIECES, _ODD_PIECES)
+
+
+@settings(max_examples=250, deadline=None)
+@given(st.lists(_PIECE, max_size=40), st.booleans())
+def test_marking_only_the_needed_starts_reads_every_page_the_same(pieces: list[str], abstract: bool) -> None:
+    body = "".join(pieces)
+    head = "<head><meta name='citation_title' content='A study'></head>" if abstract else ""
+    text = f"<html>{head}<body>{body}</body></html>"
+    new = html_page.read("page.html", "0" * 64, text)
+    original = html_page._mark_blocks
+    html_page._mark_blocks = _mark_every_block
+    try:
+        old = html_page.read("page.html", "0" * 64, text)
+    finally:
+        html_page._mark_blocks = original
+    assert new == old

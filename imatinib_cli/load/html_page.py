@@ -919,10 +919,7 @@ def _render(
             if heading:  # _text's answer: no string container is in or above root (checked above)
                 heading_texts[id(element)] = collapse(" ".join(element.itertext()))
             tracked.append(element)
-        for element in root.iterdescendants(*_BLOCK_TAGS):
-            element.text = mark + (element.text or "")
-            element.tail = mark + (element.tail or "")
-            placed += 2
+        placed += _mark_blocks(root, mark)
         for element in root.iterdescendants("br"):
             element.tail = mark + (element.tail or "")
             placed += 1
@@ -959,6 +956,46 @@ def _render(
         if element.tag in _HEADING_TAGS:
             headings.append((int(element.tag[1]), start, end, heading_texts[id(element)]))
     return body_text, spans, headings
+
+
+def _mark_blocks(root: Element, mark: str) -> int:
+    r"""Put the block mark at the start and the end (the tail) of every block element below root;
+    how many marks were put.
+
+    A start mark is left out where the run of whitespace it would stand in holds a mark already:
+    the element follows, as its next sibling, the block element before it whose tail is blank, or
+    is the first child of that element, whose text is blank and marked (a journal page's
+    references: ~240 list items in a row). The text is then the same once collapsed (a run of
+    whitespace and marks holding a mark is one newline, however many it holds), and the element's
+    text, often a whole paragraph, is neither read nor written again (~0.8 M instructions a page).
+
+    >>> from lxml import etree
+    >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b</li><i/><li>c</li></ol></div>")
+    >>> _mark_blocks(root, "|"), etree.tostring(root, method="text", encoding=str)
+    (6, '| a|\n b||c||')
+    """
+    placed = 0
+    previous = None  # the block element before this one, in document order
+    text_blank = tail_blank = False  # previous's text (if marked) and tail are whitespace or empty
+    for element in root.iterdescendants(*_BLOCK_TAGS):
+        sibling = element.getprevious()
+        if sibling is None:
+            covered = text_blank and element.getparent() is previous
+        else:
+            covered = tail_blank and sibling is previous
+        if covered:
+            text_blank = False  # not read
+        else:
+            text = element.text
+            element.text = mark + (text or "")
+            placed += 1
+            text_blank = not text or text.isspace()
+        tail = element.tail
+        element.tail = mark + (tail or "")
+        placed += 1
+        tail_blank = not tail or tail.isspace()
+        previous = element
+    return placed
 
 
 def _heading_regions(
