@@ -155,3 +155,22 @@ def test_marking_only_the_needed_starts_reads_every_page_the_same(pieces: list[s
     finally:
         html_page._mark_blocks = original
     assert new == old
+
+
+_NAMED = st.sampled_from(("body", "title", "head", "div", "p", "<!--c-->", "<?pi x?>", "html"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_NAMED, st.integers(min_value=0, max_value=2)), max_size=12), st.booleans())
+def test_the_first_element_of_a_name_is_the_one_iter_finds_first(
+    shape: list[tuple[str, int]], soup: bool
+) -> None:
+    elements = [(tag, [("id", str(number))], holds) for number, (tag, holds) in enumerate(shape)]
+    text = _markup(elements).replace("<<!--c-->", "<!--c--><i").replace("<<?pi x?>", "<?pi x?><i")
+    root = html_page._soup_tree(text) if soup else html_page._parse(text, text.encode())[0]
+    if root is None:
+        return
+    for name in ("body", "title", "head", "p", "html", "imx-document", "i"):
+        assert html_page._first_element(root, name) is next(root.iter(name), None)
+        for child in root:
+            assert html_page._first_element(child, name) is next(child.iter(name), None)
