@@ -31,6 +31,10 @@ _TOKEN_RE = re.compile(
 )
 
 
+# The largest page (characters of markup) whose lean index is read by XPath (see Index._by_xpath):
+# ~5 times a 50 KB journal page, and small enough that a page nested 2,000 deep pays ~0.1 s more.
+XPATH_MAX_CHARS = 1 << 18
+
 # Where an Index finds a compound's candidates (see _start): by its id, its first class, an
 # indexed attribute (role, itemprop), an id prefix, a class-name part, its tag name, or everywhere.
 BY_ID, BY_CLASS, BY_ATTR, BY_ID_PREFIX, BY_CLASS_PART, BY_NAME, BY_ALL = (
@@ -184,6 +188,18 @@ def lookup_keys(selectors: tuple[str, ...]) -> Keys:
     )
 
 
+@functools.cache
+def _attribute_values() -> dict[str, Any]:
+    """Compiled XPaths, one per attribute the lean index reads, for its values under (and on) an element.
+
+    One XPath each: a union ("@class | @id") costs libxml2 a merge in document order (~1.5x the four
+    alone), and a predicate on the name (`@*[name()='id']`) ~5x.
+    """
+    from lxml import etree
+
+    return {attr: etree.XPath(f"descendant-or-self::*/@{attr}") for attr in _KEY_ATTRS}
+
+
 class Index:
     """Elements of a tree by class, id, a few attributes and some names, in document order.
 
@@ -198,9 +214,15 @@ class Index:
     """
 
     def __init__(
-        self, root: Any, skip: Any = None, names: Iterable[str] | None = None, keys: Keys | None = None
+        self,
+        root: Any,
+        skip: Any = None,
+        names: Iterable[str] | None = None,
+        keys: Keys | None = None,
+        small: bool = True,
     ) -> None:
         """Index root's elements (root itself included unless it is skip); comments are left out.
+        small: the tree is a page of at most XPATH_MAX_CHARS characters (see _by_xpath).
 
         >>> from lxml import etree
         >>> page = etree.fromstring("<body><p class='a'>x</p><p class='b'>y</p><h1>z</h1><i>w</i></body>")
@@ -222,21 +244,69 @@ class Index:
         if root is None:
             return
         if self.names is not None and keys is not None:
-            self._lean(root, skip, self.names, keys)
+            self._lean(root, skip, self.names, keys, small)
         else:
             self._every(root, skip, self.names, keys)
 
-    def _lean(self, root: Any, skip: Any, names: frozenset[str], keys: Keys) -> None:
-        """The elements of the names, found in C; then one walk that asks each element only for
-        its attribute names, and reads the value of a class, id, role or itemprop (most elements
-        of a page have none, or an href). Document order is not noted: each list is in it."""
-        from lxml.etree import Element
-
-        by_name, by_class, by_id, by_attr = self.by_name, self.by_class, self.by_id, self.by_attr
+    def _lean(self, root: Any, skip: Any, names: frozenset[str], keys: Keys, small: bool) -> None:
+        """The elements of the names, found in C; then the elements with a class, id, role or
+        itemprop the keys ask for: on a small page from four XPaths (_by_xpath), else by a walk
+        (_by_walk). Document order is not noted: each list is in it."""
+        by_name = self.by_name
         if names:
             for node in root.iter(*names):
                 if node is not skip:
                     by_name[node.tag].append(node)
+        if small:
+            self._by_xpath(root, skip, keys)
+        else:
+            self._by_walk(root, skip, keys)
+
+    def _by_xpath(self, root: Any, skip: Any, keys: Keys) -> None:
+        """The class, id, role and itemprop attributes, each found by a compiled XPath in C
+        (`descendant-or-self::*/@id`: the values, each knowing its element), so only the elements
+        that hold one get a proxy, where _by_walk makes one for every element and asks each for its
+        attribute names (~0.5 M of ~16 M instructions a 50 KB page). Each list is in document order
+        (libxml2 sorts a path's result); an element is in a list once per class token or attribute,
+        as _by_walk puts it. libxml2's sort compares two nodes by walking to the root, so a page of
+        tens of thousands of elements nested thousands deep pays seconds: only pages up to
+        _XPATH_MAX_CHARS come here (Index's `small`).
+
+        >>> from lxml import etree
+        >>> page = etree.fromstring("<div id='abstract-2'><p class='cit x cit'>a</p><i role='note'/></div>")
+        >>> index = Index(page, names=(), keys=Keys(id_prefixes=("abstract",), classes=frozenset({"cit"})))
+        >>> [el.tag for el in index.by_id["abstract-2"]], [el.tag for el in index.by_class["cit"]]
+        (['div'], ['p', 'p'])
+        >>> [el.tag for el in index.by_attr["role"]], sorted(index.by_class)
+        (['i'], ['cit'])
+        """
+        by_class, by_id, by_attr = self.by_class, self.by_id, self.by_attr
+        ids, id_prefixes, classes, class_parts = keys.ids, keys.id_prefixes, keys.classes, keys.class_parts
+        values = _attribute_values()
+        for value in values["class"](root):
+            if value:
+                for cls in value.split():
+                    if cls in classes or any(part in cls for part in class_parts):
+                        node = value.getparent()
+                        if node is not skip:
+                            by_class[cls].append(node)
+        for value in values["id"](root):
+            if value in ids or value.startswith(id_prefixes):
+                node = value.getparent()
+                if node is not skip:
+                    by_id[value].append(node)
+        for attr in _INDEXED_ATTRS:
+            for value in values[attr](root):
+                node = value.getparent()
+                if node is not skip:
+                    by_attr[attr].append(node)
+
+    def _by_walk(self, root: Any, skip: Any, keys: Keys) -> None:
+        """One walk that asks each element only for its attribute names, and reads the value of a
+        class, id, role or itemprop (most elements of a page have none, or an href)."""
+        from lxml.etree import Element
+
+        by_class, by_id, by_attr = self.by_class, self.by_id, self.by_attr
         ids, id_prefixes, classes, class_parts = keys.ids, keys.id_prefixes, keys.classes, keys.class_parts
         key_attrs = _KEY_ATTRS
         for node in root.iter(Element):

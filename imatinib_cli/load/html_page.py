@@ -29,7 +29,7 @@ from imatinib_cli.load._biblio import (
     year_of,
 )
 from imatinib_cli.load._build import document, skipped, with_warnings
-from imatinib_cli.load._dom_index import Index, lookup_keys, lookup_names
+from imatinib_cli.load._dom_index import XPATH_MAX_CHARS, Index, lookup_keys, lookup_names
 from imatinib_cli.load._text import (
     ABSTRACT,
     BODY,
@@ -281,7 +281,31 @@ def _soup_tree(text: str) -> Element:
 
 
 def _first_element(root: Element | None, name: str) -> Element | None:
-    return next(root.iter(name), None) if root is not None else None
+    """The first element of that name in document order (root included), as next(root.iter(name)).
+
+    lxml's iterator finds the match after the one it hands out before handing it out, so
+    next(root.iter("body")) walked the whole body (~9 µs a page) looking for a second one. Here
+    root's children are looked at in order, a child of the name is the answer, and only the
+    subtrees before it are walked (a page's head).
+
+    >>> from lxml import etree
+    >>> page = etree.fromstring("<html><head><title>t</title></head><body><title>u</title></body></html>")
+    >>> _first_element(page, "title").text, _first_element(page, "body").tag
+    ('t', 'body')
+    >>> _first_element(page, "p") is None, _first_element(page, "html") is page
+    (True, True)
+    """
+    if root is None:
+        return None
+    if root.tag == name:
+        return root
+    for child in root:
+        if child.tag == name:
+            return child
+        found = next(child.iter(name), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _container_of(element: Element | None) -> str | None:
@@ -632,7 +656,7 @@ _PRIVATE_USE_REF_RE = re.compile(
 _ASSEMBLE_PIECE = 1 << 16
 _REFERENCE_RE = re.compile("&#")
 _REFERENCE_SCAN = 64
-_ASCII_WHITESPACE_BUT_SPACE = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_ASCII_WHITESPACE_BUT_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 # `re` finds two spaces in a page's text ~1.6x faster than `"  " in text` (whose skip table helps
 # little on text with a space every few characters).
 _DOUBLE_SPACE_RE = re.compile("  ")
@@ -854,25 +878,17 @@ def _collapse_runs(piece: str, block: str) -> str:
     # Most stretches (a paragraph, a reference) have no whitespace but single spaces once
     # stripped: then each is its own collapse, and the word lists (~5,000 strings a page) are
     # never made. str.split's whitespace is ASCII's six, \x1c-\x1f and non-ASCII characters
-    # str.isprintable rejects (Zs, Zl, Zp, Cc), so a text passing the check has none left.
+    # str.isprintable rejects (Zs, Zl, Zp, Cc), so a text passing the check has none left. An
+    # ASCII text is asked for each of the nine but the space with `in` (memchr: ~3 µs for 50 KB,
+    # where deleting them with bytes.translate took ~14 µs for a page's ~28 KB).
+    flat = "".join(stretches)
     if (
-        _ascii_whitespace_is(joined, len(stretches) - 1)
-        if joined.isascii()
-        else "".join(stretches).isprintable()
+        not any(char in flat for char in _ASCII_WHITESPACE_BUT_SPACE)
+        if flat.isascii()
+        else flat.isprintable()
     ) and not _DOUBLE_SPACE_RE.search(joined):
         return joined
     return "\n".join(map(" ".join, map(str.split, stretches)))
-
-
-def _ascii_whitespace_is(text: str, newlines: int) -> bool:
-    r"""Whether an ASCII text holds `newlines` newlines and, of the other whitespace str.split
-    knows, spaces only (no tab, CR, VT, FF, \x1c-\x1f): one deletion of those bytes in C.
-
-    >>> _ascii_whitespace_is("a b\nc", 1), _ascii_whitespace_is("a\tb", 0), _ascii_whitespace_is("a\nb c", 0)
-    (True, False, False)
-    """
-    data = text.encode("ascii")
-    return len(data) - len(data.translate(None, _ASCII_WHITESPACE_BUT_SPACE)) == newlines
 
 
 def _render(
@@ -919,10 +935,7 @@ def _render(
             if heading:  # _text's answer: no string container is in or above root (checked above)
                 heading_texts[id(element)] = collapse(" ".join(element.itertext()))
             tracked.append(element)
-        for element in root.iterdescendants(*_BLOCK_TAGS):
-            element.text = mark + (element.text or "")
-            element.tail = mark + (element.tail or "")
-            placed += 2
+        placed += _mark_blocks(root, mark)
         for element in root.iterdescendants("br"):
             element.tail = mark + (element.tail or "")
             placed += 1
@@ -959,6 +972,46 @@ def _render(
         if element.tag in _HEADING_TAGS:
             headings.append((int(element.tag[1]), start, end, heading_texts[id(element)]))
     return body_text, spans, headings
+
+
+def _mark_blocks(root: Element, mark: str) -> int:
+    r"""Put the block mark at the start and the end (the tail) of every block element below root;
+    how many marks were put.
+
+    A start mark is left out where the run of whitespace it would stand in holds a mark already:
+    the element follows, as its next sibling, the block element before it whose tail is blank, or
+    is the first child of that element, whose text is blank and marked (a journal page's
+    references: ~240 list items in a row). The text is then the same once collapsed (a run of
+    whitespace and marks holding a mark is one newline, however many it holds), and the element's
+    text, often a whole paragraph, is neither read nor written again (~1 M instructions a page).
+
+    >>> from lxml import etree
+    >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b</li><i/><li>c</li></ol></div>")
+    >>> _mark_blocks(root, "|"), etree.tostring(root, method="text", encoding=str)
+    (6, '| a|\n b||c||')
+    """
+    placed = 0
+    previous = None  # the block element before this one, in document order
+    text_blank = tail_blank = False  # previous's text (if marked) and tail are whitespace or empty
+    for element in root.iterdescendants(*_BLOCK_TAGS):
+        sibling = element.getprevious()
+        if sibling is None:
+            covered = text_blank and element.getparent() is previous
+        else:
+            covered = tail_blank and sibling is previous
+        if covered:
+            text_blank = False  # not read
+        else:
+            text = element.text
+            element.text = mark + (text or "")
+            placed += 1
+            text_blank = not text or text.isspace()
+        tail = element.tail
+        element.tail = mark + (tail or "")
+        placed += 1
+        tail_blank = not tail or tail.isspace()
+        previous = element
+    return placed
 
 
 def _heading_regions(
@@ -1058,7 +1111,13 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     private_literal = marking is not None and _private_use_literal(text, data)
     root, synthetic = _parse(text, data)
     del data
-    index = Index(root, skip=root if synthetic else None, names=_INDEXED_NAMES, keys=_INDEXED_KEYS)
+    index = Index(
+        root,
+        skip=root if synthetic else None,
+        names=_INDEXED_NAMES,
+        keys=_INDEXED_KEYS,
+        small=len(text) <= XPATH_MAX_CHARS,
+    )
     meta = _meta(index)
     fields = _metadata(root, index, meta)
     pubmed_like = index.select_one(_PUBMED_SELECTORS) is not None or _first(meta, "ncbi_db") == "pubmed"
