@@ -141,30 +141,26 @@ def record(cls: _C) -> _C:
     init.owner = made
     if "__reduce__" not in namespace:
         made.__reduce__, made.__reduce_ex__ = _reducer(made, values)  # type: ignore[method-assign, assignment]
-    made._record_values = staticmethod(values)  # type: ignore[attr-defined]
-    made._record_index = {name: index for index, name in enumerate(names)}  # type: ignore[attr-defined]
+    made._record_replace = _LazyReplace(made, own)  # type: ignore[attr-defined]
     return made  # type: ignore[return-value]
 
 
 def replace(obj: _R, /, **changes: Any) -> _R:
-    """dataclasses.replace for a record, ~1.2-1.3x cheaper (no walk over its Fields in Python: one
-    attrgetter, the changes set by position, the record's own constructor called positionally); the
-    same result, and the same error for a name that is not a field (dataclasses' own).
+    """dataclasses.replace for a record, ~2x cheaper: the record's own replacer (`_replacer`: each
+    field's new value or the old one, set in a new instance as __new__ sets them) instead of
+    dataclasses' walk over the Fields in Python and a call of the class with keywords; the same
+    result, and the same error for a name that is not a field (dataclasses' own).
 
     >>> replace(Flag(True, None), value=False)
     Flag(value=False, evidence=None)
     """
-    cls = obj.__class__
-    index = cls.__dict__.get("_record_index")
-    if index is None:
+    replacer = obj.__class__.__dict__.get("_record_replace")
+    if replacer is None:
         return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
-    values = list(cls._record_values(obj))  # type: ignore[attr-defined]
     try:
-        for name, value in changes.items():
-            values[index[name]] = value
-    except KeyError:
+        return replacer(obj, **changes)  # type: ignore[no-any-return]
+    except TypeError:  # only its arguments can raise it: a name that is not a field
         return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
-    return cls(*values)  # type: ignore[no-any-return]
 
 
 def mutable_record(cls: _C) -> _C:
@@ -338,6 +334,7 @@ def _new(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
     names = cls.__dict__["__slots__"]
     twin = type(cls.__name__, (), {"__slots__": names, "__module__": cls.__module__})
     twin.__qualname__ = f"{cls.__qualname__}.<twin>"
+    cls._record_twin = twin  # type: ignore[attr-defined]
     namespace: dict[str, Any] = {"_twin": twin, "_owner": cls, "_subclass": _subclass_instance}
     params, body = _parameters(own, namespace)
     obj = "__record_obj__"
@@ -367,6 +364,48 @@ def _init(cls: type, own: tuple[Any, ...]) -> Callable[..., None]:
     body.extend(f" self.{item.name} = {item.name}" for item in own)
     source = f"def __init__({', '.join(['self', *params])}):\n" + "\n".join(body or [" pass"])
     return _compiled(cls, own, source, namespace, "__init__")  # type: ignore[no-any-return]
+
+
+class _LazyReplace:
+    """A record's replacer until `replace` first asks for it: then `_replacer` compiles it and it
+    takes this one's place on the class."""
+
+    __slots__ = ("owner", "own")
+
+    def __init__(self, owner: type, own: tuple[Field[Any], ...]) -> None:
+        self.owner, self.own = owner, own
+
+    def __call__(self, obj: Any, /, **changes: Any) -> Any:
+        made = _replacer(self.owner, self.own)
+        self.owner._record_replace = made  # type: ignore[attr-defined]
+        return made(obj, **changes)
+
+
+class _Keep:
+    """The default of a replacer's parameter: the field keeps its value."""
+
+
+_KEEP = _Keep()
+
+
+def _replacer(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
+    """`replace` for one record class: def _record_replace(obj, /, *, value=_KEEP, ...), which fills
+    the record's twin (see `_new`) with each field's new value, else obj's, and gives it the class.
+    An unknown name raises TypeError (replace then lets dataclasses.replace raise its own)."""
+    cls.__new__  # noqa: B018 - compiles __new__, which makes the twin
+    namespace: dict[str, Any] = {"_twin": cls._record_twin, "_owner": cls, "_KEEP": _KEEP}  # type: ignore[attr-defined]
+    obj, old = "__record_obj__", "__record_old__"
+    names = [item.name for item in own]
+    params = ", ".join(f"{name}=_KEEP" for name in names)
+    body = [f" {obj} = _twin()"]
+    body.extend(f" {obj}.{name} = {old}.{name} if {name} is _KEEP else {name}" for name in names)
+    body.append(f" {obj}.__class__ = _owner")
+    body.append(f" return {obj}")
+    star = f", *, {params}" if params else ""
+    exec(f"def _record_replace({old}, /{star}):\n" + "\n".join(body), namespace)  # noqa: S102 - our own field names
+    made = namespace["_record_replace"]
+    made.__qualname__ = f"{cls.__qualname__}._record_replace"
+    return made  # type: ignore[no-any-return]
 
 
 def _reducer(

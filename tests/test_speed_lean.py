@@ -119,3 +119,28 @@ def test_a_subclass_of_a_record_is_filled_through_the_descriptors() -> None:
     marked = Marked("a.txt", 1, 2, "q")
     assert type(marked) is Marked and marked.quote == "q" and marked.path is None
     assert marked != Evidence("a.txt", 1, 2, "q")  # equal within a class only, as dataclasses
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(["name", "values", "note", "extra", "hidden"]), _VALUES, max_size=5
+    ),
+    hidden=_VALUES,
+)
+def test_replace_equals_dataclasses_replace_on_random_changes(changes: dict[str, Any], hidden: Any) -> None:
+    one, other = _CHEAP("a", (1,), None, hidden=hidden), _PLAIN("a", (1,), None, hidden=hidden)
+    mine, theirs = replace(one, **changes), dataclasses.replace(other, **changes)
+    assert type(mine) is _CHEAP and mine is not one
+    assert dataclasses.astuple(mine) == dataclasses.astuple(theirs) and repr(mine) == repr(theirs)
+    assert mine.hidden == theirs.hidden and hash(mine) == hash(theirs)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mine.name = "b"  # type: ignore[misc]
+
+
+def test_replace_rejects_a_name_that_is_not_a_field_as_dataclasses_does() -> None:
+    with pytest.raises(TypeError) as mine:
+        replace(Evidence("a.txt", 1, 2, "q"), page=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError) as theirs:
+        dataclasses.replace(Evidence("a.txt", 1, 2, "q"), page=3)
+    assert str(mine.value) == str(theirs.value)
