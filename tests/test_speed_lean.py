@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import re
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli import models
+from imatinib_cli.load._text import LineStartPattern
 from imatinib_cli.models import Evidence, Quantity, record, replace
 
 
@@ -144,3 +146,28 @@ def test_replace_rejects_a_name_that_is_not_a_field_as_dataclasses_does() -> Non
     with pytest.raises(TypeError) as theirs:
         dataclasses.replace(Evidence("a.txt", 1, 2, "q"), page=3)
     assert str(mine.value) == str(theirs.value)
+
+
+_LINE_BODIES = [
+    r"[ \t]*(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z]{2,}){0,6})\s*:\s",  # plain_text's labels
+    r"(?P<w>[a-z]+):\s*",  # takes newlines: a match can end where the next line starts
+    r"[ \t]*(?P<w>results|ab)[ \t]*:",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ABCRESULTSabrt :\n\t\u017f\u0130\u212a")), max_size=60),
+    body=st.sampled_from(_LINE_BODIES),
+    flags=st.sampled_from([0, re.I]),
+    pos=st.integers(0, 70),
+    endpos=st.one_of(st.none(), st.integers(0, 70)),
+)
+def test_line_start_finditer_equals_the_multiline_pattern(
+    text: str, body: str, flags: int, pos: int, endpos: int | None
+) -> None:
+    lines = LineStartPattern(body, flags)
+    mine = [(lines.line_start(m), m.end(), m.groupdict()) for m in lines.finditer(text, pos, endpos)]
+    plain = re.compile("^" + body, flags | re.M)
+    found = plain.finditer(text, pos) if endpos is None else plain.finditer(text, pos, endpos)
+    assert mine == [(m.start(), m.end(), m.groupdict()) for m in found]
