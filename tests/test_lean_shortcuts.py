@@ -239,6 +239,11 @@ def test_kept_as_is_equals_the_field_by_field_check(values: list) -> None:
     assert resolve._kept_as_is(metadata) == long_way
 
 
+def test_every_metadata_default_is_none_or_empty() -> None:
+    """_kept_as_is tests two groups of fields, by default: a field with another default would be missed."""
+    assert set(resolve._METADATA_DEFAULTS) == {None, ()}
+
+
 @pytest.mark.parametrize(
     "messages",
     [
