@@ -3,7 +3,7 @@
 Every number that reaches the output is carried with its Evidence, so a reader can check it
 against the sentence it came from. Records are frozen so a stage can never edit what an earlier
 stage produced; a stage that needs a changed record builds a new one with `replace` below
-(dataclasses.replace by position).
+(dataclasses.replace, through a replacer compiled for each record).
 """
 
 from __future__ import annotations
