@@ -243,9 +243,9 @@ def _heme(
 ) -> HemeResponse | None:
     """A hematologic, cytogenetic or molecular response keeps the same two bounds: a percent within
     0..100 and a count within the group (its denominators are often a subset, so no more)."""
-    count, percent = response.count, response.percent
-    if not _bounds_hold(count, percent, bound):
-        count, percent = _within_bounds(count, percent, f"{label}: {response.as_written}", bound, warnings)
+    count, percent = _within_bounds(
+        response.count, response.percent, bound, warnings, label, ": ", response.as_written
+    )
     if count is None and percent is None:
         return None
     if count is response.count and percent is response.percent:
@@ -260,10 +260,8 @@ def _response(
     denominators: list[float],
     warnings: list[Warning],
 ) -> ResponseCount | None:
-    count, percent = response.count, response.percent
-    if not _bounds_hold(count, percent, bound):
-        name = f"{label}: {response.category.upper()}"
-        count, percent = _within_bounds(count, percent, name, bound, warnings)
+    category = response.category.upper()
+    count, percent = _within_bounds(response.count, response.percent, bound, warnings, label, ": ", category)
     if (
         count is not None
         and count.derived
@@ -291,31 +289,20 @@ def _response(
 
 
 def _within_bounds(
-    count: Quantity | None, percent: Quantity | None, name: str, bound: float | None, warnings: list[Warning]
+    count: Quantity | None, percent: Quantity | None, bound: float | None, warnings: list[Warning], *name: str
 ) -> tuple[Quantity | None, Quantity | None]:
     """The two bounds every count and percent keeps: a percent within 0..100, a count a whole number
-    from 0 to the group's size. Whatever breaks one is dropped (with a warning if it was stated)."""
+    from 0 to the group's size. Whatever breaks one is dropped (with a warning if it was stated,
+    named by the parts of name joined: ("PR 1", ": ", "CR") -> "PR 1: CR", built only then)."""
     if percent is not None and not 0 <= percent.value <= 100 + _EPSILON:
-        percent = _drop(percent, f"{name} {percent.value:g}% is not a share of patients", warnings)
+        percent = _drop(percent, f"{''.join(name)} {percent.value:g}% is not a share of patients", warnings)
     if count is not None and (count.value < 0 or count.value != int(count.value)):
-        count = _drop(count, f"{name} count {count.value:g} is not a number of patients", warnings)
+        count = _drop(count, f"{''.join(name)} count {count.value:g} is not a number of patients", warnings)
     if count is not None and bound is not None and count.value > bound + _EPSILON:
-        count = _drop(count, f"{name} count {count.value:g} is more than the group's {bound:g}", warnings)
-    return count, percent
-
-
-def _bounds_hold(count: Quantity | None, percent: Quantity | None, bound: float | None) -> bool:
-    """Whether _within_bounds keeps both as they are (checked first: its messages are built only
-    for a value it drops). A NaN or infinite value is left to _within_bounds, as before."""
-    return (percent is None or 0 <= percent.value <= 100 + _EPSILON) and (
-        count is None
-        or (
-            count.value >= 0
-            and count.value != math.inf
-            and count.value == int(count.value)
-            and (bound is None or count.value <= bound + _EPSILON)
+        count = _drop(
+            count, f"{''.join(name)} count {count.value:g} is more than the group's {bound:g}", warnings
         )
-    )
+    return count, percent
 
 
 def _agree(count: Quantity, percent: Quantity, denominators: list[float]) -> bool:
@@ -391,9 +378,7 @@ def _parts_within_size(
 
 def _event(event: AdverseEvent, total: Quantity | None, warnings: list[Warning]) -> AdverseEvent | None:
     bound = total.value if total is not None else None
-    if _bounds_hold(event.count, event.percent, bound):
-        return event
-    count, percent = _within_bounds(event.count, event.percent, f"{event.as_written}:", bound, warnings)
+    count, percent = _within_bounds(event.count, event.percent, bound, warnings, event.as_written, ":")
     if percent is event.percent and count is event.count:
         return event
     return replace(event, percent=percent, count=count)

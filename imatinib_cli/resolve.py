@@ -14,10 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any
 
 from imatinib_cli import guard, resolve_rules, vocab
 from imatinib_cli.models import (
@@ -319,32 +318,20 @@ _metadata_values = attrgetter(*_METADATA_NAMES)
 _UNSTATED = (None, (), "")
 
 
-def _unstated_checks() -> tuple[tuple[Callable[[Metadata], tuple[Any, ...]], tuple[Any, ...]], ...]:
-    """Per distinct default of Metadata's fields: the getter of those fields' values (a tuple: the
-    first name is asked twice, so one field gives a tuple too) and the unstated values other than
-    that default (for None: () and "")."""
-    groups: dict[tuple[type, object], list[str]] = {}
-    for name, default in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True):
-        groups.setdefault((type(default), default), []).append(name)
-    return tuple(
-        (attrgetter(*names, names[0]), tuple(u for u in _UNSTATED if u != default))
-        for (_, default), names in groups.items()
-    )
-
-
-_UNSTATED_CHECKS = _unstated_checks()
+# Metadata's fields by default (None, or () for the tuples: tests/test_lean_shortcuts.py checks
+# that there is no other), for _kept_as_is: what each holds, as one tuple.
+_DEFAULT_NONE = attrgetter(
+    *(n for n, d in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True) if d is None)
+)
+_DEFAULT_EMPTY = attrgetter(*(n for n, d in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True) if d == ()))
 
 
 def _kept_as_is(metadata: Metadata) -> bool:
     """Whether merging one document keeps its Metadata: no field holds an unstated value ("" for a
     title, None, ()) other than its default, which the merge would replace by the default. The
-    same as `all(v == d or v not in _UNSTATED ...)` over the fields, one `in` per group."""
-    for values, others in _UNSTATED_CHECKS:
-        found = values(metadata)
-        for unstated in others:
-            if unstated in found:
-                return False
-    return True
+    same as `all(v == d or v not in _UNSTATED ...)` over the fields, in four C-level `in` tests."""
+    nones, empties = _DEFAULT_NONE(metadata), _DEFAULT_EMPTY(metadata)
+    return "" not in nones and () not in nones and None not in empties and "" not in empties
 
 
 def _merge_metadata(group: list[Findings], warnings: list[Warning]) -> Metadata:

@@ -5,7 +5,7 @@ import the extractors (imatinib_cli.extract runs every extractor's module and co
 patterns), build a phrase matcher, import yaml, or import rich's tables before it has something to
 print; and it never imports the JSON, CSV and Markdown writers. The data model's records are built
 without dataclasses' machinery (`models.record`, `models.mutable_record`: the same classes, each
-`__init__` compiled on first use), and `imx COMMAND` builds that command's click parameters alone
+`__new__` compiled on first use), and `imx COMMAND` builds that command's click parameters alone
 (`cli._app_for`): both are checked against what they replace. The timings themselves are in
 docs/performance.md ("Start-up closed"), measured side by side, never here.
 """
@@ -48,10 +48,10 @@ def summarize(*args, **kwargs):
 def at_exit():
     from imatinib_cli import models
 
-    lazy = [  # records whose __init__ was never asked for (so never compiled)
+    lazy = [  # records whose constructor (__new__) was never asked for (so never compiled)
         name
         for name, value in vars(models).items()
-        if isinstance(value, type) and type(value.__dict__.get("__init__")).__name__ == "_LazyInit"
+        if isinstance(value, type) and type(value.__dict__.get("__new__")).__name__ == "_LazyInit"
     ]
     sys.stderr.write("EXIT " + json.dumps({"modules": sorted(sys.modules), "lazy": lazy}) + "\\n")
 
@@ -104,7 +104,7 @@ def test_a_warm_summarize_imports_no_extractor_and_builds_no_matcher(tmp_path: P
     assert "rich.table" in at_exit["modules"]  # the table was printed after the pipeline ...
     writers = ["imatinib_cli.render.json", "imatinib_cli.render.csv", "imatinib_cli.render.markdown"]
     assert [name for name in writers if name in at_exit["modules"]] == []  # ... and no other writer
-    # Records a summary never makes kept their __init__ uncompiled; those it made did not.
+    # Records a summary never makes kept their __new__ uncompiled; those it made did not.
     assert {"Comparison", "ComparisonRow", "PooledEstimate", "SubgroupTest", "ToxicityRow"} <= set(
         at_exit["lazy"]
     )
@@ -156,9 +156,9 @@ def _same_fields(cheap: type, plain: type) -> None:
 
 def test_record_behaves_as_a_frozen_slotted_dataclass() -> None:
     plain, cheap = _twins()
-    assert type(cheap.__dict__["__init__"]).__name__ == "_LazyInit"  # not compiled yet ...
+    assert type(cheap.__dict__["__new__"]).__name__ == "_LazyInit"  # not compiled yet ...
     assert str(inspect.signature(cheap)) == str(inspect.signature(plain))  # ... until asked for
-    assert inspect.isfunction(cheap.__dict__["__init__"])
+    assert isinstance(cheap.__dict__["__new__"], staticmethod)
     assert cheap.__match_args__ == plain.__match_args__ == ("name", "values", "note", "extra", "hidden")
     assert cheap.__slots__ == plain.__slots__
     assert dataclasses.is_dataclass(cheap)

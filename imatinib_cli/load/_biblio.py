@@ -181,14 +181,19 @@ def normalize_phase(value: str) -> str | None:
 
 
 def is_publication_type(line: str) -> bool:
-    value = line.strip().rstrip(".").lower()
-    return value in PUBLICATION_TYPES or value.startswith("research support,")
+    """A publication-type badge: "Review.", "Research Support, Non-U.S. Gov't"."""
+    return bool(_type_badges([line.strip().rstrip(".")]))
 
 
 def publication_type_lines(lines: list[Line]) -> list[str]:
-    """`[l.stripped.rstrip(".") for l in lines if is_publication_type(l.stripped)]` with no call a
-    line (a page's preamble has ~40): ["Review.", "Abstract"] -> ["Review"]."""
-    badges = [line.text.strip().rstrip(".") for line in lines]
+    """The badges among lines (`is_publication_type`), stripped and without their final period:
+    ["Review.", "Abstract"] -> ["Review"]."""
+    return _type_badges([line.text.strip().rstrip(".") for line in lines])
+
+
+def _type_badges(badges: list[str]) -> list[str]:
+    """Those of badges (stripped, final period removed) that name a publication type, case-blind:
+    one comprehension over a page's ~40 preamble lines, no call a line."""
     return [
         badge
         for badge, value in zip(badges, map(str.lower, badges), strict=True)

@@ -72,9 +72,9 @@ class LineStartPattern:
     Python's re tries a pattern that opens with `^` at every position of the text (the anchor is
     checked after the call); written as "\n" + body it has a literal first character, which re
     finds with a tight scan, and is tried only where a line starts. The first line is matched apart.
-    finditer yields the same matches as `re.compile("^" + body, flags | re.M).finditer(text)` for a
-    body that matches no newline (every line-start pattern here), except that group(0) of all but
-    a match at 0 starts with the "\n": read named groups, or strip it.
+    finditer yields the same matches as `re.compile("^" + body, flags | re.M).finditer(text, pos,
+    endpos)`, except that group(0) of a match after the first line starts with the "\n": read named
+    groups, `line_start`, or strip it.
 
     >>> [m.group("w") for m in LineStartPattern(r"(?P<w>[a-z]+):").finditer("a: x\nb: y c:")]
     ['a', 'b']
@@ -86,11 +86,23 @@ class LineStartPattern:
         self.first = re.compile(body, flags)
         self.later = re.compile("\n(?:" + body + ")", flags)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        first = self.first.match(text)
-        if first is not None:
-            yield first
-        yield from self.later.finditer(text)
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        r"""Each match in turn, the next searched from where the last ended, which is a line start
+        when a newline is just before it (a body whose `\s` takes the newline: "A:\nB: x")."""
+        end = len(text) if endpos is None else min(endpos, len(text))
+        match = self.search(text, min(pos, len(text)), end)
+        while match is not None:
+            yield match
+            after = match.end()
+            if after == self.line_start(match):  # an empty body: on from the next character, as re
+                after += 1
+            if after > end:
+                return
+            match = self.search(text, after, end)
+
+    def line_start(self, match: re.Match[str]) -> int:
+        """Where the line of a match starts (after the "\n" the later pattern opens with)."""
+        return match.start() if match.re is self.first else match.start() + 1
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The first match at a line start in text[pos:endpos] (pos counts as one when a newline
@@ -116,7 +128,7 @@ def first_line_at(text: str, lines: list[Line], start: int, pattern: LineStartPa
     found = pattern.search(text, lines[start].start, lines[-1].end)
     if found is None:
         return len(lines)
-    at = found.start() if found.re is pattern.first else found.start() + 1
+    at = pattern.line_start(found)
     index = bisect_left(lines, at, lo=start, key=_start_of)
     if index < len(lines) and lines[index].start == at:
         return index
@@ -128,7 +140,7 @@ def _start_of(line: Line) -> int:
 
 
 def span(kind: str, start: int, end: int, label: str = "") -> Section:
-    return Section(kind=kind, start=start, end=end, label=label)
+    return Section(kind, start, end, label)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

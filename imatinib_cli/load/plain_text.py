@@ -77,17 +77,9 @@ _LINE_LABELS = LineStartPattern(_LINE_LABEL_RE.pattern[1:])
 
 def _label_cuts(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """(line start, label in upper case) of each match of _LINE_LABEL_RE.finditer(text, start, end):
-    "x\nRESULTS: y" -> [(2, "RESULTS")]. A search from where the last match ended, which counts as a
-    line start when a newline is before it (as `^` has it; finditer would go on from there too)."""
-    cuts: list[tuple[int, str]] = []
-    pos = start
-    while True:
-        match = _LINE_LABELS.search(text, pos, end)
-        if match is None:
-            return cuts
-        at = match.start() if match.re is _LINE_LABELS.first else match.start() + 1
-        cuts.append((at, match.group("label").upper()))
-        pos = match.end()
+    "x\nRESULTS: y" -> [(2, "RESULTS")]."""
+    found = _LINE_LABELS.finditer(text, start, end)
+    return [(_LINE_LABELS.line_start(match), match.group("label").upper()) for match in found]
 
 
 # A first line of at most 300 characters followed by a blank line.
