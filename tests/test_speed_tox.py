@@ -7,7 +7,9 @@ ever answered differently would change the output bytes."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
+from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_extract_setup_shortcuts import _PERIOD_POINT, _TIME_PIECES, _TIME_POINT
@@ -163,3 +165,62 @@ def test_protein_change_patterns_as_written_before() -> None:
         r"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?(?P<variant>[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b)?"
         r"\s*(?P<word>[A-Za-z]+)?"
     )
+
+
+# --- toxicity: the aggregate head gate, for every sentence ---------------------------------------
+
+
+def test_folding_covers_every_character_an_ascii_letter_matches() -> None:
+    """_folded turns each character that case-blind matching reads as an ASCII letter into that
+    letter (lowercase): so an ASCII word found case-blind in a sentence is a substring of it."""
+    letters = re.compile("[a-z]", re.I)
+    for code in range(0x110000):
+        char = chr(code)
+        if letters.fullmatch(char) is None:
+            continue
+        folded = toxicity._folded(SimpleNamespace(lower=vocab.lowercase(char)))  # type: ignore[arg-type]
+        assert len(folded) == 1
+        assert re.fullmatch(folded, char, re.I), char
+
+
+_AGGREGATE_WORDS = [
+    "grade", "3/4", "III", "and", "IV", "serious", "adverse", "events", "Adverse", "EVENTS", "side",
+    "effects", "side-effects", "toxicities", "toxic", "reactions", "Cytopenias", "hematologic",
+    "ſide", "toxİcity", "toxıcity", "ADVERſE", "\u212a", "≥", "µg", "–", "were", "common", "(12%)",
+    "non-adverse", "grade-3", "toxicity_", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_AGGREGATE_WORDS), min_size=1, max_size=12).map(" ".join))
+def test_aggregate_gate_passes_every_sentence_the_pattern_reads(sentence: str) -> None:
+    """Wherever _aggregate_pattern matches (ASCII sentence or not), a head word is in the folded
+    sentence, so skipping the pattern elsewhere changes nothing; and the reader's answer is the
+    one it gives with no gate at all."""
+    context = context_of(sentence)
+    for info in context.sentences:
+        words = toxicity._aggregate_head_starts()
+        assert words is not None
+        found = toxicity._aggregate_pattern().search(context.text, info.start, info.end)
+        if found is not None:
+            assert any(word in toxicity._folded(info) for word in words)
+        fast = toxicity._aggregates(context.text, info, [])
+        real = toxicity._aggregate_head_starts
+        toxicity._aggregate_head_starts = lambda: None  # type: ignore[assignment]
+        try:
+            slow = toxicity._aggregates(context.text, info, [])
+        finally:
+            toxicity._aggregate_head_starts = real
+        assert fast == slow
+
+
+def test_aggregate_gate_written_cases() -> None:
+    for sentence, named in [
+        ("Grade 3 TOXİCITY occurred in 4%.", True), ("Serious adverſe events were rare.", True),
+        ("No side-effects ≥ grade 3 were seen.", True), ("Toxic reactions: none.", True),
+        ("Toxic deaths: none.", False),
+        ("Responses were durable (≥ 12 months).", False),
+    ]:  # fmt: skip
+        context = context_of(sentence)
+        (info,) = context.sentences
+        assert bool(toxicity._aggregates(context.text, info, [])) is named

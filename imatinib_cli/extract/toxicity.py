@@ -881,12 +881,31 @@ def _aggregate_pattern() -> re.Pattern[str]:
 
 
 @vocab.cached
-def _aggregate_head_starts() -> re.Pattern[str] | None:
-    """The first word of each aggregate head, lowercase ('adverse', 'side', 'toxicity'), as one
-    plain alternation that a lowercase sentence is searched with once: every match of
-    _aggregate_pattern holds one of them as written. None when a head is not ASCII (then
-    case-blind matching is more than lowercasing, and the pattern is always run)."""
-    return cues.first_words_gate(cues.words("cues", "toxicity", "aggregate_heads"))
+def _aggregate_head_starts() -> tuple[str, ...] | None:
+    """The first word of each aggregate head, lowercase, without one that holds another
+    ("toxicities" holds "toxic"): ('adverse', 'cytopenias', 'side', 'toxic'). Every match of
+    _aggregate_pattern holds one of them as written, so a sentence whose _folded form holds none
+    names no aggregate; a substring test each (a C scan) costs less than one search for them all,
+    which stopped at every "a", "c", "s" and "t". None when a head is not ASCII (then the
+    pattern is always run)."""
+    heads = cues.words("cues", "toxicity", "aggregate_heads")
+    if not all(head.isascii() for head in heads):
+        return None
+    firsts = {head.lower().split()[0] for head in heads}
+    return tuple(
+        sorted(word for word in firsts if not any(other != word and other in word for other in firsts))
+    )
+
+
+def _folded(info: SentenceInfo) -> str:
+    """The lowercase sentence (vocab.lowercase: the Kelvin sign already "k") with "ſ", "ı" and
+    "İ" read as "s", "i", "i": where case-blind matching finds an ASCII word, this holds it, as
+    no other character matches an ASCII letter case-blind (tests/test_speed_tox.py checks every
+    code point). The lowercase sentence itself when it is ASCII."""
+    lower = info.lower
+    if lower.isascii():
+        return lower
+    return lower.replace("ſ", "s").replace("ı", "i").replace("İ", "i")
 
 
 @vocab.cached
@@ -908,10 +927,15 @@ def _aggregate_openings() -> re.Pattern[str] | None:
 def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
     """Groups of events named as one, where they are not the reason for another count."""
     starts = _aggregate_head_starts()
-    if starts is not None and info.sentence.text.isascii() and not starts.search(info.lower):
-        # No head word in an ASCII sentence: the case-blind pattern (for ASCII, lowercasing)
-        # cannot match, so it is not run (most sentences name no aggregate).
-        return []
+    if starts is not None:
+        # No head word: the case-blind pattern cannot match, so it is not run (most sentences
+        # name no aggregate).
+        folded = _folded(info)
+        for word in starts:
+            if word in folded:
+                break
+        else:
+            return []
     found = []
     causes = cues.words("cues", "toxicity", "causes")
     for match in _found_from(_aggregate_pattern(), _aggregate_openings(), text, info):
