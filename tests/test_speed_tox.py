@@ -64,43 +64,6 @@ def test_closed_share_written_cases() -> None:
         assert toxicity._CLOSED_SHARE.match(text) is None
 
 
-# --- toxicity: a grade of two without a regex substitution --------------------------------------
-
-_OLD_JOINER = re.compile(r"\s*(?:or|and|to|-|–)\s*")
-_GRADE_PIECES = [
-    "grade", "Grades", "GRADE", " ", "  ", "\u00a0", "\x1c", "\t", "1", "3", "4", "5", "6", "/", "-", "–",
-    "or", "OR", "Or", "and", "AND", "to", "To", "≥", ">=", "=", "worse", "higher", "x", "ſ", "ı", "İ",
-]  # fmt: skip
-
-
-def _grade_as_before(match: re.Match[str]) -> str:
-    grade = match.group("grade")
-    if len(grade) > 1:
-        grade = _OLD_JOINER.sub("/", grade)
-    comparator = toxicity._COMPARATORS.get(match.group("cmp") or "", "")
-    if match.group("worse") and not comparator:
-        comparator = "≥"
-    return comparator + grade
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_GRADE_PIECES), min_size=1, max_size=10).map("".join))
-def test_grade_text_reads_as_the_substitution(text: str) -> None:
-    for match in toxicity._grade_pattern().finditer(text):
-        assert toxicity._grade_text(match) == _grade_as_before(match)
-
-
-def test_grade_text_written_cases() -> None:
-    expected = {
-        "grade 3 or 4": "3/4", "grade 3/4": "3/4", "grade 3 / 4": "3 / 4", "grade 3 OR 4": "3 OR 4",
-        "grades 3-4": "3/4", "grade 3 – 4": "3/4", "grade 3\u00a0and\u00a04": "3/4", "grade ≥ 3": "≥3",
-        "grade 3 or worse": "≥3", "grade 2": "2",
-    }  # fmt: skip
-    for text, grade in expected.items():
-        match = toxicity._grade_pattern().search(text)
-        assert match is not None and toxicity._grade_text(match) == grade == _grade_as_before(match)
-
-
 # --- heme: the time-point gate as a digit search and substrings ---------------------------------
 
 

@@ -1063,8 +1063,7 @@ def _respectively(text: str, info: SentenceInfo, hits: list, frequencies: list) 
         ]
 
 
-# The words and dashes that join two grades ("3 or 4" -> "3/4"), case-sensitive: "3 OR 4" stays.
-_JOINERS = frozenset({"or", "and", "to", "-", "–"})
+_GRADE_JOINER = re.compile(r"\s*(?:or|and|to|-|–)\s*")
 
 
 _COMPARATORS = {">=": "≥", "≥": "≥", ">": ">"}
@@ -1073,11 +1072,8 @@ _COMPARATORS = {">=": "≥", "≥": "≥", ">": ">"}
 def _grade_text(match: re.Match[str]) -> str:
     """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3'."""
     grade = match.group("grade")
-    if len(grade) > 1 and grade[1:-1].strip() in _JOINERS:
-        # "3 or 4" -> "3/4": what re.sub(r"\s*(?:or|and|to|-|–)\s*", "/", grade) gave, without the
-        # regex. A grade of two is digit, spaces, joiner, spaces, digit; the middle is replaced only
-        # when the joiner is one of those as written ("3 OR 4" and "3 / 4" stay). tests/test_speed_tox.py.
-        grade = f"{grade[0]}/{grade[-1]}"
+    if len(grade) > 1:  # one digit has no joiner to replace
+        grade = _GRADE_JOINER.sub("/", grade)
     comparator = _COMPARATORS.get(match.group("cmp") or "", "")
     if match.group("worse") and not comparator:
         comparator = "≥"  # "grade 3 or worse"
