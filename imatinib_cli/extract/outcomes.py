@@ -47,8 +47,10 @@ _EARLY = re.compile(
     r"|(?P<pct_only>\d+(?:[.·]\d+)?)\s*(?:%|percent|per cent))",
     re.I,
 )
+# A protein change after its capital ("D842V", "V560del"): spelled once here for the patterns below.
+_CHANGE_REST = r"\d{2,4}(?:[A-Z]|del|ins|dup|fs)"
 _AFTER_GENE = re.compile(
-    r"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?(?P<variant>[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b)?"
+    rf"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?(?P<variant>[A-Z]{_CHANGE_REST}\b)?"
     r"\s*(?P<word>[A-Za-z]+)?"
 )
 # "... was detected in 14 of 20 patients", "... in 8 (15%) of 54 patients", "... in the 12 tumors".
@@ -60,14 +62,14 @@ _IN_COUNT = re.compile(
 )
 _JOINED = re.compile(r"\b(?:and|vs\.?|versus)\b|,", re.I)
 _FOLLOW_UP = re.compile(r"follow-?up|interquartile|range|95%|\bCI\b", re.I)
-_VARIANT = re.compile(r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b")
+_VARIANT = re.compile(rf"\b(?:[A-Z]{_CHANGE_REST}|exon\s+\d+)\b")
 # _VARIANT's two options as searches `re` can skip through in C (_VARIANT opens with \b, tried at
 # every character): a protein change from its capital, "exon 11" from the literal "exon".
-_PROTEIN_CHANGE = re.compile(r"[A-Z](?<!\w.)\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b")
+_PROTEIN_CHANGE = re.compile(rf"[A-Z](?<!\w.){_CHANGE_REST}\b")
 _EXON = re.compile(r"exon(?<!\wexon)\s+\d+\b")
 # What every match of _PROTEIN_CHANGE, and of populations._VARIANT_OPENING, holds where it starts:
 # a capital, 2-4 digits and a residue or del/ins/dup/fs (no lookbehind, no word boundary).
-_PROTEIN_CHANGE_LOOSE = re.compile(r"[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)")
+_PROTEIN_CHANGE_LOOSE = re.compile(rf"[A-Z]{_CHANGE_REST}")
 
 
 def may_name_protein_change(info: SentenceInfo) -> bool:

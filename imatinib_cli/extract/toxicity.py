@@ -394,8 +394,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
         has_cue = _has_cue(text, info, cue_matcher)
     if not hits and not has_cue and not events:
         return []  # no cue for an unknown list item
-    legend = _legend(context, info) if hits else None  # read only for a hit's values
-    frequencies = [_frequencies(text, info, hits, index, legend, armed) for index in range(len(hits))]
+    frequencies = [_frequencies(context, info, hits, index, armed) for index in range(len(hits))]
     _respectively(text, info, hits, frequencies)
     _shared(text, info, hits, frequencies)
     _one_each(text, info, hits, frequencies)
@@ -515,25 +514,24 @@ def _bounded(text: str, start: int) -> bool:
 
 
 def _frequencies(
-    text: str,
-    info: SentenceInfo,
-    hits: list,
-    index: int,
-    legend: tuple[str, str] | None = None,
-    armed: bool = True,
+    context: Context, info: SentenceInfo, hits: list, index: int, armed: bool = True
 ) -> list[_Frequency]:
     """The values stated for hits[index]: several for a per-arm or per-grade series, else one."""
+    text = context.text
     hit = hits[index]
     limit = hits[index + 1].start if index + 1 < len(hits) else info.end
     closed = _CLOSED_SHARE.match(text, hit.end, limit) if _closed_share_exact() else None
     if closed is None:  # "fatigue (21.1%)" is no series (see _closed_share_exact)
         series = (
             _grade_series(text, info, hit, limit)
-            or _slash_series(text, hit, limit, legend)
+            or _slash_series(context, info, hit, limit)
             or _arm_series(text, hit, limit)
         )
         if series:
             return series
+    elif _plain_share_exact() and not _bounded(text, closed.start(1)):
+        # _frequency_of's answer, from this match: _PLAIN_SHARE matches here up to group 2.
+        return [_Frequency(float(closed.group(1).replace("·", ".")), None, hit.start, closed.start(2), False)]
     single = _frequency_of(text, info, hits, index, limit)
     if single is None:
         single = _subject_frequency(text, info, hit, limit)
@@ -561,8 +559,11 @@ def _between_treatments(text: str, late: re.Match[str]) -> bool:
     return cues.matcher("schedules", "other_drugs").any(text, late.start(), late.start("a"))
 
 
-# One percent in brackets right after an event, the bracket closed: "fatigue (21.1%)".
-_CLOSED_SHARE = re.compile(r"\s*\(\s*\d+(?:[.·]\d+)?\s*%\s*\)")
+# One percent in brackets right after an event, the bracket closed: "fatigue (21.1%)". Group 1
+# is the percent's number and group 2 the closing "\s*)": up to group 2 the match is _PLAIN_SHARE's
+# (the same number; no shorter number, bracket or space lets "%" then ")" match instead), so one
+# match serves both (tests/test_speed_tox.py).
+_CLOSED_SHARE = re.compile(r"\s*\(\s*(\d+(?:[.·]\d+)?)\s*%(\s*\))")
 
 
 @vocab.cached
@@ -875,12 +876,31 @@ def _aggregate_pattern() -> re.Pattern[str]:
 
 
 @vocab.cached
-def _aggregate_head_starts() -> re.Pattern[str] | None:
-    """The first word of each aggregate head, lowercase ('adverse', 'side', 'toxicity'), as one
-    plain alternation that a lowercase sentence is searched with once: every match of
-    _aggregate_pattern holds one of them as written. None when a head is not ASCII (then
-    case-blind matching is more than lowercasing, and the pattern is always run)."""
-    return cues.first_words_gate(cues.words("cues", "toxicity", "aggregate_heads"))
+def _aggregate_head_starts() -> tuple[str, ...] | None:
+    """The first word of each aggregate head, lowercase, without one that holds another
+    ("toxicities" holds "toxic"): ('adverse', 'cytopenias', 'side', 'toxic'). Every match of
+    _aggregate_pattern holds one of them as written, so a sentence whose _folded form holds none
+    names no aggregate; a substring test each (a C scan) costs less than one search for them all,
+    which stopped at every "a", "c", "s" and "t". None when a head is not ASCII (then the
+    pattern is always run)."""
+    heads = cues.words("cues", "toxicity", "aggregate_heads")
+    if not all(head.isascii() for head in heads):
+        return None
+    firsts = {head.lower().split()[0] for head in heads}
+    return tuple(
+        sorted(word for word in firsts if not any(other != word and other in word for other in firsts))
+    )
+
+
+def _folded(info: SentenceInfo) -> str:
+    """The lowercase sentence (vocab.lowercase: the Kelvin sign already "k") with "ſ", "ı" and
+    "İ" read as "s", "i", "i": where case-blind matching finds an ASCII word, this holds it, as
+    no other character matches an ASCII letter case-blind (tests/test_speed_tox.py checks every
+    code point). The lowercase sentence itself when it is ASCII."""
+    lower = info.lower
+    if lower.isascii():
+        return lower
+    return lower.replace("ſ", "s").replace("ı", "i").replace("İ", "i")
 
 
 @vocab.cached
@@ -902,10 +922,15 @@ def _aggregate_openings() -> re.Pattern[str] | None:
 def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
     """Groups of events named as one, where they are not the reason for another count."""
     starts = _aggregate_head_starts()
-    if starts is not None and info.sentence.text.isascii() and not starts.search(info.lower):
-        # No head word in an ASCII sentence: the case-blind pattern (for ASCII, lowercasing)
-        # cannot match, so it is not run (most sentences name no aggregate).
-        return []
+    if starts is not None:
+        # No head word: the case-blind pattern cannot match, so it is not run (most sentences
+        # name no aggregate).
+        folded = _folded(info)
+        for word in starts:
+            if word in folded:
+                break
+        else:
+            return []
     found = []
     causes = cues.words("cues", "toxicity", "causes")
     for match in _found_from(_aggregate_pattern(), _aggregate_openings(), text, info):
@@ -1096,7 +1121,12 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     event_words = cues.words("cues", "toxicity", "event_words")
     for match in _list_item_pattern().finditer(text, info.start, info.end):
         end, name_end = match.end(), match.end("name")
-        if any(s < end and e >= name_end for s, e in known):
+        covered = False
+        for s, e in known:  # a loop, not any() over a generator: one per list item
+            if s < end and e >= name_end:
+                covered = True
+                break
+        if covered:
             # A hit that reaches the name's end overlaps the item wherever the linking word below
             # puts the name's start (at most name_end - 1: a linking word ends with whitespace and
             # a name of more than three characters with a letter or "-"; at name_end, the name is
@@ -1273,13 +1303,17 @@ def _legends_of(text: str) -> _Legends:
 _CURRENT_LEGENDS: list[_Legends | None] = [None]
 
 
-def _slash_series(text: str, hit: Any, limit: int, legend: tuple[str, str] | None) -> list[_Frequency]:
+def _slash_series(context: Context, info: SentenceInfo, hit: Any, limit: int) -> list[_Frequency]:
     """'G3 neutropenia in 1/0' after a legend '(A/B)': a count per arm, in the legend's order. A
-    zero count is 0% whatever the arm's size; other percents wait for the arm's N (resolve)."""
-    if legend is None:
-        return []
+    zero count is 0% whatever the arm's size; other percents wait for the arm's N (resolve).
+    The legend is asked only after a pair: finding a document's legends is a pass over its whole
+    text (~0.4 % of extracting an HTML article), and few documents write a pair."""
+    text = context.text
     pair = _slash_pair_pattern().match(text, hit.end, limit)
-    if pair is None or not _small_per_arm(text, hit.start, int(pair.group("a")), int(pair.group("b"))):
+    if pair is None:
+        return []
+    legend = _legend(context, info)
+    if legend is None or not _small_per_arm(text, hit.start, int(pair.group("a")), int(pair.group("b"))):
         return []
     frequencies = []
     for arm, group in zip(legend, ("a", "b"), strict=True):

@@ -1,0 +1,189 @@
+"""Shortcuts in the adverse-event, outcome and heme readers (issue 12, seventh session): each reads
+what the form it replaces read, checked against that form (kept here) on random texts with the
+characters case-blind matching and Unicode whitespace treat apart ("ſ", "İ", "ı", the Kelvin sign,
+no-break and other spaces, Unicode digits), at every start, and on written cases. A shortcut that
+ever answered differently would change the output bytes."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from extract_helpers import context_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_extract_setup_shortcuts import _PERIOD_POINT, _TIME_PIECES, _TIME_POINT
+
+from imatinib_cli import vocab
+from imatinib_cli.extract import heme, outcomes, toxicity
+
+_ODD = ["ſ", "İ", "ı", "\u212a", "\u00a0", "\u2009", "\x1c", "\t", "\n", "٣", "²"]
+
+# --- toxicity: one match for the closed and the plain share -------------------------------------
+
+_SHARE_PIECES = [
+    "(", ")", " ", "  ", "\u00a0", "\x1c", "21", "1", "5", ".", "·", "%", "٣", "percent", "of",
+    "patients", ",", ";", "grade", "3", "x", "ſ", "\u212a", "İ", "ı", "e", ") ", " )",
+]  # fmt: skip
+_OLD_CLOSED_SHARE = re.compile(r"\s*\(\s*\d+(?:[.·]\d+)?\s*%\s*\)")
+_shares = st.lists(st.sampled_from(_SHARE_PIECES), min_size=1, max_size=14).map("".join)
+
+
+def _closed_agrees(text: str, start: int, end: int) -> None:
+    closed = toxicity._CLOSED_SHARE.match(text, start, end)
+    old = _OLD_CLOSED_SHARE.match(text, start, end)
+    assert (closed is None) is (old is None)
+    if closed is None:
+        return
+    assert closed.span() == old.span()
+    plain = toxicity._PLAIN_SHARE.match(text, start, end)
+    assert plain is not None
+    assert (plain.group(1), plain.start(1), plain.end()) == (
+        closed.group(1),
+        closed.start(1),
+        closed.start(2),
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(_shares, st.integers(0, 6))
+def test_closed_share_holds_the_plain_share(text: str, cut_end: int) -> None:
+    """Where _CLOSED_SHARE matches (as its form without groups did), _PLAIN_SHARE matches the
+    same number and ends where the closing bracket's group starts: _frequencies reads the value
+    from the one match."""
+    for start in range(len(text) + 1):
+        _closed_agrees(text, start, len(text))
+        _closed_agrees(text, start, max(start, len(text) - cut_end))
+
+
+def test_closed_share_written_cases() -> None:
+    for text, value, end in [(" (21.1%)", "21.1", 7), ("(5·2 % )", "5·2", 6), (" ( 3%)\u00a0)", "3", 5)]:
+        closed = toxicity._CLOSED_SHARE.match(text)
+        assert closed is not None and (closed.group(1), closed.start(2)) == (value, end)
+    for text in [" (21.1% of patients)", " (21.1%", " (3/4)", "(3 %;"]:
+        assert toxicity._CLOSED_SHARE.match(text) is None
+
+
+# --- heme: the time-point gate as a digit search and substrings ---------------------------------
+
+
+def _old_gate() -> re.Pattern[str]:
+    """heme._timepoint_gate as it was: one search for a digit and a unit's first letters or a
+    period word, opening with a digit or any period word's first letter."""
+    units = {str(w).lower() for synonyms in vocab.load("cues")["time_units"].values() for w in synonyms}
+    periods = sorted({str(w).lower() for w in vocab.load("hematologic")["timepoint_periods"]})
+    heads = {unit[:2] for unit in units}
+    heads = {head for head in heads if not any(other != head and head.startswith(other) for other in heads)}
+    by_first: dict[str, list[str]] = {}
+    for word in periods:
+        by_first.setdefault(word[0], []).append(heme._both_cases(word[1:]))
+    firsts = "".join(first + first.upper() for first in by_first)
+    after = [f"(?<=[{first}{first.upper()}])(?:{'|'.join(rests)})" for first, rests in by_first.items()]
+    unit = "|".join(heme._both_cases(head) for head in sorted(heads))
+    return re.compile(rf"[0-9{firsts}](?:(?<=[0-9])[\s\-]*(?:{unit})|{'|'.join(after)})")
+
+
+def _new_gate(text: str, start: int, end: int) -> bool:
+    gate = heme._timepoint_gate()
+    assert gate is not None
+    if gate[0].search(text, start, end) is not None:
+        return True
+    lower = text[start:end].lower()
+    return any(period in lower for period in gate[1])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_TIME_POINT | _PERIOD_POINT | st.sampled_from(_TIME_PIECES + _ODD), max_size=8).map("".join),
+    st.integers(0, 6),
+    st.integers(0, 6),
+)
+def test_time_point_gate_answers_as_the_one_search(text: str, start: int, cut: int) -> None:
+    """On an ASCII span (the only one the gate is asked of) the two tests pass exactly where the
+    one search found something."""
+    start = min(start, len(text))
+    end = max(start, len(text) - cut)
+    if text[start:end].isascii():
+        assert _new_gate(text, start, end) is (_old_gate().search(text, start, end) is not None)
+
+
+def test_time_point_gate_written_cases() -> None:
+    for text, passes in [
+        ("at 12 months", True), ("by the end of COURSE two", True), ("in Week x", True),
+        ("after 7 d", True), ("400 mg daily", False), ("Cyc le 2", False),
+    ]:  # fmt: skip
+        assert _new_gate(text, 0, len(text)) is passes is (_old_gate().search(text) is not None)
+
+
+# --- outcomes: the protein change written once ---------------------------------------------------
+
+
+def test_protein_change_patterns_as_written_before() -> None:
+    """The variant patterns built from one spelling of a protein change are the patterns as they
+    were written out (the same strings, so the same matches)."""
+    assert outcomes._VARIANT.pattern == r"\b(?:[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)|exon\s+\d+)\b"
+    assert outcomes._PROTEIN_CHANGE.pattern == r"[A-Z](?<!\w.)\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b"
+    assert outcomes._PROTEIN_CHANGE_LOOSE.pattern == r"[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)"
+    assert outcomes._AFTER_GENE.pattern == (
+        r"\s*(?:exon\s+\d+\s+|gene\s+|activating\s+)?(?P<variant>[A-Z]\d{2,4}(?:[A-Z]|del|ins|dup|fs)\b)?"
+        r"\s*(?P<word>[A-Za-z]+)?"
+    )
+
+
+# --- toxicity: the aggregate head gate, for every sentence ---------------------------------------
+
+
+def test_folding_covers_every_character_an_ascii_letter_matches() -> None:
+    """_folded turns each character that case-blind matching reads as an ASCII letter into that
+    letter (lowercase): so an ASCII word found case-blind in a sentence is a substring of it."""
+    letters = re.compile("[a-z]", re.I)
+    for code in range(0x110000):
+        char = chr(code)
+        if letters.fullmatch(char) is None:
+            continue
+        folded = toxicity._folded(SimpleNamespace(lower=vocab.lowercase(char)))  # type: ignore[arg-type]
+        assert len(folded) == 1
+        assert re.fullmatch(folded, char, re.I), char
+
+
+_AGGREGATE_WORDS = [
+    "grade", "3/4", "III", "and", "IV", "serious", "adverse", "events", "Adverse", "EVENTS", "side",
+    "effects", "side-effects", "toxicities", "toxic", "reactions", "Cytopenias", "hematologic",
+    "ſide", "toxİcity", "toxıcity", "ADVERſE", "\u212a", "≥", "µg", "–", "were", "common", "(12%)",
+    "non-adverse", "grade-3", "toxicity_", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_AGGREGATE_WORDS), min_size=1, max_size=12).map(" ".join))
+def test_aggregate_gate_passes_every_sentence_the_pattern_reads(sentence: str) -> None:
+    """Wherever _aggregate_pattern matches (ASCII sentence or not), a head word is in the folded
+    sentence, so skipping the pattern elsewhere changes nothing; and the reader's answer is the
+    one it gives with no gate at all."""
+    context = context_of(sentence)
+    for info in context.sentences:
+        words = toxicity._aggregate_head_starts()
+        assert words is not None
+        found = toxicity._aggregate_pattern().search(context.text, info.start, info.end)
+        if found is not None:
+            assert any(word in toxicity._folded(info) for word in words)
+        fast = toxicity._aggregates(context.text, info, [])
+        real = toxicity._aggregate_head_starts
+        toxicity._aggregate_head_starts = lambda: None  # type: ignore[assignment]
+        try:
+            slow = toxicity._aggregates(context.text, info, [])
+        finally:
+            toxicity._aggregate_head_starts = real
+        assert fast == slow
+
+
+def test_aggregate_gate_written_cases() -> None:
+    for sentence, named in [
+        ("Grade 3 TOXİCITY occurred in 4%.", True), ("Serious adverſe events were rare.", True),
+        ("No side-effects ≥ grade 3 were seen.", True), ("Toxic reactions: none.", True),
+        ("Toxic deaths: none.", False),
+        ("Responses were durable (≥ 12 months).", False),
+    ]:  # fmt: skip
+        context = context_of(sentence)
+        (info,) = context.sentences
+        assert bool(toxicity._aggregates(context.text, info, [])) is named
