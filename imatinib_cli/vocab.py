@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -542,7 +542,7 @@ class _Scan:
     word may not start or end a phrase). Text offsets come from the words between separators.
     """
 
-    __slots__ = ("low", "orig", "bounds", "start", "classes", "_word_starts", "hits")
+    __slots__ = ("low", "orig", "bounds", "start", "classes", "_word_of", "hits")
 
     def __init__(self, low: str, orig: str, bounds: bytes, start: int, classes: bytes) -> None:
         self.low = low  # what the automaton reads (lowercase)
@@ -550,16 +550,26 @@ class _Scan:
         self.bounds = bounds
         self.start = start  # text offset of the region
         self.classes = classes  # the region's characters' classes (2: a separator)
-        self._word_starts: list[int] | None = None
+        self._word_of: bytes | list[int] | None = None
         self.hits = _RegionHits()
 
-    def word_starts(self) -> list[int]:
-        """The compact start of each word (what lies between two separators; "" between two in a
-        row), then len(low): compact p lies in word bisect_right(word_starts, p) - 1, and every
-        word before it was followed by one separator character."""
-        if self._word_starts is None:
-            self._word_starts = list(accumulate(map(len, self.classes.split(b"\x02")), initial=0))
-        return self._word_starts
+    def word_of(self) -> bytes | list[int]:
+        """For each compact position, the number of the word it lies in (a word is what lies
+        between two separators, "" between two in a row): as many separator characters come
+        before it, so compact p is text offset start + p + word_of[p]. Looked up by index, not
+        bisected: "a  bc" -> b"\x00\x02\x02". A byte each while the words are 256 or fewer (every
+        region of a text abstract), else a list."""
+        if self._word_of is None:
+            lengths = map(len, self.classes.split(b"\x02"))
+            words = len(self.classes) - len(self.low) + 1  # one more than the separators
+            if words <= 256:
+                self._word_of = b"".join(map(operator.mul, _BYTE_VALUES, lengths))
+            else:
+                self._word_of = list(chain.from_iterable(map(repeat, range(words), lengths)))
+        return self._word_of
+
+
+_BYTE_VALUES = [bytes([value]) for value in range(256)]  # a word's number, as a byte to repeat
 
 
 # One phrase form's readings for one matcher: (cut, phrase items), cut = how many characters of the
@@ -737,8 +747,8 @@ def _found(scan: _Scan, slot: int) -> _Found | None:
     ends_at: list[int] = []
     items: list[_Item] = []
     raw.sort()  # by (start, end): a matcher finds one form at most at each
-    orig, bounds, base = scan.orig, scan.bounds, scan.start - 1
-    word_starts = scan.word_starts()
+    orig, bounds, base = scan.orig, scan.bounds, scan.start
+    word_of = scan.word_of()
     for first, last, readings, item in raw:
         end = last + 1
         if item is None:  # not a plain phrase: the rules, reading by reading
@@ -753,12 +763,8 @@ def _found(scan: _Scan, slot: int) -> _Found | None:
                 break
             else:
                 continue  # no reading accepted here
-        # text offsets: compact p lies in word bisect_right(word_starts, p) - 1
-        word = bisect_right(word_starts, first)
-        firsts.append(base + first + word)
-        if end > word_starts[word]:  # the phrase runs on past its first word
-            word = bisect_right(word_starts, last, word)
-        ends_at.append(base + end + word)
+        firsts.append(base + first + word_of[first])  # text offsets
+        ends_at.append(base + end + word_of[last])
         items.append(item)
     found = hits.found[slot] = (firsts, ends_at, items) if firsts else None
     return found
@@ -1057,7 +1063,7 @@ class Matcher:
         if found is None:
             return []
         if type(found) is not tuple:
-            found = _found(_text_scan(text, start, stop), self._slot)
+            found = _found(last[3], self._slot)  # last: the list _text_scan just filled
             if found is None:
                 return []
         firsts, ends_at, items = found
@@ -1105,7 +1111,7 @@ class Matcher:
         if found is None:
             return False
         if type(found) is not tuple:
-            found = _found(_text_scan(text, start, stop), self._slot)
+            found = _found(last[3], self._slot)
             if found is None:
                 return False
         firsts, ends_at, _ = found

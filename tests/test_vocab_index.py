@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import pickle
 import random
-from bisect import bisect_right
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -261,7 +260,7 @@ def test_the_region_scan_reads_as_the_tokenizer(pieces: list[str], a: int, b: in
     assert {p for p in range(len(scan.low) + 1) if scan.bounds[p]} == bounds
 
     def text_offset(position: int) -> int:  # the rule _found applies inline
-        return scan.start + position + bisect_right(scan.word_starts(), position) - 1
+        return scan.start + position + scan.word_of()[position]
 
     assert [text_offset(p) for p in tokens.starts] == tokens.origin
     ends_at = [p + len(token) for p, token in zip(tokens.starts, tokens.tokens, strict=True)]

@@ -1,0 +1,74 @@
+"""The phrase index's seventh-session shortcuts read as the reference does (issue 12).
+
+`_Scan.word_of` (a compact position's word, looked up) against the tokenizer's own text offsets
+on long texts, where the table is a list rather than bytes; the lookups of
+`Matcher.find`/`any` against a brute-force reading are in tests/test_vocab_index.py. And
+cues.sentence_says / sentence_hits, the phrase index then the cue word pattern, in one helper.
+"""
+
+from __future__ import annotations
+
+import random
+
+from extract_helpers import context_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli import vocab
+from imatinib_cli.extract import cues
+
+_PIECES = ["ab", "7", "x", " ", "  ", "-", "\n", "\u2013", "\u00a0", "é", "(", "1 2"]
+
+
+def _offsets_agree(text: str, start: int, end: int) -> None:
+    """Every token's first and last character, through word_of, lands where _tokens puts them."""
+    tokens = vocab._tokens(text, start, end)
+    scan = vocab._scan(text, start, end)
+    word_of = scan.word_of()
+    assert len(word_of) == len(scan.low)
+    for position, origin, token in zip(tokens.starts, tokens.origin, tokens.tokens, strict=True):
+        assert scan.start + position + word_of[position] == origin
+        last = position + len(token) - 1
+        assert scan.start + last + word_of[last] + 1 == origin + len(token)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32), st.integers(200, 900), st.integers(0, 40))
+def test_word_of_on_long_texts_reads_as_the_tokenizer(seed: int, size: int, cut: int) -> None:
+    """Texts of up to ~900 pieces (drawn by a seeded generator: hypothesis draws long lists
+    slowly): a bytes table up to 255 separators, a list beyond."""
+    text = "".join(random.Random(seed).choices(_PIECES, k=size))
+    _offsets_agree(text, min(cut, len(text)), len(text))
+
+
+def test_word_of_is_bytes_up_to_256_words_then_a_list() -> None:
+    """255 separators (256 words) still fit a byte each; one more and the table is a list."""
+    for words, kind in ((256, bytes), (257, list)):
+        text = " ".join(["gist"] * words)
+        scan = vocab._scan(text)
+        assert type(scan.word_of()) is kind
+        assert scan.word_of()[-1] == words - 1
+        _offsets_agree(text, 0, len(text))
+
+
+def test_word_of_counts_empty_words_between_separators() -> None:
+    """Two separators in a row leave an empty word: the next word's number is two more."""
+    scan = vocab._scan("a  bc-d")
+    assert scan.low == "abcd"
+    assert scan.word_of() == b"\x00\x02\x02\x03"
+
+
+def test_sentence_says_and_hits_need_the_phrase_and_the_word() -> None:
+    """cues.sentence_says / sentence_hits: the phrase index's answer and the cue word pattern's,
+    both required; the hits are the phrases of the sentence, in text offsets."""
+    context = context_of("Forty patients were enrolled in 2001. The median age was 55 years.")
+    verbs = cues.matcher("cues", "enrollment_verbs")
+    first, second = context.sentences[:2]
+    assert cues.sentence_says(verbs, context.text, first, "cues", "enrollment_verbs")
+    assert not cues.sentence_says(verbs, context.text, second, "cues", "enrollment_verbs")
+    hits = cues.sentence_hits(verbs, context.text, first, "cues", "enrollment_verbs")
+    assert [(hit.as_written, hit.key) for hit in hits] == [("enrolled", "enrolled")]
+    assert context.text[hits[0].start : hits[0].end] == "enrolled"
+    assert cues.sentence_hits(verbs, context.text, second, "cues", "enrollment_verbs") == []
+    # the phrase found, but not the word the pattern asks for (another file's cue words): no
+    assert not cues.sentence_says(verbs, context.text, first, "responses", "anaphora")
