@@ -2,20 +2,17 @@
 
 `_Scan.word_of` (a compact position's word, looked up) against the tokenizer's own text offsets
 on long texts, where the table is a list rather than bytes; the lookups of
-`Matcher.find`/`any` against a brute-force reading are in tests/test_vocab_index.py. And
-cues.sentence_says / sentence_hits, the phrase index then the cue word pattern, in one helper.
+`Matcher.find`/`any` against a brute-force reading are in tests/test_vocab_index.py.
 """
 
 from __future__ import annotations
 
 import random
 
-from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import cues
 
 _PIECES = ["ab", "7", "x", " ", "  ", "-", "\n", "\u2013", "\u00a0", "é", "(", "1 2"]
 
@@ -56,19 +53,3 @@ def test_word_of_counts_empty_words_between_separators() -> None:
     scan = vocab._scan("a  bc-d")
     assert scan.low == "abcd"
     assert scan.word_of() == b"\x00\x02\x02\x03"
-
-
-def test_sentence_says_and_hits_need_the_phrase_and_the_word() -> None:
-    """cues.sentence_says / sentence_hits: the phrase index's answer and the cue word pattern's,
-    both required; the hits are the phrases of the sentence, in text offsets."""
-    context = context_of("Forty patients were enrolled in 2001. The median age was 55 years.")
-    verbs = cues.matcher("cues", "enrollment_verbs")
-    first, second = context.sentences[:2]
-    assert cues.sentence_says(verbs, context.text, first, "cues", "enrollment_verbs")
-    assert not cues.sentence_says(verbs, context.text, second, "cues", "enrollment_verbs")
-    hits = cues.sentence_hits(verbs, context.text, first, "cues", "enrollment_verbs")
-    assert [(hit.as_written, hit.key) for hit in hits] == [("enrolled", "enrolled")]
-    assert context.text[hits[0].start : hits[0].end] == "enrolled"
-    assert cues.sentence_hits(verbs, context.text, second, "cues", "enrollment_verbs") == []
-    # the phrase found, but not the word the pattern asks for (another file's cue words): no
-    assert not cues.sentence_says(verbs, context.text, first, "responses", "anaphora")

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from imatinib_cli import resolve_rules, vocab
 from imatinib_cli.regexes import case_blind_alternation, word_start_alternation
-
-if TYPE_CHECKING:
-    from imatinib_cli.extract.context import SentenceInfo
 
 # Defined in resolve_rules (resolve needs it without importing the extractors); kept here by name.
 words = resolve_rules.words
@@ -50,25 +47,6 @@ def any_word(file: str, *path: str) -> re.Pattern[str]:
     phrases = [p for group in node.values() for p in group] if isinstance(node, dict) else node
     words = sorted({str(item).lower().strip("()").split()[0] for item in phrases}, key=len, reverse=True)
     return re.compile(word_start_alternation(words))
-
-
-def sentence_says(phrases: vocab.Matcher, text: str, info: SentenceInfo, file: str, *path: str) -> bool:
-    """Whether sentence `info` of `text` holds one of `phrases` and a word that the cue pattern
-    any_word(file, *path) finds: the phrase index first (one dict lookup answers a sentence whose
-    region holds no such phrase, most sentences), the pattern's regex search only after a hit.
-    Both are pure tests, so the order changes nothing. The caller builds `phrases` (when a matcher
-    is built decides when it joins the index): `sentence_says(matcher("cues", "enrollment_verbs"),
-    context.text, info, "cues", "enrollment_verbs")`."""
-    return phrases.any(text, info.start, info.end) and info.has_word(any_word(file, *path))
-
-
-def sentence_hits(
-    phrases: vocab.Matcher, text: str, info: SentenceInfo, file: str, *path: str
-) -> list[vocab.TermHit]:
-    """sentence_says's two tests for a caller that reads the phrases found: the hits of `phrases`
-    in the sentence when the cue pattern also finds a word there, else []."""
-    hits = phrases.find(text, info.start, info.end)
-    return hits if hits and info.has_word(any_word(file, *path)) else []
 
 
 def first_words_gate(phrases: Iterable[str]) -> re.Pattern[str] | None:
