@@ -253,8 +253,15 @@ def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     spans = _label_spans(text, sentences[0].start, sentences[-1].end)
     if not spans:
         return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
-    found = [(at, _label_name(text[at:stop])) for at, stop in spans if text[at].isupper()]
-    if _result_labels().isdisjoint([name for _, name in found]):
+    found = []
+    results = _result_labels()
+    any_results = False
+    for at, stop in spans:  # (a loop, not two comprehensions: most sections have one label)
+        if text[at].isupper():
+            name = _label_name(text[at:stop])
+            found.append((at, name))
+            any_results = any_results or name in results
+    if not any_results:
         return [""] * len(sentences)
     labels: list[str] = []
     current, at = "", 0
