@@ -25,20 +25,73 @@ DEFINITION_LABELS = frozenset({"outcome_measures"})
 MAX_DOCUMENT_CHARS = 1_000_000
 
 
-@dataclass(slots=True)
+@dataclass(init=False)
 class SentenceInfo:
+    """A readable sentence with its numbers, fractions and tumor mentions, and what readers ask of it.
+
+    `evidence` (the sentence quoted) is made on its first read when build_context gives only
+    the document's path: about half the sentences are never cited, and a quote and an Evidence cost
+    more than the rest of a sentence's setup. Still a dataclass to `dataclasses` (its fields compared,
+    printed, `replace`d), with this __init__: `SentenceInfo(sentence, "abstract", "", [], [], [], evidence)`.
+    """
+
+    __slots__ = (
+        "sentence",
+        "kind",
+        "label",
+        "numbers",
+        "fractions",
+        "tumors",
+        "_evidence",
+        "cached",
+        "inline_label",
+        "_path",
+    )
     sentence: Sentence
     kind: str
     label: str
     numbers: list[Num]
     fractions: list[Fraction]
     tumors: list[TumorMention]
-    evidence: Evidence
+    evidence: Evidence  # (the property below: a field to `dataclasses`, compared and printed)
     # Facts about the whole sentence that several clauses ask for; computed once.
-    cached: dict[str, object] = field(default_factory=dict)
+    cached: dict[str, object]
     # The last label written inside the section's text before this sentence's end
     # ("... Background: ...", "RESULTS: ..."), when the section itself has none that says so.
-    inline_label: str = ""
+    inline_label: str
+
+    def __init__(
+        self,
+        sentence: Sentence,
+        kind: str,
+        label: str,
+        numbers: list[Num],
+        fractions: list[Fraction],
+        tumors: list[TumorMention],
+        evidence: Evidence | None,
+        cached: dict[str, object] | None = None,
+        inline_label: str = "",
+        path: str = "",
+    ) -> None:
+        self.sentence = sentence
+        self.kind = kind
+        self.label = label
+        self.numbers = numbers
+        self.fractions = fractions
+        self.tumors = tumors
+        self._evidence = evidence
+        self._path = path  # for the evidence, when it is made on first read
+        self.cached = {} if cached is None else cached
+        self.inline_label = inline_label
+
+    @property
+    def evidence(self) -> Evidence:
+        """The sentence quoted (made on the first read when build_context gave only the path)."""
+        evidence = self._evidence
+        if evidence is None:
+            sentence = self.sentence
+            evidence = self._evidence = Evidence(self._path, sentence.start, sentence.end, quote(sentence))
+        return evidence
 
     @property
     def start(self) -> int:
@@ -65,7 +118,8 @@ class SentenceInfo:
 
     def cite(self, start: int, end: int) -> Evidence:
         """Evidence for a value at text[start:end], quoting its sentence."""
-        return Evidence(self.evidence.document, start, end, self.evidence.quote)
+        evidence = self._evidence or self.evidence  # (the property once, only if not made yet)
+        return Evidence(evidence.document, start, end, evidence.quote)
 
     @property
     def reports_results(self) -> bool:
@@ -199,8 +253,15 @@ def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     spans = _label_spans(text, sentences[0].start, sentences[-1].end)
     if not spans:
         return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
-    found = [(at, _label_name(text[at:stop])) for at, stop in spans if text[at].isupper()]
-    if _result_labels().isdisjoint([name for _, name in found]):
+    found = []
+    results = _result_labels()
+    any_results = False
+    for at, stop in spans:  # (a loop, not two comprehensions: most sections have one label)
+        if text[at].isupper():
+            name = _label_name(text[at:stop])
+            found.append((at, name))
+            any_results = any_results or name in results
+    if not any_results:
         return [""] * len(sentences)
     labels: list[str] = []
     current, at = "", 0
@@ -270,7 +331,7 @@ def build_context(document: Document) -> Context:
             if sentence.cut_after and not sentence.cut_before:
                 context.long_sentences += 1
             sentence_start, sentence_end = sentence.start, sentence.end
-            evidence = Evidence(path, sentence_start, sentence_end, quote(sentence))
+            evidence = None  # (made when first read, unless a tumor mention quotes it now)
             # The sentence's numbers: a run of the section's (sorted by start, none across a sentence end).
             while number_at < count and numbers[number_at].start < sentence_start:
                 number_at += 1
@@ -283,6 +344,8 @@ def build_context(document: Document) -> Context:
             mentions = []
             while hit_at < hit_count and hits[hit_at].end <= sentence_end:
                 hit = hits[hit_at]
+                if evidence is None:
+                    evidence = Evidence(path, sentence_start, sentence_end, quote(sentence))
                 entry = hit.entry
                 mentions.append(
                     TumorMention(
@@ -303,7 +366,9 @@ def build_context(document: Document) -> Context:
                     find_fractions(text, mine) if len(mine) > 1 else [],
                     mentions,
                     evidence,
-                    inline_label=inline_label,
+                    None,
+                    inline_label,
+                    path,
                 )
             )
     return context

@@ -20,6 +20,20 @@ _BOUNDARY = re.compile(
     r"|\|[ \t]*\n"  # the end of a pipe-table row: one row reads as one sentence
 )
 _STOPS = ".!?"
+# The first option alone: what _BOUNDARY finds in a stretch without "!", "?", a line break or "|"
+# (every other option opens by consuming one of them, so none can match there). Opening with one
+# literal, `re` searches it at memchr speed (~6 instructions a character) instead of testing each
+# character against a set (~52): most abstracts' sections hold full stops only.
+_FULL_STOP_BOUNDARY = re.compile(rf"\.{_AFTER_STOP}")
+
+
+def _boundary_pattern(text: str, begin: int, end: int) -> re.Pattern[str]:
+    """_BOUNDARY, or _FULL_STOP_BOUNDARY when text[begin:end] holds no other option's opening: the
+    same matches either way (four `str.find`s in C decide)."""
+    find = text.find
+    if find("\n", begin, end) < 0 and find("?", begin, end) < 0 and find("!", begin, end) < 0:
+        return _FULL_STOP_BOUNDARY if find("|", begin, end) < 0 else _BOUNDARY
+    return _BOUNDARY
 
 
 @vocab.cached
@@ -82,7 +96,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     cursor = start
     # A stop right before the slice still ends a sentence at its start (as a lookbehind would see it).
     begin = start - 1 if start > 0 and text[start - 1] in _STOPS else start
-    for match in _BOUNDARY.finditer(text, begin, end):
+    for match in _boundary_pattern(text, begin, end).finditer(text, begin, end):
         boundary = match.start()
         if text[boundary] in _STOPS:
             boundary += 1
