@@ -42,7 +42,9 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
     design_cues = cues.matcher("cues", "design")
     text = context.text
     for info in context.sentences:
-        if phase is None:
+        # Every match holds "pha" in any case, and re.I reads no other character as "p", "h" or
+        # "a": the substring test (C) spares most sentences the search.
+        if phase is None and "pha" in info.lower:
             match = _PHASE.search(text, info.start, info.end)
             if match:
                 phase = normalize_phase(match.group(1), match.group(2))
@@ -157,9 +159,14 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
     for info in context.sentences:
         if not info.numbers or not info.reports_results:
             continue  # two pure tests: the same answer in either order
-        if not verbs.any(text, info.start, info.end):
+        hits = verbs.find(text, info.start, info.end)
+        if not hits:
             continue  # the phrase index before the word gate: the same answer, cheaper first
-        if not info.has_word(cues.any_word("cues", "enrollment_verbs")):
+        # The word gate is a search of the sentence for a verb at a word start; where the first
+        # hit starts is where it most often matches, and a match there answers it (one anchored
+        # match, not a search tried at every letter). Else the search, as before.
+        words = cues.any_word("cues", "enrollment_verbs")
+        if not words.match(info.lower, hits[0].start - info.start) and not info.has_word(words):
             continue
         fraction_counts: set[int] | None = None  # built for the first number that counts people
         for number in info.numbers:
