@@ -14,7 +14,7 @@ from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num
-from imatinib_cli.extract.populations import PopulationDraft
+from imatinib_cli.extract.populations import PopulationDraft, holds_any
 from imatinib_cli.models import Dose, Quantity, record
 from imatinib_cli.regexes import case_blind_alternation
 
@@ -103,21 +103,12 @@ def find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     return found  # type: ignore[return-value]
 
 
-def _holds_any(lowered: str, words: tuple[str, ...]) -> bool:
-    """Whether any of the words is in the lowercased sentence: a loop, not any() over a
-    generator (this runs for every sentence of every document)."""
-    for word in words:  # noqa: SIM110
-        if word in lowered:
-            return True
-    return False
-
-
 def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     lowered = info.lower
     # Both patterns need an arm noun, _RANDOMIZED_TO an assignment word; the C substring tests
     # spare most sentences the regexes (a sentence with neither names no arm at all).
-    has_noun = _holds_any(lowered, _nouns())
-    assigns = _holds_any(lowered, _ASSIGNMENT_WORDS)
+    has_noun = holds_any(lowered, _nouns())
+    assigns = holds_any(lowered, _ASSIGNMENT_WORDS)
     if not (has_noun or assigns):
         return []
     lettered, named = _patterns()
@@ -160,7 +151,7 @@ def _may_name_arms(text: str) -> bool:
     words = _nouns() + _ASSIGNMENT_WORDS
     if not all(word.isascii() for word in words):
         return True
-    return _holds_any(text.lower(), words)
+    return holds_any(text.lower(), words)
 
 
 _RANDOMIZED_TO = re.compile(

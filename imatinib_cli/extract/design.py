@@ -27,6 +27,14 @@ _PHASE = re.compile(
 )
 
 
+def _word_gate(info: SentenceInfo, words: re.Pattern[str], position: int) -> bool:
+    """info.has_word(words) for a sentence whose phrases the index found, the first at `position`
+    (an offset into the text): a cue word at a word start ('enrolled' in '42 patients were
+    enrolled') most often stands where the first phrase starts, and one anchored match there
+    answers True (a match is a match of the search); else the search, tried at every letter."""
+    return words.match(info.lower, position - info.start) is not None or info.has_word(words)
+
+
 def normalize_phase(first: str, second: str | None = None) -> str:
     one = _ROMAN.get(first.lower(), first)
     if second:
@@ -53,7 +61,7 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
         # phrase; the word gate (a regex search) then only for a sentence with a hit. The same
         # answer in either order (both are pure tests, and a sentence needs both).
         hits = design_cues.find(text, info.start, info.end)
-        if not hits or not info.has_word(cues.any_word("cues", "design")):
+        if not hits or not _word_gate(info, cues.any_word("cues", "design"), hits[0].start):
             continue
         for hit in hits:
             key = hit.key
@@ -116,9 +124,14 @@ def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     end = min(
         [end] + [i for i in (text.find(",", number.end, end), text.find(";", number.end, end)) if i >= 0]
     )
-    before = _WORDS.findall(text[start : number.start])
-    after = _WORDS.findall(text[number.end : end])
-    return any(w.lower() in words for w in before[-3:]) or any(w.lower() in words for w in after[:3])
+    # loops, not any() over generators: no generator built per number
+    for word in _WORDS.findall(text[start : number.start])[-3:]:
+        if word.lower() in words:
+            return True
+    for word in _WORDS.findall(text[number.end : end])[:3]:  # noqa: SIM110
+        if word.lower() in words:
+            return True
+    return False
 
 
 # "Of 30 patients with GIST, ...", "Among 60 evaluable patients, ...": at the start of a clause only
@@ -162,11 +175,7 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
         hits = verbs.find(text, info.start, info.end)
         if not hits:
             continue  # the phrase index before the word gate: the same answer, cheaper first
-        # The word gate is a search of the sentence for a verb at a word start; where the first
-        # hit starts is where it most often matches, and a match there answers it (one anchored
-        # match, not a search tried at every letter). Else the search, as before.
-        words = cues.any_word("cues", "enrollment_verbs")
-        if not words.match(info.lower, hits[0].start - info.start) and not info.has_word(words):
+        if not _word_gate(info, cues.any_word("cues", "enrollment_verbs"), hits[0].start):
             continue
         fraction_counts: set[int] | None = None  # built for the first number that counts people
         for number in info.numbers:
