@@ -101,6 +101,11 @@ def test_no_arm_word_in_the_text_means_none_in_any_sentence(text: str) -> None:
             assert not any(word in lowered for word in words)
 
 
+def test_each_assignment_word_holds_a_stem_the_document_gate_looks_for() -> None:
+    assert all(any(stem in word for stem in arms._ASSIGNMENT_STEMS) for word in arms._ASSIGNMENT_WORDS)
+    assert arms._arm_words() == arms._nouns() + arms._ASSIGNMENT_STEMS
+
+
 def test_arm_design_without_an_arm_word_reads_no_sentence() -> None:
     context = context_of("Imatinib 400 mg daily was given to 30 patients. Twelve had a partial response.")
     assert not arms._may_name_arms(context.text)

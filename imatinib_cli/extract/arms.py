@@ -148,10 +148,19 @@ def _may_name_arms(text: str) -> bool:
     text there too). Most documents hold none ("randomized", "arm", "group": 80 % of generated
     abstracts do not), and then no sentence is asked. True (ask each sentence) for a vocabulary
     word outside ASCII, whose lowercase may depend on its neighbours (a final sigma)."""
-    words = _nouns() + _ASSIGNMENT_WORDS
-    if not all(word.isascii() for word in words):
-        return True
-    return holds_any(text.lower(), words)
+    words = _arm_words()
+    return words is None or holds_any(text.lower(), words)
+
+
+_ASSIGNMENT_STEMS = ("assigned", "randomi", "allocated")  # each assignment word holds one
+
+
+@vocab.cached
+def _arm_words() -> tuple[str, ...] | None:
+    """The arm nouns and the assignment stems, the words _may_name_arms looks for (one pass over
+    the text each); None when one is not ASCII."""
+    words = _nouns() + _ASSIGNMENT_STEMS
+    return words if all(word.isascii() for word in words) else None
 
 
 _RANDOMIZED_TO = re.compile(

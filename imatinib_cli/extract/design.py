@@ -98,11 +98,18 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     people = cues.words("cues", "people")
     describing = cues.words("cues", "people_adjectives")
     tumors: set[str] | None = None
-    words = [w.lower() for w in _PEOPLE_WORDS.findall(after)[:6]]
-    for index, lowered in enumerate(words):
+    # The first six words after the number, read only as far as needed (most often two: "42
+    # patients were ..."), not all the window's words found and lowercased first.
+    found = _PEOPLE_WORDS.finditer(after)
+    for index in range(6):
+        word = next(found, None)
+        if word is None:
+            return False
+        lowered = word.group().lower()
         if lowered in people:
             # "the 25 patients evaluable for response" counts a denominator, not the enrolled
-            return index + 1 >= len(words) or words[index + 1] not in cues.words("cues", "evaluable")
+            following = next(found, None) if index < 5 else None
+            return following is None or following.group().lower() not in cues.words("cues", "evaluable")
         # Only words that describe people may stand between: "51 evaluable patients", "147 GIST patients".
         if lowered in describing:
             continue
