@@ -166,20 +166,26 @@ _ENROLL_WORDS = [
     "patients", "were", "enrolled", "Enrolled", "ENROLLED", "treated", "randomly", "assigned", "5treated",
     "x-enrolled", "pre", "enrolment", "40", "12", "of", "the", "and", "received", "given", "ſtudied",
     "studied", "\u212a", ",", ".", "(", ")", "İncluded", "included", "ıncluded", "accrued", "a", "–",
+    "randomized", "Non-randomized", "non", "open-label", "(open", "label)", "single-arm", "single", "arm",
+    "multicentre", "multi-center", "ſingle", "phase", "II", "intergroup", "5randomized", "xopen",
 ]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_ENROLL_WORDS), min_size=1, max_size=16))
-def test_enrollment_word_at_the_first_hit_answers_as_the_search(words: list[str]) -> None:
-    """The anchored match at the verbs' first hit, where it matches, gives the word gate's answer."""
+@given(
+    st.lists(st.sampled_from(_ENROLL_WORDS), min_size=1, max_size=16),
+    st.sampled_from(["enrollment_verbs", "design"]),
+)
+def test_word_gate_answers_as_the_search(words: list[str], cue: str) -> None:
+    """_word_gate (an anchored match at the phrases' first hit, else the search) gives the word
+    gate's answer, for the enrollment verbs and the design phrases."""
     context = context_of(" ".join(words) + ".")
-    verbs = cues.matcher("cues", "enrollment_verbs")
-    pattern = cues.any_word("cues", "enrollment_verbs")
+    phrases = cues.matcher("cues", cue)
+    pattern = cues.any_word("cues", cue)
     for info in context.sentences:
-        hits = verbs.find(context.text, info.start, info.end)
-        if hits and pattern.match(info.lower, hits[0].start - info.start):
-            assert info.has_word(pattern)
+        hits = phrases.find(context.text, info.start, info.end)
+        if hits:
+            assert design._word_gate(info, pattern, hits[0].start) == info.has_word(pattern)
 
 
 def test_enrollment_as_before() -> None:
