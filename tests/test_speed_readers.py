@@ -91,14 +91,19 @@ def test_named_arm_pattern_reads_written_arms() -> None:
 @settings(max_examples=400, deadline=None)
 @given(_texts)
 def test_no_arm_word_in_the_text_means_none_in_any_sentence(text: str) -> None:
-    """_may_name_arms False: every sentence's lowercase lacks every arm noun and assignment word."""
+    """_may_name_arms False: every sentence's lowercase, and every piece of a section's, lacks every
+    arm noun and assignment word."""
     words = arms._nouns() + arms._ASSIGNMENT_WORDS
-    if arms._may_name_arms(text):
+    context = context_of(text)
+    if arms._may_name_arms(context):
         return
-    for start in range(len(text) + 1):
-        for end in range(start, min(len(text), start + 30) + 1):
-            lowered = vocab.lowercase(text[start:end])
-            assert not any(word in lowered for word in words)
+    for info in context.sentences:
+        assert not any(word in info.lower for word in words)
+    for section in context.sections:
+        for start in range(section.start, section.end + 1):
+            for end in range(start, min(section.end, start + 30) + 1):
+                lowered = vocab.lowercase(context.text[start:end])
+                assert not any(word in lowered for word in words)
 
 
 def test_each_assignment_word_holds_a_stem_the_document_gate_looks_for() -> None:
@@ -108,13 +113,13 @@ def test_each_assignment_word_holds_a_stem_the_document_gate_looks_for() -> None
 
 def test_arm_design_without_an_arm_word_reads_no_sentence() -> None:
     context = context_of("Imatinib 400 mg daily was given to 30 patients. Twelve had a partial response.")
-    assert not arms._may_name_arms(context.text)
+    assert not arms._may_name_arms(context)
     assert arms.arm_design(context, [object()]) is None  # type: ignore[list-item]
     assert all("arms" not in info.cached for info in context.sentences)
     context = context_of("Patients were randomized to the 400 mg arm (n = 20) or the 800 mg arm (n = 22).")
-    assert arms._may_name_arms(context.text)
-    assert arms._may_name_arms("RANDOMIZED")
-    assert arms._may_name_arms("ſtratum") is False  # "ſ" stays "ſ" lowercased, as in _find_arms
+    assert arms._may_name_arms(context)
+    assert arms._may_name_arms(context_of("RANDOMIZED"))
+    assert arms._may_name_arms(context_of("ſtratum")) is False  # "ſ" stays "ſ" lowercased, as in _find_arms
 
 
 _PHASE_WORDS = [

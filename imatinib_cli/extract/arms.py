@@ -141,15 +141,23 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
 _ASSIGNMENT_WORDS = ("assigned", "randomis", "randomiz", "allocated")  # what _RANDOMIZED_TO needs
 
 
-def _may_name_arms(text: str) -> bool:
-    """Whether any sentence of the text may name an arm: _find_arms reads nothing in a sentence
-    whose lowercase holds no arm noun and no assignment word, and an ASCII word in a sentence's
-    lowercase is in the whole text's (each of its letters is the lowercase of one character of the
-    text there too). Most documents hold none ("randomized", "arm", "group": 80 % of generated
-    abstracts do not), and then no sentence is asked. True (ask each sentence) for a vocabulary
-    word outside ASCII, whose lowercase may depend on its neighbours (a final sigma)."""
+def _may_name_arms(context: Context) -> bool:
+    """Whether any sentence may name an arm: _find_arms reads nothing in a sentence whose
+    lowercase holds no arm noun and no assignment word, and an ASCII word in a sentence's
+    lowercase is in the lowercase of its section (each of its letters is the one-character
+    lowercase of one character of the text, there too). Most documents hold none ("randomized",
+    "arm", "group": 80 % of generated abstracts do not), and then no sentence is asked. Only the
+    sections read are (an HTML page's text is mostly what is not read). True (ask each sentence)
+    for a vocabulary word outside ASCII, whose lowercase may depend on its neighbours (a final
+    sigma)."""
     words = _arm_words()
-    return words is None or holds_any(text.lower(), words)
+    if words is None:
+        return True
+    text = context.text
+    for section in context.sections:  # noqa: SIM110 (every sentence lies in one of them)
+        if holds_any(text[section.start : section.end].lower(), words):
+            return True
+    return False
 
 
 _ASSIGNMENT_STEMS = ("assigned", "randomi", "allocated")  # each assignment word holds one
@@ -346,7 +354,7 @@ def _number_before(context: Context, info: SentenceInfo, position: int) -> Num |
 
 def arm_design(context: Context, drafts: list[PopulationDraft]) -> ArmDesign | None:
     """Arms apply when a document about one population names two or more of them."""
-    if len(drafts) != 1 or not _may_name_arms(context.text):
+    if len(drafts) != 1 or not _may_name_arms(context):
         return None
     labels: dict[str, str] = {}
     for info in context.sentences:
