@@ -27,6 +27,14 @@ _PHASE = re.compile(
 )
 
 
+def _word_gate(info: SentenceInfo, words: re.Pattern[str], position: int) -> bool:
+    """info.has_word(words) for a sentence whose phrases the index found, the first at `position`
+    (an offset into the text): a cue word at a word start ('enrolled' in '42 patients were
+    enrolled') most often stands where the first phrase starts, and one anchored match there
+    answers True (a match is a match of the search); else the search, tried at every letter."""
+    return words.match(info.lower, position - info.start) is not None or info.has_word(words)
+
+
 def normalize_phase(first: str, second: str | None = None) -> str:
     one = _ROMAN.get(first.lower(), first)
     if second:
@@ -42,7 +50,9 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
     design_cues = cues.matcher("cues", "design")
     text = context.text
     for info in context.sentences:
-        if phase is None:
+        # Every match holds "pha" in any case, and re.I reads no other character as "p", "h" or
+        # "a": the substring test (C) spares most sentences the search.
+        if phase is None and "pha" in info.lower:
             match = _PHASE.search(text, info.start, info.end)
             if match:
                 phase = normalize_phase(match.group(1), match.group(2))
@@ -51,7 +61,7 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
         # phrase; the word gate (a regex search) then only for a sentence with a hit. The same
         # answer in either order (both are pure tests, and a sentence needs both).
         hits = design_cues.find(text, info.start, info.end)
-        if not hits or not info.has_word(cues.any_word("cues", "design")):
+        if not hits or not _word_gate(info, cues.any_word("cues", "design"), hits[0].start):
             continue
         for hit in hits:
             key = hit.key
@@ -88,11 +98,18 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     people = cues.words("cues", "people")
     describing = cues.words("cues", "people_adjectives")
     tumors: set[str] | None = None
-    words = [w.lower() for w in _PEOPLE_WORDS.findall(after)[:6]]
-    for index, lowered in enumerate(words):
+    # The first six words after the number, read only as far as needed (most often two: "42
+    # patients were ..."), not all the window's words found and lowercased first.
+    found = _PEOPLE_WORDS.finditer(after)
+    for index in range(6):
+        word = next(found, None)
+        if word is None:
+            return False
+        lowered = word.group().lower()
         if lowered in people:
             # "the 25 patients evaluable for response" counts a denominator, not the enrolled
-            return index + 1 >= len(words) or words[index + 1] not in cues.words("cues", "evaluable")
+            following = next(found, None) if index < 5 else None
+            return following is None or following.group().lower() not in cues.words("cues", "evaluable")
         # Only words that describe people may stand between: "51 evaluable patients", "147 GIST patients".
         if lowered in describing:
             continue
@@ -114,9 +131,14 @@ def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     end = min(
         [end] + [i for i in (text.find(",", number.end, end), text.find(";", number.end, end)) if i >= 0]
     )
-    before = _WORDS.findall(text[start : number.start])
-    after = _WORDS.findall(text[number.end : end])
-    return any(w.lower() in words for w in before[-3:]) or any(w.lower() in words for w in after[:3])
+    # loops, not any() over generators: no generator built per number
+    for word in _WORDS.findall(text[start : number.start])[-3:]:
+        if word.lower() in words:
+            return True
+    for word in _WORDS.findall(text[number.end : end])[:3]:  # noqa: SIM110
+        if word.lower() in words:
+            return True
+    return False
 
 
 # "Of 30 patients with GIST, ...", "Among 60 evaluable patients, ...": at the start of a clause only
@@ -157,9 +179,10 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
     for info in context.sentences:
         if not info.numbers or not info.reports_results:
             continue  # two pure tests: the same answer in either order
-        if not verbs.any(text, info.start, info.end):
+        hits = verbs.find(text, info.start, info.end)
+        if not hits:
             continue  # the phrase index before the word gate: the same answer, cheaper first
-        if not info.has_word(cues.any_word("cues", "enrollment_verbs")):
+        if not _word_gate(info, cues.any_word("cues", "enrollment_verbs"), hits[0].start):
             continue
         fraction_counts: set[int] | None = None  # built for the first number that counts people
         for number in info.numbers:

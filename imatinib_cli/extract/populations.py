@@ -219,7 +219,7 @@ def _may_say_of_whom(info: SentenceInfo) -> bool:
                 ascii_text = info.sentence.text.isascii()
             if not ascii_text:
                 return True
-        if all(word in lowered for word in words):
+        if _holds_all(lowered, words):
             return True
     return False
 
@@ -458,15 +458,14 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
     found: list[SubgroupMention] = []
     starts = _subgroup_name_starts()
     sentence = info.sentence.text
-    if starts is not None and sentence.isascii():
-        # the few substring tests (C) first: of an article's sentences that pass, most name "exon"
-        lowered = info.lower
-        for word in starts:
-            if word in lowered:
-                break
-        else:
-            if not may_name_protein_change(info) or _VARIANT_OPENING.search(sentence) is None:
-                return found  # no protein change, numbered noun or listed name: the pattern cannot match
+    # the few substring tests (C) first: of an article's sentences that pass, most name "exon"
+    if (
+        starts is not None
+        and sentence.isascii()
+        and not holds_any(info.lower, starts)
+        and (not may_name_protein_change(info) or _VARIANT_OPENING.search(sentence) is None)
+    ):
+        return found  # no protein change, numbered noun or listed name: the pattern cannot match
     data = vocab.load("cues")["subgroups"]
     names = _subgroup_names()
     for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
@@ -853,8 +852,19 @@ _INLINE_WORDS = ("who", "of")
 _AFTER_WORDS = ("after", "/")
 
 
+def holds_any(lowered: str, words: tuple[str, ...]) -> bool:
+    """Whether any of the words is in the lowercased sentence (the per-sentence "could this
+    pattern match here" test of the readers): a loop, not any() over a generator, which costs
+    more than the few C substring tests it runs."""
+    for word in words:  # noqa: SIM110
+        if word in lowered:
+            return True
+    return False
+
+
 def _holds_all(lowered: str, words: tuple[str, ...]) -> bool:
-    for word in words:  # noqa: SIM110 (all() with a generator costs more for two words)
+    """Whether every one of the words is in the lowercased sentence (a loop, as holds_any)."""
+    for word in words:  # noqa: SIM110
         if word not in lowered:
             return False
     return True
