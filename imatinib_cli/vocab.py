@@ -570,11 +570,10 @@ class _Scan:
                 # An article's region (~2,500 characters, ~450 words): two bytes a position, read
                 # as unsigned shorts; one join of a bytes object a word, where a list cost a
                 # Python step a character.
-                if len(_SHORT_VALUES) < words:
-                    _SHORT_VALUES.extend(
-                        value.to_bytes(2, sys.byteorder) for value in range(len(_SHORT_VALUES), words)
-                    )
-                self._word_of = memoryview(b"".join(map(operator.mul, _SHORT_VALUES, lengths))).cast("H")
+                values = _short_values[0]
+                if len(values) < words:
+                    values = _more_short_values(words)
+                self._word_of = memoryview(b"".join(map(operator.mul, values, lengths))).cast("H")
             else:
                 self._word_of = list(chain.from_iterable(map(repeat, range(words), lengths)))
         return self._word_of
@@ -582,9 +581,20 @@ class _Scan:
 
 _BYTE_VALUES = [bytes([value]) for value in range(256)]  # a word's number, as a byte to repeat
 # A word's number as two bytes in the machine's order (what memoryview.cast("H") reads), made up
-# to the most words a region has needed so far.
-_SHORT_VALUES: list[bytes] = []
+# to the most words a region has needed so far; a longer list replaces it, never changed once
+# handed out, so a reader on another thread never sees a list shorter than it asked for.
+_short_values: list[list[bytes]] = [[]]
 _MOST_SHORT_WORDS = 16384  # at most ~0.6 MB of two-byte values kept
+
+
+def _more_short_values(words: int) -> list[bytes]:
+    """The two-byte values of word numbers 0 to at least words - 1, kept for the next region
+    (made once per new high, not per region): on a little-endian machine, 3 ->
+    [b"\\x00\\x00", b"\\x01\\x00", b"\\x02\\x00"]."""
+    have = _short_values[0]
+    values = have + [value.to_bytes(2, sys.byteorder) for value in range(len(have), words)]
+    _short_values[0] = values
+    return values
 
 
 # One phrase form's readings for one matcher: (cut, phrase items), cut = how many characters of the

@@ -58,3 +58,13 @@ def test_word_of_counts_empty_words_between_separators() -> None:
     scan = vocab._scan("a  bc-d")
     assert scan.low == "abcd"
     assert scan.word_of() == b"\x00\x02\x02\x03"
+
+
+def test_two_byte_values_grow_into_a_new_list() -> None:
+    """A longer region gets a longer list of values; the list an earlier region was handed keeps
+    its length, and every value reads back (as an unsigned short) as its word number."""
+    before = vocab._more_short_values(300)
+    after = vocab._more_short_values(len(before) + 5)
+    assert after is not before and len(after) == len(before) + 5
+    assert [memoryview(value).cast("H")[0] for value in after] == list(range(len(after)))
+    assert vocab._short_values[0] is after
