@@ -12,6 +12,7 @@ import functools
 import operator
 import os
 import re
+import sys
 import weakref
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -550,26 +551,50 @@ class _Scan:
         self.bounds = bounds
         self.start = start  # text offset of the region
         self.classes = classes  # the region's characters' classes (2: a separator)
-        self._word_of: bytes | list[int] | None = None
+        self._word_of: bytes | memoryview | list[int] | None = None
         self.hits = _RegionHits()
 
-    def word_of(self) -> bytes | list[int]:
+    def word_of(self) -> bytes | memoryview | list[int]:
         """For each compact position, the number of the word it lies in (a word is what lies
         between two separators, "" between two in a row): as many separator characters come
         before it, so compact p is text offset start + p + word_of[p]. Looked up by index, not
         bisected: "a  bc" -> b"\x00\x02\x02". A byte each while the words are 256 or fewer (every
-        region of a text abstract), else a list."""
+        region of a text abstract), two (a memoryview of unsigned shorts) up to 16,384 (an
+        article's region), else a list."""
         if self._word_of is None:
             lengths = map(len, self.classes.split(b"\x02"))
             words = len(self.classes) - len(self.low) + 1  # one more than the separators
             if words <= 256:
                 self._word_of = b"".join(map(operator.mul, _BYTE_VALUES, lengths))
+            elif words <= _MOST_SHORT_WORDS:
+                # An article's region (~2,500 characters, ~450 words): two bytes a position, read
+                # as unsigned shorts; one join of a bytes object a word, where a list cost a
+                # Python step a character.
+                values = _short_values[0]
+                if len(values) < words:
+                    values = _more_short_values(words)
+                self._word_of = memoryview(b"".join(map(operator.mul, values, lengths))).cast("H")
             else:
                 self._word_of = list(chain.from_iterable(map(repeat, range(words), lengths)))
         return self._word_of
 
 
 _BYTE_VALUES = [bytes([value]) for value in range(256)]  # a word's number, as a byte to repeat
+# A word's number as two bytes in the machine's order (what memoryview.cast("H") reads), made up
+# to the most words a region has needed so far; a longer list replaces it, never changed once
+# handed out, so a reader on another thread never sees a list shorter than it asked for.
+_short_values: list[list[bytes]] = [[]]
+_MOST_SHORT_WORDS = 16384  # at most ~0.6 MB of two-byte values kept
+
+
+def _more_short_values(words: int) -> list[bytes]:
+    """The two-byte values of word numbers 0 to at least words - 1, kept for the next region
+    (made once per new high, not per region): on a little-endian machine, 3 ->
+    [b"\\x00\\x00", b"\\x01\\x00", b"\\x02\\x00"]."""
+    have = _short_values[0]
+    values = have + [value.to_bytes(2, sys.byteorder) for value in range(len(have), words)]
+    _short_values[0] = values
+    return values
 
 
 # One phrase form's readings for one matcher: (cut, phrase items), cut = how many characters of the
