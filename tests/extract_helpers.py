@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import extract, populations
+from imatinib_cli.extract import extract, populations, toxicity
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.models import Document, Findings, Population
 
@@ -45,6 +45,19 @@ def subgroups_with_and_without_skip(context: Context, info: SentenceInfo) -> tup
         slow = populations._find_subgroups(context, info)
     finally:
         populations._subgroup_name_starts = real
+    return fast, slow
+
+
+def aggregates_with_and_without_gate(context: Context, info: SentenceInfo) -> tuple[object, object]:
+    """toxicity._aggregates as it runs, and with its head-word gate turned off (the aggregate
+    pattern always run): a gate test asserts both are equal."""
+    fast = toxicity._aggregates(context.text, info, [])
+    real = toxicity._aggregate_head_starts
+    toxicity._aggregate_head_starts = lambda: None  # type: ignore[assignment]
+    try:
+        slow = toxicity._aggregates(context.text, info, [])
+    finally:
+        toxicity._aggregate_head_starts = real
     return fast, slow
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from extract_helpers import context_of, subgroups_with_and_without_skip
+from extract_helpers import aggregates_with_and_without_gate, context_of, subgroups_with_and_without_skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,13 +47,7 @@ _sentences = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=18).map(lamb
 def test_aggregate_skip_changes_nothing(sentence: str) -> None:
     context = context_of(sentence)
     for info in context.sentences:
-        fast = toxicity._aggregates(context.text, info, [])
-        real = toxicity._aggregate_head_starts
-        toxicity._aggregate_head_starts = lambda: None  # type: ignore[assignment]
-        try:
-            slow = toxicity._aggregates(context.text, info, [])
-        finally:
-            toxicity._aggregate_head_starts = real
+        fast, slow = aggregates_with_and_without_gate(context, info)
         assert fast == slow
 
 

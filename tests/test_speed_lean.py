@@ -16,31 +16,14 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from record_helpers import record_body
 
 from imatinib_cli import models
 from imatinib_cli.load._text import LineStartPattern
 from imatinib_cli.models import Evidence, Quantity, record, replace
 
-
-def _body() -> dict[str, object]:
-    return {
-        "__doc__": "A test record.",
-        "__annotations__": {
-            "name": "str",
-            "values": "tuple[int, ...]",
-            "note": "str | None",
-            "extra": "tuple",
-            "hidden": "object",
-        },
-        "values": (),
-        "note": None,
-        "extra": dataclasses.field(default_factory=lambda: (0,)),
-        "hidden": dataclasses.field(default=None, compare=False, repr=False),
-    }
-
-
-_PLAIN = dataclasses.dataclass(frozen=True, slots=True)(type("Twin", (), _body()))
-Twin = _CHEAP = record(type("Twin", (), _body()))  # a module name, for pickle
+_PLAIN = dataclasses.dataclass(frozen=True, slots=True)(type("Twin", (), record_body()))
+Twin = _CHEAP = record(type("Twin", (), record_body()))  # a module name, for pickle
 _ATOMS = st.one_of(
     st.none(),
     st.booleans(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from extract_helpers import context_of
+from extract_helpers import aggregates_with_and_without_gate, context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_extract_setup_shortcuts import _PERIOD_POINT, _TIME_PIECES, _TIME_POINT
@@ -167,13 +167,7 @@ def test_aggregate_gate_passes_every_sentence_the_pattern_reads(sentence: str) -
         found = toxicity._aggregate_pattern().search(context.text, info.start, info.end)
         if found is not None:
             assert any(word in toxicity._folded(info) for word in words)
-        fast = toxicity._aggregates(context.text, info, [])
-        real = toxicity._aggregate_head_starts
-        toxicity._aggregate_head_starts = lambda: None  # type: ignore[assignment]
-        try:
-            slow = toxicity._aggregates(context.text, info, [])
-        finally:
-            toxicity._aggregate_head_starts = real
+        fast, slow = aggregates_with_and_without_gate(context, info)
         assert fast == slow
 
 

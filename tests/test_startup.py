@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from record_helpers import record_body
 from typer.testing import CliRunner
 
 from imatinib_cli.cli import _app_for, app
@@ -111,26 +112,9 @@ def test_a_warm_summarize_imports_no_extractor_and_builds_no_matcher(tmp_path: P
     assert not {"Document", "Evidence", "Findings", "Study", "Report"} & set(at_exit["lazy"])
 
 
-def _body() -> dict[str, object]:
-    return {
-        "__doc__": "A test record.",
-        "__annotations__": {
-            "name": "str",
-            "values": "tuple[int, ...]",
-            "note": "str | None",
-            "extra": "dict",
-            "hidden": "object",
-        },
-        "values": (),
-        "note": None,
-        "extra": dataclasses.field(default_factory=lambda: (0,)),
-        "hidden": dataclasses.field(default=None, compare=False, repr=False),
-    }
-
-
 def _twins() -> tuple[type, type]:
-    plain = dataclasses.dataclass(frozen=True, slots=True)(type("Twin", (), _body()))
-    cheap = record(type("Twin", (), _body()))
+    plain = dataclasses.dataclass(frozen=True, slots=True)(type("Twin", (), record_body()))
+    cheap = record(type("Twin", (), record_body()))
     return plain, cheap
 
 
@@ -183,8 +167,8 @@ def test_record_behaves_as_a_frozen_slotted_dataclass() -> None:
 
 
 def test_mutable_record_behaves_as_a_dataclass() -> None:
-    plain = dataclasses.dataclass(type("Twin", (), _body()))
-    cheap = mutable_record(type("Twin", (), _body()))
+    plain = dataclasses.dataclass(type("Twin", (), record_body()))
+    cheap = mutable_record(type("Twin", (), record_body()))
     assert str(inspect.signature(cheap)) == str(inspect.signature(plain))
     _same_fields(cheap, plain)
     assert cheap.__hash__ is None and plain.__hash__ is None
