@@ -149,7 +149,8 @@ def replace(obj: _R, /, **changes: Any) -> _R:
     """dataclasses.replace for a record, ~2x cheaper: the record's own replacer (`_replacer`: each
     field's new value or the old one, set in a new instance as __new__ sets them) instead of
     dataclasses' walk over the Fields in Python and a call of the class with keywords; the same
-    result, and the same error for a name that is not a field (dataclasses' own).
+    result, and for a name that is not a field dataclasses' own TypeError (its message names the
+    record's __new__, where it named __init__ before records were built by __new__).
 
     >>> replace(Flag(True, None), value=False)
     Flag(value=False, evidence=None)
