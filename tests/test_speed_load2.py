@@ -1,0 +1,86 @@
+"""Shortcuts in the text load (issue 12, seventh session), each checked against the code it replaced.
+
+`_decode._too_many_controls` asks whether a text holds any control character at all (an `in` test
+a character, a memchr in C) before counting them; the old form counted them always. Both are run
+here on random texts built from pieces that hold every kind of character the test tells apart:
+ASCII controls, tab and newline, C1 controls (U+0080 to U+009F, C2 80 to C2 9F in UTF-8), other
+non-ASCII letters and U+FFFD, at lengths around the 64 KiB sample and the 1 % share.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli.load import _decode
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_C1_UTF8_RE = re.compile(b"\xc2[\x80-\x9f]")
+
+
+def _old_too_many_controls(text: str, utf8: bytes | None = None) -> bool:
+    """_too_many_controls as the sixth session left it."""
+    sample = text[:65536]
+    if sample.isascii():
+        raw = sample.encode("ascii")
+        count = len(raw) - len(raw.translate(None, _ASCII_CONTROLS))
+    elif utf8 is not None and len(text) <= 65536:
+        count = len(utf8) - len(utf8.translate(None, _ASCII_CONTROLS)) + len(_C1_UTF8_RE.findall(utf8))
+    else:
+        count = len(_CONTROL_RE.findall(sample))
+    return count > max(1, len(sample) * 0.01)
+
+
+_PIECES = [
+    "Imatinib 400 mg daily. ",
+    "a",
+    "\n",
+    "\t",
+    "\r",
+    "\x0b\x0c",
+    "\x00",
+    "\x01",
+    "\x08",
+    "\x0e",
+    "\x1b",
+    "\x1f",
+    "\x7f",
+    "\x80",
+    "\x85",
+    "\x9f",
+    "\xa0",
+    "é",
+    "\u017f",
+    "\u212a",
+    "\u0130",
+    "\ufffd",
+    "\U0001d6fc",
+]
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> str:
+    pieces = draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=300))
+    text = "".join(pieces)
+    repeat = draw(st.sampled_from([1, 1, 1, 30, 700, 3000]))  # past 64 KiB and the 1 % share
+    return text * repeat
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(), st.booleans())
+def test_too_many_controls_as_before(text: str, give_utf8: bool) -> None:
+    utf8 = text.encode("utf-8", "surrogatepass") if give_utf8 else None
+    assert _decode._too_many_controls(text, utf8) == _old_too_many_controls(text, utf8)
+
+
+def test_too_many_controls_real_values() -> None:
+    clean = "Imatinib 400 mg daily.\tRESULTS:\n" * 3000  # ~96 KB: the 64 KiB sample is read
+    assert _decode._too_many_controls(clean) is False
+    assert _decode._too_many_controls("\x01" + "a" * 200) is False  # one is never too many
+    assert _decode._too_many_controls("\x01\x02" + "a" * 98) is True  # 2 of 100 > 1 %
+    accented = "café \x85\x85 " * 10
+    assert _decode._too_many_controls(accented, accented.encode()) is True
+    assert _decode._too_many_controls("café " * 100, ("café " * 100).encode()) is False
