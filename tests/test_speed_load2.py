@@ -84,3 +84,79 @@ def test_too_many_controls_real_values() -> None:
     accented = "café \x85\x85 " * 10
     assert _decode._too_many_controls(accented, accented.encode()) is True
     assert _decode._too_many_controls("café " * 100, ("café " * 100).encode()) is False
+
+
+# --------------------------------------------------------------------------- the PubMed page reader
+
+from imatinib_cli.load import _biblio, _pubmed_text  # noqa: E402
+from imatinib_cli.load._text import Line, split_lines  # noqa: E402
+
+_LINE_WORDS = [
+    "Comment in", "Comment on", "comment ON", "Erratum in", "Collaborators", "Investigators", "Update of",
+    "Expression of concern for", "Retracted and republished from", "Abstract", "ABSTRACT", "abstract",
+    "Affiliations", "Affiliation", "Author information", "Author affiliations", "PMID:", "PMCID:", "DOI:",
+    "doi:", "Epub", "Copyright", "\u00a9", "(c) 2001", "(C) 1999", "Publication types", "Publication Type",
+    "MeSH terms", "MeSH Terms", "Substances", "Keywords:", "KEYWORDS:", "Keyword:", "Loading...",
+    "Loading\u2026", "Cited by", "Cited by 3 articles", "Similar articles", "Free PMC article",
+    "Free full text", "Online ahead of print", "10.1200/JCO.2001.1", "References", "Figures", "LinkOut",
+    "[Indexed for MEDLINE]", "Show all 12 references", "Results", "imatinib", "Demetri GD", "et al.",
+    " ", "  ", "\t", ":", ": ", ".", ",", "1", "\u017f", "\u212a", "\u0130", "\u0131", "Abſtract",
+    "Collaborator\u017f", "\u212aeywords:", "Affiliat\u0130ons", "\u00a0", "\n",
+]  # fmt: skip
+
+_lines = st.lists(st.sampled_from(_LINE_WORDS), min_size=0, max_size=8).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_lines)
+def test_joined_line_patterns_as_before(line: str) -> None:
+    """The alternations match where the patterns tried in turn matched (case blindness kept)."""
+    p = _pubmed_text
+    for text in (line, line.strip()):
+        ended = bool(p.FOOTER_RE.match(text) or p.COMMENT_HEAD_RE.match(text))
+        assert bool(p._ABSTRACT_END_RE.match(text)) == ended
+        heading = bool(
+            p.AFFIL_HEAD_RE.match(text)
+            or p.COMMENT_HEAD_RE.match(text)
+            or p.ABSTRACT_HEAD_RE.match(text)
+            or p.FOOTER_RE.match(text)
+            or p.ID_LINE_RE.match(text)
+        )
+        assert p._is_heading(text) == heading
+
+
+def _old_hard_wrapped(lines: list[Line]) -> bool:
+    filled = [line.text.rstrip() for line in lines if not line.blank]
+    if len(filled) < 3:
+        return False
+    mid_sentence = sum(not text.endswith((".", "?", "!", ":", ";")) for text in filled[:-1])
+    return 2 * mid_sentence > len(filled) - 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "b.", "c?", "d!", "e:", "g;", " ", "\t", "\u00a0", "\u2028", "f. "]),
+        max_size=12,
+    )
+)
+def test_hard_wrapped_as_before(pieces: list[str]) -> None:
+    lines = split_lines("\n".join(pieces))
+    assert _biblio._hard_wrapped(lines) == _old_hard_wrapped(lines)
+
+
+def test_pubmed_page_reader_real_values() -> None:
+    page = (
+        "Skip to main page content\n\nClinical Trial\n\nA trial of a drug in a disease\n\nAffiliations\n\n"
+        "Abstract\n\nBackground: Imatinib was given.\n\nResults: 12 of 20 responded.\n\n"
+        "Comment in\n\nPubMed Disclaimer\n\nPublication types\n\nClinical Trial, Phase II\n\nPMID: 12345678\n"
+    )
+    parsed = _pubmed_text.parse_current(page, split_lines(page))
+    assert [line.text for line in parsed.abstract_lines] == [
+        "", "Background: Imatinib was given.", "", "Results: 12 of 20 responded.", "",
+    ]  # fmt: skip
+    assert parsed.fields["pmid"] == "12345678"
+    assert parsed.fields["title"] == "A trial of a drug in a disease"
+    assert [(section.kind, section.label) for section in parsed.sections] == [
+        ("title", ""), ("abstract", ""), ("abstract", "BACKGROUND"), ("abstract", "RESULTS"),
+    ]  # fmt: skip

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from imatinib_cli.load._text import ABSTRACT, Line, LineStartPattern, collapse, span
@@ -90,6 +92,7 @@ _NAME_PARTICLES = frozenset(
 _AFFIL_MARK_RE = re.compile(r"\(\d+(?:\s*,\s*\d+)*\)|(?:\s+\d+)+\s*$|[*\u2020\u2021]")
 _NAME_MAX = 60  # characters in one author's name, marks removed
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_text_of = itemgetter(2)  # Line.text (a Line is (start, end, text))
 _AFFIL_MARK_HINT_RE = re.compile(r"[\d*\u2020\u2021]")  # in every mark: where none is, nothing to take out
 
 # Structured-abstract labels: "RESULTS:" anywhere at a line start; "Results:" only where a
@@ -246,7 +249,7 @@ def author_list(value: str) -> tuple[str, ...] | None:
     else:
         items = [part.strip() for part in text.split(",")]
     items = [item for item in items if item and not item.isdigit()]
-    if not items or not all(_name_like(item) for item in items):
+    if not items or not all(map(_name_like, items)):  # no generator frame
         return None
     if len(items) == 1 and len(items[0].split()) < 2:
         return None
@@ -255,10 +258,12 @@ def author_list(value: str) -> tuple[str, ...] | None:
 
 def _hard_wrapped(lines: list[Line]) -> bool:
     """Text exports break lines mid-sentence; a saved web page has one line per paragraph."""
-    filled = [line.text.rstrip() for line in lines if not line.blank]
+    # a line is blank (`not text.strip()`) exactly when text.rstrip() is empty: no property call a line
+    filled = [text for text in map(str.rstrip, map(_text_of, lines)) if text]
     if len(filled) < 3:
         return False
-    mid_sentence = sum(not text.endswith(_SENTENCE_ENDS) for text in filled[:-1])
+    ended = sum(map(str.endswith, filled[:-1], repeat(_SENTENCE_ENDS)))  # no generator frame
+    mid_sentence = len(filled) - 1 - ended
     return 2 * mid_sentence > len(filled) - 1
 
 
@@ -279,7 +284,8 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
     previous_blank = True
     for line in lines:
         found = None
-        if not line.blank:
+        blank = not line.text.strip()  # Line.blank, read once
+        if not blank:
             match = _UPPER_LABEL_RE.match(line.text)
             if not match and (previous_blank or lines_are_paragraphs):
                 match = _TITLE_LABEL_RE.match(line.text)
@@ -290,7 +296,7 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
             if label_start > start:
                 out.append(span(ABSTRACT, start, label_start, label))
             start, label = label_start, found
-        previous_blank = line.blank
+        previous_blank = blank
     out.append(span(ABSTRACT, start, lines[-1].end, label))
     return out
 

@@ -74,6 +74,24 @@ _LIST_END_RE = re.compile(
     r"|Secondary Source ID|Full text sources|Cited by|Similar articles|Associated data|Supplementary info)\b",
     re.I,
 )
+
+
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern whose `match` finds a match wherever one of patterns' does (an alternation of
+    them, each with its own case blindness as a scoped flag): one call a line, not one a pattern.
+
+    >>> bool(_any_of(re.compile("^a$", re.I), re.compile("^b")).match("A"))
+    True
+    """
+    for pattern in patterns:
+        assert pattern.flags & ~(re.I | re.U) == 0, pattern  # only case blindness is carried over
+    return re.compile("|".join(f"(?{'i' if p.flags & re.I else ''}:{p.pattern})" for p in patterns))
+
+
+# A line that ends an abstract (`FOOTER_RE.match(line) or COMMENT_HEAD_RE.match(line)`).
+_ABSTRACT_END_RE = _any_of(FOOTER_RE, COMMENT_HEAD_RE)
+# A heading line (`_is_heading`), as the five patterns tried in turn.
+_HEADING_RE = _any_of(AFFIL_HEAD_RE, COMMENT_HEAD_RE, ABSTRACT_HEAD_RE, FOOTER_RE, ID_LINE_RE)
 ET_AL_RE = re.compile(r"^\s*(?P<author>\S.{1,80}?)\s+et al\.?(?:\s+(?P<journal>[^.\n]{2,120}?)\s*\.)?")
 _SENTENCE_END = (".", "?", "!")
 
@@ -115,13 +133,7 @@ def _next_nonblank(lines: list[Line], index: int) -> int:
 
 
 def _is_heading(text: str) -> bool:
-    return bool(
-        AFFIL_HEAD_RE.match(text)
-        or COMMENT_HEAD_RE.match(text)
-        or ABSTRACT_HEAD_RE.match(text)
-        or FOOTER_RE.match(text)
-        or ID_LINE_RE.match(text)
-    )
+    return _HEADING_RE.match(text) is not None
 
 
 def _title_end(lines: list[Line], start: int) -> int:
@@ -273,7 +285,7 @@ def parse_legacy(text: str, lines: list[Line]) -> Parsed:
             else:
                 in_abstract = True
             continue
-        if stripped and (FOOTER_RE.match(stripped) or COMMENT_HEAD_RE.match(stripped)):
+        if stripped and _ABSTRACT_END_RE.match(stripped):
             break
         abstract.append(line)
         index += 1
@@ -319,15 +331,13 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
         parsed.fields["title"] = collapse(" ".join(line.text for line in parsed.title_lines))
 
     _current_preamble(lines[:head], parsed)
-    index = head + 1
-    abstract: list[Line] = []
-    while head < len(lines) and index < len(lines):
-        stripped = lines[index].stripped
-        if stripped and (FOOTER_RE.match(stripped) or COMMENT_HEAD_RE.match(stripped)):
+    end = len(lines)
+    for index in range(head + 1, end):  # the abstract runs to its first footer or "Comment in" line
+        stripped = lines[index].text.strip()
+        if stripped and _ABSTRACT_END_RE.match(stripped):
+            end = index
             break
-        abstract.append(lines[index])
-        index += 1
-    parsed.abstract_lines = abstract
+    parsed.abstract_lines = lines[head + 1 : end]
     _finish(text, lines, parsed, 0)
     return parsed
 
