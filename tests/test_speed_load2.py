@@ -160,3 +160,58 @@ def test_pubmed_page_reader_real_values() -> None:
     assert [(section.kind, section.label) for section in parsed.sections] == [
         ("title", ""), ("abstract", ""), ("abstract", "BACKGROUND"), ("abstract", "RESULTS"),
     ]  # fmt: skip
+
+
+def _old_publication_types_footer(lines: list[Line], start: int) -> list[str]:
+    p = _pubmed_text
+    out: list[str] = []
+    index = start
+    while index < len(lines):
+        if p.PUBTYPES_HEAD_RE.match(lines[index].text):
+            index += 1
+            while index < len(lines):
+                item = lines[index].stripped
+                if item:
+                    if p._LIST_END_RE.match(item) or p.PUBTYPES_HEAD_RE.match(item) or len(item) > 80:
+                        break
+                    out.append(item.rstrip("."))
+                index += 1
+            continue
+        index += 1
+    return out
+
+
+_FOOTER_LINES = [
+    "Publication types", "publication TYPE:", "  Publication types  ", "Publication \u017fypes", "Review.",
+    "Clinical Trial, Phase II", "Multicenter Study", "MeSH terms", "Substances", "\u212aeywords", "Cited by",
+    "", " ", "\t", "x" * 81, "Imatinib Mesylate / therapeutic use*", "Similar articles", "LinkOut \u0130",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FOOTER_LINES), max_size=14), st.integers(0, 15))
+def test_publication_types_footer_as_before(rows: list[str], start: int) -> None:
+    text = "\n".join(rows)
+    lines = split_lines(text)
+    old = _old_publication_types_footer(lines, start)
+    assert _pubmed_text._publication_types_footer(lines, start, text) == old
+    assert _pubmed_text._publication_types_footer(lines, start) == old
+
+
+def _old_trim(text: str, start: int, end: int) -> tuple[int, int]:
+    chunk = text[start:end]
+    left = len(chunk) - len(chunk.lstrip())
+    right = len(chunk.rstrip())
+    if right <= left:
+        return start, start
+    return start + left, start + right
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("ab \n\t\u00a0\u2028\x1c\u017f."), max_size=12), st.data())
+def test_trim_as_before(text: str, data: st.DataObject) -> None:
+    from imatinib_cli.load._text import _trim
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(0, len(text)))
+    assert _trim(text, start, end) == _old_trim(text, start, end)

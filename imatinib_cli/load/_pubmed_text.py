@@ -90,6 +90,8 @@ def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
 
 # A line that ends an abstract (`FOOTER_RE.match(line) or COMMENT_HEAD_RE.match(line)`).
 _ABSTRACT_END_RE = _any_of(FOOTER_RE, COMMENT_HEAD_RE)
+# A line that ends a list of publication types (`_LIST_END_RE.match(line) or PUBTYPES_HEAD_RE.match(line)`).
+_PUBTYPES_END_RE = _any_of(_LIST_END_RE, PUBTYPES_HEAD_RE)
 # A heading line (`_is_heading`), as the five patterns tried in turn.
 _HEADING_RE = _any_of(AFFIL_HEAD_RE, COMMENT_HEAD_RE, ABSTRACT_HEAD_RE, FOOTER_RE, ID_LINE_RE)
 ET_AL_RE = re.compile(r"^\s*(?P<author>\S.{1,80}?)\s+et al\.?(?:\s+(?P<journal>[^.\n]{2,120}?)\s*\.)?")
@@ -184,22 +186,29 @@ def _skip_comment_block(lines: list[Line], index: int) -> int:
 
 def _publication_types_footer(lines: list[Line], start: int, text: str | None = None) -> list[str]:
     """The items of every "Publication types" list in lines[start:]; given the text the lines are
-    of, the first heading is found by one search over it (the lines before it hold no heading)."""
+    of, each heading is found by one search over it (the lines before it hold no heading)."""
     out: list[str] = []
-    index = start if text is None else first_line_at(text, lines, start, _PUBTYPES_HEAD_LINES)
+    index = _pubtypes_head(lines, start, text)
     while index < len(lines):
-        if PUBTYPES_HEAD_RE.match(lines[index].text):
-            index += 1
-            while index < len(lines):
-                item = lines[index].stripped
-                if item:
-                    if _LIST_END_RE.match(item) or PUBTYPES_HEAD_RE.match(item) or len(item) > 80:
-                        break
-                    out.append(item.rstrip("."))
-                index += 1
-            continue  # the line that ended the list may head another list
         index += 1
+        while index < len(lines):
+            item = lines[index].text.strip()
+            if item:
+                if _PUBTYPES_END_RE.match(item) or len(item) > 80:
+                    break
+                out.append(item.rstrip("."))
+            index += 1
+        index = _pubtypes_head(lines, index, text)  # the line that ended the list may head another
     return out
+
+
+def _pubtypes_head(lines: list[Line], index: int, text: str | None) -> int:
+    """Index of the first "Publication types" heading in lines[index:], else len(lines)."""
+    if text is not None:
+        return first_line_at(text, lines, index, _PUBTYPES_HEAD_LINES)
+    while index < len(lines) and not PUBTYPES_HEAD_RE.match(lines[index].text):
+        index += 1
+    return index
 
 
 def _add_publication_types(fields: dict[str, Any], found: list[str]) -> None:
