@@ -107,7 +107,7 @@ _LINE_WORDS = [
 _lines = st.lists(st.sampled_from(_LINE_WORDS), min_size=0, max_size=8).map("".join)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(_lines)
 def test_joined_line_patterns_as_before(line: str) -> None:
     """The alternations match where the patterns tried in turn matched (case blindness kept)."""
@@ -215,3 +215,37 @@ def test_trim_as_before(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(0, len(text)))
     assert _trim(text, start, end) == _old_trim(text, start, end)
+
+
+# --------------------------------------------------------------------------- sniffs
+
+
+_CUE_PIECES = [
+    "Bibliographi", "sche Detailangaben", "c Details", "Bibliographic", " Details", "Full", " description",
+    "Full description", "Ausf", "ü", "hrliche Beschreibung", "Ausführliche Beschreibung", "Ausfuhrliche",
+    "Author information", "Indexed for", " MEDLINE", "PMID:", "Send to", "LinkOut", "\n", " ", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=10).map("".join))
+def test_heading_cue_as_before(text: str) -> None:
+    from imatinib_cli.load import catalog_record, pubmed_legacy_page
+
+    assert catalog_record._has_heading_cue(text) == any(cue in text for cue in catalog_record._HEADING_CUES)
+    with_cue = any(cue in text for cue in pubmed_legacy_page._CUES)
+    assert with_cue or not pubmed_legacy_page.sniff(text)
+
+
+def test_heading_cues_are_the_grouped_ones() -> None:
+    """_has_heading_cue spells the cues out: a cue added to the tuple must be added there too."""
+    from imatinib_cli.load import catalog_record
+
+    assert set(catalog_record._HEADING_CUES) == {
+        "Ausführliche Beschreibung",
+        "Bibliographische Detailangaben",
+        "Bibliographic Details",
+        "Full description",
+    }
+    for cue in catalog_record._HEADING_CUES:
+        assert catalog_record._has_heading_cue(f"x {cue} y")
