@@ -249,3 +249,55 @@ def test_heading_cues_are_the_grouped_ones() -> None:
     }
     for cue in catalog_record._HEADING_CUES:
         assert catalog_record._has_heading_cue(f"x {cue} y")
+
+
+def _old_parse_citation(line: str) -> dict[str, object] | None:
+    match = _biblio.CITATION_RE.match(line)
+    if not match or not (match.group("volume") or match.group("pages") or match.group("issue")):
+        return None
+    fields: dict[str, object] = {"year": int(match.group("year"))}
+    journal = match.group("journal")
+    if journal and journal.strip():
+        fields["journal"] = journal.strip()
+    for key in ("volume", "issue", "pages"):
+        if match.group(key):
+            fields[key] = match.group(key).strip()
+    doi = _biblio.find_doi(line[match.end() :])
+    if doi:
+        fields["doi"] = doi
+    return fields
+
+
+_CITATION_PIECES = [
+    "J Clin Oncol", "Blood", "1.", " ", "\t", ".", ". ", "2011", "1999", "2203", "Sep", "Jan-Feb", "12",
+    "1-2", ";", ":", "10", "(1)", "( 2 )", "(Suppl 3)", "100-107", "e12", "S1\u2013S9", "doi: 10.1200/JCO.5.",
+    "PMID: 1", "\u017f", "\u212a",
+]  # fmt: skip
+
+
+_citation_lines = st.tuples(
+    st.sampled_from(["", "1. ", "J Clin Oncol", "  Blood", "\u017fcience", "N Engl J Med."]),
+    st.sampled_from([".", ". ", " .", ""]),
+    st.sampled_from(["2011", "1999", "2203", "20x1"]),
+    st.sampled_from(["", " Sep", " Jan-Feb 3", " \u212aan 1-2"]),
+    st.sampled_from([";", ":", " ; ", ""]),
+    st.sampled_from(["", "10", "10 ", "a.b"]),
+    st.sampled_from(["", "(1)", " ( 2 )", "(Suppl 3)"]),
+    st.sampled_from(["", ":100-107", ": e12", ":S1\u2013S9"]),
+    st.sampled_from([".", "", ". doi: 10.1200/JCO.5.", ". PMID: 1", ".doi:10.1/x)"]),
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_citation_lines, st.lists(st.sampled_from(_CITATION_PIECES), max_size=14).map("".join)))
+def test_parse_citation_as_before(line: str) -> None:
+    found = _biblio.parse_citation(line)
+    assert found == _old_parse_citation(line)
+    assert found is None or list(found) == list(_old_parse_citation(line) or {})  # the same key order
+
+
+def test_parse_citation_real_values() -> None:
+    assert _biblio.parse_citation("J Clin Oncol. 2011 Sep;10(1):100-107. doi: 10.1200/x.5.") == {
+        "year": 2011, "journal": "J Clin Oncol", "volume": "10", "issue": "1", "pages": "100-107",
+        "doi": "10.1200/x.5",
+    }  # fmt: skip

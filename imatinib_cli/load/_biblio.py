@@ -121,15 +121,21 @@ def find_doi(text: str) -> str | None:
 def parse_citation(line: str) -> dict[str, Any] | None:
     """Journal, year, volume, issue and pages from one NLM-style citation line."""
     match = CITATION_RE.match(line)
-    if not match or not (match.group("volume") or match.group("pages") or match.group("issue")):
+    if not match:
         return None
-    fields: dict[str, Any] = {"year": int(match.group("year"))}
-    journal = match.group("journal")
+    # the groups in one call, not two a group
+    year, journal, volume, issue, pages = match.group("year", "journal", "volume", "issue", "pages")
+    if not (volume or pages or issue):
+        return None
+    fields: dict[str, Any] = {"year": int(year)}
     if journal and journal.strip():
         fields["journal"] = journal.strip()
-    for key in ("volume", "issue", "pages"):
-        if match.group(key):
-            fields[key] = match.group(key).strip()
+    if volume:
+        fields["volume"] = volume.strip()
+    if issue:
+        fields["issue"] = issue.strip()
+    if pages:
+        fields["pages"] = pages.strip()
     doi = find_doi(line[match.end() :])
     if doi:
         fields["doi"] = doi
