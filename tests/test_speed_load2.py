@@ -301,3 +301,23 @@ def test_parse_citation_real_values() -> None:
         "year": 2011, "journal": "J Clin Oncol", "volume": "10", "issue": "1", "pages": "100-107",
         "doi": "10.1200/x.5",
     }  # fmt: skip
+
+
+_BADGE_PIECES = [
+    "Clinical Trial", "clinical trial", "CLINICAL TRIAL, PHASE II", ", Phase I", ", Phase III", "I", "V",
+    "Review", "Review.", "Review..", "Reviewed", "Systematic Review", "Research Support, Non-U.S. Gov't",
+    "research support,", "Research Support", "Meta-Analysis", "Letter", "Comment", "Comment in", "News",
+    "Journal Article", "Case Reports", ".", " ", "\t", "\u00a0", "\x0b", "\u2028", "\n", "\n", "\n",
+    "\u212a", "\u017f", "\u0130", "\u0131", "Ca\u017fe Reports", "\u212aeview", "Cl\u0130nical Trial",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_BADGE_PIECES), max_size=16).map("".join), st.data())
+def test_publication_type_lines_as_before(text: str, data: st.DataObject) -> None:
+    """Read through the text's search, the badges are those read line by line (the old way)."""
+    lines = split_lines(text)
+    first = data.draw(st.integers(0, len(lines)))
+    last = data.draw(st.integers(first, len(lines)))
+    part = lines[first:last]
+    assert _biblio.publication_type_lines(part, text) == _biblio.publication_type_lines(part)

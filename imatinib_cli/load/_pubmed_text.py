@@ -339,7 +339,7 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
         parsed.title_lines = lines[title_index : title_end + 1]
         parsed.fields["title"] = collapse(" ".join(line.text for line in parsed.title_lines))
 
-    _current_preamble(lines[:head], parsed)
+    _current_preamble(text, lines[:head], parsed)
     end = len(lines)
     for index in range(head + 1, end):  # the abstract runs to its first footer or "Comment in" line
         stripped = lines[index].text.strip()
@@ -363,10 +363,11 @@ def _journal_like(value: str) -> bool:
     )
 
 
-def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
-    """Publication-type badges, authors and the "Author et al. Journal." card above the abstract."""
+def _current_preamble(text: str, lines: list[Line], parsed: Parsed) -> None:
+    """Publication-type badges, authors and the "Author et al. Journal." card above the abstract
+    (lines are text's first lines)."""
     title = parsed.fields.get("title")
-    _add_publication_types(parsed.fields, publication_type_lines(lines))
+    _add_publication_types(parsed.fields, publication_type_lines(lines, text))
     for index, line in enumerate(lines):
         # collapse never lengthens a line: a shorter line cannot be the title (most are shorter).
         if (
