@@ -107,7 +107,7 @@ _LINE_WORDS = [
 _lines = st.lists(st.sampled_from(_LINE_WORDS), min_size=0, max_size=8).map("".join)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(_lines)
 def test_joined_line_patterns_as_before(line: str) -> None:
     """The alternations match where the patterns tried in turn matched (case blindness kept)."""
@@ -288,7 +288,7 @@ _citation_lines = st.tuples(
 ).map("".join)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.one_of(_citation_lines, st.lists(st.sampled_from(_CITATION_PIECES), max_size=14).map("".join)))
 def test_parse_citation_as_before(line: str) -> None:
     found = _biblio.parse_citation(line)
@@ -312,7 +312,7 @@ _BADGE_PIECES = [
 ]  # fmt: skip
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_BADGE_PIECES), max_size=16).map("".join), st.data())
 def test_publication_type_lines_as_before(text: str, data: st.DataObject) -> None:
     """Read through the text's search, the badges are those read line by line (the old way)."""
@@ -321,3 +321,52 @@ def test_publication_type_lines_as_before(text: str, data: st.DataObject) -> Non
     last = data.draw(st.integers(first, len(lines)))
     part = lines[first:last]
     assert _biblio.publication_type_lines(part, text) == _biblio.publication_type_lines(part)
+
+
+def _old_current_preamble(lines: list[Line], parsed: _pubmed_text.Parsed) -> None:
+    p = _pubmed_text
+    title = parsed.fields.get("title")
+    p._add_publication_types(parsed.fields, _biblio.publication_type_lines(lines))
+    for index, line in enumerate(lines):
+        if (
+            title
+            and "authors" not in parsed.fields
+            and len(line.text) >= len(title)
+            and p.collapse(line.text) == title
+        ):
+            following = p._next_nonblank(lines, index + 1)
+            if following < len(lines) and not p._is_heading(lines[following].text):
+                authors = p.author_list(lines[following].text)
+                if authors:
+                    parsed.fields["authors"] = authors
+        card = p.ET_AL_RE.match(line.text) if "et al" in line.text else None
+        if card and "." not in card.group("author") and p.author_list(card.group("author")):
+            if "authors" not in parsed.fields:
+                parsed.fields["authors"] = (p.collapse(card.group("author")),)
+            if "journal" not in parsed.fields and card.group("journal"):
+                parsed.fields["journal"] = p.collapse(card.group("journal"))
+
+
+_PREAMBLE_LINES = [
+    "", " ", "Clinical Trial", "Review.", "A trial of imatinib", "A  trial of\timatinib ", "A trial",
+    "trial of imatinib", "Demetri GD, von Mehren M", "PG Schmidt et al. Ann Oncol. .", "PG Schmidt et al",
+    "Smith J et al. Blood.", "x et al.", "Affiliations", "Abstract", "PMID: 1", "Kim S", "et al", "aet alb",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PREAMBLE_LINES), max_size=12),
+    st.sampled_from([None, "", "A trial of imatinib", "A trial", "trial", " A trial", "et al"]),
+    st.integers(0, 3),
+)
+def test_current_preamble_as_before(rows: list[str], title: str | None, skip: int) -> None:
+    text = "\n".join(rows)
+    lines = split_lines(text)[skip:]  # a run of lines that may not start the text
+    old, new = _pubmed_text.Parsed(), _pubmed_text.Parsed()
+    if title is not None:
+        old.fields["title"] = new.fields["title"] = title
+    _old_current_preamble(lines, old)
+    _pubmed_text._current_preamble(text, lines, new)
+    assert new.fields == old.fields
+    assert list(new.fields) == list(old.fields)

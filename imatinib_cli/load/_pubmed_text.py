@@ -9,6 +9,7 @@ affiliation block (legacy page, text export), up to the first footer cue.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,7 +369,12 @@ def _current_preamble(text: str, lines: list[Line], parsed: Parsed) -> None:
     (lines are text's first lines)."""
     title = parsed.fields.get("title")
     _add_publication_types(parsed.fields, publication_type_lines(lines, text))
-    for index, line in enumerate(lines):
+    # Only a line that holds the title's first word (collapse(line) == title: the same words) or
+    # "et al" can do anything below: those lines are found by `find` over the text (~4 of a
+    # preamble's ~27 lines), and only they are read, in order.
+    cues = ["et al", *(title.split()[:1] if title else ())]
+    for index in _lines_holding(text, lines, cues):
+        line = lines[index]
         # collapse never lengthens a line: a shorter line cannot be the title (most are shorter).
         if (
             title
@@ -388,6 +394,28 @@ def _current_preamble(text: str, lines: list[Line], parsed: Parsed) -> None:
                 parsed.fields["authors"] = (collapse(card.group("author")),)
             if "journal" not in parsed.fields and card.group("journal"):
                 parsed.fields["journal"] = collapse(card.group("journal"))
+
+
+def _lines_holding(text: str, lines: list[Line], words: list[str]) -> list[int]:
+    """Indices of the lines that hold one of words (none holds a newline), in order; lines are
+    consecutive lines of text as split_lines gives them (else every index)."""
+    if not lines:
+        return []
+    begin, stop = lines[0].start, lines[-1].end
+    if begin > 0 and text[begin - 1] != "\n":
+        return list(range(len(lines)))
+    found: set[int] = set()
+    for word in words:
+        at = text.find(word, begin, stop)
+        while at >= 0:
+            index = bisect_right(lines, at, key=_start_of) - 1
+            found.add(index)
+            at = text.find(word, lines[index].end, stop)  # on from the next line
+    return sorted(found)
+
+
+def _start_of(line: Line) -> int:
+    return line.start
 
 
 def _finish(text: str, lines: list[Line], parsed: Parsed, id_start: int) -> None:
