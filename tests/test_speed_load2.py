@@ -198,25 +198,6 @@ def test_publication_types_footer_as_before(rows: list[str], start: int) -> None
     assert _pubmed_text._publication_types_footer(lines, start) == old
 
 
-def _old_trim(text: str, start: int, end: int) -> tuple[int, int]:
-    chunk = text[start:end]
-    left = len(chunk) - len(chunk.lstrip())
-    right = len(chunk.rstrip())
-    if right <= left:
-        return start, start
-    return start + left, start + right
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.text(st.sampled_from("ab \n\t\u00a0\u2028\x1c\u017f."), max_size=12), st.data())
-def test_trim_as_before(text: str, data: st.DataObject) -> None:
-    from imatinib_cli.load._text import _trim
-
-    start = data.draw(st.integers(0, len(text)))
-    end = data.draw(st.integers(0, len(text)))
-    assert _trim(text, start, end) == _old_trim(text, start, end)
-
-
 # --------------------------------------------------------------------------- sniffs
 
 
@@ -370,56 +351,3 @@ def test_current_preamble_as_before(rows: list[str], title: str | None, skip: in
     _pubmed_text._current_preamble(text, lines, new)
     assert new.fields == old.fields
     assert list(new.fields) == list(old.fields)
-
-
-def _old_abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = None) -> list[object]:
-    b = _biblio
-    if not lines:
-        return []
-    if lines_are_paragraphs is None:
-        lines_are_paragraphs = not _old_hard_wrapped(lines)
-    out: list[object] = []
-    start = lines[0].start
-    label = ""
-    previous_blank = True
-    for line in lines:
-        found = None
-        if not line.blank:
-            match = b._UPPER_LABEL_RE.match(line.text)
-            if not match and (previous_blank or lines_are_paragraphs):
-                match = b._TITLE_LABEL_RE.match(line.text)
-            if match:
-                found = b.collapse(match.group("label")).upper()
-        if found is not None:
-            label_start = line.start + (len(line.text) - len(line.text.lstrip()))
-            if label_start > start:
-                out.append(b.span("abstract", start, label_start, label))
-            start, label = label_start, found
-        previous_blank = line.blank
-    out.append(b.span("abstract", start, lines[-1].end, label))
-    return out
-
-
-_ABSTRACT_PIECES = [
-    "Background", "BACKGROUND", "Results", "RESULTS", "Trial registration", "METHODS AND FINDINGS",
-    "PATIENTS", "(N=12)", ":", ": ", " :", "\t", " ", "Imatinib was given.", "12 of 20", "\n", "\n", "\n",
-    "A-b", "X", "\u017f", "\u212a", "CML/GIST", "Phase II, open", "e", ".",
-]  # fmt: skip
-_abstract_line = st.tuples(
-    st.sampled_from(["", " ", "\t", "  "]),
-    st.sampled_from(_ABSTRACT_PIECES[:7] + ["", "Methods and results", "Ca\u017fe", "\u212aey points"]),
-    st.sampled_from([":", ": ", " :", " : x", "", ":x"]),
-    st.sampled_from(_ABSTRACT_PIECES),
-).map("".join)
-_abstract_text = st.one_of(
-    st.lists(_abstract_line, max_size=10).map("\n".join),
-    st.lists(st.sampled_from(_ABSTRACT_PIECES), max_size=24).map("".join),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_abstract_text, st.sampled_from([None, True, False]))
-def test_abstract_sections_as_before(text: str, paragraphs: bool | None) -> None:
-    lines = split_lines(text)
-    new = _biblio.abstract_sections(lines, lines_are_paragraphs=paragraphs)
-    assert new == _old_abstract_sections(lines, lines_are_paragraphs=paragraphs)

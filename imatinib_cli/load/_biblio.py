@@ -110,11 +110,6 @@ _AFFIL_MARK_HINT_RE = re.compile(r"[\d*\u2020\u2021]")  # in every mark: where n
 _UPPER_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][A-Z0-9/&,()' -]{1,58}[A-Z)])[ \t]*:(?=\s|$)")
 _SENTENCE_ENDS = (".", "?", "!", ":", ";")
 _TITLE_LABEL_RE = re.compile(r"[ \t]*(?P<label>[A-Z][a-z]+(?:[ -][A-Za-z]+){0,4})[ \t]*:(?=\s|$)")
-# `_UPPER_LABEL_RE.match(line) or _TITLE_LABEL_RE.match(line)` in one call (an alternation tries
-# the first pattern whole before the second): the title-case label is group "title_label".
-_EITHER_LABEL_RE = re.compile(
-    f"(?:{_UPPER_LABEL_RE.pattern})|(?:{_TITLE_LABEL_RE.pattern.replace('(?P<label>', '(?P<title_label>')})"
-)
 
 
 def clean_doi(value: str) -> str:
@@ -325,13 +320,11 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
         found = None
         blank = not line.text.strip()  # Line.blank, read once
         if not blank:
-            if previous_blank or lines_are_paragraphs:
-                match = _EITHER_LABEL_RE.match(line.text)
-            else:
-                match = _UPPER_LABEL_RE.match(line.text)
+            match = _UPPER_LABEL_RE.match(line.text)
+            if not match and (previous_blank or lines_are_paragraphs):
+                match = _TITLE_LABEL_RE.match(line.text)
             if match:
-                label_text = match.group("label")
-                found = collapse(label_text if label_text is not None else match.group("title_label")).upper()
+                found = collapse(match.group("label")).upper()
         if found is not None:
             label_start = line.start + (len(line.text) - len(line.text.lstrip()))
             if label_start > start:

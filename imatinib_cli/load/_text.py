@@ -144,11 +144,6 @@ def span(kind: str, start: int, end: int, label: str = "") -> Section:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) without the whitespace at its ends (0 <= start, end <= len(text), as layout
-    has them): a span that starts and ends with a visible character (most do) is itself, without
-    copying it to strip the copy."""
-    if start < end and not text[start].isspace() and not text[end - 1].isspace():
-        return start, end
     chunk = text[start:end]
     left = len(chunk) - len(chunk.lstrip())
     right = len(chunk.rstrip())
