@@ -3,15 +3,17 @@
 A cache file sits on disk between runs, so whatever reads it back must not be able to run code
 chosen by whoever wrote it (pickle can: a crafted pickle calls any function it names). Here an
 entry is JSON (orjson) in which each record of the data model is an object with one key, the
-record's tag, holding its field values in `__init__` order:
+record's tag, holding its field values in field order (the order its constructor takes them):
 
     Flag(True, Evidence("d.txt", 0, 4, "open"))
     -> {"strings":["d.txt","open"],"value":{"Flag":[true,{"Evidence":[0,0,4,1,null]}]}}
 
-The tags come from an allow-list of the project's own frozen dataclasses (`ALLOWED`, below); the
-decoder looks a tag up in that table and calls the class with the values, so the only code it can
-run is those classes' generated `__init__`s. Anything else (an unknown tag, a wrong field count,
-an object with two keys) raises `DecodeError`, which the cache treats as a miss.
+The tags come from an allow-list of the project's own frozen records (`ALLOWED`, below;
+`models.record` classes, which `dataclasses.fields` reads); the decoder looks a tag up in that
+table and calls the class with the values, so the only code it can run is those classes'
+generated `__new__`s (models.py: a record is built by its `__new__` and has no `__init__` of its
+own). Anything else (an unknown tag, a wrong field count, an object with two keys) raises
+`DecodeError`, which the cache treats as a miss.
 
 Values round-trip exactly: tuples are JSON arrays, str/int/float/bool/None are themselves (orjson
 keeps int and float apart and writes floats in their shortest exact form), floats JSON cannot

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from imatinib_cli.load._text import ABSTRACT, Line, LineStartPattern, collapse, span
 from imatinib_cli.models import Section
+from imatinib_cli.regexes import case_blind_class, prefix_alternation
 
 # "Eur J Cancer. 2003 Sep;39(14):2006-11." / ". 2008 May 1;14(9):2717-25." (journal link lost) /
 # "1. N Engl J Med. 2002 Aug 15;347(7):472-80. doi: ..." (PubMed text export, numbered).
@@ -83,6 +86,15 @@ PUBLICATION_TYPES = frozenset(
         "Consensus Development Conference",
     )
 )
+# Where a badge can be: a line that opens with a type's name or "research support," (publication_type_lines).
+_BADGE_LINES = LineStartPattern(
+    r"[^\S\n]*(?="
+    + (case_blind_class({word[0] for word in PUBLICATION_TYPES | {"research support,"}}) or ".")
+    + ")(?:"
+    + prefix_alternation(sorted(PUBLICATION_TYPES | {"research support,"}))
+    + ")",
+    re.I,
+)
 _NAME_PARTICLES = frozenset(
     ("von", "van", "de", "den", "der", "da", "di", "du", "le", "la", "dos", "das", "del", "della")
     + ("y", "ten", "ter", "zu", "al", "el", "bin", "ibn", "mac", "mc")
@@ -90,6 +102,7 @@ _NAME_PARTICLES = frozenset(
 _AFFIL_MARK_RE = re.compile(r"\(\d+(?:\s*,\s*\d+)*\)|(?:\s+\d+)+\s*$|[*\u2020\u2021]")
 _NAME_MAX = 60  # characters in one author's name, marks removed
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_text_of = itemgetter(2)  # Line.text (a Line is (start, end, text))
 _AFFIL_MARK_HINT_RE = re.compile(r"[\d*\u2020\u2021]")  # in every mark: where none is, nothing to take out
 
 # Structured-abstract labels: "RESULTS:" anywhere at a line start; "Results:" only where a
@@ -118,15 +131,21 @@ def find_doi(text: str) -> str | None:
 def parse_citation(line: str) -> dict[str, Any] | None:
     """Journal, year, volume, issue and pages from one NLM-style citation line."""
     match = CITATION_RE.match(line)
-    if not match or not (match.group("volume") or match.group("pages") or match.group("issue")):
+    if not match:
         return None
-    fields: dict[str, Any] = {"year": int(match.group("year"))}
-    journal = match.group("journal")
+    # the groups in one call, not two a group
+    year, journal, volume, issue, pages = match.group("year", "journal", "volume", "issue", "pages")
+    if not (volume or pages or issue):
+        return None
+    fields: dict[str, Any] = {"year": int(year)}
     if journal and journal.strip():
         fields["journal"] = journal.strip()
-    for key in ("volume", "issue", "pages"):
-        if match.group(key):
-            fields[key] = match.group(key).strip()
+    if volume:
+        fields["volume"] = volume.strip()
+    if issue:
+        fields["issue"] = issue.strip()
+    if pages:
+        fields["pages"] = pages.strip()
     doi = find_doi(line[match.end() :])
     if doi:
         fields["doi"] = doi
@@ -185,10 +204,28 @@ def is_publication_type(line: str) -> bool:
     return bool(_type_badges([line.strip().rstrip(".")]))
 
 
-def publication_type_lines(lines: list[Line]) -> list[str]:
+def publication_type_lines(lines: list[Line], text: str | None = None) -> list[str]:
     """The badges among lines (`is_publication_type`), stripped and without their final period:
-    ["Review.", "Abstract"] -> ["Review"]."""
-    return _type_badges([line.text.strip().rstrip(".") for line in lines])
+    ["Review.", "Abstract"] -> ["Review"].
+
+    Given the text that lines are consecutive lines of (as split_lines gives them), only the lines
+    that open with a type's name (or "research support,"), case-blind, are read: one search over
+    the text finds them (a line read in Python costs ~2,800 instructions; a page's preamble has
+    ~27 lines and ~2 badges). Every line the test keeps is among them: strip takes the spaces
+    `[^\\S\\n]` takes, and the one character not ASCII that str.lower turns into an ASCII one, the
+    Kelvin sign, is "k" to a case-blind match.
+    """
+    if text is None or not lines or (lines[0].start > 0 and text[lines[0].start - 1] != "\n"):
+        return _type_badges([line.text.strip().rstrip(".") for line in lines])
+    stop = lines[-1].end
+    starts = map(_BADGE_LINES.line_start, _BADGE_LINES.finditer(text, lines[0].start, stop))
+    return _type_badges([_line_from(text, start, stop).strip().rstrip(".") for start in starts])
+
+
+def _line_from(text: str, start: int, stop: int) -> str:
+    """The line of text that starts at start (not past stop)."""
+    end = text.find("\n", start, stop)
+    return text[start : stop if end < 0 else end]
 
 
 def _type_badges(badges: list[str]) -> list[str]:
@@ -246,7 +283,7 @@ def author_list(value: str) -> tuple[str, ...] | None:
     else:
         items = [part.strip() for part in text.split(",")]
     items = [item for item in items if item and not item.isdigit()]
-    if not items or not all(_name_like(item) for item in items):
+    if not items or not all(map(_name_like, items)):  # no generator frame
         return None
     if len(items) == 1 and len(items[0].split()) < 2:
         return None
@@ -255,10 +292,12 @@ def author_list(value: str) -> tuple[str, ...] | None:
 
 def _hard_wrapped(lines: list[Line]) -> bool:
     """Text exports break lines mid-sentence; a saved web page has one line per paragraph."""
-    filled = [line.text.rstrip() for line in lines if not line.blank]
+    # a line is blank (`not text.strip()`) exactly when text.rstrip() is empty: no property call a line
+    filled = [text for text in map(str.rstrip, map(_text_of, lines)) if text]
     if len(filled) < 3:
         return False
-    mid_sentence = sum(not text.endswith(_SENTENCE_ENDS) for text in filled[:-1])
+    ended = sum(map(str.endswith, filled[:-1], repeat(_SENTENCE_ENDS)))  # no generator frame
+    mid_sentence = len(filled) - 1 - ended
     return 2 * mid_sentence > len(filled) - 1
 
 
@@ -279,7 +318,8 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
     previous_blank = True
     for line in lines:
         found = None
-        if not line.blank:
+        blank = not line.text.strip()  # Line.blank, read once
+        if not blank:
             match = _UPPER_LABEL_RE.match(line.text)
             if not match and (previous_blank or lines_are_paragraphs):
                 match = _TITLE_LABEL_RE.match(line.text)
@@ -290,7 +330,7 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
             if label_start > start:
                 out.append(span(ABSTRACT, start, label_start, label))
             start, label = label_start, found
-        previous_blank = line.blank
+        previous_blank = blank
     out.append(span(ABSTRACT, start, lines[-1].end, label))
     return out
 

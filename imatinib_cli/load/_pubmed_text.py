@@ -9,6 +9,7 @@ affiliation block (legacy page, text export), up to the first footer cue.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,26 @@ _LIST_END_RE = re.compile(
     r"|Secondary Source ID|Full text sources|Cited by|Similar articles|Associated data|Supplementary info)\b",
     re.I,
 )
+
+
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern whose `match` finds a match wherever one of patterns' does (an alternation of
+    them, each with its own case blindness as a scoped flag): one call a line, not one a pattern.
+
+    >>> bool(_any_of(re.compile("^a$", re.I), re.compile("^b")).match("A"))
+    True
+    """
+    for pattern in patterns:
+        assert pattern.flags & ~(re.I | re.U) == 0, pattern  # only case blindness is carried over
+    return re.compile("|".join(f"(?{'i' if p.flags & re.I else ''}:{p.pattern})" for p in patterns))
+
+
+# A line that ends an abstract (`FOOTER_RE.match(line) or COMMENT_HEAD_RE.match(line)`).
+_ABSTRACT_END_RE = _any_of(FOOTER_RE, COMMENT_HEAD_RE)
+# A line that ends a list of publication types (`_LIST_END_RE.match(line) or PUBTYPES_HEAD_RE.match(line)`).
+_PUBTYPES_END_RE = _any_of(_LIST_END_RE, PUBTYPES_HEAD_RE)
+# A heading line (`_is_heading`), as the five patterns tried in turn.
+_HEADING_RE = _any_of(AFFIL_HEAD_RE, COMMENT_HEAD_RE, ABSTRACT_HEAD_RE, FOOTER_RE, ID_LINE_RE)
 ET_AL_RE = re.compile(r"^\s*(?P<author>\S.{1,80}?)\s+et al\.?(?:\s+(?P<journal>[^.\n]{2,120}?)\s*\.)?")
 _SENTENCE_END = (".", "?", "!")
 
@@ -115,13 +136,7 @@ def _next_nonblank(lines: list[Line], index: int) -> int:
 
 
 def _is_heading(text: str) -> bool:
-    return bool(
-        AFFIL_HEAD_RE.match(text)
-        or COMMENT_HEAD_RE.match(text)
-        or ABSTRACT_HEAD_RE.match(text)
-        or FOOTER_RE.match(text)
-        or ID_LINE_RE.match(text)
-    )
+    return _HEADING_RE.match(text) is not None
 
 
 def _title_end(lines: list[Line], start: int) -> int:
@@ -172,22 +187,29 @@ def _skip_comment_block(lines: list[Line], index: int) -> int:
 
 def _publication_types_footer(lines: list[Line], start: int, text: str | None = None) -> list[str]:
     """The items of every "Publication types" list in lines[start:]; given the text the lines are
-    of, the first heading is found by one search over it (the lines before it hold no heading)."""
+    of, each heading is found by one search over it (the lines before it hold no heading)."""
     out: list[str] = []
-    index = start if text is None else first_line_at(text, lines, start, _PUBTYPES_HEAD_LINES)
+    index = _pubtypes_head(lines, start, text)
     while index < len(lines):
-        if PUBTYPES_HEAD_RE.match(lines[index].text):
-            index += 1
-            while index < len(lines):
-                item = lines[index].stripped
-                if item:
-                    if _LIST_END_RE.match(item) or PUBTYPES_HEAD_RE.match(item) or len(item) > 80:
-                        break
-                    out.append(item.rstrip("."))
-                index += 1
-            continue  # the line that ended the list may head another list
         index += 1
+        while index < len(lines):
+            item = lines[index].text.strip()
+            if item:
+                if _PUBTYPES_END_RE.match(item) or len(item) > 80:
+                    break
+                out.append(item.rstrip("."))
+            index += 1
+        index = _pubtypes_head(lines, index, text)  # the line that ended the list may head another
     return out
+
+
+def _pubtypes_head(lines: list[Line], index: int, text: str | None) -> int:
+    """Index of the first "Publication types" heading in lines[index:], else len(lines)."""
+    if text is not None:
+        return first_line_at(text, lines, index, _PUBTYPES_HEAD_LINES)
+    while index < len(lines) and not PUBTYPES_HEAD_RE.match(lines[index].text):
+        index += 1
+    return index
 
 
 def _add_publication_types(fields: dict[str, Any], found: list[str]) -> None:
@@ -273,7 +295,7 @@ def parse_legacy(text: str, lines: list[Line]) -> Parsed:
             else:
                 in_abstract = True
             continue
-        if stripped and (FOOTER_RE.match(stripped) or COMMENT_HEAD_RE.match(stripped)):
+        if stripped and _ABSTRACT_END_RE.match(stripped):
             break
         abstract.append(line)
         index += 1
@@ -318,16 +340,14 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
         parsed.title_lines = lines[title_index : title_end + 1]
         parsed.fields["title"] = collapse(" ".join(line.text for line in parsed.title_lines))
 
-    _current_preamble(lines[:head], parsed)
-    index = head + 1
-    abstract: list[Line] = []
-    while head < len(lines) and index < len(lines):
-        stripped = lines[index].stripped
-        if stripped and (FOOTER_RE.match(stripped) or COMMENT_HEAD_RE.match(stripped)):
+    _current_preamble(text, lines[:head], parsed)
+    end = len(lines)
+    for index in range(head + 1, end):  # the abstract runs to its first footer or "Comment in" line
+        stripped = lines[index].text.strip()
+        if stripped and _ABSTRACT_END_RE.match(stripped):
+            end = index
             break
-        abstract.append(lines[index])
-        index += 1
-    parsed.abstract_lines = abstract
+    parsed.abstract_lines = lines[head + 1 : end]
     _finish(text, lines, parsed, 0)
     return parsed
 
@@ -344,11 +364,17 @@ def _journal_like(value: str) -> bool:
     )
 
 
-def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
-    """Publication-type badges, authors and the "Author et al. Journal." card above the abstract."""
+def _current_preamble(text: str, lines: list[Line], parsed: Parsed) -> None:
+    """Publication-type badges, authors and the "Author et al. Journal." card above the abstract
+    (lines are text's first lines)."""
     title = parsed.fields.get("title")
-    _add_publication_types(parsed.fields, publication_type_lines(lines))
-    for index, line in enumerate(lines):
+    _add_publication_types(parsed.fields, publication_type_lines(lines, text))
+    # Only a line that holds the title's first word (collapse(line) == title: the same words) or
+    # "et al" can do anything below: those lines are found by `find` over the text (~4 of a
+    # preamble's ~27 lines), and only they are read, in order.
+    cues = ["et al", *(title.split()[:1] if title else ())]
+    for index in _lines_holding(text, lines, cues):
+        line = lines[index]
         # collapse never lengthens a line: a shorter line cannot be the title (most are shorter).
         if (
             title
@@ -368,6 +394,28 @@ def _current_preamble(lines: list[Line], parsed: Parsed) -> None:
                 parsed.fields["authors"] = (collapse(card.group("author")),)
             if "journal" not in parsed.fields and card.group("journal"):
                 parsed.fields["journal"] = collapse(card.group("journal"))
+
+
+def _lines_holding(text: str, lines: list[Line], words: list[str]) -> list[int]:
+    """Indices of the lines that hold one of words (none holds a newline), in order; lines are
+    consecutive lines of text as split_lines gives them (else every index)."""
+    if not lines:
+        return []
+    begin, stop = lines[0].start, lines[-1].end
+    if begin > 0 and text[begin - 1] != "\n":
+        return list(range(len(lines)))
+    found: set[int] = set()
+    for word in words:
+        at = text.find(word, begin, stop)
+        while at >= 0:
+            index = bisect_right(lines, at, key=_start_of) - 1
+            found.add(index)
+            at = text.find(word, lines[index].end, stop)  # on from the next line
+    return sorted(found)
+
+
+def _start_of(line: Line) -> int:
+    return line.start
 
 
 def _finish(text: str, lines: list[Line], parsed: Parsed, id_start: int) -> None:

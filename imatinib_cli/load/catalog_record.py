@@ -136,9 +136,24 @@ def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
     return out
 
 
+def _has_heading_cue(text: str) -> bool:
+    """`any(cue in text for cue in _HEADING_CUES)`, read with fewer scans (every file is sniffed):
+    the two "Bibliographi..." cues only where that common prefix is (one scan for both), and
+    "Ausführliche Beschreibung" only where a "ü" is (a memchr, not a substring search): ~2.2 ->
+    ~1.0 µs a PubMed page. tests/test_speed_load2.py holds the cues to these groups."""
+    return (
+        (
+            "Bibliographi" in text
+            and ("Bibliographische Detailangaben" in text or "Bibliographic Details" in text)
+        )
+        or "Full description" in text
+        or ("ü" in text and "Ausführliche Beschreibung" in text)
+    )
+
+
 def sniff(text: str) -> bool:
     """At least three distinct catalog labels, one of which only a catalog record uses."""
-    heading = any(map(text.__contains__, _HEADING_CUES))  # no generator frame: every file is sniffed
+    heading = _has_heading_cue(text)
     if not heading and _STRONG_LINES.search(text) is None:
         return False
     labels: set[str] = set()
