@@ -14,7 +14,7 @@ from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num
-from imatinib_cli.extract.populations import PopulationDraft, holds_any
+from imatinib_cli.extract.populations import PopulationDraft
 from imatinib_cli.models import Dose, Quantity, record
 from imatinib_cli.regexes import case_blind_alternation
 
@@ -107,8 +107,8 @@ def _find_arms(context: Context, info: SentenceInfo) -> list[ArmMention]:
     lowered = info.lower
     # Both patterns need an arm noun, _RANDOMIZED_TO an assignment word; the C substring tests
     # spare most sentences the regexes (a sentence with neither names no arm at all).
-    has_noun = holds_any(lowered, _nouns())
-    assigns = holds_any(lowered, _ASSIGNMENT_WORDS)
+    has_noun = cues.holds_any(lowered, _nouns())
+    assigns = cues.holds_any(lowered, _ASSIGNMENT_WORDS)
     if not (has_noun or assigns):
         return []
     lettered, named = _patterns()
@@ -155,7 +155,7 @@ def _may_name_arms(context: Context) -> bool:
         return True
     text = context.text
     for section in context.sections:  # noqa: SIM110 (every sentence lies in one of them)
-        if holds_any(text[section.start : section.end].lower(), words):
+        if cues.holds_any(text[section.start : section.end].lower(), words):
             return True
     return False
 

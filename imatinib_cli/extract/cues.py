@@ -77,3 +77,13 @@ def imatinib_names() -> re.Pattern[str]:
     # whether a text names imatinib at all). The same matches as "(?<![A-Za-z])(?:name|...)".
     options = [(name[0], flexible(name[1:])) for name in names]
     return re.compile(case_blind_alternation(options, "[A-Za-z]"), re.I)
+
+
+def holds_any(lowered: str, words: tuple[str, ...]) -> bool:
+    """Whether any of the words is in the lowercased sentence (the per-sentence "could this
+    pattern match here" test of the readers): a loop, not any() over a generator, which costs
+    more than the few C substring tests it runs."""
+    for word in words:  # noqa: SIM110
+        if word in lowered:
+            return True
+    return False

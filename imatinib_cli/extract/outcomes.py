@@ -174,11 +174,9 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
     sentence = info.sentence.text
     # Substring tests first (C, no regex): a mutation word needs one of its prefixes in the
     # lowercase sentence, "exon 11" the literal "exon"; only then the regex that decides.
-    mutations = False
-    for part in _mutation_parts():
-        if part in lower:
-            mutations = info.has_word(cues.any_word("cues", "mutation_words"))
-            break
+    mutations = cues.holds_any(lower, _mutation_parts()) and info.has_word(
+        cues.any_word("cues", "mutation_words")
+    )
     if (
         mutations
         or ("exon" in sentence and _EXON.search(sentence) is not None)

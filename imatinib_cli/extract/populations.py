@@ -462,7 +462,7 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
     if (
         starts is not None
         and sentence.isascii()
-        and not holds_any(info.lower, starts)
+        and not cues.holds_any(info.lower, starts)
         and (not may_name_protein_change(info) or _VARIANT_OPENING.search(sentence) is None)
     ):
         return found  # no protein change, numbered noun or listed name: the pattern cannot match
@@ -852,18 +852,8 @@ _INLINE_WORDS = ("who", "of")
 _AFTER_WORDS = ("after", "/")
 
 
-def holds_any(lowered: str, words: tuple[str, ...]) -> bool:
-    """Whether any of the words is in the lowercased sentence (the per-sentence "could this
-    pattern match here" test of the readers): a loop, not any() over a generator, which costs
-    more than the few C substring tests it runs."""
-    for word in words:  # noqa: SIM110
-        if word in lowered:
-            return True
-    return False
-
-
 def _holds_all(lowered: str, words: tuple[str, ...]) -> bool:
-    """Whether every one of the words is in the lowercased sentence (a loop, as holds_any)."""
+    """Whether every one of the words is in the lowercased sentence (a loop, as cues.holds_any)."""
     for word in words:  # noqa: SIM110
         if word not in lowered:
             return False
