@@ -17,7 +17,10 @@ FORMAT = "pubmed_legacy_page"
 # The citation line must be near the top, so a reference list deep in an article does not count.
 _SNIFF_CHARS = 6000
 _SNIFF_LINES = 40
+# "PMID:" first: nearly every legacy page and text export holds it, and `any` stops at the first
+# cue found (each cue is a scan of the whole text; the answer does not depend on the order).
 _CUES = (
+    "PMID:",
     "Author information",
     "Indexed for MEDLINE",
     "indexed for MEDLINE",
@@ -26,7 +29,6 @@ _CUES = (
     "Display Settings",
     "Supplemental Content",
     "Full text links",
-    "PMID:",
     "Comment in",
     "Publication Types",
     "LinkOut",
