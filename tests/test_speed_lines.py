@@ -30,6 +30,8 @@ _PIECES = [
     "1. Leukemia. 2002;16:1-8. doi: 10.1038/sj.leu.2402412.",
     "J Clin Oncol. 2001 Jun;19(12):3040.",
     "Blood. 1999 May;",
+    "Blood. 2004 Jan;.",
+    "Blood. 2004 Jan 5: .",
     "Ann Oncol. 2005 Jan; 16(1):1-8",
     "Cancer.2003:1.",
     "Imatinib 400 mg daily; response: 53 of 60.",
