@@ -128,15 +128,23 @@ def find_doi(text: str) -> str | None:
     return clean_doi(match.group(1) if match.re is _DOI_LABEL_AT_COLON_RE else match.group(0))
 
 
+def citation_match(line: str) -> re.Match[str] | None:
+    """CITATION_RE's match of a line that names a volume, issue or pages (what parse_citation
+    reads), else None: "Blood. 2004 Jan;103(1):1-5." matches, "Blood. 2004." does not. Asked alone
+    where only the answer counts (the legacy page's sniff builds no fields)."""
+    match = CITATION_RE.match(line)
+    if match is None or not any(match.group("volume", "issue", "pages")):
+        return None
+    return match
+
+
 def parse_citation(line: str) -> dict[str, Any] | None:
     """Journal, year, volume, issue and pages from one NLM-style citation line."""
-    match = CITATION_RE.match(line)
-    if not match:
+    match = citation_match(line)
+    if match is None:
         return None
     # the groups in one call, not two a group
     year, journal, volume, issue, pages = match.group("year", "journal", "volume", "issue", "pages")
-    if not (volume or pages or issue):
-        return None
     fields: dict[str, Any] = {"year": int(year)}
     if journal and journal.strip():
         fields["journal"] = journal.strip()

@@ -109,10 +109,16 @@ class Parsed:
     abstract_lines: list[Line] = field(default_factory=list)
 
 
+def may_be_citation(line: str) -> bool:
+    """The substring test before the citation pattern: a citation line holds a "." and a ";" or
+    ":" ("Blood. 2004 Jan;103(1):1-5.")."""
+    return "." in line and (";" in line or ":" in line)
+
+
 def find_citation(lines: list[Line], limit: int = PREAMBLE_LINES) -> tuple[int, dict[str, Any]] | None:
     """Index and fields of the first NLM citation line near the top."""
     for index, line in enumerate(lines[:limit]):
-        if "." in line.text and (";" in line.text or ":" in line.text):
+        if may_be_citation(line.text):
             fields = parse_citation(line.text)
             if fields:
                 return index, fields

@@ -6,9 +6,9 @@ authors, "Author information", the abstract and a footer ("[Indexed for MEDLINE]
 
 from __future__ import annotations
 
-from imatinib_cli.load._biblio import CITATION_RE
+from imatinib_cli.load._biblio import citation_match
 from imatinib_cli.load._build import document
-from imatinib_cli.load._pubmed_text import parse_legacy
+from imatinib_cli.load._pubmed_text import may_be_citation, parse_legacy
 from imatinib_cli.load._text import split_lines
 from imatinib_cli.models import Document
 
@@ -46,10 +46,8 @@ def sniff(text: str) -> bool:
     if not any(map(text.__contains__, _CUES)):  # no generator frame: every plain text comes here
         return False
     for line in text[:_SNIFF_CHARS].split("\n", _SNIFF_LINES)[:_SNIFF_LINES]:
-        if "." in line and (";" in line or ":" in line):
-            match = CITATION_RE.match(line)  # what parse_citation accepts, without its fields
-            if match is not None and any(match.group("volume", "issue", "pages")):
-                return True
+        if may_be_citation(line) and citation_match(line) is not None:
+            return True  # what find_citation accepts, without parse_citation's fields
     return False
 
 
