@@ -4,11 +4,29 @@ reference runs and old patterns that the gate and rewrite tests compare against.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import extract, populations, toxicity
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.models import Document, Findings, Population
+
+
+@contextmanager
+def patched(module: Any, **values: Any) -> Iterator[None]:
+    """module's names set to values for the block, then restored: the gate tests run the code
+    once as it is and once with a shortcut turned off (`with patched(dose, _unit_opening=lambda:
+    ""): ...`). Not pytest's monkeypatch: hypothesis runs many examples in one test call."""
+    saved = {name: getattr(module, name) for name in values}
+    for name, value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
 
 
 def context_of(text: str) -> Context:
@@ -39,12 +57,8 @@ def subgroups_with_and_without_skip(context: Context, info: SentenceInfo) -> tup
     """_find_subgroups as it runs, and with its name-start skip turned off (the pattern always
     run): a gate test asserts both are equal."""
     fast = populations._find_subgroups(context, info)
-    real = populations._subgroup_name_starts
-    populations._subgroup_name_starts = lambda: None  # type: ignore[assignment]
-    try:
+    with patched(populations, _subgroup_name_starts=lambda: None):
         slow = populations._find_subgroups(context, info)
-    finally:
-        populations._subgroup_name_starts = real
     return fast, slow
 
 
@@ -52,12 +66,8 @@ def aggregates_with_and_without_gate(context: Context, info: SentenceInfo) -> tu
     """toxicity._aggregates as it runs, and with its head-word gate turned off (the aggregate
     pattern always run): a gate test asserts both are equal."""
     fast = toxicity._aggregates(context.text, info, [])
-    real = toxicity._aggregate_head_starts
-    toxicity._aggregate_head_starts = lambda: None  # type: ignore[assignment]
-    try:
+    with patched(toxicity, _aggregate_head_starts=lambda: None):
         slow = toxicity._aggregates(context.text, info, [])
-    finally:
-        toxicity._aggregate_head_starts = real
     return fast, slow
 
 

@@ -12,11 +12,9 @@ output bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from extract_helpers import context_of
+from extract_helpers import context_of, patched
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,23 +35,11 @@ _WORDS = [
 _sentences = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=20).map(lambda ws: " ".join(ws) + ".")
 
 
-@contextmanager
-def _patched(module: Any, **values: Any) -> Iterator[None]:
-    saved = {name: getattr(module, name) for name in values}
-    for name, value in values.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(module, name, value)
-
-
 _ALWAYS = re.compile("")  # a gate pattern that always finds something: the pass always runs
 
 
 def _toxicity_without_gates() -> Any:
-    return _patched(
+    return patched(
         toxicity,
         _may_compare=lambda *_: True,
         _may_name_subject=lambda *_: True,
@@ -361,7 +347,7 @@ def test_statistic_gate_changes_nothing(clause: str, cut: int) -> None:
     fast = tokenize(text, start, len(text), numbers, fractions, [])
     from imatinib_cli.extract import tokens
 
-    with _patched(tokens, _STATISTIC_OPENING=_ALWAYS):
+    with patched(tokens, _STATISTIC_OPENING=_ALWAYS):
         slow = tokenize(text, start, len(text), numbers, fractions, [])
     assert fast == slow
 
@@ -370,7 +356,7 @@ def _find_responses_as_before(context: Context, info: Any, start: int, end: int)
     """find_responses with its sentence test first and the slash-list pass always run."""
     if response._not_this_studys_results(context, info):
         return [], [], set()
-    with _patched(response._Reader, _may_hold_slash_list=lambda self: True):
+    with patched(response._Reader, _may_hold_slash_list=lambda self: True):
         return response.find_responses(context, info, start, end)
 
 

@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from extract_helpers import aggregates_with_and_without_gate, context_of, subgroups_with_and_without_skip
+from extract_helpers import (
+    aggregates_with_and_without_gate,
+    context_of,
+    patched,
+    subgroups_with_and_without_skip,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -196,12 +201,8 @@ def test_dose_skip_changes_nothing(sentence: str) -> None:
     context = context_of(sentence)
     for info in context.sentences:
         fast = dose.find_doses(context, info)
-        real = dose._unit_opening
-        dose._unit_opening = lambda: ""  # type: ignore[assignment]
-        try:
+        with patched(dose, _unit_opening=lambda: ""):
             slow = dose.find_doses(context, info)
-        finally:
-            dose._unit_opening = real
         assert fast == slow
 
 
@@ -283,12 +284,8 @@ _COHORT_WORDS = [
 def test_cohort_skips_change_nothing(sentence: str) -> None:
     fast_context, slow_context = context_of(sentence), context_of(sentence)
     fast = [populations._find_cohorts(fast_context, info) for info in fast_context.sentences]
-    saved = populations._INLINE_WORDS, populations._AFTER_WORDS
-    populations._INLINE_WORDS = populations._AFTER_WORDS = ()
-    try:
+    with patched(populations, _INLINE_WORDS=(), _AFTER_WORDS=()):
         slow = [populations._find_cohorts(slow_context, info) for info in slow_context.sentences]
-    finally:
-        populations._INLINE_WORDS, populations._AFTER_WORDS = saved
     assert fast == slow
     for info in fast_context.sentences:  # the opening, read once, is the one read afresh
         plain = populations._cohort_opening_pattern().match(fast_context.text, info.start, info.end)
@@ -341,12 +338,8 @@ def test_of_whom_skip_changes_nothing(sentence: str) -> None:
     for info in context.sentences:
         enrolled = Quantity(1000.0, info.cite(info.start, info.start + 1))
         fast = populations._enrolled_subset(context, info, enrolled)
-        real = populations._may_say_of_whom
-        populations._may_say_of_whom = lambda info: True  # type: ignore[assignment]
-        try:
+        with patched(populations, _may_say_of_whom=lambda info: True):
             slow = populations._enrolled_subset(context, info, enrolled)
-        finally:
-            populations._may_say_of_whom = real
         assert fast == slow
 
 

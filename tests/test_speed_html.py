@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from extract_helpers import patched
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -148,12 +149,8 @@ def test_marking_only_the_needed_starts_reads_every_page_the_same(pieces: list[s
     head = "<head><meta name='citation_title' content='A study'></head>" if abstract else ""
     text = f"<html>{head}<body>{body}</body></html>"
     new = html_page.read("page.html", "0" * 64, text)
-    original = html_page._mark_blocks
-    html_page._mark_blocks = _mark_every_block
-    try:
+    with patched(html_page, _mark_blocks=_mark_every_block):
         old = html_page.read("page.html", "0" * 64, text)
-    finally:
-        html_page._mark_blocks = original
     assert new == old
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from extract_helpers import context_of
+from extract_helpers import context_of, patched
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -149,12 +149,8 @@ def test_a_closed_share_is_read_as_no_series(words: list[str]) -> None:
     context = context_of(text)
     for info in context.sentences:
         fast = toxicity.find_adverse_events(context, info)
-        saved = toxicity._closed_share_exact
-        toxicity._closed_share_exact = lambda: False
-        try:
+        with patched(toxicity, _closed_share_exact=lambda: False):
             slow = toxicity.find_adverse_events(context, info)
-        finally:
-            toxicity._closed_share_exact = saved
         assert fast == slow
 
 
