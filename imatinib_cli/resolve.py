@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import attrgetter
+from typing import Any
 
 from imatinib_cli import guard, resolve_rules, vocab
 from imatinib_cli.models import (
@@ -320,10 +321,16 @@ _UNSTATED = (None, (), "")
 
 # Metadata's fields by default (None, or () for the tuples: tests/test_lean_shortcuts.py checks
 # that there is no other), for _kept_as_is: what each holds, as one tuple.
-_DEFAULT_NONE = attrgetter(
-    *(n for n, d in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True) if d is None)
-)
-_DEFAULT_EMPTY = attrgetter(*(n for n, d in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True) if d == ()))
+def _values_of(names: list[str]) -> Callable[[Metadata], tuple[Any, ...]]:
+    """attrgetter of names, always a tuple (attrgetter of one name gives the bare value, which an
+    `in` test would read as a container)."""
+    if len(names) == 1:
+        return lambda metadata: (getattr(metadata, names[0]),)
+    return attrgetter(*names)
+
+
+_DEFAULT_NONE = _values_of([n for n, d in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True) if d is None])
+_DEFAULT_EMPTY = _values_of([n for n, d in zip(_METADATA_NAMES, _METADATA_DEFAULTS, strict=True) if d == ()])
 
 
 def _kept_as_is(metadata: Metadata) -> bool:

@@ -209,7 +209,12 @@ def normalize_phase(value: str) -> str | None:
 
 def is_publication_type(line: str) -> bool:
     """A publication-type badge: "Review.", "Research Support, Non-U.S. Gov't"."""
-    return bool(_type_badges([line.strip().rstrip(".")]))
+    return _names_a_type(line.strip().rstrip(".").lower())
+
+
+def _names_a_type(lowered: str) -> bool:
+    """The badge test on a stripped, lowercased line without its final period."""
+    return lowered in PUBLICATION_TYPES or lowered.startswith("research support,")
 
 
 def publication_type_lines(lines: list[Line], text: str | None = None) -> list[str]:
@@ -237,13 +242,8 @@ def _line_from(text: str, start: int, stop: int) -> str:
 
 
 def _type_badges(badges: list[str]) -> list[str]:
-    """Those of badges (stripped, final period removed) that name a publication type, case-blind:
-    one comprehension over a page's ~40 preamble lines, no call a line."""
-    return [
-        badge
-        for badge, value in zip(badges, map(str.lower, badges), strict=True)
-        if value in PUBLICATION_TYPES or value.startswith("research support,")
-    ]
+    """Those of badges (stripped, final period removed) that name a publication type, case-blind."""
+    return [badge for badge in badges if _names_a_type(badge.lower())]
 
 
 def _more_letters(value: str, limit: int) -> bool:

@@ -219,7 +219,7 @@ class Index:
         skip: Any = None,
         names: Iterable[str] | None = None,
         keys: Keys | None = None,
-        small: bool = True,
+        small: bool = False,
     ) -> None:
         """Index root's elements (root itself included unless it is skip); comments are left out.
         small: the tree is a page of at most XPATH_MAX_CHARS characters (see _by_xpath).
@@ -270,7 +270,7 @@ class Index:
         (libxml2 sorts a path's result); an element is in a list once per class token or attribute,
         as _by_walk puts it. libxml2's sort compares two nodes by walking to the root, so a page of
         tens of thousands of elements nested thousands deep pays seconds: only pages up to
-        _XPATH_MAX_CHARS come here (Index's `small`).
+        XPATH_MAX_CHARS come here (Index's `small`).
 
         >>> from lxml import etree
         >>> page = etree.fromstring("<div id='abstract-2'><p class='cit x cit'>a</p><i role='note'/></div>")
