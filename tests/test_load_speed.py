@@ -242,7 +242,7 @@ def test_line_finders_as_before(text: str, first: int, last: int) -> None:
     assert _biblio.publication_type_lines(lines) == badges
     pos, end = sorted((min(first, len(text)), min(last, len(text))))
     for begin, stop in ((0, len(text)), (pos, end), (pos, len(text))):
-        found = plain_text._LINE_LABEL_RE.finditer(text, begin, stop)
+        found = re.compile("^" + plain_text._LINE_LABEL_BODY, re.M).finditer(text, begin, stop)
         assert plain_text._label_cuts(text, begin, stop) == [
             (m.start(), m.group("label").upper()) for m in found
         ]

@@ -66,17 +66,15 @@ def _labelled(text: str, start: int, end: int) -> list:
     return sections
 
 
-# "RESULTS: ..." at the start of a line: an abstract's labelled part.
-_LINE_LABEL_RE = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z]{2,}){0,6})\s*:\s", re.M)
-
-
-# The same pattern, searched where lines start (_LINE_LABEL_RE, which opens with `^`, is tried at
-# every position). Its `\s*:\s` can take a newline, so a match can end where the next line starts.
-_LINE_LABELS = LineStartPattern(_LINE_LABEL_RE.pattern[1:])
+# "RESULTS: ..." at the start of a line: an abstract's labelled part, searched where lines start
+# (as `^` under re.M reads it; a pattern opening with `^` is tried at every position). Its
+# `\s*:\s` can take a newline, so a match can end where the next line starts.
+_LINE_LABEL_BODY = r"[ \t]*(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z]{2,}){0,6})\s*:\s"
+_LINE_LABELS = LineStartPattern(_LINE_LABEL_BODY)
 
 
 def _label_cuts(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """(line start, label in upper case) of each match of _LINE_LABEL_RE.finditer(text, start, end):
+    """(line start, label in upper case) of each match of "^" + _LINE_LABEL_BODY (re.M) in text[start:end]:
     "x\nRESULTS: y" -> [(2, "RESULTS")]."""
     found = _LINE_LABELS.finditer(text, start, end)
     return [(_LINE_LABELS.line_start(match), match.group("label").upper()) for match in found]
