@@ -4,6 +4,8 @@ on, with characters re.I would fold into ASCII letters ("ſ", the Kelvin sign) a
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +19,12 @@ _PIECES = [
 _heads = st.lists(st.sampled_from(_PIECES), max_size=14).map("".join)
 
 
+# The plain search outcomes._word_before stands for.
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$")
+
+
 def _plain(head: str) -> str | None:
-    found = outcomes._WORD_BEFORE.search(head)
+    found = _WORD_BEFORE.search(head)
     return found.group(1) if found else None
 
 

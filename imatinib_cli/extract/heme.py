@@ -152,14 +152,10 @@ def _find_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, st
         gate is not None
         and (text.isascii() or text[start:end].isascii())
         and gate[0].search(text, start, end) is None
+        and not cues.holds_any(text[start:end].lower(), gate[1])
     ):
         # (the pattern's digits are any Unicode digit: the gate is for ASCII text only)
-        lower = text[start:end].lower()
-        for period in gate[1]:
-            if period in lower:
-                break
-        else:
-            return []
+        return []
     found = []
     for match in _timepoint_pattern().finditer(text, start, end):
         words = _LEADING_JOIN.sub("", " ".join(match.group(0).split()).rstrip("."))

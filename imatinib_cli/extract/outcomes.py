@@ -322,16 +322,16 @@ def _nearest_percent(info: SentenceInfo, start: int, end: int) -> Num | None:
 
 
 # The word just before a gene, across "in"/"of"/"the": "mutations in the KIT" -> "mutations".
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$")
-# _WORD_BEFORE read backwards from the gene, on the reversed head: anchored where the gene starts, it
-# tries a few words, where the search tried every letter of the head up to the gene (its leftmost
-# match is the longest tail: "the" and "in"/"of" taken when they can be, then the whole letter run).
-# Checked against _WORD_BEFORE in tests/test_extract_long_pages.py.
+# The search `([A-Za-z]+)\s+(?:in\s+|of\s+)?(?:the\s+)?$` read backwards from the gene, on the
+# reversed head: anchored where the gene starts, it tries a few words, where the search tried every
+# letter of the head up to the gene (its leftmost match is the longest tail: "the" and "in"/"of"
+# taken when they can be, then the whole letter run). Checked against that search in
+# tests/test_extract_long_pages.py.
 _WORD_BEFORE_REVERSED = re.compile(r"\s+(?:eht\s+)?(?:(?:ni|fo)\s+)?([A-Za-z]+)")
 
 
 def _word_before(head: str) -> str | None:
-    """The word _WORD_BEFORE finds at the end of `head`, or None: 'mutations in the ' -> 'mutations'."""
+    """The word the search above finds at the end of `head`, or None: 'mutations in the ' -> 'mutations'."""
     found = _WORD_BEFORE_REVERSED.match(head[::-1])
     return found.group(1)[::-1] if found else None
 

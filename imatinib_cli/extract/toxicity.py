@@ -922,15 +922,10 @@ def _aggregate_openings() -> re.Pattern[str] | None:
 def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
     """Groups of events named as one, where they are not the reason for another count."""
     starts = _aggregate_head_starts()
-    if starts is not None:
+    if starts is not None and not cues.holds_any(_folded(info), starts):
         # No head word: the case-blind pattern cannot match, so it is not run (most sentences
         # name no aggregate).
-        folded = _folded(info)
-        for word in starts:
-            if word in folded:
-                break
-        else:
-            return []
+        return []
     found = []
     causes = cues.words("cues", "toxicity", "causes")
     for match in _found_from(_aggregate_pattern(), _aggregate_openings(), text, info):
