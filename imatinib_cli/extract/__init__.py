@@ -719,7 +719,8 @@ def _evaluable_first_words() -> frozenset[str]:
 @vocab.cached
 def _evaluable_firsts() -> tuple[str, ...]:
     """What a sentence _evaluable_words finds holds as written (the pattern is literal and
-    case-sensitive, on the lowercase text): one of its words, less any that holds another."""
+    case-sensitive, on the lowercase text): one of its words, less any that holds another
+    ("analysable", "assessed", "evaluable", ..., "measurable")."""
     return _substring_gate(_evaluable_first_words())
 
 
