@@ -228,3 +228,48 @@ def test_aggregate_gate_written_cases() -> None:
         context = context_of(sentence)
         (info,) = context.sentences
         assert bool(toxicity._aggregates(context.text, info, [])) is named
+
+
+# --- toxicity: no list item search where every bracket follows a hit (eighth session) ------------
+
+_LIST_PIECES = [
+    "fatigue", "rash", "edema", "nausea", "migraine", "ab", "x", "memory complaints", "surgery",
+    "were", "included", "and", "or", ",", ";", ":", " ", "  ", "\u00a0", "\x1c", "\t", "(", ")",
+    "(21.1%)", "( 3 %)", "(4 patients)", "(5·2%)", "(٣%)", "(12%", "grade 3", "adverse events",
+    "ſ", "İ", "ı", "\u212a", "-", "the most common",
+]  # fmt: skip
+
+
+def _list_hits(context: object, info: object) -> list:
+    hits = toxicity._event_matcher().find(context.text, info.start, info.end)  # type: ignore[attr-defined]
+    found = toxicity._aggregates(context.text, info, hits)  # type: ignore[attr-defined]
+    return sorted([*hits, *found], key=lambda hit: hit.start)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_PIECES), min_size=1, max_size=14).map("".join))
+def test_claimed_brackets_leave_no_unknown_item(sentence: str) -> None:
+    """Where every bracket that opens with a number follows a hit's end, _unknown_terms finds
+    nothing with its pattern run either: the same answer as with the shortcut turned off."""
+    context = context_of("The most common were " + sentence)
+    for info in context.sentences:
+        hits = _list_hits(context, info)
+        fast = toxicity._unknown_terms(context.text, info, hits)
+        with patched(toxicity, _unclaimed_bracket=lambda *_: True):
+            slow = toxicity._unknown_terms(context.text, info, hits)
+        assert fast == slow
+
+
+def test_claimed_brackets_written_cases() -> None:
+    for sentence, unknown in [
+        ("Adverse events were fatigue (21.1%), rash\u00a0(4%).", []),
+        ("Adverse events were fatigue (21.1%), migraine (20%).", ["migraine"]),
+        ("Adverse events were fatigue (21.1%) and ab (20%).", ["ab"]),
+    ]:
+        context = context_of(sentence)
+        (info,) = context.sentences
+        hits = _list_hits(context, info)
+        with patched(toxicity, _unclaimed_bracket=lambda *_: True):
+            slow = toxicity._unknown_terms(context.text, info, hits)
+        assert toxicity._unknown_terms(context.text, info, hits) == slow
+        assert [event.as_written for event in slow] == unknown

@@ -1133,8 +1133,8 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     patients, not an event), no treatment ('surgery (50%)'), at most four words. A count of
     patients ('memory complaints (4 patients)') only with a word that says the item is an event
     (cues.yaml event_words): 'prior therapies included surgery (20 patients)' is no event."""
-    if _OPENS_NUMBER.search(text, info.start, info.end) is None:
-        return []  # every list item holds "(12%" or "(4 patients": no such bracket, no pass
+    if not _unclaimed_bracket(text, info, hits):
+        return []  # every list item's bracket is right after a hit: all covered, no pass
     known = [(hit.start, hit.end) for hit in hits]
     events = []
     event_words = cues.words("cues", "toxicity", "event_words")
@@ -1187,6 +1187,25 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
             )
         )
     return events
+
+
+def _unclaimed_bracket(text: str, info: SentenceInfo, hits: list) -> bool:
+    r"""Whether the sentence has a bracket that opens with a number ("(12%", "(4 patients") with no
+    hit ending right before it (across whitespace). Every list item holds such a bracket, its
+    name ending right before it (across the "\s*" between, which str.isspace reads alike), so an
+    item whose bracket follows a hit's end is one _unknown_terms skips as covered ("fatigue
+    (21.1%)": the hit reaches the name's end and starts before the item's): where every bracket
+    does, the list item pattern (a search from every ",", ";" and word) is not run."""
+    ends = None
+    for bracket in _OPENS_NUMBER.finditer(text, info.start, info.end):
+        at = bracket.start()
+        while at > info.start and text[at - 1].isspace():
+            at -= 1
+        if ends is None:
+            ends = {hit.end for hit in hits}
+        if at not in ends:
+            return True
+    return False
 
 
 def _extend_left(text: str, start: int, end: int, floor: int, matcher: vocab.Matcher) -> int:
