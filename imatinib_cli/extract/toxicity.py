@@ -359,6 +359,10 @@ class _Uncoded:
     entry: ClassVar[Mapping[str, Any]] = _NO_ENTRY
 
 
+# A hit with no CTCAE term (an isinstance tuple: `_Aggregate | _Uncoded` builds a union per test).
+_UNNAMED = (_Aggregate, _Uncoded)
+
+
 def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True) -> list[AdverseEvent]:
     """The adverse events of one sentence. `armed`: the study has arms, so a late comparison
     ('were more frequent with chemotherapy (90% vs 39%)') is one value per arm; in a study
@@ -374,7 +378,8 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if has_cue is False:
         return []
     matcher = _event_matcher()
-    hits: list[Any] = matcher.find(text, info.start, info.end)
+    first, last = info.start, info.end  # properties: read once, not per hit
+    hits: list[Any] = matcher.find(text, first, last)
     events: list[AdverseEvent] = []
     if hits:  # a table's row is read only where it starts with a hit
         events, covered = _table_events(text, info, hits, matcher)
@@ -389,7 +394,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if aggregates:
         has_cue = True
         hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
-    if not hits and not events and _OPENS_NUMBER.search(text, info.start, info.end) is None:
+    if not hits and not events and _OPENS_NUMBER.search(text, first, last) is None:
         return []  # no event named, no table row read, no bracket for an unknown list item
     if has_cue is None:
         has_cue = _has_cue(text, info, cue_matcher)
@@ -402,10 +407,10 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     _carry_arm_names(frequencies)
     for hit, found in zip(hits, frequencies, strict=True):
         aggregate = isinstance(hit, _Aggregate)
-        if (not has_cue or isinstance(hit, _Aggregate | _Uncoded)) and not found:
+        if (not has_cue or isinstance(hit, _UNNAMED)) and not found:
             continue
-        start = hit.start if aggregate else _extend_left(text, hit.start, hit.end, info.start, matcher)
-        start = _extend_modifiers(text, start, info.start)
+        start = hit.start if aggregate else _extend_left(text, hit.start, hit.end, first, matcher)
+        start = _extend_modifiers(text, start, first)
         name = " ".join(text[start : hit.end].split())
         grade = hit.grade if aggregate else None
         if not found:
@@ -440,7 +445,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
                     arm=frequency.arm,
                 )
             )
-        graded = _GRADED_SHARE.match(text, found[-1].end, info.end) if len(found) == 1 else None
+        graded = _GRADED_SHARE.match(text, found[-1].end, last) if len(found) == 1 else None
         if graded:
             # "Neutropenia occurred in 45% of patients (grade 3/4 in 14%)": the same event, graded.
             events.append(
@@ -1101,12 +1106,13 @@ def _grade_text(match: re.Match[str]) -> str:
 
 def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
     """The nearest grade written before the event within its clause ('grade 3/4 toxicities included')."""
-    clause_start = max(info.start, text.rfind(";", info.start, start) + 1)
+    offset = info.start
+    clause_start = max(offset, text.rfind(";", offset, start) + 1)
     if _grade_words_once():
         # Every match opens with "grade" (whose letters no other character folds to, so the
         # lowercase sentence shows each) and holds no other: the last match is the one at the
         # last "grade" where the pattern matches, tried from the end; no scan of the clause.
-        lower, offset = info.lower, info.start
+        lower = info.lower
         at = lower.rfind("grade", clause_start - offset, start - offset)
         while at >= 0:
             match = _grade_pattern().match(text, at + offset, start)
@@ -1197,9 +1203,10 @@ def _unclaimed_bracket(text: str, info: SentenceInfo, hits: list) -> bool:
     (21.1%)": the hit reaches the name's end and starts before the item's): where every bracket
     does, the list item pattern (a search from every ",", ";" and word) is not run."""
     ends = None
-    for bracket in _OPENS_NUMBER.finditer(text, info.start, info.end):
+    floor = info.start
+    for bracket in _OPENS_NUMBER.finditer(text, floor, info.end):
         at = bracket.start()
-        while at > info.start and text[at - 1].isspace():
+        while at > floor and text[at - 1].isspace():
             at -= 1
         if ends is None:
             ends = {hit.end for hit in hits}
@@ -1411,8 +1418,11 @@ def _one_each(text: str, info: SentenceInfo, hits: list, frequencies: list) -> N
     """'Life-threatening complications occurred in two cases: agranulocytosis and tumour
     perforation': as many distinct events named as cases counted, so each occurred once (each
     named event is at least one case). Not for patients: one patient may have had two events."""
+    floor = info.start
+    if not hits or text.find(":", floor, hits[-1].start) < 0:
+        return  # every head ends with a colon before its event (hits are in order): none here
     for first, hit in enumerate(hits):
-        window = max(info.start, hit.start - 40)
+        window = max(floor, hit.start - 40)
         if text.find(":", window, hit.start) < 0:
             continue  # the head ends with a colon ("in two cases:"): no regex pass without one
         head = _one_each_pattern().search(text, window, hit.start)
