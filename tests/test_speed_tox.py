@@ -273,3 +273,38 @@ def test_claimed_brackets_written_cases() -> None:
             slow = toxicity._unknown_terms(context.text, info, hits)
         assert toxicity._unknown_terms(context.text, info, hits) == slow
         assert [event.as_written for event in slow] == unknown
+
+
+# --- outcomes: no search for a further duration after a confidence interval (eighth session) ----
+
+_DURATION_PIECES = [
+    "15.1 months", "2·5 months", "six months", "18 mo", "(95% CI, 10.6 to 21.1)", "95%", "(95%",
+    "95 %", "and", "AND", "vs", "Vs.", "versus", "verſus", "vſ", ",", " ", "  ", "\u00a0", "with",
+    "400 mg", "follow-up", "range", "CI", "in", "arm", "B", "ſ", "İ", "\u212a", "5%", "12", "months",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DURATION_PIECES), min_size=1, max_size=12).map(" ".join))
+def test_interval_stop_reads_as_the_search(rest: str) -> None:
+    """find_outcomes stops its list of durations at a "95%" with no join before it without
+    searching for a further one: the same outcomes as with that shortcut turned off."""
+    context = context_of("The median PFS was 20.4 months " + rest + ".")
+    for info in context.sentences:
+        fast = outcomes.find_outcomes(context, info, None)
+        with patched(outcomes, _stops_at_interval=lambda *_: False):
+            assert outcomes.find_outcomes(context, info, None) == fast
+
+
+def test_interval_stop_written_cases() -> None:
+    for sentence, values in [
+        ("Median PFS was 15.1 months (95% CI, 10.6 to 21.1 months).", [15.1]),
+        ("Median PFS was 15.1 months and 18.2 months (95% CI, 10 to 21 months).", [15.1, 18.2]),
+        ("Median PFS was 15.1 months, (95% CI) 18.2 months.", [15.1]),
+    ]:
+        context = context_of(sentence)
+        (info,) = context.sentences
+        found = outcomes.find_outcomes(context, info, None)
+        with patched(outcomes, _stops_at_interval=lambda *_: False):
+            assert outcomes.find_outcomes(context, info, None) == found
+        assert [outcome.value.value for outcome in found if outcome.value] == values
