@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from extract_helpers import aggregates_with_and_without_gate, context_of
+from extract_helpers import aggregates_with_and_without_gate, context_of, patched
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_extract_setup_shortcuts import _PERIOD_POINT, _TIME_PIECES, _TIME_POINT
@@ -26,31 +26,30 @@ _SHARE_PIECES = [
     "patients", ",", ";", "grade", "3", "x", "ſ", "\u212a", "İ", "ı", "e", ") ", " )",
 ]  # fmt: skip
 _OLD_CLOSED_SHARE = re.compile(r"\s*\(\s*\d+(?:[.·]\d+)?\s*%\s*\)")
+_OLD_PLAIN_SHARE = re.compile(r"\s*\(\s*(\d+(?:[.·]\d+)?)\s*%")
 _shares = st.lists(st.sampled_from(_SHARE_PIECES), min_size=1, max_size=14).map("".join)
 
 
 def _closed_agrees(text: str, start: int, end: int) -> None:
-    closed = toxicity._CLOSED_SHARE.match(text, start, end)
+    share = toxicity._SHARE.match(text, start, end)
     old = _OLD_CLOSED_SHARE.match(text, start, end)
-    assert (closed is None) is (old is None)
-    if closed is None:
+    plain = _OLD_PLAIN_SHARE.match(text, start, end)
+    # _SHARE matches where the plain share did, reads the same number to the same end (group 2's
+    # start), and its group 2 is non-empty exactly where the closed share matched, ending there.
+    assert (share is None) is (plain is None)
+    assert (old is not None) is (share is not None and share.end(2) > share.start(2))
+    if share is None:
         return
-    assert closed.span() == old.span()
-    plain = toxicity._PLAIN_SHARE.match(text, start, end)
-    assert plain is not None
-    assert (plain.group(1), plain.start(1), plain.end()) == (
-        closed.group(1),
-        closed.start(1),
-        closed.start(2),
-    )
+    assert (plain.group(1), plain.start(1), plain.end()) == (share.group(1), share.start(1), share.start(2))
+    if old is not None:
+        assert old.span() == share.span()
 
 
 @settings(max_examples=400, deadline=None)
 @given(_shares, st.integers(0, 6))
-def test_closed_share_holds_the_plain_share(text: str, cut_end: int) -> None:
-    """Where _CLOSED_SHARE matches (as its form without groups did), _PLAIN_SHARE matches the
-    same number and ends where the closing bracket's group starts: _frequencies reads the value
-    from the one match."""
+def test_share_holds_the_closed_and_the_plain_share(text: str, cut_end: int) -> None:
+    """_SHARE reads what the closed share and the plain share read apart (one pattern typed once,
+    the closing bracket an optional group): _frequencies reads both from the one match."""
     for start in range(len(text) + 1):
         _closed_agrees(text, start, len(text))
         _closed_agrees(text, start, max(start, len(text) - cut_end))
@@ -58,10 +57,58 @@ def test_closed_share_holds_the_plain_share(text: str, cut_end: int) -> None:
 
 def test_closed_share_written_cases() -> None:
     for text, value, end in [(" (21.1%)", "21.1", 7), ("(5·2 % )", "5·2", 6), (" ( 3%)\u00a0)", "3", 5)]:
-        closed = toxicity._CLOSED_SHARE.match(text)
-        assert closed is not None and (closed.group(1), closed.start(2)) == (value, end)
-    for text in [" (21.1% of patients)", " (21.1%", " (3/4)", "(3 %;"]:
-        assert toxicity._CLOSED_SHARE.match(text) is None
+        share = toxicity._SHARE.match(text)
+        assert share is not None and (share.group(1), share.start(2)) == (value, end)
+        assert share.end(2) > share.start(2)
+    for text in [" (21.1% of patients)", " (21.1%", "(3 %;"]:
+        share = toxicity._SHARE.match(text)
+        assert share is not None and share.group(2) == ""
+    for text in [" (3/4)", " 21%)", "(grade 3, 12%)"]:
+        assert toxicity._SHARE.match(text) is None
+
+
+# --- toxicity: no reader of a number after an event where none is written (eighth session) --------
+
+_WINDOW_WORDS = [
+    "fatigue", "rash", "neutropenia", "grade", "3/4", "adverse", "events", "were", "was", "in", "of",
+    "patients", "pts", "(", ")", "[", "]", "%", "12", "4", "2.5", "·", "٣", "vs", "versus", ",", ";",
+    ":", "/", "one", "Two", "ſix", "nİne", "ONE", "twelve", "none", "\u212a", "occurred", "arm", "A",
+    "B", "(A/B)", "n", "=", "20", "each", "respectively", "and", "with", "imatinib", "group",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WINDOW_WORDS), min_size=1, max_size=16).map(" ".join), st.booleans())
+def test_number_gate_reads_as_every_reader_tried(sentence: str, armed: bool) -> None:
+    """_frequencies skips the readers that consume a digit or a count word after a hit where the
+    window holds neither (_COUNTED): every hit's values, and the sentence's events, are those read
+    with the gate turned off (_COUNTED matching everywhere)."""
+    context = context_of(sentence)
+    always = re.compile("")
+    for info in context.sentences:
+        hits = toxicity._event_matcher().find(context.text, info.start, info.end)
+        hits = sorted([*hits, *toxicity._aggregates(context.text, info, hits)], key=lambda hit: hit.start)
+        fast = [toxicity._frequencies(context, info, hits, k, armed) for k in range(len(hits))]
+        events = toxicity.find_adverse_events(context, info, armed)
+        with patched(toxicity, _COUNTED=always):
+            slow = [toxicity._frequencies(context, info, hits, k, armed) for k in range(len(hits))]
+            assert toxicity.find_adverse_events(context, info, armed) == events
+        assert fast == slow
+
+
+def test_number_gate_written_cases() -> None:
+    for sentence in [
+        "Grade 3/4 adverse events were fatigue (21.1%), rash (4%).",
+        "Serious adverse events occurred in ONE patient.",
+        "Neutropenia was seen in ſix patients and rash in nİne.",
+        "Grade 3 toxicities were more frequent with imatinib (40% vs 20%).",
+        "Adverse events were reported by 38% of patients.",
+    ]:
+        context = context_of(sentence)
+        (info,) = context.sentences
+        events = toxicity.find_adverse_events(context, info)
+        with patched(toxicity, _COUNTED=re.compile("")):
+            assert toxicity.find_adverse_events(context, info) == events
 
 
 # --- heme: the time-point gate as a digit search and substrings ---------------------------------
@@ -181,3 +228,83 @@ def test_aggregate_gate_written_cases() -> None:
         context = context_of(sentence)
         (info,) = context.sentences
         assert bool(toxicity._aggregates(context.text, info, [])) is named
+
+
+# --- toxicity: no list item search where every bracket follows a hit (eighth session) ------------
+
+_LIST_PIECES = [
+    "fatigue", "rash", "edema", "nausea", "migraine", "ab", "x", "memory complaints", "surgery",
+    "were", "included", "and", "or", ",", ";", ":", " ", "  ", "\u00a0", "\x1c", "\t", "(", ")",
+    "(21.1%)", "( 3 %)", "(4 patients)", "(5·2%)", "(٣%)", "(12%", "grade 3", "adverse events",
+    "ſ", "İ", "ı", "\u212a", "-", "the most common",
+]  # fmt: skip
+
+
+def _list_hits(context: object, info: object) -> list:
+    hits = toxicity._event_matcher().find(context.text, info.start, info.end)  # type: ignore[attr-defined]
+    found = toxicity._aggregates(context.text, info, hits)  # type: ignore[attr-defined]
+    return sorted([*hits, *found], key=lambda hit: hit.start)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_PIECES), min_size=1, max_size=14).map("".join))
+def test_claimed_brackets_leave_no_unknown_item(sentence: str) -> None:
+    """Where every bracket that opens with a number follows a hit's end, _unknown_terms finds
+    nothing with its pattern run either: the same answer as with the shortcut turned off."""
+    context = context_of("The most common were " + sentence)
+    for info in context.sentences:
+        hits = _list_hits(context, info)
+        fast = toxicity._unknown_terms(context.text, info, hits)
+        with patched(toxicity, _unclaimed_bracket=lambda *_: True):
+            slow = toxicity._unknown_terms(context.text, info, hits)
+        assert fast == slow
+
+
+def test_claimed_brackets_written_cases() -> None:
+    for sentence, unknown in [
+        ("Adverse events were fatigue (21.1%), rash\u00a0(4%).", []),
+        ("Adverse events were fatigue (21.1%), migraine (20%).", ["migraine"]),
+        ("Adverse events were fatigue (21.1%) and ab (20%).", ["ab"]),
+    ]:
+        context = context_of(sentence)
+        (info,) = context.sentences
+        hits = _list_hits(context, info)
+        with patched(toxicity, _unclaimed_bracket=lambda *_: True):
+            slow = toxicity._unknown_terms(context.text, info, hits)
+        assert toxicity._unknown_terms(context.text, info, hits) == slow
+        assert [event.as_written for event in slow] == unknown
+
+
+# --- outcomes: no search for a further duration after a confidence interval (eighth session) ----
+
+_DURATION_PIECES = [
+    "15.1 months", "2·5 months", "six months", "18 mo", "(95% CI, 10.6 to 21.1)", "95%", "(95%",
+    "95 %", "and", "AND", "vs", "Vs.", "versus", "verſus", "vſ", ",", " ", "  ", "\u00a0", "with",
+    "400 mg", "follow-up", "range", "CI", "in", "arm", "B", "ſ", "İ", "\u212a", "5%", "12", "months",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DURATION_PIECES), min_size=1, max_size=12).map(" ".join))
+def test_interval_stop_reads_as_the_search(rest: str) -> None:
+    """find_outcomes stops its list of durations at a "95%" with no join before it without
+    searching for a further one: the same outcomes as with that shortcut turned off."""
+    context = context_of("The median PFS was 20.4 months " + rest + ".")
+    for info in context.sentences:
+        fast = outcomes.find_outcomes(context, info, None)
+        with patched(outcomes, _stops_at_interval=lambda *_: False):
+            assert outcomes.find_outcomes(context, info, None) == fast
+
+
+def test_interval_stop_written_cases() -> None:
+    for sentence, values in [
+        ("Median PFS was 15.1 months (95% CI, 10.6 to 21.1 months).", [15.1]),
+        ("Median PFS was 15.1 months and 18.2 months (95% CI, 10 to 21 months).", [15.1, 18.2]),
+        ("Median PFS was 15.1 months, (95% CI) 18.2 months.", [15.1]),
+    ]:
+        context = context_of(sentence)
+        (info,) = context.sentences
+        found = outcomes.find_outcomes(context, info, None)
+        with patched(outcomes, _stops_at_interval=lambda *_: False):
+            assert outcomes.find_outcomes(context, info, None) == found
+        assert [outcome.value.value for outcome in found if outcome.value] == values

@@ -1070,10 +1070,12 @@ def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: l
     if len(whole) != 1 or len(drafts) != 1:
         return
     draft = whole[0]
-    starts = [i.start for i in context.sentences]
     # The rows of the sections read, one by one: a page's navigation and references are not
     # searched (a row there has no sentence that states results, so it was never kept).
     rows = [row for s in context.sections for row in heme.table_rows(context.text, s.start, s.end)]
+    if not rows:
+        return  # most documents: no sentence start list built
+    starts = [i.start for i in context.sentences]
     for phrase, timepoint, begin, finish in rows:
         at = bisect_right(starts, begin) - 1
         info = context.sentences[at] if at >= 0 and begin < context.sentences[at].end else None

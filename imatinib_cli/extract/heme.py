@@ -97,15 +97,11 @@ _TIMEPOINTS_SEEN: list[tuple[str, object, dict[tuple[int, int], list[tuple[int, 
 _TIMEPOINTS_KEPT = 64
 
 
-def timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def timepoints(text: str, start: int, end: int) -> Sequence[tuple[int, int, str]]:
     """Time points in text[start:end] with their offsets: "at 12 months", "by the end of course 2",
-    "12-month". Their numbers are never counts of patients."""
-    return list(_known_timepoints(text, start, end))
-
-
-def _known_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """timepoints(text, start, end) as kept, not copied: for the readers here, which never change
-    it (in_timepoint asks once per result read)."""
+    "12-month". Their numbers are never counts of patients. Found once per span and kept (the
+    readers ask again per result read: in_timepoint), so the list is shared: read it, never change
+    it."""
     # (text, pattern, its spans): one object, so a thread never reads another's; a new pattern (the
     # vocabularies changed) starts afresh.
     seen = _TIMEPOINTS_SEEN[0]
@@ -168,7 +164,7 @@ def timepoint_of(text: str, sentence: tuple[int, int], hit: tuple[int, int]) -> 
     """The time point a result in `sentence` is stated for: one inside the result ("MMR at 12
     months was 40%"), else the nearest one before it in the sentence ("at 6 months (MCyR: 34% arm
     A ...)"), else one right after it in its clause ("CCyR in 37% at 12 months")."""
-    found = _known_timepoints(text, *sentence)
+    found = timepoints(text, *sentence)
     inside = [t for t in found if hit[0] <= t[0] and t[1] <= hit[1]]
     if inside:
         return inside[0][2]
@@ -261,7 +257,7 @@ def complete_in(text: str, start: int, end: int) -> list[tuple[str, float, int, 
 def listed_timepoints(text: str, sentence: tuple[int, int], k: int) -> list[str] | None:
     """'CHR was reached within 1 or 3 mo in 59% and 100% of patients, respectively': the one time
     point of the sentence that lists k numbers, split into k ("within 1 mo", "within 3 mo")."""
-    found = [words for _, _, words in _known_timepoints(text, *sentence) if len(_NUMBER.findall(words)) == k]
+    found = [words for _, _, words in timepoints(text, *sentence) if len(_NUMBER.findall(words)) == k]
     if len(found) != 1 or k < 2:
         return None
     words = found[0]
@@ -279,7 +275,7 @@ def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Seque
     most a preposition between, so a phrase far before them (after a definition) still owns them."""
     found = [
         (start, end)
-        for start, end, words in _known_timepoints(text, *sentence)
+        for start, end, words in timepoints(text, *sentence)
         if len(_NUMBER.findall(words)) == len(groups)
     ]
     if len(found) != 1 or len(groups) < 2:
@@ -290,7 +286,7 @@ def follows_listed_timepoint(text: str, sentence: tuple[int, int], groups: Seque
 
 def in_timepoint(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
     """True when text[start:end] (a number) is part of a time point ("at 3, 6 and 12 months")."""
-    for s, e, _ in _known_timepoints(text, *sentence):  # noqa: SIM110 (a loop: no generator per number)
+    for s, e, _ in timepoints(text, *sentence):  # noqa: SIM110 (a loop: no generator per number)
         if s <= start and end <= e:
             return True
     return False
@@ -480,7 +476,7 @@ def arm_brackets(
         if not phrases or not is_heme(phrases[-1].key):
             continue
         gap = text[phrases[-1].end : match.start()]
-        for start, end, _ in _known_timepoints(text, phrases[-1].end, match.start()):
+        for start, end, _ in timepoints(text, phrases[-1].end, match.start()):
             gap = gap.replace(text[start:end], " ")
         if re.search(r"\d", gap):
             continue
@@ -572,7 +568,7 @@ def table_rows(
         phrases = category_matcher().find(text, start, end)
         if len(phrases) != 1 or not is_heme(phrases[0].key):
             continue
-        points = _known_timepoints(text, start, end)
+        points = timepoints(text, start, end)
         rest = label
         for point_start, point_end, _ in points:
             rest = rest.replace(text[point_start:point_end], " ")

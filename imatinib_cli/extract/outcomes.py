@@ -152,11 +152,16 @@ def _unit_keys() -> dict[str, str]:
 
 @vocab.cached
 def _mutation_parts() -> tuple[str, ...]:
-    """Substrings one of which every mutation word (cues.yaml mutation_words, as cues.any_word
-    reads them) contains: the longest prefix shared by the words of one first letter, or (under
-    three letters) the words themselves: ("alteration", "muta"). A lowercase sentence holding
-    none of them holds no mutation word, so the word search is not run."""
-    words = {str(item).lower().strip("()").split()[0] for item in vocab.load("cues")["mutation_words"]}
+    """Substrings one of which every word cues.any_word("cues", "mutation_words") finds contains:
+    the longest prefix shared by the words of one first letter, or (under three letters) the words
+    themselves: ("alteration", "muta"). The words are what that pattern reads at the start of each
+    listed phrase (a listed first word, or a shorter listed one it opens with), so its own rule for
+    a phrase's first word is not written twice. A lowercase sentence holding none of the parts holds
+    no mutation word, so the word search is not run."""
+    gate = cues.any_word("cues", "mutation_words")
+    words = {
+        found.group(0) for phrase in cues.words("cues", "mutation_words") if (found := gate.search(phrase))
+    }
     parts: set[str] = set()
     for letter in {word[0] for word in words}:
         group = sorted(word for word in words if word[0] == letter)
@@ -221,6 +226,8 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                             population,
                         )
                     )
+                    if _stops_at_interval(text, length.end(), limit):
+                        break  # "15.1 months (95% CI, ...)": no further value, so no search for one
                     following = duration.search(text, length.end(), limit)
                     between = text[length.end() : following.start()] if following else ""
                     if following is None or not _JOINED.search(between) or _FOLLOW_UP.search(between):
@@ -294,6 +301,23 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
                         )
                     )
     return outcomes
+
+
+def _stops_at_interval(text: str, start: int, limit: int) -> bool:
+    """True when no further duration after text[:start] can be read as another value: "95%" (which
+    _FOLLOW_UP reads) stands in text[start:limit] with no join before it (_JOINED: ",", "and", "vs",
+    "versus", each consumed by every match, case-blind). A duration that starts before "95%" has
+    no join before it; one after has "95%" before it (none starts inside "95%": a numeral's digit
+    is never read after another digit); either ends the list. On ASCII text only ("ſ" is "s"
+    case-blind). Saves the search over a confidence interval's numbers ('(95% CI, 10.6 to 21.1)')."""
+    at = text.find("95%", start, limit)
+    if at < 0:
+        return False
+    head = text[start:at]
+    if not head.isascii():
+        return False
+    head = head.lower()
+    return "," not in head and "and" not in head and "vs" not in head and "versus" not in head
 
 
 def _find_variant(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:

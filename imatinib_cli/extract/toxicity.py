@@ -30,7 +30,8 @@ from imatinib_cli.models import AdverseEvent, Evidence, Quantity
 from imatinib_cli.regexes import phrase_group, prefix_alternation, word_start_alternation
 
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
-_COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_COUNT_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
+_COUNT = rf"(?P<count>\d+|{_COUNT_WORDS})"
 _SECOND_PERCENT = r"(?P<value2>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 
 
@@ -358,6 +359,10 @@ class _Uncoded:
     entry: ClassVar[Mapping[str, Any]] = _NO_ENTRY
 
 
+# A hit with no CTCAE term (an isinstance tuple: `_Aggregate | _Uncoded` builds a union per test).
+_UNNAMED = (_Aggregate, _Uncoded)
+
+
 def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True) -> list[AdverseEvent]:
     """The adverse events of one sentence. `armed`: the study has arms, so a late comparison
     ('were more frequent with chemotherapy (90% vs 39%)') is one value per arm; in a study
@@ -373,7 +378,8 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if has_cue is False:
         return []
     matcher = _event_matcher()
-    hits: list[Any] = matcher.find(text, info.start, info.end)
+    first, last = info.start, info.end  # properties: read once, not per hit
+    hits: list[Any] = matcher.find(text, first, last)
     events: list[AdverseEvent] = []
     if hits:  # a table's row is read only where it starts with a hit
         events, covered = _table_events(text, info, hits, matcher)
@@ -388,7 +394,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if aggregates:
         has_cue = True
         hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
-    if not hits and not events and _OPENS_NUMBER.search(text, info.start, info.end) is None:
+    if not hits and not events and _OPENS_NUMBER.search(text, first, last) is None:
         return []  # no event named, no table row read, no bracket for an unknown list item
     if has_cue is None:
         has_cue = _has_cue(text, info, cue_matcher)
@@ -401,10 +407,10 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     _carry_arm_names(frequencies)
     for hit, found in zip(hits, frequencies, strict=True):
         aggregate = isinstance(hit, _Aggregate)
-        if (not has_cue or isinstance(hit, _Aggregate | _Uncoded)) and not found:
+        if (not has_cue or isinstance(hit, _UNNAMED)) and not found:
             continue
-        start = hit.start if aggregate else _extend_left(text, hit.start, hit.end, info.start, matcher)
-        start = _extend_modifiers(text, start, info.start)
+        start = hit.start if aggregate else _extend_left(text, hit.start, hit.end, first, matcher)
+        start = _extend_modifiers(text, start, first)
         name = " ".join(text[start : hit.end].split())
         grade = hit.grade if aggregate else None
         if not found:
@@ -439,7 +445,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
                     arm=frequency.arm,
                 )
             )
-        graded = _GRADED_SHARE.match(text, found[-1].end, info.end) if len(found) == 1 else None
+        graded = _GRADED_SHARE.match(text, found[-1].end, last) if len(found) == 1 else None
         if graded:
             # "Neutropenia occurred in 45% of patients (grade 3/4 in 14%)": the same event, graded.
             events.append(
@@ -520,22 +526,31 @@ def _frequencies(
     text = context.text
     hit = hits[index]
     limit = hits[index + 1].start if index + 1 < len(hits) else info.end
-    closed = _CLOSED_SHARE.match(text, hit.end, limit) if _closed_share_exact() else None
-    if closed is None:  # "fatigue (21.1%)" is no series (see _closed_share_exact)
+    share = _SHARE.match(text, hit.end, limit)
+    if share is None or share.end(2) == share.start(2) or not _closed_share_exact():
+        # Every reader below that reads after the hit needs a digit there, or a count word
+        # ("one".."ten"), but the arm series (any number word) and those that read before it:
+        # where the window holds neither (" were " between an aggregate and the next event), they
+        # are not tried. A share holds a digit.
+        numbered = share is not None or _COUNTED.search(text, hit.end, limit) is not None
         series = (
-            _grade_series(text, info, hit, limit)
-            or _slash_series(context, info, hit, limit)
-            or _arm_series(text, hit, limit)
+            _grade_series(text, info, hit, limit) or _slash_series(context, info, hit, limit)
+            if numbered
+            else []
         )
+        series = series or _arm_series(text, hit, limit)
         if series:
             return series
-    elif _plain_share_exact() and not _bounded(text, closed.start(1)):
-        # _frequency_of's answer, from this match: _PLAIN_SHARE matches here up to group 2.
-        return [_Frequency(float(closed.group(1).replace("·", ".")), None, hit.start, closed.start(2), False)]
-    single = _frequency_of(text, info, hits, index, limit)
+    elif _plain_share_exact() and not _bounded(text, share.start(1)):
+        # _frequency_of's answer, from this match: "fatigue (21.1%)" is no series (see
+        # _closed_share_exact), and _after_pattern reads it up to group 2 (_plain_share_exact).
+        return [_Frequency(float(share.group(1).replace("·", ".")), None, hit.start, share.start(2), False)]
+    else:
+        numbered = True
+    single = _frequency_of(text, info, hits, index, limit, share, numbered)
     if single is None:
-        single = _subject_frequency(text, info, hit, limit)
-    if single is None:
+        single = _subject_frequency(text, info, hit, limit, numbered)
+    if single is None and numbered:
         late = _late_comparison_pattern().match(text, hit.end, limit)
         if late and ";" not in text[hit.end : late.start("a")] and (armed or _between_treatments(text, late)):
             return [
@@ -559,16 +574,21 @@ def _between_treatments(text: str, late: re.Match[str]) -> bool:
     return cues.matcher("schedules", "other_drugs").any(text, late.start(), late.start("a"))
 
 
-# One percent in brackets right after an event, the bracket closed: "fatigue (21.1%)". Group 1
-# is the percent's number and group 2 the closing "\s*)": up to group 2 the match is _PLAIN_SHARE's
-# (the same number; no shorter number, bracket or space lets "%" then ")" match instead), so one
-# match serves both (tests/test_speed_tox.py).
-_CLOSED_SHARE = re.compile(r"\s*\(\s*(\d+(?:[.·]\d+)?)\s*%(\s*\))")
+# The commonest frequency after an event, "fatigue (21.1%)": one percent in brackets. Group 1 is
+# the percent's number, group 2 the closing "\s*)" where one follows, else empty (the bracket
+# closed: see _closed_share_exact). Up to group 2 the reading is the only one (no shorter number,
+# bracket or space lets "%" match), so the bracket changes nothing before it; where it matches,
+# _after_pattern matches the same way up to group 2 (see _plain_share_exact), so the long pattern
+# is not tried.
+_SHARE = re.compile(r"\s*\(\s*(\d+(?:[.·]\d+)?)\s*%(\s*\)|)")
+# What every reader of a frequency after an event but the arm series consumes there: a digit or
+# a count word of _COUNT (case-blind, as the readers match).
+_COUNTED = re.compile(rf"\d|{_COUNT_WORDS}", re.I)
 
 
 @vocab.cached
 def _closed_share_exact() -> bool:
-    """True when no series reader can read a value list where _CLOSED_SHARE matches: the grade
+    """True when no series reader can read a value list where _SHARE matches closed: the grade
     pair needs ";" after its first value, the slash pair digits then "/" (after words), the
     labeled series "(" after its "%", and an arm series a versus word, or an arm named after a
     preposition, where ")" stands. Holds when every cue word those readers try there (cues.yaml
@@ -586,14 +606,9 @@ def _closed_share_exact() -> bool:
     return all(word[:1].isalpha() for key in keys for word in cues.words("cues", "toxicity", key))
 
 
-# The commonest frequency after an event, "fatigue (21.1%)": where this matches, _after_pattern
-# matches the same way (see _plain_share_exact), so the long pattern is not tried.
-_PLAIN_SHARE = re.compile(r"\s*\(\s*(\d+(?:[.·]\d+)?)\s*%")
-
-
 @vocab.cached
 def _plain_share_exact() -> bool:
-    """True when a _PLAIN_SHARE match is _after_pattern's match too, with the same value and end
+    """True when a _SHARE match up to its group 2 is _after_pattern's match too, with the same value and end
     and every other group empty: the bracket's note is refused ("(" then a percent), and no
     bracket verb, approximation or counted noun (cues.yaml toxicity) can start at a digit, a
     space, ".", "·" or "%", so the count reading fails and the percent is read ("21.1" then "%")."""
@@ -608,15 +623,26 @@ def _plain_share_exact() -> bool:
     )
 
 
-def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: int) -> _Frequency | None:
+def _frequency_of(
+    text: str,
+    info: SentenceInfo,
+    hits: list,
+    index: int,
+    limit: int,
+    share: re.Match[str] | None,
+    numbered: bool,
+) -> _Frequency | None:
+    """`share`: _SHARE's match after the hit; `numbered`: False when the window to `limit` holds
+    no digit and no count word (_COUNTED), so neither _after_pattern nor _ELIDED can match."""
     hit = hits[index]
-    plain = _PLAIN_SHARE.match(text, hit.end, limit) if _plain_share_exact() else None
-    if plain is not None:
+    if share is not None and _plain_share_exact():
         # What the branch below makes of _after_pattern's match here: no count, note or grade.
-        if _bounded(text, plain.start(1)):
+        if _bounded(text, share.start(1)):
             return None
-        return _Frequency(float(plain.group(1).replace("·", ".")), None, hit.start, plain.end(), False, None)
-    after = _after_pattern().match(text, hit.end, limit)
+        return _Frequency(
+            float(share.group(1).replace("·", ".")), None, hit.start, share.start(2), False, None
+        )
+    after = _after_pattern().match(text, hit.end, limit) if numbered else None
     if after:
         value_at = after.start("value") if after.group("value") else after.start("count")
         if value_at >= 0 and _bounded(text, value_at):
@@ -642,7 +668,7 @@ def _frequency_of(text: str, info: SentenceInfo, hits: list, index: int, limit: 
             _grade_text(grade) if grade else None,
             derivation=derivation,
         )
-    elided = _ELIDED.match(text, hit.end, limit)
+    elided = _ELIDED.match(text, hit.end, limit) if numbered else None
     if elided and _nouned_pattern().search(text, info.start, hit.start):
         # "skin rash (five patients) and oedema (six)": the noun is the sibling's.
         return _Frequency(None, _number(elided.group("count")), hit.start, elided.end(), False)
@@ -964,7 +990,9 @@ def _aggregate_grade(modifiers: str) -> str | None:
     return f"{first}/{_ROMAN.get(second.lower(), second)}" if second else first
 
 
-def _subject_frequency(text: str, info: SentenceInfo, hit: Any, limit: int) -> _Frequency | None:
+def _subject_frequency(
+    text: str, info: SentenceInfo, hit: Any, limit: int, numbered: bool = True
+) -> _Frequency | None:
     """The patients as the subject: 'Five (11%) patients had grade 3-4 toxicities', '37% experienced
     grade 3 nonhematologic toxicity', 'one patient suffered a fatal pulmonary embolus', 'toxic
     reactions from imatinib were registered in 30/75 patients'."""
@@ -991,7 +1019,8 @@ def _subject_frequency(text: str, info: SentenceInfo, hit: Any, limit: int) -> _
             if percent is not None and _bounded(text, before.start()):
                 return None
             return _Frequency(percent, count, before.start(), hit.end, False)
-    after = _aggregate_after_pattern().match(text, hit.end, limit)
+    # `numbered` False: no digit after the hit, which every _aggregate_after_pattern match holds.
+    after = _aggregate_after_pattern().match(text, hit.end, limit) if numbered else None
     if after is None:
         return None
     if after.group("pct"):
@@ -1077,12 +1106,13 @@ def _grade_text(match: re.Match[str]) -> str:
 
 def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
     """The nearest grade written before the event within its clause ('grade 3/4 toxicities included')."""
-    clause_start = max(info.start, text.rfind(";", info.start, start) + 1)
+    offset = info.start
+    clause_start = max(offset, text.rfind(";", offset, start) + 1)
     if _grade_words_once():
         # Every match opens with "grade" (whose letters no other character folds to, so the
         # lowercase sentence shows each) and holds no other: the last match is the one at the
         # last "grade" where the pattern matches, tried from the end; no scan of the clause.
-        lower, offset = info.lower, info.start
+        lower = info.lower
         at = lower.rfind("grade", clause_start - offset, start - offset)
         while at >= 0:
             match = _grade_pattern().match(text, at + offset, start)
@@ -1109,8 +1139,8 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
     patients, not an event), no treatment ('surgery (50%)'), at most four words. A count of
     patients ('memory complaints (4 patients)') only with a word that says the item is an event
     (cues.yaml event_words): 'prior therapies included surgery (20 patients)' is no event."""
-    if _OPENS_NUMBER.search(text, info.start, info.end) is None:
-        return []  # every list item holds "(12%" or "(4 patients": no such bracket, no pass
+    if not _unclaimed_bracket(text, info, hits):
+        return []  # every list item's bracket is right after a hit: all covered, no pass
     known = [(hit.start, hit.end) for hit in hits]
     events = []
     event_words = cues.words("cues", "toxicity", "event_words")
@@ -1163,6 +1193,26 @@ def _unknown_terms(text: str, info: SentenceInfo, hits: list) -> list[AdverseEve
             )
         )
     return events
+
+
+def _unclaimed_bracket(text: str, info: SentenceInfo, hits: list) -> bool:
+    r"""Whether the sentence has a bracket that opens with a number ("(12%", "(4 patients") with no
+    hit ending right before it (across whitespace). Every list item holds such a bracket, its
+    name ending right before it (across the "\s*" between, which str.isspace reads alike), so an
+    item whose bracket follows a hit's end is one _unknown_terms skips as covered ("fatigue
+    (21.1%)": the hit reaches the name's end and starts before the item's): where every bracket
+    does, the list item pattern (a search from every ",", ";" and word) is not run."""
+    ends = None
+    floor = info.start
+    for bracket in _OPENS_NUMBER.finditer(text, floor, info.end):
+        at = bracket.start()
+        while at > floor and text[at - 1].isspace():
+            at -= 1
+        if ends is None:
+            ends = {hit.end for hit in hits}
+        if at not in ends:
+            return True
+    return False
 
 
 def _extend_left(text: str, start: int, end: int, floor: int, matcher: vocab.Matcher) -> int:
@@ -1368,8 +1418,11 @@ def _one_each(text: str, info: SentenceInfo, hits: list, frequencies: list) -> N
     """'Life-threatening complications occurred in two cases: agranulocytosis and tumour
     perforation': as many distinct events named as cases counted, so each occurred once (each
     named event is at least one case). Not for patients: one patient may have had two events."""
+    floor = info.start
+    if not hits or text.find(":", floor, hits[-1].start) < 0:
+        return  # every head ends with a colon before its event (hits are in order): none here
     for first, hit in enumerate(hits):
-        window = max(info.start, hit.start - 40)
+        window = max(floor, hit.start - 40)
         if text.find(":", window, hit.start) < 0:
             continue  # the head ends with a colon ("in two cases:"): no regex pass without one
         head = _one_each_pattern().search(text, window, hit.start)
