@@ -380,8 +380,10 @@ def _read_if_unread(item: RawFile | FilePart | UnreadFile) -> RawFile | FilePart
 
 def without_text(findings: Findings) -> Findings:
     """What merging reads of a document is its metadata and path: the text, sections and registry
-    tables were for extraction (every quote is already copied into its Evidence)."""
-    return replace_record(findings, document=text_dropped(findings.document))
+    tables were for extraction (every quote is already copied into its Evidence). The tumor
+    mentions too (~5 a document, each with its Evidence: ~4 % of made_lean, mostly their pickle):
+    nothing after extraction reads them, the populations carry the tumor types."""
+    return replace_record(findings, document=text_dropped(findings.document), tumor_mentions=())
 
 
 def text_dropped(document: Document) -> Document:
@@ -417,7 +419,7 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             continue
         # Its document without text is the one just made (one text_dropped, not two).
         lean = (
-            replace_record(findings, document=document)
+            replace_record(findings, document=document, tumor_mentions=())
             if findings.document is given
             else without_text(findings)
         )
