@@ -182,10 +182,10 @@ class Lean:
     """What the process writing the output needs of one ok document, ready to use.
 
     keys: resolve.link_keys (None: the document makes no study). findings: the Findings without
-    their document's text, as a worker's pickle (bytes), as objects, or as StoredFindings; read
-    only when the document's study has other documents too. study: the study's output text if it
-    has no other document (render.json.RenderedStudy), or None (then it is merged where it is
-    written).
+    their document's text and tumor mentions (without_text), as a worker's pickle (bytes), as
+    objects, or as StoredFindings; read only when the document's study has other documents too.
+    study: the study's output text if it has no other document (render.json.RenderedStudy), or
+    None (then it is merged where it is written).
     """
 
     keys: tuple[str, ...] | None
