@@ -49,7 +49,6 @@ from imatinib_cli.models import (
     mutable_record,
     record,
 )
-from imatinib_cli.models import replace as replace_record
 
 __all__ = [
     "EXECUTORS",
@@ -183,10 +182,10 @@ class Lean:
     """What the process writing the output needs of one ok document, ready to use.
 
     keys: resolve.link_keys (None: the document makes no study). findings: the Findings without
-    their document's text, as a worker's pickle (bytes), as objects, or as StoredFindings; read
-    only when the document's study has other documents too. study: the study's output text if it
-    has no other document (render.json.RenderedStudy), or None (then it is merged where it is
-    written).
+    their document's text and tumor mentions (without_text), as a worker's pickle (bytes), as
+    objects, or as StoredFindings; read only when the document's study has other documents too.
+    study: the study's output text if it has no other document (render.json.RenderedStudy), or
+    None (then it is merged where it is written).
     """
 
     keys: tuple[str, ...] | None
@@ -380,15 +379,17 @@ def _read_if_unread(item: RawFile | FilePart | UnreadFile) -> RawFile | FilePart
 
 def without_text(findings: Findings) -> Findings:
     """What merging reads of a document is its metadata and path: the text, sections and registry
-    tables were for extraction (every quote is already copied into its Evidence)."""
-    return replace_record(findings, document=text_dropped(findings.document))
+    tables were for extraction (every quote is already copied into its Evidence). The tumor
+    mentions too (~5 a document, each with its Evidence: ~4 % of made_lean, mostly their pickle):
+    nothing after extraction reads them, the populations carry the tumor types."""
+    return findings._record_replace(document=text_dropped(findings.document), tumor_mentions=())
 
 
 def text_dropped(document: Document) -> Document:
     """The Document without its text, sections and registry tables (what output and merging read)."""
     if not document.text and not document.sections and document.registry_results is None:
         return document
-    return replace_record(document, text="", sections=(), registry_results=None)
+    return document._record_replace(text="", sections=(), registry_results=None)
 
 
 def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap: Any = None) -> LeanResult:
@@ -417,7 +418,7 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             continue
         # Its document without text is the one just made (one text_dropped, not two).
         lean = (
-            replace_record(findings, document=document)
+            findings._record_replace(document=document, tumor_mentions=())
             if findings.document is given
             else without_text(findings)
         )

@@ -9,7 +9,7 @@ stage produced; a stage that needs a changed record builds a new one with `repla
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -135,13 +135,13 @@ def record(cls: _C) -> _C:
     namespace["__hash__"] = _hasher(cls, compared)
     namespace["__dataclass_params__"] = _RECORD_PARAMS
     namespace.pop("__init__", None)
-    init = namespace["__new__"] = _LazyInit(own, "__new__")
+    init = namespace["__new__"] = _Lazy(own, "__new__")
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
     init.owner = made
     if "__reduce__" not in namespace:
         made.__reduce__, made.__reduce_ex__ = _reducer(made, values)  # type: ignore[method-assign, assignment]
-    made._record_replace = _LazyReplace(made, own)  # type: ignore[attr-defined]
+    made._record_replace = _Lazy(own, "_record_replace", made)  # type: ignore[attr-defined]
     return made  # type: ignore[return-value]
 
 
@@ -151,6 +151,9 @@ def replace(obj: _R, /, **changes: Any) -> _R:
     dataclasses' walk over the Fields in Python and a call of the class with keywords; the same
     result, and for a name that is not a field dataclasses' own TypeError (its message names the
     record's __new__, where it named __init__ before records were built by __new__).
+    The replacer is also the record's method `_record_replace`: resolve and guard call
+    `population._record_replace(n=n)` on their hot path, which spares this function's call and
+    its forwarding of the keywords (~2,400 instructions a call; the same record made).
 
     >>> replace(Flag(True, None), value=False)
     Flag(value=False, evidence=None)
@@ -181,8 +184,7 @@ def mutable_record(cls: _C) -> _C:
     _shared_methods(cls, methods, own)
     methods["__hash__"] = None
     methods["__dataclass_params__"] = _MUTABLE_PARAMS
-    methods["__init__"] = init = _LazyInit(own, "__init__")
-    init.owner = cls
+    methods["__init__"] = _Lazy(own, "__init__", cls)
     for name, value in methods.items():
         setattr(cls, name, value)
     return cls
@@ -266,25 +268,32 @@ def _hasher(cls: type, values: Callable[[Any], tuple[Any, ...]]) -> Callable[[An
     return __hash__
 
 
-class _LazyInit:
-    """A record's __new__ (a mutable record's __init__) until it is first asked for (an instance
-    made, or the class inspected): then the real one is compiled (`_new`, `_init`) and takes its
-    place on the class."""
+class _Lazy:
+    """A record's generated method until it is first asked for: its __new__ (a mutable record's
+    __init__) when an instance is made or the class inspected, its `_record_replace` when `replace`
+    first calls it. Then the real one is compiled (`_BUILDERS`) and takes this one's place on the
+    class (a look-up in the class's __dict__ finds the compiled one from then on)."""
 
     __slots__ = ("owner", "own", "name")
 
-    def __init__(self, own: tuple[Field[Any], ...], name: str) -> None:
-        self.owner: type = object
+    def __init__(self, own: tuple[Field[Any], ...], name: str, owner: type = object) -> None:
+        self.owner = owner
         self.own = own
         self.name = name
 
-    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+    def _made(self) -> Any:
         owner, name = self.owner, self.name
         made = owner.__dict__[name]
         if made is self:
-            made = staticmethod(_new(owner, self.own)) if name == "__new__" else _init(owner, self.own)
+            made = _BUILDERS[name](owner, self.own)
             setattr(owner, name, made)
-        return made.__get__(obj, objtype)
+        return made
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+        return self._made().__get__(obj, objtype)
+
+    def __call__(self, *args: Any, **changes: Any) -> Any:
+        return self._made()(*args, **changes)
 
 
 class _Factory:
@@ -324,29 +333,48 @@ def _compiled(cls: type, own: tuple[Any, ...], source: str, namespace: dict[str,
     return made
 
 
-def _new(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
-    """A frozen record's __new__: fills an instance of a mutable twin class (the same __slots__,
-    so the same layout) with plain stores, then makes it an instance of cls. A subclass of the
-    record (none in imatinib_cli) is filled through the slots' descriptors instead.
+def _twin(cls: type) -> type:
+    """A record's mutable twin: a plain class with the record's __slots__ (the same layout), made
+    once, whose instances `_new` and `_replacer` fill with plain stores before giving them the
+    record's class."""
+    twin = cls.__dict__.get("_record_twin")
+    if twin is None:
+        names = cls.__dict__["__slots__"]
+        twin = type(cls.__name__, (), {"__slots__": names, "__module__": cls.__module__})
+        twin.__qualname__ = f"{cls.__qualname__}.<twin>"
+        cls._record_twin = twin  # type: ignore[attr-defined]
+    return twin  # type: ignore[no-any-return]
+
+
+_OBJ = "__record_obj__"
+
+
+def _filled(names: Sequence[str], values: Sequence[str]) -> list[str]:
+    """The generated lines that make a twin instance and store each field's value expression."""
+    return [
+        f" {_OBJ} = _twin()",
+        *(f" {_OBJ}.{name} = {value}" for name, value in zip(names, values, strict=True)),
+    ]
+
+
+def _new(cls: type, own: tuple[Any, ...]) -> Any:
+    """A frozen record's __new__ (as a staticmethod): fills an instance of its twin (`_twin`) with
+    plain stores, then makes it an instance of cls. A subclass of the record (none in
+    imatinib_cli) is filled through the slots' descriptors instead.
 
     >>> Flag.__new__(Flag, True, None).__class__.__name__
     'Flag'
     """
     names = cls.__dict__["__slots__"]
-    twin = type(cls.__name__, (), {"__slots__": names, "__module__": cls.__module__})
-    twin.__qualname__ = f"{cls.__qualname__}.<twin>"
-    cls._record_twin = twin  # type: ignore[attr-defined]
-    namespace: dict[str, Any] = {"_twin": twin, "_owner": cls, "_subclass": _subclass_instance}
+    namespace: dict[str, Any] = {"_twin": _twin(cls), "_owner": cls, "_subclass": _subclass_instance}
     params, body = _parameters(own, namespace)
-    obj = "__record_obj__"
-    body.append(f" {obj} = _twin()")
-    body.extend(f" {obj}.{name} = {name}" for name in names)
+    body.extend(_filled(names, names))
     body.append(" if __record_cls__ is _owner:")
-    body.append(f"  {obj}.__class__ = __record_cls__")
-    body.append(f"  return {obj}")
-    body.append(f" return _subclass(__record_cls__, _owner, {obj})")
+    body.append(f"  {_OBJ}.__class__ = __record_cls__")
+    body.append(f"  return {_OBJ}")
+    body.append(f" return _subclass(__record_cls__, _owner, {_OBJ})")
     source = f"def __new__({', '.join(['__record_cls__', *params])}):\n" + "\n".join(body)
-    return _compiled(cls, own, source, namespace, "__new__")  # type: ignore[no-any-return]
+    return staticmethod(_compiled(cls, own, source, namespace, "__new__"))
 
 
 def _subclass_instance(cls: type, owner: type, filled: object) -> object:
@@ -367,21 +395,6 @@ def _init(cls: type, own: tuple[Any, ...]) -> Callable[..., None]:
     return _compiled(cls, own, source, namespace, "__init__")  # type: ignore[no-any-return]
 
 
-class _LazyReplace:
-    """A record's replacer until `replace` first asks for it: then `_replacer` compiles it and it
-    takes this one's place on the class."""
-
-    __slots__ = ("owner", "own")
-
-    def __init__(self, owner: type, own: tuple[Field[Any], ...]) -> None:
-        self.owner, self.own = owner, own
-
-    def __call__(self, obj: Any, /, **changes: Any) -> Any:
-        made = _replacer(self.owner, self.own)
-        self.owner._record_replace = made  # type: ignore[attr-defined]
-        return made(obj, **changes)
-
-
 class _Keep:
     """The default of a replacer's parameter: the field keeps its value."""
 
@@ -391,22 +404,28 @@ _KEEP = _Keep()
 
 def _replacer(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
     """`replace` for one record class: def _record_replace(obj, /, *, value=_KEEP, ...), which fills
-    the record's twin (see `_new`) with each field's new value, else obj's, and gives it the class.
+    the record's twin (`_twin`) with each field's new value, else obj's, and gives it the class.
     An unknown name raises TypeError (replace then lets dataclasses.replace raise its own)."""
-    cls.__new__  # noqa: B018 - compiles __new__, which makes the twin
-    namespace: dict[str, Any] = {"_twin": cls._record_twin, "_owner": cls, "_KEEP": _KEEP}  # type: ignore[attr-defined]
-    obj, old = "__record_obj__", "__record_old__"
+    namespace: dict[str, Any] = {"_twin": _twin(cls), "_owner": cls, "_KEEP": _KEEP}
+    old = "__record_old__"
     names = [item.name for item in own]
     params = ", ".join(f"{name}=_KEEP" for name in names)
-    body = [f" {obj} = _twin()"]
-    body.extend(f" {obj}.{name} = {old}.{name} if {name} is _KEEP else {name}" for name in names)
-    body.append(f" {obj}.__class__ = _owner")
-    body.append(f" return {obj}")
+    body = _filled(names, [f"{old}.{name} if {name} is _KEEP else {name}" for name in names])
+    body.append(f" {_OBJ}.__class__ = _owner")
+    body.append(f" return {_OBJ}")
     star = f", *, {params}" if params else ""
     exec(f"def _record_replace({old}, /{star}):\n" + "\n".join(body), namespace)  # noqa: S102 - our own field names
     made = namespace["_record_replace"]
     made.__qualname__ = f"{cls.__qualname__}._record_replace"
     return made  # type: ignore[no-any-return]
+
+
+# What `_Lazy` compiles, by the name it stands in for.
+_BUILDERS: dict[str, Callable[[type, tuple[Any, ...]], Any]] = {
+    "__new__": _new,
+    "__init__": _init,
+    "_record_replace": _replacer,
+}
 
 
 def _reducer(

@@ -114,7 +114,12 @@ class FileTooLarge(ValueError):
 
 
 def read_regular(
-    path: str | os.PathLike[str], limit: int, *, follow_links: bool = True, private: bool = False
+    path: str | os.PathLike[str],
+    limit: int,
+    *,
+    follow_links: bool = True,
+    private: bool = False,
+    status: os.stat_result | None = None,
 ) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, as the file was when it was opened.
 
@@ -126,6 +131,8 @@ def read_regular(
     is read (a log, a download) is read as that snapshot, never chased; a size of 0 is not believed
     (/proc files have content) and then the read stops one byte past the limit. With `private`, the
     file must also pass open_private's checks (this user's, not writable by others, not a link).
+    `status`: the path's stat as its caller has just taken it (a folder walk's), refused from as
+    this one's would be instead of stat'ing again (the opened descriptor is still checked).
 
     >>> read_regular("/proc/self/comm", 4096)  # stat says 0 bytes: read up to the limit
     b'python3\\n'
@@ -139,7 +146,7 @@ def read_regular(
             os.close(descriptor)
             raise FileTooLarge(opened.st_size, limit, exact=True)
     else:
-        _refuse_unreadable(os.stat(path, follow_symlinks=follow_links), limit)
+        _refuse_unreadable(os.stat(path, follow_symlinks=follow_links) if status is None else status, limit)
         descriptor, opened = _open_checked(
             path,
             os.O_RDONLY,
@@ -147,9 +154,13 @@ def read_regular(
             check=lambda status: _refuse_unreadable(status, limit),
         )
     try:
-        size = opened.st_size if opened.st_size > 0 else limit + 1
-        with open(descriptor, "rb", closefd=False) as stream:
-            data = stream.read(size)
+        size = opened.st_size
+        # One read of the size fstat gave (no file object and buffer around it); a short read (a
+        # file that shrank since) goes on as a stream's read would, to the size or the end.
+        data = os.read(descriptor, size) if size > 0 else b""
+        if len(data) < size or size == 0:
+            with open(descriptor, "rb", closefd=False) as stream:
+                data += stream.read(size - len(data) if size > 0 else limit + 1)
     finally:
         os.close(descriptor)
     if len(data) > limit:

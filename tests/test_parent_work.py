@@ -73,10 +73,10 @@ def test_a_pool_run_reads_no_small_file_in_the_parent_and_lists_twins_as_the_wal
     here: list[str] = []
     real = walk._read_checked  # what the walk and read_later read through
 
-    def counted(shown: str, path: str, limit: int) -> object:
+    def counted(shown: str, path: str, limit: int, *status: object) -> object:
         if os.getpid() == pid:
             here.append(shown)
-        return real(shown, path, limit)
+        return real(shown, path, limit, *status)  # type: ignore[arg-type]
 
     monkeypatch.setattr(walk, "_read_checked", counted)
     twin = corpus / "b_005.txt"
@@ -320,10 +320,10 @@ def test_a_file_changed_between_the_walk_and_its_read(
     target, earlier, later = docs / "m_020.txt", docs / "m_003.txt", docs / "m_040.txt"
     real = walk._read_checked
 
-    def changed(shown: str, path: str, limit: int) -> object:
+    def changed(shown: str, path: str, limit: int, *status: object) -> object:
         if Path(path) == target:
             _swapped(how, target, earlier, later)
-        return real(shown, path, limit)
+        return real(shown, path, limit, *status)  # type: ignore[arg-type]
 
     def fresh() -> None:
         if docs.exists():
@@ -380,10 +380,10 @@ def test_a_worker_that_dies_leaves_one_error_line_and_no_files(
     parent = os.getpid()
     real = walk._read_checked
 
-    def dying(shown: str, path: str, limit: int) -> object:
+    def dying(shown: str, path: str, limit: int, *status: object) -> object:
         if os.getpid() != parent and path.endswith("m_030.txt"):
             os._exit(9)
-        return real(shown, path, limit)
+        return real(shown, path, limit, *status)  # type: ignore[arg-type]
 
     monkeypatch.setattr(walk, "_read_checked", dying)
     for form in ("--json", "--jsonl"):

@@ -52,7 +52,7 @@ def at_exit():
     lazy = [  # records whose constructor (__new__) was never asked for (so never compiled)
         name
         for name, value in vars(models).items()
-        if isinstance(value, type) and type(value.__dict__.get("__new__")).__name__ == "_LazyInit"
+        if isinstance(value, type) and type(value.__dict__.get("__new__")).__name__ == "_Lazy"
     ]
     sys.stderr.write("EXIT " + json.dumps({"modules": sorted(sys.modules), "lazy": lazy}) + "\\n")
 
@@ -140,7 +140,7 @@ def _same_fields(cheap: type, plain: type) -> None:
 
 def test_record_behaves_as_a_frozen_slotted_dataclass() -> None:
     plain, cheap = _twins()
-    assert type(cheap.__dict__["__new__"]).__name__ == "_LazyInit"  # not compiled yet ...
+    assert type(cheap.__dict__["__new__"]).__name__ == "_Lazy"  # not compiled yet ...
     assert str(inspect.signature(cheap)) == str(inspect.signature(plain))  # ... until asked for
     assert isinstance(cheap.__dict__["__new__"], staticmethod)
     assert cheap.__match_args__ == plain.__match_args__ == ("name", "values", "note", "extra", "hidden")

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -47,9 +48,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     original = _walk.read_regular
 
-    def counting(path: str, limit: int) -> bytes:
+    def counting(path: str, limit: int, **given: Any) -> bytes:
         seen.append(os.path.basename(path))
-        return original(path, limit)
+        return original(path, limit, **given)
 
     monkeypatch.setattr(_walk, "read_regular", counting)
     return seen

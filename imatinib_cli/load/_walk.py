@@ -119,13 +119,18 @@ def read_later(item: KnownFile | UnreadFile) -> RawFile | Document:
     return RawFile(item.path, data, hashlib.sha256(data).hexdigest())
 
 
-def _read_checked(shown: str, path: str, max_bytes: int) -> bytes | Document:
-    """read_regular's bytes, or the Document of its refusal."""
+def _read_checked(
+    shown: str, path: str, max_bytes: int, status: os.stat_result | None = None
+) -> bytes | Document:
+    """read_regular's bytes, or the Document of its refusal (status: the walk's stat of the file,
+    just taken: not taken again)."""
     try:
         # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
         # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
         # listing); a file that grows while it is read is read up to its size when opened.
-        return read_regular(path, max_bytes)
+        return (
+            read_regular(path, max_bytes) if status is None else read_regular(path, max_bytes, status=status)
+        )
     except NotRegularFile as refused:
         return skipped(shown, "", UNKNOWN_FORMAT, f"not a regular file ({refused.kind})")
     except FileTooLarge as refused:
@@ -383,7 +388,7 @@ class Walker:
         if info.st_size < self._unread_below:
             yield UnreadFile(shown, path, info.st_size, self._max_bytes)
             return
-        data = _read_checked(shown, path, self._max_bytes)
+        data = _read_checked(shown, path, self._max_bytes, info)
         if isinstance(data, Document):
             yield data
             return

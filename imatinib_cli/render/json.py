@@ -574,15 +574,14 @@ def _dose(dose: Dose) -> JSONDict:
     }
 
 
-def _response(response: ResponseCount | None) -> JSONDict | None:
-    if response is None:
-        return None
+def _response(response: ResponseCount) -> JSONDict:
     count, percent = response.count, response.percent
     derived_fields = _derived_fields(count, percent)
     return {
         "count": text.count_or_none(count),
         "percent": text.percent_or_none(percent),
-        "derived": response.derived or bool(derived_fields),  # text.is_derived(response)
+        # text.is_derived(response), from the fields already found (a call to it: +0.3 % of the lean path)
+        "derived": response.derived or bool(derived_fields),
         "derived_fields": derived_fields,
         "derivation": text.derivation(count, percent) if derived_fields else None,
         "as_written": response.as_written,
@@ -617,7 +616,7 @@ def _population(population: Population) -> JSONDict:
         "doses_mg_per_day": text.doses_mg_per_day(population),
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,
-        # _response(None) is None: called only for a category stated (1-2 of the 6, typically)
+        # _response only for a category stated (1-2 of the 6, typically): null for the others
         "response": {
             category: None if (response := responses.get(category)) is None else _response(response)
             for category in RESPONSE_CATEGORIES
