@@ -68,3 +68,20 @@ def test_two_byte_values_grow_into_a_new_list() -> None:
     assert after is not before and len(after) == len(before) + 5
     assert [memoryview(value).cast("H")[0] for value in after] == list(range(len(after)))
     assert vocab._short_values[0] is after
+
+
+def test_merge_joins_the_groups_into_one_compiled_pass_with_the_same_hits() -> None:
+    """A new matcher's forms come as a group of their own (a pass each); merge() joins them into
+    one compiled group at once, and a region reads the same hits in that one pass."""
+    index = vocab._INDEX
+    first = vocab.Matcher([(f"qqmergeform{n}", "A", {}) for n in range(40)])
+    second = vocab.Matcher([("qqmergeother", "B", {})])  # a group far smaller than the one before
+    text = "a qqmergeform7 and qqmergeother, qqmergeform12."
+    before = [(hit.start, hit.end, hit.key) for matcher in (first, second) for hit in matcher.find(text)]
+    assert len(index.groups) > 1
+    index.merge()
+    assert len(index.groups) == 1 and index.groups[0].automaton is not None and index.extra_chars == 0
+    vocab._scans.clear()
+    vocab._last_scan[:] = vocab._NO_SCAN
+    after = [(hit.start, hit.end, hit.key) for matcher in (first, second) for hit in matcher.find(text)]
+    assert after == before == [(2, 14, "A"), (33, 46, "A"), (19, 31, "B")]
