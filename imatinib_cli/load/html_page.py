@@ -156,7 +156,10 @@ _SELECTORS = (
     "span.identifier.doi, .citation-doi, dl.rprtid, dl.rprtid dt, .publication-type, .cit",
     "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link",
 )
-_INDEXED_NAMES = (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS)
+# The string containers too (_render's question whether any is left in the text: no walk of its own).
+_INDEXED_NAMES = (
+    (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS) | {"rt", "rp"}
+)
 _INDEXED_KEYS = lookup_keys(_SELECTORS)
 # A start tag in the markup: what the element limit counts (see _within_limit).
 _START_TAG_RE = re.compile("<[A-Za-z]")
@@ -507,8 +510,9 @@ def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Element]:
     return []
 
 
-def _drop_chrome(index: Index, keep: list[Element]) -> None:
-    """Remove scripts, navigation and page-level header/footer (never one holding what we mark)."""
+def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
+    """Remove scripts, navigation and page-level header/footer (never one holding what we mark);
+    the id() of each element dropped or inside one (the ones the index holds are stable)."""
     protected = {id(parent) for element in keep for parent in element.iterancestors()}
     protected.update(id(element) for element in keep)
     dropped: set[int] = set()
@@ -539,6 +543,7 @@ def _drop_chrome(index: Index, keep: list[Element]) -> None:
     for element in index.by_attr.get("role", []):
         if not gone(element) and element.get("role") in _CHROME_ROLES:
             drop(element)
+    return dropped
 
 
 class _Writer:
@@ -898,6 +903,7 @@ def _render(
     text: str,
     marking: _Marking,
     private_literal: bool,
+    containers: list[Element],
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
     """_render_walk's text, spans and headings, with the text gathered by lxml in C.
 
@@ -907,6 +913,8 @@ def _render(
     afterwards (read parses the page again when it must). Raises _NotExact for a page this cannot
     render exactly: private-use characters, string containers left in the text, text lxml parsed
     but will not take back; raises _MarkInText if the page's text holds the block mark.
+    containers: every element of the page named as a string container (_left_containers), the
+    ones under root among them.
     """
     from lxml import etree
 
@@ -918,27 +926,11 @@ def _render(
     # tree is unmarked; each gets the next position marker. Then every block element below root
     # gets a block mark at its start and end, and every <br> one after it (one walk in C over those
     # tag names, no test per element); root keeps its tail; the markers go outside the block marks.
-    if next(root.iter(*_STRING_CONTAINERS), None) is not None:
+    if any(_holds(root, element) for element in containers):
         raise _NotExact
-    tracked: list[Element] = []
-    heading_texts: dict[int, str] = {}
     mark = marking.block
-    placed = 0  # block marks put in the text (root's tail is not in it)
     try:
-        for element in root.iter(*_HEADING_TAGS, *{element.tag for element in marked}):
-            tag = element.tag
-            heading = tag in _HEADING_TAGS
-            if tag == "br" or not (heading or id(element) in marks):
-                continue  # an element of a marked element's tag name that is not marked
-            if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
-                raise _NotExact
-            if heading:  # _text's answer: no string container is in or above root (checked above)
-                heading_texts[id(element)] = collapse(" ".join(element.itertext()))
-            tracked.append(element)
-        placed += _mark_blocks(root, mark)
-        for element in root.iterdescendants("br"):
-            element.tail = mark + (element.tail or "")
-            placed += 1
+        placed, tracked, heading_texts = _mark_blocks(root, mark, marks, {element.tag for element in marked})
         if root.tag in _BLOCK_TAGS:
             root.text = mark + (root.text or "")
             placed += 1
@@ -974,9 +966,36 @@ def _render(
     return body_text, spans, headings
 
 
-def _mark_blocks(root: Element, mark: str) -> int:
-    r"""Put the block mark at the start and the end (the tail) of every block element below root;
-    how many marks were put.
+def _left_containers(index: Index, dropped: set[int]) -> list[Element]:
+    """The page's string containers (rt, rp, script, style, template) _drop_chrome left in the tree
+    (dropped: its answer): from the index, which lists them by name, where a walk of the rendered
+    tree looked for one (a journal page has none once its scripts are dropped, so the walk found
+    nothing, ~85,000 instructions a page). The ones left are in the tree, so _holds walks up from
+    each only as far as the root (a dropped one can lie deep in a subtree cut from it)."""
+    return [
+        element for name in _STRING_CONTAINERS for element in index.named(name) if id(element) not in dropped
+    ]
+
+
+def _holds(root: Element, element: Element) -> bool:
+    """Whether element is root or below it, as root.iter() would find it.
+
+    >>> from lxml import etree
+    >>> page = etree.fromstring("<div><p><b/></p><i/></div>")
+    >>> _holds(page[0], page[0][0]), _holds(page[0], page[0]), _holds(page[0], page[1])
+    (True, True, False)
+    """
+    return element is root or any(parent is root for parent in element.iterancestors())
+
+
+def _mark_blocks(
+    root: Element, mark: str, marks: dict[int, str], marked_tags: set[str]
+) -> tuple[int, list[Element], dict[int, str]]:
+    r"""Put the block mark at the start and the end (the tail) of every block element below root,
+    and after every <br> below it; list the headings and marked elements (marks, of the tag names
+    marked_tags), root included, in document order, each heading's text read before any mark is
+    put in it. (marks put, the elements listed, their heading texts by id()), in one walk in C over
+    those tag names, where the listing and the <br> were a walk each (~90,000 instructions a page).
 
     A start mark is left out where the run of whitespace it would stand in holds a mark already:
     the element follows, as its next sibling, the block element before it whose tail is blank, or
@@ -984,16 +1003,37 @@ def _mark_blocks(root: Element, mark: str) -> int:
     references: ~240 list items in a row). The text is then the same once collapsed (a run of
     whitespace and marks holding a mark is one newline, however many it holds), and the element's
     text, often a whole paragraph, is neither read nor written again (~1 M instructions a page).
+    Raises _NotExact past the position markers there are (_LAST_MARKER).
 
     >>> from lxml import etree
-    >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b</li><i/><li>c</li></ol></div>")
-    >>> _mark_blocks(root, "|"), etree.tostring(root, method="text", encoding=str)
-    (6, '| a|\n b||c||')
+    >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b<br/>c</li><i/><h2>d</h2></ol></div>")
+    >>> placed, tracked, texts = _mark_blocks(root, "|", {}, set())
+    >>> placed, etree.tostring(root, method="text", encoding=str), [el.tag for el in tracked]
+    (7, '| a|\n b|c||d||', ['h2'])
+    >>> list(texts.values())
+    ['d']
     """
     placed = 0
+    tracked: list[Element] = []
+    heading_texts: dict[int, str] = {}
     previous = None  # the block element before this one, in document order
     text_blank = tail_blank = False  # previous's text (if marked) and tail are whitespace or empty
-    for element in root.iterdescendants(*_BLOCK_TAGS):
+    for element in root.iter(*_BLOCK_TAGS, "br", *marked_tags):
+        tag = element.tag
+        if tag == "br":
+            if element is not root:
+                element.tail = mark + (element.tail or "")
+                placed += 1
+            continue
+        heading = tag in _HEADING_TAGS
+        if heading or id(element) in marks:
+            if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
+                raise _NotExact
+            if heading:  # _text's answer: no string container is in or above root (_render checks)
+                heading_texts[id(element)] = collapse(" ".join(element.itertext()))
+            tracked.append(element)
+        if element is root or tag not in _BLOCK_TAGS:
+            continue
         sibling = element.getprevious()
         if sibling is None:
             covered = text_blank and element.getparent() is previous
@@ -1011,7 +1051,7 @@ def _mark_blocks(root: Element, mark: str) -> int:
         placed += 1
         tail_blank = not tail or tail.isspace()
         previous = element
-    return placed
+    return placed, tracked, heading_texts
 
 
 def _heading_regions(
@@ -1091,26 +1131,24 @@ def _utf8(text: str) -> bytes | None:
 def read(path: str, sha256: str, text: str) -> Document:
     text, warning = _within_limit(text)
     marking = _PRIVATE_MARKING if _ASCII_MARKING.block in text else _ASCII_MARKING
+    data = _utf8(text)  # once for the up to three attempts below
     try:
         try:
-            page = _read(path, sha256, text, marking)
+            page = _read(path, sha256, text, marking, data)
         except _MarkInText:  # a character reference put the ASCII mark in the text
-            page = _read(path, sha256, text, _PRIVATE_MARKING)
+            page = _read(path, sha256, text, _PRIVATE_MARKING, data)
     except _NotExact:
-        page = _read(path, sha256, text, None)
+        page = _read(path, sha256, text, None, data)
     return with_warnings(page, [warning]) if warning else page
 
 
-def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Document:
+def _read(path: str, sha256: str, text: str, marking: _Marking | None, data: bytes | None) -> Document:
     """The page's Document; with a marking, rendered by _render, which leaves marks in the tree, so
     a page that needs the tree again (an error page check) raises _NotExact and is read again
-    without one (by _render_walk)."""
-    data = _utf8(text)
-    # the UTF-8 the parse reads also answers _render's private-use question, asked here so that the
-    # bytes are not held while the page is rendered
+    without one (by _render_walk). data is text in UTF-8 (_utf8's answer), what lxml parses; it
+    also answers _render's private-use question."""
     private_literal = marking is not None and _private_use_literal(text, data)
     root, synthetic = _parse(text, data)
-    del data
     index = Index(
         root,
         skip=root if synthetic else None,
@@ -1126,7 +1164,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     abstract_elements = _select_group(index, _ABSTRACT_SELECTORS)
     body_elements = [] if pubmed_like else _select_group(index, _BODY_SELECTORS)
     keep = [el for el in (title_element, *abstract_elements, *body_elements) if el is not None]
-    _drop_chrome(index, keep)
+    dropped = _drop_chrome(index, keep)
 
     marks: dict[int, str] = {id(el): BODY for el in body_elements}
     marks.update({id(el): ABSTRACT for el in abstract_elements})
@@ -1139,7 +1177,10 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     if render_root is None:
         body_text, spans, headings = "", [], []
     elif marking is not None:
-        body_text, spans, headings = _render(render_root, marks, keep, text, marking, private_literal)
+        containers = _left_containers(index, dropped)
+        body_text, spans, headings = _render(
+            render_root, marks, keep, text, marking, private_literal, containers
+        )
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)
 
