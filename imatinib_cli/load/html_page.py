@@ -923,33 +923,42 @@ def _render(
         raise _NotExact
     # Any string container left in the text sends the page to the careful path. The headings and
     # marked elements (few) are listed first, in document order, each heading's text read while the
-    # tree is unmarked; each gets the next position marker. Then every block element below root
-    # gets a block mark at its start and end, and every <br> one after it (one walk in C over those
-    # tag names, no test per element); root keeps its tail; the markers go outside the block marks.
+    # tree is unmarked; each gets the next position marker. Then the text is written with a block
+    # mark at the start and end of every block element and after every <br> (_marked_text).
     if any(_holds(root, element) for element in containers):
         raise _NotExact
     mark = marking.block
+    tracked: list[Element] = []
+    heading_texts: dict[int, str] = {}
     try:
-        placed, tracked, heading_texts = _mark_blocks(root, mark, marks, {element.tag for element in marked})
-        if root.tag in _BLOCK_TAGS:
-            root.text = mark + (root.text or "")
-            placed += 1
-        elif root.tag == "br":
-            root.tail = mark + (root.tail or "")
+        for element in root.iter(*_HEADING_TAGS, *{element.tag for element in marked}):
+            tag = element.tag
+            heading = tag in _HEADING_TAGS
+            if tag == "br" or not (heading or id(element) in marks):
+                continue  # an element of a marked element's tag name that is not marked
+            if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
+                raise _NotExact
+            if heading:  # _text's answer: no string container is in or above root (checked above)
+                heading_texts[id(element)] = collapse(" ".join(element.itertext()))
+            tracked.append(element)
         for number, element in enumerate(tracked):
             marker = chr(_FIRST_MARKER + number)
             element.text = marker + (element.text or "")
             if element is not root:
                 element.tail = marker + (element.tail or "")
+        # read marks a page with the mark in its markup otherwise; a character reference can put
+        # it in the text too (none without "&#" and a 127 or 7F; private-use ones went to the walk)
+        if (
+            references
+            and ("127" in text or "7f" in text or "7F" in text)
+            and mark in etree.tostring(root, method="text", encoding=str, with_tail=False)
+        ):
+            raise _MarkInText
+        raw = _marked_text(root, mark)
     except ValueError as error:
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
         # (control characters): the careful path reads the page
         raise _NotExact from error
-    raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
-    # read marks a page with the mark in its markup otherwise; a character reference can put it in
-    # the text too (none without "&#")
-    if references and raw.count(mark) != placed:
-        raise _MarkInText
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
     leave_order = _post_order(tracked)
@@ -988,14 +997,58 @@ def _holds(root: Element, element: Element) -> bool:
     return element is root or any(parent is root for parent in element.iterancestors())
 
 
-def _mark_blocks(
-    root: Element, mark: str, marks: dict[int, str], marked_tags: set[str]
-) -> tuple[int, list[Element], dict[int, str]]:
-    r"""Put the block mark at the start and the end (the tail) of every block element below root,
-    and after every <br> below it; list the headings and marked elements (marks, of the tag names
-    marked_tags), root included, in document order, each heading's text read before any mark is
-    put in it. (marks put, the elements listed, their heading texts by id()), in one walk in C over
-    those tag names, where the listing and the <br> were a walk each (~90,000 instructions a page).
+@functools.cache
+def _block_marks_xslt(mark: str) -> Any:
+    """An XSLT (libxslt, in C) writing an element's text as tostring(method="text") does, with mark
+    at the start and end of every block element and after every <br>."""
+    from lxml import etree
+
+    code = f"&#{ord(mark)};"
+    blocks = "|".join(sorted(_BLOCK_TAGS))
+    return etree.XSLT(
+        etree.XML(
+            '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+            '<xsl:output method="text" encoding="utf-8"/>'
+            f'<xsl:template match="{blocks}">{code}<xsl:apply-templates/>{code}</xsl:template>'
+            f'<xsl:template match="br">{code}</xsl:template>'
+            "</xsl:stylesheet>"
+        )
+    )
+
+
+def _marked_text(root: Element, mark: str) -> str:
+    r"""root's text (its tail left out) with mark at the start and end of every block element and
+    after every <br>, root's own included; where a run holds a mark, _assemble makes it one newline.
+
+    libxslt writes it in C from the tree as parsed: the marks were set from Python in each block
+    element's text and tail (a proxy, a read and a write each, ~0.8 M instructions of a journal
+    page's ~14 M) and serialized after. A tree nested past libxslt's template depth is marked
+    that way still (_mark_blocks), which lxml refuses for text it will not take back (ValueError).
+
+    >>> from lxml import etree
+    >>> _marked_text(etree.fromstring("<div>a<p>b<br/>c</p><!--x--><i>d</i></div>"), "|")
+    '|a|b|c|d|'
+    """
+    from lxml import etree
+
+    try:
+        return str(_block_marks_xslt(mark)(root))
+    except etree.XSLTApplyError:
+        _mark_blocks(root, mark)
+        for element in root.iterdescendants("br"):
+            element.tail = mark + (element.tail or "")
+        if root.tag in _BLOCK_TAGS:
+            root.text = mark + (root.text or "")
+        elif root.tag == "br":
+            return mark
+        return etree.tostring(root, method="text", encoding=str, with_tail=False) + (
+            mark if root.tag in _BLOCK_TAGS else ""
+        )
+
+
+def _mark_blocks(root: Element, mark: str) -> int:
+    r"""Put the block mark at the start and the end (the tail) of every block element below root;
+    how many marks were put.
 
     A start mark is left out where the run of whitespace it would stand in holds a mark already:
     the element follows, as its next sibling, the block element before it whose tail is blank, or
@@ -1003,37 +1056,16 @@ def _mark_blocks(
     references: ~240 list items in a row). The text is then the same once collapsed (a run of
     whitespace and marks holding a mark is one newline, however many it holds), and the element's
     text, often a whole paragraph, is neither read nor written again (~1 M instructions a page).
-    Raises _NotExact past the position markers there are (_LAST_MARKER).
 
     >>> from lxml import etree
-    >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b<br/>c</li><i/><h2>d</h2></ol></div>")
-    >>> placed, tracked, texts = _mark_blocks(root, "|", {}, set())
-    >>> placed, etree.tostring(root, method="text", encoding=str), [el.tag for el in tracked]
-    (7, '| a|\n b|c||d||', ['h2'])
-    >>> list(texts.values())
-    ['d']
+    >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b</li><i/><li>c</li></ol></div>")
+    >>> _mark_blocks(root, "|"), etree.tostring(root, method="text", encoding=str)
+    (6, '| a|\n b||c||')
     """
     placed = 0
-    tracked: list[Element] = []
-    heading_texts: dict[int, str] = {}
     previous = None  # the block element before this one, in document order
     text_blank = tail_blank = False  # previous's text (if marked) and tail are whitespace or empty
-    for element in root.iter(*_BLOCK_TAGS, "br", *marked_tags):
-        tag = element.tag
-        if tag == "br":
-            if element is not root:
-                element.tail = mark + (element.tail or "")
-                placed += 1
-            continue
-        heading = tag in _HEADING_TAGS
-        if heading or id(element) in marks:
-            if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
-                raise _NotExact
-            if heading:  # _text's answer: no string container is in or above root (_render checks)
-                heading_texts[id(element)] = collapse(" ".join(element.itertext()))
-            tracked.append(element)
-        if element is root or tag not in _BLOCK_TAGS:
-            continue
+    for element in root.iterdescendants(*_BLOCK_TAGS):
         sibling = element.getprevious()
         if sibling is None:
             covered = text_blank and element.getparent() is previous
@@ -1051,7 +1083,7 @@ def _mark_blocks(
         placed += 1
         tail_blank = not tail or tail.isspace()
         previous = element
-    return placed, tracked, heading_texts
+    return placed
 
 
 def _heading_regions(
