@@ -905,14 +905,15 @@ def _render(
     private_literal: bool,
     containers: list[Element],
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
-    """_render_walk's text, spans and headings, with the text gathered by lxml in C.
+    """_render_walk's text, spans and headings, with the text gathered by lxml and libxslt in C.
 
-    Block elements get a block mark (marking.block) at their start and end, marked elements and
-    headings a private-use character of their own, and lxml serializes the text; _assemble then does what
-    _Writer does piece by piece. The marks stay in the tree: the caller reads nothing from it
-    afterwards (read parses the page again when it must). Raises _NotExact for a page this cannot
-    render exactly: private-use characters, string containers left in the text, text lxml parsed
-    but will not take back; raises _MarkInText if the page's text holds the block mark.
+    Marked elements and headings get a private-use character of their own in the tree, and
+    _marked_text writes the text with a block mark (marking.block) at the start and end of each
+    block element; _assemble then does what _Writer does piece by piece. The markers stay in the
+    tree: the caller reads nothing from it afterwards (read parses the page again when it must).
+    Raises _NotExact for a page this cannot render exactly: private-use characters, string
+    containers left in the text, text lxml parsed but will not take back; raises _MarkInText if
+    the page's text holds the block mark.
     containers: every element of the page named as a string container (_left_containers), the
     ones under root among them.
     """
