@@ -2,7 +2,9 @@
 pages: the lean element index read from XPath attribute values (the walk it replaced still reads
 pages over XPATH_MAX_CHARS, so it is the reference); the block marks that leave out a start mark
 a blank run holds already, against marking every block element (through the whole reader, so a
-page whose text lxml would not take back, now read by the marks, reads as the walk read it)."""
+page whose text lxml would not take back, now read by the marks, reads as the walk read it); the
+eighth session's: wanted ids fetched by place, the block marks written by XSLT, string containers
+found from the index."""
 
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ def test_the_xpath_lean_index_lists_what_the_walk_listed(
         root, synthetic = html_page._parse(text, text.encode())
     skip = root if synthetic else None
     names = frozenset({"h1", "main", "a"})
-    by_xpath = Index(root, skip=skip, names=names, keys=_KEYS)
+    by_xpath = Index(root, skip=skip, names=names, keys=_KEYS, small=True)
     by_walk = Index(root, skip=skip, names=names, keys=_KEYS, small=False)
     assert _tables(by_xpath) == _tables(by_walk)
 
@@ -91,16 +93,25 @@ def test_the_xpath_lean_index_skips_the_synthetic_root_and_keeps_token_repeats()
     assert [node.tag for node in index.by_attr["role"]] == ["p"]
 
 
-def _mark_every_block(root: Any, mark: str) -> int:
-    """The block marks as the sixth session put them: at the start and end of every block element
-    (the reference _mark_blocks, which leaves out the start marks a blank run holds already, must
-    read the same)."""
-    placed = 0
+def _marked_by_setting(root: Any, mark: str) -> str:
+    """The marked text as the sixth session made it: the mark set from Python at the start and end
+    (tail) of every block element below root, after every <br> and at root's start, then serialized
+    (the reference for _marked_text's XSLT, which writes the marks in C and leaves the tree as it
+    is, so a text lxml would not take back is no longer refused: such a page reads as the walk read it)."""
     for element in root.iterdescendants(*html_page._BLOCK_TAGS):
         element.text = mark + (element.text or "")
         element.tail = mark + (element.tail or "")
-        placed += 2
-    return placed
+    for element in root.iterdescendants("br"):
+        element.tail = mark + (element.tail or "")
+    if root.tag in html_page._BLOCK_TAGS:
+        root.text = mark + (root.text or "")
+    return etree.tostring(root, method="text", encoding=str, with_tail=False)
+
+
+def _every_container(index: Index, dropped: set[int]) -> list[Any]:
+    """The string containers as a walk of the whole tree finds them after _drop_chrome (the
+    reference for _left_containers, which lists them from the index)."""
+    return list(index._root.iter(*html_page._STRING_CONTAINERS))
 
 
 _TAG_PIECES = st.sampled_from(
@@ -132,6 +143,13 @@ _TAG_PIECES = st.sampled_from(
         "<table><tr><td>",
         "</td></tr></table>",
         "<nav>menu</nav>",
+        "<nav>menu<script>s()</script></nav>",
+        "<script>s()</script>",
+        "<ruby>k<rt>r</rt></ruby>",
+        "<h3>",
+        "</h3>",
+        "<main>",
+        "<br/>",
     )
 )
 _TEXT_PIECES = st.sampled_from(
@@ -149,9 +167,27 @@ def test_marking_only_the_needed_starts_reads_every_page_the_same(pieces: list[s
     head = "<head><meta name='citation_title' content='A study'></head>" if abstract else ""
     text = f"<html>{head}<body>{body}</body></html>"
     new = html_page.read("page.html", "0" * 64, text)
-    with patched(html_page, _mark_blocks=_mark_every_block):
+    with patched(html_page, _marked_text=_marked_by_setting, _left_containers=_every_container):
         old = html_page.read("page.html", "0" * 64, text)
     assert new == old
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(("ref", "cit", "abstract", "abstract-2", "x y", "body", "z")), max_size=80),
+    st.sampled_from(("id", "class")),
+)
+def test_the_wanted_attribute_values_are_fetched_alone_or_all_at_once_alike(
+    values: list[str], attr: str
+) -> None:
+    """Many values, few wanted (fetched one by one by place) or many (all as smart strings): the
+    index lists what the walk lists."""
+    text = "<html><body>" + "".join(f'<p {attr}="{value}">t</p>' for value in values) + "</body></html>"
+    root, _synthetic = html_page._parse(text, text.encode())
+    names = frozenset({"h1"})
+    by_xpath = Index(root, names=names, keys=_KEYS, small=True)
+    by_walk = Index(root, names=names, keys=_KEYS, small=False)
+    assert _tables(by_xpath) == _tables(by_walk)
 
 
 _NAMED = st.sampled_from(("body", "title", "head", "div", "p", "<!--c-->", "<?pi x?>", "html"))
@@ -171,3 +207,21 @@ def test_the_first_element_of_a_name_is_the_one_iter_finds_first(
         assert html_page._first_element(root, name) is next(root.iter(name), None)
         for child in root:
             assert html_page._first_element(child, name) is next(child.iter(name), None)
+
+
+def _failing_xslt(mark: str) -> Any:
+    def transform(root: Any) -> str:
+        raise etree.XSLTApplyError("too deep")
+
+    return transform
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECE, max_size=30))
+def test_a_tree_libxslt_refuses_is_marked_from_python_alike(pieces: list[str]) -> None:
+    """_marked_text's fallback (libxslt gives up past its template depth) reads pages the same."""
+    text = "<html><head><meta name='citation_title' content='A study'></head><body>" + "".join(pieces)
+    new = html_page.read("page.html", "0" * 64, text)
+    with patched(html_page, _block_marks_xslt=_failing_xslt):
+        old = html_page.read("page.html", "0" * 64, text)
+    assert new == old

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 _INDEXED_ATTRS = ("role", "itemprop")
 # The attributes a lean index looks at (see Index._lean): any other attribute (href, src, data-*)
@@ -188,16 +188,80 @@ def lookup_keys(selectors: tuple[str, ...]) -> Keys:
     )
 
 
+# A value the lean index wants is fetched alone (_Attribute.nth) when there are at most _NTH_MAX of
+# them and they are fewer than one in _NTH_RATIO of the attribute's values; else every value comes
+# as a smart string that knows its element (_Attribute.smart). One fetch costs about one pass for
+# the values (~18 µs on a 50 KB page); a smart string ~1 µs more than a plain one (the element
+# proxy and the string object, per value).
+_NTH_MAX = 4
+_NTH_RATIO = 16
+
+
+class _Attribute(NamedTuple):
+    """Compiled XPaths for one attribute under (and on) an element: its values as plain strings,
+    as smart strings (each knowing its element), and the element of the k-th value."""
+
+    plain: Any
+    smart: Any
+    nth: Any
+
+
 @functools.cache
-def _attribute_values() -> dict[str, Any]:
-    """Compiled XPaths, one per attribute the lean index reads, for its values under (and on) an element.
+def _attribute_xpaths() -> dict[str, _Attribute]:
+    """The XPaths the lean index reads each of class, id, role and itemprop with.
 
     One XPath each: a union ("@class | @id") costs libxml2 a merge in document order (~1.5x the four
     alone), and a predicate on the name (`@*[name()='id']`) ~5x.
     """
     from lxml import etree
 
-    return {attr: etree.XPath(f"descendant-or-self::*/@{attr}") for attr in _KEY_ATTRS}
+    return {
+        attr: _Attribute(
+            etree.XPath(f"descendant-or-self::*/@{attr}", smart_strings=False),
+            etree.XPath(f"descendant-or-self::*/@{attr}"),
+            etree.XPath(f"(descendant-or-self::*/@{attr})[$k]/.."),
+        )
+        for attr in _KEY_ATTRS
+    }
+
+
+def _may_hold(values: list[str], ids: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    """Whether a value is one of ids or starts with one of prefixes, asked of all values at once:
+    a few searches in C over the values joined by NUL (which no value holds: libxml2's strings end
+    at one), where a test per value cost ~1,000 instructions (a journal page's ~240 reference ids).
+
+    >>> _may_hold(["ref1", "abstract-2"], frozenset({"body"}), ("abstract",))
+    True
+    >>> _may_hold(["ref1", "xbody", "bodyx", "x-abstract"], frozenset({"body"}), ("abstract",))
+    False
+    """
+    joined = "\0" + "\0".join(values) + "\0"
+    return any(f"\0{value}\0" in joined for value in ids) or any(
+        f"\0{prefix}" in joined for prefix in prefixes
+    )
+
+
+def _holders(root: Any, attr: str, values: list[str], places: list[int]) -> list[Any]:
+    """The elements holding the values at places (0-based, ascending) of values, attr's values
+    under root in document order (_Attribute.plain's answer).
+
+    A page's ~240 reference ids are wanted by no selector: their values come as plain strings,
+    and only the few wanted ones get an element, each by its place (`(...)[k]/..`), where a smart
+    string for every value cost an element proxy each (~0.3 ms a page for the ids alone).
+
+    >>> from lxml import etree
+    >>> page = etree.fromstring("<div>" + "<p id='r'/>" * 40 + "<p id='w'/><i id='w'/></div>")
+    >>> values = _attribute_xpaths()["id"].plain(page)
+    >>> [el.tag for el in _holders(page, "id", values, [40, 41])], len(_holders(page, "id", values, []))
+    (['p', 'i'], 0)
+    """
+    if not places:
+        return []
+    xpaths = _attribute_xpaths()[attr]
+    if len(places) <= _NTH_MAX and len(places) * _NTH_RATIO < len(values):
+        return [xpaths.nth(root, k=place + 1)[0] for place in places]
+    smart = xpaths.smart(root)
+    return [smart[place].getparent() for place in places]
 
 
 class Index:
@@ -264,9 +328,10 @@ class Index:
 
     def _by_xpath(self, root: Any, skip: Any, keys: Keys) -> None:
         """The class, id, role and itemprop attributes, each found by a compiled XPath in C
-        (`descendant-or-self::*/@id`: the values, each knowing its element), so only the elements
-        that hold one get a proxy, where _by_walk makes one for every element and asks each for its
-        attribute names (~0.5 M of ~16 M instructions a 50 KB page). Each list is in document order
+        (`descendant-or-self::*/@id`: the values; ids as plain strings, so only the elements that
+        hold a wanted one get a proxy, see _holders), where _by_walk makes one for every element and
+        asks each for its attribute names (~0.5 M of ~16 M instructions a 50 KB page). Each list is
+        in document order
         (libxml2 sorts a path's result); an element is in a list once per class token or attribute,
         as _by_walk puts it. libxml2's sort compares two nodes by walking to the root, so a page of
         tens of thousands of elements nested thousands deep pays seconds: only pages up to
@@ -282,21 +347,24 @@ class Index:
         """
         by_class, by_id, by_attr = self.by_class, self.by_id, self.by_attr
         ids, id_prefixes, classes, class_parts = keys.ids, keys.id_prefixes, keys.classes, keys.class_parts
-        values = _attribute_values()
-        for value in values["class"](root):
+        xpaths = _attribute_xpaths()
+        for value in xpaths["class"].smart(root):
             if value:
                 for cls in value.split():
                     if cls in classes or any(part in cls for part in class_parts):
                         node = value.getparent()
                         if node is not skip:
                             by_class[cls].append(node)
-        for value in values["id"](root):
-            if value in ids or value.startswith(id_prefixes):
-                node = value.getparent()
+        values = xpaths["id"].plain(root)
+        if values and _may_hold(values, ids, id_prefixes):
+            places = [
+                place for place, value in enumerate(values) if value in ids or value.startswith(id_prefixes)
+            ]
+            for place, node in zip(places, _holders(root, "id", values, places), strict=True):
                 if node is not skip:
-                    by_id[value].append(node)
+                    by_id[values[place]].append(node)
         for attr in _INDEXED_ATTRS:
-            for value in values[attr](root):
+            for value in xpaths[attr].smart(root):
                 node = value.getparent()
                 if node is not skip:
                     by_attr[attr].append(node)

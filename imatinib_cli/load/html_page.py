@@ -156,7 +156,10 @@ _SELECTORS = (
     "span.identifier.doi, .citation-doi, dl.rprtid, dl.rprtid dt, .publication-type, .cit",
     "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link",
 )
-_INDEXED_NAMES = (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS)
+# The string containers too (_render's question whether any is left in the text: no walk of its own).
+_INDEXED_NAMES = (
+    (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS) | {"rt", "rp"}
+)
 _INDEXED_KEYS = lookup_keys(_SELECTORS)
 # A start tag in the markup: what the element limit counts (see _within_limit).
 _START_TAG_RE = re.compile("<[A-Za-z]")
@@ -507,8 +510,9 @@ def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Element]:
     return []
 
 
-def _drop_chrome(index: Index, keep: list[Element]) -> None:
-    """Remove scripts, navigation and page-level header/footer (never one holding what we mark)."""
+def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
+    """Remove scripts, navigation and page-level header/footer (never one holding what we mark);
+    the id() of each element dropped or inside one (the ones the index holds are stable)."""
     protected = {id(parent) for element in keep for parent in element.iterancestors()}
     protected.update(id(element) for element in keep)
     dropped: set[int] = set()
@@ -539,6 +543,7 @@ def _drop_chrome(index: Index, keep: list[Element]) -> None:
     for element in index.by_attr.get("role", []):
         if not gone(element) and element.get("role") in _CHROME_ROLES:
             drop(element)
+    return dropped
 
 
 class _Writer:
@@ -898,15 +903,19 @@ def _render(
     text: str,
     marking: _Marking,
     private_literal: bool,
+    containers: list[Element],
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
-    """_render_walk's text, spans and headings, with the text gathered by lxml in C.
+    """_render_walk's text, spans and headings, with the text gathered by lxml and libxslt in C.
 
-    Block elements get a block mark (marking.block) at their start and end, marked elements and
-    headings a private-use character of their own, and lxml serializes the text; _assemble then does what
-    _Writer does piece by piece. The marks stay in the tree: the caller reads nothing from it
-    afterwards (read parses the page again when it must). Raises _NotExact for a page this cannot
-    render exactly: private-use characters, string containers left in the text, text lxml parsed
-    but will not take back; raises _MarkInText if the page's text holds the block mark.
+    Marked elements and headings get a private-use character of their own in the tree, and
+    _marked_text writes the text with a block mark (marking.block) at the start and end of each
+    block element; _assemble then does what _Writer does piece by piece. The markers stay in the
+    tree: the caller reads nothing from it afterwards (read parses the page again when it must).
+    Raises _NotExact for a page this cannot render exactly: private-use characters, string
+    containers left in the text, text lxml parsed but will not take back; raises _MarkInText if
+    the page's text holds the block mark.
+    containers: every element of the page named as a string container (_left_containers), the
+    ones under root among them.
     """
     from lxml import etree
 
@@ -915,15 +924,13 @@ def _render(
         raise _NotExact
     # Any string container left in the text sends the page to the careful path. The headings and
     # marked elements (few) are listed first, in document order, each heading's text read while the
-    # tree is unmarked; each gets the next position marker. Then every block element below root
-    # gets a block mark at its start and end, and every <br> one after it (one walk in C over those
-    # tag names, no test per element); root keeps its tail; the markers go outside the block marks.
-    if next(root.iter(*_STRING_CONTAINERS), None) is not None:
+    # tree is unmarked; each gets the next position marker. Then the text is written with a block
+    # mark at the start and end of every block element and after every <br> (_marked_text).
+    if any(_holds(root, element) for element in containers):
         raise _NotExact
+    mark = marking.block
     tracked: list[Element] = []
     heading_texts: dict[int, str] = {}
-    mark = marking.block
-    placed = 0  # block marks put in the text (root's tail is not in it)
     try:
         for element in root.iter(*_HEADING_TAGS, *{element.tag for element in marked}):
             tag = element.tag
@@ -935,29 +942,24 @@ def _render(
             if heading:  # _text's answer: no string container is in or above root (checked above)
                 heading_texts[id(element)] = collapse(" ".join(element.itertext()))
             tracked.append(element)
-        placed += _mark_blocks(root, mark)
-        for element in root.iterdescendants("br"):
-            element.tail = mark + (element.tail or "")
-            placed += 1
-        if root.tag in _BLOCK_TAGS:
-            root.text = mark + (root.text or "")
-            placed += 1
-        elif root.tag == "br":
-            root.tail = mark + (root.tail or "")
         for number, element in enumerate(tracked):
             marker = chr(_FIRST_MARKER + number)
             element.text = marker + (element.text or "")
             if element is not root:
                 element.tail = marker + (element.tail or "")
+        # read marks a page with the mark in its markup otherwise; a character reference can put
+        # it in the text too (none without "&#" and a 127 or 7F; private-use ones went to the walk)
+        if (
+            references
+            and ("127" in text or "7f" in text or "7F" in text)
+            and mark in etree.tostring(root, method="text", encoding=str, with_tail=False)
+        ):
+            raise _MarkInText
+        raw = _marked_text(root, mark)
     except ValueError as error:
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
         # (control characters): the careful path reads the page
         raise _NotExact from error
-    raw = etree.tostring(root, method="text", encoding=str, with_tail=False)
-    # read marks a page with the mark in its markup otherwise; a character reference can put it in
-    # the text too (none without "&#")
-    if references and raw.count(mark) != placed:
-        raise _MarkInText
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
     leave_order = _post_order(tracked)
@@ -972,6 +974,77 @@ def _render(
         if element.tag in _HEADING_TAGS:
             headings.append((int(element.tag[1]), start, end, heading_texts[id(element)]))
     return body_text, spans, headings
+
+
+def _left_containers(index: Index, dropped: set[int]) -> list[Element]:
+    """The page's string containers (rt, rp, script, style, template) _drop_chrome left in the tree
+    (dropped: its answer): from the index, which lists them by name, where a walk of the rendered
+    tree looked for one (a journal page has none once its scripts are dropped, so the walk found
+    nothing, ~85,000 instructions a page). The ones left are in the tree, so _holds walks up from
+    each only as far as the root (a dropped one can lie deep in a subtree cut from it)."""
+    return [
+        element for name in _STRING_CONTAINERS for element in index.named(name) if id(element) not in dropped
+    ]
+
+
+def _holds(root: Element, element: Element) -> bool:
+    """Whether element is root or below it, as root.iter() would find it.
+
+    >>> from lxml import etree
+    >>> page = etree.fromstring("<div><p><b/></p><i/></div>")
+    >>> _holds(page[0], page[0][0]), _holds(page[0], page[0]), _holds(page[0], page[1])
+    (True, True, False)
+    """
+    return element is root or any(parent is root for parent in element.iterancestors())
+
+
+@functools.cache
+def _block_marks_xslt(mark: str) -> Any:
+    """An XSLT (libxslt, in C) writing an element's text as tostring(method="text") does, with mark
+    at the start and end of every block element and after every <br>."""
+    from lxml import etree
+
+    code = f"&#{ord(mark)};"
+    blocks = "|".join(sorted(_BLOCK_TAGS))
+    return etree.XSLT(
+        etree.XML(
+            '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+            '<xsl:output method="text" encoding="utf-8"/>'
+            f'<xsl:template match="{blocks}">{code}<xsl:apply-templates/>{code}</xsl:template>'
+            f'<xsl:template match="br">{code}</xsl:template>'
+            "</xsl:stylesheet>"
+        )
+    )
+
+
+def _marked_text(root: Element, mark: str) -> str:
+    r"""root's text (its tail left out) with mark at the start and end of every block element and
+    after every <br>, root's own included; where a run holds a mark, _assemble makes it one newline.
+
+    libxslt writes it in C from the tree as parsed: the marks were set from Python in each block
+    element's text and tail (a proxy, a read and a write each, ~0.8 M instructions of a journal
+    page's ~14 M) and serialized after. A tree nested past libxslt's template depth is marked
+    that way still (_mark_blocks), which lxml refuses for text it will not take back (ValueError).
+
+    >>> from lxml import etree
+    >>> _marked_text(etree.fromstring("<div>a<p>b<br/>c</p><!--x--><i>d</i></div>"), "|")
+    '|a|b|c|d|'
+    """
+    from lxml import etree
+
+    try:
+        return str(_block_marks_xslt(mark)(root))
+    except etree.XSLTApplyError:
+        _mark_blocks(root, mark)
+        for element in root.iterdescendants("br"):
+            element.tail = mark + (element.tail or "")
+        if root.tag in _BLOCK_TAGS:
+            root.text = mark + (root.text or "")
+        elif root.tag == "br":
+            return mark
+        return etree.tostring(root, method="text", encoding=str, with_tail=False) + (
+            mark if root.tag in _BLOCK_TAGS else ""
+        )
 
 
 def _mark_blocks(root: Element, mark: str) -> int:
@@ -1091,26 +1164,24 @@ def _utf8(text: str) -> bytes | None:
 def read(path: str, sha256: str, text: str) -> Document:
     text, warning = _within_limit(text)
     marking = _PRIVATE_MARKING if _ASCII_MARKING.block in text else _ASCII_MARKING
+    data = _utf8(text)  # once for the up to three attempts below
     try:
         try:
-            page = _read(path, sha256, text, marking)
+            page = _read(path, sha256, text, marking, data)
         except _MarkInText:  # a character reference put the ASCII mark in the text
-            page = _read(path, sha256, text, _PRIVATE_MARKING)
+            page = _read(path, sha256, text, _PRIVATE_MARKING, data)
     except _NotExact:
-        page = _read(path, sha256, text, None)
+        page = _read(path, sha256, text, None, data)
     return with_warnings(page, [warning]) if warning else page
 
 
-def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Document:
+def _read(path: str, sha256: str, text: str, marking: _Marking | None, data: bytes | None) -> Document:
     """The page's Document; with a marking, rendered by _render, which leaves marks in the tree, so
     a page that needs the tree again (an error page check) raises _NotExact and is read again
-    without one (by _render_walk)."""
-    data = _utf8(text)
-    # the UTF-8 the parse reads also answers _render's private-use question, asked here so that the
-    # bytes are not held while the page is rendered
+    without one (by _render_walk). data is text in UTF-8 (_utf8's answer), what lxml parses; it
+    also answers _render's private-use question."""
     private_literal = marking is not None and _private_use_literal(text, data)
     root, synthetic = _parse(text, data)
-    del data
     index = Index(
         root,
         skip=root if synthetic else None,
@@ -1126,7 +1197,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     abstract_elements = _select_group(index, _ABSTRACT_SELECTORS)
     body_elements = [] if pubmed_like else _select_group(index, _BODY_SELECTORS)
     keep = [el for el in (title_element, *abstract_elements, *body_elements) if el is not None]
-    _drop_chrome(index, keep)
+    dropped = _drop_chrome(index, keep)
 
     marks: dict[int, str] = {id(el): BODY for el in body_elements}
     marks.update({id(el): ABSTRACT for el in abstract_elements})
@@ -1139,7 +1210,10 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     if render_root is None:
         body_text, spans, headings = "", [], []
     elif marking is not None:
-        body_text, spans, headings = _render(render_root, marks, keep, text, marking, private_literal)
+        containers = _left_containers(index, dropped)
+        body_text, spans, headings = _render(
+            render_root, marks, keep, text, marking, private_literal, containers
+        )
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)
 
