@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from imatinib_cli import vocab
-from imatinib_cli.extract.numbers import Dropped, Fraction, Num, find_fractions, find_numbers
+from imatinib_cli.extract.numbers import (
+    Dropped,
+    Fraction,
+    Num,
+    find_fractions,
+    find_numbers,
+    find_numbers_across,
+)
 from imatinib_cli.extract.sentences import Sentence, quote, split_sentences
 from imatinib_cli.models import Document, Evidence, Section, TumorMention
 from imatinib_cli.regexes import case_blind_alternation, prefix_alternation, prefix_options
@@ -316,16 +323,24 @@ def build_context(document: Document) -> Context:
         vocab.scan_regions(text, [(section.start, section.end) for section in sections])
     path = document.path
     infos = context.sentences
+    # Every section's numbers in one scan (find_numbers_across), or section by section when the
+    # sections cannot be joined; either way in order, so each sentence's are a run of them.
+    across = find_numbers_across(
+        text, [(section.start, section.end) for section in sections], context.dropped
+    )
+    numbers = across or []
+    number_at = 0
     for section in sections:
+        if across is None:
+            numbers = find_numbers(text, section.start, section.end, context.dropped)
+            number_at = 0
         sentences = split_sentences(text, section.start, section.end)
         if not sentences:  # only whitespace (no numeral to drop either, but it costs nothing to ask)
-            find_numbers(text, section.start, section.end, context.dropped)
             continue
         inline = _inline_labels(text, sentences)
-        numbers = find_numbers(text, section.start, section.end, context.dropped)
         hits = tumors.find(text, section.start, section.end)
         kind, label = section.kind, section.label
-        number_at = hit_at = 0
+        hit_at = 0
         count, hit_count = len(numbers), len(hits)
         for sentence, inline_label in zip(sentences, inline, strict=True):
             if sentence.cut_after and not sentence.cut_before:

@@ -1,0 +1,118 @@
+"""Shortcuts in building a document's context (issue 12, eighth session): each gives what the form
+it replaces gives, on random text (hypothesis) with number words, every numeral form, NULs, "ſ",
+the Kelvin sign, "İ", final sigma and lone surrogates, and on written cases."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli.extract import context, numbers
+from imatinib_cli.models import Document, Section
+
+_PIECES = [
+    "a", "Z", "1", "0", "07", "12", "45.2", "3·5", "1,234", "1 234", "1\u2009234", "1.234.567", "53,8",
+    "1.5e+3", "2 x 10^3", "10⁴", "\u2212", "-", ".", ",", " ", "  ", "\n", "\n\n", "\t", "%", " %",
+    "percent", " per cent", "PERCENT", "one", "Twenty", "twenty-four", "-four", "methodstwenty-four",
+    " and ", "hundred", "often", "_", "(", ")", "/", " of ", "ſ", "\u212a", "İ", "Σ", "ΑΣ", "\ud800",
+    "\u00a0", "\x1c", "\0", "٣",
+]  # fmt: skip
+_TEXT = st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=30).map("".join)
+_SECTION = st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+
+
+_GAPS = [
+    "",
+    " ",
+    "%",
+    "x",
+    "1",
+    "(",
+    "-",
+    ".",
+    "\0",
+    "_",
+    "\n",
+    "\n\n",
+    " %",
+    " percent ",
+    "\n1",
+    "-\n",
+    "Title 3:\n",
+]
+_LAID_OUT = st.lists(st.tuples(st.sampled_from(_GAPS), _SECTION | _TEXT), min_size=1, max_size=5)
+
+
+def _laid_out(parts: list[tuple[str, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """A text of gaps and sections, and the sections' spans."""
+    text, spans = "", []
+    for gap, section in parts:
+        text += gap
+        spans.append((len(text), len(text) + len(section)))
+        text += section
+    return text, spans
+
+
+@settings(max_examples=250, deadline=None)
+@given(_LAID_OUT)
+def test_numbers_across_are_each_spans_numbers(parts: list[tuple[str, str]]) -> None:
+    """find_numbers_across gives, when it joins the spans, what find_numbers gives for each span in
+    turn: the same numbers (values, spans, flags) and the same numerals dropped, in order."""
+    text, spans = _laid_out(parts)
+    dropped: list[numbers.Dropped] = []
+    joined = numbers.find_numbers_across(text, spans, dropped)
+    expected: list[numbers.Num] = []
+    expected_dropped: list[numbers.Dropped] = []
+    for start, end in spans:
+        expected += numbers.find_numbers(text, start, end, expected_dropped)
+    if joined is None:
+        assert dropped == []
+        return
+    assert joined == expected
+    assert dropped == expected_dropped
+
+
+def test_numbers_across_written_cases() -> None:
+    text = "Title 5.\n\nMethods: 12 of 40 had 07.\n\nResults: Nine (22%)\n\npercent twenty-one"
+    spans = [(0, 8), (10, 35), (37, 56), (58, len(text))]
+    found = numbers.find_numbers_across(text, spans, [])
+    assert found is not None
+    assert [(text[n.start : n.end], n.value, n.percent) for n in found] == [
+        ("5", 5.0, False),
+        ("12", 12.0, False),
+        ("40", 40.0, False),
+        ("Nine", 9.0, False),
+        ("22%", 22.0, True),
+        ("twenty-one", 21.0, False),
+    ]
+    # the "percent" opening the last section is not read with the "(22%)" before it, nor "9" with it
+    assert found == [n for start, end in spans for n in numbers.find_numbers(text, start, end)]
+    # not joined: one character between spans, or a word character right before a span
+    assert numbers.find_numbers_across("12 3", [(0, 2), (3, 4)]) is None
+    assert numbers.find_numbers_across("12  x3", [(0, 2), (5, 6)]) is None
+    assert numbers.find_numbers_across("12  (3", [(0, 2), (5, 6)]) is not None
+
+
+def test_context_numbers_with_joined_sections() -> None:
+    """build_context gives each sentence its numbers whether the sections were joined or not."""
+    text = "Imatinib trial.\n\nMethods: 40 patients.\n\nResults: 12 of 40 (30%) responded. Two died."
+    sections = (
+        Section("title", 0, 15),
+        Section("abstract", 17, 38, "METHODS"),
+        Section("abstract", 40, len(text), "RESULTS"),
+    )
+    built = context.build_context(Document("doc.txt", "0" * 64, "text", text, sections=sections))
+    read = [[text[n.start : n.end] for n in info.numbers] for info in built.sentences]
+    assert read == [[], ["40"], ["12", "40", "30%"], ["Two"]]
+    assert [[(f.count.value, f.total.value) for f in info.fractions] for info in built.sentences] == [
+        [],
+        [],
+        [(12.0, 40.0)],
+        [],
+    ]
+    # sections one character apart are read section by section, with the same numbers
+    close = "40 patients. 12 of 40"
+    built = context.build_context(
+        Document("d.txt", "0" * 64, "text", close, sections=(Section("body", 0, 12), Section("body", 13, 21)))
+    )
+    assert [[n.value for n in info.numbers] for info in built.sentences] == [[40.0], [12.0, 40.0]]
