@@ -4,10 +4,12 @@ the Kelvin sign, "İ", final sigma and lone surrogates, and on written cases."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import context, numbers
+from imatinib_cli.extract import context, numbers, sentences
 from imatinib_cli.models import Document, Section
 
 _PIECES = [
@@ -116,3 +118,21 @@ def test_context_numbers_with_joined_sections() -> None:
         Document("d.txt", "0" * 64, "text", close, sections=(Section("body", 0, 12), Section("body", 13, 21)))
     )
     assert [[n.value for n in info.numbers] for info in built.sentences] == [[40.0], [12.0, 40.0]]
+
+
+def test_fractions_found_on_first_read() -> None:
+    """A sentence's fractions, given as None with the document's text, are found on the first read,
+    once; equality, repr and dataclasses.replace read them as the field they were."""
+    text = "Of 40 patients, 12 of 40 responded and 3/25 progressed."
+    found = numbers.find_numbers(text)
+    sentence = sentences.Sentence(0, len(text), text)
+    lazy = context.SentenceInfo(sentence, "abstract", "", found, None, [], None, None, "", "a.txt", text)
+    eager = context.SentenceInfo(
+        sentence, "abstract", "", found, numbers.find_fractions(text, found), [], None, None, "", "a.txt"
+    )
+    assert [(f.count.value, f.total.value) for f in lazy.fractions] == [(12.0, 40.0), (3.0, 25.0)]
+    assert lazy.fractions is lazy.fractions
+    assert lazy == eager and repr(lazy) == repr(eager)
+    assert dataclasses.replace(lazy, label="RESULTS").fractions == eager.fractions
+    one = context.SentenceInfo(sentence, "abstract", "", found[:1], None, [], None, None, "", "a.txt", text)
+    assert one.fractions == []

@@ -38,8 +38,10 @@ class SentenceInfo:
 
     `evidence` (the sentence quoted) is made on its first read when build_context gives only
     the document's path: about half the sentences are never cited, and a quote and an Evidence cost
-    more than the rest of a sentence's setup. Still a dataclass to `dataclasses` (its fields compared,
-    printed, `replace`d), with this __init__: `SentenceInfo(sentence, "abstract", "", [], [], [], evidence)`.
+    more than the rest of a sentence's setup. `fractions` likewise, when given as None with the
+    document's text: a reader asks for them in fewer than half the sentences with two numbers.
+    Still a dataclass to `dataclasses` (its fields compared, printed, `replace`d), with this
+    __init__: `SentenceInfo(sentence, "abstract", "", [], [], [], evidence)`.
     """
 
     __slots__ = (
@@ -47,18 +49,19 @@ class SentenceInfo:
         "kind",
         "label",
         "numbers",
-        "fractions",
+        "_fractions",
         "tumors",
         "_evidence",
         "cached",
         "inline_label",
         "_path",
+        "_text",
     )
     sentence: Sentence
     kind: str
     label: str
     numbers: list[Num]
-    fractions: list[Fraction]
+    fractions: list[Fraction]  # (the property below: a field to `dataclasses`)
     tumors: list[TumorMention]
     evidence: Evidence  # (the property below: a field to `dataclasses`, compared and printed)
     # Facts about the whole sentence that several clauses ask for; computed once.
@@ -73,23 +76,35 @@ class SentenceInfo:
         kind: str,
         label: str,
         numbers: list[Num],
-        fractions: list[Fraction],
+        fractions: list[Fraction] | None,
         tumors: list[TumorMention],
         evidence: Evidence | None,
         cached: dict[str, object] | None = None,
         inline_label: str = "",
         path: str = "",
+        text: str = "",
     ) -> None:
         self.sentence = sentence
         self.kind = kind
         self.label = label
         self.numbers = numbers
-        self.fractions = fractions
+        self._fractions = fractions
         self.tumors = tumors
         self._evidence = evidence
         self._path = path  # for the evidence, when it is made on first read
+        self._text = text  # the document's, for the fractions when they are found on first read
         self.cached = {} if cached is None else cached
         self.inline_label = inline_label
+
+    @property
+    def fractions(self) -> list[Fraction]:
+        """The sentence's fractions ("12 of 40"), found on the first read when build_context gave
+        None and the document's text."""
+        fractions = self._fractions
+        if fractions is None:
+            numbers = self.numbers
+            fractions = self._fractions = find_fractions(self._text, numbers) if len(numbers) > 1 else []
+        return fractions
 
     @property
     def evidence(self) -> Evidence:
@@ -378,12 +393,13 @@ def build_context(document: Document) -> Context:
                     kind,
                     label,
                     mine,
-                    find_fractions(text, mine) if len(mine) > 1 else [],
+                    None,  # (found on first read)
                     mentions,
                     evidence,
                     None,
                     inline_label,
                     path,
+                    text,
                 )
             )
     return context
