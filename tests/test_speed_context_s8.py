@@ -136,3 +136,45 @@ def test_fractions_found_on_first_read() -> None:
     assert dataclasses.replace(lazy, label="RESULTS").fractions == eager.fractions
     one = context.SentenceInfo(sentence, "abstract", "", found[:1], None, [], None, None, "", "a.txt", text)
     assert one.fractions == []
+
+
+def _labels_without_gate(text: str, found: list[sentences.Sentence]) -> list[str]:
+    """_inline_labels as it was before the results-word gate (the reference)."""
+    named = [
+        (at, context._label_name(text[at:stop]))
+        for at, stop in context._label_spans(text, found[0].start, found[-1].end)
+        if text[at].isupper()
+    ]
+    if not any(name in context._result_labels() for _, name in named):
+        return [""] * len(found)
+    labels, current, at = [], "", 0
+    for sentence in found:
+        while at < len(named) and named[at][0] < sentence.end:
+            current = named[at][1]
+            at += 1
+        labels.append(current)
+    return labels
+
+
+_LABELS = [
+    "Results", "RESULTS", "results", "Result", "Main results", "Conclusions", "Findings", "Methods",
+    "Patients and\nmethods", "Interpretation", "Discussion", "Background", "ReſULTS", "Re\u212aults",
+    "İnterpretation", "Conclu", "-Results", "_Results", "aResults", "12", "",
+]  # fmt: skip
+_COLONS = [":", " :", ": ", "", ". ", " "]
+_FILLERS = ["", "The 12.", "a", " b. ", "\n", "sions", "-", "Results", "Yes. No: Results"]
+_LABELLED = st.lists(
+    st.tuples(st.sampled_from(_LABELS), st.sampled_from(_COLONS), st.sampled_from(_FILLERS)).map("".join),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LABELLED, st.integers(0, 3))
+def test_inline_labels_gate_keeps_the_labels(text: str, skip: int) -> None:
+    """A section without a results label's first word skips the backwards label search, with the
+    labels it would have found (ASCII or not, any slice start)."""
+    found = sentences.split_sentences(text, min(skip, len(text)))
+    if found:
+        assert context._inline_labels(text, found) == _labels_without_gate(text, found)

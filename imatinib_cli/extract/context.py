@@ -211,6 +211,19 @@ def _result_labels() -> frozenset[str]:
     return frozenset(str(label).lower() for label in vocab.load("cues")["result_labels"])
 
 
+@vocab.cached
+def _result_label_words() -> tuple[str, ...] | None:
+    """The first words of the results labels, none holding another ('result' for 'results'); None
+    if one is not ASCII. An ASCII word lowercases the same in any text around it (a label's name
+    is its text lowercased, a Greek final sigma would not), so it is in the section lowercased."""
+    firsts = {label.split()[0] for label in _result_labels() if label.strip()}
+    if not all(word.isascii() for word in firsts):
+        return None
+    return tuple(
+        sorted(word for word in firsts if not any(other != word and other in word for other in firsts))
+    )
+
+
 def _label_words() -> list[str]:
     data = vocab.load("cues")
     labels = [str(x) for x in data["non_result_labels"]] + [str(x) for x in data["result_labels"]]
@@ -272,7 +285,19 @@ def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     """For each sentence, the last inline label at or before it; a label that opens with a capital.
     Only in a structured abstract, one whose labels include a results label ('Results:'): a
     registry page's 'Study Design:' or 'Condition:' does not silence the results tables after it."""
-    spans = _label_spans(text, sentences[0].start, sentences[-1].end)
+    start, end = sentences[0].start, sentences[-1].end
+    words = _result_label_words()
+    if words is not None:
+        # A results label's name holds its first word as written, lowercased: a section without
+        # any ("Methods: ...", a title) has no results label (two thirds of the sections of a
+        # structured abstract; a lowercasing and a few `in`s instead of a backwards search).
+        lowered = text[start:end].lower()
+        for word in words:
+            if word in lowered:
+                break
+        else:
+            return [""] * len(sentences)
+    spans = _label_spans(text, start, end)
     if not spans:
         return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
     found = []
