@@ -5,10 +5,12 @@ the Kelvin sign, "İ", final sigma and lone surrogates, and on written cases."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imatinib_cli import vocab
 from imatinib_cli.extract import context, numbers, sentences
 from imatinib_cli.models import Document, Section
 
@@ -178,3 +180,18 @@ def test_inline_labels_gate_keeps_the_labels(text: str, skip: int) -> None:
     found = sentences.split_sentences(text, min(skip, len(text)))
     if found:
         assert context._inline_labels(text, found) == _labels_without_gate(text, found)
+
+
+def test_sentence_info_slots_read_as_the_properties_did() -> None:
+    """start, end, reports_results and lower are plain slots set by __init__ (each read was a
+    property call): the values the properties gave, also after dataclasses.replace, and no field."""
+    sentence = sentences.Sentence(5, 26, "ReſULTS İn 12 Patients")
+    info = context.SentenceInfo(sentence, "abstract", "RESULTS", [], [], [], None, None, "", "a.txt")
+    assert (info.start, info.end, info.reports_results) == (5, 26, True)
+    assert info.lower == vocab.lowercase(sentence.text) and len(info.lower) == len(sentence.text)
+    assert info.has_word(re.compile(r"patients")) and not info.has_word(re.compile(r"results"))
+    for kind, label in (("title", ""), ("registry", "outcome_measures")):
+        assert not dataclasses.replace(info, kind=kind, label=label).reports_results
+    moved = dataclasses.replace(info, sentence=sentences.Sentence(0, 3, "ONE"))
+    assert (moved.start, moved.end, moved.lower) == (0, 3, "one")
+    assert {f.name for f in dataclasses.fields(info)}.isdisjoint({"start", "end", "reports_results", "lower"})

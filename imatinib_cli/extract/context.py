@@ -56,6 +56,10 @@ class SentenceInfo:
         "inline_label",
         "_path",
         "_text",
+        "start",
+        "end",
+        "reports_results",
+        "lower",
     )
     sentence: Sentence
     kind: str
@@ -95,6 +99,16 @@ class SentenceInfo:
         self._text = text  # the document's, for the fractions when they are found on first read
         self.cached = {} if cached is None else cached
         self.inline_label = inline_label
+        # Read ~190, ~24 and ~54 times a document: plain slots, not properties (a property is a
+        # Python call on each read; a slot a specialised load). Not fields to `dataclasses`.
+        self.start = sentence.start
+        self.end = sentence.end
+        self.reports_results = kind != "title" and label not in DEFINITION_LABELS
+        # The sentence in lowercase, for cheap 'could this sentence matter' checks: every
+        # sentence's is read (vocab.lowercase, written out: the same length as the text).
+        written = sentence.text
+        lowered = written.lower()
+        self.lower = lowered if len(lowered) == len(written) else vocab.lowercase(written)
 
     @property
     def fractions(self) -> list[Fraction]:
@@ -115,25 +129,8 @@ class SentenceInfo:
             evidence = self._evidence = Evidence(self._path, sentence.start, sentence.end, quote(sentence))
         return evidence
 
-    @property
-    def start(self) -> int:
-        return self.sentence.start
-
-    @property
-    def end(self) -> int:
-        return self.sentence.end
-
-    @property
-    def lower(self) -> str:
-        """The sentence in lowercase, for cheap 'could this sentence matter' checks (computed once)."""
-        lowered = self.cached.get("lower")
-        if lowered is None:
-            lowered = self.cached["lower"] = vocab.lowercase(self.sentence.text)
-        return lowered  # type: ignore[return-value]
-
     def has_word(self, pattern: re.Pattern[str]) -> bool:
-        # (the cached lowercase read directly: every reader asks, most after the first has computed it)
-        lowered: str = self.cached.get("lower") or self.lower  # type: ignore[assignment]
+        lowered = self.lower
         if lowered.isascii():
             pattern = _ascii_twins.get(pattern) or _ascii_twin(pattern)
         return pattern.search(lowered) is not None
@@ -142,10 +139,6 @@ class SentenceInfo:
         """Evidence for a value at text[start:end], quoting its sentence."""
         evidence = self._evidence or self.evidence  # (the property once, only if not made yet)
         return Evidence(evidence.document, start, end, evidence.quote)
-
-    @property
-    def reports_results(self) -> bool:
-        return self.kind != "title" and self.label not in DEFINITION_LABELS
 
     @property
     def states_results(self) -> bool:
