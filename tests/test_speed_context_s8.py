@@ -195,3 +195,14 @@ def test_sentence_info_slots_read_as_the_properties_did() -> None:
     moved = dataclasses.replace(info, sentence=sentences.Sentence(0, 3, "ONE"))
     assert (moved.start, moved.end, moved.lower) == (0, 3, "one")
     assert {f.name for f in dataclasses.fields(info)}.isdisjoint({"start", "end", "reports_results", "lower"})
+
+
+def test_context_text_is_the_documents() -> None:
+    """Context.text is a slot set from the document (it was a property): the same text, also
+    for a Context made directly or replaced, and no init argument, compared or printed field."""
+    document = Document("a.txt", "0" * 64, "text", "Ten patients.")
+    made = context.Context(document)
+    assert made.text is document.text and context.build_context(document).text is document.text
+    other = Document("b.txt", "1" * 64, "text", "Two.")
+    assert dataclasses.replace(made, document=other).text == "Two."
+    assert "text=" not in repr(made).replace("text='Ten patients.'", "")

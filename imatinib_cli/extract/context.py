@@ -183,10 +183,12 @@ class Context:
     read_limit: int = 0
     # The sections read, cut or not: every extractor that looks beyond one sentence looks here only.
     sections: list[Section] = field(default_factory=list)
+    # The document's text: a slot set once, not a property (readers read it ~85 times a document,
+    # each a Python call as a property).
+    text: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def text(self) -> str:
-        return self.document.text
+    def __post_init__(self) -> None:
+        self.text = self.document.text
 
 
 @vocab.cached
