@@ -206,3 +206,27 @@ def test_context_text_is_the_documents() -> None:
     other = Document("b.txt", "1" * 64, "text", "Two.")
     assert dataclasses.replace(made, document=other).text == "Two."
     assert "text=" not in repr(made).replace("text='Ten patients.'", "")
+
+
+def test_states_results_is_what_the_property_gave() -> None:
+    """states_results, set by __init__, answers as the property did: never in a title or an outcome
+    definition; by the inline label when there is one, else the section's label."""
+
+    def expected(kind: str, label: str, inline: str) -> bool:
+        if kind == "title" or label in context.DEFINITION_LABELS:
+            return False
+        named = inline or label
+        return not named or named.lower().rstrip(":") not in context.cues_non_result_labels()
+
+    sentence = sentences.Sentence(0, 3, "Ten")
+    cases = [
+        (kind, label, inline)
+        for kind in ("title", "abstract", "registry")
+        for label in ("", "METHODS", "Results", "outcome_measures", "Patients and methods:")
+        for inline in ("", "results", "methods", "METHODS:")
+    ]
+    assert any(expected(*case) for case in cases) and not all(expected(*case) for case in cases)
+    for kind, label, inline in cases:
+        info = context.SentenceInfo(sentence, kind, label, [], [], [], None, None, inline, "a.txt")
+        assert info.states_results is expected(kind, label, inline)
+        assert dataclasses.replace(info, inline_label="").states_results is expected(kind, label, "")

@@ -60,6 +60,7 @@ class SentenceInfo:
         "end",
         "reports_results",
         "lower",
+        "states_results",
     )
     sentence: Sentence
     kind: str
@@ -99,11 +100,17 @@ class SentenceInfo:
         self._text = text  # the document's, for the fractions when they are found on first read
         self.cached = {} if cached is None else cached
         self.inline_label = inline_label
-        # Read ~190, ~24 and ~54 times a document: plain slots, not properties (a property is a
-        # Python call on each read; a slot a specialised load). Not fields to `dataclasses`.
+        # start, end, reports_results, states_results and lower are read ~190, ~24, ~14 and ~54
+        # times a document: plain slots, not properties (a property is a Python call on each read;
+        # a slot a specialised load). Not fields to `dataclasses`.
         self.start = sentence.start
         self.end = sentence.end
-        self.reports_results = kind != "title" and label not in DEFINITION_LABELS
+        self.reports_results = reports = kind != "title" and label not in DEFINITION_LABELS
+        # False in sections that describe the plan ('METHODS:'): no response or toxicity read there.
+        named = inline_label or label
+        self.states_results = reports and (
+            not named or named.lower().rstrip(":") not in cues_non_result_labels()
+        )
         # The sentence in lowercase, for cheap 'could this sentence matter' checks: every
         # sentence's is read (vocab.lowercase, written out: the same length as the text).
         written = sentence.text
@@ -139,15 +146,6 @@ class SentenceInfo:
         """Evidence for a value at text[start:end], quoting its sentence."""
         evidence = self._evidence or self.evidence  # (the property once, only if not made yet)
         return Evidence(evidence.document, start, end, evidence.quote)
-
-    @property
-    def states_results(self) -> bool:
-        """False in sections that describe the plan ('METHODS:'): no response or toxicity is read there."""
-        # not reports_results, written out: no second property call (each reader asks, per sentence)
-        if self.kind == "title" or self.label in DEFINITION_LABELS:
-            return False
-        label = self.inline_label or self.label
-        return not label or label.lower().rstrip(":") not in cues_non_result_labels()
 
 
 # A word start as regexes.word_start_alternation writes it: the first letter consumed, then "not
