@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from imatinib_cli import vocab
-from imatinib_cli.extract.numbers import Dropped, Fraction, Num, find_fractions, find_numbers
+from imatinib_cli.extract.numbers import (
+    Dropped,
+    Fraction,
+    Num,
+    find_fractions,
+    find_numbers,
+    find_numbers_across,
+)
 from imatinib_cli.extract.sentences import Sentence, quote, split_sentences
 from imatinib_cli.models import Document, Evidence, Section, TumorMention
 from imatinib_cli.regexes import case_blind_alternation, prefix_alternation, prefix_options
@@ -31,8 +38,10 @@ class SentenceInfo:
 
     `evidence` (the sentence quoted) is made on its first read when build_context gives only
     the document's path: about half the sentences are never cited, and a quote and an Evidence cost
-    more than the rest of a sentence's setup. Still a dataclass to `dataclasses` (its fields compared,
-    printed, `replace`d), with this __init__: `SentenceInfo(sentence, "abstract", "", [], [], [], evidence)`.
+    more than the rest of a sentence's setup. `fractions` likewise, when given as None with the
+    document's text: a reader asks for them in fewer than half the sentences with two numbers.
+    Still a dataclass to `dataclasses` (its fields compared, printed, `replace`d), with this
+    __init__: `SentenceInfo(sentence, "abstract", "", [], [], [], evidence)`.
     """
 
     __slots__ = (
@@ -40,18 +49,24 @@ class SentenceInfo:
         "kind",
         "label",
         "numbers",
-        "fractions",
+        "_fractions",
         "tumors",
         "_evidence",
         "cached",
         "inline_label",
         "_path",
+        "_text",
+        "start",
+        "end",
+        "reports_results",
+        "lower",
+        "states_results",
     )
     sentence: Sentence
     kind: str
     label: str
     numbers: list[Num]
-    fractions: list[Fraction]
+    fractions: list[Fraction]  # (the property below: a field to `dataclasses`)
     tumors: list[TumorMention]
     evidence: Evidence  # (the property below: a field to `dataclasses`, compared and printed)
     # Facts about the whole sentence that several clauses ask for; computed once.
@@ -66,23 +81,51 @@ class SentenceInfo:
         kind: str,
         label: str,
         numbers: list[Num],
-        fractions: list[Fraction],
+        fractions: list[Fraction] | None,
         tumors: list[TumorMention],
         evidence: Evidence | None,
         cached: dict[str, object] | None = None,
         inline_label: str = "",
         path: str = "",
+        text: str = "",
     ) -> None:
         self.sentence = sentence
         self.kind = kind
         self.label = label
         self.numbers = numbers
-        self.fractions = fractions
+        self._fractions = fractions
         self.tumors = tumors
         self._evidence = evidence
         self._path = path  # for the evidence, when it is made on first read
+        self._text = text  # the document's, for the fractions when they are found on first read
         self.cached = {} if cached is None else cached
         self.inline_label = inline_label
+        # start, end, reports_results, states_results and lower are read ~190, ~24, ~14 and ~54
+        # times a document: plain slots, not properties (a property is a Python call on each read;
+        # a slot a specialised load). Not fields to `dataclasses`.
+        self.start = sentence.start
+        self.end = sentence.end
+        self.reports_results = reports = kind != "title" and label not in DEFINITION_LABELS
+        # False in sections that describe the plan ('METHODS:'): no response or toxicity read there.
+        named = inline_label or label
+        self.states_results = reports and (
+            not named or named.lower().rstrip(":") not in cues_non_result_labels()
+        )
+        # The sentence in lowercase, for cheap 'could this sentence matter' checks: every
+        # sentence's is read (vocab.lowercase, written out: the same length as the text).
+        written = sentence.text
+        lowered = written.lower()
+        self.lower = lowered if len(lowered) == len(written) else vocab.lowercase(written)
+
+    @property
+    def fractions(self) -> list[Fraction]:
+        """The sentence's fractions ("12 of 40"), found on the first read when build_context gave
+        None and the document's text."""
+        fractions = self._fractions
+        if fractions is None:
+            numbers = self.numbers
+            fractions = self._fractions = find_fractions(self._text, numbers) if len(numbers) > 1 else []
+        return fractions
 
     @property
     def evidence(self) -> Evidence:
@@ -93,25 +136,8 @@ class SentenceInfo:
             evidence = self._evidence = Evidence(self._path, sentence.start, sentence.end, quote(sentence))
         return evidence
 
-    @property
-    def start(self) -> int:
-        return self.sentence.start
-
-    @property
-    def end(self) -> int:
-        return self.sentence.end
-
-    @property
-    def lower(self) -> str:
-        """The sentence in lowercase, for cheap 'could this sentence matter' checks (computed once)."""
-        lowered = self.cached.get("lower")
-        if lowered is None:
-            lowered = self.cached["lower"] = vocab.lowercase(self.sentence.text)
-        return lowered  # type: ignore[return-value]
-
     def has_word(self, pattern: re.Pattern[str]) -> bool:
-        # (the cached lowercase read directly: every reader asks, most after the first has computed it)
-        lowered: str = self.cached.get("lower") or self.lower  # type: ignore[assignment]
+        lowered = self.lower
         if lowered.isascii():
             pattern = _ascii_twins.get(pattern) or _ascii_twin(pattern)
         return pattern.search(lowered) is not None
@@ -120,19 +146,6 @@ class SentenceInfo:
         """Evidence for a value at text[start:end], quoting its sentence."""
         evidence = self._evidence or self.evidence  # (the property once, only if not made yet)
         return Evidence(evidence.document, start, end, evidence.quote)
-
-    @property
-    def reports_results(self) -> bool:
-        return self.kind != "title" and self.label not in DEFINITION_LABELS
-
-    @property
-    def states_results(self) -> bool:
-        """False in sections that describe the plan ('METHODS:'): no response or toxicity is read there."""
-        # not reports_results, written out: no second property call (each reader asks, per sentence)
-        if self.kind == "title" or self.label in DEFINITION_LABELS:
-            return False
-        label = self.inline_label or self.label
-        return not label or label.lower().rstrip(":") not in cues_non_result_labels()
 
 
 # A word start as regexes.word_start_alternation writes it: the first letter consumed, then "not
@@ -168,10 +181,12 @@ class Context:
     read_limit: int = 0
     # The sections read, cut or not: every extractor that looks beyond one sentence looks here only.
     sections: list[Section] = field(default_factory=list)
+    # The document's text: a slot set once, not a property (readers read it ~85 times a document,
+    # each a Python call as a property).
+    text: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def text(self) -> str:
-        return self.document.text
+    def __post_init__(self) -> None:
+        self.text = self.document.text
 
 
 @vocab.cached
@@ -187,6 +202,19 @@ def _label_name(label: str) -> str:
 @vocab.cached
 def _result_labels() -> frozenset[str]:
     return frozenset(str(label).lower() for label in vocab.load("cues")["result_labels"])
+
+
+@vocab.cached
+def _result_label_words() -> tuple[str, ...] | None:
+    """The first words of the results labels, none holding another ('result' for 'results'); None
+    if one is not ASCII. An ASCII word lowercases the same in any text around it (a label's name
+    is its text lowercased, a Greek final sigma would not), so it is in the section lowercased."""
+    firsts = {label.split()[0] for label in _result_labels() if label.strip()}
+    if not all(word.isascii() for word in firsts):
+        return None
+    return tuple(
+        sorted(word for word in firsts if not any(other != word and other in word for other in firsts))
+    )
 
 
 def _label_words() -> list[str]:
@@ -250,7 +278,19 @@ def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     """For each sentence, the last inline label at or before it; a label that opens with a capital.
     Only in a structured abstract, one whose labels include a results label ('Results:'): a
     registry page's 'Study Design:' or 'Condition:' does not silence the results tables after it."""
-    spans = _label_spans(text, sentences[0].start, sentences[-1].end)
+    start, end = sentences[0].start, sentences[-1].end
+    words = _result_label_words()
+    if words is not None:
+        # A results label's name holds its first word as written, lowercased: a section without
+        # any ("Methods: ...", a title) has no results label (two thirds of the sections of a
+        # structured abstract; a lowercasing and a few `in`s instead of a backwards search).
+        lowered = text[start:end].lower()
+        for word in words:
+            if word in lowered:
+                break
+        else:
+            return [""] * len(sentences)
+    spans = _label_spans(text, start, end)
     if not spans:
         return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
     found = []
@@ -316,16 +356,24 @@ def build_context(document: Document) -> Context:
         vocab.scan_regions(text, [(section.start, section.end) for section in sections])
     path = document.path
     infos = context.sentences
+    # Every section's numbers in one scan (find_numbers_across), or section by section when the
+    # sections cannot be joined; either way in order, so each sentence's are a run of them.
+    across = find_numbers_across(
+        text, [(section.start, section.end) for section in sections], context.dropped
+    )
+    numbers = across or []
+    number_at = 0
     for section in sections:
+        if across is None:
+            numbers = find_numbers(text, section.start, section.end, context.dropped)
+            number_at = 0
         sentences = split_sentences(text, section.start, section.end)
         if not sentences:  # only whitespace (no numeral to drop either, but it costs nothing to ask)
-            find_numbers(text, section.start, section.end, context.dropped)
             continue
         inline = _inline_labels(text, sentences)
-        numbers = find_numbers(text, section.start, section.end, context.dropped)
         hits = tumors.find(text, section.start, section.end)
         kind, label = section.kind, section.label
-        number_at = hit_at = 0
+        hit_at = 0
         count, hit_count = len(numbers), len(hits)
         for sentence, inline_label in zip(sentences, inline, strict=True):
             if sentence.cut_after and not sentence.cut_before:
@@ -363,12 +411,13 @@ def build_context(document: Document) -> Context:
                     kind,
                     label,
                     mine,
-                    find_fractions(text, mine) if len(mine) > 1 else [],
+                    None,  # (found on first read)
                     mentions,
                     evidence,
                     None,
                     inline_label,
                     path,
+                    text,
                 )
             )
     return context

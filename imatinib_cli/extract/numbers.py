@@ -242,13 +242,69 @@ def find_numbers(
     Dropped (never read as another number): numerals over 15 characters, powers beyond 10^±15,
     "1.234.567" and "1.234,5" (European separators), "1 234" with a plain space, "07".
     """
-    patterns = _patterns()
     end = len(text) if end is None else end
+    before = 1 if start > 0 else 0
+    # (the character before the slice too: the first digit's lookbehind reads it)
+    ascii_text = text.isascii() or text[start - before : end].isascii()
+    # Spelled-out numbers never overlap digits; they are read from the lowercased text (one
+    # character before the slice is kept for the word boundary).
+    return _scan(text, start, end, dropped, ascii_text, vocab.lowercase(text[start - before : end]))
+
+
+def find_numbers_across(
+    text: str, spans: list[tuple[int, int]], dropped: list[Dropped] | None = None
+) -> list[Num] | None:
+    """find_numbers of each span of `text` in turn, concatenated, in one scan: a PubMed page's
+    abstract is five labelled sections, and each section's scan set-up cost more than its numbers.
+    None when the spans cannot be joined (then call find_numbers for each).
+
+    The spans are scanned as one stretch in which every character between two spans is a NUL
+    but the one right before each span (which the first digit's lookbehind and the number words'
+    boundary read). No part of the numeral or number-word patterns matches a NUL (no ".", negated
+    set or "\\W" but the number-word gap, which consumes one character and needs a number word
+    after it), so a NUL after a span stops every match and lookahead as the span's end does; the
+    kept character must be no word character (a number could start there) and be followed by a
+    NUL (two characters between spans at least). "Methods: 12 of 40.\n\nResults: Nine (22%)"
+    with its two labelled sections: 12, 40, Nine and 22%, as two find_numbers calls give them.
+    """
+    patterns = _patterns()
+    if not spans or patterns.after_gap is None or patterns.word_finder is None:
+        return None
+    first = spans[0][0]
+    before = 1 if first > 0 else 0
+    pieces = [text[first - before : spans[0][1]]]
+    last = spans[0][1]
+    for start, end in spans[1:]:
+        if start - last < 2 or end < start:
+            return None
+        kept = text[start - 1]
+        if kept.isalnum() or kept == "_":
+            return None
+        pieces.append("\0" * (start - 1 - last))
+        pieces.append(text[start - 1 : end])
+        last = end
+    joined = "".join(pieces)
+    scanned = "\0" * (first - before) + joined  # (the offsets of `text`)
+    if joined.isascii():  # (ASCII lowercasing is per character: each piece's, joined)
+        return _scan(scanned, first, last, dropped, True, joined.lower())
+    return _scan(scanned, first, last, dropped, False, "".join(map(vocab.lowercase, pieces)))
+
+
+def _scan(
+    text: str,
+    start: int,
+    end: int,
+    dropped: list[Dropped] | None,
+    ascii_text: bool,
+    lowered: str,
+) -> list[Num]:
+    """find_numbers' scan of text[start:end] (`ascii_text`: the ASCII twin may scan it); `lowered`
+    is text[start - 1 : end] lowercased (text[:end] when start is 0), where number words are read."""
+    patterns = _patterns()
     found: list[Num] = []
     append = found.append
     digits = patterns.digits
-    # (the character before the slice too: the first digit's lookbehind reads it)
-    if patterns.digits_ascii is not None and (text.isascii() or text[max(start - 1, 0) : end].isascii()):
+    if ascii_text and patterns.digits_ascii is not None:
         digits = patterns.digits_ascii
     for match in digits.finditer(text, start, end):
         raw, special, percent = match.group("digits", "special", "pct")
@@ -271,10 +327,7 @@ def find_numbers(
             continue
         value, decimals = read
         append(Num(value, match.start(), match.end(), bool(percent), decimals=decimals))
-    # Spelled-out numbers never overlap digits; they are read from the lowercased text (one
-    # character before the slice is kept for the word boundary).
     before = 1 if start > 0 else 0
-    lowered = vocab.lowercase(text[start - before : end])
     starts = _word_starts(patterns, lowered)
     if starts == []:
         return found  # no number word written (most sections: one pass in Rust says so)
