@@ -71,13 +71,17 @@ def test_the_parts_in_order_are_the_file(
 
 
 def test_two_jobs_with_parts_give_the_serial_output(tmp_path: Path, small_parts: None) -> None:
-    (tmp_path / "a-export.xml").write_bytes(pubmed_xml(60))
-    (tmp_path / "b-small.txt").write_text("Imatinib 400 mg daily in 20 patients; 5 had a partial response.\n")
-    (tmp_path / "c-export.xml").write_bytes(pubmed_xml(25))
+    # The inputs sit in a folder of their own: the test's cache folder is tmp_path/imx-cache, and a
+    # process's first run writes its vocabulary snapshot there, which a walk of tmp_path would read.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a-export.xml").write_bytes(pubmed_xml(60))
+    (inputs / "b-small.txt").write_text("Imatinib 400 mg daily in 20 patients; 5 had a partial response.\n")
+    (inputs / "c-export.xml").write_bytes(pubmed_xml(25))
     assert parts_of(len(pubmed_xml(60))) > 2
-    serial = pipeline.summarize([str(tmp_path)], jobs=1)
+    serial = pipeline.summarize([str(inputs)], jobs=1)
     before = set(glob.glob(os.path.join(tempfile.gettempdir(), "imx-parts-*")))
-    pooled = pipeline.summarize([str(tmp_path)], jobs=2)
+    pooled = pipeline.summarize([str(inputs)], jobs=2)
     assert render_json.summary_json(pooled) == render_json.summary_json(serial)
     assert len(pooled.documents) == 86
     # The private copies are gone once the run ends.
