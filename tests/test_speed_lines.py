@@ -57,6 +57,14 @@ _PIECES = [
     "\u0130",
     "\u0131",
     "Ergebnisse. 2010 M\u00e4r;5(2):3-4.",
+    # the year search before the cues (eighth session): tabs and spaces before the year, years it
+    # must not take, a year on a line of its own or far down
+    "Blood.\t 1899;12:3.",
+    "Blood . 1799;12:3.",
+    ". 2004",
+    ".2004",
+    " 2004;5:1.",
+    "\u0662\u0660\u0660\u0664",
 ]
 
 

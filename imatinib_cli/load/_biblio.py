@@ -12,9 +12,8 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from imatinib_cli.load._text import ABSTRACT, Line, LineStartPattern, collapse, span
+from imatinib_cli.load._text import ABSTRACT, Line, LineStartPattern, collapse, line_opening, span
 from imatinib_cli.models import Section
-from imatinib_cli.regexes import case_blind_class, prefix_alternation
 
 # "Eur J Cancer. 2003 Sep;39(14):2006-11." / ". 2008 May 1;14(9):2717-25." (journal link lost) /
 # "1. N Engl J Med. 2002 Aug 15;347(7):472-80. doi: ..." (PubMed text export, numbered).
@@ -87,14 +86,7 @@ PUBLICATION_TYPES = frozenset(
     )
 )
 # Where a badge can be: a line that opens with a type's name or "research support," (publication_type_lines).
-_BADGE_LINES = LineStartPattern(
-    r"[^\S\n]*(?="
-    + (case_blind_class({word[0] for word in PUBLICATION_TYPES | {"research support,"}}) or ".")
-    + ")(?:"
-    + prefix_alternation(sorted(PUBLICATION_TYPES | {"research support,"}))
-    + ")",
-    re.I,
-)
+_BADGE_LINES = line_opening(PUBLICATION_TYPES | {"research support,"}, r"[^\S\n]*")
 _NAME_PARTICLES = frozenset(
     ("von", "van", "de", "den", "der", "da", "di", "du", "le", "la", "dos", "das", "del", "della")
     + ("y", "ten", "ter", "zu", "al", "el", "bin", "ibn", "mac", "mc")

@@ -24,7 +24,7 @@ from imatinib_cli.load._biblio import (
     parse_citation,
     publication_type_lines,
 )
-from imatinib_cli.load._text import TITLE, Line, LineStartPattern, collapse, first_line_at, span
+from imatinib_cli.load._text import TITLE, Line, LineStartPattern, collapse, first_line_at, span, start_of
 from imatinib_cli.models import Section
 
 # How far from the top the citation line may sit (site chrome comes first on saved pages).
@@ -414,14 +414,10 @@ def _lines_holding(text: str, lines: list[Line], words: list[str]) -> list[int]:
     for word in words:
         at = text.find(word, begin, stop)
         while at >= 0:
-            index = bisect_right(lines, at, key=_start_of) - 1
+            index = bisect_right(lines, at, key=start_of) - 1
             found.add(index)
             at = text.find(word, lines[index].end, stop)  # on from the next line
     return sorted(found)
-
-
-def _start_of(line: Line) -> int:
-    return line.start
 
 
 def _finish(text: str, lines: list[Line], parsed: Parsed, id_start: int) -> None:

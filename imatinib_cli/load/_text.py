@@ -10,12 +10,13 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from itertools import accumulate, repeat
 from operator import add
 from typing import NamedTuple
 
 from imatinib_cli.models import Section
+from imatinib_cli.regexes import case_blind_class, prefix_alternation
 
 TITLE = "title"
 ABSTRACT = "abstract"
@@ -113,6 +114,22 @@ class LineStartPattern:
         return self.later.search(text, pos - 1 if text[pos - 1] == "\n" else pos, end)
 
 
+def line_opening(words: Collection[str], lead: str, tail: str = "", flags: int = re.I) -> LineStartPattern:
+    """A line that opens with one of words, case-blind: `lead` (its spaces), a word, `tail`.
+
+    The word's first letter is looked ahead for as a case-sensitive set of every character that
+    case-blind matching reads as it (regexes.case_blind_class), which turns a line that cannot
+    open a word away before the alternation of words (regexes.prefix_alternation) is tried.
+
+    >>> line_opening(["review"], "[ \\t]*").first.pattern
+    '[ \\t]*(?=(?-i:[Rr]))(?:review)'
+    """
+    firsts = case_blind_class({word[0] for word in words}) or "."
+    return LineStartPattern(
+        lead + "(?=" + firsts + ")(?:" + prefix_alternation(sorted(words)) + ")" + tail, flags
+    )
+
+
 def first_line_at(text: str, lines: list[Line], start: int, pattern: LineStartPattern) -> int:
     """Index of the first of lines[start:] where pattern matches at the line's start, else len(lines).
 
@@ -129,13 +146,14 @@ def first_line_at(text: str, lines: list[Line], start: int, pattern: LineStartPa
     if found is None:
         return len(lines)
     at = pattern.line_start(found)
-    index = bisect_left(lines, at, lo=start, key=_start_of)
+    index = bisect_left(lines, at, lo=start, key=start_of)
     if index < len(lines) and lines[index].start == at:
         return index
     return next((i for i in range(start, len(lines)) if pattern.first.match(lines[i].text)), len(lines))
 
 
-def _start_of(line: Line) -> int:
+def start_of(line: Line) -> int:
+    """A Line's start, as the key of a bisect over lines (first_line_at, _pubmed_text._lines_holding)."""
     return line.start
 
 

@@ -12,9 +12,17 @@ from typing import Any
 
 from imatinib_cli.load._biblio import clean_doi, find_doi, year_of
 from imatinib_cli.load._build import document
-from imatinib_cli.load._text import ABSTRACT, TITLE, Line, LineStartPattern, collapse, span, split_lines
+from imatinib_cli.load._text import (
+    ABSTRACT,
+    TITLE,
+    Line,
+    LineStartPattern,
+    collapse,
+    line_opening,
+    span,
+    split_lines,
+)
 from imatinib_cli.models import Document, Section
-from imatinib_cli.regexes import case_blind_class, prefix_alternation
 
 FORMAT = "catalog_record"
 
@@ -72,14 +80,7 @@ _LABEL_LINES = LineStartPattern(_LABEL_BODY, re.I)  # the same matches, for the 
 # case-blind, turns a line that cannot open a label away before the case-blind alternation is
 # tried (~3.3 -> ~1.8 µs a PubMed page of ~55 lines).
 _STRONG_WORDS = sorted({label for label, key in _LABELS.items() if key in _STRONG} | _STRONG_LABELS)
-_STRONG_LINES = LineStartPattern(
-    r"[ \t]*(?="
-    + (case_blind_class({label[0] for label in _STRONG_WORDS}) or ".")
-    + r")(?:"
-    + prefix_alternation(_STRONG_WORDS)
-    + r")[ \t]*:",
-    re.I,
-)
+_STRONG_LINES = line_opening(_STRONG_WORDS, r"[ \t]*", r"[ \t]*:")
 _HEADING_RE = re.compile(
     r"^[ \t]*(?:Ausführliche Beschreibung|Full description|Bibliographische Detailangaben"
     r"|Bibliographic Details|Beschreibung|Description|Keine Tags|No Tags"
