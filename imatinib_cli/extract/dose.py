@@ -57,7 +57,22 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     # skips to it in C instead of trying the lookbehind and each unit at every character; the
     # lookbehind then looks at the character before it. The same matches as
     # "(?<![A-Za-z])(?:mg...|mg)(?![A-Za-z0-9²])" (tests/test_extract_prefilters.py).
-    opening = case_blind_alternation([(unit[0], written(unit[1:])) for unit in alternatives], "[A-Za-z]")
+    # The letters after the first that every unit shares ("g" of "mg") are matched once, before
+    # the units' rests: at an "m" that opens no unit ("imatinib", "median") one literal fails
+    # instead of each of the ~16 options in turn. The same rests in the same order after the same
+    # literal: the same matches.
+    rests = [unit[1:] for unit in alternatives]
+    shared = ""
+    for letters in zip(*rests, strict=False):
+        if len(set(letters)) != 1 or not letters[0].isalnum():
+            break
+        shared += letters[0]
+    if shared and len({unit[0].lower() for unit in alternatives}) == 1:
+        rest = "|".join(written(unit[len(shared) :]) for unit in rests)
+        options = [(alternatives[0][0], f"{re.escape(shared)}(?:{rest})")]
+    else:
+        options = [(unit[0], written(unit[1:])) for unit in alternatives]
+    opening = case_blind_alternation(options, "[A-Za-z]")
     return re.compile(rf"{opening}(?![A-Za-z0-9²])", re.I), per_day, surface
 
 
@@ -76,18 +91,14 @@ def _unit_opening() -> str:
     return opening
 
 
-@vocab.cached
-def _schedules() -> vocab.Matcher:
-    """schedules.yaml's schedules, keyed by "key" (asked once per dose: a look-up without keywords)."""
-    return cues.matcher("schedules", "schedules", key_field="key")
-
-
-def _schedule(text: str, info: SentenceInfo, position: int) -> tuple[str | None, float | None, int]:
+def _schedule(
+    text: str, info: SentenceInfo, position: int, schedules: vocab.Matcher
+) -> tuple[str | None, float | None, int]:
     """The schedule right after a dose: its key, doses per day, and where it ends."""
     end = info.end
     bridge = _bridge().match(text, position, end)
     start = bridge.end() if bridge else position
-    for hit in _schedules().find(text, start, min(end, start + 30)):
+    for hit in schedules.find(text, start, min(end, start + 30)):
         if hit.start == start:
             per_day = hit.entry.get("doses_per_day")
             return hit.key, float(per_day) if per_day is not None else None, hit.end
@@ -102,8 +113,10 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     hits: list[DoseHit] = []
     unit_pattern, per_day_units, surface_units = _units()
     modifications = cues.matcher("schedules", "modification_cues")
+    schedules = cues.matcher("schedules", "schedules", key_field="key")  # once a sentence, for every dose
     text = context.text
     numbers = [n for n in info.numbers if not n.percent]
+    written_elsewhere: tuple[str | None, float | None] | None = None
     for unit in unit_pattern.finditer(text, info.start, info.end):
         unit_text = "".join(unit.group(0).lower().split())
         if unit_text == "mg/dl":
@@ -121,9 +134,11 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             continue  # "allowed to escalate the dose to 800 mg/d": reached by escalation, not assigned
         if hits and first <= hits[-1].start:
             hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
-        schedule, per_day, end = _schedule(text, info, unit.end())
+        schedule, per_day, end = _schedule(text, info, unit.end(), schedules)
         if schedule is None and unit_text not in per_day_units:
-            schedule, per_day = _sentence_schedule(text, info)
+            if written_elsewhere is None:  # the sentence's one schedule: the same for each of its doses
+                written_elsewhere = _sentence_schedule(text, info, schedules)
+            schedule, per_day = written_elsewhere
         if unit_text in per_day_units:
             schedule, per_day, end = schedule or "daily", 1.0, max(end, unit.end())
         is_surface = unit_text in surface_units
@@ -191,12 +206,12 @@ def _another_drug(text: str, info: SentenceInfo, position: int) -> bool:
     return not cues.imatinib_names().search(between) and len(between.split()) <= 4
 
 
-def _sentence_schedule(text: str, info: SentenceInfo) -> tuple[str | None, float | None]:
+def _sentence_schedule(
+    text: str, info: SentenceInfo, schedules: vocab.Matcher
+) -> tuple[str | None, float | None]:
     """'Imatinib was given once daily in cohorts of 400, 600, 800 and 1000 mg': one schedule
     written elsewhere in the sentence applies when none follows the dose."""
-    hits = [
-        hit for hit in _schedules().find(text, info.start, info.end) if not hit.as_written.startswith("/")
-    ]
+    hits = [hit for hit in schedules.find(text, info.start, info.end) if not hit.as_written.startswith("/")]
     keys = {hit.key for hit in hits}
     if len(keys) != 1:
         return None, None
