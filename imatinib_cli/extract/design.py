@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
@@ -50,17 +51,18 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
     design_cues = cues.matcher("cues", "design")
     text = context.text
     for info in context.sentences:
+        sentence = info.sentence  # its offsets read from it: no property call a sentence
         # Every match holds "pha" in any case, and re.I reads no other character as "p", "h" or
         # "a": the substring test (C) spares most sentences the search.
         if phase is None and "pha" in info.lower:
-            match = _PHASE.search(text, info.start, info.end)
+            match = _PHASE.search(text, sentence.start, sentence.end)
             if match:
                 phase = normalize_phase(match.group(1), match.group(2))
                 phase_evidence = info.evidence
         # The phrase index first: it answers at once for a sentence whose region holds no design
         # phrase; the word gate (a regex search) then only for a sentence with a hit. The same
         # answer in either order (both are pure tests, and a sentence needs both).
-        hits = design_cues.find(text, info.start, info.end)
+        hits = design_cues.find(text, sentence.start, sentence.end)
         if not hits or not _word_gate(info, cues.any_word("cues", "design"), hits[0].start):
             continue
         for hit in hits:
@@ -88,6 +90,16 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*")
 _PEOPLE_WORDS = re.compile(r"[A-Za-z][A-Za-z\-+]*")
 
 
+@vocab.cached
+def _fewest(file: str, *path: str) -> tuple[str, ...]:
+    """A word list's words (lowercase) less those that hold another ('participants' holds
+    'participant'): a text whose lowercase holds none of these holds no word of the list."""
+    words = cues.words(file, *path)
+    return tuple(
+        sorted(word for word in words if not any(other != word and other in word for other in words))
+    )
+
+
 def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     """True when the number counts people: '186 patients', '51 evaluable patients', '5 participants'."""
     if number.percent or not number.is_int or number.value < 1:
@@ -95,6 +107,10 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     after = context.text[number.end : min(info.end, number.end + 80)]
     if after[:1] not in ("", " ", "\n"):
         return False  # the cheap tests first; the word lists and the tumor names only after them
+    # A people word read below is ASCII letters, so it is in the window's lowercase as written:
+    # a window without one ("400 mg daily", "12 months") is turned away by C substring tests.
+    if not cues.holds_any(after.lower(), _fewest("cues", "people")):
+        return False
     people = cues.words("cues", "people")
     describing = cues.words("cues", "people_adjectives")
     tumors: set[str] | None = None
@@ -131,6 +147,10 @@ def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     end = min(
         [end] + [i for i in (text.find(",", number.end, end), text.find(";", number.end, end)) if i >= 0]
     )
+    # A screening word read below is ASCII letters, so it is in the lowercase of the span around
+    # the number as written: without one there, neither list of words below holds one.
+    if not cues.holds_any(text[start:end].lower(), _fewest("cues", "screening_words")):
+        return False
     # loops, not any() over generators: no generator built per number
     for word in _WORDS.findall(text[start : number.start])[-3:]:
         if word.lower() in words:
@@ -179,7 +199,8 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
     for info in context.sentences:
         if not info.numbers or not info.reports_results:
             continue  # two pure tests: the same answer in either order
-        hits = verbs.find(text, info.start, info.end)
+        sentence = info.sentence  # its offsets read from it: no property call
+        hits = verbs.find(text, sentence.start, sentence.end)
         if not hits:
             continue  # the phrase index before the word gate: the same answer, cheaper first
         if not _word_gate(info, cues.any_word("cues", "enrollment_verbs"), hits[0].start):
