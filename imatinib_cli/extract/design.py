@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from imatinib_cli import vocab
 from imatinib_cli.extract import cues
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
@@ -90,16 +89,6 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*")
 _PEOPLE_WORDS = re.compile(r"[A-Za-z][A-Za-z\-+]*")
 
 
-@vocab.cached
-def _fewest(file: str, *path: str) -> tuple[str, ...]:
-    """A word list's words (lowercase) less those that hold another ('participants' holds
-    'participant'): a text whose lowercase holds none of these holds no word of the list."""
-    words = cues.words(file, *path)
-    return tuple(
-        sorted(word for word in words if not any(other != word and other in word for other in words))
-    )
-
-
 def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     """True when the number counts people: '186 patients', '51 evaluable patients', '5 participants'."""
     if number.percent or not number.is_int or number.value < 1:
@@ -107,10 +96,6 @@ def people_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     after = context.text[number.end : min(info.end, number.end + 80)]
     if after[:1] not in ("", " ", "\n"):
         return False  # the cheap tests first; the word lists and the tumor names only after them
-    # A people word read below is ASCII letters, so it is in the window's lowercase as written:
-    # a window without one ("400 mg daily", "12 months") is turned away by C substring tests.
-    if not cues.holds_any(after.lower(), _fewest("cues", "people")):
-        return False
     people = cues.words("cues", "people")
     describing = cues.words("cues", "people_adjectives")
     tumors: set[str] | None = None
@@ -147,10 +132,6 @@ def screened_count(context: Context, info: SentenceInfo, number: Num) -> bool:
     end = min(
         [end] + [i for i in (text.find(",", number.end, end), text.find(";", number.end, end)) if i >= 0]
     )
-    # A screening word read below is ASCII letters, so it is in the lowercase of the span around
-    # the number as written: without one there, neither list of words below holds one.
-    if not cues.holds_any(text[start:end].lower(), _fewest("cues", "screening_words")):
-        return False
     # loops, not any() over generators: no generator built per number
     for word in _WORDS.findall(text[start : number.start])[-3:]:
         if word.lower() in words:

@@ -57,22 +57,7 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     # skips to it in C instead of trying the lookbehind and each unit at every character; the
     # lookbehind then looks at the character before it. The same matches as
     # "(?<![A-Za-z])(?:mg...|mg)(?![A-Za-z0-9²])" (tests/test_extract_prefilters.py).
-    # The letters after the first that every unit shares ("g" of "mg") are matched once, before
-    # the units' rests: at an "m" that opens no unit ("imatinib", "median") one literal fails
-    # instead of each of the ~16 options in turn. The same rests in the same order after the same
-    # literal: the same matches.
-    rests = [unit[1:] for unit in alternatives]
-    shared = ""
-    for letters in zip(*rests, strict=False):
-        if len(set(letters)) != 1 or not letters[0].isalnum():
-            break
-        shared += letters[0]
-    if shared and len({unit[0].lower() for unit in alternatives}) == 1:
-        rest = "|".join(written(unit[len(shared) :]) for unit in rests)
-        options = [(alternatives[0][0], f"{re.escape(shared)}(?:{rest})")]
-    else:
-        options = [(unit[0], written(unit[1:])) for unit in alternatives]
-    opening = case_blind_alternation(options, "[A-Za-z]")
+    opening = case_blind_alternation([(unit[0], written(unit[1:])) for unit in alternatives], "[A-Za-z]")
     return re.compile(rf"{opening}(?![A-Za-z0-9²])", re.I), per_day, surface
 
 
@@ -117,7 +102,6 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     text = context.text
     sentence = info.sentence  # its offsets read from it: no property call for each
     numbers = [n for n in info.numbers if not n.percent]
-    written_elsewhere: tuple[str | None, float | None] | None = None
     for unit in unit_pattern.finditer(text, sentence.start, sentence.end):
         unit_text = "".join(unit.group(0).lower().split())
         if unit_text == "mg/dl":
@@ -137,9 +121,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
         schedule, per_day, end = _schedule(text, info, unit.end(), schedules)
         if schedule is None and unit_text not in per_day_units:
-            if written_elsewhere is None:  # the sentence's one schedule: the same for each of its doses
-                written_elsewhere = _sentence_schedule(text, info, schedules)
-            schedule, per_day = written_elsewhere
+            schedule, per_day = _sentence_schedule(text, info, schedules)
         if unit_text in per_day_units:
             schedule, per_day, end = schedule or "daily", 1.0, max(end, unit.end())
         is_surface = unit_text in surface_units
