@@ -160,14 +160,11 @@ def _may_name_arms(context: Context) -> bool:
     return False
 
 
-_ASSIGNMENT_STEMS = ("assigned", "randomi", "allocated")  # each assignment word holds one
-
-
 @vocab.cached
 def _arm_words() -> tuple[str, ...] | None:
-    """The arm nouns and the assignment stems, the words _may_name_arms looks for (one pass over
+    """The arm nouns and the assignment words, the words _may_name_arms looks for (one pass over
     the text each); None when one is not ASCII."""
-    words = _nouns() + _ASSIGNMENT_STEMS
+    words = _nouns() + _ASSIGNMENT_WORDS
     return words if all(word.isascii() for word in words) else None
 
 

@@ -76,18 +76,14 @@ def _unit_opening() -> str:
     return opening
 
 
-@vocab.cached
-def _schedules() -> vocab.Matcher:
-    """schedules.yaml's schedules, keyed by "key" (asked once per dose: a look-up without keywords)."""
-    return cues.matcher("schedules", "schedules", key_field="key")
-
-
-def _schedule(text: str, info: SentenceInfo, position: int) -> tuple[str | None, float | None, int]:
+def _schedule(
+    text: str, info: SentenceInfo, position: int, schedules: vocab.Matcher
+) -> tuple[str | None, float | None, int]:
     """The schedule right after a dose: its key, doses per day, and where it ends."""
     end = info.end
     bridge = _bridge().match(text, position, end)
     start = bridge.end() if bridge else position
-    for hit in _schedules().find(text, start, min(end, start + 30)):
+    for hit in schedules.find(text, start, min(end, start + 30)):
         if hit.start == start:
             per_day = hit.entry.get("doses_per_day")
             return hit.key, float(per_day) if per_day is not None else None, hit.end
@@ -102,9 +98,11 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     hits: list[DoseHit] = []
     unit_pattern, per_day_units, surface_units = _units()
     modifications = cues.matcher("schedules", "modification_cues")
+    schedules = cues.matcher("schedules", "schedules", key_field="key")  # once a sentence, for every dose
     text = context.text
+    sentence = info.sentence  # its offsets read from it: no property call for each
     numbers = [n for n in info.numbers if not n.percent]
-    for unit in unit_pattern.finditer(text, info.start, info.end):
+    for unit in unit_pattern.finditer(text, sentence.start, sentence.end):
         unit_text = "".join(unit.group(0).lower().split())
         if unit_text == "mg/dl":
             continue  # a laboratory value, not a dose
@@ -114,16 +112,16 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         first = amounts[0].start
         if _another_drug(text, info, first):
             continue  # "docetaxel 75 mg/m²": another drug's dose
-        window = _clause_window(text, info.start, first)
+        window = _clause_window(text, sentence.start, first)
         if modifications.any(text, window, first):
             continue  # "dose reduction to 600 mg/day": a change, not an assigned dose
         if _changed_to(text, window, first):
             continue  # "allowed to escalate the dose to 800 mg/d": reached by escalation, not assigned
         if hits and first <= hits[-1].start:
             hits.pop()  # "400 mg or 600 mg": the later unit closes the same list
-        schedule, per_day, end = _schedule(text, info, unit.end())
+        schedule, per_day, end = _schedule(text, info, unit.end(), schedules)
         if schedule is None and unit_text not in per_day_units:
-            schedule, per_day = _sentence_schedule(text, info)
+            schedule, per_day = _sentence_schedule(text, info, schedules)
         if unit_text in per_day_units:
             schedule, per_day, end = schedule or "daily", 1.0, max(end, unit.end())
         is_surface = unit_text in surface_units
@@ -141,7 +139,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             )
         # The sentence lowercased once (vocab.lowercase keeps the text's length, so its offsets
         # are the sentence's).
-        respectively = info.lower.find("respectively", unit.end() - info.start) >= 0
+        respectively = info.lower.find("respectively", unit.end() - sentence.start) >= 0
         hits.append(DoseHit(doses, first, as_written_end, respectively))
     return hits
 
@@ -191,12 +189,12 @@ def _another_drug(text: str, info: SentenceInfo, position: int) -> bool:
     return not cues.imatinib_names().search(between) and len(between.split()) <= 4
 
 
-def _sentence_schedule(text: str, info: SentenceInfo) -> tuple[str | None, float | None]:
+def _sentence_schedule(
+    text: str, info: SentenceInfo, schedules: vocab.Matcher
+) -> tuple[str | None, float | None]:
     """'Imatinib was given once daily in cohorts of 400, 600, 800 and 1000 mg': one schedule
     written elsewhere in the sentence applies when none follows the dose."""
-    hits = [
-        hit for hit in _schedules().find(text, info.start, info.end) if not hit.as_written.startswith("/")
-    ]
+    hits = [hit for hit in schedules.find(text, info.start, info.end) if not hit.as_written.startswith("/")]
     keys = {hit.key for hit in hits}
     if len(keys) != 1:
         return None, None

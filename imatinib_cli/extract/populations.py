@@ -9,6 +9,7 @@ about. Later clauses are attributed to a population by the tumor they name, by a
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -563,10 +564,20 @@ class Subgroups:
 
 
 # "In the patient who expressed the X rearrangement, ...", "Among those with exon 11 mutations, ...".
+# "Results: " before an opening's words: `(?:[A-Z][A-Za-z ]{0,20}:\s*)?` as re.I reads it, written
+# with case-sensitive sets of the same characters (the letters, and the "İ", "ı", "ſ" and Kelvin
+# sign that re.I folds into them): re tests a case-blind set by folding each character's case first
+# (~2,600 instructions a sentence for this label), a case-sensitive one from a bitmap (~1,000).
+# The same matches (tests/test_speed_readers_8.py).
+_LETTER = case_blind_class(string.ascii_uppercase) or "[A-Z]"
+_LETTER_OR_SPACE = case_blind_class(string.ascii_uppercase, " ") or "[A-Za-z ]"
+_LABEL_OPENING = rf"(?:{_LETTER}{_LETTER_OR_SPACE}{{0,20}}:\s*)?"
+
+
 @vocab.cached
 def _opening_pattern() -> re.Pattern[str]:
     """A sentence's opening phrase: "In the patient who expressed the X rearrangement, ..."."""
-    return re.compile(rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?{_words('openings')}\s[^,;:]{{1,120}}?,", re.I)
+    return re.compile(rf"\s*{_LABEL_OPENING}{_words('openings')}\s[^,;:]{{1,120}}?,", re.I)
 
 
 @vocab.cached
@@ -635,7 +646,7 @@ def _people() -> str:
 def _cohort_opening_pattern() -> re.Pattern[str]:
     """ "Of 14 patients who had neoadjuvant imatinib, ..."."""
     return re.compile(
-        rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?{_words('cohort_openings')}\s+(?:the\s+|these\s+|those\s+)?"
+        rf"\s*{_LABEL_OPENING}{_words('cohort_openings')}\s+(?:the\s+|these\s+|those\s+)?"
         rf"(?P<n>[\w-]+)\s+{_people()}?"
         rf"(?P<cond>{_words('cohort_conditions')}\b[^,;:]{{3,160}}?)\s*,",
         re.I,
@@ -663,7 +674,7 @@ _COHORT_AFTER = re.compile(
 def _cohort_subject_pattern() -> re.Pattern[str]:
     """ "Twelve patients who progressed were treated with 800 mg"."""
     return re.compile(
-        rf"\s*(?:[A-Z][A-Za-z ]{{0,20}}:\s*)?(?P<n>[\w-]+)\s+{_people()}"
+        rf"\s*{_LABEL_OPENING}(?P<n>[\w-]+)\s+{_people()}"
         rf"(?P<cond>(?:who\s+[^,;]{{3,120}}?\s+)?"
         rf"{_words('cohort_treatment_verbs')}\s+[^,;.]{{3,100}})",
         re.I,
@@ -841,7 +852,10 @@ def _cohort_opening(context: Context, info: SentenceInfo) -> re.Match[str] | Non
     """ "Of 14 patients who had neoadjuvant imatinib, ...": the sentence's cohort opening, matched
     once per sentence (the evaluable reader and the cohort reader both ask)."""
     if "cohort_opening" not in info.cached:
-        info.cached["cohort_opening"] = _cohort_opening_pattern().match(context.text, info.start, info.end)
+        sentence = info.sentence  # its offsets read from it: no property call
+        info.cached["cohort_opening"] = _cohort_opening_pattern().match(
+            context.document.text, sentence.start, sentence.end
+        )
     return info.cached["cohort_opening"]  # type: ignore[return-value]
 
 
@@ -909,19 +923,21 @@ def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
             )
         )
 
+    sentence = info.sentence  # its offsets read from it: no property call for each pattern
     opening = _cohort_opening(context, info)
     if opening:
         add(opening, True, whole=True)
     else:
-        subject = _cohort_subject_pattern().match(text, info.start, info.end)
+        subject = _cohort_subject_pattern().match(text, sentence.start, sentence.end)
         if subject:
             add(subject, False, subject=True)
     # Each pattern is run only where its words are written (all of them, lowercase).
-    if _holds_all(info.lower, _INLINE_WORDS):
-        for match in _cohort_inline_pattern().finditer(text, info.start, info.end):
+    lowered = info.lower
+    if _holds_all(lowered, _INLINE_WORDS):
+        for match in _cohort_inline_pattern().finditer(text, sentence.start, sentence.end):
             add(match, True)
-    if _holds_all(info.lower, _AFTER_WORDS):
-        for match in _COHORT_AFTER.finditer(text, info.start, info.end):
+    if _holds_all(lowered, _AFTER_WORDS):
+        for match in _COHORT_AFTER.finditer(text, sentence.start, sentence.end):
             add(match, True, whole=True)
     return found
 
