@@ -128,9 +128,7 @@ def _read_checked(
         # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
         # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
         # listing); a file that grows while it is read is read up to its size when opened.
-        return (
-            read_regular(path, max_bytes) if status is None else read_regular(path, max_bytes, status=status)
-        )
+        return read_regular(path, max_bytes, status=status)
     except NotRegularFile as refused:
         return skipped(shown, "", UNKNOWN_FORMAT, f"not a regular file ({refused.kind})")
     except FileTooLarge as refused:
