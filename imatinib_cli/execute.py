@@ -382,14 +382,14 @@ def without_text(findings: Findings) -> Findings:
     tables were for extraction (every quote is already copied into its Evidence). The tumor
     mentions too (~5 a document, each with its Evidence: ~4 % of made_lean, mostly their pickle):
     nothing after extraction reads them, the populations carry the tumor types."""
-    return findings._record_replace(document=text_dropped(findings.document), tumor_mentions=())
+    return findings.replaced(document=text_dropped(findings.document), tumor_mentions=())
 
 
 def text_dropped(document: Document) -> Document:
     """The Document without its text, sections and registry tables (what output and merging read)."""
     if not document.text and not document.sections and document.registry_results is None:
         return document
-    return document._record_replace(text="", sections=(), registry_results=None)
+    return document.replaced(text="", sections=(), registry_results=None)
 
 
 def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap: Any = None) -> LeanResult:
@@ -418,7 +418,7 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             continue
         # Its document without text is the one just made (one text_dropped, not two).
         lean = (
-            findings._record_replace(document=document, tumor_mentions=())
+            findings.replaced(document=document, tumor_mentions=())
             if findings.document is given
             else without_text(findings)
         )

@@ -63,7 +63,7 @@ def enforce(study: Study) -> Study:
     bounded = tuple(bound_warnings(warnings))
     if populations == study.populations and events == study.adverse_events and bounded == study.warnings:
         return study
-    return study._record_replace(populations=populations, adverse_events=events, warnings=bounded)
+    return study.replaced(populations=populations, adverse_events=events, warnings=bounded)
 
 
 def cap_text(value: str, limit: int) -> str:
@@ -235,7 +235,7 @@ def _population(population: Population, total: Quantity | None, warnings: list[W
     )
     if kept == population.responses and heme == population.heme_responses:
         return population
-    return population._record_replace(responses=kept, heme_responses=heme)
+    return population.replaced(responses=kept, heme_responses=heme)
 
 
 def _heme(
@@ -250,7 +250,7 @@ def _heme(
         return None
     if count is response.count and percent is response.percent:
         return response
-    return response._record_replace(count=count, percent=percent)
+    return response.replaced(count=count, percent=percent)
 
 
 def _response(
@@ -285,7 +285,7 @@ def _response(
     if count is response.count and percent is response.percent:
         return response
     derived = bool((count and count.derived) or (percent and percent.derived))
-    return response._record_replace(count=count, percent=percent, derived=derived)
+    return response.replaced(count=count, percent=percent, derived=derived)
 
 
 def _within_bounds(
@@ -381,7 +381,7 @@ def _event(event: AdverseEvent, total: Quantity | None, warnings: list[Warning])
     count, percent = _within_bounds(event.count, event.percent, bound, warnings, event.as_written, ":")
     if percent is event.percent and count is event.count:
         return event
-    return event._record_replace(percent=percent, count=count)
+    return event.replaced(percent=percent, count=count)
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -123,6 +123,8 @@ def record(cls: _C) -> _C:
     namespace = dict(cls.__dict__)
     own = _fields(cls, namespace)
     names = tuple(item.name for item in own)
+    if "replaced" in names:
+        raise TypeError(f"{cls.__name__}: 'replaced' is every record's own method, not a field name")
     for name in names:
         namespace.pop(name, None)  # a default lives in its Field: the name is the slot's
     namespace.pop("__dict__", None)
@@ -141,7 +143,7 @@ def record(cls: _C) -> _C:
     init.owner = made
     if "__reduce__" not in namespace:
         made.__reduce__, made.__reduce_ex__ = _reducer(made, values)  # type: ignore[method-assign, assignment]
-    made._record_replace = _Lazy(own, "_record_replace", made)  # type: ignore[attr-defined]
+    made.replaced = _Lazy(own, "replaced", made)  # type: ignore[attr-defined]
     return made  # type: ignore[return-value]
 
 
@@ -151,14 +153,16 @@ def replace(obj: _R, /, **changes: Any) -> _R:
     dataclasses' walk over the Fields in Python and a call of the class with keywords; the same
     result, and for a name that is not a field dataclasses' own TypeError (its message names the
     record's __new__, where it named __init__ before records were built by __new__).
-    The replacer is also the record's method `_record_replace`: resolve and guard call
-    `population._record_replace(n=n)` on their hot path, which spares this function's call and
+    The replacer is also the record's method `replaced`: resolve and guard call
+    `population.replaced(n=n)` on their hot path, which spares this function's call and
     its forwarding of the keywords (~2,400 instructions a call; the same record made).
 
     >>> replace(Flag(True, None), value=False)
     Flag(value=False, evidence=None)
+    >>> Flag(True, None).replaced(value=False)
+    Flag(value=False, evidence=None)
     """
-    replacer = obj.__class__.__dict__.get("_record_replace")
+    replacer = obj.__class__.__dict__.get("replaced")
     if replacer is None:
         return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
     try:
@@ -270,7 +274,7 @@ def _hasher(cls: type, values: Callable[[Any], tuple[Any, ...]]) -> Callable[[An
 
 class _Lazy:
     """A record's generated method until it is first asked for: its __new__ (a mutable record's
-    __init__) when an instance is made or the class inspected, its `_record_replace` when `replace`
+    __init__) when an instance is made or the class inspected, its `replaced` when `replace`
     first calls it. Then the real one is compiled (`_BUILDERS`) and takes this one's place on the
     class (a look-up in the class's __dict__ finds the compiled one from then on)."""
 
@@ -403,7 +407,7 @@ _KEEP = _Keep()
 
 
 def _replacer(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
-    """`replace` for one record class: def _record_replace(obj, /, *, value=_KEEP, ...), which fills
+    """`replace` for one record class: def replaced(obj, /, *, value=_KEEP, ...), which fills
     the record's twin (`_twin`) with each field's new value, else obj's, and gives it the class.
     An unknown name raises TypeError (replace then lets dataclasses.replace raise its own)."""
     namespace: dict[str, Any] = {"_twin": _twin(cls), "_owner": cls, "_KEEP": _KEEP}
@@ -414,9 +418,9 @@ def _replacer(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
     body.append(f" {_OBJ}.__class__ = _owner")
     body.append(f" return {_OBJ}")
     star = f", *, {params}" if params else ""
-    exec(f"def _record_replace({old}, /{star}):\n" + "\n".join(body), namespace)  # noqa: S102 - our own field names
-    made = namespace["_record_replace"]
-    made.__qualname__ = f"{cls.__qualname__}._record_replace"
+    exec(f"def replaced({old}, /{star}):\n" + "\n".join(body), namespace)  # noqa: S102 - our own field names
+    made = namespace["replaced"]
+    made.__qualname__ = f"{cls.__qualname__}.replaced"
     return made  # type: ignore[no-any-return]
 
 
@@ -424,7 +428,7 @@ def _replacer(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
 _BUILDERS: dict[str, Callable[[type, tuple[Any, ...]], Any]] = {
     "__new__": _new,
     "__init__": _init,
-    "_record_replace": _replacer,
+    "replaced": _replacer,
 }
 
 

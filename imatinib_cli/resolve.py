@@ -698,7 +698,7 @@ def _derive(
     responses = _derive_orr(responses, denominator, population.label, warnings)
     _parts_from_orr(responses)
     ordered = tuple(responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses)
-    return population._record_replace(n=n, responses=ordered)
+    return population.replaced(n=n, responses=ordered)
 
 
 def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: list[Warning]) -> ResponseCount:
@@ -733,7 +733,7 @@ def _fill(response: ResponseCount, n: Quantity | None, label: str, warnings: lis
     derived = bool((count and count.derived) or (percent and percent.derived)) or response.derived
     if count is response.count and percent is response.percent and derived is response.derived:
         return response  # nothing filled (both stated, or neither): an equal copy would be made
-    return response._record_replace(count=count, percent=percent, derived=derived)
+    return response.replaced(count=count, percent=percent, derived=derived)
 
 
 def _zero_both_ways(response: ResponseCount) -> ResponseCount:
@@ -746,7 +746,7 @@ def _zero_both_ways(response: ResponseCount) -> ResponseCount:
         count = Quantity(0.0, percent.evidence, True, "0%: no patient")
     else:
         return response
-    return response._record_replace(count=count, percent=percent, derived=True)
+    return response.replaced(count=count, percent=percent, derived=True)
 
 
 def _evaluable_by_measure(n_evaluable: Quantity | None) -> bool:
@@ -826,7 +826,7 @@ def _parts_from_orr(responses: dict[str, ResponseCount]) -> None:
             True,
             f"ORR {_num(orr.percent.value)}% with {zero.upper()} 0",
         )
-        responses[other] = part._record_replace(percent=percent, derived=True)
+        responses[other] = part.replaced(percent=percent, derived=True)
 
 
 def _zeros_when_complete(
@@ -893,7 +893,7 @@ def _derive_orr(
         responses["orr"] = _fill(orr, n, label, warnings)
         return responses
     if orr.count is None and count is not None:
-        orr = orr._record_replace(count=count, derived=True)
+        orr = orr.replaced(count=count, derived=True)
     elif orr.count is not None and count is not None and orr.count.value != count.value:
         warnings.append(
             Warning(
@@ -902,7 +902,7 @@ def _derive_orr(
             )
         )
     if orr.percent is None and percent is not None:
-        orr = orr._record_replace(percent=percent, derived=True)
+        orr = orr.replaced(percent=percent, derived=True)
     responses["orr"] = _fill(orr, n, label, warnings)
     return responses
 
@@ -932,7 +932,7 @@ def event_percents(
             True,
             f"{_num(count.value)}/{_num(n.value)}",
         )
-        result.append(event._record_replace(percent=percent))
+        result.append(event.replaced(percent=percent))
     return result
 
 

@@ -131,6 +131,22 @@ def test_replace_rejects_a_name_that_is_not_a_field_as_dataclasses_does() -> Non
     assert str(mine.value) == str(theirs.value)
 
 
+def test_a_records_replaced_method_is_replace() -> None:
+    evidence = Evidence("a.txt", 1, 2, "q")
+    assert evidence.replaced(quote="r") == replace(evidence, quote="r") == Evidence("a.txt", 1, 2, "r")
+    assert evidence.replaced(start=5).start == 5 and evidence.start == 1
+
+
+def test_a_field_named_replaced_is_refused() -> None:
+    with pytest.raises(TypeError, match="'replaced' is every record's own method"):
+
+        @record
+        class Clash:
+            """A record whose field would hide the method."""
+
+            replaced: bool
+
+
 _LINE_BODIES = [
     r"[ \t]*(?P<label>[A-Z][A-Z]{2,}(?:[ /&,-]{1,3}[A-Z]{2,}){0,6})\s*:\s",  # plain_text's labels
     r"(?P<w>[a-z]+):\s*",  # takes newlines: a match can end where the next line starts
