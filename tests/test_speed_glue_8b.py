@@ -5,6 +5,7 @@ all, empty or reversed)."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,3 +94,18 @@ def test_a_count_of_ineligible_patients_in_a_later_section() -> None:
         Section("results", rule.index("Results"), len(rule) - 1),
     ]
     assert extract(_document(rule, rule_sections)).counts_ineligible is False
+
+
+def test_the_title_or_the_text_names_imatinib() -> None:
+    """The title is searched first now; either naming the drug makes the doses readable."""
+    warning = "the document does not name imatinib: its doses are not read"
+
+    def warned(title: str, text: str) -> bool:
+        document = _document(text, [Section("results", 0, len(text) - 1)])
+        document = replace(document, metadata=Metadata(title=title))
+        return warning in [w.message for w in extract(document).warnings]
+
+    study_drug = "Results: patients received 400 mg daily of the study drug.\n"
+    assert not warned("Imatinib in GIST", study_drug)
+    assert warned("Sunitinib in GIST", study_drug)
+    assert not warned("Sunitinib in GIST", "Results: patients received Gleevec 400 mg daily.\n")

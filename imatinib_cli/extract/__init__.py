@@ -91,10 +91,11 @@ def extract(document: Document) -> Findings:
     subgroups = None if arms or groups else subgroup_design(context, drafts)
     cohorts = None if arms or groups else cohort_design(drafts)
     # A titled record (a publication, a registry entry) that never names imatinib is about another
-    # drug; an untitled snippet gets the benefit of the doubt.
-    about_imatinib = not document.metadata.title or bool(
-        cues.imatinib_names().search(document.text) or cues.imatinib_names().search(document.metadata.title)
-    )
+    # drug; an untitled snippet gets the benefit of the doubt. The title first: it names the drug
+    # within its ~100 characters where a page's text may name it only after its navigation.
+    title = document.metadata.title
+    names = cues.imatinib_names()
+    about_imatinib = not title or bool(names.search(title) or names.search(document.text))
     if not about_imatinib:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
     warnings.extend(_unread_numerals(context))
