@@ -1131,6 +1131,39 @@ class Matcher:
             hits_found.append(TermHit(first, resume, text[first:resume], key, entry))
         return hits_found
 
+    def find_each(self, text: str, spans: Iterable[tuple[int, int]]) -> list[TermHit]:
+        """find(text, start, end) of each (start, end) in turn, the hits joined: for a caller that
+        reads all of a document's sections (`[(0, 4), (9, 20)]` -> the hits of both slices).
+
+        A PubMed page's ~6 sections are ~6 regions (`scan_regions`), and a find in a region other
+        than the last one read looks its scan up anew (~1.4 µs). A span whose region is already
+        scanned for this index version and holds no form of this matcher has no hit: answered by
+        one dict look-up; any other span (a phrase there, no such scan, no regions) asks find.
+        """
+        hits: list[TermHit] = []
+        known = _regions.get(id(text))
+        if known is None or known[0] is not text:
+            for start, end in spans:
+                hits += self.find(text, start, end)
+            return hits
+        _, starts, ends = known
+        slot, version, key = self._slot, _INDEX.version, id(text)
+        low = high = -1  # the region of the span before, when its scan holds no form of ours
+        for start, end in spans:
+            if low <= start and end <= high:
+                continue  # in the region before, which holds none: find would give []
+            low = high = -1
+            index = bisect_right(starts, start) - 1
+            if index >= 0 and end <= ends[index]:
+                kept = _scans.get((key, starts[index], ends[index]))
+                if kept is not None and kept[0] is text:
+                    scan = kept[1]
+                    if scan.hits.version == version and scan.hits.found.get(slot) is None:
+                        low, high = starts[index], ends[index]
+                        continue
+            hits += self.find(text, start, end)
+        return hits
+
     def any(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """bool(self.find(text, start, end)), without building the hits: for callers that only
         ask whether a phrase is there ("does this sentence say 'versus'?").

@@ -91,10 +91,11 @@ def extract(document: Document) -> Findings:
     subgroups = None if arms or groups else subgroup_design(context, drafts)
     cohorts = None if arms or groups else cohort_design(drafts)
     # A titled record (a publication, a registry entry) that never names imatinib is about another
-    # drug; an untitled snippet gets the benefit of the doubt.
-    about_imatinib = not document.metadata.title or bool(
-        cues.imatinib_names().search(document.text) or cues.imatinib_names().search(document.metadata.title)
-    )
+    # drug; an untitled snippet gets the benefit of the doubt. The title first: it names the drug
+    # within its ~100 characters where a page's text may name it only after its navigation.
+    title = document.metadata.title
+    names = cues.imatinib_names()
+    about_imatinib = not title or bool(names.search(title) or names.search(document.text))
     if not about_imatinib:
         warnings.append(Warning("the document does not name imatinib: its doses are not read"))
     warnings.extend(_unread_numerals(context))
@@ -190,11 +191,18 @@ def extract(document: Document) -> Findings:
 
 
 def _any_counts_ineligible(context: Context) -> bool:
-    """_counts_ineligible in any section read, the first that says so ending the search (a loop:
-    no generator nor list of spans per document)."""
+    """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
+    ineligible patients, a number a few words before the cue, in any section read. Not an
+    eligibility rule ('patients were not eligible if they had received prior imatinib'), which
+    counts nobody. Looked for in the sections extraction reads, like every other cue: a page's
+    navigation and references are never tokenized for it. All sections in one `find_each`: most
+    documents name no such cue in any of them, which that answers without a find a section."""
     text = context.document.text
-    for section in context.sections:  # noqa: SIM110 (a loop: no generator per document)
-        if _counts_ineligible(text, section.start, section.end):
+    spans = [(section.start, section.end) for section in context.sections]
+    for hit in cues.matcher("cues", "ineligible").find_each(text, spans):
+        window = text[max(0, hit.start - 60) : hit.start]
+        words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
+        if any(word.isdigit() or words_to_int(word.lower()) is not None for word in words):
             return True
     return False
 
@@ -238,20 +246,6 @@ def _long_sentences_message(count: int) -> str:
         f"{what} longer than {cap} characters {verb} read in pieces of at most {cap} "
         "(cut at line breaks, clause ends or spaces; a value split across a cut is not read)"
     )
-
-
-def _counts_ineligible(text: str, start: int, end: int) -> bool:
-    """'15 were found to be ineligible or not evaluable' (`cues.yaml: ineligible`): a count of
-    ineligible patients, a number a few words before the cue. Not an eligibility rule ('patients
-    were not eligible if they had received prior imatinib'), which counts nobody. Looked for in the
-    sections extraction reads, like every other cue: a page's navigation and references are never
-    tokenized for it."""
-    for hit in cues.matcher("cues", "ineligible").find(text, start, end):
-        window = text[max(0, hit.start - 60) : hit.start]
-        words = re.split(r"[.;:]\s", window)[-1].replace(",", " ").split()[-6:]
-        if any(word.isdigit() or words_to_int(word.lower()) is not None for word in words):
-            return True
-    return False
 
 
 def _only_named_responses(
