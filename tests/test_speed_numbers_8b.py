@@ -76,3 +76,23 @@ def test_numbers_written_values() -> None:
         (20.0, False, True, 0),
         (1234.0, False, False, 0),
     ]
+
+
+def test_context_evidence_and_mentions_are_plain_records() -> None:
+    from imatinib_cli.extract.context import build_context
+    from imatinib_cli.models import Document, Evidence, Section, TumorMention
+
+    text = "Gastrointestinal stromal tumor in 40 patients. Twelve of 40 had a partial response."
+    document = Document("doc.txt", "0" * 64, "text", text, sections=(Section("abstract", 0, len(text)),))
+    context = build_context(document)
+    first, second = context.sentences
+    mention = first.tumors[0]
+    assert type(mention) is TumorMention and type(mention.evidence) is Evidence
+    assert mention.evidence == Evidence("doc.txt", 0, 30, mention.evidence.quote)
+    assert mention.evidence.quote == "Gastrointestinal stromal tumor in 40 patients."
+    cited = second.cite(47, 53)
+    assert type(cited) is Evidence and cited == Evidence(
+        "doc.txt", 47, 53, "Twelve of 40 had a partial response."
+    )
+    assert hash(cited) == hash(Evidence("doc.txt", 47, 53, "Twelve of 40 had a partial response."))
+    assert second.evidence == Evidence("doc.txt", 47, 83, "Twelve of 40 had a partial response.")
