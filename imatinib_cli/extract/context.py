@@ -133,7 +133,9 @@ class SentenceInfo:
         evidence = self._evidence
         if evidence is None:
             sentence = self.sentence
-            evidence = self._evidence = Evidence(self._path, sentence.start, sentence.end, quote(sentence))
+            evidence = self._evidence = Evidence.__new__(
+                Evidence, self._path, sentence.start, sentence.end, quote(sentence)
+            )
         return evidence
 
     def has_word(self, pattern: re.Pattern[str]) -> bool:
@@ -145,7 +147,9 @@ class SentenceInfo:
     def cite(self, start: int, end: int) -> Evidence:
         """Evidence for a value at text[start:end], quoting its sentence."""
         evidence = self._evidence or self.evidence  # (the property once, only if not made yet)
-        return Evidence(evidence.document, start, end, evidence.quote)
+        # (Evidence's own __new__, the record's generated constructor, called directly: the same
+        # record without the class call's look-up of __new__ and its argument tuple)
+        return Evidence.__new__(Evidence, evidence.document, start, end, evidence.quote)
 
 
 # A word start as regexes.word_start_alternation writes it: the first letter consumed, then "not
@@ -356,6 +360,8 @@ def build_context(document: Document) -> Context:
         vocab.scan_regions(text, [(section.start, section.end) for section in sections])
     path = document.path
     infos = context.sentences
+    # The records' own __new__ (their generated constructors), called directly: the same records.
+    new_evidence, new_mention = Evidence.__new__, TumorMention.__new__
     # Every section's numbers in one scan (find_numbers_across), or section by section when the
     # sections cannot be joined; either way in order, so each sentence's are a run of them.
     across = find_numbers_across(
@@ -393,15 +399,16 @@ def build_context(document: Document) -> Context:
             while hit_at < hit_count and hits[hit_at].end <= sentence_end:
                 hit = hits[hit_at]
                 if evidence is None:
-                    evidence = Evidence(path, sentence_start, sentence_end, quote(sentence))
+                    evidence = new_evidence(Evidence, path, sentence_start, sentence_end, quote(sentence))
                 entry = hit.entry
                 mentions.append(
-                    TumorMention(
+                    new_mention(
+                        TumorMention,
                         hit.key,
                         str(entry.get("name", hit.key)),
                         str(entry.get("group", "non-GIST")),
                         hit.as_written,
-                        Evidence(path, hit.start, hit.end, evidence.quote),
+                        new_evidence(Evidence, path, hit.start, hit.end, evidence.quote),
                     )
                 )
                 hit_at += 1
