@@ -149,9 +149,10 @@ def _too_many_controls(text: str, utf8: bytes | None = None) -> bool:
     abstract), by one translate to flags (~14,000 instructions on 1 KB against ~20,000): most text
     holds none, so it has none too many. One that holds some is counted as bytes, those bytes
     deleted in C (~5x faster than the regex). So is a shorter non-ASCII text whose own UTF-8
-    bytes are given (the file's, when it decoded as they are): there ASCII controls are single bytes (asked for first, as above), and
-    U+0080 to U+009F are C2 80 to C2 9F (C2 only ever leads a character), found by `re` from their
-    literal first byte (0.03 ms on a 50 KB non-ASCII page; the character class took 0.11).
+    bytes are given (the file's, when it decoded as they are): there ASCII controls are single
+    bytes (asked for first, as above), and U+0080 to U+009F are C2 80 to C2 9F (C2 only ever
+    leads a character), found by `re` from their literal first byte (0.03 ms on a 50 KB non-ASCII
+    page; the character class took 0.11).
     The regex stays for other text.
 
     >>> _too_many_controls("\x85\x01é" * 9, "\x85\x01é".encode() * 9), _too_many_controls("é" * 200)
