@@ -1,6 +1,7 @@
 """The second round's load rewrites give the answers of the code they replaced (issue 12).
 
-CITATION_RE's optional groups are written "(?:X|)" (no repeat context a try); a short text's
+CITATION_RE's optional groups are written "(?:X|)" (no repeat context a try) and its journal
+greedily, given back to its last character that is not a space or tab; a short text's
 control check is one bytes.translate. Both are compared with the plain forms on generated input.
 """
 
@@ -66,6 +67,11 @@ _PIECES = [
     "x",
     "(",
     ")",
+    "  ",
+    " \t ",
+    "Q" * 70,
+    "a.",
+    "\u00e9",
 ]
 
 
