@@ -17,13 +17,20 @@ from imatinib_cli.models import Section
 
 # "Eur J Cancer. 2003 Sep;39(14):2006-11." / ". 2008 May 1;14(9):2717-25." (journal link lost) /
 # "1. N Engl J Med. 2002 Aug 15;347(7):472-80. doi: ..." (PubMed text export, numbered).
+# Each optional group is written "(?:X|)", not "(X)?" (the same matches: a greedy "?" tries X, then
+# nothing, as the branch does): re allocates a repeat context for every "(...)?" it enters. The
+# journal, which holds no "." and is followed by `[ \t]*\.`, is taken greedily and given back to
+# its last character that is not a space or tab (the lookbehind), where a lazy `{0,150}?` tried the
+# rest of the pattern after every character: the only end either can take is where the spaces
+# before the line's first "." start. ~16,800 -> ~5,600 instructions a citation line
+# (tests/test_speed_load_8b.py checks the pattern against the plain one).
 CITATION_RE = re.compile(
-    r"^[ \t]*(?:\d{1,4}\.[ \t]+)?(?P<journal>[^\W\d_][^.\n]{0,150}?)?[ \t]*\.[ \t]*"
+    r"^[ \t]*(?:\d{1,4}\.[ \t]+|)(?:(?P<journal>[^\W\d_][^.\n]{0,150}(?<![ \t]))|)[ \t]*\.[ \t]*"
     r"(?P<year>(?:1[89]|20)\d{2})"
-    r"(?:[ \t]+(?P<month>[A-Z][a-z]{2,8}(?:[-/][A-Z][a-z]{2,8})?)(?:[ \t]+(?P<day>\d{1,2}(?:-\d{1,2})?))?)?"
+    r"(?:[ \t]+(?P<month>[A-Z][a-z]{2,8}(?:[-/][A-Z][a-z]{2,8}|))(?:[ \t]+(?P<day>\d{1,2}(?:-\d{1,2}|))|)|)"
     r"[ \t]*(?P<sep>[;:])[ \t]*"
-    r"(?:(?P<volume>[^\s():;.]+)?(?:[ \t]*\((?P<issue>[^)\n]{1,30})\))?)?"
-    r"(?:[ \t]*:[ \t]*(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:[-\u2013][A-Za-z]{0,2}\d+[A-Za-z]?)?))?"
+    r"(?:(?:(?P<volume>[^\s():;.]+)|)(?:[ \t]*\((?P<issue>[^)\n]{1,30})\)|)|)"
+    r"(?:[ \t]*:[ \t]*(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:[-\u2013][A-Za-z]{0,2}\d+[A-Za-z]?|))|)"
     r"[ \t]*\.",
 )
 # The date;volume(issue):pages part alone, as in PubMed HTML's <span class="cit">.

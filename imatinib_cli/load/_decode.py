@@ -65,6 +65,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # _CONTROL_RE's ASCII part
 # The same as one-character strings, for `in` tests (each a memchr in C)
 _ASCII_CONTROL_CHARS = tuple(map(chr, _ASCII_CONTROLS))
+# Every ASCII control byte to 0x80, every other byte to 0x00: `raw.translate(_CONTROL_FLAGS).isascii()`
+# is true when raw holds none of them (one pass in C, ~8.5 instructions a byte and ~5,000 a call,
+# against ~700 a call and ~0.1 a byte for each of the 27 memchr scans): cheaper below ~2 KB.
+_CONTROL_FLAGS = bytes(0x80 if byte in _ASCII_CONTROLS else 0 for byte in range(256))
+_TRANSLATE_BELOW = 2048
 _C1_UTF8_RE = re.compile(b"\xc2[\x80-\x9f]")  # _CONTROL_RE's U+0080 to U+009F in UTF-8
 _HTML_HINT_RE = re.compile(rb"<(?:!doctype\s+html|html|meta|head)[\s>]", re.I)
 # Share of control characters (or replaced bytes) above which decoded "text" is really binary data.
@@ -140,12 +145,14 @@ def _too_many_controls(text: str, utf8: bytes | None = None) -> bool:
 
     An ASCII sample (str.isascii reads a flag) is first asked whether it holds any of the 27 ASCII
     controls at all, an `in` test each (a memchr in C; ~8 µs on a 47 KB HTML page where deleting
-    them with bytes.translate to count them took ~18-25): most text holds none, so it has none too
-    many. One that holds some is counted as bytes, those bytes deleted in C (~5x faster than the
-    regex). So is a shorter non-ASCII text whose own UTF-8 bytes are given (the file's, when it
-    decoded as they are): there ASCII controls are single bytes (asked for first, as above), and
-    U+0080 to U+009F are C2 80 to C2 9F (C2 only ever leads a character), found by `re` from their
-    literal first byte (0.03 ms on a 50 KB non-ASCII page; the character class took 0.11).
+    them with bytes.translate to count them took ~18-25), or, under 2,048 characters (a text
+    abstract), by one translate to flags (~14,000 instructions on 1 KB against ~20,000): most text
+    holds none, so it has none too many. One that holds some is counted as bytes, those bytes
+    deleted in C (~5x faster than the regex). So is a shorter non-ASCII text whose own UTF-8
+    bytes are given (the file's, when it decoded as they are): there ASCII controls are single
+    bytes (asked for first, as above), and U+0080 to U+009F are C2 80 to C2 9F (C2 only ever
+    leads a character), found by `re` from their literal first byte (0.03 ms on a 50 KB non-ASCII
+    page; the character class took 0.11).
     The regex stays for other text.
 
     >>> _too_many_controls("\x85\x01é" * 9, "\x85\x01é".encode() * 9), _too_many_controls("é" * 200)
@@ -153,13 +160,22 @@ def _too_many_controls(text: str, utf8: bytes | None = None) -> bool:
     """
     sample = text[:_CONTROL_SAMPLE]
     if sample.isascii():
-        if not any(map(sample.__contains__, _ASCII_CONTROL_CHARS)):  # no control: none too many
+        if len(sample) < _TRANSLATE_BELOW:
+            raw = sample.encode("ascii")
+            if raw.translate(_CONTROL_FLAGS).isascii():  # no control: none too many
+                return False
+        elif not any(map(sample.__contains__, _ASCII_CONTROL_CHARS)):
             return False
-        raw = sample.encode("ascii")
+        else:
+            raw = sample.encode("ascii")
         count = len(raw) - len(raw.translate(None, _ASCII_CONTROLS))
     elif utf8 is not None and len(text) <= _CONTROL_SAMPLE:
         count = len(_C1_UTF8_RE.findall(utf8))
-        if any(map(utf8.__contains__, _ASCII_CONTROLS)):  # bytes: each an int, a memchr
+        if (
+            not utf8.translate(_CONTROL_FLAGS).isascii()
+            if len(utf8) < _TRANSLATE_BELOW
+            else any(map(utf8.__contains__, _ASCII_CONTROLS))  # bytes: each an int, a memchr
+        ):
             count += len(utf8) - len(utf8.translate(None, _ASCII_CONTROLS))
     else:
         count = len(_CONTROL_RE.findall(sample))
