@@ -154,7 +154,7 @@ def test_pages_holding_the_marks_read_as_the_careful_walk_reads_them() -> None:
     ):
         text = _ARTICLE.format(inner)
         fast = html_page.read("page.html", "0" * 64, text)
-        careful = html_page._read("page.html", "0" * 64, text, None, html_page._utf8(text))
+        careful = html_page._read("page.html", "0" * 64, text, None)
         assert fast == careful
         assert fast.text.startswith("A trial of imatinib")
         assert "Of 40 patients, 20 responded" in fast.text

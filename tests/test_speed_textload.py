@@ -68,16 +68,17 @@ _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=25).map("".join)
 @settings(max_examples=500, deadline=None)
 @given(_TEXTS)
 def test_markup_readers_refuse_other_first_characters(text: str) -> None:
-    if text.lstrip()[:1] in _dispatch._MARKUP_FIRSTS:
+    first = text.lstrip()[:1]
+    if not first or first in _dispatch._MARKUP_FIRSTS:
         return
-    for reader in READERS[: _dispatch._MARKUP_READERS]:
+    for reader in _dispatch._MARKUP_READERS:
         assert not reader.sniff(text), reader.__name__
-    assert READERS[_dispatch._MARKUP_READERS :] == _dispatch._TEXT_READERS
 
 
 def test_markup_readers_are_the_first_five() -> None:
-    names = [reader.FORMAT for reader in READERS[: _dispatch._MARKUP_READERS]]
-    assert names == ["pubmed_xml", "ctgov_xml", "ctgov_json", "html", "data"]
+    markup = _dispatch._MARKUP_READERS
+    assert READERS[: len(markup)] == markup and READERS[len(markup) :] == _dispatch._TEXT_READERS
+    assert [reader.FORMAT for reader in markup] == ["pubmed_xml", "ctgov_xml", "ctgov_json", "html", "data"]
     assert read_records("a.xml", "0", " \n<clinical_study><x/></clinical_study>")[0].format == "ctgov_xml"
     assert read_records("a.txt", "0", "Plain words.")[0].format == "text"
 

@@ -948,10 +948,12 @@ def _render(
             if element is not root:
                 element.tail = marker + (element.tail or "")
         # read marks a page with the mark in its markup otherwise; a character reference can put
-        # it in the text too (none without "&#" and a 127 or 7F; private-use ones went to the walk)
+        # it in the text too (none without "&#" and the mark's code in decimal or hex: "&#127;",
+        # "&#x7F;"; private-use ones went to the walk)
+        code = ord(mark)
         if (
             references
-            and ("127" in text or "7f" in text or "7F" in text)
+            and any(digits in text for digits in (str(code), f"{code:x}", f"{code:X}"))
             and mark in etree.tostring(root, method="text", encoding=str, with_tail=False)
         ):
             raise _MarkInText
@@ -1164,24 +1166,28 @@ def _utf8(text: str) -> bytes | None:
 def read(path: str, sha256: str, text: str) -> Document:
     text, warning = _within_limit(text)
     marking = _PRIVATE_MARKING if _ASCII_MARKING.block in text else _ASCII_MARKING
-    data = _utf8(text)  # once for the up to three attempts below
+    # Each attempt encodes the page again (the first is nearly always the last): its UTF-8 bytes
+    # are dropped once parsed, not held while the page is rendered.
     try:
         try:
-            page = _read(path, sha256, text, marking, data)
+            page = _read(path, sha256, text, marking)
         except _MarkInText:  # a character reference put the ASCII mark in the text
-            page = _read(path, sha256, text, _PRIVATE_MARKING, data)
+            page = _read(path, sha256, text, _PRIVATE_MARKING)
     except _NotExact:
-        page = _read(path, sha256, text, None, data)
+        page = _read(path, sha256, text, None)
     return with_warnings(page, [warning]) if warning else page
 
 
-def _read(path: str, sha256: str, text: str, marking: _Marking | None, data: bytes | None) -> Document:
+def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Document:
     """The page's Document; with a marking, rendered by _render, which leaves marks in the tree, so
     a page that needs the tree again (an error page check) raises _NotExact and is read again
-    without one (by _render_walk). data is text in UTF-8 (_utf8's answer), what lxml parses; it
-    also answers _render's private-use question."""
+    without one (by _render_walk)."""
+    data = _utf8(text)
+    # the UTF-8 the parse reads also answers _render's private-use question, asked here so that the
+    # bytes are not held while the page is rendered
     private_literal = marking is not None and _private_use_literal(text, data)
     root, synthetic = _parse(text, data)
+    del data
     index = Index(
         root,
         skip=root if synthetic else None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from imatinib_cli.load._biblio import citation_match
+from imatinib_cli.load._biblio import YEAR_AFTER_STOP, citation_match
 from imatinib_cli.load._build import document
 from imatinib_cli.load._pubmed_text import may_be_citation, parse_legacy
 from imatinib_cli.load._text import split_lines
@@ -38,7 +38,7 @@ _CUES = (
 # What every citation line holds (CITATION_RE's "." before the year): one search of the first
 # 6,000 characters, ~15,000 instructions on a 2 KB plain text against ~34,000 for the twelve
 # cue scans, which a text without it need not make; a line without it is not read.
-_CITATION_YEAR_RE = re.compile(r"\.[ \t]*(?:1[89]|20)\d\d")
+_CITATION_YEAR_RE = re.compile(YEAR_AFTER_STOP)
 
 
 def sniff(text: str) -> bool:
