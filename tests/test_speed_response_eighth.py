@@ -55,7 +55,7 @@ def test_evaluable_firsts_are_the_searched_words_less_those_holding_another() ->
     firsts = extract_module._evaluable_firsts()
     assert set(firsts) <= words
     assert all(any(first in word for first in firsts) for word in words)
-    assert extract_module._substring_gate(frozenset({"no", "none", "not", "zero", "neither"})) == (
+    assert cues.substring_gate(frozenset({"no", "none", "not", "zero", "neither"})) == (
         "neither",
         "no",
         "zero",

@@ -707,7 +707,7 @@ def _evaluable_first_words() -> frozenset[str]:
     """The words cues.any_word would search for in `evaluable` and `evaluable_with` (each phrase's
     first word, lowercase, brackets stripped): "evaluable", "assessed", "measurable"."""
     phrases = [*cues.words("cues", "evaluable"), *cues.words("cues", "evaluable_with")]
-    return frozenset(phrase.lower().strip("()").split()[0] for phrase in phrases)
+    return frozenset(cues.first_word(phrase) for phrase in phrases)
 
 
 @vocab.cached
@@ -715,13 +715,7 @@ def _evaluable_firsts() -> tuple[str, ...]:
     """What a sentence _evaluable_words finds holds as written (the pattern is literal and
     case-sensitive, on the lowercase text): one of its words, less any that holds another
     ("analysable", "assessed", "evaluable", ..., "measurable")."""
-    return _substring_gate(_evaluable_first_words())
-
-
-def _substring_gate(words: frozenset[str]) -> tuple[str, ...]:
-    """The words, less each that holds another of them ("none" holds "no"), sorted: a text holds
-    one of the words exactly when it holds one of these."""
-    return tuple(sorted(word for word in words if not any(other in word for other in words if other != word)))
+    return cues.substring_gate(_evaluable_first_words())
 
 
 @vocab.cached

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from imatinib_cli import vocab
+from imatinib_cli.extract import cues
 from imatinib_cli.extract.numbers import (
     Dropped,
     Fraction,
@@ -100,9 +101,9 @@ class SentenceInfo:
         self._text = text  # the document's, for the fractions when they are found on first read
         self.cached = {} if cached is None else cached
         self.inline_label = inline_label
-        # start, end, reports_results, states_results and lower are read ~190, ~24, ~14 and ~54
-        # times a document: plain slots, not properties (a property is a Python call on each read;
-        # a slot a specialised load). Not fields to `dataclasses`.
+        # Read often (start and end ~190 times a document, reports_results ~24, states_results ~14,
+        # lower ~54): plain slots, not properties (a property is a Python call on each read; a slot
+        # a specialised load). Not fields to `dataclasses`.
         self.start = sentence.start
         self.end = sentence.end
         self.reports_results = reports = kind != "title" and label not in DEFINITION_LABELS
@@ -216,9 +217,7 @@ def _result_label_words() -> tuple[str, ...] | None:
     firsts = {label.split()[0] for label in _result_labels() if label.strip()}
     if not all(word.isascii() for word in firsts):
         return None
-    return tuple(
-        sorted(word for word in firsts if not any(other != word and other in word for other in firsts))
-    )
+    return cues.substring_gate(firsts)
 
 
 def _label_words() -> list[str]:

@@ -45,8 +45,21 @@ def any_word(file: str, *path: str) -> re.Pattern[str]:
     for part in path:
         node = node[part]
     phrases = [p for group in node.values() for p in group] if isinstance(node, dict) else node
-    words = sorted({str(item).lower().strip("()").split()[0] for item in phrases}, key=len, reverse=True)
+    words = sorted({first_word(str(item)) for item in phrases}, key=len, reverse=True)
     return re.compile(word_start_alternation(words))
+
+
+def first_word(phrase: str) -> str:
+    """The word any_word searches for a phrase: its first, lowercase, brackets stripped
+    ("(Evaluable) patients" -> "evaluable")."""
+    return phrase.lower().strip("()").split()[0]
+
+
+def substring_gate(words: Iterable[str]) -> tuple[str, ...]:
+    """The words, less each that holds another of them ("none" holds "no"), sorted: a text holds
+    one of the words exactly when it holds one of these (holds_any's list)."""
+    kept = set(words)
+    return tuple(sorted(word for word in kept if not any(other in word for other in kept if other != word)))
 
 
 def first_words_gate(phrases: Iterable[str]) -> re.Pattern[str] | None:
