@@ -308,3 +308,26 @@ def test_interval_stop_written_cases() -> None:
         with patched(outcomes, _stops_at_interval=lambda *_: False):
             assert outcomes.find_outcomes(context, info, None) == found
         assert [outcome.value.value for outcome in found if outcome.value] == values
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*_DURATION_PIECES, "or", ";", "plus", "AnD", "VERSUS"]), max_size=12).map(
+        " ".join
+    )
+)
+def test_join_needles_are_held_by_every_join(text: str) -> None:
+    """_stops_at_interval tests _JOIN_NEEDLES as substrings in place of a _JOINED search (on ASCII
+    text): every _JOINED match, lowercased, holds one, so a join added to _JOINED and not to the
+    needles fails here."""
+    if not text.isascii():
+        return
+    for match in outcomes._JOINED.finditer(text):
+        assert any(needle in match.group(0).lower() for needle in outcomes._JOIN_NEEDLES), match.group(0)
+
+
+def test_join_needles_and_the_joins_as_written() -> None:
+    # the pattern the needles were read from: change both together
+    assert outcomes._JOINED.pattern == r"\b(?:and|vs\.?|versus)\b|,"
+    assert outcomes._JOIN_NEEDLES == (",", "and", "vs", "versus")
+    assert "95%" in outcomes._FOLLOW_UP.pattern

@@ -50,7 +50,7 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
     design_cues = cues.matcher("cues", "design")
     text = context.text
     for info in context.sentences:
-        sentence = info.sentence  # its offsets read from it: no property call a sentence
+        sentence = info.sentence
         # Every match holds "pha" in any case, and re.I reads no other character as "p", "h" or
         # "a": the substring test (C) spares most sentences the search.
         if phase is None and "pha" in info.lower:
@@ -180,8 +180,7 @@ def find_enrollment(context: Context) -> tuple[Quantity | None, SentenceInfo | N
     for info in context.sentences:
         if not info.numbers or not info.reports_results:
             continue  # two pure tests: the same answer in either order
-        sentence = info.sentence  # its offsets read from it: no property call
-        hits = verbs.find(text, sentence.start, sentence.end)
+        hits = verbs.find(text, info.start, info.end)
         if not hits:
             continue  # the phrase index before the word gate: the same answer, cheaper first
         if not _word_gate(info, cues.any_word("cues", "enrollment_verbs"), hits[0].start):

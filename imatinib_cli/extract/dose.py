@@ -100,7 +100,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     modifications = cues.matcher("schedules", "modification_cues")
     schedules = cues.matcher("schedules", "schedules", key_field="key")  # once a sentence, for every dose
     text = context.text
-    sentence = info.sentence  # its offsets read from it: no property call for each
+    sentence = info.sentence
     numbers = [n for n in info.numbers if not n.percent]
     for unit in unit_pattern.finditer(text, sentence.start, sentence.end):
         unit_text = "".join(unit.group(0).lower().split())

@@ -97,11 +97,10 @@ _TIMEPOINTS_SEEN: list[tuple[str, object, dict[tuple[int, int], list[tuple[int, 
 _TIMEPOINTS_KEPT = 64
 
 
-def timepoints(text: str, start: int, end: int) -> Sequence[tuple[int, int, str]]:
+def timepoints(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
     """Time points in text[start:end] with their offsets: "at 12 months", "by the end of course 2",
     "12-month". Their numbers are never counts of patients. Found once per span and kept (the
-    readers ask again per result read: in_timepoint), so the list is shared: read it, never change
-    it."""
+    readers ask again per result read: in_timepoint), as a tuple, since every caller shares it."""
     # (text, pattern, its spans): one object, so a thread never reads another's; a new pattern (the
     # vocabularies changed) starts afresh.
     seen = _TIMEPOINTS_SEEN[0]
@@ -142,7 +141,7 @@ def _both_cases(word: str) -> str:
     return "".join(f"[{ch}{ch.upper()}]" for ch in word)
 
 
-def _find_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def _find_timepoints(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
     gate = _timepoint_gate()
     if (
         gate is not None
@@ -151,13 +150,13 @@ def _find_timepoints(text: str, start: int, end: int) -> list[tuple[int, int, st
         and not cues.holds_any(text[start:end].lower(), gate[1])
     ):
         # (the pattern's digits are any Unicode digit: the gate is for ASCII text only)
-        return []
+        return ()
     found = []
     for match in _timepoint_pattern().finditer(text, start, end):
         words = _LEADING_JOIN.sub("", " ".join(match.group(0).split()).rstrip("."))
         words = words[:1].lower() + words[1:]  # "At 12 months" and "at 12 months" are one time point
         found.append((match.start(), match.start() + len(match.group(0).rstrip(". ")), words))
-    return found
+    return tuple(found)  # kept and shared by timepoints: a tuple, so no reader can change it
 
 
 def timepoint_of(text: str, sentence: tuple[int, int], hit: tuple[int, int]) -> str | None:

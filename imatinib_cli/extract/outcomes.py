@@ -61,6 +61,9 @@ _IN_COUNT = re.compile(
     re.I,
 )
 _JOINED = re.compile(r"\b(?:and|vs\.?|versus)\b|,", re.I)
+# What every _JOINED match holds, lowercase (_stops_at_interval's substring test; a join added
+# above is added here: tests/test_speed_tox.py checks the two agree).
+_JOIN_NEEDLES = (",", "and", "vs", "versus")
 _FOLLOW_UP = re.compile(r"follow-?up|interquartile|range|95%|\bCI\b", re.I)
 _VARIANT = re.compile(rf"\b(?:[A-Z]{_CHANGE_REST}|exon\s+\d+)\b")
 # _VARIANT's two options as searches `re` can skip through in C (_VARIANT opens with \b, tried at
@@ -305,8 +308,8 @@ def find_outcomes(context: Context, info: SentenceInfo, population: str | None) 
 
 def _stops_at_interval(text: str, start: int, limit: int) -> bool:
     """True when no further duration after text[:start] can be read as another value: "95%" (which
-    _FOLLOW_UP reads) stands in text[start:limit] with no join before it (_JOINED: ",", "and", "vs",
-    "versus", each consumed by every match, case-blind). A duration that starts before "95%" has
+    _FOLLOW_UP reads) stands in text[start:limit] with no join before it (_JOIN_NEEDLES: what every
+    _JOINED match holds, case-blind). A duration that starts before "95%" has
     no join before it; one after has "95%" before it (none starts inside "95%": a numeral's digit
     is never read after another digit); either ends the list. On ASCII text only ("ſ" is "s"
     case-blind). Saves the search over a confidence interval's numbers ('(95% CI, 10.6 to 21.1)')."""
@@ -316,8 +319,7 @@ def _stops_at_interval(text: str, start: int, limit: int) -> bool:
     head = text[start:at]
     if not head.isascii():
         return False
-    head = head.lower()
-    return "," not in head and "and" not in head and "vs" not in head and "versus" not in head
+    return not cues.holds_any(head.lower(), _JOIN_NEEDLES)
 
 
 def _find_variant(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:

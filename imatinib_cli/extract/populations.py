@@ -569,8 +569,9 @@ class Subgroups:
 # sign that re.I folds into them): re tests a case-blind set by folding each character's case first
 # (~2,600 instructions a sentence for this label), a case-sensitive one from a bitmap (~1,000).
 # The same matches (tests/test_speed_readers_8.py).
-_LETTER = case_blind_class(string.ascii_uppercase) or "[A-Z]"
-_LETTER_OR_SPACE = case_blind_class(string.ascii_uppercase, " ") or "[A-Za-z ]"
+_LETTER = case_blind_class(string.ascii_uppercase)
+_LETTER_OR_SPACE = case_blind_class(string.ascii_uppercase, " ")
+assert _LETTER and _LETTER_OR_SPACE  # ASCII letters always have their class (None is for others)
 _LABEL_OPENING = rf"(?:{_LETTER}{_LETTER_OR_SPACE}{{0,20}}:\s*)?"
 
 
@@ -852,10 +853,7 @@ def _cohort_opening(context: Context, info: SentenceInfo) -> re.Match[str] | Non
     """ "Of 14 patients who had neoadjuvant imatinib, ...": the sentence's cohort opening, matched
     once per sentence (the evaluable reader and the cohort reader both ask)."""
     if "cohort_opening" not in info.cached:
-        sentence = info.sentence  # its offsets read from it: no property call
-        info.cached["cohort_opening"] = _cohort_opening_pattern().match(
-            context.document.text, sentence.start, sentence.end
-        )
+        info.cached["cohort_opening"] = _cohort_opening_pattern().match(context.text, info.start, info.end)
     return info.cached["cohort_opening"]  # type: ignore[return-value]
 
 
@@ -923,21 +921,20 @@ def _find_cohorts(context: Context, info: SentenceInfo) -> list[CohortMention]:
             )
         )
 
-    sentence = info.sentence  # its offsets read from it: no property call for each pattern
     opening = _cohort_opening(context, info)
     if opening:
         add(opening, True, whole=True)
     else:
-        subject = _cohort_subject_pattern().match(text, sentence.start, sentence.end)
+        subject = _cohort_subject_pattern().match(text, info.start, info.end)
         if subject:
             add(subject, False, subject=True)
     # Each pattern is run only where its words are written (all of them, lowercase).
     lowered = info.lower
     if _holds_all(lowered, _INLINE_WORDS):
-        for match in _cohort_inline_pattern().finditer(text, sentence.start, sentence.end):
+        for match in _cohort_inline_pattern().finditer(text, info.start, info.end):
             add(match, True)
     if _holds_all(lowered, _AFTER_WORDS):
-        for match in _COHORT_AFTER.finditer(text, sentence.start, sentence.end):
+        for match in _COHORT_AFTER.finditer(text, info.start, info.end):
             add(match, True, whole=True)
     return found
 

@@ -378,7 +378,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if has_cue is False:
         return []
     matcher = _event_matcher()
-    first, last = info.start, info.end  # properties: read once, not per hit
+    first, last = info.start, info.end  # read once, not per hit
     hits: list[Any] = matcher.find(text, first, last)
     events: list[AdverseEvent] = []
     if hits:  # a table's row is read only where it starts with a hit
