@@ -331,3 +331,44 @@ def test_join_needles_and_the_joins_as_written() -> None:
     assert outcomes._JOINED.pattern == r"\b(?:and|vs\.?|versus)\b|,"
     assert outcomes._JOIN_NEEDLES == (",", "and", "vs", "versus")
     assert "95%" in outcomes._FOLLOW_UP.pattern
+
+
+def _gated_patterns() -> list[re.Pattern[str]]:
+    """The patterns _frequencies and its readers try only where the number gate lets them."""
+    return [
+        toxicity._after_pattern(),
+        toxicity._ELIDED,
+        toxicity._aggregate_after_pattern(),
+        toxicity._late_comparison_pattern(),
+        toxicity._GRADE_PAIR,
+        toxicity._slash_pair_pattern(),
+    ]
+
+
+_UNCOUNTED_WORDS = [
+    "none", "no", "a single", "eleven", "twelve", "all", "each", "both", "half", "several", "few",
+    "many", "patients", "pts", "(", ")", "[", "]", "%", "of", "in", "vs", "versus", "and", ",", ";",
+    ":", "/", "=", "n", "grade", "arm", "A", "B", "were", "was", "respectively", "ſix", "ONE?",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_UNCOUNTED_WORDS), max_size=14).map(" ".join))
+def test_the_number_gates_readers_need_a_digit_or_a_count_word(window: str) -> None:
+    """Each reader the number gate turns away reads a digit or a count word ("one".."ten"): no
+    match in a window with neither (_COUNTED finds nothing there). A pattern taught to read
+    "none", "a single" or "eleven" must be taken out of the gate, and fails here."""
+    if toxicity._COUNTED.search(window) is not None:
+        return  # ("none" holds "one": the gate lets the readers try)
+    for pattern in _gated_patterns():
+        assert pattern.search(window) is None, pattern.pattern[:60]
+
+
+def test_the_number_gates_readers_skip_written_uncounted_windows() -> None:
+    for window in [
+        " (a single)", " ( eleven )", " in eleven patients", " (all)", " in several patients (few)",
+        " vs twelve", " (twelve; eleven)", " in no patients", " in half of patients", " (a single/all)",
+    ]:  # fmt: skip
+        assert toxicity._COUNTED.search(window) is None
+        for pattern in _gated_patterns():
+            assert pattern.search(window) is None, (window, pattern.pattern[:60])
