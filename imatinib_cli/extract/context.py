@@ -283,16 +283,11 @@ def _inline_labels(text: str, sentences: list[Sentence]) -> list[str]:
     registry page's 'Study Design:' or 'Condition:' does not silence the results tables after it."""
     start, end = sentences[0].start, sentences[-1].end
     words = _result_label_words()
-    if words is not None:
-        # A results label's name holds its first word as written, lowercased: a section without
-        # any ("Methods: ...", a title) has no results label (two thirds of the sections of a
-        # structured abstract; a lowercasing and a few `in`s instead of a backwards search).
-        lowered = text[start:end].lower()
-        for word in words:
-            if word in lowered:
-                break
-        else:
-            return [""] * len(sentences)
+    # A results label's name holds its first word as written, lowercased: a section without any
+    # ("Methods: ...", a title) has no results label (two thirds of the sections of a structured
+    # abstract; a lowercasing and a few `in`s instead of a backwards search).
+    if words is not None and not cues.holds_any(text[start:end].lower(), words):
+        return [""] * len(sentences)
     spans = _label_spans(text, start, end)
     if not spans:
         return [""] * len(sentences)  # every label ends with a colon: none here (no regex pass)
