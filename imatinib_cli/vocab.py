@@ -704,7 +704,7 @@ class _PhraseIndex:
         benchmark that counts a later round of work (benchmarks/extract_instructions.py), so
         the one-time join (~0.1 G instructions) never lands in that round; every region is read
         in one pass afterwards, with the same hits."""
-        if self.groups:
+        if len(self.groups) > 1 or (self.groups and self.groups[0].automaton is None):
             self._join()
             self._compile(self.groups[0])
 

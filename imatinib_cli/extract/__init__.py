@@ -704,10 +704,9 @@ def _evaluable_words() -> re.Pattern[str]:
 
 @vocab.cached
 def _evaluable_first_words() -> frozenset[str]:
-    """The words cues.any_word would search for in `evaluable` and `evaluable_with` (each phrase's
-    first word, lowercase, brackets stripped): "evaluable", "assessed", "measurable"."""
-    phrases = [*cues.words("cues", "evaluable"), *cues.words("cues", "evaluable_with")]
-    return frozenset(cues.first_word(phrase) for phrase in phrases)
+    """The words cues.any_word searches for in `evaluable` and `evaluable_with`: "evaluable",
+    "assessed", "measurable"."""
+    return cues.first_words("cues", "evaluable") | cues.first_words("cues", "evaluable_with")
 
 
 @vocab.cached

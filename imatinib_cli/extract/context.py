@@ -368,7 +368,7 @@ def build_context(document: Document) -> Context:
             numbers = find_numbers(text, section.start, section.end, context.dropped)
             number_at = 0
         sentences = split_sentences(text, section.start, section.end)
-        if not sentences:  # only whitespace (no numeral to drop either, but it costs nothing to ask)
+        if not sentences:  # only whitespace
             continue
         inline = _inline_labels(text, sentences)
         hits = tumors.find(text, section.start, section.end)

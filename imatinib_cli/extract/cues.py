@@ -41,12 +41,18 @@ def matcher(file: str, *path: str, key_field: str | None = None) -> vocab.Matche
 @vocab.cached
 def any_word(file: str, *path: str) -> re.Pattern[str]:
     """A quick test for 'does this lowercase text contain any of these words (as word starts)'."""
+    return re.compile(word_start_alternation(sorted(first_words(file, *path), key=len, reverse=True)))
+
+
+@vocab.cached
+def first_words(file: str, *path: str) -> frozenset[str]:
+    """The words any_word searches for: each listed phrase's first_word, a grouped list's phrases
+    all read ("evaluable": {"evaluable", "assessable", ...})."""
     node: Any = vocab.load(file)
     for part in path:
         node = node[part]
     phrases = [p for group in node.values() for p in group] if isinstance(node, dict) else node
-    words = sorted({first_word(str(item)) for item in phrases}, key=len, reverse=True)
-    return re.compile(word_start_alternation(words))
+    return frozenset(first_word(str(item)) for item in phrases)
 
 
 def first_word(phrase: str) -> str:

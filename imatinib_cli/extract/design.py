@@ -50,18 +50,17 @@ def extract_design(context: Context) -> tuple[Design, SentenceInfo | None]:
     design_cues = cues.matcher("cues", "design")
     text = context.text
     for info in context.sentences:
-        sentence = info.sentence
         # Every match holds "pha" in any case, and re.I reads no other character as "p", "h" or
         # "a": the substring test (C) spares most sentences the search.
         if phase is None and "pha" in info.lower:
-            match = _PHASE.search(text, sentence.start, sentence.end)
+            match = _PHASE.search(text, info.start, info.end)
             if match:
                 phase = normalize_phase(match.group(1), match.group(2))
                 phase_evidence = info.evidence
         # The phrase index first: it answers at once for a sentence whose region holds no design
         # phrase; the word gate (a regex search) then only for a sentence with a hit. The same
         # answer in either order (both are pure tests, and a sentence needs both).
-        hits = design_cues.find(text, sentence.start, sentence.end)
+        hits = design_cues.find(text, info.start, info.end)
         if not hits or not _word_gate(info, cues.any_word("cues", "design"), hits[0].start):
             continue
         for hit in hits:

@@ -100,9 +100,8 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     modifications = cues.matcher("schedules", "modification_cues")
     schedules = cues.matcher("schedules", "schedules", key_field="key")  # once a sentence, for every dose
     text = context.text
-    sentence = info.sentence
     numbers = [n for n in info.numbers if not n.percent]
-    for unit in unit_pattern.finditer(text, sentence.start, sentence.end):
+    for unit in unit_pattern.finditer(text, info.start, info.end):
         unit_text = "".join(unit.group(0).lower().split())
         if unit_text == "mg/dl":
             continue  # a laboratory value, not a dose
@@ -112,7 +111,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         first = amounts[0].start
         if _another_drug(text, info, first):
             continue  # "docetaxel 75 mg/m²": another drug's dose
-        window = _clause_window(text, sentence.start, first)
+        window = _clause_window(text, info.start, first)
         if modifications.any(text, window, first):
             continue  # "dose reduction to 600 mg/day": a change, not an assigned dose
         if _changed_to(text, window, first):
@@ -139,7 +138,7 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
             )
         # The sentence lowercased once (vocab.lowercase keeps the text's length, so its offsets
         # are the sentence's).
-        respectively = info.lower.find("respectively", unit.end() - sentence.start) >= 0
+        respectively = info.lower.find("respectively", unit.end() - info.start) >= 0
         hits.append(DoseHit(doses, first, as_written_end, respectively))
     return hits
 

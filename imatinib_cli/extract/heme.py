@@ -91,7 +91,7 @@ def _timepoint_pattern() -> re.Pattern[str]:
 # The time points of the last few spans of one text: every result in a sentence asks for its
 # sentence's time points (in_timepoint, timepoint_of), and scanning the sentence again for each made a
 # sentence of n results cost n times its length.
-_TIMEPOINTS_SEEN: list[tuple[str, object, dict[tuple[int, int], list[tuple[int, int, str]]]]] = [
+_TIMEPOINTS_SEEN: list[tuple[str, object, dict[tuple[int, int], tuple[tuple[int, int, str], ...]]]] = [
     ("", None, {})
 ]
 _TIMEPOINTS_KEPT = 64

@@ -157,14 +157,9 @@ def _unit_keys() -> dict[str, str]:
 def _mutation_parts() -> tuple[str, ...]:
     """Substrings one of which every word cues.any_word("cues", "mutation_words") finds contains:
     the longest prefix shared by the words of one first letter, or (under three letters) the words
-    themselves: ("alteration", "muta"). The words are what that pattern reads at the start of each
-    listed phrase (a listed first word, or a shorter listed one it opens with), so its own rule for
-    a phrase's first word is not written twice. A lowercase sentence holding none of the parts holds
-    no mutation word, so the word search is not run."""
-    gate = cues.any_word("cues", "mutation_words")
-    words = {
-        found.group(0) for phrase in cues.words("cues", "mutation_words") if (found := gate.search(phrase))
-    }
+    themselves: ("alteration", "muta"). A lowercase sentence holding none of the parts holds no
+    mutation word, so the word search is not run."""
+    words = cues.first_words("cues", "mutation_words")
     parts: set[str] = set()
     for letter in {word[0] for word in words}:
         group = sorted(word for word in words if word[0] == letter)

@@ -27,7 +27,7 @@ from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import words_to_int, written_number
 from imatinib_cli.extract.populations import last_word
 from imatinib_cli.models import AdverseEvent, Evidence, Quantity
-from imatinib_cli.regexes import phrase_group, prefix_alternation, word_start_alternation
+from imatinib_cli.regexes import OTHER_CASES, phrase_group, prefix_alternation, word_start_alternation
 
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
 _COUNT_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
@@ -912,10 +912,7 @@ def _aggregate_head_starts() -> tuple[str, ...] | None:
     heads = cues.words("cues", "toxicity", "aggregate_heads")
     if not all(head.isascii() for head in heads):
         return None
-    firsts = {head.lower().split()[0] for head in heads}
-    return tuple(
-        sorted(word for word in firsts if not any(other != word and other in word for other in firsts))
-    )
+    return cues.substring_gate(head.lower().split()[0] for head in heads)
 
 
 def _folded(info: SentenceInfo) -> str:
@@ -926,7 +923,11 @@ def _folded(info: SentenceInfo) -> str:
     lower = info.lower
     if lower.isascii():
         return lower
-    return lower.replace("ſ", "s").replace("ı", "i").replace("İ", "i")
+    return lower.translate(_TO_ASCII_CASE)
+
+
+# Each character case-blind matching reads as an ASCII letter, to that letter (regexes.OTHER_CASES).
+_TO_ASCII_CASE = str.maketrans({other: letter for letter, others in OTHER_CASES.items() for other in others})
 
 
 @vocab.cached
