@@ -377,12 +377,15 @@ def _read_if_unread(item: RawFile | FilePart | UnreadFile) -> RawFile | FilePart
     return read if type(read) is RawFile else FileResult(item.path, "", (read,), (None,))
 
 
-def without_text(findings: Findings) -> Findings:
+def without_text(findings: Findings, document: Document | None = None) -> Findings:
     """What merging reads of a document is its metadata and path: the text, sections and registry
     tables were for extraction (every quote is already copied into its Evidence). The tumor
     mentions too (~5 a document, each with its Evidence: ~4 % of made_lean, mostly their pickle):
-    nothing after extraction reads them, the populations carry the tumor types."""
-    return findings.replaced(document=text_dropped(findings.document), tumor_mentions=())
+    nothing after extraction reads them, the populations carry the tumor types. `document`: the
+    Document text_dropped already made of findings.document, when the caller has it."""
+    return findings.replaced(
+        document=text_dropped(findings.document) if document is None else document, tumor_mentions=()
+    )
 
 
 def text_dropped(document: Document) -> Document:
@@ -417,11 +420,7 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             pieces.append(None)
             continue
         # Its document without text is the one just made (one text_dropped, not two).
-        lean = (
-            findings.replaced(document=document, tumor_mentions=())
-            if findings.document is given
-            else without_text(findings)
-        )
+        lean = without_text(findings, document if findings.document is given else None)
         keys = link_keys(lean)
         if form is None:
             items.append(Lean(None if keys is None else tuple(keys), lean))

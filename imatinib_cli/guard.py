@@ -34,7 +34,6 @@ from imatinib_cli.models import (
     ResponseCount,
     Study,
     Warning,
-    replace,
 )
 
 __all__ = ["bound_warnings", "cap_text", "count_from_percent", "enforce", "fits", "violations"]
@@ -106,7 +105,7 @@ def bound_warnings(warnings: Sequence[Warning]) -> list[Warning]:
             continue
         message = cap_text(warning.message, MAX_WARNING_CHARS)
         evidence = tuple(
-            replace(e, quote=cap_text(e.quote, MAX_WARNING_QUOTE_CHARS))
+            e.replaced(quote=cap_text(e.quote, MAX_WARNING_QUOTE_CHARS))
             if len(e.quote) > MAX_WARNING_QUOTE_CHARS
             else e
             for e in warning.evidence
@@ -326,7 +325,7 @@ def _orr_at_least_parts(
             responses["orr"] = None
             return responses
         if piece.count.derived:
-            responses[part] = replace(piece, count=None) if piece.percent else None
+            responses[part] = piece.replaced(count=None) if piece.percent else None
             continue
         message = (
             f"{label}: {part.upper()} {piece.count.value:g} is more than ORR {orr.count.value:g}: "
@@ -356,7 +355,7 @@ def _parts_within_size(
         response = responses.get(category)
         if response is not None and response.count is not None and response.count.derived:
             responses[category] = (
-                replace(response, count=None) if response.percent and not response.percent.derived else None
+                response.replaced(count=None) if response.percent and not response.percent.derived else None
             )
     if total() <= bound + _EPSILON:
         return responses
@@ -366,7 +365,7 @@ def _parts_within_size(
     for category in _CATEGORIES:
         response = responses.get(category)
         if response is not None and response.count is not None:
-            responses[category] = replace(response, count=None) if response.percent else None
+            responses[category] = response.replaced(count=None) if response.percent else None
     orr = responses.get("orr")
     if orr is not None and orr.derived:
         responses["orr"] = None

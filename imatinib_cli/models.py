@@ -57,8 +57,9 @@ HEME_LABELS = {
 # dataclasses.fields, replace and is_dataclass work (the fields are dataclasses' own Field
 # objects); instances are frozen and slotted and compare, hash, print and pickle as before.
 # __eq__, __hash__ and __repr__ are shared functions over one attrgetter of the fields (as fast as
-# generated ones), and the constructor, the one method generated, is compiled the first time the
-# class is used or inspected: a warm `imx summarize` makes 17 of the 28. tests/test_startup.py
+# generated ones), and the constructor and `replaced`, the two methods generated, are compiled the
+# first time they are used (the constructor also when the class is inspected): a warm
+# `imx summarize` makes 17 of the 28 constructors. tests/test_startup.py
 # checks each against a real dataclass.
 #
 # A record is built by a generated __new__, not __init__ (`_new`): a frozen record's own
@@ -410,13 +411,21 @@ def _replacer(cls: type, own: tuple[Any, ...]) -> Callable[..., Any]:
     """`replace` for one record class: def replaced(obj, /, *, value=_KEEP, ...), which fills
     the record's twin (`_twin`) with each field's new value, else obj's, and gives it the class.
     An unknown name raises TypeError (replace then lets dataclasses.replace raise its own)."""
-    namespace: dict[str, Any] = {"_twin": _twin(cls), "_owner": cls, "_KEEP": _KEEP}
+    namespace: dict[str, Any] = {
+        "_twin": _twin(cls),
+        "_owner": cls,
+        "_KEEP": _KEEP,
+        "_subclass": _subclass_instance,
+    }
     old = "__record_old__"
     names = [item.name for item in own]
     params = ", ".join(f"{name}=_KEEP" for name in names)
     body = _filled(names, [f"{old}.{name} if {name} is _KEEP else {name}" for name in names])
-    body.append(f" {_OBJ}.__class__ = _owner")
-    body.append(f" return {_OBJ}")
+    # a subclass's instance stays of its class, as `__new__` makes it
+    body.append(f" if {old}.__class__ is _owner:")
+    body.append(f"  {_OBJ}.__class__ = _owner")
+    body.append(f"  return {_OBJ}")
+    body.append(f" return _subclass({old}.__class__, _owner, {_OBJ})")
     star = f", *, {params}" if params else ""
     exec(f"def replaced({old}, /{star}):\n" + "\n".join(body), namespace)  # noqa: S102 - our own field names
     made = namespace["replaced"]

@@ -131,11 +131,10 @@ def read_regular(
     is read (a log, a download) is read as that snapshot, never chased; a size of 0 is not believed
     (/proc files have content) and then the read stops one byte past the limit. With `private`, the
     file must also pass open_private's checks (this user's, not writable by others, not a link).
-    `status`: the path's stat as its caller took it (a folder walk's), refused from as this one's
-    would be instead of stat'ing again. It is older than a fresh stat, so a path swapped for a
-    device or socket after the walk saw it is opened (non-blocking) before the descriptor check
-    refuses it; a socket then fails at the open with its OSError. The same race exists between a
-    fresh stat and the open, only narrower.
+    `status`: the caller's stat of path (a folder walk's), checked in place of a fresh stat. It is
+    older than a fresh stat, so a path swapped for a device or socket after the walk saw it is
+    opened (non-blocking) before the descriptor check refuses it; a socket then fails at the open
+    with its OSError. The same race exists between a fresh stat and the open, only narrower.
 
     >>> read_regular("/proc/self/comm", 4096)  # stat says 0 bytes: read up to the limit
     b'python3\\n'
@@ -154,7 +153,7 @@ def read_regular(
             path,
             os.O_RDONLY,
             follow_links=follow_links,
-            check=lambda status: _refuse_unreadable(status, limit),
+            check=lambda opened_status: _refuse_unreadable(opened_status, limit),
         )
     try:
         size = opened.st_size

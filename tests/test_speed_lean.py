@@ -137,6 +137,15 @@ def test_a_records_replaced_method_is_replace() -> None:
     assert evidence.replaced(start=5).start == 5 and evidence.start == 1
 
 
+def test_replaced_keeps_a_subclass_instance_of_its_class() -> None:
+    class Marked(Evidence):
+        pass
+
+    changed = Marked("a.txt", 1, 2, "q").replaced(quote="r")
+    assert type(changed) is Marked and changed.quote == "r" and changed.start == 1
+    assert replace(Marked("a.txt", 1, 2, "q"), quote="r") == changed
+
+
 def test_a_field_named_replaced_is_refused() -> None:
     with pytest.raises(TypeError, match="'replaced' is every record's own method"):
 
