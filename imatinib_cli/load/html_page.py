@@ -948,12 +948,12 @@ def _render(
             if element is not root:
                 element.tail = marker + (element.tail or "")
         # read marks a page with the mark in its markup otherwise; a character reference can put
-        # it in the text too (none without "&#" and the mark's code in decimal or hex: "&#127;",
+        # it in the text too (only a reference to the mark's code, decimal or hex: "&#127;",
         # "&#x7F;"; private-use ones went to the walk)
         code = ord(mark)
         if (
             references
-            and any(digits in text for digits in (str(code), f"{code:x}", f"{code:X}"))
+            and re.search(rf"&#(?:0*{code}|[xX]0*(?i:{code:x}))", text) is not None
             and mark in etree.tostring(root, method="text", encoding=str, with_tail=False)
         ):
             raise _MarkInText
