@@ -63,8 +63,6 @@ _REPLACEMENT = "\ufffd"
 _REPLACEMENT_UTF8 = _REPLACEMENT.encode("utf-8")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # _CONTROL_RE's ASCII part
-# The same as one-character strings, for `in` tests (each a memchr in C)
-_ASCII_CONTROL_CHARS = tuple(map(chr, _ASCII_CONTROLS))
 # Every ASCII control byte to 0x80, every other byte to 0x00: `raw.translate(_CONTROL_FLAGS).isascii()`
 # is true when raw holds none of them (one pass in C, ~8.5 instructions a byte and ~5,000 a call,
 # against ~700 a call and ~0.1 a byte for each of the 27 memchr scans): cheaper below ~2 KB.
@@ -143,42 +141,40 @@ def _non_utf8(data: bytes) -> tuple[str, str, int]:
 def _too_many_controls(text: str, utf8: bytes | None = None) -> bool:
     r"""More than 1 % of the first 65,536 characters are control characters (not tab or newline).
 
-    An ASCII sample (str.isascii reads a flag) is first asked whether it holds any of the 27 ASCII
-    controls at all, an `in` test each (a memchr in C; ~8 µs on a 47 KB HTML page where deleting
-    them with bytes.translate to count them took ~18-25), or, under 2,048 characters (a text
-    abstract), by one translate to flags (~14,000 instructions on 1 KB against ~20,000): most text
-    holds none, so it has none too many. One that holds some is counted as bytes, those bytes
-    deleted in C (~5x faster than the regex). So is a shorter non-ASCII text whose own UTF-8
-    bytes are given (the file's, when it decoded as they are): there ASCII controls are single
-    bytes (asked for first, as above), and U+0080 to U+009F are C2 80 to C2 9F (C2 only ever
-    leads a character), found by `re` from their literal first byte (0.03 ms on a 50 KB non-ASCII
-    page; the character class took 0.11).
-    The regex stays for other text.
+    Read from the text's own UTF-8 bytes where they are given (the file's, when it decoded as they
+    are) and the text is no longer than the sample, else from an ASCII sample's bytes: there the
+    ASCII controls are single bytes, and U+0080 to U+009F are C2 80 to C2 9F (C2 only ever leads a
+    character), found by `re` from their literal first byte (0.03 ms on a 50 KB non-ASCII page;
+    the character class took 0.11). One branch for both (the eighth session had one for each);
+    the regex stays for other text.
 
     >>> _too_many_controls("\x85\x01é" * 9, "\x85\x01é".encode() * 9), _too_many_controls("é" * 200)
     (True, False)
     """
     sample = text[:_CONTROL_SAMPLE]
-    if sample.isascii():
-        if len(sample) < _TRANSLATE_BELOW:
-            raw = sample.encode("ascii")
-            if raw.translate(_CONTROL_FLAGS).isascii():  # no control: none too many
-                return False
-        elif not any(map(sample.__contains__, _ASCII_CONTROL_CHARS)):
-            return False
-        else:
-            raw = sample.encode("ascii")
-        count = len(raw) - len(raw.translate(None, _ASCII_CONTROLS))
-    elif utf8 is not None and len(text) <= _CONTROL_SAMPLE:
-        count = len(_C1_UTF8_RE.findall(utf8))
-        if (
-            not utf8.translate(_CONTROL_FLAGS).isascii()
-            if len(utf8) < _TRANSLATE_BELOW
-            else any(map(utf8.__contains__, _ASCII_CONTROLS))  # bytes: each an int, a memchr
-        ):
-            count += len(utf8) - len(utf8.translate(None, _ASCII_CONTROLS))
+    if utf8 is not None and len(text) <= _CONTROL_SAMPLE:
+        raw = utf8
+    elif sample.isascii():
+        raw = sample.encode("ascii")
     else:
-        count = len(_CONTROL_RE.findall(sample))
+        return len(_CONTROL_RE.findall(sample)) > max(1, len(sample) * _MAX_CONTROL_SHARE)
+    # Most text holds no ASCII control, so whether it holds any is asked first: under 2,048 bytes
+    # (a text abstract) by one translate to flags (~14,000 instructions on 1 KB), above it by an `in`
+    # test for each of the 27 (a memchr each: ~8 µs on a 47 KB HTML page, where deleting them
+    # with bytes.translate to count them took ~18-25); bytes that hold some are counted by
+    # deleting them in C (~5x faster than the regex).
+    if (
+        raw.translate(_CONTROL_FLAGS).isascii()
+        if len(raw) < _TRANSLATE_BELOW
+        else not any(map(raw.__contains__, _ASCII_CONTROLS))
+    ):
+        if sample.isascii():
+            return False
+        count = 0
+    else:
+        count = len(raw) - len(raw.translate(None, _ASCII_CONTROLS))
+    if not sample.isascii():
+        count += len(_C1_UTF8_RE.findall(raw))
     return count > max(1, len(sample) * _MAX_CONTROL_SHARE)
 
 
