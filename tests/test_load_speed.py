@@ -14,6 +14,7 @@ from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_speed_load2 import HEADING_CUES
 
 from imatinib_cli.load import (
     _biblio,
@@ -99,7 +100,7 @@ def test_line_start_patterns_find_what_caret_found(text: str) -> None:
 
 
 def _old_catalog_sniff(text: str) -> bool:
-    heading = any(cue in text for cue in catalog_record._HEADING_CUES)
+    heading = any(cue in text for cue in HEADING_CUES)
     labels: set[str] = set()
     keys: set[str] = set()
     for match in catalog_record._LABEL_RE.finditer(text):

@@ -36,12 +36,13 @@ from imatinib_cli.models import STATUS_ERROR, Document
 
 # Each reader module has FORMAT: str, sniff(text) -> bool and
 # read(path, sha256, text) -> Document | Sequence[Document].
-READERS: tuple[ModuleType, ...] = (
-    pubmed_xml,
-    ctgov_xml,
-    ctgov_json,
-    html_page,
-    data_file,
+# The markup readers accept only a text whose first visible character is "<", "{" or "[" (an XML
+# root or declaration, a JSON object or list, an HTML tag; data_file also a blank text): any other
+# text, nearly every abstract and page saved as text, skips their five sniffs (~20,000
+# instructions a file) by one look at that character (tests/test_speed_textload.py checks that
+# each says no to such a text). They come first in READERS, so the skip keeps the order.
+_MARKUP_READERS: tuple[ModuleType, ...] = (pubmed_xml, ctgov_xml, ctgov_json, html_page, data_file)
+_TEXT_READERS: tuple[ModuleType, ...] = (
     medline,
     ris,
     markdown_doc,
@@ -51,13 +52,7 @@ READERS: tuple[ModuleType, ...] = (
     pubmed_legacy_page,
     plain_text,
 )
-# The readers before medline accept only a text whose first visible character is "<", "{" or "["
-# (an XML root or declaration, a JSON object or list, an HTML tag; data_file also a blank text):
-# any other text, nearly every abstract and page saved as text, skips their five sniffs (~20,000
-# instructions a file) by one look at that character.
-# (the skip is exact only while they are READERS' first readers: tests/test_speed_textload.py)
-_MARKUP_READERS = (pubmed_xml, ctgov_xml, ctgov_json, html_page, data_file)
-_TEXT_READERS = READERS[len(_MARKUP_READERS) :]
+READERS: tuple[ModuleType, ...] = _MARKUP_READERS + _TEXT_READERS
 _MARKUP_FIRSTS = "<{["
 _MAX_REASON = 200
 

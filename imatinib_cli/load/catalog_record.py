@@ -88,12 +88,6 @@ _HEADING_RE = re.compile(
     r"|Similar Items|Exemplare|Holdings|Internformat|Details)\b[^:\n]*$",
     re.I,
 )
-_HEADING_CUES = (
-    "Ausführliche Beschreibung",
-    "Bibliographische Detailangaben",
-    "Bibliographic Details",
-    "Full description",
-)
 _PUBLISHED_RE = re.compile(
     r"^(?P<journal>.*?)[\s,.;:]*(?P<year>(?:1[89]|20)\d{2})(?:[-/.]\d{1,2}){0,2}\b(?P<rest>.*)$"
 )
@@ -138,10 +132,12 @@ def _fields(lines: list[Line]) -> list[tuple[str, int, int]]:
 
 
 def _has_heading_cue(text: str) -> bool:
-    """`any(cue in text for cue in _HEADING_CUES)`, read with fewer scans (every file is sniffed):
-    the two "Bibliographi..." cues only where that common prefix is (one scan for both), and
-    "Ausführliche Beschreibung" only where a "ü" is (a memchr, not a substring search): ~2.2 ->
-    ~1.0 µs a PubMed page. tests/test_speed_load2.py holds the cues to these groups."""
+    """Whether text holds a heading only a catalog record's page has: "Bibliographische
+    Detailangaben", "Bibliographic Details", "Full description" or "Ausführliche Beschreibung".
+    Read with fewer scans than a substring test for each (every file is sniffed): the two
+    "Bibliographi..." cues only where that common prefix is (one scan for both), and "Ausführliche
+    Beschreibung" only where a "ü" is (a memchr, not a substring search): ~2.2 -> ~1.0 µs a PubMed
+    page. tests/test_speed_load2.py compares it with the substring tests (HEADING_CUES there)."""
     return (
         (
             "Bibliographi" in text
