@@ -1,5 +1,8 @@
 """Load and lean-path shortcuts (issue 12, ninth session), each checked against the form it replaced.
 
+- A record class pickles as `models.record_class(module, qualified name)` (its metaclass,
+  models.RecordClass, is in copyreg.dispatch_table), not by pickle's own import and look-up: the
+  same objects come back, of the same classes, and a class pickle cannot name is refused as before.
 - LineStartPattern.finditer is one finditer of the "\\n" + body pattern in C again (the eighth
   session's loop of searches is kept here as the reference): the same matches, for every pattern
   that calls it with bounds or without (the catalog and registry sniffs' labels, the publication
@@ -11,14 +14,18 @@ letters whose case-blind matches leave ASCII ("ſ", "İ", "ı", the Kelvin sign)
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imatinib_cli import models
 from imatinib_cli.load import _biblio, catalog_record, ctgov_page
 from imatinib_cli.load._text import LineStartPattern
+from imatinib_cli.models import RecordClass, record, record_class
 
 _PIECES = [
     "\n", "\n", "\n", "\n\n", " ", "\t", ":", " : ", "|", "x", ".", ",", "\r", "\u2028", "\x0b", "\u00a0",
@@ -85,3 +92,50 @@ def test_finditer_examples() -> None:
     assert [pattern.line_start(m) for m in pattern.finditer(text, 9)] == [19]
     assert [pattern.line_start(m) for m in pattern.finditer(text, 1, 18)] == [8]
     assert list(pattern.finditer(text, 99)) == []
+
+
+def _record_classes() -> list[type]:
+    return [value for value in vars(models).values() if type(value) is RecordClass]
+
+
+def test_record_classes_pickle_by_record_class() -> None:
+    classes = _record_classes()
+    assert len(classes) > 20 and models.Evidence in classes and models.Findings in classes
+    for cls in classes:
+        data = pickle.dumps(cls, pickle.HIGHEST_PROTOCOL)
+        assert pickle.loads(data) is cls and b"record_class" in data
+        assert record_class("imatinib_cli.models", cls.__qualname__) is cls
+    with pytest.raises(TypeError):
+        record_class("imatinib_cli.models", "Sequence")
+
+
+def test_a_lean_findings_comes_back_the_same() -> None:
+    from imatinib_cli.execute import without_text
+    from imatinib_cli.extract import extract
+    from imatinib_cli.load import load_records
+
+    text = (
+        b"Imatinib in GIST: a phase II study.\n\nMETHODS: 40 patients received imatinib 400 mg daily."
+        b"\nRESULTS: 2 patients (5%) had a complete response and 20 (50%) a partial response. Grade"
+        b" 3 neutropenia occurred in 4 patients (10%).\n"
+    )
+    lean = without_text(extract(load_records("a.txt", text)[0]))
+    data = pickle.dumps(lean, pickle.HIGHEST_PROTOCOL)
+    back = pickle.loads(data)
+    assert back == lean and repr(back) == repr(lean) and lean.populations and lean.adverse_events
+    assert type(back.populations[0].responses[0]) is models.ResponseCount
+    assert data.count(b"Evidence") == 1 and data.count(b"imatinib_cli.models") == 1  # each named once
+
+
+def test_a_class_pickle_cannot_name_is_refused_as_before() -> None:
+    def local() -> type:
+        @record
+        class Local:
+            """A record class no module holds under its name."""
+
+            value: int
+
+        return Local
+
+    with pytest.raises((AttributeError, pickle.PicklingError)):
+        pickle.dumps(local()(1))

@@ -27,7 +27,7 @@ from record_helpers import record_body
 from typer.testing import CliRunner
 
 from imatinib_cli.cli import _app_for, app
-from imatinib_cli.models import mutable_record, record
+from imatinib_cli.models import RecordClass, mutable_record, record
 
 # Runs the CLI as `imx` does (imatinib_cli.__main__), with pipeline.summarize wrapped so that what
 # was imported when the pipeline returned (before anything is rendered) is written to stderr.
@@ -130,12 +130,17 @@ def _same_fields(cheap: type, plain: type) -> None:
     ]
     assert repr(cheap.__dataclass_params__) == repr(plain.__dataclass_params__)  # type: ignore[attr-defined]
     assert cheap.__match_args__ == plain.__match_args__  # type: ignore[attr-defined]
-    assert (cheap.__name__, cheap.__qualname__, cheap.__bases__, type(cheap)) == (
+    assert (cheap.__name__, cheap.__qualname__, cheap.__bases__) == (
         plain.__name__,
         plain.__qualname__,
         plain.__bases__,
-        type(plain),
     )
+    # The class of a record class is type with nothing added but how pickle writes the class
+    # (models.RecordClass, found through copyreg.dispatch_table); a mutable record's is type.
+    frozen = cheap.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    assert type(plain) is type and type(cheap) is (RecordClass if frozen else type)
+    assert RecordClass.__bases__ == (type,)
+    assert set(vars(RecordClass)) <= {"__module__", "__doc__", "__qualname__"}
 
 
 def test_record_behaves_as_a_frozen_slotted_dataclass() -> None:
