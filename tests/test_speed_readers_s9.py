@@ -1,0 +1,71 @@
+"""Shortcuts in the adverse-event and response readers (issue 12, ninth session): each reads what
+the form it replaces read, checked against that form (turned back on, or kept here) on random
+texts with the characters case-blind matching and Unicode whitespace treat apart ("ſ", "İ", "ı",
+the Kelvin sign, no-break and other spaces) and on written cases. A shortcut that ever answered
+differently would change the output bytes."""
+
+from __future__ import annotations
+
+from extract_helpers import context_of, patched
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli.extract import toxicity
+
+# --- toxicity: no bound test before a bracketed share ----------------------------------------------
+
+_SHARE_TEXT = [
+    "fatigue", "rash", "edema", "(", ")", " ", "   ", "\u00a0", "\u2009", "\x1c", "\t", "21.1", "5", "%",
+    "·", "at least", "more than", "≥", ">", "<=", "up to", "over", "ſ", "İ", "ı", "\u212a", ",", ";",
+    "grade 3", "of patients", "in", "were", "                ",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SHARE_TEXT), min_size=1, max_size=14).map("".join))
+def test_a_share_is_never_bounded_without_a_bound_ending_with_a_bracket(text: str) -> None:
+    """_share_frequency asks _bounded only when a bound word ends with "(" (_bound_ends_bracket):
+    with the packaged bounds, _bounded never holds at a _SHARE match's number, at any start."""
+    assert not toxicity._bound_ends_bracket()
+    for start in range(len(text) + 1):
+        share = toxicity._SHARE.match(text, start)
+        if share is not None:
+            assert not toxicity._bounded(text, share.start(1))
+
+
+def test_a_bound_ending_with_a_bracket_is_asked() -> None:
+    """With a bound word that ends with "(" the test is made, and it holds there."""
+    share = toxicity._SHARE.match("rash (12%)", 4)
+    assert share is not None
+    with patched(toxicity, _bound_words=lambda: ("sh (",)):
+        toxicity._bound_ends_bracket.cache_clear()
+        try:
+            assert toxicity._bound_ends_bracket()
+            assert toxicity._share_frequency("rash (12%)", _Hit(0, 4), share) is None
+        finally:
+            toxicity._bound_ends_bracket.cache_clear()
+    frequency = toxicity._share_frequency("rash (12%)", _Hit(0, 4), share)
+    assert frequency is not None and (frequency.percent, frequency.end) == (12.0, 9)
+
+
+class _Hit:
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+
+_LIST_WORDS = [
+    "fatigue", "rash", "diarrhea", "neutropenia", "grade", "3", "or", "4", "adverse", "events", "were",
+    "(21.1%)", "(17.7%),", "(4 %)", "( 3%", "at least", "(≥ 5%)", "more than", "in", "12%", "of",
+    "patients", ",", "and", "vs", "8%", "ſ", "\u212a", "(12 patients)",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_WORDS), min_size=1, max_size=18).map(" ".join), st.booleans())
+def test_list_sentences_read_as_with_the_bound_test(sentence: str, armed: bool) -> None:
+    """Every sentence's events are those read with the bound test made before every share."""
+    context = context_of(sentence)
+    for info in context.sentences:
+        events = toxicity.find_adverse_events(context, info, armed)
+        with patched(toxicity, _bound_ends_bracket=lambda: True):
+            assert toxicity.find_adverse_events(context, info, armed) == events
