@@ -69,3 +69,44 @@ def test_list_sentences_read_as_with_the_bound_test(sentence: str, armed: bool) 
         events = toxicity.find_adverse_events(context, info, armed)
         with patched(toxicity, _bound_ends_bracket=lambda: True):
             assert toxicity.find_adverse_events(context, info, armed) == events
+
+
+# --- toxicity: a grade's text kept per groups -------------------------------------------------------
+
+_GRADE_PIECES = [
+    "grade", "grades", "Grade", "GRADE", " ", "  ", "\u00a0", "3", "4", "1", "5", "or", "and", "to", "/",
+    "-", "–", "≥", ">=", ">", "=", "worse", "higher", "or worse", "ſ", "\u212a", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_GRADE_PIECES), min_size=1, max_size=12).map("".join))
+def test_a_kept_grade_text_is_the_one_written_from_its_groups(text: str) -> None:
+    """_grade_text (kept per groups) gives what _grade_text_of writes from the match's groups,
+    the first time and every time after."""
+    for match in toxicity._grade_pattern().finditer(text):
+        fresh = toxicity._grade_text_of(*match.group("grade", "cmp", "worse"))
+        assert toxicity._grade_text(match) == fresh
+        assert toxicity._grade_text(match) == fresh
+
+
+def test_grade_texts_written_and_bounded() -> None:
+    for text, written in [
+        ("grade 3 or 4", "3/4"),
+        ("grades 3-4", "3/4"),
+        ("grade ≥ 3", "≥3"),
+        ("grade >= 3", "≥3"),
+        ("grade 3 or worse", "≥3"),
+        ("grade 2", "2"),
+        ("grade 1 to 2", "1/2"),
+    ]:
+        match = toxicity._grade_pattern().search(text)
+        assert match is not None and toxicity._grade_text(match) == written
+    with patched(toxicity, _GRADE_TEXTS={}, _GRADE_TEXTS_KEPT=50):
+        for first in range(1, 6):
+            for second in range(1, 6):
+                for joiner in (" or ", " and ", "-", " to ", "/", " – ", "  or  ", "\u00a0and "):
+                    match = toxicity._grade_pattern().search(f"grade {first}{joiner}{second}")
+                    assert match is not None
+                    assert toxicity._grade_text(match) == f"{first}/{second}"
+        assert len(toxicity._GRADE_TEXTS) == 50

@@ -1106,14 +1106,31 @@ _COMPARATORS = {">=": "≥", "≥": "≥", ">": ">"}
 
 
 def _grade_text(match: re.Match[str]) -> str:
-    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3'."""
-    grade = match.group("grade")
+    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3': a function of
+    the match's three groups, kept per groups (a list sentence asks it once per event, each time
+    of the same "grade 3 or 4"; at most _GRADE_TEXTS_KEPT kept)."""
+    groups = match.group("grade", "cmp", "worse")
+    written = _GRADE_TEXTS.get(groups)
+    if written is None:
+        written = _grade_text_of(*groups)
+        if len(_GRADE_TEXTS) < _GRADE_TEXTS_KEPT:
+            _GRADE_TEXTS[groups] = written
+    return written
+
+
+def _grade_text_of(grade: str, comparator: str | None, worse: str | None) -> str:
+    """_grade_text from the groups: the grade's joiners as "/", the comparator first."""
     if len(grade) > 1:  # one digit has no joiner to replace
         grade = _GRADE_JOINER.sub("/", grade)
-    comparator = _COMPARATORS.get(match.group("cmp") or "", "")
-    if match.group("worse") and not comparator:
-        comparator = "≥"  # "grade 3 or worse"
-    return comparator + grade
+    written = _COMPARATORS.get(comparator or "", "")
+    if worse and not written:
+        written = "≥"  # "grade 3 or worse"
+    return written + grade
+
+
+# (grade, cmp, worse) groups -> _grade_text: a few distinct ones a run; bounded all the same.
+_GRADE_TEXTS: dict[tuple[str, str | None, str | None], str] = {}
+_GRADE_TEXTS_KEPT = 256
 
 
 def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
