@@ -110,3 +110,33 @@ def test_grade_texts_written_and_bounded() -> None:
                     assert match is not None
                     assert toxicity._grade_text(match) == f"{first}/{second}"
         assert len(toxicity._GRADE_TEXTS) == 50
+
+
+# --- toxicity: an aggregate's grade kept per modifiers ----------------------------------------------
+
+_MODIFIER_PIECES = [*_GRADE_PIECES, "III", "IV", "iv", "ii", "v", "serious", "severe", "moderate", "toxic"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_MODIFIER_PIECES), min_size=1, max_size=10).map("".join))
+def test_a_kept_aggregate_grade_is_the_one_read_from_its_modifiers(modifiers: str) -> None:
+    """_aggregate_grade (kept per modifiers) gives what _aggregate_grade_of reads, every time."""
+    fresh = toxicity._aggregate_grade_of(modifiers)
+    assert toxicity._aggregate_grade(modifiers) == fresh
+    assert toxicity._aggregate_grade(modifiers) == fresh
+
+
+def test_aggregate_grades_written_and_bounded() -> None:
+    for modifiers, grade in [
+        ("grades III and IV", "3/4"),
+        ("grade 3 or worse", "≥3"),
+        ("grade 4", "4"),
+        ("serious", None),
+        ("grade ≥ 3", "≥3"),
+    ]:
+        assert toxicity._aggregate_grade(modifiers) == grade
+        assert toxicity._aggregate_grade(modifiers) == grade
+    with patched(toxicity, _aggregate_grades=lambda kept={}: kept, _KEPT_GRADES=10):  # noqa: B006
+        for number in range(30):
+            assert toxicity._aggregate_grade(f"grade {number % 5 + 1} {' ' * number}") == str(number % 5 + 1)
+        assert len(toxicity._aggregate_grades()) == 10

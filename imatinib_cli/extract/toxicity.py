@@ -991,7 +991,30 @@ def _aggregate_grade_pattern() -> re.Pattern[str]:
 
 
 def _aggregate_grade(modifiers: str) -> str | None:
-    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4'."""
+    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4': a function of
+    the modifiers as written (and the vocabularies), kept per modifiers (most aggregates of a
+    corpus are written alike: "grade 3 or 4"; at most _KEPT_GRADES kept)."""
+    kept = _aggregate_grades()
+    if modifiers in kept:
+        return kept[modifiers]
+    grade = _aggregate_grade_of(modifiers)
+    if len(kept) < _KEPT_GRADES:
+        kept[modifiers] = grade
+    return grade
+
+
+_KEPT_GRADES = 256
+
+
+@vocab.cached
+def _aggregate_grades() -> dict[str, str | None]:
+    """modifiers -> _aggregate_grade: a new one whenever the vocabularies change (the pattern's
+    "or worse" words are cues.yaml's)."""
+    return {}
+
+
+def _aggregate_grade_of(modifiers: str) -> str | None:
+    """_aggregate_grade, read from the modifiers."""
     match = _aggregate_grade_pattern().search(modifiers)
     if match is None:
         return None
