@@ -6,11 +6,13 @@ differently would change the output bytes."""
 
 from __future__ import annotations
 
-from extract_helpers import context_of, patched
+from extract_helpers import context_of, findings, patched
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import toxicity
+import imatinib_cli.extract as extract_module
+from imatinib_cli.extract import cues, toxicity
+from imatinib_cli.models import add_dose
 
 # --- toxicity: no bound test before a bracketed share ----------------------------------------------
 
@@ -140,3 +142,59 @@ def test_aggregate_grades_written_and_bounded() -> None:
         for number in range(30):
             assert toxicity._aggregate_grade(f"grade {number % 5 + 1} {' ' * number}") == str(number % 5 + 1)
         assert len(toxicity._aggregate_grades()) == 10
+
+
+# --- doses: what a sentence names read once, the conclusion cue only where it decides ----------------
+
+
+def _old_read_doses(context, info, by_key, study_doses, group_anchors):  # type: ignore[no-untyped-def]
+    """extract._read_doses as it was (each dose read the named populations and the conclusion
+    cue afresh)."""
+    hits = extract_module.find_doses(context, info)
+    if not hits:
+        return
+    named_groups = {key for _, _, key in group_anchors if key in by_key}
+    for hit in hits:
+        if len(named_groups) == 1:
+            for dose in hit.doses:
+                add_dose(by_key[next(iter(named_groups))].doses, dose)
+            continue
+        after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
+        if hit.respectively and len(hit.doses) > 1 and len(after) >= len(hit.doses):
+            for dose, mention in zip(hit.doses, after, strict=False):
+                add_dose(by_key[mention.code].doses, dose)
+            continue
+        named = {m.code for m in info.tumors if m.code in by_key}
+        general = (
+            info.kind == "title"
+            or named == set(by_key)
+            or cues.matcher("schedules", "conclusion_cues").any(context.text, info.start, info.end)
+        )
+        if named and len(by_key) > 1 and not general:
+            for code in named:
+                for dose in hit.doses:
+                    add_dose(by_key[code].doses, dose)
+        else:
+            for dose in hit.doses:
+                add_dose(study_doses, dose)
+
+
+_DOSE_WORDS = [
+    "The recommended dose", "in GIST", "was", "imatinib 400 mg daily", "and", "800 mg daily",
+    "respectively", "in GIST and melanoma", "imatinib 400 or 800 mg daily", "for melanoma", ",",
+    "MTD", "patients with GIST", "were treated with", "600 mg/day", "or", "GIST",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_DOSE_WORDS), min_size=1, max_size=9), min_size=1, max_size=3))
+def test_doses_read_as_before(sentences: list[list[str]]) -> None:
+    """A document's findings are those read with every dose asking afresh (two populations named
+    first, so a dose may be one population's, each's in turn, or the study's)."""
+    opening = (
+        "A phase II study of imatinib\n\nPatients with GIST (n = 10) and melanoma (n = 12) were enrolled. "
+    )
+    text = opening + " ".join(" ".join(words) + "." for words in sentences)
+    new = findings(text)
+    with patched(extract_module, _read_doses=_old_read_doses):
+        assert findings(text) == new
