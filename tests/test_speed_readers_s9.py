@@ -198,3 +198,20 @@ def test_doses_read_as_before(sentences: list[list[str]]) -> None:
     new = findings(text)
     with patched(extract_module, _read_doses=_old_read_doses):
         assert findings(text) == new
+
+
+def test_doses_written_cases() -> None:
+    """A dose in a sentence that names one of two populations is that population's; one that names
+    both is the study's (each keeps it); as read by the reader as it was."""
+    opening = "Patients with GIST (n = 10) and melanoma (n = 12) were enrolled. "
+    for sentence, doses in [
+        ("GIST patients received imatinib 400 mg daily.", {"GIST": ["400 mg daily"], "melanoma": []}),
+        (
+            "Imatinib 400 mg daily and 800 mg daily were given to GIST and melanoma, respectively.",
+            {"GIST": ["400 mg daily", "800 mg daily"], "melanoma": ["400 mg daily", "800 mg daily"]},
+        ),
+    ]:
+        new = findings(opening + sentence)
+        assert {p.label: [d.as_written for d in p.doses] for p in new.populations} == doses
+        with patched(extract_module, _read_doses=_old_read_doses):
+            assert findings(opening + sentence) == new
