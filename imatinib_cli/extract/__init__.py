@@ -580,24 +580,30 @@ def _read_doses(
     hits = find_doses(context, info)
     if not hits:
         return  # most sentences name no dose: nothing below is built for them
-    named_groups = {key for _, _, key in group_anchors if key in by_key}
+    named_groups = {key for _, _, key in group_anchors if key in by_key} if group_anchors else ()
+    # The populations the sentence names, and whether it speaks of the study in general (a title,
+    # every population named, a conclusion): the same for each dose, so read once, and the
+    # conclusion cue asked only where it decides (named, and more than one population).
+    named = {m.code for m in info.tumors if m.code in by_key} if info.tumors else set()
+    general = None
     for hit in hits:
         if len(named_groups) == 1:
             # "All four pts with PDGFRB fusions were treated with 400 mg/d": that group's dose.
             for dose in hit.doses:
                 add_dose(by_key[next(iter(named_groups))].doses, dose)
             continue
-        after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
-        if hit.respectively and len(hit.doses) > 1 and len(after) >= len(hit.doses):
-            for dose, mention in zip(hit.doses, after, strict=False):
-                add_dose(by_key[mention.code].doses, dose)
-            continue
-        named = {m.code for m in info.tumors if m.code in by_key}
-        general = (
-            info.kind == "title"
-            or named == set(by_key)
-            or cues.matcher("schedules", "conclusion_cues").any(context.text, info.start, info.end)
-        )
+        if hit.respectively and len(hit.doses) > 1:
+            after = [m for m in info.tumors if m.evidence.start >= hit.end and m.code in by_key]
+            if len(after) >= len(hit.doses):
+                for dose, mention in zip(hit.doses, after, strict=False):
+                    add_dose(by_key[mention.code].doses, dose)
+                continue
+        if named and len(by_key) > 1 and general is None:
+            general = (
+                info.kind == "title"
+                or named == set(by_key)
+                or cues.matcher("schedules", "conclusion_cues").any(context.text, info.start, info.end)
+            )
         if named and len(by_key) > 1 and not general:
             for code in named:
                 for dose in hit.doses:

@@ -541,13 +541,13 @@ def _frequencies(
         series = series or _arm_series(text, hit, limit)
         if series:
             return series
-    elif _plain_share_exact() and not _bounded(text, share.start(1)):
-        # _frequency_of's answer, from this match: "fatigue (21.1%)" is no series (see
-        # _closed_share_exact), and _after_pattern reads it up to group 2 (_plain_share_exact).
-        return [_Frequency(float(share.group(1).replace("·", ".")), None, hit.start, share.start(2), False)]
     else:
-        numbered = True
-    single = _frequency_of(text, info, hits, index, limit, share, numbered)
+        numbered = True  # "fatigue (21.1%)" is no series (see _closed_share_exact)
+    if share is not None and _plain_share_exact():
+        # What _after_pattern reads there (see _plain_share_exact), from this match.
+        single = _share_frequency(text, hit, share)
+    else:
+        single = _frequency_of(text, info, hits, index, limit, numbered)
     if single is None:
         single = _subject_frequency(text, info, hit, limit, numbered)
     if single is None and numbered:
@@ -623,25 +623,36 @@ def _plain_share_exact() -> bool:
     )
 
 
+def _share_frequency(text: str, hit: Any, share: re.Match[str]) -> _Frequency | None:
+    """'fatigue (21.1%)': the percent of a _SHARE match after the hit, as _frequency_of would read
+    it from _after_pattern's match there (no count, note or grade); None for a bound. The text
+    before the number ends with "(" and spaces, so _bounded can hold only for a bound word that
+    ends with "(" (see _bound_ends_bracket); it is not asked otherwise."""
+    if _bound_ends_bracket() and _bounded(text, share.start(1)):
+        return None
+    return _Frequency(float(share.group(1).replace("·", ".")), None, hit.start, share.start(2), False)
+
+
+@vocab.cached
+def _bound_ends_bracket() -> bool:
+    """Whether a bound word (cues.yaml `toxicity.bounds`) is empty or ends with "(": only then
+    can _bounded hold for a number whose text before it, lowercased and stripped of trailing
+    spaces, ends with "(" (or is empty: a bracket more than 16 spaces back)."""
+    return any(not word or word.endswith("(") for word in _bound_words())
+
+
 def _frequency_of(
     text: str,
     info: SentenceInfo,
     hits: list,
     index: int,
     limit: int,
-    share: re.Match[str] | None,
     numbered: bool,
 ) -> _Frequency | None:
-    """`share`: _SHARE's match after the hit; `numbered`: False when the window to `limit` holds
-    no digit and no count word (_COUNTED), so neither _after_pattern nor _ELIDED can match."""
+    """The one value stated for hits[index] where no _SHARE match is read after it (see
+    _share_frequency); `numbered`: False when the window to `limit` holds no digit and no count
+    word (_COUNTED), so neither _after_pattern nor _ELIDED can match."""
     hit = hits[index]
-    if share is not None and _plain_share_exact():
-        # What the branch below makes of _after_pattern's match here: no count, note or grade.
-        if _bounded(text, share.start(1)):
-            return None
-        return _Frequency(
-            float(share.group(1).replace("·", ".")), None, hit.start, share.start(2), False, None
-        )
     after = _after_pattern().match(text, hit.end, limit) if numbered else None
     if after:
         value_at = after.start("value") if after.group("value") else after.start("count")
@@ -980,7 +991,30 @@ def _aggregate_grade_pattern() -> re.Pattern[str]:
 
 
 def _aggregate_grade(modifiers: str) -> str | None:
-    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4'."""
+    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4': a function of
+    the modifiers as written (and the vocabularies), kept per modifiers (most aggregates of a
+    corpus are written alike: "grade 3 or 4"; at most _KEPT_GRADES kept)."""
+    kept = _aggregate_grades()
+    if modifiers in kept:
+        return kept[modifiers]
+    grade = _aggregate_grade_of(modifiers)
+    if len(kept) < _KEPT_GRADES:
+        kept[modifiers] = grade
+    return grade
+
+
+_KEPT_GRADES = 256
+
+
+@vocab.cached
+def _aggregate_grades() -> dict[str, str | None]:
+    """modifiers -> _aggregate_grade: a new one whenever the vocabularies change (the pattern's
+    "or worse" words are cues.yaml's)."""
+    return {}
+
+
+def _aggregate_grade_of(modifiers: str) -> str | None:
+    """_aggregate_grade, read from the modifiers."""
     match = _aggregate_grade_pattern().search(modifiers)
     if match is None:
         return None
@@ -1095,14 +1129,31 @@ _COMPARATORS = {">=": "≥", "≥": "≥", ">": ">"}
 
 
 def _grade_text(match: re.Match[str]) -> str:
-    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3'."""
-    grade = match.group("grade")
+    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3': a function of
+    the match's three groups, kept per groups (a list sentence asks it once per event, each time
+    of the same "grade 3 or 4"; at most _GRADE_TEXTS_KEPT kept)."""
+    groups = match.group("grade", "cmp", "worse")
+    written = _GRADE_TEXTS.get(groups)
+    if written is None:
+        written = _grade_text_of(*groups)
+        if len(_GRADE_TEXTS) < _GRADE_TEXTS_KEPT:
+            _GRADE_TEXTS[groups] = written
+    return written
+
+
+def _grade_text_of(grade: str, comparator: str | None, worse: str | None) -> str:
+    """_grade_text from the groups: the grade's joiners as "/", the comparator first."""
     if len(grade) > 1:  # one digit has no joiner to replace
         grade = _GRADE_JOINER.sub("/", grade)
-    comparator = _COMPARATORS.get(match.group("cmp") or "", "")
-    if match.group("worse") and not comparator:
-        comparator = "≥"  # "grade 3 or worse"
-    return comparator + grade
+    written = _COMPARATORS.get(comparator or "", "")
+    if worse and not written:
+        written = "≥"  # "grade 3 or worse"
+    return written + grade
+
+
+# (grade, cmp, worse) groups -> _grade_text: a few distinct ones a run; bounded all the same.
+_GRADE_TEXTS: dict[tuple[str, str | None, str | None], str] = {}
+_GRADE_TEXTS_KEPT = 256
 
 
 def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
