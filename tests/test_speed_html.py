@@ -108,7 +108,7 @@ def _marked_by_setting(root: Any, mark: str) -> str:
     return etree.tostring(root, method="text", encoding=str, with_tail=False)
 
 
-def _every_container(index: Index, dropped: set[int]) -> list[Any]:
+def _every_container(index: Index) -> list[Any]:
     """The string containers as a walk of the whole tree finds them after _drop_chrome (the
     reference for _left_containers, which lists them from the index)."""
     return list(index._root.iter(*html_page._STRING_CONTAINERS))

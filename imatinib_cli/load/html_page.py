@@ -156,19 +156,18 @@ _SELECTORS = (
     "span.identifier.doi, .citation-doi, dl.rprtid, dl.rprtid dt, .publication-type, .cit",
     "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link",
 )
+# Elements whose strings BeautifulSoup gives their own string class (HTMLTreeBuilder's
+# DEFAULT_STRING_CONTAINERS): such strings are not part of the text of the page or of any element
+# outside them. Kept as it was, so the text is unchanged.
+_STRING_CONTAINERS = frozenset(("rt", "rp", "style", "script", "template"))
 # The string containers too (_render's question whether any is left in the text: no walk of its own).
 _INDEXED_NAMES = (
-    (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS) | {"rt", "rp"}
+    (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS) | _STRING_CONTAINERS
 )
 _INDEXED_KEYS = lookup_keys(_SELECTORS)
 # A start tag in the markup: what the element limit counts (see _within_limit).
 _START_TAG_RE = re.compile("<[A-Za-z]")
 
-
-# Elements whose strings BeautifulSoup gives their own string class (HTMLTreeBuilder's
-# DEFAULT_STRING_CONTAINERS): such strings are not part of the text of the page or of any element
-# outside them. Kept as it was, so the text is unchanged.
-_STRING_CONTAINERS = frozenset(("rt", "rp", "style", "script", "template"))
 # Characters an lxml tree cannot hold (XML 1.0 excludes them); the BeautifulSoup fallback puts
 # U+FFFD in their place, as lxml's own parser does.
 _NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -510,21 +509,23 @@ def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Element]:
     return []
 
 
-def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
-    """Remove scripts, navigation and page-level header/footer (never one holding what we mark);
-    the id() of each element dropped or inside one (the ones the index holds are stable)."""
+def _drop_chrome(index: Index, keep: list[Element]) -> None:
+    """Remove scripts, navigation and page-level header/footer (never one holding what we mark).
+
+    A dropped element is emptied in place (lxml's clear() cuts its children out of the tree, so
+    what was inside it is no longer below the root); only the elements dropped themselves are
+    noted, where the id() of every node inside each was (a proxy apiece: a journal page's menus
+    hold dozens of links). An element found inside one already dropped is out of the tree, and
+    dropping it again changes no text."""
     protected = {id(parent) for element in keep for parent in element.iterancestors()}
     protected.update(id(element) for element in keep)
     dropped: set[int] = set()
-
-    def gone(element: Element) -> bool:
-        return id(element) in dropped
 
     def drop(element: Element) -> None:
         """Empty the element and rename it: its tail stays in the text, and a separate string
         (as BeautifulSoup's decompose left the strings around it)."""
         if id(element) not in protected and id(element) not in dropped:
-            dropped.update(id(node) for node in element.iter())
+            dropped.add(id(element))
             element.clear(keep_tail=True)
             element.tag = _DROPPED
 
@@ -533,7 +534,7 @@ def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
             drop(element)
     for name in ("header", "footer"):
         for element in index.named(name):
-            if gone(element):
+            if id(element) in dropped:
                 continue
             if (
                 element.get("role") in ("banner", "contentinfo")
@@ -541,9 +542,8 @@ def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
             ):
                 drop(element)
     for element in index.by_attr.get("role", []):
-        if not gone(element) and element.get("role") in _CHROME_ROLES:
+        if id(element) not in dropped and element.get("role") in _CHROME_ROLES:
             drop(element)
-    return dropped
 
 
 class _Writer:
@@ -978,15 +978,13 @@ def _render(
     return body_text, spans, headings
 
 
-def _left_containers(index: Index, dropped: set[int]) -> list[Element]:
-    """The page's string containers (rt, rp, script, style, template) _drop_chrome left in the tree
-    (dropped: its answer): from the index, which lists them by name, where a walk of the rendered
-    tree looked for one (a journal page has none once its scripts are dropped, so the walk found
-    nothing, ~85,000 instructions a page). The ones left are in the tree, so _holds walks up from
-    each only as far as the root (a dropped one can lie deep in a subtree cut from it)."""
-    return [
-        element for name in _STRING_CONTAINERS for element in index.named(name) if id(element) not in dropped
-    ]
+def _left_containers(index: Index) -> list[Element]:
+    """The page's string containers (rt, rp, script, style, template) _drop_chrome did not drop
+    itself (it renames what it drops): from the index, which lists them by name, where a walk of
+    the rendered tree looked for one (a journal page has none once its scripts are dropped, so the
+    walk found nothing, ~85,000 instructions a page). One inside a dropped element is out of the
+    tree, so _holds, which walks up from each as far as the root, does not find it there."""
+    return [element for name in _STRING_CONTAINERS for element in index.named(name) if element.tag == name]
 
 
 def _holds(root: Element, element: Element) -> bool:
@@ -1049,9 +1047,8 @@ def _marked_text(root: Element, mark: str) -> str:
         )
 
 
-def _mark_blocks(root: Element, mark: str) -> int:
-    r"""Put the block mark at the start and the end (the tail) of every block element below root;
-    how many marks were put.
+def _mark_blocks(root: Element, mark: str) -> None:
+    r"""Put the block mark at the start and the end (the tail) of every block element below root.
 
     A start mark is left out where the run of whitespace it would stand in holds a mark already:
     the element follows, as its next sibling, the block element before it whose tail is blank, or
@@ -1062,10 +1059,10 @@ def _mark_blocks(root: Element, mark: str) -> int:
 
     >>> from lxml import etree
     >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b</li><i/><li>c</li></ol></div>")
-    >>> _mark_blocks(root, "|"), etree.tostring(root, method="text", encoding=str)
-    (6, '| a|\n b||c||')
+    >>> _mark_blocks(root, "|")
+    >>> etree.tostring(root, method="text", encoding=str)
+    '| a|\n b||c||'
     """
-    placed = 0
     previous = None  # the block element before this one, in document order
     text_blank = tail_blank = False  # previous's text (if marked) and tail are whitespace or empty
     for element in root.iterdescendants(*_BLOCK_TAGS):
@@ -1079,14 +1076,11 @@ def _mark_blocks(root: Element, mark: str) -> int:
         else:
             text = element.text
             element.text = mark + (text or "")
-            placed += 1
             text_blank = not text or text.isspace()
         tail = element.tail
         element.tail = mark + (tail or "")
-        placed += 1
         tail_blank = not tail or tail.isspace()
         previous = element
-    return placed
 
 
 def _heading_regions(
@@ -1203,7 +1197,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     abstract_elements = _select_group(index, _ABSTRACT_SELECTORS)
     body_elements = [] if pubmed_like else _select_group(index, _BODY_SELECTORS)
     keep = [el for el in (title_element, *abstract_elements, *body_elements) if el is not None]
-    dropped = _drop_chrome(index, keep)
+    _drop_chrome(index, keep)
 
     marks: dict[int, str] = {id(el): BODY for el in body_elements}
     marks.update({id(el): ABSTRACT for el in abstract_elements})
@@ -1216,7 +1210,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     if render_root is None:
         body_text, spans, headings = "", [], []
     elif marking is not None:
-        containers = _left_containers(index, dropped)
+        containers = _left_containers(index)
         body_text, spans, headings = _render(
             render_root, marks, keep, text, marking, private_literal, containers
         )
