@@ -659,6 +659,9 @@ _PRIVATE_USE_REF_RE = re.compile(
     r"&#(?:[xX]0*([eEfF][0-9a-fA-F]{3})|0*(5[7-9][0-9]{3}|6[0-3][0-9]{3}))(?![0-9a-fA-F])"
 )
 _ASSEMBLE_PIECE = 1 << 16
+# What str() of an lxml XSLT result takes out of a leading XML declaration (lxml's
+# _stripEncodingDeclaration): _marked_text reads the result's text without str(), and does the same.
+_XML_ENCODING_RE = re.compile(r"^(<\?xml[^>]+)\s+encoding\s*=\s*[\"'][^\"']*[\"'](\s*\?>|)")
 _REFERENCE_RE = re.compile("&#")
 _REFERENCE_SCAN = 64
 _ASCII_WHITESPACE_BUT_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
@@ -986,7 +989,8 @@ def _holds(root: Element, element: Element) -> bool:
 @functools.cache
 def _block_marks_xslt(mark: str) -> Any:
     """An XSLT (libxslt, in C) writing an element's text as tostring(method="text") does, with mark
-    at the start and end of every block element and after every <br>."""
+    at the start and end of every block element and after every <br>, as the one text node of
+    the result's root element (libxslt joins the text it writes in a row into one node)."""
     from lxml import etree
 
     code = f"&#{ord(mark)};"
@@ -994,7 +998,7 @@ def _block_marks_xslt(mark: str) -> Any:
     return etree.XSLT(
         etree.XML(
             '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
-            '<xsl:output method="text" encoding="utf-8"/>'
+            '<xsl:template match="/"><text><xsl:apply-templates/></text></xsl:template>'
             f'<xsl:template match="{blocks}">{code}<xsl:apply-templates/>{code}</xsl:template>'
             f'<xsl:template match="br">{code}</xsl:template>'
             "</xsl:stylesheet>"
@@ -1010,6 +1014,10 @@ def _marked_text(root: Element, mark: str) -> str:
     element's text and tail (a proxy, a read and a write each, ~0.8 M instructions of a journal
     page's ~14 M) and serialized after. A tree nested past libxslt's template depth is marked
     that way still (_mark_blocks), which lxml refuses for text it will not take back (ValueError).
+    The text is read from the result's root element, not serialized (str() of the result, with
+    `method="text"`: ~0.07 M instructions more a page, copying it into buffers); str() also dropped
+    the encoding from an XML declaration the text opens with, which is done here too, so such a
+    text reads as it did.
 
     >>> from lxml import etree
     >>> _marked_text(etree.fromstring("<div>a<p>b<br/>c</p><!--x--><i>d</i></div>"), "|")
@@ -1018,7 +1026,7 @@ def _marked_text(root: Element, mark: str) -> str:
     from lxml import etree
 
     try:
-        return str(_block_marks_xslt(mark)(root))
+        text = _block_marks_xslt(mark)(root).getroot().text or ""
     except etree.XSLTApplyError:
         _mark_blocks(root, mark)
         for element in root.iterdescendants("br"):
@@ -1030,6 +1038,7 @@ def _marked_text(root: Element, mark: str) -> str:
         return etree.tostring(root, method="text", encoding=str, with_tail=False) + (
             mark if root.tag in _BLOCK_TAGS else ""
         )
+    return _XML_ENCODING_RE.sub(r"\g<1>\g<2>", text) if text.startswith("<?xml") else text
 
 
 def _mark_blocks(root: Element, mark: str) -> None:
