@@ -108,7 +108,7 @@ def _marked_by_setting(root: Any, mark: str) -> str:
     return etree.tostring(root, method="text", encoding=str, with_tail=False)
 
 
-def _every_container(index: Index, dropped: set[int]) -> list[Any]:
+def _every_container(index: Index) -> list[Any]:
     """The string containers as a walk of the whole tree finds them after _drop_chrome (the
     reference for _left_containers, which lists them from the index)."""
     return list(index._root.iter(*html_page._STRING_CONTAINERS))
@@ -225,3 +225,53 @@ def test_a_tree_libxslt_refuses_is_marked_from_python_alike(pieces: list[str]) -
     with patched(html_page, _block_marks_xslt=_failing_xslt):
         old = html_page.read("page.html", "0" * 64, text)
     assert new == old
+
+
+def _serialized_text(mark: str) -> Any:
+    """The eighth session's stylesheet (`method="text"`), read with str() as it was: the reference
+    for _marked_text, which reads the text node of the result's root instead."""
+    code = f"&#{ord(mark)};"
+    blocks = "|".join(sorted(html_page._BLOCK_TAGS))
+    return etree.XSLT(
+        etree.XML(
+            '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+            '<xsl:output method="text" encoding="utf-8"/>'
+            f'<xsl:template match="{blocks}">{code}<xsl:apply-templates/>{code}</xsl:template>'
+            f'<xsl:template match="br">{code}</xsl:template>'
+            "</xsl:stylesheet>"
+        )
+    )
+
+
+_OPENINGS = st.sampled_from(
+    (
+        "",
+        "&lt;?xml version='1.0' encoding='utf-8'?&gt; x",
+        '&lt;?xml version="1.0"  encoding = "latin-1" ?&gt;',
+        "&lt;?xml encoding='a'?&gt;",
+        "&lt;?xml version='1.0'encoding='x'?&gt;",
+        "&lt;?xml version='1.0' encoding='x' standalone='yes'?&gt;",
+        "&lt;?xml version='1.0' encoding=\"x'?&gt;",
+        " &lt;?xml version='1.0' encoding='x'?&gt;",
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_OPENINGS, st.lists(_PIECE, max_size=25), st.sampled_from(("span", "div", "imx-document")))
+def test_the_marked_text_read_from_the_result_root_is_the_serialized_text(
+    opening: str, pieces: list[str], outer: str
+) -> None:
+    """Read from the result's root, the marked text is what str() of the result gave, an XML
+    declaration the text opens with included (str() drops its encoding)."""
+    text = f"<html><body><{outer}>{opening}{''.join(pieces)}</{outer}></body></html>"
+    root, _synthetic = html_page._parse(text, text.encode())
+    if root is None:
+        return
+    for element in (root, *root.iter(outer)):
+        for mark in ("\x7f", "\ue000"):
+            try:
+                expected = str(_serialized_text(mark)(element))
+            except etree.XSLTApplyError:
+                continue
+            assert html_page._marked_text(element, mark) == expected

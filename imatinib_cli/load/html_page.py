@@ -156,19 +156,18 @@ _SELECTORS = (
     "span.identifier.doi, .citation-doi, dl.rprtid, dl.rprtid dt, .publication-type, .cit",
     "span.identifier.pubmed strong.current-id, span.identifier.pubmed .id-link",
 )
+# Elements whose strings BeautifulSoup gives their own string class (HTMLTreeBuilder's
+# DEFAULT_STRING_CONTAINERS): such strings are not part of the text of the page or of any element
+# outside them. Kept as it was, so the text is unchanged.
+_STRING_CONTAINERS = frozenset(("rt", "rp", "style", "script", "template"))
 # The string containers too (_render's question whether any is left in the text: no walk of its own).
 _INDEXED_NAMES = (
-    (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS) | {"rt", "rp"}
+    (lookup_names(_SELECTORS) - {"a"}) | {"meta", "header", "footer"} | set(_DROP_TAGS) | _STRING_CONTAINERS
 )
 _INDEXED_KEYS = lookup_keys(_SELECTORS)
 # A start tag in the markup: what the element limit counts (see _within_limit).
 _START_TAG_RE = re.compile("<[A-Za-z]")
 
-
-# Elements whose strings BeautifulSoup gives their own string class (HTMLTreeBuilder's
-# DEFAULT_STRING_CONTAINERS): such strings are not part of the text of the page or of any element
-# outside them. Kept as it was, so the text is unchanged.
-_STRING_CONTAINERS = frozenset(("rt", "rp", "style", "script", "template"))
 # Characters an lxml tree cannot hold (XML 1.0 excludes them); the BeautifulSoup fallback puts
 # U+FFFD in their place, as lxml's own parser does.
 _NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -510,21 +509,23 @@ def _select_group(index: Index, selectors: tuple[str, ...]) -> list[Element]:
     return []
 
 
-def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
-    """Remove scripts, navigation and page-level header/footer (never one holding what we mark);
-    the id() of each element dropped or inside one (the ones the index holds are stable)."""
+def _drop_chrome(index: Index, keep: list[Element]) -> None:
+    """Remove scripts, navigation and page-level header/footer (never one holding what we mark).
+
+    A dropped element is emptied in place (lxml's clear() cuts its children out of the tree, so
+    what was inside it is no longer below the root); only the elements dropped themselves are
+    noted, where the id() of every node inside each was (a proxy apiece: a journal page's menus
+    hold dozens of links). An element found inside one already dropped is out of the tree, and
+    dropping it again changes no text."""
     protected = {id(parent) for element in keep for parent in element.iterancestors()}
     protected.update(id(element) for element in keep)
     dropped: set[int] = set()
-
-    def gone(element: Element) -> bool:
-        return id(element) in dropped
 
     def drop(element: Element) -> None:
         """Empty the element and rename it: its tail stays in the text, and a separate string
         (as BeautifulSoup's decompose left the strings around it)."""
         if id(element) not in protected and id(element) not in dropped:
-            dropped.update(id(node) for node in element.iter())
+            dropped.add(id(element))
             element.clear(keep_tail=True)
             element.tag = _DROPPED
 
@@ -533,7 +534,7 @@ def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
             drop(element)
     for name in ("header", "footer"):
         for element in index.named(name):
-            if gone(element):
+            if id(element) in dropped:
                 continue
             if (
                 element.get("role") in ("banner", "contentinfo")
@@ -541,9 +542,8 @@ def _drop_chrome(index: Index, keep: list[Element]) -> set[int]:
             ):
                 drop(element)
     for element in index.by_attr.get("role", []):
-        if not gone(element) and element.get("role") in _CHROME_ROLES:
+        if id(element) not in dropped and element.get("role") in _CHROME_ROLES:
             drop(element)
-    return dropped
 
 
 class _Writer:
@@ -659,6 +659,9 @@ _PRIVATE_USE_REF_RE = re.compile(
     r"&#(?:[xX]0*([eEfF][0-9a-fA-F]{3})|0*(5[7-9][0-9]{3}|6[0-3][0-9]{3}))(?![0-9a-fA-F])"
 )
 _ASSEMBLE_PIECE = 1 << 16
+# What str() of an lxml XSLT result takes out of a leading XML declaration (lxml's
+# _stripEncodingDeclaration): _marked_text reads the result's text without str(), and does the same.
+_XML_ENCODING_RE = re.compile(r"^(<\?xml[^>]+)\s+encoding\s*=\s*[\"'][^\"']*[\"'](\s*\?>|)")
 _REFERENCE_RE = re.compile("&#")
 _REFERENCE_SCAN = 64
 _ASCII_WHITESPACE_BUT_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
@@ -691,19 +694,6 @@ class _NotExact(Exception):
 
 class _MarkInText(Exception):
     """The page's text holds the block mark (from a character reference): mark it with another."""
-
-
-def _post_order(elements: list[Element]) -> list[int]:
-    """Indexes of elements (in document order) in the order a walk leaves them: inner first."""
-    out: list[int] = []
-    open_: list[int] = []
-    for number, element in enumerate(elements):
-        ancestors = {id(parent) for parent in element.iterancestors()} if open_ else set()
-        while open_ and id(elements[open_[-1]]) not in ancestors:
-            out.append(open_.pop())
-        open_.append(number)
-    out.extend(reversed(open_))
-    return out
 
 
 def _private_use_literal(text: str, data: bytes | None) -> bool:
@@ -769,29 +759,27 @@ def _is_separator(char: str, block: str) -> bool:
     return char.isspace() or char == block or "\ue100" <= char <= "\uf8ff"
 
 
-def _marker_places(raw: str, count: int, leave_order: list[int]) -> list[tuple[int, int]]:
-    r"""(place in raw, marker number) of the `count` position markers, in raw's order.
+def _marker_places(raw: str, count: int) -> tuple[list[tuple[int, int]], list[int]]:
+    r"""(place in raw, marker number) of the `count` position markers, in raw's order; and the
+    order the elements are left in (inner first), the order of their end markers.
 
     Each marker is in raw twice: where its element starts (markers start in number order, the
-    document order of their elements) and where it ends (in leave_order, see _post_order). Each
-    occurrence is found with `str.find` from the previous one of its kind, so raw is scanned
-    about twice in C, not matched character by character against a class.
+    document order of their elements) and where it ends (its tail: after everything inside it).
+    Each start is found with `str.find` from the one before, each end from its own start, so
+    raw is scanned in C about once plus the length of the elements, with no walk of the tree to
+    learn which element holds which.
 
-    >>> _marker_places("\ue000 a\ue100 \ue101b\ue101 c\ue100", 2, [1, 0])
-    [(3, 0), (5, 1), (7, 1), (10, 0)]
+    >>> _marker_places("\ue000 a\ue100 \ue101b\ue101 c\ue100", 2)
+    ([(3, 0), (5, 1), (7, 1), (10, 0)], [1, 0])
     """
-    places: list[tuple[int, int]] = []
+    starts: list[int] = []
     at = -1
     for number in range(count):
         at = raw.find(chr(_FIRST_MARKER + number), at + 1)
-        places.append((at, number))
-    starts = [place for place, _number in places]
-    at = -1
-    for number in leave_order:
-        at = raw.find(chr(_FIRST_MARKER + number), max(at, starts[number]) + 1)
-        places.append((at, number))
-    places.sort()
-    return places
+        starts.append(at)
+    ends = [raw.find(chr(_FIRST_MARKER + number), start + 1) for number, start in enumerate(starts)]
+    places = sorted([*zip(starts, range(count), strict=True), *zip(ends, range(count), strict=True)])
+    return places, sorted(range(count), key=ends.__getitem__)
 
 
 def _assemble(raw: str, places: list[tuple[int, int]], marking: _Marking) -> tuple[str, dict[int, list[int]]]:
@@ -964,8 +952,8 @@ def _render(
         raise _NotExact from error
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
-    leave_order = _post_order(tracked)
-    body_text, positions = _assemble(raw, _marker_places(raw, len(tracked), leave_order), marking)
+    places, leave_order = _marker_places(raw, len(tracked))
+    body_text, positions = _assemble(raw, places, marking)
     spans: list[Section] = []
     headings: list[tuple[int, int, int, str]] = []
     for number in leave_order:
@@ -978,15 +966,13 @@ def _render(
     return body_text, spans, headings
 
 
-def _left_containers(index: Index, dropped: set[int]) -> list[Element]:
-    """The page's string containers (rt, rp, script, style, template) _drop_chrome left in the tree
-    (dropped: its answer): from the index, which lists them by name, where a walk of the rendered
-    tree looked for one (a journal page has none once its scripts are dropped, so the walk found
-    nothing, ~85,000 instructions a page). The ones left are in the tree, so _holds walks up from
-    each only as far as the root (a dropped one can lie deep in a subtree cut from it)."""
-    return [
-        element for name in _STRING_CONTAINERS for element in index.named(name) if id(element) not in dropped
-    ]
+def _left_containers(index: Index) -> list[Element]:
+    """The page's string containers (rt, rp, script, style, template) _drop_chrome did not drop
+    itself (it renames what it drops): from the index, which lists them by name, where a walk of
+    the rendered tree looked for one (a journal page has none once its scripts are dropped, so the
+    walk found nothing, ~85,000 instructions a page). One inside a dropped element is out of the
+    tree, so _holds, which walks up from each as far as the root, does not find it there."""
+    return [element for name in _STRING_CONTAINERS for element in index.named(name) if element.tag == name]
 
 
 def _holds(root: Element, element: Element) -> bool:
@@ -1003,7 +989,8 @@ def _holds(root: Element, element: Element) -> bool:
 @functools.cache
 def _block_marks_xslt(mark: str) -> Any:
     """An XSLT (libxslt, in C) writing an element's text as tostring(method="text") does, with mark
-    at the start and end of every block element and after every <br>."""
+    at the start and end of every block element and after every <br>, as the one text node of
+    the result's root element (libxslt joins the text it writes in a row into one node)."""
     from lxml import etree
 
     code = f"&#{ord(mark)};"
@@ -1011,7 +998,7 @@ def _block_marks_xslt(mark: str) -> Any:
     return etree.XSLT(
         etree.XML(
             '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
-            '<xsl:output method="text" encoding="utf-8"/>'
+            '<xsl:template match="/"><text><xsl:apply-templates/></text></xsl:template>'
             f'<xsl:template match="{blocks}">{code}<xsl:apply-templates/>{code}</xsl:template>'
             f'<xsl:template match="br">{code}</xsl:template>'
             "</xsl:stylesheet>"
@@ -1027,6 +1014,10 @@ def _marked_text(root: Element, mark: str) -> str:
     element's text and tail (a proxy, a read and a write each, ~0.8 M instructions of a journal
     page's ~14 M) and serialized after. A tree nested past libxslt's template depth is marked
     that way still (_mark_blocks), which lxml refuses for text it will not take back (ValueError).
+    The text is read from the result's root element, not serialized (str() of the result, with
+    `method="text"`: ~0.07 M instructions more a page, copying it into buffers); str() also dropped
+    the encoding from an XML declaration the text opens with, which is done here too, so such a
+    text reads as it did.
 
     >>> from lxml import etree
     >>> _marked_text(etree.fromstring("<div>a<p>b<br/>c</p><!--x--><i>d</i></div>"), "|")
@@ -1035,7 +1026,7 @@ def _marked_text(root: Element, mark: str) -> str:
     from lxml import etree
 
     try:
-        return str(_block_marks_xslt(mark)(root))
+        text = _block_marks_xslt(mark)(root).getroot().text or ""
     except etree.XSLTApplyError:
         _mark_blocks(root, mark)
         for element in root.iterdescendants("br"):
@@ -1047,11 +1038,11 @@ def _marked_text(root: Element, mark: str) -> str:
         return etree.tostring(root, method="text", encoding=str, with_tail=False) + (
             mark if root.tag in _BLOCK_TAGS else ""
         )
+    return _XML_ENCODING_RE.sub(r"\g<1>\g<2>", text) if text.startswith("<?xml") else text
 
 
-def _mark_blocks(root: Element, mark: str) -> int:
-    r"""Put the block mark at the start and the end (the tail) of every block element below root;
-    how many marks were put.
+def _mark_blocks(root: Element, mark: str) -> None:
+    r"""Put the block mark at the start and the end (the tail) of every block element below root.
 
     A start mark is left out where the run of whitespace it would stand in holds a mark already:
     the element follows, as its next sibling, the block element before it whose tail is blank, or
@@ -1062,10 +1053,10 @@ def _mark_blocks(root: Element, mark: str) -> int:
 
     >>> from lxml import etree
     >>> root = etree.fromstring("<div><ol> <li>a</li>\n <li>b</li><i/><li>c</li></ol></div>")
-    >>> _mark_blocks(root, "|"), etree.tostring(root, method="text", encoding=str)
-    (6, '| a|\n b||c||')
+    >>> _mark_blocks(root, "|")
+    >>> etree.tostring(root, method="text", encoding=str)
+    '| a|\n b||c||'
     """
-    placed = 0
     previous = None  # the block element before this one, in document order
     text_blank = tail_blank = False  # previous's text (if marked) and tail are whitespace or empty
     for element in root.iterdescendants(*_BLOCK_TAGS):
@@ -1079,14 +1070,11 @@ def _mark_blocks(root: Element, mark: str) -> int:
         else:
             text = element.text
             element.text = mark + (text or "")
-            placed += 1
             text_blank = not text or text.isspace()
         tail = element.tail
         element.tail = mark + (tail or "")
-        placed += 1
         tail_blank = not tail or tail.isspace()
         previous = element
-    return placed
 
 
 def _heading_regions(
@@ -1203,7 +1191,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     abstract_elements = _select_group(index, _ABSTRACT_SELECTORS)
     body_elements = [] if pubmed_like else _select_group(index, _BODY_SELECTORS)
     keep = [el for el in (title_element, *abstract_elements, *body_elements) if el is not None]
-    dropped = _drop_chrome(index, keep)
+    _drop_chrome(index, keep)
 
     marks: dict[int, str] = {id(el): BODY for el in body_elements}
     marks.update({id(el): ABSTRACT for el in abstract_elements})
@@ -1216,7 +1204,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     if render_root is None:
         body_text, spans, headings = "", [], []
     elif marking is not None:
-        containers = _left_containers(index, dropped)
+        containers = _left_containers(index)
         body_text, spans, headings = _render(
             render_root, marks, keep, text, marking, private_literal, containers
         )
