@@ -621,13 +621,15 @@ class _RegionHits:
 
 
 class _Group:
-    """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use."""
+    """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use, with
+    the form of a text it reads (automaton_input)."""
 
-    __slots__ = ("numbers", "automaton")
+    __slots__ = ("numbers", "automaton", "reads")
 
     def __init__(self, numbers: list[int]) -> None:
         self.numbers = numbers
         self.automaton: Any = None
+        self.reads: Callable[[str], str | bytes] = automaton_text
 
 
 class _PhraseIndex:
@@ -713,13 +715,9 @@ class _PhraseIndex:
         self.groups = [_Group([number for group in self.groups for number in group.numbers])]
 
     def _compile(self, group: _Group) -> Any:
-        import ahocorasick_rs
-
         forms = self.forms
         group.numbers = [number for number in group.numbers if forms[number] is not None]
-        automaton = ahocorasick_rs.AhoCorasick(
-            [forms[number] for number in group.numbers], matchkind=ahocorasick_rs.MatchKind.Standard
-        )
+        automaton, group.reads = automaton_input([forms[number] for number in group.numbers])  # type: ignore[misc]
         self.builds += len(group.numbers)
         group.automaton = automaton
         return automaton
@@ -736,7 +734,6 @@ class _PhraseIndex:
         low, bounds = scan.low, scan.bounds
         if not low:
             return
-        low = automaton_text(low)
         owners = self.owners
         passes = 0
         for group in self.groups:
@@ -745,7 +742,7 @@ class _PhraseIndex:
             if not numbers:
                 continue
             passes += 1
-            for index, first, end in automaton.find_matches_as_indexes(low, overlapping=True):
+            for index, first, end in automaton.find_matches_as_indexes(group.reads(low), overlapping=True):
                 if bounds[end] and bounds[first]:  # else it starts or ends inside a word
                     last = end - 1
                     for slot, readings, plain in owners[numbers[index]]:
@@ -767,6 +764,32 @@ def automaton_text(text: str) -> str:
     if text.isascii() or not _SURROGATE.search(text):
         return text
     return _SURROGATE.sub("\ufffd", text)
+
+
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def automaton_bytes(text: str) -> bytes:
+    """`text` as an automaton of ASCII forms reads it: one byte a character, every character
+    beyond ASCII (a lone surrogate too) as 0x80, which no ASCII form holds: "tumeur\u00e9" ->
+    b"tumeur\x80". An ASCII form is found exactly where it is found in `text`, at the same
+    offsets."""
+    if text.isascii():
+        return text.encode("ascii")
+    return _NOT_ASCII.sub("\x80", text).encode("latin-1")
+
+
+def automaton_input(forms: list[str]) -> tuple[Any, Callable[[str], str | bytes]]:
+    """An Aho-Corasick automaton (ahocorasick-rs, standard matching) of `forms`, and what to give
+    its find_matches_as_indexes for a text so that its offsets are the text's. ASCII forms (every
+    packaged phrase and number word) go into a bytes automaton that reads automaton_bytes: given
+    a str, ahocorasick-rs maps every UTF-8 byte of it back to a character on each call (~15
+    instructions a character); a form beyond ASCII (a --vocab synonym) keeps the str automaton."""
+    import ahocorasick_rs
+
+    if all(form.isascii() for form in forms):
+        return ahocorasick_rs.BytesAhoCorasick([form.encode("ascii") for form in forms]), automaton_bytes
+    return ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.Standard), automaton_text
 
 
 _INDEX = _PhraseIndex()
