@@ -621,13 +621,15 @@ class _RegionHits:
 
 
 class _Group:
-    """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use."""
+    """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use, with
+    the form of a text it reads (automaton_input)."""
 
-    __slots__ = ("numbers", "automaton")
+    __slots__ = ("numbers", "automaton", "reads")
 
     def __init__(self, numbers: list[int]) -> None:
         self.numbers = numbers
         self.automaton: Any = None
+        self.reads: Callable[[str], str | bytes] = automaton_text
 
 
 class _PhraseIndex:
@@ -713,13 +715,9 @@ class _PhraseIndex:
         self.groups = [_Group([number for group in self.groups for number in group.numbers])]
 
     def _compile(self, group: _Group) -> Any:
-        import ahocorasick_rs
-
         forms = self.forms
         group.numbers = [number for number in group.numbers if forms[number] is not None]
-        automaton = ahocorasick_rs.AhoCorasick(
-            [forms[number] for number in group.numbers], matchkind=ahocorasick_rs.MatchKind.Standard
-        )
+        automaton, group.reads = automaton_input([forms[number] for number in group.numbers])  # type: ignore[misc]
         self.builds += len(group.numbers)
         group.automaton = automaton
         return automaton
@@ -736,7 +734,6 @@ class _PhraseIndex:
         low, bounds = scan.low, scan.bounds
         if not low:
             return
-        low = automaton_text(low)
         owners = self.owners
         passes = 0
         for group in self.groups:
@@ -745,7 +742,7 @@ class _PhraseIndex:
             if not numbers:
                 continue
             passes += 1
-            for index, first, end in automaton.find_matches_as_indexes(low, overlapping=True):
+            for index, first, end in automaton.find_matches_as_indexes(group.reads(low), overlapping=True):
                 if bounds[end] and bounds[first]:  # else it starts or ends inside a word
                     last = end - 1
                     for slot, readings, plain in owners[numbers[index]]:
@@ -767,6 +764,55 @@ def automaton_text(text: str) -> str:
     if text.isascii() or not _SURROGATE.search(text):
         return text
     return _SURROGATE.sub("\ufffd", text)
+
+
+# The characters beyond ASCII that automaton forms hold ("grade≥3"), each with its own byte
+# (0x80-0xfe, in the order they came; never changed); every other character beyond ASCII is
+# 0xff. More than 127 of them and a new automaton reads str (automaton_text).
+_FORM_BYTES: dict[str, int] = {}
+_OTHER_BYTE = 0xFF
+_ONE_BYTE = "imatinib_cli.one_byte"  # the codec error handler that writes them
+
+
+def _one_byte_run(error: UnicodeError) -> tuple[bytes, int]:
+    """A run of characters beyond ASCII, encoded for automaton_bytes: each its _FORM_BYTES byte,
+    or 0xff (a lone surrogate too)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    codes = _FORM_BYTES
+    run = error.object[error.start : error.end]
+    return bytes([codes.get(character, _OTHER_BYTE) for character in run]), error.end
+
+
+def automaton_bytes(text: str) -> bytes:
+    """`text` as a bytes automaton reads it: one byte a character, ASCII as itself, a character
+    beyond ASCII that a form holds as its own byte (_FORM_BYTES), any other as 0xff, which no
+    form holds: "grade≥3, né" -> b"grade\x803, n\xff". Each character is one byte and the forms
+    are encoded alike, so a form is found exactly where and as often as in `text`, at the same
+    offsets. ASCII text is copied as it is; the error handler runs once a run of other
+    characters."""
+    return text.encode("ascii", _ONE_BYTE)
+
+
+def automaton_input(forms: list[str]) -> tuple[Any, Callable[[str], str | bytes]]:
+    """An Aho-Corasick automaton (ahocorasick-rs, standard matching) of `forms`, and what to give
+    its find_matches_as_indexes for a text so that its offsets are the text's: a bytes automaton
+    of the forms as automaton_bytes writes them, which reads automaton_bytes. Given a str,
+    ahocorasick-rs maps every UTF-8 byte of it back to a character on each call (~15
+    instructions a character). The str automaton (automaton_text) only once the forms hold
+    more than 127 characters beyond ASCII in all (a --vocab folder in another script)."""
+    import codecs
+
+    import ahocorasick_rs
+
+    beyond = {character for form in forms if not form.isascii() for character in form if ord(character) > 127}
+    new = sorted(beyond - _FORM_BYTES.keys())
+    if 0x80 + len(_FORM_BYTES) + len(new) > _OTHER_BYTE:
+        return ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.Standard), automaton_text
+    codecs.register_error(_ONE_BYTE, _one_byte_run)  # (again: the same handler)
+    for character in new:
+        _FORM_BYTES[character] = 0x80 + len(_FORM_BYTES)
+    return ahocorasick_rs.BytesAhoCorasick([automaton_bytes(form) for form in forms]), automaton_bytes
 
 
 _INDEX = _PhraseIndex()

@@ -6,7 +6,7 @@ Every number keeps its character span so a value can always be traced back to th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -119,14 +119,14 @@ class _Patterns(NamedTuple):
     # `digits` for ASCII text (ascii_twin): "\d" tested as [0-9] at every character.
     digits_ascii: re.Pattern[str] | None
     # Every number word in an Aho-Corasick automaton (ahocorasick-rs): one pass in Rust finds
-    # where a number word is written, so after_gap is tried there only (see _spelled).
+    # where a number word is written, so after_gap is tried there only (see _spelled); and the
+    # form of a text it reads (vocab.automaton_input).
     word_finder: Any
+    finder_reads: Callable[[str], str | bytes]
 
 
 @vocab.cached
 def _patterns() -> _Patterns:
-    import ahocorasick_rs
-
     data = vocab.load("numbers")
     words: dict[str, int] = {}
     for group in ("units", "tens", "scales"):
@@ -145,6 +145,9 @@ def _patterns() -> _Patterns:
         after_gap = re.compile(rf"\W{ahead}")
         after_gap_ascii = re.compile(rf"[^0-9A-Za-z_]{ahead}")
     digits = re.compile(rf"(?P<digits>{_DIGITS})(?:(?P<pct>{percent_any_case})|)")
+    finder, reads = (
+        vocab.automaton_input(list(words)) if words and all(words) else (None, vocab.automaton_text)
+    )
     return _Patterns(
         digits,
         re.compile(rf"(?P<words>{spelled})(?:(?P<wpct>{percent_alt})|)"),
@@ -154,7 +157,8 @@ def _patterns() -> _Patterns:
         after_gap_ascii,
         # (its only case-blind parts are the percent words: ASCII ones read alike with re.ASCII)
         _ascii_twin(digits) if all(p.isascii() for p in percents) else None,
-        ahocorasick_rs.AhoCorasick(list(words)) if words and all(words) else None,
+        finder,
+        reads,
     )
 
 
@@ -395,7 +399,7 @@ def _word_starts(patterns: _Patterns, lowered: str) -> list[int] | None:
     finder = patterns.word_finder
     if finder is None:
         return None
-    hits = finder.find_matches_as_indexes(vocab.automaton_text(lowered), overlapping=True)
+    hits = finder.find_matches_as_indexes(patterns.finder_reads(lowered), overlapping=True)
     return sorted({first for _, first, _ in hits}) if hits else []
 
 

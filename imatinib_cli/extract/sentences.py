@@ -29,9 +29,11 @@ _FULL_STOP_BOUNDARY = re.compile(rf"\.{_AFTER_STOP}")
 
 def _boundary_pattern(text: str, begin: int, end: int) -> re.Pattern[str]:
     """_BOUNDARY, or _FULL_STOP_BOUNDARY when text[begin:end] holds no other option's opening: the
-    same matches either way (three `str.find`s in C decide; the "|" option needs a line break)."""
-    find = text.find
-    if find("\n", begin, end) < 0 and find("?", begin, end) < 0 and find("!", begin, end) < 0:
+    same matches either way (the "|" option needs a line break). Three `in` tests of the slice
+    in C decide: `str.find(sub, begin, end)` parses its three arguments on each call (~1,500
+    instructions a call, against ~200 for the slice and each `in`)."""
+    stretch = text[begin:end]
+    if "\n" not in stretch and "?" not in stretch and "!" not in stretch:
         return _FULL_STOP_BOUNDARY
     return _BOUNDARY
 
@@ -132,7 +134,7 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
     if end - start > MAX_SENTENCE_CHARS:
         _append_pieces(sentences, text, start, end)
     elif end > start:
-        sentences.append(Sentence(start, end, text[start:end]))
+        sentences.append(Sentence.__new__(Sentence, start, end, text[start:end]))
 
 
 def _append_pieces(sentences: list[Sentence], text: str, start: int, end: int) -> None:
