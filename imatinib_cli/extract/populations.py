@@ -341,17 +341,21 @@ def split_semicolons(
 
 
 def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The last clause break between two mentions that is not inside brackets."""
-    depth = 0
-    depth_at: list[int] = []
-    for char in text[start:end]:
-        depth += char in "([" and 1 or 0
-        depth -= char in ")]" and 1 or 0
-        depth_at.append(depth)
+    """The last clause break between two mentions that is not inside brackets: where the brackets
+    opened minus those closed from `start` up to the break's first character are at most 0
+    ("exon 9 (n = 8, 12%), compared with exon 11" breaks at ", compared with", not at ", 12%").
+    The brackets are counted in C between one break and the next, not character by character in
+    Python (a page's sentences run to a few hundred characters between two mentions)."""
     best = None
+    depth = 0
+    counted = start
     for match in _clause_break_pattern().finditer(text, start, end):
-        if depth_at[match.start() - start] <= 0:
-            best = (match.start(), match.end())
+        at = match.start()
+        between = text[counted : at + 1]
+        depth += between.count("(") + between.count("[") - between.count(")") - between.count("]")
+        counted = at + 1
+        if depth <= 0:
+            best = (at, match.end())
     return best
 
 
