@@ -20,25 +20,30 @@ _PIECES = [
 _TEXT = st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=40).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(_TEXT, st.integers(0, 60), st.integers(0, 60))
-def test_boundary_pattern_finds_what_the_full_pattern_finds(text: str, begin: int, end: int) -> None:
-    """The full-stop pattern, picked where no "!", "?", line break or "|" is in text[begin:end],
-    finds every boundary _BOUNDARY finds there, with the same spans and text."""
+def test_boundaries_are_what_the_full_pattern_finds(text: str, begin: int, end: int) -> None:
+    """The full-stop pattern where no "!", "?", line break or "|" is in text[begin:end], it and the
+    line-break options matched at each line break where no "!", "?" or "|" is: every boundary
+    _BOUNDARY finds there, with the same spans and text, in order."""
     begin, end = min(begin, len(text)), min(end, len(text))
-    picked = sentences._boundary_pattern(text, begin, end)
     expected = [(m.span(), m.group(0)) for m in sentences._BOUNDARY.finditer(text, begin, end)]
-    assert [(m.span(), m.group(0)) for m in picked.finditer(text, begin, end)] == expected
+    assert [(m.span(), m.group(0)) for m in sentences._boundaries(text, begin, end)] == expected
 
 
-def test_boundary_pattern_written_cases() -> None:
+def test_boundaries_written_cases() -> None:
     plain = "One. Two had 3.5 cycles. Three."
-    assert sentences._boundary_pattern(plain, 0, len(plain)) is sentences._FULL_STOP_BOUNDARY
+    assert [m.re for m in sentences._boundaries(plain, 0, len(plain))] == [sentences._FULL_STOP_BOUNDARY] * 2
     assert [s.text for s in sentences.split_sentences(plain)] == ["One.", "Two had 3.5 cycles.", "Three."]
-    for other in ("Why? No.", "Yes! No.", "a\n\nb. C", "a |\nb. C"):
-        assert sentences._boundary_pattern(other, 0, len(other)) is sentences._BOUNDARY
+    for other in ("Why? No. Yes", "Yes! No. Yes", "a |\nb. C"):
+        assert {m.re for m in sentences._boundaries(other, 0, len(other))} == {sentences._BOUNDARY}
     # a stop just before the slice is read (as a lookbehind would read it)
-    assert sentences._boundary_pattern("Why? Then.", 3, 10) is sentences._BOUNDARY
+    assert [m.span() for m in sentences._boundaries("Why? Then.", 3, 10)] == [(3, 5)]
+    # an article's section: a heading line, a list, a blank line inside a full stop's whitespace
+    page = "Results\n- Of 26, 13 responded.\n\nTwelve had SD.\n\n\nMethods: none"
+    found = [(m.span(), m.re is sentences._LINE_BOUNDARY) for m in sentences._boundaries(page, 0, len(page))]
+    assert found == [((7, 8), True), ((29, 32), False), ((45, 49), False)]
+    assert [m.span() for m in sentences._BOUNDARY.finditer(page)] == [(7, 8), (29, 32), (45, 49)]
 
 
 @settings(max_examples=150, deadline=None)

@@ -24,7 +24,7 @@ def _split_by_append(text: str, start: int = 0, end: int | None = None) -> list[
     out: list[Sentence] = []
     cursor = start
     begin = start - 1 if start > 0 and text[start - 1] in sentences._STOPS else start
-    for match in sentences._boundary_pattern(text, begin, end).finditer(text, begin, end):
+    for match in sentences._BOUNDARY.finditer(text, begin, end):
         boundary = match.start()
         if text[boundary] in sentences._STOPS:
             boundary += 1

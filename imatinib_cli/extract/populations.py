@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from imatinib_cli import vocab
@@ -341,17 +342,21 @@ def split_semicolons(
 
 
 def _last_break(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The last clause break between two mentions that is not inside brackets."""
-    depth = 0
-    depth_at: list[int] = []
-    for char in text[start:end]:
-        depth += char in "([" and 1 or 0
-        depth -= char in ")]" and 1 or 0
-        depth_at.append(depth)
+    """The last clause break between two mentions that is not inside brackets: where the brackets
+    opened minus those closed from `start` up to the break's first character are at most 0
+    ("exon 9 (n = 8, 12%), compared with exon 11" breaks at ", compared with", not at ", 12%").
+    The brackets are counted in C between one break and the next, not character by character in
+    Python (a page's sentences run to a few hundred characters between two mentions)."""
     best = None
+    depth = 0
+    counted = start
     for match in _clause_break_pattern().finditer(text, start, end):
-        if depth_at[match.start() - start] <= 0:
-            best = (match.start(), match.end())
+        at = match.start()
+        between = text[counted : at + 1]
+        depth += between.count("(") + between.count("[") - between.count(")") - between.count("]")
+        counted = at + 1
+        if depth <= 0:
+            best = (at, match.end())
     return best
 
 
@@ -455,6 +460,53 @@ def _subgroup_name_starts() -> tuple[str, ...] | None:
     return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
 
 
+@vocab.cached
+def _subgroup_openings() -> tuple[str, ...] | None:
+    """The lowercase words a match of _subgroup_pattern without a protein change opens with: a
+    negation ('non'), a numbered noun ('exon') or a listed name's first part ('wild', 'fip1l1'),
+    less each that another opens ('exons' opens with 'exon': its matches start where that one's
+    do). None when one is not ASCII (case-blind matching is then more than lowercasing) or empty."""
+    data = vocab.load("cues")["subgroups"]
+    words = {str(word).lower() for key in ("negations", "numbered") for word in data[key]}
+    words |= {re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}
+    if "" in words or not all(word.isascii() for word in words):
+        return None
+    return tuple(sorted(w for w in words if not any(other != w and w.startswith(other) for other in words)))
+
+
+def _subgroup_matches(text: str, info: SentenceInfo) -> Iterable[re.Match[str]]:
+    """_subgroup_pattern().finditer over the sentence. In an ASCII sentence that names no protein
+    change (may_name_protein_change: most of an article's sentences that name an exon), every
+    match opens with one of _subgroup_openings, so the pattern is matched only where one is
+    written (a few `str.find`s on the lowercase sentence), leftmost first and never inside the
+    match before, as finditer does; finditer tries the pattern at every character (it opens with
+    a lookahead, which `re` cannot skip to in C: ~60,000 instructions a page's sentence)."""
+    pattern = _subgroup_pattern()
+    openings = _subgroup_openings()
+    if openings is None or not info.sentence.text.isascii() or may_name_protein_change(info):
+        return pattern.finditer(text, info.start, info.end)
+    lowered = info.lower
+    places = []
+    for word in openings:
+        at = lowered.find(word)
+        while at >= 0:
+            places.append(at)
+            at = lowered.find(word, at + 1)
+    places.sort()
+    start, end = info.start, info.end
+    found = []
+    after = start
+    for at in places:
+        at += start
+        if at < after:
+            continue  # inside the match before
+        match = pattern.match(text, at, end)
+        if match is not None:
+            found.append(match)
+            after = match.end()
+    return found
+
+
 def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMention]:
     found: list[SubgroupMention] = []
     starts = _subgroup_name_starts()
@@ -469,7 +521,7 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
         return found  # no protein change, numbered noun or listed name: the pattern cannot match
     data = vocab.load("cues")["subgroups"]
     names = _subgroup_names()
-    for match in _subgroup_pattern().finditer(context.text, info.start, info.end):
+    for match in _subgroup_matches(context.text, info):
         variant = match.group("v1") or match.group("v2")
         if variant:
             key = variant.upper()
@@ -481,10 +533,7 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
             key = names.get(written, written)
         end = match.end()
         suffix = _negative_after_pattern().match(context.text, end, info.end)
-        words_before = re.findall(
-            r"[A-Za-z]+", context.text[max(info.start, match.start() - 30) : match.start()]
-        )
-        negated_before = bool(words_before) and words_before[-1].lower() in data["negative_before"]
+        negated_before = _negated_before(context.text, info, match.start(), data["negative_before"])
         if match.group("neg") or suffix or negated_before:
             key = f"non-{key}"  # "non-D842V", "fusion-negative", "patients without D816V"
         if suffix:
@@ -492,6 +541,35 @@ def _find_subgroups(context: Context, info: SentenceInfo) -> list[SubgroupMentio
         label = " ".join(context.text[match.start() : end].split())
         found.append(SubgroupMention(key, label, match.start(), end))
     return found
+
+
+_LETTER_RUNS = re.compile(r"[A-Za-z]+")
+_NEGATED_BEFORE_WINDOW = 30
+
+
+def _negated_before(text: str, info: SentenceInfo, start: int, negative_before: list[str]) -> bool:
+    """Whether the last run of letters in the 30 characters of the sentence before a subgroup is
+    a negative_before word ("patients without D816V"). That run, lowercased, is in the sentence's
+    lowercase there, so where no such word is (most subgroups) the runs are not listed."""
+    window = max(info.start, start - _NEGATED_BEFORE_WINDOW)
+    lowered, offset = info.lower, info.start
+    for word in _negative_before_gate():  # (a loop: no generator per subgroup)
+        if lowered.find(word, window - offset, start - offset) >= 0:
+            break
+    else:
+        return False
+    words_before = _LETTER_RUNS.findall(text, window, start)
+    return bool(words_before) and words_before[-1].lower() in negative_before
+
+
+@vocab.cached
+def _negative_before_gate() -> tuple[str, ...]:
+    """The negative_before words a run of ASCII letters, lowercased, can equal (any other never
+    does), less each that holds another: "lack" for "lacking" and "lacked"."""
+    words = vocab.load("cues")["subgroups"]["negative_before"]
+    return cues.substring_gate(
+        str(w) for w in words if str(w).isascii() and str(w).isalpha() and str(w).islower()
+    )
 
 
 @dataclass(slots=True)
