@@ -112,6 +112,42 @@ _RECORD_PARAMS = _params(frozen=True, slots=True)
 _MUTABLE_PARAMS = _params(frozen=False, slots=False)
 
 
+class RecordClass(type):
+    """The class of every record class (`record`), so that pickle writes one as
+    `record_class(module, qualified name)`: a pickle names each class it holds once (a lean
+    Findings holds ~12 record classes), and pickle's own way for a class (__import__ of its
+    module again, its name looked up and checked: ~3,100 instructions, as much again to load) was
+    ~10 % of the pickle. pickle asks copyreg.dispatch_table for the class of a class before it
+    takes that way, and finds `_class_reduce` there."""
+
+
+def record_class(module: str, qualname: str) -> type:
+    """A record class by its module and qualified name, as a pickle of one names it (RecordClass):
+    `record_class("imatinib_cli.models", "Evidence")` is models.Evidence. Like pickle's own way
+    for a class, it imports a module the process has not imported yet (no worse than a pickle's
+    GLOBAL, which can name any callable: only the project's own pickles are loaded, never a
+    file's)."""
+    found = sys.modules.get(module)
+    if found is None:
+        __import__(module)
+        found = sys.modules[module]
+    made = getattr(found, qualname)
+    if type(made) is not RecordClass:
+        raise TypeError(f"{module}.{qualname} is not a record class")
+    return made  # type: ignore[no-any-return]
+
+
+def _class_reduce(cls: RecordClass) -> tuple[Callable[[str, str], type], tuple[str, str]] | str:
+    """How pickle writes a record class: by record_class where its module holds it under its
+    name, else by pickle's own way (a nested or local class: named, or refused as pickle does)."""
+    if getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls:
+        return record_class, (cls.__module__, cls.__qualname__)
+    return cls.__qualname__
+
+
+copyreg.pickle(RecordClass, _class_reduce)
+
+
 def record(cls: _C) -> _C:
     """@dataclass(frozen=True, slots=True), cheaper to define. Supports what the records use:
     fields with a default or a default_factory, field(compare=False) and field(repr=False), in
@@ -441,39 +477,6 @@ _BUILDERS: dict[str, Callable[[type, tuple[Any, ...]], Any]] = {
     "__init__": _init,
     "replaced": _replacer,
 }
-
-
-class RecordClass(type):
-    """The class of every record class (`record`), so that pickle writes one as
-    `record_class(module, qualified name)`: a pickle names each class it holds once (a lean
-    Findings ~12), and pickle's own way for a class (__import__ of its module again, its name
-    looked up and checked: ~3,100 instructions, as much again to load) was ~10 % of the pickle.
-    pickle asks copyreg.dispatch_table for the class of a class before it takes that way, and
-    finds `_class_reduce` there."""
-
-
-def record_class(module: str, qualname: str) -> type:
-    """A record class by its module and qualified name, as a pickle of one names it (RecordClass):
-    `record_class("imatinib_cli.models", "Evidence")` is models.Evidence."""
-    found = sys.modules.get(module)
-    if found is None:
-        __import__(module)
-        found = sys.modules[module]
-    made = getattr(found, qualname)
-    if type(made) is not RecordClass:
-        raise TypeError(f"{module}.{qualname} is not a record class")
-    return made  # type: ignore[no-any-return]
-
-
-def _class_reduce(cls: RecordClass) -> tuple[Callable[[str, str], type], tuple[str, str]] | str:
-    """How pickle writes a record class: by record_class where its module holds it under its
-    name, else by pickle's own way (a nested or local class: named, or refused as pickle does)."""
-    if getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls:
-        return record_class, (cls.__module__, cls.__qualname__)
-    return cls.__qualname__
-
-
-copyreg.pickle(RecordClass, _class_reduce)
 
 
 def _reducer(

@@ -13,6 +13,7 @@ import operator
 import os
 import re
 import sys
+import threading
 import weakref
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -767,20 +768,29 @@ def automaton_text(text: str) -> str:
 
 
 # The characters beyond ASCII that automaton forms hold ("grade≥3"), each with its own byte
-# (0x80-0xfe, in the order they came; never changed); every other character beyond ASCII is
-# 0xff. More than 127 of them and a new automaton reads str (automaton_text).
+# (0x80-0xfe, in the order they came; never changed, so an automaton built earlier still reads
+# its forms); every other character beyond ASCII is 0xff, and a lone surrogate reads as U+FFFD
+# (as automaton_text writes it). More than 127 of them and a new automaton reads str
+# (automaton_text). The table outlives clear_caches(): a process that loads many --vocab folders
+# with many such characters gets str automata from then on (the same hits, ~15 instructions a
+# character slower). New characters are given their bytes under _FORM_BYTES_LOCK: two threads
+# compiling at once (a Dask worker's) must not give one character two bytes.
 _FORM_BYTES: dict[str, int] = {}
+_FORM_BYTES_LOCK = threading.Lock()
 _OTHER_BYTE = 0xFF
+_SURROGATES = range(0xD800, 0xE000)
 _ONE_BYTE = "imatinib_cli.one_byte"  # the codec error handler that writes them
 
 
 def _one_byte_run(error: UnicodeError) -> tuple[bytes, int]:
     """A run of characters beyond ASCII, encoded for automaton_bytes: each its _FORM_BYTES byte,
-    or 0xff (a lone surrogate too)."""
+    or 0xff; a lone surrogate as U+FFFD is."""
     if not isinstance(error, UnicodeEncodeError):
         raise error
     codes = _FORM_BYTES
     run = error.object[error.start : error.end]
+    if not run.isprintable() and any(ord(character) in _SURROGATES for character in run):
+        run = _SURROGATE.sub("\ufffd", run)
     return bytes([codes.get(character, _OTHER_BYTE) for character in run]), error.end
 
 
@@ -806,12 +816,15 @@ def automaton_input(forms: list[str]) -> tuple[Any, Callable[[str], str | bytes]
     import ahocorasick_rs
 
     beyond = {character for form in forms if not form.isascii() for character in form if ord(character) > 127}
-    new = sorted(beyond - _FORM_BYTES.keys())
-    if 0x80 + len(_FORM_BYTES) + len(new) > _OTHER_BYTE:
-        return ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.Standard), automaton_text
-    codecs.register_error(_ONE_BYTE, _one_byte_run)  # (again: the same handler)
-    for character in new:
-        _FORM_BYTES[character] = 0x80 + len(_FORM_BYTES)
+    with _FORM_BYTES_LOCK:
+        new = sorted(beyond - _FORM_BYTES.keys())
+        if 0x80 + len(_FORM_BYTES) + len(new) > _OTHER_BYTE:
+            return ahocorasick_rs.AhoCorasick(
+                forms, matchkind=ahocorasick_rs.MatchKind.Standard
+            ), automaton_text
+        codecs.register_error(_ONE_BYTE, _one_byte_run)  # (again: the same handler)
+        for character in new:
+            _FORM_BYTES[character] = 0x80 + len(_FORM_BYTES)
     return ahocorasick_rs.BytesAhoCorasick([automaton_bytes(form) for form in forms]), automaton_bytes
 
 

@@ -53,7 +53,7 @@ def test_a_grade_sign_form_is_read_as_bytes() -> None:
     automaton, reads = vocab.automaton_input(["grade≥3", "ab"])
     assert reads is vocab.automaton_bytes
     assert reads("grade≥3")[5] == vocab._FORM_BYTES["≥"]
-    assert reads("\u00fc\ud800") == b"\xff\xff"
+    assert reads("\u00fc\ud800") == bytes([0xFF, vocab._FORM_BYTES.get("\ufffd", 0xFF)])
     found = automaton.find_matches_as_indexes(reads("grade\u22643 grade≥3 grade>3"), overlapping=True)
     assert found == [(0, 8, 15)]
 
@@ -65,3 +65,35 @@ def test_number_words_are_read_as_bytes() -> None:
     assert patterns.finder_reads is vocab.automaton_bytes
     lowered = "often twelve (\u00e9) \ud800 five"
     assert numbers._word_starts(patterns, lowered) == [2, 6, 19]
+
+
+def test_a_lone_surrogate_reads_as_the_replacement_character() -> None:
+    """automaton_text writes a lone surrogate as U+FFFD, so a form holding U+FFFD (a --vocab
+    phrase) is found over one; the bytes automaton reads it the same way."""
+    automaton, reads = vocab.automaton_input(["a\ufffdb"])
+    assert reads is vocab.automaton_bytes
+    assert automaton.find_matches_as_indexes(reads("xa\ud800b"), overlapping=True) == [(0, 1, 4)]
+    assert automaton.find_matches_as_indexes(reads("xa\ufffdb ya\u00e9b"), overlapping=True) == [(0, 1, 4)]
+
+
+def test_threads_compiling_at_once_give_a_character_one_byte() -> None:
+    """Two threads building their first automaton with the same new character (a Dask worker's
+    threads) must not each give it a byte: the later byte would leave the earlier automaton
+    blind to its own form."""
+    import threading
+
+    form = "dose\u2265400 \u00e8\u00e8"
+    start = threading.Barrier(8)
+    found: list[list[tuple[int, int, int]]] = []
+
+    def build() -> None:
+        start.wait()
+        automaton, reads = vocab.automaton_input([form])
+        found.append(automaton.find_matches_as_indexes(reads(form), overlapping=True))
+
+    threads = [threading.Thread(target=build) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [[(0, 0, len(form))]] * 8

@@ -139,3 +139,12 @@ def test_a_class_pickle_cannot_name_is_refused_as_before() -> None:
 
     with pytest.raises((AttributeError, pickle.PicklingError)):
         pickle.dumps(local()(1))
+
+
+def test_a_start_past_the_end_reads_as_the_end() -> None:
+    """re clamps a start past the text's end to the end, and so does finditer: "a\n" from 9 still
+    finds the empty last line, as the loop did."""
+    pattern = LineStartPattern(r"[ \t]*$")
+    spans = [match.span() for match in pattern.finditer("a\n", 9)]
+    assert spans == [match.span() for match in _loop_finditer(pattern, "a\n", 9)]
+    assert [pattern.line_start(match) for match in pattern.finditer("a\n", 9)] == [2]

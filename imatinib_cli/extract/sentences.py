@@ -14,10 +14,12 @@ from imatinib_cli.models import record
 # `re` skips in C to the next ".!?\n|" instead of trying each option at every character: the same
 # boundaries as "(?<=[.!?])[\"')\]]?\s+(?=...)|\n\s*\n|..." in a fifth of the time.
 _AFTER_STOP = r"[\"')\]]?\s+(?=[A-Z0-9(\[\"'])"
+# The two options that open with a line break: a blank line; a line that starts a list item or a
+# labelled section.
+_AT_LINE_BREAK = r"\n\s*\n|\n(?=\s*(?:[-*\u2022]\s|\d+\.\s|[A-Z][A-Za-z ]{2,40}:\s))"
 _BOUNDARY = re.compile(
     rf"\.{_AFTER_STOP}|!{_AFTER_STOP}|\?{_AFTER_STOP}"
-    r"|\n\s*\n"
-    r"|\n(?=\s*(?:[-*\u2022]\s|\d+\.\s|[A-Z][A-Za-z ]{2,40}:\s))"
+    rf"|{_AT_LINE_BREAK}"
     r"|\|[ \t]*\n"  # the end of a pipe-table row: one row reads as one sentence
 )
 _STOPS = ".!?"
@@ -27,7 +29,7 @@ _STOPS = ".!?"
 # character against a set (~52): most abstracts' sections hold full stops only.
 _FULL_STOP_BOUNDARY = re.compile(rf"\.{_AFTER_STOP}")
 # _BOUNDARY's two options that open with a line break, matched at each line break by itself.
-_LINE_BOUNDARY = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*\u2022]\s|\d+\.\s|[A-Z][A-Za-z ]{2,40}:\s))")
+_LINE_BOUNDARY = re.compile(_AT_LINE_BREAK)
 
 
 def _boundaries(text: str, begin: int, end: int) -> Iterable[re.Match[str]]:
@@ -36,12 +38,13 @@ def _boundaries(text: str, begin: int, end: int) -> Iterable[re.Match[str]]:
     With no "!", "?" or "|" in the stretch (`in` tests of its slice, in C, decide:
     `str.find(sub, begin, end)` parses its three arguments on each call, ~1,500 instructions
     against ~200 for the slice and each `in`), only the full-stop option and the two line-break
-    options can match: the full stops are searched at memchr speed, and _LINE_BOUNDARY is matched at each line break (an article's sections open with a
-    heading line: "Results\nOf 261 evaluable patients, ..."), where _BOUNDARY tested every
-    character against its set. A line-break match that starts inside a full stop's match is
-    dropped, as the one scan skips it: it holds only whitespace, and a full stop's match takes
-    the whole run of whitespace after it, so it ends inside that match too; a full stop is never
-    inside a line-break match (whitespace only)."""
+    options can match: the full stops are searched at memchr speed, and _LINE_BOUNDARY is
+    matched at each line break (an article's sections open with a heading line: "Results\nOf
+    261 evaluable patients, ..."), where _BOUNDARY tested every character against its set. A
+    line-break match that starts inside a full stop's match is dropped, as the one scan skips
+    it: it holds only whitespace, and a full stop's match takes the whole run of whitespace after
+    it, so it ends inside that match too; a full stop is never inside a line-break match
+    (whitespace only)."""
     stretch = text[begin:end]
     if "?" in stretch or "!" in stretch:
         return _BOUNDARY.finditer(text, begin, end)

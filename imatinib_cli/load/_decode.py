@@ -145,8 +145,8 @@ def _too_many_controls(text: str, utf8: bytes | None = None) -> bool:
     are) and the text is no longer than the sample, else from an ASCII sample's bytes: there the
     ASCII controls are single bytes, and U+0080 to U+009F are C2 80 to C2 9F (C2 only ever leads a
     character), found by `re` from their literal first byte (0.03 ms on a 50 KB non-ASCII page;
-    the character class took 0.11). One branch for both (the eighth session had one for each);
-    the regex stays for other text.
+    the character class took 0.11). One branch for both; the regex stays for other
+    text.
 
     >>> _too_many_controls("\x85\x01é" * 9, "\x85\x01é".encode() * 9), _too_many_controls("é" * 200)
     (True, False)

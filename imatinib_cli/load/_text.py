@@ -93,6 +93,7 @@ class LineStartPattern:
         registry sniffs of every file). Exact for a body that matches no newline, as every
         line-start pattern here: a match then ends on its line, before the next line's newline."""
         end = len(text) if endpos is None else endpos
+        pos = min(pos, len(text))  # as re clamps it (a later line start past the end: the last)
         if pos <= 0:
             first = self.first.match(text, 0, end)
             if first is not None:
@@ -109,6 +110,7 @@ class LineStartPattern:
         """The first match at a line start in text[pos:endpos] (pos counts as one when a newline
         or the text's start is before it, as `^` under re.M has it)."""
         end = len(text) if endpos is None else endpos
+        pos = min(pos, len(text))  # as re clamps it (a later line start past the end: the last)
         if pos <= 0:
             return self.first.match(text, 0, end) or self.later.search(text, 0, end)
         return self.later.search(text, pos - 1 if text[pos - 1] == "\n" else pos, end)

@@ -513,10 +513,10 @@ def _drop_chrome(index: Index, keep: list[Element]) -> None:
     """Remove scripts, navigation and page-level header/footer (never one holding what we mark).
 
     A dropped element is emptied in place (lxml's clear() cuts its children out of the tree, so
-    what was inside it is no longer below the root); only the elements dropped themselves are
-    noted, where the id() of every node inside each was (a proxy apiece: a journal page's menus
-    hold dozens of links). An element found inside one already dropped is out of the tree, and
-    dropping it again changes no text."""
+    what was inside it is no longer below the root); only the id() of each element dropped is
+    noted, not of every node inside it (a proxy apiece: a journal page's menus hold dozens of
+    links). An element inside a dropped one is already cut out of the tree, so dropping it too
+    changes no text."""
     protected = {id(parent) for element in keep for parent in element.iterancestors()}
     protected.update(id(element) for element in keep)
     dropped: set[int] = set()
