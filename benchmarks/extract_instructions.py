@@ -6,17 +6,20 @@
     python benchmarks/extract_instructions.py /tmp/t200 --python /tmp/main-venv/bin/python
 
 Time per document swings by 2x on a shared 2-core machine; the count of instructions executed
-does not (it moves by well under 1 % between runs). This runs `valgrind --tool=cachegrind
---cache-sim=no` twice on one child process that loads every file and extracts every document
-once (which builds every matcher), then joins the phrase index's automata into one (as a long run
-soon does), the second time extracting them all again; the difference, divided by the documents,
-is what one more extraction of each costs: without the join, whether the index's one-time merge
-fell in the counted round moved the count by ~0.5 M a document. --python runs the child
-with another interpreter (a venv with another version of imatinib_cli installed, not editable)
-to compare before and after. Instructions are not time: C regex scans and Python bytecode cost
-different times per instruction. The child runs with PYTHONHASHSEED=0: the order of sets and
-dicts keyed by strings moves the count by up to ~2 % between seeds, so every count is taken with
-the same one. Not a test; docs/performance.md ("Fewer passes in
+does not (it moves by well under 1 % between runs). This loads every file once, outside
+valgrind, and pickles its Documents; then runs `valgrind --tool=cachegrind --cache-sim=no` twice
+on one child process that unpickles them and extracts every document once (which builds every
+matcher), then joins the phrase index's automata into one (as a long run soon does), the second
+time extracting them all again; the difference, divided by the documents, is what one more
+extraction of each costs: without the join, whether the index's one-time merge fell in the
+counted round moved the count by ~0.5 M a document. --python runs both with another interpreter
+(a venv with another version of imatinib_cli installed, not editable) to compare before and
+after. Instructions are not time: C regex scans and Python bytecode cost different times per
+instruction. The child runs with PYTHONHASHSEED=0: the order of sets and dicts keyed by strings
+moves the count by up to ~2 % between seeds, so every count is taken with the same one. The
+Documents come pickled because loading an HTML page under valgrind does not run the same
+instructions twice: with the load in the child, the count of the 144 HTML pages moved by ~0.1 M
+a page between runs of the same code. Not a test; docs/performance.md ("Fewer passes in
 extraction") holds the figures. Needs valgrind (Debian: `apt-get install valgrind`); ~1 minute
 for 200 documents.
 """
@@ -37,9 +40,8 @@ import sys
 from pathlib import Path
 from imatinib_cli import vocab
 from imatinib_cli.extract import extract
-from imatinib_cli.load import load_records
-files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file())
-documents = [d for f in files for d in load_records(str(f), f.read_bytes()) if d.status == "ok"]
+import pickle
+documents = pickle.loads(Path(sys.argv[1]).read_bytes())
 for document in documents:
     extract(document)
 # The phrase index joins its automata into one once enough text was read twice (vocab._PhraseIndex);
@@ -56,6 +58,19 @@ for _ in range(int(sys.argv[2])):
     for document in documents:
         extract(document)
 print(len(documents))
+"""
+
+# Loads every file of a corpus and pickles its ok Documents (run once, outside valgrind): the
+# counted child unpickles them, so the load's own instructions, which are not the same from one
+# run to the next on HTML pages (libxml2's allocations), never reach the difference.
+_LOADER = """
+import pickle
+import sys
+from pathlib import Path
+from imatinib_cli.load import load_records
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file())
+documents = [d for f in files for d in load_records(str(f), f.read_bytes()) if d.status == "ok"]
+Path(sys.argv[2]).write_bytes(pickle.dumps(documents, pickle.HIGHEST_PROTOCOL))
 """
 
 
@@ -101,7 +116,11 @@ def main() -> None:
         "--python", default=sys.executable, help="the interpreter whose imatinib_cli to count"
     )
     args = parser.parse_args()
-    per_document, documents = one_more_round(args.python, _CHILD, [str(args.corpus)])
+    with tempfile.TemporaryDirectory() as folder:
+        loaded, loader = Path(folder) / "documents.pickle", Path(folder) / "loader.py"
+        loader.write_text(_LOADER, encoding="utf-8")  # a script: `-c` would import ./imatinib_cli
+        subprocess.run([args.python, str(loader), str(args.corpus), str(loaded)], check=True)
+        per_document, documents = one_more_round(args.python, _CHILD, [str(loaded)])
     print(f"{documents} documents: extraction {per_document / 1e6:.3f} M instructions a document")
 
 
