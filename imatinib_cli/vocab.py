@@ -778,7 +778,6 @@ def automaton_text(text: str) -> str:
 _FORM_BYTES: dict[str, int] = {}
 _FORM_BYTES_LOCK = threading.Lock()
 _OTHER_BYTE = 0xFF
-_SURROGATES = range(0xD800, 0xE000)
 _ONE_BYTE = "imatinib_cli.one_byte"  # the codec error handler that writes them
 
 
@@ -789,7 +788,7 @@ def _one_byte_run(error: UnicodeError) -> tuple[bytes, int]:
         raise error
     codes = _FORM_BYTES
     run = error.object[error.start : error.end]
-    if not run.isprintable() and any(ord(character) in _SURROGATES for character in run):
+    if not run.isprintable():  # (a surrogate never is)
         run = _SURROGATE.sub("\ufffd", run)
     return bytes([codes.get(character, _OTHER_BYTE) for character in run]), error.end
 

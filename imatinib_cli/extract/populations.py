@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues
@@ -454,10 +455,15 @@ def _subgroup_name_starts() -> tuple[str, ...] | None:
     if not all(word.isascii() for word in listed):
         return None
     numbered = {str(noun).lower() for noun in data["numbered"]}
-    names = {re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}
-    words = numbered | names
+    words = numbered | _name_first_words(data)
     # a word that holds another ('exons' holds 'exon') adds no test: a sentence holding it holds that one
     return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+
+
+def _name_first_words(subgroups: Mapping[str, Any]) -> set[str]:
+    """The lowercase first word of each listed subgroup name (cues.yaml `subgroups.names`), where a
+    match of _subgroup_pattern naming it starts: "wild-type" -> "wild", "FIP1L1-PDGFRA" -> "fip1l1"."""
+    return {re.split(r"[\s-]", str(name).lower())[0] for name in subgroups["names"]}
 
 
 @vocab.cached
@@ -468,7 +474,7 @@ def _subgroup_openings() -> tuple[str, ...] | None:
     do). None when one is not ASCII (case-blind matching is then more than lowercasing) or empty."""
     data = vocab.load("cues")["subgroups"]
     words = {str(word).lower() for key in ("negations", "numbered") for word in data[key]}
-    words |= {re.split(r"[\s-]", str(name).lower())[0] for name in data["names"]}
+    words |= _name_first_words(data)
     if "" in words or not all(word.isascii() for word in words):
         return None
     return tuple(sorted(w for w in words if not any(other != w and w.startswith(other) for other in words)))
