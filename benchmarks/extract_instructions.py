@@ -74,10 +74,13 @@ Path(sys.argv[2]).write_bytes(pickle.dumps(documents, pickle.HIGHEST_PROTOCOL))
 """
 
 
-def _instructions(python: str, child: Path, arguments: list[str]) -> tuple[int, int]:
-    """(instructions executed, items it printed last) of one child run under cachegrind."""
+def _instructions(
+    python: str, child: Path, arguments: list[str], report: Path | None = None
+) -> tuple[int, int]:
+    """(instructions executed, items it printed last) of one child run under cachegrind; report:
+    where cachegrind writes its per-function counts (none kept without it)."""
     run = subprocess.run(
-        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={report or '/dev/null'}"]
         + [python, str(child), *arguments],
         capture_output=True,
         text=True,
@@ -90,11 +93,14 @@ def _instructions(python: str, child: Path, arguments: list[str]) -> tuple[int, 
     return int(counted.group(1).replace(",", "")), int(run.stdout.split()[-1])
 
 
-def one_more_round(python: str, source: str, arguments: list[str]) -> tuple[float, int]:
+def one_more_round(
+    python: str, source: str, arguments: list[str], reports: tuple[Path, Path] | None = None
+) -> tuple[float, int]:
     """(instructions a round costs per item, items): the child `source` run twice under
     cachegrind, with arguments and "0", then "1" (one more round of its work), after one run
     without it so both find the vocabulary snapshot in place; its last output is the number of
-    items. Exits with a message when valgrind is missing."""
+    items. reports: where the two runs' per-function counts go. Exits with a message when
+    valgrind is missing."""
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as folder:
@@ -104,9 +110,61 @@ def one_more_round(python: str, source: str, arguments: list[str]) -> tuple[floa
         # vocabulary snapshot (and bytecode), and that work counted in "once" alone made the
         # difference ~1 M instructions a document too low.
         subprocess.run([python, str(child), *arguments, "0"], capture_output=True, check=True)
-        once, items = _instructions(python, child, [*arguments, "0"])
-        twice, _ = _instructions(python, child, [*arguments, "1"])
+        once, items = _instructions(python, child, [*arguments, "0"], reports and reports[0])
+        twice, _ = _instructions(python, child, [*arguments, "1"], reports and reports[1])
     return (twice - once) / items, items
+
+
+# What a counted instruction is spent on, by the C function it ran in ("file:function" as
+# cachegrind names it); the first kind whose pattern matches takes it. The interpreter's own work
+# (dispatching bytecode, making and clearing frames, calling) is what a compiled build would save.
+_KINDS = (
+    (
+        "interpreter: bytecode, frames, calls",
+        r"ceval\.c|frame\.c|pycore_frame|pystate\.c|call\.c|Include/object\.h|pycore_ceval|"
+        r"methodobject|descrobject|funcobject|classobject|getargs\.c|typeobject\.c:type_call",
+    ),
+    (
+        "objects made and freed, refcounts, gc",
+        r"obmalloc|malloc\.c|gcmodule|dealloc|_Py_NewReference|_Py_Dealloc|_alloc\b|GenericAlloc|"
+        r"pycore_object|_PyTrash",
+    ),
+    ("re (the _sre engine)", r"_sre"),
+    ("aho-corasick (the phrase index's automata)", r"aho_corasick|ahocorasick"),
+    ("str and bytes", r"unicode|stringlib|bytesobject|bytes_methods|memmove|memcpy|memset|memchr|strlen"),
+    ("int, tuple, list, dict, set", r"longobject|tupleobject|listobject|dictobject|setobject|abstract\.c"),
+)
+
+
+def _by_function(report: Path) -> dict[str, int]:
+    """Instructions by "file:function" in a cachegrind report (`fl=`/`fn=` headers, then
+    "line count" rows)."""
+    counts: dict[str, int] = {}
+    source = function = ""
+    with report.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if line.startswith("fl="):
+                source = line[3:].strip()
+            elif line.startswith("fn="):
+                function = f"{source}:{line[3:].strip()}"
+            elif line[:1].isdigit() and function:
+                fields = line.split()
+                if len(fields) >= 2:
+                    counts[function] = counts.get(function, 0) + int(fields[1])
+    return counts
+
+
+def kinds_of_round(once: Path, twice: Path) -> list[tuple[str, float]]:
+    """(kind, share of the round's instructions) for what the second report ran beyond the first,
+    largest first; "other" for what no kind names."""
+    before, after = _by_function(once), _by_function(twice)
+    shares: dict[str, int] = {}
+    for function, count in after.items():
+        spent = count - before.get(function, 0)
+        kind = next((name for name, pattern in _KINDS if re.search(pattern, function)), "other")
+        shares[kind] = shares.get(kind, 0) + spent
+    total = sum(shares.values()) or 1
+    return sorted(((kind, spent / total) for kind, spent in shares.items()), key=lambda row: -row[1])
 
 
 def main() -> None:
@@ -115,13 +173,22 @@ def main() -> None:
     parser.add_argument(
         "--python", default=sys.executable, help="the interpreter whose imatinib_cli to count"
     )
+    parser.add_argument(
+        "--by-kind",
+        action="store_true",
+        help="also say what the counted round's instructions were spent on (interpreter, objects, re...)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         loaded, loader = Path(folder) / "documents.pickle", Path(folder) / "loader.py"
         loader.write_text(_LOADER, encoding="utf-8")  # a script: `-c` would import ./imatinib_cli
         subprocess.run([args.python, str(loader), str(args.corpus), str(loaded)], check=True)
-        per_document, documents = one_more_round(args.python, _CHILD, [str(loaded)])
+        reports = (Path(folder) / "once.out", Path(folder) / "twice.out") if args.by_kind else None
+        per_document, documents = one_more_round(args.python, _CHILD, [str(loaded)], reports)
+        kinds = kinds_of_round(*reports) if reports else []
     print(f"{documents} documents: extraction {per_document / 1e6:.3f} M instructions a document")
+    for kind, share in kinds:
+        print(f"  {100 * share:5.1f} %  {kind}")
 
 
 if __name__ == "__main__":

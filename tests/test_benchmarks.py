@@ -108,3 +108,40 @@ def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
         assert row["peak_rss_mb"] > 0
     assert results["startup"] is None
     assert results["machine"]["nproc"] >= 1
+
+
+def _benchmark_module(name: str) -> object:
+    """A benchmarks/ script imported by path (benchmarks/ is no package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_instruction_kinds_count_only_the_extra_round(tmp_path: Path) -> None:
+    """`extract_instructions.py --by-kind` groups what the second cachegrind report ran beyond the
+    first by the C function it ran in: here the interpreter 60 of 100, re 30, the rest 10."""
+    kinds = _benchmark_module("extract_instructions")
+    header = "version: 1\ncmd: python child.py\nevents: Ir\n"
+    once = tmp_path / "once.out"
+    once.write_text(
+        header + "fl=Python/ceval.c\nfn=_PyEval_EvalFrameDefault\n10 100\n"
+        "fl=./Modules/_sre/sre_lib.h\nfn=sre_ucs1_match\n5 20\n",
+        encoding="utf-8",
+    )
+    twice = tmp_path / "twice.out"
+    twice.write_text(
+        header + "fl=Python/ceval.c\nfn=_PyEval_EvalFrameDefault\n10 140\n11 20\n"
+        "fl=./Modules/_sre/sre_lib.h\nfn=sre_ucs1_match\n5 50\n"
+        "fl=???\nfn=some_library_call\n1 10\n",
+        encoding="utf-8",
+    )
+    shares = dict(kinds.kinds_of_round(once, twice))  # type: ignore[attr-defined]
+    assert shares == {
+        "interpreter: bytecode, frames, calls": 0.6,
+        "re (the _sre engine)": 0.3,
+        "other": 0.1,
+    }
