@@ -11,7 +11,7 @@ from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import dose
+from imatinib_cli.extract import dose, outcomes
 
 # --- doses: the unit pattern tried only where the lowercase sentence holds "mg" ---------------------
 
@@ -53,3 +53,38 @@ def test_unit_matches_on_written_sentences() -> None:
         for m in dose._unit_matches(dose._units()[0], "mg", context.text, info)
     ]
     assert found == ["MG daily", "mg/m²", "Mg/kg", "mg"]
+
+
+# --- outcomes: a sentence searched for a protein change only when its shape holds one ---------------
+
+_CHANGE_TEXT = [
+    "D842V", "V560D", "T670I", "D816", "Y823del", "fs", "del", "ins", "dup", "NCT01234567", "CD117", "A1",
+    "B12", "KIT", "exon", "11", "9", "2", "400", " ", "(", "%", "-", "ſ", "İ", "ı", "\u212a", "٥٦٠",
+    "\u00a0", "é", "patients", "p.", "X",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CHANGE_TEXT), min_size=1, max_size=14).map("".join))
+def test_may_name_protein_change_is_the_loose_search(text: str) -> None:
+    """The shape gate never turns away a sentence the loose pattern finds something in, ASCII or
+    not (Arabic-Indic digits are "\\d" too: a sentence with them is searched)."""
+    context = context_of(f"Results: {text} were seen.")
+    for info in context.sentences:
+        expected = outcomes._PROTEIN_CHANGE_LOOSE.search(info.sentence.text) is not None
+        assert outcomes.may_name_protein_change(info) is expected
+
+
+def test_may_name_protein_change_on_written_sentences() -> None:
+    context = context_of(
+        "Patients with D842V did not respond. Twelve of 24 patients (50%) responded. "
+        "The trial (NCT01234567) enrolled 40. Mutations V٥٦٠D were found."
+    )
+    assert [outcomes.may_name_protein_change(info) for info in context.sentences] == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    shape = b"D842V at 12".translate(outcomes._CAPITALS_AND_DIGITS)
+    assert shape == b"A000Axxxx00"
