@@ -6,12 +6,13 @@ answered differently would change the output bytes."""
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace
 
 from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import dose, outcomes
+from imatinib_cli.extract import dose, outcomes, response
 
 # --- doses: the unit pattern tried only where the lowercase sentence holds "mg" ---------------------
 
@@ -88,3 +89,46 @@ def test_may_name_protein_change_on_written_sentences() -> None:
     ]
     shape = b"D842V at 12".translate(outcomes._CAPITALS_AND_DIGITS)
     assert shape == b"A000Axxxx00"
+
+
+# --- response: the slash-list test by a loop ----------------------------------------------------------
+
+
+def _old_may_hold_slash_list(reader: SimpleNamespace) -> bool:
+    """_Reader._may_hold_slash_list as written before (any() over the neighbouring pairs)."""
+    cues_at, items, text = reader.cues, reader.items, reader.text
+    return any(
+        later == earlier + 1 and text[items[earlier].end : items[later].start].strip() == "/"
+        for earlier, later in zip(cues_at, cues_at[1:], strict=False)
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["CHR", "MCyR", "/", " / ", " ", "4", "25", "and", "(%)", ",", "\u00a0/"]),
+        max_size=12,
+    ),
+    st.data(),
+)
+def test_slash_list_test_is_the_one_it_replaced(pieces: list[str], data: st.DataObject) -> None:
+    """The loop answers as any() over zip(cues, cues[1:]) did, for any items and cue indexes."""
+    text, items, at = "", [], 0
+    for piece in pieces:
+        text += piece
+        items.append(SimpleNamespace(start=at, end=at + len(piece)))
+        at += len(piece)
+    cues_at = sorted(data.draw(st.sets(st.integers(0, max(len(items) - 1, 0)))) if items else set())
+    reader = SimpleNamespace(cues=cues_at, items=items, text=text)
+    assert response._Reader._may_hold_slash_list(reader) is _old_may_hold_slash_list(reader)
+
+
+def test_slash_list_test_on_written_items() -> None:
+    """'CHR/MCyR' (neighbouring cues joined by "/") may hold a run; cues apart, or neighbours
+    joined by a space, do not."""
+    text = "CHR/MCyR 4/25 CCyR"
+    items = [SimpleNamespace(start=s, end=e) for s, e in [(0, 3), (4, 8), (9, 10), (11, 13), (14, 18)]]
+    assert response._Reader._may_hold_slash_list(SimpleNamespace(cues=[0, 1, 4], items=items, text=text))
+    assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[1, 4], items=items, text=text))
+    assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[3, 4], items=items, text=text))
+    assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[], items=items, text=text))
