@@ -143,12 +143,13 @@ def _read_clause(
     if not spans or _not_this_studys_results(context, info):
         # (a clause with no category asks nothing of its sentence: the same empty answer)
         return [], [], set()
-    tumors = [
-        Item("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
-        for m in info.tumors
-        if start <= m.evidence.start and m.evidence.end <= end
-    ]
-    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
+    if info.tumors:  # (most sentences name no tumor: no list built)
+        spans = spans + [
+            Item("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
+            for m in info.tumors
+            if start <= m.evidence.start and m.evidence.end <= end
+        ]
+    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
     hits, items, claimed = _Reader(items, context.text).read()
     hits = _best_was(context, start, end, _all_partial(context, start, end, _sum_kinds(context, hits)))
     return hits, items, claimed
@@ -220,7 +221,11 @@ def _in_definition(text: str, at: int, main: vocab.Matcher) -> bool:
 
 def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
     """'the overall response rate was 52.5% (21/40), all partial responses': PR = ORR, CR = 0."""
-    orr = next((hit for hit in hits if hit.category == "orr" and not hit.negated), None)
+    orr = None
+    for hit in hits:  # (a loop: no generator a clause)
+        if hit.category == "orr" and not hit.negated:
+            orr = hit
+            break
     if orr is None or any(hit.category in ("cr", "pr") for hit in hits):
         return hits
     said = cues.matcher("responses", "all_partial").find(context.text, start, end)

@@ -464,6 +464,8 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
             )
     if has_cue:
         events.extend(_unknown_terms(text, info, hits))
+    if not events:
+        return events  # (no sort, key function or list built for nothing)
     return [event for event in sorted(events, key=lambda event: event.evidence.start) if _possible(event)]
 
 
