@@ -12,7 +12,7 @@ from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import dose, outcomes, response
+from imatinib_cli.extract import dose, heme, outcomes, response
 
 # --- doses: the unit pattern tried only where the lowercase sentence holds "mg" ---------------------
 
@@ -132,3 +132,23 @@ def test_slash_list_test_on_written_items() -> None:
     assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[1, 4], items=items, text=text))
     assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[3, 4], items=items, text=text))
     assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[], items=items, text=text))
+
+
+# --- _read_responses: no call where the clause cannot hold what the callee reads -------------------
+
+_HEAD_TEXT = [
+    "complete", "cytogenetic", "molecular", "(", ")", "n", "N", " = ", "=", "13", "8", "or", "and", ",",
+    "remission", "responses", " ", "who achieved a", "lost", ":", "ſ", "\u212a",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HEAD_TEXT), min_size=1, max_size=20).map("".join))
+def test_shared_head_finds_nothing_without_an_equals_sign(text: str) -> None:
+    """_read_responses asks heme.shared_head only of a clause that holds "=": without one the
+    pattern matches nothing, so the call (which no longer tests it) would give nothing. (Read end
+    to end: tests/test_extract_heme.py, test_two_kinds_sharing_one_head_noun.)"""
+    said = "Patients who achieved a " + text
+    found = heme.shared_head(said, 0, len(said))
+    if "=" not in said:
+        assert found == []

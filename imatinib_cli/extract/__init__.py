@@ -762,9 +762,9 @@ def _read_responses(
     in_order = (
         "respectively" in info.lower
         or bool(arms and cues.matcher("responses", "both_arms").any(context.text, info.start, info.end))
-        or _side_by_side(info, anchors, subgroups)
+        or (subgroups is not None and _side_by_side(info, anchors, subgroups))
     )
-    paired = _arms_then_versus(context, info, anchors, arms)
+    paired = _arms_then_versus(context, info, anchors, arms) if arms else None  # (no call without arms)
     if (in_order or paired) and _read_respectively(
         context, info, by_key, drafts, anchors, arms, warnings, subgroups, paired
     ):
@@ -778,7 +778,7 @@ def _read_responses(
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     pending_sizes: dict[str, Quantity] = {}
     for start, end, keys in pieces:
-        if not keys and _names_the_others(context, start, end):
+        if not keys and cues.matcher("responses", "the_others").any(context.text, start, end):
             # "no objective responses were seen in any other stratum": every population not named.
             named_here = {key for _, _, key in anchors}
             keys = tuple(
@@ -790,9 +790,14 @@ def _read_responses(
         items = unread if unread is not None else []
         if bracketed:
             hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
-        hits += _shared_head(context, info, start, end, hits)
+        if context.text.find("=", start, end) >= 0:  # every shared head holds "(n = 13)": no call
+            hits += _shared_head(context, info, start, end, hits)
         first_hit = leading or (previous_hits[0] if previous_hits else None)
-        inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None
+        inline = (
+            _inline_item(context, info, start, end, first_hit)
+            if not hits and code and first_hit is not None
+            else None
+        )
         if inline is not None:
             hits, size = [inline[0]], inline[1]
             if code in by_key and by_key[code].n is None:
@@ -890,14 +895,12 @@ def _inline_of_pattern() -> re.Pattern[str]:
 
 
 def _inline_item(
-    context: Context, info: SentenceInfo, start: int, end: int, leading: ResponseHit | None
+    context: Context, info: SentenceInfo, start: int, end: int, leading: ResponseHit
 ) -> tuple[ResponseHit, Quantity] | None:
     """A list item after a response cue: '... partial responses in one leiomyosarcoma (n = 14), no
     synovial sarcomas (n = 9) and two liposarcomas (n = 11)', '... v none of 7 with wild-type
     tumors': the item's count (0 for 'no') of the cue's category, and its group's size. The
     bracketed n is a size, never a count."""
-    if leading is None:
-        return None
     match = _inline_item_pattern().match(context.text, start, end) or _inline_of_pattern().match(
         context.text, start, end
     )
@@ -1102,12 +1105,10 @@ def _shared_head(
 
 
 def _arms_then_versus(
-    context: Context, info: SentenceInfo, anchors: list[tuple[int, int, str]], arms: ArmDesign | None
+    context: Context, info: SentenceInfo, anchors: list[tuple[int, int, str]], arms: ArmDesign
 ) -> list[str] | None:
     """'Rates in the dasatinib and imatinib arms were: CCyR in 86% versus 82%': the arms named
     before the first 'versus', in that order (their keys), whose values it joins; else None."""
-    if not arms:
-        return None
     found = cues.matcher("responses", "versus").find(context.text, info.start, info.end)
     if not found:
         return None
@@ -1120,10 +1121,6 @@ def _arms_then_versus(
     if len(named) < 2:
         return None
     return [arms.key_of(key) for _, key in named]
-
-
-def _names_the_others(context: Context, start: int, end: int) -> bool:
-    return cues.matcher("responses", "the_others").any(context.text, start, end)
 
 
 def _same_population(mention: TumorMention, drafts: list[PopulationDraft]) -> PopulationDraft | None:
