@@ -27,7 +27,7 @@ def test_only_m_and_g_read_as_the_units_opening() -> None:
     """The premise: "mg" is the units' opening, and no character but "m", "M", "g", "G" lowercases
     to "m" or "g" (so the lowercase sentence holds "mg" wherever a unit starts), nor matches one
     case-blind (checked by the unit pattern's own test, tests/test_extract_prefilters.py)."""
-    assert dose._unit_opening() == "mg"
+    assert dose.unit_opening() == "mg"
     lowered_to = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).lower() in ("m", "g")}
     assert lowered_to == {"m", "M", "g", "G"}
 

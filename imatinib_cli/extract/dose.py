@@ -63,9 +63,10 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
 
 
 @vocab.cached
-def _unit_opening() -> str:
+def unit_opening() -> str:
     """What every unit holds, lowercase ("mg"; "" when the units share no such opening): a sentence
-    whose lowercase text lacks it names no dose."""
+    whose lowercase text lacks it names no dose (extract's _read_doses asks that before it calls
+    find_doses, most sentences' only question about doses)."""
     data = vocab.load("schedules")
     words = [str(u).lower() for u in (*data["per_day_units"], *data["body_surface_units"])] + ["mg"]
     opening = ""
@@ -93,9 +94,9 @@ def _schedule(
 
 
 def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
-    opening = _unit_opening()
-    if opening and opening not in info.lower:
-        return []  # no "mg": no unit, so no dose (the unit pattern is not run)
+    """The doses of one sentence. A sentence without unit_opening() ("mg") has none: its caller
+    asks that first (a sentence without a dose costs one substring test, not a call)."""
+    opening = unit_opening()
     hits: list[DoseHit] = []
     unit_pattern, per_day_units, surface_units = _units()
     modifications = cues.matcher("schedules", "modification_cues")
@@ -148,7 +149,7 @@ def _unit_matches(
     pattern: re.Pattern[str], opening: str, text: str, info: SentenceInfo
 ) -> Iterator[re.Match[str]]:
     """pattern.finditer(text, info.start, info.end), tried only where the lowercase sentence holds
-    `opening` (_unit_opening, "mg"): every unit opens with it, and its letters are ASCII ones that
+    `opening` (unit_opening, "mg"): every unit opens with it, and its letters are ASCII ones that
     case-blind matching reads only as their two cases, so each match starts at one (the sentence's
     lowercase keeps its offsets). `re`'s own scan tried the pattern's first set at every character
     and its lookbehind at every "m" ('median', 'imatinib'); str.find skips to "mg" in C."""
