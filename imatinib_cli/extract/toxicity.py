@@ -386,9 +386,11 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
         events, covered = _table_events(text, info, hits, matcher)
         if covered:
             hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
-    uncoded = _uncoded(text, info, hits)
-    if uncoded:
-        hits = sorted([*hits, *uncoded], key=lambda hit: hit.start)
+    named_uncoded = cues.matcher("cues", "toxicity", "uncoded_events").find(text, first, last)
+    if named_uncoded:  # (most sentences: none, and no call)
+        uncoded = _uncoded(named_uncoded, hits)
+        if uncoded:
+            hits = sorted([*hits, *uncoded], key=lambda hit: hit.start)
     if len(hits) > 1:  # the phrase index's hits come sorted; one hit combines with nothing
         hits = _combined(text, hits)
     aggregates = _aggregates(text, info, hits)
@@ -1267,10 +1269,9 @@ def _extend_left(text: str, start: int, end: int, floor: int, matcher: vocab.Mat
     return start - len(match.group(0)) if matcher.any(candidate) else start
 
 
-def _uncoded(text: str, info: SentenceInfo, hits: list) -> list[_Uncoded]:
-    """Events the CTCAE vocabulary has no certain term for (cues.yaml uncoded_events), where no
-    vocabulary event already covers their words."""
-    found = cues.matcher("cues", "toxicity", "uncoded_events").find(text, info.start, info.end)
+def _uncoded(found: list[vocab.TermHit], hits: list) -> list[_Uncoded]:
+    """Events the CTCAE vocabulary has no certain term for (`found`: the sentence's hits of
+    cues.yaml uncoded_events), where no vocabulary event already covers their words."""
     return [
         _Uncoded(match.start, match.end)
         for match in found
