@@ -17,7 +17,7 @@ from imatinib_cli.models import Document, Findings, Population
 @contextmanager
 def patched(module: Any, **values: Any) -> Iterator[None]:
     """module's names set to values for the block, then restored: the gate tests run the code
-    once as it is and once with a shortcut turned off (`with patched(dose, _unit_opening=lambda:
+    once as it is and once with a shortcut turned off (`with patched(dose, unit_opening=lambda:
     ""): ...`). Not pytest's monkeypatch: hypothesis runs many examples in one test call."""
     saved = {name: getattr(module, name) for name in values}
     for name, value in values.items():

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import imatinib_cli.extract as extract_module
+from imatinib_cli import vocab
 from imatinib_cli.extract import cues, toxicity
 from imatinib_cli.models import add_dose
 
@@ -84,10 +85,10 @@ _GRADE_PIECES = [
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_GRADE_PIECES), min_size=1, max_size=12).map("".join))
 def test_a_kept_grade_text_is_the_one_written_from_its_groups(text: str) -> None:
-    """_grade_text (kept per groups) gives what _grade_text_of writes from the match's groups,
-    the first time and every time after."""
+    """_grade_text (kept per groups) gives what _grade_text_of writes from the match's groups
+    unkept (its __wrapped__), the first time and every time after."""
     for match in toxicity._grade_pattern().finditer(text):
-        fresh = toxicity._grade_text_of(*match.group("grade", "cmp", "worse"))
+        fresh = toxicity._grade_text_of.__wrapped__(*match.group("grade", "cmp", "worse"))
         assert toxicity._grade_text(match) == fresh
         assert toxicity._grade_text(match) == fresh
 
@@ -104,14 +105,14 @@ def test_grade_texts_written_and_bounded() -> None:
     ]:
         match = toxicity._grade_pattern().search(text)
         assert match is not None and toxicity._grade_text(match) == written
-    with patched(toxicity, _GRADE_TEXTS={}, _GRADE_TEXTS_KEPT=50):
-        for first in range(1, 6):
-            for second in range(1, 6):
-                for joiner in (" or ", " and ", "-", " to ", "/", " – ", "  or  ", "\u00a0and "):
-                    match = toxicity._grade_pattern().search(f"grade {first}{joiner}{second}")
-                    assert match is not None
-                    assert toxicity._grade_text(match) == f"{first}/{second}"
-        assert len(toxicity._GRADE_TEXTS) == 50
+    assert toxicity._grade_text_of.cache_info().maxsize == toxicity._KEPT == 256
+    toxicity._grade_text_of.cache_clear()
+    for spaces in range(300):  # 300 distinct groups: "3 or 4" with 0..299 spaces before "or"
+        match = toxicity._grade_pattern().search(f"grade 3{' ' * spaces}or 4")
+        assert match is not None and toxicity._grade_text(match) == "3/4"
+    assert toxicity._grade_text_of.cache_info().currsize == 256
+    match = toxicity._grade_pattern().search("grade 3 or 4")
+    assert match is not None and toxicity._grade_text(match) == "3/4"  # evicted, written again
 
 
 # --- toxicity: an aggregate's grade kept per modifiers ----------------------------------------------
@@ -122,13 +123,13 @@ _MODIFIER_PIECES = [*_GRADE_PIECES, "III", "IV", "iv", "ii", "v", "serious", "se
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_MODIFIER_PIECES), min_size=1, max_size=10).map("".join))
 def test_a_kept_aggregate_grade_is_the_one_read_from_its_modifiers(modifiers: str) -> None:
-    """_aggregate_grade (kept per modifiers) gives what _aggregate_grade_of reads, every time."""
+    """_aggregate_grade() (kept per modifiers) gives what _aggregate_grade_of reads, every time."""
     fresh = toxicity._aggregate_grade_of(modifiers)
-    assert toxicity._aggregate_grade(modifiers) == fresh
-    assert toxicity._aggregate_grade(modifiers) == fresh
+    assert toxicity._aggregate_grade()(modifiers) == fresh
+    assert toxicity._aggregate_grade()(modifiers) == fresh
 
 
-def test_aggregate_grades_written_and_bounded() -> None:
+def test_aggregate_grades_written_bounded_and_renewed() -> None:
     for modifiers, grade in [
         ("grades III and IV", "3/4"),
         ("grade 3 or worse", "≥3"),
@@ -136,12 +137,18 @@ def test_aggregate_grades_written_and_bounded() -> None:
         ("serious", None),
         ("grade ≥ 3", "≥3"),
     ]:
-        assert toxicity._aggregate_grade(modifiers) == grade
-        assert toxicity._aggregate_grade(modifiers) == grade
-    with patched(toxicity, _aggregate_grades=lambda kept={}: kept, _KEPT_GRADES=10):  # noqa: B006
-        for number in range(30):
-            assert toxicity._aggregate_grade(f"grade {number % 5 + 1} {' ' * number}") == str(number % 5 + 1)
-        assert len(toxicity._aggregate_grades()) == 10
+        assert toxicity._aggregate_grade()(modifiers) == grade
+        assert toxicity._aggregate_grade()(modifiers) == grade
+    kept = toxicity._aggregate_grade()
+    assert kept is toxicity._aggregate_grade()  # one memo while the vocabularies stay
+    assert kept.cache_info().maxsize == 256
+    for number in range(300):
+        assert kept(f"grade {number % 5 + 1} {' ' * number}") == str(number % 5 + 1)
+    assert kept.cache_info().currsize == 256
+    vocab.clear_caches()  # the vocabularies renewed: a new, empty memo
+    renewed = toxicity._aggregate_grade()
+    assert renewed is not kept and renewed.cache_info().currsize == 0
+    assert renewed("grades III and IV") == "3/4"
 
 
 # --- doses: what a sentence names read once, the conclusion cue only where it decides ----------------

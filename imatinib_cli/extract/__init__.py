@@ -14,7 +14,7 @@ from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
-from imatinib_cli.extract.dose import find_doses
+from imatinib_cli.extract.dose import find_doses, unit_opening
 from imatinib_cli.extract.numbers import Num, words_to_int
 from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
@@ -577,9 +577,12 @@ def _read_doses(
     study_doses: list[Dose],
     group_anchors: list[tuple[int, int, str]],
 ) -> None:
+    opening = unit_opening()
+    if opening and opening not in info.lower:
+        return  # no "mg": no unit, so no dose (find_doses is not called; most sentences)
     hits = find_doses(context, info)
     if not hits:
-        return  # most sentences name no dose: nothing below is built for them
+        return  # nothing below is built for a sentence without a dose
     named_groups = {key for _, _, key in group_anchors if key in by_key} if group_anchors else ()
     # The populations the sentence names, and whether it speaks of the study in general (a title,
     # every population named, a conclusion): the same for each dose, so read once, and the
@@ -762,9 +765,9 @@ def _read_responses(
     in_order = (
         "respectively" in info.lower
         or bool(arms and cues.matcher("responses", "both_arms").any(context.text, info.start, info.end))
-        or _side_by_side(info, anchors, subgroups)
+        or (subgroups is not None and _side_by_side(info, anchors, subgroups))
     )
-    paired = _arms_then_versus(context, info, anchors, arms)
+    paired = _arms_then_versus(context, info, anchors, arms) if arms else None  # (no call without arms)
     if (in_order or paired) and _read_respectively(
         context, info, by_key, drafts, anchors, arms, warnings, subgroups, paired
     ):
@@ -778,7 +781,7 @@ def _read_responses(
     pieces = split_semicolons(context, clauses(context, anchors, info.start, info.end), anchors)
     pending_sizes: dict[str, Quantity] = {}
     for start, end, keys in pieces:
-        if not keys and _names_the_others(context, start, end):
+        if not keys and cues.matcher("responses", "the_others").any(context.text, start, end):
             # "no objective responses were seen in any other stratum": every population not named.
             named_here = {key for _, _, key in anchors}
             keys = tuple(
@@ -790,9 +793,14 @@ def _read_responses(
         items = unread if unread is not None else []
         if bracketed:
             hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
-        hits += _shared_head(context, info, start, end, hits)
+        if context.text.find("=", start, end) >= 0:  # every shared head holds "(n = 13)": no call
+            hits += _shared_head(context, info, start, end, hits)
         first_hit = leading or (previous_hits[0] if previous_hits else None)
-        inline = _inline_item(context, info, start, end, first_hit) if not hits and code else None
+        inline = (
+            _inline_item(context, info, start, end, first_hit)
+            if not hits and code and first_hit is not None
+            else None
+        )
         if inline is not None:
             hits, size = [inline[0]], inline[1]
             if code in by_key and by_key[code].n is None:
@@ -890,14 +898,12 @@ def _inline_of_pattern() -> re.Pattern[str]:
 
 
 def _inline_item(
-    context: Context, info: SentenceInfo, start: int, end: int, leading: ResponseHit | None
+    context: Context, info: SentenceInfo, start: int, end: int, leading: ResponseHit
 ) -> tuple[ResponseHit, Quantity] | None:
     """A list item after a response cue: '... partial responses in one leiomyosarcoma (n = 14), no
     synovial sarcomas (n = 9) and two liposarcomas (n = 11)', '... v none of 7 with wild-type
     tumors': the item's count (0 for 'no') of the cue's category, and its group's size. The
     bracketed n is a size, never a count."""
-    if leading is None:
-        return None
     match = _inline_item_pattern().match(context.text, start, end) or _inline_of_pattern().match(
         context.text, start, end
     )
@@ -1102,12 +1108,10 @@ def _shared_head(
 
 
 def _arms_then_versus(
-    context: Context, info: SentenceInfo, anchors: list[tuple[int, int, str]], arms: ArmDesign | None
+    context: Context, info: SentenceInfo, anchors: list[tuple[int, int, str]], arms: ArmDesign
 ) -> list[str] | None:
     """'Rates in the dasatinib and imatinib arms were: CCyR in 86% versus 82%': the arms named
     before the first 'versus', in that order (their keys), whose values it joins; else None."""
-    if not arms:
-        return None
     found = cues.matcher("responses", "versus").find(context.text, info.start, info.end)
     if not found:
         return None
@@ -1120,10 +1124,6 @@ def _arms_then_versus(
     if len(named) < 2:
         return None
     return [arms.key_of(key) for _, key in named]
-
-
-def _names_the_others(context: Context, start: int, end: int) -> bool:
-    return cues.matcher("responses", "the_others").any(context.text, start, end)
 
 
 def _same_population(mention: TumorMention, drafts: list[PopulationDraft]) -> PopulationDraft | None:

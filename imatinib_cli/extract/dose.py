@@ -4,6 +4,7 @@ normalized to mg/day. A dose whose schedule is not stated keeps mg_per_day None:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imatinib_cli import vocab
@@ -62,9 +63,10 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
 
 
 @vocab.cached
-def _unit_opening() -> str:
+def unit_opening() -> str:
     """What every unit holds, lowercase ("mg"; "" when the units share no such opening): a sentence
-    whose lowercase text lacks it names no dose."""
+    whose lowercase text lacks it names no dose (extract's _read_doses asks that before it calls
+    find_doses, most sentences' only question about doses)."""
     data = vocab.load("schedules")
     words = [str(u).lower() for u in (*data["per_day_units"], *data["body_surface_units"])] + ["mg"]
     opening = ""
@@ -92,16 +94,16 @@ def _schedule(
 
 
 def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
-    opening = _unit_opening()
-    if opening and opening not in info.lower:
-        return []  # no "mg": no unit, so no dose (the unit pattern is not run)
+    """The doses of one sentence. A sentence without unit_opening() ("mg") has none: its caller
+    asks that first (a sentence without a dose costs one substring test, not a call)."""
+    opening = unit_opening()
     hits: list[DoseHit] = []
     unit_pattern, per_day_units, surface_units = _units()
     modifications = cues.matcher("schedules", "modification_cues")
     schedules = cues.matcher("schedules", "schedules", key_field="key")  # once a sentence, for every dose
     text = context.text
     numbers = [n for n in info.numbers if not n.percent]
-    for unit in unit_pattern.finditer(text, info.start, info.end):
+    for unit in _unit_matches(unit_pattern, opening, text, info):
         unit_text = "".join(unit.group(0).lower().split())
         if unit_text == "mg/dl":
             continue  # a laboratory value, not a dose
@@ -141,6 +143,28 @@ def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
         respectively = info.lower.find("respectively", unit.end() - info.start) >= 0
         hits.append(DoseHit(doses, first, as_written_end, respectively))
     return hits
+
+
+def _unit_matches(
+    pattern: re.Pattern[str], opening: str, text: str, info: SentenceInfo
+) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text, info.start, info.end), tried only where the lowercase sentence holds
+    `opening` (unit_opening, "mg"): every unit opens with it, and its letters are ASCII ones that
+    case-blind matching reads only as their two cases, so each match starts at one (the sentence's
+    lowercase keeps its offsets). `re`'s own scan tried the pattern's first set at every character
+    and its lookbehind at every "m" ('median', 'imatinib'); str.find skips to "mg" in C."""
+    if not opening:
+        yield from pattern.finditer(text, info.start, info.end)
+        return
+    lower, offset, end = info.lower, info.start, info.end
+    at = lower.find(opening)
+    while at >= 0:
+        unit = pattern.match(text, offset + at, end)
+        if unit is None:
+            at = lower.find(opening, at + 1)
+        else:
+            yield unit
+            at = lower.find(opening, unit.end() - offset)
 
 
 def _clause_window(text: str, sentence_start: int, position: int, width: int = 45) -> int:

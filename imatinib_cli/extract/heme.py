@@ -427,8 +427,7 @@ def shared_head(text: str, start: int, end: int) -> list[tuple[str, int, int, st
     sharing degree and head noun. Each bracketed n counts those who reached that response; only
     after a verb of reaching it (vocab achieve_verbs), never after 'lost'."""
     found: list[tuple[str, int, int, str]] = []
-    if text.find("=", start, end) < 0:
-        return found  # every match holds "(n = ...)": not run
+    # (extract's _read_responses calls this only for a clause that holds "=", as every match does)
     for match in _shared_head_pattern().finditer(text, start, end):
         degree, head = " ".join(match.group("degree").split()), " ".join(match.group("head").split())
         for kind, number in (("first", "x"), ("second", "y")):

@@ -75,13 +75,27 @@ _EXON = re.compile(r"exon(?<!\wexon)\s+\d+\b")
 _PROTEIN_CHANGE_LOOSE = re.compile(rf"[A-Z]{_CHANGE_REST}")
 
 
+# An ASCII text's shape for _PROTEIN_CHANGE_LOOSE's opening: a capital as "A", a digit as "0",
+# any other byte as "x". Every match opens with a capital and two digits ("D842V"; in ASCII text
+# "\d" reads only 0-9), so its text's shape holds "A00".
+_CAPITALS_AND_DIGITS = bytes(
+    ord("A") if 65 <= byte <= 90 else ord("0") if 48 <= byte <= 57 else ord("x") for byte in range(256)
+)
+
+
 def may_name_protein_change(info: SentenceInfo) -> bool:
     """Whether the sentence could name a protein change ('D842V'), by one search shared by the
     subgroup gate and the mutation reader: False for most sentences, and then neither runs its
-    own pattern. Checked against both patterns in tests/test_extract_long_pages.py."""
+    own pattern. Checked against both patterns in tests/test_extract_long_pages.py. An ASCII
+    sentence is searched only when its shape (_CAPITALS_AND_DIGITS: two C passes, ~1 ns a
+    character) holds a capital then two digits: `re` tried its first set, [A-Z], at every
+    character (~10 ns each), and most sentences hold none ('NCT01234567' does)."""
     found = info.cached.get("protein_change")
     if found is None:
-        found = info.cached["protein_change"] = _PROTEIN_CHANGE_LOOSE.search(info.sentence.text) is not None
+        text = info.sentence.text
+        found = info.cached["protein_change"] = (
+            not text.isascii() or b"A00" in text.encode("ascii").translate(_CAPITALS_AND_DIGITS)
+        ) and _PROTEIN_CHANGE_LOOSE.search(text) is not None
     return found  # type: ignore[return-value]
 
 

@@ -91,11 +91,13 @@ def _phrase_items(context: Context, start: int, end: int) -> tuple[list[Item], l
         else:
             # A blocker reads as one word, so "best response" can be a filler but never a category.
             items.append(Item("blocker", hit.start, hit.end, " ".join(hit.as_written.lower().split())))
-    short = cues.matcher("responses", "needs_number", key_field="category")
+    short = cues.matcher("responses", "needs_number", key_field="category").find(text, start, end)
+    if not short:
+        return items, covered  # (most clauses: no start list built)
     # The main hits come left to right without overlapping: the one that may cover a short hit is
     # the last that starts at or before it (a bisect, not a scan of them all per hit).
     covered_starts = [s for s, _ in covered]
-    for hit in short.find(text, start, end):
+    for hit in short:
         at = bisect_right(covered_starts, hit.start) - 1
         if at >= 0 and hit.start < covered[at][1]:
             continue
@@ -141,12 +143,13 @@ def _read_clause(
     if not spans or _not_this_studys_results(context, info):
         # (a clause with no category asks nothing of its sentence: the same empty answer)
         return [], [], set()
-    tumors = [
-        Item("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
-        for m in info.tumors
-        if start <= m.evidence.start and m.evidence.end <= end
-    ]
-    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans + tumors)
+    if info.tumors:  # (most sentences name no tumor: no list built)
+        spans = spans + [
+            Item("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
+            for m in info.tumors
+            if start <= m.evidence.start and m.evidence.end <= end
+        ]
+    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
     hits, items, claimed = _Reader(items, context.text).read()
     hits = _best_was(context, start, end, _all_partial(context, start, end, _sum_kinds(context, hits)))
     return hits, items, claimed
@@ -218,7 +221,11 @@ def _in_definition(text: str, at: int, main: vocab.Matcher) -> bool:
 
 def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]) -> list[ResponseHit]:
     """'the overall response rate was 52.5% (21/40), all partial responses': PR = ORR, CR = 0."""
-    orr = next((hit for hit in hits if hit.category == "orr" and not hit.negated), None)
+    orr = None
+    for hit in hits:  # (a loop: no generator a clause)
+        if hit.category == "orr" and not hit.negated:
+            orr = hit
+            break
     if orr is None or any(hit.category in ("cr", "pr") for hit in hits):
         return hits
     said = cues.matcher("responses", "all_partial").find(context.text, start, end)
@@ -436,11 +443,13 @@ class _Reader:
         """A run is two cues or more at neighbouring items with only "/" between them ('CHR/MCyR'):
         False when no two cues of the clause are neighbours so joined (a fraction's "/", '4/25',
         joins none)."""
-        cues_at, items, text = self.cues, self.items, self.text
-        return any(
-            later == earlier + 1 and text[items[earlier].end : items[later].start].strip() == "/"
-            for earlier, later in zip(cues_at, cues_at[1:], strict=False)
-        )
+        items, text = self.items, self.text
+        earlier = -2  # (a loop: no generator and no slice of the cue list a clause)
+        for later in self.cues:
+            if later == earlier + 1 and text[items[earlier].end : items[later].start].strip() == "/":
+                return True
+            earlier = later
+        return False
 
     def _explanations(self) -> None:
         """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',

@@ -14,9 +14,10 @@ A count over a stated n ('in 4 of 51 patients') gets its percent derived, marked
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -385,9 +386,11 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
         events, covered = _table_events(text, info, hits, matcher)
         if covered:
             hits = [hit for hit in hits if not any(s <= hit.start < e for s, e in covered)]
-    uncoded = _uncoded(text, info, hits)
-    if uncoded:
-        hits = sorted([*hits, *uncoded], key=lambda hit: hit.start)
+    named_uncoded = cues.matcher("cues", "toxicity", "uncoded_events").find(text, first, last)
+    if named_uncoded:  # (most sentences: none, and no call)
+        uncoded = _uncoded(named_uncoded, hits)
+        if uncoded:
+            hits = sorted([*hits, *uncoded], key=lambda hit: hit.start)
     if len(hits) > 1:  # the phrase index's hits come sorted; one hit combines with nothing
         hits = _combined(text, hits)
     aggregates = _aggregates(text, info, hits)
@@ -463,6 +466,8 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
             )
     if has_cue:
         events.extend(_unknown_terms(text, info, hits))
+    if not events:
+        return events  # (no sort, key function or list built for nothing)
     return [event for event in sorted(events, key=lambda event: event.evidence.start) if _possible(event)]
 
 
@@ -975,7 +980,7 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
             continue
         grade = None
         if match.group("mods"):
-            grade = _aggregate_grade(match.group("mods"))
+            grade = _aggregate_grade()(match.group("mods"))
         found.append(_Aggregate(start, end, grade))
     return found
 
@@ -990,31 +995,22 @@ def _aggregate_grade_pattern() -> re.Pattern[str]:
     )
 
 
-def _aggregate_grade(modifiers: str) -> str | None:
-    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4': a function of
-    the modifiers as written (and the vocabularies), kept per modifiers (most aggregates of a
-    corpus are written alike: "grade 3 or 4"; at most _KEPT_GRADES kept)."""
-    kept = _aggregate_grades()
-    if modifiers in kept:
-        return kept[modifiers]
-    grade = _aggregate_grade_of(modifiers)
-    if len(kept) < _KEPT_GRADES:
-        kept[modifiers] = grade
-    return grade
-
-
-_KEPT_GRADES = 256
+# At most this many values a bounded memo of grades keeps (functools.lru_cache): a run sees a few
+# distinct grades; the bound only keeps an odd corpus from growing one without end.
+_KEPT = 256
 
 
 @vocab.cached
-def _aggregate_grades() -> dict[str, str | None]:
-    """modifiers -> _aggregate_grade: a new one whenever the vocabularies change (the pattern's
-    "or worse" words are cues.yaml's)."""
-    return {}
+def _aggregate_grade() -> Callable[[str], str | None]:
+    """_aggregate_grade_of kept per modifiers as written ('grades III and IV' -> '3/4'): most
+    aggregates of a corpus are written alike ("grade 3 or 4"). At most _KEPT kept; a new memo
+    whenever the vocabularies change (the pattern's "or worse" words are cues.yaml's)."""
+    return functools.lru_cache(maxsize=_KEPT)(_aggregate_grade_of)
 
 
 def _aggregate_grade_of(modifiers: str) -> str | None:
-    """_aggregate_grade, read from the modifiers."""
+    """'grades III and IV' -> '3/4', 'grade 3 or worse' -> '≥3', 'grade 4' -> '4', read from an
+    aggregate's modifiers."""
     match = _aggregate_grade_pattern().search(modifiers)
     if match is None:
         return None
@@ -1129,31 +1125,22 @@ _COMPARATORS = {">=": "≥", "≥": "≥", ">": ">"}
 
 
 def _grade_text(match: re.Match[str]) -> str:
-    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3': a function of
-    the match's three groups, kept per groups (a list sentence asks it once per event, each time
-    of the same "grade 3 or 4"; at most _GRADE_TEXTS_KEPT kept)."""
-    groups = match.group("grade", "cmp", "worse")
-    written = _GRADE_TEXTS.get(groups)
-    if written is None:
-        written = _grade_text_of(*groups)
-        if len(_GRADE_TEXTS) < _GRADE_TEXTS_KEPT:
-            _GRADE_TEXTS[groups] = written
-    return written
+    """'grade 3 or 4' -> '3/4', 'grade ≥ 3' -> '≥3', 'grade 3 or worse' -> '≥3': written from the
+    match's three groups (_grade_text_of, kept per groups)."""
+    return _grade_text_of(*match.group("grade", "cmp", "worse"))
 
 
+@functools.lru_cache(maxsize=_KEPT)
 def _grade_text_of(grade: str, comparator: str | None, worse: str | None) -> str:
-    """_grade_text from the groups: the grade's joiners as "/", the comparator first."""
+    """_grade_text from the groups: the grade's joiners as "/", the comparator first. Kept per
+    groups (a list sentence asks once per event, each time of the same "grade 3 or 4"; a run sees
+    a few distinct ones), at most _KEPT; no vocabulary is read, so nothing renews it."""
     if len(grade) > 1:  # one digit has no joiner to replace
         grade = _GRADE_JOINER.sub("/", grade)
     written = _COMPARATORS.get(comparator or "", "")
     if worse and not written:
         written = "≥"  # "grade 3 or worse"
     return written + grade
-
-
-# (grade, cmp, worse) groups -> _grade_text: a few distinct ones a run; bounded all the same.
-_GRADE_TEXTS: dict[tuple[str, str | None, str | None], str] = {}
-_GRADE_TEXTS_KEPT = 256
 
 
 def _grade(text: str, info: SentenceInfo, start: int) -> str | None:
@@ -1282,10 +1269,9 @@ def _extend_left(text: str, start: int, end: int, floor: int, matcher: vocab.Mat
     return start - len(match.group(0)) if matcher.any(candidate) else start
 
 
-def _uncoded(text: str, info: SentenceInfo, hits: list) -> list[_Uncoded]:
-    """Events the CTCAE vocabulary has no certain term for (cues.yaml uncoded_events), where no
-    vocabulary event already covers their words."""
-    found = cues.matcher("cues", "toxicity", "uncoded_events").find(text, info.start, info.end)
+def _uncoded(found: list[vocab.TermHit], hits: list) -> list[_Uncoded]:
+    """Events the CTCAE vocabulary has no certain term for (`found`: the sentence's hits of
+    cues.yaml uncoded_events), where no vocabulary event already covers their words."""
     return [
         _Uncoded(match.start, match.end)
         for match in found
