@@ -163,15 +163,6 @@ def span(kind: str, start: int, end: int, label: str = "") -> Section:
     return Section(kind, start, end, label)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    chunk = text[start:end]
-    left = len(chunk) - len(chunk.lstrip())
-    right = len(chunk.rstrip())
-    if right <= left:
-        return start, start
-    return start + left, start + right
-
-
 def _paint(spans: Iterable[Section], size: int) -> list[Section]:
     """Non-overlapping pieces, sorted, where each point shows the last span given that covers it.
 
@@ -234,30 +225,39 @@ def layout(text: str, spans: Iterable[Section], *, fill: str | None = BOILERPLAT
     Gaps that hold any non-space text become `fill` sections, so every visible character
     belongs to exactly one section and unknown chrome is never read as a result.
     """
-    painted = _paint(spans, len(text))
-
     size = len(text)
-    full: list[Section] = []
+    out: list[Section] = []
     pos = 0
-    for item in painted:
+    for item in _paint(spans, size):
         if fill and item.start > pos:
-            full.append(Section(fill, pos, item.start))
-        full.append(item)
+            _place(text, out, fill, pos, item.start, "", None)
+        _place(text, out, item.kind, item.start, item.end, item.label, item)
         pos = item.end
     if fill and pos < size:
-        full.append(Section(fill, pos, size))
-
-    out: list[Section] = []
-    for item in full:
-        start, end = _trim(text, item.start, item.end)
-        if start >= end:
-            continue
-        if out:
-            prev = out[-1]
-            if prev.kind == item.kind and prev.label == item.label and not text[prev.end : start].strip():
-                out[-1] = Section(prev.kind, prev.start, end, prev.label)
-                continue
-        out.append(
-            item if start == item.start and end == item.end else Section(item.kind, start, end, item.label)
-        )
+        _place(text, out, fill, pos, size, "", None)
     return tuple(out)
+
+
+def _place(
+    text: str, out: list[Section], kind: str, start: int, end: int, label: str, item: Section | None
+) -> None:
+    """Append text[start:end] trimmed to out as a `kind` section (item itself where it is that
+    section already), joined to the last one where they have the same kind and label and only
+    whitespace is between them; nothing where it is all whitespace. A gap's fill is made once,
+    trimmed (a page's three fills each cost two records before, ~3,500 instructions a record)."""
+    chunk = text[start:end]
+    left = len(chunk) - len(chunk.lstrip())
+    right = len(chunk.rstrip())
+    if right <= left:
+        return
+    trimmed_end = start + right
+    start += left
+    if out:
+        prev = out[-1]
+        if prev.kind == kind and prev.label == label and not text[prev.end : start].strip():
+            out[-1] = Section(prev.kind, prev.start, trimmed_end, prev.label)
+            return
+    if item is not None and start == item.start and trimmed_end == item.end:
+        out.append(item)
+    else:
+        out.append(Section(kind, start, trimmed_end, label))
