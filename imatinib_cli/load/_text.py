@@ -10,9 +10,9 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import accumulate, repeat
-from operator import add
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from imatinib_cli.models import Section
@@ -154,9 +154,9 @@ def first_line_at(text: str, lines: list[Line], start: int, pattern: LineStartPa
     return next((i for i in range(start, len(lines)) if pattern.first.match(lines[i].text)), len(lines))
 
 
-def start_of(line: Line) -> int:
-    """A Line's start, as the key of a bisect over lines (first_line_at, _pubmed_text._lines_holding)."""
-    return line.start
+# A Line's start, as the key of a bisect over lines (first_line_at, _pubmed_text._lines_holding):
+# an itemgetter is called in C, ~6 calls a bisect (a Python function cost ~400 instructions a call).
+start_of: Callable[[Line], int] = itemgetter(0)
 
 
 def span(kind: str, start: int, end: int, label: str = "") -> Section:
