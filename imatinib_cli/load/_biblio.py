@@ -52,7 +52,9 @@ DOI_LABEL_RE = re.compile(r"\bdoi:\s*(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 # only where re's scan finds a colon, the "doi" before it read by the lookbehind (~0.5 µs).
 _DOI_LABEL_AT_COLON_RE = re.compile(r":(?<=\bdoi:)\s*(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 PMID_LINE_RE = re.compile(r"^[ \t]*PMID:?[ \t]*(\d{1,9})\b", re.M)
-PMID_LINES = LineStartPattern(PMID_LINE_RE.pattern[1:])  # the same matches, found ~2x faster
+# The same matches, found ~2x faster; tried only from the line of the first "PMID" (a page's is in
+# its footer: ~30,000 -> ~20,000 instructions a PubMed page, ~56 line starts not tried).
+PMID_LINES = LineStartPattern(PMID_LINE_RE.pattern[1:], literal="PMID")
 NCT_RE = re.compile(r"\bNCT\d{8}\b")
 YEAR_RE = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _PHASE_RE = re.compile(
