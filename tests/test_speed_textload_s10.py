@@ -136,3 +136,45 @@ def test_split_lines_as_line_by_line(text: str, start: int, end: int | None) -> 
     got = split_lines(text, start, end)
     assert got == expected
     assert all(type(line) is Line for line in got)
+
+
+def _old_abstract_sections(lines: list[Line], lines_are_paragraphs: bool) -> list[Section]:
+    out: list[Section] = []
+    start, label, previous_blank = lines[0].start, "", True
+    for line in lines:
+        found = None
+        if not line.blank:
+            match = _biblio._UPPER_LABEL_RE.match(line.text)
+            if not match and (previous_blank or lines_are_paragraphs):
+                match = _biblio._TITLE_LABEL_RE.match(line.text)
+            if match:
+                found = " ".join(match.group("label").split()).upper()
+        if found is not None:
+            label_start = line.start + (len(line.text) - len(line.text.lstrip()))
+            if label_start > start:
+                out.append(Section("abstract", start, label_start, label))
+            start, label = label_start, found
+        previous_blank = line.blank
+    out.append(Section("abstract", start, lines[-1].end, label))
+    return out
+
+
+_abstract_texts = st.lists(
+    st.sampled_from(["RESULTS: x", "Results: y", "METHODS:", "A b", " ", "\t", "\n", "\n\n", "\u2028", "z."]),
+    min_size=1,
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_abstract_texts, st.integers(0, 10), st.booleans(), _spans)
+def test_abstract_sections_lay_out_as_before(
+    text: str, skip: int, paragraphs: bool, others: list[Section]
+) -> None:
+    """Whitespace-only parts are left out of abstract_sections: layout makes the same sections,
+    alone or over and under other spans (html_page paints abstracts over its body spans)."""
+    lines = split_lines(text)[skip:] or split_lines(text)
+    new = _biblio.abstract_sections(lines, lines_are_paragraphs=paragraphs)
+    old = _old_abstract_sections(lines, paragraphs)
+    for before, after in (([], []), (others, []), ([], others), (others[:2], others[2:])):
+        assert layout(text, [*before, *new, *after]) == layout(text, [*before, *old, *after])

@@ -12,7 +12,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from imatinib_cli.load._text import ABSTRACT, Line, LineStartPattern, collapse, line_opening, span
+from imatinib_cli.load._text import ABSTRACT, Line, LineStartPattern, collapse, line_opening
 from imatinib_cli.models import Section
 
 # "Eur J Cancer. 2003 Sep;39(14):2006-11." / ". 2008 May 1;14(9):2717-25." (journal link lost) /
@@ -331,22 +331,27 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
     start = lines[0].start
     label = ""
     previous_blank = True
+    visible = False  # whether a line since start holds more than whitespace
     for line in lines:
         found = None
-        blank = not line.text.strip()  # Line.blank, read once
+        text = line.text
+        blank = not text.strip()  # Line.blank, read once
         if not blank:
-            match = _UPPER_LABEL_RE.match(line.text)
+            match = _UPPER_LABEL_RE.match(text)
             if not match and (previous_blank or lines_are_paragraphs):
-                match = _TITLE_LABEL_RE.match(line.text)
+                match = _TITLE_LABEL_RE.match(text)
             if match:
                 found = collapse(match.group("label")).upper()
         if found is not None:
-            label_start = line.start + (len(line.text) - len(line.text.lstrip()))
-            if label_start > start:
-                out.append(span(ABSTRACT, start, label_start, label))
-            start, label = label_start, found
+            label_start = line.start + (len(text) - len(text.lstrip()))
+            # a part of whitespace alone (the blank line after a page's "Abstract" heading) is
+            # left out: layout would drop it (its fill is whitespace too); ~6,000 instructions
+            if label_start > start and visible:
+                out.append(Section(ABSTRACT, start, label_start, label))
+            start, label, visible = label_start, found, False
+        visible = visible or not blank
         previous_blank = blank
-    out.append(span(ABSTRACT, start, lines[-1].end, label))
+    out.append(Section(ABSTRACT, start, lines[-1].end, label))
     return out
 
 
