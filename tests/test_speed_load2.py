@@ -89,6 +89,7 @@ def test_too_many_controls_real_values() -> None:
 # --------------------------------------------------------------------------- the PubMed page reader
 
 from imatinib_cli.load import _biblio, _pubmed_text  # noqa: E402
+from imatinib_cli.load._build import document  # noqa: E402
 from imatinib_cli.load._text import Line, split_lines  # noqa: E402
 
 _LINE_WORDS = [
@@ -157,8 +158,14 @@ def test_pubmed_page_reader_real_values() -> None:
     ]  # fmt: skip
     assert parsed.fields["pmid"] == "12345678"
     assert parsed.fields["title"] == "A trial of a drug in a disease"
+    # (the blank line after "Abstract" is no part of its own: abstract_sections leaves whitespace out)
     assert [(section.kind, section.label) for section in parsed.sections] == [
-        ("title", ""), ("abstract", ""), ("abstract", "BACKGROUND"), ("abstract", "RESULTS"),
+        ("title", ""), ("abstract", "BACKGROUND"), ("abstract", "RESULTS"),
+    ]  # fmt: skip
+    laid_out = document("p", "0", "pubmed_page", page, {}, parsed.sections).sections  # as main's code
+    assert [(s.kind, s.label) for s in laid_out] == [
+        ("boilerplate", ""), ("title", ""), ("boilerplate", ""), ("abstract", "BACKGROUND"),
+        ("abstract", "RESULTS"), ("boilerplate", ""),
     ]  # fmt: skip
 
 

@@ -66,8 +66,9 @@ FOOTER_RE = re.compile(
     r"|Other Literature Sources\s*$|Molecular Biology Databases\s*$|Research Materials\s*$)"
 )
 # A line whose stripped text starts "doi:" in any case (`stripped[:4].lower() == "doi:"`: no
-# letter but "D"/"d", "O"/"o", "I"/"i" lowers to "d", "o", "i"; "İ" lowers to two characters).
-_DOI_LINES = LineStartPattern(r"[^\S\n]*[dD][oO][iI]:", re.M)
+# letter but "D"/"d", "O"/"o", "I"/"i" lowers to "d", "o", "i"; "İ" lowers to two characters),
+# tried from the line of the first colon on.
+_DOI_LINES = LineStartPattern(r"[^\S\n]*[dD][oO][iI]:", re.M, literal=":")
 PUBTYPES_HEAD_RE = re.compile(r"^\s*Publication types?\s*(?::\s*)?$", re.I)
 _PUBTYPES_HEAD_LINES = LineStartPattern(r"[^\S\n]*Publication types?[^\S\n]*(?::[^\S\n]*)?$", re.I | re.M)
 _LIST_END_RE = re.compile(

@@ -10,9 +10,9 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator
-from itertools import accumulate, repeat
-from operator import add
+from collections.abc import Callable, Collection, Iterable, Iterator
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from imatinib_cli.models import Section
@@ -25,6 +25,9 @@ RESULTS = "results"
 REGISTRY = "registry"
 ELIGIBILITY = "eligibility"
 BOILERPLATE = "boilerplate"
+
+
+_flat = chain.from_iterable
 
 
 class Line(NamedTuple):
@@ -46,14 +49,16 @@ class Line(NamedTuple):
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     r"""All lines of text[start:end] with their offsets: "a\nbc" -> Line(0, 1, "a"), Line(2, 4, "bc").
 
-    Built in C (one split, running sums of the lengths, tuple.__new__ mapped over them), not by a
-    Python loop that calls Line's generated __new__ once a line (~5x the cost on a 55-line page).
+    Built in C (one split, one running sum, tuple.__new__ mapped over them), not by a Python loop
+    that calls Line's generated __new__ once a line (~5x the cost on a 55-line page). The running
+    sum of each piece's length then 1 (its newline) gives start, end, next start, ... in turn, so
+    one iterator zipped with itself gives each line's start and end: one addition an offset
+    (~169,000 -> ~164,000 instructions a PubMed page against sums of lengths and starts apart).
     """
     stop = len(text) if end is None else end
     pieces = text[start:stop].split("\n")
-    lengths = list(map(len, pieces))
-    starts = list(accumulate(map(add, lengths, repeat(1)), initial=start))  # one more than pieces
-    rows = zip(starts, map(add, starts, lengths), pieces, strict=False)
+    bounds = accumulate(_flat(zip(map(len, pieces), repeat(1))), initial=start)
+    rows = zip(bounds, bounds, pieces, strict=False)  # bounds holds one offset more than two a piece
     return list(map(tuple.__new__, repeat(Line), rows))  # type: ignore[arg-type]
 
 
@@ -81,11 +86,15 @@ class LineStartPattern:
     ['a', 'b']
     """
 
-    __slots__ = ("first", "later")
+    __slots__ = ("first", "later", "literal")
 
-    def __init__(self, body: str, flags: int = 0) -> None:
+    def __init__(self, body: str, flags: int = 0, literal: str = "") -> None:
+        """literal: a string that every match holds as it is written (not case-blind), or "": then
+        `search` looks for it first (one `str.find` in C) and tries the pattern only from the line
+        it is on, not at every line start before it (~300 instructions each)."""
         self.first = re.compile(body, flags)
         self.later = re.compile("\n(?:" + body + ")", flags)
+        self.literal = literal
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         """Each match in turn: the first line's by `first`, the rest by one finditer of `later` in C
@@ -111,6 +120,14 @@ class LineStartPattern:
         or the text's start is before it, as `^` under re.M has it)."""
         end = len(text) if endpos is None else endpos
         pos = min(pos, len(text))  # as re clamps it (a later line start past the end: the last)
+        if self.literal:
+            # a match holds the literal on its own line: none starts on a line before its first
+            at = text.find(self.literal, max(pos, 0), max(end, 0))
+            if at < 0:
+                return None
+            newline = text.rfind("\n", max(pos, 0), at)
+            if newline >= 0:
+                return self.later.search(text, newline, end)
         if pos <= 0:
             return self.first.match(text, 0, end) or self.later.search(text, 0, end)
         return self.later.search(text, pos - 1 if text[pos - 1] == "\n" else pos, end)
@@ -154,22 +171,13 @@ def first_line_at(text: str, lines: list[Line], start: int, pattern: LineStartPa
     return next((i for i in range(start, len(lines)) if pattern.first.match(lines[i].text)), len(lines))
 
 
-def start_of(line: Line) -> int:
-    """A Line's start, as the key of a bisect over lines (first_line_at, _pubmed_text._lines_holding)."""
-    return line.start
+# A Line's start, as the key of a bisect over lines (first_line_at, _pubmed_text._lines_holding):
+# an itemgetter is called in C, ~6 calls a bisect (a Python function cost ~400 instructions a call).
+start_of: Callable[[Line], int] = itemgetter(0)
 
 
 def span(kind: str, start: int, end: int, label: str = "") -> Section:
     return Section(kind, start, end, label)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    chunk = text[start:end]
-    left = len(chunk) - len(chunk.lstrip())
-    right = len(chunk.rstrip())
-    if right <= left:
-        return start, start
-    return start + left, start + right
 
 
 def _paint(spans: Iterable[Section], size: int) -> list[Section]:
@@ -234,30 +242,39 @@ def layout(text: str, spans: Iterable[Section], *, fill: str | None = BOILERPLAT
     Gaps that hold any non-space text become `fill` sections, so every visible character
     belongs to exactly one section and unknown chrome is never read as a result.
     """
-    painted = _paint(spans, len(text))
-
     size = len(text)
-    full: list[Section] = []
+    out: list[Section] = []
     pos = 0
-    for item in painted:
+    for item in _paint(spans, size):
         if fill and item.start > pos:
-            full.append(Section(fill, pos, item.start))
-        full.append(item)
+            _place(text, out, fill, pos, item.start, "", None)
+        _place(text, out, item.kind, item.start, item.end, item.label, item)
         pos = item.end
     if fill and pos < size:
-        full.append(Section(fill, pos, size))
-
-    out: list[Section] = []
-    for item in full:
-        start, end = _trim(text, item.start, item.end)
-        if start >= end:
-            continue
-        if out:
-            prev = out[-1]
-            if prev.kind == item.kind and prev.label == item.label and not text[prev.end : start].strip():
-                out[-1] = Section(prev.kind, prev.start, end, prev.label)
-                continue
-        out.append(
-            item if start == item.start and end == item.end else Section(item.kind, start, end, item.label)
-        )
+        _place(text, out, fill, pos, size, "", None)
     return tuple(out)
+
+
+def _place(
+    text: str, out: list[Section], kind: str, start: int, end: int, label: str, item: Section | None
+) -> None:
+    """Append text[start:end] trimmed to out as a `kind` section (item itself where it is that
+    section already), joined to the last one where they have the same kind and label and only
+    whitespace is between them; nothing where it is all whitespace. A gap's fill is made once,
+    trimmed (a page's three fills each cost two records before, ~3,500 instructions a record)."""
+    chunk = text[start:end]
+    left = len(chunk) - len(chunk.lstrip())
+    right = len(chunk.rstrip())
+    if right <= left:
+        return
+    trimmed_end = start + right
+    start += left
+    if out:
+        prev = out[-1]
+        if prev.kind == kind and prev.label == label and not text[prev.end : start].strip():
+            out[-1] = Section(prev.kind, prev.start, trimmed_end, prev.label)
+            return
+    if item is not None and start == item.start and trimmed_end == item.end:
+        out.append(item)
+    else:
+        out.append(Section(kind, start, trimmed_end, label))
