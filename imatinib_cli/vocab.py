@@ -605,6 +605,11 @@ _Readings = tuple[tuple[int, list[_Item]], ...]
 # A matcher's phrases found in a region: parallel lists (text start, text end, the phrase item the
 # rules accept there) sorted by start, then end.
 _Found = tuple[list[int], list[int], list[_Item]]
+# One owner of a form: (slot, (readings, plain)); plain: the one item the rules accept wherever the
+# form is found (one exact reading, one item, no acronym part), else None.
+_Owner = tuple[int, tuple[_Readings, "_Item | None"]]
+# A form found at token bounds, handed to an owner: (compact start, compact end, (readings, plain)).
+_Raw = tuple[int, int, tuple[_Readings, "_Item | None"]]
 
 
 class _RegionHits:
@@ -615,22 +620,23 @@ class _RegionHits:
     def __init__(self) -> None:
         self.version = -1
         # slot -> what Matcher.find reads (_Found), or None when the rules accept no form found;
-        # until first asked, the raw finds: (compact start, compact last character, readings, the
-        # item when the rules accept it wherever the form is found, else None) of each form found
-        # at token bounds. A slot with no form in the region has no key: one lookup answers it.
-        self.found: dict[int, _Found | list[tuple[int, int, _Readings, _Item | None]] | None] = {}
+        # until first asked, the raw finds (_Raw) of each form found at token bounds. A slot
+        # with no form in the region has no key: one lookup answers it.
+        self.found: dict[int, _Found | list[_Raw] | None] = {}
 
 
 class _Group:
     """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use, with
-    the form of a text it reads (automaton_input)."""
+    the form of a text it reads (automaton_input) and, by the automaton's pattern index, each
+    form's owners (the index's own lists, changed in place as matchers come and go)."""
 
-    __slots__ = ("numbers", "automaton", "reads")
+    __slots__ = ("numbers", "automaton", "reads", "owners")
 
     def __init__(self, numbers: list[int]) -> None:
         self.numbers = numbers
         self.automaton: Any = None
         self.reads: Callable[[str], str | bytes] = automaton_text
+        self.owners: list[list[_Owner]] = []
 
 
 class _PhraseIndex:
@@ -651,9 +657,9 @@ class _PhraseIndex:
         self.forms: list[str | None] = []  # number -> form (None once no matcher owns it)
         self.lengths: list[int] = []  # number -> the form's length
         self.numbers: dict[str, int] = {}  # form -> number (numbers are never reused)
-        # number -> (slot, readings, plain) per matcher; plain: the one item the rules accept
-        # wherever the form is found (one exact reading, one item, no acronym part), else None
-        self.owners: list[list[tuple[int, _Readings, _Item | None]]] = []
+        # number -> (slot, (readings, plain)) per matcher (_Owner); each list is changed in place
+        # only, as the groups hold them by their automata's pattern indexes (_Group.owners)
+        self.owners: list[list[_Owner]] = []
         self.groups: list[_Group] = []
         self.version = 0  # changes when a matcher comes: every region's hits are found again
         self.extra_chars = 0  # characters read by passes beyond the first since the groups merged
@@ -677,7 +683,7 @@ class _PhraseIndex:
                 item = readings[0][1][0]
                 if not item[0]:
                     plain = item  # what _found's rules give for it anywhere
-            self.owners[number].append((slot, readings, plain))
+            self.owners[number].append((slot, (readings, plain)))
         if new:
             groups = self.groups
             groups.append(_Group(new))
@@ -695,9 +701,9 @@ class _PhraseIndex:
             number = self.numbers.get(form)
             if number is None:
                 continue
-            kept = [owner for owner in self.owners[number] if owner[0] != slot]
-            self.owners[number] = kept
-            if not kept:
+            owners = self.owners[number]
+            owners[:] = [owner for owner in owners if owner[0] != slot]  # (in place: groups hold it)
+            if not owners:
                 del self.numbers[form]
                 self.forms[number] = None
 
@@ -718,6 +724,7 @@ class _PhraseIndex:
     def _compile(self, group: _Group) -> Any:
         forms = self.forms
         group.numbers = [number for number in group.numbers if forms[number] is not None]
+        group.owners = [self.owners[number] for number in group.numbers]
         automaton, group.reads = automaton_input([forms[number] for number in group.numbers])  # type: ignore[misc]
         self.builds += len(group.numbers)
         group.automaton = automaton
@@ -730,24 +737,22 @@ class _PhraseIndex:
         """
         hits = scan.hits
         hits.version = self.version
-        raw: defaultdict[int, list[tuple[int, int, _Readings, _Item | None]]] = defaultdict(list)
+        raw: defaultdict[int, list[_Raw]] = defaultdict(list)
         hits.found = raw  # type: ignore[assignment]
         low, bounds = scan.low, scan.bounds
         if not low:
             return
-        owners = self.owners
         passes = 0
         for group in self.groups:
             automaton = group.automaton or self._compile(group)
-            numbers = group.numbers
-            if not numbers:
+            if not group.numbers:
                 continue
             passes += 1
+            owners = group.owners  # (by pattern index: no form number looked up a hit)
             for index, first, end in automaton.find_matches_as_indexes(group.reads(low), overlapping=True):
                 if bounds[end] and bounds[first]:  # else it starts or ends inside a word
-                    last = end - 1
-                    for slot, readings, plain in owners[numbers[index]]:
-                        raw[slot].append((first, last, readings, plain))
+                    for slot, entry in owners[index]:
+                        raw[slot].append((first, end, entry))
         if passes > 1:
             self.extra_chars += (passes - 1) * len(low)
             if self.extra_chars > _MERGE_CHARS_PER_FORM * len(self.numbers):
@@ -845,8 +850,7 @@ def _found(scan: _Scan, slot: int) -> _Found | None:
     raw.sort()  # by (start, end): a matcher finds one form at most at each
     orig, bounds, base = scan.orig, scan.bounds, scan.start
     word_of = scan.word_of()
-    for first, last, readings, item in raw:
-        end = last + 1
+    for first, end, (readings, item) in raw:
         if item is None:  # not a plain phrase: the rules, reading by reading
             for cut, terminal in readings:
                 if cut and bounds[end - cut]:
@@ -860,7 +864,7 @@ def _found(scan: _Scan, slot: int) -> _Found | None:
             else:
                 continue  # no reading accepted here
         firsts.append(base + first + word_of[first])  # text offsets
-        ends_at.append(base + end + word_of[last])
+        ends_at.append(base + end + word_of[end - 1])
         items.append(item)
     found = hits.found[slot] = (firsts, ends_at, items) if firsts else None
     return found
