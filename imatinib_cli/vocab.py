@@ -1175,6 +1175,9 @@ class Matcher:
             return []  # no phrase starts in the slice
         hits_found: list[TermHit] = []
         resume = 0
+        # TermHit's own __new__ (the record's generated constructor), called directly: the same
+        # record without the class call's look-up of __new__ and its argument tuple.
+        new = TermHit.__new__
         while at < count:
             first = firsts[at]
             if first >= stop:
@@ -1190,7 +1193,7 @@ class Matcher:
             _, key, entry, _ = items[best]
             if key is None:
                 continue  # a stop phrase
-            hits_found.append(TermHit(first, resume, text[first:resume], key, entry))
+            hits_found.append(new(TermHit, first, resume, text[first:resume], key, entry))
         return hits_found
 
     def find_each(self, text: str, spans: Iterable[tuple[int, int]]) -> list[TermHit]:
