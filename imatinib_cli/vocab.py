@@ -628,7 +628,8 @@ class _RegionHits:
 class _Group:
     """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use, with
     the form of a text it reads (automaton_input) and, by the automaton's pattern index, each
-    form's owners (the index's own lists, changed in place as matchers come and go)."""
+    form's owners (made when compiled, and again on the first read after a matcher came or went:
+    None until then)."""
 
     __slots__ = ("numbers", "automaton", "reads", "owners")
 
@@ -636,7 +637,7 @@ class _Group:
         self.numbers = numbers
         self.automaton: Any = None
         self.reads: Callable[[str], str | bytes] = automaton_text
-        self.owners: list[list[_Owner]] = []
+        self.owners: list[tuple[_Owner, ...]] | None = None
 
 
 class _PhraseIndex:
@@ -657,9 +658,9 @@ class _PhraseIndex:
         self.forms: list[str | None] = []  # number -> form (None once no matcher owns it)
         self.lengths: list[int] = []  # number -> the form's length
         self.numbers: dict[str, int] = {}  # form -> number (numbers are never reused)
-        # number -> (slot, (readings, plain)) per matcher (_Owner); each list is changed in place
-        # only, as the groups hold them by their automata's pattern indexes (_Group.owners)
-        self.owners: list[list[_Owner]] = []
+        # number -> (slot, (readings, plain)) per matcher (_Owner); a tuple, replaced (never
+        # changed) when a matcher comes or goes, so a read that iterates one is never disturbed
+        self.owners: list[tuple[_Owner, ...]] = []
         self.groups: list[_Group] = []
         self.version = 0  # changes when a matcher comes: every region's hits are found again
         self.extra_chars = 0  # characters read by passes beyond the first since the groups merged
@@ -676,20 +677,22 @@ class _PhraseIndex:
                 number = self.numbers[form] = len(self.forms)
                 self.forms.append(form)
                 self.lengths.append(len(form))
-                self.owners.append([])
+                self.owners.append(())
                 new.append(number)
             plain = None
             if len(readings) == 1 and not readings[0][0] and len(readings[0][1]) == 1:
                 item = readings[0][1][0]
                 if not item[0]:
                     plain = item  # what _found's rules give for it anywhere
-            self.owners[number].append((slot, (readings, plain)))
+            self.owners[number] += ((slot, (readings, plain)),)
         if new:
             groups = self.groups
             groups.append(_Group(new))
             while len(groups) > 1 and 2 * len(groups[-1].numbers) >= len(groups[-2].numbers):
                 last = groups.pop()
                 groups[-1] = _Group(groups[-1].numbers + last.numbers)
+        for group in self.groups:
+            group.owners = None  # (made anew on the next read)
         self.version += 1
         _last_scan[:] = _NO_SCAN  # its answers are for the version before
         return slot
@@ -701,11 +704,12 @@ class _PhraseIndex:
             number = self.numbers.get(form)
             if number is None:
                 continue
-            owners = self.owners[number]
-            owners[:] = [owner for owner in owners if owner[0] != slot]  # (in place: groups hold it)
+            owners = self.owners[number] = tuple(owner for owner in self.owners[number] if owner[0] != slot)
             if not owners:
                 del self.numbers[form]
                 self.forms[number] = None
+        for group in self.groups:
+            group.owners = None  # (made anew on the next read: a read under way keeps its own)
 
     def merge(self) -> None:
         """Join every group into one and compile it now: what `read` does by itself once the
@@ -749,6 +753,8 @@ class _PhraseIndex:
                 continue
             passes += 1
             owners = group.owners  # (by pattern index: no form number looked up a hit)
+            if owners is None:
+                owners = group.owners = [self.owners[number] for number in group.numbers]
             for index, first, end in automaton.find_matches_as_indexes(group.reads(low), overlapping=True):
                 if bounds[end] and bounds[first]:  # else it starts or ends inside a word
                     for slot, entry in owners[index]:

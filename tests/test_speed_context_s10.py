@@ -42,3 +42,26 @@ def test_find_hits_in_a_sentence() -> None:
     text = "Imatinib in 40 patients with GIST and soft-tissue sarcomas."
     hits = vocab.tumor_matcher().find(text)
     assert [(h.as_written, h.key) for h in hits] == [("GIST", "GIST"), ("soft-tissue sarcomas", "STS")]
+
+
+def test_owners_follow_matchers_that_come_and_go() -> None:
+    """A group's owner table (by pattern index) is made again after a matcher comes or goes: a
+    matcher that shares an already compiled form finds it, and one that is gone hands nothing on."""
+    import gc
+
+    text = "Two zebrafish and a zebra fish were seen."
+    first = vocab.Matcher([("zebra fish", "ZF", {"key": "ZF"})])
+    assert [(h.start, h.end) for h in first.find(text)] == [(4, 13), (20, 30)]
+    second = vocab.Matcher([("zebrafish", "Z2", {"key": "Z2"}), ("seen", "S", {"key": "S"})])
+    assert [(h.key, h.as_written) for h in second.find(text)] == [
+        ("Z2", "zebrafish"),
+        ("Z2", "zebra fish"),
+        ("S", "seen"),
+    ]
+    slot = first._slot
+    del first
+    gc.collect()
+    assert [h.key for h in second.find(text)] == ["Z2", "Z2", "S"]
+    other = "One zebra fish."  # a text read after the release: nothing is handed to the gone slot
+    assert [h.key for h in second.find(other)] == ["Z2"]
+    assert slot not in vocab._text_scan(other).hits.found
