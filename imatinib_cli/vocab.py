@@ -605,6 +605,11 @@ _Readings = tuple[tuple[int, list[_Item]], ...]
 # A matcher's phrases found in a region: parallel lists (text start, text end, the phrase item the
 # rules accept there) sorted by start, then end.
 _Found = tuple[list[int], list[int], list[_Item]]
+# One owner of a form: (slot, (readings, plain)); plain: the one item the rules accept wherever the
+# form is found (one exact reading, one item, no acronym part), else None.
+_Owner = tuple[int, tuple[_Readings, "_Item | None"]]
+# A form found at token bounds, handed to an owner: (compact start, compact end, (readings, plain)).
+_Raw = tuple[int, int, tuple[_Readings, "_Item | None"]]
 
 
 class _RegionHits:
@@ -615,22 +620,24 @@ class _RegionHits:
     def __init__(self) -> None:
         self.version = -1
         # slot -> what Matcher.find reads (_Found), or None when the rules accept no form found;
-        # until first asked, the raw finds: (compact start, compact last character, readings, the
-        # item when the rules accept it wherever the form is found, else None) of each form found
-        # at token bounds. A slot with no form in the region has no key: one lookup answers it.
-        self.found: dict[int, _Found | list[tuple[int, int, _Readings, _Item | None]] | None] = {}
+        # until first asked, the raw finds (_Raw) of each form found at token bounds. A slot
+        # with no form in the region has no key: one lookup answers it.
+        self.found: dict[int, _Found | list[_Raw] | None] = {}
 
 
 class _Group:
     """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use, with
-    the form of a text it reads (automaton_input)."""
+    the form of a text it reads (automaton_input) and, by the automaton's pattern index, each
+    form's owners (made when compiled, and again on the first read after a matcher came or went:
+    None until then)."""
 
-    __slots__ = ("numbers", "automaton", "reads")
+    __slots__ = ("numbers", "automaton", "reads", "owners")
 
     def __init__(self, numbers: list[int]) -> None:
         self.numbers = numbers
         self.automaton: Any = None
         self.reads: Callable[[str], str | bytes] = automaton_text
+        self.owners: list[tuple[_Owner, ...]] | None = None
 
 
 class _PhraseIndex:
@@ -651,9 +658,9 @@ class _PhraseIndex:
         self.forms: list[str | None] = []  # number -> form (None once no matcher owns it)
         self.lengths: list[int] = []  # number -> the form's length
         self.numbers: dict[str, int] = {}  # form -> number (numbers are never reused)
-        # number -> (slot, readings, plain) per matcher; plain: the one item the rules accept
-        # wherever the form is found (one exact reading, one item, no acronym part), else None
-        self.owners: list[list[tuple[int, _Readings, _Item | None]]] = []
+        # number -> (slot, (readings, plain)) per matcher (_Owner); a tuple, replaced (never
+        # changed) when a matcher comes or goes, so a read that iterates one is never disturbed
+        self.owners: list[tuple[_Owner, ...]] = []
         self.groups: list[_Group] = []
         self.version = 0  # changes when a matcher comes: every region's hits are found again
         self.extra_chars = 0  # characters read by passes beyond the first since the groups merged
@@ -670,20 +677,22 @@ class _PhraseIndex:
                 number = self.numbers[form] = len(self.forms)
                 self.forms.append(form)
                 self.lengths.append(len(form))
-                self.owners.append([])
+                self.owners.append(())
                 new.append(number)
             plain = None
             if len(readings) == 1 and not readings[0][0] and len(readings[0][1]) == 1:
                 item = readings[0][1][0]
                 if not item[0]:
                     plain = item  # what _found's rules give for it anywhere
-            self.owners[number].append((slot, readings, plain))
+            self.owners[number] += ((slot, (readings, plain)),)
         if new:
             groups = self.groups
             groups.append(_Group(new))
             while len(groups) > 1 and 2 * len(groups[-1].numbers) >= len(groups[-2].numbers):
                 last = groups.pop()
                 groups[-1] = _Group(groups[-1].numbers + last.numbers)
+        for group in self.groups:
+            group.owners = None  # (made anew on the next read)
         self.version += 1
         _last_scan[:] = _NO_SCAN  # its answers are for the version before
         return slot
@@ -695,11 +704,12 @@ class _PhraseIndex:
             number = self.numbers.get(form)
             if number is None:
                 continue
-            kept = [owner for owner in self.owners[number] if owner[0] != slot]
-            self.owners[number] = kept
-            if not kept:
+            owners = self.owners[number] = tuple(owner for owner in self.owners[number] if owner[0] != slot)
+            if not owners:
                 del self.numbers[form]
                 self.forms[number] = None
+        for group in self.groups:
+            group.owners = None  # (made anew on the next read: a read under way keeps its own)
 
     def merge(self) -> None:
         """Join every group into one and compile it now: what `read` does by itself once the
@@ -718,6 +728,7 @@ class _PhraseIndex:
     def _compile(self, group: _Group) -> Any:
         forms = self.forms
         group.numbers = [number for number in group.numbers if forms[number] is not None]
+        group.owners = [self.owners[number] for number in group.numbers]
         automaton, group.reads = automaton_input([forms[number] for number in group.numbers])  # type: ignore[misc]
         self.builds += len(group.numbers)
         group.automaton = automaton
@@ -730,24 +741,24 @@ class _PhraseIndex:
         """
         hits = scan.hits
         hits.version = self.version
-        raw: defaultdict[int, list[tuple[int, int, _Readings, _Item | None]]] = defaultdict(list)
+        raw: defaultdict[int, list[_Raw]] = defaultdict(list)
         hits.found = raw  # type: ignore[assignment]
         low, bounds = scan.low, scan.bounds
         if not low:
             return
-        owners = self.owners
         passes = 0
         for group in self.groups:
             automaton = group.automaton or self._compile(group)
-            numbers = group.numbers
-            if not numbers:
+            if not group.numbers:
                 continue
             passes += 1
+            owners = group.owners  # (by pattern index: no form number looked up a hit)
+            if owners is None:
+                owners = group.owners = [self.owners[number] for number in group.numbers]
             for index, first, end in automaton.find_matches_as_indexes(group.reads(low), overlapping=True):
                 if bounds[end] and bounds[first]:  # else it starts or ends inside a word
-                    last = end - 1
-                    for slot, readings, plain in owners[numbers[index]]:
-                        raw[slot].append((first, last, readings, plain))
+                    for slot, entry in owners[index]:
+                        raw[slot].append((first, end, entry))
         if passes > 1:
             self.extra_chars += (passes - 1) * len(low)
             if self.extra_chars > _MERGE_CHARS_PER_FORM * len(self.numbers):
@@ -845,8 +856,7 @@ def _found(scan: _Scan, slot: int) -> _Found | None:
     raw.sort()  # by (start, end): a matcher finds one form at most at each
     orig, bounds, base = scan.orig, scan.bounds, scan.start
     word_of = scan.word_of()
-    for first, last, readings, item in raw:
-        end = last + 1
+    for first, end, (readings, item) in raw:
         if item is None:  # not a plain phrase: the rules, reading by reading
             for cut, terminal in readings:
                 if cut and bounds[end - cut]:
@@ -860,7 +870,7 @@ def _found(scan: _Scan, slot: int) -> _Found | None:
             else:
                 continue  # no reading accepted here
         firsts.append(base + first + word_of[first])  # text offsets
-        ends_at.append(base + end + word_of[last])
+        ends_at.append(base + end + word_of[end - 1])
         items.append(item)
     found = hits.found[slot] = (firsts, ends_at, items) if firsts else None
     return found
@@ -1171,6 +1181,9 @@ class Matcher:
             return []  # no phrase starts in the slice
         hits_found: list[TermHit] = []
         resume = 0
+        # TermHit's own __new__ (the record's generated constructor), called directly: the same
+        # record without the class call's look-up of __new__ and its argument tuple.
+        new = TermHit.__new__
         while at < count:
             first = firsts[at]
             if first >= stop:
@@ -1186,7 +1199,7 @@ class Matcher:
             _, key, entry, _ = items[best]
             if key is None:
                 continue  # a stop phrase
-            hits_found.append(TermHit(first, resume, text[first:resume], key, entry))
+            hits_found.append(new(TermHit, first, resume, text[first:resume], key, entry))
         return hits_found
 
     def find_each(self, text: str, spans: Iterable[tuple[int, int]]) -> list[TermHit]:

@@ -313,8 +313,11 @@ def _scan(
     digits = patterns.digits
     if ascii_text and patterns.digits_ascii is not None:
         digits = patterns.digits_ascii
+    # The groups by number, looked up once a scan (by name, each number looked its three up).
+    numbered = digits.groupindex
+    raw_group, special_group, percent_group = numbered["digits"], numbered["special"], numbered["pct"]
     for match in digits.finditer(text, start, end):
-        raw, special, percent = match.group("digits", "special", "pct")
+        raw, special, percent = match.group(raw_group, special_group, percent_group)
         if special is None and len(raw) <= MAX_NUMERAL:
             # Most numerals: digits only, or digits, a point and digits ("45.2"), read as
             # _read_numeral reads them, without its calls.
