@@ -39,6 +39,7 @@ from imatinib_cli.models import (
     distinct_events,
     replace,
 )
+from imatinib_cli.regexes import case_blind_alternation
 
 __all__ = [
     "document_order",
@@ -771,9 +772,19 @@ def _evaluable_by_measure(n_evaluable: Quantity | None) -> bool:
 def _evaluable_with() -> tuple[re.Pattern[str], ...]:
     """Each `cues.yaml: evaluable_with` word as a whole-word, case-blind pattern, compiled once."""
     return tuple(
-        re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        re.compile(_whole_word_pattern(word), re.IGNORECASE)
         for word in resolve_rules.words("cues", "evaluable_with")
     )
+
+
+def _whole_word_pattern(word: str) -> str:
+    """For a case-blind pattern: what `\\b` + word + `\\b` matches, opening with the first letter it
+    consumes ("measurable" -> "(?-i:[Mm])(?<!\\w.)easurable\\b"), so `re` skips in C to where that
+    letter is instead of trying the word at every character (~4 µs a population's quote, most of
+    `_evaluable_by_measure`). A word that does not open with an ASCII letter or digit keeps `\\b`."""
+    if not (word[:1].isascii() and word[:1].isalnum()):
+        return rf"\b{re.escape(word)}\b"
+    return case_blind_alternation([(word[0], re.escape(word[1:]) + r"\b")])
 
 
 def _not_evaluable(

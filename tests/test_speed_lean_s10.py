@@ -1,0 +1,48 @@
+"""Lean-path shortcuts (issue 12, tenth session), each checked against the form it replaced.
+
+- resolve's evaluable-size cue words ("measurable") are searched by a pattern that opens with the
+  first letter it consumes (`_whole_word_pattern`), not `\\bword\\b`: the same matches.
+
+Random texts are built from the words themselves, near-misses, word characters on either side and
+the letters whose case-blind matches leave ASCII ("ſ", "İ", "ı", the Kelvin sign).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli import resolve, resolve_rules
+
+_WORDS = sorted(resolve_rules.words("cues", "evaluable_with")) + ["kinase", "is", "sit", "1st", "-x", "é t"]
+_PIECES = [
+    " ", "  ", "\n", ".", ",", "-", "_", "(", "x", "7", "é",
+    "measurable", "MEASURABLE", "Measurable", "meaſurable", "immeasurable", "measurables", "measur",
+    "kinase", "\u212aINASE", "is", "İS", "ıs", "ſit", "SIT", "1st", "1ST", "-x", "-X", "é t", "É T",
+]  # fmt: skip
+_texts = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts)
+def test_whole_word_pattern_matches_what_word_boundaries_matched(text: str) -> None:
+    for word in _WORDS:
+        plain = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        fast = re.compile(resolve._whole_word_pattern(word), re.IGNORECASE)
+        assert _spans(fast, text) == _spans(plain, text), word
+
+
+def test_the_evaluable_patterns_open_with_their_letter() -> None:
+    assert resolve._whole_word_pattern("measurable") == r"(?-i:[Mm])(?<!\w.)easurable\b"
+    assert resolve._whole_word_pattern("-x") == r"\b\-x\b"
+    assert [p.pattern for p in resolve._evaluable_with()] == [
+        resolve._whole_word_pattern(word) for word in resolve_rules.words("cues", "evaluable_with")
+    ]
+    quote = "The best responses of the 235 patients with MEASURABLE lesions were"
+    assert resolve._evaluable_with()[0].search(quote).span() == (44, 54)  # type: ignore[union-attr]
