@@ -408,8 +408,8 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     import pickle
 
     from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece_utf8
-    from imatinib_cli.resolve import document_order, link_keys, merge_group
-    from imatinib_cli.spill import order_key
+    from imatinib_cli.resolve import link_keys, merge_group
+    from imatinib_cli.spill import document_order_key
 
     documents = tuple(text_dropped(document) for document in result.documents)
     items: list[Lean | None] = []
@@ -442,9 +442,7 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             if rendered is not None:
                 rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
         items.append(
-            Lean(
-                None if keys is None else tuple(keys), pickled, rendered, order_key(document_order(document))
-            )
+            Lean(None if keys is None else tuple(keys), pickled, rendered, document_order_key(document))
         )
         pieces.append((keys, piece))
     encoded = _entry(result, documents, pieces) if entry and not result.crashed else None

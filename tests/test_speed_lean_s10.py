@@ -2,6 +2,8 @@
 
 - resolve's evaluable-size cue words ("measurable") are searched by a pattern that opens with the
   first letter it consumes (`_whole_word_pattern`), not `\\bword\\b`: the same matches.
+- A document's order key is made from its path at once (spill.document_order_key), not from
+  document_order's parts: the same bytes, for paths with NULs, lone surrogates and empty parts.
 
 Random texts are built from the words themselves, near-misses, word characters on either side and
 the letters whose case-blind matches leave ASCII ("ſ", "İ", "ı", the Kelvin sign).
@@ -14,7 +16,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli import resolve, resolve_rules
+from imatinib_cli import resolve, resolve_rules, spill
+from imatinib_cli.models import Document
 
 _WORDS = sorted(resolve_rules.words("cues", "evaluable_with")) + ["kinase", "is", "sit", "1st", "-x", "é t"]
 _PIECES = [
@@ -46,3 +49,27 @@ def test_the_evaluable_patterns_open_with_their_letter() -> None:
     ]
     quote = "The best responses of the 235 patients with MEASURABLE lesions were"
     assert resolve._evaluable_with()[0].search(quote).span() == (44, 54)  # type: ignore[union-attr]
+
+
+_PATH_PARTS = [
+    "a",
+    "b.txt",
+    "a-b.txt",
+    "/",
+    "//",
+    "\x00",
+    "\x00\xff",
+    "é",
+    "\ud800",
+    "\U0001f600",
+    ".",
+    " ",
+    "",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PATH_PARTS), max_size=12).map("".join), st.integers(0, 2**40))
+def test_document_order_key_is_order_key_of_document_order(path: str, record: int) -> None:
+    document = Document(path, "0" * 64, "text", "", record=record)
+    assert spill.document_order_key(document) == spill.order_key(resolve.document_order(document))
