@@ -4,6 +4,9 @@
   first letter it consumes (`_whole_word_pattern`), not `\\bword\\b`: the same matches.
 - A document's order key is made from its path at once (spill.document_order_key), not from
   document_order's parts: the same bytes, for paths with NULs, lone surrogates and empty parts.
+- How pickle writes a record class is kept per class (models._ClassReduced, copyreg's entry for
+  RecordClass): the same reduce value as models._class_reduce, twice; a class no module holds is
+  refused every time and never kept.
 
 Random texts are built from the words themselves, near-misses, word characters on either side and
 the letters whose case-blind matches leave ASCII ("ſ", "İ", "ı", the Kelvin sign).
@@ -11,13 +14,16 @@ the letters whose case-blind matches leave ASCII ("ſ", "İ", "ı", the Kelvin s
 
 from __future__ import annotations
 
+import copyreg
+import pickle
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli import resolve, resolve_rules, spill
-from imatinib_cli.models import Document
+from imatinib_cli import models, resolve, resolve_rules, spill
+from imatinib_cli.models import Document, RecordClass, record
 
 _WORDS = sorted(resolve_rules.words("cues", "evaluable_with")) + ["kinase", "is", "sit", "1st", "-x", "é t"]
 _PIECES = [
@@ -73,3 +79,31 @@ _PATH_PARTS = [
 def test_document_order_key_is_order_key_of_document_order(path: str, record: int) -> None:
     document = Document(path, "0" * 64, "text", "", record=record)
     assert spill.document_order_key(document) == spill.order_key(resolve.document_order(document))
+
+
+def test_a_record_class_reduces_as_class_reduce_once_kept() -> None:
+    reduced = copyreg.dispatch_table[RecordClass]
+    assert reduced.__self__.__class__ is models._ClassReduced  # type: ignore[attr-defined]
+    for cls in (value for value in vars(models).values() if type(value) is RecordClass):
+        assert (
+            reduced(cls)
+            == models._class_reduce(cls)
+            == (models.record_class, ("imatinib_cli.models", cls.__qualname__))
+        )
+        assert (
+            reduced(cls) is reduced(cls) and pickle.loads(pickle.dumps(cls, pickle.HIGHEST_PROTOCOL)) is cls
+        )
+
+
+def test_a_class_no_module_holds_is_refused_each_time_and_not_kept() -> None:
+    @record
+    class Local:
+        """A record class no module holds under its name."""
+
+        value: int
+
+    kept = copyreg.dispatch_table[RecordClass].__self__  # type: ignore[attr-defined]
+    for _ in range(2):
+        with pytest.raises((AttributeError, pickle.PicklingError)):
+            pickle.dumps(Local(1))
+    assert Local not in kept
