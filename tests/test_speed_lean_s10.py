@@ -7,6 +7,8 @@
 - How pickle writes a record class is kept per class (models._ClassReduced, copyreg's entry for
   RecordClass): the same reduce value as models._class_reduce, twice; a class no module holds is
   refused every time and never kept.
+- A study's piece is cut out of orjson's `{"": [study]}` (render.json._IN_LIST_HEAD/_TAIL), not
+  its own text moved right line by line: the same bytes for any JSON object.
 
 Random texts are built from the words themselves, near-misses, word characters on either side and
 the letters whose case-blind matches leave ASCII ("ſ", "İ", "ı", the Kelvin sign).
@@ -24,6 +26,7 @@ from hypothesis import strategies as st
 
 from imatinib_cli import models, resolve, resolve_rules, spill
 from imatinib_cli.models import Document, RecordClass, record
+from imatinib_cli.render import json as render_json
 
 _WORDS = sorted(resolve_rules.words("cues", "evaluable_with")) + ["kinase", "is", "sit", "1st", "-x", "é t"]
 _PIECES = [
@@ -107,3 +110,19 @@ def test_a_class_no_module_holds_is_refused_each_time_and_not_kept() -> None:
         with pytest.raises((AttributeError, pickle.PicklingError)):
             pickle.dumps(Local(1))
     assert Local not in kept
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=4), _JSON, max_size=4))
+def test_an_object_cut_out_of_a_list_is_its_text_moved_right(data: dict) -> None:
+    orjson = pytest.importorskip("orjson")
+    alone = orjson.dumps(data, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+    wrapped = orjson.dumps({"": [data]}, option=orjson.OPT_INDENT_2)
+    assert wrapped[render_json._IN_LIST_HEAD : render_json._IN_LIST_TAIL] == alone
