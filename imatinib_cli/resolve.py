@@ -137,12 +137,24 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# An ASCII title's bytes with its capitals lowercased and every byte but a letter or digit a space.
+_TITLE_WORD_BYTES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256)),
+)
+
+
 def normalize_title(title: str | None) -> str | None:
     """The title's runs of ASCII letters and digits, lowercased and joined by spaces (None under
     four), e.g. "Imatinib: a Phase-II trial" -> "imatinib a phase ii trial". The runs are found at
-    once (~1.7x faster than cutting at _NOT_WORD's runs, then splitting: the same words)."""
+    once (~1.7x faster than cutting at _NOT_WORD's runs, then splitting: the same words); an ASCII
+    title's by one byte translation and a split (~2x faster again; another's lowercase can hold
+    ASCII letters that were not, the Kelvin sign's "k")."""
     if not title:
         return None
+    if title.isascii():
+        words = title.encode().translate(_TITLE_WORD_BYTES).split()
+        return b" ".join(words).decode() if len(words) >= 4 else None
     words = _WORD.findall(title.lower())
     return " ".join(words) if len(words) >= 4 else None
 
@@ -156,8 +168,10 @@ def _keys(metadata: Metadata) -> list[str]:
     if metadata.nct_id:
         keys.append("nct:" + metadata.nct_id.upper())
     # A registry record names the publications about it, and the trial's other numbers.
-    keys.extend("pmid:" + pmid for pmid in metadata.reference_pmids)
-    keys.extend("nct:" + other.upper() for other in metadata.other_ids if other.upper().startswith("NCT"))
+    if metadata.reference_pmids:  # (no generator made for the usual none)
+        keys.extend("pmid:" + pmid for pmid in metadata.reference_pmids)
+    if metadata.other_ids:
+        keys.extend("nct:" + other.upper() for other in metadata.other_ids if other.upper().startswith("NCT"))
     # A title joins documents only in a bibliographic record (one that also names its journal, year
     # or authors): a first line guessed as the title of a bare text file is too weak to merge on
     # (and is not normalized at all: ~3 % of a one-document study's lean path).

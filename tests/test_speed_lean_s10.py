@@ -9,6 +9,8 @@
   refused every time and never kept.
 - A study's piece is cut out of orjson's `{"": [study]}` (render.json._IN_LIST_HEAD/_TAIL), not
   its own text moved right line by line: the same bytes for any JSON object.
+- An ASCII title's words (resolve.normalize_title) come from one byte translation and a split, not
+  a regex: the same words as the lowercased title's runs of letters and digits.
 
 Random texts are built from the words themselves, near-misses, word characters on either side and
 the letters whose case-blind matches leave ASCII ("ſ", "İ", "ı", the Kelvin sign).
@@ -126,3 +128,10 @@ def test_an_object_cut_out_of_a_list_is_its_text_moved_right(data: dict) -> None
     alone = orjson.dumps(data, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
     wrapped = orjson.dumps({"": [data]}, option=orjson.OPT_INDENT_2)
     assert wrapped[render_json._IN_LIST_HEAD : render_json._IN_LIST_TAIL] == alone
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_an_ascii_titles_words_are_its_runs_of_letters_and_digits(title: str) -> None:
+    words = resolve._WORD.findall(title.lower())
+    assert resolve.normalize_title(title) == (" ".join(words) if len(words) >= 4 else None)
