@@ -18,6 +18,7 @@ docs/scale.md has the figures.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -395,6 +396,29 @@ def text_dropped(document: Document) -> Document:
     return document.replaced(text="", sections=(), registry_results=None)
 
 
+@functools.cache
+def _lean_steps() -> tuple[Any, ...]:
+    """What made_lean calls, imported at its first call (a warm run makes no lean result: not at
+    start-up) and kept: made_lean's own import statements cost ~27,000 instructions a file, ~3 %
+    of it (each `from ... import` of a loaded module asks its spec whether it is initializing)."""
+    import pickle
+
+    from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece_utf8
+    from imatinib_cli.resolve import link_keys, merge_group
+    from imatinib_cli.spill import document_order_key
+
+    return (
+        pickle,
+        RenderedStudy,
+        line_from_piece,
+        study_line_text,
+        study_piece_utf8,
+        link_keys,
+        merge_group,
+        document_order_key,
+    )
+
+
 def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap: Any = None) -> LeanResult:
     """The LeanResult of a FileResult, made where it was computed: per ok document its link keys,
     its Findings pickled without text, and the text of its study as a study of its own in the
@@ -405,12 +429,16 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     the keys and the Findings without text, as objects; the study is merged there (no entry)."""
     if form is None and entry:
         raise ValueError("made_lean: a cache entry needs the study text (form)")
-    import pickle
-
-    from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece_utf8
-    from imatinib_cli.resolve import document_order, link_keys, merge_group
-    from imatinib_cli.spill import order_key
-
+    (
+        pickle,
+        RenderedStudy,
+        line_from_piece,
+        study_line_text,
+        study_piece_utf8,
+        link_keys,
+        merge_group,
+        document_order_key,
+    ) = _lean_steps()
     documents = tuple(text_dropped(document) for document in result.documents)
     items: list[Lean | None] = []
     pieces: list[tuple[list[str] | None, bytes | None] | None] = []
@@ -442,9 +470,7 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             if rendered is not None:
                 rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
         items.append(
-            Lean(
-                None if keys is None else tuple(keys), pickled, rendered, order_key(document_order(document))
-            )
+            Lean(None if keys is None else tuple(keys), pickled, rendered, document_order_key(document))
         )
         pieces.append((keys, piece))
     encoded = _entry(result, documents, pieces) if entry and not result.crashed else None

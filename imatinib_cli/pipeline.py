@@ -262,8 +262,8 @@ def _stream_lean(
     item is asked for) and, at the end of the Documents, whether they came in the Report's order."""
     from contextlib import closing
 
-    from imatinib_cli.resolve import document_order, merge_group
-    from imatinib_cli.spill import SpillStore, order_key
+    from imatinib_cli.resolve import merge_group
+    from imatinib_cli.spill import SpillStore, document_order_key
 
     # closing: a stream closed early (a reader gone) stops the pool (execute's generator closed)
     # before the store removes the folder its workers write in, not after.
@@ -276,7 +276,7 @@ def _stream_lean(
             yield document
             order = None if item is None else item.order
             if order is None:
-                order = order_key(document_order(document))
+                order = document_order_key(document)
             if order < last:
                 in_order = False
             last = order

@@ -39,6 +39,7 @@ from imatinib_cli.models import (
     distinct_events,
     replace,
 )
+from imatinib_cli.regexes import case_blind_alternation
 
 __all__ = [
     "document_order",
@@ -136,12 +137,24 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# An ASCII title's bytes with its capitals lowercased and every byte but a letter or digit a space.
+_TITLE_WORD_BYTES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256)),
+)
+
+
 def normalize_title(title: str | None) -> str | None:
     """The title's runs of ASCII letters and digits, lowercased and joined by spaces (None under
     four), e.g. "Imatinib: a Phase-II trial" -> "imatinib a phase ii trial". The runs are found at
-    once (~1.7x faster than cutting at _NOT_WORD's runs, then splitting: the same words)."""
+    once (~1.7x faster than cutting at _NOT_WORD's runs, then splitting: the same words); an ASCII
+    title's by one byte translation and a split (~2x faster again; another's lowercase can hold
+    ASCII letters that were not, the Kelvin sign's "k")."""
     if not title:
         return None
+    if title.isascii():
+        words = title.encode().translate(_TITLE_WORD_BYTES).split()
+        return b" ".join(words).decode() if len(words) >= 4 else None
     words = _WORD.findall(title.lower())
     return " ".join(words) if len(words) >= 4 else None
 
@@ -155,8 +168,10 @@ def _keys(metadata: Metadata) -> list[str]:
     if metadata.nct_id:
         keys.append("nct:" + metadata.nct_id.upper())
     # A registry record names the publications about it, and the trial's other numbers.
-    keys.extend("pmid:" + pmid for pmid in metadata.reference_pmids)
-    keys.extend("nct:" + other.upper() for other in metadata.other_ids if other.upper().startswith("NCT"))
+    if metadata.reference_pmids:  # (no generator made for the usual none)
+        keys.extend("pmid:" + pmid for pmid in metadata.reference_pmids)
+    if metadata.other_ids:
+        keys.extend("nct:" + other.upper() for other in metadata.other_ids if other.upper().startswith("NCT"))
     # A title joins documents only in a bibliographic record (one that also names its journal, year
     # or authors): a first line guessed as the title of a bare text file is too weak to merge on
     # (and is not normalized at all: ~3 % of a one-document study's lean path).
@@ -771,9 +786,19 @@ def _evaluable_by_measure(n_evaluable: Quantity | None) -> bool:
 def _evaluable_with() -> tuple[re.Pattern[str], ...]:
     """Each `cues.yaml: evaluable_with` word as a whole-word, case-blind pattern, compiled once."""
     return tuple(
-        re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        re.compile(_whole_word_pattern(word), re.IGNORECASE)
         for word in resolve_rules.words("cues", "evaluable_with")
     )
+
+
+def _whole_word_pattern(word: str) -> str:
+    """For a case-blind pattern: what `\\b` + word + `\\b` matches, opening with the first letter it
+    consumes ("measurable" -> "(?-i:[Mm])(?<!\\w.)easurable\\b"), so `re` skips in C to where that
+    letter is instead of trying the word at every character (~4 µs a population's quote, most of
+    `_evaluable_by_measure`). A word that does not open with an ASCII letter or digit keeps `\\b`."""
+    if not (word[:1].isascii() and word[:1].isalnum()):
+        return rf"\b{re.escape(word)}\b"
+    return case_blind_alternation([(word[0], re.escape(word[1:]) + r"\b")])
 
 
 def _not_evaluable(

@@ -20,6 +20,7 @@ is the one that wrote it, during the same run; no other user can put a file ther
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     import tempfile
 
     from imatinib_cli.execute import StoredFindings
-    from imatinib_cli.models import Findings
+    from imatinib_cli.models import Document, Findings
     from imatinib_cli.render.json import RenderedStudy
 
 BATCH = 256
@@ -65,8 +66,6 @@ class HeapWriter:
     references are sent back. The folder is the store's private mkdtemp: removed with it."""
 
     def __init__(self, folder: str) -> None:
-        import os
-
         self.folder = folder
         self.pid = os.getpid()
         self.name = f"{HEAP_PREFIX}{self.pid}"
@@ -89,8 +88,6 @@ _writer: HeapWriter | None = None
 def heap_writer(folder: str) -> HeapWriter:
     """This process's HeapWriter for folder (made at the first call; a forked child makes its own)."""
     global _writer
-    import os
-
     if _writer is None or _writer.folder != folder or _writer.pid != os.getpid():
         _writer = HeapWriter(folder)
     return _writer
@@ -108,6 +105,18 @@ def order_key(order: Order) -> bytes:
         for part in parts
     )
     return encoded + b"\x00" + (record + (1 << 63)).to_bytes(8, "big")
+
+
+def document_order_key(document: Document) -> bytes:
+    """order_key(resolve.document_order(document)), made from the path at once (~1 µs against ~4
+    for a path of four parts). A part never holds "/" (document_order splits the path at it), and
+    no other character's UTF-8 holds the byte 0x2F: the path's UTF-8 with its NULs escaped and
+    each "/" written as the bytes between two parts (00 00 01) is the parts' encoding."""
+    path = document.path if os.sep == "/" else document.path.replace(os.sep, "/")
+    encoded = (
+        path.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff").replace(b"/", b"\x00\x00\x01")
+    )
+    return b"\x01" + encoded + b"\x00\x00\x00" + (document.record + (1 << 63)).to_bytes(8, "big")
 
 
 def _connect(path: Path, cache_kib: int) -> sqlite3.Connection:
@@ -249,8 +258,6 @@ class SpillStore:
         return off, len(data)
 
     def _read(self, off: int, size: int, heap: str | None = None) -> bytes:
-        import os
-
         if heap is not None:
             return os.pread(self._heap_file(heap), size, off)
         if self._unflushed:
@@ -260,8 +267,6 @@ class SpillStore:
 
     def _heap_file(self, name: str) -> int:
         """The descriptor of a worker's file in this store's folder (a plain `worker-PID` name)."""
-        import os
-
         descriptor = self._heaps.get(name)
         if descriptor is None:
             if not (name.startswith(HEAP_PREFIX) and name[len(HEAP_PREFIX) :].isdigit()):
@@ -406,7 +411,6 @@ class SpillStore:
         self._pending_keys.clear()
         self._last_body = None
         self._decoded = self._source = None
-        import os
 
         for descriptor in self._heaps.values():
             os.close(descriptor)

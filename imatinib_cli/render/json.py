@@ -116,11 +116,14 @@ def study_piece(study: Study) -> str:
 
 def study_piece_utf8(study: Study) -> bytes:
     """study_piece(study) as UTF-8 (what workers send and the extraction cache keeps), taken from
-    orjson's bytes as they are when nothing needs escaping: not decoded to be encoded again."""
+    orjson's bytes as they are when nothing needs escaping: not decoded to be encoded again. orjson
+    writes the study as the one item of a member's list (`{"": [study]}`), which puts it at its
+    depth in write_json_streamed, and the piece is cut out of that: one copy, where moving each
+    line of the study's own text right (bytes.replace) cost ~7 % of the piece."""
     data = _study(study)
-    raw = _orjson_text(data, indent=True)
+    raw = _orjson_text({"": [data]}, indent=True)
     if raw is not None and _safe_for_terminals(raw):
-        return raw.replace(b"\n", _ITEM_NEWLINE_UTF8)
+        return raw[_IN_LIST_HEAD:_IN_LIST_TAIL]
     return _dumps(data, indent=True).replace("\n", _ITEM_NEWLINE).encode("utf-8", "surrogatepass")
 
 
@@ -223,7 +226,8 @@ class _Items:
 
 
 _ITEM_NEWLINE = "\n    "  # a list item's depth in write_json_streamed
-_ITEM_NEWLINE_UTF8 = _ITEM_NEWLINE.encode()
+# Where the item is in orjson's indented `{"": [item]}`: after '{\n  "": [\n    ', before '\n  ]\n}'.
+_IN_LIST_HEAD, _IN_LIST_TAIL = len(b'{\n  "": [\n    '), -len(b"\n  ]\n}")
 
 
 def write_json_streamed(members: Iterable[tuple[str, Any]], file: TextIO) -> None:
