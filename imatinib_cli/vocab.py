@@ -628,8 +628,8 @@ class _RegionHits:
 class _Group:
     """Some phrase forms (by number) and their Aho-Corasick automaton, built on first use, with
     the form of a text it reads (automaton_input) and, by the automaton's pattern index, each
-    form's owners (made when compiled, and again on the first read after a matcher came or went:
-    None until then)."""
+    form's owners, with the index's owner_changes they were made at (made when compiled, and
+    again on the first read after a matcher came or went)."""
 
     __slots__ = ("numbers", "automaton", "reads", "owners")
 
@@ -637,7 +637,7 @@ class _Group:
         self.numbers = numbers
         self.automaton: Any = None
         self.reads: Callable[[str], str | bytes] = automaton_text
-        self.owners: list[tuple[_Owner, ...]] | None = None
+        self.owners: tuple[int, list[tuple[_Owner, ...]]] | None = None
 
 
 class _PhraseIndex:
@@ -663,6 +663,10 @@ class _PhraseIndex:
         self.owners: list[tuple[_Owner, ...]] = []
         self.groups: list[_Group] = []
         self.version = 0  # changes when a matcher comes: every region's hits are found again
+        # changes when a matcher comes or goes, after its forms' owners changed: a group's owners
+        # made at another count are made again (a count, not a reset to None, so a list another
+        # thread was making while they changed is never taken for a current one)
+        self.owner_changes = 0
         self.extra_chars = 0  # characters read by passes beyond the first since the groups merged
         self._next_slot = 0
         self.builds = 0  # forms compiled, all told (tests bound it)
@@ -691,8 +695,7 @@ class _PhraseIndex:
             while len(groups) > 1 and 2 * len(groups[-1].numbers) >= len(groups[-2].numbers):
                 last = groups.pop()
                 groups[-1] = _Group(groups[-1].numbers + last.numbers)
-        for group in self.groups:
-            group.owners = None  # (made anew on the next read)
+        self.owner_changes += 1
         self.version += 1
         _last_scan[:] = _NO_SCAN  # its answers are for the version before
         return slot
@@ -708,8 +711,7 @@ class _PhraseIndex:
             if not owners:
                 del self.numbers[form]
                 self.forms[number] = None
-        for group in self.groups:
-            group.owners = None  # (made anew on the next read: a read under way keeps its own)
+        self.owner_changes += 1  # (a read under way keeps the owners it has)
 
     def merge(self) -> None:
         """Join every group into one and compile it now: what `read` does by itself once the
@@ -728,11 +730,18 @@ class _PhraseIndex:
     def _compile(self, group: _Group) -> Any:
         forms = self.forms
         group.numbers = [number for number in group.numbers if forms[number] is not None]
-        group.owners = [self.owners[number] for number in group.numbers]
+        group.owners = self._owners_of(group)
         automaton, group.reads = automaton_input([forms[number] for number in group.numbers])  # type: ignore[misc]
         self.builds += len(group.numbers)
         group.automaton = automaton
         return automaton
+
+    def _owners_of(self, group: _Group) -> tuple[int, list[tuple[_Owner, ...]]]:
+        """Each of the group's forms' owners, by the automaton's pattern index, with the
+        owner_changes they are current for (read before them: a change while they are made
+        leaves them marked older)."""
+        changes = self.owner_changes
+        return changes, [self.owners[number] for number in group.numbers]
 
     def read(self, scan: _Scan) -> None:
         """Fill scan.hits: every form starting and ending at a token boundary, per owner.
@@ -752,9 +761,10 @@ class _PhraseIndex:
             if not group.numbers:
                 continue
             passes += 1
-            owners = group.owners  # (by pattern index: no form number looked up a hit)
-            if owners is None:
-                owners = group.owners = [self.owners[number] for number in group.numbers]
+            made = group.owners  # (by pattern index: no form number looked up a hit)
+            if made is None or made[0] != self.owner_changes:
+                made = group.owners = self._owners_of(group)
+            owners = made[1]
             for index, first, end in automaton.find_matches_as_indexes(group.reads(low), overlapping=True):
                 if bounds[end] and bounds[first]:  # else it starts or ends inside a word
                     for slot, entry in owners[index]:

@@ -65,3 +65,36 @@ def test_owners_follow_matchers_that_come_and_go() -> None:
     other = "One zebra fish."  # a text read after the release: nothing is handed to the gone slot
     assert [h.key for h in second.find(other)] == ["Z2"]
     assert slot not in vocab._text_scan(other).hits.found
+
+
+def test_owners_made_while_a_matcher_comes_are_made_again() -> None:
+    """A group's owner table being made when another thread registers a matcher (a Dask worker
+    runs documents on threads; matchers are built lazily on the first documents) is marked with
+    the count of changes it was made at, so the next read makes it again: the new matcher finds
+    the forms it shares with an older one. Stood in for here by registering in the middle of the
+    table's making."""
+    text = "now zyxwv alpha, qqq beta."
+    first = vocab.Matcher([("zyxwv alpha", "A1", {"key": "A1"}), ("qqq beta", "B1", {"key": "B1"})])
+    assert [h.key for h in first.find(text)] == ["A1", "B1"]
+    index = vocab._INDEX
+    group = next(group for group in index.groups if index.numbers["zyxwvalpha"] in group.numbers)
+    late: list[vocab.Matcher] = []
+
+    class RegistersMidway(list):  # type: ignore[type-arg]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            for position, number in enumerate(list.__iter__(self)):
+                if position == 1 and not late:  # the first form's owners are read
+                    late.append(
+                        vocab.Matcher(
+                            [("zyxwv alpha", "A2", {"key": "A2"}), ("qqq beta", "B2", {"key": "B2"})]
+                        )
+                    )
+                yield number
+
+    group.numbers = RegistersMidway(group.numbers)
+    group.owners = None  # the table is made on the next read, and the matcher comes meanwhile
+    first.find("qqq beta again")
+    assert late, "the stand-in for the other thread did not run"
+    group.numbers = list(group.numbers)
+    assert [h.key for h in late[0].find(text)] == ["A2", "B2"]
+    assert [h.key for h in first.find(text)] == ["A1", "B1"]
