@@ -130,8 +130,20 @@ def test_an_object_cut_out_of_a_list_is_its_text_moved_right(data: dict) -> None
     assert wrapped[render_json._IN_LIST_HEAD : render_json._IN_LIST_TAIL] == alone
 
 
+# ASCII titles: any characters, or words and numbers between any separators (most reach the four
+# words a title needs to have key words).
+_ASCII = st.characters(max_codepoint=127)
+_ASCII_TITLES = st.text(alphabet=_ASCII, max_size=60) | st.lists(
+    st.tuples(
+        st.text(alphabet=st.sampled_from("abcXYZ019"), min_size=1, max_size=6),
+        st.text(alphabet=_ASCII.filter(lambda c: not c.isalnum()), min_size=1, max_size=3),
+    ),
+    max_size=8,
+).map(lambda parts: "".join(word + between for word, between in parts))
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+@given(_ASCII_TITLES)
 def test_an_ascii_titles_words_are_its_runs_of_letters_and_digits(title: str) -> None:
     words = resolve._WORD.findall(title.lower())
     assert resolve.normalize_title(title) == (" ".join(words) if len(words) >= 4 else None)

@@ -54,9 +54,18 @@ _PIECES = [
 _texts = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 
+# Texts of many lines, so the literal often stands on a line after pos's (the branch that searches
+# from that line on).
+_lined_texts = st.lists(st.sampled_from(_PIECES) | st.just("\n"), max_size=30).map("".join)
+
+
 @settings(max_examples=400, deadline=None)
-@given(_texts, st.integers(-3, 200), st.integers(-3, 200) | st.none())
-def test_search_from_the_literal_as_without_it(text: str, pos: int, endpos: int | None) -> None:
+@given(_lined_texts, st.data())
+def test_search_from_the_literal_as_without_it(text: str, data: st.DataObject) -> None:
+    """Wherever pos and endpos fall in the text (or just outside it), from the start to the end."""
+    near = st.integers(-3, len(text) + 3)
+    pos = data.draw(st.just(0) | near)
+    endpos = data.draw(st.none() | near)
     for with_literal in (_biblio.PMID_LINES, _pubmed_text._DOI_LINES):
         plain = LineStartPattern(with_literal.first.pattern, with_literal.first.flags)
         assert with_literal.literal
