@@ -397,25 +397,26 @@ def text_dropped(document: Document) -> Document:
 
 
 @functools.cache
-def _lean_steps() -> tuple[Any, ...]:
+def _lean_steps() -> Any:
     """What made_lean calls, imported at its first call (a warm run makes no lean result: not at
     start-up) and kept: made_lean's own import statements cost ~27,000 instructions a file, ~3 %
     of it (each `from ... import` of a loaded module asks its spec whether it is initializing)."""
     import pickle
+    from types import SimpleNamespace
 
     from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece_utf8
     from imatinib_cli.resolve import link_keys, merge_group
     from imatinib_cli.spill import document_order_key
 
-    return (
-        pickle,
-        RenderedStudy,
-        line_from_piece,
-        study_line_text,
-        study_piece_utf8,
-        link_keys,
-        merge_group,
-        document_order_key,
+    return SimpleNamespace(  # by name, so made_lean takes each by its name, whatever the order
+        pickle=pickle,
+        RenderedStudy=RenderedStudy,
+        line_from_piece=line_from_piece,
+        study_line_text=study_line_text,
+        study_piece_utf8=study_piece_utf8,
+        link_keys=link_keys,
+        merge_group=merge_group,
+        document_order_key=document_order_key,
     )
 
 
@@ -429,16 +430,10 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     the keys and the Findings without text, as objects; the study is merged there (no entry)."""
     if form is None and entry:
         raise ValueError("made_lean: a cache entry needs the study text (form)")
-    (
-        pickle,
-        RenderedStudy,
-        line_from_piece,
-        study_line_text,
-        study_piece_utf8,
-        link_keys,
-        merge_group,
-        document_order_key,
-    ) = _lean_steps()
+    steps = _lean_steps()
+    pickle, RenderedStudy, line_from_piece = steps.pickle, steps.RenderedStudy, steps.line_from_piece
+    study_line_text, study_piece_utf8 = steps.study_line_text, steps.study_piece_utf8
+    link_keys, merge_group, document_order_key = steps.link_keys, steps.merge_group, steps.document_order_key
     documents = tuple(text_dropped(document) for document in result.documents)
     items: list[Lean | None] = []
     pieces: list[tuple[list[str] | None, bytes | None] | None] = []

@@ -105,7 +105,7 @@ def test_grade_texts_written_and_bounded() -> None:
     ]:
         match = toxicity._grade_pattern().search(text)
         assert match is not None and toxicity._grade_text(match) == written
-    assert toxicity._grade_text_of.cache_info().maxsize == toxicity._KEPT == 256
+    assert toxicity._grade_text_of.cache_info().maxsize == toxicity._GRADE_MEMO_SIZE == 256
     toxicity._grade_text_of.cache_clear()
     for spaces in range(300):  # 300 distinct groups: "3 or 4" with 0..299 spaces before "or"
         match = toxicity._grade_pattern().search(f"grade 3{' ' * spaces}or 4")
@@ -123,10 +123,10 @@ _MODIFIER_PIECES = [*_GRADE_PIECES, "III", "IV", "iv", "ii", "v", "serious", "se
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_MODIFIER_PIECES), min_size=1, max_size=10).map("".join))
 def test_a_kept_aggregate_grade_is_the_one_read_from_its_modifiers(modifiers: str) -> None:
-    """_aggregate_grade() (kept per modifiers) gives what _aggregate_grade_of reads, every time."""
+    """_aggregate_grade_memo() (kept per modifiers) gives what _aggregate_grade_of reads, every time."""
     fresh = toxicity._aggregate_grade_of(modifiers)
-    assert toxicity._aggregate_grade()(modifiers) == fresh
-    assert toxicity._aggregate_grade()(modifiers) == fresh
+    assert toxicity._aggregate_grade_memo()(modifiers) == fresh
+    assert toxicity._aggregate_grade_memo()(modifiers) == fresh
 
 
 def test_aggregate_grades_written_bounded_and_renewed() -> None:
@@ -137,16 +137,16 @@ def test_aggregate_grades_written_bounded_and_renewed() -> None:
         ("serious", None),
         ("grade ≥ 3", "≥3"),
     ]:
-        assert toxicity._aggregate_grade()(modifiers) == grade
-        assert toxicity._aggregate_grade()(modifiers) == grade
-    kept = toxicity._aggregate_grade()
-    assert kept is toxicity._aggregate_grade()  # one memo while the vocabularies stay
+        assert toxicity._aggregate_grade_memo()(modifiers) == grade
+        assert toxicity._aggregate_grade_memo()(modifiers) == grade
+    kept = toxicity._aggregate_grade_memo()
+    assert kept is toxicity._aggregate_grade_memo()  # one memo while the vocabularies stay
     assert kept.cache_info().maxsize == 256
     for number in range(300):
         assert kept(f"grade {number % 5 + 1} {' ' * number}") == str(number % 5 + 1)
     assert kept.cache_info().currsize == 256
     vocab.clear_caches()  # the vocabularies renewed: a new, empty memo
-    renewed = toxicity._aggregate_grade()
+    renewed = toxicity._aggregate_grade_memo()
     assert renewed is not kept and renewed.cache_info().currsize == 0
     assert renewed("grades III and IV") == "3/4"
 

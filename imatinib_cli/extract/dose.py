@@ -94,9 +94,12 @@ def _schedule(
 
 
 def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
-    """The doses of one sentence. A sentence without unit_opening() ("mg") has none: its caller
-    asks that first (a sentence without a dose costs one substring test, not a call)."""
+    """The doses of one sentence. A sentence without unit_opening() ("mg") has none, answered
+    before any set-up (extract's _read_doses asks it before the call, most sentences' only
+    question about doses; the arm and registry readers call for every sentence they read)."""
     opening = unit_opening()
+    if opening and opening not in info.lower:
+        return []
     hits: list[DoseHit] = []
     unit_pattern, per_day_units, surface_units = _units()
     modifications = cues.matcher("schedules", "modification_cues")

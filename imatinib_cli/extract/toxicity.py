@@ -980,7 +980,7 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
             continue
         grade = None
         if match.group("mods"):
-            grade = _aggregate_grade()(match.group("mods"))
+            grade = _aggregate_grade_memo()(match.group("mods"))
         found.append(_Aggregate(start, end, grade))
     return found
 
@@ -997,15 +997,15 @@ def _aggregate_grade_pattern() -> re.Pattern[str]:
 
 # At most this many values a bounded memo of grades keeps (functools.lru_cache): a run sees a few
 # distinct grades; the bound only keeps an odd corpus from growing one without end.
-_KEPT = 256
+_GRADE_MEMO_SIZE = 256
 
 
 @vocab.cached
-def _aggregate_grade() -> Callable[[str], str | None]:
+def _aggregate_grade_memo() -> Callable[[str], str | None]:
     """_aggregate_grade_of kept per modifiers as written ('grades III and IV' -> '3/4'): most
-    aggregates of a corpus are written alike ("grade 3 or 4"). At most _KEPT kept; a new memo
+    aggregates of a corpus are written alike ("grade 3 or 4"). At most _GRADE_MEMO_SIZE kept; a new memo
     whenever the vocabularies change (the pattern's "or worse" words are cues.yaml's)."""
-    return functools.lru_cache(maxsize=_KEPT)(_aggregate_grade_of)
+    return functools.lru_cache(maxsize=_GRADE_MEMO_SIZE)(_aggregate_grade_of)
 
 
 def _aggregate_grade_of(modifiers: str) -> str | None:
@@ -1130,11 +1130,11 @@ def _grade_text(match: re.Match[str]) -> str:
     return _grade_text_of(*match.group("grade", "cmp", "worse"))
 
 
-@functools.lru_cache(maxsize=_KEPT)
+@functools.lru_cache(maxsize=_GRADE_MEMO_SIZE)
 def _grade_text_of(grade: str, comparator: str | None, worse: str | None) -> str:
     """_grade_text from the groups: the grade's joiners as "/", the comparator first. Kept per
     groups (a list sentence asks once per event, each time of the same "grade 3 or 4"; a run sees
-    a few distinct ones), at most _KEPT; no vocabulary is read, so nothing renews it."""
+    a few distinct ones), at most _GRADE_MEMO_SIZE; no vocabulary is read, so nothing renews it."""
     if len(grade) > 1:  # one digit has no joiner to replace
         grade = _GRADE_JOINER.sub("/", grade)
     written = _COMPARATORS.get(comparator or "", "")
