@@ -320,8 +320,10 @@ def abstract_sections(lines: list[Line], *, lines_are_paragraphs: bool | None = 
     """Abstract sections for the given lines, split at structured-abstract labels.
 
     The part before the first label (or the whole abstract when it has none) is an
-    unlabelled "abstract" section; each "RESULTS:" part gets label "RESULTS". Whether each
-    line is a paragraph is guessed from the line lengths unless the caller knows.
+    unlabelled "abstract" section, unless it holds only whitespace (the blank line after a
+    page's "Abstract" heading, which layout drops anyway); each "RESULTS:" part gets label
+    "RESULTS". Whether each line is a paragraph is guessed from the line lengths unless the
+    caller knows.
     """
     if not lines:
         return []
