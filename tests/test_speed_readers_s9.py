@@ -111,8 +111,10 @@ def test_grade_texts_written_and_bounded() -> None:
         match = toxicity._grade_pattern().search(f"grade 3{' ' * spaces}or 4")
         assert match is not None and toxicity._grade_text(match) == "3/4"
     assert toxicity._grade_text_of.cache_info().currsize == 256
+    misses = toxicity._grade_text_of.cache_info().misses
     match = toxicity._grade_pattern().search("grade 3 or 4")
     assert match is not None and toxicity._grade_text(match) == "3/4"  # evicted, written again
+    assert toxicity._grade_text_of.cache_info().misses == misses + 1
 
 
 # --- toxicity: an aggregate's grade kept per modifiers ----------------------------------------------
