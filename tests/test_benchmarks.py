@@ -155,3 +155,23 @@ def test_instruction_kinds_count_only_the_extra_round(tmp_path: Path) -> None:
         "other": 0.1,
         "code without debug information (???)": 0.05,
     }
+
+
+def test_startup_pairs_runs_each_case_beside_the_yardstick() -> None:
+    """benchmarks/startup_pairs.py times imx --help and summarize seeds/ (warm and with no
+    snapshot) beside the minimal Typer app, one line each with a ratio of CPU medians."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "startup_pairs.py"), "--venv", sys.prefix, "--pairs", "1"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    lines = run.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "imx --help",
+        "imx summarize seeds/, warm",
+        "imx summarize seeds/, no snapshot",
+    ]
+    for line in lines:
+        ratio = float(line.split("ratio ")[1].split()[0])
+        assert 0.2 < ratio < 20  # two real runs of each: neither command failed nor was skipped
