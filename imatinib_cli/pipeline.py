@@ -236,8 +236,8 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
     """Each Document as it comes, then each Study; nothing per document is kept in memory: the
     Findings, their link keys and their document_order go to the store, which groups them."""
     from imatinib_cli.execute import without_text
-    from imatinib_cli.resolve import document_order, link_keys, merge_group
-    from imatinib_cli.spill import SpillStore
+    from imatinib_cli.resolve import link_keys, merge_group
+    from imatinib_cli.spill import SpillStore, document_order_key
 
     with SpillStore() as store:
         stored = 0
@@ -245,7 +245,7 @@ def _stream(extracted: Iterator[tuple[Document, Findings | None]]) -> Iterator[D
             yield document
             item_keys = None if findings is None else link_keys(findings)
             if findings is not None and item_keys is not None:
-                store.put(stored, without_text(findings), item_keys, document_order(document))
+                store.put(stored, without_text(findings), item_keys, document_order_key(document))
                 stored += 1
             del document, findings  # not kept while the next file is read, nor while merging
         # resolve()'s order: by each study's first document in document_order.

@@ -14,7 +14,7 @@ from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.arms import ArmDesign, ArmMention, arm_design, find_arms
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
 from imatinib_cli.extract.design import extract_design
-from imatinib_cli.extract.dose import find_doses, unit_opening
+from imatinib_cli.extract.dose import find_doses
 from imatinib_cli.extract.numbers import Num, words_to_int
 from imatinib_cli.extract.outcomes import find_outcomes
 from imatinib_cli.extract.populations import (
@@ -577,10 +577,7 @@ def _read_doses(
     study_doses: list[Dose],
     group_anchors: list[tuple[int, int, str]],
 ) -> None:
-    opening = unit_opening()
-    if opening and opening not in info.lower:
-        return  # no "mg": no unit, so no dose (find_doses is not called; most sentences)
-    hits = find_doses(context, info)
+    hits = find_doses(context, info)  # (a sentence without "mg" is answered first: most)
     if not hits:
         return  # nothing below is built for a sentence without a dose
     named_groups = {key for _, _, key in group_anchors if key in by_key} if group_anchors else ()

@@ -65,8 +65,7 @@ def _units() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
 @vocab.cached
 def unit_opening() -> str:
     """What every unit holds, lowercase ("mg"; "" when the units share no such opening): a sentence
-    whose lowercase text lacks it names no dose (extract's _read_doses asks that before it calls
-    find_doses, most sentences' only question about doses)."""
+    whose lowercase text lacks it names no dose (find_doses asks that first)."""
     data = vocab.load("schedules")
     words = [str(u).lower() for u in (*data["per_day_units"], *data["body_surface_units"])] + ["mg"]
     opening = ""
@@ -95,8 +94,8 @@ def _schedule(
 
 def find_doses(context: Context, info: SentenceInfo) -> list[DoseHit]:
     """The doses of one sentence. A sentence without unit_opening() ("mg") has none, answered
-    before any set-up (extract's _read_doses asks it before the call, most sentences' only
-    question about doses; the arm and registry readers call for every sentence they read)."""
+    before any set-up: most sentences' only question about doses (extract's _read_doses and the
+    arm and registry readers call this for every sentence they read)."""
     opening = unit_opening()
     if opening and opening not in info.lower:
         return []
