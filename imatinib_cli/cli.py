@@ -1183,11 +1183,18 @@ class _Terminated(BaseException):
 # that is a fork hook (logging's lock release after a worker is forked) or a finalizer, the raised
 # _Terminated is "ignored" and the run would go on to the end: the progress check stops it then.
 _SIGTERM_SEEN = [False]
+# The process that installed the handler. A worker forked from it has the handler too until its
+# pool initializer resets it: one stopped in that window (the pool's terminate() as the run
+# unwinds) must end quietly, not raise in multiprocessing's bootstrap, which prints "Process
+# ForkProcess-2:" and a traceback on the user's terminal.
+_SIGTERM_OWNER = [0]
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
     import signal
 
+    if os.getpid() != _SIGTERM_OWNER[0]:
+        os._exit(_SIGTERM_STATUS)  # a worker not yet started: nothing of its own to clean up
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
     _SIGTERM_SEEN[0] = True
     raise _Terminated
@@ -1218,6 +1225,7 @@ def _exit_on_sigterm() -> tuple[object] | None:
     if threading.current_thread() is not threading.main_thread():
         return None
     _SIGTERM_SEEN[0] = False
+    _SIGTERM_OWNER[0] = os.getpid()
     _UNRAISABLE_BEFORE[0] = sys.unraisablehook
     sys.unraisablehook = _quiet_if_terminated
     return (signal.signal(signal.SIGTERM, _on_sigterm),)

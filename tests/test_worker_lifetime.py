@@ -301,3 +301,36 @@ def test_a_worker_left_behind_prints_no_traceback(tmp_path: Path, state: str) ->
         assert done.stderr == b""
     else:
         assert b"Traceback (most recent call last)" in done.stderr and b"EOFError" in done.stderr
+
+
+def test_a_worker_stopped_before_its_initializer_ends_quietly() -> None:
+    """A process forked while a command runs has the CLI's SIGTERM handler until its pool
+    initializer resets it (the window the suite once caught: "Process ForkProcess-2:" on stderr as
+    the pool's terminate() stopped a worker still starting). In the forked process the handler
+    ends it at once with 143, raising nothing and printing nothing; in the process that installed
+    it, it still raises, so the run unwinds and cleans up."""
+    from imatinib_cli import cli
+
+    previous = cli._exit_on_sigterm()
+    try:
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:  # the "worker": SIGTERM before anything resets the handler
+            os.close(read_end)
+            os.dup2(write_end, 2)  # what it would print reaches the pipe
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)
+            except BaseException:  # noqa: BLE001 - anything raised is the failure being tested
+                os.write(2, b"raised\n")
+            os._exit(0)
+        os.close(write_end)
+        _, status = os.waitpid(child, 0)
+        with os.fdopen(read_end, "rb") as printed:
+            assert printed.read() == b""
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 143
+        with pytest.raises(cli._Terminated):
+            cli._on_sigterm(signal.SIGTERM, None)  # the installing process still unwinds
+    finally:
+        cli._restore_sigterm(previous)
+        cli._SIGTERM_SEEN[0] = False
