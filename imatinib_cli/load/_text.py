@@ -246,7 +246,9 @@ def layout(text: str, spans: Iterable[Section], *, fill: str | None = BOILERPLAT
     out: list[Section] = []
     pos = 0
     for item in _paint(spans, size):
-        if fill and item.start > pos:
+        # a gap of whitespace alone is no fill (_place would add nothing): asked here, not by a call
+        # (trimmed spans leave such a gap between each two, ~4 a page)
+        if fill and item.start > pos and not text[pos : item.start].isspace():
             _place(text, out, fill, pos, item.start, "", None)
         _place(text, out, item.kind, item.start, item.end, item.label, item)
         pos = item.end
