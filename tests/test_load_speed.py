@@ -304,13 +304,23 @@ _spans = st.lists(
 
 @settings(max_examples=400, deadline=None)
 @given(_spans, st.integers(0, 28))
-def test_paint_in_order_as_the_sweep(spans: list[Section], size: int) -> None:
-    items = [(max(0, s.start), min(size, s.end), s) for s in spans]
-    items = [(start, end, s) for start, end, s in items if start < end]
-    assert _text._paint(spans, size) == (_text._sweep(items) if items else [])
-    ordered = sorted(items, key=lambda item: item[0])
-    disjoint = [item for i, item in enumerate(ordered) if all(item[0] >= o[1] for o in ordered[:i])]
-    assert _text._paint([s for _, _, s in disjoint], size) == (_text._sweep(disjoint) if disjoint else [])
+def test_spans_in_order_are_their_own_pieces(spans: list[Section], size: int) -> None:
+    """What layout takes as the painting of spans in order (_in_order): the spans themselves, which
+    the sweep gives too, but for touching spans of one kind and label (joined there; layout joins
+    them, nothing but "" being between them: tests/test_speed_load_s11.py)."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    disjoint = [s for i, s in enumerate(ordered) if all(s.start >= o.end for o in ordered[:i])]
+    if not _text._in_order(disjoint, size):
+        assert any(s.start < 0 or s.end > size or s.start >= s.end for s in disjoint)
+        return
+    joined: list[Section] = []
+    for s in disjoint:
+        last = joined[-1] if joined else None
+        if last is not None and last.end == s.start and (last.kind, last.label) == (s.kind, s.label):
+            joined[-1] = Section(s.kind, last.start, s.end, s.label)
+        else:
+            joined.append(s)
+    assert _text._paint(disjoint, size) == joined
 
 
 def test_a_catalog_label_written_with_long_s_or_dotless_i_is_read() -> None:

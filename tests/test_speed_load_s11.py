@@ -1,6 +1,8 @@
 """Text load and lean-path shortcuts (issue 12, eleventh session), each checked against the form it
 replaced.
 
+- layout takes spans in order inside the text as their own pieces (_in_order), not through the
+  sweep: the same sections as the sweep's painting, on random texts and spans.
 - abstract_sections gives each part trimmed to its visible characters (layout then keeps the
   Section itself): the same laid-out sections as the tenth session's form, which ended a part where
   the next label's line starts, alone or over and under other spans (html_page paints abstracts
@@ -15,7 +17,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.load import _biblio
+from imatinib_cli.load import _biblio, _text
 from imatinib_cli.load._text import Line, collapse, layout, split_lines
 from imatinib_cli.models import Section
 
@@ -83,3 +85,31 @@ def test_trimmed_abstract_sections_lay_out_as_before(
     if all(a.label != b.label for a, b in zip(new, new[1:], strict=False)):  # (parts of one label are joined)
         assert [s for s in layout(text, new) if s.kind == "abstract"] == new
         assert all(any(kept is s for s in new) for kept in layout(text, new) if kept.kind == "abstract")
+
+
+_layout_texts = st.lists(
+    st.sampled_from(["a", "b c", " ", "\t", "\n", "\n\n", "\u2028", "RESULTS: x"]), max_size=30
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_layout_texts, _spans, st.booleans(), st.sampled_from(["boilerplate", None, ""]))
+def test_layout_of_spans_in_order_as_by_the_sweep(
+    text: str, spans: list[Section], ordered: bool, fill: str | None
+) -> None:
+    if ordered:  # in order without overlaps, as most readers give them
+        spans = sorted(spans, key=lambda s: s.start)
+        spans = [s for i, s in enumerate(spans) if all(s.start >= t.end for t in spans[:i])]
+    by_sweep = _layout_by_sweep(text, spans, fill)
+    assert layout(text, spans, fill=fill) == by_sweep
+    assert layout(text, iter(spans), fill=fill) == by_sweep
+
+
+def _layout_by_sweep(text: str, spans: list[Section], fill: str | None) -> tuple[Section, ...]:
+    """layout with every painting made by the sweep (_in_order never true)."""
+    in_order = _text._in_order
+    _text._in_order = lambda spans, size: False
+    try:
+        return layout(text, spans, fill=fill)
+    finally:
+        _text._in_order = in_order

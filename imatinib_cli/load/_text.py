@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
@@ -184,26 +184,26 @@ def _paint(spans: Iterable[Section], size: int) -> list[Section]:
     """Non-overlapping pieces, sorted, where each point shows the last span given that covers it.
 
     A sweep over the span boundaries with a heap of open spans: O(k log k) for k spans, so a
-    reader may emit one span per line of a long record. Spans given in order without overlaps (a
-    title, then the abstract's parts) are each their own piece, joined to the one before where they
-    touch with the same kind and label, which is what the sweep gives them: that is done directly.
+    reader may emit one span per line of a long record. (Spans in order inside the text, as most
+    readers give them, never come here: layout takes each as its own piece.)
     """
     items = [(max(0, s.start), min(size, s.end), s) for s in spans]
     items = [(start, end, s) for start, end, s in items if start < end]
-    if not items:
-        return []
-    if all(before[1] <= after[0] for before, after in zip(items, items[1:], strict=False)):
-        pieces: list[Section] = []
-        for start, end, s in items:
-            last = pieces[-1] if pieces else None
-            if last is not None and last.end == start and last.kind == s.kind and last.label == s.label:
-                pieces[-1] = Section(s.kind, last.start, end, s.label)
-            elif start == s.start and end == s.end:
-                pieces.append(s)  # a Section is immutable: the span itself is the piece (no new record)
-            else:
-                pieces.append(Section(s.kind, start, end, s.label))
-        return pieces
-    return _sweep(items)
+    return _sweep(items) if items else []
+
+
+def _in_order(spans: Sequence[Section], size: int) -> bool:
+    """Whether spans lie inside a text of `size` in order, none empty and none over another: the
+    title then the abstract's parts, a plain text's labelled parts. Each is then its own piece of
+    the painting (the sweep cuts none and joins only touching pieces of one kind and label, which
+    layout joins anyway: nothing but "" is between them); one loop over the spans, not the sweep's
+    lists (~4 µs a PubMed page)."""
+    end = 0
+    for item in spans:
+        if item.start < end or item.end <= item.start:
+            return False
+        end = item.end
+    return end <= size
 
 
 def _sweep(items: list[tuple[int, int, Section]]) -> list[Section]:
@@ -243,9 +243,10 @@ def layout(text: str, spans: Iterable[Section], *, fill: str | None = BOILERPLAT
     belongs to exactly one section and unknown chrome is never read as a result.
     """
     size = len(text)
+    given = spans if isinstance(spans, (list, tuple)) else list(spans)
     out: list[Section] = []
     pos = 0
-    for item in _paint(spans, size):
+    for item in given if _in_order(given, size) else _paint(given, size):
         # a gap of whitespace alone is no fill (_place would add nothing): asked here, not by a call
         # (trimmed spans leave such a gap between each two, ~4 a page)
         if fill and item.start > pos and not text[pos : item.start].isspace():
