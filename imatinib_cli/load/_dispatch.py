@@ -62,7 +62,9 @@ def read_records(path: str, sha256: str, text: str) -> list[Document]:
     first = text.lstrip()[:1]
     # a blank text goes the long way, as data_file reads it
     readers = READERS if not first or first in _MARKUP_FIRSTS else _TEXT_READERS
-    reader = next(reader for reader in readers if reader.sniff(text))
+    for reader in readers:  # plain_text, the last, accepts every text (a loop: no generator frame)
+        if reader.sniff(text):
+            break
     try:
         result: Document | Sequence[Document] = reader.read(path, sha256, text)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
