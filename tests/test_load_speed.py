@@ -65,7 +65,7 @@ def _old_split_lines(text: str, start: int = 0, end: int | None = None) -> list[
     out: list[Line] = []
     pos = start
     for piece in text[start:stop].split("\n"):
-        out.append(Line(pos, pos + len(piece), piece))
+        out.append(Line((pos, pos + len(piece), piece)))
         pos += len(piece) + 1
     return out
 

@@ -3,6 +3,8 @@ replaced.
 
 - layout takes spans in order inside the text as their own pieces (_in_order), not through the
   sweep: the same sections as the sweep's painting, on random texts and spans.
+- Line is a tuple with named fields made by tuple's own constructor (no NamedTuple `__new__`):
+  split_lines gives the same start, end, text, blank and stripped as the NamedTuple Lines did.
 - abstract_sections gives each part trimmed to its visible characters (layout then keeps the
   Section itself): the same laid-out sections as the tenth session's form, which ended a part where
   the next label's line starts, alone or over and under other spans (html_page paints abstracts
@@ -13,6 +15,8 @@ split_lines does not split at) and "\u1680".
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -113,3 +117,28 @@ def _layout_by_sweep(text: str, spans: list[Section], fill: str | None) -> tuple
         return layout(text, spans, fill=fill)
     finally:
         _text._in_order = in_order
+
+
+class _NamedLine(NamedTuple):
+    """Line as it was before the eleventh session."""
+
+    start: int
+    end: int
+    text: str
+
+
+@settings(max_examples=300, deadline=None)
+@given(_layout_texts, st.integers(-3, 40), st.one_of(st.none(), st.integers(-3, 40)))
+def test_lines_as_the_named_tuples(text: str, start: int, end: int | None) -> None:
+    got = _text.split_lines(text, max(start, 0), end)
+    stop = len(text) if end is None else end
+    expected, at = [], max(start, 0)
+    for piece in text[max(start, 0) : stop].split("\n"):
+        expected.append(_NamedLine(at, at + len(piece), piece))
+        at += len(piece) + 1
+    assert got == expected  # equal as tuples
+    for line, named in zip(got, expected, strict=True):
+        assert type(line) is _text.Line
+        assert (line.start, line.end, line.text) == (named.start, named.end, named.text)
+        assert line.blank == (not named.text.strip()) and line.stripped == named.text.strip()
+    assert repr(_text.Line((2, 4, "bc"))) == "Line(start=2, end=4, text='bc')"

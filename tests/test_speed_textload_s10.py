@@ -140,7 +140,7 @@ def test_split_lines_as_line_by_line(text: str, start: int, end: int | None) -> 
     stop = len(text) if end is None else end
     expected, at = [], start
     for piece in text[start:stop].split("\n"):
-        expected.append(Line(at, at + len(piece), piece))
+        expected.append(Line((at, at + len(piece), piece)))
         at += len(piece) + 1
     got = split_lines(text, start, end)
     assert got == expected

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any
 
 from imatinib_cli.models import Section
 from imatinib_cli.regexes import case_blind_class, prefix_alternation
@@ -30,12 +30,32 @@ BOILERPLATE = "boilerplate"
 _flat = chain.from_iterable
 
 
-class Line(NamedTuple):
-    """One line of Document.text: [start, end) excludes the newline."""
+try:  # the C accessor namedtuple's fields use; the same as a property of an itemgetter
+    from _collections import _tuplegetter
+except ImportError:  # pragma: no cover - another interpreter
 
-    start: int
-    end: int
-    text: str
+    def _tuplegetter(index: int, doc: str) -> Any:
+        return property(itemgetter(index), doc=doc)
+
+
+class Line(tuple):  # type: ignore[type-arg]
+    """One line of Document.text: [start, end) excludes the newline. Made from its
+    (start, end, text): `Line((0, 1, "a"))`.
+
+    A tuple with named fields, like a NamedTuple, but without a `__new__` of its own: `Line(row)` is
+    then tuple's own constructor in C, where a NamedTuple's (a Python function) or
+    `tuple.__new__(Line, row)` (a wrapper that checks and slices its arguments first) cost ~500
+    instructions a line more (split_lines makes ~55 a PubMed page).
+    """
+
+    __slots__ = ()
+
+    start: int = _tuplegetter(0, "Where the line starts in the text.")
+    end: int = _tuplegetter(1, "Where it ends (before its newline).")
+    text: str = _tuplegetter(2, "The line, without its newline.")
+
+    def __repr__(self) -> str:
+        return f"Line(start={self[0]!r}, end={self[1]!r}, text={self[2]!r})"
 
     @property
     def blank(self) -> bool:
@@ -47,10 +67,10 @@ class Line(NamedTuple):
 
 
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
-    r"""All lines of text[start:end] with their offsets: "a\nbc" -> Line(0, 1, "a"), Line(2, 4, "bc").
+    r"""All lines of text[start:end] with their offsets: "a\nbc" -> Line((0, 1, "a")), Line((2, 4, "bc")).
 
-    Built in C (one split, one running sum, tuple.__new__ mapped over them), not by a Python loop
-    that calls Line's generated __new__ once a line (~5x the cost on a 55-line page). The running
+    Built in C (one split, one running sum, Line's constructor mapped over them), not by a Python
+    loop that calls a constructor once a line (~5x the cost on a 55-line page). The running
     sum of each piece's length then 1 (its newline) gives start, end, next start, ... in turn, so
     one iterator zipped with itself gives each line's start and end: one addition an offset
     (~169,000 -> ~164,000 instructions a PubMed page against sums of lengths and starts apart).
@@ -59,7 +79,7 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]
     pieces = text[start:stop].split("\n")
     bounds = accumulate(_flat(zip(map(len, pieces), repeat(1))), initial=start)
     rows = zip(bounds, bounds, pieces, strict=False)  # bounds holds one offset more than two a piece
-    return list(map(tuple.__new__, repeat(Line), rows))  # type: ignore[arg-type]
+    return list(map(Line, rows))
 
 
 def collapse(value: str) -> str:
