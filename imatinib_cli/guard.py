@@ -57,8 +57,9 @@ def enforce(study: Study) -> Study:
     its warnings bounded (bound_warnings)."""
     warnings = list(study.warnings)
     total = study.design.n_enrolled
-    populations = tuple(_population(p, total, warnings) for p in study.populations)
-    events = tuple(e for e in (_event(e, total, warnings) for e in study.adverse_events) if e is not None)
+    # list comprehensions, not generators (a frame resumed an item: ~13 items a study)
+    populations = tuple([_population(p, total, warnings) for p in study.populations])
+    events = tuple([e for e in [_event(e, total, warnings) for e in study.adverse_events] if e is not None])
     bounded = tuple(bound_warnings(warnings))
     if populations == study.populations and events == study.adverse_events and bounded == study.warnings:
         return study
@@ -228,9 +229,9 @@ def _population(population: Population, total: Quantity | None, warnings: list[W
     }
     responses = _orr_at_least_parts(responses, population.label, warnings)
     responses = _parts_within_size(responses, population.label, bound, warnings)
-    kept = tuple(r for r in responses.values() if r is not None)
+    kept = tuple([r for r in responses.values() if r is not None])
     heme = tuple(
-        h for h in (_heme(h, population.label, bound, warnings) for h in population.heme_responses) if h
+        [h for h in [_heme(h, population.label, bound, warnings) for h in population.heme_responses] if h]
     )
     if kept == population.responses and heme == population.heme_responses:
         return population
@@ -347,7 +348,7 @@ def _parts_within_size(
         return responses
 
     def total() -> float:
-        return sum(r.count.value for c, r in responses.items() if c in _CATEGORIES and r and r.count)
+        return sum([r.count.value for c, r in responses.items() if c in _CATEGORIES and r and r.count])
 
     if total() <= bound + _EPSILON:
         return responses
@@ -405,4 +406,4 @@ _PLACES = tuple((10**decimals, 0.5 / 10**decimals) for decimals in (0, 1, 2))
 
 
 def _evidences(*items: Evidence | None) -> tuple[Evidence, ...]:
-    return tuple(item for item in items if item is not None)
+    return tuple([item for item in items if item is not None])  # (a list: no generator frame)

@@ -255,14 +255,15 @@ def _merge(group: list[Findings]) -> Study:
     design = _merge_design(group, warnings)
     populations = _merge_populations(group, warnings)
     populations = _zeros_to_arms(populations)
-    mixed = any(item.counts_ineligible for item in group)
-    armed = any(population.arm is not None for population in populations)
+    # lists, not generators (a frame resumed an item; a worker's group has one document)
+    mixed = any([item.counts_ineligible for item in group])
+    armed = any([population.arm is not None for population in populations])
     populations = [
         _derive(population, design.n_enrolled, warnings, mixed, armed) for population in populations
     ]
-    if metadata.results_posted is False and not any(p.responses for p in populations):
+    if metadata.results_posted is False and not any([p.responses for p in populations]):
         warnings.append(Warning("registered study: no results posted"))
-    sources = tuple(dict.fromkeys(item.document.path for item in group))
+    sources = tuple(dict.fromkeys([item.document.path for item in group]))
     events = _merge_events(group, warnings)
     study = Study(
         id=_study_id(metadata, sources),
@@ -652,7 +653,7 @@ def _num(value: float) -> str:
 
 
 def _evidences(*items: Evidence | None) -> tuple[Evidence, ...]:
-    return tuple(item for item in items if item is not None)
+    return tuple([item for item in items if item is not None])  # (a list: no generator frame)
 
 
 def _round_half_up(value: float) -> int:
@@ -812,7 +813,7 @@ def _not_evaluable(
     it unstated when the responses are given over the evaluable."""
     if n is None or n_evaluable is None or n.derived or n_evaluable.derived:
         return
-    if armed and not any(r.count is not None or r.percent is not None for r in responses.values()):
+    if armed and not any([r.count is not None or r.percent is not None for r in responses.values()]):
         return  # the arms hold the results ("52 analyzable: 30 in group A and 22 in group B")
     if n_evaluable.value >= n.value:
         return
@@ -867,7 +868,7 @@ def _zeros_when_complete(
     if denominator is None or denominator.value <= 0:
         return
     stated = [r for c, r in responses.items() if c != "orr" and r.count is not None and not r.count.derived]
-    if not stated or sum(r.count.value for r in stated if r.count) != denominator.value:
+    if not stated or sum([r.count.value for r in stated if r.count]) != denominator.value:
         return
     terms = " + ".join(f"{r.category.upper()} {_num(r.count.value)}" for r in stated if r.count)
     how = f"{terms} = {_num(denominator.value)}: no other category"

@@ -190,7 +190,7 @@ def citation(study: Study) -> str:
         location = md.volume + (f"({md.issue})" if md.issue else "")
     if md.pages:
         location = f"{location}:{md.pages}" if location else md.pages
-    when = ";".join(str(part) for part in (md.year, location) if part)
+    when = ";".join([str(part) for part in (md.year, location) if part])
     pieces = [
         short_authors(md.authors),
         md.journal,
