@@ -292,7 +292,7 @@ def author_list(value: str) -> tuple[str, ...] | None:
     text = text.rstrip(".").strip()
     if _AFFIL_MARK_HINT_RE.search(text):
         parts = text.split(",")
-        if any(_more_letters(part, _NAME_MAX) for part in parts):
+        if any([_more_letters(part, _NAME_MAX) for part in parts]):
             return None  # the marks' removal keeps every letter: that item is no name (~6 µs a title)
         items = [_AFFIL_MARK_RE.sub("", part).strip() for part in parts]
     else:

@@ -42,7 +42,7 @@ def metadata(fields: dict[str, Any]) -> Metadata:
             if not value:
                 continue
         elif key in ("authors", "publication_types"):
-            value = tuple(str(item).strip() for item in value if str(item).strip())
+            value = tuple(filter(None, [str(item).strip() for item in value]))  # no generator frame
         clean[key] = value
     return Metadata(**clean)
 

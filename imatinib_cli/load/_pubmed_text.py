@@ -231,7 +231,7 @@ def _add_publication_types(fields: dict[str, Any], found: list[str]) -> None:
 
 def _citation_doi(lines: list[Line], citation: int, title: int) -> str | None:
     """A "doi:" continuing the citation line, before the title starts."""
-    chunk = " ".join(line.stripped for line in lines[citation:title])
+    chunk = " ".join([line.stripped for line in lines[citation:title]])
     return find_doi(chunk)
 
 
@@ -266,7 +266,7 @@ def parse_legacy(text: str, lines: list[Line]) -> Parsed:
         return parsed
     title_end = _title_end(lines, index)
     parsed.title_lines = lines[index : title_end + 1]
-    parsed.fields["title"] = collapse(" ".join(line.text for line in parsed.title_lines))
+    parsed.fields["title"] = collapse(" ".join([line.text for line in parsed.title_lines]))
     if "doi" not in parsed.fields:
         doi = _citation_doi(lines, citation, index)
         if doi:
@@ -278,7 +278,7 @@ def parse_legacy(text: str, lines: list[Line]) -> Parsed:
         if paragraph_end > index and _is_heading(lines[paragraph_end].text):
             break
         paragraph_end += 1
-    authors = author_list(" ".join(line.text for line in lines[index:paragraph_end]))
+    authors = author_list(" ".join([line.text for line in lines[index:paragraph_end]]))
     if authors and not _is_heading(lines[index].text):
         parsed.fields["authors"] = authors
         index = paragraph_end
@@ -346,7 +346,7 @@ def parse_current(text: str, lines: list[Line]) -> Parsed:
     if title_index is not None:
         title_end = _title_end(lines, title_index)
         parsed.title_lines = lines[title_index : title_end + 1]
-        parsed.fields["title"] = collapse(" ".join(line.text for line in parsed.title_lines))
+        parsed.fields["title"] = collapse(" ".join([line.text for line in parsed.title_lines]))
 
     _current_preamble(text, lines[:head], parsed)
     end = len(lines)
