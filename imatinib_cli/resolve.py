@@ -713,7 +713,7 @@ def _derive(
             responses[category] = _fill(response, denominator, population.label, warnings)
     responses = _derive_orr(responses, denominator, population.label, warnings)
     _parts_from_orr(responses)
-    ordered = tuple(responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses)
+    ordered = tuple([responses[c] for c in ("cr", "pr", "sd", "pd", "ne", "orr") if c in responses])
     return population.replaced(n=n, responses=ordered)
 
 
