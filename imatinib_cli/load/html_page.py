@@ -324,7 +324,7 @@ def _text(element: Element) -> str:
     """collapse(BeautifulSoup's get_text(" ")): its strings joined by spaces, whitespace collapsed."""
     own = _container_of(element)
     if own is None and next(element.iter(*_STRING_CONTAINERS), None) is None:
-        return collapse(" ".join(element.itertext()))
+        return _collapsed(" ".join(element.itertext()))
     wanted = element.tag if element.tag in _STRING_CONTAINERS else None
     strings: list[str] = []
     if element.text and own == wanted:
@@ -345,7 +345,24 @@ def _text(element: Element) -> str:
         if node.text and inner == wanted:
             strings.append(node.text)
         stack.extend((child, None, inner) for child in reversed(node))
-    return collapse(" ".join(strings))
+    return _collapsed(" ".join(strings))
+
+
+def _collapsed(joined: str) -> str:
+    """collapse(joined), with each run placeholder's marker (see _cut_runs) read as its run's
+    text joined by spaces, the text the run's items gave as a tree: the element text readers'
+    one way to the text of a page read with runs.
+
+    >>> _run_texts["\ue001"] = "B &amp; C  doi"
+    >>> _collapsed("A \ue001 D")
+    'A B & C doi D'
+    >>> _run_texts.clear()
+    """
+    if _run_texts:
+        for marker, run in _run_texts.items():
+            if marker in joined:
+                joined = joined.replace(marker, _decoded(run))
+    return collapse(joined)
 
 
 def sniff(text: str) -> bool:
@@ -674,15 +691,19 @@ _DOUBLE_SPACE_RE = re.compile("  ")
 # ~70 % of a page's load as a tree) are cut out of the markup before the parse where each is
 # provably plain: `<li>` with at most an id no selector wants, text, at most one `<a href>` with
 # text only, `</li>`, then text (see _cut_runs). Each run of them becomes one placeholder `<li>` (the
-# same tag name, so the parser closes and opens the same elements around it) holding the run's text
-# joined by spaces (what any element's text around it reads: collapse(" ".join(itertext()))); its
-# marked text, as the block-mark XSLT would have written it, is put in place of the placeholder's
-# when the page is rendered (_render).
+# same tag name, so the parser closes and opens the same elements around it) holding its marker, a
+# private-use character; the run's text joined by spaces is read in its place by whatever reads an
+# element's text around it (_collapsed: collapse(" ".join(itertext())) as the items gave it), and its
+# marked text, as the block-mark XSLT would have written it, is put in its place when the page is
+# rendered (_render).
 _PLAIN_ITEM_RE = re.compile(
     r'<li(?: id="[^"&]*"|)>([^<]*)(?:<a href="[^"]*">([^<]*)</a>([^<]*)|)()</li>([^<]*)'
 )
 _ITEM_SLOTS = 6  # what re.split gives per item: the markup before it, then its five groups
 _RUN_ATTR = "data-imx-run"
+# The runs of the page being read (_read sets them, and clears them when done): each placeholder's
+# marker -> the run's text joined by spaces, character references as written (see _collapsed).
+_run_texts: dict[str, str] = {}
 # The placeholders' markers while the page is rendered: private-use characters below the position
 # markers (U+E100...) and above the private block mark (U+E000); a page with any private-use
 # character is read by _render_walk, without runs.
@@ -741,11 +762,12 @@ _RUN_UNWANTED_IDS = tuple(f'<li id="{value}"' for value in _INDEXED_KEYS.ids) + 
 )
 
 
-def _cut_runs(text: str, mark: str) -> tuple[str, list[str]]:
-    r"""text with each run of plain list items replaced by a placeholder, and each run's marked
-    text (the XSLT's, less the first item's start mark and the last item's end mark, which the
-    placeholder's own marks stand for); (text, []) when there is none, or when any item has an id
-    a selector may want, an "&" outside _RUN_REFERENCES or a NUL.
+def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
+    r"""text with each run of plain list items replaced by a placeholder holding its marker, and
+    each run's marked text (the XSLT's, less the first item's start mark and the last item's end
+    mark, which the placeholder's own marks stand for) and text joined by spaces (character
+    references as written; see _collapsed); (text, []) when there is none, or when any item has
+    an id a selector may want, an "&" outside _RUN_REFERENCES or a NUL.
 
     One `re.split` over the markup from the first `<li` to the last `</li>` reads every item in
     C (~1 M instructions for a journal page's ~240 references, where their tree cost ~7.7 M); the
@@ -756,9 +778,9 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[str]]:
 
     >>> page, runs = _cut_runs('<ol><li id="r1">A. <a href="x">doi</a></li>\n<li>B &amp; C</li></ol>', "|")
     >>> page
-    '<ol><li data-imx-run="0">A.  doi   \n  B &amp; C   </li></ol>'
+    '<ol><li data-imx-run="0">\ue001</li></ol>'
     >>> runs
-    ['A. doi|\n|B & C']
+    [('A. doi|\n|B & C', 'A.  doi   \n  B &amp; C   ')]
     """
     if _RUN_CHAINS is None or _RUN_ATTR in text:
         return text, []
@@ -783,7 +805,7 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[str]]:
     else:
         lasts = [count]
     pieces = [text[:at], parts[0]]
-    runs: list[str] = []
+    runs: list[tuple[str, str]] = []
     first = 1
     for last in lasts:
         # from the first item's li text to the last item's slot before its </li>
@@ -805,11 +827,20 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[str]]:
                 return text, []
             for name, char in _RUN_REFERENCES:
                 marked = marked.replace(name, char)
-        pieces += [f'<li {_RUN_ATTR}="{len(runs)}">', joined, "</li>", parts[stop], parts[stop + 1]]
-        runs.append(marked)
+        marker = chr(_FIRST_RUN_MARKER + len(runs))
+        pieces += [f'<li {_RUN_ATTR}="{len(runs)}">', marker, "</li>", parts[stop], parts[stop + 1]]
+        runs.append((marked, joined))
         first = last + 1
     pieces.append(text[end:])
     return "".join(pieces), runs
+
+
+def _decoded(joined: str) -> str:
+    """A run's text with its character references read (_cut_runs allowed only _RUN_REFERENCES)."""
+    if "&" in joined:
+        for name, char in _RUN_REFERENCES:
+            joined = joined.replace(name, char)
+    return joined
 
 
 def _placeholders(root: Element | None, count: int) -> list[Element] | None:
@@ -825,8 +856,8 @@ def _placeholders(root: Element | None, count: int) -> list[Element] | None:
         if number is not None:
             found[int(number)] = element
     chains_li, chains_a = _RUN_CHAINS
-    for element in found:
-        if element is None or len(element):
+    for number, element in enumerate(found):
+        if element is None or len(element) or element.text != chr(_FIRST_RUN_MARKER + number):
             return None
         ancestors = list(itertools.islice(element.iterancestors(), _RUN_MAX_DEPTH))
         if len(ancestors) == _RUN_MAX_DEPTH:
@@ -1110,7 +1141,7 @@ def _render(
             if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
                 raise _NotExact
             if heading:  # _text's answer: no string container is in or above root (checked above)
-                heading_texts[id(element)] = collapse(" ".join(element.itertext()))
+                heading_texts[id(element)] = _collapsed(" ".join(element.itertext()))
             tracked.append(element)
         for number, element in enumerate(tracked):
             marker = chr(_FIRST_MARKER + number)
@@ -1127,8 +1158,6 @@ def _render(
             and mark in etree.tostring(root, method="text", encoding=str, with_tail=False)
         ):
             raise _MarkInText
-        for number, (placeholder, _marked) in enumerate(runs):
-            placeholder.text = chr(_FIRST_RUN_MARKER + number)
         raw = _marked_text(root, mark)
     except ValueError as error:
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
@@ -1374,6 +1403,27 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None, runs_allo
         if found is None:
             return _read(path, sha256, text, marking, runs_allowed=False)
         placeholders = found
+        _run_texts.update(
+            (chr(_FIRST_RUN_MARKER + number), joined) for number, (_, joined) in enumerate(runs)
+        )
+    try:
+        return _read_tree(path, sha256, text, marking, root, synthetic, private_literal, placeholders, runs)
+    finally:
+        _run_texts.clear()
+
+
+def _read_tree(
+    path: str,
+    sha256: str,
+    text: str,
+    marking: _Marking | None,
+    root: Element | None,
+    synthetic: bool,
+    private_literal: bool,
+    placeholders: list[Element],
+    runs: list[tuple[str, str]],
+) -> Document:
+    """_read's work once the page is parsed (runs: _cut_runs's, their placeholders in the tree)."""
     index = Index(
         root,
         skip=root if synthetic else None,
@@ -1411,7 +1461,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None, runs_allo
             marking,
             private_literal,
             containers,
-            list(zip(placeholders, runs, strict=True)),
+            [(placeholder, marked) for placeholder, (marked, _) in zip(placeholders, runs, strict=True)],
         )
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)
