@@ -696,8 +696,15 @@ _DOUBLE_SPACE_RE = re.compile("  ")
 # element's text around it (_collapsed: collapse(" ".join(itertext())) as the items gave it), and its
 # marked text, as the block-mark XSLT would have written it, is put in its place when the page is
 # rendered (_render).
+# An item's id, if any, is one no selector starts from (one the index looks up stays an element).
+_WANTED_IDS = "|".join(
+    [
+        *(re.escape(value) + '"' for value in sorted(_INDEXED_KEYS.ids)),
+        *map(re.escape, _INDEXED_KEYS.id_prefixes),
+    ]
+)
 _PLAIN_ITEM_RE = re.compile(
-    r'<li(?: id="[^"&]*"|)>([^<]*)(?:<a href="[^"]*">([^<]*)</a>([^<]*)|)()</li>([^<]*)'
+    rf'<li(?: id="(?!{_WANTED_IDS})[^"&]*"|)>([^<]*)(?:<a href="[^"]*">([^<]*)</a>([^<]*)|)()</li>([^<]*)'
 )
 _ITEM_SLOTS = 6  # what re.split gives per item: the markup before it, then its five groups
 _RUN_ATTR = "data-imx-run"
@@ -757,17 +764,15 @@ def _run_chains() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
 
 
 _RUN_CHAINS = _run_chains()
-_RUN_UNWANTED_IDS = tuple(f'<li id="{value}"' for value in _INDEXED_KEYS.ids) + tuple(
-    f'<li id="{prefix}' for prefix in _INDEXED_KEYS.id_prefixes
-)
 
 
 def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
-    r"""text with each run of plain list items replaced by a placeholder holding its marker, and
+    r"""text with each run of plain list items replaced by an empty placeholder, and
     each run's marked text (the XSLT's, less the first item's start mark and the last item's end
     mark, which the placeholder's own marks stand for) and text joined by spaces (character
     references as written; see _collapsed); (text, []) when there is none, or when any item has
-    an id a selector may want, an "&" outside _RUN_REFERENCES or a NUL.
+    an "&" outside _RUN_REFERENCES or a NUL (an item with an id a selector may start from is no
+    plain item).
 
     One `re.split` over the markup from the first `<li` to the last `</li>` reads every item in
     C (~1 M instructions for a journal page's ~240 references, where their tree cost ~7.7 M); the
@@ -778,11 +783,11 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
 
     >>> page, runs = _cut_runs('<ol><li id="r1">A. <a href="x">doi</a></li>\n<li>B &amp; C</li></ol>', "|")
     >>> page
-    '<ol><li data-imx-run="0">\ue001</li></ol>'
+    '<ol><li data-imx-run="0"></li></ol>'
     >>> runs
     [('A. doi|\n|B & C', 'A.  doi   \n  B &amp; C   ')]
     """
-    if _RUN_CHAINS is None or _RUN_ATTR in text:
+    if _RUN_CHAINS is None:
         return text, []
     at = text.find("<li")
     while at >= 0 and text[at + 3 : at + 4] not in (" ", ">"):
@@ -790,8 +795,6 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
     if at < 0:
         return text, []
     end = text.rfind("</li>") + 5
-    if any(text.find(unwanted, at, end) >= 0 for unwanted in _RUN_UNWANTED_IDS):
-        return text, []
     parts = _PLAIN_ITEM_RE.split(text[at:end])
     count = len(parts) // _ITEM_SLOTS
     if not count:
@@ -827,8 +830,7 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
                 return text, []
             for name, char in _RUN_REFERENCES:
                 marked = marked.replace(name, char)
-        marker = chr(_FIRST_RUN_MARKER + len(runs))
-        pieces += [f'<li {_RUN_ATTR}="{len(runs)}">', marker, "</li>", parts[stop], parts[stop + 1]]
+        pieces += [f'<li {_RUN_ATTR}="{len(runs)}"></li>', parts[stop], parts[stop + 1]]
         runs.append((marked, joined))
         first = last + 1
     pieces.append(text[end:])
@@ -844,20 +846,25 @@ def _decoded(joined: str) -> str:
 
 
 def _placeholders(root: Element | None, count: int) -> list[Element] | None:
-    """The `count` placeholders _cut_runs put in the page, in number order; None if any is not an
-    element as written (a run inside a comment, a script or a title is text there, so the page
-    is read again without runs), lies too deep, or sits where a selector could have found one
-    of its items (`div.auths a`: the links under an author list)."""
+    """The `count` placeholders _cut_runs put in the page, in number order, each given its marker
+    as its text (set here, so the page's markup stays ASCII); None if any is not an empty element
+    as written (a run inside a comment, a script or a title is text there, so the page is read
+    again without runs), the page's own `li` has the attribute too, one lies too deep, or sits
+    where a selector could have found one of its items (`div.auths a`: the links under an author
+    list)."""
     if root is None or _RUN_CHAINS is None:
         return None
     found: list[Element | None] = [None] * count
+    numbers = {str(number): number for number in range(count)}
     for element in root.iter("li"):
-        number = element.get(_RUN_ATTR)
+        number = numbers.get(element.get(_RUN_ATTR))  # type: ignore[arg-type]
         if number is not None:
-            found[int(number)] = element
+            if found[number] is not None:  # the page's own element with the attribute
+                return None
+            found[number] = element
     chains_li, chains_a = _RUN_CHAINS
-    for number, element in enumerate(found):
-        if element is None or len(element) or element.text != chr(_FIRST_RUN_MARKER + number):
+    for element in found:
+        if element is None or len(element) or element.text is not None:
             return None
         ancestors = list(itertools.islice(element.iterancestors(), _RUN_MAX_DEPTH))
         if len(ancestors) == _RUN_MAX_DEPTH:
@@ -866,6 +873,8 @@ def _placeholders(root: Element | None, count: int) -> list[Element] | None:
             _chain_holds([element, *ancestors], chain) for chain in chains_a
         ):
             return None
+    for number, element in enumerate(found):  # the markers the text readers and _render look for
+        element.text = chr(_FIRST_RUN_MARKER + number)  # type: ignore[union-attr]
     return found  # type: ignore[return-value]
 
 
