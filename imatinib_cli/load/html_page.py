@@ -779,13 +779,16 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
     markup between runs is kept as it is. An item's text is its groups: the li's text, the link's
     text, the link's tail; then the li's tail (up to the next tag), which is the placeholder's
     tail after a run's last item. Within a run the items' texts are joined with the block mark
-    after each one's text and before the next one's, as the XSLT writes them.
+    after each one's text and before the next one's, as the XSLT writes them; where every tail
+    between them is blank, by one mark alone (the collapse makes a run of whitespace and marks
+    holding a mark one newline, however many it holds: _mark_blocks leaves out such start marks
+    too), which spares _collapse_runs two stretches an item.
 
     >>> page, runs = _cut_runs('<ol><li id="r1">A. <a href="x">doi</a></li>\n<li>B &amp; C</li></ol>', "|")
     >>> page
     '<ol><li data-imx-run="0"></li></ol>'
     >>> runs
-    [('A. doi|\n|B & C', 'A.  doi   \n  B &amp; C   ')]
+    [('A. doi|B & C', 'A.  doi   \n  B &amp; C   ')]
     """
     if _RUN_CHAINS is None:
         return text, []
@@ -821,7 +824,10 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
         if "\0" in joined:
             return text, []
         texts[3:-1:_ITEM_SLOTS] = [mark] * more  # each item's end mark but the last's
-        texts[5::_ITEM_SLOTS] = [mark] * more  # each item's start mark but the first's
+        if "".join(texts[4::_ITEM_SLOTS]).strip():
+            texts[5::_ITEM_SLOTS] = [mark] * more  # each item's start mark but the first's
+        else:  # blank tails between the items: one mark stands for each run of marks and tails
+            texts[4::_ITEM_SLOTS] = [""] * more
         if "\r" in joined:  # libxml2 reads "\r\n" and a lone "\r" as "\n", in each text node
             texts = [piece.replace("\r\n", "\n").replace("\r", "\n") for piece in texts]
         marked = "".join(texts)
