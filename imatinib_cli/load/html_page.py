@@ -353,7 +353,7 @@ def _collapsed(joined: str) -> str:
     text joined by spaces, the text the run's items gave as a tree: the element text readers'
     one way to the text of a page read with runs.
 
-    >>> _run_texts["\ue001"] = "B &amp; C  doi"
+    >>> _run_texts["\ue001"] = ["B &amp; C", "", "doi"]
     >>> _collapsed("A \ue001 D")
     'A B & C doi D'
     >>> _run_texts.clear()
@@ -361,7 +361,7 @@ def _collapsed(joined: str) -> str:
     if _run_texts:
         for marker, run in _run_texts.items():
             if marker in joined:
-                joined = joined.replace(marker, _decoded(run))
+                joined = joined.replace(marker, _decoded(" ".join(run)))
     return collapse(joined)
 
 
@@ -709,8 +709,8 @@ _PLAIN_ITEM_RE = re.compile(
 _ITEM_SLOTS = 6  # what re.split gives per item: the markup before it, then its five groups
 _RUN_ATTR = "data-imx-run"
 # The runs of the page being read (_read sets them, and clears them when done): each placeholder's
-# marker -> the run's text joined by spaces, character references as written (see _collapsed).
-_run_texts: dict[str, str] = {}
+# marker -> the run's text nodes, character references as written (see _collapsed).
+_run_texts: dict[str, list[str]] = {}
 # The placeholders' markers while the page is rendered: private-use characters below the position
 # markers (U+E100...) and above the private block mark (U+E000); a page with any private-use
 # character is read by _render_walk, without runs.
@@ -766,11 +766,11 @@ def _run_chains() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
 _RUN_CHAINS = _run_chains()
 
 
-def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
+def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, list[str]]]]:
     r"""text with each run of plain list items replaced by an empty placeholder, and
     each run's marked text (the XSLT's, less the first item's start mark and the last item's end
-    mark, which the placeholder's own marks stand for) and text joined by spaces (character
-    references as written; see _collapsed); (text, []) when there is none, or when any item has
+    mark, which the placeholder's own marks stand for) and text nodes (character references as
+    written; see _collapsed); (text, []) when there is none, or when any item has
     an "&" outside _RUN_REFERENCES or a NUL (an item with an id a selector may start from is no
     plain item).
 
@@ -788,7 +788,7 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
     >>> page
     '<ol><li data-imx-run="0"></li></ol>'
     >>> runs
-    [('A. doi|B & C', 'A.  doi   \n  B &amp; C   ')]
+    [('A. doi|B & C', ['A. ', 'doi', '', '', '\n', '', 'B &amp; C', '', '', ''])]
     """
     if _RUN_CHAINS is None:
         return text, []
@@ -811,7 +811,7 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
     else:
         lasts = [count]
     pieces = [text[:at], parts[0]]
-    runs: list[tuple[str, str]] = []
+    runs: list[tuple[str, list[str]]] = []
     first = 1
     for last in lasts:
         # from the first item's li text to the last item's slot before its </li>
@@ -820,24 +820,24 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, str]]]:
         more = last - first
         if None in texts[1::_ITEM_SLOTS]:  # items without a link: their link's groups are None
             texts = [piece or "" for piece in texts]
-        joined = " ".join(texts)
-        if "\0" in joined:
-            return text, []
+        plain = texts[:]  # the items' text nodes, joined by spaces only if read (_collapsed)
         texts[3:-1:_ITEM_SLOTS] = [mark] * more  # each item's end mark but the last's
         if "".join(texts[4::_ITEM_SLOTS]).strip():
             texts[5::_ITEM_SLOTS] = [mark] * more  # each item's start mark but the first's
         else:  # blank tails between the items: one mark stands for each run of marks and tails
             texts[4::_ITEM_SLOTS] = [""] * more
-        if "\r" in joined:  # libxml2 reads "\r\n" and a lone "\r" as "\n", in each text node
-            texts = [piece.replace("\r\n", "\n").replace("\r", "\n") for piece in texts]
         marked = "".join(texts)
-        if "&" in joined:
+        if "\0" in marked:
+            return text, []
+        if "\r" in marked:  # libxml2 reads "\r\n" and a lone "\r" as "\n", in each text node
+            marked = "".join([piece.replace("\r\n", "\n").replace("\r", "\n") for piece in texts])
+        if "&" in marked:  # each "&" one of _RUN_REFERENCES, whole in its text node
+            joined = " ".join(plain)
             if joined.count("&") != sum(joined.count(name) for name, _char in _RUN_REFERENCES):
                 return text, []
-            for name, char in _RUN_REFERENCES:
-                marked = marked.replace(name, char)
+            marked = _decoded(marked)
         pieces += [f'<li {_RUN_ATTR}="{len(runs)}"></li>', parts[stop], parts[stop + 1]]
-        runs.append((marked, joined))
+        runs.append((marked, plain))
         first = last + 1
     pieces.append(text[end:])
     return "".join(pieces), runs
@@ -1418,9 +1418,7 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None, runs_allo
         if found is None:
             return _read(path, sha256, text, marking, runs_allowed=False)
         placeholders = found
-        _run_texts.update(
-            (chr(_FIRST_RUN_MARKER + number), joined) for number, (_, joined) in enumerate(runs)
-        )
+        _run_texts.update((chr(_FIRST_RUN_MARKER + number), plain) for number, (_, plain) in enumerate(runs))
     try:
         return _read_tree(path, sha256, text, marking, root, synthetic, private_literal, placeholders, runs)
     finally:
@@ -1436,7 +1434,7 @@ def _read_tree(
     synthetic: bool,
     private_literal: bool,
     placeholders: list[Element],
-    runs: list[tuple[str, str]],
+    runs: list[tuple[str, list[str]]],
 ) -> Document:
     """_read's work once the page is parsed (runs: _cut_runs's, their placeholders in the tree)."""
     index = Index(
