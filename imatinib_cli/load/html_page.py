@@ -324,7 +324,7 @@ def _text(element: Element) -> str:
     """collapse(BeautifulSoup's get_text(" ")): its strings joined by spaces, whitespace collapsed."""
     own = _container_of(element)
     if own is None and next(element.iter(*_STRING_CONTAINERS), None) is None:
-        return collapse(" ".join(element.itertext()))
+        return _collapsed(" ".join(element.itertext()))
     wanted = element.tag if element.tag in _STRING_CONTAINERS else None
     strings: list[str] = []
     if element.text and own == wanted:
@@ -345,7 +345,24 @@ def _text(element: Element) -> str:
         if node.text and inner == wanted:
             strings.append(node.text)
         stack.extend((child, None, inner) for child in reversed(node))
-    return collapse(" ".join(strings))
+    return _collapsed(" ".join(strings))
+
+
+def _collapsed(joined: str) -> str:
+    """collapse(joined), with each run placeholder's marker (see _cut_runs) read as its run's
+    text joined by spaces, the text the run's items gave as a tree: the element text readers'
+    one way to the text of a page read with runs.
+
+    >>> _run_texts["\ue001"] = ["B &amp; C", "", "doi"]
+    >>> _collapsed("A \ue001 D")
+    'A B & C doi D'
+    >>> _run_texts.clear()
+    """
+    if _run_texts:
+        for marker, run in _run_texts.items():
+            if marker in joined:
+                joined = joined.replace(marker, _decoded(" ".join(run)))
+    return collapse(joined)
 
 
 def sniff(text: str) -> bool:
@@ -670,6 +687,215 @@ _ASCII_WHITESPACE_BUT_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _DOUBLE_SPACE_RE = re.compile("  ")
 
 
+# Plain list items (a journal page's reference list: ~240 `<li id="refN">… <a href="…">doi</a></li>`,
+# ~70 % of a page's load as a tree) are cut out of the markup before the parse where each is
+# provably plain: `<li>` with at most an id no selector wants, text, at most one `<a href>` with
+# text only, `</li>`, then text (see _cut_runs). Each run of them becomes one placeholder `<li>` (the
+# same tag name, so the parser closes and opens the same elements around it) holding its marker, a
+# private-use character; the run's text joined by spaces is read in its place by whatever reads an
+# element's text around it (_collapsed: collapse(" ".join(itertext())) as the items gave it), and its
+# marked text, as the block-mark XSLT would have written it, is put in its place when the page is
+# rendered (_render).
+# An item's id, if any, is one no selector starts from (one the index looks up stays an element).
+_WANTED_IDS = "|".join(
+    [
+        *(re.escape(value) + '"' for value in sorted(_INDEXED_KEYS.ids)),
+        *map(re.escape, _INDEXED_KEYS.id_prefixes),
+    ]
+)
+_PLAIN_ITEM_RE = re.compile(
+    rf'<li(?: id="(?!{_WANTED_IDS})[^"&]*"|)>([^<]*)(?:<a href="[^"]*">([^<]*)</a>([^<]*)|)()</li>([^<]*)'
+)
+_ITEM_SLOTS = 6  # what re.split gives per item: the markup before it, then its five groups
+_RUN_ATTR = "data-imx-run"
+# The runs of the page being read (_read sets them, and clears them when done): each placeholder's
+# marker -> the run's text nodes, character references as written (see _collapsed).
+_run_texts: dict[str, list[str]] = {}
+# The placeholders' markers while the page is rendered: private-use characters below the position
+# markers (U+E100...) and above the private block mark (U+E000); a page with any private-use
+# character is read by _render_walk, without runs.
+_FIRST_RUN_MARKER = 0xE001
+_MAX_RUNS = _FIRST_MARKER - _FIRST_RUN_MARKER
+# A placeholder deeper than this is not trusted: the items' links were a level deeper, and libxml2
+# refuses a page past 2,048 levels (read through BeautifulSoup then).
+_RUN_MAX_DEPTH = 256
+# The character references a run's text may hold, each as libxml2 reads it ("&amp;" last, so that
+# "&amp;lt;" reads "&lt;"); any other "&" leaves the page to the tree.
+_RUN_REFERENCES = (
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", '"'),
+    ("&apos;", "'"),
+    ("&#39;", "'"),
+    ("&nbsp;", "\xa0"),
+    ("&ndash;", "\u2013"),
+    ("&mdash;", "\u2014"),
+    ("&amp;", "&"),
+)
+
+
+def _run_chains() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
+    """The reader's selector chains whose last compound could match an item of a run (an `<li>`
+    with at most an unwanted id, an `<a>` with only an href): (chains ending at li, chains ending at
+    a); None if one matches such an element wherever it is, or the index lists them by name (then
+    the items must stay elements)."""
+    from imatinib_cli.load._dom_index import parse
+
+    if {"li", "a"} & _INDEXED_NAMES:
+        return None
+    ending: dict[str, list[tuple[Any, ...]]] = {"li": [], "a": []}
+    for selector in _SELECTORS:
+        for chain in parse(selector):
+            last = chain[-1]
+            if last.name not in (None, "li", "a") or last.classes or last.ident is not None:
+                continue
+            # no item has a role, itemprop or class, nor an id a prefix the index looks up starts
+            if any(
+                attr in ("role", "itemprop", "class") or (attr, op) == ("id", "^=")
+                for attr, op, _ in last.attrs
+            ):
+                continue
+            if len(chain) == 1:
+                return None
+            for name in ("li", "a"):
+                if last.name in (None, name):
+                    ending[name].append(chain[:-1])
+    return ending["li"], ending["a"]
+
+
+_RUN_CHAINS = _run_chains()
+
+
+def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    r"""text with each run of plain list items replaced by an empty placeholder, and
+    each run's marked text (the XSLT's, less the first item's start mark and the last item's end
+    mark, which the placeholder's own marks stand for) and text nodes (character references as
+    written; see _collapsed); (text, []) when there is none, or when any item has
+    an "&" outside _RUN_REFERENCES or a NUL (an item with an id a selector may start from is no
+    plain item).
+
+    One `re.split` over the markup from the first `<li` to the last `</li>` reads every item in
+    C (~1 M instructions for a journal page's ~240 references, where their tree cost ~7.7 M); the
+    markup between runs is kept as it is. An item's text is its groups: the li's text, the link's
+    text, the link's tail; then the li's tail (up to the next tag), which is the placeholder's
+    tail after a run's last item. Within a run the items' texts are joined with the block mark
+    after each one's text and before the next one's, as the XSLT writes them; where every tail
+    between them is blank, by one mark alone (the collapse makes a run of whitespace and marks
+    holding a mark one newline, however many it holds: _mark_blocks leaves out such start marks
+    too), which spares _collapse_runs two stretches an item.
+
+    >>> page, runs = _cut_runs('<ol><li id="r1">A. <a href="x">doi</a></li>\n<li>B &amp; C</li></ol>', "|")
+    >>> page
+    '<ol><li data-imx-run="0"></li></ol>'
+    >>> runs
+    [('A. doi|B & C', ['A. ', 'doi', '', '', '\n', '', 'B &amp; C', '', '', ''])]
+    """
+    if _RUN_CHAINS is None:
+        return text, []
+    at = text.find("<li")
+    while at >= 0 and text[at + 3 : at + 4] not in (" ", ">"):
+        at = text.find("<li", at + 3)
+    if at < 0:
+        return text, []
+    end = text.rfind("</li>") + 5
+    parts = _PLAIN_ITEM_RE.split(text[at:end])
+    count = len(parts) // _ITEM_SLOTS
+    if not count:
+        return text, []
+    if any(parts[_ITEM_SLOTS:-1:_ITEM_SLOTS]):  # other markup between some items: runs end there
+        lasts = [item for item, before in enumerate(parts[_ITEM_SLOTS::_ITEM_SLOTS], 1) if before]
+        if lasts[-1] != count:
+            lasts.append(count)
+        if len(lasts) > _MAX_RUNS:
+            return text, []
+    else:
+        lasts = [count]
+    pieces = [text[:at], parts[0]]
+    runs: list[tuple[str, list[str]]] = []
+    first = 1
+    for last in lasts:
+        # from the first item's li text to the last item's slot before its </li>
+        start, stop = _ITEM_SLOTS * first - 5, _ITEM_SLOTS * last - 1
+        texts = parts[start:stop]
+        more = last - first
+        if None in texts[1::_ITEM_SLOTS]:  # items without a link: their link's groups are None
+            texts = [piece or "" for piece in texts]
+        plain = texts[:]  # the items' text nodes, joined by spaces only if read (_collapsed)
+        texts[3:-1:_ITEM_SLOTS] = [mark] * more  # each item's end mark but the last's
+        if "".join(texts[4::_ITEM_SLOTS]).strip():
+            texts[5::_ITEM_SLOTS] = [mark] * more  # each item's start mark but the first's
+        else:  # blank tails between the items: one mark stands for each run of marks and tails
+            texts[4::_ITEM_SLOTS] = [""] * more
+        marked = "".join(texts)
+        if "\0" in marked:
+            return text, []
+        if "\r" in marked:  # libxml2 reads "\r\n" and a lone "\r" as "\n", in each text node
+            marked = "".join([piece.replace("\r\n", "\n").replace("\r", "\n") for piece in texts])
+        if "&" in marked:  # each "&" one of _RUN_REFERENCES, whole in its text node
+            joined = " ".join(plain)
+            if joined.count("&") != sum(joined.count(name) for name, _char in _RUN_REFERENCES):
+                return text, []
+            marked = _decoded(marked)
+        pieces += [f'<li {_RUN_ATTR}="{len(runs)}"></li>', parts[stop], parts[stop + 1]]
+        runs.append((marked, plain))
+        first = last + 1
+    pieces.append(text[end:])
+    return "".join(pieces), runs
+
+
+def _decoded(joined: str) -> str:
+    """A run's text with its character references read (_cut_runs allowed only _RUN_REFERENCES)."""
+    if "&" in joined:
+        for name, char in _RUN_REFERENCES:
+            joined = joined.replace(name, char)
+    return joined
+
+
+def _placeholders(root: Element | None, count: int) -> list[Element] | None:
+    """The `count` placeholders _cut_runs put in the page, in number order, each given its marker
+    as its text (set here, so the page's markup stays ASCII); None if any is not an empty element
+    as written (a run inside a comment, a script or a title is text there, so the page is read
+    again without runs), the page's own `li` has the attribute too, one lies too deep, or sits
+    where a selector could have found one of its items (`div.auths a`: the links under an author
+    list)."""
+    if root is None or _RUN_CHAINS is None:
+        return None
+    found: list[Element | None] = [None] * count
+    numbers = {str(number): number for number in range(count)}
+    for element in root.iter("li"):
+        number = numbers.get(element.get(_RUN_ATTR))  # type: ignore[arg-type]
+        if number is not None:
+            if found[number] is not None:  # the page's own element with the attribute
+                return None
+            found[number] = element
+    chains_li, chains_a = _RUN_CHAINS
+    for element in found:
+        if element is None or len(element) or element.text is not None:
+            return None
+        ancestors = list(itertools.islice(element.iterancestors(), _RUN_MAX_DEPTH))
+        if len(ancestors) == _RUN_MAX_DEPTH:
+            return None
+        if any(_chain_holds(ancestors, chain) for chain in chains_li) or any(
+            _chain_holds([element, *ancestors], chain) for chain in chains_a
+        ):
+            return None
+    for number, element in enumerate(found):  # the markers the text readers and _render look for
+        element.text = chr(_FIRST_RUN_MARKER + number)  # type: ignore[union-attr]
+    return found  # type: ignore[return-value]
+
+
+def _chain_holds(ancestors: list[Element], chain: tuple[Any, ...]) -> bool:
+    """Whether the ancestors (innermost first) match the compounds of chain (outermost first), as
+    _dom_index's descendant combinators do."""
+    from imatinib_cli.load._dom_index import _matches
+
+    remaining = list(chain)
+    for parent in ancestors:
+        if remaining and _matches(parent, remaining[-1]):
+            remaining.pop()
+    return not remaining
+
+
 class _Marking(NamedTuple):
     """The block mark _render puts in the text, and the patterns that read it back: a run of
     whitespace, block marks and position markers, and where _collapse may cut a long text (a
@@ -892,6 +1118,7 @@ def _render(
     marking: _Marking,
     private_literal: bool,
     containers: list[Element],
+    runs: list[tuple[Element, str]] = [],  # noqa: B006 (read only)
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
     """_render_walk's text, spans and headings, with the text gathered by lxml and libxslt in C.
 
@@ -903,7 +1130,8 @@ def _render(
     containers left in the text, text lxml parsed but will not take back; raises _MarkInText if
     the page's text holds the block mark.
     containers: every element of the page named as a string container (_left_containers), the
-    ones under root among them.
+    ones under root among them. runs: each placeholder _cut_runs put in the page, with its run's
+    marked text, written where the placeholder's marker is in the XSLT's text.
     """
     from lxml import etree
 
@@ -928,7 +1156,7 @@ def _render(
             if len(tracked) == _LAST_MARKER - _FIRST_MARKER:
                 raise _NotExact
             if heading:  # _text's answer: no string container is in or above root (checked above)
-                heading_texts[id(element)] = collapse(" ".join(element.itertext()))
+                heading_texts[id(element)] = _collapsed(" ".join(element.itertext()))
             tracked.append(element)
         for number, element in enumerate(tracked):
             marker = chr(_FIRST_MARKER + number)
@@ -950,6 +1178,8 @@ def _render(
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
         # (control characters): the careful path reads the page
         raise _NotExact from error
+    for number, (_placeholder, marked) in enumerate(runs):
+        raw = raw.replace(chr(_FIRST_RUN_MARKER + number), marked, 1)
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
     places, leave_order = _marker_places(raw, len(tracked))
@@ -1166,16 +1396,47 @@ def read(path: str, sha256: str, text: str) -> Document:
     return with_warnings(page, [warning]) if warning else page
 
 
-def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Document:
+def _read(path: str, sha256: str, text: str, marking: _Marking | None, runs_allowed: bool = True) -> Document:
     """The page's Document; with a marking, rendered by _render, which leaves marks in the tree, so
     a page that needs the tree again (an error page check) raises _NotExact and is read again
-    without one (by _render_walk)."""
-    data = _utf8(text)
+    without one (by _render_walk). With a marking, runs of plain list items are parsed as one
+    placeholder each (_cut_runs) unless runs_allowed is False (the page is read again so when a
+    placeholder is not where its items were, see _placeholders)."""
+    page, runs = _cut_runs(text, marking.block) if marking is not None and runs_allowed else (text, [])
+    data = _utf8(page)
     # the UTF-8 the parse reads also answers _render's private-use question, asked here so that the
-    # bytes are not held while the page is rendered
-    private_literal = marking is not None and _private_use_literal(text, data)
+    # bytes are not held while the page is rendered (of the page as written: an item's attributes
+    # are not in the placeholders)
+    private_literal = marking is not None and _private_use_literal(
+        text, data if not runs or text.isascii() else _utf8(text)
+    )
     root, synthetic = _parse(text, data)
-    del data
+    del data, page
+    placeholders: list[Element] = []
+    if runs:
+        found = _placeholders(root, len(runs))
+        if found is None:
+            return _read(path, sha256, text, marking, runs_allowed=False)
+        placeholders = found
+        _run_texts.update((chr(_FIRST_RUN_MARKER + number), plain) for number, (_, plain) in enumerate(runs))
+    try:
+        return _read_tree(path, sha256, text, marking, root, synthetic, private_literal, placeholders, runs)
+    finally:
+        _run_texts.clear()
+
+
+def _read_tree(
+    path: str,
+    sha256: str,
+    text: str,
+    marking: _Marking | None,
+    root: Element | None,
+    synthetic: bool,
+    private_literal: bool,
+    placeholders: list[Element],
+    runs: list[tuple[str, list[str]]],
+) -> Document:
+    """_read's work once the page is parsed (runs: _cut_runs's, their placeholders in the tree)."""
     index = Index(
         root,
         skip=root if synthetic else None,
@@ -1206,7 +1467,14 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None) -> Docume
     elif marking is not None:
         containers = _left_containers(index)
         body_text, spans, headings = _render(
-            render_root, marks, keep, text, marking, private_literal, containers
+            render_root,
+            marks,
+            keep,
+            text,
+            marking,
+            private_literal,
+            containers,
+            [(placeholder, marked) for placeholder, (marked, _) in zip(placeholders, runs, strict=True)],
         )
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)

@@ -1,0 +1,208 @@
+"""The eleventh session's runs of plain list items (html_page._cut_runs): a page read with its
+reference list cut out of the markup (one placeholder per run, its marked text written in when the
+page is rendered) gives the Document the tree gives, on generated pages whose lists hold hostile
+markup (character references, "<", nested and unclosed tags, attributes, comments, whitespace and
+line ends of every kind, non-ASCII and private-use characters), or the page is read by the tree."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from extract_helpers import patched
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli.load import html_page
+
+_WORDS = st.sampled_from(
+    (
+        "Ivanova JW, et al.",
+        "Imatinib in GIST.",
+        "J Clin Oncol. 2002;20:1-10.",
+        " ",
+        "\n        ",
+        "\t",
+        "\r\n",
+        "\r",
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&quot;",
+        "&#39;",
+        "&nbsp;",
+        "&ndash;",
+        "&copy;",
+        "&#127;",
+        "&#xE001;",
+        "&am",
+        "&",
+        "AT&T",
+        "&amp;lt;",
+        ">",
+        '"',
+        "'",
+        "\x00",
+        "\x01",
+        "\x7f",
+        "é",
+        "\xa0",
+        "\u2003",
+        "\ue001",
+        "\ue100",
+        "doi",
+        "abstract",
+    )
+)
+# What a run may hold (the cut is taken): whitespace and line ends, the allowed references, quotes,
+# ">" and non-ASCII text.
+_SAFE_WORDS = st.sampled_from(
+    (
+        "Kim L.",
+        "Imatinib.",
+        " ",
+        "\n  ",
+        "\r\n",
+        "\r",
+        "&amp;",
+        "&lt;",
+        "&nbsp;",
+        "&ndash;",
+        ">",
+        '"',
+        "é",
+        "\xa0",
+        "\u2003",
+    )
+)
+_LI_STARTS = st.sampled_from(
+    (
+        "<li>",
+        '<li id="ref1">',
+        '<li id="abstract-1">',
+        '<li id="abstract">',
+        '<li id="body">',
+        '<li id="a&amp;b">',
+        '<li id="abs&#116;ract">',
+        '<li class="cit">',
+        '<li role="doc-abstract">',
+        "<LI>",
+        "<li id='ref2'>",
+        '<li  id="ref3">',
+        '<li data-imx-run="0">',
+        "<li",
+    )
+)
+_LINKS = st.sampled_from(
+    (
+        "",
+        '<a href="https://doi.org/10.1/x">',
+        '<a href="x>y">',
+        '<a href="&amp;</li>">',
+        "<a href='q'>",
+        '<a href="x" class="id-link">',
+        "<a>",
+        "<i>",
+        "<b>",
+        "<!-- c -->",
+        "<br>",
+        "<span class='cit'>",
+    )
+)
+_ENDS = st.sampled_from(("</a>", "</i>", "</b>", "", "</span>", "</li>"))
+_ITEM_ENDS = st.sampled_from(("</li>", "</li>", "</li>", "", "</LI>", "</li >", "</ol>"))
+
+
+@st.composite
+def _items(draw: Any) -> str:
+    """One list item, most often plain (`<li id>text <a href>doi</a></li>`), sometimes not."""
+    words = _SAFE_WORDS if draw(st.booleans()) else _WORDS
+    text = "".join(draw(st.lists(words, max_size=4)))
+    link = draw(_LINKS)
+    inner = "".join(draw(st.lists(words, max_size=2)))
+    tail = "".join(draw(st.lists(words, max_size=2)))
+    after = draw(st.sampled_from(("", "\n  ", " ", "\r\n", "x", "&amp;", "\xa0", "\u2003", "\x0c", "&nbsp;")))
+    if draw(st.booleans()):  # the common, plain shape
+        return f'<li id="ref9">{text}<a href="https://doi.org/10.1/9">{inner}</a>{tail}</li>{after}'
+    return f"{draw(_LI_STARTS)}{text}{link}{inner}{draw(_ENDS)}{tail}{draw(_ITEM_ENDS)}{after}"
+
+
+_CONTEXTS = st.sampled_from(
+    (
+        ("<section><h2>References</h2><ol>", "</ol></section>"),
+        ("<ul>", "</ul>"),
+        ("<p>", "</p>"),
+        ("<ol><li>outer", "</li></ol>"),
+        ('<div class="auths">', "</div>"),
+        ('<div class="cit">', "</div>"),
+        ("<h2>", "</h2>"),
+        ("<h1 class='article-title'>", "</h1>"),
+        ("<nav>", "</nav>"),
+        ("<a href='x'>", "</a>"),
+        ("<!--", "-->"),
+        ("<script>", "</script>"),
+        ("<textarea>", "</textarea>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<dl class='rprtid'><dt>PMID</dt><dd>", "</dd></dl>"),
+        ("", ""),
+    )
+)
+
+
+def _page(head: str, lists: list[tuple[tuple[str, str], list[str]]], abstract: bool) -> str:
+    body = "".join(start + "".join(items) + end for (start, end), items in lists)
+    summary = '<section class="abstract"><h2>Abstract</h2><p>Imatinib 400 mg daily.</p></section>' * abstract
+    return (
+        f"<!DOCTYPE html><html><head><title>{head}A trial</title>"
+        '<meta name="citation_title" content="A trial"></head>'
+        f"<body><article><h1>A trial</h1>{summary}{body}</article></body></html>"
+    )
+
+
+def _document(text: str) -> dict[str, Any]:
+    return dataclasses.asdict(html_page.read("page.html", "0" * 64, text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(("", "<li>x</li>", "\x7f")),
+    st.lists(st.tuples(_CONTEXTS, st.lists(_items(), min_size=1, max_size=6)), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_a_page_read_with_runs_cut_out_reads_as_its_tree(
+    head: str, lists: list[tuple[tuple[str, str], list[str]]], abstract: bool
+) -> None:
+    text = _page(head, lists, abstract)
+    with_runs = _document(text)
+    with patched(html_page, _cut_runs=lambda page, mark: (page, [])):
+        as_tree = _document(text)
+    assert with_runs == as_tree
+
+
+def test_a_reference_list_is_read_without_its_tree() -> None:
+    items = "".join(
+        f'\n  <li id="ref{n}">Author {n} &amp; B. Title. J. 2001;{n}:1&ndash;9. <a href="https://doi.org/10.1/{n}">doi</a></li>'
+        for n in range(1, 41)
+    )
+    text = _page("", [(("<section><h2>References</h2><ol>", "\n</ol></section>"), [items])], True)
+    page, runs = html_page._cut_runs(text, "\x7f")
+    assert len(runs) == 1 and page.count("<li") == 1 and "ref7" not in page
+    assert runs[0][0].startswith("Author 1 & B. Title. J. 2001;1:1\u20139. doi\x7fAuthor 2 & B.")
+    root, _synthetic = html_page._parse(text, page.encode())
+    placeholders = html_page._placeholders(root, 1)
+    assert placeholders is not None and placeholders[0].getparent().tag == "ol"
+    document = html_page.read("page.html", "0" * 64, text)
+    assert "Author 7 & B. Title. J. 2001;7:1\u20139. doi\nAuthor 8 & B." in document.text
+    with patched(html_page, _cut_runs=lambda page, mark: (page, [])):
+        assert html_page.read("page.html", "0" * 64, text) == document
+
+
+def test_links_under_an_author_list_keep_their_tree() -> None:
+    """`div.auths a` names the links of an author list: a run there is read by the tree."""
+    text = _page(
+        "", [(('<div class="auths"><ul>', "</ul></div>"), ['<li><a href="x">Kim L</a></li>'] * 3)], True
+    )
+    page, runs = html_page._cut_runs(text, "\x7f")
+    assert len(runs) == 1
+    root, _synthetic = html_page._parse(text, page.encode())
+    assert html_page._placeholders(root, 1) is None
