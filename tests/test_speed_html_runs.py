@@ -206,3 +206,21 @@ def test_links_under_an_author_list_keep_their_tree() -> None:
     assert len(runs) == 1
     root, _synthetic = html_page._parse(text, page.encode())
     assert html_page._placeholders(root, 1) is None
+
+
+def test_a_threads_runs_are_its_own() -> None:
+    """A Dask worker with threads reads two pages at once: the runs one thread set for its page
+    are not written into the text another thread collapses."""
+    import threading
+
+    html_page._page_runs.texts["\ue001"] = ["B &amp; C", "doi"]
+    seen: list[str] = []
+    try:
+        other = threading.Thread(target=lambda: seen.append(html_page._collapsed("A \ue001 D")))
+        other.start()
+        other.join()
+        mine = html_page._collapsed("A \ue001 D")
+    finally:
+        html_page._page_runs.texts.clear()
+    assert seen == ["A \ue001 D"]
+    assert mine == "A B & C doi D"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import threading
 import warnings
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -353,13 +354,14 @@ def _collapsed(joined: str) -> str:
     text joined by spaces, the text the run's items gave as a tree: the element text readers'
     one way to the text of a page read with runs.
 
-    >>> _run_texts["\ue001"] = ["B &amp; C", "", "doi"]
+    >>> _page_runs.texts["\ue001"] = ["B &amp; C", "", "doi"]
     >>> _collapsed("A \ue001 D")
     'A B & C doi D'
-    >>> _run_texts.clear()
+    >>> _page_runs.texts.clear()
     """
-    if _run_texts:
-        for marker, run in _run_texts.items():
+    run_texts = _page_runs.texts
+    if run_texts:
+        for marker, run in run_texts.items():
             if marker in joined:
                 joined = joined.replace(marker, _decoded(" ".join(run)))
     return collapse(joined)
@@ -708,9 +710,18 @@ _PLAIN_ITEM_RE = re.compile(
 )
 _ITEM_SLOTS = 6  # what re.split gives per item: the markup before it, then its five groups
 _RUN_ATTR = "data-imx-run"
-# The runs of the page being read (_read sets them, and clears them when done): each placeholder's
-# marker -> the run's text nodes, character references as written (see _collapsed).
-_run_texts: dict[str, list[str]] = {}
+
+
+class _PageRuns(threading.local):
+    """The runs of the page this thread is reading (_read sets them, and clears them when done):
+    each placeholder's marker -> the run's text nodes, character references as written (see
+    _collapsed). Per thread, since a Dask worker with threads reads two pages at once."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, list[str]] = {}
+
+
+_page_runs = _PageRuns()
 # The placeholders' markers while the page is rendered: private-use characters below the position
 # markers (U+E100...) and above the private block mark (U+E000); a page with any private-use
 # character is read by _render_walk, without runs.
@@ -1418,11 +1429,13 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None, runs_allo
         if found is None:
             return _read(path, sha256, text, marking, runs_allowed=False)
         placeholders = found
-        _run_texts.update((chr(_FIRST_RUN_MARKER + number), plain) for number, (_, plain) in enumerate(runs))
+        _page_runs.texts.update(
+            (chr(_FIRST_RUN_MARKER + number), plain) for number, (_, plain) in enumerate(runs)
+        )
     try:
         return _read_tree(path, sha256, text, marking, root, synthetic, private_literal, placeholders, runs)
     finally:
-        _run_texts.clear()
+        _page_runs.texts.clear()
 
 
 def _read_tree(
