@@ -1,0 +1,119 @@
+"""Shortcuts in the readers (issue 12, eleventh session): each reads what the form it replaces
+read, checked against that form (kept here) on random clauses. A shortcut that ever answered
+differently would change the output bytes."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli.extract import tokens, toxicity
+from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
+from imatinib_cli.extract.tokens import Item
+
+
+def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spans) -> list[Item]:  # type: ignore[no-untyped-def]
+    """tokens.tokenize before the eleventh session: one sort by a Python key function."""
+    taken: list[Item] = []
+    if tokens._STATISTIC_OPENING.search(text, max(0, start - 1), end) is not None:
+        taken = [
+            Item("word", m.start(), m.end(), "ci")
+            for m in tokens._STATISTIC_BRACKET.finditer(text, start, end)
+        ]
+    in_fraction = set()
+    for fraction in fractions:
+        if start <= fraction.start and fraction.end <= end:
+            taken.append(
+                Item("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
+            )
+            in_fraction.update((fraction.count.start, fraction.total.start))
+    for number in numbers:
+        if start <= number.start and number.end <= end and number.start not in in_fraction:
+            taken.append(Item("num", number.start, number.end, text[number.start : number.end], number))
+    taken.extend(item for item in spans if start <= item.start and item.end <= end)
+    taken.extend(Item("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end))
+    taken.sort(key=lambda item: (item.start, -item.end, item.text != "ci"))
+    items: list[Item] = []
+    cursor = start
+    for item in taken:
+        if item.start < cursor:
+            continue
+        tokens._words(text, cursor, item.start, items)
+        items.append(item)
+        cursor = item.end
+    tokens._words(text, cursor, end, items)
+    return items
+
+
+_PIECES = st.sampled_from(
+    [
+        "12", "(26.7%)", " (95% CI, 2% to 30%)", "[78-88]", " 4 of 25", "0.00000000000001%", "1.234.567",
+        "07", " ", ", ", "; ", "(", ")", "partial", "response", "CI", "ci", "PR", "had", "of", "the",
+        "patients", "İ", "ſ", "\u212a", "é", "-", "'s", "(P<0.001)", "range 1-12", "10^9", "two", "=", ":",
+    ]
+)  # fmt: skip
+_KINDS = st.sampled_from(["cue", "blocker", "tumor", "word"])
+_SPAN_TEXTS = st.sampled_from(["ci", "CI", "partial response", "<time point>", "gist", "pr"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_PIECES, min_size=1, max_size=24).map("".join),
+    st.data(),
+)
+def test_tokenize_orders_items_as_the_key_function_did(text: str, data: st.DataObject) -> None:
+    """Two stable sorts by start and (descending) end, with the spans written "ci" added right
+    after the statistics, give the row the one sort by (start, -end, not "ci") gave: among items
+    with the same bounds, the "ci" ones first, then the others in the order they were added. The
+    spans may overlap, repeat each other's bounds and be written "ci"."""
+    numbers = find_numbers(text)
+    fractions = find_fractions(text, numbers)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    spans = []
+    for _ in range(data.draw(st.integers(0, 6))):
+        first = data.draw(st.integers(0, len(text)))
+        last = data.draw(st.integers(first, min(len(text), first + 20)))
+        if last > first:  # (every producer's spans hold a character at least)
+            spans.append(Item(data.draw(_KINDS), first, last, data.draw(_SPAN_TEXTS)))
+    if spans and data.draw(st.booleans()):  # the same bounds twice, once written "ci"
+        twin = spans[0]
+        spans.append(Item("blocker", twin.start, twin.end, "ci"))
+    fast = tokens.tokenize(text, start, end, numbers, fractions, list(spans))
+    slow = _tokenize_as_before(text, start, end, numbers, fractions, list(spans))
+
+    def row(items: list[Item]) -> list[tuple[object, ...]]:  # which span object, where one was kept
+        return [(i.kind, i.start, i.end, i.text, i.payload, [id(s) for s in spans if s is i]) for i in items]
+
+    assert row(fast) == row(slow)
+
+
+def test_a_row_with_a_statistic_and_a_ci_span_of_the_same_bounds() -> None:
+    text = "12 patients (26.7%) had CI"
+    numbers = find_numbers(text)
+    span = Item("cue", 24, 26, "CI", ("CR", False))
+    same = Item("blocker", 24, 26, "ci")
+    items = tokens.tokenize(text, 0, len(text), numbers, [], [span, same])
+    assert [(i.kind, i.text) for i in items] == [
+        ("num", "12"),
+        ("word", "patients"),
+        ("mark", "("),
+        ("num", "26.7%"),
+        ("mark", ")"),
+        ("word", "had"),
+        ("blocker", "ci"),
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), max_size=12))
+def test_toxicity_sort_keys_read_what_the_key_functions_read(places: list[tuple[int, int]]) -> None:
+    """_START and _EVIDENCE_START (attrgetter, read in C) sort as the lambdas they replaced."""
+    hits = [SimpleNamespace(start=a, end=b) for a, b in places]
+    events = [SimpleNamespace(evidence=SimpleNamespace(start=a), percent=b) for a, b in places]
+    assert sorted(hits, key=toxicity._START) == sorted(hits, key=lambda hit: hit.start)
+    assert sorted(events, key=toxicity._EVIDENCE_START) == sorted(
+        events, key=lambda event: event.evidence.start
+    )
