@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import tokens, toxicity
+from imatinib_cli.extract import cues, response, tokens, toxicity
 from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
 from imatinib_cli.extract.tokens import Item
 
@@ -117,3 +118,39 @@ def test_toxicity_sort_keys_read_what_the_key_functions_read(places: list[tuple[
     assert sorted(events, key=toxicity._EVIDENCE_START) == sorted(
         events, key=lambda event: event.evidence.start
     )
+
+
+def _not_results_as_before(context, info) -> bool:  # type: ignore[no-untyped-def]
+    """response._not_this_studys_results before the eleventh session: any() over a generator."""
+    return any(
+        cues.matcher("responses", name).any(context.text, info.start, info.end)
+        and info.has_word(cues.any_word("responses", name))
+        for name in ("design_statements", "dropout_markers")
+    ) or response._cites_work(context, info)
+
+
+_STATEMENTS = st.sampled_from(
+    [
+        "The study was designed to detect a response rate of 20% versus 5%.",
+        "Previous studies reported response rates of 50%.",
+        "NOT COMPLETED 45 Disease progression 1",
+        "Compared with historical controls, partial response was seen in 16 patients.",
+        "A partial response was seen in 12 (26.7%) of 45 patients.",
+        "Sample size: 40 patients were needed to detect an ORR of 30%.",
+        "As reported previously [12], 8 patients responded.",
+        "Withdrawn 3; Adverse Event 2.",
+        "ſtable disease in 10 patients; İmatinib was given.",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_STATEMENTS, min_size=1, max_size=4).map(" ".join))
+def test_not_this_studys_results_as_before(text: str) -> None:
+    """The loop over the two statement kinds answers as any() over them did, sentence by sentence
+    (each sentence asked on a fresh context: the answer is kept in its cache)."""
+    expected = [_not_results_as_before(context_of(text), info) for info in context_of(text).sentences]
+    context = context_of(text)
+    assert [response._not_this_studys_results(context, info) for info in context.sentences] == [
+        bool(found) for found in expected
+    ]

@@ -135,7 +135,11 @@ def extract(document: Document) -> Findings:
         if cohorts is not None and info.numbers:
             anchors, target = _cohort_anchors(context, info, cohorts, by_key, drafts, anchors, target)
         if not states:
-            previous = next((key for _, _, key in anchors if key in by_key), None) or target
+            previous = target  # the first population named, else the target (a loop: no generator)
+            for _, _, key in anchors:
+                if key in by_key:
+                    previous = key or target
+                    break
             continue
         adverse_events.extend(find_adverse_events(context, info, armed=arms is not None))
         if groups is not None or subgroups is not None:

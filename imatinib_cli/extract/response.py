@@ -867,12 +867,15 @@ def _not_this_studys_results(context: Context, info: SentenceInfo) -> bool:
     studies reported response rates of 50%') or a dropout table ('NOT COMPLETED 45 ... Disease
     progression 1'): no number in such a sentence is a result of this study."""
     if "not_results" not in info.cached:
-        info.cached["not_results"] = any(
+        stated = False
+        for name in ("design_statements", "dropout_markers"):  # (a loop: no generator a sentence)
             # (the phrase index first: it answers at once where the sentence holds no phrase)
-            cues.matcher("responses", name).any(context.text, info.start, info.end)
-            and info.has_word(cues.any_word("responses", name))
-            for name in ("design_statements", "dropout_markers")
-        ) or _cites_work(context, info)
+            if cues.matcher("responses", name).any(context.text, info.start, info.end) and info.has_word(
+                cues.any_word("responses", name)
+            ):
+                stated = True
+                break
+        info.cached["not_results"] = stated or _cites_work(context, info)
     return bool(info.cached["not_results"])
 
 
