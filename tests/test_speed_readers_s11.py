@@ -10,7 +10,7 @@ from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import cues, response, tokens, toxicity
+from imatinib_cli.extract import cues, populations, response, tokens, toxicity
 from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
 from imatinib_cli.extract.tokens import Item
 
@@ -154,3 +154,56 @@ def test_not_this_studys_results_as_before(text: str) -> None:
     assert [response._not_this_studys_results(context, info) for info in context.sentences] == [
         bool(found) for found in expected
     ]
+
+
+def _count_before_as_before(context, info, mention):  # type: ignore[no-untyped-def]
+    """populations._count_before before the eleventh session: all() over a generator."""
+    qualifiers = cues.words("cues", "tumor_qualifiers")
+    for number in reversed(info.numbers):
+        if number.end > mention.evidence.start:
+            continue
+        gap = context.text[number.end : mention.evidence.start]
+        words = populations._GAP_WORDS.findall(gap)
+        if all(word.lower() in qualifiers for word in words):
+            return number
+        return None
+    return None
+
+
+_BEFORE_A_TUMOR = st.sampled_from(
+    ["27 ", "78.5% ", "12 advanced ", "12 patients with ", "two ", "(n = 4) ", "metastatic ", "", "ſ ", "İ "]
+)
+_TUMORS = st.sampled_from(["GIST", "solid tumors", "soft tissue sarcoma", "chordoma", "CML"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_BEFORE_A_TUMOR, _TUMORS), min_size=1, max_size=4))
+def test_count_before_a_tumor_as_before(parts: list[tuple[str, str]]) -> None:
+    """The loop over the gap's words returns the number where all() over them did."""
+    context = context_of("We enrolled " + ", ".join(before + tumor for before, tumor in parts) + ".")
+    for info in context.sentences:
+        for mention in info.tumors:
+            assert populations._count_before(context, info, mention) is _count_before_as_before(
+                context, info, mention
+            )
+
+
+def _all_partial_guard_as_before(hits) -> bool:  # type: ignore[no-untyped-def]
+    """The guard _all_partial opened with before the eleventh session (any() over the hits)."""
+    orr = next((hit for hit in hits if hit.category == "orr" and not hit.negated), None)
+    return orr is None or any(hit.category in ("cr", "pr") for hit in hits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["orr", "cr", "pr", "sd", "pd"]), st.booleans()), max_size=5))
+def test_all_partial_returns_early_where_it_did(found: list[tuple[str, bool]]) -> None:
+    """_all_partial hands the hits back untouched exactly where the any() form did (no ORR hit
+    that is not negated, or a CR or PR hit among them), and reads "all partial" elsewhere."""
+    text = "The overall response rate was 52.5% (21/40), all partial responses."
+    context = context_of(text)
+    hits = [
+        response.ResponseHit(category, None, None, None, negated, category, 0, 9)
+        for category, negated in found
+    ]
+    read = response._all_partial(context, 0, len(text), list(hits))
+    assert (read == hits) is _all_partial_guard_as_before(hits)

@@ -828,7 +828,10 @@ def _read_responses(
             continue
         previous_hits = hits
         previous_keys = keys
-        leading = next((hit for hit in hits if hit.leads), leading)
+        for hit in hits:  # the first hit that leads, else the one before (a loop: no generator)
+            if hit.leads:
+                leading = hit
+                break
         key = code or target
         if key is None:
             key = ALL_PATIENTS

@@ -977,7 +977,12 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
     causes = cues.words("cues", "toxicity", "causes")
     for match in _found_from(_aggregate_pattern(), _aggregate_openings(), text, info):
         start, end = match.span()
-        if any(hit.start < end and start < hit.end for hit in hits):
+        overlapped = False
+        for hit in hits:  # (a loop: no generator a match)
+            if hit.start < end and start < hit.end:
+                overlapped = True
+                break
+        if overlapped:
             continue
         before = text[max(info.start, start - 14) : start].lower().split()
         if before and (before[-1] in causes or " ".join(before[-2:]) in causes):
