@@ -10,6 +10,7 @@ from extract_helpers import context_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import imatinib_cli.extract as extract_module
 from imatinib_cli.extract import cues, populations, response, tokens, toxicity
 from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
 from imatinib_cli.extract.tokens import Item
@@ -207,3 +208,13 @@ def test_all_partial_returns_early_where_it_did(found: list[tuple[str, bool]]) -
     ]
     read = response._all_partial(context, 0, len(text), list(hits))
     assert (read == hits) is _all_partial_guard_as_before(hits)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_STATEMENTS | _TUMORS, min_size=1, max_size=5).map(" ".join))
+def test_anchors_of_a_sentence_without_a_tumor_or_arms_are_none(text: str) -> None:
+    """extract skips the _anchors call for a sentence that names no tumor in a document without
+    arms: _anchors gives [] there, and what it gives elsewhere is untouched."""
+    for info in context_of(text).sentences:
+        if not info.tumors:
+            assert extract_module._anchors(info, None, []) == []

@@ -124,7 +124,8 @@ def extract(document: Document) -> Findings:
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
             _read_analysis_set(context, info, by_key, target, design.n_enrolled)
-        anchors = _anchors(info, arms, arm_mentions)
+        # (_anchors gives [] for a sentence that names no tumor in a document without arms: most)
+        anchors = _anchors(info, arms, arm_mentions) if arms or info.tumors else []
         if group_anchors:
             spans = [(start, end) for start, end, _ in group_anchors]
             anchors = sorted(group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)])
@@ -1069,8 +1070,10 @@ def _read_group_brackets(
 def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: list[Warning]) -> None:
     """'Estimated cumulative MCyR % at 30 mos. 90': a results table's row, for the one population
     of a document that has one (whose row it is is not said otherwise)."""
+    if len(drafts) != 1:
+        return  # (asked first: no list made for a document with more than one population)
     whole = [d for d in drafts if d.arm is None and d.criterion is None]
-    if len(whole) != 1 or len(drafts) != 1:
+    if len(whole) != 1:
         return
     draft = whole[0]
     # The rows of the sections read, one by one: a page's navigation and references are not

@@ -461,9 +461,10 @@ class _Reader:
         for index in self.cues:
             opening = index - 1
             while opening >= 0 and (
-                _is_cue(items[opening])
-                or items[opening].text in self.fillers
-                or items[opening].text in self.listing
+                # _is_cue(item), written out (the walk's first test, a call each step)
+                ((item := items[opening]).kind == "cue" and isinstance(item.payload, tuple))
+                or item.text in self.fillers
+                or item.text in self.listing
             ):
                 opening -= 1
             if (

@@ -100,7 +100,8 @@ def tokenize(
     taken += others
     # A numeral that is not read ("0.00000000000001%", "1.234.567") stays in the row as a word that
     # is no filler, so the number beside it never takes its role.
-    taken.extend(Item("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end))
+    for dropped in find_dropped(text, start, end):  # (a loop: no generator a clause)
+        taken.append(Item("word", dropped.start, dropped.end, "#unread"))
     # By start, the longer first, a "ci" one first, then as added: two stable sorts by keys read
     # in C (not a Python key function an item); the "ci" ones were added before the others.
     taken.sort(key=_END, reverse=True)
