@@ -124,7 +124,8 @@ def extract(document: Document) -> Findings:
         if info.numbers:
             _read_evaluable(context, info, by_key, target, design.n_enrolled)
             _read_analysis_set(context, info, by_key, target, design.n_enrolled)
-        anchors = _anchors(info, arms, arm_mentions)
+        # (_anchors gives [] for a sentence that names no tumor in a document without arms: most)
+        anchors = _anchors(info, arms, arm_mentions) if arms or info.tumors else []
         if group_anchors:
             spans = [(start, end) for start, end, _ in group_anchors]
             anchors = sorted(group_anchors + [a for a in anchors if not any(s <= a[0] < e for s, e in spans)])
@@ -135,7 +136,11 @@ def extract(document: Document) -> Findings:
         if cohorts is not None and info.numbers:
             anchors, target = _cohort_anchors(context, info, cohorts, by_key, drafts, anchors, target)
         if not states:
-            previous = next((key for _, _, key in anchors if key in by_key), None) or target
+            previous = target  # the first population named, else the target (a loop: no generator)
+            for _, _, key in anchors:
+                if key in by_key:
+                    previous = key or target
+                    break
             continue
         adverse_events.extend(find_adverse_events(context, info, armed=arms is not None))
         if groups is not None or subgroups is not None:
@@ -824,7 +829,10 @@ def _read_responses(
             continue
         previous_hits = hits
         previous_keys = keys
-        leading = next((hit for hit in hits if hit.leads), leading)
+        for hit in hits:  # the first hit that leads, else the one before (a loop: no generator)
+            if hit.leads:
+                leading = hit
+                break
         key = code or target
         if key is None:
             key = ALL_PATIENTS
@@ -1062,8 +1070,10 @@ def _read_group_brackets(
 def _read_heme_rows(context: Context, drafts: list[PopulationDraft], warnings: list[Warning]) -> None:
     """'Estimated cumulative MCyR % at 30 mos. 90': a results table's row, for the one population
     of a document that has one (whose row it is is not said otherwise)."""
+    if len(drafts) != 1:
+        return  # (asked first: no list made for a document with more than one population)
     whole = [d for d in drafts if d.arm is None and d.criterion is None]
-    if len(whole) != 1 or len(drafts) != 1:
+    if len(whole) != 1:
         return
     draft = whole[0]
     # The rows of the sections read, one by one: a page's navigation and references are not

@@ -118,10 +118,10 @@ def _count_before(context: Context, info: SentenceInfo, mention: TumorMention):
         if number.end > mention.evidence.start:
             continue
         gap = context.text[number.end : mention.evidence.start]
-        words = _GAP_WORDS.findall(gap)
-        if all(word.lower() in qualifiers for word in words):
-            return number
-        return None
+        for word in _GAP_WORDS.findall(gap):  # (a loop: no generator a mention)
+            if word.lower() not in qualifiers:
+                return None
+        return number
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from imatinib_cli.extract.numbers import Fraction, Num, find_dropped
@@ -35,6 +36,8 @@ _STATISTIC_OPENING = re.compile(
 )
 _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
 _MARKS = frozenset("()[],;:=")
+_START = attrgetter("start")
+_END = attrgetter("end")
 
 
 @dataclass(slots=True)
@@ -78,6 +81,12 @@ def tokenize(
         taken = [
             Item("word", m.start(), m.end(), "ci") for m in _STATISTIC_BRACKET.finditer(text, start, end)
         ]
+    # A span written "ci" joins the statistics here: of items with the same start and end, the
+    # sort below keeps a "ci" one first, then the others as they were added.
+    others: list[Item] = []
+    for item in spans:
+        if start <= item.start and item.end <= end:
+            (taken if item.text == "ci" else others).append(item)
     in_fraction = set()
     for fraction in fractions:
         if start <= fraction.start and fraction.end <= end:
@@ -88,11 +97,15 @@ def tokenize(
     for number in numbers:
         if start <= number.start and number.end <= end and number.start not in in_fraction:
             taken.append(Item("num", number.start, number.end, text[number.start : number.end], number))
-    taken.extend(item for item in spans if start <= item.start and item.end <= end)
+    taken += others
     # A numeral that is not read ("0.00000000000001%", "1.234.567") stays in the row as a word that
     # is no filler, so the number beside it never takes its role.
-    taken.extend(Item("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end))
-    taken.sort(key=lambda item: (item.start, -item.end, item.text != "ci"))
+    for dropped in find_dropped(text, start, end):  # (a loop: no generator a clause)
+        taken.append(Item("word", dropped.start, dropped.end, "#unread"))
+    # By start, the longer first, a "ci" one first, then as added: two stable sorts by keys read
+    # in C (not a Python key function an item); the "ci" ones were added before the others.
+    taken.sort(key=_END, reverse=True)
+    taken.sort(key=_START)
     items: list[Item] = []
     cursor = start
     for item in taken:

@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -31,6 +32,9 @@ from imatinib_cli.models import AdverseEvent, Evidence, Quantity
 from imatinib_cli.regexes import OTHER_CASES, phrase_group, prefix_alternation, word_start_alternation
 
 _PERCENT = r"(?P<value>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
+# Sort keys read in C (no Python key function an item): a hit's start, an event's evidence's.
+_START = attrgetter("start")
+_EVIDENCE_START = attrgetter("evidence.start")
 _COUNT_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
 _COUNT = rf"(?P<count>\d+|{_COUNT_WORDS})"
 _SECOND_PERCENT = r"(?P<value2>\d+(?:[.·]\d+)?)\s*(?:%|percent\b|per cent\b)"
@@ -390,13 +394,13 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
     if named_uncoded:  # (most sentences: none, and no call)
         uncoded = _uncoded(named_uncoded, hits)
         if uncoded:
-            hits = sorted([*hits, *uncoded], key=lambda hit: hit.start)
+            hits = sorted([*hits, *uncoded], key=_START)
     if len(hits) > 1:  # the phrase index's hits come sorted; one hit combines with nothing
         hits = _combined(text, hits)
     aggregates = _aggregates(text, info, hits)
     if aggregates:
         has_cue = True
-        hits = sorted([*hits, *aggregates], key=lambda hit: hit.start)
+        hits = sorted([*hits, *aggregates], key=_START)
     if not hits and not events and _OPENS_NUMBER.search(text, first, last) is None:
         return []  # no event named, no table row read, no bracket for an unknown list item
     if has_cue is None:
@@ -468,7 +472,7 @@ def find_adverse_events(context: Context, info: SentenceInfo, armed: bool = True
         events.extend(_unknown_terms(text, info, hits))
     if not events:
         return events  # (no sort, key function or list built for nothing)
-    return [event for event in sorted(events, key=lambda event: event.evidence.start) if _possible(event)]
+    return [event for event in sorted(events, key=_EVIDENCE_START) if _possible(event)]
 
 
 @vocab.cached
@@ -973,7 +977,12 @@ def _aggregates(text: str, info: SentenceInfo, hits: list) -> list[_Aggregate]:
     causes = cues.words("cues", "toxicity", "causes")
     for match in _found_from(_aggregate_pattern(), _aggregate_openings(), text, info):
         start, end = match.span()
-        if any(hit.start < end and start < hit.end for hit in hits):
+        overlapped = False
+        for hit in hits:  # (a loop: no generator a match)
+            if hit.start < end and start < hit.end:
+                overlapped = True
+                break
+        if overlapped:
             continue
         before = text[max(info.start, start - 14) : start].lower().split()
         if before and (before[-1] in causes or " ".join(before[-2:]) in causes):
