@@ -85,9 +85,29 @@ def test_spill_map_is_a_dict_before_and_after_it_moves_to_disk() -> None:
     assert not folder.exists()
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from(["a", "B", "-", ".", "\udce9", "é", "\U0001f600"]))))
+NAME = st.text(alphabet=st.sampled_from(["a", "B", "-", ".", "\udce9", "é", "\U0001f600"]))
+
+
+@given(st.lists(NAME))
 def test_sorted_names_sorts_as_python_in_memory_and_on_disk(names: list[str]) -> None:
     assert list(spill.sorted_names(names, memory_entries=3)) == sorted(names)
+
+
+@given(st.lists(NAME, max_size=60), st.integers(1, 6))
+def test_sorted_names_merges_in_passes_and_reads_blocks_cut_anywhere(names: list[str], block: int) -> None:
+    """More runs than MERGE_RUNS are merged into longer runs first; a block of a few bytes ends
+    inside a name or inside a character's UTF-8 (é is 2 bytes, the emoji 4)."""
+    saved = spill.MERGE_RUNS, spill.NAMES_BLOCK
+    spill.MERGE_RUNS, spill.NAMES_BLOCK = 2, block
+    try:
+        assert list(spill.sorted_names(names, memory_entries=2)) == sorted(names)
+    finally:
+        spill.MERGE_RUNS, spill.NAMES_BLOCK = saved
+
+
+def test_sorted_names_refuses_a_name_with_nul() -> None:
+    with pytest.raises(ValueError, match="NUL"):
+        list(spill.sorted_names(["b", "a\0c", "d", "e"], memory_entries=2))
 
 
 def test_walker_finds_duplicates_after_its_maps_move_to_disk(
