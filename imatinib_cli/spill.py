@@ -221,7 +221,7 @@ class SpillStore:
             else:
                 if heap is not None:
                     raise ValueError("a study text in another file than its Findings")
-                if type(text) is not bytes:
+                if type(text) is str:  # else bytes, or a cache entry's memoryview (cache.Entry)
                     text = text.encode("utf-8", "surrogatepass")
                 study_off, study_size = self._add(text)
             self._pending.append(

@@ -98,9 +98,11 @@ class RenderedStudy:
     """A study's output text, made where its document was extracted (a worker, or the run that
     filled the extraction cache) so the writing process only copies it: `text` is study_piece()'s
     (form "json") or study_line_text()'s (form "jsonl"), as str or as its UTF-8 bytes (as the
-    workers and the extraction cache give it: written to a UTF-8 stream's bytes as they are)."""
+    workers and the extraction cache give it: written to a UTF-8 stream's bytes as they are). One
+    read from the extraction cache holds a memoryview of the entry's bytes until the spill store
+    has copied it (execute.lean_from_entry to SpillStore.put); the store gives bytes back."""
 
-    text: str | bytes
+    text: str | bytes | memoryview
     form: str
 
     def __reduce__(self) -> tuple[type, tuple[str | bytes, str]]:
