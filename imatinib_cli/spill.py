@@ -41,6 +41,9 @@ CACHE_KIB = 256
 MAP_CACHE_KIB = 128
 MEMORY_ENTRIES = 2048
 HEAP_BUFFER = 256 * 1024
+# At most this many pieces to one writev (below the system's IOV_MAX, 1,024 on Linux).
+HEAP_PIECES = 512
+_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 Order = tuple[tuple[str, ...], int]
 
@@ -157,11 +160,13 @@ class SpillStore:
             " heap TEXT)"
         )
         self._heaps: dict[str, int] = {}  # a worker's file -> its descriptor, opened at the first read
-        # A buffer of HEAP_BUFFER: a study text (~10 KB) is larger than the default 8 KiB, so each
-        # would be a system call of its own.
-        self._heap = open(Path(self._folder.name) / "heap", "w+b", buffering=HEAP_BUFFER)  # noqa: SIM115 - closed by close()
-        self._heap_size = 0
-        self._unflushed = False
+        # Appended HEAP_BUFFER bytes at a time by one writev of the pieces as they came (a study
+        # text, ~10 KB, read from the extraction cache is a memoryview of its row): no copy into a
+        # buffer first, one system call for ~25 study texts.
+        self._heap = os.open(Path(self._folder.name) / "heap", _OPEN_FLAGS, 0o600)
+        self._heap_size = 0  # the pieces not written yet included
+        self._unwritten: list[bytes | memoryview] = []
+        self._unwritten_size = 0
         self._last_body: tuple[bytes, int] | None = None
         self._decoded: tuple[object, Any] | None = None  # the last cache body decoded, by offset or key
         self._source: Any = None  # where the entries stored by key are read (execute.StoredFindings.source)
@@ -249,21 +254,38 @@ class SpillStore:
         self._pending_items.clear()
         self._pending_keys.clear()
 
-    def _add(self, data: bytes) -> tuple[int, int]:
-        """Append data to the heap: its offset and length."""
+    def _add(self, data: bytes | memoryview) -> tuple[int, int]:
+        """Append data to the heap (kept until the pieces are written: not changed meanwhile):
+        its offset and length."""
         off = self._heap_size
-        self._unflushed = True
-        self._heap.write(data)
-        self._heap_size += len(data)
-        return off, len(data)
+        size = len(data)
+        self._heap_size += size
+        self._unwritten.append(data)
+        self._unwritten_size += size
+        if self._unwritten_size >= HEAP_BUFFER or len(self._unwritten) >= HEAP_PIECES:
+            self._write_heap()
+        return off, size
+
+    def _write_heap(self) -> None:
+        """Write the pieces added since the last write, in order, at the heap's end."""
+        pieces, left = self._unwritten, self._unwritten_size
+        self._unwritten, self._unwritten_size = [], 0
+        while left:
+            written = os.writev(self._heap, pieces)
+            left -= written
+            if left:  # a short write: what is left goes again
+                at = 0
+                while written >= len(pieces[at]):
+                    written -= len(pieces[at])
+                    at += 1
+                pieces = [memoryview(pieces[at])[written:], *pieces[at + 1 :]]
 
     def _read(self, off: int, size: int, heap: str | None = None) -> bytes:
         if heap is not None:
             return os.pread(self._heap_file(heap), size, off)
-        if self._unflushed:
-            self._heap.flush()
-            self._unflushed = False
-        return os.pread(self._heap.fileno(), size, off)
+        if self._unwritten:
+            self._write_heap()
+        return os.pread(self._heap, size, off)
 
     def _heap_file(self, name: str) -> int:
         """The descriptor of a worker's file in this store's folder (a plain `worker-PID` name)."""
@@ -415,7 +437,10 @@ class SpillStore:
         for descriptor in self._heaps.values():
             os.close(descriptor)
         self._heaps.clear()
-        self._heap.close()
+        self._unwritten = []
+        if self._heap >= 0:  # closed once: a second close() must not close a descriptor reused since
+            os.close(self._heap)
+            self._heap = -1
         self._db.close()
         self._folder.cleanup()
 
