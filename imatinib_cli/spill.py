@@ -157,7 +157,7 @@ class SpillStore:
         self._db.execute(
             "CREATE TABLE findings (seq INTEGER PRIMARY KEY, off INTEGER NOT NULL, length INTEGER NOT NULL,"
             " record INTEGER, study_off INTEGER, study_length INTEGER, form TEXT, entry TEXT, path TEXT,"
-            " heap TEXT)"
+            " heap TEXT, ord BLOB)"
         )
         self._heaps: dict[str, int] = {}  # a worker's file -> its descriptor, opened at the first read
         # Appended HEAP_BUFFER bytes at a time by one writev of the pieces as they came (a study
@@ -173,14 +173,13 @@ class SpillStore:
         from imatinib_cli.execute import StoredFindings  # here, once: execute imports this module
 
         self._stored_findings = StoredFindings
-        # The items to group: their order (order_key) and, in `keys`, what links them.
-        self._db.execute("CREATE TABLE items (seq INTEGER PRIMARY KEY, ord BLOB NOT NULL)")
+        # The items to group: their order (order_key, in `findings.ord`: NULL for an item put
+        # without one) and, in `keys`, what links them.
         self._db.execute("CREATE TABLE keys (key TEXT NOT NULL, seq INTEGER NOT NULL)")
         # The union-find: a row per item that is not the root of its group (absent: a root).
         self._db.execute("CREATE TABLE parent (seq INTEGER PRIMARY KEY, up INTEGER NOT NULL)")
         self._batch = batch
         self._pending: list[tuple[Any, ...]] = []
-        self._pending_items: list[tuple[int, bytes]] = []
         self._pending_keys: list[tuple[str, int]] = []
 
     def put(
@@ -200,7 +199,10 @@ class SpillStore:
         worker's file when the findings are one)."""
         import pickle
 
-        record = entry = path = heap = None
+        record = entry = path = heap = ordered = None
+        if order is not None:
+            ordered = order if type(order) is bytes else order_key(order)  # type: ignore[arg-type]
+            self._pending_keys.extend((key, seq) for key in keys or ())
         if type(findings) is HeapRef:
             heap, off, size = findings
         elif type(findings) is bytes:
@@ -216,7 +218,7 @@ class SpillStore:
         else:
             off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         if study is None:
-            self._pending.append((seq, off, size, record, None, None, None, entry, path, heap))
+            self._pending.append((seq, off, size, record, None, None, None, entry, path, heap, ordered))
         else:
             text = study.text
             if type(text) is HeapRef:
@@ -230,11 +232,8 @@ class SpillStore:
                     text = text.encode("utf-8", "surrogatepass")
                 study_off, study_size = self._add(text)
             self._pending.append(
-                (seq, off, size, record, study_off, study_size, study.form, entry, path, heap)
+                (seq, off, size, record, study_off, study_size, study.form, entry, path, heap, ordered)
             )
-        if order is not None:
-            self._pending_items.append((seq, order if type(order) is bytes else order_key(order)))  # type: ignore[arg-type]
-            self._pending_keys.extend((key, seq) for key in keys or ())
         if len(self._pending) >= self._batch:
             self.flush()
 
@@ -244,14 +243,12 @@ class SpillStore:
         self._db.execute("BEGIN")
         self._db.executemany(
             "INSERT INTO findings (seq, off, length, record, study_off, study_length, form, entry, path,"
-            " heap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " heap, ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._pending,
         )
-        self._db.executemany("INSERT INTO items (seq, ord) VALUES (?, ?)", self._pending_items)
         self._db.executemany("INSERT INTO keys (key, seq) VALUES (?, ?)", self._pending_keys)
         self._db.execute("COMMIT")
         self._pending.clear()
-        self._pending_items.clear()
         self._pending_keys.clear()
 
     def _add(self, data: bytes | memoryview) -> tuple[int, int]:
@@ -359,8 +356,9 @@ class SpillStore:
         db.execute("BEGIN")
         db.execute("CREATE INDEX parent_up ON parent (up, seq)")
         db.execute(
-            "CREATE TABLE firsts AS SELECT COALESCE(parent.up, items.seq) AS root, MIN(items.ord) AS ord,"
-            " COUNT(*) AS size FROM items LEFT JOIN parent ON parent.seq = items.seq GROUP BY root"
+            "CREATE TABLE firsts AS SELECT COALESCE(parent.up, findings.seq) AS root,"
+            " MIN(findings.ord) AS ord, COUNT(*) AS size FROM findings"
+            " LEFT JOIN parent ON parent.seq = findings.seq WHERE findings.ord IS NOT NULL GROUP BY root"
         )
         db.execute("CREATE INDEX firsts_order ON firsts (ord, root, size)")
         db.execute("COMMIT")
@@ -374,7 +372,7 @@ class SpillStore:
     _FIRSTS = (
         "SELECT root, size, CASE WHEN size = 1 THEN findings.study_off END, findings.study_length,"
         " findings.form, findings.heap FROM firsts"
-        " JOIN findings ON findings.seq = firsts.root ORDER BY ord, root"
+        " JOIN findings ON findings.seq = firsts.root ORDER BY firsts.ord, root"
     )
 
     def groups_with_studies(self) -> Iterator[tuple[list[int], RenderedStudy | None]]:
@@ -396,7 +394,12 @@ class SpillStore:
         self._db.execute("CREATE INDEX keys_by_key ON keys (key, seq)")
         first_key: str | None = None
         first_seq = -1
-        for key, seq in self._db.execute("SELECT key, seq FROM keys ORDER BY key, seq"):
+        # Only the keys of two items or more can unite anything: most items share none (10,000
+        # abstracts of as many studies give ~30,000 keys, none shared), and those rows stay in SQLite.
+        for key, seq in self._db.execute(
+            "SELECT key, seq FROM keys WHERE key IN (SELECT key FROM keys GROUP BY key HAVING COUNT(*) > 1)"
+            " ORDER BY key, seq"
+        ):
             if key != first_key:
                 first_key, first_seq = key, seq
             elif seq != first_seq:
@@ -429,7 +432,6 @@ class SpillStore:
 
     def close(self) -> None:
         self._pending.clear()
-        self._pending_items.clear()
         self._pending_keys.clear()
         self._last_body = None
         self._decoded = self._source = None
