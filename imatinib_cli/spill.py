@@ -202,7 +202,6 @@ class SpillStore:
         record = entry = path = heap = ordered = None
         if order is not None:
             ordered = order if type(order) is bytes else order_key(order)  # type: ignore[arg-type]
-            self._pending_keys.extend((key, seq) for key in keys or ())
         if type(findings) is HeapRef:
             heap, off, size = findings
         elif type(findings) is bytes:
@@ -234,6 +233,8 @@ class SpillStore:
             self._pending.append(
                 (seq, off, size, record, study_off, study_size, study.form, entry, path, heap, ordered)
             )
+        if order is not None:
+            self._pending_keys.extend((key, seq) for key in keys or ())
         if len(self._pending) >= self._batch:
             self.flush()
 

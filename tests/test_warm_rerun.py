@@ -143,7 +143,9 @@ META_VALUE = st.one_of(
     st.integers(-5, 5),
     st.text(max_size=3),
     st.lists(st.one_of(st.text(max_size=2), st.integers(0, 3), st.none()), max_size=3),
-    st.just({"Flag": [True, None]}),  # a record where a plain value belongs: the codec's to judge
+    # A record where a plain value belongs (the codec's to judge); made anew for each example, as
+    # decoding takes the value apart.
+    st.builds(lambda: {"Flag": [True, None]}),
 )
 
 
