@@ -793,7 +793,8 @@ def _lengths(blob: bytes) -> tuple[int, int, int]:
 @record
 class Entry:
     """A stored entry read lazily: the head parsed (None when the entry has none; per document
-    [the Document's codec JSON as parsed JSON, ok, link keys, study text as bytes or None]), and
+    [the Document's codec JSON as parsed JSON, ok, link keys, study text as a memoryview of the
+    stored bytes (written as it is: SpillStore.put copies it once, to its file) or None]), and
     the FileResult's codec JSON when it was read (empty when not: ExtractionCache.get_body)."""
 
     path: str | None
@@ -822,6 +823,7 @@ class Entry:
         if type(top) is not dict or type(top.get("path")) is not str or type(top.get("items")) is not list:
             raise DecodeError("not an entry head")
         items = top["items"]
+        view = memoryview(blob)  # the texts are read where they lie: a ~10 KB copy each saved
         for item in items:
             if type(item) is not list or len(item) != 4:
                 raise DecodeError("not an entry head")
@@ -829,7 +831,7 @@ class Entry:
             if length is not None:
                 if type(length) is not int or not 0 <= length <= body_at - end:
                     raise DecodeError("a study text beyond the entry")
-                item[3] = blob[end : end + length]
+                item[3] = view[end : end + length]
                 end += length
         if end != body_at:
             raise DecodeError("study texts that do not add up")

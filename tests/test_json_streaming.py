@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_huge_structured import pubmed_xml
 from typer.testing import CliRunner
 
@@ -85,3 +87,28 @@ def test_cli_json_equals_the_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     report = pipeline.summarize([str(path)], jobs=1)
     assert result.stdout == whole_tree(render_json.summary_json(report))
+
+
+DOCUMENT_VALUE = st.one_of(
+    st.none(),
+    st.integers(min_value=-(2**70), max_value=2**70),  # past 64 bits: the standard library's encoder
+    st.text(
+        alphabet=st.sampled_from(["a", " ", '"', "\\", "\n", "\x1b", "\x7f", "\x85", "\u202e", "é", "😀"])
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["path", "title", "record"]), DOCUMENT_VALUE, max_size=3), max_size=9
+    ),
+    st.integers(1, 4),
+)
+def test_a_batched_list_is_the_item_by_item_text(items: list[dict], batch: int) -> None:
+    """The documents list is dumped a batch at a time (one orjson call for several items, or each
+    alone where one needs escaping or the standard library): the same text as one item at a time."""
+    one_by_one, batched = io.StringIO(), io.StringIO()
+    render_json.write_json_streamed([("documents", render_json._Items(iter(items)))], one_by_one)
+    render_json.write_json_streamed([("documents", render_json._Items(iter(items), batch=batch))], batched)
+    assert batched.getvalue() == one_by_one.getvalue() == whole_tree({"documents": items})

@@ -85,9 +85,29 @@ def test_spill_map_is_a_dict_before_and_after_it_moves_to_disk() -> None:
     assert not folder.exists()
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from(["a", "B", "-", ".", "\udce9", "é", "\U0001f600"]))))
+NAME = st.text(alphabet=st.sampled_from(["a", "B", "-", ".", "\udce9", "é", "\U0001f600"]))
+
+
+@given(st.lists(NAME))
 def test_sorted_names_sorts_as_python_in_memory_and_on_disk(names: list[str]) -> None:
     assert list(spill.sorted_names(names, memory_entries=3)) == sorted(names)
+
+
+@given(st.lists(NAME, max_size=60), st.integers(1, 6))
+def test_sorted_names_merges_in_passes_and_reads_blocks_cut_anywhere(names: list[str], block: int) -> None:
+    """More runs than MERGE_RUNS are merged into longer runs first; a block of a few bytes ends
+    inside a name or inside a character's UTF-8 (é is 2 bytes, the emoji 4)."""
+    saved = spill.MERGE_RUNS, spill.NAMES_BLOCK
+    spill.MERGE_RUNS, spill.NAMES_BLOCK = 2, block
+    try:
+        assert list(spill.sorted_names(names, memory_entries=2)) == sorted(names)
+    finally:
+        spill.MERGE_RUNS, spill.NAMES_BLOCK = saved
+
+
+def test_sorted_names_refuses_a_name_with_nul() -> None:
+    with pytest.raises(ValueError, match="NUL"):
+        list(spill.sorted_names(["b", "a\0c", "d", "e"], memory_entries=2))
 
 
 def test_walker_finds_duplicates_after_its_maps_move_to_disk(
@@ -206,3 +226,23 @@ def test_a_spilled_map_asks_sqlite_only_for_keys_it_may_hold() -> None:
             assert f"sha256:{index:064x}" in seen
     finally:
         seen.close()
+
+
+def test_the_heap_is_written_whole_through_short_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SpillStore appends its pieces (pickled Findings, study texts, memoryviews of cache rows) by
+    writev, HEAP_BUFFER bytes at a time; a write that takes only part of them is continued where
+    it stopped, and every piece reads back as it was given."""
+    from imatinib_cli.render.json import RenderedStudy
+
+    real_writev = os.writev
+    monkeypatch.setattr(os, "writev", lambda fd, pieces: real_writev(fd, [bytes(b"".join(pieces)[:7])]))
+    monkeypatch.setattr(spill, "HEAP_BUFFER", 40)
+    texts = [memoryview(b"<%d>" % seq * (seq % 9)) if seq % 2 else b"study %d" % seq for seq in range(40)]
+    with SpillStore() as store:
+        for seq, text in enumerate(texts):
+            store.put(seq, _findings(seq), [f"key:{seq}"], ((f"{seq:03d}",), 0), RenderedStudy(text, "json"))
+        studies = [study for _, study in store.groups_with_studies()]
+        assert [study.text for study in studies] == [bytes(text) for text in texts]  # type: ignore[union-attr]
+        assert [item.document.path for item in store.get([5, 0, 39])] == [
+            _findings(seq).document.path for seq in (5, 0, 39)
+        ]

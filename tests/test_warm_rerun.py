@@ -5,12 +5,15 @@ Counted, not timed (the times are in docs/performance.md)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from imatinib_cli import cache, execute
@@ -132,3 +135,35 @@ def test_clear_stale_keeps_the_stat_row_of_a_file_sent_in_parts(tmp_path: Path) 
         index.flush()
         store.clear(stale=True)
         assert store.info().file_stats == 1  # big.xml's parts still have entries; gone.xml's none
+
+
+META_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.text(max_size=3),
+    st.lists(st.one_of(st.text(max_size=2), st.integers(0, 3), st.none()), max_size=3),
+    # A record where a plain value belongs (the codec's to judge); made anew for each example, as
+    # decoding takes the value apart.
+    st.builds(lambda: {"Flag": [True, None]}),
+)
+
+
+@given(st.lists(META_VALUE, min_size=21, max_size=21), st.sampled_from(["ok", None, 3]))
+def test_a_head_document_is_what_the_codec_makes_of_any_metadata(meta: list, status: object) -> None:
+    """The head's shortcut takes plain values and lists of strings; whatever else a (damaged or
+    older) head holds goes to codec.decode: the same Document, or the same error."""
+    from imatinib_cli import codec
+
+    fields_ = [f.name for f in dataclasses.fields(Metadata)]
+    assert len(fields_) == len(meta)
+    data = orjson.loads(codec.encode(Document("a.txt", "0" * 64, "text", "", Metadata())))
+    data["value"]["Document"][4] = {"Metadata": meta}
+    data["value"]["Document"][6] = status
+    try:
+        expected = codec.decode(orjson.loads(orjson.dumps(data)))
+    except Exception as exc:  # noqa: BLE001 - the shortcut must fail alike
+        with pytest.raises(type(exc)):
+            execute._head_document(data)
+        return
+    assert execute._head_document(data) == expected

@@ -8,10 +8,11 @@ by the same function, so the two outputs cannot drift.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
@@ -86,7 +87,7 @@ def write_summary_json(report: SummaryParts, file: TextIO) -> None:
         (
             ("schema_version", SCHEMA_VERSION),
             ("imx_version", __version__),
-            ("documents", _Items(_document(d) for d in report.documents)),
+            ("documents", _Items((_document(d) for d in report.documents), batch=DOCUMENTS_BATCH)),
             ("studies", _Items(s if type(s) is RenderedStudy else _study(s) for s in studies)),  # type: ignore[arg-type]
         ),
         file,
@@ -98,9 +99,11 @@ class RenderedStudy:
     """A study's output text, made where its document was extracted (a worker, or the run that
     filled the extraction cache) so the writing process only copies it: `text` is study_piece()'s
     (form "json") or study_line_text()'s (form "jsonl"), as str or as its UTF-8 bytes (as the
-    workers and the extraction cache give it: written to a UTF-8 stream's bytes as they are)."""
+    workers and the extraction cache give it: written to a UTF-8 stream's bytes as they are). One
+    read from the extraction cache holds a memoryview of the entry's bytes until the spill store
+    has copied it (execute.lean_from_entry to SpillStore.put); the store gives bytes back."""
 
-    text: str | bytes
+    text: str | bytes | memoryview
     form: str
 
     def __reduce__(self) -> tuple[type, tuple[str | bytes, str]]:
@@ -219,10 +222,17 @@ def _orjson_marks_big_floats() -> bool:
 
 class _Items:
     """A top-level list of write_json_streamed, built item by item as it is written; an item that
-    is a RenderedStudy of form "json" is written as its text."""
+    is a RenderedStudy of form "json" is written as its text. batch: items (all dicts) dumped that
+    many at a time (_dumps_items), for a list of many small items."""
 
-    def __init__(self, items: Iterable[JSONDict | RenderedStudy]) -> None:
+    def __init__(self, items: Iterable[JSONDict | RenderedStudy], *, batch: int = 0) -> None:
         self.items = items
+        self.batch = batch
+
+
+# The `documents` list is dumped this many items at a time: one orjson call and one write for
+# 128 documents (~0.35 KB each) instead of two writes and a dump each (~2.5 µs a document less).
+DOCUMENTS_BATCH = 128
 
 
 _ITEM_NEWLINE = "\n    "  # a list item's depth in write_json_streamed
@@ -250,6 +260,14 @@ def write_json_streamed(members: Iterable[tuple[str, Any]], file: TextIO) -> Non
             write(_dumps(value, indent=True).replace("\n", "\n  "))
             continue
         opened = False
+        batch = value.batch if isinstance(value, _Items) else 0
+        if batch:
+            for chunk in _batched(items, batch):
+                write(",\n    " if opened else "[\n    ")
+                opened = True
+                write(_dumps_items(chunk))
+            write("\n  ]" if opened else "[]")
+            continue
         for item in items:
             write(",\n    " if opened else "[\n    ")
             opened = True
@@ -260,6 +278,23 @@ def write_json_streamed(members: Iterable[tuple[str, Any]], file: TextIO) -> Non
         write("\n  ]" if opened else "[]")
     write("\n}\n" if not first else "}\n")
     write(None)  # what was gathered
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    rest = iter(items)
+    while chunk := list(itertools.islice(rest, size)):
+        yield chunk
+
+
+def _dumps_items(items: list[JSONDict]) -> str | bytes:
+    """Items of a top-level list as write_json_streamed writes them one by one, with the ",\n    "
+    between them: orjson's bytes of the lot, cut out of `{"": [items]}` (each item indented at its
+    depth, as study_piece_utf8 relies on), when nothing in them needs the slow way; else each item
+    dumped alone (escaped for terminals, or by the standard library past 64 bits)."""
+    raw = _orjson_text({"": items}, indent=True)
+    if raw is not None and _safe_for_terminals(raw):
+        return raw[_IN_LIST_HEAD:_IN_LIST_TAIL]
+    return ",\n    ".join(_dumps(item, indent=True).replace("\n", _ITEM_NEWLINE) for item in items)
 
 
 # What a gathering writer holds before it writes to the binary stream: one write of ~256 KiB
