@@ -10,7 +10,7 @@ import dataclasses
 from typing import Any
 
 from extract_helpers import patched
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli.load import html_page
@@ -164,6 +164,9 @@ def _document(text: str) -> dict[str, Any]:
 
 
 @settings(max_examples=400, deadline=None)
+@example("<li>x</li>", [(("<ul>", "</ul>"), ['<li data-imx-run="0"></li>'])], False)
+@example("<li>x</li>", [(("<ul>", "</ul>"), ['<li DATA-Imx-Run="0"></li>', "<li>y</li>"])], True)
+@example("", [(("<ul>", "</ul>"), ["<li>A\x0cB</li>", "<li>C\x01</li>"])], False)
 @given(
     st.sampled_from(("", "<li>x</li>", "\x7f")),
     st.lists(st.tuples(_CONTEXTS, st.lists(_items(), min_size=1, max_size=6)), min_size=1, max_size=3),
@@ -213,7 +216,7 @@ def test_a_threads_runs_are_its_own() -> None:
     are not written into the text another thread collapses."""
     import threading
 
-    html_page._page_runs.texts["\ue001"] = ["B &amp; C", "doi"]
+    html_page._per_thread.run_texts["\ue001"] = ["B &amp; C", "doi"]
     seen: list[str] = []
     try:
         other = threading.Thread(target=lambda: seen.append(html_page._collapsed("A \ue001 D")))
@@ -221,6 +224,47 @@ def test_a_threads_runs_are_its_own() -> None:
         other.join()
         mine = html_page._collapsed("A \ue001 D")
     finally:
-        html_page._page_runs.texts.clear()
+        html_page._per_thread.run_texts.clear()
     assert seen == ["A \ue001 D"]
     assert mine == "A B & C doi D"
+
+
+def test_a_page_that_names_the_placeholders_attribute_is_read_without_runs() -> None:
+    """A run hidden in the title is text, not a placeholder: the page's own element with the
+    attribute (in any case: HTML reads attribute names case-blind) must not stand in for it."""
+    items = "<li>secret</li><li>more</li>"
+    for own in ('<li data-imx-run="0"></li>', '<li DATA-IMX-RUN="0"></li>'):
+        text = _page(items, [(("<ul>", "</ul>"), [own])], False)
+        assert html_page._cut_runs(text, "\x7f") == (text, [])
+        assert "secret" not in html_page.read("page.html", "0" * 64, text).text.split("A trial", 1)[1]
+    text = _page(items, [(("<ul>", "</ul>"), ["<li>a</li>"])], False)
+    assert html_page._cut_runs(text, "\x7f")[1] != []
+
+
+def test_before_libxml2_2_14_a_run_with_a_control_character_is_read_as_a_tree() -> None:
+    """libxml2 before 2.14 leaves the characters XML excludes out of a text node ("A\x0cB" reads
+    "AB"), which the cut run would keep; from 2.14 on they are kept, as the cut run keeps them."""
+    text = _page("", [(("<ul>", "</ul>"), ["<li>A\x0cB</li><li>C</li>"])], False)
+    html_page._libxml2_drops_controls.cache_clear()
+    try:
+        with patched(html_page, _libxml2_drops_controls=lambda: True):
+            assert html_page._cut_runs(text, "\x7f") == (text, [])
+        with patched(html_page, _libxml2_drops_controls=lambda: False):
+            page, runs = html_page._cut_runs(text, "\x7f")
+            assert runs and runs[0][0] == "A\x0cB\x7fC"
+    finally:
+        html_page._libxml2_drops_controls.cache_clear()
+
+
+def test_each_thread_parses_with_its_own_parser() -> None:
+    """_parse reads its parser's error log after the parse: a parser shared with another thread
+    could have its log reset by that thread's parse in between."""
+    import threading
+
+    mine = html_page._html_parser()
+    theirs: list[object] = []
+    other = threading.Thread(target=lambda: theirs.append(html_page._html_parser()))
+    other.start()
+    other.join()
+    assert html_page._html_parser() is mine
+    assert theirs and theirs[0] is not mine

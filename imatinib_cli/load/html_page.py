@@ -177,9 +177,24 @@ _SOUP_MAX_DEPTH = 512
 _DROPPED = "imx-dropped"
 
 
-@functools.cache
+class _PerThread(threading.local):
+    """What the reader keeps for the page this thread reads: a Dask worker with threads reads two
+    pages at once. parser: lxml's HTML parser, whose error log _parse reads after its parse (another
+    thread's parse would reset it in between). run_texts: the runs of the page being read (_read
+    sets them, and clears them when done), each placeholder's marker -> the run's text nodes,
+    character references as written (see _collapsed)."""
+
+    parser: Any = None
+
+    def __init__(self) -> None:
+        self.run_texts: dict[str, list[str]] = {}
+
+
+_per_thread = _PerThread()
+
+
 def _html_parser() -> Any:
-    """lxml's HTML parser: no network, and (HTML has no DTD entities) nothing to resolve.
+    """This thread's lxml HTML parser: no network, and (HTML has no DTD entities) nothing to resolve.
 
     huge_tree lifts libxml2's limits on nesting (256 levels without it) and on a text node's size;
     a page beyond even those is read through BeautifulSoup instead (see _parse). The input is
@@ -187,18 +202,21 @@ def _html_parser() -> Any:
     declaration) is ignored: the text was decoded already. collect_ids=False: libxml2 keeps no
     table of the page's id attributes (nothing looks elements up by it; ~0.07 ms a page).
     """
-    from lxml import etree
+    parser = _per_thread.parser
+    if parser is None:
+        from lxml import etree
 
-    return etree.HTMLParser(
-        encoding="utf-8",
-        no_network=True,
-        huge_tree=True,
-        remove_blank_text=False,
-        remove_comments=False,
-        remove_pis=False,
-        default_doctype=False,
-        collect_ids=False,
-    )
+        parser = _per_thread.parser = etree.HTMLParser(
+            encoding="utf-8",
+            no_network=True,
+            huge_tree=True,
+            remove_blank_text=False,
+            remove_comments=False,
+            remove_pis=False,
+            default_doctype=False,
+            collect_ids=False,
+        )
+    return parser
 
 
 def _parse(text: str, data: bytes | None) -> tuple[Element | None, bool]:
@@ -354,12 +372,12 @@ def _collapsed(joined: str) -> str:
     text joined by spaces, the text the run's items gave as a tree: the element text readers'
     one way to the text of a page read with runs.
 
-    >>> _page_runs.texts["\ue001"] = ["B &amp; C", "", "doi"]
+    >>> _per_thread.run_texts["\ue001"] = ["B &amp; C", "", "doi"]
     >>> _collapsed("A \ue001 D")
     'A B & C doi D'
-    >>> _page_runs.texts.clear()
+    >>> _per_thread.run_texts.clear()
     """
-    run_texts = _page_runs.texts
+    run_texts = _per_thread.run_texts
     if run_texts:
         for marker, run in run_texts.items():
             if marker in joined:
@@ -710,18 +728,6 @@ _PLAIN_ITEM_RE = re.compile(
 )
 _ITEM_SLOTS = 6  # what re.split gives per item: the markup before it, then its five groups
 _RUN_ATTR = "data-imx-run"
-
-
-class _PageRuns(threading.local):
-    """The runs of the page this thread is reading (_read sets them, and clears them when done):
-    each placeholder's marker -> the run's text nodes, character references as written (see
-    _collapsed). Per thread, since a Dask worker with threads reads two pages at once."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, list[str]] = {}
-
-
-_page_runs = _PageRuns()
 # The placeholders' markers while the page is rendered: private-use characters below the position
 # markers (U+E100...) and above the private block mark (U+E000); a page with any private-use
 # character is read by _render_walk, without runs.
@@ -781,9 +787,11 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, list[str]]]]:
     r"""text with each run of plain list items replaced by an empty placeholder, and
     each run's marked text (the XSLT's, less the first item's start mark and the last item's end
     mark, which the placeholder's own marks stand for) and text nodes (character references as
-    written; see _collapsed); (text, []) when there is none, or when any item has
-    an "&" outside _RUN_REFERENCES or a NUL (an item with an id a selector may start from is no
-    plain item).
+    written; see _collapsed); (text, []) when there is none, when any item has
+    an "&" outside _RUN_REFERENCES or a NUL (before libxml2 2.14, any character XML excludes),
+    when there are more than _MAX_RUNS runs or a selector could match an item wherever it is
+    (_RUN_CHAINS is None), or when the page names the placeholders' attribute itself (an
+    item with an id a selector may start from is no plain item).
 
     One `re.split` over the markup from the first `<li` to the last `</li>` reads every item in
     C (~1 M instructions for a journal page's ~240 references, where their tree cost ~7.7 M); the
@@ -838,7 +846,7 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, list[str]]]]:
         else:  # blank tails between the items: one mark stands for each run of marks and tails
             texts[4::_ITEM_SLOTS] = [""] * more
         marked = "".join(texts)
-        if "\0" in marked:
+        if "\0" in marked or (_libxml2_drops_controls() and _NOT_XML_RE.search(marked)):
             return text, []
         if "\r" in marked:  # libxml2 reads "\r\n" and a lone "\r" as "\n", in each text node
             marked = "".join([piece.replace("\r\n", "\n").replace("\r", "\n") for piece in texts])
@@ -851,7 +859,22 @@ def _cut_runs(text: str, mark: str) -> tuple[str, list[tuple[str, list[str]]]]:
         runs.append((marked, plain))
         first = last + 1
     pieces.append(text[end:])
-    return "".join(pieces), runs
+    page = "".join(pieces)
+    if page.lower().count(_RUN_ATTR) != len(runs):
+        # the page's own markup names the placeholders' attribute (HTML's attribute names are read
+        # case-blind): its element could stand in for a run hidden in a comment or a title
+        return text, []
+    return page, runs
+
+
+@functools.cache
+def _libxml2_drops_controls() -> bool:
+    """Whether libxml2 leaves out of a text node the characters XML 1.0 excludes (C0 controls but
+    tab, newline and CR; U+FFFE, U+FFFF) as versions before 2.14 do ("A\x0cB" read as "AB"); 2.14
+    keeps them, and changes only NUL and CR in text (what _cut_runs checks)."""
+    from lxml import etree
+
+    return bool(etree.LIBXML_VERSION < (2, 14))
 
 
 def _decoded(joined: str) -> str:
@@ -1129,7 +1152,7 @@ def _render(
     marking: _Marking,
     private_literal: bool,
     containers: list[Element],
-    runs: list[tuple[Element, str]] = [],  # noqa: B006 (read only)
+    run_texts: tuple[str, ...] = (),
 ) -> tuple[str, list[Section], list[tuple[int, int, int, str]]]:
     """_render_walk's text, spans and headings, with the text gathered by lxml and libxslt in C.
 
@@ -1141,8 +1164,9 @@ def _render(
     containers left in the text, text lxml parsed but will not take back; raises _MarkInText if
     the page's text holds the block mark.
     containers: every element of the page named as a string container (_left_containers), the
-    ones under root among them. runs: each placeholder _cut_runs put in the page, with its run's
-    marked text, written where the placeholder's marker is in the XSLT's text.
+    ones under root among them. run_texts: the marked text of each run _cut_runs cut out of the
+    page, in its placeholder's number order, written where that placeholder's marker is in the
+    XSLT's text.
     """
     from lxml import etree
 
@@ -1189,7 +1213,7 @@ def _render(
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
         # (control characters): the careful path reads the page
         raise _NotExact from error
-    for number, (_placeholder, marked) in enumerate(runs):
+    for number, marked in enumerate(run_texts):
         raw = raw.replace(chr(_FIRST_RUN_MARKER + number), marked, 1)
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
@@ -1423,19 +1447,17 @@ def _read(path: str, sha256: str, text: str, marking: _Marking | None, runs_allo
     )
     root, synthetic = _parse(text, data)
     del data, page
-    placeholders: list[Element] = []
     if runs:
-        found = _placeholders(root, len(runs))
-        if found is None:
+        if _placeholders(root, len(runs)) is None:
             return _read(path, sha256, text, marking, runs_allowed=False)
-        placeholders = found
-        _page_runs.texts.update(
+        _per_thread.run_texts.update(
             (chr(_FIRST_RUN_MARKER + number), plain) for number, (_, plain) in enumerate(runs)
         )
+    run_texts = tuple([marked for marked, _ in runs])
     try:
-        return _read_tree(path, sha256, text, marking, root, synthetic, private_literal, placeholders, runs)
+        return _read_tree(path, sha256, text, marking, root, synthetic, private_literal, run_texts)
     finally:
-        _page_runs.texts.clear()
+        _per_thread.run_texts.clear()
 
 
 def _read_tree(
@@ -1446,10 +1468,10 @@ def _read_tree(
     root: Element | None,
     synthetic: bool,
     private_literal: bool,
-    placeholders: list[Element],
-    runs: list[tuple[str, list[str]]],
+    run_texts: tuple[str, ...],
 ) -> Document:
-    """_read's work once the page is parsed (runs: _cut_runs's, their placeholders in the tree)."""
+    """_read's work once the page is parsed (run_texts: the marked text of each run _cut_runs cut
+    out, whose placeholders _placeholders found in the tree, in their number order)."""
     index = Index(
         root,
         skip=root if synthetic else None,
@@ -1487,7 +1509,7 @@ def _read_tree(
             marking,
             private_literal,
             containers,
-            [(placeholder, marked) for placeholder, (marked, _) in zip(placeholders, runs, strict=True)],
+            run_texts,
         )
     else:
         body_text, spans, headings, link_chars = _render_walk(render_root, marks)
