@@ -854,6 +854,8 @@ def _measured(items: list[Item], index: int, measures: frozenset[str]) -> bool:
 
 
 def _is_cue(item: Item) -> bool:
+    """A response cue the reader placed (its payload the cue's reading); _Reader._explanations
+    writes this test out in its walk: keep the two alike."""
     return item.kind == "cue" and isinstance(item.payload, tuple)
 
 
