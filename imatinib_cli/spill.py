@@ -21,6 +21,7 @@ is the one that wrote it, during the same run; no other user can put a file ther
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -164,6 +165,9 @@ class SpillStore:
         # text, ~10 KB, read from the extraction cache is a memoryview of its row): no copy into a
         # buffer first, one system call for ~25 study texts.
         self._heap = os.open(Path(self._folder.name) / "heap", _OPEN_FLAGS, 0o600)
+        # closed by close(), or when a store never closed (or whose set-up failed below) is freed:
+        # the file is deleted with its folder, but an open descriptor keeps its disk space
+        self._close_heap = weakref.finalize(self, os.close, self._heap)
         self._heap_size = 0  # the pieces not written yet included
         self._unwritten: list[bytes | memoryview] = []
         self._unwritten_size = 0
@@ -270,6 +274,8 @@ class SpillStore:
         self._unwritten, self._unwritten_size = [], 0
         while left:
             written = os.writev(self._heap, pieces)
+            if not written:  # no progress: the loop would never end
+                raise OSError(f"the spill store's file took none of {left} bytes")
             left -= written
             if left:  # a short write: what is left goes again
                 at = 0
@@ -442,7 +448,7 @@ class SpillStore:
         self._heaps.clear()
         self._unwritten = []
         if self._heap >= 0:  # closed once: a second close() must not close a descriptor reused since
-            os.close(self._heap)
+            self._close_heap()
             self._heap = -1
         self._db.close()
         self._folder.cleanup()
@@ -644,6 +650,22 @@ def sorted_names(names: Iterable[str], memory_entries: int | None = None) -> Ite
         yield from heapq.merge(*(_run_names(file.fileno(), *run) for run in runs))
 
 
+def _read_at(descriptor: int, size: int, offset: int) -> bytes:
+    """os.pread, or (Windows has none) a seek, a read and a seek back to where the file was: runs
+    merged into a longer run are read while the file's buffered writer appends to it."""
+    if _PREAD is not None:
+        return _PREAD(descriptor, size, offset)
+    here = os.lseek(descriptor, 0, os.SEEK_CUR)
+    try:
+        os.lseek(descriptor, offset, os.SEEK_SET)
+        return os.read(descriptor, size)
+    finally:
+        os.lseek(descriptor, here, os.SEEK_SET)
+
+
+_PREAD = getattr(os, "pread", None)
+
+
 def _run_names(descriptor: int, offset: int, length: int) -> Iterator[str]:
     """The names of one sorted run of sorted_names's file, NAMES_BLOCK bytes read at a time (a
     block cut inside a name, or inside a character, keeps its tail for the next), each decoded
@@ -651,7 +673,7 @@ def _run_names(descriptor: int, offset: int, length: int) -> Iterator[str]:
     end = offset + length
     rest = b""
     while offset < end:
-        block = os.pread(descriptor, min(NAMES_BLOCK, end - offset), offset)
+        block = _read_at(descriptor, min(NAMES_BLOCK, end - offset), offset)
         if not block:
             raise OSError(f"a temporary file of names is shorter than written ({offset} of {end} bytes)")
         offset += len(block)

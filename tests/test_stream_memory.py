@@ -105,6 +105,18 @@ def test_sorted_names_merges_in_passes_and_reads_blocks_cut_anywhere(names: list
         spill.MERGE_RUNS, spill.NAMES_BLOCK = saved
 
 
+@given(st.lists(NAME, max_size=40), st.integers(1, 6))
+def test_sorted_names_merges_by_seek_and_read_where_there_is_no_pread(names: list[str], block: int) -> None:
+    """Windows has no os.pread: the runs are read by a seek and a read, and the file's position is
+    put back, so a merge pass appending to the same file writes where its writer expects."""
+    saved = spill.MERGE_RUNS, spill.NAMES_BLOCK, spill._PREAD
+    spill.MERGE_RUNS, spill.NAMES_BLOCK, spill._PREAD = 2, block, None
+    try:
+        assert list(spill.sorted_names(names, memory_entries=2)) == sorted(names)
+    finally:
+        spill.MERGE_RUNS, spill.NAMES_BLOCK, spill._PREAD = saved
+
+
 def test_sorted_names_refuses_a_name_with_nul() -> None:
     with pytest.raises(ValueError, match="NUL"):
         list(spill.sorted_names(["b", "a\0c", "d", "e"], memory_entries=2))
@@ -246,3 +258,29 @@ def test_the_heap_is_written_whole_through_short_writes(monkeypatch: pytest.Monk
         assert [item.document.path for item in store.get([5, 0, 39])] == [
             _findings(seq).document.path for seq in (5, 0, 39)
         ]
+
+
+def test_a_write_of_the_heap_that_takes_nothing_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.writev returning 0 would make the loop that continues a short write spin forever."""
+    monkeypatch.setattr(os, "writev", lambda fd, pieces: 0)
+    monkeypatch.setattr(spill, "HEAP_BUFFER", 10)
+    store = SpillStore()
+    try:
+        with pytest.raises(OSError, match="took none"):
+            store.put(0, _findings(0), [], None)
+    finally:
+        store.close()
+
+
+def test_a_store_never_closed_closes_its_file_when_freed() -> None:
+    """The heap is a bare descriptor: a store dropped without close() (a library caller) must not
+    keep it, nor the deleted file's disk space, until the process ends."""
+    import gc
+
+    store = SpillStore()
+    descriptor = store._heap
+    os.fstat(descriptor)
+    del store
+    gc.collect()
+    with pytest.raises(OSError):
+        os.fstat(descriptor)

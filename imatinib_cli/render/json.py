@@ -101,12 +101,13 @@ class RenderedStudy:
     (form "json") or study_line_text()'s (form "jsonl"), as str or as its UTF-8 bytes (as the
     workers and the extraction cache give it: written to a UTF-8 stream's bytes as they are). One
     read from the extraction cache holds a memoryview of the entry's bytes until the spill store
-    has copied it (execute.lean_from_entry to SpillStore.put); the store gives bytes back."""
+    has copied it (execute.lean_from_entry to SpillStore.put); the store gives bytes back, and
+    the writers here take str or bytes only."""
 
     text: str | bytes | memoryview
     form: str
 
-    def __reduce__(self) -> tuple[type, tuple[str | bytes, str]]:
+    def __reduce__(self) -> tuple[type, tuple[str | bytes | memoryview, str]]:
         # (class, fields): faster to load than the dataclass default, one per study a worker sends.
         return (RenderedStudy, (self.text, self.form))
 
