@@ -889,7 +889,7 @@ def _placeholders(root: Element | None, count: int) -> list[Element] | None:
     """The `count` placeholders _cut_runs put in the page, in number order, each given its marker
     as its text (set here, so the page's markup stays ASCII); None if any is not an empty element
     as written (a run inside a comment, a script or a title is text there, so the page is read
-    again without runs), the page's own `li` has the attribute too, one lies too deep, or sits
+    again without runs), one lies too deep, or sits
     where a selector could have found one of its items (`div.auths a`: the links under an author
     list)."""
     if root is None or _RUN_CHAINS is None:
@@ -898,9 +898,7 @@ def _placeholders(root: Element | None, count: int) -> list[Element] | None:
     numbers = {str(number): number for number in range(count)}
     for element in root.iter("li"):
         number = numbers.get(element.get(_RUN_ATTR))  # type: ignore[arg-type]
-        if number is not None:
-            if found[number] is not None:  # the page's own element with the attribute
-                return None
+        if number is not None:  # ours alone: _cut_runs reads a page that names the attribute whole
             found[number] = element
     chains_li, chains_a = _RUN_CHAINS
     for element in found:
