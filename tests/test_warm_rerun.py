@@ -297,3 +297,21 @@ def test_two_runs_filling_one_cache_at_once(tmp_path: Path, cache_dir: Path) -> 
         assert output.decode() == plain
         for form in ("--json", "--jsonl"):
             assert _run(form, str(corpus)) == _run(form, "--no-cache", str(corpus))
+
+
+def test_the_process_entry_collects_the_young_generation_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`imx` (imatinib_cli.__main__) sets the young generation's threshold before any command
+    runs, the older generations' as they were; importing the CLI changes nothing."""
+    import gc
+
+    from imatinib_cli import __main__ as entry
+    from imatinib_cli import cli
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.get_threshold()))
+    try:
+        entry.main()
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [(entry.YOUNG_THRESHOLD, *before[1:])]
