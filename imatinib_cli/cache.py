@@ -7,13 +7,16 @@ whose version does not change with every edit, never reads results of older code
 another context is never returned; `imx cache clear --stale` removes such entries.
 
 Values are records of the data model (a `FileResult` with its Documents and Findings), stored as
-JSON through `imatinib_cli.codec`, after a head (`encode_entry`, `Entry`): the lengths of the head
-and of the study texts on one line, then the head (JSON: the file's path, and per document the
-codec JSON of the Document without its text and its link keys), then, as raw UTF-8 after it, the
-`summarize --json` text of each document's study as if the study had no other document; the
-FileResult's codec JSON (the body) is in a column of its own. A rerun that writes JSON reads the
-head and texts alone (`get_entries`), and reads and decodes the body (`get_body`) only for a study
-of several documents or an entry found under another path. Codec JSON: a tag
+JSON through `imatinib_cli.codec`, after a head (`encode_entry`, `Entry`): the head's length on one
+line, then the head (JSON: the file's path, and per document the codec JSON of the Document
+without its text, its link keys and the byte length of its study text); the FileResult's codec
+JSON (the body) is in a column of its own, and the `summarize --json` text of each document's
+study as if the study had no other document is a row of its own in the `studies` table (raw UTF-8,
+with the path it was made for). A rerun that writes JSON reads the heads alone (`get_entries`), a
+study text when it writes that study (`get_studies`: the spill store keeps where it is, not a
+copy),
+and reads and decodes the body (`get_body`) only for a study of several documents or an entry
+found under another path. Codec JSON: a tag
 per record from an allow-list of the project's own
 classes and their field values, rebuilt by those classes alone. Reading an entry can build wrong
 records at worst, never run code (docs/security.md). Not compressed: zlib halves the file but
@@ -61,8 +64,11 @@ if TYPE_CHECKING:
 # 4: the head's Documents embedded as JSON (not as strings) and the study texts after the head as
 # raw UTF-8 (sliced out, never unescaped); 5: the FileResult's codec JSON in a column of its own
 # (`body`), so a rerun writing JSON reads the head and the texts only, and the first line gives
-# both lengths (where the body starts, without parsing the head).
-CACHE_FORMAT = 5
+# both lengths (where the body starts, without parsing the head); 6: each study text a row of the
+# `studies` table (the first line the head's length alone), so a rerun's first pass reads the heads
+# alone and the text is read once, when its study is written (not copied to the spill store's file
+# and read back). A file of an older format gets the table when it is opened; its entries are stale.
+CACHE_FORMAT = 6
 # The database file; its name changes only if the table layout does.
 DB_NAME = "extraction-v1.sqlite3"
 # Placeholders per `IN (...)` query: below SQLite's variable limit (999 before SQLite 3.32).
@@ -89,6 +95,14 @@ CREATE TABLE IF NOT EXISTS entries (
     value BLOB NOT NULL,
     body BLOB,
     PRIMARY KEY (context, sha256)
+);
+CREATE TABLE IF NOT EXISTS studies (
+    context INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    item INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    text BLOB NOT NULL,
+    PRIMARY KEY (context, sha256, item)
 );
 CREATE TABLE IF NOT EXISTS stats (
     folder BLOB NOT NULL,
@@ -313,6 +327,45 @@ class ExtractionCache:
                 return None
         return None if row is None or type(row[0]) is not bytes else row[0]
 
+    def get_studies(self, refs: Sequence[tuple[str, str, int]]) -> list[bytes | None]:
+        """The study texts of (key, path, item) refs (document `item` of the entry under key,
+        stored for `path`: what a cached item's StoredFindings say), in their order, each None
+        when there is none now: removed since, stored again for another path (by another run: the
+        text names its document's path), or the cache stepped aside. One query for the lot (a row
+        of VALUES each, joined to the table's key): a query a text cost ~12,000 instructions more."""
+        import sqlite3
+
+        if not refs:
+            return []
+        with self._lock:
+            db = self._connection(create=False)
+            if db is None:
+                return [None] * len(refs)
+            try:
+                context = self._context_read(db)
+                if context is None:
+                    return [None] * len(refs)
+                wanted: list[object] = []
+                for key, _, item in refs:
+                    wanted += (key, item)
+                wanted.append(context)
+                marks = ",".join(["(?, ?)"] * len(refs))
+                rows = db.execute(
+                    f"WITH wanted (sha256, item) AS (VALUES {marks}) SELECT studies.sha256, studies.item,"
+                    " studies.path, studies.text FROM wanted JOIN studies ON studies.context = ?"
+                    " AND studies.sha256 = wanted.sha256 AND studies.item = wanted.item",
+                    wanted,
+                ).fetchall()
+            except sqlite3.Error as exc:
+                self._fail(exc, reading=True)
+                return [None] * len(refs)
+        found = {(key, item): (path, text) for key, item, path, text in rows}
+        texts: list[bytes | None] = []
+        for key, path, item in refs:
+            row = found.get((key, item))
+            texts.append(row[1] if row is not None and row[0] == path and type(row[1]) is bytes else None)
+        return texts
+
     def _context_read(self, db: sqlite3.Connection) -> int | None:
         """This run's context id, None while it has none. Read at each lookup, never kept: another
         run's `imx cache clear` may remove it, and SQLite may give its id to another context."""
@@ -377,6 +430,7 @@ class ExtractionCache:
             return
         now = int(time.time())
         rows: list[tuple[str, int, bytes, bytes]] = []
+        studies: list[tuple[str, int, str, bytes]] = []  # (sha256, item, path, text)
         unstorable = 0
         for sha256, value in items:
             try:
@@ -384,8 +438,9 @@ class ExtractionCache:
                     if value.value is None:
                         raise EncodeRefused(value.error or "refused")
                     columns = value.value, value.body
+                    studies.extend((sha256, *study) for study in value.studies)
                 else:
-                    columns = encode_entry(value, None)
+                    columns = encode_entry(value, None)[:2]
             except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
                 if not unstorable:
                     detail = str(exc) if isinstance(exc, EncodeRefused) else f"{type(exc).__name__}: {exc}"
@@ -402,6 +457,14 @@ class ExtractionCache:
                 "INSERT OR REPLACE INTO entries (context, sha256, stored, value, body)"
                 " VALUES (?, ?, ?, ?, ?)",
                 [(context, *row) for row in rows],
+            )
+            # An entry stored again (another run, another path) replaces its study texts whole.
+            db.executemany(
+                "DELETE FROM studies WHERE context = ? AND sha256 = ?", [(context, row[0]) for row in rows]
+            )
+            db.executemany(
+                "INSERT INTO studies (context, sha256, item, path, text) VALUES (?, ?, ?, ?, ?)",
+                [(context, *study) for study in studies],
             )
 
         self._write(insert)
@@ -457,6 +520,7 @@ class ExtractionCache:
                     if stale:
                         where = "WHERE context NOT IN (SELECT id FROM contexts WHERE key = ?)"
                         removed = db.execute(f"DELETE FROM entries {where}", (self.key,)).rowcount
+                        db.execute(f"DELETE FROM studies {where}", (self.key,))
                         db.execute("DELETE FROM contexts WHERE key != ?", (self.key,))
                         # A file whose bytes have no entry left is read again anyway: its row goes. A
                         # large file's entries are its parts' ("SHA256:part:K:N"): their first 64
@@ -467,6 +531,7 @@ class ExtractionCache:
                         )
                     else:
                         removed = db.execute("DELETE FROM entries").rowcount
+                        db.execute("DELETE FROM studies")
                         db.execute("DELETE FROM contexts")
                         db.execute("DELETE FROM stats")
             except sqlite3.OperationalError as exc:  # locked, read-only, disk full, ...
@@ -541,7 +606,7 @@ class ExtractionCache:
             _switch_to_wal(db, deadline=time.monotonic() + self._timeout)
             db.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a cache may lose its last batch
             present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"entries", "stats"} <= present:  # a new file, or one from before the stat index
+            if not {"entries", "stats", "studies"} <= present:  # a new file, or an older format's
                 with self._transaction(db):
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
@@ -740,11 +805,12 @@ class EncodeRefused(Exception):
 @record
 class Encoded:
     """An entry already encoded (encode_entry), e.g. by the worker that extracted the file:
-    put_many stores its two columns as they are."""
+    put_many stores its columns and its study texts as they are."""
 
-    value: bytes | None  # the head with the study texts; None: the codec refused a value
+    value: bytes | None  # the head; None: the codec refused a value
     body: bytes = b""  # the FileResult's codec JSON
     error: str | None = None  # why there is no value
+    studies: tuple[tuple[int, str, bytes], ...] = ()  # (item, path, text): the `studies` rows
 
 
 # What a head says of one document: the codec JSON of the Document without its text, whether it
@@ -753,49 +819,51 @@ class Encoded:
 HeadItem = tuple[bytes, bool, "list[str] | None", "bytes | None"]
 
 
-def encode_entry(result: object, head: Sequence[HeadItem | None] | None) -> tuple[bytes, bytes]:
-    """The stored form of a FileResult, as its two columns. `value` is `HEAD TEXTS\n` (two byte
-    lengths), the head's JSON (HEAD bytes), then the study texts one after another (TEXTS bytes):
-    what a rerun writing JSON reads. `body` is the FileResult's codec JSON, read only when needed.
+def encode_entry(
+    result: object, head: Sequence[HeadItem | None] | None
+) -> tuple[bytes, bytes, tuple[tuple[int, str, bytes], ...]]:
+    """The stored form of a FileResult: its two columns and its `studies` rows. `value` is `HEAD\n`
+    (the head's byte length) then the head's JSON: what a rerun writing JSON reads first. `body` is
+    the FileResult's codec JSON, read only when needed. Each study text is a row (item, path, text)
+    of its own, read when its study is written.
 
     The head's JSON is {"path", "items"}: per document [its codec JSON embedded as JSON, not as a
     string; whether it has Findings; its link keys; the byte length of its study text or None]; the
-    texts are kept out of the JSON so a rerun slices them out as they are (no escaping either way).
+    texts are kept out of the JSON so they are written as they are (no escaping either way).
     head[i] belongs to result.documents[i]. Raises what codec.encode raises for a value outside
-    the data model. E.g. (b'812 9274\n{"path": ...}{\n      "id": ...}', b'{"strings": ...}').
+    the data model. E.g. (b'812\n{"path": ...}', b'{"strings": ...}', ((0, "a.txt", b'{\n  ...'),)).
     """
     import orjson
 
     body = _dumps(result)
     if head is None:
-        return b"4 0\nnull", body
+        return b"4\nnull", body, ()
+    path: str = result.path  # type: ignore[attr-defined]
     items: list[object] = []
-    texts: list[bytes] = []
-    for document, ok, keys, text in head:  # type: ignore[misc]
+    studies: list[tuple[int, str, bytes]] = []
+    for index, (document, ok, keys, text) in enumerate(head):  # type: ignore[misc]
         items.append([orjson.Fragment(document), ok, keys, None if text is None else len(text)])
         if text is not None:
-            texts.append(text)
-    top = orjson.dumps({"path": result.path, "items": items})  # type: ignore[attr-defined]
-    joined = b"".join(texts)
-    return b"%d %d\n" % (len(top), len(joined)) + top + joined, body
+            studies.append((index, path, text))
+    top = orjson.dumps({"path": path, "items": items})
+    return b"%d\n" % len(top) + top, body, tuple(studies)
 
 
-def _lengths(blob: bytes) -> tuple[int, int, int]:
-    """Where an entry's head starts, and its head's and texts' byte lengths (its first line)."""
-    end = blob.index(b"\n", 0, 48)
-    head, texts = blob[:end].split(b" ")
-    sizes = int(head), int(texts)
-    if min(sizes) < 0:
+def _lengths(blob: bytes) -> tuple[int, int]:
+    """Where an entry's head starts, and its byte length (its first line)."""
+    end = blob.index(b"\n", 0, 24)
+    size = int(blob[:end])
+    if size < 0:
         raise ValueError("a negative length")
-    return end + 1, *sizes
+    return end + 1, size
 
 
 @record
 class Entry:
     """A stored entry read lazily: the head parsed (None when the entry has none; per document
-    [the Document's codec JSON as parsed JSON, ok, link keys, study text as a memoryview of the
-    stored bytes (written as it is: SpillStore.put copies it once, to its file) or None]), and
-    the FileResult's codec JSON when it was read (empty when not: ExtractionCache.get_body)."""
+    [the Document's codec JSON as parsed JSON, ok, link keys, the byte length of its study text
+    (a row of `studies`: ExtractionCache.get_studies) or None]), and the FileResult's codec JSON
+    when it was read (empty when not: ExtractionCache.get_body)."""
 
     path: str | None
     head: list[list[Any]] | None
@@ -803,39 +871,30 @@ class Entry:
 
     @classmethod
     def parse(cls, blob: bytes) -> Entry:
-        """Read a stored `value` column (encode_entry's first half; any bytes after it are taken
+        """Read a stored `value` column (encode_entry's first column; any bytes after it are taken
         as the body); raises codec.DecodeError (a ValueError) when it is not encode_entry's form."""
         import orjson
 
         from imatinib_cli.codec import DecodeError
 
         try:
-            at, size, texts = _lengths(blob)
+            at, size = _lengths(blob)
             end = at + size
             top = orjson.loads(blob[at:end])
         except ValueError as exc:  # orjson.JSONDecodeError is one
             raise DecodeError(f"not JSON: {exc}") from None
-        body_at = end + texts
-        if body_at > len(blob):
-            raise DecodeError("study texts beyond the entry")
         if top is None:
-            return cls(None, None, blob[body_at:])
+            return cls(None, None, blob[end:])
         if type(top) is not dict or type(top.get("path")) is not str or type(top.get("items")) is not list:
             raise DecodeError("not an entry head")
         items = top["items"]
-        view = memoryview(blob)  # the texts are read where they lie: a ~10 KB copy each saved
         for item in items:
             if type(item) is not list or len(item) != 4:
                 raise DecodeError("not an entry head")
             length = item[3]
-            if length is not None:
-                if type(length) is not int or not 0 <= length <= body_at - end:
-                    raise DecodeError("a study text beyond the entry")
-                item[3] = view[end : end + length]
-                end += length
-        if end != body_at:
-            raise DecodeError("study texts that do not add up")
-        return cls(top["path"], items, blob[body_at:])
+            if length is not None and (type(length) is not int or length < 0):
+                raise DecodeError("a study text's length that is not one")
+        return cls(top["path"], items, blob[end:])
 
 
 def _dumps(value: object) -> bytes:

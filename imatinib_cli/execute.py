@@ -486,7 +486,8 @@ def _entry(
             (codec.encode(document), piece is not None, *(piece or (None, None)))
             for document, piece in zip(documents, pieces, strict=True)
         ]
-        return Encoded(*encode_entry(result, head))  # type: ignore[arg-type]
+        value, body, studies = encode_entry(result, head)  # type: ignore[arg-type]
+        return Encoded(value, body, studies=studies)
     except Exception as exc:  # noqa: BLE001 - a value the codec cannot store is simply not cached
         return Encoded(None, error=f"{type(exc).__name__}: {exc}")
 
@@ -496,7 +497,8 @@ def lean_from_entry(
 ) -> LeanResult | None:
     """The LeanResult of a cache entry (cache.Entry) read at `path`, from its head alone (None when
     the head cannot serve: none stored, another path). Its Findings are read from `source` (the
-    cache) under `key` when needed, where the entry came without its body. Raises
+    cache) under `key` when needed, where the entry came without its body; its study texts are
+    left there too (each RenderedStudy's text is its byte length: SpillStore.put). Raises
     codec.DecodeError, ValueError or TypeError for a damaged head."""
     from imatinib_cli.render.json import RenderedStudy
 
@@ -506,12 +508,13 @@ def lean_from_entry(
     body = entry.body or None
     documents: list[Document] = []
     items: list[Lean | None] = []
-    for index, (document, ok, keys, piece) in enumerate(head):
+    for index, (document, ok, keys, size) in enumerate(head):
         documents.append(_head_document(document))
         if not ok:
             items.append(None)
             continue
-        rendered = None if piece is None else RenderedStudy(piece, "json")
+        # The text stays in the cache: its byte length stands for it (its Findings say where it is).
+        rendered = None if size is None else RenderedStudy(size, "json")
         findings = StoredFindings(body, index, key, path, source)
         items.append(Lean(None if keys is None else tuple(keys), findings, rendered))
     return LeanResult(path, sha256, tuple(documents), tuple(items))

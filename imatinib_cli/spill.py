@@ -44,6 +44,8 @@ MEMORY_ENTRIES = 2048
 HEAP_BUFFER = 256 * 1024
 # At most this many pieces to one writev (below the system's IOV_MAX, 1,024 on Linux).
 HEAP_PIECES = 512
+# Study texts kept in the extraction cache read in one query (~10 KB each held meanwhile).
+CACHED_STUDIES = 64
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 Order = tuple[tuple[str, ...], int]
@@ -161,15 +163,16 @@ class SpillStore:
             " heap TEXT, ord BLOB)"
         )
         self._heaps: dict[str, int] = {}  # a worker's file -> its descriptor, opened at the first read
-        # Appended HEAP_BUFFER bytes at a time by one writev of the pieces as they came (a study
-        # text, ~10 KB, read from the extraction cache is a memoryview of its row): no copy into a
-        # buffer first, one system call for ~25 study texts.
+        # Appended HEAP_BUFFER bytes at a time by one writev of the pieces as they came: no copy
+        # into a buffer first, one system call for ~25 study texts. (A study text read from the
+        # extraction cache is not copied here at all: put takes its length, groups_with_studies
+        # reads it from the cache.)
         self._heap = os.open(Path(self._folder.name) / "heap", _OPEN_FLAGS, 0o600)
         # closed by close(), or when a store never closed (or whose set-up failed below) is freed:
         # the file is deleted with its folder, but an open descriptor keeps its disk space
         self._close_heap = weakref.finalize(self, os.close, self._heap)
         self._heap_size = 0  # the pieces not written yet included
-        self._unwritten: list[bytes | memoryview] = []
+        self._unwritten: list[bytes] = []
         self._unwritten_size = 0
         self._last_body: tuple[bytes, int] | None = None
         self._decoded: tuple[object, Any] | None = None  # the last cache body decoded, by offset or key
@@ -228,10 +231,18 @@ class SpillStore:
                 if text.file != heap:
                     raise ValueError("a study text in another file than its Findings")
                 _, study_off, study_size = text
+            elif type(text) is int:
+                # Its byte length: the text is kept in the extraction cache (a `studies` row), read
+                # when the study is written; the item's `entry`, `path` and `record` say where.
+                if entry is None:
+                    raise ValueError("a cached study text without its entry's Findings")
+                study_off, study_size = record, text
             else:
+                if entry is not None:
+                    raise ValueError("a cache entry's study text given as a copy")
                 if heap is not None:
                     raise ValueError("a study text in another file than its Findings")
-                if type(text) is str:  # else bytes, or a cache entry's memoryview (cache.Entry)
+                if type(text) is str:  # else bytes
                     text = text.encode("utf-8", "surrogatepass")
                 study_off, study_size = self._add(text)
             self._pending.append(
@@ -256,7 +267,7 @@ class SpillStore:
         self._pending.clear()
         self._pending_keys.clear()
 
-    def _add(self, data: bytes | memoryview) -> tuple[int, int]:
+    def _add(self, data: bytes) -> tuple[int, int]:
         """Append data to the heap (kept until the pieces are written: not changed meanwhile):
         its offset and length."""
         off = self._heap_size
@@ -354,7 +365,9 @@ class SpillStore:
         for group, _study, _form in self._groups():
             yield group
 
-    def _groups(self) -> Iterator[tuple[list[int], tuple[int, int, str | None] | None, str | None]]:
+    def _groups(
+        self,
+    ) -> Iterator[tuple[list[int], tuple[int, int, str | None, str | None, str | None] | None, str | None]]:
         self.flush()
         self._unite()
         db = self._db
@@ -369,30 +382,73 @@ class SpillStore:
         )
         db.execute("CREATE INDEX firsts_order ON firsts (ord, root, size)")
         db.execute("COMMIT")
-        for root, size, study_off, study_size, form, heap in db.execute(self._FIRSTS):
+        for root, size, study_off, study_size, form, heap, entry, path in db.execute(self._FIRSTS):
             if size == 1:
-                yield [root], (None if study_off is None else (study_off, study_size, heap)), form
+                study = None if study_off is None else (study_off, study_size, heap, entry, path)
+                yield [root], study, form
             else:  # the root is the group's lowest seq
                 rest = db.execute("SELECT seq FROM parent WHERE up = ? ORDER BY seq", (root,))
                 yield [root, *(seq for (seq,) in rest)], None, None
 
     _FIRSTS = (
         "SELECT root, size, CASE WHEN size = 1 THEN findings.study_off END, findings.study_length,"
-        " findings.form, findings.heap FROM firsts"
+        " findings.form, findings.heap, findings.entry, findings.path FROM firsts"
         " JOIN findings ON findings.seq = firsts.root ORDER BY firsts.ord, root"
     )
 
     def groups_with_studies(self) -> Iterator[tuple[list[int], RenderedStudy | None]]:
         """groups(), each with the study text stored with its item when it has one item (put's
-        study, given back as UTF-8 bytes), read in the same query; None for a larger group or an
-        item stored without one."""
+        study, given back as UTF-8 bytes), read in the same query, or from the extraction cache
+        (a text put as its length: read CACHED_STUDIES at a time, the groups before them held meanwhile); None
+        for a larger group, an item stored without one, or a cached text that is no longer there
+        for this path (stored again by another run for another path, or removed: the study is then
+        merged from the entry's Findings, read again and relocated)."""
         from imatinib_cli.render.json import RenderedStudy
 
+        held: list[tuple[list[int], Any, str]] = []  # (group, text or a cached ref's place, form)
+        refs: list[tuple[str, str, int]] = []
+        sizes: list[int] = []
         for group, study, form in self._groups():
             if study is None:
-                yield group, None
+                if not refs:
+                    yield group, None
+                else:
+                    held.append((group, None, ""))
+                continue
+            off, size, heap, entry, path = study
+            if entry is None:
+                text: Any = self._read(off, size, heap)
+                if not refs:
+                    yield group, RenderedStudy(text, form or "json")
+                else:
+                    held.append((group, text, form or "json"))
+                continue
+            held.append((group, len(refs), form or "json"))
+            refs.append((entry, path, off))  # type: ignore[arg-type]
+            sizes.append(size)
+            if len(refs) >= CACHED_STUDIES:
+                yield from self._cached_studies(held, refs, sizes)
+        yield from self._cached_studies(held, refs, sizes)
+
+    def _cached_studies(
+        self, held: list[tuple[list[int], Any, str]], refs: list[tuple[str, str, int]], sizes: list[int]
+    ) -> Iterator[tuple[list[int], RenderedStudy | None]]:
+        """The held groups with their studies, the cached texts read in one query; emptied."""
+        from imatinib_cli.render.json import RenderedStudy
+
+        texts = self._source.get_studies(refs) if refs else []
+        for group, text, form in held:
+            if type(text) is int:
+                found = texts[text]
+                yield (
+                    group,
+                    None if found is None or len(found) != sizes[text] else RenderedStudy(found, form),
+                )
             else:
-                yield group, RenderedStudy(self._read(*study), form or "json")
+                yield group, None if text is None else RenderedStudy(text, form)
+        held.clear()
+        refs.clear()
+        sizes.clear()
 
     def _unite(self) -> None:
         """Unite the items of each key (in key order, so each key's items come together), then

@@ -116,7 +116,10 @@ def test_what_a_worker_returns_round_trips_to_the_same_output(tmp_path: Path) ->
     assert again is not None
     assert again.documents == lean.documents
     stored = again.items[0]
-    assert stored is not None and stored.keys == item.keys and stored.study == item.study
+    assert stored is not None and stored.keys == item.keys and stored.study is not None
+    # The study text stays in the cache's `studies` table: the head gives its length alone.
+    assert stored.study == RenderedStudy(len(item.study.text), "json")
+    assert lean.entry.studies == ((0, str(path), item.study.text),)
     assert stored.findings.pick(stored.findings.decoded()) == execute.without_text(findings)  # type: ignore[attr-defined]
     # Found under another path, the head does not serve: the FileResult is relocated instead.
     assert execute.lean_from_entry(entry, str(tmp_path / "elsewhere.txt"), "0" * 64) is None

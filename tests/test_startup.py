@@ -202,7 +202,7 @@ def test_records_pickle_as_their_field_values() -> None:
         FileResult("a.txt", "0" * 64, (document,), (Findings(document, Design(), (), (), ()),), crashed=True),
         FilePart("a.xml", "1" * 64, "/tmp/copy", 2, 4),
         ProgressUpdate(3, 4, cached=1),
-        Encoded(b"4 0\nnull", b"{}"),
+        Encoded(b"4\nnull", b"{}"),
         TermHit(0, 4, "GIST", "gist", {"term": "GIST"}),
     ]
     for value in values:

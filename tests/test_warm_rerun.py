@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from imatinib_cli import cache, execute
+from imatinib_cli import cache, execute, spill
 from imatinib_cli.cli import app
 from imatinib_cli.models import Document, Metadata
 
@@ -76,8 +76,8 @@ def test_the_body_is_a_column_of_its_own(tmp_path: Path, cache_dir: Path) -> Non
         rows = db.execute("SELECT value, body FROM entries").fetchall()
     assert len(rows) == 2
     for value, body in rows:
-        start, head, texts = cache._lengths(value)
-        assert body.startswith(b'{"strings":') and start + head + texts == len(value)
+        start, head = cache._lengths(value)
+        assert body.startswith(b'{"strings":') and start + head == len(value)
         entry = cache.Entry.parse(value)
         assert entry.body == b"" and entry.head is not None and len(entry.head) == 1
         assert cache.Entry.parse(value + body).body == body  # a body after the value is read as one
@@ -126,7 +126,7 @@ def test_a_pool_run_extracts_nothing_in_the_calling_process(
 def test_clear_stale_keeps_the_stat_row_of_a_file_sent_in_parts(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     with cache.ExtractionCache(path) as store:
-        store.put_many([(execute.part_key("a" * 64, 0, 2), cache.Encoded(b"4 0\nnull", b"{}"))])
+        store.put_many([(execute.part_key("a" * 64, 0, 2), cache.Encoded(b"4\nnull", b"{}"))])
         index = store.stat_index()
         assert index is not None
         info = tmp_path.stat()
@@ -167,3 +167,151 @@ def test_a_head_document_is_what_the_codec_makes_of_any_metadata(meta: list, sta
             execute._head_document(data)
         return
     assert execute._head_document(data) == expected
+
+
+def _reopened(cache_dir: Path) -> sqlite3.Connection:
+    return sqlite3.connect(cache_dir / cache.DB_NAME, isolation_level=None)
+
+
+def test_study_texts_are_rows_of_their_own_read_when_written(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cache format 6: the heads are read first, each study text (a `studies` row, with the path it
+    was made for) only when its study is written, several in one query; the spill store's file
+    holds no copy of them."""
+    corpus = _corpus(tmp_path / "docs", 5, shared=2)
+    plain = {form: _run(form, "--no-cache", str(corpus)) for form in ("--json", "--jsonl")}
+    assert _run("--json", str(corpus)) == plain["--json"]  # fills the cache
+    with _reopened(cache_dir) as db:
+        rows = db.execute("SELECT sha256, item, path, length(text) FROM studies").fetchall()
+    assert len(rows) == 5 and {item for _, item, _, _ in rows} == {0}
+    assert {path for _, _, path, _ in rows} == {str(path) for path in corpus.iterdir()}
+    asked: list[int] = []
+    original = cache.ExtractionCache.get_studies
+    monkeypatch.setattr(
+        cache.ExtractionCache,
+        "get_studies",
+        lambda self, refs: asked.append(len(refs)) or original(self, refs),
+    )
+    heaps: list[int] = []
+    real_close = spill.SpillStore.close
+
+    def measured(self: spill.SpillStore) -> None:
+        heaps.append(self._heap_size)
+        real_close(self)
+
+    monkeypatch.setattr(spill.SpillStore, "close", measured)
+    for form in ("--json", "--jsonl"):
+        asked.clear()
+        heaps.clear()
+        assert _run(form, str(corpus)) == plain[form]
+        # The three documents of studies of their own, in one query; the two of the shared study
+        # are merged from their Findings (read from the cache by key, not copied either).
+        assert asked == [3] and heaps == [0]
+
+
+def _store_as(cache_dir: Path, source: Path) -> None:
+    """What another run storing the same files writes: each entry and its study texts, whole (in
+    one transaction), as they are in the cache at `source` (the same contexts: the same code)."""
+    with _reopened(cache_dir) as db:
+        db.execute("ATTACH ? AS other", (str(source / cache.DB_NAME),))
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM studies")
+        db.execute("INSERT INTO studies SELECT * FROM other.studies")
+        db.execute("INSERT OR REPLACE INTO entries SELECT * FROM other.entries")
+        db.execute("COMMIT")
+
+
+def test_a_study_text_stored_again_for_another_path_meanwhile_is_not_used(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run stores the same files' entries for other paths (the same bytes elsewhere) after
+    this run read their heads and before it writes their studies: the texts (which name the other
+    paths) are not written; each study is merged from the entry's Findings, relocated here."""
+    corpus = _corpus(tmp_path / "docs", 3)
+    # The same bytes under other paths of the same length: texts of the same length, not the same.
+    elsewhere = _corpus(tmp_path / "copy", 3)
+    plain = {form: _run(form, "--no-cache", str(corpus)) for form in ("--json", "--jsonl")}
+    kept = {name: tmp_path / f"{name}-cache" for name in ("here", "elsewhere")}
+    for name, folder in (("here", corpus), ("elsewhere", elsewhere)):
+        monkeypatch.setenv("IMX_CACHE_DIR", str(kept[name]))
+        _run("--json", str(folder))
+    monkeypatch.setenv("IMX_CACHE_DIR", str(cache_dir))
+    _run("--json", str(corpus))
+    original = cache.ExtractionCache.get_entries
+
+    def stored_again_meanwhile(self: cache.ExtractionCache, keys: list[str]) -> dict[str, object]:
+        found = original(self, keys)
+        _store_as(cache_dir, kept["elsewhere"])
+        return found
+
+    monkeypatch.setattr(cache.ExtractionCache, "get_entries", stored_again_meanwhile)
+    read: list[str] = []
+    original_body = cache.ExtractionCache.get_body
+    monkeypatch.setattr(
+        cache.ExtractionCache, "get_body", lambda self, key: read.append(key) or original_body(self, key)
+    )
+    for form in ("--json", "--jsonl"):
+        _store_as(cache_dir, kept["here"])  # as this run's own fill left them
+        read.clear()
+        assert _run(form, str(corpus)) == plain[form]
+        assert len(read) == 3  # each study merged from its entry's Findings instead
+
+
+def test_a_cache_of_format_5_is_read_as_stale_and_gets_the_studies_table(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """A file of the previous format (no `studies` table, its entries under format 5's context):
+    opened, it gets the table; its entries are misses (recomputed and stored anew), and
+    `imx cache clear --stale` removes them."""
+    corpus = _corpus(tmp_path / "docs", 3)
+    plain = _run("--json", "--no-cache", str(corpus))
+    _run("--json", str(corpus))
+    with _reopened(cache_dir) as db:  # as format 5 left it: its own context, no studies table
+        db.execute("DROP TABLE studies")
+        db.execute("UPDATE contexts SET key = 'format 5', cache_format = 5")
+    with cache.ExtractionCache() as store:
+        assert (store.info().entries, store.info().current_entries) == (3, 0)
+    assert _run("--json", str(corpus)) == plain  # misses: computed again
+    assert _run("--json", str(corpus)) == plain  # hits of this format
+    with cache.ExtractionCache() as store:
+        assert (store.info().entries, store.info().current_entries) == (6, 3)
+        assert store.clear(stale=True) == 3
+    with _reopened(cache_dir) as db:
+        assert db.execute("SELECT COUNT(*) FROM studies").fetchone() == (3,)
+
+
+def test_two_runs_filling_one_cache_at_once(tmp_path: Path, cache_dir: Path) -> None:
+    """Two cold runs with pools (--jobs 2) store the same files' entries at once, for two paths
+    each; each warm rerun then writes what a run without the cache writes."""
+    import subprocess
+    import sys
+
+    corpora = [_corpus(tmp_path / name, execute.POOL_MIN_FILES + 6) for name in ("one", "two")]
+    command = [sys.executable, "-m", "imatinib_cli", "summarize", "--json", "--jobs", "2"]
+    env = {**os.environ, "IMX_CACHE_DIR": str(cache_dir)}
+    runs = [subprocess.Popen([*command, str(corpus)], env=env, stdout=subprocess.PIPE) for corpus in corpora]
+    outputs = [run.communicate()[0] for run in runs]
+    for corpus, output in zip(corpora, outputs, strict=True):
+        plain = _run("--json", "--no-cache", str(corpus))
+        assert output.decode() == plain
+        for form in ("--json", "--jsonl"):
+            assert _run(form, str(corpus)) == _run(form, "--no-cache", str(corpus))
+
+
+def test_the_process_entry_collects_the_young_generation_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`imx` (imatinib_cli.__main__) sets the young generation's threshold before any command
+    runs, the older generations' as they were; importing the CLI changes nothing."""
+    import gc
+
+    from imatinib_cli import __main__ as entry
+    from imatinib_cli import cli
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.get_threshold()))
+    try:
+        entry.main()
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [(entry.YOUNG_THRESHOLD, *before[1:])]

@@ -99,15 +99,15 @@ class RenderedStudy:
     """A study's output text, made where its document was extracted (a worker, or the run that
     filled the extraction cache) so the writing process only copies it: `text` is study_piece()'s
     (form "json") or study_line_text()'s (form "jsonl"), as str or as its UTF-8 bytes (as the
-    workers and the extraction cache give it: written to a UTF-8 stream's bytes as they are). One
-    read from the extraction cache holds a memoryview of the entry's bytes until the spill store
-    has copied it (execute.lean_from_entry to SpillStore.put); the store gives bytes back, and
+    workers give it: written to a UTF-8 stream's bytes as they are). One read from the extraction
+    cache is its byte length until the spill store reads it there when the study is written
+    (execute.lean_from_entry to SpillStore.groups_with_studies); the store gives bytes back, and
     the writers here take str or bytes only."""
 
-    text: str | bytes | memoryview
+    text: str | bytes | int
     form: str
 
-    def __reduce__(self) -> tuple[type, tuple[str | bytes | memoryview, str]]:
+    def __reduce__(self) -> tuple[type, tuple[str | bytes | int, str]]:
         # (class, fields): faster to load than the dataclass default, one per study a worker sends.
         return (RenderedStudy, (self.text, self.form))
 
