@@ -969,6 +969,11 @@ _REGIONS_KEPT = 8
 # index's version) for every slice inside text[start:end]; reset when a matcher joins the index.
 _NO_SCAN = (None, 0, 0, None, {})
 _last_scan: list[Any] = list(_NO_SCAN)
+# Two regions fewer characters apart are tokenized as one (scan_regions): a region of its own (its
+# scan, phrase-index pass, word table and the readers' look-ups of it) cost a journal page ~55,000
+# instructions more than its ~50 characters of author names between title and abstract; a PubMed
+# page's 130-220 characters there (the title again: its phrases read twice) cost more than it.
+_JOINED_GAP = 128
 
 
 def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
@@ -977,13 +982,19 @@ def scan_regions(text: str, regions: Iterable[tuple[int, int]]) -> None:
     A long page is mostly navigation and references: reading a sentence should not tokenize
     them. A slice inside one region reads exactly as before; any other slice still gets the
     whole text tokenized. Regions must not overlap. Regions with only whitespace between them
-    (an abstract's "Methods:" and "Results:" parts) are tokenized as one: no token crosses
-    whitespace, so every slice inside either reads the same, in one pass instead of two.
+    (an abstract's "Methods:" and "Results:" parts), or fewer than _JOINED_GAP characters (a
+    journal page's author names between its title and its abstract), are tokenized as one: a
+    slice inside a region reads as in the whole text, whatever the region holds around it, so
+    every slice inside either reads the same, in one pass instead of two.
     """
     spans: list[tuple[int, int]] = []
     for start, end in sorted((start, end) for start, end in regions if end > start):
-        if spans and (spans[-1][1] == start or text[spans[-1][1] : start].isspace()):
-            spans[-1] = (spans[-1][0], end)  # only whitespace between: the same tokens, one pass
+        if spans and (
+            start == spans[-1][1]
+            or start - spans[-1][1] < _JOINED_GAP
+            or text[spans[-1][1] : start].isspace()
+        ):
+            spans[-1] = (spans[-1][0], end)  # the same reads, one pass
         else:
             spans.append((start, end))
     if len(_regions) >= _REGIONS_KEPT and id(text) not in _regions:

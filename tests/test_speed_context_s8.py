@@ -38,6 +38,9 @@ _GAPS = [
     "\0",
     "_",
     "\n",
+    "\t",
+    "\x1c",
+    "\u2009",
     "\n\n",
     " %",
     " percent ",
@@ -92,8 +95,24 @@ def test_numbers_across_written_cases() -> None:
     ]
     # the "percent" opening the last section is not read with the "(22%)" before it, nor "9" with it
     assert found == [n for start, end in spans for n in numbers.find_numbers(text, start, end)]
-    # not joined: one character between spans, or a word character right before a span
-    assert numbers.find_numbers_across("12 3", [(0, 2), (3, 4)]) is None
+    # not joined: one character between spans that is no whitespace, or a word character right
+    # before a span; one whitespace character between is read as the spans' edges
+    assert numbers.find_numbers_across("12-3", [(0, 2), (3, 4)]) is None
+    assert numbers.find_numbers_across("12x3", [(0, 2), (3, 4)]) is None
+    cases = [
+        ("12 3", [(0, 2), (3, 4)]),
+        ("12\n3 of 40", [(0, 2), (3, 10)]),
+        ("twenty\nfour", [(0, 6), (7, 11)]),
+        ("12\n%", [(0, 2), (3, 4)]),
+        ("1 234", [(0, 1), (2, 5)]),
+        ("5\u2009000", [(0, 1), (2, 5)]),
+        ("and\tfour", [(0, 3), (4, 8)]),
+        ("Results\n3.5e+3\n-4", [(0, 7), (8, 14), (15, 17)]),
+    ]
+    for text, spans in cases:
+        found = numbers.find_numbers_across(text, spans, [])
+        assert found is not None, text
+        assert found == [n for start, end in spans for n in numbers.find_numbers(text, start, end)], text
     assert numbers.find_numbers_across("12  x3", [(0, 2), (5, 6)]) is None
     assert numbers.find_numbers_across("12  (3", [(0, 2), (5, 6)]) is not None
 

@@ -427,13 +427,19 @@ def test_a_warm_run_reads_no_yaml(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("vocab-*.json"))) == 1
 
 
+@pytest.mark.parametrize("joined_gap", [None, 0], ids=["near-joined", "apart"])
 @pytest.mark.parametrize("gapped", [False, True], ids=["touching", "gapped"])
 @pytest.mark.parametrize("path", [*ABSTRACTS[:4], None], ids=lambda p: p.stem if p else "digits")
-def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None, gapped: bool) -> None:
+def test_a_slice_inside_a_region_reads_as_in_the_whole_text(
+    path: Path | None, gapped: bool, joined_gap: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """scan_regions tokenizes a text region by region; slices inside a region (and slices across
     regions, which fall back to the whole text) must find exactly what they found before. Regions
     that touch (or have only whitespace between them) are read as one; "gapped" regions leave a
-    line's first and last characters out, so each is tokenized apart."""
+    line's first and last characters out: three characters apart, they are read as one too
+    (fewer than vocab._JOINED_GAP between them), and each apart when no gap is joined."""
+    if joined_gap is not None:
+        monkeypatch.setattr(vocab, "_JOINED_GAP", joined_gap)
     rng = random.Random(1)
     whole = path.read_text(encoding="utf-8") if path else DIGIT_RUNS
     text = "".join(whole)  # a distinct object: regions belong to one text object
@@ -455,21 +461,38 @@ def test_a_slice_inside_a_region_reads_as_in_the_whole_text(path: Path | None, g
         assert [(h.start, h.end, h.key) for h in matcher.find(text, start, end)] == found, (start, end)
     # Touching regions are one: a slice in the first and one in the last read the same scan.
     first, last = regions[0], regions[-1]
-    assert (vocab._text_scan(text, *first) is vocab._text_scan(text, *last)) is not gapped
+    apart = gapped and joined_gap == 0
+    assert (vocab._text_scan(text, *first) is vocab._text_scan(text, *last)) is not apart
 
 
 def test_regions_with_only_whitespace_between_them_are_tokenized_once() -> None:
     """An abstract's labelled parts ("Methods: ...", blank line, "Results: ...") are sections of
     their own; with nothing but whitespace between them they are one pass of the tokenizer."""
-    text = "".join(["Title line\nNavigation\nMethods: GIST patients.\n\nResults: 5 had edema.\n"])
+    navigation = "Navigation " * 12  # (132 characters: more than vocab._JOINED_GAP)
+    text = "".join(["Title line\n", navigation, "\nMethods: GIST patients.\n\nResults: 5 had edema.\n"])
     methods = text.index("Methods")
     results = text.index("Results")
     vocab.scan_regions(text, [(0, 10), (methods, results - 2), (results, len(text) - 1)])
     scan = vocab._text_scan(text, methods, methods + 5)
     assert vocab._text_scan(text, results, results + 5) is scan
-    assert vocab._text_scan(text, 0, 5) is not scan  # "Navigation" lies between: apart
+    assert vocab._text_scan(text, 0, 5) is not scan  # the navigation lies between: apart
     hits = vocab.adverse_event_matcher().find(text, results, len(text) - 1)
     assert [h.as_written for h in hits] == ["edema"]
+
+
+def test_regions_a_few_characters_apart_are_tokenized_once() -> None:
+    """A journal page's title and abstract with its author names between them (fewer than
+    vocab._JOINED_GAP characters) are one pass of the tokenizer, and read what the whole text
+    reads: a phrase in the names between them is never part of a slice inside either."""
+    text = "".join(["Imatinib in GIST\nS Okafor\nL Kim\nAbstract\nEdema in 5 GIST patients.\n"])
+    abstract = text.index("Abstract")
+    whole = "".join(text)
+    vocab.scan_regions(text, [(0, 16), (abstract, len(text) - 1)])
+    assert vocab._text_scan(text, 0, 5) is vocab._text_scan(text, abstract, abstract + 5)
+    for matcher in (vocab.tumor_matcher(), vocab.adverse_event_matcher()):
+        for start, end in [(0, 16), (abstract, len(text) - 1), (12, 16), (abstract + 9, abstract + 14)]:
+            assert matcher.find(text, start, end) == matcher.find(whole, start, end)
+    assert [h.as_written for h in vocab.tumor_matcher().find(text, 0, 16)] == ["GIST"]
 
 
 def test_a_snapshot_others_could_have_written_is_not_read(tmp_path: Path) -> None:

@@ -270,6 +270,10 @@ def find_numbers_across(
     kept character must be no word character (a number could start there) and be followed by a
     NUL (two characters between spans at least). "Methods: 12 of 40.\n\nResults: Nine (22%)"
     with its two labelled sections: 12, 40, Nine and 22%, as two find_numbers calls give them.
+    One whitespace character between two spans (an article's "...toxicity.\nResults\n...", its
+    sections split at the line break) is scanned as a NUL: every pattern reads a NUL before a span
+    as it reads whitespace (none of the first digit's lookbehind set, no word character, no "-"
+    before a number word), and after the span before as that span's end.
     """
     patterns = _patterns()
     if not spans or patterns.after_gap is None or patterns.word_finder is None:
@@ -280,7 +284,12 @@ def find_numbers_across(
     last = spans[0][1]
     for start, end in spans[1:]:
         if start - last < 2 or end < start:
-            return None
+            if start - last != 1 or end < start or not text[last].isspace():
+                return None
+            pieces.append("\0")  # (the one whitespace character between, read as whitespace is)
+            pieces.append(text[start:end])
+            last = end
+            continue
         kept = text[start - 1]
         if kept.isalnum() or kept == "_":
             return None
