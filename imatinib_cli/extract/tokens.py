@@ -39,7 +39,11 @@ _STATISTIC_OPENING = re.compile(
 )
 # Splitting on a capturing group gives [gap, word, gap, word, ..., gap]: the words and, from the
 # pieces' lengths summed in C, their offsets, with no Python step a word.
-_WORD_OR_MARK_SPLIT = re.compile(r"([A-Za-z][A-Za-z'\-]*|[()\[\],;:=])")
+# (One character set first, the rest of a word only after a letter: the engine then skips in C to
+# the next place a word or mark can start, where an alternation of two sets is tried at every
+# character.)
+_WORD_OR_MARK_SPLIT = re.compile(r"([A-Za-z()\[\],;:=\x00](?:(?<=[A-Za-z])[A-Za-z'\-]*)?)")
+_SPAN_PLACE = "\x00"  # tokenize's mark of a span's place in the clause it scans
 _KIND_OF_PIECE = dict.fromkeys("()[],;:=", "mark")  # any other piece is a "word"
 _NUMBER_KINDS = ("num", "frac")
 _SPAN_START = itemgetter(1)
@@ -131,49 +135,94 @@ def tokenize(
     # in C (not a Python key function a span); the "ci" ones were added before the others.
     taken.sort(key=_SPAN_END, reverse=True)
     taken.sort(key=_SPAN_START)
-    row = Row([], [], [], [], [])
-    kinds, starts, ends, texts, payloads = row.kinds, row.starts, row.ends, row.texts, row.payloads
+    # The clause with each kept span written as a NUL and spaces to its length: one scan of it
+    # gives the words between the spans (a NUL or space ends a word as a stretch's end does) and,
+    # at each span's place, a NUL that the span then takes.
+    kept: list[Span] = []
+    pieces: list[str] = []
     cursor = start
-    for kind, span_start, span_end, written, payload in taken:
+    for span in taken:
+        span_start = span[1]
         if span_start < cursor:
             continue  # overlaps an earlier, longer span
-        if cursor < span_start:
-            _words(text, cursor, span_start, row)
-        kinds.append(kind)
-        starts.append(span_start)
-        ends.append(span_end)
-        texts.append(written)
-        payloads.append(payload)
-        cursor = span_end
-    if cursor < end:
-        _words(text, cursor, end, row)
+        pieces.append(text[cursor:span_start])
+        pieces.append(_SPAN_PLACE.ljust(span[2] - span_start))
+        kept.append(span)
+        cursor = span[2]
+    if not kept:
+        return _words(text, start, end)
+    pieces.append(text[cursor:end])
+    clause = "".join(pieces)
+    if len(clause) != end - start or text.find(_SPAN_PLACE, start, end) >= 0:
+        # (a span of no characters, which no reader gives, has no place to mark; a clause may
+        # hold a NUL of its own)
+        return _stretches(text, start, end, kept)
+    row = _words(clause, 0, end - start, start)
+    kinds, ends, texts, payloads = row.kinds, row.ends, row.texts, row.payloads
+    at = -1
+    for kind, _, span_end, written, payload in kept:
+        at = texts.index(_SPAN_PLACE, at + 1)
+        kinds[at] = kind
+        ends[at] = span_end
+        texts[at] = written
+        payloads[at] = payload
     return row
 
 
-def _words(text: str, start: int, end: int, row: Row) -> None:
-    """The words and marks of text[start:end], lowercased, added to the row: 'Partial (PR)' gives
-    "partial", "(", "pr", ")".
+def _stretches(text: str, start: int, end: int, kept: list[Span]) -> Row:
+    """The row of text[start:end] with the kept spans (sorted, not overlapping), the words read
+    stretch by stretch between them: where a span's place cannot be marked in one scan."""
+    row = empty_row()
+    cursor = start
+    for kind, span_start, span_end, written, payload in kept:
+        if cursor < span_start:
+            _add_words(row, _words(text, cursor, span_start))
+        row.kinds.append(kind)
+        row.starts.append(span_start)
+        row.ends.append(span_end)
+        row.texts.append(written)
+        row.payloads.append(payload)
+        cursor = span_end
+    if cursor < end:
+        _add_words(row, _words(text, cursor, end))
+    return row
+
+
+def _add_words(row: Row, words: Row) -> None:
+    row.kinds += words.kinds
+    row.starts += words.starts
+    row.ends += words.ends
+    row.texts += words.texts
+    row.payloads += words.payloads
+
+
+def _words(text: str, start: int, end: int, offset: int = 0) -> Row:
+    """The words and marks of text[start:end], lowercased, at their offsets plus `offset`:
+    'Partial (PR)' gives "partial", "(", "pr", ")" (and a NUL, tokenize's mark of a span's place).
 
     One split on the pattern (captured) gives the words between the gaps; the offsets are the
-    pieces' lengths summed (itertools.accumulate), all in C. The pattern reads ASCII letters only,
-    so an ASCII stretch is lowered as a whole first (the same length: offsets hold); a stretch that
-    is not ASCII ("ſ", the Kelvin sign, "İ" lower to other lengths or to ASCII letters) is split as
-    written and its words (ASCII letters, "'" and "-" only) lowered one by one.
+    pieces' lengths summed (itertools.accumulate), all in C: no Python step a word. The pattern
+    reads ASCII letters only, so an ASCII stretch is lowered as a whole first (the same length:
+    offsets hold); a stretch that is not ASCII ("ſ", the Kelvin sign, "İ" lower to other lengths
+    or to ASCII letters) is split as written and its words (ASCII letters, "'" and "-") lowered
+    one by one.
     """
     chunk = text[start:end]
     ascii_only = chunk.isascii()
     pieces = _WORD_OR_MARK_SPLIT.split(chunk.lower() if ascii_only else chunk)
     if len(pieces) == 1:
-        return  # no word
-    offsets = list(accumulate(map(len, pieces), initial=start))
+        return Row([], [], [], [], [])  # no word
+    offsets = list(accumulate(map(len, pieces), initial=start + offset))
     words = pieces[1::2]
     if not ascii_only:
         words = list(map(str.lower, words))
-    row.kinds += map(_KIND_OF_PIECE.get, words, repeat("word"))
-    row.starts += offsets[1:-2:2]  # (offsets holds one more: the end of the last gap)
-    row.ends += offsets[2::2]
-    row.texts += words
-    row.payloads += repeat(None, len(words))
+    return Row(
+        list(map(_KIND_OF_PIECE.get, words, repeat("word"))),
+        offsets[1:-2:2],  # (offsets holds one more than the pieces: the end of the last gap)
+        offsets[2::2],
+        words,
+        [None] * len(words),
+    )
 
 
 def is_number(row: Row, index: int) -> bool:
