@@ -41,8 +41,9 @@ _STATISTIC_OPENING = re.compile(
 # pieces' lengths summed in C, their offsets, with no Python step a word.
 # (One character set first, the rest of a word only after a letter: the engine then skips in C to
 # the next place a word or mark can start, where an alternation of two sets is tried at every
-# character.)
-_WORD_OR_MARK_SPLIT = re.compile(r"([A-Za-z()\[\],;:=\x00](?:(?<=[A-Za-z])[A-Za-z'\-]*)?)")
+# character.) The second pattern reads tokenize's mark of a span's place (a NUL) as a piece too.
+_WORD_OR_MARK_SPLIT = re.compile(r"([A-Za-z()\[\],;:=](?:(?<=[A-Za-z])[A-Za-z'\-]*)?)")
+_WORD_MARK_OR_PLACE_SPLIT = re.compile(r"([A-Za-z()\[\],;:=\x00](?:(?<=[A-Za-z])[A-Za-z'\-]*)?)")
 _SPAN_PLACE = "\x00"  # tokenize's mark of a span's place in the clause it scans
 _KIND_OF_PIECE = dict.fromkeys("()[],;:=", "mark")  # any other piece is a "word"
 _NUMBER_KINDS = ("num", "frac")
@@ -157,7 +158,7 @@ def tokenize(
         # (a span of no characters, which no reader gives, has no place to mark; a clause may
         # hold a NUL of its own)
         return _stretches(text, start, end, kept)
-    row = _words(clause, 0, end - start, start)
+    row = _words(clause, 0, end - start, start, _WORD_MARK_OR_PLACE_SPLIT)
     kinds, ends, texts, payloads = row.kinds, row.ends, row.texts, row.payloads
     at = -1
     for kind, _, span_end, written, payload in kept:
@@ -196,7 +197,9 @@ def _add_words(row: Row, words: Row) -> None:
     row.payloads += words.payloads
 
 
-def _words(text: str, start: int, end: int, offset: int = 0) -> Row:
+def _words(
+    text: str, start: int, end: int, offset: int = 0, pattern: re.Pattern[str] = _WORD_OR_MARK_SPLIT
+) -> Row:
     """The words and marks of text[start:end], lowercased, at their offsets plus `offset`:
     'Partial (PR)' gives "partial", "(", "pr", ")" (and a NUL, tokenize's mark of a span's place).
 
@@ -209,7 +212,7 @@ def _words(text: str, start: int, end: int, offset: int = 0) -> Row:
     """
     chunk = text[start:end]
     ascii_only = chunk.isascii()
-    pieces = _WORD_OR_MARK_SPLIT.split(chunk.lower() if ascii_only else chunk)
+    pieces = pattern.split(chunk.lower() if ascii_only else chunk)
     if len(pieces) == 1:
         return Row([], [], [], [], [])  # no word
     offsets = list(accumulate(map(len, pieces), initial=start + offset))
