@@ -191,3 +191,96 @@ def test_cue_indexes_are_the_cues_by_kind_and_payload(places: list[tuple[str, An
     )
     expected = [i for i, (kind, payload) in enumerate(places) if kind == "cue" and isinstance(payload, tuple)]
     assert response._cue_indexes(row) == expected
+
+
+def _group_at_as_before(row: tokens.Row, index: int, people: frozenset[str]) -> tokens.Group:
+    """tokens.group_at before its look-ups were written out: _group_start always called, the
+    denominator and the "(n = 6)" read by two helpers."""
+    kinds, texts, payloads = row.kinds, row.texts, row.payloads
+    size = len(kinds)
+
+    def total_after(probe: int) -> int | None:
+        if probe < size and texts[probe] == "of":
+            probe += 1
+            if probe < size and texts[probe] == "the":
+                probe += 1
+            if probe < size and kinds[probe] == "num" and payloads[probe].is_int:
+                return probe
+        return None
+
+    def n_equals_after(probe: int) -> int | None:
+        while probe < size and (texts[probe] in ("of", "the") or texts[probe] in people):
+            probe += 1
+        if (
+            probe + 3 < size
+            and texts[probe] == "("
+            and texts[probe + 1] == "n"
+            and texts[probe + 2] == "="
+            and kinds[probe + 3] == "num"
+            and payloads[probe + 3].is_int
+        ):
+            return probe + 3
+        return None
+
+    index = tokens._group_start(row, index, people)
+    first = last = index
+    parts = [index]
+    probe = index + 1
+    while probe < size and kinds[probe] == "word" and texts[probe] in people:
+        probe += 1
+    if (
+        probe + 1 < size
+        and texts[probe] in ("(", "[")
+        and kinds[probe + 1] in ("num", "frac")
+        and not tokens._names_its_own(row, probe + 1)
+    ):
+        parts.append(probe + 1)
+        last = probe + 1
+        if last + 1 < size and texts[last + 1] in (")", "]"):
+            last += 1
+    if last + 3 < size and texts[last + 1] in ("(", "[") and texts[last + 2] == "ci":
+        last += 3 if texts[last + 3] in (")", "]") else 2
+    total_at = total_after(last + 1)
+    count = percent = total = None
+    if total_at is not None:
+        total = payloads[total_at]
+        last = total_at
+    stated_n = n_equals_after(last + 1)
+    if stated_n is not None:
+        parts.append(stated_n)
+        last = stated_n + 1 if stated_n + 1 < size and texts[stated_n + 1] == ")" else stated_n
+    for part in parts:
+        if kinds[part] == "frac":
+            count = count or payloads[part].count
+            total = total or payloads[part].total
+        elif payloads[part].percent:
+            percent = percent or payloads[part]
+        elif payloads[part].is_int:
+            count = count or payloads[part]
+    return tokens.Group(first, last, count, percent, total, row.starts[first], row.ends[last])
+
+
+_GROUP_PIECES = st.sampled_from(
+    [
+        "12", "20", "27", "(74%)", "(26.7%)", "74%", "4/25", "(4/25)", "of", "the", "of the", "patients",
+        "pts", "(", ")", "[", "]", "(n = 6)", "(n=6)", "n", "=", "(95% CI, 2% to 30%)", "partial response",
+        "twelve", "Twenty", "percent", ",", "and", "had", "1.5", "ſ", "İ",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_GROUP_PIECES, min_size=1, max_size=16).map(" ".join), st.booleans())
+def test_group_at_is_the_group_before(text: str, with_cue: bool) -> None:
+    """group_at, its look-ups written out and _group_start called only after "of", "the" or a
+    bracket, gives every number's group as the form with the helpers did."""
+    numbers = find_numbers(text)
+    spans: list[tokens.Span] = []
+    at = text.find("partial response")
+    if with_cue and at >= 0:
+        spans.append(("cue", at, at + 16, "partial response", ("pr", False)))
+    row = tokens.tokenize(text, 0, len(text), numbers, find_fractions(text, numbers), spans)
+    people = response._reader_words().people
+    for index, kind in enumerate(row.kinds):
+        if kind in ("num", "frac"):
+            assert tokens.group_at(row, index, people) == _group_at_as_before(row, index, people)

@@ -47,6 +47,9 @@ _WORD_MARK_OR_PLACE_SPLIT = re.compile(r"([A-Za-z()\[\],;:=\x00](?:(?<=[A-Za-z])
 _SPAN_PLACE = "\x00"  # tokenize's mark of a span's place in the clause it scans
 _KIND_OF_PIECE = dict.fromkeys("()[],;:=", "mark")  # any other piece is a "word"
 _NUMBER_KINDS = ("num", "frac")
+# What stands right before a number that an earlier number's group may hold: "of" or "of the"
+# ('20 (74%) of the 27'), a bracket ('79 patients (53.7 percent)'). _group_start's first tests.
+_MAY_FOLLOW_AN_EARLIER_NUMBER = frozenset(("the", "of", "(", "["))
 _SPAN_START = itemgetter(1)
 _SPAN_END = itemgetter(2)
 
@@ -240,7 +243,8 @@ def group_at(row: Row, index: int, people: frozenset[str]) -> Group:
     """
     kinds, texts, payloads = row.kinds, row.texts, row.payloads
     size = len(kinds)
-    index = _group_start(row, index, people)
+    if index >= 1 and texts[index - 1] in _MAY_FOLLOW_AN_EARLIER_NUMBER:
+        index = _group_start(row, index, people)  # (no call where no earlier number can lead)
     first = last = index
     parts = [index]
     probe = index + 1
@@ -258,16 +262,30 @@ def group_at(row: Row, index: int, people: frozenset[str]) -> Group:
             last += 1
     if last + 3 < size and texts[last + 1] in ("(", "[") and texts[last + 2] == "ci":
         last += 3 if texts[last + 3] in (")", "]") else 2  # "76.2 percent (95% CI, 72.5 to 79.9)"
-    total_at = _total_after(row, last + 1)
     count = percent = total = None
-    if total_at is not None:
-        total = payloads[total_at]
-        last = total_at
-    stated_n = _n_equals_after(row, last + 1, people)
-    if stated_n is not None:
-        # "in 20 percent of patients (n = 6)": the bracketed n is the count of that percent.
-        parts.append(stated_n)
-        last = stated_n + 1 if stated_n + 1 < size and texts[stated_n + 1] == ")" else stated_n
+    # "of the 27" right after the group: the denominator.
+    probe = last + 1
+    if probe < size and texts[probe] == "of":
+        probe += 1
+        if probe < size and texts[probe] == "the":
+            probe += 1
+        if probe < size and kinds[probe] == "num" and payloads[probe].is_int:
+            total = payloads[probe]
+            last = probe
+    # "in 20 percent of patients (n = 6)": the bracketed n is the count of that percent.
+    probe = last + 1
+    while probe < size and (texts[probe] in ("of", "the") or texts[probe] in people):
+        probe += 1
+    if (
+        probe + 3 < size
+        and texts[probe] == "("
+        and texts[probe + 1] == "n"
+        and texts[probe + 2] == "="
+        and kinds[probe + 3] == "num"
+        and payloads[probe + 3].is_int
+    ):
+        parts.append(probe + 3)
+        last = probe + 4 if probe + 4 < size and texts[probe + 4] == ")" else probe + 3
     for part in parts:
         if kinds[part] == "frac":
             fraction: Fraction = payloads[part]
@@ -280,37 +298,6 @@ def group_at(row: Row, index: int, people: frozenset[str]) -> Group:
             elif number.is_int:
                 count = count or number
     return Group(first, last, count, percent, total, row.starts[first], row.ends[last])
-
-
-def _n_equals_after(row: Row, probe: int, people: frozenset[str]) -> int | None:
-    """'... of patients (n = 6)': the index of the number after 'n ='."""
-    kinds, texts = row.kinds, row.texts
-    size = len(kinds)
-    while probe < size and (texts[probe] in ("of", "the") or texts[probe] in people):
-        probe += 1
-    if (
-        probe + 3 < size
-        and texts[probe] == "("
-        and texts[probe + 1] == "n"
-        and texts[probe + 2] == "="
-        and kinds[probe + 3] == "num"
-        and row.payloads[probe + 3].is_int
-    ):
-        return probe + 3
-    return None
-
-
-def _total_after(row: Row, probe: int) -> int | None:
-    """'of the 27' right after a group: the index of the denominator, if any."""
-    texts = row.texts
-    size = len(texts)
-    if probe < size and texts[probe] == "of":
-        probe += 1
-        if probe < size and texts[probe] == "the":
-            probe += 1
-        if probe < size and row.kinds[probe] == "num" and row.payloads[probe].is_int:
-            return probe
-    return None
 
 
 def _group_start(row: Row, index: int, people: frozenset[str]) -> int:
