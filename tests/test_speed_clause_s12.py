@@ -3,8 +3,9 @@ Item objects of the form it replaced gave (kept here as the reference: an object
 read stretch by stretch between the spans), checked on random clauses with numbers, fractions,
 statistics, dropped numerals, overlapping spans and spans of the same bounds, spans written "ci",
 a NUL of the text's own (tokenize marks a span's place with one), and "ſ", "İ", "ı", the Kelvin
-sign and accented letters (they lower to other lengths or to ASCII letters). A row that ever read
-differently would change the output bytes.
+sign and accented letters (they lower to other lengths or to ASCII letters); the row's cue places
+against the reader's old test of every item; group_at against its form with helpers. A row that
+ever read differently would change the output bytes.
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spa
     return items
 
 
+def _cues_as_before(items: list[_Item]) -> list[int]:
+    """The reader's cue indexes as it found them before this session: every item asked."""
+    return [i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)]
+
+
 def _as_places(row: tokens.Row) -> list[tuple[object, ...]]:
     return list(zip(row.kinds, row.starts, row.ends, row.texts, row.payloads, strict=True))
 
@@ -128,6 +134,7 @@ def test_tokenize_gives_the_row_the_items_gave(text: str, data: st.DataObject) -
     row = tokens.tokenize(text, start, end, numbers, fractions, list(spans))
     items = _tokenize_as_before(text, start, end, numbers, fractions, [_Item(*span) for span in spans])
     assert _as_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
+    assert row.cues == _cues_as_before(items)
 
 
 def test_a_written_clause_row() -> None:
@@ -169,28 +176,7 @@ def test_a_span_of_no_characters_and_a_nul_of_the_text() -> None:
         row = tokens.tokenize(text, 0, len(text), [], [], spans)
         items = _tokenize_as_before(text, 0, len(text), [], [], [_Item(*span) for span in spans])
         assert _as_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["cue", "word", "num", "mark"]), st.sampled_from([None, ("pr", False), "m"])
-        ),
-        max_size=12,
-    )
-)
-def test_cue_indexes_are_the_cues_by_kind_and_payload(places: list[tuple[str, Any]]) -> None:
-    """_cue_indexes (list.index from cue to cue) finds what a test of every place found."""
-    row = tokens.Row(
-        [k for k, _ in places],
-        list(range(len(places))),
-        list(range(len(places))),
-        ["x"] * len(places),
-        [p for _, p in places],
-    )
-    expected = [i for i, (kind, payload) in enumerate(places) if kind == "cue" and isinstance(payload, tuple)]
-    assert response._cue_indexes(row) == expected
+        assert row.cues == _cues_as_before(items)
 
 
 def _group_at_as_before(row: tokens.Row, index: int, people: frozenset[str]) -> tokens.Group:

@@ -282,7 +282,7 @@ class _Reader:
         self.done: set[int] = set()
         self.explaining: set[int] = set()
         self.hits: list[ResponseHit] = []
-        self.cues = _cue_indexes(row)
+        self.cues = row.cues
 
     def read(self) -> tuple[list[ResponseHit], Row, set[int]]:
         self._slash_lists()
@@ -867,19 +867,6 @@ def _is_cue(row: Row, index: int) -> bool:
     return row.kinds[index] == "cue" and isinstance(row.payloads[index], tuple)
 
 
-def _cue_indexes(row: Row) -> list[int]:
-    """The indexes of the row's response cues (_is_cue), found by list.index: a clause holds a
-    few cues among ~20 items, and no Python step is taken for the others."""
-    kinds, payloads = row.kinds, row.payloads
-    found: list[int] = []
-    at = -1
-    for _ in range(kinds.count("cue")):
-        at = kinds.index("cue", at + 1)
-        if isinstance(payloads[at], tuple):
-            found.append(at)
-    return found
-
-
 def _negated_after(row: Row, index: int) -> bool:
     """'Complete responses were not observed.'"""
     window = row.texts[index + 1 : index + 4]
@@ -1000,7 +987,7 @@ def respectively_lists(
     measures = _measure_words()
     found: list[tuple[str, str, list[Group]]] = []
     used: set[int] = set()
-    for index in _cue_indexes(row):
+    for index in row.cues:
         if payloads[index][1]:
             continue
         groups: list[Group] = []

@@ -66,6 +66,8 @@ class Row:
     'Partial (PR) in 4' is kinds ["word", "mark", "word", "mark", "word", "num"], texts
     ["partial", "(", "pr", ")", "in", "4"]. The readers walk indexes over these lists: a clause's
     ~15 words cost a few list operations a stretch between numbers and cues, not an object each.
+    `cues`: the places of the response cues (kind "cue", payload a (category, needs_number)
+    pair), in order, noted as tokenize places them (every reader's pass starts from one).
     """
 
     kinds: list[str]
@@ -73,13 +75,14 @@ class Row:
     ends: list[int]
     texts: list[str]
     payloads: list[Any]
+    cues: list[int]
 
     def __len__(self) -> int:
         return len(self.kinds)
 
 
 def empty_row() -> Row:
-    return Row([], [], [], [], [])
+    return Row([], [], [], [], [], [])
 
 
 @dataclass(slots=True)
@@ -162,7 +165,7 @@ def tokenize(
         # hold a NUL of its own)
         return _stretches(text, start, end, kept)
     row = _words(clause, 0, end - start, start, _WORD_MARK_OR_PLACE_SPLIT)
-    kinds, ends, texts, payloads = row.kinds, row.ends, row.texts, row.payloads
+    kinds, ends, texts, payloads, cues = row.kinds, row.ends, row.texts, row.payloads, row.cues
     at = -1
     for kind, _, span_end, written, payload in kept:
         at = texts.index(_SPAN_PLACE, at + 1)
@@ -170,6 +173,8 @@ def tokenize(
         ends[at] = span_end
         texts[at] = written
         payloads[at] = payload
+        if kind == "cue" and isinstance(payload, tuple):
+            cues.append(at)
     return row
 
 
@@ -186,6 +191,8 @@ def _stretches(text: str, start: int, end: int, kept: list[Span]) -> Row:
         row.ends.append(span_end)
         row.texts.append(written)
         row.payloads.append(payload)
+        if kind == "cue" and isinstance(payload, tuple):
+            row.cues.append(len(row.kinds) - 1)
         cursor = span_end
     if cursor < end:
         _add_words(row, _words(text, cursor, end))
@@ -217,7 +224,7 @@ def _words(
     ascii_only = chunk.isascii()
     pieces = pattern.split(chunk.lower() if ascii_only else chunk)
     if len(pieces) == 1:
-        return Row([], [], [], [], [])  # no word
+        return Row([], [], [], [], [], [])  # no word
     offsets = list(accumulate(map(len, pieces), initial=start + offset))
     words = pieces[1::2]
     if not ascii_only:
@@ -228,6 +235,7 @@ def _words(
         offsets[2::2],
         words,
         [None] * len(words),
+        [],
     )
 
 
