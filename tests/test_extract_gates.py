@@ -18,7 +18,7 @@ from extract_helpers import context_of, patched
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli.extract import cues, response, toxicity
+from imatinib_cli.extract import cues, response, tokens, toxicity
 from imatinib_cli.extract.context import Context
 
 _WORDS = [
@@ -355,7 +355,7 @@ def test_statistic_gate_changes_nothing(clause: str, cut: int) -> None:
 def _find_responses_as_before(context: Context, info: Any, start: int, end: int) -> Any:
     """find_responses with its sentence test first and the slash-list pass always run."""
     if response._not_this_studys_results(context, info):
-        return [], [], set()
+        return [], tokens.empty_row(), set()
     with patched(response._Reader, _may_hold_slash_list=lambda self: True):
         return response.find_responses(context, info, start, end)
 
@@ -389,4 +389,4 @@ def test_response_gates_on_written_sentences() -> None:
         ("orr", 20.0, None),
         ("pr", None, 4.0),
     ]
-    assert [item.text for item in items].count("ci") == 2  # "95% CI, 10% to 30%" and "range 1-12"
+    assert items.texts.count("ci") == 2  # "95% CI, 10% to 30%" and "range 1-12"

@@ -1,4 +1,5 @@
-"""The response reader's cheaper row building and gates (issue 12, sixth session) change nothing.
+"""The response reader's cheaper row building and gates (issue 12, sixth session) change nothing
+(the row is tokens.Row, parallel lists, since the twelfth session).
 
 Each rewrite is checked against the code it replaced (kept here as the reference) on random text
 with "ſ", "İ", "ı", the Kelvin sign and accented letters mixed in (they lower to other lengths or
@@ -15,18 +16,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli.extract import response, tokens
-from imatinib_cli.extract.tokens import Item
 
 _WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
 
 
-def _words_as_before(text: str, start: int, end: int, items: list[Item]) -> None:
-    """tokens._words before the sixth session: one match object a word."""
+def _words_as_before(text: str, start: int, end: int) -> list[tuple[str, int, int, str]]:
+    """tokens._words before the sixth session: one match object a word (kind, bounds, text)."""
+    items = []
     for match in _WORD_OR_MARK.finditer(text, start, end):
         written = match.group(0)
         kind = "word" if written[0].isalpha() else "mark"
         lowered = written if written.isascii() and written.islower() else written.lower()
-        items.append(Item(kind, match.start(), match.end(), lowered))
+        items.append((kind, match.start(), match.end(), lowered))
+    return items
+
+
+def _places(row: tokens.Row) -> list[tuple[str, int, int, str]]:
+    assert row.payloads == [None] * len(row.kinds)
+    return list(zip(row.kinds, row.starts, row.ends, row.texts, strict=True))
 
 
 _CHARACTERS = st.sampled_from(
@@ -40,17 +47,11 @@ _CHARACTERS = st.sampled_from(
 def test_words_are_as_before(text: str, start: int, length: int) -> None:
     start = min(start, len(text))
     end = min(start + length, len(text))
-    fast: list[Item] = []
-    slow: list[Item] = []
-    tokens._words(text, start, end, fast)
-    _words_as_before(text, start, end, slow)
-    assert fast == slow
+    assert _places(tokens._words(text, start, end)) == _words_as_before(text, start, end)
 
 
 def test_words_of_a_written_clause() -> None:
-    items: list[Item] = []
-    tokens._words("Partial Response (PR; n=4), İt's", 0, 32, items)
-    assert [(item.kind, item.start, item.end, item.text) for item in items] == [
+    assert _places(tokens._words("Partial Response (PR; n=4), İt's", 0, 32)) == [
         ("word", 0, 7, "partial"),
         ("word", 8, 16, "response"),
         ("mark", 17, 18, "("),
@@ -66,7 +67,7 @@ def test_words_of_a_written_clause() -> None:
 
 def test_reader_takes_each_word_list_by_name() -> None:
     """_Reader unpacks the word lists in one go: each attribute is the field of the same name."""
-    reader = response._Reader([], "")
+    reader = response._Reader(tokens.empty_row(), "")
     words = response._reader_words()
     for name in response._ReaderWords._fields:
         assert getattr(reader, name) is getattr(words, name)
@@ -94,9 +95,9 @@ def test_negation_gate_changes_nothing(sentence: str) -> None:
     context = context_of(sentence)
     for info in context.sentences:
         spans = response.category_items(context, info.start, info.end)
-        items = tokens.tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
-        fast = response._Reader(list(items), context.text).read()
-        slow_reader = response._Reader(list(items), context.text)
+        row = tokens.tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
+        fast = response._Reader(row, context.text).read()
+        slow_reader = response._Reader(row, context.text)
         slow_reader.negation_cues = _AlwaysOverlaps(slow_reader.negation_cues)
         assert fast == slow_reader.read()
 

@@ -45,7 +45,7 @@ def test_clause_responses_is_find_responses(sentence: str, cut: int, length: int
             info.cached.clear()
             hits, items, claimed = response.clause_responses(context, info, *bounds)
             if items is None:
-                assert not any(item.kind == "cue" for item in response.category_items(context, *bounds))
+                assert not any(span[0] == "cue" for span in response.category_items(context, *bounds))
                 items = expected[1]
             assert (hits, items, claimed) == expected
 
@@ -61,9 +61,9 @@ def test_clause_without_a_cue_is_not_tokenized() -> None:
         None,
         set(),
     )
-    assert [item.text for item in response.category_items(context, blocker_only.start, blocker_only.end)] == [
+    assert [span[3] for span in response.category_items(context, blocker_only.start, blocker_only.end)] == [
         "duration of response"
     ]
     hits, items, _ = response.clause_responses(context, with_cue, with_cue.start, with_cue.end)
     assert [(hit.category, hit.percent and hit.percent.value) for hit in hits] == [("orr", 48.0)]
-    assert items is not None and response.TIMEPOINT in [item.text for item in items]
+    assert items is not None and response.TIMEPOINT in items.texts

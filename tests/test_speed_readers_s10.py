@@ -103,6 +103,13 @@ def _old_may_hold_slash_list(reader: SimpleNamespace) -> bool:
     )
 
 
+def _reader_of(cues_at: list[int], items: list[SimpleNamespace], text: str) -> SimpleNamespace:
+    """What _may_hold_slash_list reads of a reader: the items (for the old form) and, since the
+    twelfth session, the row's starts and ends."""
+    starts, ends = [item.start for item in items], [item.end for item in items]
+    return SimpleNamespace(cues=cues_at, items=items, starts=starts, ends=ends, text=text)
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(
@@ -124,7 +131,7 @@ def test_slash_list_test_is_the_one_it_replaced(pieces: list[tuple[str, bool]], 
             items.append(SimpleNamespace(start=len(text), end=len(text) + len(piece)))
         text += piece
     cues_at = sorted(data.draw(st.sets(st.integers(0, max(len(items) - 1, 0)))) if items else set())
-    reader = SimpleNamespace(cues=cues_at, items=items, text=text)
+    reader = _reader_of(cues_at, items, text)
     assert response._Reader._may_hold_slash_list(reader) is _old_may_hold_slash_list(reader)
 
 
@@ -133,10 +140,10 @@ def test_slash_list_test_on_written_items() -> None:
     joined by a space, do not."""
     text = "CHR/MCyR 4/25 CCyR"
     items = [SimpleNamespace(start=s, end=e) for s, e in [(0, 3), (4, 8), (9, 10), (11, 13), (14, 18)]]
-    assert response._Reader._may_hold_slash_list(SimpleNamespace(cues=[0, 1, 4], items=items, text=text))
-    assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[1, 4], items=items, text=text))
-    assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[3, 4], items=items, text=text))
-    assert not response._Reader._may_hold_slash_list(SimpleNamespace(cues=[], items=items, text=text))
+    assert response._Reader._may_hold_slash_list(_reader_of([0, 1, 4], items, text))
+    assert not response._Reader._may_hold_slash_list(_reader_of([1, 4], items, text))
+    assert not response._Reader._may_hold_slash_list(_reader_of([3, 4], items, text))
+    assert not response._Reader._may_hold_slash_list(_reader_of([], items, text))
 
 
 # --- _read_responses: no call where the clause cannot hold what the callee reads -------------------

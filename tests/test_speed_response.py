@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import imatinib_cli.extract as extract_module
 from imatinib_cli.extract import cues, heme, response
-from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, tokenize
+from imatinib_cli.extract.tokens import Group, Row, group_at, is_number, tokenize
 
 _WORDS = [
     "50", "were", "was", "evaluable", "Evaluable", "EVALUABLE", "evaluated", "aſſessed", "assessable",
@@ -101,9 +101,8 @@ class _ReaderBeforeSession7(response._Reader):
     def claim(
         self, category: str, index: int, cue_index: int, leads: bool, group: Group | None = None
     ) -> bool:
-        cue = self.items[cue_index]
         if group is None:
-            group = group_at(self.items, index, self.people)
+            group = group_at(self.row, index, self.people)
         if self._compared_before(group):
             self.claimed.update(range(group.first, group.last + 1))
             return True
@@ -111,9 +110,9 @@ class _ReaderBeforeSession7(response._Reader):
         if (group.count is None and group.percent is None) or not self.claimed.isdisjoint(indexes):
             return False
         self.claimed.update(indexes)
-        start, end = min(group.start, cue.start), max(group.end, cue.end)
+        start, end = min(group.start, self.starts[cue_index]), max(group.end, self.ends[cue_index])
         hit = response.ResponseHit(
-            category, group.count, group.percent, group.total, False, cue.text, start, end, leads
+            category, group.count, group.percent, group.total, False, self.texts[cue_index], start, end, leads
         )
         if hit.percent is None and not leads:
             hit = self._percent_after(hit, cue_index)
@@ -121,12 +120,11 @@ class _ReaderBeforeSession7(response._Reader):
         return True
 
     def _compared_before(self, group: Group) -> bool:
-        items = self.items
         after = group.last + 1
         return (
-            after + 1 < len(items)
-            and items[after].text in self.versus_words
-            and is_number(items[after + 1])
+            after + 1 < self.size
+            and self.texts[after] in self.versus_words
+            and is_number(self.row, after + 1)
             and not self.a_measure(after + 1)
         )
 
@@ -144,8 +142,8 @@ _clauses = st.lists(st.sampled_from(_CLAUSE_WORDS), min_size=1, max_size=24).map
 )
 
 
-def _reader_items(text: str) -> list[list[Item]]:
-    """Each sentence's items as _read_clause builds them (the category items and the tumors)."""
+def _reader_items(text: str) -> list[Row]:
+    """Each sentence's row as _read_clause builds it (the category items and the tumors)."""
     context = context_of(text)
     found = []
     for info in context.sentences:
@@ -158,7 +156,7 @@ def _reader_items(text: str) -> list[list[Item]]:
 @given(_clauses)
 def test_reader_claim_is_the_claim_before(text: str) -> None:
     for items in _reader_items(text):
-        assert response._Reader(list(items), text).read() == _ReaderBeforeSession7(list(items), text).read()
+        assert response._Reader(items, text).read() == _ReaderBeforeSession7(items, text).read()
 
 
 def test_reader_claim_on_written_clauses() -> None:
@@ -169,6 +167,6 @@ def test_reader_claim_on_written_clauses() -> None:
         ("A complete response was seen in 2 (4%) and a partial response in 10 (20%).", ["cr", "pr"]),
     ]:
         for items in _reader_items(text):
-            hits, _, _ = response._Reader(list(items), text).read()
+            hits, _, _ = response._Reader(items, text).read()
             assert [hit.category for hit in hits] == categories
-            assert (hits, items) == _ReaderBeforeSession7(list(items), text).read()[:2]
+            assert (hits, items) == _ReaderBeforeSession7(items, text).read()[:2]

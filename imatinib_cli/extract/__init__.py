@@ -791,8 +791,8 @@ def _read_responses(
             )
         code = keys[-1] if keys else None
         hits, unread, claimed = clause_responses(context, info, start, end)
-        # A clause with no category cue is not tokenized unless a carried reading asks for its items.
-        items = unread if unread is not None else []
+        # A clause with no category cue is not tokenized unless a carried reading asks for its row.
+        items = unread
         if bracketed:
             hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
         if context.text.find("=", start, end) >= 0:  # every shared head holds "(n = 13)": no call

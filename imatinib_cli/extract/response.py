@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
-from imatinib_cli.extract.tokens import Group, Item, group_at, is_number, negated_total, tokenize
+from imatinib_cli.extract.tokens import Group, Row, Span, empty_row, group_at, negated_total, tokenize
 
 _MAX_STEPS = 10
-_KIND = attrgetter("kind")  # (read in C over a row of items: no generator step per item)
-_TEXT = attrgetter("text")
+_KIND = itemgetter(0)  # a span's kind (read in C over the spans: no generator step per span)
 _START = attrgetter("start")
+_NUMBER_KINDS = ("num", "frac")  # tokens.is_number, written out in the walks
 _FILLER_KINDS = ("word", "blocker")  # the kinds of item a filler word may be
 TIMEPOINT = "<time point>"  # the text of a time point's item
 
@@ -69,7 +69,7 @@ class ResponseHit:
     leads: bool = False
 
 
-def category_items(context: Context, start: int, end: int) -> list[Item]:
+def category_items(context: Context, start: int, end: int) -> list[Span]:
     """Category phrases in text[start:end]; blockers ('time to progression') hide shorter matches.
     Hematologic, cytogenetic and molecular phrases (extract/heme.py) are read the same way."""
     items, covered = _phrase_items(context, start, end)
@@ -77,20 +77,20 @@ def category_items(context: Context, start: int, end: int) -> list[Item]:
     return items
 
 
-def _phrase_items(context: Context, start: int, end: int) -> tuple[list[Item], list[tuple[int, int]]]:
+def _phrase_items(context: Context, start: int, end: int) -> tuple[list[Span], list[tuple[int, int]]]:
     """category_items without the time points: the category and blocker phrases, and the spans
     of the main matcher's hits (which hide a time point inside them)."""
     text = context.text
-    items: list[Item] = []
+    items: list[Span] = []
     main = heme.category_matcher()
     covered: list[tuple[int, int]] = []
     for hit in main.find(text, start, end):
         covered.append((hit.start, hit.end))
         if hit.key != "none":
-            items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, False)))
+            items.append(("cue", hit.start, hit.end, hit.as_written, (hit.key, False)))
         else:
             # A blocker reads as one word, so "best response" can be a filler but never a category.
-            items.append(Item("blocker", hit.start, hit.end, " ".join(hit.as_written.lower().split())))
+            items.append(("blocker", hit.start, hit.end, " ".join(hit.as_written.lower().split()), None))
     short = cues.matcher("responses", "needs_number", key_field="category").find(text, start, end)
     if not short:
         return items, covered  # (most clauses: no start list built)
@@ -101,30 +101,30 @@ def _phrase_items(context: Context, start: int, end: int) -> tuple[list[Item], l
         at = bisect_right(covered_starts, hit.start) - 1
         if at >= 0 and hit.start < covered[at][1]:
             continue
-        items.append(Item("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
+        items.append(("cue", hit.start, hit.end, hit.as_written, (hit.key, True)))
     return items, covered
 
 
 def _add_timepoints(
-    text: str, start: int, end: int, items: list[Item], covered: list[tuple[int, int]]
+    text: str, start: int, end: int, items: list[Span], covered: list[tuple[int, int]]
 ) -> None:
     """'within 3 months', 'at the end of course 2': read as one filler, its numbers count nobody."""
     for tp_start, tp_end, _ in heme.timepoints(text, start, end):
         if not any(s < tp_end and tp_start < e for s, e in covered):
-            items.append(Item("blocker", tp_start, tp_end, TIMEPOINT))
+            items.append(("blocker", tp_start, tp_end, TIMEPOINT, None))
 
 
 def find_responses(
-    context: Context, info: SentenceInfo, start: int, end: int, extra: list[Item] | None = None
-) -> tuple[list[ResponseHit], list[Item], set[int]]:
+    context: Context, info: SentenceInfo, start: int, end: int, extra: list[Span] | None = None
+) -> tuple[list[ResponseHit], Row, set[int]]:
     """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
     return _read_clause(context, info, start, end, category_items(context, start, end) + list(extra or ()))
 
 
 def clause_responses(
     context: Context, info: SentenceInfo, start: int, end: int
-) -> tuple[list[ResponseHit], list[Item] | None, set[int]]:
-    """find_responses(context, info, start, end), the items None (not built) when the clause has
+) -> tuple[list[ResponseHit], Row | None, set[int]]:
+    """find_responses(context, info, start, end), the row None (not built) when the clause has
     no category cue: every pass of the reader starts from a cue, so such a clause has no hit and
     claims nothing ('Median duration of response was 15 months': "duration of response" is a
     blocker), and its time points and words are not read. Its items, which only a carried-over
@@ -137,22 +137,22 @@ def clause_responses(
 
 
 def _read_clause(
-    context: Context, info: SentenceInfo, start: int, end: int, spans: list[Item]
-) -> tuple[list[ResponseHit], list[Item], set[int]]:
-    """find_responses with the clause's category items (and any extra spans) given."""
+    context: Context, info: SentenceInfo, start: int, end: int, spans: list[Span]
+) -> tuple[list[ResponseHit], Row, set[int]]:
+    """find_responses with the clause's category spans (and any extra spans) given."""
     if not spans or _not_this_studys_results(context, info):
         # (a clause with no category asks nothing of its sentence: the same empty answer)
-        return [], [], set()
+        return [], empty_row(), set()
     if info.tumors:  # (most sentences name no tumor: no list built)
         spans = spans + [
-            Item("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
+            ("tumor", m.evidence.start, m.evidence.end, m.as_written.lower(), m)
             for m in info.tumors
             if start <= m.evidence.start and m.evidence.end <= end
         ]
-    items = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
-    hits, items, claimed = _Reader(items, context.text).read()
+    row = tokenize(context.text, start, end, info.numbers, info.fractions, spans)
+    hits, row, claimed = _Reader(row, context.text).read()
     hits = _best_was(context, start, end, _all_partial(context, start, end, _sum_kinds(context, hits)))
-    return hits, items, claimed
+    return hits, row, claimed
 
 
 def _sum_kinds(context: Context, hits: list[ResponseHit]) -> list[ResponseHit]:
@@ -244,11 +244,20 @@ def _all_partial(context: Context, start: int, end: int, hits: list[ResponseHit]
 
 
 class _Reader:
-    """The passes over one clause's items, sharing which numbers and cues are used up."""
+    """The passes over one clause's row, sharing which numbers and cues are used up. The passes
+    walk indexes over the row's parallel lists (tokens.Row): `kinds[i]`, `texts[i]`, ..."""
 
-    def __init__(self, items: list[Item], text: str = "") -> None:
-        self.items = items
+    def __init__(self, row: Row, text: str = "") -> None:
+        self.row = row
         self.text = text
+        self.kinds, self.starts, self.ends, self.texts, self.payloads = (
+            row.kinds,
+            row.starts,
+            row.ends,
+            row.texts,
+            row.payloads,
+        )
+        self.size = len(row.kinds)
         # One unpacking, not fifteen reads of a named tuple's fields (a reader is made per clause);
         # tests/test_reader_rows.py checks each attribute against its field by name.
         (
@@ -273,91 +282,91 @@ class _Reader:
         self.done: set[int] = set()
         self.explaining: set[int] = set()
         self.hits: list[ResponseHit] = []
-        self.cues = [
-            i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)
-        ]  # _is_cue, inlined: every item of every clause is asked
+        self.cues = row.cues
 
-    def read(self) -> tuple[list[ResponseHit], list[Item], set[int]]:
+    def read(self) -> tuple[list[ResponseHit], Row, set[int]]:
         self._slash_lists()
         self._explanations()
-        if not self.negation_cues.isdisjoint(map(_TEXT, self.items)):
+        if not self.negation_cues.isdisjoint(self.texts):
             self._negations()  # (no negation word and no "not": it finds nothing)
         self._numbers_before()
         self._numbers_after()
         self.hits.sort(key=_START)
-        return self.hits, self.items, self.claimed
+        return self.hits, self.row, self.claimed
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def skippable(self, item: Item, leftward: bool = False) -> bool:
+    def is_cue(self, index: int) -> bool:
+        """_is_cue(self.row, index)."""
+        return self.kinds[index] == "cue" and isinstance(self.payloads[index], tuple)
+
+    def skippable(self, index: int, leftward: bool = False) -> bool:
         # (inlined in _numbers_before's and _numbers_after's walks: a change here goes there too)
-        if item.kind == "mark":
-            return item.text in (")]" if leftward else "()[]")
-        return (
-            (item.kind in _FILLER_KINDS and item.text in self.fillers)
-            or item.kind == "tumor"
-            or item.text == TIMEPOINT
-        )
+        kind, text = self.kinds[index], self.texts[index]
+        if kind == "mark":
+            return text in (")]" if leftward else "()[]")
+        return (kind in _FILLER_KINDS and text in self.fillers) or kind == "tumor" or text == TIMEPOINT
 
     def a_measure(self, index: int) -> bool:
         """'48 weeks', '400 mg', 'at 3, 6 and 12 months', 'a two-stage design': a number with a unit,
         or in a list that ends with one, is not a count of patients."""
-        return _measured(self.items, index, self.measures)
+        return _measured(self.row, index, self.measures)
 
     def not_a_count(self, index: int) -> bool:
         """'RECIST 1.1': a decimal that is not a percent counts nobody; '0 to 35 percent of cells':
         the ends of a range are a definition, not a result."""
-        items = self.items
-        item = items[index]
-        if item.kind == "num" and not item.payload.percent and not item.payload.is_int:
-            return True
-        if index >= 1 and items[index - 1].text in self.number_labels:
+        kinds, texts = self.kinds, self.texts
+        if kinds[index] == "num":
+            number = self.payloads[index]
+            if not number.percent and not number.is_int:
+                return True
+        if index >= 1 and texts[index - 1] in self.number_labels:
             return True  # "phase 2", "exon 11"
         if (
             index >= 1
-            and items[index - 1].text in self.loose_number_labels
-            and not (index + 1 < len(items) and items[index + 1].text in self.people)
+            and texts[index - 1] in self.loose_number_labels
+            and not (index + 1 < self.size and texts[index + 1] in self.people)
         ):
             return True  # "protocol 20", but not "in this study 12 patients"
-        if index + 2 < len(items) and items[index + 1].text == "to" and is_number(items[index + 2]):
+        if index + 2 < self.size and texts[index + 1] == "to" and kinds[index + 2] in _NUMBER_KINDS:
             return True
-        return index >= 2 and items[index - 1].text == "to" and is_number(items[index - 2])
+        return index >= 2 and texts[index - 1] == "to" and kinds[index - 2] in _NUMBER_KINDS
 
     def _defines_range(self, opening: int) -> bool:
         return (
-            opening + 1 < len(self.items)
-            and is_number(self.items[opening + 1])
+            opening + 1 < self.size
+            and self.kinds[opening + 1] in _NUMBER_KINDS
             and self.not_a_count(opening + 1)
         )
 
     def _closing(self, opening: int) -> int:
         """The index just after the bracket that opens at `opening`."""
         depth = 0
-        for index in range(opening, len(self.items)):
-            text = self.items[index].text
+        texts = self.texts
+        for index in range(opening, self.size):
+            text = texts[index]
             depth += text in ("(", "[")
             depth -= text in (")", "]")
             if depth == 0:
                 return index + 1
-        return len(self.items)
+        return self.size
 
     def claim(
         self, category: str, index: int, cue_index: int, leads: bool, group: Group | None = None
     ) -> bool:
         """Claim the number group at index for the cue at cue_index (an index, not the item: a
-        list.index() here made a clause of n cues cost n^2). `group`: group_at(items, index),
-        when the caller has it already (a pure function of the items: not read twice)."""
-        items = self.items
+        list.index() here made a clause of n cues cost n^2). `group`: group_at(row, index),
+        when the caller has it already (a pure function of the row: not read twice)."""
         if group is None:
-            group = group_at(items, index, self.people)
+            group = group_at(self.row, index, self.people)
         first, last = group.first, group.last
         indexes = range(first, last + 1)
         after = last + 1
         if (
-            after + 1 < len(items)
-            and items[after].text in self.versus_words
-            and items[after + 1].kind in ("num", "frac")  # is_number
-            and not _measured(items, after + 1, self.measures)
+            after + 1 < self.size
+            and self.texts[after] in self.versus_words
+            and self.kinds[after + 1] in _NUMBER_KINDS
+            and not _measured(self.row, after + 1, self.measures)
         ):
             # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
             # which is whose is for the population splitter, not for one population.
@@ -367,11 +376,11 @@ class _Reader:
         if (group.count is None and group.percent is None) or not self.claimed.isdisjoint(indexes):
             return False
         self.claimed.update(indexes)
-        cue = items[cue_index]
-        start = group.start if group.start < cue.start else cue.start  # min(), max(): no calls
-        end = group.end if group.end > cue.end else cue.end
+        cue_start, cue_end = self.starts[cue_index], self.ends[cue_index]
+        start = group.start if group.start < cue_start else cue_start  # min(), max(): no calls
+        end = group.end if group.end > cue_end else cue_end
         hit = ResponseHit(
-            category, group.count, group.percent, group.total, False, cue.text, start, end, leads
+            category, group.count, group.percent, group.total, False, self.texts[cue_index], start, end, leads
         )
         if hit.percent is None and not leads:
             hit = self._percent_after(hit, cue_index)
@@ -380,28 +389,28 @@ class _Reader:
 
     def _percent_after(self, hit: ResponseHit, cue_index: int) -> ResponseHit:
         """'2 complete responses (4%)', 'a partial remission (PR; 30%)', 'responded (17%)'."""
-        items = self.items
+        texts, size = self.texts, self.size
         probe = cue_index + 1
-        if probe < len(items) and items[probe].text in ("(", "["):
+        if probe < size and texts[probe] in ("(", "["):
             probe += 1
-            while probe < len(items) and (_is_cue(items[probe]) or items[probe].text in (";", ",")):
+            while probe < size and (self.is_cue(probe) or texts[probe] in (";", ",")):
                 probe += 1
             if (
-                probe < len(items)
-                and items[probe].kind == "num"
-                and items[probe].payload.percent
+                probe < size
+                and self.kinds[probe] == "num"
+                and self.payloads[probe].percent
                 and probe not in self.claimed
             ):
                 self.claimed.add(probe)
                 return ResponseHit(
                     hit.category,
                     hit.count,
-                    items[probe].payload,
+                    self.payloads[probe],
                     hit.total,
                     False,
                     hit.as_written,
                     hit.start,
-                    items[probe].end,
+                    self.ends[probe],
                     hit.leads,
                 )
         return hit
@@ -412,31 +421,40 @@ class _Reader:
         """'Best observed CHR/MCyR/CCyR (%) 95/87/79': k categories joined by '/', a percent sign,
         then k numbers joined by '/', in the same order. Without the percent sign the numbers'
         role is not stated and they are left alone."""
-        items, text = self.items, self.text
+        text, kinds, starts, ends, payloads = self.text, self.kinds, self.starts, self.ends, self.payloads
         if not self._may_hold_slash_list():
             return
         index = 0
-        while text and index < len(items):
-            run = [index] if _is_cue(items[index]) and not items[index].payload[1] else []
+        size = self.size
+        while text and index < size:
+            run = [index] if self.is_cue(index) and not payloads[index][1] else []
             probe = index + 1
-            while run and probe < len(items) and _is_cue(items[probe]):
-                if text[items[probe - 1].end : items[probe].start].strip() != "/":
+            while run and probe < size and self.is_cue(probe):
+                if text[ends[probe - 1] : starts[probe]].strip() != "/":
                     break
                 run.append(probe)
                 probe += 1
             if len(run) < 2:
                 index += 1
                 continue
-            match = _SLASH_VALUES.match(text, items[run[-1]].end)
+            match = _SLASH_VALUES.match(text, ends[run[-1]])
             values = [float(v) for v in re.split(r"\s*/\s*", match.group("values"))] if match else []
-            numbers = [i for i in range(probe, len(items)) if is_number(items[i])][: len(run)]
-            if len(values) == len(run) and len(numbers) == len(run) and items[numbers[-1]].end <= match.end():
+            numbers = [i for i in range(probe, size) if kinds[i] in _NUMBER_KINDS][: len(run)]
+            if len(values) == len(run) and len(numbers) == len(run) and ends[numbers[-1]] <= match.end():
                 for cue_index, number_index, value in zip(run, numbers, values, strict=True):
-                    cue, number = items[cue_index], items[number_index]
-                    percent = Num(value, number.start, number.end, True)
-                    category = cue.payload[0]
+                    percent = Num(value, starts[number_index], ends[number_index], True)
+                    category = payloads[cue_index][0]
                     self.hits.append(
-                        ResponseHit(category, None, percent, None, False, cue.text, cue.start, number.end)
+                        ResponseHit(
+                            category,
+                            None,
+                            percent,
+                            None,
+                            False,
+                            self.texts[cue_index],
+                            starts[cue_index],
+                            ends[number_index],
+                        )
                     )
                     self.done.add(cue_index)
                     self.claimed.add(number_index)
@@ -446,10 +464,10 @@ class _Reader:
         """A run is two cues or more at neighbouring items with only "/" between them ('CHR/MCyR'):
         False when no two cues of the clause are neighbours so joined (a fraction's "/", '4/25',
         joins none)."""
-        items, text = self.items, self.text
+        text, starts, ends = self.text, self.starts, self.ends
         earlier = -2  # (a loop: no generator and no slice of the cue list a clause)
         for later in self.cues:
-            if later == earlier + 1 and text[items[earlier].end : items[later].start].strip() == "/":
+            if later == earlier + 1 and text[ends[earlier] : starts[later]].strip() == "/":
                 return True
             earlier = later
         return False
@@ -457,77 +475,76 @@ class _Reader:
     def _explanations(self) -> None:
         """Cues in brackets right after a cue explain it: 'partial response (PR)', 'ORR (CR + PR)',
         'clinical benefit rate (CR + PR + SD)', 'objective responses (all partial)'."""
-        items = self.items
+        kinds, texts, payloads = self.kinds, self.texts, self.payloads
         for index in self.cues:
             opening = index - 1
             while opening >= 0 and (
-                # _is_cue(item), written out (the walk's first test, a call each step)
-                ((item := items[opening]).kind == "cue" and isinstance(item.payload, tuple))
-                or item.text in self.fillers
-                or item.text in self.listing
+                # self.is_cue(opening), written out (the walk's first test, a call each step)
+                (kinds[opening] == "cue" and isinstance(payloads[opening], tuple))
+                or texts[opening] in self.fillers
+                or texts[opening] in self.listing
             ):
                 opening -= 1
             if (
                 opening >= 1
-                and items[opening].text == "("
+                and texts[opening] == "("
                 and (
-                    _is_cue(items[opening - 1])
-                    or (items[opening - 1].kind == "blocker" and items[opening - 1].text != TIMEPOINT)
+                    self.is_cue(opening - 1)
+                    or (kinds[opening - 1] == "blocker" and texts[opening - 1] != TIMEPOINT)
                 )
             ):
                 self.done.add(index)
                 self.explaining.add(index)
         for index in self.cues:
-            if items[index].payload[0] == "orr" and self._counts_stable_disease(index):
+            if payloads[index][0] == "orr" and self._counts_stable_disease(index):
                 self.done.add(index)
 
     def _counts_stable_disease(self, index: int) -> bool:
         """'12 patients responded (2 partial responses and 10 stable disease)', 'response rate (CR +
         PR + SD)': a "response" that counts stable disease is disease control, not ORR."""
-        items = self.items
-        if index + 1 >= len(items) or items[index + 1].text != "(":
+        if index + 1 >= self.size or self.texts[index + 1] != "(":
             return False
         closing = self._closing(index + 1)
-        return any(_is_cue(item) and item.payload[0] == "sd" for item in items[index + 1 : closing])
+        for inside in range(index + 1, closing):  # (a loop: no generator a cue)
+            if self.is_cue(inside) and self.payloads[inside][0] == "sd":
+                return True
+        return False
 
     def _negations(self) -> None:
         """'no patient had a complete response', 'no objective responses among the 21 evaluable',
         'no complete or partial responses', 'complete responses were not observed': zero."""
-        items = self.items
+        kinds, texts, payloads = self.kinds, self.texts, self.payloads
         for index in self.cues:
-            category, short = items[index].payload
+            category, short = payloads[index]
             if index in self.done or (short and category not in self.negatable_short):
                 continue
             coordinated: list[int] = []
-            negation = None
+            negation = None  # the negation's index
             probe, steps = index - 1, 0
             while probe >= 0 and steps < (3 if short else _MAX_STEPS):
-                item = items[probe]
-                if item.kind == "word" and item.text in self.negations:
-                    negation = item
+                if kinds[probe] == "word" and texts[probe] in self.negations:
+                    negation = probe
                     break
-                if _is_cue(item) and item.payload[1]:
+                if self.is_cue(probe) and payloads[probe][1]:
                     coordinated.append(probe)  # "complete or partial responses"
-                elif not (self.skippable(item) or item.text in self.negation_walk):
+                elif not (self.skippable(probe) or texts[probe] in self.negation_walk):
                     break
                 probe, steps = probe - 1, steps + 1
             if short and (
                 negation is None or self._time_point_after(index) or not self._closes_clause(index)
             ):
                 continue  # "no progression at 6 months" is a rate at a time point
-            if negation is not None and items[probe + 1].text in self.not_all:
+            if negation is not None and texts[probe + 1] in self.not_all:
                 self.done.add(index)  # "no other objective responses": the rest, not everyone
                 continue
-            if negation is None and not _negated_after(items, index):
+            if negation is None and not _negated_after(self.row, index):
                 continue
             total = self._denominator_after(index)
-            start = negation.start if negation else items[index].start
+            start = self.starts[negation] if negation is not None else self.starts[index]
             for cue_index in [index, *coordinated]:
-                category = items[cue_index].payload[0]
+                category = payloads[cue_index][0]
                 self.hits.append(
-                    ResponseHit(
-                        category, None, None, total, True, items[cue_index].text, start, items[index].end
-                    )
+                    ResponseHit(category, None, None, total, True, texts[cue_index], start, self.ends[index])
                 )
                 self.done.add(cue_index)
 
@@ -536,7 +553,7 @@ class _Reader:
         verb of observing (responses.yaml negated_short_ends) between the short category and the
         clause's end. Not 'no progression during the first year' or '... after 6 months could'."""
         ends = cues.words("responses", "negated_short_ends")
-        match = _UNTIL_CLAUSE_END.match(self.text, self.items[index].end)
+        match = _UNTIL_CLAUSE_END.match(self.text, self.ends[index])
         rest = f" {' '.join((match.group(0) if match else '').lower().split())} "
         for span in sorted(cues.words("responses", "negated_short_spans"), key=len, reverse=True):
             rest = rest.replace(f" {span} ", " ")  # "during treatment": the whole study
@@ -547,48 +564,46 @@ class _Reader:
         ('progression after 1 cycle' is not one: it says when the progression was seen)."""
         if words is None:
             words = _words("time_point_openers")
-        items = self.items
-        window = range(index + 1, min(index + 5, len(items)))
-        if any(items[i].text == TIMEPOINT and self._opener(items[i]) in words for i in window):
+        texts, kinds = self.texts, self.kinds
+        window = range(index + 1, min(index + 5, self.size))
+        if any(texts[i] == TIMEPOINT and self._opener(i) in words for i in window):
             return True  # the time point read as one item ("at 12 months")
         return any(
-            items[i].text in words and is_number(items[j]) and self.a_measure(j)
+            texts[i] in words and kinds[j] in _NUMBER_KINDS and self.a_measure(j)
             for i in window
-            for j in range(i + 1, min(i + 4, len(items)))  # "within the first 8 weeks"
+            for j in range(i + 1, min(i + 4, self.size))  # "within the first 8 weeks"
         )
 
-    def _opener(self, item: Item) -> str:
+    def _opener(self, index: int) -> str:
         """The first word of a time point read as one item: 'at' of 'at 12 months'."""
-        words = self.text[item.start : item.end].split(None, 1)
+        words = self.text[self.starts[index] : self.ends[index]].split(None, 1)
         return words[0].lower() if words else ""
 
     def _denominator_after(self, index: int) -> Num | None:
         """'... among the 21 evaluable patients': after a negation, a number is the denominator."""
-        items = self.items
         probe, steps = index + 1, 0
-        while probe < len(items) and steps < 6:
-            item = items[probe]
-            if item.kind == "num" and item.payload.is_int and probe not in self.claimed:
+        while probe < self.size and steps < 6:
+            if self.kinds[probe] == "num" and self.payloads[probe].is_int and probe not in self.claimed:
                 self.claimed.add(probe)
-                return item.payload
-            if not self.skippable(item):
+                return self.payloads[probe]
+            if not self.skippable(probe):
                 return None
             probe, steps = probe + 1, steps + 1
         return None
 
     def _numbers_before(self) -> None:
-        items = self.items
+        kinds, texts, payloads = self.kinds, self.texts, self.payloads
         people, short_bridge, fillers = self.people, self.short_bridge, self.fillers
         for index in self.cues:
             if index in self.done:
                 continue
-            category, needs_number = items[index].payload
+            category, needs_number = payloads[index]
             if (
                 needs_number
                 and category in self.negatable_short
                 and index > 0
-                and items[index - 1].kind == "num"
-                and items[index - 1].payload.percent
+                and kinds[index - 1] == "num"
+                and payloads[index - 1].percent
                 and self._time_point_after(index, _words("rate_time_point_openers"))
             ):
                 continue  # "15% progression at 12 months": a rate at a time point, not PD
@@ -596,8 +611,7 @@ class _Reader:
             probe, steps = index - 1, 0
             limit = 4 if needs_number else _MAX_STEPS
             while probe >= 0 and steps < limit:
-                item = items[probe]
-                kind, text = item.kind, item.text
+                kind, text = kinds[probe], texts[probe]
                 if (kind == "num" or kind == "frac") and not self.not_a_count(probe):  # is_number
                     found = probe
                     break
@@ -610,7 +624,7 @@ class _Reader:
                     if not (text in people or text in short_bridge):
                         break
                 elif not (
-                    # self.skippable(item, leftward=True), inlined (the walk's most frequent test)
+                    # self.skippable(probe, leftward=True), inlined (the walk's most frequent test)
                     (
                         text in ")]"
                         if kind == "mark"
@@ -619,44 +633,41 @@ class _Reader:
                         or text == TIMEPOINT
                     )
                     or (
-                        _is_cue(item)
-                        and item.payload[1]
+                        kind == "cue"
+                        and isinstance(payloads[probe], tuple)  # self.is_cue(probe)
+                        and payloads[probe][1]
                         and probe + 1 < index
-                        and items[probe + 1].text in ("or", "and")
+                        and texts[probe + 1] in ("or", "and")
                     )
-                    or (
-                        item.text in ("or", "and")
-                        and _is_cue(items[probe - 1])
-                        and items[probe - 1].payload[1]
-                    )
+                    or (text in ("or", "and") and self.is_cue(probe - 1) and payloads[probe - 1][1])
                 ):
                     found = self._qualified_subject(probe, index)
                     break
                 probe, steps = probe - 1, steps + 1
-            if found is None or found in self.claimed or _measured(items, found, self.measures):
+            if found is None or found in self.claimed or _measured(self.row, found, self.measures):
                 continue
             denominator = False
             for i in range(found + 1, index - 1):  # (a loop: no generator a cue)
-                if items[i].text in ("were", "was", "are") and items[i + 1].text in self.evaluable:
+                if texts[i] in ("were", "was", "are") and texts[i + 1] in self.evaluable:
                     denominator = True
                     break
             if denominator:
                 continue  # "50 were evaluable for response": a denominator, not a result
-            if negated_total(items, found, self.negations):
+            if negated_total(self.row, found, self.negations):
                 # "None of the 15 evaluable patients achieved an objective response"; "In none of the 10
                 # patients was a partial or complete response documented": each category named is zero.
-                named = [index, *(i for i in range(found, index) if _is_cue(items[i]))]
+                named = [index, *(i for i in range(found, index) if self.is_cue(i))]
                 for cue_index in named:
                     self.hits.append(
                         ResponseHit(
-                            items[cue_index].payload[0],
+                            payloads[cue_index][0],
                             None,
                             None,
-                            items[found].payload,
+                            payloads[found],
                             True,
-                            items[cue_index].text,
-                            items[found].start,
-                            items[index].end,
+                            texts[cue_index],
+                            self.starts[found],
+                            self.ends[index],
                         )
                     )
                     self.done.add(cue_index)
@@ -672,24 +683,22 @@ class _Reader:
         described by a 'with' phrase (`responses.yaml: qualified_subjects`), read over that phrase
         when a result verb (`qualified_verbs`) follows it and only fillers stand before the cue. The
         phrase names no category and opens no bracket; its numbers ("3+/4+") count nobody."""
-        items = self.items
-        if last + 1 >= cue or items[last + 1].text not in cues.words("responses", "qualified_verbs"):
+        kinds, texts = self.kinds, self.texts
+        if last + 1 >= cue or texts[last + 1] not in cues.words("responses", "qualified_verbs"):
             return None
-        if "rate" in items[cue].text.lower():
+        if "rate" in texts[cue].lower():
             return None  # "had a higher response rate": a comparison, not a count
         for probe in range(last, max(last - 12, 0), -1):
-            item = items[probe]
-            if _is_cue(item) or item.kind == "mark" or item.text in self.negations:
+            if self.is_cue(probe) or kinds[probe] == "mark" or texts[probe] in self.negations:
                 return None
-            if item.text != "with":
+            if texts[probe] != "with":
                 continue
             subject, count = probe - 1, probe - 2
-            if count < 0 or items[subject].text not in cues.words("responses", "qualified_subjects"):
+            if count < 0 or texts[subject] not in cues.words("responses", "qualified_subjects"):
                 return None
-            number = items[count]
-            if number.kind != "num" or number.payload.percent or not number.payload.is_int:
+            if kinds[count] != "num" or self.payloads[count].percent or not self.payloads[count].is_int:
                 return None
-            if count > 0 and items[count - 1].text in ("the", "these", "those", "of", "among", "all"):
+            if count > 0 and texts[count - 1] in ("the", "these", "those", "of", "among", "all"):
                 return None  # "the 10 patients with KIT mutations had ...": a group's size
             return count
         return None
@@ -698,63 +707,64 @@ class _Reader:
         """'Six of 36 patients (17%), enrolled on an intention-to-treat basis, had an objective
         response': the index just before a participle clause between commas (and before the bracket
         that precedes it), else None."""
-        items = self.items
+        kinds, texts = self.kinds, self.texts
         for earlier in range(comma - 1, max(comma - 12, 0), -1):
-            if items[earlier].text != ",":
+            if texts[earlier] != ",":
                 continue
-            opener = items[earlier + 1]
-            if not (opener.kind == "word" and opener.text.endswith("ed") and opener.text not in self.fillers):
+            opener = texts[earlier + 1]
+            if not (kinds[earlier + 1] == "word" and opener.endswith("ed") and opener not in self.fillers):
                 return None
             before = earlier - 1
-            if items[before].text in (")", "]"):
+            if texts[before] in (")", "]"):
                 depth = 0
                 while before >= 0:
-                    depth += (items[before].text in (")", "]")) - (items[before].text in ("(", "["))
+                    depth += (texts[before] in (")", "]")) - (texts[before] in ("(", "["))
                     if depth == 0:
                         break
                     before -= 1
                 before -= 1
-            while before >= 0 and items[before].text in self.people:
+            while before >= 0 and texts[before] in self.people:
                 before -= 1
-            return before if before >= 0 and is_number(items[before]) else None
+            return before if before >= 0 and kinds[before] in _NUMBER_KINDS else None
         return None
 
     def _counts_the_category(self, found: int, index: int) -> bool:
         """'nine of the 10 PRs were in exon 11': the 10 counts the category, the nine a subset."""
-        items = self.items
-        cue = items[index]
-        if items[found].kind != "frac" or not cue.text.endswith("s") or cue.text.endswith("ss"):
+        written = self.texts[index]
+        if self.kinds[found] != "frac" or not written.endswith("s") or written.endswith("ss"):
             return False
-        total: Num = items[found].payload.total
+        total: Num = self.payloads[found].total
         self.claimed.add(found)
         self.done.add(index)
         self.hits.append(
-            ResponseHit(cue.payload[0], total, None, None, False, cue.text, total.start, cue.end)
+            ResponseHit(
+                self.payloads[index][0], total, None, None, False, written, total.start, self.ends[index]
+            )
         )
         return True
 
     def _numbers_after(self) -> None:
-        items = self.items
+        kinds, texts, payloads = self.kinds, self.texts, self.payloads
         fillers, listing, explaining = self.fillers, self.listing, self.explaining
+        size = self.size
         for index in self.cues:
             if index in self.done:
                 continue
-            category, needs_number = items[index].payload
+            category, needs_number = payloads[index]
             if needs_number:
                 continue
             probe, steps = index + 1, 0
-            while probe < len(items) and steps < _MAX_STEPS:
-                item = items[probe]
-                kind, text = item.kind, item.text
+            while probe < size and steps < _MAX_STEPS:
+                kind, text = kinds[probe], texts[probe]
                 if kind == "num" or kind == "frac":  # is_number
-                    if _measured(items, probe, self.measures):  # self.a_measure(probe)
+                    if _measured(self.row, probe, self.measures):  # self.a_measure(probe)
                         probe, steps = probe + 2, steps + 2  # "for at least 6 months"
                         continue
                     if self.not_a_count(probe):
                         probe, steps = probe + 1, steps + 1  # "by RECIST 1.1"
                         continue
-                    group = group_at(items, probe, self.people)
-                    gives_reason = probe + 1 < len(items) and items[probe + 1].text in self.reasons
+                    group = group_at(self.row, probe, self.people)
+                    gives_reason = probe + 1 < size and texts[probe + 1] in self.reasons
                     if (
                         not gives_reason
                         and probe not in self.claimed
@@ -767,18 +777,18 @@ class _Reader:
                     probe = self._closing(probe)  # "(0 to 35 percent of cells ...)": a definition
                     steps += 1
                     continue
-                if kind == "cue" and isinstance(item.payload, tuple) and item.payload[0] == category:
+                if kind == "cue" and isinstance(payloads[probe], tuple) and payloads[probe][0] == category:
                     self.done.add(probe)  # an acronym after its phrase: "partial response (PR)"
                 elif probe in explaining:
                     pass
                 elif text in listing and probe + 1 in explaining:
                     pass  # "ORR (CR or PR) was 20%"
-                elif text == "," and probe + 1 < len(items) and items[probe + 1].text in self.after_comma:
+                elif text == "," and probe + 1 < size and texts[probe + 1] in self.after_comma:
                     pass  # "stable disease, observed in 10 patients"
-                elif text == "," and probe == index + 1 and index > 0 and items[index - 1].text == "(":
+                elif text == "," and probe == index + 1 and index > 0 and texts[index - 1] == "(":
                     pass  # "(ORR, 2%)", "(SD, 70%)"
                 elif not (
-                    # self.skippable(item), inlined (the walk's most frequent test)
+                    # self.skippable(probe), inlined (the walk's most frequent test)
                     (
                         text in "()[]"
                         if kind == "mark"
@@ -841,27 +851,25 @@ def _reader_words() -> _ReaderWords:
     )
 
 
-def _measured(items: list[Item], index: int, measures: frozenset[str]) -> bool:
+def _measured(row: Row, index: int, measures: frozenset[str]) -> bool:
     """'400 mg', 'at 3, 6 and 12 months': the number, or the list it opens, ends with a unit."""
+    kinds, texts = row.kinds, row.texts
+    size = len(kinds)
     probe = index + 1
-    while (
-        probe + 1 < len(items)
-        and items[probe].text in (",", "and", "or", "to")
-        and is_number(items[probe + 1])
-    ):
+    while probe + 1 < size and texts[probe] in (",", "and", "or", "to") and kinds[probe + 1] in _NUMBER_KINDS:
         probe += 2
-    return probe < len(items) and items[probe].kind == "word" and items[probe].text in measures
+    return probe < size and kinds[probe] == "word" and texts[probe] in measures
 
 
-def _is_cue(item: Item) -> bool:
+def _is_cue(row: Row, index: int) -> bool:
     """A response cue the reader placed (its payload the cue's reading); _Reader._explanations
     writes this test out in its walk: keep the two alike."""
-    return item.kind == "cue" and isinstance(item.payload, tuple)
+    return row.kinds[index] == "cue" and isinstance(row.payloads[index], tuple)
 
 
-def _negated_after(items: list[Item], index: int) -> bool:
+def _negated_after(row: Row, index: int) -> bool:
     """'Complete responses were not observed.'"""
-    window = [item.text for item in items[index + 1 : index + 4]]
+    window = row.texts[index + 1 : index + 4]
     return (
         len(window) >= 2
         and window[0] in ("were", "was")
@@ -919,17 +927,17 @@ def carry_over(
     info: SentenceInfo,
     span: tuple[int, int],
     leading: ResponseHit,
-    items: list[Item],
+    row: Row | None,
     claimed: set[int],
 ) -> ResponseHit | None:
     """A parallel clause's bare number takes the category of the previous clause's leading cue."""
     people = cues.words("cues", "people")
-    if not items:
-        items = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
-    for index, item in enumerate(items):
-        if not is_number(item) or index in claimed:
+    if not row:
+        row = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
+    for index, kind in enumerate(row.kinds):
+        if kind not in _NUMBER_KINDS or index in claimed:
             continue
-        group = group_at(items, index, people)
+        group = group_at(row, index, people)
         if group.first != index:
             continue
         if (leading.percent is not None) != (group.percent is not None):
@@ -969,38 +977,40 @@ def respectively_lists(
     point's numbers are not in it: 'within 1 or 3 mo in 59% and 100%')."""
     people = cues.words("cues", "people")
     spans = [
-        item
-        for item in category_items(context, info.start, info.end)
-        if item.kind == "cue" or item.text == TIMEPOINT
+        span
+        for span in category_items(context, info.start, info.end)
+        if span[0] == "cue" or span[3] == TIMEPOINT
     ]
-    items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
+    row = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
+    kinds, texts, payloads = row.kinds, row.texts, row.payloads
+    size = len(kinds)
     measures = _measure_words()
     found: list[tuple[str, str, list[Group]]] = []
     used: set[int] = set()
-    for index, item in enumerate(items):
-        if item.kind != "cue" or not isinstance(item.payload, tuple) or item.payload[1]:
+    for index in row.cues:
+        if payloads[index][1]:
             continue
         groups: list[Group] = []
         probe = index + 1
-        while probe < len(items) and probe - index < reach:
-            current = items[probe]
-            if current.kind == "cue":
+        while probe < size and probe - index < reach:
+            kind = kinds[probe]
+            if kind == "cue":
                 break
-            if is_number(current) and probe not in used:
-                if heme.is_bound(context.text, current.start):
+            if kind in _NUMBER_KINDS and probe not in used:
+                if heme.is_bound(context.text, row.starts[probe]):
                     break  # "reduction to <= 0.0032%": a bound ends the list, it is not a value
-                if _measured(items, probe, measures):
+                if _measured(row, probe, measures):
                     probe += 1
                     continue
-                group = group_at(items, probe, people)
+                group = group_at(row, probe, people)
                 if group.first != probe:
                     probe += 1
                     continue
                 groups.append(group)
                 probe = group.last + 1
-                if probe < len(items) and items[probe].text in (",", "and", "or", "vs", "versus"):
+                if probe < size and texts[probe] in (",", "and", "or", "vs", "versus"):
                     probe += 1
-                    if probe < len(items) and items[probe].text in ("and", "or"):
+                    if probe < size and texts[probe] in ("and", "or"):
                         probe += 1
                     continue
                 if len(groups) >= 2:
@@ -1011,7 +1021,7 @@ def respectively_lists(
         if len(groups) >= 2:
             for group in groups:
                 used.update(range(group.first, group.last + 1))
-            found.append((item.payload[0], item.text, groups))
+            found.append((payloads[index][0], texts[index], groups))
     return found
 
 
@@ -1023,94 +1033,94 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
     people = cues.words("cues", "people")
     fillers = cues.words("responses", "fillers")
     spans = category_items(context, info.start, info.end)
-    items = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
+    row = tokenize(context.text, info.start, info.end, info.numbers, info.fractions, spans)
+    kinds, texts, payloads = row.kinds, row.texts, row.payloads
+    size = len(kinds)
     joins = _words("category_joins") | {","}
     passed = _words("category_list_words")
     index = 0
-    while index < len(items):
-        if not _is_cue(items[index]):
+    while index < size:
+        if not _is_cue(row, index):
             index += 1
             continue
         run = [index]
         probe = index + 1
-        while probe < len(items) and (
-            items[probe].text in joins or _is_cue(items[probe]) or items[probe].kind == "blocker"
-        ):
-            if _is_cue(items[probe]) or items[probe].kind == "blocker":
+        while probe < size and (texts[probe] in joins or _is_cue(row, probe) or kinds[probe] == "blocker"):
+            if _is_cue(row, probe) or kinds[probe] == "blocker":
                 run.append(probe)
             probe += 1
-        categories = [items[i].payload[0] for i in run if _is_cue(items[i])]
+        categories = [payloads[i][0] for i in run if _is_cue(row, i)]
         if len(run) < 2 or len(set(categories)) != len(categories):
             index = probe
             continue
         groups: list[Group] = []
         unknown = 0
-        while probe < len(items) and len(groups) < len(run):
-            item = items[probe]
-            if is_number(item):
-                group = group_at(items, probe, people)
+        while probe < size and len(groups) < len(run):
+            kind, text = kinds[probe], texts[probe]
+            if kind in _NUMBER_KINDS:
+                group = group_at(row, probe, people)
                 groups.append(group)
                 probe = group.last + 1
                 continue
-            if item.text not in joins and item.text not in fillers and item.kind != "blocker":
-                if groups or item.kind != "word":
+            if text not in joins and text not in fillers and kind != "blocker":
+                if groups or kind != "word":
                     break
-                if item.text not in passed:
+                if text not in passed:
                     unknown += 1  # "... clinical benefit for IM was 57.3% and 87.1%"
                     if unknown > 2:
                         break
             probe += 1
         if len(groups) == len(run):
             return [
-                (items[i].payload[0], items[i].text, g)
-                for i, g in zip(run, groups, strict=True)
-                if _is_cue(items[i])
+                (payloads[i][0], texts[i], g) for i, g in zip(run, groups, strict=True) if _is_cue(row, i)
             ]
         index = probe
-    return _values_then_categories(items, people)
+    return _values_then_categories(row, people)
 
 
-def _values_then_categories(items: list[Item], people: frozenset[str]) -> list[tuple[str, str, Group]]:
+def _values_then_categories(row: Row, people: frozenset[str]) -> list[tuple[str, str, Group]]:
     """'10 patients (23.3%) and 13 patients (30.2%) achieved partial response (PR) and stable
     disease (SD), respectively': k values, then k categories in the same order."""
+    kinds, texts, payloads = row.kinds, row.texts, row.payloads
+    size = len(kinds)
     skipped = _words("values_skipped") | {";", ")", "]"}
     index = 0
-    while index < len(items):
-        if not is_number(items[index]):
+    while index < size:
+        if kinds[index] not in _NUMBER_KINDS:
             index += 1
             continue
         groups: list[Group] = []
         probe = index
-        while probe < len(items) and is_number(items[probe]):
-            group = group_at(items, probe, people)
+        while probe < size and kinds[probe] in _NUMBER_KINDS:
+            group = group_at(row, probe, people)
             if group.first != probe:
                 break
             groups.append(group)
             probe = group.last + 1
-            while probe < len(items) and items[probe].text in skipped:
+            while probe < size and texts[probe] in skipped:
                 probe += 1  # "(23.3%; 95% CI, 10.2% to 36.4%)"
-            if probe < len(items) and items[probe].text in (",", "and"):
-                probe += 1 + (probe + 1 < len(items) and items[probe + 1].text == "and")
+            if probe < size and texts[probe] in (",", "and"):
+                probe += 1 + (probe + 1 < size and texts[probe + 1] == "and")
                 continue
             break
         if len(groups) < 2:
             index = max(probe, index + 1)
             continue
         steps = 0
-        while probe < len(items) and items[probe].kind == "word" and steps < 4:
+        while probe < size and kinds[probe] == "word" and steps < 4:
             probe, steps = probe + 1, steps + 1  # "achieved", "had", "showed a"
         run: list[int] = []
         depth = 0
-        while probe < len(items) and (_is_cue(items[probe]) or items[probe].text in (",", "and", "(", ")")):
-            text = items[probe].text
+        while probe < size and (_is_cue(row, probe) or texts[probe] in (",", "and", "(", ")")):
+            text = texts[probe]
             depth += (text == "(") - (text == ")")
-            if _is_cue(items[probe]) and depth == 0:
+            if _is_cue(row, probe) and depth == 0:
                 run.append(probe)  # an acronym in brackets after its phrase is not another category
             probe += 1
-        categories = [items[i].payload[0] for i in run]
-        after = {item.text for item in items[probe : probe + 3]}
+        categories = [payloads[i][0] for i in run]
+        after = set(texts[probe : probe + 3])
         if len(run) == len(groups) and len(set(categories)) == len(categories) and "respectively" in after:
-            return [(items[i].payload[0], items[i].text, g) for i, g in zip(run, groups, strict=True)]
+            return [(payloads[i][0], texts[i], g) for i, g in zip(run, groups, strict=True)]
         index = probe
     return []
 
@@ -1120,19 +1130,21 @@ def carry_many(
     info: SentenceInfo,
     span: tuple[int, int],
     previous: list[ResponseHit],
-    items: list[Item],
+    row: Row | None,
     claimed: set[int],
 ) -> list[ResponseHit]:
     """A clause of bare numbers parallel to the clause before takes its categories in order."""
     people = cues.words("cues", "people")
-    if not items:
-        items = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
+    if not row:
+        row = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
+    kinds = row.kinds
+    size = len(kinds)
     groups = []
     index = 0
     measures = _measure_words()
-    while index < len(items):
-        if is_number(items[index]) and index not in claimed and not _measured(items, index, measures):
-            group = group_at(items, index, people)
+    while index < size:
+        if kinds[index] in _NUMBER_KINDS and index not in claimed and not _measured(row, index, measures):
+            group = group_at(row, index, people)
             if group.first == index:
                 groups.append(group)
                 index = group.last + 1
