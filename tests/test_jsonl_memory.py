@@ -119,7 +119,7 @@ def test_a_serial_run_reads_no_large_file_ahead() -> None:
 def test_the_first_large_document_fixes_the_malloc_thresholds_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The walk reads a file of LARGE_BUFFER_BYTES or more, then keep_large_buffers_mapped is called,
+    """The walk reads a file of LARGE_FILE_BYTES or more, then keep_large_buffers_mapped is called,
     once; smaller files never call it (a run of them never imports ctypes)."""
     calls: list[str] = []
 
@@ -131,12 +131,12 @@ def test_the_first_large_document_fixes_the_malloc_thresholds_once(
     monkeypatch.setattr(_walk, "_large_buffers_mapped", False)
     monkeypatch.setattr(_walk, "keep_large_buffers_mapped", spy)
     small, large = tmp_path / "abstract.txt", tmp_path / "records.xml"
-    small.write_bytes(b"x" * (_walk.LARGE_BUFFER_BYTES - 1))
-    large.write_bytes(b"y" * _walk.LARGE_BUFFER_BYTES)
-    assert _walk._read_checked("abstract.txt", str(small), 1 << 20) == b"x" * (_walk.LARGE_BUFFER_BYTES - 1)
+    small.write_bytes(b"x" * (_walk.LARGE_FILE_BYTES - 1))
+    large.write_bytes(b"y" * _walk.LARGE_FILE_BYTES)
+    assert _walk._read_checked("abstract.txt", str(small), 2 << 20) == b"x" * (_walk.LARGE_FILE_BYTES - 1)
     assert calls == []
-    assert _walk._read_checked("records.xml", str(large), 1 << 20) == b"y" * _walk.LARGE_BUFFER_BYTES
-    assert _walk._read_checked("records.xml", str(large), 1 << 20) == b"y" * _walk.LARGE_BUFFER_BYTES
+    assert _walk._read_checked("records.xml", str(large), 2 << 20) == b"y" * _walk.LARGE_FILE_BYTES
+    assert _walk._read_checked("records.xml", str(large), 2 << 20) == b"y" * _walk.LARGE_FILE_BYTES
     assert calls == ["fixed"]
 
 

@@ -120,7 +120,11 @@ def read_later(item: KnownFile | UnreadFile) -> RawFile | Document:
 
 
 # glibc's malloc gives a block of 128 KiB or more its own mapping, returned to the system when freed.
-LARGE_BUFFER_BYTES = 128 * 1024
+MMAP_THRESHOLD_BYTES = 128 * 1024
+# A file this large has its bytes and text mapped (keep_large_buffers_mapped). Smaller ones are not
+# worth it: ~130 KB buffers fit the heap's free space, and mapping them cost the generated corpus
+# of 100,000 documents (85 such XML files, nothing larger) ~0.5 MiB of peak RSS.
+LARGE_FILE_BYTES = 1 << 20
 # mallopt(3) parameters (glibc's malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -131,7 +135,7 @@ def _read_checked(
     shown: str, path: str, max_bytes: int, status: os.stat_result | None = None
 ) -> bytes | Document:
     """read_regular's bytes, or the Document of its refusal (status: the walk's stat of the file,
-    just taken: not taken again). The first file of LARGE_BUFFER_BYTES or more fixes glibc's
+    just taken: not taken again). The first file of LARGE_FILE_BYTES or more fixes glibc's
     malloc thresholds (keep_large_buffers_mapped)."""
     try:
         # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
@@ -144,7 +148,7 @@ def _read_checked(
         return skipped(shown, "", UNKNOWN_FORMAT, _too_large(max_bytes, refused.size, exact=refused.exact))
     except OSError as exc:
         return skipped(shown, "", UNKNOWN_FORMAT, f"cannot read file: {_strerror(exc)}", STATUS_ERROR)
-    if len(data) >= LARGE_BUFFER_BYTES and not _large_buffers_mapped:
+    if len(data) >= LARGE_FILE_BYTES and not _large_buffers_mapped:
         keep_large_buffers_mapped()
     return data
 
@@ -159,7 +163,7 @@ def keep_large_buffers_mapped() -> bool:
     1,000 PubMed records had its bytes and text served from the heap, whose freed space stays
     resident and fragments (peak RSS +5.5 MiB over the first 20 such files; docs/performance.md,
     "The twelfth session: --jsonl memory"). Fixed, each large buffer is mapped and unmapped again.
-    Called when the walk has read its first document of LARGE_BUFFER_BYTES or more, so a run of
+    Called when the walk has read its first document of LARGE_FILE_BYTES or more, so a run of
     smaller files never imports ctypes and keeps glibc's behaviour.
     """
     global _large_buffers_mapped
@@ -175,7 +179,7 @@ def keep_large_buffers_mapped() -> bool:
     except (OSError, AttributeError):
         return False
     return bool(
-        mallopt(_M_MMAP_THRESHOLD, LARGE_BUFFER_BYTES) and mallopt(_M_TRIM_THRESHOLD, LARGE_BUFFER_BYTES)
+        mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) and mallopt(_M_TRIM_THRESHOLD, MMAP_THRESHOLD_BYTES)
     )
 
 
