@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from imatinib_cli import execute
-from imatinib_cli.load import RawFile
+from imatinib_cli.load import RawFile, _walk
 
 SENTENCE = (
     "Imatinib 400 mg daily was given to {n} patients with gastrointestinal stromal tumours; "
@@ -113,3 +114,61 @@ def test_a_serial_run_reads_no_large_file_ahead() -> None:
         document.path: pulled[0] for document, _ in execute.execute(walk(), jobs=1, render="jsonl")
     }
     assert read_when_out == {f"{index}.xml": index + 1 for index in range(5)}
+
+
+def test_the_first_large_document_fixes_the_malloc_thresholds_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk reads a file of LARGE_FILE_BYTES or more, then keep_large_buffers_mapped is called,
+    once; smaller files never call it (a run of them never imports ctypes)."""
+    calls: list[str] = []
+
+    def spy() -> bool:
+        calls.append("fixed")
+        monkeypatch.setattr(_walk, "_large_buffers_mapped", True)
+        return True
+
+    monkeypatch.setattr(_walk, "_large_buffers_mapped", False)
+    monkeypatch.setattr(_walk, "keep_large_buffers_mapped", spy)
+    small, large = tmp_path / "abstract.txt", tmp_path / "records.xml"
+    small.write_bytes(b"x" * (_walk.LARGE_FILE_BYTES - 1))
+    large.write_bytes(b"y" * _walk.LARGE_FILE_BYTES)
+    assert _walk._read_checked("abstract.txt", str(small), 2 << 20) == b"x" * (_walk.LARGE_FILE_BYTES - 1)
+    assert calls == []
+    assert _walk._read_checked("records.xml", str(large), 2 << 20) == b"y" * _walk.LARGE_FILE_BYTES
+    assert _walk._read_checked("records.xml", str(large), 2 << 20) == b"y" * _walk.LARGE_FILE_BYTES
+    assert calls == ["fixed"]
+
+
+# Frees a mapped 8 MB block (left to itself, glibc then raises its mmap threshold to 8 MB), then
+# prints how many bytes more are in mapped blocks while a 2.6 MB bytes object (a records file's
+# size) is alive.
+_MAPPED_AFTER_A_LARGE_FREE = """
+import ctypes
+from imatinib_cli.load import _walk
+class Info(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+        "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = Info
+assert _walk.keep_large_buffers_mapped() is True
+block = bytes(8 << 20)
+del block
+before = libc.mallinfo2().hblkhd
+data = bytes(2_600_000)
+print(libc.mallinfo2().hblkhd - before)
+"""
+
+
+def test_a_records_files_bytes_are_mapped_after_a_large_free() -> None:
+    """With the thresholds fixed a 2.6 MB buffer has its own mapping even after an 8 MB block was
+    freed, so freeing it gives its pages back (left to glibc, it would come from the heap)."""
+    import ctypes
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux") or not hasattr(ctypes.CDLL(None), "mallinfo2"):
+        pytest.skip("malloc is not glibc 2.33 or later")
+    command = [sys.executable, "-c", _MAPPED_AFTER_A_LARGE_FREE]
+    mapped = int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    assert mapped >= 2_600_000

@@ -119,22 +119,68 @@ def read_later(item: KnownFile | UnreadFile) -> RawFile | Document:
     return RawFile(item.path, data, hashlib.sha256(data).hexdigest())
 
 
+# glibc's malloc gives a block of 128 KiB or more its own mapping, returned to the system when freed.
+MMAP_THRESHOLD_BYTES = 128 * 1024
+# A file this large has its bytes and text mapped (keep_large_buffers_mapped). Smaller ones are not
+# worth it: ~130 KB buffers fit the heap's free space, and mapping them cost the generated corpus
+# of 100,000 documents (85 such XML files, nothing larger) ~0.5 MiB of peak RSS.
+LARGE_FILE_BYTES = 1 << 20
+# mallopt(3) parameters (glibc's malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_large_buffers_mapped = False
+
+
 def _read_checked(
     shown: str, path: str, max_bytes: int, status: os.stat_result | None = None
 ) -> bytes | Document:
     """read_regular's bytes, or the Document of its refusal (status: the walk's stat of the file,
-    just taken: not taken again)."""
+    just taken: not taken again). The first file of LARGE_FILE_BYTES or more fixes glibc's
+    malloc thresholds (keep_large_buffers_mapped)."""
     try:
         # paths.read_regular: refused from its stat when over max_bytes or no longer a regular
         # file (never opened), checked again on the opened descriptor (a FIFO swapped in since the
         # listing); a file that grows while it is read is read up to its size when opened.
-        return read_regular(path, max_bytes, status=status)
+        data = read_regular(path, max_bytes, status=status)
     except NotRegularFile as refused:
         return skipped(shown, "", UNKNOWN_FORMAT, f"not a regular file ({refused.kind})")
     except FileTooLarge as refused:
         return skipped(shown, "", UNKNOWN_FORMAT, _too_large(max_bytes, refused.size, exact=refused.exact))
     except OSError as exc:
         return skipped(shown, "", UNKNOWN_FORMAT, f"cannot read file: {_strerror(exc)}", STATUS_ERROR)
+    if len(data) >= LARGE_FILE_BYTES and not _large_buffers_mapped:
+        keep_large_buffers_mapped()
+    return data
+
+
+def keep_large_buffers_mapped() -> bool:
+    """Fix glibc's mmap and trim thresholds at their defaults (128 KiB), once per process; False
+    where malloc is not glibc's (nothing is changed there).
+
+    By default glibc raises the mmap threshold to the size of any mapped block that is freed (up
+    to 32 MiB; the trim threshold to twice that). A file's bytes and its decoded text are such
+    blocks, and so is the 7.4 MB the vocabulary snapshot's parse frees: after it a 2.6 MB file of
+    1,000 PubMed records had its bytes and text served from the heap, whose freed space stays
+    resident and fragments (peak RSS +5.5 MiB over the first 20 such files; docs/performance.md,
+    "The twelfth session: --jsonl memory"). Fixed, each large buffer is mapped and unmapped again.
+    Called when the walk has read its first document of LARGE_FILE_BYTES or more, so a run of
+    smaller files never imports ctypes and keeps glibc's behaviour.
+    """
+    global _large_buffers_mapped
+    _large_buffers_mapped = True
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version  # noqa: B018 - glibc only: musl's mallopt does nothing
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(
+        mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) and mallopt(_M_TRIM_THRESHOLD, MMAP_THRESHOLD_BYTES)
+    )
 
 
 def _too_large(limit: int, size: int, *, exact: bool = True) -> str:
