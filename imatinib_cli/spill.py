@@ -46,6 +46,11 @@ HEAP_BUFFER = 256 * 1024
 HEAP_PIECES = 512
 # Study texts kept in the extraction cache read in one query (~10 KB each held meanwhile).
 CACHED_STUDIES = 64
+# The groups held while cached texts wait for their query, at most: the groups after a cached one
+# (new studies read from the heap among them) are held too, so a mostly new run with a few cached
+# studies would otherwise hold every later study's text.
+HELD_GROUPS = 256
+HELD_BYTES = 1 << 20
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 Order = tuple[tuple[str, ...], int]
@@ -399,7 +404,8 @@ class SpillStore:
     def groups_with_studies(self) -> Iterator[tuple[list[int], RenderedStudy | None]]:
         """groups(), each with the study text stored with its item when it has one item (put's
         study, given back as UTF-8 bytes), read in the same query, or from the extraction cache
-        (a text put as its length: read CACHED_STUDIES at a time, the groups before them held meanwhile); None
+        (a text put as its length: read CACHED_STUDIES at a time, the groups since the first of them
+        held meanwhile, at most HELD_GROUPS of them or HELD_BYTES of texts read); None
         for a larger group, an item stored without one, or a cached text that is no longer there
         for this path (stored again by another run for another path, or removed: the study is then
         merged from the entry's Findings, read again and relocated)."""
@@ -408,26 +414,29 @@ class SpillStore:
         held: list[tuple[list[int], Any, str]] = []  # (group, text or a cached ref's place, form)
         refs: list[tuple[str, str, int]] = []
         sizes: list[int] = []
+        held_bytes = 0  # of the held texts read from the heap
         for group, study, form in self._groups():
             if study is None:
                 if not refs:
                     yield group, None
-                else:
-                    held.append((group, None, ""))
-                continue
-            off, size, heap, entry, path = study
-            if entry is None:
-                text: Any = self._read(off, size, heap)
-                if not refs:
-                    yield group, RenderedStudy(text, form or "json")
-                else:
+                    continue
+                held.append((group, None, ""))
+            else:
+                off, size, heap, entry, path = study
+                if entry is None:
+                    text: Any = self._read(off, size, heap)
+                    if not refs:
+                        yield group, RenderedStudy(text, form or "json")
+                        continue
                     held.append((group, text, form or "json"))
-                continue
-            held.append((group, len(refs), form or "json"))
-            refs.append((entry, path, off))  # type: ignore[arg-type]
-            sizes.append(size)
-            if len(refs) >= CACHED_STUDIES:
+                    held_bytes += size
+                else:
+                    held.append((group, len(refs), form or "json"))
+                    refs.append((entry, path, off))  # type: ignore[arg-type]
+                    sizes.append(size)
+            if len(refs) >= CACHED_STUDIES or len(held) >= HELD_GROUPS or held_bytes >= HELD_BYTES:
                 yield from self._cached_studies(held, refs, sizes)
+                held_bytes = 0
         yield from self._cached_studies(held, refs, sizes)
 
     def _cached_studies(

@@ -315,3 +315,31 @@ def test_the_process_entry_collects_the_young_generation_less_often(monkeypatch:
     finally:
         gc.set_threshold(*before)
     assert seen == [(entry.YOUNG_THRESHOLD, *before[1:])]
+
+
+def test_new_studies_after_a_cached_one_are_held_a_bounded_number_at_a_time(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mostly new run whose first studies are cached: the cached texts wait for their query, and
+    the new studies after them (their texts read from the spill's file) are held with them, at most
+    HELD_GROUPS at a time, not until the run ends."""
+    corpus = _corpus(tmp_path / "docs", 40)
+    later = tmp_path / "later"
+    later.mkdir()
+    for path in sorted(corpus.iterdir())[3:]:
+        path.rename(later / path.name)
+    _run("--json", str(corpus))  # caches the first three
+    for path in later.iterdir():
+        path.rename(corpus / path.name)
+    monkeypatch.setattr(spill, "HELD_GROUPS", 8)
+    held_sizes: list[int] = []
+    original = spill.SpillStore._cached_studies
+
+    def counted(self: spill.SpillStore, held: list, refs: list, sizes: list):  # type: ignore[no-untyped-def]
+        held_sizes.append(len(held))
+        return original(self, held, refs, sizes)
+
+    monkeypatch.setattr(spill.SpillStore, "_cached_studies", counted)
+    assert _run("--json", str(corpus)) == _run("--json", "--no-cache", str(corpus))
+    assert max(held_sizes) == 8  # the three cached, then new ones up to the bound
+    assert held_sizes[:1] == [8]
