@@ -172,3 +172,13 @@ def test_a_records_files_bytes_are_mapped_after_a_large_free() -> None:
     command = [sys.executable, "-c", _MAPPED_AFTER_A_LARGE_FREE]
     mapped = int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
     assert mapped >= 2_600_000
+
+
+def test_without_ctypes_the_thresholds_stay_and_nothing_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Python built without _ctypes: the first large file leaves glibc's defaults, no error."""
+    import sys
+
+    monkeypatch.setattr(_walk, "_large_buffers_mapped", False)
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # `import ctypes` raises ImportError
+    assert _walk.keep_large_buffers_mapped() is False
+    assert _walk._large_buffers_mapped is True  # asked once only

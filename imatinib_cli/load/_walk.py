@@ -170,13 +170,13 @@ def keep_large_buffers_mapped() -> bool:
     _large_buffers_mapped = True
     if not sys.platform.startswith("linux"):
         return False
-    import ctypes
-
     try:
+        import ctypes  # a Python built without _ctypes raises ImportError: glibc's defaults stay
+
         libc = ctypes.CDLL(None)
         libc.gnu_get_libc_version  # noqa: B018 - glibc only: musl's mallopt does nothing
         mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    except (ImportError, OSError, AttributeError):
         return False
     return bool(
         mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) and mallopt(_M_TRIM_THRESHOLD, MMAP_THRESHOLD_BYTES)
