@@ -243,6 +243,7 @@ class ExtractionCache:
         self._db: sqlite3.Connection | None = None
         self._pid = os.getpid()
         self._disabled = False  # nothing is read or written any more
+        self.stopped = ""  # why it was disabled during this run (the warning given), if it was
         self._read_only = False  # entries are read, no longer written
         self._unreadable = 0
         self.imx_version = str(imatinib_cli.__version__)
@@ -686,6 +687,7 @@ class ExtractionCache:
 
     def _disable(self, message: str) -> None:
         self._disabled = True
+        self.stopped = message
         self._close_connection()
         self._warn(message)
 

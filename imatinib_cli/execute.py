@@ -148,6 +148,9 @@ class StoredFindings:
         if body is None:
             body = None if self.source is None else self.source.get_body(self.key)
             if body is None:
+                stopped = getattr(self.source, "stopped", "")
+                if stopped:  # a database error since its head was read: the entry is out of reach
+                    raise ImxError(f"{stopped}, while this run was reading it; run again, or with --no-cache")
                 raise ImxError(
                     "an extraction cache entry was removed while this run read it (another run's "
                     "`imx cache clear`?); run again"

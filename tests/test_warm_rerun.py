@@ -343,3 +343,31 @@ def test_new_studies_after_a_cached_one_are_held_a_bounded_number_at_a_time(
     assert _run("--json", str(corpus)) == _run("--json", "--no-cache", str(corpus))
     assert max(held_sizes) == 8  # the three cached, then new ones up to the bound
     assert held_sizes[:1] == [8]
+
+
+def test_a_cache_that_fails_while_texts_are_read_says_so(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error while the cached study texts are read stops the cache; the entries this run
+    had begun to read are then out of reach, and the error says why, not that one was removed."""
+    corpus = _corpus(tmp_path / "docs", 3)
+    _run("--json", str(corpus))
+    real_context = cache.ExtractionCache._context_read
+    real_studies = cache.ExtractionCache.get_studies
+    failing: list[bool] = []
+
+    def context(self: cache.ExtractionCache, db: sqlite3.Connection) -> int | None:
+        if failing:
+            raise sqlite3.OperationalError("database is locked")
+        return real_context(self, db)
+
+    def studies(self: cache.ExtractionCache, refs: list[tuple[str, str, int]]) -> list[bytes | None]:
+        failing.append(True)
+        return real_studies(self, refs)
+
+    monkeypatch.setattr(cache.ExtractionCache, "_context_read", context)
+    monkeypatch.setattr(cache.ExtractionCache, "get_studies", studies)
+    result = runner.invoke(app, ["summarize", "--json", str(corpus)])
+    assert result.exit_code == 1
+    assert "extraction cache not used" in result.stderr and "database is locked" in result.stderr
+    assert "removed while this run read it" not in result.stderr
