@@ -517,6 +517,10 @@ def lean_from_entry(
             items.append(None)
             continue
         # The text stays in the cache: its byte length stands for it (its Findings say where it is).
+        if size is not None and body is not None:
+            # Only a damaged value has bytes after its head (get_entries leaves the body on disk):
+            # its texts cannot be found by the entry's key, so it is a miss.
+            raise ValueError("a cache entry's value with bytes after its head")
         rendered = None if size is None else RenderedStudy(size, "json")
         findings = StoredFindings(body, index, key, path, source)
         items.append(Lean(None if keys is None else tuple(keys), findings, rendered))

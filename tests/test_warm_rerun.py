@@ -371,3 +371,13 @@ def test_a_cache_that_fails_while_texts_are_read_says_so(
     assert result.exit_code == 1
     assert "extraction cache not used" in result.stderr and "database is locked" in result.stderr
     assert "removed while this run read it" not in result.stderr
+
+
+def test_a_value_with_bytes_after_its_head_is_a_miss(tmp_path: Path, cache_dir: Path) -> None:
+    """A damaged value (bytes after its head) is recomputed, as any entry that does not read."""
+    corpus = _corpus(tmp_path / "docs", 3)
+    plain = _run("--json", "--no-cache", str(corpus))
+    assert _run("--json", str(corpus)) == plain
+    with _reopened(cache_dir) as db:
+        db.execute("UPDATE entries SET value = CAST(value || 'x' AS BLOB)")
+    assert _run("--json", str(corpus)) == plain
