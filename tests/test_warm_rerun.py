@@ -314,6 +314,7 @@ def test_the_process_entry_collects_the_young_generation_less_often(monkeypatch:
         entry.main()
     finally:
         gc.set_threshold(*before)
+        gc.unfreeze()  # entry.main froze the suite's objects so far: the rest of the suite as before
     assert seen == [(entry.YOUNG_THRESHOLD, *before[1:])]
 
 

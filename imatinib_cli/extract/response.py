@@ -117,7 +117,7 @@ def _add_timepoints(
 def find_responses(
     context: Context, info: SentenceInfo, start: int, end: int, extra: list[Span] | None = None
 ) -> tuple[list[ResponseHit], Row, set[int]]:
-    """Response hits in one clause, the clause's items, and the indexes of numbers they used."""
+    """Response hits in one clause, the clause's row (tokens.Row), and the indexes of numbers they used."""
     return _read_clause(context, info, start, end, category_items(context, start, end) + list(extra or ()))
 
 
