@@ -111,8 +111,15 @@ def test_what_a_worker_returns_round_trips_to_the_same_output(tmp_path: Path) ->
     # The cache entry made by the worker: its head gives the same LeanResult, its body the FileResult.
     assert lean.entry is not None and lean.entry.value is not None
     assert cache.Entry.parse(lean.entry.value).body == b"" and codec.decode(lean.entry.body) == result
-    entry = cache.Entry.parse(lean.entry.value + lean.entry.body)  # both columns, as get_body reads them
-    again = execute.lean_from_entry(entry, str(path), "0" * 64)
+    body = lean.entry.body
+
+    class Source:  # the cache, as get_entries leaves the body on disk for get_body
+        def get_body(self, key: str) -> bytes:
+            assert key == "k" * 64
+            return body
+
+    entry = cache.Entry.parse(lean.entry.value)
+    again = execute.lean_from_entry(entry, str(path), "0" * 64, "k" * 64, Source())
     assert again is not None
     assert again.documents == lean.documents
     stored = again.items[0]
@@ -123,6 +130,9 @@ def test_what_a_worker_returns_round_trips_to_the_same_output(tmp_path: Path) ->
     assert stored.findings.pick(stored.findings.decoded()) == execute.without_text(findings)  # type: ignore[attr-defined]
     # Found under another path, the head does not serve: the FileResult is relocated instead.
     assert execute.lean_from_entry(entry, str(tmp_path / "elsewhere.txt"), "0" * 64) is None
+    # Bytes after the head (the body read with it: not what get_entries gives) are a damaged entry.
+    with pytest.raises(ValueError, match="bytes after its head"):
+        execute.lean_from_entry(cache.Entry.parse(lean.entry.value + body), str(path), "0" * 64)
 
 
 def test_jsonl_form_is_made_by_the_worker(tmp_path: Path) -> None:
