@@ -14,10 +14,8 @@ JSON (the body) is in a column of its own, and the `summarize --json` text of ea
 study as if the study had no other document is a row of its own in the `studies` table (raw UTF-8,
 with the path it was made for). A rerun that writes JSON reads the heads alone (`get_entries`), a
 study text when it writes that study (`get_studies`: the spill store keeps where it is, not a
-copy),
-and reads and decodes the body (`get_body`) only for a study of several documents or an entry
-found under another path. Codec JSON: a tag
-per record from an allow-list of the project's own
+copy), and reads and decodes the body (`get_body`) only for a study of several documents or an
+entry found under another path. Codec JSON: a tag per record from an allow-list of the project's own
 classes and their field values, rebuilt by those classes alone. Reading an entry can build wrong
 records at worst, never run code (docs/security.md). Not compressed: zlib halves the file but
 costs more time than it saves (docs/performance.md "Cache").
