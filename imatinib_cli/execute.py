@@ -500,15 +500,18 @@ def lean_from_entry(
 ) -> LeanResult | None:
     """The LeanResult of a cache entry (cache.Entry) read at `path`, from its head alone (None when
     the head cannot serve: none stored, another path). Its Findings are read from `source` (the
-    cache) under `key` when needed, where the entry came without its body; its study texts are
-    left there too (each RenderedStudy's text is its byte length: SpillStore.put). Raises
-    codec.DecodeError, ValueError or TypeError for a damaged head."""
+    cache) under `key` when needed (get_entries leaves the body on disk); its study texts are left
+    there too (each RenderedStudy's text is its byte length: SpillStore.put). Raises
+    codec.DecodeError, ValueError or TypeError for a damaged head (or bytes after it)."""
     from imatinib_cli.render.json import RenderedStudy
 
     head = entry.head
     if head is None or entry.path != path:
         return None
-    body = entry.body or None
+    if entry.body:
+        # get_entries leaves the body on disk: bytes after the head are damage (and the study
+        # texts kept apart could not be found by the entry's key), so the entry is a miss.
+        raise ValueError("a cache entry's value with bytes after its head")
     documents: list[Document] = []
     items: list[Lean | None] = []
     for index, (document, ok, keys, size) in enumerate(head):
@@ -517,12 +520,8 @@ def lean_from_entry(
             items.append(None)
             continue
         # The text stays in the cache: its byte length stands for it (its Findings say where it is).
-        if size is not None and body is not None:
-            # Only a damaged value has bytes after its head (get_entries leaves the body on disk):
-            # its texts cannot be found by the entry's key, so it is a miss.
-            raise ValueError("a cache entry's value with bytes after its head")
         rendered = None if size is None else RenderedStudy(size, "json")
-        findings = StoredFindings(body, index, key, path, source)
+        findings = StoredFindings(None, index, key, path, source)
         items.append(Lean(None if keys is None else tuple(keys), findings, rendered))
     return LeanResult(path, sha256, tuple(documents), tuple(items))
 

@@ -179,8 +179,7 @@ class SpillStore:
         self._heap_size = 0  # the pieces not written yet included
         self._unwritten: list[bytes] = []
         self._unwritten_size = 0
-        self._last_body: tuple[bytes, int] | None = None
-        self._decoded: tuple[object, Any] | None = None  # the last cache body decoded, by offset or key
+        self._decoded: tuple[object, Any] | None = None  # the last cache body decoded, by its key
         self._source: Any = None  # where the entries stored by key are read (execute.StoredFindings.source)
         from imatinib_cli.execute import StoredFindings  # here, once: execute imports this module
 
@@ -206,9 +205,9 @@ class SpillStore:
         its link keys (resolve.link_keys), so groups() places it (order may come as its
         order_key bytes, made where the document was). findings may come already pickled
         (bytes, from a worker: stored as they are) or as a cache entry's (execute.StoredFindings:
-        its body stored once; or a HeapRef: already in a worker's file here, not copied). study:
-        the item's study text, for study() when it stays alone (its text a HeapRef in the same
-        worker's file when the findings are one)."""
+        its body left in the cache, read back by key; or a HeapRef: already in a worker's file
+        here, not copied). study: the item's study text, for study() when it stays alone (its text
+        a HeapRef in the same worker's file when the findings are one)."""
         import pickle
 
         record = entry = path = heap = ordered = None
@@ -219,13 +218,13 @@ class SpillStore:
         elif type(findings) is bytes:
             off, size = self._add(findings)
         elif type(findings) is self._stored_findings:
+            # (execute.lean_from_entry's: the body is left in the cache, read back by key)
+            if findings.body is not None:  # type: ignore[union-attr]
+                raise ValueError("a cache entry's Findings given with their body")
             record = findings.index  # type: ignore[union-attr]
-            if findings.body is None:  # type: ignore[union-attr]
-                off = size = 0
-                entry, path = findings.key, findings.path  # type: ignore[union-attr]
-                self._source = findings.source  # type: ignore[union-attr]
-            else:
-                off, size = self._body(findings.body)  # type: ignore[union-attr]
+            off = size = 0
+            entry, path = findings.key, findings.path  # type: ignore[union-attr]
+            self._source = findings.source  # type: ignore[union-attr]
         else:
             off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         if study is None:
@@ -317,15 +316,6 @@ class SpillStore:
             descriptor = self._heaps[name] = os.open(os.path.join(self.folder, name), flags)
         return descriptor
 
-    def _body(self, body: bytes) -> tuple[int, int]:
-        """Where a cache entry's body is in the heap, written at its first item (the items of one
-        file come one after another, so the last body is the only one to remember)."""
-        if self._last_body is not None and self._last_body[0] is body:
-            return self._last_body[1], len(body)
-        off, size = self._add(body)
-        self._last_body = (body, off)
-        return off, size
-
     def get(self, seqs: Sequence[int]) -> list[Findings]:
         """The Findings stored under seqs, in the order of seqs."""
         import pickle
@@ -347,16 +337,11 @@ class SpillStore:
                 # Written by this process, or by its own pool's workers into this private folder.
                 out.append(pickle.loads(self._read(off, size, heap)))  # noqa: S301
                 continue
-            # The items of one cached file share its body: decoded once while they come in a row
-            # (a group's members, or consecutive groups of one records file).
-            mark = off if entry is None else entry
-            if self._decoded is None or self._decoded[0] != mark:
-                stored = (
-                    StoredFindings(self._read(off, size), record)
-                    if entry is None
-                    else StoredFindings(None, record, entry, path or "", self._source)
-                )
-                self._decoded = (mark, stored.decoded())
+            # The items of one cached file share its body: read from the cache and decoded once
+            # while they come in a row (a group's members, or consecutive groups of one records file).
+            if self._decoded is None or self._decoded[0] != entry:
+                stored = StoredFindings(None, record, entry, path or "", self._source)
+                self._decoded = (entry, stored.decoded())
             out.append(StoredFindings(b"", record).pick(self._decoded[1]))
         return out
 
@@ -505,7 +490,6 @@ class SpillStore:
     def close(self) -> None:
         self._pending.clear()
         self._pending_keys.clear()
-        self._last_body = None
         self._decoded = self._source = None
 
         for descriptor in self._heaps.values():
