@@ -222,3 +222,32 @@ def test_a_working_folder_that_is_gone_is_a_one_line_error(monkeypatch: pytest.M
     monkeypatch.setattr(execute.os, "getcwd", gone)
     with pytest.raises(ImxError, match="cannot read the working folder: No such file or directory"):
         execute._working_folder()
+
+
+@pytest.mark.parametrize("shared_files", [False, True])
+def test_dask_tasks_grow_after_the_first_ones_and_the_byte_cap_still_closes_them(
+    scheduler: str, corpus: Path, monkeypatch: pytest.MonkeyPatch, shared_files: bool
+) -> None:
+    """Tasks of bytes grow as tasks of paths do (each task costs the client ~1.9 ms of CPU), and
+    DASK_CHUNK_BYTES still closes one first: the bytes held in flight stay bounded."""
+    files = sorted(path for path in corpus.rglob("*") if path.is_file())
+    sizes = [path.stat().st_size for path in files]
+    monkeypatch.setattr(execute, "DASK_CHUNK_FILES", 3)
+    monkeypatch.setattr(execute, "GROW_AFTER", 2)
+    monkeypatch.setattr(execute, "DASK_GROWN_CHUNK_FILES", 8)
+    cap = sum(sorted(sizes)[-4:])  # four of the largest files, never more than eight of any
+    monkeypatch.setattr(execute, "DASK_CHUNK_BYTES", cap)
+    sent: list[int] = []
+    submit = execute._Dask.submit
+
+    def spy(self: execute._Dask, chunk: list, work: object = None) -> object:
+        sent.append(len(chunk))
+        return submit(self, chunk, work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execute._Dask, "submit", spy)
+    serial = pipeline.summarize([str(corpus)], jobs=1)
+    assert pipeline.summarize([str(corpus)], dask_address=scheduler, shared_files=shared_files) == serial
+    assert sum(sent) == len(files)
+    assert sent[:2] == [3, 3]
+    assert max(sent[2:]) == 8  # grown
+    assert any(1 < count < 8 for count in sent[2:-1])  # a task the byte cap closed before eight files
