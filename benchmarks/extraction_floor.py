@@ -15,7 +15,7 @@ time (user + system) its command took, counted from just before `imx`'s entry to
 interpreter's start and the store's unpickling are outside both figures. The two outputs must be
 byte-identical (the look-up served every document), or the script fails. A kept Findings holds
 the first run's Document, not the one this run loaded, so the lean path makes one more copy of it
-without its text than a real run does (~2 µs): the floor is, if anything, a little high.
+without its text than a real run does (~1 µs): the floor is, if anything, a little high.
 
 It also says what unpickling the Findings costs with the collector off: about the least that
 making those objects costs in CPython, so a lower bound on what any extractor that returns them
