@@ -256,21 +256,31 @@ def available_cores() -> int:
 # --------------------------------------------------------------------------- the unit of work
 
 
+def _loaded(name: str) -> Any:
+    """The module `name` of imatinib_cli, imported at its first use (a warm run imports neither
+    extraction nor the readers at start-up), then found in sys.modules: a `from ... import`
+    statement in a function costs ~6,700 instructions a call, twice a document of a serial run.
+    Its functions are read from it at each call, so a test's monkeypatch of one holds."""
+    module = sys.modules.get(name)
+    if module is None:
+        import importlib
+
+        module = importlib.import_module(name)
+    return module
+
+
 def process_file(path: str, data: bytes, sha256: str) -> FileResult:
     """Read a file's Documents and extract each ok one. Never raises for the file's content.
 
     An exception in an extractor is a bug in imx, not a property of the file: the Document is listed
     as an error with the exception on one line (--debug logs the traceback where the work ran).
     """
-    from imatinib_cli.load import read_file
-
-    return _extracted(path, sha256, read_file(path, data, sha256))
+    return _extracted(path, sha256, _loaded("imatinib_cli.load").read_file(path, data, sha256))
 
 
 def _extracted(path: str, sha256: str, documents: list[Document]) -> FileResult:
     """The FileResult of these Documents: each ok one extracted, a crash listed as an error."""
-    from imatinib_cli.extract import extract
-
+    extraction = _loaded("imatinib_cli.extract")
     findings: list[Findings | None] = []
     crashed = False
     for index, document in enumerate(documents):
@@ -278,7 +288,7 @@ def _extracted(path: str, sha256: str, documents: list[Document]) -> FileResult:
             findings.append(None)
             continue
         try:
-            findings.append(extract(document))
+            findings.append(extraction.extract(document))
         except Exception as exc:  # noqa: BLE001 - one document must never stop the run
             _log.debug("extracting %s failed", document.path, exc_info=True)
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:_MAX_DETAIL]
@@ -1632,9 +1642,7 @@ def _one_by_one(chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work) ->
 
 
 def _lean_outputs(item: RawFile, form: str) -> Iterator[tuple[Document, Lean | None]]:
-    from imatinib_cli.load import read_file
-
-    documents: list[Any] = read_file(*item)
+    documents: list[Any] = _loaded("imatinib_cli.load").read_file(*item)
     for index, document in enumerate(documents):
         documents[index] = None  # its text goes once it is extracted
         lean = made_lean(_extracted(item.path, item.sha256, [document]), form=form, entry=False)
