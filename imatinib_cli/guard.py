@@ -306,10 +306,15 @@ def _within_bounds(
 
 
 def _agree(count: Quantity, percent: Quantity, denominators: list[float]) -> bool:
-    return any(
-        abs(100 * count.value / d - percent.value) <= _half_unit(percent.value) * 2 + _EPSILON
-        for d in denominators
-    )
+    """Whether the count over one of the denominators reads as the percent, within a unit of its
+    last written place. A loop with the slack and 100 x count worked out once (the same floats:
+    `100 * count / d` is `(100 * count) / d`), not a generator that asked `_half_unit` per size."""
+    scaled, stated = 100 * count.value, percent.value
+    slack = _half_unit(stated) * 2 + _EPSILON
+    for denominator in denominators:  # noqa: SIM110 - a loop: no generator frame
+        if abs(scaled / denominator - stated) <= slack:
+            return True
+    return False
 
 
 def _orr_at_least_parts(

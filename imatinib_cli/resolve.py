@@ -435,6 +435,8 @@ def _population_key(population: Population) -> str:
 
 
 def _merge_populations(group: list[Findings], warnings: list[Warning]) -> list[Population]:
+    if len(group) == 1 and len(group[0].populations) < 2:
+        return list(group[0].populations)  # nothing to merge with: no key made (most documents)
     merged: dict[str, Population] = {}
     for item in group:
         for population in item.populations:
@@ -1002,6 +1004,8 @@ def _arm_words(arm: str) -> tuple[str, ...]:
 
 
 def _unique_outcomes(outcomes: list[Outcome]) -> list[Outcome]:
+    if len(outcomes) < 2:
+        return outcomes  # nothing to be the same as (a document's usual one outcome, or none)
     seen: dict[tuple[object, ...], Outcome] = {}
     for outcome in outcomes:
         key = (

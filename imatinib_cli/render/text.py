@@ -56,7 +56,11 @@ def whole(value: float) -> int | float:
 
 
 def count_or_none(quantity: Quantity | None) -> int | float | None:
-    return None if quantity is None else whole(quantity.value)
+    """whole(quantity.value), or None: written out, not a call of whole (~8 a study's text)."""
+    if quantity is None:
+        return None
+    value = quantity.value
+    return int(value) if float(value).is_integer() else value
 
 
 def percent_or_none(quantity: Quantity | None) -> float | None:

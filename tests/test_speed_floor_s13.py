@@ -1,0 +1,129 @@
+"""What a cold run costs besides extraction (issue 12, thirteenth session): each rewrite checked
+against the form it replaced.
+
+- guard._agree works out the slack and 100 x count once, in a loop, where a generator asked
+  `_half_unit` for each denominator: the same answer for any count, percent and sizes.
+- render.text.count_or_none writes out `whole` instead of calling it: the same value and type.
+- render.json._population fills its "response" object from the stated categories into
+  `dict.fromkeys(RESPONSE_CATEGORIES)`, not a comprehension over the six: the same keys in the
+  same order, the same values.
+- resolve's one-document merge keeps a document's one population (or none) and its one outcome (or
+  none) as they are, with no key made: what the keyed merge gives for them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imatinib_cli import guard, resolve
+from imatinib_cli.models import (
+    RESPONSE_CATEGORIES,
+    Design,
+    Document,
+    Evidence,
+    Findings,
+    Outcome,
+    Population,
+    Quantity,
+    ResponseCount,
+)
+from imatinib_cli.render import json as render_json
+from imatinib_cli.render import text as render_text
+
+_EVIDENCE = Evidence("a.txt", 0, 10, "12 of 40 patients (30%) responded")
+_values = st.one_of(
+    st.floats(min_value=-5, max_value=500, allow_nan=False),
+    st.sampled_from([0.0, 1.0, 12.0, 30.0, 33.3, 4.75, 100.0, 99.99, 0.001, 7.25, 53.5]),
+    st.integers(min_value=0, max_value=400),
+)
+
+
+def _old_agree(count: Quantity, percent: Quantity, denominators: list[float]) -> bool:
+    return any(
+        abs(100 * count.value / d - percent.value) <= guard._half_unit(percent.value) * 2 + guard._EPSILON
+        for d in denominators
+    )
+
+
+@settings(max_examples=600, deadline=None)
+@given(_values, _values, st.lists(st.one_of(_values.filter(lambda v: v > 0)), max_size=3))
+def test_agree_as_the_generator_had_it(count: float, percent: float, denominators: list[float]) -> None:
+    quantity, share = Quantity(count, _EVIDENCE, True), Quantity(percent, _EVIDENCE)
+    assert guard._agree(quantity, share, denominators) == _old_agree(quantity, share, denominators)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_values, st.sampled_from([math.inf, -math.inf, math.nan, -0.0, 2.0**53 + 1])))
+def test_count_or_none_is_whole_of_the_value(value: float) -> None:
+    got = render_text.count_or_none(Quantity(value, None))
+    expected = render_text.whole(value)
+    assert type(got) is type(expected)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
+    assert render_text.count_or_none(None) is None
+
+
+_categories = st.sampled_from([*RESPONSE_CATEGORIES, "other"])
+
+
+@st.composite
+def _quantities(draw: st.DrawFn) -> Quantity | None:
+    if draw(st.booleans()):
+        return None
+    return Quantity(draw(_values), _EVIDENCE, draw(st.booleans()), draw(st.sampled_from([None, "30% of 40"])))
+
+
+@st.composite
+def _populations(draw: st.DrawFn) -> Population:
+    responses = tuple(
+        ResponseCount(
+            category,
+            draw(_quantities()),
+            draw(_quantities()),
+            category.upper(),
+            _EVIDENCE,
+            draw(st.booleans()),
+        )
+        for category in draw(st.lists(_categories, max_size=8))
+    )
+    return Population("all", "GIST", "GIST", "GIST", None, responses=responses)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_populations())
+def test_population_responses_as_the_comprehension_had_them(population: Population) -> None:
+    responses = population.first_responses()
+    old = {
+        category: None if (response := responses.get(category)) is None else render_json._response(response)
+        for category in RESPONSE_CATEGORIES
+    }
+    new = render_json._population(population)["response"]
+    assert list(new.items()) == list(old.items())
+
+
+def _keyed_populations(group: list[Findings]) -> list[Population]:
+    merged: dict[str, Population] = {}
+    for item in group:
+        for population in item.populations:
+            key = resolve._population_key(population)
+            old = merged.get(key)
+            merged[key] = population if old is None else resolve._merge_population(old, population, [])
+    return list(merged.values())
+
+
+def test_one_document_keeps_its_one_population_and_outcome() -> None:
+    population = Population("all", "GIST", "GIST", "GIST", Quantity(40.0, _EVIDENCE))
+    outcome = Outcome("os", Quantity(12.0, _EVIDENCE), "months", "12 months", _EVIDENCE)
+    for populations in ((), (population,)):
+        findings = Findings(Document("a.txt", "", "plain_text", ""), Design(), populations, (), (outcome,))
+        kept = resolve._merge_populations([findings], [])
+        assert kept == _keyed_populations([findings]) == list(populations)
+        assert all(a is b for a, b in zip(kept, populations, strict=True))
+    assert resolve._unique_outcomes([outcome]) == [outcome]
+    assert resolve._unique_outcomes([]) == []
+    # two populations of one key are still merged, as before
+    twins = Findings(Document("a.txt", "", "plain_text", ""), Design(), (population, population), (), ())
+    assert resolve._merge_populations([twins], []) == _keyed_populations([twins])
+    assert len(resolve._merge_populations([twins], [])) == 1
