@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import field as dataclass_field
 from dataclasses import fields, is_dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from imatinib_cli.errors import ImxError, UsageError
 from imatinib_cli.load._walk import (
@@ -409,20 +409,34 @@ def text_dropped(document: Document) -> Document:
     return document.replaced(text="", sections=(), registry_results=None)
 
 
+class _LeanSteps(NamedTuple):
+    """What made_lean calls, by name (made_lean unpacks them at once: one step, not a look-up each)."""
+
+    dumps: Callable[..., bytes]
+    protocol: int
+    RenderedStudy: Any
+    line_from_piece: Callable[..., Any]
+    study_line_text: Callable[..., str]
+    study_piece_utf8: Callable[..., bytes]
+    link_keys: Callable[..., Any]
+    merge_group: Callable[..., Any]
+    document_order_key: Callable[..., bytes]
+
+
 @functools.cache
-def _lean_steps() -> Any:
+def _lean_steps() -> _LeanSteps:
     """What made_lean calls, imported at its first call (a warm run makes no lean result: not at
     start-up) and kept: made_lean's own import statements cost ~27,000 instructions a file, ~3 %
     of it (each `from ... import` of a loaded module asks its spec whether it is initializing)."""
-    import pickle
-    from types import SimpleNamespace
+    from pickle import HIGHEST_PROTOCOL, dumps
 
     from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece_utf8
     from imatinib_cli.resolve import link_keys, merge_group
     from imatinib_cli.spill import document_order_key
 
-    return SimpleNamespace(  # by name, so made_lean takes each by its name, whatever the order
-        pickle=pickle,
+    return _LeanSteps(
+        dumps=dumps,
+        protocol=HIGHEST_PROTOCOL,
         RenderedStudy=RenderedStudy,
         line_from_piece=line_from_piece,
         study_line_text=study_line_text,
@@ -443,10 +457,9 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     the keys and the Findings without text, as objects; the study is merged there (no entry)."""
     if form is None and entry:
         raise ValueError("made_lean: a cache entry needs the study text (form)")
-    steps = _lean_steps()
-    pickle, RenderedStudy, line_from_piece = steps.pickle, steps.RenderedStudy, steps.line_from_piece
-    study_line_text, study_piece_utf8 = steps.study_line_text, steps.study_piece_utf8
-    link_keys, merge_group, document_order_key = steps.link_keys, steps.merge_group, steps.document_order_key
+    # one unpacking of the steps (a tuple), not a look-up of each by name
+    (dumps, protocol, RenderedStudy, line_from_piece, study_line_text, study_piece_utf8,
+     link_keys, merge_group, order_key) = _lean_steps()  # fmt: skip
     documents = tuple([text_dropped(document) for document in result.documents])
     items: list[Lean | None] = []
     pieces: list[tuple[list[str] | None, bytes | None] | None] = []
@@ -472,14 +485,12 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             else:  # the line from the piece when there is one (~30 µs), not rendered again (~0.4 ms)
                 line = study_line_text(study).encode("utf-8", "surrogatepass") if piece is None else None
                 rendered = RenderedStudy(line_from_piece(piece) if line is None else line, "jsonl")  # type: ignore[arg-type]
-        pickled: Any = pickle.dumps(lean, pickle.HIGHEST_PROTOCOL)
+        pickled: Any = dumps(lean, protocol)
         if heap is not None and keys is not None:  # only what goes to the spill store is written
             pickled = heap.write(pickled)
             if rendered is not None:
                 rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
-        items.append(
-            Lean(None if keys is None else tuple(keys), pickled, rendered, document_order_key(document))
-        )
+        items.append(Lean(None if keys is None else tuple(keys), pickled, rendered, order_key(document)))
         pieces.append((keys, piece))
     encoded = _entry(result, documents, pieces) if entry and not result.crashed else None
     return LeanResult(result.path, result.sha256, documents, tuple(items), encoded, result.crashed)
