@@ -9,16 +9,23 @@ against the form it replaced.
   same order, the same values.
 - resolve's one-document merge keeps a document's one population (or none) and its one outcome (or
   none) as they are, with no key made: what the keyed merge gives for them.
+- A record is reduced for pickle and copy by copyreg.dispatch_table's entry for its class
+  (models._REDUCED_IN_C, read in C), not by a call of its __reduce_ex__: the same value, so the same
+  pickle bytes and the same copies, for every record class of the model and for a report's records.
 """
 
 from __future__ import annotations
 
+import copy
+import copyreg
+import io
 import math
+import pickle
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imatinib_cli import guard, resolve
+from imatinib_cli import guard, models, resolve
 from imatinib_cli.models import (
     RESPONSE_CATEGORIES,
     Design,
@@ -127,3 +134,38 @@ def test_one_document_keeps_its_one_population_and_outcome() -> None:
     twins = Findings(Document("a.txt", "", "plain_text", ""), Design(), (population, population), (), ())
     assert resolve._merge_populations([twins], []) == _keyed_populations([twins])
     assert len(resolve._merge_populations([twins], [])) == 1
+
+
+def _old_pickle(value: object) -> bytes:
+    """The pickle as the records' __reduce_ex__ made it: copyreg's table without their entries."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {  # type: ignore[misc]
+        kind: reduce for kind, reduce in copyreg.dispatch_table.items() if reduce is not models._REDUCED_IN_C
+    }
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def test_records_reduce_in_c_as_their_reduce_ex_did() -> None:
+    from conftest import make_comparison, make_report
+
+    classes = [kind for kind in vars(models).values() if type(kind) is models.RecordClass]
+    assert len(classes) > 20
+    for kind in classes:
+        assert copyreg.dispatch_table[kind] is models._REDUCED_IN_C
+    evidence = Evidence("a.txt", 1, 5, "quote", path="x[0]")
+    assert models._REDUCED_IN_C(evidence) == evidence.__reduce_ex__(5) == evidence.__reduce__()
+    for value in (make_report(), make_comparison(), _EVIDENCE, Quantity(3.0, None)):
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        assert data == _old_pickle(value)
+        assert pickle.loads(data) == value
+        assert copy.copy(value) == value and copy.deepcopy(value) == value
+
+
+@settings(max_examples=100, deadline=None)
+@given(_populations())
+def test_a_population_pickles_as_before(population: Population) -> None:
+    data = pickle.dumps(population, pickle.HIGHEST_PROTOCOL)
+    assert data == _old_pickle(population)
+    assert pickle.loads(data) == population
