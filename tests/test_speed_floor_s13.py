@@ -4,6 +4,8 @@ against the form it replaced.
 - guard._agree works out the slack and 100 x count once, in a loop, where a generator asked
   `_half_unit` for each denominator: the same answer for any count, percent and sizes.
 - render.text.count_or_none writes out `whole` instead of calling it: the same value and type.
+- render.text.percent_or_none keeps a percent that is a whole number of tenths as it is instead of
+  asking round(value, 1) (a decimal conversion and back): the same float, for any float.
 - render.json._population fills its "response" object from the stated categories into
   `dict.fromkeys(RESPONSE_CATEGORIES)`, not a comprehension over the six: the same keys in the
   same order, the same values.
@@ -70,6 +72,37 @@ def test_count_or_none_is_whole_of_the_value(value: float) -> None:
     assert type(got) is type(expected)
     assert got == expected or (math.isnan(got) and math.isnan(expected))
     assert render_text.count_or_none(None) is None
+
+
+def _old_percent_or_none(quantity: Quantity | None) -> float | None:
+    if quantity is None:
+        return None
+    value = round(float(quantity.value), 1)
+    return float(quantity.value) if value == 0 and quantity.value != 0 else value
+
+
+_percents = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(min_value=-1e16, max_value=1e16),
+    st.integers(min_value=-(10**6), max_value=10**6).map(lambda k: k / 10),
+    st.integers(min_value=-(10**6), max_value=10**6).map(lambda k: k / 100),
+    st.integers(min_value=-(10**17), max_value=10**17).map(lambda k: k / 10),
+    st.sampled_from([0.05, 0.04999999999999999, 0.15, 0.25, 2.675, 1e15, -1e15, 999999999999999.9, 5e-324]),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_percents)
+def test_percent_or_none_as_rounding_had_it(value: float) -> None:
+    got, expected = (
+        render_text.percent_or_none(Quantity(value, None)),
+        _old_percent_or_none(Quantity(value, None)),
+    )
+    assert type(got) is type(expected)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
+    assert math.copysign(1.0, got) == math.copysign(1.0, expected)  # -0.0 stays -0.0
+    assert render_text.percent_or_none(None) is None
 
 
 _categories = st.sampled_from([*RESPONSE_CATEGORIES, "other"])

@@ -70,8 +70,14 @@ def percent_or_none(quantity: Quantity | None) -> float | None:
     it is not 0%."""
     if quantity is None:
         return None
-    value = round(float(quantity.value), 1)
-    return float(quantity.value) if value == 0 and quantity.value != 0 else value
+    value = float(quantity.value)
+    # One decimal or none already (stated percents, and derived ones, rounded so): its own rounding,
+    # told by a whole number of tenths (k / 10 is the float nearest k tenths, which round(value, 1)
+    # gives back), ~0.1 µs where round(value, 1) is ~0.25 (a decimal conversion and back).
+    if -1e15 < value < 1e15 and round(value * 10) / 10 == value:
+        return value
+    rounded = round(value, 1)
+    return value if rounded == 0 and quantity.value != 0 else rounded
 
 
 def format_number(value: float) -> str:
