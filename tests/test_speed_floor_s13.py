@@ -3,6 +3,10 @@ against the form it replaced.
 
 - guard._agree works out the slack and 100 x count once, in a loop, where a generator asked
   `_half_unit` for each denominator: the same answer for any count, percent and sizes.
+- guard._population reads its bound and denominators from the two sizes without comprehensions
+  (and `_bound`), skips the heme comprehensions for a population without any, and
+  guard.bound_warnings asks one loop (`_within_caps`) whether messages and quotes are within their
+  caps: the same populations and warnings as the old forms, for random sizes and values.
 - render.text.count_or_none writes out `whole` instead of calling it: the same value and type.
 - render.text.percent_or_none keeps a percent that is a whole number of tenths as it is instead of
   asking round(value, 1) (a decimal conversion and back): the same float, for any float.
@@ -34,10 +38,12 @@ from imatinib_cli.models import (
     Document,
     Evidence,
     Findings,
+    HemeResponse,
     Outcome,
     Population,
     Quantity,
     ResponseCount,
+    Warning,
 )
 from imatinib_cli.render import json as render_json
 from imatinib_cli.render import text as render_text
@@ -128,7 +134,14 @@ def _populations(draw: st.DrawFn) -> Population:
         )
         for category in draw(st.lists(_categories, max_size=8))
     )
-    return Population("all", "GIST", "GIST", "GIST", None, responses=responses)
+    heme = tuple(
+        HemeResponse("cytogenetic", "ccyr", draw(_quantities()), draw(_quantities()), None, "CCyR", _EVIDENCE)
+        for _ in range(draw(st.integers(min_value=0, max_value=2)))
+    )
+    n, evaluable = draw(_quantities()), draw(_quantities())
+    return Population(
+        "all", "GIST", "GIST", "GIST", n, responses=responses, heme_responses=heme, n_evaluable=evaluable
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -202,3 +215,54 @@ def test_a_population_pickles_as_before(population: Population) -> None:
     data = pickle.dumps(population, pickle.HIGHEST_PROTOCOL)
     assert data == _old_pickle(population)
     assert pickle.loads(data) == population
+
+
+def _old_population(population: Population, total: Quantity | None, warnings: list[Warning]) -> Population:
+    """guard._population as it was before the thirteenth session."""
+    sizes = [q.value for q in (population.n, population.n_evaluable) if q is not None]
+    bound = max(sizes) if sizes else (total.value if total is not None else None)
+    denominators = [q.value for q in (population.n_evaluable, population.n) if q is not None and q.value > 0]
+    responses = {
+        r.category: guard._response(r, population.label, bound, denominators, warnings)
+        for r in population.responses
+    }
+    responses = guard._orr_at_least_parts(responses, population.label, warnings)
+    responses = guard._parts_within_size(responses, population.label, bound, warnings)
+    kept = tuple([r for r in responses.values() if r is not None])
+    heme = tuple(
+        [
+            h
+            for h in [guard._heme(h, population.label, bound, warnings) for h in population.heme_responses]
+            if h
+        ]
+    )
+    if kept == population.responses and heme == population.heme_responses:
+        return population
+    return population.replaced(responses=kept, heme_responses=heme)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_populations(), _quantities())
+def test_guard_population_as_before(population: Population, total: Quantity | None) -> None:
+    warnings: list[Warning] = []
+    old_warnings: list[Warning] = []
+    new = guard._population(population, total, warnings)
+    old = _old_population(population, total, old_warnings)
+    assert new == old and warnings == old_warnings
+    assert (new is population) == (old is population)
+
+
+_messages = st.sampled_from(["a", "x" * 500, "x" * 501, "PR stated twice"])
+_quotes = st.sampled_from(["q", "y" * 4004, "y" * 4005])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_messages, st.lists(_quotes, max_size=2)), max_size=5))
+def test_within_caps_as_the_generators_had_it(items: list[tuple[str, list[str]]]) -> None:
+    warnings = [
+        Warning(message, tuple(Evidence("a", 0, 1, quote) for quote in quotes)) for message, quotes in items
+    ]
+    old = all(len(w.message) <= guard.MAX_WARNING_CHARS for w in warnings) and all(
+        len(e.quote) <= guard.MAX_WARNING_QUOTE_CHARS for w in warnings for e in w.evidence
+    )
+    assert guard._within_caps(warnings) == old
