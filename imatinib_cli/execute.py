@@ -457,9 +457,6 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     the keys and the Findings without text, as objects; the study is merged there (no entry)."""
     if form is None and entry:
         raise ValueError("made_lean: a cache entry needs the study text (form)")
-    # one unpacking of the steps (a tuple), not a look-up of each by name
-    (dumps, protocol, RenderedStudy, line_from_piece, study_line_text, study_piece_utf8,
-     link_keys, merge_group, order_key) = _lean_steps()  # fmt: skip
     documents = tuple([text_dropped(document) for document in result.documents])
     items: list[Lean | None] = []
     pieces: list[tuple[list[str] | None, bytes | None] | None] = []
@@ -468,32 +465,42 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             items.append(None)
             pieces.append(None)
             continue
-        # Its document without text is the one just made (one text_dropped, not two).
-        lean = without_text(findings, document if findings.document is given else None)
-        keys = link_keys(lean)
-        if form is None:
-            items.append(Lean(None if keys is None else tuple(keys), lean))
-            pieces.append((keys, None))
-            continue
-        rendered = piece = None
-        if keys is not None:
-            study = merge_group([lean])
-            if entry or form == "json":
-                piece = study_piece_utf8(study)
-            if form == "json":
-                rendered = RenderedStudy(piece, "json")
-            else:  # the line from the piece when there is one (~30 µs), not rendered again (~0.4 ms)
-                line = study_line_text(study).encode("utf-8", "surrogatepass") if piece is None else None
-                rendered = RenderedStudy(line_from_piece(piece) if line is None else line, "jsonl")  # type: ignore[arg-type]
-        pickled: Any = dumps(lean, protocol)
-        if heap is not None and keys is not None:  # only what goes to the spill store is written
-            pickled = heap.write(pickled)
-            if rendered is not None:
-                rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
-        items.append(Lean(None if keys is None else tuple(keys), pickled, rendered, order_key(document)))
+        item, keys, piece = _lean(document, findings, given, form, entry, heap)
+        items.append(item)
         pieces.append((keys, piece))
     encoded = _entry(result, documents, pieces) if entry and not result.crashed else None
     return LeanResult(result.path, result.sha256, documents, tuple(items), encoded, result.crashed)
+
+
+def _lean(
+    document: Document, findings: Findings, given: Document, form: str | None, entry: bool, heap: Any
+) -> tuple[Lean, list[str] | None, bytes | None]:
+    """made_lean's Lean of one ok document (document: `given`, the one extracted, without its
+    text), with its link keys and its study's `--json` piece (None unless made)."""
+    # one unpacking of the steps (a tuple), not a look-up of each by name
+    (dumps, protocol, RenderedStudy, line_from_piece, study_line_text, study_piece_utf8,
+     link_keys, merge_group, order_key) = _lean_steps()  # fmt: skip
+    # Its document without text is the one just made (one text_dropped, not two).
+    lean = without_text(findings, document if findings.document is given else None)
+    keys = link_keys(lean)
+    if form is None:
+        return Lean(None if keys is None else tuple(keys), lean), keys, None
+    rendered = piece = None
+    if keys is not None:
+        study = merge_group([lean])
+        if entry or form == "json":
+            piece = study_piece_utf8(study)
+        if form == "json":
+            rendered = RenderedStudy(piece, "json")
+        else:  # the line from the piece when there is one (~30 µs), not rendered again (~0.4 ms)
+            line = study_line_text(study).encode("utf-8", "surrogatepass") if piece is None else None
+            rendered = RenderedStudy(line_from_piece(piece) if line is None else line, "jsonl")  # type: ignore[arg-type]
+    pickled: Any = dumps(lean, protocol)
+    if heap is not None and keys is not None:  # only what goes to the spill store is written
+        pickled = heap.write(pickled)
+        if rendered is not None:
+            rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
+    return Lean(None if keys is None else tuple(keys), pickled, rendered, order_key(document)), keys, piece
 
 
 def _entry(
@@ -1653,12 +1660,18 @@ def _one_by_one(chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work) ->
 
 
 def _lean_outputs(item: RawFile, form: str) -> Iterator[tuple[Document, Lean | None]]:
+    """A file's (Document without text, Lean or None) one document at a time: made_lean's of
+    each document's FileResult, without the LeanResult around the one document (~1 % of a
+    document when its extraction costs nothing)."""
     documents: list[Any] = _loaded("imatinib_cli.load").read_file(*item)
     for index, document in enumerate(documents):
         documents[index] = None  # its text goes once it is extracted
-        lean = made_lean(_extracted(item.path, item.sha256, [document]), form=form, entry=False)
-        del document
-        yield lean.documents[0], lean.items[0]
+        result = _extracted(item.path, item.sha256, [document])
+        (extracted,), (findings,) = result.documents, result.findings
+        dropped = text_dropped(extracted)
+        lean = None if findings is None else _lean(dropped, findings, extracted, form, False, None)[0]
+        del document, result, extracted, findings
+        yield dropped, lean
 
 
 def _finish_parts(split: _Split, run: _Run) -> Iterator[tuple[Document, Any]]:

@@ -15,6 +15,10 @@ against the form it replaced.
   same order, the same values.
 - resolve's one-document merge keeps a document's one population (or none) and its one outcome (or
   none) as they are, with no key made: what the keyed merge gives for them.
+- resolve._zeros_when_complete finds the stated counts and their sum in one loop, not two
+  comprehensions: the same zeros filled in, for random responses and sizes.
+- A serial run's documents are made lean one at a time by `execute._lean` without a LeanResult
+  around each (tests/test_jsonl_memory.py checks they are made_lean's of the whole file).
 - A record is reduced for pickle and copy by copyreg.dispatch_table's entry for its class
   (models._REDUCED_IN_C, read in C), not by a call of its __reduce_ex__: the same value, so the same
   pickle bytes and the same copies, for every record class of the model and for a report's records.
@@ -266,3 +270,49 @@ def test_within_caps_as_the_generators_had_it(items: list[tuple[str, list[str]]]
         len(e.quote) <= guard.MAX_WARNING_QUOTE_CHARS for w in warnings for e in w.evidence
     )
     assert guard._within_caps(warnings) == old
+
+
+def _old_zeros_when_complete(
+    responses: dict[str, ResponseCount], denominator: Quantity | None, n: Quantity | None, by_measure: bool
+) -> None:
+    """resolve._zeros_when_complete as it was before the thirteenth session."""
+    if denominator is None or denominator.value <= 0:
+        return
+    stated = [r for c, r in responses.items() if c != "orr" and r.count is not None and not r.count.derived]
+    if not stated or sum([r.count.value for r in stated if r.count]) != denominator.value:
+        return
+    terms = " + ".join(f"{r.category.upper()} {resolve._num(r.count.value)}" for r in stated if r.count)
+    how = f"{terms} = {resolve._num(denominator.value)}: no other category"
+    missing = ["cr", "pr", "sd", "pd"]
+    if by_measure or (n is not None and n.value == denominator.value):
+        missing.append("ne")
+    for category in missing:
+        if category not in responses:
+            zero = Quantity(0.0, stated[0].evidence, True, how)
+            responses[category] = ResponseCount(category, zero, None, "", stated[0].evidence, derived=True)
+
+
+_counts = st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 0.1, 0.2, 0.3, 1e16, 1.5])
+
+
+@st.composite
+def _stated_responses(draw: st.DrawFn) -> dict[str, ResponseCount]:
+    return {
+        category: ResponseCount(
+            category, Quantity(draw(_counts), _EVIDENCE, draw(st.booleans())), None, category, _EVIDENCE
+        )
+        for category in draw(st.lists(st.sampled_from(RESPONSE_CATEGORIES), max_size=6, unique=True))
+    }
+
+
+@settings(max_examples=500, deadline=None)
+@given(_stated_responses(), st.sampled_from([None, 0.0, 1.0, 3.0, 6.0, 10.0, 0.6, 1e16]), st.booleans())
+def test_zeros_when_complete_as_before(
+    responses: dict[str, ResponseCount], size: float | None, by_measure: bool
+) -> None:
+    denominator = None if size is None else Quantity(size, _EVIDENCE)
+    old = dict(responses)
+    new = dict(responses)
+    _old_zeros_when_complete(old, denominator, denominator, by_measure)
+    resolve._zeros_when_complete(new, denominator, denominator, by_measure)
+    assert list(new.items()) == list(old.items())
