@@ -7,6 +7,8 @@ against the form it replaced.
   (and `_bound`), skips the heme comprehensions for a population without any, and
   guard.bound_warnings asks one loop (`_within_caps`) whether messages and quotes are within their
   caps: the same populations and warnings as the old forms, for random sizes and values.
+- render.text.doses_mg_per_day of a population with one dose is that dose's (or none): what the
+  set, sort and comprehensions give for it.
 - render.text.count_or_none writes out `whole` instead of calling it: the same value and type.
 - render.text.percent_or_none keeps a percent that is a whole number of tenths as it is instead of
   asking round(value, 1) (a decimal conversion and back): the same float, for any float.
@@ -40,6 +42,7 @@ from imatinib_cli.models import (
     RESPONSE_CATEGORIES,
     Design,
     Document,
+    Dose,
     Evidence,
     Findings,
     HemeResponse,
@@ -316,3 +319,21 @@ def test_zeros_when_complete_as_before(
     _old_zeros_when_complete(old, denominator, denominator, by_measure)
     resolve._zeros_when_complete(new, denominator, denominator, by_measure)
     assert list(new.items()) == list(old.items())
+
+
+def _old_doses(population: Population) -> list[int | float]:
+    return [
+        render_text.whole(v)
+        for v in sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None})
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), _values, st.just(math.nan), st.just(400.0)), max_size=3))
+def test_doses_as_the_set_and_sort_had_them(values: list[float | None]) -> None:
+    doses = tuple(Dose(value, f"{value} mg", None, _EVIDENCE) for value in values)
+    population = Population("all", "GIST", "GIST", "GIST", None, doses=doses)
+    got, expected = render_text.doses_mg_per_day(population), _old_doses(population)
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert type(a) is type(b) and (a == b or (math.isnan(a) and math.isnan(b)))

@@ -166,7 +166,11 @@ def response_note(response: ResponseCount | None) -> str | None:
 
 def doses_mg_per_day(population: Population) -> list[int | float]:
     """Distinct daily doses in mg, ascending; body-surface doses (mg_per_day None) are left out."""
-    return [whole(v) for v in sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None})]
+    doses = population.doses
+    if len(doses) == 1:  # most populations: no set, sort and two comprehensions for one value
+        value = doses[0].mg_per_day
+        return [] if value is None else [whole(value)]
+    return [whole(v) for v in sorted({d.mg_per_day for d in doses if d.mg_per_day is not None})]
 
 
 def format_doses(values: Sequence[float], pooled_arms: bool, unconverted: Iterable[str] = ()) -> str:
