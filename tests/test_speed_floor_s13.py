@@ -21,6 +21,8 @@ against the form it replaced.
   comprehensions: the same zeros filled in, for random responses and sizes.
 - A serial run's documents are made lean one at a time by `execute._lean` without a LeanResult
   around each (tests/test_jsonl_memory.py checks they are made_lean's of the whole file).
+- _pubmed_text.find_citation asks may_be_citation's substring test written out in its loop: the
+  same citation line and fields as the loop that called it, for random preambles.
 - A record is reduced for pickle and copy by copyreg.dispatch_table's entry for its class
   (models._REDUCED_IN_C, read in C), not by a call of its __reduce_ex__: the same value, so the same
   pickle bytes and the same copies, for every record class of the model and for a report's records.
@@ -38,6 +40,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli import guard, models, resolve
+from imatinib_cli.load import _pubmed_text
+from imatinib_cli.load._text import Line, split_lines
 from imatinib_cli.models import (
     RESPONSE_CATEGORIES,
     Design,
@@ -337,3 +341,39 @@ def test_doses_as_the_set_and_sort_had_them(values: list[float | None]) -> None:
     assert len(got) == len(expected)
     for a, b in zip(got, expected, strict=True):
         assert type(a) is type(b) and (a == b or (math.isnan(a) and math.isnan(b)))
+
+
+def _old_find_citation(lines: list[Line], limit: int = _pubmed_text.PREAMBLE_LINES) -> object:
+    for index, line in enumerate(lines[:limit]):
+        if _pubmed_text.may_be_citation(line.text):
+            fields = _pubmed_text.parse_citation(line.text)
+            if fields:
+                return index, fields
+    return None
+
+
+_PREAMBLE_PIECES = [
+    "Blood. 2004 Jan;103(1):1-5.",
+    ". Ann Oncol. 2001;15(6):105-112.",
+    "Lancet. 2004.",
+    "a; b",
+    "x: y.",
+    "doi: 10.1/x.",
+    "Clinical Trial",
+    "",
+    "  ",
+    "J Clin Oncol. 2002 Mar 15;20(6):1692-703. Epub",
+    "N Engl J Med. 2001 Apr 5;344(14):1031-7.",
+    "PMID: 123",
+    "et al. Blood.",
+    ";:.",
+    "1. Blood. 2004;1:2",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PREAMBLE_PIECES), max_size=12), st.integers(min_value=0, max_value=15))
+def test_find_citation_as_before(pieces: list[str], limit: int) -> None:
+    lines = split_lines("\n".join(pieces))
+    assert _pubmed_text.find_citation(lines, limit) == _old_find_citation(lines, limit)
+    assert _pubmed_text.find_citation(lines) == _old_find_citation(lines)
