@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import field as dataclass_field
 from dataclasses import fields, is_dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from imatinib_cli.errors import ImxError, UsageError
 from imatinib_cli.load._walk import (
@@ -258,21 +258,31 @@ def available_cores() -> int:
 # --------------------------------------------------------------------------- the unit of work
 
 
+def _loaded(name: str) -> Any:
+    """The module `name` of imatinib_cli, imported at its first use (a warm run imports neither
+    extraction nor the readers at start-up), then found in sys.modules: a `from ... import`
+    statement in a function costs ~6,700 instructions a call, twice a document of a serial run.
+    Its functions are read from it at each call, so a test's monkeypatch of one holds."""
+    module = sys.modules.get(name)
+    if module is None:
+        import importlib
+
+        module = importlib.import_module(name)
+    return module
+
+
 def process_file(path: str, data: bytes, sha256: str) -> FileResult:
     """Read a file's Documents and extract each ok one. Never raises for the file's content.
 
     An exception in an extractor is a bug in imx, not a property of the file: the Document is listed
     as an error with the exception on one line (--debug logs the traceback where the work ran).
     """
-    from imatinib_cli.load import read_file
-
-    return _extracted(path, sha256, read_file(path, data, sha256))
+    return _extracted(path, sha256, _loaded("imatinib_cli.load").read_file(path, data, sha256))
 
 
 def _extracted(path: str, sha256: str, documents: list[Document]) -> FileResult:
     """The FileResult of these Documents: each ok one extracted, a crash listed as an error."""
-    from imatinib_cli.extract import extract
-
+    extraction = _loaded("imatinib_cli.extract")
     findings: list[Findings | None] = []
     crashed = False
     for index, document in enumerate(documents):
@@ -280,7 +290,7 @@ def _extracted(path: str, sha256: str, documents: list[Document]) -> FileResult:
             findings.append(None)
             continue
         try:
-            findings.append(extract(document))
+            findings.append(extraction.extract(document))
         except Exception as exc:  # noqa: BLE001 - one document must never stop the run
             _log.debug("extracting %s failed", document.path, exc_info=True)
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:_MAX_DETAIL]
@@ -401,20 +411,34 @@ def text_dropped(document: Document) -> Document:
     return document.replaced(text="", sections=(), registry_results=None)
 
 
+class _LeanSteps(NamedTuple):
+    """What made_lean calls, by name (made_lean unpacks them at once: one step, not a look-up each)."""
+
+    dumps: Callable[..., bytes]
+    protocol: int
+    RenderedStudy: Any
+    line_from_piece: Callable[..., Any]
+    study_line_text: Callable[..., str]
+    study_piece_utf8: Callable[..., bytes]
+    link_keys: Callable[..., Any]
+    merge_group: Callable[..., Any]
+    document_order_key: Callable[..., bytes]
+
+
 @functools.cache
-def _lean_steps() -> Any:
+def _lean_steps() -> _LeanSteps:
     """What made_lean calls, imported at its first call (a warm run makes no lean result: not at
     start-up) and kept: made_lean's own import statements cost ~27,000 instructions a file, ~3 %
     of it (each `from ... import` of a loaded module asks its spec whether it is initializing)."""
-    import pickle
-    from types import SimpleNamespace
+    from pickle import HIGHEST_PROTOCOL, dumps
 
     from imatinib_cli.render.json import RenderedStudy, line_from_piece, study_line_text, study_piece_utf8
     from imatinib_cli.resolve import link_keys, merge_group
     from imatinib_cli.spill import document_order_key
 
-    return SimpleNamespace(  # by name, so made_lean takes each by its name, whatever the order
-        pickle=pickle,
+    return _LeanSteps(
+        dumps=dumps,
+        protocol=HIGHEST_PROTOCOL,
         RenderedStudy=RenderedStudy,
         line_from_piece=line_from_piece,
         study_line_text=study_line_text,
@@ -435,10 +459,6 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
     the keys and the Findings without text, as objects; the study is merged there (no entry)."""
     if form is None and entry:
         raise ValueError("made_lean: a cache entry needs the study text (form)")
-    steps = _lean_steps()
-    pickle, RenderedStudy, line_from_piece = steps.pickle, steps.RenderedStudy, steps.line_from_piece
-    study_line_text, study_piece_utf8 = steps.study_line_text, steps.study_piece_utf8
-    link_keys, merge_group, document_order_key = steps.link_keys, steps.merge_group, steps.document_order_key
     documents = tuple([text_dropped(document) for document in result.documents])
     items: list[Lean | None] = []
     pieces: list[tuple[list[str] | None, bytes | None] | None] = []
@@ -447,34 +467,42 @@ def made_lean(result: FileResult, *, form: str | None, entry: bool = False, heap
             items.append(None)
             pieces.append(None)
             continue
-        # Its document without text is the one just made (one text_dropped, not two).
-        lean = without_text(findings, document if findings.document is given else None)
-        keys = link_keys(lean)
-        if form is None:
-            items.append(Lean(None if keys is None else tuple(keys), lean))
-            pieces.append((keys, None))
-            continue
-        rendered = piece = None
-        if keys is not None:
-            study = merge_group([lean])
-            if entry or form == "json":
-                piece = study_piece_utf8(study)
-            if form == "json":
-                rendered = RenderedStudy(piece, "json")
-            else:  # the line from the piece when there is one (~30 µs), not rendered again (~0.4 ms)
-                line = study_line_text(study).encode("utf-8", "surrogatepass") if piece is None else None
-                rendered = RenderedStudy(line_from_piece(piece) if line is None else line, "jsonl")  # type: ignore[arg-type]
-        pickled: Any = pickle.dumps(lean, pickle.HIGHEST_PROTOCOL)
-        if heap is not None and keys is not None:  # only what goes to the spill store is written
-            pickled = heap.write(pickled)
-            if rendered is not None:
-                rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
-        items.append(
-            Lean(None if keys is None else tuple(keys), pickled, rendered, document_order_key(document))
-        )
+        item, keys, piece = _lean(document, findings, given, form, entry, heap)
+        items.append(item)
         pieces.append((keys, piece))
     encoded = _entry(result, documents, pieces) if entry and not result.crashed else None
     return LeanResult(result.path, result.sha256, documents, tuple(items), encoded, result.crashed)
+
+
+def _lean(
+    document: Document, findings: Findings, given: Document, form: str | None, entry: bool, heap: Any
+) -> tuple[Lean, list[str] | None, bytes | None]:
+    """made_lean's Lean of one ok document (document: `given`, the one extracted, without its
+    text), with its link keys and its study's `--json` piece (None unless made)."""
+    # one unpacking of the steps (a tuple), not a look-up of each by name
+    (dumps, protocol, RenderedStudy, line_from_piece, study_line_text, study_piece_utf8,
+     link_keys, merge_group, order_key) = _lean_steps()  # fmt: skip
+    # Its document without text is the one just made (one text_dropped, not two).
+    lean = without_text(findings, document if findings.document is given else None)
+    keys = link_keys(lean)
+    if form is None:
+        return Lean(None if keys is None else tuple(keys), lean), keys, None
+    rendered = piece = None
+    if keys is not None:
+        study = merge_group([lean])
+        if entry or form == "json":
+            piece = study_piece_utf8(study)
+        if form == "json":
+            rendered = RenderedStudy(piece, "json")
+        else:  # the line from the piece when there is one (~30 µs), not rendered again (~0.4 ms)
+            line = study_line_text(study).encode("utf-8", "surrogatepass") if piece is None else None
+            rendered = RenderedStudy(line_from_piece(piece) if line is None else line, "jsonl")  # type: ignore[arg-type]
+    pickled: Any = dumps(lean, protocol)
+    if heap is not None and keys is not None:  # only what goes to the spill store is written
+        pickled = heap.write(pickled)
+        if rendered is not None:
+            rendered = RenderedStudy(heap.write(rendered.text), rendered.form)
+    return Lean(None if keys is None else tuple(keys), pickled, rendered, order_key(document)), keys, piece
 
 
 def _entry(
@@ -1633,14 +1661,18 @@ def _one_by_one(chunk: Sequence[RawFile | FilePart | UnreadFile], work: Work) ->
 
 
 def _lean_outputs(item: RawFile, form: str) -> Iterator[tuple[Document, Lean | None]]:
-    from imatinib_cli.load import read_file
-
-    documents: list[Any] = read_file(*item)
+    """A file's (Document without text, Lean or None) one document at a time: made_lean's of
+    each document's FileResult, without the LeanResult around the one document (~1 % of a
+    document when its extraction costs nothing)."""
+    documents: list[Any] = _loaded("imatinib_cli.load").read_file(*item)
     for index, document in enumerate(documents):
         documents[index] = None  # its text goes once it is extracted
-        lean = made_lean(_extracted(item.path, item.sha256, [document]), form=form, entry=False)
-        del document
-        yield lean.documents[0], lean.items[0]
+        result = _extracted(item.path, item.sha256, [document])
+        (extracted,), (findings,) = result.documents, result.findings
+        dropped = text_dropped(extracted)
+        lean = None if findings is None else _lean(dropped, findings, extracted, form, False, None)[0]
+        del document, result, extracted, findings
+        yield dropped, lean
 
 
 def _finish_parts(split: _Split, run: _Run) -> Iterator[tuple[Document, Any]]:

@@ -92,8 +92,7 @@ def bound_warnings(warnings: Sequence[Warning]) -> list[Warning]:
     if (
         len(warnings) <= MAX_WARNINGS
         and (totals is None or all(count <= MAX_SAME_WARNINGS for count in totals.values()))
-        and all(len(w.message) <= MAX_WARNING_CHARS for w in warnings)
-        and all(len(e.quote) <= MAX_WARNING_QUOTE_CHARS for w in warnings for e in w.evidence)
+        and _within_caps(warnings)
     ):
         return list(warnings)
     if totals is None:  # a message or a quote over its cap
@@ -119,6 +118,18 @@ def bound_warnings(warnings: Sequence[Warning]) -> list[Warning]:
         rest = len(kept) - (MAX_WARNINGS - 1)
         kept = [*kept[: MAX_WARNINGS - 1], Warning(f"and {rest:,} more warnings, not listed")]
     return kept
+
+
+def _within_caps(warnings: Sequence[Warning]) -> bool:
+    """Whether every message and every quote of the warnings is within its cap: one loop, where
+    two `all` over generators made a frame resumed a warning and a quote (a study's one or two)."""
+    for warning in warnings:
+        if len(warning.message) > MAX_WARNING_CHARS:
+            return False
+        for evidence in warning.evidence:
+            if len(evidence.quote) > MAX_WARNING_QUOTE_CHARS:
+                return False
+    return True
 
 
 def violations(summary: Mapping[str, Any]) -> list[str]:
@@ -213,16 +224,19 @@ def fits(percent: float, denominator: float, slack: int = 1) -> list[int]:
 # -- populations ------------------------------------------------------------------------------
 
 
-def _bound(population: Population, total: Quantity | None) -> float | None:
-    sizes = [q.value for q in (population.n, population.n_evaluable) if q is not None]
-    if sizes:
-        return max(sizes)
-    return total.value if total is not None else None
-
-
 def _population(population: Population, total: Quantity | None, warnings: list[Warning]) -> Population:
-    bound = _bound(population, total)
-    denominators = [q.value for q in (population.n_evaluable, population.n) if q is not None and q.value > 0]
+    # The bound (the larger of N and N evaluable, else the enrollment) and the denominators (N
+    # evaluable, then N, each above 0), read from the two sizes without two comprehensions' frames.
+    n, evaluable = population.n, population.n_evaluable
+    denominators = []
+    if evaluable is not None:
+        bound = evaluable.value if n is None else max(n.value, evaluable.value)
+        if evaluable.value > 0:
+            denominators.append(evaluable.value)
+    else:
+        bound = n.value if n is not None else total.value if total is not None else None
+    if n is not None and n.value > 0:
+        denominators.append(n.value)
     responses = {
         r.category: _response(r, population.label, bound, denominators, warnings)
         for r in population.responses
@@ -230,9 +244,9 @@ def _population(population: Population, total: Quantity | None, warnings: list[W
     responses = _orr_at_least_parts(responses, population.label, warnings)
     responses = _parts_within_size(responses, population.label, bound, warnings)
     kept = tuple([r for r in responses.values() if r is not None])
-    heme = tuple(
-        [h for h in [_heme(h, population.label, bound, warnings) for h in population.heme_responses] if h]
-    )
+    heme = population.heme_responses  # most have none: no two comprehensions over nothing
+    if heme:
+        heme = tuple([h for h in [_heme(h, population.label, bound, warnings) for h in heme] if h])
     if kept == population.responses and heme == population.heme_responses:
         return population
     return population.replaced(responses=kept, heme_responses=heme)
@@ -306,10 +320,15 @@ def _within_bounds(
 
 
 def _agree(count: Quantity, percent: Quantity, denominators: list[float]) -> bool:
-    return any(
-        abs(100 * count.value / d - percent.value) <= _half_unit(percent.value) * 2 + _EPSILON
-        for d in denominators
-    )
+    """Whether the count over one of the denominators reads as the percent, within a unit of its
+    last written place. A loop with the slack and 100 x count worked out once (the same floats:
+    `100 * count / d` is `(100 * count) / d`), not a generator that asked `_half_unit` per size."""
+    scaled, stated = 100 * count.value, percent.value
+    slack = _half_unit(stated) * 2 + _EPSILON
+    for denominator in denominators:  # noqa: SIM110 - a loop: no generator frame
+        if abs(scaled / denominator - stated) <= slack:
+            return True
+    return False
 
 
 def _orr_at_least_parts(

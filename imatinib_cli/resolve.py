@@ -435,6 +435,8 @@ def _population_key(population: Population) -> str:
 
 
 def _merge_populations(group: list[Findings], warnings: list[Warning]) -> list[Population]:
+    if len(group) == 1 and len(group[0].populations) < 2:
+        return list(group[0].populations)  # nothing to merge with: no key made (most documents)
     merged: dict[str, Population] = {}
     for item in group:
         for population in item.populations:
@@ -867,8 +869,15 @@ def _zeros_when_complete(
     the responses are given for, not just the patients left evaluable."""
     if denominator is None or denominator.value <= 0:
         return
-    stated = [r for c, r in responses.items() if c != "orr" and r.count is not None and not r.count.derived]
-    if not stated or sum([r.count.value for r in stated if r.count]) != denominator.value:
+    # the stated counts and their sum in one loop (sum() adds in the same order: the same float)
+    stated = []
+    covered = 0
+    for category, response in responses.items():
+        count = response.count
+        if category != "orr" and count is not None and not count.derived:
+            stated.append(response)
+            covered += count.value
+    if not stated or covered != denominator.value:
         return
     terms = " + ".join(f"{r.category.upper()} {_num(r.count.value)}" for r in stated if r.count)
     how = f"{terms} = {_num(denominator.value)}: no other category"
@@ -1002,6 +1011,8 @@ def _arm_words(arm: str) -> tuple[str, ...]:
 
 
 def _unique_outcomes(outcomes: list[Outcome]) -> list[Outcome]:
+    if len(outcomes) < 2:
+        return outcomes  # nothing to be the same as (a document's usual one outcome, or none)
     seen: dict[tuple[object, ...], Outcome] = {}
     for outcome in outcomes:
         key = (

@@ -208,8 +208,6 @@ class SpillStore:
         its body left in the cache, read back by key; or a HeapRef: already in a worker's file
         here, not copied). study: the item's study text, for study() when it stays alone (its text
         a HeapRef in the same worker's file when the findings are one)."""
-        import pickle
-
         record = entry = path = heap = ordered = None
         if order is not None:
             ordered = order if type(order) is bytes else order_key(order)  # type: ignore[arg-type]
@@ -225,7 +223,9 @@ class SpillStore:
             off = size = 0
             entry, path = findings.key, findings.path  # type: ignore[union-attr]
             self._source = findings.source  # type: ignore[union-attr]
-        else:
+        else:  # objects: pickled here (the lean path hands them pickled, so pickle is imported only now)
+            import pickle
+
             off, size = self._add(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         if study is None:
             self._pending.append((seq, off, size, record, None, None, None, entry, path, heap, ordered))
@@ -252,8 +252,8 @@ class SpillStore:
             self._pending.append(
                 (seq, off, size, record, study_off, study_size, study.form, entry, path, heap, ordered)
             )
-        if order is not None:
-            self._pending_keys.extend((key, seq) for key in keys or ())
+        if order is not None and keys:
+            self._pending_keys.extend([(key, seq) for key in keys])  # (a list: no generator frame)
         if len(self._pending) >= self._batch:
             self.flush()
 

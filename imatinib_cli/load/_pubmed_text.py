@@ -118,10 +118,12 @@ def may_be_citation(line: str) -> bool:
 
 
 def find_citation(lines: list[Line], limit: int = PREAMBLE_LINES) -> tuple[int, dict[str, Any]] | None:
-    """Index and fields of the first NLM citation line near the top."""
+    """Index and fields of the first NLM citation line near the top. may_be_citation's test is
+    written out here, not called for each of the ~27 lines above a page's abstract."""
     for index, line in enumerate(lines[:limit]):
-        if may_be_citation(line.text):
-            fields = parse_citation(line.text)
+        text = line.text
+        if "." in text and (";" in text or ":" in text):  # may_be_citation(text)
+            fields = parse_citation(text)
             if fields:
                 return index, fields
     return None

@@ -639,7 +639,12 @@ def _derived_fields(count: Quantity | None, percent: Quantity | None) -> list[st
 def _population(population: Population) -> JSONDict:
     # One pass over its responses, not one per category and axis (Population.response, .heme): the
     # first response of a category, the heme responses of each axis in reading order.
-    responses = population.first_responses()
+    # Every category null, then _response for each one stated (1-2 of the 6, typically), in place:
+    # the keys keep RESPONSE_CATEGORIES' order (no comprehension's frame and six look-ups).
+    response: dict[str, JSONDict | None] = dict.fromkeys(RESPONSE_CATEGORIES)
+    for category, stated in population.first_responses().items():
+        if category in response:
+            response[category] = _response(stated)
     axes: dict[str, list[JSONDict]] = {axis: [] for axis in HEME_AXES}
     for heme in population.heme_responses:
         if heme.axis in axes:
@@ -656,11 +661,7 @@ def _population(population: Population) -> JSONDict:
         "doses_mg_per_day": text.doses_mg_per_day(population),
         "doses": [_dose(d) for d in population.doses],
         "pooled_arms": population.pooled_arms,
-        # _response only for a category stated (1-2 of the 6, typically): null for the others
-        "response": {
-            category: None if (response := responses.get(category)) is None else _response(response)
-            for category in RESPONSE_CATEGORIES
-        },
+        "response": response,
         **axes,
         "evidence": evidence_json(population.evidence),
     }

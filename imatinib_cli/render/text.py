@@ -56,7 +56,11 @@ def whole(value: float) -> int | float:
 
 
 def count_or_none(quantity: Quantity | None) -> int | float | None:
-    return None if quantity is None else whole(quantity.value)
+    """whole(quantity.value), or None: written out, not a call of whole (~8 a study's text)."""
+    if quantity is None:
+        return None
+    value = quantity.value
+    return int(value) if float(value).is_integer() else value
 
 
 def percent_or_none(quantity: Quantity | None) -> float | None:
@@ -66,8 +70,14 @@ def percent_or_none(quantity: Quantity | None) -> float | None:
     it is not 0%."""
     if quantity is None:
         return None
-    value = round(float(quantity.value), 1)
-    return float(quantity.value) if value == 0 and quantity.value != 0 else value
+    value = float(quantity.value)
+    # One decimal or none already (stated percents, and derived ones, rounded so): its own rounding,
+    # told by a whole number of tenths (k / 10 is the float nearest k tenths, which round(value, 1)
+    # gives back), ~0.1 µs where round(value, 1) is ~0.25 (a decimal conversion and back).
+    if -1e15 < value < 1e15 and round(value * 10) / 10 == value:
+        return value
+    rounded = round(value, 1)
+    return value if rounded == 0 and quantity.value != 0 else rounded
 
 
 def format_number(value: float) -> str:
@@ -156,7 +166,11 @@ def response_note(response: ResponseCount | None) -> str | None:
 
 def doses_mg_per_day(population: Population) -> list[int | float]:
     """Distinct daily doses in mg, ascending; body-surface doses (mg_per_day None) are left out."""
-    return [whole(v) for v in sorted({d.mg_per_day for d in population.doses if d.mg_per_day is not None})]
+    doses = population.doses
+    if len(doses) == 1:  # most populations: no set, sort and two comprehensions for one value
+        value = doses[0].mg_per_day
+        return [] if value is None else [whole(value)]
+    return [whole(v) for v in sorted({d.mg_per_day for d in doses if d.mg_per_day is not None})]
 
 
 def format_doses(values: Sequence[float], pooled_arms: bool, unconverted: Iterable[str] = ()) -> str:
