@@ -1155,6 +1155,14 @@ def _collapse_runs(piece: str, block: str) -> str:
     """
     if block not in piece:
         return " ".join(piece.split())
+    if piece.isascii() and not any(char in piece for char in _ASCII_WHITESPACE_BUT_SPACE):
+        # A run's text (_cut_runs: the items' texts with a mark between two) has no whitespace but
+        # single spaces, none beside a mark nor at an end, and no two marks in a row: every run of
+        # spaces and marks is one character, a mark one newline, so the marks are replaced in C
+        # (~2x faster than the split and joins below, on a journal page's ~24 KB of references).
+        spaced = piece.replace(block, " ")
+        if spaced[0] != " " and spaced[-1] != " " and not _DOUBLE_SPACE_RE.search(spaced):
+            return piece.replace(block, "\n")
     stretches = list(filter(None, map(str.strip, piece.split(block))))
     joined = "\n".join(stretches)
     # Most stretches (a paragraph, a reference) have no whitespace but single spaces once
