@@ -3,7 +3,9 @@ collapsed apart and put in its placeholder's place as the text is assembled (_sp
 marked text was written into the page's marked text and collapsed with it. Checked against that
 form on generated marked texts: position markers nested as elements, whitespace of every ASCII
 kind, block marks, and run placeholders flanked by marks as the block-mark XSLT writes them (or
-with a blank tail between the mark before and the marker, as _mark_blocks leaves it)."""
+with a blank tail between the mark before and the marker, as _mark_blocks leaves it). And
+_collapse_runs, which now gives back a piece that needs no collapse (no whitespace but single
+spaces, none beside a mark or at an end) with its marks replaced, against the definition."""
 
 from __future__ import annotations
 
@@ -86,7 +88,7 @@ def _split_collapse(piece: str) -> str:
     return "\n".join(filter(None, (" ".join(stretch.split()) for stretch in piece.split(_BLOCK))))
 
 
-_FEW = [" ", " ", " ", "a", "b", "c", _BLOCK, _BLOCK, "\t", "\n"]
+_FEW = [" ", " ", " ", "a", "b", "c", _BLOCK, _BLOCK, "\t", "\n", "\xa0", "\u2009", "\x85", "\x01", "é"]
 
 
 @settings(max_examples=1500, deadline=None)
@@ -95,5 +97,10 @@ _FEW = [" ", " ", " ", "a", "b", "c", _BLOCK, _BLOCK, "\t", "\n"]
 @example("a \x7fb")
 @example("a\x7f\x7fb")
 @example(" a\x7fb")
+@example("a b")
+@example("a  b")
+@example("a b ")
+@example("a\xa0b")
 def test_collapse_runs_is_the_definition(piece: str) -> None:
     assert _collapse_runs(piece, _BLOCK) == _split_collapse(piece)
+    assert _collapse_runs(piece.replace(_BLOCK, ""), _BLOCK) == " ".join(piece.replace(_BLOCK, "").split())
