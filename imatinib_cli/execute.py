@@ -106,7 +106,7 @@ DASK_CHUNK_BYTES = 16 * 1024 * 1024
 # the bytes a client holds in flight are bounded as before). Each task costs the client ~1.9 ms of
 # CPU (submit, then gather its result: measured with trivial tasks against a scheduler and two
 # workers), ~0.03 ms a document at 64 files, ~0.007 at 256: the client that sends bytes went from
-# ~0.119 to ~0.099 ms a document with it, --shared-files (paths) from 0.146 to 0.084 earlier.
+# 0.130-0.143 to 0.104-0.109 ms a document beyond start-up with it (docs/scale.md).
 DASK_GROWN_CHUNK_FILES = 256
 
 DASK_EXTRA = "pip install '.[dask]' in the imx checkout (or pip install 'dask[distributed]')"
@@ -131,10 +131,9 @@ class FileResult:
 @record
 class StoredFindings:
     """Findings `index` of a cached FileResult, decoded only when a study of several documents
-    needs them: from `body` (the entry's codec JSON) when it was read, else read then from the
-    cache (`source.get_body(key)`; relocated to `path` when the entry was stored under another)."""
+    needs them: the entry's body (codec JSON) is left in the cache by get_entries and read then
+    (`source.get_body(key)`; relocated to `path` when the entry was stored under another)."""
 
-    body: bytes | None
     index: int
     key: str = ""
     path: str = ""
@@ -146,17 +145,15 @@ class StoredFindings:
         is gone."""
         from imatinib_cli import codec
 
-        body = self.body
+        body = None if self.source is None else self.source.get_body(self.key)
         if body is None:
-            body = None if self.source is None else self.source.get_body(self.key)
-            if body is None:
-                stopped = getattr(self.source, "stopped", "")
-                if stopped:  # a database error since its head was read: the entry is out of reach
-                    raise ImxError(f"{stopped}, while this run was reading it; run again, or with --no-cache")
-                raise ImxError(
-                    "an extraction cache entry was removed while this run read it (another run's "
-                    "`imx cache clear`?); run again"
-                )
+            stopped = getattr(self.source, "stopped", "")
+            if stopped:  # a database error since its head was read: the entry is out of reach
+                raise ImxError(f"{stopped}, while this run was reading it; run again, or with --no-cache")
+            raise ImxError(
+                "an extraction cache entry was removed while this run read it (another run's "
+                "`imx cache clear`?); run again"
+            )
         try:
             result = codec.decode(body)
         except codec.DecodeError as exc:
@@ -551,7 +548,7 @@ def lean_from_entry(
             continue
         # The text stays in the cache: its byte length stands for it (its Findings say where it is).
         rendered = None if size is None else RenderedStudy(size, "json")
-        findings = StoredFindings(None, index, key, path, source)
+        findings = StoredFindings(index, key, path, source)
         items.append(Lean(None if keys is None else tuple(keys), findings, rendered))
     return LeanResult(path, sha256, tuple(documents), tuple(items))
 

@@ -217,8 +217,6 @@ class SpillStore:
             off, size = self._add(findings)
         elif type(findings) is self._stored_findings:
             # (execute.lean_from_entry's: the body is left in the cache, read back by key)
-            if findings.body is not None:  # type: ignore[union-attr]
-                raise ValueError("a cache entry's Findings given with their body")
             record = findings.index  # type: ignore[union-attr]
             off = size = 0
             entry, path = findings.key, findings.path  # type: ignore[union-attr]
@@ -340,9 +338,9 @@ class SpillStore:
             # The items of one cached file share its body: read from the cache and decoded once
             # while they come in a row (a group's members, or consecutive groups of one records file).
             if self._decoded is None or self._decoded[0] != entry:
-                stored = StoredFindings(None, record, entry, path or "", self._source)
+                stored = StoredFindings(record, entry, path or "", self._source)
                 self._decoded = (entry, stored.decoded())
-            out.append(StoredFindings(b"", record).pick(self._decoded[1]))
+            out.append(StoredFindings(record).pick(self._decoded[1]))
         return out
 
     def groups(self) -> Iterator[list[int]]:

@@ -88,7 +88,7 @@ def test_a_body_gone_since_its_head_was_read_is_an_error_not_other_output(tmp_pa
         def get_body(self, key: str) -> None:
             return None
 
-    stored = execute.StoredFindings(None, 0, "0" * 64, "a.txt", Gone())
+    stored = execute.StoredFindings(0, "0" * 64, "a.txt", Gone())
     with pytest.raises(execute.ImxError, match="removed while this run read it"):
         stored.decoded()
 
