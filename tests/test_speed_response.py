@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import imatinib_cli.extract as extract_module
 from imatinib_cli.extract import cues, heme, response
-from imatinib_cli.extract.tokens import Group, Row, group_at, is_number, tokenize
+from imatinib_cli.extract.tokens import NUMBER_KINDS, Group, Row, group_at, tokenize
 
 _WORDS = [
     "50", "were", "was", "evaluable", "Evaluable", "EVALUABLE", "evaluated", "aſſessed", "assessable",
@@ -124,7 +124,7 @@ class _ReaderBeforeSession7(response._Reader):
         return (
             after + 1 < self.size
             and self.texts[after] in self.versus_words
-            and is_number(self.row, after + 1)
+            and self.row.kinds[after + 1] in NUMBER_KINDS
             and not self.a_measure(after + 1)
         )
 

@@ -17,12 +17,20 @@ from imatinib_cli import vocab
 from imatinib_cli.extract import cues, heme
 from imatinib_cli.extract.context import Context, SentenceInfo
 from imatinib_cli.extract.numbers import Num
-from imatinib_cli.extract.tokens import Group, Row, Span, empty_row, group_at, negated_total, tokenize
+from imatinib_cli.extract.tokens import (
+    NUMBER_KINDS,
+    Group,
+    Row,
+    Span,
+    empty_row,
+    group_at,
+    negated_total,
+    tokenize,
+)
 
 _MAX_STEPS = 10
 _KIND = itemgetter(0)  # a span's kind (read in C over the spans: no generator step per span)
 _START = attrgetter("start")
-_NUMBER_KINDS = ("num", "frac")  # tokens.is_number, written out in the walks
 _FILLER_KINDS = ("word", "blocker")  # the kinds of item a filler word may be
 TIMEPOINT = "<time point>"  # the text of a time point's item
 
@@ -328,14 +336,14 @@ class _Reader:
             and not (index + 1 < self.size and texts[index + 1] in self.people)
         ):
             return True  # "protocol 20", but not "in this study 12 patients"
-        if index + 2 < self.size and texts[index + 1] == "to" and kinds[index + 2] in _NUMBER_KINDS:
+        if index + 2 < self.size and texts[index + 1] == "to" and kinds[index + 2] in NUMBER_KINDS:
             return True
-        return index >= 2 and texts[index - 1] == "to" and kinds[index - 2] in _NUMBER_KINDS
+        return index >= 2 and texts[index - 1] == "to" and kinds[index - 2] in NUMBER_KINDS
 
     def _defines_range(self, opening: int) -> bool:
         return (
             opening + 1 < self.size
-            and self.kinds[opening + 1] in _NUMBER_KINDS
+            and self.kinds[opening + 1] in NUMBER_KINDS
             and self.not_a_count(opening + 1)
         )
 
@@ -365,7 +373,7 @@ class _Reader:
         if (
             after + 1 < self.size
             and self.texts[after] in self.versus_words
-            and self.kinds[after + 1] in _NUMBER_KINDS
+            and self.kinds[after + 1] in NUMBER_KINDS
             and not _measured(self.row, after + 1, self.measures)
         ):
             # "a lower objective response rate (36.7% vs. 63.6%)": two groups' values side by side;
@@ -439,7 +447,7 @@ class _Reader:
                 continue
             match = _SLASH_VALUES.match(text, ends[run[-1]])
             values = [float(v) for v in re.split(r"\s*/\s*", match.group("values"))] if match else []
-            numbers = [i for i in range(probe, size) if kinds[i] in _NUMBER_KINDS][: len(run)]
+            numbers = [i for i in range(probe, size) if kinds[i] in NUMBER_KINDS][: len(run)]
             if len(values) == len(run) and len(numbers) == len(run) and ends[numbers[-1]] <= match.end():
                 for cue_index, number_index, value in zip(run, numbers, values, strict=True):
                     percent = Num(value, starts[number_index], ends[number_index], True)
@@ -569,7 +577,7 @@ class _Reader:
         if any(texts[i] == TIMEPOINT and self._opener(i) in words for i in window):
             return True  # the time point read as one item ("at 12 months")
         return any(
-            texts[i] in words and kinds[j] in _NUMBER_KINDS and self.a_measure(j)
+            texts[i] in words and kinds[j] in NUMBER_KINDS and self.a_measure(j)
             for i in window
             for j in range(i + 1, min(i + 4, self.size))  # "within the first 8 weeks"
         )
@@ -612,7 +620,7 @@ class _Reader:
             limit = 4 if needs_number else _MAX_STEPS
             while probe >= 0 and steps < limit:
                 kind, text = kinds[probe], texts[probe]
-                if (kind == "num" or kind == "frac") and not self.not_a_count(probe):  # is_number
+                if (kind == "num" or kind == "frac") and not self.not_a_count(probe):  # a number
                     found = probe
                     break
                 aside = self._before_aside(probe) if text == "," and not needs_number else None
@@ -725,7 +733,7 @@ class _Reader:
                 before -= 1
             while before >= 0 and texts[before] in self.people:
                 before -= 1
-            return before if before >= 0 and kinds[before] in _NUMBER_KINDS else None
+            return before if before >= 0 and kinds[before] in NUMBER_KINDS else None
         return None
 
     def _counts_the_category(self, found: int, index: int) -> bool:
@@ -756,7 +764,7 @@ class _Reader:
             probe, steps = index + 1, 0
             while probe < size and steps < _MAX_STEPS:
                 kind, text = kinds[probe], texts[probe]
-                if kind == "num" or kind == "frac":  # is_number
+                if kind == "num" or kind == "frac":  # a number
                     if _measured(self.row, probe, self.measures):  # self.a_measure(probe)
                         probe, steps = probe + 2, steps + 2  # "for at least 6 months"
                         continue
@@ -856,7 +864,7 @@ def _measured(row: Row, index: int, measures: frozenset[str]) -> bool:
     kinds, texts = row.kinds, row.texts
     size = len(kinds)
     probe = index + 1
-    while probe + 1 < size and texts[probe] in (",", "and", "or", "to") and kinds[probe + 1] in _NUMBER_KINDS:
+    while probe + 1 < size and texts[probe] in (",", "and", "or", "to") and kinds[probe + 1] in NUMBER_KINDS:
         probe += 2
     return probe < size and kinds[probe] == "word" and texts[probe] in measures
 
@@ -935,7 +943,7 @@ def carry_over(
     if not row:
         row = tokenize(context.text, span[0], span[1], info.numbers, info.fractions, [])
     for index, kind in enumerate(row.kinds):
-        if kind not in _NUMBER_KINDS or index in claimed:
+        if kind not in NUMBER_KINDS or index in claimed:
             continue
         group = group_at(row, index, people)
         if group.first != index:
@@ -996,7 +1004,7 @@ def respectively_lists(
             kind = kinds[probe]
             if kind == "cue":
                 break
-            if kind in _NUMBER_KINDS and probe not in used:
+            if kind in NUMBER_KINDS and probe not in used:
                 if heme.is_bound(context.text, row.starts[probe]):
                     break  # "reduction to <= 0.0032%": a bound ends the list, it is not a value
                 if _measured(row, probe, measures):
@@ -1057,7 +1065,7 @@ def category_lists(context: Context, info: SentenceInfo) -> list[tuple[str, str,
         unknown = 0
         while probe < size and len(groups) < len(run):
             kind, text = kinds[probe], texts[probe]
-            if kind in _NUMBER_KINDS:
+            if kind in NUMBER_KINDS:
                 group = group_at(row, probe, people)
                 groups.append(group)
                 probe = group.last + 1
@@ -1086,12 +1094,12 @@ def _values_then_categories(row: Row, people: frozenset[str]) -> list[tuple[str,
     skipped = _words("values_skipped") | {";", ")", "]"}
     index = 0
     while index < size:
-        if kinds[index] not in _NUMBER_KINDS:
+        if kinds[index] not in NUMBER_KINDS:
             index += 1
             continue
         groups: list[Group] = []
         probe = index
-        while probe < size and kinds[probe] in _NUMBER_KINDS:
+        while probe < size and kinds[probe] in NUMBER_KINDS:
             group = group_at(row, probe, people)
             if group.first != probe:
                 break
@@ -1143,7 +1151,7 @@ def carry_many(
     index = 0
     measures = _measure_words()
     while index < size:
-        if kinds[index] in _NUMBER_KINDS and index not in claimed and not _measured(row, index, measures):
+        if kinds[index] in NUMBER_KINDS and index not in claimed and not _measured(row, index, measures):
             group = group_at(row, index, people)
             if group.first == index:
                 groups.append(group)

@@ -46,7 +46,7 @@ _WORD_OR_MARK_SPLIT = re.compile(r"([A-Za-z()\[\],;:=](?:(?<=[A-Za-z])[A-Za-z'\-
 _WORD_MARK_OR_PLACE_SPLIT = re.compile(r"([A-Za-z()\[\],;:=\x00](?:(?<=[A-Za-z])[A-Za-z'\-]*)?)")
 _SPAN_PLACE = "\x00"  # tokenize's mark of a span's place in the clause it scans
 _KIND_OF_PIECE = dict.fromkeys("()[],;:=", "mark")  # any other piece is a "word"
-_NUMBER_KINDS = ("num", "frac")
+NUMBER_KINDS = ("num", "frac")  # the kinds of a row's numbers
 # What stands right before a number that an earlier number's group may hold: "of" or "of the"
 # ('20 (74%) of the 27'), a bracket ('79 patients (53.7 percent)'). _group_start's first tests.
 _MAY_FOLLOW_AN_EARLIER_NUMBER = frozenset(("the", "of", "(", "["))
@@ -224,7 +224,7 @@ def _words(
     ascii_only = chunk.isascii()
     pieces = pattern.split(chunk.lower() if ascii_only else chunk)
     if len(pieces) == 1:
-        return Row([], [], [], [], [], [])  # no word
+        return empty_row()  # no word
     offsets = list(accumulate(map(len, pieces), initial=start + offset))
     words = pieces[1::2]
     if not ascii_only:
@@ -237,10 +237,6 @@ def _words(
         [None] * len(words),
         [],
     )
-
-
-def is_number(row: Row, index: int) -> bool:
-    return row.kinds[index] in _NUMBER_KINDS
 
 
 def group_at(row: Row, index: int, people: frozenset[str]) -> Group:
@@ -261,7 +257,7 @@ def group_at(row: Row, index: int, people: frozenset[str]) -> Group:
     if (
         probe + 1 < size
         and texts[probe] in ("(", "[")
-        and kinds[probe + 1] in _NUMBER_KINDS
+        and kinds[probe + 1] in NUMBER_KINDS
         and not (probe + 2 < size and kinds[probe + 2] == "cue")  # _names_its_own(row, probe + 1)
     ):
         parts.append(probe + 1)
@@ -319,14 +315,14 @@ def _group_start(row: Row, index: int, people: frozenset[str]) -> int:
         before = back - 1
         if before >= 0 and texts[before] in (")", "]"):
             before -= 1
-        if before >= 0 and kinds[before] in _NUMBER_KINDS:
+        if before >= 0 and kinds[before] in NUMBER_KINDS:
             return _group_start(row, before, people)
         return index
     if index >= 2 and texts[index - 1] in ("(", "["):
         back = index - 2
         while back >= 0 and kinds[back] == "word" and texts[back] in people:
             back -= 1
-        if back >= 0 and kinds[back] in _NUMBER_KINDS and not _names_its_own(row, index):
+        if back >= 0 and kinds[back] in NUMBER_KINDS and not _names_its_own(row, index):
             return back
     return index
 
