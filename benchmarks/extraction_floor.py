@@ -5,31 +5,30 @@
 
 Issue 12 asks for 2,000 cold text abstracts a second per core. Whether any faster extractor (a
 native one included) could reach it depends on what the rest of the run costs: the walk, loading,
-the lean path (resolve and render of each study), the spill store and the output. This measures
-that directly. A first child runs `imx summarize DIR --json --no-cache --jobs 1` in-process with
+the lean path (resolve and render of each study), the spill store and the output. This measures that
+directly. A first child runs `imx summarize DIR --json --no-cache --jobs 1` in-process with
 `extract` wrapped to keep every Findings it returns, and pickles them. Then, in alternated rounds,
 two children run the same command: "real" extracts as usual; "free" has `extract` replaced by a
-look-up of the kept Findings (by path and text), unpickled before the run and frozen out of the
-garbage collector's reach (gc.freeze), so the look-up costs a dict access. Each child says the CPU
-time (user + system) its command took, counted from just before `imx`'s entry to its end, so the
-interpreter's start and the store's unpickling are outside both figures. The two outputs must be
-byte-identical (the look-up served every document), or the script fails. A kept Findings holds
-the first run's Document, not the one this run loaded, so the lean path makes one more copy of it
-without its text than a real run does (~1 µs): the floor is, if anything, a little high.
+look-up of the kept Findings (by path and record, as benchmarks/floor_instructions.py keys them),
+unpickled before the run and frozen out of the garbage collector's reach (gc.freeze), so the look-up
+costs a dict access. Each child says the CPU time (user + system) its command took, counted from
+just before `imx`'s entry to its end, so the interpreter's start and the store's unpickling are
+outside both figures. The two outputs must be byte-identical (the look-up served every document), or
+the script fails. A kept Findings holds the first run's Document, not the one this run loaded, so
+the lean path makes one more copy of it without its text than a real run does (~1 µs): the floor is,
+if anything, a little high.
 
 It also says what unpickling the Findings costs with the collector off: about the least that
 making those objects costs in CPython, so a lower bound on what any extractor that returns them
 would add to the floor.
 
-Children run with PYTHONHASHSEED=0 (the look-up's key holds a str hash). Run from a folder outside
-the checkout (/tmp) so that --python's own install is imported. Not a test: docs/performance.md
-("The thirteenth session: the floor outside extraction") holds the figures.
-"""
+Run from a folder outside the checkout (/tmp) so that --python's own install is imported. Not a
+test: docs/performance.md ("The thirteenth session: the floor outside extraction") holds the
+figures."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -43,7 +42,7 @@ sys.argv = ["imx", *sys.argv[3:]]
 import imatinib_cli.extract as extract_module
 
 def key(document):
-    return document.path, len(document.text), hash(document.text)
+    return document.path, document.record
 
 if mode == "fill":
     real, store = extract_module.extract, {}
@@ -101,7 +100,6 @@ print(best)
 
 def _child(python: str, child: Path, mode: str, store: Path, corpus: str, out: Path) -> tuple[float, int]:
     """(CPU seconds of the command, Findings kept or served) of one child run."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
     command = [
         python,
         str(child),
@@ -115,7 +113,7 @@ def _child(python: str, child: Path, mode: str, store: Path, corpus: str, out: P
         "1",
     ]
     with out.open("wb") as stdout:
-        done = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, env=env, check=False)
+        done = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, check=False)
     lines = [line for line in done.stderr.decode().splitlines() if line.startswith("imx-floor ")]
     if not lines:
         sys.exit(f"the {mode} child said nothing: {done.stderr.decode()[-2000:]}")
