@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from imatinib_cli import vocab
@@ -82,3 +83,36 @@ def old_time_parts() -> tuple[str, str]:
         r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty-four)"
     )
     return number, unit_alt
+
+
+@dataclass(slots=True)
+class OldItem:
+    """An item of a clause's row before the twelfth session (tokens.Row since): the reference
+    tokenizers of the speed tests build rows of these."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    payload: Any = None
+
+
+_OLD_WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
+
+
+def old_words(text: str, start: int, end: int, items: list[OldItem]) -> None:
+    """tokens._words before the twelfth session: findall, then str.find for each word's place,
+    an OldItem a word or mark."""
+    if start >= end:
+        return
+    chunk = text[start:end]
+    ascii_only = chunk.isascii()
+    if ascii_only:
+        chunk = chunk.lower()
+    at = 0
+    for written in _OLD_WORD_OR_MARK.findall(chunk):
+        at = chunk.find(written, at)
+        after = at + len(written)
+        kind = "mark" if written in "()[],;:=" else "word"
+        items.append(OldItem(kind, start + at, start + after, written if ascii_only else written.lower()))
+        at = after

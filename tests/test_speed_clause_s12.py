@@ -10,11 +10,9 @@ ever read differently would change the output bytes.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
 
+from extract_helpers import OldItem, old_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,47 +20,15 @@ from imatinib_cli.extract import response, tokens
 from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
 
 
-@dataclass(slots=True)
-class _Item:
-    """An item of the row before this session."""
-
-    kind: str
-    start: int
-    end: int
-    text: str
-    payload: Any = None
-
-
-_WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
-_MARKS = frozenset("()[],;:=")
-
-
-def _words_as_before(text: str, start: int, end: int, items: list[_Item]) -> None:
-    """tokens._words before this session: findall, then str.find for each word's place."""
-    if start >= end:
-        return
-    chunk = text[start:end]
-    ascii_only = chunk.isascii()
-    if ascii_only:
-        chunk = chunk.lower()
-    at = 0
-    for written in _WORD_OR_MARK.findall(chunk):
-        at = chunk.find(written, at)
-        after = at + len(written)
-        kind = "mark" if written in _MARKS else "word"
-        items.append(_Item(kind, start + at, start + after, written if ascii_only else written.lower()))
-        at = after
-
-
-def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spans) -> list[_Item]:  # type: ignore[no-untyped-def]
+def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spans) -> list[OldItem]:  # type: ignore[no-untyped-def]
     """tokens.tokenize before this session (0bf4b15): an Item a word, a span or a number."""
-    taken: list[_Item] = []
+    taken: list[OldItem] = []
     if tokens._STATISTIC_OPENING.search(text, max(0, start - 1), end) is not None:
         taken = [
-            _Item("word", m.start(), m.end(), "ci")
+            OldItem("word", m.start(), m.end(), "ci")
             for m in tokens._STATISTIC_BRACKET.finditer(text, start, end)
         ]
-    others: list[_Item] = []
+    others: list[OldItem] = []
     for item in spans:
         if start <= item.start and item.end <= end:
             (taken if item.text == "ci" else others).append(item)
@@ -70,30 +36,30 @@ def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spa
     for fraction in fractions:
         if start <= fraction.start and fraction.end <= end:
             taken.append(
-                _Item("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
+                OldItem("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
             )
             in_fraction.update((fraction.count.start, fraction.total.start))
     for number in numbers:
         if start <= number.start and number.end <= end and number.start not in in_fraction:
-            taken.append(_Item("num", number.start, number.end, text[number.start : number.end], number))
+            taken.append(OldItem("num", number.start, number.end, text[number.start : number.end], number))
     taken += others
     for dropped in find_dropped(text, start, end):
-        taken.append(_Item("word", dropped.start, dropped.end, "#unread"))
+        taken.append(OldItem("word", dropped.start, dropped.end, "#unread"))
     taken.sort(key=attrgetter("end"), reverse=True)
     taken.sort(key=attrgetter("start"))
-    items: list[_Item] = []
+    items: list[OldItem] = []
     cursor = start
     for item in taken:
         if item.start < cursor:
             continue
-        _words_as_before(text, cursor, item.start, items)
+        old_words(text, cursor, item.start, items)
         items.append(item)
         cursor = item.end
-    _words_as_before(text, cursor, end, items)
+    old_words(text, cursor, end, items)
     return items
 
 
-def _cues_as_before(items: list[_Item]) -> list[int]:
+def _cues_as_before(items: list[OldItem]) -> list[int]:
     """The reader's cue indexes as it found them before this session: every item asked."""
     return [i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)]
 
@@ -132,7 +98,7 @@ def test_tokenize_gives_the_row_the_items_gave(text: str, data: st.DataObject) -
     if spans and data.draw(st.booleans()):  # the same bounds twice, once written "ci"
         spans.append(("blocker", spans[0][1], spans[0][2], "ci", None))
     row = tokens.tokenize(text, start, end, numbers, fractions, list(spans))
-    items = _tokenize_as_before(text, start, end, numbers, fractions, [_Item(*span) for span in spans])
+    items = _tokenize_as_before(text, start, end, numbers, fractions, [OldItem(*span) for span in spans])
     assert _as_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
     assert row.cues == _cues_as_before(items)
 
@@ -174,7 +140,7 @@ def test_a_span_of_no_characters_and_a_nul_of_the_text() -> None:
         ("had\x00 a partial response", [("cue", 7, 23, "partial response", ("pr", False))]),
     ]:
         row = tokens.tokenize(text, 0, len(text), [], [], spans)
-        items = _tokenize_as_before(text, 0, len(text), [], [], [_Item(*span) for span in spans])
+        items = _tokenize_as_before(text, 0, len(text), [], [], [OldItem(*span) for span in spans])
         assert _as_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
         assert row.cues == _cues_as_before(items)
 

@@ -4,12 +4,9 @@ differently would change the output bytes."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
 
-from extract_helpers import context_of
+from extract_helpers import OldItem, context_of, old_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,65 +15,36 @@ from imatinib_cli.extract import cues, populations, response, tokens, toxicity
 from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
 
 
-@dataclass(slots=True)
-class Item:
-    """An item of the row before the twelfth session (tokens.Row since)."""
-
-    kind: str
-    start: int
-    end: int
-    text: str
-    payload: Any = None
-
-
-_WORD_OR_MARK = re.compile(r"[A-Za-z][A-Za-z'\-]*|[()\[\],;:=]")
-
-
-def _words_as_before(text: str, start: int, end: int, items: list[Item]) -> None:
-    """tokens._words before the twelfth session (an Item a word)."""
-    chunk = text[start:end]
-    ascii_only = chunk.isascii()
-    if ascii_only:
-        chunk = chunk.lower()
-    at = 0
-    for written in _WORD_OR_MARK.findall(chunk):
-        at = chunk.find(written, at)
-        after = at + len(written)
-        kind = "mark" if written in "()[],;:=" else "word"
-        items.append(Item(kind, start + at, start + after, written if ascii_only else written.lower()))
-        at = after
-
-
-def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spans) -> list[Item]:  # type: ignore[no-untyped-def]
+def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spans) -> list[OldItem]:  # type: ignore[no-untyped-def]
     """tokens.tokenize before the eleventh session: one sort by a Python key function."""
-    taken: list[Item] = []
+    taken: list[OldItem] = []
     if tokens._STATISTIC_OPENING.search(text, max(0, start - 1), end) is not None:
         taken = [
-            Item("word", m.start(), m.end(), "ci")
+            OldItem("word", m.start(), m.end(), "ci")
             for m in tokens._STATISTIC_BRACKET.finditer(text, start, end)
         ]
     in_fraction = set()
     for fraction in fractions:
         if start <= fraction.start and fraction.end <= end:
             taken.append(
-                Item("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
+                OldItem("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
             )
             in_fraction.update((fraction.count.start, fraction.total.start))
     for number in numbers:
         if start <= number.start and number.end <= end and number.start not in in_fraction:
-            taken.append(Item("num", number.start, number.end, text[number.start : number.end], number))
+            taken.append(OldItem("num", number.start, number.end, text[number.start : number.end], number))
     taken.extend(item for item in spans if start <= item.start and item.end <= end)
-    taken.extend(Item("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end))
+    taken.extend(OldItem("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end))
     taken.sort(key=lambda item: (item.start, -item.end, item.text != "ci"))
-    items: list[Item] = []
+    items: list[OldItem] = []
     cursor = start
     for item in taken:
         if item.start < cursor:
             continue
-        _words_as_before(text, cursor, item.start, items)
+        old_words(text, cursor, item.start, items)
         items.append(item)
         cursor = item.end
-    _words_as_before(text, cursor, end, items)
+    old_words(text, cursor, end, items)
     return items
 
 
@@ -110,10 +78,10 @@ def test_tokenize_orders_items_as_the_key_function_did(text: str, data: st.DataO
         first = data.draw(st.integers(0, len(text)))
         last = data.draw(st.integers(first, min(len(text), first + 20)))
         if last > first:  # (every producer's spans hold a character at least)
-            spans.append(Item(data.draw(_KINDS), first, last, data.draw(_SPAN_TEXTS)))
+            spans.append(OldItem(data.draw(_KINDS), first, last, data.draw(_SPAN_TEXTS)))
     if spans and data.draw(st.booleans()):  # the same bounds twice, once written "ci"
         twin = spans[0]
-        spans.append(Item("blocker", twin.start, twin.end, "ci"))
+        spans.append(OldItem("blocker", twin.start, twin.end, "ci"))
     fast = tokens.tokenize(
         text, start, end, numbers, fractions, [(s.kind, s.start, s.end, s.text, s.payload) for s in spans]
     )
