@@ -8,7 +8,7 @@ what compressing each entry (JSON through imatinib_cli/codec.py) would change.
 
     python benchmarks/cache_bench.py --count 10000 --batch 500
 
-Not a test; docs/performance.md ("Cache") holds the figures.
+Not a test; docs/performance-log.md ("Cache") holds the figures.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ instruction. The child runs with PYTHONHASHSEED=0: the order of sets and dicts k
 moves the count by up to ~2 % between seeds, so every count is taken with the same one. The
 Documents come pickled because loading an HTML page under valgrind does not run the same
 instructions twice: with the load in the child, the count of the 144 HTML pages moved by ~0.1 M
-a page between runs of the same code. Not a test; docs/performance.md ("Fewer passes in
+a page between runs of the same code. Not a test; docs/performance-log.md ("Fewer passes in
 extraction") holds the figures. Needs valgrind (Debian: `apt-get install valgrind`); ~1 minute
 for 200 documents.
 """

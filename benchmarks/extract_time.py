@@ -8,7 +8,7 @@ Reads every file first (not timed), then extracts every document `--repeat` time
 CPU time per document of the fastest round; with --profile, the share of `Matcher.find` (with
 what it calls) under cProfile instead. --root runs the same with the imatinib_cli of another
 checkout (a `git archive main` export), to compare before and after. Not a test;
-docs/performance.md ("One pass over each text") holds the figures.
+docs/performance-log.md ("One pass over each text") holds the figures.
 """
 
 from __future__ import annotations

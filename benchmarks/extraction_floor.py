@@ -23,7 +23,7 @@ making those objects costs in CPython, so a lower bound on what any extractor th
 would add to the floor.
 
 Run from a folder outside the checkout (/tmp) so that --python's own install is imported. Not a
-test: docs/performance.md ("The thirteenth session: the floor outside extraction") holds the
+test: docs/performance-log.md ("The thirteenth session: the floor outside extraction") holds the
 figures."""
 
 from __future__ import annotations

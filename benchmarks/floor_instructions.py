@@ -16,7 +16,7 @@ sha256, the files-seen map, the spill store, the groups and the output besides),
 frozen after the first run. As in benchmarks/extract_instructions.py, the child runs twice under
 `valgrind --tool=cachegrind --cache-sim=no`, once with one round and once with two; the difference
 over the files is what one more round costs. --python runs the child with another interpreter (a
-venv with another version of imatinib_cli installed). Not a test; docs/performance.md ("The
+venv with another version of imatinib_cli installed). Not a test; docs/performance-log.md ("The
 thirteenth session: the floor outside extraction") holds the figures. Needs valgrind.
 """
 

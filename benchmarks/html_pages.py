@@ -12,7 +12,7 @@ figures, start-up and output included, come from timing `imx summarize DIR --jso
 same way, to compare before and after. --against ROOT does both in one run: --rounds pairs of
 child processes, this checkout's and ROOT's in turn (the order swapped every round), then the
 median of each part for each code and the median of the pairs' ratios (this / ROOT), the figures
-to trust on a shared machine. Not a test; docs/performance.md ("HTML pages (issue 12)") holds the
+to trust on a shared machine. Not a test; docs/performance-log.md ("HTML pages (issue 12)") holds the
 figures.
 """
 

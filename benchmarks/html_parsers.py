@@ -5,7 +5,7 @@ Every option parses the decoded text (str) of each page, as the HTML reader rece
 "+ text" options also walk the tree collecting its text, the least any reader has to do. The
 reader rows time imatinib_cli.load.html_page.read itself (and its BeautifulSoup fallback).
 Each option runs over all pages --repeat times; the best run counts. Results: pages/s and MB/s
-(of decoded text) per option, one core. docs/performance.md ("HTML parsing") has the figures.
+(of decoded text) per option, one core. docs/performance-log.md ("HTML parsing") has the figures.
 
     python benchmarks/generate.py --out /tmp/html-bench --count 2000 --seed 1
     python benchmarks/html_parsers.py /tmp/html-bench

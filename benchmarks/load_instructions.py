@@ -13,7 +13,7 @@ benchmarks/extract_instructions.py, `valgrind --tool=cachegrind --cache-sim=no` 
 twice, once doing the stage once and once twice (after loading and extracting every file, which
 warms every import and pattern); the difference over the files (or documents) is what one more pass
 costs. --python runs the child with another interpreter (a venv with another version of imatinib_cli
-installed, not editable). Instructions are not time. Not a test; docs/performance.md ("Load and the
+installed, not editable). Instructions are not time. Not a test; docs/performance-log.md ("Load and the
 lean path, third pass") holds the figures. Needs valgrind.
 """
 

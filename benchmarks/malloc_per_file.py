@@ -9,7 +9,7 @@ bytes in separately mapped blocks, the heap's bytes in use and free, the free sp
 and SQLite's own memory (sqlite3_memory_used and its high-water mark, every connection's page
 cache included). Python's objects are tracemalloc's business; this is what lies under them. A
 heap that grows while its bytes in use do not is fragmentation ("The twelfth session: --jsonl
-memory" in docs/performance.md). Linux with glibc 2.33 or later only.
+memory" in docs/performance-log.md). Linux with glibc 2.33 or later only.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ copies, and the size of the pickled Findings (without text, as a worker sends it
 `--json` text. --keys adds what each key of a study's `--json` object costs in bytes per document
 (indentation, key and separators included), and what the repeated quotes cost. Runs whatever
 imatinib_cli the interpreter imports: run it with another venv's python to compare two versions.
-Not a test; docs/performance.md ("Objects per document") holds the figures.
+Not a test; docs/performance-log.md ("Objects per document") holds the figures.
 """
 
 from __future__ import annotations

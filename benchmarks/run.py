@@ -309,7 +309,7 @@ def run(corpus: Path, *, jobs: int, cli: bool, startup_runs: int, seeds: Path) -
         "peak_rss_mb": e2e["peak_rss_mb"],
     }
     # The CLI end to end, with --json and with --jsonl (streamed; its peak RSS should not grow with
-    # the corpus: docs/performance.md, "Memory with --jsonl"). --jobs is always given: the CLI's
+    # the corpus: docs/performance-log.md, "Memory with --jsonl"). --jobs is always given: the CLI's
     # default is every core. The extraction cache lives in a fresh folder: the --json run starts
     # empty and fills it, the rerun reads every document from it, and --jsonl runs with --no-cache.
     cache_dir = tempfile.mkdtemp(prefix="imx-bench-cache-")

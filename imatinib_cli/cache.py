@@ -18,7 +18,7 @@ copy), and reads and decodes the body (`get_body`) only for a study of several d
 entry found under another path. Codec JSON: a tag per record from an allow-list of the project's own
 classes and their field values, rebuilt by those classes alone. Reading an entry can build wrong
 records at worst, never run code (docs/security.md). Not compressed: zlib halves the file but
-costs more time than it saves (docs/performance.md "Cache").
+costs more time than it saves (docs/performance-log.md "Cache").
 
 Before the database is opened, its folder and every file of it that exists (the database, its
 `-wal`, `-shm` and `-journal`) are checked without following symbolic links to belong to this

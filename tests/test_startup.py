@@ -7,7 +7,7 @@ print; and it never imports the JSON, CSV and Markdown writers. The data model's
 without dataclasses' machinery (`models.record`, `models.mutable_record`: the same classes, each
 `__new__` compiled on first use), and `imx COMMAND` builds that command's click parameters alone
 (`cli._app_for`): both are checked against what they replace. The timings themselves are in
-docs/performance.md ("Start-up closed"), measured side by side, never here.
+docs/performance-log.md ("Start-up closed"), measured side by side, never here.
 """
 
 from __future__ import annotations

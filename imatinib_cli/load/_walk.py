@@ -161,7 +161,7 @@ def keep_large_buffers_mapped() -> bool:
     to 32 MiB; the trim threshold to twice that). A file's bytes and its decoded text are such
     blocks, and so is the 7.4 MB the vocabulary snapshot's parse frees: after it a 2.6 MB file of
     1,000 PubMed records had its bytes and text served from the heap, whose freed space stays
-    resident and fragments (peak RSS +5.5 MiB over the first 20 such files; docs/performance.md,
+    resident and fragments (peak RSS +5.5 MiB over the first 20 such files; docs/performance-log.md,
     "The twelfth session: --jsonl memory"). Fixed, each large buffer is mapped and unmapped again.
     Called when the walk has read its first document of LARGE_FILE_BYTES or more, so a run of
     smaller files never imports ctypes and keeps glibc's behaviour.

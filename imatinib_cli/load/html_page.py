@@ -7,7 +7,7 @@ mark the title, the abstract element and, on article pages, the article body. A 
 error message (no abstract, no citation record, an error heading) is skipped, not read as a study.
 
 Parsing is lxml's (libxml2's HTML parser, imported only when an HTML file is read); BeautifulSoup's
-html.parser reads the rare page lxml refuses or cuts short. docs/performance.md ("HTML parsing")
+html.parser reads the rare page lxml refuses or cuts short. docs/performance-log.md ("HTML parsing")
 says why, and what each choice costs.
 """
 
