@@ -175,3 +175,23 @@ def test_startup_pairs_runs_each_case_beside_the_yardstick() -> None:
     for line in lines:
         ratio = float(line.split("ratio ")[1].split()[0])
         assert 0.2 < ratio < 20  # two real runs of each: neither command failed nor was skipped
+
+
+def test_dask_task_reports_the_worker_and_the_client(tmp_path: Path) -> None:
+    """benchmarks/dask_task.py runs one file's task as a worker would and loads its result as the
+    client would: five PubMed records in, five records counted, a result of some KiB each."""
+    import re
+
+    _generate(tmp_path / "corpus", 12, 3)
+    (xml,) = sorted((tmp_path / "corpus").glob("*.xml"))[:1]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "dask_task.py"), str(xml)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    worker = re.search(r"worker: (\d+) records, .* result ([\d.]+) KiB a record", result.stdout)
+    assert worker is not None, result.stdout
+    assert int(worker.group(1)) == 5
+    assert 1.0 < float(worker.group(2)) < 100.0
+    assert re.search(r"client: peak RSS \d+ MB", result.stdout), result.stdout
