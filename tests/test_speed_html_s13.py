@@ -82,6 +82,31 @@ def test_runs_spliced_as_assembled_read_as_written_into_the_text(
     assert _assemble(raw, _marker_places(raw, count)[0], _ASCII_MARKING, spliced) == expected
 
 
+def test_a_reference_list_of_many_runs_spliced_as_written_into_the_text() -> None:
+    """250 runs in one stretch of text (a page holds at most _MAX_RUNS, 255): a reference list
+    whose items alternate plain and marked up, each plain one a run of its own. Each is read in
+    its placeholder's place, in order, as writing them all into the text reads (_spliced cuts the
+    text once at every marker)."""
+    runs = {
+        chr(_FIRST_RUN_MARKER + n): f" Ref {n}. Author A,\t et al.{_BLOCK}J Med. 20{n % 10}1 "
+        for n in range(250)
+    }
+    raw = (
+        "Results\ue100"
+        + "".join(f"{_BLOCK}{marker}{_BLOCK} item {n} " for n, marker in enumerate(runs))
+        + "\ue100"
+    )
+    written = raw
+    for marker, text in runs.items():
+        written = written.replace(marker, text, 1)
+    expected = _assemble(written, _marker_places(written, 1)[0], _ASCII_MARKING)
+    spliced = {marker: _collapse(text, _ASCII_MARKING) for marker, text in runs.items()}
+    text, positions = _assemble(raw, _marker_places(raw, 1)[0], _ASCII_MARKING, spliced)
+    assert (text, positions) == expected
+    assert text.count("Ref ") == 250 and text.index("Ref 249.") > text.index("item 248")
+    assert text.startswith("Results\nRef 0. Author A, et al.\nJ Med. 2001\nitem 0\nRef 1.")
+
+
 def _split_collapse(piece: str) -> str:
     """Each whitespace run one space, each run of whitespace and marks holding a mark one newline,
     the ends dropped: the definition, word by word."""

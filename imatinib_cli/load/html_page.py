@@ -1059,6 +1059,7 @@ def _assemble(
     ('a\nb\nc', {0: [1, 5]})
     """
     block = marking.block
+    split = _run_split(runs) if runs else None
     lead = marking.run.match(raw).end()  # type: ignore[union-attr]
     tail = len(raw)
     while tail > lead and _is_separator(raw[tail - 1], block):
@@ -1077,7 +1078,8 @@ def _assemble(
         while start > done and _is_separator(raw[start - 1], block):
             start -= 1
         end = marking.run.match(raw, at).end()  # type: ignore[union-attr]
-        piece = _spliced(raw[done:start], marking, runs) if runs else _collapse(raw[done:start], marking)
+        middle = raw[done:start]
+        piece = _collapse(middle, marking) if split is None else _spliced(middle, marking, runs, split)  # type: ignore[arg-type]
         pieces.append(piece)
         length += len(piece)
         markers = 0
@@ -1089,37 +1091,42 @@ def _assemble(
         pieces.append(separator)
         length += len(separator)
         done = end
-    piece = _spliced(raw[done:tail], marking, runs) if runs else _collapse(raw[done:tail], marking)
+    middle = raw[done:tail]
+    piece = _collapse(middle, marking) if split is None else _spliced(middle, marking, runs, split)  # type: ignore[arg-type]
     pieces.append(piece)
     for _at, number in places[index:]:
         positions.setdefault(number, []).append(length + len(piece))
     return "".join(pieces), positions
 
 
-def _spliced(middle: str, marking: _Marking, runs: dict[str, str]) -> str:
+def _spliced(middle: str, marking: _Marking, runs: dict[str, str], split: re.Pattern[str]) -> str:
     r"""_collapse(middle) with each run placeholder's marker in it read as its run's text, given
-    collapsed (runs: marker -> that text, never empty).
+    collapsed (runs: marker -> that text, never empty; split: _run_split(runs)).
 
     A placeholder is a block element (`<li>`) whose text is its marker: a run of whitespace and
     marks holding a block mark is on either side of the marker, so the run's text, once put there,
     is cut from the text around it by newlines alone, however it opens or ends. Its text collapsed
     apart (_collapse) is what collapsing it there gives, and the page's text is never widened
     to hold the run (the markers make the page's text two bytes a character) nor narrowed again.
+    One split at every marker, so a reference list broken into many runs costs one pass.
 
-    >>> _spliced("a \x7f\ue001\x7f\n b", _ASCII_MARKING, {"\ue001": "x\ny"})
+    >>> runs = {"\ue001": "x\ny"}
+    >>> _spliced("a \x7f\ue001\x7f\n b", _ASCII_MARKING, runs, _run_split(runs))
     'a\nx\ny\nb'
     """
-    if not middle.isascii():
-        for marker, collapsed in runs.items():
-            at = middle.find(marker)
-            if at >= 0:
-                parts = (
-                    _spliced(middle[:at], marking, runs),
-                    collapsed,
-                    _spliced(middle[at + 1 :], marking, runs),
-                )
-                return "\n".join([part for part in parts if part])
-    return _collapse(middle, marking)
+    if middle.isascii():  # the markers are not
+        return _collapse(middle, marking)
+    parts = split.split(middle)  # text, marker, text, ..., text
+    for at in range(0, len(parts), 2):
+        parts[at] = _collapse(parts[at], marking)
+    for at in range(1, len(parts), 2):
+        parts[at] = runs[parts[at]]
+    return "\n".join([part for part in parts if part])
+
+
+def _run_split(runs: dict[str, str]) -> re.Pattern[str]:
+    """The pattern that cuts a text at each of the runs' markers, keeping them (_spliced)."""
+    return re.compile("([" + "".join(map(re.escape, runs)) + "])")
 
 
 def _collapse(middle: str, marking: _Marking) -> str:
