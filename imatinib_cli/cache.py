@@ -267,7 +267,7 @@ class ExtractionCache:
         """The cached values among sha256s (hits only). A value that fails to decode is a miss.
 
         eager=False: each value is an Entry whose head is read and whose FileResult is not read
-        (its `body` column stays on disk: Entry.body is empty; get_body reads it when a study of
+        (its `body` column stays on disk; get_body reads it when a study of
         several documents needs it)."""
         import sqlite3
 
@@ -862,17 +862,17 @@ def _lengths(blob: bytes) -> tuple[int, int]:
 class Entry:
     """A stored entry read lazily: the head parsed (None when the entry has none; per document
     [the Document's codec JSON as parsed JSON, ok, link keys, the byte length of its study text
-    (a row of `studies`: ExtractionCache.get_studies) or None]), and the FileResult's codec JSON
-    when it was read (empty when not: ExtractionCache.get_body)."""
+    (a row of `studies`: ExtractionCache.get_studies) or None]). The FileResult's codec JSON stays
+    in the `body` column until a study of several documents needs it (ExtractionCache.get_body)."""
 
     path: str | None
     head: list[list[Any]] | None
-    body: bytes
 
     @classmethod
     def parse(cls, blob: bytes) -> Entry:
-        """Read a stored `value` column (encode_entry's first column; any bytes after it are taken
-        as the body); raises codec.DecodeError (a ValueError) when it is not encode_entry's form."""
+        """Read a stored `value` column (encode_entry's first column); raises codec.DecodeError (a
+        ValueError) when it is not encode_entry's form, bytes after the head included (the body
+        is a column of its own since format 5)."""
         import orjson
 
         from imatinib_cli.codec import DecodeError
@@ -883,8 +883,10 @@ class Entry:
             top = orjson.loads(blob[at:end])
         except ValueError as exc:  # orjson.JSONDecodeError is one
             raise DecodeError(f"not JSON: {exc}") from None
+        if end != len(blob):
+            raise DecodeError("bytes after the entry's head")
         if top is None:
-            return cls(None, None, blob[end:])
+            return cls(None, None)
         if type(top) is not dict or type(top.get("path")) is not str or type(top.get("items")) is not list:
             raise DecodeError("not an entry head")
         items = top["items"]
@@ -894,7 +896,7 @@ class Entry:
             length = item[3]
             if length is not None and (type(length) is not int or length < 0):
                 raise DecodeError("a study text's length that is not one")
-        return cls(top["path"], items, blob[end:])
+        return cls(top["path"], items)
 
 
 def _dumps(value: object) -> bytes:

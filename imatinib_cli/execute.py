@@ -529,16 +529,12 @@ def lean_from_entry(
     the head cannot serve: none stored, another path). Its Findings are read from `source` (the
     cache) under `key` when needed (get_entries leaves the body on disk); its study texts are left
     there too (each RenderedStudy's text is its byte length: SpillStore.put). Raises
-    codec.DecodeError, ValueError or TypeError for a damaged head (or bytes after it)."""
+    codec.DecodeError, ValueError or TypeError for a damaged head."""
     from imatinib_cli.render.json import RenderedStudy
 
     head = entry.head
     if head is None or entry.path != path:
         return None
-    if entry.body:
-        # get_entries leaves the body on disk: bytes after the head are damage (and the study
-        # texts kept apart could not be found by the entry's key), so the entry is a miss.
-        raise ValueError("a cache entry's value with bytes after its head")
     documents: list[Document] = []
     items: list[Lean | None] = []
     for index, (document, ok, keys, size) in enumerate(head):

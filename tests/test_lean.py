@@ -110,7 +110,7 @@ def test_what_a_worker_returns_round_trips_to_the_same_output(tmp_path: Path) ->
     assert lean.documents == (execute.text_dropped(result.documents[0]),)
     # The cache entry made by the worker: its head gives the same LeanResult, its body the FileResult.
     assert lean.entry is not None and lean.entry.value is not None
-    assert cache.Entry.parse(lean.entry.value).body == b"" and codec.decode(lean.entry.body) == result
+    assert cache.Entry.parse(lean.entry.value).head is not None and codec.decode(lean.entry.body) == result
     body = lean.entry.body
 
     class Source:  # the cache, as get_entries leaves the body on disk for get_body
@@ -131,8 +131,8 @@ def test_what_a_worker_returns_round_trips_to_the_same_output(tmp_path: Path) ->
     # Found under another path, the head does not serve: the FileResult is relocated instead.
     assert execute.lean_from_entry(entry, str(tmp_path / "elsewhere.txt"), "0" * 64) is None
     # Bytes after the head (the body read with it: not what get_entries gives) are a damaged entry.
-    with pytest.raises(ValueError, match="bytes after its head"):
-        execute.lean_from_entry(cache.Entry.parse(lean.entry.value + body), str(path), "0" * 64)
+    with pytest.raises(ValueError, match="bytes after the entry's head"):
+        cache.Entry.parse(lean.entry.value + body)
 
 
 def test_jsonl_form_is_made_by_the_worker(tmp_path: Path) -> None:
