@@ -331,7 +331,8 @@ class ExtractionCache:
         stored for `path`: what a cached item's StoredFindings say), in their order, each None
         when there is none now: removed since, stored again for another path (by another run: the
         text names its document's path), or the cache stepped aside. One query for the lot (a row
-        of VALUES each, joined to the table's key): a query a text cost ~12,000 instructions more."""
+        of VALUES each, joined to the table's key, _CHUNK // 2 refs at most: two parameters each):
+        a query a text cost ~12,000 instructions more."""
         import sqlite3
 
         if not refs:
@@ -344,17 +345,19 @@ class ExtractionCache:
                 context = self._context_read(db)
                 if context is None:
                     return [None] * len(refs)
-                wanted: list[object] = []
-                for key, _, item in refs:
-                    wanted += (key, item)
-                wanted.append(context)
-                marks = ",".join(["(?, ?)"] * len(refs))
-                rows = db.execute(
-                    f"WITH wanted (sha256, item) AS (VALUES {marks}) SELECT studies.sha256, studies.item,"
-                    " studies.path, studies.text FROM wanted JOIN studies ON studies.context = ?"
-                    " AND studies.sha256 = wanted.sha256 AND studies.item = wanted.item",
-                    wanted,
-                ).fetchall()
+                rows = []
+                for chunk in _chunks(refs, _CHUNK // 2):  # type: ignore[arg-type]
+                    wanted: list[object] = []
+                    for key, _, item in chunk:
+                        wanted += (key, item)
+                    wanted.append(context)
+                    marks = ",".join(["(?, ?)"] * len(chunk))
+                    rows += db.execute(
+                        f"WITH wanted (sha256, item) AS (VALUES {marks}) SELECT studies.sha256, studies.item,"
+                        " studies.path, studies.text FROM wanted JOIN studies ON studies.context = ?"
+                        " AND studies.sha256 = wanted.sha256 AND studies.item = wanted.item",
+                        wanted,
+                    ).fetchall()
             except sqlite3.Error as exc:
                 self._fail(exc, reading=True)
                 return [None] * len(refs)

@@ -409,7 +409,8 @@ def text_dropped(document: Document) -> Document:
 
 
 class _LeanSteps(NamedTuple):
-    """What made_lean calls, by name (made_lean unpacks them at once: one step, not a look-up each)."""
+    """What _lean calls, in the order it unpacks them (by position, one step a document rather
+    than a look-up each: keep the two in step)."""
 
     dumps: Callable[..., bytes]
     protocol: int
@@ -424,8 +425,8 @@ class _LeanSteps(NamedTuple):
 
 @functools.cache
 def _lean_steps() -> _LeanSteps:
-    """What made_lean calls, imported at its first call (a warm run makes no lean result: not at
-    start-up) and kept: made_lean's own import statements cost ~27,000 instructions a file, ~3 %
+    """What _lean calls, imported at its first call (a warm run makes no lean result: not at
+    start-up) and kept: import statements in _lean itself cost ~27,000 instructions a file, ~3 %
     of it (each `from ... import` of a loaded module asks its spec whether it is initializing)."""
     from pickle import HIGHEST_PROTOCOL, dumps
 

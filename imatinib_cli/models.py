@@ -511,8 +511,10 @@ def _reducer(
     both ways than the default (a frozen slotted dataclass's __setstate__ calls
     dataclasses.fields() for every object). Results cross process boundaries (--jobs workers, Dask)
     and go into the --jsonl spill store as pickles (the extraction cache stores JSON instead:
-    imatinib_cli/codec.py). pickle and copy ask __reduce_ex__ first: giving it directly (the same
-    value for every protocol) spares object.__reduce_ex__'s two look-ups of __reduce__ a record."""
+    imatinib_cli/codec.py). pickle and copy ask copyreg.dispatch_table first, where `record`
+    puts _REDUCED_IN_C for the class itself (the same value, read in C); these serve a subclass's
+    instance, and __reduce_ex__ given directly (the same value for every protocol) spares
+    object.__reduce_ex__'s two look-ups of __reduce__ a record."""
 
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return (cls, values(self))

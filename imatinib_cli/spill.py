@@ -206,7 +206,8 @@ class SpillStore:
         order_key bytes, made where the document was). findings may come already pickled
         (bytes, from a worker: stored as they are) or as a cache entry's (execute.StoredFindings:
         its body left in the cache, read back by key; or a HeapRef: already in a worker's file
-        here, not copied). study: the item's study text, for study() when it stays alone (its text
+        here, not copied). study: the item's study text, for groups_with_studies() when it stays
+        alone (its text
         a HeapRef in the same worker's file when the findings are one)."""
         record = entry = path = heap = ordered = None
         if order is not None:

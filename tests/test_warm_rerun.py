@@ -383,3 +383,36 @@ def test_a_value_with_bytes_after_its_head_is_a_miss(tmp_path: Path, cache_dir: 
     with _reopened(cache_dir) as db:
         db.execute("UPDATE entries SET value = CAST(value || 'x' AS BLOB)")
     assert _run("--json", str(corpus)) == plain
+
+
+def test_study_texts_asked_for_more_refs_than_one_query_binds(tmp_path: Path, cache_dir: Path) -> None:
+    """get_studies binds two parameters a ref, so it asks _CHUNK // 2 refs a query (older SQLite
+    binds at most 999): 600 refs, the five stored ones among absent and wrong-path ones, come back
+    in their order, each stored text for its own path and None for the rest."""
+    corpus = _corpus(tmp_path / "docs", 5)
+    _run("--json", str(corpus))  # fills the cache
+    with _reopened(cache_dir) as db:
+        stored = db.execute("SELECT sha256, item, path, text FROM studies ORDER BY path").fetchall()
+    assert len(stored) == 5
+    refs: list[tuple[str, str, int]] = []
+    expected: list[bytes | None] = []
+    for index in range(600):
+        sha256, item, path, text = stored[index % 5]
+        if index % 3 == 0:
+            refs.append((sha256, path, item))
+            expected.append(text)
+        elif index % 3 == 1:
+            refs.append(("0" * 64, path, item))  # no such entry
+            expected.append(None)
+        else:
+            refs.append((sha256, path + ".moved", item))  # made for another path
+            expected.append(None)
+    store = cache.ExtractionCache(cache_dir)
+    try:
+        connection = store._connection(create=False)
+        assert connection is not None
+        if hasattr(connection, "setlimit"):  # Python 3.11 and later
+            connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # as SQLite before 3.32
+        assert store.get_studies(refs) == expected
+    finally:
+        store.close()

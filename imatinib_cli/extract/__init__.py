@@ -790,9 +790,8 @@ def _read_responses(
                 d.key for d in drafts if d.arm is None and d.key not in named_here and d.key != ALL_PATIENTS
             )
         code = keys[-1] if keys else None
-        hits, unread, claimed = clause_responses(context, info, start, end)
         # A clause with no category cue is not tokenized unless a carried reading asks for its row.
-        items = unread
+        hits, items, claimed = clause_responses(context, info, start, end)
         if bracketed:
             hits = [hit for hit in hits if not (hit.percent and hit.percent.start in bracketed)]
         if context.text.find("=", start, end) >= 0:  # every shared head holds "(n = 13)": no call
@@ -814,11 +813,11 @@ def _read_responses(
         ):
             # "... in the twice-daily group the corresponding figures were 28 (6%), 226 (48%) and 150 (32%)";
             # "54% had a partial response in the 800 mg arm, compared with 45% in the 400 mg arm"
-            if unread is None:
+            if items is None:
                 items = find_responses(context, info, start, end)[1]
             hits = carry_many(context, info, (start, end), previous_hits, items, claimed)
         elif leading and not any(hit.category == leading.category for hit in hits):
-            if unread is None:
+            if items is None:
                 items = find_responses(context, info, start, end)[1]
             carried = carry_over(context, info, (start, end), leading, items, claimed)
             if carried:

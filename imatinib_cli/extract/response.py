@@ -135,8 +135,8 @@ def clause_responses(
     """find_responses(context, info, start, end), the row None (not built) when the clause has
     no category cue: every pass of the reader starts from a cue, so such a clause has no hit and
     claims nothing ('Median duration of response was 15 months': "duration of response" is a
-    blocker), and its time points and words are not read. Its items, which only a carried-over
-    reading of the clause asks for, are then find_responses(context, info, start, end)[1]."""
+    blocker), and its time points and words are not read. Its row, which only a carried-over
+    reading of the clause asks for, is then find_responses(context, info, start, end)[1]."""
     items, covered = _phrase_items(context, start, end)
     if "cue" not in map(_KIND, items):
         return [], None, set()
