@@ -182,8 +182,13 @@ def test_dask_task_reports_the_worker_and_the_client(tmp_path: Path) -> None:
     client would: five PubMed records in, five records counted, a result of some KiB each."""
     import re
 
-    _generate(tmp_path / "corpus", 12, 3)
-    (xml,) = sorted((tmp_path / "corpus").glob("*.xml"))[:1]
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(GENERATE), "--out", str(corpus), "--count", "5", "--kinds", "xml"],
+        check=True,
+        capture_output=True,
+    )
+    (xml,) = corpus.glob("*.xml")  # five records, one file (--xml-records defaults to 50)
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "dask_task.py"), str(xml)],
         capture_output=True,

@@ -17,9 +17,9 @@ from imatinib_cli.load.html_page import (
     _FIRST_MARKER,
     _FIRST_RUN_MARKER,
     _assemble,
-    _collapse,
     _collapse_runs,
     _marker_places,
+    _runs_to_splice,
 )
 
 _BLOCK = "\x7f"
@@ -72,13 +72,7 @@ def test_runs_spliced_as_assembled_read_as_written_into_the_text(
     for marker, text in runs.items():
         written = written.replace(marker, text, 1)
     expected = _assemble(written, _marker_places(written, count)[0], _ASCII_MARKING)
-    spliced: dict[str, str] = {}
-    for marker, text in runs.items():
-        collapsed = _collapse(text, _ASCII_MARKING)
-        if collapsed:
-            spliced[marker] = collapsed
-        else:  # (_render writes a blank run into the text)
-            raw = raw.replace(marker, text, 1)
+    raw, spliced = _runs_to_splice(raw, tuple(runs.values()), _ASCII_MARKING)  # as _render has them
     assert _assemble(raw, _marker_places(raw, count)[0], _ASCII_MARKING, spliced) == expected
 
 
@@ -100,7 +94,8 @@ def test_a_reference_list_of_many_runs_spliced_as_written_into_the_text() -> Non
     for marker, text in runs.items():
         written = written.replace(marker, text, 1)
     expected = _assemble(written, _marker_places(written, 1)[0], _ASCII_MARKING)
-    spliced = {marker: _collapse(text, _ASCII_MARKING) for marker, text in runs.items()}
+    raw, spliced = _runs_to_splice(raw, tuple(runs.values()), _ASCII_MARKING)
+    assert len(spliced) == 250
     text, positions = _assemble(raw, _marker_places(raw, 1)[0], _ASCII_MARKING, spliced)
     assert (text, positions) == expected
     assert text.count("Ref ") == 250 and text.index("Ref 249.") > text.index("item 248")

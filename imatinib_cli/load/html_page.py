@@ -1124,6 +1124,27 @@ def _spliced(middle: str, marking: _Marking, runs: dict[str, str], split: re.Pat
     return "\n".join([part for part in parts if part])
 
 
+def _runs_to_splice(raw: str, run_texts: tuple[str, ...], marking: _Marking) -> tuple[str, dict[str, str]]:
+    """The marked text and its runs to splice (_spliced: marker -> the run's text collapsed).
+
+    Each run's text, collapsed apart, is put in its placeholder's place as the text is assembled;
+    a run whose text is blank is written into the text here, where the collapse makes one run of
+    the whitespace and marks around it (one placeholder dropped with chrome is not in it), and so
+    is every run of a page marked with U+E000, whose runs of marks (marking.run) would take a
+    placeholder's marker for one. run_texts: each run's marked text, in marker order (_cut_runs).
+    """
+    runs: dict[str, str] = {}
+    for number, marked in enumerate(run_texts):
+        marker = chr(_FIRST_RUN_MARKER + number)
+        if marker in raw:
+            collapsed = _collapse(marked, marking) if marking is _ASCII_MARKING else ""
+            if collapsed:
+                runs[marker] = collapsed
+            else:
+                raw = raw.replace(marker, marked, 1)
+    return raw, runs
+
+
 def _run_split(runs: dict[str, str]) -> re.Pattern[str]:
     """The pattern that cuts a text at each of the runs' markers, keeping them (_spliced)."""
     return re.compile("([" + "".join(map(re.escape, runs)) + "])")
@@ -1268,20 +1289,7 @@ def _render(
         # a tag name lxml will not take back ('p\x01'), or text it parsed but will not take back
         # (control characters): the careful path reads the page
         raise _NotExact from error
-    # Each run's text, collapsed apart, is put in its placeholder's place as the text is assembled
-    # (_spliced); a run whose text is blank is written into the text here, where the collapse makes
-    # one run of the whitespace and marks around it (one placeholder dropped with chrome is not in
-    # it), and so is every run of a page marked with U+E000, whose runs of marks (marking.run) would
-    # take a placeholder's marker for one.
-    runs: dict[str, str] = {}
-    for number, marked in enumerate(run_texts):
-        marker = chr(_FIRST_RUN_MARKER + number)
-        if marker in raw:
-            collapsed = _collapse(marked, marking) if marking is _ASCII_MARKING else ""
-            if collapsed:
-                runs[marker] = collapsed
-            else:
-                raw = raw.replace(marker, marked, 1)
+    raw, runs = _runs_to_splice(raw, run_texts, marking)
     if tracked and tracked[0] is root:  # the root's end marker: at the end of its text
         raw += chr(_FIRST_MARKER)
     places, leave_order = _marker_places(raw, len(tracked))
