@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from imatinib_cli import vocab
-from imatinib_cli.extract import extract, populations, toxicity
+from imatinib_cli.extract import extract, populations, tokens, toxicity
 from imatinib_cli.extract.context import Context, SentenceInfo, build_context
+from imatinib_cli.extract.numbers import find_dropped
 from imatinib_cli.models import Document, Findings, Population
 
 
@@ -116,3 +117,62 @@ def old_words(text: str, start: int, end: int, items: list[OldItem]) -> None:
         kind = "mark" if written in "()[],;:=" else "word"
         items.append(OldItem(kind, start + at, start + after, written if ascii_only else written.lower()))
         at = after
+
+
+def old_statistics(text: str, start: int, end: int) -> list[OldItem]:
+    """The old tokenizers' first items: each statistic's bracket ("(95% CI, 2% to 30%)") as a
+    word written "ci", found only where a statistic opens."""
+    if tokens._STATISTIC_OPENING.search(text, max(0, start - 1), end) is None:
+        return []
+    return [
+        OldItem("word", m.start(), m.end(), "ci")
+        for m in tokens._STATISTIC_BRACKET.finditer(text, start, end)
+    ]
+
+
+def old_numbers(text: str, start: int, end: int, numbers, fractions) -> list[OldItem]:  # type: ignore[no-untyped-def]
+    """The old tokenizers' fractions, then the numbers in none of them, inside [start, end)."""
+    items: list[OldItem] = []
+    in_fraction = set()
+    for fraction in fractions:
+        if start <= fraction.start and fraction.end <= end:
+            items.append(
+                OldItem("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
+            )
+            in_fraction.update((fraction.count.start, fraction.total.start))
+    for number in numbers:
+        if start <= number.start and number.end <= end and number.start not in in_fraction:
+            items.append(OldItem("num", number.start, number.end, text[number.start : number.end], number))
+    return items
+
+
+def old_dropped(text: str, start: int, end: int) -> list[OldItem]:
+    """The old tokenizers' dropped numerals, each a word written "#unread"."""
+    return [OldItem("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end)]
+
+
+def old_filled(text: str, start: int, end: int, taken: list[OldItem]) -> list[OldItem]:
+    """The old tokenizers' row from their sorted items: an item that starts before the last one
+    kept ends is skipped, and the words between the kept ones are read (old_words)."""
+    items: list[OldItem] = []
+    cursor = start
+    for item in taken:
+        if item.start < cursor:
+            continue
+        old_words(text, cursor, item.start, items)
+        items.append(item)
+        cursor = item.end
+    old_words(text, cursor, end, items)
+    return items
+
+
+def row_places(row: tokens.Row, *, payloads: bool = True) -> list[tuple[Any, ...]]:
+    """A row's places as tuples, in order: kind, start, end, text (and payload)."""
+    if payloads:
+        return list(zip(row.kinds, row.starts, row.ends, row.texts, row.payloads, strict=True))
+    return list(zip(row.kinds, row.starts, row.ends, row.texts, strict=True))
+
+
+# Span kinds and texts the tokenizer tests draw (a "ci" text among them: the statistics' spans).
+SPAN_KINDS = ["cue", "blocker", "tumor", "word"]
+SPAN_TEXTS = ["ci", "CI", "partial response", "<time point>", "gist", "pr"]

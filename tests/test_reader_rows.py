@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract_helpers import context_of
+from extract_helpers import context_of, row_places
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +33,7 @@ def _words_as_before(text: str, start: int, end: int) -> list[tuple[str, int, in
 
 def _places(row: tokens.Row) -> list[tuple[str, int, int, str]]:
     assert row.payloads == [None] * len(row.kinds)
-    return list(zip(row.kinds, row.starts, row.ends, row.texts, strict=True))
+    return row_places(row, payloads=False)
 
 
 _CHARACTERS = st.sampled_from(

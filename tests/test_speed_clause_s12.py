@@ -12,60 +12,39 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from extract_helpers import OldItem, old_words
+from extract_helpers import (
+    SPAN_KINDS,
+    SPAN_TEXTS,
+    OldItem,
+    old_dropped,
+    old_filled,
+    old_numbers,
+    old_statistics,
+    row_places,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imatinib_cli.extract import response, tokens
-from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
+from imatinib_cli.extract.numbers import find_fractions, find_numbers
 
 
 def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spans) -> list[OldItem]:  # type: ignore[no-untyped-def]
     """tokens.tokenize before this session (0bf4b15): an Item a word, a span or a number."""
-    taken: list[OldItem] = []
-    if tokens._STATISTIC_OPENING.search(text, max(0, start - 1), end) is not None:
-        taken = [
-            OldItem("word", m.start(), m.end(), "ci")
-            for m in tokens._STATISTIC_BRACKET.finditer(text, start, end)
-        ]
+    taken = old_statistics(text, start, end)
     others: list[OldItem] = []
     for item in spans:
         if start <= item.start and item.end <= end:
             (taken if item.text == "ci" else others).append(item)
-    in_fraction = set()
-    for fraction in fractions:
-        if start <= fraction.start and fraction.end <= end:
-            taken.append(
-                OldItem("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
-            )
-            in_fraction.update((fraction.count.start, fraction.total.start))
-    for number in numbers:
-        if start <= number.start and number.end <= end and number.start not in in_fraction:
-            taken.append(OldItem("num", number.start, number.end, text[number.start : number.end], number))
-    taken += others
-    for dropped in find_dropped(text, start, end):
-        taken.append(OldItem("word", dropped.start, dropped.end, "#unread"))
+    taken += old_numbers(text, start, end, numbers, fractions) + others + old_dropped(text, start, end)
     taken.sort(key=attrgetter("end"), reverse=True)
     taken.sort(key=attrgetter("start"))
-    items: list[OldItem] = []
-    cursor = start
-    for item in taken:
-        if item.start < cursor:
-            continue
-        old_words(text, cursor, item.start, items)
-        items.append(item)
-        cursor = item.end
-    old_words(text, cursor, end, items)
-    return items
+    return old_filled(text, start, end, taken)
 
 
 def _cues_as_before(items: list[OldItem]) -> list[int]:
     """The reader's cue indexes as it found them before this session: every item asked."""
     return [i for i, item in enumerate(items) if item.kind == "cue" and isinstance(item.payload, tuple)]
-
-
-def _as_places(row: tokens.Row) -> list[tuple[object, ...]]:
-    return list(zip(row.kinds, row.starts, row.ends, row.texts, row.payloads, strict=True))
 
 
 _PIECES = st.sampled_from(
@@ -76,8 +55,8 @@ _PIECES = st.sampled_from(
         "(P<0.001)", "range 1-12", "10^9", "two", "=", ":", "\x00", "CR-like", "\n",
     ]
 )  # fmt: skip
-_KINDS = st.sampled_from(["cue", "blocker", "tumor", "word"])
-_SPAN_TEXTS = st.sampled_from(["ci", "CI", "partial response", "<time point>", "gist", "pr"])
+_KINDS = st.sampled_from(SPAN_KINDS)
+_SPAN_TEXTS = st.sampled_from(SPAN_TEXTS)
 _PAYLOADS = st.sampled_from([None, ("pr", False), ("cr", True), "mention"])
 
 
@@ -99,7 +78,7 @@ def test_tokenize_gives_the_row_the_items_gave(text: str, data: st.DataObject) -
         spans.append(("blocker", spans[0][1], spans[0][2], "ci", None))
     row = tokens.tokenize(text, start, end, numbers, fractions, list(spans))
     items = _tokenize_as_before(text, start, end, numbers, fractions, [OldItem(*span) for span in spans])
-    assert _as_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
+    assert row_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
     assert row.cues == _cues_as_before(items)
 
 
@@ -141,7 +120,7 @@ def test_a_span_of_no_characters_and_a_nul_of_the_text() -> None:
     ]:
         row = tokens.tokenize(text, 0, len(text), [], [], spans)
         items = _tokenize_as_before(text, 0, len(text), [], [], [OldItem(*span) for span in spans])
-        assert _as_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
+        assert row_places(row) == [(i.kind, i.start, i.end, i.text, i.payload) for i in items]
         assert row.cues == _cues_as_before(items)
 
 

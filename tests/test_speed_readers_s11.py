@@ -6,46 +6,32 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from extract_helpers import OldItem, context_of, old_words
+from extract_helpers import (
+    SPAN_KINDS,
+    SPAN_TEXTS,
+    OldItem,
+    context_of,
+    old_dropped,
+    old_filled,
+    old_numbers,
+    old_statistics,
+    row_places,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import imatinib_cli.extract as extract_module
 from imatinib_cli.extract import cues, populations, response, tokens, toxicity
-from imatinib_cli.extract.numbers import find_dropped, find_fractions, find_numbers
+from imatinib_cli.extract.numbers import find_fractions, find_numbers
 
 
 def _tokenize_as_before(text: str, start: int, end: int, numbers, fractions, spans) -> list[OldItem]:  # type: ignore[no-untyped-def]
     """tokens.tokenize before the eleventh session: one sort by a Python key function."""
-    taken: list[OldItem] = []
-    if tokens._STATISTIC_OPENING.search(text, max(0, start - 1), end) is not None:
-        taken = [
-            OldItem("word", m.start(), m.end(), "ci")
-            for m in tokens._STATISTIC_BRACKET.finditer(text, start, end)
-        ]
-    in_fraction = set()
-    for fraction in fractions:
-        if start <= fraction.start and fraction.end <= end:
-            taken.append(
-                OldItem("frac", fraction.start, fraction.end, text[fraction.start : fraction.end], fraction)
-            )
-            in_fraction.update((fraction.count.start, fraction.total.start))
-    for number in numbers:
-        if start <= number.start and number.end <= end and number.start not in in_fraction:
-            taken.append(OldItem("num", number.start, number.end, text[number.start : number.end], number))
+    taken = old_statistics(text, start, end) + old_numbers(text, start, end, numbers, fractions)
     taken.extend(item for item in spans if start <= item.start and item.end <= end)
-    taken.extend(OldItem("word", d.start, d.end, "#unread") for d in find_dropped(text, start, end))
+    taken += old_dropped(text, start, end)
     taken.sort(key=lambda item: (item.start, -item.end, item.text != "ci"))
-    items: list[OldItem] = []
-    cursor = start
-    for item in taken:
-        if item.start < cursor:
-            continue
-        old_words(text, cursor, item.start, items)
-        items.append(item)
-        cursor = item.end
-    old_words(text, cursor, end, items)
-    return items
+    return old_filled(text, start, end, taken)
 
 
 _PIECES = st.sampled_from(
@@ -55,8 +41,8 @@ _PIECES = st.sampled_from(
         "patients", "İ", "ſ", "\u212a", "é", "-", "'s", "(P<0.001)", "range 1-12", "10^9", "two", "=", ":",
     ]
 )  # fmt: skip
-_KINDS = st.sampled_from(["cue", "blocker", "tumor", "word"])
-_SPAN_TEXTS = st.sampled_from(["ci", "CI", "partial response", "<time point>", "gist", "pr"])
+_KINDS = st.sampled_from(SPAN_KINDS)
+_SPAN_TEXTS = st.sampled_from(SPAN_TEXTS)
 
 
 @settings(max_examples=500, deadline=None)
@@ -86,9 +72,7 @@ def test_tokenize_orders_items_as_the_key_function_did(text: str, data: st.DataO
         text, start, end, numbers, fractions, [(s.kind, s.start, s.end, s.text, s.payload) for s in spans]
     )
     slow = _tokenize_as_before(text, start, end, numbers, fractions, list(spans))
-    assert list(zip(fast.kinds, fast.starts, fast.ends, fast.texts, fast.payloads, strict=True)) == [
-        (i.kind, i.start, i.end, i.text, i.payload) for i in slow
-    ]
+    assert row_places(fast) == [(i.kind, i.start, i.end, i.text, i.payload) for i in slow]
 
 
 def test_a_row_with_a_statistic_and_a_ci_span_of_the_same_bounds() -> None:
