@@ -1059,7 +1059,6 @@ def _assemble(
     ('a\nb\nc', {0: [1, 5]})
     """
     block = marking.block
-    split = _run_split(runs) if runs else None
     lead = marking.run.match(raw).end()  # type: ignore[union-attr]
     tail = len(raw)
     while tail > lead and _is_separator(raw[tail - 1], block):
@@ -1079,7 +1078,7 @@ def _assemble(
             start -= 1
         end = marking.run.match(raw, at).end()  # type: ignore[union-attr]
         middle = raw[done:start]
-        piece = _collapse(middle, marking) if split is None else _spliced(middle, marking, runs, split)  # type: ignore[arg-type]
+        piece = _spliced(middle, marking, runs) if runs else _collapse(middle, marking)
         pieces.append(piece)
         length += len(piece)
         markers = 0
@@ -1092,35 +1091,40 @@ def _assemble(
         length += len(separator)
         done = end
     middle = raw[done:tail]
-    piece = _collapse(middle, marking) if split is None else _spliced(middle, marking, runs, split)  # type: ignore[arg-type]
+    piece = _spliced(middle, marking, runs) if runs else _collapse(middle, marking)
     pieces.append(piece)
     for _at, number in places[index:]:
         positions.setdefault(number, []).append(length + len(piece))
     return "".join(pieces), positions
 
 
-def _spliced(middle: str, marking: _Marking, runs: dict[str, str], split: re.Pattern[str]) -> str:
+def _spliced(middle: str, marking: _Marking, runs: dict[str, str]) -> str:
     r"""_collapse(middle) with each run placeholder's marker in it read as its run's text, given
-    collapsed (runs: marker -> that text, never empty; split: _run_split(runs)).
+    collapsed (runs: marker -> that text, never empty).
 
     A placeholder is a block element (`<li>`) whose text is its marker: a run of whitespace and
     marks holding a block mark is on either side of the marker, so the run's text, once put there,
     is cut from the text around it by newlines alone, however it opens or ends. Its text collapsed
     apart (_collapse) is what collapsing it there gives, and the page's text is never widened
     to hold the run (the markers make the page's text two bytes a character) nor narrowed again.
-    One split at every marker, so a reference list broken into many runs costs one pass.
+    Each marker is in the page's text once (its placeholder's text; a page with private-use
+    characters of its own is read the careful way), so one find a run places them all: the cost
+    of _runs_to_splice's own look-ups, with no search again inside the pieces between them.
 
-    >>> runs = {"\ue001": "x\ny"}
-    >>> _spliced("a \x7f\ue001\x7f\n b", _ASCII_MARKING, runs, _run_split(runs))
+    >>> _spliced("a \x7f\ue001\x7f\n b", _ASCII_MARKING, {"\ue001": "x\ny"})
     'a\nx\ny\nb'
     """
     if middle.isascii():  # the markers are not
         return _collapse(middle, marking)
-    parts = split.split(middle)  # text, marker, text, ..., text
-    for at in range(0, len(parts), 2):
-        parts[at] = _collapse(parts[at], marking)
-    for at in range(1, len(parts), 2):
-        parts[at] = runs[parts[at]]
+    found = sorted([(at, marker) for marker in runs if (at := middle.find(marker)) >= 0])
+    if not found:
+        return _collapse(middle, marking)
+    parts: list[str] = []
+    done = 0
+    for at, marker in found:
+        parts += (_collapse(middle[done:at], marking), runs[marker])
+        done = at + 1
+    parts.append(_collapse(middle[done:], marking))
     return "\n".join([part for part in parts if part])
 
 
@@ -1143,11 +1147,6 @@ def _runs_to_splice(raw: str, run_texts: tuple[str, ...], marking: _Marking) -> 
             else:
                 raw = raw.replace(marker, marked, 1)
     return raw, runs
-
-
-def _run_split(runs: dict[str, str]) -> re.Pattern[str]:
-    """The pattern that cuts a text at each of the runs' markers, keeping them (_spliced)."""
-    return re.compile("([" + "".join(map(re.escape, runs)) + "])")
 
 
 def _collapse(middle: str, marking: _Marking) -> str:
